@@ -1,0 +1,335 @@
+/*
+ * cmd_match.c - `skidx match`: show, posting by posting, the role, level,
+ * skills and the alias matches behind them, with the very code `index`
+ * counts with (skidx_posting_process).
+ */
+#include "cli/cmds.h"
+#include "cli/indexer.h"
+#include "cli/out.h"
+#include "core/taxonomy.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct mctx {
+    const struct skidx_compiled *comp;
+    struct skidx_worker w;
+    struct skidx_jsonl_keys keys;
+    struct skidx_jbuf jb;
+    int text_mode;
+    enum skidx_engine engine;
+    const char *currency;
+    uint64_t skipped;
+};
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void print_value(const struct skidx_value *v)
+{
+    if (v->type == SKIDX_V_STRING) {
+        char *s = malloc(v->len + 1);
+        if (!s) {
+            fputs("null", stdout);
+            return;
+        }
+        memcpy(s, v->p, v->len);
+        s[v->len] = '\0';
+        json_string(stdout, s);
+        free(s);
+    } else if (v->type == SKIDX_V_NUMBER) {
+        fwrite(v->p, 1, v->len, stdout);
+    } else {
+        fputs("null", stdout);
+    }
+}
+
+static void emit(struct mctx *m, const struct skidx_value *id,
+                 const struct skidx_posting_result *r)
+{
+    const struct skidx_taxonomy *t = m->comp->tax;
+    const struct skidx_alias_set *set = &t->skills;
+    const struct skidx_match_scratch *s = &m->w.skills;
+    printf("{\"id\":");
+    print_value(id);
+    printf(",\"role\":");
+    json_string(stdout, t->role_name[r->role]);
+    printf(",\"seniority\":");
+    json_string(stdout, t->level_name[r->level]);
+    const char **names = calloc(r->n_skills ? r->n_skills : 1, sizeof(*names));
+    for (size_t i = 0; names && i < r->n_skills; i++)
+        names[i] = t->skill_name[r->skills[i]];
+    if (names)
+        qsort(names, r->n_skills, sizeof(*names), cmp_names);
+    printf(",\"skills\":[");
+    for (size_t i = 0; names && i < r->n_skills; i++) {
+        if (i)
+            putchar(',');
+        json_string(stdout, names[i]);
+    }
+    free(names);
+    printf("],\"matches\":[");
+    for (size_t i = 0; i < s->n_hits; i++) {
+        const struct skidx_hit *h = &s->hits[i];
+        const struct skidx_alias *a = &set->a[h->alias];
+        if (i)
+            putchar(',');
+        printf("{\"skill\":");
+        json_string(stdout, t->skill_name[h->owner]);
+        printf(",\"alias\":");
+        char form[8] = "";
+        snprintf(form, sizeof(form), "%s%s",
+                 (a->flags & SKIDX_ALIAS_CASE) ? "=" : "",
+                 (a->flags & SKIDX_ALIAS_REGEX) ? "/" : "");
+        size_t n = strlen(form) + a->len + 2;
+        char *full = malloc(n);
+        if (full) {
+            snprintf(full, n, "%s%s%s", form, a->text,
+                     (a->flags & SKIDX_ALIAS_REGEX) ? "/" : "");
+            json_string(stdout, full);
+            free(full);
+        } else {
+            json_string(stdout, a->text);
+        }
+        printf(",\"field\":\"%s\",\"start\":%u,\"end\":%u}",
+               i < r->title_hits ? "title" : "description", h->start, h->end);
+    }
+    printf("]}\n");
+}
+
+static int match_line(struct mctx *m, const char *file, uint64_t lineno,
+                      const char *line, size_t n)
+{
+    struct skidx_posting p;
+    struct skidx_value id = {0};
+    char idbuf[32];
+    memset(&p, 0, sizeof(p));
+    if (m->text_mode) {
+        p.v[SKIDX_P_TITLE] = (struct skidx_value){line, n, SKIDX_V_STRING};
+        snprintf(idbuf, sizeof(idbuf), "%llu", (unsigned long long)lineno);
+        id = (struct skidx_value){idbuf, strlen(idbuf), SKIDX_V_NUMBER};
+    } else {
+        struct skidx_jsonl_record rec;
+        size_t col = 0;
+        unsigned cause = skidx_jsonl_parse(&m->keys, line, n, &rec, &m->jb,
+                                           &col);
+        if (cause != SKIDX_CAUSE_COUNT) {
+            fprintf(stderr, "skidx: %s:%llu: skipped record: %s (byte %zu)\n",
+                    file, (unsigned long long)lineno,
+                    skidx_cause_text(cause), col + 1);
+            m->skipped++;
+            return 0;
+        }
+        skidx_record_to_posting(&rec, &p);
+        struct skidx_value tmp[1];
+        struct skidx_jsonl_record *r = &rec;
+        tmp[0].p = r->f[SKIDX_F_ID].ptr;
+        tmp[0].len = r->f[SKIDX_F_ID].len;
+        tmp[0].type = r->f[SKIDX_F_ID].type == SKIDX_J_STRING   ? SKIDX_V_STRING
+                      : r->f[SKIDX_F_ID].type == SKIDX_J_NUMBER ? SKIDX_V_NUMBER
+                                                                : SKIDX_V_ABSENT;
+        id = tmp[0];
+    }
+    struct skidx_posting_result r;
+    unsigned skip = 0;
+    skidx_status st = skidx_posting_process(m->comp, &m->w, &p, m->currency, 1,
+                                            m->engine, &r, &skip);
+    if (st == SKIDX_ERR_CORRUPT) {
+        fprintf(stderr, "skidx: %s:%llu: skipped record: %s\n", file,
+                (unsigned long long)lineno, skidx_cause_text(skip));
+        m->skipped++;
+        return 0;
+    }
+    if (st) {
+        cli_msg("%s:%llu: %s", file, (unsigned long long)lineno,
+                skidx_strerror(st));
+        return -1;
+    }
+    emit(m, &id, &r);
+    return 0;
+}
+
+static int match_stream(struct mctx *m, const char *name, FILE *in)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    uint64_t no = 0;
+    int rc = 0;
+    while (!rc && (n = getline(&line, &cap, in)) >= 0) {
+        no++;
+        size_t len = (size_t)n;
+        if (len && line[len - 1] == '\n')
+            len--;
+        if (len && line[len - 1] == '\r')
+            len--;
+        size_t k = 0;
+        while (k < len && (line[k] == ' ' || line[k] == '\t'))
+            k++;
+        if (k == len)
+            continue;
+        rc = match_line(m, name, no, line, len);
+    }
+    free(line);
+    return rc;
+}
+
+static int match_shard(struct mctx *m, const char *path)
+{
+    struct skidx_shard_reader *rd;
+    struct skidx_error err;
+    struct skidx_chunk c;
+    memset(&c, 0, sizeof(c));
+    skidx_error_clear(&err);
+    if (skidx_shard_reader_open(path, NULL, &rd, &err)) {
+        cli_report("cannot read", &err);
+        return -1;
+    }
+    int rc = 0;
+    while (!rc) {
+        if (skidx_shard_reader_next(rd, &c, &err)) {
+            cli_report("cannot read", &err);
+            rc = -1;
+            break;
+        }
+        if (!c.n_lines)
+            break;
+        const char *p = c.data, *end = c.data + c.len;
+        uint64_t no = c.first_line;
+        size_t li = 0;
+        for (; p < end && !rc; no++) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            size_t n = (size_t)((nl ? nl : end) - p);
+            const char *s = p;
+            p = nl ? nl + 1 : end;
+            if (li < c.n_long && c.long_lines[li] == no) {
+                li++;
+                fprintf(stderr, "skidx: %s:%llu: skipped record: %s\n", path,
+                        (unsigned long long)no,
+                        skidx_cause_text(SKIDX_SKIP_TOO_LONG));
+                m->skipped++;
+                continue;
+            }
+            if (n && s[n - 1] == '\r')
+                n--;
+            size_t k = 0;
+            while (k < n && (s[k] == ' ' || s[k] == '\t'))
+                k++;
+            if (k == n)
+                continue;
+            rc = match_line(m, path, no, s, n);
+        }
+    }
+    skidx_chunk_release(&c);
+    skidx_shard_reader_close(rd);
+    return rc;
+}
+
+static const char match_usage[] =
+    "usage: skidx match [options] [FILE...]\n"
+    "\n"
+    "Print one JSON object per posting: its id, role, seniority, skills\n"
+    "(canonical names, sorted) and every alias match behind them, with the\n"
+    "field and the byte range [start, end) in the field's unescaped text.\n"
+    "Reads JSON Lines (plain or zstd) from the files, or standard input.\n"
+    "\n"
+    "  -t, --taxonomy DIR       skills.tsv and roles.tsv (default: %s)\n"
+    "      --text               each input line is plain text (title and\n"
+    "                           skills from the same line)\n"
+    "  -f, --field FIELD=KEY    as for 'skidx index'\n"
+    "      --engine words|oracle  literal matching engine\n"
+    "  -h, --help               this text\n"
+    "\n"
+    "Exit 1 if a record was skipped (each is reported on stderr).\n";
+
+int cmd_match(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        {"taxonomy", required_argument, 0, 't'},
+        {"text", no_argument, 0, 1},
+        {"field", required_argument, 0, 'f'},
+        {"engine", required_argument, 0, 2},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    struct mctx m;
+    const char *tax_dir = skidx_taxonomy_default_dir();
+    struct skidx_error err;
+    int c;
+    memset(&m, 0, sizeof(m));
+    m.currency = "USD";
+    skidx_jsonl_keys_default(&m.keys);
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "t:f:h", lo, NULL)) != -1) {
+        switch (c) {
+        case 't': tax_dir = optarg; break;
+        case 1: m.text_mode = 1; break;
+        case 'f':
+            skidx_error_clear(&err);
+            if (skidx_jsonl_keys_remap(&m.keys, optarg, &err)) {
+                cli_msg("invalid --field '%s': %s", optarg, err.msg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 2:
+            if (!strcmp(optarg, "words"))
+                m.engine = SKIDX_ENGINE_WORDS;
+            else if (!strcmp(optarg, "oracle"))
+                m.engine = SKIDX_ENGINE_ORACLE;
+            else {
+                cli_msg("invalid --engine '%s': words or oracle", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'h':
+            printf(match_usage, skidx_taxonomy_default_dir());
+            return EXIT_OK;
+        default:
+            fprintf(stderr, match_usage, skidx_taxonomy_default_dir());
+            return EXIT_USAGE;
+        }
+    }
+    struct skidx_taxonomy *tax = NULL;
+    struct skidx_compiled *comp = NULL;
+    skidx_error_clear(&err);
+    if (skidx_taxonomy_load(tax_dir, &tax, &err) ||
+        skidx_compiled_create(tax, &comp, &err)) {
+        cli_report("invalid taxonomy", &err);
+        skidx_taxonomy_free(tax);
+        return EXIT_DATA;
+    }
+    m.comp = comp;
+    int rc = 0;
+    if (skidx_worker_init(&m.w, comp)) {
+        cli_msg("out of memory");
+        rc = -1;
+    } else if (optind == argc) {
+        rc = match_stream(&m, "<stdin>", stdin);
+    } else {
+        for (int i = optind; i < argc && !rc; i++) {
+            if (!strcmp(argv[i], "-"))
+                rc = match_stream(&m, "<stdin>", stdin);
+            else if (m.text_mode) {
+                FILE *f = fopen(argv[i], "r");
+                if (!f) {
+                    cli_msg("cannot open '%s'", argv[i]);
+                    rc = -1;
+                } else {
+                    rc = match_stream(&m, argv[i], f);
+                    fclose(f);
+                }
+            } else {
+                rc = match_shard(&m, argv[i]);
+            }
+        }
+    }
+    fflush(stdout);
+    skidx_worker_release(&m.w);
+    skidx_jbuf_release(&m.jb);
+    skidx_compiled_free(comp);
+    skidx_taxonomy_free(tax);
+    return rc || m.skipped ? EXIT_DATA : EXIT_OK;
+}

@@ -1,0 +1,675 @@
+/*
+ * indexer.c - the parallel indexing driver (see indexer.h for the design).
+ *
+ * Invariants:
+ * - A chunk result is committed exactly once, in (shard, seq) order.
+ * - Thread t only writes counts[t]; commits run under `commit_lock`, so the
+ *   duplicate set and the example budget are touched by one thread at a
+ *   time, in corpus order.
+ * - At most `max_inflight` chunks are queued as tasks; beyond that the
+ *   reading thread processes its chunk itself, which bounds memory.
+ */
+#include "cli/indexer.h"
+#include "core/causes.h"
+#include "core/error.h"
+
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+volatile sig_atomic_t skidx_stop_requested;
+
+static const char *const cause_texts[SKIDX_CAUSE_COUNT] = {
+    [SKIDX_SKIP_NOT_JSON] = "not JSON",
+    [SKIDX_SKIP_NOT_OBJECT] = "not a JSON object",
+    [SKIDX_SKIP_BAD_STRING] = "unterminated string or invalid escape",
+    [SKIDX_SKIP_NUL_BYTE] = "NUL byte in the line",
+    [SKIDX_SKIP_TOO_LONG] = "record longer than --max-record-bytes",
+    [SKIDX_SKIP_NO_TEXT] = "neither title nor description",
+    [SKIDX_SKIP_TOO_DEEP] = "JSON nested too deep",
+    [SKIDX_FIX_INVALID_UTF8] = "invalid UTF-8 replaced by U+FFFD",
+    [SKIDX_FIX_LONE_SURROGATE] = "lone surrogate replaced by U+FFFD",
+    [SKIDX_FIX_WRONG_TYPE] = "field of the wrong type ignored",
+    [SKIDX_FIX_BAD_SALARY] = "unusable salary ignored",
+    [SKIDX_FIX_BAD_DATE] = "unusable date ignored",
+    [SKIDX_FIX_DUPLICATE_KEY] = "repeated key, last value kept",
+};
+
+const char *skidx_cause_text(unsigned cause)
+{
+    return cause < SKIDX_CAUSE_COUNT ? cause_texts[cause] : "unknown";
+}
+
+/* ---- record -> posting ---- */
+
+static void to_value(const struct skidx_jvalue *j, struct skidx_value *v)
+{
+    v->p = j->ptr;
+    v->len = j->len;
+    switch (j->type) {
+    case SKIDX_J_ABSENT: v->type = SKIDX_V_ABSENT; break;
+    case SKIDX_J_STRING: v->type = SKIDX_V_STRING; break;
+    case SKIDX_J_NUMBER: v->type = SKIDX_V_NUMBER; break;
+    case SKIDX_J_NULL:
+        v->type = SKIDX_V_OTHER;
+        v->p = "null";
+        v->len = 4;
+        break;
+    default:
+        v->type = SKIDX_V_OTHER;
+        if (!v->p) {
+            v->p = "";
+            v->len = 0;
+        }
+        break;
+    }
+}
+
+void skidx_record_to_posting(const struct skidx_jsonl_record *rec,
+                             struct skidx_posting *p)
+{
+    static const int map[SKIDX_P_COUNT] = {
+        [SKIDX_P_TITLE] = SKIDX_F_TITLE,
+        [SKIDX_P_DESCRIPTION] = SKIDX_F_DESCRIPTION,
+        [SKIDX_P_COMPANY] = SKIDX_F_COMPANY,
+        [SKIDX_P_SENIORITY] = SKIDX_F_SENIORITY,
+        [SKIDX_P_POSTED] = SKIDX_F_POSTED,
+        [SKIDX_P_SALARY_MIN] = SKIDX_F_SALARY_MIN,
+        [SKIDX_P_SALARY_MAX] = SKIDX_F_SALARY_MAX,
+        [SKIDX_P_SALARY_PERIOD] = SKIDX_F_SALARY_PERIOD,
+        [SKIDX_P_CURRENCY] = SKIDX_F_CURRENCY,
+    };
+    for (int i = 0; i < SKIDX_P_COUNT; i++)
+        to_value(&rec->f[map[i]], &p->v[i]);
+}
+
+/* ---- duplicate set ---- */
+
+struct dedup_set {
+    uint64_t *keys; /* 0 = empty */
+    size_t cap, n;
+};
+
+/* Returns 1 when the key was new, 0 when present, -1 on OOM. */
+static int dedup_insert(struct dedup_set *d, uint64_t k)
+{
+    if (!k)
+        k = 1;
+    if ((d->n + 1) * 4 > d->cap * 3) {
+        size_t cap = d->cap ? d->cap * 2 : 1 << 16;
+        uint64_t *nk = calloc(cap, sizeof(*nk));
+        if (!nk)
+            return -1;
+        for (size_t i = 0; i < d->cap; i++) {
+            uint64_t x = d->keys[i];
+            if (!x)
+                continue;
+            size_t s = (size_t)(x * 0x9E3779B97F4A7C15ull >> 17) & (cap - 1);
+            while (nk[s])
+                s = (s + 1) & (cap - 1);
+            nk[s] = x;
+        }
+        free(d->keys);
+        d->keys = nk;
+        d->cap = cap;
+    }
+    size_t s = (size_t)(k * 0x9E3779B97F4A7C15ull >> 17) & (d->cap - 1);
+    while (d->keys[s]) {
+        if (d->keys[s] == k)
+            return 0;
+        s = (s + 1) & (d->cap - 1);
+    }
+    d->keys[s] = k;
+    d->n++;
+    return 1;
+}
+
+/* ---- chunk results ---- */
+
+struct rec_hdr {
+    uint64_t dedup;
+    int64_t salary;
+    int32_t month;
+    uint32_t cell;
+    uint32_t fixes;
+    uint32_t same_currency;
+    uint32_t n_skills;
+    uint32_t pad;
+};
+
+struct example {
+    uint64_t line;
+    uint64_t col; /* byte in the line, UINT64_MAX when none */
+    unsigned cause;
+};
+
+struct result {
+    size_t shard;
+    uint64_t seq;
+    uint8_t *buf; /* rec_hdr + skills, repeated */
+    size_t len, cap;
+    uint64_t lines, records, skipped, repaired;
+    uint64_t causes[SKIDX_CAUSE_COUNT];
+    struct example *ex;
+    size_t n_ex, cap_ex;
+    unsigned ex_per_cause[SKIDX_CAUSE_COUNT];
+    struct result *next; /* pending list */
+    int failed;          /* processing failed (out of memory) */
+};
+
+static void result_free(struct result *r)
+{
+    if (!r)
+        return;
+    free(r->buf);
+    free(r->ex);
+    free(r);
+}
+
+static int result_reserve(struct result *r, size_t n)
+{
+    if (r->len + n <= r->cap)
+        return 0;
+    size_t cap = r->cap ? r->cap : 1 << 16;
+    while (cap < r->len + n)
+        cap *= 2;
+    uint8_t *p = realloc(r->buf, cap);
+    if (!p)
+        return -1;
+    r->buf = p;
+    r->cap = cap;
+    return 0;
+}
+
+/* ---- shared state ---- */
+
+struct shard_state {
+    uint64_t n_chunks; /* valid once done */
+    int done;
+    int failed;
+    uint64_t records_committed;
+    uint64_t bytes_in, bytes_out;
+    struct skidx_error err;
+};
+
+struct run {
+    const struct skidx_shard_list *shards;
+    const struct skidx_compiled *compiled;
+    const struct skidx_index_opts *opts;
+    struct skidx_model *model;
+    int threads;
+
+    struct skidx_counts *counts;        /* per thread */
+    struct skidx_worker *workers;       /* per thread */
+    struct skidx_jbuf *jbufs;           /* per thread */
+
+    omp_lock_t lock;                    /* commit state below */
+    struct shard_state *ss;
+    size_t next_shard;
+    uint64_t next_seq;
+    struct result *pending;             /* sorted by (shard, seq) */
+    struct dedup_set dedup;
+    unsigned reported[SKIDX_CAUSE_COUNT];
+    int abort;                          /* stop everything */
+    int nomem;
+    struct skidx_error first_err;       /* first shard error in corpus order */
+    size_t first_err_shard;
+
+    int inflight;                       /* atomic */
+    int max_inflight;
+    uint64_t bytes_in_total;            /* atomic, for progress */
+    uint64_t bytes_total;
+    uint64_t postings_committed;
+    struct timespec t0;
+    double last_progress;
+    size_t shards_finished;
+};
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+static void progress(struct run *R, int final)
+{
+    double t = now_s(), el = t - ((double)R->t0.tv_sec + R->t0.tv_nsec * 1e-9);
+    if (!R->opts->progress || (!final && t - R->last_progress < 0.25))
+        return;
+    R->last_progress = t;
+    uint64_t in = __atomic_load_n(&R->bytes_in_total, __ATOMIC_RELAXED);
+    double frac = R->bytes_total ? (double)in / (double)R->bytes_total : 0;
+    double eta = frac > 0.01 ? el * (1 - frac) / frac : 0;
+    fprintf(stderr,
+            "\r\033[Kskidx: %zu/%zu shards, %.0f MB read, %.1f MB/s, %.0f "
+            "postings/s, ETA %.0f s",
+            R->shards_finished, R->shards->n, in / 1e6,
+            el > 0 ? in / 1e6 / el : 0,
+            el > 0 ? (double)R->postings_committed / el : 0, eta);
+    if (final)
+        fputs("\r\033[K", stderr);
+}
+
+/* ---- processing one chunk (lock-free) ---- */
+
+static void add_example(struct result *r, unsigned cause, uint64_t line,
+                        uint64_t col, unsigned budget)
+{
+    if (r->ex_per_cause[cause] >= budget)
+        return;
+    if (r->n_ex == r->cap_ex) {
+        size_t cap = r->cap_ex ? r->cap_ex * 2 : 16;
+        struct example *e = realloc(r->ex, cap * sizeof(*e));
+        if (!e)
+            return; /* examples are best effort; counts are exact */
+        r->ex = e;
+        r->cap_ex = cap;
+    }
+    r->ex[r->n_ex++] = (struct example){line, col, cause};
+    r->ex_per_cause[cause]++;
+}
+
+static int blank_line(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+            return 0;
+    return 1;
+}
+
+static void process_chunk(struct run *R, const struct skidx_chunk *c,
+                          struct result *r)
+{
+    int t = omp_get_thread_num();
+    struct skidx_worker *w = &R->workers[t];
+    struct skidx_jbuf *jb = &R->jbufs[t];
+    const struct skidx_compiled *cp = R->compiled;
+    uint32_t n_levels = cp->tax->n_levels;
+    unsigned budget = R->opts->max_examples;
+    const char *p = c->data, *end = c->data + c->len;
+    uint64_t line = c->first_line;
+    size_t li = 0; /* next long line */
+
+    for (; p < end; line++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = (size_t)((nl ? nl : end) - p);
+        const char *s = p;
+        p = nl ? nl + 1 : end;
+        r->lines++;
+        if (li < c->n_long && c->long_lines[li] == line) {
+            li++;
+            r->records++;
+            r->skipped++;
+            r->causes[SKIDX_SKIP_TOO_LONG]++;
+            add_example(r, SKIDX_SKIP_TOO_LONG, line, UINT64_MAX, budget);
+            continue;
+        }
+        if (blank_line(s, n))
+            continue;
+        r->records++;
+        struct skidx_jsonl_record rec;
+        size_t col = 0;
+        unsigned cause = skidx_jsonl_parse(&R->opts->keys, s, n, &rec, jb,
+                                           &col);
+        if (cause > SKIDX_CAUSE_COUNT) {
+            r->failed = 1;
+            return;
+        }
+        if (cause < SKIDX_CAUSE_COUNT) {
+            r->skipped++;
+            r->causes[cause]++;
+            add_example(r, cause, line, col, budget);
+            continue;
+        }
+        struct skidx_posting post;
+        struct skidx_posting_result pr;
+        unsigned skip = 0;
+        skidx_record_to_posting(&rec, &post);
+        skidx_status st = skidx_posting_process(
+            cp, w, &post, R->opts->currency, 0, R->opts->engine, &pr, &skip);
+        uint32_t fixes = rec.fixes | pr.fixes;
+        if (st == SKIDX_ERR_CORRUPT) {
+            r->skipped++;
+            r->causes[skip]++;
+            add_example(r, skip, line, UINT64_MAX, budget);
+            continue;
+        }
+        if (st) {
+            r->failed = 1;
+            return;
+        }
+        if (fixes) {
+            r->repaired++;
+            for (unsigned k = SKIDX_FIRST_FIX; k < SKIDX_CAUSE_COUNT; k++)
+                if (fixes & (1u << k)) {
+                    r->causes[k]++;
+                    add_example(r, k, line, UINT64_MAX, budget);
+                }
+        }
+        size_t need = sizeof(struct rec_hdr) + pr.n_skills * sizeof(uint32_t);
+        if (result_reserve(r, need)) {
+            r->failed = 1;
+            return;
+        }
+        struct rec_hdr h = {pr.dedup,       pr.salary,
+                            pr.month,       pr.role * n_levels + pr.level,
+                            fixes,          (uint32_t)pr.same_currency,
+                            (uint32_t)pr.n_skills, 0};
+        memcpy(r->buf + r->len, &h, sizeof(h));
+        memcpy(r->buf + r->len + sizeof(h), pr.skills,
+               pr.n_skills * sizeof(uint32_t));
+        r->len += need;
+    }
+}
+
+/* ---- ordered commit (under the lock) ---- */
+
+static void print_example(struct run *R, size_t shard, const struct example *e)
+{
+    if (R->opts->quiet)
+        return;
+    const char *kind = e->cause < SKIDX_FIRST_FIX ? "skipped" : "repaired";
+    if (R->opts->progress)
+        fputs("\r\033[K", stderr);
+    if (e->col != UINT64_MAX)
+        fprintf(stderr, "skidx: %s:%llu: %s record: %s (byte %llu)\n",
+                R->shards->paths[shard], (unsigned long long)e->line, kind,
+                skidx_cause_text(e->cause), (unsigned long long)e->col + 1);
+    else
+        fprintf(stderr, "skidx: %s:%llu: %s record: %s\n",
+                R->shards->paths[shard], (unsigned long long)e->line, kind,
+                skidx_cause_text(e->cause));
+}
+
+static void commit_one(struct run *R, struct result *r)
+{
+    int t = omp_get_thread_num();
+    struct skidx_counts *c = &R->counts[t];
+    if (r->failed) {
+        R->nomem = 1;
+        __atomic_store_n(&R->abort, 1, __ATOMIC_RELAXED);
+        return;
+    }
+    c->stats[SKIDX_STAT_LINES] += r->lines;
+    c->stats[SKIDX_STAT_RECORDS] += r->records;
+    c->stats[SKIDX_STAT_SKIPPED] += r->skipped;
+    c->stats[SKIDX_STAT_REPAIRED] += r->repaired;
+    for (unsigned k = 0; k < SKIDX_CAUSE_COUNT; k++)
+        c->causes[k] += r->causes[k];
+    R->ss[r->shard].records_committed += r->records;
+    for (size_t i = 0; i < r->n_ex; i++) {
+        unsigned k = r->ex[i].cause;
+        if (R->reported[k] < R->opts->max_examples) {
+            R->reported[k]++;
+            print_example(R, r->shard, &r->ex[i]);
+        }
+    }
+    size_t off = 0;
+    while (off < r->len) {
+        struct rec_hdr h;
+        memcpy(&h, r->buf + off, sizeof(h));
+        const uint32_t *sk = (const uint32_t *)(r->buf + off + sizeof(h));
+        off += sizeof(h) + h.n_skills * sizeof(uint32_t);
+        int fresh = dedup_insert(&R->dedup, h.dedup);
+        if (fresh < 0) {
+            R->nomem = 1;
+            __atomic_store_n(&R->abort, 1, __ATOMIC_RELAXED);
+            return;
+        }
+        if (!fresh) {
+            c->stats[SKIDX_STAT_DUPLICATES]++;
+            continue;
+        }
+        if (skidx_counts_add(c, h.cell, h.month, h.salary, (int)h.same_currency,
+                             sk, h.n_skills)) {
+            R->nomem = 1;
+            __atomic_store_n(&R->abort, 1, __ATOMIC_RELAXED);
+            return;
+        }
+        R->postings_committed++;
+    }
+}
+
+/* Advance over shards that are finished and fully committed. */
+static void advance_shards(struct run *R)
+{
+    while (R->next_shard < R->shards->n && R->ss[R->next_shard].done &&
+           R->next_seq == R->ss[R->next_shard].n_chunks) {
+        struct shard_state *s = &R->ss[R->next_shard];
+        if (s->failed && !R->first_err.msg[0]) {
+            R->first_err = s->err;
+            R->first_err_shard = R->next_shard;
+        }
+        R->next_shard++;
+        R->next_seq = 0;
+        R->shards_finished++;
+    }
+}
+
+static void commit_ready(struct run *R)
+{
+    for (;;) {
+        advance_shards(R);
+        struct result *r = R->pending;
+        if (!r || r->shard != R->next_shard || r->seq != R->next_seq)
+            break;
+        R->pending = r->next;
+        commit_one(R, r);
+        result_free(r);
+        R->next_seq++;
+    }
+    progress(R, 0);
+}
+
+static void submit(struct run *R, struct result *r)
+{
+    omp_set_lock(&R->lock);
+    struct result **pp = &R->pending;
+    while (*pp && ((*pp)->shard < r->shard ||
+                   ((*pp)->shard == r->shard && (*pp)->seq < r->seq)))
+        pp = &(*pp)->next;
+    r->next = *pp;
+    *pp = r;
+    commit_ready(R);
+    omp_unset_lock(&R->lock);
+}
+
+static void run_chunk(struct run *R, struct skidx_chunk *c, size_t shard,
+                      uint64_t seq)
+{
+    struct result *r = calloc(1, sizeof(*r));
+    if (r) {
+        r->shard = shard;
+        r->seq = seq;
+        if (!__atomic_load_n(&R->abort, __ATOMIC_RELAXED))
+            process_chunk(R, c, r);
+    }
+    skidx_chunk_release(c);
+    free(c);
+    __atomic_fetch_sub(&R->inflight, 1, __ATOMIC_RELAXED);
+    if (!r) {
+        omp_set_lock(&R->lock);
+        R->nomem = 1;
+        __atomic_store_n(&R->abort, 1, __ATOMIC_RELAXED);
+        omp_unset_lock(&R->lock);
+        return;
+    }
+    submit(R, r);
+}
+
+/* ---- reading one shard ---- */
+
+static void read_shard(struct run *R, size_t s)
+{
+    struct shard_state *ss = &R->ss[s];
+    struct skidx_reader_opts ro = {R->opts->chunk_bytes,
+                                   R->opts->max_record_bytes};
+    struct skidx_shard_reader *rd = NULL;
+    uint64_t seq = 0, last_in = 0;
+    skidx_status st;
+
+    skidx_error_clear(&ss->err);
+    st = skidx_shard_reader_open(R->shards->paths[s], &ro, &rd, &ss->err);
+    while (!st) {
+        if (skidx_stop_requested || __atomic_load_n(&R->abort, __ATOMIC_RELAXED))
+            break;
+        struct skidx_chunk *c = calloc(1, sizeof(*c));
+        if (!c) {
+            st = skidx_fail(&ss->err, SKIDX_ERR_NOMEM, R->shards->paths[s],
+                            SKIDX_NOLINE, SKIDX_NOOFF, "out of memory");
+            break;
+        }
+        st = skidx_shard_reader_next(rd, c, &ss->err);
+        uint64_t in = skidx_shard_reader_bytes_in(rd);
+        __atomic_fetch_add(&R->bytes_in_total, in - last_in, __ATOMIC_RELAXED);
+        last_in = in;
+        if (st || c->n_lines == 0) {
+            skidx_chunk_release(c);
+            free(c);
+            break;
+        }
+        uint64_t my_seq = seq++;
+        int queued = __atomic_fetch_add(&R->inflight, 1, __ATOMIC_RELAXED);
+#pragma omp task firstprivate(c, s, my_seq) if (queued < R->max_inflight)
+        run_chunk(R, c, s, my_seq);
+    }
+    if (rd) {
+        ss->bytes_in = skidx_shard_reader_bytes_in(rd);
+        ss->bytes_out = skidx_shard_reader_bytes_out(rd);
+        skidx_shard_reader_close(rd);
+    }
+    omp_set_lock(&R->lock);
+    if (st) {
+        ss->failed = 1;
+        if (!R->opts->keep_going)
+            __atomic_store_n(&R->abort, 1, __ATOMIC_RELAXED);
+    }
+    ss->n_chunks = seq;
+    ss->done = 1;
+    commit_ready(R);
+    omp_unset_lock(&R->lock);
+}
+
+/* ---- the run ---- */
+
+skidx_status skidx_run_index(const struct skidx_shard_list *shards,
+                             const struct skidx_compiled *compiled,
+                             const struct skidx_index_opts *opts,
+                             struct skidx_model *model,
+                             struct skidx_index_summary *summary,
+                             struct skidx_error *err)
+{
+    struct run R;
+    skidx_status st = SKIDX_OK;
+    memset(&R, 0, sizeof(R));
+    memset(summary, 0, sizeof(*summary));
+    R.shards = shards;
+    R.compiled = compiled;
+    R.opts = opts;
+    R.model = model;
+    R.threads = opts->threads > 0 ? opts->threads : omp_get_num_procs();
+    R.max_inflight = 4 * R.threads;
+    clock_gettime(CLOCK_MONOTONIC, &R.t0);
+    for (size_t i = 0; i < shards->n; i++)
+        R.bytes_total += shards->sizes[i];
+
+    R.counts = calloc((size_t)R.threads, sizeof(*R.counts));
+    R.workers = calloc((size_t)R.threads, sizeof(*R.workers));
+    R.jbufs = calloc((size_t)R.threads, sizeof(*R.jbufs));
+    R.ss = calloc(shards->n ? shards->n : 1, sizeof(*R.ss));
+    if (!R.counts || !R.workers || !R.jbufs || !R.ss) {
+        st = SKIDX_ERR_NOMEM;
+        goto out;
+    }
+    const struct skidx_taxonomy *t = compiled->tax;
+    for (int i = 0; i < R.threads; i++) {
+        if ((st = skidx_counts_init(&R.counts[i], t->n_roles, t->n_levels,
+                                    t->n_skills)) ||
+            (st = skidx_worker_init(&R.workers[i], compiled)))
+            goto out;
+    }
+    omp_init_lock(&R.lock);
+
+#pragma omp parallel num_threads(R.threads)
+#pragma omp single
+    {
+        for (size_t s = 0; s < shards->n; s++) {
+#pragma omp task firstprivate(s)
+            read_shard(&R, s);
+        }
+    }
+    omp_destroy_lock(&R.lock);
+    progress(&R, 1);
+
+    /* anything left pending belongs after a failure: drop it */
+    while (R.pending) {
+        struct result *r = R.pending;
+        R.pending = r->next;
+        result_free(r);
+    }
+    if (R.nomem) {
+        st = skidx_fail(err, SKIDX_ERR_NOMEM, NULL, SKIDX_NOLINE, SKIDX_NOOFF,
+                        "out of memory");
+        goto out;
+    }
+    if (skidx_stop_requested) {
+        summary->interrupted = 1;
+        st = skidx_fail(err, SKIDX_ERR_INTERRUPTED, NULL, SKIDX_NOLINE,
+                        SKIDX_NOOFF, "interrupted");
+        goto out;
+    }
+    /* merge the per-thread tables, in thread order (sums: order-free) */
+    for (int i = 0; i < R.threads; i++)
+        if ((st = skidx_counts_merge(&model->counts, &R.counts[i])))
+            goto out;
+    for (size_t s = 0; s < shards->n; s++) {
+        struct shard_state *ss = &R.ss[s];
+        if (ss->failed) {
+            summary->shards_failed++;
+            if (!opts->keep_going)
+                continue;
+            if ((st = skidx_model_add_lost(model, shards->paths[s],
+                                           ss->records_committed)))
+                goto out;
+            model->counts.stats[SKIDX_STAT_SHARDS_LOST]++;
+        }
+        if (ss->done && (!ss->failed || opts->keep_going)) {
+            model->counts.stats[SKIDX_STAT_SHARDS] += !ss->failed;
+            model->counts.stats[SKIDX_STAT_BYTES_COMPRESSED] += ss->bytes_in;
+            model->counts.stats[SKIDX_STAT_BYTES_UNCOMPRESSED] += ss->bytes_out;
+        }
+    }
+    model->counts.stats[SKIDX_STAT_DUPLICATES] += 0;
+    if (summary->shards_failed) {
+        /* report the first failure in corpus order */
+        for (size_t s = 0; s < shards->n; s++)
+            if (R.ss[s].failed) {
+                if (err)
+                    *err = R.ss[s].err;
+                st = R.ss[s].err.status ? R.ss[s].err.status
+                                        : SKIDX_ERR_CORRUPT;
+                break;
+            }
+    }
+out:
+    summary->seconds = now_s() - ((double)R.t0.tv_sec + R.t0.tv_nsec * 1e-9);
+    if (R.counts)
+        for (int i = 0; i < R.threads; i++)
+            skidx_counts_release(&R.counts[i]);
+    if (R.workers)
+        for (int i = 0; i < R.threads; i++)
+            skidx_worker_release(&R.workers[i]);
+    if (R.jbufs)
+        for (int i = 0; i < R.threads; i++)
+            skidx_jbuf_release(&R.jbufs[i]);
+    free(R.counts);
+    free(R.workers);
+    free(R.jbufs);
+    free(R.ss);
+    free(R.dedup.keys);
+    return st;
+}

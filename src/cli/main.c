@@ -1,0 +1,73 @@
+/*
+ * main.c - the skidx command: subcommand dispatch, usage, exit codes.
+ *
+ * Exit codes: 0 success, 1 data errors (some input lost, a check failed),
+ * 2 usage errors, 130 interrupted.
+ */
+#include "cli/cmds.h"
+#include "cli/out.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#ifndef SKIDX_VERSION_STRING
+#define SKIDX_VERSION_STRING "0.0.0"
+#endif
+
+static const char usage_text[] =
+    "usage: skidx <command> [options]\n"
+    "\n"
+    "Build a compact index of skill demand from job postings, and ask it\n"
+    "questions.\n"
+    "\n"
+    "commands:\n"
+    "  index CORPUS... -o OUT.skidx   index shards (*.jsonl[.zst], *.ndjson[.zst])\n"
+    "  query IDX [--role R] [--seniority S] [--top N]\n"
+    "  query IDX --skill A,B [--by role,seniority]\n"
+    "                                 skill shares of slices of the index\n"
+    "  info IDX                       metadata and corpus statistics\n"
+    "  info --taxonomy DIR            taxonomy statistics and compile cost\n"
+    "  verify IDX...                  check every checksum and structure\n"
+    "  match [FILE...]                show which aliases a posting matches\n"
+    "  merge A.skidx B.skidx... -o OUT.skidx\n"
+    "                                 add indexes built with one taxonomy\n"
+    "\n"
+    "Run 'skidx <command> --help' for a command's options.\n"
+    "Exit codes: 0 success, 1 data errors (input lost or check failed),\n"
+    "2 usage errors, 130 interrupted.\n";
+
+static int usage(FILE *out, int code)
+{
+    fputs(usage_text, out);
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage(stderr, EXIT_USAGE);
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help"))
+        return usage(stdout, EXIT_OK);
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+        printf("skidx %s (index format %u)\n", SKIDX_VERSION_STRING,
+               SKIDX_FORMAT_VERSION);
+        return EXIT_OK;
+    }
+    argc--;
+    argv++;
+    if (!strcmp(cmd, "index"))
+        return cmd_index(argc, argv);
+    if (!strcmp(cmd, "query"))
+        return cmd_query(argc, argv);
+    if (!strcmp(cmd, "info"))
+        return cmd_info(argc, argv);
+    if (!strcmp(cmd, "verify"))
+        return cmd_verify(argc, argv);
+    if (!strcmp(cmd, "match"))
+        return cmd_match(argc, argv);
+    if (!strcmp(cmd, "merge"))
+        return cmd_merge(argc, argv);
+    cli_msg("unknown command '%s'", cmd);
+    return usage(stderr, EXIT_USAGE);
+}

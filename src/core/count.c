@@ -1,0 +1,311 @@
+/*
+ * count.c - per-thread count tables, their exact merge, and the model
+ * (dictionaries + provenance) around them.
+ */
+#include "core/count.h"
+#include "core/error.h"
+#include "core/taxonomy.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int mul_ok(uint64_t a, uint64_t b, uint64_t lim, uint64_t *out)
+{
+    if (a && b > lim / a)
+        return 0;
+    *out = a * b;
+    return *out <= lim;
+}
+
+skidx_status skidx_counts_init(struct skidx_counts *c, uint32_t n_roles,
+                               uint32_t n_levels, uint32_t n_skills)
+{
+    uint64_t cells, cs;
+    memset(c, 0, sizeof(*c));
+    if (!n_roles || !n_levels || !n_skills ||
+        !mul_ok(n_roles, n_levels, 1u << 20, &cells) ||
+        !mul_ok(cells, (uint64_t)n_skills * 3, (uint64_t)1 << 31, &cs))
+        return SKIDX_ERR_LIMIT;
+    c->n_roles = n_roles;
+    c->n_levels = n_levels;
+    c->n_skills = n_skills;
+    c->n_cells = (uint32_t)cells;
+    c->bins = SKIDX_SALARY_BINS;
+    c->bin_width = SKIDX_SALARY_BIN_WIDTH;
+    c->month0 = 0;
+    c->cell = calloc(cells * 4, sizeof(uint64_t));
+    c->hist = calloc(cells * c->bins, sizeof(uint64_t));
+    c->cs = calloc(cs, sizeof(uint64_t));
+    if (!c->cell || !c->hist || !c->cs) {
+        skidx_counts_release(c);
+        return SKIDX_ERR_NOMEM;
+    }
+    return SKIDX_OK;
+}
+
+void skidx_counts_release(struct skidx_counts *c)
+{
+    free(c->cell);
+    free(c->hist);
+    free(c->cs);
+    free(c->month);
+    free(c->month_cell);
+    free(c->month_skill);
+    memset(c, 0, sizeof(*c));
+}
+
+/* Grow a per-month table of `width` counters a row from [old0, old0+oldn)
+ * to [new0, new0+newn). */
+static uint64_t *regrow(uint64_t *t, size_t width, int32_t old0,
+                        uint32_t oldn, int32_t new0, uint32_t newn)
+{
+    size_t cnt = (size_t)newn * width;
+    uint64_t *n = calloc(cnt ? cnt : 1,
+                         sizeof(uint64_t));
+    if (!n)
+        return NULL;
+    if (oldn)
+        memcpy(n + (size_t)(old0 - new0) * width, t,
+               (size_t)oldn * width * sizeof(uint64_t));
+    free(t);
+    return n;
+}
+
+skidx_status skidx_counts_month_range(struct skidx_counts *c, int32_t first,
+                                      uint32_t n)
+{
+    if (!n)
+        return SKIDX_OK;
+    int64_t lo = first, hi = (int64_t)first + n; /* [lo, hi) */
+    if (c->n_months) {
+        if (c->month0 < lo)
+            lo = c->month0;
+        if ((int64_t)c->month0 + c->n_months > hi)
+            hi = (int64_t)c->month0 + c->n_months;
+        if (lo == c->month0 && hi == (int64_t)c->month0 + c->n_months)
+            return SKIDX_OK;
+    }
+    if (hi - lo > 12 * 1000)
+        return SKIDX_ERR_LIMIT;
+    uint32_t nn = (uint32_t)(hi - lo);
+    uint64_t *a = regrow(c->month, 1, c->month0, c->n_months, (int32_t)lo, nn);
+    if (!a)
+        return SKIDX_ERR_NOMEM;
+    c->month = a;
+    a = regrow(c->month_cell, c->n_cells, c->month0, c->n_months, (int32_t)lo,
+               nn);
+    if (!a)
+        return SKIDX_ERR_NOMEM;
+    c->month_cell = a;
+    a = regrow(c->month_skill, c->n_skills, c->month0, c->n_months,
+               (int32_t)lo, nn);
+    if (!a)
+        return SKIDX_ERR_NOMEM;
+    c->month_skill = a;
+    c->month0 = (int32_t)lo;
+    c->n_months = nn;
+    return SKIDX_OK;
+}
+
+skidx_status skidx_counts_add(struct skidx_counts *c, uint32_t cell,
+                              int32_t month, int64_t salary, int same_currency,
+                              const uint32_t *skills, size_t n_skills)
+{
+    uint64_t *cl = c->cell + (size_t)cell * 4;
+    int salaried = salary >= 0 && same_currency;
+    cl[0]++;
+    c->stats[SKIDX_STAT_POSTINGS]++;
+    if (salary >= 0 && !same_currency)
+        cl[3]++;
+    if (salaried) {
+        uint64_t b = (uint64_t)salary / c->bin_width;
+        if (b >= c->bins)
+            b = c->bins - 1;
+        cl[1]++;
+        cl[2] += (uint64_t)salary;
+        c->hist[(size_t)cell * c->bins + b]++;
+        c->stats[SKIDX_STAT_SALARIED]++;
+    }
+    uint64_t *row = c->cs + (size_t)cell * c->n_skills * 3;
+    for (size_t i = 0; i < n_skills; i++) {
+        uint64_t *e = row + (size_t)skills[i] * 3;
+        e[0]++;
+        if (salaried) {
+            e[1]++;
+            e[2] += (uint64_t)salary;
+        }
+    }
+    if (month != SKIDX_NO_MONTH) {
+        if (!c->n_months || month < c->month0 ||
+            month >= c->month0 + (int32_t)c->n_months)
+            SKIDX_FORWARD(skidx_counts_month_range(c, month, 1));
+        size_t mi = (size_t)(month - c->month0);
+        c->month[mi]++;
+        c->month_cell[mi * c->n_cells + cell]++;
+        uint64_t *ms = c->month_skill + mi * c->n_skills;
+        for (size_t i = 0; i < n_skills; i++)
+            ms[skills[i]]++;
+    }
+    return SKIDX_OK;
+}
+
+static void add_vec(uint64_t *d, const uint64_t *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        d[i] += s[i];
+}
+
+skidx_status skidx_counts_merge(struct skidx_counts *dst,
+                                const struct skidx_counts *src)
+{
+    if (dst->n_roles != src->n_roles || dst->n_levels != src->n_levels ||
+        dst->n_skills != src->n_skills || dst->bins != src->bins ||
+        dst->bin_width != src->bin_width)
+        return SKIDX_ERR_MISMATCH;
+    size_t cells = dst->n_cells;
+    add_vec(dst->cell, src->cell, cells * 4);
+    add_vec(dst->hist, src->hist, cells * dst->bins);
+    add_vec(dst->cs, src->cs, cells * dst->n_skills * 3);
+    if (src->n_months) {
+        SKIDX_FORWARD(
+            skidx_counts_month_range(dst, src->month0, src->n_months));
+        size_t off = (size_t)(src->month0 - dst->month0);
+        add_vec(dst->month + off, src->month, src->n_months);
+        add_vec(dst->month_cell + off * cells, src->month_cell,
+                (size_t)src->n_months * cells);
+        add_vec(dst->month_skill + off * dst->n_skills, src->month_skill,
+                (size_t)src->n_months * dst->n_skills);
+    }
+    add_vec(dst->stats, src->stats, SKIDX_STAT_COUNT);
+    add_vec(dst->causes, src->causes, SKIDX_CAUSE_COUNT);
+    return SKIDX_OK;
+}
+
+/* ---- model ---- */
+
+static char *sdup(const char *s)
+{
+    size_t n = strlen(s);
+    char *p = malloc(n + 1);
+    if (p)
+        memcpy(p, s, n + 1);
+    return p;
+}
+
+static char **dup_names(char *const *v, uint32_t n)
+{
+    char **o = calloc(n ? n : 1, sizeof(*o));
+    if (!o)
+        return NULL;
+    for (uint32_t i = 0; i < n; i++)
+        if (!(o[i] = sdup(v[i]))) {
+            while (i--)
+                free(o[i]);
+            free(o);
+            return NULL;
+        }
+    return o;
+}
+
+static void free_names(char **v, uint32_t n)
+{
+    if (!v)
+        return;
+    for (uint32_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+skidx_status skidx_model_init(struct skidx_model *m,
+                              const struct skidx_taxonomy *t,
+                              const char *tool_version, const char *currency)
+{
+    memset(m, 0, sizeof(*m));
+    skidx_status st =
+        skidx_counts_init(&m->counts, t->n_roles, t->n_levels, t->n_skills);
+    if (st)
+        return st;
+    m->tool_version = sdup(tool_version);
+    m->taxonomy_name = sdup(t->name);
+    m->taxonomy_version = sdup(t->version);
+    m->currency = sdup(currency);
+    m->taxonomy_hash = t->hash;
+    m->n_cats = t->n_cats;
+    m->cat_names = dup_names(t->cat_name, t->n_cats);
+    m->skill_names = dup_names(t->skill_name, t->n_skills);
+    m->skill_cat = calloc(t->n_skills, sizeof(uint32_t));
+    m->role_names = dup_names(t->role_name, t->n_roles);
+    m->level_names = dup_names(t->level_name, t->n_levels);
+    if (!m->tool_version || !m->taxonomy_name || !m->taxonomy_version ||
+        !m->currency || !m->cat_names || !m->skill_names || !m->skill_cat ||
+        !m->role_names || !m->level_names) {
+        skidx_model_release(m);
+        return SKIDX_ERR_NOMEM;
+    }
+    memcpy(m->skill_cat, t->skill_cat, t->n_skills * sizeof(uint32_t));
+    return SKIDX_OK;
+}
+
+void skidx_model_release(struct skidx_model *m)
+{
+    free_names(m->cat_names, m->n_cats);
+    free_names(m->skill_names, m->counts.n_skills);
+    free_names(m->role_names, m->counts.n_roles);
+    free_names(m->level_names, m->counts.n_levels);
+    free_names(m->lost_paths, m->n_lost);
+    free(m->skill_cat);
+    free(m->lost_records);
+    free(m->tool_version);
+    free(m->taxonomy_name);
+    free(m->taxonomy_version);
+    free(m->currency);
+    skidx_counts_release(&m->counts);
+    memset(m, 0, sizeof(*m));
+}
+
+skidx_status skidx_model_add_lost(struct skidx_model *m, const char *path,
+                                  uint64_t records)
+{
+    char **p = realloc(m->lost_paths, (m->n_lost + 1) * sizeof(*p));
+    if (!p)
+        return SKIDX_ERR_NOMEM;
+    m->lost_paths = p;
+    uint64_t *r = realloc(m->lost_records, (m->n_lost + 1) * sizeof(*r));
+    if (!r)
+        return SKIDX_ERR_NOMEM;
+    m->lost_records = r;
+    if (!(p[m->n_lost] = sdup(path)))
+        return SKIDX_ERR_NOMEM;
+    r[m->n_lost++] = records;
+    return SKIDX_OK;
+}
+
+skidx_status skidx_model_merge(struct skidx_model *dst,
+                               const struct skidx_model *src,
+                               struct skidx_error *err)
+{
+    if (dst->taxonomy_hash != src->taxonomy_hash)
+        return skidx_fail(err, SKIDX_ERR_MISMATCH, NULL, SKIDX_NOLINE,
+                          SKIDX_NOOFF,
+                          "built with different taxonomies ('%s' %s "
+                          "%016llx and '%s' %s %016llx)",
+                          dst->taxonomy_name, dst->taxonomy_version,
+                          (unsigned long long)dst->taxonomy_hash,
+                          src->taxonomy_name, src->taxonomy_version,
+                          (unsigned long long)src->taxonomy_hash);
+    if (strcmp(dst->currency, src->currency))
+        return skidx_fail(err, SKIDX_ERR_MISMATCH, NULL, SKIDX_NOLINE,
+                          SKIDX_NOOFF,
+                          "salary currencies differ ('%s' and '%s')",
+                          dst->currency, src->currency);
+    skidx_status st = skidx_counts_merge(&dst->counts, &src->counts);
+    if (st == SKIDX_ERR_MISMATCH)
+        return skidx_fail(err, st, NULL, SKIDX_NOLINE, SKIDX_NOOFF,
+                          "count tables have different shapes");
+    if (st)
+        return st;
+    for (uint32_t i = 0; i < src->n_lost; i++)
+        SKIDX_FORWARD(skidx_model_add_lost(dst, src->lost_paths[i],
+                                           src->lost_records[i]));
+    return SKIDX_OK;
+}

@@ -1,0 +1,120 @@
+/*
+ * count.h - the count cube and its provenance: what an index holds, in
+ * memory. The indexer keeps one per thread and merges them; the writer
+ * serialises one; `skidx merge` reads several back and merges them.
+ *
+ * All counters are unsigned 64-bit integers and salaries are summed in
+ * whole currency units, so merging is exact and order-independent: the
+ * same postings give the same bytes whatever the thread count.
+ *
+ * Layout (dense, row-major):
+ *   cell c = role * n_levels + level
+ *   cell[c*4 + {0,1,2,3}]         postings, salaried, salary_sum, other_currency
+ *   hist[c*bins + b]              salaried postings with salary in bin b
+ *   cs[(c*n_skills + k)*3 + {0,1,2}]  postings, salaried, salary_sum
+ *   month[m], month_cell[m*n_cells + c], month_skill[m*n_skills + k]
+ *     for calendar month month0 + m (year*12 + month-1)
+ */
+#ifndef SKIDX_CORE_COUNT_H
+#define SKIDX_CORE_COUNT_H
+
+#include "core/causes.h"
+#include "skidx.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum skidx_stat {
+    SKIDX_STAT_SHARDS = 0,
+    SKIDX_STAT_SHARDS_LOST,
+    SKIDX_STAT_BYTES_COMPRESSED,
+    SKIDX_STAT_BYTES_UNCOMPRESSED,
+    SKIDX_STAT_LINES,
+    SKIDX_STAT_RECORDS,
+    SKIDX_STAT_POSTINGS,
+    SKIDX_STAT_DUPLICATES,
+    SKIDX_STAT_SKIPPED,
+    SKIDX_STAT_REPAIRED,
+    SKIDX_STAT_SALARIED,
+    SKIDX_STAT_COUNT
+};
+
+#define SKIDX_SALARY_BIN_WIDTH 5000u
+#define SKIDX_SALARY_BINS 201u /* last bin: 1,000,000 and above */
+#define SKIDX_NO_MONTH INT32_MIN
+
+struct skidx_counts {
+    uint32_t n_roles, n_levels, n_skills, n_cells;
+    uint32_t bins, bin_width;
+    uint64_t *cell;
+    uint64_t *hist;
+    uint64_t *cs;
+    int32_t month0;
+    uint32_t n_months;
+    uint64_t *month;
+    uint64_t *month_cell;
+    uint64_t *month_skill;
+    uint64_t stats[SKIDX_STAT_COUNT];
+    uint64_t causes[SKIDX_CAUSE_COUNT];
+};
+
+/* Allocate zeroed tables. SKIDX_ERR_NOMEM or SKIDX_ERR_LIMIT when the
+ * dimensions overflow. */
+skidx_status skidx_counts_init(struct skidx_counts *c, uint32_t n_roles,
+                               uint32_t n_levels, uint32_t n_skills);
+void skidx_counts_release(struct skidx_counts *c);
+
+/* One posting: its cell, month (SKIDX_NO_MONTH when undated), salary
+ * (annualised whole units; < 0 when none), whether the salary is in the
+ * index currency (else it is only counted in other_currency), and its
+ * distinct skills. */
+skidx_status skidx_counts_add(struct skidx_counts *c, uint32_t cell,
+                              int32_t month, int64_t salary, int same_currency,
+                              const uint32_t *skills, size_t n_skills);
+
+/* dst += src. Dimensions must agree (SKIDX_ERR_MISMATCH); months are
+ * united. */
+skidx_status skidx_counts_merge(struct skidx_counts *dst,
+                                const struct skidx_counts *src);
+
+/* Make room for calendar month m (exposed for the reader). */
+skidx_status skidx_counts_month_range(struct skidx_counts *c, int32_t first,
+                                      uint32_t n);
+
+/* Everything the index file holds besides the counts. Strings owned. */
+struct skidx_model {
+    struct skidx_counts counts;
+    char *tool_version;
+    char *taxonomy_name;
+    char *taxonomy_version;
+    char *currency;
+    uint64_t taxonomy_hash;
+    uint32_t n_cats;
+    char **cat_names;
+    char **skill_names;
+    uint32_t *skill_cat;
+    char **role_names;
+    char **level_names;
+    uint32_t n_lost;
+    char **lost_paths;
+    uint64_t *lost_records;
+};
+
+struct skidx_taxonomy;
+/* A model with empty counts shaped by the taxonomy. */
+skidx_status skidx_model_init(struct skidx_model *m,
+                              const struct skidx_taxonomy *t,
+                              const char *tool_version, const char *currency);
+void skidx_model_release(struct skidx_model *m);
+
+/* Record a shard lost with the records read before the fault. */
+skidx_status skidx_model_add_lost(struct skidx_model *m, const char *path,
+                                  uint64_t records);
+
+/* dst += src: same taxonomy hash and currency, else SKIDX_ERR_MISMATCH
+ * (with a message). Lost shards are appended. */
+skidx_status skidx_model_merge(struct skidx_model *dst,
+                               const struct skidx_model *src,
+                               struct skidx_error *err);
+
+#endif

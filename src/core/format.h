@@ -1,0 +1,116 @@
+/*
+ * format.h - layout of the skidx index file, format version 1, and the
+ * little-endian helpers to read and write it. docs/FORMAT.md is the spec;
+ * this header repeats it for the code. No I/O here.
+ *
+ * All integers little-endian. The file is:
+ *
+ *   OFFSET SIZE DESCRIPTION (header, 64 bytes)
+ *        0    8 magic: 0x89 'S' 'K' 'I' 'D' 'X' '\r' '\n'
+ *        8    4 format version (1)
+ *       12    4 flags (0; a reader rejects unknown bits)
+ *       16    4 section count N (1..64)
+ *       20    4 header size (64)
+ *       24    8 file size in bytes
+ *       32    8 xxh3-64 (seed SKIDX_HASH_SEED) of the section table
+ *       40    8 xxh3-64 of header bytes 0..39
+ *       48   16 reserved, zero
+ *
+ *   section table at offset 64: N entries of 32 bytes
+ *        0    4 section id (SKIDX_SEC_*)
+ *        4    4 reserved, zero
+ *        8    8 offset from the start of the file (multiple of 8)
+ *       16    8 size in bytes
+ *       24    8 xxh3-64 of the section's bytes
+ *
+ *   sections follow in id order, each starting on an 8-byte boundary,
+ *   zero padding between them; sections may not overlap the header, the
+ *   table or each other.
+ *
+ * A string list (used by several sections) is: u32 count, u32 offsets
+ * [count + 1] (relative to the first byte after the offsets, starting at
+ * 0, non-decreasing, the last one = blob size), then the blob of UTF-8
+ * bytes; strings are not NUL-terminated.
+ */
+#ifndef SKIDX_CORE_FORMAT_H
+#define SKIDX_CORE_FORMAT_H
+
+#include <stdint.h>
+#include <string.h>
+
+#define SKIDX_MAGIC "\x89SKIDX\r\n"
+#define SKIDX_MAGIC_LEN 8
+#define SKIDX_HEADER_SIZE 64u
+#define SKIDX_SECTION_ENTRY_SIZE 32u
+#define SKIDX_MAX_SECTIONS 64u
+
+enum skidx_section_id {
+    SKIDX_SEC_META = 1,        /* fixed fields, see SKIDX_META_* */
+    SKIDX_SEC_STRINGS = 2,     /* string list: tool version, taxonomy name,
+                                  taxonomy version, salary currency */
+    SKIDX_SEC_CATEGORIES = 3,  /* string list */
+    SKIDX_SEC_SKILLS = 4,      /* u32 n, u32 category[n], pad to 8,
+                                  string list of n names */
+    SKIDX_SEC_ROLES = 5,       /* string list */
+    SKIDX_SEC_LEVELS = 6,      /* string list */
+    SKIDX_SEC_CAUSES = 7,      /* u32 n, u32 0, u64 count[n], string list */
+    SKIDX_SEC_LOST = 8,        /* u32 n, u32 0, u64 records[n], string list */
+    SKIDX_SEC_CELLS = 9,       /* cells x {u64 postings, salaried,
+                                  salary_sum, other_currency} */
+    SKIDX_SEC_HIST = 10,       /* cells x bins u64 */
+    SKIDX_SEC_CELL_SKILL = 11, /* u64 n, n x {u32 cell, u32 skill,
+                                  u64 postings, salaried, salary_sum},
+                                  strictly increasing (cell, skill),
+                                  postings > 0 */
+    SKIDX_SEC_MONTHS = 12,     /* n_months x u64 postings */
+    SKIDX_SEC_MONTH_CELL = 13, /* n_months x cells u64 */
+    SKIDX_SEC_MONTH_SKILL = 14,/* u64 n, n x {u32 month, u32 skill,
+                                  u64 postings}, strictly increasing,
+                                  postings > 0 */
+    SKIDX_SEC_MAX_ID = 14
+};
+
+/* META section: fixed-size fields (SKIDX_META_SIZE bytes). */
+#define SKIDX_META_TAXONOMY_HASH 0   /* u64 */
+#define SKIDX_META_STATS 8           /* u64 x SKIDX_META_N_STATS, order of
+                                        enum skidx_stat */
+#define SKIDX_META_N_STATS 11
+#define SKIDX_META_N_ROLES 96        /* u32 */
+#define SKIDX_META_N_LEVELS 100      /* u32 */
+#define SKIDX_META_N_SKILLS 104      /* u32 */
+#define SKIDX_META_N_CATS 108        /* u32 */
+#define SKIDX_META_BIN_WIDTH 112     /* u32 */
+#define SKIDX_META_BINS 116          /* u32 */
+#define SKIDX_META_FIRST_MONTH 120   /* i32, year*12 + month-1 */
+#define SKIDX_META_N_MONTHS 124      /* u32 */
+#define SKIDX_META_SIZE 128
+
+static inline uint32_t skidx_rd32(const void *p)
+{
+    const uint8_t *b = p;
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+           (uint32_t)b[3] << 24;
+}
+
+static inline uint64_t skidx_rd64(const void *p)
+{
+    const uint8_t *b = p;
+    return (uint64_t)skidx_rd32(b) | (uint64_t)skidx_rd32(b + 4) << 32;
+}
+
+static inline void skidx_wr32(void *p, uint32_t v)
+{
+    uint8_t *b = p;
+    b[0] = (uint8_t)v;
+    b[1] = (uint8_t)(v >> 8);
+    b[2] = (uint8_t)(v >> 16);
+    b[3] = (uint8_t)(v >> 24);
+}
+
+static inline void skidx_wr64(void *p, uint64_t v)
+{
+    skidx_wr32(p, (uint32_t)v);
+    skidx_wr32((uint8_t *)p + 4, (uint32_t)(v >> 32));
+}
+
+#endif

@@ -1,0 +1,829 @@
+/*
+ * match.c - the WORDS and ORACLE engines and the Hyperscan regex database
+ * behind match.h.
+ *
+ * Invariants of the WORDS engine:
+ * - An alias is lead + head + tail: lead = bytes before its first ASCII
+ *   word byte, head = the maximal run of ASCII word bytes that follows,
+ *   tail = the rest. In a whole-word occurrence the head is exactly one
+ *   maximal run of ASCII word bytes of the text (the byte before the head
+ *   is the lead's last byte or a non-word boundary, the byte after it the
+ *   tail's first byte or a boundary; none is an ASCII word byte).
+ * - Heads are keyed "folded": every byte OR 0x20. On ASCII word bytes this
+ *   is an injective lower-casing (A-Z -> a-z, digits unchanged, '_' ->
+ *   0x7F), so folded equality is caseless equality.
+ */
+#include "core/match.h"
+#include "core/error.h"
+#include "core/utf8.h"
+
+#include <hs/hs.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define SKIDX_X86 1
+#endif
+
+/* ---- byte helpers ---- */
+
+static inline int is_ascii_word(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+           c == '_';
+}
+
+static inline unsigned char lower(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+static int eq_caseless(const unsigned char *a, const unsigned char *b,
+                       size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (lower(a[i]) != lower(b[i]))
+            return 0;
+    return 1;
+}
+
+static inline uint64_t load_partial(const unsigned char *p, size_t n)
+{
+    uint64_t v = 0;
+    if (n >= 8)
+        memcpy(&v, p, 8);
+    else
+        memcpy(&v, p, n);
+    return v;
+}
+
+#define FOLD8 0x2020202020202020ull
+
+/* Hash of a folded word of length n (n >= 1) starting at p (not folded):
+ * reads at most the word's own bytes. */
+static inline uint64_t word_hash(const unsigned char *p, size_t n)
+{
+    uint64_t a, b;
+    if (n <= 8) {
+        a = load_partial(p, n) | (FOLD8 >> (8 * (8 - n)));
+        b = n;
+    } else {
+        memcpy(&a, p, 8);
+        memcpy(&b, p + n - 8, 8);
+        a |= FOLD8;
+        b = (b | FOLD8) ^ n;
+    }
+    uint64_t h = (a ^ (b * 0x9E3779B97F4A7C15ull)) * 0xD6E8FEB86659FD93ull;
+    return h ^ (h >> 29);
+}
+
+/* ---- the compiled matcher ---- */
+
+enum cand_flags {
+    C_CASE = 1u << 0,
+    C_NEG = 1u << 1,
+    C_LEFT = 1u << 2,  /* alias starts with a word character: check before */
+    C_RIGHT = 1u << 3, /* alias ends with a word character: check after */
+};
+
+struct cand {
+    uint32_t alias;
+    uint32_t owner;
+    uint32_t lead_len, tail_len;
+    uint32_t head_off; /* offset of the head within the alias text */
+    uint32_t flags;
+};
+
+struct head {
+    uint32_t len;      /* 0 = empty slot */
+    uint32_t key_off;  /* folded head bytes in m->keys */
+    uint32_t cand_start, cand_n;
+};
+
+struct skidx_matcher {
+    const struct skidx_alias_set *set;
+    uint32_t n_owners;
+    /* WORDS engine */
+    struct head *table;
+    uint64_t table_mask;
+    uint64_t *filter; /* 1 << 16 bits */
+    struct cand *cands;
+    size_t n_cands;
+    unsigned char *keys;
+    uint32_t min_head, max_head;
+    size_t n_heads;
+    /* literal alias ids for the ORACLE engine */
+    uint32_t *literals;
+    size_t n_literals;
+    /* regexes */
+    hs_database_t *db;
+    uint32_t *regex_alias; /* hs id -> alias index */
+    size_t n_regex;
+    size_t n_neg;
+    double compile_seconds;
+};
+
+const struct skidx_alias_set *skidx_matcher_aliases(
+    const struct skidx_matcher *m)
+{
+    return m->set;
+}
+
+/* Split alias text into lead/head/tail. Returns 0 when it has no ASCII word
+ * byte (the taxonomy parser refuses such literals). */
+static int split_alias(const struct skidx_alias *a, uint32_t *lead,
+                       uint32_t *head)
+{
+    const unsigned char *t = (const unsigned char *)a->text;
+    uint32_t i = 0;
+    while (i < a->len && !is_ascii_word(t[i]))
+        i++;
+    if (i == a->len)
+        return 0;
+    uint32_t j = i;
+    while (j < a->len && is_ascii_word(t[j]))
+        j++;
+    *lead = i;
+    *head = j - i;
+    return 1;
+}
+
+struct build_item {
+    uint64_t hash;
+    uint32_t alias, lead, head;
+};
+
+static int build_cmp(const void *x, const void *y)
+{
+    const struct build_item *a = x, *b = y;
+    if (a->hash != b->hash)
+        return a->hash < b->hash ? -1 : 1;
+    return a->alias < b->alias ? -1 : a->alias > b->alias;
+}
+
+static int same_head(const struct skidx_alias_set *set,
+                     const struct build_item *a, const struct build_item *b)
+{
+    if (a->head != b->head)
+        return 0;
+    const unsigned char *p = (const unsigned char *)set->a[a->alias].text +
+                             a->lead;
+    const unsigned char *q = (const unsigned char *)set->a[b->alias].text +
+                             b->lead;
+    for (uint32_t i = 0; i < a->head; i++)
+        if ((p[i] | 0x20) != (q[i] | 0x20))
+            return 0;
+    return 1;
+}
+
+static skidx_status build_words(struct skidx_matcher *m)
+{
+    const struct skidx_alias_set *set = m->set;
+    struct build_item *it = calloc(set->n ? set->n : 1, sizeof(*it));
+    size_t n = 0, key_bytes = 0;
+    if (!it)
+        return SKIDX_ERR_NOMEM;
+    m->literals = calloc(set->n ? set->n : 1, sizeof(*m->literals));
+    if (!m->literals) {
+        free(it);
+        return SKIDX_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < set->n; i++) {
+        const struct skidx_alias *a = &set->a[i];
+        uint32_t lead, head;
+        if (a->flags & SKIDX_ALIAS_REGEX)
+            continue;
+        if (!split_alias(a, &lead, &head))
+            continue; /* refused by the parser; nothing can match it */
+        m->literals[m->n_literals++] = (uint32_t)i;
+        it[n].alias = (uint32_t)i;
+        it[n].lead = lead;
+        it[n].head = head;
+        it[n].hash = word_hash((const unsigned char *)a->text + lead, head);
+        n++;
+    }
+    qsort(it, n, sizeof(*it), build_cmp);
+    /* count distinct heads (equal hash AND equal folded bytes) */
+    size_t heads = 0;
+    for (size_t i = 0; i < n; i++) {
+        int fresh = 1;
+        for (size_t j = i; j-- > 0 && it[j].hash == it[i].hash;)
+            if (same_head(set, &it[j], &it[i])) {
+                fresh = 0;
+                break;
+            }
+        if (fresh) {
+            heads++;
+            key_bytes += it[i].head;
+        }
+    }
+    size_t cap = 16;
+    while (cap < heads * 2)
+        cap <<= 1;
+    m->table = calloc(cap, sizeof(*m->table));
+    m->table_mask = cap - 1;
+    m->filter = calloc((1u << 16) / 64, sizeof(uint64_t));
+    m->cands = calloc(n ? n : 1, sizeof(*m->cands));
+    m->keys = malloc(key_bytes ? key_bytes : 1);
+    if (!m->table || !m->filter || !m->cands || !m->keys) {
+        free(it);
+        return SKIDX_ERR_NOMEM;
+    }
+    m->min_head = UINT32_MAX;
+    m->max_head = 0;
+    size_t koff = 0;
+    /* Candidates of one head must be contiguous: gather per head by
+     * scanning each hash run for items with the same folded head. */
+    char *used = calloc(n ? n : 1, 1);
+    if (!used) {
+        free(it);
+        return SKIDX_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (used[i])
+            continue;
+        const struct skidx_alias *a = &set->a[it[i].alias];
+        struct head h = {it[i].head, (uint32_t)koff, (uint32_t)m->n_cands, 0};
+        for (uint32_t b = 0; b < it[i].head; b++)
+            m->keys[koff + b] =
+                (unsigned char)(a->text[it[i].lead + b] | 0x20);
+        koff += it[i].head;
+        for (size_t j = i; j < n && it[j].hash == it[i].hash; j++) {
+            if (used[j] || !same_head(set, &it[i], &it[j]))
+                continue;
+            used[j] = 1;
+            const struct skidx_alias *b = &set->a[it[j].alias];
+            struct cand *c = &m->cands[m->n_cands++];
+            c->alias = it[j].alias;
+            c->owner = b->owner;
+            c->lead_len = it[j].lead;
+            c->head_off = it[j].lead;
+            c->tail_len = b->len - it[j].lead - it[j].head;
+            c->flags = ((b->flags & SKIDX_ALIAS_CASE) ? C_CASE : 0) |
+                       ((b->flags & SKIDX_ALIAS_NEG) ? C_NEG : 0) |
+                       (skidx_starts_word(b->text, b->len) ? C_LEFT : 0) |
+                       (skidx_ends_word(b->text, b->len) ? C_RIGHT : 0);
+            h.cand_n++;
+        }
+        uint64_t slot = it[i].hash & m->table_mask;
+        while (m->table[slot].len)
+            slot = (slot + 1) & m->table_mask;
+        m->table[slot] = h;
+        uint32_t fbit = (uint32_t)(it[i].hash >> 48);
+        m->filter[fbit >> 6] |= 1ull << (fbit & 63);
+        if (h.len < m->min_head)
+            m->min_head = h.len;
+        if (h.len > m->max_head)
+            m->max_head = h.len;
+    }
+    m->n_heads = heads;
+    free(used);
+    free(it);
+    return SKIDX_OK;
+}
+
+static skidx_status build_regex(struct skidx_matcher *m,
+                                struct skidx_error *err)
+{
+    const struct skidx_alias_set *set = m->set;
+    size_t n = 0;
+    for (size_t i = 0; i < set->n; i++)
+        n += !!(set->a[i].flags & SKIDX_ALIAS_REGEX);
+    m->n_regex = n;
+    if (!n)
+        return SKIDX_OK;
+    const char **expr = calloc(n, sizeof(*expr));
+    unsigned *flags = calloc(n, sizeof(*flags));
+    unsigned *ids = calloc(n, sizeof(*ids));
+    m->regex_alias = calloc(n, sizeof(*m->regex_alias));
+    skidx_status st = SKIDX_OK;
+    if (!expr || !flags || !ids || !m->regex_alias) {
+        st = SKIDX_ERR_NOMEM;
+        goto out;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        const struct skidx_alias *a = &set->a[i];
+        if (!(a->flags & SKIDX_ALIAS_REGEX))
+            continue;
+        expr[k] = a->text;
+        flags[k] = HS_FLAG_SOM_LEFTMOST |
+                   ((a->flags & SKIDX_ALIAS_CASE) ? 0 : HS_FLAG_CASELESS);
+        ids[k] = (unsigned)k;
+        m->regex_alias[k] = (uint32_t)i;
+        k++;
+    }
+    hs_compile_error_t *ce = NULL;
+    if (hs_compile_multi(expr, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL,
+                         &m->db, &ce) != HS_SUCCESS) {
+        if (ce && ce->expression >= 0 && (size_t)ce->expression < n) {
+            const struct skidx_alias *a =
+                &set->a[m->regex_alias[ce->expression]];
+            st = skidx_fail(err, SKIDX_ERR_TAXONOMY, set->files[a->file],
+                            a->line, SKIDX_NOOFF, "bad regex '/%s/': %s",
+                            a->text, ce->message);
+        } else {
+            st = skidx_fail(err, SKIDX_ERR_HYPERSCAN, NULL, SKIDX_NOLINE,
+                            SKIDX_NOOFF, "cannot compile the patterns: %s",
+                            ce ? ce->message : "unknown error");
+        }
+        hs_free_compile_error(ce);
+        m->db = NULL;
+    }
+out:
+    free(expr);
+    free(flags);
+    free(ids);
+    return st;
+}
+
+skidx_status skidx_matcher_create(const struct skidx_alias_set *set,
+                                  uint32_t n_owners,
+                                  struct skidx_matcher **out,
+                                  struct skidx_error *err)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct skidx_matcher *m = calloc(1, sizeof(*m));
+    skidx_status st;
+    *out = NULL;
+    if (!m)
+        return SKIDX_ERR_NOMEM;
+    m->set = set;
+    m->n_owners = n_owners;
+    for (size_t i = 0; i < set->n; i++) {
+        m->n_neg += !!(set->a[i].flags & SKIDX_ALIAS_NEG);
+        if (set->a[i].owner >= n_owners) {
+            skidx_matcher_free(m);
+            return skidx_fail(err, SKIDX_ERR_USAGE, NULL, SKIDX_NOLINE,
+                              SKIDX_NOOFF, "alias owner out of range");
+        }
+    }
+    if ((st = build_words(m)) || (st = build_regex(m, err))) {
+        skidx_matcher_free(m);
+        return st;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    m->compile_seconds =
+        (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    *out = m;
+    return SKIDX_OK;
+}
+
+void skidx_matcher_free(struct skidx_matcher *m)
+{
+    if (!m)
+        return;
+    free(m->table);
+    free(m->filter);
+    free(m->cands);
+    free(m->keys);
+    free(m->literals);
+    free(m->regex_alias);
+    hs_free_database(m->db);
+    free(m);
+}
+
+/* ---- SIMD dispatch for the word mask ---- */
+
+static void wordmask_scalar(const char *text, size_t len, uint64_t *mask)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    size_t words = (len + 63) / 64;
+    for (size_t w = 0; w < words; w++) {
+        uint64_t v = 0;
+        size_t base = w * 64, end = base + 64 < len ? base + 64 : len;
+        for (size_t i = base; i < end; i++)
+            v |= (uint64_t)is_ascii_word(t[i]) << (i - base);
+        mask[w] = v;
+    }
+}
+
+#ifdef SKIDX_X86
+__attribute__((target("avx2"))) static inline uint32_t
+wordbits_avx2(__m256i c)
+{
+    const __m256i lo = _mm256_or_si256(c, _mm256_set1_epi8(0x20));
+    const __m256i a = _mm256_sub_epi8(lo, _mm256_set1_epi8('a'));
+    const __m256i d = _mm256_sub_epi8(c, _mm256_set1_epi8('0'));
+    const __m256i alpha =
+        _mm256_cmpeq_epi8(_mm256_min_epu8(a, _mm256_set1_epi8(25)), a);
+    const __m256i digit =
+        _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d);
+    const __m256i us = _mm256_cmpeq_epi8(c, _mm256_set1_epi8('_'));
+    return (uint32_t)_mm256_movemask_epi8(
+        _mm256_or_si256(_mm256_or_si256(alpha, digit), us));
+}
+
+__attribute__((target("avx2"))) static void
+wordmask_avx2(const char *text, size_t len, uint64_t *mask)
+{
+    size_t full = len / 64, w;
+    for (w = 0; w < full; w++) {
+        const char *p = text + w * 64;
+        __m256i x = _mm256_loadu_si256((const __m256i *)p);
+        __m256i y = _mm256_loadu_si256((const __m256i *)(p + 32));
+        mask[w] = (uint64_t)wordbits_avx2(x) |
+                  ((uint64_t)wordbits_avx2(y) << 32);
+    }
+    if (full * 64 < len)
+        wordmask_scalar(text + full * 64, len - full * 64, mask + full);
+}
+
+__attribute__((target("avx512f,avx512bw"))) static void
+wordmask_avx512(const char *text, size_t len, uint64_t *mask)
+{
+    size_t full = len / 64, w;
+    const __m512i k20 = _mm512_set1_epi8(0x20), ka = _mm512_set1_epi8('a');
+    const __m512i k0 = _mm512_set1_epi8('0'), k25 = _mm512_set1_epi8(25);
+    const __m512i k9 = _mm512_set1_epi8(9), kus = _mm512_set1_epi8('_');
+    for (w = 0; w <= full; w++) {
+        size_t base = w * 64;
+        if (base >= len)
+            break;
+        size_t n = len - base < 64 ? len - base : 64;
+        __mmask64 live = n == 64 ? ~0ull : ((1ull << n) - 1);
+        __m512i c = _mm512_maskz_loadu_epi8(live, text + base);
+        __m512i a = _mm512_sub_epi8(_mm512_or_si512(c, k20), ka);
+        __m512i d = _mm512_sub_epi8(c, k0);
+        __mmask64 m = _mm512_cmple_epu8_mask(a, k25) |
+                      _mm512_cmple_epu8_mask(d, k9) |
+                      _mm512_cmpeq_epi8_mask(c, kus);
+        mask[w] = (uint64_t)(m & live);
+    }
+}
+#endif
+
+typedef void (*wordmask_fn)(const char *, size_t, uint64_t *);
+static wordmask_fn wordmask_impl;
+static const char *wordmask_name;
+
+const char *skidx_match_set_simd(int mode)
+{
+    wordmask_impl = wordmask_scalar;
+    wordmask_name = "scalar";
+#ifdef SKIDX_X86
+    __builtin_cpu_init();
+    if (mode == 0 && __builtin_cpu_supports("avx512bw")) {
+        wordmask_impl = wordmask_avx512;
+        wordmask_name = "avx512bw";
+    } else if ((mode == 0 || mode == 2) && __builtin_cpu_supports("avx2")) {
+        wordmask_impl = wordmask_avx2;
+        wordmask_name = "avx2";
+    }
+#else
+    (void)mode;
+#endif
+    return wordmask_name;
+}
+
+static inline wordmask_fn get_wordmask(void)
+{
+    wordmask_fn f = __atomic_load_n(&wordmask_impl, __ATOMIC_RELAXED);
+    return f ? f : wordmask_scalar;
+}
+
+__attribute__((constructor)) static void init_simd(void)
+{
+    skidx_match_set_simd(0);
+}
+
+void skidx_match_wordmask(const char *text, size_t len, uint64_t *mask)
+{
+    get_wordmask()(text, len, mask);
+}
+
+void skidx_matcher_get_stats(const struct skidx_matcher *m,
+                             struct skidx_matcher_stats *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->literals = m->n_literals;
+    out->regexes = m->n_regex;
+    out->negatives = m->n_neg;
+    out->heads = m->n_heads;
+    out->candidates = m->n_cands;
+    if (m->db)
+        hs_database_size(m->db, &out->hs_bytes);
+    out->compile_seconds = m->compile_seconds;
+    out->simd = wordmask_name ? wordmask_name : "scalar";
+}
+
+/* ---- scratch ---- */
+
+skidx_status skidx_match_scratch_init(struct skidx_match_scratch *s,
+                                      const struct skidx_matcher *m)
+{
+    memset(s, 0, sizeof(*s));
+    s->owners = calloc(m->n_owners ? m->n_owners : 1, sizeof(*s->owners));
+    s->owner_bits = calloc((m->n_owners + 63) / 64 + 1, sizeof(uint64_t));
+    if (!s->owners || !s->owner_bits)
+        goto nomem;
+    if (m->db) {
+        hs_scratch_t *hs = NULL;
+        if (hs_alloc_scratch(m->db, &hs) != HS_SUCCESS)
+            goto nomem;
+        s->hs_scratch = hs;
+    }
+    return SKIDX_OK;
+nomem:
+    skidx_match_scratch_release(s);
+    return SKIDX_ERR_NOMEM;
+}
+
+void skidx_match_scratch_release(struct skidx_match_scratch *s)
+{
+    free(s->hits);
+    free(s->owners);
+    free(s->owner_bits);
+    free(s->wordmask);
+    free(s->tmp);
+    if (s->hs_scratch)
+        hs_free_scratch(s->hs_scratch);
+    memset(s, 0, sizeof(*s));
+}
+
+void skidx_match_reset(struct skidx_match_scratch *s)
+{
+    for (size_t i = 0; i < s->n_owners; i++)
+        s->owner_bits[s->owners[i] >> 6] &= ~(1ull << (s->owners[i] & 63));
+    s->n_owners = 0;
+    s->n_hits = 0;
+}
+
+static int push_hit(struct skidx_match_scratch *s, uint32_t alias,
+                    uint32_t owner, size_t start, size_t end)
+{
+    if (s->n_hits == s->cap_hits) {
+        size_t cap = s->cap_hits ? s->cap_hits * 2 : 64;
+        struct skidx_hit *h = realloc(s->hits, cap * sizeof(*h));
+        if (!h)
+            return -1;
+        s->hits = h;
+        s->cap_hits = cap;
+    }
+    struct skidx_hit *h = &s->hits[s->n_hits++];
+    h->alias = alias;
+    h->owner = owner;
+    h->start = (uint32_t)start;
+    h->end = (uint32_t)end;
+    return 0;
+}
+
+/* ---- WORDS engine ---- */
+
+/* Confirm candidate c for the text word [ws, we). */
+static inline int confirm(const struct skidx_matcher *m, const struct cand *c,
+                          const unsigned char *t, size_t len, size_t ws,
+                          size_t we, size_t *start, size_t *end)
+{
+    const unsigned char *a = (const unsigned char *)m->set->a[c->alias].text;
+    if (ws < c->lead_len || len - we < c->tail_len)
+        return 0;
+    size_t s0 = ws - c->lead_len, e0 = we + c->tail_len;
+    const unsigned char *tail = a + c->head_off + (we - ws);
+    if (c->flags & C_CASE) {
+        if (memcmp(t + s0, a, e0 - s0))
+            return 0;
+    } else {
+        if (c->lead_len && !eq_caseless(t + s0, a, c->lead_len))
+            return 0;
+        if (c->tail_len && !eq_caseless(t + we, tail, c->tail_len))
+            return 0;
+    }
+    if ((c->flags & C_LEFT) && s0 > 0 && t[s0 - 1] >= 0x80 &&
+        skidx_word_before((const char *)t, s0))
+        return 0;
+    if ((c->flags & C_LEFT) && s0 > 0 && t[s0 - 1] < 0x80 &&
+        is_ascii_word(t[s0 - 1]))
+        return 0;
+    if ((c->flags & C_RIGHT) && e0 < len &&
+        skidx_word_at((const char *)t, len, e0))
+        return 0;
+    *start = s0;
+    *end = e0;
+    return 1;
+}
+
+static inline int lookup_word(const struct skidx_matcher *m,
+                              struct skidx_match_scratch *s,
+                              const unsigned char *t, size_t len, size_t ws,
+                              size_t we)
+{
+    size_t n = we - ws;
+    if (n < m->min_head || n > m->max_head)
+        return 0;
+    uint64_t h = word_hash(t + ws, n);
+    uint32_t fbit = (uint32_t)(h >> 48);
+    if (!(m->filter[fbit >> 6] & (1ull << (fbit & 63))))
+        return 0;
+    s->probes++;
+    for (uint64_t slot = h & m->table_mask;; slot = (slot + 1) & m->table_mask) {
+        const struct head *hd = &m->table[slot];
+        if (!hd->len)
+            return 0;
+        if (hd->len != n)
+            continue;
+        const unsigned char *k = m->keys + hd->key_off;
+        size_t i = 0;
+        for (; i < n; i++)
+            if ((t[ws + i] | 0x20) != k[i])
+                break;
+        if (i != n)
+            continue;
+        for (uint32_t ci = 0; ci < hd->cand_n; ci++) {
+            const struct cand *c = &m->cands[hd->cand_start + ci];
+            size_t st, en;
+            s->confirms++;
+            if (confirm(m, c, t, len, ws, we, &st, &en) &&
+                push_hit(s, c->alias, c->owner, st, en))
+                return -1;
+        }
+        return 0;
+    }
+}
+
+static skidx_status scan_words(const struct skidx_matcher *m,
+                               struct skidx_match_scratch *s,
+                               const char *text, size_t len)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    size_t nw = (len + 63) / 64;
+    if (!m->n_heads || !len)
+        return SKIDX_OK;
+    if (nw + 1 > s->cap_mask) {
+        size_t cap = nw + 1 > 2 * s->cap_mask ? nw + 1 : 2 * s->cap_mask;
+        uint64_t *p = realloc(s->wordmask, cap * sizeof(*p));
+        if (!p)
+            return SKIDX_ERR_NOMEM;
+        s->wordmask = p;
+        s->cap_mask = cap;
+    }
+    uint64_t *mask = s->wordmask;
+    get_wordmask()(text, len, mask);
+    mask[nw] = 0; /* sentinel: no word byte past the end */
+    size_t w = 0;
+    uint64_t cur = mask[0];
+    for (;;) {
+        /* next word start */
+        while (!cur) {
+            if (++w >= nw)
+                return SKIDX_OK;
+            cur = mask[w];
+        }
+        size_t ws = w * 64 + (size_t)__builtin_ctzll(cur);
+        /* its end: first clear bit at or after ws */
+        uint64_t inv = ~mask[w] & (~0ull << (ws & 63));
+        size_t we_w = w;
+        while (!inv)
+            inv = ~mask[++we_w];
+        size_t we = we_w * 64 + (size_t)__builtin_ctzll(inv);
+        if (we > len)
+            we = len;
+        s->words++;
+        if (lookup_word(m, s, t, len, ws, we) < 0)
+            return SKIDX_ERR_NOMEM;
+        /* continue after the word */
+        w = we / 64;
+        if (w >= nw)
+            return SKIDX_OK;
+        cur = mask[w] & (~0ull << (we & 63));
+    }
+}
+
+/* ---- ORACLE engine ---- */
+
+static skidx_status scan_oracle(const struct skidx_matcher *m,
+                                struct skidx_match_scratch *s,
+                                const char *text, size_t len)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    for (size_t li = 0; li < m->n_literals; li++) {
+        uint32_t ai = m->literals[li];
+        const struct skidx_alias *a = &m->set->a[ai];
+        const unsigned char *p = (const unsigned char *)a->text;
+        int cs = !!(a->flags & SKIDX_ALIAS_CASE);
+        int left = skidx_starts_word(a->text, a->len);
+        int right = skidx_ends_word(a->text, a->len);
+        if (a->len > len)
+            continue;
+        for (size_t i = 0; i + a->len <= len; i++) {
+            if (cs ? memcmp(t + i, p, a->len) : !eq_caseless(t + i, p, a->len))
+                continue;
+            if (left && skidx_word_before(text, i))
+                continue;
+            if (right && skidx_word_at(text, len, i + a->len))
+                continue;
+            if (push_hit(s, ai, a->owner, i, i + a->len))
+                return SKIDX_ERR_NOMEM;
+        }
+    }
+    return SKIDX_OK;
+}
+
+/* ---- regexes ---- */
+
+struct hs_ctx {
+    const struct skidx_matcher *m;
+    struct skidx_match_scratch *s;
+    int nomem;
+};
+
+static int on_regex(unsigned id, unsigned long long from,
+                    unsigned long long to, unsigned flags, void *ctx)
+{
+    struct hs_ctx *c = ctx;
+    (void)flags;
+    uint32_t ai = c->m->regex_alias[id];
+    if (from == to)
+        return 0;
+    if (push_hit(c->s, ai, c->m->set->a[ai].owner, (size_t)from, (size_t)to)) {
+        c->nomem = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- masking, sorting, owners ---- */
+
+static int hit_cmp(const void *x, const void *y)
+{
+    const struct skidx_hit *a = x, *b = y;
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    if (a->end != b->end)
+        return a->end < b->end ? -1 : 1;
+    return a->alias < b->alias ? -1 : a->alias > b->alias;
+}
+
+static skidx_status finish_text(const struct skidx_matcher *m,
+                                struct skidx_match_scratch *s, size_t first)
+{
+    struct skidx_hit *h = s->hits + first;
+    size_t n = s->n_hits - first, neg = 0;
+    for (size_t i = 0; i < n; i++)
+        neg += !!(m->set->a[h[i].alias].flags & SKIDX_ALIAS_NEG);
+    if (neg) {
+        if (neg > s->cap_tmp) {
+            struct skidx_hit *p = realloc(s->tmp, neg * sizeof(*p));
+            if (!p)
+                return SKIDX_ERR_NOMEM;
+            s->tmp = p;
+            s->cap_tmp = neg;
+        }
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (m->set->a[h[i].alias].flags & SKIDX_ALIAS_NEG)
+                s->tmp[k++] = h[i];
+        size_t out = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (m->set->a[h[i].alias].flags & SKIDX_ALIAS_NEG)
+                continue;
+            int masked = 0;
+            for (size_t j = 0; j < k && !masked; j++)
+                masked = s->tmp[j].owner == h[i].owner &&
+                         s->tmp[j].start <= h[i].start &&
+                         h[i].end <= s->tmp[j].end;
+            if (!masked)
+                h[out++] = h[i];
+        }
+        n = out;
+        s->n_hits = first + n;
+    }
+    if (s->sort_hits && n > 1)
+        qsort(h, n, sizeof(*h), hit_cmp);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t o = h[i].owner;
+        uint64_t bit = 1ull << (o & 63);
+        if (!(s->owner_bits[o >> 6] & bit)) {
+            s->owner_bits[o >> 6] |= bit;
+            s->owners[s->n_owners++] = o;
+        }
+    }
+    return SKIDX_OK;
+}
+
+skidx_status skidx_match_text(const struct skidx_matcher *m,
+                              struct skidx_match_scratch *s, const char *text,
+                              size_t len, enum skidx_engine engine)
+{
+    size_t first = s->n_hits;
+    skidx_status st;
+    if (len >= UINT32_MAX)
+        return SKIDX_ERR_LIMIT;
+    st = engine == SKIDX_ENGINE_ORACLE ? scan_oracle(m, s, text, len)
+                                       : scan_words(m, s, text, len);
+    if (st)
+        return st;
+    if (m->db && len) {
+        struct hs_ctx c = {m, s, 0};
+        hs_error_t e = hs_scan(m->db, text, (unsigned)len, 0,
+                               (hs_scratch_t *)s->hs_scratch, on_regex, &c);
+        if (c.nomem)
+            return SKIDX_ERR_NOMEM;
+        if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
+            return SKIDX_ERR_HYPERSCAN;
+    }
+    return finish_text(m, s, first);
+}

@@ -1,0 +1,106 @@
+/*
+ * match.h - find the aliases of a taxonomy in text.
+ *
+ * One matcher is compiled from one alias set (skills, role rules, level
+ * rules) and is read-only afterwards: threads share it, each with its own
+ * scratch. Two engines give the same hits by construction, and tests prove
+ * it on corpora:
+ *
+ * - WORDS (the default): literal aliases are found by cutting the text
+ *   into words (maximal runs of ASCII letters, digits and '_') and looking
+ *   each word up by the alias "head" it could be: in any whole-word match
+ *   the alias's first run of word bytes lines up with exactly one text
+ *   word. A length test and a 64-Kbit filter reject most words; survivors
+ *   probe an open-addressing table of heads, and each head's candidates are
+ *   confirmed by comparing the bytes before and after the word and the
+ *   boundary characters. The word mask is built with AVX-512BW, AVX2 or
+ *   portable code, chosen at run time; all give the same mask.
+ * - ORACLE: every literal alias is searched at every position with plain
+ *   compares. Slow and obviously right: the test oracle.
+ *
+ * Regular-expression aliases go to one Hyperscan block-mode database
+ * (leftmost start of match) in both engines.
+ *
+ * A hit is (alias, owner, start, end) with a half-open byte range. After a
+ * text is scanned, positive hits lying inside a negative hit of the same
+ * owner are dropped, as are the negative hits themselves.
+ */
+#ifndef SKIDX_CORE_MATCH_H
+#define SKIDX_CORE_MATCH_H
+
+#include "core/taxonomy.h"
+#include "skidx.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum skidx_engine { SKIDX_ENGINE_WORDS = 0, SKIDX_ENGINE_ORACLE = 1 };
+
+struct skidx_hit {
+    uint32_t alias; /* index into the alias set the matcher was built from */
+    uint32_t owner;
+    uint32_t start, end;
+};
+
+struct skidx_matcher;
+
+/* Per-thread scratch. Fields may be read by the caller between calls. */
+struct skidx_match_scratch {
+    struct skidx_hit *hits; /* hits of the texts scanned since the reset */
+    size_t n_hits, cap_hits;
+    uint32_t *owners;       /* owners with a positive hit, in first-hit order */
+    size_t n_owners;
+    uint64_t *owner_bits;   /* bitset over owners */
+    uint64_t *wordmask;     /* word-byte bitmap of the current text */
+    size_t cap_mask;        /* in 64-bit words */
+    void *hs_scratch;       /* hs_scratch_t */
+    struct skidx_hit *tmp;  /* masking workspace */
+    size_t cap_tmp;
+    int sort_hits;          /* set to sort each text's hits (match output) */
+    uint64_t words, probes, confirms; /* statistics, never reset */
+};
+
+struct skidx_matcher_stats {
+    size_t literals, regexes, negatives, heads, candidates;
+    size_t hs_bytes;          /* Hyperscan database size, 0 when none */
+    double compile_seconds;   /* whole build, Hyperscan included */
+    const char *simd;         /* "avx512bw", "avx2" or "scalar" */
+};
+
+/* Compile. `n_owners` bounds the owner ids. Errors: SKIDX_ERR_TAXONOMY
+ * naming the file, line and alias of a regex Hyperscan rejects;
+ * SKIDX_ERR_NOMEM. The alias set must outlive the matcher. */
+skidx_status skidx_matcher_create(const struct skidx_alias_set *set,
+                                  uint32_t n_owners,
+                                  struct skidx_matcher **out,
+                                  struct skidx_error *err);
+void skidx_matcher_free(struct skidx_matcher *m);
+void skidx_matcher_get_stats(const struct skidx_matcher *m,
+                             struct skidx_matcher_stats *out);
+const struct skidx_alias_set *skidx_matcher_aliases(
+    const struct skidx_matcher *m);
+
+skidx_status skidx_match_scratch_init(struct skidx_match_scratch *s,
+                                      const struct skidx_matcher *m);
+void skidx_match_scratch_release(struct skidx_match_scratch *s);
+
+/* Forget the hits and owners of the previous posting. */
+void skidx_match_reset(struct skidx_match_scratch *s);
+
+/* Scan one text and add its hits (after negative masking, sorted by start,
+ * end, alias) to s->hits, and its owners to the owner set. Texts longer
+ * than 4 GiB - 1 are refused with SKIDX_ERR_LIMIT. */
+skidx_status skidx_match_text(const struct skidx_matcher *m,
+                              struct skidx_match_scratch *s, const char *text,
+                              size_t len, enum skidx_engine engine);
+
+/* Test hook: 0 = best available SIMD, 1 = force the portable mask code,
+ * 2 = force AVX2 (if the CPU has it). Not thread-safe; call before
+ * scanning. Returns the name of the path now in use. */
+const char *skidx_match_set_simd(int mode);
+
+/* Build the word-byte bitmap of text[0..len) into mask (ceil(len/64)
+ * words; bits past len are zero) with the current path. For tests. */
+void skidx_match_wordmask(const char *text, size_t len, uint64_t *mask);
+
+#endif

@@ -1,0 +1,410 @@
+/*
+ * posting.c - classify, match, date, salary and duplicate key of one
+ * posting (rules in posting.h).
+ */
+#include "core/posting.h"
+#include "core/causes.h"
+#include "core/count.h"
+#include "core/error.h"
+#include "core/hash.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+skidx_status skidx_compiled_create(const struct skidx_taxonomy *t,
+                                   struct skidx_compiled **out,
+                                   struct skidx_error *err)
+{
+    struct skidx_compiled *c = calloc(1, sizeof(*c));
+    skidx_status st;
+    *out = NULL;
+    if (!c)
+        return SKIDX_ERR_NOMEM;
+    c->tax = t;
+    if ((st = skidx_matcher_create(&t->skills, t->n_skills, &c->skills, err)) ||
+        (st = skidx_matcher_create(&t->roles, t->n_roles, &c->roles, err)) ||
+        (st = skidx_matcher_create(&t->levels, t->n_levels, &c->levels, err)) ||
+        (st = skidx_matcher_create(&t->level_fields, t->n_levels,
+                                   &c->level_fields, err))) {
+        skidx_compiled_free(c);
+        return st;
+    }
+    *out = c;
+    return SKIDX_OK;
+}
+
+void skidx_compiled_free(struct skidx_compiled *c)
+{
+    if (!c)
+        return;
+    skidx_matcher_free(c->skills);
+    skidx_matcher_free(c->roles);
+    skidx_matcher_free(c->levels);
+    skidx_matcher_free(c->level_fields);
+    free(c);
+}
+
+skidx_status skidx_worker_init(struct skidx_worker *w,
+                               const struct skidx_compiled *c)
+{
+    memset(w, 0, sizeof(*w));
+    if (skidx_match_scratch_init(&w->skills, c->skills) ||
+        skidx_match_scratch_init(&w->roles, c->roles) ||
+        skidx_match_scratch_init(&w->levels, c->levels) ||
+        skidx_match_scratch_init(&w->level_fields, c->level_fields)) {
+        skidx_worker_release(w);
+        return SKIDX_ERR_NOMEM;
+    }
+    return SKIDX_OK;
+}
+
+void skidx_worker_release(struct skidx_worker *w)
+{
+    skidx_match_scratch_release(&w->skills);
+    skidx_match_scratch_release(&w->roles);
+    skidx_match_scratch_release(&w->levels);
+    skidx_match_scratch_release(&w->level_fields);
+    free(w->norm);
+    free(w->skill_ids);
+    memset(w, 0, sizeof(*w));
+}
+
+/* ---- classification ---- */
+
+/* The winning owner among the positive hits of the last scan, or -1. */
+static int64_t best_rule(const struct skidx_matcher *m,
+                         const struct skidx_match_scratch *s)
+{
+    const struct skidx_alias_set *set = skidx_matcher_aliases(m);
+    int64_t best = -1;
+    uint32_t best_prio = 0;
+    for (size_t i = 0; i < s->n_hits; i++) {
+        const struct skidx_alias *a = &set->a[s->hits[i].alias];
+        if (best < 0 || a->prio < best_prio ||
+            (a->prio == best_prio && a->owner < (uint32_t)best)) {
+            best = a->owner;
+            best_prio = a->prio;
+        }
+    }
+    return best;
+}
+
+skidx_status skidx_classify(const struct skidx_compiled *c,
+                            struct skidx_worker *w, const char *title,
+                            size_t title_len, const char *seniority,
+                            size_t seniority_len, uint32_t *role,
+                            uint32_t *level)
+{
+    int64_t r, l = -1;
+    skidx_match_reset(&w->roles);
+    SKIDX_FORWARD(skidx_match_text(c->roles, &w->roles, title, title_len,
+                                   SKIDX_ENGINE_WORDS));
+    r = best_rule(c->roles, &w->roles);
+    *role = r < 0 ? c->tax->role_fallback : (uint32_t)r;
+
+    skidx_match_reset(&w->levels);
+    SKIDX_FORWARD(skidx_match_text(c->levels, &w->levels, title, title_len,
+                                   SKIDX_ENGINE_WORDS));
+    l = best_rule(c->levels, &w->levels);
+    if (l < 0 && seniority && seniority_len) {
+        skidx_match_reset(&w->level_fields);
+        SKIDX_FORWARD(skidx_match_text(c->level_fields, &w->level_fields,
+                                       seniority, seniority_len,
+                                       SKIDX_ENGINE_WORDS));
+        l = best_rule(c->level_fields, &w->level_fields);
+    }
+    *level = l < 0 ? c->tax->level_default : (uint32_t)l;
+    return SKIDX_OK;
+}
+
+/* ---- dates ---- */
+
+static int digits(const char *p, size_t n, int *out)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return -1;
+        v = v * 10 + (p[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+/* Days since 1970-01-01 -> year and month (proleptic Gregorian). */
+static void civil_from_days(int64_t z, int *y, int *m)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t yy = yoe + era * 400;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int mm = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yy + (mm <= 2));
+    *m = mm;
+}
+
+static int plain_number(const char *p, size_t n, double *out)
+{
+    char buf[64];
+    size_t k = 0;
+    int seen_digit = 0;
+    while (n && (*p == ' '))
+        p++, n--;
+    while (n && p[n - 1] == ' ')
+        n--;
+    if (!n || n >= sizeof(buf))
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        char ch = p[i];
+        if (ch == ',')
+            continue;
+        if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == '-' ||
+              ch == '+' || ch == 'e' || ch == 'E'))
+            return -1;
+        seen_digit |= ch >= '0' && ch <= '9';
+        buf[k++] = ch;
+    }
+    buf[k] = '\0';
+    if (!seen_digit)
+        return -1;
+    char *end;
+    double v = strtod(buf, &end);
+    if (*end || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int skidx_parse_month(const struct skidx_value *v, int32_t *month)
+{
+    int y, m;
+    if (v->type == SKIDX_V_STRING && v->len >= 7 && v->p[4] == '-' &&
+        !digits(v->p, 4, &y) && !digits(v->p + 5, 2, &m)) {
+        if (v->len > 7 && v->p[7] != '-')
+            return -1;
+    } else if (v->type == SKIDX_V_NUMBER || v->type == SKIDX_V_STRING) {
+        double t;
+        if (plain_number(v->p, v->len, &t) || t < 0 || t > 1e15)
+            return -1;
+        if (t > 1e11)
+            t /= 1000.0;
+        civil_from_days((int64_t)floor(t / 86400.0), &y, &m);
+    } else {
+        return -1;
+    }
+    if (y < 1990 || y > 2100 || m < 1 || m > 12)
+        return -1;
+    *month = y * 12 + (m - 1);
+    return 0;
+}
+
+int skidx_parse_amount(const struct skidx_value *v, double *amount)
+{
+    if (v->type != SKIDX_V_NUMBER && v->type != SKIDX_V_STRING)
+        return -1;
+    return plain_number(v->p, v->len, amount);
+}
+
+static int period_factor(const struct skidx_value *v, double *f)
+{
+    static const struct {
+        const char *name;
+        double factor;
+    } periods[] = {
+        {"year", 1},    {"yearly", 1},  {"annual", 1}, {"annually", 1},
+        {"month", 12},  {"monthly", 12}, {"week", 52},  {"weekly", 52},
+        {"day", 260},   {"daily", 260},  {"hour", 2080}, {"hourly", 2080},
+    };
+    if (v->type == SKIDX_V_ABSENT || (v->type == SKIDX_V_STRING && !v->len)) {
+        *f = 1;
+        return 0;
+    }
+    if (v->type != SKIDX_V_STRING)
+        return -1;
+    for (size_t i = 0; i < sizeof(periods) / sizeof(periods[0]); i++)
+        if (strlen(periods[i].name) == v->len &&
+            !strncasecmp(periods[i].name, v->p, v->len)) {
+            *f = periods[i].factor;
+            return 0;
+        }
+    return -1;
+}
+
+/* ---- duplicate key ---- */
+
+static skidx_status norm_append(struct skidx_worker *w, size_t *at,
+                                const struct skidx_value *v)
+{
+    size_t need = *at + v->len + 1;
+    if (need > w->cap_norm) {
+        size_t cap = need > 2 * w->cap_norm ? need : 2 * w->cap_norm;
+        char *p = realloc(w->norm, cap);
+        if (!p)
+            return SKIDX_ERR_NOMEM;
+        w->norm = p;
+        w->cap_norm = cap;
+    }
+    char *o = w->norm + *at;
+    const unsigned char *s = (const unsigned char *)v->p;
+    int space = 1; /* trims leading whitespace */
+    size_t k = 0;
+    for (size_t i = 0; i < (v->type == SKIDX_V_STRING ? v->len : 0); i++) {
+        unsigned char ch = s[i];
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+            if (!space)
+                o[k++] = ' ';
+            space = 1;
+            continue;
+        }
+        o[k++] = (char)((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
+        space = 0;
+    }
+    if (k && o[k - 1] == ' ')
+        k--;
+    o[k++] = '\x1f'; /* field separator */
+    *at += k;
+    return SKIDX_OK;
+}
+
+/* ---- the whole posting ---- */
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+skidx_status skidx_posting_process(const struct skidx_compiled *c,
+                                   struct skidx_worker *w,
+                                   const struct skidx_posting *p,
+                                   const char *currency, int want_hits,
+                                   enum skidx_engine engine,
+                                   struct skidx_posting_result *out,
+                                   unsigned *skip_cause)
+{
+    struct skidx_posting q = *p;
+    memset(out, 0, sizeof(*out));
+    /* wrong types: a text field that is not a string is ignored */
+    static const int text_fields[] = {SKIDX_P_TITLE, SKIDX_P_DESCRIPTION,
+                                      SKIDX_P_COMPANY, SKIDX_P_SENIORITY,
+                                      SKIDX_P_CURRENCY};
+    for (size_t i = 0; i < sizeof(text_fields) / sizeof(text_fields[0]); i++) {
+        struct skidx_value *v = &q.v[text_fields[i]];
+        if (v->type != SKIDX_V_ABSENT && v->type != SKIDX_V_STRING) {
+            if (v->type != SKIDX_V_OTHER || v->len != 4 ||
+                memcmp(v->p, "null", 4))
+                out->fixes |= 1u << SKIDX_FIX_WRONG_TYPE;
+            v->type = SKIDX_V_ABSENT;
+            v->len = 0;
+        }
+    }
+    const struct skidx_value *title = &q.v[SKIDX_P_TITLE];
+    const struct skidx_value *desc = &q.v[SKIDX_P_DESCRIPTION];
+    if (!title->len && !desc->len) {
+        *skip_cause = SKIDX_SKIP_NO_TEXT;
+        return SKIDX_ERR_CORRUPT;
+    }
+    const struct skidx_value *sen = &q.v[SKIDX_P_SENIORITY];
+    SKIDX_FORWARD(skidx_classify(c, w, title->p, title->len, sen->p, sen->len,
+                                 &out->role, &out->level));
+
+    /* skills */
+    w->skills.sort_hits = want_hits;
+    skidx_match_reset(&w->skills);
+    if (title->len)
+        SKIDX_FORWARD(skidx_match_text(c->skills, &w->skills, title->p,
+                                       title->len, engine));
+    out->title_hits = w->skills.n_hits;
+    if (desc->len)
+        SKIDX_FORWARD(skidx_match_text(c->skills, &w->skills, desc->p,
+                                       desc->len, engine));
+    if (w->skills.n_owners > w->cap_ids) {
+        size_t cap = w->skills.n_owners * 2;
+        uint32_t *ids = realloc(w->skill_ids, cap * sizeof(*ids));
+        if (!ids)
+            return SKIDX_ERR_NOMEM;
+        w->skill_ids = ids;
+        w->cap_ids = cap;
+    }
+    memcpy(w->skill_ids, w->skills.owners,
+           w->skills.n_owners * sizeof(uint32_t));
+    qsort(w->skill_ids, w->skills.n_owners, sizeof(uint32_t), cmp_u32);
+    out->skills = w->skill_ids;
+    out->n_skills = w->skills.n_owners;
+
+    /* month */
+    out->month = SKIDX_NO_MONTH;
+    if (q.v[SKIDX_P_POSTED].type != SKIDX_V_ABSENT &&
+        !(q.v[SKIDX_P_POSTED].type == SKIDX_V_OTHER)) {
+        int32_t m;
+        if (skidx_parse_month(&q.v[SKIDX_P_POSTED], &m) == 0)
+            out->month = m;
+        else
+            out->fixes |= 1u << SKIDX_FIX_BAD_DATE;
+    } else if (q.v[SKIDX_P_POSTED].type == SKIDX_V_OTHER &&
+               !(q.v[SKIDX_P_POSTED].len == 4 &&
+                 !memcmp(q.v[SKIDX_P_POSTED].p, "null", 4))) {
+        out->fixes |= 1u << SKIDX_FIX_BAD_DATE;
+    }
+
+    /* salary */
+    out->salary = -1;
+    {
+        const struct skidx_value *lo = &q.v[SKIDX_P_SALARY_MIN];
+        const struct skidx_value *hi = &q.v[SKIDX_P_SALARY_MAX];
+        int has_lo = lo->type == SKIDX_V_NUMBER || lo->type == SKIDX_V_STRING;
+        int has_hi = hi->type == SKIDX_V_NUMBER || hi->type == SKIDX_V_STRING;
+        int junk_lo = lo->type == SKIDX_V_OTHER &&
+                      !(lo->len == 4 && !memcmp(lo->p, "null", 4));
+        int junk_hi = hi->type == SKIDX_V_OTHER &&
+                      !(hi->len == 4 && !memcmp(hi->p, "null", 4));
+        if (lo->type == SKIDX_V_STRING && !lo->len)
+            has_lo = 0;
+        if (hi->type == SKIDX_V_STRING && !hi->len)
+            has_hi = 0;
+        if (junk_lo || junk_hi) {
+            out->fixes |= 1u << SKIDX_FIX_BAD_SALARY;
+        } else if (has_lo || has_hi) {
+            double a = 0, b = 0, f = 1;
+            if ((has_lo && skidx_parse_amount(lo, &a)) ||
+                (has_hi && skidx_parse_amount(hi, &b)) ||
+                period_factor(&q.v[SKIDX_P_SALARY_PERIOD], &f)) {
+                out->fixes |= 1u << SKIDX_FIX_BAD_SALARY;
+            } else {
+                double mid = has_lo && has_hi ? (a + b) / 2 : has_lo ? a : b;
+                double annual = mid * f;
+                if (!(annual >= 1000.0 && annual <= 100000000.0))
+                    out->fixes |= 1u << SKIDX_FIX_BAD_SALARY;
+                else
+                    out->salary = (int64_t)llround(annual);
+            }
+        }
+        const struct skidx_value *cur = &q.v[SKIDX_P_CURRENCY];
+        out->same_currency = 1;
+        if (cur->type == SKIDX_V_STRING && cur->len) {
+            const char *s = cur->p;
+            size_t n = cur->len;
+            while (n && *s == ' ')
+                s++, n--;
+            while (n && s[n - 1] == ' ')
+                n--;
+            out->same_currency =
+                n == strlen(currency) && !strncasecmp(s, currency, n);
+        }
+    }
+
+    /* duplicate key */
+    {
+        size_t at = 0;
+        SKIDX_FORWARD(norm_append(w, &at, title));
+        SKIDX_FORWARD(norm_append(w, &at, &q.v[SKIDX_P_COMPANY]));
+        SKIDX_FORWARD(norm_append(w, &at, desc));
+        out->dedup = skidx_hash64(w->norm, at);
+    }
+    return SKIDX_OK;
+}

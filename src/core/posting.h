@@ -1,0 +1,122 @@
+/*
+ * posting.h - everything skidx derives from one posting: role and level
+ * (classification), the set of skills it mentions, its month, annualised
+ * salary and duplicate key. The same code serves `skidx index` and
+ * `skidx match`, so what `match` explains is what `index` counts.
+ *
+ * Rules (README "When input is bad" and DESIGN.md):
+ * - role: of the role rules matching the title, the lowest priority wins
+ *   (ties: the role listed first); none -> the fallback role.
+ * - level: level rules on the title; if none, level-field rules on the
+ *   seniority field; if none, the default level.
+ * - skills: aliases in title and description; each skill once.
+ * - posted: "YYYY-MM..." (any ISO 8601 date or date-time) or epoch seconds
+ *   or milliseconds (number or numeric string; values above 10^11 are
+ *   milliseconds); years outside 1990..2100 or anything else -> undated,
+ *   cause bad_date.
+ * - salary: salary_min/salary_max as JSON numbers or strings holding a
+ *   plain decimal number (commas allowed as thousands separators); a range
+ *   counts at its midpoint, one bound alone counts as given; annualised by
+ *   salary_period (year/annual, month, week, day, hour; absent = year:
+ *   hour x 2080, day x 260, week x 52, month x 12), rounded to whole units;
+ *   an annual value outside [1,000, 100,000,000], an unknown period or an
+ *   unparseable number -> unsalaried, cause bad_salary. A missing currency
+ *   is taken as the index currency.
+ * - duplicates: xxh3 of title, company and description, each ASCII
+ *   lower-cased with whitespace runs collapsed to one space and trimmed.
+ */
+#ifndef SKIDX_CORE_POSTING_H
+#define SKIDX_CORE_POSTING_H
+
+#include "core/match.h"
+#include "core/taxonomy.h"
+#include "skidx.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The matchers of one taxonomy; read-only, shared by threads. */
+struct skidx_compiled {
+    const struct skidx_taxonomy *tax;
+    struct skidx_matcher *skills, *roles, *levels, *level_fields;
+};
+
+skidx_status skidx_compiled_create(const struct skidx_taxonomy *t,
+                                   struct skidx_compiled **out,
+                                   struct skidx_error *err);
+void skidx_compiled_free(struct skidx_compiled *c);
+
+/* Per-thread state. */
+struct skidx_worker {
+    struct skidx_match_scratch skills, roles, levels, level_fields;
+    char *norm;
+    size_t cap_norm;
+    uint32_t *skill_ids;
+    size_t cap_ids;
+};
+skidx_status skidx_worker_init(struct skidx_worker *w,
+                               const struct skidx_compiled *c);
+void skidx_worker_release(struct skidx_worker *w);
+
+/* A value as it came from the record. */
+enum skidx_vtype { SKIDX_V_ABSENT = 0, SKIDX_V_STRING, SKIDX_V_NUMBER,
+                   SKIDX_V_OTHER };
+struct skidx_value {
+    const char *p;
+    size_t len;
+    int type;
+};
+
+enum skidx_pfield {
+    SKIDX_P_TITLE = 0,
+    SKIDX_P_DESCRIPTION,
+    SKIDX_P_COMPANY,
+    SKIDX_P_SENIORITY,
+    SKIDX_P_POSTED,
+    SKIDX_P_SALARY_MIN,
+    SKIDX_P_SALARY_MAX,
+    SKIDX_P_SALARY_PERIOD,
+    SKIDX_P_CURRENCY,
+    SKIDX_P_COUNT
+};
+
+struct skidx_posting {
+    struct skidx_value v[SKIDX_P_COUNT];
+};
+
+struct skidx_posting_result {
+    uint32_t role, level;
+    int32_t month;         /* SKIDX_NO_MONTH when undated */
+    int64_t salary;        /* annual, whole units; -1 when none */
+    int same_currency;     /* salary is in the index currency */
+    uint64_t dedup;        /* duplicate key */
+    uint32_t fixes;        /* bit (1 << cause) per SKIDX_FIX_* applied */
+    const uint32_t *skills;/* sorted skill ids; valid until the next call */
+    size_t n_skills;
+    size_t title_hits;     /* w->skills.hits[0..title_hits) are the title's */
+};
+
+/* Process one posting. Returns SKIDX_OK, or a skip: SKIDX_ERR_CORRUPT
+ * with *skip_cause set (SKIDX_SKIP_NO_TEXT), or an engine error. When
+ * `want_hits` is set the skill hits stay in w->skills.hits sorted per
+ * field (title first). `currency` is the index currency ("USD"). */
+skidx_status skidx_posting_process(const struct skidx_compiled *c,
+                                   struct skidx_worker *w,
+                                   const struct skidx_posting *p,
+                                   const char *currency, int want_hits,
+                                   enum skidx_engine engine,
+                                   struct skidx_posting_result *out,
+                                   unsigned *skip_cause);
+
+/* Classification alone (used by tests and `match --text`). */
+skidx_status skidx_classify(const struct skidx_compiled *c,
+                            struct skidx_worker *w, const char *title,
+                            size_t title_len, const char *seniority,
+                            size_t seniority_len, uint32_t *role,
+                            uint32_t *level);
+
+/* Parsers, exposed for tests. Return 0 on success, -1 when unusable. */
+int skidx_parse_month(const struct skidx_value *v, int32_t *month);
+int skidx_parse_amount(const struct skidx_value *v, double *amount);
+
+#endif

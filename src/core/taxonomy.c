@@ -1,0 +1,869 @@
+/*
+ * taxonomy.c - parse skills.tsv and roles.tsv into a struct skidx_taxonomy.
+ *
+ * The parser is strict: every problem is an error that names the file, the
+ * line and the alias, and nothing is indexed with a taxonomy that has one.
+ * Lines are checked for valid UTF-8 before anything else.
+ */
+#include "core/taxonomy.h"
+#include "core/error.h"
+#include "core/hash.h"
+#include "core/utf8.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---- small string helpers ---- */
+
+static char *dup_n(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (!p)
+        return NULL;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+static int ascii_lower(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+}
+
+static int caseless_eq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (ascii_lower((unsigned char)*a) != ascii_lower((unsigned char)*b))
+            return 0;
+    return *a == *b;
+}
+
+/* A growable array of owned strings with caseless lookup. */
+struct name_list {
+    char **v;
+    uint32_t n, cap;
+};
+
+static int32_t names_find(const struct name_list *l, const char *s)
+{
+    for (uint32_t i = 0; i < l->n; i++)
+        if (caseless_eq(l->v[i], s))
+            return (int32_t)i;
+    return -1;
+}
+
+static int names_push(struct name_list *l, const char *s, size_t n)
+{
+    if (l->n == l->cap) {
+        uint32_t cap = l->cap ? l->cap * 2 : 16;
+        char **v = realloc(l->v, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    if (!(l->v[l->n] = dup_n(s, n)))
+        return -1;
+    l->n++;
+    return 0;
+}
+
+static void names_release(struct name_list *l)
+{
+    for (uint32_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+}
+
+static int alias_push(struct skidx_alias_set *s, const struct skidx_alias *a)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 256;
+        struct skidx_alias *v = realloc(s->a, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        s->a = v;
+        s->cap = cap;
+    }
+    s->a[s->n++] = *a;
+    return 0;
+}
+
+static void alias_set_release(struct skidx_alias_set *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->a[i].text);
+    free(s->a);
+    memset(s, 0, sizeof(*s));
+}
+
+size_t skidx_alias_set_count(const struct skidx_alias_set *s, int negative)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < s->n; i++)
+        c += !!(s->a[i].flags & SKIDX_ALIAS_NEG) == !!negative;
+    return c;
+}
+
+/* ---- line iteration ---- */
+
+struct cursor {
+    const char *p, *end;
+    uint32_t line;
+    const char *path;
+};
+
+/* Next line without its '\n' (and '\r'); 0 at the end. */
+static int next_line(struct cursor *c, const char **s, size_t *n)
+{
+    if (c->p >= c->end)
+        return 0;
+    const char *nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
+    const char *e = nl ? nl : c->end;
+    *s = c->p;
+    *n = (size_t)(e - c->p);
+    if (*n && (*s)[*n - 1] == '\r')
+        (*n)--;
+    c->p = nl ? nl + 1 : c->end;
+    c->line++;
+    return 1;
+}
+
+/* Split a line at TABs into at most `max` fields. Returns the count. */
+static size_t split_tabs(const char *s, size_t n, const char **f, size_t *fl,
+                         size_t max)
+{
+    size_t k = 0;
+    const char *p = s, *end = s + n;
+    while (k < max) {
+        const char *t = memchr(p, '\t', (size_t)(end - p));
+        const char *e = t ? t : end;
+        f[k] = p;
+        fl[k] = (size_t)(e - p);
+        k++;
+        if (!t)
+            break;
+        p = t + 1;
+    }
+    return k;
+}
+
+static void trim(const char **s, size_t *n)
+{
+    while (*n && ((*s)[0] == ' '))
+        (*s)++, (*n)--;
+    while (*n && ((*s)[*n - 1] == ' '))
+        (*n)--;
+}
+
+/* ---- alias forms ---- */
+
+static int has_ascii_alnum(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+            (c >= 'A' && c <= 'Z'))
+            return 1;
+    }
+    return 0;
+}
+
+/* Parse one alias field into `a` (text allocated). */
+static skidx_status parse_alias(const struct cursor *c, const char *s,
+                                size_t n, uint32_t owner, uint32_t prio,
+                                uint8_t file, struct skidx_alias *a,
+                                struct skidx_error *err)
+{
+    const char *orig = s;
+    size_t orig_n = n;
+    trim(&s, &n);
+    memset(a, 0, sizeof(*a));
+    if (n && s[0] == '!') {
+        a->flags |= SKIDX_ALIAS_NEG;
+        s++, n--;
+    }
+    if (n && s[0] == '=') {
+        a->flags |= SKIDX_ALIAS_CASE;
+        s++, n--;
+    }
+    if (n >= 2 && s[0] == '/' && s[n - 1] == '/') {
+        a->flags |= SKIDX_ALIAS_REGEX;
+        s++, n -= 2;
+    }
+    if (n == 0)
+        return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
+                          SKIDX_NOOFF, "empty alias '%.*s'", (int)orig_n,
+                          orig);
+    if (!(a->flags & SKIDX_ALIAS_REGEX) && !has_ascii_alnum(s, n))
+        return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
+                          SKIDX_NOOFF,
+                          "alias '%.*s' has no ASCII letter or digit "
+                          "(write it as a /regex/)",
+                          (int)orig_n, orig);
+    if (memchr(s, '\0', n))
+        return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
+                          SKIDX_NOOFF, "alias holds a NUL byte");
+    if (!(a->text = dup_n(s, n)))
+        return SKIDX_ERR_NOMEM;
+    a->len = (uint32_t)n;
+    a->owner = owner;
+    a->prio = prio;
+    a->line = c->line;
+    a->file = file;
+    return SKIDX_OK;
+}
+
+/* ---- duplicate positive aliases across owners ---- */
+
+struct dup_key {
+    const struct skidx_alias *a;
+    char *folded;
+};
+
+static int dup_cmp(const void *x, const void *y)
+{
+    const struct dup_key *a = x, *b = y;
+    int r = strcmp(a->folded, b->folded);
+    if (r)
+        return r;
+    if (a->a->line != b->a->line)
+        return a->a->line < b->a->line ? -1 : 1;
+    return 0;
+}
+
+/* Two positive aliases of different owners that can match the same text:
+ * same regex text, or same literal text (caseless unless both are
+ * case-sensitive, then exact). */
+static skidx_status check_duplicates(const struct skidx_alias_set *s,
+                                     const char *kind,
+                                     char *const *owner_names,
+                                     struct skidx_error *err)
+{
+    struct dup_key *k = calloc(s->n ? s->n : 1, sizeof(*k));
+    size_t m = 0;
+    skidx_status st = SKIDX_OK;
+    if (!k)
+        return SKIDX_ERR_NOMEM;
+    for (size_t i = 0; i < s->n; i++) {
+        const struct skidx_alias *a = &s->a[i];
+        if (a->flags & SKIDX_ALIAS_NEG)
+            continue;
+        char *f = malloc(a->len + 3);
+        if (!f) {
+            st = SKIDX_ERR_NOMEM;
+            goto out;
+        }
+        f[0] = (a->flags & SKIDX_ALIAS_REGEX) ? 'r' : 'l';
+        for (uint32_t j = 0; j < a->len; j++)
+            f[j + 1] = (a->flags & SKIDX_ALIAS_REGEX)
+                           ? a->text[j]
+                           : (char)ascii_lower((unsigned char)a->text[j]);
+        f[a->len + 1] = '\0';
+        k[m].a = a;
+        k[m].folded = f;
+        m++;
+    }
+    qsort(k, m, sizeof(*k), dup_cmp);
+    for (size_t i = 0; i + 1 < m && st == SKIDX_OK; i++) {
+        for (size_t j = i + 1; j < m && !strcmp(k[i].folded, k[j].folded);
+             j++) {
+            const struct skidx_alias *a = k[i].a, *b = k[j].a;
+            if (a->owner == b->owner)
+                continue;
+            if ((a->flags & b->flags & SKIDX_ALIAS_CASE) &&
+                strcmp(a->text, b->text))
+                continue; /* "Go" vs "GO": both case-sensitive, distinct */
+            st = skidx_fail(err, SKIDX_ERR_TAXONOMY, s->files[b->file],
+                            b->line, SKIDX_NOOFF,
+                            "alias '%s' of %s '%s' is also an alias of '%s' "
+                            "(line %u)",
+                            b->text, kind, owner_names[b->owner],
+                            owner_names[a->owner], a->line);
+            break;
+        }
+    }
+out:
+    for (size_t i = 0; i < m; i++)
+        free(k[i].folded);
+    free(k);
+    return st;
+}
+
+/* ---- skills.tsv ---- */
+
+#define MAX_FIELDS 4096
+
+static skidx_status check_utf8_line(const struct cursor *c, const char *s,
+                                    size_t n, struct skidx_error *err)
+{
+    size_t bad = skidx_utf8_check(s, n);
+    if (bad != SIZE_MAX)
+        return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line, bad,
+                          "invalid UTF-8 at byte %zu of the line", bad + 1);
+    if (memchr(s, '\0', n))
+        return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
+                          SKIDX_NOOFF, "NUL byte in the line");
+    return SKIDX_OK;
+}
+
+/* "@key<TAB>value" property lines. */
+static skidx_status parse_property(struct skidx_taxonomy *t,
+                                   const struct cursor *c, const char *s,
+                                   size_t n, struct skidx_error *err)
+{
+    const char *f[3];
+    size_t fl[3];
+    size_t k = split_tabs(s, n, f, fl, 3);
+    if (k != 2)
+        return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
+                          SKIDX_NOOFF,
+                          "property line needs '@key<TAB>value'");
+    char **dst = NULL;
+    if (fl[0] == 5 && !memcmp(f[0], "@name", 5))
+        dst = &t->name;
+    else if (fl[0] == 8 && !memcmp(f[0], "@version", 8))
+        dst = &t->version;
+    else
+        return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
+                          SKIDX_NOOFF, "unknown property '%.*s'",
+                          (int)fl[0], f[0]);
+    free(*dst);
+    return (*dst = dup_n(f[1], fl[1])) ? SKIDX_OK : SKIDX_ERR_NOMEM;
+}
+
+static skidx_status parse_skills(struct skidx_taxonomy *t, const char *buf,
+                                 size_t len, struct skidx_error *err)
+{
+    struct cursor c = {buf, buf + len, 0, t->skills_path};
+    struct name_list skills = {0}, cats = {0};
+    uint32_t *skill_cat = NULL, cat_cap = 0;
+    const char **f = malloc(MAX_FIELDS * sizeof(*f));
+    size_t *fl = malloc(MAX_FIELDS * sizeof(*fl));
+    const char *s;
+    size_t n;
+    skidx_status st = SKIDX_OK;
+
+    if (!f || !fl) {
+        st = SKIDX_ERR_NOMEM;
+        goto out;
+    }
+    t->skills.files[0] = t->skills_path;
+    while (next_line(&c, &s, &n)) {
+        if ((st = check_utf8_line(&c, s, n, err)))
+            goto out;
+        if (c.line == 1 && n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+            s += 3, n -= 3;
+        if (n == 0 || s[0] == '#')
+            continue;
+        if (s[0] == '@') {
+            if ((st = parse_property(t, &c, s, n, err)))
+                goto out;
+            continue;
+        }
+        size_t k = split_tabs(s, n, f, fl, MAX_FIELDS);
+        if (k == MAX_FIELDS) {
+            st = skidx_fail(err, SKIDX_ERR_TAXONOMY, c.path, c.line,
+                            SKIDX_NOOFF, "more than %d columns",
+                            MAX_FIELDS - 1);
+            goto out;
+        }
+        trim(&f[0], &fl[0]);
+        if (k >= 2)
+            trim(&f[1], &fl[1]);
+        if (k < 3 || fl[0] == 0 || fl[1] == 0) {
+            st = skidx_fail(err, SKIDX_ERR_TAXONOMY, c.path, c.line,
+                            SKIDX_NOOFF,
+                            "missing column: a skill line is "
+                            "'NAME<TAB>CATEGORY<TAB>ALIAS...'");
+            goto out;
+        }
+        char *name = dup_n(f[0], fl[0]);
+        if (!name) {
+            st = SKIDX_ERR_NOMEM;
+            goto out;
+        }
+        int32_t prev = names_find(&skills, name);
+        free(name);
+        if (prev >= 0) {
+            st = skidx_fail(err, SKIDX_ERR_TAXONOMY, c.path, c.line,
+                            SKIDX_NOOFF, "duplicate skill '%.*s'",
+                            (int)fl[0], f[0]);
+            goto out;
+        }
+        char *cat = dup_n(f[1], fl[1]);
+        if (!cat) {
+            st = SKIDX_ERR_NOMEM;
+            goto out;
+        }
+        int32_t ci = names_find(&cats, cat);
+        free(cat);
+        if (ci < 0) {
+            if (names_push(&cats, f[1], fl[1])) {
+                st = SKIDX_ERR_NOMEM;
+                goto out;
+            }
+            ci = (int32_t)cats.n - 1;
+        }
+        uint32_t id = skills.n;
+        if (names_push(&skills, f[0], fl[0])) {
+            st = SKIDX_ERR_NOMEM;
+            goto out;
+        }
+        if (id >= cat_cap) {
+            cat_cap = cat_cap ? cat_cap * 2 : 256;
+            uint32_t *v = realloc(skill_cat, cat_cap * sizeof(*v));
+            if (!v) {
+                st = SKIDX_ERR_NOMEM;
+                goto out;
+            }
+            skill_cat = v;
+        }
+        skill_cat[id] = (uint32_t)ci;
+        int positive = 0;
+        for (size_t i = 2; i < k; i++) {
+            struct skidx_alias a;
+            if (fl[i] == 0 && i + 1 == k)
+                continue; /* a trailing TAB */
+            if ((st = parse_alias(&c, f[i], fl[i], id, 0, 0, &a, err)))
+                goto out;
+            positive += !(a.flags & SKIDX_ALIAS_NEG);
+            if (alias_push(&t->skills, &a)) {
+                free(a.text);
+                st = SKIDX_ERR_NOMEM;
+                goto out;
+            }
+        }
+        if (!positive) {
+            st = skidx_fail(err, SKIDX_ERR_TAXONOMY, c.path, c.line,
+                            SKIDX_NOOFF, "skill '%.*s' has no alias",
+                            (int)fl[0], f[0]);
+            goto out;
+        }
+    }
+    if (skills.n == 0) {
+        st = skidx_fail(err, SKIDX_ERR_TAXONOMY, c.path, SKIDX_NOLINE,
+                        SKIDX_NOOFF, "no skill defined");
+        goto out;
+    }
+    t->n_skills = skills.n;
+    t->skill_name = skills.v;
+    t->skill_cat = skill_cat;
+    t->n_cats = cats.n;
+    t->cat_name = cats.v;
+    memset(&skills, 0, sizeof(skills));
+    memset(&cats, 0, sizeof(cats));
+    skill_cat = NULL;
+    st = check_duplicates(&t->skills, "skill", t->skill_name, err);
+out:
+    names_release(&skills);
+    names_release(&cats);
+    free(skill_cat);
+    free(f);
+    free(fl);
+    return st;
+}
+
+/* ---- roles.tsv ---- */
+
+enum rule_kind { RULE_ROLE, RULE_LEVEL, RULE_LEVEL_FIELD };
+
+static skidx_status parse_roles(struct skidx_taxonomy *t, const char *buf,
+                                size_t len, struct skidx_error *err)
+{
+    struct cursor c = {buf, buf + len, 0, t->roles_path};
+    struct name_list roles = {0}, levels = {0};
+    int64_t role_fallback = -1, level_default = -1;
+    /* level-field lines may name a level defined later: keep the names */
+    struct name_list pending = {0};
+    const char **f = malloc(MAX_FIELDS * sizeof(*f));
+    size_t *fl = malloc(MAX_FIELDS * sizeof(*fl));
+    const char *s;
+    size_t n;
+    skidx_status st = SKIDX_OK;
+
+    if (!f || !fl) {
+        st = SKIDX_ERR_NOMEM;
+        goto out;
+    }
+    t->roles.files[0] = t->levels.files[0] = t->level_fields.files[0] =
+        t->roles_path;
+    while (next_line(&c, &s, &n)) {
+        if ((st = check_utf8_line(&c, s, n, err)))
+            goto out;
+        if (c.line == 1 && n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+            s += 3, n -= 3;
+        if (n == 0 || s[0] == '#')
+            continue;
+        size_t k = split_tabs(s, n, f, fl, MAX_FIELDS);
+        if (k == MAX_FIELDS || k < 3) {
+            st = skidx_fail(err, SKIDX_ERR_TAXONOMY, c.path, c.line,
+                            SKIDX_NOOFF,
+                            "missing column: a rule line is "
+                            "'role|level|level-field<TAB>NAME<TAB>PRIORITY"
+                            "<TAB>ALIAS...'");
+            goto out;
+        }
+        enum rule_kind kind;
+        if (fl[0] == 4 && !memcmp(f[0], "role", 4))
+            kind = RULE_ROLE;
+        else if (fl[0] == 5 && !memcmp(f[0], "level", 5))
+            kind = RULE_LEVEL;
+        else if (fl[0] == 11 && !memcmp(f[0], "level-field", 11))
+            kind = RULE_LEVEL_FIELD;
+        else {
+            st = skidx_fail(err, SKIDX_ERR_TAXONOMY, c.path, c.line,
+                            SKIDX_NOOFF,
+                            "unknown rule kind '%.*s' (role, level or "
+                            "level-field)",
+                            (int)fl[0], f[0]);
+            goto out;
+        }
+        trim(&f[1], &fl[1]);
+        trim(&f[2], &fl[2]);
+        if (fl[1] == 0) {
+            st = skidx_fail(err, SKIDX_ERR_TAXONOMY, c.path, c.line,
+                            SKIDX_NOOFF, "missing name");
+            goto out;
+        }
+        char num[16];
+        char *endp;
+        if (fl[2] == 0 || fl[2] >= sizeof(num)) {
+            st = skidx_fail(err, SKIDX_ERR_TAXONOMY, c.path, c.line,
+                            SKIDX_NOOFF, "bad priority '%.*s'", (int)fl[2],
+                            f[2]);
+            goto out;
+        }
+        memcpy(num, f[2], fl[2]);
+        num[fl[2]] = '\0';
+        errno = 0;
+        unsigned long prio = strtoul(num, &endp, 10);
+        if (*endp || errno || prio > 1000000 || num[0] == '-') {
+            st = skidx_fail(err, SKIDX_ERR_TAXONOMY, c.path, c.line,
+                            SKIDX_NOOFF, "bad priority '%s'", num);
+            goto out;
+        }
+        char *name = dup_n(f[1], fl[1]);
+        if (!name) {
+            st = SKIDX_ERR_NOMEM;
+            goto out;
+        }
+        struct name_list *names = kind == RULE_ROLE ? &roles : &levels;
+        struct skidx_alias_set *set =
+            kind == RULE_ROLE    ? &t->roles
+            : kind == RULE_LEVEL ? &t->levels
+                                 : &t->level_fields;
+        int32_t id = names_find(names, name);
+        if (id < 0 && kind == RULE_LEVEL_FIELD) {
+            /* resolved at the end; give it a provisional id */
+            int32_t pi = names_find(&pending, name);
+            if (pi < 0) {
+                if (names_push(&pending, f[1], fl[1])) {
+                    free(name);
+                    st = SKIDX_ERR_NOMEM;
+                    goto out;
+                }
+                pi = (int32_t)pending.n - 1;
+            }
+            id = -2 - pi;
+        } else if (id < 0) {
+            if (names_push(names, f[1], fl[1])) {
+                free(name);
+                st = SKIDX_ERR_NOMEM;
+                goto out;
+            }
+            id = (int32_t)names->n - 1;
+        }
+        free(name);
+        int any = 0;
+        for (size_t i = 3; i < k; i++) {
+            struct skidx_alias a;
+            if (fl[i] == 0 && i + 1 == k)
+                continue;
+            if ((st = parse_alias(&c, f[i], fl[i], (uint32_t)id,
+                                  (uint32_t)prio, 0, &a, err)))
+                goto out;
+            any = 1;
+            if (alias_push(set, &a)) {
+                free(a.text);
+                st = SKIDX_ERR_NOMEM;
+                goto out;
+            }
+        }
+        if (!any) {
+            int64_t *fb = kind == RULE_ROLE    ? &role_fallback
+                          : kind == RULE_LEVEL ? &level_default
+                                               : NULL;
+            if (!fb) {
+                st = skidx_fail(err, SKIDX_ERR_TAXONOMY, c.path, c.line,
+                                SKIDX_NOOFF, "level-field rule with no alias");
+                goto out;
+            }
+            if (*fb >= 0 && *fb != id) {
+                st = skidx_fail(err, SKIDX_ERR_TAXONOMY, c.path, c.line,
+                                SKIDX_NOOFF,
+                                "second %s without alias ('%s' is already "
+                                "the fallback)",
+                                kind == RULE_ROLE ? "role" : "level",
+                                names->v[*fb]);
+                goto out;
+            }
+            *fb = id;
+        }
+    }
+    /* resolve level-field names */
+    for (size_t i = 0; i < t->level_fields.n; i++) {
+        struct skidx_alias *a = &t->level_fields.a[i];
+        int32_t id = (int32_t)a->owner;
+        if (id <= -2) {
+            const char *nm = pending.v[-2 - id];
+            int32_t real = names_find(&levels, nm);
+            if (real < 0) {
+                st = skidx_fail(err, SKIDX_ERR_TAXONOMY, c.path, a->line,
+                                SKIDX_NOOFF,
+                                "level-field rule names level '%s', which "
+                                "has no 'level' line",
+                                nm);
+                goto out;
+            }
+            a->owner = (uint32_t)real;
+        }
+    }
+    if (role_fallback < 0 || level_default < 0) {
+        st = skidx_fail(err, SKIDX_ERR_TAXONOMY, c.path, SKIDX_NOLINE,
+                        SKIDX_NOOFF,
+                        "no %s without alias: one role (e.g. Other) and "
+                        "one level (e.g. Mid) must be listed without alias "
+                        "as the fallback",
+                        role_fallback < 0 ? "role" : "level");
+        goto out;
+    }
+    t->n_roles = roles.n;
+    t->role_name = roles.v;
+    t->role_fallback = (uint32_t)role_fallback;
+    t->n_levels = levels.n;
+    t->level_name = levels.v;
+    t->level_default = (uint32_t)level_default;
+    memset(&roles, 0, sizeof(roles));
+    memset(&levels, 0, sizeof(levels));
+    if ((st = check_duplicates(&t->roles, "role", t->role_name, err)))
+        goto out;
+    if ((st = check_duplicates(&t->levels, "level", t->level_name, err)))
+        goto out;
+    st = check_duplicates(&t->level_fields, "level", t->level_name, err);
+out:
+    names_release(&roles);
+    names_release(&levels);
+    names_release(&pending);
+    free(f);
+    free(fl);
+    return st;
+}
+
+/* ---- hash over the parsed content ---- */
+
+static void hash_str(XXH3_state_t *h, const char *s)
+{
+    XXH3_64bits_update(h, s, strlen(s) + 1);
+}
+
+static void hash_set(XXH3_state_t *h, const struct skidx_alias_set *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        const struct skidx_alias *a = &s->a[i];
+        uint32_t v[3] = {a->owner, a->prio, a->flags};
+        XXH3_64bits_update(h, v, sizeof(v));
+        hash_str(h, a->text);
+    }
+    XXH3_64bits_update(h, "|", 1);
+}
+
+static skidx_status compute_hash(struct skidx_taxonomy *t)
+{
+    XXH3_state_t *h = XXH3_createState();
+    if (!h)
+        return SKIDX_ERR_NOMEM;
+    XXH3_64bits_reset_withSeed(h, SKIDX_HASH_SEED);
+    hash_str(h, "skidx-taxonomy-1");
+    hash_str(h, t->name);
+    hash_str(h, t->version);
+    for (uint32_t i = 0; i < t->n_skills; i++) {
+        hash_str(h, t->skill_name[i]);
+        hash_str(h, t->cat_name[t->skill_cat[i]]);
+    }
+    hash_set(h, &t->skills);
+    for (uint32_t i = 0; i < t->n_roles; i++)
+        hash_str(h, t->role_name[i]);
+    for (uint32_t i = 0; i < t->n_levels; i++)
+        hash_str(h, t->level_name[i]);
+    uint32_t fb[2] = {t->role_fallback, t->level_default};
+    XXH3_64bits_update(h, fb, sizeof(fb));
+    hash_set(h, &t->roles);
+    hash_set(h, &t->levels);
+    hash_set(h, &t->level_fields);
+    t->hash = XXH3_64bits_digest(h);
+    XXH3_freeState(h);
+    return SKIDX_OK;
+}
+
+/* ---- public ---- */
+
+static char *path_join(const char *dir, const char *file)
+{
+    size_t a = strlen(dir), b = strlen(file);
+    char *p = malloc(a + b + 2);
+    if (!p)
+        return NULL;
+    memcpy(p, dir, a);
+    p[a] = '/';
+    memcpy(p + a + 1, file, b + 1);
+    return p;
+}
+
+skidx_status skidx_taxonomy_parse(const char *dir, const char *skills,
+                                  size_t skills_len, const char *roles,
+                                  size_t roles_len,
+                                  struct skidx_taxonomy **out,
+                                  struct skidx_error *err)
+{
+    struct skidx_taxonomy *t = calloc(1, sizeof(*t));
+    skidx_status st;
+    *out = NULL;
+    if (!t)
+        return SKIDX_ERR_NOMEM;
+    t->dir = dup_n(dir, strlen(dir));
+    t->skills_path = path_join(dir, "skills.tsv");
+    t->roles_path = path_join(dir, "roles.tsv");
+    t->name = dup_n("unnamed", 7);
+    t->version = dup_n("", 0);
+    if (!t->dir || !t->skills_path || !t->roles_path || !t->name ||
+        !t->version) {
+        skidx_taxonomy_free(t);
+        return SKIDX_ERR_NOMEM;
+    }
+    if ((st = parse_skills(t, skills, skills_len, err)) ||
+        (st = parse_roles(t, roles, roles_len, err)) ||
+        (st = compute_hash(t))) {
+        skidx_taxonomy_free(t);
+        return st;
+    }
+    *out = t;
+    return SKIDX_OK;
+}
+
+/* Read a whole small file (taxonomies are at most a few MB). */
+static skidx_status slurp(const char *path, char **buf, size_t *len,
+                          struct skidx_error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    *buf = NULL;
+    *len = 0;
+    if (!fp)
+        return skidx_fail(err, SKIDX_ERR_IO, path, SKIDX_NOLINE, SKIDX_NOOFF,
+                          "cannot open: %s", strerror(errno));
+    size_t cap = 1 << 16, n = 0;
+    char *b = malloc(cap);
+    while (b) {
+        if (n == cap) {
+            if (cap >= ((size_t)64 << 20)) {
+                free(b);
+                fclose(fp);
+                return skidx_fail(err, SKIDX_ERR_LIMIT, path, SKIDX_NOLINE,
+                                  SKIDX_NOOFF,
+                                  "taxonomy file larger than 64 MiB");
+            }
+            char *nb = realloc(b, cap * 2);
+            if (!nb) {
+                free(b);
+                b = NULL;
+                break;
+            }
+            b = nb;
+            cap *= 2;
+        }
+        size_t r = fread(b + n, 1, cap - n, fp);
+        n += r;
+        if (r == 0)
+            break;
+    }
+    int bad = ferror(fp);
+    fclose(fp);
+    if (!b)
+        return SKIDX_ERR_NOMEM;
+    if (bad) {
+        free(b);
+        return skidx_fail(err, SKIDX_ERR_IO, path, SKIDX_NOLINE, SKIDX_NOOFF,
+                          "read error");
+    }
+    *buf = b;
+    *len = n;
+    return SKIDX_OK;
+}
+
+skidx_status skidx_taxonomy_load(const char *dir, struct skidx_taxonomy **out,
+                                 struct skidx_error *err)
+{
+    char *sp = path_join(dir, "skills.tsv"), *rp = path_join(dir, "roles.tsv");
+    char *sb = NULL, *rb = NULL;
+    size_t sl = 0, rl = 0;
+    skidx_status st = SKIDX_ERR_NOMEM;
+    *out = NULL;
+    if (sp && rp && !(st = slurp(sp, &sb, &sl, err)) &&
+        !(st = slurp(rp, &rb, &rl, err)))
+        st = skidx_taxonomy_parse(dir, sb, sl, rb, rl, out, err);
+    free(sp);
+    free(rp);
+    free(sb);
+    free(rb);
+    return st;
+}
+
+void skidx_taxonomy_free(struct skidx_taxonomy *t)
+{
+    if (!t)
+        return;
+    for (uint32_t i = 0; i < t->n_skills; i++)
+        free(t->skill_name[i]);
+    free(t->skill_name);
+    free(t->skill_cat);
+    for (uint32_t i = 0; i < t->n_cats; i++)
+        free(t->cat_name[i]);
+    free(t->cat_name);
+    for (uint32_t i = 0; i < t->n_roles; i++)
+        free(t->role_name[i]);
+    free(t->role_name);
+    for (uint32_t i = 0; i < t->n_levels; i++)
+        free(t->level_name[i]);
+    free(t->level_name);
+    alias_set_release(&t->skills);
+    alias_set_release(&t->roles);
+    alias_set_release(&t->levels);
+    alias_set_release(&t->level_fields);
+    free(t->dir);
+    free(t->skills_path);
+    free(t->roles_path);
+    free(t->name);
+    free(t->version);
+    free(t);
+}
+
+const char *skidx_taxonomy_default_dir(void)
+{
+    const char *env = getenv("SKIDX_TAXONOMY");
+    struct stat sb;
+    if (env && *env)
+        return env;
+#ifdef SKIDX_SOURCE_TAXONOMY
+    if (stat(SKIDX_SOURCE_TAXONOMY "/skills.tsv", &sb) == 0)
+        return SKIDX_SOURCE_TAXONOMY;
+#endif
+#ifdef SKIDX_DEFAULT_TAXONOMY
+    return SKIDX_DEFAULT_TAXONOMY;
+#else
+    (void)sb;
+    return "taxonomy";
+#endif
+}

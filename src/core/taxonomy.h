@@ -1,0 +1,98 @@
+/*
+ * taxonomy.h - the skills, roles and seniority levels skidx counts, parsed
+ * from a taxonomy directory (taxonomy/FORMAT.md is the user's spec).
+ *
+ * A taxonomy is immutable once loaded and may be shared by threads. Its
+ * hash covers the parsed content (names, categories, aliases, rules, in
+ * order), not comments or spacing, so two indexes are comparable exactly
+ * when their taxonomies say the same thing.
+ *
+ * This module reads files (it is the one place core/ touches the file
+ * system, as a loader), but never prints: errors name file, line and alias
+ * in a struct skidx_error.
+ */
+#ifndef SKIDX_CORE_TAXONOMY_H
+#define SKIDX_CORE_TAXONOMY_H
+
+#include "skidx.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum skidx_alias_flags {
+    SKIDX_ALIAS_CASE = 1u << 0,  /* case-sensitive */
+    SKIDX_ALIAS_REGEX = 1u << 1, /* Hyperscan regular expression */
+    SKIDX_ALIAS_NEG = 1u << 2,   /* negative: hides the owner's hits inside */
+};
+
+/* One pattern. `text` is the alias without its form markers (no '=', '!',
+ * or slashes), NUL-terminated, owned by the set. */
+struct skidx_alias {
+    char *text;
+    uint32_t len;
+    uint32_t owner;   /* skill, role or level id */
+    uint32_t prio;    /* rule priority (roles/levels); 0 for skills */
+    uint32_t line;    /* line in its file, for messages */
+    uint8_t flags;
+    uint8_t file;     /* index into skidx_alias_set.files */
+};
+
+struct skidx_alias_set {
+    struct skidx_alias *a;
+    size_t n, cap;
+    const char *files[2]; /* paths the aliases came from (owned by taxonomy) */
+};
+
+struct skidx_taxonomy {
+    char *dir;         /* as given */
+    char *skills_path; /* dir/skills.tsv */
+    char *roles_path;  /* dir/roles.tsv */
+    char *name;        /* @name, default "unnamed" */
+    char *version;     /* @version, default "" */
+    uint64_t hash;
+
+    uint32_t n_skills;
+    char **skill_name;
+    uint32_t *skill_cat;
+    uint32_t n_cats;
+    char **cat_name;
+    struct skidx_alias_set skills;
+
+    uint32_t n_roles;
+    char **role_name;
+    uint32_t role_fallback;
+    struct skidx_alias_set roles;
+
+    uint32_t n_levels;
+    char **level_name;
+    uint32_t level_default;
+    struct skidx_alias_set levels;       /* on the title */
+    struct skidx_alias_set level_fields; /* on the seniority field */
+};
+
+/* Load DIR/skills.tsv and DIR/roles.tsv. Errors: SKIDX_ERR_IO (file
+ * missing/unreadable), SKIDX_ERR_TAXONOMY (with err->path, err->line and a
+ * message quoting the alias), SKIDX_ERR_NOMEM. Regexes are only checked
+ * when compiled (skidx_matcher_create). */
+skidx_status skidx_taxonomy_load(const char *dir, struct skidx_taxonomy **out,
+                                 struct skidx_error *err);
+
+/* Parse from memory (for tests and fuzzing): `skills` and `roles` are the
+ * two files' contents; `dir` is used in messages only. */
+skidx_status skidx_taxonomy_parse(const char *dir, const char *skills,
+                                  size_t skills_len, const char *roles,
+                                  size_t roles_len,
+                                  struct skidx_taxonomy **out,
+                                  struct skidx_error *err);
+
+void skidx_taxonomy_free(struct skidx_taxonomy *t);
+
+/* The default taxonomy directory: $SKIDX_TAXONOMY if set, else the
+ * in-tree one when it exists (a build run from the source tree), else the
+ * installed one. Static string or getenv() result. */
+const char *skidx_taxonomy_default_dir(void);
+
+/* Total positive / negative aliases in a set. */
+size_t skidx_alias_set_count(const struct skidx_alias_set *s, int negative);
+
+#endif

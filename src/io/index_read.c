@@ -1,0 +1,767 @@
+/*
+ * index_read.c - map an index file and validate every structure before
+ * anything reads it; then answer the accessors of skidx.h from the mapping.
+ *
+ * Trust nothing: every offset, size and count comes from the file, so each
+ * is checked against the end of its section (sqlite's aDataEnd habit) with
+ * overflow-safe arithmetic. After skidx_index_open returns SKIDX_OK the
+ * accessors below index only ranges proven in bounds here.
+ */
+#include "io/index_read.h"
+#include "core/error.h"
+#include "core/format.h"
+#include "core/hash.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct strlist {
+    uint32_t n;
+    char **v;
+};
+
+struct skidx_index {
+    const uint8_t *base;
+    size_t size;
+    int mapped;
+    char *path;
+
+    uint64_t taxonomy_hash;
+    uint64_t stats[SKIDX_META_N_STATS];
+    uint32_t n_roles, n_levels, n_skills, n_cats, n_cells;
+    uint32_t bin_width, bins;
+    int32_t first_month;
+    uint32_t n_months;
+
+    struct strlist strings, cats, skills, roles, levels, causes, lost;
+    uint32_t *skill_cat;
+    const uint8_t *cause_counts; /* n x u64 */
+    const uint8_t *lost_records; /* n x u64 */
+    const uint8_t *cells;        /* n_cells x 32 */
+    const uint8_t *hist;         /* n_cells x bins x 8 */
+    const uint8_t *cs;           /* entries of 32 bytes */
+    uint64_t n_cs;
+    uint64_t *cs_start;          /* n_cells + 1 */
+    const uint8_t *months;       /* n_months x 8 */
+    const uint8_t *month_cell;   /* n_months x n_cells x 8 */
+    const uint8_t *ms;           /* entries of 16 bytes */
+    uint64_t n_ms;
+    uint64_t *ms_start;          /* n_months + 1 */
+};
+
+#define CORRUPT(err, idx, ...)                                                \
+    skidx_fail(err, SKIDX_ERR_CORRUPT, (idx)->path, SKIDX_NOLINE,            \
+               SKIDX_NOOFF, __VA_ARGS__)
+
+static void strlist_free(struct strlist *l)
+{
+    for (uint32_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+/* Parse a string list at p[0..avail). `expect` = required count or
+ * UINT32_MAX. *used = bytes consumed. Returns 0 or -1 (corrupt), -2 (nomem). */
+static int parse_strlist(const uint8_t *p, size_t avail, uint32_t expect,
+                         struct strlist *out, size_t *used)
+{
+    memset(out, 0, sizeof(*out));
+    if (avail < 4)
+        return -1;
+    uint32_t n = skidx_rd32(p);
+    if (expect != UINT32_MAX && n != expect)
+        return -1;
+    if (n > (1u << 24) || (uint64_t)(n + 1) * 4 > avail - 4)
+        return -1;
+    const uint8_t *offs = p + 4;
+    size_t blob_at = 4 + (size_t)(n + 1) * 4;
+    size_t blob_len = avail - blob_at;
+    if (skidx_rd32(offs) != 0)
+        return -1;
+    uint32_t last = skidx_rd32(offs + 4 * (size_t)n);
+    if (last > blob_len)
+        return -1;
+    out->v = calloc(n ? n : 1, sizeof(char *));
+    if (!out->v)
+        return -2;
+    out->n = n;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t a = skidx_rd32(offs + 4 * (size_t)i);
+        uint32_t b = skidx_rd32(offs + 4 * (size_t)(i + 1));
+        if (b < a || b > last)
+            return -1;
+        if (memchr(p + blob_at + a, '\0', b - a))
+            return -1;
+        out->v[i] = malloc((size_t)(b - a) + 1);
+        if (!out->v[i])
+            return -2;
+        memcpy(out->v[i], p + blob_at + a, b - a);
+        out->v[i][b - a] = '\0';
+    }
+    *used = blob_at + last;
+    return 0;
+}
+
+struct secref {
+    const uint8_t *p;
+    uint64_t size;
+    int present;
+};
+
+static skidx_status strlist_sec(struct skidx_index *x, const struct secref *s,
+                                uint32_t expect, struct strlist *out,
+                                const char *what, struct skidx_error *err)
+{
+    size_t used;
+    int r = parse_strlist(s->p, s->size, expect, out, &used);
+    if (r == -2)
+        return SKIDX_ERR_NOMEM;
+    if (r || used != s->size)
+        return CORRUPT(err, x, "malformed %s section", what);
+    return SKIDX_OK;
+}
+
+static skidx_status validate(struct skidx_index *x, int verify,
+                             struct skidx_error *err)
+{
+    const uint8_t *b = x->base;
+    struct secref sec[SKIDX_SEC_MAX_ID + 1];
+    memset(sec, 0, sizeof(sec));
+
+    if (x->size < SKIDX_HEADER_SIZE)
+        return CORRUPT(err, x, "file too short for a header (%zu bytes)",
+                       x->size);
+    if (memcmp(b, SKIDX_MAGIC, SKIDX_MAGIC_LEN))
+        return CORRUPT(err, x, "not a skidx index (wrong magic number)");
+    uint32_t version = skidx_rd32(b + 8);
+    if (version != SKIDX_FORMAT_VERSION)
+        return skidx_fail(err, SKIDX_ERR_VERSION, x->path, SKIDX_NOLINE, 8,
+                          "index format version %u; this skidx reads "
+                          "version %u",
+                          version, SKIDX_FORMAT_VERSION);
+    if (skidx_hash64(b, 40) != skidx_rd64(b + 40))
+        return CORRUPT(err, x, "header checksum mismatch");
+    if (skidx_rd32(b + 12) != 0)
+        return CORRUPT(err, x, "unknown header flags 0x%x",
+                       skidx_rd32(b + 12));
+    if (skidx_rd32(b + 20) != SKIDX_HEADER_SIZE)
+        return CORRUPT(err, x, "bad header size %u", skidx_rd32(b + 20));
+    if (skidx_rd64(b + 24) != x->size)
+        return CORRUPT(err, x,
+                       "file is %zu bytes, header says %llu (truncated or "
+                       "extended)",
+                       x->size, (unsigned long long)skidx_rd64(b + 24));
+    for (int i = 48; i < 64; i++)
+        if (b[i])
+            return CORRUPT(err, x, "reserved header bytes not zero");
+    uint32_t ns = skidx_rd32(b + 16);
+    if (ns == 0 || ns > SKIDX_MAX_SECTIONS)
+        return CORRUPT(err, x, "bad section count %u", ns);
+    uint64_t tab_end = SKIDX_HEADER_SIZE + (uint64_t)ns * SKIDX_SECTION_ENTRY_SIZE;
+    if (tab_end > x->size)
+        return CORRUPT(err, x, "section table runs past the end of the file");
+    const uint8_t *tab = b + SKIDX_HEADER_SIZE;
+    if (skidx_hash64(tab, (size_t)ns * SKIDX_SECTION_ENTRY_SIZE) !=
+        skidx_rd64(b + 32))
+        return CORRUPT(err, x, "section table checksum mismatch");
+    /* bounds, alignment and overlap */
+    uint64_t prev_end = tab_end;
+    for (uint32_t i = 0; i < ns; i++) {
+        const uint8_t *e = tab + (size_t)i * SKIDX_SECTION_ENTRY_SIZE;
+        uint32_t id = skidx_rd32(e);
+        uint64_t off = skidx_rd64(e + 8), size = skidx_rd64(e + 16);
+        if (skidx_rd32(e + 4))
+            return CORRUPT(err, x, "section %u: reserved field not zero", id);
+        if (off % 8 || off < prev_end || off > x->size ||
+            size > x->size - off)
+            return CORRUPT(err, x,
+                           "section %u: offset %llu size %llu outside the "
+                           "file or overlapping",
+                           id, (unsigned long long)off,
+                           (unsigned long long)size);
+        prev_end = off + size;
+        if (verify && skidx_hash64(b + off, (size_t)size) != skidx_rd64(e + 24))
+            return skidx_fail(err, SKIDX_ERR_CORRUPT, x->path, SKIDX_NOLINE,
+                              off, "section %u: checksum mismatch", id);
+        if (id == 0 || id > SKIDX_SEC_MAX_ID)
+            continue; /* a later version's section: ignored */
+        if (sec[id].present)
+            return CORRUPT(err, x, "section %u appears twice", id);
+        sec[id].p = b + off;
+        sec[id].size = size;
+        sec[id].present = 1;
+    }
+    for (uint32_t id = 1; id <= SKIDX_SEC_MAX_ID; id++)
+        if (!sec[id].present)
+            return CORRUPT(err, x, "section %u missing", id);
+
+    /* META */
+    const uint8_t *m = sec[SKIDX_SEC_META].p;
+    if (sec[SKIDX_SEC_META].size != SKIDX_META_SIZE)
+        return CORRUPT(err, x, "malformed META section");
+    x->taxonomy_hash = skidx_rd64(m + SKIDX_META_TAXONOMY_HASH);
+    for (int i = 0; i < SKIDX_META_N_STATS; i++)
+        x->stats[i] = skidx_rd64(m + SKIDX_META_STATS + 8 * i);
+    x->n_roles = skidx_rd32(m + SKIDX_META_N_ROLES);
+    x->n_levels = skidx_rd32(m + SKIDX_META_N_LEVELS);
+    x->n_skills = skidx_rd32(m + SKIDX_META_N_SKILLS);
+    x->n_cats = skidx_rd32(m + SKIDX_META_N_CATS);
+    x->bin_width = skidx_rd32(m + SKIDX_META_BIN_WIDTH);
+    x->bins = skidx_rd32(m + SKIDX_META_BINS);
+    x->first_month = (int32_t)skidx_rd32(m + SKIDX_META_FIRST_MONTH);
+    x->n_months = skidx_rd32(m + SKIDX_META_N_MONTHS);
+    if (!x->n_roles || !x->n_levels || x->n_roles > 4096 ||
+        x->n_levels > 4096 || (uint64_t)x->n_roles * x->n_levels > (1u << 20) ||
+        !x->n_skills || x->n_skills > (1u << 24) || !x->n_cats ||
+        x->n_cats > (1u << 24) || !x->bins || x->bins > 100000 ||
+        !x->bin_width || x->n_months > 12000)
+        return CORRUPT(err, x, "META dimensions out of range");
+    x->n_cells = x->n_roles * x->n_levels;
+    uint64_t cells = x->n_cells;
+
+    skidx_status st;
+    if ((st = strlist_sec(x, &sec[SKIDX_SEC_STRINGS], 4, &x->strings,
+                          "STRINGS", err)) ||
+        (st = strlist_sec(x, &sec[SKIDX_SEC_CATEGORIES], x->n_cats, &x->cats,
+                          "CATEGORIES", err)) ||
+        (st = strlist_sec(x, &sec[SKIDX_SEC_ROLES], x->n_roles, &x->roles,
+                          "ROLES", err)) ||
+        (st = strlist_sec(x, &sec[SKIDX_SEC_LEVELS], x->n_levels, &x->levels,
+                          "LEVELS", err)))
+        return st;
+
+    /* SKILLS */
+    {
+        const struct secref *s = &sec[SKIDX_SEC_SKILLS];
+        uint64_t head = 4 + (uint64_t)x->n_skills * 4;
+        head = (head + 7) & ~(uint64_t)7;
+        if (s->size < head || skidx_rd32(s->p) != x->n_skills)
+            return CORRUPT(err, x, "malformed SKILLS section");
+        x->skill_cat = calloc(x->n_skills, sizeof(uint32_t));
+        if (!x->skill_cat)
+            return SKIDX_ERR_NOMEM;
+        for (uint32_t k = 0; k < x->n_skills; k++) {
+            x->skill_cat[k] = skidx_rd32(s->p + 4 + 4 * (size_t)k);
+            if (x->skill_cat[k] >= x->n_cats)
+                return CORRUPT(err, x, "skill %u: category out of range", k);
+        }
+        struct secref rest = {s->p + head, s->size - head, 1};
+        if ((st = strlist_sec(x, &rest, x->n_skills, &x->skills, "SKILLS",
+                              err)))
+            return st;
+    }
+    /* CAUSES and LOST: u32 n, u32 0, u64[n], string list */
+    {
+        const struct secref *s = &sec[SKIDX_SEC_CAUSES];
+        if (s->size < 8)
+            return CORRUPT(err, x, "malformed CAUSES section");
+        uint32_t n = skidx_rd32(s->p);
+        if (n > 4096 || skidx_rd32(s->p + 4) || s->size < 8 + 8 * (uint64_t)n)
+            return CORRUPT(err, x, "malformed CAUSES section");
+        x->cause_counts = s->p + 8;
+        struct secref rest = {s->p + 8 + 8 * (size_t)n,
+                              s->size - 8 - 8 * (uint64_t)n, 1};
+        if ((st = strlist_sec(x, &rest, n, &x->causes, "CAUSES", err)))
+            return st;
+    }
+    {
+        const struct secref *s = &sec[SKIDX_SEC_LOST];
+        if (s->size < 8)
+            return CORRUPT(err, x, "malformed LOST section");
+        uint32_t n = skidx_rd32(s->p);
+        if (n > (1u << 24) || skidx_rd32(s->p + 4) ||
+            s->size < 8 + 8 * (uint64_t)n)
+            return CORRUPT(err, x, "malformed LOST section");
+        x->lost_records = s->p + 8;
+        struct secref rest = {s->p + 8 + 8 * (size_t)n,
+                              s->size - 8 - 8 * (uint64_t)n, 1};
+        if ((st = strlist_sec(x, &rest, n, &x->lost, "LOST", err)))
+            return st;
+    }
+    /* dense tables */
+    if (sec[SKIDX_SEC_CELLS].size != cells * 32)
+        return CORRUPT(err, x, "CELLS section has the wrong size");
+    x->cells = sec[SKIDX_SEC_CELLS].p;
+    if (sec[SKIDX_SEC_HIST].size != cells * x->bins * 8)
+        return CORRUPT(err, x, "HIST section has the wrong size");
+    x->hist = sec[SKIDX_SEC_HIST].p;
+    if (sec[SKIDX_SEC_MONTHS].size != (uint64_t)x->n_months * 8)
+        return CORRUPT(err, x, "MONTHS section has the wrong size");
+    x->months = sec[SKIDX_SEC_MONTHS].p;
+    if (sec[SKIDX_SEC_MONTH_CELL].size != (uint64_t)x->n_months * cells * 8)
+        return CORRUPT(err, x, "MONTH_CELL section has the wrong size");
+    x->month_cell = sec[SKIDX_SEC_MONTH_CELL].p;
+
+    /* sparse: CELL_SKILL */
+    {
+        const struct secref *s = &sec[SKIDX_SEC_CELL_SKILL];
+        if (s->size < 8)
+            return CORRUPT(err, x, "malformed CELL_SKILL section");
+        uint64_t n = skidx_rd64(s->p);
+        if (n > (s->size - 8) / 32 || s->size != 8 + n * 32)
+            return CORRUPT(err, x, "CELL_SKILL count does not match its size");
+        x->cs = s->p + 8;
+        x->n_cs = n;
+        x->cs_start = calloc(cells + 1, sizeof(uint64_t));
+        if (!x->cs_start)
+            return SKIDX_ERR_NOMEM;
+        uint64_t prev = 0;
+        uint32_t cell_at = 0;
+        for (uint64_t i = 0; i < n; i++) {
+            const uint8_t *e = x->cs + i * 32;
+            uint32_t c = skidx_rd32(e), k = skidx_rd32(e + 4);
+            uint64_t key = (uint64_t)c << 32 | k;
+            if (c >= cells || k >= x->n_skills || (i && key <= prev) ||
+                !skidx_rd64(e + 8))
+                return CORRUPT(err, x, "CELL_SKILL entry %llu out of order "
+                               "or out of range",
+                               (unsigned long long)i);
+            prev = key;
+            while (cell_at <= c)
+                x->cs_start[cell_at++] = i;
+        }
+        while (cell_at <= cells)
+            x->cs_start[cell_at++] = n;
+    }
+    /* sparse: MONTH_SKILL */
+    {
+        const struct secref *s = &sec[SKIDX_SEC_MONTH_SKILL];
+        if (s->size < 8)
+            return CORRUPT(err, x, "malformed MONTH_SKILL section");
+        uint64_t n = skidx_rd64(s->p);
+        if (n > (s->size - 8) / 16 || s->size != 8 + n * 16)
+            return CORRUPT(err, x,
+                           "MONTH_SKILL count does not match its size");
+        x->ms = s->p + 8;
+        x->n_ms = n;
+        x->ms_start = calloc((size_t)x->n_months + 1, sizeof(uint64_t));
+        if (!x->ms_start)
+            return SKIDX_ERR_NOMEM;
+        uint64_t prev = 0;
+        uint32_t at = 0;
+        for (uint64_t i = 0; i < n; i++) {
+            const uint8_t *e = x->ms + i * 16;
+            uint32_t mo = skidx_rd32(e), k = skidx_rd32(e + 4);
+            uint64_t key = (uint64_t)mo << 32 | k;
+            if (mo >= x->n_months || k >= x->n_skills || (i && key <= prev) ||
+                !skidx_rd64(e + 8))
+                return CORRUPT(err, x,
+                               "MONTH_SKILL entry %llu out of order or out "
+                               "of range",
+                               (unsigned long long)i);
+            prev = key;
+            while (at <= mo)
+                x->ms_start[at++] = i;
+        }
+        while (at <= x->n_months)
+            x->ms_start[at++] = n;
+    }
+    return SKIDX_OK;
+}
+
+static skidx_status open_common(struct skidx_index *x, int verify,
+                                struct skidx_index **out,
+                                struct skidx_error *err)
+{
+    skidx_status st = validate(x, verify, err);
+    if (st) {
+        if (st == SKIDX_ERR_NOMEM)
+            skidx_fail(err, st, x->path, SKIDX_NOLINE, SKIDX_NOOFF,
+                       "out of memory");
+        skidx_index_close(x);
+        return st;
+    }
+    *out = x;
+    return SKIDX_OK;
+}
+
+skidx_status skidx_index_open(const char *path, int verify,
+                              struct skidx_index **out,
+                              struct skidx_error *err)
+{
+    *out = NULL;
+    struct skidx_index *x = calloc(1, sizeof(*x));
+    if (!x)
+        return SKIDX_ERR_NOMEM;
+    x->path = strdup(path);
+    if (!x->path) {
+        free(x);
+        return SKIDX_ERR_NOMEM;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb)) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        skidx_fail(err, SKIDX_ERR_IO, path, SKIDX_NOLINE, SKIDX_NOOFF,
+                   "cannot open: %s", strerror(e));
+        skidx_index_close(x);
+        return SKIDX_ERR_IO;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        close(fd);
+        skidx_fail(err, SKIDX_ERR_IO, path, SKIDX_NOLINE, SKIDX_NOOFF,
+                   "not a regular file");
+        skidx_index_close(x);
+        return SKIDX_ERR_IO;
+    }
+    x->size = (size_t)sb.st_size;
+    if (x->size) {
+        void *p = mmap(NULL, x->size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p == MAP_FAILED) {
+            int e = errno;
+            close(fd);
+            skidx_fail(err, SKIDX_ERR_IO, path, SKIDX_NOLINE, SKIDX_NOOFF,
+                       "cannot map: %s", strerror(e));
+            skidx_index_close(x);
+            return SKIDX_ERR_IO;
+        }
+        x->base = p;
+        x->mapped = 1;
+    } else {
+        x->base = (const uint8_t *)"";
+    }
+    close(fd);
+    return open_common(x, verify, out, err);
+}
+
+skidx_status skidx_index_open_mem(const void *data, size_t size, int verify,
+                                  struct skidx_index **out,
+                                  struct skidx_error *err)
+{
+    *out = NULL;
+    struct skidx_index *x = calloc(1, sizeof(*x));
+    if (!x)
+        return SKIDX_ERR_NOMEM;
+    x->path = strdup("<memory>");
+    x->base = size ? data : (const uint8_t *)"";
+    x->size = size;
+    if (!x->path) {
+        free(x);
+        return SKIDX_ERR_NOMEM;
+    }
+    return open_common(x, verify, out, err);
+}
+
+void skidx_index_close(struct skidx_index *x)
+{
+    if (!x)
+        return;
+    if (x->mapped)
+        munmap((void *)x->base, x->size);
+    strlist_free(&x->strings);
+    strlist_free(&x->cats);
+    strlist_free(&x->skills);
+    strlist_free(&x->roles);
+    strlist_free(&x->levels);
+    strlist_free(&x->causes);
+    strlist_free(&x->lost);
+    free(x->skill_cat);
+    free(x->cs_start);
+    free(x->ms_start);
+    free(x->path);
+    free(x);
+}
+
+/* ---- accessors ---- */
+
+uint32_t skidx_index_n_skills(const struct skidx_index *x) { return x->n_skills; }
+uint32_t skidx_index_n_categories(const struct skidx_index *x) { return x->n_cats; }
+uint32_t skidx_index_n_roles(const struct skidx_index *x) { return x->n_roles; }
+uint32_t skidx_index_n_levels(const struct skidx_index *x) { return x->n_levels; }
+uint32_t skidx_index_n_months(const struct skidx_index *x) { return x->n_months; }
+
+const char *skidx_index_skill_name(const struct skidx_index *x, uint32_t k)
+{
+    return k < x->n_skills ? x->skills.v[k] : NULL;
+}
+const char *skidx_index_skill_category(const struct skidx_index *x, uint32_t k)
+{
+    return k < x->n_skills ? x->cats.v[x->skill_cat[k]] : NULL;
+}
+const char *skidx_index_role_name(const struct skidx_index *x, uint32_t r)
+{
+    return r < x->n_roles ? x->roles.v[r] : NULL;
+}
+const char *skidx_index_level_name(const struct skidx_index *x, uint32_t s)
+{
+    return s < x->n_levels ? x->levels.v[s] : NULL;
+}
+
+static int32_t find_name(const struct strlist *l, const char *name)
+{
+    for (uint32_t i = 0; i < l->n; i++)
+        if (!strcasecmp(l->v[i], name))
+            return (int32_t)i;
+    return -1;
+}
+int32_t skidx_index_find_skill(const struct skidx_index *x, const char *n)
+{
+    return find_name(&x->skills, n);
+}
+int32_t skidx_index_find_role(const struct skidx_index *x, const char *n)
+{
+    return find_name(&x->roles, n);
+}
+int32_t skidx_index_find_level(const struct skidx_index *x, const char *n)
+{
+    return find_name(&x->levels, n);
+}
+
+void skidx_index_get_meta(const struct skidx_index *x,
+                          struct skidx_index_meta *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->format_version = SKIDX_FORMAT_VERSION;
+    o->tool_version = x->strings.v[0];
+    o->taxonomy_name = x->strings.v[1];
+    o->taxonomy_version = x->strings.v[2];
+    o->taxonomy_version = x->strings.v[2];
+    o->salary_currency = x->strings.v[3];
+    o->taxonomy_hash = x->taxonomy_hash;
+    o->shards = x->stats[SKIDX_STAT_SHARDS];
+    o->shards_lost = x->stats[SKIDX_STAT_SHARDS_LOST];
+    o->bytes_compressed = x->stats[SKIDX_STAT_BYTES_COMPRESSED];
+    o->bytes_uncompressed = x->stats[SKIDX_STAT_BYTES_UNCOMPRESSED];
+    o->lines = x->stats[SKIDX_STAT_LINES];
+    o->records = x->stats[SKIDX_STAT_RECORDS];
+    o->postings = x->stats[SKIDX_STAT_POSTINGS];
+    o->duplicates = x->stats[SKIDX_STAT_DUPLICATES];
+    o->skipped = x->stats[SKIDX_STAT_SKIPPED];
+    o->repaired = x->stats[SKIDX_STAT_REPAIRED];
+    o->salaried = x->stats[SKIDX_STAT_SALARIED];
+    o->salary_bin_width = x->bin_width;
+    o->salary_bins = x->bins;
+    o->first_month = x->first_month;
+}
+
+uint32_t skidx_index_n_causes(const struct skidx_index *x) { return x->causes.n; }
+const char *skidx_index_cause_name(const struct skidx_index *x, uint32_t i)
+{
+    return i < x->causes.n ? x->causes.v[i] : NULL;
+}
+uint64_t skidx_index_cause_count(const struct skidx_index *x, uint32_t i)
+{
+    return i < x->causes.n ? skidx_rd64(x->cause_counts + 8 * (size_t)i) : 0;
+}
+uint32_t skidx_index_n_lost(const struct skidx_index *x) { return x->lost.n; }
+const char *skidx_index_lost_path(const struct skidx_index *x, uint32_t i)
+{
+    return i < x->lost.n ? x->lost.v[i] : NULL;
+}
+uint64_t skidx_index_lost_records(const struct skidx_index *x, uint32_t i)
+{
+    return i < x->lost.n ? skidx_rd64(x->lost_records + 8 * (size_t)i) : 0;
+}
+
+static int cell_match(const struct skidx_index *x, uint32_t c, int32_t role,
+                      int32_t level)
+{
+    return (role < 0 || c / x->n_levels == (uint32_t)role) &&
+           (level < 0 || c % x->n_levels == (uint32_t)level);
+}
+
+void skidx_index_cell(const struct skidx_index *x, int32_t role,
+                      int32_t level, struct skidx_cell_stats *o)
+{
+    memset(o, 0, sizeof(*o));
+    for (uint32_t c = 0; c < x->n_cells; c++) {
+        if (!cell_match(x, c, role, level))
+            continue;
+        const uint8_t *e = x->cells + (size_t)c * 32;
+        o->postings += skidx_rd64(e);
+        o->salaried += skidx_rd64(e + 8);
+        o->salary_sum += skidx_rd64(e + 16);
+        o->other_currency += skidx_rd64(e + 24);
+    }
+}
+
+void skidx_index_slice(const struct skidx_index *x, int32_t role,
+                       int32_t level, struct skidx_skill_stats *out)
+{
+    memset(out, 0, (size_t)x->n_skills * sizeof(*out));
+    for (uint32_t c = 0; c < x->n_cells; c++) {
+        if (!cell_match(x, c, role, level))
+            continue;
+        for (uint64_t i = x->cs_start[c]; i < x->cs_start[c + 1]; i++) {
+            const uint8_t *e = x->cs + i * 32;
+            struct skidx_skill_stats *s = &out[skidx_rd32(e + 4)];
+            s->postings += skidx_rd64(e + 8);
+            s->salaried += skidx_rd64(e + 16);
+            s->salary_sum += skidx_rd64(e + 24);
+        }
+    }
+}
+
+void skidx_index_skill(const struct skidx_index *x, int32_t role,
+                       int32_t level, uint32_t k,
+                       struct skidx_skill_stats *o)
+{
+    memset(o, 0, sizeof(*o));
+    if (k >= x->n_skills)
+        return;
+    for (uint32_t c = 0; c < x->n_cells; c++) {
+        if (!cell_match(x, c, role, level))
+            continue;
+        uint64_t lo = x->cs_start[c], hi = x->cs_start[c + 1];
+        while (lo < hi) {
+            uint64_t mid = lo + (hi - lo) / 2;
+            uint32_t mk = skidx_rd32(x->cs + mid * 32 + 4);
+            if (mk < k)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < x->cs_start[c + 1] && skidx_rd32(x->cs + lo * 32 + 4) == k) {
+            const uint8_t *e = x->cs + lo * 32;
+            o->postings += skidx_rd64(e + 8);
+            o->salaried += skidx_rd64(e + 16);
+            o->salary_sum += skidx_rd64(e + 24);
+        }
+    }
+}
+
+void skidx_index_salary_hist(const struct skidx_index *x, int32_t role,
+                             int32_t level, uint64_t *bins)
+{
+    for (uint32_t c = 0; c < x->n_cells; c++) {
+        if (!cell_match(x, c, role, level))
+            continue;
+        const uint8_t *h = x->hist + (size_t)c * x->bins * 8;
+        for (uint32_t b = 0; b < x->bins; b++)
+            bins[b] += skidx_rd64(h + 8 * (size_t)b);
+    }
+}
+
+uint64_t skidx_index_month_postings(const struct skidx_index *x, uint32_t m)
+{
+    return m < x->n_months ? skidx_rd64(x->months + 8 * (size_t)m) : 0;
+}
+
+uint64_t skidx_index_month_cell(const struct skidx_index *x, uint32_t m,
+                                int32_t role, int32_t level)
+{
+    uint64_t s = 0;
+    if (m >= x->n_months)
+        return 0;
+    for (uint32_t c = 0; c < x->n_cells; c++)
+        if (cell_match(x, c, role, level))
+            s += skidx_rd64(x->month_cell + ((size_t)m * x->n_cells + c) * 8);
+    return s;
+}
+
+uint64_t skidx_index_month_skill(const struct skidx_index *x, uint32_t m,
+                                 uint32_t k)
+{
+    if (m >= x->n_months)
+        return 0;
+    uint64_t lo = x->ms_start[m], hi = x->ms_start[m + 1];
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (skidx_rd32(x->ms + mid * 16 + 4) < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < x->ms_start[m + 1] && skidx_rd32(x->ms + lo * 16 + 4) == k)
+        return skidx_rd64(x->ms + lo * 16 + 8);
+    return 0;
+}
+
+/* ---- back to a model, for merge ---- */
+
+static char **copy_list(const struct strlist *l)
+{
+    char **v = calloc(l->n ? l->n : 1, sizeof(*v));
+    if (!v)
+        return NULL;
+    for (uint32_t i = 0; i < l->n; i++)
+        if (!(v[i] = strdup(l->v[i]))) {
+            while (i--)
+                free(v[i]);
+            free(v);
+            return NULL;
+        }
+    return v;
+}
+
+skidx_status skidx_index_to_model(const struct skidx_index *x,
+                                  struct skidx_model *m)
+{
+    memset(m, 0, sizeof(*m));
+    skidx_status st =
+        skidx_counts_init(&m->counts, x->n_roles, x->n_levels, x->n_skills);
+    if (st)
+        return st;
+    struct skidx_counts *c = &m->counts;
+    if (x->bins != c->bins || x->bin_width != c->bin_width) {
+        skidx_counts_release(c);
+        return SKIDX_ERR_MISMATCH;
+    }
+    m->tool_version = strdup(x->strings.v[0]);
+    m->taxonomy_name = strdup(x->strings.v[1]);
+    m->taxonomy_version = strdup(x->strings.v[2]);
+    m->currency = strdup(x->strings.v[3]);
+    m->taxonomy_hash = x->taxonomy_hash;
+    m->n_cats = x->n_cats;
+    m->cat_names = copy_list(&x->cats);
+    m->skill_names = copy_list(&x->skills);
+    m->role_names = copy_list(&x->roles);
+    m->level_names = copy_list(&x->levels);
+    m->skill_cat = calloc(x->n_skills, sizeof(uint32_t));
+    if (!m->tool_version || !m->taxonomy_name || !m->taxonomy_version ||
+        !m->currency || !m->cat_names || !m->skill_names || !m->role_names ||
+        !m->level_names || !m->skill_cat) {
+        skidx_model_release(m);
+        return SKIDX_ERR_NOMEM;
+    }
+    memcpy(m->skill_cat, x->skill_cat, x->n_skills * sizeof(uint32_t));
+    for (int i = 0; i < SKIDX_META_N_STATS && i < SKIDX_STAT_COUNT; i++)
+        c->stats[i] = x->stats[i];
+    for (uint32_t i = 0; i < x->causes.n && i < SKIDX_CAUSE_COUNT; i++)
+        c->causes[i] = skidx_rd64(x->cause_counts + 8 * (size_t)i);
+    for (size_t i = 0; i < (size_t)x->n_cells * 4; i++)
+        c->cell[i] = skidx_rd64(x->cells + 8 * i);
+    for (size_t i = 0; i < (size_t)x->n_cells * x->bins; i++)
+        c->hist[i] = skidx_rd64(x->hist + 8 * i);
+    for (uint64_t i = 0; i < x->n_cs; i++) {
+        const uint8_t *e = x->cs + i * 32;
+        uint64_t *d =
+            c->cs + ((size_t)skidx_rd32(e) * x->n_skills + skidx_rd32(e + 4)) * 3;
+        d[0] = skidx_rd64(e + 8);
+        d[1] = skidx_rd64(e + 16);
+        d[2] = skidx_rd64(e + 24);
+    }
+    if (x->n_months) {
+        if ((st = skidx_counts_month_range(c, x->first_month, x->n_months))) {
+            skidx_model_release(m);
+            return st;
+        }
+        for (uint32_t mo = 0; mo < x->n_months; mo++)
+            c->month[mo] = skidx_rd64(x->months + 8 * (size_t)mo);
+        for (size_t i = 0; i < (size_t)x->n_months * x->n_cells; i++)
+            c->month_cell[i] = skidx_rd64(x->month_cell + 8 * i);
+        for (uint64_t i = 0; i < x->n_ms; i++) {
+            const uint8_t *e = x->ms + i * 16;
+            c->month_skill[(size_t)skidx_rd32(e) * x->n_skills +
+                           skidx_rd32(e + 4)] = skidx_rd64(e + 8);
+        }
+    }
+    for (uint32_t i = 0; i < x->lost.n; i++)
+        if ((st = skidx_model_add_lost(
+                 m, x->lost.v[i], skidx_rd64(x->lost_records + 8 * (size_t)i)))) {
+            skidx_model_release(m);
+            return st;
+        }
+    return SKIDX_OK;
+}

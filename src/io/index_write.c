@@ -1,0 +1,356 @@
+/*
+ * index_write.c - model -> bytes (docs/FORMAT.md, version 1) -> file.
+ *
+ * Sections are built one after another into one growing buffer; the header
+ * and section table are filled in last. Sparse sections list only the
+ * non-zero entries, in increasing key order, so equal models give equal
+ * bytes.
+ */
+#include "io/index_write.h"
+#include "core/error.h"
+#include "core/format.h"
+#include "core/hash.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct wbuf {
+    uint8_t *p;
+    size_t len, cap;
+    int oom;
+};
+
+static uint8_t *wb_grow(struct wbuf *b, size_t n)
+{
+    if (b->oom)
+        return NULL;
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n)
+            cap *= 2;
+        uint8_t *p = realloc(b->p, cap);
+        if (!p) {
+            b->oom = 1;
+            return NULL;
+        }
+        memset(p + b->cap, 0, cap - b->cap);
+        b->p = p;
+        b->cap = cap;
+    }
+    uint8_t *r = b->p + b->len;
+    b->len += n;
+    return r;
+}
+
+static void wb_u32(struct wbuf *b, uint32_t v)
+{
+    uint8_t *p = wb_grow(b, 4);
+    if (p)
+        skidx_wr32(p, v);
+}
+
+static void wb_u64(struct wbuf *b, uint64_t v)
+{
+    uint8_t *p = wb_grow(b, 8);
+    if (p)
+        skidx_wr64(p, v);
+}
+
+static void wb_bytes(struct wbuf *b, const void *s, size_t n)
+{
+    uint8_t *p = wb_grow(b, n);
+    if (p && n)
+        memcpy(p, s, n);
+}
+
+static void wb_align8(struct wbuf *b)
+{
+    while (b->len % 8 && !b->oom)
+        wb_grow(b, 1);
+}
+
+static void wb_strings(struct wbuf *b, char *const *v, uint32_t n)
+{
+    uint32_t off = 0;
+    wb_u32(b, n);
+    wb_u32(b, 0);
+    for (uint32_t i = 0; i < n; i++) {
+        off += (uint32_t)strlen(v[i]);
+        wb_u32(b, off);
+    }
+    for (uint32_t i = 0; i < n; i++)
+        wb_bytes(b, v[i], strlen(v[i]));
+}
+
+static void wb_u64s(struct wbuf *b, const uint64_t *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        wb_u64(b, v[i]);
+}
+
+struct sec {
+    uint32_t id;
+    size_t off, size;
+};
+
+skidx_status skidx_index_serialize(const struct skidx_model *m, uint8_t **out,
+                                   size_t *len)
+{
+    const struct skidx_counts *c = &m->counts;
+    struct wbuf b = {0};
+    struct sec secs[SKIDX_SEC_MAX_ID];
+    uint32_t ns = 0;
+    size_t cells = c->n_cells;
+
+    *out = NULL;
+    *len = 0;
+    wb_grow(&b, SKIDX_HEADER_SIZE + SKIDX_SEC_MAX_ID * SKIDX_SECTION_ENTRY_SIZE);
+
+#define BEGIN(ID)                                                             \
+    do {                                                                      \
+        wb_align8(&b);                                                        \
+        secs[ns].id = (ID);                                                   \
+        secs[ns].off = b.len;                                                 \
+    } while (0)
+#define END() (secs[ns].size = b.len - secs[ns].off, ns++)
+
+    BEGIN(SKIDX_SEC_META);
+    {
+        uint8_t *p = wb_grow(&b, SKIDX_META_SIZE);
+        if (p) {
+            skidx_wr64(p + SKIDX_META_TAXONOMY_HASH, m->taxonomy_hash);
+            for (int i = 0; i < SKIDX_META_N_STATS; i++)
+                skidx_wr64(p + SKIDX_META_STATS + 8 * i, c->stats[i]);
+            skidx_wr32(p + SKIDX_META_N_ROLES, c->n_roles);
+            skidx_wr32(p + SKIDX_META_N_LEVELS, c->n_levels);
+            skidx_wr32(p + SKIDX_META_N_SKILLS, c->n_skills);
+            skidx_wr32(p + SKIDX_META_N_CATS, m->n_cats);
+            skidx_wr32(p + SKIDX_META_BIN_WIDTH, c->bin_width);
+            skidx_wr32(p + SKIDX_META_BINS, c->bins);
+            skidx_wr32(p + SKIDX_META_FIRST_MONTH,
+                       (uint32_t)(c->n_months ? c->month0 : 0));
+            skidx_wr32(p + SKIDX_META_N_MONTHS, c->n_months);
+        }
+    }
+    END();
+
+    BEGIN(SKIDX_SEC_STRINGS);
+    {
+        char *v[4] = {m->tool_version, m->taxonomy_name, m->taxonomy_version,
+                      m->currency};
+        wb_strings(&b, v, 4);
+    }
+    END();
+
+    BEGIN(SKIDX_SEC_CATEGORIES);
+    wb_strings(&b, m->cat_names, m->n_cats);
+    END();
+
+    BEGIN(SKIDX_SEC_SKILLS);
+    wb_u32(&b, c->n_skills);
+    for (uint32_t i = 0; i < c->n_skills; i++)
+        wb_u32(&b, m->skill_cat[i]);
+    wb_align8(&b);
+    wb_strings(&b, m->skill_names, c->n_skills);
+    END();
+
+    BEGIN(SKIDX_SEC_ROLES);
+    wb_strings(&b, m->role_names, c->n_roles);
+    END();
+
+    BEGIN(SKIDX_SEC_LEVELS);
+    wb_strings(&b, m->level_names, c->n_levels);
+    END();
+
+    BEGIN(SKIDX_SEC_CAUSES);
+    {
+        char *names[SKIDX_CAUSE_COUNT];
+        for (unsigned i = 0; i < SKIDX_CAUSE_COUNT; i++)
+            names[i] = (char *)skidx_cause_name(i);
+        wb_u32(&b, SKIDX_CAUSE_COUNT);
+        wb_u32(&b, 0);
+        wb_u64s(&b, c->causes, SKIDX_CAUSE_COUNT);
+        wb_strings(&b, names, SKIDX_CAUSE_COUNT);
+    }
+    END();
+
+    BEGIN(SKIDX_SEC_LOST);
+    wb_u32(&b, m->n_lost);
+    wb_u32(&b, 0);
+    wb_u64s(&b, m->lost_records, m->n_lost);
+    wb_strings(&b, m->lost_paths, m->n_lost);
+    END();
+
+    BEGIN(SKIDX_SEC_CELLS);
+    wb_u64s(&b, c->cell, cells * 4);
+    END();
+
+    BEGIN(SKIDX_SEC_HIST);
+    wb_u64s(&b, c->hist, cells * c->bins);
+    END();
+
+    BEGIN(SKIDX_SEC_CELL_SKILL);
+    {
+        size_t count_at = b.len;
+        uint64_t n = 0;
+        wb_u64(&b, 0);
+        for (size_t cell = 0; cell < cells; cell++)
+            for (uint32_t k = 0; k < c->n_skills; k++) {
+                const uint64_t *e = c->cs + (cell * c->n_skills + k) * 3;
+                if (!e[0])
+                    continue;
+                wb_u32(&b, (uint32_t)cell);
+                wb_u32(&b, k);
+                wb_u64s(&b, e, 3);
+                n++;
+            }
+        if (!b.oom)
+            skidx_wr64(b.p + count_at, n);
+    }
+    END();
+
+    BEGIN(SKIDX_SEC_MONTHS);
+    wb_u64s(&b, c->month, c->n_months);
+    END();
+
+    BEGIN(SKIDX_SEC_MONTH_CELL);
+    wb_u64s(&b, c->month_cell, (size_t)c->n_months * cells);
+    END();
+
+    BEGIN(SKIDX_SEC_MONTH_SKILL);
+    {
+        size_t count_at = b.len;
+        uint64_t n = 0;
+        wb_u64(&b, 0);
+        for (uint32_t mi = 0; mi < c->n_months; mi++)
+            for (uint32_t k = 0; k < c->n_skills; k++) {
+                uint64_t v = c->month_skill[(size_t)mi * c->n_skills + k];
+                if (!v)
+                    continue;
+                wb_u32(&b, mi);
+                wb_u32(&b, k);
+                wb_u64(&b, v);
+                n++;
+            }
+        if (!b.oom)
+            skidx_wr64(b.p + count_at, n);
+    }
+    END();
+    wb_align8(&b);
+#undef BEGIN
+#undef END
+
+    if (b.oom) {
+        free(b.p);
+        return SKIDX_ERR_NOMEM;
+    }
+    /* the table was reserved for exactly this many sections */
+    if (ns != SKIDX_SEC_MAX_ID) {
+        free(b.p);
+        return SKIDX_ERR_USAGE;
+    }
+    uint8_t *h = b.p;
+    memcpy(h, SKIDX_MAGIC, SKIDX_MAGIC_LEN);
+    skidx_wr32(h + 8, SKIDX_FORMAT_VERSION);
+    skidx_wr32(h + 12, 0);
+    skidx_wr32(h + 16, ns);
+    skidx_wr32(h + 20, SKIDX_HEADER_SIZE);
+    skidx_wr64(h + 24, b.len);
+    uint8_t *tab = h + SKIDX_HEADER_SIZE;
+    for (uint32_t i = 0; i < ns; i++) {
+        uint8_t *e = tab + i * SKIDX_SECTION_ENTRY_SIZE;
+        skidx_wr32(e, secs[i].id);
+        skidx_wr32(e + 4, 0);
+        skidx_wr64(e + 8, secs[i].off);
+        skidx_wr64(e + 16, secs[i].size);
+        skidx_wr64(e + 24, skidx_hash64(b.p + secs[i].off, secs[i].size));
+    }
+    skidx_wr64(h + 32, skidx_hash64(tab, (size_t)ns * SKIDX_SECTION_ENTRY_SIZE));
+    skidx_wr64(h + 40, skidx_hash64(h, 40));
+    *out = b.p;
+    *len = b.len;
+    return SKIDX_OK;
+}
+
+/* ---- atomic write ---- */
+
+static char tmp_path_buf[4096];
+static volatile sig_atomic_t tmp_path_live;
+
+const char *skidx_index_write_tmp_path(void)
+{
+    return tmp_path_live ? tmp_path_buf : NULL;
+}
+
+static skidx_status write_all(int fd, const uint8_t *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n > (1u << 30) ? (1u << 30) : n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return SKIDX_ERR_IO;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return SKIDX_OK;
+}
+
+skidx_status skidx_index_write(const struct skidx_model *m, const char *path,
+                               struct skidx_error *err)
+{
+    uint8_t *bytes;
+    size_t len;
+    skidx_status st = skidx_index_serialize(m, &bytes, &len);
+    if (st)
+        return skidx_fail(err, st, path, SKIDX_NOLINE, SKIDX_NOOFF,
+                          "cannot build the index: %s", skidx_strerror(st));
+    if (strlen(path) + 16 >= sizeof(tmp_path_buf)) {
+        free(bytes);
+        return skidx_fail(err, SKIDX_ERR_USAGE, path, SKIDX_NOLINE,
+                          SKIDX_NOOFF, "output path too long");
+    }
+    snprintf(tmp_path_buf, sizeof(tmp_path_buf), "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp_path_buf);
+    if (fd < 0) {
+        int e = errno;
+        free(bytes);
+        return skidx_fail(err, SKIDX_ERR_IO, path, SKIDX_NOLINE, SKIDX_NOOFF,
+                          "cannot create a temporary file beside it: %s",
+                          strerror(e));
+    }
+    tmp_path_live = 1;
+    int e = 0;
+    if (write_all(fd, bytes, len) != SKIDX_OK || fchmod(fd, 0644) ||
+        fsync(fd))
+        e = errno ? errno : EIO;
+    if (close(fd) && !e)
+        e = errno;
+    free(bytes);
+    if (!e && rename(tmp_path_buf, path))
+        e = errno;
+    if (e) {
+        unlink(tmp_path_buf);
+        tmp_path_live = 0;
+        return skidx_fail(err, SKIDX_ERR_IO, path, SKIDX_NOLINE, SKIDX_NOOFF,
+                          "cannot write: %s", strerror(e));
+    }
+    tmp_path_live = 0;
+    /* make the rename durable */
+    char dirbuf[4096];
+    snprintf(dirbuf, sizeof(dirbuf), "%s", path);
+    int dfd = open(dirname(dirbuf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return SKIDX_OK;
+}

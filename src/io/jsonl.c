@@ -1,0 +1,1066 @@
+/*
+ * jsonl.c - pull the wanted fields out of one JSON Lines record.
+ *
+ * One forward pass over the line, no DOM, no recursion: nested values are
+ * skipped by an iterative loop whose open containers live in a 64-bit stack
+ * (one bit per level: object or array), which is exactly as deep as
+ * SKIDX_JSONL_MAX_DEPTH allows.
+ *
+ * The hot loop is string scanning: a posting is mostly one long description.
+ * A scanner finds the next byte that needs attention, 32 bytes at a time with
+ * AVX2 (chosen at run time) or 8 at a time with portable SWAR tricks, whose
+ * results are identical by construction (both return the first byte of the
+ * same class):
+ *   - plain strings (keys, unwanted values): '"', '\\' or a byte < 0x20;
+ *   - wanted strings: the same, or a byte >= 0x80 (UTF-8 to validate).
+ * A wanted string without escapes and with valid UTF-8 is returned as a
+ * pointer into the line; otherwise it is rebuilt at the end of the scratch
+ * buffer by a scanner that stores each block as it checks it (so plain runs
+ * cost no extra pass) and the decoded pieces in between. Scratch
+ * values are kept as offsets while parsing (the buffer may move when it
+ * grows) and turned into pointers at the end.
+ *
+ * Invariants: every read is checked against `end` (the line's end); every
+ * write into the scratch is preceded by a capacity check.
+ */
+#include "io/jsonl.h"
+#include "core/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define JSONL_X86 1
+#else
+#define JSONL_X86 0
+#endif
+
+typedef unsigned char u8;
+
+#define NO_OFF SIZE_MAX /* a value that points into the line */
+#define PARSE_NOMEM (SKIDX_CAUSE_COUNT + 1)
+
+/* ------------------------------------------------------------------------ */
+/* Keys                                                                       */
+
+static const char *const field_names[SKIDX_F_COUNT] = {
+    [SKIDX_F_ID] = "id",
+    [SKIDX_F_TITLE] = "title",
+    [SKIDX_F_DESCRIPTION] = "description",
+    [SKIDX_F_COMPANY] = "company",
+    [SKIDX_F_LOCATION] = "location",
+    [SKIDX_F_POSTED] = "posted",
+    [SKIDX_F_SALARY_MIN] = "salary_min",
+    [SKIDX_F_SALARY_MAX] = "salary_max",
+    [SKIDX_F_SALARY_PERIOD] = "salary_period",
+    [SKIDX_F_CURRENCY] = "currency",
+    [SKIDX_F_SENIORITY] = "seniority",
+};
+
+const char *skidx_field_name(unsigned field)
+{
+    return field < SKIDX_F_COUNT ? field_names[field] : NULL;
+}
+
+void skidx_jsonl_keys_default(struct skidx_jsonl_keys *keys)
+{
+    memset(keys, 0, sizeof(*keys));
+    for (unsigned i = 0; i < SKIDX_F_COUNT; i++) {
+        const size_t n = strlen(field_names[i]);
+        memcpy(keys->name[i], field_names[i], n + 1);
+        keys->len[i] = n;
+    }
+}
+
+skidx_status skidx_jsonl_keys_remap(struct skidx_jsonl_keys *keys,
+                                    const char *spec,
+                                    struct skidx_error *err)
+{
+    if (!spec)
+        return skidx_fail(err, SKIDX_ERR_USAGE, NULL, SKIDX_NOLINE,
+                          SKIDX_NOOFF, "missing field mapping");
+    const char *eq = strchr(spec, '=');
+    if (!eq)
+        return skidx_fail(err, SKIDX_ERR_USAGE, NULL, SKIDX_NOLINE,
+                          SKIDX_NOOFF,
+                          "invalid field mapping '%s': expected FIELD=KEY",
+                          spec);
+    const size_t flen = (size_t)(eq - spec);
+    unsigned field = SKIDX_F_COUNT;
+    for (unsigned i = 0; i < SKIDX_F_COUNT; i++) {
+        if (strlen(field_names[i]) == flen &&
+            memcmp(field_names[i], spec, flen) == 0) {
+            field = i;
+            break;
+        }
+    }
+    if (field == SKIDX_F_COUNT)
+        return skidx_fail(err, SKIDX_ERR_USAGE, NULL, SKIDX_NOLINE,
+                          SKIDX_NOOFF, "unknown field '%.*s' in '%s'",
+                          (int)(flen > 64 ? 64 : flen), spec, spec);
+    const char *key = eq + 1;
+    const size_t klen = strlen(key);
+    if (klen == 0)
+        return skidx_fail(err, SKIDX_ERR_USAGE, NULL, SKIDX_NOLINE,
+                          SKIDX_NOOFF, "empty key for field '%s'",
+                          field_names[field]);
+    if (klen >= sizeof(keys->name[0]))
+        return skidx_fail(err, SKIDX_ERR_USAGE, NULL, SKIDX_NOLINE,
+                          SKIDX_NOOFF,
+                          "key for field '%s' is too long (%zu bytes, at "
+                          "most %zu)",
+                          field_names[field], klen,
+                          sizeof(keys->name[0]) - 1);
+    memcpy(keys->name[field], key, klen + 1);
+    keys->len[field] = klen;
+    return SKIDX_OK;
+}
+
+void skidx_jbuf_release(struct skidx_jbuf *b)
+{
+    if (!b)
+        return;
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Scanners                                                                   */
+
+/* Implementation choice: 0 = pick at run time, 1 = force the portable path.
+ * Written only by tests and benchmarks, before any parsing starts. */
+static int jsonl_force_scalar;
+
+/* Internal test hook (not in jsonl.h): force the portable scanners (1) or
+ * let the CPU decide (0). Returns 1 when the AVX2 scanners are now in use.
+ * Not thread-safe: call it before parsing starts. */
+int skidx_jsonl_force_scalar_(int on);
+int skidx_jsonl_force_scalar_(int on)
+{
+    jsonl_force_scalar = on;
+#if JSONL_X86
+    return !on && __builtin_cpu_supports("avx2");
+#else
+    return 0;
+#endif
+}
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/* SWAR: the lowest flagged byte of each test below is exact (a false flag
+ * can only appear above a true one, through a borrow), so the lowest flagged
+ * byte of their union is the first byte of the class. Little-endian only;
+ * other machines take the byte loop. */
+static inline const u8 *scan_swar(const u8 *p, const u8 *end, int hi)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    while (end - p >= 8) {
+        uint64_t x;
+        memcpy(&x, p, 8);
+        const uint64_t q = x ^ (ONES * '"');
+        const uint64_t b = x ^ (ONES * '\\');
+        uint64_t t = ((q - ONES) & ~q) | ((b - ONES) & ~b) |
+                     ((x - ONES * 0x20) & ~x);
+        if (hi)
+            t |= x;
+        t &= HIGHS;
+        if (t)
+            return p + (__builtin_ctzll(t) >> 3);
+        p += 8;
+    }
+#endif
+    for (; p < end; p++) {
+        const u8 c = *p;
+        if (c == '"' || c == '\\' || c < 0x20 || (hi && c >= 0x80))
+            return p;
+    }
+    return p;
+}
+
+/* Like scan_swar(p, end, 1), and also copy the bytes before the stop to
+ * *dp (advanced past them). It may store up to the whole rest of the line
+ * at *dp, so the caller must have room for end - p bytes there. */
+static inline const u8 *scan_copy_swar(const u8 *p, const u8 *end, u8 **dp)
+{
+    u8 *d = *dp;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    while (end - p >= 8) {
+        uint64_t x;
+        memcpy(&x, p, 8);
+        memcpy(d, &x, 8);
+        const uint64_t q = x ^ (ONES * '"');
+        const uint64_t b = x ^ (ONES * '\\');
+        const uint64_t t = (((q - ONES) & ~q) | ((b - ONES) & ~b) |
+                            ((x - ONES * 0x20) & ~x) | x) &
+                           HIGHS;
+        if (t) {
+            const unsigned k = (unsigned)__builtin_ctzll(t) >> 3;
+            *dp = d + k;
+            return p + k;
+        }
+        p += 8;
+        d += 8;
+    }
+#endif
+    for (; p < end; p++) {
+        const u8 c = *p;
+        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
+            break;
+        *d++ = c;
+    }
+    *dp = d;
+    return p;
+}
+
+#if JSONL_X86
+/* AVX2: 64 bytes per round, then the SWAR loop for the last < 64 bytes.
+ * For `hi`, one signed compare catches both c < 0x20 and c >= 0x80. */
+__attribute__((target("avx2"))) static const u8 *
+scan_avx2(const u8 *p, const u8 *end, int hi)
+{
+    const __m256i vq = _mm256_set1_epi8('"');
+    const __m256i vb = _mm256_set1_epi8('\\');
+    const __m256i v1f = _mm256_set1_epi8(0x1f);
+    const __m256i v20 = _mm256_set1_epi8(0x20);
+    while (end - p >= 64) {
+        const __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)p);
+        const __m256i c =
+            _mm256_loadu_si256((const __m256i *)(const void *)(p + 32));
+        __m256i ma, mc;
+        if (hi) {
+            ma = _mm256_or_si256(
+                _mm256_or_si256(_mm256_cmpeq_epi8(a, vq),
+                                _mm256_cmpeq_epi8(a, vb)),
+                _mm256_cmpgt_epi8(v20, a));
+            mc = _mm256_or_si256(
+                _mm256_or_si256(_mm256_cmpeq_epi8(c, vq),
+                                _mm256_cmpeq_epi8(c, vb)),
+                _mm256_cmpgt_epi8(v20, c));
+        } else {
+            ma = _mm256_or_si256(
+                _mm256_or_si256(_mm256_cmpeq_epi8(a, vq),
+                                _mm256_cmpeq_epi8(a, vb)),
+                _mm256_cmpeq_epi8(_mm256_max_epu8(a, v1f), v1f));
+            mc = _mm256_or_si256(
+                _mm256_or_si256(_mm256_cmpeq_epi8(c, vq),
+                                _mm256_cmpeq_epi8(c, vb)),
+                _mm256_cmpeq_epi8(_mm256_max_epu8(c, v1f), v1f));
+        }
+        if (!_mm256_testz_si256(_mm256_or_si256(ma, mc),
+                                _mm256_or_si256(ma, mc))) {
+            const uint64_t m =
+                (uint64_t)(uint32_t)_mm256_movemask_epi8(ma) |
+                ((uint64_t)(uint32_t)_mm256_movemask_epi8(mc) << 32);
+            return p + __builtin_ctzll(m);
+        }
+        p += 64;
+    }
+    if (end - p >= 32) {
+        const __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)p);
+        __m256i ma = _mm256_or_si256(_mm256_cmpeq_epi8(a, vq),
+                                     _mm256_cmpeq_epi8(a, vb));
+        ma = _mm256_or_si256(
+            ma, hi ? _mm256_cmpgt_epi8(v20, a)
+                   : _mm256_cmpeq_epi8(_mm256_max_epu8(a, v1f), v1f));
+        const uint32_t m = (uint32_t)_mm256_movemask_epi8(ma);
+        if (m)
+            return p + __builtin_ctz(m);
+        p += 32;
+    }
+    return scan_swar(p, end, hi);
+}
+
+__attribute__((target("avx2"))) static const u8 *
+scan_plain_avx2(const u8 *p, const u8 *end)
+{
+    return scan_avx2(p, end, 0);
+}
+
+__attribute__((target("avx2"))) static const u8 *
+scan_wanted_avx2(const u8 *p, const u8 *end)
+{
+    return scan_avx2(p, end, 1);
+}
+
+/* scan_copy_swar with 32-byte blocks: each block is stored whole, then the
+ * output pointer moves by the bytes before the stop. */
+__attribute__((target("avx2"))) static const u8 *
+scan_copy_avx2(const u8 *p, const u8 *end, u8 **dp)
+{
+    const __m256i vq = _mm256_set1_epi8('"');
+    const __m256i vb = _mm256_set1_epi8('\\');
+    const __m256i v20 = _mm256_set1_epi8(0x20);
+    u8 *d = *dp;
+    while (end - p >= 32) {
+        const __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)p);
+        _mm256_storeu_si256((__m256i *)(void *)d, a);
+        const __m256i m = _mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi8(a, vq),
+                            _mm256_cmpeq_epi8(a, vb)),
+            _mm256_cmpgt_epi8(v20, a));
+        const uint32_t bits = (uint32_t)_mm256_movemask_epi8(m);
+        if (bits) {
+            const unsigned k = (unsigned)__builtin_ctz(bits);
+            *dp = d + k;
+            return p + k;
+        }
+        p += 32;
+        d += 32;
+    }
+    *dp = d;
+    return scan_copy_swar(p, end, dp);
+}
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Parser state                                                               */
+
+struct jp {
+    const u8 *line; /* error columns count from here */
+    const u8 *end;
+    struct skidx_jbuf *scratch;
+    uint32_t fixes;
+    int simd;
+    unsigned cause;
+    size_t err_at;
+};
+
+/* The scanners stop at every byte < 0x20; a raw TAB is allowed in strings,
+ * so step over it here (rare in real data, so not worth a vector class). */
+static inline const u8 *scan_plain(const struct jp *j, const u8 *p)
+{
+    for (;;) {
+#if JSONL_X86
+        if (j->simd)
+            p = scan_plain_avx2(p, j->end);
+        else
+#endif
+            p = scan_swar(p, j->end, 0);
+        if (p == j->end || *p != '\t')
+            return p;
+        p++;
+    }
+}
+
+static inline const u8 *scan_wanted(const struct jp *j, const u8 *p)
+{
+    for (;;) {
+#if JSONL_X86
+        if (j->simd)
+            p = scan_wanted_avx2(p, j->end);
+        else
+#endif
+            p = scan_swar(p, j->end, 1);
+        if (p == j->end || *p != '\t')
+            return p;
+        p++;
+    }
+}
+
+static inline const u8 *scan_copy(const struct jp *j, const u8 *p, u8 **dp)
+{
+#if JSONL_X86
+    if (j->simd)
+        return scan_copy_avx2(p, j->end, dp);
+#endif
+    return scan_copy_swar(p, j->end, dp);
+}
+
+/* Record the first fault and return NULL, so callers can `return fail()`. */
+static const u8 *fail(struct jp *j, unsigned cause, const u8 *at)
+{
+    j->cause = cause;
+    j->err_at = (size_t)(at - j->line);
+    return NULL;
+}
+
+static inline const u8 *ws(const u8 *p, const u8 *end)
+{
+    while (p < end && *p <= ' ' &&
+           (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+        p++;
+    return p;
+}
+
+/* Make room for `extra` more bytes in the scratch. 0 on allocation failure
+ * (j->cause is then PARSE_NOMEM). */
+static int reserve(struct jp *j, size_t extra)
+{
+    struct skidx_jbuf *b = j->scratch;
+    if (b->cap - b->len >= extra)
+        return 1;
+    const size_t need = b->len + extra;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < need)
+        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    char *d = need < b->len ? NULL : realloc(b->data, cap);
+    if (!d) {
+        j->cause = PARSE_NOMEM;
+        j->err_at = 0;
+        return 0;
+    }
+    b->data = d;
+    b->cap = cap;
+    return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Strings                                                                    */
+
+static inline int hexval(u8 c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c |= 0x20;
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+/* The four hex digits at p (caller checked they are in the line), or -1. */
+static inline long hex4(const u8 *p)
+{
+    const int a = hexval(p[0]), b = hexval(p[1]), c = hexval(p[2]),
+              d = hexval(p[3]);
+    if ((a | b | c | d) < 0)
+        return -1;
+    return (long)((a << 12) | (b << 8) | (c << 4) | d);
+}
+
+static inline size_t utf8_put(u8 *o, unsigned long cp)
+{
+    if (cp < 0x80) {
+        o[0] = (u8)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (u8)(0xC0 | (cp >> 6));
+        o[1] = (u8)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (u8)(0xE0 | (cp >> 12));
+        o[1] = (u8)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (u8)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (u8)(0xF0 | (cp >> 18));
+    o[1] = (u8)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (u8)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (u8)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+static const u8 replacement[3] = {0xEF, 0xBF, 0xBD}; /* U+FFFD */
+
+/* Check the escape at p (p[0] == '\\') without decoding it; returns the
+ * byte after it, or NULL (BAD_STRING at p). */
+static inline const u8 *check_escape(struct jp *j, const u8 *p)
+{
+    const u8 *const end = j->end;
+    if (end - p < 2)
+        return fail(j, SKIDX_SKIP_BAD_STRING, p);
+    switch (p[1]) {
+    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r':
+    case 't':
+        return p + 2;
+    case 'u':
+        if (end - p >= 6 && hex4(p + 2) >= 0)
+            return p + 6;
+        break;
+    default:
+        break;
+    }
+    return fail(j, SKIDX_SKIP_BAD_STRING, p);
+}
+
+/* Decode the escape at p (p[0] == '\\') into o[0..4); sets *n and *lone (a
+ * lone surrogate became U+FFFD). Returns the byte after the escape (after
+ * both halves of a surrogate pair), or NULL (BAD_STRING at p). */
+static const u8 *decode_escape(struct jp *j, const u8 *p, u8 *o, size_t *n,
+                               int *lone)
+{
+    const u8 *const end = j->end;
+    *lone = 0;
+    if (end - p < 2)
+        return fail(j, SKIDX_SKIP_BAD_STRING, p);
+    u8 c;
+    switch (p[1]) {
+    case '"': c = '"'; break;
+    case '\\': c = '\\'; break;
+    case '/': c = '/'; break;
+    case 'b': c = '\b'; break;
+    case 'f': c = '\f'; break;
+    case 'n': c = '\n'; break;
+    case 'r': c = '\r'; break;
+    case 't': c = '\t'; break;
+    case 'u': {
+        const long cp = end - p >= 6 ? hex4(p + 2) : -1;
+        if (cp < 0)
+            return fail(j, SKIDX_SKIP_BAD_STRING, p);
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+            /* A high half pairs only with an immediately following valid
+             * low half; anything else leaves it alone, and what follows is
+             * parsed on its own (so "\uD800\uZZZZ" is still BAD_STRING). */
+            if (end - p >= 12 && p[6] == '\\' && p[7] == 'u') {
+                const long lo = hex4(p + 8);
+                if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                    const unsigned long cp2 = 0x10000ul +
+                        ((unsigned long)(cp - 0xD800) << 10) +
+                        (unsigned long)(lo - 0xDC00);
+                    *n = utf8_put(o, cp2);
+                    return p + 12;
+                }
+            }
+            *lone = 1;
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+            *lone = 1;
+        }
+        if (*lone) {
+            memcpy(o, replacement, 3);
+            *n = 3;
+        } else {
+            *n = utf8_put(o, (unsigned long)cp);
+        }
+        return p + 6;
+    }
+    default:
+        return fail(j, SKIDX_SKIP_BAD_STRING, p);
+    }
+    o[0] = c;
+    *n = 1;
+    return p + 2;
+}
+
+/* Length (2..4) of the valid UTF-8 sequence at p, whose lead byte is
+ * >= 0x80; or 0, and then *bad is the length of the maximal invalid subpart
+ * (>= 1), which is replaced by one U+FFFD (Unicode "substitution of maximal
+ * subparts"). Overlongs, UTF-16 surrogates and > U+10FFFF are invalid
+ * through the tight second-byte ranges of E0, ED, F0 and F4. */
+static inline size_t utf8_seq(const u8 *p, const u8 *end, size_t *bad)
+{
+    const unsigned c = p[0];
+    const size_t avail = (size_t)(end - p);
+    unsigned lo = 0x80, hi = 0xBF;
+    size_t need;
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 2;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 3;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    } else {
+        *bad = 1;
+        return 0;
+    }
+    if (avail < 2 || p[1] < lo || p[1] > hi) {
+        *bad = 1;
+        return 0;
+    }
+    for (size_t i = 2; i <= need; i++) {
+        if (i >= avail || (p[i] & 0xC0) != 0x80) {
+            *bad = i;
+            return 0;
+        }
+    }
+    return need + 1;
+}
+
+/* Skip a string nobody wants: check escapes and control bytes only (any
+ * UTF-8 is tolerated). p is just after the opening quote; returns just after
+ * the closing one, or NULL. */
+static const u8 *skip_string(struct jp *j, const u8 *p)
+{
+    const u8 *const open = p - 1;
+    for (;;) {
+        p = scan_plain(j, p);
+        if (p == j->end)
+            return fail(j, SKIDX_SKIP_BAD_STRING, open);
+        if (*p == '"')
+            return p + 1;
+        if (*p != '\\')
+            return fail(j, SKIDX_SKIP_BAD_STRING, p);
+        p = check_escape(j, p);
+        if (!p)
+            return NULL;
+    }
+}
+
+/* Read a key (p just after its opening quote). A key without escapes is
+ * returned in place; one with escapes is decoded into buf (keys longer than
+ * buf can never match: *klen is then SIZE_MAX). Invalid UTF-8 is kept as is;
+ * a lone surrogate becomes U+FFFD without a fix bit (keys are not output). */
+static const u8 *get_key(struct jp *j, const u8 *p, const u8 **key,
+                         size_t *klen, u8 *buf, size_t bufsz)
+{
+    const u8 *const open = p - 1, *const start = p;
+    p = scan_plain(j, p);
+    if (p < j->end && *p == '"') {
+        *key = start;
+        *klen = (size_t)(p - start);
+        return p + 1;
+    }
+    size_t n = 0;
+    int over = 0;
+    const u8 *run = start;
+    for (;;) {
+        if (p == j->end)
+            return fail(j, SKIDX_SKIP_BAD_STRING, open);
+        const size_t rl = (size_t)(p - run);
+        if (!over && rl <= bufsz - n) {
+            memcpy(buf + n, run, rl);
+            n += rl;
+        } else {
+            over = 1;
+        }
+        if (*p == '"')
+            break;
+        if (*p != '\\')
+            return fail(j, SKIDX_SKIP_BAD_STRING, p);
+        u8 o[4];
+        size_t on;
+        int lone;
+        p = decode_escape(j, p, o, &on, &lone);
+        if (!p)
+            return NULL;
+        if (!over && on <= bufsz - n) {
+            memcpy(buf + n, o, on);
+            n += on;
+        } else {
+            over = 1;
+        }
+        run = p;
+        p = scan_plain(j, p);
+    }
+    *key = buf;
+    *klen = over ? SIZE_MAX : n;
+    return p + 1;
+}
+
+/* The copying half of get_string: the bytes start..p need no change, p is
+ * at the first escape or invalid UTF-8 byte. Rebuilds the string at the end
+ * of the scratch. Room rule: before each scan_copy there is space for
+ * (end - p) + 4 bytes, enough for the rest of the line plus one decoded
+ * piece; only invalid UTF-8 (1-3 bytes -> 3) can eat into it, so the room is
+ * re-checked after every special byte. */
+static const u8 *copy_string(struct jp *j, const u8 *open, const u8 *start,
+                             const u8 *p, size_t *soff)
+{
+    struct skidx_jbuf *const b = j->scratch;
+    const u8 *const end = j->end;
+    const size_t off0 = b->len;
+    if (!reserve(j, (size_t)(end - start) + 4))
+        return NULL;
+    u8 *d = (u8 *)b->data + b->len;
+    memcpy(d, start, (size_t)(p - start));
+    d += p - start;
+    for (;;) {
+        const u8 c = *p;
+        if (c == '"')
+            break;
+        if (c == '\\') {
+            size_t n;
+            int lone;
+            p = decode_escape(j, p, d, &n, &lone);
+            if (!p)
+                return NULL;
+            d += n;
+            if (lone)
+                j->fixes |= 1u << SKIDX_FIX_LONE_SURROGATE;
+        } else if (c >= 0x80) {
+            size_t bad;
+            const size_t n = utf8_seq(p, end, &bad);
+            if (n) {
+                memcpy(d, p, n);
+                d += n;
+                p += n;
+            } else {
+                memcpy(d, replacement, 3);
+                d += 3;
+                p += bad;
+                j->fixes |= 1u << SKIDX_FIX_INVALID_UTF8;
+            }
+        } else if (c == '\t') {
+            *d++ = c;
+            p++;
+        } else {
+            return fail(j, SKIDX_SKIP_BAD_STRING, p);
+        }
+        const size_t used = (size_t)(d - (u8 *)b->data);
+        if (b->cap - used < (size_t)(end - p) + 4) {
+            b->len = used;
+            if (!reserve(j, (size_t)(end - p) + 4))
+                return NULL;
+            d = (u8 *)b->data + used;
+        }
+        p = scan_copy(j, p, &d);
+        if (p == end)
+            return fail(j, SKIDX_SKIP_BAD_STRING, open);
+    }
+    b->len = (size_t)(d - (u8 *)b->data);
+    *soff = off0;
+    return p + 1;
+}
+
+/* Read a wanted string (p just after the opening quote) into *v, in place
+ * when it needs no change (*soff = NO_OFF), else into the scratch (*soff =
+ * its offset there; v->ptr is set by the caller at the end). Returns just
+ * after the closing quote, or NULL. */
+static const u8 *get_string(struct jp *j, const u8 *p,
+                            struct skidx_jvalue *v, size_t *soff)
+{
+    const u8 *const open = p - 1, *const start = p;
+    v->type = SKIDX_J_STRING;
+    v->ptr = NULL;
+    for (;;) {
+        p = scan_wanted(j, p);
+        if (p == j->end)
+            return fail(j, SKIDX_SKIP_BAD_STRING, open);
+        const u8 c = *p;
+        if (c == '"') {
+            v->ptr = (const char *)start;
+            v->len = (size_t)(p - start);
+            *soff = NO_OFF;
+            return p + 1;
+        }
+        if (c < 0x80)
+            break; /* an escape, or a control byte */
+        size_t bad;
+        size_t n = utf8_seq(p, j->end, &bad);
+        if (!n)
+            break;
+        /* stay here across runs of multi-byte characters */
+        do
+            p += n;
+        while (p < j->end && *p >= 0x80 && (n = utf8_seq(p, j->end, &bad)));
+    }
+    if (*p < 0x80 && *p != '\\')
+        return fail(j, SKIDX_SKIP_BAD_STRING, p);
+    const size_t before = j->scratch->len;
+    p = copy_string(j, open, start, p, soff);
+    if (p)
+        v->len = j->scratch->len - before;
+    return p;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Other values                                                               */
+
+static inline int is_digit(u8 c) { return c >= '0' && c <= '9'; }
+
+/* A number by the JSON grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+ * Whatever follows it is the caller's business ("01" fails there). */
+static const u8 *skip_number(struct jp *j, const u8 *p)
+{
+    const u8 *const end = j->end;
+    if (*p == '-')
+        p++;
+    if (p == end)
+        return fail(j, SKIDX_SKIP_NOT_JSON, p);
+    if (*p == '0') {
+        p++;
+    } else if (*p >= '1' && *p <= '9') {
+        do
+            p++;
+        while (p < end && is_digit(*p));
+    } else {
+        return fail(j, SKIDX_SKIP_NOT_JSON, p);
+    }
+    if (p < end && *p == '.') {
+        p++;
+        if (p == end || !is_digit(*p))
+            return fail(j, SKIDX_SKIP_NOT_JSON, p);
+        do
+            p++;
+        while (p < end && is_digit(*p));
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < end && (*p == '+' || *p == '-'))
+            p++;
+        if (p == end || !is_digit(*p))
+            return fail(j, SKIDX_SKIP_NOT_JSON, p);
+        do
+            p++;
+        while (p < end && is_digit(*p));
+    }
+    return p;
+}
+
+static inline const u8 *skip_literal(struct jp *j, const u8 *p,
+                                     const char *lit, size_t n)
+{
+    if ((size_t)(j->end - p) < n || memcmp(p, lit, n) != 0)
+        return fail(j, SKIDX_SKIP_NOT_JSON, p);
+    return p + n;
+}
+
+/* Validate and skip one value starting at p (not whitespace), inside
+ * `base` open containers. Iterative: bit i of `stack` says whether the
+ * (i+1)-th container opened here is an object. */
+static const u8 *skip_value(struct jp *j, const u8 *p, unsigned base)
+{
+    const u8 *const end = j->end;
+    uint64_t stack = 0;
+    unsigned lvl = 0;
+    int obj;
+value:
+    if (p == end)
+        return fail(j, SKIDX_SKIP_NOT_JSON, p);
+    switch (*p) {
+    case '"':
+        p = skip_string(j, p + 1);
+        break;
+    case '{':
+    case '[':
+        if (base + lvl >= SKIDX_JSONL_MAX_DEPTH)
+            return fail(j, SKIDX_SKIP_TOO_DEEP, p);
+        obj = *p == '{';
+        stack = (stack & ~(UINT64_C(1) << lvl)) | ((uint64_t)obj << lvl);
+        lvl++;
+        p = ws(p + 1, end);
+        if (p < end && *p == (obj ? '}' : ']')) {
+            p++;
+            lvl--;
+            break;
+        }
+        if (obj)
+            goto key;
+        goto value;
+    case '-': case '0': case '1': case '2': case '3': case '4': case '5':
+    case '6': case '7': case '8': case '9':
+        p = skip_number(j, p);
+        break;
+    case 't':
+        p = skip_literal(j, p, "true", 4);
+        break;
+    case 'f':
+        p = skip_literal(j, p, "false", 5);
+        break;
+    case 'n':
+        p = skip_literal(j, p, "null", 4);
+        break;
+    default:
+        return fail(j, SKIDX_SKIP_NOT_JSON, p);
+    }
+    if (!p)
+        return NULL;
+    while (lvl) {
+        p = ws(p, end);
+        if (p == end)
+            return fail(j, SKIDX_SKIP_NOT_JSON, p);
+        obj = (int)((stack >> (lvl - 1)) & 1);
+        if (*p == ',') {
+            p = ws(p + 1, end);
+            if (obj)
+                goto key;
+            goto value;
+        }
+        if (*p != (obj ? '}' : ']'))
+            return fail(j, SKIDX_SKIP_NOT_JSON, p);
+        p++;
+        lvl--;
+    }
+    return p;
+key:
+    if (p == end || *p != '"')
+        return fail(j, SKIDX_SKIP_NOT_JSON, p);
+    p = skip_string(j, p + 1);
+    if (!p)
+        return NULL;
+    p = ws(p, end);
+    if (p == end || *p != ':')
+        return fail(j, SKIDX_SKIP_NOT_JSON, p);
+    p = ws(p + 1, end);
+    goto value;
+}
+
+/* A wanted value of any type (p at its first byte, inside the top object). */
+static const u8 *get_value(struct jp *j, const u8 *p, struct skidx_jvalue *v,
+                           size_t *soff)
+{
+    *soff = NO_OFF;
+    if (*p == '"')
+        return get_string(j, p + 1, v, soff);
+    const u8 *const s = p;
+    p = skip_value(j, p, 1);
+    if (!p)
+        return NULL;
+    switch (*s) {
+    case '{': v->type = SKIDX_J_OBJECT; break;
+    case '[': v->type = SKIDX_J_ARRAY; break;
+    case 't': v->type = SKIDX_J_TRUE; break;
+    case 'f': v->type = SKIDX_J_FALSE; break;
+    case 'n': v->type = SKIDX_J_NULL; break;
+    default: v->type = SKIDX_J_NUMBER; break;
+    }
+    v->ptr = (const char *)s;
+    v->len = (size_t)(p - s);
+    return p;
+}
+
+/* Bit i set when the key feeds field i (several fields may share a key). */
+static inline uint32_t match_key(const struct skidx_jsonl_keys *keys,
+                                 const u8 *k, size_t n)
+{
+    uint32_t m = 0;
+    for (unsigned i = 0; i < SKIDX_F_COUNT; i++)
+        if (keys->len[i] == n && n < sizeof(keys->name[i]) &&
+            memcmp(keys->name[i], k, n) == 0)
+            m |= 1u << i;
+    return m;
+}
+
+/* ------------------------------------------------------------------------ */
+/* One line                                                                   */
+
+static const u8 *parse_object(struct jp *j, const struct skidx_jsonl_keys *keys,
+                              const u8 *p, struct skidx_jsonl_record *out,
+                              size_t *soff)
+{
+    const u8 *const end = j->end;
+    u8 kbuf[sizeof(keys->name[0])];
+    p = ws(p + 1, end);
+    if (p < end && *p == '}')
+        return p + 1;
+    for (;;) {
+        if (p == end || *p != '"')
+            return fail(j, SKIDX_SKIP_NOT_JSON, p);
+        const u8 *key;
+        size_t klen;
+        p = get_key(j, p + 1, &key, &klen, kbuf, sizeof(kbuf));
+        if (!p)
+            return NULL;
+        const uint32_t m = klen == SIZE_MAX ? 0 : match_key(keys, key, klen);
+        p = ws(p, end);
+        if (p == end || *p != ':')
+            return fail(j, SKIDX_SKIP_NOT_JSON, p);
+        p = ws(p + 1, end);
+        if (p == end)
+            return fail(j, SKIDX_SKIP_NOT_JSON, p);
+        if (m) {
+            struct skidx_jvalue v;
+            size_t off;
+            p = get_value(j, p, &v, &off);
+            if (!p)
+                return NULL;
+            for (unsigned i = 0; i < SKIDX_F_COUNT; i++) {
+                if (!(m & (1u << i)))
+                    continue;
+                if (out->f[i].type != SKIDX_J_ABSENT)
+                    j->fixes |= 1u << SKIDX_FIX_DUPLICATE_KEY;
+                out->f[i] = v;
+                soff[i] = off;
+            }
+        } else {
+            p = skip_value(j, p, 1);
+            if (!p)
+                return NULL;
+        }
+        p = ws(p, end);
+        if (p == end)
+            return fail(j, SKIDX_SKIP_NOT_JSON, p);
+        if (*p == '}')
+            return p + 1;
+        if (*p != ',')
+            return fail(j, SKIDX_SKIP_NOT_JSON, p);
+        p = ws(p + 1, end);
+    }
+}
+
+static unsigned parse_line(struct jp *j, const struct skidx_jsonl_keys *keys,
+                           struct skidx_jsonl_record *out)
+{
+    const u8 *const end = j->end;
+    const u8 *p = j->line;
+    size_t soff[SKIDX_F_COUNT];
+    for (unsigned i = 0; i < SKIDX_F_COUNT; i++)
+        soff[i] = NO_OFF;
+    if (end - p >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+        p += 3;
+    p = ws(p, end);
+    if (p == end) {
+        fail(j, SKIDX_SKIP_NOT_JSON, p);
+        return j->cause;
+    }
+    if (*p != '{') {
+        const u8 *const s = p;
+        p = skip_value(j, p, 0);
+        if (!p)
+            return j->cause;
+        p = ws(p, end);
+        fail(j, p == end ? SKIDX_SKIP_NOT_OBJECT : SKIDX_SKIP_NOT_JSON,
+             p == end ? s : p);
+        return j->cause;
+    }
+    p = parse_object(j, keys, p, out, soff);
+    if (!p)
+        return j->cause;
+    p = ws(p, end);
+    if (p != end) {
+        fail(j, SKIDX_SKIP_NOT_JSON, p);
+        return j->cause;
+    }
+    for (unsigned i = 0; i < SKIDX_F_COUNT; i++)
+        if (out->f[i].type == SKIDX_J_STRING && soff[i] != NO_OFF)
+            out->f[i].ptr = j->scratch->data + soff[i];
+    return SKIDX_CAUSE_COUNT;
+}
+
+unsigned skidx_jsonl_parse(const struct skidx_jsonl_keys *keys,
+                           const char *line, size_t len,
+                           struct skidx_jsonl_record *out,
+                           struct skidx_jbuf *scratch, size_t *err_col)
+{
+    struct jp j;
+    j.line = (const u8 *)line;
+    j.end = j.line + len;
+    j.scratch = scratch;
+    j.fixes = 0;
+    j.cause = SKIDX_CAUSE_COUNT;
+    j.err_at = 0;
+#if JSONL_X86
+    j.simd = !jsonl_force_scalar && __builtin_cpu_supports("avx2");
+#else
+    j.simd = 0;
+#endif
+    scratch->len = 0;
+    memset(out, 0, sizeof(*out));
+
+    const unsigned r = parse_line(&j, keys, out);
+    if (r == SKIDX_CAUSE_COUNT) {
+        out->fixes = j.fixes;
+        if (err_col)
+            *err_col = 0;
+        return r;
+    }
+    memset(out, 0, sizeof(*out));
+    if (r == SKIDX_SKIP_NUL_BYTE || r == PARSE_NOMEM) {
+        if (err_col)
+            *err_col = j.err_at;
+        return r;
+    }
+    /* A raw NUL can only show up as some other fault (in a string it is a
+     * control byte, elsewhere a syntax error), so a clean line pays nothing
+     * for this check; when present, the NUL wins over the other fault. */
+    const void *const nul = len ? memchr(line, 0, len) : NULL;
+    if (nul) {
+        if (err_col)
+            *err_col = (size_t)((const char *)nul - line);
+        return SKIDX_SKIP_NUL_BYTE;
+    }
+    if (err_col)
+        *err_col = j.err_at;
+    return r;
+}

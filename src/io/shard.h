@@ -1,0 +1,83 @@
+/*
+ * shard.h - list the shards of a corpus and read each as a stream of chunks
+ * of whole JSON Lines records, decompressing zstd on the fly.
+ *
+ * Invariants:
+ * - A shard is zstd when its first bytes are a zstd frame magic (or a
+ *   skippable frame), whatever its name; else plain text. `named_zstd` says
+ *   what the name claimed so the CLI can warn on a mismatch.
+ * - Memory is bounded: the reader holds one input buffer, the decoder and
+ *   the chunk being filled. A line longer than max_record_bytes is never
+ *   held: its bytes are skipped up to the next '\n', it appears in the chunk
+ *   as an empty line, and its line number is listed in chunk->long_lines.
+ * - Every line in a chunk ends in '\n' (one is added after a last line that
+ *   had none). Line numbers are 1-based and count every '\n'.
+ *
+ * Thread-safety: a reader is used by one thread at a time; chunks can be
+ * handed to other threads (they own their memory).
+ */
+#ifndef SKIDX_IO_SHARD_H
+#define SKIDX_IO_SHARD_H
+
+#include "skidx.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- corpus listing ---- */
+struct skidx_shard_list {
+    char **paths;     /* owned */
+    uint64_t *sizes;  /* file sizes in bytes at listing time */
+    size_t n, cap;
+};
+
+/* Add a file (any name is accepted when given explicitly) or a directory
+ * (its *.jsonl, *.jsonl.zst, *.ndjson, *.ndjson.zst files, not recursive,
+ * sorted bytewise by name). Errors: SKIDX_ERR_IO when the path can't be
+ * opened or read; SKIDX_ERR_NOTFOUND for a directory with no shard. */
+skidx_status skidx_shard_list_add(struct skidx_shard_list *list,
+                                  const char *path, struct skidx_error *err);
+void skidx_shard_list_release(struct skidx_shard_list *list);
+
+/* ---- chunks ---- */
+struct skidx_chunk {
+    char *data;        /* whole lines, each ending in '\n'; owned */
+    size_t len, cap;
+    uint64_t first_line; /* line number of the first line in data */
+    uint64_t n_lines;    /* lines in data */
+    uint64_t offset;     /* uncompressed byte offset of data[0] */
+    uint64_t *long_lines; /* sorted line numbers skipped as too long; owned */
+    size_t n_long, cap_long;
+};
+/* Free the chunk's memory and zero it. */
+void skidx_chunk_release(struct skidx_chunk *c);
+
+struct skidx_reader_opts {
+    size_t chunk_bytes;      /* target chunk size; 0 = 1 MiB */
+    size_t max_record_bytes; /* longest line held; 0 = 4 MiB */
+};
+
+struct skidx_shard_reader;
+
+/* Open a shard. SKIDX_ERR_IO with errno text when it can't be opened. */
+skidx_status skidx_shard_reader_open(const char *path,
+                                     const struct skidx_reader_opts *opts,
+                                     struct skidx_shard_reader **out,
+                                     struct skidx_error *err);
+
+/* Fill `c` with the next chunk, reusing its buffers. At the end of the
+ * shard returns SKIDX_OK with c->n_lines == 0. A chunk holds at least one
+ * line unless at the end. Errors: SKIDX_ERR_CORRUPT (zstd error, truncated
+ * frame, trailing garbage) or SKIDX_ERR_IO, with err->path the shard and
+ * err->offset the byte offset in the (compressed) file where it was found. */
+skidx_status skidx_shard_reader_next(struct skidx_shard_reader *r,
+                                     struct skidx_chunk *c,
+                                     struct skidx_error *err);
+
+int skidx_shard_reader_is_zstd(const struct skidx_shard_reader *r);
+int skidx_shard_reader_named_zstd(const struct skidx_shard_reader *r);
+uint64_t skidx_shard_reader_bytes_in(const struct skidx_shard_reader *r);
+uint64_t skidx_shard_reader_bytes_out(const struct skidx_shard_reader *r);
+void skidx_shard_reader_close(struct skidx_shard_reader *r);
+
+#endif
