@@ -485,9 +485,14 @@ static inline wordmask_fn get_wordmask(void)
     return f ? f : wordmask_scalar;
 }
 
+/* SKIDX_SIMD=scalar|avx2 in the environment forces a path (tests and
+ * benchmarks compare them); anything else means the best available. */
 __attribute__((constructor)) static void init_simd(void)
 {
-    skidx_match_set_simd(0);
+    const char *e = getenv("SKIDX_SIMD");
+    skidx_match_set_simd(!e ? 0 : !strcmp(e, "scalar") ? 1
+                                 : !strcmp(e, "avx2")   ? 2
+                                                        : 0);
 }
 
 void skidx_match_wordmask(const char *text, size_t len, uint64_t *mask)

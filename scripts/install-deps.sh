@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Install what skidx needs to build, test and benchmark on Debian 12.
+# Run as root (or with sudo available). Idempotent.
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+    build-essential cmake pkg-config \
+    libhyperscan-dev libzstd-dev zstd libxxhash-dev libcmocka-dev \
+    clang libclang-rt-14-dev python3 >/dev/null
+echo "install-deps: done"

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# End-to-end: index the hand-worked corpus of tests/e2e (see its README)
+# and compare every number with the values worked out by hand.
+# usage: cli_e2e.sh SKIDX SOURCE_DIR
+set -u
+SKIDX=$1 SRC=$2
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+fail=0
+check() { # name expected actual
+    if [ "$2" != "$3" ]; then echo "FAIL: $1: expected '$2', got '$3'"; fail=1; else echo "ok: $1"; fi
+}
+E=$SRC/tests/e2e
+"$SKIDX" index -q -t "$E/taxonomy" "$E/corpus" -o "$T/e.skidx"
+check "index exit code" 0 $?
+"$SKIDX" verify "$T/e.skidx" >/dev/null
+check "verify exit code" 0 $?
+
+# corpus statistics
+info=$("$SKIDX" info -f json "$T/e.skidx")
+get() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1" <<<"$info"; }
+check lines 13 "$(get "d['lines']")"
+check records 12 "$(get "d['records']")"
+check postings 9 "$(get "d['postings']")"
+check duplicates 1 "$(get "d['duplicates']")"
+check skipped 2 "$(get "d['skipped']")"
+check repaired 3 "$(get "d['repaired']")"
+check salaried 3 "$(get "d['salaried']")"
+check other_currency 1 "$(get "d['other_currency']")"
+check shards 2 "$(get "d['shards']")"
+check not_json 1 "$(get "d['causes']['not_json']")"
+check no_text 1 "$(get "d['causes']['no_text']")"
+check bad_salary 2 "$(get "d['causes']['bad_salary']")"
+check wrong_type 1 "$(get "d['causes']['wrong_type']")"
+check first_month 2025-01 "$(get "d['first_month']")"
+check last_month 2025-03 "$(get "d['last_month']")"
+
+# every (role, level, skill) cell
+"$SKIDX" query "$T/e.skidx" --skill Python,PyTorch,TensorFlow,AWS,Kubernetes,SQL,Go,C++,C \
+    --by role,seniority --format csv > "$T/cells.csv"
+if diff -u "$E/expected_cells.csv" "$T/cells.csv"; then echo "ok: cells"; else echo "FAIL: cells"; fail=1; fi
+
+# the ranking of a slice, and the mean salary: (124,800 + 110,000) / 2
+out=$("$SKIDX" query "$T/e.skidx" --role "ml engineer" --seniority mid --format csv)
+check "ML Engineer/Mid top skill" "ML Engineer,Mid,Python,Programming Languages,1,2,2,1.000000" "$(sed -n 2p <<<"$out")"
+check "ML Engineer/Mid skills listed (Python, TensorFlow, Kubernetes, SQL)" 4 "$(($(wc -l <<<"$out") - 1))"
+head=$("$SKIDX" query "$T/e.skidx" --role "ML Engineer" --seniority Mid | head -1)
+case "$head" in *"mean salary: 117,400 (2 salaried)"*) echo "ok: mean salary";; *) echo "FAIL: mean salary: $head"; fail=1;; esac
+# whole corpus: Python in 5 of 9 postings
+out=$("$SKIDX" query "$T/e.skidx" --format csv --top 1)
+check "overall top" "All,All,Python,Programming Languages,1,5,9,0.555556" "$(sed -n 2p <<<"$out")"
+
+# usage errors exit 2 and name the problem
+"$SKIDX" query "$T/e.skidx" --role Astronaut >/dev/null 2>"$T/err"
+check "unknown role exit" 2 $?
+grep -q "unknown role 'Astronaut'" "$T/err" && echo "ok: unknown role message" || { echo "FAIL: unknown role message"; fail=1; }
+"$SKIDX" index "$E/corpus" >/dev/null 2>&1
+check "index without -o exit" 2 $?
+"$SKIDX" frobnicate >/dev/null 2>&1
+check "unknown command exit" 2 $?
+exit $fail
