@@ -49,34 +49,38 @@ static int eq_caseless(const unsigned char *a, const unsigned char *b,
     return 1;
 }
 
-static inline uint64_t load_partial(const unsigned char *p, size_t n)
+/* The first n (< 8) bytes of p as a little-endian word, upper bytes zero.
+ * `avail` is how many bytes may be read at p: with 8 or more, one load. */
+static inline uint64_t load_head(const unsigned char *p, size_t n,
+                                 size_t avail)
 {
     uint64_t v = 0;
-    if (n >= 8)
+    if (avail >= 8) {
         memcpy(&v, p, 8);
-    else
-        memcpy(&v, p, n);
+        return n >= 8 ? v : v & ((1ull << (8 * n)) - 1);
+    }
+    for (size_t i = 0; i < n; i++)
+        v |= (uint64_t)p[i] << (8 * i);
     return v;
 }
 
 #define FOLD8 0x2020202020202020ull
 
-/* Hash of a folded word of length n (n >= 1) starting at p (not folded):
- * reads at most the word's own bytes. */
-static inline uint64_t word_hash(const unsigned char *p, size_t n)
+/* Hash of the folded word p[0..n) (n >= 1); may read up to `avail` bytes
+ * at p (avail >= n) but depends only on the word's bytes. */
+static inline uint64_t word_hash(const unsigned char *p, size_t n,
+                                 size_t avail)
 {
-    uint64_t a, b;
+    uint64_t a;
     if (n <= 8) {
-        a = load_partial(p, n) | (FOLD8 >> (8 * (8 - n)));
-        b = n;
+        a = load_head(p, n, avail) | (FOLD8 >> (8 * (8 - n)));
     } else {
+        uint64_t b;
         memcpy(&a, p, 8);
         memcpy(&b, p + n - 8, 8);
-        a |= FOLD8;
-        b = (b | FOLD8) ^ n;
+        a = ((a | FOLD8) ^ ((b | FOLD8) * 0x9E3779B97F4A7C15ull)) + n;
     }
-    uint64_t h = (a ^ (b * 0x9E3779B97F4A7C15ull)) * 0xD6E8FEB86659FD93ull;
-    return h ^ (h >> 29);
+    return a * 0xD6E8FEB86659FD93ull;
 }
 
 /* ---- the compiled matcher ---- */
@@ -108,6 +112,7 @@ struct skidx_matcher {
     /* WORDS engine */
     struct head *table;
     uint64_t table_mask;
+    unsigned table_shift; /* slot = hash >> shift: the well-mixed high bits */
     uint64_t *filter; /* 1 << 16 bits */
     struct cand *cands;
     size_t n_cands;
@@ -201,7 +206,7 @@ static skidx_status build_words(struct skidx_matcher *m)
         it[n].alias = (uint32_t)i;
         it[n].lead = lead;
         it[n].head = head;
-        it[n].hash = word_hash((const unsigned char *)a->text + lead, head);
+        it[n].hash = word_hash((const unsigned char *)a->text + lead, head, head);
         n++;
     }
     qsort(it, n, sizeof(*it), build_cmp);
@@ -224,6 +229,7 @@ static skidx_status build_words(struct skidx_matcher *m)
         cap <<= 1;
     m->table = calloc(cap, sizeof(*m->table));
     m->table_mask = cap - 1;
+    m->table_shift = 64 - (unsigned)__builtin_ctzll(cap);
     m->filter = calloc((1u << 16) / 64, sizeof(uint64_t));
     m->cands = calloc(n ? n : 1, sizeof(*m->cands));
     m->keys = malloc(key_bytes ? key_bytes : 1);
@@ -267,7 +273,7 @@ static skidx_status build_words(struct skidx_matcher *m)
                        (skidx_ends_word(b->text, b->len) ? C_RIGHT : 0);
             h.cand_n++;
         }
-        uint64_t slot = it[i].hash & m->table_mask;
+        uint64_t slot = it[i].hash >> m->table_shift;
         while (m->table[slot].len)
             slot = (slot + 1) & m->table_mask;
         m->table[slot] = h;
@@ -619,12 +625,13 @@ static inline int lookup_word(const struct skidx_matcher *m,
     size_t n = we - ws;
     if (n < m->min_head || n > m->max_head)
         return 0;
-    uint64_t h = word_hash(t + ws, n);
+    uint64_t h = word_hash(t + ws, n, len - ws);
     uint32_t fbit = (uint32_t)(h >> 48);
     if (!(m->filter[fbit >> 6] & (1ull << (fbit & 63))))
         return 0;
     s->probes++;
-    for (uint64_t slot = h & m->table_mask;; slot = (slot + 1) & m->table_mask) {
+    for (uint64_t slot = h >> m->table_shift;;
+         slot = (slot + 1) & m->table_mask) {
         const struct head *hd = &m->table[slot];
         if (!hd->len)
             return 0;

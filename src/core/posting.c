@@ -235,12 +235,108 @@ static int period_factor(const struct skidx_value *v, double *f)
     return -1;
 }
 
-/* ---- duplicate key ---- */
+/* ---- duplicate key ----
+ *
+ * Normalisation: ASCII lower case, each run of whitespace (space, TAB, CR,
+ * LF) becomes one space, leading and trailing whitespace dropped. The
+ * scalar loop is the definition; the AVX2 path handles 32-byte blocks in
+ * which no whitespace byte follows another (most prose) with one
+ * transform and store, and hands any other block to the scalar loop, so
+ * both give the same bytes (a test compares them). */
+
+static inline int is_ws(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Normalise s[0..n) into o; *space = "the last byte emitted was a space or
+ * nothing was emitted yet". Returns bytes written (<= n). */
+static size_t norm_scalar(const unsigned char *s, size_t n, char *o,
+                          int *space)
+{
+    size_t k = 0;
+    int sp = *space;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = s[i];
+        if (is_ws(ch)) {
+            if (!sp)
+                o[k++] = ' ';
+            sp = 1;
+        } else {
+            o[k++] = (char)((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
+            sp = 0;
+        }
+    }
+    *space = sp;
+    return k;
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+__attribute__((target("avx2"))) static size_t
+norm_avx2(const unsigned char *s, size_t n, char *o, int *space)
+{
+    size_t i = 0, k = 0;
+    int sp = *space;
+    const __m256i kA = _mm256_set1_epi8('A'), k25 = _mm256_set1_epi8(25);
+    const __m256i k20 = _mm256_set1_epi8(0x20);
+    for (; i + 32 <= n; i += 32) {
+        __m256i c = _mm256_loadu_si256((const __m256i *)(s + i));
+        __m256i ws = _mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi8(c, k20),
+                            _mm256_cmpeq_epi8(c, _mm256_set1_epi8('\t'))),
+            _mm256_or_si256(_mm256_cmpeq_epi8(c, _mm256_set1_epi8('\n')),
+                            _mm256_cmpeq_epi8(c, _mm256_set1_epi8('\r'))));
+        uint32_t wm = (uint32_t)_mm256_movemask_epi8(ws);
+        uint32_t prev = (wm << 1) | (uint32_t)sp;
+        if (wm & prev) {
+            k += norm_scalar(s + i, 32, o + k, &sp);
+            continue;
+        }
+        __m256i d = _mm256_sub_epi8(c, kA);
+        __m256i up = _mm256_cmpeq_epi8(_mm256_min_epu8(d, k25), d);
+        __m256i lo = _mm256_add_epi8(c, _mm256_and_si256(up, k20));
+        lo = _mm256_blendv_epi8(lo, k20, ws);
+        _mm256_storeu_si256((__m256i *)(o + k), lo);
+        k += 32;
+        sp = (int)(wm >> 31);
+    }
+    k += norm_scalar(s + i, n - i, o + k, &sp);
+    *space = sp;
+    return k;
+}
+#endif
+
+typedef size_t (*norm_fn)(const unsigned char *, size_t, char *, int *);
+
+static norm_fn pick_norm(void)
+{
+#if defined(__x86_64__)
+    const char *e = getenv("SKIDX_SIMD");
+    if (!(e && !strcmp(e, "scalar")) && __builtin_cpu_supports("avx2"))
+        return norm_avx2;
+#endif
+    return norm_scalar;
+}
+
+size_t skidx_normalize(const char *s, size_t n, char *out, int simd)
+{
+    int sp = 1;
+    norm_fn f = simd ? pick_norm() : norm_scalar;
+    size_t k = f((const unsigned char *)s, n, out, &sp);
+    if (k && out[k - 1] == ' ')
+        k--;
+    return k;
+}
 
 static skidx_status norm_append(struct skidx_worker *w, size_t *at,
                                 const struct skidx_value *v)
 {
-    size_t need = *at + v->len + 1;
+    static norm_fn norm;
+    size_t len = v->type == SKIDX_V_STRING ? v->len : 0;
+    size_t need = *at + len + 1;
+    if (!norm)
+        norm = pick_norm(); /* idempotent: a benign race */
     if (need > w->cap_norm) {
         size_t cap = need > 2 * w->cap_norm ? need : 2 * w->cap_norm;
         char *p = realloc(w->norm, cap);
@@ -250,20 +346,8 @@ static skidx_status norm_append(struct skidx_worker *w, size_t *at,
         w->cap_norm = cap;
     }
     char *o = w->norm + *at;
-    const unsigned char *s = (const unsigned char *)v->p;
-    int space = 1; /* trims leading whitespace */
-    size_t k = 0;
-    for (size_t i = 0; i < (v->type == SKIDX_V_STRING ? v->len : 0); i++) {
-        unsigned char ch = s[i];
-        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
-            if (!space)
-                o[k++] = ' ';
-            space = 1;
-            continue;
-        }
-        o[k++] = (char)((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
-        space = 0;
-    }
+    int sp = 1; /* trims leading whitespace */
+    size_t k = norm((const unsigned char *)v->p, len, o, &sp);
     if (k && o[k - 1] == ' ')
         k--;
     o[k++] = '\x1f'; /* field separator */
@@ -404,7 +488,7 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
         SKIDX_FORWARD(norm_append(w, &at, title));
         SKIDX_FORWARD(norm_append(w, &at, &q.v[SKIDX_P_COMPANY]));
         SKIDX_FORWARD(norm_append(w, &at, desc));
-        out->dedup = skidx_hash64(w->norm, at);
+        out->dedup = XXH3_64bits(w->norm, at); /* in memory only */
     }
     return SKIDX_OK;
 }

@@ -115,6 +115,11 @@ skidx_status skidx_classify(const struct skidx_compiled *c,
                             size_t seniority_len, uint32_t *role,
                             uint32_t *level);
 
+/* The duplicate-key normalisation of s[0..n) into out (n bytes of room):
+ * with simd != 0 the run-time chosen path, else the scalar definition.
+ * Returns the length. Exposed for tests. */
+size_t skidx_normalize(const char *s, size_t n, char *out, int simd);
+
 /* Parsers, exposed for tests. Return 0 on success, -1 when unusable. */
 int skidx_parse_month(const struct skidx_value *v, int32_t *month);
 int skidx_parse_amount(const struct skidx_value *v, double *amount);
