@@ -46,10 +46,14 @@ void skidx_compiled_free(struct skidx_compiled *c)
     free(c);
 }
 
+typedef size_t (*norm_fn)(const unsigned char *, size_t, char *, int *);
+static norm_fn pick_norm(void);
+
 skidx_status skidx_worker_init(struct skidx_worker *w,
                                const struct skidx_compiled *c)
 {
     memset(w, 0, sizeof(*w));
+    w->norm_fn = pick_norm();
     if (skidx_match_scratch_init(&w->skills, c->skills) ||
         skidx_match_scratch_init(&w->roles, c->roles) ||
         skidx_match_scratch_init(&w->levels, c->levels) ||
@@ -307,8 +311,6 @@ norm_avx2(const unsigned char *s, size_t n, char *o, int *space)
 }
 #endif
 
-typedef size_t (*norm_fn)(const unsigned char *, size_t, char *, int *);
-
 static norm_fn pick_norm(void)
 {
 #if defined(__x86_64__)
@@ -332,11 +334,9 @@ size_t skidx_normalize(const char *s, size_t n, char *out, int simd)
 static skidx_status norm_append(struct skidx_worker *w, size_t *at,
                                 const struct skidx_value *v)
 {
-    static norm_fn norm;
+    norm_fn norm = w->norm_fn;
     size_t len = v->type == SKIDX_V_STRING ? v->len : 0;
     size_t need = *at + len + 1;
-    if (!norm)
-        norm = pick_norm(); /* idempotent: a benign race */
     if (need > w->cap_norm) {
         size_t cap = need > 2 * w->cap_norm ? need : 2 * w->cap_norm;
         char *p = realloc(w->norm, cap);

@@ -51,6 +51,8 @@ struct skidx_worker {
     struct skidx_match_scratch skills, roles, levels, level_fields;
     char *norm;
     size_t cap_norm;
+    /* the duplicate-key normaliser chosen for this CPU */
+    size_t (*norm_fn)(const unsigned char *, size_t, char *, int *);
     uint32_t *skill_ids;
     size_t cap_ids;
 };
