@@ -53,6 +53,7 @@ struct skidx_worker {
     size_t cap_norm;
     /* the duplicate-key normaliser chosen for this CPU */
     size_t (*norm_fn)(const unsigned char *, size_t, char *, int *);
+    uint64_t (*hash_fn)(const void *, size_t); /* XXH3-64, fastest path */
     uint32_t *skill_ids;
     size_t cap_ids;
 };
