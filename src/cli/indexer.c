@@ -3,11 +3,14 @@
  *
  * Invariants:
  * - A chunk result is committed exactly once, in (shard, seq) order.
- * - Thread t only writes counts[t]; commits run under `commit_lock`, so the
+ * - Thread t only writes counts[t]; decisions run under `lock`, so the
  *   duplicate set and the example budget are touched by one thread at a
  *   time, in corpus order.
- * - At most `max_inflight` chunks are queued as tasks; beyond that the
- *   reading thread processes its chunk itself, which bounds memory.
+ * - A shard's reader queues at most `max_inflight` chunk tasks before it
+ *   waits for them (taskwait), and a shard's task ends only when all its
+ *   chunks are processed: memory is bounded by threads x max_inflight
+ *   chunks plus the results of shards read ahead of the commit point
+ *   (about 1 % of their text each).
  */
 #include "cli/indexer.h"
 #include "core/causes.h"
@@ -218,8 +221,7 @@ struct run {
     struct skidx_error first_err;       /* first shard error in corpus order */
     size_t first_err_shard;
 
-    int inflight;                       /* atomic */
-    int max_inflight;
+    int max_inflight;                   /* queued chunks per shard */
     uint64_t bytes_in_total;            /* atomic, for progress */
     uint64_t bytes_total;
     uint64_t postings_committed;
@@ -385,21 +387,17 @@ static void print_example(struct run *R, size_t shard, const struct example *e)
                 skidx_cause_text(e->cause));
 }
 
-static void commit_one(struct run *R, struct result *r)
+/* Under the lock, in corpus order: stats, examples and the duplicate
+ * decision (a duplicate's header gets n_skills = DUP). */
+#define DUP UINT32_MAX
+
+static void decide(struct run *R, struct result *r)
 {
-    int t = omp_get_thread_num();
-    struct skidx_counts *c = &R->counts[t];
     if (r->failed) {
         R->nomem = 1;
         __atomic_store_n(&R->abort, 1, __ATOMIC_RELAXED);
         return;
     }
-    c->stats[SKIDX_STAT_LINES] += r->lines;
-    c->stats[SKIDX_STAT_RECORDS] += r->records;
-    c->stats[SKIDX_STAT_SKIPPED] += r->skipped;
-    c->stats[SKIDX_STAT_REPAIRED] += r->repaired;
-    for (unsigned k = 0; k < SKIDX_CAUSE_COUNT; k++)
-        c->causes[k] += r->causes[k];
     R->ss[r->shard].records_committed += r->records;
     for (size_t i = 0; i < r->n_ex; i++) {
         unsigned k = r->ex[i].cause;
@@ -412,8 +410,7 @@ static void commit_one(struct run *R, struct result *r)
     while (off < r->len) {
         struct rec_hdr h;
         memcpy(&h, r->buf + off, sizeof(h));
-        const uint32_t *sk = (const uint32_t *)(r->buf + off + sizeof(h));
-        off += sizeof(h) + h.n_skills * sizeof(uint32_t);
+        size_t next = off + sizeof(h) + h.n_skills * sizeof(uint32_t);
         int fresh = dedup_insert(&R->dedup, h.dedup);
         if (fresh < 0) {
             R->nomem = 1;
@@ -421,17 +418,41 @@ static void commit_one(struct run *R, struct result *r)
             return;
         }
         if (!fresh) {
+            h.pad = DUP;
+            memcpy(r->buf + off, &h, sizeof(h));
+        } else {
+            R->postings_committed++;
+        }
+        off = next;
+    }
+}
+
+/* Outside the lock, by any thread into its own accumulator: sums do not
+ * depend on the order. */
+static int count_result(struct run *R, const struct result *r)
+{
+    struct skidx_counts *c = &R->counts[omp_get_thread_num()];
+    c->stats[SKIDX_STAT_LINES] += r->lines;
+    c->stats[SKIDX_STAT_RECORDS] += r->records;
+    c->stats[SKIDX_STAT_SKIPPED] += r->skipped;
+    c->stats[SKIDX_STAT_REPAIRED] += r->repaired;
+    for (unsigned k = 0; k < SKIDX_CAUSE_COUNT; k++)
+        c->causes[k] += r->causes[k];
+    size_t off = 0;
+    while (off < r->len) {
+        struct rec_hdr h;
+        memcpy(&h, r->buf + off, sizeof(h));
+        const uint32_t *sk = (const uint32_t *)(r->buf + off + sizeof(h));
+        off += sizeof(h) + h.n_skills * sizeof(uint32_t);
+        if (h.pad == DUP) {
             c->stats[SKIDX_STAT_DUPLICATES]++;
             continue;
         }
-        if (skidx_counts_add(c, h.cell, h.month, h.salary, (int)h.same_currency,
-                             sk, h.n_skills)) {
-            R->nomem = 1;
-            __atomic_store_n(&R->abort, 1, __ATOMIC_RELAXED);
-            return;
-        }
-        R->postings_committed++;
+        if (skidx_counts_add(c, h.cell, h.month, h.salary,
+                             (int)h.same_currency, sk, h.n_skills))
+            return -1;
     }
+    return 0;
 }
 
 /* Advance over shards that are finished and fully committed. */
@@ -450,19 +471,40 @@ static void advance_shards(struct run *R)
     }
 }
 
-static void commit_ready(struct run *R)
+/* Under the lock: decide every result that is next in corpus order and
+ * return them (a list) for the caller to count outside the lock. */
+static struct result *commit_ready(struct run *R)
 {
+    struct result *ready = NULL, **tail = &ready;
     for (;;) {
         advance_shards(R);
         struct result *r = R->pending;
         if (!r || r->shard != R->next_shard || r->seq != R->next_seq)
             break;
         R->pending = r->next;
-        commit_one(R, r);
-        result_free(r);
+        decide(R, r);
+        r->next = NULL;
+        *tail = r;
+        tail = &r->next;
         R->next_seq++;
     }
     progress(R, 0);
+    return ready;
+}
+
+static void count_list(struct run *R, struct result *r)
+{
+    while (r) {
+        struct result *next = r->next;
+        if (!r->failed && count_result(R, r)) {
+            omp_set_lock(&R->lock);
+            R->nomem = 1;
+            __atomic_store_n(&R->abort, 1, __ATOMIC_RELAXED);
+            omp_unset_lock(&R->lock);
+        }
+        result_free(r);
+        r = next;
+    }
 }
 
 static void submit(struct run *R, struct result *r)
@@ -474,8 +516,9 @@ static void submit(struct run *R, struct result *r)
         pp = &(*pp)->next;
     r->next = *pp;
     *pp = r;
-    commit_ready(R);
+    struct result *ready = commit_ready(R);
     omp_unset_lock(&R->lock);
+    count_list(R, ready);
 }
 
 static void run_chunk(struct run *R, struct skidx_chunk *c, size_t shard,
@@ -485,12 +528,14 @@ static void run_chunk(struct run *R, struct skidx_chunk *c, size_t shard,
     if (r) {
         r->shard = shard;
         r->seq = seq;
-        if (!__atomic_load_n(&R->abort, __ATOMIC_RELAXED))
+        /* results are a few % of the text: reserve once, grow rarely */
+        if (result_reserve(r, c->len / 8 + 4096))
+            r->failed = 1;
+        if (!r->failed && !__atomic_load_n(&R->abort, __ATOMIC_RELAXED))
             process_chunk(R, c, r);
     }
     skidx_chunk_release(c);
     free(c);
-    __atomic_fetch_sub(&R->inflight, 1, __ATOMIC_RELAXED);
     if (!r) {
         omp_set_lock(&R->lock);
         R->nomem = 1;
@@ -510,6 +555,7 @@ static void read_shard(struct run *R, size_t s)
                                    R->opts->max_record_bytes};
     struct skidx_shard_reader *rd = NULL;
     uint64_t seq = 0, last_in = 0;
+    int outstanding = 0;
     skidx_status st;
 
     skidx_error_clear(&ss->err);
@@ -533,10 +579,18 @@ static void read_shard(struct run *R, size_t s)
             break;
         }
         uint64_t my_seq = seq++;
-        int queued = __atomic_fetch_add(&R->inflight, 1, __ATOMIC_RELAXED);
-#pragma omp task firstprivate(c, s, my_seq) if (queued < R->max_inflight)
+        /* Queue the chunk for any thread; after max_inflight chunks, wait
+         * for this shard's queued chunks (this thread works on them too),
+         * so that a shard's results commit while it is read and memory
+         * stays bounded whatever order the runtime runs tasks in. */
+#pragma omp task firstprivate(c, s, my_seq)
         run_chunk(R, c, s, my_seq);
+        if (++outstanding >= R->max_inflight) {
+#pragma omp taskwait
+            outstanding = 0;
+        }
     }
+#pragma omp taskwait
     if (rd) {
         ss->bytes_in = skidx_shard_reader_bytes_in(rd);
         ss->bytes_out = skidx_shard_reader_bytes_out(rd);
@@ -550,8 +604,9 @@ static void read_shard(struct run *R, size_t s)
     }
     ss->n_chunks = seq;
     ss->done = 1;
-    commit_ready(R);
+    struct result *ready = commit_ready(R);
     omp_unset_lock(&R->lock);
+    count_list(R, ready);
 }
 
 /* ---- the run ---- */
@@ -572,7 +627,7 @@ skidx_status skidx_run_index(const struct skidx_shard_list *shards,
     R.opts = opts;
     R.model = model;
     R.threads = opts->threads > 0 ? opts->threads : omp_get_num_procs();
-    R.max_inflight = 4 * R.threads;
+    R.max_inflight = 2 * R.threads;
     clock_gettime(CLOCK_MONOTONIC, &R.t0);
     for (size_t i = 0; i < shards->n; i++)
         R.bytes_total += shards->sizes[i];

@@ -376,12 +376,6 @@ static skidx_status norm_append(struct skidx_worker *w, size_t *at,
 
 /* ---- the whole posting ---- */
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 skidx_status skidx_posting_process(const struct skidx_compiled *c,
                                    struct skidx_worker *w,
                                    const struct skidx_posting *p,
@@ -434,9 +428,13 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
         w->skill_ids = ids;
         w->cap_ids = cap;
     }
-    memcpy(w->skill_ids, w->skills.owners,
-           w->skills.n_owners * sizeof(uint32_t));
-    qsort(w->skill_ids, w->skills.n_owners, sizeof(uint32_t), cmp_u32);
+    /* sorted ids straight from the owner bitset: a few words to scan */
+    {
+        size_t k = 0, words = (c->tax->n_skills + 63) / 64;
+        for (size_t wi = 0; wi < words && k < w->skills.n_owners; wi++)
+            for (uint64_t b = w->skills.owner_bits[wi]; b; b &= b - 1)
+                w->skill_ids[k++] = (uint32_t)(wi * 64 + __builtin_ctzll(b));
+    }
     out->skills = w->skill_ids;
     out->n_skills = w->skills.n_owners;
 
