@@ -90,6 +90,7 @@ enum cand_flags {
     C_NEG = 1u << 1,
     C_LEFT = 1u << 2,  /* alias starts with a word character: check before */
     C_RIGHT = 1u << 3, /* alias ends with a word character: check after */
+    C_OWNER_NEG = 1u << 4, /* its owner has negative aliases */
 };
 
 struct cand {
@@ -98,6 +99,10 @@ struct cand {
     uint32_t lead_len, tail_len;
     uint32_t head_off; /* offset of the head within the alias text */
     uint32_t flags;
+    /* screen: the tail's first min(8, tail_len) bytes; a text passes when
+     * ((text8 | fold) & mask) == key, fold = 0x20 on letters of a
+     * caseless alias (x | 0x20 is a lower-case letter only for letters) */
+    uint64_t key, mask, fold;
 };
 
 struct head {
@@ -243,10 +248,16 @@ static skidx_status build_words(struct skidx_matcher *m)
     /* Candidates of one head must be contiguous: gather per head by
      * scanning each hash run for items with the same folded head. */
     char *used = calloc(n ? n : 1, 1);
-    if (!used) {
+    uint8_t *owner_neg = calloc(m->n_owners ? m->n_owners : 1, 1);
+    if (!used || !owner_neg) {
+        free(used);
+        free(owner_neg);
         free(it);
         return SKIDX_ERR_NOMEM;
     }
+    for (size_t i = 0; i < set->n; i++)
+        if (set->a[i].flags & SKIDX_ALIAS_NEG)
+            owner_neg[set->a[i].owner] = 1;
     for (size_t i = 0; i < n; i++) {
         if (used[i])
             continue;
@@ -267,7 +278,24 @@ static skidx_status build_words(struct skidx_matcher *m)
             c->lead_len = it[j].lead;
             c->head_off = it[j].lead;
             c->tail_len = b->len - it[j].lead - it[j].head;
-            c->flags = ((b->flags & SKIDX_ALIAS_CASE) ? C_CASE : 0) |
+            {
+                const unsigned char *tl = (const unsigned char *)b->text +
+                                          it[j].lead + it[j].head;
+                uint32_t tn = c->tail_len < 8 ? c->tail_len : 8;
+                c->key = c->mask = c->fold = 0;
+                for (uint32_t q = 0; q < tn; q++) {
+                    unsigned char ch = tl[q];
+                    int letter = ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
+                    uint64_t f = (!(b->flags & SKIDX_ALIAS_CASE) && letter)
+                                     ? 0x20
+                                     : 0;
+                    c->fold |= f << (8 * q);
+                    c->mask |= 0xFFull << (8 * q);
+                    c->key |= (uint64_t)(ch | f) << (8 * q);
+                }
+            }
+            c->flags = (owner_neg[b->owner] ? C_OWNER_NEG : 0) |
+                       ((b->flags & SKIDX_ALIAS_CASE) ? C_CASE : 0) |
                        ((b->flags & SKIDX_ALIAS_NEG) ? C_NEG : 0) |
                        (skidx_starts_word(b->text, b->len) ? C_LEFT : 0) |
                        (skidx_ends_word(b->text, b->len) ? C_RIGHT : 0);
@@ -285,6 +313,7 @@ static skidx_status build_words(struct skidx_matcher *m)
             m->max_head = h.len;
     }
     m->n_heads = heads;
+    free(owner_neg);
     free(used);
     free(it);
     return SKIDX_OK;
@@ -589,9 +618,14 @@ static inline int confirm(const struct skidx_matcher *m, const struct cand *c,
                           const unsigned char *t, size_t len, size_t ws,
                           size_t we, size_t *start, size_t *end)
 {
-    const unsigned char *a = (const unsigned char *)m->set->a[c->alias].text;
     if (ws < c->lead_len || len - we < c->tail_len)
         return 0;
+    if (c->mask &&
+        ((load_head(t + we, c->tail_len < 8 ? c->tail_len : 8, len - we) |
+          c->fold) &
+         c->mask) != c->key)
+        return 0;
+    const unsigned char *a = (const unsigned char *)m->set->a[c->alias].text;
     size_t s0 = ws - c->lead_len, e0 = we + c->tail_len;
     const unsigned char *tail = a + c->head_off + (we - ws);
     if (c->flags & C_CASE) {
@@ -647,10 +681,21 @@ static inline int lookup_word(const struct skidx_matcher *m,
         for (uint32_t ci = 0; ci < hd->cand_n; ci++) {
             const struct cand *c = &m->cands[hd->cand_start + ci];
             size_t st, en;
+            /* Counting only: an owner without negatives is final at its
+             * first hit, so its other candidates need no work. */
+            int direct = s->count_only && !(c->flags & C_OWNER_NEG);
+            uint64_t bit = 1ull << (c->owner & 63);
+            if (direct && (s->owner_bits[c->owner >> 6] & bit))
+                continue;
             s->confirms++;
-            if (confirm(m, c, t, len, ws, we, &st, &en) &&
-                push_hit(s, c->alias, c->owner, st, en))
+            if (!confirm(m, c, t, len, ws, we, &st, &en))
+                continue;
+            if (direct) {
+                s->owner_bits[c->owner >> 6] |= bit;
+                s->owners[s->n_owners++] = c->owner;
+            } else if (push_hit(s, c->alias, c->owner, st, en)) {
                 return -1;
+            }
         }
         return 0;
     }

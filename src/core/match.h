@@ -57,6 +57,9 @@ struct skidx_match_scratch {
     struct skidx_hit *tmp;  /* masking workspace */
     size_t cap_tmp;
     int sort_hits;          /* set to sort each text's hits (match output) */
+    int count_only;         /* set when only owners matter: the WORDS engine
+                               then records owners without negatives at
+                               their first hit and stores no hit for them */
     uint64_t words, probes, confirms; /* statistics, never reset */
 };
 
