@@ -12,6 +12,12 @@
 #include <xxhash.h>
 #include <zstd.h>
 
+#ifdef __clang__
+#define BH_COMPILER "clang " __VERSION__
+#else
+#define BH_COMPILER "gcc " __VERSION__
+#endif
+
 double bh_now(void)
 {
     struct timespec t;
@@ -214,7 +220,7 @@ void bh_skip(struct bh_harness *h, const char *name, const char *why)
 void bh_print_header(const struct bh_harness *h, FILE *f)
 {
     fprintf(f, "# cpu: %s, %d cores\n", bh_cpu_model(), bh_cores());
-    fprintf(f, "# compiler: %s\n", __VERSION__);
+    fprintf(f, "# compiler: %s\n", BH_COMPILER);
     fprintf(f, "# zstd %s, hyperscan %s, xxhash %s\n", ZSTD_versionString(),
             hs_version(), xxh_version());
     fprintf(f, "# command: %s\n", h->command);
@@ -250,7 +256,7 @@ int bh_write_json(const struct bh_harness *h, const char *path,
     fprintf(f, "{\n  \"machine\": {\"cpu\": ");
     json_str(f, bh_cpu_model());
     fprintf(f, ", \"cores\": %d, \"compiler\": ", bh_cores());
-    json_str(f, __VERSION__);
+    json_str(f, BH_COMPILER);
     fprintf(f, ", \"zstd\": ");
     json_str(f, ZSTD_versionString());
     fprintf(f, ", \"hyperscan\": ");

@@ -188,6 +188,12 @@ static skidx_status validate(struct skidx_index *x, int verify,
                            "file or overlapping",
                            id, (unsigned long long)off,
                            (unsigned long long)size);
+        /* no checksum covers the padding: it must be zero, so that every
+         * byte of the file is checked by something */
+        for (uint64_t g = prev_end; g < off; g++)
+            if (b[g])
+                return CORRUPT(err, x, "padding before section %u not zero",
+                               id);
         prev_end = off + size;
         if (verify && skidx_hash64(b + off, (size_t)size) != skidx_rd64(e + 24))
             return skidx_fail(err, SKIDX_ERR_CORRUPT, x->path, SKIDX_NOLINE,
@@ -200,6 +206,9 @@ static skidx_status validate(struct skidx_index *x, int verify,
         sec[id].size = size;
         sec[id].present = 1;
     }
+    for (uint64_t g = prev_end; g < x->size; g++)
+        if (b[g])
+            return CORRUPT(err, x, "padding after the last section not zero");
     for (uint32_t id = 1; id <= SKIDX_SEC_MAX_ID; id++)
         if (!sec[id].present)
             return CORRUPT(err, x, "section %u missing", id);
@@ -223,7 +232,9 @@ static skidx_status validate(struct skidx_index *x, int verify,
         x->n_levels > 4096 || (uint64_t)x->n_roles * x->n_levels > (1u << 20) ||
         !x->n_skills || x->n_skills > (1u << 24) || !x->n_cats ||
         x->n_cats > (1u << 24) || !x->bins || x->bins > 100000 ||
-        !x->bin_width || x->n_months > 12000)
+        !x->bin_width || x->n_months > 12000 ||
+        (int64_t)x->first_month + x->n_months > INT32_MAX ||
+        (x->n_months && x->first_month == SKIDX_NO_MONTH))
         return CORRUPT(err, x, "META dimensions out of range");
     x->n_cells = x->n_roles * x->n_levels;
     uint64_t cells = x->n_cells;
@@ -254,6 +265,9 @@ static skidx_status validate(struct skidx_index *x, int verify,
             if (x->skill_cat[k] >= x->n_cats)
                 return CORRUPT(err, x, "skill %u: category out of range", k);
         }
+        for (uint64_t g = 4 + (uint64_t)x->n_skills * 4; g < head; g++)
+            if (s->p[g])
+                return CORRUPT(err, x, "SKILLS padding not zero");
         struct secref rest = {s->p + head, s->size - head, 1};
         if ((st = strlist_sec(x, &rest, x->n_skills, &x->skills, "SKILLS",
                               err)))

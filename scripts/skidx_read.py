@@ -1,0 +1,510 @@
+#!/usr/bin/env python3
+"""skidx_read.py - a small, independent reader of skidx index files.
+
+Written from docs/FORMAT.md (format version 1) alone, like zstd's
+doc/educational_decoder: it shares no code with the C reader, so a test that
+compares the two catches drift between the spec and the code. It checks the
+structure as strictly as the spec says a reader must, and with --verify also
+the XXH3-64 checksums (implemented below in pure Python; slow, but only the
+standard library is needed).
+
+Usage:
+  skidx_read.py [--verify] INDEX               JSON dump of everything
+  skidx_read.py [--verify] --cell-skill INDEX  tidy TSV: one row per
+                                               (role, level, skill) with
+                                               postings > 0
+  skidx_read.py [--verify] --summary INDEX     "key value" lines (for tests)
+
+Exit status: 0 on success, 1 if the file breaks the format, 2 on usage.
+"""
+
+import json
+import struct
+import sys
+
+FORMAT_VERSION = 1
+MAGIC = b"\x89SKIDX\r\n"
+SEED = 0x736B696478  # "skidx"
+HEADER_SIZE = 64
+ENTRY_SIZE = 32
+MAX_SECTIONS = 64
+STAT_NAMES = [
+    "shards", "shards_lost", "bytes_compressed", "bytes_uncompressed",
+    "lines", "records", "postings", "duplicates", "skipped", "repaired",
+    "salaried",
+]
+SEC = {
+    "META": 1, "STRINGS": 2, "CATEGORIES": 3, "SKILLS": 4, "ROLES": 5,
+    "LEVELS": 6, "CAUSES": 7, "LOST": 8, "CELLS": 9, "HIST": 10,
+    "CELL_SKILL": 11, "MONTHS": 12, "MONTH_CELL": 13, "MONTH_SKILL": 14,
+}
+META_SIZE = 128
+INT32_MAX = 2**31 - 1
+INT32_MIN = -(2**31)
+
+
+class Corrupt(Exception):
+    pass
+
+
+class VersionError(Exception):
+    pass
+
+
+# --------------------------------------------------------------------------
+# XXH3-64 with a seed (the reference algorithm, xxHash 0.8), pure Python.
+
+M64 = (1 << 64) - 1
+P32_1, P32_2, P32_3 = 0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D
+P64_1, P64_2, P64_3 = 0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9
+P64_4, P64_5 = 0x85EBCA77C2B2AE63, 0x27D4EB2F165667C5
+PRIME_MX1, PRIME_MX2 = 0x165667919E3779F9, 0x9FB21C651E98DF25
+K_SECRET = bytes.fromhex(
+    "b8fe6c3923a44bbe7c01812cf721ad1cded46de9839097db7240a4a4b7b3671f"
+    "cb79e64eccc0e578825ad07dccff7221b8084674f743248ee03590e6813a264c"
+    "3c2852bb91c300cb88d0658b1b532ea371644897a20df94e3819ef46a9deacd8"
+    "a8fa763fe39c343ff9dcbbc7c70b4f1d8a51e04bcdb45931c89f7ec9d9787364"
+    "eac5ac8334d3ebc3c581a0fffa1363eb170ddd51b7f0da49d316552629d4689e"
+    "2b16be587d47a1fc8ff8b8d17ad031ce45cb3a8f95160428afd7fbcabb4b407e")
+STRIPE, ACC_NB, SECRET_CONSUME, MIDSIZE_MAX = 64, 8, 8, 240
+
+
+def _r32(b, i):
+    return int.from_bytes(b[i:i + 4], "little")
+
+
+def _r64(b, i):
+    return int.from_bytes(b[i:i + 8], "little")
+
+
+def _swap32(x):
+    return int.from_bytes(x.to_bytes(4, "little"), "big")
+
+
+def _swap64(x):
+    return int.from_bytes(x.to_bytes(8, "little"), "big")
+
+
+def _rotl64(x, r):
+    return ((x << r) | (x >> (64 - r))) & M64
+
+
+def _mul128_fold64(a, b):
+    p = a * b
+    return (p & M64) ^ (p >> 64)
+
+
+def _xorshift(v, s):
+    return v ^ (v >> s)
+
+
+def _avalanche(h):
+    h = _xorshift(h, 37)
+    h = (h * PRIME_MX1) & M64
+    return _xorshift(h, 32)
+
+
+def _xxh64_avalanche(h):
+    h ^= h >> 33
+    h = (h * P64_2) & M64
+    h ^= h >> 29
+    h = (h * P64_3) & M64
+    return h ^ (h >> 32)
+
+
+def _rrmxmx(h, length):
+    h ^= _rotl64(h, 49) ^ _rotl64(h, 24)
+    h = (h * PRIME_MX2) & M64
+    h ^= (h >> 35) + length
+    h = (h * PRIME_MX2) & M64
+    return _xorshift(h, 28)
+
+
+def _mix16(data, i, sec, s, seed):
+    lo, hi = _r64(data, i), _r64(data, i + 8)
+    return _mul128_fold64(lo ^ ((_r64(sec, s) + seed) & M64),
+                          hi ^ ((_r64(sec, s + 8) - seed) & M64))
+
+
+def _len_1to3(d, sec, seed):
+    n = len(d)
+    c1, c2, c3 = d[0], d[n >> 1], d[n - 1]
+    combined = (c1 << 16) | (c2 << 24) | c3 | (n << 8)
+    bitflip = ((_r32(sec, 0) ^ _r32(sec, 4)) + seed) & M64
+    return _xxh64_avalanche(combined ^ bitflip)
+
+
+def _len_4to8(d, sec, seed):
+    n = len(d)
+    seed ^= _swap32(seed & 0xFFFFFFFF) << 32
+    in1, in2 = _r32(d, 0), _r32(d, n - 4)
+    bitflip = ((_r64(sec, 8) ^ _r64(sec, 16)) - seed) & M64
+    in64 = in2 + (in1 << 32)
+    return _rrmxmx(in64 ^ bitflip, n)
+
+
+def _len_9to16(d, sec, seed):
+    n = len(d)
+    bf1 = ((_r64(sec, 24) ^ _r64(sec, 32)) + seed) & M64
+    bf2 = ((_r64(sec, 40) ^ _r64(sec, 48)) - seed) & M64
+    lo = _r64(d, 0) ^ bf1
+    hi = _r64(d, n - 8) ^ bf2
+    acc = (n + _swap64(lo) + hi + _mul128_fold64(lo, hi)) & M64
+    return _avalanche(acc)
+
+
+def _len_17to128(d, sec, seed):
+    n = len(d)
+    acc = (n * P64_1) & M64
+    if n > 32:
+        if n > 64:
+            if n > 96:
+                acc += _mix16(d, 48, sec, 96, seed)
+                acc += _mix16(d, n - 64, sec, 112, seed)
+            acc += _mix16(d, 32, sec, 64, seed)
+            acc += _mix16(d, n - 48, sec, 80, seed)
+        acc += _mix16(d, 16, sec, 32, seed)
+        acc += _mix16(d, n - 32, sec, 48, seed)
+    acc += _mix16(d, 0, sec, 0, seed)
+    acc += _mix16(d, n - 16, sec, 16, seed)
+    return _avalanche(acc & M64)
+
+
+def _len_129to240(d, sec, seed):
+    n = len(d)
+    acc = (n * P64_1) & M64
+    for i in range(8):
+        acc += _mix16(d, 16 * i, sec, 16 * i, seed)
+    acc = _avalanche(acc & M64)
+    for i in range(8, n // 16):
+        acc += _mix16(d, 16 * i, sec, 16 * (i - 8) + 3, seed)
+    acc += _mix16(d, n - 16, sec, 136 - 17, seed)
+    return _avalanche(acc & M64)
+
+
+def _accumulate_512(acc, d, i, sec, s):
+    for j in range(ACC_NB):
+        v = _r64(d, i + 8 * j)
+        k = v ^ _r64(sec, s + 8 * j)
+        acc[j ^ 1] = (acc[j ^ 1] + v) & M64
+        acc[j] = (acc[j] + (k & 0xFFFFFFFF) * (k >> 32)) & M64
+
+
+def _scramble(acc, sec, s):
+    for j in range(ACC_NB):
+        a = acc[j]
+        a ^= a >> 47
+        a ^= _r64(sec, s + 8 * j)
+        acc[j] = (a * P32_1) & M64
+
+
+def _merge_accs(acc, sec, s, start):
+    r = start
+    for j in range(4):
+        r += _mul128_fold64(acc[2 * j] ^ _r64(sec, s + 16 * j),
+                            acc[2 * j + 1] ^ _r64(sec, s + 16 * j + 8))
+    return _avalanche(r & M64)
+
+
+def _hash_long(d, sec):
+    n = len(d)
+    acc = [P32_3, P64_1, P64_2, P64_3, P64_4, P32_2, P64_5, P32_1]
+    stripes_per_block = (len(sec) - STRIPE) // SECRET_CONSUME
+    block_len = STRIPE * stripes_per_block
+    nb_blocks = (n - 1) // block_len
+    for b in range(nb_blocks):
+        for s in range(stripes_per_block):
+            _accumulate_512(acc, d, b * block_len + s * STRIPE, sec,
+                            s * SECRET_CONSUME)
+        _scramble(acc, sec, len(sec) - STRIPE)
+    nb_stripes = ((n - 1) - block_len * nb_blocks) // STRIPE
+    for s in range(nb_stripes):
+        _accumulate_512(acc, d, nb_blocks * block_len + s * STRIPE, sec,
+                        s * SECRET_CONSUME)
+    _accumulate_512(acc, d, n - STRIPE, sec, len(sec) - STRIPE - 7)
+    return _merge_accs(acc, sec, 11, (n * P64_1) & M64)
+
+
+def _custom_secret(seed):
+    out = bytearray(len(K_SECRET))
+    for i in range(0, len(K_SECRET), 16):
+        lo = (_r64(K_SECRET, i) + seed) & M64
+        hi = (_r64(K_SECRET, i + 8) - seed) & M64
+        out[i:i + 8] = lo.to_bytes(8, "little")
+        out[i + 8:i + 16] = hi.to_bytes(8, "little")
+    return bytes(out)
+
+
+_secret_cache = {}
+
+
+def xxh3_64(data, seed=0):
+    """XXH3_64bits_withSeed(data, len(data), seed)."""
+    d = bytes(data)
+    n = len(d)
+    seed &= M64
+    if n <= 16:
+        if n > 8:
+            return _len_9to16(d, K_SECRET, seed)
+        if n >= 4:
+            return _len_4to8(d, K_SECRET, seed)
+        if n:
+            return _len_1to3(d, K_SECRET, seed)
+        return _xxh64_avalanche(seed ^ (_r64(K_SECRET, 56) ^ _r64(K_SECRET, 64)))
+    if n <= 128:
+        return _len_17to128(d, K_SECRET, seed)
+    if n <= MIDSIZE_MAX:
+        return _len_129to240(d, K_SECRET, seed)
+    if seed == 0:
+        return _hash_long(d, K_SECRET)
+    if seed not in _secret_cache:
+        _secret_cache[seed] = _custom_secret(seed)
+    return _hash_long(d, _secret_cache[seed])
+
+
+# --------------------------------------------------------------------------
+# The format.
+
+def u32(b, o):
+    return struct.unpack_from("<I", b, o)[0]
+
+
+def i32(b, o):
+    return struct.unpack_from("<i", b, o)[0]
+
+
+def u64(b, o):
+    return struct.unpack_from("<Q", b, o)[0]
+
+
+def need(cond, what):
+    if not cond:
+        raise Corrupt(what)
+
+
+def string_list(b, expect, what):
+    """A whole string list filling `b`; `expect` names required or None."""
+    need(len(b) >= 4, what + ": no count")
+    n = u32(b, 0)
+    need(expect is None or n == expect, what + ": wrong count")
+    need(4 + 4 * (n + 1) <= len(b), what + ": offsets past the end")
+    offs = struct.unpack_from("<%dI" % (n + 1), b, 4)
+    blob = b[4 + 4 * (n + 1):]
+    need(offs[0] == 0, what + ": first offset not 0")
+    need(offs[-1] == len(blob), what + ": blob size disagrees")
+    out = []
+    for i in range(n):
+        need(offs[i] <= offs[i + 1], what + ": offsets decrease")
+        s = bytes(blob[offs[i]:offs[i + 1]])
+        need(b"\0" not in s, what + ": NUL byte in a string")
+        out.append(s.decode("utf-8", errors="replace"))
+    return out
+
+
+def counted_strings(b, what, limit):
+    """u32 n, u32 0, u64 value[n], string list of n names."""
+    need(len(b) >= 8, what)
+    n = u32(b, 0)
+    need(n <= limit and u32(b, 4) == 0 and len(b) >= 8 + 8 * n, what)
+    vals = list(struct.unpack_from("<%dQ" % n, b, 8))
+    names = string_list(b[8 + 8 * n:], n, what)
+    return list(zip(names, vals))
+
+
+def read_index(data, verify):
+    size = len(data)
+    need(size >= HEADER_SIZE, "file too short for a header")
+    need(data[:8] == MAGIC, "wrong magic number")
+    version = u32(data, 8)
+    if version != FORMAT_VERSION:
+        raise VersionError("format version %d" % version)
+    need(xxh3_64(data[:40], SEED) == u64(data, 40), "header checksum")
+    need(u32(data, 12) == 0, "unknown flags")
+    ns = u32(data, 16)
+    need(u32(data, 20) == HEADER_SIZE, "header size")
+    need(u64(data, 24) == size, "file size disagrees with the header")
+    need(data[48:64] == bytes(16), "reserved header bytes")
+    need(1 <= ns <= MAX_SECTIONS, "section count")
+    tab_end = HEADER_SIZE + ENTRY_SIZE * ns
+    need(tab_end <= size, "section table past the end")
+    need(xxh3_64(data[HEADER_SIZE:tab_end], SEED) == u64(data, 32),
+         "section table checksum")
+    secs = {}
+    prev_end = tab_end
+    for i in range(ns):
+        e = HEADER_SIZE + ENTRY_SIZE * i
+        sid, res, off, sz, h = struct.unpack_from("<IIQQQ", data, e)
+        need(res == 0, "section entry reserved field")
+        need(off % 8 == 0 and off >= prev_end and off <= size
+             and sz <= size - off, "section %d out of bounds" % sid)
+        need(not any(data[prev_end:off]), "non-zero padding")
+        prev_end = off + sz
+        if verify:
+            need(xxh3_64(data[off:off + sz], SEED) == h,
+                 "section %d checksum" % sid)
+        if 1 <= sid <= 14:
+            need(sid not in secs, "section %d twice" % sid)
+            secs[sid] = memoryview(data)[off:off + sz]
+    need(not any(data[prev_end:]), "non-zero padding at the end")
+    for sid in range(1, 15):
+        need(sid in secs, "section %d missing" % sid)
+
+    meta = secs[SEC["META"]]
+    need(len(meta) == META_SIZE, "META size")
+    taxonomy_hash = u64(meta, 0)
+    stats = struct.unpack_from("<11Q", meta, 8)
+    n_roles, n_levels, n_skills, n_cats, bin_width, bins = \
+        struct.unpack_from("<6I", meta, 96)
+    first_month = i32(meta, 120)
+    n_months = u32(meta, 124)
+    need(1 <= n_roles <= 4096 and 1 <= n_levels <= 4096
+         and n_roles * n_levels <= 1 << 20
+         and 1 <= n_skills <= 1 << 24 and 1 <= n_cats <= 1 << 24
+         and 1 <= bins <= 100000 and bin_width >= 1 and n_months <= 12000
+         and first_month + n_months <= INT32_MAX
+         and (n_months == 0 or first_month != INT32_MIN),
+         "META dimensions")
+    cells = n_roles * n_levels
+
+    strings = string_list(secs[SEC["STRINGS"]], 4, "STRINGS")
+    cats = string_list(secs[SEC["CATEGORIES"]], n_cats, "CATEGORIES")
+    roles = string_list(secs[SEC["ROLES"]], n_roles, "ROLES")
+    levels = string_list(secs[SEC["LEVELS"]], n_levels, "LEVELS")
+
+    sk = secs[SEC["SKILLS"]]
+    head = (4 + 4 * n_skills + 7) // 8 * 8
+    need(len(sk) >= head and u32(sk, 0) == n_skills, "SKILLS")
+    skill_cat = struct.unpack_from("<%dI" % n_skills, sk, 4)
+    need(all(c < n_cats for c in skill_cat), "SKILLS category")
+    need(not any(sk[4 + 4 * n_skills:head]), "SKILLS padding")
+    skills = string_list(sk[head:], n_skills, "SKILLS")
+
+    causes = counted_strings(secs[SEC["CAUSES"]], "CAUSES", 4096)
+    lost = counted_strings(secs[SEC["LOST"]], "LOST", 1 << 24)
+
+    def dense(name, count):
+        b = secs[SEC[name]]
+        need(len(b) == 8 * count, name + " size")
+        return struct.unpack_from("<%dQ" % count, b, 0)
+
+    cell = dense("CELLS", cells * 4)
+    hist = dense("HIST", cells * bins)
+    months = dense("MONTHS", n_months)
+    month_cell = dense("MONTH_CELL", n_months * cells)
+
+    def sparse(name, esize, fmt, key_lim):
+        b = secs[SEC[name]]
+        need(len(b) >= 8, name)
+        n = u64(b, 0)
+        need(len(b) == 8 + esize * n, name + " count")
+        out, prev = [], None
+        for i in range(n):
+            e = struct.unpack_from(fmt, b, 8 + esize * i)
+            key = (e[0], e[1])
+            need(e[0] < key_lim[0] and e[1] < key_lim[1] and e[2] > 0
+                 and (prev is None or key > prev), name + " entry %d" % i)
+            prev = key
+            out.append(e)
+        return out
+
+    cs = sparse("CELL_SKILL", 32, "<IIQQQ", (cells, n_skills))
+    ms = sparse("MONTH_SKILL", 16, "<IIQ", (n_months, n_skills))
+
+    return {
+        "format_version": version,
+        "meta": {
+            "taxonomy_hash": "%016x" % taxonomy_hash,
+            "stats": dict(zip(STAT_NAMES, stats)),
+            "n_roles": n_roles, "n_levels": n_levels, "n_skills": n_skills,
+            "n_categories": n_cats, "salary_bin_width": bin_width,
+            "salary_bins": bins, "first_month": first_month,
+            "n_months": n_months,
+        },
+        "strings": dict(zip(["tool_version", "taxonomy_name",
+                             "taxonomy_version", "salary_currency"], strings)),
+        "categories": cats,
+        "skills": [{"name": s, "category": cats[c]}
+                   for s, c in zip(skills, skill_cat)],
+        "roles": roles,
+        "levels": levels,
+        "causes": dict(causes),
+        "lost": [{"path": p, "records": r} for p, r in lost],
+        "cells": [{
+            "role": roles[c // n_levels], "level": levels[c % n_levels],
+            "postings": cell[4 * c], "salaried": cell[4 * c + 1],
+            "salary_sum": cell[4 * c + 2], "other_currency": cell[4 * c + 3],
+            "hist": {str(i): hist[c * bins + i] for i in range(bins)
+                     if hist[c * bins + i]},
+        } for c in range(cells)],
+        "cell_skill": [{
+            "role": roles[c // n_levels], "level": levels[c % n_levels],
+            "skill": skills[k], "postings": p, "salaried": s,
+            "salary_sum": t,
+        } for c, k, p, s, t in cs],
+        "months": [{
+            "month": month_name(first_month + m),
+            "postings": months[m],
+            "cells": list(month_cell[m * cells:(m + 1) * cells]),
+            "skills": {skills[k]: v for mo, k, v in ms if mo == m},
+        } for m in range(n_months)],
+    }
+
+
+def month_name(m):
+    """Calendar month number year*12 + month-1 as YYYY-MM."""
+    return "%04d-%02d" % (m // 12, m % 12 + 1)
+
+
+def main(argv):
+    verify = "--verify" in argv
+    cell_skill = "--cell-skill" in argv
+    summary = "--summary" in argv
+    args = [a for a in argv[1:] if not a.startswith("--")]
+    if len(args) != 1 or len(args) + verify + cell_skill + summary != \
+            len(argv) - 1 or (cell_skill and summary):
+        sys.stderr.write(__doc__)
+        return 2
+    try:
+        with open(args[0], "rb") as f:
+            data = f.read()
+        idx = read_index(data, verify)
+    except OSError as e:
+        sys.stderr.write("skidx_read: cannot read '%s': %s\n" % (args[0], e))
+        return 1
+    except (Corrupt, VersionError) as e:
+        sys.stderr.write("skidx_read: '%s' is not a valid index: %s\n"
+                         % (args[0], e))
+        return 1
+    out = sys.stdout
+    if cell_skill:
+        out.write("role\tlevel\tskill\tpostings\tsalaried\tsalary_sum\n")
+        for r in idx["cell_skill"]:
+            out.write("%s\t%s\t%s\t%d\t%d\t%d\n" % (
+                r["role"], r["level"], r["skill"], r["postings"],
+                r["salaried"], r["salary_sum"]))
+    elif summary:
+        m = idx["meta"]
+        bins = m["salary_bins"]
+        rows = [
+            ("postings", m["stats"]["postings"]),
+            ("salaried", m["stats"]["salaried"]),
+            ("salary_sum", sum(c["salary_sum"] for c in idx["cells"])),
+            ("first_month", m["first_month"]),
+            ("n_months", m["n_months"]),
+            ("month_skill_entries",
+             sum(len(mo["skills"]) for mo in idx["months"])),
+            ("hist_last_bin", sum(c["hist"].get(str(bins - 1), 0)
+                                  for c in idx["cells"])),
+        ]
+        rows += [("cause_" + k, v) for k, v in idx["causes"].items()]
+        rows.append(("checksums_verified", 1 if verify else 0))
+        for k, v in rows:
+            out.write("%s %d\n" % (k, v))
+    else:
+        json.dump(idx, out, indent=1, ensure_ascii=False)
+        out.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

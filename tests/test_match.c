@@ -1,0 +1,938 @@
+/*
+ * test_match.c - the alias matcher (src/core/match.c): word boundaries,
+ * alias forms, negatives, Unicode neighbours and exact hit offsets on a
+ * small hand-written taxonomy; WORDS == ORACLE on hand cases, on random
+ * texts over a random taxonomy and (when present) on the sample corpus;
+ * the count-only owner shortcut; and the SIMD word-mask paths against each
+ * other and against a byte-by-byte definition.
+ *
+ * Every text is copied into a heap buffer of exactly its length, so that
+ * AddressSanitizer catches a read past the end of the text.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/match.h"
+#include "core/taxonomy.h"
+#include "core/utf8.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+
+static const char ROLES[] = "role\tOther\t0\nlevel\tMid\t0\n";
+
+/* ---- a fixed-seed PRNG (splitmix64) ---- */
+
+static uint64_t rng_state;
+static uint64_t rnd(void)
+{
+    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+static uint32_t rndn(uint32_t n) { return (uint32_t)(rnd() % n); }
+
+/* ---- an environment: taxonomy + skills matcher + scratch ---- */
+
+struct env {
+    struct skidx_taxonomy *tax;
+    struct skidx_matcher *m;
+    struct skidx_match_scratch s;
+};
+
+static struct env *env_new(const char *skills)
+{
+    struct env *e = calloc(1, sizeof(*e));
+    struct skidx_error err;
+    skidx_error_clear(&err);
+    assert_non_null(e);
+    skidx_status st = skidx_taxonomy_parse("mem", skills, strlen(skills),
+                                           ROLES, strlen(ROLES), &e->tax, &err);
+    if (st)
+        fprintf(stderr, "parse: %s:%llu: %s\n", err.path,
+                (unsigned long long)err.line, err.msg);
+    assert_int_equal(st, SKIDX_OK);
+    st = skidx_matcher_create(&e->tax->skills, e->tax->n_skills, &e->m, &err);
+    if (st)
+        fprintf(stderr, "matcher: %s\n", err.msg);
+    assert_int_equal(st, SKIDX_OK);
+    assert_int_equal(skidx_match_scratch_init(&e->s, e->m), SKIDX_OK);
+    e->s.sort_hits = 1;
+    return e;
+}
+
+static void env_free(struct env *e)
+{
+    if (!e)
+        return;
+    skidx_match_scratch_release(&e->s);
+    skidx_matcher_free(e->m);
+    skidx_taxonomy_free(e->tax);
+    free(e);
+}
+
+/* Scan text[0..len) (copied to an exact-size buffer) with one engine;
+ * return a malloc'd copy of the hits, *n their count, and the owners in
+ * *owners (malloc'd, sorted) / *n_owners. */
+static struct skidx_hit *scan(struct env *e, const char *text, size_t len,
+                              enum skidx_engine eng, size_t *n,
+                              uint32_t **owners, size_t *n_owners)
+{
+    char *buf = malloc(len ? len : 1);
+    assert_non_null(buf);
+    if (len)
+        memcpy(buf, text, len);
+    skidx_match_reset(&e->s);
+    assert_int_equal(skidx_match_text(e->m, &e->s, buf, len, eng), SKIDX_OK);
+    free(buf);
+    struct skidx_hit *h = malloc((e->s.n_hits ? e->s.n_hits : 1) * sizeof(*h));
+    assert_non_null(h);
+    if (e->s.n_hits)
+        memcpy(h, e->s.hits, e->s.n_hits * sizeof(*h));
+    *n = e->s.n_hits;
+    if (owners) {
+        uint32_t *o = malloc((e->s.n_owners ? e->s.n_owners : 1) * sizeof(*o));
+        assert_non_null(o);
+        for (size_t i = 0; i < e->s.n_owners; i++) {
+            /* insertion sort; also checks the owners are distinct */
+            size_t j = i;
+            uint32_t v = e->s.owners[i];
+            while (j && o[j - 1] > v) {
+                o[j] = o[j - 1];
+                j--;
+            }
+            o[j] = v;
+        }
+        for (size_t i = 1; i < e->s.n_owners; i++)
+            assert_true(o[i - 1] < o[i]);
+        *owners = o;
+        *n_owners = e->s.n_owners;
+    }
+    return h;
+}
+
+static void dump_hits(const char *what, const struct env *e,
+                      const struct skidx_hit *h, size_t n)
+{
+    fprintf(stderr, "  %s (%zu):", what, n);
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, " '%s'[%u,%u)", e->tax->skills.a[h[i].alias].text,
+                h[i].start, h[i].end);
+    fputc('\n', stderr);
+}
+
+/* WORDS and ORACLE must agree exactly (hits and owners); returns the
+ * number of hits. With count_only also checks that mode's owner set. */
+static size_t check_engines(struct env *e, const char *text, size_t len)
+{
+    size_t nw, no, ow, oo;
+    uint32_t *w_own, *o_own;
+    struct skidx_hit *hw = scan(e, text, len, SKIDX_ENGINE_WORDS, &nw, &w_own,
+                                &ow);
+    struct skidx_hit *ho = scan(e, text, len, SKIDX_ENGINE_ORACLE, &no, &o_own,
+                                &oo);
+    int same = nw == no && !memcmp(hw, ho, nw * sizeof(*hw)) && ow == oo &&
+               !memcmp(w_own, o_own, ow * sizeof(*w_own));
+    if (!same) {
+        fprintf(stderr, "engines differ on %zu bytes: '", len);
+        for (size_t i = 0; i < len; i++) {
+            unsigned char c = (unsigned char)text[i];
+            if (c >= 0x20 && c < 0x7F)
+                fputc(c, stderr);
+            else
+                fprintf(stderr, "\\x%02X", c);
+        }
+        fputs("'\n", stderr);
+        dump_hits("words", e, hw, nw);
+        dump_hits("oracle", e, ho, no);
+    }
+    assert_true(same);
+    /* count-only: the same owner set, whatever hits are kept */
+    e->s.count_only = 1;
+    size_t nc, oc;
+    uint32_t *c_own;
+    struct skidx_hit *hc = scan(e, text, len, SKIDX_ENGINE_WORDS, &nc, &c_own,
+                                &oc);
+    e->s.count_only = 0;
+    assert_int_equal(oc, oo);
+    assert_memory_equal(c_own, o_own, oo * sizeof(*c_own));
+    free(hc);
+    free(c_own);
+    free(hw);
+    free(ho);
+    free(w_own);
+    free(o_own);
+    return no;
+}
+
+/* "Skill[start,end) ..." for the hits of `text`, engines cross-checked. */
+static char *describe(struct env *e, const char *text)
+{
+    static char out[4096];
+    size_t n, k = 0;
+    check_engines(e, text, strlen(text));
+    struct skidx_hit *h = scan(e, text, strlen(text), SKIDX_ENGINE_WORDS, &n,
+                               NULL, NULL);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        k += (size_t)snprintf(out + k, sizeof(out) - k, "%s%s[%u,%u)",
+                              i ? " " : "", e->tax->skill_name[h[i].owner],
+                              h[i].start, h[i].end);
+    free(h);
+    return out;
+}
+
+#define EXPECT(e, text, want) assert_string_equal(describe(e, text), want)
+
+/* ---- the hand-written taxonomy ---- */
+
+static const char HAND[] =
+    "# name\tcategory\taliases\n"
+    "Java\tlang\tjava\n"
+    "JavaScript\tlang\tjavascript\tjs\n"
+    "Python\tlang\tpython\n"
+    "AWS\tcloud\taws\tamazon web services\n"
+    "Kubernetes\tops\tkubernetes\tk8s\n"
+    "C++\tlang\tc++\n"
+    "C#\tlang\tc#\n"
+    "C\tlang\t=C\t!C++\t!C#\n"
+    ".NET\tlang\t.net\n"
+    "ASP.NET\tweb\tasp.net\n"
+    "Node.js\tweb\tnode.js\n"
+    "Go\tlang\t=Go\tgolang\n"
+    "R\tlang\t=R\t!R&D\n"
+    "TF\tml\t=TF\t!TF-IDF\n"
+    "Machine Learning\tml\tmachine learning\t/\\bml\\b/\n"
+    "Deep Learning\tml\t/deep[- ]?learning/\n"
+    "Google\tcloud\tgoogle\n"
+    "Google Cloud\tcloud\tgoogle cloud\tgoogle cloud platform\tgcp\n"
+    "X\tmisc\tx\n"
+    "Beta\tmisc\t(beta)\n"
+    "Sharp\tmisc\t#hashtag#\n"
+    "Umlaut\tmisc\tmüller\n";
+
+static struct env *HENV;
+
+static int hand_setup(void **state)
+{
+    (void)state;
+    HENV = env_new(HAND);
+    return 0;
+}
+
+static int hand_teardown(void **state)
+{
+    (void)state;
+    env_free(HENV);
+    HENV = NULL;
+    return 0;
+}
+
+static void test_boundaries(void **state)
+{
+    (void)state;
+    struct env *e = HENV;
+    EXPECT(e, "Java", "Java[0,4)");
+    EXPECT(e, "JavaScript", "JavaScript[0,10)");
+    EXPECT(e, "Java/JavaScript", "Java[0,4) JavaScript[5,15)");
+    EXPECT(e, "Java8 Java_8 xJava Java-8", "Java[19,23)");
+    EXPECT(e, "Python,", "Python[0,6)");
+    EXPECT(e, "I like python.", "Python[7,13)");
+    EXPECT(e, "Pythonic pythons", "");
+    EXPECT(e, "(AWS)", "AWS[1,4)");
+    EXPECT(e, "k8s/Kubernetes", "Kubernetes[0,3) Kubernetes[4,14)");
+    EXPECT(e, "K8S,KUBERNETES", "Kubernetes[0,3) Kubernetes[4,14)");
+    EXPECT(e, "amazon web services", "AWS[0,19)");
+    EXPECT(e, "Amazon  Web Services", ""); /* one space in the alias */
+    EXPECT(e, "amazon\tweb services", "");
+    EXPECT(e, "machine learning; Machine Learning!",
+           "Machine Learning[0,16) Machine Learning[18,34)");
+    EXPECT(e, "machine learnings", "");
+    EXPECT(e, "a machine", "");
+}
+
+static void test_symbols(void **state)
+{
+    (void)state;
+    struct env *e = HENV;
+    EXPECT(e, "C++ and C", "C++[0,3) C[8,9)");
+    EXPECT(e, "c++", "C++[0,3)");
+    EXPECT(e, "C++11", "C++[0,3)"); /* no boundary after '+' */
+    EXPECT(e, "xC++", "");            /* boundary before 'c' */
+    EXPECT(e, "C#, C", "C#[0,2) C[4,5)");
+    EXPECT(e, "C+", "C[0,1)");
+    EXPECT(e, "c", "");               /* =C is case-sensitive */
+    EXPECT(e, "C/C++", "C[0,1) C++[2,5)");
+    EXPECT(e, ".NET", ".NET[0,4)");
+    EXPECT(e, "ASP.NET", "ASP.NET[0,7) .NET[3,7)");
+    EXPECT(e, "asp.net core", "ASP.NET[0,7) .NET[3,7)");
+    EXPECT(e, "ASP.NETCore", "");
+    EXPECT(e, "VB.NET", ".NET[2,6)");
+    EXPECT(e, "Node.js", "Node.js[0,7) JavaScript[5,7)");
+    EXPECT(e, "node.jsx", "");
+    EXPECT(e, "xnode.js", "JavaScript[6,8)");
+    EXPECT(e, "a(beta)b", "Beta[1,7)");
+    EXPECT(e, "(BETA", "");
+    EXPECT(e, "x#hashtag#y", "X[0,1) Sharp[1,10)");
+    EXPECT(e, "#hashtag", "");
+}
+
+static void test_case_and_negatives(void **state)
+{
+    (void)state;
+    struct env *e = HENV;
+    EXPECT(e, "Go, go, GO, Golang, GOLANG", "Go[0,2) Go[12,18) Go[20,26)");
+    EXPECT(e, "Google Go", "Google[0,6) Go[7,9)");
+    EXPECT(e, "Gopher", "");
+    EXPECT(e, "R&D", "");
+    EXPECT(e, "R and R&D", "R[0,1)");
+    EXPECT(e, "r&d R", "R[4,5)");
+    EXPECT(e, "R&Dx R", "R[0,1) R[5,6)"); /* "R&Dx" is not !R&D */
+    EXPECT(e, "TF-IDF", "");
+    EXPECT(e, "TF-IDF and TF", "TF[11,13)");
+    EXPECT(e, "tf-idf TF tf", "TF[7,9)");
+    EXPECT(e, "TF-IDFs TF", "TF[0,2) TF[8,10)");
+    EXPECT(e, "ML and html", "Machine Learning[0,2)");
+    EXPECT(e, "deep-learning, Deep Learning, deeplearning",
+           "Deep Learning[0,13) Deep Learning[15,28) Deep Learning[30,42)");
+}
+
+static void test_shared_head(void **state)
+{
+    (void)state;
+    struct env *e = HENV;
+    EXPECT(e, "Google Cloud Platform",
+           "Google[0,6) Google Cloud[0,12) Google Cloud[0,21)");
+    EXPECT(e, "google cloudy", "Google[0,6)");
+    EXPECT(e, "google cloud platforms", "Google[0,6) Google Cloud[0,12)");
+    EXPECT(e, "google", "Google[0,6)");
+    EXPECT(e, "GCP, google  cloud", "Google Cloud[0,3) Google[5,11)");
+    /* each skill once however many aliases and positions */
+    size_t n, no;
+    uint32_t *own;
+    const char *t = "google cloud platform google cloud gcp GCP";
+    struct skidx_hit *h = scan(e, t, strlen(t), SKIDX_ENGINE_WORDS, &n, &own,
+                               &no);
+    assert_int_equal(n, 7);
+    assert_int_equal(no, 2);
+    assert_string_equal(e->tax->skill_name[own[0]], "Google");
+    assert_string_equal(e->tax->skill_name[own[1]], "Google Cloud");
+    free(h);
+    free(own);
+}
+
+static void test_one_byte_and_edges(void **state)
+{
+    (void)state;
+    struct env *e = HENV;
+    EXPECT(e, "x", "X[0,1)");
+    EXPECT(e, "X-ray x86 a x b", "X[0,1) X[12,13)");
+    EXPECT(e, "", "");
+    EXPECT(e, " ", "");
+    EXPECT(e, "python", "Python[0,6)");
+    EXPECT(e, "pytho", "");
+    EXPECT(e, "java python", "Java[0,4) Python[5,11)");
+    /* a text of every length ending with the alias, and starting with it */
+    char buf[200];
+    for (size_t pad = 0; pad < 150; pad++) {
+        memset(buf, ' ', pad);
+        memcpy(buf + pad, "python", 7);
+        size_t n;
+        struct skidx_hit *h = scan(e, buf, pad + 6, SKIDX_ENGINE_WORDS, &n,
+                                   NULL, NULL);
+        assert_int_equal(n, 1);
+        assert_int_equal(h[0].start, pad);
+        assert_int_equal(h[0].end, pad + 6);
+        free(h);
+        memcpy(buf, "python", 6);
+        memset(buf + 6, pad % 2 ? '.' : 'y', pad);
+        h = scan(e, buf, 6 + pad, SKIDX_ENGINE_WORDS, &n, NULL, NULL);
+        assert_int_equal(n, pad == 0 || pad % 2 ? 1 : 0);
+        free(h);
+        check_engines(e, buf, 6 + pad);
+    }
+}
+
+static void test_long_words(void **state)
+{
+    (void)state;
+    struct env *e = HENV;
+    size_t big = 100000;
+    char *t = malloc(big + 64);
+    assert_non_null(t);
+    memset(t, 'a', big);
+    memcpy(t + big, " python", 7);
+    size_t n;
+    struct skidx_hit *h = scan(e, t, big + 7, SKIDX_ENGINE_WORDS, &n, NULL,
+                               NULL);
+    assert_int_equal(n, 1);
+    assert_int_equal(h[0].start, big + 1);
+    free(h);
+    /* a long word that merely contains aliases */
+    memcpy(t + 500, "python", 6);
+    memcpy(t + big - 6, "google", 6);
+    h = scan(e, t, big, SKIDX_ENGINE_WORDS, &n, NULL, NULL);
+    assert_int_equal(n, 0);
+    free(h);
+    assert_int_equal(check_engines(e, t, 3000), 0);
+    /* a long word made of an alias repeated */
+    for (size_t i = 0; i + 4 <= 4000; i += 4)
+        memcpy(t + i, "java", 4);
+    h = scan(e, t, 4000, SKIDX_ENGINE_WORDS, &n, NULL, NULL);
+    assert_int_equal(n, 0);
+    free(h);
+    free(t);
+}
+
+static void test_unicode_neighbours(void **state)
+{
+    (void)state;
+    struct env *e = HENV;
+    EXPECT(e, "Python\xC3\xA4", "");                 /* Pythonä */
+    EXPECT(e, "\xC3\xA4Python", "");                 /* äPython */
+    EXPECT(e, "\xE6\x95\xB0\xE6\x8D\xAEPython", ""); /* 数据Python */
+    EXPECT(e, "Python\xEF\xBD\x98", "");             /* fullwidth x */
+    EXPECT(e, "\xE2\x80\x94Python\xE2\x80\x94", "Python[3,9)"); /* em dash */
+    EXPECT(e, "\xE2\x80\x9CPython\xE2\x80\x9D", "Python[3,9)"); /* quotes */
+    EXPECT(e, "\xC2\xA0Python\xC2\xA0", "Python[2,8)");         /* nbsp */
+    EXPECT(e, "\xE2\x80\xAFPython", "Python[3,9)");     /* narrow nbsp */
+    EXPECT(e, "\xE3\x80\x82Python\xE3\x80\x81", "Python[3,9)"); /* 。、 */
+    EXPECT(e, "Python\xC3\x97Java\xC3\xB7", "Python[0,6) Java[8,12)");
+    EXPECT(e, "\xC2\xABPython\xC2\xBB", "Python[2,8)"); /* «» */
+    EXPECT(e, "Python\xE2\x80\xA6", "Python[0,6)");      /* … */
+    EXPECT(e, "Python\xEF\xBF\xBD", "Python[0,6)");      /* U+FFFD */
+    /* invalid UTF-8 neighbours count as non-word characters */
+    EXPECT(e, "Python\xFF", "Python[0,6)");
+    EXPECT(e, "\xFFPython\xC3", "Python[1,7)");
+    EXPECT(e, "\x80Python\x80", "Python[1,7)");
+    EXPECT(e, "\xC3\xA4\x80Python", "Python[3,9)");
+    EXPECT(e, "\xE6\x95Python", "Python[2,8)"); /* truncated sequence */
+    /* a non-ASCII letter inside an alias */
+    EXPECT(e, "M\xC3\xBCller, m\xC3\xBCller", "Umlaut[0,7) Umlaut[9,16)");
+    EXPECT(e, "M\xC3\x9Cller", ""); /* only ASCII is folded */
+    EXPECT(e, "M\xC3\xBCller\xC3\xA9", "");
+    EXPECT(e, "xm\xC3\xBCller", "");
+}
+
+/* ---- random taxonomies and texts ---- */
+
+static const char *const FRAG[] = {
+    "go",    "Go",    "java",  "script", "c",      "C",     "++",   "#",
+    ".",     "net",   "NET",   "js",     "node",   "-",     "_",    "py",
+    "thon",  "data",  " ",     "r",      "R",      "&",     "d",    "x",
+    "1",     "8",     "ml",    "(",      ")",      "/",     "tf",   "idf",
+    "\xC3\xA4",       "\xC3\xA9",        "\xE2\x80\x94",    "\xE6\x95\xB0",
+    "\xC2\xA0",       "cloud", "google", "a",      "ab",    "abc",  "+",
+    "k8s",   "spark", "SQL",   "sql",    "no",     "dejs",  "'",    ",",
+};
+#define NFRAG (sizeof(FRAG) / sizeof(FRAG[0]))
+
+static int ascii_alnum(const char *s)
+{
+    for (; *s; s++)
+        if ((*s >= '0' && *s <= '9') || ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'z'))
+            return 1;
+    return 0;
+}
+
+static int folded_eq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        int x = (*a >= 'A' && *a <= 'Z') ? *a + 32 : *a;
+        int y = (*b >= 'A' && *b <= 'Z') ? *b + 32 : *b;
+        if (x != y)
+            return 0;
+    }
+    return *a == *b;
+}
+
+/* A random alias text: 1..4 fragments, with an ASCII alnum, no leading or
+ * trailing space, not starting with '!', '=' or '/'. */
+static void random_alias(char *out, size_t cap)
+{
+    for (;;) {
+        size_t k = 0;
+        unsigned n = 1 + rndn(4);
+        out[0] = '\0';
+        for (unsigned i = 0; i < n; i++) {
+            const char *f = FRAG[rndn(NFRAG)];
+            size_t l = strlen(f);
+            if (k + l + 1 >= cap)
+                break;
+            memcpy(out + k, f, l + 1);
+            k += l;
+        }
+        if (!k || out[0] == ' ' || out[k - 1] == ' ' || out[0] == '/' ||
+            out[0] == '!' || out[0] == '=' || !ascii_alnum(out))
+            continue;
+        return;
+    }
+}
+
+struct rtax {
+    char *tsv;
+    char **pos; /* positive alias texts, for building texts */
+    size_t n_pos;
+};
+
+static void rtax_build(struct rtax *r, unsigned n_skills)
+{
+    size_t cap = 1 << 16, k = 0;
+    char **texts = calloc(4096, sizeof(*texts));
+    unsigned *owner = calloc(4096, sizeof(*owner));
+    size_t n_texts = 0;
+    r->tsv = malloc(cap);
+    r->pos = calloc(4096, sizeof(*r->pos));
+    r->n_pos = 0;
+    assert_true(r->tsv && r->pos && texts && owner);
+    for (unsigned s = 0; s < n_skills; s++) {
+        k += (size_t)snprintf(r->tsv + k, cap - k, "S%u\tcat%u", s, s % 3);
+        unsigned na = 1 + rndn(4), positives = 0;
+        for (unsigned a = 0; a < na || !positives; a++) {
+            char al[64];
+            int neg = a > 0 && rndn(4) == 0;
+            int cs = rndn(3) == 0;
+            int rx = !neg && rndn(12) == 0;
+            if (rx) {
+                /* a simple regex: a word with optional digits */
+                static const char *const W[] = {"foo", "bar", "spark", "go",
+                                                "py", "data"};
+                snprintf(al, sizeof(al), "\\b%s\\d*%s", W[rndn(6)],
+                         rndn(2) ? "\\b" : "");
+            } else {
+                random_alias(al, sizeof(al));
+            }
+            if (!neg) {
+                /* no positive alias may collide with another skill's */
+                int clash = 0;
+                for (size_t i = 0; i < n_texts && !clash; i++)
+                    clash = owner[i] != s && folded_eq(texts[i], al);
+                if (clash) {
+                    a--;
+                    continue;
+                }
+                texts[n_texts] = strdup(al);
+                owner[n_texts++] = s;
+                if (!rx)
+                    r->pos[r->n_pos++] = strdup(al);
+                positives++;
+            } else {
+                r->pos[r->n_pos++] = strdup(al); /* texts use negatives too */
+            }
+            k += (size_t)snprintf(r->tsv + k, cap - k, "\t%s%s%s%s%s",
+                                  neg ? "!" : "", cs ? "=" : "", rx ? "/" : "",
+                                  al, rx ? "/" : "");
+            assert_true(k < cap - 256);
+        }
+        r->tsv[k++] = '\n';
+        r->tsv[k] = '\0';
+    }
+    for (size_t i = 0; i < n_texts; i++)
+        free(texts[i]);
+    free(texts);
+    free(owner);
+}
+
+static void rtax_free(struct rtax *r)
+{
+    for (size_t i = 0; i < r->n_pos; i++)
+        free(r->pos[i]);
+    free(r->pos);
+    free(r->tsv);
+}
+
+static const char PUNCT[] = " ,.;:!?()[]{}<>/\\|-_+#&@'\"`~\t\n=*";
+
+/* A random text of at most `cap` bytes; returns its length. */
+static size_t random_text(const struct rtax *r, char *t, size_t cap)
+{
+    size_t k = 0, parts = rndn(24);
+    for (size_t p = 0; p < parts; p++) {
+        const char *src;
+        char tmp[8];
+        size_t l;
+        switch (rndn(7)) {
+        case 0:
+        case 1:
+            src = r->pos[rndn((uint32_t)r->n_pos)];
+            break;
+        case 2:
+            src = FRAG[rndn(NFRAG)];
+            break;
+        case 3:
+            tmp[0] = PUNCT[rndn(sizeof(PUNCT) - 1)];
+            tmp[1] = '\0';
+            src = tmp;
+            break;
+        case 4:
+            src = " ";
+            break;
+        case 5: /* random bytes, including invalid UTF-8 */
+            l = 1 + rndn(3);
+            for (size_t i = 0; i < l; i++)
+                tmp[i] = (char)(rndn(3) ? 0x80 + rndn(0x80) : rndn(256));
+            tmp[l] = '\0';
+            src = tmp;
+            break;
+        default: /* a word character glued on */
+            tmp[0] = "aZ0_9x"[rndn(6)];
+            tmp[1] = '\0';
+            src = tmp;
+            break;
+        }
+        l = strlen(src);
+        if (k + l > cap)
+            break;
+        memcpy(t + k, src, l);
+        /* random case changes */
+        if (rndn(3) == 0)
+            for (size_t i = 0; i < l; i++) {
+                unsigned char c = (unsigned char)t[k + i];
+                if (((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && rndn(2))
+                    t[k + i] = (char)(c ^ 0x20);
+            }
+        k += l;
+    }
+    return k;
+}
+
+static void test_engines_hand(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "Senior Java/JavaScript developer (AWS, k8s/Kubernetes), C++ and C#",
+        "ASP.NET, .NET Core, Node.js, Go & Golang, R&D with R, TF-IDF vs TF",
+        "machine learning, ML, deep learning at Google Cloud Platform (GCP)",
+        "\xE2\x80\x94Python\xE2\x80\x94 \xC3\xA4Python Python\xC3\xA4",
+        "C/C++/C#/.NET/VB.NET x X x86 (beta) #hashtag# m\xC3\xBCller",
+    };
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+        assert_true(check_engines(HENV, texts[i], strlen(texts[i])) > 0);
+}
+
+static void test_engines_random(void **state)
+{
+    (void)state;
+    char text[400];
+    size_t total_hits = 0, texts = 0;
+    rng_state = 20260117;
+    for (unsigned round = 0; round < 40; round++) {
+        struct rtax r;
+        rtax_build(&r, 3 + rndn(40));
+        struct env *e = env_new(r.tsv);
+        for (unsigned i = 0; i < 250; i++) {
+            size_t len = random_text(&r, text, sizeof(text));
+            total_hits += check_engines(e, text, len);
+            texts++;
+        }
+        env_free(e);
+        rtax_free(&r);
+    }
+    /* the test is worthless if almost nothing matched */
+    assert_true(texts == 10000);
+    assert_true(total_hits > 5000);
+}
+
+/* ---- SIMD word mask ---- */
+
+static void ref_mask(const unsigned char *t, size_t len, uint64_t *mask)
+{
+    for (size_t w = 0; w < (len + 63) / 64; w++)
+        mask[w] = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = t[i];
+        int word = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+                   (c >= 'A' && c <= 'Z') || c == '_';
+        if (word)
+            mask[i / 64] |= 1ull << (i % 64);
+    }
+}
+
+static int n_modes(int *modes)
+{
+    int n = 0;
+    modes[n++] = 1; /* scalar */
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2"))
+        modes[n++] = 2;
+#endif
+    modes[n++] = 0; /* best available */
+    return n;
+}
+
+static const unsigned char EDGE_BYTES[] = {
+    '/', '0', '9', ':', '@', 'A', 'Z', '[', '^', '_', '`', 'a', 'z', '{',
+    0x7F, 0x80, 0xC0, 0xDA, 0xDF, 0xE0, 0xFA, 0xFF, 0x00, ' ', 0x10, 0x2F,
+    0x40, 0x5B, 0x60, 0x7B, 0x8F, 0xB0, 0xAF, 0xD0, 0xF0};
+
+static void test_simd_wordmask(void **state)
+{
+    (void)state;
+    int modes[3];
+    int nm = n_modes(modes);
+    const char *names[3];
+    for (int i = 0; i < nm; i++)
+        names[i] = skidx_match_set_simd(modes[i]);
+    assert_string_equal(names[0], "scalar");
+    rng_state = 77;
+    unsigned char *pool = malloc(512);
+    assert_non_null(pool);
+    for (size_t len = 0; len <= 300; len++) {
+        for (int rep = 0; rep < 6; rep++) {
+            size_t off = rndn(64);
+            for (size_t i = 0; i < 512; i++)
+                pool[i] = rndn(2) ? EDGE_BYTES[rndn(sizeof(EDGE_BYTES))]
+                                  : (unsigned char)rndn(256);
+            /* an exact-size copy at an unaligned address */
+            unsigned char *raw = malloc(len + off + 1);
+            assert_non_null(raw);
+            memcpy(raw + off, pool, len);
+            const char *text = (const char *)raw + off;
+            size_t nw = (len + 63) / 64;
+            uint64_t ref[8], got[3][9];
+            ref_mask((const unsigned char *)text, len, ref);
+            for (int m = 0; m < nm; m++) {
+                skidx_match_set_simd(modes[m]);
+                for (size_t w = 0; w < 9; w++)
+                    got[m][w] = 0xA5A5A5A5A5A5A5A5ull; /* canary */
+                skidx_match_wordmask(text, len, got[m]);
+                assert_memory_equal(got[m], ref, nw * sizeof(uint64_t));
+                assert_true(got[m][nw] == 0xA5A5A5A5A5A5A5A5ull);
+            }
+            free(raw);
+        }
+    }
+    free(pool);
+    skidx_match_set_simd(0);
+}
+
+static void test_simd_hits(void **state)
+{
+    (void)state;
+    int modes[3];
+    int nm = n_modes(modes);
+    char text[700];
+    rng_state = 4242;
+    struct rtax r;
+    rtax_build(&r, 60);
+    struct env *e = env_new(r.tsv);
+    size_t total = 0;
+    for (unsigned i = 0; i < 1500; i++) {
+        size_t len = random_text(&r, text, sizeof(text));
+        if (i % 3 == 0) /* longer texts cross several mask words */
+            len += random_text(&r, text + len, sizeof(text) - len);
+        struct skidx_hit *h[3];
+        size_t n[3];
+        for (int m = 0; m < nm; m++) {
+            skidx_match_set_simd(modes[m]);
+            h[m] = scan(e, text, len, SKIDX_ENGINE_WORDS, &n[m], NULL, NULL);
+        }
+        for (int m = 1; m < nm; m++) {
+            assert_int_equal(n[m], n[0]);
+            assert_memory_equal(h[m], h[0], n[0] * sizeof(*h[0]));
+        }
+        total += n[0];
+        for (int m = 0; m < nm; m++)
+            free(h[m]);
+    }
+    skidx_match_set_simd(0);
+    assert_true(total > 500);
+    env_free(e);
+    rtax_free(&r);
+    /* the hand taxonomy too, on a long text of every alias */
+    const char *t = "Java, JavaScript; python (AWS) k8s/Kubernetes C++ C# C "
+                    ".NET ASP.NET Node.js Go golang R R&D TF TF-IDF machine "
+                    "learning Google Cloud Platform x (beta) #hashtag# "
+                    "m\xC3\xBCller \xE2\x80\x94Python\xE2\x80\x94 end";
+    size_t n0 = 0;
+    for (int m = 0; m < nm; m++) {
+        size_t n;
+        skidx_match_set_simd(modes[m]);
+        struct skidx_hit *h = scan(HENV, t, strlen(t), SKIDX_ENGINE_WORDS, &n,
+                                   NULL, NULL);
+        if (m == 0)
+            n0 = n;
+        assert_int_equal(n, n0);
+        free(h);
+    }
+    assert_true(n0 >= 20);
+    skidx_match_set_simd(0);
+}
+
+/* ---- errors and limits ---- */
+
+static void test_regex_error(void **state)
+{
+    (void)state;
+    static const char sk[] = "A\tx\tfoo\nB\ty\tbar\t/ba(r/\n";
+    struct skidx_taxonomy *t = NULL;
+    struct skidx_matcher *m = NULL;
+    struct skidx_error err;
+    skidx_error_clear(&err);
+    assert_int_equal(skidx_taxonomy_parse("d", sk, strlen(sk), ROLES,
+                                          strlen(ROLES), &t, &err),
+                     SKIDX_OK);
+    assert_int_equal(skidx_matcher_create(&t->skills, t->n_skills, &m, &err),
+                     SKIDX_ERR_TAXONOMY);
+    assert_null(m);
+    assert_string_equal(err.path, "d/skills.tsv");
+    assert_int_equal(err.line, 2);
+    assert_non_null(strstr(err.msg, "ba(r"));
+    skidx_taxonomy_free(t);
+}
+
+static void test_stats_and_reset(void **state)
+{
+    (void)state;
+    struct env *e = HENV;
+    struct skidx_matcher_stats st;
+    skidx_matcher_get_stats(e->m, &st);
+    assert_int_equal(st.regexes, 2);
+    assert_int_equal(st.negatives, 4);
+    assert_int_equal(st.literals, e->tax->skills.n - 2);
+    assert_true(st.hs_bytes > 0);
+    /* hits accumulate across texts until reset; owners stay distinct */
+    skidx_match_reset(&e->s);
+    assert_int_equal(skidx_match_text(e->m, &e->s, "python", 6,
+                                      SKIDX_ENGINE_WORDS), SKIDX_OK);
+    assert_int_equal(skidx_match_text(e->m, &e->s, "Python java", 11,
+                                      SKIDX_ENGINE_WORDS), SKIDX_OK);
+    assert_int_equal(e->s.n_hits, 3);
+    assert_int_equal(e->s.n_owners, 2);
+    skidx_match_reset(&e->s);
+    assert_int_equal(e->s.n_hits, 0);
+    assert_int_equal(e->s.n_owners, 0);
+    assert_int_equal(skidx_match_text(e->m, &e->s, "python", 6,
+                                      SKIDX_ENGINE_ORACLE), SKIDX_OK);
+    assert_int_equal(e->s.n_owners, 1);
+}
+
+/* ---- optional: the default taxonomy on the sample corpus ---- */
+
+static size_t corpus_dir(struct env *e, const char *dir, size_t *hits);
+
+static void test_engines_corpus(void **state)
+{
+    (void)state;
+    struct skidx_taxonomy *t = NULL;
+    struct skidx_error err;
+    skidx_error_clear(&err);
+    /* the default taxonomy when it is there, else the end-to-end one */
+    if (skidx_taxonomy_load(SKIDX_SOURCE_DIR "/taxonomy", &t, &err) &&
+        skidx_taxonomy_load(SKIDX_SOURCE_DIR "/tests/e2e/taxonomy", &t,
+                            &err)) {
+        skip();
+        return;
+    }
+    struct env e;
+    memset(&e, 0, sizeof(e));
+    e.tax = t;
+    assert_int_equal(skidx_matcher_create(&t->skills, t->n_skills, &e.m, &err),
+                     SKIDX_OK);
+    assert_int_equal(skidx_match_scratch_init(&e.s, e.m), SKIDX_OK);
+    e.s.sort_hits = 1;
+    size_t hits = 0;
+    size_t lines = corpus_dir(&e, SKIDX_SOURCE_DIR "/corpora/sample", &hits) +
+                   corpus_dir(&e, SKIDX_SOURCE_DIR "/tests/e2e/corpus", &hits);
+    skidx_match_scratch_release(&e.s);
+    skidx_matcher_free(e.m);
+    skidx_taxonomy_free(t);
+    if (!lines)
+        skip();
+    assert_true(hits > lines);
+}
+
+/* WORDS == ORACLE on every line of every *.jsonl(.zst) shard in dir (each
+ * whole JSON line is a text, escapes and all). Returns the lines. */
+static size_t corpus_dir(struct env *e, const char *dir, size_t *hits)
+{
+    DIR *d = opendir(dir);
+    size_t lines = 0;
+    if (d) {
+        struct dirent *de;
+        while ((de = readdir(d))) {
+            size_t nl = strlen(de->d_name);
+            int zst = nl > 10 && !strcmp(de->d_name + nl - 10, ".jsonl.zst");
+            if (!zst && !(nl > 6 && !strcmp(de->d_name + nl - 6, ".jsonl")))
+                continue;
+            char path[1024];
+            snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+            FILE *fp = fopen(path, "rb");
+            assert_non_null(fp);
+            fseek(fp, 0, SEEK_END);
+            long sz = ftell(fp);
+            fseek(fp, 0, SEEK_SET);
+            char *z = malloc((size_t)sz + 1);
+            assert_non_null(z);
+            assert_int_equal(fread(z, 1, (size_t)sz, fp), (size_t)sz);
+            fclose(fp);
+            /* stream-decompress the whole shard */
+            ZSTD_DStream *ds = ZSTD_createDStream();
+            size_t cap = 1 << 20, used = 0;
+            char *raw = malloc(cap);
+            assert_true(ds && raw);
+            ZSTD_inBuffer in = {z, (size_t)sz, 0};
+            if (!zst) {
+                raw = realloc(raw, (size_t)sz + 1);
+                assert_non_null(raw);
+                memcpy(raw, z, (size_t)sz);
+                used = (size_t)sz;
+                in.pos = in.size;
+            }
+            while (in.pos < in.size) {
+                if (cap - used < (1 << 17)) {
+                    cap *= 2;
+                    raw = realloc(raw, cap);
+                    assert_non_null(raw);
+                }
+                ZSTD_outBuffer out = {raw + used, cap - used, 0};
+                size_t r = ZSTD_decompressStream(ds, &out, &in);
+                assert_false(ZSTD_isError(r));
+                used += out.pos;
+            }
+            ZSTD_freeDStream(ds);
+            free(z);
+            /* each whole JSON line is a text: escapes and all */
+            size_t p = 0;
+            while (p < used) {
+                const char *nlp = memchr(raw + p, '\n', used - p);
+                size_t e_ = nlp ? (size_t)(nlp - raw) : used;
+                *hits += check_engines(e, raw + p, e_ - p);
+                lines++;
+                p = e_ + 1;
+            }
+            free(raw);
+        }
+        closedir(d);
+    }
+    return lines;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_boundaries),
+        cmocka_unit_test(test_symbols),
+        cmocka_unit_test(test_case_and_negatives),
+        cmocka_unit_test(test_shared_head),
+        cmocka_unit_test(test_one_byte_and_edges),
+        cmocka_unit_test(test_long_words),
+        cmocka_unit_test(test_unicode_neighbours),
+        cmocka_unit_test(test_engines_hand),
+        cmocka_unit_test(test_engines_random),
+        cmocka_unit_test(test_simd_wordmask),
+        cmocka_unit_test(test_simd_hits),
+        cmocka_unit_test(test_regex_error),
+        cmocka_unit_test(test_stats_and_reset),
+        cmocka_unit_test(test_engines_corpus),
+    };
+    return cmocka_run_group_tests(tests, hand_setup, hand_teardown);
+}

@@ -1,0 +1,560 @@
+/*
+ * test_posting.c - what skidx derives from one posting (src/core/posting.c):
+ * role and level classification, dates, salaries, wrong types, the skip
+ * for postings without text, the duplicate key, and skills counted once.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/causes.h"
+#include "core/count.h"
+#include "core/posting.h"
+#include "core/taxonomy.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char SKILLS[] =
+    "Python\tlang\tpython\tpy\n"
+    "AWS\tcloud\taws\tamazon web services\n"
+    "Go\tlang\t=Go\tgolang\n"
+    "SQL\tdata\tsql\n";
+
+static const char ROLES[] =
+    "role\tML Engineer\t10\tml engineer\tmachine learning engineer\n"
+    "role\tData Scientist\t20\tdata scientist\n"
+    "role\tData Engineer\t20\tdata engineer\n"
+    "role\tEngineer\t50\tengineer\tdeveloper\n"
+    "role\tOther\t99\n"
+    "level-field\tEntry\t1\tentry level\tinternship\n"
+    "level\tIntern\t10\tintern\n"
+    "level\tSenior\t20\tsenior\tsr\n"
+    "level\tStaff\t15\tstaff\tprincipal\n"
+    "level\tLead\t20\tlead\n"
+    "level\tEntry\t30\tjunior\n"
+    "level\tMid\t99\n"
+    "level-field\tSenior\t1\tmid-senior\t/\\bsenior\\b/\n";
+
+enum { R_ML, R_DS, R_DE, R_ENG, R_OTHER };
+enum { L_INTERN, L_SENIOR, L_STAFF, L_LEAD, L_ENTRY, L_MID };
+enum { S_PYTHON, S_AWS, S_GO, S_SQL };
+
+static struct skidx_taxonomy *T;
+static struct skidx_compiled *C;
+static struct skidx_worker W;
+
+static int setup(void **state)
+{
+    (void)state;
+    struct skidx_error err;
+    skidx_error_clear(&err);
+    if (skidx_taxonomy_parse("mem", SKILLS, strlen(SKILLS), ROLES,
+                             strlen(ROLES), &T, &err) ||
+        skidx_compiled_create(T, &C, &err) || skidx_worker_init(&W, C)) {
+        fprintf(stderr, "setup: %s:%llu: %s\n", err.path,
+                (unsigned long long)err.line, err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    skidx_worker_release(&W);
+    skidx_compiled_free(C);
+    skidx_taxonomy_free(T);
+    return 0;
+}
+
+static void classify(const char *title, const char *sen, uint32_t *role,
+                     uint32_t *level)
+{
+    assert_int_equal(skidx_classify(C, &W, title, strlen(title), sen,
+                                    sen ? strlen(sen) : 0, role, level),
+                     SKIDX_OK);
+}
+
+#define EXPECT_CLASS(title, sen, r, l)                                        \
+    do {                                                                      \
+        uint32_t r_, l_;                                                      \
+        classify(title, sen, &r_, &l_);                                       \
+        if (r_ != (uint32_t)(r) || l_ != (uint32_t)(l))                       \
+            fprintf(stderr, "'%s' / '%s': %s %s\n", title, sen ? sen : "-",   \
+                    T->role_name[r_], T->level_name[l_]);                     \
+        assert_int_equal(r_, r);                                              \
+        assert_int_equal(l_, l);                                              \
+    } while (0)
+
+static void test_names(void **state)
+{
+    (void)state;
+    assert_string_equal(T->role_name[R_DE], "Data Engineer");
+    assert_int_equal(T->role_fallback, R_OTHER);
+    assert_string_equal(T->level_name[L_ENTRY], "Entry");
+    assert_int_equal(T->level_default, L_MID);
+    assert_int_equal(T->n_levels, 6);
+}
+
+static void test_classify(void **state)
+{
+    (void)state;
+    /* lowest priority wins */
+    EXPECT_CLASS("Senior ML Engineer", NULL, R_ML, L_SENIOR);
+    EXPECT_CLASS("Engineer, Machine Learning Engineer", NULL, R_ML, L_MID);
+    EXPECT_CLASS("Python Developer", NULL, R_ENG, L_MID);
+    /* ties: the role listed first, whatever the order in the title */
+    EXPECT_CLASS("Data Scientist / Data Engineer", NULL, R_DS, L_MID);
+    EXPECT_CLASS("Data Engineer / Data Scientist", NULL, R_DS, L_MID);
+    EXPECT_CLASS("Data Engineer", NULL, R_DE, L_MID);
+    EXPECT_CLASS("Lead / Senior Engineer", NULL, R_ENG, L_SENIOR);
+    EXPECT_CLASS("Senior Lead Engineer", NULL, R_ENG, L_SENIOR);
+    EXPECT_CLASS("Lead Engineer", NULL, R_ENG, L_LEAD);
+    /* priorities among levels */
+    EXPECT_CLASS("Senior Staff Engineer", NULL, R_ENG, L_STAFF);
+    EXPECT_CLASS("Principal Data Scientist (Intern)", NULL, R_DS, L_INTERN);
+    /* fallbacks */
+    EXPECT_CLASS("Barista", NULL, R_OTHER, L_MID);
+    EXPECT_CLASS("", NULL, R_OTHER, L_MID);
+    EXPECT_CLASS("Engineering Manager", NULL, R_OTHER, L_MID);
+    /* the title's level beats the seniority field */
+    EXPECT_CLASS("Senior ML Engineer", "Entry level", R_ML, L_SENIOR);
+    EXPECT_CLASS("Junior Developer", "Mid-Senior level", R_ENG, L_ENTRY);
+    /* the field decides when the title names no level */
+    EXPECT_CLASS("ML Engineer", "Mid-Senior level", R_ML, L_SENIOR);
+    EXPECT_CLASS("ML Engineer", "Entry level", R_ML, L_ENTRY);
+    EXPECT_CLASS("ML Engineer", "Internship", R_ML, L_ENTRY);
+    EXPECT_CLASS("ML Engineer", "senior", R_ML, L_SENIOR);
+    /* field rules are not title rules, and the default stays */
+    EXPECT_CLASS("ML Engineer", "Director", R_ML, L_MID);
+    EXPECT_CLASS("ML Engineer", "", R_ML, L_MID);
+    EXPECT_CLASS("Mid-Senior ML Engineer", NULL, R_ML, L_SENIOR);
+    EXPECT_CLASS("Entry level ML Engineer", NULL, R_ML, L_MID);
+    /* state does not leak from one call to the next */
+    EXPECT_CLASS("Senior Data Engineer", NULL, R_DE, L_SENIOR);
+    EXPECT_CLASS("Barista", "nothing", R_OTHER, L_MID);
+}
+
+/* ---- dates ---- */
+
+static int month_of(int type, const char *s, int32_t *m)
+{
+    struct skidx_value v = {s, strlen(s), type};
+    *m = -1;
+    return skidx_parse_month(&v, m);
+}
+
+#define YM(y, m) ((y) * 12 + (m) - 1)
+
+static void expect_month(int type, const char *s, int32_t want)
+{
+    int32_t m;
+    int r = month_of(type, s, &m);
+    if (r != 0 || m != want)
+        fprintf(stderr, "'%s': r=%d m=%d want %d\n", s, r, m, want);
+    assert_int_equal(r, 0);
+    assert_int_equal(m, want);
+}
+
+static void expect_no_month(int type, const char *s)
+{
+    int32_t m;
+    if (month_of(type, s, &m) == 0)
+        fprintf(stderr, "'%s' parsed as %d\n", s, m);
+    assert_int_equal(month_of(type, s, &m), -1);
+}
+
+static void test_dates(void **state)
+{
+    (void)state;
+    const int S = SKIDX_V_STRING, N = SKIDX_V_NUMBER;
+    expect_month(S, "2025-03-14", YM(2025, 3));
+    expect_month(S, "2025-03", YM(2025, 3));
+    expect_month(S, "2025-12-31T23:59:59Z", YM(2025, 12));
+    expect_month(S, "2024-02-29T10:00:00+05:00", YM(2024, 2));
+    expect_month(S, "1990-01-01", YM(1990, 1));
+    expect_month(S, "2100-12-31", YM(2100, 12));
+    /* epoch seconds and milliseconds, as numbers or numeric strings */
+    expect_month(N, "1700000000", YM(2023, 11));     /* 2023-11-14 */
+    expect_month(N, "1700000000000", YM(2023, 11));
+    expect_month(S, "1700000000", YM(2023, 11));
+    expect_month(S, "1700000000000", YM(2023, 11));
+    expect_month(N, "1700000000.5", YM(2023, 11));
+    expect_month(N, "631152000", YM(1990, 1));       /* 1990-01-01T00:00Z */
+    expect_month(N, "1706745599", YM(2024, 1));      /* 2024-01-31T23:59:59 */
+    expect_month(N, "1706745600", YM(2024, 2));      /* 2024-02-01T00:00:00 */
+    expect_month(N, "1706745600000", YM(2024, 2));
+    expect_month(N, "4133980799", YM(2100, 12));     /* 2100-12-31T23:59:59 */
+    /* out of range */
+    expect_no_month(N, "631151999");                 /* 1989-12-31 */
+    expect_no_month(N, "4133980800");                /* 2101-01-01 */
+    expect_no_month(N, "0");
+    expect_no_month(N, "-86400");
+    expect_no_month(N, "1e16");
+    expect_no_month(S, "1989-12-31");
+    expect_no_month(S, "2101-01-01");
+    expect_no_month(S, "0000-01-01");
+    /* malformed */
+    expect_no_month(S, "2025-13-01");
+    expect_no_month(S, "2025-00-10");
+    expect_no_month(S, "2025/03/14");
+    expect_no_month(S, "2025-3-14");
+    expect_no_month(S, "2025-03x");
+    expect_no_month(S, "25-03-14");
+    expect_no_month(S, "March 2025");
+    expect_no_month(S, "garbage");
+    expect_no_month(S, "");
+    expect_no_month(S, " ");
+    expect_no_month(S, "abcd-ef");
+    expect_no_month(N, "nan");
+    expect_no_month(N, "inf");
+    expect_no_month(SKIDX_V_OTHER, "true");
+    expect_no_month(SKIDX_V_ABSENT, "");
+}
+
+/* ---- whole postings ---- */
+
+static void pset(struct skidx_posting *p, int f, int type, const char *s)
+{
+    p->v[f].type = type;
+    p->v[f].p = s;
+    p->v[f].len = s ? strlen(s) : 0;
+}
+
+static skidx_status process(const struct skidx_posting *p,
+                            struct skidx_posting_result *r, unsigned *skip,
+                            enum skidx_engine eng, int want_hits)
+{
+    *skip = SKIDX_CAUSE_COUNT;
+    return skidx_posting_process(C, &W, p, "USD", want_hits, eng, r, skip);
+}
+
+/* A posting with a title and a salary; returns the result. */
+static struct skidx_posting_result salary(int tmin, const char *min, int tmax,
+                                          const char *max, const char *period,
+                                          const char *currency)
+{
+    struct skidx_posting p;
+    struct skidx_posting_result r;
+    unsigned skip;
+    memset(&p, 0, sizeof(p));
+    pset(&p, SKIDX_P_TITLE, SKIDX_V_STRING, "Engineer");
+    if (min)
+        pset(&p, SKIDX_P_SALARY_MIN, tmin, min);
+    if (max)
+        pset(&p, SKIDX_P_SALARY_MAX, tmax, max);
+    if (period)
+        pset(&p, SKIDX_P_SALARY_PERIOD, SKIDX_V_STRING, period);
+    if (currency)
+        pset(&p, SKIDX_P_CURRENCY, SKIDX_V_STRING, currency);
+    assert_int_equal(process(&p, &r, &skip, SKIDX_ENGINE_WORDS, 0), SKIDX_OK);
+    return r;
+}
+
+#define NUM SKIDX_V_NUMBER
+#define STR SKIDX_V_STRING
+#define BAD_SALARY (1u << SKIDX_FIX_BAD_SALARY)
+
+#define EXPECT_SALARY(want, ...)                                              \
+    do {                                                                      \
+        struct skidx_posting_result r_ = salary(__VA_ARGS__);                 \
+        assert_int_equal(r_.salary, want);                                    \
+        assert_int_equal(r_.fixes & BAD_SALARY, 0);                           \
+    } while (0)
+
+#define EXPECT_BAD_SALARY(...)                                                \
+    do {                                                                      \
+        struct skidx_posting_result r_ = salary(__VA_ARGS__);                 \
+        assert_int_equal(r_.salary, -1);                                      \
+        assert_int_equal(r_.fixes & BAD_SALARY, BAD_SALARY);                  \
+    } while (0)
+
+static void test_salaries(void **state)
+{
+    (void)state;
+    /* periods */
+    EXPECT_SALARY(50 * 2080, NUM, "50", 0, NULL, "hour", NULL);
+    EXPECT_SALARY(50 * 2080, NUM, "50", 0, NULL, "hourly", NULL);
+    EXPECT_SALARY(50 * 2080, NUM, "50", 0, NULL, "HOUR", NULL);
+    EXPECT_SALARY(400 * 260, NUM, "400", 0, NULL, "day", NULL);
+    EXPECT_SALARY(2000 * 52, NUM, "2000", 0, NULL, "week", NULL);
+    EXPECT_SALARY(10000 * 12, NUM, "10000", 0, NULL, "month", NULL);
+    EXPECT_SALARY(120000, NUM, "120000", 0, NULL, "year", NULL);
+    EXPECT_SALARY(120000, NUM, "120000", 0, NULL, "annual", NULL);
+    EXPECT_SALARY(120000, NUM, "120000", 0, NULL, NULL, NULL);
+    EXPECT_SALARY(120000, NUM, "120000", 0, NULL, "", NULL);
+    /* ranges at the midpoint; one bound alone as given */
+    EXPECT_SALARY(110000, NUM, "100000", NUM, "120000", NULL, NULL);
+    EXPECT_SALARY(55 * 2080, NUM, "50", NUM, "60", "hour", NULL);
+    EXPECT_SALARY(90000, 0, NULL, NUM, "90000", NULL, NULL);
+    EXPECT_SALARY(80000, NUM, "80000", 0, NULL, NULL, NULL);
+    EXPECT_SALARY(80000, NUM, "80000", STR, "", NULL, NULL);
+    EXPECT_SALARY(80000, NUM, "80000", SKIDX_V_OTHER, "null", NULL, NULL);
+    EXPECT_SALARY(100001, NUM, "100000.5", 0, NULL, NULL, NULL); /* rounded */
+    EXPECT_SALARY(99999, NUM, "99999.4", 0, NULL, NULL, NULL);
+    /* strings holding numbers, commas as thousands separators */
+    EXPECT_SALARY(120000, STR, "120,000", 0, NULL, NULL, NULL);
+    EXPECT_SALARY(120000, STR, " 120000 ", 0, NULL, NULL, NULL);
+    EXPECT_SALARY(125000, STR, "120,000", STR, "130,000.00", NULL, NULL);
+    EXPECT_SALARY(120000, NUM, "1.2e5", 0, NULL, NULL, NULL);
+    /* range limits [1,000, 100,000,000] */
+    EXPECT_SALARY(1000, NUM, "1000", 0, NULL, NULL, NULL);
+    EXPECT_SALARY(100000000, NUM, "100000000", 0, NULL, NULL, NULL);
+    EXPECT_SALARY(1040, NUM, "0.5", 0, NULL, "hour", NULL);
+    EXPECT_BAD_SALARY(NUM, "999", 0, NULL, NULL, NULL);
+    EXPECT_BAD_SALARY(NUM, "100000001", 0, NULL, NULL, NULL);
+    EXPECT_BAD_SALARY(NUM, "100000", 0, NULL, "hour", NULL);
+    EXPECT_BAD_SALARY(NUM, "0", 0, NULL, NULL, NULL);
+    EXPECT_BAD_SALARY(NUM, "-50000", 0, NULL, NULL, NULL);
+    EXPECT_BAD_SALARY(NUM, "1e300", 0, NULL, NULL, NULL);
+    /* unparseable */
+    EXPECT_BAD_SALARY(STR, "120k", 0, NULL, NULL, NULL);
+    EXPECT_BAD_SALARY(STR, "$120,000", 0, NULL, NULL, NULL);
+    EXPECT_BAD_SALARY(STR, "competitive", 0, NULL, NULL, NULL);
+    EXPECT_BAD_SALARY(STR, ",", 0, NULL, NULL, NULL);
+    EXPECT_BAD_SALARY(NUM, "100000", STR, "lots", NULL, NULL);
+    EXPECT_BAD_SALARY(SKIDX_V_OTHER, "true", 0, NULL, NULL, NULL);
+    EXPECT_BAD_SALARY(SKIDX_V_OTHER, "{}", NUM, "100000", NULL, NULL);
+    /* unknown periods */
+    EXPECT_BAD_SALARY(NUM, "100000", 0, NULL, "fortnight", NULL);
+    EXPECT_BAD_SALARY(NUM, "100000", 0, NULL, "years", NULL);
+    EXPECT_BAD_SALARY(NUM, "100000", 0, NULL, "yearX", NULL);
+    /* nothing given: no salary, no fix */
+    {
+        struct skidx_posting_result r = salary(0, NULL, 0, NULL, "hour", NULL);
+        assert_int_equal(r.salary, -1);
+        assert_int_equal(r.fixes, 0);
+        r = salary(SKIDX_V_OTHER, "null", SKIDX_V_OTHER, "null", NULL, NULL);
+        assert_int_equal(r.salary, -1);
+        assert_int_equal(r.fixes, 0);
+    }
+    /* currencies */
+    struct skidx_posting_result r;
+    r = salary(NUM, "100000", 0, NULL, NULL, NULL);
+    assert_int_equal(r.same_currency, 1);
+    r = salary(NUM, "100000", 0, NULL, NULL, "USD");
+    assert_int_equal(r.same_currency, 1);
+    r = salary(NUM, "100000", 0, NULL, NULL, " usd ");
+    assert_int_equal(r.same_currency, 1);
+    r = salary(NUM, "100000", 0, NULL, NULL, "");
+    assert_int_equal(r.same_currency, 1);
+    r = salary(NUM, "100000", 0, NULL, NULL, "EUR");
+    assert_int_equal(r.same_currency, 0);
+    assert_int_equal(r.salary, 100000);
+    r = salary(NUM, "100000", 0, NULL, NULL, "USDT");
+    assert_int_equal(r.same_currency, 0);
+    r = salary(NUM, "100000", 0, NULL, NULL, "US");
+    assert_int_equal(r.same_currency, 0);
+}
+
+static void test_types_and_skips(void **state)
+{
+    (void)state;
+    struct skidx_posting p;
+    struct skidx_posting_result r;
+    unsigned skip;
+    const uint32_t WRONG = 1u << SKIDX_FIX_WRONG_TYPE;
+
+    /* title as a number: ignored, fixed; the description still counts */
+    memset(&p, 0, sizeof(p));
+    pset(&p, SKIDX_P_TITLE, SKIDX_V_NUMBER, "42");
+    pset(&p, SKIDX_P_DESCRIPTION, SKIDX_V_STRING, "Senior Python role");
+    assert_int_equal(process(&p, &r, &skip, SKIDX_ENGINE_WORDS, 0), SKIDX_OK);
+    assert_int_equal(r.fixes & WRONG, WRONG);
+    assert_int_equal(r.role, R_OTHER); /* the title is gone */
+    assert_int_equal(r.level, L_MID);
+    assert_int_equal(r.n_skills, 1);
+    assert_int_equal(r.skills[0], S_PYTHON);
+
+    /* null is absence, not a wrong type */
+    pset(&p, SKIDX_P_TITLE, SKIDX_V_OTHER, "null");
+    assert_int_equal(process(&p, &r, &skip, SKIDX_ENGINE_WORDS, 0), SKIDX_OK);
+    assert_int_equal(r.fixes & WRONG, 0);
+
+    /* other fields of the wrong type */
+    pset(&p, SKIDX_P_TITLE, SKIDX_V_STRING, "Data Engineer");
+    pset(&p, SKIDX_P_COMPANY, SKIDX_V_OTHER, "[1,2]");
+    pset(&p, SKIDX_P_SENIORITY, SKIDX_V_NUMBER, "3");
+    assert_int_equal(process(&p, &r, &skip, SKIDX_ENGINE_WORDS, 0), SKIDX_OK);
+    assert_int_equal(r.fixes & WRONG, WRONG);
+    assert_int_equal(r.role, R_DE);
+
+    /* a bad date is undated and fixed; null is undated, not fixed */
+    memset(&p, 0, sizeof(p));
+    pset(&p, SKIDX_P_TITLE, SKIDX_V_STRING, "x");
+    pset(&p, SKIDX_P_POSTED, SKIDX_V_STRING, "2025-13-01");
+    assert_int_equal(process(&p, &r, &skip, SKIDX_ENGINE_WORDS, 0), SKIDX_OK);
+    assert_int_equal(r.month, SKIDX_NO_MONTH);
+    assert_int_equal(r.fixes, 1u << SKIDX_FIX_BAD_DATE);
+    pset(&p, SKIDX_P_POSTED, SKIDX_V_OTHER, "null");
+    assert_int_equal(process(&p, &r, &skip, SKIDX_ENGINE_WORDS, 0), SKIDX_OK);
+    assert_int_equal(r.month, SKIDX_NO_MONTH);
+    assert_int_equal(r.fixes, 0);
+    pset(&p, SKIDX_P_POSTED, SKIDX_V_OTHER, "false");
+    assert_int_equal(process(&p, &r, &skip, SKIDX_ENGINE_WORDS, 0), SKIDX_OK);
+    assert_int_equal(r.fixes, 1u << SKIDX_FIX_BAD_DATE);
+    pset(&p, SKIDX_P_POSTED, SKIDX_V_NUMBER, "1700000000000");
+    assert_int_equal(process(&p, &r, &skip, SKIDX_ENGINE_WORDS, 0), SKIDX_OK);
+    assert_int_equal(r.month, YM(2023, 11));
+    assert_int_equal(r.fixes, 0);
+    pset(&p, SKIDX_P_POSTED, SKIDX_V_ABSENT, NULL);
+    assert_int_equal(process(&p, &r, &skip, SKIDX_ENGINE_WORDS, 0), SKIDX_OK);
+    assert_int_equal(r.month, SKIDX_NO_MONTH);
+    assert_int_equal(r.fixes, 0);
+
+    /* no title and no description: skipped */
+    memset(&p, 0, sizeof(p));
+    pset(&p, SKIDX_P_COMPANY, SKIDX_V_STRING, "ACME");
+    assert_int_equal(process(&p, &r, &skip, SKIDX_ENGINE_WORDS, 0),
+                     SKIDX_ERR_CORRUPT);
+    assert_int_equal(skip, SKIDX_SKIP_NO_TEXT);
+    pset(&p, SKIDX_P_TITLE, SKIDX_V_STRING, "");
+    pset(&p, SKIDX_P_DESCRIPTION, SKIDX_V_STRING, "");
+    assert_int_equal(process(&p, &r, &skip, SKIDX_ENGINE_WORDS, 0),
+                     SKIDX_ERR_CORRUPT);
+    assert_int_equal(skip, SKIDX_SKIP_NO_TEXT);
+    pset(&p, SKIDX_P_TITLE, SKIDX_V_NUMBER, "7");
+    pset(&p, SKIDX_P_DESCRIPTION, SKIDX_V_OTHER, "null");
+    assert_int_equal(process(&p, &r, &skip, SKIDX_ENGINE_WORDS, 0),
+                     SKIDX_ERR_CORRUPT);
+    assert_int_equal(skip, SKIDX_SKIP_NO_TEXT);
+    /* a description alone is enough */
+    pset(&p, SKIDX_P_TITLE, SKIDX_V_ABSENT, NULL);
+    pset(&p, SKIDX_P_DESCRIPTION, SKIDX_V_STRING, "d");
+    assert_int_equal(process(&p, &r, &skip, SKIDX_ENGINE_WORDS, 0), SKIDX_OK);
+    assert_int_equal(r.role, R_OTHER);
+    assert_int_equal(r.n_skills, 0);
+}
+
+/* ---- duplicate key ---- */
+
+static uint64_t dedup(const char *title, const char *company,
+                      const char *desc)
+{
+    struct skidx_posting p;
+    struct skidx_posting_result r;
+    unsigned skip;
+    memset(&p, 0, sizeof(p));
+    if (title)
+        pset(&p, SKIDX_P_TITLE, SKIDX_V_STRING, title);
+    if (company)
+        pset(&p, SKIDX_P_COMPANY, SKIDX_V_STRING, company);
+    if (desc)
+        pset(&p, SKIDX_P_DESCRIPTION, SKIDX_V_STRING, desc);
+    /* fields that are not part of the key */
+    pset(&p, SKIDX_P_POSTED, SKIDX_V_STRING, title && strlen(title) % 2
+                                                 ? "2025-01-01"
+                                                 : "2024-06-01");
+    assert_int_equal(process(&p, &r, &skip, SKIDX_ENGINE_WORDS, 0), SKIDX_OK);
+    return r.dedup;
+}
+
+static void test_dedup(void **state)
+{
+    (void)state;
+    uint64_t k = dedup("Senior ML Engineer", "ACME Corp",
+                       "We use Python and AWS.\nApply now.");
+    assert_true(dedup("senior ml engineer", "acme corp",
+                      "we use python and aws.\napply now.") == k);
+    assert_true(dedup("  Senior   ML\tEngineer ", "\nACME  Corp\r\n",
+                      "We use Python and AWS. \n\n Apply   now.  ") == k);
+    assert_true(dedup("SENIOR ML ENGINEER", "ACME CORP",
+                      "WE USE PYTHON AND AWS. APPLY NOW.") == k);
+    /* different content */
+    assert_true(dedup("Senior ML Engineer", "ACME Inc",
+                      "We use Python and AWS.\nApply now.") != k);
+    assert_true(dedup("Staff ML Engineer", "ACME Corp",
+                      "We use Python and AWS.\nApply now.") != k);
+    assert_true(dedup("Senior ML Engineer", "ACME Corp",
+                      "We use Python and AWS. Apply now!") != k);
+    assert_true(dedup("SeniorML Engineer", "ACME Corp",
+                      "We use Python and AWS.\nApply now.") != k);
+    /* text moved between fields is a different posting */
+    assert_true(dedup("a", "b", "c d") != dedup("a", "b c", "d"));
+    assert_true(dedup("a b", NULL, "c") != dedup("a", NULL, "b c"));
+    assert_true(dedup("a", "", "b") != dedup("a b", "", ""));
+    assert_true(dedup("a", NULL, "b") == dedup("a", "", "b"));
+    /* non-ASCII letters are not folded */
+    assert_true(dedup("M\xC3\xBCller", NULL, "x") !=
+                dedup("M\xC3\x9Cller", NULL, "x"));
+    /* the SIMD and scalar normalisers agree */
+    static char in[1000], a[1000], b[1000];
+    uint64_t s = 99;
+    for (int rep = 0; rep < 2000; rep++) {
+        size_t n = (size_t)(rep % 300);
+        for (size_t i = 0; i < n; i++) {
+            s = s * 6364136223846793005ull + 1442695040888963407ull;
+            static const char pool[] = "  \t\n\rAZaz09_-.\x80\xC3\xFF";
+            in[i] = pool[(s >> 33) % (sizeof(pool) - 1)];
+        }
+        size_t la = skidx_normalize(in, n, a, 0);
+        size_t lb = skidx_normalize(in, n, b, 1);
+        assert_int_equal(la, lb);
+        assert_memory_equal(a, b, la);
+        assert_true(la == 0 || (a[0] != ' ' && a[la - 1] != ' '));
+    }
+}
+
+/* ---- skills ---- */
+
+static void test_skills_once(void **state)
+{
+    (void)state;
+    struct skidx_posting p;
+    struct skidx_posting_result r;
+    unsigned skip;
+    memset(&p, 0, sizeof(p));
+    pset(&p, SKIDX_P_TITLE, SKIDX_V_STRING, "Python / SQL Developer");
+    pset(&p, SKIDX_P_DESCRIPTION, SKIDX_V_STRING,
+         "Python, python, PY and amazon web services (AWS); sql. Golang, go.");
+    for (int eng = 0; eng < 2; eng++)
+        for (int want = 0; want < 2; want++) {
+            assert_int_equal(process(&p, &r, &skip, (enum skidx_engine)eng,
+                                     want), SKIDX_OK);
+            assert_int_equal(r.n_skills, 4);
+            assert_int_equal(r.skills[0], S_PYTHON);
+            assert_int_equal(r.skills[1], S_AWS);
+            assert_int_equal(r.skills[2], S_GO);
+            assert_int_equal(r.skills[3], S_SQL);
+            assert_int_equal(r.role, R_ENG);
+            if (want) {
+                /* hits kept, title first, each field sorted */
+                assert_int_equal(r.title_hits, 2);
+                assert_int_equal(W.skills.n_hits, 2 + 7);
+                assert_int_equal(W.skills.hits[0].start, 0);
+                assert_int_equal(W.skills.hits[1].start, 9);
+                for (size_t i = 3; i < W.skills.n_hits; i++)
+                    assert_true(W.skills.hits[i - 1].start <=
+                                W.skills.hits[i].start);
+            }
+        }
+    /* title only, description only */
+    memset(&p, 0, sizeof(p));
+    pset(&p, SKIDX_P_TITLE, SKIDX_V_STRING, "Go Developer (golang)");
+    assert_int_equal(process(&p, &r, &skip, SKIDX_ENGINE_WORDS, 1), SKIDX_OK);
+    assert_int_equal(r.n_skills, 1);
+    assert_int_equal(r.skills[0], S_GO);
+    assert_int_equal(r.title_hits, 2);
+    /* the next posting starts afresh */
+    pset(&p, SKIDX_P_TITLE, SKIDX_V_STRING, "Barista");
+    assert_int_equal(process(&p, &r, &skip, SKIDX_ENGINE_WORDS, 0), SKIDX_OK);
+    assert_int_equal(r.n_skills, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_classify),
+        cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_salaries),
+        cmocka_unit_test(test_types_and_skips),
+        cmocka_unit_test(test_dedup),
+        cmocka_unit_test(test_skills_once),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
