@@ -9,5 +9,6 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential cmake pkg-config \
     libhyperscan-dev libzstd-dev zstd libxxhash-dev libcmocka-dev \
-    clang libclang-rt-14-dev libomp-14-dev python3 >/dev/null
+    clang libclang-rt-14-dev libomp-14-dev python3 \
+    time ripgrep hyperfine python3-ahocorasick >/dev/null
 echo "install-deps: done"
