@@ -57,4 +57,18 @@ grep -q "unknown role 'Astronaut'" "$T/err" && echo "ok: unknown role message" |
 check "index without -o exit" 2 $?
 "$SKIDX" frobnicate >/dev/null 2>&1
 check "unknown command exit" 2 $?
+# field remapping: the same postings under other key names
+/usr/bin/python3 - "$E/corpus/a.jsonl" "$T/remap.jsonl" <<'PY'
+import sys
+with open(sys.argv[1]) as f, open(sys.argv[2], "w") as o:
+    for line in f:
+        o.write(line.replace('"title":', '"job_title":').replace('"description":', '"body":'))
+PY
+"$SKIDX" index -q -t "$E/taxonomy" "$E/corpus/a.jsonl" -o "$T/a.skidx"
+"$SKIDX" index -q -t "$E/taxonomy" --field title=job_title --field description=body "$T/remap.jsonl" -o "$T/r.skidx"
+a=$("$SKIDX" query "$T/a.skidx" --top 0 --format csv); r=$("$SKIDX" query "$T/r.skidx" --top 0 --format csv)
+check "remapped fields give the same counts" "$a" "$r"
+check "remapped corpus has postings (a1 a2 a3 a7 a8)" 5 "$("$SKIDX" info -f json "$T/r.skidx" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["postings"])')"
+"$SKIDX" index -q --field nosuch=x "$T/remap.jsonl" -o "$T/x.skidx" 2>/dev/null
+check "unknown field in --field exit" 2 $?
 exit $fail
