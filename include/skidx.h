@@ -182,6 +182,131 @@ uint64_t skidx_index_month_cell(const struct skidx_index *idx, uint32_t m,
 uint64_t skidx_index_month_skill(const struct skidx_index *idx, uint32_t m,
                                  uint32_t k);
 
+/* ---------------------------------------------------------------------- */
+/* Queries (src/core/query.c): statistics computed from the accessors     */
+/* above. Pure functions of the index: thread-safe on a shared index.      */
+
+/* z of a two-sided 95 % interval. */
+#define SKIDX_Z95 1.959963984540054
+
+/* Wilson score interval of the proportion x/n at normal quantile z
+ * (SKIDX_Z95 for 95 %). n == 0 gives [0, 1]. */
+void skidx_wilson(uint64_t x, uint64_t n, double z, double *lo, double *hi);
+
+/* Priority tiers of a skill's share in a slice. The rule, exact in
+ * integers (no rounding): critical when x/n >= 60 %, high >= 30 %,
+ * medium >= 10 %, else nice-to-have (also when n == 0). */
+enum skidx_tier {
+    SKIDX_TIER_NICE = 0,
+    SKIDX_TIER_MEDIUM = 1,
+    SKIDX_TIER_HIGH = 2,
+    SKIDX_TIER_CRITICAL = 3,
+};
+enum skidx_tier skidx_tier_of(uint64_t x, uint64_t n);
+/* "critical", "high", "medium", "nice-to-have": static strings. */
+const char *skidx_tier_name(enum skidx_tier t);
+
+/* The default reliability threshold: a slice with fewer postings than this
+ * is flagged (its shares are shown, not ranked as if reliable). */
+#define SKIDX_MIN_POSTINGS_DEFAULT 30u
+
+/* The q-quantile (0 <= q <= 1) of a salary histogram of `n_bins` bins of
+ * `width` (bin i = [i*width, (i+1)*width), the last bin open-ended).
+ * With N the histogram total, the target rank is t = q*N; the quantile
+ * lies in the first bin whose cumulative count reaches t, and within it
+ * salaries are taken as spread evenly: lo + width * (t - before) / count.
+ * When that bin is the open-ended last one, the result is its lower bound
+ * and *open (if not NULL) is set to 1, else 0. Returns -1 when N == 0. */
+double skidx_hist_quantile(const uint64_t *bins, uint32_t n_bins,
+                           uint32_t width, double q, int *open);
+
+/* Salary statistics of the slice (role, level), -1 = any. The mean is
+ * exact (sum / salaried, whole currency units); the quartiles come from
+ * the histogram, with the resolution of one bin (meta.salary_bin_width).
+ * `open_mask` has bit 0, 1, 2 set when p25, median, p75 fell in the
+ * open-ended last bin (the value is then a lower bound). Values are -1
+ * when nothing is salaried. Errors: SKIDX_ERR_NOMEM. */
+struct skidx_salary {
+    uint64_t postings;
+    uint64_t salaried;
+    uint64_t salary_sum;
+    uint64_t other_currency;
+    double mean, p25, median, p75;
+    uint32_t bin_width;
+    unsigned open_mask;
+};
+skidx_status skidx_query_salary(const struct skidx_index *idx, int32_t role,
+                                int32_t level, struct skidx_salary *out);
+
+/* A skill's salary premium in the slice (role, level): the mean salary of
+ * the salaried postings that mention skill k ("with") against the other
+ * salaried postings of the same slice ("without" = slice - with).
+ * premium = mean_with - mean_without; premium_ratio = premium /
+ * mean_without. Means are -1 (and the premium 0) when a side is empty. */
+struct skidx_premium {
+    uint64_t with_postings;
+    uint64_t with_salaried, with_sum;
+    uint64_t without_salaried, without_sum;
+    double mean_with, mean_without, premium, premium_ratio;
+};
+void skidx_query_premium(const struct skidx_index *idx, int32_t role,
+                         int32_t level, uint32_t k,
+                         struct skidx_premium *out);
+
+/* A skill ranked within a slice. */
+struct skidx_rank {
+    uint32_t skill;
+    uint64_t postings;     /* slice postings that mention it */
+    uint64_t slice;        /* slice postings */
+};
+/* Rank every skill mentioned in the slice (role, level) by postings,
+ * descending, ties by skill id. Writes up to n_skills entries to out
+ * (caller-allocated, n_skills long) and returns how many; 0 also when
+ * nothing matched. Errors: SKIDX_ERR_NOMEM. */
+skidx_status skidx_query_rank(const struct skidx_index *idx, int32_t role,
+                              int32_t level, struct skidx_rank *out,
+                              uint32_t *n_out);
+
+/* Periods for trends: calendar months or quarters covering the index's
+ * months. A period is a half-open range [m0, m1) of month indexes (0 =
+ * the index's first month), clipped to the months the index holds. */
+enum skidx_period_unit { SKIDX_PERIOD_MONTH = 0, SKIDX_PERIOD_QUARTER = 1 };
+uint32_t skidx_period_count(const struct skidx_index *idx,
+                            enum skidx_period_unit u);
+void skidx_period_range(const struct skidx_index *idx,
+                        enum skidx_period_unit u, uint32_t p, uint32_t *m0,
+                        uint32_t *m1);
+/* "2025-03" or "2025-Q1" into buf (>= 8 bytes; truncated otherwise). */
+void skidx_period_label(const struct skidx_index *idx,
+                        enum skidx_period_unit u, uint32_t p, char *buf,
+                        size_t n);
+/* Dated postings in months [m0, m1), and those that mention skill k. */
+uint64_t skidx_range_postings(const struct skidx_index *idx, uint32_t m0,
+                              uint32_t m1);
+uint64_t skidx_range_skill(const struct skidx_index *idx, uint32_t m0,
+                           uint32_t m1, uint32_t k);
+
+/* A skill's share in two periods A = [a0, a1) and B = [b0, b1) (month
+ * indexes) and the change between them. change = share_b - share_a (a
+ * fraction: 0.10 is ten percentage points); ratio = share_b / share_a - 1
+ * (relative growth; +inf when share_a is 0 and share_b is not, 0 when
+ * both are 0). `ranked` is 1 when a_count + b_count >= the threshold. */
+struct skidx_growth {
+    uint32_t skill;
+    uint64_t a_count, a_total, b_count, b_total;
+    double share_a, share_b, change, ratio;
+    int ranked;
+};
+/* Growth of every skill mentioned in A or B, into out (caller-allocated,
+ * n_skills long): first the ranked ones by change descending (fastest
+ * growing first), then the ones under `min_count`, same order; ties by
+ * skill id. *n_out = entries written, *n_ranked = ranked ones. Errors:
+ * SKIDX_ERR_USAGE when a range is empty or out of the index's months. */
+skidx_status skidx_query_growth(const struct skidx_index *idx, uint32_t a0,
+                                uint32_t a1, uint32_t b0, uint32_t b1,
+                                uint64_t min_count, struct skidx_growth *out,
+                                uint32_t *n_out, uint32_t *n_ranked);
+
 #ifdef __cplusplus
 }
 #endif

@@ -817,6 +817,8 @@ static void test_stats_and_reset(void **state)
 
 /* ---- optional: the default taxonomy on the sample corpus ---- */
 
+#define CORPUS_STRIDE 16
+
 static size_t corpus_dir(struct env *e, const char *dir, size_t *hits);
 
 static void test_engines_corpus(void **state)
@@ -900,13 +902,17 @@ static size_t corpus_dir(struct env *e, const char *dir, size_t *hits)
             }
             ZSTD_freeDStream(ds);
             free(z);
-            /* each whole JSON line is a text: escapes and all */
-            size_t p = 0;
+            /* each whole JSON line is a text: escapes and all; every
+             * CORPUS_STRIDE-th line, as the oracle is slow by design (the
+             * CLI test compares the engines on a whole shard) */
+            size_t p = 0, no = 0;
             while (p < used) {
                 const char *nlp = memchr(raw + p, '\n', used - p);
                 size_t e_ = nlp ? (size_t)(nlp - raw) : used;
-                *hits += check_engines(e, raw + p, e_ - p);
-                lines++;
+                if (no++ % CORPUS_STRIDE == 0) {
+                    *hits += check_engines(e, raw + p, e_ - p);
+                    lines++;
+                }
                 p = e_ + 1;
             }
             free(raw);

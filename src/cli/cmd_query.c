@@ -1,14 +1,27 @@
 /*
  * cmd_query.c - `skidx query`, `skidx info` and `skidx verify`: everything
- * that reads an index file.
+ * that reads an index file and answers on the terminal.
+ *
+ * `query` has one mode per question: a ranking of a slice's skills (the
+ * default), chosen skills across slices (--skill, --by), salaries
+ * (--salary), skill premiums (--premium), shares by period (--trend) and
+ * growth between two periods (--growth). The numbers come from
+ * core/query.c; this file only picks rows and prints them.
+ *
+ * Compatibility: the CSV/JSON columns of the ranking and --skill modes are
+ * stable; --tiers adds `tier`, --ci adds `ci_low`, `ci_high` and `low_n`.
+ * The newer modes always carry their flags.
  */
 #include "cli/cmds.h"
 #include "cli/out.h"
 #include "core/match.h"
 #include "core/posting.h"
+#include "core/query.h"
 #include "core/taxonomy.h"
 
 #include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,110 +78,258 @@ static int resolve(const struct skidx_index *idx, const char *what,
     return 0;
 }
 
-struct ranked {
-    uint32_t k;
-    uint64_t postings;
-};
-
-static int rank_cmp(const void *a, const void *b)
-{
-    const struct ranked *x = a, *y = b;
-    if (x->postings != y->postings)
-        return x->postings > y->postings ? -1 : 1;
-    return x->k < y->k ? -1 : x->k > y->k;
-}
-
 static const char query_usage[] =
     "usage: skidx query IDX [options]\n"
     "\n"
     "Rank the skills of a slice by the share of its postings that mention\n"
-    "them, or compare chosen skills across roles and levels.\n"
+    "them, compare chosen skills across roles and levels, or report\n"
+    "salaries, premiums, trends and growth.\n"
     "\n"
+    "slices and skills:\n"
     "  -r, --role ROLE          slice: one role (default: all)\n"
     "  -s, --seniority LEVEL    slice: one level (default: all)\n"
-    "  -n, --top N              skills to list (default 20; 0 = all)\n"
-    "  -k, --skill A,B,...      these skills' shares instead of a ranking\n"
-    "  -b, --by role,seniority  with --skill: one row per role, level or\n"
-    "                           (role, level) cell\n"
-    "  -m, --min-postings N     leave out rows with fewer postings (default 1)\n"
+    "  -k, --skill A,B,...      these skills (a comparison, or a filter of\n"
+    "                           --premium and --trend)\n"
+    "  -b, --by LIST            with --skill, --salary or --premium: one row\n"
+    "                           per role, seniority or (role, seniority);\n"
+    "                           with --trend: month (default) or quarter\n"
+    "  -n, --top N              skills to list (default 20; --trend 5;\n"
+    "                           --growth: N growing and N declining, 10;\n"
+    "                           0 = all)\n"
+    "modes (default: the ranking of one slice):\n"
+    "      --salary             postings, salaried, mean and quartiles\n"
+    "                           (default --by role,seniority)\n"
+    "      --premium            mean salary with each skill against the\n"
+    "                           rest of the same slice\n"
+    "      --trend              postings and skill shares by month/quarter\n"
+    "      --growth             share change between two periods\n"
+    "      --from P, --to P     --growth periods: YYYY-MM, YYYY-Qn or\n"
+    "                           FIRST:LAST (default: first and last\n"
+    "                           --months months)\n"
+    "      --months N           --growth window (default 3, at most half\n"
+    "                           the months)\n"
+    "      --min-count N        --growth: rank a skill only with at least N\n"
+    "                           postings in both periods together (default 20)\n"
+    "uncertainty and tiers:\n"
+    "      --ci                 95 % Wilson interval of every share\n"
+    "                           (CSV/JSON: ci_low, ci_high, low_n)\n"
+    "      --tiers              add the priority tier (CSV/JSON: tier); the\n"
+    "                           table always shows it in rankings\n"
+    "  -m, --min-postings N     slices (or, for --premium, salaried postings\n"
+    "                           on either side) under N are flagged low_n\n"
+    "                           and listed after the reliable ones\n"
+    "                           (default 30)\n"
     "  -f, --format FMT         table (default), csv or json; CSV and JSON\n"
-    "                           are tidy: one row per role, level and skill,\n"
-    "                           share as a fraction\n"
+    "                           are tidy: one row per slice, period and\n"
+    "                           skill, shares as fractions\n"
     "  -h, --help               this text\n"
     "\n"
-    "Names are caseless; 'all' stands for any role or level.\n";
+    "Tiers: critical >= 60 %, high >= 30 %, medium >= 10 %, else\n"
+    "nice-to-have. Names are caseless; 'all' stands for any role or level.\n";
 
-static void fmt_share(char *buf, size_t n, uint64_t part, uint64_t whole,
-                      enum out_format f)
+/* ---- building rows ---- */
+
+#define MAX_COLS 300
+
+struct cols {
+    const char *names[MAX_COLS];
+    enum col_kind kinds[MAX_COLS];
+    size_t n;
+};
+
+static void col(struct cols *c, const char *name, enum col_kind k)
+{
+    if (c->n < MAX_COLS) {
+        c->names[c->n] = name;
+        c->kinds[c->n++] = k;
+    }
+}
+
+struct row {
+    char buf[MAX_COLS][40];
+    const char *p[MAX_COLS];
+    size_t n;
+};
+
+static void rtxt(struct row *r, const char *s)
+{
+    if (r->n < MAX_COLS)
+        r->p[r->n++] = s ? s : "";
+}
+
+static void rfmt(struct row *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void rfmt(struct row *r, const char *fmt, ...)
+{
+    if (r->n >= MAX_COLS)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->buf[r->n], sizeof(r->buf[r->n]), fmt, ap);
+    va_end(ap);
+    r->p[r->n] = r->buf[r->n];
+    r->n++;
+}
+
+static void ru64(struct row *r, uint64_t v, enum out_format f)
+{
+    if (f == FMT_TABLE) {
+        if (r->n < MAX_COLS) {
+            grouped(v, r->buf[r->n], sizeof(r->buf[r->n]));
+            r->p[r->n] = r->buf[r->n];
+            r->n++;
+        }
+    } else
+        rfmt(r, "%llu", (unsigned long long)v);
+}
+
+/* A share: "45.0%" in tables, 0.450000 in CSV/JSON. */
+static void rshare(struct row *r, uint64_t part, uint64_t whole,
+                   enum out_format f)
 {
     double s = whole ? (double)part / (double)whole : 0.0;
     if (f == FMT_TABLE)
-        snprintf(buf, n, "%.1f%%", 100.0 * s);
+        rfmt(r, "%.1f%%", 100.0 * s);
     else
-        snprintf(buf, n, "%.6f", s);
+        rfmt(r, "%.6f", s);
 }
 
-static int query_top(const struct skidx_index *idx, int32_t role,
-                     int32_t level, long top, enum out_format f)
+/* An amount: grouped whole units in tables, two decimals in CSV/JSON;
+ * empty (null) when negative (nothing to average). */
+static void rmoney(struct row *r, double v, enum out_format f)
 {
-    uint32_t ns = skidx_index_n_skills(idx);
-    struct skidx_skill_stats *st = calloc(ns, sizeof(*st));
-    struct ranked *rk = calloc(ns, sizeof(*rk));
+    if (v < 0)
+        rtxt(r, f == FMT_TABLE ? "-" : "");
+    else if (f == FMT_TABLE)
+        ru64(r, (uint64_t)llround(v), f);
+    else
+        rfmt(r, "%.2f", v);
+}
+
+static void rci(struct row *r, uint64_t x, uint64_t n, enum out_format f)
+{
+    double lo, hi;
+    skidx_wilson(x, n, SKIDX_Z95, &lo, &hi);
+    if (f == FMT_TABLE)
+        rfmt(r, "%.1f-%.1f%%", 100.0 * lo, 100.0 * hi);
+    else {
+        rfmt(r, "%.6f", lo);
+        rfmt(r, "%.6f", hi);
+    }
+}
+
+static const char *role_label(const struct skidx_index *idx, int32_t r)
+{
+    return r < 0 ? "All" : skidx_index_role_name(idx, (uint32_t)r);
+}
+
+static const char *level_label(const struct skidx_index *idx, int32_t l)
+{
+    return l < 0 ? "All" : skidx_index_level_name(idx, (uint32_t)l);
+}
+
+struct qopts {
+    int32_t role, level;
+    int by_role, by_level, by_quarter;
+    long top;
+    int top_set;
+    uint64_t min_postings;
+    uint64_t min_count;
+    int ci, tiers;
+    enum out_format f;
+    uint32_t ks[256], nk; /* --skill, resolved */
+    const char *from, *to;
+    long months;
+};
+
+static int emit(struct table *t, enum out_format f)
+{
+    table_print(t, f, stdout);
+    table_release(t);
+    return EXIT_OK;
+}
+
+/* ---- the ranking of one slice ---- */
+
+static int query_top(const struct skidx_index *idx, const struct qopts *o)
+{
+    const enum out_format f = o->f;
+    uint32_t ns = skidx_index_n_skills(idx), n = 0;
+    struct skidx_rank *rk = calloc(ns ? ns : 1, sizeof(*rk));
     struct skidx_cell_stats cell;
-    if (!st || !rk) {
-        free(st);
+    if (!rk || skidx_query_rank(idx, o->role, o->level, rk, &n)) {
         free(rk);
         cli_msg("out of memory");
         return EXIT_DATA;
     }
-    skidx_index_cell(idx, role, level, &cell);
-    skidx_index_slice(idx, role, level, st);
-    uint32_t n = 0;
-    for (uint32_t k = 0; k < ns; k++)
-        if (st[k].postings)
-            rk[n++] = (struct ranked){k, st[k].postings};
-    qsort(rk, n, sizeof(*rk), rank_cmp);
-    if (top > 0 && (uint32_t)top < n)
-        n = (uint32_t)top;
-    const char *rname = role < 0 ? "All" : skidx_index_role_name(idx, (uint32_t)role);
-    const char *lname = level < 0 ? "All" : skidx_index_level_name(idx, (uint32_t)level);
+    skidx_index_cell(idx, o->role, o->level, &cell);
+    if (o->top > 0 && (uint32_t)o->top < n)
+        n = (uint32_t)o->top;
+    const char *rname = role_label(idx, o->role);
+    const char *lname = level_label(idx, o->level);
+    const int low = cell.postings < o->min_postings;
 
-    static const char *const tnames[] = {"rank", "skill", "category",
-                                         "postings", "share"};
-    static const enum col_kind tkinds[] = {COL_INT, COL_TEXT, COL_TEXT,
-                                           COL_INT, COL_REAL};
-    static const char *const mnames[] = {"role",  "seniority", "skill",
+    struct cols c = {0};
+    if (f == FMT_TABLE) {
+        col(&c, "rank", COL_INT);
+        col(&c, "skill", COL_TEXT);
+        col(&c, "category", COL_TEXT);
+        col(&c, "postings", COL_INT);
+        col(&c, "share", COL_REAL);
+        if (o->ci)
+            col(&c, "95% CI", COL_REAL);
+        col(&c, "tier", COL_TEXT);
+    } else {
+        static const char *const mn[] = {"role", "seniority", "skill",
                                          "category", "rank", "postings",
                                          "slice_postings", "share"};
-    static const enum col_kind mkinds[] = {COL_TEXT, COL_TEXT, COL_TEXT,
+        static const enum col_kind mk[] = {COL_TEXT, COL_TEXT, COL_TEXT,
                                            COL_TEXT, COL_INT,  COL_INT,
                                            COL_INT,  COL_REAL};
-    struct table t;
-    if (f == FMT_TABLE)
-        table_init(&t, 5, tnames, tkinds);
-    else
-        table_init(&t, 8, mnames, mkinds);
-    for (uint32_t i = 0; i < n; i++) {
-        char rank[16], post[32], share[32], slice[32];
-        uint32_t k = rk[i].k;
-        snprintf(rank, sizeof(rank), "%u", i + 1);
-        fmt_share(share, sizeof(share), rk[i].postings, cell.postings, f);
-        if (f == FMT_TABLE) {
-            grouped(rk[i].postings, post, sizeof(post));
-            const char *row[] = {rank, skidx_index_skill_name(idx, k),
-                                 skidx_index_skill_category(idx, k), post,
-                                 share};
-            table_add_row(&t, row);
-        } else {
-            snprintf(post, sizeof(post), "%llu",
-                     (unsigned long long)rk[i].postings);
-            snprintf(slice, sizeof(slice), "%llu",
-                     (unsigned long long)cell.postings);
-            const char *row[] = {rname, lname, skidx_index_skill_name(idx, k),
-                                 skidx_index_skill_category(idx, k), rank,
-                                 post, slice, share};
-            table_add_row(&t, row);
+        for (size_t i = 0; i < 8; i++)
+            col(&c, mn[i], mk[i]);
+        if (o->tiers)
+            col(&c, "tier", COL_TEXT);
+        if (o->ci) {
+            col(&c, "ci_low", COL_REAL);
+            col(&c, "ci_high", COL_REAL);
+            col(&c, "low_n", COL_INT);
         }
+    }
+    struct table t;
+    table_init(&t, c.n, c.names, c.kinds);
+    for (uint32_t i = 0; i < n; i++) {
+        struct row r;
+        r.n = 0;
+        const uint32_t k = rk[i].skill;
+        const char *tier = skidx_tier_name(skidx_tier_of(rk[i].postings,
+                                                         cell.postings));
+        if (f == FMT_TABLE) {
+            rfmt(&r, "%u", i + 1);
+            rtxt(&r, skidx_index_skill_name(idx, k));
+            rtxt(&r, skidx_index_skill_category(idx, k));
+            ru64(&r, rk[i].postings, f);
+            rshare(&r, rk[i].postings, cell.postings, f);
+            if (o->ci)
+                rci(&r, rk[i].postings, cell.postings, f);
+            rtxt(&r, tier);
+        } else {
+            rtxt(&r, rname);
+            rtxt(&r, lname);
+            rtxt(&r, skidx_index_skill_name(idx, k));
+            rtxt(&r, skidx_index_skill_category(idx, k));
+            rfmt(&r, "%u", i + 1);
+            ru64(&r, rk[i].postings, f);
+            ru64(&r, cell.postings, f);
+            rshare(&r, rk[i].postings, cell.postings, f);
+            if (o->tiers)
+                rtxt(&r, tier);
+            if (o->ci) {
+                rci(&r, rk[i].postings, cell.postings, f);
+                rfmt(&r, "%d", low);
+            }
+        }
+        table_add_row(&t, r.p);
     }
     if (f == FMT_TABLE) {
         char buf[32], buf2[32];
@@ -180,22 +341,597 @@ static int query_top(const struct skidx_index *idx, int32_t role,
                                cell.salaried,
                            buf2, sizeof(buf2)),
                    grouped(cell.salaried, buf, sizeof(buf)));
-        printf("\n\n");
-    }
-    table_print(&t, f, stdout);
-    table_release(&t);
-    free(st);
+        printf("\n");
+        if (low)
+            printf("low_n: fewer than %llu postings: the shares below are "
+                   "indicative, not a reliable ranking\n",
+                   (unsigned long long)o->min_postings);
+        printf("\n");
+    } else if (low)
+        cli_msg("warning: the slice has %llu postings, fewer than "
+                "--min-postings %llu: its shares are flagged low_n (--ci)",
+                (unsigned long long)cell.postings,
+                (unsigned long long)o->min_postings);
     free(rk);
-    return EXIT_OK;
+    return emit(&t, f);
 }
 
-/* --skill A,B [--by role,seniority] */
-static int query_skills(const struct skidx_index *idx, char *skills,
-                        int by_role, int by_level, int32_t role, int32_t level,
-                        uint64_t min_postings, enum out_format f)
+/* ---- --skill A,B [--by role,seniority] ---- */
+
+static int query_skills(const struct skidx_index *idx, const struct qopts *o)
 {
-    uint32_t ks[256], nk = 0;
-    for (char *tok = strtok(skills, ","); tok; tok = strtok(NULL, ",")) {
+    const enum out_format f = o->f;
+    const uint32_t nr = o->by_role ? skidx_index_n_roles(idx) : 1;
+    const uint32_t nl = o->by_level ? skidx_index_n_levels(idx) : 1;
+    struct cols c = {0};
+    if (f == FMT_TABLE) {
+        col(&c, "role", COL_TEXT);
+        col(&c, "seniority", COL_TEXT);
+        col(&c, "postings", COL_INT);
+        for (uint32_t i = 0; i < o->nk; i++) {
+            col(&c, skidx_index_skill_name(idx, o->ks[i]), COL_REAL);
+            if (o->tiers)
+                col(&c, "tier", COL_TEXT);
+        }
+        col(&c, "note", COL_TEXT);
+    } else {
+        static const char *const mn[] = {"role", "seniority", "skill",
+                                         "postings", "skill_postings",
+                                         "share"};
+        static const enum col_kind mk[] = {COL_TEXT, COL_TEXT, COL_TEXT,
+                                           COL_INT,  COL_INT,  COL_REAL};
+        for (size_t i = 0; i < 6; i++)
+            col(&c, mn[i], mk[i]);
+        if (o->tiers)
+            col(&c, "tier", COL_TEXT);
+        if (o->ci) {
+            col(&c, "ci_low", COL_REAL);
+            col(&c, "ci_high", COL_REAL);
+            col(&c, "low_n", COL_INT);
+        }
+    }
+    struct table t;
+    table_init(&t, c.n, c.names, c.kinds);
+    /* reliable slices first, then the flagged ones: never silently
+     * interleaved with them */
+    for (int pass = 0; pass < 2; pass++)
+        for (uint32_t r = 0; r < nr; r++)
+            for (uint32_t l = 0; l < nl; l++) {
+                const int32_t rr = o->by_role ? (int32_t)r : o->role;
+                const int32_t ll = o->by_level ? (int32_t)l : o->level;
+                struct skidx_cell_stats cell;
+                skidx_index_cell(idx, rr, ll, &cell);
+                const int low = cell.postings < o->min_postings;
+                if (!cell.postings || low != pass)
+                    continue;
+                const char *rn = role_label(idx, rr), *ln = level_label(idx, ll);
+                if (f == FMT_TABLE) {
+                    struct row w;
+                    w.n = 0;
+                    rtxt(&w, rn);
+                    rtxt(&w, ln);
+                    ru64(&w, cell.postings, f);
+                    for (uint32_t i = 0; i < o->nk; i++) {
+                        struct skidx_skill_stats s;
+                        skidx_index_skill(idx, rr, ll, o->ks[i], &s);
+                        if (o->ci) {
+                            double lo, hi;
+                            skidx_wilson(s.postings, cell.postings, SKIDX_Z95,
+                                         &lo, &hi);
+                            rfmt(&w, "%.1f%% [%.1f-%.1f]",
+                                 100.0 * (double)s.postings /
+                                     (double)cell.postings,
+                                 100.0 * lo, 100.0 * hi);
+                        } else
+                            rshare(&w, s.postings, cell.postings, f);
+                        if (o->tiers)
+                            rtxt(&w, skidx_tier_name(skidx_tier_of(
+                                         s.postings, cell.postings)));
+                    }
+                    rtxt(&w, low ? "low_n" : "");
+                    table_add_row(&t, w.p);
+                    continue;
+                }
+                for (uint32_t i = 0; i < o->nk; i++) {
+                    struct skidx_skill_stats s;
+                    struct row w;
+                    w.n = 0;
+                    skidx_index_skill(idx, rr, ll, o->ks[i], &s);
+                    rtxt(&w, rn);
+                    rtxt(&w, ln);
+                    rtxt(&w, skidx_index_skill_name(idx, o->ks[i]));
+                    ru64(&w, cell.postings, f);
+                    ru64(&w, s.postings, f);
+                    rshare(&w, s.postings, cell.postings, f);
+                    if (o->tiers)
+                        rtxt(&w, skidx_tier_name(
+                                     skidx_tier_of(s.postings, cell.postings)));
+                    if (o->ci) {
+                        rci(&w, s.postings, cell.postings, f);
+                        rfmt(&w, "%d", low);
+                    }
+                    table_add_row(&t, w.p);
+                }
+            }
+    return emit(&t, f);
+}
+
+/* ---- --salary ---- */
+
+static int query_salary(const struct skidx_index *idx, const struct qopts *o)
+{
+    const enum out_format f = o->f;
+    const int by_role = o->by_role, by_level = o->by_level;
+    const uint32_t nr = by_role ? skidx_index_n_roles(idx) : 1;
+    const uint32_t nl = by_level ? skidx_index_n_levels(idx) : 1;
+    struct skidx_index_meta m;
+    skidx_index_get_meta(idx, &m);
+    struct cols c = {0};
+    col(&c, "role", COL_TEXT);
+    col(&c, "seniority", COL_TEXT);
+    col(&c, "postings", COL_INT);
+    col(&c, "salaried", COL_INT);
+    col(&c, "other_currency", COL_INT);
+    col(&c, "mean", COL_REAL);
+    col(&c, "p25", COL_REAL);
+    col(&c, "median", COL_REAL);
+    col(&c, "p75", COL_REAL);
+    if (f != FMT_TABLE) {
+        col(&c, "currency", COL_TEXT);
+        col(&c, "bin_width", COL_INT);
+        col(&c, "open_ended", COL_INT);
+    }
+    col(&c, "low_n", f == FMT_TABLE ? COL_TEXT : COL_INT);
+    struct table t;
+    table_init(&t, c.n, c.names, c.kinds);
+    for (int pass = 0; pass < 2; pass++)
+        for (uint32_t r = 0; r < nr; r++)
+            for (uint32_t l = 0; l < nl; l++) {
+                const int32_t rr = by_role ? (int32_t)r : o->role;
+                const int32_t ll = by_level ? (int32_t)l : o->level;
+                struct skidx_salary s;
+                if (skidx_query_salary(idx, rr, ll, &s)) {
+                    table_release(&t);
+                    cli_msg("out of memory");
+                    return EXIT_DATA;
+                }
+                const int low = s.salaried < o->min_postings;
+                if (!s.postings || low != pass)
+                    continue;
+                struct row w;
+                w.n = 0;
+                rtxt(&w, role_label(idx, rr));
+                rtxt(&w, level_label(idx, ll));
+                ru64(&w, s.postings, f);
+                ru64(&w, s.salaried, f);
+                ru64(&w, s.other_currency, f);
+                rmoney(&w, s.mean, f);
+                const double q[3] = {s.p25, s.median, s.p75};
+                for (int i = 0; i < 3; i++) {
+                    if (f == FMT_TABLE && (s.open_mask >> i & 1)) {
+                        char b[32];
+                        rfmt(&w, ">=%s",
+                             grouped((uint64_t)q[i], b, sizeof(b)));
+                    } else
+                        rmoney(&w, q[i], f);
+                }
+                if (f != FMT_TABLE) {
+                    rtxt(&w, m.salary_currency);
+                    rfmt(&w, "%u", s.bin_width);
+                    rfmt(&w, "%d", s.open_mask != 0);
+                    rfmt(&w, "%d", low);
+                } else
+                    rtxt(&w, low ? "low_n" : "");
+                table_add_row(&t, w.p);
+            }
+    if (f == FMT_TABLE)
+        printf("salaries in %s, annualised; mean exact; quartiles from the "
+               "histogram (bins of %u, interpolated within a bin); low_n: "
+               "fewer than %llu salaried\n\n",
+               m.salary_currency, m.salary_bin_width,
+               (unsigned long long)o->min_postings);
+    return emit(&t, f);
+}
+
+/* ---- --premium ---- */
+
+struct prem_row {
+    int32_t role, level;
+    uint32_t skill;
+    struct skidx_premium p;
+    int low;
+};
+
+static int prem_cmp(const void *a, const void *b)
+{
+    const struct prem_row *x = a, *y = b;
+    if (x->role != y->role)
+        return x->role < y->role ? -1 : 1;
+    if (x->level != y->level)
+        return x->level < y->level ? -1 : 1;
+    if (x->low != y->low)
+        return x->low ? 1 : -1;
+    if (x->p.premium != y->p.premium)
+        return x->p.premium > y->p.premium ? -1 : 1;
+    return (x->skill > y->skill) - (x->skill < y->skill);
+}
+
+static int query_premium(const struct skidx_index *idx, const struct qopts *o)
+{
+    const enum out_format f = o->f;
+    const uint32_t nr = o->by_role ? skidx_index_n_roles(idx) : 1;
+    const uint32_t nl = o->by_level ? skidx_index_n_levels(idx) : 1;
+    const uint32_t ns = skidx_index_n_skills(idx);
+    size_t cap = (size_t)nr * nl * (o->nk ? o->nk : ns), n = 0;
+    struct prem_row *rows = calloc(cap ? cap : 1, sizeof(*rows));
+    if (!rows) {
+        cli_msg("out of memory");
+        return EXIT_DATA;
+    }
+    for (uint32_t r = 0; r < nr; r++)
+        for (uint32_t l = 0; l < nl; l++) {
+            const int32_t rr = o->by_role ? (int32_t)r : o->role;
+            const int32_t ll = o->by_level ? (int32_t)l : o->level;
+            const uint32_t nk = o->nk ? o->nk : ns;
+            for (uint32_t i = 0; i < nk; i++) {
+                struct prem_row *p = &rows[n];
+                p->role = rr;
+                p->level = ll;
+                p->skill = o->nk ? o->ks[i] : i;
+                skidx_query_premium(idx, rr, ll, p->skill, &p->p);
+                if (!p->p.with_salaried)
+                    continue; /* nothing to compare */
+                p->low = p->p.with_salaried < o->min_postings ||
+                         p->p.without_salaried < o->min_postings;
+                n++;
+            }
+        }
+    qsort(rows, n, sizeof(*rows), prem_cmp);
+    struct cols c = {0};
+    col(&c, "role", COL_TEXT);
+    col(&c, "seniority", COL_TEXT);
+    col(&c, "skill", COL_TEXT);
+    col(&c, "with_salaried", COL_INT);
+    col(&c, "mean_with", COL_REAL);
+    col(&c, "without_salaried", COL_INT);
+    col(&c, "mean_without", COL_REAL);
+    col(&c, "premium", COL_REAL);
+    col(&c, f == FMT_TABLE ? "premium_%" : "premium_ratio", COL_REAL);
+    col(&c, "low_n", f == FMT_TABLE ? COL_TEXT : COL_INT);
+    struct table t;
+    table_init(&t, c.n, c.names, c.kinds);
+    for (size_t i = 0; i < n; i++) {
+        const struct prem_row *p = &rows[i];
+        const int both = p->p.with_salaried && p->p.without_salaried;
+        struct row w;
+        w.n = 0;
+        rtxt(&w, role_label(idx, p->role));
+        rtxt(&w, level_label(idx, p->level));
+        rtxt(&w, skidx_index_skill_name(idx, p->skill));
+        ru64(&w, p->p.with_salaried, f);
+        rmoney(&w, p->p.mean_with, f);
+        ru64(&w, p->p.without_salaried, f);
+        rmoney(&w, p->p.mean_without, f);
+        if (!both) {
+            rtxt(&w, f == FMT_TABLE ? "-" : "");
+            rtxt(&w, f == FMT_TABLE ? "-" : "");
+        } else if (f == FMT_TABLE) {
+            rfmt(&w, "%+.0f", p->p.premium);
+            rfmt(&w, "%+.1f%%", 100.0 * p->p.premium_ratio);
+        } else {
+            rfmt(&w, "%.2f", p->p.premium);
+            rfmt(&w, "%.6f", p->p.premium_ratio);
+        }
+        if (f == FMT_TABLE)
+            rtxt(&w, p->low ? "low_n" : "");
+        else
+            rfmt(&w, "%d", p->low);
+        table_add_row(&t, w.p);
+    }
+    free(rows);
+    if (f == FMT_TABLE)
+        printf("premium = mean salary of the slice's salaried postings that "
+               "mention the skill - mean of the others; low_n: fewer than "
+               "%llu salaried on a side\n\n",
+               (unsigned long long)o->min_postings);
+    return emit(&t, f);
+}
+
+/* ---- --trend ---- */
+
+/* The skills of a trend: --skill, else the top N of the whole index. */
+static uint32_t trend_skills(const struct skidx_index *idx,
+                             const struct qopts *o, uint32_t *ks)
+{
+    if (o->nk) {
+        memcpy(ks, o->ks, o->nk * sizeof(*ks));
+        return o->nk;
+    }
+    uint32_t ns = skidx_index_n_skills(idx), n = 0;
+    struct skidx_rank *rk = calloc(ns ? ns : 1, sizeof(*rk));
+    if (!rk || skidx_query_rank(idx, -1, -1, rk, &n)) {
+        free(rk);
+        return 0;
+    }
+    long top = o->top_set ? o->top : 5;
+    if (top > 0 && (uint32_t)top < n)
+        n = (uint32_t)top;
+    if (n > 256)
+        n = 256;
+    for (uint32_t i = 0; i < n; i++)
+        ks[i] = rk[i].skill;
+    free(rk);
+    return n;
+}
+
+static int query_trend(const struct skidx_index *idx, const struct qopts *o)
+{
+    const enum out_format f = o->f;
+    const enum skidx_period_unit u =
+        o->by_quarter ? SKIDX_PERIOD_QUARTER : SKIDX_PERIOD_MONTH;
+    uint32_t ks[256];
+    const uint32_t nk = trend_skills(idx, o, ks);
+    const uint32_t np = skidx_period_count(idx, u);
+    if (!np) {
+        cli_msg("the index holds no dated posting: no trend");
+        return EXIT_DATA;
+    }
+    struct cols c = {0};
+    col(&c, o->by_quarter ? "quarter" : "month", COL_TEXT);
+    col(&c, "postings", COL_INT);
+    if (f == FMT_TABLE) {
+        for (uint32_t i = 0; i < nk; i++)
+            col(&c, skidx_index_skill_name(idx, ks[i]), COL_REAL);
+        col(&c, "note", COL_TEXT);
+    } else {
+        col(&c, "skill", COL_TEXT);
+        col(&c, "skill_postings", COL_INT);
+        col(&c, "share", COL_REAL);
+        if (o->ci) {
+            col(&c, "ci_low", COL_REAL);
+            col(&c, "ci_high", COL_REAL);
+        }
+        col(&c, "low_n", COL_INT);
+    }
+    struct table t;
+    table_init(&t, c.n, c.names, c.kinds);
+    for (uint32_t p = 0; p < np; p++) {
+        uint32_t m0, m1;
+        char label[16];
+        skidx_period_range(idx, u, p, &m0, &m1);
+        skidx_period_label(idx, u, p, label, sizeof(label));
+        const uint64_t tot = skidx_range_postings(idx, m0, m1);
+        const int low = tot < o->min_postings;
+        if (f == FMT_TABLE) {
+            struct row w;
+            w.n = 0;
+            rtxt(&w, label);
+            ru64(&w, tot, f);
+            for (uint32_t i = 0; i < nk; i++)
+                rshare(&w, skidx_range_skill(idx, m0, m1, ks[i]), tot, f);
+            rtxt(&w, low ? "low_n" : "");
+            table_add_row(&t, w.p);
+            continue;
+        }
+        for (uint32_t i = 0; i < nk; i++) {
+            const uint64_t x = skidx_range_skill(idx, m0, m1, ks[i]);
+            struct row w;
+            w.n = 0;
+            rtxt(&w, label);
+            ru64(&w, tot, f);
+            rtxt(&w, skidx_index_skill_name(idx, ks[i]));
+            ru64(&w, x, f);
+            rshare(&w, x, tot, f);
+            if (o->ci)
+                rci(&w, x, tot, f);
+            rfmt(&w, "%d", low);
+            table_add_row(&t, w.p);
+        }
+    }
+    if (f == FMT_TABLE)
+        printf("share of the dated postings of each %s that mention the "
+               "skill (undated postings are left out)\n\n",
+               o->by_quarter ? "quarter" : "month");
+    return emit(&t, f);
+}
+
+/* ---- --growth ---- */
+
+/* "YYYY-MM", "YYYY-Qn" or "FIRST:LAST" of those -> month indexes
+ * [m0, m1) of the index. -1 with a message when out of range. */
+static int parse_period(const struct skidx_index *idx, const char *opt,
+                        const char *s, uint32_t *m0, uint32_t *m1)
+{
+    struct skidx_index_meta meta;
+    skidx_index_get_meta(idx, &meta);
+    char a[32], b[32];
+    const char *colon = strchr(s, ':');
+    if (colon) {
+        snprintf(a, sizeof(a), "%.*s", (int)(colon - s), s);
+        snprintf(b, sizeof(b), "%s", colon + 1);
+    } else {
+        snprintf(a, sizeof(a), "%s", s);
+        snprintf(b, sizeof(b), "%s", s);
+    }
+    int32_t lo, hi, q;
+    if (!skidx_month_parse(a, &lo))
+        ;
+    else if (!skidx_quarter_parse(a, &q))
+        lo = q * 3;
+    else
+        goto bad;
+    if (!skidx_month_parse(b, &hi))
+        ;
+    else if (!skidx_quarter_parse(b, &q))
+        hi = q * 3 + 2;
+    else
+        goto bad;
+    const int32_t first = meta.first_month;
+    const int32_t last = first + (int32_t)skidx_index_n_months(idx) - 1;
+    if (hi < lo) {
+        cli_msg("invalid %s '%s': the period ends before it starts", opt, s);
+        return -1;
+    }
+    if (lo < first)
+        lo = first;
+    if (hi > last)
+        hi = last;
+    if (lo > hi) {
+        char f0[16], f1[16];
+        skidx_month_label(first, f0, sizeof(f0));
+        skidx_month_label(last, f1, sizeof(f1));
+        cli_msg("%s '%s' lies outside the index's months (%s to %s)", opt, s,
+                f0, f1);
+        return -1;
+    }
+    *m0 = (uint32_t)(lo - first);
+    *m1 = (uint32_t)(hi - first + 1);
+    return 0;
+bad:
+    cli_msg("invalid %s '%s': YYYY-MM, YYYY-Qn or FIRST:LAST", opt, s);
+    return -1;
+}
+
+static int query_growth(const struct skidx_index *idx, const struct qopts *o)
+{
+    const enum out_format f = o->f;
+    const uint32_t nm = skidx_index_n_months(idx);
+    uint32_t a0, a1, b0, b1;
+    if (nm < 2 && !(o->from && o->to)) {
+        cli_msg("growth needs at least two months of dated postings");
+        return EXIT_DATA;
+    }
+    uint32_t win =
+        o->months > 0 ? (uint32_t)o->months : (nm / 2 < 3 ? nm / 2 : 3);
+    if (win > nm / 2 && !(o->from && o->to)) {
+        cli_msg("--months %ld: the index holds %u months, so at most %u", o->months,
+                nm, nm / 2);
+        return EXIT_USAGE;
+    }
+    a0 = 0, a1 = win, b0 = nm - win, b1 = nm;
+    if (o->from && parse_period(idx, "--from", o->from, &a0, &a1))
+        return EXIT_USAGE;
+    if (o->to && parse_period(idx, "--to", o->to, &b0, &b1))
+        return EXIT_USAGE;
+    const uint32_t ns = skidx_index_n_skills(idx);
+    struct skidx_growth *g = calloc(ns ? ns : 1, sizeof(*g));
+    uint32_t n, nrk;
+    if (!g) {
+        cli_msg("out of memory");
+        return EXIT_DATA;
+    }
+    skidx_query_growth(idx, a0, a1, b0, b1, o->min_count, g, &n, &nrk);
+    char la[40], lb[40], x0[16], x1[16];
+    struct skidx_index_meta meta;
+    skidx_index_get_meta(idx, &meta);
+    skidx_month_label(meta.first_month + (int32_t)a0, x0, sizeof(x0));
+    skidx_month_label(meta.first_month + (int32_t)a1 - 1, x1, sizeof(x1));
+    snprintf(la, sizeof(la), a1 - a0 > 1 ? "%s:%s" : "%s", x0, x1);
+    skidx_month_label(meta.first_month + (int32_t)b0, x0, sizeof(x0));
+    skidx_month_label(meta.first_month + (int32_t)b1 - 1, x1, sizeof(x1));
+    snprintf(lb, sizeof(lb), b1 - b0 > 1 ? "%s:%s" : "%s", x0, x1);
+
+    struct cols c = {0};
+    col(&c, "direction", COL_TEXT);
+    col(&c, "rank", COL_INT);
+    col(&c, "skill", COL_TEXT);
+    if (f != FMT_TABLE) {
+        col(&c, "from", COL_TEXT);
+        col(&c, "to", COL_TEXT);
+    }
+    col(&c, "from_postings", COL_INT);
+    col(&c, "from_total", COL_INT);
+    col(&c, "from_share", COL_REAL);
+    col(&c, "to_postings", COL_INT);
+    col(&c, "to_total", COL_INT);
+    col(&c, "to_share", COL_REAL);
+    col(&c, f == FMT_TABLE ? "change_pp" : "change", COL_REAL);
+    col(&c, f == FMT_TABLE ? "relative" : "relative_change", COL_REAL);
+    struct table t;
+    table_init(&t, c.n, c.names, c.kinds);
+    const long top = o->top_set ? o->top : 10;
+    /* growing: ranked with change > 0, from the top; declining: ranked
+     * with change < 0, from the bottom; then the skills under the
+     * threshold, flagged and unranked */
+    for (int dir = 0; dir < 3; dir++) {
+        long shown = 0;
+        for (uint32_t j = 0; j < n; j++) {
+            const struct skidx_growth *x =
+                dir == 1 ? &g[nrk - 1 - (j < nrk ? j : 0)] : &g[j];
+            if (dir == 0 && (j >= nrk || !(x->change > 0)))
+                break;
+            if (dir == 1 && (j >= nrk || !(x->change < 0)))
+                break;
+            if (dir == 2 && (x->ranked || f == FMT_TABLE))
+                continue; /* the table only counts them, below */
+            if (dir < 2 && top > 0 && shown >= top)
+                break;
+            shown++;
+            struct row w;
+            w.n = 0;
+            rtxt(&w, dir == 0   ? "growing"
+                     : dir == 1 ? "declining"
+                                : "below_min_count");
+            if (dir < 2)
+                rfmt(&w, "%ld", shown);
+            else
+                rtxt(&w, "");
+            rtxt(&w, skidx_index_skill_name(idx, x->skill));
+            if (f != FMT_TABLE) {
+                rtxt(&w, la);
+                rtxt(&w, lb);
+            }
+            ru64(&w, x->a_count, f);
+            ru64(&w, x->a_total, f);
+            rshare(&w, x->a_count, x->a_total, f);
+            ru64(&w, x->b_count, f);
+            ru64(&w, x->b_total, f);
+            rshare(&w, x->b_count, x->b_total, f);
+            if (f == FMT_TABLE) {
+                rfmt(&w, "%+.1f", 100.0 * x->change);
+                if (isinf(x->ratio))
+                    rtxt(&w, "new");
+                else
+                    rfmt(&w, "%+.0f%%", 100.0 * x->ratio);
+            } else {
+                rfmt(&w, "%.6f", x->change);
+                if (isinf(x->ratio))
+                    rtxt(&w, "");
+                else
+                    rfmt(&w, "%.6f", x->ratio);
+            }
+            table_add_row(&t, w.p);
+        }
+    }
+    if (f == FMT_TABLE)
+        printf("from %s (%llu dated postings) to %s (%llu); change in "
+               "percentage points of share; ranked: skills with at least %llu "
+               "postings in both periods together\n\n",
+               la, (unsigned long long)(n ? g[0].a_total : skidx_range_postings(idx, a0, a1)),
+               lb, (unsigned long long)(n ? g[0].b_total : skidx_range_postings(idx, b0, b1)),
+               (unsigned long long)o->min_count);
+    free(g);
+    if (f == FMT_TABLE && n > nrk) {
+        table_print(&t, f, stdout);
+        table_release(&t);
+        printf("\n%u more skills have fewer postings and are not ranked "
+               "(--format csv lists them as below_min_count)\n",
+               n - nrk);
+        return EXIT_OK;
+    }
+    return emit(&t, f);
+}
+
+static int parse_skills(const struct skidx_index *idx, const char *list,
+                        struct qopts *o)
+{
+    char *copy = strdup(list), *save = NULL;
+    if (!copy) {
+        cli_msg("out of memory");
+        return -1;
+    }
+    for (char *tok = strtok_r(copy, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
         while (*tok == ' ')
             tok++;
         size_t l = strlen(tok);
@@ -208,107 +944,40 @@ static int query_skills(const struct skidx_index *idx, char *skills,
             cli_msg("unknown skill '%s' (names as in 'skidx query IDX "
                     "--top 0'; caseless)",
                     tok);
-            return EXIT_USAGE;
+            free(copy);
+            return -1;
         }
-        if (nk == 256) {
+        if (o->nk == 256) {
             cli_msg("too many skills (256 at most)");
-            return EXIT_USAGE;
+            free(copy);
+            return -1;
         }
-        ks[nk++] = (uint32_t)k;
+        o->ks[o->nk++] = (uint32_t)k;
     }
-    if (!nk) {
+    free(copy);
+    if (!o->nk) {
         cli_msg("--skill needs at least one skill name");
-        return EXIT_USAGE;
+        return -1;
     }
-    uint32_t nr = by_role ? skidx_index_n_roles(idx) : 1;
-    uint32_t nl = by_level ? skidx_index_n_levels(idx) : 1;
-
-    struct table t;
-    const char **names = NULL;
-    enum col_kind *kinds = NULL;
-    size_t ncols;
-    if (f == FMT_TABLE) {
-        ncols = 3 + nk;
-        names = calloc(ncols, sizeof(*names));
-        kinds = calloc(ncols, sizeof(*kinds));
-        if (!names || !kinds)
-            goto nomem;
-        names[0] = "role";
-        names[1] = "seniority";
-        names[2] = "postings";
-        kinds[2] = COL_INT;
-        for (uint32_t i = 0; i < nk; i++) {
-            names[3 + i] = skidx_index_skill_name(idx, ks[i]);
-            kinds[3 + i] = COL_REAL;
-        }
-    } else {
-        static const char *const mn[] = {"role", "seniority", "skill",
-                                         "postings", "skill_postings",
-                                         "share"};
-        static const enum col_kind mk[] = {COL_TEXT, COL_TEXT, COL_TEXT,
-                                           COL_INT,  COL_INT,  COL_REAL};
-        ncols = 6;
-        names = calloc(ncols, sizeof(*names));
-        kinds = calloc(ncols, sizeof(*kinds));
-        if (!names || !kinds)
-            goto nomem;
-        memcpy(names, mn, sizeof(mn));
-        memcpy(kinds, mk, sizeof(mk));
-    }
-    table_init(&t, ncols, names, kinds);
-    for (uint32_t r = 0; r < nr; r++)
-        for (uint32_t l = 0; l < nl; l++) {
-            int32_t rr = by_role ? (int32_t)r : role;
-            int32_t ll = by_level ? (int32_t)l : level;
-            struct skidx_cell_stats cell;
-            skidx_index_cell(idx, rr, ll, &cell);
-            if (cell.postings < min_postings || !cell.postings)
-                continue;
-            const char *rn = rr < 0 ? "All" : skidx_index_role_name(idx, (uint32_t)rr);
-            const char *ln = ll < 0 ? "All" : skidx_index_level_name(idx, (uint32_t)ll);
-            char post[32];
-            if (f == FMT_TABLE) {
-                char shares[256][16];
-                const char *row[3 + 256];
-                row[0] = rn;
-                row[1] = ln;
-                row[2] = grouped(cell.postings, post, sizeof(post));
-                for (uint32_t i = 0; i < nk; i++) {
-                    struct skidx_skill_stats s;
-                    skidx_index_skill(idx, rr, ll, ks[i], &s);
-                    fmt_share(shares[i], sizeof(shares[i]), s.postings,
-                              cell.postings, f);
-                    row[3 + i] = shares[i];
-                }
-                table_add_row(&t, row);
-            } else {
-                snprintf(post, sizeof(post), "%llu",
-                         (unsigned long long)cell.postings);
-                for (uint32_t i = 0; i < nk; i++) {
-                    struct skidx_skill_stats s;
-                    char sp[32], sh[32];
-                    skidx_index_skill(idx, rr, ll, ks[i], &s);
-                    snprintf(sp, sizeof(sp), "%llu",
-                             (unsigned long long)s.postings);
-                    fmt_share(sh, sizeof(sh), s.postings, cell.postings, f);
-                    const char *row[] = {rn, ln,
-                                         skidx_index_skill_name(idx, ks[i]),
-                                         post, sp, sh};
-                    table_add_row(&t, row);
-                }
-            }
-        }
-    table_print(&t, f, stdout);
-    table_release(&t);
-    free(names);
-    free(kinds);
-    return EXIT_OK;
-nomem:
-    free(names);
-    free(kinds);
-    cli_msg("out of memory");
-    return EXIT_DATA;
+    return 0;
 }
+
+static int parse_u64(const char *opt, const char *s, uint64_t *out)
+{
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (!*s || *end || s[0] == '-') {
+        cli_msg("invalid %s '%s'", opt, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+enum { MODE_TOP, MODE_SKILLS, MODE_SALARY, MODE_PREMIUM, MODE_TREND,
+       MODE_GROWTH };
+enum { OPT_SALARY = 256, OPT_PREMIUM, OPT_TREND, OPT_GROWTH, OPT_FROM,
+       OPT_TO, OPT_MONTHS, OPT_MIN_COUNT, OPT_CI, OPT_TIERS };
 
 int cmd_query(int argc, char **argv)
 {
@@ -320,42 +989,74 @@ int cmd_query(int argc, char **argv)
         {"by", required_argument, 0, 'b'},
         {"min-postings", required_argument, 0, 'm'},
         {"format", required_argument, 0, 'f'},
+        {"salary", no_argument, 0, OPT_SALARY},
+        {"premium", no_argument, 0, OPT_PREMIUM},
+        {"trend", no_argument, 0, OPT_TREND},
+        {"growth", no_argument, 0, OPT_GROWTH},
+        {"from", required_argument, 0, OPT_FROM},
+        {"to", required_argument, 0, OPT_TO},
+        {"months", required_argument, 0, OPT_MONTHS},
+        {"min-count", required_argument, 0, OPT_MIN_COUNT},
+        {"ci", no_argument, 0, OPT_CI},
+        {"tiers", no_argument, 0, OPT_TIERS},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    const char *role_s = NULL, *level_s = NULL;
-    char *skills = NULL, *by = NULL;
-    long top = 20;
-    unsigned long long min_postings = 1;
-    enum out_format fmt = FMT_TABLE;
-    int c;
+    const char *role_s = NULL, *level_s = NULL, *skills = NULL, *by = NULL;
+    struct qopts o;
+    memset(&o, 0, sizeof(o));
+    o.top = 20;
+    o.min_postings = SKIDX_MIN_POSTINGS_DEFAULT;
+    o.min_count = 20;
+    o.f = FMT_TABLE;
+    int mode = MODE_TOP, modes = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "r:s:n:k:b:m:f:h", lo, NULL)) != -1) {
         char *end;
+        uint64_t v;
         switch (c) {
         case 'r': role_s = optarg; break;
         case 's': level_s = optarg; break;
         case 'n':
-            top = strtol(optarg, &end, 10);
-            if (*end || top < 0) {
+            o.top = strtol(optarg, &end, 10);
+            if (!*optarg || *end || o.top < 0) {
                 cli_msg("invalid --top '%s'", optarg);
                 return EXIT_USAGE;
             }
+            o.top_set = 1;
             break;
         case 'k': skills = optarg; break;
         case 'b': by = optarg; break;
         case 'm':
-            min_postings = strtoull(optarg, &end, 10);
-            if (*end || optarg[0] == '-') {
-                cli_msg("invalid --min-postings '%s'", optarg);
+            if (parse_u64("--min-postings", optarg, &o.min_postings))
+                return EXIT_USAGE;
+            break;
+        case OPT_MIN_COUNT:
+            if (parse_u64("--min-count", optarg, &o.min_count))
+                return EXIT_USAGE;
+            break;
+        case OPT_MONTHS:
+            if (parse_u64("--months", optarg, &v))
+                return EXIT_USAGE;
+            if (v == 0 || v > 100000) {
+                cli_msg("invalid --months '%s'", optarg);
                 return EXIT_USAGE;
             }
+            o.months = (long)v;
             break;
         case 'f':
-            if (parse_format(optarg, &fmt)) {
+            if (parse_format(optarg, &o.f)) {
                 cli_msg("invalid --format '%s': table, csv or json", optarg);
                 return EXIT_USAGE;
             }
             break;
+        case OPT_SALARY: mode = MODE_SALARY, modes++; break;
+        case OPT_PREMIUM: mode = MODE_PREMIUM, modes++; break;
+        case OPT_TREND: mode = MODE_TREND, modes++; break;
+        case OPT_GROWTH: mode = MODE_GROWTH, modes++; break;
+        case OPT_FROM: o.from = optarg; break;
+        case OPT_TO: o.to = optarg; break;
+        case OPT_CI: o.ci = 1; break;
+        case OPT_TIERS: o.tiers = 1; break;
         case 'h': fputs(query_usage, stdout); return EXIT_OK;
         default: fputs(query_usage, stderr); return EXIT_USAGE;
         }
@@ -365,39 +1066,76 @@ int cmd_query(int argc, char **argv)
         fputs(query_usage, stderr);
         return EXIT_USAGE;
     }
-    int by_role = 0, by_level = 0;
+    if (modes > 1) {
+        cli_msg("--salary, --premium, --trend and --growth: one at a time");
+        return EXIT_USAGE;
+    }
+    if (mode == MODE_TOP && skills)
+        mode = MODE_SKILLS;
+    if ((o.from || o.to || o.months) && mode != MODE_GROWTH) {
+        cli_msg("--from, --to and --months go with --growth");
+        return EXIT_USAGE;
+    }
     if (by) {
-        char *copy = strdup(by);
-        for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) {
+        char *copy = strdup(by), *save = NULL;
+        if (!copy) {
+            cli_msg("out of memory");
+            return EXIT_DATA;
+        }
+        for (char *tok = strtok_r(copy, ",", &save); tok;
+             tok = strtok_r(NULL, ",", &save)) {
             if (!strcmp(tok, "role"))
-                by_role = 1;
+                o.by_role = 1;
             else if (!strcmp(tok, "seniority") || !strcmp(tok, "level"))
-                by_level = 1;
+                o.by_level = 1;
+            else if (!strcmp(tok, "quarter"))
+                o.by_quarter = 1;
+            else if (!strcmp(tok, "month"))
+                ;
             else {
-                cli_msg("invalid --by '%s': role, seniority or both", tok);
+                cli_msg("invalid --by '%s': role, seniority, month or quarter",
+                        tok);
                 free(copy);
                 return EXIT_USAGE;
             }
         }
         free(copy);
-        if (!skills) {
-            cli_msg("--by needs --skill");
+        const int cells = o.by_role || o.by_level;
+        const int time = strstr(by, "month") || o.by_quarter;
+        if (mode == MODE_TREND ? cells
+                               : time || mode == MODE_TOP || mode == MODE_GROWTH) {
+            cli_msg(mode == MODE_TREND ? "--trend goes by month or quarter"
+                    : mode == MODE_TOP || mode == MODE_GROWTH
+                        ? "--by needs --skill, --salary, --premium or --trend"
+                        : "--by month or quarter goes with --trend");
             return EXIT_USAGE;
         }
+    } else if (mode == MODE_SALARY) {
+        /* every cell, except along a dimension the user fixed */
+        o.by_role = !role_s;
+        o.by_level = !level_s;
     }
     struct skidx_index *idx;
     if (open_index(argv[optind], &idx))
         return EXIT_DATA;
-    int32_t role = -1, level = -1;
+    o.role = o.level = -1;
     int rc;
-    if (resolve(idx, "role", role_s, &role) ||
-        resolve(idx, "seniority", level_s, &level))
+    if (resolve(idx, "role", role_s, &o.role) ||
+        resolve(idx, "seniority", level_s, &o.level) ||
+        (skills && parse_skills(idx, skills, &o)))
         rc = EXIT_USAGE;
-    else if (skills)
-        rc = query_skills(idx, skills, by_role, by_level, role, level,
-                          min_postings, fmt);
+    else if (mode == MODE_SKILLS)
+        rc = query_skills(idx, &o);
+    else if (mode == MODE_SALARY)
+        rc = query_salary(idx, &o);
+    else if (mode == MODE_PREMIUM)
+        rc = query_premium(idx, &o);
+    else if (mode == MODE_TREND)
+        rc = query_trend(idx, &o);
+    else if (mode == MODE_GROWTH)
+        rc = query_growth(idx, &o);
     else
-        rc = query_top(idx, role, level, top, fmt);
+        rc = query_top(idx, &o);
     skidx_index_close(idx);
     return rc;
 }

@@ -25,6 +25,12 @@ static const char usage_text[] =
     "  query IDX [--role R] [--seniority S] [--top N]\n"
     "  query IDX --skill A,B [--by role,seniority]\n"
     "                                 skill shares of slices of the index\n"
+    "  query IDX --salary | --premium | --trend | --growth\n"
+    "                                 salaries, skill premiums, trends, growth\n"
+    "  report IDX [--format md|html] [-o FILE]\n"
+    "                                 the whole skill-demand report\n"
+    "  export IDX [--format csv|json] [-o DIR|FILE]\n"
+    "                                 every table of the index, tidy\n"
     "  info IDX                       metadata and corpus statistics\n"
     "  info --taxonomy DIR            taxonomy statistics and compile cost\n"
     "  verify IDX...                  check every checksum and structure\n"
@@ -68,6 +74,10 @@ int main(int argc, char **argv)
         return cmd_match(argc, argv);
     if (!strcmp(cmd, "merge"))
         return cmd_merge(argc, argv);
+    if (!strcmp(cmd, "report"))
+        return cmd_report(argc, argv);
+    if (!strcmp(cmd, "export"))
+        return cmd_export(argc, argv);
     cli_msg("unknown command '%s'", cmd);
     return usage(stderr, EXIT_USAGE);
 }

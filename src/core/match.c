@@ -99,16 +99,22 @@ struct cand {
     uint32_t lead_len, tail_len;
     uint32_t head_off; /* offset of the head within the alias text */
     uint32_t flags;
+    uint32_t key2;     /* lower(tail[0]) << 8 | lower(tail[1]); tail >= 2 */
     /* screen: the tail's first min(8, tail_len) bytes; a text passes when
      * ((text8 | fold) & mask) == key, fold = 0x20 on letters of a
      * caseless alias (x | 0x20 is a lower-case letter only for letters) */
     uint64_t key, mask, fold;
 };
 
+/* A head's candidates: first the n_short ones whose tail is shorter than
+ * two bytes (always tried), then the others sorted by key2, the ASCII
+ * lower case of their first two tail bytes, so a lookup binary-searches
+ * the two bytes that follow the word and tries only those. */
 struct head {
     uint32_t len;      /* 0 = empty slot */
     uint32_t key_off;  /* folded head bytes in m->keys */
     uint32_t cand_start, cand_n;
+    uint32_t n_short;
 };
 
 struct skidx_matcher {
@@ -128,7 +134,9 @@ struct skidx_matcher {
     uint32_t *literals;
     size_t n_literals;
     /* regexes */
-    hs_database_t *db;
+    hs_database_t *db;     /* positive regexes */
+    hs_database_t *db_neg; /* negative regexes, run behind a gate */
+    uint8_t *owner_negrx;  /* owner has negative regexes */
     uint32_t *regex_alias; /* hs id -> alias index */
     size_t n_regex;
     size_t n_neg;
@@ -186,6 +194,17 @@ static int same_head(const struct skidx_alias_set *set,
         if ((p[i] | 0x20) != (q[i] | 0x20))
             return 0;
     return 1;
+}
+
+static int cand_cmp(const void *x, const void *y)
+{
+    const struct cand *a = x, *b = y;
+    int sa = a->tail_len < 2, sb = b->tail_len < 2;
+    if (sa != sb)
+        return sa ? -1 : 1;
+    if (a->key2 != b->key2)
+        return a->key2 < b->key2 ? -1 : 1;
+    return a->alias < b->alias ? -1 : a->alias > b->alias;
 }
 
 static skidx_status build_words(struct skidx_matcher *m)
@@ -262,7 +281,7 @@ static skidx_status build_words(struct skidx_matcher *m)
         if (used[i])
             continue;
         const struct skidx_alias *a = &set->a[it[i].alias];
-        struct head h = {it[i].head, (uint32_t)koff, (uint32_t)m->n_cands, 0};
+        struct head h = {it[i].head, (uint32_t)koff, (uint32_t)m->n_cands, 0, 0};
         for (uint32_t b = 0; b < it[i].head; b++)
             m->keys[koff + b] =
                 (unsigned char)(a->text[it[i].lead + b] | 0x20);
@@ -299,8 +318,19 @@ static skidx_status build_words(struct skidx_matcher *m)
                        ((b->flags & SKIDX_ALIAS_NEG) ? C_NEG : 0) |
                        (skidx_starts_word(b->text, b->len) ? C_LEFT : 0) |
                        (skidx_ends_word(b->text, b->len) ? C_RIGHT : 0);
+            if (c->tail_len >= 2) {
+                const unsigned char *tl = (const unsigned char *)b->text +
+                                          it[j].lead + it[j].head;
+                c->key2 = (uint32_t)lower(tl[0]) << 8 | lower(tl[1]);
+            } else {
+                c->key2 = 0;
+                h.n_short++;
+            }
             h.cand_n++;
         }
+        /* short tails first, then by key2 (stable on alias order) */
+        qsort(m->cands + h.cand_start, h.cand_n, sizeof(struct cand),
+              cand_cmp);
         uint64_t slot = it[i].hash >> m->table_shift;
         while (m->table[slot].len)
             slot = (slot + 1) & m->table_mask;
@@ -319,6 +349,66 @@ static skidx_status build_words(struct skidx_matcher *m)
     return SKIDX_OK;
 }
 
+/* Compile the positive (neg = 0) or negative (neg = 1) regexes into one
+ * database. Ids index m->regex_alias, shared by both databases. */
+static skidx_status compile_regexes(struct skidx_matcher *m, int neg,
+                                    hs_database_t **db,
+                                    struct skidx_error *err)
+{
+    const struct skidx_alias_set *set = m->set;
+    size_t n = 0;
+    *db = NULL;
+    for (size_t k = 0; k < m->n_regex; k++)
+        n += !!(set->a[m->regex_alias[k]].flags & SKIDX_ALIAS_NEG) == neg;
+    if (!n)
+        return SKIDX_OK;
+    const char **expr = calloc(n, sizeof(*expr));
+    unsigned *flags = calloc(n, sizeof(*flags));
+    unsigned *ids = calloc(n, sizeof(*ids));
+    skidx_status st = SKIDX_OK;
+    if (!expr || !flags || !ids) {
+        st = SKIDX_ERR_NOMEM;
+        goto out;
+    }
+    size_t j = 0;
+    for (size_t k = 0; k < m->n_regex; k++) {
+        const struct skidx_alias *a = &set->a[m->regex_alias[k]];
+        if (!!(a->flags & SKIDX_ALIAS_NEG) != neg)
+            continue;
+        expr[j] = a->text;
+        flags[j] = HS_FLAG_SOM_LEFTMOST |
+                   ((a->flags & SKIDX_ALIAS_CASE) ? 0 : HS_FLAG_CASELESS);
+        ids[j] = (unsigned)k;
+        j++;
+    }
+    hs_compile_error_t *ce = NULL;
+    if (hs_compile_multi(expr, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL,
+                         db, &ce) != HS_SUCCESS) {
+        if (ce && ce->expression >= 0 && (size_t)ce->expression < n) {
+            const struct skidx_alias *a =
+                &set->a[m->regex_alias[ids[ce->expression]]];
+            st = skidx_fail(err, SKIDX_ERR_TAXONOMY, set->files[a->file],
+                            a->line, SKIDX_NOOFF, "bad regex '/%s/': %s",
+                            a->text, ce->message);
+        } else {
+            st = skidx_fail(err, SKIDX_ERR_HYPERSCAN, NULL, SKIDX_NOLINE,
+                            SKIDX_NOOFF, "cannot compile the patterns: %s",
+                            ce ? ce->message : "unknown error");
+        }
+        hs_free_compile_error(ce);
+        *db = NULL;
+    }
+out:
+    free(expr);
+    free(flags);
+    free(ids);
+    return st;
+}
+
+/* Positive regexes go to `db`, scanned over every text. Negative ones go
+ * to `db_neg`, scanned only over a text that holds a positive hit of an
+ * owner with negative regexes: a negative can only hide such a hit, so
+ * the gate never changes the result. */
 static skidx_status build_regex(struct skidx_matcher *m,
                                 struct skidx_error *err)
 {
@@ -329,49 +419,21 @@ static skidx_status build_regex(struct skidx_matcher *m,
     m->n_regex = n;
     if (!n)
         return SKIDX_OK;
-    const char **expr = calloc(n, sizeof(*expr));
-    unsigned *flags = calloc(n, sizeof(*flags));
-    unsigned *ids = calloc(n, sizeof(*ids));
     m->regex_alias = calloc(n, sizeof(*m->regex_alias));
-    skidx_status st = SKIDX_OK;
-    if (!expr || !flags || !ids || !m->regex_alias) {
-        st = SKIDX_ERR_NOMEM;
-        goto out;
-    }
+    m->owner_negrx = calloc(m->n_owners ? m->n_owners : 1, 1);
+    if (!m->regex_alias || !m->owner_negrx)
+        return SKIDX_ERR_NOMEM;
     size_t k = 0;
     for (size_t i = 0; i < set->n; i++) {
         const struct skidx_alias *a = &set->a[i];
         if (!(a->flags & SKIDX_ALIAS_REGEX))
             continue;
-        expr[k] = a->text;
-        flags[k] = HS_FLAG_SOM_LEFTMOST |
-                   ((a->flags & SKIDX_ALIAS_CASE) ? 0 : HS_FLAG_CASELESS);
-        ids[k] = (unsigned)k;
-        m->regex_alias[k] = (uint32_t)i;
-        k++;
+        m->regex_alias[k++] = (uint32_t)i;
+        if (a->flags & SKIDX_ALIAS_NEG)
+            m->owner_negrx[a->owner] = 1;
     }
-    hs_compile_error_t *ce = NULL;
-    if (hs_compile_multi(expr, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL,
-                         &m->db, &ce) != HS_SUCCESS) {
-        if (ce && ce->expression >= 0 && (size_t)ce->expression < n) {
-            const struct skidx_alias *a =
-                &set->a[m->regex_alias[ce->expression]];
-            st = skidx_fail(err, SKIDX_ERR_TAXONOMY, set->files[a->file],
-                            a->line, SKIDX_NOOFF, "bad regex '/%s/': %s",
-                            a->text, ce->message);
-        } else {
-            st = skidx_fail(err, SKIDX_ERR_HYPERSCAN, NULL, SKIDX_NOLINE,
-                            SKIDX_NOOFF, "cannot compile the patterns: %s",
-                            ce ? ce->message : "unknown error");
-        }
-        hs_free_compile_error(ce);
-        m->db = NULL;
-    }
-out:
-    free(expr);
-    free(flags);
-    free(ids);
-    return st;
+    SKIDX_FORWARD(compile_regexes(m, 0, &m->db, err));
+    return compile_regexes(m, 1, &m->db_neg, err);
 }
 
 skidx_status skidx_matcher_create(const struct skidx_alias_set *set,
@@ -417,7 +479,9 @@ void skidx_matcher_free(struct skidx_matcher *m)
     free(m->keys);
     free(m->literals);
     free(m->regex_alias);
+    free(m->owner_negrx);
     hs_free_database(m->db);
+    hs_free_database(m->db_neg);
     free(m);
 }
 
@@ -544,8 +608,11 @@ void skidx_matcher_get_stats(const struct skidx_matcher *m,
     out->negatives = m->n_neg;
     out->heads = m->n_heads;
     out->candidates = m->n_cands;
+    size_t b = 0;
     if (m->db)
         hs_database_size(m->db, &out->hs_bytes);
+    if (m->db_neg && hs_database_size(m->db_neg, &b) == HS_SUCCESS)
+        out->hs_bytes += b;
     out->compile_seconds = m->compile_seconds;
     out->simd = wordmask_name ? wordmask_name : "scalar";
 }
@@ -560,10 +627,14 @@ skidx_status skidx_match_scratch_init(struct skidx_match_scratch *s,
     s->owner_bits = calloc((m->n_owners + 63) / 64 + 1, sizeof(uint64_t));
     if (!s->owners || !s->owner_bits)
         goto nomem;
-    if (m->db) {
+    if (m->db || m->db_neg) {
         hs_scratch_t *hs = NULL;
-        if (hs_alloc_scratch(m->db, &hs) != HS_SUCCESS)
+        if ((m->db && hs_alloc_scratch(m->db, &hs) != HS_SUCCESS) ||
+            (m->db_neg && hs_alloc_scratch(m->db_neg, &hs) != HS_SUCCESS)) {
+            if (hs)
+                hs_free_scratch(hs);
             goto nomem;
+        }
         s->hs_scratch = hs;
     }
     return SKIDX_OK;
@@ -678,8 +749,35 @@ static inline int lookup_word(const struct skidx_matcher *m,
                 break;
         if (i != n)
             continue;
+        const struct cand *cs = m->cands + hd->cand_start;
+        uint32_t lo = hd->n_short, hi = hd->cand_n;
+        if (lo < hi) {
+            /* the candidates whose tail starts like the text after the word */
+            uint32_t k2 = len - we >= 2 ? (uint32_t)lower(t[we]) << 8 |
+                                              lower(t[we + 1])
+                                        : UINT32_MAX;
+            uint32_t a = lo, b = hi;
+            while (a < b) {
+                uint32_t mid = a + (b - a) / 2;
+                if (cs[mid].key2 < k2)
+                    a = mid + 1;
+                else
+                    b = mid;
+            }
+            lo = a;
+            while (b < hi && cs[b].key2 == k2)
+                b++;
+            hi = b;
+        }
         for (uint32_t ci = 0; ci < hd->cand_n; ci++) {
-            const struct cand *c = &m->cands[hd->cand_start + ci];
+            if (ci == hd->n_short) {
+                if (lo >= hi)
+                    break;
+                ci = lo;
+            }
+            if (ci >= hi && ci >= hd->n_short)
+                break;
+            const struct cand *c = &cs[ci];
             size_t st, en;
             /* Counting only: an owner without negatives is final at its
              * first hit, so its other candidates need no work. */
@@ -802,6 +900,21 @@ static int on_regex(unsigned id, unsigned long long from,
     return 0;
 }
 
+static skidx_status scan_regex(const struct skidx_matcher *m,
+                               const hs_database_t *db,
+                               struct skidx_match_scratch *s,
+                               const char *text, size_t len)
+{
+    struct hs_ctx c = {m, s, 0};
+    hs_error_t e = hs_scan(db, text, (unsigned)len, 0,
+                           (hs_scratch_t *)s->hs_scratch, on_regex, &c);
+    if (c.nomem)
+        return SKIDX_ERR_NOMEM;
+    if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
+        return SKIDX_ERR_HYPERSCAN;
+    return SKIDX_OK;
+}
+
 /* ---- masking, sorting, owners ---- */
 
 static int hit_cmp(const void *x, const void *y)
@@ -873,14 +986,15 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
                                        : scan_words(m, s, text, len);
     if (st)
         return st;
-    if (m->db && len) {
-        struct hs_ctx c = {m, s, 0};
-        hs_error_t e = hs_scan(m->db, text, (unsigned)len, 0,
-                               (hs_scratch_t *)s->hs_scratch, on_regex, &c);
-        if (c.nomem)
-            return SKIDX_ERR_NOMEM;
-        if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
-            return SKIDX_ERR_HYPERSCAN;
+    if (m->db && len)
+        SKIDX_FORWARD(scan_regex(m, m->db, s, text, len));
+    if (m->db_neg && len) {
+        int gate = 0;
+        for (size_t i = first; i < s->n_hits && !gate; i++)
+            gate = m->owner_negrx[s->hits[i].owner] &&
+                   !(m->set->a[s->hits[i].alias].flags & SKIDX_ALIAS_NEG);
+        if (gate)
+            SKIDX_FORWARD(scan_regex(m, m->db_neg, s, text, len));
     }
     return finish_text(m, s, first);
 }

@@ -138,8 +138,16 @@ static skidx_status list_add_dir(struct skidx_shard_list *list,
         if (de->d_name[0] == '.' || !has_shard_suffix(de->d_name))
             continue;
         struct stat sb;
-        if (fstatat(dfd, de->d_name, &sb, 0) != 0 || !S_ISREG(sb.st_mode))
-            continue; /* dangling link, subdirectory, fifo... */
+        if (fstatat(dfd, de->d_name, &sb, 0) != 0) {
+            /* a shard's name whose file is gone (a dangling link): a lost
+             * shard, not something to skip without a word */
+            st = skidx_fail(err, SKIDX_ERR_IO, path, SKIDX_NOLINE,
+                            SKIDX_NOOFF, "cannot open '%s': %s", de->d_name,
+                            strerror(errno));
+            break;
+        }
+        if (!S_ISREG(sb.st_mode))
+            continue; /* subdirectory, fifo...: not a shard */
         if (n == cap) {
             cap = cap ? 2 * cap : 32;
             struct dir_entry *p = realloc(ents, cap * sizeof(*p));
@@ -403,6 +411,23 @@ static uint64_t locate_zstd_error(struct skidx_shard_reader *r,
     return where;
 }
 
+/* A decoding fault `st` (described in *err) after `out->pos` bytes of good
+ * output in this call: when there are some, hold the fault back (sticky in
+ * r->failed, reported by the next call) and hand the output out, so the
+ * whole lines decoded before the fault are still read and counted. */
+static skidx_status zstd_fault(struct skidx_shard_reader *r,
+                               const ZSTD_outBuffer *out, size_t *got,
+                               struct skidx_error *err, skidx_status st)
+{
+    if (out->pos == 0)
+        return st;
+    r->failed = st;
+    r->fail_err = *err;
+    skidx_error_clear(err);
+    *got = out->pos;
+    return SKIDX_OK;
+}
+
 /* Decompress up to `want` bytes into dst. *got = 0 means a clean end of
  * input between frames. */
 static skidx_status produce_zstd(struct skidx_shard_reader *r, char *dst,
@@ -410,6 +435,9 @@ static skidx_status produce_zstd(struct skidx_shard_reader *r, char *dst,
                                  struct skidx_error *err)
 {
     ZSTD_outBuffer out = {dst, want, 0};
+    if (r->failed) /* a fault held back while earlier output was handed out */
+        return skidx_fail(err, r->failed, r->path, SKIDX_NOLINE,
+                          r->fail_err.offset, "%s", r->fail_err.msg);
     while (out.pos < out.size) {
         if (r->in_pos == r->in_len) {
             if (!r->in_eof) {
@@ -428,9 +456,11 @@ static skidx_status produce_zstd(struct skidx_shard_reader *r, char *dst,
             if (ZSTD_isError(ret) || out.pos == before) {
                 if (r->zret == 0)
                     break;
-                return skidx_fail(err, SKIDX_ERR_CORRUPT, r->path,
-                                  SKIDX_NOLINE, r->in_base + r->in_len,
-                                  "truncated zstd frame");
+                return zstd_fault(r, &out, got, err,
+                                  skidx_fail(err, SKIDX_ERR_CORRUPT, r->path,
+                                             SKIDX_NOLINE,
+                                             r->in_base + r->in_len,
+                                             "truncated zstd frame"));
             }
             continue;
         }
@@ -438,9 +468,11 @@ static skidx_status produce_zstd(struct skidx_shard_reader *r, char *dst,
         const size_t ret = ZSTD_decompressStream(r->dctx, &out, &in);
         if (ZSTD_isError(ret)) {
             const uint64_t at = locate_zstd_error(r, r->in_base + r->in_pos);
-            return skidx_fail(err, SKIDX_ERR_CORRUPT, r->path, SKIDX_NOLINE,
-                              at, "cannot decompress: %s",
-                              ZSTD_getErrorName(ret));
+            return zstd_fault(r, &out, got, err,
+                              skidx_fail(err, SKIDX_ERR_CORRUPT, r->path,
+                                         SKIDX_NOLINE, at,
+                                         "cannot decompress: %s",
+                                         ZSTD_getErrorName(ret)));
         }
         r->in_pos = in.pos;
         r->zret = ret;
@@ -783,11 +815,21 @@ skidx_status skidx_shard_reader_next(struct skidx_shard_reader *r,
     if (st == SKIDX_OK)
         st = push_back(r, c->data + cut, len - cut, err);
     if (st != SKIDX_OK) {
+        r->failed = st;
+        r->fail_err = *err;
+        if (complete > 0 && st != SKIDX_ERR_NOMEM) {
+            /* Hand out the whole lines decoded before the fault first: they
+             * were read, so they are counted (README, "When input is bad");
+             * the next call reports the sticky failure. */
+            skidx_error_clear(err);
+            c->len = complete;
+            c->n_lines = lines;
+            r->line_no += lines;
+            return SKIDX_OK;
+        }
         c->len = 0;
         c->n_lines = 0;
         c->n_long = 0;
-        r->failed = st;
-        r->fail_err = *err;
         return st;
     }
     c->len = cut;

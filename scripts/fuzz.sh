@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Build the libFuzzer targets of tests/fuzz/ with clang (libFuzzer +
+# AddressSanitizer + UndefinedBehaviorSanitizer) into build-fuzz/, then run
+# each for SECONDS seconds on its seed corpus, one after the other, one job
+# each. Any crash, leak, sanitizer report, timeout or out-of-memory fails
+# the script; the input that caused it is kept in build-fuzz/artifacts/.
+# Also run by CI with a short budget.
+#
+# usage: scripts/fuzz.sh [SECONDS] [TARGET...]     (default: 20 s, all)
+#   e.g. scripts/fuzz.sh 1800 fuzz_index           # a 30-minute session
+# New inputs libFuzzer finds go to build-fuzz/corpus_<name>/ (the seed
+# corpora in tests/fuzz/ are only read). See tests/fuzz/README.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECS=${1:-20}
+shift || true
+B=${FUZZ_BUILD_DIR:-build-fuzz}
+CC=${CC_FUZZ:-clang}
+if ! command -v "$CC" >/dev/null; then
+    echo "fuzz: $CC not found (Debian package clang)" >&2
+    exit 1
+fi
+mkdir -p "$B/artifacts"
+BASE=(-g -O1 -std=gnu11 -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+      -Iinclude -Isrc -fopenmp -DSKIDX_VERSION_STRING='"fuzz"')
+LIBS=(-lhs -lzstd -lm -fopenmp)
+if pkg-config --exists libhs 2>/dev/null; then
+    read -r -a HSFLAGS <<<"$(pkg-config --cflags libhs)"
+    BASE+=("${HSFLAGS[@]}")
+fi
+
+# target -> the library sources it needs
+declare -A SRCS=(
+    [fuzz_jsonl]="src/io/jsonl.c src/core/status.c"
+    [fuzz_taxonomy]="src/core/taxonomy.c src/core/match.c src/core/posting.c src/core/count.c src/core/utf8.c src/core/status.c src/core/hash_avx2.c"
+    [fuzz_index]="src/io/index_read.c src/core/count.c src/core/status.c"
+)
+TARGETS=("$@")
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(fuzz_jsonl fuzz_taxonomy fuzz_index)
+
+for t in "${TARGETS[@]}"; do
+    [ -n "${SRCS[$t]:-}" ] || { echo "fuzz: unknown target '$t'" >&2; exit 2; }
+    echo "fuzz: building $t"
+    objs=()
+    for s in ${SRCS[$t]}; do
+        o="$B/obj/$t/$(basename "$s" .c).o"
+        mkdir -p "$(dirname "$o")"
+        flags=("${BASE[@]}" -fsanitize=fuzzer-no-link,address,undefined)
+        case $s in
+        src/core/hash_avx2.c) flags+=(-mavx2) ;;
+        src/core/posting.c) flags+=(-DSKIDX_HAVE_HASH_AVX2=1) ;;
+        esac
+        "$CC" "${flags[@]}" -c "$s" -o "$o"
+        objs+=("$o")
+    done
+    "$CC" "${BASE[@]}" -fsanitize=fuzzer,address,undefined "tests/fuzz/$t.c" \
+        "${objs[@]}" "${LIBS[@]}" -o "$B/$t"
+done
+
+fail=0
+for t in "${TARGETS[@]}"; do
+    seeds="tests/fuzz/corpus_${t#fuzz_}"
+    work="$B/corpus_${t#fuzz_}"
+    mkdir -p "$work"
+    echo "fuzz: running $t for $SECS s (seeds: $seeds)"
+    # -rss_limit_mb / -malloc_limit_mb: an allocation the input can inflate
+    # past 2 GB is a finding, not noise
+    if ! ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+         "$B/$t" -max_total_time="$SECS" -timeout=25 \
+            -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+            -artifact_prefix="$B/artifacts/$t-" "$work" "$seeds" \
+            >"$B/$t.log" 2>&1; then
+        echo "fuzz: $t FAILED (log: $B/$t.log; inputs: $B/artifacts/)" >&2
+        tail -40 "$B/$t.log" >&2
+        fail=1
+    else
+        runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$B/$t.log" | grep -o '[0-9]*$' || echo '?')
+        echo "fuzz: $t ok, $runs executions"
+    fi
+done
+exit $fail

@@ -1,0 +1,449 @@
+/*
+ * cmd_export.c - `skidx export`: every table of an index in tidy form
+ * (one row per observation, one column per variable), as CSV files in a
+ * directory or one JSON object of arrays. docs/EXPORT.md documents every
+ * column. Only non-zero count rows are written (the index is sparse in
+ * the same way); dictionaries and causes are written whole.
+ */
+#include "cli/cmds.h"
+#include "cli/out.h"
+#include "core/query.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char export_usage[] =
+    "usage: skidx export IDX [--format csv|json] [-o DIR|FILE] [--table NAME]\n"
+    "\n"
+    "Write every table of the index in tidy form (docs/EXPORT.md):\n"
+    "meta, skills, cells, cell_skills, salary_hist, months, month_cells,\n"
+    "month_skills, causes, lost.\n"
+    "\n"
+    "  -f, --format FMT   csv (default): one NAME.csv per table in DIR;\n"
+    "                     json: one object {\"NAME\": [rows...]} in FILE\n"
+    "  -o, --output PATH  DIR for csv (created if missing), FILE for json\n"
+    "                     (default: standard output)\n"
+    "  -t, --table NAME   only this table, to PATH or standard output\n"
+    "  -h, --help         this text\n";
+
+static const char *const table_names[] = {
+    "meta",   "skills",       "cells",        "cell_skills", "salary_hist",
+    "months", "month_cells",  "month_skills", "causes",      "lost"};
+enum { N_TABLES = sizeof(table_names) / sizeof(table_names[0]) };
+
+/* A row of up to 12 cells, formatted into fixed buffers. */
+struct xrow {
+    char b[12][48];
+    const char *p[12];
+    int n;
+};
+
+static void xs(struct xrow *r, const char *s) { r->p[r->n++] = s ? s : ""; }
+
+static void xu(struct xrow *r, uint64_t v)
+{
+    snprintf(r->b[r->n], sizeof(r->b[r->n]), "%llu", (unsigned long long)v);
+    r->p[r->n] = r->b[r->n];
+    r->n++;
+}
+
+static void xi(struct xrow *r, int64_t v)
+{
+    snprintf(r->b[r->n], sizeof(r->b[r->n]), "%lld", (long long)v);
+    r->p[r->n] = r->b[r->n];
+    r->n++;
+}
+
+#define ADD(t, r)                                                             \
+    do {                                                                      \
+        if (table_add_row((t), (r).p))                                        \
+            return -1;                                                        \
+    } while (0)
+
+static int t_meta(const struct skidx_index *x, struct table *t)
+{
+    static const char *const n[] = {"key", "value"};
+    static const enum col_kind k[] = {COL_TEXT, COL_TEXT};
+    table_init(t, 2, n, k);
+    struct skidx_index_meta m;
+    skidx_index_get_meta(x, &m);
+    const uint32_t nm = skidx_index_n_months(x);
+    char first[16] = "", last[16] = "", hash[24];
+    if (nm) {
+        skidx_month_label(m.first_month, first, sizeof(first));
+        skidx_month_label(m.first_month + (int32_t)nm - 1, last, sizeof(last));
+    }
+    snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)m.taxonomy_hash);
+    struct {
+        const char *key;
+        const char *s;
+        uint64_t v;
+    } kv[] = {
+        {"format_version", NULL, m.format_version},
+        {"tool_version", m.tool_version, 0},
+        {"taxonomy_name", m.taxonomy_name, 0},
+        {"taxonomy_version", m.taxonomy_version, 0},
+        {"taxonomy_hash", hash, 0},
+        {"shards", NULL, m.shards},
+        {"shards_lost", NULL, m.shards_lost},
+        {"bytes_compressed", NULL, m.bytes_compressed},
+        {"bytes_uncompressed", NULL, m.bytes_uncompressed},
+        {"lines", NULL, m.lines},
+        {"records", NULL, m.records},
+        {"postings", NULL, m.postings},
+        {"duplicates", NULL, m.duplicates},
+        {"skipped", NULL, m.skipped},
+        {"repaired", NULL, m.repaired},
+        {"salaried", NULL, m.salaried},
+        {"salary_currency", m.salary_currency, 0},
+        {"salary_bin_width", NULL, m.salary_bin_width},
+        {"salary_bins", NULL, m.salary_bins},
+        {"first_month", first, 0},
+        {"last_month", last, 0},
+        {"months", NULL, nm},
+        {"skills", NULL, skidx_index_n_skills(x)},
+        {"categories", NULL, skidx_index_n_categories(x)},
+        {"roles", NULL, skidx_index_n_roles(x)},
+        {"levels", NULL, skidx_index_n_levels(x)},
+    };
+    for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++) {
+        struct xrow r = {.n = 0};
+        xs(&r, kv[i].key);
+        if (kv[i].s)
+            xs(&r, kv[i].s);
+        else
+            xu(&r, kv[i].v);
+        ADD(t, r);
+    }
+    return 0;
+}
+
+static int t_skills(const struct skidx_index *x, struct table *t)
+{
+    static const char *const n[] = {"skill_id", "skill", "category"};
+    static const enum col_kind k[] = {COL_INT, COL_TEXT, COL_TEXT};
+    table_init(t, 3, n, k);
+    for (uint32_t i = 0; i < skidx_index_n_skills(x); i++) {
+        struct xrow r = {.n = 0};
+        xu(&r, i);
+        xs(&r, skidx_index_skill_name(x, i));
+        xs(&r, skidx_index_skill_category(x, i));
+        ADD(t, r);
+    }
+    return 0;
+}
+
+static int t_cells(const struct skidx_index *x, struct table *t)
+{
+    static const char *const n[] = {"role",   "seniority",  "postings",
+                                    "salaried", "salary_sum", "other_currency"};
+    static const enum col_kind k[] = {COL_TEXT, COL_TEXT, COL_INT,
+                                      COL_INT,  COL_INT,  COL_INT};
+    table_init(t, 6, n, k);
+    for (uint32_t ro = 0; ro < skidx_index_n_roles(x); ro++)
+        for (uint32_t l = 0; l < skidx_index_n_levels(x); l++) {
+            struct skidx_cell_stats c;
+            skidx_index_cell(x, (int32_t)ro, (int32_t)l, &c);
+            if (!c.postings)
+                continue;
+            struct xrow r = {.n = 0};
+            xs(&r, skidx_index_role_name(x, ro));
+            xs(&r, skidx_index_level_name(x, l));
+            xu(&r, c.postings);
+            xu(&r, c.salaried);
+            xu(&r, c.salary_sum);
+            xu(&r, c.other_currency);
+            ADD(t, r);
+        }
+    return 0;
+}
+
+static int t_cell_skills(const struct skidx_index *x, struct table *t)
+{
+    static const char *const n[] = {"role",     "seniority", "skill",
+                                    "postings", "salaried",  "salary_sum"};
+    static const enum col_kind k[] = {COL_TEXT, COL_TEXT, COL_TEXT,
+                                      COL_INT,  COL_INT,  COL_INT};
+    table_init(t, 6, n, k);
+    const uint32_t ns = skidx_index_n_skills(x);
+    struct skidx_skill_stats *st = calloc(ns ? ns : 1, sizeof(*st));
+    if (!st)
+        return -1;
+    for (uint32_t ro = 0; ro < skidx_index_n_roles(x); ro++)
+        for (uint32_t l = 0; l < skidx_index_n_levels(x); l++) {
+            skidx_index_slice(x, (int32_t)ro, (int32_t)l, st);
+            for (uint32_t s = 0; s < ns; s++) {
+                if (!st[s].postings)
+                    continue;
+                struct xrow r = {.n = 0};
+                xs(&r, skidx_index_role_name(x, ro));
+                xs(&r, skidx_index_level_name(x, l));
+                xs(&r, skidx_index_skill_name(x, s));
+                xu(&r, st[s].postings);
+                xu(&r, st[s].salaried);
+                xu(&r, st[s].salary_sum);
+                if (table_add_row(t, r.p)) {
+                    free(st);
+                    return -1;
+                }
+            }
+        }
+    free(st);
+    return 0;
+}
+
+static int t_salary_hist(const struct skidx_index *x, struct table *t)
+{
+    static const char *const n[] = {"role",  "seniority", "bin",
+                                    "lower", "upper",     "postings"};
+    static const enum col_kind k[] = {COL_TEXT, COL_TEXT, COL_INT,
+                                      COL_INT,  COL_INT,  COL_INT};
+    table_init(t, 6, n, k);
+    struct skidx_index_meta m;
+    skidx_index_get_meta(x, &m);
+    uint64_t *bins = calloc(m.salary_bins ? m.salary_bins : 1, sizeof(*bins));
+    if (!bins)
+        return -1;
+    for (uint32_t ro = 0; ro < skidx_index_n_roles(x); ro++)
+        for (uint32_t l = 0; l < skidx_index_n_levels(x); l++) {
+            memset(bins, 0, m.salary_bins * sizeof(*bins));
+            skidx_index_salary_hist(x, (int32_t)ro, (int32_t)l, bins);
+            for (uint32_t b = 0; b < m.salary_bins; b++) {
+                if (!bins[b])
+                    continue;
+                struct xrow r = {.n = 0};
+                xs(&r, skidx_index_role_name(x, ro));
+                xs(&r, skidx_index_level_name(x, l));
+                xu(&r, b);
+                xu(&r, (uint64_t)b * m.salary_bin_width);
+                if (b + 1 < m.salary_bins)
+                    xu(&r, (uint64_t)(b + 1) * m.salary_bin_width);
+                else
+                    xs(&r, ""); /* open-ended: null in JSON */
+                xu(&r, bins[b]);
+                if (table_add_row(t, r.p)) {
+                    free(bins);
+                    return -1;
+                }
+            }
+        }
+    free(bins);
+    return 0;
+}
+
+static int t_months(const struct skidx_index *x, struct table *t)
+{
+    static const char *const n[] = {"month", "postings"};
+    static const enum col_kind k[] = {COL_TEXT, COL_INT};
+    table_init(t, 2, n, k);
+    struct skidx_index_meta m;
+    skidx_index_get_meta(x, &m);
+    for (uint32_t i = 0; i < skidx_index_n_months(x); i++) {
+        struct xrow r = {.n = 0};
+        skidx_month_label(m.first_month + (int32_t)i, r.b[11], sizeof(r.b[11]));
+        xs(&r, r.b[11]);
+        xu(&r, skidx_index_month_postings(x, i));
+        ADD(t, r);
+    }
+    return 0;
+}
+
+static int t_month_cells(const struct skidx_index *x, struct table *t)
+{
+    static const char *const n[] = {"month", "role", "seniority", "postings"};
+    static const enum col_kind k[] = {COL_TEXT, COL_TEXT, COL_TEXT, COL_INT};
+    table_init(t, 4, n, k);
+    struct skidx_index_meta m;
+    skidx_index_get_meta(x, &m);
+    for (uint32_t i = 0; i < skidx_index_n_months(x); i++)
+        for (uint32_t ro = 0; ro < skidx_index_n_roles(x); ro++)
+            for (uint32_t l = 0; l < skidx_index_n_levels(x); l++) {
+                uint64_t v = skidx_index_month_cell(x, i, (int32_t)ro, (int32_t)l);
+                if (!v)
+                    continue;
+                struct xrow r = {.n = 0};
+                skidx_month_label(m.first_month + (int32_t)i, r.b[11],
+                                  sizeof(r.b[11]));
+                xs(&r, r.b[11]);
+                xs(&r, skidx_index_role_name(x, ro));
+                xs(&r, skidx_index_level_name(x, l));
+                xu(&r, v);
+                ADD(t, r);
+            }
+    return 0;
+}
+
+static int t_month_skills(const struct skidx_index *x, struct table *t)
+{
+    static const char *const n[] = {"month", "skill", "postings"};
+    static const enum col_kind k[] = {COL_TEXT, COL_TEXT, COL_INT};
+    table_init(t, 3, n, k);
+    struct skidx_index_meta m;
+    skidx_index_get_meta(x, &m);
+    for (uint32_t i = 0; i < skidx_index_n_months(x); i++)
+        for (uint32_t s = 0; s < skidx_index_n_skills(x); s++) {
+            uint64_t v = skidx_index_month_skill(x, i, s);
+            if (!v)
+                continue;
+            struct xrow r = {.n = 0};
+            skidx_month_label(m.first_month + (int32_t)i, r.b[11],
+                              sizeof(r.b[11]));
+            xs(&r, r.b[11]);
+            xs(&r, skidx_index_skill_name(x, s));
+            xu(&r, v);
+            ADD(t, r);
+        }
+    return 0;
+}
+
+static int t_causes(const struct skidx_index *x, struct table *t)
+{
+    static const char *const n[] = {"cause", "records"};
+    static const enum col_kind k[] = {COL_TEXT, COL_INT};
+    table_init(t, 2, n, k);
+    for (uint32_t i = 0; i < skidx_index_n_causes(x); i++) {
+        struct xrow r = {.n = 0};
+        xs(&r, skidx_index_cause_name(x, i));
+        xu(&r, skidx_index_cause_count(x, i));
+        ADD(t, r);
+    }
+    return 0;
+}
+
+static int t_lost(const struct skidx_index *x, struct table *t)
+{
+    static const char *const n[] = {"path", "records"};
+    static const enum col_kind k[] = {COL_TEXT, COL_INT};
+    table_init(t, 2, n, k);
+    for (uint32_t i = 0; i < skidx_index_n_lost(x); i++) {
+        struct xrow r = {.n = 0};
+        xs(&r, skidx_index_lost_path(x, i));
+        xi(&r, (int64_t)skidx_index_lost_records(x, i));
+        ADD(t, r);
+    }
+    return 0;
+}
+
+static int (*const builders[N_TABLES])(const struct skidx_index *,
+                                       struct table *) = {
+    t_meta,   t_skills,      t_cells,        t_cell_skills, t_salary_hist,
+    t_months, t_month_cells, t_month_skills, t_causes,      t_lost};
+
+int cmd_export(int argc, char **argv)
+{
+    static const struct option lo[] = {{"format", required_argument, 0, 'f'},
+                                       {"output", required_argument, 0, 'o'},
+                                       {"table", required_argument, 0, 't'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
+    const char *out = NULL, *only = NULL;
+    enum out_format fmt = FMT_CSV;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:o:t:h", lo, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (parse_format(optarg, &fmt) || fmt == FMT_TABLE) {
+                cli_msg("invalid --format '%s': csv or json", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'o': out = optarg; break;
+        case 't': only = optarg; break;
+        case 'h': fputs(export_usage, stdout); return EXIT_OK;
+        default: fputs(export_usage, stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind + 1 != argc) {
+        cli_msg(optind >= argc ? "no index given" : "one index at a time");
+        fputs(export_usage, stderr);
+        return EXIT_USAGE;
+    }
+    int which = -1;
+    if (only) {
+        for (int i = 0; i < N_TABLES; i++)
+            if (!strcmp(only, table_names[i]))
+                which = i;
+        if (which < 0) {
+            cli_msg("unknown table '%s' (see 'skidx export --help')", only);
+            return EXIT_USAGE;
+        }
+    }
+    const int per_file = fmt == FMT_CSV && !only;
+    if (per_file && !out) {
+        cli_msg("a CSV export writes one file per table: give -o DIR (or "
+                "--table NAME for one table on standard output)");
+        return EXIT_USAGE;
+    }
+    struct skidx_index *idx;
+    struct skidx_error err;
+    skidx_error_clear(&err);
+    if (skidx_index_open(argv[optind], 1, &idx, &err)) {
+        cli_report("cannot read the index", &err);
+        return EXIT_DATA;
+    }
+    if (per_file && mkdir(out, 0777) && errno != EEXIST) {
+        cli_msg("cannot create '%s': %s", out, strerror(errno));
+        skidx_index_close(idx);
+        return EXIT_DATA;
+    }
+    FILE *f = stdout;
+    if (!per_file && out && !(f = fopen(out, "w"))) {
+        cli_msg("cannot write '%s': %s", out, strerror(errno));
+        skidx_index_close(idx);
+        return EXIT_DATA;
+    }
+    int rc = EXIT_OK, first = 1;
+    if (fmt == FMT_JSON && !only)
+        fputs("{", f);
+    for (int i = 0; i < N_TABLES && rc == EXIT_OK; i++) {
+        if (which >= 0 && i != which)
+            continue;
+        struct table t;
+        if (builders[i](idx, &t)) {
+            table_release(&t);
+            cli_msg("out of memory");
+            rc = EXIT_DATA;
+            break;
+        }
+        if (per_file) {
+            char path[4096];
+            snprintf(path, sizeof(path), "%s/%s.csv", out, table_names[i]);
+            FILE *g = fopen(path, "w");
+            if (!g) {
+                cli_msg("cannot write '%s': %s", path, strerror(errno));
+                rc = EXIT_DATA;
+            } else {
+                table_print(&t, FMT_CSV, g);
+                if (fclose(g)) {
+                    cli_msg("cannot write '%s': %s", path, strerror(errno));
+                    rc = EXIT_DATA;
+                }
+            }
+        } else if (fmt == FMT_JSON && !only) {
+            fputs(first ? "\n" : ",\n", f);
+            json_string(f, table_names[i]);
+            fputs(": ", f);
+            table_print(&t, FMT_JSON, f);
+            /* table_print ends with "]\n": drop nothing, JSON allows it */
+        } else
+            table_print(&t, fmt, f);
+        first = 0;
+        table_release(&t);
+    }
+    if (fmt == FMT_JSON && !only)
+        fputs("}\n", f);
+    if (f != stdout && fclose(f)) {
+        cli_msg("cannot write '%s': %s", out, strerror(errno));
+        rc = EXIT_DATA;
+    } else if (f == stdout && fflush(stdout)) {
+        cli_msg("cannot write the standard output");
+        rc = EXIT_DATA;
+    }
+    skidx_index_close(idx);
+    return rc;
+}
