@@ -66,21 +66,50 @@ static inline uint64_t load_head(const unsigned char *p, size_t n,
 
 #define FOLD8 0x2020202020202020ull
 
-/* Hash of the folded word p[0..n) (n >= 1); may read up to `avail` bytes
- * at p (avail >= n) but depends only on the word's bytes. */
+static const uint64_t len_mask[9] = {
+    0,
+    0xFFull,
+    0xFFFFull,
+    0xFFFFFFull,
+    0xFFFFFFFFull,
+    0xFFFFFFFFFFull,
+    0xFFFFFFFFFFFFull,
+    0xFFFFFFFFFFFFFFull,
+    0xFFFFFFFFFFFFFFFFull,
+};
+
+/* The first min(n, 8) bytes of the word p[0..n) folded (OR 0x20), upper
+ * bytes zero; may read up to `avail` bytes at p (avail >= n). */
+static inline uint64_t word_first8(const unsigned char *p, size_t n,
+                                   size_t avail)
+{
+    size_t k = n < 8 ? n : 8;
+    if (avail >= 8) {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        return (v | FOLD8) & len_mask[k];
+    }
+    return (load_head(p, k, avail) | FOLD8) & len_mask[k];
+}
+
+/* Hash of the folded word p[0..n) (n >= 1) given its folded first 8
+ * bytes; depends only on the word's bytes. */
+static inline uint64_t word_hash_from(const unsigned char *p, size_t n,
+                                      uint64_t first8)
+{
+    uint64_t a = first8;
+    if (n > 8) {
+        uint64_t b;
+        memcpy(&b, p + n - 8, 8);
+        a = (a ^ ((b | FOLD8) * 0x9E3779B97F4A7C15ull)) + n;
+    }
+    return a * 0xD6E8FEB86659FD93ull;
+}
+
 static inline uint64_t word_hash(const unsigned char *p, size_t n,
                                  size_t avail)
 {
-    uint64_t a;
-    if (n <= 8) {
-        a = load_head(p, n, avail) | (FOLD8 >> (8 * (8 - n)));
-    } else {
-        uint64_t b;
-        memcpy(&a, p, 8);
-        memcpy(&b, p + n - 8, 8);
-        a = ((a | FOLD8) ^ ((b | FOLD8) * 0x9E3779B97F4A7C15ull)) + n;
-    }
-    return a * 0xD6E8FEB86659FD93ull;
+    return word_hash_from(p, n, word_first8(p, n, avail));
 }
 
 /* ---- the compiled matcher ---- */
@@ -111,6 +140,7 @@ struct cand {
  * lower case of their first two tail bytes, so a lookup binary-searches
  * the two bytes that follow the word and tries only those. */
 struct head {
+    uint64_t first8;   /* folded first min(len, 8) bytes */
     uint32_t len;      /* 0 = empty slot */
     uint32_t key_off;  /* folded head bytes in m->keys */
     uint32_t cand_start, cand_n;
@@ -134,9 +164,7 @@ struct skidx_matcher {
     uint32_t *literals;
     size_t n_literals;
     /* regexes */
-    hs_database_t *db;     /* positive regexes */
-    hs_database_t *db_neg; /* negative regexes, run behind a gate */
-    uint8_t *owner_negrx;  /* owner has negative regexes */
+    hs_database_t *db;
     uint32_t *regex_alias; /* hs id -> alias index */
     size_t n_regex;
     size_t n_neg;
@@ -281,7 +309,10 @@ static skidx_status build_words(struct skidx_matcher *m)
         if (used[i])
             continue;
         const struct skidx_alias *a = &set->a[it[i].alias];
-        struct head h = {it[i].head, (uint32_t)koff, (uint32_t)m->n_cands, 0, 0};
+        struct head h = {
+            word_first8((const unsigned char *)a->text + it[i].lead,
+                        it[i].head, it[i].head),
+            it[i].head, (uint32_t)koff, (uint32_t)m->n_cands, 0, 0};
         for (uint32_t b = 0; b < it[i].head; b++)
             m->keys[koff + b] =
                 (unsigned char)(a->text[it[i].lead + b] | 0x20);
@@ -349,17 +380,15 @@ static skidx_status build_words(struct skidx_matcher *m)
     return SKIDX_OK;
 }
 
-/* Compile the positive (neg = 0) or negative (neg = 1) regexes into one
- * database. Ids index m->regex_alias, shared by both databases. */
-static skidx_status compile_regexes(struct skidx_matcher *m, int neg,
+/* Compile the regexes into one database; ids index m->regex_alias. */
+static skidx_status compile_regexes(struct skidx_matcher *m,
                                     hs_database_t **db,
                                     struct skidx_error *err)
 {
     const struct skidx_alias_set *set = m->set;
     size_t n = 0;
     *db = NULL;
-    for (size_t k = 0; k < m->n_regex; k++)
-        n += !!(set->a[m->regex_alias[k]].flags & SKIDX_ALIAS_NEG) == neg;
+    n = m->n_regex;
     if (!n)
         return SKIDX_OK;
     const char **expr = calloc(n, sizeof(*expr));
@@ -373,8 +402,6 @@ static skidx_status compile_regexes(struct skidx_matcher *m, int neg,
     size_t j = 0;
     for (size_t k = 0; k < m->n_regex; k++) {
         const struct skidx_alias *a = &set->a[m->regex_alias[k]];
-        if (!!(a->flags & SKIDX_ALIAS_NEG) != neg)
-            continue;
         expr[j] = a->text;
         flags[j] = HS_FLAG_SOM_LEFTMOST |
                    ((a->flags & SKIDX_ALIAS_CASE) ? 0 : HS_FLAG_CASELESS);
@@ -405,10 +432,9 @@ out:
     return st;
 }
 
-/* Positive regexes go to `db`, scanned over every text. Negative ones go
- * to `db_neg`, scanned only over a text that holds a positive hit of an
- * owner with negative regexes: a negative can only hide such a hit, so
- * the gate never changes the result. */
+/* All regexes go to one database scanned over every text. (Keeping the
+ * negative ones apart, scanned only behind a gate, was measured: the
+ * second hs_scan per text cost more than it saved.) */
 static skidx_status build_regex(struct skidx_matcher *m,
                                 struct skidx_error *err)
 {
@@ -420,8 +446,7 @@ static skidx_status build_regex(struct skidx_matcher *m,
     if (!n)
         return SKIDX_OK;
     m->regex_alias = calloc(n, sizeof(*m->regex_alias));
-    m->owner_negrx = calloc(m->n_owners ? m->n_owners : 1, 1);
-    if (!m->regex_alias || !m->owner_negrx)
+    if (!m->regex_alias)
         return SKIDX_ERR_NOMEM;
     size_t k = 0;
     for (size_t i = 0; i < set->n; i++) {
@@ -429,11 +454,8 @@ static skidx_status build_regex(struct skidx_matcher *m,
         if (!(a->flags & SKIDX_ALIAS_REGEX))
             continue;
         m->regex_alias[k++] = (uint32_t)i;
-        if (a->flags & SKIDX_ALIAS_NEG)
-            m->owner_negrx[a->owner] = 1;
     }
-    SKIDX_FORWARD(compile_regexes(m, 0, &m->db, err));
-    return compile_regexes(m, 1, &m->db_neg, err);
+    return compile_regexes(m, &m->db, err);
 }
 
 skidx_status skidx_matcher_create(const struct skidx_alias_set *set,
@@ -479,9 +501,7 @@ void skidx_matcher_free(struct skidx_matcher *m)
     free(m->keys);
     free(m->literals);
     free(m->regex_alias);
-    free(m->owner_negrx);
     hs_free_database(m->db);
-    hs_free_database(m->db_neg);
     free(m);
 }
 
@@ -608,11 +628,8 @@ void skidx_matcher_get_stats(const struct skidx_matcher *m,
     out->negatives = m->n_neg;
     out->heads = m->n_heads;
     out->candidates = m->n_cands;
-    size_t b = 0;
     if (m->db)
         hs_database_size(m->db, &out->hs_bytes);
-    if (m->db_neg && hs_database_size(m->db_neg, &b) == HS_SUCCESS)
-        out->hs_bytes += b;
     out->compile_seconds = m->compile_seconds;
     out->simd = wordmask_name ? wordmask_name : "scalar";
 }
@@ -627,14 +644,10 @@ skidx_status skidx_match_scratch_init(struct skidx_match_scratch *s,
     s->owner_bits = calloc((m->n_owners + 63) / 64 + 1, sizeof(uint64_t));
     if (!s->owners || !s->owner_bits)
         goto nomem;
-    if (m->db || m->db_neg) {
+    if (m->db) {
         hs_scratch_t *hs = NULL;
-        if ((m->db && hs_alloc_scratch(m->db, &hs) != HS_SUCCESS) ||
-            (m->db_neg && hs_alloc_scratch(m->db_neg, &hs) != HS_SUCCESS)) {
-            if (hs)
-                hs_free_scratch(hs);
+        if (hs_alloc_scratch(m->db, &hs) != HS_SUCCESS)
             goto nomem;
-        }
         s->hs_scratch = hs;
     }
     return SKIDX_OK;
@@ -730,7 +743,8 @@ static inline int lookup_word(const struct skidx_matcher *m,
     size_t n = we - ws;
     if (n < m->min_head || n > m->max_head)
         return 0;
-    uint64_t h = word_hash(t + ws, n, len - ws);
+    uint64_t f8 = word_first8(t + ws, n, len - ws);
+    uint64_t h = word_hash_from(t + ws, n, f8);
     uint32_t fbit = (uint32_t)(h >> 48);
     if (!(m->filter[fbit >> 6] & (1ull << (fbit & 63))))
         return 0;
@@ -740,15 +754,17 @@ static inline int lookup_word(const struct skidx_matcher *m,
         const struct head *hd = &m->table[slot];
         if (!hd->len)
             return 0;
-        if (hd->len != n)
+        if (hd->len != n || hd->first8 != f8)
             continue;
-        const unsigned char *k = m->keys + hd->key_off;
-        size_t i = 0;
-        for (; i < n; i++)
-            if ((t[ws + i] | 0x20) != k[i])
-                break;
-        if (i != n)
-            continue;
+        if (n > 8) {
+            const unsigned char *k = m->keys + hd->key_off;
+            size_t i = 8;
+            for (; i < n; i++)
+                if ((t[ws + i] | 0x20) != k[i])
+                    break;
+            if (i != n)
+                continue;
+        }
         const struct cand *cs = m->cands + hd->cand_start;
         uint32_t lo = hd->n_short, hi = hd->cand_n;
         if (lo < hi) {
@@ -988,13 +1004,5 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
         return st;
     if (m->db && len)
         SKIDX_FORWARD(scan_regex(m, m->db, s, text, len));
-    if (m->db_neg && len) {
-        int gate = 0;
-        for (size_t i = first; i < s->n_hits && !gate; i++)
-            gate = m->owner_negrx[s->hits[i].owner] &&
-                   !(m->set->a[s->hits[i].alias].flags & SKIDX_ALIAS_NEG);
-        if (gate)
-            SKIDX_FORWARD(scan_regex(m, m->db_neg, s, text, len));
-    }
     return finish_text(m, s, first);
 }
