@@ -20,11 +20,13 @@ static int mul_ok(uint64_t a, uint64_t b, uint64_t lim, uint64_t *out)
 skidx_status skidx_counts_init(struct skidx_counts *c, uint32_t n_roles,
                                uint32_t n_levels, uint32_t n_skills)
 {
+    /* at most 2^27 counters (1 GiB) in the cell x skill table: far above
+     * any real taxonomy, and a bound on what a hostile index can ask for */
     uint64_t cells, cs;
     memset(c, 0, sizeof(*c));
     if (!n_roles || !n_levels || !n_skills ||
         !mul_ok(n_roles, n_levels, 1u << 20, &cells) ||
-        !mul_ok(cells, (uint64_t)n_skills * 3, (uint64_t)1 << 31, &cs))
+        !mul_ok(cells, (uint64_t)n_skills * 3, (uint64_t)1 << 27, &cs))
         return SKIDX_ERR_LIMIT;
     c->n_roles = n_roles;
     c->n_levels = n_levels;

@@ -318,8 +318,20 @@ skidx_status skidx_index_write(const struct skidx_model *m, const char *path,
         return skidx_fail(err, SKIDX_ERR_USAGE, path, SKIDX_NOLINE,
                           SKIDX_NOOFF, "output path too long");
     }
+    /* SIGINT/SIGTERM are held while the temp file is created and
+     * published, and while it is renamed and unpublished, so a handler
+     * always sees the truth: a live temp path exists exactly when it may
+     * unlink it and stop. */
+    sigset_t hold, old;
+    sigemptyset(&hold);
+    sigaddset(&hold, SIGINT);
+    sigaddset(&hold, SIGTERM);
     snprintf(tmp_path_buf, sizeof(tmp_path_buf), "%s.tmp.XXXXXX", path);
+    sigprocmask(SIG_BLOCK, &hold, &old);
     int fd = mkstemp(tmp_path_buf);
+    if (fd >= 0)
+        tmp_path_live = 1;
+    sigprocmask(SIG_SETMASK, &old, NULL);
     if (fd < 0) {
         int e = errno;
         free(bytes);
@@ -327,7 +339,6 @@ skidx_status skidx_index_write(const struct skidx_model *m, const char *path,
                           "cannot create a temporary file beside it: %s",
                           strerror(e));
     }
-    tmp_path_live = 1;
     int e = 0;
     if (write_all(fd, bytes, len) != SKIDX_OK || fchmod(fd, 0644) ||
         fsync(fd))
@@ -335,15 +346,16 @@ skidx_status skidx_index_write(const struct skidx_model *m, const char *path,
     if (close(fd) && !e)
         e = errno;
     free(bytes);
+    sigprocmask(SIG_BLOCK, &hold, &old);
     if (!e && rename(tmp_path_buf, path))
         e = errno;
-    if (e) {
+    if (e)
         unlink(tmp_path_buf);
-        tmp_path_live = 0;
+    tmp_path_live = 0;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (e)
         return skidx_fail(err, SKIDX_ERR_IO, path, SKIDX_NOLINE, SKIDX_NOOFF,
                           "cannot write: %s", strerror(e));
-    }
-    tmp_path_live = 0;
     /* make the rename durable */
     char dirbuf[4096];
     snprintf(dirbuf, sizeof(dirbuf), "%s", path);
