@@ -1168,9 +1168,15 @@ static int info_taxonomy(const char *dir)
            (unsigned long long)t->hash);
     printf("directory     %s\n", t->dir);
     printf("skills        %u in %u categories\n", t->n_skills, t->n_cats);
+    size_t pos_regex = 0;
+    for (size_t i = 0; i < t->skills.n; i++)
+        pos_regex += (t->skills.a[i].flags &
+                      (SKIDX_ALIAS_REGEX | SKIDX_ALIAS_NEG)) ==
+                     SKIDX_ALIAS_REGEX;
     printf("aliases       %zu (%zu literal, %zu regex), %zu negative\n",
-           skidx_alias_set_count(&t->skills, 0), s.literals - s.negatives +
-               0, s.regexes, skidx_alias_set_count(&t->skills, 1));
+           skidx_alias_set_count(&t->skills, 0),
+           skidx_alias_set_count(&t->skills, 0) - pos_regex, pos_regex,
+           skidx_alias_set_count(&t->skills, 1));
     printf("roles         %u (%zu rules), levels %u (%zu title rules, %zu "
            "field rules)\n",
            t->n_roles, t->roles.n, t->n_levels, t->levels.n,

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The default taxonomy through the CLI: `info --taxonomy` reports its size,
+# `match` explains a posting with the very code `index` counts with, and a
+# skill added by editing one line shows up at once.
+# usage: cli_taxonomy.sh SKIDX SOURCE_DIR
+set -u
+SKIDX=$1 SRC=$2
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+fail=0
+check() { if [ "$2" != "$3" ]; then echo "FAIL: $1: expected '$2', got '$3'"; fail=1; else echo "ok: $1"; fi; }
+J() { /usr/bin/python3 -c "import json,sys; d=[json.loads(l) for l in sys.stdin]; print(eval(sys.argv[1]))" "$1"; }
+
+info=$("$SKIDX" info --taxonomy "$SRC/taxonomy")
+check "info exit" 0 $?
+skills=$(sed -n 's/^skills *\([0-9]*\) in \([0-9]*\) categories/\1/p' <<<"$info")
+aliases=$(sed -n 's/^aliases *\([0-9]*\) .*/\1/p' <<<"$info")
+[ "${skills:-0}" -ge 1000 ] && echo "ok: $skills skills" || { echo "FAIL: skills $skills"; fail=1; }
+[ "${aliases:-0}" -ge 4000 ] && echo "ok: $aliases aliases" || { echo "FAIL: aliases $aliases"; fail=1; }
+grep -q '^hyperscan .* bytes' <<<"$info" && grep -q '^compile time' <<<"$info" && echo "ok: hyperscan size and compile time" || { echo "FAIL: info lacks hyperscan figures"; fail=1; }
+
+# match: JSON Lines in, one object per posting out, matches with offsets
+printf '%s\n' '{"id":"p1","title":"Senior Machine Learning Engineer","description":"We use PyTorch, k8s and Go. TF-IDF weighting helps; then we go home."}' > "$T/p.jsonl"
+out=$("$SKIDX" match "$T/p.jsonl")
+check "match exit" 0 $?
+check "match id" p1 "$(J 'd[0]["id"]' <<<"$out")"
+check "match role" "ML Engineer" "$(J 'd[0]["role"]' <<<"$out")"
+check "match seniority" Senior "$(J 'd[0]["seniority"]' <<<"$out")"
+check "PyTorch found" True "$(J '"PyTorch" in d[0]["skills"]' <<<"$out")"
+check "k8s is Kubernetes" True "$(J '"Kubernetes" in d[0]["skills"]' <<<"$out")"
+check "TF-IDF is not TensorFlow" False "$(J '"TensorFlow" in d[0]["skills"]' <<<"$out")"
+check "Go once (capitalised), not 'go home'" 1 "$(J 'sum(1 for m in d[0]["matches"] if m["skill"]=="Go")' <<<"$out")"
+check "a match's offsets cover its alias" pytorch "$(J '[ "We use PyTorch, k8s and Go. TF-IDF weighting helps; then we go home."[m["start"]:m["end"]].lower() for m in d[0]["matches"] if m["skill"]=="PyTorch"][0]' <<<"$out")"
+
+# a new skill with three aliases, added by editing one line
+cp -r "$SRC/taxonomy" "$T/tax"
+printf 'Quokka Query Language\tProgramming Languages\tquokkaql\tqql\tquokka query\n' >> "$T/tax/skills.tsv"
+out=$(echo 'We want QQL, QuokkaQL or Quokka Query skills.' | "$SKIDX" match --taxonomy "$T/tax" --text)
+check "new skill found" True "$(J '"Quokka Query Language" in d[0]["skills"]' <<<"$out")"
+check "its three aliases matched" 3 "$(J 'sum(1 for m in d[0]["matches"] if m["skill"]=="Quokka Query Language")' <<<"$out")"
+# and a broken edit is refused with file and line
+printf 'Broken\tProgramming Languages\t/unclosed(/\n' >> "$T/tax/skills.tsv"
+echo x | "$SKIDX" match --taxonomy "$T/tax" --text >/dev/null 2>"$T/err"
+check "broken taxonomy exit" 1 $?
+grep -q "skills.tsv':[0-9]*: bad regex" "$T/err" && echo "ok: error names file and line" || { echo "FAIL: $(cat "$T/err")"; fail=1; }
+exit $fail
