@@ -12,6 +12,11 @@
  * - Heads are keyed "folded": every byte OR 0x20. On ASCII word bytes this
  *   is an injective lower-casing (A-Z -> a-z, digits unchanged, '_' ->
  *   0x7F), so folded equality is caseless equality.
+ * - Words are looked up in text order (batched: see scan_mask), so hits and
+ *   count-only owners come out in the same order whatever the batching,
+ *   the SIMD path or the scan_mask clone (generic or BMI) in use.
+ * - A head's k2bits has the key2_bit of every long-tail candidate's key2
+ *   set: a clear bit proves no long-tail candidate can follow the word.
  */
 #include "core/match.h"
 #include "core/error.h"
@@ -37,7 +42,14 @@ static inline int is_ascii_word(unsigned char c)
 
 static inline unsigned char lower(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+    return (unsigned char)(c + (((unsigned)c - 'A' < 26u) << 5));
+}
+
+/* The 6-bit signature of a key2 (two lower-cased bytes), for the per-head
+ * bitmap that rejects most words before the key2 binary search. */
+static inline unsigned key2_bit(uint32_t k2)
+{
+    return (unsigned)((k2 * 0x9E3779B1u) >> 26);
 }
 
 static int eq_caseless(const unsigned char *a, const unsigned char *b,
@@ -145,6 +157,7 @@ struct head {
     uint32_t key_off;  /* folded head bytes in m->keys */
     uint32_t cand_start, cand_n;
     uint32_t n_short;
+    uint64_t k2bits;   /* bit key2_bit(key2) set for each long-tail cand */
 };
 
 struct skidx_matcher {
@@ -312,7 +325,7 @@ static skidx_status build_words(struct skidx_matcher *m)
         struct head h = {
             word_first8((const unsigned char *)a->text + it[i].lead,
                         it[i].head, it[i].head),
-            it[i].head, (uint32_t)koff, (uint32_t)m->n_cands, 0, 0};
+            it[i].head, (uint32_t)koff, (uint32_t)m->n_cands, 0, 0, 0};
         for (uint32_t b = 0; b < it[i].head; b++)
             m->keys[koff + b] =
                 (unsigned char)(a->text[it[i].lead + b] | 0x20);
@@ -353,6 +366,7 @@ static skidx_status build_words(struct skidx_matcher *m)
                 const unsigned char *tl = (const unsigned char *)b->text +
                                           it[j].lead + it[j].head;
                 c->key2 = (uint32_t)lower(tl[0]) << 8 | lower(tl[1]);
+                h.k2bits |= 1ull << key2_bit(c->key2);
             } else {
                 c->key2 = 0;
                 h.n_short++;
@@ -576,6 +590,22 @@ wordmask_avx512(const char *text, size_t len, uint64_t *mask)
 #endif
 
 typedef void (*wordmask_fn)(const char *, size_t, uint64_t *);
+
+/* the word loop, also dispatched (see scan_mask below) */
+typedef int (*scan_mask_fn)(const struct skidx_matcher *,
+                            struct skidx_match_scratch *,
+                            const unsigned char *, size_t, const uint64_t *,
+                            size_t);
+static scan_mask_fn scan_mask_impl;
+static int scan_mask_generic(const struct skidx_matcher *,
+                             struct skidx_match_scratch *,
+                             const unsigned char *, size_t, const uint64_t *,
+                             size_t);
+#ifdef SKIDX_X86
+static int scan_mask_bmi(const struct skidx_matcher *,
+                         struct skidx_match_scratch *, const unsigned char *,
+                         size_t, const uint64_t *, size_t);
+#endif
 static wordmask_fn wordmask_impl;
 static const char *wordmask_name;
 
@@ -583,8 +613,12 @@ const char *skidx_match_set_simd(int mode)
 {
     wordmask_impl = wordmask_scalar;
     wordmask_name = "scalar";
+    scan_mask_impl = scan_mask_generic;
 #ifdef SKIDX_X86
     __builtin_cpu_init();
+    if (mode != 1 && __builtin_cpu_supports("bmi") &&
+        __builtin_cpu_supports("bmi2"))
+        scan_mask_impl = scan_mask_bmi;
     if (mode == 0 && __builtin_cpu_supports("avx512bw")) {
         wordmask_impl = wordmask_avx512;
         wordmask_name = "avx512bw";
@@ -735,19 +769,15 @@ static inline int confirm(const struct skidx_matcher *m, const struct cand *c,
     return 1;
 }
 
-static inline int lookup_word(const struct skidx_matcher *m,
-                              struct skidx_match_scratch *s,
-                              const unsigned char *t, size_t len, size_t ws,
-                              size_t we)
+/* Look up the text word [ws, we) whose hash and folded first 8 bytes are
+ * h and f8 (it passed the filter): find its head, then try the candidates
+ * whose tail can follow. Returns -1 when out of memory. */
+static inline int
+probe_word(const struct skidx_matcher *m, struct skidx_match_scratch *s,
+           const unsigned char *t, size_t len, size_t ws, size_t we,
+           uint64_t h, uint64_t f8)
 {
     size_t n = we - ws;
-    if (n < m->min_head || n > m->max_head)
-        return 0;
-    uint64_t f8 = word_first8(t + ws, n, len - ws);
-    uint64_t h = word_hash_from(t + ws, n, f8);
-    uint32_t fbit = (uint32_t)(h >> 48);
-    if (!(m->filter[fbit >> 6] & (1ull << (fbit & 63))))
-        return 0;
     s->probes++;
     for (uint64_t slot = h >> m->table_shift;;
          slot = (slot + 1) & m->table_mask) {
@@ -766,32 +796,30 @@ static inline int lookup_word(const struct skidx_matcher *m,
                 continue;
         }
         const struct cand *cs = m->cands + hd->cand_start;
-        uint32_t lo = hd->n_short, hi = hd->cand_n;
-        if (lo < hi) {
-            /* the candidates whose tail starts like the text after the word */
-            uint32_t k2 = len - we >= 2 ? (uint32_t)lower(t[we]) << 8 |
-                                              lower(t[we + 1])
-                                        : UINT32_MAX;
-            uint32_t a = lo, b = hi;
-            while (a < b) {
-                uint32_t mid = a + (b - a) / 2;
-                if (cs[mid].key2 < k2)
-                    a = mid + 1;
-                else
-                    b = mid;
+        /* [0, n_short) are always tried; of the long-tail ones only the
+         * run [lo, hi) whose key2 equals the two bytes after the word.
+         * The k2bits signature rejects most words without searching. */
+        uint32_t lo = hd->n_short, hi = hd->n_short;
+        if (hd->n_short < hd->cand_n && len - we >= 2) {
+            uint32_t k2 = (uint32_t)lower(t[we]) << 8 | lower(t[we + 1]);
+            if (hd->k2bits >> key2_bit(k2) & 1) {
+                uint32_t a = hd->n_short, b = hd->cand_n;
+                while (a < b) {
+                    uint32_t mid = a + (b - a) / 2;
+                    if (cs[mid].key2 < k2)
+                        a = mid + 1;
+                    else
+                        b = mid;
+                }
+                lo = hi = a;
+                while (hi < hd->cand_n && cs[hi].key2 == k2)
+                    hi++;
             }
-            lo = a;
-            while (b < hi && cs[b].key2 == k2)
-                b++;
-            hi = b;
         }
-        for (uint32_t ci = 0; ci < hd->cand_n; ci++) {
-            if (ci == hd->n_short) {
-                if (lo >= hi)
-                    break;
-                ci = lo;
-            }
-            if (ci >= hi && ci >= hd->n_short)
+        for (uint32_t ci = 0; ci < hi; ci++) {
+            if (ci == hd->n_short)
+                ci = lo; /* skip to the matching long-tail run */
+            if (ci >= hi)
                 break;
             const struct cand *c = &cs[ci];
             size_t st, en;
@@ -815,11 +843,154 @@ static inline int lookup_word(const struct skidx_matcher *m,
     }
 }
 
+/*
+ * The word loop runs in batches, in three tight passes per batch:
+ *
+ * 1. Edges. For each 64-bit word-mask word m, the bits of
+ *    m ^ (m << 1 | carry) are the positions where a run of word bytes
+ *    starts or ends (carry = top bit of the previous mask word). Edges
+ *    alternate start, end, start, ... so consecutive pairs are words. A
+ *    sentinel zero mask word after the text closes the last word (mask
+ *    bits past len are zero, so no word ends past len). Positions go into
+ *    a small array; an unpaired start at the end of a batch is carried
+ *    into the next one.
+ * 2. Keys. For every word: folded first 8 bytes, hash, filter bit and the
+ *    length test, all without branches on the outcome; the words that
+ *    pass are appended to a survivor list (the append is unconditional,
+ *    the count advances by the pass bit). Independent iterations keep the
+ *    CPU busy and no branch mispredicts on the 2-in-3 reject.
+ * 3. Survivors, in text order, go to probe_word. Hits and owners are thus
+ *    found in exactly the order the one-word-at-a-time loop found them.
+ */
+#define EDGE_BATCH 1024 /* flush the edge array when it holds this many */
+
+struct survivor {
+    uint64_t pair; /* ws | we << 32 */
+    uint64_t h;
+};
+
+static inline uint64_t load64(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+/* Key, hash and filter bit of the word [ws, we), n = we - ws bytes, when
+ * 8 bytes may be read at ws. Same values as word_first8/word_hash_from,
+ * computed without branches (sel is all ones when n > 8). */
+static inline __attribute__((always_inline)) uint64_t
+word_key_fast(const unsigned char *t, uint32_t ws, uint32_t we, uint64_t *f8)
+{
+    uint32_t n = we - ws;
+    uint64_t sel = 0 - (uint64_t)(n > 8);
+    uint64_t raw = load64(t + ws);
+    /* the last 8 bytes of a word longer than 8, else (harmlessly) the
+     * first 8: the address is valid either way */
+    uint64_t last = load64(t + ws + ((we - 8 - ws) & (uint32_t)sel));
+    uint64_t k = (raw | FOLD8) & len_mask[n < 8 ? n : 8];
+    uint64_t a = (k ^ (sel & ((last | FOLD8) * 0x9E3779B97F4A7C15ull))) +
+                 (sel & n);
+    *f8 = k;
+    return a * 0xD6E8FEB86659FD93ull;
+}
+
+/* Passes 2 and 3 over the words edge[0..2*npairs). */
+static int
+scan_pairs(const struct skidx_matcher *m, struct skidx_match_scratch *s,
+           const unsigned char *t, size_t len, const uint32_t *edge,
+           size_t npairs, struct survivor *sv)
+{
+    const uint64_t *filter = m->filter;
+    size_t ns = 0, nfast = npairs;
+    /* words starting within 8 bytes of the end take the careful path */
+    while (nfast && (size_t)edge[2 * (nfast - 1)] + 8 > len)
+        nfast--;
+    for (size_t i = 0; i < nfast; i++) {
+        uint64_t f8;
+        uint32_t ws = edge[2 * i], we = edge[2 * i + 1];
+        uint64_t h = word_key_fast(t, ws, we, &f8);
+        uint64_t pair = (uint64_t)ws | (uint64_t)we << 32;
+        uint32_t fbit = (uint32_t)(h >> 48);
+        uint32_t pass = (uint32_t)(filter[fbit >> 6] >> (fbit & 63)) & 1u;
+        sv[ns].pair = pair;
+        sv[ns].h = h;
+        ns += pass;
+    }
+    for (size_t i = nfast; i < npairs; i++) {
+        uint32_t ws = edge[2 * i], we = edge[2 * i + 1];
+        uint64_t h = word_hash(t + ws, we - ws, len - ws);
+        uint32_t fbit = (uint32_t)(h >> 48);
+        uint32_t pass = (uint32_t)(filter[fbit >> 6] >> (fbit & 63)) & 1u;
+        sv[ns].pair = (uint64_t)ws | (uint64_t)we << 32;
+        sv[ns].h = h;
+        ns += pass;
+    }
+    s->words += npairs;
+    for (size_t j = 0; j < ns; j++) {
+        uint32_t ws = (uint32_t)sv[j].pair, we = (uint32_t)(sv[j].pair >> 32);
+        uint64_t f8 = word_first8(t + ws, we - ws, len - ws);
+        if (probe_word(m, s, t, len, ws, we, sv[j].h, f8))
+            return -1;
+    }
+    return 0;
+}
+
+/* Pass 1 and the batching; `mask` holds nw + 1 words, the last zero. */
+static inline __attribute__((always_inline)) int
+scan_mask(const struct skidx_matcher *m, struct skidx_match_scratch *s,
+          const unsigned char *t, size_t len, const uint64_t *mask,
+          size_t nw)
+{
+    uint32_t edge[EDGE_BATCH + 64 + 1];
+    struct survivor sv[EDGE_BATCH / 2 + 33];
+    size_t k = 0;
+    uint64_t carry = 0;
+    for (size_t w = 0; w <= nw; w++) {
+        uint64_t mw = mask[w];
+        uint64_t e = mw ^ (mw << 1 | carry);
+        uint32_t base = (uint32_t)(w * 64);
+        carry = mw >> 63;
+        while (e) {
+            edge[k++] = base + (uint32_t)__builtin_ctzll(e);
+            e &= e - 1;
+        }
+        if (k >= EDGE_BATCH || w == nw) {
+            if (scan_pairs(m, s, t, len, edge, k / 2, sv))
+                return -1;
+            if (k & 1)
+                edge[0] = edge[k - 1];
+            k &= 1;
+        }
+    }
+    return 0;
+}
+
+static int scan_mask_generic(const struct skidx_matcher *m,
+                             struct skidx_match_scratch *s,
+                             const unsigned char *t, size_t len,
+                             const uint64_t *mask, size_t nw)
+{
+    return scan_mask(m, s, t, len, mask, nw);
+}
+
+#ifdef SKIDX_X86
+/* The same code compiled for BMI1/BMI2 (tzcnt, blsr, shlx): identical
+ * results, chosen when the CPU has them and the SIMD path is not forced
+ * to "scalar". */
+__attribute__((target("bmi,bmi2"))) static int
+scan_mask_bmi(const struct skidx_matcher *m, struct skidx_match_scratch *s,
+              const unsigned char *t, size_t len, const uint64_t *mask,
+              size_t nw)
+{
+    return scan_mask(m, s, t, len, mask, nw);
+}
+#endif
+
 static skidx_status scan_words(const struct skidx_matcher *m,
                                struct skidx_match_scratch *s,
                                const char *text, size_t len)
 {
-    const unsigned char *t = (const unsigned char *)text;
     size_t nw = (len + 63) / 64;
     if (!m->n_heads || !len)
         return SKIDX_OK;
@@ -834,33 +1005,11 @@ static skidx_status scan_words(const struct skidx_matcher *m,
     uint64_t *mask = s->wordmask;
     get_wordmask()(text, len, mask);
     mask[nw] = 0; /* sentinel: no word byte past the end */
-    size_t w = 0;
-    uint64_t cur = mask[0];
-    for (;;) {
-        /* next word start */
-        while (!cur) {
-            if (++w >= nw)
-                return SKIDX_OK;
-            cur = mask[w];
-        }
-        size_t ws = w * 64 + (size_t)__builtin_ctzll(cur);
-        /* its end: first clear bit at or after ws */
-        uint64_t inv = ~mask[w] & (~0ull << (ws & 63));
-        size_t we_w = w;
-        while (!inv)
-            inv = ~mask[++we_w];
-        size_t we = we_w * 64 + (size_t)__builtin_ctzll(inv);
-        if (we > len)
-            we = len;
-        s->words++;
-        if (lookup_word(m, s, t, len, ws, we) < 0)
-            return SKIDX_ERR_NOMEM;
-        /* continue after the word */
-        w = we / 64;
-        if (w >= nw)
-            return SKIDX_OK;
-        cur = mask[w] & (~0ull << (we & 63));
-    }
+    scan_mask_fn f = __atomic_load_n(&scan_mask_impl, __ATOMIC_RELAXED);
+    if ((f ? f : scan_mask_generic)(m, s, (const unsigned char *)text, len,
+                                    mask, nw))
+        return SKIDX_ERR_NOMEM;
+    return SKIDX_OK;
 }
 
 /* ---- ORACLE engine ---- */
