@@ -189,33 +189,9 @@ struct postings {
     uint64_t lines, bad;
 };
 
-static void to_value(const struct skidx_jvalue *j, struct skidx_value *v)
-{
-    v->p = j->ptr;
-    v->len = j->len;
-    switch (j->type) {
-    case SKIDX_J_ABSENT: v->type = SKIDX_V_ABSENT; v->p = NULL; v->len = 0; break;
-    case SKIDX_J_STRING: v->type = SKIDX_V_STRING; break;
-    case SKIDX_J_NUMBER: v->type = SKIDX_V_NUMBER; break;
-    case SKIDX_J_NULL: v->type = SKIDX_V_OTHER; v->p = "null"; v->len = 4; break;
-    default: v->type = SKIDX_V_OTHER; break;
-    }
-}
-
 static void postings_load(struct postings *P, const struct corpus *c,
                           const struct skidx_jsonl_keys *keys)
 {
-    static const int map[SKIDX_P_COUNT] = {
-        [SKIDX_P_TITLE] = SKIDX_F_TITLE,
-        [SKIDX_P_DESCRIPTION] = SKIDX_F_DESCRIPTION,
-        [SKIDX_P_COMPANY] = SKIDX_F_COMPANY,
-        [SKIDX_P_SENIORITY] = SKIDX_F_SENIORITY,
-        [SKIDX_P_POSTED] = SKIDX_F_POSTED,
-        [SKIDX_P_SALARY_MIN] = SKIDX_F_SALARY_MIN,
-        [SKIDX_P_SALARY_MAX] = SKIDX_F_SALARY_MAX,
-        [SKIDX_P_SALARY_PERIOD] = SKIDX_F_SALARY_PERIOD,
-        [SKIDX_P_CURRENCY] = SKIDX_F_CURRENCY,
-    };
     size_t cap = 1024, acap = c->text_bytes + 1024, alen = 0;
     P->p = malloc(cap * sizeof(*P->p));
     P->arena = malloc(acap);
@@ -246,9 +222,9 @@ static void postings_load(struct postings *P, const struct corpus *c,
                     die("out of memory%s%s", "", "");
             }
             struct skidx_posting *q = &P->p[P->n];
+            skidx_jsonl_to_posting(&rec, q);
             for (int i = 0; i < SKIDX_P_COUNT; i++) {
                 struct skidx_value *v = &q->v[i];
-                to_value(&rec.f[map[i]], v);
                 off[P->n][i] = SIZE_MAX;
                 if (v->type == SKIDX_V_ABSENT ||
                     (v->type == SKIDX_V_OTHER && v->p && !strcmp(v->p, "null")))

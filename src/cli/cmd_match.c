@@ -124,7 +124,7 @@ static int match_line(struct mctx *m, const char *file, uint64_t lineno,
             m->skipped++;
             return 0;
         }
-        skidx_record_to_posting(&rec, &p);
+        skidx_jsonl_to_posting(&rec, &p);
         struct skidx_value tmp[1];
         struct skidx_jsonl_record *r = &rec;
         tmp[0].p = r->f[SKIDX_F_ID].ptr;

@@ -27,20 +27,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* 1234567 -> "1,234,567" */
-static const char *grouped(uint64_t v, char *buf, size_t n)
-{
-    char tmp[32];
-    int len = snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)v);
-    size_t o = 0;
-    for (int i = 0; i < len && o + 2 < n; i++) {
-        if (i && (len - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = tmp[i];
-    }
-    buf[o] = '\0';
-    return buf;
-}
 
 static int open_index(const char *path, struct skidx_index **idx)
 {
@@ -175,7 +161,7 @@ static void ru64(struct row *r, uint64_t v, enum out_format f)
 {
     if (f == FMT_TABLE) {
         if (r->n < MAX_COLS) {
-            grouped(v, r->buf[r->n], sizeof(r->buf[r->n]));
+            fmt_grouped(v, r->buf[r->n], sizeof(r->buf[r->n]));
             r->p[r->n] = r->buf[r->n];
             r->n++;
         }
@@ -334,13 +320,13 @@ static int query_top(const struct skidx_index *idx, const struct qopts *o)
     if (f == FMT_TABLE) {
         char buf[32], buf2[32];
         printf("role: %s   seniority: %s   postings: %s", rname, lname,
-               grouped(cell.postings, buf, sizeof(buf)));
+               fmt_grouped(cell.postings, buf, sizeof(buf)));
         if (cell.salaried)
             printf("   mean salary: %s (%s salaried)",
-                   grouped((cell.salary_sum + cell.salaried / 2) /
+                   fmt_grouped((cell.salary_sum + cell.salaried / 2) /
                                cell.salaried,
                            buf2, sizeof(buf2)),
-                   grouped(cell.salaried, buf, sizeof(buf)));
+                   fmt_grouped(cell.salaried, buf, sizeof(buf)));
         printf("\n");
         if (low)
             printf("low_n: fewer than %llu postings: the shares below are "
@@ -511,7 +497,7 @@ static int query_salary(const struct skidx_index *idx, const struct qopts *o)
                     if (f == FMT_TABLE && (s.open_mask >> i & 1)) {
                         char b[32];
                         rfmt(&w, ">=%s",
-                             grouped((uint64_t)q[i], b, sizeof(b)));
+                             fmt_grouped((uint64_t)q[i], b, sizeof(b)));
                     } else
                         rmoney(&w, q[i], f);
                 }
@@ -1316,7 +1302,7 @@ int cmd_info(int argc, char **argv)
         return EXIT_OK;
     }
     printf("index         %s (%s bytes, format %u)\n", path,
-           grouped(fsize, a, sizeof(a)), m.format_version);
+           fmt_grouped(fsize, a, sizeof(a)), m.format_version);
     printf("built by      skidx %s\n", m.tool_version);
     printf("taxonomy      %s %s (hash %016llx)\n", m.taxonomy_name,
            m.taxonomy_version, (unsigned long long)m.taxonomy_hash);
@@ -1324,17 +1310,17 @@ int cmd_info(int argc, char **argv)
            (unsigned long long)m.shards, (unsigned long long)m.shards_lost);
     printf("input         %.1f MB read, %.1f MB of JSON Lines\n",
            m.bytes_compressed / 1e6, m.bytes_uncompressed / 1e6);
-    printf("lines         %s (%s records)\n", grouped(m.lines, a, sizeof(a)),
-           grouped(m.records, b, sizeof(b)));
-    printf("postings      %s counted\n", grouped(m.postings, a, sizeof(a)));
+    printf("lines         %s (%s records)\n", fmt_grouped(m.lines, a, sizeof(a)),
+           fmt_grouped(m.records, b, sizeof(b)));
+    printf("postings      %s counted\n", fmt_grouped(m.postings, a, sizeof(a)));
     printf("duplicates    %s reposts counted once\n",
-           grouped(m.duplicates, a, sizeof(a)));
-    printf("skipped       %s records\n", grouped(m.skipped, a, sizeof(a)));
-    printf("repaired      %s records\n", grouped(m.repaired, a, sizeof(a)));
-    printf("salaries      %s in %s", grouped(m.salaried, a, sizeof(a)),
+           fmt_grouped(m.duplicates, a, sizeof(a)));
+    printf("skipped       %s records\n", fmt_grouped(m.skipped, a, sizeof(a)));
+    printf("repaired      %s records\n", fmt_grouped(m.repaired, a, sizeof(a)));
+    printf("salaries      %s in %s", fmt_grouped(m.salaried, a, sizeof(a)),
            m.salary_currency);
     printf(", %s in other currencies (counted, not averaged)\n",
-           grouped(all.other_currency, b, sizeof(b)));
+           fmt_grouped(all.other_currency, b, sizeof(b)));
     printf("salary bins   %u of %u %s\n", m.salary_bins, m.salary_bin_width,
            m.salary_currency);
     if (nm)
@@ -1352,7 +1338,7 @@ int cmd_info(int argc, char **argv)
         if (!any++)
             printf("\nskipped or repaired, by cause:\n");
         printf("  %-16s %s\n", skidx_index_cause_name(idx, i),
-               grouped(n, a, sizeof(a)));
+               fmt_grouped(n, a, sizeof(a)));
     }
     for (uint32_t i = 0; i < skidx_index_n_lost(idx); i++)
         printf("%slost shard    %s (after %llu records)\n", i ? "" : "\n",

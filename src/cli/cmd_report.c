@@ -457,19 +457,6 @@ static void svg_ranges(struct doc *d, const char *title,
 
 /* ---- formatting ---- */
 
-static const char *grp(uint64_t v, char *buf, size_t n)
-{
-    char tmp[32];
-    int len = snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)v);
-    size_t o = 0;
-    for (int i = 0; i < len && o + 2 < n; i++) {
-        if (i && (len - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = tmp[i];
-    }
-    buf[o] = '\0';
-    return buf;
-}
 
 static const char *money(double v, char *buf, size_t n)
 {
@@ -477,7 +464,7 @@ static const char *money(double v, char *buf, size_t n)
         snprintf(buf, n, "-");
         return buf;
     }
-    return grp((uint64_t)llround(v), buf, n);
+    return fmt_grouped((uint64_t)llround(v), buf, n);
 }
 
 static double share(uint64_t x, uint64_t n)
@@ -525,7 +512,7 @@ static void section_corpus(struct ctx *c, const char *path)
             rt_set(r, 1, __VA_ARGS__);                                        \
         }                                                                     \
     } while (0)
-    KV("postings counted", "%s", grp(c->m.postings, a, sizeof(a)));
+    KV("postings counted", "%s", fmt_grouped(c->m.postings, a, sizeof(a)));
     if (c->nm) {
         skidx_month_label(c->m.first_month, f0, sizeof(f0));
         skidx_month_label(c->m.first_month + (int32_t)c->nm - 1, f1, sizeof(f1));
@@ -533,17 +520,17 @@ static void section_corpus(struct ctx *c, const char *path)
     } else
         KV("period", "no dated posting");
     uint64_t dated = skidx_range_postings(c->x, 0, c->nm);
-    KV("dated postings", "%s", grp(dated, a, sizeof(a)));
-    KV("duplicates removed", "%s", grp(c->m.duplicates, a, sizeof(a)));
-    KV("records read", "%s", grp(c->m.records, a, sizeof(a)));
-    KV("records skipped", "%s", grp(c->m.skipped, a, sizeof(a)));
-    KV("records repaired", "%s", grp(c->m.repaired, a, sizeof(a)));
-    KV("shards", "%s indexed, %s lost", grp(c->m.shards, a, sizeof(a)),
-       grp(c->m.shards_lost, b, sizeof(b)));
-    KV("salaried postings", "%s in %s", grp(c->m.salaried, a, sizeof(a)),
+    KV("dated postings", "%s", fmt_grouped(dated, a, sizeof(a)));
+    KV("duplicates removed", "%s", fmt_grouped(c->m.duplicates, a, sizeof(a)));
+    KV("records read", "%s", fmt_grouped(c->m.records, a, sizeof(a)));
+    KV("records skipped", "%s", fmt_grouped(c->m.skipped, a, sizeof(a)));
+    KV("records repaired", "%s", fmt_grouped(c->m.repaired, a, sizeof(a)));
+    KV("shards", "%s indexed, %s lost", fmt_grouped(c->m.shards, a, sizeof(a)),
+       fmt_grouped(c->m.shards_lost, b, sizeof(b)));
+    KV("salaried postings", "%s in %s", fmt_grouped(c->m.salaried, a, sizeof(a)),
        c->m.salary_currency);
     KV("salaries in other currencies", "%s (counted, not averaged)",
-       grp(all.other_currency, a, sizeof(a)));
+       fmt_grouped(all.other_currency, a, sizeof(a)));
     KV("taxonomy", "%s %s", c->m.taxonomy_name, c->m.taxonomy_version);
     KV("taxonomy hash", "%016llx", (unsigned long long)c->m.taxonomy_hash);
     KV("skills, roles, levels", "%u, %u, %u", c->ns, c->nr, c->nl);
@@ -558,14 +545,14 @@ static void section_corpus(struct ctx *c, const char *path)
             d_p(d, "Records skipped or repaired, by cause:");
             d_ul(d, 1);
         }
-        d_li(d, "%s: %s", skidx_index_cause_name(c->x, i), grp(n, a, sizeof(a)));
+        d_li(d, "%s: %s", skidx_index_cause_name(c->x, i), fmt_grouped(n, a, sizeof(a)));
     }
     if (any)
         d_ul(d, 0);
     for (uint32_t i = 0; i < skidx_index_n_lost(c->x); i++)
         d_p(d, "Lost shard: %s (after %s records).",
             skidx_index_lost_path(c->x, i),
-            grp(skidx_index_lost_records(c->x, i), a, sizeof(a)));
+            fmt_grouped(skidx_index_lost_records(c->x, i), a, sizeof(a)));
 }
 
 static void section_method(struct ctx *c)
@@ -632,7 +619,7 @@ static void skill_table(struct ctx *c, int32_t role, int32_t level,
         rt_set(r, 1, "%s", skidx_index_skill_name(c->x, k->skill));
         rt_set(r, 2, "%.1f%%", 100.0 * share(k->postings, cell.postings));
         rt_set(r, 3, "%.1f-%.1f%%", 100.0 * lo, 100.0 * hi);
-        rt_set(r, 4, "%s", grp(k->postings, a, sizeof(a)));
+        rt_set(r, 4, "%s", fmt_grouped(k->postings, a, sizeof(a)));
         rt_set(r, 5, "%s", skidx_tier_name(skidx_tier_of(k->postings,
                                                          cell.postings)));
         if (i < 64) {
@@ -663,14 +650,14 @@ static void section_summary(struct ctx *c)
             d_li(d, "%s is mentioned in %.1f%% of all %s postings (%s).",
                  skidx_index_skill_name(c->x, c->rk[i].skill),
                  100.0 * share(c->rk[i].postings, all.postings),
-                 grp(all.postings, a, sizeof(a)),
+                 fmt_grouped(all.postings, a, sizeof(a)),
                  skidx_tier_name(skidx_tier_of(c->rk[i].postings,
                                                all.postings)));
         if (all.salaried)
             d_li(d, "The mean salary is %s %s over %s salaried postings.",
                  money((double)all.salary_sum / (double)all.salaried, a,
                        sizeof(a)),
-                 c->m.salary_currency, grp(all.salaried, b, sizeof(b)));
+                 c->m.salary_currency, fmt_grouped(all.salaried, b, sizeof(b)));
         d_ul(d, 0);
     }
     d_h(d, 3, "Top skills across all postings");
@@ -736,7 +723,7 @@ static void section_roles(struct ctx *c, struct role_order *ro, uint32_t nro)
         skidx_index_cell(c->x, (int32_t)r, -1, &s);
         avg_text(c, &s, av, sizeof(av));
         d_h(d, 3, "%u. %s (%s postings, %s)", i + 1, rn,
-            grp(s.postings, a, sizeof(a)), av);
+            fmt_grouped(s.postings, a, sizeof(a)), av);
         for (uint32_t l = 0; l < c->nl; l++) {
             struct skidx_cell_stats cs;
             skidx_index_cell(c->x, (int32_t)r, (int32_t)l, &cs);
@@ -745,7 +732,7 @@ static void section_roles(struct ctx *c, struct role_order *ro, uint32_t nro)
             const char *ln = skidx_index_level_name(c->x, l);
             avg_text(c, &cs, av, sizeof(av));
             d_h(d, 4, "%s, %s (%s postings, %s)", rn, ln,
-                grp(cs.postings, a, sizeof(a)), av);
+                fmt_grouped(cs.postings, a, sizeof(a)), av);
             if (cs.postings < c->o.min_postings)
                 d_p(d, "Low n: fewer than %llu postings; the shares below "
                        "are indicative only.",
@@ -824,7 +811,7 @@ static void compare_table(struct ctx *c, const uint32_t *ks, uint32_t nk,
         const char *name = by_level ? skidx_index_level_name(c->x, i)
                                     : skidx_index_role_name(c->x, i);
         rt_set(r, 0, "%s", name);
-        rt_set(r, 1, "%s", grp(cs.postings, a, sizeof(a)));
+        rt_set(r, 1, "%s", fmt_grouped(cs.postings, a, sizeof(a)));
         for (uint32_t k = 0; k < nk; k++) {
             struct skidx_skill_stats s;
             skidx_index_skill(c->x, rr, ll, ks[k], &s);
@@ -914,8 +901,8 @@ static void section_trends(struct ctx *c)
            "postings) against the last %u (%s to %s, %s postings). %u "
            "skills have at least %llu postings in both periods together and "
            "are ranked.",
-        w, a0, a1, grp(skidx_range_postings(c->x, 0, w), x, sizeof(x)), w, b0,
-        b1, grp(skidx_range_postings(c->x, c->nm - w, c->nm), y, sizeof(y)),
+        w, a0, a1, fmt_grouped(skidx_range_postings(c->x, 0, w), x, sizeof(x)), w, b0,
+        b1, fmt_grouped(skidx_range_postings(c->x, c->nm - w, c->nm), y, sizeof(y)),
         nrk, (unsigned long long)c->o.min_count);
     const char *head[] = {"rank", "skill", "first", "last", "change (pp)",
                           "relative", "postings"};
@@ -995,7 +982,7 @@ static void section_trends(struct ctx *c)
         }
         if (r) {
             rt_set(r, 0, "%s", lab);
-            rt_set(r, 1, "%s", grp(tot, x, sizeof(x)));
+            rt_set(r, 1, "%s", fmt_grouped(tot, x, sizeof(x)));
         }
         for (uint32_t k = 0; k < nk; k++) {
             const double s =
@@ -1053,8 +1040,8 @@ static void section_salaries(struct ctx *c, struct role_order *ro,
             const int low = s.salaried < c->o.min_postings;
             rt_set(w, 0, "%s", skidx_index_role_name(c->x, r));
             rt_set(w, 1, "%s", skidx_index_level_name(c->x, l));
-            rt_set(w, 2, "%s", grp(s.postings, a, sizeof(a)));
-            rt_set(w, 3, "%s", grp(s.salaried, a, sizeof(a)));
+            rt_set(w, 2, "%s", fmt_grouped(s.postings, a, sizeof(a)));
+            rt_set(w, 3, "%s", fmt_grouped(s.salaried, a, sizeof(a)));
             rt_set(w, 4, "%s", money(s.mean, a, sizeof(a)));
             const double q[3] = {s.p25, s.median, s.p75};
             for (int k = 0; k < 3; k++)
@@ -1142,9 +1129,9 @@ static void section_premiums(struct ctx *c)
             shown++;
             rt_set(r, 0, "%ld", shown);
             rt_set(r, 1, "%s", skidx_index_skill_name(c->x, e->k));
-            rt_set(r, 2, "%s", grp(e->p.with_salaried, a, sizeof(a)));
+            rt_set(r, 2, "%s", fmt_grouped(e->p.with_salaried, a, sizeof(a)));
             rt_set(r, 3, "%s", money(e->p.mean_with, a, sizeof(a)));
-            rt_set(r, 4, "%s", grp(e->p.without_salaried, a, sizeof(a)));
+            rt_set(r, 4, "%s", fmt_grouped(e->p.without_salaried, a, sizeof(a)));
             rt_set(r, 5, "%s", money(e->p.mean_without, a, sizeof(a)));
             rt_set(r, 6, "%+.0f", e->p.premium);
             rt_set(r, 7, "%+.1f%%", 100.0 * e->p.premium_ratio);
@@ -1284,7 +1271,7 @@ int cmd_report(int argc, char **argv)
         fputs(html_head, cx.d.f);
     char a[32];
     d_h(&cx.d, 1, "Skill demand report: %s postings, taxonomy %s %s",
-        grp(cx.m.postings, a, sizeof(a)), cx.m.taxonomy_name,
+        fmt_grouped(cx.m.postings, a, sizeof(a)), cx.m.taxonomy_name,
         cx.m.taxonomy_version);
     section_summary(&cx);
     section_corpus(&cx, path);

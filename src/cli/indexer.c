@@ -46,49 +46,6 @@ const char *skidx_cause_text(unsigned cause)
     return cause < SKIDX_CAUSE_COUNT ? cause_texts[cause] : "unknown";
 }
 
-/* ---- record -> posting ---- */
-
-static void to_value(const struct skidx_jvalue *j, struct skidx_value *v)
-{
-    v->p = j->ptr;
-    v->len = j->len;
-    switch (j->type) {
-    case SKIDX_J_ABSENT: v->type = SKIDX_V_ABSENT; break;
-    case SKIDX_J_STRING: v->type = SKIDX_V_STRING; break;
-    case SKIDX_J_NUMBER: v->type = SKIDX_V_NUMBER; break;
-    case SKIDX_J_NULL:
-        v->type = SKIDX_V_OTHER;
-        v->p = "null";
-        v->len = 4;
-        break;
-    default:
-        v->type = SKIDX_V_OTHER;
-        if (!v->p) {
-            v->p = "";
-            v->len = 0;
-        }
-        break;
-    }
-}
-
-void skidx_record_to_posting(const struct skidx_jsonl_record *rec,
-                             struct skidx_posting *p)
-{
-    static const int map[SKIDX_P_COUNT] = {
-        [SKIDX_P_TITLE] = SKIDX_F_TITLE,
-        [SKIDX_P_DESCRIPTION] = SKIDX_F_DESCRIPTION,
-        [SKIDX_P_COMPANY] = SKIDX_F_COMPANY,
-        [SKIDX_P_SENIORITY] = SKIDX_F_SENIORITY,
-        [SKIDX_P_POSTED] = SKIDX_F_POSTED,
-        [SKIDX_P_SALARY_MIN] = SKIDX_F_SALARY_MIN,
-        [SKIDX_P_SALARY_MAX] = SKIDX_F_SALARY_MAX,
-        [SKIDX_P_SALARY_PERIOD] = SKIDX_F_SALARY_PERIOD,
-        [SKIDX_P_CURRENCY] = SKIDX_F_CURRENCY,
-    };
-    for (int i = 0; i < SKIDX_P_COUNT; i++)
-        to_value(&rec->f[map[i]], &p->v[i]);
-}
-
 /* ---- duplicate set ---- */
 
 struct dedup_set {
@@ -330,7 +287,7 @@ static void process_chunk(struct run *R, const struct skidx_chunk *c,
         struct skidx_posting post;
         struct skidx_posting_result pr;
         unsigned skip = 0;
-        skidx_record_to_posting(&rec, &post);
+        skidx_jsonl_to_posting(&rec, &post);
         skidx_status st = skidx_posting_process(
             cp, w, &post, R->opts->currency, 0, R->opts->engine, &pr, &skip);
         uint32_t fixes = rec.fixes | pr.fixes;

@@ -55,10 +55,6 @@ skidx_status skidx_run_index(const struct skidx_shard_list *shards,
 /* Set by the CLI's signal handler; the indexer stops at the next chunk. */
 extern volatile sig_atomic_t skidx_stop_requested;
 
-/* Record -> posting fields, shared with `skidx match`. */
-void skidx_record_to_posting(const struct skidx_jsonl_record *rec,
-                             struct skidx_posting *p);
-
 /* A human description of a cause ("not JSON"). */
 const char *skidx_cause_text(unsigned cause);
 

@@ -34,6 +34,20 @@ void cli_report(const char *what, const struct skidx_error *e)
     fputc('\n', stderr);
 }
 
+const char *fmt_grouped(uint64_t v, char *buf, size_t n)
+{
+    char tmp[32];
+    int len = snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)v);
+    size_t o = 0;
+    for (int i = 0; i < len && o + 2 < n; i++) {
+        if (i && (len - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = tmp[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
 int parse_format(const char *s, enum out_format *f)
 {
     if (!strcmp(s, "table"))

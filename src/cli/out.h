@@ -17,6 +17,9 @@ void cli_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "skidx: <what>: <path>:<line>: <msg>" from an error. */
 void cli_report(const char *what, const struct skidx_error *err);
 
+/* 1234567 -> "1,234,567" in buf (n bytes); returns buf. */
+const char *fmt_grouped(uint64_t v, char *buf, size_t n);
+
 enum out_format { FMT_TABLE = 0, FMT_CSV, FMT_JSON };
 int parse_format(const char *s, enum out_format *f);
 

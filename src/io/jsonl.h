@@ -126,4 +126,11 @@ unsigned skidx_jsonl_parse(const struct skidx_jsonl_keys *keys,
                            struct skidx_jsonl_record *out,
                            struct skidx_jbuf *scratch, size_t *err_col);
 
+/* The record's fields as posting values (io/record.c): strings and
+ * numbers as they are, null as the text "null" of type OTHER, objects,
+ * arrays and booleans as OTHER. Pointers into `rec`. */
+struct skidx_posting;
+void skidx_jsonl_to_posting(const struct skidx_jsonl_record *rec,
+                            struct skidx_posting *p);
+
 #endif
