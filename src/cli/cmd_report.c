@@ -243,7 +243,18 @@ static void svg_bars(struct doc *d, const char *title, const char *const *labels
 {
     if (!d->html || count <= 0)
         return;
-    const int lw = 140, bw = 300, rh = 22, top = 26;
+    /* the label column fits the longest label (about 7 px a character) */
+    int lw = 100;
+    for (int i = 0; i < count; i++) {
+        int chars = 0;
+        for (const char *c = labels[i]; *c; c++)
+            chars += ((unsigned char)*c & 0xC0) != 0x80;
+        if (chars * 7 + 12 > lw)
+            lw = chars * 7 + 12;
+    }
+    if (lw > 320)
+        lw = 320;
+    const int bw = 300, rh = 22, top = 26;
     const int h = top + count * rh + 24;
     fprintf(d->f,
             "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" "
