@@ -260,8 +260,6 @@ int cmd_index(int argc, char **argv)
                 (unsigned long long)s[SKIDX_STAT_SKIPPED],
                 (unsigned long long)s[SKIDX_STAT_REPAIRED], out);
     }
-    if (model.counts.stats[SKIDX_STAT_SKIPPED] && rc == EXIT_OK)
-        rc = EXIT_OK; /* skipped records are reported, not fatal */
 out_model:
     skidx_model_release(&model);
 out_tax:

@@ -159,7 +159,6 @@ struct run {
     const struct skidx_shard_list *shards;
     const struct skidx_compiled *compiled;
     const struct skidx_index_opts *opts;
-    struct skidx_model *model;
     int threads;
 
     struct skidx_counts *counts;        /* per thread */
@@ -175,8 +174,6 @@ struct run {
     unsigned reported[SKIDX_CAUSE_COUNT];
     int abort;                          /* stop everything */
     int nomem;
-    struct skidx_error first_err;       /* first shard error in corpus order */
-    size_t first_err_shard;
 
     int max_inflight;                   /* queued chunks per shard */
     uint64_t bytes_in_total;            /* atomic, for progress */
@@ -417,11 +414,6 @@ static void advance_shards(struct run *R)
 {
     while (R->next_shard < R->shards->n && R->ss[R->next_shard].done &&
            R->next_seq == R->ss[R->next_shard].n_chunks) {
-        struct shard_state *s = &R->ss[R->next_shard];
-        if (s->failed && !R->first_err.msg[0]) {
-            R->first_err = s->err;
-            R->first_err_shard = R->next_shard;
-        }
         R->next_shard++;
         R->next_seq = 0;
         R->shards_finished++;
@@ -582,7 +574,6 @@ skidx_status skidx_run_index(const struct skidx_shard_list *shards,
     R.shards = shards;
     R.compiled = compiled;
     R.opts = opts;
-    R.model = model;
     R.threads = opts->threads > 0 ? opts->threads : omp_get_num_procs();
     R.max_inflight = 2 * R.threads;
     clock_gettime(CLOCK_MONOTONIC, &R.t0);
@@ -655,7 +646,6 @@ skidx_status skidx_run_index(const struct skidx_shard_list *shards,
             model->counts.stats[SKIDX_STAT_BYTES_UNCOMPRESSED] += ss->bytes_out;
         }
     }
-    model->counts.stats[SKIDX_STAT_DUPLICATES] += 0;
     if (summary->shards_failed) {
         /* report the first failure in corpus order */
         for (size_t s = 0; s < shards->n; s++)
