@@ -391,6 +391,42 @@ static void test_long_words(void **state)
     free(t);
 }
 
+/* The word loop decides words in batches of about 512 and a word's filter
+ * test needs the word after it: a multi-word alias whose head ends one
+ * batch and whose second word starts the next must still be found. */
+static void test_batch_seams(void **state)
+{
+    (void)state;
+    struct env *e = HENV;
+    size_t cap = 8000;
+    char *t = malloc(cap);
+    assert_non_null(t);
+    for (size_t run = 0; run < 64 * 24; run++) {
+        size_t pad = run % 64, before = 500 + run / 64, k = pad;
+        memset(t, ' ', pad);
+        for (size_t i = 0; i < before; i++) {
+            memcpy(t + k, i % 3 ? "zz " : "q, ", 3);
+            k += 3;
+        }
+        size_t at = k;
+        /* heads with multi-word aliases only: the filter passes them on
+         * the next word alone */
+        memcpy(t + k, "Amazon Web Services machine learning", 36);
+        k += 36;
+        size_t n;
+        struct skidx_hit *h = scan(e, t, k, SKIDX_ENGINE_WORDS, &n, NULL,
+                                   NULL);
+        assert_int_equal(n, 2);
+        assert_int_equal(h[0].start, at);
+        assert_int_equal(h[1].end, k);
+        free(h);
+        assert_int_equal(check_engines(e, t, k), 2);
+        memcpy(t + k, " java go", 8);
+        assert_true(check_engines(e, t, k + 8) >= 3);
+    }
+    free(t);
+}
+
 static void test_unicode_neighbours(void **state)
 {
     (void)state;
@@ -553,7 +589,8 @@ static const char PUNCT[] = " ,.;:!?()[]{}<>/\\|-_+#&@'\"`~\t\n=*";
 /* A random text of at most `cap` bytes; returns its length. */
 static size_t random_text(const struct rtax *r, char *t, size_t cap)
 {
-    size_t k = 0, parts = rndn(24);
+    /* about 12 parts in a short buffer, thousands in a long one */
+    size_t k = 0, parts = cap > 1000 ? cap / 4 : rndn(24);
     for (size_t p = 0; p < parts; p++) {
         const char *src;
         char tmp[8];
@@ -638,6 +675,23 @@ static void test_engines_random(void **state)
     /* the test is worthless if almost nothing matched */
     assert_true(texts == 10000);
     assert_true(total_hits > 5000);
+    /* long texts: thousands of words, so batch seams fall everywhere */
+    size_t long_hits = 0;
+    char *big = malloc(20000);
+    assert_non_null(big);
+    for (unsigned round = 0; round < 12; round++) {
+        struct rtax r;
+        rtax_build(&r, 3 + rndn(40));
+        struct env *e = env_new(r.tsv);
+        for (unsigned i = 0; i < 4; i++) {
+            size_t len = random_text(&r, big, 20000);
+            long_hits += check_engines(e, big, len);
+        }
+        env_free(e);
+        rtax_free(&r);
+    }
+    free(big);
+    assert_true(long_hits > 1000);
 }
 
 /* ---- SIMD word mask ---- */
@@ -931,6 +985,7 @@ int main(void)
         cmocka_unit_test(test_shared_head),
         cmocka_unit_test(test_one_byte_and_edges),
         cmocka_unit_test(test_long_words),
+        cmocka_unit_test(test_batch_seams),
         cmocka_unit_test(test_unicode_neighbours),
         cmocka_unit_test(test_engines_hand),
         cmocka_unit_test(test_engines_random),
