@@ -174,6 +174,7 @@ struct cand {
     uint32_t owner;
     uint32_t lead_len, tail_len;
     uint32_t head_off; /* offset of the head within the alias text */
+    uint32_t text_off; /* the alias text in m->atext */
     uint32_t flags;
     uint32_t key2;     /* lower(tail[0]) << 8 | lower(tail[1]); tail >= 2 */
     /* screen: the tail's first min(8, tail_len) bytes; a text passes when
@@ -206,6 +207,7 @@ struct skidx_matcher {
     struct cand *cands;
     size_t n_cands;
     unsigned char *keys;
+    unsigned char *atext; /* the texts of the literal aliases, packed */
     uint32_t min_head, max_head;
     size_t n_heads;
     /* literal alias ids for the ORACLE engine */
@@ -339,7 +341,14 @@ static skidx_status build_words(struct skidx_matcher *m)
     }
     m->min_head = UINT32_MAX;
     m->max_head = 0;
-    size_t koff = 0;
+    size_t koff = 0, abytes = 0, aoff = 0;
+    for (size_t i = 0; i < n; i++)
+        abytes += set->a[it[i].alias].len;
+    m->atext = malloc(abytes ? abytes : 1);
+    if (!m->atext) {
+        free(it);
+        return SKIDX_ERR_NOMEM;
+    }
     /* Candidates of one head must be contiguous: gather per head by
      * scanning each hash run for items with the same folded head. */
     char *used = calloc(n ? n : 1, 1);
@@ -375,6 +384,9 @@ static skidx_status build_words(struct skidx_matcher *m)
             c->owner = b->owner;
             c->lead_len = it[j].lead;
             c->head_off = it[j].lead;
+            c->text_off = (uint32_t)aoff;
+            memcpy(m->atext + aoff, b->text, b->len);
+            aoff += b->len;
             c->tail_len = b->len - it[j].lead - it[j].head;
             {
                 const unsigned char *tl = (const unsigned char *)b->text +
@@ -566,6 +578,7 @@ void skidx_matcher_free(struct skidx_matcher *m)
     free(m->filter);
     free(m->cands);
     free(m->keys);
+    free(m->atext);
     free(m->literals);
     free(m->regex_alias);
     hs_free_database(m->db);
@@ -655,9 +668,14 @@ static int scan_mask_generic(const struct skidx_matcher *,
                              const unsigned char *, size_t, const uint64_t *,
                              size_t);
 #ifdef SKIDX_X86
+#define AVX512_TARGET "avx512f,avx512dq,avx512bw,avx512vl,bmi,bmi2"
 static int scan_mask_bmi(const struct skidx_matcher *,
                          struct skidx_match_scratch *, const unsigned char *,
                          size_t, const uint64_t *, size_t);
+static int scan_mask_avx512(const struct skidx_matcher *,
+                            struct skidx_match_scratch *,
+                            const unsigned char *, size_t, const uint64_t *,
+                            size_t);
 #endif
 static wordmask_fn wordmask_impl;
 static const char *wordmask_name;
@@ -675,6 +693,11 @@ const char *skidx_match_set_simd(int mode)
     if (mode == 0 && __builtin_cpu_supports("avx512bw")) {
         wordmask_impl = wordmask_avx512;
         wordmask_name = "avx512bw";
+        if (__builtin_cpu_supports("avx512f") &&
+            __builtin_cpu_supports("avx512dq") &&
+            __builtin_cpu_supports("avx512vl") &&
+            scan_mask_impl == scan_mask_bmi)
+            scan_mask_impl = scan_mask_avx512;
     } else if ((mode == 0 || mode == 2) && __builtin_cpu_supports("avx2")) {
         wordmask_impl = wordmask_avx2;
         wordmask_name = "avx2";
@@ -796,7 +819,7 @@ static inline int confirm(const struct skidx_matcher *m, const struct cand *c,
           c->fold) &
          c->mask) != c->key)
         return 0;
-    const unsigned char *a = (const unsigned char *)m->set->a[c->alias].text;
+    const unsigned char *a = m->atext + c->text_off;
     size_t s0 = ws - c->lead_len, e0 = we + c->tail_len;
     const unsigned char *tail = a + c->head_off + (we - ws);
     if (c->flags & C_CASE) {
@@ -917,6 +940,7 @@ probe_word(const struct skidx_matcher *m, struct skidx_match_scratch *s,
  *    found in exactly the order the one-word-at-a-time loop found them.
  */
 #define EDGE_BATCH 1024 /* flush the edge array when it holds this many */
+#define PREFETCH_AHEAD 4
 
 struct survivor {
     uint64_t pair; /* ws | we << 32 */
@@ -949,29 +973,123 @@ word_key_fast(const unsigned char *t, uint32_t ws, uint32_t we, uint64_t *f8)
     return a * 0xD6E8FEB86659FD93ull;
 }
 
+#ifdef SKIDX_X86
+/* word_key_fast for words [0, n) of edge, eight at a time: the same
+ * hashes (two gathers of 8 text bytes, the second only for words longer
+ * than 8). Returns how many words it did (a multiple of 8). */
+__attribute__((target(AVX512_TARGET))) static inline size_t
+keys_avx512(const unsigned char *t, const uint32_t *edge, size_t n,
+            uint64_t *hs)
+{
+    const __m512i lo32 = _mm512_set1_epi64(0xFFFFFFFFll);
+    const __m512i fold = _mm512_set1_epi64((long long)FOLD8);
+    const __m512i eight = _mm512_set1_epi64(8);
+    const __m512i sixty4 = _mm512_set1_epi64(64);
+    const __m512i ones = _mm512_set1_epi64(-1);
+    const __m512i c1 = _mm512_set1_epi64((long long)0x9E3779B97F4A7C15ull);
+    const __m512i c2 = _mm512_set1_epi64((long long)0xD6E8FEB86659FD93ull);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m512i p = _mm512_loadu_si512((const void *)(edge + 2 * i));
+        __m512i ws = _mm512_and_si512(p, lo32);
+        __m512i we = _mm512_srli_epi64(p, 32);
+        __m512i len = _mm512_sub_epi64(we, ws);
+        __mmask8 gt8 = _mm512_cmpgt_epu64_mask(len, eight);
+        __m512i raw = _mm512_i64gather_epi64(ws, (const void *)t, 1);
+        __m512i last = _mm512_mask_i64gather_epi64(
+            _mm512_setzero_si512(), gt8, _mm512_sub_epi64(we, eight),
+            (const void *)t, 1);
+        __m512i k8 = _mm512_min_epu64(len, eight);
+        __m512i lm = _mm512_srlv_epi64(
+            ones, _mm512_sub_epi64(sixty4, _mm512_slli_epi64(k8, 3)));
+        __m512i k = _mm512_and_si512(_mm512_or_si512(raw, fold), lm);
+        __m512i mix = _mm512_mullo_epi64(_mm512_or_si512(last, fold), c1);
+        __m512i a = _mm512_mask_add_epi64(k, gt8, _mm512_xor_si512(k, mix),
+                                          len);
+        _mm512_storeu_si512((void *)(hs + i), _mm512_mullo_epi64(a, c2));
+    }
+    return i;
+}
+
+/* The filter test of words [0, done) eight at a time (hs[done] must be
+ * readable): survivors appended in text order to sv, *ns counts them.
+ * Returns how many words it did. */
+__attribute__((target(AVX512_TARGET))) static inline size_t
+filter_avx512(const uint64_t *filter, const uint32_t *edge,
+              const uint64_t *hs, size_t done, size_t npairs,
+              struct survivor *sv, size_t *ns_out)
+{
+    const __m512i c1 = _mm512_set1_epi64((long long)0x9E3779B97F4A7C15ull);
+    const __m512i k63 = _mm512_set1_epi64(63);
+    const __m512i one = _mm512_set1_epi64(1);
+    size_t i = 0, ns = *ns_out;
+    for (; i + 8 <= done; i += 8) {
+        __m512i h = _mm512_loadu_si512((const void *)(hs + i));
+        __m512i nx = _mm512_loadu_si512((const void *)(hs + i + 1));
+        __m512i sb = _mm512_srli_epi64(h, 64 - FILTER_LOG);
+        __m512i pb = _mm512_srli_epi64(
+            _mm512_mullo_epi64(_mm512_xor_si512(h, _mm512_ror_epi64(nx, 31)),
+                               c1),
+            64 - FILTER_LOG);
+        __m512i w1 = _mm512_i64gather_epi64(_mm512_srli_epi64(sb, 6),
+                                            (const void *)filter, 8);
+        __m512i w2 = _mm512_i64gather_epi64(_mm512_srli_epi64(pb, 6),
+                                            (const void *)filter, 8);
+        __m512i b1 = _mm512_srlv_epi64(w1, _mm512_and_si512(sb, k63));
+        __m512i b2 = _mm512_srlv_epi64(w2, _mm512_and_si512(pb, k63));
+        /* the pair bit only where a next word exists */
+        __mmask8 has_next =
+            i + 8 < npairs ? 0xFF : (__mmask8)((1u << (npairs - 1 - i)) - 1);
+        uint32_t pass = _mm512_test_epi64_mask(b1, one) |
+                        (_mm512_test_epi64_mask(b2, one) & has_next);
+        while (pass) {
+            unsigned j = (unsigned)__builtin_ctz(pass);
+            pass &= pass - 1;
+            sv[ns].pair = (uint64_t)edge[2 * (i + j)] |
+                          (uint64_t)edge[2 * (i + j) + 1] << 32;
+            sv[ns].h = hs[i + j];
+            ns++;
+        }
+    }
+    *ns_out = ns;
+    return i;
+}
+#endif
+
 /* Passes 2 and 3 over the words edge[0..2*npairs): the first `done`
  * words are decided (each needs the hash of the word after it), done =
  * npairs when `last` (the final word has no next word), else npairs - 1.
  * Returns done, or -1 when out of memory. */
-static long
+static inline __attribute__((always_inline)) long
 scan_pairs(const struct skidx_matcher *m, struct skidx_match_scratch *s,
            const unsigned char *t, size_t len, const uint32_t *edge,
-           size_t npairs, int last, struct survivor *sv, uint64_t *hs)
+           size_t npairs, int last, struct survivor *sv, uint64_t *hs,
+           int vec)
 {
     const uint64_t *filter = m->filter;
     size_t ns = 0, nfast = npairs, done = last ? npairs : npairs - 1;
+    size_t i = 0;
     /* words starting within 8 bytes of the end take the careful path */
     while (nfast && (size_t)edge[2 * (nfast - 1)] + 8 > len)
         nfast--;
-    for (size_t i = 0; i < nfast; i++) {
+#ifdef SKIDX_X86
+    if (vec)
+        i = keys_avx512(t, edge, nfast, hs);
+#endif
+    for (; i < nfast; i++) {
         uint64_t f8;
         hs[i] = word_key_fast(t, edge[2 * i], edge[2 * i + 1], &f8);
     }
-    for (size_t i = nfast; i < npairs; i++)
+    for (i = nfast; i < npairs; i++)
         hs[i] = word_hash(t + edge[2 * i], edge[2 * i + 1] - edge[2 * i],
                           len - edge[2 * i]);
     hs[npairs] = 0; /* no next word: its pair bit is masked off below */
-    for (size_t i = 0; i < done; i++) {
+    i = 0;
+#ifdef SKIDX_X86
+    if (vec)
+        i = filter_avx512(filter, edge, hs, done, npairs, sv, &ns);
+#endif
+    for (; i < done; i++) {
         uint64_t h = hs[i];
         uint32_t pass = filter_get(filter, single_bit(h));
         pass |= filter_get(filter, pair_bit(h, hs[i + 1])) &
@@ -983,6 +1101,10 @@ scan_pairs(const struct skidx_matcher *m, struct skidx_match_scratch *s,
     s->words += done;
     for (size_t j = 0; j < ns; j++) {
         uint32_t ws = (uint32_t)sv[j].pair, we = (uint32_t)(sv[j].pair >> 32);
+        /* the table slots of later survivors: misses overlap */
+        if (j + PREFETCH_AHEAD < ns)
+            __builtin_prefetch(
+                &m->table[sv[j + PREFETCH_AHEAD].h >> m->table_shift]);
         uint64_t f8 = word_first8(t + ws, we - ws, len - ws);
         if (probe_word(m, s, t, len, ws, we, sv[j].h, f8))
             return -1;
@@ -996,7 +1118,7 @@ scan_pairs(const struct skidx_matcher *m, struct skidx_match_scratch *s,
 static inline __attribute__((always_inline)) int
 scan_mask(const struct skidx_matcher *m, struct skidx_match_scratch *s,
           const unsigned char *t, size_t len, const uint64_t *mask,
-          size_t nw)
+          size_t nw, int vec)
 {
     uint32_t edge[EDGE_BATCH + 64 + 4];
     struct survivor sv[EDGE_BATCH / 2 + 34];
@@ -1014,7 +1136,7 @@ scan_mask(const struct skidx_matcher *m, struct skidx_match_scratch *s,
         }
         if (k >= EDGE_BATCH || (w == nw && k >= 2)) {
             long done = scan_pairs(m, s, t, len, edge, k / 2, w == nw, sv,
-                                   hs);
+                                   hs, vec);
             if (done < 0)
                 return -1;
             size_t from = 2 * (size_t)done;
@@ -1030,7 +1152,7 @@ static int scan_mask_generic(const struct skidx_matcher *m,
                              const unsigned char *t, size_t len,
                              const uint64_t *mask, size_t nw)
 {
-    return scan_mask(m, s, t, len, mask, nw);
+    return scan_mask(m, s, t, len, mask, nw, 0);
 }
 
 #ifdef SKIDX_X86
@@ -1042,7 +1164,16 @@ scan_mask_bmi(const struct skidx_matcher *m, struct skidx_match_scratch *s,
               const unsigned char *t, size_t len, const uint64_t *mask,
               size_t nw)
 {
-    return scan_mask(m, s, t, len, mask, nw);
+    return scan_mask(m, s, t, len, mask, nw, 0);
+}
+
+/* And with the keys and filter passes eight words at a time (AVX-512). */
+__attribute__((target(AVX512_TARGET))) static int
+scan_mask_avx512(const struct skidx_matcher *m, struct skidx_match_scratch *s,
+                 const unsigned char *t, size_t len, const uint64_t *mask,
+                 size_t nw)
+{
+    return scan_mask(m, s, t, len, mask, nw, 1);
 }
 #endif
 
