@@ -154,6 +154,16 @@ static size_t check_engines(struct env *e, const char *text, size_t len)
         dump_hits("oracle", e, ho, no);
     }
     assert_true(same);
+    /* negative regexes scanned on every text: the same hits as behind the
+     * gate (only owners with a positive hit) */
+    size_t ng;
+    skidx_match_set_regex_gate(0);
+    struct skidx_hit *hg = scan(e, text, len, SKIDX_ENGINE_WORDS, &ng, NULL,
+                                NULL);
+    skidx_match_set_regex_gate(1);
+    assert_int_equal(ng, nw);
+    assert_memory_equal(hg, hw, nw * sizeof(*hw));
+    free(hg);
     /* count-only: the same owner set, whatever hits are kept */
     e->s.count_only = 1;
     size_t nc, oc;
@@ -535,14 +545,29 @@ static void rtax_build(struct rtax *r, unsigned n_skills)
             char al[64];
             int neg = a > 0 && rndn(4) == 0;
             int cs = rndn(3) == 0;
-            int rx = !neg && rndn(12) == 0;
-            if (rx) {
+            int rx = rndn(12) == 0 || (neg && positives && rndn(3) == 0);
+            if (rx && neg && positives) {
+                /* a negative regex around one of the skill's positive
+                 * aliases (hex escapes: any byte is literal) */
+                const char *p = texts[n_texts - 1 - rndn(positives)];
+                size_t q = 0;
+                int after = (int)rndn(2);
+                if (!after)
+                    q += (size_t)snprintf(al + q, sizeof(al) - q,
+                                          "[a-z]+[ -]");
+                for (; *p && q + 8 < 40; p++)
+                    q += (size_t)snprintf(al + q, sizeof(al) - q, "\\x%02X",
+                                          (unsigned char)*p);
+                if (after)
+                    snprintf(al + q, sizeof(al) - q, "[ -]?[a-z0-9]+");
+            } else if (rx && !neg) {
                 /* a simple regex: a word with optional digits */
                 static const char *const W[] = {"foo", "bar", "spark", "go",
                                                 "py", "data"};
                 snprintf(al, sizeof(al), "\\b%s\\d*%s", W[rndn(6)],
                          rndn(2) ? "\\b" : "");
             } else {
+                rx = 0;
                 random_alias(al, sizeof(al));
             }
             if (!neg) {
@@ -559,7 +584,7 @@ static void rtax_build(struct rtax *r, unsigned n_skills)
                 if (!rx)
                     r->pos[r->n_pos++] = strdup(al);
                 positives++;
-            } else {
+            } else if (!rx) {
                 r->pos[r->n_pos++] = strdup(al); /* texts use negatives too */
             }
             k += (size_t)snprintf(r->tsv + k, cap - k, "\t%s%s%s%s%s",

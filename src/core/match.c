@@ -214,9 +214,15 @@ struct skidx_matcher {
     uint32_t *literals;
     size_t n_literals;
     /* regexes */
-    hs_database_t *db;
+    hs_database_t *db;     /* the positive regexes, scanned on every text */
     uint32_t *regex_alias; /* hs id -> alias index */
     size_t n_regex;
+    /* The negative regexes, one database per owner, scanned on a text only
+     * when that owner has a positive hit in it: a negative hit masks only
+     * its own owner's positive hits, so without one it changes nothing. */
+    struct neg_group *groups;
+    size_t n_groups;
+    uint32_t *owner_group; /* owner -> group, NO_GROUP when none */
     size_t n_neg;
     double compile_seconds;
 };
@@ -459,15 +465,31 @@ static skidx_status build_words(struct skidx_matcher *m)
     return SKIDX_OK;
 }
 
-/* Compile the regexes into one database; ids index m->regex_alias. */
+#define NO_GROUP UINT32_MAX
+
+struct neg_group {
+    hs_database_t *db;
+    uint32_t owner;
+};
+
+/* Test hook (skidx_match_set_regex_gate): 0 scans every negative group on
+ * every text, the simple way the gate must agree with. */
+static int regex_gate = 1;
+
+void skidx_match_set_regex_gate(int on)
+{
+    regex_gate = on;
+}
+
+/* Compile the regexes ks[0..n) (indexes into m->regex_alias, which are
+ * also the Hyperscan ids) into one database. */
 static skidx_status compile_regexes(struct skidx_matcher *m,
+                                    const uint32_t *ks, size_t n,
                                     hs_database_t **db,
                                     struct skidx_error *err)
 {
     const struct skidx_alias_set *set = m->set;
-    size_t n = 0;
     *db = NULL;
-    n = m->n_regex;
     if (!n)
         return SKIDX_OK;
     const char **expr = calloc(n, sizeof(*expr));
@@ -478,21 +500,19 @@ static skidx_status compile_regexes(struct skidx_matcher *m,
         st = SKIDX_ERR_NOMEM;
         goto out;
     }
-    size_t j = 0;
-    for (size_t k = 0; k < m->n_regex; k++) {
-        const struct skidx_alias *a = &set->a[m->regex_alias[k]];
+    for (size_t j = 0; j < n; j++) {
+        const struct skidx_alias *a = &set->a[m->regex_alias[ks[j]]];
         expr[j] = a->text;
         flags[j] = HS_FLAG_SOM_LEFTMOST |
                    ((a->flags & SKIDX_ALIAS_CASE) ? 0 : HS_FLAG_CASELESS);
-        ids[j] = (unsigned)k;
-        j++;
+        ids[j] = ks[j];
     }
     hs_compile_error_t *ce = NULL;
     if (hs_compile_multi(expr, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL,
                          db, &ce) != HS_SUCCESS) {
         if (ce && ce->expression >= 0 && (size_t)ce->expression < n) {
             const struct skidx_alias *a =
-                &set->a[m->regex_alias[ids[ce->expression]]];
+                &set->a[m->regex_alias[ks[ce->expression]]];
             st = skidx_fail(err, SKIDX_ERR_TAXONOMY, set->files[a->file],
                             a->line, SKIDX_NOOFF, "bad regex '/%s/': %s",
                             a->text, ce->message);
@@ -511,30 +531,61 @@ out:
     return st;
 }
 
-/* All regexes go to one database scanned over every text. (Keeping the
- * negative ones apart, scanned only behind a gate, was measured: the
- * second hs_scan per text cost more than it saved.) */
+/* Positive regexes go to one database scanned over every text; negative
+ * ones to one database per owner (see struct skidx_matcher). Hyperscan ids
+ * are global: index into m->regex_alias. (One database for all, and one
+ * for all negatives behind a gate, were both measured slower.) */
 static skidx_status build_regex(struct skidx_matcher *m,
                                 struct skidx_error *err)
 {
     const struct skidx_alias_set *set = m->set;
-    size_t n = 0;
+    size_t n = 0, n_pos = 0;
+    skidx_status st = SKIDX_OK;
     for (size_t i = 0; i < set->n; i++)
         n += !!(set->a[i].flags & SKIDX_ALIAS_REGEX);
     m->n_regex = n;
+    m->owner_group = malloc((m->n_owners ? m->n_owners : 1) *
+                            sizeof(*m->owner_group));
+    if (!m->owner_group)
+        return SKIDX_ERR_NOMEM;
+    for (uint32_t o = 0; o < m->n_owners; o++)
+        m->owner_group[o] = NO_GROUP;
     if (!n)
         return SKIDX_OK;
     m->regex_alias = calloc(n, sizeof(*m->regex_alias));
-    if (!m->regex_alias)
+    uint32_t *ks = calloc(n, sizeof(*ks));
+    m->groups = calloc(n, sizeof(*m->groups)); /* at most one per regex */
+    if (!m->regex_alias || !ks || !m->groups) {
+        free(ks);
         return SKIDX_ERR_NOMEM;
+    }
     size_t k = 0;
     for (size_t i = 0; i < set->n; i++) {
         const struct skidx_alias *a = &set->a[i];
         if (!(a->flags & SKIDX_ALIAS_REGEX))
             continue;
+        if (!(a->flags & SKIDX_ALIAS_NEG))
+            ks[n_pos++] = (uint32_t)k;
+        else if (m->owner_group[a->owner] == NO_GROUP)
+            m->owner_group[a->owner] = (uint32_t)m->n_groups++;
         m->regex_alias[k++] = (uint32_t)i;
     }
-    return compile_regexes(m, &m->db, err);
+    st = compile_regexes(m, ks, n_pos, &m->db, err);
+    /* groups in order of their owner's first negative regex */
+    for (size_t g = 0; g < m->n_groups && !st; g++) {
+        size_t c = 0;
+        for (size_t j = 0; j < n; j++) {
+            const struct skidx_alias *a = &set->a[m->regex_alias[j]];
+            if ((a->flags & SKIDX_ALIAS_NEG) &&
+                m->owner_group[a->owner] == g) {
+                ks[c++] = (uint32_t)j;
+                m->groups[g].owner = a->owner;
+            }
+        }
+        st = compile_regexes(m, ks, c, &m->groups[g].db, err);
+    }
+    free(ks);
+    return st;
 }
 
 skidx_status skidx_matcher_create(const struct skidx_alias_set *set,
@@ -582,6 +633,10 @@ void skidx_matcher_free(struct skidx_matcher *m)
     free(m->literals);
     free(m->regex_alias);
     hs_free_database(m->db);
+    for (size_t g = 0; g < m->n_groups; g++)
+        hs_free_database(m->groups[g].db);
+    free(m->groups);
+    free(m->owner_group);
     free(m);
 }
 
@@ -740,6 +795,12 @@ void skidx_matcher_get_stats(const struct skidx_matcher *m,
     out->candidates = m->n_cands;
     if (m->db)
         hs_database_size(m->db, &out->hs_bytes);
+    for (size_t g = 0; g < m->n_groups; g++) {
+        size_t b = 0;
+        if (m->groups[g].db && hs_database_size(m->groups[g].db, &b) ==
+                                   HS_SUCCESS)
+            out->hs_bytes += b;
+    }
     out->compile_seconds = m->compile_seconds;
     out->simd = wordmask_name ? wordmask_name : "scalar";
 }
@@ -754,12 +815,21 @@ skidx_status skidx_match_scratch_init(struct skidx_match_scratch *s,
     s->owner_bits = calloc((m->n_owners + 63) / 64 + 1, sizeof(uint64_t));
     if (!s->owners || !s->owner_bits)
         goto nomem;
-    if (m->db) {
-        hs_scratch_t *hs = NULL;
-        if (hs_alloc_scratch(m->db, &hs) != HS_SUCCESS)
+    /* one Hyperscan scratch serves every database (grown to fit each) */
+    hs_scratch_t *hs = NULL;
+    if (m->db && hs_alloc_scratch(m->db, &hs) != HS_SUCCESS)
+        goto nomem;
+    s->hs_scratch = hs;
+    for (size_t g = 0; g < m->n_groups; g++) {
+        if (hs_alloc_scratch(m->groups[g].db, &hs) != HS_SUCCESS)
             goto nomem;
         s->hs_scratch = hs;
     }
+    s->group_mark = calloc(m->n_groups ? m->n_groups : 1, 1);
+    s->group_list = calloc(m->n_groups ? m->n_groups : 1,
+                           sizeof(*s->group_list));
+    if (!s->group_mark || !s->group_list)
+        goto nomem;
     return SKIDX_OK;
 nomem:
     skidx_match_scratch_release(s);
@@ -775,6 +845,8 @@ void skidx_match_scratch_release(struct skidx_match_scratch *s)
     free(s->tmp);
     if (s->hs_scratch)
         hs_free_scratch(s->hs_scratch);
+    free(s->group_mark);
+    free(s->group_list);
     memset(s, 0, sizeof(*s));
 }
 
@@ -1270,6 +1342,37 @@ static skidx_status scan_regex(const struct skidx_matcher *m,
     return SKIDX_OK;
 }
 
+/* The negative databases of the owners with a positive hit in this text
+ * (hits[first..]), or of every owner when the gate is off. */
+static skidx_status scan_negative_groups(const struct skidx_matcher *m,
+                                         struct skidx_match_scratch *s,
+                                         const char *text, size_t len,
+                                         size_t first)
+{
+    size_t ng = 0, n_hits = s->n_hits;
+    if (!regex_gate) {
+        for (size_t g = 0; g < m->n_groups; g++)
+            s->group_list[ng++] = (uint32_t)g;
+    } else {
+        for (size_t i = first; i < n_hits; i++) {
+            const struct skidx_hit *h = &s->hits[i];
+            uint32_t g = m->owner_group[h->owner];
+            if (g == NO_GROUP || s->group_mark[g] ||
+                (m->set->a[h->alias].flags & SKIDX_ALIAS_NEG))
+                continue;
+            s->group_mark[g] = 1;
+            s->group_list[ng++] = g;
+        }
+    }
+    skidx_status st = SKIDX_OK;
+    for (size_t j = 0; j < ng; j++) {
+        s->group_mark[s->group_list[j]] = 0;
+        if (!st)
+            st = scan_regex(m, m->groups[s->group_list[j]].db, s, text, len);
+    }
+    return st;
+}
+
 /* ---- masking, sorting, owners ---- */
 
 static int hit_cmp(const void *x, const void *y)
@@ -1343,5 +1446,7 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
         return st;
     if (m->db && len)
         SKIDX_FORWARD(scan_regex(m, m->db, s, text, len));
+    if (m->n_groups && len)
+        SKIDX_FORWARD(scan_negative_groups(m, s, text, len, first));
     return finish_text(m, s, first);
 }

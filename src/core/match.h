@@ -19,8 +19,10 @@
  * - ORACLE: every literal alias is searched at every position with plain
  *   compares. Slow and obviously right: the test oracle.
  *
- * Regular-expression aliases go to one Hyperscan block-mode database
- * (leftmost start of match) in both engines.
+ * Regular-expression aliases go to Hyperscan block-mode databases
+ * (leftmost start of match) in both engines: the positive ones to one
+ * database scanned over every text, the negative ones to one database per
+ * owner, scanned only over texts where that owner has a positive hit.
  *
  * A hit is (alias, owner, start, end) with a half-open byte range. After a
  * text is scanned, positive hits lying inside a negative hit of the same
@@ -54,7 +56,9 @@ struct skidx_match_scratch {
     uint64_t *owner_bits;   /* bitset over owners */
     uint64_t *wordmask;     /* word-byte bitmap of the current text */
     size_t cap_mask;        /* in 64-bit words */
-    void *hs_scratch;       /* hs_scratch_t */
+    void *hs_scratch;       /* hs_scratch_t, fits every database */
+    uint8_t *group_mark;    /* negative regex groups to scan, per text */
+    uint32_t *group_list;
     struct skidx_hit *tmp;  /* masking workspace */
     size_t cap_tmp;
     int sort_hits;          /* set to sort each text's hits (match output) */
@@ -102,6 +106,11 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
  * 2 = force AVX2 (if the CPU has it). Not thread-safe; call before
  * scanning. Returns the name of the path now in use. */
 const char *skidx_match_set_simd(int mode);
+
+/* Test hook: 0 = scan every owner's negative regexes on every text, 1 =
+ * (the default) only those of owners with a positive hit in the text.
+ * Both give the same hits; not thread-safe. */
+void skidx_match_set_regex_gate(int on);
 
 /* Build the word-byte bitmap of text[0..len) into mask (ceil(len/64)
  * words; bits past len are zero) with the current path. For tests. */
