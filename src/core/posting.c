@@ -328,22 +328,79 @@ norm_avx2(const unsigned char *s, size_t n, char *o, int *space)
     *space = sp;
     return k;
 }
+
+/* 64 bytes a step with no fallback: the whitespace bytes that follow
+ * whitespace are dropped with a byte compress (AVX-512 VBMI2). Full
+ * blocks store 64 bytes at o + k <= o + i (output never outruns input);
+ * the last block stores only what it keeps. */
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,bmi,bmi2,popcnt")))
+static size_t norm_avx512(const unsigned char *s, size_t n, char *o,
+                          int *space)
+{
+    size_t k = 0;
+    uint64_t sp = (uint64_t)(*space != 0);
+    const __m512i kA = _mm512_set1_epi8('A'), k25 = _mm512_set1_epi8(25);
+    const __m512i k20 = _mm512_set1_epi8(0x20), kt = _mm512_set1_epi8('\t');
+    const __m512i kn = _mm512_set1_epi8('\n'), kr = _mm512_set1_epi8('\r');
+    for (size_t i = 0; i < n; i += 64) {
+        size_t m = n - i < 64 ? n - i : 64;
+        __mmask64 live = m == 64 ? ~0ull : (1ull << m) - 1;
+        __m512i c = _mm512_maskz_loadu_epi8(live, s + i);
+        uint64_t ws = (uint64_t)(_mm512_cmpeq_epi8_mask(c, k20) |
+                                 _mm512_cmpeq_epi8_mask(c, kt) |
+                                 _mm512_cmpeq_epi8_mask(c, kn) |
+                                 _mm512_cmpeq_epi8_mask(c, kr)) & live;
+        uint64_t keep = ~(ws & (ws << 1 | sp)) & live;
+        __mmask64 up = _mm512_cmple_epu8_mask(_mm512_sub_epi8(c, kA), k25);
+        __m512i lo = _mm512_mask_add_epi8(c, up, c, k20);
+        lo = _mm512_mask_mov_epi8(lo, ws, k20);
+        __m512i out = _mm512_maskz_compress_epi8(keep, lo);
+        size_t cnt = (size_t)__builtin_popcountll(keep);
+        if (m == 64)
+            _mm512_storeu_si512((void *)(o + k), out);
+        else
+            _mm512_mask_storeu_epi8(o + k, cnt == 64 ? ~0ull
+                                                     : (1ull << cnt) - 1,
+                                    out);
+        k += cnt;
+        sp = ws >> (m - 1) & 1;
+    }
+    *space = (int)sp;
+    return k;
+}
 #endif
 
-static norm_fn pick_norm(void)
+/* mode: 0 portable, 1 the best this CPU has, 2 AVX2 (when it has it);
+ * SKIDX_SIMD=scalar|avx2 narrows "best" as for the matcher. */
+static norm_fn pick_norm_mode(int mode)
 {
 #if defined(__x86_64__)
     const char *e = getenv("SKIDX_SIMD");
-    if (!(e && !strcmp(e, "scalar")) && __builtin_cpu_supports("avx2"))
+    if (mode == 1 && e && !strcmp(e, "scalar"))
+        return norm_scalar;
+    if (mode == 1 && e && !strcmp(e, "avx2"))
+        mode = 2;
+    if (mode == 1 && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512vbmi2") &&
+        __builtin_cpu_supports("bmi2"))
+        return norm_avx512;
+    if (mode && __builtin_cpu_supports("avx2"))
         return norm_avx2;
+#else
+    (void)mode;
 #endif
     return norm_scalar;
+}
+
+static norm_fn pick_norm(void)
+{
+    return pick_norm_mode(1);
 }
 
 size_t skidx_normalize(const char *s, size_t n, char *out, int simd)
 {
     int sp = 1;
-    norm_fn f = simd ? pick_norm() : norm_scalar;
+    norm_fn f = pick_norm_mode(simd);
     size_t k = f((const unsigned char *)s, n, out, &sp);
     if (k && out[k - 1] == ' ')
         k--;

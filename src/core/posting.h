@@ -119,8 +119,9 @@ skidx_status skidx_classify(const struct skidx_compiled *c,
                             uint32_t *level);
 
 /* The duplicate-key normalisation of s[0..n) into out (n bytes of room):
- * with simd != 0 the run-time chosen path, else the scalar definition.
- * Returns the length. Exposed for tests. */
+ * simd 0 = the scalar definition, 1 = the run-time chosen path (AVX-512
+ * VBMI2 or AVX2), 2 = AVX2 if the CPU has it. Returns the length. Exposed
+ * for tests. */
 size_t skidx_normalize(const char *s, size_t n, char *out, int simd);
 
 /* Parsers, exposed for tests. Return 0 on success, -1 when unusable. */
