@@ -723,7 +723,8 @@ static int scan_mask_generic(const struct skidx_matcher *,
                              const unsigned char *, size_t, const uint64_t *,
                              size_t);
 #ifdef SKIDX_X86
-#define AVX512_TARGET "avx512f,avx512dq,avx512bw,avx512vl,bmi,bmi2"
+#define AVX512_TARGET \
+    "avx512f,avx512dq,avx512bw,avx512vl,avx512vbmi2,bmi,bmi2,popcnt"
 static int scan_mask_bmi(const struct skidx_matcher *,
                          struct skidx_match_scratch *, const unsigned char *,
                          size_t, const uint64_t *, size_t);
@@ -751,6 +752,7 @@ const char *skidx_match_set_simd(int mode)
         if (__builtin_cpu_supports("avx512f") &&
             __builtin_cpu_supports("avx512dq") &&
             __builtin_cpu_supports("avx512vl") &&
+            __builtin_cpu_supports("avx512vbmi2") &&
             scan_mask_impl == scan_mask_bmi)
             scan_mask_impl = scan_mask_avx512;
     } else if ((mode == 0 || mode == 2) && __builtin_cpu_supports("avx2")) {
@@ -1083,6 +1085,41 @@ keys_avx512(const unsigned char *t, const uint32_t *edge, size_t n,
     return i;
 }
 
+/* Append the positions of the set bits of e (plus base) to edge[k..]:
+ * the bit indexes packed by a byte compress, widened 16 at a time. Writes
+ * up to 64 entries past k whatever e holds; returns the new k. */
+__attribute__((target(AVX512_TARGET))) static inline size_t
+edges_avx512(uint32_t *edge, size_t k, uint64_t e, uint32_t base)
+{
+    const __m512i iota = _mm512_set_epi8(
+        63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47,
+        46, 45, 44, 43, 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30,
+        29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13,
+        12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+    const __m512i b = _mm512_set1_epi32((int)base);
+    size_t cnt = (size_t)__builtin_popcountll(e);
+    __m512i idx = _mm512_maskz_compress_epi8(e, iota);
+    _mm512_storeu_si512(
+        (void *)(edge + k),
+        _mm512_add_epi32(_mm512_cvtepu8_epi32(_mm512_castsi512_si128(idx)),
+                         b));
+    _mm512_storeu_si512(
+        (void *)(edge + k + 16),
+        _mm512_add_epi32(
+            _mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(idx, 1)), b));
+    if (cnt > 32) {
+        _mm512_storeu_si512(
+            (void *)(edge + k + 32),
+            _mm512_add_epi32(
+                _mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(idx, 2)), b));
+        _mm512_storeu_si512(
+            (void *)(edge + k + 48),
+            _mm512_add_epi32(
+                _mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(idx, 3)), b));
+    }
+    return k + cnt;
+}
+
 /* The filter test of words [0, done) eight at a time (hs[done] must be
  * readable): survivors appended in text order to sv, *ns counts them.
  * Returns how many words it did. */
@@ -1192,7 +1229,7 @@ scan_mask(const struct skidx_matcher *m, struct skidx_match_scratch *s,
           const unsigned char *t, size_t len, const uint64_t *mask,
           size_t nw, int vec)
 {
-    uint32_t edge[EDGE_BATCH + 64 + 4];
+    uint32_t edge[EDGE_BATCH + 64 + 8]; /* room for edges_avx512 */
     struct survivor sv[EDGE_BATCH / 2 + 34];
     uint64_t hs[EDGE_BATCH / 2 + 35];
     size_t k = 0;
@@ -1202,9 +1239,16 @@ scan_mask(const struct skidx_matcher *m, struct skidx_match_scratch *s,
         uint64_t e = mw ^ (mw << 1 | carry);
         uint32_t base = (uint32_t)(w * 64);
         carry = mw >> 63;
-        while (e) {
-            edge[k++] = base + (uint32_t)__builtin_ctzll(e);
-            e &= e - 1;
+#ifdef SKIDX_X86
+        if (vec) {
+            k = edges_avx512(edge, k, e, base);
+        } else
+#endif
+        {
+            while (e) {
+                edge[k++] = base + (uint32_t)__builtin_ctzll(e);
+                e &= e - 1;
+            }
         }
         if (k >= EDGE_BATCH || (w == nw && k >= 2)) {
             long done = scan_pairs(m, s, t, len, edge, k / 2, w == nw, sv,
