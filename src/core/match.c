@@ -205,6 +205,7 @@ struct skidx_matcher {
     unsigned table_shift; /* slot = hash >> shift: the well-mixed high bits */
     uint64_t *filter; /* FILTER_BITS bits: heads and (head, next word) */
     struct cand *cands;
+    uint16_t *key2s; /* cands[i].key2, packed for the binary search */
     size_t n_cands;
     unsigned char *keys;
     unsigned char *atext; /* the texts of the literal aliases, packed */
@@ -459,6 +460,15 @@ static skidx_status build_words(struct skidx_matcher *m)
             m->max_head = h.len;
     }
     m->n_heads = heads;
+    m->key2s = malloc((m->n_cands ? m->n_cands : 1) * sizeof(*m->key2s));
+    if (!m->key2s) {
+        free(owner_neg);
+        free(used);
+        free(it);
+        return SKIDX_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < m->n_cands; i++)
+        m->key2s[i] = (uint16_t)m->cands[i].key2;
     free(owner_neg);
     free(used);
     free(it);
@@ -628,6 +638,7 @@ void skidx_matcher_free(struct skidx_matcher *m)
     free(m->table);
     free(m->filter);
     free(m->cands);
+    free(m->key2s);
     free(m->keys);
     free(m->atext);
     free(m->literals);
@@ -953,16 +964,18 @@ probe_word(const struct skidx_matcher *m, struct skidx_match_scratch *s,
         if (hd->n_short < hd->cand_n && len - we >= 2) {
             uint32_t k2 = (uint32_t)lower(t[we]) << 8 | lower(t[we + 1]);
             if (hd->k2bits >> key2_bit(k2) & 1) {
-                uint32_t a = hd->n_short, b = hd->cand_n;
-                while (a < b) {
-                    uint32_t mid = a + (b - a) / 2;
-                    if (cs[mid].key2 < k2)
-                        a = mid + 1;
-                    else
-                        b = mid;
+                /* lower bound of k2, branch-free: the loop count depends
+                 * on the run length only */
+                const uint16_t *k2s = m->key2s + hd->cand_start;
+                uint32_t a = hd->n_short, w = hd->cand_n - hd->n_short;
+                while (w > 1) {
+                    uint32_t half = w / 2;
+                    a = k2s[a + half - 1] < k2 ? a + half : a;
+                    w -= half;
                 }
+                a += k2s[a] < k2;
                 lo = hi = a;
-                while (hi < hd->cand_n && cs[hi].key2 == k2)
+                while (hi < hd->cand_n && k2s[hi] == k2)
                     hi++;
             }
         }
@@ -1016,9 +1029,11 @@ probe_word(const struct skidx_matcher *m, struct skidx_match_scratch *s,
 #define EDGE_BATCH 1024 /* flush the edge array when it holds this many */
 #define PREFETCH_AHEAD 4
 
-struct survivor {
-    uint64_t pair; /* ws | we << 32 */
-    uint64_t h;
+#define SV_CAP (EDGE_BATCH / 2 + 34 + 8) /* + room for a vector store */
+
+struct survivors {
+    uint64_t pair[SV_CAP]; /* ws | we << 32 */
+    uint64_t h[SV_CAP];
 };
 
 static inline uint64_t load64(const unsigned char *p)
@@ -1126,7 +1141,7 @@ edges_avx512(uint32_t *edge, size_t k, uint64_t e, uint32_t base)
 __attribute__((target(AVX512_TARGET))) static inline size_t
 filter_avx512(const uint64_t *filter, const uint32_t *edge,
               const uint64_t *hs, size_t done, size_t npairs,
-              struct survivor *sv, size_t *ns_out)
+              struct survivors *sv, size_t *ns_out)
 {
     const __m512i c1 = _mm512_set1_epi64((long long)0x9E3779B97F4A7C15ull);
     const __m512i k63 = _mm512_set1_epi64(63);
@@ -1151,14 +1166,14 @@ filter_avx512(const uint64_t *filter, const uint32_t *edge,
             i + 8 < npairs ? 0xFF : (__mmask8)((1u << (npairs - 1 - i)) - 1);
         uint32_t pass = _mm512_test_epi64_mask(b1, one) |
                         (_mm512_test_epi64_mask(b2, one) & has_next);
-        while (pass) {
-            unsigned j = (unsigned)__builtin_ctz(pass);
-            pass &= pass - 1;
-            sv[ns].pair = (uint64_t)edge[2 * (i + j)] |
-                          (uint64_t)edge[2 * (i + j) + 1] << 32;
-            sv[ns].h = hs[i + j];
-            ns++;
-        }
+        /* append the survivors without a branch: compress and store
+         * eight lanes, advance by the count */
+        __m512i pr = _mm512_loadu_si512((const void *)(edge + 2 * i));
+        _mm512_storeu_si512((void *)(sv->pair + ns),
+                            _mm512_maskz_compress_epi64((__mmask8)pass, pr));
+        _mm512_storeu_si512((void *)(sv->h + ns),
+                            _mm512_maskz_compress_epi64((__mmask8)pass, h));
+        ns += (size_t)__builtin_popcount(pass);
     }
     *ns_out = ns;
     return i;
@@ -1172,7 +1187,7 @@ filter_avx512(const uint64_t *filter, const uint32_t *edge,
 static inline __attribute__((always_inline)) long
 scan_pairs(const struct skidx_matcher *m, struct skidx_match_scratch *s,
            const unsigned char *t, size_t len, const uint32_t *edge,
-           size_t npairs, int last, struct survivor *sv, uint64_t *hs,
+           size_t npairs, int last, struct survivors *sv, uint64_t *hs,
            int vec)
 {
     const uint64_t *filter = m->filter;
@@ -1203,19 +1218,20 @@ scan_pairs(const struct skidx_matcher *m, struct skidx_match_scratch *s,
         uint32_t pass = filter_get(filter, single_bit(h));
         pass |= filter_get(filter, pair_bit(h, hs[i + 1])) &
                 (uint32_t)(i + 1 < npairs);
-        sv[ns].pair = (uint64_t)edge[2 * i] | (uint64_t)edge[2 * i + 1] << 32;
-        sv[ns].h = h;
+        sv->pair[ns] = (uint64_t)edge[2 * i] | (uint64_t)edge[2 * i + 1] << 32;
+        sv->h[ns] = h;
         ns += pass;
     }
     s->words += done;
     for (size_t j = 0; j < ns; j++) {
-        uint32_t ws = (uint32_t)sv[j].pair, we = (uint32_t)(sv[j].pair >> 32);
+        uint32_t ws = (uint32_t)sv->pair[j];
+        uint32_t we = (uint32_t)(sv->pair[j] >> 32);
         /* the table slots of later survivors: misses overlap */
         if (j + PREFETCH_AHEAD < ns)
             __builtin_prefetch(
-                &m->table[sv[j + PREFETCH_AHEAD].h >> m->table_shift]);
+                &m->table[sv->h[j + PREFETCH_AHEAD] >> m->table_shift]);
         uint64_t f8 = word_first8(t + ws, we - ws, len - ws);
-        if (probe_word(m, s, t, len, ws, we, sv[j].h, f8))
+        if (probe_word(m, s, t, len, ws, we, sv->h[j], f8))
             return -1;
     }
     return (long)done;
@@ -1230,7 +1246,7 @@ scan_mask(const struct skidx_matcher *m, struct skidx_match_scratch *s,
           size_t nw, int vec)
 {
     uint32_t edge[EDGE_BATCH + 64 + 8]; /* room for edges_avx512 */
-    struct survivor sv[EDGE_BATCH / 2 + 34];
+    struct survivors sv;
     uint64_t hs[EDGE_BATCH / 2 + 35];
     size_t k = 0;
     uint64_t carry = 0;
@@ -1251,7 +1267,7 @@ scan_mask(const struct skidx_matcher *m, struct skidx_match_scratch *s,
             }
         }
         if (k >= EDGE_BATCH || (w == nw && k >= 2)) {
-            long done = scan_pairs(m, s, t, len, edge, k / 2, w == nw, sv,
+            long done = scan_pairs(m, s, t, len, edge, k / 2, w == nw, &sv,
                                    hs, vec);
             if (done < 0)
                 return -1;
