@@ -10,6 +10,8 @@
 #     (xargs -P T) for T = 1 and 2;
 #  4. `skidx index` at 1 and 2 threads (wall time, max RSS);
 #  5. ripgrep: one pass with all literal aliases (rg -z -c -i -w -F -f);
+#     3-5 run in interleaved rounds, and the ratios to the floor are also
+#     taken within each round (the machine's load changes between rounds);
 #  6. the Python peer (scripts/peer_aho.py, pyahocorasick);
 #  7. checks that skidx's per-skill counts equal the peer's (exit 1 if not);
 #  8. max RSS of skidx (2 threads) on the 250 MB and the 1 GB corpus;
@@ -149,28 +151,71 @@ time_cmd() {
 ROWS=()
 row() { ROWS+=("$1|$2|$3|$4|$5"); } # label threads secs rss note
 
-SHARDS=$(ls "$BIG"/part-*.jsonl.zst)
-FLOOR=()
+# The floor, skidx and ripgrep run in interleaved rounds (floor-1,
+# floor-2, skidx-1, skidx-2, rg; again), so that a change in the load of a
+# shared machine hits all of them alike; each ratio to the floor is also
+# taken within a round, and its median reported.
+declare -A T RSSMAX CMDS
+LABELS=()
+add_cmd() { # LABEL CMD (a string for sh -c)
+    LABELS+=("$1")
+    CMDS[$1]=$2
+    T[$1]=""
+    RSSMAX[$1]=0
+    say "\$ $2"
+}
 for ((t = 1; t <= TMAX; t++)); do
-    time_cmd "floor-$t" sh -c "ls '$BIG'/part-*.jsonl.zst | xargs -P $t -n 1 zstd -dcq > /dev/null"
-    FLOOR[$t]=$SECS
-    row "zstd -dc, $t process(es) (floor)" $t "$SECS" "$RSS" ""
+    add_cmd "floor-$t" "ls '$BIG'/part-*.jsonl.zst | xargs -P $t -n 1 zstd -dcq > /dev/null"
 done
 for ((t = 1; t <= TMAX; t++)); do
-    time_cmd "skidx-$t" "$SKIDX" index "$BIG" -o "$WORK/big-$t.skidx" \
-        --taxonomy "$LIT" --threads $t --quiet
-    row "skidx index" $t "$SECS" "$RSS" ""
+    add_cmd "skidx-$t" "'$SKIDX' index '$BIG' -o '$WORK/big-$t.skidx' --taxonomy '$LIT' --threads $t --quiet"
+done
+add_cmd "rg" "rg -z -j $TMAX -c -i -w -F -f '$WORK/aliases.txt' '$BIG' > '$WORK/rg.out' || true"
+for ((r = 0; r < REPS; r++)); do
+    for l in "${LABELS[@]}"; do
+        t0=$EPOCHREALTIME
+        /usr/bin/time -f '%M' -o "$WORK/$l.rss" sh -c "${CMDS[$l]}" > /dev/null
+        t1=$EPOCHREALTIME
+        T[$l]+="$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.4f", b-a}') "
+        m=$(tail -1 "$WORK/$l.rss")
+        [ "$m" -gt "${RSSMAX[$l]}" ] && RSSMAX[$l]=$m
+    done
+done
+med() { printf '%s\n' $1 | median; }
+for l in "${LABELS[@]}"; do
+    say "#   $l: ${T[$l]}s (median $(med "${T[$l]}")), max RSS $((RSSMAX[$l] / 1024)) MB"
+done
+# per-round ratios: time of the floor / time of skidx (same threads), and
+# skidx 1 thread / skidx TMAX threads
+RATIOS=$(awk -v a="${T[floor-$TMAX]}" -v b="${T[skidx-$TMAX]}" 'BEGIN{
+    n = split(a, x, " "); split(b, y, " ");
+    for (i = 1; i <= n; i++) printf "%.3f ", x[i] / y[i] }')
+RATIO_MED=$(med "$RATIOS")
+SCALES=$(awk -v a="${T[skidx-1]}" -v b="${T[skidx-$TMAX]}" 'BEGIN{
+    n = split(a, x, " "); split(b, y, " ");
+    for (i = 1; i <= n; i++) printf "%.3f ", x[i] / y[i] }')
+SCALE_MED=$(med "$SCALES")
+say "#   skidx-$TMAX x floor-$TMAX, per round: ${RATIOS}(median $RATIO_MED)"
+say "#   skidx scaling 1 -> $TMAX threads, per round: ${SCALES}(median $SCALE_MED)"
+
+FLOOR=()
+for ((t = 1; t <= TMAX; t++)); do
+    FLOOR[$t]=$(med "${T[floor-$t]}")
+    row "zstd -dc, $t process(es) (floor)" $t "${FLOOR[$t]}" "${RSSMAX[floor-$t]}" ""
+done
+for ((t = 1; t <= TMAX; t++)); do
+    SECS=$(med "${T[skidx-$t]}")
+    row "skidx index" $t "$SECS" "${RSSMAX[skidx-$t]}" ""
     [ $t = 1 ] && SK1=$SECS
     SKT=$SECS
-    SKRSS_BIG=$RSS
+    SKRSS_BIG=${RSSMAX[skidx-$t]}
 done
 if [ $TMAX -gt 1 ]; then
     cmp -s "$WORK/big-1.skidx" "$WORK/big-$TMAX.skidx" &&
         say "# index bytes identical at 1 and $TMAX threads" ||
         say "# WARNING: the index differs between 1 and $TMAX threads"
 fi
-time_cmd "rg" sh -c "rg -z -j $TMAX -c -i -w -F -f '$WORK/aliases.txt' '$BIG' || true"
-row "ripgrep -z -c -i -w -F -f (1 pass)" $TMAX "$SECS" "$RSS" "counts lines, not skills"
+row "ripgrep -z -c -i -w -F -f (1 pass)" $TMAX "$(med "${T[rg]}")" "${RSSMAX[rg]}" "counts lines, not skills"
 
 # the Python peer is slow: one run
 REPS_SAVE=$REPS REPS=1
@@ -239,7 +284,8 @@ for r in "${ROWS[@]}"; do
         l, (n != "" ? " (" n ")" : ""), t, s, mbs, (b/1e6/s)/(b/1e6/f1), (b/1e6/s)/(b/1e6/f2), m/1024 }'
 done
 say ""
-awk -v a="$SK1" -v b="$SKT" -v t="$TMAX" 'BEGIN{printf "skidx scaling 1 -> %d threads: %.2fx\n", t, a/b}'
+awk -v a="$SK1" -v b="$SKT" -v t="$TMAX" -v r="$SCALE_MED" 'BEGIN{printf "skidx scaling 1 -> %d threads: %.2fx (medians), %.2fx (median of the rounds)\n", t, a/b, r}'
+say "skidx index at $TMAX threads x the floor at $TMAX: $RATIO_MED (median of the rounds)"
 awk -v s="$SKRSS_SMALL" -v b="$SKRSS_BIG" -v sb="$SMALL_BYTES" -v bb="$BYTES" -v t="$TMAX" \
     'BEGIN{printf "skidx max RSS at %d threads: %.0f MB on %.0f MB, %.0f MB on %.0f MB\n", t, s/1024, sb/1e6, b/1024, bb/1e6}'
 say "skidx query, role x seniority table for $TOP3 (whole process): mean $QMEAN ms, median $QMED ms"
