@@ -667,8 +667,17 @@ skidx_status skidx_run_index(const struct skidx_shard_list *shards,
                         SKIDX_NOOFF, "interrupted");
         goto out;
     }
-    /* merge the per-thread tables, in thread order (sums: order-free) */
-    for (int i = 0; i < R.threads; i++)
+    /* Merge the per-thread tables (sums: the order does not matter). The
+     * model is fresh (its tables all zero): it takes thread 0's tables
+     * instead of adding them, which would touch every page of its own. */
+    if (!model->counts.n_months && !model->counts.stats[SKIDX_STAT_RECORDS]) {
+        struct skidx_counts fresh = model->counts;
+        model->counts = R.counts[0];
+        R.counts[0] = fresh;
+    } else if ((st = skidx_counts_merge(&model->counts, &R.counts[0]))) {
+        goto out;
+    }
+    for (int i = 1; i < R.threads; i++)
         if ((st = skidx_counts_merge(&model->counts, &R.counts[i])))
             goto out;
     for (size_t s = 0; s < shards->n; s++) {

@@ -151,9 +151,20 @@ skidx_status skidx_counts_add(struct skidx_counts *c, uint32_t cell,
     return SKIDX_OK;
 }
 
+/* d += s, writing only where s is not zero: the tables are sparse and
+ * mostly untouched zero pages, and a write to one costs a page fault. */
 static void add_vec(uint64_t *d, const uint64_t *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t any = s[i] | s[i + 1] | s[i + 2] | s[i + 3] | s[i + 4] |
+                       s[i + 5] | s[i + 6] | s[i + 7];
+        if (!any)
+            continue;
+        for (size_t k = i; k < i + 8; k++)
+            d[k] += s[k];
+    }
+    for (; i < n; i++)
         d[i] += s[i];
 }
 
