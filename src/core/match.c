@@ -913,7 +913,11 @@ static inline int confirm(const struct skidx_matcher *m, const struct cand *c,
     } else {
         if (c->lead_len && !eq_caseless(t + s0, a, c->lead_len))
             return 0;
-        if (c->tail_len && !eq_caseless(t + we, tail, c->tail_len))
+        /* the screen compared the first 8 tail bytes exactly already
+         * (x | 0x20 equals a lower-case letter only for that letter in
+         * either case; other bytes compare whole) */
+        if (c->tail_len > 8 &&
+            !eq_caseless(t + we + 8, tail + 8, c->tail_len - 8))
             return 0;
     }
     if ((c->flags & C_LEFT) && s0 > 0 && t[s0 - 1] >= 0x80 &&
