@@ -198,6 +198,7 @@ struct head {
 
 struct skidx_matcher {
     const struct skidx_alias_set *set;
+    uint8_t *is_neg; /* per alias: a negative one (hits are checked often) */
     uint32_t n_owners;
     /* WORDS engine */
     struct head *table;
@@ -612,7 +613,13 @@ skidx_status skidx_matcher_create(const struct skidx_alias_set *set,
         return SKIDX_ERR_NOMEM;
     m->set = set;
     m->n_owners = n_owners;
+    m->is_neg = malloc(set->n ? set->n : 1);
+    if (!m->is_neg) {
+        free(m);
+        return SKIDX_ERR_NOMEM;
+    }
     for (size_t i = 0; i < set->n; i++) {
+        m->is_neg[i] = !!(set->a[i].flags & SKIDX_ALIAS_NEG);
         m->n_neg += !!(set->a[i].flags & SKIDX_ALIAS_NEG);
         if (set->a[i].owner >= n_owners) {
             skidx_matcher_free(m);
@@ -635,6 +642,7 @@ void skidx_matcher_free(struct skidx_matcher *m)
 {
     if (!m)
         return;
+    free(m->is_neg);
     free(m->table);
     free(m->filter);
     free(m->cands);
@@ -1422,7 +1430,7 @@ static skidx_status scan_negative_groups(const struct skidx_matcher *m,
             const struct skidx_hit *h = &s->hits[i];
             uint32_t g = m->owner_group[h->owner];
             if (g == NO_GROUP || s->group_mark[g] ||
-                (m->set->a[h->alias].flags & SKIDX_ALIAS_NEG))
+                m->is_neg[h->alias])
                 continue;
             s->group_mark[g] = 1;
             s->group_list[ng++] = g;
@@ -1455,7 +1463,7 @@ static skidx_status finish_text(const struct skidx_matcher *m,
     struct skidx_hit *h = s->hits + first;
     size_t n = s->n_hits - first, neg = 0;
     for (size_t i = 0; i < n; i++)
-        neg += !!(m->set->a[h[i].alias].flags & SKIDX_ALIAS_NEG);
+        neg += m->is_neg[h[i].alias];
     if (neg) {
         if (neg > s->cap_tmp) {
             struct skidx_hit *p = realloc(s->tmp, neg * sizeof(*p));
@@ -1466,11 +1474,11 @@ static skidx_status finish_text(const struct skidx_matcher *m,
         }
         size_t k = 0;
         for (size_t i = 0; i < n; i++)
-            if (m->set->a[h[i].alias].flags & SKIDX_ALIAS_NEG)
+            if (m->is_neg[h[i].alias])
                 s->tmp[k++] = h[i];
         size_t out = 0;
         for (size_t i = 0; i < n; i++) {
-            if (m->set->a[h[i].alias].flags & SKIDX_ALIAS_NEG)
+            if (m->is_neg[h[i].alias])
                 continue;
             int masked = 0;
             for (size_t j = 0; j < k && !masked; j++)
