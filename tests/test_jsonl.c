@@ -20,6 +20,7 @@
 /* Internal test hook of jsonl.c: 1 forces the portable scanners, 0 lets the
  * CPU decide. Returns 1 when the AVX2 scanners are in use afterwards. */
 int skidx_jsonl_force_scalar_(int on);
+int skidx_jsonl_simd_mode_(int mode);
 
 #define OK SKIDX_CAUSE_COUNT
 #define BIT(c) (1u << (c))
@@ -937,7 +938,7 @@ static void test_simd_vs_scalar(void **state)
         print_message("note: no AVX2 here, both runs use the portable path\n");
     struct gen g = {malloc(1 << 16), 0, 1 << 16};
     assert_non_null(g.b);
-    struct skidx_jbuf s1 = {0}, s2 = {0};
+    struct skidx_jbuf s1 = {0}, s2 = {0}, s3 = {0};
     unsigned counts[SKIDX_CAUSE_COUNT + 2] = {0};
     uint32_t fixes_seen = 0;
     const unsigned rounds = 40000;
@@ -948,22 +949,33 @@ static void test_simd_vs_scalar(void **state)
         char *line = malloc(g.n ? g.n : 1);
         assert_non_null(line);
         memcpy(line, g.b, g.n);
-        struct skidx_jsonl_record r1, r2;
-        size_t c1 = 0, c2 = 0;
-        skidx_jsonl_force_scalar_(0);
+        struct skidx_jsonl_record r1, r2, r3;
+        size_t c1 = 0, c2 = 0, c3 = 0;
+        /* the best scanners (AVX-512 string copy where the CPU has it),
+         * the portable ones, and AVX2 alone */
+        skidx_jsonl_simd_mode_(0);
         const unsigned a = skidx_jsonl_parse(&K, line, g.n, &r1, &s1, &c1);
-        skidx_jsonl_force_scalar_(1);
+        skidx_jsonl_simd_mode_(1);
         const unsigned b = skidx_jsonl_parse(&K, line, g.n, &r2, &s2, &c2);
-        struct snap x, y;
+        skidx_jsonl_simd_mode_(2);
+        const unsigned c = skidx_jsonl_parse(&K, line, g.n, &r3, &s3, &c3);
+        struct snap x, y, z;
         take(&x, a, c1, &r1);
         take(&y, b, c2, &r2);
-        if (x.r != y.r || x.col != y.col || x.fixes != y.fixes)
-            fail_msg("round %u: avx2 %u@%zu fixes %x, scalar %u@%zu fixes %x",
-                     it, x.r, x.col, x.fixes, y.r, y.col, y.fixes);
+        take(&z, c, c3, &r3);
+        if (x.r != y.r || x.col != y.col || x.fixes != y.fixes ||
+            z.r != y.r || z.col != y.col || z.fixes != y.fixes)
+            fail_msg("round %u: best %u@%zu fixes %x, scalar %u@%zu fixes %x, "
+                     "avx2 %u@%zu fixes %x",
+                     it, x.r, x.col, x.fixes, y.r, y.col, y.fixes, z.r, z.col,
+                     z.fixes);
         for (unsigned i = 0; i < SKIDX_F_COUNT; i++) {
             assert_int_equal(x.type[i], y.type[i]);
             assert_int_equal(x.len[i], y.len[i]);
             assert_memory_equal(x.bytes[i], y.bytes[i], x.len[i]);
+            assert_int_equal(z.type[i], y.type[i]);
+            assert_int_equal(z.len[i], y.len[i]);
+            assert_memory_equal(z.bytes[i], y.bytes[i], z.len[i]);
             if (x.type[i] == SKIDX_J_STRING) {
                 assert_true(valid_utf8((const unsigned char *)x.bytes[i],
                                        x.len[i]));
@@ -980,6 +992,7 @@ static void test_simd_vs_scalar(void **state)
         fixes_seen |= x.fixes;
         drop(&x);
         drop(&y);
+        drop(&z);
         free(line);
     }
     skidx_jsonl_force_scalar_(0);
@@ -993,6 +1006,7 @@ static void test_simd_vs_scalar(void **state)
     assert_true(fixes_seen & BIT(SKIDX_FIX_DUPLICATE_KEY));
     skidx_jbuf_release(&s1);
     skidx_jbuf_release(&s2);
+    skidx_jbuf_release(&s3);
     free(g.b);
 }
 

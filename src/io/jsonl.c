@@ -129,22 +129,42 @@ void skidx_jbuf_release(struct skidx_jbuf *b)
 /* ------------------------------------------------------------------------ */
 /* Scanners                                                                   */
 
-/* Implementation choice: 0 = pick at run time, 1 = force the portable path.
- * Written only by tests and benchmarks, before any parsing starts. */
-static int jsonl_force_scalar;
+/* Implementation choice: 0 = pick at run time, 1 = force the portable
+ * path, 2 = AVX2 only (no AVX-512 string copy). Written only by tests and
+ * benchmarks, before any parsing starts. */
+static int jsonl_mode;
 
-/* Internal test hook (not in jsonl.h): force the portable scanners (1) or
- * let the CPU decide (0). Returns 1 when the AVX2 scanners are now in use.
- * Not thread-safe: call it before parsing starts. */
-int skidx_jsonl_force_scalar_(int on);
-int skidx_jsonl_force_scalar_(int on)
+/* The scanners a parse uses: 0 portable, 1 AVX2, 2 AVX2 + the AVX-512
+ * string copy. */
+static int jsonl_simd(void)
 {
-    jsonl_force_scalar = on;
 #if JSONL_X86
-    return !on && __builtin_cpu_supports("avx2");
+    if (jsonl_mode == 1 || !__builtin_cpu_supports("avx2"))
+        return 0;
+    if (jsonl_mode == 0 && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512vbmi") &&
+        __builtin_cpu_supports("avx512vbmi2"))
+        return 2;
+    return 1;
 #else
     return 0;
 #endif
+}
+
+/* Internal test hooks (not in jsonl.h), not thread-safe: call them before
+ * parsing starts. skidx_jsonl_simd_mode_ sets jsonl_mode and returns the
+ * scanners now in use (as jsonl_simd); skidx_jsonl_force_scalar_(1) is
+ * mode 1, (0) mode 0, and returns 1 when vector scanners are in use. */
+int skidx_jsonl_simd_mode_(int mode);
+int skidx_jsonl_simd_mode_(int mode)
+{
+    jsonl_mode = mode;
+    return jsonl_simd();
+}
+int skidx_jsonl_force_scalar_(int on);
+int skidx_jsonl_force_scalar_(int on)
+{
+    return skidx_jsonl_simd_mode_(on ? 1 : 0) != 0;
 }
 
 #define ONES UINT64_C(0x0101010101010101)
@@ -313,6 +333,68 @@ scan_copy_avx2(const u8 *p, const u8 *end, u8 **dp)
     *dp = d;
     return scan_copy_swar(p, end, dp);
 }
+
+/* scan_copy with 64-byte blocks that also decode the one-letter escapes
+ * (\n \t \r \b \f \/ \") in place: the backslashes are dropped by a byte
+ * compress and the letters replaced, so a description's line breaks do
+ * not stop the copy. It stops where the portable path would, or earlier,
+ * at anything else: a quote, a control byte, a byte >= 0x80, an escaped
+ * backslash, \u, a bad escape, or a backslash ending the block. Like the
+ * AVX2 copy it stores whole blocks (at most the input's length: the
+ * output never outruns it). */
+__attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,bmi,bmi2,"
+                      "popcnt"))) static const u8 *
+scan_copy_avx512(const u8 *p, const u8 *end, u8 **dp)
+{
+    const __m512i vq = _mm512_set1_epi8('"'), vb = _mm512_set1_epi8('\\');
+    const __m512i v20 = _mm512_set1_epi8(0x20);
+    u8 *d = *dp;
+    while (end - p >= 64) {
+        const __m512i c = _mm512_loadu_si512((const void *)p);
+        const uint64_t q = _mm512_cmpeq_epi8_mask(c, vq);
+        const uint64_t b = _mm512_cmpeq_epi8_mask(c, vb);
+        const uint64_t other = _mm512_cmplt_epu8_mask(c, v20) |
+                               _mm512_movepi8_mask(c); /* < 0x20, >= 0x80 */
+        if (!(q | b | other)) {
+            _mm512_storeu_si512((void *)d, c);
+            p += 64;
+            d += 64;
+            continue;
+        }
+        /* the letters after backslashes (a backslash pair stops: its
+         * second half is no escape start) */
+        const uint64_t letters = b << 1;
+        const __mmask64 n = _mm512_cmpeq_epi8_mask(c, _mm512_set1_epi8('n'));
+        const __mmask64 t = _mm512_cmpeq_epi8_mask(c, _mm512_set1_epi8('t'));
+        const __mmask64 r = _mm512_cmpeq_epi8_mask(c, _mm512_set1_epi8('r'));
+        const __mmask64 bb = _mm512_cmpeq_epi8_mask(c, _mm512_set1_epi8('b'));
+        const __mmask64 f = _mm512_cmpeq_epi8_mask(c, _mm512_set1_epi8('f'));
+        const __mmask64 sl = _mm512_cmpeq_epi8_mask(c, _mm512_set1_epi8('/'));
+        const uint64_t simple = n | t | r | bb | f | sl | q;
+        const uint64_t bad = letters & ~simple; /* \\, \u, anything else */
+        uint64_t stop = ((q | other) & ~letters) | (bad >> 1) |
+                        (b & (1ull << 63));
+        const size_t k = stop ? (size_t)__builtin_ctzll(stop) : 64;
+        const uint64_t live = k == 64 ? ~0ull : (1ull << k) - 1;
+        const uint64_t esc = b & live;
+        __m512i v = c;
+        v = _mm512_mask_mov_epi8(v, letters & n, _mm512_set1_epi8('\n'));
+        v = _mm512_mask_mov_epi8(v, letters & t, _mm512_set1_epi8('\t'));
+        v = _mm512_mask_mov_epi8(v, letters & r, _mm512_set1_epi8('\r'));
+        v = _mm512_mask_mov_epi8(v, letters & bb, _mm512_set1_epi8('\b'));
+        v = _mm512_mask_mov_epi8(v, letters & f, _mm512_set1_epi8('\f'));
+        const uint64_t keep = live & ~esc;
+        _mm512_storeu_si512((void *)d, _mm512_maskz_compress_epi8(keep, v));
+        d += __builtin_popcountll(keep);
+        p += k;
+        if (k < 64) {
+            *dp = d;
+            return p;
+        }
+    }
+    *dp = d;
+    return scan_copy_avx2(p, end, dp); /* the last < 64 bytes */
+}
 #endif
 
 /* ------------------------------------------------------------------------ */
@@ -363,6 +445,8 @@ static inline const u8 *scan_wanted(const struct jp *j, const u8 *p)
 static inline const u8 *scan_copy(const struct jp *j, const u8 *p, u8 **dp)
 {
 #if JSONL_X86
+    if (j->simd == 2)
+        return scan_copy_avx512(p, j->end, dp);
     if (j->simd)
         return scan_copy_avx2(p, j->end, dp);
 #endif
@@ -1031,7 +1115,7 @@ unsigned skidx_jsonl_parse(const struct skidx_jsonl_keys *keys,
     j.cause = SKIDX_CAUSE_COUNT;
     j.err_at = 0;
 #if JSONL_X86
-    j.simd = !jsonl_force_scalar && __builtin_cpu_supports("avx2");
+    j.simd = jsonl_simd();
 #else
     j.simd = 0;
 #endif
