@@ -597,6 +597,21 @@ static void read_shard(struct run *R, size_t s)
 
 /* ---- the run ---- */
 
+/* A thread's tables that counted nothing (every count goes with a line in
+ * stats): merging them would only read pages never written. */
+static int untouched(const struct skidx_counts *c)
+{
+    if (c->n_months)
+        return 0;
+    for (unsigned k = 0; k < SKIDX_STAT_COUNT; k++)
+        if (c->stats[k])
+            return 0;
+    for (unsigned k = 0; k < SKIDX_CAUSE_COUNT; k++)
+        if (c->causes[k])
+            return 0;
+    return 1;
+}
+
 skidx_status skidx_run_index(const struct skidx_shard_list *shards,
                              const struct skidx_compiled *compiled,
                              const struct skidx_index_opts *opts,
@@ -678,7 +693,8 @@ skidx_status skidx_run_index(const struct skidx_shard_list *shards,
         goto out;
     }
     for (int i = 1; i < R.threads; i++)
-        if ((st = skidx_counts_merge(&model->counts, &R.counts[i])))
+        if (!untouched(&R.counts[i]) &&
+            (st = skidx_counts_merge(&model->counts, &R.counts[i])))
             goto out;
     for (size_t s = 0; s < shards->n; s++) {
         struct shard_state *ss = &R.ss[s];

@@ -41,18 +41,45 @@ static int caseless_eq(const char *a, const char *b)
     return *a == *b;
 }
 
-/* A growable array of owned strings with caseless lookup. */
+/* A growable array of owned strings with caseless lookup through an
+ * open-addressing index (slot = 1 + position, 0 = empty; at most half
+ * full). A taxonomy has thousands of skills: a linear search per name
+ * made loading quadratic. */
 struct name_list {
     char **v;
     uint32_t n, cap;
+    uint32_t *slot;
+    uint32_t nslot; /* a power of two, or 0 */
 };
+
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (uint32_t)ascii_lower((unsigned char)*s)) * 16777619u;
+    return h;
+}
 
 static int32_t names_find(const struct name_list *l, const char *s)
 {
-    for (uint32_t i = 0; i < l->n; i++)
-        if (caseless_eq(l->v[i], s))
-            return (int32_t)i;
-    return -1;
+    if (!l->nslot)
+        return -1;
+    for (uint32_t i = name_hash(s) & (l->nslot - 1);;
+         i = (i + 1) & (l->nslot - 1)) {
+        uint32_t k = l->slot[i];
+        if (!k)
+            return -1;
+        if (caseless_eq(l->v[k - 1], s))
+            return (int32_t)(k - 1);
+    }
+}
+
+static void names_index(struct name_list *l, uint32_t k)
+{
+    uint32_t i = name_hash(l->v[k]) & (l->nslot - 1);
+    while (l->slot[i])
+        i = (i + 1) & (l->nslot - 1);
+    l->slot[i] = k + 1;
 }
 
 static int names_push(struct name_list *l, const char *s, size_t n)
@@ -65,10 +92,29 @@ static int names_push(struct name_list *l, const char *s, size_t n)
         l->v = v;
         l->cap = cap;
     }
+    if ((l->n + 1) * 2 > l->nslot) {
+        uint32_t nslot = l->nslot ? l->nslot * 2 : 32;
+        uint32_t *slot = calloc(nslot, sizeof(*slot));
+        if (!slot)
+            return -1;
+        free(l->slot);
+        l->slot = slot;
+        l->nslot = nslot;
+        for (uint32_t k = 0; k < l->n; k++)
+            names_index(l, k);
+    }
     if (!(l->v[l->n] = dup_n(s, n)))
         return -1;
+    names_index(l, l->n);
     l->n++;
     return 0;
+}
+
+/* Hand the strings over (the caller owns l->v now) and forget them. */
+static void names_disown(struct name_list *l)
+{
+    free(l->slot);
+    memset(l, 0, sizeof(*l));
 }
 
 static void names_release(struct name_list *l)
@@ -76,6 +122,7 @@ static void names_release(struct name_list *l)
     for (uint32_t i = 0; i < l->n; i++)
         free(l->v[i]);
     free(l->v);
+    free(l->slot);
 }
 
 static int alias_push(struct skidx_alias_set *s, const struct skidx_alias *a)
@@ -454,8 +501,8 @@ static skidx_status parse_skills(struct skidx_taxonomy *t, const char *buf,
     t->skill_cat = skill_cat;
     t->n_cats = cats.n;
     t->cat_name = cats.v;
-    memset(&skills, 0, sizeof(skills));
-    memset(&cats, 0, sizeof(cats));
+    names_disown(&skills);
+    names_disown(&cats);
     skill_cat = NULL;
     st = check_duplicates(&t->skills, "skill", t->skill_name, err);
 out:
@@ -647,8 +694,8 @@ static skidx_status parse_roles(struct skidx_taxonomy *t, const char *buf,
     t->n_levels = levels.n;
     t->level_name = levels.v;
     t->level_default = (uint32_t)level_default;
-    memset(&roles, 0, sizeof(roles));
-    memset(&levels, 0, sizeof(levels));
+    names_disown(&roles);
+    names_disown(&levels);
     if ((st = check_duplicates(&t->roles, "role", t->role_name, err)))
         goto out;
     if ((st = check_duplicates(&t->levels, "level", t->level_name, err)))
