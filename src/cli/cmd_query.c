@@ -1154,23 +1154,28 @@ static int info_taxonomy(const char *dir)
            (unsigned long long)t->hash);
     printf("directory     %s\n", t->dir);
     printf("skills        %u in %u categories\n", t->n_skills, t->n_cats);
-    size_t pos_regex = 0;
-    for (size_t i = 0; i < t->skills.n; i++)
-        pos_regex += (t->skills.a[i].flags &
-                      (SKIDX_ALIAS_REGEX | SKIDX_ALIAS_NEG)) ==
+    size_t pos_regex = 0, neg_regex = 0;
+    for (size_t i = 0; i < t->skills.n; i++) {
+        unsigned f = t->skills.a[i].flags;
+        pos_regex += (f & (SKIDX_ALIAS_REGEX | SKIDX_ALIAS_NEG)) ==
                      SKIDX_ALIAS_REGEX;
-    printf("aliases       %zu (%zu literal, %zu regex), %zu negative\n",
+        neg_regex += (f & (SKIDX_ALIAS_REGEX | SKIDX_ALIAS_NEG)) ==
+                     (SKIDX_ALIAS_REGEX | SKIDX_ALIAS_NEG);
+    }
+    printf("aliases       %zu (%zu literal, %zu regex), %zu negative (%zu "
+           "regex)\n",
            skidx_alias_set_count(&t->skills, 0),
            skidx_alias_set_count(&t->skills, 0) - pos_regex, pos_regex,
-           skidx_alias_set_count(&t->skills, 1));
+           skidx_alias_set_count(&t->skills, 1), neg_regex);
     printf("roles         %u (%zu rules), levels %u (%zu title rules, %zu "
            "field rules)\n",
            t->n_roles, t->roles.n, t->n_levels, t->levels.n,
            t->level_fields.n);
     printf("word engine   %zu heads, %zu candidates, word mask: %s\n",
            s.heads, s.candidates, s.simd);
-    printf("hyperscan     %zu bytes of skill regexes, %zu of title rules\n",
-           s.hs_bytes, r.hs_bytes + l.hs_bytes + lf.hs_bytes);
+    printf("hyperscan     %zu bytes of skill regexes (%zu negative "
+           "databases, one per skill), %zu of title rules\n",
+           s.hs_bytes, s.neg_groups, r.hs_bytes + l.hs_bytes + lf.hs_bytes);
     printf("compile time  %.1f ms (skills), %.1f ms (roles and levels)\n",
            s.compile_seconds * 1e3,
            (r.compile_seconds + l.compile_seconds + lf.compile_seconds) *

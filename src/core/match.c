@@ -814,6 +814,7 @@ void skidx_matcher_get_stats(const struct skidx_matcher *m,
     out->negatives = m->n_neg;
     out->heads = m->n_heads;
     out->candidates = m->n_cands;
+    out->neg_groups = m->n_groups;
     if (m->db)
         hs_database_size(m->db, &out->hs_bytes);
     for (size_t g = 0; g < m->n_groups; g++) {

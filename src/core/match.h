@@ -70,7 +70,8 @@ struct skidx_match_scratch {
 
 struct skidx_matcher_stats {
     size_t literals, regexes, negatives, heads, candidates;
-    size_t hs_bytes;          /* Hyperscan database size, 0 when none */
+    size_t hs_bytes;          /* Hyperscan databases' size, 0 when none */
+    size_t neg_groups;        /* skills with negative regexes (databases) */
     double compile_seconds;   /* whole build, Hyperscan included */
     const char *simd;         /* "avx512bw", "avx2" or "scalar" */
 };
