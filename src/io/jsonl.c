@@ -135,13 +135,20 @@ void skidx_jbuf_release(struct skidx_jbuf *b)
 static int jsonl_mode;
 
 /* The scanners a parse uses: 0 portable, 1 AVX2, 2 AVX2 + the AVX-512
- * string copy. */
-static int jsonl_simd(void)
+ * string copy. In mode 0, SKIDX_SIMD=scalar|avx2 narrows the choice as it
+ * does for the matcher. */
+static int jsonl_pick(void)
 {
 #if JSONL_X86
-    if (jsonl_mode == 1 || !__builtin_cpu_supports("avx2"))
+    const char *e = getenv("SKIDX_SIMD");
+    int mode = jsonl_mode;
+    if (mode == 0 && e && !strcmp(e, "scalar"))
+        mode = 1;
+    else if (mode == 0 && e && !strcmp(e, "avx2"))
+        mode = 2;
+    if (mode == 1 || !__builtin_cpu_supports("avx2"))
         return 0;
-    if (jsonl_mode == 0 && __builtin_cpu_supports("avx512bw") &&
+    if (mode == 0 && __builtin_cpu_supports("avx512bw") &&
         __builtin_cpu_supports("avx512vbmi") &&
         __builtin_cpu_supports("avx512vbmi2"))
         return 2;
@@ -149,6 +156,18 @@ static int jsonl_simd(void)
 #else
     return 0;
 #endif
+}
+
+static int jsonl_path = -1; /* jsonl_pick(), worked out once */
+
+static inline int jsonl_simd(void)
+{
+    int p = __atomic_load_n(&jsonl_path, __ATOMIC_RELAXED);
+    if (p < 0) {
+        p = jsonl_pick();
+        __atomic_store_n(&jsonl_path, p, __ATOMIC_RELAXED);
+    }
+    return p;
 }
 
 /* Internal test hooks (not in jsonl.h), not thread-safe: call them before
@@ -159,7 +178,8 @@ int skidx_jsonl_simd_mode_(int mode);
 int skidx_jsonl_simd_mode_(int mode)
 {
     jsonl_mode = mode;
-    return jsonl_simd();
+    jsonl_path = jsonl_pick();
+    return jsonl_path;
 }
 int skidx_jsonl_force_scalar_(int on);
 int skidx_jsonl_force_scalar_(int on)
