@@ -12,6 +12,7 @@
 #include "core/causes.h"
 #include "core/count.h"
 #include "core/posting.h"
+#include "core/simd.h"
 #include "core/taxonomy.h"
 
 #include <stdio.h>
@@ -493,9 +494,9 @@ static void test_dedup(void **state)
             size_t span = rep & 1 ? sizeof(pool) - 1 : 6;
             in[i] = pool[(s >> 33) % span + (rep & 1 ? 0 : 5)];
         }
-        size_t la = skidx_normalize(in, n, a, 0);
-        size_t lb = skidx_normalize(in, n, b, 1);
-        size_t lc = skidx_normalize(in, n, c, 2);
+        size_t la = skidx_normalize(in, n, a, SKIDX_SIMD_SCALAR);
+        size_t lb = skidx_normalize(in, n, b, SKIDX_SIMD_BEST);
+        size_t lc = skidx_normalize(in, n, c, SKIDX_SIMD_AVX2);
         assert_int_equal(la, lb);
         assert_memory_equal(a, b, la);
         assert_int_equal(la, lc);

@@ -581,7 +581,7 @@ static void read_shard(struct run *R, size_t s)
          * are left that no thread has started, the other threads have work
          * of their own: then the limit is one, and this thread parses each
          * chunk right after decoding it, while it is still in its cache
-         * (6 % faster at 2 threads). For the last shards it is
+         * (2-6 % faster at 2 threads). For the last shards it is
          * max_inflight, so that idle threads can share a shard. */
         int limit = __atomic_load_n(&R->shards_started, __ATOMIC_RELAXED) <
                             R->shards->n
@@ -615,8 +615,8 @@ static void read_shard(struct run *R, size_t s)
 
 /* ---- the run ---- */
 
-/* A thread's tables that counted nothing (every count goes with a line in
- * stats): merging them would only read pages never written. */
+/* Tables that counted nothing (every count goes with a line in stats):
+ * merging them would only read pages never written. */
 static int untouched(const struct skidx_counts *c)
 {
     if (c->n_months)
@@ -701,10 +701,10 @@ skidx_status skidx_run_index(const struct skidx_shard_list *shards,
                         SKIDX_NOOFF, "interrupted");
         goto out;
     }
-    /* Merge the per-thread tables (sums: the order does not matter). The
-     * model is fresh (its tables all zero): it takes thread 0's tables
-     * instead of adding them, which would touch every page of its own. */
-    if (!model->counts.n_months && !model->counts.stats[SKIDX_STAT_RECORDS]) {
+    /* Merge the per-thread tables (sums: the order does not matter). A
+     * fresh model (the caller's contract) takes thread 0's tables instead
+     * of adding them, which would touch every page of its own. */
+    if (untouched(&model->counts)) {
         struct skidx_counts fresh = model->counts;
         model->counts = R.ts[0].counts;
         R.ts[0].counts = fresh;

@@ -20,6 +20,7 @@
  */
 #include "core/match.h"
 #include "core/error.h"
+#include "core/simd.h"
 #include "core/utf8.h"
 
 #include <hs/hs.h>
@@ -790,14 +791,10 @@ static inline wordmask_fn get_wordmask(void)
     return f ? f : wordmask_scalar;
 }
 
-/* SKIDX_SIMD=scalar|avx2 in the environment forces a path (tests and
- * benchmarks compare them); anything else means the best available. */
+/* The best path, as narrowed by SKIDX_SIMD (core/simd.h). */
 __attribute__((constructor)) static void init_simd(void)
 {
-    const char *e = getenv("SKIDX_SIMD");
-    skidx_match_set_simd(!e ? 0 : !strcmp(e, "scalar") ? 1
-                                 : !strcmp(e, "avx2")   ? 2
-                                                        : 0);
+    skidx_match_set_simd(skidx_simd_mode(SKIDX_SIMD_BEST));
 }
 
 void skidx_match_wordmask(const char *text, size_t len, uint64_t *mask)

@@ -7,6 +7,7 @@
 #include "core/count.h"
 #include "core/error.h"
 #include "core/hash.h"
+#include "core/simd.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -370,21 +371,18 @@ static size_t norm_avx512(const unsigned char *s, size_t n, char *o,
 }
 #endif
 
-/* mode: 0 portable, 1 the best this CPU has, 2 AVX2 (when it has it);
- * SKIDX_SIMD=scalar|avx2 narrows "best" as for the matcher. */
+/* mode: an enum skidx_simd_mode (core/simd.h). */
 static norm_fn pick_norm_mode(int mode)
 {
 #if defined(__x86_64__)
-    const char *e = getenv("SKIDX_SIMD");
-    if (mode == 1 && e && !strcmp(e, "scalar"))
+    mode = skidx_simd_mode(mode);
+    if (mode == SKIDX_SIMD_SCALAR)
         return norm_scalar;
-    if (mode == 1 && e && !strcmp(e, "avx2"))
-        mode = 2;
-    if (mode == 1 && __builtin_cpu_supports("avx512bw") &&
+    if (mode == SKIDX_SIMD_BEST && __builtin_cpu_supports("avx512bw") &&
         __builtin_cpu_supports("avx512vbmi2") &&
         __builtin_cpu_supports("bmi2"))
         return norm_avx512;
-    if (mode && __builtin_cpu_supports("avx2"))
+    if (__builtin_cpu_supports("avx2"))
         return norm_avx2;
 #else
     (void)mode;
@@ -394,7 +392,7 @@ static norm_fn pick_norm_mode(int mode)
 
 static norm_fn pick_norm(void)
 {
-    return pick_norm_mode(1);
+    return pick_norm_mode(SKIDX_SIMD_BEST);
 }
 
 size_t skidx_normalize(const char *s, size_t n, char *out, int simd)

@@ -118,10 +118,9 @@ skidx_status skidx_classify(const struct skidx_compiled *c,
                             size_t seniority_len, uint32_t *role,
                             uint32_t *level);
 
-/* The duplicate-key normalisation of s[0..n) into out (n bytes of room):
- * simd 0 = the scalar definition, 1 = the run-time chosen path (AVX-512
- * VBMI2 or AVX2), 2 = AVX2 if the CPU has it. Returns the length. Exposed
- * for tests. */
+/* The duplicate-key normalisation of s[0..n) into out (n bytes of room),
+ * on the path `simd` (an enum skidx_simd_mode, core/simd.h: SCALAR is the
+ * definition). Returns the length. Exposed for tests. */
 size_t skidx_normalize(const char *s, size_t n, char *out, int simd);
 
 /* Parsers, exposed for tests. Return 0 on success, -1 when unusable. */

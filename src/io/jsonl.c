@@ -25,6 +25,7 @@
  */
 #include "io/jsonl.h"
 #include "core/error.h"
+#include "core/simd.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -135,20 +136,14 @@ void skidx_jbuf_release(struct skidx_jbuf *b)
 static int jsonl_mode;
 
 /* The scanners a parse uses: 0 portable, 1 AVX2, 2 AVX2 + the AVX-512
- * string copy. In mode 0, SKIDX_SIMD=scalar|avx2 narrows the choice as it
- * does for the matcher. */
+ * string copy; jsonl_mode is an enum skidx_simd_mode (core/simd.h). */
 static int jsonl_pick(void)
 {
 #if JSONL_X86
-    const char *e = getenv("SKIDX_SIMD");
-    int mode = jsonl_mode;
-    if (mode == 0 && e && !strcmp(e, "scalar"))
-        mode = 1;
-    else if (mode == 0 && e && !strcmp(e, "avx2"))
-        mode = 2;
-    if (mode == 1 || !__builtin_cpu_supports("avx2"))
+    const int mode = skidx_simd_mode(jsonl_mode);
+    if (mode == SKIDX_SIMD_SCALAR || !__builtin_cpu_supports("avx2"))
         return 0;
-    if (mode == 0 && __builtin_cpu_supports("avx512bw") &&
+    if (mode == SKIDX_SIMD_BEST && __builtin_cpu_supports("avx512bw") &&
         __builtin_cpu_supports("avx512vbmi") &&
         __builtin_cpu_supports("avx512vbmi2"))
         return 2;
