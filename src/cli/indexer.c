@@ -6,11 +6,11 @@
  * - Thread t only writes counts[t]; decisions run under `lock`, so the
  *   duplicate set and the example budget are touched by one thread at a
  *   time, in corpus order.
- * - A shard's reader queues at most `max_inflight` chunk tasks before it
- *   waits for them (taskwait), and a shard's task ends only when all its
- *   chunks are processed: memory is bounded by threads x max_inflight
- *   chunks plus the results of shards read ahead of the commit point
- *   (about 1 % of their text each).
+ * - A shard's reader has at most `max_inflight` chunk tasks queued; past
+ *   that it parses the chunk itself. A shard's task ends only when all its
+ *   chunks are processed (taskwait): memory is bounded by threads x
+ *   (max_inflight + 1) chunks plus the results of shards read ahead of the
+ *   commit point (about 3 % of their text each).
  */
 #include "cli/indexer.h"
 #include "core/causes.h"
@@ -157,6 +157,7 @@ struct thread_state {
 
 struct shard_state {
     uint64_t n_chunks; /* valid once done */
+    int queued;        /* chunk tasks queued and not finished (atomic) */
     int done;
     int failed;
     uint64_t records_committed;
@@ -548,7 +549,6 @@ static void read_shard(struct run *R, size_t s)
                                    R->opts->max_record_bytes};
     struct skidx_shard_reader *rd = NULL;
     uint64_t seq = 0, last_in = 0;
-    int outstanding = 0;
     skidx_status st;
 
     __atomic_fetch_add(&R->shards_started, 1, __ATOMIC_RELAXED);
@@ -574,24 +574,27 @@ static void read_shard(struct run *R, size_t s)
             break;
         }
         uint64_t my_seq = seq++;
-        /* Queue the chunk for any thread; after `limit` chunks, wait for
-         * this shard's queued chunks (this thread works on them too), so
-         * that a shard's results commit while it is read and memory stays
-         * bounded whatever order the runtime runs tasks in. While shards
-         * are left that no thread has started, the other threads have work
-         * of their own: then the limit is one, and this thread parses each
-         * chunk right after decoding it, while it is still in its cache
-         * (2-6 % faster at 2 threads). For the last shards it is
-         * max_inflight, so that idle threads can share a shard. */
-        int limit = __atomic_load_n(&R->shards_started, __ATOMIC_RELAXED) <
-                            R->shards->n
-                        ? 1
-                        : R->max_inflight;
+        /* While shards are left that no thread has started, the other
+         * threads have work of their own: this thread parses each chunk
+         * right after decoding it, while it is still in its cache (2-6 %
+         * faster at 2 threads). For the last shards, chunks are queued for
+         * idle threads to share, up to max_inflight per shard; when that
+         * many wait, the reader parses the chunk itself instead of waiting
+         * for them, so neither it nor the helpers sit idle. */
+        int spare = R->threads > 1 &&
+                            __atomic_load_n(&R->shards_started,
+                                            __ATOMIC_RELAXED) == R->shards->n
+                        ? R->max_inflight
+                        : 0;
+        if (__atomic_load_n(&ss->queued, __ATOMIC_RELAXED) < spare) {
+            __atomic_fetch_add(&ss->queued, 1, __ATOMIC_RELAXED);
 #pragma omp task firstprivate(c, s, my_seq)
-        run_chunk(R, c, s, my_seq);
-        if (++outstanding >= limit) {
-#pragma omp taskwait
-            outstanding = 0;
+            {
+                run_chunk(R, c, s, my_seq);
+                __atomic_fetch_sub(&R->ss[s].queued, 1, __ATOMIC_RELAXED);
+            }
+        } else {
+            run_chunk(R, c, s, my_seq);
         }
     }
 #pragma omp taskwait
