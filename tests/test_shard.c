@@ -173,13 +173,17 @@ static uint64_t count_nl(const char *p, size_t n)
     return k;
 }
 
-/* Read `path` to the end (or the first error), checking each chunk. */
+static void expect_views_agree(const char *path, size_t chunk_bytes,
+                               size_t max_rec, const struct result *want);
+
+/* Read `path` to the end (or the first error), checking each chunk; then
+ * read it again through views and expect the same. */
 static void read_all(const char *path, size_t chunk_bytes, size_t max_rec,
                      struct result *res)
 {
     memset(res, 0, sizeof(*res));
     skidx_error_clear(&res->err);
-    const struct skidx_reader_opts opts = {chunk_bytes, max_rec};
+    const struct skidx_reader_opts opts = {chunk_bytes, max_rec, NULL};
     struct skidx_shard_reader *r = NULL;
     res->st = skidx_shard_reader_open(path, &opts, &r, &res->err);
     if (res->st != SKIDX_OK) {
@@ -238,9 +242,106 @@ static void read_all(const char *path, size_t chunk_bytes, size_t max_rec,
     skidx_chunk_release(&c);
     assert_null(c.data);
     skidx_shard_reader_close(r);
+    expect_views_agree(path, chunk_bytes, max_rec, res);
 }
 
 static void result_free(struct result *res) { buf_free(&res->data); }
+
+static void *view_spare;
+
+/* The same shard read through views (skidx_shard_reader_view): each view's
+ * invariants on the way, long lines emptied as next() gives them. */
+static void read_all_views(const char *path, size_t chunk_bytes,
+                           size_t max_rec, struct result *res)
+{
+    memset(res, 0, sizeof(*res));
+    skidx_error_clear(&res->err);
+    /* every reader takes the buffers the last one left (opts.spare), as
+     * the indexer's readers do: nothing may carry over but the memory */
+    const struct skidx_reader_opts opts = {chunk_bytes, max_rec, &view_spare};
+    struct skidx_shard_reader *r = NULL;
+    res->st = skidx_shard_reader_open(path, &opts, &r, &res->err);
+    if (res->st != SKIDX_OK)
+        return;
+    struct skidx_chunk v;
+    uint64_t next_line = 1;
+    for (;;) {
+        res->st = skidx_shard_reader_view(r, &v, &res->err);
+        if (res->st != SKIDX_OK)
+            break;
+        assert_int_equal(v.borrowed, 1);
+        assert_int_equal(v.first_line, next_line);
+        if (v.n_lines == 0) {
+            assert_int_equal(v.len, 0);
+            assert_int_equal(skidx_shard_reader_view(r, &v, &res->err),
+                             SKIDX_OK);
+            assert_int_equal(v.n_lines, 0);
+            break;
+        }
+        res->chunks++;
+        assert_int_equal(v.data[v.len - 1], '\n');
+        assert_int_equal(count_nl(v.data, v.len), v.n_lines);
+        if (res->n_long == 0 && v.n_long == 0)
+            assert_int_equal(v.offset, res->data.len);
+        size_t li = 0;
+        const char *p = v.data, *e = v.data + v.len;
+        for (uint64_t line = v.first_line; p < e; line++) {
+            const char *nl = memchr(p, '\n', (size_t)(e - p));
+            assert_non_null(nl);
+            if (li < v.n_long && v.long_lines[li] == line) {
+                assert_true(res->n_long < 64);
+                res->long_lines[res->n_long++] = line;
+                buf_add(&res->data, "\n", 1);
+                li++;
+            } else {
+                buf_add(&res->data, p, (size_t)(nl + 1 - p));
+            }
+            p = nl + 1;
+        }
+        assert_int_equal(li, v.n_long); /* listed lines are in the view */
+        res->lines += v.n_lines;
+        next_line += v.n_lines;
+        skidx_chunk_release(&v); /* a view: releases nothing */
+        assert_null(v.data);
+    }
+    res->bytes_in = skidx_shard_reader_bytes_in(r);
+    res->bytes_out = skidx_shard_reader_bytes_out(r);
+    if (res->st != SKIDX_OK) {
+        struct skidx_error e2;
+        assert_int_equal(skidx_shard_reader_view(r, &v, &e2), res->st);
+        assert_int_equal(e2.offset, res->err.offset);
+    }
+    skidx_shard_reader_close(r);
+}
+
+/* Views give what next() gives: the same text, lines, long lines, errors
+ * (message and byte); after a fault, both hand out a prefix of the text. */
+static void expect_views_agree(const char *path, size_t chunk_bytes,
+                               size_t max_rec, const struct result *want)
+{
+    struct result got;
+    read_all_views(path, chunk_bytes, max_rec, &got);
+    assert_int_equal(got.st, want->st);
+    if (want->st != SKIDX_OK) {
+        assert_string_equal(got.err.msg, want->err.msg);
+        assert_int_equal(got.err.offset, want->err.offset);
+        const size_t n = got.data.len < want->data.len ? got.data.len
+                                                       : want->data.len;
+        if (n)
+            assert_memory_equal(got.data.p, want->data.p, n);
+    } else {
+        assert_int_equal(got.data.len, want->data.len);
+        if (got.data.len)
+            assert_memory_equal(got.data.p, want->data.p, got.data.len);
+        assert_int_equal(got.lines, want->lines);
+        assert_int_equal(got.n_long, want->n_long);
+        for (size_t i = 0; i < got.n_long; i++)
+            assert_int_equal(got.long_lines[i], want->long_lines[i]);
+        assert_int_equal(got.bytes_out, want->bytes_out);
+        assert_int_equal(got.bytes_in, want->bytes_in);
+    }
+    result_free(&got);
+}
 
 /* Expect `path` to read back exactly as `text` at several chunk sizes. */
 static void expect_text(const char *path, const struct buf *text,
@@ -907,6 +1008,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    skidx_shard_reader_spare_free(view_spare);
+    view_spare = NULL;
     return rm_rf(tmpdir) == 0 ? 0 : -1;
 }
 

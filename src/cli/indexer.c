@@ -153,6 +153,7 @@ struct thread_state {
     struct skidx_counts counts;
     struct skidx_worker worker;
     struct skidx_jbuf jbuf;
+    void *spare; /* view buffers kept between this thread's readers */
 } __attribute__((aligned(128)));
 
 struct shard_state {
@@ -515,6 +516,8 @@ static void submit(struct run *R, struct result *r)
     count_list(R, ready);
 }
 
+/* Process chunk `seq` of `shard` and submit its result. A chunk of our own
+ * (a copy) goes back to the pool; a view is the reader's. */
 static void run_chunk(struct run *R, struct skidx_chunk *c, size_t shard,
                       uint64_t seq)
 {
@@ -528,8 +531,10 @@ static void run_chunk(struct run *R, struct skidx_chunk *c, size_t shard,
         if (!r->failed && !__atomic_load_n(&R->abort, __ATOMIC_RELAXED))
             process_chunk(R, c, r);
     }
-    pool_give(R, c);
-    free(c);
+    if (!c->borrowed) {
+        pool_give(R, c);
+        free(c);
+    }
     if (!r) {
         omp_set_lock(&R->lock);
         R->nomem = 1;
@@ -540,13 +545,51 @@ static void run_chunk(struct run *R, struct skidx_chunk *c, size_t shard,
     submit(R, r);
 }
 
+/* A copy of view `v` that outlives the reader's next call, in a buffer
+ * from the pool; NULL when out of memory. */
+static struct skidx_chunk *copy_view(struct run *R, const struct skidx_chunk *v)
+{
+    struct skidx_chunk *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    pool_take(R, c);
+    if (c->cap < v->len) { /* with room, for the next, longer view */
+        const size_t cap = v->len + (v->len >> 3) + ((size_t)64 << 10);
+        free(c->data);
+        c->data = malloc(cap);
+        c->cap = c->data ? cap : 0;
+    }
+    if (v->n_long) {
+        c->long_lines = malloc(v->n_long * sizeof(*c->long_lines));
+        c->cap_long = c->long_lines ? v->n_long : 0;
+    }
+    if (!c->data || (v->n_long && !c->long_lines)) {
+        skidx_chunk_release(c);
+        free(c);
+        return NULL;
+    }
+    memcpy(c->data, v->data, v->len);
+    if (v->n_long)
+        memcpy(c->long_lines, v->long_lines,
+               v->n_long * sizeof(*c->long_lines));
+    c->len = v->len;
+    c->first_line = v->first_line;
+    c->n_lines = v->n_lines;
+    c->offset = v->offset;
+    c->n_long = v->n_long;
+    return c;
+}
+
 /* ---- reading one shard ---- */
 
 static void read_shard(struct run *R, size_t s)
 {
     struct shard_state *ss = &R->ss[s];
+    /* one thread runs a shard's task from start to end (tied task), and
+     * its readers one after another: they share that thread's buffers */
     struct skidx_reader_opts ro = {R->opts->chunk_bytes,
-                                   R->opts->max_record_bytes};
+                                   R->opts->max_record_bytes,
+                                   &R->ts[omp_get_thread_num()].spare};
     struct skidx_shard_reader *rd = NULL;
     uint64_t seq = 0, last_in = 0;
     skidx_status st;
@@ -557,36 +600,30 @@ static void read_shard(struct run *R, size_t s)
     while (!st) {
         if (skidx_stop_requested || __atomic_load_n(&R->abort, __ATOMIC_RELAXED))
             break;
-        struct skidx_chunk *c = calloc(1, sizeof(*c));
-        if (!c) {
-            st = skidx_fail(&ss->err, SKIDX_ERR_NOMEM, R->shards->paths[s],
-                            SKIDX_NOLINE, SKIDX_NOOFF, "out of memory");
-            break;
-        }
-        pool_take(R, c);
-        st = skidx_shard_reader_next(rd, c, &ss->err);
+        /* A view: for zstd, the decoder's own output, with no copy. */
+        struct skidx_chunk v;
+        st = skidx_shard_reader_view(rd, &v, &ss->err);
         uint64_t in = skidx_shard_reader_bytes_in(rd);
         __atomic_fetch_add(&R->bytes_in_total, in - last_in, __ATOMIC_RELAXED);
         last_in = in;
-        if (st || c->n_lines == 0) {
-            pool_give(R, c);
-            free(c);
+        if (st || v.n_lines == 0)
             break;
-        }
         uint64_t my_seq = seq++;
         /* While shards are left that no thread has started, the other
-         * threads have work of their own: this thread parses each chunk
-         * right after decoding it, while it is still in its cache (2-6 %
-         * faster at 2 threads). For the last shards, chunks are queued for
-         * idle threads to share, up to max_inflight per shard; when that
-         * many wait, the reader parses the chunk itself instead of waiting
-         * for them, so neither it nor the helpers sit idle. */
+         * threads have work of their own: this thread parses each view
+         * right after decoding it, while it is still in its cache. For the
+         * last shards, copies of the views are queued for idle threads to
+         * share, up to max_inflight per shard; when that many wait, the
+         * reader parses the view itself instead of waiting for them, so
+         * neither it nor the helpers sit idle. */
         int spare = R->threads > 1 &&
                             __atomic_load_n(&R->shards_started,
                                             __ATOMIC_RELAXED) == R->shards->n
                         ? R->max_inflight
                         : 0;
-        if (__atomic_load_n(&ss->queued, __ATOMIC_RELAXED) < spare) {
+        struct skidx_chunk *c = NULL;
+        if (__atomic_load_n(&ss->queued, __ATOMIC_RELAXED) < spare &&
+            (c = copy_view(R, &v))) {
             __atomic_fetch_add(&ss->queued, 1, __ATOMIC_RELAXED);
 #pragma omp task firstprivate(c, s, my_seq)
             {
@@ -594,7 +631,7 @@ static void read_shard(struct run *R, size_t s)
                 __atomic_fetch_sub(&R->ss[s].queued, 1, __ATOMIC_RELAXED);
             }
         } else {
-            run_chunk(R, c, s, my_seq);
+            run_chunk(R, &v, s, my_seq);
         }
     }
 #pragma omp taskwait
@@ -753,6 +790,7 @@ out:
             skidx_counts_release(&R.ts[i].counts);
             skidx_worker_release(&R.ts[i].worker);
             skidx_jbuf_release(&R.ts[i].jbuf);
+            skidx_shard_reader_spare_free(R.ts[i].spare);
         }
     free(R.ts);
     free(R.ss);

@@ -45,6 +45,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#define ZSTD_STATIC_LINKING_ONLY /* the buffer-less decoder, for views */
 #include <zstd.h>
 
 #if defined(__SSE2__)
@@ -244,6 +245,10 @@ void skidx_chunk_release(struct skidx_chunk *c)
 {
     if (!c)
         return;
+    if (c->borrowed) {
+        memset(c, 0, sizeof(*c));
+        return;
+    }
     free(c->data);
     free(c->long_lines);
     memset(c, 0, sizeof(*c));
@@ -319,6 +324,12 @@ struct skidx_shard_reader {
 
     skidx_status failed;  /* sticky: once failed, next() repeats it */
     struct skidx_error fail_err;
+
+    /* views (skidx_shard_reader_view) */
+    int view_mode;        /* 0 not chosen yet, 1 direct, 2 through next() */
+    struct skidx_chunk own; /* mode 2: the chunk next() fills */
+    struct direct *dm;    /* mode 1 */
+    void **spare;         /* where dm goes on close (opts->spare) */
 };
 
 static skidx_status reader_io_error(struct skidx_shard_reader *r,
@@ -358,7 +369,8 @@ static skidx_status refill(struct skidx_shard_reader *r,
  * discarded. Returns 1 and sets *where to the start of the slice whose call
  * failed, 0 when all went through, -1 when the file can't be re-read. */
 static int replay(struct skidx_shard_reader *r, uint64_t from, uint64_t to,
-                  size_t step, void *out, size_t out_size, uint64_t *where)
+                  size_t step, void *out, size_t out_size, uint64_t *where,
+                  size_t *code)
 {
     while (from < to) {
         size_t want = SHARD_INBUF_SIZE;
@@ -377,6 +389,7 @@ static int replay(struct skidx_shard_reader *r, uint64_t from, uint64_t to,
                 const size_t ret = ZSTD_decompressStream(r->dctx, &o, &in);
                 if (ZSTD_isError(ret)) {
                     *where = from + at + pos;
+                    *code = ret;
                     return 1;
                 }
                 if (in.pos == in.size && o.pos < o.size)
@@ -391,9 +404,10 @@ static int replay(struct skidx_shard_reader *r, uint64_t from, uint64_t to,
 
 /* The decoder failed in a call that started consuming at file offset
  * `call_start`. Find the byte at which the error shows (see the top of this
- * file); fall back to call_start if the replay does not reproduce it. */
+ * file); fall back to call_start if the replay does not reproduce it. When
+ * it does and `code` is not NULL, *code is the streaming decoder's error. */
 static uint64_t locate_zstd_error(struct skidx_shard_reader *r,
-                                  uint64_t call_start)
+                                  uint64_t call_start, size_t *code)
 {
     const size_t out_size = ZSTD_DStreamOutSize();
     void *out = malloc(out_size);
@@ -402,11 +416,15 @@ static uint64_t locate_zstd_error(struct skidx_shard_reader *r,
         return call_start;
     ZSTD_DCtx_reset(r->dctx, ZSTD_reset_session_only);
     uint64_t found;
+    size_t c = 0;
     if (replay(r, r->frame_start, call_start, SHARD_INBUF_SIZE, out, out_size,
-               &found) == 0 &&
+               &found, &c) == 0 &&
         replay(r, call_start, r->in_base + r->in_len, 1, out, out_size,
-               &found) == 1)
+               &found, &c) == 1) {
         where = found;
+        if (code)
+            *code = c;
+    }
     free(out);
     return where;
 }
@@ -467,7 +485,7 @@ static skidx_status produce_zstd(struct skidx_shard_reader *r, char *dst,
         ZSTD_inBuffer in = {r->inbuf, r->in_len, r->in_pos};
         const size_t ret = ZSTD_decompressStream(r->dctx, &out, &in);
         if (ZSTD_isError(ret)) {
-            const uint64_t at = locate_zstd_error(r, r->in_base + r->in_pos);
+            const uint64_t at = locate_zstd_error(r, r->in_base + r->in_pos, NULL);
             return zstd_fault(r, &out, got, err,
                               skidx_fail(err, SKIDX_ERR_CORRUPT, r->path,
                                          SKIDX_NOLINE, at,
@@ -645,6 +663,7 @@ skidx_status skidx_shard_reader_open(const char *path,
     r->max_record = opts && opts->max_record_bytes ? opts->max_record_bytes
                                                    : SHARD_DEFAULT_MAX_RECORD;
     r->line_no = 1;
+    r->spare = opts ? opts->spare : NULL;
     r->path = strdup(path);
     r->inbuf = malloc(SHARD_INBUF_SIZE);
     skidx_status st = SKIDX_OK;
@@ -838,6 +857,475 @@ skidx_status skidx_shard_reader_next(struct skidx_shard_reader *r,
     return SKIDX_OK;
 }
 
+/* ---------------------------------------------------------------------- */
+/* Views: zstd decoded straight into the reader's buffers                   */
+
+/* A frame's decoded bytes are matched against up to `window` bytes before
+ * them. The buffer-less decoder (ZSTD_decompressContinue) writes each block
+ * where it is told and reads back-references from the frame's earlier
+ * output in place: from the current buffer, and from the one segment
+ * before it (zstd keeps exactly one). So the reader alternates between two
+ * buffers and fills each with at least `window` bytes of the frame before
+ * it moves to the other: the buffer just filled is the view handed out and
+ * the dictionary of the next one, and is not written again until the one
+ * after. A line cut by a buffer's end is copied to the start of the other
+ * buffer (the carry), in front of where the decoder writes; a line found
+ * too long is not carried and its rest is skipped, and the '\n' that ends
+ * it stands for it as an empty line. Decoded bytes are never modified
+ * while a later block may refer to them; only at the end of the input is a
+ * '\n' written after a last line that has none. */
+
+#define DIRECT_MAX_WINDOW ((uint64_t)8 << 20) /* larger: through next() */
+#define DIRECT_SLACK 16
+
+struct direct {
+    char *buf[2];
+    size_t cap[2];
+    int cur;              /* the buffer of the last view */
+    size_t carry_from, carry_len; /* the line in progress in buf[cur] */
+    int skipping;         /* the line in progress is too long: skip it */
+    int in_frame;         /* inside a zstd frame (buffer-less decoder) */
+    uint64_t window;      /* the current (or last) frame's window */
+    size_t block_max;     /* the current frame's largest block */
+    uint64_t *long_lines;
+    size_t n_long, cap_long;
+};
+
+static void direct_free(struct direct *d)
+{
+    if (!d)
+        return;
+    free(d->buf[0]);
+    free(d->buf[1]);
+    free(d->long_lines);
+    free(d);
+}
+
+/* Make inbuf[in_pos ..) hold at least n bytes (n <= SHARD_INBUF_SIZE), or
+ * all that is left of the file; *avail is what it holds. */
+static skidx_status ensure_input(struct skidx_shard_reader *r, size_t n,
+                                 size_t *avail, struct skidx_error *err)
+{
+    for (;;) {
+        const size_t have = r->in_len - r->in_pos;
+        if (have >= n || r->in_eof) {
+            *avail = have;
+            return SKIDX_OK;
+        }
+        if (r->in_pos > 0) {
+            memmove(r->inbuf, r->inbuf + r->in_pos, have);
+            r->in_base += r->in_pos;
+            r->in_len = have;
+            r->in_pos = 0;
+        }
+        const ssize_t k = read_some(r->fd, r->inbuf + r->in_len,
+                                    SHARD_INBUF_SIZE - r->in_len);
+        if (k < 0)
+            return reader_io_error(r, err, errno);
+        if (k == 0)
+            r->in_eof = 1;
+        r->in_len += (size_t)k;
+        r->bytes_in += (uint64_t)k;
+    }
+}
+
+static skidx_status direct_truncated(struct skidx_shard_reader *r,
+                                     struct skidx_error *err)
+{
+    return skidx_fail(err, SKIDX_ERR_CORRUPT, r->path, SKIDX_NOLINE,
+                      r->in_base + r->in_len, "truncated zstd frame");
+}
+
+/* zstd failed on the bytes starting at file offset call_start: the same
+ * message and byte as the streaming path gives (locate_zstd_error). */
+static skidx_status direct_zstd_error(struct skidx_shard_reader *r,
+                                      uint64_t call_start, size_t code,
+                                      struct skidx_error *err)
+{
+    const uint64_t at = locate_zstd_error(r, call_start, &code);
+    return skidx_fail(err, SKIDX_ERR_CORRUPT, r->path, SKIDX_NOLINE, at,
+                      "cannot decompress: %s", ZSTD_getErrorName(code));
+}
+
+/* At a frame boundary: read the next frame's header without consuming it.
+ * *end: a clean end of input instead. Skippable frames are reported as
+ * such (the caller skips them). */
+static skidx_status direct_peek_frame(struct skidx_shard_reader *r,
+                                      ZSTD_frameHeader *fh, int *end,
+                                      struct skidx_error *err)
+{
+    size_t avail;
+    memset(fh, 0, sizeof(*fh));
+    SKIDX_FORWARD(ensure_input(r, ZSTD_FRAMEHEADERSIZE_MAX, &avail, err));
+    *end = avail == 0;
+    if (avail == 0)
+        return SKIDX_OK;
+    r->frame_start = r->in_base + r->in_pos;
+    const size_t ret = ZSTD_getFrameHeader(fh, r->inbuf + r->in_pos, avail);
+    if (ZSTD_isError(ret))
+        return direct_zstd_error(r, r->frame_start, ret, err);
+    if (ret > 0) /* needs more than the file has */
+        return direct_truncated(r, err);
+    if (fh->frameType == ZSTD_frame &&
+        fh->windowSize > ((uint64_t)1 << ZSTD_WINDOWLOG_LIMIT_DEFAULT))
+        return skidx_fail(err, SKIDX_ERR_CORRUPT, r->path, SKIDX_NOLINE,
+                          r->frame_start,
+                          "cannot decompress: frame window of %llu bytes "
+                          "is over the limit",
+                          (unsigned long long)fh->windowSize);
+    return SKIDX_OK;
+}
+
+/* The window a frame's blocks can reach back: never more than its size. */
+static uint64_t frame_window(const ZSTD_frameHeader *fh)
+{
+    uint64_t w = fh->windowSize;
+    if (fh->frameContentSize != ZSTD_CONTENTSIZE_UNKNOWN &&
+        fh->frameContentSize < w)
+        w = fh->frameContentSize;
+    return w;
+}
+
+static skidx_status direct_skip(struct skidx_shard_reader *r, uint64_t n,
+                                struct skidx_error *err)
+{
+    while (n > 0) {
+        size_t avail = r->in_len - r->in_pos;
+        if (avail == 0) {
+            SKIDX_FORWARD(ensure_input(r, 1, &avail, err));
+            if (avail == 0)
+                return direct_truncated(r, err);
+        }
+        const size_t k = avail < n ? avail : (size_t)n;
+        r->in_pos += k;
+        n -= k;
+    }
+    return SKIDX_OK;
+}
+
+/* Decode into b[*pos .. cap) until `target` bytes were added and the
+ * current frame's share of this buffer reaches its window (or the frame
+ * ends), or until a block might not fit. *eof: the input ended cleanly.
+ * *grow: b is still empty and too small for the next frame: the capacity
+ * it needs. */
+static skidx_status direct_fill(struct skidx_shard_reader *r, char *b,
+                                size_t cap, size_t *pos, size_t target,
+                                int *eof, size_t *grow,
+                                struct skidx_error *err)
+{
+    struct direct *d = r->dm;
+    const size_t start = *pos;
+    uint64_t frame_here = 0; /* bytes of the current frame in b */
+    *eof = 0;
+    *grow = 0;
+    for (;;) {
+        const size_t added = *pos - start;
+        if (added >= target && (!d->in_frame || frame_here >= d->window))
+            return SKIDX_OK;
+        if (!d->in_frame) {
+            ZSTD_frameHeader fh;
+            int end;
+            SKIDX_FORWARD(direct_peek_frame(r, &fh, &end, err));
+            if (end) {
+                *eof = 1;
+                return SKIDX_OK;
+            }
+            if (fh.frameType == ZSTD_skippableFrame) {
+                SKIDX_FORWARD(direct_skip(
+                    r, ZSTD_SKIPPABLEHEADERSIZE + fh.frameContentSize, err));
+                continue;
+            }
+            /* Room for what the frame must put here before the buffer
+             * can end: its window (or what is left of the target) and a
+             * block. Else end this buffer, or grow it if still empty. */
+            const uint64_t w = frame_window(&fh);
+            const uint64_t left = added < target ? target - added : 0;
+            const uint64_t room = (w > left ? w : left) + ZSTD_BLOCKSIZE_MAX +
+                                  DIRECT_SLACK;
+            if (cap - *pos < room) {
+                if (*pos == start)
+                    *grow = (size_t)(*pos + room + DIRECT_SLACK);
+                return SKIDX_OK;
+            }
+            const size_t ret = ZSTD_decompressBegin(r->dctx);
+            if (ZSTD_isError(ret))
+                return direct_zstd_error(r, r->frame_start, ret, err);
+            d->in_frame = 1;
+            d->window = w;
+            d->block_max = fh.blockSizeMax;
+            frame_here = 0;
+        }
+        const size_t n = ZSTD_nextSrcSizeToDecompress(r->dctx);
+        if (n == 0) {
+            d->in_frame = 0;
+            continue;
+        }
+        if (ZSTD_nextInputType(r->dctx) == ZSTDnit_block &&
+            cap - *pos < ZSTD_BLOCKSIZE_MAX + DIRECT_SLACK)
+            return SKIDX_OK;
+        size_t avail;
+        SKIDX_FORWARD(ensure_input(r, n, &avail, err));
+        if (avail < n)
+            return direct_truncated(r, err);
+        const uint64_t call_start = r->in_base + r->in_pos;
+        /* no block may decode to more than the frame's block size: the
+         * streaming decoder has no more room than that either */
+        size_t room = cap - *pos - DIRECT_SLACK;
+        if (room > d->block_max)
+            room = d->block_max;
+        const size_t got = ZSTD_decompressContinue(
+            r->dctx, b + *pos, room, r->inbuf + r->in_pos, n);
+        if (ZSTD_isError(got))
+            return direct_zstd_error(r, call_start, got, err);
+        r->in_pos += n;
+        *pos += got;
+        frame_here += got;
+        r->bytes_out += got;
+    }
+}
+
+static int direct_note_long(struct direct *d, uint64_t line)
+{
+    if (d->n_long == d->cap_long) {
+        const size_t cap = d->cap_long ? 2 * d->cap_long : 8;
+        uint64_t *p = realloc(d->long_lines, cap * sizeof(*p));
+        if (!p)
+            return -1;
+        d->long_lines = p;
+        d->cap_long = cap;
+    }
+    d->long_lines[d->n_long++] = line;
+    return 0;
+}
+
+static skidx_status direct_nomem(struct skidx_shard_reader *r,
+                                 struct skidx_error *err)
+{
+    return skidx_fail(err, SKIDX_ERR_NOMEM, r->path, SKIDX_NOLINE,
+                      SKIDX_NOOFF, "out of memory reading shard");
+}
+
+static skidx_status direct_view(struct skidx_shard_reader *r,
+                                struct skidx_chunk *v, struct skidx_error *err)
+{
+    struct direct *d = r->dm;
+    const size_t max = r->max_record;
+    size_t target = r->chunk_bytes < max ? r->chunk_bytes : max;
+    for (;;) {
+        const int nb = 1 - d->cur;
+        const size_t carry = d->skipping ? 0 : d->carry_len;
+        const uint64_t w = d->window > target ? d->window : target;
+        const size_t need = carry + target + (size_t)w +
+                            ZSTD_BLOCKSIZE_MAX + 2 * DIRECT_SLACK;
+        if (d->cap[nb] < need) {
+            /* buf[nb] is neither the view held out nor the dictionary.
+             * Room to spare, so that a longer carry next time does not
+             * mean a fresh buffer (and its pages faulted in again). */
+            const size_t cap = need + (need >> 3) + ((size_t)64 << 10);
+            free(d->buf[nb]);
+            d->buf[nb] = malloc(cap);
+            d->cap[nb] = d->buf[nb] ? cap : 0;
+            if (!d->buf[nb])
+                return direct_nomem(r, err);
+        }
+        if (carry)
+            memcpy(d->buf[nb], d->buf[d->cur] + d->carry_from, carry);
+        d->carry_len = 0;
+        size_t len = carry;
+        const uint64_t base = r->bytes_out - carry; /* offset of data[0] */
+        int eof = 0;
+        size_t grow = 0;
+        skidx_status st;
+        for (;;) {
+            st = direct_fill(r, d->buf[nb], d->cap[nb], &len, target, &eof,
+                             &grow, err);
+            if (st != SKIDX_OK || grow == 0)
+                break;
+            char *p = realloc(d->buf[nb], grow); /* keeps the carry */
+            if (!p)
+                return direct_nomem(r, err);
+            d->buf[nb] = p;
+            d->cap[nb] = grow;
+        }
+        char *const data = d->buf[nb];
+        d->cur = nb;
+        if (st == SKIDX_ERR_NOMEM || st == SKIDX_ERR_IO)
+            return st;
+        if (st != SKIDX_OK) /* hand out the whole lines before the fault */
+            eof = 0;
+        d->n_long = 0;
+        size_t at = 0; /* where the view's first line starts */
+        const uint64_t first = r->line_no;
+        if (d->skipping) {
+            const char *nl = memchr(data, '\n', len);
+            if (!nl && st == SKIDX_OK && !eof)
+                continue; /* all of it belongs to the long line */
+            if (nl) {
+                at = (size_t)(nl - data); /* its '\n' stands for it */
+                d->skipping = 0;
+                if (direct_note_long(d, first))
+                    return direct_nomem(r, err);
+            }
+        } else if (len > 0) {
+            const char *nl = memchr(data, '\n', len);
+            if (nl && (size_t)(nl - data) > max) {
+                at = (size_t)(nl - data);
+                if (direct_note_long(d, first))
+                    return direct_nomem(r, err);
+            }
+        }
+        size_t end = at;
+        uint64_t lines = 0;
+        if (!d->skipping && at < len) {
+            const char *last = memrchr(data + at, '\n', len - at);
+            if (last) {
+                end = (size_t)(last + 1 - data);
+                if (end - at > max + 1) {
+                    /* lines inside may be longer than max_record (a small
+                     * max_record or a large window): measure each */
+                    const char *p = data + at, *e = data + end;
+                    while (p < e) {
+                        const char *q = memchr(p, '\n', (size_t)(e - p));
+                        if ((size_t)(q - p) > max &&
+                            direct_note_long(d, first + lines))
+                            return direct_nomem(r, err);
+                        lines++;
+                        p = q + 1;
+                    }
+                } else {
+                    lines = count_newlines(data + at, end - at);
+                }
+            }
+        }
+        /* the line in progress */
+        const size_t tail = d->skipping ? 0 : len - end;
+        if (st != SKIDX_OK) {
+            /* faulted: only whole lines; the fault is sticky */
+            r->failed = st;
+            r->fail_err = *err;
+        } else if (d->skipping && eof) {
+            /* a long line ran to the end of the input */
+            data[len] = '\n';
+            at = len;
+            end = len + 1;
+            lines = 1;
+            d->skipping = 0;
+            if (direct_note_long(d, first))
+                return direct_nomem(r, err);
+        } else if (tail > max) {
+            if (eof) {
+                data[end++] = '\n'; /* safe: nothing refers to it now */
+                if (direct_note_long(d, first + lines))
+                    return direct_nomem(r, err);
+                lines++;
+            } else {
+                d->skipping = 1;
+            }
+        } else if (tail > 0) {
+            if (eof) {
+                data[len] = '\n';
+                end = len + 1;
+                lines++;
+            } else {
+                d->carry_from = end;
+                d->carry_len = tail;
+            }
+        }
+        if (lines == 0 && st == SKIDX_OK && !eof)
+            continue;
+        if (lines == 0 && st != SKIDX_OK) {
+            v->len = v->n_lines = v->n_long = 0;
+            return st;
+        }
+        if (st != SKIDX_OK)
+            skidx_error_clear(err);
+        v->data = data + at;
+        v->len = end - at;
+        v->first_line = first;
+        v->n_lines = lines;
+        v->offset = base + at;
+        v->long_lines = d->long_lines;
+        v->n_long = d->n_long;
+        r->line_no += lines;
+        if (lines == 0)
+            r->eof = 1;
+        return SKIDX_OK;
+    }
+}
+
+/* Mode: direct for zstd whose first frame has a window of at most
+ * DIRECT_MAX_WINDOW; anything else goes through next() and its copy. */
+static skidx_status view_choose(struct skidx_shard_reader *r,
+                                struct skidx_error *err)
+{
+    r->view_mode = 2;
+    if (!r->is_zstd)
+        return SKIDX_OK;
+    ZSTD_frameHeader fh;
+    memset(&fh, 0, sizeof(fh));
+    const size_t ret = ZSTD_getFrameHeader(&fh, r->inbuf + r->in_pos,
+                                           r->in_len - r->in_pos);
+    if (ret == 0 && fh.frameType == ZSTD_frame &&
+        fh.windowSize > DIRECT_MAX_WINDOW)
+        return SKIDX_OK;
+    const uint64_t first_window =
+        ret == 0 && fh.frameType == ZSTD_frame ? frame_window(&fh) : 0;
+    if (r->spare && *r->spare) { /* buffers of an earlier reader */
+        struct direct *d = *r->spare;
+        *r->spare = NULL;
+        d->cur = 0;
+        d->carry_from = d->carry_len = 0;
+        d->skipping = d->in_frame = 0;
+        d->block_max = 0;
+        d->n_long = 0;
+        r->dm = d;
+    } else {
+        r->dm = calloc(1, sizeof(*r->dm));
+    }
+    if (!r->dm)
+        return direct_nomem(r, err);
+    r->dm->window = first_window; /* sizes the first buffer */
+    r->view_mode = 1;
+    return SKIDX_OK;
+}
+
+skidx_status skidx_shard_reader_view(struct skidx_shard_reader *r,
+                                     struct skidx_chunk *v,
+                                     struct skidx_error *err)
+{
+    struct skidx_error local;
+    if (!err)
+        err = &local;
+    memset(v, 0, sizeof(*v));
+    v->borrowed = 1;
+    v->first_line = r->line_no;
+    if (r->failed) {
+        *err = r->fail_err;
+        return r->failed;
+    }
+    if (!r->view_mode)
+        SKIDX_FORWARD(view_choose(r, err));
+    if (r->view_mode == 2) {
+        const skidx_status st = skidx_shard_reader_next(r, &r->own, err);
+        *v = r->own;
+        v->borrowed = 1;
+        return st;
+    }
+    if (r->eof)
+        return SKIDX_OK;
+    const skidx_status st = direct_view(r, v, err);
+    if (st != SKIDX_OK && !r->failed) {
+        r->failed = st;
+        r->fail_err = *err;
+    }
+    return st;
+}
+
+void skidx_shard_reader_spare_free(void *spare)
+{
+    direct_free(spare);
+}
+
 int skidx_shard_reader_is_zstd(const struct skidx_shard_reader *r)
 {
     return r->is_zstd;
@@ -865,6 +1353,12 @@ void skidx_shard_reader_close(struct skidx_shard_reader *r)
     if (r->fd >= 0)
         close(r->fd);
     ZSTD_freeDCtx(r->dctx);
+    skidx_chunk_release(&r->own);
+    if (r->spare && !*r->spare) {
+        *r->spare = r->dm;
+        r->dm = NULL;
+    }
+    direct_free(r->dm);
     free(r->inbuf);
     free(r->pend);
     free(r->path);

@@ -48,6 +48,7 @@ struct skidx_chunk {
     uint64_t offset;     /* uncompressed byte offset of data[0] */
     uint64_t *long_lines; /* sorted line numbers skipped as too long; owned */
     size_t n_long, cap_long;
+    int borrowed;        /* a view: data and long_lines are the reader's */
 };
 /* Free the chunk's memory and zero it. */
 void skidx_chunk_release(struct skidx_chunk *c);
@@ -55,6 +56,11 @@ void skidx_chunk_release(struct skidx_chunk *c);
 struct skidx_reader_opts {
     size_t chunk_bytes;      /* target chunk size; 0 = 1 MiB */
     size_t max_record_bytes; /* longest line held; 0 = 4 MiB */
+    /* Optional: a slot where a closed reader leaves its view buffers for
+     * the next reader opened with the same slot (one thread's readers, one
+     * after another), so that their pages are not faulted in again. Free
+     * what is left with skidx_shard_reader_spare_free. */
+    void **spare;
 };
 
 struct skidx_shard_reader;
@@ -73,6 +79,21 @@ skidx_status skidx_shard_reader_open(const char *path,
 skidx_status skidx_shard_reader_next(struct skidx_shard_reader *r,
                                      struct skidx_chunk *c,
                                      struct skidx_error *err);
+
+/* Like skidx_shard_reader_next, but the chunk borrows the reader's memory
+ * (chunk->borrowed), valid until the next call on the reader. For a zstd
+ * shard the decoder writes straight into that memory, with no copy (see
+ * shard.c, "Views"). The lines, their numbers, the long lines, offsets and
+ * errors are those next() gives, with two differences: where one chunk
+ * ends and the next begins (a view holds at least the frame's window, 2
+ * MiB at zstd's usual levels), and a long line's bytes, which may be its
+ * own text rather than nothing (skip the lines listed in long_lines). Do
+ * not mix views and next() on one reader. */
+skidx_status skidx_shard_reader_view(struct skidx_shard_reader *r,
+                                     struct skidx_chunk *view,
+                                     struct skidx_error *err);
+
+void skidx_shard_reader_spare_free(void *spare);
 
 int skidx_shard_reader_is_zstd(const struct skidx_shard_reader *r);
 int skidx_shard_reader_named_zstd(const struct skidx_shard_reader *r);
