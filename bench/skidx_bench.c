@@ -321,6 +321,39 @@ static int bench_reader(void *vctx, struct bh_counters *out)
     return rc;
 }
 
+/* The same through views (what the indexer reads): zstd decoded straight
+ * into the reader's buffers, no copy out of a window. */
+static int bench_view(void *vctx, struct bh_counters *out)
+{
+    const struct corpus *c = vctx;
+    struct skidx_chunk v;
+    struct skidx_error err;
+    void *spare = NULL;
+    const struct skidx_reader_opts opts = {0, 0, &spare};
+    int rc = 0;
+    for (size_t s = 0; s < c->n && !rc; s++) {
+        struct skidx_shard_reader *r = NULL;
+        skidx_error_clear(&err);
+        if (skidx_shard_reader_open(c->s[s].path, &opts, &r, &err)) {
+            rc = -1;
+            break;
+        }
+        for (;;) {
+            if (skidx_shard_reader_view(r, &v, &err)) {
+                rc = -1;
+                break;
+            }
+            if (!v.n_lines)
+                break;
+            out->records += v.n_lines;
+            out->matches += v.len;
+        }
+        skidx_shard_reader_close(r);
+    }
+    skidx_shard_reader_spare_free(spare);
+    return rc;
+}
+
 /* ---- (c) record splitting + field extraction ---- */
 
 struct parse_ctx {
@@ -706,6 +739,8 @@ int main(int argc, char **argv)
     free(dx.buf);
     bh_run(&h, "shard_reader", "skidx_shard_reader, files in page cache",
            bytes, rec, bench_reader, &c);
+    bh_run(&h, "shard_view", "skidx_shard_reader_view: no copy (the indexer's)",
+           bytes, rec, bench_view, &c);
     struct parse_ctx px = {.c = &c, .keys = &keys};
     bh_run(&h, "jsonl_parse", "split lines + skidx_jsonl_parse", bytes,
            rec | BH_EXPECT_MATCHES, bench_parse, &px);

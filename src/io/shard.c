@@ -2,10 +2,18 @@
  * shard.c - list the shards of a corpus and read each one as a stream of
  * chunks of whole lines, decompressing zstd on the fly.
  *
- * Reading, in one picture:
+ * Reading, in one picture (next()):
  *
  *   fd --read(2)--> inbuf (1 MiB) --ZSTD_decompressStream--> chunk->data
  *   fd --read(2)-----------------------------------------------^ (plain)
+ *
+ * and through views (view(), what the indexer uses), for zstd:
+ *
+ *   fd --read(2)--> inbuf --ZSTD_decompressContinue--> buf[0] | buf[1]
+ *
+ * The streaming decoder writes into a window of its own and copies out of
+ * it (6 % of an indexing run); the buffer-less one writes where it is told,
+ * and the view is that memory (see "Views" below).
  *
  * The decoder writes straight into the caller's chunk buffer, and plain
  * text is read straight into it: no staging copy. Each produced block is
