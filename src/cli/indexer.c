@@ -685,7 +685,9 @@ skidx_status skidx_run_index(const struct skidx_shard_list *shards,
     R.compiled = compiled;
     R.opts = opts;
     R.threads = opts->threads > 0 ? opts->threads : omp_get_num_procs();
-    R.max_inflight = 2 * R.threads;
+    /* queued copies per shard for idle threads: views are 2 MB or more
+     * (a zstd window), and one per thread keeps them all busy */
+    R.max_inflight = R.threads;
     /* enough for every chunk that can be queued at once */
     R.cap_pool = (size_t)R.threads * (size_t)(R.max_inflight + 1);
     clock_gettime(CLOCK_MONOTONIC, &R.t0);

@@ -2,8 +2,10 @@
  * indexer.h - `skidx index`: shards -> records -> postings -> counts, on
  * every core, with results that do not depend on the thread count.
  *
- * Work splits by shard and, within a shard, by chunks of records (OpenMP
- * tasks). Each chunk is processed into a compact list of posting results;
+ * Work splits by shard and, within a shard, by chunks of records: views of
+ * the shard reader's buffers, parsed in place by the reading thread, or
+ * for the last shards copies queued as OpenMP tasks for idle threads. Each
+ * chunk is processed into a compact list of posting results;
  * results are committed in corpus order (shard, then chunk) under a lock:
  * the duplicate check ("the first copy in corpus order counts") and the
  * counting into the committing thread's own accumulator. The accumulators
