@@ -1157,7 +1157,7 @@ static skidx_status direct_view(struct skidx_shard_reader *r,
         }
         char *const data = d->buf[nb];
         d->cur = nb;
-        if (st == SKIDX_ERR_NOMEM || st == SKIDX_ERR_IO)
+        if (st == SKIDX_ERR_NOMEM)
             return st;
         if (st != SKIDX_OK) /* hand out the whole lines before the fault */
             eof = 0;
