@@ -99,7 +99,7 @@ static const char index_usage[] =
  * afresh, so the next allocation faults its pages in again; with two
  * threads, each give-back also interrupts the other core to flush its TLB.
  * Keep freed memory for reuse instead: peak RSS is unchanged (it is the
- * peak), page faults fall by a quarter and 2 threads run 4 % faster. */
+ * peak), page faults fall by a quarter and 2 threads run 2-4 % faster. */
 static void keep_freed_memory(void)
 {
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
