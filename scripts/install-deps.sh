@@ -10,5 +10,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential cmake pkg-config \
     libhyperscan-dev libzstd-dev zstd libxxhash-dev libcmocka-dev \
     clang libclang-rt-14-dev libomp-14-dev python3 \
-    time ripgrep hyperfine python3-ahocorasick chromium >/dev/null
+    time ripgrep hyperfine python3-ahocorasick chromium wamerican >/dev/null
 echo "install-deps: done"

@@ -13,5 +13,6 @@ int cmd_match(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_taxonomy(int argc, char **argv);
 
 #endif

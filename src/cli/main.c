@@ -33,6 +33,7 @@ static const char usage_text[] =
     "                                 every table of the index, tidy\n"
     "  info IDX                       metadata and corpus statistics\n"
     "  info --taxonomy DIR            taxonomy statistics and compile cost\n"
+    "  taxonomy lint [DIR]            likely mistakes in a taxonomy\n"
     "  verify IDX...                  check every checksum and structure\n"
     "  match [FILE...]                show which aliases a posting matches\n"
     "  merge A.skidx B.skidx... -o OUT.skidx\n"
@@ -78,6 +79,8 @@ int main(int argc, char **argv)
         return cmd_report(argc, argv);
     if (!strcmp(cmd, "export"))
         return cmd_export(argc, argv);
+    if (!strcmp(cmd, "taxonomy"))
+        return cmd_taxonomy(argc, argv);
     cli_msg("unknown command '%s'", cmd);
     return usage(stderr, EXIT_USAGE);
 }
