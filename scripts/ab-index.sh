@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# ab-index.sh - two skidx builds against each other on one corpus, in
+# interleaved rounds (A, B, A, B, ...), so that the machine's changing load
+# hits both alike. Prints, per build, the median wall time, the median CPU
+# time (user + system) and MB/s of JSON text, then B's throughput relative
+# to A's by medians and as the median of the per-round ratios.
+#
+# usage: scripts/ab-index.sh A_SKIDX B_SKIDX CORPUS... [-- INDEX_OPTIONS...]
+#   env: REPS (default 5), THREADS (default 2), TAX_A / TAX_B (taxonomy
+#        directories; default each build's own default)
+# Needs /usr/bin/time (Debian package 'time').
+set -euo pipefail
+[ $# -ge 3 ] || { sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2; }
+A=$1 B=$2; shift 2
+corpus=() opts=()
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do corpus+=("$1"); shift; done
+[ $# -gt 0 ] && { shift; opts=("$@"); }
+REPS=${REPS:-5} THREADS=${THREADS:-2}
+W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+echo "cpu: $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1) ($(nproc) cpus)"
+echo "corpus: ${corpus[*]}  threads: $THREADS  rounds: $REPS"
+
+run() { # BIN TAX OUTFILE -> appends "wall cpu" to OUTFILE
+    local tax=()
+    [ -n "$2" ] && tax=(--taxonomy "$2")
+    /usr/bin/time -f '%e %U %S' -o "$W/t" "$1" index "${corpus[@]}" \
+        "${tax[@]}" --threads "$THREADS" --quiet -o "$W/idx" "${opts[@]}" \
+        2>"$W/err" >/dev/null || { cat "$W/err" >&2; exit 1; }
+    awk '{printf "%s %.3f\n", $1, $2 + $3}' "$W/t" >> "$3"
+}
+# the text size: what skidx reports reading (the summary line)
+"$A" index "${corpus[@]}" ${TAX_A:+--taxonomy "$TAX_A"} --threads "$THREADS" \
+    -o "$W/idx" "${opts[@]}" 2>"$W/sum" >/dev/null || { cat "$W/sum" >&2; exit 1; }
+mb=$(sed -n 's/.*shards* (\([0-9.]*\) MB).*/\1/p' "$W/sum" | tail -1)
+for r in $(seq "$REPS"); do
+    run "$A" "${TAX_A:-}" "$W/a"
+    run "$B" "${TAX_B:-}" "$W/b"
+done
+python3 - "$W/a" "$W/b" "$mb" <<'PY'
+import statistics as st, sys
+a = [tuple(map(float, l.split())) for l in open(sys.argv[1])]
+b = [tuple(map(float, l.split())) for l in open(sys.argv[2])]
+mb = float(sys.argv[3])
+for name, v in (("A", a), ("B", b)):
+    w = st.median(x[0] for x in v); c = st.median(x[1] for x in v)
+    print(f"{name}: wall {w:.3f} s ({mb / w:.0f} MB/s)  cpu {c:.3f} s "
+          f"({mb / c:.0f} MB/s of cpu)")
+wa, wb = st.median(x[0] for x in a), st.median(x[0] for x in b)
+ca, cb = st.median(x[1] for x in a), st.median(x[1] for x in b)
+rw = st.median(x[0] / y[0] for x, y in zip(a, b))
+rc = st.median(x[1] / y[1] for x, y in zip(a, b))
+print(f"B/A throughput: wall {wa / wb:.3f} by medians, {rw:.3f} by rounds; "
+      f"cpu {ca / cb:.3f} by medians, {rc:.3f} by rounds")
+PY
