@@ -26,7 +26,25 @@
 extern "C" {
 #endif
 
+/* The version of this header. The library linked at run time tells its own
+ * through skidx_version() and skidx_version_number(): a program may compare
+ * them with these macros. 0.x versions make no promise of a stable ABI; the
+ * shared library's soname (libskidx.so.N) changes whenever the ABI does. */
+#define SKIDX_VERSION_MAJOR 0
+#define SKIDX_VERSION_MINOR 1
+#define SKIDX_VERSION_PATCH 0
+#define SKIDX_VERSION_STRING "0.1.0"
+#define SKIDX_VERSION_NUMBER                                                  \
+    (SKIDX_VERSION_MAJOR * 10000 + SKIDX_VERSION_MINOR * 100 +                \
+     SKIDX_VERSION_PATCH)
+
+/* The index format version this library writes (and the newest it reads). */
 #define SKIDX_FORMAT_VERSION 1u
+
+/* The library's version, "MAJOR.MINOR.PATCH" (a static string), and the
+ * same as MAJOR * 10000 + MINOR * 100 + PATCH. */
+const char *skidx_version(void);
+unsigned skidx_version_number(void);
 
 /* Stable error codes: the numbers never change meaning. */
 typedef enum skidx_status {

@@ -19,9 +19,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef SKIDX_VERSION_STRING
-#define SKIDX_VERSION_STRING "0.0.0"
-#endif
 
 static void on_signal(int sig)
 {

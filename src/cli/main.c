@@ -10,9 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#ifndef SKIDX_VERSION_STRING
-#define SKIDX_VERSION_STRING "0.0.0"
-#endif
 
 static const char usage_text[] =
     "usage: skidx <command> [options]\n"

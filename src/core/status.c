@@ -77,3 +77,13 @@ skidx_status skidx_fail(struct skidx_error *err, skidx_status st,
     va_end(ap);
     return st;
 }
+
+const char *skidx_version(void)
+{
+    return SKIDX_VERSION_STRING;
+}
+
+unsigned skidx_version_number(void)
+{
+    return SKIDX_VERSION_NUMBER;
+}
