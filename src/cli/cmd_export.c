@@ -28,8 +28,9 @@ static const char export_usage[] =
     "\n"
     "  -f, --format FMT   csv (default): one NAME.csv per table in DIR;\n"
     "                     json: one object {\"NAME\": [rows...]} in FILE\n"
-    "  -o, --output PATH  DIR for csv (created if missing), FILE for json\n"
-    "                     (default: standard output)\n"
+    "  -o, --output PATH  DIR for csv, FILE for json (default: standard\n"
+    "                     output); replaced atomically. An existing DIR may\n"
+    "                     hold only TABLE.csv files; its parent must exist\n"
     "  -t, --table NAME   only this table, to PATH or standard output\n"
     "  -h, --help         this text\n";
 

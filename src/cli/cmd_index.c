@@ -31,7 +31,8 @@ static const char index_usage[] =
     "object a line; zstd is recognised by its magic number.\n"
     "\n"
     "options:\n"
-    "  -o, --output FILE        the index to write (replaced atomically)\n"
+    "  -o, --output FILE        the index to write (replaced atomically; an\n"
+    "                           input, a device or a FIFO is refused)\n"
     "  -t, --taxonomy DIR       skills.tsv and roles.tsv (default: %s)\n"
     "  -j, --threads N          worker threads (default: all %d cores)\n"
     "  -f, --field FIELD=KEY    read FIELD from JSON key KEY, e.g.\n"
@@ -267,7 +268,8 @@ static const char merge_usage[] =
     "their corpora had been indexed together (duplicates across the inputs\n"
     "are not detected). Refuses indexes built with different taxonomies.\n"
     "\n"
-    "  -o, --output FILE   the index to write (replaced atomically)\n"
+    "  -o, --output FILE   the index to write (replaced atomically; an input,\n"
+    "                      a device or a FIFO is refused)\n"
     "  -h, --help          this text\n";
 
 int cmd_merge(int argc, char **argv)

@@ -44,8 +44,9 @@
 #define SKIDX_SECTION_ENTRY_SIZE 32u
 #define SKIDX_MAX_SECTIONS 64u
 
-/* Dimensions a reader accepts (docs/FORMAT.md, "Limits"); the writer
- * refuses a model beyond them (io/index_write.h). */
+/* Dimensions a reader accepts (docs/FORMAT.md, "What a reader must
+ * reject", 19-20); the writer refuses a model beyond them
+ * (io/index_write.h). */
 #define SKIDX_MAX_ROLES 4096u
 #define SKIDX_MAX_LEVELS 4096u
 #define SKIDX_MAX_CELLS (1u << 20)
