@@ -37,7 +37,7 @@ idx() { # run `skidx index -t TAX ARGS...`, stderr to $T/err, sets rc
 }
 no_tmp() { # name dir: no temp file left next to the output
     local left
-    left=$(find "$2" -maxdepth 1 -name '*.tmp.*' | head -1)
+    left=$(find "$2" -maxdepth 1 \( -name '*.tmp.*' -o -name '.skidx-*' \) | head -1)
     if [ -z "$left" ]; then ok "$1"; else bad "$1: left $left"; fi
 }
 

@@ -37,7 +37,7 @@ run() {
     wait "$pid"
     rc=$?
 }
-leftovers() { find "$T" -maxdepth 1 -name '*.tmp.*' | head -3; }
+leftovers() { find "$T" -maxdepth 1 \( -name '*.tmp.*' -o -name '.skidx-*' \) | head -3; }
 
 # signal at 20%, 50% and 80% of a normal run (at least 300 ms in, so the
 # taxonomy is loaded and the handlers installed)

@@ -8,13 +8,16 @@
 #include "cli/cmds.h"
 #include "cli/out.h"
 #include "core/query.h"
+#include "io/atomic_file.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char export_usage[] =
     "usage: skidx export IDX [--format csv|json] [-o DIR|FILE] [--table NAME]\n"
@@ -25,8 +28,9 @@ static const char export_usage[] =
     "\n"
     "  -f, --format FMT   csv (default): one NAME.csv per table in DIR;\n"
     "                     json: one object {\"NAME\": [rows...]} in FILE\n"
-    "  -o, --output PATH  DIR for csv (created if missing), FILE for json\n"
-    "                     (default: standard output)\n"
+    "  -o, --output PATH  DIR for csv, FILE for json (default: standard\n"
+    "                     output); replaced atomically. An existing DIR may\n"
+    "                     hold only TABLE.csv files; its parent must exist\n"
     "  -t, --table NAME   only this table, to PATH or standard output\n"
     "  -h, --help         this text\n";
 
@@ -333,6 +337,34 @@ static int (*const builders[N_TABLES])(const struct skidx_index *,
     t_meta,   t_skills,      t_cells,        t_cell_skills, t_salary_hist,
     t_months, t_month_cells, t_month_skills, t_causes,      t_lost};
 
+/* An existing export directory is replaced whole, so it may hold only
+ * the files an export writes (N.csv for a table N); anything else is the
+ * user's and is never removed. */
+static int export_dir_ok(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT; /* a new one, or cli_check_output said */
+    struct dirent *e;
+    int ok = 1;
+    while (ok && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        ok = 0;
+        for (int i = 0; i < N_TABLES && !ok; i++) {
+            const size_t n = strlen(table_names[i]);
+            ok = !strncmp(e->d_name, table_names[i], n) &&
+                 !strcmp(e->d_name + n, ".csv");
+        }
+        if (!ok)
+            cli_msg("refusing to replace '%s': it holds '%s', which an "
+                    "export does not write",
+                    dir, e->d_name);
+    }
+    closedir(d);
+    return ok;
+}
+
 int cmd_export(int argc, char **argv)
 {
     static const struct option lo[] = {{"format", required_argument, 0, 'f'},
@@ -379,21 +411,33 @@ int cmd_export(int argc, char **argv)
                 "--table NAME for one table on standard output)");
         return EXIT_USAGE;
     }
+    if (out && (cli_check_output(out, per_file,
+                                 (const char *const *)argv + optind, 1) ||
+                (per_file && !export_dir_ok(out))))
+        return EXIT_USAGE;
+    cli_install_signals(0);
     struct skidx_index *idx;
     struct skidx_error err;
     skidx_error_clear(&err);
-    if (skidx_index_open(argv[optind], 1, &idx, &err)) {
-        cli_report("cannot read the index", &err);
+    skidx_status st = skidx_index_open(argv[optind], 1, &idx, &err);
+    if (st) {
+        cli_report_st("cannot read the index", st, &err);
         return EXIT_DATA;
     }
-    if (per_file && mkdir(out, 0777) && errno != EEXIST) {
-        cli_msg("cannot create '%s': %s", out, strerror(errno));
-        skidx_index_close(idx);
-        return EXIT_DATA;
+    /* the output is a temporary file (directory) renamed over the target
+     * when complete */
+    struct skidx_atomic tmp;
+    if (per_file) {
+        skidx_error_clear(&err);
+        st = skidx_atomic_open(&tmp, out, 1, &err);
+        if (st) {
+            cli_report_st("cannot write", st, &err);
+            skidx_index_close(idx);
+            return st == SKIDX_ERR_USAGE ? EXIT_USAGE : EXIT_DATA;
+        }
     }
     FILE *f = stdout;
-    if (!per_file && out && !(f = fopen(out, "w"))) {
-        cli_msg("cannot write '%s': %s", out, strerror(errno));
+    if (!per_file && out && !(f = cli_out_open(&tmp, out))) {
         skidx_index_close(idx);
         return EXIT_DATA;
     }
@@ -411,16 +455,21 @@ int cmd_export(int argc, char **argv)
             break;
         }
         if (per_file) {
-            char path[4096];
-            snprintf(path, sizeof(path), "%s/%s.csv", out, table_names[i]);
-            FILE *g = fopen(path, "w");
+            char name[64];
+            snprintf(name, sizeof(name), "%s.csv", table_names[i]);
+            const int fd = skidx_atomic_dir_create(&tmp, name);
+            FILE *g = fd < 0 ? NULL : fdopen(fd, "w");
             if (!g) {
-                cli_msg("cannot write '%s': %s", path, strerror(errno));
+                cli_msg("cannot write '%s/%s': %s", out, name,
+                        strerror(errno));
+                if (fd >= 0)
+                    close(fd);
                 rc = EXIT_DATA;
             } else {
                 table_print(&t, FMT_CSV, g);
-                if (fclose(g)) {
-                    cli_msg("cannot write '%s': %s", path, strerror(errno));
+                if (fflush(g) || ferror(g) | fclose(g)) {
+                    cli_msg("cannot write '%s/%s': %s", out, name,
+                            strerror(errno ? errno : EIO));
                     rc = EXIT_DATA;
                 }
             }
@@ -437,13 +486,23 @@ int cmd_export(int argc, char **argv)
     }
     if (fmt == FMT_JSON && !only)
         fputs("}\n", f);
-    if (f != stdout && fclose(f)) {
-        cli_msg("cannot write '%s': %s", out, strerror(errno));
-        rc = EXIT_DATA;
-    } else if (f == stdout && fflush(stdout)) {
-        cli_msg("cannot write the standard output");
-        rc = EXIT_DATA;
+    /* standard output is checked at exit (cli_close_stdout) */
+    if (per_file) {
+        skidx_error_clear(&err);
+        if (rc != EXIT_OK)
+            skidx_atomic_abort(&tmp);
+        else if ((st = skidx_atomic_commit(&tmp, &err))) {
+            cli_report_st(NULL, st, &err);
+            rc = EXIT_DATA;
+        }
+    } else if (f != stdout) {
+        if (rc != EXIT_OK)
+            cli_out_abort(&tmp, f);
+        else if (cli_out_commit(&tmp, f))
+            rc = EXIT_DATA;
     }
+    if (rc != EXIT_OK && out)
+        cli_msg("'%s' not written (an old one is left as it was)", out);
     skidx_index_close(idx);
     return rc;
 }

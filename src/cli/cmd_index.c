@@ -20,48 +20,6 @@
 #include <unistd.h>
 
 
-static void on_signal(int sig)
-{
-    (void)sig;
-    skidx_stop_requested = 1;
-    const char *tmp = skidx_index_write_tmp_path();
-    if (tmp) {
-        unlink(tmp);
-        _exit(EXIT_INTERRUPTED);
-    }
-}
-
-static void install_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
-
-/* Parse a size with an optional K/M/G suffix (binary). */
-static int parse_size(const char *s, size_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || s[0] == '-')
-        return -1;
-    unsigned long long mul = 1;
-    if (*end == 'k' || *end == 'K')
-        mul = 1ull << 10, end++;
-    else if (*end == 'm' || *end == 'M')
-        mul = 1ull << 20, end++;
-    else if (*end == 'g' || *end == 'G')
-        mul = 1ull << 30, end++;
-    if (*end || v > (1ull << 40) / mul)
-        return -1;
-    *out = (size_t)(v * mul);
-    return 0;
-}
-
 static const char index_usage[] =
     "usage: skidx index CORPUS... -o OUT.skidx [options]\n"
     "\n"
@@ -70,7 +28,8 @@ static const char index_usage[] =
     "object a line; zstd is recognised by its magic number.\n"
     "\n"
     "options:\n"
-    "  -o, --output FILE        the index to write (replaced atomically)\n"
+    "  -o, --output FILE        the index to write (replaced atomically; an\n"
+    "                           input, a device or a FIFO is refused)\n"
     "  -t, --taxonomy DIR       skills.tsv and roles.tsv (default: %s)\n"
     "  -j, --threads N          worker threads (default: all %d cores)\n"
     "  -f, --field FIELD=KEY    read FIELD from JSON key KEY, e.g.\n"
@@ -133,12 +92,9 @@ int cmd_index(int argc, char **argv)
         case 'o': out = optarg; break;
         case 't': tax_dir = optarg; break;
         case 'j': {
-            char *end;
-            long n = strtol(optarg, &end, 10);
-            if (*end || n < 1 || n > 1024) {
-                cli_msg("invalid --threads '%s': give 1 to 1024", optarg);
+            uint64_t n;
+            if (cli_parse_u64("--threads", optarg, 1, 1024, &n))
                 return EXIT_USAGE;
-            }
             o.threads = (int)n;
             break;
         }
@@ -159,18 +115,14 @@ int cmd_index(int argc, char **argv)
             o.currency = optarg;
             break;
         case 2:
-            if (parse_size(optarg, &o.max_record_bytes) ||
-                o.max_record_bytes < 1024) {
-                cli_msg("invalid --max-record-bytes '%s' (at least 1K)",
-                        optarg);
+            if (cli_parse_size("--max-record-bytes", optarg, 1024,
+                               1ull << 40, &o.max_record_bytes))
                 return EXIT_USAGE;
-            }
             break;
         case 3:
-            if (parse_size(optarg, &o.chunk_bytes) || o.chunk_bytes < 1) {
-                cli_msg("invalid --chunk-bytes '%s'", optarg);
+            if (cli_parse_size("--chunk-bytes", optarg, 1, 1ull << 40,
+                               &o.chunk_bytes))
                 return EXIT_USAGE;
-            }
             break;
         case 4:
             if (!strcmp(optarg, "words"))
@@ -200,25 +152,47 @@ int cmd_index(int argc, char **argv)
     }
     o.progress = !o.quiet && isatty(STDERR_FILENO);
 
+    /* the output is none of the inputs: the corpus as given, the
+     * taxonomy's files, and (below) every listed shard */
+    char tax_files[2][4096];
+    snprintf(tax_files[0], sizeof(tax_files[0]), "%s/skills.tsv", tax_dir);
+    snprintf(tax_files[1], sizeof(tax_files[1]), "%s/roles.tsv", tax_dir);
+    const char *tax_in[2] = {tax_files[0], tax_files[1]};
+    if (cli_check_output(out, 0, (const char *const *)argv + optind,
+                         (size_t)(argc - optind)) ||
+        cli_check_output(out, 0, tax_in, 2))
+        return EXIT_USAGE;
+
     /* the corpus */
     struct skidx_shard_list shards;
     memset(&shards, 0, sizeof(shards));
     for (int i = optind; i < argc; i++) {
         skidx_error_clear(&err);
-        if (skidx_shard_list_add(&shards, argv[i], &err)) {
-            cli_report("cannot read the corpus", &err);
+        skidx_status lst = skidx_shard_list_add(&shards, argv[i], &err);
+        if (lst) {
+            cli_report_st("cannot read the corpus", lst, &err);
             skidx_shard_list_release(&shards);
             return EXIT_DATA;
         }
     }
+    if (cli_check_output(out, 0, (const char *const *)shards.paths,
+                         shards.n)) {
+        skidx_shard_list_release(&shards);
+        return EXIT_USAGE;
+    }
     keep_freed_memory();
-    /* the taxonomy */
+    /* the taxonomy, within the limits of the index format */
     struct skidx_taxonomy *tax = NULL;
     struct skidx_compiled *comp = NULL;
     skidx_error_clear(&err);
-    if (skidx_taxonomy_load(tax_dir, &tax, &err) ||
-        skidx_compiled_create(tax, &comp, &err)) {
-        cli_report("invalid taxonomy", &err);
+    skidx_status tst = skidx_taxonomy_load(tax_dir, &tax, &err);
+    if (!tst)
+        tst = skidx_index_check_dims(tax->n_roles, tax->n_levels,
+                                     tax->n_skills, tax->n_cats, &err);
+    if (!tst)
+        tst = skidx_compiled_create(tax, &comp, &err);
+    if (tst) {
+        cli_report_st("invalid taxonomy", tst, &err);
         skidx_taxonomy_free(tax);
         skidx_shard_list_release(&shards);
         return EXIT_DATA;
@@ -230,7 +204,7 @@ int cmd_index(int argc, char **argv)
         rc = EXIT_DATA;
         goto out_tax;
     }
-    install_signals();
+    cli_install_signals(1);
     struct skidx_index_summary sum;
     skidx_error_clear(&err);
     skidx_status st = skidx_run_index(&shards, comp, &o, &model, &sum, &err);
@@ -240,7 +214,7 @@ int cmd_index(int argc, char **argv)
         goto out_model;
     }
     if (st && (!o.keep_going || st == SKIDX_ERR_NOMEM)) {
-        cli_report("cannot index", &err);
+        cli_report_st("cannot index", st, &err);
         cli_msg("no index written%s",
                 st == SKIDX_ERR_NOMEM ? "" : " (--keep-going indexes the "
                                              "other shards)");
@@ -255,9 +229,10 @@ int cmd_index(int argc, char **argv)
         rc = EXIT_DATA;
     }
     skidx_error_clear(&err);
-    if (skidx_index_write(&model, out, &err)) {
-        cli_report("cannot write the index", &err);
-        rc = EXIT_DATA;
+    st = skidx_index_write(&model, out, &err);
+    if (st) {
+        cli_report_st("cannot write the index", st, &err);
+        rc = st == SKIDX_ERR_USAGE ? EXIT_USAGE : EXIT_DATA;
         goto out_model;
     }
     if (!o.quiet) {
@@ -290,7 +265,8 @@ static const char merge_usage[] =
     "their corpora had been indexed together (duplicates across the inputs\n"
     "are not detected). Refuses indexes built with different taxonomies.\n"
     "\n"
-    "  -o, --output FILE   the index to write (replaced atomically)\n"
+    "  -o, --output FILE   the index to write (replaced atomically; an input,\n"
+    "                      a device or a FIFO is refused)\n"
     "  -h, --help          this text\n";
 
 int cmd_merge(int argc, char **argv)
@@ -317,6 +293,10 @@ int cmd_merge(int argc, char **argv)
         fputs(merge_usage, stderr);
         return EXIT_USAGE;
     }
+    if (cli_check_output(out, 0, (const char *const *)argv + optind,
+                         (size_t)(argc - optind)))
+        return EXIT_USAGE;
+    cli_install_signals(0);
     struct skidx_model acc;
     struct skidx_error err;
     int have = 0, rc = EXIT_OK;
@@ -324,8 +304,9 @@ int cmd_merge(int argc, char **argv)
         struct skidx_index *idx = NULL;
         struct skidx_model m;
         skidx_error_clear(&err);
-        if (skidx_index_open(argv[i], 1, &idx, &err)) {
-            cli_report("cannot read the index", &err);
+        skidx_status ost = skidx_index_open(argv[i], 1, &idx, &err);
+        if (ost) {
+            cli_report_st("cannot read the index", ost, &err);
             rc = EXIT_DATA;
             break;
         }
@@ -350,9 +331,10 @@ int cmd_merge(int argc, char **argv)
     }
     if (rc == EXIT_OK) {
         skidx_error_clear(&err);
-        if (skidx_index_write(&acc, out, &err)) {
-            cli_report("cannot write the index", &err);
-            rc = EXIT_DATA;
+        skidx_status wst = skidx_index_write(&acc, out, &err);
+        if (wst) {
+            cli_report_st("cannot write the index", wst, &err);
+            rc = wst == SKIDX_ERR_USAGE ? EXIT_USAGE : EXIT_DATA;
         }
     }
     if (have)

@@ -295,9 +295,11 @@ int cmd_match(int argc, char **argv)
     struct skidx_taxonomy *tax = NULL;
     struct skidx_compiled *comp = NULL;
     skidx_error_clear(&err);
-    if (skidx_taxonomy_load(tax_dir, &tax, &err) ||
-        skidx_compiled_create(tax, &comp, &err)) {
-        cli_report("invalid taxonomy", &err);
+    skidx_status st = skidx_taxonomy_load(tax_dir, &tax, &err);
+    if (!st)
+        st = skidx_compiled_create(tax, &comp, &err);
+    if (st) {
+        cli_report_st("invalid taxonomy", st, &err);
         skidx_taxonomy_free(tax);
         return EXIT_DATA;
     }
@@ -326,7 +328,7 @@ int cmd_match(int argc, char **argv)
             }
         }
     }
-    fflush(stdout);
+    /* standard output is flushed and checked at exit (cli_close_stdout) */
     skidx_worker_release(&m.w);
     skidx_jbuf_release(&m.jb);
     skidx_compiled_free(comp);

@@ -32,8 +32,9 @@ static int open_index(const char *path, struct skidx_index **idx)
 {
     struct skidx_error err;
     skidx_error_clear(&err);
-    if (skidx_index_open(path, 1, idx, &err)) {
-        cli_report("cannot read the index", &err);
+    skidx_status st = skidx_index_open(path, 1, idx, &err);
+    if (st) {
+        cli_report_st("cannot read the index", st, &err);
         return -1;
     }
     return 0;
@@ -948,18 +949,6 @@ static int parse_skills(const struct skidx_index *idx, const char *list,
     return 0;
 }
 
-static int parse_u64(const char *opt, const char *s, uint64_t *out)
-{
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (!*s || *end || s[0] == '-') {
-        cli_msg("invalid %s '%s'", opt, s);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 enum { MODE_TOP, MODE_SKILLS, MODE_SALARY, MODE_PREMIUM, MODE_TREND,
        MODE_GROWTH };
 enum { OPT_SALARY = 256, OPT_PREMIUM, OPT_TREND, OPT_GROWTH, OPT_FROM,
@@ -997,36 +986,39 @@ int cmd_query(int argc, char **argv)
     int mode = MODE_TOP, modes = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "r:s:n:k:b:m:f:h", lo, NULL)) != -1) {
-        char *end;
         uint64_t v;
         switch (c) {
         case 'r': role_s = optarg; break;
         case 's': level_s = optarg; break;
         case 'n':
-            o.top = strtol(optarg, &end, 10);
-            if (!*optarg || *end || o.top < 0) {
-                cli_msg("invalid --top '%s'", optarg);
+            if (cli_parse_u64("--top", optarg, 0, INT32_MAX, &v))
                 return EXIT_USAGE;
-            }
+            o.top = (long)v;
             o.top_set = 1;
             break;
-        case 'k': skills = optarg; break;
-        case 'b': by = optarg; break;
+        case 'k':
+            if (cli_check_list("--skill", optarg))
+                return EXIT_USAGE;
+            skills = optarg;
+            break;
+        case 'b':
+            if (cli_check_list("--by", optarg))
+                return EXIT_USAGE;
+            by = optarg;
+            break;
         case 'm':
-            if (parse_u64("--min-postings", optarg, &o.min_postings))
+            if (cli_parse_u64("--min-postings", optarg, 0, UINT64_MAX,
+                              &o.min_postings))
                 return EXIT_USAGE;
             break;
         case OPT_MIN_COUNT:
-            if (parse_u64("--min-count", optarg, &o.min_count))
+            if (cli_parse_u64("--min-count", optarg, 0, UINT64_MAX,
+                              &o.min_count))
                 return EXIT_USAGE;
             break;
         case OPT_MONTHS:
-            if (parse_u64("--months", optarg, &v))
+            if (cli_parse_u64("--months", optarg, 1, 100000, &v))
                 return EXIT_USAGE;
-            if (v == 0 || v > 100000) {
-                cli_msg("invalid --months '%s'", optarg);
-                return EXIT_USAGE;
-            }
             o.months = (long)v;
             break;
         case 'f':
@@ -1139,9 +1131,11 @@ static int info_taxonomy(const char *dir)
     struct skidx_compiled *c = NULL;
     struct skidx_error err;
     skidx_error_clear(&err);
-    if (skidx_taxonomy_load(dir, &t, &err) ||
-        skidx_compiled_create(t, &c, &err)) {
-        cli_report("invalid taxonomy", &err);
+    skidx_status st = skidx_taxonomy_load(dir, &t, &err);
+    if (!st)
+        st = skidx_compiled_create(t, &c, &err);
+    if (st) {
+        cli_report_st("invalid taxonomy", st, &err);
         skidx_taxonomy_free(t);
         return EXIT_DATA;
     }

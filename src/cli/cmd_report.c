@@ -14,6 +14,7 @@
 #include "cli/cmds.h"
 #include "cli/out.h"
 #include "core/query.h"
+#include "io/atomic_file.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -33,7 +34,9 @@ static const char report_usage[] =
     "\n"
     "  -f, --format FMT        md (default) or html (self-contained, SVG\n"
     "                          charts, no network)\n"
-    "  -o, --output FILE       write to FILE (default: standard output)\n"
+    "  -o, --output FILE       write to FILE, replaced atomically (default:\n"
+    "                          standard output); the index, a device or a\n"
+    "                          FIFO is refused\n"
     "  -n, --top N             skills per table (default 10)\n"
     "  -m, --min-postings N    slices under N postings (salaried postings\n"
     "                          for salaries and premiums) are flagged and\n"
@@ -422,8 +425,21 @@ static void svg_ranges(struct doc *d, const char *title,
         if (r[i].mean > mx)
             mx = r[i].mean;
     }
-    const double step = mx > 400000 ? 100000 : mx > 100000 ? 50000 : 10000;
-    mx = mx <= 0 ? step : ceil(mx / step) * step;
+    /* a "nice" step (1, 2 or 5 times a power of ten, at least 1,000) that
+     * gives at most 8 steps, so at most 9 grid lines whatever the sums */
+    if (!(mx > 0) || !isfinite(mx))
+        mx = 0;
+    double step = 1000;
+    while (mx / step > 8) {
+        if (mx / (step * 2) <= 8)
+            step *= 2;
+        else if (mx / (step * 5) <= 8)
+            step *= 5;
+        else
+            step *= 10;
+    }
+    const int n_grid = mx <= 0 ? 1 : (int)ceil(mx / step);
+    mx = n_grid * step;
     fprintf(d->f,
             "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" "
             "width=\"%d\" height=\"%d\" role=\"img\">\n<title>",
@@ -432,13 +448,15 @@ static void svg_ranges(struct doc *d, const char *title,
     fputs("</title>\n<text x=\"0\" y=\"16\" class=\"ct\">", d->f);
     esc(d, title);
     fputs("</text>\n", d->f);
-    for (double g = 0; g <= mx + 1; g += step)
+    for (int k = 0; k <= n_grid; k++) {
+        const double g = k * step;
         fprintf(d->f,
                 "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
                 "class=\"grid\"/><text x=\"%.1f\" y=\"%d\" class=\"ax\" "
                 "text-anchor=\"middle\">%.0fk</text>\n",
                 lw + bw * g / mx, top - 4, lw + bw * g / mx, top + n * rh,
                 lw + bw * g / mx, top + n * rh + 14, g / 1000.0);
+    }
     for (int i = 0; i < n; i++) {
         const int y = top + i * rh;
         const char *op = r[i].low ? " opacity=\"0.35\"" : "";
@@ -1196,8 +1214,7 @@ int cmd_report(int argc, char **argv)
     struct ropts o = {10, SKIDX_MIN_POSTINGS_DEFAULT, 20, 0};
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:n:m:h", lo, NULL)) != -1) {
-        char *end;
-        long long v;
+        uint64_t v;
         switch (c) {
         case 'f':
             if (!strcmp(optarg, "md") || !strcmp(optarg, "markdown"))
@@ -1211,27 +1228,24 @@ int cmd_report(int argc, char **argv)
             break;
         case 'o': out = optarg; break;
         case 'n':
-        case 'm':
-        case OPT_MIN_COUNT:
-        case OPT_MONTHS:
-            v = strtoll(optarg, &end, 10);
-            if (!*optarg || *end || v < 0 || (c == OPT_MONTHS && v == 0)) {
-                cli_msg("invalid %s '%s'",
-                        c == 'n'   ? "--top"
-                        : c == 'm' ? "--min-postings"
-                        : c == OPT_MONTHS ? "--months"
-                                   : "--min-count",
-                        optarg);
+            if (cli_parse_u64("--top", optarg, 0, INT32_MAX, &v))
                 return EXIT_USAGE;
-            }
-            if (c == 'n')
-                o.top = (long)v;
-            else if (c == 'm')
-                o.min_postings = (uint64_t)v;
-            else if (c == OPT_MONTHS)
-                o.months = (long)v;
-            else
-                o.min_count = (uint64_t)v;
+            o.top = (long)v;
+            break;
+        case 'm':
+            if (cli_parse_u64("--min-postings", optarg, 0, UINT64_MAX,
+                              &o.min_postings))
+                return EXIT_USAGE;
+            break;
+        case OPT_MIN_COUNT:
+            if (cli_parse_u64("--min-count", optarg, 0, UINT64_MAX,
+                              &o.min_count))
+                return EXIT_USAGE;
+            break;
+        case OPT_MONTHS:
+            if (cli_parse_u64("--months", optarg, 1, 100000, &v))
+                return EXIT_USAGE;
+            o.months = (long)v;
             break;
         case 'h': fputs(report_usage, stdout); return EXIT_OK;
         default: fputs(report_usage, stderr); return EXIT_USAGE;
@@ -1243,11 +1257,15 @@ int cmd_report(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *path = argv[optind];
+    if (out && cli_check_output(out, 0, (const char *const *)argv + optind, 1))
+        return EXIT_USAGE;
+    cli_install_signals(0);
     struct skidx_index *idx;
     struct skidx_error err;
     skidx_error_clear(&err);
-    if (skidx_index_open(path, 1, &idx, &err)) {
-        cli_report("cannot read the index", &err);
+    skidx_status st = skidx_index_open(path, 1, &idx, &err);
+    if (st) {
+        cli_report_st("cannot read the index", st, &err);
         return EXIT_DATA;
     }
     struct ctx cx;
@@ -1269,9 +1287,9 @@ int cmd_report(int argc, char **argv)
         skidx_index_close(idx);
         return EXIT_DATA;
     }
-    cx.d.f = out ? fopen(out, "w") : stdout;
+    struct skidx_atomic tmp;
+    cx.d.f = out ? cli_out_open(&tmp, out) : stdout;
     if (!cx.d.f) {
-        cli_msg("cannot write '%s': %s", out, strerror(errno));
         free(cx.rk);
         free(ro);
         skidx_index_close(idx);
@@ -1295,12 +1313,10 @@ int cmd_report(int argc, char **argv)
     section_premiums(&cx);
     if (html)
         fputs("</body>\n</html>\n", cx.d.f);
+    /* standard output is checked at exit (cli_close_stdout) */
     int rc = EXIT_OK;
-    if (cx.d.f != stdout ? fclose(cx.d.f) : fflush(stdout)) {
-        cli_msg("cannot write '%s': %s", out ? out : "standard output",
-                strerror(errno));
+    if (out && cli_out_commit(&tmp, cx.d.f))
         rc = EXIT_DATA;
-    }
     free(cx.rk);
     free(ro);
     skidx_index_close(idx);

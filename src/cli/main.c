@@ -1,14 +1,17 @@
 /*
  * main.c - the skidx command: subcommand dispatch, usage, exit codes.
  *
- * Exit codes: 0 success, 1 data errors (some input lost, a check failed),
- * 2 usage errors, 130 interrupted.
+ * Exit codes: 0 success, 1 data errors (some input lost, a check failed,
+ * a write error on standard output), 2 usage errors, 130 interrupted.
  */
 #include "cli/cmds.h"
 #include "cli/out.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 
 static const char usage_text[] =
@@ -46,7 +49,23 @@ static int usage(FILE *out, int code)
     return code;
 }
 
-int main(int argc, char **argv)
+/* A closed standard descriptor would be taken by the next file opened
+ * (an index's temporary as descriptor 1, written to by printf). Hold them
+ * with /dev/null: read-only for 0 and 1, so that output to a closed
+ * standard output still fails and is reported. */
+static void hold_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+            int n = open("/dev/null", fd == 2 ? O_WRONLY : O_RDONLY);
+            if (n >= 0 && n != fd) {
+                dup2(n, fd);
+                close(n);
+            }
+        }
+}
+
+static int run(int argc, char **argv)
 {
     if (argc < 2)
         return usage(stderr, EXIT_USAGE);
@@ -80,4 +99,10 @@ int main(int argc, char **argv)
         return cmd_taxonomy(argc, argv);
     cli_msg("unknown command '%s'", cmd);
     return usage(stderr, EXIT_USAGE);
+}
+
+int main(int argc, char **argv)
+{
+    hold_std_fds();
+    return cli_close_stdout(run(argc, argv));
 }

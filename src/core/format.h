@@ -44,6 +44,19 @@
 #define SKIDX_SECTION_ENTRY_SIZE 32u
 #define SKIDX_MAX_SECTIONS 64u
 
+/* Dimensions a reader accepts (docs/FORMAT.md, "What a reader must
+ * reject", 19-20); the writer refuses a model beyond them
+ * (io/index_write.h). */
+#define SKIDX_MAX_ROLES 4096u
+#define SKIDX_MAX_LEVELS 4096u
+#define SKIDX_MAX_CELLS (1u << 20)
+#define SKIDX_MAX_SKILLS (1u << 24)
+#define SKIDX_MAX_CATS (1u << 24)
+#define SKIDX_MAX_BINS 100000u
+#define SKIDX_MAX_MONTHS 12000u
+#define SKIDX_MAX_CAUSES 4096u
+#define SKIDX_MAX_LIST (1u << 24) /* entries of any string list */
+
 enum skidx_section_id {
     SKIDX_SEC_META = 1,        /* fixed fields, see SKIDX_META_* */
     SKIDX_SEC_STRINGS = 2,     /* string list: tool version, taxonomy name,

@@ -522,7 +522,13 @@ static skidx_status compile_regexes(struct skidx_matcher *m,
     hs_compile_error_t *ce = NULL;
     if (hs_compile_multi(expr, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL,
                          db, &ce) != HS_SUCCESS) {
-        if (ce && ce->expression >= 0 && (size_t)ce->expression < n) {
+        /* Hyperscan reports its own out-of-memory as a compile error of
+         * expression 0 (or with no error at all): not a bad regex */
+        if (!ce || strstr(ce->message, "allocate memory")) {
+            st = skidx_fail(err, SKIDX_ERR_NOMEM, NULL, SKIDX_NOLINE,
+                            SKIDX_NOOFF,
+                            "out of memory compiling the patterns");
+        } else if (ce->expression >= 0 && (size_t)ce->expression < n) {
             const struct skidx_alias *a =
                 &set->a[m->regex_alias[ks[ce->expression]]];
             st = skidx_fail(err, SKIDX_ERR_TAXONOMY, set->files[a->file],

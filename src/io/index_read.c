@@ -80,7 +80,7 @@ static int parse_strlist(const uint8_t *p, size_t avail, uint32_t expect,
     uint32_t n = skidx_rd32(p);
     if (expect != UINT32_MAX && n != expect)
         return -1;
-    if (n > (1u << 24) || (uint64_t)(n + 1) * 4 > avail - 4)
+    if (n > SKIDX_MAX_LIST || (uint64_t)(n + 1) * 4 > avail - 4)
         return -1;
     const uint8_t *offs = p + 4;
     size_t blob_at = 4 + (size_t)(n + 1) * 4;
@@ -228,11 +228,12 @@ static skidx_status validate(struct skidx_index *x, int verify,
     x->bins = skidx_rd32(m + SKIDX_META_BINS);
     x->first_month = (int32_t)skidx_rd32(m + SKIDX_META_FIRST_MONTH);
     x->n_months = skidx_rd32(m + SKIDX_META_N_MONTHS);
-    if (!x->n_roles || !x->n_levels || x->n_roles > 4096 ||
-        x->n_levels > 4096 || (uint64_t)x->n_roles * x->n_levels > (1u << 20) ||
-        !x->n_skills || x->n_skills > (1u << 24) || !x->n_cats ||
-        x->n_cats > (1u << 24) || !x->bins || x->bins > 100000 ||
-        !x->bin_width || x->n_months > 12000 ||
+    if (!x->n_roles || !x->n_levels || x->n_roles > SKIDX_MAX_ROLES ||
+        x->n_levels > SKIDX_MAX_LEVELS ||
+        (uint64_t)x->n_roles * x->n_levels > SKIDX_MAX_CELLS ||
+        !x->n_skills || x->n_skills > SKIDX_MAX_SKILLS || !x->n_cats ||
+        x->n_cats > SKIDX_MAX_CATS || !x->bins || x->bins > SKIDX_MAX_BINS ||
+        !x->bin_width || x->n_months > SKIDX_MAX_MONTHS ||
         (int64_t)x->first_month + x->n_months > INT32_MAX ||
         (x->n_months && x->first_month == SKIDX_NO_MONTH))
         return CORRUPT(err, x, "META dimensions out of range");
@@ -279,7 +280,8 @@ static skidx_status validate(struct skidx_index *x, int verify,
         if (s->size < 8)
             return CORRUPT(err, x, "malformed CAUSES section");
         uint32_t n = skidx_rd32(s->p);
-        if (n > 4096 || skidx_rd32(s->p + 4) || s->size < 8 + 8 * (uint64_t)n)
+        if (n > SKIDX_MAX_CAUSES || skidx_rd32(s->p + 4) ||
+            s->size < 8 + 8 * (uint64_t)n)
             return CORRUPT(err, x, "malformed CAUSES section");
         x->cause_counts = s->p + 8;
         struct secref rest = {s->p + 8 + 8 * (size_t)n,
@@ -292,7 +294,7 @@ static skidx_status validate(struct skidx_index *x, int verify,
         if (s->size < 8)
             return CORRUPT(err, x, "malformed LOST section");
         uint32_t n = skidx_rd32(s->p);
-        if (n > (1u << 24) || skidx_rd32(s->p + 4) ||
+        if (n > SKIDX_MAX_LIST || skidx_rd32(s->p + 4) ||
             s->size < 8 + 8 * (uint64_t)n)
             return CORRUPT(err, x, "malformed LOST section");
         x->lost_records = s->p + 8;

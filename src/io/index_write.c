@@ -10,11 +10,10 @@
 #include "core/error.h"
 #include "core/format.h"
 #include "core/hash.h"
+#include "io/atomic_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,15 +278,80 @@ skidx_status skidx_index_serialize(const struct skidx_model *m, uint8_t **out,
     return SKIDX_OK;
 }
 
-/* ---- atomic write ---- */
+/* ---- limits ---- */
 
-static char tmp_path_buf[4096];
-static volatile sig_atomic_t tmp_path_live;
-
-const char *skidx_index_write_tmp_path(void)
+skidx_status skidx_index_check_dims(uint32_t n_roles, uint32_t n_levels,
+                                    uint32_t n_skills, uint32_t n_cats,
+                                    struct skidx_error *err)
 {
-    return tmp_path_live ? tmp_path_buf : NULL;
+#define DIM(cond, ...)                                                        \
+    do {                                                                      \
+        if (cond)                                                             \
+            return skidx_fail(err, SKIDX_ERR_TAXONOMY, NULL, SKIDX_NOLINE,    \
+                              SKIDX_NOOFF, __VA_ARGS__);                      \
+    } while (0)
+    DIM(!n_roles || n_roles > SKIDX_MAX_ROLES,
+        "%u roles: an index holds 1 to %u", n_roles, SKIDX_MAX_ROLES);
+    DIM(!n_levels || n_levels > SKIDX_MAX_LEVELS,
+        "%u seniority levels: an index holds 1 to %u", n_levels,
+        SKIDX_MAX_LEVELS);
+    DIM((uint64_t)n_roles * n_levels > SKIDX_MAX_CELLS,
+        "%u roles x %u levels: an index holds at most %u cells", n_roles,
+        n_levels, SKIDX_MAX_CELLS);
+    DIM(!n_skills || n_skills > SKIDX_MAX_SKILLS,
+        "%u skills: an index holds 1 to %u", n_skills, SKIDX_MAX_SKILLS);
+    DIM(!n_cats || n_cats > SKIDX_MAX_CATS,
+        "%u categories: an index holds 1 to %u", n_cats, SKIDX_MAX_CATS);
+#undef DIM
+    return SKIDX_OK;
 }
+
+/* a string list's offsets are u32: its bytes must stay under 4 GiB */
+static int list_fits(char *const *v, size_t n)
+{
+    uint64_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += strlen(v[i]);
+    return n <= SKIDX_MAX_LIST && total <= UINT32_MAX;
+}
+
+skidx_status skidx_model_check_limits(const struct skidx_model *m,
+                                      struct skidx_error *err)
+{
+    const struct skidx_counts *c = &m->counts;
+    SKIDX_FORWARD(skidx_index_check_dims(c->n_roles, c->n_levels, c->n_skills,
+                                         m->n_cats, err));
+    char *strings[4] = {m->tool_version, m->taxonomy_name,
+                        m->taxonomy_version, m->currency};
+    if (!list_fits(m->skill_names, c->n_skills) ||
+        !list_fits(m->cat_names, m->n_cats) ||
+        !list_fits(m->role_names, c->n_roles) ||
+        !list_fits(m->level_names, c->n_levels) || !list_fits(strings, 4))
+        return skidx_fail(err, SKIDX_ERR_TAXONOMY, NULL, SKIDX_NOLINE,
+                          SKIDX_NOOFF, "the names of the taxonomy exceed "
+                                       "4 GiB in one list");
+    if (m->n_lost > SKIDX_MAX_LIST || !list_fits(m->lost_paths, m->n_lost))
+        return skidx_fail(err, SKIDX_ERR_USAGE, NULL, SKIDX_NOLINE,
+                          SKIDX_NOOFF, "%u lost shards: an index lists at "
+                                       "most %u",
+                          m->n_lost, SKIDX_MAX_LIST);
+    if (!c->bins || c->bins > SKIDX_MAX_BINS || !c->bin_width)
+        return skidx_fail(err, SKIDX_ERR_USAGE, NULL, SKIDX_NOLINE,
+                          SKIDX_NOOFF, "%u salary bins of %u: an index holds "
+                                       "1 to %u bins of a non-zero width",
+                          c->bins, c->bin_width, SKIDX_MAX_BINS);
+    if (c->n_months > SKIDX_MAX_MONTHS ||
+        (c->n_months &&
+         (c->month0 == SKIDX_NO_MONTH ||
+          (int64_t)c->month0 + c->n_months > INT32_MAX)))
+        return skidx_fail(err, SKIDX_ERR_USAGE, NULL, SKIDX_NOLINE,
+                          SKIDX_NOOFF, "%u months of postings: an index "
+                                       "spans at most %u",
+                          c->n_months, SKIDX_MAX_MONTHS);
+    return SKIDX_OK;
+}
+
+/* ---- atomic write ---- */
 
 static skidx_status write_all(int fd, const uint8_t *p, size_t n)
 {
@@ -307,62 +371,26 @@ static skidx_status write_all(int fd, const uint8_t *p, size_t n)
 skidx_status skidx_index_write(const struct skidx_model *m, const char *path,
                                struct skidx_error *err)
 {
+    SKIDX_FORWARD(skidx_model_check_limits(m, err));
     uint8_t *bytes;
     size_t len;
     skidx_status st = skidx_index_serialize(m, &bytes, &len);
     if (st)
         return skidx_fail(err, st, path, SKIDX_NOLINE, SKIDX_NOOFF,
                           "cannot build the index: %s", skidx_strerror(st));
-    if (strlen(path) + 16 >= sizeof(tmp_path_buf)) {
+    struct skidx_atomic a;
+    st = skidx_atomic_open(&a, path, 0, err);
+    if (st) {
         free(bytes);
-        return skidx_fail(err, SKIDX_ERR_USAGE, path, SKIDX_NOLINE,
-                          SKIDX_NOOFF, "output path too long");
+        return st;
     }
-    /* SIGINT/SIGTERM are held while the temp file is created and
-     * published, and while it is renamed and unpublished, so a handler
-     * always sees the truth: a live temp path exists exactly when it may
-     * unlink it and stop. */
-    sigset_t hold, old;
-    sigemptyset(&hold);
-    sigaddset(&hold, SIGINT);
-    sigaddset(&hold, SIGTERM);
-    snprintf(tmp_path_buf, sizeof(tmp_path_buf), "%s.tmp.XXXXXX", path);
-    sigprocmask(SIG_BLOCK, &hold, &old);
-    int fd = mkstemp(tmp_path_buf);
-    if (fd >= 0)
-        tmp_path_live = 1;
-    sigprocmask(SIG_SETMASK, &old, NULL);
-    if (fd < 0) {
-        int e = errno;
+    if (write_all(a.fd, bytes, len) != SKIDX_OK) {
+        const int e = errno ? errno : EIO;
         free(bytes);
-        return skidx_fail(err, SKIDX_ERR_IO, path, SKIDX_NOLINE, SKIDX_NOOFF,
-                          "cannot create a temporary file beside it: %s",
-                          strerror(e));
-    }
-    int e = 0;
-    if (write_all(fd, bytes, len) != SKIDX_OK || fchmod(fd, 0644) ||
-        fsync(fd))
-        e = errno ? errno : EIO;
-    if (close(fd) && !e)
-        e = errno;
-    free(bytes);
-    sigprocmask(SIG_BLOCK, &hold, &old);
-    if (!e && rename(tmp_path_buf, path))
-        e = errno;
-    if (e)
-        unlink(tmp_path_buf);
-    tmp_path_live = 0;
-    sigprocmask(SIG_SETMASK, &old, NULL);
-    if (e)
+        skidx_atomic_abort(&a);
         return skidx_fail(err, SKIDX_ERR_IO, path, SKIDX_NOLINE, SKIDX_NOOFF,
                           "cannot write: %s", strerror(e));
-    /* make the rename durable */
-    char dirbuf[4096];
-    snprintf(dirbuf, sizeof(dirbuf), "%s", path);
-    int dfd = open(dirname(dirbuf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
     }
-    return SKIDX_OK;
+    free(bytes);
+    return skidx_atomic_commit(&a, err);
 }

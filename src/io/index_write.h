@@ -18,13 +18,26 @@
 skidx_status skidx_index_serialize(const struct skidx_model *m, uint8_t **out,
                                    size_t *len);
 
-/* Serialise and write to `path` atomically. While the temp file exists its
- * path is published through skidx_index_write_tmp_path() so that a signal
- * handler can unlink it. Errors: SKIDX_ERR_IO with errno text. */
+/* The limits of docs/FORMAT.md that a reader enforces, checked on the
+ * dimensions of a model before anything is built: at most 4,096 roles and
+ * 4,096 levels and 2^20 cells, 1 to 2^24 skills and categories, 1 to
+ * 100,000 salary bins of a non-zero width, at most 12,000 months, 2^24
+ * lost shards, and every string list under 4 GiB. Errors:
+ * SKIDX_ERR_TAXONOMY (roles, levels, skills, categories, their names),
+ * SKIDX_ERR_USAGE (the rest), with the limit in err->msg. */
+skidx_status skidx_index_check_dims(uint32_t n_roles, uint32_t n_levels,
+                                    uint32_t n_skills, uint32_t n_cats,
+                                    struct skidx_error *err);
+skidx_status skidx_model_check_limits(const struct skidx_model *m,
+                                      struct skidx_error *err);
+
+/* Check the limits, serialise and write to `path` atomically
+ * (io/atomic_file.h: a new file gets the umask's mode, a replaced one
+ * keeps its mode; only a regular file is replaced). SIGINT/SIGTERM
+ * handlers remove the temporary with skidx_atomic_remove_live().
+ * Errors: SKIDX_ERR_IO with errno text; SKIDX_ERR_USAGE for an output
+ * that is not a regular file or a model over the limits. */
 skidx_status skidx_index_write(const struct skidx_model *m, const char *path,
                                struct skidx_error *err);
-
-/* The temp file being written now, or NULL. Async-signal-safe to read. */
-const char *skidx_index_write_tmp_path(void);
 
 #endif
