@@ -39,6 +39,7 @@ static const char *const cause_texts[SKIDX_CAUSE_COUNT] = {
     [SKIDX_FIX_BAD_SALARY] = "unusable salary ignored",
     [SKIDX_FIX_BAD_DATE] = "unusable date ignored",
     [SKIDX_FIX_DUPLICATE_KEY] = "repeated key, last value kept",
+    [SKIDX_SKIP_CONTROL_CHAR] = "control character in a string",
 };
 
 const char *skidx_cause_text(unsigned cause)
@@ -346,7 +347,7 @@ static void process_chunk(struct run *R, const struct skidx_chunk *c,
         }
         if (fixes) {
             r->repaired++;
-            for (unsigned k = SKIDX_FIRST_FIX; k < SKIDX_CAUSE_COUNT; k++)
+            for (unsigned k = SKIDX_FIRST_FIX; k <= SKIDX_LAST_FIX; k++)
                 if (fixes & (1u << k)) {
                     r->causes[k]++;
                     add_example(r, k, line, UINT64_MAX, budget);
@@ -374,7 +375,7 @@ static void print_example(struct run *R, size_t shard, const struct example *e)
 {
     if (R->opts->quiet)
         return;
-    const char *kind = e->cause < SKIDX_FIRST_FIX ? "skipped" : "repaired";
+    const char *kind = skidx_cause_is_fix(e->cause) ? "repaired" : "skipped";
     if (R->opts->progress)
         fputs("\r\033[K", stderr);
     if (e->col != UINT64_MAX)
