@@ -59,4 +59,40 @@ for simd in scalar avx2 best; do
         || bad "control char: SKIDX_SIMD=$simd gives another index"
 done
 
+# ---- 19: taxonomy lines with a trailing TAB or a BOM after line 1 ------------
+# 15: a FIFO (or another non-regular file) as skills.tsv/roles.tsv is refused
+# at once, never waited on
+rec 1 >"$T/one.jsonl"
+taxo() { # taxo NAME SKILLS_LINE: the e2e taxonomy with one line appended
+    mkdir -p "$T/tax-$1"
+    { cat "$TAX/skills.tsv"; printf '%b' "$2"; } >"$T/tax-$1/skills.tsv"
+    cp "$TAX/roles.tsv" "$T/tax-$1/roles.tsv"
+}
+taxo tab 'Rust\tLanguages\trust\trustlang\t\n'
+taxo bom '\xef\xbb\xbfRust\tLanguages\trust\n'
+n=$(($(wc -l <"$TAX/skills.tsv") + 1))
+for name in tab bom; do
+    timeout -k 5 60 "$SKIDX" index -t "$T/tax-$name" "$T/one.jsonl" -o "$T/tax.skidx" 2>"$T/err"
+    check "taxonomy $name: exit code" 1 "$?"
+    has "taxonomy $name: names file and line" "$T/err" "'$T/tax-$name/skills.tsv':$n:"
+    absent "taxonomy $name: no index" "$T/tax.skidx"
+done
+timeout -k 5 60 "$SKIDX" index -t "$T/tax-tab" "$T/one.jsonl" -o "$T/tax.skidx" 2>"$T/err"
+has "taxonomy tab: says trailing TAB" "$T/err" "trailing TAB"
+mkdir -p "$T/tax-rtab"; cp "$TAX/skills.tsv" "$T/tax-rtab/"
+{ cat "$TAX/roles.tsv"; printf 'role\tRustacean\t5\trust developer\t\n'; } >"$T/tax-rtab/roles.tsv"
+timeout -k 5 60 "$SKIDX" index -t "$T/tax-rtab" "$T/one.jsonl" -o "$T/tax.skidx" 2>"$T/err"
+check "roles trailing TAB: exit code" 1 "$?"
+has "roles trailing TAB: names file and line" "$T/err" "'$T/tax-rtab/roles.tsv':$(($(wc -l <"$TAX/roles.tsv") + 1)):"
+for which in skills roles; do
+    mkdir -p "$T/tax-fifo-$which"
+    cp "$TAX/skills.tsv" "$TAX/roles.tsv" "$T/tax-fifo-$which/"
+    rm "$T/tax-fifo-$which/$which.tsv"; mkfifo "$T/tax-fifo-$which/$which.tsv"
+    timeout -k 5 30 "$SKIDX" index -t "$T/tax-fifo-$which" "$T/one.jsonl" -o "$T/tax.skidx" 2>"$T/err"
+    check "FIFO as $which.tsv: exit code (124 is a hang)" 1 "$?"
+    has "FIFO as $which.tsv: refused" "$T/err" "not a regular file (a FIFO)"
+    timeout -k 5 30 "$SKIDX" info --taxonomy "$T/tax-fifo-$which" >/dev/null 2>"$T/err"
+    check "FIFO as $which.tsv, info --taxonomy: exit code" 1 "$?"
+done
+
 exit $fail
