@@ -773,7 +773,8 @@ skidx_status skidx_index_to_model(const struct skidx_index *x,
     }
     for (uint32_t i = 0; i < x->lost.n; i++)
         if ((st = skidx_model_add_lost(
-                 m, x->lost.v[i], skidx_rd64(x->lost_records + 8 * (size_t)i)))) {
+                 m, x->lost.v[i], skidx_rd64(x->lost_records + 8 * (size_t)i),
+                 UINT64_MAX, NULL))) {
             skidx_model_release(m);
             return st;
         }
