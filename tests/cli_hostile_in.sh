@@ -228,4 +228,57 @@ idx /dev/zero -o "$T/dev.skidx"
 check "/dev/zero as a shard: exit code" 1 "$rc"
 has "/dev/zero as a shard: refused" "$T/err" "'/dev/zero': not a regular file or a FIFO (a device)"
 
+# ---- 14: SIGINT/SIGTERM while a read blocks: exit 130 at once, no file ------
+# stop_case NAME SIG: skidx runs in the background as $pid on $T/fifo; send
+# SIG once it is blocked, and check it ends within 3 s (on a loaded machine;
+# it takes milliseconds) with exit 130, leaving nothing at the output path.
+stop_case() {
+    local t0 ms
+    t0=$(date +%s%N)
+    kill -"$2" "$pid"
+    for i in $(seq 1 100); do # 10 s at most, then it is a hang
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -0 "$pid" 2>/dev/null && { bad "$1, SIG$2: still running after 10 s"; kill -KILL "$pid"; }
+    wait "$pid"; rc=$?
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    check "$1, SIG$2: exit code" 130 "$rc"
+    if [ "$ms" -le 3000 ]; then ok "$1, SIG$2: stopped in $ms ms"; else bad "$1, SIG$2: took $ms ms"; fi
+    has "$1, SIG$2: says so" "$T/err" "interrupted: no index written"
+    absent "$1, SIG$2: no output" "$T/sig.skidx"
+    no_tmp "$1, SIG$2: no temp file" "$T"
+}
+for sig in INT TERM; do
+    # a FIFO without a writer: blocked in open(2)
+    rm -f "$T/fifo"; mkfifo "$T/fifo"
+    "$SKIDX" index -q -t "$TAX" --threads 2 "$T/two.jsonl" "$T/fifo" -o "$T/sig.skidx" 2>"$T/err" &
+    pid=$!
+    blocked_on_fifo $pid || bad "FIFO without a writer: skidx never opened it"
+    stop_case "FIFO without a writer" $sig
+    # a stalled pipe: some records, then nothing (blocked in read(2)); the
+    # writer execs sleep, so its pid is the one to end
+    for how in fifo stdin-zstd; do
+        rm -f "$T/fifo"; mkfifo "$T/fifo"
+        if [ $how = fifo ]; then
+            { rec 1; rec 2; exec sleep 60; } >"$T/fifo" &
+            wpid=$!
+            "$SKIDX" index -q -t "$TAX" --threads 2 "$T/fifo" -o "$T/sig.skidx" 2>"$T/err" &
+            pid=$!
+        else
+            { printf '%s\n' "$(rec 1)" | zstd -q -c; exec sleep 60; } >"$T/fifo" &
+            wpid=$!
+            "$SKIDX" index -q -t "$TAX" --threads 2 /dev/stdin -o "$T/sig.skidx" <"$T/fifo" 2>"$T/err" &
+            pid=$!
+        fi
+        for i in $(seq 1 300); do # until skidx has read the records and waits
+            grep -q "^rchar:.*[1-9]" /proc/$pid/io 2>/dev/null &&
+                cat /proc/$pid/task/*/wchan 2>/dev/null | grep -q pipe_read && break
+            sleep 0.1
+        done
+        stop_case "a stalled pipe ($how)" $sig
+        kill $wpid 2>/dev/null; wait $wpid 2>/dev/null
+    done
+done
+
 exit $fail

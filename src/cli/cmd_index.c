@@ -24,10 +24,24 @@
 #define SKIDX_VERSION_STRING "0.0.0"
 #endif
 
+/* Set while shards are read: nothing is on disk yet, so a signal ends the
+ * process at once. Waiting for the indexer to notice the stop flag could
+ * take for ever: a thread may be blocked in read(2) on a stalled pipe or
+ * in open(2) on a FIFO without a writer, and the signal need not land on
+ * that thread (nor would EINTR reach it: reads are retried). */
+static volatile sig_atomic_t exit_at_once;
+
 static void on_signal(int sig)
 {
     (void)sig;
     skidx_stop_requested = 1;
+    if (exit_at_once) {
+        static const char msg[] = "skidx: interrupted: no index written\n";
+        if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+            /* nothing to do: exiting anyway */
+        }
+        _exit(EXIT_INTERRUPTED);
+    }
     const char *tmp = skidx_index_write_tmp_path();
     if (tmp) {
         unlink(tmp);
@@ -208,6 +222,8 @@ int cmd_index(int argc, char **argv)
         return EXIT_USAGE;
     }
     o.progress = !o.quiet && isatty(STDERR_FILENO);
+    exit_at_once = 1;
+    install_signals();
 
     /* the corpus */
     struct skidx_shard_list shards;
@@ -239,10 +255,10 @@ int cmd_index(int argc, char **argv)
         rc = EXIT_DATA;
         goto out_tax;
     }
-    install_signals();
     struct skidx_index_summary sum;
     skidx_error_clear(&err);
     skidx_status st = skidx_run_index(&shards, comp, &o, &model, &sum, &err);
+    exit_at_once = 0; /* from here the stop flag and the temp file rule */
     if (st == SKIDX_ERR_INTERRUPTED || skidx_stop_requested) {
         cli_msg("interrupted: no index written");
         rc = EXIT_INTERRUPTED;
