@@ -228,6 +228,54 @@ idx /dev/zero -o "$T/dev.skidx"
 check "/dev/zero as a shard: exit code" 1 "$rc"
 has "/dev/zero as a shard: refused" "$T/err" "'/dev/zero': not a regular file or a FIFO (a device)"
 
+# ---- 13: readers of an index rewritten in place never die of a signal -------
+# `cp` truncates the live file, then writes it: a reader that maps the file
+# would get SIGBUS past the new end. Two indexes of different sizes take
+# turns; every reader run must exit 0 or 1 (1 with a clear message).
+"$SKIDX" index -q "$SRC/corpora/sample" -o "$T/big.skidx" 2>/dev/null ||
+    bad "rewrite: cannot index the sample"
+idx "$T/two.jsonl" -o "$T/small.skidx"
+cp "$T/big.skidx" "$T/live.skidx"
+(
+    end=$((SECONDS + 120))
+    while [ $SECONDS -lt $end ] && [ ! -e "$T/stop" ]; do
+        cp "$T/small.skidx" "$T/live.skidx"; cp "$T/big.skidx" "$T/live.skidx"
+    done
+) &
+cpid=$!
+signalled=0 runs=0 changed=0 other=""
+for i in $(seq 1 ${SKIDX_REWRITE_ROUNDS:-60}); do
+    for cmd in "verify" "info" "query" "report" "export -f json"; do
+        timeout -k 5 60 "$SKIDX" $cmd "$T/live.skidx" >/dev/null 2>"$T/rerr"
+        r=$?
+        runs=$((runs + 1))
+        if [ $r -ge 124 ]; then
+            signalled=$((signalled + 1))
+            other="$cmd: exit $r"
+        elif [ $r != 0 ]; then
+            if grep -qF "cannot read the index: '$T/live.skidx'" "$T/rerr"; then
+                changed=$((changed + 1))
+            else
+                other="$cmd: exit $r: $(head -c 300 "$T/rerr")"
+            fi
+        fi
+    done
+done
+touch "$T/stop"; wait $cpid
+check "rewrite in place: no reader killed by a signal in $runs runs ($changed saw the change)" 0 "$signalled"
+check "rewrite in place: every failure says why" "" "$other"
+
+# ---- 15: a FIFO or device as an index is refused, never waited on ----------
+rm -f "$T/fifo"; mkfifo "$T/fifo"
+for cmd in verify info query report; do
+    timeout -k 5 30 "$SKIDX" $cmd "$T/fifo" >/dev/null 2>"$T/err"
+    check "FIFO as the index of $cmd: exit code (124 is a hang)" 1 "$?"
+    has "FIFO as the index of $cmd: refused" "$T/err" "not a regular file (a FIFO)"
+done
+timeout -k 5 30 "$SKIDX" info /dev/zero >/dev/null 2>"$T/err"
+check "/dev/zero as an index: exit code" 1 "$?"
+has "/dev/zero as an index: refused" "$T/err" "not a regular file (a device)"
+
 # ---- 14: SIGINT/SIGTERM while a read blocks: exit 130 at once, no file ------
 # stop_case NAME SIG: skidx runs in the background as $pid on $T/fifo; send
 # SIG once it is blocked, and check it ends within 3 s (on a loaded machine;
