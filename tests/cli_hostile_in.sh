@@ -244,7 +244,7 @@ cp "$T/big.skidx" "$T/live.skidx"
 ) &
 cpid=$!
 signalled=0 runs=0 changed=0 other=""
-for i in $(seq 1 ${SKIDX_REWRITE_ROUNDS:-60}); do
+for i in $(seq 1 ${SKIDX_REWRITE_ROUNDS:-40}); do
     for cmd in "verify" "info" "query" "report" "export -f json"; do
         timeout -k 5 60 "$SKIDX" $cmd "$T/live.skidx" >/dev/null 2>"$T/rerr"
         r=$?
