@@ -206,6 +206,8 @@ has "three lost: the truncated one" "$T/err" "lost a shard: '$S/truncated.jsonl.
 has "three lost: the gzip one" "$T/err" "lost a shard: '$T/gz.jsonl.zst': gzip data is not supported yet"
 has "three lost: the trailing one" "$T/err" "lost a shard: '$S/trailing.jsonl.zst' at byte $(($(stat -c %s "$S/trailing.jsonl.zst") - 25)): cannot decompress"
 check "three lost: each listed" 3 "$(json "$T/kg.skidx" "len(d['lost'])")"
+"$SKIDX" info "$T/kg.skidx" >"$T/info.txt"
+check "three lost: info lists each" 3 "$(grep -c '^lost shard ' "$T/info.txt")"
 
 # ---- 15: a FIFO as a shard is opened once and read as a stream --------------
 rm -f "$T/fifo"; mkfifo "$T/fifo"
@@ -253,7 +255,7 @@ for i in $(seq 1 ${SKIDX_REWRITE_ROUNDS:-40}); do
             signalled=$((signalled + 1))
             other="$cmd: exit $r"
         elif [ $r != 0 ]; then
-            if grep -qF "cannot read the index: '$T/live.skidx'" "$T/rerr"; then
+            if grep -qF "'$T/live.skidx'" "$T/rerr"; then
                 changed=$((changed + 1))
             else
                 other="$cmd: exit $r: $(head -c 300 "$T/rerr")"
