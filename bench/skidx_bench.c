@@ -300,7 +300,7 @@ static int read_shards(const struct corpus *c, int views, void **spare,
 {
     struct skidx_chunk ch = {0};
     struct skidx_error err;
-    const struct skidx_reader_opts opts = {0, 0, spare};
+    const struct skidx_reader_opts opts = {0, 0, spare, 0, 0};
     int rc = 0;
     for (size_t s = 0; s < c->n && !rc; s++) {
         struct skidx_shard_reader *r = NULL;

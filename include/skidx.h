@@ -83,11 +83,15 @@ void skidx_error_clear(struct skidx_error *err);
 
 struct skidx_index;
 
-/* Map an index file read-only and validate it: magic, version, section
- * table bounds, and (when `verify` is non-zero) every section checksum.
- * Every structure is bounds-checked against the mapping before use, so a
- * hostile file gives SKIDX_ERR_CORRUPT, never a read outside it.
- * On success *out owns the mapping until skidx_index_close(). */
+/* Read an index file into memory of its own and validate it: magic,
+ * version, section table bounds, and (when `verify` is non-zero) every
+ * section checksum. Every structure is bounds-checked before use, so a
+ * hostile file gives SKIDX_ERR_CORRUPT, never a read outside it. The file
+ * is not mapped: another process rewriting it in place cannot crash the
+ * reader (SIGBUS); a file that changes while it is read gives SKIDX_ERR_IO
+ * ("file changed while reading"). Anything but a regular file (a FIFO, a
+ * device) is refused with SKIDX_ERR_IO, without waiting on it.
+ * On success *out owns the copy until skidx_index_close(). */
 skidx_status skidx_index_open(const char *path, int verify,
                               struct skidx_index **out,
                               struct skidx_error *err);

@@ -130,10 +130,12 @@ static void add_provenance(struct skidx_model *m, int part)
         m->counts.causes[i] +=
             part < 0 ? 10u * i + 1 : part ? 10u * i : 1;
     if (part <= 0)
-        assert_int_equal(skidx_model_add_lost(m, "shards/07.jsonl.zst", 1234),
+        assert_int_equal(skidx_model_add_lost(m, "shards/07.jsonl.zst", 1234,
+                                              5678, "truncated zstd frame"),
                          SKIDX_OK);
     if (part != 0)
-        assert_int_equal(skidx_model_add_lost(m, "shards/x\xc3\xa9.jsonl", 0),
+        assert_int_equal(skidx_model_add_lost(m, "shards/x\xc3\xa9.jsonl", 0,
+                                              UINT64_MAX, "cannot read: EIO"),
                          SKIDX_OK);
 }
 
@@ -676,7 +678,9 @@ static void merged_bytes(const struct skidx_taxonomy *t, int a_first,
         a.counts = b.counts;
         b.counts = tmp;
         assert_int_equal(skidx_model_add_lost(&a, b.lost_paths[0],
-                                              b.lost_records[0]),
+                                              b.lost_records[0],
+                                              b.lost_offsets[0],
+                                              b.lost_causes[0]),
                          SKIDX_OK);
         *out = serialize(&a, len);
     }

@@ -307,19 +307,27 @@ static void test_control_bytes(void **state)
     assert_int_equal(parse("{\"x\":\"a\tb\",\"ti\ttle\":1,\"t\\u0069\ttle\":2}"),
                      OK);
     assert_int_equal(R.f[SKIDX_F_TITLE].type, SKIDX_J_ABSENT);
-    fails_at("{\"title\":\"a\nb\"}", SKIDX_SKIP_BAD_STRING, 11);
-    fails_at("{\"title\":\"a\rb\"}", SKIDX_SKIP_BAD_STRING, 11);
-    fails_at("{\"title\":\"\x01\"}", SKIDX_SKIP_BAD_STRING, 10);
-    fails_at("{\"x\":\"\x1F\"}", SKIDX_SKIP_BAD_STRING, 6);
-    fails_at("{\"a\x1b\":1}", SKIDX_SKIP_BAD_STRING, 3);
-    fails_at("{\"title\":\"\\n\x02\"}", SKIDX_SKIP_BAD_STRING, 12);
+    fails_at("{\"title\":\"a\nb\"}", SKIDX_SKIP_CONTROL_CHAR, 11);
+    fails_at("{\"title\":\"a\rb\"}", SKIDX_SKIP_CONTROL_CHAR, 11);
+    fails_at("{\"title\":\"\x01\"}", SKIDX_SKIP_CONTROL_CHAR, 10);
+    fails_at("{\"x\":\"\x1F\"}", SKIDX_SKIP_CONTROL_CHAR, 6);
+    fails_at("{\"a\x1b\":1}", SKIDX_SKIP_CONTROL_CHAR, 3);
+    fails_at("{\"title\":\"\\n\x02\"}", SKIDX_SKIP_CONTROL_CHAR, 12);
+    /* each kind of string: wanted (in place, after UTF-8, after an escape),
+     * unwanted value, key (plain and with an escape), inside an array */
+    fails_at("{\"title\":\"\xC3\xA9\x1F\"}", SKIDX_SKIP_CONTROL_CHAR, 12);
+    fails_at("{\"x\":[\"ok\",\"a\x0B\"]}", SKIDX_SKIP_CONTROL_CHAR, 13);
+    fails_at("{\"t\\u0069\x10tle\":1}", SKIDX_SKIP_CONTROL_CHAR, 9);
+    fails_at("{\"description\":\"\\\"\x7F\x08\"}", SKIDX_SKIP_CONTROL_CHAR, 19);
+    /* an unterminated string is still a bad string, not a control byte */
+    fails_at("{\"title\":\"a", SKIDX_SKIP_BAD_STRING, 9);
     /* after a long run (vector path), and in the scalar tail */
     char buf[300];
     memcpy(buf, "{\"description\":\"", 16);
     memset(buf + 16, 'a', 200);
     buf[16 + 150] = '\x03';
     memcpy(buf + 216, "\"}", 3);
-    fails_at(buf, SKIDX_SKIP_BAD_STRING, 166);
+    fails_at(buf, SKIDX_SKIP_CONTROL_CHAR, 166);
 }
 
 static void test_nul_byte(void **state)

@@ -183,7 +183,7 @@ static void read_all(const char *path, size_t chunk_bytes, size_t max_rec,
 {
     memset(res, 0, sizeof(*res));
     skidx_error_clear(&res->err);
-    const struct skidx_reader_opts opts = {chunk_bytes, max_rec, NULL};
+    const struct skidx_reader_opts opts = {chunk_bytes, max_rec, NULL, 0, 0};
     struct skidx_shard_reader *r = NULL;
     res->st = skidx_shard_reader_open(path, &opts, &r, &res->err);
     if (res->st != SKIDX_OK) {
@@ -258,7 +258,7 @@ static void read_all_views(const char *path, size_t chunk_bytes,
     skidx_error_clear(&res->err);
     /* every reader takes the buffers the last one left (opts.spare), as
      * the indexer's readers do: nothing may carry over but the memory */
-    const struct skidx_reader_opts opts = {chunk_bytes, max_rec, &view_spare};
+    const struct skidx_reader_opts opts = {chunk_bytes, max_rec, &view_spare, 0, 0};
     struct skidx_shard_reader *r = NULL;
     res->st = skidx_shard_reader_open(path, &opts, &r, &res->err);
     if (res->st != SKIDX_OK)
@@ -548,6 +548,135 @@ static void test_empty(void **state)
     buf_free(&z);
 }
 
+/* Data compressed with a format skidx does not read is recognised by its
+ * magic number under any name, never read as text; an empty file is an
+ * empty shard under a text name and a truncated frame under *.zst(d). */
+static void test_other_compression(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *bytes;
+        size_t n;
+        const char *msg;
+    } cases[] = {
+        {"\x1F\x8B\x08\x00\x00\x00\x00\x00", 8, "gzip data is not supported yet"},
+        {"BZh91AY&SY", 10, "bzip2 data is not supported"},
+        {"\xFD" "7zXZ\x00\x00\x04", 8, "xz data is not supported"},
+        {"\x04\x22\x4D\x18\x64\x40", 6, "lz4 data is not supported"},
+        {"PK\x03\x04\x14\x00", 6, "zip data is not supported"},
+        {"\x1F\x8B", 2, "gzip data is not supported yet"},
+    };
+    static const char *const names[] = {"x.jsonl.zst", "x.jsonl", "x"};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+        for (size_t k = 0; k < 3; k++) {
+            write_file(path_of(names[k]), cases[i].bytes, cases[i].n);
+            struct result res;
+            read_all(path_of(names[k]), 0, 0, &res);
+            assert_int_equal(res.st, SKIDX_ERR_CORRUPT);
+            assert_string_equal(res.err.msg, cases[i].msg);
+            assert_string_equal(res.err.path, path_of(names[k]));
+            result_free(&res);
+        }
+    /* text that merely starts like one is text: "BZh" without a digit */
+    write_file(path_of("bz.jsonl"), "BZhx\n", 5);
+    struct result res;
+    read_all(path_of("bz.jsonl"), 0, 0, &res);
+    assert_int_equal(res.st, SKIDX_OK);
+    assert_int_equal(res.lines, 1);
+    result_free(&res);
+    /* empty: text is fine, *.zst and *.zstd are truncated frames */
+    write_file(path_of("e.jsonl"), "", 0);
+    read_all(path_of("e.jsonl"), 0, 0, &res);
+    assert_int_equal(res.st, SKIDX_OK);
+    assert_int_equal(res.lines, 0);
+    result_free(&res);
+    write_file(path_of("e.jsonl.zstd"), "", 0);
+    read_all(path_of("e.jsonl.zstd"), 0, 0, &res);
+    assert_int_equal(res.st, SKIDX_ERR_CORRUPT);
+    assert_non_null(strstr(res.err.msg, "truncated zstd frame"));
+    result_free(&res);
+}
+
+/* A plain or zstd shard cut or grown while it is read is a read error
+ * naming both sizes, on next() and on views. */
+static void test_changed_while_reading(void **state)
+{
+    (void)state;
+    struct buf text = {0}, z = {0};
+    make_lines(&text, 60000, 60); /* about 3.6 MB: several reads */
+    add_frame(&z, text.p, text.len, 3);
+    for (int zstd = 0; zstd < 2; zstd++)
+        for (int grow = 0; grow < 2; grow++)
+            for (int views = 0; views < 2; views++) {
+                const struct buf *src = zstd ? &z : &text;
+                const char *path = path_of(zstd ? "chg.jsonl.zst" : "chg.jsonl");
+                write_file(path, src->p, src->len);
+                const struct skidx_reader_opts opts = {64 << 10, 0, NULL, 0, 0};
+                struct skidx_shard_reader *r = NULL;
+                struct skidx_error err;
+                skidx_error_clear(&err);
+                assert_int_equal(skidx_shard_reader_open(path, &opts, &r, &err),
+                                 SKIDX_OK);
+                struct skidx_chunk c = {0};
+                assert_int_equal(views ? skidx_shard_reader_view(r, &c, &err)
+                                       : skidx_shard_reader_next(r, &c, &err),
+                                 SKIDX_OK);
+                assert_true(c.n_lines > 0);
+                if (grow) {
+                    FILE *f = fopen(path, "ab");
+                    assert_non_null(f);
+                    assert_int_equal(fwrite(src->p, 1, 100, f), 100);
+                    fclose(f);
+                } else {
+                    assert_int_equal(truncate(path, (off_t)(src->len * 3 / 4)), 0);
+                }
+                skidx_status st;
+                do
+                    st = views ? skidx_shard_reader_view(r, &c, &err)
+                               : skidx_shard_reader_next(r, &c, &err);
+                while (st == SKIDX_OK && c.n_lines > 0);
+                if (zstd) {
+                    /* a cut frame or bytes after it: the decoder may
+                     * find them first */
+                    assert_int_not_equal(st, SKIDX_OK);
+                } else {
+                    assert_int_equal(st, SKIDX_ERR_IO);
+                    assert_non_null(strstr(err.msg, "file changed while reading"));
+                    char want[64];
+                    snprintf(want, sizeof(want), "size %zu at open", src->len);
+                    assert_non_null(strstr(err.msg, want));
+                }
+                if (!views)
+                    skidx_chunk_release(&c);
+                skidx_shard_reader_close(r);
+            }
+    /* a zstd shard cut exactly at a frame boundary: only the size says so */
+    struct buf f1 = {0};
+    add_frame(&f1, text.p, 1000, 3);
+    const size_t b1 = f1.len;
+    add_frame(&f1, text.p + 1000, 1000, 3);
+    write_file(path_of("cut.jsonl.zst"), f1.p, f1.len);
+    struct skidx_shard_reader *r = NULL;
+    struct skidx_error err;
+    skidx_error_clear(&err);
+    assert_int_equal(skidx_shard_reader_open(path_of("cut.jsonl.zst"), NULL,
+                                             &r, &err),
+                     SKIDX_OK);
+    assert_int_equal(truncate(path_of("cut.jsonl.zst"), (off_t)b1), 0);
+    struct skidx_chunk c = {0};
+    skidx_status st;
+    do
+        st = skidx_shard_reader_next(r, &c, &err);
+    while (st == SKIDX_OK && c.n_lines > 0);
+    assert_int_equal(st, SKIDX_ERR_IO);
+    assert_non_null(strstr(err.msg, "file changed while reading"));
+    skidx_chunk_release(&c);
+    skidx_shard_reader_close(r);
+    buf_free(&f1);
+    buf_free(&text);
+    buf_free(&z);
+}
+
 /* ---- tests: broken shards ---- */
 
 /* Cut a two-frame file at every byte: a cut on a frame boundary is a valid
@@ -565,12 +694,16 @@ static void test_truncated(void **state)
         write_file(path_of("trunc.jsonl.zst"), z.p, cut);
         struct result res;
         read_all(path_of("trunc.jsonl.zst"), 7, 0, &res);
-        if (cut == 0 || cut == b1) {
+        if (cut == 0) {
+            /* an empty *.zst is a truncated frame, as `zstd -t` says */
+            assert_int_equal(res.st, SKIDX_ERR_CORRUPT);
+            assert_int_equal(res.err.offset, 0);
+            assert_non_null(strstr(res.err.msg, "truncated zstd frame"));
+            assert_non_null(strstr(res.err.msg, "empty"));
+        } else if (cut == b1) {
             assert_int_equal(res.st, SKIDX_OK);
-            if (cut == b1) {
-                assert_int_equal(res.lines, 2);
-                assert_string_equal(res.data.p, "{\"first\":1}\n{\"sec\n");
-            }
+            assert_int_equal(res.lines, 2);
+            assert_string_equal(res.data.p, "{\"first\":1}\n{\"sec\n");
         } else {
             assert_int_equal(res.st, SKIDX_ERR_CORRUPT);
             assert_int_equal(res.is_zstd, 1); /* even a 1-byte prefix */
@@ -1024,6 +1157,8 @@ int main(void)
         cmocka_unit_test(test_crlf_untouched),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_other_compression),
+        cmocka_unit_test(test_changed_while_reading),
         cmocka_unit_test(test_bit_flips),
         cmocka_unit_test(test_corrupt_offset),
         cmocka_unit_test(test_trailing_garbage),

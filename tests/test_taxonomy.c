@@ -101,7 +101,7 @@ static const char SKILLS[] =
     "C\tlanguages\t=C\t!C++\t!=C#\n"
     "Deep Learning\tML\t/deep[- ]?learning/\t=/\\bDL\\b/\t!/deep learning "
     "rate/\n"
-    "  Spaced  \t ML \t  machine learning  \t\n";
+    "  Spaced  \t ML \t  machine learning  \n";
 
 static const char ROLES_OK[] =
     "# roles\n"
@@ -187,6 +187,32 @@ static void test_valid(void **state)
     skidx_matcher_free(m);
     skidx_taxonomy_free(t);
     skidx_taxonomy_free(NULL);
+}
+
+/* A trailing TAB (an empty last alias) and a BOM starting a line other
+ * than the first are errors naming the file and line, in both files. */
+static void test_trailing_tab_and_late_bom(void **state)
+{
+    (void)state;
+    expect_skills_error("Python\tlang\tpython\tpy\t\n", 1, "trailing TAB");
+    expect_skills_error("Python\tlang\tpython\nSQL\tdb\tsql\t\r\n", 2,
+                        "trailing TAB");
+    expect_roles_error("role\tOther\t0\nrole\tML\t1\tml engineer\t\n"
+                       "level\tMid\t0\n",
+                       2, "trailing TAB");
+    expect_roles_error("role\tOther\t0\t\nlevel\tMid\t0\n", 1,
+                       "trailing TAB");
+    expect_skills_error("Python\tlang\tpython\n\xEF\xBB\xBFSQL\tdb\tsql\n", 2,
+                        "BOM");
+    expect_skills_error("# c\n\xEF\xBB\xBF# comment\nSQL\tdb\tsql\n", 2, "BOM");
+    expect_roles_error("role\tOther\t0\n\xEF\xBB\xBFlevel\tMid\t0\n", 2,
+                       "BOM");
+    /* one at the start of the file is still accepted (with a comment) */
+    struct skidx_taxonomy *t = NULL;
+    assert_int_equal(parse("\xEF\xBB\xBF# c\nPython\tlang\tpython\n", ROLES,
+                           &t),
+                     SKIDX_OK);
+    skidx_taxonomy_free(t);
 }
 
 static void test_defaults_bom_crlf(void **state)
@@ -281,7 +307,8 @@ static void test_skills_errors(void **state)
     expect_skills_error("Python\tlang\tpython\nGo\n", 2, NULL);
     expect_skills_error("Python\t\tpython\n", 1, NULL);
     expect_skills_error("\tlang\tpython\n", 1, NULL);
-    expect_skills_error("Python\tlang\t\n", 1, "'Python'"); /* no alias */
+    /* no alias, only a trailing TAB */
+    expect_skills_error("Python\tlang\t\n", 1, "trailing TAB");
     expect_skills_error("Python\tlang\t!python\n", 1, "'Python'");
     /* empty aliases */
     expect_skills_error("# c\nPython\tlang\tpython\t\tpy\n", 2, "''");
@@ -444,6 +471,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid),
         cmocka_unit_test(test_defaults_bom_crlf),
+        cmocka_unit_test(test_trailing_tab_and_late_bom),
         cmocka_unit_test(test_hash),
         cmocka_unit_test(test_skills_errors),
         cmocka_unit_test(test_allowed_overlaps),

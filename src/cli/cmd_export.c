@@ -415,7 +415,7 @@ int cmd_export(int argc, char **argv)
                                  (const char *const *)argv + optind, 1) ||
                 (per_file && !export_dir_ok(out))))
         return EXIT_USAGE;
-    cli_install_signals(0);
+    cli_install_signals(0, NULL);
     struct skidx_index *idx;
     struct skidx_error err;
     skidx_error_clear(&err);

@@ -5,6 +5,7 @@
 #include "cli/cmds.h"
 #include "cli/indexer.h"
 #include "cli/out.h"
+#include "core/error.h"
 #include "core/taxonomy.h"
 #include "io/index_read.h"
 #include "io/index_write.h"
@@ -39,6 +40,9 @@ static const char index_usage[] =
     "                           seniority\n"
     "  -k, --keep-going         index the other shards when one is corrupt\n"
     "                           (the index lists the lost shards; exit 1)\n"
+    "      --allow-empty        write the index even when the run, or a shard\n"
+    "                           with records, counted no posting (else an\n"
+    "                           error: a wrong --field, CSV given as JSON)\n"
     "      --currency CODE      salary statistics in this currency (USD)\n"
     "      --max-record-bytes N skip longer records (default 4M)\n"
     "      --chunk-bytes N      records per work unit (default 1M; in a zstd\n"
@@ -75,6 +79,7 @@ int cmd_index(int argc, char **argv)
         {"max-record-bytes", required_argument, 0, 2},
         {"chunk-bytes", required_argument, 0, 3},
         {"engine", required_argument, 0, 4},
+        {"allow-empty", no_argument, 0, 5},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     struct skidx_index_opts o;
@@ -134,6 +139,7 @@ int cmd_index(int argc, char **argv)
                 return EXIT_USAGE;
             }
             break;
+        case 5: o.allow_empty = 1; break;
         case 'h':
             printf(index_usage, skidx_taxonomy_default_dir(),
                    omp_get_num_procs());
@@ -151,6 +157,12 @@ int cmd_index(int argc, char **argv)
         return EXIT_USAGE;
     }
     o.progress = !o.quiet && isatty(STDERR_FILENO);
+    /* Nothing is on disk until the index is written, so a signal ends the
+     * process at once (then removing the temporary, if one is live).
+     * Waiting for the indexer to notice a stop flag could take for ever: a
+     * thread may be blocked in read(2) on a stalled pipe or in open(2) on
+     * a FIFO without a writer, and the signal need not land on it. */
+    cli_install_signals(0, "skidx: interrupted: no index written\n");
 
     /* the output is none of the inputs: the corpus as given, the
      * taxonomy's files, and (below) every listed shard */
@@ -204,7 +216,6 @@ int cmd_index(int argc, char **argv)
         rc = EXIT_DATA;
         goto out_tax;
     }
-    cli_install_signals(1);
     struct skidx_index_summary sum;
     skidx_error_clear(&err);
     skidx_status st = skidx_run_index(&shards, comp, &o, &model, &sum, &err);
@@ -221,11 +232,23 @@ int cmd_index(int argc, char **argv)
         rc = EXIT_DATA;
         goto out_model;
     }
+    if (sum.empty) {
+        cli_report("cannot index", &sum.empty_err);
+        cli_msg("no index written (--allow-empty writes it all the same)");
+        rc = EXIT_DATA;
+        goto out_model;
+    }
     if (st) {
-        cli_report("lost a shard", &err);
-        for (uint32_t i = 0; i < model.n_lost; i++)
+        /* every lost shard with its own fault, in corpus order */
+        for (uint32_t i = 0; i < model.n_lost; i++) {
+            struct skidx_error e;
+            skidx_fail(&e, SKIDX_ERR_CORRUPT, model.lost_paths[i],
+                       SKIDX_NOLINE, model.lost_offsets[i], "%s",
+                       model.lost_causes[i]);
+            cli_report("lost a shard", &e);
             cli_msg("shard '%s' lost after %llu records", model.lost_paths[i],
                     (unsigned long long)model.lost_records[i]);
+        }
         rc = EXIT_DATA;
     }
     skidx_error_clear(&err);
@@ -296,7 +319,7 @@ int cmd_merge(int argc, char **argv)
     if (cli_check_output(out, 0, (const char *const *)argv + optind,
                          (size_t)(argc - optind)))
         return EXIT_USAGE;
-    cli_install_signals(0);
+    cli_install_signals(0, NULL);
     struct skidx_model acc;
     struct skidx_error err;
     int have = 0, rc = EXIT_OK;

@@ -1259,7 +1259,7 @@ int cmd_report(int argc, char **argv)
     const char *path = argv[optind];
     if (out && cli_check_output(out, 0, (const char *const *)argv + optind, 1))
         return EXIT_USAGE;
-    cli_install_signals(0);
+    cli_install_signals(0, NULL);
     struct skidx_index *idx;
     struct skidx_error err;
     skidx_error_clear(&err);

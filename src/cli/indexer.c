@@ -39,6 +39,7 @@ static const char *const cause_texts[SKIDX_CAUSE_COUNT] = {
     [SKIDX_FIX_BAD_SALARY] = "unusable salary ignored",
     [SKIDX_FIX_BAD_DATE] = "unusable date ignored",
     [SKIDX_FIX_DUPLICATE_KEY] = "repeated key, last value kept",
+    [SKIDX_SKIP_CONTROL_CHAR] = "control character in a string",
 };
 
 const char *skidx_cause_text(unsigned cause)
@@ -162,6 +163,8 @@ struct shard_state {
     int done;
     int failed;
     uint64_t records_committed;
+    uint64_t postings, duplicates, skipped; /* committed */
+    uint64_t causes[SKIDX_CAUSE_COUNT];
     uint64_t bytes_in, bytes_out;
     struct skidx_error err;
 };
@@ -346,7 +349,7 @@ static void process_chunk(struct run *R, const struct skidx_chunk *c,
         }
         if (fixes) {
             r->repaired++;
-            for (unsigned k = SKIDX_FIRST_FIX; k < SKIDX_CAUSE_COUNT; k++)
+            for (unsigned k = SKIDX_FIRST_FIX; k <= SKIDX_LAST_FIX; k++)
                 if (fixes & (1u << k)) {
                     r->causes[k]++;
                     add_example(r, k, line, UINT64_MAX, budget);
@@ -374,7 +377,7 @@ static void print_example(struct run *R, size_t shard, const struct example *e)
 {
     if (R->opts->quiet)
         return;
-    const char *kind = e->cause < SKIDX_FIRST_FIX ? "skipped" : "repaired";
+    const char *kind = skidx_cause_is_fix(e->cause) ? "repaired" : "skipped";
     if (R->opts->progress)
         fputs("\r\033[K", stderr);
     if (e->col != UINT64_MAX)
@@ -398,7 +401,11 @@ static void decide(struct run *R, struct result *r)
         __atomic_store_n(&R->abort, 1, __ATOMIC_RELAXED);
         return;
     }
-    R->ss[r->shard].records_committed += r->records;
+    struct shard_state *ss = &R->ss[r->shard];
+    ss->records_committed += r->records;
+    ss->skipped += r->skipped;
+    for (unsigned k = 0; k < SKIDX_CAUSE_COUNT; k++)
+        ss->causes[k] += r->causes[k];
     for (size_t i = 0; i < r->n_ex; i++) {
         unsigned k = r->ex[i].cause;
         if (R->reported[k] < R->opts->max_examples) {
@@ -420,8 +427,10 @@ static void decide(struct run *R, struct result *r)
         if (!fresh) {
             h.pad = DUP;
             memcpy(r->buf + off, &h, sizeof(h));
+            ss->duplicates++;
         } else {
             R->postings_committed++;
+            ss->postings++;
         }
         off = next;
     }
@@ -589,7 +598,8 @@ static void read_shard(struct run *R, size_t s)
      * its readers one after another: they share that thread's buffers */
     struct skidx_reader_opts ro = {R->opts->chunk_bytes,
                                    R->opts->max_record_bytes,
-                                   &R->ts[omp_get_thread_num()].spare};
+                                   &R->ts[omp_get_thread_num()].spare, 1,
+                                   R->shards->sizes[s]};
     struct skidx_shard_reader *rd = NULL;
     uint64_t seq = 0, last_in = 0;
     skidx_status st;
@@ -654,6 +664,72 @@ static void read_shard(struct run *R, size_t s)
 }
 
 /* ---- the run ---- */
+
+/* Why shard ss counted no posting, appended to buf: its main skip cause,
+ * or duplicates. */
+static void empty_why(const struct shard_state *ss, char *buf, size_t n)
+{
+    unsigned top = SKIDX_CAUSE_COUNT;
+    for (unsigned k = 0; k < SKIDX_CAUSE_COUNT; k++)
+        if (!skidx_cause_is_fix(k) && ss->causes[k] &&
+            (top == SKIDX_CAUSE_COUNT || ss->causes[k] > ss->causes[top]))
+            top = k;
+    if (ss->records_committed == 0)
+        snprintf(buf, n, "no record in it");
+    else if (top == SKIDX_CAUSE_COUNT)
+        snprintf(buf, n, "%llu records, all duplicates of earlier postings",
+                 (unsigned long long)ss->records_committed);
+    else
+        snprintf(buf, n,
+                 "%llu records, %llu skipped (main cause: %s, %llu records)%s",
+                 (unsigned long long)ss->records_committed,
+                 (unsigned long long)ss->skipped, skidx_cause_text(top),
+                 (unsigned long long)ss->causes[top],
+                 ss->duplicates ? ", the others duplicates" : "");
+}
+
+/* A shard read whole whose records gave no posting (a wrong --field
+ * mapping, CSV given as JSON Lines, the same shard twice), or a run that
+ * counted no posting at all: summary->empty, naming the first such shard
+ * in corpus order. A shard without any record (an empty file) is fine as
+ * long as the run counts postings elsewhere. */
+static void check_empty(const struct run *R, struct skidx_index_summary *sum)
+{
+    char why[256];
+    size_t read_whole = 0, first = SIZE_MAX;
+    uint64_t postings = 0, records = 0;
+    for (size_t s = 0; s < R->shards->n; s++) {
+        const struct shard_state *ss = &R->ss[s];
+        postings += ss->postings;
+        if (!ss->done || ss->failed)
+            continue;
+        read_whole++;
+        records += ss->records_committed;
+        if (first == SIZE_MAX)
+            first = s;
+        if (ss->records_committed > 0 && ss->postings == 0) {
+            empty_why(ss, why, sizeof(why));
+            sum->empty = 1;
+            skidx_fail(&sum->empty_err, SKIDX_ERR_CORRUPT, R->shards->paths[s],
+                       SKIDX_NOLINE, SKIDX_NOOFF, "no posting counted: %s",
+                       why);
+            return;
+        }
+    }
+    if (postings > 0 || read_whole == 0)
+        return; /* postings, or every shard lost: reported as such */
+    sum->empty = 1;
+    if (read_whole == 1) {
+        empty_why(&R->ss[first], why, sizeof(why));
+        skidx_fail(&sum->empty_err, SKIDX_ERR_CORRUPT, R->shards->paths[first],
+                   SKIDX_NOLINE, SKIDX_NOOFF, "no posting counted: %s", why);
+    } else {
+        skidx_fail(&sum->empty_err, SKIDX_ERR_CORRUPT, NULL, SKIDX_NOLINE,
+                   SKIDX_NOOFF,
+                   "no posting counted in %zu shards (%llu records)",
+                   read_whole, (unsigned long long)records);
+    }
+}
 
 /* Tables that counted nothing (every count goes with a line in stats):
  * merging them would only read pages never written. */
@@ -763,8 +839,11 @@ skidx_status skidx_run_index(const struct skidx_shard_list *shards,
             summary->shards_failed++;
             if (!opts->keep_going)
                 continue;
-            if ((st = skidx_model_add_lost(model, shards->paths[s],
-                                           ss->records_committed)))
+            if ((st = skidx_model_add_lost(
+                     model, shards->paths[s], ss->records_committed,
+                     ss->err.offset,
+                     ss->err.msg[0] ? ss->err.msg
+                                    : skidx_strerror(ss->err.status))))
                 goto out;
             model->counts.stats[SKIDX_STAT_SHARDS_LOST]++;
         }
@@ -774,6 +853,8 @@ skidx_status skidx_run_index(const struct skidx_shard_list *shards,
             model->counts.stats[SKIDX_STAT_BYTES_UNCOMPRESSED] += ss->bytes_out;
         }
     }
+    if (!opts->allow_empty)
+        check_empty(&R, summary);
     if (summary->shards_failed) {
         /* report the first failure in corpus order */
         for (size_t s = 0; s < shards->n; s++)

@@ -26,6 +26,7 @@
 struct skidx_index_opts {
     int threads;               /* 0 = all cores */
     int keep_going;
+    int allow_empty;           /* a shard or run without postings is fine */
     int quiet;
     int progress;              /* draw a progress line on stderr */
     size_t chunk_bytes;        /* 0 = default */
@@ -40,13 +41,19 @@ struct skidx_index_summary {
     double seconds;
     uint64_t shards_failed;
     int interrupted;
+    /* Without allow_empty: the run counted no posting, or a shard that was
+     * read whole has records but no posting; `empty_err` says which shard
+     * and why (its main skip cause). The model is complete all the same. */
+    int empty;
+    struct skidx_error empty_err;
 };
 
 /* Index the shards into `model` (initialised by the caller from the
  * taxonomy). Messages about skipped records and lost shards go to stderr
  * (the CLI's job). Returns SKIDX_OK, SKIDX_ERR_CORRUPT/IO when a shard
- * failed (err names it; with keep_going the model is still complete for
- * the other shards and lists the lost ones), SKIDX_ERR_INTERRUPTED. */
+ * failed (err names the first in corpus order; with keep_going the model
+ * is still complete for the other shards and lists every lost one with
+ * its own fault), SKIDX_ERR_INTERRUPTED. See summary->empty too. */
 skidx_status skidx_run_index(const struct skidx_shard_list *shards,
                              const struct skidx_compiled *compiled,
                              const struct skidx_index_opts *opts,

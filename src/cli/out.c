@@ -247,19 +247,26 @@ void cli_out_abort(struct skidx_atomic *a, FILE *f)
 }
 
 static volatile sig_atomic_t graceful_stop;
+static const char *volatile signal_msg;
 
 static void on_signal(int sig)
 {
     (void)sig;
-    if (skidx_atomic_remove_live() || !graceful_stop)
+    if (skidx_atomic_remove_live() || !graceful_stop) {
+        const char *m = signal_msg;
+        if (m && write(STDERR_FILENO, m, strlen(m)) < 0) {
+            /* nothing to do: exiting anyway */
+        }
         _exit(EXIT_INTERRUPTED);
+    }
     skidx_stop_requested = 1;
 }
 
-void cli_install_signals(int graceful)
+void cli_install_signals(int graceful, const char *msg)
 {
     struct sigaction sa;
     graceful_stop = graceful;
+    signal_msg = msg;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);

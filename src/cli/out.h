@@ -53,10 +53,11 @@ FILE *cli_out_open(struct skidx_atomic *a, const char *path);
 int cli_out_commit(struct skidx_atomic *a, FILE *f);
 void cli_out_abort(struct skidx_atomic *a, FILE *f);
 
-/* SIGINT/SIGTERM: remove the live temporary output, if any, and exit 130.
- * With `graceful`, when no temporary is live the handler only sets
- * skidx_stop_requested (the indexer stops at its next check). */
-void cli_install_signals(int graceful);
+/* SIGINT/SIGTERM: remove the live temporary output, if any, write `msg`
+ * (if not NULL) to stderr and exit 130. With `graceful`, when no temporary
+ * is live the handler only sets skidx_stop_requested (the caller stops at
+ * its next check). */
+void cli_install_signals(int graceful, const char *msg);
 
 /* At exit: flush and close standard output; on a write error print
  * "write error on standard output: <reason>" and return EXIT_DATA if rc

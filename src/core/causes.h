@@ -25,10 +25,20 @@ enum skidx_cause {
     SKIDX_FIX_BAD_SALARY,       /* salary unparseable or out of range: unsalaried */
     SKIDX_FIX_BAD_DATE,         /* posted unparseable: undated */
     SKIDX_FIX_DUPLICATE_KEY,    /* a key repeated: the last value wins */
+    /* appended after the first release (skipped, though after the fixes) */
+    SKIDX_SKIP_CONTROL_CHAR,    /* a raw byte 0x01-0x1F (not TAB) in a string */
     SKIDX_CAUSE_COUNT
 };
 
 #define SKIDX_FIRST_FIX SKIDX_FIX_INVALID_UTF8
+#define SKIDX_LAST_FIX SKIDX_FIX_DUPLICATE_KEY
+
+/* 1 when records with this cause are counted after a repair, 0 when they
+ * are skipped. */
+static inline int skidx_cause_is_fix(unsigned cause)
+{
+    return cause >= SKIDX_FIRST_FIX && cause <= SKIDX_LAST_FIX;
+}
 
 /* Static name of a cause, e.g. "not_json"; "unknown" when out of range. */
 const char *skidx_cause_name(unsigned cause);

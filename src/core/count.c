@@ -266,8 +266,10 @@ void skidx_model_release(struct skidx_model *m)
     free_names(m->role_names, m->counts.n_roles);
     free_names(m->level_names, m->counts.n_levels);
     free_names(m->lost_paths, m->n_lost);
+    free_names(m->lost_causes, m->n_lost);
     free(m->skill_cat);
     free(m->lost_records);
+    free(m->lost_offsets);
     free(m->tool_version);
     free(m->taxonomy_name);
     free(m->taxonomy_version);
@@ -277,19 +279,35 @@ void skidx_model_release(struct skidx_model *m)
 }
 
 skidx_status skidx_model_add_lost(struct skidx_model *m, const char *path,
-                                  uint64_t records)
+                                  uint64_t records, uint64_t offset,
+                                  const char *cause)
 {
-    char **p = realloc(m->lost_paths, (m->n_lost + 1) * sizeof(*p));
+    const size_t n = (size_t)m->n_lost + 1;
+    char **p = realloc(m->lost_paths, n * sizeof(*p));
     if (!p)
         return SKIDX_ERR_NOMEM;
     m->lost_paths = p;
-    uint64_t *r = realloc(m->lost_records, (m->n_lost + 1) * sizeof(*r));
+    char **c = realloc(m->lost_causes, n * sizeof(*c));
+    if (!c)
+        return SKIDX_ERR_NOMEM;
+    m->lost_causes = c;
+    uint64_t *r = realloc(m->lost_records, n * sizeof(*r));
     if (!r)
         return SKIDX_ERR_NOMEM;
     m->lost_records = r;
+    uint64_t *o = realloc(m->lost_offsets, n * sizeof(*o));
+    if (!o)
+        return SKIDX_ERR_NOMEM;
+    m->lost_offsets = o;
     if (!(p[m->n_lost] = sdup(path)))
         return SKIDX_ERR_NOMEM;
-    r[m->n_lost++] = records;
+    if (!(c[m->n_lost] = sdup(cause ? cause : ""))) {
+        free(p[m->n_lost]);
+        return SKIDX_ERR_NOMEM;
+    }
+    r[m->n_lost] = records;
+    o[m->n_lost] = offset;
+    m->n_lost++;
     return SKIDX_OK;
 }
 
@@ -319,6 +337,8 @@ skidx_status skidx_model_merge(struct skidx_model *dst,
         return st;
     for (uint32_t i = 0; i < src->n_lost; i++)
         SKIDX_FORWARD(skidx_model_add_lost(dst, src->lost_paths[i],
-                                           src->lost_records[i]));
+                                           src->lost_records[i],
+                                           src->lost_offsets[i],
+                                           src->lost_causes[i]));
     return SKIDX_OK;
 }

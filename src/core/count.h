@@ -98,6 +98,8 @@ struct skidx_model {
     uint32_t n_lost;
     char **lost_paths;
     uint64_t *lost_records;
+    uint64_t *lost_offsets; /* byte of the fault, UINT64_MAX when unknown */
+    char **lost_causes;     /* what went wrong ("" when unknown) */
 };
 
 struct skidx_taxonomy;
@@ -107,9 +109,12 @@ skidx_status skidx_model_init(struct skidx_model *m,
                               const char *tool_version, const char *currency);
 void skidx_model_release(struct skidx_model *m);
 
-/* Record a shard lost with the records read before the fault. */
+/* Record a shard lost with the records read before the fault, the byte
+ * offset of the fault (UINT64_MAX when unknown) and its cause (copied; NULL
+ * is taken as ""). */
 skidx_status skidx_model_add_lost(struct skidx_model *m, const char *path,
-                                  uint64_t records);
+                                  uint64_t records, uint64_t offset,
+                                  const char *cause);
 
 /* dst += src: same taxonomy hash and currency, else SKIDX_ERR_MISMATCH
  * (with a message). Lost shards are appended. */

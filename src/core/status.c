@@ -50,6 +50,7 @@ static const char *const cause_names[SKIDX_CAUSE_COUNT] = {
     [SKIDX_FIX_BAD_SALARY] = "bad_salary",
     [SKIDX_FIX_BAD_DATE] = "bad_date",
     [SKIDX_FIX_DUPLICATE_KEY] = "duplicate_key",
+    [SKIDX_SKIP_CONTROL_CHAR] = "control_char",
 };
 
 const char *skidx_cause_name(unsigned cause)

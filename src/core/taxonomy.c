@@ -11,10 +11,12 @@
 #include "core/utf8.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* ---- small string helpers ---- */
 
@@ -204,6 +206,33 @@ static void trim(const char **s, size_t *n)
         (*s)++, (*n)--;
     while (*n && ((*s)[*n - 1] == ' '))
         (*n)--;
+}
+
+/* A UTF-8 BOM is accepted at the very start of the file only; one at the
+ * start of a later line (files joined with `cat`) would become part of a
+ * name, so it is an error naming the line. */
+static skidx_status strip_bom(const struct cursor *c, const char **s,
+                              size_t *n, struct skidx_error *err)
+{
+    if (*n < 3 || memcmp(*s, "\xEF\xBB\xBF", 3))
+        return SKIDX_OK;
+    if (c->line != 1)
+        return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
+                          SKIDX_NOOFF,
+                          "a UTF-8 BOM (U+FEFF) starts the line: only the "
+                          "first line of a file may start with one");
+    *s += 3;
+    *n -= 3;
+    return SKIDX_OK;
+}
+
+/* An empty field after the last TAB: the same error as an empty alias
+ * elsewhere on the line, saying why. */
+static skidx_status trailing_tab(const struct cursor *c,
+                                 struct skidx_error *err)
+{
+    return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line, SKIDX_NOOFF,
+                      "empty alias '' (a trailing TAB ends the line)");
 }
 
 /* ---- alias forms ---- */
@@ -402,8 +431,8 @@ static skidx_status parse_skills(struct skidx_taxonomy *t, const char *buf,
     while (next_line(&c, &s, &n)) {
         if ((st = check_utf8_line(&c, s, n, err)))
             goto out;
-        if (c.line == 1 && n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
-            s += 3, n -= 3;
+        if ((st = strip_bom(&c, &s, &n, err)))
+            goto out;
         if (n == 0 || s[0] == '#')
             continue;
         if (s[0] == '@') {
@@ -473,8 +502,10 @@ static skidx_status parse_skills(struct skidx_taxonomy *t, const char *buf,
         int positive = 0;
         for (size_t i = 2; i < k; i++) {
             struct skidx_alias a;
-            if (fl[i] == 0 && i + 1 == k)
-                continue; /* a trailing TAB */
+            if (fl[i] == 0 && i + 1 == k) {
+                st = trailing_tab(&c, err);
+                goto out;
+            }
             if ((st = parse_alias(&c, f[i], fl[i], id, 0, 0, &a, err)))
                 goto out;
             positive += !(a.flags & SKIDX_ALIAS_NEG);
@@ -541,8 +572,8 @@ static skidx_status parse_roles(struct skidx_taxonomy *t, const char *buf,
     while (next_line(&c, &s, &n)) {
         if ((st = check_utf8_line(&c, s, n, err)))
             goto out;
-        if (c.line == 1 && n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
-            s += 3, n -= 3;
+        if ((st = strip_bom(&c, &s, &n, err)))
+            goto out;
         if (n == 0 || s[0] == '#')
             continue;
         size_t k = split_tabs(s, n, f, fl, MAX_FIELDS);
@@ -628,8 +659,10 @@ static skidx_status parse_roles(struct skidx_taxonomy *t, const char *buf,
         int any = 0;
         for (size_t i = 3; i < k; i++) {
             struct skidx_alias a;
-            if (fl[i] == 0 && i + 1 == k)
-                continue;
+            if (fl[i] == 0 && i + 1 == k) {
+                st = trailing_tab(&c, err);
+                goto out;
+            }
             if ((st = parse_alias(&c, f[i], fl[i], (uint32_t)id,
                                   (uint32_t)prio, 0, &a, err)))
                 goto out;
@@ -805,12 +838,38 @@ skidx_status skidx_taxonomy_parse(const char *dir, const char *skills,
 static skidx_status slurp(const char *path, char **buf, size_t *len,
                           struct skidx_error *err)
 {
-    FILE *fp = fopen(path, "rb");
     *buf = NULL;
     *len = 0;
-    if (!fp)
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; anything but
+     * a regular file (a FIFO, a device, a directory) is refused. */
+    const int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return skidx_fail(err, SKIDX_ERR_IO, path, SKIDX_NOLINE, SKIDX_NOOFF,
                           "cannot open: %s", strerror(errno));
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) {
+        const int e = errno;
+        close(fd);
+        return skidx_fail(err, SKIDX_ERR_IO, path, SKIDX_NOLINE, SKIDX_NOOFF,
+                          "cannot open: %s", strerror(e));
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        close(fd);
+        return skidx_fail(err, SKIDX_ERR_IO, path, SKIDX_NOLINE, SKIDX_NOOFF,
+                          "not a regular file (a %s)",
+                          S_ISDIR(sb.st_mode)    ? "directory"
+                          : S_ISFIFO(sb.st_mode) ? "FIFO"
+                          : S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode)
+                              ? "device"
+                              : "socket or other special file");
+    }
+    FILE *fp = fdopen(fd, "rb");
+    if (!fp) {
+        const int e = errno;
+        close(fd);
+        return skidx_fail(err, SKIDX_ERR_NOMEM, path, SKIDX_NOLINE,
+                          SKIDX_NOOFF, "out of memory (%s)", strerror(e));
+    }
     size_t cap = 1 << 16, n = 0;
     char *b = malloc(cap);
     while (b) {

@@ -1,6 +1,18 @@
 /*
- * index_read.c - map an index file and validate every structure before
- * anything reads it; then answer the accessors of skidx.h from the mapping.
+ * index_read.c - read an index file into memory and validate every
+ * structure before anything reads it; then answer the accessors of skidx.h
+ * from that copy.
+ *
+ * The file is read with read(2) into memory of our own, not mapped: a
+ * mapping of a file that another process rewrites in place (`cp new.skidx
+ * live.skidx` truncates it, then writes) kills its reader with SIGBUS on
+ * the first page past the new end. A copy cannot change under the reader;
+ * a file that changed while it was read (its size, inode or times differ
+ * before and after) is an error that says so. The copy costs: `skidx
+ * query` on the sample's 400 KB index takes 4.4 ms of CPU instead of 2.7
+ * (measured with perf stat; the read(2) itself is most of it).
+ * NEEDSWORK: when posting-level sections make indexes large, read only
+ * the sections a query needs.
  *
  * Trust nothing: every offset, size and count comes from the file, so each
  * is checked against the end of its section (sqlite's aDataEnd habit) with
@@ -18,7 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,7 +41,7 @@ struct strlist {
 struct skidx_index {
     const uint8_t *base;
     size_t size;
-    int mapped;
+    int owned;                   /* base is ours (malloc) */
     char *path;
 
     uint64_t taxonomy_hash;
@@ -400,6 +411,54 @@ static skidx_status open_common(struct skidx_index *x, int verify,
     return SKIDX_OK;
 }
 
+/* Read the whole file (size from *sb, an fstat of fd) into x->base. One
+ * byte more is asked for at the end, to see a file that grew; then fstat
+ * again: another size, inode or time means the file was rewritten while
+ * read, whatever bytes the copy holds. */
+static skidx_status read_whole(struct skidx_index *x, int fd,
+                               const struct stat *sb, struct skidx_error *err)
+{
+    if ((uint64_t)sb->st_size > (uint64_t)SIZE_MAX - 1)
+        return skidx_fail(err, SKIDX_ERR_LIMIT, x->path, SKIDX_NOLINE,
+                          SKIDX_NOOFF, "file too large to read");
+    const size_t want = (size_t)sb->st_size;
+    uint8_t *buf = malloc(want + 1);
+    if (!buf)
+        return skidx_fail(err, SKIDX_ERR_NOMEM, x->path, SKIDX_NOLINE,
+                          SKIDX_NOOFF, "out of memory reading the index");
+    x->base = buf;
+    x->owned = 1;
+    size_t got = 0;
+    while (got < want + 1) {
+        const ssize_t k = read(fd, buf + got, want + 1 - got);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            return skidx_fail(err, SKIDX_ERR_IO, x->path, SKIDX_NOLINE, got,
+                              "cannot read: %s", strerror(errno));
+        if (k == 0)
+            break;
+        got += (size_t)k;
+    }
+    struct stat now;
+    if (fstat(fd, &now))
+        return skidx_fail(err, SKIDX_ERR_IO, x->path, SKIDX_NOLINE,
+                          SKIDX_NOOFF, "cannot read: %s", strerror(errno));
+    if (got != want || now.st_size != sb->st_size ||
+        now.st_ino != sb->st_ino || now.st_dev != sb->st_dev ||
+        now.st_mtim.tv_sec != sb->st_mtim.tv_sec ||
+        now.st_mtim.tv_nsec != sb->st_mtim.tv_nsec ||
+        now.st_ctim.tv_sec != sb->st_ctim.tv_sec ||
+        now.st_ctim.tv_nsec != sb->st_ctim.tv_nsec)
+        return skidx_fail(err, SKIDX_ERR_IO, x->path, SKIDX_NOLINE,
+                          SKIDX_NOOFF,
+                          "file changed while reading (size %llu at open, "
+                          "%llu read); is another process writing it?",
+                          (unsigned long long)want, (unsigned long long)got);
+    x->size = want;
+    return SKIDX_OK;
+}
+
 skidx_status skidx_index_open(const char *path, int verify,
                               struct skidx_index **out,
                               struct skidx_error *err)
@@ -413,7 +472,9 @@ skidx_status skidx_index_open(const char *path, int verify,
         free(x);
         return SKIDX_ERR_NOMEM;
     }
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer (it is then
+     * refused as not a regular file); regular files ignore the flag. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     struct stat sb;
     if (fd < 0 || fstat(fd, &sb)) {
         int e = errno;
@@ -427,27 +488,21 @@ skidx_status skidx_index_open(const char *path, int verify,
     if (!S_ISREG(sb.st_mode)) {
         close(fd);
         skidx_fail(err, SKIDX_ERR_IO, path, SKIDX_NOLINE, SKIDX_NOOFF,
-                   "not a regular file");
+                   "not a regular file (a %s)",
+                   S_ISDIR(sb.st_mode)    ? "directory"
+                   : S_ISFIFO(sb.st_mode) ? "FIFO"
+                   : S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode)
+                       ? "device"
+                       : "socket or other special file");
         skidx_index_close(x);
         return SKIDX_ERR_IO;
     }
-    x->size = (size_t)sb.st_size;
-    if (x->size) {
-        void *p = mmap(NULL, x->size, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (p == MAP_FAILED) {
-            int e = errno;
-            close(fd);
-            skidx_fail(err, SKIDX_ERR_IO, path, SKIDX_NOLINE, SKIDX_NOOFF,
-                       "cannot map: %s", strerror(e));
-            skidx_index_close(x);
-            return SKIDX_ERR_IO;
-        }
-        x->base = p;
-        x->mapped = 1;
-    } else {
-        x->base = (const uint8_t *)"";
-    }
+    skidx_status st = read_whole(x, fd, &sb, err);
     close(fd);
+    if (st) {
+        skidx_index_close(x);
+        return st;
+    }
     return open_common(x, verify, out, err);
 }
 
@@ -473,8 +528,8 @@ void skidx_index_close(struct skidx_index *x)
 {
     if (!x)
         return;
-    if (x->mapped)
-        munmap((void *)x->base, x->size);
+    if (x->owned)
+        free((void *)x->base);
     strlist_free(&x->strings);
     strlist_free(&x->cats);
     strlist_free(&x->skills);
@@ -775,7 +830,8 @@ skidx_status skidx_index_to_model(const struct skidx_index *x,
     }
     for (uint32_t i = 0; i < x->lost.n; i++)
         if ((st = skidx_model_add_lost(
-                 m, x->lost.v[i], skidx_rd64(x->lost_records + 8 * (size_t)i)))) {
+                 m, x->lost.v[i], skidx_rd64(x->lost_records + 8 * (size_t)i),
+                 UINT64_MAX, NULL))) {
             skidx_model_release(m);
             return st;
         }

@@ -689,7 +689,7 @@ static const u8 *skip_string(struct jp *j, const u8 *p)
         if (*p == '"')
             return p + 1;
         if (*p != '\\')
-            return fail(j, SKIDX_SKIP_BAD_STRING, p);
+            return fail(j, SKIDX_SKIP_CONTROL_CHAR, p);
         p = check_escape(j, p);
         if (!p)
             return NULL;
@@ -726,7 +726,7 @@ static const u8 *get_key(struct jp *j, const u8 *p, const u8 **key,
         if (*p == '"')
             break;
         if (*p != '\\')
-            return fail(j, SKIDX_SKIP_BAD_STRING, p);
+            return fail(j, SKIDX_SKIP_CONTROL_CHAR, p);
         u8 o[4];
         size_t on;
         int lone;
@@ -794,7 +794,7 @@ static const u8 *copy_string(struct jp *j, const u8 *open, const u8 *start,
             *d++ = c;
             p++;
         } else {
-            return fail(j, SKIDX_SKIP_BAD_STRING, p);
+            return fail(j, SKIDX_SKIP_CONTROL_CHAR, p);
         }
         const size_t used = (size_t)(d - (u8 *)b->data);
         if (b->cap - used < (size_t)(end - p) + 4) {
@@ -845,7 +845,7 @@ static const u8 *get_string(struct jp *j, const u8 *p,
         while (p < j->end && *p >= 0x80 && (n = utf8_seq(p, j->end, &bad)));
     }
     if (*p < 0x80 && *p != '\\')
-        return fail(j, SKIDX_SKIP_BAD_STRING, p);
+        return fail(j, SKIDX_SKIP_CONTROL_CHAR, p);
     const size_t before = j->scratch->len;
     p = copy_string(j, open, start, p, soff);
     if (p)

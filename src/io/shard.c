@@ -218,12 +218,26 @@ skidx_status skidx_shard_list_add(struct skidx_shard_list *list,
                           "cannot open: %s", strerror(errno));
     if (S_ISDIR(sb.st_mode))
         return list_add_dir(list, path, err);
-    /* An explicit file: taken whatever its name, if it can be opened. */
-    const int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    if (S_ISFIFO(sb.st_mode)) {
+        /* A FIFO or pipe is a stream: opened once, by the reader (opening
+         * it here to check would be a reader that goes away, and its
+         * writer would die of SIGPIPE). Its size is unknown: 0. */
+        sb.st_size = 0;
+    } else if (!S_ISREG(sb.st_mode)) {
         return skidx_fail(err, SKIDX_ERR_IO, path, SKIDX_NOLINE, SKIDX_NOOFF,
-                          "cannot open: %s", strerror(errno));
-    close(fd);
+                          "not a regular file or a FIFO (a %s)",
+                          S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode)
+                              ? "device"
+                              : "socket or other special file");
+    } else {
+        /* An explicit file: taken whatever its name, if it can be opened
+         * (a regular file: opening it has no effect on anyone). */
+        const int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return skidx_fail(err, SKIDX_ERR_IO, path, SKIDX_NOLINE,
+                              SKIDX_NOOFF, "cannot open: %s", strerror(errno));
+        close(fd);
+    }
     SKIDX_FORWARD(list_reserve(list, 1, err));
     char *copy = strdup(path);
     if (!copy)
@@ -307,6 +321,8 @@ struct skidx_shard_reader {
     int fd;
     int is_zstd;
     int named_zstd;
+    int regular;          /* a regular file: its size is checked at the end */
+    uint64_t size_open;   /* its size when opened (fstat) */
     int eof;              /* the source is exhausted (and pend is empty) */
     char *path;           /* owned copy, for error messages */
     size_t chunk_bytes;
@@ -357,6 +373,29 @@ static ssize_t read_some(int fd, void *buf, size_t n)
     }
 }
 
+/* read(2) returned 0. A regular file must have given exactly the bytes it
+ * held when opened, and hold them still: a file cut or appended to while
+ * read would otherwise pass for a shorter or a different shard. */
+static skidx_status at_eof(struct skidx_shard_reader *r,
+                           struct skidx_error *err)
+{
+    r->in_eof = 1;
+    if (!r->regular)
+        return SKIDX_OK;
+    struct stat sb;
+    if (fstat(r->fd, &sb) != 0)
+        return reader_io_error(r, err, errno);
+    if (r->bytes_in == r->size_open && (uint64_t)sb.st_size == r->size_open)
+        return SKIDX_OK;
+    return skidx_fail(err, SKIDX_ERR_IO, r->path, SKIDX_NOLINE, SKIDX_NOOFF,
+                      "file changed while reading (size %llu at open, %llu "
+                      "read%s)",
+                      (unsigned long long)r->size_open,
+                      (unsigned long long)r->bytes_in,
+                      r->bytes_in == r->size_open ? ", then its size changed"
+                                                  : "");
+}
+
 /* Refill inbuf once the decoder consumed it all. */
 static skidx_status refill(struct skidx_shard_reader *r,
                            struct skidx_error *err)
@@ -369,7 +408,7 @@ static skidx_status refill(struct skidx_shard_reader *r,
     r->in_len = (size_t)k;
     r->bytes_in += (uint64_t)k;
     if (k == 0)
-        r->in_eof = 1;
+        return at_eof(r, err);
     return SKIDX_OK;
 }
 
@@ -534,7 +573,7 @@ static skidx_status produce_plain(struct skidx_shard_reader *r, char *dst,
     r->in_pos = r->in_len = 0;
     r->bytes_in += (uint64_t)k;
     if (k == 0)
-        r->in_eof = 1;
+        SKIDX_FORWARD(at_eof(r, err));
     *got = (size_t)k;
     return SKIDX_OK;
 }
@@ -655,6 +694,35 @@ static skidx_status chunk_reserve(struct skidx_chunk *c, size_t need,
     return SKIDX_OK;
 }
 
+/* Bytes read before the format is decided: the longest magic number. */
+#define SNIFF_BYTES 6
+
+/* The name of a compression format skidx does not read, recognised by its
+ * magic number in b[0..n), or NULL. Text that is JSON Lines never starts
+ * with these bytes. */
+static const char *other_compression(const unsigned char *b, size_t n)
+{
+    static const struct {
+        const char *name;
+        unsigned char len;
+        unsigned char magic[6];
+    } m[] = {
+        {"gzip", 2, {0x1F, 0x8B}},
+        {"bzip2", 3, {'B', 'Z', 'h'}},
+        {"xz", 6, {0xFD, '7', 'z', 'X', 'Z', 0x00}},
+        {"lz4", 4, {0x04, 0x22, 0x4D, 0x18}},
+        {"lz4", 4, {0x02, 0x21, 0x4C, 0x18}}, /* legacy frame */
+        {"zip", 4, {'P', 'K', 0x03, 0x04}},
+        {"zip", 4, {'P', 'K', 0x05, 0x06}}, /* an empty archive */
+    };
+    for (size_t i = 0; i < sizeof(m) / sizeof(*m); i++)
+        if (n >= m[i].len && memcmp(b, m[i].magic, m[i].len) == 0 &&
+            (strcmp(m[i].name, "bzip2") || (n > 3 && b[3] >= '1' &&
+                                              b[3] <= '9')))
+            return m[i].name;
+    return NULL;
+}
+
 skidx_status skidx_shard_reader_open(const char *path,
                                      const struct skidx_reader_opts *opts,
                                      struct skidx_shard_reader **out,
@@ -681,20 +749,41 @@ skidx_status skidx_shard_reader_open(const char *path,
         goto fail;
     }
     const size_t n = strlen(path);
-    r->named_zstd = n >= 4 && memcmp(path + n - 4, ".zst", 4) == 0;
+    r->named_zstd = (n >= 4 && memcmp(path + n - 4, ".zst", 4) == 0) ||
+                    (n >= 5 && memcmp(path + n - 5, ".zstd", 5) == 0);
 
+    /* Opened once, and read once from start to end: a FIFO or a pipe
+     * (/dev/stdin) is read as the stream it is. */
     r->fd = open(path, O_RDONLY | O_CLOEXEC);
     if (r->fd < 0) {
         st = skidx_fail(err, SKIDX_ERR_IO, path, SKIDX_NOLINE, SKIDX_NOOFF,
                         "cannot open: %s", strerror(errno));
         goto fail;
     }
+    struct stat sb;
+    if (fstat(r->fd, &sb) != 0) {
+        st = skidx_fail(err, SKIDX_ERR_IO, path, SKIDX_NOLINE, SKIDX_NOOFF,
+                        "cannot open: %s", strerror(errno));
+        goto fail;
+    }
+    r->regular = S_ISREG(sb.st_mode);
+    r->size_open = r->regular ? (uint64_t)sb.st_size : 0;
+    if (r->regular && opts && opts->has_listed_size &&
+        opts->listed_size != r->size_open) {
+        st = skidx_fail(err, SKIDX_ERR_IO, path, SKIDX_NOLINE, SKIDX_NOOFF,
+                        "file changed while reading (size %llu when listed, "
+                        "%llu at open)",
+                        (unsigned long long)opts->listed_size,
+                        (unsigned long long)r->size_open);
+        goto fail;
+    }
 #ifdef POSIX_FADV_SEQUENTIAL
-    (void)posix_fadvise(r->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    if (r->regular)
+        (void)posix_fadvise(r->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
-    /* Sniff: fill the first buffer until it holds 4 bytes or the file ends
-     * (a pipe may deliver less in one read). */
-    while (r->in_len < 4 && !r->in_eof) {
+    /* Sniff: fill the first buffer until it holds the longest magic number
+     * or the file ends (a pipe may deliver less in one read). */
+    while (r->in_len < SNIFF_BYTES && !r->in_eof) {
         const ssize_t k = read_some(r->fd, r->inbuf + r->in_len,
                                     SHARD_INBUF_SIZE - r->in_len);
         if (k < 0) {
@@ -702,10 +791,24 @@ skidx_status skidx_shard_reader_open(const char *path,
                             "cannot read: %s", strerror(errno));
             goto fail;
         }
-        if (k == 0)
-            r->in_eof = 1;
         r->in_len += (size_t)k;
         r->bytes_in += (uint64_t)k;
+        if (k == 0 && (st = at_eof(r, err)))
+            goto fail;
+    }
+    const char *other = other_compression(r->inbuf, r->in_len);
+    if (other) {
+        st = skidx_fail(err, SKIDX_ERR_CORRUPT, path, SKIDX_NOLINE,
+                        SKIDX_NOOFF, "%s data is not supported%s", other,
+                        strcmp(other, "gzip") ? "" : " yet");
+        goto fail;
+    }
+    if (r->in_len == 0 && r->named_zstd) {
+        /* as `zstd -t` says: an empty file is not an empty zstd stream */
+        st = skidx_fail(err, SKIDX_ERR_CORRUPT, path, SKIDX_NOLINE, 0,
+                        "truncated zstd frame: unexpected end of file (the "
+                        "file is empty)");
+        goto fail;
     }
     /* Magic numbers, little-endian: zstd frame 28 B5 2F FD, skippable
      * frame 5? 2A 4D 18. A file shorter than 4 bytes that is a prefix of
@@ -930,10 +1033,10 @@ static skidx_status ensure_input(struct skidx_shard_reader *r, size_t n,
                                     SHARD_INBUF_SIZE - r->in_len);
         if (k < 0)
             return reader_io_error(r, err, errno);
-        if (k == 0)
-            r->in_eof = 1;
         r->in_len += (size_t)k;
         r->bytes_in += (uint64_t)k;
+        if (k == 0)
+            SKIDX_FORWARD(at_eof(r, err));
     }
 }
 

@@ -4,8 +4,9 @@
  *
  * Invariants:
  * - A shard is zstd when its first bytes are a zstd frame magic (or a
- *   skippable frame), whatever its name; else plain text. `named_zstd` says
- *   what the name claimed so the CLI can warn on a mismatch.
+ *   skippable frame), whatever its name; another compression's magic is an
+ *   error; else plain text. `named_zstd` says what the name claimed so the
+ *   CLI can warn on a mismatch.
  * - Memory is bounded: the reader holds one input buffer, the decoder and
  *   the chunk being filled. A line longer than max_record_bytes is never
  *   held: its bytes are skipped up to the next '\n', it appears in the chunk
@@ -33,8 +34,10 @@ struct skidx_shard_list {
 
 /* Add a file (any name is accepted when given explicitly) or a directory
  * (its *.jsonl, *.jsonl.zst, *.ndjson, *.ndjson.zst files, not recursive,
- * sorted bytewise by name). Errors: SKIDX_ERR_IO when the path can't be
- * opened or read; SKIDX_ERR_NOTFOUND for a directory with no shard. */
+ * sorted bytewise by name). A FIFO given explicitly is listed without being
+ * opened (its size as 0): the reader opens it, once. Errors: SKIDX_ERR_IO
+ * when the path can't be opened or read, or is a device or socket;
+ * SKIDX_ERR_NOTFOUND for a directory with no shard. */
 skidx_status skidx_shard_list_add(struct skidx_shard_list *list,
                                   const char *path, struct skidx_error *err);
 void skidx_shard_list_release(struct skidx_shard_list *list);
@@ -61,11 +64,22 @@ struct skidx_reader_opts {
      * after another), so that their pages are not faulted in again. Free
      * what is left with skidx_shard_reader_spare_free. */
     void **spare;
+    /* Optional: the size the shard had when listed (skidx_shard_list);
+     * a regular file of another size when opened is refused. */
+    int has_listed_size;
+    uint64_t listed_size;
 };
 
 struct skidx_shard_reader;
 
-/* Open a shard. SKIDX_ERR_IO with errno text when it can't be opened. */
+/* Open a shard (once; a FIFO or pipe is read as a stream, and opening one
+ * waits for its writer as open(2) does). Errors: SKIDX_ERR_IO with errno
+ * text when it can't be opened or read; SKIDX_ERR_CORRUPT when it holds
+ * data compressed with another format (gzip, bzip2, xz, lz4, zip: by magic
+ * number) or when it is empty and named *.zst or *.zstd (as `zstd -t`
+ * says, a truncated frame). A regular file is checked at its end: read
+ * gives SKIDX_ERR_IO "file changed while reading" when the bytes read are
+ * not the size it had when opened, or its size changed. */
 skidx_status skidx_shard_reader_open(const char *path,
                                      const struct skidx_reader_opts *opts,
                                      struct skidx_shard_reader **out,
