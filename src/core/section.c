@@ -90,6 +90,64 @@ static size_t fold_rule(const char *s, size_t n, char *out)
     return k;
 }
 
+/* The second byte of a rule or a text, canonical for the index: ASCII
+ * lower case, a Latin-1 capital's second byte lowered, '-', TAB and the
+ * no-break space's lead byte as ' ', '`' and U+2019's lead byte as "'".
+ * Several texts map to one key; lit_match() decides. */
+static inline uc canon2(uc b0, uc b1)
+{
+    if (b1 == '-' || b1 == '\t' || b1 == 0xC2)
+        return ' ';
+    if (b1 == '`' || b1 == 0xE2)
+        return '\'';
+    if (b0 == 0xC3 && b1 >= 0x80 && b1 <= 0x9E && b1 != 0x97)
+        return (uc)(b1 + 0x20);
+    return lower(b1);
+}
+
+/* The first word of s (Latin letters and digits, folded as by
+ * fold_rule), hashed; its length in *n (0: s starts otherwise). At most
+ * 32 bytes are read. */
+static inline uint32_t word_hash(const uc *s, size_t lim, size_t *n)
+{
+    uint32_t h = 2166136261u;
+    size_t i = 0, stop = lim < 32 ? lim : 32;
+    while (i < stop) {
+        uc c = s[i];
+        if (is_alnum(c)) {
+            h = (h ^ lower(c)) * 16777619u;
+            i++;
+        } else if (c == 0xC3 && i + 1 < stop && s[i + 1] >= 0x80 &&
+                   s[i + 1] <= 0xBF) {
+            uc d = s[i + 1];
+            if (d <= 0x9E && d != 0x97)
+                d = (uc)(d + 0x20);
+            h = (h ^ 0xC3) * 16777619u;
+            h = (h ^ d) * 16777619u;
+            i += 2;
+        } else {
+            break;
+        }
+    }
+    *n = i;
+    return h | 1; /* 0 marks an empty slot */
+}
+
+static void pair_set(uint64_t *bits, uc a, uc b)
+{
+    unsigned k = (unsigned)a << 8 | b;
+    bits[k >> 6] |= 1ull << (k & 63);
+}
+
+/* May a rule (plain: set 0, LEAD_WILD: set 1) begin at t[i..]? */
+static inline int pair_may(const struct skidx_section_rules *R, int set,
+                           const uc *t, size_t i, size_t len)
+{
+    uc b0 = t[i] < 0x80 ? lower(t[i]) : t[i];
+    unsigned k = (unsigned)b0 << 8 | canon2(b0, i + 1 < len ? t[i + 1] : 0);
+    return (int)(R->pairs[set][k >> 6] >> (k & 63) & 1);
+}
+
 static int kind_of(const char *s, size_t n)
 {
     for (int k = 1; k < SKIDX_SEC_COUNT; k++)
@@ -113,7 +171,8 @@ static skidx_status push_rule(struct skidx_section_rules *R,
     return SKIDX_OK;
 }
 
-/* LEAD_WILD rules last; others by first byte, longest first, explicit
+/* LEAD_WILD rules last; others by first byte and canonical second byte
+ * (canon2), longest first, explicit
  * before "about *"; then text and flags so duplicates are neighbours. */
 static int rule_cmp(const void *x, const void *y)
 {
@@ -124,6 +183,10 @@ static int rule_cmp(const void *x, const void *y)
         return la - lb;
     if ((uc)a->text[0] != (uc)b->text[0])
         return (uc)a->text[0] < (uc)b->text[0] ? -1 : 1;
+    uc ca = canon2((uc)a->text[0], (uc)a->text[1]);
+    uc cb = canon2((uc)b->text[0], (uc)b->text[1]);
+    if (ca != cb)
+        return ca < cb ? -1 : 1;
     if (a->len != b->len)
         return a->len > b->len ? -1 : 1;
     int ta = !!(a->flags & SKIDX_SECR_TAIL_WILD);
@@ -178,10 +241,11 @@ static skidx_status parse_heading(struct skidx_section_rules *R,
         return SKIDX_ERR_NOMEM;
     r.len = (uint32_t)fold_rule(s, n, t);
     t[r.len] = '\0';
-    if (!r.len || t[0] == '\'' || t[0] == ' ') {
+    if (r.len < 2 || t[0] == '\'' || t[0] == ' ') {
         free(t);
         return skidx_fail(err, SKIDX_ERR_TAXONOMY, path, line, SKIDX_NOOFF,
-                          "bad heading '%.*s'", (int)orig_n, orig);
+                          "bad heading '%.*s' (shorter than two bytes?)",
+                          (int)orig_n, orig);
     }
     r.text = t;
     r.line = line;
@@ -268,24 +332,76 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
     while (n_plain < R->n && !(R->r[n_plain].flags & SKIDX_SECR_LEAD_WILD))
         n_plain++;
     R->n_lead = (uint16_t)(R->n - n_plain);
-    memset(R->starts, 0, sizeof(R->starts));
     size_t i = 0;
     for (unsigned b = 0; b < 256; b++) {
         R->first[b] = (uint16_t)i;
         while (i < n_plain && (uc)R->r[i].text[0] == b)
             i++;
-        if (i > R->first[b]) {
-            R->starts[b] = 1;
-            if (b >= 'a' && b <= 'z')
-                R->starts[b - 32] = 1;
-        }
     }
     R->first[256] = (uint16_t)n_plain;
+    /* the first-word table */
+    uint32_t size = 64;
+    while (size < 2 * n_plain + 16)
+        size *= 2;
+    R->wtab = calloc(size, sizeof(*R->wtab));
+    R->widx = malloc((n_plain ? n_plain : 1) * sizeof(*R->widx));
+    if (!R->wtab || !R->widx)
+        return SKIDX_ERR_NOMEM;
+    R->wmask = size - 1;
+    uint32_t *hashes = malloc((n_plain ? n_plain : 1) * sizeof(*hashes));
+    if (!hashes)
+        return SKIDX_ERR_NOMEM;
+    for (size_t k = 0; k < n_plain; k++) {
+        size_t wl;
+        hashes[k] = word_hash((const uc *)R->r[k].text, R->r[k].len, &wl);
+        if (!wl) {
+            hashes[k] = 0;
+            continue;
+        }
+        uint32_t slot = hashes[k] & R->wmask;
+        while (R->wtab[slot].hash && R->wtab[slot].hash != hashes[k])
+            slot = (slot + 1) & R->wmask;
+        R->wtab[slot].hash = hashes[k];
+        R->wtab[slot].n++;
+    }
+    uint32_t at = 0;
+    for (uint32_t slot = 0; slot < size; slot++) {
+        R->wtab[slot].at = at;
+        at += R->wtab[slot].n;
+        R->wtab[slot].n = 0;
+    }
+    for (size_t k = 0; k < n_plain; k++) {
+        if (!hashes[k])
+            continue;
+        uint32_t slot = hashes[k] & R->wmask;
+        while (R->wtab[slot].hash != hashes[k])
+            slot = (slot + 1) & R->wmask;
+        struct skidx_section_word *w = &R->wtab[slot];
+        /* keep each word's rules longest first (they come sorted, but a
+         * one-letter word's rules may differ in their second byte) */
+        uint32_t j = w->n++;
+        while (j && R->r[R->widx[w->at + j - 1]].len < R->r[k].len) {
+            R->widx[w->at + j] = R->widx[w->at + j - 1];
+            j--;
+        }
+        R->widx[w->at + j] = (uint16_t)k;
+    }
+    free(hashes);
+    /* the pair filter: first byte (folded) and canonical second byte */
+    memset(R->pairs, 0, sizeof(R->pairs));
+    for (size_t k = 0; k < R->n; k++) {
+        const struct skidx_section_rule *r = &R->r[k];
+        uc b0 = (uc)r->text[0];
+        pair_set(R->pairs[!!(r->flags & SKIDX_SECR_LEAD_WILD)], b0,
+                 canon2(b0, (uc)r->text[1]));
+    }
     return SKIDX_OK;
 }
 
 void skidx_section_rules_release(struct skidx_section_rules *R)
 {
+    free(R->wtab);
+    free(R->widx);
     for (size_t i = 0; i < R->n; i++)
         free(R->r[i].text);
     free(R->r);
@@ -456,7 +572,27 @@ static size_t end_ok(const struct ctx *x, size_t k, size_t stop,
     return NOMATCH;
 }
 
-/* The best rule starting at q (longest; explicit before "about *"). */
+static int try_rule(const struct ctx *x, size_t q, size_t stop,
+                    size_t stop_len, uint32_t i, uint32_t *rule, size_t *body)
+{
+    const struct skidx_section_rule *r = &x->R->r[i];
+    size_t lim = stop == SIZE_MAX ? x->len : stop;
+    size_t k = lit_match(x->t, q, lim, r);
+    if (k == NOMATCH)
+        return 0;
+    if ((r->flags & SKIDX_SECR_TAIL_WILD) &&
+        (k = wild_tail(x->t, k, lim)) == NOMATCH)
+        return 0;
+    size_t bd = end_ok(x, k, stop, stop_len, r);
+    if (bd == NOMATCH)
+        return 0;
+    *rule = i;
+    *body = bd;
+    return 1;
+}
+
+/* The best rule starting at q (longest; explicit before "about *"):
+ * Latin first words through the word table, others by first byte. */
 static int heading_at(const struct ctx *x, size_t q, size_t stop,
                       size_t stop_len, uint32_t *rule, size_t *body)
 {
@@ -466,21 +602,34 @@ static int heading_at(const struct ctx *x, size_t q, size_t stop,
         return 0;
     uc b = x->t[q];
     b = b < 0x80 ? lower(b) : b;
-    for (uint32_t i = R->first[b]; i < R->first[b + 1]; i++) {
-        const struct skidx_section_rule *r = &R->r[i];
-        size_t k = lit_match(x->t, q, lim, r);
-        if (k == NOMATCH)
-            continue;
-        if ((r->flags & SKIDX_SECR_TAIL_WILD) &&
-            (k = wild_tail(x->t, k, lim)) == NOMATCH)
-            continue;
-        size_t bd = end_ok(x, k, stop, stop_len, r);
-        if (bd == NOMATCH)
-            continue;
-        *rule = i;
-        *body = bd;
-        return 1;
+    size_t wl;
+    uint32_t h = word_hash(x->t + q, lim - q, &wl);
+    if (wl) {
+        uint32_t slot = h & R->wmask;
+        while (R->wtab[slot].hash && R->wtab[slot].hash != h)
+            slot = (slot + 1) & R->wmask;
+        const struct skidx_section_word *w = &R->wtab[slot];
+        for (uint32_t k = 0; k < w->n; k++)
+            if (try_rule(x, q, stop, stop_len, R->widx[w->at + k], rule,
+                         body))
+                return 1;
+        return 0;
     }
+    uc c = canon2(b, q + 1 < lim ? x->t[q + 1] : 0);
+    /* the rules of this first byte are sorted by canonical second byte */
+    uint32_t lo = R->first[b], hi = R->first[b + 1];
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (canon2(b, (uc)R->r[mid].text[1]) < c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (uint32_t i = lo; i < R->first[b + 1] &&
+                          canon2(b, (uc)R->r[i].text[1]) == c;
+         i++)
+        if (try_rule(x, q, stop, stop_len, i, rule, body))
+            return 1;
     return 0;
 }
 
@@ -577,7 +726,8 @@ static void try_line(struct ctx *x, size_t p)
         return;
     uint32_t rule;
     size_t body;
-    if (R->starts[x->t[q]] && heading_at(x, q, SIZE_MAX, 0, &rule, &body)) {
+    if (pair_may(R, 0, x->t, q, x->len) &&
+        heading_at(x, q, SIZE_MAX, 0, &rule, &body)) {
         record(x, q, body, rule);
         return;
     }
@@ -593,7 +743,8 @@ static void try_line(struct ctx *x, size_t p)
         if (c != ' ' || x->t[i - 1] == ' ')
             continue;
         words++;
-        for (size_t k = R->n - R->n_lead; k < R->n; k++) {
+        for (size_t k = R->n - R->n_lead;
+             k < R->n && pair_may(R, 1, x->t, i + 1, x->len); k++) {
             size_t e = lit_match(x->t, i + 1, x->len, &R->r[k]);
             if (e != NOMATCH && (e >= x->len || !is_alnum(x->t[e]))) {
                 record(x, q, e, (uint32_t)k);
@@ -647,14 +798,15 @@ static void try_colon(struct ctx *x, size_t e, size_t n)
         return;
     uint32_t rule;
     size_t body;
-    if (x->R->starts[t[q]] && heading_at(x, q, e, n, &rule, &body)) {
+    if (pair_may(x->R, 0, t, q, e) && heading_at(x, q, e, n, &rule, &body)) {
         record(x, q, body, rule);
         return;
     }
     /* "teamRequirements:": from the last lower-to-upper change */
     for (size_t k = e - 1; k > q; k--)
         if (is_upper(t[k]) && is_lower(t[k - 1])) {
-            if (x->R->starts[t[k]] && heading_at(x, k, e, n, &rule, &body))
+            if (pair_may(x->R, 0, t, k, e) &&
+                heading_at(x, k, e, n, &rule, &body))
                 record(x, k, body, rule);
             return;
         }
@@ -662,7 +814,7 @@ static void try_colon(struct ctx *x, size_t e, size_t n)
     if (t[e - 1] < 0x80)
         return;
     for (size_t k = q + 1; k < e; k++)
-        if (t[k] >= 0xC0 && x->R->starts[t[k]] &&
+        if (t[k] >= 0xC0 && pair_may(x->R, 0, t, k, e) &&
             heading_at(x, k, e, n, &rule, &body)) {
             record(x, k, body, rule);
             return;

@@ -84,9 +84,20 @@ struct skidx_section_rules {
     struct skidx_section_rule *r; /* sorted by first byte, then longest */
     size_t n, cap;
     uint16_t first[257];          /* rules [first[b], first[b+1]) start with
-                                     folded byte b (LEAD_WILD rules apart) */
+                                     folded byte b (LEAD_WILD rules apart),
+                                     sorted by their canonical second byte */
     uint16_t n_lead;              /* LEAD_WILD rules: r[n - n_lead, n) */
-    uint8_t starts[256];          /* byte may begin a rule (after folding) */
+    /* rules whose first word is Latin (ASCII letters, digits, Latin-1
+     * letters), by the hash of that word (folded): an open-addressing
+     * table of (hash, position in widx, count); each word's rules are
+     * longest first. Rules in other scripts go by first[]. */
+    struct skidx_section_word {
+        uint32_t hash, at, n;
+    } *wtab;
+    uint32_t wmask;               /* table size - 1 */
+    uint16_t *widx;
+    uint64_t pairs[2][1024];      /* (first byte, canonical second byte) of
+                                     the rules: [0] plain, [1] LEAD_WILD */
 };
 
 /* Parse sections.tsv (`buf`, `len`; `path` for messages) into `rules`
