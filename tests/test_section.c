@@ -165,8 +165,14 @@ static void not_headings(void **state)
 static void lead_in_sentences(void **state)
 {
     (void)state;
-    EXPECT("x\nAcme Corp is an equal opportunity employer. We value Python.",
+    /* "<Name> is an equal opportunity employer" opens a paragraph */
+    EXPECT("x\n\nAcme Corp is an equal opportunity employer. We value Python.",
            "legal@Acme Corp is an equal opportunity employer");
+    EXPECT("<p>x</p><p>Data &amp; AI GmbH is an equal opportunity employer.",
+           "legal@Data &amp; AI GmbH is an equal opportunity employer");
+    EXPECT("x<br><br>Acme is an equal opportunity employer.",
+           "legal@Acme is an equal opportunity employer");
+    EXPECT("x\nAcme Corp is an equal opportunity employer.", "");
     EXPECT("x\nWe are an equal opportunity employer and value all.",
            "legal@We are an equal opportunity employer");
     EXPECT("x\nAll qualified applicants will receive consideration for "

@@ -105,17 +105,39 @@ static inline uc canon2(uc b0, uc b1)
     return lower(b1);
 }
 
+/* 1: a lower-case ASCII letter or a digit, 2: a capital, 0: other. */
+static const uint8_t word_class[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+    ['A'] = 2, ['B'] = 2, ['C'] = 2, ['D'] = 2, ['E'] = 2, ['F'] = 2,
+    ['G'] = 2, ['H'] = 2, ['I'] = 2, ['J'] = 2, ['K'] = 2, ['L'] = 2,
+    ['M'] = 2, ['N'] = 2, ['O'] = 2, ['P'] = 2, ['Q'] = 2, ['R'] = 2,
+    ['S'] = 2, ['T'] = 2, ['U'] = 2, ['V'] = 2, ['W'] = 2, ['X'] = 2,
+    ['Y'] = 2, ['Z'] = 2,
+};
+
 /* The first word of s (Latin letters and digits, folded as by
- * fold_rule), hashed; its length in *n (0: s starts otherwise). At most
- * 32 bytes are read. */
+ * fold_rule, up to a lower-to-upper case change), hashed; its length in
+ * *n (0: s starts otherwise). At most 32 bytes are read. */
 static inline uint32_t word_hash(const uc *s, size_t lim, size_t *n)
 {
     uint32_t h = 2166136261u;
     size_t i = 0, stop = lim < 32 ? lim : 32;
     while (i < stop) {
         uc c = s[i];
-        if (is_alnum(c)) {
-            h = (h ^ lower(c)) * 16777619u;
+        int k = word_class[c];
+        if (k == 1) {
+            h = (h ^ c) * 16777619u;
+            i++;
+        } else if (k == 2) {
+            if (i && is_lower(s[i - 1]))
+                break; /* "UsWe": a lost line break */
+            h = (h ^ (uc)(c + 32)) * 16777619u;
             i++;
         } else if (c == 0xC3 && i + 1 < stop && s[i + 1] >= 0x80 &&
                    s[i + 1] <= 0xBF) {
@@ -133,19 +155,92 @@ static inline uint32_t word_hash(const uc *s, size_t lim, size_t *n)
     return h | 1; /* 0 marks an empty slot */
 }
 
-static void pair_set(uint64_t *bits, uc a, uc b)
+/* The keys of s: *h1 of its first word, *h2 of its first two words when
+ * a separator (a run of spaces, TABs and no-break spaces, or one '-')
+ * and a second Latin word follow, else 0. Returns the first word's
+ * length (0: s does not start with a Latin word). */
+static inline size_t word_keys(const uc *s, size_t lim, uint32_t *h1,
+                               uint32_t *h2)
 {
-    unsigned k = (unsigned)a << 8 | b;
-    bits[k >> 6] |= 1ull << (k & 63);
+    size_t n1, n2, i;
+    *h1 = word_hash(s, lim, &n1);
+    *h2 = 0;
+    if (!n1)
+        return 0;
+    i = n1;
+    if (i < lim && s[i] == '-') {
+        i++;
+    } else {
+        while (i < lim) {
+            if (s[i] == ' ' || s[i] == '\t')
+                i++;
+            else if (i + 1 < lim && s[i] == 0xC2 && s[i + 1] == 0xA0)
+                i += 2;
+            else
+                break;
+        }
+    }
+    if (i == n1 || i >= lim)
+        return n1;
+    uint32_t w2 = word_hash(s + i, lim - i, &n2);
+    if (n2)
+        *h2 = ((*h1 * 31u) ^ w2 ^ 0x9E3779B9u) | 1;
+    return n1;
 }
 
-/* May a rule (plain: set 0, LEAD_WILD: set 1) begin at t[i..]? */
-static inline int pair_may(const struct skidx_section_rules *R, int set,
-                           const uc *t, size_t i, size_t len)
+/* The first three bytes of t[i..lim) as lit_match() compares them:
+ * ASCII lower case, a Latin-1 capital's second byte lowered, a run of
+ * spaces, TABs or no-break spaces (or one '-') as one ' ', U+2018/U+2019
+ * and '`' as "'". Returns 0 when fewer than three remain. */
+static inline int canon3(const uc *t, size_t i, size_t lim, uint32_t *key)
 {
-    uc b0 = t[i] < 0x80 ? lower(t[i]) : t[i];
-    unsigned k = (unsigned)b0 << 8 | canon2(b0, i + 1 < len ? t[i + 1] : 0);
-    return (int)(R->pairs[set][k >> 6] >> (k & 63) & 1);
+    uint32_t k = 0;
+    int n = 0;
+    while (n < 3 && i < lim) {
+        uc c = t[i];
+        if (c == ' ' || c == '\t' || c == '-' ||
+            (c == 0xC2 && i + 1 < lim && t[i + 1] == 0xA0)) {
+            i += c == 0xC2 ? 2 : 1;
+            if (c != '-')
+                while (i < lim && (t[i] == ' ' || t[i] == '\t' ||
+                                   (t[i] == 0xC2 && i + 1 < lim &&
+                                    t[i + 1] == 0xA0)))
+                    i += t[i] == 0xC2 ? 2 : 1;
+            c = ' ';
+        } else if (c == '`' || (c == 0xE2 && i + 2 < lim &&
+                                t[i + 1] == 0x80 &&
+                                (t[i + 2] == 0x98 || t[i + 2] == 0x99))) {
+            i += c == '`' ? 1 : 3;
+            c = '\'';
+        } else if (n && (k & 0xFF) == 0xC3 && i && t[i - 1] == 0xC3) {
+            if (c >= 0x80 && c <= 0x9E && c != 0x97)
+                c = (uc)(c + 0x20);
+            i++;
+        } else {
+            c = lower(c);
+            i++;
+        }
+        k = k << 8 | c;
+        n++;
+    }
+    *key = k;
+    return n == 3;
+}
+
+static inline uint32_t pre_slot(uint32_t key)
+{
+    return (key * 2654435761u) >> 16;
+}
+
+/* May a rule (set 0: plain, 1: LEAD_WILD) begin at t[i..lim)? */
+static inline int pre_may(const struct skidx_section_rules *R, int set,
+                          const uc *t, size_t i, size_t lim)
+{
+    uint32_t key;
+    if (!canon3(t, i, lim, &key))
+        return 0;
+    uint32_t sl = pre_slot(key);
+    return (int)(R->pre[set][sl >> 6] >> (sl & 63) & 1);
 }
 
 static int kind_of(const char *s, size_t n)
@@ -352,12 +447,12 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
     if (!hashes)
         return SKIDX_ERR_NOMEM;
     for (size_t k = 0; k < n_plain; k++) {
-        size_t wl;
-        hashes[k] = word_hash((const uc *)R->r[k].text, R->r[k].len, &wl);
-        if (!wl) {
+        uint32_t h1, h2;
+        if (!word_keys((const uc *)R->r[k].text, R->r[k].len, &h1, &h2)) {
             hashes[k] = 0;
             continue;
         }
+        hashes[k] = h2 ? h2 : h1;
         uint32_t slot = hashes[k] & R->wmask;
         while (R->wtab[slot].hash && R->wtab[slot].hash != hashes[k])
             slot = (slot + 1) & R->wmask;
@@ -387,13 +482,19 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
         R->widx[w->at + j] = (uint16_t)k;
     }
     free(hashes);
-    /* the pair filter: first byte (folded) and canonical second byte */
-    memset(R->pairs, 0, sizeof(R->pairs));
+    /* the prefix filter: the first three bytes as canon3() reads them */
+    memset(R->pre, 0, sizeof(R->pre));
     for (size_t k = 0; k < R->n; k++) {
         const struct skidx_section_rule *r = &R->r[k];
-        uc b0 = (uc)r->text[0];
-        pair_set(R->pairs[!!(r->flags & SKIDX_SECR_LEAD_WILD)], b0,
-                 canon2(b0, (uc)r->text[1]));
+        uint32_t key;
+        if (!canon3((const uc *)r->text, 0, r->len, &key))
+            return skidx_fail(err, SKIDX_ERR_TAXONOMY, path, r->line,
+                              SKIDX_NOOFF,
+                              "heading '%s' is shorter than three bytes",
+                              r->text);
+        uint32_t sl = pre_slot(key);
+        R->pre[!!(r->flags & SKIDX_SECR_LEAD_WILD)][sl >> 6] |= 1ull
+                                                               << (sl & 63);
     }
     return SKIDX_OK;
 }
@@ -415,6 +516,7 @@ struct ctx {
     const uc *t;
     size_t len;
     struct skidx_sections *out;
+    size_t last_q; /* the line start tried last ("<br><br>" twice) */
     int oom;
 };
 
@@ -428,6 +530,14 @@ static size_t lit_match(const uc *t, size_t q, size_t lim,
         if (i >= lim)
             return NOMATCH;
         uc rc = rt[j], c = t[i];
+        if (rc > ' ' && rc < 0x80 && rc != '\'') {
+            /* most bytes: ASCII, the rule's already lower-cased */
+            if (c != rc && !(is_upper(c) && (uc)(c + 32) == rc))
+                return NOMATCH;
+            i++;
+            j++;
+            continue;
+        }
         if (rc == ' ') {
             size_t i0 = i;
             if (c == '-') {
@@ -602,17 +712,22 @@ static int heading_at(const struct ctx *x, size_t q, size_t stop,
         return 0;
     uc b = x->t[q];
     b = b < 0x80 ? lower(b) : b;
-    size_t wl;
-    uint32_t h = word_hash(x->t + q, lim - q, &wl);
-    if (wl) {
-        uint32_t slot = h & R->wmask;
-        while (R->wtab[slot].hash && R->wtab[slot].hash != h)
-            slot = (slot + 1) & R->wmask;
-        const struct skidx_section_word *w = &R->wtab[slot];
-        for (uint32_t k = 0; k < w->n; k++)
-            if (try_rule(x, q, stop, stop_len, R->widx[w->at + k], rule,
-                         body))
-                return 1;
+    uint32_t hs[2];
+    if (word_keys(x->t + q, lim - q, &hs[1], &hs[0])) {
+        /* rules of two or more words first: they are the longer */
+        for (int pass = 0; pass < 2; pass++) {
+            uint32_t h = hs[pass];
+            if (!h)
+                continue;
+            uint32_t slot = h & R->wmask;
+            while (R->wtab[slot].hash && R->wtab[slot].hash != h)
+                slot = (slot + 1) & R->wmask;
+            const struct skidx_section_word *w = &R->wtab[slot];
+            for (uint32_t k = 0; k < w->n; k++)
+                if (try_rule(x, q, stop, stop_len, R->widx[w->at + k], rule,
+                             body))
+                    return 1;
+        }
         return 0;
     }
     uc c = canon2(b, q + 1 < lim ? x->t[q + 1] : 0);
@@ -717,34 +832,120 @@ static size_t skip_prefix(const uc *t, size_t p, size_t len)
     return p;
 }
 
+/* The lower-cased name (up to 8 ASCII letters and digits) of the tag at
+ * t[i] == '<' packed into an integer, '/' skipped; *end past the name. */
+static uint64_t tag_name(const uc *t, size_t i, size_t len, size_t *end)
+{
+    size_t p = i + 1;
+    uint64_t v = 0;
+    if (p < len && t[p] == '/')
+        p++;
+    for (size_t s = p; p < len && p < s + 8 && is_alnum(t[p]); p++)
+        v = v << 8 | lower(t[p]);
+    *end = p;
+    return v;
+}
+
+#define TAG2(a, b) ((uint64_t)(a) << 8 | (uint64_t)(b))
+#define TAG3(a, b, c) (TAG2(a, b) << 8 | (uint64_t)(c))
+
+/* A block tag (br, p, li, div, ul, ol, tr, td, th, hr, h1-h6, section,
+ * article, header) at t[i] == '<': the line start after it, or SIZE_MAX. */
+static size_t block_tag_end(const uc *t, size_t i, size_t len)
+{
+    size_t p;
+    uint64_t v = tag_name(t, i, len, &p);
+    int ok = v == 'p' || v == TAG2('b', 'r') || v == TAG2('l', 'i') ||
+             v == TAG3('d', 'i', 'v') || v == TAG2('u', 'l') ||
+             v == TAG2('o', 'l') || v == TAG2('t', 'r') ||
+             v == TAG2('t', 'd') || v == TAG2('t', 'h') ||
+             v == TAG2('h', 'r') || (v >> 8 == 'h' && (v & 0xFF) >= '1' &&
+                                     (v & 0xFF) <= '6');
+    if (!ok) {
+        static const char *const long_tags[] = {"section", "article",
+                                                "header"};
+        for (size_t k = 0; k < 3 && !ok; k++) {
+            uint64_t w = 0;
+            for (const char *c = long_tags[k]; *c; c++)
+                w = w << 8 | (uc)*c;
+            ok = v == w;
+        }
+    }
+    if (!ok)
+        return SIZE_MAX;
+    for (size_t g = p; g < len && g < i + 64; g++) {
+        if (t[g] == '>')
+            return g + 1;
+        if (t[g] == '<')
+            break;
+    }
+    return SIZE_MAX;
+}
+
+/* Does the line at p start a paragraph: the text start, after a blank
+ * line, after "<br><br>", or after <p>, </p>, <div>, </div>? */
+static int para_start(const uc *t, size_t p)
+{
+    size_t j = p;
+    while (j && (t[j - 1] == ' ' || t[j - 1] == '\t' || t[j - 1] == '\r'))
+        j--;
+    if (!j)
+        return 1;
+    if (t[j - 1] == '\n') {
+        j--;
+        while (j && (t[j - 1] == ' ' || t[j - 1] == '\t' || t[j - 1] == '\r'))
+            j--;
+        return !j || t[j - 1] == '\n' || t[j - 1] == '>';
+    }
+    if (t[j - 1] != '>')
+        return 0;
+    size_t lt = j - 1;
+    while (lt && j - lt < 16 && t[lt] != '<')
+        lt--;
+    if (t[lt] != '<')
+        return 0;
+    size_t e;
+    uint64_t v = tag_name(t, lt, j, &e);
+    if (v == 'p' || v == TAG3('d', 'i', 'v'))
+        return 1;
+    return v == TAG2('b', 'r') && lt && (t[lt - 1] == '>' || t[lt - 1] == '\n');
+}
+
 /* A line start (text start, after '\n' or a block tag). */
 static void try_line(struct ctx *x, size_t p)
 {
     const struct skidx_section_rules *R = x->R;
     size_t q = skip_prefix(x->t, p, x->len);
-    if (q >= x->len)
+    if (q >= x->len || q == x->last_q)
         return;
+    x->last_q = q;
     uint32_t rule;
     size_t body;
-    if (pair_may(R, 0, x->t, q, x->len) &&
+    if (pre_may(R, 0, x->t, q, x->len) &&
         heading_at(x, q, SIZE_MAX, 0, &rule, &body)) {
         record(x, q, body, rule);
         return;
     }
-    if (!R->n_lead || !(is_upper(x->t[q]) || x->t[q] >= 0xC0))
+    if (!R->n_lead || !(is_upper(x->t[q]) || x->t[q] >= 0xC0) ||
+        !(para_start(x->t, p) || para_start(x->t, q)))
         return;
     /* "Acme Corp is an equal opportunity employer...": up to five
-     * capitalised words (a name) before the lead-in */
+     * capitalised words (a name) before the lead-in, at a paragraph's
+     * start */
     size_t lim = q + 60 < x->len ? q + 60 : x->len, words = 0;
     for (size_t i = q + 1; i < lim && words < 5; i++) {
         uc c = x->t[i];
-        if (c == '\n' || c == '.' || c == ',' || c == ':' || c == '<')
+        if (c > ' ')
+            continue; /* most bytes: one compare */
+        if (c == '\n' || c == '\r')
             return;
         if (c != ' ' || x->t[i - 1] == ' ')
             continue;
+        if (memchr(".,:>", x->t[i - 1], 4))
+            return; /* a sentence or a clause ended */
         words++;
         for (size_t k = R->n - R->n_lead;
-             k < R->n && pair_may(R, 1, x->t, i + 1, x->len); k++) {
+             k < R->n && pre_may(R, 1, x->t, i + 1, x->len); k++) {
             size_t e = lit_match(x->t, i + 1, x->len, &R->r[k]);
             if (e != NOMATCH && (e >= x->len || !is_alnum(x->t[e]))) {
                 record(x, q, e, (uint32_t)k);
@@ -798,14 +999,14 @@ static void try_colon(struct ctx *x, size_t e, size_t n)
         return;
     uint32_t rule;
     size_t body;
-    if (pair_may(x->R, 0, t, q, e) && heading_at(x, q, e, n, &rule, &body)) {
+    if (pre_may(x->R, 0, t, q, e) && heading_at(x, q, e, n, &rule, &body)) {
         record(x, q, body, rule);
         return;
     }
     /* "teamRequirements:": from the last lower-to-upper change */
     for (size_t k = e - 1; k > q; k--)
         if (is_upper(t[k]) && is_lower(t[k - 1])) {
-            if (pair_may(x->R, 0, t, k, e) &&
+            if (pre_may(x->R, 0, t, k, e) &&
                 heading_at(x, k, e, n, &rule, &body))
                 record(x, k, body, rule);
             return;
@@ -814,45 +1015,11 @@ static void try_colon(struct ctx *x, size_t e, size_t n)
     if (t[e - 1] < 0x80)
         return;
     for (size_t k = q + 1; k < e; k++)
-        if (t[k] >= 0xC0 && pair_may(x->R, 0, t, k, e) &&
+        if (t[k] >= 0xC0 && pre_may(x->R, 0, t, k, e) &&
             heading_at(x, k, e, n, &rule, &body)) {
             record(x, k, body, rule);
             return;
         }
-}
-
-/* A block tag at t[i] == '<': the line start after it, or SIZE_MAX. */
-static size_t block_tag_end(const uc *t, size_t i, size_t len)
-{
-    static const char *const tags[] = {"br", "p",  "li", "div", "ul", "ol",
-                                       "tr", "td", "th", "h1",  "h2", "h3",
-                                       "h4", "h5", "h6", "section", "article",
-                                       "header", "hr"};
-    size_t p = i + 1;
-    if (p < len && t[p] == '/')
-        p++;
-    size_t s = p;
-    while (p < len && p < s + 8 && is_alnum(t[p]))
-        p++;
-    size_t n = p - s;
-    int ok = 0;
-    for (size_t k = 0; k < sizeof(tags) / sizeof(tags[0]) && !ok; k++) {
-        if (strlen(tags[k]) != n)
-            continue;
-        ok = 1;
-        for (size_t j = 0; j < n; j++)
-            if (lower(t[s + j]) != (uc)tags[k][j])
-                ok = 0;
-    }
-    if (!ok)
-        return SIZE_MAX;
-    for (size_t g = p; g < len && g < i + 64; g++) {
-        if (t[g] == '>')
-            return g + 1;
-        if (t[g] == '<')
-            break;
-    }
-    return SIZE_MAX;
 }
 
 static inline void candidate(struct ctx *x, size_t i)
@@ -926,7 +1093,7 @@ skidx_status skidx_sections_split(const struct skidx_section_rules *R,
         return SKIDX_OK;
     if (len >= UINT32_MAX)
         return SKIDX_ERR_LIMIT;
-    struct ctx x = {R, (const uc *)text, len, out, 0};
+    struct ctx x = {R, (const uc *)text, len, out, SIZE_MAX, 0};
     try_line(&x, 0);
 #if defined(__x86_64__)
     if (simd != SKIDX_SIMD_SCALAR && __builtin_cpu_supports("avx2"))

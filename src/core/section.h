@@ -88,16 +88,18 @@ struct skidx_section_rules {
                                      sorted by their canonical second byte */
     uint16_t n_lead;              /* LEAD_WILD rules: r[n - n_lead, n) */
     /* rules whose first word is Latin (ASCII letters, digits, Latin-1
-     * letters), by the hash of that word (folded): an open-addressing
-     * table of (hash, position in widx, count); each word's rules are
-     * longest first. Rules in other scripts go by first[]. */
+     * letters), by the hash of their first two words (folded; the first
+     * word alone for one-word rules): an open-addressing table of (hash,
+     * position in widx, count); each key's rules are longest first.
+     * Rules in other scripts go by first[]. */
     struct skidx_section_word {
         uint32_t hash, at, n;
     } *wtab;
     uint32_t wmask;               /* table size - 1 */
     uint16_t *widx;
-    uint64_t pairs[2][1024];      /* (first byte, canonical second byte) of
-                                     the rules: [0] plain, [1] LEAD_WILD */
+    uint64_t pre[2][1024];        /* a 64-Kbit filter of the rules' first
+                                     three bytes (folded): [0] plain, [1]
+                                     LEAD_WILD; rejects most line starts */
 };
 
 /* Parse sections.tsv (`buf`, `len`; `path` for messages) into `rules`
