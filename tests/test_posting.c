@@ -585,7 +585,7 @@ static void test_sections(void **state)
     pset(&p, SKIDX_P_TITLE, SKIDX_V_STRING, "Go Developer");
     pset(&p, SKIDX_P_DESCRIPTION, SKIDX_V_STRING,
          "We ship golang daily.\nAbout Acme Corp\nWe run on AWS and Go.\n"
-         "Requirements:\n- SQL\nBenefits\n- free Python course\n"
+         "Requirements:\n- SQL\nBenefits\n- free Python course\n\n"
          "Acme Corp is an equal opportunity employer. AWS.\n");
     for (int eng = 0; eng < 2; eng++)
         for (int want = 0; want < 2; want++) {
