@@ -196,6 +196,14 @@ static inline int canon3(const uc *t, size_t i, size_t lim, uint32_t *key)
 {
     uint32_t k = 0;
     int n = 0;
+    if (i + 3 <= lim && word_class[t[i]] && word_class[t[i + 1]] &&
+        word_class[t[i + 2]]) {
+        /* three ASCII letters or digits: '|0x20' lowers letters only */
+        *key = (uint32_t)(t[i] | 0x20) << 16 | (uint32_t)(t[i + 1] | 0x20)
+                                                   << 8 |
+               (uint32_t)(t[i + 2] | 0x20);
+        return 1;
+    }
     while (n < 3 && i < lim) {
         uc c = t[i];
         if (c == ' ' || c == '\t' || c == '-' ||
@@ -926,8 +934,7 @@ static void try_line(struct ctx *x, size_t p)
         record(x, q, body, rule);
         return;
     }
-    if (!R->n_lead || !(is_upper(x->t[q]) || x->t[q] >= 0xC0) ||
-        !(para_start(x->t, p) || para_start(x->t, q)))
+    if (!R->n_lead || !(is_upper(x->t[q]) || x->t[q] >= 0xC0))
         return;
     /* "Acme Corp is an equal opportunity employer...": up to five
      * capitalised words (a name) before the lead-in, at a paragraph's
@@ -948,7 +955,8 @@ static void try_line(struct ctx *x, size_t p)
              k < R->n && pre_may(R, 1, x->t, i + 1, x->len); k++) {
             size_t e = lit_match(x->t, i + 1, x->len, &R->r[k]);
             if (e != NOMATCH && (e >= x->len || !is_alnum(x->t[e]))) {
-                record(x, q, e, (uint32_t)k);
+                if (para_start(x->t, p) || para_start(x->t, q))
+                    record(x, q, e, (uint32_t)k);
                 return;
             }
         }
@@ -958,6 +966,13 @@ static void try_line(struct ctx *x, size_t p)
             return;
     }
 }
+
+/* The bytes a boundary mark of is_boundary_back() can end with. */
+static const uint8_t boundary_last[256] = {
+    ['\n'] = 1, ['.'] = 1, ['!'] = 1, ['?'] = 1, [';'] = 1, ['>'] = 1,
+    ['|'] = 1,   [0x81] = 1, [0x82] = 1, [0x89] = 1, [0x8C] = 1, [0x90] = 1,
+    [0x91] = 1, [0x9B] = 1, [0x9F] = 1, [0xA2] = 1,
+};
 
 static int is_boundary_back(const uc *t, size_t i, size_t *after)
 {
@@ -985,7 +1000,7 @@ static void try_colon(struct ctx *x, size_t e, size_t n)
     const uc *t = x->t;
     size_t lo = e > MAX_BACK ? e - MAX_BACK : 0, s = SIZE_MAX, after;
     for (size_t i = e; i > lo; i--)
-        if (is_boundary_back(t, i - 1, &after)) {
+        if (boundary_last[t[i - 1]] && is_boundary_back(t, i - 1, &after)) {
             s = after;
             break;
         }
