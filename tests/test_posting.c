@@ -124,12 +124,19 @@ static void test_classify(void **state)
     EXPECT_CLASS("Engineering Manager", NULL, R_OTHER, L_MID);
     /* the title's level beats the seniority field */
     EXPECT_CLASS("Senior ML Engineer", "Entry level", R_ML, L_SENIOR);
-    EXPECT_CLASS("Junior Developer", "Mid-Senior level", R_ENG, L_ENTRY);
-    /* the field decides when the title names no level */
-    EXPECT_CLASS("ML Engineer", "Mid-Senior level", R_ML, L_SENIOR);
+    EXPECT_CLASS("Junior Developer", "mid-senior", R_ENG, L_ENTRY);
+    /* the field decides when the title names no level, and only when
+     * the whole field (trimmed, caseless) is one of its aliases */
+    EXPECT_CLASS("ML Engineer", "mid-senior", R_ML, L_SENIOR);
+    EXPECT_CLASS("ML Engineer", "  Mid-Senior\t", R_ML, L_SENIOR);
     EXPECT_CLASS("ML Engineer", "Entry level", R_ML, L_ENTRY);
+    EXPECT_CLASS("ML Engineer", "ENTRY LEVEL", R_ML, L_ENTRY);
     EXPECT_CLASS("ML Engineer", "Internship", R_ML, L_ENTRY);
     EXPECT_CLASS("ML Engineer", "senior", R_ML, L_SENIOR);
+    EXPECT_CLASS("ML Engineer", "Mid-Senior level", R_ML, L_MID);
+    EXPECT_CLASS("ML Engineer", "senior developer needed", R_ML, L_MID);
+    EXPECT_CLASS("ML Engineer", "Entry level or Senior", R_ML, L_MID);
+    EXPECT_CLASS("ML Engineer", "internships", R_ML, L_MID);
     /* field rules are not title rules, and the default stays */
     EXPECT_CLASS("ML Engineer", "Director", R_ML, L_MID);
     EXPECT_CLASS("ML Engineer", "", R_ML, L_MID);

@@ -100,6 +100,8 @@ void skidx_worker_release(struct skidx_worker *w)
 
 /* ---- classification ---- */
 
+static inline int is_ws(unsigned char c);
+
 /* The winning owner among the positive hits of the last scan, or -1. */
 static int64_t best_rule(const struct skidx_matcher *m,
                          const struct skidx_match_scratch *s)
@@ -136,11 +138,25 @@ skidx_status skidx_classify(const struct skidx_compiled *c,
                                    SKIDX_ENGINE_WORDS));
     l = best_rule(c->levels, &w->levels);
     if (l < 0 && seniority && seniority_len) {
+        /* the whole field, trimmed, must be one alias: job boards publish
+         * a fixed vocabulary ("Mid-Senior level"); free words ("lead",
+         * "senior developer needed") are not a level */
+        size_t lo = 0, hi = seniority_len;
+        while (lo < hi && is_ws((unsigned char)seniority[lo]))
+            lo++;
+        while (hi > lo && is_ws((unsigned char)seniority[hi - 1]))
+            hi--;
         skidx_match_reset(&w->level_fields);
         SKIDX_FORWARD(skidx_match_text(c->level_fields, &w->level_fields,
                                        seniority, seniority_len,
                                        SKIDX_ENGINE_WORDS));
-        l = best_rule(c->level_fields, &w->level_fields);
+        struct skidx_match_scratch *s = &w->level_fields;
+        size_t k = 0;
+        for (size_t i = 0; i < s->n_hits; i++)
+            if (s->hits[i].start == lo && s->hits[i].end == hi)
+                s->hits[k++] = s->hits[i];
+        s->n_hits = k;
+        l = best_rule(c->level_fields, s);
     }
     *level = l < 0 ? c->tax->level_default : (uint32_t)l;
     return SKIDX_OK;

@@ -7,8 +7,9 @@
  * Rules (README "When input is bad" and DESIGN.md):
  * - role: of the role rules matching the title, the lowest priority wins
  *   (ties: the role listed first); none -> the fallback role.
- * - level: level rules on the title; if none, level-field rules on the
- *   seniority field; if none, the default level.
+ * - level: level rules on the title; if none, the level-field rule whose
+ *   alias is the whole seniority field (trimmed of whitespace, caseless);
+ *   if none, the default level.
  * - skills: aliases in the title, and in the description outside the
  *   sections that do not count (company, benefits, legal, apply: see
  *   core/section.h); each skill once.
