@@ -245,7 +245,8 @@ static void kind_at(void **state)
 }
 
 /* Random texts of headings, candidate bytes and prose: the AVX2 and the
- * portable pass give the same sections. */
+ * portable pass give the same sections, and the counting mode the same
+ * counts. */
 static void simd_paths_agree(void **state)
 {
     (void)state;
@@ -262,7 +263,7 @@ static void simd_paths_agree(void **state)
     char *text = malloc(8192);
     struct skidx_sections a = {0};
     uint64_t seed = 12345;
-    size_t total = 0;
+    size_t total = 0, fewer = 0;
     assert_non_null(text);
     for (int round = 0; round < 3000; round++) {
         size_t n = 0;
@@ -290,7 +291,20 @@ static void simd_paths_agree(void **state)
             assert_true(a.s[i].body <= n);
         }
         total += a.n;
+        /* looking only for what decides counts counts the same */
+        assert_int_equal(
+            skidx_sections_split_mode(&R, text, n, &a, SKIDX_SIMD_BEST, 0),
+            SKIDX_OK);
+        assert_true(a.n <= S.n);
+        assert_int_equal(a.excluded, S.excluded);
+        for (uint32_t off = 0; off < n; off++)
+            assert_int_equal(
+                skidx_section_counts(skidx_sections_kind_at(&a, off)),
+                skidx_section_counts(skidx_sections_kind_at(&S, off)));
+        fewer += S.n - a.n;
     }
+    printf("counting mode skipped %zu headings\n", fewer);
+    assert_true(fewer > 0);
     printf("simd paths agree on 3000 texts, %zu headings\n", total);
     assert_true(total > 300);
     skidx_sections_release(&a);

@@ -494,8 +494,9 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
 
     /* sections: when some part of the description does not count, every
      * hit is kept and filtered by the section it lies in */
-    SKIDX_FORWARD(skidx_sections_split(&c->tax->sections, desc->p, desc->len,
-                                       &w->sections, w->sec_simd));
+    SKIDX_FORWARD(skidx_sections_split_mode(&c->tax->sections, desc->p,
+                                            desc->len, &w->sections,
+                                            w->sec_simd, want_hits));
     int filter = w->sections.excluded;
 
     /* skills */

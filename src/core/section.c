@@ -501,8 +501,10 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
                               "heading '%s' is shorter than three bytes",
                               r->text);
         uint32_t sl = pre_slot(key);
-        R->pre[!!(r->flags & SKIDX_SECR_LEAD_WILD)][sl >> 6] |= 1ull
-                                                               << (sl & 63);
+        int lead = !!(r->flags & SKIDX_SECR_LEAD_WILD);
+        R->pre[lead][sl >> 6] |= 1ull << (sl & 63);
+        if (!lead && !skidx_section_counts(r->kind))
+            R->pre[2][sl >> 6] |= 1ull << (sl & 63);
     }
     return SKIDX_OK;
 }
@@ -525,6 +527,8 @@ struct ctx {
     size_t len;
     struct skidx_sections *out;
     size_t last_q; /* the line start tried last ("<br><br>" twice) */
+    int all;       /* record every heading, not only what decides counts */
+    int set;       /* prefix filter in use: 0 every rule, 2 excluded kinds */
     int oom;
 };
 
@@ -759,6 +763,13 @@ static int heading_at(const struct ctx *x, size_t q, size_t stop,
 static void record(struct ctx *x, size_t start, size_t body, uint32_t rule)
 {
     struct skidx_sections *o = x->out;
+    if (!x->all && x->set == 2) {
+        /* before the first heading that does not count, the others
+         * change nothing: what precedes it counts either way */
+        if (skidx_section_counts(x->R->r[rule].kind))
+            return;
+        x->set = 0;
+    }
     if (o->n && o->s[o->n - 1].start >= start) {
         /* a colon's look-back can land on a line start already taken */
         for (size_t i = 0; i < o->n; i++)
@@ -929,7 +940,7 @@ static void try_line(struct ctx *x, size_t p)
     x->last_q = q;
     uint32_t rule;
     size_t body;
-    if (pre_may(R, 0, x->t, q, x->len) &&
+    if (pre_may(R, x->set, x->t, q, x->len) &&
         heading_at(x, q, SIZE_MAX, 0, &rule, &body)) {
         record(x, q, body, rule);
         return;
@@ -1014,14 +1025,14 @@ static void try_colon(struct ctx *x, size_t e, size_t n)
         return;
     uint32_t rule;
     size_t body;
-    if (pre_may(x->R, 0, t, q, e) && heading_at(x, q, e, n, &rule, &body)) {
+    if (pre_may(x->R, x->set, t, q, e) && heading_at(x, q, e, n, &rule, &body)) {
         record(x, q, body, rule);
         return;
     }
     /* "teamRequirements:": from the last lower-to-upper change */
     for (size_t k = e - 1; k > q; k--)
         if (is_upper(t[k]) && is_lower(t[k - 1])) {
-            if (pre_may(x->R, 0, t, k, e) &&
+            if (pre_may(x->R, x->set, t, k, e) &&
                 heading_at(x, k, e, n, &rule, &body))
                 record(x, k, body, rule);
             return;
@@ -1030,7 +1041,7 @@ static void try_colon(struct ctx *x, size_t e, size_t n)
     if (t[e - 1] < 0x80)
         return;
     for (size_t k = q + 1; k < e; k++)
-        if (t[k] >= 0xC0 && pre_may(x->R, 0, t, k, e) &&
+        if (t[k] >= 0xC0 && pre_may(x->R, x->set, t, k, e) &&
             heading_at(x, k, e, n, &rule, &body)) {
             record(x, k, body, rule);
             return;
@@ -1102,13 +1113,22 @@ skidx_status skidx_sections_split(const struct skidx_section_rules *R,
                                   const char *text, size_t len,
                                   struct skidx_sections *out, int simd)
 {
+    return skidx_sections_split_mode(R, text, len, out, simd, 1);
+}
+
+skidx_status skidx_sections_split_mode(const struct skidx_section_rules *R,
+                                       const char *text, size_t len,
+                                       struct skidx_sections *out, int simd,
+                                       int all)
+{
     out->n = 0;
     out->excluded = 0;
     if (!R || !R->n || !len)
         return SKIDX_OK;
     if (len >= UINT32_MAX)
         return SKIDX_ERR_LIMIT;
-    struct ctx x = {R, (const uc *)text, len, out, SIZE_MAX, 0};
+    struct ctx x = {R, (const uc *)text, len, out, SIZE_MAX, all,
+                    all ? 0 : 2, 0};
     try_line(&x, 0);
 #if defined(__x86_64__)
     if (simd != SKIDX_SIMD_SCALAR && __builtin_cpu_supports("avx2"))

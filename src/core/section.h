@@ -97,9 +97,11 @@ struct skidx_section_rules {
     } *wtab;
     uint32_t wmask;               /* table size - 1 */
     uint16_t *widx;
-    uint64_t pre[2][1024];        /* a 64-Kbit filter of the rules' first
+    uint64_t pre[3][1024];        /* a 64-Kbit filter of the rules' first
                                      three bytes (folded): [0] plain, [1]
-                                     LEAD_WILD; rejects most line starts */
+                                     LEAD_WILD, [2] plain rules of kinds
+                                     that do not count; rejects most line
+                                     starts */
 };
 
 /* Parse sections.tsv (`buf`, `len`; `path` for messages) into `rules`
@@ -135,6 +137,17 @@ struct skidx_sections {
 skidx_status skidx_sections_split(const struct skidx_section_rules *rules,
                                   const char *text, size_t len,
                                   struct skidx_sections *out, int simd);
+
+/* The same; with `all` 0, the headings before the first one of a kind
+ * that does not count are not looked for (they change no count: the text
+ * before that heading counts whatever its sections), which saves most of
+ * the work on most descriptions. The kind of every byte after the first
+ * heading that does not count, so every count, is the same as with
+ * `all` 1. */
+skidx_status skidx_sections_split_mode(const struct skidx_section_rules *rules,
+                                       const char *text, size_t len,
+                                       struct skidx_sections *out, int simd,
+                                       int all);
 
 /* The kind of the section holding byte `offset` (NONE before the first
  * heading). O(log n). */
