@@ -945,7 +945,8 @@ static void try_line(struct ctx *x, size_t p)
         record(x, q, body, rule);
         return;
     }
-    if (!R->n_lead || !(is_upper(x->t[q]) || x->t[q] >= 0xC0))
+    if (!R->n_lead || !(is_upper(x->t[q]) || x->t[q] >= 0xC0) ||
+        !(para_start(x->t, p) || para_start(x->t, q)))
         return;
     /* "Acme Corp is an equal opportunity employer...": up to five
      * capitalised words (a name) before the lead-in, at a paragraph's
@@ -966,8 +967,7 @@ static void try_line(struct ctx *x, size_t p)
              k < R->n && pre_may(R, 1, x->t, i + 1, x->len); k++) {
             size_t e = lit_match(x->t, i + 1, x->len, &R->r[k]);
             if (e != NOMATCH && (e >= x->len || !is_alnum(x->t[e]))) {
-                if (para_start(x->t, p) || para_start(x->t, q))
-                    record(x, q, e, (uint32_t)k);
+                record(x, q, e, (uint32_t)k);
                 return;
             }
         }

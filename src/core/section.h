@@ -29,8 +29,11 @@
  *
  * Cost: the candidate bytes ('\n', ':', '<' and the lead bytes 0xEF of '：'
  * and 0xE3 of '】') are found with one vector compare pass (AVX2, or the
- * portable loop; both give the same sections); each candidate costs a
- * table lookup on its first byte and, rarely, a few byte compares.
+ * portable loop; both give the same sections). At a line start, a
+ * 64-Kbit filter of the rules' first three bytes rejects most lines;
+ * the rest look their first one or two words up in a hash table and
+ * compare the few rules found. "<Name> is an equal opportunity
+ * employer..." lead-ins are tried only at a paragraph's start.
  */
 #ifndef SKIDX_CORE_SECTION_H
 #define SKIDX_CORE_SECTION_H
