@@ -27,6 +27,8 @@
 #include "core/count.h"
 #include "core/match.h"
 #include "core/posting.h"
+#include "core/section.h"
+#include "core/simd.h"
 #include "core/taxonomy.h"
 #include "io/index_write.h"
 #include "io/jsonl.h"
@@ -407,6 +409,24 @@ static int bench_match_text(void *vctx, struct bh_counters *out)
     return 0;
 }
 
+/* The section pass alone over every description (matches = headings). */
+static int bench_sections(void *vctx, struct bh_counters *out)
+{
+    struct match_ctx *x = vctx;
+    int mode = x->simd_mode == 1 ? SKIDX_SIMD_SCALAR : SKIDX_SIMD_BEST;
+    for (size_t i = 0; i < x->P->n; i++) {
+        const struct skidx_value *d = &x->P->p[i].v[SKIDX_P_DESCRIPTION];
+        if (d->type != SKIDX_V_STRING)
+            continue;
+        if (skidx_sections_split(&x->cp->tax->sections, d->p, d->len,
+                                 &x->w.sections, mode))
+            return -1;
+        out->records++;
+        out->matches += x->w.sections.n;
+    }
+    return 0;
+}
+
 static int bench_posting(void *vctx, struct bh_counters *out)
 {
     struct match_ctx *x = vctx;
@@ -592,6 +612,23 @@ static void run_match_set(struct bh_harness *h, const struct postings *P,
             memcmp(&simd->counters, &sc->counters, sizeof(sc->counters)))
             fprintf(stderr, "skidx-bench: warning: SIMD and portable word "
                             "masks found different hits\n");
+    }
+    if (cp->tax->sections.n) {
+        snprintf(name, sizeof(name), "sections.%s", tag);
+        const struct bh_result *sb =
+            bh_run(h, name, "skidx_sections_split over each description",
+                   bytes, BH_EXPECT_RECORDS | BH_EXPECT_MATCHES,
+                   bench_sections, &x);
+        x.simd_mode = 1;
+        snprintf(name, sizeof(name), "sections.%s.scalar", tag);
+        const struct bh_result *ss =
+            bh_run(h, name, "the portable section pass", bytes,
+                   BH_EXPECT_RECORDS | BH_EXPECT_MATCHES, bench_sections, &x);
+        x.simd_mode = 0;
+        if (sb && ss && !sb->broken && !ss->broken &&
+            memcmp(&sb->counters, &ss->counters, sizeof(ss->counters)))
+            fprintf(stderr, "skidx-bench: warning: AVX2 and portable section "
+                            "passes found different headings\n");
     }
     snprintf(name, sizeof(name), "posting.%s", tag);
     bh_run(h, name, "skidx_posting_process: classify + skills + dedup key",

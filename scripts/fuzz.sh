@@ -32,11 +32,12 @@ fi
 # target -> the library sources it needs
 declare -A SRCS=(
     [fuzz_jsonl]="src/io/jsonl.c src/core/status.c"
-    [fuzz_taxonomy]="src/core/taxonomy.c src/core/match.c src/core/posting.c src/core/count.c src/core/utf8.c src/core/status.c src/core/hash_avx2.c"
+    [fuzz_taxonomy]="src/core/taxonomy.c src/core/section.c src/core/match.c src/core/posting.c src/core/count.c src/core/utf8.c src/core/status.c src/core/hash_avx2.c"
+    [fuzz_sections]="src/core/section.c src/core/utf8.c src/core/status.c"
     [fuzz_index]="src/io/index_read.c src/core/count.c src/core/status.c"
 )
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(fuzz_jsonl fuzz_taxonomy fuzz_index)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(fuzz_jsonl fuzz_taxonomy fuzz_index fuzz_sections)
 
 for t in "${TARGETS[@]}"; do
     [ -n "${SRCS[$t]:-}" ] || { echo "fuzz: unknown target '$t'" >&2; exit 2; }

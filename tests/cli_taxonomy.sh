@@ -31,6 +31,19 @@ check "TF-IDF is not TensorFlow" False "$(J '"TensorFlow" in d[0]["skills"]' <<<
 check "Go once (capitalised), not 'go home'" 1 "$(J 'sum(1 for m in d[0]["matches"] if m["skill"]=="Go")' <<<"$out")"
 check "a match's offsets cover its alias" pytorch "$(J '[ "We use PyTorch, k8s and Go. TF-IDF weighting helps; then we go home."[m["start"]:m["end"]].lower() for m in d[0]["matches"] if m["skill"]=="PyTorch"][0]' <<<"$out")"
 
+# every match names its section; skills in the company's text and the
+# benefits do not count (taxonomy/sections.tsv)
+printf '%s\n' '{"id":"p2","title":"Python Developer","description":"About Acme\nAcme runs on Snowflake.\n\nRequirements:\n- SQL and Python\n\nWhat we offer\n- a Coursera subscription"}' > "$T/s.jsonl"
+out=$("$SKIDX" match "$T/s.jsonl")
+check "match exit (sections)" 0 $?
+check "sections of the matches" "title company requirements requirements benefits" "$(J '" ".join(m["section"] for m in d[0]["matches"])' <<<"$out")"
+check "company and benefits skills not counted" "Python SQL" "$(J '" ".join(d[0]["skills"])' <<<"$out")"
+check "every match has a section" True "$(J 'all("section" in m for m in d[0]["matches"])' <<<"$(cat "$T/p.jsonl" | "$SKIDX" match)")"
+# a taxonomy without sections.tsv counts descriptions whole
+cp -r "$SRC/taxonomy" "$T/nosec" && rm "$T/nosec/sections.tsv"
+check "no sections.tsv: all count" "Online courses (MOOC) Python SQL Snowflake" "$(J '" ".join(d[0]["skills"])' <<<"$("$SKIDX" match --taxonomy "$T/nosec" "$T/s.jsonl")")"
+check "no sections.tsv: section none" "title none none none none" "$(J '" ".join(m["section"] for m in d[0]["matches"])' <<<"$("$SKIDX" match --taxonomy "$T/nosec" "$T/s.jsonl")")"
+
 # a new skill with three aliases, added by editing one line
 cp -r "$SRC/taxonomy" "$T/tax"
 printf 'Quokka Query Language\tProgramming Languages\tquokkaql\tqql\tquokka query\n' >> "$T/tax/skills.tsv"

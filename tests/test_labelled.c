@@ -199,6 +199,83 @@ static void titles(void **state)
     assert_true(acc >= 0.95);
 }
 
+/* Whole descriptions with headings: the skills that count (the title is
+ * empty), through the code `index` counts with. Prints every miss; fails
+ * on any. */
+static void sections(void **state)
+{
+    struct fixture *f = *state;
+    FILE *fp = fopen(LAB_DIR "/sections.tsv", "r");
+    assert_non_null(fp);
+    char *line = NULL;
+    size_t cap = 0;
+    unsigned long n = 0, wrong = 0, lineno = 0;
+    uint8_t *want = calloc(f->tax->n_skills, 1);
+    assert_non_null(want);
+    while (getline(&line, &cap, fp) >= 0) {
+        lineno++;
+        chomp(line);
+        if (!line[0] || line[0] == '#')
+            continue;
+        char *tab = strchr(line, '\t');
+        assert_non_null(tab);
+        *tab = '\0';
+        /* "\n" -> line break */
+        char *text = strdup(line);
+        size_t k = 0;
+        for (size_t i = 0; line[i]; i++) {
+            if (line[i] == '\\' && line[i + 1] == 'n') {
+                text[k++] = '\n';
+                i++;
+            } else {
+                text[k++] = line[i];
+            }
+        }
+        text[k] = '\0';
+        memset(want, 0, f->tax->n_skills);
+        char *copy = strdup(tab + 1);
+        for (char *tok = strtok(copy, ";"); tok; tok = strtok(NULL, ";")) {
+            int32_t s = find_skill(f->tax, tok);
+            if (s < 0)
+                fail_msg("sections.tsv:%lu: label '%s' is not a skill",
+                         lineno, tok);
+            want[s] = 1;
+        }
+        free(copy);
+        struct skidx_posting p;
+        memset(&p, 0, sizeof(p));
+        p.v[SKIDX_P_DESCRIPTION] =
+            (struct skidx_value){text, k, SKIDX_V_STRING};
+        struct skidx_posting_result r;
+        unsigned skip = 0;
+        assert_int_equal(skidx_posting_process(f->comp, &f->w, &p, "USD", 0,
+                                               SKIDX_ENGINE_WORDS, &r, &skip),
+                         SKIDX_OK);
+        uint8_t *got = calloc(f->tax->n_skills, 1);
+        assert_non_null(got);
+        for (size_t i = 0; i < r.n_skills; i++)
+            got[r.skills[i]] = 1;
+        int bad = 0;
+        for (uint32_t s = 0; s < f->tax->n_skills; s++)
+            if (got[s] != want[s]) {
+                printf("  %s  %-22s sections.tsv:%lu\n",
+                       got[s] ? "counted, should not" : "missed         ",
+                       f->tax->skill_name[s], lineno);
+                bad = 1;
+            }
+        wrong += bad;
+        free(got);
+        free(text);
+        n++;
+    }
+    free(line);
+    free(want);
+    fclose(fp);
+    printf("section descriptions: %lu, wrong %lu\n", n, wrong);
+    assert_true(n >= 20);
+    assert_int_equal(wrong, 0);
+}
+
 static void taxonomy_size(void **state)
 {
     struct fixture *f = *state;
@@ -215,6 +292,7 @@ int main(void)
         cmocka_unit_test(taxonomy_size),
         cmocka_unit_test(sentences),
         cmocka_unit_test(titles),
+        cmocka_unit_test(sections),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

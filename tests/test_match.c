@@ -226,7 +226,10 @@ static const char HAND[] =
     "X\tmisc\tx\n"
     "Beta\tmisc\t(beta)\n"
     "Sharp\tmisc\t#hashtag#\n"
-    "Umlaut\tmisc\tmüller\n";
+    "Umlaut\tmisc\tmüller\n"
+    "Kafka\tdata\tkafka\n"
+    "Tableau\tbi\ttableau\n"
+    "Power BI\tbi\tpower bi\n";
 
 static struct env *HENV;
 
@@ -443,7 +446,7 @@ static void test_unicode_neighbours(void **state)
     struct env *e = HENV;
     EXPECT(e, "Python\xC3\xA4", "");                 /* Pythonä */
     EXPECT(e, "\xC3\xA4Python", "");                 /* äPython */
-    EXPECT(e, "\xE6\x95\xB0\xE6\x8D\xAEPython", ""); /* 数据Python */
+    EXPECT(e, "\xE6\x95\xB0\xE6\x8D\xAEPython", "Python[6,12)"); /* 数据Python */
     EXPECT(e, "Python\xEF\xBD\x98", "");             /* fullwidth x */
     EXPECT(e, "\xE2\x80\x94Python\xE2\x80\x94", "Python[3,9)"); /* em dash */
     EXPECT(e, "\xE2\x80\x9CPython\xE2\x80\x9D", "Python[3,9)"); /* quotes */
@@ -467,6 +470,62 @@ static void test_unicode_neighbours(void **state)
     EXPECT(e, "xm\xC3\xBCller", "");
 }
 
+/* Word characters by script: letters of scripts written with spaces are
+ * word characters, Han, Kana, Hangul, Thai, ... and every punctuation
+ * mark and symbol are not. */
+static void test_scripts(void **state)
+{
+    (void)state;
+    struct env *e = HENV;
+    /* the examples of issue 11 */
+    EXPECT(e, "熟悉Kafka）", "Kafka[6,11)");
+    EXPECT(e, "Python，Java", "Python[0,6) Java[9,13)");
+    EXPECT(e, "Python을", "Python[0,6)");
+    EXPECT(e, "使用Tableau或Power BI", "Tableau[6,13) Power BI[16,24)");
+    /* other scripts written without spaces */
+    EXPECT(e, "パイソンPythonエンジニア", "Python[12,18)"); /* Katakana */
+    EXPECT(e, "ใช้Pythonได้", "Python[9,15)");                 /* Thai */
+    EXPECT(e, "ខ្មែរJava", "Java[15,19)");                      /* Khmer */
+    EXPECT(e, "①Python②Java", "Python[3,9) Java[12,16)"); /* bullets */
+    EXPECT(e, "Python🚀Java", "Python[0,6) Java[10,14)"); /* emoji */
+    EXPECT(e, "Python【Java】", "Python[0,6) Java[9,13)");
+    EXPECT(e, "Python・Java", "Python[0,6) Java[9,13)"); /* katakana dot */
+    EXPECT(e, "Python、Java。", "Python[0,6) Java[9,13)");
+    EXPECT(e, "“Python”‘Java’", "Python[3,9) Java[15,19)");
+    /* scripts written with spaces: their letters still glue */
+    EXPECT(e, "Pythonα", "");  /* Greek */
+    EXPECT(e, "жPython", "");  /* Cyrillic */
+    EXPECT(e, "Pythonא", "");  /* Hebrew */
+    EXPECT(e, "Pythonب", "");  /* Arabic */
+    EXPECT(e, "Pythonक", "");  /* Devanagari */
+    EXPECT(e, "Pythonա", "");  /* Armenian */
+    EXPECT(e, "Pythonें", ""); /* a Devanagari vowel sign (a mark) */
+    EXPECT(e, "Python١", "");  /* Arabic-Indic digit */
+    EXPECT(e, "Pythonｘ", ""); /* full-width letter */
+    EXPECT(e, "Python²", "Python[0,6)"); /* superscript: a number, No */
+    /* the table itself at block edges */
+    static const struct {
+        uint32_t cp;
+        int word;
+    } cps[] = {
+        {0x7F, 0},    {0xA0, 0},    {0xAA, 1},    {0xB5, 1},   {0xC0, 1},
+        {0xD7, 0},    {0xF7, 0},    {0xFF, 1},    {0x300, 1},  {0x3B1, 1},
+        {0x430, 1},   {0x5D0, 1},   {0x628, 1},   {0x660, 1},  {0x915, 1},
+        {0x94D, 1},   {0xE01, 0},   {0xE81, 0},   {0x1000, 0}, {0x1100, 0},
+        {0x1780, 0},  {0x1E00, 1},  {0x2000, 0},  {0x2014, 0}, {0x2026, 0},
+        {0x20AC, 0},  {0x2460, 0},  {0x3000, 0},  {0x3001, 0}, {0x3042, 0},
+        {0x30A2, 0},  {0x4E00, 0},  {0x9FFF, 0},  {0xAC00, 0}, {0xD7A3, 0},
+        {0xFE31, 0},  {0xFF01, 0},  {0xFF08, 0},  {0xFF0C, 0}, {0xFF10, 1},
+        {0xFF21, 1},  {0xFF41, 1},  {0xFF5B, 0},  {0xFF61, 0}, {0xFF71, 0},
+        {0xFFFD, 0},  {0x1F680, 0}, {0x20000, 0}, {0x10400, 1},
+        {0x10FFFF, 0},
+    };
+    for (size_t i = 0; i < sizeof(cps) / sizeof(cps[0]); i++)
+        if (skidx_cp_is_word(cps[i].cp) != cps[i].word)
+            fail_msg("U+%04X: word %d, want %d", cps[i].cp,
+                     skidx_cp_is_word(cps[i].cp), cps[i].word);
+}
+
 /* ---- random taxonomies and texts ---- */
 
 static const char *const FRAG[] = {
@@ -477,6 +536,7 @@ static const char *const FRAG[] = {
     "\xC3\xA4",       "\xC3\xA9",        "\xE2\x80\x94",    "\xE6\x95\xB0",
     "\xC2\xA0",       "cloud", "google", "a",      "ab",    "abc",  "+",
     "k8s",   "spark", "SQL",   "sql",    "no",     "dejs",  "'",    ",",
+    "，",    "（",    "을",    "数",     "Ｐ",     "ｙ",    "　",   "α",
 };
 #define NFRAG (sizeof(FRAG) / sizeof(FRAG[0]))
 
@@ -844,6 +904,69 @@ static void test_simd_hits(void **state)
     }
     assert_true(n0 >= 20);
     skidx_match_set_simd(0);
+    /* mixed-script texts: CJK, Hangul, full-width forms, other scripts
+     * and random code points around the aliases, every path the same
+     * hits as the others and as the oracle */
+    static const uint32_t RANGES[][2] = {
+        {0x20, 0x7E},     {0x4E00, 0x9FFF}, {0xAC00, 0xD7A3},
+        {0xFF01, 0xFF5E}, {0x3000, 0x303F}, {0x2000, 0x206F},
+        {0x400, 0x4FF},   {0xC0, 0x24F},    {0xE00, 0xE7F},
+        {0x1F300, 0x1F6FF}, {0x80, 0x10FFFF},
+    };
+    static const char *const WORDS[] = {
+        "Java", "python", "Kafka", "Tableau", "Power BI", "k8s", "C++",
+        "C#", ".NET", "Node.js", "AWS", "Go", "R", "x", "m\xC3\xBCller"};
+    char *mixed = malloc(2048);
+    assert_non_null(mixed);
+    size_t mixed_hits = 0;
+    rng_state = 9191;
+    for (unsigned i = 0; i < 600; i++) {
+        size_t len = 0, target = 16 + rndn(1500);
+        while (len + 16 < target) {
+            if (rndn(3) == 0) {
+                const char *w = WORDS[rndn(sizeof(WORDS) / sizeof(WORDS[0]))];
+                memcpy(mixed + len, w, strlen(w));
+                len += strlen(w);
+                continue;
+            }
+            const uint32_t *rg = RANGES[rndn(sizeof(RANGES) / sizeof(RANGES[0]))];
+            uint32_t cp = rg[0] + rndn(rg[1] - rg[0] + 1);
+            if (cp >= 0xD800 && cp <= 0xDFFF)
+                cp = 0x3002;
+            if (cp < 0x80) {
+                mixed[len++] = (char)cp;
+            } else if (cp < 0x800) {
+                mixed[len++] = (char)(0xC0 | cp >> 6);
+                mixed[len++] = (char)(0x80 | (cp & 0x3F));
+            } else if (cp < 0x10000) {
+                mixed[len++] = (char)(0xE0 | cp >> 12);
+                mixed[len++] = (char)(0x80 | (cp >> 6 & 0x3F));
+                mixed[len++] = (char)(0x80 | (cp & 0x3F));
+            } else {
+                mixed[len++] = (char)(0xF0 | cp >> 18);
+                mixed[len++] = (char)(0x80 | (cp >> 12 & 0x3F));
+                mixed[len++] = (char)(0x80 | (cp >> 6 & 0x3F));
+                mixed[len++] = (char)(0x80 | (cp & 0x3F));
+            }
+        }
+        struct skidx_hit *h[3];
+        size_t n[3];
+        for (int m = 0; m < nm; m++) {
+            skidx_match_set_simd(modes[m]);
+            h[m] = scan(HENV, mixed, len, SKIDX_ENGINE_WORDS, &n[m], NULL,
+                        NULL);
+            mixed_hits += check_engines(HENV, mixed, len);
+        }
+        for (int m = 1; m < nm; m++) {
+            assert_int_equal(n[m], n[0]);
+            assert_memory_equal(h[m], h[0], n[0] * sizeof(*h[0]));
+        }
+        for (int m = 0; m < nm; m++)
+            free(h[m]);
+    }
+    free(mixed);
+    skidx_match_set_simd(0);
+    assert_true(mixed_hits > 1000);
 }
 
 /* ---- errors and limits ---- */
@@ -1012,6 +1135,7 @@ int main(void)
         cmocka_unit_test(test_long_words),
         cmocka_unit_test(test_batch_seams),
         cmocka_unit_test(test_unicode_neighbours),
+        cmocka_unit_test(test_scripts),
         cmocka_unit_test(test_engines_hand),
         cmocka_unit_test(test_engines_random),
         cmocka_unit_test(test_simd_wordmask),

@@ -124,12 +124,19 @@ static void test_classify(void **state)
     EXPECT_CLASS("Engineering Manager", NULL, R_OTHER, L_MID);
     /* the title's level beats the seniority field */
     EXPECT_CLASS("Senior ML Engineer", "Entry level", R_ML, L_SENIOR);
-    EXPECT_CLASS("Junior Developer", "Mid-Senior level", R_ENG, L_ENTRY);
-    /* the field decides when the title names no level */
-    EXPECT_CLASS("ML Engineer", "Mid-Senior level", R_ML, L_SENIOR);
+    EXPECT_CLASS("Junior Developer", "mid-senior", R_ENG, L_ENTRY);
+    /* the field decides when the title names no level, and only when
+     * the whole field (trimmed, caseless) is one of its aliases */
+    EXPECT_CLASS("ML Engineer", "mid-senior", R_ML, L_SENIOR);
+    EXPECT_CLASS("ML Engineer", "  Mid-Senior\t", R_ML, L_SENIOR);
     EXPECT_CLASS("ML Engineer", "Entry level", R_ML, L_ENTRY);
+    EXPECT_CLASS("ML Engineer", "ENTRY LEVEL", R_ML, L_ENTRY);
     EXPECT_CLASS("ML Engineer", "Internship", R_ML, L_ENTRY);
     EXPECT_CLASS("ML Engineer", "senior", R_ML, L_SENIOR);
+    EXPECT_CLASS("ML Engineer", "Mid-Senior level", R_ML, L_MID);
+    EXPECT_CLASS("ML Engineer", "senior developer needed", R_ML, L_MID);
+    EXPECT_CLASS("ML Engineer", "Entry level or Senior", R_ML, L_MID);
+    EXPECT_CLASS("ML Engineer", "internships", R_ML, L_MID);
     /* field rules are not title rules, and the default stays */
     EXPECT_CLASS("ML Engineer", "Director", R_ML, L_MID);
     EXPECT_CLASS("ML Engineer", "", R_ML, L_MID);
@@ -551,6 +558,92 @@ static void test_skills_once(void **state)
     assert_int_equal(r.n_skills, 0);
 }
 
+/* Skills named only in the company's, benefits', legal or application
+ * sections do not count; the title and the other sections do; every hit
+ * reports its section. Same on both engines, with or without hits. */
+static void test_sections(void **state)
+{
+    (void)state;
+    static const char SECTIONS[] =
+        "requirements\trequirements\n"
+        "preferred\tnice to have\n"
+        "company\tabout us\tabout *\n"
+        "benefits\tbenefits\n"
+        "legal\t* is an equal opportunity employer...\n"
+        "apply\thow to apply\n";
+    struct skidx_taxonomy *t;
+    struct skidx_compiled *c;
+    struct skidx_worker w;
+    struct skidx_error err;
+    skidx_error_clear(&err);
+    assert_int_equal(skidx_taxonomy_parse_all("mem", SKILLS, strlen(SKILLS),
+                                              ROLES, strlen(ROLES), SECTIONS,
+                                              strlen(SECTIONS), &t, &err),
+                     SKIDX_OK);
+    assert_int_equal(t->sections.n, 7);
+    assert_int_not_equal(t->hash, T->hash);
+    assert_int_equal(skidx_compiled_create(t, &c, &err), SKIDX_OK);
+    assert_int_equal(skidx_worker_init(&w, c), SKIDX_OK);
+
+    struct skidx_posting p;
+    struct skidx_posting_result r;
+    unsigned skip;
+    memset(&p, 0, sizeof(p));
+    pset(&p, SKIDX_P_TITLE, SKIDX_V_STRING, "Go Developer");
+    pset(&p, SKIDX_P_DESCRIPTION, SKIDX_V_STRING,
+         "We ship golang daily.\nAbout Acme Corp\nWe run on AWS and Go.\n"
+         "Requirements:\n- SQL\nBenefits\n- free Python course\n\n"
+         "Acme Corp is an equal opportunity employer. AWS.\n");
+    for (int eng = 0; eng < 2; eng++)
+        for (int want = 0; want < 2; want++) {
+            assert_int_equal(skidx_posting_process(c, &w, &p, "USD", want,
+                                                   (enum skidx_engine)eng, &r,
+                                                   &skip),
+                             SKIDX_OK);
+            /* Go from the title and the intro; SQL from the requirements;
+             * not AWS (company, legal) nor Python (benefits) */
+            assert_int_equal(r.n_skills, 2);
+            assert_int_equal(r.skills[0], S_GO);
+            assert_int_equal(r.skills[1], S_SQL);
+            assert_int_equal(w.sections.n, 4);
+            if (!want)
+                continue;
+            /* title Go; golang none; AWS, Go company; SQL requirements;
+             * Python benefits; AWS legal */
+            static const int kinds[] = {-1, SKIDX_SEC_NONE, SKIDX_SEC_COMPANY,
+                                        SKIDX_SEC_COMPANY,
+                                        SKIDX_SEC_REQUIREMENTS,
+                                        SKIDX_SEC_BENEFITS, SKIDX_SEC_LEGAL};
+            assert_int_equal(w.skills.n_hits, 7);
+            for (size_t i = 0; i < w.skills.n_hits; i++)
+                assert_int_equal(skidx_posting_hit_section(&w, &r, i),
+                                 kinds[i]);
+        }
+    /* without excluded sections the description counts whole */
+    pset(&p, SKIDX_P_DESCRIPTION, SKIDX_V_STRING,
+         "Requirements\nAWS\nNice to have\nPython");
+    assert_int_equal(skidx_posting_process(c, &w, &p, "USD", 0,
+                                           SKIDX_ENGINE_WORDS, &r, &skip),
+                     SKIDX_OK);
+    assert_int_equal(r.n_skills, 3);
+    /* a skill in the title counts even when the description names it only
+     * in the company's text */
+    pset(&p, SKIDX_P_DESCRIPTION, SKIDX_V_STRING, "About us\nWe use Go.");
+    assert_int_equal(skidx_posting_process(c, &w, &p, "USD", 0,
+                                           SKIDX_ENGINE_WORDS, &r, &skip),
+                     SKIDX_OK);
+    assert_int_equal(r.n_skills, 1);
+    assert_int_equal(r.skills[0], S_GO);
+    pset(&p, SKIDX_P_TITLE, SKIDX_V_STRING, "Barista");
+    assert_int_equal(skidx_posting_process(c, &w, &p, "USD", 0,
+                                           SKIDX_ENGINE_WORDS, &r, &skip),
+                     SKIDX_OK);
+    assert_int_equal(r.n_skills, 0);
+    skidx_worker_release(&w);
+    skidx_compiled_free(c);
+    skidx_taxonomy_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -561,6 +654,7 @@ int main(void)
         cmocka_unit_test(test_types_and_skips),
         cmocka_unit_test(test_dedup),
         cmocka_unit_test(test_skills_once),
+        cmocka_unit_test(test_sections),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -95,8 +95,11 @@ static void emit(struct mctx *m, const struct skidx_value *id,
         } else {
             json_string(stdout, a->text);
         }
-        printf(",\"field\":\"%s\",\"start\":%u,\"end\":%u}",
-               i < r->title_hits ? "title" : "description", h->start, h->end);
+        int sec = skidx_posting_hit_section(&m->w, r, i);
+        printf(",\"field\":\"%s\",\"section\":\"%s\",\"start\":%u,"
+               "\"end\":%u}",
+               i < r->title_hits ? "title" : "description",
+               sec < 0 ? "title" : skidx_section_name(sec), h->start, h->end);
     }
     printf("]}\n");
 }
@@ -234,7 +237,10 @@ static const char match_usage[] =
     "\n"
     "Print one JSON object per posting: its id, role, seniority, skills\n"
     "(canonical names, sorted) and every alias match behind them, with the\n"
-    "field and the byte range [start, end) in the field's unescaped text.\n"
+    "field, the section (title, none before the first heading, or the\n"
+    "heading's kind: requirements, preferred, responsibilities, other,\n"
+    "company, benefits, legal, apply; matches in the last four do not\n"
+    "count) and the byte range [start, end) in the field's unescaped text.\n"
     "Reads JSON Lines (plain or zstd) from the files, or standard input.\n"
     "\n"
     "  -t, --taxonomy DIR       skills.tsv and roles.tsv (default: %s)\n"

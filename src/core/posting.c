@@ -74,6 +74,7 @@ skidx_status skidx_worker_init(struct skidx_worker *w,
     memset(w, 0, sizeof(*w));
     w->norm_fn = pick_norm();
     w->hash_fn = pick_hash();
+    w->sec_simd = skidx_simd_mode(SKIDX_SIMD_BEST);
     if (skidx_match_scratch_init(&w->skills, c->skills) ||
         skidx_match_scratch_init(&w->roles, c->roles) ||
         skidx_match_scratch_init(&w->levels, c->levels) ||
@@ -92,10 +93,14 @@ void skidx_worker_release(struct skidx_worker *w)
     skidx_match_scratch_release(&w->level_fields);
     free(w->norm);
     free(w->skill_ids);
+    free(w->keep_bits);
+    skidx_sections_release(&w->sections);
     memset(w, 0, sizeof(*w));
 }
 
 /* ---- classification ---- */
+
+static inline int is_ws(unsigned char c);
 
 /* The winning owner among the positive hits of the last scan, or -1. */
 static int64_t best_rule(const struct skidx_matcher *m,
@@ -133,14 +138,36 @@ skidx_status skidx_classify(const struct skidx_compiled *c,
                                    SKIDX_ENGINE_WORDS));
     l = best_rule(c->levels, &w->levels);
     if (l < 0 && seniority && seniority_len) {
+        /* the whole field, trimmed, must be one alias: job boards publish
+         * a fixed vocabulary ("Mid-Senior level"); free words ("lead",
+         * "senior developer needed") are not a level */
+        size_t lo = 0, hi = seniority_len;
+        while (lo < hi && is_ws((unsigned char)seniority[lo]))
+            lo++;
+        while (hi > lo && is_ws((unsigned char)seniority[hi - 1]))
+            hi--;
         skidx_match_reset(&w->level_fields);
         SKIDX_FORWARD(skidx_match_text(c->level_fields, &w->level_fields,
                                        seniority, seniority_len,
                                        SKIDX_ENGINE_WORDS));
-        l = best_rule(c->level_fields, &w->level_fields);
+        struct skidx_match_scratch *s = &w->level_fields;
+        size_t k = 0;
+        for (size_t i = 0; i < s->n_hits; i++)
+            if (s->hits[i].start == lo && s->hits[i].end == hi)
+                s->hits[k++] = s->hits[i];
+        s->n_hits = k;
+        l = best_rule(c->level_fields, s);
     }
     *level = l < 0 ? c->tax->level_default : (uint32_t)l;
     return SKIDX_OK;
+}
+
+int skidx_posting_hit_section(const struct skidx_worker *w,
+                              const struct skidx_posting_result *r, size_t i)
+{
+    if (i < r->title_hits)
+        return -1;
+    return skidx_sections_kind_at(&w->sections, w->skills.hits[i].start);
 }
 
 /* ---- dates ---- */
@@ -465,9 +492,16 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
     SKIDX_FORWARD(skidx_classify(c, w, title->p, title->len, sen->p, sen->len,
                                  &out->role, &out->level));
 
+    /* sections: when some part of the description does not count, every
+     * hit is kept and filtered by the section it lies in */
+    SKIDX_FORWARD(skidx_sections_split_mode(&c->tax->sections, desc->p,
+                                            desc->len, &w->sections,
+                                            w->sec_simd, want_hits));
+    int filter = w->sections.excluded;
+
     /* skills */
     w->skills.sort_hits = want_hits;
-    w->skills.count_only = !want_hits;
+    w->skills.count_only = !want_hits && !filter;
     skidx_match_reset(&w->skills);
     if (title->len)
         SKIDX_FORWARD(skidx_match_text(c->skills, &w->skills, title->p,
@@ -487,12 +521,33 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
     /* sorted ids straight from the owner bitset: a few words to scan */
     {
         size_t k = 0, words = (c->tax->n_skills + 63) / 64;
-        for (size_t wi = 0; wi < words && k < w->skills.n_owners; wi++)
-            for (uint64_t b = w->skills.owner_bits[wi]; b; b &= b - 1)
+        const uint64_t *bits = w->skills.owner_bits;
+        size_t n_owners = w->skills.n_owners;
+        if (filter) {
+            if (words > w->cap_keep) {
+                uint64_t *kb = realloc(w->keep_bits, words * sizeof(*kb));
+                if (!kb)
+                    return SKIDX_ERR_NOMEM;
+                w->keep_bits = kb;
+                w->cap_keep = words;
+            }
+            memset(w->keep_bits, 0, words * sizeof(*w->keep_bits));
+            for (size_t i = 0; i < w->skills.n_hits; i++) {
+                const struct skidx_hit *h = &w->skills.hits[i];
+                if (i < out->title_hits ||
+                    skidx_section_counts(
+                        skidx_sections_kind_at(&w->sections, h->start)))
+                    w->keep_bits[h->owner / 64] |= 1ull << (h->owner % 64);
+            }
+            bits = w->keep_bits;
+            n_owners = SIZE_MAX;
+        }
+        for (size_t wi = 0; wi < words && k < n_owners; wi++)
+            for (uint64_t b = bits[wi]; b; b &= b - 1)
                 w->skill_ids[k++] = (uint32_t)(wi * 64 + __builtin_ctzll(b));
+        out->n_skills = k;
     }
     out->skills = w->skill_ids;
-    out->n_skills = w->skills.n_owners;
 
     /* month */
     out->month = SKIDX_NO_MONTH;

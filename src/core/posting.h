@@ -7,9 +7,12 @@
  * Rules (README "When input is bad" and DESIGN.md):
  * - role: of the role rules matching the title, the lowest priority wins
  *   (ties: the role listed first); none -> the fallback role.
- * - level: level rules on the title; if none, level-field rules on the
- *   seniority field; if none, the default level.
- * - skills: aliases in title and description; each skill once.
+ * - level: level rules on the title; if none, the level-field rule whose
+ *   alias is the whole seniority field (trimmed of whitespace, caseless);
+ *   if none, the default level.
+ * - skills: aliases in the title, and in the description outside the
+ *   sections that do not count (company, benefits, legal, apply: see
+ *   core/section.h); each skill once.
  * - posted: "YYYY-MM..." (any ISO 8601 date or date-time) or epoch seconds
  *   or milliseconds (number or numeric string; values above 10^11 are
  *   milliseconds); years outside 1990..2100 or anything else -> undated,
@@ -29,6 +32,7 @@
 #define SKIDX_CORE_POSTING_H
 
 #include "core/match.h"
+#include "core/section.h"
 #include "core/taxonomy.h"
 #include "skidx.h"
 
@@ -56,6 +60,10 @@ struct skidx_worker {
     uint64_t (*hash_fn)(const void *, size_t); /* XXH3-64, fastest path */
     uint32_t *skill_ids;
     size_t cap_ids;
+    struct skidx_sections sections; /* of the last description */
+    int sec_simd;                   /* SIMD path of the section pass */
+    uint64_t *keep_bits;            /* skills named where they count */
+    size_t cap_keep;                /* in 64-bit words */
 };
 skidx_status skidx_worker_init(struct skidx_worker *w,
                                const struct skidx_compiled *c);
@@ -110,6 +118,12 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
                                    enum skidx_engine engine,
                                    struct skidx_posting_result *out,
                                    unsigned *skip_cause);
+
+/* The section of hit `i` of the last posting processed with want_hits
+ * (w->skills.hits[i]): -1 for a title hit, else an enum
+ * skidx_section_kind. */
+int skidx_posting_hit_section(const struct skidx_worker *w,
+                              const struct skidx_posting_result *r, size_t i);
 
 /* Classification alone (used by tests and `match --text`). */
 skidx_status skidx_classify(const struct skidx_compiled *c,

@@ -1,5 +1,6 @@
 /*
- * taxonomy.c - parse skills.tsv and roles.tsv into a struct skidx_taxonomy.
+ * taxonomy.c - parse skills.tsv, roles.tsv and the optional sections.tsv
+ * (core/section.c parses its lines) into a struct skidx_taxonomy.
  *
  * The parser is strict: every problem is an error that names the file, the
  * line and the alias, and nothing is indexed with a taxonomy that has one.
@@ -784,6 +785,13 @@ static skidx_status compute_hash(struct skidx_taxonomy *t)
     hash_set(h, &t->roles);
     hash_set(h, &t->levels);
     hash_set(h, &t->level_fields);
+    /* a taxonomy without sections.tsv keeps the hash it had before */
+    for (size_t i = 0; i < t->sections.n; i++) {
+        const struct skidx_section_rule *r = &t->sections.r[i];
+        uint8_t v[2] = {r->kind, r->flags};
+        XXH3_64bits_update(h, v, sizeof(v));
+        hash_str(h, r->text);
+    }
     t->hash = XXH3_64bits_digest(h);
     XXH3_freeState(h);
     return SKIDX_OK;
@@ -809,6 +817,17 @@ skidx_status skidx_taxonomy_parse(const char *dir, const char *skills,
                                   struct skidx_taxonomy **out,
                                   struct skidx_error *err)
 {
+    return skidx_taxonomy_parse_all(dir, skills, skills_len, roles,
+                                    roles_len, NULL, 0, out, err);
+}
+
+skidx_status skidx_taxonomy_parse_all(const char *dir, const char *skills,
+                                      size_t skills_len, const char *roles,
+                                      size_t roles_len, const char *sections,
+                                      size_t sections_len,
+                                      struct skidx_taxonomy **out,
+                                      struct skidx_error *err)
+{
     struct skidx_taxonomy *t = calloc(1, sizeof(*t));
     skidx_status st;
     *out = NULL;
@@ -817,15 +836,19 @@ skidx_status skidx_taxonomy_parse(const char *dir, const char *skills,
     t->dir = dup_n(dir, strlen(dir));
     t->skills_path = path_join(dir, "skills.tsv");
     t->roles_path = path_join(dir, "roles.tsv");
+    t->sections_path = path_join(dir, "sections.tsv");
     t->name = dup_n("unnamed", 7);
     t->version = dup_n("", 0);
-    if (!t->dir || !t->skills_path || !t->roles_path || !t->name ||
-        !t->version) {
+    if (!t->dir || !t->skills_path || !t->roles_path || !t->sections_path ||
+        !t->name || !t->version) {
         skidx_taxonomy_free(t);
         return SKIDX_ERR_NOMEM;
     }
     if ((st = parse_skills(t, skills, skills_len, err)) ||
         (st = parse_roles(t, roles, roles_len, err)) ||
+        (sections &&
+         (st = skidx_section_rules_parse(&t->sections, t->sections_path,
+                                         sections, sections_len, err))) ||
         (st = compute_hash(t))) {
         skidx_taxonomy_free(t);
         return st;
@@ -913,17 +936,23 @@ skidx_status skidx_taxonomy_load(const char *dir, struct skidx_taxonomy **out,
                                  struct skidx_error *err)
 {
     char *sp = path_join(dir, "skills.tsv"), *rp = path_join(dir, "roles.tsv");
-    char *sb = NULL, *rb = NULL;
-    size_t sl = 0, rl = 0;
+    char *xp = path_join(dir, "sections.tsv");
+    char *sb = NULL, *rb = NULL, *xb = NULL;
+    size_t sl = 0, rl = 0, xl = 0;
     skidx_status st = SKIDX_ERR_NOMEM;
+    struct stat sbuf;
     *out = NULL;
-    if (sp && rp && !(st = slurp(sp, &sb, &sl, err)) &&
-        !(st = slurp(rp, &rb, &rl, err)))
-        st = skidx_taxonomy_parse(dir, sb, sl, rb, rl, out, err);
+    if (sp && rp && xp && !(st = slurp(sp, &sb, &sl, err)) &&
+        !(st = slurp(rp, &rb, &rl, err)) &&
+        (stat(xp, &sbuf) != 0 || !(st = slurp(xp, &xb, &xl, err))))
+        st = skidx_taxonomy_parse_all(dir, sb, sl, rb, rl,
+                                      xb, xl, out, err);
     free(sp);
     free(rp);
+    free(xp);
     free(sb);
     free(rb);
+    free(xb);
     return st;
 }
 
@@ -948,6 +977,8 @@ void skidx_taxonomy_free(struct skidx_taxonomy *t)
     alias_set_release(&t->roles);
     alias_set_release(&t->levels);
     alias_set_release(&t->level_fields);
+    skidx_section_rules_release(&t->sections);
+    free(t->sections_path);
     free(t->dir);
     free(t->skills_path);
     free(t->roles_path);

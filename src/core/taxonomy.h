@@ -14,6 +14,7 @@
 #ifndef SKIDX_CORE_TAXONOMY_H
 #define SKIDX_CORE_TAXONOMY_H
 
+#include "core/section.h"
 #include "skidx.h"
 
 #include <stddef.h>
@@ -47,6 +48,7 @@ struct skidx_taxonomy {
     char *dir;         /* as given */
     char *skills_path; /* dir/skills.tsv */
     char *roles_path;  /* dir/roles.tsv */
+    char *sections_path; /* dir/sections.tsv (optional file) */
     char *name;        /* @name, default "unnamed" */
     char *version;     /* @version, default "" */
     uint64_t hash;
@@ -68,10 +70,13 @@ struct skidx_taxonomy {
     uint32_t level_default;
     struct skidx_alias_set levels;       /* on the title */
     struct skidx_alias_set level_fields; /* on the seniority field */
+
+    /* heading rules; none when the directory has no sections.tsv */
+    struct skidx_section_rules sections;
 };
 
-/* Load DIR/skills.tsv and DIR/roles.tsv. Errors: SKIDX_ERR_IO (file
- * missing/unreadable), SKIDX_ERR_TAXONOMY (with err->path, err->line and a
+/* Load DIR/skills.tsv, DIR/roles.tsv and, when it exists,
+ * DIR/sections.tsv. Errors: SKIDX_ERR_IO (file missing/unreadable), SKIDX_ERR_TAXONOMY (with err->path, err->line and a
  * message quoting the alias), SKIDX_ERR_NOMEM. Regexes are only checked
  * when compiled (skidx_matcher_create). */
 skidx_status skidx_taxonomy_load(const char *dir, struct skidx_taxonomy **out,
@@ -84,6 +89,14 @@ skidx_status skidx_taxonomy_parse(const char *dir, const char *skills,
                                   size_t roles_len,
                                   struct skidx_taxonomy **out,
                                   struct skidx_error *err);
+
+/* The same with a sections.tsv (`sections` NULL: no such file). */
+skidx_status skidx_taxonomy_parse_all(const char *dir, const char *skills,
+                                      size_t skills_len, const char *roles,
+                                      size_t roles_len, const char *sections,
+                                      size_t sections_len,
+                                      struct skidx_taxonomy **out,
+                                      struct skidx_error *err);
 
 void skidx_taxonomy_free(struct skidx_taxonomy *t);
 

@@ -2,6 +2,17 @@
  * utf8.c - UTF-8 decoding for validation and for the word-boundary rule.
  */
 #include "core/utf8.h"
+#include "core/wordchars.h"
+
+int skidx_cp_is_word_table(uint32_t cp)
+{
+    if (cp >= SKIDX_WORDCHARS_LIMIT)
+        return 0;
+    unsigned k = skidx_wordchar_page[cp >> 8];
+    if (k < 2)
+        return (int)k;
+    return (int)(skidx_wordchar_bits[k - 2][(cp >> 6) & 3] >> (cp & 63)) & 1;
+}
 
 /* Decode one character at s[0..n). Returns its length (1..4) and the code
  * point, or 0 when the bytes are not a valid sequence. */

@@ -12,20 +12,23 @@
  * when s[0..n) is valid UTF-8 (no overlongs, surrogates or > U+10FFFF). */
 size_t skidx_utf8_check(const char *s, size_t n);
 
-/* Is the code point a word character? ASCII letters, digits and '_', and
- * non-ASCII letters: U+00C0 and up apart from the punctuation blocks
- * U+2000-206F, U+3000-303F, U+FE30-FE4F and U+00D7, U+00F7. */
+/* Is the code point a word character? (taxonomy/FORMAT.md, "How text is
+ * read".) ASCII letters, digits and '_'; full-width ASCII letters and
+ * digits; letters, combining marks and decimal digits of the scripts
+ * written with spaces between words (Latin, Greek, Cyrillic, Armenian,
+ * Hebrew, Arabic, Devanagari, ...). Not: Han, Kana, Hangul, Thai, Lao,
+ * Khmer, Myanmar and other scripts that run words together, and no
+ * punctuation mark, symbol or space, full-width and CJK ones included.
+ * Non-ASCII code points are looked up in the generated table of
+ * core/wordchars.h (scripts/gen_wordchars.py). */
+int skidx_cp_is_word_table(uint32_t cp);
+
 static inline int skidx_cp_is_word(uint32_t cp)
 {
     if (cp < 0x80)
         return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
                (cp >= 'A' && cp <= 'Z') || cp == '_';
-    if (cp < 0xC0 || cp == 0xD7 || cp == 0xF7)
-        return 0;
-    if ((cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x3000 && cp <= 0x303F) ||
-        (cp >= 0xFE30 && cp <= 0xFE4F) || cp == 0xFFFD)
-        return 0;
-    return 1;
+    return skidx_cp_is_word_table(cp);
 }
 
 /* Is the character that ends just before text[pos] a word character?

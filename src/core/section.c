@@ -1,0 +1,1177 @@
+/*
+ * section.c - sections.tsv parsing and the one-pass section splitter
+ * (rules and limits in section.h).
+ *
+ * Folding: ASCII letters and the Latin-1 capitals U+00C0..U+00DE (not
+ * U+00D7) are compared lower-cased, a typographic apostrophe (U+2018,
+ * U+2019) or '`' equals "'", and a space in a rule matches a run of
+ * spaces, TABs and no-break spaces, or one '-' ("nice-to-have"). Rules are
+ * stored folded, so only the text is folded while comparing.
+ */
+#include "core/section.h"
+#include "core/error.h"
+#include "core/simd.h"
+#include "core/utf8.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+typedef unsigned char uc;
+
+#define NOMATCH ((size_t)-1)
+#define MAX_HEADING 96  /* bytes of a rule's text */
+#define MAX_BACK 64     /* look-back from a colon */
+#define MAX_PREFIX 48   /* bullets, numbers and tags before a heading */
+#define MAX_TAIL 48     /* the free words of "about *" */
+
+static const char *const kind_names[SKIDX_SEC_COUNT] = {
+    "none",  "requirements", "preferred", "responsibilities", "other",
+    "company", "benefits",   "legal",     "apply"};
+
+const char *skidx_section_name(int kind)
+{
+    return kind >= 0 && kind < SKIDX_SEC_COUNT ? kind_names[kind] : "?";
+}
+
+static inline uc lower(uc c)
+{
+    return (c >= 'A' && c <= 'Z') ? (uc)(c + 32) : c;
+}
+static inline int is_alnum(uc c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+           (c >= 'A' && c <= 'Z');
+}
+static inline int is_upper(uc c) { return c >= 'A' && c <= 'Z'; }
+static inline int is_lower(uc c) { return c >= 'a' && c <= 'z'; }
+static inline int is_digit(uc c) { return c >= '0' && c <= '9'; }
+
+/* ---- parsing ---- */
+
+/* Fold a rule's text into out (at least n bytes); returns the length.
+ * Runs of spaces become one; U+2018/U+2019/'`' become "'". */
+static size_t fold_rule(const char *s, size_t n, char *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        uc c = (uc)s[i];
+        if (c == ' ' || c == '\t') {
+            if (k && out[k - 1] != ' ')
+                out[k++] = ' ';
+            continue;
+        }
+        if (c == 0xE2 && i + 2 < n && (uc)s[i + 1] == 0x80 &&
+            ((uc)s[i + 2] == 0x98 || (uc)s[i + 2] == 0x99)) {
+            out[k++] = '\'';
+            i += 2;
+            continue;
+        }
+        if (c == '`') {
+            out[k++] = '\'';
+            continue;
+        }
+        if (c == 0xC3 && i + 1 < n) {
+            uc d = (uc)s[i + 1];
+            if (d >= 0x80 && d <= 0x9E && d != 0x97)
+                d = (uc)(d + 0x20);
+            out[k++] = (char)c;
+            out[k++] = (char)d;
+            i++;
+            continue;
+        }
+        out[k++] = (char)lower(c);
+    }
+    while (k && out[k - 1] == ' ')
+        k--;
+    return k;
+}
+
+/* The second byte of a rule or a text, canonical for the index: ASCII
+ * lower case, a Latin-1 capital's second byte lowered, '-', TAB and the
+ * no-break space's lead byte as ' ', '`' and U+2019's lead byte as "'".
+ * Several texts map to one key; lit_match() decides. */
+static inline uc canon2(uc b0, uc b1)
+{
+    if (b1 == '-' || b1 == '\t' || b1 == 0xC2)
+        return ' ';
+    if (b1 == '`' || b1 == 0xE2)
+        return '\'';
+    if (b0 == 0xC3 && b1 >= 0x80 && b1 <= 0x9E && b1 != 0x97)
+        return (uc)(b1 + 0x20);
+    return lower(b1);
+}
+
+/* 1: a lower-case ASCII letter or a digit, 2: a capital, 0: other. */
+static const uint8_t word_class[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+    ['A'] = 2, ['B'] = 2, ['C'] = 2, ['D'] = 2, ['E'] = 2, ['F'] = 2,
+    ['G'] = 2, ['H'] = 2, ['I'] = 2, ['J'] = 2, ['K'] = 2, ['L'] = 2,
+    ['M'] = 2, ['N'] = 2, ['O'] = 2, ['P'] = 2, ['Q'] = 2, ['R'] = 2,
+    ['S'] = 2, ['T'] = 2, ['U'] = 2, ['V'] = 2, ['W'] = 2, ['X'] = 2,
+    ['Y'] = 2, ['Z'] = 2,
+};
+
+/* The first word of s (Latin letters and digits, folded as by
+ * fold_rule, up to a lower-to-upper case change), hashed; its length in
+ * *n (0: s starts otherwise). At most 32 bytes are read. */
+static inline uint32_t word_hash(const uc *s, size_t lim, size_t *n)
+{
+    uint32_t h = 2166136261u;
+    size_t i = 0, stop = lim < 32 ? lim : 32;
+    while (i < stop) {
+        uc c = s[i];
+        int k = word_class[c];
+        if (k == 1) {
+            h = (h ^ c) * 16777619u;
+            i++;
+        } else if (k == 2) {
+            if (i && is_lower(s[i - 1]))
+                break; /* "UsWe": a lost line break */
+            h = (h ^ (uc)(c + 32)) * 16777619u;
+            i++;
+        } else if (c == 0xC3 && i + 1 < stop && s[i + 1] >= 0x80 &&
+                   s[i + 1] <= 0xBF) {
+            uc d = s[i + 1];
+            if (d <= 0x9E && d != 0x97)
+                d = (uc)(d + 0x20);
+            h = (h ^ 0xC3) * 16777619u;
+            h = (h ^ d) * 16777619u;
+            i += 2;
+        } else {
+            break;
+        }
+    }
+    *n = i;
+    return h | 1; /* 0 marks an empty slot */
+}
+
+/* The keys of s: *h1 of its first word, *h2 of its first two words when
+ * a separator (a run of spaces, TABs and no-break spaces, or one '-')
+ * and a second Latin word follow, else 0. Returns the first word's
+ * length (0: s does not start with a Latin word). */
+static inline size_t word_keys(const uc *s, size_t lim, uint32_t *h1,
+                               uint32_t *h2)
+{
+    size_t n1, n2, i;
+    *h1 = word_hash(s, lim, &n1);
+    *h2 = 0;
+    if (!n1)
+        return 0;
+    i = n1;
+    if (i < lim && s[i] == '-') {
+        i++;
+    } else {
+        while (i < lim) {
+            if (s[i] == ' ' || s[i] == '\t')
+                i++;
+            else if (i + 1 < lim && s[i] == 0xC2 && s[i + 1] == 0xA0)
+                i += 2;
+            else
+                break;
+        }
+    }
+    if (i == n1 || i >= lim)
+        return n1;
+    uint32_t w2 = word_hash(s + i, lim - i, &n2);
+    if (n2)
+        *h2 = ((*h1 * 31u) ^ w2 ^ 0x9E3779B9u) | 1;
+    return n1;
+}
+
+/* The first three bytes of t[i..lim) as lit_match() compares them:
+ * ASCII lower case, a Latin-1 capital's second byte lowered, a run of
+ * spaces, TABs or no-break spaces (or one '-') as one ' ', U+2018/U+2019
+ * and '`' as "'". Returns 0 when fewer than three remain. */
+static inline int canon3(const uc *t, size_t i, size_t lim, uint32_t *key)
+{
+    uint32_t k = 0;
+    int n = 0;
+    if (i + 3 <= lim && word_class[t[i]] && word_class[t[i + 1]] &&
+        word_class[t[i + 2]]) {
+        /* three ASCII letters or digits: '|0x20' lowers letters only */
+        *key = (uint32_t)(t[i] | 0x20) << 16 | (uint32_t)(t[i + 1] | 0x20)
+                                                   << 8 |
+               (uint32_t)(t[i + 2] | 0x20);
+        return 1;
+    }
+    while (n < 3 && i < lim) {
+        uc c = t[i];
+        if (c == ' ' || c == '\t' || c == '-' ||
+            (c == 0xC2 && i + 1 < lim && t[i + 1] == 0xA0)) {
+            i += c == 0xC2 ? 2 : 1;
+            if (c != '-')
+                while (i < lim && (t[i] == ' ' || t[i] == '\t' ||
+                                   (t[i] == 0xC2 && i + 1 < lim &&
+                                    t[i + 1] == 0xA0)))
+                    i += t[i] == 0xC2 ? 2 : 1;
+            c = ' ';
+        } else if (c == '`' || (c == 0xE2 && i + 2 < lim &&
+                                t[i + 1] == 0x80 &&
+                                (t[i + 2] == 0x98 || t[i + 2] == 0x99))) {
+            i += c == '`' ? 1 : 3;
+            c = '\'';
+        } else if (n && (k & 0xFF) == 0xC3 && i && t[i - 1] == 0xC3) {
+            if (c >= 0x80 && c <= 0x9E && c != 0x97)
+                c = (uc)(c + 0x20);
+            i++;
+        } else {
+            c = lower(c);
+            i++;
+        }
+        k = k << 8 | c;
+        n++;
+    }
+    *key = k;
+    return n == 3;
+}
+
+static inline uint32_t pre_slot(uint32_t key)
+{
+    return (key * 2654435761u) >> 16;
+}
+
+/* May a rule (set 0: plain, 1: LEAD_WILD) begin at t[i..lim)? */
+static inline int pre_may(const struct skidx_section_rules *R, int set,
+                          const uc *t, size_t i, size_t lim)
+{
+    uint32_t key;
+    if (!canon3(t, i, lim, &key))
+        return 0;
+    uint32_t sl = pre_slot(key);
+    return (int)(R->pre[set][sl >> 6] >> (sl & 63) & 1);
+}
+
+static int kind_of(const char *s, size_t n)
+{
+    for (int k = 1; k < SKIDX_SEC_COUNT; k++)
+        if (strlen(kind_names[k]) == n && !memcmp(kind_names[k], s, n))
+            return k;
+    return -1;
+}
+
+static skidx_status push_rule(struct skidx_section_rules *R,
+                              const struct skidx_section_rule *r)
+{
+    if (R->n == R->cap) {
+        size_t cap = R->cap ? R->cap * 2 : 64;
+        struct skidx_section_rule *v = realloc(R->r, cap * sizeof(*v));
+        if (!v)
+            return SKIDX_ERR_NOMEM;
+        R->r = v;
+        R->cap = cap;
+    }
+    R->r[R->n++] = *r;
+    return SKIDX_OK;
+}
+
+/* LEAD_WILD rules last; others by first byte and canonical second byte
+ * (canon2), longest first, explicit
+ * before "about *"; then text and flags so duplicates are neighbours. */
+static int rule_cmp(const void *x, const void *y)
+{
+    const struct skidx_section_rule *a = x, *b = y;
+    int la = !!(a->flags & SKIDX_SECR_LEAD_WILD);
+    int lb = !!(b->flags & SKIDX_SECR_LEAD_WILD);
+    if (la != lb)
+        return la - lb;
+    if ((uc)a->text[0] != (uc)b->text[0])
+        return (uc)a->text[0] < (uc)b->text[0] ? -1 : 1;
+    uc ca = canon2((uc)a->text[0], (uc)a->text[1]);
+    uc cb = canon2((uc)b->text[0], (uc)b->text[1]);
+    if (ca != cb)
+        return ca < cb ? -1 : 1;
+    if (a->len != b->len)
+        return a->len > b->len ? -1 : 1;
+    int ta = !!(a->flags & SKIDX_SECR_TAIL_WILD);
+    int tb = !!(b->flags & SKIDX_SECR_TAIL_WILD);
+    if (ta != tb)
+        return ta - tb;
+    int c = strcmp(a->text, b->text);
+    if (c)
+        return c;
+    if (a->flags != b->flags)
+        return a->flags < b->flags ? -1 : 1;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
+static skidx_status parse_heading(struct skidx_section_rules *R,
+                                  const char *path, uint32_t line, int kind,
+                                  const char *s, size_t n,
+                                  struct skidx_error *err)
+{
+    const char *orig = s;
+    size_t orig_n = n;
+    struct skidx_section_rule r = {0};
+    while (n && (*s == ' '))
+        s++, n--;
+    while (n && s[n - 1] == ' ')
+        n--;
+    if (n >= 2 && s[0] == '*' && s[1] == ' ') {
+        r.flags |= SKIDX_SECR_LEAD_WILD;
+        s += 2, n -= 2;
+    }
+    if (n >= 3 && !memcmp(s + n - 3, "...", 3)) {
+        r.flags |= SKIDX_SECR_SENTENCE;
+        n -= 3;
+    } else if (n >= 2 && s[n - 2] == ' ' && s[n - 1] == '*') {
+        r.flags |= SKIDX_SECR_TAIL_WILD;
+        n -= 2;
+    }
+    while (n && s[n - 1] == ' ')
+        n--;
+    if ((r.flags & SKIDX_SECR_LEAD_WILD) && !(r.flags & SKIDX_SECR_SENTENCE))
+        return skidx_fail(err, SKIDX_ERR_TAXONOMY, path, line, SKIDX_NOOFF,
+                          "heading '%.*s': a leading '* ' needs a lead-in "
+                          "sentence ending in '...'",
+                          (int)orig_n, orig);
+    if (!n || memchr(s, '*', n) || n > MAX_HEADING)
+        return skidx_fail(err, SKIDX_ERR_TAXONOMY, path, line, SKIDX_NOOFF,
+                          "bad heading '%.*s' (empty, longer than %d bytes, "
+                          "or '*' other than '* ' first or ' *' last)",
+                          (int)orig_n, orig, MAX_HEADING);
+    char *t = malloc(n + 1);
+    if (!t)
+        return SKIDX_ERR_NOMEM;
+    r.len = (uint32_t)fold_rule(s, n, t);
+    t[r.len] = '\0';
+    if (r.len < 2 || t[0] == '\'' || t[0] == ' ') {
+        free(t);
+        return skidx_fail(err, SKIDX_ERR_TAXONOMY, path, line, SKIDX_NOOFF,
+                          "bad heading '%.*s' (shorter than two bytes?)",
+                          (int)orig_n, orig);
+    }
+    r.text = t;
+    r.line = line;
+    r.kind = (uint8_t)kind;
+    skidx_status st = push_rule(R, &r);
+    if (st)
+        free(t);
+    return st;
+}
+
+skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
+                                       const char *path, const char *buf,
+                                       size_t len, struct skidx_error *err)
+{
+    const char *p = buf, *end = buf + len;
+    uint32_t line = 0;
+    skidx_status st;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end;
+        const char *s = p;
+        size_t n = (size_t)(e - p);
+        p = nl ? nl + 1 : end;
+        line++;
+        if (n && s[n - 1] == '\r')
+            n--;
+        if (line == 1 && n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+            s += 3, n -= 3;
+        size_t bad = skidx_utf8_check(s, n);
+        if (bad != SIZE_MAX)
+            return skidx_fail(err, SKIDX_ERR_TAXONOMY, path, line, bad,
+                              "invalid UTF-8 at byte %zu of the line",
+                              bad + 1);
+        if (!n || s[0] == '#')
+            continue;
+        if (memchr(s, '\0', n))
+            return skidx_fail(err, SKIDX_ERR_TAXONOMY, path, line,
+                              SKIDX_NOOFF, "NUL byte in the line");
+        const char *tab = memchr(s, '\t', n);
+        size_t kl = tab ? (size_t)(tab - s) : n;
+        int kind = kind_of(s, kl);
+        if (kind < 0)
+            return skidx_fail(err, SKIDX_ERR_TAXONOMY, path, line,
+                              SKIDX_NOOFF,
+                              "unknown section kind '%.*s' (requirements, "
+                              "preferred, responsibilities, other, company, "
+                              "benefits, legal or apply)",
+                              (int)kl, s);
+        int any = 0;
+        while (tab) {
+            const char *f = tab + 1;
+            const char *lim = s + n;
+            tab = memchr(f, '\t', (size_t)(lim - f));
+            size_t fl = (size_t)((tab ? tab : lim) - f);
+            if (!fl && !tab)
+                break; /* a trailing TAB */
+            if ((st = parse_heading(R, path, line, kind, f, fl, err)))
+                return st;
+            any = 1;
+        }
+        if (!any)
+            return skidx_fail(err, SKIDX_ERR_TAXONOMY, path, line,
+                              SKIDX_NOOFF, "section kind '%.*s' with no "
+                              "heading", (int)kl, s);
+        if (R->n > 60000)
+            return skidx_fail(err, SKIDX_ERR_TAXONOMY, path, line,
+                              SKIDX_NOOFF, "more than 60000 headings");
+    }
+    if (R->n)
+        qsort(R->r, R->n, sizeof(*R->r), rule_cmp);
+    for (size_t i = 0; i + 1 < R->n; i++) {
+        const struct skidx_section_rule *a = &R->r[i], *b = &R->r[i + 1];
+        if (a->len == b->len && a->flags == b->flags &&
+            !strcmp(a->text, b->text)) {
+            const struct skidx_section_rule *late = a->line > b->line ? a : b;
+            return skidx_fail(err, SKIDX_ERR_TAXONOMY, path, late->line,
+                              SKIDX_NOOFF,
+                              "heading '%s' is listed twice (line %u)",
+                              late->text, a->line < b->line ? a->line
+                                                           : b->line);
+        }
+    }
+    size_t n_plain = 0;
+    while (n_plain < R->n && !(R->r[n_plain].flags & SKIDX_SECR_LEAD_WILD))
+        n_plain++;
+    R->n_lead = (uint16_t)(R->n - n_plain);
+    size_t i = 0;
+    for (unsigned b = 0; b < 256; b++) {
+        R->first[b] = (uint16_t)i;
+        while (i < n_plain && (uc)R->r[i].text[0] == b)
+            i++;
+    }
+    R->first[256] = (uint16_t)n_plain;
+    /* the first-word table */
+    uint32_t size = 64;
+    while (size < 2 * n_plain + 16)
+        size *= 2;
+    R->wtab = calloc(size, sizeof(*R->wtab));
+    R->widx = malloc((n_plain ? n_plain : 1) * sizeof(*R->widx));
+    if (!R->wtab || !R->widx)
+        return SKIDX_ERR_NOMEM;
+    R->wmask = size - 1;
+    uint32_t *hashes = malloc((n_plain ? n_plain : 1) * sizeof(*hashes));
+    if (!hashes)
+        return SKIDX_ERR_NOMEM;
+    for (size_t k = 0; k < n_plain; k++) {
+        uint32_t h1, h2;
+        if (!word_keys((const uc *)R->r[k].text, R->r[k].len, &h1, &h2)) {
+            hashes[k] = 0;
+            continue;
+        }
+        hashes[k] = h2 ? h2 : h1;
+        uint32_t slot = hashes[k] & R->wmask;
+        while (R->wtab[slot].hash && R->wtab[slot].hash != hashes[k])
+            slot = (slot + 1) & R->wmask;
+        R->wtab[slot].hash = hashes[k];
+        R->wtab[slot].n++;
+    }
+    uint32_t at = 0;
+    for (uint32_t slot = 0; slot < size; slot++) {
+        R->wtab[slot].at = at;
+        at += R->wtab[slot].n;
+        R->wtab[slot].n = 0;
+    }
+    for (size_t k = 0; k < n_plain; k++) {
+        if (!hashes[k])
+            continue;
+        uint32_t slot = hashes[k] & R->wmask;
+        while (R->wtab[slot].hash != hashes[k])
+            slot = (slot + 1) & R->wmask;
+        struct skidx_section_word *w = &R->wtab[slot];
+        /* keep each word's rules longest first (they come sorted, but a
+         * one-letter word's rules may differ in their second byte) */
+        uint32_t j = w->n++;
+        while (j && R->r[R->widx[w->at + j - 1]].len < R->r[k].len) {
+            R->widx[w->at + j] = R->widx[w->at + j - 1];
+            j--;
+        }
+        R->widx[w->at + j] = (uint16_t)k;
+    }
+    free(hashes);
+    /* the prefix filter: the first three bytes as canon3() reads them */
+    memset(R->pre, 0, sizeof(R->pre));
+    for (size_t k = 0; k < R->n; k++) {
+        const struct skidx_section_rule *r = &R->r[k];
+        uint32_t key;
+        if (!canon3((const uc *)r->text, 0, r->len, &key))
+            return skidx_fail(err, SKIDX_ERR_TAXONOMY, path, r->line,
+                              SKIDX_NOOFF,
+                              "heading '%s' is shorter than three bytes",
+                              r->text);
+        uint32_t sl = pre_slot(key);
+        int lead = !!(r->flags & SKIDX_SECR_LEAD_WILD);
+        R->pre[lead][sl >> 6] |= 1ull << (sl & 63);
+        if (!lead && !skidx_section_counts(r->kind))
+            R->pre[2][sl >> 6] |= 1ull << (sl & 63);
+    }
+    return SKIDX_OK;
+}
+
+void skidx_section_rules_release(struct skidx_section_rules *R)
+{
+    free(R->wtab);
+    free(R->widx);
+    for (size_t i = 0; i < R->n; i++)
+        free(R->r[i].text);
+    free(R->r);
+    memset(R, 0, sizeof(*R));
+}
+
+/* ---- matching one heading ---- */
+
+struct ctx {
+    const struct skidx_section_rules *R;
+    const uc *t;
+    size_t len;
+    struct skidx_sections *out;
+    size_t last_q; /* the line start tried last ("<br><br>" twice) */
+    int all;       /* record every heading, not only what decides counts */
+    int set;       /* prefix filter in use: 0 every rule, 2 excluded kinds */
+    int oom;
+};
+
+/* A rule's literal at t[q..lim); the end, or NOMATCH. */
+static size_t lit_match(const uc *t, size_t q, size_t lim,
+                        const struct skidx_section_rule *r)
+{
+    const uc *rt = (const uc *)r->text;
+    size_t i = q;
+    for (uint32_t j = 0; j < r->len;) {
+        if (i >= lim)
+            return NOMATCH;
+        uc rc = rt[j], c = t[i];
+        if (rc > ' ' && rc < 0x80 && rc != '\'') {
+            /* most bytes: ASCII, the rule's already lower-cased */
+            if (c != rc && !(is_upper(c) && (uc)(c + 32) == rc))
+                return NOMATCH;
+            i++;
+            j++;
+            continue;
+        }
+        if (rc == ' ') {
+            size_t i0 = i;
+            if (c == '-') {
+                i++;
+            } else {
+                for (;;) {
+                    if (i < lim && (t[i] == ' ' || t[i] == '\t'))
+                        i++;
+                    else if (i + 1 < lim && t[i] == 0xC2 && t[i + 1] == 0xA0)
+                        i += 2;
+                    else
+                        break;
+                }
+            }
+            if (i == i0)
+                return NOMATCH;
+            j++;
+            continue;
+        }
+        if (rc == '\'') {
+            if (c == '\'' || c == '`')
+                i++;
+            else if (c == 0xE2 && i + 2 < lim && t[i + 1] == 0x80 &&
+                     (t[i + 2] == 0x98 || t[i + 2] == 0x99))
+                i += 3;
+            else
+                return NOMATCH;
+            j++;
+            continue;
+        }
+        if (c == 0xC3 && rc == 0xC3 && j + 1 < r->len && i + 1 < lim) {
+            uc d = t[i + 1];
+            if (d >= 0x80 && d <= 0x9E && d != 0x97)
+                d = (uc)(d + 0x20);
+            if (d != rt[j + 1])
+                return NOMATCH;
+            i += 2;
+            j += 2;
+            continue;
+        }
+        if ((c < 0x80 ? lower(c) : c) != rc)
+            return NOMATCH;
+        i++;
+        j++;
+    }
+    return i;
+}
+
+/* The free words of "about *": from k (just after the literal), one or
+ * more spaces, then 1-5 words, the first starting with a capital or a
+ * non-ASCII letter, up to a line end, ':', '：', '<' or '*', within
+ * MAX_TAIL bytes. Returns the end or NOMATCH. */
+static size_t wild_tail(const uc *t, size_t k, size_t lim)
+{
+    size_t i = k;
+    while (i < lim && t[i] == ' ')
+        i++;
+    if (i == k || i >= lim || !(is_upper(t[i]) || t[i] >= 0xC0))
+        return NOMATCH;
+    size_t spaces = 0, stop = i + MAX_TAIL < lim ? i + MAX_TAIL : lim;
+    for (; i < stop; i++) {
+        uc c = t[i];
+        if (c == '\n' || c == '\r' || c == ':' || c == '<' || c == '*' ||
+            (c == 0xEF && i + 2 < lim && t[i + 1] == 0xBC &&
+             t[i + 2] == 0x9A))
+            break;
+        if (c == ' ') {
+            if (i && t[i - 1] == '.')
+                return NOMATCH; /* a sentence, not a name */
+            spaces++;
+        }
+    }
+    if (i == stop && stop < lim)
+        return NOMATCH;
+    while (i > k && (t[i - 1] == ' ' || t[i - 1] == '.'))
+        i--;
+    return spaces > 4 ? NOMATCH : i;
+}
+
+/* After a heading's text ends at k: where its body starts, or NOMATCH.
+ * `stop` is SIZE_MAX at a line start, else the colon (or '】') the text
+ * must reach, `stop_len` that mark's length. */
+static size_t end_ok(const struct ctx *x, size_t k, size_t stop,
+                     size_t stop_len, const struct skidx_section_rule *r)
+{
+    const uc *t = x->t;
+    size_t lim = stop == SIZE_MAX ? x->len : stop;
+    uc last = (uc)r->text[r->len - 1];
+    if (k < lim && is_alnum(t[k]) && is_alnum(last) &&
+        !(r->flags & SKIDX_SECR_TAIL_WILD)) {
+        /* "About UsWe are ...": glued by a lost line break */
+        if (stop == SIZE_MAX && is_lower(t[k - 1]) && is_upper(t[k]) &&
+            !(r->flags & SKIDX_SECR_SENTENCE))
+            return k;
+        return NOMATCH;
+    }
+    if ((r->flags & SKIDX_SECR_SENTENCE) && stop == SIZE_MAX)
+        return k;
+    int closed = 0;
+    size_t j = k;
+    while (j < lim && j < k + 32) {
+        uc c = t[j];
+        if (c == '*' || c == '_') {
+            closed = 1;
+            j++;
+        } else if (c == ' ' || c == '\t' || c == '\r' || c == '#' ||
+                   c == '.' || c == '-' || c == ')' || c == ']' ||
+                   c == '!') {
+            j++;
+        } else if (c == '<' && j + 1 < lim && t[j + 1] == '/') {
+            size_t g = j + 2;
+            while (g < lim && g < j + 16 && t[g] != '>' && t[g] != '<')
+                g++;
+            if (g >= lim || t[g] != '>')
+                break;
+            closed = 1;
+            j = g + 1;
+        } else if (c == 0xC2 && j + 1 < lim && t[j + 1] == 0xA0) {
+            j += 2;
+        } else if (j + 2 < lim && ((c == 0xEF && t[j + 1] == 0xBC &&
+                                    t[j + 2] == 0x89) ||
+                                   (c == 0xE3 && t[j + 1] == 0x80 &&
+                                    t[j + 2] == 0x91))) {
+            j += 3; /* '）' '】' */
+        } else {
+            break;
+        }
+    }
+    if (stop != SIZE_MAX)
+        return j == stop ? stop + stop_len : NOMATCH;
+    if (j >= x->len || t[j] == '\n' || t[j] == '<')
+        return j;
+    if (t[j] == ':')
+        return j + 1;
+    if (t[j] == 0xEF && j + 2 < x->len && t[j + 1] == 0xBC &&
+        t[j + 2] == 0x9A)
+        return j + 3;
+    if (closed)
+        return j;
+    if (j == k && last >= 0x80 && is_digit(t[j]))
+        return j; /* "岗位职责1.负责..." */
+    return NOMATCH;
+}
+
+static int try_rule(const struct ctx *x, size_t q, size_t stop,
+                    size_t stop_len, uint32_t i, uint32_t *rule, size_t *body)
+{
+    const struct skidx_section_rule *r = &x->R->r[i];
+    size_t lim = stop == SIZE_MAX ? x->len : stop;
+    size_t k = lit_match(x->t, q, lim, r);
+    if (k == NOMATCH)
+        return 0;
+    if ((r->flags & SKIDX_SECR_TAIL_WILD) &&
+        (k = wild_tail(x->t, k, lim)) == NOMATCH)
+        return 0;
+    size_t bd = end_ok(x, k, stop, stop_len, r);
+    if (bd == NOMATCH)
+        return 0;
+    *rule = i;
+    *body = bd;
+    return 1;
+}
+
+/* The best rule starting at q (longest; explicit before "about *"):
+ * Latin first words through the word table, others by first byte. */
+static int heading_at(const struct ctx *x, size_t q, size_t stop,
+                      size_t stop_len, uint32_t *rule, size_t *body)
+{
+    const struct skidx_section_rules *R = x->R;
+    size_t lim = stop == SIZE_MAX ? x->len : stop;
+    if (q >= lim)
+        return 0;
+    uc b = x->t[q];
+    b = b < 0x80 ? lower(b) : b;
+    uint32_t hs[2];
+    if (word_keys(x->t + q, lim - q, &hs[1], &hs[0])) {
+        /* rules of two or more words first: they are the longer */
+        for (int pass = 0; pass < 2; pass++) {
+            uint32_t h = hs[pass];
+            if (!h)
+                continue;
+            uint32_t slot = h & R->wmask;
+            while (R->wtab[slot].hash && R->wtab[slot].hash != h)
+                slot = (slot + 1) & R->wmask;
+            const struct skidx_section_word *w = &R->wtab[slot];
+            for (uint32_t k = 0; k < w->n; k++)
+                if (try_rule(x, q, stop, stop_len, R->widx[w->at + k], rule,
+                             body))
+                    return 1;
+        }
+        return 0;
+    }
+    uc c = canon2(b, q + 1 < lim ? x->t[q + 1] : 0);
+    /* the rules of this first byte are sorted by canonical second byte */
+    uint32_t lo = R->first[b], hi = R->first[b + 1];
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (canon2(b, (uc)R->r[mid].text[1]) < c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (uint32_t i = lo; i < R->first[b + 1] &&
+                          canon2(b, (uc)R->r[i].text[1]) == c;
+         i++)
+        if (try_rule(x, q, stop, stop_len, i, rule, body))
+            return 1;
+    return 0;
+}
+
+static void record(struct ctx *x, size_t start, size_t body, uint32_t rule)
+{
+    struct skidx_sections *o = x->out;
+    if (!x->all && x->set == 2) {
+        /* before the first heading that does not count, the others
+         * change nothing: what precedes it counts either way */
+        if (skidx_section_counts(x->R->r[rule].kind))
+            return;
+        x->set = 0;
+    }
+    if (o->n && o->s[o->n - 1].start >= start) {
+        /* a colon's look-back can land on a line start already taken */
+        for (size_t i = 0; i < o->n; i++)
+            if (o->s[i].start == start)
+                return;
+    }
+    if (o->n == o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 16;
+        struct skidx_section *v = realloc(o->s, cap * sizeof(*v));
+        if (!v) {
+            x->oom = 1;
+            return;
+        }
+        o->s = v;
+        o->cap = cap;
+    }
+    struct skidx_section *s = &o->s[o->n++];
+    s->start = (uint32_t)start;
+    s->body = (uint32_t)body;
+    s->rule = rule;
+    s->kind = x->R->r[rule].kind;
+}
+
+/* Skip bullets, markdown marks, list numbers and inline tags. */
+static size_t skip_prefix(const uc *t, size_t p, size_t len)
+{
+    size_t lim = p + MAX_PREFIX < len ? p + MAX_PREFIX : len;
+    while (p < lim) {
+        uc c = t[p];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '#' || c == '*' ||
+            c == '_' || c == '>' || c == '-' || c == '+' || c == '|' ||
+            c == '[' || c == '(' || c == '=') {
+            p++;
+        } else if (is_digit(c)) {
+            size_t d = p;
+            while (d < lim && is_digit(t[d]))
+                d++;
+            if (d < lim && (t[d] == '.' || t[d] == ')'))
+                p = d + 1;
+            else if (d + 2 < lim && t[d] == 0xE3 && t[d + 1] == 0x80 &&
+                     t[d + 2] == 0x81)
+                p = d + 3; /* "1、" */
+            else
+                break;
+        } else if (c == '<') {
+            size_t g = p + 1;
+            while (g < lim && t[g] != '>' && t[g] != '<' && t[g] != '\n')
+                g++;
+            if (g >= lim || t[g] != '>')
+                break;
+            p = g + 1;
+        } else if (c == 0xC2 && p + 1 < lim &&
+                   (t[p + 1] == 0xA0 || t[p + 1] == 0xB7)) {
+            p += 2; /* no-break space, '·' */
+        } else if (c == 0xE2 && p + 2 < lim &&
+                   ((t[p + 1] == 0x80 &&
+                     (t[p + 2] == 0xA2 || t[p + 2] == 0x93 ||
+                      t[p + 2] == 0x94)) ||
+                    t[p + 1] == 0x96 || t[p + 1] == 0x97 ||
+                    t[p + 1] == 0x98 || t[p + 1] == 0x9C ||
+                    t[p + 1] == 0x9E)) {
+            p += 3; /* • – — and the geometric shapes, stars, ticks */
+        } else if (c == 0xE3 && p + 2 < lim && t[p + 1] == 0x80 &&
+                   (t[p + 2] == 0x90 || t[p + 2] == 0x96)) {
+            p += 3; /* '【' '〖' */
+        } else if (c == 0xEF && p + 2 < lim && t[p + 1] == 0xBC &&
+                   (t[p + 2] == 0x88 || t[p + 2] == 0x89)) {
+            p += 3; /* '（' '）' */
+        } else if (c >= 0xE4 && c <= 0xE9 && p + 5 < lim &&
+                   ((t[p + 3] == 0xE3 && t[p + 4] == 0x80 &&
+                     t[p + 5] == 0x81) ||
+                    (t[p + 3] == 0xEF && t[p + 4] == 0xBC &&
+                     t[p + 5] == 0x89))) {
+            p += 6; /* a numeral: "一、", "（三）" (the '（' skipped above) */
+        } else {
+            break;
+        }
+    }
+    return p;
+}
+
+/* The lower-cased name (up to 8 ASCII letters and digits) of the tag at
+ * t[i] == '<' packed into an integer, '/' skipped; *end past the name. */
+static uint64_t tag_name(const uc *t, size_t i, size_t len, size_t *end)
+{
+    size_t p = i + 1;
+    uint64_t v = 0;
+    if (p < len && t[p] == '/')
+        p++;
+    for (size_t s = p; p < len && p < s + 8 && is_alnum(t[p]); p++)
+        v = v << 8 | lower(t[p]);
+    *end = p;
+    return v;
+}
+
+#define TAG2(a, b) ((uint64_t)(a) << 8 | (uint64_t)(b))
+#define TAG3(a, b, c) (TAG2(a, b) << 8 | (uint64_t)(c))
+
+/* A block tag (br, p, li, div, ul, ol, tr, td, th, hr, h1-h6, section,
+ * article, header) at t[i] == '<': the line start after it, or SIZE_MAX. */
+static size_t block_tag_end(const uc *t, size_t i, size_t len)
+{
+    size_t p;
+    uint64_t v = tag_name(t, i, len, &p);
+    int ok = v == 'p' || v == TAG2('b', 'r') || v == TAG2('l', 'i') ||
+             v == TAG3('d', 'i', 'v') || v == TAG2('u', 'l') ||
+             v == TAG2('o', 'l') || v == TAG2('t', 'r') ||
+             v == TAG2('t', 'd') || v == TAG2('t', 'h') ||
+             v == TAG2('h', 'r') || (v >> 8 == 'h' && (v & 0xFF) >= '1' &&
+                                     (v & 0xFF) <= '6');
+    if (!ok) {
+        static const char *const long_tags[] = {"section", "article",
+                                                "header"};
+        for (size_t k = 0; k < 3 && !ok; k++) {
+            uint64_t w = 0;
+            for (const char *c = long_tags[k]; *c; c++)
+                w = w << 8 | (uc)*c;
+            ok = v == w;
+        }
+    }
+    if (!ok)
+        return SIZE_MAX;
+    for (size_t g = p; g < len && g < i + 64; g++) {
+        if (t[g] == '>')
+            return g + 1;
+        if (t[g] == '<')
+            break;
+    }
+    return SIZE_MAX;
+}
+
+/* Does the line at p start a paragraph: the text start, after a blank
+ * line, after "<br><br>", or after <p>, </p>, <div>, </div>? */
+static int para_start(const uc *t, size_t p)
+{
+    size_t j = p;
+    while (j && (t[j - 1] == ' ' || t[j - 1] == '\t' || t[j - 1] == '\r'))
+        j--;
+    if (!j)
+        return 1;
+    if (t[j - 1] == '\n') {
+        j--;
+        while (j && (t[j - 1] == ' ' || t[j - 1] == '\t' || t[j - 1] == '\r'))
+            j--;
+        return !j || t[j - 1] == '\n' || t[j - 1] == '>';
+    }
+    if (t[j - 1] != '>')
+        return 0;
+    size_t lt = j - 1;
+    while (lt && j - lt < 16 && t[lt] != '<')
+        lt--;
+    if (t[lt] != '<')
+        return 0;
+    size_t e;
+    uint64_t v = tag_name(t, lt, j, &e);
+    if (v == 'p' || v == TAG3('d', 'i', 'v'))
+        return 1;
+    return v == TAG2('b', 'r') && lt && (t[lt - 1] == '>' || t[lt - 1] == '\n');
+}
+
+/* A line start (text start, after '\n' or a block tag). */
+static void try_line(struct ctx *x, size_t p)
+{
+    const struct skidx_section_rules *R = x->R;
+    size_t q = skip_prefix(x->t, p, x->len);
+    if (q >= x->len || q == x->last_q)
+        return;
+    x->last_q = q;
+    uint32_t rule;
+    size_t body;
+    if (pre_may(R, x->set, x->t, q, x->len) &&
+        heading_at(x, q, SIZE_MAX, 0, &rule, &body)) {
+        record(x, q, body, rule);
+        return;
+    }
+    if (!R->n_lead || !(is_upper(x->t[q]) || x->t[q] >= 0xC0) ||
+        !(para_start(x->t, p) || para_start(x->t, q)))
+        return;
+    /* "Acme Corp is an equal opportunity employer...": up to five
+     * capitalised words (a name) before the lead-in, at a paragraph's
+     * start */
+    size_t lim = q + 60 < x->len ? q + 60 : x->len, words = 0;
+    for (size_t i = q + 1; i < lim && words < 5; i++) {
+        uc c = x->t[i];
+        if (c > ' ')
+            continue; /* most bytes: one compare */
+        if (c == '\n' || c == '\r')
+            return;
+        if (c != ' ' || x->t[i - 1] == ' ')
+            continue;
+        if (memchr(".,:>", x->t[i - 1], 4))
+            return; /* a sentence or a clause ended */
+        words++;
+        for (size_t k = R->n - R->n_lead;
+             k < R->n && pre_may(R, 1, x->t, i + 1, x->len); k++) {
+            size_t e = lit_match(x->t, i + 1, x->len, &R->r[k]);
+            if (e != NOMATCH && (e >= x->len || !is_alnum(x->t[e]))) {
+                record(x, q, e, (uint32_t)k);
+                return;
+            }
+        }
+        /* a name is capitalised words ("Acme Corp", "Data & AI Ltd") */
+        uc w = i + 1 < x->len ? x->t[i + 1] : 0;
+        if (!(is_upper(w) || is_digit(w) || w >= 0xC0 || w == '&'))
+            return;
+    }
+}
+
+/* The bytes a boundary mark of is_boundary_back() can end with. */
+static const uint8_t boundary_last[256] = {
+    ['\n'] = 1, ['.'] = 1, ['!'] = 1, ['?'] = 1, [';'] = 1, ['>'] = 1,
+    ['|'] = 1,   [0x81] = 1, [0x82] = 1, [0x89] = 1, [0x8C] = 1, [0x90] = 1,
+    [0x91] = 1, [0x9B] = 1, [0x9F] = 1, [0xA2] = 1,
+};
+
+static int is_boundary_back(const uc *t, size_t i, size_t *after)
+{
+    /* t[i] is the last byte of a possible boundary mark; *after = i + 1 */
+    uc c = t[i];
+    *after = i + 1;
+    if (c == '\n' || c == '.' || c == '!' || c == '?' || c == ';' ||
+        c == '>' || c == '|')
+        return 1;
+    if (i >= 2 && t[i - 2] == 0xE3 && t[i - 1] == 0x80 &&
+        (c == 0x82 || c == 0x81 || c == 0x90 || c == 0x91))
+        return 1; /* 。、【】 */
+    if (i >= 2 && t[i - 2] == 0xEF && t[i - 1] == 0xBC &&
+        (c == 0x9B || c == 0x81 || c == 0x9F || c == 0x8C || c == 0x89))
+        return 1; /* ；！？，） */
+    if (i >= 2 && t[i - 2] == 0xE2 && t[i - 1] == 0x80 && c == 0xA2)
+        return 1; /* • */
+    return 0;
+}
+
+/* A colon-like mark at e (length n): the text back to the previous
+ * sentence end must be a heading. */
+static void try_colon(struct ctx *x, size_t e, size_t n)
+{
+    const uc *t = x->t;
+    size_t lo = e > MAX_BACK ? e - MAX_BACK : 0, s = SIZE_MAX, after;
+    for (size_t i = e; i > lo; i--)
+        if (boundary_last[t[i - 1]] && is_boundary_back(t, i - 1, &after)) {
+            s = after;
+            break;
+        }
+    if (s == SIZE_MAX) {
+        if (lo)
+            return; /* no sentence end within reach: not a heading */
+        s = 0;
+    }
+    size_t q = skip_prefix(t, s, e);
+    if (q >= e)
+        return;
+    uint32_t rule;
+    size_t body;
+    if (pre_may(x->R, x->set, t, q, e) && heading_at(x, q, e, n, &rule, &body)) {
+        record(x, q, body, rule);
+        return;
+    }
+    /* "teamRequirements:": from the last lower-to-upper change */
+    for (size_t k = e - 1; k > q; k--)
+        if (is_upper(t[k]) && is_lower(t[k - 1])) {
+            if (pre_may(x->R, x->set, t, k, e) &&
+                heading_at(x, k, e, n, &rule, &body))
+                record(x, k, body, rule);
+            return;
+        }
+    /* headings without spaces between words (Chinese): any suffix */
+    if (t[e - 1] < 0x80)
+        return;
+    for (size_t k = q + 1; k < e; k++)
+        if (t[k] >= 0xC0 && pre_may(x->R, x->set, t, k, e) &&
+            heading_at(x, k, e, n, &rule, &body)) {
+            record(x, k, body, rule);
+            return;
+        }
+}
+
+static inline void candidate(struct ctx *x, size_t i)
+{
+    const uc *t = x->t;
+    switch (t[i]) {
+    case '\n':
+        if (i + 1 < x->len)
+            try_line(x, i + 1);
+        break;
+    case ':':
+        try_colon(x, i, 1);
+        break;
+    case '<': {
+        size_t g = block_tag_end(t, i, x->len);
+        if (g != SIZE_MAX && g < x->len)
+            try_line(x, g);
+        break;
+    }
+    case 0xEF:
+        if (i + 2 < x->len && t[i + 1] == 0xBC && t[i + 2] == 0x9A)
+            try_colon(x, i, 3);
+        break;
+    case 0xE3:
+        if (i + 2 < x->len && t[i + 1] == 0x80 && t[i + 2] == 0x91)
+            try_colon(x, i, 3);
+        break;
+    default:
+        break;
+    }
+}
+
+static void scan_scalar(struct ctx *x, size_t from)
+{
+    for (size_t i = from; i < x->len; i++) {
+        uc c = x->t[i];
+        if (c == '\n' || c == ':' || c == '<' || c == 0xEF || c == 0xE3)
+            candidate(x, i);
+    }
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
+{
+    const __m256i nl = _mm256_set1_epi8('\n'), co = _mm256_set1_epi8(':');
+    const __m256i lt = _mm256_set1_epi8('<');
+    const __m256i ef = _mm256_set1_epi8((char)0xEF);
+    const __m256i e3 = _mm256_set1_epi8((char)0xE3);
+    size_t i = 0;
+    for (; i + 32 <= x->len; i += 32) {
+        __m256i c = _mm256_loadu_si256((const __m256i *)(x->t + i));
+        __m256i m = _mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi8(c, nl), _mm256_cmpeq_epi8(c, co)),
+            _mm256_or_si256(_mm256_cmpeq_epi8(c, lt),
+                            _mm256_or_si256(_mm256_cmpeq_epi8(c, ef),
+                                            _mm256_cmpeq_epi8(c, e3))));
+        for (uint32_t b = (uint32_t)_mm256_movemask_epi8(m); b; b &= b - 1)
+            candidate(x, i + (size_t)__builtin_ctz(b));
+    }
+    scan_scalar(x, i);
+}
+#endif
+
+skidx_status skidx_sections_split(const struct skidx_section_rules *R,
+                                  const char *text, size_t len,
+                                  struct skidx_sections *out, int simd)
+{
+    return skidx_sections_split_mode(R, text, len, out, simd, 1);
+}
+
+skidx_status skidx_sections_split_mode(const struct skidx_section_rules *R,
+                                       const char *text, size_t len,
+                                       struct skidx_sections *out, int simd,
+                                       int all)
+{
+    out->n = 0;
+    out->excluded = 0;
+    if (!R || !R->n || !len)
+        return SKIDX_OK;
+    if (len >= UINT32_MAX)
+        return SKIDX_ERR_LIMIT;
+    struct ctx x = {R, (const uc *)text, len, out, SIZE_MAX, all,
+                    all ? 0 : 2, 0};
+    try_line(&x, 0);
+#if defined(__x86_64__)
+    if (simd != SKIDX_SIMD_SCALAR && __builtin_cpu_supports("avx2"))
+        scan_avx2(&x);
+    else
+        scan_scalar(&x, 0);
+#else
+    (void)simd;
+    scan_scalar(&x, 0);
+#endif
+    if (x.oom)
+        return SKIDX_ERR_NOMEM;
+    /* look-backs may record out of order: insertion sort (few items) */
+    for (size_t i = 1; i < out->n; i++) {
+        struct skidx_section v = out->s[i];
+        size_t j = i;
+        while (j && out->s[j - 1].start > v.start) {
+            out->s[j] = out->s[j - 1];
+            j--;
+        }
+        out->s[j] = v;
+    }
+    for (size_t i = 0; i < out->n; i++)
+        if (!skidx_section_counts(out->s[i].kind))
+            out->excluded = 1;
+    return SKIDX_OK;
+}
+
+int skidx_sections_kind_at(const struct skidx_sections *s, uint32_t offset)
+{
+    size_t lo = 0, hi = s->n; /* first section starting after offset */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (s->s[mid].start <= offset)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? s->s[lo - 1].kind : SKIDX_SEC_NONE;
+}
+
+void skidx_sections_release(struct skidx_sections *s)
+{
+    free(s->s);
+    memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,161 @@
+/*
+ * section.h - split a job description into sections by its headings and
+ * lead-ins ("Requirements", "What we offer:", "## Benefits", "岗位职责：").
+ *
+ * The heading rules come from the taxonomy's sections.tsv (FORMAT.md):
+ * each names a kind (requirements, preferred, responsibilities, other,
+ * company, benefits, legal, apply) and a heading text. Rules are parsed
+ * once into a struct skidx_section_rules, immutable afterwards and shared
+ * by threads; a split writes into a caller-owned struct skidx_sections.
+ *
+ * Where a heading may begin (all else is never looked at):
+ * - a line start: after '\n', after a block HTML tag (<br>, <p>, <li>,
+ *   <h1>..<h6>, <div>, <ul>, <ol>, <tr>, <td> and their closing tags), or
+ *   the text start; leading spaces, bullets, markdown marks (#, *, _, >),
+ *   list numbers ("1.", "2)", "一、", "（一）") and inline tags are
+ *   skipped. A heading there is the whole line (trailing marks, ':' and
+ *   closing tags aside), or a lead-in ending in ':' or '：', or a heading
+ *   closed by "**" or a closing tag, or one glued to the next word by a
+ *   case change ("About UsWe are").
+ * - a colon or '】' inside a line: the text back to the previous sentence
+ *   end ('.', '!', '?', ';', '。', '；', '、', '【', a tag, ...) must be a
+ *   heading as a whole ("...the team.Requirements:"); when it is not, the
+ *   part after a lower-to-upper case change ("teamRequirements:") and,
+ *   for headings written without ASCII letters, any suffix ("负责数据
+ *   分析岗位要求：") is tried.
+ * So "our requirements are simple" starts no section. A heading word
+ * inside a line without a colon is not seen: text whose line breaks were
+ * lost starts a section only at a colon, '】' or a tag.
+ *
+ * Cost: the candidate bytes ('\n', ':', '<' and the lead bytes 0xEF of '：'
+ * and 0xE3 of '】') are found with one vector compare pass (AVX2, or the
+ * portable loop; both give the same sections). At a line start, a
+ * 64-Kbit filter of the rules' first three bytes rejects most lines;
+ * the rest look their first one or two words up in a hash table and
+ * compare the few rules found. "<Name> is an equal opportunity
+ * employer..." lead-ins are tried only at a paragraph's start.
+ */
+#ifndef SKIDX_CORE_SECTION_H
+#define SKIDX_CORE_SECTION_H
+
+#include "skidx.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Section kinds. Those below SKIDX_SEC_COMPANY count toward a posting's
+ * skills; the others (the company's self-description, benefits, legal
+ * text, how to apply) do not. NONE is the text before the first heading
+ * (it counts, so a description without headings counts whole). */
+enum skidx_section_kind {
+    SKIDX_SEC_NONE = 0,
+    SKIDX_SEC_REQUIREMENTS,
+    SKIDX_SEC_PREFERRED,
+    SKIDX_SEC_RESPONSIBILITIES,
+    SKIDX_SEC_OTHER,
+    SKIDX_SEC_COMPANY,
+    SKIDX_SEC_BENEFITS,
+    SKIDX_SEC_LEGAL,
+    SKIDX_SEC_APPLY,
+    SKIDX_SEC_COUNT
+};
+
+/* "none", "requirements", ... ; "?" for an invalid kind. Static string. */
+const char *skidx_section_name(int kind);
+
+/* 1 when skills named in a section of this kind count. */
+static inline int skidx_section_counts(int kind)
+{
+    return kind < SKIDX_SEC_COMPANY;
+}
+
+enum skidx_section_rule_flags {
+    SKIDX_SECR_LEAD_WILD = 1u << 0, /* "* is an equal opportunity ..." */
+    SKIDX_SECR_TAIL_WILD = 1u << 1, /* "about *": 1-4 free words */
+    SKIDX_SECR_SENTENCE = 1u << 2,  /* "...": the rest of the line is free */
+};
+
+struct skidx_section_rule {
+    char *text;    /* folded (ASCII and Latin-1 lower case), no markers */
+    uint32_t len;
+    uint32_t line; /* in sections.tsv */
+    uint8_t kind;
+    uint8_t flags;
+};
+
+struct skidx_section_rules {
+    struct skidx_section_rule *r; /* sorted by first byte, then longest */
+    size_t n, cap;
+    uint16_t first[257];          /* rules [first[b], first[b+1]) start with
+                                     folded byte b (LEAD_WILD rules apart),
+                                     sorted by their canonical second byte */
+    uint16_t n_lead;              /* LEAD_WILD rules: r[n - n_lead, n) */
+    /* rules whose first word is Latin (ASCII letters, digits, Latin-1
+     * letters), by the hash of their first two words (folded; the first
+     * word alone for one-word rules): an open-addressing table of (hash,
+     * position in widx, count); each key's rules are longest first.
+     * Rules in other scripts go by first[]. */
+    struct skidx_section_word {
+        uint32_t hash, at, n;
+    } *wtab;
+    uint32_t wmask;               /* table size - 1 */
+    uint16_t *widx;
+    uint64_t pre[3][1024];        /* a 64-Kbit filter of the rules' first
+                                     three bytes (folded): [0] plain, [1]
+                                     LEAD_WILD, [2] plain rules of kinds
+                                     that do not count; rejects most line
+                                     starts */
+};
+
+/* Parse sections.tsv (`buf`, `len`; `path` for messages) into `rules`
+ * (zeroed by the caller). Lines: KIND<TAB>HEADING<TAB>HEADING...; '#'
+ * comments. Errors: SKIDX_ERR_TAXONOMY with path, line and the heading;
+ * SKIDX_ERR_NOMEM. On error `rules` holds what was parsed; release it. */
+skidx_status skidx_section_rules_parse(struct skidx_section_rules *rules,
+                                       const char *path, const char *buf,
+                                       size_t len, struct skidx_error *err);
+void skidx_section_rules_release(struct skidx_section_rules *rules);
+
+/* One heading: its section runs from `start` to the next heading's start
+ * (the heading text belongs to its section). `body` is where the text
+ * after the heading begins. */
+struct skidx_section {
+    uint32_t start, body;
+    uint8_t kind;
+    uint32_t rule; /* index into rules->r */
+};
+
+/* Per-thread result; reused across texts. */
+struct skidx_sections {
+    struct skidx_section *s; /* by start, ascending */
+    size_t n, cap;
+    int excluded;            /* some section does not count */
+};
+
+/* Split text[0..len) (len < 4 GiB) into sections with `rules` (NULL or
+ * empty: none), on SIMD path `simd` (enum skidx_simd_mode: SCALAR, or
+ * the AVX2 pass when the CPU has it; the caller applies SKIDX_SIMD once
+ * with skidx_simd_mode(), not per text). Returns
+ * SKIDX_OK or SKIDX_ERR_NOMEM / SKIDX_ERR_LIMIT. */
+skidx_status skidx_sections_split(const struct skidx_section_rules *rules,
+                                  const char *text, size_t len,
+                                  struct skidx_sections *out, int simd);
+
+/* The same; with `all` 0, the headings before the first one of a kind
+ * that does not count are not looked for (they change no count: the text
+ * before that heading counts whatever its sections), which saves most of
+ * the work on most descriptions. The kind of every byte after the first
+ * heading that does not count, so every count, is the same as with
+ * `all` 1. */
+skidx_status skidx_sections_split_mode(const struct skidx_section_rules *rules,
+                                       const char *text, size_t len,
+                                       struct skidx_sections *out, int simd,
+                                       int all);
+
+/* The kind of the section holding byte `offset` (NONE before the first
+ * heading). O(log n). */
+int skidx_sections_kind_at(const struct skidx_sections *s, uint32_t offset);
+
+void skidx_sections_release(struct skidx_sections *s);
+
+#endif

@@ -1,0 +1,382 @@
+/*
+ * test_section.c - the section splitter (src/core/section.c) with the
+ * default taxonomy/sections.tsv: headings in each language, lead-ins,
+ * markdown and HTML headings, glued headings, headings that must not be
+ * seen, sections.tsv errors, and the same sections on every SIMD path.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/section.h"
+#include "core/simd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SECTIONS SKIDX_SOURCE_DIR "/taxonomy/sections.tsv"
+
+static struct skidx_section_rules R;
+static struct skidx_sections S;
+
+static int setup(void **state)
+{
+    (void)state;
+    FILE *fp = fopen(SECTIONS, "rb");
+    if (!fp)
+        return -1;
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof(buf), fp);
+    fclose(fp);
+    struct skidx_error err;
+    skidx_error_clear(&err);
+    if (skidx_section_rules_parse(&R, SECTIONS, buf, n, &err)) {
+        fprintf(stderr, "%s:%llu: %s\n", err.path,
+                (unsigned long long)err.line, err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    skidx_section_rules_release(&R);
+    skidx_sections_release(&S);
+    return 0;
+}
+
+/* "kind@heading-text|..." of `text`, on path `simd`. */
+static const char *describe(const char *text, int simd)
+{
+    static char out[4096];
+    size_t k = 0;
+    out[0] = '\0';
+    assert_int_equal(skidx_sections_split(&R, text, strlen(text), &S, simd),
+                     SKIDX_OK);
+    for (size_t i = 0; i < S.n; i++) {
+        const struct skidx_section *s = &S.s[i];
+        assert_true(s->start < s->body || s->body == s->start);
+        assert_true(s->body <= strlen(text));
+        if (i)
+            assert_true(S.s[i - 1].start < s->start);
+        k += (size_t)snprintf(out + k, sizeof(out) - k, "%s%s@%.*s",
+                              i ? "|" : "", skidx_section_name(s->kind),
+                              (int)(s->body - s->start), text + s->start);
+    }
+    return out;
+}
+
+#define EXPECT(text, want)                                                    \
+    do {                                                                      \
+        const char *got_ = describe(text, SKIDX_SIMD_BEST);                   \
+        if (strcmp(got_, want))                                               \
+            fprintf(stderr, "text: %s\n got: %s\nwant: %s\n", text, got_,     \
+                    want);                                                    \
+        assert_string_equal(got_, want);                                      \
+    } while (0)
+
+static void english(void **state)
+{
+    (void)state;
+    EXPECT("We build tools.\nRequirements\n- Python\n\nBenefits\n- Gym\n",
+           "requirements@Requirements|benefits@Benefits");
+    EXPECT("Intro.\nWhat you'll need:\nSQL\nWhat we offer:\nLunch",
+           "requirements@What you'll need:|benefits@What we offer:");
+    /* typographic apostrophe, capitals, markdown and bullets */
+    EXPECT("x\n**What you\xE2\x80\x99ll do**\nstuff\n## BENEFITS\nmore",
+           "responsibilities@What you\xE2\x80\x99ll do**"
+           "|benefits@BENEFITS");
+    EXPECT("x\n\xE2\x80\xA2 Nice to have: Rust\n3. Preferred\nGo",
+           "preferred@Nice to have:|preferred@Preferred");
+    EXPECT("x\nQualifications:\nSQL\nAbout us\nWe are\nEqual Opportunity\nz",
+           "requirements@Qualifications:|company@About us"
+           "|legal@Equal Opportunity");
+    EXPECT("x\nHow to apply\nmail\nApplication process:\nz",
+           "apply@How to apply|apply@Application process:");
+    EXPECT("x\nResponsibilities\ny\nWho we are\nz\nPerks:\nfree",
+           "responsibilities@Responsibilities|company@Who we are"
+           "|benefits@Perks:");
+    EXPECT("x\nBonus:\nKafka\nNice-to-have\nz",
+           "preferred@Bonus:|preferred@Nice-to-have");
+}
+
+static void about(void **state)
+{
+    (void)state;
+    /* "About <Company>" is the company; explicit headings beat it */
+    EXPECT("x\nAbout Acme Corp\nWe sell Python tools.",
+           "company@About Acme Corp");
+    EXPECT("x\nAbout Acme:\nWe sell.", "company@About Acme:");
+    EXPECT("About the job\nWe need Go.", "responsibilities@About the job");
+    EXPECT("x\nAbout the role\ny\nAbout you\nz",
+           "responsibilities@About the role|requirements@About you");
+    /* not headings */
+    EXPECT("x\nAbout 50% travel is required.\n", "");
+    EXPECT("x\nAbout our product: it is fast and it uses Python.\n", "");
+    EXPECT("x\nAbout Acme Corp and its many friends across the world\n", "");
+}
+
+static void html(void **state)
+{
+    (void)state;
+    EXPECT("Intro<br><br>Requirements<br>\xE2\x80\xA2 SQL<br><br>Benefits<br>"
+           "\xE2\x80\xA2 Gym",
+           "requirements@Requirements|benefits@Benefits");
+    EXPECT("<p>Intro</p><p><strong>What we offer</strong></p><ul><li>Gym"
+           "</li></ul><h3>Requirements:</h3><p>SQL</p>",
+           "benefits@What we offer</strong></p>|requirements@Requirements:");
+    /* an inline tag is not a line start */
+    EXPECT("We <b>Benefits</b> of x", "");
+}
+
+static void glued(void **state)
+{
+    (void)state;
+    /* line breaks lost: a lead-in with a colon after a sentence end */
+    EXPECT("We are a great team.Requirements: Python and SQL. Benefits: gym",
+           "requirements@Requirements:|benefits@Benefits:");
+    EXPECT("We are a great team. What you'll need: Go", 
+           "requirements@What you'll need:");
+    /* lower-to-upper case change */
+    EXPECT("Join the teamRequirements: SQL", "requirements@Requirements:");
+    EXPECT("x\nAbout UsWe are a platform", "company@About Us");
+    /* without a colon or line break nothing is seen */
+    EXPECT("We are a great team. Requirements Python and SQL", "");
+}
+
+static void not_headings(void **state)
+{
+    (void)state;
+    EXPECT("Our requirements are simple: Python.", "");
+    EXPECT("x\nRequirements are simple: Python.\n", "");
+    EXPECT("x\nBenefits of our approach include speed.\n", "");
+    EXPECT("We offer our customers the best tools: Python.", "");
+    EXPECT("x\nThe skills you need include SQL\n", "");
+    EXPECT("Time: 10:30. Note: bring Python.", "");
+    EXPECT("", "");
+    EXPECT("No headings in this text, only Python and SQL.\n\nAnd more.",
+           "");
+}
+
+static void lead_in_sentences(void **state)
+{
+    (void)state;
+    /* "<Name> is an equal opportunity employer" opens a paragraph */
+    EXPECT("x\n\nAcme Corp is an equal opportunity employer. We value Python.",
+           "legal@Acme Corp is an equal opportunity employer");
+    EXPECT("<p>x</p><p>Data &amp; AI GmbH is an equal opportunity employer.",
+           "legal@Data &amp; AI GmbH is an equal opportunity employer");
+    EXPECT("x<br><br>Acme is an equal opportunity employer.",
+           "legal@Acme is an equal opportunity employer");
+    EXPECT("x\nAcme Corp is an equal opportunity employer.", "");
+    EXPECT("x\nWe are an equal opportunity employer and value all.",
+           "legal@We are an equal opportunity employer");
+    EXPECT("x\nAll qualified applicants will receive consideration for "
+           "employment.",
+           "legal@All qualified applicants will receive consideration");
+    /* in a sentence's middle it is no lead-in */
+    EXPECT("x\nWe know that Acme Corp is an equal opportunity employer.", "");
+}
+
+static void german_french_spanish(void **state)
+{
+    (void)state;
+    EXPECT("Text\nIhre Aufgaben\nx\nIhr Profil:\ny\nWir bieten\nz\nÜber uns\n",
+           "responsibilities@Ihre Aufgaben|requirements@Ihr Profil:"
+           "|benefits@Wir bieten|company@Über uns");
+    EXPECT("Text\nDEIN PROFIL\nx\nANFORDERUNGEN:\ny\n\xC3\x9c" "BER UNS\n",
+           "requirements@DEIN PROFIL|requirements@ANFORDERUNGEN:"
+           "|company@\xC3\x9c" "BER UNS");
+    EXPECT("Texte\nVos missions\nx\nProfil recherché :\ny\nNous offrons\nz\n"
+           "Qui sommes-nous ?\nw\nAvantages\n",
+           "responsibilities@Vos missions|requirements@Profil recherché :"
+           "|benefits@Nous offrons|company@Qui sommes-nous ?"
+           "|benefits@Avantages");
+    EXPECT("Texto\nRequisitos:\nx\nResponsabilidades\ny\nOfrecemos\nz\n"
+           "Sobre nosotros\n",
+           "requirements@Requisitos:|responsibilities@Responsabilidades"
+           "|benefits@Ofrecemos|company@Sobre nosotros");
+}
+
+static void chinese(void **state)
+{
+    (void)state;
+    EXPECT("介绍\n岗位职责：\n1.负责\n任职要求：\n2.熟悉Python\n福利待遇\n五险一金",
+           "responsibilities@岗位职责：|requirements@任职要求："
+           "|benefits@福利待遇");
+    /* brackets and numbering */
+    EXPECT("介绍\n【岗位要求】\nx\n一、公司简介\ny\n（二）加分项：\nz",
+           "requirements@岗位要求】|company@公司简介|preferred@加分项：");
+    /* no line breaks: after '。', glued to the previous words, 【】 */
+    EXPECT("我们是一家公司。工作职责：负责开发；熟悉SQL负责数据分析任职资格：本科"
+           "【公司介绍】我们",
+           "responsibilities@工作职责：|requirements@任职资格："
+           "|company@公司介绍】");
+    EXPECT("介绍\n岗位职责1.负责开发", "responsibilities@岗位职责");
+    EXPECT("介绍\n工作职责包括开发\n", "");
+}
+
+static void kind_at(void **state)
+{
+    (void)state;
+    const char *t = "Intro Python\nAbout us\nWe Python\nRequirements\nSQL";
+    describe(t, SKIDX_SIMD_BEST);
+    assert_int_equal(S.n, 2);
+    assert_true(S.excluded);
+    assert_int_equal(skidx_sections_kind_at(&S, 6), SKIDX_SEC_NONE);
+    assert_int_equal(skidx_sections_kind_at(&S, 13), SKIDX_SEC_COMPANY);
+    assert_int_equal(skidx_sections_kind_at(&S, 25), SKIDX_SEC_COMPANY);
+    assert_int_equal(
+        skidx_sections_kind_at(&S, (uint32_t)(strstr(t, "SQL") - t)),
+        SKIDX_SEC_REQUIREMENTS);
+    describe("x\nRequirements\nSQL", SKIDX_SIMD_BEST);
+    assert_false(S.excluded);
+    assert_int_equal(skidx_sections_split(NULL, t, strlen(t), &S, 0),
+                     SKIDX_OK);
+    assert_int_equal(S.n, 0);
+    assert_int_equal(skidx_sections_kind_at(&S, 20), SKIDX_SEC_NONE);
+    assert_string_equal(skidx_section_name(SKIDX_SEC_LEGAL), "legal");
+    assert_true(skidx_section_counts(SKIDX_SEC_PREFERRED));
+    assert_false(skidx_section_counts(SKIDX_SEC_APPLY));
+}
+
+/* Random texts of headings, candidate bytes and prose: the AVX2 and the
+ * portable pass give the same sections, and the counting mode the same
+ * counts. */
+static void simd_paths_agree(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {
+        "Requirements", "\n", ":", "<br>", "</p>", "About us", "\xEF\xBC\x9A",
+        "\xE3\x80\x91", "\xE3\x80\x90", "岗位职责", " ", ". ", "Python ",
+        "What we offer", "**", "## ", "<", "\xE3", "\xEF\xBC", "Benefits",
+        "team", "Acme Corp is an equal opportunity employer", "About Acme",
+        "\xE2\x80\xA2 ", "1. ", "一、", "nice-to-have", "\r\n",
+        "\nRequirements\n", "\nBenefits:", "\n岗位职责：", "<br>About Acme<br>",
+        "\n## Perks\n", ".Responsibilities:", "\nAcme is an equal opportunity "
+        "employer"};
+    const size_t np = sizeof(parts) / sizeof(parts[0]);
+    char *text = malloc(8192);
+    struct skidx_sections a = {0};
+    uint64_t seed = 12345;
+    size_t total = 0, fewer = 0;
+    assert_non_null(text);
+    for (int round = 0; round < 3000; round++) {
+        size_t n = 0;
+        int k = (int)(seed % 60);
+        for (int i = 0; i < k; i++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            const char *p = parts[(seed >> 33) % np];
+            size_t l = strlen(p);
+            if (n + l >= 8192)
+                break;
+            memcpy(text + n, p, l);
+            n += l;
+        }
+        assert_int_equal(
+            skidx_sections_split(&R, text, n, &a, SKIDX_SIMD_SCALAR),
+            SKIDX_OK);
+        assert_int_equal(skidx_sections_split(&R, text, n, &S, SKIDX_SIMD_BEST),
+                         SKIDX_OK);
+        assert_int_equal(a.n, S.n);
+        assert_int_equal(a.excluded, S.excluded);
+        for (size_t i = 0; i < a.n; i++) {
+            assert_int_equal(a.s[i].start, S.s[i].start);
+            assert_int_equal(a.s[i].body, S.s[i].body);
+            assert_int_equal(a.s[i].kind, S.s[i].kind);
+            assert_true(a.s[i].body <= n);
+        }
+        total += a.n;
+        /* looking only for what decides counts counts the same */
+        assert_int_equal(
+            skidx_sections_split_mode(&R, text, n, &a, SKIDX_SIMD_BEST, 0),
+            SKIDX_OK);
+        assert_true(a.n <= S.n);
+        assert_int_equal(a.excluded, S.excluded);
+        for (uint32_t off = 0; off < n; off++)
+            assert_int_equal(
+                skidx_section_counts(skidx_sections_kind_at(&a, off)),
+                skidx_section_counts(skidx_sections_kind_at(&S, off)));
+        fewer += S.n - a.n;
+    }
+    printf("counting mode skipped %zu headings\n", fewer);
+    assert_true(fewer > 0);
+    printf("simd paths agree on 3000 texts, %zu headings\n", total);
+    assert_true(total > 300);
+    skidx_sections_release(&a);
+    free(text);
+}
+
+static void expect_error(const char *tsv, uint64_t line, const char *msg)
+{
+    struct skidx_section_rules r = {0};
+    struct skidx_error err;
+    skidx_error_clear(&err);
+    skidx_status st = skidx_section_rules_parse(&r, "tax/sections.tsv", tsv,
+                                                strlen(tsv), &err);
+    if (st != SKIDX_ERR_TAXONOMY || !strstr(err.msg, msg))
+        fprintf(stderr, "'%s': status %d, %llu: %s\n", tsv, (int)st,
+                (unsigned long long)err.line, err.msg);
+    assert_int_equal(st, SKIDX_ERR_TAXONOMY);
+    assert_int_equal(err.line, line);
+    assert_string_equal(err.path, "tax/sections.tsv");
+    assert_non_null(strstr(err.msg, msg));
+    skidx_section_rules_release(&r);
+}
+
+static void rules_errors(void **state)
+{
+    (void)state;
+    expect_error("# c\nperks\tPerks\n", 2, "unknown section kind 'perks'");
+    expect_error("benefits\tPerks\nbenefits\tGym\tperks\n", 2,
+                 "heading 'perks' is listed twice (line 1)");
+    expect_error("legal\t* is fine\n", 1, "needs a lead-in sentence");
+    expect_error("legal\ta * b\n", 1, "bad heading 'a * b'");
+    expect_error("company\n", 1, "with no heading");
+    expect_error("company\t\tx\n", 1, "bad heading ''");
+    expect_error("company\tok\ncompany\t\xC3\x28\n", 2, "invalid UTF-8");
+    /* a good file: folded, markers parsed */
+    struct skidx_section_rules r = {0};
+    struct skidx_error err;
+    const char *ok = "\xEF\xBB\xBF# c\r\ncompany\tAbout *\t\xC3\x9C" "ber UNS\t"
+                     "* is an EOE...\r\n";
+    assert_int_equal(skidx_section_rules_parse(&r, "x", ok, strlen(ok), &err),
+                     SKIDX_OK);
+    assert_int_equal(r.n, 3);
+    assert_int_equal(r.n_lead, 1);
+    int seen = 0;
+    for (size_t i = 0; i < r.n; i++) {
+        if (!strcmp(r.r[i].text, "\xC3\xBC" "ber uns"))
+            seen |= 1;
+        if (!strcmp(r.r[i].text, "about") &&
+            r.r[i].flags == SKIDX_SECR_TAIL_WILD)
+            seen |= 2;
+        if (!strcmp(r.r[i].text, "is an eoe") &&
+            r.r[i].flags == (SKIDX_SECR_LEAD_WILD | SKIDX_SECR_SENTENCE))
+            seen |= 4;
+    }
+    assert_int_equal(seen, 7);
+    skidx_section_rules_release(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(english),
+        cmocka_unit_test(about),
+        cmocka_unit_test(html),
+        cmocka_unit_test(glued),
+        cmocka_unit_test(not_headings),
+        cmocka_unit_test(lead_in_sentences),
+        cmocka_unit_test(german_french_spanish),
+        cmocka_unit_test(chinese),
+        cmocka_unit_test(kind_at),
+        cmocka_unit_test(simd_paths_agree),
+        cmocka_unit_test(rules_errors),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
