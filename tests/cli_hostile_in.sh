@@ -162,6 +162,12 @@ idx "$T/zero.jsonl" -o "$T/e.skidx"
 check "an empty run: exit code" 1 "$rc"
 has "an empty run: says so" "$T/err" "'$T/zero.jsonl': no posting counted: no record in it"
 absent "an empty run: no index" "$T/e.skidx"
+# with --keep-going, a lost shard is still reported beside the empty one
+idx --keep-going "$T/two.jsonl" "$T/csv.jsonl" "$T/gz.jsonl.zst" -o "$T/e.skidx"
+check "lost and all-skipped shards: exit code" 1 "$rc"
+has "lost and all-skipped shards: the lost one" "$T/err" "lost a shard: '$T/gz.jsonl.zst'"
+has "lost and all-skipped shards: the empty one" "$T/err" "'$T/csv.jsonl': no posting counted"
+absent "lost and all-skipped shards: no index" "$T/e.skidx"
 # --allow-empty: written, exit 0, the causes counted
 idx --allow-empty "$T/csv.jsonl" -o "$T/e.skidx"
 check "--allow-empty: exit code" 0 "$rc"
