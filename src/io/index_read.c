@@ -55,6 +55,8 @@ struct skidx_index {
     uint32_t *skill_cat;
     const uint8_t *cause_counts; /* n x u64 */
     const uint8_t *lost_records; /* n x u64 */
+    const uint8_t *lost_offsets; /* n x u64, or NULL: no LOST_FAULTS */
+    struct strlist lost_faults;
     const uint8_t *cells;        /* n_cells x 32 */
     const uint8_t *hist;         /* n_cells x bins x 8 */
     const uint8_t *cs;           /* entries of 32 bytes */
@@ -220,7 +222,7 @@ static skidx_status validate(struct skidx_index *x, int verify,
     for (uint64_t g = prev_end; g < x->size; g++)
         if (b[g])
             return CORRUPT(err, x, "padding after the last section not zero");
-    for (uint32_t id = 1; id <= SKIDX_SEC_MAX_ID; id++)
+    for (uint32_t id = 1; id <= SKIDX_SEC_REQUIRED_MAX; id++)
         if (!sec[id].present)
             return CORRUPT(err, x, "section %u missing", id);
 
@@ -311,6 +313,22 @@ static skidx_status validate(struct skidx_index *x, int verify,
                               s->size - 8 - 8 * (uint64_t)n, 1};
         if ((st = strlist_sec(x, &rest, n, &x->lost, "LOST", err)))
             return st;
+    }
+    /* LOST_FAULTS (optional): the same layout, one entry per LOST entry */
+    if (sec[SKIDX_SEC_LOST_FAULTS].present) {
+        const struct secref *s = &sec[SKIDX_SEC_LOST_FAULTS];
+        if (s->size < 8)
+            return CORRUPT(err, x, "malformed LOST_FAULTS section");
+        uint32_t n = skidx_rd32(s->p);
+        if (n != x->lost.n || skidx_rd32(s->p + 4) ||
+            s->size < 8 + 8 * (uint64_t)n)
+            return CORRUPT(err, x, "malformed LOST_FAULTS section");
+        struct secref rest = {s->p + 8 + 8 * (size_t)n,
+                              s->size - 8 - 8 * (uint64_t)n, 1};
+        if ((st = strlist_sec(x, &rest, n, &x->lost_faults, "LOST_FAULTS",
+                              err)))
+            return st;
+        x->lost_offsets = s->p + 8;
     }
     /* dense tables */
     if (sec[SKIDX_SEC_CELLS].size != cells * 32)
@@ -535,6 +553,7 @@ void skidx_index_close(struct skidx_index *x)
     strlist_free(&x->levels);
     strlist_free(&x->causes);
     strlist_free(&x->lost);
+    strlist_free(&x->lost_faults);
     free(x->skill_cat);
     free(x->cs_start);
     free(x->ms_start);
@@ -627,6 +646,16 @@ uint32_t skidx_index_n_lost(const struct skidx_index *x) { return x->lost.n; }
 const char *skidx_index_lost_path(const struct skidx_index *x, uint32_t i)
 {
     return i < x->lost.n ? x->lost.v[i] : NULL;
+}
+uint64_t skidx_index_lost_offset(const struct skidx_index *x, uint32_t i)
+{
+    return i < x->lost.n && x->lost_offsets
+               ? skidx_rd64(x->lost_offsets + 8 * (size_t)i)
+               : UINT64_MAX;
+}
+const char *skidx_index_lost_cause(const struct skidx_index *x, uint32_t i)
+{
+    return i < x->lost.n && x->lost_offsets ? x->lost_faults.v[i] : NULL;
 }
 uint64_t skidx_index_lost_records(const struct skidx_index *x, uint32_t i)
 {
@@ -829,7 +858,8 @@ skidx_status skidx_index_to_model(const struct skidx_index *x,
     for (uint32_t i = 0; i < x->lost.n; i++)
         if ((st = skidx_model_add_lost(
                  m, x->lost.v[i], skidx_rd64(x->lost_records + 8 * (size_t)i),
-                 UINT64_MAX, NULL))) {
+                 skidx_index_lost_offset(x, i),
+                 skidx_index_lost_cause(x, i)))) {
             skidx_model_release(m);
             return st;
         }
