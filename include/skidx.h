@@ -161,6 +161,12 @@ uint64_t skidx_index_cause_count(const struct skidx_index *idx, uint32_t i);
 uint32_t skidx_index_n_lost(const struct skidx_index *idx);
 const char *skidx_index_lost_path(const struct skidx_index *idx, uint32_t i);
 uint64_t skidx_index_lost_records(const struct skidx_index *idx, uint32_t i);
+/* Where and why shard i was lost: the byte offset of the fault in the
+ * shard file (UINT64_MAX when unknown) and its message ("truncated zstd
+ * frame"); NULL when the index does not say (written before the fault was
+ * recorded, or i out of range). Valid until skidx_index_close(). */
+uint64_t skidx_index_lost_offset(const struct skidx_index *idx, uint32_t i);
+const char *skidx_index_lost_cause(const struct skidx_index *idx, uint32_t i);
 
 /* One (role, level) cell. */
 struct skidx_cell_stats {

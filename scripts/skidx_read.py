@@ -37,7 +37,9 @@ SEC = {
     "META": 1, "STRINGS": 2, "CATEGORIES": 3, "SKILLS": 4, "ROLES": 5,
     "LEVELS": 6, "CAUSES": 7, "LOST": 8, "CELLS": 9, "HIST": 10,
     "CELL_SKILL": 11, "MONTHS": 12, "MONTH_CELL": 13, "MONTH_SKILL": 14,
+    "LOST_FAULTS": 15,
 }
+REQUIRED_MAX = 14  # sections 1..14 must be present; 15 is optional
 META_SIZE = 128
 INT32_MAX = 2**31 - 1
 INT32_MIN = -(2**31)
@@ -342,11 +344,11 @@ def read_index(data, verify):
         if verify:
             need(xxh3_64(data[off:off + sz], SEED) == h,
                  "section %d checksum" % sid)
-        if 1 <= sid <= 14:
+        if 1 <= sid <= max(SEC.values()):
             need(sid not in secs, "section %d twice" % sid)
             secs[sid] = memoryview(data)[off:off + sz]
     need(not any(data[prev_end:]), "non-zero padding at the end")
-    for sid in range(1, 15):
+    for sid in range(1, REQUIRED_MAX + 1):
         need(sid in secs, "section %d missing" % sid)
 
     meta = secs[SEC["META"]]
@@ -381,6 +383,11 @@ def read_index(data, verify):
 
     causes = counted_strings(secs[SEC["CAUSES"]], "CAUSES", 4096)
     lost = counted_strings(secs[SEC["LOST"]], "LOST", 1 << 24)
+    faults = [(None, None)] * len(lost)
+    if SEC["LOST_FAULTS"] in secs:
+        faults = counted_strings(secs[SEC["LOST_FAULTS"]], "LOST_FAULTS",
+                                 1 << 24)
+        need(len(faults) == len(lost), "LOST_FAULTS count")
 
     def dense(name, count):
         b = secs[SEC[name]]
@@ -428,7 +435,10 @@ def read_index(data, verify):
         "roles": roles,
         "levels": levels,
         "causes": dict(causes),
-        "lost": [{"path": p, "records": r} for p, r in lost],
+        "lost": [{"path": p, "records": r,
+                  "byte": None if o is None or o == 2**64 - 1 else o,
+                  "fault": f}
+                 for (p, r), (f, o) in zip(lost, faults)],
         "cells": [{
             "role": roles[c // n_levels], "level": levels[c % n_levels],
             "postings": cell[4 * c], "salaried": cell[4 * c + 1],

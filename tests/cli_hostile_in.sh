@@ -162,6 +162,12 @@ idx "$T/zero.jsonl" -o "$T/e.skidx"
 check "an empty run: exit code" 1 "$rc"
 has "an empty run: says so" "$T/err" "'$T/zero.jsonl': no posting counted: no record in it"
 absent "an empty run: no index" "$T/e.skidx"
+# with --keep-going, a lost shard is still reported beside the empty one
+idx --keep-going "$T/two.jsonl" "$T/csv.jsonl" "$T/gz.jsonl.zst" -o "$T/e.skidx"
+check "lost and all-skipped shards: exit code" 1 "$rc"
+has "lost and all-skipped shards: the lost one" "$T/err" "lost a shard: '$T/gz.jsonl.zst'"
+has "lost and all-skipped shards: the empty one" "$T/err" "'$T/csv.jsonl': no posting counted"
+absent "lost and all-skipped shards: no index" "$T/e.skidx"
 # --allow-empty: written, exit 0, the causes counted
 idx --allow-empty "$T/csv.jsonl" -o "$T/e.skidx"
 check "--allow-empty: exit code" 0 "$rc"
@@ -208,6 +214,20 @@ has "three lost: the trailing one" "$T/err" "lost a shard: '$S/trailing.jsonl.zs
 check "three lost: each listed" 3 "$(json "$T/kg.skidx" "len(d['lost'])")"
 "$SKIDX" info "$T/kg.skidx" >"$T/info.txt"
 check "three lost: info lists each" 3 "$(grep -c '^lost shard ' "$T/info.txt")"
+check "three lost: the index keeps each fault" \
+    "truncated zstd frame|gzip data is not supported yet|cannot decompress: Unknown frame descriptor" \
+    "$(json "$T/kg.skidx" "'|'.join(l['fault'] for l in d['lost'])")"
+check "three lost: and each byte" \
+    "$(stat -c %s "$S/truncated.jsonl.zst")|None|$(($(stat -c %s "$S/trailing.jsonl.zst") - 25))" \
+    "$(json "$T/kg.skidx" "'|'.join(str(l['byte']) for l in d['lost'])")"
+has "three lost: info text shows the fault" "$T/info.txt" "lost shard    $T/gz.jsonl.zst (after 0 records): gzip data is not supported yet"
+"$SKIDX" export -t lost "$T/kg.skidx" >"$T/lost.csv"
+has "three lost: export shows byte and fault" "$T/lost.csv" "$S/truncated.jsonl.zst,10,$(stat -c %s "$S/truncated.jsonl.zst"),truncated zstd frame"
+"$PY" "$SRC/scripts/skidx_read.py" "$T/kg.skidx" >"$T/py.json"
+check "three lost: the Python reader agrees" "$(json "$T/kg.skidx" "[(l['fault'], l['byte']) for l in d['lost']]")" \
+    "$("$PY" -c "import json,sys; print([(l['fault'], l['byte']) for l in json.load(open(sys.argv[1]))['lost']])" "$T/py.json")"
+"$SKIDX" merge "$T/kg.skidx" "$T/kg.skidx" -o "$T/kg2.skidx" 2>"$T/err"
+check "three lost, merged twice: six faults kept" 6 "$(json "$T/kg2.skidx" "sum(1 for l in d['lost'] if l['fault'])")"
 
 # ---- 15: a FIFO as a shard is opened once and read as a stream --------------
 rm -f "$T/fifo"; mkfifo "$T/fifo"

@@ -99,7 +99,7 @@ has "export month_cells" "2025-04,Other,Mid,1" "$(cat "$T/x/month_cells.csv")"
 has "export causes" "not_json,1" "$(cat "$T/x/causes.csv")"
 has "export meta duplicates" "duplicates,1" "$(cat "$T/x/meta.csv")"
 has "export meta taxonomy" "taxonomy_name,report-test" "$(cat "$T/x/meta.csv")"
-check "export lost is empty" "path,records" "$(cat "$T/x/lost.csv")"
+check "export lost is empty" "path,records,byte,fault" "$(cat "$T/x/lost.csv")"
 check "salary_hist rows = salaried USD postings" 16 "$(tail -n +2 "$T/x/salary_hist.csv" | awk -F, '{s += $6} END {print s}')"
 "$SKIDX" export "$I" -f json -o "$T/x.json"
 python3 - "$T/x.json" <<'PY' && echo "ok: export JSON" || { echo "FAIL: export JSON"; fail=1; }

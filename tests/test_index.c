@@ -361,6 +361,13 @@ static void check_all(const struct skidx_index *x,
     assert_string_equal(skidx_index_lost_path(x, 1), "shards/x\xc3\xa9.jsonl");
     assert_int_equal(skidx_index_lost_records(x, 1), 0);
     assert_null(skidx_index_lost_path(x, 2));
+    /* each lost shard keeps its own fault (LOST_FAULTS) */
+    assert_int_equal(skidx_index_lost_offset(x, 0), 5678);
+    assert_string_equal(skidx_index_lost_cause(x, 0), "truncated zstd frame");
+    assert_int_equal(skidx_index_lost_offset(x, 1), UINT64_MAX);
+    assert_string_equal(skidx_index_lost_cause(x, 1), "cannot read: EIO");
+    assert_int_equal(skidx_index_lost_offset(x, 2), UINT64_MAX);
+    assert_null(skidx_index_lost_cause(x, 2));
 
     /* the cube, for every slice including "any" */
     for (int32_t r = -1; r <= N_ROLES; r++)
@@ -517,6 +524,9 @@ static void test_accessors(void **state)
     skidx_index_close(NULL);
 }
 
+/* sections skidx writes: 1..14 and the optional LOST_FAULTS */
+#define N_SEC SKIDX_SEC_MAX_ID
+
 static void test_layout(void **state)
 {
     struct fix *f = *state;
@@ -524,14 +534,14 @@ static void test_layout(void **state)
     assert_memory_equal(b, "\x89SKIDX\r\n", 8);
     assert_int_equal(skidx_rd32(b + 8), 1);
     assert_int_equal(skidx_rd32(b + 12), 0);
-    assert_int_equal(skidx_rd32(b + 16), 14);
+    assert_int_equal(skidx_rd32(b + 16), N_SEC);
     assert_int_equal(skidx_rd32(b + 20), 64);
     assert_int_equal(skidx_rd64(b + 24), f->len);
     assert_int_equal(skidx_rd64(b + 40), h64(b, 40));
-    assert_int_equal(skidx_rd64(b + 32), h64(b + 64, 14 * 32));
+    assert_int_equal(skidx_rd64(b + 32), h64(b + 64, N_SEC * 32));
     assert_int_equal(f->len % 8, 0);
-    uint64_t prev_end = 64 + 14 * 32;
-    for (uint32_t i = 0; i < 14; i++) {
+    uint64_t prev_end = 64 + N_SEC * 32;
+    for (uint32_t i = 0; i < N_SEC; i++) {
         const uint8_t *e = b + 64 + 32 * i;
         const uint64_t off = skidx_rd64(e + 8), size = skidx_rd64(e + 16);
         assert_int_equal(skidx_rd32(e), i + 1); /* id order */
@@ -988,6 +998,8 @@ static void test_crafted_sections(void **state)
     CASE("CAUSES reserved", "CAUSES", skidx_wr32(sec(c, 7) + 4, 1));
     CASE("LOST huge", "LOST", skidx_wr32(sec(c, 8), ~0u));
     CASE("LOST count", "LOST", skidx_wr32(sec(c, 8), 1));
+    CASE("LOST_FAULTS count", "LOST_FAULTS", skidx_wr32(sec(c, 15), 1));
+    CASE("LOST_FAULTS reserved", "LOST_FAULTS", skidx_wr32(sec(c, 15) + 4, 1));
 
     /* CELL_SKILL: count, order, range, zero entries */
     uint8_t *e;
@@ -1038,18 +1050,19 @@ static void test_unknown_section(void **state)
     const size_t n = f->len, extra = 24, len = n + 32 + extra;
     uint8_t *c = calloc(1, len);
     assert_non_null(c);
-    memcpy(c, f->bytes, 64 + 14 * 32);
-    memcpy(c + 64 + 15 * 32, f->bytes + 64 + 14 * 32, n - (64 + 14 * 32));
-    for (uint32_t i = 0; i < 14; i++) {
+    memcpy(c, f->bytes, 64 + N_SEC * 32);
+    memcpy(c + 64 + (N_SEC + 1) * 32, f->bytes + 64 + N_SEC * 32,
+           n - (64 + N_SEC * 32));
+    for (uint32_t i = 0; i < N_SEC; i++) {
         uint8_t *e = c + 64 + 32 * i;
         skidx_wr64(e + 8, skidx_rd64(e + 8) + 32);
     }
-    uint8_t *e = c + 64 + 14 * 32;
+    uint8_t *e = c + 64 + N_SEC * 32;
     skidx_wr32(e, 200);
     skidx_wr64(e + 8, n + 32);
     skidx_wr64(e + 16, extra - 3); /* 3 bytes of zero padding after it */
     memset(c + n + 32, 0xee, extra - 3);
-    skidx_wr32(c + 16, 15);
+    skidx_wr32(c + 16, N_SEC + 1);
     skidx_wr64(c + 24, len);
     rehash(c, len);
     uint8_t *exact = dup_bytes(c, len);
@@ -1061,10 +1074,31 @@ static void test_unknown_section(void **state)
     assert_int_equal(open_status(exact, len, 1, NULL, 0), SKIDX_ERR_CORRUPT);
     /* and still bounds-checked */
     memcpy(exact, c, len);
-    skidx_wr64(exact + 64 + 14 * 32 + 16, extra + 1);
+    skidx_wr64(exact + 64 + N_SEC * 32 + 16, extra + 1);
     rehash(exact, len);
     assert_int_equal(open_status(exact, len, 1, NULL, 0), SKIDX_ERR_CORRUPT);
     free(exact);
+    free(c);
+}
+
+/* A file written before LOST_FAULTS was added (its 14 sections only) is
+ * read all the same; the faults are then unknown. */
+static void test_without_lost_faults(void **state)
+{
+    struct fix *f = *state;
+    uint8_t *c = dup_bytes(f->bytes, f->len);
+    uint8_t *e = c + 64 + 32 * (N_SEC - 1);
+    assert_int_equal(skidx_rd32(e), SKIDX_SEC_LOST_FAULTS);
+    memset(c + skidx_rd64(e + 8), 0, skidx_rd64(e + 16));
+    memset(e, 0, 32);
+    skidx_wr32(c + 16, N_SEC - 1);
+    rehash(c, f->len);
+    struct skidx_index *x = open_ok(c, f->len);
+    assert_int_equal(skidx_index_n_lost(x), 2);
+    assert_int_equal(skidx_index_lost_records(x, 0), 1234);
+    assert_int_equal(skidx_index_lost_offset(x, 0), UINT64_MAX);
+    assert_null(skidx_index_lost_cause(x, 0));
+    skidx_index_close(x);
     free(c);
 }
 
@@ -1199,6 +1233,7 @@ int main(void)
         cmocka_unit_test(test_crafted_header),
         cmocka_unit_test(test_crafted_sections),
         cmocka_unit_test(test_unknown_section),
+        cmocka_unit_test(test_without_lost_faults),
         cmocka_unit_test(test_python_reader),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

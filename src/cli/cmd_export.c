@@ -320,13 +320,16 @@ static int t_causes(const struct skidx_index *x, struct table *t)
 
 static int t_lost(const struct skidx_index *x, struct table *t)
 {
-    static const char *const n[] = {"path", "records"};
-    static const enum col_kind k[] = {COL_TEXT, COL_INT};
-    table_init(t, 2, n, k);
+    static const char *const n[] = {"path", "records", "byte", "fault"};
+    static const enum col_kind k[] = {COL_TEXT, COL_INT, COL_INT, COL_TEXT};
+    table_init(t, 4, n, k);
     for (uint32_t i = 0; i < skidx_index_n_lost(x); i++) {
         struct xrow r = {.n = 0};
+        const uint64_t at = skidx_index_lost_offset(x, i);
         xs(&r, skidx_index_lost_path(x, i));
         xi(&r, (int64_t)skidx_index_lost_records(x, i));
+        xi(&r, at == UINT64_MAX ? -1 : (int64_t)at);
+        xs(&r, skidx_index_lost_cause(x, i));
         ADD(t, r);
     }
     return 0;

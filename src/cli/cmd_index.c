@@ -25,8 +25,8 @@ static const char index_usage[] =
     "usage: skidx index CORPUS... -o OUT.skidx [options]\n"
     "\n"
     "Index job postings. CORPUS is a directory (its *.jsonl, *.jsonl.zst,\n"
-    "*.ndjson and *.ndjson.zst files, in sorted order) or a file. One JSON\n"
-    "object a line; zstd is recognised by its magic number.\n"
+    "*.ndjson and *.ndjson.zst files, in sorted order), a file or a FIFO.\n"
+    "One JSON object a line; zstd is recognised by its magic number.\n"
     "\n"
     "options:\n"
     "  -o, --output FILE        the index to write (replaced atomically; an\n"
@@ -232,12 +232,6 @@ int cmd_index(int argc, char **argv)
         rc = EXIT_DATA;
         goto out_model;
     }
-    if (sum.empty) {
-        cli_report("cannot index", &sum.empty_err);
-        cli_msg("no index written (--allow-empty writes it all the same)");
-        rc = EXIT_DATA;
-        goto out_model;
-    }
     if (st) {
         /* every lost shard with its own fault, in corpus order */
         for (uint32_t i = 0; i < model.n_lost; i++) {
@@ -250,6 +244,12 @@ int cmd_index(int argc, char **argv)
                     (unsigned long long)model.lost_records[i]);
         }
         rc = EXIT_DATA;
+    }
+    if (sum.empty) {
+        cli_report("cannot index", &sum.empty_err);
+        cli_msg("no index written (--allow-empty writes it all the same)");
+        rc = EXIT_DATA;
+        goto out_model;
     }
     skidx_error_clear(&err);
     st = skidx_index_write(&model, out, &err);

@@ -1293,8 +1293,19 @@ int cmd_info(int argc, char **argv)
         for (uint32_t i = 0; i < skidx_index_n_lost(idx); i++) {
             printf("%s{\"path\": ", i ? ", " : "");
             json_string(stdout, skidx_index_lost_path(idx, i));
-            printf(", \"records\": %llu}",
+            printf(", \"records\": %llu, \"byte\": ",
                    (unsigned long long)skidx_index_lost_records(idx, i));
+            const uint64_t at = skidx_index_lost_offset(idx, i);
+            if (at == UINT64_MAX)
+                printf("null");
+            else
+                printf("%llu", (unsigned long long)at);
+            printf(", \"fault\": ");
+            if (skidx_index_lost_cause(idx, i))
+                json_string(stdout, skidx_index_lost_cause(idx, i));
+            else
+                printf("null");
+            printf("}");
         }
         printf("]}\n");
         skidx_index_close(idx);
@@ -1339,10 +1350,18 @@ int cmd_info(int argc, char **argv)
         printf("  %-16s %s\n", skidx_index_cause_name(idx, i),
                fmt_grouped(n, a, sizeof(a)));
     }
-    for (uint32_t i = 0; i < skidx_index_n_lost(idx); i++)
-        printf("%slost shard    %s (after %llu records)\n", i ? "" : "\n",
+    for (uint32_t i = 0; i < skidx_index_n_lost(idx); i++) {
+        const uint64_t at = skidx_index_lost_offset(idx, i);
+        const char *why = skidx_index_lost_cause(idx, i);
+        printf("%slost shard    %s (after %llu records)", i ? "" : "\n",
                skidx_index_lost_path(idx, i),
                (unsigned long long)skidx_index_lost_records(idx, i));
+        if (at != UINT64_MAX)
+            printf(" at byte %llu", (unsigned long long)at);
+        if (why)
+            printf(": %s", why);
+        putchar('\n');
+    }
 
     /* postings by role and level */
     uint32_t nr = skidx_index_n_roles(idx), nl = skidx_index_n_levels(idx);

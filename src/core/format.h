@@ -80,7 +80,12 @@ enum skidx_section_id {
     SKIDX_SEC_MONTH_SKILL = 14,/* u64 n, n x {u32 month, u32 skill,
                                   u64 postings}, strictly increasing,
                                   postings > 0 */
-    SKIDX_SEC_MAX_ID = 14
+    SKIDX_SEC_LOST_FAULTS = 15,/* u32 n (= LOST's n), u32 0, u64 offset[n]
+                                  (UINT64_MAX: unknown), string list of n
+                                  fault messages; optional (a reader
+                                  written before it ignores it) */
+    SKIDX_SEC_MAX_ID = 15,
+    SKIDX_SEC_REQUIRED_MAX = 14 /* sections 1..14 must all be present */
 };
 
 /* META section: fixed-size fields (SKIDX_META_SIZE bytes). */

@@ -242,6 +242,13 @@ skidx_status skidx_index_serialize(const struct skidx_model *m, uint8_t **out,
             skidx_wr64(b.p + count_at, n);
     }
     END();
+
+    BEGIN(SKIDX_SEC_LOST_FAULTS);
+    wb_u32(&b, m->n_lost);
+    wb_u32(&b, 0);
+    wb_u64s(&b, m->lost_offsets, m->n_lost);
+    wb_strings(&b, m->lost_causes, m->n_lost);
+    END();
     wb_align8(&b);
 #undef BEGIN
 #undef END
