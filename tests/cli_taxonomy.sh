@@ -31,6 +31,16 @@ check "TF-IDF is not TensorFlow" False "$(J '"TensorFlow" in d[0]["skills"]' <<<
 check "Go once (capitalised), not 'go home'" 1 "$(J 'sum(1 for m in d[0]["matches"] if m["skill"]=="Go")' <<<"$out")"
 check "a match's offsets cover its alias" pytorch "$(J '[ "We use PyTorch, k8s and Go. TF-IDF weighting helps; then we go home."[m["start"]:m["end"]].lower() for m in d[0]["matches"] if m["skill"]=="PyTorch"][0]' <<<"$out")"
 
+# the text model: a hit inside a URL or e-mail address is shown masked and
+# not counted; full-width Latin is found, its offsets in the original bytes
+printf '%s\n' '{"id":"p2","title":"Engineer","description":"See github.com/acme or jobs@acme.net; we use Ｐｙｔｈｏｎ，ASP.NET and GitHub."}' > "$T/q.jsonl"
+out=$("$SKIDX" match "$T/q.jsonl")
+check "a hit in a URL is shown masked" True "$(J 'any(m["skill"]=="GitHub" and m.get("masked") is True and m["start"]==4 for m in d[0]["matches"])' <<<"$out")"
+check "unmasked hits carry no masked field" True "$(J 'all("masked" not in m for m in d[0]["matches"] if m["start"]>50)' <<<"$out")"
+check "GitHub counted from its plain mention" True "$(J '"GitHub" in d[0]["skills"]' <<<"$out")"
+check "the e-mail address's .net is masked" True "$(J 'any(m["skill"]==".NET" and m.get("masked") for m in d[0]["matches"])' <<<"$out")"
+check "full-width Python, offsets in the original text" "Ｐｙｔｈｏｎ" "$(J '[ "See github.com/acme or jobs@acme.net; we use Ｐｙｔｈｏｎ，ASP.NET and GitHub.".encode()[m["start"]:m["end"]].decode() for m in d[0]["matches"] if m["skill"]=="Python"][0]' <<<"$out")"
+
 # a new skill with three aliases, added by editing one line
 cp -r "$SRC/taxonomy" "$T/tax"
 printf 'Quokka Query Language\tProgramming Languages\tquokkaql\tqql\tquokka query\n' >> "$T/tax/skills.tsv"

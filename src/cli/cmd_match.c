@@ -82,8 +82,10 @@ static void emit(struct mctx *m, const struct skidx_value *id,
         json_string(stdout, t->skill_name[h->owner]);
         printf(",\"alias\":");
         char form[8] = "";
-        snprintf(form, sizeof(form), "%s%s",
+        snprintf(form, sizeof(form), "%s%s%s%s",
                  (a->flags & SKIDX_ALIAS_CASE) ? "=" : "",
+                 (a->flags & SKIDX_ALIAS_STRICT) ? "~" : "",
+                 (a->flags & SKIDX_ALIAS_JOINED) ? "+" : "",
                  (a->flags & SKIDX_ALIAS_REGEX) ? "/" : "");
         size_t n = strlen(form) + a->len + 2;
         char *full = malloc(n);
@@ -95,8 +97,9 @@ static void emit(struct mctx *m, const struct skidx_value *id,
         } else {
             json_string(stdout, a->text);
         }
-        printf(",\"field\":\"%s\",\"start\":%u,\"end\":%u}",
-               i < r->title_hits ? "title" : "description", h->start, h->end);
+        printf(",\"field\":\"%s\",\"start\":%u,\"end\":%u%s}",
+               i < r->title_hits ? "title" : "description", h->start, h->end,
+               (h->flags & SKIDX_HIT_MASKED) ? ",\"masked\":true" : "");
     }
     printf("]}\n");
 }

@@ -468,6 +468,7 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
     /* skills */
     w->skills.sort_hits = want_hits;
     w->skills.count_only = !want_hits;
+    w->skills.keep_masked = want_hits; /* shown, flagged, not counted */
     skidx_match_reset(&w->skills);
     if (title->len)
         SKIDX_FORWARD(skidx_match_text(c->skills, &w->skills, title->p,

@@ -219,6 +219,13 @@ static int has_ascii_alnum(const char *s, size_t n)
     return 0;
 }
 
+int skidx_alias_flexible(const struct skidx_alias *a)
+{
+    if (a->flags & (SKIDX_ALIAS_REGEX | SKIDX_ALIAS_STRICT))
+        return 0;
+    return (a->flags & SKIDX_ALIAS_JOINED) || memchr(a->text, ' ', a->len);
+}
+
 /* Parse one alias field into `a` (text allocated). */
 static skidx_status parse_alias(const struct cursor *c, const char *s,
                                 size_t n, uint32_t owner, uint32_t prio,
@@ -233,13 +240,33 @@ static skidx_status parse_alias(const struct cursor *c, const char *s,
         a->flags |= SKIDX_ALIAS_NEG;
         s++, n--;
     }
-    if (n && s[0] == '=') {
-        a->flags |= SKIDX_ALIAS_CASE;
+    /* '=', '~' and '+' in any order, each at most once */
+    for (;;) {
+        unsigned f = !n ? 0
+                     : s[0] == '=' ? SKIDX_ALIAS_CASE
+                     : s[0] == '~' ? SKIDX_ALIAS_STRICT
+                     : s[0] == '+' ? SKIDX_ALIAS_JOINED
+                                   : 0;
+        if (!f || (a->flags & f))
+            break;
+        a->flags |= (uint8_t)f;
         s++, n--;
     }
+    if ((a->flags & SKIDX_ALIAS_STRICT) && (a->flags & SKIDX_ALIAS_JOINED))
+        return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
+                          SKIDX_NOOFF,
+                          "alias '%.*s' is marked both '~' (separators as "
+                          "written) and '+' (also joined)",
+                          (int)orig_n, orig);
     if (n >= 2 && s[0] == '/' && s[n - 1] == '/') {
         a->flags |= SKIDX_ALIAS_REGEX;
         s++, n -= 2;
+        if (a->flags & (SKIDX_ALIAS_STRICT | SKIDX_ALIAS_JOINED))
+            return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
+                              SKIDX_NOOFF,
+                              "alias '%.*s': '~' and '+' apply to literal "
+                              "aliases only",
+                              (int)orig_n, orig);
     }
     if (n == 0)
         return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
