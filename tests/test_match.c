@@ -701,6 +701,52 @@ static void test_separators(void **state)
     TENV = NULL;
 }
 
+/* A lower-to-upper case change may end an alias, when the taxonomy says
+ * "@camel-split on" (off by default). */
+static void test_camel_split(void **state)
+{
+    (void)state;
+    static const char CAMEL[] =
+        "Tableau\tbi\ttableau\n"
+        "MySQL\tdb\tmysql\n"
+        "Java\tlang\tjava\n"
+        "JavaScript\tlang\tjavascript\n"
+        "Git\tdev\tgit\n"
+        "GitHub\tdev\tgithub\n"
+        "PyTorch\tml\tpytorch\n"
+        "Go\tlang\t=Go\n"
+        "Big Data\tdata\t+big data\n"
+        "SQL\tdb\tsql\t!sql server\n";
+    struct env *e = env_new(CAMEL);
+    EXPECT(e, "TableauExperience", ""); /* off by default */
+    env_free(e);
+    char buf[1024];
+    snprintf(buf, sizeof(buf), "@camel-split\ton\n%s", CAMEL);
+    e = env_new(buf);
+    EXPECT(e, "TableauExperience", "Tableau[0,7)");
+    EXPECT(e, "MySQLVisualization", "MySQL[0,5)");
+    EXPECT(e, "Skills:PyTorchModels", "PyTorch[7,14)");
+    /* camel-case names that are aliases are never split */
+    EXPECT(e, "JavaScript GitHub PyTorch", "JavaScript[0,10) GitHub[11,17) "
+                                           "PyTorch[18,25)");
+    /* the last camel end where an alias ends wins */
+    EXPECT(e, "JavaScriptDeveloper", "JavaScript[0,10)");
+    EXPECT(e, "GitHubActions", "GitHub[0,6)");
+    EXPECT(e, "BigDataEngineer", "Big Data[0,7)"); /* a joined form */
+    /* the alias must start the word; a case-sensitive alias stays so */
+    EXPECT(e, "MyTableauExperience", "");
+    EXPECT(e, "GoLang", "Go[0,2)");
+    EXPECT(e, "GOLang", "");
+    EXPECT(e, "JAVAScript", "JavaScript[0,10)"); /* whole, caseless */
+    EXPECT(e, "JAVAExperience", "Java[0,4)"); /* upper, upper, lower */
+    /* what it breaks: a plural or an unknown compound of a name */
+    EXPECT(e, "JavaScripts", "Java[0,4)");
+    EXPECT(e, "tableauExperience", "Tableau[0,7)");
+    EXPECT(e, "TableauEXPERIENCE", ""); /* no lower case after */
+    EXPECT(e, "Tableau3D", "");
+    env_free(e);
+}
+
 /* ---- random taxonomies and texts ---- */
 
 static const char *const FRAG[] = {
@@ -927,6 +973,14 @@ static void test_engines_random(void **state)
     for (unsigned round = 0; round < 40; round++) {
         struct rtax r;
         rtax_build(&r, 3 + rndn(40));
+        if (round % 2) { /* every other taxonomy splits camel case */
+            char *t = malloc(strlen(r.tsv) + 32);
+            assert_non_null(t);
+            strcpy(t, "@camel-split\ton\n");
+            strcat(t, r.tsv);
+            free(r.tsv);
+            r.tsv = t;
+        }
         struct env *e = env_new(r.tsv);
         for (unsigned i = 0; i < 250; i++) {
             size_t len = random_text(&r, text, sizeof(text));
@@ -1327,6 +1381,7 @@ int main(void)
         cmocka_unit_test(test_fullwidth),
         cmocka_unit_test(test_masked_spans),
         cmocka_unit_test(test_separators),
+        cmocka_unit_test(test_camel_split),
         cmocka_unit_test(test_engines_hand),
         cmocka_unit_test(test_engines_random),
         cmocka_unit_test(test_simd_wordmask),

@@ -309,6 +309,16 @@ static void test_separator_markers(void **state)
     /* and they are content: the hash changes */
     assert_true(hash_of("A\tb\tx y\n", ROLES) != hash_of("A\tb\t~x y\n", ROLES));
     assert_true(hash_of("A\tb\tx y\n", ROLES) != hash_of("A\tb\t+x y\n", ROLES));
+    /* @camel-split: on or off, in the hash only when on */
+    expect_skills_error("@camel-split\tyes\nA\tb\ta\n", 1, "'yes'");
+    assert_int_equal(parse("@camel-split\ton\nA\tb\ta\n", ROLES, &t),
+                     SKIDX_OK);
+    assert_int_equal(t->skills.camel_split, 1);
+    skidx_taxonomy_free(t);
+    assert_true(hash_of("@camel-split\toff\nA\tb\ta\n", ROLES) ==
+                hash_of("A\tb\ta\n", ROLES));
+    assert_true(hash_of("@camel-split\ton\nA\tb\ta\n", ROLES) !=
+                hash_of("A\tb\ta\n", ROLES));
 }
 
 /* ---- errors in skills.tsv ---- */

@@ -1216,7 +1216,8 @@ probe_word(const struct skidx_matcher *m, struct skidx_match_scratch *s,
             /* Counting only: an owner without negatives is final at its
              * first hit, so its other candidates need no work. */
             int direct = s->count_only && !(c->flags & C_OWNER_NEG) &&
-                         !s->n_spans; /* a masked hit owns nothing */
+                         !s->n_spans && /* a masked hit owns nothing */
+                         !m->set->camel_split; /* needs every hit */
             uint64_t bit = 1ull << (c->owner & 63);
             if (direct && (s->owner_bits[c->owner >> 6] & bit))
                 continue;
@@ -1550,6 +1551,140 @@ static skidx_status scan_words(const struct skidx_matcher *m,
     if ((f ? f : scan_mask_generic)(m, s, (const unsigned char *)text, len,
                                     s->wordmask, nw))
         return SKIDX_ERR_NOMEM;
+    return SKIDX_OK;
+}
+
+/* ---- camel-case ends (@camel-split on) ---- */
+
+static inline int is_upper(unsigned char c) { return (unsigned)c - 'A' < 26u; }
+static inline int is_lower(unsigned char c) { return (unsigned)c - 'a' < 26u; }
+
+/* Is p a camel end of the text: an upper-case letter after a letter or
+ * digit and before a lower-case letter (`Tableau|Experience`,
+ * `MySQL|Visualization`)? */
+static inline int camel_end(const unsigned char *t, size_t len, size_t p)
+{
+    return p > 0 && p + 1 < len && is_ascii_alnum(t[p - 1]) &&
+           is_upper(t[p]) && is_lower(t[p + 1]);
+}
+
+/* The literal aliases (any form) that are exactly the text t[ws..p),
+ * starting at the word start ws: pushed as hits. WORDS: a head lookup;
+ * ORACLE: every alias's forms compared. Returns -1 when out of memory,
+ * else the number of hits pushed. */
+static long camel_hits(const struct skidx_matcher *m,
+                       struct skidx_match_scratch *s, const unsigned char *t,
+                       size_t len, size_t ws, size_t p,
+                       enum skidx_engine engine)
+{
+    long pushed = 0;
+    size_t n = p - ws;
+    if (ws > 0 && t[ws - 1] >= 0x80 &&
+        skidx_word_before((const char *)t, ws))
+        return 0;
+    if (engine == SKIDX_ENGINE_ORACLE) {
+        for (size_t li = 0; li < m->n_literals; li++) {
+            uint32_t ai = m->literals[li];
+            const struct skidx_alias *a = &m->set->a[ai];
+            int cs = !!(a->flags & SKIDX_ALIAS_CASE);
+            int flex = skidx_alias_flexible(a);
+            if ((a->flags & SKIDX_ALIAS_NEG) ||
+                !is_ascii_alnum((unsigned char)a->text[0]) ||
+                !is_ascii_alnum((unsigned char)a->text[a->len - 1]))
+                continue;
+            int hit = a->len == n &&
+                      flex_eq(t + ws, (const unsigned char *)a->text, n, !cs,
+                              flex);
+            if (!hit && flex && (a->flags & SKIDX_ALIAS_JOINED)) {
+                /* the joined form */
+                size_t k = 0, i = 0, ok = 1;
+                for (; i < a->len && ok; i++) {
+                    if (flex_sep_at((const unsigned char *)a->text, a->len, i))
+                        continue;
+                    unsigned char x = (unsigned char)a->text[i];
+                    ok = k < n && (cs ? t[ws + k] == x
+                                      : lower(t[ws + k]) == lower(x));
+                    k++;
+                }
+                hit = ok && k == n;
+            }
+            if (hit) {
+                if (push_hit(s, ai, a->owner, ws, p))
+                    return -1;
+                pushed++;
+            }
+        }
+        return pushed;
+    }
+    if (!m->n_heads)
+        return 0;
+    uint64_t f8 = word_first8(t + ws, n, len - ws);
+    uint64_t h = word_hash_from(t + ws, n, f8);
+    for (uint64_t slot = h >> m->table_shift;;
+         slot = (slot + 1) & m->table_mask) {
+        const struct head *hd = &m->table[slot];
+        if (!hd->len)
+            return pushed;
+        if (hd->len != n || hd->first8 != f8)
+            continue;
+        size_t i = 8;
+        for (; i < n; i++)
+            if ((t[ws + i] | 0x20) != m->keys[hd->key_off + i])
+                break;
+        if (n > 8 && i != n)
+            continue;
+        for (uint32_t ci = 0; ci < hd->cand_n; ci++) {
+            const struct cand *c = &m->cands[hd->cand_start + ci];
+            if (c->lead_len || c->tail_len || (c->flags & C_NEG))
+                continue;
+            const unsigned char *a = m->atext + c->text_off;
+            if (!is_ascii_alnum(a[0]) || !is_ascii_alnum(a[n - 1]))
+                continue;
+            if ((c->flags & C_CASE) && memcmp(t + ws, a, n))
+                continue;
+            if (push_hit(s, c->alias, c->owner, ws, p))
+                return -1;
+            pushed++;
+        }
+        return pushed;
+    }
+}
+
+/* An alias may end at a camel end inside a text word W when no hit of
+ * this text covers W exactly (so `JavaScript`, `GitHub`, `PyTorch`, aliases
+ * themselves, are never split), and only at the last camel end of W where
+ * some alias ends (`JavaScriptDeveloper` is JavaScript, not Java). The
+ * alias must start at W's start and begin and end with a letter or digit.
+ * Hits [first, n_hits) are this text's so far. */
+static skidx_status camel_pass(const struct skidx_matcher *m,
+                               struct skidx_match_scratch *s,
+                               const unsigned char *t, size_t len,
+                               size_t first, enum skidx_engine engine)
+{
+    size_t n0 = s->n_hits;
+    for (size_t i = 1; i + 1 < len; i++) {
+        if (!camel_end(t, len, i))
+            continue;
+        size_t ws = i, we = i;
+        while (ws > 0 && is_ascii_word(t[ws - 1]))
+            ws--;
+        while (we < len && is_ascii_word(t[we]))
+            we++;
+        int whole = 0;
+        for (size_t k = first; k < n0 && !whole; k++)
+            whole = s->hits[k].start == ws && s->hits[k].end == we &&
+                    !m->is_neg[s->hits[k].alias];
+        for (size_t p = we; !whole && p-- > ws + 1;) {
+            if (!camel_end(t, len, p))
+                continue;
+            long r = camel_hits(m, s, t, len, ws, p, engine);
+            if (r < 0)
+                return SKIDX_ERR_NOMEM;
+            if (r)
+                break;
+        }
+        i = we; /* one word at a time */
+    }
     return SKIDX_OK;
 }
 
@@ -2139,6 +2274,9 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
         return st;
     if (m->db && len)
         SKIDX_FORWARD(scan_regex(m, m->db, s, text, len));
+    if (m->set->camel_split && len)
+        SKIDX_FORWARD(camel_pass(m, s, (const unsigned char *)text, len,
+                                 first, engine));
     if (m->n_groups && len)
         SKIDX_FORWARD(scan_negative_groups(m, s, text, len, first));
     return finish_text(m, s, first, folded);

@@ -397,6 +397,16 @@ static skidx_status parse_property(struct skidx_taxonomy *t,
                           SKIDX_NOOFF,
                           "property line needs '@key<TAB>value'");
     char **dst = NULL;
+    if (fl[0] == 12 && !memcmp(f[0], "@camel-split", 12)) {
+        if ((fl[1] == 2 && !memcmp(f[1], "on", 2)) ||
+            (fl[1] == 3 && !memcmp(f[1], "off", 3))) {
+            t->skills.camel_split = fl[1] == 2;
+            return SKIDX_OK;
+        }
+        return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
+                          SKIDX_NOOFF, "@camel-split is 'on' or 'off', not "
+                          "'%.*s'", (int)fl[1], f[1]);
+    }
     if (fl[0] == 5 && !memcmp(f[0], "@name", 5))
         dst = &t->name;
     else if (fl[0] == 8 && !memcmp(f[0], "@version", 8))
@@ -764,6 +774,8 @@ static skidx_status compute_hash(struct skidx_taxonomy *t)
     hash_str(h, "skidx-taxonomy-1");
     hash_str(h, t->name);
     hash_str(h, t->version);
+    if (t->skills.camel_split) /* absent when off: hashes stay as they were */
+        hash_str(h, "@camel-split on");
     for (uint32_t i = 0; i < t->n_skills; i++) {
         hash_str(h, t->skill_name[i]);
         hash_str(h, t->cat_name[t->skill_cat[i]]);

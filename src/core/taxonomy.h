@@ -49,6 +49,8 @@ int skidx_alias_flexible(const struct skidx_alias *a);
 struct skidx_alias_set {
     struct skidx_alias *a;
     size_t n, cap;
+    int camel_split; /* @camel-split on: an alias may end at a lower-to-
+                        upper case change inside a word (skills only) */
     const char *files[2]; /* paths the aliases came from (owned by taxonomy) */
 };
 
