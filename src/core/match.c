@@ -233,6 +233,7 @@ struct cand {
      * ((text8 | fold) & mask) == key, fold = 0x20 on letters of a
      * caseless alias (x | 0x20 is a lower-case letter only for letters) */
     uint64_t key, mask, fold;
+    uint64_t flexbits; /* bit q: tail byte q (< 64) is a flexible separator */
 };
 
 /* A head's candidates: first the n_short ones whose tail is shorter than
@@ -541,8 +542,13 @@ static skidx_status build_words(struct skidx_matcher *m)
                 uint32_t t0 = f->lead + f->head;
                 uint32_t tn = c->tail_len < 8 ? c->tail_len : 8;
                 c->key = c->mask = c->fold = 0;
-                for (uint32_t q = 0; q < c->tail_len; q++)
-                    flex_tail |= f->flex && flex_sep_at(ft, f->len, t0 + q);
+                c->flexbits = 0;
+                for (uint32_t q = 0; q < c->tail_len; q++) {
+                    int fx = f->flex && flex_sep_at(ft, f->len, t0 + q);
+                    flex_tail |= fx;
+                    if (fx && q < 64)
+                        c->flexbits |= 1ull << q;
+                }
                 for (uint32_t q = 0; q < tn; q++) {
                     unsigned char ch = ft[t0 + q];
                     int letter = ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
@@ -1128,8 +1134,26 @@ static inline int confirm(const struct skidx_matcher *m, const struct cand *c,
     size_t s0 = ws - c->lead_len, e0 = we + c->tail_len;
     const unsigned char *tail = a + c->head_off + (we - ws);
     if (c->flags & C_FLEX) {
-        if (!flex_eq(t + s0, a, e0 - s0, !(c->flags & C_CASE), 1))
+        /* the screen checked the first 8 tail bytes but the separators;
+         * the head is equal caseless */
+        int cs = !!(c->flags & C_CASE);
+        const unsigned char *tt = t + we;
+        size_t hl = we - ws;
+        if (c->lead_len && (cs ? memcmp(t + s0, a, c->lead_len)
+                               : !eq_caseless(t + s0, a, c->lead_len)))
             return 0;
+        if (cs && memcmp(t + ws, a + c->head_off, hl))
+            return 0;
+        for (uint64_t b = c->flexbits & 0xFF; b; b &= b - 1)
+            if (!is_text_sep(tt[__builtin_ctzll(b)]))
+                return 0;
+        for (size_t q = 8; q < c->tail_len; q++) {
+            int fx = q < 64 ? (int)(c->flexbits >> q) & 1
+                            : flex_sep_at(a, e0 - s0, c->head_off + hl + q);
+            if (fx ? !is_text_sep(tt[q])
+                   : cs ? tt[q] != tail[q] : lower(tt[q]) != lower(tail[q]))
+                return 0;
+        }
     } else if (c->flags & C_CASE) {
         if (memcmp(t + s0, a, e0 - s0))
             return 0;
@@ -1716,17 +1740,21 @@ static long fold_text(struct skidx_match_scratch *s, const char *text,
                       size_t len)
 {
     const unsigned char *t = (const unsigned char *)text;
-    size_t i = 0;
+    size_t i;
+    /* the next 0xEF and the next 0xE3, each searched again only once
+     * passed, so the search is linear */
+    const unsigned char *p = memchr(t, 0xEF, len), *q = memchr(t, 0xE3, len);
     for (;;) {
-        const unsigned char *p = memchr(t + i, 0xEF, len - i);
-        const unsigned char *q = memchr(t + i, 0xE3, len - i);
         size_t k = p && (!q || p < q) ? (size_t)(p - t) : q ? (size_t)(q - t)
                                                           : len;
         if (k == len)
             return 0;
         if (fold_at(t, len, k))
             break;
-        i = k + 1;
+        if (p && (size_t)(p - t) == k)
+            p = memchr(t + k + 1, 0xEF, len - k - 1);
+        else
+            q = memchr(t + k + 1, 0xE3, len - k - 1);
     }
     if (len + 1 > s->cap_fold) {
         char *f = realloc(s->fold, len + 1);
@@ -1756,16 +1784,29 @@ static long fold_text(struct skidx_match_scratch *s, const char *text,
 
 /* URL characters: the bytes a URL, e-mail address or path token is made
  * of (no quotes, brackets, commas, spaces or non-ASCII). */
+enum { CL_URL = 1, CL_HOST = 2 };
+static unsigned char url_class[256];
+
+__attribute__((constructor)) static void init_url_class(void)
+{
+    for (unsigned c = 0; c < 256; c++) {
+        int host = is_ascii_alnum((unsigned char)c) || c == '-' || c == '.';
+        int url = host || c == '_' || c == '~' || c == ':' || c == '/' ||
+                  c == '?' || c == '#' || c == '@' || c == '$' || c == '&' ||
+                  c == '+' || c == '=' || c == '%';
+        url_class[c] = (unsigned char)((url ? CL_URL : 0) |
+                                       (host ? CL_HOST : 0));
+    }
+}
+
 static inline int url_char(unsigned char c)
 {
-    return is_ascii_word(c) || c == '-' || c == '.' || c == '~' ||
-           c == ':' || c == '/' || c == '?' || c == '#' || c == '@' ||
-           c == '$' || c == '&' || c == '+' || c == '=' || c == '%';
+    return url_class[c] & CL_URL;
 }
 
 static inline int host_char(unsigned char c)
 {
-    return is_ascii_alnum(c) || c == '-' || c == '.';
+    return url_class[c] & CL_HOST;
 }
 
 /* Is t[a..b) (ASCII) one of the words of `list`, caseless or exact? */
@@ -1827,8 +1868,10 @@ static int token_span(const unsigned char *t, size_t a, size_t b, size_t *ss,
     if (b - a < 3)
         return 0;
     /* scheme://... */
-    for (size_t q = a; q + 2 < b; q++)
-        if (t[q] == ':' && t[q + 1] == '/' && t[q + 2] == '/') {
+    for (const unsigned char *cp = memchr(t + a, ':', b - a); cp;
+         cp = memchr(cp + 1, ':', b - (size_t)(cp + 1 - t))) {
+        size_t q = (size_t)(cp - t);
+        if (q + 2 < b && t[q + 1] == '/' && t[q + 2] == '/') {
             size_t k = q;
             while (k > a && (is_ascii_alnum(t[k - 1]) || t[k - 1] == '+' ||
                              t[k - 1] == '.' || t[k - 1] == '-'))
@@ -1842,6 +1885,9 @@ static int token_span(const unsigned char *t, size_t a, size_t b, size_t *ss,
             }
             break;
         }
+        if (q + 1 >= b)
+            break;
+    }
     /* local@domain.tld */
     const unsigned char *at = memchr(t + a, '@', b - a);
     if (at) {
@@ -1865,15 +1911,14 @@ static int token_span(const unsigned char *t, size_t a, size_t b, size_t *ss,
             return 1;
         }
     }
-    /* www.host */
-    for (size_t w = a; w + 4 < b; w++)
-        if ((t[w] | 0x20) == 'w' && (t[w + 1] | 0x20) == 'w' &&
-            (t[w + 2] | 0x20) == 'w' && t[w + 3] == '.' &&
-            (w == a || !is_ascii_alnum(t[w - 1])) && is_ascii_alnum(t[w + 4])) {
-            *ss = w;
-            *se = b;
-            return 1;
-        }
+    /* www.host (after a scheme, the rule above took it) */
+    if (b - a > 4 && (t[a] | 0x20) == 'w' && (t[a + 1] | 0x20) == 'w' &&
+        (t[a + 2] | 0x20) == 'w' && t[a + 3] == '.' &&
+        is_ascii_alnum(t[a + 4])) {
+        *ss = a;
+        *se = b;
+        return 1;
+    }
     /* host.tld, host.tld/path */
     size_t h = a;
     while (h < b && host_char(t[h]))
@@ -1948,12 +1993,16 @@ static int push_span(uint32_t **spans, size_t *n, size_t *cap, size_t a,
  * (a '.' or '@' before a letter or digit, "://", a '/' opening a token)
  * has its token classified once; the triggers inside it are skipped. */
 static int find_spans(const unsigned char *t, size_t len, const uint64_t *trig,
-                      uint32_t **spans, size_t *n, size_t *cap)
+                      const uint64_t *mask, uint32_t **spans, size_t *n,
+                      size_t *cap)
 {
     size_t nw = (len + 63) / 64, done = 0;
     *n = 0;
     for (size_t w = 0; w < nw; w++) {
-        uint64_t g = trig[w];
+        /* only triggers before a word byte (mask has a zero word at nw):
+         * a sentence's full stop or a colon costs nothing; "://" is
+         * found at its second '/' */
+        uint64_t g = trig[w] & (mask[w] >> 1 | mask[w + 1] << 63);
         while (g) {
             size_t p = w * 64 + (size_t)__builtin_ctzll(g);
             g &= g - 1;
@@ -1965,11 +2014,12 @@ static int find_spans(const unsigned char *t, size_t len, const uint64_t *trig,
                 go = is_ascii_alnum(nx) || nx == '/';
             else if (c == '@')
                 go = p > 0 && is_ascii_alnum(nx) && url_char(t[p - 1]);
-            else if (c == ':')
-                go = nx == '/' && p + 2 < len && t[p + 2] == '/';
-            else /* '/' */
-                go = (is_ascii_alnum(nx) || nx == '.') &&
-                     (p == 0 || !url_char(t[p - 1]) || t[p - 1] == '~');
+            else if (c == '/')
+                go = is_ascii_alnum(nx) &&
+                     (p == 0 || !url_char(t[p - 1]) || t[p - 1] == '~' ||
+                      t[p - 1] == '/' || t[p - 1] == '.');
+            else /* ':' */
+                go = 0;
             if (!go)
                 continue;
             size_t a = p, b = p + 1;
@@ -1996,8 +2046,8 @@ size_t skidx_match_spans(const char *text, size_t len, uint32_t *out,
     uint32_t *spans = NULL;
     if (mask && trig) {
         get_wordmask()(text, len, mask, trig);
-        if (find_spans((const unsigned char *)text, len, trig, &spans, &n,
-                       &c))
+        if (find_spans((const unsigned char *)text, len, trig, mask, &spans,
+                       &n, &c))
             n = 0;
         for (size_t i = 0; i < n && i < cap; i++) {
             out[2 * i] = spans[2 * i];
@@ -2265,7 +2315,7 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
         }
         s->wordmask[nw] = 0; /* sentinel: no word byte past the end */
         if (find_spans((const unsigned char *)text, len, s->trigmask,
-                       &s->spans, &s->n_spans, &s->cap_spans))
+                       s->wordmask, &s->spans, &s->n_spans, &s->cap_spans))
             return SKIDX_ERR_NOMEM;
     }
     st = engine == SKIDX_ENGINE_ORACLE ? scan_oracle(m, s, text, len)
