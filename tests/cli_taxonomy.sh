@@ -43,6 +43,15 @@ check "every match has a section" True "$(J 'all("section" in m for m in d[0]["m
 cp -r "$SRC/taxonomy" "$T/nosec" && rm "$T/nosec/sections.tsv"
 check "no sections.tsv: all count" "Online courses (MOOC) Python SQL Snowflake" "$(J '" ".join(d[0]["skills"])' <<<"$("$SKIDX" match --taxonomy "$T/nosec" "$T/s.jsonl")")"
 check "no sections.tsv: section none" "title none none none none" "$(J '" ".join(m["section"] for m in d[0]["matches"])' <<<"$("$SKIDX" match --taxonomy "$T/nosec" "$T/s.jsonl")")"
+# the text model: a hit inside a URL or e-mail address is shown masked and
+# not counted; full-width Latin is found, its offsets in the original bytes
+printf '%s\n' '{"id":"p2","title":"Engineer","description":"See github.com/acme or jobs@acme.net; we use Ｐｙｔｈｏｎ，ASP.NET and GitHub."}' > "$T/q.jsonl"
+out=$("$SKIDX" match "$T/q.jsonl")
+check "a hit in a URL is shown masked" True "$(J 'any(m["skill"]=="GitHub" and m.get("masked") is True and m["start"]==4 for m in d[0]["matches"])' <<<"$out")"
+check "unmasked hits carry no masked field" True "$(J 'all("masked" not in m for m in d[0]["matches"] if m["start"]>50)' <<<"$out")"
+check "GitHub counted from its plain mention" True "$(J '"GitHub" in d[0]["skills"]' <<<"$out")"
+check "the e-mail address's .net is masked" True "$(J 'any(m["skill"]==".NET" and m.get("masked") for m in d[0]["matches"])' <<<"$out")"
+check "full-width Python, offsets in the original text" "Ｐｙｔｈｏｎ" "$(J '[ "See github.com/acme or jobs@acme.net; we use Ｐｙｔｈｏｎ，ASP.NET and GitHub.".encode()[m["start"]:m["end"]].decode() for m in d[0]["matches"] if m["skill"]=="Python"][0]' <<<"$out")"
 
 # a new skill with three aliases, added by editing one line
 cp -r "$SRC/taxonomy" "$T/tax"

@@ -182,20 +182,36 @@ static size_t check_engines(struct env *e, const char *text, size_t len)
     return no;
 }
 
-/* "Skill[start,end) ..." for the hits of `text`, engines cross-checked. */
+static int n_modes(int *modes);
+
+/* "Skill[start,end) ..." for the hits of `text` (masked ones marked "~"),
+ * engines cross-checked, the same on every SIMD path. */
 static char *describe(struct env *e, const char *text)
 {
     static char out[4096];
-    size_t n, k = 0;
-    check_engines(e, text, strlen(text));
-    struct skidx_hit *h = scan(e, text, strlen(text), SKIDX_ENGINE_WORDS, &n,
-                               NULL, NULL);
-    out[0] = '\0';
-    for (size_t i = 0; i < n; i++)
-        k += (size_t)snprintf(out + k, sizeof(out) - k, "%s%s[%u,%u)",
-                              i ? " " : "", e->tax->skill_name[h[i].owner],
-                              h[i].start, h[i].end);
-    free(h);
+    char first[4096];
+    int modes[3];
+    int nm = n_modes(modes);
+    for (int mi = 0; mi < nm; mi++) {
+        size_t n, k = 0;
+        skidx_match_set_simd(modes[mi]);
+        check_engines(e, text, strlen(text));
+        struct skidx_hit *h = scan(e, text, strlen(text), SKIDX_ENGINE_WORDS,
+                                   &n, NULL, NULL);
+        out[0] = '\0';
+        for (size_t i = 0; i < n; i++)
+            k += (size_t)snprintf(out + k, sizeof(out) - k, "%s%s%s[%u,%u)",
+                                  i ? " " : "",
+                                  (h[i].flags & SKIDX_HIT_MASKED) ? "~" : "",
+                                  e->tax->skill_name[h[i].owner], h[i].start,
+                                  h[i].end);
+        free(h);
+        if (mi == 0)
+            memcpy(first, out, sizeof(first));
+        else
+            assert_string_equal(out, first);
+    }
+    skidx_match_set_simd(0);
     return out;
 }
 
@@ -526,6 +542,211 @@ static void test_scripts(void **state)
                      skidx_cp_is_word(cps[i].cp), cps[i].word);
 }
 
+/* ---- the text model: full-width folding, masked spans, separators ---- */
+
+static const char TEXT[] =
+    "GitHub\tdev\tgithub\n"
+    "PHP\tlang\tphp\n"
+    "HTML\tweb\thtml\n"
+    ".NET\tlang\t.net\tasp.net\n"
+    "Node.js\tweb\tnode.js\t=Node\n"
+    "Vue.js\tweb\tvue.js\tvue\n"
+    "Python\tlang\tpython\n"
+    "Java\tlang\tjava\n"
+    "C#\tlang\tc#\n"
+    "Image Processing\tcv\timage processing\n"
+    "AWS\tcloud\tamazon web services\n"
+    "Ruby on Rails\tweb\truby on rails\n"
+    "CI\tops\tcontinuous integration\n"
+    "WebSockets\tweb\tweb sockets\n"
+    "Front-end\tweb\tfront end\n"
+    "Time Series\tml\t+time series\n"
+    "Big Data\tdata\t+=Big Data\n"
+    "Machine Learning\tml\tmachine learning\n"
+    "Go-to-market\tbiz\t~go to market\n"
+    "Scikit-learn\tml\tscikit-learn\n"
+    "CI/CD\tops\tci/cd\n"
+    "TF-IDF\tml\ttf-idf\n"
+    "Power BI\tbi\tpower bi\n";
+
+static struct env *TENV;
+
+static void test_fullwidth(void **state)
+{
+    (void)state;
+    struct env *e = TENV = env_new(TEXT);
+    /* offsets are in the text as given */
+    EXPECT(e, "Ｐｙｔｈｏｎ", "Python[0,18)");
+    EXPECT(e, "ｐｙｔｈｏｎ，ｊａｖａ", "Python[0,18) Java[21,33)");
+    EXPECT(e, "（Ｊａｖａ）", "Java[3,15)");
+    EXPECT(e, "ＰＹthon", "Python[0,10)");
+    EXPECT(e, "Power　BI", "Power BI[0,10)"); /* ideographic space */
+    EXPECT(e, "熟悉Ｊａｖａ和Python", "Java[6,18) Python[21,27)");
+    EXPECT(e, "Ｃ＃", "C#[0,6)");
+    EXPECT(e, "Ｐｙｔｈｏｎ３", ""); /* a full-width digit glues too */
+    EXPECT(e, "ｇｉｔｈｕｂ．ｃｏｍ／ａｃｍｅ", ""); /* masked after folding */
+    /* only U+FF01-FF5E and U+3000 fold: U+FF5F (a bracket) and a
+     * truncated sequence do not */
+    EXPECT(e, "\xEF\xBD\x9FJava", "Java[3,7)");
+    EXPECT(e, "Java\xEF\xBC", "Java[0,4)");
+}
+
+static const char *spans_of(const char *text)
+{
+    static char out[1024];
+    uint32_t sp[32];
+    size_t n = skidx_match_spans(text, strlen(text), sp, 16), k = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n && i < 16; i++)
+        k += (size_t)snprintf(out + k, sizeof(out) - k, "%s%.*s",
+                              i ? "|" : "", (int)(sp[2 * i + 1] - sp[2 * i]),
+                              text + sp[2 * i]);
+    return out;
+}
+
+static void test_masked_spans(void **state)
+{
+    (void)state;
+    struct env *e = TENV;
+    /* what is masked */
+    assert_string_equal(spans_of("see https://github.com/acme/x."),
+                        "https://github.com/acme/x");
+    assert_string_equal(spans_of("(http://localhost:8080/api)"),
+                        "http://localhost:8080/api");
+    assert_string_equal(spans_of("at www.python.org, or"), "www.python.org");
+    assert_string_equal(spans_of("code on github.com/acme/tool."),
+                        "github.com/acme/tool");
+    assert_string_equal(spans_of("Visit Amazon.com today"), "Amazon.com");
+    assert_string_equal(spans_of("mail jobs@acme.net; or"), "jobs@acme.net");
+    assert_string_equal(spans_of("<first.last+cv@mail.acme.co.uk>"),
+                        "first.last+cv@mail.acme.co.uk");
+    assert_string_equal(spans_of("edit index.php and guide.html"),
+                        "index.php|guide.html");
+    assert_string_equal(spans_of("send Resume.PDF"), "Resume.PDF");
+    assert_string_equal(spans_of("run src/main/App.java now"),
+                        "src/main/App.java");
+    assert_string_equal(spans_of("in /usr/lib/python3 or ~/bin/x"),
+                        "/usr/lib/python3|~/bin/x");
+    assert_string_equal(spans_of("./scripts/run.sh"), "./scripts/run.sh");
+    /* what is not */
+    static const char *const plain[] = {
+        "Node.js", "Vue.js, Next.js and D3.js", ".NET", "ASP.NET Core",
+        "VB.NET", "ASP.NET/MVC", "C#/.NET", "C#", "e.g. Python", "i.e. Java.",
+        "Python 3.10", "React/Node.js", "Python/Java/Go", "CI/CD", "and/or",
+        "socket.io", "Socket.IO/WebSockets", "acme.io", "U.S. based",
+        "Ph.D. or M.Sc.", "user@localhost", "@mention", "50/hour",
+        "$120k/year", "time: 10:30", "Java.Net", "TCP/IP", "R&D"};
+    for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+        if (strcmp(spans_of(plain[i]), ""))
+            fail_msg("'%s' masked '%s'", plain[i], spans_of(plain[i]));
+    /* hits inside are dropped, other hits stay */
+    EXPECT(e, "github.com/acme", "");
+    EXPECT(e, "jobs@acme.net", "");
+    EXPECT(e, "index.php", "");
+    EXPECT(e, "guide.html or HTML", "HTML[14,18)");
+    EXPECT(e, "https://python.org/java", "");
+    EXPECT(e, "Node.js, ASP.NET, .NET, Vue.js, C#, e.g. Java",
+           "Node.js[0,4) Node.js[0,7) .NET[9,16) .NET[12,16) .NET[18,22) "
+           "Vue.js[24,27) Vue.js[24,30) C#[32,34) Java[41,45)");
+    /* kept and flagged on request, owning nothing */
+    e->s.keep_masked = 1;
+    EXPECT(e, "github.com/x and GitHub", "~GitHub[0,6) GitHub[17,23)");
+    size_t n, no;
+    uint32_t *own;
+    struct skidx_hit *h = scan(e, "see github.com/x", 16, SKIDX_ENGINE_WORDS,
+                               &n, &own, &no);
+    assert_int_equal(n, 1);
+    assert_true(h[0].flags & SKIDX_HIT_MASKED);
+    assert_int_equal(no, 0);
+    free(h);
+    free(own);
+    e->s.keep_masked = 0;
+}
+
+static void test_separators(void **state)
+{
+    (void)state;
+    struct env *e = TENV;
+    /* ' ', '-', '_', '/' match each other between the words */
+    EXPECT(e, "image-processing", "Image Processing[0,16)");
+    EXPECT(e, "image_processing", "Image Processing[0,16)");
+    EXPECT(e, "Image/Processing", "Image Processing[0,16)");
+    EXPECT(e, "Amazon-Web-Services", "AWS[0,19)");
+    EXPECT(e, "amazon_web services", "AWS[0,19)");
+    EXPECT(e, "amazon web_services", "AWS[0,19)");
+    EXPECT(e, "amazon-web_services", "AWS[0,19)");
+    EXPECT(e, "#ruby-on-rails", "Ruby on Rails[1,14)");
+    EXPECT(e, "continuous-integration", "CI[0,22)");
+    EXPECT(e, "Web-Sockets", "WebSockets[0,11)");
+    EXPECT(e, "Front End, front-end", "Front-end[0,9) Front-end[11,20)");
+    EXPECT(e, "machine_learning_engineer", "");   /* glued on by '_' */
+    EXPECT(e, "image-processingx", "");
+    EXPECT(e, "image--processing", ""); /* one separator, as one space */
+    EXPECT(e, "image - processing", "");
+    EXPECT(e, "imageprocessing", ""); /* joined only when marked '+' */
+    /* '+': also the words written together */
+    EXPECT(e, "timeseries, TimeSeries, time-series",
+           "Time Series[0,10) Time Series[12,22) Time Series[24,35)");
+    EXPECT(e, "BigData, Big_Data, bigdata", "Big Data[0,7) Big Data[9,17)");
+    /* '~': separators as written */
+    EXPECT(e, "go-to-market, go to market", "Go-to-market[14,26)");
+    /* aliases without a space keep their separators */
+    EXPECT(e, "scikit-learn, scikit learn, scikit_learn",
+           "Scikit-learn[0,12)");
+    EXPECT(e, "CI/CD, CI CD, CI-CD", "CI/CD[0,5)");
+    EXPECT(e, "TF-IDF, TF IDF, tf/idf", "TF-IDF[0,6)");
+    /* with scripts and full-width text around */
+    EXPECT(e, "熟悉Power-BI，Time_Series", "Power BI[6,14) Time Series[17,28)");
+    env_free(TENV);
+    TENV = NULL;
+}
+
+/* A lower-to-upper case change may end an alias, when the taxonomy says
+ * "@camel-split on" (off by default). */
+static void test_camel_split(void **state)
+{
+    (void)state;
+    static const char CAMEL[] =
+        "Tableau\tbi\ttableau\n"
+        "MySQL\tdb\tmysql\n"
+        "Java\tlang\tjava\n"
+        "JavaScript\tlang\tjavascript\n"
+        "Git\tdev\tgit\n"
+        "GitHub\tdev\tgithub\n"
+        "PyTorch\tml\tpytorch\n"
+        "Go\tlang\t=Go\n"
+        "Big Data\tdata\t+big data\n"
+        "SQL\tdb\tsql\t!sql server\n";
+    struct env *e = env_new(CAMEL);
+    EXPECT(e, "TableauExperience", ""); /* off by default */
+    env_free(e);
+    char buf[1024];
+    snprintf(buf, sizeof(buf), "@camel-split\ton\n%s", CAMEL);
+    e = env_new(buf);
+    EXPECT(e, "TableauExperience", "Tableau[0,7)");
+    EXPECT(e, "MySQLVisualization", "MySQL[0,5)");
+    EXPECT(e, "Skills:PyTorchModels", "PyTorch[7,14)");
+    /* camel-case names that are aliases are never split */
+    EXPECT(e, "JavaScript GitHub PyTorch", "JavaScript[0,10) GitHub[11,17) "
+                                           "PyTorch[18,25)");
+    /* the last camel end where an alias ends wins */
+    EXPECT(e, "JavaScriptDeveloper", "JavaScript[0,10)");
+    EXPECT(e, "GitHubActions", "GitHub[0,6)");
+    EXPECT(e, "BigDataEngineer", "Big Data[0,7)"); /* a joined form */
+    /* the alias must start the word; a case-sensitive alias stays so */
+    EXPECT(e, "MyTableauExperience", "");
+    EXPECT(e, "GoLang", "Go[0,2)");
+    EXPECT(e, "GOLang", "");
+    EXPECT(e, "JAVAScript", "JavaScript[0,10)"); /* whole, caseless */
+    EXPECT(e, "JAVAExperience", "Java[0,4)"); /* upper, upper, lower */
+    /* what it breaks: a plural or an unknown compound of a name */
+    EXPECT(e, "JavaScripts", "Java[0,4)");
+    EXPECT(e, "tableauExperience", "Tableau[0,7)");
+    EXPECT(e, "TableauEXPERIENCE", ""); /* no lower case after */
+    EXPECT(e, "Tableau3D", "");
+    env_free(e);
+}
+
 /* ---- random taxonomies and texts ---- */
 
 static const char *const FRAG[] = {
@@ -576,7 +797,8 @@ static void random_alias(char *out, size_t cap)
             k += l;
         }
         if (!k || out[0] == ' ' || out[k - 1] == ' ' || out[0] == '/' ||
-            out[0] == '!' || out[0] == '=' || !ascii_alnum(out))
+            out[0] == '!' || out[0] == '=' || out[0] == '+' ||
+            out[0] == '~' || !ascii_alnum(out))
             continue;
         return;
     }
@@ -647,9 +869,12 @@ static void rtax_build(struct rtax *r, unsigned n_skills)
             } else if (!rx) {
                 r->pos[r->n_pos++] = strdup(al); /* texts use negatives too */
             }
-            k += (size_t)snprintf(r->tsv + k, cap - k, "\t%s%s%s%s%s",
-                                  neg ? "!" : "", cs ? "=" : "", rx ? "/" : "",
-                                  al, rx ? "/" : "");
+            /* separators as written ('~') or also joined ('+') */
+            unsigned sep = rx ? 5 : rndn(6);
+            k += (size_t)snprintf(r->tsv + k, cap - k, "\t%s%s%s%s%s%s",
+                                  neg ? "!" : "", cs ? "=" : "",
+                                  sep == 0 ? "~" : sep == 1 ? "+" : "",
+                                  rx ? "/" : "", al, rx ? "/" : "");
             assert_true(k < cap - 256);
         }
         r->tsv[k++] = '\n';
@@ -748,6 +973,14 @@ static void test_engines_random(void **state)
     for (unsigned round = 0; round < 40; round++) {
         struct rtax r;
         rtax_build(&r, 3 + rndn(40));
+        if (round % 2) { /* every other taxonomy splits camel case */
+            char *t = malloc(strlen(r.tsv) + 32);
+            assert_non_null(t);
+            strcpy(t, "@camel-split\ton\n");
+            strcat(t, r.tsv);
+            free(r.tsv);
+            r.tsv = t;
+        }
         struct env *e = env_new(r.tsv);
         for (unsigned i = 0; i < 250; i++) {
             size_t len = random_text(&r, text, sizeof(text));
@@ -781,17 +1014,23 @@ static void test_engines_random(void **state)
 
 /* ---- SIMD word mask ---- */
 
-static void ref_mask(const unsigned char *t, size_t len, uint64_t *mask)
+static int ref_mask(const unsigned char *t, size_t len, uint64_t *mask,
+                    uint64_t *trig)
 {
+    int high = 0;
     for (size_t w = 0; w < (len + 63) / 64; w++)
-        mask[w] = 0;
+        mask[w] = trig[w] = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = t[i];
         int word = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
                    (c >= 'A' && c <= 'Z') || c == '_';
         if (word)
             mask[i / 64] |= 1ull << (i % 64);
+        if (c == '.' || c == '@' || c == ':' || c == '/')
+            trig[i / 64] |= 1ull << (i % 64);
+        high |= c >= 0x80;
     }
+    return high;
 }
 
 static int n_modes(int *modes)
@@ -836,15 +1075,18 @@ static void test_simd_wordmask(void **state)
             memcpy(raw + off, pool, len);
             const char *text = (const char *)raw + off;
             size_t nw = (len + 63) / 64;
-            uint64_t ref[8], got[3][9];
-            ref_mask((const unsigned char *)text, len, ref);
+            uint64_t ref[8], rtrig[8], got[3][9], gtrig[3][9];
+            int high = ref_mask((const unsigned char *)text, len, ref, rtrig);
             for (int m = 0; m < nm; m++) {
                 skidx_match_set_simd(modes[m]);
                 for (size_t w = 0; w < 9; w++)
-                    got[m][w] = 0xA5A5A5A5A5A5A5A5ull; /* canary */
-                skidx_match_wordmask(text, len, got[m]);
+                    got[m][w] = gtrig[m][w] = 0xA5A5A5A5A5A5A5A5ull; /* canary */
+                assert_int_equal(
+                    !!skidx_match_wordmask(text, len, got[m], gtrig[m]), high);
                 assert_memory_equal(got[m], ref, nw * sizeof(uint64_t));
+                assert_memory_equal(gtrig[m], rtrig, nw * sizeof(uint64_t));
                 assert_true(got[m][nw] == 0xA5A5A5A5A5A5A5A5ull);
+                assert_true(gtrig[m][nw] == 0xA5A5A5A5A5A5A5A5ull);
             }
             free(raw);
         }
@@ -1136,6 +1378,10 @@ int main(void)
         cmocka_unit_test(test_batch_seams),
         cmocka_unit_test(test_unicode_neighbours),
         cmocka_unit_test(test_scripts),
+        cmocka_unit_test(test_fullwidth),
+        cmocka_unit_test(test_masked_spans),
+        cmocka_unit_test(test_separators),
+        cmocka_unit_test(test_camel_split),
         cmocka_unit_test(test_engines_hand),
         cmocka_unit_test(test_engines_random),
         cmocka_unit_test(test_simd_wordmask),

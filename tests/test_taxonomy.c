@@ -297,6 +297,56 @@ static void test_hash(void **state)
                 h);
 }
 
+/* ---- separator markers ---- */
+
+static void test_separator_markers(void **state)
+{
+    (void)state;
+    struct skidx_taxonomy *t = NULL;
+    assert_int_equal(parse("TS\tml\t+time series\t~go to market\t=+Big Data"
+                           "\t+~=x\tfront end\tscikit-learn\t+front-end\n",
+                           ROLES, &t),
+                     SKIDX_ERR_TAXONOMY); /* '~' with '+' */
+    assert_true(strstr(ERR.msg, "'+~=x'") != NULL);
+    assert_int_equal(parse("TS\tml\t+time series\t~go to market\t=+Big Data"
+                           "\tfront end\tscikit-learn\t+front-end\t~+\n",
+                           ROLES, &t),
+                     SKIDX_ERR_TAXONOMY); /* '~' then '+' */
+    assert_int_equal(parse("TS\tml\t+time series\t~go to market\t=+Big Data"
+                           "\tfront end\tscikit-learn\t+front-end\n",
+                           ROLES, &t),
+                     SKIDX_OK);
+    const struct skidx_alias *a = find_alias(&t->skills, "time series");
+    assert_non_null(a);
+    assert_int_equal(a->flags, SKIDX_ALIAS_JOINED);
+    assert_true(skidx_alias_flexible(a));
+    a = find_alias(&t->skills, "go to market");
+    assert_int_equal(a->flags, SKIDX_ALIAS_STRICT);
+    assert_false(skidx_alias_flexible(a));
+    a = find_alias(&t->skills, "Big Data");
+    assert_int_equal(a->flags, SKIDX_ALIAS_JOINED | SKIDX_ALIAS_CASE);
+    assert_true(skidx_alias_flexible(find_alias(&t->skills, "front end")));
+    assert_false(skidx_alias_flexible(find_alias(&t->skills, "scikit-learn")));
+    assert_true(skidx_alias_flexible(find_alias(&t->skills, "front-end")));
+    skidx_taxonomy_free(t);
+    /* on a regex they mean nothing: refused */
+    expect_skills_error("A\tb\t~/x y/\n", 1, "'~/x y/'");
+    expect_skills_error("A\tb\ta\t!+/x y/\n", 1, "'!+/x y/'");
+    /* and they are content: the hash changes */
+    assert_true(hash_of("A\tb\tx y\n", ROLES) != hash_of("A\tb\t~x y\n", ROLES));
+    assert_true(hash_of("A\tb\tx y\n", ROLES) != hash_of("A\tb\t+x y\n", ROLES));
+    /* @camel-split: on or off, in the hash only when on */
+    expect_skills_error("@camel-split\tyes\nA\tb\ta\n", 1, "'yes'");
+    assert_int_equal(parse("@camel-split\ton\nA\tb\ta\n", ROLES, &t),
+                     SKIDX_OK);
+    assert_int_equal(t->skills.camel_split, 1);
+    skidx_taxonomy_free(t);
+    assert_true(hash_of("@camel-split\toff\nA\tb\ta\n", ROLES) ==
+                hash_of("A\tb\ta\n", ROLES));
+    assert_true(hash_of("@camel-split\ton\nA\tb\ta\n", ROLES) !=
+                hash_of("A\tb\ta\n", ROLES));
+}
+
 /* ---- errors in skills.tsv ---- */
 
 static void test_skills_errors(void **state)
@@ -473,6 +523,7 @@ int main(void)
         cmocka_unit_test(test_defaults_bom_crlf),
         cmocka_unit_test(test_trailing_tab_and_late_bom),
         cmocka_unit_test(test_hash),
+        cmocka_unit_test(test_separator_markers),
         cmocka_unit_test(test_skills_errors),
         cmocka_unit_test(test_allowed_overlaps),
         cmocka_unit_test(test_bad_regex),

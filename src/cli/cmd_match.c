@@ -82,8 +82,10 @@ static void emit(struct mctx *m, const struct skidx_value *id,
         json_string(stdout, t->skill_name[h->owner]);
         printf(",\"alias\":");
         char form[8] = "";
-        snprintf(form, sizeof(form), "%s%s",
+        snprintf(form, sizeof(form), "%s%s%s%s",
                  (a->flags & SKIDX_ALIAS_CASE) ? "=" : "",
+                 (a->flags & SKIDX_ALIAS_STRICT) ? "~" : "",
+                 (a->flags & SKIDX_ALIAS_JOINED) ? "+" : "",
                  (a->flags & SKIDX_ALIAS_REGEX) ? "/" : "");
         size_t n = strlen(form) + a->len + 2;
         char *full = malloc(n);
@@ -97,9 +99,10 @@ static void emit(struct mctx *m, const struct skidx_value *id,
         }
         int sec = skidx_posting_hit_section(&m->w, r, i);
         printf(",\"field\":\"%s\",\"section\":\"%s\",\"start\":%u,"
-               "\"end\":%u}",
+               "\"end\":%u%s}",
                i < r->title_hits ? "title" : "description",
-               sec < 0 ? "title" : skidx_section_name(sec), h->start, h->end);
+               sec < 0 ? "title" : skidx_section_name(sec), h->start, h->end,
+               (h->flags & SKIDX_HIT_MASKED) ? ",\"masked\":true" : "");
     }
     printf("]}\n");
 }

@@ -46,6 +46,39 @@ static inline unsigned char lower(unsigned char c)
     return (unsigned char)(c + (((unsigned)c - 'A' < 26u) << 5));
 }
 
+static inline int is_ascii_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* Is byte i of the alias text a[0..n) a flexible separator (when the
+ * alias is flexible): ' ', '-' or '/' between two ASCII letters or
+ * digits. */
+static inline int flex_sep_at(const unsigned char *a, size_t n, size_t i)
+{
+    unsigned char c = a[i];
+    return (c == ' ' || c == '-' || c == '/') && i > 0 && i + 1 < n &&
+           is_ascii_alnum(a[i - 1]) && is_ascii_alnum(a[i + 1]);
+}
+
+/* The text bytes a flexible separator matches. */
+static inline int is_text_sep(unsigned char c)
+{
+    return c == ' ' || c == '-' || c == '_' || c == '/';
+}
+
+/* key2 bytes: ASCII lower case, and the separators '-', '_', '/' as ' ',
+ * on the alias side and the text side alike, so that a flexible
+ * separator finds its candidates whichever separator the text has. */
+static unsigned char k2fold[256];
+
+__attribute__((constructor)) static void init_k2fold(void)
+{
+    for (unsigned c = 0; c < 256; c++)
+        k2fold[c] = lower((unsigned char)c);
+    k2fold['-'] = k2fold['_'] = k2fold['/'] = ' ';
+}
+
 /* The 6-bit signature of a key2 (two lower-cased bytes), for the per-head
  * bitmap that rejects most words before the key2 binary search. */
 static inline unsigned key2_bit(uint32_t k2)
@@ -59,6 +92,23 @@ static int eq_caseless(const unsigned char *a, const unsigned char *b,
     for (size_t i = 0; i < n; i++)
         if (lower(a[i]) != lower(b[i]))
             return 0;
+    return 1;
+}
+
+/* Text t[0..n) against alias form a[0..n): bytes equal (ASCII caseless
+ * when `caseless`), and where `flex`, a flexible separator of a matches
+ * any of ' ', '-', '_', '/'. */
+static int flex_eq(const unsigned char *t, const unsigned char *a, size_t n,
+                   int caseless, int flex)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (flex && flex_sep_at(a, n, i)) {
+            if (!is_text_sep(t[i]))
+                return 0;
+        } else if (caseless ? lower(t[i]) != lower(a[i]) : t[i] != a[i]) {
+            return 0;
+        }
+    }
     return 1;
 }
 
@@ -168,6 +218,7 @@ enum cand_flags {
     C_LEFT = 1u << 2,  /* alias starts with a word character: check before */
     C_RIGHT = 1u << 3, /* alias ends with a word character: check after */
     C_OWNER_NEG = 1u << 4, /* its owner has negative aliases */
+    C_FLEX = 1u << 5,  /* its tail holds flexible separators */
 };
 
 struct cand {
@@ -177,11 +228,12 @@ struct cand {
     uint32_t head_off; /* offset of the head within the alias text */
     uint32_t text_off; /* the alias text in m->atext */
     uint32_t flags;
-    uint32_t key2;     /* lower(tail[0]) << 8 | lower(tail[1]); tail >= 2 */
+    uint32_t key2;     /* k2fold(tail[0]) << 8 | k2fold(tail[1]); tail >= 2 */
     /* screen: the tail's first min(8, tail_len) bytes; a text passes when
      * ((text8 | fold) & mask) == key, fold = 0x20 on letters of a
      * caseless alias (x | 0x20 is a lower-case letter only for letters) */
     uint64_t key, mask, fold;
+    uint64_t flexbits; /* bit q: tail byte q (< 64) is a flexible separator */
 };
 
 /* A head's candidates: first the n_short ones whose tail is shorter than
@@ -210,7 +262,8 @@ struct skidx_matcher {
     uint16_t *key2s; /* cands[i].key2, packed for the binary search */
     size_t n_cands;
     unsigned char *keys;
-    unsigned char *atext; /* the texts of the literal aliases, packed */
+    unsigned char *atext; /* the texts of the candidates' forms, packed */
+    char *forms;          /* the variant forms' texts (build_words) */
     uint32_t min_head, max_head;
     size_t n_heads;
     /* literal alias ids for the ORACLE engine */
@@ -238,45 +291,118 @@ const struct skidx_alias_set *skidx_matcher_aliases(
 
 /* Split alias text into lead/head/tail. Returns 0 when it has no ASCII word
  * byte (the taxonomy parser refuses such literals). */
-static int split_alias(const struct skidx_alias *a, uint32_t *lead,
-                       uint32_t *head)
+static int split_text(const char *text, uint32_t len, uint32_t *lead,
+                      uint32_t *head)
 {
-    const unsigned char *t = (const unsigned char *)a->text;
+    const unsigned char *t = (const unsigned char *)text;
     uint32_t i = 0;
-    while (i < a->len && !is_ascii_word(t[i]))
+    while (i < len && !is_ascii_word(t[i]))
         i++;
-    if (i == a->len)
+    if (i == len)
         return 0;
     uint32_t j = i;
-    while (j < a->len && is_ascii_word(t[j]))
+    while (j < len && is_ascii_word(t[j]))
         j++;
     *lead = i;
     *head = j - i;
     return 1;
 }
 
+/* One form of a literal alias the WORDS engine looks up: the alias
+ * itself, and for a flexible alias the forms whose first k separators
+ * are '_' (in the text they join the head into one word run: the text's
+ * word at the match start is the head with its next k words), and, when
+ * marked '+', the words written together. */
 struct build_item {
     uint64_t hash;
+    const char *text; /* the form's text (alias text or a variant) */
+    uint32_t len, flex;
     uint32_t alias, lead, head;
+    uint32_t seq; /* order of the form, for a deterministic sort */
 };
+
+/* Append the forms of literal alias ai to it[*n], their texts (the alias
+ * text or variants written into arena at *apos). With it == NULL only
+ * counts: adds the number of forms to *n and the variant bytes to *apos.
+ * Returns 0 when the alias has no ASCII word byte. */
+static int alias_forms(const struct skidx_alias_set *set, uint32_t ai,
+                       struct build_item *it, size_t *n, char *arena,
+                       size_t *apos)
+{
+    const struct skidx_alias *a = &set->a[ai];
+    const unsigned char *t = (const unsigned char *)a->text;
+    int flex = skidx_alias_flexible(a);
+    uint32_t lead, head;
+    if (!split_text(a->text, a->len, &lead, &head))
+        return 0;
+    struct build_item form = {0, a->text, a->len, (uint32_t)flex, ai, 0, 0, 0};
+    if (it) {
+        it[*n] = form;
+        split_text(form.text, form.len, &it[*n].lead, &it[*n].head);
+    }
+    (*n)++;
+    if (!flex)
+        return 1;
+    /* the '_' chain: separators right after the (growing) head */
+    size_t j = lead + head;
+    const char *prev = a->text;
+    while (j < a->len && flex_sep_at(t, a->len, j)) {
+        if (it) {
+            char *v = arena + *apos;
+            memcpy(v, prev, a->len);
+            v[j] = '_';
+            prev = v;
+            form.text = v;
+            it[*n] = form;
+            split_text(v, a->len, &it[*n].lead, &it[*n].head);
+        }
+        *apos += a->len;
+        (*n)++;
+        j++;
+        while (j < a->len && is_ascii_word(t[j]))
+            j++;
+    }
+    if (a->flags & SKIDX_ALIAS_JOINED) {
+        uint32_t k = 0, seps = 0;
+        for (uint32_t i = 0; i < a->len; i++)
+            seps += (uint32_t)flex_sep_at(t, a->len, i);
+        char *v = it && seps ? arena + *apos : NULL;
+        for (uint32_t i = 0; i < a->len; i++) {
+            if (flex_sep_at(t, a->len, i))
+                continue;
+            if (v)
+                v[k] = a->text[i];
+            k++;
+        }
+        if (seps) {
+            if (it) {
+                form.text = v;
+                form.len = k;
+                form.flex = 0; /* no separator left */
+                it[*n] = form;
+                split_text(v, k, &it[*n].lead, &it[*n].head);
+            }
+            *apos += k;
+            (*n)++;
+        }
+    }
+    return 1;
+}
 
 static int build_cmp(const void *x, const void *y)
 {
     const struct build_item *a = x, *b = y;
     if (a->hash != b->hash)
         return a->hash < b->hash ? -1 : 1;
-    return a->alias < b->alias ? -1 : a->alias > b->alias;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-static int same_head(const struct skidx_alias_set *set,
-                     const struct build_item *a, const struct build_item *b)
+static int same_head(const struct build_item *a, const struct build_item *b)
 {
     if (a->head != b->head)
         return 0;
-    const unsigned char *p = (const unsigned char *)set->a[a->alias].text +
-                             a->lead;
-    const unsigned char *q = (const unsigned char *)set->a[b->alias].text +
-                             b->lead;
+    const unsigned char *p = (const unsigned char *)a->text + a->lead;
+    const unsigned char *q = (const unsigned char *)b->text + b->lead;
     for (uint32_t i = 0; i < a->head; i++)
         if ((p[i] | 0x20) != (q[i] | 0x20))
             return 0;
@@ -297,28 +423,36 @@ static int cand_cmp(const void *x, const void *y)
 static skidx_status build_words(struct skidx_matcher *m)
 {
     const struct skidx_alias_set *set = m->set;
-    struct build_item *it = calloc(set->n ? set->n : 1, sizeof(*it));
-    size_t n = 0, key_bytes = 0;
-    if (!it)
+    size_t n = 0, key_bytes = 0, n_forms = 0, arena_bytes = 0;
+    for (size_t i = 0; i < set->n; i++)
+        if (!(set->a[i].flags & SKIDX_ALIAS_REGEX))
+            alias_forms(set, (uint32_t)i, NULL, &n_forms, NULL, &arena_bytes);
+    struct build_item *it = calloc(n_forms ? n_forms : 1, sizeof(*it));
+    m->forms = malloc(arena_bytes ? arena_bytes : 1);
+    if (!it || !m->forms) {
+        free(it);
         return SKIDX_ERR_NOMEM;
+    }
     m->literals = calloc(set->n ? set->n : 1, sizeof(*m->literals));
     if (!m->literals) {
         free(it);
         return SKIDX_ERR_NOMEM;
     }
+    size_t apos = 0;
     for (size_t i = 0; i < set->n; i++) {
         const struct skidx_alias *a = &set->a[i];
-        uint32_t lead, head;
         if (a->flags & SKIDX_ALIAS_REGEX)
             continue;
-        if (!split_alias(a, &lead, &head))
+        size_t from = n;
+        if (!alias_forms(set, (uint32_t)i, it, &n, m->forms, &apos))
             continue; /* refused by the parser; nothing can match it */
         m->literals[m->n_literals++] = (uint32_t)i;
-        it[n].alias = (uint32_t)i;
-        it[n].lead = lead;
-        it[n].head = head;
-        it[n].hash = word_hash((const unsigned char *)a->text + lead, head, head);
-        n++;
+        for (size_t f = from; f < n; f++) {
+            it[f].seq = (uint32_t)f;
+            it[f].hash = word_hash((const unsigned char *)it[f].text +
+                                       it[f].lead,
+                                   it[f].head, it[f].head);
+        }
     }
     qsort(it, n, sizeof(*it), build_cmp);
     /* count distinct heads (equal hash AND equal folded bytes) */
@@ -326,7 +460,7 @@ static skidx_status build_words(struct skidx_matcher *m)
     for (size_t i = 0; i < n; i++) {
         int fresh = 1;
         for (size_t j = i; j-- > 0 && it[j].hash == it[i].hash;)
-            if (same_head(set, &it[j], &it[i])) {
+            if (same_head(&it[j], &it[i])) {
                 fresh = 0;
                 break;
             }
@@ -352,7 +486,7 @@ static skidx_status build_words(struct skidx_matcher *m)
     m->max_head = 0;
     size_t koff = 0, abytes = 0, aoff = 0;
     for (size_t i = 0; i < n; i++)
-        abytes += set->a[it[i].alias].len;
+        abytes += it[i].len;
     m->atext = malloc(abytes ? abytes : 1);
     if (!m->atext) {
         free(it);
@@ -360,9 +494,14 @@ static skidx_status build_words(struct skidx_matcher *m)
     }
     /* Candidates of one head must be contiguous: gather per head by
      * scanning each hash run for items with the same folded head. */
+    size_t max_len = 1;
+    for (size_t i = 0; i < n; i++)
+        max_len = it[i].len > max_len ? it[i].len : max_len;
+    char *joinbuf = malloc(max_len);
     char *used = calloc(n ? n : 1, 1);
     uint8_t *owner_neg = calloc(m->n_owners ? m->n_owners : 1, 1);
-    if (!used || !owner_neg) {
+    if (!used || !owner_neg || !joinbuf) {
+        free(joinbuf);
         free(used);
         free(owner_neg);
         free(it);
@@ -374,54 +513,65 @@ static skidx_status build_words(struct skidx_matcher *m)
     for (size_t i = 0; i < n; i++) {
         if (used[i])
             continue;
-        const struct skidx_alias *a = &set->a[it[i].alias];
+        const struct build_item *hi = &it[i];
         struct head h = {
-            word_first8((const unsigned char *)a->text + it[i].lead,
-                        it[i].head, it[i].head),
-            it[i].head, (uint32_t)koff, (uint32_t)m->n_cands, 0, 0, 0};
-        for (uint32_t b = 0; b < it[i].head; b++)
-            m->keys[koff + b] =
-                (unsigned char)(a->text[it[i].lead + b] | 0x20);
-        koff += it[i].head;
+            word_first8((const unsigned char *)hi->text + hi->lead, hi->head,
+                        hi->head),
+            hi->head, (uint32_t)koff, (uint32_t)m->n_cands, 0, 0, 0};
+        for (uint32_t b = 0; b < hi->head; b++)
+            m->keys[koff + b] = (unsigned char)(hi->text[hi->lead + b] | 0x20);
+        koff += hi->head;
         for (size_t j = i; j < n && it[j].hash == it[i].hash; j++) {
-            if (used[j] || !same_head(set, &it[i], &it[j]))
+            if (used[j] || !same_head(&it[i], &it[j]))
                 continue;
             used[j] = 1;
-            const struct skidx_alias *b = &set->a[it[j].alias];
+            const struct build_item *f = &it[j];
+            const struct skidx_alias *b = &set->a[f->alias];
+            const unsigned char *ft = (const unsigned char *)f->text;
             struct cand *c = &m->cands[m->n_cands++];
-            c->alias = it[j].alias;
+            c->alias = f->alias;
             c->owner = b->owner;
-            c->lead_len = it[j].lead;
-            c->head_off = it[j].lead;
+            c->lead_len = f->lead;
+            c->head_off = f->lead;
             c->text_off = (uint32_t)aoff;
-            memcpy(m->atext + aoff, b->text, b->len);
-            aoff += b->len;
-            c->tail_len = b->len - it[j].lead - it[j].head;
+            memcpy(m->atext + aoff, f->text, f->len);
+            aoff += f->len;
+            c->tail_len = f->len - f->lead - f->head;
+            int flex_tail = 0;
             {
-                const unsigned char *tl = (const unsigned char *)b->text +
-                                          it[j].lead + it[j].head;
+                uint32_t t0 = f->lead + f->head;
                 uint32_t tn = c->tail_len < 8 ? c->tail_len : 8;
                 c->key = c->mask = c->fold = 0;
+                c->flexbits = 0;
+                for (uint32_t q = 0; q < c->tail_len; q++) {
+                    int fx = f->flex && flex_sep_at(ft, f->len, t0 + q);
+                    flex_tail |= fx;
+                    if (fx && q < 64)
+                        c->flexbits |= 1ull << q;
+                }
                 for (uint32_t q = 0; q < tn; q++) {
-                    unsigned char ch = tl[q];
+                    unsigned char ch = ft[t0 + q];
                     int letter = ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
-                    uint64_t f = (!(b->flags & SKIDX_ALIAS_CASE) && letter)
-                                     ? 0x20
-                                     : 0;
-                    c->fold |= f << (8 * q);
+                    uint64_t fo = (!(b->flags & SKIDX_ALIAS_CASE) && letter)
+                                      ? 0x20
+                                      : 0;
+                    /* a flexible separator is checked in confirm */
+                    if (f->flex && flex_sep_at(ft, f->len, t0 + q))
+                        continue;
+                    c->fold |= fo << (8 * q);
                     c->mask |= 0xFFull << (8 * q);
-                    c->key |= (uint64_t)(ch | f) << (8 * q);
+                    c->key |= (uint64_t)(ch | fo) << (8 * q);
                 }
             }
             c->flags = (owner_neg[b->owner] ? C_OWNER_NEG : 0) |
                        ((b->flags & SKIDX_ALIAS_CASE) ? C_CASE : 0) |
                        ((b->flags & SKIDX_ALIAS_NEG) ? C_NEG : 0) |
-                       (skidx_starts_word(b->text, b->len) ? C_LEFT : 0) |
-                       (skidx_ends_word(b->text, b->len) ? C_RIGHT : 0);
+                       (flex_tail ? C_FLEX : 0) |
+                       (skidx_starts_word(f->text, f->len) ? C_LEFT : 0) |
+                       (skidx_ends_word(f->text, f->len) ? C_RIGHT : 0);
             if (c->tail_len >= 2) {
-                const unsigned char *tl = (const unsigned char *)b->text +
-                                          it[j].lead + it[j].head;
-                c->key2 = (uint32_t)lower(tl[0]) << 8 | lower(tl[1]);
+                const unsigned char *tl = ft + f->lead + f->head;
+                c->key2 = (uint32_t)k2fold[tl[0]] << 8 | k2fold[tl[1]];
                 h.k2bits |= 1ull << key2_bit(c->key2);
             } else {
                 c->key2 = 0;
@@ -440,9 +590,9 @@ static skidx_status build_words(struct skidx_matcher *m)
          * ASCII word byte, else the head with each tail's first word */
         for (uint32_t ci = 0; ci < h.cand_n; ci++) {
             const struct cand *c = &m->cands[h.cand_start + ci];
-            const unsigned char *tl =
-                (const unsigned char *)set->a[c->alias].text + c->head_off +
-                h.len;
+            const unsigned char *at = m->atext + c->text_off;
+            uint32_t alen = c->lead_len + h.len + c->tail_len;
+            const unsigned char *tl = at + c->head_off + h.len;
             uint32_t w0 = 0, w1;
             while (w0 < c->tail_len && !is_ascii_word(tl[w0]))
                 w0++;
@@ -455,6 +605,24 @@ static skidx_status build_words(struct skidx_matcher *m)
             filter_set(m->filter, pair_bit(it[i].hash,
                                            word_hash(tl + w0, w1 - w0,
                                                      w1 - w0)));
+            /* with flexible separators the next text word may be the
+             * tail's first words joined by '_' */
+            if (!(c->flags & C_FLEX))
+                continue;
+            unsigned char *buf = (unsigned char *)joinbuf;
+            uint32_t base = c->head_off + h.len;
+            while (w1 < c->tail_len && flex_sep_at(at, alen, base + w1)) {
+                uint32_t e = w1 + 1;
+                while (e < c->tail_len && is_ascii_word(tl[e]))
+                    e++;
+                memcpy(buf, tl + w0, e - w0);
+                for (uint32_t q = w0; q < e; q++)
+                    if (flex_sep_at(at, alen, base + q))
+                        buf[q - w0] = '_';
+                filter_set(m->filter,
+                           pair_bit(it[i].hash, word_hash(buf, e - w0, e - w0)));
+                w1 = e;
+            }
         }
         if (h.len < m->min_head)
             m->min_head = h.len;
@@ -463,6 +631,7 @@ static skidx_status build_words(struct skidx_matcher *m)
     }
     m->n_heads = heads;
     m->key2s = malloc((m->n_cands ? m->n_cands : 1) * sizeof(*m->key2s));
+    free(joinbuf);
     if (!m->key2s) {
         free(owner_neg);
         free(used);
@@ -656,6 +825,7 @@ void skidx_matcher_free(struct skidx_matcher *m)
     free(m->key2s);
     free(m->keys);
     free(m->atext);
+    free(m->forms);
     free(m->literals);
     free(m->regex_alias);
     hs_free_database(m->db);
@@ -668,17 +838,32 @@ void skidx_matcher_free(struct skidx_matcher *m)
 
 /* ---- SIMD dispatch for the word mask ---- */
 
-static void wordmask_scalar(const char *text, size_t len, uint64_t *mask)
+static inline int is_trigger(unsigned char c)
+{
+    return c == '.' || c == '@' || c == ':' || c == '/';
+}
+
+/* The word-byte bitmap into mask, the bitmap of the bytes that may start
+ * a masked span ('.', '@', ':', '/') into trig; returns nonzero when a
+ * byte >= 0x80 occurs. Every path gives the same three answers. */
+static int wordmask_scalar(const char *text, size_t len, uint64_t *mask,
+                           uint64_t *trig)
 {
     const unsigned char *t = (const unsigned char *)text;
     size_t words = (len + 63) / 64;
+    unsigned hi = 0;
     for (size_t w = 0; w < words; w++) {
-        uint64_t v = 0;
+        uint64_t v = 0, g = 0;
         size_t base = w * 64, end = base + 64 < len ? base + 64 : len;
-        for (size_t i = base; i < end; i++)
+        for (size_t i = base; i < end; i++) {
             v |= (uint64_t)is_ascii_word(t[i]) << (i - base);
+            g |= (uint64_t)is_trigger(t[i]) << (i - base);
+            hi |= t[i];
+        }
         mask[w] = v;
+        trig[w] = g;
     }
+    return hi >= 0x80;
 }
 
 #ifdef SKIDX_X86
@@ -697,28 +882,50 @@ wordbits_avx2(__m256i c)
         _mm256_or_si256(_mm256_or_si256(alpha, digit), us));
 }
 
-__attribute__((target("avx2"))) static void
-wordmask_avx2(const char *text, size_t len, uint64_t *mask)
+__attribute__((target("avx2"))) static inline uint32_t
+trigbits_avx2(__m256i c)
+{
+    __m256i x = _mm256_or_si256(
+        _mm256_cmpeq_epi8(c, _mm256_set1_epi8('.')),
+        _mm256_cmpeq_epi8(c, _mm256_set1_epi8('@')));
+    __m256i y = _mm256_or_si256(
+        _mm256_cmpeq_epi8(c, _mm256_set1_epi8(':')),
+        _mm256_cmpeq_epi8(c, _mm256_set1_epi8('/')));
+    return (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(x, y));
+}
+
+__attribute__((target("avx2"))) static int
+wordmask_avx2(const char *text, size_t len, uint64_t *mask, uint64_t *trig)
 {
     size_t full = len / 64, w;
+    __m256i hi = _mm256_setzero_si256();
     for (w = 0; w < full; w++) {
         const char *p = text + w * 64;
         __m256i x = _mm256_loadu_si256((const __m256i *)p);
         __m256i y = _mm256_loadu_si256((const __m256i *)(p + 32));
+        hi = _mm256_or_si256(hi, _mm256_or_si256(x, y));
         mask[w] = (uint64_t)wordbits_avx2(x) |
                   ((uint64_t)wordbits_avx2(y) << 32);
+        trig[w] = (uint64_t)trigbits_avx2(x) |
+                  ((uint64_t)trigbits_avx2(y) << 32);
     }
+    int high = _mm256_movemask_epi8(hi) != 0;
     if (full * 64 < len)
-        wordmask_scalar(text + full * 64, len - full * 64, mask + full);
+        high |= wordmask_scalar(text + full * 64, len - full * 64,
+                                mask + full, trig + full);
+    return high;
 }
 
-__attribute__((target("avx512f,avx512bw"))) static void
-wordmask_avx512(const char *text, size_t len, uint64_t *mask)
+__attribute__((target("avx512f,avx512bw"))) static int
+wordmask_avx512(const char *text, size_t len, uint64_t *mask, uint64_t *trig)
 {
     size_t full = len / 64, w;
     const __m512i k20 = _mm512_set1_epi8(0x20), ka = _mm512_set1_epi8('a');
     const __m512i k0 = _mm512_set1_epi8('0'), k25 = _mm512_set1_epi8(25);
     const __m512i k9 = _mm512_set1_epi8(9), kus = _mm512_set1_epi8('_');
+    const __m512i kdot = _mm512_set1_epi8('.'), kat = _mm512_set1_epi8('@');
+    const __m512i kcol = _mm512_set1_epi8(':'), ksl = _mm512_set1_epi8('/');
+    __m512i hi = _mm512_setzero_si512();
     for (w = 0; w <= full; w++) {
         size_t base = w * 64;
         if (base >= len)
@@ -731,12 +938,19 @@ wordmask_avx512(const char *text, size_t len, uint64_t *mask)
         __mmask64 m = _mm512_cmple_epu8_mask(a, k25) |
                       _mm512_cmple_epu8_mask(d, k9) |
                       _mm512_cmpeq_epi8_mask(c, kus);
+        __mmask64 g = _mm512_cmpeq_epi8_mask(c, kdot) |
+                      _mm512_cmpeq_epi8_mask(c, kat) |
+                      _mm512_cmpeq_epi8_mask(c, kcol) |
+                      _mm512_cmpeq_epi8_mask(c, ksl);
+        hi = _mm512_or_si512(hi, c);
         mask[w] = (uint64_t)(m & live);
+        trig[w] = (uint64_t)(g & live);
     }
+    return _mm512_movepi8_mask(hi) != 0;
 }
 #endif
 
-typedef void (*wordmask_fn)(const char *, size_t, uint64_t *);
+typedef int (*wordmask_fn)(const char *, size_t, uint64_t *, uint64_t *);
 
 /* the word loop, also dispatched (see scan_mask below) */
 typedef int (*scan_mask_fn)(const struct skidx_matcher *,
@@ -803,9 +1017,10 @@ __attribute__((constructor)) static void init_simd(void)
     skidx_match_set_simd(skidx_simd_mode(SKIDX_SIMD_BEST));
 }
 
-void skidx_match_wordmask(const char *text, size_t len, uint64_t *mask)
+int skidx_match_wordmask(const char *text, size_t len, uint64_t *mask,
+                         uint64_t *trig)
 {
-    get_wordmask()(text, len, mask);
+    return get_wordmask()(text, len, mask, trig);
 }
 
 void skidx_matcher_get_stats(const struct skidx_matcher *m,
@@ -867,6 +1082,10 @@ void skidx_match_scratch_release(struct skidx_match_scratch *s)
     free(s->owners);
     free(s->owner_bits);
     free(s->wordmask);
+    free(s->trigmask);
+    free(s->fold);
+    free(s->fold_map);
+    free(s->spans);
     free(s->tmp);
     if (s->hs_scratch)
         hs_free_scratch(s->hs_scratch);
@@ -899,6 +1118,7 @@ static int push_hit(struct skidx_match_scratch *s, uint32_t alias,
     h->owner = owner;
     h->start = (uint32_t)start;
     h->end = (uint32_t)end;
+    h->flags = 0;
     return 0;
 }
 
@@ -919,7 +1139,28 @@ static inline int confirm(const struct skidx_matcher *m, const struct cand *c,
     const unsigned char *a = m->atext + c->text_off;
     size_t s0 = ws - c->lead_len, e0 = we + c->tail_len;
     const unsigned char *tail = a + c->head_off + (we - ws);
-    if (c->flags & C_CASE) {
+    if (c->flags & C_FLEX) {
+        /* the screen checked the first 8 tail bytes but the separators;
+         * the head is equal caseless */
+        int cs = !!(c->flags & C_CASE);
+        const unsigned char *tt = t + we;
+        size_t hl = we - ws;
+        if (c->lead_len && (cs ? memcmp(t + s0, a, c->lead_len)
+                               : !eq_caseless(t + s0, a, c->lead_len)))
+            return 0;
+        if (cs && memcmp(t + ws, a + c->head_off, hl))
+            return 0;
+        for (uint64_t b = c->flexbits & 0xFF; b; b &= b - 1)
+            if (!is_text_sep(tt[__builtin_ctzll(b)]))
+                return 0;
+        for (size_t q = 8; q < c->tail_len; q++) {
+            int fx = q < 64 ? (int)(c->flexbits >> q) & 1
+                            : flex_sep_at(a, e0 - s0, c->head_off + hl + q);
+            if (fx ? !is_text_sep(tt[q])
+                   : cs ? tt[q] != tail[q] : lower(tt[q]) != lower(tail[q]))
+                return 0;
+        }
+    } else if (c->flags & C_CASE) {
         if (memcmp(t + s0, a, e0 - s0))
             return 0;
     } else {
@@ -978,7 +1219,7 @@ probe_word(const struct skidx_matcher *m, struct skidx_match_scratch *s,
          * The k2bits signature rejects most words without searching. */
         uint32_t lo = hd->n_short, hi = hd->n_short;
         if (hd->n_short < hd->cand_n && len - we >= 2) {
-            uint32_t k2 = (uint32_t)lower(t[we]) << 8 | lower(t[we + 1]);
+            uint32_t k2 = (uint32_t)k2fold[t[we]] << 8 | k2fold[t[we + 1]];
             if (hd->k2bits >> key2_bit(k2) & 1) {
                 /* lower bound of k2, branch-free: the loop count depends
                  * on the run length only */
@@ -1004,7 +1245,9 @@ probe_word(const struct skidx_matcher *m, struct skidx_match_scratch *s,
             size_t st, en;
             /* Counting only: an owner without negatives is final at its
              * first hit, so its other candidates need no work. */
-            int direct = s->count_only && !(c->flags & C_OWNER_NEG);
+            int direct = s->count_only && !(c->flags & C_OWNER_NEG) &&
+                         !s->n_spans && /* a masked hit owns nothing */
+                         !m->set->camel_split; /* needs every hit */
             uint64_t bit = 1ull << (c->owner & 63);
             if (direct && (s->owner_bits[c->owner >> 6] & bit))
                 continue;
@@ -1325,6 +1568,8 @@ scan_mask_avx512(const struct skidx_matcher *m, struct skidx_match_scratch *s,
 }
 #endif
 
+/* The word loop over text[0..len) whose word mask (with its zero sentinel
+ * word) is s->wordmask. */
 static skidx_status scan_words(const struct skidx_matcher *m,
                                struct skidx_match_scratch *s,
                                const char *text, size_t len)
@@ -1332,22 +1577,493 @@ static skidx_status scan_words(const struct skidx_matcher *m,
     size_t nw = (len + 63) / 64;
     if (!m->n_heads || !len)
         return SKIDX_OK;
-    if (nw + 1 > s->cap_mask) {
-        size_t cap = nw + 1 > 2 * s->cap_mask ? nw + 1 : 2 * s->cap_mask;
-        uint64_t *p = realloc(s->wordmask, cap * sizeof(*p));
-        if (!p)
-            return SKIDX_ERR_NOMEM;
-        s->wordmask = p;
-        s->cap_mask = cap;
-    }
-    uint64_t *mask = s->wordmask;
-    get_wordmask()(text, len, mask);
-    mask[nw] = 0; /* sentinel: no word byte past the end */
     scan_mask_fn f = __atomic_load_n(&scan_mask_impl, __ATOMIC_RELAXED);
     if ((f ? f : scan_mask_generic)(m, s, (const unsigned char *)text, len,
-                                    mask, nw))
+                                    s->wordmask, nw))
         return SKIDX_ERR_NOMEM;
     return SKIDX_OK;
+}
+
+/* ---- camel-case ends (@camel-split on) ---- */
+
+static inline int is_upper(unsigned char c) { return (unsigned)c - 'A' < 26u; }
+static inline int is_lower(unsigned char c) { return (unsigned)c - 'a' < 26u; }
+
+/* Is p a camel end of the text: an upper-case letter after a letter or
+ * digit and before a lower-case letter (`Tableau|Experience`,
+ * `MySQL|Visualization`)? */
+static inline int camel_end(const unsigned char *t, size_t len, size_t p)
+{
+    return p > 0 && p + 1 < len && is_ascii_alnum(t[p - 1]) &&
+           is_upper(t[p]) && is_lower(t[p + 1]);
+}
+
+/* The literal aliases (any form) that are exactly the text t[ws..p),
+ * starting at the word start ws: pushed as hits. WORDS: a head lookup;
+ * ORACLE: every alias's forms compared. Returns -1 when out of memory,
+ * else the number of hits pushed. */
+static long camel_hits(const struct skidx_matcher *m,
+                       struct skidx_match_scratch *s, const unsigned char *t,
+                       size_t len, size_t ws, size_t p,
+                       enum skidx_engine engine)
+{
+    long pushed = 0;
+    size_t n = p - ws;
+    if (ws > 0 && t[ws - 1] >= 0x80 &&
+        skidx_word_before((const char *)t, ws))
+        return 0;
+    if (engine == SKIDX_ENGINE_ORACLE) {
+        for (size_t li = 0; li < m->n_literals; li++) {
+            uint32_t ai = m->literals[li];
+            const struct skidx_alias *a = &m->set->a[ai];
+            int cs = !!(a->flags & SKIDX_ALIAS_CASE);
+            int flex = skidx_alias_flexible(a);
+            if ((a->flags & SKIDX_ALIAS_NEG) ||
+                !is_ascii_alnum((unsigned char)a->text[0]) ||
+                !is_ascii_alnum((unsigned char)a->text[a->len - 1]))
+                continue;
+            int hit = a->len == n &&
+                      flex_eq(t + ws, (const unsigned char *)a->text, n, !cs,
+                              flex);
+            if (!hit && flex && (a->flags & SKIDX_ALIAS_JOINED)) {
+                /* the joined form */
+                size_t k = 0, i = 0, ok = 1;
+                for (; i < a->len && ok; i++) {
+                    if (flex_sep_at((const unsigned char *)a->text, a->len, i))
+                        continue;
+                    unsigned char x = (unsigned char)a->text[i];
+                    ok = k < n && (cs ? t[ws + k] == x
+                                      : lower(t[ws + k]) == lower(x));
+                    k++;
+                }
+                hit = ok && k == n;
+            }
+            if (hit) {
+                if (push_hit(s, ai, a->owner, ws, p))
+                    return -1;
+                pushed++;
+            }
+        }
+        return pushed;
+    }
+    if (!m->n_heads)
+        return 0;
+    uint64_t f8 = word_first8(t + ws, n, len - ws);
+    uint64_t h = word_hash_from(t + ws, n, f8);
+    for (uint64_t slot = h >> m->table_shift;;
+         slot = (slot + 1) & m->table_mask) {
+        const struct head *hd = &m->table[slot];
+        if (!hd->len)
+            return pushed;
+        if (hd->len != n || hd->first8 != f8)
+            continue;
+        size_t i = 8;
+        for (; i < n; i++)
+            if ((t[ws + i] | 0x20) != m->keys[hd->key_off + i])
+                break;
+        if (n > 8 && i != n)
+            continue;
+        for (uint32_t ci = 0; ci < hd->cand_n; ci++) {
+            const struct cand *c = &m->cands[hd->cand_start + ci];
+            if (c->lead_len || c->tail_len || (c->flags & C_NEG))
+                continue;
+            const unsigned char *a = m->atext + c->text_off;
+            if (!is_ascii_alnum(a[0]) || !is_ascii_alnum(a[n - 1]))
+                continue;
+            if ((c->flags & C_CASE) && memcmp(t + ws, a, n))
+                continue;
+            if (push_hit(s, c->alias, c->owner, ws, p))
+                return -1;
+            pushed++;
+        }
+        return pushed;
+    }
+}
+
+/* An alias may end at a camel end inside a text word W when no hit of
+ * this text covers W exactly (so `JavaScript`, `GitHub`, `PyTorch`, aliases
+ * themselves, are never split), and only at the last camel end of W where
+ * some alias ends (`JavaScriptDeveloper` is JavaScript, not Java). The
+ * alias must start at W's start and begin and end with a letter or digit.
+ * Hits [first, n_hits) are this text's so far. */
+static skidx_status camel_pass(const struct skidx_matcher *m,
+                               struct skidx_match_scratch *s,
+                               const unsigned char *t, size_t len,
+                               size_t first, enum skidx_engine engine)
+{
+    size_t n0 = s->n_hits;
+    for (size_t i = 1; i + 1 < len; i++) {
+        if (!camel_end(t, len, i))
+            continue;
+        size_t ws = i, we = i;
+        while (ws > 0 && is_ascii_word(t[ws - 1]))
+            ws--;
+        while (we < len && is_ascii_word(t[we]))
+            we++;
+        int whole = 0;
+        for (size_t k = first; k < n0 && !whole; k++)
+            whole = s->hits[k].start == ws && s->hits[k].end == we &&
+                    !m->is_neg[s->hits[k].alias];
+        for (size_t p = we; !whole && p-- > ws + 1;) {
+            if (!camel_end(t, len, p))
+                continue;
+            long r = camel_hits(m, s, t, len, ws, p, engine);
+            if (r < 0)
+                return SKIDX_ERR_NOMEM;
+            if (r)
+                break;
+        }
+        i = we; /* one word at a time */
+    }
+    return SKIDX_OK;
+}
+
+/* ---- the text model: full-width folding and masked spans ---- */
+
+/* The ASCII byte that the character at t[i..len) folds to, with its
+ * length in *n, or 0: U+FF01-FF5E (EF BC 81-BF, EF BD 80-9E) to
+ * 0x21-0x7E, U+3000 (E3 80 80) to ' '. */
+static inline unsigned char fold_at(const unsigned char *t, size_t len,
+                                    size_t i)
+{
+    if (len - i < 3)
+        return 0;
+    if (t[i] == 0xEF) {
+        if (t[i + 1] == 0xBC && t[i + 2] >= 0x81 && t[i + 2] <= 0xBF)
+            return (unsigned char)(t[i + 2] - 0x60);
+        if (t[i + 1] == 0xBD && t[i + 2] >= 0x80 && t[i + 2] <= 0x9E)
+            return (unsigned char)(t[i + 2] - 0x20);
+    } else if (t[i] == 0xE3 && t[i + 1] == 0x80 && t[i + 2] == 0x80) {
+        return ' ';
+    }
+    return 0;
+}
+
+/* When text[0..len) holds a foldable character, write the folded text to
+ * s->fold and, per folded byte (and one past the end), its offset in the
+ * text to s->fold_map; return the folded length. 0 when nothing folds. */
+static long fold_text(struct skidx_match_scratch *s, const char *text,
+                      size_t len)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    size_t i;
+    /* the next 0xEF and the next 0xE3, each searched again only once
+     * passed, so the search is linear */
+    const unsigned char *p = memchr(t, 0xEF, len), *q = memchr(t, 0xE3, len);
+    for (;;) {
+        size_t k = p && (!q || p < q) ? (size_t)(p - t) : q ? (size_t)(q - t)
+                                                          : len;
+        if (k == len)
+            return 0;
+        if (fold_at(t, len, k))
+            break;
+        if (p && (size_t)(p - t) == k)
+            p = memchr(t + k + 1, 0xEF, len - k - 1);
+        else
+            q = memchr(t + k + 1, 0xE3, len - k - 1);
+    }
+    if (len + 1 > s->cap_fold) {
+        char *f = realloc(s->fold, len + 1);
+        if (!f)
+            return -1;
+        s->fold = f;
+        uint32_t *mp = realloc(s->fold_map, (len + 1) * sizeof(*mp));
+        if (!mp)
+            return -1;
+        s->fold_map = mp;
+        s->cap_fold = len + 1;
+    }
+    size_t n = 0;
+    for (i = 0; i < len;) {
+        unsigned char c = t[i] >= 0x80 ? fold_at(t, len, i) : 0;
+        s->fold_map[n] = (uint32_t)i;
+        if (c) {
+            s->fold[n++] = (char)c;
+            i += 3;
+        } else {
+            s->fold[n++] = (char)t[i++];
+        }
+    }
+    s->fold_map[n] = (uint32_t)len;
+    return (long)n;
+}
+
+/* URL characters: the bytes a URL, e-mail address or path token is made
+ * of (no quotes, brackets, commas, spaces or non-ASCII). */
+enum { CL_URL = 1, CL_HOST = 2 };
+static unsigned char url_class[256];
+
+__attribute__((constructor)) static void init_url_class(void)
+{
+    for (unsigned c = 0; c < 256; c++) {
+        int host = is_ascii_alnum((unsigned char)c) || c == '-' || c == '.';
+        int url = host || c == '_' || c == '~' || c == ':' || c == '/' ||
+                  c == '?' || c == '#' || c == '@' || c == '$' || c == '&' ||
+                  c == '+' || c == '=' || c == '%';
+        url_class[c] = (unsigned char)((url ? CL_URL : 0) |
+                                       (host ? CL_HOST : 0));
+    }
+}
+
+static inline int url_char(unsigned char c)
+{
+    return url_class[c] & CL_URL;
+}
+
+static inline int host_char(unsigned char c)
+{
+    return url_class[c] & CL_HOST;
+}
+
+/* Is t[a..b) (ASCII) one of the words of `list`, caseless or exact? */
+static int in_list(const unsigned char *t, size_t a, size_t b,
+                   const char *const *list, int caseless)
+{
+    for (; *list; list++) {
+        size_t n = strlen(*list);
+        if (n != b - a)
+            continue;
+        size_t i = 0;
+        while (i < n && (caseless ? lower(t[a + i]) : t[a + i]) ==
+                            (unsigned char)(*list)[i])
+            i++;
+        if (i == n)
+            return 1;
+    }
+    return 0;
+}
+
+/* Top-level domains that make a dotted name a host name (written in lower
+ * case); and, for a host name with no path after it, the ones that are
+ * never also a technology's name (`Socket.IO`, `ASP.NET`, `Character.ai`). */
+static const char *const TLDS[] = {
+    "com", "org", "net", "io", "ai", "dev", "co", "edu", "gov", "app",
+    "info", "biz", "us", "uk", "de", "fr", "cn", "jp", "ca", "au", "nl",
+    "eu", "ch", "es", "se", "ru", "br", "kr", "tech", "xyz", NULL};
+static const char *const STRONG_TLDS[] = {"com", "org", "edu", "gov", NULL};
+/* Dotted technology names that look like a host followed by a path
+ * (`ASP.NET/MVC`) */
+static const char *const NOT_HOSTS[] = {
+    "asp.net", "ado.net", "vb.net", "ml.net", "socket.io", NULL};
+/* File extensions of `name.ext` (caseless). Not js, ts, go, c, h, r, md,
+ * sql, net, io and the like: `Node.js`, `Vue.js`, `M.D.` are names. */
+static const char *const FILE_EXTS[] = {
+    "php", "html", "htm", "xhtml", "asp", "aspx", "jsp", "py", "ipynb",
+    "java", "class", "jar", "war", "cpp", "cc", "cxx", "hpp", "rb", "kt",
+    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "rtf",
+    "csv", "tsv", "txt", "json", "xml", "yaml", "yml", "toml", "ini",
+    "cfg", "conf", "log", "zip", "gz", "tgz", "tar", "rar", "exe", "dll",
+    "so", "png", "jpg", "jpeg", "gif", "svg", "css", "scss", "jsx", "tsx",
+    "vue", "sh", "bat", "ps1", "mp4", "mp3", "wav", NULL};
+
+/* The masked span of the token t[a..b) (a maximal run of URL characters),
+ * if it is a URL, an e-mail address, a host name, a path or a file name:
+ * returns 1 and [*ss, *se). */
+static int token_span(const unsigned char *t, size_t a, size_t b, size_t *ss,
+                      size_t *se)
+{
+    /* punctuation around a token is not part of it */
+    while (b > a && (t[b - 1] == '.' || t[b - 1] == ':' || t[b - 1] == '?' ||
+                     t[b - 1] == '-' || t[b - 1] == '&' || t[b - 1] == '=' ||
+                     t[b - 1] == '#' || t[b - 1] == '@' || t[b - 1] == '+'))
+        b--;
+    while (a < b && (t[a] == ':' || t[a] == '-' || t[a] == '@' ||
+                     t[a] == '?' || t[a] == '#' || t[a] == '&' ||
+                     t[a] == '=' || t[a] == '+'))
+        a++;
+    if (b - a < 3)
+        return 0;
+    /* scheme://... */
+    for (const unsigned char *cp = memchr(t + a, ':', b - a); cp;
+         cp = memchr(cp + 1, ':', b - (size_t)(cp + 1 - t))) {
+        size_t q = (size_t)(cp - t);
+        if (q + 2 < b && t[q + 1] == '/' && t[q + 2] == '/') {
+            size_t k = q;
+            while (k > a && (is_ascii_alnum(t[k - 1]) || t[k - 1] == '+' ||
+                             t[k - 1] == '.' || t[k - 1] == '-'))
+                k--;
+            while (k < q && !is_ascii_alnum(t[k]))
+                k++;
+            if (q - k >= 2 && !(t[k] >= '0' && t[k] <= '9')) {
+                *ss = k;
+                *se = b;
+                return 1;
+            }
+            break;
+        }
+        if (q + 1 >= b)
+            break;
+    }
+    /* local@domain.tld */
+    const unsigned char *at = memchr(t + a, '@', b - a);
+    if (at) {
+        size_t q = (size_t)(at - t), l = q, d = q + 1;
+        while (l > a && (is_ascii_word(t[l - 1]) || t[l - 1] == '.' ||
+                         t[l - 1] == '%' || t[l - 1] == '+' ||
+                         t[l - 1] == '-'))
+            l--;
+        while (d < b && host_char(t[d]))
+            d++;
+        while (d > q + 1 && (t[d - 1] == '.' || t[d - 1] == '-'))
+            d--;
+        size_t dot = d, letters = 0;
+        while (dot > q + 1 && t[dot - 1] != '.')
+            dot--;
+        for (size_t i = dot; i < d; i++)
+            letters += ((t[i] | 0x20) >= 'a' && (t[i] | 0x20) <= 'z');
+        if (l < q && dot > q + 2 && letters >= 2 && letters == d - dot) {
+            *ss = l;
+            *se = d;
+            return 1;
+        }
+    }
+    /* www.host (after a scheme, the rule above took it) */
+    if (b - a > 4 && (t[a] | 0x20) == 'w' && (t[a + 1] | 0x20) == 'w' &&
+        (t[a + 2] | 0x20) == 'w' && t[a + 3] == '.' &&
+        is_ascii_alnum(t[a + 4])) {
+        *ss = a;
+        *se = b;
+        return 1;
+    }
+    /* host.tld, host.tld/path */
+    size_t h = a;
+    while (h < b && host_char(t[h]))
+        h++;
+    if (h == b || t[h] == '/' || t[h] == ':' || t[h] == '?' || t[h] == '#') {
+        size_t dot = h;
+        while (dot > a && t[dot - 1] != '.')
+            dot--;
+        if (dot > a + 1 && dot < h && is_ascii_alnum(t[a]) &&
+            t[dot - 2] != '.') {
+            int path = h < b && t[h] == '/';
+            if (in_list(t, dot, h, TLDS, 0) &&
+                (path ? !in_list(t, a, h, NOT_HOSTS, 1)
+                      : in_list(t, dot, h, STRONG_TLDS, 0))) {
+                *ss = a;
+                *se = b;
+                return 1;
+            }
+        }
+    }
+    /* /abs/path, ./rel/path, ../path, ~/path: two slashes or more */
+    if (t[a] == '/' || (t[a] == '~' && t[a + 1] == '/') ||
+        (t[a] == '.' && (t[a + 1] == '/' || (t[a + 1] == '.' && t[a + 2] == '/')))) {
+        size_t slashes = 0;
+        for (size_t i = a; i < b; i++)
+            slashes += t[i] == '/';
+        if (slashes >= 2) {
+            *ss = a;
+            *se = b;
+            return 1;
+        }
+    }
+    /* [dir/...]name.ext */
+    size_t c0 = b;
+    while (c0 > a && t[c0 - 1] != '/')
+        c0--;
+    size_t dot = b;
+    while (dot > c0 && t[dot - 1] != '.')
+        dot--;
+    if (dot > c0 + 1 && dot < b && in_list(t, dot, b, FILE_EXTS, 1)) {
+        int name = 1;
+        for (size_t i = c0; i + 1 < dot; i++)
+            name &= is_ascii_word(t[i]) || t[i] == '-' || t[i] == '.';
+        if (name) {
+            *ss = a;
+            *se = b;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int push_span(uint32_t **spans, size_t *n, size_t *cap, size_t a,
+                     size_t b)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 16;
+        uint32_t *p = realloc(*spans, 2 * c * sizeof(*p));
+        if (!p)
+            return -1;
+        *spans = p;
+        *cap = c;
+    }
+    (*spans)[2 * *n] = (uint32_t)a;
+    (*spans)[2 * *n + 1] = (uint32_t)b;
+    (*n)++;
+    return 0;
+}
+
+/* The masked spans of t[0..len), in text order, from the trigger bitmap:
+ * each trigger byte that can be part of a URL, e-mail address or path
+ * (a '.' or '@' before a letter or digit, "://", a '/' opening a token)
+ * has its token classified once; the triggers inside it are skipped. */
+static int find_spans(const unsigned char *t, size_t len, const uint64_t *trig,
+                      const uint64_t *mask, uint32_t **spans, size_t *n,
+                      size_t *cap)
+{
+    size_t nw = (len + 63) / 64, done = 0;
+    *n = 0;
+    for (size_t w = 0; w < nw; w++) {
+        /* only triggers before a word byte (mask has a zero word at nw):
+         * a sentence's full stop or a colon costs nothing; "://" is
+         * found at its second '/' */
+        uint64_t g = trig[w] & (mask[w] >> 1 | mask[w + 1] << 63);
+        while (g) {
+            size_t p = w * 64 + (size_t)__builtin_ctzll(g);
+            g &= g - 1;
+            if (p < done)
+                continue;
+            unsigned char c = t[p], nx = p + 1 < len ? t[p + 1] : 0;
+            int go;
+            if (c == '.')
+                go = is_ascii_alnum(nx) || nx == '/';
+            else if (c == '@')
+                go = p > 0 && is_ascii_alnum(nx) && url_char(t[p - 1]);
+            else if (c == '/')
+                go = is_ascii_alnum(nx) &&
+                     (p == 0 || !url_char(t[p - 1]) || t[p - 1] == '~' ||
+                      t[p - 1] == '/' || t[p - 1] == '.');
+            else /* ':' */
+                go = 0;
+            if (!go)
+                continue;
+            size_t a = p, b = p + 1;
+            while (a > 0 && url_char(t[a - 1]))
+                a--;
+            while (b < len && url_char(t[b]))
+                b++;
+            size_t ss, se;
+            if (token_span(t, a, b, &ss, &se) &&
+                push_span(spans, n, cap, ss, se))
+                return -1;
+            done = b;
+        }
+    }
+    return 0;
+}
+
+size_t skidx_match_spans(const char *text, size_t len, uint32_t *out,
+                         size_t cap)
+{
+    size_t nw = (len + 63) / 64 + 1, n = 0, c = 0;
+    uint64_t *mask = calloc(nw, sizeof(*mask));
+    uint64_t *trig = calloc(nw, sizeof(*trig));
+    uint32_t *spans = NULL;
+    if (mask && trig) {
+        get_wordmask()(text, len, mask, trig);
+        if (find_spans((const unsigned char *)text, len, trig, mask, &spans,
+                       &n, &c))
+            n = 0;
+        for (size_t i = 0; i < n && i < cap; i++) {
+            out[2 * i] = spans[2 * i];
+            out[2 * i + 1] = spans[2 * i + 1];
+        }
+    }
+    free(spans);
+    free(mask);
+    free(trig);
+    return n;
 }
 
 /* ---- ORACLE engine ---- */
@@ -1360,22 +2076,44 @@ static skidx_status scan_oracle(const struct skidx_matcher *m,
     for (size_t li = 0; li < m->n_literals; li++) {
         uint32_t ai = m->literals[li];
         const struct skidx_alias *a = &m->set->a[ai];
-        const unsigned char *p = (const unsigned char *)a->text;
         int cs = !!(a->flags & SKIDX_ALIAS_CASE);
+        int flex = skidx_alias_flexible(a);
         int left = skidx_starts_word(a->text, a->len);
         int right = skidx_ends_word(a->text, a->len);
-        if (a->len > len)
-            continue;
-        for (size_t i = 0; i + a->len <= len; i++) {
-            if (cs ? memcmp(t + i, p, a->len) : !eq_caseless(t + i, p, a->len))
-                continue;
-            if (left && skidx_word_before(text, i))
-                continue;
-            if (right && skidx_word_at(text, len, i + a->len))
-                continue;
-            if (push_hit(s, ai, a->owner, i, i + a->len))
+        /* the forms: the alias (separators flexible or not) and, marked
+         * '+', its words written together */
+        char *joined = NULL;
+        size_t jn = 0, seps = 0;
+        if (flex && (a->flags & SKIDX_ALIAS_JOINED)) {
+            if (!(joined = malloc(a->len)))
                 return SKIDX_ERR_NOMEM;
+            for (size_t i = 0; i < a->len; i++) {
+                if (flex_sep_at((const unsigned char *)a->text, a->len, i))
+                    seps++;
+                else
+                    joined[jn++] = a->text[i];
+            }
         }
+        for (int form = 0; form < (seps ? 2 : 1); form++) {
+            const unsigned char *p =
+                (const unsigned char *)(form ? joined : a->text);
+            size_t n = form ? jn : a->len;
+            if (n > len)
+                continue;
+            for (size_t i = 0; i + n <= len; i++) {
+                if (!flex_eq(t + i, p, n, !cs, flex && !form))
+                    continue;
+                if (left && skidx_word_before(text, i))
+                    continue;
+                if (right && skidx_word_at(text, len, i + n))
+                    continue;
+                if (push_hit(s, ai, a->owner, i, i + n)) {
+                    free(joined);
+                    return SKIDX_ERR_NOMEM;
+                }
+            }
+        }
+        free(joined);
     }
     return SKIDX_OK;
 }
@@ -1461,8 +2199,24 @@ static int hit_cmp(const void *x, const void *y)
     return a->alias < b->alias ? -1 : a->alias > b->alias;
 }
 
+/* Is [start, end) overlapping one of the spans (sorted, disjoint)? */
+static int in_spans(const uint32_t *sp, size_t n, uint32_t start,
+                    uint32_t end)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) { /* first span ending after start */
+        size_t mid = (lo + hi) / 2;
+        if (sp[2 * mid + 1] <= start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && sp[2 * lo] < end;
+}
+
 static skidx_status finish_text(const struct skidx_matcher *m,
-                                struct skidx_match_scratch *s, size_t first)
+                                struct skidx_match_scratch *s, size_t first,
+                                int folded)
 {
     struct skidx_hit *h = s->hits + first;
     size_t n = s->n_hits - first, neg = 0;
@@ -1495,9 +2249,29 @@ static skidx_status finish_text(const struct skidx_matcher *m,
         n = out;
         s->n_hits = first + n;
     }
+    if (s->n_spans) {
+        size_t out = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (in_spans(s->spans, s->n_spans, h[i].start, h[i].end)) {
+                if (!s->keep_masked)
+                    continue;
+                h[i].flags |= SKIDX_HIT_MASKED;
+            }
+            h[out++] = h[i];
+        }
+        n = out;
+        s->n_hits = first + n;
+    }
+    if (folded)
+        for (size_t i = 0; i < n; i++) {
+            h[i].start = s->fold_map[h[i].start];
+            h[i].end = s->fold_map[h[i].end];
+        }
     if (s->sort_hits && n > 1)
         qsort(h, n, sizeof(*h), hit_cmp);
     for (size_t i = 0; i < n; i++) {
+        if (h[i].flags & SKIDX_HIT_MASKED)
+            continue;
         uint32_t o = h[i].owner;
         uint64_t bit = 1ull << (o & 63);
         if (!(s->owner_bits[o >> 6] & bit)) {
@@ -1514,15 +2288,52 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
 {
     size_t first = s->n_hits;
     skidx_status st;
+    int folded = 0;
     if (len >= UINT32_MAX)
         return SKIDX_ERR_LIMIT;
+    s->n_spans = 0;
+    if (len) {
+        /* the word mask, the span triggers, and whether to fold */
+        size_t nw = (len + 63) / 64;
+        if (nw + 1 > s->cap_mask) {
+            size_t cap = nw + 1 > 2 * s->cap_mask ? nw + 1 : 2 * s->cap_mask;
+            uint64_t *p = realloc(s->wordmask, cap * sizeof(*p));
+            if (!p)
+                return SKIDX_ERR_NOMEM;
+            s->wordmask = p;
+            p = realloc(s->trigmask, cap * sizeof(*p));
+            if (!p)
+                return SKIDX_ERR_NOMEM;
+            s->trigmask = p;
+            s->cap_mask = cap;
+        }
+        if (get_wordmask()(text, len, s->wordmask, s->trigmask)) {
+            long fl = fold_text(s, text, len);
+            if (fl < 0)
+                return SKIDX_ERR_NOMEM;
+            if (fl > 0) {
+                folded = 1;
+                text = s->fold;
+                len = (size_t)fl;
+                nw = (len + 63) / 64;
+                get_wordmask()(text, len, s->wordmask, s->trigmask);
+            }
+        }
+        s->wordmask[nw] = 0; /* sentinel: no word byte past the end */
+        if (find_spans((const unsigned char *)text, len, s->trigmask,
+                       s->wordmask, &s->spans, &s->n_spans, &s->cap_spans))
+            return SKIDX_ERR_NOMEM;
+    }
     st = engine == SKIDX_ENGINE_ORACLE ? scan_oracle(m, s, text, len)
                                        : scan_words(m, s, text, len);
     if (st)
         return st;
     if (m->db && len)
         SKIDX_FORWARD(scan_regex(m, m->db, s, text, len));
+    if (m->set->camel_split && len)
+        SKIDX_FORWARD(camel_pass(m, s, (const unsigned char *)text, len,
+                                 first, engine));
     if (m->n_groups && len)
         SKIDX_FORWARD(scan_negative_groups(m, s, text, len, first));
-    return finish_text(m, s, first);
+    return finish_text(m, s, first, folded);
 }

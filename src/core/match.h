@@ -27,6 +27,16 @@
  * A hit is (alias, owner, start, end) with a half-open byte range. After a
  * text is scanned, positive hits lying inside a negative hit of the same
  * owner are dropped, as are the negative hits themselves.
+ *
+ * The text model (taxonomy/FORMAT.md, "How text is read") is applied
+ * before either engine runs, so both see the same text: full-width ASCII
+ * (U+FF01-FF5E) and the ideographic space are folded to ASCII (hit
+ * offsets are mapped back to the text as given), and URLs, e-mail
+ * addresses, file names and paths are found once per text as masked
+ * spans: a hit overlapping one is flagged SKIDX_HIT_MASKED and owns
+ * nothing. Between the words of a multi-word alias, ' ', '-', '_' and '/'
+ * match each other (aliases marked '~' keep their separators; aliases
+ * marked '+' also match their words written together).
  */
 #ifndef SKIDX_CORE_MATCH_H
 #define SKIDX_CORE_MATCH_H
@@ -39,10 +49,17 @@
 
 enum skidx_engine { SKIDX_ENGINE_WORDS = 0, SKIDX_ENGINE_ORACLE = 1 };
 
+enum skidx_hit_flags {
+    /* inside a masked span (URL, e-mail address, file name or path):
+     * kept only with keep_masked, never counted as an owner */
+    SKIDX_HIT_MASKED = 1u << 0,
+};
+
 struct skidx_hit {
     uint32_t alias; /* index into the alias set the matcher was built from */
     uint32_t owner;
-    uint32_t start, end;
+    uint32_t start, end; /* in the text as given (before any folding) */
+    uint32_t flags;      /* enum skidx_hit_flags */
 };
 
 struct skidx_matcher;
@@ -61,7 +78,15 @@ struct skidx_match_scratch {
     uint32_t *group_list;
     struct skidx_hit *tmp;  /* masking workspace */
     size_t cap_tmp;
+    uint64_t *trigmask;     /* bytes '.', '@', ':', '/' of the text */
+    char *fold;             /* the text with full-width ASCII folded */
+    uint32_t *fold_map;     /* folded offset -> offset in the text */
+    size_t cap_fold;
+    uint32_t *spans;        /* masked spans of the current text, pairs of
+                               [start, end) in scanned (folded) offsets */
+    size_t n_spans, cap_spans;
     int sort_hits;          /* set to sort each text's hits (match output) */
+    int keep_masked;        /* set to keep masked hits (flagged) in hits */
     int count_only;         /* set when only owners matter: the WORDS engine
                                then records owners without negatives at
                                their first hit and stores no hit for them */
@@ -113,8 +138,17 @@ const char *skidx_match_set_simd(int mode);
  * Both give the same hits; not thread-safe. */
 void skidx_match_set_regex_gate(int on);
 
-/* Build the word-byte bitmap of text[0..len) into mask (ceil(len/64)
- * words; bits past len are zero) with the current path. For tests. */
-void skidx_match_wordmask(const char *text, size_t len, uint64_t *mask);
+/* Build the word-byte bitmap of text[0..len) into mask and the bitmap of
+ * the bytes '.', '@', ':' and '/' into trig (ceil(len/64) words each; bits
+ * past len are zero) with the current path. Returns nonzero when the text
+ * holds a byte >= 0x80. For tests. */
+int skidx_match_wordmask(const char *text, size_t len, uint64_t *mask,
+                         uint64_t *trig);
+
+/* The masked spans of text[0..len) (URLs, e-mail addresses, file names,
+ * paths), as pairs [start, end) into spans (at most cap pairs); returns
+ * how many there are (possibly more than cap). For tests. */
+size_t skidx_match_spans(const char *text, size_t len, uint32_t *spans,
+                         size_t cap);
 
 #endif

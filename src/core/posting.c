@@ -502,6 +502,7 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
     /* skills */
     w->skills.sort_hits = want_hits;
     w->skills.count_only = !want_hits && !filter;
+    w->skills.keep_masked = want_hits; /* shown, flagged, not counted */
     skidx_match_reset(&w->skills);
     if (title->len)
         SKIDX_FORWARD(skidx_match_text(c->skills, &w->skills, title->p,
@@ -534,6 +535,8 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
             memset(w->keep_bits, 0, words * sizeof(*w->keep_bits));
             for (size_t i = 0; i < w->skills.n_hits; i++) {
                 const struct skidx_hit *h = &w->skills.hits[i];
+                if (h->flags & SKIDX_HIT_MASKED)
+                    continue; /* shown by match, never counted */
                 if (i < out->title_hits ||
                     skidx_section_counts(
                         skidx_sections_kind_at(&w->sections, h->start)))

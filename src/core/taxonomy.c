@@ -249,6 +249,13 @@ static int has_ascii_alnum(const char *s, size_t n)
     return 0;
 }
 
+int skidx_alias_flexible(const struct skidx_alias *a)
+{
+    if (a->flags & (SKIDX_ALIAS_REGEX | SKIDX_ALIAS_STRICT))
+        return 0;
+    return (a->flags & SKIDX_ALIAS_JOINED) || memchr(a->text, ' ', a->len);
+}
+
 /* Parse one alias field into `a` (text allocated). */
 static skidx_status parse_alias(const struct cursor *c, const char *s,
                                 size_t n, uint32_t owner, uint32_t prio,
@@ -263,13 +270,33 @@ static skidx_status parse_alias(const struct cursor *c, const char *s,
         a->flags |= SKIDX_ALIAS_NEG;
         s++, n--;
     }
-    if (n && s[0] == '=') {
-        a->flags |= SKIDX_ALIAS_CASE;
+    /* '=', '~' and '+' in any order, each at most once */
+    for (;;) {
+        unsigned f = !n ? 0
+                     : s[0] == '=' ? SKIDX_ALIAS_CASE
+                     : s[0] == '~' ? SKIDX_ALIAS_STRICT
+                     : s[0] == '+' ? SKIDX_ALIAS_JOINED
+                                   : 0;
+        if (!f || (a->flags & f))
+            break;
+        a->flags |= (uint8_t)f;
         s++, n--;
     }
+    if ((a->flags & SKIDX_ALIAS_STRICT) && (a->flags & SKIDX_ALIAS_JOINED))
+        return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
+                          SKIDX_NOOFF,
+                          "alias '%.*s' is marked both '~' (separators as "
+                          "written) and '+' (also joined)",
+                          (int)orig_n, orig);
     if (n >= 2 && s[0] == '/' && s[n - 1] == '/') {
         a->flags |= SKIDX_ALIAS_REGEX;
         s++, n -= 2;
+        if (a->flags & (SKIDX_ALIAS_STRICT | SKIDX_ALIAS_JOINED))
+            return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
+                              SKIDX_NOOFF,
+                              "alias '%.*s': '~' and '+' apply to literal "
+                              "aliases only",
+                              (int)orig_n, orig);
     }
     if (n == 0)
         return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
@@ -400,6 +427,16 @@ static skidx_status parse_property(struct skidx_taxonomy *t,
                           SKIDX_NOOFF,
                           "property line needs '@key<TAB>value'");
     char **dst = NULL;
+    if (fl[0] == 12 && !memcmp(f[0], "@camel-split", 12)) {
+        if ((fl[1] == 2 && !memcmp(f[1], "on", 2)) ||
+            (fl[1] == 3 && !memcmp(f[1], "off", 3))) {
+            t->skills.camel_split = fl[1] == 2;
+            return SKIDX_OK;
+        }
+        return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
+                          SKIDX_NOOFF, "@camel-split is 'on' or 'off', not "
+                          "'%.*s'", (int)fl[1], f[1]);
+    }
     if (fl[0] == 5 && !memcmp(f[0], "@name", 5))
         dst = &t->name;
     else if (fl[0] == 8 && !memcmp(f[0], "@version", 8))
@@ -771,6 +808,8 @@ static skidx_status compute_hash(struct skidx_taxonomy *t)
     hash_str(h, "skidx-taxonomy-1");
     hash_str(h, t->name);
     hash_str(h, t->version);
+    if (t->skills.camel_split) /* absent when off: hashes stay as they were */
+        hash_str(h, "@camel-split on");
     for (uint32_t i = 0; i < t->n_skills; i++) {
         hash_str(h, t->skill_name[i]);
         hash_str(h, t->cat_name[t->skill_cat[i]]);

@@ -24,7 +24,10 @@ enum skidx_alias_flags {
     SKIDX_ALIAS_CASE = 1u << 0,  /* case-sensitive */
     SKIDX_ALIAS_REGEX = 1u << 1, /* Hyperscan regular expression */
     SKIDX_ALIAS_NEG = 1u << 2,   /* negative: hides the owner's hits inside */
+    SKIDX_ALIAS_STRICT = 1u << 3, /* '~': separators between words exact */
+    SKIDX_ALIAS_JOINED = 1u << 4, /* '+': also the words written together */
 };
+
 
 /* One pattern. `text` is the alias without its form markers (no '=', '!',
  * or slashes), NUL-terminated, owned by the set. */
@@ -38,9 +41,17 @@ struct skidx_alias {
     uint8_t file;     /* index into skidx_alias_set.files */
 };
 
+/* Does literal alias `a` have flexible separators (taxonomy/FORMAT.md,
+ * "Separators")? Those with a space, unless marked '~', and those marked
+ * '+'. In such an alias a ' ', '-' or '/' between two ASCII letters or
+ * digits matches any of ' ', '-', '_', '/' in the text. */
+int skidx_alias_flexible(const struct skidx_alias *a);
+
 struct skidx_alias_set {
     struct skidx_alias *a;
     size_t n, cap;
+    int camel_split; /* @camel-split on: an alias may end at a lower-to-
+                        upper case change inside a word (skills only) */
     const char *files[2]; /* paths the aliases came from (owned by taxonomy) */
 };
 
