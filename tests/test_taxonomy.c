@@ -371,6 +371,9 @@ static void test_skills_errors(void **state)
     expect_skills_error("A\tb\ta\nPlus\tp\tc\t++\n", 2, "'++'");
     expect_skills_error("Plus\tp\tplus\t!=++\n", 1, "'!=++'");
     expect_skills_error("U\tp\t\xC3\xBC\xC3\xA9\n", 1, "'\xC3\xBC\xC3\xA9'");
+    /* a Han literal is fine; one that ends with a Latin letter is not */
+    expect_skills_error("U\tp\t\xE6\x95\xB0\xC3\xBC\n", 1,
+                        "'\xE6\x95\xB0\xC3\xBC'");
     /* duplicate skills, caseless */
     expect_skills_error("Python\tlang\tpython\n\nPYTHON\tlang\tpy\n", 3,
                         "'PYTHON'");

@@ -89,7 +89,16 @@ static void emit(struct mctx *m, const struct skidx_value *id,
                  (a->flags & SKIDX_ALIAS_REGEX) ? "/" : "");
         size_t n = strlen(form) + a->len + 2;
         char *full = malloc(n);
-        if (full) {
+        if (full && (a->flags & SKIDX_ALIAS_UNSPACED)) {
+            /* written as a literal: shown as written, unescaped */
+            size_t o = 0;
+            for (uint32_t k = 0; k < a->len; k++)
+                if (a->text[k] != '\\' || (k && a->text[k - 1] == '\\'))
+                    full[o++] = a->text[k];
+            full[o] = '\0';
+            json_string(stdout, full);
+            free(full);
+        } else if (full) {
             snprintf(full, n, "%s%s%s", form, a->text,
                      (a->flags & SKIDX_ALIAS_REGEX) ? "/" : "");
             json_string(stdout, full);

@@ -256,6 +256,45 @@ int skidx_alias_flexible(const struct skidx_alias *a)
     return (a->flags & SKIDX_ALIAS_JOINED) || memchr(a->text, ' ', a->len);
 }
 
+/* Does s[0..n) (valid UTF-8) hold a letter of a script written without
+ * spaces between words: Thai, Lao, Myanmar, Khmer, Kana, Han, Hangul? */
+static int has_unspaced_letter(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t l;
+        if (p[i] < 0x80) {
+            i++;
+            continue;
+        } else if (p[i] < 0xE0) {
+            cp = (uint32_t)(p[i] & 0x1F) << 6 | (p[i + 1] & 0x3F);
+            l = 2;
+        } else if (p[i] < 0xF0) {
+            cp = (uint32_t)(p[i] & 0x0F) << 12 |
+                 (uint32_t)(p[i + 1] & 0x3F) << 6 | (p[i + 2] & 0x3F);
+            l = 3;
+        } else {
+            cp = (uint32_t)(p[i] & 0x07) << 18 |
+                 (uint32_t)(p[i + 1] & 0x3F) << 12 |
+                 (uint32_t)(p[i + 2] & 0x3F) << 6 | (p[i + 3] & 0x3F);
+            l = 4;
+        }
+        if ((cp >= 0x0E00 && cp <= 0x0EFF) ||   /* Thai, Lao */
+            (cp >= 0x1000 && cp <= 0x109F) ||   /* Myanmar */
+            (cp >= 0x1780 && cp <= 0x17FF) ||   /* Khmer */
+            (cp >= 0x3041 && cp <= 0x30FF && cp != 0x30FB) || /* Kana */
+            (cp >= 0x3400 && cp <= 0x4DBF) ||   /* Han ext. A */
+            (cp >= 0x4E00 && cp <= 0x9FFF) ||   /* Han */
+            (cp >= 0xAC00 && cp <= 0xD7AF) ||   /* Hangul syllables */
+            (cp >= 0xF900 && cp <= 0xFAFF) ||   /* Han compatibility */
+            (cp >= 0x20000 && cp <= 0x3134F))   /* Han ext. B-G */
+            return 1;
+        i += l;
+    }
+    return 0;
+}
+
 /* Parse one alias field into `a` (text allocated). */
 static skidx_status parse_alias(const struct cursor *c, const char *s,
                                 size_t n, uint32_t owner, uint32_t prio,
@@ -302,18 +341,50 @@ static skidx_status parse_alias(const struct cursor *c, const char *s,
         return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
                           SKIDX_NOOFF, "empty alias '%.*s'", (int)orig_n,
                           orig);
-    if (!(a->flags & SKIDX_ALIAS_REGEX) && !has_ascii_alnum(s, n))
-        return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
-                          SKIDX_NOOFF,
-                          "alias '%.*s' has no ASCII letter or digit "
-                          "(write it as a /regex/)",
-                          (int)orig_n, orig);
     if (memchr(s, '\0', n))
         return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
                           SKIDX_NOOFF, "alias holds a NUL byte");
-    if (!(a->text = dup_n(s, n)))
-        return SKIDX_ERR_NOMEM;
-    a->len = (uint32_t)n;
+    if (!(a->flags & SKIDX_ALIAS_REGEX) && !has_ascii_alnum(s, n)) {
+        /* A literal of a script written without spaces (数据分析, データ,
+         * 데이터): the word engine has no ASCII word to key it on, so it
+         * goes to Hyperscan as an escaped literal. Its ends are no word
+         * characters (Han, Kana, Hangul, punctuation are not), so it needs
+         * no boundary there; a literal that starts or ends with a letter
+         * of a spaced script (Cyrillic, Greek) would, and is refused. */
+        if (!has_unspaced_letter(s, n) || skidx_starts_word(s, n) ||
+            skidx_ends_word(s, n))
+            return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
+                              SKIDX_NOOFF,
+                              "alias '%.*s' has no ASCII letter or digit and "
+                              "starts or ends with a letter (write it as a "
+                              "/regex/ with its own boundaries)",
+                              (int)orig_n, orig);
+        if (a->flags & (SKIDX_ALIAS_STRICT | SKIDX_ALIAS_JOINED))
+            return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
+                              SKIDX_NOOFF,
+                              "alias '%.*s': '~' and '+' apply to aliases of "
+                              "spaced words only",
+                              (int)orig_n, orig);
+        char *e = malloc(2 * n + 1);
+        if (!e)
+            return SKIDX_ERR_NOMEM;
+        size_t o = 0;
+        for (size_t i = 0; i < n; i++) {
+            unsigned char ch = (unsigned char)s[i];
+            if (ch < 0x80 && !(ch >= '0' && ch <= '9') &&
+                !((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z'))
+                e[o++] = '\\';
+            e[o++] = (char)ch;
+        }
+        e[o] = '\0';
+        a->text = e;
+        a->len = (uint32_t)o;
+        a->flags |= SKIDX_ALIAS_REGEX | SKIDX_ALIAS_UNSPACED;
+    } else {
+        if (!(a->text = dup_n(s, n)))
+            return SKIDX_ERR_NOMEM;
+        a->len = (uint32_t)n;
+    }
     a->owner = owner;
     a->prio = prio;
     a->line = c->line;

@@ -26,6 +26,9 @@ enum skidx_alias_flags {
     SKIDX_ALIAS_NEG = 1u << 2,   /* negative: hides the owner's hits inside */
     SKIDX_ALIAS_STRICT = 1u << 3, /* '~': separators between words exact */
     SKIDX_ALIAS_JOINED = 1u << 4, /* '+': also the words written together */
+    SKIDX_ALIAS_UNSPACED = 1u << 5, /* a literal with no ASCII letter or
+                                     * digit (中文): kept as an escaped
+                                     * REGEX, matched without boundaries */
 };
 
 
