@@ -519,6 +519,49 @@ static void test_load_missing(void **state)
     assert_string_equal(ERR.path, "/nonexistent/skidx-tax/skills.tsv");
 }
 
+
+/* links to ESCO and O*NET: stored per skill, part of the hash, checked */
+static void test_links(void **state)
+{
+    (void)state;
+    static const char sk[] =
+        "Python\tlang\tpython\t@onet:43232406\t@esco:http://data.europa.eu/"
+        "esco/skill/ccd0a1d9\t@onet:43232408\nGo\tlang\t=Go\n";
+    struct skidx_taxonomy *t = NULL;
+    struct skidx_error err;
+    assert_int_equal(skidx_taxonomy_parse("tax", sk, strlen(sk), ROLES,
+                                          strlen(ROLES), &t, &err),
+                     SKIDX_OK);
+    assert_string_equal(t->skill_onet[0], "43232406 43232408");
+    assert_string_equal(t->skill_esco[0],
+                        "http://data.europa.eu/esco/skill/ccd0a1d9");
+    assert_null(t->skill_onet[1]);
+    assert_null(t->skill_esco[1]);
+    assert_int_equal(skidx_alias_set_count(&t->skills, 0), 2);
+    skidx_taxonomy_free(t);
+    uint64_t h = hash_of("Python\tlang\tpython\nGo\tlang\t=Go\n", ROLES);
+    assert_true(hash_of(sk, ROLES) != h);
+    assert_true(hash_of("Python\tlang\tpython\t@onet:43232406\nGo\tlang\t"
+                        "=Go\n",
+                        ROLES) !=
+                hash_of("Python\tlang\tpython\t@onet:43232407\nGo\tlang\t"
+                        "=Go\n",
+                        ROLES));
+    expect_skills_error("Python\tlang\tpython\t@onet:4323240\n", 1,
+                        "'@onet:4323240'");
+    expect_skills_error("Python\tlang\tpython\t@onet:4323240x\n", 1,
+                        "'@onet:4323240x'");
+    expect_skills_error("Python\tlang\tpython\t@esco:data.europa.eu/x\n", 1,
+                        "'@esco:data.europa.eu/x'");
+    expect_skills_error("Python\tlang\tpython\t@esco:http://a/b\t"
+                        "@esco:http://a/c\n",
+                        1, "'@esco:http://a/c'");
+    expect_skills_error("Python\tlang\tpython\t@wiki:Python\n", 1,
+                        "'@wiki:Python'");
+    /* a link is no alias: a skill with links only has no alias */
+    expect_skills_error("Python\tlang\t@onet:43232406\n", 1, "'Python'");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -526,6 +569,7 @@ int main(void)
         cmocka_unit_test(test_defaults_bom_crlf),
         cmocka_unit_test(test_trailing_tab_and_late_bom),
         cmocka_unit_test(test_hash),
+        cmocka_unit_test(test_links),
         cmocka_unit_test(test_separator_markers),
         cmocka_unit_test(test_skills_errors),
         cmocka_unit_test(test_allowed_overlaps),

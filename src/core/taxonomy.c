@@ -520,12 +520,73 @@ static skidx_status parse_property(struct skidx_taxonomy *t,
     return (*dst = dup_n(f[1], fl[1])) ? SKIDX_OK : SKIDX_ERR_NOMEM;
 }
 
+/* A link column of a skill line: `@onet:CODE` (an 8-digit O*NET/UNSPSC
+ * commodity code; repeatable) or `@esco:URI` (an http(s) URI; at most
+ * one). Links are stored per skill, grown as skills are added. */
+static skidx_status parse_link(struct skidx_taxonomy *t, const struct cursor *c,
+                               uint32_t id, const char *s, size_t n,
+                               struct skidx_error *err)
+{
+    trim(&s, &n);
+    if (n > 6 && !memcmp(s, "@onet:", 6)) {
+        const char *v = s + 6;
+        size_t vn = n - 6;
+        int ok = vn == 8;
+        for (size_t i = 0; ok && i < vn; i++)
+            ok = v[i] >= '0' && v[i] <= '9';
+        if (!ok)
+            return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
+                              SKIDX_NOOFF,
+                              "link '%.*s': an O*NET commodity code is 8 "
+                              "digits",
+                              (int)n, s);
+        char *old = t->skill_onet[id];
+        size_t ol = old ? strlen(old) : 0;
+        char *nv = malloc(ol + (ol ? 1 : 0) + vn + 1);
+        if (!nv)
+            return SKIDX_ERR_NOMEM;
+        if (ol) {
+            memcpy(nv, old, ol);
+            nv[ol++] = ' ';
+        }
+        memcpy(nv + ol, v, vn);
+        nv[ol + vn] = '\0';
+        free(old);
+        t->skill_onet[id] = nv;
+        return SKIDX_OK;
+    }
+    if (n > 6 && !memcmp(s, "@esco:", 6)) {
+        const char *v = s + 6;
+        size_t vn = n - 6;
+        int ok = (vn > 8 && !memcmp(v, "https://", 8)) ||
+                 (vn > 7 && !memcmp(v, "http://", 7));
+        for (size_t i = 0; ok && i < vn; i++)
+            ok = (unsigned char)v[i] > ' ' && v[i] != 0x7f;
+        if (!ok)
+            return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
+                              SKIDX_NOOFF,
+                              "link '%.*s': an ESCO link is an http(s) URI",
+                              (int)n, s);
+        if (t->skill_esco[id])
+            return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
+                              SKIDX_NOOFF, "a second ESCO link '%.*s'",
+                              (int)n, s);
+        if (!(t->skill_esco[id] = dup_n(v, vn)))
+            return SKIDX_ERR_NOMEM;
+        return SKIDX_OK;
+    }
+    return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line, SKIDX_NOOFF,
+                      "unknown link '%.*s' (links are @onet:CODE and "
+                      "@esco:URI)",
+                      (int)n, s);
+}
+
 static skidx_status parse_skills(struct skidx_taxonomy *t, const char *buf,
                                  size_t len, struct skidx_error *err)
 {
     struct cursor c = {buf, buf + len, 0, t->skills_path};
     struct name_list skills = {0}, cats = {0};
-    uint32_t *skill_cat = NULL, cat_cap = 0;
+    uint32_t *skill_cat = NULL, cat_cap = 0, link_cap = 0;
     const char **f = malloc(MAX_FIELDS * sizeof(*f));
     size_t *fl = malloc(MAX_FIELDS * sizeof(*fl));
     const char *s;
@@ -608,12 +669,33 @@ static skidx_status parse_skills(struct skidx_taxonomy *t, const char *buf,
             skill_cat = v;
         }
         skill_cat[id] = (uint32_t)ci;
+        if (id >= link_cap) {
+            uint32_t ncap = link_cap ? link_cap * 2 : 256;
+            char **e = realloc(t->skill_esco, ncap * sizeof(*e));
+            if (e)
+                t->skill_esco = e;
+            char **o = realloc(t->skill_onet, ncap * sizeof(*o));
+            if (o)
+                t->skill_onet = o;
+            if (!e || !o) {
+                st = SKIDX_ERR_NOMEM;
+                goto out;
+            }
+            memset(e + link_cap, 0, (ncap - link_cap) * sizeof(*e));
+            memset(o + link_cap, 0, (ncap - link_cap) * sizeof(*o));
+            link_cap = t->link_slots = ncap;
+        }
         int positive = 0;
         for (size_t i = 2; i < k; i++) {
             struct skidx_alias a;
             if (fl[i] == 0 && i + 1 == k) {
                 st = trailing_tab(&c, err);
                 goto out;
+            }
+            if (fl[i] && f[i][0] == '@') {
+                if ((st = parse_link(t, &c, id, f[i], fl[i], err)))
+                    goto out;
+                continue;
             }
             if ((st = parse_alias(&c, f[i], fl[i], id, 0, 0, &a, err)))
                 goto out;
@@ -884,6 +966,15 @@ static skidx_status compute_hash(struct skidx_taxonomy *t)
     for (uint32_t i = 0; i < t->n_skills; i++) {
         hash_str(h, t->skill_name[i]);
         hash_str(h, t->cat_name[t->skill_cat[i]]);
+        /* links only where present: a taxonomy without them keeps its hash */
+        if (t->skill_esco && t->skill_esco[i]) {
+            hash_str(h, "@esco");
+            hash_str(h, t->skill_esco[i]);
+        }
+        if (t->skill_onet && t->skill_onet[i]) {
+            hash_str(h, "@onet");
+            hash_str(h, t->skill_onet[i]);
+        }
     }
     hash_set(h, &t->skills);
     for (uint32_t i = 0; i < t->n_roles; i++)
@@ -1074,6 +1165,12 @@ void skidx_taxonomy_free(struct skidx_taxonomy *t)
         free(t->skill_name[i]);
     free(t->skill_name);
     free(t->skill_cat);
+    for (uint32_t i = 0; i < t->link_slots; i++) {
+        free(t->skill_esco[i]);
+        free(t->skill_onet[i]);
+    }
+    free(t->skill_esco);
+    free(t->skill_onet);
     for (uint32_t i = 0; i < t->n_cats; i++)
         free(t->cat_name[i]);
     free(t->cat_name);

@@ -70,6 +70,10 @@ struct skidx_taxonomy {
     uint32_t n_skills;
     char **skill_name;
     uint32_t *skill_cat;
+    char **skill_esco; /* per skill: the ESCO concept URI, or NULL */
+    char **skill_onet; /* per skill: O*NET commodity codes, space-separated,
+                        * or NULL */
+    uint32_t link_slots; /* entries of skill_esco and skill_onet (>= n_skills) */
     uint32_t n_cats;
     char **cat_name;
     struct skidx_alias_set skills;
