@@ -67,11 +67,11 @@ grep -q "skills.tsv':[0-9]*: bad regex" "$T/err" && echo "ok: error names file a
 # a literal in a script without spaces is matched as written, inside
 # running Chinese text, with its negatives; it is shown as written
 cp -r "$SRC/taxonomy" "$T/han"
-printf 'Zz data mining\tAnalytics & BI\t数据挖掘\t!数据挖掘工程师\n' >> "$T/han/skills.tsv"
-out=$(echo '{"id":"h","title":"数据挖掘工程师","description":"熟悉数据挖掘、Python；负责（数据挖掘）。"}' | "$SKIDX" match -t "$T/han")
+printf 'Zz data mining\tAnalytics & BI\t测谎仪器\t!测谎仪器工程师\n' >> "$T/han/skills.tsv"
+out=$(echo '{"id":"h","title":"测谎仪器工程师","description":"熟悉测谎仪器、Python；负责（测谎仪器）。"}' | "$SKIDX" match -t "$T/han")
 check "Han alias: matched twice in the description, not in the title" 2 "$(J 'sum(1 for m in d[0]["matches"] if m["skill"]=="Zz data mining")' <<<"$out")"
-check "Han alias: shown as written" "数据挖掘" "$(J '[m["alias"] for m in d[0]["matches"] if m["skill"]=="Zz data mining"][0]' <<<"$out")"
-check "Han alias: offsets in the text" "数据挖掘 数据挖掘" "$(J '" ".join("熟悉数据挖掘、Python；负责（数据挖掘）。".encode()[m["start"]:m["end"]].decode() for m in d[0]["matches"] if m["skill"]=="Zz data mining")' <<<"$out")"
+check "Han alias: shown as written" "测谎仪器" "$(J '[m["alias"] for m in d[0]["matches"] if m["skill"]=="Zz data mining"][0]' <<<"$out")"
+check "Han alias: offsets in the text" "测谎仪器 测谎仪器" "$(J '" ".join("熟悉测谎仪器、Python；负责（测谎仪器）。".encode()[m["start"]:m["end"]].decode() for m in d[0]["matches"] if m["skill"]=="Zz data mining")' <<<"$out")"
 printf 'Zz dash\tx\t——\n' >> "$T/han/skills.tsv"
 echo x | "$SKIDX" match -t "$T/han" --text >/dev/null 2>"$T/err"
 check "an alias of punctuation only is refused" 1 $?
