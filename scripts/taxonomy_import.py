@@ -19,7 +19,11 @@ least N occupations list (default 1); --hot-only only those flagged Hot
 Technology.
 
 ESCO: one skill per concept, in the category "ESCO <reuse level>", with the
-preferred label and the alternative labels as caseless aliases.
+preferred label as its caseless alias, and with --esco-alt-labels the
+alternative labels too. They are off by default: in the ESCO file under
+../shared/data the alternative labels of many rows belong to another
+concept ("order supplies" carries "manage budgets"), which three people
+curating the default taxonomy found independently.
 
 Precision caveats, which is why the default taxonomy is curated by hand
 instead: the names are matched as written, caselessly, on word boundaries.
@@ -63,6 +67,8 @@ def main():
                     "preferredLabel, altLabels)")
     ap.add_argument("--min-occupations", type=int, default=1)
     ap.add_argument("--hot-only", action="store_true")
+    ap.add_argument("--esco-alt-labels", action="store_true",
+                    help="also the ESCO alternative labels as aliases")
     ap.add_argument("--roles", help="roles.tsv to copy (default: the "
                     "taxonomy/roles.tsv beside this script)")
     ap.add_argument("--name", default="imported")
@@ -130,7 +136,8 @@ def main():
                 except KeyError:
                     sys.exit(f"taxonomy_import: {a.esco}: not an ESCO skills "
                              f"file (no conceptUri/preferredLabel column)")
-                alts = (r.get("altLabels") or "").split("\n")
+                alts = ((r.get("altLabels") or "").split("\n")
+                        if a.esco_alt_labels else [])
                 level = r.get("reuseLevel") or "unknown"
                 add(pref, f"ESCO {level}", [pref] + alts, [f"@esco:{uri}"])
 
