@@ -18,13 +18,21 @@ reports:
              miss (the taxonomy lacks it) and is also reported apart
   role and level accuracy against the labels
 
+Disagreements were then read by a second reader (adjudication.jsonl in a
+slice: for each predicted skill the labels lack, "skidx_right" or
+"skidx_wrong"; for each labelled tool skidx missed, "skidx_missed" or
+"label_wrong"). With --adjudicated the labels are corrected by those
+verdicts before counting: a predicted skill judged right is added, a tool
+judged not asked is removed. Disagreements without a verdict (new ones,
+after a change) count as the raw labels say.
+
 Figures are given for the whole set, per language and for the two halves
 of a fixed split by id (dev: the ones to look at while changing rules;
 test: the ones not to). With --floors FILE the exit code is 1 when a
 figure is below its floor; the floors file has lines `NAME VALUE`.
 
 usage: evaluate.py SKIDX TAXONOMY_DIR REAL_DIR [--floors FILE] [--json OUT]
-                   [--errors N]
+                   [--errors N] [--adjudicated]
 """
 
 import argparse
@@ -149,6 +157,8 @@ def main():
     ap.add_argument("real")
     ap.add_argument("--floors")
     ap.add_argument("--json")
+    ap.add_argument("--adjudicated", action="store_true",
+                    help="correct the labels by the second reader's verdicts")
     ap.add_argument("--errors", type=int, default=0,
                     help="print up to N disagreements of each kind")
     a = ap.parse_args()
@@ -170,6 +180,11 @@ def main():
         if [p["id"] for p in posts] != [l["id"] for l in labels]:
             sys.exit(f"evaluate: {d}: postings and labels differ in ids")
         got = run_match(a.skidx, a.taxonomy, os.path.join(d, "postings.jsonl"))
+        verdicts = {}
+        vp = os.path.join(d, "adjudication.jsonl")
+        if a.adjudicated and os.path.exists(vp):
+            for v in read_jsonl(vp):
+                verdicts[(v["id"], v["skill"])] = v["verdict"]
         for p, l in zip(posts, labels):
             pid = p["id"]
             if pid not in got:
@@ -182,11 +197,16 @@ def main():
                 if kind not in KINDS:
                     sys.exit(f"evaluate: {pid}: unknown kind {kind!r}")
                 key = lookup.get(item["name"].casefold())
+                if key is not None and verdicts.get((pid, key)) == "label_wrong":
+                    continue
                 if key is None and kind == "language":
                     # the labels name a language ("German"); the taxonomy's
                     # skill is "German proficiency"
                     key = lookup.get((item["name"] + " proficiency").casefold())
                 want.setdefault(key or ("?" + item["name"]), kind)
+            for sk in pred:
+                if sk not in want and verdicts.get((pid, sk)) == "skidx_right":
+                    want[sk] = "adjudicated"
             keys = ("all", "lang:" + p.get("lang", "?"),
                     "split:" + split_of(pid), "slice:" + s)
             for gk in keys:
@@ -200,6 +220,8 @@ def main():
                     else:
                         t.fp += 1
                 for sk, kind in want.items():
+                    if kind == "adjudicated":
+                        continue  # counts for precision only
                     t.labelled[kind] += 1
                     if sk.startswith("?"):
                         t.unmapped[kind] += 1
@@ -209,7 +231,7 @@ def main():
                 fps[sk] += 1
                 errors.append(("fp", pid, sk))
             for sk, kind in want.items():
-                if sk not in pred:
+                if kind != "adjudicated" and sk not in pred:
                     misses[(sk, kind)] += 1
                     errors.append(("miss", pid, sk))
             if g["role"] != l["role"]:
