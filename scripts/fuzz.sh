@@ -23,7 +23,7 @@ fi
 mkdir -p "$B/artifacts"
 BASE=(-g -O1 -std=gnu11 -fno-omit-frame-pointer -fno-sanitize-recover=undefined
       -Iinclude -Isrc -fopenmp -DSKIDX_VERSION_STRING='"fuzz"')
-LIBS=(-lhs -lzstd -lm -fopenmp)
+LIBS=(-lhs -lzstd -lz -lm -fopenmp)
 if pkg-config --exists libhs 2>/dev/null; then
     read -r -a HSFLAGS <<<"$(pkg-config --cflags libhs)"
     BASE+=("${HSFLAGS[@]}")
