@@ -408,6 +408,15 @@ static void test_splitter(void **state)
         assert_int_equal(o.drop_lines[0], 3);
         assert_int_equal(o.lines, 5);
     }
+    /* blank lines (and a BOM) before the header are skipped */
+    {
+        struct split_out o;
+        split("\xEF\xBB\xBF\r\n\ntitle,description\nA,a\n", 0, NULL, 0, NULL, 0,
+              &o);
+        assert_int_equal(o.st, SKIDX_OK);
+        assert_string_equal(o.text, "A,a\n");
+        assert_int_equal(o.lines, 4);
+    }
     /* a header only; a header never closed; a header too long */
     struct split_out o;
     split("title,description\n", 0, NULL, 0, NULL, 0, &o);

@@ -716,7 +716,8 @@ static skidx_status split_view(struct run *R, struct skidx_csv_splitter *sp,
         }
         if (!got)
             return SKIDX_OK;
-        ss->csv = skidx_csv_splitter_header(sp);
+        if (!ss->csv) /* written once, before any task reads it */
+            ss->csv = skidx_csv_splitter_header(sp);
         dispatch(R, &pc.chunk, s, (*seq)++, pc.drop_cause, pc.drop_line);
     }
 }

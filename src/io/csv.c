@@ -762,6 +762,19 @@ static void piece_set(struct skidx_csv_splitter *sp, struct skidx_csv_piece *pc,
     sp->drop_cause = SKIDX_CAUSE_COUNT;
 }
 
+/* Only blank space (and a BOM) in rec[0..len)? */
+static int blank_record(const char *rec, size_t len)
+{
+    if (len >= 3 && memcmp(rec, "\xEF\xBB\xBF", 3) == 0) {
+        rec += 3;
+        len -= 3;
+    }
+    for (size_t i = 0; i < len; i++)
+        if (rec[i] != ' ' && rec[i] != '\t' && rec[i] != '\r' && rec[i] != '\n')
+            return 0;
+    return 1;
+}
+
 /* A whole header record in rec[0..len): parse it. */
 static skidx_status take_header(struct skidx_csv_splitter *sp, const char *rec,
                                 size_t len, struct skidx_error *err)
@@ -845,6 +858,10 @@ skidx_status skidx_csv_splitter_next(struct skidx_csv_splitter *sp,
                                       SKIDX_NOOFF,
                                       "CSV header longer than "
                                       "--max-record-bytes");
+                if (blank_record(sp->carry, sp->carry_len)) {
+                    sp->carry_len = 0; /* blank lines before the header */
+                    continue;
+                }
                 SKIDX_FORWARD(take_header(sp, sp->carry, sp->carry_len, err));
                 sp->carry_len = 0;
                 continue;

@@ -20,7 +20,8 @@
  *   (as Python's csv module reads them).
  * - Records end at '\n' outside quotes; a '\r' just before it is dropped
  *   (CRLF), as is a UTF-8 BOM at the start of the header.
- * - A record with only blank space is no record (as a blank JSON line).
+ * - A record with only blank space is no record (as a blank JSON line);
+ *   blank lines before the header are skipped.
  * - A record with another number of fields than the header:
  *   SKIDX_SKIP_CSV_FIELDS. A quoted field still open at the end of the
  *   file: SKIDX_SKIP_CSV_QUOTE. A NUL byte: SKIDX_SKIP_NUL_BYTE; another
