@@ -41,8 +41,8 @@ static const char *const cause_texts[SKIDX_CAUSE_COUNT] = {
     [SKIDX_FIX_BAD_DATE] = "unusable date ignored",
     [SKIDX_FIX_DUPLICATE_KEY] = "repeated key, last value kept",
     [SKIDX_SKIP_CONTROL_CHAR] = "control character in a string",
-    [SKIDX_SKIP_CSV_QUOTE] = "quoted field not closed before the end of "
-                             "the file",
+    [SKIDX_SKIP_CSV_QUOTE] = ("quoted field not closed before the end of "
+                              "the file"),
     [SKIDX_SKIP_CSV_FIELDS] = "wrong number of fields",
 };
 
