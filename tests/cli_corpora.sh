@@ -135,6 +135,25 @@ has "bad csv: quote open at the end, at its first line" "$T/err" "skidx: $T/bad.
 check "bad csv: causes" "2 1 1" "$(json "$T/b.skidx" "d['causes']['csv_fields'], d['causes']['csv_quote'], d['causes']['invalid_utf8']" | tr -d '(),')"
 check "bad csv: records and postings" "6 3" "$(json "$T/b.skidx" "d['records'], d['postings']" | tr -d '(),')"
 check "bad csv: lines" 10 "$(json "$T/b.skidx" "d['lines']")"
+# records longer than --max-record-bytes, on one line or over many short
+# ones: skipped at their first line, never held; plain, gzip and zstd
+"$PY" - "$T/long.csv" <<'EOF'
+import sys
+with open(sys.argv[1], 'w', newline='') as f:
+    f.write('id,title,description\n1,ML Engineer,Python\n')
+    f.write('2,Data Engineer,"' + 'Kafka ' * 1000 + '"\n')            # line 3
+    f.write('3,ML Engineer,"' + 'PyTorch\n' * 300 + '"\n')            # lines 4-304
+    f.write('4,Data Engineer,SQL\n')                                  # line 305
+EOF
+gzip -c "$T/long.csv" >"$T/long.csv.gz"; zstd -qc "$T/long.csv" >"$T/long.csv.zst"
+for f in long.csv long.csv.gz long.csv.zst; do
+    idx "$T/$f" --max-record-bytes 1024 --chunk-bytes 512 -o "$T/l.skidx"
+    check "$f: exit code" 0 "$rc"
+    has "$f: the one-line record, at its line" "$T/err" "skidx: $T/$f:3: skipped record: record longer than --max-record-bytes"
+    has "$f: the many-line record, at its first line" "$T/err" "skidx: $T/$f:4: skipped record: record longer than --max-record-bytes"
+    check "$f: records, too long, postings, lines" "4 2 2 305" \
+        "$(json "$T/l.skidx" "d['records'], d['causes']['too_long'], d['postings'], d['lines']" | tr -d '(),')"
+done
 # a header that names neither title nor description: a shard fault
 printf 'name,text\nML Engineer,Python\n' >"$T/nohdr.csv"
 idx "$T/nohdr.csv" "$T/same.jsonl" -o "$T/h.skidx"
