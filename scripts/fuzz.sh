@@ -23,7 +23,7 @@ fi
 mkdir -p "$B/artifacts"
 BASE=(-g -O1 -std=gnu11 -fno-omit-frame-pointer -fno-sanitize-recover=undefined
       -Iinclude -Isrc -fopenmp -DSKIDX_VERSION_STRING='"fuzz"')
-LIBS=(-lhs -lzstd -lm -fopenmp)
+LIBS=(-lhs -lzstd -lz -lm -fopenmp)
 if pkg-config --exists libhs 2>/dev/null; then
     read -r -a HSFLAGS <<<"$(pkg-config --cflags libhs)"
     BASE+=("${HSFLAGS[@]}")
@@ -35,9 +35,10 @@ declare -A SRCS=(
     [fuzz_taxonomy]="src/core/taxonomy.c src/core/section.c src/core/match.c src/core/posting.c src/core/count.c src/core/utf8.c src/core/status.c src/core/hash_avx2.c"
     [fuzz_sections]="src/core/section.c src/core/utf8.c src/core/status.c"
     [fuzz_index]="src/io/index_read.c src/core/count.c src/core/status.c"
+    [fuzz_csv]="src/io/csv.c src/io/jsonl.c src/core/utf8.c src/core/status.c"
 )
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(fuzz_jsonl fuzz_taxonomy fuzz_index fuzz_sections)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(fuzz_jsonl fuzz_taxonomy fuzz_index fuzz_sections fuzz_csv)
 
 for t in "${TARGETS[@]}"; do
     [ -n "${SRCS[$t]:-}" ] || { echo "fuzz: unknown target '$t'" >&2; exit 2; }

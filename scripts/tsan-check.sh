@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Build skidx with clang, LLVM's OpenMP runtime and ThreadSanitizer (with
 # the runtime's Archer tool so OpenMP synchronisation is understood), then
-# index the sample corpus with several threads and small chunks: any data
-# race fails the run. Also run by CI.
+# index the sample corpus with several threads and small chunks, as JSON
+# Lines and as CSV: any data race fails the run. Also run by CI.
 # usage: scripts/tsan-check.sh [BUILD_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,4 +24,15 @@ for args in "--threads 4 --chunk-bytes 64K" "--threads 2" "--threads 3 --chunk-b
     echo "tsan-check: index $args: no race"
 done
 "$B/skidx" verify "$T/t.skidx" >/dev/null
+# CSV: the splitter in the reading thread, whole records to the others
+zstd -dcq corpora/sample/*.zst | python3 -c '
+import csv, json, sys
+F = ["id", "title", "description", "company", "posted", "salary_min", "salary_max"]
+w = csv.writer(sys.stdout)
+w.writerow(F)
+for line in sys.stdin:
+    r = json.loads(line)
+    w.writerow(["" if r.get(k) is None else r[k] for k in F])' | gzip >"$T/sample.csv.gz"
+"$B/skidx" index -q "$T/sample.csv.gz" --threads 4 --chunk-bytes 64K -o "$T/c.skidx"
+echo "tsan-check: index CSV --threads 4 --chunk-bytes 64K: no race"
 echo "tsan-check: passed"

@@ -105,7 +105,7 @@ has "missing shard: message" "$T/err" "'$T/missing.jsonl': cannot open: No such 
 check "missing shard: existing output untouched" precious "$(cat "$T/keep.skidx")"
 idx "$S/no_shard_here" -o "$T/n.skidx"
 check "directory without shard: exit code" 1 "$rc"
-has "directory without shard: message" "$T/err" "no shard (*.jsonl, *.jsonl.zst, *.ndjson, *.ndjson.zst) in directory '$S/no_shard_here'"
+has "directory without shard: message" "$T/err" "no shard (*.jsonl, *.ndjson, *.csv, *.tsv, plain or with .zst or .gz) in directory '$S/no_shard_here'"
 absent "directory without shard: no index" "$T/n.skidx"
 
 # a shard name whose file is gone (dangling link in a corpus directory)

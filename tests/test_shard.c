@@ -1,8 +1,9 @@
 /*
- * test_shard.c - io/shard: listing shards, reading plain and zstd shards as
- * chunks of whole lines, and every way a shard can be broken.
+ * test_shard.c - io/shard: listing shards, reading plain, zstd and gzip
+ * shards as chunks of whole lines, and every way a shard can be broken.
  *
- * Fixtures are made at run time in a temporary directory with libzstd, so
+ * Fixtures are made at run time in a temporary directory with libzstd and
+ * zlib, so
  * each test states exactly which bytes it feeds. The central check,
  * read_all(), concatenates every chunk and checks each chunk's invariants
  * (whole lines, line numbers, offsets, size bound) on the way.
@@ -24,6 +25,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 #include <zstd.h>
 
 static char tmpdir[256];
@@ -559,12 +561,10 @@ static void test_other_compression(void **state)
         size_t n;
         const char *msg;
     } cases[] = {
-        {"\x1F\x8B\x08\x00\x00\x00\x00\x00", 8, "gzip data is not supported yet"},
         {"BZh91AY&SY", 10, "bzip2 data is not supported"},
         {"\xFD" "7zXZ\x00\x00\x04", 8, "xz data is not supported"},
         {"\x04\x22\x4D\x18\x64\x40", 6, "lz4 data is not supported"},
         {"PK\x03\x04\x14\x00", 6, "zip data is not supported"},
-        {"\x1F\x8B", 2, "gzip data is not supported yet"},
     };
     static const char *const names[] = {"x.jsonl.zst", "x.jsonl", "x"};
     for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
@@ -1034,6 +1034,175 @@ static void test_huge_line_memory(void **state)
 
 /* ---- tests: listing ---- */
 
+/* ---- gzip ---- */
+
+/* Append one gzip member of src[0..n) to out. */
+static void add_gzip(struct buf *out, const void *src, size_t n)
+{
+    z_stream z;
+    memset(&z, 0, sizeof(z));
+    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8,
+                                  Z_DEFAULT_STRATEGY),
+                     Z_OK);
+    const size_t bound = deflateBound(&z, (uLong)n) + 32;
+    unsigned char *dst = malloc(bound);
+    assert_non_null(dst);
+    z.next_in = (Bytef *)src;
+    z.avail_in = (uInt)n;
+    z.next_out = dst;
+    z.avail_out = (uInt)bound;
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    buf_add(out, dst, bound - z.avail_out);
+    deflateEnd(&z);
+    free(dst);
+}
+
+static int reader_is_gzip(const char *path)
+{
+    struct skidx_shard_reader *r = NULL;
+    struct skidx_error err;
+    if (skidx_shard_reader_open(path, NULL, &r, &err))
+        return -1;
+    const int g = skidx_shard_reader_is_gzip(r);
+    skidx_shard_reader_close(r);
+    return g;
+}
+
+/* Several members one after another read as one stream, under any name,
+ * through next() and views, with small and default chunks. */
+static void test_gzip_members(void **state)
+{
+    (void)state;
+    struct buf text = {0}, g = {0};
+    make_lines(&text, 30000, 80);
+    const size_t cuts[] = {0, 17, text.len / 3, text.len / 3 + 1, text.len};
+    for (size_t i = 0; i + 1 < sizeof(cuts) / sizeof(*cuts); i++)
+        add_gzip(&g, text.p + cuts[i], cuts[i + 1] - cuts[i]); /* one empty */
+    static const char *const names[] = {"m.jsonl.gz", "m.jsonl", "m.csv"};
+    for (size_t k = 0; k < 3; k++) {
+        write_file(path_of(names[k]), g.p, g.len);
+        assert_int_equal(reader_is_gzip(path_of(names[k])), 1);
+        for (size_t chunk = 0; chunk <= 4096; chunk += 4096) {
+            struct result res;
+            read_all(path_of(names[k]), chunk, 0, &res);
+            assert_int_equal(res.st, SKIDX_OK);
+            assert_int_equal(res.lines, 30000);
+            assert_int_equal(res.data.len, text.len);
+            assert_memory_equal(res.data.p, text.p, text.len);
+            assert_int_equal(res.bytes_in, g.len);
+            assert_int_equal(res.bytes_out, text.len);
+            result_free(&res);
+        }
+    }
+    buf_free(&text);
+    buf_free(&g);
+}
+
+/* Cut at every byte: a shard fault at the file's end, never a shorter
+ * shard read as whole, except right after a member. */
+static void test_gzip_truncated(void **state)
+{
+    (void)state;
+    static const char t1[] = "{\"first\":1}\n{\"sec";
+    static const char t2[] = "ond\":2}\n{\"third\":3}\n";
+    struct buf g = {0};
+    add_gzip(&g, t1, strlen(t1));
+    const size_t b1 = g.len;
+    add_gzip(&g, t2, strlen(t2));
+    for (size_t cut = 0; cut < g.len; cut++) {
+        write_file(path_of("trunc.jsonl.gz"), g.p, cut);
+        struct result res;
+        read_all(path_of("trunc.jsonl.gz"), 7, 0, &res);
+        if (cut == b1) {
+            assert_int_equal(res.st, SKIDX_OK);
+            assert_int_equal(res.lines, 2);
+            assert_string_equal(res.data.p, "{\"first\":1}\n{\"sec\n");
+        } else {
+            assert_int_equal(res.st, SKIDX_ERR_CORRUPT);
+            assert_non_null(strstr(res.err.msg, "truncated gzip member"));
+            assert_int_equal(res.err.offset, cut);
+            assert_string_equal(res.err.path, path_of("trunc.jsonl.gz"));
+            /* never more than the whole lines before the cut */
+            assert_true(res.lines <= 2);
+        }
+        result_free(&res);
+    }
+    buf_free(&g);
+}
+
+/* Each byte changed: a fault naming a byte inside the file, or exactly the
+ * original text (gzip does not check its header's time and OS bytes), or,
+ * when the magic number is changed, text. */
+static void test_gzip_corrupt(void **state)
+{
+    (void)state;
+    struct buf text = {0}, g = {0};
+    make_lines(&text, 40, 30);
+    add_gzip(&g, text.p, text.len);
+    for (size_t i = 0; i < g.len; i++) {
+        struct buf c = {0};
+        buf_add(&c, g.p, g.len);
+        c.p[i] ^= 0x55;
+        write_file(path_of("bad.jsonl.gz"), c.p, c.len);
+        struct result res;
+        read_all(path_of("bad.jsonl.gz"), 0, 0, &res);
+        if (i < 2) {
+            /* no magic number: not gzip, read as text (as for zstd) */
+            assert_int_equal(reader_is_gzip(path_of("bad.jsonl.gz")), 0);
+        } else if (res.st == SKIDX_OK) {
+            assert_int_equal(res.data.len, text.len);
+            assert_memory_equal(res.data.p, text.p, text.len);
+        } else {
+            assert_int_equal(res.st, SKIDX_ERR_CORRUPT);
+            assert_true(res.err.offset <= c.len);
+            assert_string_equal(res.err.path, path_of("bad.jsonl.gz"));
+        }
+        result_free(&res);
+        buf_free(&c);
+    }
+    /* garbage after a member: a fault at its first byte */
+    write_file(path_of("junk.jsonl.gz"), g.p, g.len);
+    FILE *f = fopen(path_of("junk.jsonl.gz"), "ab");
+    assert_non_null(f);
+    assert_int_equal(fwrite("junk\n", 1, 5, f), 5);
+    assert_int_equal(fclose(f), 0);
+    struct result res;
+    read_all(path_of("junk.jsonl.gz"), 0, 0, &res);
+    assert_int_equal(res.st, SKIDX_ERR_CORRUPT);
+    assert_int_equal(res.err.offset, g.len);
+    assert_non_null(strstr(res.err.msg, "cannot decompress gzip"));
+    assert_int_equal(res.lines, 40); /* the member before it was read */
+    result_free(&res);
+    /* an empty *.gz is a truncated member; one byte 1F too */
+    write_file(path_of("e.jsonl.gz"), "", 0);
+    read_all(path_of("e.jsonl.gz"), 0, 0, &res);
+    assert_int_equal(res.st, SKIDX_ERR_CORRUPT);
+    assert_non_null(strstr(res.err.msg, "truncated gzip member"));
+    result_free(&res);
+    write_file(path_of("one.jsonl"), "\x1F", 1);
+    read_all(path_of("one.jsonl"), 0, 0, &res);
+    assert_int_equal(res.st, SKIDX_ERR_CORRUPT);
+    assert_non_null(strstr(res.err.msg, "truncated gzip member"));
+    result_free(&res);
+    buf_free(&text);
+    buf_free(&g);
+}
+
+static void test_format_of(void **state)
+{
+    (void)state;
+    assert_int_equal(skidx_shard_format_of("a/b.csv"), SKIDX_FORMAT_CSV);
+    assert_int_equal(skidx_shard_format_of("b.CSV.gz"), SKIDX_FORMAT_CSV);
+    assert_int_equal(skidx_shard_format_of("b.csv.zst"), SKIDX_FORMAT_CSV);
+    assert_int_equal(skidx_shard_format_of("b.tsv.zstd"), SKIDX_FORMAT_TSV);
+    assert_int_equal(skidx_shard_format_of("b.tab"), SKIDX_FORMAT_TSV);
+    assert_int_equal(skidx_shard_format_of("b.jsonl.gz"), SKIDX_FORMAT_JSONL);
+    assert_int_equal(skidx_shard_format_of("csv"), SKIDX_FORMAT_JSONL);
+    assert_int_equal(skidx_shard_format_of("b.csv.gz.bak"),
+                     SKIDX_FORMAT_JSONL);
+    assert_int_equal(skidx_shard_format_of("/dev/stdin"), SKIDX_FORMAT_JSONL);
+}
+
 static void test_list_directory(void **state)
 {
     (void)state;
@@ -1042,10 +1211,11 @@ static void test_list_directory(void **state)
     assert_int_equal(mkdir(dir, 0755), 0);
     static const char *const keep[] = {
         "A.jsonl", "a.jsonl.zst", "b.jsonl", "b_2.ndjson", "c.ndjson.zst",
+        "d.csv", "e.jsonl.gz", "f.tsv.gz",
     };
     static const char *const skip[] = {
-        "d.json", "e.jsonl.gz", "f.zst", "g.jsonl.zst.bak", ".hidden.jsonl",
-        "jsonl", "README",
+        "d.json", "f.zst", "g.jsonl.zst.bak", ".hidden.jsonl", "jsonl",
+        "README", "h.csv.bz2", "x.gz",
     };
     char p[1024];
     for (size_t i = 0; i < sizeof(keep) / sizeof(*keep); i++) {
@@ -1063,8 +1233,8 @@ static void test_list_directory(void **state)
     struct skidx_error err;
     skidx_error_clear(&err);
     assert_int_equal(skidx_shard_list_add(&list, dir, &err), SKIDX_OK);
-    assert_int_equal(list.n, 5);
-    for (size_t i = 0; i < 5; i++) {
+    assert_int_equal(list.n, 8);
+    for (size_t i = 0; i < 8; i++) {
         snprintf(p, sizeof(p), "%s/%s", dir, keep[i]);
         assert_string_equal(list.paths[i], p);
         assert_int_equal(list.sizes[i], i + 1);
@@ -1072,14 +1242,14 @@ static void test_list_directory(void **state)
     /* an explicit file with any name, then the directory again with '/' */
     snprintf(p, sizeof(p), "%s/README", dir);
     assert_int_equal(skidx_shard_list_add(&list, p, &err), SKIDX_OK);
-    assert_int_equal(list.n, 6);
-    assert_string_equal(list.paths[5], p);
-    assert_int_equal(list.sizes[5], 2);
+    assert_int_equal(list.n, 9);
+    assert_string_equal(list.paths[8], p);
+    assert_int_equal(list.sizes[8], 2);
     snprintf(p, sizeof(p), "%s/", dir);
     assert_int_equal(skidx_shard_list_add(&list, p, &err), SKIDX_OK);
-    assert_int_equal(list.n, 11);
+    assert_int_equal(list.n, 17);
     snprintf(p, sizeof(p), "%s/A.jsonl", dir);
-    assert_string_equal(list.paths[6], p);
+    assert_string_equal(list.paths[9], p);
     skidx_shard_list_release(&list);
     assert_null(list.paths);
     assert_int_equal(list.n, 0);
@@ -1166,6 +1336,10 @@ int main(void)
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_long_lines),
         cmocka_unit_test(test_huge_line_memory),
+        cmocka_unit_test(test_gzip_members),
+        cmocka_unit_test(test_gzip_truncated),
+        cmocka_unit_test(test_gzip_corrupt),
+        cmocka_unit_test(test_format_of),
         cmocka_unit_test(test_list_directory),
         cmocka_unit_test(test_list_errors),
     };

@@ -24,25 +24,35 @@
 static const char index_usage[] =
     "usage: skidx index CORPUS... -o OUT.skidx [options]\n"
     "\n"
-    "Index job postings. CORPUS is a directory (its *.jsonl, *.jsonl.zst,\n"
-    "*.ndjson and *.ndjson.zst files, in sorted order), a file or a FIFO.\n"
-    "One JSON object a line; zstd is recognised by its magic number.\n"
+    "Index job postings. CORPUS is a directory (its *.jsonl, *.ndjson,\n"
+    "*.csv and *.tsv files, each plain or as .zst or .gz, in sorted order),\n"
+    "a file or a FIFO. The format goes by the name: *.csv (and *.csv.gz,\n"
+    "*.csv.zst) is CSV (RFC 4180: a header row names the fields, quoted\n"
+    "fields may hold commas, quotes and line breaks), *.tsv the same with\n"
+    "TABs, anything else JSON Lines (one JSON object a line). zstd and gzip\n"
+    "are recognised by their magic numbers, whatever the name.\n"
     "\n"
     "options:\n"
     "  -o, --output FILE        the index to write (replaced atomically; an\n"
     "                           input, a device or a FIFO is refused)\n"
     "  -t, --taxonomy DIR       skills.tsv and roles.tsv (default: %s)\n"
     "  -j, --threads N          worker threads (default: all %d cores)\n"
-    "  -f, --field FIELD=KEY    read FIELD from JSON key KEY, e.g.\n"
-    "                           --field title=job_title (repeatable); fields:\n"
+    "  -f, --field FIELD=KEY    read FIELD from JSON key or CSV column KEY,\n"
+    "                           e.g. --field title=job_title or --field\n"
+    "                           'title=Job Title' (repeatable); fields:\n"
     "                           id title description company location posted\n"
     "                           salary_min salary_max salary_period currency\n"
-    "                           seniority\n"
+    "                           seniority. CSV columns match caseless, and a\n"
+    "                           field not remapped also takes common names\n"
+    "                           (job_title, job_description, company_name...;\n"
+    "                           README lists them)\n"
+    "      --format jsonl|csv|tsv  read every shard in this format, whatever\n"
+    "                           its name\n"
     "  -k, --keep-going         index the other shards when one is corrupt\n"
     "                           (the index lists the lost shards; exit 1)\n"
     "      --allow-empty        write the index even when the run, or a shard\n"
     "                           with records, counted no posting (else an\n"
-    "                           error: a wrong --field, CSV given as JSON)\n"
+    "                           error: a wrong --field, a wrong --format)\n"
     "      --currency CODE      salary statistics in this currency (USD)\n"
     "      --max-record-bytes N skip longer records (default 4M)\n"
     "      --chunk-bytes N      records per work unit (default 1M; in a zstd\n"
@@ -80,6 +90,7 @@ int cmd_index(int argc, char **argv)
         {"chunk-bytes", required_argument, 0, 3},
         {"engine", required_argument, 0, 4},
         {"allow-empty", no_argument, 0, 5},
+        {"format", required_argument, 0, 6},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     struct skidx_index_opts o;
@@ -90,6 +101,7 @@ int cmd_index(int argc, char **argv)
     memset(&o, 0, sizeof(o));
     o.currency = "USD";
     o.max_examples = 5;
+    o.format = -1;
     skidx_jsonl_keys_default(&o.keys);
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:t:j:f:kqh", lo, NULL)) != -1) {
@@ -136,6 +148,18 @@ int cmd_index(int argc, char **argv)
                 o.engine = SKIDX_ENGINE_ORACLE;
             else {
                 cli_msg("invalid --engine '%s': words or oracle", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 6:
+            if (!strcmp(optarg, "jsonl") || !strcmp(optarg, "ndjson"))
+                o.format = SKIDX_FORMAT_JSONL;
+            else if (!strcmp(optarg, "csv"))
+                o.format = SKIDX_FORMAT_CSV;
+            else if (!strcmp(optarg, "tsv"))
+                o.format = SKIDX_FORMAT_TSV;
+            else {
+                cli_msg("invalid --format '%s': jsonl, csv or tsv", optarg);
                 return EXIT_USAGE;
             }
             break;

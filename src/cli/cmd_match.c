@@ -7,6 +7,7 @@
 #include "cli/indexer.h"
 #include "cli/out.h"
 #include "core/taxonomy.h"
+#include "io/csv.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@ struct mctx {
     enum skidx_engine engine;
     const char *currency;
     uint64_t skipped;
+    int format; /* enum skidx_shard_format, or -1: by name */
 };
 
 static int cmp_names(const void *a, const void *b)
@@ -116,6 +118,25 @@ static void emit(struct mctx *m, const struct skidx_value *id,
     printf("]}\n");
 }
 
+static int match_posting(struct mctx *m, const char *file, uint64_t lineno,
+                         const struct skidx_posting *p,
+                         const struct skidx_value *id);
+
+/* A record's fields (JSON or CSV) as a posting and its id. */
+static int match_record(struct mctx *m, const char *file, uint64_t lineno,
+                        const struct skidx_jsonl_record *r)
+{
+    struct skidx_posting p;
+    struct skidx_value id;
+    skidx_jsonl_to_posting(r, &p);
+    id.p = r->f[SKIDX_F_ID].ptr;
+    id.len = r->f[SKIDX_F_ID].len;
+    id.type = r->f[SKIDX_F_ID].type == SKIDX_J_STRING   ? SKIDX_V_STRING
+              : r->f[SKIDX_F_ID].type == SKIDX_J_NUMBER ? SKIDX_V_NUMBER
+                                                        : SKIDX_V_ABSENT;
+    return match_posting(m, file, lineno, &p, &id);
+}
+
 static int match_line(struct mctx *m, const char *file, uint64_t lineno,
                       const char *line, size_t n)
 {
@@ -139,19 +160,18 @@ static int match_line(struct mctx *m, const char *file, uint64_t lineno,
             m->skipped++;
             return 0;
         }
-        skidx_jsonl_to_posting(&rec, &p);
-        struct skidx_value tmp[1];
-        struct skidx_jsonl_record *r = &rec;
-        tmp[0].p = r->f[SKIDX_F_ID].ptr;
-        tmp[0].len = r->f[SKIDX_F_ID].len;
-        tmp[0].type = r->f[SKIDX_F_ID].type == SKIDX_J_STRING   ? SKIDX_V_STRING
-                      : r->f[SKIDX_F_ID].type == SKIDX_J_NUMBER ? SKIDX_V_NUMBER
-                                                                : SKIDX_V_ABSENT;
-        id = tmp[0];
+        return match_record(m, file, lineno, &rec);
     }
+    return match_posting(m, file, lineno, &p, &id);
+}
+
+static int match_posting(struct mctx *m, const char *file, uint64_t lineno,
+                         const struct skidx_posting *p,
+                         const struct skidx_value *id)
+{
     struct skidx_posting_result r;
     unsigned skip = 0;
-    skidx_status st = skidx_posting_process(m->comp, &m->w, &p, m->currency, 1,
+    skidx_status st = skidx_posting_process(m->comp, &m->w, p, m->currency, 1,
                                             m->engine, &r, &skip);
     if (st == SKIDX_ERR_CORRUPT) {
         fprintf(stderr, "skidx: %s:%llu: skipped record: %s\n", file,
@@ -164,7 +184,7 @@ static int match_line(struct mctx *m, const char *file, uint64_t lineno,
                 skidx_strerror(st));
         return -1;
     }
-    emit(m, &id, &r);
+    emit(m, id, &r);
     return 0;
 }
 
@@ -193,6 +213,89 @@ static int match_stream(struct mctx *m, const char *name, FILE *in)
     return rc;
 }
 
+/* A CSV/TSV shard: its records, cut by the splitter as `index` cuts
+ * them. */
+static int match_csv(struct mctx *m, const char *path,
+                     struct skidx_shard_reader *rd, char sep)
+{
+    struct skidx_csv_splitter *sp = NULL;
+    struct skidx_error err;
+    struct skidx_chunk c;
+    memset(&c, 0, sizeof(c));
+    skidx_error_clear(&err);
+    if (skidx_csv_splitter_create(sep, 0, &m->keys, &sp)) {
+        cli_msg("out of memory");
+        return -1;
+    }
+    int rc = 0, end = 0;
+    while (!rc && !end) {
+        if (skidx_shard_reader_next(rd, &c, &err)) {
+            cli_report("cannot read", &err);
+            rc = -1;
+            break;
+        }
+        end = c.n_lines == 0;
+        skidx_csv_splitter_feed(sp, end ? NULL : &c);
+        for (;;) {
+            struct skidx_csv_piece pc;
+            int got = 0;
+            if (skidx_csv_splitter_next(sp, &pc, &got, &err)) {
+                snprintf(err.path, sizeof(err.path), "%s", path);
+                cli_report("cannot read", &err);
+                rc = -1;
+                break;
+            }
+            if (!got)
+                break;
+            if (pc.drop_cause != SKIDX_CAUSE_COUNT) {
+                fprintf(stderr, "skidx: %s:%llu: skipped record: %s\n", path,
+                        (unsigned long long)pc.drop_line,
+                        skidx_cause_text(pc.drop_cause));
+                m->skipped++;
+            }
+            const struct skidx_csv_header *h = skidx_csv_splitter_header(sp);
+            size_t at = 0;
+            uint64_t no = pc.chunk.first_line;
+            while (!rc && at < pc.chunk.len) {
+                size_t used = 0, col = SIZE_MAX;
+                uint64_t nl = 0;
+                struct skidx_jsonl_record rec;
+                const unsigned cause =
+                    skidx_csv_parse(h, pc.chunk.data + at, pc.chunk.len - at,
+                                    &used, &nl, &rec, &m->jb, &col);
+                const uint64_t here = no;
+                at += used;
+                no += nl;
+                if (cause == SKIDX_CSV_BLANK)
+                    continue;
+                if (cause > SKIDX_CAUSE_COUNT) {
+                    cli_msg("out of memory");
+                    rc = -1;
+                } else if (cause < SKIDX_CAUSE_COUNT) {
+                    if (col != SIZE_MAX)
+                        fprintf(stderr,
+                                "skidx: %s:%llu: skipped record: %s (byte "
+                                "%zu)\n",
+                                path, (unsigned long long)here,
+                                skidx_cause_text(cause), col + 1);
+                    else
+                        fprintf(stderr, "skidx: %s:%llu: skipped record: %s\n",
+                                path, (unsigned long long)here,
+                                skidx_cause_text(cause));
+                    m->skipped++;
+                } else {
+                    rc = match_record(m, path, here, &rec);
+                }
+            }
+            if (rc)
+                break;
+        }
+    }
+    skidx_chunk_release(&c);
+    skidx_csv_splitter_free(sp);
+    return rc;
+}
+
 static int match_shard(struct mctx *m, const char *path)
 {
     struct skidx_shard_reader *rd;
@@ -203,6 +306,15 @@ static int match_shard(struct mctx *m, const char *path)
     if (skidx_shard_reader_open(path, NULL, &rd, &err)) {
         cli_report("cannot read", &err);
         return -1;
+    }
+    const enum skidx_shard_format fmt =
+        m->format >= 0 ? (enum skidx_shard_format)m->format
+                       : skidx_shard_format_of(path);
+    if (fmt != SKIDX_FORMAT_JSONL) {
+        const int rc = match_csv(m, path, rd, fmt == SKIDX_FORMAT_TSV ? '\t'
+                                                                     : ',');
+        skidx_shard_reader_close(rd);
+        return rc;
     }
     int rc = 0;
     while (!rc) {
@@ -253,12 +365,14 @@ static const char match_usage[] =
     "heading's kind: requirements, preferred, responsibilities, other,\n"
     "company, benefits, legal, apply; matches in the last four do not\n"
     "count) and the byte range [start, end) in the field's unescaped text.\n"
-    "Reads JSON Lines (plain or zstd) from the files, or standard input.\n"
+    "Reads JSON Lines from standard input, and from files JSON Lines, CSV\n"
+    "or TSV (by name, as 'skidx index' does; plain, zstd or gzip).\n"
     "\n"
     "  -t, --taxonomy DIR       skills.tsv and roles.tsv (default: %s)\n"
     "      --text               each input line is plain text (title and\n"
     "                           skills from the same line)\n"
     "  -f, --field FIELD=KEY    as for 'skidx index'\n"
+    "      --format jsonl|csv|tsv  as for 'skidx index' (files only)\n"
     "      --engine words|oracle  literal matching engine\n"
     "  -h, --help               this text\n"
     "\n"
@@ -271,6 +385,7 @@ int cmd_match(int argc, char **argv)
         {"text", no_argument, 0, 1},
         {"field", required_argument, 0, 'f'},
         {"engine", required_argument, 0, 2},
+        {"format", required_argument, 0, 3},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     struct mctx m;
@@ -279,6 +394,7 @@ int cmd_match(int argc, char **argv)
     int c;
     memset(&m, 0, sizeof(m));
     m.currency = "USD";
+    m.format = -1;
     skidx_jsonl_keys_default(&m.keys);
     optind = 1;
     while ((c = getopt_long(argc, argv, "t:f:h", lo, NULL)) != -1) {
@@ -299,6 +415,18 @@ int cmd_match(int argc, char **argv)
                 m.engine = SKIDX_ENGINE_ORACLE;
             else {
                 cli_msg("invalid --engine '%s': words or oracle", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 3:
+            if (!strcmp(optarg, "jsonl") || !strcmp(optarg, "ndjson"))
+                m.format = SKIDX_FORMAT_JSONL;
+            else if (!strcmp(optarg, "csv"))
+                m.format = SKIDX_FORMAT_CSV;
+            else if (!strcmp(optarg, "tsv"))
+                m.format = SKIDX_FORMAT_TSV;
+            else {
+                cli_msg("invalid --format '%s': jsonl, csv or tsv", optarg);
                 return EXIT_USAGE;
             }
             break;

@@ -1318,7 +1318,7 @@ int cmd_info(int argc, char **argv)
            m.taxonomy_version, (unsigned long long)m.taxonomy_hash);
     printf("shards        %llu indexed, %llu lost\n",
            (unsigned long long)m.shards, (unsigned long long)m.shards_lost);
-    printf("input         %.1f MB read, %.1f MB of JSON Lines\n",
+    printf("input         %.1f MB read, %.1f MB of text (JSON Lines or CSV)\n",
            m.bytes_compressed / 1e6, m.bytes_uncompressed / 1e6);
     printf("lines         %s (%s records)\n", fmt_grouped(m.lines, a, sizeof(a)),
            fmt_grouped(m.records, b, sizeof(b)));

@@ -15,6 +15,7 @@
 #include "cli/indexer.h"
 #include "core/causes.h"
 #include "core/error.h"
+#include "io/csv.h"
 
 #include <omp.h>
 #include <stdio.h>
@@ -40,6 +41,9 @@ static const char *const cause_texts[SKIDX_CAUSE_COUNT] = {
     [SKIDX_FIX_BAD_DATE] = "unusable date ignored",
     [SKIDX_FIX_DUPLICATE_KEY] = "repeated key, last value kept",
     [SKIDX_SKIP_CONTROL_CHAR] = "control character in a string",
+    [SKIDX_SKIP_CSV_QUOTE] = ("quoted field not closed before the end of "
+                              "the file"),
+    [SKIDX_SKIP_CSV_FIELDS] = "wrong number of fields",
 };
 
 const char *skidx_cause_text(unsigned cause)
@@ -167,6 +171,10 @@ struct shard_state {
     uint64_t causes[SKIDX_CAUSE_COUNT];
     uint64_t bytes_in, bytes_out;
     struct skidx_error err;
+    /* CSV/TSV: the header, set before the shard's first chunk is run,
+     * read-only after (the splitter's; freed after the taskwait) */
+    const struct skidx_csv_header *csv;
+    int is_csv;
 };
 
 struct run {
@@ -286,14 +294,110 @@ static int blank_line(const char *s, size_t n)
     return 1;
 }
 
+/* Count and match one usable record (its fields in `rec`) at `line`;
+ * 0, or -1 when out of memory (r->failed is set). */
+static int process_record(struct run *R, struct skidx_worker *w,
+                          struct skidx_jsonl_record *rec, uint64_t line,
+                          struct result *r)
+{
+    const struct skidx_compiled *cp = R->compiled;
+    const uint32_t n_levels = cp->tax->n_levels;
+    const unsigned budget = R->opts->max_examples;
+    struct skidx_posting post;
+    struct skidx_posting_result pr;
+    unsigned skip = 0;
+    skidx_jsonl_to_posting(rec, &post);
+    skidx_status st = skidx_posting_process(
+        cp, w, &post, R->opts->currency, 0, R->opts->engine, &pr, &skip);
+    uint32_t fixes = rec->fixes | pr.fixes;
+    if (st == SKIDX_ERR_CORRUPT) {
+        r->skipped++;
+        r->causes[skip]++;
+        add_example(r, skip, line, UINT64_MAX, budget);
+        return 0;
+    }
+    if (st) {
+        r->failed = 1;
+        return -1;
+    }
+    if (fixes) {
+        r->repaired++;
+        for (unsigned k = SKIDX_FIRST_FIX; k <= SKIDX_LAST_FIX; k++)
+            if (fixes & (1u << k)) {
+                r->causes[k]++;
+                add_example(r, k, line, UINT64_MAX, budget);
+            }
+    }
+    size_t need = sizeof(struct rec_hdr) + pr.n_skills * sizeof(uint32_t);
+    if (result_reserve(r, need)) {
+        r->failed = 1;
+        return -1;
+    }
+    struct rec_hdr h = {pr.dedup,       pr.salary,
+                        pr.month,       pr.role * n_levels + pr.level,
+                        fixes,          (uint32_t)pr.same_currency,
+                        (uint32_t)pr.n_skills, 0};
+    memcpy(r->buf + r->len, &h, sizeof(h));
+    memcpy(r->buf + r->len + sizeof(h), pr.skills,
+           pr.n_skills * sizeof(uint32_t));
+    r->len += need;
+    return 0;
+}
+
+/* A piece of a CSV/TSV shard: a dropped record (drop_cause, at drop_line)
+ * then whole records. Lines count every '\n', as for JSON Lines. */
+static void process_csv(struct run *R, const struct skidx_chunk *c,
+                        struct result *r, unsigned drop_cause,
+                        uint64_t drop_line)
+{
+    const int t = omp_get_thread_num();
+    struct skidx_worker *w = &R->ts[t].worker;
+    struct skidx_jbuf *jb = &R->ts[t].jbuf;
+    const struct skidx_csv_header *h = R->ss[r->shard].csv;
+    const unsigned budget = R->opts->max_examples;
+    if (drop_cause < SKIDX_CAUSE_COUNT) {
+        r->records++;
+        r->skipped++;
+        r->causes[drop_cause]++;
+        add_example(r, drop_cause, drop_line, UINT64_MAX, budget);
+    }
+    r->lines += c->n_lines;
+    size_t at = 0;
+    uint64_t line = c->first_line;
+    while (at < c->len) {
+        size_t used = 0, col = SIZE_MAX;
+        uint64_t nl = 0;
+        struct skidx_jsonl_record rec;
+        const unsigned cause = skidx_csv_parse(h, c->data + at, c->len - at,
+                                               &used, &nl, &rec, jb, &col);
+        const uint64_t here = line;
+        at += used;
+        line += nl;
+        if (cause == SKIDX_CSV_BLANK)
+            continue;
+        if (cause > SKIDX_CAUSE_COUNT) {
+            r->failed = 1;
+            return;
+        }
+        r->records++;
+        if (cause < SKIDX_CAUSE_COUNT) {
+            r->skipped++;
+            r->causes[cause]++;
+            add_example(r, cause, here, col == SIZE_MAX ? UINT64_MAX : col,
+                        budget);
+            continue;
+        }
+        if (process_record(R, w, &rec, here, r))
+            return;
+    }
+}
+
 static void process_chunk(struct run *R, const struct skidx_chunk *c,
                           struct result *r)
 {
     int t = omp_get_thread_num();
     struct skidx_worker *w = &R->ts[t].worker;
     struct skidx_jbuf *jb = &R->ts[t].jbuf;
-    const struct skidx_compiled *cp = R->compiled;
-    uint32_t n_levels = cp->tax->n_levels;
     unsigned budget = R->opts->max_examples;
     const char *p = c->data, *end = c->data + c->len;
     uint64_t line = c->first_line;
@@ -330,44 +434,8 @@ static void process_chunk(struct run *R, const struct skidx_chunk *c,
             add_example(r, cause, line, col, budget);
             continue;
         }
-        struct skidx_posting post;
-        struct skidx_posting_result pr;
-        unsigned skip = 0;
-        skidx_jsonl_to_posting(&rec, &post);
-        skidx_status st = skidx_posting_process(
-            cp, w, &post, R->opts->currency, 0, R->opts->engine, &pr, &skip);
-        uint32_t fixes = rec.fixes | pr.fixes;
-        if (st == SKIDX_ERR_CORRUPT) {
-            r->skipped++;
-            r->causes[skip]++;
-            add_example(r, skip, line, UINT64_MAX, budget);
-            continue;
-        }
-        if (st) {
-            r->failed = 1;
+        if (process_record(R, w, &rec, line, r))
             return;
-        }
-        if (fixes) {
-            r->repaired++;
-            for (unsigned k = SKIDX_FIRST_FIX; k <= SKIDX_LAST_FIX; k++)
-                if (fixes & (1u << k)) {
-                    r->causes[k]++;
-                    add_example(r, k, line, UINT64_MAX, budget);
-                }
-        }
-        size_t need = sizeof(struct rec_hdr) + pr.n_skills * sizeof(uint32_t);
-        if (result_reserve(r, need)) {
-            r->failed = 1;
-            return;
-        }
-        struct rec_hdr h = {pr.dedup,       pr.salary,
-                            pr.month,       pr.role * n_levels + pr.level,
-                            fixes,          (uint32_t)pr.same_currency,
-                            (uint32_t)pr.n_skills, 0};
-        memcpy(r->buf + r->len, &h, sizeof(h));
-        memcpy(r->buf + r->len + sizeof(h), pr.skills,
-               pr.n_skills * sizeof(uint32_t));
-        r->len += need;
     }
 }
 
@@ -528,7 +596,7 @@ static void submit(struct run *R, struct result *r)
 /* Process chunk `seq` of `shard` and submit its result. A chunk of our own
  * (a copy) goes back to the pool; a view is the reader's. */
 static void run_chunk(struct run *R, struct skidx_chunk *c, size_t shard,
-                      uint64_t seq)
+                      uint64_t seq, unsigned drop_cause, uint64_t drop_line)
 {
     struct result *r = calloc(1, sizeof(*r));
     if (r) {
@@ -538,7 +606,12 @@ static void run_chunk(struct run *R, struct skidx_chunk *c, size_t shard,
         if (result_reserve(r, c->len / 8 + 4096))
             r->failed = 1;
         if (!r->failed && !__atomic_load_n(&R->abort, __ATOMIC_RELAXED))
-            process_chunk(R, c, r);
+        {
+            if (R->ss[shard].is_csv)
+                process_csv(R, c, r, drop_cause, drop_line);
+            else
+                process_chunk(R, c, r);
+        }
     }
     if (!c->borrowed) {
         pool_give(R, c);
@@ -591,6 +664,64 @@ static struct skidx_chunk *copy_view(struct run *R, const struct skidx_chunk *v)
 
 /* ---- reading one shard ---- */
 
+/* Run chunk `v` (a view or a piece: borrowed) of shard s: here, or a copy
+ * as a task for an idle thread. */
+static void dispatch(struct run *R, struct skidx_chunk *v, size_t s,
+                     uint64_t seq, unsigned drop_cause, uint64_t drop_line)
+{
+    struct shard_state *ss = &R->ss[s];
+    /* While shards are left that no thread has started, the other
+     * threads have work of their own: this thread parses each view
+     * right after decoding it, while it is still in its cache. For the
+     * last shards, copies of the views are queued for idle threads to
+     * share, up to max_inflight per shard; when that many wait, the
+     * reader parses the view itself instead of waiting for them, so
+     * neither it nor the helpers sit idle. */
+    int spare = R->threads > 1 &&
+                        __atomic_load_n(&R->shards_started,
+                                        __ATOMIC_RELAXED) == R->shards->n
+                    ? R->max_inflight
+                    : 0;
+    struct skidx_chunk *c = NULL;
+    if (__atomic_load_n(&ss->queued, __ATOMIC_RELAXED) < spare &&
+        (c = copy_view(R, v))) {
+        __atomic_fetch_add(&ss->queued, 1, __ATOMIC_RELAXED);
+#pragma omp task firstprivate(c, s, seq, drop_cause, drop_line)
+        {
+            run_chunk(R, c, s, seq, drop_cause, drop_line);
+            __atomic_fetch_sub(&R->ss[s].queued, 1, __ATOMIC_RELAXED);
+        }
+    } else {
+        run_chunk(R, v, s, seq, drop_cause, drop_line);
+    }
+}
+
+/* A CSV/TSV shard's view: cut into pieces of whole records (the splitter
+ * runs here, in order), each dispatched. At the end (v NULL), the record
+ * left open. */
+static skidx_status split_view(struct run *R, struct skidx_csv_splitter *sp,
+                               const struct skidx_chunk *v, size_t s,
+                               uint64_t *seq)
+{
+    struct shard_state *ss = &R->ss[s];
+    skidx_csv_splitter_feed(sp, v);
+    for (;;) {
+        struct skidx_csv_piece pc;
+        int got = 0;
+        skidx_status st = skidx_csv_splitter_next(sp, &pc, &got, &ss->err);
+        if (st) {
+            snprintf(ss->err.path, sizeof(ss->err.path), "%s",
+                     R->shards->paths[s]);
+            return st;
+        }
+        if (!got)
+            return SKIDX_OK;
+        if (!ss->csv) /* written once, before any task reads it */
+            ss->csv = skidx_csv_splitter_header(sp);
+        dispatch(R, &pc.chunk, s, (*seq)++, pc.drop_cause, pc.drop_line);
+    }
+}
+
 static void read_shard(struct run *R, size_t s)
 {
     struct shard_state *ss = &R->ss[s];
@@ -601,12 +732,24 @@ static void read_shard(struct run *R, size_t s)
                                    &R->ts[omp_get_thread_num()].spare, 1,
                                    R->shards->sizes[s]};
     struct skidx_shard_reader *rd = NULL;
+    struct skidx_csv_splitter *sp = NULL;
     uint64_t seq = 0, last_in = 0;
     skidx_status st;
 
     __atomic_fetch_add(&R->shards_started, 1, __ATOMIC_RELAXED);
     skidx_error_clear(&ss->err);
+    const enum skidx_shard_format fmt =
+        R->opts->format >= 0
+            ? (enum skidx_shard_format)R->opts->format
+            : skidx_shard_format_of(R->shards->paths[s]);
     st = skidx_shard_reader_open(R->shards->paths[s], &ro, &rd, &ss->err);
+    if (!st && fmt != SKIDX_FORMAT_JSONL &&
+        skidx_csv_splitter_create(fmt == SKIDX_FORMAT_TSV ? '\t' : ',',
+                                  R->opts->max_record_bytes, &R->opts->keys,
+                                  &sp))
+        st = skidx_fail(&ss->err, SKIDX_ERR_NOMEM, R->shards->paths[s],
+                        SKIDX_NOLINE, SKIDX_NOOFF, "out of memory");
+    ss->is_csv = sp != NULL;
     while (!st) {
         if (skidx_stop_requested || __atomic_load_n(&R->abort, __ATOMIC_RELAXED))
             break;
@@ -616,35 +759,20 @@ static void read_shard(struct run *R, size_t s)
         uint64_t in = skidx_shard_reader_bytes_in(rd);
         __atomic_fetch_add(&R->bytes_in_total, in - last_in, __ATOMIC_RELAXED);
         last_in = in;
-        if (st || v.n_lines == 0)
+        if (st)
             break;
-        uint64_t my_seq = seq++;
-        /* While shards are left that no thread has started, the other
-         * threads have work of their own: this thread parses each view
-         * right after decoding it, while it is still in its cache. For the
-         * last shards, copies of the views are queued for idle threads to
-         * share, up to max_inflight per shard; when that many wait, the
-         * reader parses the view itself instead of waiting for them, so
-         * neither it nor the helpers sit idle. */
-        int spare = R->threads > 1 &&
-                            __atomic_load_n(&R->shards_started,
-                                            __ATOMIC_RELAXED) == R->shards->n
-                        ? R->max_inflight
-                        : 0;
-        struct skidx_chunk *c = NULL;
-        if (__atomic_load_n(&ss->queued, __ATOMIC_RELAXED) < spare &&
-            (c = copy_view(R, &v))) {
-            __atomic_fetch_add(&ss->queued, 1, __ATOMIC_RELAXED);
-#pragma omp task firstprivate(c, s, my_seq)
-            {
-                run_chunk(R, c, s, my_seq);
-                __atomic_fetch_sub(&R->ss[s].queued, 1, __ATOMIC_RELAXED);
-            }
-        } else {
-            run_chunk(R, &v, s, my_seq);
+        if (sp) {
+            st = split_view(R, sp, v.n_lines ? &v : NULL, s, &seq);
+            if (st || v.n_lines == 0)
+                break;
+            continue;
         }
+        if (v.n_lines == 0)
+            break;
+        dispatch(R, &v, s, seq++, SKIDX_CAUSE_COUNT, 0);
     }
 #pragma omp taskwait
+    skidx_csv_splitter_free(sp);
     if (rd) {
         ss->bytes_in = skidx_shard_reader_bytes_in(rd);
         ss->bytes_out = skidx_shard_reader_bytes_out(rd);

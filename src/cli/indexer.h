@@ -33,6 +33,7 @@ struct skidx_index_opts {
     size_t max_record_bytes;   /* 0 = default */
     unsigned max_examples;     /* reported lines per cause; default 5 */
     const char *currency;      /* "USD" */
+    int format;                /* enum skidx_shard_format, or -1: by name */
     enum skidx_engine engine;
     struct skidx_jsonl_keys keys;
 };

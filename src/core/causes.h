@@ -27,6 +27,8 @@ enum skidx_cause {
     SKIDX_FIX_DUPLICATE_KEY,    /* a key repeated: the last value wins */
     /* appended after the first release (skipped, though after the fixes) */
     SKIDX_SKIP_CONTROL_CHAR,    /* a raw byte 0x01-0x1F (not TAB) in a string */
+    SKIDX_SKIP_CSV_QUOTE,       /* CSV: a quoted field still open at the end */
+    SKIDX_SKIP_CSV_FIELDS,      /* CSV: not as many fields as the header */
     SKIDX_CAUSE_COUNT
 };
 

@@ -190,7 +190,10 @@ skidx_status skidx_counts_merge(struct skidx_counts *dst,
                 (size_t)src->n_months * dst->n_skills);
     }
     add_vec(dst->stats, src->stats, SKIDX_STAT_COUNT);
-    add_vec(dst->causes, src->causes, SKIDX_CAUSE_COUNT);
+    /* a plain loop: add_vec inlined with a constant multiple of 8 makes
+     * GCC 12 warn of an impossible iteration */
+    for (size_t k = 0; k < SKIDX_CAUSE_COUNT; k++)
+        dst->causes[k] += src->causes[k];
     return SKIDX_OK;
 }
 

@@ -51,6 +51,8 @@ static const char *const cause_names[SKIDX_CAUSE_COUNT] = {
     [SKIDX_FIX_BAD_DATE] = "bad_date",
     [SKIDX_FIX_DUPLICATE_KEY] = "duplicate_key",
     [SKIDX_SKIP_CONTROL_CHAR] = "control_char",
+    [SKIDX_SKIP_CSV_QUOTE] = "csv_quote",
+    [SKIDX_SKIP_CSV_FIELDS] = "csv_fields",
 };
 
 const char *skidx_cause_name(unsigned cause)

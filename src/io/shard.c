@@ -1,10 +1,11 @@
 /*
  * shard.c - list the shards of a corpus and read each one as a stream of
- * chunks of whole lines, decompressing zstd on the fly.
+ * chunks of whole lines, decompressing zstd or gzip on the fly.
  *
  * Reading, in one picture (next()):
  *
  *   fd --read(2)--> inbuf (1 MiB) --ZSTD_decompressStream--> chunk->data
+ *   fd --read(2)--> inbuf (1 MiB) --inflate (zlib)---------^ (gzip)
  *   fd --read(2)-----------------------------------------------^ (plain)
  *
  * and through views (view(), what the indexer uses), for zstd:
@@ -54,6 +55,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #define ZSTD_STATIC_LINKING_ONLY /* the buffer-less decoder, for views */
+#include <zlib.h>
 #include <zstd.h>
 
 #if defined(__SSE2__)
@@ -70,8 +72,12 @@
 /* ---------------------------------------------------------------------- */
 /* Listing                                                                  */
 
+/* The names a directory listing takes: a format's extension, alone or
+ * followed by a compression's (skidx_shard_format_of reads the same). */
 static const char *const shard_suffixes[] = {
-    ".jsonl", ".jsonl.zst", ".ndjson", ".ndjson.zst",
+    ".jsonl", ".jsonl.zst", ".jsonl.gz", ".ndjson", ".ndjson.zst",
+    ".ndjson.gz", ".csv", ".csv.zst", ".csv.gz", ".tsv", ".tsv.zst",
+    ".tsv.gz",
 };
 
 static int has_shard_suffix(const char *name)
@@ -189,8 +195,8 @@ static skidx_status list_add_dir(struct skidx_shard_list *list,
     if (st == SKIDX_OK && n == 0)
         st = skidx_fail(err, SKIDX_ERR_NOTFOUND, path, SKIDX_NOLINE,
                         SKIDX_NOOFF,
-                        "no shard (*.jsonl, *.jsonl.zst, *.ndjson, "
-                        "*.ndjson.zst) in directory '%s'",
+                        "no shard (*.jsonl, *.ndjson, *.csv, *.tsv, plain "
+                        "or with .zst or .gz) in directory '%s'",
                         path);
     if (st == SKIDX_OK)
         st = list_reserve(list, n, err);
@@ -247,6 +253,39 @@ skidx_status skidx_shard_list_add(struct skidx_shard_list *list,
     list->sizes[list->n] = (uint64_t)sb.st_size;
     list->n++;
     return SKIDX_OK;
+}
+
+/* Does name end with suffix, ASCII caseless? */
+static int ends_with(const char *name, size_t n, const char *suffix)
+{
+    const size_t k = strlen(suffix);
+    if (n < k)
+        return 0;
+    for (size_t i = 0; i < k; i++) {
+        char c = name[n - k + i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != suffix[i])
+            return 0;
+    }
+    return 1;
+}
+
+enum skidx_shard_format skidx_shard_format_of(const char *path)
+{
+    size_t n = strlen(path);
+    /* the compression's extension says nothing of the text inside */
+    static const char *const comp[] = {".gz", ".zst", ".zstd"};
+    for (size_t i = 0; i < sizeof(comp) / sizeof(*comp); i++)
+        if (ends_with(path, n, comp[i])) {
+            n -= strlen(comp[i]);
+            break;
+        }
+    if (ends_with(path, n, ".csv"))
+        return SKIDX_FORMAT_CSV;
+    if (ends_with(path, n, ".tsv") || ends_with(path, n, ".tab"))
+        return SKIDX_FORMAT_TSV;
+    return SKIDX_FORMAT_JSONL;
 }
 
 void skidx_shard_list_release(struct skidx_shard_list *list)
@@ -320,6 +359,7 @@ static uint64_t count_newlines(const char *p, size_t n)
 struct skidx_shard_reader {
     int fd;
     int is_zstd;
+    int is_gzip;
     int named_zstd;
     int regular;          /* a regular file: its size is checked at the end */
     uint64_t size_open;   /* its size when opened (fstat) */
@@ -338,6 +378,9 @@ struct skidx_shard_reader {
     ZSTD_DCtx *dctx;
     size_t zret;          /* last ZSTD_decompressStream result; 0 between frames */
     uint64_t frame_start; /* file offset where the current frame began */
+
+    z_stream *zs;         /* gzip: inflate state (windowBits 16 + 15) */
+    int gz_in_member;     /* inside a gzip member (between header and trailer) */
 
     /* pushed-back uncompressed bytes, drained before the source */
     char *pend;
@@ -548,6 +591,100 @@ static skidx_status produce_zstd(struct skidx_shard_reader *r, char *dst,
     return SKIDX_OK;
 }
 
+/* gzip (RFC 1952) through zlib's inflate: one member after another (a
+ * file made by `cat a.gz b.gz` is one stream, as gzip -d reads it). A
+ * member ends at its trailer (CRC-32 and length checked by zlib); what
+ * follows must be another member: anything else is a fault at its first
+ * byte ("incorrect header check"), as trailing garbage after a zstd frame
+ * is. The input running out inside a member is a truncated member, at the
+ * file's end. A fault is the byte at which inflate stopped: zlib gives
+ * back the bytes it looked ahead at, so that is the byte it could not
+ * use. */
+static skidx_status gzip_fault(struct skidx_shard_reader *r, size_t produced,
+                               size_t *got, struct skidx_error *err,
+                               skidx_status st)
+{
+    if (produced == 0)
+        return st;
+    r->failed = st;
+    r->fail_err = *err;
+    skidx_error_clear(err);
+    *got = produced;
+    return SKIDX_OK;
+}
+
+static skidx_status produce_gzip(struct skidx_shard_reader *r, char *dst,
+                                 size_t want, size_t *got,
+                                 struct skidx_error *err)
+{
+    z_stream *z = r->zs;
+    size_t produced = 0;
+    if (r->failed)
+        return skidx_fail(err, r->failed, r->path, SKIDX_NOLINE,
+                          r->fail_err.offset, "%s", r->fail_err.msg);
+    while (produced < want) {
+        if (r->in_pos == r->in_len && !r->in_eof) {
+            SKIDX_FORWARD(refill(r, err));
+            continue;
+        }
+        const size_t avail = r->in_len - r->in_pos;
+        if (!r->gz_in_member) {
+            if (avail == 0)
+                break; /* end of input between members */
+            if (inflateReset(z) != Z_OK)
+                return skidx_fail(err, SKIDX_ERR_NOMEM, r->path, SKIDX_NOLINE,
+                                  SKIDX_NOOFF, "cannot reset gzip decoder");
+            r->gz_in_member = 1;
+            r->frame_start = r->in_base + r->in_pos;
+        }
+        /* zlib counts in uInt: feed at most 1 GiB at a time */
+        const size_t room = want - produced < ((size_t)1 << 30)
+                                ? want - produced
+                                : (size_t)1 << 30;
+        z->next_in = r->inbuf + r->in_pos;
+        z->avail_in = (uInt)avail;
+        z->next_out = (Bytef *)dst + produced;
+        z->avail_out = (uInt)room;
+        const int ret = inflate(z, Z_NO_FLUSH);
+        const size_t used = avail - z->avail_in;
+        const size_t out = room - z->avail_out;
+        r->in_pos += used;
+        produced += out;
+        if (ret == Z_STREAM_END) {
+            r->gz_in_member = 0;
+            continue;
+        }
+        if (ret == Z_OK)
+            continue;
+        if (ret == Z_BUF_ERROR && (used > 0 || out > 0))
+            continue;
+        if (ret == Z_BUF_ERROR && avail == 0) {
+            /* no input left inside a member: cut short */
+            return gzip_fault(r, produced, got, err,
+                              skidx_fail(err, SKIDX_ERR_CORRUPT, r->path,
+                                         SKIDX_NOLINE,
+                                         r->in_base + r->in_len,
+                                         "truncated gzip member: unexpected "
+                                         "end of file"));
+        }
+        if (ret == Z_MEM_ERROR)
+            return skidx_fail(err, SKIDX_ERR_NOMEM, r->path, SKIDX_NOLINE,
+                              SKIDX_NOOFF, "out of memory decompressing");
+        /* a member that does not start with gzip's magic number (what
+         * follows the last member, say): the byte where it starts */
+        const int bad_magic = z->msg && !strcmp(z->msg, "incorrect header check");
+        return gzip_fault(r, produced, got, err,
+                          skidx_fail(err, SKIDX_ERR_CORRUPT, r->path,
+                                     SKIDX_NOLINE,
+                                     bad_magic ? r->frame_start
+                                               : r->in_base + r->in_pos,
+                                     "cannot decompress gzip: %s",
+                                     z->msg ? z->msg : "invalid data"));
+    }
+    *got = produced;
+    return SKIDX_OK;
+}
+
 /* Plain text: the sniffed first buffer, then read(2) straight into dst. */
 static skidx_status produce_plain(struct skidx_shard_reader *r, char *dst,
                                   size_t want, size_t *got,
@@ -597,8 +734,9 @@ static skidx_status produce(struct skidx_shard_reader *r, char *dst,
     *got = 0;
     if (r->eof)
         return SKIDX_OK;
-    SKIDX_FORWARD(r->is_zstd ? produce_zstd(r, dst, want, got, err)
-                             : produce_plain(r, dst, want, got, err));
+    SKIDX_FORWARD(r->is_zstd   ? produce_zstd(r, dst, want, got, err)
+                  : r->is_gzip ? produce_gzip(r, dst, want, got, err)
+                               : produce_plain(r, dst, want, got, err));
     r->bytes_out += *got;
     if (*got == 0)
         r->eof = 1;
@@ -707,7 +845,6 @@ static const char *other_compression(const unsigned char *b, size_t n)
         unsigned char len;
         unsigned char magic[6];
     } m[] = {
-        {"gzip", 2, {0x1F, 0x8B}},
         {"bzip2", 3, {'B', 'Z', 'h'}},
         {"xz", 6, {0xFD, '7', 'z', 'X', 'Z', 0x00}},
         {"lz4", 4, {0x04, 0x22, 0x4D, 0x18}},
@@ -751,6 +888,7 @@ skidx_status skidx_shard_reader_open(const char *path,
     const size_t n = strlen(path);
     r->named_zstd = (n >= 4 && memcmp(path + n - 4, ".zst", 4) == 0) ||
                     (n >= 5 && memcmp(path + n - 5, ".zstd", 5) == 0);
+    const int named_gzip = n >= 3 && memcmp(path + n - 3, ".gz", 3) == 0;
 
     /* Opened once, and read once from start to end: a FIFO or a pipe
      * (/dev/stdin) is read as the stream it is. */
@@ -799,14 +937,20 @@ skidx_status skidx_shard_reader_open(const char *path,
     const char *other = other_compression(r->inbuf, r->in_len);
     if (other) {
         st = skidx_fail(err, SKIDX_ERR_CORRUPT, path, SKIDX_NOLINE,
-                        SKIDX_NOOFF, "%s data is not supported%s", other,
-                        strcmp(other, "gzip") ? "" : " yet");
+                        SKIDX_NOOFF, "%s data is not supported", other);
         goto fail;
     }
     if (r->in_len == 0 && r->named_zstd) {
         /* as `zstd -t` says: an empty file is not an empty zstd stream */
         st = skidx_fail(err, SKIDX_ERR_CORRUPT, path, SKIDX_NOLINE, 0,
                         "truncated zstd frame: unexpected end of file (the "
+                        "file is empty)");
+        goto fail;
+    }
+    if (r->in_len == 0 && named_gzip) {
+        /* as `gzip -t` says */
+        st = skidx_fail(err, SKIDX_ERR_CORRUPT, path, SKIDX_NOLINE, 0,
+                        "truncated gzip member: unexpected end of file (the "
                         "file is empty)");
         goto fail;
     }
@@ -823,6 +967,19 @@ skidx_status skidx_shard_reader_open(const char *path,
         skippable &= i == 0 ? (b[0] & 0xF0) == 0x50 : b[i] == smagic[i];
     }
     r->is_zstd = zstd || skippable;
+    /* gzip: 1F 8B (a file of one byte 1F is a cut member, not text) */
+    r->is_gzip = r->in_len > 0 && b[0] == 0x1F &&
+                 (r->in_len == 1 || b[1] == 0x8B);
+    if (r->is_gzip) {
+        r->zs = calloc(1, sizeof(*r->zs));
+        if (!r->zs || inflateInit2(r->zs, 16 + MAX_WBITS) != Z_OK) {
+            free(r->zs);
+            r->zs = NULL;
+            st = skidx_fail(err, SKIDX_ERR_NOMEM, path, SKIDX_NOLINE,
+                            SKIDX_NOOFF, "out of memory opening shard");
+            goto fail;
+        }
+    }
     if (r->is_zstd) {
         r->dctx = ZSTD_createDCtx();
         if (!r->dctx) {
@@ -1442,6 +1599,11 @@ int skidx_shard_reader_is_zstd(const struct skidx_shard_reader *r)
     return r->is_zstd;
 }
 
+int skidx_shard_reader_is_gzip(const struct skidx_shard_reader *r)
+{
+    return r->is_gzip;
+}
+
 int skidx_shard_reader_named_zstd(const struct skidx_shard_reader *r)
 {
     return r->named_zstd;
@@ -1464,6 +1626,10 @@ void skidx_shard_reader_close(struct skidx_shard_reader *r)
     if (r->fd >= 0)
         close(r->fd);
     ZSTD_freeDCtx(r->dctx);
+    if (r->zs) {
+        inflateEnd(r->zs);
+        free(r->zs);
+    }
     skidx_chunk_release(&r->own);
     if (r->spare && !*r->spare) {
         *r->spare = r->dm;

@@ -1,10 +1,11 @@
 /*
  * shard.h - list the shards of a corpus and read each as a stream of chunks
- * of whole JSON Lines records, decompressing zstd on the fly.
+ * of whole lines, decompressing zstd or gzip on the fly.
  *
  * Invariants:
  * - A shard is zstd when its first bytes are a zstd frame magic (or a
- *   skippable frame), whatever its name; another compression's magic is an
+ *   skippable frame), gzip when they are 1F 8B (one member or several, one
+ *   after another), whatever its name; another compression's magic is an
  *   error; else plain text. `named_zstd` says what the name claimed so the
  *   CLI can warn on a mismatch.
  * - Memory is bounded: the reader holds one input buffer, the decoder and
@@ -33,14 +34,27 @@ struct skidx_shard_list {
 };
 
 /* Add a file (any name is accepted when given explicitly) or a directory
- * (its *.jsonl, *.jsonl.zst, *.ndjson, *.ndjson.zst files, not recursive,
- * sorted bytewise by name). A FIFO given explicitly is listed without being
+ * (its *.jsonl, *.ndjson, *.csv and *.tsv files, each plain or with .zst or
+ * .gz after it, not recursive, sorted bytewise by name). A FIFO given explicitly is listed without being
  * opened (its size as 0): the reader opens it, once. Errors: SKIDX_ERR_IO
  * when the path can't be opened or read, or is a device or socket;
  * SKIDX_ERR_NOTFOUND for a directory with no shard. */
 skidx_status skidx_shard_list_add(struct skidx_shard_list *list,
                                   const char *path, struct skidx_error *err);
 void skidx_shard_list_release(struct skidx_shard_list *list);
+
+/* The text format of a shard. */
+enum skidx_shard_format {
+    SKIDX_FORMAT_JSONL = 0, /* one JSON object a line */
+    SKIDX_FORMAT_CSV,       /* RFC 4180, comma-separated, a header row */
+    SKIDX_FORMAT_TSV        /* the same with TAB between fields */
+};
+
+/* A shard's format by its name, ASCII caseless, after dropping one .gz,
+ * .zst or .zstd: *.csv is CSV, *.tsv and *.tab TSV, anything else JSON
+ * Lines (*.jsonl, *.ndjson, or an explicit file of any name). Compression
+ * is never chosen by name (the reader looks at the magic number). */
+enum skidx_shard_format skidx_shard_format_of(const char *path);
 
 /* ---- chunks ---- */
 struct skidx_chunk {
@@ -75,9 +89,9 @@ struct skidx_shard_reader;
 /* Open a shard (once; a FIFO or pipe is read as a stream, and opening one
  * waits for its writer as open(2) does). Errors: SKIDX_ERR_IO with errno
  * text when it can't be opened or read; SKIDX_ERR_CORRUPT when it holds
- * data compressed with another format (gzip, bzip2, xz, lz4, zip: by magic
- * number) or when it is empty and named *.zst or *.zstd (as `zstd -t`
- * says, a truncated frame). A regular file is checked at its end: read
+ * data compressed with another format (bzip2, xz, lz4, zip: by magic
+ * number) or when it is empty and named *.zst, *.zstd or *.gz (as `zstd -t`
+ * and `gzip -t` say, a truncated frame or member). A regular file is checked at its end: read
  * gives SKIDX_ERR_IO "file changed while reading" when the bytes read are
  * not the size it had when opened, or its size changed. */
 skidx_status skidx_shard_reader_open(const char *path,
@@ -87,8 +101,8 @@ skidx_status skidx_shard_reader_open(const char *path,
 
 /* Fill `c` with the next chunk, reusing its buffers. At the end of the
  * shard returns SKIDX_OK with c->n_lines == 0. A chunk holds at least one
- * line unless at the end. Errors: SKIDX_ERR_CORRUPT (zstd error, truncated
- * frame, trailing garbage) or SKIDX_ERR_IO, with err->path the shard and
+ * line unless at the end. Errors: SKIDX_ERR_CORRUPT (zstd or gzip error,
+ * truncated frame or member, trailing garbage) or SKIDX_ERR_IO, with err->path the shard and
  * err->offset the byte offset in the (compressed) file where it was found. */
 skidx_status skidx_shard_reader_next(struct skidx_shard_reader *r,
                                      struct skidx_chunk *c,
@@ -110,6 +124,7 @@ skidx_status skidx_shard_reader_view(struct skidx_shard_reader *r,
 void skidx_shard_reader_spare_free(void *spare);
 
 int skidx_shard_reader_is_zstd(const struct skidx_shard_reader *r);
+int skidx_shard_reader_is_gzip(const struct skidx_shard_reader *r);
 int skidx_shard_reader_named_zstd(const struct skidx_shard_reader *r);
 uint64_t skidx_shard_reader_bytes_in(const struct skidx_shard_reader *r);
 uint64_t skidx_shard_reader_bytes_out(const struct skidx_shard_reader *r);
