@@ -250,7 +250,7 @@ static int t_months(const struct skidx_index *x, struct table *t)
         struct xrow r = {.n = 0};
         skidx_month_label(m.first_month + (int32_t)i, r.b[11], sizeof(r.b[11]));
         xs(&r, r.b[11]);
-        xu(&r, skidx_index_month_postings(x, i));
+        xu(&r, skidx_month_postings0(x, i));
         ADD(t, r);
     }
     return 0;
@@ -266,7 +266,7 @@ static int t_month_cells(const struct skidx_index *x, struct table *t)
     for (uint32_t i = 0; i < skidx_index_n_months(x); i++)
         for (uint32_t ro = 0; ro < skidx_index_n_roles(x); ro++)
             for (uint32_t l = 0; l < skidx_index_n_levels(x); l++) {
-                uint64_t v = skidx_index_month_cell(x, i, (int32_t)ro, (int32_t)l);
+                uint64_t v = skidx_month_cell0(x, i, (int32_t)ro, (int32_t)l);
                 if (!v)
                     continue;
                 struct xrow r = {.n = 0};
@@ -290,7 +290,7 @@ static int t_month_skills(const struct skidx_index *x, struct table *t)
     skidx_index_get_meta(x, &m);
     for (uint32_t i = 0; i < skidx_index_n_months(x); i++)
         for (uint32_t s = 0; s < skidx_index_n_skills(x); s++) {
-            uint64_t v = skidx_index_month_skill(x, i, s);
+            uint64_t v = skidx_month_skill0(x, i, s);
             if (!v)
                 continue;
             struct xrow r = {.n = 0};

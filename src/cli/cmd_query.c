@@ -40,28 +40,64 @@ static int open_index(const char *path, struct skidx_index **idx)
     return 0;
 }
 
-/* Resolve a role or level name; on failure list the valid ones. */
+static const char *dim_name(const struct skidx_index *idx, enum skidx_dim d,
+                            uint32_t i)
+{
+    return d == SKIDX_DIM_SKILL  ? skidx_index_skill_name(idx, i)
+           : d == SKIDX_DIM_ROLE ? skidx_index_role_name(idx, i)
+                                 : skidx_index_level_name(idx, i);
+}
+
+/* Resolve a name or alias of a skill, role or level (skidx_index_lookup).
+ * Unknown: say so (for roles and levels, list the valid names); several:
+ * list the candidates. Returns 0 or -1 after the message. */
+static int resolve_id(const struct skidx_index *idx, enum skidx_dim d,
+                      const char *what, const char *name, uint32_t *out)
+{
+    uint32_t ids[16], n;
+    skidx_index_lookup(idx, d, name, ids, 16, &n);
+    if (n == 1) {
+        *out = ids[0];
+        return 0;
+    }
+    if (n > 1) {
+        fprintf(stderr, "skidx: %s '%s' is ambiguous: it names", what, name);
+        for (uint32_t i = 0; i < n && i < 16; i++)
+            fprintf(stderr, "%s '%s'", i ? (i + 1 == n ? " and" : ",") : "",
+                    dim_name(idx, d, ids[i]));
+        if (n > 16)
+            fprintf(stderr, " and %u more", n - 16);
+        fputs("; give the full name\n", stderr);
+        return -1;
+    }
+    if (d == SKIDX_DIM_SKILL) {
+        cli_msg("unknown skill '%s' (names or aliases as in 'skidx export "
+                "IDX --table skill_aliases'; caseless)",
+                name);
+        return -1;
+    }
+    const uint32_t all =
+        d == SKIDX_DIM_ROLE ? skidx_index_n_roles(idx) : skidx_index_n_levels(idx);
+    fprintf(stderr, "skidx: unknown %s '%s'; the index has:", what, name);
+    for (uint32_t i = 0; i < all; i++)
+        fprintf(stderr, "%s '%s'", i ? "," : "", dim_name(idx, d, i));
+    fputc('\n', stderr);
+    return -1;
+}
+
+/* A role or level option: 'all', '*' or no option mean SKIDX_ANY. */
 static int resolve(const struct skidx_index *idx, const char *what,
                    const char *name, int32_t *out)
 {
-    int role = !strcmp(what, "role");
     if (!name || !strcasecmp(name, "all") || !strcmp(name, "*")) {
-        *out = -1;
+        *out = SKIDX_ANY;
         return 0;
     }
-    int32_t id = role ? skidx_index_find_role(idx, name)
-                      : skidx_index_find_level(idx, name);
-    if (id < 0) {
-        uint32_t n = role ? skidx_index_n_roles(idx) : skidx_index_n_levels(idx);
-        fprintf(stderr, "skidx: unknown %s '%s'; the index has:", what, name);
-        for (uint32_t i = 0; i < n; i++)
-            fprintf(stderr, "%s '%s'", i ? "," : "",
-                    role ? skidx_index_role_name(idx, i)
-                         : skidx_index_level_name(idx, i));
-        fputc('\n', stderr);
+    uint32_t id;
+    if (resolve_id(idx, !strcmp(what, "role") ? SKIDX_DIM_ROLE : SKIDX_DIM_LEVEL,
+                   what, name, &id))
         return -1;
-    }
-    *out = id;
+    *out = (int32_t)id;
     return 0;
 }
 
@@ -687,7 +723,7 @@ static int query_trend(const struct skidx_index *idx, const struct qopts *o)
         char label[16];
         skidx_period_range(idx, u, p, &m0, &m1);
         skidx_period_label(idx, u, p, label, sizeof(label));
-        const uint64_t tot = skidx_range_postings(idx, m0, m1);
+        const uint64_t tot = skidx_range_postings0(idx, m0, m1);
         const int low = tot < o->min_postings;
         if (f == FMT_TABLE) {
             struct row w;
@@ -695,13 +731,13 @@ static int query_trend(const struct skidx_index *idx, const struct qopts *o)
             rtxt(&w, label);
             ru64(&w, tot, f);
             for (uint32_t i = 0; i < nk; i++)
-                rshare(&w, skidx_range_skill(idx, m0, m1, ks[i]), tot, f);
+                rshare(&w, skidx_range_skill0(idx, m0, m1, ks[i]), tot, f);
             rtxt(&w, low ? "low_n" : "");
             table_add_row(&t, w.p);
             continue;
         }
         for (uint32_t i = 0; i < nk; i++) {
-            const uint64_t x = skidx_range_skill(idx, m0, m1, ks[i]);
+            const uint64_t x = skidx_range_skill0(idx, m0, m1, ks[i]);
             struct row w;
             w.n = 0;
             rtxt(&w, label);
@@ -894,8 +930,8 @@ static int query_growth(const struct skidx_index *idx, const struct qopts *o)
         printf("from %s (%llu dated postings) to %s (%llu); change in "
                "percentage points of share; ranked: skills with at least %llu "
                "postings in both periods together\n\n",
-               la, (unsigned long long)(n ? g[0].a_total : skidx_range_postings(idx, a0, a1)),
-               lb, (unsigned long long)(n ? g[0].b_total : skidx_range_postings(idx, b0, b1)),
+               la, (unsigned long long)(n ? g[0].a_total : skidx_range_postings0(idx, a0, a1)),
+               lb, (unsigned long long)(n ? g[0].b_total : skidx_range_postings0(idx, b0, b1)),
                (unsigned long long)o->min_count);
     free(g);
     if (f == FMT_TABLE && n > nrk) {
@@ -926,11 +962,8 @@ static int parse_skills(const struct skidx_index *idx, const char *list,
             tok[--l] = '\0';
         if (!*tok)
             continue;
-        int32_t k = skidx_index_find_skill(idx, tok);
-        if (k < 0) {
-            cli_msg("unknown skill '%s' (names as in 'skidx query IDX "
-                    "--top 0'; caseless)",
-                    tok);
+        uint32_t k;
+        if (resolve_id(idx, SKIDX_DIM_SKILL, "skill", tok, &k)) {
             free(copy);
             return -1;
         }
@@ -939,7 +972,7 @@ static int parse_skills(const struct skidx_index *idx, const char *list,
             free(copy);
             return -1;
         }
-        o->ks[o->nk++] = (uint32_t)k;
+        o->ks[o->nk++] = k;
     }
     free(copy);
     if (!o->nk) {
@@ -1096,7 +1129,7 @@ int cmd_query(int argc, char **argv)
     struct skidx_index *idx;
     if (open_index(argv[optind], &idx))
         return EXIT_DATA;
-    o.role = o.level = -1;
+    o.role = o.level = SKIDX_ANY;
     int rc;
     if (resolve(idx, "role", role_s, &o.role) ||
         resolve(idx, "seniority", level_s, &o.level) ||

@@ -548,7 +548,7 @@ static void section_corpus(struct ctx *c, const char *path)
         KV("period", "%s to %s (%u months)", f0, f1, c->nm);
     } else
         KV("period", "no dated posting");
-    uint64_t dated = skidx_range_postings(c->x, 0, c->nm);
+    uint64_t dated = skidx_range_postings0(c->x, 0, c->nm);
     KV("dated postings", "%s", fmt_grouped(dated, a, sizeof(a)));
     KV("duplicates removed", "%s", fmt_grouped(c->m.duplicates, a, sizeof(a)));
     KV("records read", "%s", fmt_grouped(c->m.records, a, sizeof(a)));
@@ -779,8 +779,8 @@ static uint32_t find_present(struct ctx *c, const char *const *names,
 {
     uint32_t n = 0;
     for (size_t i = 0; names[i] && n < max; i++) {
-        int32_t k = skidx_index_find_skill(c->x, names[i]);
-        if (k < 0)
+        uint32_t k;
+        if (skidx_index_find_skill(c->x, names[i], &k))
             continue;
         int dup = 0;
         for (uint32_t j = 0; j < n; j++)
@@ -930,8 +930,8 @@ static void section_trends(struct ctx *c)
            "postings) against the last %u (%s to %s, %s postings). %u "
            "skills have at least %llu postings in both periods together and "
            "are ranked.",
-        w, a0, a1, fmt_grouped(skidx_range_postings(c->x, 0, w), x, sizeof(x)), w, b0,
-        b1, fmt_grouped(skidx_range_postings(c->x, c->nm - w, c->nm), y, sizeof(y)),
+        w, a0, a1, fmt_grouped(skidx_range_postings0(c->x, 0, w), x, sizeof(x)), w, b0,
+        b1, fmt_grouped(skidx_range_postings0(c->x, c->nm - w, c->nm), y, sizeof(y)),
         nrk, (unsigned long long)c->o.min_count);
     const char *head[] = {"rank", "skill", "first", "last", "change (pp)",
                           "relative", "postings"};
@@ -1001,7 +1001,7 @@ static void section_trends(struct ctx *c)
     for (uint32_t p = 0; p < np; p++) {
         uint32_t m0, m1;
         skidx_period_range(c->x, u, p, &m0, &m1);
-        const uint64_t tot = skidx_range_postings(c->x, m0, m1);
+        const uint64_t tot = skidx_range_postings0(c->x, m0, m1);
         char(*r)[64] = rt_row(&t);
         char lab[16];
         skidx_period_label(c->x, u, p, lab, sizeof(lab));
@@ -1015,7 +1015,7 @@ static void section_trends(struct ctx *c)
         }
         for (uint32_t k = 0; k < nk; k++) {
             const double s =
-                share(skidx_range_skill(c->x, m0, m1, c->rk[k].skill), tot);
+                share(skidx_range_skill0(c->x, m0, m1, c->rk[k].skill), tot);
             if (r)
                 rt_set(r, 2 + (int)k, "%.1f%%", 100.0 * s);
             if (v)
