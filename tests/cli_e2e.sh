@@ -41,13 +41,22 @@ if diff -u "$E/expected_cells.csv" "$T/cells.csv"; then echo "ok: cells"; else e
 
 # the ranking of a slice, and the mean salary: (124,800 + 110,000) / 2
 out=$("$SKIDX" query "$T/e.skidx" --role "ml engineer" --seniority mid --format csv)
-check "ML Engineer/Mid top skill" "ML Engineer,Mid,Python,Programming Languages,1,2,2,1.000000" "$(sed -n 2p <<<"$out")"
+check "ML Engineer/Mid top skill" "0,ML Engineer,1,Mid,0,Python,Programming Languages,1,2,2,1.000000,1,," "$(sed -n 2p <<<"$out")"
 check "ML Engineer/Mid skills listed (Python, TensorFlow, Kubernetes, SQL)" 4 "$(($(wc -l <<<"$out") - 1))"
 head=$("$SKIDX" query "$T/e.skidx" --role "ML Engineer" --seniority Mid | head -1)
 case "$head" in *"mean salary: 117,400 (2 salaried)"*) echo "ok: mean salary";; *) echo "FAIL: mean salary: $head"; fail=1;; esac
 # whole corpus: Python in 5 of 9 postings
 out=$("$SKIDX" query "$T/e.skidx" --format csv --top 1)
-check "overall top" "All,All,Python,Programming Languages,1,5,9,0.555556" "$(sed -n 2p <<<"$out")"
+check "overall top" ",All,,All,0,Python,Programming Languages,1,5,9,0.555556,1,," "$(sed -n 2p <<<"$out")"
+
+# names and aliases, caseless and separator-insensitive (taxonomy aliases:
+# aws for AWS, k8s for Kubernetes); --level is --seniority
+out=$("$SKIDX" query "$T/e.skidx" --skill aws,K8S --format csv | cut -d, -f6-8)
+check "--skill by alias" "$(printf 'skill,slice_postings,skill_postings\nAWS,9,%s\nKubernetes,9,%s' \
+    "$(awk -F, '$6 == "AWS" {s += $8} END {print s}' "$T/cells.csv")" \
+    "$(awk -F, '$6 == "Kubernetes" {s += $8} END {print s}' "$T/cells.csv")")" "$out"
+a=$("$SKIDX" query "$T/e.skidx" --role ml-engineer --level MID --format csv)
+check "--level = --seniority, role by folded name" "$("$SKIDX" query "$T/e.skidx" --role "ML Engineer" --seniority Mid --format csv)" "$a"
 
 # usage errors exit 2 and name the problem
 "$SKIDX" query "$T/e.skidx" --role Astronaut >/dev/null 2>"$T/err"
