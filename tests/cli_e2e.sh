@@ -58,6 +58,29 @@ check "--skill by alias" "$(printf 'skill,slice_postings,skill_postings\nAWS,9,%
 a=$("$SKIDX" query "$T/e.skidx" --role ml-engineer --level MID --format csv)
 check "--level = --seniority, role by folded name" "$("$SKIDX" query "$T/e.skidx" --role "ML Engineer" --seniority Mid --format csv)" "$a"
 
+# an alias of two skills (after folding case) is an error listing both;
+# links to ESCO and O*NET come out in query and export
+mkdir "$T/tax"
+cp "$E/taxonomy/roles.tsv" "$T/tax/"
+sed -e 's/^Go\tProgramming Languages\t=Go\tgolang$/Go\tProgramming Languages\t=Go\tgolang\t@onet:43232306\t@esco:http:\/\/data.europa.eu\/esco\/skill\/go/' \
+    -e 's/^SQL\tData\tsql$/SQL\tData\tsql\t=GO\t@onet:43232306\t@onet:43232313/' \
+    "$E/taxonomy/skills.tsv" > "$T/tax/skills.tsv"
+"$SKIDX" index -q -t "$T/tax" "$E/corpus" -o "$T/l.skidx"
+check "index with links exit" 0 $?
+"$SKIDX" query "$T/l.skidx" --skill golang,gO >/dev/null 2>&1
+check "a canonical name wins over an alias" 0 $?
+"$SKIDX" query "$T/l.skidx" --skill =go >/dev/null 2>"$T/err"
+check "unknown skill exit" 2 $?
+sed -i 's/^Go\tProgramming/Golang\tProgramming/' "$T/tax/skills.tsv"
+"$SKIDX" index -q -t "$T/tax" "$E/corpus" -o "$T/l.skidx"
+"$SKIDX" query "$T/l.skidx" --skill go >/dev/null 2>"$T/err"
+check "ambiguous alias exit" 2 $?
+check "ambiguous alias message" "skidx: skill 'go' is ambiguous: it names 'SQL' and 'Golang'; give the full name" "$(cat "$T/err")"
+out=$("$SKIDX" query "$T/l.skidx" --skill Golang,SQL --format csv | cut -d, -f6,11-)
+check "links in query output" "$(printf 'skill,esco_uri,onet_codes\nGolang,http://data.europa.eu/esco/skill/go,43232306\nSQL,,43232306;43232313')" "$out"
+check "links in the export" "6,Golang,Programming Languages,http://data.europa.eu/esco/skill/go,43232306" \
+    "$("$SKIDX" export "$T/l.skidx" --table skills | grep Golang)"
+
 # usage errors exit 2 and name the problem
 "$SKIDX" query "$T/e.skidx" --role Astronaut >/dev/null 2>"$T/err"
 check "unknown role exit" 2 $?

@@ -8,6 +8,7 @@
  */
 #include "cli/table.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -243,6 +244,9 @@ static size_t width(const char *s)
 void table_print(const struct table *t, enum out_format f, FILE *out)
 {
     size_t nc = t->n_cols;
+    /* a machine format speaks the registry's names only (debug builds
+     * prove it on every table the tests print) */
+    assert(!format_is_machine(f) || !table_unregistered(t));
     if (f == FMT_CSV) {
         for (size_t c = 0; c < nc; c++) {
             if (c)
