@@ -211,17 +211,24 @@ void skidx_index_get_meta(const struct skidx_index *idx,
  * valid until skidx_index_close(); NULL when i is out of range. */
 uint32_t skidx_index_n_causes(const struct skidx_index *idx);
 const char *skidx_index_cause_name(const struct skidx_index *idx, uint32_t i);
-uint64_t skidx_index_cause_count(const struct skidx_index *idx, uint32_t i);
+/* The records of cause i into *out. Errors: SKIDX_ERR_USAGE when i >=
+ * n_causes (*out = 0). */
+skidx_status skidx_index_cause_count(const struct skidx_index *idx,
+                                     uint32_t i, uint64_t *out);
 
 /* Shards recorded as lost: path, and records read before the fault. */
 uint32_t skidx_index_n_lost(const struct skidx_index *idx);
 const char *skidx_index_lost_path(const struct skidx_index *idx, uint32_t i);
-uint64_t skidx_index_lost_records(const struct skidx_index *idx, uint32_t i);
+skidx_status skidx_index_lost_records(const struct skidx_index *idx,
+                                      uint32_t i, uint64_t *out);
 /* Where and why shard i was lost: the byte offset of the fault in the
- * shard file (UINT64_MAX when unknown) and its message ("truncated zstd
- * frame"); NULL when the index does not say (written before the fault was
- * recorded, or i out of range). Valid until skidx_index_close(). */
-uint64_t skidx_index_lost_offset(const struct skidx_index *idx, uint32_t i);
+ * shard file into *out (UINT64_MAX when unknown), and its message
+ * ("truncated zstd frame"); NULL when the index does not say (written
+ * before the fault was recorded, or i out of range). Valid until
+ * skidx_index_close(). lost_records and lost_offset: SKIDX_ERR_USAGE when
+ * i >= n_lost (*out = 0, or UINT64_MAX for the offset). */
+skidx_status skidx_index_lost_offset(const struct skidx_index *idx,
+                                     uint32_t i, uint64_t *out);
 const char *skidx_index_lost_cause(const struct skidx_index *idx, uint32_t i);
 
 /* One (role, level) cell. */

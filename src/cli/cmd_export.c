@@ -408,7 +408,7 @@ static int t_causes(const struct skidx_index *x, struct table *t)
     for (uint32_t i = 0; i < skidx_index_n_causes(x); i++) {
         struct xrow r = {.n = 0};
         xs(&r, skidx_index_cause_name(x, i));
-        xu(&r, skidx_index_cause_count(x, i));
+        xu(&r, skidx_cause_count0(x, i));
         ADD(t, r);
     }
     return 0;
@@ -421,9 +421,9 @@ static int t_lost(const struct skidx_index *x, struct table *t)
     table_init(t, 4, n, k);
     for (uint32_t i = 0; i < skidx_index_n_lost(x); i++) {
         struct xrow r = {.n = 0};
-        const uint64_t at = skidx_index_lost_offset(x, i);
+        const uint64_t at = skidx_lost_offset0(x, i);
         xs(&r, skidx_index_lost_path(x, i));
-        xi(&r, (int64_t)skidx_index_lost_records(x, i));
+        xi(&r, (int64_t)skidx_lost_records0(x, i));
         xi(&r, at == UINT64_MAX ? -1 : (int64_t)at);
         xs(&r, skidx_index_lost_cause(x, i));
         ADD(t, r);

@@ -1427,15 +1427,15 @@ int cmd_info(int argc, char **argv)
                 fputs(", ", stdout);
             json_string(stdout, skidx_index_cause_name(idx, i));
             printf(": %llu",
-                   (unsigned long long)skidx_index_cause_count(idx, i));
+                   (unsigned long long)skidx_cause_count0(idx, i));
         }
         printf("}, \"lost\": [");
         for (uint32_t i = 0; i < skidx_index_n_lost(idx); i++) {
             printf("%s{\"path\": ", i ? ", " : "");
             json_string(stdout, skidx_index_lost_path(idx, i));
             printf(", \"records\": %llu, \"byte\": ",
-                   (unsigned long long)skidx_index_lost_records(idx, i));
-            const uint64_t at = skidx_index_lost_offset(idx, i);
+                   (unsigned long long)skidx_lost_records0(idx, i));
+            const uint64_t at = skidx_lost_offset0(idx, i);
             if (at == UINT64_MAX)
                 printf("null");
             else
@@ -1482,7 +1482,7 @@ int cmd_info(int argc, char **argv)
            skidx_index_n_roles(idx), skidx_index_n_levels(idx));
     int any = 0;
     for (uint32_t i = 0; i < skidx_index_n_causes(idx); i++) {
-        uint64_t n = skidx_index_cause_count(idx, i);
+        uint64_t n = skidx_cause_count0(idx, i);
         if (!n)
             continue;
         if (!any++)
@@ -1491,11 +1491,11 @@ int cmd_info(int argc, char **argv)
                fmt_grouped(n, a, sizeof(a)));
     }
     for (uint32_t i = 0; i < skidx_index_n_lost(idx); i++) {
-        const uint64_t at = skidx_index_lost_offset(idx, i);
+        const uint64_t at = skidx_lost_offset0(idx, i);
         const char *why = skidx_index_lost_cause(idx, i);
         printf("%slost shard    %s (after %llu records)", i ? "" : "\n",
                skidx_index_lost_path(idx, i),
-               (unsigned long long)skidx_index_lost_records(idx, i));
+               (unsigned long long)skidx_lost_records0(idx, i));
         if (at != UINT64_MAX)
             printf(" at byte %llu", (unsigned long long)at);
         if (why)

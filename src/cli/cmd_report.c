@@ -567,7 +567,7 @@ static void section_corpus(struct ctx *c, const char *path)
     d_table(d, &t);
     int any = 0;
     for (uint32_t i = 0; i < skidx_index_n_causes(c->x); i++) {
-        uint64_t n = skidx_index_cause_count(c->x, i);
+        uint64_t n = skidx_cause_count0(c->x, i);
         if (!n)
             continue;
         if (!any++) {
@@ -581,7 +581,7 @@ static void section_corpus(struct ctx *c, const char *path)
     for (uint32_t i = 0; i < skidx_index_n_lost(c->x); i++)
         d_p(d, "Lost shard: %s (after %s records).",
             skidx_index_lost_path(c->x, i),
-            fmt_grouped(skidx_index_lost_records(c->x, i), a, sizeof(a)));
+            fmt_grouped(skidx_lost_records0(c->x, i), a, sizeof(a)));
 }
 
 static void section_method(struct ctx *c)

@@ -68,4 +68,26 @@ static inline uint64_t skidx_range_skill0(const struct skidx_index *x,
     return v;
 }
 
+static inline uint64_t skidx_cause_count0(const struct skidx_index *x,
+                                          uint32_t i)
+{
+    uint64_t v;
+    skidx_index_cause_count(x, i, &v);
+    return v;
+}
+static inline uint64_t skidx_lost_records0(const struct skidx_index *x,
+                                           uint32_t i)
+{
+    uint64_t v;
+    skidx_index_lost_records(x, i, &v);
+    return v;
+}
+static inline uint64_t skidx_lost_offset0(const struct skidx_index *x,
+                                          uint32_t i)
+{
+    uint64_t v;
+    skidx_index_lost_offset(x, i, &v);
+    return v;
+}
+
 #endif

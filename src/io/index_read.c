@@ -860,28 +860,34 @@ const char *skidx_index_cause_name(const struct skidx_index *x, uint32_t i)
 {
     return i < x->causes.n ? x->causes.v[i] : NULL;
 }
-uint64_t skidx_index_cause_count(const struct skidx_index *x, uint32_t i)
+skidx_status skidx_index_cause_count(const struct skidx_index *x,
+                                     uint32_t i, uint64_t *out)
 {
-    return i < x->causes.n ? skidx_rd64(x->cause_counts + 8 * (size_t)i) : 0;
+    *out = i < x->causes.n ? skidx_rd64(x->cause_counts + 8 * (size_t)i) : 0;
+    return i < x->causes.n ? SKIDX_OK : SKIDX_ERR_USAGE;
 }
 uint32_t skidx_index_n_lost(const struct skidx_index *x) { return x->lost.n; }
 const char *skidx_index_lost_path(const struct skidx_index *x, uint32_t i)
 {
     return i < x->lost.n ? x->lost.v[i] : NULL;
 }
-uint64_t skidx_index_lost_offset(const struct skidx_index *x, uint32_t i)
+skidx_status skidx_index_lost_offset(const struct skidx_index *x,
+                                     uint32_t i, uint64_t *out)
 {
-    return i < x->lost.n && x->lost_offsets
+    *out = i < x->lost.n && x->lost_offsets
                ? skidx_rd64(x->lost_offsets + 8 * (size_t)i)
                : UINT64_MAX;
+    return i < x->lost.n ? SKIDX_OK : SKIDX_ERR_USAGE;
 }
 const char *skidx_index_lost_cause(const struct skidx_index *x, uint32_t i)
 {
     return i < x->lost.n && x->lost_offsets ? x->lost_faults.v[i] : NULL;
 }
-uint64_t skidx_index_lost_records(const struct skidx_index *x, uint32_t i)
+skidx_status skidx_index_lost_records(const struct skidx_index *x,
+                                      uint32_t i, uint64_t *out)
 {
-    return i < x->lost.n ? skidx_rd64(x->lost_records + 8 * (size_t)i) : 0;
+    *out = i < x->lost.n ? skidx_rd64(x->lost_records + 8 * (size_t)i) : 0;
+    return i < x->lost.n ? SKIDX_OK : SKIDX_ERR_USAGE;
 }
 
 static int cell_match(const struct skidx_index *x, uint32_t c, int32_t role,
@@ -1120,7 +1126,8 @@ skidx_status skidx_index_to_model(const struct skidx_index *x,
     for (uint32_t i = 0; i < x->lost.n; i++)
         if ((st = skidx_model_add_lost(
                  m, x->lost.v[i], skidx_rd64(x->lost_records + 8 * (size_t)i),
-                 skidx_index_lost_offset(x, i),
+                 x->lost_offsets ? skidx_rd64(x->lost_offsets + 8 * (size_t)i)
+                                 : UINT64_MAX,
                  skidx_index_lost_cause(x, i)))) {
             skidx_model_release(m);
             return st;

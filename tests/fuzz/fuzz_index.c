@@ -20,6 +20,7 @@
 #include "core/count.h"
 #include "core/format.h"
 #include "core/hash.h"
+#include "core/query.h"
 #include "io/index_read.h"
 #include "skidx.h"
 
@@ -74,11 +75,11 @@ static void walk(const struct skidx_index *x)
     }
     for (uint32_t i = 0; i <= skidx_index_n_causes(x); i++) {
         const char *n = skidx_index_cause_name(x, i);
-        sink += skidx_index_cause_count(x, i) + (n ? strlen(n) : 0);
+        sink += skidx_cause_count0(x, i) + (n ? strlen(n) : 0);
     }
     for (uint32_t i = 0; i <= skidx_index_n_lost(x); i++) {
         const char *p = skidx_index_lost_path(x, i);
-        sink += skidx_index_lost_records(x, i) + (p ? strlen(p) : 0);
+        sink += skidx_lost_records0(x, i) + (p ? strlen(p) : 0);
     }
 
     uint64_t *bins = calloc(meta.salary_bins ? meta.salary_bins : 1, 8);
