@@ -35,9 +35,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A string list copied out of the file: v[i] points into `blob`, where
+ * each string is followed by its NUL (one allocation, not one a string:
+ * the default taxonomy's index holds some 7,000 names and aliases). */
 struct strlist {
     uint32_t n;
     char **v;
+    char *blob;
 };
 
 /* An owner table (sections 16-20): owner i's strings are
@@ -87,9 +91,9 @@ struct skidx_index {
 
 static void strlist_free(struct strlist *l)
 {
-    for (uint32_t i = 0; i < l->n; i++)
-        free(l->v[i]);
+    free(l->blob);
     free(l->v);
+    l->blob = NULL;
     l->v = NULL;
     l->n = 0;
 }
@@ -116,21 +120,22 @@ static int parse_strlist(const uint8_t *p, size_t avail, uint32_t expect,
     if (last > blob_len)
         return -1;
     out->v = calloc(n ? n : 1, sizeof(char *));
-    if (!out->v)
+    out->blob = malloc((size_t)last + n + 1);
+    if (!out->v || !out->blob)
         return -2;
     out->n = n;
+    if (memchr(p + blob_at, '\0', last))
+        return -1;
+    char *d = out->blob;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t a = skidx_rd32(offs + 4 * (size_t)i);
         uint32_t b = skidx_rd32(offs + 4 * (size_t)(i + 1));
         if (b < a || b > last)
             return -1;
-        if (memchr(p + blob_at + a, '\0', b - a))
-            return -1;
-        out->v[i] = malloc((size_t)(b - a) + 1);
-        if (!out->v[i])
-            return -2;
-        memcpy(out->v[i], p + blob_at + a, b - a);
-        out->v[i][b - a] = '\0';
+        out->v[i] = d;
+        memcpy(d, p + blob_at + a, b - a);
+        d += b - a;
+        *d++ = '\0';
     }
     *used = blob_at + last;
     return 0;
