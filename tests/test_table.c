@@ -74,11 +74,37 @@ static void test_printers(void **state)
     s = print(&t, FMT_MD);
     assert_string_equal(s,
                         "| skill | skill_postings | share | relative_change |\n"
-                        "| --- | ---: | ---: | ---: |\n"
+                        "|---|---:|---:|---:|\n"
                         "| C, \"C++\" | 12 | 0.5 | inf |\n"
                         "| a\\|b c | 3 |  | -0.25 |\n"
                         "| Größe | 1000 | 1.000000 |  |\n");
     free(s);
+    s = print(&t, FMT_HTML);
+    assert_string_equal(
+        s, "<table>\n<tr><th>skill</th><th class=\"n\">skill_postings</th>"
+           "<th class=\"n\">share</th><th class=\"n\">relative_change</th>"
+           "</tr>\n"
+           "<tr><td>C, &quot;C++&quot;</td><td class=\"n\">12</td>"
+           "<td class=\"n\">0.5</td><td class=\"n\">inf</td></tr>\n"
+           "<tr><td>a|b\nc</td><td class=\"n\">3</td><td class=\"n\"></td>"
+           "<td class=\"n\">-0.25</td></tr>\n"
+           "<tr><td>Größe</td><td class=\"n\">1000</td>"
+           "<td class=\"n\">1.000000</td><td class=\"n\"></td></tr>\n"
+           "</table>\n");
+    free(s);
+    /* Markdown markup in a cell is escaped */
+    {
+        struct table m;
+        static const char *const n1[] = {"skill"};
+        static const enum col_kind k1[] = {COL_TEXT};
+        table_init(&m, 1, n1, k1);
+        const char *r[] = {"a*b`c\\d"};
+        assert_int_equal(table_add_row(&m, r), 0);
+        char *x = print(&m, FMT_MD);
+        assert_string_equal(x, "| skill |\n|---|\n| a\\*b\\`c\\\\d |\n");
+        free(x);
+        table_release(&m);
+    }
     /* aligned text: numbers right, text left, widths in characters */
     s = print(&t, FMT_TABLE);
     assert_non_null(strstr(s, "skill     skill_postings     share  "

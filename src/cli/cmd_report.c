@@ -52,6 +52,7 @@ static const char report_usage[] =
 struct doc {
     FILE *f;
     int html;
+    int oom; /* a table lost rows: the report must not be kept */
 };
 
 static void esc(struct doc *d, const char *s)
@@ -135,6 +136,7 @@ struct rtab {
     int right[RT_COLS];
     char (*cell)[RT_COLS][64];
     int n_rows, cap;
+    int oom;
 };
 
 static void rt_init(struct rtab *t, int n_cols, const char *const *head,
@@ -154,8 +156,10 @@ static char (*rt_row(struct rtab *t))[64]
     if (t->n_rows == t->cap) {
         int cap = t->cap ? t->cap * 2 : 16;
         void *c = realloc(t->cell, (size_t)cap * sizeof(*t->cell));
-        if (!c)
+        if (!c) {
+            t->oom = 1;
             return NULL;
+        }
         t->cell = c;
         t->cap = cap;
     }
@@ -173,48 +177,29 @@ static void rt_set(char (*row)[64], int c, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The report's tables go through the CLI's one table layer (table.h):
+ * the same Markdown and HTML printers as every other table. */
 static void d_table(struct doc *d, struct rtab *t)
 {
-    if (d->html) {
-        fputs("<table>\n<tr>", d->f);
-        for (int c = 0; c < t->n_cols; c++) {
-            fputs(t->right[c] ? "<th class=\"n\">" : "<th>", d->f);
-            esc(d, t->head[c]);
-            fputs("</th>", d->f);
-        }
-        fputs("</tr>\n", d->f);
-        for (int r = 0; r < t->n_rows; r++) {
-            fputs("<tr>", d->f);
-            for (int c = 0; c < t->n_cols; c++) {
-                fputs(t->right[c] ? "<td class=\"n\">" : "<td>", d->f);
-                esc(d, t->cell[r][c]);
-                fputs("</td>", d->f);
-            }
-            fputs("</tr>\n", d->f);
-        }
-        fputs("</table>\n", d->f);
-    } else {
-        fputc('|', d->f);
-        for (int c = 0; c < t->n_cols; c++) {
-            fputc(' ', d->f);
-            esc(d, t->head[c]);
-            fputs(" |", d->f);
-        }
-        fputs("\n|", d->f);
+    enum col_kind kinds[RT_COLS];
+    for (int c = 0; c < t->n_cols; c++)
+        kinds[c] = t->right[c] ? COL_REAL : COL_TEXT;
+    struct table x;
+    table_init(&x, (size_t)t->n_cols, t->head, kinds);
+    for (int r = 0; r < t->n_rows; r++) {
+        const char *cells[RT_COLS];
         for (int c = 0; c < t->n_cols; c++)
-            fputs(t->right[c] ? "---:|" : "---|", d->f);
-        fputc('\n', d->f);
-        for (int r = 0; r < t->n_rows; r++) {
-            fputc('|', d->f);
-            for (int c = 0; c < t->n_cols; c++) {
-                fputc(' ', d->f);
-                esc(d, t->cell[r][c]);
-                fputs(" |", d->f);
-            }
-            fputc('\n', d->f);
+            cells[c] = t->cell[r][c];
+        if (table_add_row(&x, cells)) {
+            t->oom = 1;
+            break;
         }
-        fputc('\n', d->f);
     }
+    d->oom |= t->oom;
+    table_print(&x, d->html ? FMT_HTML : FMT_MD, d->f);
+    if (!d->html)
+        fputc('\n', d->f);
+    table_release(&x);
     free(t->cell);
     t->cell = NULL;
     t->n_rows = t->cap = 0;
@@ -1315,7 +1300,13 @@ int cmd_report(int argc, char **argv)
         fputs("</body>\n</html>\n", cx.d.f);
     /* standard output is checked at exit (cli_close_stdout) */
     int rc = EXIT_OK;
-    if (out && cli_out_commit(&tmp, cx.d.f))
+    if (cx.d.oom) {
+        cli_msg("out of memory: the report would lack rows%s",
+                out ? "; not written" : "");
+        if (out)
+            cli_out_abort(&tmp, cx.d.f);
+        rc = EXIT_DATA;
+    } else if (out && cli_out_commit(&tmp, cx.d.f))
         rc = EXIT_DATA;
     free(cx.rk);
     free(ro);

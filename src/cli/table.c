@@ -217,19 +217,29 @@ static void json_record(const struct table *t, size_t r, FILE *out)
     fputc('}', out);
 }
 
-/* Markdown: a pipe table; '|' is escaped, line breaks become spaces. */
+/* Markdown: a pipe table; the characters Markdown would read as markup in
+ * a cell are escaped, line breaks become spaces. */
 static void md_field(FILE *out, const char *s)
 {
     fputc(' ', out);
     for (; *s; s++) {
-        if (*s == '|')
-            fputs("\\|", out);
-        else if (*s == '\n' || *s == '\r')
-            fputc(' ', out);
-        else
-            fputc(*s, out);
+        if (strchr("\\*|`", *s))
+            fputc('\\', out);
+        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
     }
     fputs(" |", out);
+}
+
+static void html_text(FILE *out, const char *s)
+{
+    for (; *s; s++)
+        switch (*s) {
+        case '&': fputs("&amp;", out); break;
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '"': fputs("&quot;", out); break;
+        default: fputc(*s, out);
+        }
 }
 
 /* Display width: count UTF-8 lead bytes (good enough for names). */
@@ -280,13 +290,34 @@ void table_print(const struct table *t, enum out_format f, FILE *out)
         }
         return;
     }
+    if (f == FMT_HTML) {
+        fputs("<table>\n<tr>", out);
+        for (size_t c = 0; c < nc; c++) {
+            fputs(t->kinds[c] != COL_TEXT ? "<th class=\"n\">" : "<th>", out);
+            html_text(out, t->names[c]);
+            fputs("</th>", out);
+        }
+        fputs("</tr>\n", out);
+        for (size_t r = 0; r < t->n_rows; r++) {
+            fputs("<tr>", out);
+            for (size_t c = 0; c < nc; c++) {
+                fputs(t->kinds[c] != COL_TEXT ? "<td class=\"n\">" : "<td>",
+                      out);
+                html_text(out, t->cells[r * nc + c]);
+                fputs("</td>", out);
+            }
+            fputs("</tr>\n", out);
+        }
+        fputs("</table>\n", out);
+        return;
+    }
     if (f == FMT_MD) {
         fputc('|', out);
         for (size_t c = 0; c < nc; c++)
             md_field(out, t->names[c]);
         fputs("\n|", out);
         for (size_t c = 0; c < nc; c++)
-            fputs(t->kinds[c] == COL_TEXT ? " --- |" : " ---: |", out);
+            fputs(t->kinds[c] == COL_TEXT ? "---|" : "---:|", out);
         fputc('\n', out);
         for (size_t r = 0; r < t->n_rows; r++) {
             fputc('|', out);

@@ -17,8 +17,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum out_format { FMT_TABLE = 0, FMT_CSV, FMT_JSON, FMT_JSONL, FMT_MD };
-/* "table", "csv", "json", "jsonl", "md" (or "markdown"). 0 or -1. */
+enum out_format { FMT_TABLE = 0, FMT_CSV, FMT_JSON, FMT_JSONL, FMT_MD,
+                  FMT_HTML };
+/* "table", "csv", "json", "jsonl", "md" (or "markdown"). 0 or -1.
+ * (FMT_HTML is the report's: a <table> element.) */
 int parse_format(const char *s, enum out_format *f);
 /* The machine formats: one row per observation, registry names only. */
 static inline int format_is_machine(enum out_format f)
@@ -63,7 +65,9 @@ const char *table_unregistered(const struct table *t);
 /* Print in format f. CSV follows RFC 4180 except that lines end in LF
  * (not CRLF): a header line, fields quoted when they hold a comma, quote,
  * CR or LF, quotes doubled. JSON: an array of objects, one a line. JSON
- * Lines: one object a line. Markdown: a pipe table, `|` escaped. */
+ * Lines: one object a line. Markdown: a pipe table, `\\ * | `` ` ``
+ * escaped with a backslash, line breaks as spaces. HTML: a <table>,
+ * numeric cells of class "n", `& < > "` escaped. */
 void table_print(const struct table *t, enum out_format f, FILE *out);
 void table_release(struct table *t);
 
