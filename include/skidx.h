@@ -60,6 +60,8 @@ typedef enum skidx_status {
     SKIDX_ERR_MISMATCH = 9, /* indexes built with different taxonomies */
     SKIDX_ERR_LIMIT = 10,   /* a size limit was reached (record, count) */
     SKIDX_ERR_INTERRUPTED = 11, /* stopped by a signal */
+    SKIDX_ERR_AMBIGUOUS = 12, /* a name or alias of more than one skill,
+                                 role or level */
 } skidx_status;
 
 /* A short, static, lowercase description of a status code. */
@@ -97,7 +99,10 @@ skidx_status skidx_index_open(const char *path, int verify,
                               struct skidx_error *err);
 
 /* Open an index held in memory (not copied: `data` must outlive the
- * index). Same checks as skidx_index_open. */
+ * index and must not change while it is open). Same checks as
+ * skidx_index_open. `data` needs no alignment: every field is read byte
+ * by byte as little-endian, so any address (a buffer inside a larger
+ * file, a network packet) will do. */
 skidx_status skidx_index_open_mem(const void *data, size_t size, int verify,
                                   struct skidx_index **out,
                                   struct skidx_error *err);
@@ -111,19 +116,68 @@ uint32_t skidx_index_n_roles(const struct skidx_index *idx);
 uint32_t skidx_index_n_levels(const struct skidx_index *idx);
 uint32_t skidx_index_n_months(const struct skidx_index *idx);
 
+/* "Any role" or "any level": the value to pass as `role` or `level` to the
+ * functions below to sum over that dimension. No lookup ever yields it
+ * (the find functions write ids >= 0 and report failure by status), and
+ * every other negative value, like every id >= the dimension's size, is
+ * refused with SKIDX_ERR_USAGE. */
+#define SKIDX_ANY (-1)
+
 /* Names. The returned pointers stay valid until skidx_index_close(); the
  * strings are NUL-terminated copies owned by the index. NULL when out of
- * range. */
+ * range (the one error these can have). */
 const char *skidx_index_skill_name(const struct skidx_index *idx, uint32_t k);
 const char *skidx_index_skill_category(const struct skidx_index *idx,
                                        uint32_t k);
 const char *skidx_index_role_name(const struct skidx_index *idx, uint32_t r);
 const char *skidx_index_level_name(const struct skidx_index *idx, uint32_t s);
 
-/* Look a name up, caseless. Returns the id, or -1. */
-int32_t skidx_index_find_skill(const struct skidx_index *idx, const char *name);
-int32_t skidx_index_find_role(const struct skidx_index *idx, const char *name);
-int32_t skidx_index_find_level(const struct skidx_index *idx, const char *name);
+/* What a name is looked up among. */
+enum skidx_dim { SKIDX_DIM_SKILL = 0, SKIDX_DIM_ROLE = 1, SKIDX_DIM_LEVEL = 2 };
+
+/* Look up a name or an alias. Names and aliases compare caseless (ASCII)
+ * and separator-insensitive: a run of spaces, hyphens, underscores and
+ * slashes counts as one space, and none at either end counts ("machine
+ * learning" = "Machine-Learning" = "machine_learning"). A canonical name
+ * wins over aliases: when exactly one name matches, that is the answer.
+ * Otherwise the literal aliases of the taxonomy count (skills.tsv aliases;
+ * the title and seniority-field words of roles.tsv for roles and levels),
+ * as stored in the index (docs/FORMAT.md, sections 16-18; an index
+ * written before them resolves names only).
+ *
+ * skidx_index_lookup writes up to `cap` matching ids (ascending) to `ids`
+ * and the number of matches to *n (0: none; more than one: ambiguous, and
+ * the ids are the candidates). Errors: SKIDX_ERR_USAGE (unknown dim).
+ * The find functions write the one id to *id and return SKIDX_OK, or
+ * return SKIDX_ERR_NOTFOUND (no match) or SKIDX_ERR_AMBIGUOUS (several:
+ * list them with skidx_index_lookup), leaving *id untouched. */
+skidx_status skidx_index_lookup(const struct skidx_index *idx,
+                                enum skidx_dim dim, const char *name,
+                                uint32_t *ids, uint32_t cap, uint32_t *n);
+skidx_status skidx_index_find_skill(const struct skidx_index *idx,
+                                    const char *name, uint32_t *id);
+skidx_status skidx_index_find_role(const struct skidx_index *idx,
+                                   const char *name, uint32_t *id);
+skidx_status skidx_index_find_level(const struct skidx_index *idx,
+                                    const char *name, uint32_t *id);
+
+/* The literal aliases of skill/role/level `id` as stored in the index:
+ * skidx_index_n_aliases gives their number (0 when the index has none
+ * for it, or `id` is out of range), skidx_index_alias the i-th (NULL out
+ * of range). Owned by the index, valid until skidx_index_close(). */
+uint32_t skidx_index_n_aliases(const struct skidx_index *idx,
+                               enum skidx_dim dim, uint32_t id);
+const char *skidx_index_alias(const struct skidx_index *idx,
+                              enum skidx_dim dim, uint32_t id, uint32_t i);
+
+/* Links of skill k to standard classifications (taxonomy/FORMAT.md): its
+ * ESCO concept URI ("" when none, NULL when k is out of range) and its
+ * O*NET commodity codes (8 digits each; n_onet gives how many). Owned by
+ * the index, valid until skidx_index_close(). */
+const char *skidx_index_skill_esco(const struct skidx_index *idx, uint32_t k);
+uint32_t skidx_index_skill_n_onet(const struct skidx_index *idx, uint32_t k);
+const char *skidx_index_skill_onet(const struct skidx_index *idx, uint32_t k,
+                                   uint32_t i);
 
 /* Corpus statistics and provenance, as stored in the metadata section. */
 struct skidx_index_meta {
@@ -152,20 +206,29 @@ void skidx_index_get_meta(const struct skidx_index *idx,
                           struct skidx_index_meta *out);
 
 /* Skipped/repaired counts by cause, in a stable order. Returns the number
- * of causes; names are static strings. */
+ * of causes. Cause names are read from the index (an index may hold
+ * causes this library does not know): they are owned by the index and
+ * valid until skidx_index_close(); NULL when i is out of range. */
 uint32_t skidx_index_n_causes(const struct skidx_index *idx);
 const char *skidx_index_cause_name(const struct skidx_index *idx, uint32_t i);
-uint64_t skidx_index_cause_count(const struct skidx_index *idx, uint32_t i);
+/* The records of cause i into *out. Errors: SKIDX_ERR_USAGE when i >=
+ * n_causes (*out = 0). */
+skidx_status skidx_index_cause_count(const struct skidx_index *idx,
+                                     uint32_t i, uint64_t *out);
 
 /* Shards recorded as lost: path, and records read before the fault. */
 uint32_t skidx_index_n_lost(const struct skidx_index *idx);
 const char *skidx_index_lost_path(const struct skidx_index *idx, uint32_t i);
-uint64_t skidx_index_lost_records(const struct skidx_index *idx, uint32_t i);
+skidx_status skidx_index_lost_records(const struct skidx_index *idx,
+                                      uint32_t i, uint64_t *out);
 /* Where and why shard i was lost: the byte offset of the fault in the
- * shard file (UINT64_MAX when unknown) and its message ("truncated zstd
- * frame"); NULL when the index does not say (written before the fault was
- * recorded, or i out of range). Valid until skidx_index_close(). */
-uint64_t skidx_index_lost_offset(const struct skidx_index *idx, uint32_t i);
+ * shard file into *out (UINT64_MAX when unknown), and its message
+ * ("truncated zstd frame"); NULL when the index does not say (written
+ * before the fault was recorded, or i out of range). Valid until
+ * skidx_index_close(). lost_records and lost_offset: SKIDX_ERR_USAGE when
+ * i >= n_lost (*out = 0, or UINT64_MAX for the offset). */
+skidx_status skidx_index_lost_offset(const struct skidx_index *idx,
+                                     uint32_t i, uint64_t *out);
 const char *skidx_index_lost_cause(const struct skidx_index *idx, uint32_t i);
 
 /* One (role, level) cell. */
@@ -176,9 +239,11 @@ struct skidx_cell_stats {
     uint64_t other_currency; /* salaried in another currency (not averaged) */
 };
 /* Sum over all cells whose role matches `role` and level matches `level`;
- * -1 stands for "any". */
-void skidx_index_cell(const struct skidx_index *idx, int32_t role,
-                      int32_t level, struct skidx_cell_stats *out);
+ * SKIDX_ANY stands for "any". Errors (here and in every function below
+ * that takes a role, level, skill or month): SKIDX_ERR_USAGE for an id
+ * out of range or a negative other than SKIDX_ANY; *out is then zeroed. */
+skidx_status skidx_index_cell(const struct skidx_index *idx, int32_t role,
+                              int32_t level, struct skidx_cell_stats *out);
 
 /* The same for the postings that mention skill k. */
 struct skidx_skill_stats {
@@ -186,29 +251,33 @@ struct skidx_skill_stats {
     uint64_t salaried;
     uint64_t salary_sum;
 };
-void skidx_index_skill(const struct skidx_index *idx, int32_t role,
-                       int32_t level, uint32_t k,
-                       struct skidx_skill_stats *out);
+skidx_status skidx_index_skill(const struct skidx_index *idx, int32_t role,
+                               int32_t level, uint32_t k,
+                               struct skidx_skill_stats *out);
 
-/* Skill stats of every skill at once for the slice (role, level), -1 =
- * any: out[k] for k < n_skills (the array is overwritten). One pass over
- * the slice's entries: the way to rank skills. */
-void skidx_index_slice(const struct skidx_index *idx, int32_t role,
-                       int32_t level, struct skidx_skill_stats *out);
+/* Skill stats of every skill at once for the slice (role, level),
+ * SKIDX_ANY = any: out[k] for k < n_skills (the array is overwritten). One
+ * pass over the slice's entries: the way to rank skills. */
+skidx_status skidx_index_slice(const struct skidx_index *idx, int32_t role,
+                               int32_t level, struct skidx_skill_stats *out);
 
-/* Salary histogram of the cells (role, level), -1 = any: adds the counts
- * into bins[0..salary_bins-1]; bin i holds salaries in
+/* Salary histogram of the cells (role, level), SKIDX_ANY = any: adds the
+ * counts into bins[0..salary_bins-1]; bin i holds salaries in
  * [i*width, (i+1)*width), the last bin everything above. */
-void skidx_index_salary_hist(const struct skidx_index *idx, int32_t role,
-                             int32_t level, uint64_t *bins);
+skidx_status skidx_index_salary_hist(const struct skidx_index *idx,
+                                     int32_t role, int32_t level,
+                                     uint64_t *bins);
 
 /* Months: postings dated in month m (0 <= m < n_months, calendar month
- * first_month + m), and of those the postings that mention skill k. */
-uint64_t skidx_index_month_postings(const struct skidx_index *idx, uint32_t m);
-uint64_t skidx_index_month_cell(const struct skidx_index *idx, uint32_t m,
-                                int32_t role, int32_t level);
-uint64_t skidx_index_month_skill(const struct skidx_index *idx, uint32_t m,
-                                 uint32_t k);
+ * first_month + m), of those the postings of the cells (role, level), and
+ * the postings that mention skill k; into *out (0 on error). */
+skidx_status skidx_index_month_postings(const struct skidx_index *idx,
+                                        uint32_t m, uint64_t *out);
+skidx_status skidx_index_month_cell(const struct skidx_index *idx,
+                                    uint32_t m, int32_t role, int32_t level,
+                                    uint64_t *out);
+skidx_status skidx_index_month_skill(const struct skidx_index *idx,
+                                     uint32_t m, uint32_t k, uint64_t *out);
 
 /* ---------------------------------------------------------------------- */
 /* Queries (src/core/query.c): statistics computed from the accessors     */
@@ -248,12 +317,13 @@ const char *skidx_tier_name(enum skidx_tier t);
 double skidx_hist_quantile(const uint64_t *bins, uint32_t n_bins,
                            uint32_t width, double q, int *open);
 
-/* Salary statistics of the slice (role, level), -1 = any. The mean is
- * exact (sum / salaried, whole currency units); the quartiles come from
- * the histogram, with the resolution of one bin (meta.salary_bin_width).
- * `open_mask` has bit 0, 1, 2 set when p25, median, p75 fell in the
- * open-ended last bin (the value is then a lower bound). Values are -1
- * when nothing is salaried. Errors: SKIDX_ERR_NOMEM. */
+/* Salary statistics of the slice (role, level), SKIDX_ANY = any. The
+ * mean is exact (sum / salaried, whole currency units); the quartiles come
+ * from the histogram, with the resolution of one bin
+ * (meta.salary_bin_width). `open_mask` has bit 0, 1, 2 set when p25,
+ * median, p75 fell in the open-ended last bin (the value is then a lower
+ * bound). Values are -1 when nothing is salaried. Errors: SKIDX_ERR_NOMEM,
+ * SKIDX_ERR_USAGE (a bad id). */
 struct skidx_salary {
     uint64_t postings;
     uint64_t salaried;
@@ -277,9 +347,9 @@ struct skidx_premium {
     uint64_t without_salaried, without_sum;
     double mean_with, mean_without, premium, premium_ratio;
 };
-void skidx_query_premium(const struct skidx_index *idx, int32_t role,
-                         int32_t level, uint32_t k,
-                         struct skidx_premium *out);
+skidx_status skidx_query_premium(const struct skidx_index *idx,
+                                 int32_t role, int32_t level, uint32_t k,
+                                 struct skidx_premium *out);
 
 /* A skill ranked within a slice. */
 struct skidx_rank {
@@ -289,8 +359,9 @@ struct skidx_rank {
 };
 /* Rank every skill mentioned in the slice (role, level) by postings,
  * descending, ties by skill id. Writes up to n_skills entries to out
- * (caller-allocated, n_skills long) and returns how many; 0 also when
- * nothing matched. Errors: SKIDX_ERR_NOMEM. */
+ * (caller-allocated, n_skills long) and their number to *n_out; 0 also
+ * when nothing matched. Errors: SKIDX_ERR_NOMEM, SKIDX_ERR_USAGE (a bad
+ * id). */
 skidx_status skidx_query_rank(const struct skidx_index *idx, int32_t role,
                               int32_t level, struct skidx_rank *out,
                               uint32_t *n_out);
@@ -301,18 +372,22 @@ skidx_status skidx_query_rank(const struct skidx_index *idx, int32_t role,
 enum skidx_period_unit { SKIDX_PERIOD_MONTH = 0, SKIDX_PERIOD_QUARTER = 1 };
 uint32_t skidx_period_count(const struct skidx_index *idx,
                             enum skidx_period_unit u);
-void skidx_period_range(const struct skidx_index *idx,
-                        enum skidx_period_unit u, uint32_t p, uint32_t *m0,
-                        uint32_t *m1);
+/* Errors: SKIDX_ERR_USAGE when p >= skidx_period_count() (then *m0 = *m1
+ * = 0, and the label is ""). */
+skidx_status skidx_period_range(const struct skidx_index *idx,
+                                enum skidx_period_unit u, uint32_t p,
+                                uint32_t *m0, uint32_t *m1);
 /* "2025-03" or "2025-Q1" into buf (>= 8 bytes; truncated otherwise). */
-void skidx_period_label(const struct skidx_index *idx,
-                        enum skidx_period_unit u, uint32_t p, char *buf,
-                        size_t n);
-/* Dated postings in months [m0, m1), and those that mention skill k. */
-uint64_t skidx_range_postings(const struct skidx_index *idx, uint32_t m0,
-                              uint32_t m1);
-uint64_t skidx_range_skill(const struct skidx_index *idx, uint32_t m0,
-                           uint32_t m1, uint32_t k);
+skidx_status skidx_period_label(const struct skidx_index *idx,
+                                enum skidx_period_unit u, uint32_t p,
+                                char *buf, size_t n);
+/* Dated postings in months [m0, m1), and those that mention skill k, into
+ * *out. Errors: SKIDX_ERR_USAGE when m0 > m1, m1 > n_months or k is out of
+ * range (*out = 0). */
+skidx_status skidx_range_postings(const struct skidx_index *idx, uint32_t m0,
+                                  uint32_t m1, uint64_t *out);
+skidx_status skidx_range_skill(const struct skidx_index *idx, uint32_t m0,
+                               uint32_t m1, uint32_t k, uint64_t *out);
 
 /* A skill's share in two periods A = [a0, a1) and B = [b0, b1) (month
  * indexes) and the change between them. change = share_b - share_a (a

@@ -37,9 +37,10 @@ SEC = {
     "META": 1, "STRINGS": 2, "CATEGORIES": 3, "SKILLS": 4, "ROLES": 5,
     "LEVELS": 6, "CAUSES": 7, "LOST": 8, "CELLS": 9, "HIST": 10,
     "CELL_SKILL": 11, "MONTHS": 12, "MONTH_CELL": 13, "MONTH_SKILL": 14,
-    "LOST_FAULTS": 15,
+    "LOST_FAULTS": 15, "SKILL_ALIASES": 16, "ROLE_ALIASES": 17,
+    "LEVEL_ALIASES": 18, "SKILL_ESCO": 19, "SKILL_ONET": 20,
 }
-REQUIRED_MAX = 14  # sections 1..14 must be present; 15 is optional
+REQUIRED_MAX = 14  # sections 1..14 must be present; 15..20 are optional
 META_SIZE = 128
 INT32_MAX = 2**31 - 1
 INT32_MIN = -(2**31)
@@ -313,6 +314,22 @@ def counted_strings(b, what, limit):
     return list(zip(names, vals))
 
 
+def owner_table(b, owners, what, max_each=None):
+    """u32 n, u32 0, u32 first[n+1], zero pad to 8, string list of
+    first[n]; returns one list of strings per owner."""
+    head = (8 + 4 * (owners + 1) + 7) // 8 * 8
+    need(len(b) >= head and u32(b, 0) == owners and u32(b, 4) == 0, what)
+    first = struct.unpack_from("<%dI" % (owners + 1), b, 8)
+    need(first[0] == 0, what + ": first[0] not 0")
+    for i in range(owners):
+        need(first[i] <= first[i + 1], what + ": ranges decrease")
+        need(max_each is None or first[i + 1] - first[i] <= max_each,
+             what + ": too many for one owner")
+    need(not any(b[8 + 4 * (owners + 1):head]), what + ": padding")
+    v = string_list(b[head:], first[owners], what)
+    return [v[first[i]:first[i + 1]] for i in range(owners)]
+
+
 def read_index(data, verify):
     size = len(data)
     need(size >= HEADER_SIZE, "file too short for a header")
@@ -389,6 +406,17 @@ def read_index(data, verify):
                                  1 << 24)
         need(len(faults) == len(lost), "LOST_FAULTS count")
 
+    def optional_table(name, owners, max_each=None):
+        if SEC[name] not in secs:
+            return None
+        return owner_table(secs[SEC[name]], owners, name, max_each)
+
+    skill_aliases = optional_table("SKILL_ALIASES", n_skills)
+    role_aliases = optional_table("ROLE_ALIASES", n_roles)
+    level_aliases = optional_table("LEVEL_ALIASES", n_levels)
+    esco = optional_table("SKILL_ESCO", n_skills, 1)
+    onet = optional_table("SKILL_ONET", n_skills)
+
     def dense(name, count):
         b = secs[SEC[name]]
         need(len(b) == 8 * count, name + " size")
@@ -430,10 +458,15 @@ def read_index(data, verify):
         "strings": dict(zip(["tool_version", "taxonomy_name",
                              "taxonomy_version", "salary_currency"], strings)),
         "categories": cats,
-        "skills": [{"name": s, "category": cats[c]}
-                   for s, c in zip(skills, skill_cat)],
+        "skills": [{"name": s, "category": cats[c],
+                    "aliases": skill_aliases[k] if skill_aliases else None,
+                    "esco": (esco[k] or [""])[0] if esco else "",
+                    "onet": onet[k] if onet else []}
+                   for k, (s, c) in enumerate(zip(skills, skill_cat))],
         "roles": roles,
         "levels": levels,
+        "role_aliases": role_aliases,
+        "level_aliases": level_aliases,
         "causes": dict(causes),
         "lost": [{"path": p, "records": r,
                   "byte": None if o is None or o == 2**64 - 1 else o,
@@ -461,8 +494,10 @@ def read_index(data, verify):
 
 
 def month_name(m):
-    """Calendar month number year*12 + month-1 as YYYY-MM."""
-    return "%04d-%02d" % (m // 12, m % 12 + 1)
+    """Calendar month number year*12 + month-1 as YYYY-MM (floor division:
+    -1 is -0001-12)."""
+    y = m // 12
+    return "%s%04d-%02d" % ("-" if y < 0 else "", abs(y), m % 12 + 1)
 
 
 def main(argv):
@@ -507,6 +542,14 @@ def main(argv):
                                   for c in idx["cells"])),
         ]
         rows += [("cause_" + k, v) for k, v in idx["causes"].items()]
+        rows += [
+            ("skill_aliases", sum(len(s["aliases"] or [])
+                                  for s in idx["skills"])),
+            ("role_aliases", sum(map(len, idx["role_aliases"] or []))),
+            ("level_aliases", sum(map(len, idx["level_aliases"] or []))),
+            ("esco_links", sum(1 for s in idx["skills"] if s["esco"])),
+            ("onet_links", sum(len(s["onet"]) for s in idx["skills"])),
+        ]
         rows.append(("checksums_verified", 1 if verify else 0))
         for k, v in rows:
             out.write("%s %d\n" % (k, v))

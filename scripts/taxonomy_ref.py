@@ -247,10 +247,23 @@ def load_skills(path, errors):
         if cat not in cats:
             cats.append(cat)
         npos = 0
+        links = False
         for raw in f[2:]:
             if raw == "":
                 errors.append("skills.tsv:%d: empty alias" % n)
                 continue
+            # link columns (@onet:CODE, @esco:URI) come last; not aliases
+            r = raw.strip()
+            if r.startswith("@"):
+                links = True
+                code = r[6:]
+                if not (r.startswith("@onet:") and len(code) == 8 and code.isdigit()) and \
+                        not (r.startswith("@esco:") and code.startswith(("http://", "https://"))
+                             and not any(c <= " " for c in code)):
+                    errors.append("skills.tsv:%d: bad link %r" % (n, r))
+                continue
+            if links:
+                errors.append("skills.tsv:%d: alias %r after a link column" % (n, raw))
             a = Alias(raw, sid, 0, n, order)
             order += 1
             npos += not a.neg

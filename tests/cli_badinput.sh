@@ -189,7 +189,7 @@ for name in crlf no_final_newline bom; do
 done
 idx "$R/crlf.jsonl" -o "$T/r.skidx"
 check "crlf: skills still found before the CR" 3 \
-    "$("$SKIDX" query "$T/r.skidx" --format csv --skill SQL 2>/dev/null | sed -n 2p | cut -d, -f5)"
+    "$("$SKIDX" query "$T/r.skidx" --format csv --skill SQL 2>/dev/null | sed -n 2p | cut -d, -f8)"  # skill_postings
 
 # only the first five of a cause are reported, all are counted
 for i in $(seq 1 12); do echo "not json $i"; done >"$T/many.jsonl"

@@ -41,13 +41,45 @@ if diff -u "$E/expected_cells.csv" "$T/cells.csv"; then echo "ok: cells"; else e
 
 # the ranking of a slice, and the mean salary: (124,800 + 110,000) / 2
 out=$("$SKIDX" query "$T/e.skidx" --role "ml engineer" --seniority mid --format csv)
-check "ML Engineer/Mid top skill" "ML Engineer,Mid,Python,Programming Languages,1,2,2,1.000000" "$(sed -n 2p <<<"$out")"
+check "ML Engineer/Mid top skill" "0,ML Engineer,1,Mid,0,Python,Programming Languages,1,2,2,1.000000,1,," "$(sed -n 2p <<<"$out")"
 check "ML Engineer/Mid skills listed (Python, TensorFlow, Kubernetes, SQL)" 4 "$(($(wc -l <<<"$out") - 1))"
 head=$("$SKIDX" query "$T/e.skidx" --role "ML Engineer" --seniority Mid | head -1)
 case "$head" in *"mean salary: 117,400 (2 salaried)"*) echo "ok: mean salary";; *) echo "FAIL: mean salary: $head"; fail=1;; esac
 # whole corpus: Python in 5 of 9 postings
 out=$("$SKIDX" query "$T/e.skidx" --format csv --top 1)
-check "overall top" "All,All,Python,Programming Languages,1,5,9,0.555556" "$(sed -n 2p <<<"$out")"
+check "overall top" ",All,,All,0,Python,Programming Languages,1,5,9,0.555556,1,," "$(sed -n 2p <<<"$out")"
+
+# names and aliases, caseless and separator-insensitive (taxonomy aliases:
+# aws for AWS, k8s for Kubernetes); --level is --seniority
+out=$("$SKIDX" query "$T/e.skidx" --skill aws,K8S --format csv | cut -d, -f6-8)
+check "--skill by alias" "$(printf 'skill,slice_postings,skill_postings\nAWS,9,%s\nKubernetes,9,%s' \
+    "$(awk -F, '$6 == "AWS" {s += $8} END {print s}' "$T/cells.csv")" \
+    "$(awk -F, '$6 == "Kubernetes" {s += $8} END {print s}' "$T/cells.csv")")" "$out"
+a=$("$SKIDX" query "$T/e.skidx" --role ml-engineer --level MID --format csv)
+check "--level = --seniority, role by folded name" "$("$SKIDX" query "$T/e.skidx" --role "ML Engineer" --seniority Mid --format csv)" "$a"
+
+# an alias of two skills (after folding case) is an error listing both;
+# links to ESCO and O*NET come out in query and export
+mkdir "$T/tax"
+cp "$E/taxonomy/roles.tsv" "$T/tax/"
+sed -e 's/^Go\tProgramming Languages\t=Go\tgolang$/Go\tProgramming Languages\t=Go\tgolang\t@onet:43232306\t@esco:http:\/\/data.europa.eu\/esco\/skill\/go/' \
+    -e 's/^SQL\tData\tsql$/SQL\tData\tsql\t=GO\t@onet:43232306\t@onet:43232313/' \
+    "$E/taxonomy/skills.tsv" > "$T/tax/skills.tsv"
+"$SKIDX" index -q -t "$T/tax" "$E/corpus" -o "$T/l.skidx"
+check "index with links exit" 0 $?
+"$SKIDX" query "$T/l.skidx" --skill golang,gO >/dev/null 2>&1
+check "a canonical name wins over an alias" 0 $?
+"$SKIDX" query "$T/l.skidx" --skill =go >/dev/null 2>"$T/err"
+check "unknown skill exit" 2 $?
+sed -i 's/^Go\tProgramming/Golang\tProgramming/' "$T/tax/skills.tsv"
+"$SKIDX" index -q -t "$T/tax" "$E/corpus" -o "$T/l.skidx"
+"$SKIDX" query "$T/l.skidx" --skill go >/dev/null 2>"$T/err"
+check "ambiguous alias exit" 2 $?
+check "ambiguous alias message" "skidx: skill 'go' is ambiguous: it names 'SQL' and 'Golang'; give the full name" "$(cat "$T/err")"
+out=$("$SKIDX" query "$T/l.skidx" --skill Golang,SQL --format csv | cut -d, -f6,11-)
+check "links in query output" "$(printf 'skill,esco_uri,onet_codes\nGolang,http://data.europa.eu/esco/skill/go,43232306\nSQL,,43232306;43232313')" "$out"
+check "links in the export" "6,Golang,Programming Languages,http://data.europa.eu/esco/skill/go,43232306" \
+    "$("$SKIDX" export "$T/l.skidx" --table skills | grep Golang)"
 
 # usage errors exit 2 and name the problem
 "$SKIDX" query "$T/e.skidx" --role Astronaut >/dev/null 2>"$T/err"

@@ -145,7 +145,11 @@ has "CSV export over a directory with other files: message" "$T/err" "notes.txt"
 [ -e "$T/xdir/notes.txt" ] && ok "the user's file is kept" || bad "the user's file was removed"
 run export "$T/a.skidx" -o "$T/no/such/dir"
 check "export -o a/b/c without a/b: exit code" 2 "$rc"
-has "export -o a/b/c without a/b: message" "$T/err" "is not a directory (no parent directory is created)"
+has "export -o a/b/c without a/b: message" "$T/err" "/no/such' does not exist (no parent directory is created)"
+touch "$T/afile"
+run export "$T/a.skidx" -o "$T/afile/x"
+check "export -o FILE/x: exit code" 2 "$rc"
+has "export -o FILE/x: message" "$T/err" "afile' is not a directory (no parent directory is created)"
 [ -e "$T/no" ] && bad "export created parents" || ok "export created no parent"
 
 # ---- 5. merge under SIGINT/SIGTERM -------------------------------------------------

@@ -75,4 +75,21 @@ check "Han alias: offsets in the text" "测谎仪器 测谎仪器" "$(J '" ".joi
 printf 'Zz dash\tx\t——\n' >> "$T/han/skills.tsv"
 echo x | "$SKIDX" match -t "$T/han" --text >/dev/null 2>"$T/err"
 check "an alias of punctuation only is refused" 1 $?
+# the taxonomy hash, computed from docs/FORMAT.md alone, is the one skidx
+# stores: with and without links
+H=$SRC/tests/fixtures/taxonomy_hash.py
+hash_of() { "$SKIDX" info --taxonomy "$1" | sed -n 's/.*(hash \([0-9a-f]*\)).*/\1/p'; }
+for d in "$SRC/tests/e2e/taxonomy" "$SRC/tests/report/taxonomy"; do
+    check "hash as FORMAT.md says: $(basename "$(dirname "$d")")" "$(hash_of "$d")" "$(python3 "$H" "$d")"
+done
+mkdir "$T/links"
+cp "$SRC/tests/e2e/taxonomy/roles.tsv" "$T/links/"
+sed -e 's/^\(SQL\t.*\)$/\1\t@onet:43232306\t@esco:https:\/\/data.europa.eu\/esco\/skill\/sql\t@onet:43232313/' \
+    "$SRC/tests/e2e/taxonomy/skills.tsv" > "$T/links/skills.tsv"
+check "hash with links as FORMAT.md says" "$(hash_of "$T/links")" "$(python3 "$H" "$T/links")"
+[ "$(hash_of "$T/links")" != "$(hash_of "$SRC/tests/e2e/taxonomy")" ] && echo "ok: links change the hash" || { echo "FAIL: links do not change the hash"; fail=1; }
+printf 'Bad\tX\tbad\t@onet:123\n' >> "$T/links/skills.tsv"
+"$SKIDX" info --taxonomy "$T/links" >/dev/null 2>"$T/err"
+check "malformed link exit" 1 $?
+grep -q "skills.tsv':[0-9]*: bad O\*NET link '@onet:123'" "$T/err" && echo "ok: malformed link names file and line" || { echo "FAIL: $(cat "$T/err")"; fail=1; }
 exit $fail

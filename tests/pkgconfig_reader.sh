@@ -21,7 +21,7 @@ for f in include/skidx.h lib/libskidx.a lib/pkgconfig/skidx.pc \
 done
 so=$(cd "$P/lib" && ls libskidx.so.* 2>/dev/null | head -1)
 [ -n "$so" ] && echo "ok: shared library $so" || { echo "FAIL: no libskidx.so.*"; fail=1; }
-check "soname" "libskidx.so.1" "$(readelf -d "$P/lib/libskidx.so" | sed -n 's/.*soname: \[\(.*\)\]/\1/p')"
+check "soname" "libskidx.so.2" "$(readelf -d "$P/lib/libskidx.so" | sed -n 's/.*soname: \[\(.*\)\]/\1/p')"
 check "the header includes only the C library" "stddef.h stdint.h" \
     "$(sed -n 's/^#include <\(.*\)>/\1/p' "$P/include/skidx.h" | tr '\n' ' ' | sed 's/ $//')"
 # the shared library exports the API of skidx.h and nothing else
@@ -39,7 +39,7 @@ check "version" "$(sed -n 's/^#define SKIDX_VERSION_STRING "\(.*\)"/\1/p' "$SRC/
 "$SKIDX" index "$SRC/corpora/sample" -o "$T/s.skidx" --quiet
 check "index exit" 0 $?
 "$SKIDX" query "$T/s.skidx" --role "ML Engineer" --seniority Senior --top 8 --format csv \
-    | awk -F, 'NR > 1 {print $5 "," $3 "," $6 "," $7}' > "$T/want"
+    | awk -F, 'NR > 1 {print $8 "," $6 "," $9 "," $10}' > "$T/want"
 [ "$(wc -l < "$T/want")" -eq 8 ] && echo "ok: skidx query gives 8 rows" || { echo "FAIL: query rows"; fail=1; }
 
 # shellcheck disable=SC2086
@@ -48,7 +48,7 @@ check "dynamic build" 0 $?; cat "$T/cc.err"
 LD_LIBRARY_PATH=$P/lib "$T/dyn" "$T/s.skidx" "ML Engineer" Senior 8 | tail -n +2 > "$T/got-dyn"
 check "dynamic reader agrees with skidx query" "" "$(diff "$T/want" "$T/got-dyn")"
 check "dynamic reader links the shared library" 1 \
-    "$(LD_LIBRARY_PATH=$P/lib ldd "$T/dyn" | grep -c "libskidx.so.1 => $P/lib")"
+    "$(LD_LIBRARY_PATH=$P/lib ldd "$T/dyn" | grep -c "libskidx.so.2 => $P/lib")"
 
 # shellcheck disable=SC2086
 cc -static -o "$T/st" "$SRC/tests/reader/top_skills.c" $sflags 2>"$T/cc.err"
@@ -56,4 +56,11 @@ check "static build" 0 $?; grep -v 'dlopen' "$T/cc.err"
 "$T/st" "$T/s.skidx" "ML Engineer" Senior 8 | tail -n +2 > "$T/got-st"
 check "static reader agrees with skidx query" "" "$(diff "$T/want" "$T/got-st")"
 check "static reader needs no shared library" 0 "$(ldd "$T/st" 2>&1 | grep -c '=>')"
+# names resolve through the index's aliases: MLE (a title word of ML
+# Engineer) and Sr (of Senior) give the same slice
+"$T/st" "$T/s.skidx" mle sr 8 | tail -n +2 > "$T/got-alias"
+check "reader resolves role and level aliases" "" "$(diff "$T/want" "$T/got-alias")"
+"$T/st" "$T/s.skidx" Astronaut Senior 8 >/dev/null 2>"$T/err"
+check "unknown role is an error" 1 $?
+grep -q "not found" "$T/err" && echo "ok: not found message" || { echo "FAIL: not found message"; fail=1; }
 exit $fail

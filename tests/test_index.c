@@ -37,15 +37,29 @@
 
 #define SEED 0x736b696478ull /* "skidx", as docs/FORMAT.md says */
 
+/* The value of a count accessor, whatever its status (the status is
+ * checked where it matters, in test_accessors). */
+#define GETTER(name)                                                          \
+    static uint64_t get_##name(const struct skidx_index *x, uint32_t i)       \
+    {                                                                         \
+        uint64_t v;                                                           \
+        skidx_index_##name(x, i, &v);                                         \
+        return v;                                                             \
+    }
+GETTER(cause_count)
+GETTER(lost_records)
+GETTER(lost_offset)
+
 /* ---- the fixture: taxonomy and postings ---- */
 
-static const char skills_tsv[] = "@name\tunit\n"
-                                 "@version\t7\n"
-                                 "Python\tLanguages\tpython\n"
-                                 "PyTorch\tML\tpytorch\ttorch\n"
-                                 "AWS\tCloud\taws\n"
-                                 "SQL\tLanguages\tsql\n"
-                                 "Kubernetes\tInfra\tkubernetes\tk8s\n";
+static const char skills_tsv[] =
+    "@name\tunit\n"
+    "@version\t7\n"
+    "Python\tLanguages\tpython\t@esco:http://data.europa.eu/esco/skill/py\n"
+    "PyTorch\tML\tpytorch\ttorch\t!torch light\t/py-?torch2/\n"
+    "AWS\tCloud\taws\tAmazon Web Services\n"
+    "SQL\tLanguages\tsql\t@onet:43232306\n"
+    "Kubernetes\tInfra\tkubernetes\tk8s\t@onet:43233004\t@onet:43232408\n";
 /* same shape, other content: another hash */
 static const char skills_tsv_v8[] = "@name\tunit\n"
                                     "@version\t8\n"
@@ -312,10 +326,57 @@ static void check_all(const struct skidx_index *x,
     assert_string_equal(skidx_index_level_name(x, 1), "Mid");
     assert_null(skidx_index_role_name(x, N_ROLES));
     assert_null(skidx_index_level_name(x, N_LEVELS));
-    assert_int_equal(skidx_index_find_skill(x, "pytorch"), 1);
-    assert_int_equal(skidx_index_find_role(x, "OTHER"), 2);
-    assert_int_equal(skidx_index_find_level(x, "senior"), 0);
-    assert_int_equal(skidx_index_find_skill(x, "Rust"), -1);
+    uint32_t id = 77;
+    assert_int_equal(skidx_index_find_skill(x, "pytorch", &id), SKIDX_OK);
+    assert_int_equal(id, 1);
+    assert_int_equal(skidx_index_find_role(x, "OTHER", &id), SKIDX_OK);
+    assert_int_equal(id, 2);
+    assert_int_equal(skidx_index_find_level(x, "senior", &id), SKIDX_OK);
+    assert_int_equal(id, 0);
+    /* a failed lookup is a status, and leaves the id alone */
+    id = 77;
+    assert_int_equal(skidx_index_find_skill(x, "Rust", &id),
+                     SKIDX_ERR_NOTFOUND);
+    assert_int_equal(skidx_index_find_role(x, "Astronaut", &id),
+                     SKIDX_ERR_NOTFOUND);
+    assert_int_equal(id, 77);
+    /* separators and case fold: "Data-Scientist" is "Data Scientist" */
+    assert_int_equal(skidx_index_find_role(x, " data_scientist ", &id),
+                     SKIDX_OK);
+    assert_int_equal(id, 1);
+
+    /* bad ids are errors, not "any" and not zeros */
+    {
+        struct skidx_cell_stats cs;
+        struct skidx_skill_stats ss;
+        uint64_t v, bins[201] = {0};
+        assert_int_equal(skidx_index_cell(x, SKIDX_ANY, SKIDX_ANY, &cs),
+                         SKIDX_OK);
+        assert_true(cs.postings > 0);
+        assert_int_equal(skidx_index_cell(x, -7, SKIDX_ANY, &cs),
+                         SKIDX_ERR_USAGE);
+        assert_int_equal(cs.postings, 0);
+        assert_int_equal(skidx_index_cell(x, N_ROLES, 0, &cs),
+                         SKIDX_ERR_USAGE);
+        assert_int_equal(skidx_index_cell(x, 0, 999, &cs), SKIDX_ERR_USAGE);
+        assert_int_equal(skidx_index_skill(x, 0, 0, N_SKILLS, &ss),
+                         SKIDX_ERR_USAGE);
+        assert_int_equal(skidx_index_skill(x, -2, 0, 0, &ss),
+                         SKIDX_ERR_USAGE);
+        assert_int_equal(skidx_index_salary_hist(x, 0, -3, bins),
+                         SKIDX_ERR_USAGE);
+        assert_int_equal(skidx_index_month_postings(x, 4, &v),
+                         SKIDX_ERR_USAGE);
+        assert_int_equal(skidx_index_month_cell(x, 0, 0, -5, &v),
+                         SKIDX_ERR_USAGE);
+        assert_int_equal(skidx_index_month_skill(x, 0, N_SKILLS, &v),
+                         SKIDX_ERR_USAGE);
+        struct skidx_skill_stats *sl = calloc(N_SKILLS, sizeof(*sl));
+        assert_non_null(sl);
+        assert_int_equal(skidx_index_slice(x, 999, SKIDX_ANY, sl),
+                         SKIDX_ERR_USAGE);
+        free(sl);
+    }
 
     /* meta */
     struct skidx_index_meta meta;
@@ -350,24 +411,35 @@ static void check_all(const struct skidx_index *x,
     assert_int_equal(skidx_index_n_causes(x), SKIDX_CAUSE_COUNT);
     for (uint32_t i = 0; i < SKIDX_CAUSE_COUNT; i++) {
         assert_string_equal(skidx_index_cause_name(x, i), skidx_cause_name(i));
-        assert_int_equal(skidx_index_cause_count(x, i), 10u * i + 1);
+        assert_int_equal(get_cause_count(x, i), 10u * i + 1);
     }
     assert_string_equal(skidx_index_cause_name(x, 0), "not_json");
     assert_null(skidx_index_cause_name(x, SKIDX_CAUSE_COUNT));
-    assert_int_equal(skidx_index_cause_count(x, SKIDX_CAUSE_COUNT), 0);
+    assert_int_equal(get_cause_count(x, SKIDX_CAUSE_COUNT), 0);
     assert_int_equal(skidx_index_n_lost(x), 2);
     assert_string_equal(skidx_index_lost_path(x, 0), "shards/07.jsonl.zst");
-    assert_int_equal(skidx_index_lost_records(x, 0), 1234);
+    assert_int_equal(get_lost_records(x, 0), 1234);
     assert_string_equal(skidx_index_lost_path(x, 1), "shards/x\xc3\xa9.jsonl");
-    assert_int_equal(skidx_index_lost_records(x, 1), 0);
+    assert_int_equal(get_lost_records(x, 1), 0);
     assert_null(skidx_index_lost_path(x, 2));
     /* each lost shard keeps its own fault (LOST_FAULTS) */
-    assert_int_equal(skidx_index_lost_offset(x, 0), 5678);
+    assert_int_equal(get_lost_offset(x, 0), 5678);
     assert_string_equal(skidx_index_lost_cause(x, 0), "truncated zstd frame");
-    assert_int_equal(skidx_index_lost_offset(x, 1), UINT64_MAX);
+    assert_int_equal(get_lost_offset(x, 1), UINT64_MAX);
     assert_string_equal(skidx_index_lost_cause(x, 1), "cannot read: EIO");
-    assert_int_equal(skidx_index_lost_offset(x, 2), UINT64_MAX);
+    assert_int_equal(get_lost_offset(x, 2), UINT64_MAX);
     assert_null(skidx_index_lost_cause(x, 2));
+    {
+        uint64_t v = 7;
+        assert_int_equal(skidx_index_lost_records(x, 2, &v), SKIDX_ERR_USAGE);
+        assert_int_equal(v, 0);
+        assert_int_equal(skidx_index_lost_offset(x, 2, &v), SKIDX_ERR_USAGE);
+        assert_int_equal(v, UINT64_MAX);
+        assert_int_equal(skidx_index_cause_count(x, SKIDX_CAUSE_COUNT, &v),
+                         SKIDX_ERR_USAGE);
+        assert_int_equal(skidx_index_cause_count(x, 0, &v), SKIDX_OK);
+        assert_int_equal(v, 1);
+    }
 
     /* the cube, for every slice including "any" */
     for (int32_t r = -1; r <= N_ROLES; r++)
@@ -401,26 +473,36 @@ static void check_all(const struct skidx_index *x,
         uint64_t want = 0;
         for (size_t i = 0; i < NP; i++)
             want += P[i].month == cal;
-        assert_int_equal(skidx_index_month_postings(x, m), want);
+        uint64_t v;
+        assert_int_equal(skidx_index_month_postings(x, m, &v), SKIDX_OK);
+        assert_int_equal(v, want);
         for (int32_t r = -1; r < N_ROLES; r++)
             for (int32_t l = -1; l < N_LEVELS; l++) {
                 uint64_t w = 0;
                 for (size_t i = 0; i < NP; i++)
                     w += P[i].month == cal && cell_in(&P[i], r, l);
-                assert_int_equal(skidx_index_month_cell(x, m, r, l), w);
+                assert_int_equal(skidx_index_month_cell(x, m, r, l, &v),
+                                 SKIDX_OK);
+                assert_int_equal(v, w);
             }
-        for (uint32_t k = 0; k <= N_SKILLS; k++) {
+        for (uint32_t k = 0; k < N_SKILLS; k++) {
             uint64_t w = 0;
             for (size_t i = 0; i < NP; i++)
                 w += P[i].month == cal && has_skill(&P[i], k);
-            assert_int_equal(skidx_index_month_skill(x, m, k), w);
+            assert_int_equal(skidx_index_month_skill(x, m, k, &v), SKIDX_OK);
+            assert_int_equal(v, w);
         }
     }
-    assert_int_equal(skidx_index_month_postings(x, 2), 0);
-    assert_int_equal(skidx_index_month_postings(x, 3), 5);
-    assert_int_equal(skidx_index_month_postings(x, 4), 0);
-    assert_int_equal(skidx_index_month_cell(x, 4, -1, -1), 0);
-    assert_int_equal(skidx_index_month_skill(x, 4, 0), 0);
+    uint64_t v = 9;
+    skidx_index_month_postings(x, 2, &v);
+    assert_int_equal(v, 0);
+    skidx_index_month_postings(x, 3, &v);
+    assert_int_equal(v, 5);
+    assert_int_equal(skidx_index_month_postings(x, 4, &v), SKIDX_ERR_USAGE);
+    assert_int_equal(v, 0);
+    assert_int_equal(skidx_index_month_cell(x, 4, SKIDX_ANY, SKIDX_ANY, &v),
+                     SKIDX_ERR_USAGE);
+    assert_int_equal(skidx_index_month_skill(x, 4, 0, &v), SKIDX_ERR_USAGE);
 }
 
 /* ---- group state ---- */
@@ -553,6 +635,24 @@ static void test_layout(void **state)
         prev_end = off + size;
     }
     assert_true(f->len - prev_end < 8);
+    /* SKILL_ALIASES: u32 K, u32 0, u32 first[K+1] = 32 bytes, then the
+     * literal positive aliases (no negative, no regex), by skill */
+    {
+        const uint8_t *a = b + skidx_rd64(entry((uint8_t *)b,
+                                                SKIDX_SEC_SKILL_ALIASES) + 8);
+        static const uint32_t first[N_SKILLS + 1] = {0, 1, 3, 5, 6, 8};
+        assert_int_equal(skidx_rd32(a), N_SKILLS);
+        assert_int_equal(skidx_rd32(a + 4), 0);
+        for (uint32_t i = 0; i <= N_SKILLS; i++)
+            assert_int_equal(skidx_rd32(a + 8 + 4 * i), first[i]);
+        assert_int_equal(skidx_rd32(a + 32), 8); /* string list count */
+        assert_memory_equal(a + 32 + 4 * 10, "pythonpytorchtorchaws", 21);
+        const uint8_t *o = b + skidx_rd64(entry((uint8_t *)b,
+                                                SKIDX_SEC_SKILL_ONET) + 8);
+        assert_int_equal(skidx_rd32(o + 8 + 4 * 3), 0);  /* SQL: from 0 */
+        assert_int_equal(skidx_rd32(o + 8 + 4 * 4), 1);  /* K8s: from 1 */
+        assert_int_equal(skidx_rd32(o + 8 + 4 * 5), 3);
+    }
     /* META */
     uint8_t *c = dup_bytes(b, f->len);
     assert_int_equal(sec_size(c, SKIDX_SEC_META), 128);
@@ -614,7 +714,9 @@ static void test_skills_padding(void **state)
     assert_int_equal(skidx_rd32(sec(b, SKIDX_SEC_META) + 120), 0);
     struct skidx_index *x = open_ok(b, len);
     assert_int_equal(skidx_index_n_months(x), 0);
-    assert_int_equal(skidx_index_month_postings(x, 0), 0);
+    uint64_t v = 9;
+    assert_int_equal(skidx_index_month_postings(x, 0, &v), SKIDX_ERR_USAGE);
+    assert_int_equal(v, 0);
     assert_string_equal(skidx_index_skill_name(x, 1), "B");
     assert_string_equal(skidx_index_skill_category(x, 1), "Y");
     skidx_index_close(x);
@@ -1081,23 +1183,47 @@ static void test_unknown_section(void **state)
     free(c);
 }
 
-/* A file written before LOST_FAULTS was added (its 14 sections only) is
- * read all the same; the faults are then unknown. */
+/* Drop the sections from id `from` on (they are the last ones): the file a
+ * writer from before they were added would have written. */
+static void drop_sections_from(uint8_t *c, size_t len, uint32_t from)
+{
+    uint32_t n = skidx_rd32(c + 16), keep = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint8_t *e = c + 64 + 32 * i;
+        if (skidx_rd32(e) < from) {
+            keep++;
+            continue;
+        }
+        memset(c + skidx_rd64(e + 8), 0, skidx_rd64(e + 16));
+        memset(e, 0, 32);
+    }
+    skidx_wr32(c + 16, keep);
+    rehash(c, len);
+}
+
+/* A file written before LOST_FAULTS and the alias and link sections were
+ * added (its 14 sections only) is read all the same; the faults are then
+ * unknown, names resolve without aliases, and no skill has links. */
 static void test_without_lost_faults(void **state)
 {
     struct fix *f = *state;
     uint8_t *c = dup_bytes(f->bytes, f->len);
-    uint8_t *e = c + 64 + 32 * (N_SEC - 1);
-    assert_int_equal(skidx_rd32(e), SKIDX_SEC_LOST_FAULTS);
-    memset(c + skidx_rd64(e + 8), 0, skidx_rd64(e + 16));
-    memset(e, 0, 32);
-    skidx_wr32(c + 16, N_SEC - 1);
-    rehash(c, f->len);
+    assert_int_equal(skidx_rd32(c + 64 + 32 * 14), SKIDX_SEC_LOST_FAULTS);
+    drop_sections_from(c, f->len, SKIDX_SEC_LOST_FAULTS);
+    assert_int_equal(skidx_rd32(c + 16), 14);
     struct skidx_index *x = open_ok(c, f->len);
     assert_int_equal(skidx_index_n_lost(x), 2);
-    assert_int_equal(skidx_index_lost_records(x, 0), 1234);
-    assert_int_equal(skidx_index_lost_offset(x, 0), UINT64_MAX);
+    assert_int_equal(get_lost_records(x, 0), 1234);
+    assert_int_equal(get_lost_offset(x, 0), UINT64_MAX);
     assert_null(skidx_index_lost_cause(x, 0));
+    uint32_t id = 9;
+    assert_int_equal(skidx_index_find_skill(x, "kubernetes", &id), SKIDX_OK);
+    assert_int_equal(id, 4);
+    assert_int_equal(skidx_index_find_skill(x, "k8s", &id),
+                     SKIDX_ERR_NOTFOUND);
+    assert_int_equal(skidx_index_n_aliases(x, SKIDX_DIM_SKILL, 4), 0);
+    assert_string_equal(skidx_index_skill_esco(x, 0), "");
+    assert_int_equal(skidx_index_skill_n_onet(x, 4), 0);
     skidx_index_close(x);
     free(c);
 }
@@ -1136,12 +1262,13 @@ static void test_python_reader(void **state)
         if (sscanf(line, "%127[^\t]\t%127[^\t]\t%127[^\t]\t%llu\t%llu\t%llu",
                    role, level, skill, &post, &sal, &sum) != 6)
             fail_msg("bad row '%s'", line);
-        const int32_t r = skidx_index_find_role(x, role);
-        const int32_t l = skidx_index_find_level(x, level);
-        const int32_t k = skidx_index_find_skill(x, skill);
-        assert_true(r >= 0 && l >= 0 && k >= 0);
+        uint32_t r, l, k;
+        assert_int_equal(skidx_index_find_role(x, role, &r), SKIDX_OK);
+        assert_int_equal(skidx_index_find_level(x, level, &l), SKIDX_OK);
+        assert_int_equal(skidx_index_find_skill(x, skill, &k), SKIDX_OK);
         struct skidx_skill_stats s;
-        skidx_index_skill(x, r, l, (uint32_t)k, &s);
+        assert_int_equal(skidx_index_skill(x, (int32_t)r, (int32_t)l, k, &s),
+                         SKIDX_OK);
         assert_int_equal(s.postings, post);
         assert_int_equal(s.salaried, sal);
         assert_int_equal(s.salary_sum, sum);
@@ -1184,9 +1311,28 @@ static void test_python_reader(void **state)
             skidx_index_salary_hist(x, -1, -1, bins);
             want = bins[SKIDX_SALARY_BINS - 1];
         } else if (!strcmp(key, "cause_bad_date")) {
-            want = skidx_index_cause_count(x, SKIDX_FIX_BAD_DATE);
+            want = get_cause_count(x, SKIDX_FIX_BAD_DATE);
         } else if (!strcmp(key, "checksums_verified")) {
             want = 1;
+        } else if (!strcmp(key, "skill_aliases") ||
+                   !strcmp(key, "role_aliases") ||
+                   !strcmp(key, "level_aliases")) {
+            const enum skidx_dim d = key[0] == 's'   ? SKIDX_DIM_SKILL
+                                     : key[0] == 'r' ? SKIDX_DIM_ROLE
+                                                     : SKIDX_DIM_LEVEL;
+            const uint32_t no = d == SKIDX_DIM_SKILL  ? skidx_index_n_skills(x)
+                                : d == SKIDX_DIM_ROLE ? skidx_index_n_roles(x)
+                                                      : skidx_index_n_levels(x);
+            want = 0;
+            for (uint32_t i = 0; i < no; i++)
+                want += skidx_index_n_aliases(x, d, i);
+            assert_true(want > 0);
+        } else if (!strcmp(key, "esco_links") || !strcmp(key, "onet_links")) {
+            want = 0;
+            for (uint32_t k = 0; k < skidx_index_n_skills(x); k++)
+                want += key[0] == 'e' ? *skidx_index_skill_esco(x, k) != 0
+                                      : skidx_index_skill_n_onet(x, k);
+            assert_true(want > 0);
         } else {
             continue;
         }
@@ -1194,7 +1340,7 @@ static void test_python_reader(void **state)
         seen++;
     }
     assert_int_equal(pclose(p), 0);
-    assert_int_equal(seen, 8);
+    assert_int_equal(seen, 13);
 
     /* the full JSON dump runs too */
     snprintf(cmd, sizeof(cmd), "%s %s/scripts/skidx_read.py %s >/dev/null",
@@ -1218,6 +1364,79 @@ static void test_python_reader(void **state)
     skidx_index_close(x);
 }
 
+/* Names resolve through the stored aliases, caseless and
+ * separator-insensitive; an alias of several skills is ambiguous; links
+ * come back as written. */
+static void test_aliases_and_links(void **state)
+{
+    struct fix *f = *state;
+    struct skidx_index *x = open_ok(f->bytes, f->len);
+    uint32_t id = 99, ids[4], n;
+    assert_int_equal(skidx_index_find_skill(x, "K8S", &id), SKIDX_OK);
+    assert_int_equal(id, 4);
+    assert_int_equal(skidx_index_find_skill(x, "amazon-web_services", &id),
+                     SKIDX_OK);
+    assert_int_equal(id, 2);
+    assert_int_equal(skidx_index_find_skill(x, "torch", &id), SKIDX_OK);
+    assert_int_equal(id, 1);
+    /* negative and regex aliases are not names */
+    assert_int_equal(skidx_index_find_skill(x, "torch light", &id),
+                     SKIDX_ERR_NOTFOUND);
+    assert_int_equal(skidx_index_find_skill(x, "py-?torch2", &id),
+                     SKIDX_ERR_NOTFOUND);
+    /* role rule words */
+    assert_int_equal(skidx_index_find_role(x, "ML-Engineer", &id), SKIDX_OK);
+    assert_int_equal(id, 0);
+    assert_int_equal(skidx_index_lookup(x, SKIDX_DIM_SKILL, "nothing", ids, 4,
+                                        &n),
+                     SKIDX_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(skidx_index_n_aliases(x, SKIDX_DIM_SKILL, 1), 2);
+    assert_string_equal(skidx_index_alias(x, SKIDX_DIM_SKILL, 1, 1), "torch");
+    assert_null(skidx_index_alias(x, SKIDX_DIM_SKILL, 1, 2));
+    assert_null(skidx_index_alias(x, SKIDX_DIM_SKILL, N_SKILLS, 0));
+    assert_string_equal(skidx_index_skill_esco(x, 0),
+                        "http://data.europa.eu/esco/skill/py");
+    assert_string_equal(skidx_index_skill_esco(x, 1), "");
+    assert_null(skidx_index_skill_esco(x, N_SKILLS));
+    assert_int_equal(skidx_index_skill_n_onet(x, 4), 2);
+    assert_string_equal(skidx_index_skill_onet(x, 4, 0), "43233004");
+    assert_string_equal(skidx_index_skill_onet(x, 4, 1), "43232408");
+    assert_null(skidx_index_skill_onet(x, 4, 2));
+    skidx_index_close(x);
+
+    /* "=Go" and "=GO" may belong to two skills (case-sensitive literals);
+     * a caseless lookup finds both: ambiguous, with both candidates. A
+     * canonical name beats an alias. */
+    static const char amb[] = "Go\tLanguages\t=Go\tgolang\n"
+                              "Goal\tML\t=GO\n"
+                              "AWS\tCloud\taws\n"
+                              "SQL\tLanguages\tsql\tci-cd\n"
+                              "CI\tInfra\tci cd\n";
+    struct skidx_taxonomy *t = parse_tax(amb);
+    struct skidx_model m;
+    assert_int_equal(skidx_model_init(&m, t, "0", "USD"), SKIDX_OK);
+    size_t len;
+    uint8_t *b = serialize(&m, &len);
+    x = open_ok(b, len);
+    id = 99;
+    assert_int_equal(skidx_index_find_skill(x, "gO", &id), SKIDX_OK);
+    assert_int_equal(id, 0); /* the name Go */
+    assert_int_equal(skidx_index_lookup(x, SKIDX_DIM_SKILL, "ci_cd", ids, 4,
+                                        &n),
+                     SKIDX_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(ids[0], 3);
+    assert_int_equal(ids[1], 4);
+    assert_int_equal(skidx_index_find_skill(x, "CI/CD", &id),
+                     SKIDX_ERR_AMBIGUOUS);
+    assert_int_equal(id, 0);
+    skidx_index_close(x);
+    free(b);
+    skidx_model_release(&m);
+    skidx_taxonomy_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1235,6 +1454,7 @@ int main(void)
         cmocka_unit_test(test_unknown_section),
         cmocka_unit_test(test_without_lost_faults),
         cmocka_unit_test(test_python_reader),
+        cmocka_unit_test(test_aliases_and_links),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -281,14 +281,53 @@ static void test_periods(void **state)
     assert_string_equal(buf, "2025-Q2");
     skidx_period_label(f->idx, SKIDX_PERIOD_MONTH, 5, buf, sizeof(buf));
     assert_string_equal(buf, "2025-06");
+    /* months before year 0 (never written by skidx, allowed by the format)
+     * divide rounding down: -1 is December of year -1 */
+    skidx_month_label(-1, buf, sizeof(buf));
+    assert_string_equal(buf, "-0001-12");
+    skidx_month_label(-12, buf, sizeof(buf));
+    assert_string_equal(buf, "-0001-01");
+    skidx_month_label(-13, buf, sizeof(buf));
+    assert_string_equal(buf, "-0002-12");
+    skidx_month_label(0, buf, sizeof(buf));
+    assert_string_equal(buf, "0000-01");
     static const uint64_t per_month[6] = {4, 3, 3, 3, 3, 4};
     static const uint64_t pytorch[6] = {1, 1, 0, 2, 1, 3};
     for (uint32_t m = 0; m < 6; m++) {
-        assert_int_equal(skidx_range_postings(f->idx, m, m + 1), per_month[m]);
-        assert_int_equal(skidx_range_skill(f->idx, m, m + 1, PT), pytorch[m]);
+        uint64_t v;
+        assert_int_equal(skidx_range_postings(f->idx, m, m + 1, &v), SKIDX_OK);
+        assert_int_equal(v, per_month[m]);
+        assert_int_equal(skidx_range_skill(f->idx, m, m + 1, PT, &v), SKIDX_OK);
+        assert_int_equal(v, pytorch[m]);
     }
-    assert_int_equal(skidx_range_postings(f->idx, 0, 3), 10);
-    assert_int_equal(skidx_range_skill(f->idx, 3, 6, PT), 6);
+    uint64_t v;
+    skidx_range_postings(f->idx, 0, 3, &v);
+    assert_int_equal(v, 10);
+    skidx_range_skill(f->idx, 3, 6, PT, &v);
+    assert_int_equal(v, 6);
+    /* out of range: an error, not a zero */
+    const uint32_t nm = skidx_index_n_months(f->idx);
+    assert_int_equal(skidx_range_postings(f->idx, 0, nm + 1, &v),
+                     SKIDX_ERR_USAGE);
+    assert_int_equal(skidx_range_skill(f->idx, 0, 1,
+                                       skidx_index_n_skills(f->idx), &v),
+                     SKIDX_ERR_USAGE);
+    assert_int_equal(skidx_period_range(f->idx, SKIDX_PERIOD_MONTH, nm, &m0,
+                                        &m1),
+                     SKIDX_ERR_USAGE);
+    struct skidx_premium pr;
+    assert_int_equal(skidx_query_premium(f->idx, 0, -9, PT, &pr),
+                     SKIDX_ERR_USAGE);
+    struct skidx_salary sa;
+    assert_int_equal(skidx_query_salary(f->idx, 999, SKIDX_ANY, &sa),
+                     SKIDX_ERR_USAGE);
+    uint32_t nr;
+    struct skidx_rank *rk = calloc(skidx_index_n_skills(f->idx), sizeof(*rk));
+    assert_non_null(rk);
+    assert_int_equal(skidx_query_rank(f->idx, SKIDX_ANY, -2, rk, &nr),
+                     SKIDX_ERR_USAGE);
+    assert_int_equal(nr, 0);
+    free(rk);
     int32_t cal;
     assert_int_equal(skidx_month_parse("2025-06", &cal), 0);
     assert_int_equal(cal, M(6));

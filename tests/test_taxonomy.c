@@ -347,6 +347,62 @@ static void test_separator_markers(void **state)
                 hash_of("A\tb\ta\n", ROLES));
 }
 
+/* @onet: and @esco: columns after the aliases: stored by skill, part of
+ * the hash (only when a taxonomy has links: one without keeps the hash it
+ * had before links existed). */
+static void test_links(void **state)
+{
+    (void)state;
+    struct skidx_taxonomy *t = NULL;
+    const char *sk = "Python\tlang\tpython\t@onet:43232306\t"
+                     "@esco:https://data.europa.eu/esco/skill/abc\t"
+                     "@onet:43232408\n"
+                     "Go\tlang\t=Go\n"
+                     "SQL\tlang\tsql\t@esco:http://x.org/s\n";
+    assert_int_equal(parse(sk, ROLES, &t), SKIDX_OK);
+    assert_int_equal(t->n_skills, 3);
+    assert_int_equal(t->onet.first[1], 2);
+    assert_int_equal(t->onet.first[3], 2);
+    assert_string_equal(t->onet.v[0], "43232306");
+    assert_string_equal(t->onet.v[1], "43232408");
+    assert_int_equal(t->esco.first[1], 1);
+    assert_int_equal(t->esco.first[2], 1);
+    assert_string_equal(t->esco.v[0], "https://data.europa.eu/esco/skill/abc");
+    assert_string_equal(t->esco.v[1], "http://x.org/s");
+    /* links are not aliases */
+    assert_null(find_alias(&t->skills, "@onet:43232306"));
+    skidx_taxonomy_free(t);
+
+    const uint64_t h = hash_of("Python\tlang\tpython\nGo\tlang\t=Go\n", ROLES);
+    assert_true(hash_of("Python\tlang\tpython\t@onet:43232306\n"
+                        "Go\tlang\t=Go\n", ROLES) != h);
+    assert_true(hash_of("Python\tlang\tpython\t@onet:43232306\n"
+                        "Go\tlang\t=Go\n", ROLES) !=
+                hash_of("Python\tlang\tpython\n"
+                        "Go\tlang\t=Go\t@onet:43232306\n", ROLES));
+    assert_true(hash_of("Python\tlang\tpython\t@esco:http://a/b\n"
+                        "Go\tlang\t=Go\n", ROLES) !=
+                hash_of("Python\tlang\tpython\t@esco:http://a/c\n"
+                        "Go\tlang\t=Go\n", ROLES));
+
+    /* malformed links name file and line */
+    expect_skills_error("Python\tlang\tpython\nGo\tlang\t=Go\t@onet:4323\n",
+                        2, "@onet:4323");
+    expect_skills_error("Go\tlang\t=Go\t@onet:4323230x\n", 1, "8 digits");
+    expect_skills_error("Go\tlang\t=Go\t@esco:ftp://x/y\n", 1, "http(s)");
+    expect_skills_error("Go\tlang\t=Go\t@esco:http://x/ y\n", 1,
+                        "@esco:http://x/ y");
+    expect_skills_error("Go\tlang\t=Go\t@esco:http://a\t@esco:http://b\n", 1,
+                        "at most one");
+    expect_skills_error("Go\tlang\t=Go\t@onet:43232306\t@onet:43232306\n", 1,
+                        "twice");
+    expect_skills_error("Go\tlang\t=Go\t@xyz:1\n", 1, "'@xyz:'");
+    expect_skills_error("Go\tlang\t=Go\t@onet:43232306\tgolang\n", 1,
+                        "after a link");
+    /* a skill needs an alias besides its links */
+    expect_skills_error("Go\tlang\t@onet:43232306\n", 1, "no alias");
+}
+
 /* ---- errors in skills.tsv ---- */
 
 static void test_skills_errors(void **state)
@@ -519,48 +575,6 @@ static void test_load_missing(void **state)
     assert_string_equal(ERR.path, "/nonexistent/skidx-tax/skills.tsv");
 }
 
-
-/* links to ESCO and O*NET: stored per skill, part of the hash, checked */
-static void test_links(void **state)
-{
-    (void)state;
-    static const char sk[] =
-        "Python\tlang\tpython\t@onet:43232406\t@esco:http://data.europa.eu/"
-        "esco/skill/ccd0a1d9\t@onet:43232408\nGo\tlang\t=Go\n";
-    struct skidx_taxonomy *t = NULL;
-    struct skidx_error err;
-    assert_int_equal(skidx_taxonomy_parse("tax", sk, strlen(sk), ROLES,
-                                          strlen(ROLES), &t, &err),
-                     SKIDX_OK);
-    assert_string_equal(t->skill_onet[0], "43232406 43232408");
-    assert_string_equal(t->skill_esco[0],
-                        "http://data.europa.eu/esco/skill/ccd0a1d9");
-    assert_null(t->skill_onet[1]);
-    assert_null(t->skill_esco[1]);
-    assert_int_equal(skidx_alias_set_count(&t->skills, 0), 2);
-    skidx_taxonomy_free(t);
-    uint64_t h = hash_of("Python\tlang\tpython\nGo\tlang\t=Go\n", ROLES);
-    assert_true(hash_of(sk, ROLES) != h);
-    assert_true(hash_of("Python\tlang\tpython\t@onet:43232406\nGo\tlang\t"
-                        "=Go\n",
-                        ROLES) !=
-                hash_of("Python\tlang\tpython\t@onet:43232407\nGo\tlang\t"
-                        "=Go\n",
-                        ROLES));
-    expect_skills_error("Python\tlang\tpython\t@onet:4323240\n", 1,
-                        "'@onet:4323240'");
-    expect_skills_error("Python\tlang\tpython\t@onet:4323240x\n", 1,
-                        "'@onet:4323240x'");
-    expect_skills_error("Python\tlang\tpython\t@esco:data.europa.eu/x\n", 1,
-                        "'@esco:data.europa.eu/x'");
-    expect_skills_error("Python\tlang\tpython\t@esco:http://a/b\t"
-                        "@esco:http://a/c\n",
-                        1, "'@esco:http://a/c'");
-    expect_skills_error("Python\tlang\tpython\t@wiki:Python\n", 1,
-                        "'@wiki:Python'");
-    /* a link is no alias: a skill with links only has no alias */
-    expect_skills_error("Python\tlang\t@onet:43232406\n", 1, "'Python'");
-}
 
 int main(void)
 {

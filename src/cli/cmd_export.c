@@ -23,11 +23,12 @@ static const char export_usage[] =
     "usage: skidx export IDX [--format csv|json] [-o DIR|FILE] [--table NAME]\n"
     "\n"
     "Write every table of the index in tidy form (docs/EXPORT.md):\n"
-    "meta, skills, cells, cell_skills, salary_hist, months, month_cells,\n"
-    "month_skills, causes, lost.\n"
+    "meta, skills, skill_aliases, roles, levels, cells, cell_skills,\n"
+    "salary_hist, months, month_cells, month_skills, causes, lost.\n"
     "\n"
     "  -f, --format FMT   csv (default): one NAME.csv per table in DIR;\n"
-    "                     json: one object {\"NAME\": [rows...]} in FILE\n"
+    "                     json: one object {\"NAME\": [rows...]} in FILE;\n"
+    "                     with --table, also jsonl or md\n"
     "  -o, --output PATH  DIR for csv, FILE for json (default: standard\n"
     "                     output); replaced atomically. An existing DIR may\n"
     "                     hold only TABLE.csv files; its parent must exist\n"
@@ -35,8 +36,9 @@ static const char export_usage[] =
     "  -h, --help         this text\n";
 
 static const char *const table_names[] = {
-    "meta",   "skills",       "cells",        "cell_skills", "salary_hist",
-    "months", "month_cells",  "month_skills", "causes",      "lost"};
+    "meta",        "skills", "skill_aliases", "roles",       "levels",
+    "cells",       "cell_skills", "salary_hist", "months", "month_cells",
+    "month_skills", "causes", "lost"};
 enum { N_TABLES = sizeof(table_names) / sizeof(table_names[0]) };
 
 /* A row of up to 12 cells, formatted into fixed buffers. */
@@ -126,28 +128,117 @@ static int t_meta(const struct skidx_index *x, struct table *t)
     return 0;
 }
 
+/* The O*NET codes of skill i joined by ';' into buf. */
+static const char *onet_codes(const struct skidx_index *x, uint32_t i,
+                              char *buf, size_t n)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (uint32_t j = 0; j < skidx_index_skill_n_onet(x, i) && o < n; j++) {
+        const int w = snprintf(buf + o, n - o, "%s%s", j ? ";" : "",
+                               skidx_index_skill_onet(x, i, j));
+        if (w < 0)
+            break;
+        o += (size_t)w;
+    }
+    return buf;
+}
+
 static int t_skills(const struct skidx_index *x, struct table *t)
 {
-    static const char *const n[] = {"skill_id", "skill", "category"};
-    static const enum col_kind k[] = {COL_INT, COL_TEXT, COL_TEXT};
-    table_init(t, 3, n, k);
+    static const char *const n[] = {"skill_id", "skill", "category",
+                                    "esco_uri", "onet_codes"};
+    static const enum col_kind k[] = {COL_INT, COL_TEXT, COL_TEXT, COL_TEXT,
+                                      COL_TEXT};
+    table_init(t, 5, n, k);
+    char codes[1024];
     for (uint32_t i = 0; i < skidx_index_n_skills(x); i++) {
         struct xrow r = {.n = 0};
         xu(&r, i);
         xs(&r, skidx_index_skill_name(x, i));
         xs(&r, skidx_index_skill_category(x, i));
+        xs(&r, skidx_index_skill_esco(x, i));
+        xs(&r, onet_codes(x, i, codes, sizeof(codes)));
         ADD(t, r);
     }
     return 0;
 }
 
+static int t_skill_aliases(const struct skidx_index *x, struct table *t)
+{
+    static const char *const n[] = {"skill_id", "skill", "alias"};
+    static const enum col_kind k[] = {COL_INT, COL_TEXT, COL_TEXT};
+    table_init(t, 3, n, k);
+    for (uint32_t i = 0; i < skidx_index_n_skills(x); i++)
+        for (uint32_t j = 0; j < skidx_index_n_aliases(x, SKIDX_DIM_SKILL, i);
+             j++) {
+            struct xrow r = {.n = 0};
+            xu(&r, i);
+            xs(&r, skidx_index_skill_name(x, i));
+            xs(&r, skidx_index_alias(x, SKIDX_DIM_SKILL, i, j));
+            ADD(t, r);
+        }
+    return 0;
+}
+
+/* Every role, postings or not, in the taxonomy's order. */
+static int t_roles(const struct skidx_index *x, struct table *t)
+{
+    static const char *const n[] = {"role_id", "role", "slice_postings"};
+    static const enum col_kind k[] = {COL_INT, COL_TEXT, COL_INT};
+    table_init(t, 3, n, k);
+    for (uint32_t i = 0; i < skidx_index_n_roles(x); i++) {
+        struct skidx_cell_stats c;
+        skidx_index_cell(x, (int32_t)i, SKIDX_ANY, &c);
+        struct xrow r = {.n = 0};
+        xu(&r, i);
+        xs(&r, skidx_index_role_name(x, i));
+        xu(&r, c.postings);
+        ADD(t, r);
+    }
+    return 0;
+}
+
+/* Every level, in the taxonomy's order (that of roles.tsv's first lines,
+ * which is not a seniority order: sort by your own rank if you need one). */
+static int t_levels(const struct skidx_index *x, struct table *t)
+{
+    static const char *const n[] = {"level_id", "level", "level_order",
+                                    "slice_postings"};
+    static const enum col_kind k[] = {COL_INT, COL_TEXT, COL_INT, COL_INT};
+    table_init(t, 4, n, k);
+    for (uint32_t i = 0; i < skidx_index_n_levels(x); i++) {
+        struct skidx_cell_stats c;
+        skidx_index_cell(x, SKIDX_ANY, (int32_t)i, &c);
+        struct xrow r = {.n = 0};
+        xu(&r, i);
+        xs(&r, skidx_index_level_name(x, i));
+        xu(&r, (uint64_t)i + 1);
+        xu(&r, c.postings);
+        ADD(t, r);
+    }
+    return 0;
+}
+
+/* role_id, role, level_id, level of cell (ro, l) */
+static void xcell(struct xrow *r, const struct skidx_index *x, uint32_t ro,
+                  uint32_t l)
+{
+    xu(r, ro);
+    xs(r, skidx_index_role_name(x, ro));
+    xu(r, l);
+    xs(r, skidx_index_level_name(x, l));
+}
+
 static int t_cells(const struct skidx_index *x, struct table *t)
 {
-    static const char *const n[] = {"role",   "seniority",  "postings",
-                                    "salaried", "salary_sum", "other_currency"};
-    static const enum col_kind k[] = {COL_TEXT, COL_TEXT, COL_INT,
-                                      COL_INT,  COL_INT,  COL_INT};
-    table_init(t, 6, n, k);
+    static const char *const n[] = {
+        "role_id",        "role",      "level_id",          "level",
+        "slice_postings", "salaried_postings", "salary_sum",
+        "other_currency_postings"};
+    static const enum col_kind k[] = {COL_INT, COL_TEXT, COL_INT, COL_TEXT,
+                                      COL_INT, COL_INT,  COL_INT, COL_INT};
+    table_init(t, 8, n, k);
     for (uint32_t ro = 0; ro < skidx_index_n_roles(x); ro++)
         for (uint32_t l = 0; l < skidx_index_n_levels(x); l++) {
             struct skidx_cell_stats c;
@@ -155,8 +246,7 @@ static int t_cells(const struct skidx_index *x, struct table *t)
             if (!c.postings)
                 continue;
             struct xrow r = {.n = 0};
-            xs(&r, skidx_index_role_name(x, ro));
-            xs(&r, skidx_index_level_name(x, l));
+            xcell(&r, x, ro, l);
             xu(&r, c.postings);
             xu(&r, c.salaried);
             xu(&r, c.salary_sum);
@@ -168,11 +258,14 @@ static int t_cells(const struct skidx_index *x, struct table *t)
 
 static int t_cell_skills(const struct skidx_index *x, struct table *t)
 {
-    static const char *const n[] = {"role",     "seniority", "skill",
-                                    "postings", "salaried",  "salary_sum"};
-    static const enum col_kind k[] = {COL_TEXT, COL_TEXT, COL_TEXT,
-                                      COL_INT,  COL_INT,  COL_INT};
-    table_init(t, 6, n, k);
+    static const char *const n[] = {
+        "role_id",  "role",           "level_id",          "level",
+        "skill_id", "skill",          "skill_postings",    "salaried_postings",
+        "salary_sum"};
+    static const enum col_kind k[] = {COL_INT, COL_TEXT, COL_INT,
+                                      COL_TEXT, COL_INT, COL_TEXT,
+                                      COL_INT, COL_INT,  COL_INT};
+    table_init(t, 9, n, k);
     const uint32_t ns = skidx_index_n_skills(x);
     struct skidx_skill_stats *st = calloc(ns ? ns : 1, sizeof(*st));
     if (!st)
@@ -184,8 +277,8 @@ static int t_cell_skills(const struct skidx_index *x, struct table *t)
                 if (!st[s].postings)
                     continue;
                 struct xrow r = {.n = 0};
-                xs(&r, skidx_index_role_name(x, ro));
-                xs(&r, skidx_index_level_name(x, l));
+                xcell(&r, x, ro, l);
+                xu(&r, s);
                 xs(&r, skidx_index_skill_name(x, s));
                 xu(&r, st[s].postings);
                 xu(&r, st[s].salaried);
@@ -202,11 +295,12 @@ static int t_cell_skills(const struct skidx_index *x, struct table *t)
 
 static int t_salary_hist(const struct skidx_index *x, struct table *t)
 {
-    static const char *const n[] = {"role",  "seniority", "bin",
-                                    "lower", "upper",     "postings"};
-    static const enum col_kind k[] = {COL_TEXT, COL_TEXT, COL_INT,
-                                      COL_INT,  COL_INT,  COL_INT};
-    table_init(t, 6, n, k);
+    static const char *const n[] = {"role_id", "role",  "level_id",
+                                    "level",   "bin",   "lower",
+                                    "upper",   "salaried_postings"};
+    static const enum col_kind k[] = {COL_INT, COL_TEXT, COL_INT, COL_TEXT,
+                                      COL_INT, COL_INT,  COL_INT, COL_INT};
+    table_init(t, 8, n, k);
     struct skidx_index_meta m;
     skidx_index_get_meta(x, &m);
     uint64_t *bins = calloc(m.salary_bins ? m.salary_bins : 1, sizeof(*bins));
@@ -220,8 +314,7 @@ static int t_salary_hist(const struct skidx_index *x, struct table *t)
                 if (!bins[b])
                     continue;
                 struct xrow r = {.n = 0};
-                xs(&r, skidx_index_role_name(x, ro));
-                xs(&r, skidx_index_level_name(x, l));
+                xcell(&r, x, ro, l);
                 xu(&r, b);
                 xu(&r, (uint64_t)b * m.salary_bin_width);
                 if (b + 1 < m.salary_bins)
@@ -241,7 +334,7 @@ static int t_salary_hist(const struct skidx_index *x, struct table *t)
 
 static int t_months(const struct skidx_index *x, struct table *t)
 {
-    static const char *const n[] = {"month", "postings"};
+    static const char *const n[] = {"month", "slice_postings"};
     static const enum col_kind k[] = {COL_TEXT, COL_INT};
     table_init(t, 2, n, k);
     struct skidx_index_meta m;
@@ -250,7 +343,7 @@ static int t_months(const struct skidx_index *x, struct table *t)
         struct xrow r = {.n = 0};
         skidx_month_label(m.first_month + (int32_t)i, r.b[11], sizeof(r.b[11]));
         xs(&r, r.b[11]);
-        xu(&r, skidx_index_month_postings(x, i));
+        xu(&r, skidx_month_postings0(x, i));
         ADD(t, r);
     }
     return 0;
@@ -258,23 +351,24 @@ static int t_months(const struct skidx_index *x, struct table *t)
 
 static int t_month_cells(const struct skidx_index *x, struct table *t)
 {
-    static const char *const n[] = {"month", "role", "seniority", "postings"};
-    static const enum col_kind k[] = {COL_TEXT, COL_TEXT, COL_TEXT, COL_INT};
-    table_init(t, 4, n, k);
+    static const char *const n[] = {"month", "role_id", "role", "level_id",
+                                    "level", "slice_postings"};
+    static const enum col_kind k[] = {COL_TEXT, COL_INT, COL_TEXT,
+                                      COL_INT,  COL_TEXT, COL_INT};
+    table_init(t, 6, n, k);
     struct skidx_index_meta m;
     skidx_index_get_meta(x, &m);
     for (uint32_t i = 0; i < skidx_index_n_months(x); i++)
         for (uint32_t ro = 0; ro < skidx_index_n_roles(x); ro++)
             for (uint32_t l = 0; l < skidx_index_n_levels(x); l++) {
-                uint64_t v = skidx_index_month_cell(x, i, (int32_t)ro, (int32_t)l);
+                uint64_t v = skidx_month_cell0(x, i, (int32_t)ro, (int32_t)l);
                 if (!v)
                     continue;
                 struct xrow r = {.n = 0};
                 skidx_month_label(m.first_month + (int32_t)i, r.b[11],
                                   sizeof(r.b[11]));
                 xs(&r, r.b[11]);
-                xs(&r, skidx_index_role_name(x, ro));
-                xs(&r, skidx_index_level_name(x, l));
+                xcell(&r, x, ro, l);
                 xu(&r, v);
                 ADD(t, r);
             }
@@ -283,20 +377,22 @@ static int t_month_cells(const struct skidx_index *x, struct table *t)
 
 static int t_month_skills(const struct skidx_index *x, struct table *t)
 {
-    static const char *const n[] = {"month", "skill", "postings"};
-    static const enum col_kind k[] = {COL_TEXT, COL_TEXT, COL_INT};
-    table_init(t, 3, n, k);
+    static const char *const n[] = {"month", "skill_id", "skill",
+                                    "skill_postings"};
+    static const enum col_kind k[] = {COL_TEXT, COL_INT, COL_TEXT, COL_INT};
+    table_init(t, 4, n, k);
     struct skidx_index_meta m;
     skidx_index_get_meta(x, &m);
     for (uint32_t i = 0; i < skidx_index_n_months(x); i++)
         for (uint32_t s = 0; s < skidx_index_n_skills(x); s++) {
-            uint64_t v = skidx_index_month_skill(x, i, s);
+            uint64_t v = skidx_month_skill0(x, i, s);
             if (!v)
                 continue;
             struct xrow r = {.n = 0};
             skidx_month_label(m.first_month + (int32_t)i, r.b[11],
                               sizeof(r.b[11]));
             xs(&r, r.b[11]);
+            xu(&r, s);
             xs(&r, skidx_index_skill_name(x, s));
             xu(&r, v);
             ADD(t, r);
@@ -312,7 +408,7 @@ static int t_causes(const struct skidx_index *x, struct table *t)
     for (uint32_t i = 0; i < skidx_index_n_causes(x); i++) {
         struct xrow r = {.n = 0};
         xs(&r, skidx_index_cause_name(x, i));
-        xu(&r, skidx_index_cause_count(x, i));
+        xu(&r, skidx_cause_count0(x, i));
         ADD(t, r);
     }
     return 0;
@@ -325,9 +421,9 @@ static int t_lost(const struct skidx_index *x, struct table *t)
     table_init(t, 4, n, k);
     for (uint32_t i = 0; i < skidx_index_n_lost(x); i++) {
         struct xrow r = {.n = 0};
-        const uint64_t at = skidx_index_lost_offset(x, i);
+        const uint64_t at = skidx_lost_offset0(x, i);
         xs(&r, skidx_index_lost_path(x, i));
-        xi(&r, (int64_t)skidx_index_lost_records(x, i));
+        xi(&r, (int64_t)skidx_lost_records0(x, i));
         xi(&r, at == UINT64_MAX ? -1 : (int64_t)at);
         xs(&r, skidx_index_lost_cause(x, i));
         ADD(t, r);
@@ -337,8 +433,10 @@ static int t_lost(const struct skidx_index *x, struct table *t)
 
 static int (*const builders[N_TABLES])(const struct skidx_index *,
                                        struct table *) = {
-    t_meta,   t_skills,      t_cells,        t_cell_skills, t_salary_hist,
-    t_months, t_month_cells, t_month_skills, t_causes,      t_lost};
+    t_meta,          t_skills,      t_skill_aliases, t_roles,
+    t_levels,        t_cells,       t_cell_skills,   t_salary_hist,
+    t_months,        t_month_cells, t_month_skills,  t_causes,
+    t_lost};
 
 /* An existing export directory is replaced whole, so it may hold only
  * the files an export writes (N.csv for a table N); anything else is the
@@ -383,7 +481,8 @@ int cmd_export(int argc, char **argv)
         switch (c) {
         case 'f':
             if (parse_format(optarg, &fmt) || fmt == FMT_TABLE) {
-                cli_msg("invalid --format '%s': csv or json", optarg);
+                cli_msg("invalid --format '%s': csv, json, jsonl or md",
+                        optarg);
                 return EXIT_USAGE;
             }
             break;
@@ -407,6 +506,11 @@ int cmd_export(int argc, char **argv)
             cli_msg("unknown table '%s' (see 'skidx export --help')", only);
             return EXIT_USAGE;
         }
+    }
+    if ((fmt == FMT_JSONL || fmt == FMT_MD) && !only) {
+        cli_msg("--format %s writes one table: give --table NAME",
+                fmt == FMT_JSONL ? "jsonl" : "md");
+        return EXIT_USAGE;
     }
     const int per_file = fmt == FMT_CSV && !only;
     if (per_file && !out) {

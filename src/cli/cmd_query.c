@@ -40,28 +40,64 @@ static int open_index(const char *path, struct skidx_index **idx)
     return 0;
 }
 
-/* Resolve a role or level name; on failure list the valid ones. */
+static const char *dim_name(const struct skidx_index *idx, enum skidx_dim d,
+                            uint32_t i)
+{
+    return d == SKIDX_DIM_SKILL  ? skidx_index_skill_name(idx, i)
+           : d == SKIDX_DIM_ROLE ? skidx_index_role_name(idx, i)
+                                 : skidx_index_level_name(idx, i);
+}
+
+/* Resolve a name or alias of a skill, role or level (skidx_index_lookup).
+ * Unknown: say so (for roles and levels, list the valid names); several:
+ * list the candidates. Returns 0 or -1 after the message. */
+static int resolve_id(const struct skidx_index *idx, enum skidx_dim d,
+                      const char *what, const char *name, uint32_t *out)
+{
+    uint32_t ids[16], n;
+    skidx_index_lookup(idx, d, name, ids, 16, &n);
+    if (n == 1) {
+        *out = ids[0];
+        return 0;
+    }
+    if (n > 1) {
+        fprintf(stderr, "skidx: %s '%s' is ambiguous: it names", what, name);
+        for (uint32_t i = 0; i < n && i < 16; i++)
+            fprintf(stderr, "%s '%s'", i ? (i + 1 == n ? " and" : ",") : "",
+                    dim_name(idx, d, ids[i]));
+        if (n > 16)
+            fprintf(stderr, " and %u more", n - 16);
+        fputs("; give the full name\n", stderr);
+        return -1;
+    }
+    if (d == SKIDX_DIM_SKILL) {
+        cli_msg("unknown skill '%s' (names or aliases as in 'skidx export "
+                "IDX --table skill_aliases'; caseless)",
+                name);
+        return -1;
+    }
+    const uint32_t all =
+        d == SKIDX_DIM_ROLE ? skidx_index_n_roles(idx) : skidx_index_n_levels(idx);
+    fprintf(stderr, "skidx: unknown %s '%s'; the index has:", what, name);
+    for (uint32_t i = 0; i < all; i++)
+        fprintf(stderr, "%s '%s'", i ? "," : "", dim_name(idx, d, i));
+    fputc('\n', stderr);
+    return -1;
+}
+
+/* A role or level option: 'all', '*' or no option mean SKIDX_ANY. */
 static int resolve(const struct skidx_index *idx, const char *what,
                    const char *name, int32_t *out)
 {
-    int role = !strcmp(what, "role");
     if (!name || !strcasecmp(name, "all") || !strcmp(name, "*")) {
-        *out = -1;
+        *out = SKIDX_ANY;
         return 0;
     }
-    int32_t id = role ? skidx_index_find_role(idx, name)
-                      : skidx_index_find_level(idx, name);
-    if (id < 0) {
-        uint32_t n = role ? skidx_index_n_roles(idx) : skidx_index_n_levels(idx);
-        fprintf(stderr, "skidx: unknown %s '%s'; the index has:", what, name);
-        for (uint32_t i = 0; i < n; i++)
-            fprintf(stderr, "%s '%s'", i ? "," : "",
-                    role ? skidx_index_role_name(idx, i)
-                         : skidx_index_level_name(idx, i));
-        fputc('\n', stderr);
+    uint32_t id;
+    if (resolve_id(idx, !strcmp(what, "role") ? SKIDX_DIM_ROLE : SKIDX_DIM_LEVEL,
+                   what, name, &id))
         return -1;
-    }
-    *out = id;
+    *out = (int32_t)id;
     return 0;
 }
 
@@ -74,15 +110,17 @@ static const char query_usage[] =
     "\n"
     "slices and skills:\n"
     "  -r, --role ROLE          slice: one role (default: all)\n"
-    "  -s, --seniority LEVEL    slice: one level (default: all)\n"
+    "  -s, --level LEVEL        slice: one seniority level (default: all);\n"
+    "      --seniority LEVEL    the same\n"
     "  -k, --skill A,B,...      these skills (a comparison, or a filter of\n"
-    "                           --premium and --trend)\n"
+    "                           --premium and --trend); names or aliases\n"
     "  -b, --by LIST            with --skill, --salary or --premium: one row\n"
-    "                           per role, seniority or (role, seniority);\n"
+    "                           per role, level or (role, level);\n"
     "                           with --trend: month (default) or quarter\n"
     "  -n, --top N              skills to list (default 20; --trend 5;\n"
-    "                           --growth: N growing and N declining, 10;\n"
-    "                           0 = all)\n"
+    "                           --premium: N per slice, default all;\n"
+    "                           --growth: N growing, N declining and N\n"
+    "                           below --min-count, 10; 0 = all)\n"
     "modes (default: the ranking of one slice):\n"
     "      --salary             postings, salaried, mean and quartiles\n"
     "                           (default --by role,seniority)\n"
@@ -99,20 +137,22 @@ static const char query_usage[] =
     "                           postings in both periods together (default 20)\n"
     "uncertainty and tiers:\n"
     "      --ci                 95 % Wilson interval of every share\n"
-    "                           (CSV/JSON: ci_low, ci_high, low_n)\n"
+    "                           (CSV/JSON: ci_low, ci_high)\n"
     "      --tiers              add the priority tier (CSV/JSON: tier); the\n"
     "                           table always shows it in rankings\n"
     "  -m, --min-postings N     slices (or, for --premium, salaried postings\n"
     "                           on either side) under N are flagged low_n\n"
     "                           and listed after the reliable ones\n"
     "                           (default 30)\n"
-    "  -f, --format FMT         table (default), csv or json; CSV and JSON\n"
-    "                           are tidy: one row per slice, period and\n"
-    "                           skill, shares as fractions\n"
+    "  -f, --format FMT         table (default), csv, json, jsonl or md; all\n"
+    "                           but table are tidy: one row per slice,\n"
+    "                           period and skill, shares as fractions,\n"
+    "                           columns as in docs/EXPORT.md\n"
     "  -h, --help               this text\n"
     "\n"
     "Tiers: critical >= 60 %, high >= 30 %, medium >= 10 %, else\n"
-    "nice-to-have. Names are caseless; 'all' stands for any role or level.\n";
+    "nice-to-have. Names and aliases are caseless, and spaces, '-', '_'\n"
+    "and '/' between words are alike; 'all' stands for any role or level.\n";
 
 /* ---- building rows ---- */
 
@@ -133,7 +173,7 @@ static void col(struct cols *c, const char *name, enum col_kind k)
 }
 
 struct row {
-    char buf[MAX_COLS][40];
+    char buf[MAX_COLS][96];
     const char *p[MAX_COLS];
     size_t n;
 };
@@ -181,8 +221,9 @@ static void rshare(struct row *r, uint64_t part, uint64_t whole,
         rfmt(r, "%.6f", s);
 }
 
-/* An amount: grouped whole units in tables, two decimals in CSV/JSON;
- * empty (null) when negative (nothing to average). */
+/* An amount: grouped whole units in tables; in CSV/JSON the double at
+ * full precision (%.17g: it reads back to the same value); empty (null)
+ * when negative (nothing to average). */
 static void rmoney(struct row *r, double v, enum out_format f)
 {
     if (v < 0)
@@ -190,7 +231,7 @@ static void rmoney(struct row *r, double v, enum out_format f)
     else if (f == FMT_TABLE)
         ru64(r, (uint64_t)llround(v), f);
     else
-        rfmt(r, "%.2f", v);
+        rfmt(r, "%.17g", v);
 }
 
 static void rci(struct row *r, uint64_t x, uint64_t n, enum out_format f)
@@ -203,6 +244,51 @@ static void rci(struct row *r, uint64_t x, uint64_t n, enum out_format f)
         rfmt(r, "%.6f", lo);
         rfmt(r, "%.6f", hi);
     }
+}
+
+/* An id cell: the number, or empty (null) for SKIDX_ANY. */
+static void rid(struct row *r, int32_t id)
+{
+    if (id == SKIDX_ANY)
+        rtxt(r, "");
+    else
+        rfmt(r, "%d", id);
+}
+
+/* role_id, role, level_id, level of a slice */
+static void col_slice(struct cols *c)
+{
+    col(c, "role_id", COL_INT);
+    col(c, "role", COL_TEXT);
+    col(c, "level_id", COL_INT);
+    col(c, "level", COL_TEXT);
+}
+
+/* The skill's links: ESCO URI, O*NET codes joined by ';'. */
+static void col_links(struct cols *c)
+{
+    col(c, "esco_uri", COL_TEXT);
+    col(c, "onet_codes", COL_TEXT);
+}
+
+static void rlinks(struct row *r, const struct skidx_index *idx, uint32_t k)
+{
+    rtxt(r, skidx_index_skill_esco(idx, k));
+    if (r->n >= MAX_COLS)
+        return;
+    char *b = r->buf[r->n];
+    size_t o = 0;
+    b[0] = '\0';
+    for (uint32_t i = 0; i < skidx_index_skill_n_onet(idx, k); i++) {
+        const char *code = skidx_index_skill_onet(idx, k, i);
+        const int w = snprintf(b + o, sizeof(r->buf[0]) - o, "%s%s",
+                               i ? ";" : "", code);
+        if (w < 0 || (size_t)w >= sizeof(r->buf[0]) - o)
+            break; /* NEEDSWORK: more than 10 codes do not fit a cell */
+        o += (size_t)w;
+    }
+    r->p[r->n] = b;
+    r->n++;
 }
 
 static const char *role_label(const struct skidx_index *idx, int32_t r)
@@ -267,21 +353,23 @@ static int query_top(const struct skidx_index *idx, const struct qopts *o)
             col(&c, "95% CI", COL_REAL);
         col(&c, "tier", COL_TEXT);
     } else {
-        static const char *const mn[] = {"role", "seniority", "skill",
-                                         "category", "rank", "postings",
+        col_slice(&c);
+        static const char *const mn[] = {"skill_id", "skill", "category",
+                                         "rank", "skill_postings",
                                          "slice_postings", "share"};
-        static const enum col_kind mk[] = {COL_TEXT, COL_TEXT, COL_TEXT,
-                                           COL_TEXT, COL_INT,  COL_INT,
-                                           COL_INT,  COL_REAL};
-        for (size_t i = 0; i < 8; i++)
+        static const enum col_kind mk[] = {COL_INT, COL_TEXT, COL_TEXT,
+                                           COL_INT, COL_INT,  COL_INT,
+                                           COL_REAL};
+        for (size_t i = 0; i < 7; i++)
             col(&c, mn[i], mk[i]);
         if (o->tiers)
             col(&c, "tier", COL_TEXT);
         if (o->ci) {
             col(&c, "ci_low", COL_REAL);
             col(&c, "ci_high", COL_REAL);
-            col(&c, "low_n", COL_INT);
         }
+        col(&c, "low_n", COL_INT);
+        col_links(&c);
     }
     struct table t;
     table_init(&t, c.n, c.names, c.kinds);
@@ -301,8 +389,11 @@ static int query_top(const struct skidx_index *idx, const struct qopts *o)
                 rci(&r, rk[i].postings, cell.postings, f);
             rtxt(&r, tier);
         } else {
+            rid(&r, o->role);
             rtxt(&r, rname);
+            rid(&r, o->level);
             rtxt(&r, lname);
+            rfmt(&r, "%u", k);
             rtxt(&r, skidx_index_skill_name(idx, k));
             rtxt(&r, skidx_index_skill_category(idx, k));
             rfmt(&r, "%u", i + 1);
@@ -311,16 +402,16 @@ static int query_top(const struct skidx_index *idx, const struct qopts *o)
             rshare(&r, rk[i].postings, cell.postings, f);
             if (o->tiers)
                 rtxt(&r, tier);
-            if (o->ci) {
+            if (o->ci)
                 rci(&r, rk[i].postings, cell.postings, f);
-                rfmt(&r, "%d", low);
-            }
+            rfmt(&r, "%d", low);
+            rlinks(&r, idx, k);
         }
         table_add_row(&t, r.p);
     }
     if (f == FMT_TABLE) {
         char buf[32], buf2[32];
-        printf("role: %s   seniority: %s   postings: %s", rname, lname,
+        printf("role: %s   level: %s   postings: %s", rname, lname,
                fmt_grouped(cell.postings, buf, sizeof(buf)));
         if (cell.salaried)
             printf("   mean salary: %s (%s salaried)",
@@ -336,7 +427,7 @@ static int query_top(const struct skidx_index *idx, const struct qopts *o)
         printf("\n");
     } else if (low)
         cli_msg("warning: the slice has %llu postings, fewer than "
-                "--min-postings %llu: its shares are flagged low_n (--ci)",
+                "--min-postings %llu: its shares are flagged low_n",
                 (unsigned long long)cell.postings,
                 (unsigned long long)o->min_postings);
     free(rk);
@@ -353,7 +444,7 @@ static int query_skills(const struct skidx_index *idx, const struct qopts *o)
     struct cols c = {0};
     if (f == FMT_TABLE) {
         col(&c, "role", COL_TEXT);
-        col(&c, "seniority", COL_TEXT);
+        col(&c, "level", COL_TEXT);
         col(&c, "postings", COL_INT);
         for (uint32_t i = 0; i < o->nk; i++) {
             col(&c, skidx_index_skill_name(idx, o->ks[i]), COL_REAL);
@@ -362,20 +453,22 @@ static int query_skills(const struct skidx_index *idx, const struct qopts *o)
         }
         col(&c, "note", COL_TEXT);
     } else {
-        static const char *const mn[] = {"role", "seniority", "skill",
-                                         "postings", "skill_postings",
+        col_slice(&c);
+        static const char *const mn[] = {"skill_id", "skill",
+                                         "slice_postings", "skill_postings",
                                          "share"};
-        static const enum col_kind mk[] = {COL_TEXT, COL_TEXT, COL_TEXT,
-                                           COL_INT,  COL_INT,  COL_REAL};
-        for (size_t i = 0; i < 6; i++)
+        static const enum col_kind mk[] = {COL_INT, COL_TEXT, COL_INT,
+                                           COL_INT, COL_REAL};
+        for (size_t i = 0; i < 5; i++)
             col(&c, mn[i], mk[i]);
         if (o->tiers)
             col(&c, "tier", COL_TEXT);
         if (o->ci) {
             col(&c, "ci_low", COL_REAL);
             col(&c, "ci_high", COL_REAL);
-            col(&c, "low_n", COL_INT);
         }
+        col(&c, "low_n", COL_INT);
+        col_links(&c);
     }
     struct table t;
     table_init(&t, c.n, c.names, c.kinds);
@@ -424,8 +517,11 @@ static int query_skills(const struct skidx_index *idx, const struct qopts *o)
                     struct row w;
                     w.n = 0;
                     skidx_index_skill(idx, rr, ll, o->ks[i], &s);
+                    rid(&w, rr);
                     rtxt(&w, rn);
+                    rid(&w, ll);
                     rtxt(&w, ln);
+                    rfmt(&w, "%u", o->ks[i]);
                     rtxt(&w, skidx_index_skill_name(idx, o->ks[i]));
                     ru64(&w, cell.postings, f);
                     ru64(&w, s.postings, f);
@@ -433,10 +529,10 @@ static int query_skills(const struct skidx_index *idx, const struct qopts *o)
                     if (o->tiers)
                         rtxt(&w, skidx_tier_name(
                                      skidx_tier_of(s.postings, cell.postings)));
-                    if (o->ci) {
+                    if (o->ci)
                         rci(&w, s.postings, cell.postings, f);
-                        rfmt(&w, "%d", low);
-                    }
+                    rfmt(&w, "%d", low);
+                    rlinks(&w, idx, o->ks[i]);
                     table_add_row(&t, w.p);
                 }
             }
@@ -454,11 +550,19 @@ static int query_salary(const struct skidx_index *idx, const struct qopts *o)
     struct skidx_index_meta m;
     skidx_index_get_meta(idx, &m);
     struct cols c = {0};
-    col(&c, "role", COL_TEXT);
-    col(&c, "seniority", COL_TEXT);
-    col(&c, "postings", COL_INT);
-    col(&c, "salaried", COL_INT);
-    col(&c, "other_currency", COL_INT);
+    if (f == FMT_TABLE) {
+        col(&c, "role", COL_TEXT);
+        col(&c, "level", COL_TEXT);
+        col(&c, "postings", COL_INT);
+        col(&c, "salaried", COL_INT);
+        col(&c, "other_currency", COL_INT);
+    } else {
+        col_slice(&c);
+        col(&c, "slice_postings", COL_INT);
+        col(&c, "salaried_postings", COL_INT);
+        col(&c, "other_currency_postings", COL_INT);
+        col(&c, "salary_sum", COL_INT);
+    }
     col(&c, "mean", COL_REAL);
     col(&c, "p25", COL_REAL);
     col(&c, "median", COL_REAL);
@@ -487,11 +591,17 @@ static int query_salary(const struct skidx_index *idx, const struct qopts *o)
                     continue;
                 struct row w;
                 w.n = 0;
+                if (f != FMT_TABLE)
+                    rid(&w, rr);
                 rtxt(&w, role_label(idx, rr));
+                if (f != FMT_TABLE)
+                    rid(&w, ll);
                 rtxt(&w, level_label(idx, ll));
                 ru64(&w, s.postings, f);
                 ru64(&w, s.salaried, f);
                 ru64(&w, s.other_currency, f);
+                if (f != FMT_TABLE)
+                    ru64(&w, s.salary_sum, f);
                 rmoney(&w, s.mean, f);
                 const double q[3] = {s.p25, s.median, s.p75};
                 for (int i = 0; i < 3; i++) {
@@ -575,8 +685,13 @@ static int query_premium(const struct skidx_index *idx, const struct qopts *o)
         }
     qsort(rows, n, sizeof(*rows), prem_cmp);
     struct cols c = {0};
-    col(&c, "role", COL_TEXT);
-    col(&c, "seniority", COL_TEXT);
+    if (f == FMT_TABLE) {
+        col(&c, "role", COL_TEXT);
+        col(&c, "level", COL_TEXT);
+    } else {
+        col_slice(&c);
+        col(&c, "skill_id", COL_INT);
+    }
     col(&c, "skill", COL_TEXT);
     col(&c, "with_salaried", COL_INT);
     col(&c, "mean_with", COL_REAL);
@@ -587,13 +702,27 @@ static int query_premium(const struct skidx_index *idx, const struct qopts *o)
     col(&c, "low_n", f == FMT_TABLE ? COL_TEXT : COL_INT);
     struct table t;
     table_init(&t, c.n, c.names, c.kinds);
+    /* -n: the first N of each slice (its reliable rows come first) */
+    const long top = o->top_set ? o->top : 0;
+    long shown = 0;
     for (size_t i = 0; i < n; i++) {
         const struct prem_row *p = &rows[i];
         const int both = p->p.with_salaried && p->p.without_salaried;
+        if (i && (p->role != rows[i - 1].role || p->level != rows[i - 1].level))
+            shown = 0;
+        if (top > 0 && shown >= top)
+            continue;
+        shown++;
         struct row w;
         w.n = 0;
+        if (f != FMT_TABLE)
+            rid(&w, p->role);
         rtxt(&w, role_label(idx, p->role));
+        if (f != FMT_TABLE)
+            rid(&w, p->level);
         rtxt(&w, level_label(idx, p->level));
+        if (f != FMT_TABLE)
+            rfmt(&w, "%u", p->skill);
         rtxt(&w, skidx_index_skill_name(idx, p->skill));
         ru64(&w, p->p.with_salaried, f);
         rmoney(&w, p->p.mean_with, f);
@@ -606,8 +735,8 @@ static int query_premium(const struct skidx_index *idx, const struct qopts *o)
             rfmt(&w, "%+.0f", p->p.premium);
             rfmt(&w, "%+.1f%%", 100.0 * p->p.premium_ratio);
         } else {
-            rfmt(&w, "%.2f", p->p.premium);
-            rfmt(&w, "%.6f", p->p.premium_ratio);
+            rfmt(&w, "%.17g", p->p.premium);
+            rfmt(&w, "%.17g", p->p.premium_ratio);
         }
         if (f == FMT_TABLE)
             rtxt(&w, p->low ? "low_n" : "");
@@ -665,12 +794,13 @@ static int query_trend(const struct skidx_index *idx, const struct qopts *o)
     }
     struct cols c = {0};
     col(&c, o->by_quarter ? "quarter" : "month", COL_TEXT);
-    col(&c, "postings", COL_INT);
+    col(&c, f == FMT_TABLE ? "postings" : "slice_postings", COL_INT);
     if (f == FMT_TABLE) {
         for (uint32_t i = 0; i < nk; i++)
             col(&c, skidx_index_skill_name(idx, ks[i]), COL_REAL);
         col(&c, "note", COL_TEXT);
     } else {
+        col(&c, "skill_id", COL_INT);
         col(&c, "skill", COL_TEXT);
         col(&c, "skill_postings", COL_INT);
         col(&c, "share", COL_REAL);
@@ -687,7 +817,7 @@ static int query_trend(const struct skidx_index *idx, const struct qopts *o)
         char label[16];
         skidx_period_range(idx, u, p, &m0, &m1);
         skidx_period_label(idx, u, p, label, sizeof(label));
-        const uint64_t tot = skidx_range_postings(idx, m0, m1);
+        const uint64_t tot = skidx_range_postings0(idx, m0, m1);
         const int low = tot < o->min_postings;
         if (f == FMT_TABLE) {
             struct row w;
@@ -695,17 +825,18 @@ static int query_trend(const struct skidx_index *idx, const struct qopts *o)
             rtxt(&w, label);
             ru64(&w, tot, f);
             for (uint32_t i = 0; i < nk; i++)
-                rshare(&w, skidx_range_skill(idx, m0, m1, ks[i]), tot, f);
+                rshare(&w, skidx_range_skill0(idx, m0, m1, ks[i]), tot, f);
             rtxt(&w, low ? "low_n" : "");
             table_add_row(&t, w.p);
             continue;
         }
         for (uint32_t i = 0; i < nk; i++) {
-            const uint64_t x = skidx_range_skill(idx, m0, m1, ks[i]);
+            const uint64_t x = skidx_range_skill0(idx, m0, m1, ks[i]);
             struct row w;
             w.n = 0;
             rtxt(&w, label);
             ru64(&w, tot, f);
+            rfmt(&w, "%u", ks[i]);
             rtxt(&w, skidx_index_skill_name(idx, ks[i]));
             ru64(&w, x, f);
             rshare(&w, x, tot, f);
@@ -819,18 +950,21 @@ static int query_growth(const struct skidx_index *idx, const struct qopts *o)
     snprintf(lb, sizeof(lb), b1 - b0 > 1 ? "%s:%s" : "%s", x0, x1);
 
     struct cols c = {0};
+    const int hum = f == FMT_TABLE;
     col(&c, "direction", COL_TEXT);
     col(&c, "rank", COL_INT);
+    if (!hum)
+        col(&c, "skill_id", COL_INT);
     col(&c, "skill", COL_TEXT);
-    if (f != FMT_TABLE) {
-        col(&c, "from", COL_TEXT);
-        col(&c, "to", COL_TEXT);
+    if (!hum) {
+        col(&c, "period_from", COL_TEXT);
+        col(&c, "period_to", COL_TEXT);
     }
-    col(&c, "from_postings", COL_INT);
-    col(&c, "from_total", COL_INT);
+    col(&c, hum ? "from_postings" : "from_skill_postings", COL_INT);
+    col(&c, hum ? "from_total" : "from_slice_postings", COL_INT);
     col(&c, "from_share", COL_REAL);
-    col(&c, "to_postings", COL_INT);
-    col(&c, "to_total", COL_INT);
+    col(&c, hum ? "to_postings" : "to_skill_postings", COL_INT);
+    col(&c, hum ? "to_total" : "to_slice_postings", COL_INT);
     col(&c, "to_share", COL_REAL);
     col(&c, f == FMT_TABLE ? "change_pp" : "change", COL_REAL);
     col(&c, f == FMT_TABLE ? "relative" : "relative_change", COL_REAL);
@@ -842,7 +976,9 @@ static int query_growth(const struct skidx_index *idx, const struct qopts *o)
      * threshold, flagged and unranked */
     for (int dir = 0; dir < 3; dir++) {
         long shown = 0;
-        for (uint32_t j = 0; j < n; j++) {
+        /* the unranked ones: at most -n of them too (default 10) */
+        for (uint32_t j = 0; j < n && !(dir == 2 && top > 0 && shown >= top);
+             j++) {
             const struct skidx_growth *x =
                 dir == 1 ? &g[nrk - 1 - (j < nrk ? j : 0)] : &g[j];
             if (dir == 0 && (j >= nrk || !(x->change > 0)))
@@ -863,6 +999,8 @@ static int query_growth(const struct skidx_index *idx, const struct qopts *o)
                 rfmt(&w, "%ld", shown);
             else
                 rtxt(&w, "");
+            if (!hum)
+                rfmt(&w, "%u", x->skill);
             rtxt(&w, skidx_index_skill_name(idx, x->skill));
             if (f != FMT_TABLE) {
                 rtxt(&w, la);
@@ -882,8 +1020,10 @@ static int query_growth(const struct skidx_index *idx, const struct qopts *o)
                     rfmt(&w, "%+.0f%%", 100.0 * x->ratio);
             } else {
                 rfmt(&w, "%.6f", x->change);
+                /* from a share of 0: +inf, written "inf" (CSV) and null
+                 * (JSON, which has no infinity) */
                 if (isinf(x->ratio))
-                    rtxt(&w, "");
+                    rtxt(&w, "inf");
                 else
                     rfmt(&w, "%.6f", x->ratio);
             }
@@ -894,15 +1034,16 @@ static int query_growth(const struct skidx_index *idx, const struct qopts *o)
         printf("from %s (%llu dated postings) to %s (%llu); change in "
                "percentage points of share; ranked: skills with at least %llu "
                "postings in both periods together\n\n",
-               la, (unsigned long long)(n ? g[0].a_total : skidx_range_postings(idx, a0, a1)),
-               lb, (unsigned long long)(n ? g[0].b_total : skidx_range_postings(idx, b0, b1)),
+               la, (unsigned long long)(n ? g[0].a_total : skidx_range_postings0(idx, a0, a1)),
+               lb, (unsigned long long)(n ? g[0].b_total : skidx_range_postings0(idx, b0, b1)),
                (unsigned long long)o->min_count);
     free(g);
     if (f == FMT_TABLE && n > nrk) {
         table_print(&t, f, stdout);
         table_release(&t);
         printf("\n%u more skills have fewer postings and are not ranked "
-               "(--format csv lists them as below_min_count)\n",
+               "(--format csv lists up to --top of them as "
+               "below_min_count)\n",
                n - nrk);
         return EXIT_OK;
     }
@@ -926,11 +1067,8 @@ static int parse_skills(const struct skidx_index *idx, const char *list,
             tok[--l] = '\0';
         if (!*tok)
             continue;
-        int32_t k = skidx_index_find_skill(idx, tok);
-        if (k < 0) {
-            cli_msg("unknown skill '%s' (names as in 'skidx query IDX "
-                    "--top 0'; caseless)",
-                    tok);
+        uint32_t k;
+        if (resolve_id(idx, SKIDX_DIM_SKILL, "skill", tok, &k)) {
             free(copy);
             return -1;
         }
@@ -939,7 +1077,7 @@ static int parse_skills(const struct skidx_index *idx, const char *list,
             free(copy);
             return -1;
         }
-        o->ks[o->nk++] = (uint32_t)k;
+        o->ks[o->nk++] = k;
     }
     free(copy);
     if (!o->nk) {
@@ -959,6 +1097,7 @@ int cmd_query(int argc, char **argv)
     static const struct option lo[] = {
         {"role", required_argument, 0, 'r'},
         {"seniority", required_argument, 0, 's'},
+        {"level", required_argument, 0, 's'},
         {"top", required_argument, 0, 'n'},
         {"skill", required_argument, 0, 'k'},
         {"by", required_argument, 0, 'b'},
@@ -1023,7 +1162,8 @@ int cmd_query(int argc, char **argv)
             break;
         case 'f':
             if (parse_format(optarg, &o.f)) {
-                cli_msg("invalid --format '%s': table, csv or json", optarg);
+                cli_msg("invalid --format '%s': table, csv, json, jsonl or md",
+                        optarg);
                 return EXIT_USAGE;
             }
             break;
@@ -1071,7 +1211,7 @@ int cmd_query(int argc, char **argv)
             else if (!strcmp(tok, "month"))
                 ;
             else {
-                cli_msg("invalid --by '%s': role, seniority, month or quarter",
+                cli_msg("invalid --by '%s': role, level, month or quarter",
                         tok);
                 free(copy);
                 return EXIT_USAGE;
@@ -1096,10 +1236,10 @@ int cmd_query(int argc, char **argv)
     struct skidx_index *idx;
     if (open_index(argv[optind], &idx))
         return EXIT_DATA;
-    o.role = o.level = -1;
+    o.role = o.level = SKIDX_ANY;
     int rc;
     if (resolve(idx, "role", role_s, &o.role) ||
-        resolve(idx, "seniority", level_s, &o.level) ||
+        resolve(idx, "level", level_s, &o.level) ||
         (skills && parse_skills(idx, skills, &o)))
         rc = EXIT_USAGE;
     else if (mode == MODE_SKILLS)
@@ -1287,15 +1427,15 @@ int cmd_info(int argc, char **argv)
                 fputs(", ", stdout);
             json_string(stdout, skidx_index_cause_name(idx, i));
             printf(": %llu",
-                   (unsigned long long)skidx_index_cause_count(idx, i));
+                   (unsigned long long)skidx_cause_count0(idx, i));
         }
         printf("}, \"lost\": [");
         for (uint32_t i = 0; i < skidx_index_n_lost(idx); i++) {
             printf("%s{\"path\": ", i ? ", " : "");
             json_string(stdout, skidx_index_lost_path(idx, i));
             printf(", \"records\": %llu, \"byte\": ",
-                   (unsigned long long)skidx_index_lost_records(idx, i));
-            const uint64_t at = skidx_index_lost_offset(idx, i);
+                   (unsigned long long)skidx_lost_records0(idx, i));
+            const uint64_t at = skidx_lost_offset0(idx, i);
             if (at == UINT64_MAX)
                 printf("null");
             else
@@ -1342,7 +1482,7 @@ int cmd_info(int argc, char **argv)
            skidx_index_n_roles(idx), skidx_index_n_levels(idx));
     int any = 0;
     for (uint32_t i = 0; i < skidx_index_n_causes(idx); i++) {
-        uint64_t n = skidx_index_cause_count(idx, i);
+        uint64_t n = skidx_cause_count0(idx, i);
         if (!n)
             continue;
         if (!any++)
@@ -1351,11 +1491,11 @@ int cmd_info(int argc, char **argv)
                fmt_grouped(n, a, sizeof(a)));
     }
     for (uint32_t i = 0; i < skidx_index_n_lost(idx); i++) {
-        const uint64_t at = skidx_index_lost_offset(idx, i);
+        const uint64_t at = skidx_lost_offset0(idx, i);
         const char *why = skidx_index_lost_cause(idx, i);
         printf("%slost shard    %s (after %llu records)", i ? "" : "\n",
                skidx_index_lost_path(idx, i),
-               (unsigned long long)skidx_index_lost_records(idx, i));
+               (unsigned long long)skidx_lost_records0(idx, i));
         if (at != UINT64_MAX)
             printf(" at byte %llu", (unsigned long long)at);
         if (why)

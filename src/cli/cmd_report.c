@@ -52,6 +52,7 @@ static const char report_usage[] =
 struct doc {
     FILE *f;
     int html;
+    int oom; /* a table lost rows: the report must not be kept */
 };
 
 static void esc(struct doc *d, const char *s)
@@ -135,6 +136,7 @@ struct rtab {
     int right[RT_COLS];
     char (*cell)[RT_COLS][64];
     int n_rows, cap;
+    int oom;
 };
 
 static void rt_init(struct rtab *t, int n_cols, const char *const *head,
@@ -154,8 +156,10 @@ static char (*rt_row(struct rtab *t))[64]
     if (t->n_rows == t->cap) {
         int cap = t->cap ? t->cap * 2 : 16;
         void *c = realloc(t->cell, (size_t)cap * sizeof(*t->cell));
-        if (!c)
+        if (!c) {
+            t->oom = 1;
             return NULL;
+        }
         t->cell = c;
         t->cap = cap;
     }
@@ -173,48 +177,29 @@ static void rt_set(char (*row)[64], int c, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The report's tables go through the CLI's one table layer (table.h):
+ * the same Markdown and HTML printers as every other table. */
 static void d_table(struct doc *d, struct rtab *t)
 {
-    if (d->html) {
-        fputs("<table>\n<tr>", d->f);
-        for (int c = 0; c < t->n_cols; c++) {
-            fputs(t->right[c] ? "<th class=\"n\">" : "<th>", d->f);
-            esc(d, t->head[c]);
-            fputs("</th>", d->f);
-        }
-        fputs("</tr>\n", d->f);
-        for (int r = 0; r < t->n_rows; r++) {
-            fputs("<tr>", d->f);
-            for (int c = 0; c < t->n_cols; c++) {
-                fputs(t->right[c] ? "<td class=\"n\">" : "<td>", d->f);
-                esc(d, t->cell[r][c]);
-                fputs("</td>", d->f);
-            }
-            fputs("</tr>\n", d->f);
-        }
-        fputs("</table>\n", d->f);
-    } else {
-        fputc('|', d->f);
-        for (int c = 0; c < t->n_cols; c++) {
-            fputc(' ', d->f);
-            esc(d, t->head[c]);
-            fputs(" |", d->f);
-        }
-        fputs("\n|", d->f);
+    enum col_kind kinds[RT_COLS];
+    for (int c = 0; c < t->n_cols; c++)
+        kinds[c] = t->right[c] ? COL_REAL : COL_TEXT;
+    struct table x;
+    table_init(&x, (size_t)t->n_cols, t->head, kinds);
+    for (int r = 0; r < t->n_rows; r++) {
+        const char *cells[RT_COLS];
         for (int c = 0; c < t->n_cols; c++)
-            fputs(t->right[c] ? "---:|" : "---|", d->f);
-        fputc('\n', d->f);
-        for (int r = 0; r < t->n_rows; r++) {
-            fputc('|', d->f);
-            for (int c = 0; c < t->n_cols; c++) {
-                fputc(' ', d->f);
-                esc(d, t->cell[r][c]);
-                fputs(" |", d->f);
-            }
-            fputc('\n', d->f);
+            cells[c] = t->cell[r][c];
+        if (table_add_row(&x, cells)) {
+            t->oom = 1;
+            break;
         }
-        fputc('\n', d->f);
     }
+    d->oom |= t->oom;
+    table_print(&x, d->html ? FMT_HTML : FMT_MD, d->f);
+    if (!d->html)
+        fputc('\n', d->f);
+    table_release(&x);
     free(t->cell);
     t->cell = NULL;
     t->n_rows = t->cap = 0;
@@ -548,7 +533,7 @@ static void section_corpus(struct ctx *c, const char *path)
         KV("period", "%s to %s (%u months)", f0, f1, c->nm);
     } else
         KV("period", "no dated posting");
-    uint64_t dated = skidx_range_postings(c->x, 0, c->nm);
+    uint64_t dated = skidx_range_postings0(c->x, 0, c->nm);
     KV("dated postings", "%s", fmt_grouped(dated, a, sizeof(a)));
     KV("duplicates removed", "%s", fmt_grouped(c->m.duplicates, a, sizeof(a)));
     KV("records read", "%s", fmt_grouped(c->m.records, a, sizeof(a)));
@@ -567,7 +552,7 @@ static void section_corpus(struct ctx *c, const char *path)
     d_table(d, &t);
     int any = 0;
     for (uint32_t i = 0; i < skidx_index_n_causes(c->x); i++) {
-        uint64_t n = skidx_index_cause_count(c->x, i);
+        uint64_t n = skidx_cause_count0(c->x, i);
         if (!n)
             continue;
         if (!any++) {
@@ -581,7 +566,7 @@ static void section_corpus(struct ctx *c, const char *path)
     for (uint32_t i = 0; i < skidx_index_n_lost(c->x); i++)
         d_p(d, "Lost shard: %s (after %s records).",
             skidx_index_lost_path(c->x, i),
-            fmt_grouped(skidx_index_lost_records(c->x, i), a, sizeof(a)));
+            fmt_grouped(skidx_lost_records0(c->x, i), a, sizeof(a)));
 }
 
 static void section_method(struct ctx *c)
@@ -779,8 +764,8 @@ static uint32_t find_present(struct ctx *c, const char *const *names,
 {
     uint32_t n = 0;
     for (size_t i = 0; names[i] && n < max; i++) {
-        int32_t k = skidx_index_find_skill(c->x, names[i]);
-        if (k < 0)
+        uint32_t k;
+        if (skidx_index_find_skill(c->x, names[i], &k))
             continue;
         int dup = 0;
         for (uint32_t j = 0; j < n; j++)
@@ -930,8 +915,8 @@ static void section_trends(struct ctx *c)
            "postings) against the last %u (%s to %s, %s postings). %u "
            "skills have at least %llu postings in both periods together and "
            "are ranked.",
-        w, a0, a1, fmt_grouped(skidx_range_postings(c->x, 0, w), x, sizeof(x)), w, b0,
-        b1, fmt_grouped(skidx_range_postings(c->x, c->nm - w, c->nm), y, sizeof(y)),
+        w, a0, a1, fmt_grouped(skidx_range_postings0(c->x, 0, w), x, sizeof(x)), w, b0,
+        b1, fmt_grouped(skidx_range_postings0(c->x, c->nm - w, c->nm), y, sizeof(y)),
         nrk, (unsigned long long)c->o.min_count);
     const char *head[] = {"rank", "skill", "first", "last", "change (pp)",
                           "relative", "postings"};
@@ -1001,7 +986,7 @@ static void section_trends(struct ctx *c)
     for (uint32_t p = 0; p < np; p++) {
         uint32_t m0, m1;
         skidx_period_range(c->x, u, p, &m0, &m1);
-        const uint64_t tot = skidx_range_postings(c->x, m0, m1);
+        const uint64_t tot = skidx_range_postings0(c->x, m0, m1);
         char(*r)[64] = rt_row(&t);
         char lab[16];
         skidx_period_label(c->x, u, p, lab, sizeof(lab));
@@ -1015,7 +1000,7 @@ static void section_trends(struct ctx *c)
         }
         for (uint32_t k = 0; k < nk; k++) {
             const double s =
-                share(skidx_range_skill(c->x, m0, m1, c->rk[k].skill), tot);
+                share(skidx_range_skill0(c->x, m0, m1, c->rk[k].skill), tot);
             if (r)
                 rt_set(r, 2 + (int)k, "%.1f%%", 100.0 * s);
             if (v)
@@ -1315,7 +1300,13 @@ int cmd_report(int argc, char **argv)
         fputs("</body>\n</html>\n", cx.d.f);
     /* standard output is checked at exit (cli_close_stdout) */
     int rc = EXIT_OK;
-    if (out && cli_out_commit(&tmp, cx.d.f))
+    if (cx.d.oom) {
+        cli_msg("out of memory: the report would lack rows%s",
+                out ? "; not written" : "");
+        if (out)
+            cli_out_abort(&tmp, cx.d.f);
+        rc = EXIT_DATA;
+    } else if (out && cli_out_commit(&tmp, cx.d.f))
         rc = EXIT_DATA;
     free(cx.rk);
     free(ro);

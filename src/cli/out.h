@@ -67,30 +67,6 @@ int cli_close_stdout(int rc);
 /* 1234567 -> "1,234,567" in buf (n bytes); returns buf. */
 const char *fmt_grouped(uint64_t v, char *buf, size_t n);
 
-enum out_format { FMT_TABLE = 0, FMT_CSV, FMT_JSON };
-int parse_format(const char *s, enum out_format *f);
-
-/* A result table: columns with names and kinds, rows of cells as text.
- * Numbers are kept as text exactly as they should appear in CSV/JSON;
- * the table printer right-aligns numeric columns. */
-enum col_kind { COL_TEXT = 0, COL_INT, COL_REAL };
-
-struct table {
-    size_t n_cols;
-    const char *const *names;
-    const enum col_kind *kinds;
-    char **cells; /* row-major, owned */
-    size_t n_rows, cap_rows;
-};
-
-void table_init(struct table *t, size_t n_cols, const char *const *names,
-                const enum col_kind *kinds);
-/* Append a row: n_cols printf-style cell strings (already formatted). */
-int table_add_row(struct table *t, const char *const *cells);
-void table_print(const struct table *t, enum out_format f, FILE *out);
-void table_release(struct table *t);
-
-/* Write a JSON string literal (quotes included). */
-void json_string(FILE *out, const char *s);
+#include "cli/table.h"
 
 #endif

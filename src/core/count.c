@@ -232,6 +232,35 @@ static void free_names(char **v, uint32_t n)
     free(v);
 }
 
+/* The positive literal aliases of one or two alias sets, by owner. */
+static skidx_status literal_table(struct skidx_owner_strings *o,
+                                  uint32_t n_owners,
+                                  const struct skidx_alias_set *a,
+                                  const struct skidx_alias_set *b)
+{
+    const size_t cap = a->n + (b ? b->n : 0);
+    uint32_t *own = calloc(cap ? cap : 1, sizeof(*own));
+    const char **txt = calloc(cap ? cap : 1, sizeof(*txt));
+    size_t n = 0;
+    skidx_status st = SKIDX_ERR_NOMEM;
+    if (own && txt) {
+        for (int s = 0; s < 2; s++) {
+            const struct skidx_alias_set *set = s ? b : a;
+            for (size_t i = 0; set && i < set->n; i++) {
+                const struct skidx_alias *x = &set->a[i];
+                if (x->flags & (SKIDX_ALIAS_NEG | SKIDX_ALIAS_REGEX))
+                    continue;
+                own[n] = x->owner;
+                txt[n++] = x->text;
+            }
+        }
+        st = skidx_owner_strings_build(o, n_owners, own, txt, n);
+    }
+    free(own);
+    free(txt);
+    return st;
+}
+
 skidx_status skidx_model_init(struct skidx_model *m,
                               const struct skidx_taxonomy *t,
                               const char *tool_version, const char *currency)
@@ -259,7 +288,18 @@ skidx_status skidx_model_init(struct skidx_model *m,
         return SKIDX_ERR_NOMEM;
     }
     memcpy(m->skill_cat, t->skill_cat, t->n_skills * sizeof(uint32_t));
-    return SKIDX_OK;
+    const struct skidx_alias_set *sets[3][2] = {
+        {&t->skills, NULL}, {&t->roles, NULL}, {&t->levels, &t->level_fields}};
+    const uint32_t owners[3] = {t->n_skills, t->n_roles, t->n_levels};
+    for (int i = 0; i < 3 && !st; i++)
+        st = literal_table(&m->tabs[i], owners[i], sets[i][0], sets[i][1]);
+    if (!st)
+        st = skidx_owner_strings_copy(&m->tabs[SKIDX_TAB_SKILL_ESCO], &t->esco);
+    if (!st)
+        st = skidx_owner_strings_copy(&m->tabs[SKIDX_TAB_SKILL_ONET], &t->onet);
+    if (st)
+        skidx_model_release(m);
+    return st;
 }
 
 void skidx_model_release(struct skidx_model *m)
@@ -277,6 +317,8 @@ void skidx_model_release(struct skidx_model *m)
     free(m->taxonomy_name);
     free(m->taxonomy_version);
     free(m->currency);
+    for (int i = 0; i < SKIDX_MODEL_TABS; i++)
+        skidx_owner_strings_release(&m->tabs[i]);
     skidx_counts_release(&m->counts);
     memset(m, 0, sizeof(*m));
 }
@@ -343,5 +385,10 @@ skidx_status skidx_model_merge(struct skidx_model *dst,
                                            src->lost_records[i],
                                            src->lost_offsets[i],
                                            src->lost_causes[i]));
+    /* the same taxonomy, so the same tables: an index written before they
+     * were stored lacks them, and takes them from the other */
+    for (int i = 0; i < SKIDX_MODEL_TABS; i++)
+        if (!dst->tabs[i].first && src->tabs[i].first)
+            SKIDX_FORWARD(skidx_owner_strings_copy(&dst->tabs[i], &src->tabs[i]));
     return SKIDX_OK;
 }

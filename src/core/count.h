@@ -19,6 +19,7 @@
 #define SKIDX_CORE_COUNT_H
 
 #include "core/causes.h"
+#include "core/taxonomy.h"
 #include "skidx.h"
 
 #include <stddef.h>
@@ -100,6 +101,19 @@ struct skidx_model {
     uint64_t *lost_records;
     uint64_t *lost_offsets; /* byte of the fault, UINT64_MAX when unknown */
     char **lost_causes;     /* what went wrong ("" when unknown) */
+    /* the optional owner tables (docs/FORMAT.md sections 16-20), in
+     * section order; a table with first == NULL is not written */
+    struct skidx_owner_strings tabs[5];
+};
+
+/* The owner tables of a model, in the order of their sections. */
+enum skidx_model_tab {
+    SKIDX_TAB_SKILL_ALIASES = 0, /* literal aliases of each skill */
+    SKIDX_TAB_ROLE_ALIASES,      /* literal title aliases of each role */
+    SKIDX_TAB_LEVEL_ALIASES,     /* literal title and field aliases */
+    SKIDX_TAB_SKILL_ESCO,        /* ESCO URI of each skill */
+    SKIDX_TAB_SKILL_ONET,        /* O*NET codes of each skill */
+    SKIDX_MODEL_TABS
 };
 
 struct skidx_taxonomy;

@@ -84,7 +84,17 @@ enum skidx_section_id {
                                   (UINT64_MAX: unknown), string list of n
                                   fault messages; optional (a reader
                                   written before it ignores it) */
-    SKIDX_SEC_MAX_ID = 15,
+    /* optional, same layout each ("owner table"): u32 n owners (K, R or
+     * L), u32 0, u32 first[n+1] (first[0] = 0, non-decreasing), zero pad
+     * to 8, string list of first[n] strings; owner i's strings are
+     * first[i] .. first[i+1] */
+    SKIDX_SEC_SKILL_ALIASES = 16, /* literal aliases of each skill */
+    SKIDX_SEC_ROLE_ALIASES = 17,  /* literal title words of each role */
+    SKIDX_SEC_LEVEL_ALIASES = 18, /* literal title and field words of
+                                     each level */
+    SKIDX_SEC_SKILL_ESCO = 19,    /* ESCO URI of each skill, at most one */
+    SKIDX_SEC_SKILL_ONET = 20,    /* O*NET codes of each skill */
+    SKIDX_SEC_MAX_ID = 20,
     SKIDX_SEC_REQUIRED_MAX = 14 /* sections 1..14 must all be present */
 };
 

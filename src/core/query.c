@@ -101,9 +101,12 @@ skidx_status skidx_query_salary(const struct skidx_index *idx, int32_t role,
 {
     struct skidx_index_meta m;
     struct skidx_cell_stats c;
-    skidx_index_get_meta(idx, &m);
-    skidx_index_cell(idx, role, level, &c);
     memset(out, 0, sizeof(*out));
+    out->mean = out->p25 = out->median = out->p75 = -1.0;
+    skidx_status st = skidx_index_cell(idx, role, level, &c);
+    if (st)
+        return st;
+    skidx_index_get_meta(idx, &m);
     out->postings = c.postings;
     out->salaried = c.salaried;
     out->salary_sum = c.salary_sum;
@@ -129,15 +132,16 @@ skidx_status skidx_query_salary(const struct skidx_index *idx, int32_t role,
     return SKIDX_OK;
 }
 
-void skidx_query_premium(const struct skidx_index *idx, int32_t role,
-                         int32_t level, uint32_t k,
-                         struct skidx_premium *out)
+skidx_status skidx_query_premium(const struct skidx_index *idx,
+                                 int32_t role, int32_t level, uint32_t k,
+                                 struct skidx_premium *out)
 {
     struct skidx_cell_stats c;
     struct skidx_skill_stats s;
-    skidx_index_cell(idx, role, level, &c);
-    skidx_index_skill(idx, role, level, k, &s);
     memset(out, 0, sizeof(*out));
+    skidx_status st = skidx_index_skill(idx, role, level, k, &s);
+    if (st || (st = skidx_index_cell(idx, role, level, &c)))
+        return st;
     out->with_postings = s.postings;
     out->with_salaried = s.salaried;
     out->with_sum = s.salary_sum;
@@ -158,6 +162,7 @@ void skidx_query_premium(const struct skidx_index *idx, int32_t role,
         out->premium_ratio =
             out->mean_without > 0 ? out->premium / out->mean_without : 0.0;
     }
+    return SKIDX_OK;
 }
 
 static int rank_cmp(const void *a, const void *b)
@@ -178,8 +183,11 @@ skidx_status skidx_query_rank(const struct skidx_index *idx, int32_t role,
     *n_out = 0;
     if (!st)
         return SKIDX_ERR_NOMEM;
-    skidx_index_cell(idx, role, level, &c);
-    skidx_index_slice(idx, role, level, st);
+    skidx_status e = skidx_index_cell(idx, role, level, &c);
+    if (e || (e = skidx_index_slice(idx, role, level, st))) {
+        free(st);
+        return e;
+    }
     uint32_t n = 0;
     for (uint32_t k = 0; k < ns; k++)
         if (st[k].postings)
@@ -194,7 +202,13 @@ skidx_status skidx_query_rank(const struct skidx_index *idx, int32_t role,
 
 void skidx_month_label(int32_t cal, char *buf, size_t n)
 {
-    snprintf(buf, n, "%04d-%02d", (int)(cal / 12), (int)(cal % 12 + 1));
+    /* floor division: month -1 is December of year -1 (docs/FORMAT.md) */
+    const int64_t y = cal >= 0 ? cal / 12 : -((-(int64_t)cal + 11) / 12);
+    const int mo = (int)((int64_t)cal - y * 12) + 1;
+    if (y < 0)
+        snprintf(buf, n, "-%04lld-%02d", (long long)-y, mo);
+    else
+        snprintf(buf, n, "%04lld-%02d", (long long)y, mo);
 }
 
 int skidx_month_parse(const char *s, int32_t *cal)
@@ -229,15 +243,19 @@ uint32_t skidx_period_count(const struct skidx_index *idx,
     return (uint32_t)(last / 3 - first / 3 + 1);
 }
 
-void skidx_period_range(const struct skidx_index *idx,
-                        enum skidx_period_unit u, uint32_t p, uint32_t *m0,
-                        uint32_t *m1)
+skidx_status skidx_period_range(const struct skidx_index *idx,
+                                enum skidx_period_unit u, uint32_t p,
+                                uint32_t *m0, uint32_t *m1)
 {
     const uint32_t nm = skidx_index_n_months(idx);
+    *m0 = *m1 = 0;
+    if ((u != SKIDX_PERIOD_MONTH && u != SKIDX_PERIOD_QUARTER) ||
+        p >= skidx_period_count(idx, u))
+        return SKIDX_ERR_USAGE;
     if (u == SKIDX_PERIOD_MONTH) {
-        *m0 = p < nm ? p : nm;
-        *m1 = p < nm ? p + 1 : nm;
-        return;
+        *m0 = p;
+        *m1 = p + 1;
+        return SKIDX_OK;
     }
     struct skidx_index_meta m;
     skidx_index_get_meta(idx, &m);
@@ -252,38 +270,58 @@ void skidx_period_range(const struct skidx_index *idx,
         lo = hi;
     *m0 = (uint32_t)lo;
     *m1 = (uint32_t)hi;
+    return SKIDX_OK;
 }
 
-void skidx_period_label(const struct skidx_index *idx,
-                        enum skidx_period_unit u, uint32_t p, char *buf,
-                        size_t n)
+skidx_status skidx_period_label(const struct skidx_index *idx,
+                                enum skidx_period_unit u, uint32_t p,
+                                char *buf, size_t n)
 {
     struct skidx_index_meta m;
+    if (n)
+        buf[0] = '\0';
+    if ((u != SKIDX_PERIOD_MONTH && u != SKIDX_PERIOD_QUARTER) ||
+        p >= skidx_period_count(idx, u))
+        return SKIDX_ERR_USAGE;
     skidx_index_get_meta(idx, &m);
     if (u == SKIDX_PERIOD_MONTH) {
         skidx_month_label(m.first_month + (int32_t)p, buf, n);
-        return;
+        return SKIDX_OK;
     }
     const int32_t q = m.first_month / 3 + (int32_t)p;
     snprintf(buf, n, "%04d-Q%d", (int)(q / 4), (int)(q % 4 + 1));
+    return SKIDX_OK;
 }
 
-uint64_t skidx_range_postings(const struct skidx_index *idx, uint32_t m0,
-                              uint32_t m1)
+skidx_status skidx_range_postings(const struct skidx_index *idx, uint32_t m0,
+                                  uint32_t m1, uint64_t *out)
 {
-    uint64_t s = 0;
-    for (uint32_t m = m0; m < m1; m++)
-        s += skidx_index_month_postings(idx, m);
-    return s;
+    uint64_t s = 0, v;
+    *out = 0;
+    if (m0 > m1 || m1 > skidx_index_n_months(idx))
+        return SKIDX_ERR_USAGE;
+    for (uint32_t m = m0; m < m1; m++) {
+        skidx_index_month_postings(idx, m, &v);
+        s += v;
+    }
+    *out = s;
+    return SKIDX_OK;
 }
 
-uint64_t skidx_range_skill(const struct skidx_index *idx, uint32_t m0,
-                           uint32_t m1, uint32_t k)
+skidx_status skidx_range_skill(const struct skidx_index *idx, uint32_t m0,
+                               uint32_t m1, uint32_t k, uint64_t *out)
 {
-    uint64_t s = 0;
-    for (uint32_t m = m0; m < m1; m++)
-        s += skidx_index_month_skill(idx, m, k);
-    return s;
+    uint64_t s = 0, v;
+    *out = 0;
+    if (m0 > m1 || m1 > skidx_index_n_months(idx) ||
+        k >= skidx_index_n_skills(idx))
+        return SKIDX_ERR_USAGE;
+    for (uint32_t m = m0; m < m1; m++) {
+        skidx_index_month_skill(idx, m, k, &v);
+        s += v;
+    }
+    *out = s;
+    return SKIDX_OK;
 }
 
 /* ---- growth ---- */
@@ -308,12 +346,14 @@ skidx_status skidx_query_growth(const struct skidx_index *idx, uint32_t a0,
     *n_out = *n_ranked = 0;
     if (a0 >= a1 || b0 >= b1 || a1 > nm || b1 > nm)
         return SKIDX_ERR_USAGE;
-    const uint64_t na = skidx_range_postings(idx, a0, a1);
-    const uint64_t nb = skidx_range_postings(idx, b0, b1);
+    uint64_t na, nb;
+    skidx_range_postings(idx, a0, a1, &na);
+    skidx_range_postings(idx, b0, b1, &nb);
     uint32_t n = 0, r = 0;
     for (uint32_t k = 0; k < ns; k++) {
-        const uint64_t ca = skidx_range_skill(idx, a0, a1, k);
-        const uint64_t cb = skidx_range_skill(idx, b0, b1, k);
+        uint64_t ca, cb;
+        skidx_range_skill(idx, a0, a1, k, &ca);
+        skidx_range_skill(idx, b0, b1, k, &cb);
         if (!ca && !cb)
             continue;
         struct skidx_growth *g = &out[n++];

@@ -28,4 +28,66 @@ int skidx_month_parse(const char *s, int32_t *cal);
 /* Parse "YYYY-Qn" (n in 1..4) into a calendar quarter. 0 or -1. */
 int skidx_quarter_parse(const char *s, int32_t *quarter);
 
+/* The month and range counts as values, for callers that pass only ids
+ * they took from the index's own dimensions (the CLI's loops): 0 for an
+ * id out of range, as the status-returning functions of skidx.h write. */
+static inline uint64_t skidx_month_postings0(const struct skidx_index *x,
+                                             uint32_t m)
+{
+    uint64_t v;
+    skidx_index_month_postings(x, m, &v);
+    return v;
+}
+static inline uint64_t skidx_month_cell0(const struct skidx_index *x,
+                                         uint32_t m, int32_t r, int32_t l)
+{
+    uint64_t v;
+    skidx_index_month_cell(x, m, r, l, &v);
+    return v;
+}
+static inline uint64_t skidx_month_skill0(const struct skidx_index *x,
+                                          uint32_t m, uint32_t k)
+{
+    uint64_t v;
+    skidx_index_month_skill(x, m, k, &v);
+    return v;
+}
+static inline uint64_t skidx_range_postings0(const struct skidx_index *x,
+                                             uint32_t m0, uint32_t m1)
+{
+    uint64_t v;
+    skidx_range_postings(x, m0, m1, &v);
+    return v;
+}
+static inline uint64_t skidx_range_skill0(const struct skidx_index *x,
+                                          uint32_t m0, uint32_t m1,
+                                          uint32_t k)
+{
+    uint64_t v;
+    skidx_range_skill(x, m0, m1, k, &v);
+    return v;
+}
+
+static inline uint64_t skidx_cause_count0(const struct skidx_index *x,
+                                          uint32_t i)
+{
+    uint64_t v;
+    skidx_index_cause_count(x, i, &v);
+    return v;
+}
+static inline uint64_t skidx_lost_records0(const struct skidx_index *x,
+                                           uint32_t i)
+{
+    uint64_t v;
+    skidx_index_lost_records(x, i, &v);
+    return v;
+}
+static inline uint64_t skidx_lost_offset0(const struct skidx_index *x,
+                                          uint32_t i)
+{
+    uint64_t v;
+    skidx_index_lost_offset(x, i, &v);
+    return v;
+}
+
 #endif

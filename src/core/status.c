@@ -23,6 +23,7 @@ const char *skidx_strerror(skidx_status st)
     case SKIDX_ERR_MISMATCH: return "incompatible indexes";
     case SKIDX_ERR_LIMIT: return "size limit reached";
     case SKIDX_ERR_INTERRUPTED: return "interrupted";
+    case SKIDX_ERR_AMBIGUOUS: return "ambiguous name";
     }
     return "unknown error";
 }

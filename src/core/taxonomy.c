@@ -8,6 +8,7 @@
  */
 #include "core/taxonomy.h"
 #include "core/error.h"
+#include "core/format.h"
 #include "core/hash.h"
 #include "core/utf8.h"
 
@@ -156,6 +157,115 @@ size_t skidx_alias_set_count(const struct skidx_alias_set *s, int negative)
     for (size_t i = 0; i < s->n; i++)
         c += !!(s->a[i].flags & SKIDX_ALIAS_NEG) == !!negative;
     return c;
+}
+
+/* ---- strings by owner ---- */
+
+void skidx_owner_strings_release(struct skidx_owner_strings *o)
+{
+    if (o->first)
+        for (uint32_t i = 0; i < o->first[o->n_owners]; i++)
+            free(o->v[i]);
+    free(o->first);
+    free(o->v);
+    memset(o, 0, sizeof(*o));
+}
+
+skidx_status skidx_owner_strings_build(struct skidx_owner_strings *o,
+                                       uint32_t n_owners,
+                                       const uint32_t *owner_of,
+                                       const char *const *texts, size_t n)
+{
+    memset(o, 0, sizeof(*o));
+    o->first = calloc((size_t)n_owners + 1, sizeof(*o->first));
+    o->v = calloc(n ? n : 1, sizeof(*o->v));
+    if (!o->first || !o->v) {
+        free(o->first);
+        free(o->v);
+        o->first = NULL;
+        o->v = NULL;
+        return SKIDX_ERR_NOMEM;
+    }
+    o->n_owners = n_owners;
+    /* a counting sort by owner, stable; duplicates within an owner are
+     * dropped after, by compaction (owners hold a handful of strings) */
+    uint32_t *at = calloc((size_t)n_owners + 1, sizeof(*at));
+    if (!at) {
+        skidx_owner_strings_release(o);
+        return SKIDX_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        at[owner_of[i] + 1]++;
+    for (uint32_t i = 0; i < n_owners; i++)
+        at[i + 1] += at[i];
+    char **tmp = calloc(n ? n : 1, sizeof(*tmp));
+    if (!tmp) {
+        free(at);
+        skidx_owner_strings_release(o);
+        return SKIDX_ERR_NOMEM;
+    }
+    memcpy(o->first, at, ((size_t)n_owners + 1) * sizeof(*at));
+    for (size_t i = 0; i < n; i++)
+        tmp[at[owner_of[i]]++] = (char *)texts[i];
+    uint32_t out = 0;
+    skidx_status st = SKIDX_OK;
+    for (uint32_t w = 0; w < n_owners; w++) {
+        const uint32_t a = o->first[w], b = o->first[w + 1], start = out;
+        o->first[w] = start;
+        for (uint32_t i = a; i < b; i++) {
+            int dup = 0;
+            for (uint32_t j = start; j < out && !dup; j++)
+                dup = !strcmp(o->v[j], tmp[i]);
+            if (dup)
+                continue;
+            if (!(o->v[out] = strdup(tmp[i]))) {
+                st = SKIDX_ERR_NOMEM;
+                break;
+            }
+            out++;
+        }
+        if (st)
+            break;
+    }
+    free(tmp);
+    free(at);
+    if (st) {
+        for (uint32_t j = 0; j < out; j++)
+            free(o->v[j]);
+        free(o->first);
+        free(o->v);
+        memset(o, 0, sizeof(*o));
+        return st;
+    }
+    o->first[n_owners] = out;
+    return SKIDX_OK;
+}
+
+skidx_status skidx_owner_strings_copy(struct skidx_owner_strings *dst,
+                                      const struct skidx_owner_strings *src)
+{
+    memset(dst, 0, sizeof(*dst));
+    if (!src->first)
+        return SKIDX_OK;
+    const uint32_t n = src->first[src->n_owners];
+    dst->first = malloc(((size_t)src->n_owners + 1) * sizeof(*dst->first));
+    dst->v = calloc(n ? n : 1, sizeof(*dst->v));
+    if (!dst->first || !dst->v) {
+        free(dst->first);
+        free(dst->v);
+        memset(dst, 0, sizeof(*dst));
+        return SKIDX_ERR_NOMEM;
+    }
+    memcpy(dst->first, src->first,
+           ((size_t)src->n_owners + 1) * sizeof(*dst->first));
+    dst->n_owners = src->n_owners;
+    for (uint32_t i = 0; i < n; i++)
+        if (!(dst->v[i] = strdup(src->v[i]))) {
+            dst->first[dst->n_owners] = i;
+            skidx_owner_strings_release(dst);
+            return SKIDX_ERR_NOMEM;
+        }
+    return SKIDX_OK;
 }
 
 /* ---- line iteration ---- */
@@ -520,73 +630,104 @@ static skidx_status parse_property(struct skidx_taxonomy *t,
     return (*dst = dup_n(f[1], fl[1])) ? SKIDX_OK : SKIDX_ERR_NOMEM;
 }
 
-/* A link column of a skill line: `@onet:CODE` (an 8-digit O*NET/UNSPSC
- * commodity code; repeatable) or `@esco:URI` (an http(s) URI; at most
- * one). Links are stored per skill, grown as skills are added. */
-static skidx_status parse_link(struct skidx_taxonomy *t, const struct cursor *c,
-                               uint32_t id, const char *s, size_t n,
-                               struct skidx_error *err)
+/* Links to standard classifications, gathered while parsing. */
+struct links {
+    uint32_t *owner;
+    char **text;
+    size_t n, cap;
+};
+
+static void links_release(struct links *l)
 {
-    trim(&s, &n);
+    for (size_t i = 0; i < l->n; i++)
+        free(l->text[i]);
+    free(l->owner);
+    free(l->text);
+    memset(l, 0, sizeof(*l));
+}
+
+static int links_push(struct links *l, uint32_t owner, const char *s, size_t n)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        uint32_t *o = realloc(l->owner, cap * sizeof(*o));
+        if (!o)
+            return -1;
+        l->owner = o;
+        char **t = realloc(l->text, cap * sizeof(*t));
+        if (!t)
+            return -1;
+        l->text = t;
+        l->cap = cap;
+    }
+    if (!(l->text[l->n] = dup_n(s, n)))
+        return -1;
+    l->owner[l->n++] = owner;
+    return 0;
+}
+
+/* One "@onet:CODE" or "@esco:URI" column of skill `id`. An O*NET code is
+ * the 8 digits of a commodity code; an ESCO link is an http(s) URI (no
+ * spaces or control characters), at most one per skill. */
+static skidx_status parse_link(const struct cursor *c, const char *s,
+                               size_t n, uint32_t id, struct links *esco,
+                               struct links *onet, struct skidx_error *err)
+{
     if (n > 6 && !memcmp(s, "@onet:", 6)) {
         const char *v = s + 6;
-        size_t vn = n - 6;
+        const size_t vn = n - 6;
         int ok = vn == 8;
         for (size_t i = 0; ok && i < vn; i++)
             ok = v[i] >= '0' && v[i] <= '9';
         if (!ok)
             return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
                               SKIDX_NOOFF,
-                              "link '%.*s': an O*NET commodity code is 8 "
-                              "digits",
+                              "bad O*NET link '%.*s': @onet: takes the 8 "
+                              "digits of a commodity code",
                               (int)n, s);
-        char *old = t->skill_onet[id];
-        size_t ol = old ? strlen(old) : 0;
-        char *nv = malloc(ol + (ol ? 1 : 0) + vn + 1);
-        if (!nv)
-            return SKIDX_ERR_NOMEM;
-        if (ol) {
-            memcpy(nv, old, ol);
-            nv[ol++] = ' ';
-        }
-        memcpy(nv + ol, v, vn);
-        nv[ol + vn] = '\0';
-        free(old);
-        t->skill_onet[id] = nv;
-        return SKIDX_OK;
+        for (size_t i = 0; i < onet->n; i++)
+            if (onet->owner[i] == id && !strncmp(onet->text[i], v, 8))
+                return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
+                                  SKIDX_NOOFF, "O*NET link '%.*s' given twice",
+                                  (int)n, s);
+        return links_push(onet, id, v, vn) ? SKIDX_ERR_NOMEM : SKIDX_OK;
     }
     if (n > 6 && !memcmp(s, "@esco:", 6)) {
         const char *v = s + 6;
-        size_t vn = n - 6;
-        int ok = (vn > 8 && !memcmp(v, "https://", 8)) ||
-                 (vn > 7 && !memcmp(v, "http://", 7));
+        const size_t vn = n - 6;
+        size_t scheme = vn > 7 && !memcmp(v, "http://", 7)    ? 7
+                        : vn > 8 && !memcmp(v, "https://", 8) ? 8
+                                                               : 0;
+        int ok = scheme != 0;
         for (size_t i = 0; ok && i < vn; i++)
             ok = (unsigned char)v[i] > ' ' && v[i] != 0x7f;
         if (!ok)
             return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
                               SKIDX_NOOFF,
-                              "link '%.*s': an ESCO link is an http(s) URI",
+                              "bad ESCO link '%.*s': @esco: takes an http(s) "
+                              "URI without spaces",
                               (int)n, s);
-        if (t->skill_esco[id])
+        if (esco->n && esco->owner[esco->n - 1] == id)
             return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
-                              SKIDX_NOOFF, "a second ESCO link '%.*s'",
+                              SKIDX_NOOFF,
+                              "a second ESCO link '%.*s': a skill has at "
+                              "most one",
                               (int)n, s);
-        if (!(t->skill_esco[id] = dup_n(v, vn)))
-            return SKIDX_ERR_NOMEM;
-        return SKIDX_OK;
+        return links_push(esco, id, v, vn) ? SKIDX_ERR_NOMEM : SKIDX_OK;
     }
+    const char *colon = memchr(s, ':', n);
     return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line, SKIDX_NOOFF,
-                      "unknown link '%.*s' (links are @onet:CODE and "
-                      "@esco:URI)",
-                      (int)n, s);
+                      "unknown link column '%.*s' (@onet:CODE or @esco:URI)",
+                      (int)(colon ? (size_t)(colon - s) + 1 : n), s);
 }
 
 static skidx_status parse_skills(struct skidx_taxonomy *t, const char *buf,
                                  size_t len, struct skidx_error *err)
 {
+    struct links esco = {0}, onet = {0};
     struct cursor c = {buf, buf + len, 0, t->skills_path};
     struct name_list skills = {0}, cats = {0};
-    uint32_t *skill_cat = NULL, cat_cap = 0, link_cap = 0;
+    uint32_t *skill_cat = NULL, cat_cap = 0;
     const char **f = malloc(MAX_FIELDS * sizeof(*f));
     size_t *fl = malloc(MAX_FIELDS * sizeof(*fl));
     const char *s;
@@ -669,33 +810,30 @@ static skidx_status parse_skills(struct skidx_taxonomy *t, const char *buf,
             skill_cat = v;
         }
         skill_cat[id] = (uint32_t)ci;
-        if (id >= link_cap) {
-            uint32_t ncap = link_cap ? link_cap * 2 : 256;
-            char **e = realloc(t->skill_esco, ncap * sizeof(*e));
-            if (e)
-                t->skill_esco = e;
-            char **o = realloc(t->skill_onet, ncap * sizeof(*o));
-            if (o)
-                t->skill_onet = o;
-            if (!e || !o) {
-                st = SKIDX_ERR_NOMEM;
-                goto out;
-            }
-            memset(e + link_cap, 0, (ncap - link_cap) * sizeof(*e));
-            memset(o + link_cap, 0, (ncap - link_cap) * sizeof(*o));
-            link_cap = t->link_slots = ncap;
-        }
-        int positive = 0;
+        int positive = 0, links = 0;
         for (size_t i = 2; i < k; i++) {
             struct skidx_alias a;
             if (fl[i] == 0 && i + 1 == k) {
                 st = trailing_tab(&c, err);
                 goto out;
             }
-            if (fl[i] && f[i][0] == '@') {
-                if ((st = parse_link(t, &c, id, f[i], fl[i], err)))
+            const char *ls = f[i];
+            size_t ln = fl[i];
+            trim(&ls, &ln);
+            if (ln && ls[0] == '@') {
+                /* link columns follow the aliases */
+                if ((st = parse_link(&c, ls, ln, id, &esco, &onet, err)))
                     goto out;
+                links = 1;
                 continue;
+            }
+            if (links) {
+                st = skidx_fail(err, SKIDX_ERR_TAXONOMY, c.path, c.line,
+                                SKIDX_NOOFF,
+                                "alias '%.*s' after a link column: links "
+                                "(@onet:, @esco:) come last",
+                                (int)fl[i], f[i]);
+                goto out;
             }
             if ((st = parse_alias(&c, f[i], fl[i], id, 0, 0, &a, err)))
                 goto out;
@@ -726,8 +864,17 @@ static skidx_status parse_skills(struct skidx_taxonomy *t, const char *buf,
     names_disown(&skills);
     names_disown(&cats);
     skill_cat = NULL;
+    if ((st = skidx_owner_strings_build(&t->esco, t->n_skills, esco.owner,
+                                        (const char *const *)esco.text,
+                                        esco.n)) ||
+        (st = skidx_owner_strings_build(&t->onet, t->n_skills, onet.owner,
+                                        (const char *const *)onet.text,
+                                        onet.n)))
+        goto out;
     st = check_duplicates(&t->skills, "skill", t->skill_name, err);
 out:
+    links_release(&esco);
+    links_release(&onet);
     names_release(&skills);
     names_release(&cats);
     free(skill_cat);
@@ -941,12 +1088,22 @@ static void hash_str(XXH3_state_t *h, const char *s)
     XXH3_64bits_update(h, s, strlen(s) + 1);
 }
 
+/* Integers enter the hash as little-endian u32, whatever the host, so a
+ * taxonomy hashes the same everywhere (docs/FORMAT.md, "Taxonomy_Hash"). */
+static void hash_u32s(XXH3_state_t *h, const uint32_t *v, size_t n)
+{
+    uint8_t b[16];
+    for (size_t i = 0; i < n; i++)
+        skidx_wr32(b + 4 * i, v[i]);
+    XXH3_64bits_update(h, b, 4 * n);
+}
+
 static void hash_set(XXH3_state_t *h, const struct skidx_alias_set *s)
 {
     for (size_t i = 0; i < s->n; i++) {
         const struct skidx_alias *a = &s->a[i];
-        uint32_t v[3] = {a->owner, a->prio, a->flags};
-        XXH3_64bits_update(h, v, sizeof(v));
+        const uint32_t v[3] = {a->owner, a->prio, a->flags};
+        hash_u32s(h, v, 3);
         hash_str(h, a->text);
     }
     XXH3_64bits_update(h, "|", 1);
@@ -966,23 +1123,14 @@ static skidx_status compute_hash(struct skidx_taxonomy *t)
     for (uint32_t i = 0; i < t->n_skills; i++) {
         hash_str(h, t->skill_name[i]);
         hash_str(h, t->cat_name[t->skill_cat[i]]);
-        /* links only where present: a taxonomy without them keeps its hash */
-        if (t->skill_esco && t->skill_esco[i]) {
-            hash_str(h, "@esco");
-            hash_str(h, t->skill_esco[i]);
-        }
-        if (t->skill_onet && t->skill_onet[i]) {
-            hash_str(h, "@onet");
-            hash_str(h, t->skill_onet[i]);
-        }
     }
     hash_set(h, &t->skills);
     for (uint32_t i = 0; i < t->n_roles; i++)
         hash_str(h, t->role_name[i]);
     for (uint32_t i = 0; i < t->n_levels; i++)
         hash_str(h, t->level_name[i]);
-    uint32_t fb[2] = {t->role_fallback, t->level_default};
-    XXH3_64bits_update(h, fb, sizeof(fb));
+    const uint32_t fb[2] = {t->role_fallback, t->level_default};
+    hash_u32s(h, fb, 2);
     hash_set(h, &t->roles);
     hash_set(h, &t->levels);
     hash_set(h, &t->level_fields);
@@ -992,6 +1140,19 @@ static skidx_status compute_hash(struct skidx_taxonomy *t)
         uint8_t v[2] = {r->kind, r->flags};
         XXH3_64bits_update(h, v, sizeof(v));
         hash_str(h, r->text);
+    }
+    /* links: a taxonomy without any keeps the hash it had before them */
+    if (t->esco.first[t->n_skills] || t->onet.first[t->n_skills]) {
+        hash_str(h, "links");
+        for (uint32_t i = 0; i < t->n_skills; i++) {
+            const uint32_t v[2] = {i, t->onet.first[i + 1] - t->onet.first[i]};
+            hash_u32s(h, v, 2);
+            for (uint32_t j = t->esco.first[i]; j < t->esco.first[i + 1]; j++)
+                hash_str(h, t->esco.v[j]);
+            hash_str(h, "");
+            for (uint32_t j = t->onet.first[i]; j < t->onet.first[i + 1]; j++)
+                hash_str(h, t->onet.v[j]);
+        }
     }
     t->hash = XXH3_64bits_digest(h);
     XXH3_freeState(h);
@@ -1165,12 +1326,6 @@ void skidx_taxonomy_free(struct skidx_taxonomy *t)
         free(t->skill_name[i]);
     free(t->skill_name);
     free(t->skill_cat);
-    for (uint32_t i = 0; i < t->link_slots; i++) {
-        free(t->skill_esco[i]);
-        free(t->skill_onet[i]);
-    }
-    free(t->skill_esco);
-    free(t->skill_onet);
     for (uint32_t i = 0; i < t->n_cats; i++)
         free(t->cat_name[i]);
     free(t->cat_name);
@@ -1181,6 +1336,8 @@ void skidx_taxonomy_free(struct skidx_taxonomy *t)
         free(t->level_name[i]);
     free(t->level_name);
     alias_set_release(&t->skills);
+    skidx_owner_strings_release(&t->esco);
+    skidx_owner_strings_release(&t->onet);
     alias_set_release(&t->roles);
     alias_set_release(&t->levels);
     alias_set_release(&t->level_fields);

@@ -58,6 +58,26 @@ struct skidx_alias_set {
     const char *files[2]; /* paths the aliases came from (owned by taxonomy) */
 };
 
+/* Strings grouped by owner (a skill, role or level): owner i's strings are
+ * v[first[i] .. first[i+1]). first == NULL (n_owners 0) means "none
+ * known" (an index written before they were stored). Owns its strings. */
+struct skidx_owner_strings {
+    uint32_t n_owners;
+    uint32_t *first; /* n_owners + 1 */
+    char **v;        /* first[n_owners] */
+};
+
+/* Group n texts by owner (owner_of[i] < n_owners), keeping their order
+ * within an owner and dropping a text equal to an earlier one of the same
+ * owner. The texts are copied. Errors: SKIDX_ERR_NOMEM. */
+skidx_status skidx_owner_strings_build(struct skidx_owner_strings *o,
+                                       uint32_t n_owners,
+                                       const uint32_t *owner_of,
+                                       const char *const *texts, size_t n);
+skidx_status skidx_owner_strings_copy(struct skidx_owner_strings *dst,
+                                      const struct skidx_owner_strings *src);
+void skidx_owner_strings_release(struct skidx_owner_strings *o);
+
 struct skidx_taxonomy {
     char *dir;         /* as given */
     char *skills_path; /* dir/skills.tsv */
@@ -70,13 +90,12 @@ struct skidx_taxonomy {
     uint32_t n_skills;
     char **skill_name;
     uint32_t *skill_cat;
-    char **skill_esco; /* per skill: the ESCO concept URI, or NULL */
-    char **skill_onet; /* per skill: O*NET commodity codes, space-separated,
-                        * or NULL */
-    uint32_t link_slots; /* entries of skill_esco and skill_onet (>= n_skills) */
     uint32_t n_cats;
     char **cat_name;
     struct skidx_alias_set skills;
+    /* links to standard classifications (@esco:, @onet: columns) */
+    struct skidx_owner_strings esco; /* at most one URI per skill */
+    struct skidx_owner_strings onet; /* O*NET commodity codes (8 digits) */
 
     uint32_t n_roles;
     char **role_name;

@@ -35,9 +35,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A string list copied out of the file: v[i] points into `blob`, where
+ * each string is followed by its NUL (one allocation, not one a string:
+ * the default taxonomy's index holds some 7,000 names and aliases). */
 struct strlist {
     uint32_t n;
     char **v;
+    char *blob;
+};
+
+/* An owner table (sections 16-20): owner i's strings are
+ * v.v[first[i] .. first[i+1]); first == NULL when the section is absent. */
+struct otab {
+    uint32_t n_owners;
+    uint32_t *first;
+    struct strlist v;
 };
 
 struct skidx_index {
@@ -59,6 +71,8 @@ struct skidx_index {
     const uint8_t *lost_records; /* n x u64 */
     const uint8_t *lost_offsets; /* n x u64, or NULL: no LOST_FAULTS */
     struct strlist lost_faults;
+    struct otab aliases[3];      /* by enum skidx_dim */
+    struct otab esco, onet;
     const uint8_t *cells;        /* n_cells x 32 */
     const uint8_t *hist;         /* n_cells x bins x 8 */
     const uint8_t *cs;           /* entries of 32 bytes */
@@ -77,9 +91,9 @@ struct skidx_index {
 
 static void strlist_free(struct strlist *l)
 {
-    for (uint32_t i = 0; i < l->n; i++)
-        free(l->v[i]);
+    free(l->blob);
     free(l->v);
+    l->blob = NULL;
     l->v = NULL;
     l->n = 0;
 }
@@ -106,21 +120,22 @@ static int parse_strlist(const uint8_t *p, size_t avail, uint32_t expect,
     if (last > blob_len)
         return -1;
     out->v = calloc(n ? n : 1, sizeof(char *));
-    if (!out->v)
+    out->blob = malloc((size_t)last + n + 1);
+    if (!out->v || !out->blob)
         return -2;
     out->n = n;
+    if (memchr(p + blob_at, '\0', last))
+        return -1;
+    char *d = out->blob;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t a = skidx_rd32(offs + 4 * (size_t)i);
         uint32_t b = skidx_rd32(offs + 4 * (size_t)(i + 1));
         if (b < a || b > last)
             return -1;
-        if (memchr(p + blob_at + a, '\0', b - a))
-            return -1;
-        out->v[i] = malloc((size_t)(b - a) + 1);
-        if (!out->v[i])
-            return -2;
-        memcpy(out->v[i], p + blob_at + a, b - a);
-        out->v[i][b - a] = '\0';
+        out->v[i] = d;
+        memcpy(d, p + blob_at + a, b - a);
+        d += b - a;
+        *d++ = '\0';
     }
     *used = blob_at + last;
     return 0;
@@ -143,6 +158,41 @@ static skidx_status strlist_sec(struct skidx_index *x, const struct secref *s,
     if (r || used != s->size)
         return CORRUPT(err, x, "malformed %s section", what);
     return SKIDX_OK;
+}
+
+static void otab_free(struct otab *t)
+{
+    free(t->first);
+    t->first = NULL;
+    strlist_free(&t->v);
+}
+
+/* An owner table section: u32 n, u32 0, u32 first[n+1], pad to 8, string
+ * list of first[n] strings. `max_each` bounds the strings of one owner. */
+static skidx_status otab_sec(struct skidx_index *x, const struct secref *s,
+                             uint32_t n, uint32_t max_each, struct otab *out,
+                             const char *what, struct skidx_error *err)
+{
+    const uint64_t head = ((8 + 4 * ((uint64_t)n + 1)) + 7) & ~(uint64_t)7;
+    if (s->size < head || skidx_rd32(s->p) != n || skidx_rd32(s->p + 4))
+        return CORRUPT(err, x, "malformed %s section", what);
+    out->first = calloc((size_t)n + 1, sizeof(uint32_t));
+    if (!out->first)
+        return SKIDX_ERR_NOMEM;
+    out->n_owners = n;
+    for (uint32_t i = 0; i <= n; i++) {
+        out->first[i] = skidx_rd32(s->p + 8 + 4 * (size_t)i);
+        if ((i == 0 && out->first[0]) ||
+            (i && (out->first[i] < out->first[i - 1] ||
+                   out->first[i] - out->first[i - 1] > max_each)))
+            return CORRUPT(err, x, "%s: owner %u: bad string range", what,
+                           i ? i - 1 : 0);
+    }
+    for (uint64_t g = 8 + 4 * ((uint64_t)n + 1); g < head; g++)
+        if (s->p[g])
+            return CORRUPT(err, x, "%s padding not zero", what);
+    struct secref rest = {s->p + head, s->size - head, 1};
+    return strlist_sec(x, &rest, out->first[n], &out->v, what, err);
 }
 
 static skidx_status validate(struct skidx_index *x, int verify,
@@ -333,6 +383,27 @@ static skidx_status validate(struct skidx_index *x, int verify,
                               err)))
             return st;
         x->lost_offsets = s->p + 8;
+    }
+    /* optional owner tables: aliases and links */
+    {
+        static const struct {
+            int id;
+            const char *name;
+        } ot[5] = {{SKIDX_SEC_SKILL_ALIASES, "SKILL_ALIASES"},
+                   {SKIDX_SEC_ROLE_ALIASES, "ROLE_ALIASES"},
+                   {SKIDX_SEC_LEVEL_ALIASES, "LEVEL_ALIASES"},
+                   {SKIDX_SEC_SKILL_ESCO, "SKILL_ESCO"},
+                   {SKIDX_SEC_SKILL_ONET, "SKILL_ONET"}};
+        struct otab *dst[5] = {&x->aliases[0], &x->aliases[1],
+                               &x->aliases[2], &x->esco, &x->onet};
+        const uint32_t owners[5] = {x->n_skills, x->n_roles, x->n_levels,
+                                    x->n_skills, x->n_skills};
+        for (int i = 0; i < 5; i++)
+            if (sec[ot[i].id].present &&
+                (st = otab_sec(x, &sec[ot[i].id], owners[i],
+                               i == 3 ? 1 : UINT32_MAX, dst[i], ot[i].name,
+                               err)))
+                return st;
     }
     /* dense tables */
     if (sec[SKIDX_SEC_CELLS].size != cells * 32)
@@ -558,6 +629,10 @@ void skidx_index_close(struct skidx_index *x)
     strlist_free(&x->causes);
     strlist_free(&x->lost);
     strlist_free(&x->lost_faults);
+    for (int i = 0; i < 3; i++)
+        otab_free(&x->aliases[i]);
+    otab_free(&x->esco);
+    otab_free(&x->onet);
     free(x->skill_cat);
     free(x->cs_start);
     free(x->ms_start);
@@ -590,24 +665,172 @@ const char *skidx_index_level_name(const struct skidx_index *x, uint32_t s)
     return s < x->n_levels ? x->levels.v[s] : NULL;
 }
 
-static int32_t find_name(const struct strlist *l, const char *name)
+/* Compare a and b caseless (ASCII) with every run of separators (space,
+ * TAB, '-', '_', '/') as one space and none at either end. */
+static int is_sep(unsigned char c)
 {
+    return c == ' ' || c == '\t' || c == '-' || c == '_' || c == '/';
+}
+
+static const unsigned char *fold_next(const unsigned char *p, int *c)
+{
+    if (is_sep(*p)) {
+        while (is_sep(*p))
+            p++;
+        *c = *p ? ' ' : 0;
+        return p;
+    }
+    *c = tolower(*p);
+    return *p ? p + 1 : p;
+}
+
+static int fold_eq(const char *a, const char *b)
+{
+    const unsigned char *p = (const unsigned char *)a,
+                        *q = (const unsigned char *)b;
+    while (is_sep(*p))
+        p++;
+    while (is_sep(*q))
+        q++;
+    for (;;) {
+        int c, d;
+        p = fold_next(p, &c);
+        q = fold_next(q, &d);
+        if (c != d)
+            return 0;
+        if (!c)
+            return 1;
+    }
+}
+
+static const struct strlist *dim_names(const struct skidx_index *x,
+                                       enum skidx_dim d)
+{
+    return d == SKIDX_DIM_SKILL  ? &x->skills
+           : d == SKIDX_DIM_ROLE ? &x->roles
+                                 : &x->levels;
+}
+
+skidx_status skidx_index_lookup(const struct skidx_index *x,
+                                enum skidx_dim dim, const char *name,
+                                uint32_t *ids, uint32_t cap, uint32_t *n)
+{
+    *n = 0;
+    if ((unsigned)dim > SKIDX_DIM_LEVEL || !name)
+        return SKIDX_ERR_USAGE;
+    const struct strlist *l = dim_names(x, dim);
+    /* a canonical name first: the one answer when exactly one matches */
+    uint32_t hit = 0, hits = 0;
     for (uint32_t i = 0; i < l->n; i++)
-        if (!strcasecmp(l->v[i], name))
-            return (int32_t)i;
-    return -1;
+        if (fold_eq(l->v[i], name))
+            hit = i, hits++;
+    if (hits == 1) {
+        if (cap)
+            ids[0] = hit;
+        *n = 1;
+        return SKIDX_OK;
+    }
+    /* else every owner that has the name or an alias of that form, each
+     * once, ascending */
+    const struct otab *t = &x->aliases[dim];
+    for (uint32_t i = 0; i < l->n; i++) {
+        int match = fold_eq(l->v[i], name);
+        for (uint32_t j = t->first ? t->first[i] : 0;
+             !match && t->first && j < t->first[i + 1]; j++)
+            match = fold_eq(t->v.v[j], name);
+        if (match) {
+            if (*n < cap)
+                ids[*n] = i;
+            (*n)++;
+        }
+    }
+    return SKIDX_OK;
 }
-int32_t skidx_index_find_skill(const struct skidx_index *x, const char *n)
+
+static skidx_status find_one(const struct skidx_index *x, enum skidx_dim d,
+                             const char *name, uint32_t *id)
 {
-    return find_name(&x->skills, n);
+    uint32_t one, n;
+    skidx_status st = skidx_index_lookup(x, d, name, &one, 1, &n);
+    if (st)
+        return st;
+    if (n == 0)
+        return SKIDX_ERR_NOTFOUND;
+    if (n > 1)
+        return SKIDX_ERR_AMBIGUOUS;
+    *id = one;
+    return SKIDX_OK;
 }
-int32_t skidx_index_find_role(const struct skidx_index *x, const char *n)
+skidx_status skidx_index_find_skill(const struct skidx_index *x,
+                                    const char *n, uint32_t *id)
 {
-    return find_name(&x->roles, n);
+    return find_one(x, SKIDX_DIM_SKILL, n, id);
 }
-int32_t skidx_index_find_level(const struct skidx_index *x, const char *n)
+skidx_status skidx_index_find_role(const struct skidx_index *x,
+                                   const char *n, uint32_t *id)
 {
-    return find_name(&x->levels, n);
+    return find_one(x, SKIDX_DIM_ROLE, n, id);
+}
+skidx_status skidx_index_find_level(const struct skidx_index *x,
+                                    const char *n, uint32_t *id)
+{
+    return find_one(x, SKIDX_DIM_LEVEL, n, id);
+}
+
+static const struct otab *owner_tab(const struct otab *t, uint32_t id,
+                                    uint32_t *a, uint32_t *b)
+{
+    if (!t->first || id >= t->n_owners) {
+        *a = *b = 0;
+        return NULL;
+    }
+    *a = t->first[id];
+    *b = t->first[id + 1];
+    return t;
+}
+
+uint32_t skidx_index_n_aliases(const struct skidx_index *x,
+                               enum skidx_dim dim, uint32_t id)
+{
+    uint32_t a, b;
+    if ((unsigned)dim > SKIDX_DIM_LEVEL)
+        return 0;
+    owner_tab(&x->aliases[dim], id, &a, &b);
+    return b - a;
+}
+
+const char *skidx_index_alias(const struct skidx_index *x,
+                              enum skidx_dim dim, uint32_t id, uint32_t i)
+{
+    uint32_t a, b;
+    if ((unsigned)dim > SKIDX_DIM_LEVEL)
+        return NULL;
+    const struct otab *t = owner_tab(&x->aliases[dim], id, &a, &b);
+    return t && i < b - a ? t->v.v[a + i] : NULL;
+}
+
+const char *skidx_index_skill_esco(const struct skidx_index *x, uint32_t k)
+{
+    uint32_t a, b;
+    if (k >= x->n_skills)
+        return NULL;
+    const struct otab *t = owner_tab(&x->esco, k, &a, &b);
+    return t && b > a ? t->v.v[a] : "";
+}
+
+uint32_t skidx_index_skill_n_onet(const struct skidx_index *x, uint32_t k)
+{
+    uint32_t a, b;
+    owner_tab(&x->onet, k, &a, &b);
+    return b - a;
+}
+
+const char *skidx_index_skill_onet(const struct skidx_index *x, uint32_t k,
+                                   uint32_t i)
+{
+    uint32_t a, b;
+    const struct otab *t = owner_tab(&x->onet, k, &a, &b);
+    return t && i < b - a ? t->v.v[a + i] : NULL;
 }
 
 void skidx_index_get_meta(const struct skidx_index *x,
@@ -642,41 +865,57 @@ const char *skidx_index_cause_name(const struct skidx_index *x, uint32_t i)
 {
     return i < x->causes.n ? x->causes.v[i] : NULL;
 }
-uint64_t skidx_index_cause_count(const struct skidx_index *x, uint32_t i)
+skidx_status skidx_index_cause_count(const struct skidx_index *x,
+                                     uint32_t i, uint64_t *out)
 {
-    return i < x->causes.n ? skidx_rd64(x->cause_counts + 8 * (size_t)i) : 0;
+    *out = i < x->causes.n ? skidx_rd64(x->cause_counts + 8 * (size_t)i) : 0;
+    return i < x->causes.n ? SKIDX_OK : SKIDX_ERR_USAGE;
 }
 uint32_t skidx_index_n_lost(const struct skidx_index *x) { return x->lost.n; }
 const char *skidx_index_lost_path(const struct skidx_index *x, uint32_t i)
 {
     return i < x->lost.n ? x->lost.v[i] : NULL;
 }
-uint64_t skidx_index_lost_offset(const struct skidx_index *x, uint32_t i)
+skidx_status skidx_index_lost_offset(const struct skidx_index *x,
+                                     uint32_t i, uint64_t *out)
 {
-    return i < x->lost.n && x->lost_offsets
+    *out = i < x->lost.n && x->lost_offsets
                ? skidx_rd64(x->lost_offsets + 8 * (size_t)i)
                : UINT64_MAX;
+    return i < x->lost.n ? SKIDX_OK : SKIDX_ERR_USAGE;
 }
 const char *skidx_index_lost_cause(const struct skidx_index *x, uint32_t i)
 {
     return i < x->lost.n && x->lost_offsets ? x->lost_faults.v[i] : NULL;
 }
-uint64_t skidx_index_lost_records(const struct skidx_index *x, uint32_t i)
+skidx_status skidx_index_lost_records(const struct skidx_index *x,
+                                      uint32_t i, uint64_t *out)
 {
-    return i < x->lost.n ? skidx_rd64(x->lost_records + 8 * (size_t)i) : 0;
+    *out = i < x->lost.n ? skidx_rd64(x->lost_records + 8 * (size_t)i) : 0;
+    return i < x->lost.n ? SKIDX_OK : SKIDX_ERR_USAGE;
 }
 
 static int cell_match(const struct skidx_index *x, uint32_t c, int32_t role,
                       int32_t level)
 {
-    return (role < 0 || c / x->n_levels == (uint32_t)role) &&
-           (level < 0 || c % x->n_levels == (uint32_t)level);
+    return (role == SKIDX_ANY || c / x->n_levels == (uint32_t)role) &&
+           (level == SKIDX_ANY || c % x->n_levels == (uint32_t)level);
 }
 
-void skidx_index_cell(const struct skidx_index *x, int32_t role,
-                      int32_t level, struct skidx_cell_stats *o)
+/* role and level are SKIDX_ANY or in range */
+static int slice_ok(const struct skidx_index *x, int32_t role, int32_t level)
+{
+    return (role == SKIDX_ANY || (role >= 0 && (uint32_t)role < x->n_roles)) &&
+           (level == SKIDX_ANY ||
+            (level >= 0 && (uint32_t)level < x->n_levels));
+}
+
+skidx_status skidx_index_cell(const struct skidx_index *x, int32_t role,
+                              int32_t level, struct skidx_cell_stats *o)
 {
     memset(o, 0, sizeof(*o));
+    if (!slice_ok(x, role, level))
+        return SKIDX_ERR_USAGE;
     for (uint32_t c = 0; c < x->n_cells; c++) {
         if (!cell_match(x, c, role, level))
             continue;
@@ -686,12 +925,15 @@ void skidx_index_cell(const struct skidx_index *x, int32_t role,
         o->salary_sum += skidx_rd64(e + 16);
         o->other_currency += skidx_rd64(e + 24);
     }
+    return SKIDX_OK;
 }
 
-void skidx_index_slice(const struct skidx_index *x, int32_t role,
-                       int32_t level, struct skidx_skill_stats *out)
+skidx_status skidx_index_slice(const struct skidx_index *x, int32_t role,
+                               int32_t level, struct skidx_skill_stats *out)
 {
     memset(out, 0, (size_t)x->n_skills * sizeof(*out));
+    if (!slice_ok(x, role, level))
+        return SKIDX_ERR_USAGE;
     for (uint32_t c = 0; c < x->n_cells; c++) {
         if (!cell_match(x, c, role, level))
             continue;
@@ -703,15 +945,16 @@ void skidx_index_slice(const struct skidx_index *x, int32_t role,
             s->salary_sum += skidx_rd64(e + 24);
         }
     }
+    return SKIDX_OK;
 }
 
-void skidx_index_skill(const struct skidx_index *x, int32_t role,
-                       int32_t level, uint32_t k,
-                       struct skidx_skill_stats *o)
+skidx_status skidx_index_skill(const struct skidx_index *x, int32_t role,
+                               int32_t level, uint32_t k,
+                               struct skidx_skill_stats *o)
 {
     memset(o, 0, sizeof(*o));
-    if (k >= x->n_skills)
-        return;
+    if (k >= x->n_skills || !slice_ok(x, role, level))
+        return SKIDX_ERR_USAGE;
     for (uint32_t c = 0; c < x->n_cells; c++) {
         if (!cell_match(x, c, role, level))
             continue;
@@ -731,11 +974,15 @@ void skidx_index_skill(const struct skidx_index *x, int32_t role,
             o->salary_sum += skidx_rd64(e + 24);
         }
     }
+    return SKIDX_OK;
 }
 
-void skidx_index_salary_hist(const struct skidx_index *x, int32_t role,
-                             int32_t level, uint64_t *bins)
+skidx_status skidx_index_salary_hist(const struct skidx_index *x,
+                                     int32_t role, int32_t level,
+                                     uint64_t *bins)
 {
+    if (!slice_ok(x, role, level))
+        return SKIDX_ERR_USAGE;
     for (uint32_t c = 0; c < x->n_cells; c++) {
         if (!cell_match(x, c, role, level))
             continue;
@@ -743,30 +990,40 @@ void skidx_index_salary_hist(const struct skidx_index *x, int32_t role,
         for (uint32_t b = 0; b < x->bins; b++)
             bins[b] += skidx_rd64(h + 8 * (size_t)b);
     }
+    return SKIDX_OK;
 }
 
-uint64_t skidx_index_month_postings(const struct skidx_index *x, uint32_t m)
+skidx_status skidx_index_month_postings(const struct skidx_index *x,
+                                        uint32_t m, uint64_t *out)
 {
-    return m < x->n_months ? skidx_rd64(x->months + 8 * (size_t)m) : 0;
+    *out = 0;
+    if (m >= x->n_months)
+        return SKIDX_ERR_USAGE;
+    *out = skidx_rd64(x->months + 8 * (size_t)m);
+    return SKIDX_OK;
 }
 
-uint64_t skidx_index_month_cell(const struct skidx_index *x, uint32_t m,
-                                int32_t role, int32_t level)
+skidx_status skidx_index_month_cell(const struct skidx_index *x, uint32_t m,
+                                    int32_t role, int32_t level,
+                                    uint64_t *out)
 {
     uint64_t s = 0;
-    if (m >= x->n_months)
-        return 0;
+    *out = 0;
+    if (m >= x->n_months || !slice_ok(x, role, level))
+        return SKIDX_ERR_USAGE;
     for (uint32_t c = 0; c < x->n_cells; c++)
         if (cell_match(x, c, role, level))
             s += skidx_rd64(x->month_cell + ((size_t)m * x->n_cells + c) * 8);
-    return s;
+    *out = s;
+    return SKIDX_OK;
 }
 
-uint64_t skidx_index_month_skill(const struct skidx_index *x, uint32_t m,
-                                 uint32_t k)
+skidx_status skidx_index_month_skill(const struct skidx_index *x, uint32_t m,
+                                     uint32_t k, uint64_t *out)
 {
-    if (m >= x->n_months)
-        return 0;
+    *out = 0;
+    if (m >= x->n_months || k >= x->n_skills)
+        return SKIDX_ERR_USAGE;
     uint64_t lo = x->ms_start[m], hi = x->ms_start[m + 1];
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;
@@ -776,8 +1033,8 @@ uint64_t skidx_index_month_skill(const struct skidx_index *x, uint32_t m,
             hi = mid;
     }
     if (lo < x->ms_start[m + 1] && skidx_rd32(x->ms + lo * 16 + 4) == k)
-        return skidx_rd64(x->ms + lo * 16 + 8);
-    return 0;
+        *out = skidx_rd64(x->ms + lo * 16 + 8);
+    return SKIDX_OK;
 }
 
 /* ---- back to a model, for merge ---- */
@@ -859,10 +1116,23 @@ skidx_status skidx_index_to_model(const struct skidx_index *x,
                            skidx_rd32(e + 4)] = skidx_rd64(e + 8);
         }
     }
+    const struct otab *tabs[SKIDX_MODEL_TABS] = {
+        &x->aliases[0], &x->aliases[1], &x->aliases[2], &x->esco, &x->onet};
+    for (int i = 0; i < SKIDX_MODEL_TABS; i++) {
+        if (!tabs[i]->first)
+            continue;
+        struct skidx_owner_strings src = {tabs[i]->n_owners, tabs[i]->first,
+                                          tabs[i]->v.v};
+        if ((st = skidx_owner_strings_copy(&m->tabs[i], &src))) {
+            skidx_model_release(m);
+            return st;
+        }
+    }
     for (uint32_t i = 0; i < x->lost.n; i++)
         if ((st = skidx_model_add_lost(
                  m, x->lost.v[i], skidx_rd64(x->lost_records + 8 * (size_t)i),
-                 skidx_index_lost_offset(x, i),
+                 x->lost_offsets ? skidx_rd64(x->lost_offsets + 8 * (size_t)i)
+                                 : UINT64_MAX,
                  skidx_index_lost_cause(x, i)))) {
             skidx_model_release(m);
             return st;

@@ -105,12 +105,14 @@ skidx_status skidx_index_serialize(const struct skidx_model *m, uint8_t **out,
     const struct skidx_counts *c = &m->counts;
     struct wbuf b = {0};
     struct sec secs[SKIDX_SEC_MAX_ID];
-    uint32_t ns = 0;
+    uint32_t ns = 0, want = SKIDX_SEC_LOST_FAULTS;
     size_t cells = c->n_cells;
 
     *out = NULL;
     *len = 0;
-    wb_grow(&b, SKIDX_HEADER_SIZE + SKIDX_SEC_MAX_ID * SKIDX_SECTION_ENTRY_SIZE);
+    for (int i = 0; i < SKIDX_MODEL_TABS; i++)
+        want += m->tabs[i].first != NULL;
+    wb_grow(&b, SKIDX_HEADER_SIZE + want * SKIDX_SECTION_ENTRY_SIZE);
 
 #define BEGIN(ID)                                                             \
     do {                                                                      \
@@ -249,6 +251,19 @@ skidx_status skidx_index_serialize(const struct skidx_model *m, uint8_t **out,
     wb_u64s(&b, m->lost_offsets, m->n_lost);
     wb_strings(&b, m->lost_causes, m->n_lost);
     END();
+    for (int i = 0; i < SKIDX_MODEL_TABS; i++) {
+        const struct skidx_owner_strings *o = &m->tabs[i];
+        if (!o->first)
+            continue;
+        BEGIN(SKIDX_SEC_SKILL_ALIASES + i);
+        wb_u32(&b, o->n_owners);
+        wb_u32(&b, 0);
+        for (uint32_t j = 0; j <= o->n_owners; j++)
+            wb_u32(&b, o->first[j]);
+        wb_align8(&b);
+        wb_strings(&b, o->v, o->first[o->n_owners]);
+        END();
+    }
     wb_align8(&b);
 #undef BEGIN
 #undef END
@@ -258,7 +273,7 @@ skidx_status skidx_index_serialize(const struct skidx_model *m, uint8_t **out,
         return SKIDX_ERR_NOMEM;
     }
     /* the table was reserved for exactly this many sections */
-    if (ns != SKIDX_SEC_MAX_ID) {
+    if (ns != want) {
         free(b.p);
         return SKIDX_ERR_USAGE;
     }
@@ -334,6 +349,12 @@ skidx_status skidx_model_check_limits(const struct skidx_model *m,
         !list_fits(m->cat_names, m->n_cats) ||
         !list_fits(m->role_names, c->n_roles) ||
         !list_fits(m->level_names, c->n_levels) || !list_fits(strings, 4))
+        return skidx_fail(err, SKIDX_ERR_TAXONOMY, NULL, SKIDX_NOLINE,
+                          SKIDX_NOOFF, "the names of the taxonomy exceed "
+                                       "4 GiB in one list");
+    for (int i = 0; i < SKIDX_MODEL_TABS; i++)
+        if (m->tabs[i].first &&
+            !list_fits(m->tabs[i].v, m->tabs[i].first[m->tabs[i].n_owners]))
         return skidx_fail(err, SKIDX_ERR_TAXONOMY, NULL, SKIDX_NOLINE,
                           SKIDX_NOOFF, "the names of the taxonomy exceed "
                                        "4 GiB in one list");

@@ -20,6 +20,7 @@
 #include "core/count.h"
 #include "core/format.h"
 #include "core/hash.h"
+#include "core/query.h"
 #include "io/index_read.h"
 #include "skidx.h"
 
@@ -44,32 +45,41 @@ static void walk(const struct skidx_index *x)
         const char *c = skidx_index_skill_category(x, k);
         if ((k < ns) != (n != NULL) || (k < ns) != (c != NULL))
             abort();
+        uint32_t id = 0;
         if (n)
             sink += strlen(n) + strlen(c) +
-                    (uint64_t)skidx_index_find_skill(x, n);
+                    (uint64_t)skidx_index_find_skill(x, n, &id) + id;
+        for (uint32_t i = 0; n && i < skidx_index_n_aliases(x, SKIDX_DIM_SKILL, k) && i < 8; i++)
+            sink += strlen(skidx_index_alias(x, SKIDX_DIM_SKILL, k, i));
+        if (n)
+            sink += strlen(skidx_index_skill_esco(x, k)) +
+                    skidx_index_skill_n_onet(x, k);
     }
     for (uint32_t r = 0; r <= nr; r++) {
         const char *n = skidx_index_role_name(x, r);
         if ((r < nr) != (n != NULL))
             abort();
         if (n)
-            sink += (uint64_t)skidx_index_find_role(x, n);
+            { uint32_t id = 0; sink += (uint64_t)skidx_index_find_role(x, n, &id) + id; }
     }
     for (uint32_t l = 0; l <= nl; l++) {
         const char *n = skidx_index_level_name(x, l);
         if ((l < nl) != (n != NULL))
             abort();
         if (n)
-            sink += (uint64_t)skidx_index_find_level(x, n);
+            { uint32_t id = 0; sink += (uint64_t)skidx_index_find_level(x, n, &id) + id; }
     }
-    sink += (uint64_t)skidx_index_find_skill(x, "python");
+    {
+        uint32_t id = 0;
+        sink += (uint64_t)skidx_index_find_skill(x, "python", &id) + id;
+    }
     for (uint32_t i = 0; i <= skidx_index_n_causes(x); i++) {
         const char *n = skidx_index_cause_name(x, i);
-        sink += skidx_index_cause_count(x, i) + (n ? strlen(n) : 0);
+        sink += skidx_cause_count0(x, i) + (n ? strlen(n) : 0);
     }
     for (uint32_t i = 0; i <= skidx_index_n_lost(x); i++) {
         const char *p = skidx_index_lost_path(x, i);
-        sink += skidx_index_lost_records(x, i) + (p ? strlen(p) : 0);
+        sink += skidx_lost_records0(x, i) + (p ? strlen(p) : 0);
     }
 
     uint64_t *bins = calloc(meta.salary_bins ? meta.salary_bins : 1, 8);
@@ -85,18 +95,27 @@ static void walk(const struct skidx_index *x)
             sink += cs.postings + cs.salaried + cs.salary_sum;
             skidx_index_slice(x, r, l, slice);
             skidx_index_salary_hist(x, r, l, bins);
-            for (uint32_t m = 0; m <= nm && m < 64; m++)
-                sink += skidx_index_month_cell(x, m, r, l);
+            for (uint32_t m = 0; m <= nm && m < 64; m++) {
+                uint64_t v;
+                skidx_index_month_cell(x, m, r, l, &v);
+                sink += v;
+            }
         }
     for (uint32_t k = 0; k <= ns && k < 256; k++) {
         skidx_index_skill(x, -1, -1, k, &ss);
         skidx_index_skill(x, 0, 0, k, &ss);
         sink += ss.postings;
-        for (uint32_t m = 0; m <= nm && m < 64; m++)
-            sink += skidx_index_month_skill(x, m, k);
+        for (uint32_t m = 0; m <= nm && m < 64; m++) {
+            uint64_t v;
+            skidx_index_month_skill(x, m, k, &v);
+            sink += v;
+        }
     }
-    for (uint32_t m = 0; m <= nm; m++)
-        sink += skidx_index_month_postings(x, m);
+    for (uint32_t m = 0; m <= nm; m++) {
+        uint64_t v;
+        skidx_index_month_postings(x, m, &v);
+        sink += v;
+    }
     free(bins);
     free(slice);
 

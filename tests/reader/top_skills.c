@@ -6,7 +6,8 @@
  * against an installed tree, dynamically and statically, and compares its
  * output with `skidx query`.
  *
- * usage: top_skills INDEX ROLE LEVEL N
+ * usage: top_skills INDEX ROLE LEVEL N (ROLE, LEVEL: a name, an alias or
+ * "all")
  */
 #include <skidx.h>
 
@@ -32,10 +33,18 @@ int main(int argc, char **argv)
         fprintf(stderr, "top_skills: %s: %s\n", skidx_strerror(st), err.msg);
         return 1;
     }
-    int32_t role = skidx_index_find_role(idx, argv[2]);
-    int32_t level = skidx_index_find_level(idx, argv[3]);
-    if (role < 0 || level < 0) {
-        fprintf(stderr, "top_skills: unknown role or level\n");
+    /* a name or an alias; "all" for any */
+    uint32_t rid = 0, lid = 0;
+    int32_t role = SKIDX_ANY, level = SKIDX_ANY;
+    if (strcmp(argv[2], "all") &&
+        (st = skidx_index_find_role(idx, argv[2], &rid)) == SKIDX_OK)
+        role = (int32_t)rid;
+    if (st == SKIDX_OK && strcmp(argv[3], "all") &&
+        (st = skidx_index_find_level(idx, argv[3], &lid)) == SKIDX_OK)
+        level = (int32_t)lid;
+    if (st) {
+        fprintf(stderr, "top_skills: role '%s' or level '%s': %s\n", argv[2],
+                argv[3], skidx_strerror(st));
         skidx_index_close(idx);
         return 1;
     }
