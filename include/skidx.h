@@ -162,20 +162,24 @@ skidx_status skidx_index_find_level(const struct skidx_index *idx,
                                     const char *name, uint32_t *id);
 
 /* The literal aliases of skill/role/level `id` as stored in the index:
- * skidx_index_n_aliases gives their number (0 when the index has none
- * for it, or `id` is out of range), skidx_index_alias the i-th (NULL out
- * of range). Owned by the index, valid until skidx_index_close(). */
-uint32_t skidx_index_n_aliases(const struct skidx_index *idx,
-                               enum skidx_dim dim, uint32_t id);
+ * skidx_index_n_aliases writes their number to *n (0 when the index holds
+ * none for it) and returns SKIDX_ERR_USAGE (and 0) for an id or dim out of
+ * range; skidx_index_alias gives the i-th (NULL out of range). Owned by
+ * the index, valid until skidx_index_close(). */
+skidx_status skidx_index_n_aliases(const struct skidx_index *idx,
+                                   enum skidx_dim dim, uint32_t id,
+                                   uint32_t *n);
 const char *skidx_index_alias(const struct skidx_index *idx,
                               enum skidx_dim dim, uint32_t id, uint32_t i);
 
 /* Links of skill k to standard classifications (taxonomy/FORMAT.md): its
  * ESCO concept URI ("" when none, NULL when k is out of range) and its
- * O*NET commodity codes (8 digits each; n_onet gives how many). Owned by
- * the index, valid until skidx_index_close(). */
+ * O*NET commodity codes (8 digits each; skidx_index_skill_n_onet writes
+ * how many to *n, SKIDX_ERR_USAGE for k out of range). Owned by the
+ * index, valid until skidx_index_close(). */
 const char *skidx_index_skill_esco(const struct skidx_index *idx, uint32_t k);
-uint32_t skidx_index_skill_n_onet(const struct skidx_index *idx, uint32_t k);
+skidx_status skidx_index_skill_n_onet(const struct skidx_index *idx,
+                                      uint32_t k, uint32_t *n);
 const char *skidx_index_skill_onet(const struct skidx_index *idx, uint32_t k,
                                    uint32_t i);
 

@@ -26,6 +26,7 @@
 #include "io/index_read.h"
 #include "io/atomic_file.h"
 #include "io/index_write.h"
+#include "core/query.h"
 #include "skidx.h"
 
 #include <stdio.h>
@@ -1221,9 +1222,9 @@ static void test_without_lost_faults(void **state)
     assert_int_equal(id, 4);
     assert_int_equal(skidx_index_find_skill(x, "k8s", &id),
                      SKIDX_ERR_NOTFOUND);
-    assert_int_equal(skidx_index_n_aliases(x, SKIDX_DIM_SKILL, 4), 0);
+    assert_int_equal(skidx_n_aliases0(x, SKIDX_DIM_SKILL, 4), 0);
     assert_string_equal(skidx_index_skill_esco(x, 0), "");
-    assert_int_equal(skidx_index_skill_n_onet(x, 4), 0);
+    assert_int_equal(skidx_n_onet0(x, 4), 0);
     skidx_index_close(x);
     free(c);
 }
@@ -1325,13 +1326,13 @@ static void test_python_reader(void **state)
                                                       : skidx_index_n_levels(x);
             want = 0;
             for (uint32_t i = 0; i < no; i++)
-                want += skidx_index_n_aliases(x, d, i);
+                want += skidx_n_aliases0(x, d, i);
             assert_true(want > 0);
         } else if (!strcmp(key, "esco_links") || !strcmp(key, "onet_links")) {
             want = 0;
             for (uint32_t k = 0; k < skidx_index_n_skills(x); k++)
                 want += key[0] == 'e' ? *skidx_index_skill_esco(x, k) != 0
-                                      : skidx_index_skill_n_onet(x, k);
+                                      : skidx_n_onet0(x, k);
             assert_true(want > 0);
         } else {
             continue;
@@ -1391,15 +1392,24 @@ static void test_aliases_and_links(void **state)
                                         &n),
                      SKIDX_OK);
     assert_int_equal(n, 0);
-    assert_int_equal(skidx_index_n_aliases(x, SKIDX_DIM_SKILL, 1), 2);
+    assert_int_equal(skidx_n_aliases0(x, SKIDX_DIM_SKILL, 1), 2);
     assert_string_equal(skidx_index_alias(x, SKIDX_DIM_SKILL, 1, 1), "torch");
     assert_null(skidx_index_alias(x, SKIDX_DIM_SKILL, 1, 2));
     assert_null(skidx_index_alias(x, SKIDX_DIM_SKILL, N_SKILLS, 0));
+    uint32_t na = 9;
+    assert_int_equal(skidx_index_n_aliases(x, SKIDX_DIM_SKILL, N_SKILLS, &na),
+                     SKIDX_ERR_USAGE);
+    assert_int_equal(na, 0);
+    assert_int_equal(skidx_index_n_aliases(x, SKIDX_DIM_ROLE, 0, &na),
+                     SKIDX_OK);
+    assert_int_equal(na, 1); /* "ml engineer" */
+    assert_int_equal(skidx_index_skill_n_onet(x, N_SKILLS, &na),
+                     SKIDX_ERR_USAGE);
     assert_string_equal(skidx_index_skill_esco(x, 0),
                         "http://data.europa.eu/esco/skill/py");
     assert_string_equal(skidx_index_skill_esco(x, 1), "");
     assert_null(skidx_index_skill_esco(x, N_SKILLS));
-    assert_int_equal(skidx_index_skill_n_onet(x, 4), 2);
+    assert_int_equal(skidx_n_onet0(x, 4), 2);
     assert_string_equal(skidx_index_skill_onet(x, 4, 0), "43233004");
     assert_string_equal(skidx_index_skill_onet(x, 4, 1), "43232408");
     assert_null(skidx_index_skill_onet(x, 4, 2));

@@ -134,7 +134,7 @@ static const char *onet_codes(const struct skidx_index *x, uint32_t i,
 {
     size_t o = 0;
     buf[0] = '\0';
-    for (uint32_t j = 0; j < skidx_index_skill_n_onet(x, i) && o < n; j++) {
+    for (uint32_t j = 0; j < skidx_n_onet0(x, i) && o < n; j++) {
         const int w = snprintf(buf + o, n - o, "%s%s", j ? ";" : "",
                                skidx_index_skill_onet(x, i, j));
         if (w < 0)
@@ -170,7 +170,7 @@ static int t_skill_aliases(const struct skidx_index *x, struct table *t)
     static const enum col_kind k[] = {COL_INT, COL_TEXT, COL_TEXT};
     table_init(t, 3, n, k);
     for (uint32_t i = 0; i < skidx_index_n_skills(x); i++)
-        for (uint32_t j = 0; j < skidx_index_n_aliases(x, SKIDX_DIM_SKILL, i);
+        for (uint32_t j = 0; j < skidx_n_aliases0(x, SKIDX_DIM_SKILL, i);
              j++) {
             struct xrow r = {.n = 0};
             xu(&r, i);

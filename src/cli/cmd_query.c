@@ -279,7 +279,7 @@ static void rlinks(struct row *r, const struct skidx_index *idx, uint32_t k)
     char *b = r->buf[r->n];
     size_t o = 0;
     b[0] = '\0';
-    for (uint32_t i = 0; i < skidx_index_skill_n_onet(idx, k); i++) {
+    for (uint32_t i = 0; i < skidx_n_onet0(idx, k); i++) {
         const char *code = skidx_index_skill_onet(idx, k, i);
         const int w = snprintf(b + o, sizeof(r->buf[0]) - o, "%s%s",
                                i ? ";" : "", code);

@@ -785,7 +785,7 @@ static void compare_table(struct ctx *c, const uint32_t *ks, uint32_t nk,
     struct doc *d = &c->d;
     const char *head[RT_COLS];
     int right[RT_COLS];
-    head[0] = by_level ? "seniority" : "role";
+    head[0] = by_level ? "level" : "role";
     head[1] = "postings";
     right[0] = 0;
     right[1] = 1;
@@ -1033,7 +1033,7 @@ static void section_salaries(struct ctx *c, struct role_order *ro,
            "histogram (bins of %u, interpolated within a bin); a value "
            "written '>= X' lies in the open-ended top bin.",
         c->m.salary_currency, c->m.salary_bin_width);
-    const char *head[] = {"role", "seniority", "postings", "salaried",
+    const char *head[] = {"role", "level", "postings", "salaried",
                           "mean", "p25", "median", "p75", "note"};
     const int right[] = {0, 0, 1, 1, 1, 1, 1, 1, 0};
     struct rtab t;
@@ -1114,7 +1114,7 @@ static void section_premiums(struct ctx *c)
            "index; only skills with at least %llu salaried postings on each "
            "side (%u skills). Across roles and levels a premium also "
            "reflects which roles ask for the skill; 'skidx query --premium "
-           "--by role,seniority' compares within each cell.",
+           "--by role,level' compares within each cell.",
         (unsigned long long)c->o.min_postings, n);
     if (!n) {
         free(p);

@@ -18,7 +18,7 @@ static const struct column_def registry[] = {
     {"role", COL_TEXT, "", "role name; All when the row sums every role"},
     {"level_id", COL_INT, "", "seniority level id (taxonomy order); empty for All"},
     {"level", COL_TEXT, "", "seniority level name; All when the row sums every level"},
-    {"level_order", COL_INT, "", "1-based position of the level in the taxonomy"},
+    {"level_order", COL_INT, "", "1-based position of the level in the taxonomy (junior to senior)"},
     {"skill_id", COL_INT, "", "skill id (position in skills.tsv)"},
     {"skill", COL_TEXT, "", "canonical skill name"},
     {"category", COL_TEXT, "", "the skill's category"},

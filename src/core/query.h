@@ -68,6 +68,19 @@ static inline uint64_t skidx_range_skill0(const struct skidx_index *x,
     return v;
 }
 
+static inline uint32_t skidx_n_aliases0(const struct skidx_index *x,
+                                        enum skidx_dim d, uint32_t id)
+{
+    uint32_t n;
+    skidx_index_n_aliases(x, d, id, &n);
+    return n;
+}
+static inline uint32_t skidx_n_onet0(const struct skidx_index *x, uint32_t k)
+{
+    uint32_t n;
+    skidx_index_skill_n_onet(x, k, &n);
+    return n;
+}
 static inline uint64_t skidx_cause_count0(const struct skidx_index *x,
                                           uint32_t i)
 {

@@ -789,14 +789,17 @@ static const struct otab *owner_tab(const struct otab *t, uint32_t id,
     return t;
 }
 
-uint32_t skidx_index_n_aliases(const struct skidx_index *x,
-                               enum skidx_dim dim, uint32_t id)
+skidx_status skidx_index_n_aliases(const struct skidx_index *x,
+                                   enum skidx_dim dim, uint32_t id,
+                                   uint32_t *n)
 {
     uint32_t a, b;
-    if ((unsigned)dim > SKIDX_DIM_LEVEL)
-        return 0;
+    *n = 0;
+    if ((unsigned)dim > SKIDX_DIM_LEVEL || id >= dim_names(x, dim)->n)
+        return SKIDX_ERR_USAGE;
     owner_tab(&x->aliases[dim], id, &a, &b);
-    return b - a;
+    *n = b - a;
+    return SKIDX_OK;
 }
 
 const char *skidx_index_alias(const struct skidx_index *x,
@@ -818,11 +821,16 @@ const char *skidx_index_skill_esco(const struct skidx_index *x, uint32_t k)
     return t && b > a ? t->v.v[a] : "";
 }
 
-uint32_t skidx_index_skill_n_onet(const struct skidx_index *x, uint32_t k)
+skidx_status skidx_index_skill_n_onet(const struct skidx_index *x,
+                                      uint32_t k, uint32_t *n)
 {
     uint32_t a, b;
+    *n = 0;
+    if (k >= x->n_skills)
+        return SKIDX_ERR_USAGE;
     owner_tab(&x->onet, k, &a, &b);
-    return b - a;
+    *n = b - a;
+    return SKIDX_OK;
 }
 
 const char *skidx_index_skill_onet(const struct skidx_index *x, uint32_t k,

@@ -49,11 +49,11 @@ static void walk(const struct skidx_index *x)
         if (n)
             sink += strlen(n) + strlen(c) +
                     (uint64_t)skidx_index_find_skill(x, n, &id) + id;
-        for (uint32_t i = 0; n && i < skidx_index_n_aliases(x, SKIDX_DIM_SKILL, k) && i < 8; i++)
+        for (uint32_t i = 0; n && i < skidx_n_aliases0(x, SKIDX_DIM_SKILL, k) && i < 8; i++)
             sink += strlen(skidx_index_alias(x, SKIDX_DIM_SKILL, k, i));
         if (n)
             sink += strlen(skidx_index_skill_esco(x, k)) +
-                    skidx_index_skill_n_onet(x, k);
+                    skidx_n_onet0(x, k);
     }
     for (uint32_t r = 0; r <= nr; r++) {
         const char *n = skidx_index_role_name(x, r);
