@@ -271,6 +271,10 @@ struct skidx_matcher {
     size_t n_literals;
     /* regexes */
     hs_database_t *db;     /* the positive regexes, scanned on every text */
+    /* literals of scripts written without spaces (数据分析, SKIDX_ALIAS_
+     * UNSPACED): their own database, scanned only on texts that hold a
+     * byte >= 0x80, so ASCII text pays nothing for them */
+    hs_database_t *db_unspaced;
     uint32_t *regex_alias; /* hs id -> alias index */
     size_t n_regex;
     /* The negative regexes, one database per owner, scanned on a text only
@@ -746,18 +750,32 @@ static skidx_status build_regex(struct skidx_matcher *m,
         free(ks);
         return SKIDX_ERR_NOMEM;
     }
-    size_t k = 0;
+    size_t k = 0, n_uns = 0;
     for (size_t i = 0; i < set->n; i++) {
         const struct skidx_alias *a = &set->a[i];
         if (!(a->flags & SKIDX_ALIAS_REGEX))
             continue;
         if (!(a->flags & SKIDX_ALIAS_NEG))
-            ks[n_pos++] = (uint32_t)k;
+            n_uns += !!(a->flags & SKIDX_ALIAS_UNSPACED);
         else if (m->owner_group[a->owner] == NO_GROUP)
             m->owner_group[a->owner] = (uint32_t)m->n_groups++;
         m->regex_alias[k++] = (uint32_t)i;
     }
+    /* positives: the regexes first, then the unspaced literals */
+    for (size_t j = 0; j < n; j++) {
+        const struct skidx_alias *a = &set->a[m->regex_alias[j]];
+        if (!(a->flags & SKIDX_ALIAS_NEG) &&
+            !(a->flags & SKIDX_ALIAS_UNSPACED))
+            ks[n_pos++] = (uint32_t)j;
+    }
+    for (size_t j = 0, u = n_pos; j < n; j++) {
+        const struct skidx_alias *a = &set->a[m->regex_alias[j]];
+        if (!(a->flags & SKIDX_ALIAS_NEG) && (a->flags & SKIDX_ALIAS_UNSPACED))
+            ks[u++] = (uint32_t)j;
+    }
     st = compile_regexes(m, ks, n_pos, &m->db, err);
+    if (!st)
+        st = compile_regexes(m, ks + n_pos, n_uns, &m->db_unspaced, err);
     /* groups in order of their owner's first negative regex */
     for (size_t g = 0; g < m->n_groups && !st; g++) {
         size_t c = 0;
@@ -829,6 +847,7 @@ void skidx_matcher_free(struct skidx_matcher *m)
     free(m->literals);
     free(m->regex_alias);
     hs_free_database(m->db);
+    hs_free_database(m->db_unspaced);
     for (size_t g = 0; g < m->n_groups; g++)
         hs_free_database(m->groups[g].db);
     free(m->groups);
@@ -1035,6 +1054,11 @@ void skidx_matcher_get_stats(const struct skidx_matcher *m,
     out->neg_groups = m->n_groups;
     if (m->db)
         hs_database_size(m->db, &out->hs_bytes);
+    if (m->db_unspaced) {
+        size_t b = 0;
+        if (hs_database_size(m->db_unspaced, &b) == HS_SUCCESS)
+            out->hs_bytes += b;
+    }
     for (size_t g = 0; g < m->n_groups; g++) {
         size_t b = 0;
         if (m->groups[g].db && hs_database_size(m->groups[g].db, &b) ==
@@ -1058,6 +1082,8 @@ skidx_status skidx_match_scratch_init(struct skidx_match_scratch *s,
     /* one Hyperscan scratch serves every database (grown to fit each) */
     hs_scratch_t *hs = NULL;
     if (m->db && hs_alloc_scratch(m->db, &hs) != HS_SUCCESS)
+        goto nomem;
+    if (m->db_unspaced && hs_alloc_scratch(m->db_unspaced, &hs) != HS_SUCCESS)
         goto nomem;
     s->hs_scratch = hs;
     for (size_t g = 0; g < m->n_groups; g++) {
@@ -2288,7 +2314,7 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
 {
     size_t first = s->n_hits;
     skidx_status st;
-    int folded = 0;
+    int folded = 0, high = 0;
     if (len >= UINT32_MAX)
         return SKIDX_ERR_LIMIT;
     s->n_spans = 0;
@@ -2307,7 +2333,7 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
             s->trigmask = p;
             s->cap_mask = cap;
         }
-        if (get_wordmask()(text, len, s->wordmask, s->trigmask)) {
+        if ((high = get_wordmask()(text, len, s->wordmask, s->trigmask))) {
             long fl = fold_text(s, text, len);
             if (fl < 0)
                 return SKIDX_ERR_NOMEM;
@@ -2330,6 +2356,8 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
         return st;
     if (m->db && len)
         SKIDX_FORWARD(scan_regex(m, m->db, s, text, len));
+    if (m->db_unspaced && high)
+        SKIDX_FORWARD(scan_regex(m, m->db_unspaced, s, text, len));
     if (m->set->camel_split && len)
         SKIDX_FORWARD(camel_pass(m, s, (const unsigned char *)text, len,
                                  first, engine));
