@@ -21,7 +21,7 @@ static const char usage_text[] =
     "questions.\n"
     "\n"
     "commands:\n"
-    "  index CORPUS... -o OUT.skidx   index shards (*.jsonl[.zst], *.ndjson[.zst])\n"
+    "  index CORPUS... -o OUT.skidx   index shards (JSON Lines, CSV, TSV; plain, zstd, gzip)\n"
     "  query IDX [--role R] [--seniority S] [--top N]\n"
     "  query IDX --skill A,B [--by role,seniority]\n"
     "                                 skill shares of slices of the index\n"
