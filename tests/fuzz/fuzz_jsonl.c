@@ -72,7 +72,7 @@ static void check(const char *line, size_t size, unsigned r, size_t col,
     if (r > SKIDX_CAUSE_COUNT)
         abort(); /* allocation failure: not expected at these sizes */
     if (r < SKIDX_CAUSE_COUNT) {
-        if (r >= SKIDX_FIRST_FIX || col > size)
+        if (skidx_cause_is_fix(r) || col > size)
             abort();
         for (unsigned i = 0; i < SKIDX_F_COUNT; i++)
             if (rec->f[i].type != SKIDX_J_ABSENT)
