@@ -243,6 +243,10 @@ int cmd_index(int argc, char **argv)
     struct skidx_index_summary sum;
     skidx_error_clear(&err);
     skidx_status st = skidx_run_index(&shards, comp, &o, &model, &sum, &err);
+    /* from here a signal removes a live temporary and exits 130, or, once
+     * the index has been renamed into place, only sets the stop flag: a
+     * complete index is never followed by exit 130 */
+    cli_install_signals(1, "skidx: interrupted: no index written\n");
     if (st == SKIDX_ERR_INTERRUPTED || skidx_stop_requested) {
         cli_msg("interrupted: no index written");
         rc = EXIT_INTERRUPTED;
