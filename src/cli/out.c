@@ -134,17 +134,6 @@ int cli_check_list(const char *opt, const char *s)
 
 /* ---- outputs ---- */
 
-static const char *node_kind(mode_t m)
-{
-    return S_ISDIR(m)    ? "a directory"
-           : S_ISCHR(m)  ? "a character device"
-           : S_ISBLK(m)  ? "a block device"
-           : S_ISFIFO(m) ? "a FIFO"
-           : S_ISSOCK(m) ? "a socket"
-           : S_ISREG(m)  ? "a regular file"
-                         : "not a regular file";
-}
-
 int cli_check_output(const char *out, int is_dir, const char *const *inputs,
                      size_t n_inputs)
 {
@@ -166,7 +155,7 @@ int cli_check_output(const char *out, int is_dir, const char *const *inputs,
     if (exists && (is_dir ? !S_ISDIR(so.st_mode) : !S_ISREG(so.st_mode))) {
         cli_msg("refusing to write '%s': it is %s, and only a %s is "
                 "replaced",
-                out, node_kind(so.st_mode),
+                out, skidx_file_kind_name(so.st_mode),
                 is_dir ? "directory" : "regular file");
         return EXIT_USAGE;
     }

@@ -85,7 +85,7 @@ static int tmp_name(char *out, const char *path)
     return 0;
 }
 
-static const char *kind_name(mode_t m)
+const char *skidx_file_kind_name(mode_t m)
 {
     return S_ISDIR(m)    ? "a directory"
            : S_ISCHR(m)  ? "a character device"
@@ -136,7 +136,7 @@ skidx_status skidx_atomic_open(struct skidx_atomic *a, const char *path,
             return skidx_fail(err, SKIDX_ERR_USAGE, path, SKIDX_NOLINE,
                               SKIDX_NOOFF,
                               "is %s: only a %s is replaced",
-                              kind_name(st.st_mode),
+                              skidx_file_kind_name(st.st_mode),
                               is_dir ? "directory" : "regular file");
         if (is_dir && only_files(path))
             return skidx_fail(err, SKIDX_ERR_USAGE, path, SKIDX_NOLINE,

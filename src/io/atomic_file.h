@@ -69,4 +69,8 @@ void skidx_atomic_abort(struct skidx_atomic *a);
  * SIGINT/SIGTERM handler that then _exit()s. */
 int skidx_atomic_remove_live(void);
 
+/* "a directory", "a FIFO", "a character device", ... for messages about
+ * a path of that file type. A static string. */
+const char *skidx_file_kind_name(mode_t m);
+
 #endif
