@@ -79,8 +79,8 @@ check "an alias of punctuation only is refused" 1 $?
 # stores: with and without links
 H=$SRC/tests/fixtures/taxonomy_hash.py
 hash_of() { "$SKIDX" info --taxonomy "$1" | sed -n 's/.*(hash \([0-9a-f]*\)).*/\1/p'; }
-for d in "$SRC/tests/e2e/taxonomy" "$SRC/tests/report/taxonomy"; do
-    check "hash as FORMAT.md says: $(basename "$(dirname "$d")")" "$(hash_of "$d")" "$(python3 "$H" "$d")"
+for d in "$SRC/tests/e2e/taxonomy" "$SRC/tests/report/taxonomy" "$SRC/taxonomy"; do
+    check "hash as FORMAT.md says: ${d#$SRC/}" "$(hash_of "$d")" "$(python3 "$H" "$d")"
 done
 mkdir "$T/links"
 cp "$SRC/tests/e2e/taxonomy/roles.tsv" "$T/links/"

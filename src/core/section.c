@@ -270,7 +270,9 @@ static skidx_status push_rule(struct skidx_section_rules *R,
         R->r = v;
         R->cap = cap;
     }
-    R->r[R->n++] = *r;
+    R->r[R->n] = *r;
+    R->r[R->n].seq = (uint32_t)R->n;
+    R->n++;
     return SKIDX_OK;
 }
 

@@ -79,6 +79,7 @@ struct skidx_section_rule {
     char *text;    /* folded (ASCII and Latin-1 lower case), no markers */
     uint32_t len;
     uint32_t line; /* in sections.tsv */
+    uint32_t seq;  /* position in file order (the taxonomy hash's order) */
     uint8_t kind;
     uint8_t flags;
 };

@@ -1134,12 +1134,23 @@ static skidx_status compute_hash(struct skidx_taxonomy *t)
     hash_set(h, &t->roles);
     hash_set(h, &t->levels);
     hash_set(h, &t->level_fields);
-    /* a taxonomy without sections.tsv keeps the hash it had before */
-    for (size_t i = 0; i < t->sections.n; i++) {
-        const struct skidx_section_rule *r = &t->sections.r[i];
-        uint8_t v[2] = {r->kind, r->flags};
-        XXH3_64bits_update(h, v, sizeof(v));
-        hash_str(h, r->text);
+    /* a taxonomy without sections.tsv keeps the hash it had before; the
+     * rules are kept sorted for lookup, the hash takes them in file order */
+    if (t->sections.n) {
+        uint32_t *order = malloc(t->sections.n * sizeof(*order));
+        if (!order) {
+            XXH3_freeState(h);
+            return SKIDX_ERR_NOMEM;
+        }
+        for (size_t i = 0; i < t->sections.n; i++)
+            order[t->sections.r[i].seq] = (uint32_t)i;
+        for (size_t i = 0; i < t->sections.n; i++) {
+            const struct skidx_section_rule *r = &t->sections.r[order[i]];
+            uint8_t v[2] = {r->kind, r->flags};
+            XXH3_64bits_update(h, v, sizeof(v));
+            hash_str(h, r->text);
+        }
+        free(order);
     }
     /* links: a taxonomy without any keeps the hash it had before them */
     if (t->esco.first[t->n_skills] || t->onet.first[t->n_skills]) {
