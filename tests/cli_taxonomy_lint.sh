@@ -50,4 +50,63 @@ check "missing word list given by name: usage error" 2 $?
 check "unknown taxonomy command" 2 $?
 "$SKIDX" taxonomy lint "$T/nowhere" >/dev/null 2>"$T/err"
 check "missing taxonomy" 1 $?
+# --corpus: skills matched mostly where they do not count. In the fixture
+# "flexibility" is offered in four benefits sections and asked for in one
+# requirements section; Python is asked for in requirements and
+# responsibilities (and named before the first heading).
+F=$SRC/tests/fixtures/lint_corpus
+"$SKIDX" taxonomy lint "$F" --corpus "$F/postings.jsonl" >"$T/out" 2>"$T/err"
+check "--corpus: exit 0" 0 $?
+has "--corpus: a skill matched mostly in benefits is listed" "Flexibility (Soft Skills): 4 of 5 matches (80 %) do not count, in 4 postings: company 0, benefits 4, legal 0, apply 0" "$T/out"
+has "--corpus: an example names file, line, id and section" "$F/postings.jsonl:2 id lc-2 [benefits] ...QL - Review code and mentor juniors Benefits - [[Flexibility]] in your working hours - Learning budget" "$T/out"
+check "--corpus: three examples by default" 3 "$(grep -c '\[\[[Ff]lexibility\]\]' "$T/out")"
+check "--corpus: a skill matched in requirements is not listed" 0 "$(grep -c '^Python\|^PyTorch\|^SQL ' "$T/out")"
+check "--corpus: one match is under --min-matches 3" 0 "$(grep -c '^Wellness' "$T/out")"
+has "--corpus: summary on stderr" "taxonomy lint --corpus: 5 postings, 7 skills matched, 1 listed" "$T/err"
+"$SKIDX" taxonomy lint "$F" --corpus "$F/postings.jsonl" --min-matches 1 --examples 1 >"$T/out" 2>/dev/null
+check "--corpus --min-matches 1: sorted by excluded matches" "Flexibility Wellness" "$(grep -o '^[A-Z][a-z]* (' "$T/out" | tr -d ' (' | paste -sd' ')"
+check "--examples 1" 2 "$(grep -c '^    ' "$T/out")"
+"$SKIDX" taxonomy lint "$F" --corpus "$F/postings.jsonl" --threshold 0.9 >"$T/out" 2>/dev/null
+check "--threshold 0.9: 80 % is not listed" 0 "$(grep -c '^Flexibility' "$T/out")"
+# the same postings as gzip'd CSV, read by the reader 'index' uses
+python3 - "$F/postings.jsonl" "$T/p.csv" <<'PY'
+import csv, json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+with open(sys.argv[2], "w", newline="", encoding="utf-8") as f:
+    w = csv.writer(f)
+    w.writerow(["Job ID", "Job Title", "Job Description"])
+    for r in rows:
+        w.writerow([r["id"], r["title"], r["description"]])
+PY
+gzip -n "$T/p.csv"
+"$SKIDX" taxonomy lint "$F" --corpus "$T/p.csv.gz" --field id="Job ID" --format csv >"$T/out.csv" 2>/dev/null
+check "--corpus CSV.gz --format csv: exit 0" 0 $?
+python3 - "$T/out.csv" >"$T/py" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+print(len(rows), rows[0]["skill"], rows[0]["matches"], rows[0]["excluded_matches"],
+      rows[0]["excluded_share"], rows[0]["benefits_matches"],
+      rows[0]["examples"].count("\n") + 1, rows[0]["examples"].split(" ")[2])
+PY
+check "--format csv: one row, the counts, three examples" "1 Flexibility 5 4 0.8000 4 3 lc-1" "$(cat "$T/py")"
+"$SKIDX" taxonomy lint "$F" --corpus "$F/postings.jsonl" --format json 2>/dev/null |
+  python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d), d[0]["skill"], d[0]["excluded_share"])' >"$T/py"
+check "--format json" "1 Flexibility 0.8" "$(cat "$T/py")"
+mkdir "$T/dir"; cp "$F/postings.jsonl" "$T/dir/a.jsonl"; cp "$T/p.csv.gz" "$T/dir/b.csv.gz"
+"$SKIDX" taxonomy lint "$F" --corpus "$T/dir" --field id="Job ID" >"$T/out" 2>"$T/err"
+has "--corpus DIR: its shards, JSON Lines and CSV" "Flexibility (Soft Skills): 8 of 10 matches (80 %) do not count, in 8 postings" "$T/out"
+has "--corpus DIR: postings of both" "10 postings" "$T/err"
+"$SKIDX" taxonomy lint "$F" --corpus "$F/postings.jsonl" --threshold 1.5 >/dev/null 2>&1
+check "--threshold above 1: usage error" 2 $?
+"$SKIDX" taxonomy lint "$F" --corpus "$F/postings.jsonl" --examples x >/dev/null 2>&1
+check "--examples not a number: usage error" 2 $?
+"$SKIDX" taxonomy lint "$F" --corpus "$T/none.jsonl" >/dev/null 2>"$T/err"
+check "--corpus missing: exit 1" 1 $?
+has "--corpus missing: named" "none.jsonl" "$T/err"
+printf '{"id":"x","title":"Analyst","description":"Benefits\\nflexibility"}\nnot json\n' >"$T/bad.jsonl"
+"$SKIDX" taxonomy lint "$F" --corpus "$T/bad.jsonl" >/dev/null 2>"$T/err"
+check "--corpus: a skipped record gives exit 1" 1 $?
+has "--corpus: skipped record with file and line" "bad.jsonl:2: skipped record" "$T/err"
+"$SKIDX" taxonomy lint --help >"$T/out"
+has "--help documents --corpus" "--corpus PATH" "$T/out"
 exit $fail

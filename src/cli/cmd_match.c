@@ -4,10 +4,10 @@
  * counts with (skidx_posting_process).
  */
 #include "cli/cmds.h"
+#include "cli/corpus_walk.h"
 #include "cli/indexer.h"
 #include "cli/out.h"
 #include "core/taxonomy.h"
-#include "io/csv.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -17,13 +17,11 @@
 struct mctx {
     const struct skidx_compiled *comp;
     struct skidx_worker w;
-    struct skidx_jsonl_keys keys;
-    struct skidx_jbuf jb;
+    struct corpus_walk walk; /* keys, format and skipped records */
     int text_mode;
     enum skidx_engine engine;
     const char *currency;
-    uint64_t skipped;
-    int format; /* enum skidx_shard_format, or -1: by name */
+    uint64_t skipped; /* postings without text */
 };
 
 static int cmp_names(const void *a, const void *b)
@@ -123,9 +121,10 @@ static int match_posting(struct mctx *m, const char *file, uint64_t lineno,
                          const struct skidx_value *id);
 
 /* A record's fields (JSON or CSV) as a posting and its id. */
-static int match_record(struct mctx *m, const char *file, uint64_t lineno,
+static int match_record(void *arg, const char *file, uint64_t lineno,
                         const struct skidx_jsonl_record *r)
 {
+    struct mctx *m = arg;
     struct skidx_posting p;
     struct skidx_value id;
     skidx_jsonl_to_posting(r, &p);
@@ -149,18 +148,7 @@ static int match_line(struct mctx *m, const char *file, uint64_t lineno,
         snprintf(idbuf, sizeof(idbuf), "%llu", (unsigned long long)lineno);
         id = (struct skidx_value){idbuf, strlen(idbuf), SKIDX_V_NUMBER};
     } else {
-        struct skidx_jsonl_record rec;
-        size_t col = 0;
-        unsigned cause = skidx_jsonl_parse(&m->keys, line, n, &rec, &m->jb,
-                                           &col);
-        if (cause != SKIDX_CAUSE_COUNT) {
-            fprintf(stderr, "skidx: %s:%llu: skipped record: %s (byte %zu)\n",
-                    file, (unsigned long long)lineno,
-                    skidx_cause_text(cause), col + 1);
-            m->skipped++;
-            return 0;
-        }
-        return match_record(m, file, lineno, &rec);
+        return corpus_walk_json_line(&m->walk, file, lineno, line, n);
     }
     return match_posting(m, file, lineno, &p, &id);
 }
@@ -213,149 +201,6 @@ static int match_stream(struct mctx *m, const char *name, FILE *in)
     return rc;
 }
 
-/* A CSV/TSV shard: its records, cut by the splitter as `index` cuts
- * them. */
-static int match_csv(struct mctx *m, const char *path,
-                     struct skidx_shard_reader *rd, char sep)
-{
-    struct skidx_csv_splitter *sp = NULL;
-    struct skidx_error err;
-    struct skidx_chunk c;
-    memset(&c, 0, sizeof(c));
-    skidx_error_clear(&err);
-    if (skidx_csv_splitter_create(sep, 0, &m->keys, &sp)) {
-        cli_msg("out of memory");
-        return -1;
-    }
-    int rc = 0, end = 0;
-    while (!rc && !end) {
-        if (skidx_shard_reader_next(rd, &c, &err)) {
-            cli_report("cannot read", &err);
-            rc = -1;
-            break;
-        }
-        end = c.n_lines == 0;
-        skidx_csv_splitter_feed(sp, end ? NULL : &c);
-        for (;;) {
-            struct skidx_csv_piece pc;
-            int got = 0;
-            if (skidx_csv_splitter_next(sp, &pc, &got, &err)) {
-                snprintf(err.path, sizeof(err.path), "%s", path);
-                cli_report("cannot read", &err);
-                rc = -1;
-                break;
-            }
-            if (!got)
-                break;
-            if (pc.drop_cause != SKIDX_CAUSE_COUNT) {
-                fprintf(stderr, "skidx: %s:%llu: skipped record: %s\n", path,
-                        (unsigned long long)pc.drop_line,
-                        skidx_cause_text(pc.drop_cause));
-                m->skipped++;
-            }
-            const struct skidx_csv_header *h = skidx_csv_splitter_header(sp);
-            size_t at = 0;
-            uint64_t no = pc.chunk.first_line;
-            while (!rc && at < pc.chunk.len) {
-                size_t used = 0, col = SIZE_MAX;
-                uint64_t nl = 0;
-                struct skidx_jsonl_record rec;
-                const unsigned cause =
-                    skidx_csv_parse(h, pc.chunk.data + at, pc.chunk.len - at,
-                                    &used, &nl, &rec, &m->jb, &col);
-                const uint64_t here = no;
-                at += used;
-                no += nl;
-                if (cause == SKIDX_CSV_BLANK)
-                    continue;
-                if (cause > SKIDX_CAUSE_COUNT) {
-                    cli_msg("out of memory");
-                    rc = -1;
-                } else if (cause < SKIDX_CAUSE_COUNT) {
-                    if (col != SIZE_MAX)
-                        fprintf(stderr,
-                                "skidx: %s:%llu: skipped record: %s (byte "
-                                "%zu)\n",
-                                path, (unsigned long long)here,
-                                skidx_cause_text(cause), col + 1);
-                    else
-                        fprintf(stderr, "skidx: %s:%llu: skipped record: %s\n",
-                                path, (unsigned long long)here,
-                                skidx_cause_text(cause));
-                    m->skipped++;
-                } else {
-                    rc = match_record(m, path, here, &rec);
-                }
-            }
-            if (rc)
-                break;
-        }
-    }
-    skidx_chunk_release(&c);
-    skidx_csv_splitter_free(sp);
-    return rc;
-}
-
-static int match_shard(struct mctx *m, const char *path)
-{
-    struct skidx_shard_reader *rd;
-    struct skidx_error err;
-    struct skidx_chunk c;
-    memset(&c, 0, sizeof(c));
-    skidx_error_clear(&err);
-    if (skidx_shard_reader_open(path, NULL, &rd, &err)) {
-        cli_report("cannot read", &err);
-        return -1;
-    }
-    const enum skidx_shard_format fmt =
-        m->format >= 0 ? (enum skidx_shard_format)m->format
-                       : skidx_shard_format_of(path);
-    if (fmt != SKIDX_FORMAT_JSONL) {
-        const int rc = match_csv(m, path, rd, fmt == SKIDX_FORMAT_TSV ? '\t'
-                                                                     : ',');
-        skidx_shard_reader_close(rd);
-        return rc;
-    }
-    int rc = 0;
-    while (!rc) {
-        if (skidx_shard_reader_next(rd, &c, &err)) {
-            cli_report("cannot read", &err);
-            rc = -1;
-            break;
-        }
-        if (!c.n_lines)
-            break;
-        const char *p = c.data, *end = c.data + c.len;
-        uint64_t no = c.first_line;
-        size_t li = 0;
-        for (; p < end && !rc; no++) {
-            const char *nl = memchr(p, '\n', (size_t)(end - p));
-            size_t n = (size_t)((nl ? nl : end) - p);
-            const char *s = p;
-            p = nl ? nl + 1 : end;
-            if (li < c.n_long && c.long_lines[li] == no) {
-                li++;
-                fprintf(stderr, "skidx: %s:%llu: skipped record: %s\n", path,
-                        (unsigned long long)no,
-                        skidx_cause_text(SKIDX_SKIP_TOO_LONG));
-                m->skipped++;
-                continue;
-            }
-            if (n && s[n - 1] == '\r')
-                n--;
-            size_t k = 0;
-            while (k < n && (s[k] == ' ' || s[k] == '\t'))
-                k++;
-            if (k == n)
-                continue;
-            rc = match_line(m, path, no, s, n);
-        }
-    }
-    skidx_chunk_release(&c);
-    skidx_shard_reader_close(rd);
-    return rc;
-}
-
 static const char match_usage[] =
     "usage: skidx match [options] [FILE...]\n"
     "\n"
@@ -394,8 +239,7 @@ int cmd_match(int argc, char **argv)
     int c;
     memset(&m, 0, sizeof(m));
     m.currency = "USD";
-    m.format = -1;
-    skidx_jsonl_keys_default(&m.keys);
+    corpus_walk_init(&m.walk, match_record, &m);
     optind = 1;
     while ((c = getopt_long(argc, argv, "t:f:h", lo, NULL)) != -1) {
         switch (c) {
@@ -403,7 +247,7 @@ int cmd_match(int argc, char **argv)
         case 1: m.text_mode = 1; break;
         case 'f':
             skidx_error_clear(&err);
-            if (skidx_jsonl_keys_remap(&m.keys, optarg, &err)) {
+            if (skidx_jsonl_keys_remap(&m.walk.keys, optarg, &err)) {
                 cli_msg("invalid --field '%s': %s", optarg, err.msg);
                 return EXIT_USAGE;
             }
@@ -420,11 +264,11 @@ int cmd_match(int argc, char **argv)
             break;
         case 3:
             if (!strcmp(optarg, "jsonl") || !strcmp(optarg, "ndjson"))
-                m.format = SKIDX_FORMAT_JSONL;
+                m.walk.format = SKIDX_FORMAT_JSONL;
             else if (!strcmp(optarg, "csv"))
-                m.format = SKIDX_FORMAT_CSV;
+                m.walk.format = SKIDX_FORMAT_CSV;
             else if (!strcmp(optarg, "tsv"))
-                m.format = SKIDX_FORMAT_TSV;
+                m.walk.format = SKIDX_FORMAT_TSV;
             else {
                 cli_msg("invalid --format '%s': jsonl, csv or tsv", optarg);
                 return EXIT_USAGE;
@@ -470,14 +314,14 @@ int cmd_match(int argc, char **argv)
                     fclose(f);
                 }
             } else {
-                rc = match_shard(&m, argv[i]);
+                rc = corpus_walk_file(&m.walk, argv[i]);
             }
         }
     }
     /* standard output is flushed and checked at exit (cli_close_stdout) */
     skidx_worker_release(&m.w);
-    skidx_jbuf_release(&m.jb);
+    corpus_walk_release(&m.walk);
     skidx_compiled_free(comp);
     skidx_taxonomy_free(tax);
-    return rc || m.skipped ? EXIT_DATA : EXIT_OK;
+    return rc || m.skipped || m.walk.skipped ? EXIT_DATA : EXIT_OK;
 }

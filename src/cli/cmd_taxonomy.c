@@ -21,10 +21,22 @@
  * Output is one line a finding, `FILE:LINE: KIND: message`, sorted by file
  * and line, then a summary line on stderr. Exit 1 when there is an error,
  * 0 otherwise (warnings do not fail), 2 on usage errors.
+ *
+ * With --corpus, lint reads postings instead (no index: the files are
+ * read record by record as `skidx match` reads them) and reports the
+ * skills whose matches lie mostly in sections that do not count (company,
+ * benefits, legal, apply): an alias that matches mostly in "our values"
+ * or "what we offer" is one that also matches in senses nobody asked for
+ * ("integrity", "ownership", "flexibility"). Counting is per match, after
+ * negatives; masked matches (URLs, file names) are left out.
  */
 #include "cli/cmds.h"
+#include "cli/corpus_walk.h"
 #include "cli/out.h"
+#include "cli/table.h"
+#include "core/posting.h"
 #include "core/taxonomy.h"
+#include "io/shard.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -36,6 +48,8 @@
 
 static const char lint_usage[] =
     "usage: skidx taxonomy lint [DIR] [--words FILE] [--no-words]\n"
+    "       skidx taxonomy lint [DIR] --corpus PATH [--corpus PATH...] "
+    "[options]\n"
     "\n"
     "Report what loads but is likely wrong in a taxonomy (default: %s):\n"
     "skills without aliases and aliases two skills share (errors), caseless\n"
@@ -46,7 +60,28 @@ static const char lint_usage[] =
     "      --words FILE   word list, one word a line (default:\n"
     "                     /usr/share/dict/words when it exists)\n"
     "      --no-words     skip the word-list checks\n"
-    "  -h, --help         this text\n";
+    "  -h, --help         this text\n"
+    "\n"
+    "With --corpus, read postings instead and list the skills whose matches\n"
+    "lie mostly in sections that do not count (company, benefits, legal,\n"
+    "apply: taxonomy/FORMAT.md, sections.tsv), with example postings, most\n"
+    "such matches first; an alias that matches mostly in \"our values\" or\n"
+    "\"what we offer\" likely matches senses nobody asks for. No index is\n"
+    "built and the alias checks above are not run. Exit 0 whatever is\n"
+    "listed; 1 if a file cannot be read or a record was skipped (each is\n"
+    "reported on stderr).\n"
+    "\n"
+    "      --corpus PATH        a corpus file or directory (JSON Lines, CSV,\n"
+    "                           TSV; plain, zstd or gzip; as 'skidx index'\n"
+    "                           reads them); repeatable\n"
+    "      --threshold F        list a skill when at least this fraction of\n"
+    "                           its matches do not count (default 0.5)\n"
+    "      --min-matches N      ... and it has at least N such matches\n"
+    "                           (default 3)\n"
+    "      --examples N         example postings a skill (default 3)\n"
+    "      --format FMT         table (default), csv, json, jsonl or md\n"
+    "  -f, --field FIELD=KEY    as for 'skidx index'\n"
+    "      --corpus-format jsonl|csv|tsv  read every file in one format\n";
 
 /* ---- a small open-addressing set of strings --------------------------- */
 
@@ -395,20 +430,487 @@ static uint32_t *skill_lines(const struct skidx_taxonomy *t)
     return l;
 }
 
+
+/* ---- --corpus: where each skill's matches fall ------------------------- */
+
+#define SNIP_SIDE 48 /* bytes of context on each side of a match */
+
+struct lint_example {
+    const char *file; /* a path of the shard list (outlives the report) */
+    uint64_t line;
+    char *id;         /* the posting's id, or NULL */
+    uint8_t kind;     /* section kind */
+    char *snippet;
+};
+
+struct skill_tally {
+    uint64_t by_kind[SKIDX_SEC_COUNT + 1]; /* [SKIDX_SEC_COUNT]: title */
+    uint64_t excluded_postings;
+    struct lint_example *ex;
+    uint32_t n_ex;
+};
+
+struct lint_corpus {
+    const struct skidx_compiled *comp;
+    struct skidx_worker w;
+    struct skill_tally *tally; /* per skill */
+    uint32_t max_examples;
+    uint64_t postings, no_text;
+    uint64_t *seen; /* per skill: the number (from 1) of the last posting
+                       with an excluded match, so that a posting counts
+                       once in excluded_postings and gives one example */
+    int oom;
+};
+
+static uint64_t tally_excluded(const struct skill_tally *t)
+{
+    return t->by_kind[SKIDX_SEC_COMPANY] + t->by_kind[SKIDX_SEC_BENEFITS] +
+           t->by_kind[SKIDX_SEC_LEGAL] + t->by_kind[SKIDX_SEC_APPLY];
+}
+
+static uint64_t tally_all(const struct skill_tally *t)
+{
+    uint64_t n = 0;
+    for (int k = 0; k <= SKIDX_SEC_COUNT; k++)
+        n += t->by_kind[k];
+    return n;
+}
+
+/* text[start..end) with SNIP_SIDE bytes around it, cut at UTF-8 character
+ * starts, whitespace and control runs as one space, the match in [[ ]]. */
+static char *make_snippet(const char *text, size_t len, uint32_t start,
+                          uint32_t end)
+{
+    size_t a = start > SNIP_SIDE ? start - SNIP_SIDE : 0;
+    size_t b = (size_t)end + SNIP_SIDE < len ? (size_t)end + SNIP_SIDE : len;
+    while (a > 0 && a < start && ((unsigned char)text[a] & 0xC0) == 0x80)
+        a++;
+    while (b < len && b > end && ((unsigned char)text[b] & 0xC0) == 0x80)
+        b--;
+    char *o = malloc((b - a) + 16);
+    if (!o)
+        return NULL;
+    size_t n = 0;
+    int space = 0;
+    if (a > 0)
+        n += (size_t)sprintf(o, "...");
+    /* at most: "..." + text + 2 x 2 marker bytes + "..." + NUL */
+    for (size_t i = a; i < b; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (i == start || i == end) {
+            if (space && n)
+                o[n++] = ' ';
+            space = 0;
+            o[n++] = i == start ? '[' : ']';
+            o[n++] = i == start ? '[' : ']';
+        }
+        if (c < 0x20 || c == 0x7f || c == ' ') {
+            space = 1;
+            continue;
+        }
+        if (space && n)
+            o[n++] = ' ';
+        space = 0;
+        o[n++] = (char)c;
+    }
+    if (b == end)
+        o[n++] = ']', o[n++] = ']';
+    if (b < len)
+        n += (size_t)sprintf(o + n, "...");
+    o[n] = '\0';
+    return o;
+}
+
+/* The record's id (at most 64 bytes, controls as spaces), or NULL. */
+static char *id_text(const struct skidx_jsonl_record *rec)
+{
+    const struct skidx_jvalue *v = &rec->f[SKIDX_F_ID];
+    if (v->type != SKIDX_J_STRING && v->type != SKIDX_J_NUMBER)
+        return NULL;
+    size_t n = v->len < 64 ? v->len : 64;
+    while (n > 0 && n < v->len && ((unsigned char)v->ptr[n] & 0xC0) == 0x80)
+        n--;
+    char *s = malloc(n + 1);
+    if (s) {
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)v->ptr[i];
+            s[i] = c < 0x20 ? ' ' : (char)c;
+        }
+        s[n] = '\0';
+    }
+    return s;
+}
+
+static int lint_record(void *arg, const char *file, uint64_t line,
+                       const struct skidx_jsonl_record *rec)
+{
+    struct lint_corpus *lc = arg;
+    struct skidx_posting p;
+    struct skidx_posting_result r;
+    unsigned skip = 0;
+    skidx_jsonl_to_posting(rec, &p);
+    skidx_status st = skidx_posting_process(lc->comp, &lc->w, &p, "USD", 1,
+                                            SKIDX_ENGINE_WORDS, &r, &skip);
+    if (st == SKIDX_ERR_CORRUPT) { /* no title and no description */
+        lc->no_text++;
+        return 0;
+    }
+    if (st) {
+        cli_msg("%s:%llu: %s", file, (unsigned long long)line,
+                skidx_strerror(st));
+        return -1;
+    }
+    lc->postings++;
+    const struct skidx_match_scratch *s = &lc->w.skills;
+    const struct skidx_value *desc = &p.v[SKIDX_P_DESCRIPTION];
+    for (size_t i = 0; i < s->n_hits; i++) {
+        const struct skidx_hit *h = &s->hits[i];
+        if (h->flags & SKIDX_HIT_MASKED)
+            continue;
+        const int sec = skidx_posting_hit_section(&lc->w, &r, i);
+        struct skill_tally *t = &lc->tally[h->owner];
+        t->by_kind[sec < 0 ? SKIDX_SEC_COUNT : sec]++;
+        if (sec < 0 || skidx_section_counts(sec) ||
+            lc->seen[h->owner] == lc->postings)
+            continue;
+        lc->seen[h->owner] = lc->postings;
+        t->excluded_postings++;
+        if (t->n_ex >= lc->max_examples)
+            continue;
+        if (!t->ex && !(t->ex = calloc(lc->max_examples, sizeof *t->ex))) {
+            lc->oom = 1;
+            return -1;
+        }
+        char *snip = make_snippet(desc->p, desc->len, h->start, h->end);
+        if (!snip) {
+            lc->oom = 1;
+            return -1;
+        }
+        uint32_t d = 0; /* a repost gives no second example */
+        while (d < t->n_ex && strcmp(t->ex[d].snippet, snip))
+            d++;
+        if (d < t->n_ex) {
+            free(snip);
+            continue;
+        }
+        struct lint_example *e = &t->ex[t->n_ex];
+        e->file = file;
+        e->line = line;
+        e->kind = (uint8_t)sec;
+        e->id = id_text(rec);
+        e->snippet = snip;
+        t->n_ex++;
+    }
+    return 0;
+}
+
+struct lint_corpus_opts {
+    double threshold;
+    uint64_t min_matches;
+    uint32_t examples;
+    enum out_format fmt;
+    struct corpus_walk walk; /* keys and input format */
+};
+
+static const struct skidx_taxonomy *sort_tax;
+static const struct skill_tally *sort_tally;
+
+static int cmp_listed(const void *a, const void *b)
+{
+    const uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    const uint64_t ex = tally_excluded(&sort_tally[x]),
+                   ey = tally_excluded(&sort_tally[y]);
+    if (ex != ey)
+        return ex > ey ? -1 : 1;
+    return strcmp(sort_tax->skill_name[x], sort_tax->skill_name[y]);
+}
+
+static const char *const corpus_cols[] = {
+    "skill",           "category",         "matches",
+    "counted_matches", "excluded_matches", "excluded_share",
+    "company_matches", "benefits_matches", "legal_matches",
+    "apply_matches",   "excluded_postings", "examples"};
+static const enum col_kind corpus_kinds[] = {
+    COL_TEXT, COL_TEXT, COL_INT, COL_INT, COL_INT, COL_REAL,
+    COL_INT,  COL_INT,  COL_INT, COL_INT, COL_INT, COL_TEXT};
+
+/* "FILE:LINE id ID [kind] snippet" */
+static char *example_text(const struct lint_example *e)
+{
+    const char *fmt = e->id ? "%s:%llu id %s [%s] %s" : "%s:%llu%s [%s] %s";
+    int n = snprintf(NULL, 0, fmt, e->file, (unsigned long long)e->line,
+                     e->id ? e->id : "", skidx_section_name(e->kind),
+                     e->snippet);
+    char *o = n < 0 ? NULL : malloc((size_t)n + 1);
+    if (o)
+        snprintf(o, (size_t)n + 1, fmt, e->file, (unsigned long long)e->line,
+                 e->id ? e->id : "", skidx_section_name(e->kind),
+                 e->snippet);
+    return o;
+}
+
+/* Print the listed skills; 0, or -1 out of memory. */
+static int corpus_report(const struct skidx_taxonomy *t,
+                         const struct lint_corpus *lc,
+                         const struct lint_corpus_opts *o, size_t n_files)
+{
+    uint32_t *list = malloc((t->n_skills ? t->n_skills : 1) * sizeof *list);
+    if (!list)
+        return -1;
+    uint32_t n = 0;
+    uint64_t matched = 0;
+    for (uint32_t k = 0; k < t->n_skills; k++) {
+        const struct skill_tally *ta = &lc->tally[k];
+        const uint64_t all = tally_all(ta), ex = tally_excluded(ta);
+        matched += all > 0;
+        if (all && ex >= o->min_matches &&
+            (double)ex >= o->threshold * (double)all)
+            list[n++] = k;
+    }
+    sort_tax = t;
+    sort_tally = lc->tally;
+    qsort(list, n, sizeof *list, cmp_listed);
+    int rc = 0;
+    if (o->fmt == FMT_TABLE) {
+        printf("%u skill%s with %.0f %% or more of %llu+ matches in sections "
+               "that do not count (%llu postings, %zu file%s):\n",
+               n, n == 1 ? "" : "s", o->threshold * 100,
+               (unsigned long long)o->min_matches,
+               (unsigned long long)lc->postings, n_files,
+               n_files == 1 ? "" : "s");
+        for (uint32_t i = 0; i < n; i++) {
+            const struct skill_tally *ta = &lc->tally[list[i]];
+            const uint64_t all = tally_all(ta), ex = tally_excluded(ta);
+            printf("\n%s (%s): %llu of %llu matches (%.0f %%) do not count, "
+                   "in %llu postings: company %llu, benefits %llu, legal "
+                   "%llu, apply %llu\n",
+                   t->skill_name[list[i]], t->cat_name[t->skill_cat[list[i]]],
+                   (unsigned long long)ex, (unsigned long long)all,
+                   100.0 * (double)ex / (double)all,
+                   (unsigned long long)ta->excluded_postings,
+                   (unsigned long long)ta->by_kind[SKIDX_SEC_COMPANY],
+                   (unsigned long long)ta->by_kind[SKIDX_SEC_BENEFITS],
+                   (unsigned long long)ta->by_kind[SKIDX_SEC_LEGAL],
+                   (unsigned long long)ta->by_kind[SKIDX_SEC_APPLY]);
+            for (uint32_t e = 0; e < ta->n_ex; e++) {
+                char *x = example_text(&ta->ex[e]);
+                if (!x) {
+                    rc = -1;
+                    break;
+                }
+                printf("    %s\n", x);
+                free(x);
+            }
+        }
+    } else {
+        struct table tb;
+        table_init(&tb, sizeof corpus_cols / sizeof *corpus_cols, corpus_cols,
+                   corpus_kinds);
+        for (uint32_t i = 0; i < n && !rc; i++) {
+            const struct skill_tally *ta = &lc->tally[list[i]];
+            const uint64_t all = tally_all(ta), ex = tally_excluded(ta);
+            char num[9][32];
+            snprintf(num[0], 32, "%llu", (unsigned long long)all);
+            snprintf(num[1], 32, "%llu", (unsigned long long)(all - ex));
+            snprintf(num[2], 32, "%llu", (unsigned long long)ex);
+            snprintf(num[3], 32, "%.4f", (double)ex / (double)all);
+            for (int k = 0; k < 4; k++)
+                snprintf(num[4 + k], 32, "%llu",
+                         (unsigned long long)ta->by_kind[SKIDX_SEC_COMPANY + k]);
+            snprintf(num[8], 32, "%llu",
+                     (unsigned long long)ta->excluded_postings);
+            /* the examples, one a line */
+            size_t cap = 1, len = 0;
+            char *exs = calloc(1, 1);
+            for (uint32_t e = 0; exs && e < ta->n_ex; e++) {
+                char *x = example_text(&ta->ex[e]);
+                char *g = x ? realloc(exs, cap + strlen(x) + 1) : NULL;
+                if (!g) {
+                    free(x);
+                    free(exs);
+                    exs = NULL;
+                    break;
+                }
+                exs = g;
+                cap += strlen(x) + 1;
+                len += (size_t)sprintf(exs + len, "%s%s", e ? "\n" : "", x);
+                free(x);
+            }
+            const char *cells[] = {t->skill_name[list[i]],
+                                   t->cat_name[t->skill_cat[list[i]]],
+                                   num[0], num[1], num[2], num[3], num[4],
+                                   num[5], num[6], num[7], num[8], exs};
+            if (!exs || table_add_row(&tb, cells))
+                rc = -1;
+            free(exs);
+        }
+        if (!rc)
+            table_print(&tb, o->fmt, stdout);
+        table_release(&tb);
+    }
+    cli_msg("taxonomy lint --corpus: %llu postings, %llu skills matched, %u "
+            "listed",
+            (unsigned long long)lc->postings, (unsigned long long)matched, n);
+    free(list);
+    return rc;
+}
+
+/* lint --corpus: read the shards, tally, report. */
+static int lint_corpus(const char *dir, const struct skidx_shard_list *sl,
+                       struct lint_corpus_opts *o)
+{
+    struct skidx_error err = {0};
+    struct skidx_taxonomy *t = NULL;
+    struct skidx_compiled *comp = NULL;
+    skidx_status st = skidx_taxonomy_load(dir, &t, &err);
+    if (!st)
+        st = skidx_compiled_create(t, &comp, &err);
+    if (st) {
+        cli_report_st("invalid taxonomy", st, &err);
+        skidx_taxonomy_free(t);
+        return EXIT_DATA;
+    }
+    struct lint_corpus lc;
+    memset(&lc, 0, sizeof lc);
+    lc.comp = comp;
+    lc.max_examples = o->examples;
+    int rc = EXIT_OK;
+    const size_t ns = t->n_skills ? t->n_skills : 1;
+    lc.tally = calloc(ns, sizeof *lc.tally);
+    lc.seen = calloc(ns, sizeof *lc.seen);
+    if (!lc.tally || !lc.seen || skidx_worker_init(&lc.w, comp)) {
+        lc.oom = 1;
+        goto done;
+    }
+    o->walk.on_record = lint_record;
+    o->walk.arg = &lc;
+    for (size_t i = 0; i < sl->n; i++)
+        if (corpus_walk_file(&o->walk, sl->paths[i])) {
+            rc = EXIT_DATA;
+            goto done;
+        }
+    if (corpus_report(t, &lc, o, sl->n))
+        lc.oom = 1;
+    else if (o->walk.skipped || lc.no_text) {
+        cli_msg("taxonomy lint --corpus: %llu records skipped, %llu without "
+                "title or description",
+                (unsigned long long)o->walk.skipped,
+                (unsigned long long)lc.no_text);
+        rc = EXIT_DATA;
+    }
+done:
+    if (lc.oom) {
+        cli_msg("cannot lint taxonomy: out of memory");
+        rc = EXIT_DATA;
+    }
+    for (uint32_t k = 0; lc.tally && k < t->n_skills; k++) {
+        for (uint32_t e = 0; e < lc.tally[k].n_ex; e++) {
+            free(lc.tally[k].ex[e].id);
+            free(lc.tally[k].ex[e].snippet);
+        }
+        free(lc.tally[k].ex);
+    }
+    free(lc.tally);
+    free(lc.seen);
+    skidx_worker_release(&lc.w);
+    skidx_compiled_free(comp);
+    skidx_taxonomy_free(t);
+    return rc;
+}
+
 static int lint(int argc, char **argv)
 {
     static const struct option lo[] = {
         {"words", required_argument, 0, 'w'},
         {"no-words", no_argument, 0, 'n'},
+        {"corpus", required_argument, 0, 'c'},
+        {"threshold", required_argument, 0, 'T'},
+        {"min-matches", required_argument, 0, 'm'},
+        {"examples", required_argument, 0, 'e'},
+        {"format", required_argument, 0, 'F'},
+        {"field", required_argument, 0, 'f'},
+        {"corpus-format", required_argument, 0, 'C'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     const char *words_path = NULL;
-    int no_words = 0;
-    int c;
+    int no_words = 0, c, urc = EXIT_OK;
+    struct skidx_shard_list sl;
+    struct skidx_error err = {0};
+    struct lint_corpus_opts co;
+    memset(&sl, 0, sizeof sl);
+    memset(&co, 0, sizeof co);
+    co.threshold = 0.5;
+    co.min_matches = 3;
+    co.examples = 3;
+    co.fmt = FMT_TABLE;
+    corpus_walk_init(&co.walk, NULL, NULL);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+    while (!urc && (c = getopt_long(argc, argv, "f:h", lo, NULL)) != -1) {
+        char *end = NULL;
         switch (c) {
+        case 'c':
+            skidx_error_clear(&err);
+            if (skidx_shard_list_add(&sl, optarg, &err)) {
+                cli_report("cannot read corpus", &err);
+                urc = EXIT_DATA;
+            }
+            break;
+        case 'T':
+            errno = 0;
+            co.threshold = strtod(optarg, &end);
+            if (errno || end == optarg || *end || !(co.threshold >= 0) ||
+                co.threshold > 1) {
+                cli_msg("invalid --threshold '%s': a fraction from 0 to 1",
+                        optarg);
+                urc = EXIT_USAGE;
+            }
+            break;
+        case 'm':
+        case 'e': {
+            errno = 0;
+            unsigned long long v = strtoull(optarg, &end, 10);
+            if (errno || end == optarg || *end || optarg[0] == '-' ||
+                v > (c == 'e' ? 1000u : UINT32_MAX)) {
+                cli_msg("invalid --%s '%s': a whole number%s",
+                        c == 'e' ? "examples" : "min-matches", optarg,
+                        c == 'e' ? " up to 1000" : "");
+                urc = EXIT_USAGE;
+            } else if (c == 'e') {
+                co.examples = (uint32_t)v;
+            } else {
+                co.min_matches = v;
+            }
+            break;
+        }
+        case 'F':
+            if (parse_format(optarg, &co.fmt)) {
+                cli_msg("invalid --format '%s': table, csv, json, jsonl or "
+                        "md",
+                        optarg);
+                urc = EXIT_USAGE;
+            }
+            break;
+        case 'f':
+            skidx_error_clear(&err);
+            if (skidx_jsonl_keys_remap(&co.walk.keys, optarg, &err)) {
+                cli_msg("invalid --field '%s': %s", optarg, err.msg);
+                urc = EXIT_USAGE;
+            }
+            break;
+        case 'C':
+            if (!strcmp(optarg, "jsonl") || !strcmp(optarg, "ndjson"))
+                co.walk.format = SKIDX_FORMAT_JSONL;
+            else if (!strcmp(optarg, "csv"))
+                co.walk.format = SKIDX_FORMAT_CSV;
+            else if (!strcmp(optarg, "tsv"))
+                co.walk.format = SKIDX_FORMAT_TSV;
+            else {
+                cli_msg("invalid --corpus-format '%s': jsonl, csv or tsv",
+                        optarg);
+                urc = EXIT_USAGE;
+            }
+            break;
         case 'w':
             words_path = optarg;
             break;
@@ -417,20 +919,29 @@ static int lint(int argc, char **argv)
             break;
         case 'h':
             printf(lint_usage, skidx_taxonomy_default_dir());
-            return EXIT_OK;
+            urc = -1;
+            break;
         default:
             fprintf(stderr, lint_usage, skidx_taxonomy_default_dir());
-            return EXIT_USAGE;
+            urc = EXIT_USAGE;
         }
     }
-    if (argc - optind > 1) {
+    if (!urc && argc - optind > 1) {
         cli_msg("taxonomy lint takes one directory");
-        return EXIT_USAGE;
+        urc = EXIT_USAGE;
     }
     const char *dir =
         optind < argc ? argv[optind] : skidx_taxonomy_default_dir();
+    if (!urc && sl.n)
+        urc = lint_corpus(dir, &sl, &co);
+    else if (!urc)
+        urc = -2; /* the alias checks below */
+    if (urc != -2) {
+        skidx_shard_list_release(&sl);
+        corpus_walk_release(&co.walk);
+        return urc == -1 ? EXIT_OK : urc;
+    }
 
-    struct skidx_error err = {0};
     struct skidx_taxonomy *t = NULL;
     if (skidx_taxonomy_load(dir, &t, &err)) {
         cli_report("invalid taxonomy", &err);

@@ -77,6 +77,17 @@ static const struct column_def registry[] = {
     {"path", COL_TEXT, "", "shard path"},
     {"byte", COL_INT, "bytes", "byte offset of the fault; -1 when unknown"},
     {"fault", COL_TEXT, "", "what went wrong"},
+    /* taxonomy lint --corpus */
+    {"matches", COL_INT, "matches", "taxonomy lint --corpus: the skill's alias matches (after negatives, masked ones left out)"},
+    {"counted_matches", COL_INT, "matches", "of matches, those in the title or a section that counts"},
+    {"excluded_matches", COL_INT, "matches", "of matches, those in a company, benefits, legal or apply section"},
+    {"excluded_share", COL_REAL, "fraction", "excluded_matches / matches"},
+    {"company_matches", COL_INT, "matches", "of excluded_matches, those in company sections"},
+    {"benefits_matches", COL_INT, "matches", "of excluded_matches, those in benefits sections"},
+    {"legal_matches", COL_INT, "matches", "of excluded_matches, those in legal sections"},
+    {"apply_matches", COL_INT, "matches", "of excluded_matches, those in apply sections"},
+    {"excluded_postings", COL_INT, "postings", "postings with at least one excluded match of the skill"},
+    {"examples", COL_TEXT, "", "example postings, one a line: FILE:LINE [id ID] [section] snippet, the match in [[ ]]"},
 };
 
 const struct column_def *column_registry(size_t *n)
