@@ -106,13 +106,23 @@ static void test_classify(void **state)
     (void)state;
     /* lowest priority wins */
     EXPECT_CLASS("Senior ML Engineer", NULL, R_ML, L_SENIOR);
-    EXPECT_CLASS("Engineer, Machine Learning Engineer", NULL, R_ML, L_MID);
+    EXPECT_CLASS("Engineer (Machine Learning Engineer)", NULL, R_ML, L_MID);
+    /* a title listing several openings: the first one named */
+    EXPECT_CLASS("Engineer, Machine Learning Engineer", NULL, R_ENG, L_MID);
+    EXPECT_CLASS("Acme | Senior Data Engineer | Remote", NULL, R_DE, L_SENIOR);
+    EXPECT_CLASS("Junior/Senior Data Scientist", NULL, R_DS, L_ENTRY);
+    EXPECT_CLASS("Senior/Staff Data Engineer", NULL, R_DE, L_SENIOR);
+    EXPECT_CLASS("Data Scientist, Senior Data Engineer", NULL, R_DS, L_MID);
+    EXPECT_CLASS("Data Scientist, Senior", NULL, R_DS, L_SENIOR);
     EXPECT_CLASS("Python Developer", NULL, R_ENG, L_MID);
-    /* ties: the role listed first, whatever the order in the title */
-    EXPECT_CLASS("Data Scientist / Data Engineer", NULL, R_DS, L_MID);
-    EXPECT_CLASS("Data Engineer / Data Scientist", NULL, R_DS, L_MID);
+    /* ties: the role listed first, whatever the order in the title's
+     * opening; two openings: the first */
+    EXPECT_CLASS("Data Scientist (Data Engineer)", NULL, R_DS, L_MID);
+    EXPECT_CLASS("Data Engineer (Data Scientist)", NULL, R_DS, L_MID);
+    EXPECT_CLASS("Data Engineer / Data Scientist", NULL, R_DE, L_MID);
     EXPECT_CLASS("Data Engineer", NULL, R_DE, L_MID);
-    EXPECT_CLASS("Lead / Senior Engineer", NULL, R_ENG, L_SENIOR);
+    EXPECT_CLASS("Lead / Senior Engineer", NULL, R_ENG, L_LEAD);
+    EXPECT_CLASS("Lead Senior Engineer", NULL, R_ENG, L_SENIOR);
     EXPECT_CLASS("Senior Lead Engineer", NULL, R_ENG, L_SENIOR);
     EXPECT_CLASS("Lead Engineer", NULL, R_ENG, L_LEAD);
     /* priorities among levels */
