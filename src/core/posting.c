@@ -139,11 +139,18 @@ static int64_t best_rule(const struct skidx_matcher *m,
  *    does, it is read with the items without a noun that follow it, up to
  *    the next item with one: those qualify it ("Software Engineer, Machine
  *    Learning", "Data Scientist, New Grad"). If the first item has no
- *    noun and at most three words, it shares the noun of the first item
- *    that has one: "Senior/Staff Frontend Engineer" reads "Senior
- *    Engineer", "Senior Backend, ML, AI Research Engineers" reads "Senior
- *    Backend Engineers"; a longer one (a company name before the opening)
- *    reads the whole segment.
+ *    noun and at most three words:
+ *    - when it names a level and no role ("Junior/Senior Data Engineer",
+ *      "Senior/Staff Engineer"), the level is its, the role the next
+ *      item's (with its qualifiers);
+ *    - else it shares the noun of the next item, and what follows the
+ *      noun: "Software/Data Engineer" reads "Software Engineer", "Senior
+ *      Backend, ML, AI Research Engineers" "Senior Backend Engineers",
+ *      when that names a role; when it does not ("Diversity and Inclusion
+ *      Data Analyst") the first item qualifies the next, and both are
+ *      read together.
+ *    A longer first item without a noun (a company name before the
+ *    opening) reads the whole segment.
  * A title with one opening is read whole, as before. Han text has no
  * nouns in the list, so Chinese titles are always read whole. */
 
@@ -333,6 +340,15 @@ static int cut_at(const char *t, size_t i, struct span s, size_t *len)
     return 0;
 }
 
+static struct span trim_span(const char *t, struct span s)
+{
+    while (s.a < s.b && is_ws((unsigned char)t[s.a]))
+        s.a++;
+    while (s.b > s.a && is_ws((unsigned char)t[s.b - 1]))
+        s.b--;
+    return s;
+}
+
 /* Split t[s.a..s.b) at cuts of at least `level` (outside brackets) into
  * at most `max` spans; returns how many. */
 static size_t split_title(const char *t, struct span s, int level,
@@ -353,14 +369,14 @@ static size_t split_title(const char *t, struct span s, int level,
         int cut = depth ? 0 : cut_at(t, i, s, &len);
         if (cut >= level) {
             if (k + 1 < max)
-                out[k++] = (struct span){start, i};
+                out[k++] = trim_span(t, (struct span){start, i});
             else
                 break; /* the rest joins the last span */
             start = i + len;
         }
         i += len ? len : 1;
     }
-    out[k++] = (struct span){start, s.b};
+    out[k++] = trim_span(t, (struct span){start, s.b});
     return k;
 }
 
@@ -456,8 +472,17 @@ static skidx_status title_focus(const struct skidx_compiled *c,
     memcpy(buf, p0, a);
     buf[a] = ' ';
     memcpy(buf + a + 1, t + noun.a, b);
-    f->rp = f->lp = buf;
-    f->rlen = f->llen = a + 1 + b;
+    SKIDX_FORWARD(names_rule(c->roles, &w->roles, buf, a + 1 + b, &rol));
+    if (rol) {
+        f->rp = f->lp = buf;
+        f->rlen = f->llen = a + 1 + b;
+    } else {
+        /* the shared noun names no role ("Diversity and Inclusion Data
+         * Analyst", "Real World Science, Data Scientist"): the first item
+         * qualifies the opening; read them together */
+        f->rp = f->lp = p0;
+        f->rlen = f->llen = end - parts[0].a;
+    }
     return SKIDX_OK;
 }
 
