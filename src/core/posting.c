@@ -165,64 +165,75 @@ static int title_word_byte(unsigned char ch)
 }
 
 /* Role nouns, lower case. Compounds: the noun may end a longer word
- * (German "Softwareentwickler", "Projektmanager"). */
+ * (German "Softwareentwickler", "Projektmanager"); each noun once. */
+#define NOUN(w, compound) {w, sizeof(w) - 1, compound}
 static const struct {
     const char *w;
+    size_t len;
     int compound;
 } role_nouns[] = {
-    {"engineer", 0},     {"developer", 0},    {"scientist", 0},
-    {"analyst", 0},      {"designer", 0},     {"architect", 0},
-    {"programmer", 0},   {"researcher", 0},   {"consultant", 0},
-    {"specialist", 0},   {"administrator", 0}, {"technician", 0},
-    {"writer", 0},       {"recruiter", 0},    {"advocate", 0},
-    {"manager", 0},      {"director", 0},     {"officer", 0},
-    {"owner", 0},        {"representative", 0}, {"coordinator", 0},
-    {"founder", 0},      {"cofounder", 0},    {"swe", 0},
-    {"sde", 0},          {"sre", 0},          {"mle", 0},
-    {"dba", 0},
+    NOUN("engineer", 0),     NOUN("developer", 0),    NOUN("scientist", 0),
+    NOUN("analyst", 0),      NOUN("designer", 0),     NOUN("architect", 0),
+    NOUN("programmer", 0),   NOUN("researcher", 0),   NOUN("consultant", 0),
+    NOUN("specialist", 0),   NOUN("administrator", 0), NOUN("technician", 0),
+    NOUN("writer", 0),       NOUN("recruiter", 0),    NOUN("advocate", 0),
+    NOUN("director", 0),     NOUN("officer", 0),
+    NOUN("owner", 0),        NOUN("representative", 0), NOUN("coordinator", 0),
+    NOUN("founder", 0),      NOUN("cofounder", 0),    NOUN("swe", 0),
+    NOUN("sde", 0),          NOUN("sre", 0),          NOUN("mle", 0),
+    NOUN("dba", 0),
     /* German */
-    {"entwickler", 1},   {"ingenieur", 1},    {"informatiker", 1},
-    {"architekt", 1},    {"berater", 1},      {"programmierer", 1},
-    {"wissenschaftler", 1}, {"analytiker", 1}, {"tester", 1},
-    {"manager", 1},      {"leiter", 1},
+    NOUN("entwickler", 1),   NOUN("ingenieur", 1),    NOUN("informatiker", 1),
+    NOUN("architekt", 1),    NOUN("berater", 1),      NOUN("programmierer", 1),
+    NOUN("wissenschaftler", 1), NOUN("analytiker", 1), NOUN("tester", 1),
+    NOUN("manager", 1),      NOUN("leiter", 1),
     /* French */
-    {"ing\xc3\xa9nieur", 0}, {"ingenieur", 0}, {"d\xc3\xa9veloppeur", 0},
-    {"d\xc3\xa9veloppeuse", 0}, {"developpeur", 0}, {"developpeuse", 0},
-    {"analyste", 0},     {"architecte", 0},   {"chercheur", 0},
-    {"chercheuse", 0},   {"chef", 0},         {"cheffe", 0},
-    {"administrateur", 0}, {"technicien", 0}, {"concepteur", 0},
+    NOUN("ing\xc3\xa9nieur", 0), NOUN("d\xc3\xa9veloppeur", 0),
+    NOUN("d\xc3\xa9veloppeuse", 0), NOUN("developpeur", 0), NOUN("developpeuse", 0),
+    NOUN("analyste", 0),     NOUN("architecte", 0),   NOUN("chercheur", 0),
+    NOUN("chercheuse", 0),   NOUN("chef", 0),         NOUN("cheffe", 0),
+    NOUN("administrateur", 0), NOUN("technicien", 0), NOUN("concepteur", 0),
     /* Spanish */
-    {"ingeniero", 0},    {"ingeniera", 0},    {"desarrollador", 0},
-    {"desarrolladora", 0}, {"analista", 0},   {"programador", 0},
-    {"programadora", 0}, {"cient\xc3\xad" "fico", 0},
-    {"cient\xc3\xad" "fica", 0}, {"arquitecto", 0}, {"arquitecta", 0},
-    {"consultor", 0},    {"consultora", 0},
+    NOUN("ingeniero", 0),    NOUN("ingeniera", 0),    NOUN("desarrollador", 0),
+    NOUN("desarrolladora", 0), NOUN("analista", 0),   NOUN("programador", 0),
+    NOUN("programadora", 0), NOUN("cient\xc3\xad" "fico", 0),
+    NOUN("cient\xc3\xad" "fica", 0), NOUN("arquitecto", 0), NOUN("arquitecta", 0),
+    NOUN("consultor", 0),    NOUN("consultora", 0),
 };
+#undef NOUN
 
 /* Endings a noun may take: plurals and feminine forms. */
-static const char *const noun_endings[] = {"", "s", "es", "e", "in", "innen"};
+static const struct {
+    const char *e;
+    size_t len;
+} noun_endings[] = {{"", 0}, {"s", 1}, {"es", 2}, {"e", 1}, {"in", 2},
+                    {"innen", 5}};
 
 /* Does the word w[0..n) (any case; ASCII folded) end in a role noun, and
  * is it one unless the noun is a compound ending? */
 static int is_role_noun(const char *w, size_t n)
 {
     char low[48];
-    if (n >= sizeof(low))
+    if (n < 3 || n >= sizeof(low))
         return 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)w[i];
         low[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
     }
-    for (size_t i = 0; i < sizeof(role_nouns) / sizeof(role_nouns[0]); i++) {
-        size_t k = strlen(role_nouns[i].w);
-        for (size_t e = 0; e < sizeof(noun_endings) / sizeof(*noun_endings);
-             e++) {
-            size_t m = strlen(noun_endings[e]);
-            if (k + m > n || (!role_nouns[i].compound && k + m != n))
+    for (size_t e = 0; e < sizeof(noun_endings) / sizeof(*noun_endings);
+         e++) {
+        size_t m = noun_endings[e].len;
+        if (m >= n || memcmp(low + n - m, noun_endings[e].e, m))
+            continue;
+        size_t stem = n - m; /* the noun ends at low[stem] */
+        for (size_t i = 0; i < sizeof(role_nouns) / sizeof(role_nouns[0]);
+             i++) {
+            size_t k = role_nouns[i].len;
+            if (k > stem || (!role_nouns[i].compound && k != stem))
                 continue;
-            const char *at = low + n - k - m;
-            if (!memcmp(at, role_nouns[i].w, k) &&
-                !memcmp(at + k, noun_endings[e], m))
+            const char *at = low + stem - k;
+            if (at[0] == role_nouns[i].w[0] && at[k - 1] == role_nouns[i].w[k - 1] &&
+                !memcmp(at, role_nouns[i].w, k))
                 return 1;
         }
     }
