@@ -2,8 +2,8 @@
  * test_labelled.c - precision and recall of the default taxonomy on
  * labelled job-posting sentences, and accuracy of the role and level
  * classification on labelled titles (tests/labelled/). Prints the figures
- * and every miss; fails below precision 0.97, recall 0.95, title accuracy
- * 0.95.
+ * and every miss; fails below precision 0.97, recall 0.95, or on any title
+ * classified otherwise than labelled.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -196,7 +196,8 @@ static void titles(void **state)
            n, role_ok, level_ok, right);
     printf("title accuracy (role and level) %.4f\n", acc);
     assert_true(n >= 300);
-    assert_true(acc >= 0.95);
+    /* each title is the test of a rule: all of them hold */
+    assert_int_equal(right, n);
 }
 
 /* Whole descriptions with headings: the skills that count (the title is

@@ -106,13 +106,23 @@ static void test_classify(void **state)
     (void)state;
     /* lowest priority wins */
     EXPECT_CLASS("Senior ML Engineer", NULL, R_ML, L_SENIOR);
-    EXPECT_CLASS("Engineer, Machine Learning Engineer", NULL, R_ML, L_MID);
+    EXPECT_CLASS("Engineer (Machine Learning Engineer)", NULL, R_ML, L_MID);
+    /* a title listing several openings: the first one named */
+    EXPECT_CLASS("Engineer, Machine Learning Engineer", NULL, R_ENG, L_MID);
+    EXPECT_CLASS("Acme | Senior Data Engineer | Remote", NULL, R_DE, L_SENIOR);
+    EXPECT_CLASS("Junior/Senior Data Scientist", NULL, R_DS, L_ENTRY);
+    EXPECT_CLASS("Senior/Staff Data Engineer", NULL, R_DE, L_SENIOR);
+    EXPECT_CLASS("Data Scientist, Senior Data Engineer", NULL, R_DS, L_MID);
+    EXPECT_CLASS("Data Scientist, Senior", NULL, R_DS, L_SENIOR);
     EXPECT_CLASS("Python Developer", NULL, R_ENG, L_MID);
-    /* ties: the role listed first, whatever the order in the title */
-    EXPECT_CLASS("Data Scientist / Data Engineer", NULL, R_DS, L_MID);
-    EXPECT_CLASS("Data Engineer / Data Scientist", NULL, R_DS, L_MID);
+    /* ties: the role listed first, whatever the order in the title's
+     * opening; two openings: the first */
+    EXPECT_CLASS("Data Scientist (Data Engineer)", NULL, R_DS, L_MID);
+    EXPECT_CLASS("Data Engineer (Data Scientist)", NULL, R_DS, L_MID);
+    EXPECT_CLASS("Data Engineer / Data Scientist", NULL, R_DE, L_MID);
     EXPECT_CLASS("Data Engineer", NULL, R_DE, L_MID);
-    EXPECT_CLASS("Lead / Senior Engineer", NULL, R_ENG, L_SENIOR);
+    EXPECT_CLASS("Lead / Senior Engineer", NULL, R_ENG, L_LEAD);
+    EXPECT_CLASS("Lead Senior Engineer", NULL, R_ENG, L_SENIOR);
     EXPECT_CLASS("Senior Lead Engineer", NULL, R_ENG, L_SENIOR);
     EXPECT_CLASS("Lead Engineer", NULL, R_ENG, L_LEAD);
     /* priorities among levels */
@@ -174,6 +184,53 @@ static void expect_no_month(int type, const char *s)
     if (month_of(type, s, &m) == 0)
         fprintf(stderr, "'%s' parsed as %d\n", s, m);
     assert_int_equal(month_of(type, s, &m), -1);
+}
+
+/* Titles made of separators, brackets, cut UTF-8 and long items: the
+ * reading of multi-opening titles stays in bounds and gives a role and a
+ * level (run under ASan in the sanitizer build). */
+static void test_classify_hostile(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {
+        "engineer", "Senior", "data scientist", "/", ",", ";", "|", "(",
+        ")", " & ", " and ", "-to-", " ", "\xef\xbc\x8c", "\xe3\x80\x81",
+        "\xef\xbc\x88", "\xef\xbc\x89", "\xef\xbc", "\xef", "AI", "ML",
+        "\n", "1,000", "s", "developers", "Entwickler", "x"};
+    const size_t np = sizeof(parts) / sizeof(parts[0]);
+    char title[4096];
+    uint32_t seed = 12345;
+    for (int it = 0; it < 20000; it++) {
+        size_t n = 0;
+        seed = seed * 1103515245u + 12345u;
+        size_t k = (seed >> 16) % 40;
+        for (size_t j = 0; j < k; j++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *q = parts[(seed >> 16) % np];
+            size_t m = strlen(q);
+            if (n + m >= sizeof(title))
+                break;
+            memcpy(title + n, q, m);
+            n += m;
+        }
+        uint32_t r, l, r2, l2;
+        assert_int_equal(skidx_classify(C, &W, title, n, NULL, 0, &r, &l),
+                         SKIDX_OK);
+        assert_true(r < T->n_roles && l < T->n_levels);
+        assert_int_equal(skidx_classify(C, &W, title, n, NULL, 0, &r2, &l2),
+                         SKIDX_OK);
+        assert_int_equal(r, r2);
+        assert_int_equal(l, l2);
+    }
+    /* a first item too long to share the next item's noun: read whole */
+    memset(title, 'a', 600);
+    strcpy(title + 600, "/Senior Data Engineer");
+    EXPECT_CLASS(title, NULL, R_DE, L_SENIOR);
+    /* separators only, brackets never closed or never opened */
+    EXPECT_CLASS(";;|,//", NULL, R_OTHER, L_MID);
+    EXPECT_CLASS("((Data Scientist, Senior Data Engineer", NULL, R_DS,
+                 L_SENIOR);
+    EXPECT_CLASS("))Data Scientist, Senior Data Engineer", NULL, R_DS, L_MID);
 }
 
 static void test_dates(void **state)
@@ -649,6 +706,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_classify),
+        cmocka_unit_test(test_classify_hostile),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_salaries),
         cmocka_unit_test(test_types_and_skips),

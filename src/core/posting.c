@@ -120,6 +120,383 @@ static int64_t best_rule(const struct skidx_matcher *m,
     return best;
 }
 
+/* ---- the opening a title names first ----
+ *
+ * A title may list several openings ("Backend Engineer, Product Engineer,
+ * Devrel"; "Senior/Staff Frontend Engineer"; "OSS Engineer; Lead
+ * Designer; Sr. Product Manager") or carry other fields ("Acme | Senior
+ * Backend Engineer | Remote"). The labelling rule of tests/real is that
+ * the first opening named decides role and level, so the classifier reads
+ * only the part of the title that names it:
+ * 1. Segments, at ';', '|' and line breaks outside brackets: the first
+ *    segment that holds a role noun (role_nouns[]: Engineer, Developer,
+ *    Analyst, Entwickler, Ingénieur, ...) is read, or the whole title
+ *    when none does.
+ * 2. Items of that segment, at ',', '/', a free-standing '&' or '+', the
+ *    words and/or/und/oder/et/ou, and "-to-", outside brackets; a '/'
+ *    between two acronyms ("AI/ML", "UI/UX", "FI/CO") does not cut.
+ * 3. If no item holds a noun, the whole segment is read. If the first
+ *    does, it is read with the items without a noun that follow it, up to
+ *    the next item with one: those qualify it ("Software Engineer, Machine
+ *    Learning", "Data Scientist, New Grad"). If the first item has no
+ *    noun and at most three words:
+ *    - when it names a level and no role ("Junior/Senior Data Engineer",
+ *      "Senior/Staff Engineer"), the level is its, the role the next
+ *      item's (with its qualifiers);
+ *    - else it shares the noun of the next item, and what follows the
+ *      noun: "Software/Data Engineer" reads "Software Engineer", "Senior
+ *      Backend, ML, AI Research Engineers" "Senior Backend Engineers",
+ *      when that names a role; when it does not ("Diversity and Inclusion
+ *      Data Analyst") the first item qualifies the next, and both are
+ *      read together.
+ *    A longer first item without a noun (a company name before the
+ *    opening) reads the whole segment.
+ * A title with one opening is read whole, as before. Han text has no
+ * nouns in the list, so Chinese titles are always read whole. */
+
+struct span {
+    size_t a, b;
+};
+
+static int title_word_byte(unsigned char ch)
+{
+    return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
+           (ch >= 'A' && ch <= 'Z') || ch >= 0x80;
+}
+
+/* Role nouns, lower case. Compounds: the noun may end a longer word
+ * (German "Softwareentwickler", "Projektmanager"); each noun once. */
+#define NOUN(w, compound) {w, sizeof(w) - 1, compound}
+static const struct {
+    const char *w;
+    size_t len;
+    int compound;
+} role_nouns[] = {
+    NOUN("engineer", 0),     NOUN("developer", 0),    NOUN("scientist", 0),
+    NOUN("analyst", 0),      NOUN("designer", 0),     NOUN("architect", 0),
+    NOUN("programmer", 0),   NOUN("researcher", 0),   NOUN("consultant", 0),
+    NOUN("specialist", 0),   NOUN("administrator", 0), NOUN("technician", 0),
+    NOUN("writer", 0),       NOUN("recruiter", 0),    NOUN("advocate", 0),
+    NOUN("director", 0),     NOUN("officer", 0),
+    NOUN("owner", 0),        NOUN("representative", 0), NOUN("coordinator", 0),
+    NOUN("founder", 0),      NOUN("cofounder", 0),    NOUN("swe", 0),
+    NOUN("sde", 0),          NOUN("sre", 0),          NOUN("mle", 0),
+    NOUN("dba", 0),
+    /* German */
+    NOUN("entwickler", 1),   NOUN("ingenieur", 1),    NOUN("informatiker", 1),
+    NOUN("architekt", 1),    NOUN("berater", 1),      NOUN("programmierer", 1),
+    NOUN("wissenschaftler", 1), NOUN("analytiker", 1), NOUN("tester", 1),
+    NOUN("manager", 1),      NOUN("leiter", 1),
+    /* French */
+    NOUN("ing\xc3\xa9nieur", 0), NOUN("d\xc3\xa9veloppeur", 0),
+    NOUN("d\xc3\xa9veloppeuse", 0), NOUN("developpeur", 0), NOUN("developpeuse", 0),
+    NOUN("analyste", 0),     NOUN("architecte", 0),   NOUN("chercheur", 0),
+    NOUN("chercheuse", 0),   NOUN("chef", 0),         NOUN("cheffe", 0),
+    NOUN("administrateur", 0), NOUN("technicien", 0), NOUN("concepteur", 0),
+    /* Spanish */
+    NOUN("ingeniero", 0),    NOUN("ingeniera", 0),    NOUN("desarrollador", 0),
+    NOUN("desarrolladora", 0), NOUN("analista", 0),   NOUN("programador", 0),
+    NOUN("programadora", 0), NOUN("cient\xc3\xad" "fico", 0),
+    NOUN("cient\xc3\xad" "fica", 0), NOUN("arquitecto", 0), NOUN("arquitecta", 0),
+    NOUN("consultor", 0),    NOUN("consultora", 0),
+};
+#undef NOUN
+
+/* Endings a noun may take: plurals and feminine forms. */
+static const struct {
+    const char *e;
+    size_t len;
+} noun_endings[] = {{"", 0}, {"s", 1}, {"es", 2}, {"e", 1}, {"in", 2},
+                    {"innen", 5}};
+
+/* Does the word w[0..n) (any case; ASCII folded) end in a role noun, and
+ * is it one unless the noun is a compound ending? */
+static int is_role_noun(const char *w, size_t n)
+{
+    char low[48];
+    if (n < 3 || n >= sizeof(low))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)w[i];
+        low[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+    }
+    for (size_t e = 0; e < sizeof(noun_endings) / sizeof(*noun_endings);
+         e++) {
+        size_t m = noun_endings[e].len;
+        if (m >= n || memcmp(low + n - m, noun_endings[e].e, m))
+            continue;
+        size_t stem = n - m; /* the noun ends at low[stem] */
+        for (size_t i = 0; i < sizeof(role_nouns) / sizeof(role_nouns[0]);
+             i++) {
+            size_t k = role_nouns[i].len;
+            if (k > stem || (!role_nouns[i].compound && k != stem))
+                continue;
+            const char *at = low + stem - k;
+            if (at[0] == role_nouns[i].w[0] && at[k - 1] == role_nouns[i].w[k - 1] &&
+                !memcmp(at, role_nouns[i].w, k))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* The last role noun word in t[s.a..s.b), as a span; b == a when none.
+ * Counts the words in *words when not NULL. */
+static struct span last_noun(const char *t, struct span s, size_t *words)
+{
+    struct span r = {s.a, s.a};
+    size_t nw = 0;
+    for (size_t i = s.a; i < s.b;) {
+        if (!title_word_byte((unsigned char)t[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < s.b && title_word_byte((unsigned char)t[j]))
+            j++;
+        nw++;
+        if (is_role_noun(t + i, j - i))
+            r = (struct span){i, j};
+        i = j;
+    }
+    if (words)
+        *words = nw;
+    return r;
+}
+
+static int is_acronym(const char *t, size_t a, size_t b)
+{
+    if (b <= a || b - a > 4)
+        return 0;
+    for (size_t i = a; i < b; i++) {
+        unsigned char ch = (unsigned char)t[i];
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')))
+            return 0;
+    }
+    return 1;
+}
+
+/* Length of a bracket at t[i] (1 or 3 bytes), +: opening, -: closing, 0:
+ * none. ASCII brackets and the full-width （）. */
+static int bracket_at(const char *t, size_t i, size_t n, size_t *len)
+{
+    unsigned char ch = (unsigned char)t[i];
+    *len = 1;
+    if (ch == '(' || ch == '[' || ch == '{')
+        return 1;
+    if (ch == ')' || ch == ']' || ch == '}')
+        return -1;
+    if (ch == 0xEF && i + 2 < n && (unsigned char)t[i + 1] == 0xBC &&
+        ((unsigned char)t[i + 2] == 0x88 || (unsigned char)t[i + 2] == 0x89)) {
+        *len = 3;
+        return (unsigned char)t[i + 2] == 0x88 ? 1 : -1;
+    }
+    return 0;
+}
+
+/* Is t[i] (outside brackets) a cut: 2 for a segment end, 1 for an item
+ * end, 0 for neither; *len is the separator's length. */
+static int cut_at(const char *t, size_t i, struct span s, size_t *len)
+{
+    unsigned char ch = (unsigned char)t[i];
+    *len = 1;
+    if (ch == ';' || ch == '|' || ch == '\n' || ch == '\r')
+        return 2;
+    if (ch == 0xEF && i + 2 < s.b && (unsigned char)t[i + 1] == 0xBC &&
+        (unsigned char)t[i + 2] == 0x9B) { /* ； */
+        *len = 3;
+        return 2;
+    }
+    if (ch == ',') /* not inside a number (150,000) */
+        return !(i > s.a && i + 1 < s.b && t[i - 1] >= '0' &&
+                 t[i - 1] <= '9' && t[i + 1] >= '0' && t[i + 1] <= '9');
+    if (ch == '/') {
+        size_t l = i, r = i + 1;
+        while (l > s.a && title_word_byte((unsigned char)t[l - 1]))
+            l--;
+        while (r < s.b && title_word_byte((unsigned char)t[r]))
+            r++;
+        return !(is_acronym(t, l, i) && is_acronym(t, i + 1, r));
+    }
+    if ((ch == '&' || ch == '+') && i > s.a && i + 1 < s.b &&
+        t[i - 1] == ' ' && t[i + 1] == ' ')
+        return 1;
+    if (ch == 0xE3 && i + 2 < s.b && (unsigned char)t[i + 1] == 0x80 &&
+        (unsigned char)t[i + 2] == 0x81) { /* 、 */
+        *len = 3;
+        return 1;
+    }
+    if (ch == 0xEF && i + 2 < s.b && (unsigned char)t[i + 1] == 0xBC &&
+        ((unsigned char)t[i + 2] == 0x8C || (unsigned char)t[i + 2] == 0x8F)) {
+        *len = 3; /* ， ／ */
+        return 1;
+    }
+    if (ch == '-' && i + 3 < s.b && (t[i + 1] | 32) == 't' &&
+        (t[i + 2] | 32) == 'o' && t[i + 3] == '-') {
+        *len = 4; /* senior-to-principal */
+        return 1;
+    }
+    if (ch == ' ' && (i == s.a || t[i - 1] != ' ')) {
+        static const char *const words[] = {"and", "or", "und", "oder",
+                                            "et", "ou"};
+        for (size_t k = 0; k < sizeof(words) / sizeof(*words); k++) {
+            size_t m = strlen(words[k]);
+            if (i + 1 + m < s.b && !strncasecmp(t + i + 1, words[k], m) &&
+                t[i + 1 + m] == ' ') {
+                *len = m + 2;
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+static struct span trim_span(const char *t, struct span s)
+{
+    while (s.a < s.b && is_ws((unsigned char)t[s.a]))
+        s.a++;
+    while (s.b > s.a && is_ws((unsigned char)t[s.b - 1]))
+        s.b--;
+    return s;
+}
+
+/* Split t[s.a..s.b) at cuts of at least `level` (outside brackets) into
+ * at most `max` spans; returns how many. */
+static size_t split_title(const char *t, struct span s, int level,
+                          struct span *out, size_t max)
+{
+    size_t k = 0, start = s.a;
+    int depth = 0;
+    for (size_t i = s.a; i < s.b;) {
+        size_t len;
+        int br = bracket_at(t, i, s.b, &len);
+        if (br) {
+            depth += br;
+            if (depth < 0)
+                depth = 0;
+            i += len;
+            continue;
+        }
+        int cut = depth ? 0 : cut_at(t, i, s, &len);
+        if (cut >= level) {
+            if (k + 1 < max)
+                out[k++] = trim_span(t, (struct span){start, i});
+            else
+                break; /* the rest joins the last span */
+            start = i + len;
+        }
+        i += len ? len : 1;
+    }
+    out[k++] = trim_span(t, (struct span){start, s.b});
+    return k;
+}
+
+#define TITLE_ITEMS 16
+
+/* Does t[0..n) match a rule of matcher m (scratch sc)? */
+static skidx_status names_rule(const struct skidx_matcher *m,
+                               struct skidx_match_scratch *sc, const char *t,
+                               size_t n, int *yes)
+{
+    skidx_match_reset(sc);
+    SKIDX_FORWARD(skidx_match_text(m, sc, t, n, SKIDX_ENGINE_WORDS));
+    *yes = best_rule(m, sc) >= 0;
+    return SKIDX_OK;
+}
+
+/* The texts to classify: the role from *rp, the level from *lp (spans of
+ * t, or built in buf of cap bytes). */
+struct focus {
+    const char *rp, *lp;
+    size_t rlen, llen;
+};
+
+static skidx_status title_focus(const struct skidx_compiled *c,
+                                struct skidx_worker *w, const char *t,
+                                size_t n, char *buf, size_t cap,
+                                struct focus *f)
+{
+    struct span all = {0, n}, seg = all, parts[TITLE_ITEMS];
+    size_t np = split_title(t, all, 2, parts, TITLE_ITEMS);
+    int yes;
+    f->rp = f->lp = t;
+    f->rlen = f->llen = n;
+    if (np > 1) {
+        size_t i;
+        for (i = 0; i < np; i++) {
+            if (last_noun(t, parts[i], NULL).b > parts[i].a)
+                break;
+            SKIDX_FORWARD(names_rule(c->roles, &w->roles, t + parts[i].a,
+                                     parts[i].b - parts[i].a, &yes));
+            if (yes)
+                break;
+        }
+        if (i == np)
+            return SKIDX_OK;
+        seg = parts[i];
+    }
+    size_t ni = split_title(t, seg, 1, parts, TITLE_ITEMS);
+    size_t first = ni, words = 0;
+    for (size_t i = 0; i < ni && first == ni; i++)
+        if (last_noun(t, parts[i], NULL).b > parts[i].a)
+            first = i;
+    f->rp = f->lp = t + seg.a;
+    f->rlen = f->llen = seg.b - seg.a;
+    if (first == ni || ni == 1)
+        return SKIDX_OK;
+    /* the item with a noun runs to the next item with one */
+    size_t end = seg.b;
+    for (size_t i = first + 1; i < ni; i++)
+        if (last_noun(t, parts[i], NULL).b > parts[i].a) {
+            end = parts[i].a;
+            break;
+        }
+    while (end > seg.a && !title_word_byte((unsigned char)t[end - 1]) &&
+           t[end - 1] != ')' && t[end - 1] != '.')
+        end--;
+    if (first == 0) {
+        f->rlen = f->llen = end - seg.a;
+        return SKIDX_OK;
+    }
+    last_noun(t, parts[0], &words);
+    if (words == 0 || words > 3)
+        return SKIDX_OK; /* a company name or the like: the whole segment */
+    const char *p0 = t + parts[0].a;
+    size_t a = parts[0].b - parts[0].a;
+    int lev, rol;
+    SKIDX_FORWARD(names_rule(c->levels, &w->levels, p0, a, &lev));
+    SKIDX_FORWARD(names_rule(c->roles, &w->roles, p0, a, &rol));
+    if (lev && !rol) {
+        /* levels named as alternatives ("Junior/Senior Data Engineer"):
+         * the first level, the role of the opening */
+        f->lp = p0;
+        f->llen = a;
+        f->rp = t + parts[first].a;
+        f->rlen = end - parts[first].a;
+        return SKIDX_OK;
+    }
+    /* the first item shares the noun (and what follows it) */
+    struct span noun = last_noun(t, parts[first], NULL);
+    size_t b = end > noun.a ? end - noun.a : 0;
+    if (a + 1 + b > cap)
+        return SKIDX_OK;
+    memcpy(buf, p0, a);
+    buf[a] = ' ';
+    memcpy(buf + a + 1, t + noun.a, b);
+    SKIDX_FORWARD(names_rule(c->roles, &w->roles, buf, a + 1 + b, &rol));
+    if (rol) {
+        f->rp = f->lp = buf;
+        f->rlen = f->llen = a + 1 + b;
+    } else {
+        /* the shared noun names no role ("Diversity and Inclusion Data
+         * Analyst", "Real World Science, Data Scientist"): the first item
+         * qualifies the opening; read them together */
+        f->rp = f->lp = p0;
+        f->rlen = f->llen = end - parts[0].a;
+    }
+    return SKIDX_OK;
+}
+
 skidx_status skidx_classify(const struct skidx_compiled *c,
                             struct skidx_worker *w, const char *title,
                             size_t title_len, const char *seniority,
@@ -127,14 +504,17 @@ skidx_status skidx_classify(const struct skidx_compiled *c,
                             uint32_t *level)
 {
     int64_t r, l = -1;
+    char buf[512];
+    struct focus f;
+    SKIDX_FORWARD(title_focus(c, w, title, title_len, buf, sizeof(buf), &f));
     skidx_match_reset(&w->roles);
-    SKIDX_FORWARD(skidx_match_text(c->roles, &w->roles, title, title_len,
+    SKIDX_FORWARD(skidx_match_text(c->roles, &w->roles, f.rp, f.rlen,
                                    SKIDX_ENGINE_WORDS));
     r = best_rule(c->roles, &w->roles);
     *role = r < 0 ? c->tax->role_fallback : (uint32_t)r;
 
     skidx_match_reset(&w->levels);
-    SKIDX_FORWARD(skidx_match_text(c->levels, &w->levels, title, title_len,
+    SKIDX_FORWARD(skidx_match_text(c->levels, &w->levels, f.lp, f.llen,
                                    SKIDX_ENGINE_WORDS));
     l = best_rule(c->levels, &w->levels);
     if (l < 0 && seniority && seniority_len) {

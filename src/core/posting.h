@@ -5,6 +5,9 @@
  * `skidx match`, so what `match` explains is what `index` counts.
  *
  * Rules (README "When input is bad" and DESIGN.md):
+ * - the title is read from the first opening it names when it lists
+ *   several ("Data Analyst, Data Scientist"; "Acme | Senior Engineer |
+ *   Remote"; "Senior/Staff Engineer": posting.c, title_focus).
  * - role: of the role rules matching the title, the lowest priority wins
  *   (ties: the role listed first); none -> the fallback role.
  * - level: level rules on the title; if none, the level-field rule whose

@@ -32,7 +32,11 @@ test: the ones not to). With --floors FILE the exit code is 1 when a
 figure is below its floor; the floors file has lines `NAME VALUE`.
 
 usage: evaluate.py SKIDX TAXONOMY_DIR REAL_DIR [--floors FILE] [--json OUT]
-                   [--errors N] [--adjudicated]
+                   [--errors N [--split dev|test]] [--adjudicated]
+
+--split restricts the printed disagreements (--errors and the lists of
+most frequent false positives and misses) to one half; the figures are
+always given for both. Rules are changed by looking at `--split dev`.
 """
 
 import argparse
@@ -161,6 +165,8 @@ def main():
                     help="correct the labels by the second reader's verdicts")
     ap.add_argument("--errors", type=int, default=0,
                     help="print up to N disagreements of each kind")
+    ap.add_argument("--split", choices=("dev", "test"),
+                    help="print disagreements of this half only")
     a = ap.parse_args()
 
     names, lookup = load_taxonomy(a.taxonomy)
@@ -227,6 +233,8 @@ def main():
                         t.unmapped[kind] += 1
                     elif sk in pred:
                         t.found[kind] += 1
+            if a.split and split_of(pid) != a.split:
+                continue  # disagreements of the other half are not shown
             for sk in pred - set(want):
                 fps[sk] += 1
                 errors.append(("fp", pid, sk))
