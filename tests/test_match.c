@@ -1028,7 +1028,7 @@ static int ref_mask(const unsigned char *t, size_t len, uint64_t *mask,
             mask[i / 64] |= 1ull << (i % 64);
         if (c == '.' || c == '@' || c == ':' || c == '/')
             trig[i / 64] |= 1ull << (i % 64);
-        high |= c >= 0x80;
+        high |= c >= 0xE3 ? 3 : c >= 0x80;
     }
     return high;
 }
@@ -1082,7 +1082,7 @@ static void test_simd_wordmask(void **state)
                 for (size_t w = 0; w < 9; w++)
                     got[m][w] = gtrig[m][w] = 0xA5A5A5A5A5A5A5A5ull; /* canary */
                 assert_int_equal(
-                    !!skidx_match_wordmask(text, len, got[m], gtrig[m]), high);
+                    skidx_match_wordmask(text, len, got[m], gtrig[m]), high);
                 assert_memory_equal(got[m], ref, nw * sizeof(uint64_t));
                 assert_memory_equal(gtrig[m], rtrig, nw * sizeof(uint64_t));
                 assert_true(got[m][nw] == 0xA5A5A5A5A5A5A5A5ull);

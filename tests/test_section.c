@@ -263,7 +263,7 @@ static void simd_paths_agree(void **state)
     char *text = malloc(8192);
     struct skidx_sections a = {0};
     uint64_t seed = 12345;
-    size_t total = 0, fewer = 0;
+    size_t total = 0, fewer = 0, shorter = 0;
     assert_non_null(text);
     for (int round = 0; round < 3000; round++) {
         size_t n = 0;
@@ -302,7 +302,30 @@ static void simd_paths_agree(void **state)
                 skidx_section_counts(skidx_sections_kind_at(&a, off)),
                 skidx_section_counts(skidx_sections_kind_at(&S, off)));
         fewer += S.n - a.n;
+        /* looking only up to a byte: the same kinds up to it */
+        size_t upto = n ? (size_t)(seed >> 20) % n : 0;
+        assert_int_equal(skidx_sections_split_upto(&R, text, n, &a,
+                                                   SKIDX_SIMD_BEST, 0, upto),
+                         SKIDX_OK);
+        for (uint32_t off = 0; off <= upto && off < n; off++)
+            assert_int_equal(
+                skidx_section_counts(skidx_sections_kind_at(&a, off)),
+                skidx_section_counts(skidx_sections_kind_at(&S, off)));
+        if (!a.excluded)
+            for (uint32_t off = 0; off <= upto && off < n; off++)
+                assert_true(skidx_section_counts(
+                    skidx_sections_kind_at(&S, off)));
+        assert_int_equal(skidx_sections_split_upto(&R, text, n, &a,
+                                                   SKIDX_SIMD_SCALAR, 1, upto),
+                         SKIDX_OK);
+        for (uint32_t off = 0; off <= upto && off < n; off++)
+            assert_int_equal(skidx_sections_kind_at(&a, off),
+                             skidx_sections_kind_at(&S, off));
+        shorter += a.n < S.n;
     }
+    printf("split up to a byte found fewer headings in %zu texts\n",
+           shorter);
+    assert_true(shorter > 0);
     printf("counting mode skipped %zu headings\n", fewer);
     assert_true(fewer > 0);
     printf("simd paths agree on 3000 texts, %zu headings\n", total);

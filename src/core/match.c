@@ -857,14 +857,19 @@ void skidx_matcher_free(struct skidx_matcher *m)
 
 /* ---- SIMD dispatch for the word mask ---- */
 
+enum { WM_HIGH = 1, WM_FOLD = 2 };
+
 static inline int is_trigger(unsigned char c)
 {
     return c == '.' || c == '@' || c == ':' || c == '/';
 }
 
 /* The word-byte bitmap into mask, the bitmap of the bytes that may start
- * a masked span ('.', '@', ':', '/') into trig; returns nonzero when a
- * byte >= 0x80 occurs. Every path gives the same three answers. */
+ * a masked span ('.', '@', ':', '/') into trig; returns WM_HIGH when a
+ * byte >= 0x80 occurs, with WM_FOLD when one is >= 0xE3 (the lead bytes
+ * of the full-width forms and the ideographic space, 0xEF and 0xE3, so
+ * texts without such a byte need no folding pass). Every path gives the
+ * same answers. */
 static int wordmask_scalar(const char *text, size_t len, uint64_t *mask,
                            uint64_t *trig)
 {
@@ -877,12 +882,12 @@ static int wordmask_scalar(const char *text, size_t len, uint64_t *mask,
         for (size_t i = base; i < end; i++) {
             v |= (uint64_t)is_ascii_word(t[i]) << (i - base);
             g |= (uint64_t)is_trigger(t[i]) << (i - base);
-            hi |= t[i];
+            hi = t[i] > hi ? t[i] : hi;
         }
         mask[w] = v;
         trig[w] = g;
     }
-    return hi >= 0x80;
+    return (hi >= 0x80 ? WM_HIGH : 0) | (hi >= 0xE3 ? WM_FOLD : 0);
 }
 
 #ifdef SKIDX_X86
@@ -918,21 +923,30 @@ wordmask_avx2(const char *text, size_t len, uint64_t *mask, uint64_t *trig)
 {
     size_t full = len / 64, w;
     __m256i hi = _mm256_setzero_si256();
-    for (w = 0; w < full; w++) {
+    /* the last partial block goes through a zero-padded copy: NUL is no
+     * word byte, no trigger and not high, so its bits come out 0 (most
+     * titles are shorter than one block; the scalar loop cost more) */
+    unsigned char tail[64];
+    size_t nb = full + (full * 64 < len);
+    for (w = 0; w < nb; w++) {
         const char *p = text + w * 64;
+        if (w == full) {
+            memset(tail, 0, sizeof(tail));
+            memcpy(tail, p, len - full * 64);
+            p = (const char *)tail;
+        }
         __m256i x = _mm256_loadu_si256((const __m256i *)p);
         __m256i y = _mm256_loadu_si256((const __m256i *)(p + 32));
-        hi = _mm256_or_si256(hi, _mm256_or_si256(x, y));
+        hi = _mm256_max_epu8(hi, _mm256_max_epu8(x, y));
         mask[w] = (uint64_t)wordbits_avx2(x) |
                   ((uint64_t)wordbits_avx2(y) << 32);
         trig[w] = (uint64_t)trigbits_avx2(x) |
                   ((uint64_t)trigbits_avx2(y) << 32);
     }
-    int high = _mm256_movemask_epi8(hi) != 0;
-    if (full * 64 < len)
-        high |= wordmask_scalar(text + full * 64, len - full * 64,
-                                mask + full, trig + full);
-    return high;
+    const __m256i fold = _mm256_cmpeq_epi8(
+        _mm256_max_epu8(hi, _mm256_set1_epi8((char)0xE3)), hi);
+    return (_mm256_movemask_epi8(hi) ? WM_HIGH : 0) |
+           (_mm256_movemask_epi8(fold) ? WM_FOLD : 0);
 }
 
 __attribute__((target("avx512f,avx512bw"))) static int
@@ -961,11 +975,14 @@ wordmask_avx512(const char *text, size_t len, uint64_t *mask, uint64_t *trig)
                       _mm512_cmpeq_epi8_mask(c, kat) |
                       _mm512_cmpeq_epi8_mask(c, kcol) |
                       _mm512_cmpeq_epi8_mask(c, ksl);
-        hi = _mm512_or_si512(hi, c);
+        hi = _mm512_max_epu8(hi, c);
         mask[w] = (uint64_t)(m & live);
         trig[w] = (uint64_t)(g & live);
     }
-    return _mm512_movepi8_mask(hi) != 0;
+    return (_mm512_movepi8_mask(hi) ? WM_HIGH : 0) |
+           (_mm512_cmpge_epu8_mask(hi, _mm512_set1_epi8((char)0xE3))
+                ? WM_FOLD
+                : 0);
 }
 #endif
 
@@ -2333,7 +2350,8 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
             s->trigmask = p;
             s->cap_mask = cap;
         }
-        if ((high = get_wordmask()(text, len, s->wordmask, s->trigmask))) {
+        high = get_wordmask()(text, len, s->wordmask, s->trigmask);
+        if (high & WM_FOLD) {
             long fl = fold_text(s, text, len);
             if (fl < 0)
                 return SKIDX_ERR_NOMEM;

@@ -873,24 +873,56 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
                                  &out->role, &out->level));
 
     /* sections: when some part of the description does not count, every
-     * hit is kept and filtered by the section it lies in */
-    SKIDX_FORWARD(skidx_sections_split_mode(&c->tax->sections, desc->p,
-                                            desc->len, &w->sections,
-                                            w->sec_simd, want_hits));
-    int filter = w->sections.excluded;
+     * hit is kept and filtered by the section it lies in. For counting
+     * alone (no hits wanted) the skills are matched first: only the
+     * headings up to the last description hit of a skill the title does
+     * not name can change a count, so the split stops there, and a
+     * description without such a hit is not split at all. */
+    int lazy = !want_hits && c->tax->sections.n && desc->len;
+    int filter = 0;
+    w->sections.n = 0;
+    w->sections.excluded = 0;
+    if (!lazy) {
+        SKIDX_FORWARD(skidx_sections_split_mode(&c->tax->sections, desc->p,
+                                                desc->len, &w->sections,
+                                                w->sec_simd, want_hits));
+        filter = w->sections.excluded;
+    }
 
     /* skills */
     w->skills.sort_hits = want_hits;
-    w->skills.count_only = !want_hits && !filter;
+    w->skills.count_only = !want_hits && !filter && !lazy;
     w->skills.keep_masked = want_hits; /* shown, flagged, not counted */
     skidx_match_reset(&w->skills);
     if (title->len)
         SKIDX_FORWARD(skidx_match_text(c->skills, &w->skills, title->p,
                                        title->len, engine));
     out->title_hits = w->skills.n_hits;
+    size_t title_owners = w->skills.n_owners;
     if (desc->len)
         SKIDX_FORWARD(skidx_match_text(c->skills, &w->skills, desc->p,
                                        desc->len, engine));
+    if (lazy) {
+        /* the last hit whose section may decide a count (masked hits are
+         * not kept here: keep_masked is off) */
+        size_t upto = 0, any = 0;
+        for (size_t i = out->title_hits; i < w->skills.n_hits; i++) {
+            const struct skidx_hit *h = &w->skills.hits[i];
+            size_t k = 0;
+            while (k < title_owners && w->skills.owners[k] != h->owner)
+                k++;
+            if (k < title_owners || (any && h->start <= upto))
+                continue;
+            upto = h->start;
+            any = 1;
+        }
+        if (any) {
+            SKIDX_FORWARD(skidx_sections_split_upto(
+                &c->tax->sections, desc->p, desc->len, &w->sections,
+                w->sec_simd, 0, upto));
+            filter = w->sections.excluded;
+        }
+    }
     if (w->skills.n_owners > w->cap_ids) {
         size_t cap = w->skills.n_owners * 2;
         uint32_t *ids = realloc(w->skill_ids, cap * sizeof(*ids));

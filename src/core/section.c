@@ -159,15 +159,23 @@ static inline uint32_t word_hash(const uc *s, size_t lim, size_t *n)
  * a separator (a run of spaces, TABs and no-break spaces, or one '-')
  * and a second Latin word follow, else 0. Returns the first word's
  * length (0: s does not start with a Latin word). */
+static inline uint32_t second_key(const uc *s, size_t lim, uint32_t h1,
+                                  size_t n1);
+
 static inline size_t word_keys(const uc *s, size_t lim, uint32_t *h1,
                                uint32_t *h2)
 {
-    size_t n1, n2, i;
+    size_t n1;
     *h1 = word_hash(s, lim, &n1);
-    *h2 = 0;
-    if (!n1)
-        return 0;
-    i = n1;
+    *h2 = n1 ? second_key(s, lim, *h1, n1) : 0;
+    return n1;
+}
+
+/* *h2 of word_keys() from the first word's hash h1 and length n1 > 0. */
+static inline uint32_t second_key(const uc *s, size_t lim, uint32_t h1,
+                                  size_t n1)
+{
+    size_t n2, i = n1;
     if (i < lim && s[i] == '-') {
         i++;
     } else {
@@ -181,11 +189,9 @@ static inline size_t word_keys(const uc *s, size_t lim, uint32_t *h1,
         }
     }
     if (i == n1 || i >= lim)
-        return n1;
+        return 0;
     uint32_t w2 = word_hash(s + i, lim - i, &n2);
-    if (n2)
-        *h2 = ((*h1 * 31u) ^ w2 ^ 0x9E3779B9u) | 1;
-    return n1;
+    return n2 ? ((h1 * 31u) ^ w2 ^ 0x9E3779B9u) | 1 : 0;
 }
 
 /* The first three bytes of t[i..lim) as lit_match() compares them:
@@ -238,6 +244,14 @@ static inline int canon3(const uc *t, size_t i, size_t lim, uint32_t *key)
 static inline uint32_t pre_slot(uint32_t key)
 {
     return (key * 2654435761u) >> 16;
+}
+
+/* May a rule's first word (Latin) hash to h1? */
+static inline int first_word_may(const struct skidx_section_rules *R,
+                                 uint32_t h1)
+{
+    uint32_t sl = pre_slot(h1);
+    return (int)(R->fw[sl >> 6] >> (sl & 63) & 1);
 }
 
 /* May a rule (set 0: plain, 1: LEAD_WILD) begin at t[i..lim)? */
@@ -433,6 +447,24 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
                                                            : b->line);
         }
     }
+    for (size_t k = 0; k < R->n; k++) {
+        struct skidx_section_rule *r = &R->r[k];
+        uint32_t n = 0;
+        uint8_t text[16] = {0}, fold[16] = {0}, live[16] = {0};
+        while (n < r->len && n < 16) {
+            uc c = (uc)r->text[n];
+            if (!(c > ' ' && c < 0x80 && c != '\''))
+                break;
+            text[n] = c;
+            fold[n] = is_lower(c) ? 0x20 : 0;
+            live[n] = 0xFF;
+            n++;
+        }
+        r->plain = (uint8_t)n;
+        memcpy(r->text8, text, 16);
+        memcpy(r->fold8, fold, 16);
+        memcpy(r->live8, live, 16);
+    }
     size_t n_plain = 0;
     while (n_plain < R->n && !(R->r[n_plain].flags & SKIDX_SECR_LEAD_WILD))
         n_plain++;
@@ -453,6 +485,7 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
     if (!R->wtab || !R->widx)
         return SKIDX_ERR_NOMEM;
     R->wmask = size - 1;
+    memset(R->fw, 0, sizeof(R->fw));
     uint32_t *hashes = malloc((n_plain ? n_plain : 1) * sizeof(*hashes));
     if (!hashes)
         return SKIDX_ERR_NOMEM;
@@ -463,6 +496,8 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
             continue;
         }
         hashes[k] = h2 ? h2 : h1;
+        uint32_t fs = pre_slot(h1);
+        R->fw[fs >> 6] |= 1ull << (fs & 63);
         uint32_t slot = hashes[k] & R->wmask;
         while (R->wtab[slot].hash && R->wtab[slot].hash != hashes[k])
             slot = (slot + 1) & R->wmask;
@@ -494,8 +529,16 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
     free(hashes);
     /* the prefix filter: the first three bytes as canon3() reads them */
     memset(R->pre, 0, sizeof(R->pre));
+    memset(R->start, 0, sizeof(R->start));
     for (size_t k = 0; k < R->n; k++) {
         const struct skidx_section_rule *r = &R->r[k];
+        if (!(r->flags & SKIDX_SECR_LEAD_WILD)) {
+            /* canon3() keeps a text's first byte but for case */
+            uc b = (uc)r->text[0];
+            R->start[b] = 1;
+            if (b >= 'a' && b <= 'z')
+                R->start[b - 32] = 1;
+        }
         uint32_t key;
         if (!canon3((const uc *)r->text, 0, r->len, &key))
             return skidx_fail(err, SKIDX_ERR_TAXONOMY, path, r->line,
@@ -529,18 +572,33 @@ struct ctx {
     size_t len;
     struct skidx_sections *out;
     size_t last_q; /* the line start tried last ("<br><br>" twice) */
+    size_t scan_end; /* candidates are looked for before this byte */
     int all;       /* record every heading, not only what decides counts */
     int set;       /* prefix filter in use: 0 every rule, 2 excluded kinds */
     int oom;
 };
 
 /* A rule's literal at t[q..lim); the end, or NOMATCH. */
-static size_t lit_match(const uc *t, size_t q, size_t lim,
+static size_t lit_match(const uc *t, size_t q, size_t lim, size_t len,
                         const struct skidx_section_rule *r)
 {
     const uc *rt = (const uc *)r->text;
     size_t i = q;
-    for (uint32_t j = 0; j < r->len;) {
+    uint32_t j = 0;
+    /* the leading plain ASCII bytes, eight at a time: a text byte equals
+     * a lower-case letter of the rule when it does OR 0x20, any other
+     * byte only as itself (as the loop below compares them) */
+    if (r->plain && q + r->plain <= lim && q + 16 <= len) {
+        uint64_t a, b;
+        memcpy(&a, t + q, 8);
+        memcpy(&b, t + q + 8, 8);
+        if (((a | r->fold8[0]) ^ r->text8[0]) & r->live8[0] ||
+            ((b | r->fold8[1]) ^ r->text8[1]) & r->live8[1])
+            return NOMATCH;
+        i = q + r->plain;
+        j = r->plain;
+    }
+    while (j < r->len) {
         if (i >= lim)
             return NOMATCH;
         uc rc = rt[j], c = t[i];
@@ -701,7 +759,7 @@ static int try_rule(const struct ctx *x, size_t q, size_t stop,
 {
     const struct skidx_section_rule *r = &x->R->r[i];
     size_t lim = stop == SIZE_MAX ? x->len : stop;
-    size_t k = lit_match(x->t, q, lim, r);
+    size_t k = lit_match(x->t, q, lim, x->len, r);
     if (k == NOMATCH)
         return 0;
     if ((r->flags & SKIDX_SECR_TAIL_WILD) &&
@@ -727,7 +785,14 @@ static int heading_at(const struct ctx *x, size_t q, size_t stop,
     uc b = x->t[q];
     b = b < 0x80 ? lower(b) : b;
     uint32_t hs[2];
-    if (word_keys(x->t + q, lim - q, &hs[1], &hs[0])) {
+    size_t n1;
+    hs[1] = word_hash(x->t + q, lim - q, &n1);
+    if (n1) {
+        /* a first word no rule starts with: no Latin rule can match (the
+         * table holds no other key), and no other rule is looked at */
+        if (!first_word_may(R, hs[1]))
+            return 0;
+        hs[0] = second_key(x->t + q, lim - q, hs[1], n1);
         /* rules of two or more words first: they are the longer */
         for (int pass = 0; pass < 2; pass++) {
             uint32_t h = hs[pass];
@@ -905,7 +970,7 @@ static size_t block_tag_end(const uc *t, size_t i, size_t len)
 
 /* Does the line at p start a paragraph: the text start, after a blank
  * line, after "<br><br>", or after <p>, </p>, <div>, </div>? */
-static int para_start(const uc *t, size_t p)
+static inline int para_start(const uc *t, size_t p)
 {
     size_t j = p;
     while (j && (t[j - 1] == ' ' || t[j - 1] == '\t' || t[j - 1] == '\r'))
@@ -936,19 +1001,21 @@ static int para_start(const uc *t, size_t p)
 static void try_line(struct ctx *x, size_t p)
 {
     const struct skidx_section_rules *R = x->R;
-    size_t q = skip_prefix(x->t, p, x->len);
+    /* most lines start with a letter: no prefix to skip */
+    size_t q = (uc)((x->t[p] | 0x20) - 'a') < 26 ? p
+                                                 : skip_prefix(x->t, p, x->len);
     if (q >= x->len || q == x->last_q)
         return;
     x->last_q = q;
     uint32_t rule;
     size_t body;
-    if (pre_may(R, x->set, x->t, q, x->len) &&
+    if (R->start[x->t[q]] && pre_may(R, x->set, x->t, q, x->len) &&
         heading_at(x, q, SIZE_MAX, 0, &rule, &body)) {
         record(x, q, body, rule);
         return;
     }
     if (!R->n_lead || !(is_upper(x->t[q]) || x->t[q] >= 0xC0) ||
-        !(para_start(x->t, p) || para_start(x->t, q)))
+        !(para_start(x->t, p) || (q != p && para_start(x->t, q))))
         return;
     /* "Acme Corp is an equal opportunity employer...": up to five
      * capitalised words (a name) before the lead-in, at a paragraph's
@@ -962,17 +1029,18 @@ static void try_line(struct ctx *x, size_t p)
             return;
         if (c != ' ' || x->t[i - 1] == ' ')
             continue;
-        if (memchr(".,:>", x->t[i - 1], 4))
+        uc e = x->t[i - 1];
+        if (e == '.' || e == ',' || e == ':' || e == '>')
             return; /* a sentence or a clause ended */
         words++;
-        for (size_t k = R->n - R->n_lead;
-             k < R->n && pre_may(R, 1, x->t, i + 1, x->len); k++) {
-            size_t e = lit_match(x->t, i + 1, x->len, &R->r[k]);
-            if (e != NOMATCH && (e >= x->len || !is_alnum(x->t[e]))) {
-                record(x, q, e, (uint32_t)k);
-                return;
+        if (pre_may(R, 1, x->t, i + 1, x->len))
+            for (size_t k = R->n - R->n_lead; k < R->n; k++) {
+                size_t m = lit_match(x->t, i + 1, x->len, x->len, &R->r[k]);
+                if (m != NOMATCH && (m >= x->len || !is_alnum(x->t[m]))) {
+                    record(x, q, m, (uint32_t)k);
+                    return;
+                }
             }
-        }
         /* a name is capitalised words ("Acme Corp", "Data & AI Ltd") */
         uc w = i + 1 < x->len ? x->t[i + 1] : 0;
         if (!(is_upper(w) || is_digit(w) || w >= 0xC0 || w == '&'))
@@ -986,6 +1054,15 @@ static const uint8_t boundary_last[256] = {
     ['|'] = 1,   [0x81] = 1, [0x82] = 1, [0x89] = 1, [0x8C] = 1, [0x90] = 1,
     [0x91] = 1, [0x9B] = 1, [0x9F] = 1, [0xA2] = 1,
 };
+
+/* 1: boundary_last, 2: an ASCII capital */
+static uint8_t back_class[256];
+
+__attribute__((constructor)) static void init_back_class(void)
+{
+    for (unsigned c = 0; c < 256; c++)
+        back_class[c] = (uint8_t)(boundary_last[c] | (is_upper((uc)c) << 1));
+}
 
 static int is_boundary_back(const uc *t, size_t i, size_t *after)
 {
@@ -1012,11 +1089,20 @@ static void try_colon(struct ctx *x, size_t e, size_t n)
 {
     const uc *t = x->t;
     size_t lo = e > MAX_BACK ? e - MAX_BACK : 0, s = SIZE_MAX, after;
-    for (size_t i = e; i > lo; i--)
-        if (boundary_last[t[i - 1]] && is_boundary_back(t, i - 1, &after)) {
+    /* the look-back also notes the last lower-to-upper case change
+     * ("teamRequirements:"), tried below when the whole fails */
+    size_t camel = SIZE_MAX;
+    for (size_t i = e; i > lo; i--) {
+        uc f = back_class[t[i - 1]];
+        if (!f)
+            continue;
+        if ((f & 1) && is_boundary_back(t, i - 1, &after)) {
             s = after;
             break;
         }
+        if ((f & 2) && camel == SIZE_MAX && i > 1 && is_lower(t[i - 2]))
+            camel = i - 1;
+    }
     if (s == SIZE_MAX) {
         if (lo)
             return; /* no sentence end within reach: not a heading */
@@ -1032,13 +1118,12 @@ static void try_colon(struct ctx *x, size_t e, size_t n)
         return;
     }
     /* "teamRequirements:": from the last lower-to-upper change */
-    for (size_t k = e - 1; k > q; k--)
-        if (is_upper(t[k]) && is_lower(t[k - 1])) {
-            if (pre_may(x->R, x->set, t, k, e) &&
-                heading_at(x, k, e, n, &rule, &body))
-                record(x, k, body, rule);
-            return;
-        }
+    if (camel != SIZE_MAX && camel > q) {
+        if (pre_may(x->R, x->set, t, camel, e) &&
+            heading_at(x, camel, e, n, &rule, &body))
+            record(x, camel, body, rule);
+        return;
+    }
     /* headings without spaces between words (Chinese): any suffix */
     if (t[e - 1] < 0x80)
         return;
@@ -1082,7 +1167,7 @@ static inline void candidate(struct ctx *x, size_t i)
 
 static void scan_scalar(struct ctx *x, size_t from)
 {
-    for (size_t i = from; i < x->len; i++) {
+    for (size_t i = from; i < x->scan_end; i++) {
         uc c = x->t[i];
         if (c == '\n' || c == ':' || c == '<' || c == 0xEF || c == 0xE3)
             candidate(x, i);
@@ -1097,16 +1182,28 @@ __attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
     const __m256i ef = _mm256_set1_epi8((char)0xEF);
     const __m256i e3 = _mm256_set1_epi8((char)0xE3);
     size_t i = 0;
-    for (; i + 32 <= x->len; i += 32) {
+#define CANDIDATES(c)                                                       \
+    _mm256_or_si256(                                                        \
+        _mm256_or_si256(_mm256_cmpeq_epi8(c, nl), _mm256_cmpeq_epi8(c, co)), \
+        _mm256_or_si256(_mm256_cmpeq_epi8(c, lt),                           \
+                        _mm256_or_si256(_mm256_cmpeq_epi8(c, ef),           \
+                                        _mm256_cmpeq_epi8(c, e3))))
+    for (; i + 64 <= x->scan_end; i += 64) {
+        __m256i c0 = _mm256_loadu_si256((const __m256i *)(x->t + i));
+        __m256i c1 = _mm256_loadu_si256((const __m256i *)(x->t + i + 32));
+        uint64_t b = (uint32_t)_mm256_movemask_epi8(CANDIDATES(c0)) |
+                     (uint64_t)(uint32_t)_mm256_movemask_epi8(CANDIDATES(c1))
+                         << 32;
+        for (; b; b &= b - 1)
+            candidate(x, i + (size_t)__builtin_ctzll(b));
+    }
+    for (; i + 32 <= x->scan_end; i += 32) {
         __m256i c = _mm256_loadu_si256((const __m256i *)(x->t + i));
-        __m256i m = _mm256_or_si256(
-            _mm256_or_si256(_mm256_cmpeq_epi8(c, nl), _mm256_cmpeq_epi8(c, co)),
-            _mm256_or_si256(_mm256_cmpeq_epi8(c, lt),
-                            _mm256_or_si256(_mm256_cmpeq_epi8(c, ef),
-                                            _mm256_cmpeq_epi8(c, e3))));
-        for (uint32_t b = (uint32_t)_mm256_movemask_epi8(m); b; b &= b - 1)
+        for (uint32_t b = (uint32_t)_mm256_movemask_epi8(CANDIDATES(c)); b;
+             b &= b - 1)
             candidate(x, i + (size_t)__builtin_ctz(b));
     }
+#undef CANDIDATES
     scan_scalar(x, i);
 }
 #endif
@@ -1123,13 +1220,28 @@ skidx_status skidx_sections_split_mode(const struct skidx_section_rules *R,
                                        struct skidx_sections *out, int simd,
                                        int all)
 {
+    return skidx_sections_split_upto(R, text, len, out, simd, all, SIZE_MAX);
+}
+
+skidx_status skidx_sections_split_upto(const struct skidx_section_rules *R,
+                                       const char *text, size_t len,
+                                       struct skidx_sections *out, int simd,
+                                       int all, size_t upto)
+{
     out->n = 0;
     out->excluded = 0;
     if (!R || !R->n || !len)
         return SKIDX_OK;
     if (len >= UINT32_MAX)
         return SKIDX_ERR_LIMIT;
-    struct ctx x = {R, (const uc *)text, len, out, SIZE_MAX, all,
+    /* A candidate at byte c starts a heading at c - MAX_BACK or later
+     * (a colon's look-back), so those before upto + MAX_BACK + 1 find
+     * every heading starting at upto or before. Candidates are taken in
+     * text order, so these are the same first steps as a whole scan's. */
+    size_t scan_end = len;
+    if (upto < len && len - upto > MAX_BACK + 1)
+        scan_end = upto + MAX_BACK + 1;
+    struct ctx x = {R, (const uc *)text, len, out, SIZE_MAX, scan_end, all,
                     all ? 0 : 2, 0};
     try_line(&x, 0);
 #if defined(__x86_64__)

@@ -28,12 +28,16 @@
  * lost starts a section only at a colon, '】' or a tag.
  *
  * Cost: the candidate bytes ('\n', ':', '<' and the lead bytes 0xEF of '：'
- * and 0xE3 of '】') are found with one vector compare pass (AVX2, or the
- * portable loop; both give the same sections). At a line start, a
- * 64-Kbit filter of the rules' first three bytes rejects most lines;
- * the rest look their first one or two words up in a hash table and
- * compare the few rules found. "<Name> is an equal opportunity
- * employer..." lead-ins are tried only at a paragraph's start.
+ * and 0xE3 of '】') are found with one vector compare pass (AVX2, 64
+ * bytes a step, or the portable loop; both give the same sections). At a
+ * line start, a table of the rules' first bytes and a 64-Kbit filter of
+ * their first three bytes reject most lines; the rest hash their first
+ * word, which a second filter (the rules' first words) must know before
+ * the second word is hashed, look the words up in a hash table and
+ * compare the few rules found (their leading ASCII bytes eight at a
+ * time). "<Name> is an equal opportunity employer..." lead-ins are tried
+ * only at a paragraph's start. The indexer splits only up to the last
+ * hit a section could decide (skidx_sections_split_upto()).
  */
 #ifndef SKIDX_CORE_SECTION_H
 #define SKIDX_CORE_SECTION_H
@@ -82,6 +86,11 @@ struct skidx_section_rule {
     uint32_t seq;  /* position in file order (the taxonomy hash's order) */
     uint8_t kind;
     uint8_t flags;
+    uint8_t plain;       /* leading bytes (at most 16) that are ASCII
+                            above ' ', not '\'': compared as words */
+    uint64_t text8[2];   /* those bytes, zero-padded (little-endian) */
+    uint64_t fold8[2];   /* 0x20 under each lower-case letter */
+    uint64_t live8[2];   /* 0xFF under each of those bytes */
 };
 
 struct skidx_section_rules {
@@ -101,6 +110,10 @@ struct skidx_section_rules {
     } *wtab;
     uint32_t wmask;               /* table size - 1 */
     uint16_t *widx;
+    uint8_t start[256];           /* 1: a plain rule may begin with this
+                                     byte (a first look at a line start) */
+    uint64_t fw[1024];            /* a 64-Kbit filter of the hashes of
+                                     the rules' first Latin words */
     uint64_t pre[3][1024];        /* a 64-Kbit filter of the rules' first
                                      three bytes (folded): [0] plain, [1]
                                      LEAD_WILD, [2] plain rules of kinds
@@ -152,6 +165,17 @@ skidx_status skidx_sections_split_mode(const struct skidx_section_rules *rules,
                                        const char *text, size_t len,
                                        struct skidx_sections *out, int simd,
                                        int all);
+
+/* The same, looking only for the headings that start at byte `upto` or
+ * before: the kind of every byte up to `upto` is the same as with
+ * skidx_sections_split_mode(); headings after it may be missing, and
+ * `excluded` then says only whether some section starting at `upto` or
+ * before (or a little after) does not count. The indexer passes its last
+ * hit that a section could still decide. SIZE_MAX: the whole text. */
+skidx_status skidx_sections_split_upto(const struct skidx_section_rules *rules,
+                                       const char *text, size_t len,
+                                       struct skidx_sections *out, int simd,
+                                       int all, size_t upto);
 
 /* The kind of the section holding byte `offset` (NONE before the first
  * heading). O(log n). */

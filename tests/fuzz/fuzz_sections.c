@@ -9,7 +9,8 @@
  * Checked invariants: an error names a line inside the file; sections are
  * in ascending order, start <= body <= the text's length, kinds valid;
  * both paths give the same sections; the counting mode gives the same
- * count for every byte.
+ * count for every byte, and the split up to a byte (an offset taken from
+ * the text's length) the same count for every byte up to it.
  *
  * Build and run: scripts/fuzz.sh (see tests/fuzz/README.md).
  */
@@ -76,6 +77,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             a.s[i].kind != b.s[i].kind || a.s[i].rule != b.s[i].rule)
             abort();
     for (size_t off = 0; off < text_len; off++)
+        if (skidx_section_counts(skidx_sections_kind_at(&a, (uint32_t)off)) !=
+            skidx_section_counts(skidx_sections_kind_at(&c, (uint32_t)off)))
+            abort();
+    size_t upto = text_len ? (text_len * 7919u) % text_len : 0;
+    if (skidx_sections_split_upto(&r, text, text_len, &c, SKIDX_SIMD_SCALAR,
+                                  0, upto))
+        abort();
+    check(&c, text_len);
+    for (size_t off = 0; off <= upto && off < text_len; off++)
         if (skidx_section_counts(skidx_sections_kind_at(&a, (uint32_t)off)) !=
             skidx_section_counts(skidx_sections_kind_at(&c, (uint32_t)off)))
             abort();
