@@ -31,8 +31,12 @@ of a fixed split by id (dev: the ones to look at while changing rules;
 test: the ones not to). With --floors FILE the exit code is 1 when a
 figure is below its floor; the floors file has lines `NAME VALUE`.
 
+With --split dev (or test) the disagreements listed (--errors and the
+most frequent ones) are those of that half only; the figures are given
+for every group as always.
+
 usage: evaluate.py SKIDX TAXONOMY_DIR REAL_DIR [--floors FILE] [--json OUT]
-                   [--errors N] [--adjudicated]
+                   [--errors N] [--adjudicated] [--split dev|test]
 """
 
 import argparse
@@ -161,6 +165,9 @@ def main():
                     help="correct the labels by the second reader's verdicts")
     ap.add_argument("--errors", type=int, default=0,
                     help="print up to N disagreements of each kind")
+    ap.add_argument("--split", choices=("dev", "test"),
+                    help="list disagreements and the most frequent ones of "
+                    "this half only (figures are still given for all)")
     a = ap.parse_args()
 
     names, lookup = load_taxonomy(a.taxonomy)
@@ -227,6 +234,8 @@ def main():
                         t.unmapped[kind] += 1
                     elif sk in pred:
                         t.found[kind] += 1
+            if a.split and split_of(pid) != a.split:
+                continue  # the other half's disagreements stay unseen
             for sk in pred - set(want):
                 fps[sk] += 1
                 errors.append(("fp", pid, sk))
