@@ -591,6 +591,26 @@ static void test_fullwidth(void **state)
     EXPECT(e, "Java\xEF\xBC", "Java[0,4)");
 }
 
+static void test_markdown_escapes(void **state)
+{
+    (void)state;
+    struct env *e = TENV; /* test_fullwidth made it */
+    /* a backslash before ASCII punctuation is read as the punctuation;
+     * offsets are in the text as given */
+    EXPECT(e, "C\\#, front\\-end", "C#[0,3) Front-end[5,15)");
+    EXPECT(e, "image\\-processing", "Image Processing[0,17)");
+    EXPECT(e, "CI\\/CD", "CI/CD[0,6)");
+    EXPECT(e, "\\(Python\\)", "Python[2,8)");
+    /* before a letter or a digit, or alone at the end, nothing folds */
+    EXPECT(e, "\\python", "Python[1,7)"); /* '\\' is no word character */
+    EXPECT(e, "java\\", "Java[0,4)");
+    EXPECT(e, "java\\nPython", "Java[0,4)");
+    /* with full-width forms in the same text */
+    EXPECT(e, "Ｃ＃ and C\\#", "C#[0,6) C#[11,14)");
+    /* masked after folding */
+    EXPECT(e, "github\\.com\\/acme", "");
+}
+
 static const char *spans_of(const char *text)
 {
     static char out[1024];
@@ -1387,6 +1407,7 @@ int main(void)
         cmocka_unit_test(test_unicode_neighbours),
         cmocka_unit_test(test_scripts),
         cmocka_unit_test(test_fullwidth),
+        cmocka_unit_test(test_markdown_escapes),
         cmocka_unit_test(test_masked_spans),
         cmocka_unit_test(test_separators),
         cmocka_unit_test(test_camel_split),

@@ -1763,12 +1763,27 @@ static skidx_status camel_pass(const struct skidx_matcher *m,
 
 /* ---- the text model: full-width folding and masked spans ---- */
 
+/* ASCII punctuation: what a markdown escape of scraped text (a backslash
+ * before '+', '-', '#', ...) may stand before. */
+static inline int md_punct(unsigned char c)
+{
+    return (c >= 0x21 && c <= 0x2F) || (c >= 0x3A && c <= 0x40) ||
+           (c >= 0x5B && c <= 0x60) || (c >= 0x7B && c <= 0x7E);
+}
+
 /* The ASCII byte that the character at t[i..len) folds to, with its
  * length in *n, or 0: U+FF01-FF5E (EF BC 81-BF, EF BD 80-9E) to
- * 0x21-0x7E, U+3000 (E3 80 80) to ' '. */
+ * 0x21-0x7E, U+3000 (E3 80 80) to ' ', and a markdown escape of scraped
+ * text, a backslash before ASCII punctuation (C\+\+ for C++, cutting\-edge
+ * for cutting-edge), to the punctuation. */
 static inline unsigned char fold_at(const unsigned char *t, size_t len,
-                                    size_t i)
+                                    size_t i, size_t *n)
 {
+    if (t[i] == '\\') {
+        *n = 2;
+        return len - i >= 2 && md_punct(t[i + 1]) ? t[i + 1] : 0;
+    }
+    *n = 3;
     if (len - i < 3)
         return 0;
     if (t[i] == 0xEF) {
@@ -1786,24 +1801,27 @@ static inline unsigned char fold_at(const unsigned char *t, size_t len,
  * s->fold and, per folded byte (and one past the end), its offset in the
  * text to s->fold_map; return the folded length. 0 when nothing folds. */
 static long fold_text(struct skidx_match_scratch *s, const char *text,
-                      size_t len)
+                      size_t len, int high)
 {
     const unsigned char *t = (const unsigned char *)text;
-    size_t i;
-    /* the next 0xEF and the next 0xE3, each searched again only once
-     * passed, so the search is linear */
-    const unsigned char *p = memchr(t, 0xEF, len), *q = memchr(t, 0xE3, len);
+    size_t i, fl;
+    /* the next 0xEF, 0xE3 and '\\', each searched again only once passed,
+     * so the search is linear; without bytes >= 0x80 only '\\' */
+    const unsigned char *c3[3] = {high ? memchr(t, 0xEF, len) : NULL,
+                                  high ? memchr(t, 0xE3, len) : NULL,
+                                  memchr(t, '\\', len)};
+    static const unsigned char lead[3] = {0xEF, 0xE3, '\\'};
     for (;;) {
-        size_t k = p && (!q || p < q) ? (size_t)(p - t) : q ? (size_t)(q - t)
-                                                          : len;
-        if (k == len)
+        int w = -1;
+        for (int j = 0; j < 3; j++)
+            if (c3[j] && (w < 0 || c3[j] < c3[w]))
+                w = j;
+        if (w < 0)
             return 0;
-        if (fold_at(t, len, k))
+        size_t k = (size_t)(c3[w] - t);
+        if (fold_at(t, len, k, &fl))
             break;
-        if (p && (size_t)(p - t) == k)
-            p = memchr(t + k + 1, 0xEF, len - k - 1);
-        else
-            q = memchr(t + k + 1, 0xE3, len - k - 1);
+        c3[w] = k + 1 < len ? memchr(t + k + 1, lead[w], len - k - 1) : NULL;
     }
     if (len + 1 > s->cap_fold) {
         char *f = realloc(s->fold, len + 1);
@@ -1818,11 +1836,12 @@ static long fold_text(struct skidx_match_scratch *s, const char *text,
     }
     size_t n = 0;
     for (i = 0; i < len;) {
-        unsigned char c = t[i] >= 0x80 ? fold_at(t, len, i) : 0;
+        unsigned char c =
+            t[i] >= 0x80 || t[i] == '\\' ? fold_at(t, len, i, &fl) : 0;
         s->fold_map[n] = (uint32_t)i;
         if (c) {
             s->fold[n++] = (char)c;
-            i += 3;
+            i += fl;
         } else {
             s->fold[n++] = (char)t[i++];
         }
@@ -2351,8 +2370,8 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
             s->cap_mask = cap;
         }
         high = get_wordmask()(text, len, s->wordmask, s->trigmask);
-        if (high & WM_FOLD) {
-            long fl = fold_text(s, text, len);
+        if ((high & WM_FOLD) || memchr(text, '\\', len)) {
+            long fl = fold_text(s, text, len, high & WM_FOLD);
             if (fl < 0)
                 return SKIDX_ERR_NOMEM;
             if (fl > 0) {
