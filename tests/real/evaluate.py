@@ -76,9 +76,11 @@ def load_taxonomy(tdir):
             for a in cols[2:]:
                 if not a or a.startswith("!"):
                     continue
-                if a.startswith("="):
+                # the markers = ~ + (case, separators, joined words) come
+                # in any order before the alias (taxonomy/FORMAT.md)
+                while a[:1] in ("=", "~", "+"):
                     a = a[1:]
-                if a.startswith("/"):
+                if not a or a.startswith("/"):
                     continue
                 # alias options written after the alias are not part of it
                 forms.append(a)
