@@ -31,12 +31,17 @@ of a fixed split by id (dev: the ones to look at while changing rules;
 test: the ones not to). With --floors FILE the exit code is 1 when a
 figure is below its floor; the floors file has lines `NAME VALUE`.
 
-usage: evaluate.py SKIDX TAXONOMY_DIR REAL_DIR [--floors FILE] [--json OUT]
-                   [--errors N [--split dev|test]] [--adjudicated]
+With --misses N the N most frequent missed labels are listed by name,
+with their kind, count and whether the taxonomy has the skill ("in
+taxonomy, missed": the text model did not find it; "not in taxonomy": no
+skill has that name or literal alias), and the postings they were missed
+in. --split dev (or test) restricts the disagreements printed (--errors,
+--misses, the most frequent lists) to that half; the figures table always
+shows every group. While changing rules, look only at --split dev.
 
---split restricts the printed disagreements (--errors and the lists of
-most frequent false positives and misses) to one half; the figures are
-always given for both. Rules are changed by looking at `--split dev`.
+usage: evaluate.py SKIDX TAXONOMY_DIR REAL_DIR [--floors FILE] [--json OUT]
+                   [--errors N] [--adjudicated] [--misses N]
+                   [--kinds tool,concept] [--split dev|test]
 """
 
 import argparse
@@ -71,9 +76,11 @@ def load_taxonomy(tdir):
             for a in cols[2:]:
                 if not a or a.startswith("!"):
                     continue
-                if a.startswith("="):
+                # the markers = ~ + (case, separators, joined words) come
+                # in any order before the alias (taxonomy/FORMAT.md)
+                while a[:1] in ("=", "~", "+"):
                     a = a[1:]
-                if a.startswith("/"):
+                if not a or a.startswith("/"):
                     continue
                 # alias options written after the alias are not part of it
                 forms.append(a)
@@ -165,9 +172,17 @@ def main():
                     help="correct the labels by the second reader's verdicts")
     ap.add_argument("--errors", type=int, default=0,
                     help="print up to N disagreements of each kind")
+    ap.add_argument("--misses", type=int, default=0,
+                    help="list the N most frequent missed labels by name")
+    ap.add_argument("--kinds", default=",".join(TECH),
+                    help="label kinds that --misses lists (comma-separated)")
     ap.add_argument("--split", choices=("dev", "test"),
                     help="print disagreements of this half only")
     a = ap.parse_args()
+    miss_kinds = set(a.kinds.split(","))
+    for k in miss_kinds:
+        if k not in KINDS:
+            sys.exit(f"evaluate: --kinds: unknown kind {k!r}")
 
     names, lookup = load_taxonomy(a.taxonomy)
     slices = sorted(d for d in os.listdir(a.real)
@@ -178,6 +193,7 @@ def main():
     groups = defaultdict(Tally)
     fps = Counter()
     misses = Counter()
+    missed_in = defaultdict(list)
     errors = []
     for s in slices:
         d = os.path.join(a.real, s)
@@ -234,13 +250,14 @@ def main():
                     elif sk in pred:
                         t.found[kind] += 1
             if a.split and split_of(pid) != a.split:
-                continue  # disagreements of the other half are not shown
+                continue
             for sk in pred - set(want):
                 fps[sk] += 1
                 errors.append(("fp", pid, sk))
             for sk, kind in want.items():
                 if kind != "adjudicated" and sk not in pred:
                     misses[(sk, kind)] += 1
+                    missed_in[(sk, kind)].append(pid)
                     errors.append(("miss", pid, sk))
             if g["role"] != l["role"]:
                 errors.append(("role", pid, f"{p['title']!r}: "
@@ -271,6 +288,18 @@ def main():
           ", ".join(f"{k} {v}" for k, v in fps.most_common(15)))
     print("most frequent misses:",
           ", ".join(f"{k[0]} ({k[1]}) {v}" for k, v in misses.most_common(25)))
+    if a.misses:
+        print(f"\nmissed labels ({a.split or 'both halves'}; "
+              f"kinds {','.join(sorted(miss_kinds))}):")
+        rows = [(n, k) for k, n in misses.items() if k[1] in miss_kinds]
+        rows.sort(key=lambda r: (-r[0], r[1][0].casefold()))
+        for n, (sk, kind) in rows[:a.misses]:
+            where = ("not in taxonomy" if sk.startswith("?")
+                     else "in taxonomy, missed")
+            ids = missed_in[(sk, kind)]
+            more = f" +{len(ids) - 6}" if len(ids) > 6 else ""
+            print(f"  {n:4}  {sk.lstrip('?')} ({kind}; {where})  "
+                  f"{' '.join(ids[:6])}{more}")
     if a.errors:
         by = defaultdict(list)
         for e in errors:
