@@ -38,8 +38,9 @@ extern "C" {
     (SKIDX_VERSION_MAJOR * 10000 + SKIDX_VERSION_MINOR * 100 +                \
      SKIDX_VERSION_PATCH)
 
-/* The index format version this library writes (and the newest it reads). */
-#define SKIDX_FORMAT_VERSION 1u
+/* The index format version this library writes (and the newest it reads;
+ * it reads version 1 too, without posting-level sections). */
+#define SKIDX_FORMAT_VERSION 2u
 
 /* The library's version, "MAJOR.MINOR.PATCH" (a static string), and the
  * same as MAJOR * 10000 + MINOR * 100 + PATCH. */
