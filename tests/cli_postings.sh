@@ -183,6 +183,15 @@ err "stray parenthesis" "unexpected ')'" --where "PyTorch)" --count
 err "two modes" "one at a time" --where PyTorch --count --list
 err "bad --by" "invalid --by 'skill'" --where PyTorch --by skill
 err "deep nesting" "nested too deep" --where "$(printf '(%.0s' $(seq 100))PyTorch$(printf ')%.0s' $(seq 100))" --count
+# an alias of two skills: ambiguous, both named
+mkdir -p "$T/tax"
+cp "$SRC/tests/e2e/taxonomy/roles.tsv" "$T/tax/"
+{ cat "$SRC/tests/e2e/taxonomy/skills.tsv"; printf 'Deep Learning\tML\t=DL\nData Lake\tData\t=dl\n'; } > "$T/tax/skills.tsv"
+"$SKIDX" index -q -t "$T/tax" "$SRC/tests/e2e/corpus" -o "$T/e.skidx"
+"$SKIDX" query "$T/e.skidx" --where "Python AND dl" --count >"$T/out" 2>"$T/err"
+check "ambiguous alias: exit" 2 $?
+grep -qF "ambiguous skill 'dl' (it names 'Deep Learning' and 'Data Lake'; give the full name) (at byte 12)" "$T/err" &&
+    echo "ok: ambiguous alias: lists both" || { echo "FAIL: ambiguous message: $(cat "$T/err")"; fail=1; }
 # a version-1 index: its cube is read, --where asks for a re-index
 "$SKIDX" query "$SRC/tests/fuzz/corpus_index/e2e.idx" --where Python --count >"$T/out" 2>"$T/err"
 check "version 1: exit" 1 $?

@@ -391,13 +391,18 @@ static int process_record(struct run *R, struct skidx_worker *w,
     memset(o, 0, need);
     memcpy(o, &h, sizeof(h));
     o += sizeof(h);
-    memcpy(o, pr.skills, pr.n_skills * sizeof(uint32_t));
+    /* (memcpy of 0 bytes from NULL is undefined: each is guarded) */
+    if (pr.n_skills)
+        memcpy(o, pr.skills, pr.n_skills * sizeof(uint32_t));
     o += pr.n_skills * sizeof(uint32_t);
-    memcpy(o, pr.pref, pr.n_pref * sizeof(uint32_t));
+    if (pr.n_pref)
+        memcpy(o, pr.pref, pr.n_pref * sizeof(uint32_t));
     o += pr.n_pref * sizeof(uint32_t);
-    memcpy(o, comp, str_bytes(comp_len));
+    if (comp)
+        memcpy(o, comp, str_bytes(comp_len));
     o += str_bytes(comp_len);
-    memcpy(o, loc, str_bytes(loc_len));
+    if (loc)
+        memcpy(o, loc, str_bytes(loc_len));
     r->len += need;
     return 0;
 }

@@ -162,7 +162,8 @@ static uint8_t *bb_grow(struct bbuf *b, size_t n)
         b->cap = cap;
     }
     uint8_t *at = b->p + b->len;
-    memset(at, 0, n);
+    if (n)
+        memset(at, 0, n);
     b->len += n;
     return at;
 }
@@ -360,7 +361,9 @@ skidx_status skidx_pseg_encode(const struct skidx_pseg_raw *r,
         st = SKIDX_ERR_NOMEM;
         goto done;
     }
-    *out = b.p;
+    /* the segment is kept until the file is written: no spare capacity */
+    uint8_t *fit = realloc(b.p, b.len);
+    *out = fit ? fit : b.p;
     *len = b.len;
     b.p = NULL;
 done:
