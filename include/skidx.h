@@ -38,8 +38,9 @@ extern "C" {
     (SKIDX_VERSION_MAJOR * 10000 + SKIDX_VERSION_MINOR * 100 +                \
      SKIDX_VERSION_PATCH)
 
-/* The index format version this library writes (and the newest it reads). */
-#define SKIDX_FORMAT_VERSION 1u
+/* The index format version this library writes (and the newest it reads;
+ * it reads version 1 too, without posting-level sections). */
+#define SKIDX_FORMAT_VERSION 2u
 
 /* The library's version, "MAJOR.MINOR.PATCH" (a static string), and the
  * same as MAJOR * 10000 + MINOR * 100 + PATCH. */
@@ -413,6 +414,97 @@ skidx_status skidx_query_growth(const struct skidx_index *idx, uint32_t a0,
                                 uint32_t a1, uint32_t b0, uint32_t b1,
                                 uint64_t min_count, struct skidx_growth *out,
                                 uint32_t *n_out, uint32_t *n_ranked);
+
+/* ---------------------------------------------------------------------- */
+/* Posting-level queries (format version 2; docs/FORMAT.md, sections       */
+/* 21-23): boolean expressions over skills, filters on posting columns.    */
+/* Pure functions of the index: thread-safe on a shared index.             */
+
+/* The postings the index holds one by one; 0 for a version-1 index (its
+ * cube only: posting-level queries on it give SKIDX_ERR_VERSION). */
+uint64_t skidx_index_n_postings(const struct skidx_index *idx);
+
+/* A compiled skill expression: names or aliases of skills (resolved as
+ * skidx_index_lookup does), AND, OR, NOT (any case), parentheses, and
+ * "double-quoted" names. An unquoted name runs over spaces up to the next
+ * operator or parenthesis ("Hugging Face AND NOT TensorFlow"); NOT binds
+ * tighter than AND, AND tighter than OR. */
+struct skidx_where;
+/* Errors: SKIDX_ERR_USAGE (syntax), SKIDX_ERR_NOTFOUND (unknown skill),
+ * SKIDX_ERR_AMBIGUOUS (a name of several skills; the message lists them),
+ * SKIDX_ERR_LIMIT (nested deeper than 64 or longer than 4096 terms),
+ * SKIDX_ERR_NOMEM; err->offset is the 0-based byte of the expression
+ * where it went wrong, err->msg says what. *out is freed with
+ * skidx_where_free. */
+skidx_status skidx_where_compile(const struct skidx_index *idx,
+                                 const char *expr, struct skidx_where **out,
+                                 struct skidx_error *err);
+void skidx_where_free(struct skidx_where *w);
+
+/* Filters on the columns of the postings; skidx_filter_init sets "any". */
+struct skidx_filter {
+    int32_t role, level;      /* SKIDX_ANY or an id */
+    int32_t month_from;       /* calendar months (year*12 + month-1), */
+    int32_t month_to;         /* inclusive; INT32_MIN / INT32_MAX: open.
+                                 A bound excludes undated postings. */
+    const char *company;      /* NULL: any; else equal, ASCII caseless */
+    const char *location;     /* the same */
+    int required;             /* the expression's skills count only where
+                                 they are required: not named only in a
+                                 preferred (nice-to-have) section */
+};
+void skidx_filter_init(struct skidx_filter *f);
+
+/* A set of postings (by posting number). */
+struct skidx_pset;
+/* The postings that satisfy `w` (NULL: every posting) and `f` (NULL: no
+ * filter) into *out, freed with skidx_pset_free. Errors:
+ * SKIDX_ERR_VERSION (a version-1 index), SKIDX_ERR_USAGE (an id out of
+ * range, from > to), SKIDX_ERR_NOMEM. */
+skidx_status skidx_select(const struct skidx_index *idx,
+                          const struct skidx_where *w,
+                          const struct skidx_filter *f,
+                          struct skidx_pset **out, struct skidx_error *err);
+uint64_t skidx_pset_count(const struct skidx_pset *s);
+/* Iterate in posting order: start with *cursor = 0; each call writes the
+ * next posting number to *posting and returns 1, or returns 0 at the end. */
+int skidx_pset_next(const struct skidx_pset *s, uint64_t *cursor,
+                    uint64_t *posting);
+/* Whether posting p is in the set (0 when out of range). */
+int skidx_pset_has(const struct skidx_pset *s, uint64_t p);
+void skidx_pset_free(struct skidx_pset *s);
+
+/* The columns of posting p. Strings are owned by the index, valid until
+ * skidx_index_close(); "" when the posting has none. Errors:
+ * SKIDX_ERR_VERSION, SKIDX_ERR_USAGE (p out of range). */
+struct skidx_posting_info {
+    uint32_t role, level;
+    int32_t month;          /* calendar month; INT32_MIN when undated */
+    uint32_t salary;        /* annualised, whole units; 0 when none */
+    int salary_status;      /* 0 none, 1 index currency, 2 another */
+    const char *company, *location;
+    const char *shard;      /* the shard path, as given to skidx index */
+    uint64_t line;          /* 1-based line in the shard */
+    uint64_t dedup;         /* the duplicate key */
+};
+skidx_status skidx_index_posting(const struct skidx_index *idx, uint64_t p,
+                                 struct skidx_posting_info *out);
+
+/* For every skill k, how many postings of the set count it, into
+ * counts[0..n_skills) (overwritten); with `required`, only where the
+ * skill is required (not named only in preferred sections). One pass over
+ * the bitmaps of the set's segments: the way to rank the skills of a
+ * selection. Errors: SKIDX_ERR_VERSION, SKIDX_ERR_NOMEM. */
+skidx_status skidx_pset_skills(const struct skidx_index *idx,
+                               const struct skidx_pset *s, int required,
+                               uint64_t *counts);
+
+/* Whether posting p counts skill k (*out 1 or 0), and whether only in
+ * preferred sections (*pref_only). Errors: SKIDX_ERR_VERSION,
+ * SKIDX_ERR_USAGE. */
+skidx_status skidx_index_posting_skill(const struct skidx_index *idx,
+                                       uint64_t p, uint32_t k, int *out,
+                                       int *pref_only);
 
 #ifdef __cplusplus
 }

@@ -23,7 +23,7 @@ fi
 mkdir -p "$B/artifacts"
 BASE=(-g -O1 -std=gnu11 -fno-omit-frame-pointer -fno-sanitize-recover=undefined
       -Iinclude -Isrc -fopenmp)
-LIBS=(-lhs -lzstd -lz -lm -fopenmp)
+LIBS=(-lhs -lzstd -lz -lroaring -lm -fopenmp)
 if pkg-config --exists libhs 2>/dev/null; then
     read -r -a HSFLAGS <<<"$(pkg-config --cflags libhs)"
     BASE+=("${HSFLAGS[@]}")
@@ -34,7 +34,7 @@ declare -A SRCS=(
     [fuzz_jsonl]="src/io/jsonl.c src/core/status.c"
     [fuzz_taxonomy]="src/core/taxonomy.c src/core/section.c src/core/match.c src/core/posting.c src/core/count.c src/core/utf8.c src/core/status.c src/core/hash_avx2.c"
     [fuzz_sections]="src/core/section.c src/core/utf8.c src/core/status.c"
-    [fuzz_index]="src/io/index_read.c src/core/count.c src/core/taxonomy.c src/core/section.c src/core/utf8.c src/core/status.c"
+    [fuzz_index]="src/io/index_read.c src/core/count.c src/core/pindex.c src/core/pindex_build.c src/core/pmerge.c src/core/taxonomy.c src/core/section.c src/core/utf8.c src/core/status.c"
     [fuzz_csv]="src/io/csv.c src/io/jsonl.c src/core/utf8.c src/core/status.c"
 )
 TARGETS=("$@")

@@ -8,7 +8,7 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential cmake pkg-config \
-    libhyperscan-dev libzstd-dev zstd zlib1g-dev gzip libxxhash-dev libcmocka-dev \
+    libhyperscan-dev libzstd-dev zstd zlib1g-dev gzip libxxhash-dev libcmocka-dev libroaring-dev \
     clang libclang-rt-14-dev libomp-14-dev python3 \
     time ripgrep hyperfine python3-ahocorasick chromium wamerican >/dev/null
 echo "install-deps: done"

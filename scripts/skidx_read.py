@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """skidx_read.py - a small, independent reader of skidx index files.
 
-Written from docs/FORMAT.md (format version 1) alone, like zstd's
+Written from docs/FORMAT.md (format versions 1 and 2) alone, like zstd's
 doc/educational_decoder: it shares no code with the C reader, so a test that
 compares the two catches drift between the spec and the code. It checks the
 structure as strictly as the spec says a reader must, and with --verify also
@@ -14,6 +14,10 @@ Usage:
                                                (role, level, skill) with
                                                postings > 0
   skidx_read.py [--verify] --summary INDEX     "key value" lines (for tests)
+  skidx_read.py [--verify] --postings INDEX    version 2: tidy TSV, one row
+                                               per posting: its columns and
+                                               skills (decoded from the
+                                               portable Roaring bitmaps)
 
 Exit status: 0 on success, 1 if the file breaks the format, 2 on usage.
 """
@@ -22,7 +26,7 @@ import json
 import struct
 import sys
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the newest read; version 1 is read too
 MAGIC = b"\x89SKIDX\r\n"
 SEED = 0x736B696478  # "skidx"
 HEADER_SIZE = 64
@@ -39,8 +43,11 @@ SEC = {
     "CELL_SKILL": 11, "MONTHS": 12, "MONTH_CELL": 13, "MONTH_SKILL": 14,
     "LOST_FAULTS": 15, "SKILL_ALIASES": 16, "ROLE_ALIASES": 17,
     "LEVEL_ALIASES": 18, "SKILL_ESCO": 19, "SKILL_ONET": 20,
+    "POSTINGS": 21, "SEGMENTS": 22, "SOURCES": 23,
 }
 REQUIRED_MAX = 14  # sections 1..14 must be present; 15..20 are optional
+MAX_ID = {1: 20, 2: 23}  # the ids each version knows
+SEG_ROWS = 65536
 META_SIZE = 128
 INT32_MAX = 2**31 - 1
 INT32_MIN = -(2**31)
@@ -335,7 +342,7 @@ def read_index(data, verify):
     need(size >= HEADER_SIZE, "file too short for a header")
     need(data[:8] == MAGIC, "wrong magic number")
     version = u32(data, 8)
-    if version != FORMAT_VERSION:
+    if version not in MAX_ID:
         raise VersionError("format version %d" % version)
     need(xxh3_64(data[:40], SEED) == u64(data, 40), "header checksum")
     need(u32(data, 12) == 0, "unknown flags")
@@ -361,12 +368,15 @@ def read_index(data, verify):
         if verify:
             need(xxh3_64(data[off:off + sz], SEED) == h,
                  "section %d checksum" % sid)
-        if 1 <= sid <= max(SEC.values()):
+        if 1 <= sid <= MAX_ID[version]:
             need(sid not in secs, "section %d twice" % sid)
             secs[sid] = memoryview(data)[off:off + sz]
     need(not any(data[prev_end:]), "non-zero padding at the end")
     for sid in range(1, REQUIRED_MAX + 1):
         need(sid in secs, "section %d missing" % sid)
+    if version >= 2:
+        for sid in (21, 22, 23):
+            need(sid in secs, "section %d missing" % sid)
 
     meta = secs[SEC["META"]]
     need(len(meta) == META_SIZE, "META size")
@@ -444,6 +454,9 @@ def read_index(data, verify):
 
     cs = sparse("CELL_SKILL", 32, "<IIQQQ", (cells, n_skills))
     ms = sparse("MONTH_SKILL", 16, "<IIQ", (n_months, n_skills))
+    post = None
+    if version >= 2:
+        post = postings(secs, cells, n_skills, first_month, n_months)
 
     return {
         "format_version": version,
@@ -490,7 +503,157 @@ def read_index(data, verify):
             "cells": list(month_cell[m * cells:(m + 1) * cells]),
             "skills": {skills[k]: v for mo, k, v in ms if mo == m},
         } for m in range(n_months)],
+        "postings": None if post is None else {
+            "count": post["count"], "segments": len(post["segments"]),
+            "sources": post["sources"],
+            "skills": {skills[k]: v for k, v in sorted(post["skills"].items())},
+            "preferred_only": {skills[k]: v for k, v in
+                               sorted(post["preferred"].items())},
+        },
+        "_postings": post, "_names": (roles, levels, skills, n_levels),
     }
+
+
+def roaring(b, limit):
+    """Decode one portable Roaring bitmap at the start of b (values below
+    limit <= 65536: one container, key 0). Returns (values, bytes used)."""
+    need(len(b) >= 4, "bitmap: no cookie")
+    cookie = u32(b, 0)
+    runs = None
+    if cookie & 0xFFFF == 12347:
+        size = (cookie >> 16) + 1
+        runs = b[4:4 + (size + 7) // 8]
+        at = 4 + (size + 7) // 8
+    else:
+        need(cookie == 12346 and len(b) >= 8, "bitmap: bad cookie")
+        size = u32(b, 4)
+        at = 8
+    need(size <= 1 and len(b) >= at + 4 * size, "bitmap: containers")
+    hdr = [struct.unpack_from("<HH", b, at + 4 * c) for c in range(size)]
+    at += 4 * size
+    has_offsets = runs is None or size >= 4
+    offs = []
+    if has_offsets:
+        need(len(b) >= at + 4 * size, "bitmap: offsets")
+        offs = struct.unpack_from("<%dI" % size, b, at)
+        at += 4 * size
+    vals = []
+    for c, (key, card1) in enumerate(hdr):
+        n = card1 + 1
+        need(key == 0, "bitmap: key out of range")
+        need(not has_offsets or offs[c] == at, "bitmap: offset")
+        if runs is not None and runs[c // 8] >> (c % 8) & 1:
+            need(len(b) >= at + 2, "bitmap: run count")
+            nr = struct.unpack_from("<H", b, at)[0]
+            at += 2
+            need(len(b) >= at + 4 * nr, "bitmap: runs")
+            prev = -1
+            for i in range(nr):
+                v0, ln = struct.unpack_from("<HH", b, at + 4 * i)
+                need(v0 > prev and v0 + ln < limit, "bitmap: run range")
+                prev = v0 + ln
+                vals.extend(range(v0, v0 + ln + 1))
+            at += 4 * nr
+        elif n > 4096:
+            need(len(b) >= at + 8192, "bitmap: bitset")
+            x = int.from_bytes(bytes(b[at:at + 8192]), "little")
+            need(x >> limit == 0, "bitmap: value out of range")
+            vals.extend(i for i in range(limit) if x >> i & 1)
+            at += 8192
+        else:
+            need(len(b) >= at + 2 * n, "bitmap: array")
+            arr = struct.unpack_from("<%dH" % n, b, at)
+            need(all(arr[i] < arr[i + 1] for i in range(n - 1))
+                 and arr[-1] < limit, "bitmap: array order")
+            vals.extend(arr)
+            at += 2 * n
+        need(len(vals) == sum(h[1] + 1 for h in hdr[:c + 1]),
+             "bitmap: cardinality")
+    return vals, at
+
+
+def postings(secs, cells, n_skills, first_month, n_months):
+    """Sections POSTINGS, SEGMENTS, SOURCES: every posting's columns and
+    skills."""
+    sources = string_list(secs[SEC["SOURCES"]], None, "SOURCES")
+    d = secs[SEC["POSTINGS"]]
+    need(len(d) >= 16, "POSTINGS")
+    total, nseg, rows_per = struct.unpack_from("<QII", d, 0)
+    need(rows_per == SEG_ROWS and len(d) == 16 + 16 * nseg
+         and (nseg == 0 and total == 0 or
+              (nseg - 1) * SEG_ROWS < total <= nseg * SEG_ROWS),
+         "POSTINGS directory")
+    data = secs[SEC["SEGMENTS"]]
+    end = 0
+    rows_out, by_skill, by_pref, segs = [], {}, {}, []
+    for k in range(nseg):
+        off, size = struct.unpack_from("<QQ", d, 16 + 16 * k)
+        need(off == (end + 7) // 8 * 8 and off + size <= len(data),
+             "segment %d placement" % k)
+        need(not any(data[end:off]), "segment padding")
+        end = off + size
+        seg = data[off:off + size]
+        n = SEG_ROWS if k + 1 < nseg else total - k * SEG_ROWS
+        need(len(seg) >= 16, "segment header")
+        rows, ne, nc, nl = struct.unpack_from("<4I", seg, 0)
+        need(rows == n, "segment %d rows" % k)
+        at = 16
+        dedup = struct.unpack_from("<%dQ" % n, seg, at)
+        line = struct.unpack_from("<%dQ" % n, seg, at + 8 * n)
+        c4 = at + 16 * n
+        cols = [struct.unpack_from("<%d%s" % (n, "i" if j == 1 else "I"),
+                                   seg, c4 + 4 * n * j) for j in range(6)]
+        status = seg[c4 + 24 * n:c4 + 25 * n]
+        at = (c4 + 25 * n + 3) // 4 * 4
+        need(not any(seg[c4 + 25 * n:at]), "segment padding")
+        ents = [struct.unpack_from("<4I", seg, at + 16 * e) for e in range(ne)]
+        at += 16 * ne
+        skills_of = [[] for _ in range(n)]
+        prev = -1
+        for sk, flags, sa, sp in ents:
+            need(prev < sk < n_skills and flags == 0 and sa > 0,
+                 "segment %d skill entry" % k)
+            prev = sk
+            vals, used = roaring(seg[at:at + sa], n)
+            need(used == sa and vals, "segment %d skill %d bitmap" % (k, sk))
+            at += sa
+            pref = set()
+            if sp:
+                pv, used = roaring(seg[at:at + sp], n)
+                need(used == sp and pv, "preferred bitmap")
+                pref = set(pv)
+                at += sp
+            by_skill[sk] = by_skill.get(sk, 0) + len(vals)
+            by_pref[sk] = by_pref.get(sk, 0) + len(pref & set(vals))
+            for v in vals:
+                skills_of[v].append((sk, v in pref))
+        # the two lists end the segment exactly
+        rest = seg[at:]
+        need(len(rest) >= 4 and u32(rest, 0) == nc, "company list")
+        clen = 4 + 4 * (nc + 1) + u32(rest, 4 + 4 * nc)
+        comps = string_list(rest[:clen], nc, "company list")
+        locs = string_list(rest[clen:], nl, "location list")
+        for i in range(n):
+            cell, month, salary, comp, loc, shard = (c[i] for c in cols)
+            need(cell < cells and shard < len(sources)
+                 and (comp == 0xFFFFFFFF or comp < nc)
+                 and (loc == 0xFFFFFFFF or loc < nl)
+                 and status[i] <= 2 and (status[i] == 0) == (salary == 0)
+                 and (month == INT32_MIN or
+                      first_month <= month < first_month + n_months),
+                 "segment %d row %d" % (k, i))
+            rows_out.append({
+                "posting": k * SEG_ROWS + i, "shard": sources[shard],
+                "line": line[i], "cell": cell,
+                "month": None if month == INT32_MIN else month,
+                "salary": salary, "status": status[i],
+                "company": None if comp == 0xFFFFFFFF else comps[comp],
+                "location": None if loc == 0xFFFFFFFF else locs[loc],
+                "dedup": dedup[i], "skills": skills_of[i]})
+        segs.append(n)
+    need(end == len(data), "bytes after the last segment")
+    return {"count": total, "segments": segs, "sources": sources,
+            "rows": rows_out, "skills": by_skill, "preferred": by_pref}
 
 
 def month_name(m):
@@ -504,9 +667,10 @@ def main(argv):
     verify = "--verify" in argv
     cell_skill = "--cell-skill" in argv
     summary = "--summary" in argv
+    plist = "--postings" in argv
     args = [a for a in argv[1:] if not a.startswith("--")]
-    if len(args) != 1 or len(args) + verify + cell_skill + summary != \
-            len(argv) - 1 or (cell_skill and summary):
+    if len(args) != 1 or len(args) + verify + cell_skill + summary + \
+            plist != len(argv) - 1 or cell_skill + summary + plist > 1:
         sys.stderr.write(__doc__)
         return 2
     try:
@@ -521,7 +685,26 @@ def main(argv):
                          % (args[0], e))
         return 1
     out = sys.stdout
-    if cell_skill:
+    post = idx.pop("_postings")
+    roles, levels, skills, n_levels = idx.pop("_names")
+    if plist:
+        if post is None:
+            sys.stderr.write("skidx_read: '%s': format version 1 has no "
+                             "posting-level sections\n" % args[0])
+            return 1
+        out.write("posting\tshard\tline\trole\tlevel\tmonth\tsalary\t"
+                  "salary_status\tcompany\tlocation\tdedup\tskills\t"
+                  "preferred_only\n")
+        for r in post["rows"]:
+            out.write("\t".join(str(x) for x in (
+                r["posting"], r["shard"], r["line"],
+                roles[r["cell"] // n_levels], levels[r["cell"] % n_levels],
+                "" if r["month"] is None else month_name(r["month"]),
+                r["salary"], r["status"], r["company"] or "",
+                r["location"] or "", "%016x" % r["dedup"],
+                "|".join(skills[k] for k, _ in r["skills"]),
+                "|".join(skills[k] for k, p in r["skills"] if p))) + "\n")
+    elif cell_skill:
         out.write("role\tlevel\tskill\tpostings\tsalaried\tsalary_sum\n")
         for r in idx["cell_skill"]:
             out.write("%s\t%s\t%s\t%d\t%d\t%d\n" % (

@@ -6,6 +6,7 @@
 #include "cli/indexer.h"
 #include "cli/out.h"
 #include "core/error.h"
+#include "core/pmerge.h"
 #include "core/taxonomy.h"
 #include "io/index_read.h"
 #include "io/index_write.h"
@@ -350,7 +351,9 @@ int cmd_merge(int argc, char **argv)
     cli_install_signals(0, NULL);
     struct skidx_model acc;
     struct skidx_error err;
-    int have = 0, rc = EXIT_OK;
+    struct skidx_pmerge pm;
+    int have = 0, rc = EXIT_OK, v1 = 0, v2 = 0;
+    skidx_pmerge_init(&pm);
     for (int i = optind; i < argc && rc == EXIT_OK; i++) {
         struct skidx_index *idx = NULL;
         struct skidx_model m;
@@ -361,25 +364,54 @@ int cmd_merge(int argc, char **argv)
             rc = EXIT_DATA;
             break;
         }
+        /* posting-level sections merge exactly or not at all: an index
+         * without them cannot say which of its postings are reposts */
+        const struct skidx_pview *pv = skidx_index_pview(idx);
+        v1 += pv == NULL;
+        v2 += pv != NULL;
+        if (v1 && v2) {
+            cli_msg("cannot merge '%s': %s is a version-1 index without "
+                    "posting-level sections; re-index its corpus with this "
+                    "skidx, or merge only version-1 indexes",
+                    argv[i], pv ? "an earlier input" : "it");
+            skidx_index_close(idx);
+            rc = EXIT_DATA;
+            break;
+        }
         skidx_status st = skidx_index_to_model(idx, have ? &m : &acc);
-        skidx_index_close(idx);
         if (st) {
+            skidx_index_close(idx);
             cli_msg("cannot read '%s': %s", argv[i], skidx_strerror(st));
             rc = EXIT_DATA;
             break;
         }
-        if (!have) {
-            have = 1;
-            continue;
+        if (have) {
+            skidx_error_clear(&err);
+            if (skidx_model_merge(&acc, &m, &err)) {
+                cli_msg("cannot merge '%s' into '%s': %s", argv[i],
+                        argv[optind], err.msg);
+                rc = EXIT_DATA;
+            }
+            skidx_model_release(&m);
         }
-        skidx_error_clear(&err);
-        if (skidx_model_merge(&acc, &m, &err)) {
-            cli_msg("cannot merge '%s' into '%s': %s", argv[i], argv[optind],
-                    err.msg);
+        have = 1;
+        if (rc == EXIT_OK && pv && (st = skidx_pmerge_add(&pm, &acc, pv))) {
+            cli_msg("cannot merge the postings of '%s': %s", argv[i],
+                    st == SKIDX_ERR_CORRUPT
+                        ? "a repost that its cube does not count"
+                        : skidx_strerror(st));
             rc = EXIT_DATA;
         }
-        skidx_model_release(&m);
+        skidx_index_close(idx);
     }
+    if (rc == EXIT_OK && v2) {
+        skidx_status st = skidx_pmerge_finish(&pm, &acc);
+        if (st) {
+            cli_msg("cannot merge the postings: %s", skidx_strerror(st));
+            rc = EXIT_DATA;
+        }
+    }
+    skidx_pmerge_release(&pm);
     if (rc == EXIT_OK) {
         skidx_error_clear(&err);
         skidx_status wst = skidx_index_write(&acc, out, &err);

@@ -121,6 +121,21 @@ static const char query_usage[] =
     "                           --premium: N per slice, default all;\n"
     "                           --growth: N growing, N declining and N\n"
     "                           below --min-count, 10; 0 = all)\n"
+    "posting-level (indexes of format 2):\n"
+    "      --where EXPR         the postings whose skills satisfy EXPR:\n"
+    "                           names or aliases, AND, OR, NOT, parentheses,\n"
+    "                           \"quoted names\" (\"PyTorch AND NOT TensorFlow\");\n"
+    "                           with --role, --seniority, --from, --to\n"
+    "      --company NAME       only this company's postings (caseless)\n"
+    "      --location NAME      only postings at this location (caseless)\n"
+    "      --required           EXPR's skills count only where required,\n"
+    "                           not named only in a nice-to-have section\n"
+    "      --count              print the number of postings, nothing else\n"
+    "      --by D               counts by role, seniority, month, quarter,\n"
+    "                           company or location\n"
+    "      --top N              the selection's skills, with their lift\n"
+    "      --list [--limit N]   the postings: number, shard, line, columns\n"
+    "                           (default limit 100; 0 = all)\n"
     "modes (default: the ranking of one slice):\n"
     "      --salary             postings, salaried, mean and quartiles\n"
     "                           (default --by role,seniority)\n"
@@ -1090,7 +1105,348 @@ static int parse_skills(const struct skidx_index *idx, const char *list,
 enum { MODE_TOP, MODE_SKILLS, MODE_SALARY, MODE_PREMIUM, MODE_TREND,
        MODE_GROWTH };
 enum { OPT_SALARY = 256, OPT_PREMIUM, OPT_TREND, OPT_GROWTH, OPT_FROM,
-       OPT_TO, OPT_MONTHS, OPT_MIN_COUNT, OPT_CI, OPT_TIERS };
+       OPT_TO, OPT_MONTHS, OPT_MIN_COUNT, OPT_CI, OPT_TIERS, OPT_WHERE,
+       OPT_COUNT, OPT_LIST, OPT_LIMIT, OPT_COMPANY, OPT_LOCATION,
+       OPT_REQUIRED };
+
+/* ---- posting-level queries (--where and its filters) ---- */
+
+struct wopts {
+    const char *where, *company, *location, *by;
+    int count, list, required;
+    uint64_t limit;
+};
+
+enum { BY_NONE, BY_ROLE, BY_LEVEL, BY_MONTH, BY_QUARTER, BY_COMPANY,
+       BY_LOCATION };
+
+struct group {
+    const char *key; /* company or location: owned by the index */
+    int64_t id;      /* role, level, month or quarter */
+    uint64_t sel, slice;
+};
+
+static int group_cmp(const void *a, const void *b)
+{
+    const struct group *x = a, *y = b;
+    if (x->sel != y->sel)
+        return x->sel > y->sel ? -1 : 1;
+    if (x->key && y->key)
+        return strcmp(x->key, y->key);
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+    const struct group *x = a, *y = b;
+    return x->key ? strcmp(x->key, y->key)
+                  : (x->id < y->id ? -1 : x->id > y->id);
+}
+
+/* A month/quarter bound: YYYY-MM or YYYY-Qn; `end` takes a quarter's last
+ * month. */
+static int parse_bound(const char *opt, const char *s, int end, int32_t *m)
+{
+    int32_t q;
+    if (!skidx_month_parse(s, m))
+        return 0;
+    if (!skidx_quarter_parse(s, &q)) {
+        *m = q * 3 + (end ? 2 : 0);
+        return 0;
+    }
+    cli_msg("invalid %s '%s': YYYY-MM or YYYY-Qn", opt, s);
+    return -1;
+}
+
+static int query_where(const struct skidx_index *idx, const struct qopts *o,
+                       const struct wopts *wo)
+{
+    struct skidx_error err;
+    skidx_error_clear(&err);
+    struct skidx_index_meta meta;
+    skidx_index_get_meta(idx, &meta);
+    if (meta.format_version < 2) {
+        cli_msg("the index is of format version %u, without posting-level "
+                "sections: re-index the corpus with this skidx to use "
+                "--where", meta.format_version);
+        return EXIT_DATA;
+    }
+    int by = BY_NONE;
+    if (wo->by) {
+        static const char *const names[] = {"", "role", "seniority", "month",
+                                            "quarter", "company", "location"};
+        for (int i = 1; i < 7; i++)
+            if (!strcmp(wo->by, names[i]))
+                by = i;
+        if (!strcmp(wo->by, "level"))
+            by = BY_LEVEL;
+        if (by == BY_NONE) {
+            cli_msg("invalid --by '%s' with --where: role, seniority, month, "
+                    "quarter, company or location", wo->by);
+            return EXIT_USAGE;
+        }
+    }
+    struct skidx_filter fl;
+    skidx_filter_init(&fl);
+    fl.role = o->role;
+    fl.level = o->level;
+    fl.company = wo->company;
+    fl.location = wo->location;
+    fl.required = wo->required;
+    if ((o->from && parse_bound("--from", o->from, 0, &fl.month_from)) ||
+        (o->to && parse_bound("--to", o->to, 1, &fl.month_to)))
+        return EXIT_USAGE;
+    if (fl.month_from > fl.month_to) {
+        cli_msg("--from %s is after --to %s", o->from, o->to);
+        return EXIT_USAGE;
+    }
+    struct skidx_where *w = NULL;
+    if (wo->where) {
+        skidx_status st = skidx_where_compile(idx, wo->where, &w, &err);
+        if (st) {
+            cli_msg("invalid --where: %s", err.msg);
+            if (st != SKIDX_ERR_NOMEM) {
+                fprintf(stderr, "  %s\n  %*s^\n", wo->where,
+                        (int)(err.offset < 1000 ? err.offset : 0), "");
+            }
+            return st == SKIDX_ERR_NOMEM ? EXIT_DATA : EXIT_USAGE;
+        }
+    }
+    struct skidx_pset *sel = NULL, *slice = NULL;
+    struct skidx_filter plain = fl;
+    plain.required = 0;
+    skidx_status st = skidx_select(idx, w, &fl, &sel, &err);
+    if (!st)
+        st = skidx_select(idx, NULL, &plain, &slice, &err);
+    skidx_where_free(w);
+    int rc = EXIT_OK;
+    if (st) {
+        cli_msg("%s", err.msg[0] ? err.msg : skidx_strerror(st));
+        rc = EXIT_DATA;
+        goto out;
+    }
+    const uint64_t n_sel = skidx_pset_count(sel), n_slice = skidx_pset_count(slice);
+    char a[32], b[32], c[32], d[32], e[32], g[32], h[32], k[32];
+    if (wo->count) {
+        printf("%llu\n", (unsigned long long)n_sel);
+        goto out;
+    }
+    if (wo->list) {
+        static const char *const cols[] = {"posting", "path", "line", "role",
+                                           "level", "month", "company",
+                                           "location", "salary"};
+        static const enum col_kind kinds[] = {COL_INT, COL_TEXT, COL_INT,
+                                              COL_TEXT, COL_TEXT, COL_TEXT,
+                                              COL_TEXT, COL_TEXT, COL_INT};
+        struct table t;
+        table_init(&t, 9, cols, kinds);
+        uint64_t cur = 0, p, shown = 0;
+        while ((!wo->limit || shown < wo->limit) &&
+               skidx_pset_next(sel, &cur, &p)) {
+            struct skidx_posting_info pi;
+            if (skidx_index_posting(idx, p, &pi))
+                continue;
+            snprintf(a, sizeof(a), "%llu", (unsigned long long)p);
+            snprintf(b, sizeof(b), "%llu", (unsigned long long)pi.line);
+            c[0] = '\0';
+            if (pi.month != INT32_MIN)
+                skidx_month_label(pi.month, c, sizeof(c));
+            d[0] = '\0';
+            if (pi.salary_status == 1)
+                snprintf(d, sizeof(d), "%u", pi.salary);
+            const char *row[] = {a, pi.shard, b,
+                                 skidx_index_role_name(idx, pi.role),
+                                 skidx_index_level_name(idx, pi.level), c,
+                                 pi.company, pi.location, d};
+            if (table_add_row(&t, row)) {
+                table_release(&t);
+                cli_msg("out of memory");
+                rc = EXIT_DATA;
+                goto out;
+            }
+            shown++;
+        }
+        rc = emit(&t, o->f);
+        goto out;
+    }
+    if (o->top_set) {
+        const uint32_t ns = skidx_index_n_skills(idx);
+        uint64_t *cs = calloc(ns, sizeof(*cs)), *cl = calloc(ns, sizeof(*cl));
+        uint32_t *order = calloc(ns, sizeof(*order));
+        if (!cs || !cl || !order ||
+            skidx_pset_skills(idx, sel, 0, cs) ||
+            skidx_pset_skills(idx, slice, 0, cl)) {
+            free(cs);
+            free(cl);
+            free(order);
+            cli_msg("out of memory");
+            rc = EXIT_DATA;
+            goto out;
+        }
+        uint32_t n = 0;
+        for (uint32_t i = 0; i < ns; i++)
+            if (cs[i])
+                order[n++] = i;
+        /* by postings, then id: a stable insertion order (n is small) */
+        for (uint32_t i = 1; i < n; i++)
+            for (uint32_t j = i; j > 0 && cs[order[j]] > cs[order[j - 1]]; j--) {
+                const uint32_t x = order[j];
+                order[j] = order[j - 1];
+                order[j - 1] = x;
+            }
+        static const char *const cols[] = {"rank", "skill_id", "skill",
+                                           "skill_postings",
+                                           "selected_postings", "share",
+                                           "slice_share", "lift"};
+        static const enum col_kind kinds[] = {COL_INT, COL_INT, COL_TEXT,
+                                              COL_INT, COL_INT, COL_REAL,
+                                              COL_REAL, COL_REAL};
+        struct table t;
+        table_init(&t, 8, cols, kinds);
+        for (uint32_t i = 0; i < n && (o->top == 0 || i < (uint32_t)o->top);
+             i++) {
+            const uint32_t s = order[i];
+            const double sh = (double)cs[s] / (double)n_sel;
+            const double ssh = n_slice ? (double)cl[s] / (double)n_slice : 0;
+            snprintf(a, sizeof(a), "%u", i + 1);
+            snprintf(b, sizeof(b), "%u", s);
+            snprintf(c, sizeof(c), "%llu", (unsigned long long)cs[s]);
+            snprintf(d, sizeof(d), "%llu", (unsigned long long)n_sel);
+            snprintf(e, sizeof(e), "%.6f", sh);
+            snprintf(g, sizeof(g), "%.6f", ssh);
+            if (ssh > 0)
+                snprintf(h, sizeof(h), "%.4f", sh / ssh);
+            else
+                h[0] = '\0';
+            const char *row[] = {a, b, skidx_index_skill_name(idx, s), c, d,
+                                 e, g, h};
+            table_add_row(&t, row);
+        }
+        free(cs);
+        free(cl);
+        free(order);
+        rc = emit(&t, o->f);
+        goto out;
+    }
+    if (by == BY_NONE) {
+        static const char *const cols[] = {"selected_postings",
+                                           "slice_postings", "share"};
+        static const enum col_kind kinds[] = {COL_INT, COL_INT, COL_REAL};
+        struct table t;
+        table_init(&t, 3, cols, kinds);
+        snprintf(a, sizeof(a), "%llu", (unsigned long long)n_sel);
+        snprintf(b, sizeof(b), "%llu", (unsigned long long)n_slice);
+        snprintf(c, sizeof(c), "%.6f",
+                 n_slice ? (double)n_sel / (double)n_slice : 0.0);
+        const char *row[] = {a, b, c};
+        table_add_row(&t, row);
+        rc = emit(&t, o->f);
+        goto out;
+    }
+    /* --by: one group per value of the slice's postings */
+    {
+        struct group *gs = calloc(n_slice ? n_slice : 1, sizeof(*gs));
+        if (!gs) {
+            cli_msg("out of memory");
+            rc = EXIT_DATA;
+            goto out;
+        }
+        uint64_t cur = 0, p, n = 0;
+        while (skidx_pset_next(slice, &cur, &p)) {
+            struct skidx_posting_info pi;
+            if (skidx_index_posting(idx, p, &pi))
+                continue;
+            struct group *x = &gs[n++];
+            /* roles and levels by name too: ties then go by name */
+            x->key = by == BY_COMPANY    ? pi.company
+                     : by == BY_LOCATION ? pi.location
+                     : by == BY_ROLE     ? skidx_index_role_name(idx, pi.role)
+                     : by == BY_LEVEL ? skidx_index_level_name(idx, pi.level)
+                                      : NULL;
+            x->id = by == BY_ROLE      ? pi.role
+                    : by == BY_LEVEL   ? pi.level
+                    : pi.month == INT32_MIN ? INT64_MAX
+                    : by == BY_MONTH   ? pi.month
+                                       : (int64_t)((pi.month - (((pi.month % 3) + 3) % 3)) / 3);
+            x->slice = 1;
+            x->sel = (uint64_t)skidx_pset_has(sel, p);
+        }
+        /* sort by key, fold runs into one group each */
+        qsort(gs, n, sizeof(*gs), key_cmp);
+        uint64_t m = 0;
+        for (uint64_t i = 0; i < n; i++) {
+            if (m && !key_cmp(&gs[m - 1], &gs[i])) {
+                gs[m - 1].sel += gs[i].sel;
+                gs[m - 1].slice += gs[i].slice;
+            } else {
+                gs[m++] = gs[i];
+            }
+        }
+        const int timed = by == BY_MONTH || by == BY_QUARTER;
+        if (!timed)
+            qsort(gs, m, sizeof(*gs), group_cmp);
+        const int ids = by == BY_ROLE || by == BY_LEVEL;
+        const char *kname = by == BY_ROLE      ? "role"
+                            : by == BY_LEVEL   ? "level"
+                            : by == BY_MONTH   ? "month"
+                            : by == BY_QUARTER ? "quarter"
+                            : by == BY_COMPANY ? "company"
+                                               : "location";
+        const char *cols[5];
+        enum col_kind kinds[5];
+        size_t nc = 0;
+        if (ids) {
+            cols[nc] = by == BY_ROLE ? "role_id" : "level_id";
+            kinds[nc++] = COL_INT;
+        }
+        cols[nc] = kname;
+        kinds[nc++] = COL_TEXT;
+        cols[nc] = "selected_postings";
+        kinds[nc++] = COL_INT;
+        cols[nc] = "slice_postings";
+        kinds[nc++] = COL_INT;
+        cols[nc] = "share";
+        kinds[nc++] = COL_REAL;
+        struct table t;
+        table_init(&t, nc, cols, kinds);
+        for (uint64_t i = 0; i < m; i++) {
+            const struct group *x = &gs[i];
+            const char *label = x->key;
+            if (ids) {
+                snprintf(k, sizeof(k), "%lld", (long long)x->id);
+            } else if (timed) {
+                if (x->id == INT64_MAX)
+                    snprintf(a, sizeof(a), "undated");
+                else if (by == BY_MONTH)
+                    skidx_month_label((int32_t)x->id, a, sizeof(a));
+                else
+                    snprintf(a, sizeof(a), "%lld-Q%lld",
+                             (long long)(x->id >= 0 ? x->id / 4
+                                                    : -((-x->id + 3) / 4)),
+                             (long long)(((x->id % 4) + 4) % 4 + 1));
+                label = a;
+            }
+            snprintf(b, sizeof(b), "%llu", (unsigned long long)x->sel);
+            snprintf(c, sizeof(c), "%llu", (unsigned long long)x->slice);
+            snprintf(d, sizeof(d), "%.6f", (double)x->sel / (double)x->slice);
+            const char *row[5];
+            size_t r = 0;
+            if (ids)
+                row[r++] = k;
+            row[r++] = label;
+            row[r++] = b;
+            row[r++] = c;
+            row[r++] = d;
+            table_add_row(&t, row);
+        }
+        free(gs);
+        rc = emit(&t, o->f);
+    }
+out:
+    skidx_pset_free(sel);
+    skidx_pset_free(slice);
+    return rc;
+}
 
 int cmd_query(int argc, char **argv)
 {
@@ -1113,6 +1469,13 @@ int cmd_query(int argc, char **argv)
         {"min-count", required_argument, 0, OPT_MIN_COUNT},
         {"ci", no_argument, 0, OPT_CI},
         {"tiers", no_argument, 0, OPT_TIERS},
+        {"where", required_argument, 0, OPT_WHERE},
+        {"count", no_argument, 0, OPT_COUNT},
+        {"list", no_argument, 0, OPT_LIST},
+        {"limit", required_argument, 0, OPT_LIMIT},
+        {"company", required_argument, 0, OPT_COMPANY},
+        {"location", required_argument, 0, OPT_LOCATION},
+        {"required", no_argument, 0, OPT_REQUIRED},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     const char *role_s = NULL, *level_s = NULL, *skills = NULL, *by = NULL;
@@ -1123,6 +1486,10 @@ int cmd_query(int argc, char **argv)
     o.min_count = 20;
     o.f = FMT_TABLE;
     int mode = MODE_TOP, modes = 0, c;
+    struct wopts wo;
+    memset(&wo, 0, sizeof(wo));
+    wo.limit = 100;
+    int wmode = 0; /* a posting-level option was given */
     optind = 1;
     while ((c = getopt_long(argc, argv, "r:s:n:k:b:m:f:h", lo, NULL)) != -1) {
         uint64_t v;
@@ -1175,6 +1542,16 @@ int cmd_query(int argc, char **argv)
         case OPT_TO: o.to = optarg; break;
         case OPT_CI: o.ci = 1; break;
         case OPT_TIERS: o.tiers = 1; break;
+        case OPT_WHERE: wo.where = optarg, wmode = 1; break;
+        case OPT_COUNT: wo.count = 1, wmode = 1; break;
+        case OPT_LIST: wo.list = 1, wmode = 1; break;
+        case OPT_COMPANY: wo.company = optarg, wmode = 1; break;
+        case OPT_LOCATION: wo.location = optarg, wmode = 1; break;
+        case OPT_REQUIRED: wo.required = 1, wmode = 1; break;
+        case OPT_LIMIT:
+            if (cli_parse_u64("--limit", optarg, 0, UINT64_MAX, &wo.limit))
+                return EXIT_USAGE;
+            break;
         case 'h': fputs(query_usage, stdout); return EXIT_OK;
         default: fputs(query_usage, stderr); return EXIT_USAGE;
         }
@@ -1187,6 +1564,34 @@ int cmd_query(int argc, char **argv)
     if (modes > 1) {
         cli_msg("--salary, --premium, --trend and --growth: one at a time");
         return EXIT_USAGE;
+    }
+    if (wmode) {
+        if (modes || skills || o.months || o.ci || o.tiers) {
+            cli_msg("--where, --count, --list, --company, --location and "
+                    "--required go with --role, --seniority, --from, --to, "
+                    "--by, --top and --format only");
+            return EXIT_USAGE;
+        }
+        if (wo.count + wo.list + o.top_set + (by != NULL) > 1) {
+            cli_msg("--count, --list, --top and --by: one at a time");
+            return EXIT_USAGE;
+        }
+        if (by && strchr(by, ',')) {
+            cli_msg("--by with --where takes one of role, seniority, month, "
+                    "quarter, company, location");
+            return EXIT_USAGE;
+        }
+        wo.by = by;
+        struct skidx_index *widx;
+        if (open_index(argv[optind], &widx))
+            return EXIT_DATA;
+        o.role = o.level = SKIDX_ANY;
+        int wrc = resolve(widx, "role", role_s, &o.role) ||
+                          resolve(widx, "level", level_s, &o.level)
+                      ? EXIT_USAGE
+                      : query_where(widx, &o, &wo);
+        skidx_index_close(widx);
+        return wrc;
     }
     if (mode == MODE_TOP && skills)
         mode = MODE_SKILLS;

@@ -94,6 +94,8 @@ static int dedup_insert(struct dedup_set *d, uint64_t k)
 
 /* ---- chunk results ---- */
 
+/* One posting of a chunk result: the header, then u32 skills[n_skills],
+ * u32 pref[n_pref], the company and location bytes, zero-padded to 8. */
 struct rec_hdr {
     uint64_t dedup;
     int64_t salary;
@@ -103,7 +105,23 @@ struct rec_hdr {
     uint32_t same_currency;
     uint32_t n_skills;
     uint32_t pad;
+    uint64_t line;
+    uint32_t n_pref;
+    uint32_t comp_len, loc_len; /* UINT32_MAX: none */
+    uint32_t pad2;
 };
+
+static size_t str_bytes(uint32_t len)
+{
+    return len == SKIDX_NO_STRING ? 0 : len;
+}
+
+static size_t rec_size(const struct rec_hdr *h)
+{
+    size_t n = sizeof(*h) + ((size_t)h->n_skills + h->n_pref) * 4 +
+               str_bytes(h->comp_len) + str_bytes(h->loc_len);
+    return (n + 7) & ~(size_t)7;
+}
 
 struct example {
     uint64_t line;
@@ -191,6 +209,14 @@ struct run {
     uint64_t next_seq;
     struct result *pending;             /* sorted by (shard, seq) */
     struct dedup_set dedup;
+    /* posting-level segments: the open one, filled in corpus order by
+     * decide(); full ones wait in `full` for a thread to encode them
+     * outside the lock into model->post, slot seg_of */
+    struct skidx_pseg_raw *praw;
+    uint32_t praw_seg;
+    struct praw_item { struct skidx_pseg_raw *raw; uint32_t seg;
+                       struct praw_item *next; } *full, *spare;
+    struct skidx_pstore *post;
     unsigned reported[SKIDX_CAUSE_COUNT];
     int abort;                          /* stop everything */
     int nomem;
@@ -294,6 +320,26 @@ static int blank_line(const char *s, size_t n)
     return 1;
 }
 
+/* A string field trimmed of spaces (*p, length), or SKIDX_NO_STRING when
+ * absent, not a string or blank; cut at 64 KiB. */
+static uint32_t trimmed(const struct skidx_jvalue *v, const char **p)
+{
+    *p = NULL;
+    if (v->type != SKIDX_J_STRING)
+        return SKIDX_NO_STRING;
+    const char *s = v->ptr;
+    size_t n = v->len;
+    while (n && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
+        s++, n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' ||
+                 s[n - 1] == '\r'))
+        n--;
+    if (!n)
+        return SKIDX_NO_STRING;
+    *p = s;
+    return n > 65536 ? 65536 : (uint32_t)n;
+}
+
 /* Count and match one usable record (its fields in `rec`) at `line`;
  * 0, or -1 when out of memory (r->failed is set). */
 static int process_record(struct run *R, struct skidx_worker *w,
@@ -328,18 +374,35 @@ static int process_record(struct run *R, struct skidx_worker *w,
                 add_example(r, k, line, UINT64_MAX, budget);
             }
     }
-    size_t need = sizeof(struct rec_hdr) + pr.n_skills * sizeof(uint32_t);
+    const char *comp, *loc;
+    uint32_t comp_len = trimmed(&rec->f[SKIDX_F_COMPANY], &comp);
+    uint32_t loc_len = trimmed(&rec->f[SKIDX_F_LOCATION], &loc);
+    struct rec_hdr h = {pr.dedup,       pr.salary,
+                        pr.month,       pr.role * n_levels + pr.level,
+                        fixes,          (uint32_t)pr.same_currency,
+                        (uint32_t)pr.n_skills, 0, line, (uint32_t)pr.n_pref,
+                        comp_len, loc_len, 0};
+    size_t need = rec_size(&h);
     if (result_reserve(r, need)) {
         r->failed = 1;
         return -1;
     }
-    struct rec_hdr h = {pr.dedup,       pr.salary,
-                        pr.month,       pr.role * n_levels + pr.level,
-                        fixes,          (uint32_t)pr.same_currency,
-                        (uint32_t)pr.n_skills, 0};
-    memcpy(r->buf + r->len, &h, sizeof(h));
-    memcpy(r->buf + r->len + sizeof(h), pr.skills,
-           pr.n_skills * sizeof(uint32_t));
+    uint8_t *o = r->buf + r->len;
+    memset(o, 0, need);
+    memcpy(o, &h, sizeof(h));
+    o += sizeof(h);
+    /* (memcpy of 0 bytes from NULL is undefined: each is guarded) */
+    if (pr.n_skills)
+        memcpy(o, pr.skills, pr.n_skills * sizeof(uint32_t));
+    o += pr.n_skills * sizeof(uint32_t);
+    if (pr.n_pref)
+        memcpy(o, pr.pref, pr.n_pref * sizeof(uint32_t));
+    o += pr.n_pref * sizeof(uint32_t);
+    if (comp)
+        memcpy(o, comp, str_bytes(comp_len));
+    o += str_bytes(comp_len);
+    if (loc)
+        memcpy(o, loc, str_bytes(loc_len));
     r->len += need;
     return 0;
 }
@@ -462,6 +525,88 @@ static void print_example(struct run *R, size_t shard, const struct example *e)
  * decision (a duplicate's header gets n_skills = DUP). */
 #define DUP UINT32_MAX
 
+/* Under the lock, in corpus order: posting `h` (at r->buf + off) as the
+ * next row of the open segment; a full segment goes to R->full. */
+static int add_row(struct run *R, const struct result *r, size_t off,
+                   const struct rec_hdr *h)
+{
+    const uint8_t *p = r->buf + off + sizeof(*h);
+    struct skidx_prow w;
+    w.dedup = h->dedup;
+    w.line = h->line;
+    w.cell = h->cell;
+    w.shard = (uint32_t)r->shard;
+    w.month = h->month;
+    w.status = h->salary < 0     ? SKIDX_SAL_NONE
+               : h->same_currency ? SKIDX_SAL_INDEX
+                                  : SKIDX_SAL_OTHER;
+    w.salary = h->salary < 0 ? 0 : (uint32_t)h->salary;
+    w.skills = (const uint32_t *)p;
+    w.n_skills = h->n_skills;
+    w.pref = (const uint32_t *)p + h->n_skills;
+    w.n_pref = h->n_pref;
+    const char *str = (const char *)(p + 4 * ((size_t)h->n_skills + h->n_pref));
+    w.company = h->comp_len == SKIDX_NO_STRING ? NULL : str;
+    w.company_len = h->comp_len;
+    w.location = h->loc_len == SKIDX_NO_STRING
+                     ? NULL
+                     : str + str_bytes(h->comp_len);
+    w.location_len = h->loc_len;
+    if (!R->praw) {
+        if (R->spare) {
+            struct praw_item *it = R->spare;
+            R->spare = it->next;
+            R->praw = it->raw;
+            free(it);
+        } else if (skidx_pseg_raw_create(&R->praw)) {
+            return -1;
+        }
+    }
+    if (skidx_pseg_raw_add(R->praw, &w))
+        return -1;
+    if (skidx_pseg_raw_rows(R->praw) == SKIDX_SEG_ROWS) {
+        struct praw_item *it = malloc(sizeof(*it));
+        if (!it)
+            return -1;
+        it->raw = R->praw;
+        it->seg = R->praw_seg++;
+        it->next = R->full;
+        R->full = it;
+        R->praw = NULL;
+    }
+    return 0;
+}
+
+/* Encode the full segments waiting (any thread, outside the lock). */
+static void encode_full(struct run *R)
+{
+    const uint32_t n_skills = R->compiled->tax->n_skills;
+    for (;;) {
+        omp_set_lock(&R->lock);
+        struct praw_item *it = R->full;
+        if (it)
+            R->full = it->next;
+        omp_unset_lock(&R->lock);
+        if (!it)
+            return;
+        uint8_t *bytes = NULL;
+        size_t len = 0;
+        skidx_status st = skidx_pseg_encode(it->raw, n_skills, &bytes, &len);
+        const uint32_t rows = skidx_pseg_raw_rows(it->raw);
+        skidx_pseg_raw_reset(it->raw);
+        omp_set_lock(&R->lock);
+        if (!st)
+            st = skidx_pstore_put(R->post, it->seg, bytes, len, rows);
+        if (st) {
+            R->nomem = 1;
+            __atomic_store_n(&R->abort, 1, __ATOMIC_RELAXED);
+        }
+        it->next = R->spare;
+        R->spare = it;
+        omp_unset_lock(&R->lock);
+    }
+}
+
 static void decide(struct run *R, struct result *r)
 {
     if (r->failed) {
@@ -485,7 +630,7 @@ static void decide(struct run *R, struct result *r)
     while (off < r->len) {
         struct rec_hdr h;
         memcpy(&h, r->buf + off, sizeof(h));
-        size_t next = off + sizeof(h) + h.n_skills * sizeof(uint32_t);
+        size_t next = off + rec_size(&h);
         int fresh = dedup_insert(&R->dedup, h.dedup);
         if (fresh < 0) {
             R->nomem = 1;
@@ -499,6 +644,11 @@ static void decide(struct run *R, struct result *r)
         } else {
             R->postings_committed++;
             ss->postings++;
+            if (add_row(R, r, off, &h)) {
+                R->nomem = 1;
+                __atomic_store_n(&R->abort, 1, __ATOMIC_RELAXED);
+                return;
+            }
         }
         off = next;
     }
@@ -520,7 +670,7 @@ static int count_result(struct run *R, const struct result *r)
         struct rec_hdr h;
         memcpy(&h, r->buf + off, sizeof(h));
         const uint32_t *sk = (const uint32_t *)(r->buf + off + sizeof(h));
-        off += sizeof(h) + h.n_skills * sizeof(uint32_t);
+        off += rec_size(&h);
         if (h.pad == DUP) {
             c->stats[SKIDX_STAT_DUPLICATES]++;
             continue;
@@ -591,6 +741,7 @@ static void submit(struct run *R, struct result *r)
     struct result *ready = commit_ready(R);
     omp_unset_lock(&R->lock);
     count_list(R, ready);
+    encode_full(R);
 }
 
 /* Process chunk `seq` of `shard` and submit its result. A chunk of our own
@@ -789,6 +940,7 @@ static void read_shard(struct run *R, size_t s)
     struct result *ready = commit_ready(R);
     omp_unset_lock(&R->lock);
     count_list(R, ready);
+    encode_full(R);
 }
 
 /* ---- the run ---- */
@@ -914,7 +1066,13 @@ skidx_status skidx_run_index(const struct skidx_shard_list *shards,
                                     t->n_skills)) ||
             (st = skidx_worker_init(&R.ts[i].worker, compiled)))
             goto out;
+        R.ts[i].worker.want_pref = 1;
     }
+    if (model->post.n_postings || model->post.n_segs) {
+        st = SKIDX_ERR_USAGE; /* the contract: a fresh model */
+        goto out;
+    }
+    R.post = &model->post;
     omp_init_lock(&R.lock);
     omp_init_lock(&R.pool_lock);
 
@@ -926,9 +1084,25 @@ skidx_status skidx_run_index(const struct skidx_shard_list *shards,
             read_shard(&R, s);
         }
     }
+    encode_full(&R);
     omp_destroy_lock(&R.lock);
     omp_destroy_lock(&R.pool_lock);
     progress(&R, 1);
+    /* the last, partial segment; then the list of shards the Shard
+     * column numbers */
+    if (!R.nomem && R.praw && skidx_pseg_raw_rows(R.praw)) {
+        uint8_t *bytes = NULL;
+        size_t len = 0;
+        const uint32_t rows = skidx_pseg_raw_rows(R.praw);
+        if (skidx_pseg_encode(R.praw, t->n_skills, &bytes, &len) ||
+            skidx_pstore_put(&model->post, R.praw_seg, bytes, len, rows))
+            R.nomem = 1;
+    }
+    model->post.present = 1;
+    model->post.n_postings = R.postings_committed;
+    for (size_t s = 0; s < shards->n && !R.nomem; s++)
+        if (skidx_pstore_add_source(&model->post, shards->paths[s]))
+            R.nomem = 1;
 
     /* anything left pending belongs after a failure: drop it */
     while (R.pending) {
@@ -1010,5 +1184,18 @@ out:
             free(R.pool[i].data);
     free(R.pool);
     free(R.dedup.keys);
+    skidx_pseg_raw_free(R.praw);
+    while (R.full) {
+        struct praw_item *it = R.full;
+        R.full = it->next;
+        skidx_pseg_raw_free(it->raw);
+        free(it);
+    }
+    while (R.spare) {
+        struct praw_item *it = R.spare;
+        R.spare = it->next;
+        skidx_pseg_raw_free(it->raw);
+        free(it);
+    }
     return st;
 }

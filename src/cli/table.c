@@ -88,6 +88,14 @@ static const struct column_def registry[] = {
     {"apply_matches", COL_INT, "matches", "of excluded_matches, those in apply sections"},
     {"excluded_postings", COL_INT, "postings", "postings with at least one excluded match of the skill"},
     {"examples", COL_TEXT, "", "example postings, one a line: FILE:LINE [id ID] [section] snippet, the match in [[ ]]"},
+    {"selected_postings", COL_INT, "postings", "postings of the slice that satisfy --where"},
+    {"slice_share", COL_REAL, "fraction", "the skill's share of the whole slice (without --where), 0 to 1"},
+    {"lift", COL_REAL, "ratio", "share / slice_share: above 1 when the selection asks for the skill more than the slice does; empty when slice_share is 0"},
+    {"posting", COL_INT, "", "posting number in the index (corpus order, from 0)"},
+    {"line", COL_INT, "", "1-based line of the posting in its shard"},
+    {"company", COL_TEXT, "", "the posting's company as the record gives it; empty when none"},
+    {"location", COL_TEXT, "", "the posting's location as the record gives it; empty when none"},
+    {"salary", COL_INT, "currency units", "the posting's annualised salary in the index currency; empty when none or in another currency"},
 };
 
 const struct column_def *column_registry(size_t *n)

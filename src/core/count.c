@@ -151,6 +151,92 @@ skidx_status skidx_counts_add(struct skidx_counts *c, uint32_t cell,
     return SKIDX_OK;
 }
 
+skidx_status skidx_counts_sub(struct skidx_counts *c, uint32_t cell,
+                              int32_t month, int64_t salary, int same_currency,
+                              const uint32_t *skills, size_t n_skills)
+{
+    if (cell >= c->n_cells)
+        return SKIDX_ERR_CORRUPT;
+    uint64_t *cl = c->cell + (size_t)cell * 4;
+    const int salaried = salary >= 0 && same_currency;
+    const int other = salary >= 0 && !same_currency;
+    uint64_t b = 0;
+    size_t mi = 0;
+    if (salaried) {
+        b = (uint64_t)salary / c->bin_width;
+        if (b >= c->bins)
+            b = c->bins - 1;
+    }
+    uint64_t *row = c->cs + (size_t)cell * c->n_skills * 3;
+    /* check everything first: nothing changes on an error */
+    if (!cl[0] || !c->stats[SKIDX_STAT_POSTINGS] || (other && !cl[3]) ||
+        (salaried && (!cl[1] || cl[2] < (uint64_t)salary ||
+                      !c->hist[(size_t)cell * c->bins + b] ||
+                      !c->stats[SKIDX_STAT_SALARIED])))
+        return SKIDX_ERR_CORRUPT;
+    for (size_t i = 0; i < n_skills; i++) {
+        const uint64_t *e = row + (size_t)skills[i] * 3;
+        if (skills[i] >= c->n_skills || !e[0] ||
+            (salaried && (!e[1] || e[2] < (uint64_t)salary)))
+            return SKIDX_ERR_CORRUPT;
+    }
+    if (month != SKIDX_NO_MONTH) {
+        if (!c->n_months || month < c->month0 ||
+            month >= c->month0 + (int32_t)c->n_months)
+            return SKIDX_ERR_CORRUPT;
+        mi = (size_t)(month - c->month0);
+        if (!c->month[mi] || !c->month_cell[mi * c->n_cells + cell])
+            return SKIDX_ERR_CORRUPT;
+        for (size_t i = 0; i < n_skills; i++)
+            if (!c->month_skill[mi * c->n_skills + skills[i]])
+                return SKIDX_ERR_CORRUPT;
+    }
+    cl[0]--;
+    c->stats[SKIDX_STAT_POSTINGS]--;
+    if (other)
+        cl[3]--;
+    if (salaried) {
+        cl[1]--;
+        cl[2] -= (uint64_t)salary;
+        c->hist[(size_t)cell * c->bins + b]--;
+        c->stats[SKIDX_STAT_SALARIED]--;
+    }
+    for (size_t i = 0; i < n_skills; i++) {
+        uint64_t *e = row + (size_t)skills[i] * 3;
+        e[0]--;
+        if (salaried) {
+            e[1]--;
+            e[2] -= (uint64_t)salary;
+        }
+    }
+    if (month != SKIDX_NO_MONTH) {
+        c->month[mi]--;
+        c->month_cell[mi * c->n_cells + cell]--;
+        for (size_t i = 0; i < n_skills; i++)
+            c->month_skill[mi * c->n_skills + skills[i]]--;
+    }
+    return SKIDX_OK;
+}
+
+void skidx_counts_trim_months(struct skidx_counts *c)
+{
+    uint32_t lo = 0, hi = c->n_months;
+    while (lo < hi && !c->month[lo])
+        lo++;
+    while (hi > lo && !c->month[hi - 1])
+        hi--;
+    if (lo == 0 && hi == c->n_months)
+        return;
+    const uint32_t n = hi - lo;
+    memmove(c->month, c->month + lo, (size_t)n * sizeof(uint64_t));
+    memmove(c->month_cell, c->month_cell + (size_t)lo * c->n_cells,
+            (size_t)n * c->n_cells * sizeof(uint64_t));
+    memmove(c->month_skill, c->month_skill + (size_t)lo * c->n_skills,
+            (size_t)n * c->n_skills * sizeof(uint64_t));
+    c->month0 = n ? c->month0 + (int32_t)lo : 0;
+    c->n_months = n;
+}
+
 /* d += s, writing only where s is not zero: the tables are sparse and
  * mostly untouched zero pages, and a write to one costs a page fault. */
 static void add_vec(uint64_t *d, const uint64_t *s, size_t n)
@@ -319,6 +405,7 @@ void skidx_model_release(struct skidx_model *m)
     free(m->currency);
     for (int i = 0; i < SKIDX_MODEL_TABS; i++)
         skidx_owner_strings_release(&m->tabs[i]);
+    skidx_pstore_release(&m->post);
     skidx_counts_release(&m->counts);
     memset(m, 0, sizeof(*m));
 }

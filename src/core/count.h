@@ -19,6 +19,7 @@
 #define SKIDX_CORE_COUNT_H
 
 #include "core/causes.h"
+#include "core/pindex.h"
 #include "core/taxonomy.h"
 #include "skidx.h"
 
@@ -73,6 +74,17 @@ skidx_status skidx_counts_add(struct skidx_counts *c, uint32_t cell,
                               int32_t month, int64_t salary, int same_currency,
                               const uint32_t *skills, size_t n_skills);
 
+/* Take one posting off the tables (the inverse of skidx_counts_add; the
+ * month must be in the range). SKIDX_ERR_CORRUPT, with nothing changed,
+ * when a counter would go below zero: the posting was never counted. */
+skidx_status skidx_counts_sub(struct skidx_counts *c, uint32_t cell,
+                              int32_t month, int64_t salary, int same_currency,
+                              const uint32_t *skills, size_t n_skills);
+
+/* Narrow the month range to its first and last month with postings (none:
+ * no months). */
+void skidx_counts_trim_months(struct skidx_counts *c);
+
 /* dst += src. Dimensions must agree (SKIDX_ERR_MISMATCH); months are
  * united. */
 skidx_status skidx_counts_merge(struct skidx_counts *dst,
@@ -104,6 +116,9 @@ struct skidx_model {
     /* the optional owner tables (docs/FORMAT.md sections 16-20), in
      * section order; a table with first == NULL is not written */
     struct skidx_owner_strings tabs[5];
+    /* posting-level sections (format version 2); post.present == 0: a
+     * version-1 file without them (a merge of version-1 indexes) */
+    struct skidx_pstore post;
 };
 
 /* The owner tables of a model, in the order of their sections. */

@@ -1,5 +1,5 @@
 /*
- * format.h - layout of the skidx index file, format version 1, and the
+ * format.h - layout of the skidx index file, format version 2, and the
  * little-endian helpers to read and write it. docs/FORMAT.md is the spec;
  * this header repeats it for the code. No I/O here.
  *
@@ -7,7 +7,7 @@
  *
  *   OFFSET SIZE DESCRIPTION (header, 64 bytes)
  *        0    8 magic: 0x89 'S' 'K' 'I' 'D' 'X' '\r' '\n'
- *        8    4 format version (1)
+ *        8    4 format version (2; 1 is still read)
  *       12    4 flags (0; a reader rejects unknown bits)
  *       16    4 section count N (1..64)
  *       20    4 header size (64)
@@ -94,7 +94,16 @@ enum skidx_section_id {
                                      each level */
     SKIDX_SEC_SKILL_ESCO = 19,    /* ESCO URI of each skill, at most one */
     SKIDX_SEC_SKILL_ONET = 20,    /* O*NET codes of each skill */
-    SKIDX_SEC_MAX_ID = 20,
+    /* version 2, required there (core/pindex.h): */
+    SKIDX_SEC_POSTINGS = 21,      /* u64 postings, u32 segments n, u32
+                                     rows per segment (65536), n x {u64
+                                     offset in SEGMENTS, u64 size} */
+    SKIDX_SEC_SEGMENTS = 22,      /* the segments, each at a multiple of
+                                     8, zero padding between */
+    SKIDX_SEC_SOURCES = 23,       /* string list: the shards, in corpus
+                                     order (the Shard column's values) */
+    SKIDX_SEC_MAX_ID = 23,
+    SKIDX_SEC_MAX_ID_V1 = 20,
     SKIDX_SEC_REQUIRED_MAX = 14 /* sections 1..14 must all be present */
 };
 

@@ -94,6 +94,9 @@ void skidx_worker_release(struct skidx_worker *w)
     free(w->norm);
     free(w->skill_ids);
     free(w->keep_bits);
+    free(w->pref_bits);
+    free(w->req_bits);
+    free(w->pref_ids);
     skidx_sections_release(&w->sections);
     memset(w, 0, sizeof(*w));
 }
@@ -836,6 +839,58 @@ static skidx_status norm_append(struct skidx_worker *w, size_t *at,
     return SKIDX_OK;
 }
 
+/* The skills of the last posting named in a preferred section and in no
+ * other place that counts (title, untitled text, requirements,
+ * responsibilities, other): out->pref. */
+static skidx_status find_pref(const struct skidx_compiled *c,
+                              struct skidx_worker *w,
+                              struct skidx_posting_result *out)
+{
+    const size_t words = (c->tax->n_skills + 63) / 64;
+    if (words > w->cap_pref) {
+        uint64_t *a = realloc(w->pref_bits, words * sizeof(*a));
+        if (a)
+            w->pref_bits = a;
+        uint64_t *b = realloc(w->req_bits, words * sizeof(*b));
+        if (b)
+            w->req_bits = b;
+        if (!a || !b)
+            return SKIDX_ERR_NOMEM;
+        w->cap_pref = words;
+    }
+    if (out->n_skills > w->cap_pref_ids) {
+        uint32_t *ids = realloc(w->pref_ids, out->n_skills * sizeof(*ids));
+        if (!ids)
+            return SKIDX_ERR_NOMEM;
+        w->pref_ids = ids;
+        w->cap_pref_ids = out->n_skills;
+    }
+    memset(w->pref_bits, 0, words * sizeof(uint64_t));
+    memset(w->req_bits, 0, words * sizeof(uint64_t));
+    for (size_t i = 0; i < w->skills.n_hits; i++) {
+        const struct skidx_hit *h = &w->skills.hits[i];
+        if (h->flags & SKIDX_HIT_MASKED)
+            continue;
+        const int kind = i < out->title_hits
+                             ? SKIDX_SEC_NONE
+                             : skidx_sections_kind_at(&w->sections, h->start);
+        if (kind == SKIDX_SEC_PREFERRED)
+            w->pref_bits[h->owner / 64] |= 1ull << (h->owner % 64);
+        else if (skidx_section_counts(kind))
+            w->req_bits[h->owner / 64] |= 1ull << (h->owner % 64);
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < out->n_skills; i++) {
+        const uint32_t s = out->skills[i];
+        if ((w->pref_bits[s / 64] >> (s % 64) & 1) &&
+            !(w->req_bits[s / 64] >> (s % 64) & 1))
+            w->pref_ids[k++] = s;
+    }
+    out->pref = w->pref_ids;
+    out->n_pref = k;
+    return SKIDX_OK;
+}
+
 /* ---- the whole posting ---- */
 
 skidx_status skidx_posting_process(const struct skidx_compiled *c,
@@ -876,16 +931,17 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
      * hit is kept and filtered by the section it lies in. For counting
      * alone (no hits wanted) the skills are matched first: only the
      * headings up to the last description hit of a skill the title does
-     * not name can change a count, so the split stops there, and a
-     * description without such a hit is not split at all. */
+     * not name can change a count or make a skill preferred-only, so the
+     * split stops there, and a description without such a hit is not
+     * split at all. */
     int lazy = !want_hits && c->tax->sections.n && desc->len;
     int filter = 0;
     w->sections.n = 0;
     w->sections.excluded = 0;
     if (!lazy) {
-        SKIDX_FORWARD(skidx_sections_split_mode(&c->tax->sections, desc->p,
-                                                desc->len, &w->sections,
-                                                w->sec_simd, want_hits));
+        SKIDX_FORWARD(skidx_sections_split_mode(
+            &c->tax->sections, desc->p, desc->len, &w->sections, w->sec_simd,
+            want_hits || w->want_pref));
         filter = w->sections.excluded;
     }
 
@@ -919,10 +975,14 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
         if (any) {
             SKIDX_FORWARD(skidx_sections_split_upto(
                 &c->tax->sections, desc->p, desc->len, &w->sections,
-                w->sec_simd, 0, upto));
+                w->sec_simd, w->want_pref, upto));
             filter = w->sections.excluded;
         }
     }
+    int pref = 0; /* a preferred section: which skills only it names */
+    if (w->want_pref)
+        for (size_t i = 0; i < w->sections.n && !pref; i++)
+            pref = w->sections.s[i].kind == SKIDX_SEC_PREFERRED;
     if (w->skills.n_owners > w->cap_ids) {
         size_t cap = w->skills.n_owners * 2;
         uint32_t *ids = realloc(w->skill_ids, cap * sizeof(*ids));
@@ -963,6 +1023,10 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
         out->n_skills = k;
     }
     out->skills = w->skill_ids;
+    out->pref = w->pref_ids;
+    out->n_pref = 0;
+    if (pref)
+        SKIDX_FORWARD(find_pref(c, w, out));
 
     /* month */
     out->month = SKIDX_NO_MONTH;

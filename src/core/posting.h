@@ -67,6 +67,15 @@ struct skidx_worker {
     int sec_simd;                   /* SIMD path of the section pass */
     uint64_t *keep_bits;            /* skills named where they count */
     size_t cap_keep;                /* in 64-bit words */
+    /* Set by the caller to have skidx_posting_process find the skills
+     * named only in preferred sections (posting_result.pref): the
+     * description's headings are then all looked for (as with
+     * want_hits), and its hits kept when it has a preferred section. */
+    int want_pref;
+    uint64_t *pref_bits, *req_bits;
+    uint32_t *pref_ids;
+    size_t cap_pref;                /* words of pref_bits and req_bits */
+    size_t cap_pref_ids;
 };
 skidx_status skidx_worker_init(struct skidx_worker *w,
                                const struct skidx_compiled *c);
@@ -108,6 +117,12 @@ struct skidx_posting_result {
     const uint32_t *skills;/* sorted skill ids; valid until the next call */
     size_t n_skills;
     size_t title_hits;     /* w->skills.hits[0..title_hits) are the title's */
+    /* with w->want_pref: the skills (of `skills`) named in the posting's
+     * preferred (nice-to-have) sections and nowhere else that counts
+     * (not in the title, the text before the first heading or another
+     * counting section); sorted; valid until the next call */
+    const uint32_t *pref;
+    size_t n_pref;
 };
 
 /* Process one posting. Returns SKIDX_OK, or a skip: SKIDX_ERR_CORRUPT

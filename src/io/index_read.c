@@ -25,6 +25,7 @@
 #include "core/error.h"
 #include "core/format.h"
 #include "core/hash.h"
+#include "core/pindex.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -83,6 +84,8 @@ struct skidx_index {
     const uint8_t *ms;           /* entries of 16 bytes */
     uint64_t n_ms;
     uint64_t *ms_start;          /* n_months + 1 */
+    uint32_t version;            /* Format_Version: 1 or 2 */
+    struct skidx_pview post;     /* version 2: the posting-level sections */
 };
 
 #define CORRUPT(err, idx, ...)                                                \
@@ -208,11 +211,16 @@ static skidx_status validate(struct skidx_index *x, int verify,
     if (memcmp(b, SKIDX_MAGIC, SKIDX_MAGIC_LEN))
         return CORRUPT(err, x, "not a skidx index (wrong magic number)");
     uint32_t version = skidx_rd32(b + 8);
-    if (version != SKIDX_FORMAT_VERSION)
+    if (version != 1 && version != SKIDX_FORMAT_VERSION)
         return skidx_fail(err, SKIDX_ERR_VERSION, x->path, SKIDX_NOLINE, 8,
                           "index format version %u; this skidx reads "
-                          "version %u",
+                          "versions 1 to %u",
                           version, SKIDX_FORMAT_VERSION);
+    x->version = version;
+    /* version 1 knows sections 1..20: a later id there is a later
+     * version's, ignored */
+    const uint32_t max_id =
+        version == 1 ? SKIDX_SEC_MAX_ID_V1 : SKIDX_SEC_MAX_ID;
     if (skidx_hash64(b, 40) != skidx_rd64(b + 40))
         return CORRUPT(err, x, "header checksum mismatch");
     if (skidx_rd32(b + 12) != 0)
@@ -263,7 +271,7 @@ static skidx_status validate(struct skidx_index *x, int verify,
         if (verify && skidx_hash64(b + off, (size_t)size) != skidx_rd64(e + 24))
             return skidx_fail(err, SKIDX_ERR_CORRUPT, x->path, SKIDX_NOLINE,
                               off, "section %u: checksum mismatch", id);
-        if (id == 0 || id > SKIDX_SEC_MAX_ID)
+        if (id == 0 || id > max_id)
             continue; /* a later version's section: ignored */
         if (sec[id].present)
             return CORRUPT(err, x, "section %u appears twice", id);
@@ -277,6 +285,10 @@ static skidx_status validate(struct skidx_index *x, int verify,
     for (uint32_t id = 1; id <= SKIDX_SEC_REQUIRED_MAX; id++)
         if (!sec[id].present)
             return CORRUPT(err, x, "section %u missing", id);
+    if (version >= 2)
+        for (uint32_t id = SKIDX_SEC_POSTINGS; id <= SKIDX_SEC_SOURCES; id++)
+            if (!sec[id].present)
+                return CORRUPT(err, x, "section %u missing", id);
 
     /* META */
     const uint8_t *m = sec[SKIDX_SEC_META].p;
@@ -483,6 +495,18 @@ static skidx_status validate(struct skidx_index *x, int verify,
         while (at <= x->n_months)
             x->ms_start[at++] = n;
     }
+    if (version >= 2) {
+        char msg[200];
+        st = skidx_pview_parse(
+            &x->post, sec[SKIDX_SEC_POSTINGS].p, sec[SKIDX_SEC_POSTINGS].size,
+            sec[SKIDX_SEC_SEGMENTS].p, sec[SKIDX_SEC_SEGMENTS].size,
+            sec[SKIDX_SEC_SOURCES].p, sec[SKIDX_SEC_SOURCES].size, x->n_cells,
+            x->n_skills, x->first_month, x->n_months, msg, sizeof(msg));
+        if (st == SKIDX_ERR_CORRUPT)
+            return CORRUPT(err, x, "%s", msg);
+        if (st)
+            return st;
+    }
     return SKIDX_OK;
 }
 
@@ -636,6 +660,7 @@ void skidx_index_close(struct skidx_index *x)
     free(x->skill_cat);
     free(x->cs_start);
     free(x->ms_start);
+    skidx_pview_release(&x->post);
     free(x->path);
     free(x);
 }
@@ -845,7 +870,7 @@ void skidx_index_get_meta(const struct skidx_index *x,
                           struct skidx_index_meta *o)
 {
     memset(o, 0, sizeof(*o));
-    o->format_version = SKIDX_FORMAT_VERSION;
+    o->format_version = x->version;
     o->tool_version = x->strings.v[0];
     o->taxonomy_name = x->strings.v[1];
     o->taxonomy_version = x->strings.v[2];
@@ -1043,6 +1068,11 @@ skidx_status skidx_index_month_skill(const struct skidx_index *x, uint32_t m,
     if (lo < x->ms_start[m + 1] && skidx_rd32(x->ms + lo * 16 + 4) == k)
         *out = skidx_rd64(x->ms + lo * 16 + 8);
     return SKIDX_OK;
+}
+
+const struct skidx_pview *skidx_index_pview(const struct skidx_index *x)
+{
+    return x->version >= 2 ? &x->post : NULL;
 }
 
 /* ---- back to a model, for merge ---- */

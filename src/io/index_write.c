@@ -1,5 +1,5 @@
 /*
- * index_write.c - model -> bytes (docs/FORMAT.md, version 1) -> file.
+ * index_write.c - model -> bytes (docs/FORMAT.md, version 2) -> file.
  *
  * Sections are built one after another into one growing buffer; the header
  * and section table are filled in last. Sparse sections list only the
@@ -112,6 +112,8 @@ skidx_status skidx_index_serialize(const struct skidx_model *m, uint8_t **out,
     *len = 0;
     for (int i = 0; i < SKIDX_MODEL_TABS; i++)
         want += m->tabs[i].first != NULL;
+    if (m->post.present)
+        want += 3;
     wb_grow(&b, SKIDX_HEADER_SIZE + want * SKIDX_SECTION_ENTRY_SIZE);
 
 #define BEGIN(ID)                                                             \
@@ -264,6 +266,30 @@ skidx_status skidx_index_serialize(const struct skidx_model *m, uint8_t **out,
         wb_strings(&b, o->v, o->first[o->n_owners]);
         END();
     }
+    if (m->post.present) {
+        const struct skidx_pstore *ps = &m->post;
+        BEGIN(SKIDX_SEC_POSTINGS);
+        wb_u64(&b, ps->n_postings);
+        wb_u32(&b, ps->n_segs);
+        wb_u32(&b, SKIDX_SEG_ROWS);
+        uint64_t at = 0;
+        for (uint32_t k = 0; k < ps->n_segs; k++) {
+            at = (at + 7) & ~(uint64_t)7;
+            wb_u64(&b, at);
+            wb_u64(&b, ps->segs[k].len);
+            at += ps->segs[k].len;
+        }
+        END();
+        BEGIN(SKIDX_SEC_SEGMENTS);
+        for (uint32_t k = 0; k < ps->n_segs; k++) {
+            wb_align8(&b);
+            wb_bytes(&b, ps->segs[k].p, ps->segs[k].len);
+        }
+        END();
+        BEGIN(SKIDX_SEC_SOURCES);
+        wb_strings(&b, ps->sources, ps->n_sources);
+        END();
+    }
     wb_align8(&b);
 #undef BEGIN
 #undef END
@@ -279,7 +305,9 @@ skidx_status skidx_index_serialize(const struct skidx_model *m, uint8_t **out,
     }
     uint8_t *h = b.p;
     memcpy(h, SKIDX_MAGIC, SKIDX_MAGIC_LEN);
-    skidx_wr32(h + 8, SKIDX_FORMAT_VERSION);
+    /* a model without posting-level sections (a merge of version-1
+     * indexes) is a version-1 file */
+    skidx_wr32(h + 8, m->post.present ? SKIDX_FORMAT_VERSION : 1);
     skidx_wr32(h + 12, 0);
     skidx_wr32(h + 16, ns);
     skidx_wr32(h + 20, SKIDX_HEADER_SIZE);
@@ -358,6 +386,10 @@ skidx_status skidx_model_check_limits(const struct skidx_model *m,
         return skidx_fail(err, SKIDX_ERR_TAXONOMY, NULL, SKIDX_NOLINE,
                           SKIDX_NOOFF, "the names of the taxonomy exceed "
                                        "4 GiB in one list");
+    if (m->post.present && !list_fits(m->post.sources, m->post.n_sources))
+        return skidx_fail(err, SKIDX_ERR_USAGE, NULL, SKIDX_NOLINE,
+                          SKIDX_NOOFF, "%u shards: an index lists at most %u",
+                          m->post.n_sources, SKIDX_MAX_LIST);
     if (m->n_lost > SKIDX_MAX_LIST || !list_fits(m->lost_paths, m->n_lost))
         return skidx_fail(err, SKIDX_ERR_USAGE, NULL, SKIDX_NOLINE,
                           SKIDX_NOOFF, "%u lost shards: an index lists at "

@@ -20,6 +20,7 @@
 #include "core/count.h"
 #include "core/format.h"
 #include "core/hash.h"
+#include "core/pmerge.h"
 #include "core/query.h"
 #include "io/index_read.h"
 #include "skidx.h"
@@ -119,13 +120,49 @@ static void walk(const struct skidx_index *x)
     free(bins);
     free(slice);
 
-    /* back to a model, as `skidx merge` does */
+    /* the posting-level sections: every bitmap decoded into a row set */
+    const struct skidx_pview *pv = skidx_index_pview(x);
+    if (pv) {
+        static uint64_t bits[SKIDX_SEG_WORDS];
+        for (uint32_t k = 0; k < pv->n_segs; k++) {
+            const struct skidx_pseg_view *s = &pv->segs[k];
+            for (uint32_t e = 0; e < 2 * s->n_ent; e++) {
+                size_t used;
+                uint64_t card;
+                if (s->bm[e] == UINT64_MAX)
+                    continue;
+                memset(bits, 0, sizeof(bits));
+                if (skidx_roaring_decode(s->base + s->bm[e],
+                                         s->size - s->bm[e], s->rows, bits,
+                                         &used, &card))
+                    abort(); /* checked at open */
+                sink += card + bits[0];
+            }
+        }
+    }
+
+    /* back to a model, as `skidx merge` does, postings included (the
+     * index merged into its own model: every posting is a repost) */
     struct skidx_model model;
     const skidx_status st = skidx_index_to_model(x, &model);
-    if (st == SKIDX_OK)
+    if (st == SKIDX_OK) {
+        if (pv) {
+            struct skidx_pmerge pm;
+            skidx_pmerge_init(&pm);
+            skidx_status ms = skidx_pmerge_add(&pm, &model, pv);
+            if (!ms)
+                ms = skidx_pmerge_add(&pm, &model, pv);
+            if (!ms)
+                ms = skidx_pmerge_finish(&pm, &model);
+            if (ms && ms != SKIDX_ERR_NOMEM && ms != SKIDX_ERR_CORRUPT &&
+                ms != SKIDX_ERR_LIMIT)
+                abort();
+            skidx_pmerge_release(&pm);
+        }
         skidx_model_release(&model);
-    else if (st != SKIDX_ERR_NOMEM && st != SKIDX_ERR_MISMATCH)
+    } else if (st != SKIDX_ERR_NOMEM && st != SKIDX_ERR_MISMATCH) {
         abort();
+    }
 }
 
 /* Recompute every checksum the reader would compare, where it can. */

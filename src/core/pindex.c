@@ -1,0 +1,410 @@
+/*
+ * pindex.c - posting-level segments: the model's store and the checked
+ * view of a file's segments (see pindex.h; the layout is docs/FORMAT.md's).
+ * Building them is pindex_build.c's, the one user of CRoaring: a program
+ * that only reads indexes does not link it.
+ */
+#include "core/pindex.h"
+#include "core/format.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- store ---- */
+
+skidx_status skidx_pstore_put(struct skidx_pstore *s, uint32_t k, uint8_t *p,
+                              size_t len, uint32_t rows)
+{
+    if (k >= s->cap_segs) {
+        uint32_t cap = s->cap_segs ? s->cap_segs * 2 : 16;
+        while (cap <= k)
+            cap *= 2;
+        struct skidx_pseg_bytes *v = realloc(s->segs, cap * sizeof(*v));
+        if (!v) {
+            free(p);
+            return SKIDX_ERR_NOMEM;
+        }
+        memset(v + s->cap_segs, 0, (cap - s->cap_segs) * sizeof(*v));
+        s->segs = v;
+        s->cap_segs = cap;
+    }
+    free(s->segs[k].p);
+    s->segs[k] = (struct skidx_pseg_bytes){p, len, rows};
+    if (k >= s->n_segs)
+        s->n_segs = k + 1;
+    s->present = 1;
+    return SKIDX_OK;
+}
+
+skidx_status skidx_pstore_add_source(struct skidx_pstore *s, const char *path)
+{
+    char **v = realloc(s->sources, ((size_t)s->n_sources + 1) * sizeof(*v));
+    if (!v)
+        return SKIDX_ERR_NOMEM;
+    s->sources = v;
+    if (!(v[s->n_sources] = strdup(path)))
+        return SKIDX_ERR_NOMEM;
+    s->n_sources++;
+    s->present = 1;
+    return SKIDX_OK;
+}
+
+void skidx_pstore_release(struct skidx_pstore *s)
+{
+    for (uint32_t i = 0; i < s->cap_segs; i++)
+        free(s->segs[i].p);
+    free(s->segs);
+    for (uint32_t i = 0; i < s->n_sources; i++)
+        free(s->sources[i]);
+    free(s->sources);
+    memset(s, 0, sizeof(*s));
+}
+
+/* ---- reading ---- */
+
+int skidx_roaring_decode(const uint8_t *p, size_t avail, uint32_t limit,
+                         uint64_t *bits, size_t *used, uint64_t *card)
+{
+    if (avail < 4)
+        return -1;
+    const uint32_t cookie = skidx_rd32(p);
+    uint32_t size;
+    size_t at;
+    const uint8_t *runs = NULL;
+    if ((cookie & 0xFFFF) == 12347) {
+        size = (cookie >> 16) + 1;
+        runs = p + 4;
+        at = 4 + (size_t)(size + 7) / 8;
+    } else if (cookie == 12346) {
+        if (avail < 8)
+            return -1;
+        size = skidx_rd32(p + 4);
+        at = 8;
+    } else {
+        return -1;
+    }
+    /* values below limit <= 65536: only the container of key 0 */
+    if (size > 1 || at > avail || avail - at < 4 * (size_t)size)
+        return -1;
+    const uint8_t *hdr = p + at;
+    at += 4 * (size_t)size;
+    const int offsets = !runs || size >= 4;
+    const uint8_t *offs = p + at;
+    if (offsets) {
+        if (avail - at < 4 * (size_t)size)
+            return -1;
+        at += 4 * (size_t)size;
+    }
+    uint64_t total = 0;
+    for (uint32_t c = 0; c < size; c++) {
+        const uint32_t key = hdr[4 * c] | (uint32_t)hdr[4 * c + 1] << 8;
+        const uint32_t n = (hdr[4 * c + 2] | (uint32_t)hdr[4 * c + 3] << 8) + 1;
+        if (key != 0)
+            return -1;
+        if (offsets && skidx_rd32(offs + 4 * c) != at)
+            return -1;
+        if (runs && (runs[c / 8] >> (c % 8) & 1)) {
+            if (avail - at < 2)
+                return -1;
+            const uint32_t nr = p[at] | (uint32_t)p[at + 1] << 8;
+            at += 2;
+            if (avail - at < 4 * (size_t)nr)
+                return -1;
+            uint64_t sum = 0;
+            int64_t prev_end = -1;
+            for (uint32_t i = 0; i < nr; i++) {
+                const uint32_t v0 = p[at] | (uint32_t)p[at + 1] << 8;
+                const uint32_t ln = p[at + 2] | (uint32_t)p[at + 3] << 8;
+                at += 4;
+                if ((int64_t)v0 <= prev_end || v0 + ln >= limit)
+                    return -1;
+                prev_end = v0 + ln;
+                sum += ln + 1;
+                if (bits)
+                    for (uint32_t v = v0; v <= v0 + ln; v++)
+                        bits[v >> 6] |= 1ull << (v & 63);
+            }
+            if (sum != n)
+                return -1;
+        } else if (n > 4096) {
+            if (avail - at < 8192)
+                return -1;
+            uint64_t pop = 0;
+            for (uint32_t w = 0; w < 1024; w++) {
+                const uint64_t x = skidx_rd64(p + at + 8 * (size_t)w);
+                if (x && (uint64_t)w * 64 + 63 - __builtin_clzll(x) >= limit)
+                    return -1;
+                pop += (uint64_t)__builtin_popcountll(x);
+                if (bits)
+                    bits[w] |= x;
+            }
+            at += 8192;
+            if (pop != n)
+                return -1;
+        } else {
+            if (avail - at < 2 * (size_t)n)
+                return -1;
+            int64_t prev = -1;
+            for (uint32_t i = 0; i < n; i++) {
+                const uint32_t v = p[at + 2 * i] | (uint32_t)p[at + 2 * i + 1] << 8;
+                if ((int64_t)v <= prev || v >= limit)
+                    return -1;
+                prev = v;
+                if (bits)
+                    bits[v >> 6] |= 1ull << (v & 63);
+            }
+            at += 2 * (size_t)n;
+        }
+        total += n;
+    }
+    *used = at;
+    if (card)
+        *card = total;
+    return 0;
+}
+
+/* A string list at p[0..avail) of `expect` strings, copied with NULs into
+ * one blob (*blob, strings *v); *used = its bytes. 0, -1 corrupt, -2 nomem. */
+static int strlist(const uint8_t *p, uint64_t avail, uint32_t expect,
+                   char ***v, char **blob, uint64_t *used)
+{
+    *v = NULL;
+    *blob = NULL;
+    if (avail < 4 || skidx_rd32(p) != expect || expect > (1u << 24) ||
+        (uint64_t)(expect + 1) * 4 > avail - 4)
+        return -1;
+    const uint8_t *offs = p + 4;
+    const uint64_t blob_at = 4 + 4 * ((uint64_t)expect + 1);
+    const uint32_t last = skidx_rd32(offs + 4 * (size_t)expect);
+    if (skidx_rd32(offs) != 0 || last > avail - blob_at)
+        return -1;
+    if (memchr(p + blob_at, '\0', last))
+        return -1;
+    *v = calloc(expect ? expect : 1, sizeof(char *));
+    *blob = malloc((size_t)last + expect + 1);
+    if (!*v || !*blob)
+        return -2;
+    char *d = *blob;
+    for (uint32_t i = 0; i < expect; i++) {
+        const uint32_t a = skidx_rd32(offs + 4 * (size_t)i);
+        const uint32_t b = skidx_rd32(offs + 4 * (size_t)i + 4);
+        if (b < a || b > last)
+            return -1;
+        (*v)[i] = d;
+        memcpy(d, p + blob_at + a, b - a);
+        d += b - a;
+        *d++ = '\0';
+    }
+    *used = blob_at + last;
+    return 0;
+}
+
+static skidx_status bad(char *msg, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static skidx_status bad(char *msg, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, n, fmt, ap);
+    va_end(ap);
+    return SKIDX_ERR_CORRUPT;
+}
+
+static skidx_status parse_seg(struct skidx_pseg_view *s, uint32_t k,
+                              uint32_t n_cells, uint32_t n_skills,
+                              int32_t first_month, uint32_t n_months,
+                              uint32_t n_sources, char *msg, size_t ml)
+{
+    const uint8_t *p = s->base;
+    const uint64_t size = s->size;
+    if (size < SKIDX_SEG_HEAD)
+        return bad(msg, ml, "segment %u: shorter than its header", k);
+    const uint32_t n = skidx_rd32(p), ne = skidx_rd32(p + 4);
+    s->n_comp = skidx_rd32(p + 8);
+    s->n_loc = skidx_rd32(p + 12);
+    if (n != s->rows)
+        return bad(msg, ml, "segment %u: %u rows, the directory says %u", k,
+                   n, s->rows);
+    uint64_t at = SKIDX_SEG_HEAD;
+    const uint64_t cols = (uint64_t)n * 41;
+    const uint64_t ent_at = (at + cols + 3) & ~(uint64_t)3;
+    if (ne > n_skills || ent_at > size || (size - ent_at) / 16 < ne)
+        return bad(msg, ml, "segment %u: columns or skill entries run past "
+                            "its end", k);
+    for (uint64_t g = at + cols; g < ent_at; g++)
+        if (p[g])
+            return bad(msg, ml, "segment %u: padding not zero", k);
+    s->dedup = p + at;
+    s->line = p + at + 8 * (uint64_t)n;
+    s->cell = p + at + 16 * (uint64_t)n;
+    s->month = s->cell + 4 * (uint64_t)n;
+    s->salary = s->month + 4 * (uint64_t)n;
+    s->company = s->salary + 4 * (uint64_t)n;
+    s->location = s->company + 4 * (uint64_t)n;
+    s->shard = s->location + 4 * (uint64_t)n;
+    s->status = s->shard + 4 * (uint64_t)n;
+    s->ent = p + ent_at;
+    s->n_ent = ne;
+    for (uint32_t i = 0; i < n; i++) {
+        const uint32_t c = skidx_rd32(s->cell + 4 * (size_t)i);
+        const int32_t m = (int32_t)skidx_rd32(s->month + 4 * (size_t)i);
+        const uint32_t sal = skidx_rd32(s->salary + 4 * (size_t)i);
+        const uint32_t co = skidx_rd32(s->company + 4 * (size_t)i);
+        const uint32_t lo = skidx_rd32(s->location + 4 * (size_t)i);
+        const uint8_t stt = s->status[i];
+        if (c >= n_cells)
+            return bad(msg, ml, "segment %u row %u: cell %u out of range", k,
+                       i, c);
+        if (m != INT32_MIN &&
+            (m < first_month || (int64_t)m - first_month >= n_months))
+            return bad(msg, ml, "segment %u row %u: month out of the "
+                                "index's range", k, i);
+        if (stt > SKIDX_SAL_OTHER || (stt == SKIDX_SAL_NONE) != (sal == 0))
+            return bad(msg, ml, "segment %u row %u: bad salary status", k,
+                       i);
+        if ((co != SKIDX_NO_STRING && co >= s->n_comp) ||
+            (lo != SKIDX_NO_STRING && lo >= s->n_loc))
+            return bad(msg, ml, "segment %u row %u: string id out of range",
+                       k, i);
+        if (skidx_rd32(s->shard + 4 * (size_t)i) >= n_sources)
+            return bad(msg, ml, "segment %u row %u: shard out of range", k,
+                       i);
+    }
+    s->bm = malloc(((size_t)ne * 2 + 1) * sizeof(*s->bm));
+    if (!s->bm)
+        return SKIDX_ERR_NOMEM;
+    at = ent_at + 16 * (uint64_t)ne;
+    int64_t prev = -1;
+    for (uint32_t e = 0; e < ne; e++) {
+        const uint8_t *en = s->ent + 16 * (size_t)e;
+        const uint32_t sk = skidx_rd32(en), sa = skidx_rd32(en + 8),
+                       sp = skidx_rd32(en + 12);
+        if ((int64_t)sk <= prev || sk >= n_skills || skidx_rd32(en + 4) ||
+            sa == 0)
+            return bad(msg, ml, "segment %u: skill entry %u out of order or "
+                                "out of range", k, e);
+        prev = sk;
+        size_t used;
+        uint64_t ca, cp = 0;
+        if (sa > size - at ||
+            skidx_roaring_decode(p + at, sa, n, NULL, &used, &ca) ||
+            used != sa || ca == 0)
+            return bad(msg, ml, "segment %u: skill %u: malformed bitmap", k,
+                       sk);
+        s->bm[2 * e] = at;
+        at += sa;
+        s->bm[2 * e + 1] = UINT64_MAX;
+        if (sp) {
+            if (sp > size - at ||
+                skidx_roaring_decode(p + at, sp, n, NULL, &used, &cp) ||
+                used != sp || cp == 0)
+                return bad(msg, ml, "segment %u: skill %u: malformed "
+                                    "preferred bitmap", k, sk);
+            s->bm[2 * e + 1] = at;
+            at += sp;
+        }
+    }
+    /* the preferred-only rows must be a subset of the rows: checked when
+     * evaluated would cost each query; a superset is harmless (it is
+     * intersected), so it is not checked here */
+    uint64_t u1, u2;
+    int r = strlist(p + at, size - at, s->n_comp, &s->comp, &s->blob, &u1);
+    if (r == -2)
+        return SKIDX_ERR_NOMEM;
+    if (r)
+        return bad(msg, ml, "segment %u: malformed company list", k);
+    at += u1;
+    r = strlist(p + at, size - at, s->n_loc, &s->loc, &s->blob_loc, &u2);
+    if (r == -2)
+        return SKIDX_ERR_NOMEM;
+    if (r)
+        return bad(msg, ml, "segment %u: malformed location list", k);
+    at += u2;
+    if (at != size)
+        return bad(msg, ml, "segment %u: %llu bytes left after its lists", k,
+                   (unsigned long long)(size - at));
+    return SKIDX_OK;
+}
+
+skidx_status skidx_pview_parse(struct skidx_pview *v, const uint8_t *dir,
+                               uint64_t dir_size, const uint8_t *data,
+                               uint64_t data_size, const uint8_t *src,
+                               uint64_t src_size, uint32_t n_cells,
+                               uint32_t n_skills, int32_t first_month,
+                               uint32_t n_months, char *msg, size_t ml)
+{
+    memset(v, 0, sizeof(*v));
+    uint64_t used;
+    if (src_size < 4)
+        return bad(msg, ml, "malformed SOURCES section");
+    int r = strlist(src, src_size, skidx_rd32(src), &v->sources,
+                    &v->sources_blob, &used);
+    if (r == -2)
+        return SKIDX_ERR_NOMEM;
+    if (r || used != src_size)
+        return bad(msg, ml, "malformed SOURCES section");
+    v->n_sources = skidx_rd32(src);
+    if (dir_size < 16)
+        return bad(msg, ml, "malformed POSTINGS section");
+    v->n_postings = skidx_rd64(dir);
+    v->n_segs = skidx_rd32(dir + 8);
+    v->seg_rows = skidx_rd32(dir + 12);
+    if (v->seg_rows != SKIDX_SEG_ROWS ||
+        dir_size != 16 + 16 * (uint64_t)v->n_segs ||
+        v->n_postings > (uint64_t)v->n_segs * SKIDX_SEG_ROWS ||
+        (v->n_segs &&
+         v->n_postings <= (uint64_t)(v->n_segs - 1) * SKIDX_SEG_ROWS) ||
+        (!v->n_segs && v->n_postings))
+        return bad(msg, ml, "POSTINGS: %llu postings in %u segments of %u "
+                            "do not add up",
+                   (unsigned long long)v->n_postings, v->n_segs, v->seg_rows);
+    v->segs = calloc(v->n_segs ? v->n_segs : 1, sizeof(*v->segs));
+    if (!v->segs)
+        return SKIDX_ERR_NOMEM;
+    uint64_t end = 0;
+    for (uint32_t k = 0; k < v->n_segs; k++) {
+        struct skidx_pseg_view *s = &v->segs[k];
+        const uint64_t off = skidx_rd64(dir + 16 + 16 * (size_t)k);
+        const uint64_t sz = skidx_rd64(dir + 24 + 16 * (size_t)k);
+        if (off != ((end + 7) & ~(uint64_t)7) || off > data_size ||
+            sz > data_size - off)
+            return bad(msg, ml, "segment %u: offset %llu size %llu outside "
+                                "SEGMENTS or not where the previous one ends",
+                       k, (unsigned long long)off, (unsigned long long)sz);
+        for (uint64_t g = end; g < off; g++)
+            if (data[g])
+                return bad(msg, ml, "padding before segment %u not zero", k);
+        end = off + sz;
+        s->base = data + off;
+        s->size = sz;
+        s->first = (uint64_t)k * SKIDX_SEG_ROWS;
+        s->rows = k + 1 < v->n_segs
+                      ? SKIDX_SEG_ROWS
+                      : (uint32_t)(v->n_postings - s->first);
+        skidx_status st = parse_seg(s, k, n_cells, n_skills, first_month,
+                                    n_months, v->n_sources, msg, ml);
+        if (st)
+            return st;
+    }
+    if (end != data_size)
+        return bad(msg, ml, "SEGMENTS: %llu bytes after the last segment",
+                   (unsigned long long)(data_size - end));
+    return SKIDX_OK;
+}
+
+void skidx_pview_release(struct skidx_pview *v)
+{
+    for (uint32_t k = 0; v->segs && k < v->n_segs; k++) {
+        free(v->segs[k].bm);
+        free(v->segs[k].comp);
+        free(v->segs[k].loc);
+        free(v->segs[k].blob);
+        free(v->segs[k].blob_loc);
+    }
+    free(v->segs);
+    free(v->sources);
+    free(v->sources_blob);
+    memset(v, 0, sizeof(*v));
+}

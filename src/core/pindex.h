@@ -1,0 +1,147 @@
+/*
+ * pindex.h - the posting-level index (docs/FORMAT.md, version 2, sections
+ * POSTINGS, SEGMENTS and SOURCES): per posting its columns, per skill the
+ * Roaring bitmap of the postings that count it, in segments of at most
+ * SKIDX_SEG_ROWS postings.
+ *
+ * Three parts, no I/O:
+ * - building: a raw segment takes posting rows in corpus order (cheap
+ *   appends: columns, strings, (skill, row) pairs) and is encoded once
+ *   full into the bytes of one segment (CRoaring builds the bitmaps,
+ *   written in the portable Roaring serialization);
+ * - the store: the encoded segments of a model, in order, with the list
+ *   of source shards;
+ * - reading: a view of the three sections of a file, every byte checked
+ *   (bitmaps included, by a decoder of our own, so that hostile bytes
+ *   never reach a library that trusts them) before anything reads them.
+ *
+ * A segment is self-contained (row numbers, dictionaries and bitmaps are
+ * local to it), so segments concatenate: posting number p of an index is
+ * row p % SKIDX_SEG_ROWS of segment p / SKIDX_SEG_ROWS.
+ */
+#ifndef SKIDX_CORE_PINDEX_H
+#define SKIDX_CORE_PINDEX_H
+
+#include "skidx.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SKIDX_SEG_ROWS 65536u
+#define SKIDX_NO_STRING UINT32_MAX /* Company/Location: none */
+#define SKIDX_SEG_HEAD 16u
+
+/* Salary status of a posting (column Salary_Status). */
+enum skidx_salary_status {
+    SKIDX_SAL_NONE = 0,  /* no usable salary */
+    SKIDX_SAL_INDEX = 1, /* in the index currency: Salary holds it */
+    SKIDX_SAL_OTHER = 2, /* in another currency: Salary holds it, unconverted */
+};
+
+/* One posting, as the builder takes it. Strings need not be
+ * NUL-terminated; they are copied. */
+struct skidx_prow {
+    uint64_t dedup, line;
+    uint32_t cell, shard, salary;
+    int32_t month; /* calendar month (year*12 + month-1), or INT32_MIN */
+    uint8_t status;
+    const char *company, *location; /* NULL: none */
+    uint32_t company_len, location_len;
+    const uint32_t *skills; /* sorted, distinct */
+    uint32_t n_skills;
+    const uint32_t *pref;   /* of those, the ones named only in preferred
+                               sections; sorted */
+    uint32_t n_pref;
+};
+
+/* ---- building ---- */
+
+struct skidx_pseg_raw;
+skidx_status skidx_pseg_raw_create(struct skidx_pseg_raw **out);
+void skidx_pseg_raw_free(struct skidx_pseg_raw *r);
+void skidx_pseg_raw_reset(struct skidx_pseg_raw *r);
+uint32_t skidx_pseg_raw_rows(const struct skidx_pseg_raw *r);
+/* Append a row (the segment must hold fewer than SKIDX_SEG_ROWS).
+ * SKIDX_ERR_NOMEM, SKIDX_ERR_LIMIT (a string over 1 MiB is cut, not an
+ * error; strings of one segment over 4 GiB are). */
+skidx_status skidx_pseg_raw_add(struct skidx_pseg_raw *r,
+                                const struct skidx_prow *row);
+/* Encode the rows (at least one) into one segment's bytes (*out
+ * malloc'd, freed by the caller). n_skills bounds the skill ids. */
+skidx_status skidx_pseg_encode(const struct skidx_pseg_raw *r,
+                               uint32_t n_skills, uint8_t **out,
+                               size_t *len);
+
+/* ---- the store of a model ---- */
+
+struct skidx_pseg_bytes {
+    uint8_t *p;
+    size_t len;
+    uint32_t rows;
+};
+
+struct skidx_pstore {
+    int present;       /* the model has posting-level sections */
+    uint64_t n_postings;
+    uint32_t n_segs, cap_segs;
+    struct skidx_pseg_bytes *segs;
+    uint32_t n_sources;
+    char **sources;
+};
+
+/* Put segment k (taking `p`); slots may be filled in any order.
+ * SKIDX_ERR_NOMEM (p is then freed). */
+skidx_status skidx_pstore_put(struct skidx_pstore *s, uint32_t k, uint8_t *p,
+                              size_t len, uint32_t rows);
+skidx_status skidx_pstore_add_source(struct skidx_pstore *s,
+                                     const char *path);
+void skidx_pstore_release(struct skidx_pstore *s);
+
+/* ---- reading ---- */
+
+struct skidx_pseg_view {
+    const uint8_t *base;
+    uint64_t size;
+    uint64_t first; /* posting number of row 0 */
+    uint32_t rows, n_ent, n_comp, n_loc;
+    const uint8_t *dedup, *line, *cell, *month, *salary, *company,
+        *location, *shard, *status, *ent;
+    uint64_t *bm; /* 2 per entry: offsets (from base) of All and Pref
+                     bitmaps; UINT64_MAX for an empty Pref */
+    char **comp, **loc; /* NUL-terminated copies */
+    char *blob, *blob_loc;
+};
+
+struct skidx_pview {
+    uint64_t n_postings;
+    uint32_t n_segs, seg_rows;
+    struct skidx_pseg_view *segs;
+    uint32_t n_sources;
+    char **sources;
+    char *sources_blob;
+};
+
+/* Validate and parse the sections POSTINGS (`dir`), SEGMENTS (`data`)
+ * and SOURCES (`src`) against the index's dimensions. SKIDX_ERR_CORRUPT
+ * with a message in `msg` naming the segment and what is wrong;
+ * SKIDX_ERR_NOMEM. */
+skidx_status skidx_pview_parse(struct skidx_pview *v, const uint8_t *dir,
+                               uint64_t dir_size, const uint8_t *data,
+                               uint64_t data_size, const uint8_t *src,
+                               uint64_t src_size, uint32_t n_cells,
+                               uint32_t n_skills, int32_t first_month,
+                               uint32_t n_months, char *msg, size_t msg_len);
+void skidx_pview_release(struct skidx_pview *v);
+
+/* Decode a portable Roaring bitmap at p[0..avail) whose values must all
+ * be below `limit` (<= 65536): OR its values into bits[0..1024) (when
+ * bits is not NULL), its byte length into *used and its cardinality into
+ * *card. 0, or -1 when the bytes are not a valid bitmap (or a value is
+ * out of range). */
+int skidx_roaring_decode(const uint8_t *p, size_t avail, uint32_t limit,
+                         uint64_t *bits, size_t *used, uint64_t *card);
+
+/* The words of a segment's row bitset. */
+#define SKIDX_SEG_WORDS (SKIDX_SEG_ROWS / 64)
+
+#endif
