@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "core/match.h"
+#include <hs/hs.h>
 #include "core/taxonomy.h"
 #include "core/utf8.h"
 
@@ -1256,6 +1257,69 @@ static const char GATED[] =
     "High in group\tx\t/(?:\xE8\xAE\xA1|abc)def/\n"
     "Short\tx\t/\\b(?:zq|zq\\sin\\scs)\\b/\n";
 
+/* The hits of e's regex aliases in text[0..len) by one Hyperscan scan of
+ * the whole text (leftmost start), as skidx scanned them before gates:
+ * must equal the matcher's hits of those aliases. Masked spans aside
+ * (the texts here have none). */
+struct whole {
+    struct skidx_hit h[256];
+    size_t n;
+};
+
+static int whole_hit(unsigned id, unsigned long long from,
+                     unsigned long long to, unsigned flags, void *ctx)
+{
+    struct whole *w = ctx;
+    (void)flags;
+    assert_true(w->n < 256);
+    w->h[w->n++] = (struct skidx_hit){(uint32_t)id, 0, (uint32_t)from,
+                                      (uint32_t)to, 0};
+    return 0;
+}
+
+static void check_whole(struct env *e, const char *text, size_t len)
+{
+    const struct skidx_alias_set *set = &e->tax->skills;
+    const char *expr[64];
+    unsigned flags[64], ids[64], n = 0;
+    for (size_t i = 0; i < set->n && n < 64; i++) {
+        const struct skidx_alias *a = &set->a[i];
+        if (!(a->flags & SKIDX_ALIAS_REGEX) || (a->flags & SKIDX_ALIAS_NEG))
+            continue;
+        expr[n] = a->text;
+        flags[n] = HS_FLAG_SOM_LEFTMOST |
+                   ((a->flags & SKIDX_ALIAS_CASE) ? 0 : HS_FLAG_CASELESS);
+        ids[n++] = (unsigned)i;
+    }
+    hs_database_t *db = NULL;
+    hs_compile_error_t *ce = NULL;
+    hs_scratch_t *hs = NULL;
+    assert_int_equal(hs_compile_multi(expr, flags, ids, n, HS_MODE_BLOCK,
+                                      NULL, &db, &ce), HS_SUCCESS);
+    assert_int_equal(hs_alloc_scratch(db, &hs), HS_SUCCESS);
+    struct whole w = {.n = 0};
+    assert_int_equal(hs_scan(db, text, (unsigned)len, 0, hs, whole_hit, &w),
+                     HS_SUCCESS);
+    hs_free_scratch(hs);
+    hs_free_database(db);
+    size_t nm;
+    struct skidx_hit *hm = scan(e, text, len, SKIDX_ENGINE_WORDS, &nm, NULL,
+                                NULL);
+    size_t k = 0;
+    for (size_t i = 0; i < nm; i++) {
+        if (!(set->a[hm[i].alias].flags & SKIDX_ALIAS_REGEX))
+            continue;
+        int found = 0;
+        for (size_t j = 0; j < w.n && !found; j++)
+            found = w.h[j].alias == hm[i].alias &&
+                    w.h[j].start == hm[i].start && w.h[j].end == hm[i].end;
+        assert_true(found);
+        k++;
+    }
+    assert_int_equal(k, w.n);
+    free(hm);
+}
+
 static void test_gated_regexes(void **state)
 {
     (void)state;
@@ -1316,6 +1380,7 @@ static void test_gated_regexes(void **state)
                                               "aaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
                                               post[b]);
                 hits += check_engines(e, text, len);
+                check_whole(e, text, len);
             }
     }
     assert_true(hits > 500);
@@ -1327,6 +1392,7 @@ static void test_gated_regexes(void **state)
         size_t len = (size_t)snprintf(text, sizeof(text), "zq in %.*s cs!",
                                       (int)k, "aaaaaaaaaaaaaaaaaaaa");
         hits += check_engines(e1, text, len);
+        check_whole(e1, text, len);
     }
     EXPECT(e1, "zq in aaaaaaaa cs!", "Long[0,17)");
     env_free(e1);
@@ -1354,6 +1420,7 @@ static void test_gated_regexes(void **state)
             len += strlen(s);
         }
         hits += check_engines(e, text, len);
+        check_whole(e, text, len);
     }
     assert_true(hits > 3000);
     env_free(e);

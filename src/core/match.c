@@ -1026,10 +1026,13 @@ static int regex_needs_high(const char *re, size_t n)
 }
 
 /* Compile the regexes ks[0..n) (indexes into m->regex_alias, which are
- * also the Hyperscan ids) into one database. */
+ * also the Hyperscan ids) into one database: reporting the leftmost start
+ * of each match, or, `anchored`, matches that start at the start of the
+ * scanned bytes only (each regex behind '^', no start of match tracked:
+ * much cheaper for Hyperscan). */
 static skidx_status compile_regexes(struct skidx_matcher *m,
                                     const uint32_t *ks, size_t n,
-                                    hs_database_t **db,
+                                    int anchored, hs_database_t **db,
                                     struct skidx_error *err)
 {
     const struct skidx_alias_set *set = m->set;
@@ -1039,15 +1042,25 @@ static skidx_status compile_regexes(struct skidx_matcher *m,
     const char **expr = calloc(n, sizeof(*expr));
     unsigned *flags = calloc(n, sizeof(*flags));
     unsigned *ids = calloc(n, sizeof(*ids));
+    char **anch = calloc(n, sizeof(*anch));
     skidx_status st = SKIDX_OK;
-    if (!expr || !flags || !ids) {
+    if (!expr || !flags || !ids || !anch) {
         st = SKIDX_ERR_NOMEM;
         goto out;
     }
     for (size_t j = 0; j < n; j++) {
         const struct skidx_alias *a = &set->a[m->regex_alias[ks[j]]];
         expr[j] = a->text;
-        flags[j] = HS_FLAG_SOM_LEFTMOST |
+        if (anchored) {
+            if (!(anch[j] = malloc(a->len + 2))) {
+                st = SKIDX_ERR_NOMEM;
+                goto out;
+            }
+            anch[j][0] = '^';
+            memcpy(anch[j] + 1, a->text, a->len + 1);
+            expr[j] = anch[j];
+        }
+        flags[j] = (anchored ? 0 : HS_FLAG_SOM_LEFTMOST) |
                    ((a->flags & SKIDX_ALIAS_CASE) ? 0 : HS_FLAG_CASELESS);
         ids[j] = ks[j];
     }
@@ -1075,6 +1088,9 @@ static skidx_status compile_regexes(struct skidx_matcher *m,
         *db = NULL;
     }
 out:
+    for (size_t j = 0; anch && j < n; j++)
+        free(anch[j]);
+    free(anch);
     free(expr);
     free(flags);
     free(ids);
@@ -1216,11 +1232,11 @@ static skidx_status build_regex(struct skidx_matcher *m,
     m->n_gated = n_gated;
     m->n_high = n_high;
     if (!st)
-        st = compile_regexes(m, ks, n_every, &m->db, err);
+        st = compile_regexes(m, ks, n_every, 0, &m->db, err);
     if (!st)
-        st = compile_regexes(m, ks + n_every, n_gated, &m->db_gated, err);
+        st = compile_regexes(m, ks + n_every, n_gated, 1, &m->db_gated, err);
     if (!st)
-        st = compile_regexes(m, ks + n_every + n_gated, n_high,
+        st = compile_regexes(m, ks + n_every + n_gated, n_high, 0,
                              &m->db_unspaced, err);
     /* groups in order of their owner's first negative regex */
     for (size_t g = 0; g < m->n_groups && !st; g++) {
@@ -1233,7 +1249,7 @@ static skidx_status build_regex(struct skidx_matcher *m,
                 m->groups[g].owner = a->owner;
             }
         }
-        st = compile_regexes(m, ks, c, &m->groups[g].db, err);
+        st = compile_regexes(m, ks, c, 0, &m->groups[g].db, err);
     }
     free(ks);
     return st;
@@ -2660,49 +2676,70 @@ static skidx_status scan_regex(const struct skidx_matcher *m,
     return SKIDX_OK;
 }
 
-/* A hit of a gated regex in the window text[base..base + cut): kept unless
- * it ends at the window's end before the text's (its \b there would have
- * seen the window's end, not the next byte; a true match ending there is
- * found in a later window, since it is shorter than the gate width). */
+/* The gated regexes are compiled anchored ('^' before each): a scan of
+ * text[p..) finds the matches that start at p, with their ends. */
 struct gate_ctx {
-    struct hs_ctx c;
-    size_t base, cut;
-    int open_end; /* the window ends before the text does */
+    const struct skidx_matcher *m;
+    struct skidx_match_scratch *s;
+    size_t p, first; /* the window's start; the text's first gated hit */
+    int nomem;
 };
 
+/* A match [p, p + to) of a gated regex: a hit unless a window before
+ * found the same regex ending there (its start, further left, is the
+ * leftmost). Hits are pushed window after window, so their starts do
+ * not decrease, and a hit starting more than gate_width bytes before
+ * this end cannot end there: the search back stops at it. */
 static int on_gated(unsigned id, unsigned long long from,
                     unsigned long long to, unsigned flags, void *ctx)
 {
     struct gate_ctx *g = ctx;
-    if (g->open_end && to == g->cut)
-        return 0;
-    return on_regex(id, from + g->base, to + g->base, flags, &g->c);
+    (void)from;
+    (void)flags;
+    uint32_t ai = g->m->regex_alias[id];
+    size_t end = g->p + (size_t)to;
+    if (!to)
+        return 0; /* empty: never a hit (as on_regex) */
+    for (size_t i = g->s->n_hits; i-- > g->first;) {
+        const struct skidx_hit *h = &g->s->hits[i];
+        if ((size_t)h->start + g->m->gate_width < end)
+            break;
+        if (h->alias == ai && h->end == end)
+            return 0;
+    }
+    if (push_hit(g->s, ai, g->m->set->a[ai].owner, g->p, end)) {
+        g->nomem = 1;
+        return 1;
+    }
+    return 0;
 }
 
-/* The gated regexes: over the whole text for the ORACLE engine (and with
- * the gate off), else over windows from each gate word the WORDS engine
- * found to gate_width + 1 bytes after it, overlapping windows merged.
- * Every match starts at a gate word (regex_gate_words) and is at most
- * gate_width bytes long, so it lies in the window of its start, at least
- * one byte before the window's end, and its leftmost start is in the same
- * window; a window starts at a word start, where \b holds as it does in
- * the text. So the hits are those of a whole-text scan. */
+/* The gated regexes, from each gate word the WORDS engine found (from
+ * every ASCII word start for the ORACLE engine and with the gate off:
+ * the simple way the gate must agree with) over gate_width + 1 bytes.
+ * Every match starts at a gate word (regex_gate_words), where \b holds
+ * as at the start of the scanned bytes, and is at most gate_width bytes
+ * long, so the byte after it is scanned too; the first window that finds
+ * a regex ending at an offset has its leftmost start. So the hits are
+ * those of a whole-text scan for the leftmost start of each match. */
 static skidx_status scan_gated(const struct skidx_matcher *m,
                                struct skidx_match_scratch *s,
                                const char *text, size_t len,
                                enum skidx_engine engine)
 {
-    if (engine == SKIDX_ENGINE_ORACLE || !regex_gate)
-        return scan_regex(m, m->db_gated, s, text, len);
+    const unsigned char *t = (const unsigned char *)text;
+    int all = engine == SKIDX_ENGINE_ORACLE || !regex_gate;
     size_t w = (size_t)m->gate_width + 1;
-    for (size_t i = 0; i < s->n_gates;) {
-        size_t a = s->gates[i], b = a + w < len ? a + w : len;
-        for (i++; i < s->n_gates && s->gates[i] < b; i++)
-            b = s->gates[i] + w < len ? s->gates[i] + w : len;
-        struct gate_ctx g = {{m, s, 0}, a, b - a, b < len};
-        hs_error_t e = hs_scan(m->db_gated, text + a, (unsigned)(b - a), 0,
+    struct gate_ctx g = {m, s, 0, s->n_hits, 0};
+    for (size_t i = 0; all ? i < len : i < s->n_gates; i++) {
+        size_t p = all ? i : s->gates[i];
+        if (all && (!is_ascii_word(t[p]) || (p && is_ascii_word(t[p - 1]))))
+            continue;
+        g.p = p;
+        size_t n = len - p < w ? len - p : w;
+        hs_error_t e = hs_scan(m->db_gated, text + p, (unsigned)n, 0,
                                (hs_scratch_t *)s->hs_scratch, on_gated, &g);
-        if (g.c.nomem)
+        if (g.nomem)
             return SKIDX_ERR_NOMEM;
         if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
             return SKIDX_ERR_HYPERSCAN;
