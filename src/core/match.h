@@ -27,7 +27,7 @@
  * (its gate words: `\b(?:degree|BSc|...)\s(?:in|of)\s...`) and is at most
  * 1024 bytes long is scanned, by the WORDS engine, only from each gate
  * word in the text to its longest match after it (by the ORACLE engine
- * over the whole text). The negative ones go to one database per
+ * from every word start). The negative ones go to one database per
  * owner, scanned only over texts where that owner has a positive hit.
  *
  * A hit is (alias, owner, start, end) with a half-open byte range. After a
@@ -146,7 +146,7 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
 const char *skidx_match_set_simd(int mode);
 
 /* Test hook: 0 = scan every owner's negative regexes on every text, and
- * the gated positive regexes over the whole text; 1 = (the default) only
+ * the gated positive regexes from every word start; 1 = (the default) only
  * the negatives of owners with a positive hit in the text, and the gated
  * regexes near their gate words. Both give the same hits; not
  * thread-safe. */
