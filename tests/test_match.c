@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "core/match.h"
+#include <hs/hs.h>
 #include "core/taxonomy.h"
 #include "core/utf8.h"
 
@@ -1253,6 +1254,198 @@ static void test_regex_error(void **state)
     skidx_taxonomy_free(t);
 }
 
+/* Positive regexes behind gate words: the WORDS engine scans them only from
+ * each gate word on (windows merged), the ORACLE engine and the gate off
+ * over the whole text; check_engines compares all three. */
+static const char GATED[] =
+    "Degree: CS\tedu\t=/\\b(?:(?i:degree|bachelor'?s?|master\xE2\x80\x99s)|"
+    "BS|B\\.S\\.|MSc|Ph\\.D\\.)(?:\\s(?i:degree))?\\s(?i:in|of)\\s"
+    "[^;:\\n0-9!?]{0,20}\\b(?:(?i:computer science|informatique|"
+    "inform(?:\xC3\xA1|a)tica))\\b/\n"
+    "Degree: Math\tedu\t/\\b(?:major|majoring)\\s(?:in\\s)?[^.]{0,10}"
+    "\\bmath\\b/\n"
+    "Statistics\tx\tstatistics\tdegree\n"
+    "Zh\tedu\t/\xE8\xAE\xA1\xE7\xAE\x97\xE6\x9C\xBA[^\\n]{0,30}"
+    "\xE7\x9B\xB8\xE5\x85\xB3/\n"
+    "Kernel\tx\t/Linux\xE5\x86\x85\xE6\xA0\xB8/\n"
+    "STM32\tx\t/\\bstm32[a-z0-9]*\\b/\n"
+    "Open end\tx\t/\\b(?:ab|cd)/\n"
+    "Word class\tx\t/\\b(?:ef|gh)\\w+/\n"
+    "No boundary\tx\t/(?:\\bij|kl)\\s/\n"
+    "Unbounded\tx\t/\\bfoo\\s.*bar\\b/\n"
+    "Top alternation\tx\t/\\bqq|rr\\b/\n"
+    "High in group\tx\t/(?:\xE8\xAE\xA1|abc)def/\n"
+    "Short\tx\t/\\b(?:zq|zq\\sin\\scs)\\b/\n";
+
+/* The hits of e's regex aliases in text[0..len) by one Hyperscan scan of
+ * the whole text (leftmost start), as skidx scanned them before gates:
+ * must equal the matcher's hits of those aliases. Masked spans aside
+ * (the texts here have none). */
+struct whole {
+    struct skidx_hit h[256];
+    size_t n;
+};
+
+static int whole_hit(unsigned id, unsigned long long from,
+                     unsigned long long to, unsigned flags, void *ctx)
+{
+    struct whole *w = ctx;
+    (void)flags;
+    assert_true(w->n < 256);
+    w->h[w->n++] = (struct skidx_hit){(uint32_t)id, 0, (uint32_t)from,
+                                      (uint32_t)to, 0};
+    return 0;
+}
+
+static void check_whole(struct env *e, const char *text, size_t len)
+{
+    const struct skidx_alias_set *set = &e->tax->skills;
+    const char *expr[64];
+    unsigned flags[64], ids[64], n = 0;
+    for (size_t i = 0; i < set->n && n < 64; i++) {
+        const struct skidx_alias *a = &set->a[i];
+        if (!(a->flags & SKIDX_ALIAS_REGEX) || (a->flags & SKIDX_ALIAS_NEG))
+            continue;
+        expr[n] = a->text;
+        flags[n] = HS_FLAG_SOM_LEFTMOST |
+                   ((a->flags & SKIDX_ALIAS_CASE) ? 0 : HS_FLAG_CASELESS);
+        ids[n++] = (unsigned)i;
+    }
+    hs_database_t *db = NULL;
+    hs_compile_error_t *ce = NULL;
+    hs_scratch_t *hs = NULL;
+    assert_int_equal(hs_compile_multi(expr, flags, ids, n, HS_MODE_BLOCK,
+                                      NULL, &db, &ce), HS_SUCCESS);
+    assert_int_equal(hs_alloc_scratch(db, &hs), HS_SUCCESS);
+    struct whole w = {.n = 0};
+    assert_int_equal(hs_scan(db, text, (unsigned)len, 0, hs, whole_hit, &w),
+                     HS_SUCCESS);
+    hs_free_scratch(hs);
+    hs_free_database(db);
+    size_t nm;
+    struct skidx_hit *hm = scan(e, text, len, SKIDX_ENGINE_WORDS, &nm, NULL,
+                                NULL);
+    size_t k = 0;
+    for (size_t i = 0; i < nm; i++) {
+        if (!(set->a[hm[i].alias].flags & SKIDX_ALIAS_REGEX))
+            continue;
+        int found = 0;
+        for (size_t j = 0; j < w.n && !found; j++)
+            found = w.h[j].alias == hm[i].alias &&
+                    w.h[j].start == hm[i].start && w.h[j].end == hm[i].end;
+        assert_true(found);
+        k++;
+    }
+    assert_int_equal(k, w.n);
+    free(hm);
+}
+
+static void test_gated_regexes(void **state)
+{
+    (void)state;
+    struct env *e = env_new(GATED);
+    struct skidx_matcher_stats st;
+    skidx_matcher_get_stats(e->m, &st);
+    assert_int_equal(st.regexes, 12);
+    assert_int_equal(st.gated, 3); /* Degree: CS, Degree: Math, Short */
+    assert_int_equal(st.high, 2);  /* Zh, Kernel */
+    EXPECT(e, "BS in Computer Science", "Degree: CS[0,22)");
+    EXPECT(e, "bs in computer science", ""); /* BS is case-sensitive */
+    EXPECT(e, "B.S. in Computer Sciences.", "");
+    EXPECT(e, "a Ph.D. degree of Inform\xC3\xA1tica",
+           "Degree: CS[2,30) Statistics[8,14)");
+    EXPECT(e, "master\xE2\x80\x99s in\n\ninformatique", "");
+    EXPECT(e, "master\xE2\x80\x99s in informatique!",
+           "Degree: CS[0,26)");
+    /* the gap: at most 20 bytes, none of ;:\n digits ! ? */
+    EXPECT(e, "degree in aaaaaaaaaaaaaaaaaaa computer science",
+           "Statistics[0,6) Degree: CS[0,46)");
+    EXPECT(e, "degree in aaaaaaaaaaaaaaaaaaaa computer science",
+           "Statistics[0,6)");
+    EXPECT(e, "degree in 1 computer science", "Statistics[0,6)");
+    /* the leftmost start of overlapping matches, across gate words */
+    EXPECT(e, "degree in bachelor of computer science",
+           "Statistics[0,6) Degree: CS[0,38)");
+    /* \b is ASCII: a non-ASCII letter before BS does not glue */
+    EXPECT(e, "\xC3\xA9" "BS in computer science", "Degree: CS[2,24)");
+    /* a gate word at the end, alone, twice */
+    EXPECT(e, "degree", "Statistics[0,6)");
+    EXPECT(e, "BS BS", "");
+    EXPECT(e, "majoring in applied math, major math",
+           "Degree: Math[0,24) Degree: Math[26,36)");
+    EXPECT(e, "Linux\xE5\x86\x85\xE6\xA0\xB8", "Kernel[0,11)");
+    EXPECT(e, "STM32F4 stm32 ab abc ef efg ij kl ", "STM32[0,7) STM32[8,13) "
+           "Open end[14,16) Open end[17,19) Word class[24,27) "
+           "No boundary[28,31) No boundary[31,34)");
+    /* the longest matches, at every length around the window's; and a
+     * gate word cut by a window's end (zq|zqx): a match in the window,
+     * not in the text */
+    char text[600];
+    size_t hits = 0;
+    for (size_t k = 0; k < 120; k++) {
+        static const char *const pre[] = {"bachelor's degree in ", "zq ",
+                                          "BS in "};
+        static const char *const post[] = {" computer science",
+                                           " computer science!",
+                                           " computer sciences", " zqx",
+                                           " zq"};
+        for (size_t a = 0; a < 3; a++)
+            for (size_t b = 0; b < 5; b++) {
+                size_t len = (size_t)snprintf(text, sizeof(text), "%s%.*s%s",
+                                              pre[a], (int)k,
+                                              "aaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                                              "aaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                                              "aaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                                              "aaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                                              "aaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                                              post[b]);
+                hits += check_engines(e, text, len);
+                check_whole(e, text, len);
+            }
+    }
+    assert_true(hits > 500);
+    /* a longest match without a second gate word in it */
+    struct env *e1 = env_new("Long\tx\t/\\bzq\\sin\\s[a-z ]{0,9}\\bcs\\b/\n");
+    skidx_matcher_get_stats(e1->m, &st);
+    assert_int_equal(st.gated, 1);
+    for (size_t k = 0; k < 20; k++) {
+        size_t len = (size_t)snprintf(text, sizeof(text), "zq in %.*s cs!",
+                                      (int)k, "aaaaaaaaaaaaaaaaaaaa");
+        hits += check_engines(e1, text, len);
+        check_whole(e1, text, len);
+    }
+    EXPECT(e1, "zq in aaaaaaaa cs!", "Long[0,17)");
+    env_free(e1);
+    /* windows at every distance from each other and from the text's end:
+     * random texts of gate words, gap bytes and field names */
+    static const char *const tok[] = {
+        "degree", "Degree", "BS", "bs", "B.S.", "MSc", "Ph.D.", "bachelor",
+        "bachelor's", "bachelors", "master\xE2\x80\x99s", "in", "of", "IN",
+        "computer science", "Computer Sciences", "informatique",
+        "inform\xC3\xA1tica", "x", "yy", ";", "1", "\n", "!", "\xC3\xA9",
+        "major", "majoring", "math", ".", "-", "_", "computer_science"};
+    static const char *const sep[] = {" ", " ", " ", "  ", "", "\t"};
+    hits = 0;
+    rng_state = 20261204;
+    for (unsigned i = 0; i < 3000; i++) {
+        size_t len = 0, want = 1 + rndn(sizeof(text) - 40);
+        while (len < want) {
+            const char *t = tok[rndn(sizeof(tok) / sizeof(*tok))];
+            const char *s = sep[rndn(sizeof(sep) / sizeof(*sep))];
+            if (len + strlen(t) + strlen(s) >= sizeof(text))
+                break;
+            memcpy(text + len, t, strlen(t));
+            len += strlen(t);
+            memcpy(text + len, s, strlen(s));
+            len += strlen(s);
+        }
+        hits += check_engines(e, text, len);
+        check_whole(e, text, len);
+    }
+    assert_true(hits > 3000);
+    env_free(e);
+}
+
 static void test_stats_and_reset(void **state)
 {
     (void)state;
@@ -1416,6 +1609,7 @@ int main(void)
         cmocka_unit_test(test_simd_wordmask),
         cmocka_unit_test(test_simd_hits),
         cmocka_unit_test(test_regex_error),
+        cmocka_unit_test(test_gated_regexes),
         cmocka_unit_test(test_stats_and_reset),
         cmocka_unit_test(test_engines_corpus),
     };

@@ -1715,6 +1715,10 @@ static int info_taxonomy(const char *dir)
     printf("hyperscan     %zu bytes of skill regexes (%zu negative "
            "databases, one per skill), %zu of title rules\n",
            s.hs_bytes, s.neg_groups, r.hs_bytes + l.hs_bytes + lf.hs_bytes);
+    printf("regex scans   %zu positive regexes near their gate words, %zu "
+           "(with the unspaced literals) only on non-ASCII text, %zu on every "
+           "text\n",
+           s.gated, s.high, pos_regex - s.gated - s.high);
     printf("compile time  %.1f ms (skills), %.1f ms (roles and levels)\n",
            s.compile_seconds * 1e3,
            (r.compile_seconds + l.compile_seconds + lf.compile_seconds) *

@@ -219,6 +219,8 @@ enum cand_flags {
     C_RIGHT = 1u << 3, /* alias ends with a word character: check after */
     C_OWNER_NEG = 1u << 4, /* its owner has negative aliases */
     C_FLEX = 1u << 5,  /* its tail holds flexible separators */
+    C_GATE = 1u << 6,  /* a gate word of the gated regexes, not an alias:
+                          alias = set->n + its number, nothing to check */
 };
 
 struct cand {
@@ -275,6 +277,14 @@ struct skidx_matcher {
      * UNSPACED): their own database, scanned only on texts that hold a
      * byte >= 0x80, so ASCII text pays nothing for them */
     hs_database_t *db_unspaced;
+    /* The positive regexes with gate words (regex_gate_words): scanned
+     * only from each gate word the WORDS engine finds to gate_width bytes
+     * after it, the longest match any of them has. The regexes that need
+     * a non-ASCII byte (regex_needs_high) are in db_unspaced. */
+    hs_database_t *db_gated;
+    uint32_t gate_width;
+    char *gate_words;      /* NUL-separated, folded, distinct */
+    size_t n_gate_words, gate_bytes, n_gated, n_high;
     uint32_t *regex_alias; /* hs id -> alias index */
     size_t n_regex;
     /* The negative regexes, one database per owner, scanned on a text only
@@ -431,6 +441,7 @@ static skidx_status build_words(struct skidx_matcher *m)
     for (size_t i = 0; i < set->n; i++)
         if (!(set->a[i].flags & SKIDX_ALIAS_REGEX))
             alias_forms(set, (uint32_t)i, NULL, &n_forms, NULL, &arena_bytes);
+    n_forms += m->n_gate_words;
     struct build_item *it = calloc(n_forms ? n_forms : 1, sizeof(*it));
     m->forms = malloc(arena_bytes ? arena_bytes : 1);
     if (!it || !m->forms) {
@@ -457,6 +468,17 @@ static skidx_status build_words(struct skidx_matcher *m)
                                        it[f].lead,
                                    it[f].head, it[f].head);
         }
+    }
+    /* the gate words: heads of their own, numbered after the aliases */
+    for (size_t g = 0, o = 0; g < m->n_gate_words; g++) {
+        const char *w = m->gate_words + o;
+        uint32_t wl = (uint32_t)strlen(w);
+        o += wl + 1;
+        struct build_item *f = &it[n];
+        *f = (struct build_item){0, w, wl, 0, (uint32_t)(set->n + g), 0, wl,
+                                 (uint32_t)n};
+        f->hash = word_hash((const unsigned char *)w, wl, wl);
+        n++;
     }
     qsort(it, n, sizeof(*it), build_cmp);
     /* count distinct heads (equal hash AND equal folded bytes) */
@@ -530,9 +552,20 @@ static skidx_status build_words(struct skidx_matcher *m)
                 continue;
             used[j] = 1;
             const struct build_item *f = &it[j];
+            struct cand *c = &m->cands[m->n_cands++];
+            if (f->alias >= set->n) { /* a gate word: the head is all */
+                memset(c, 0, sizeof(*c));
+                c->alias = f->alias;
+                c->flags = C_GATE;
+                c->text_off = (uint32_t)aoff;
+                memcpy(m->atext + aoff, f->text, f->len);
+                aoff += f->len;
+                h.n_short++;
+                h.cand_n++;
+                continue;
+            }
             const struct skidx_alias *b = &set->a[f->alias];
             const unsigned char *ft = (const unsigned char *)f->text;
-            struct cand *c = &m->cands[m->n_cands++];
             c->alias = f->alias;
             c->owner = b->owner;
             c->lead_len = f->lead;
@@ -666,11 +699,340 @@ void skidx_match_set_regex_gate(int on)
     regex_gate = on;
 }
 
+/* ---- what a positive regex needs: gate words, a non-ASCII byte ---- */
+
+/* A regex of the form \b(word|word...)... whose every match starts with a
+ * whole run of ASCII word bytes out of a finite set (the "gate words":
+ * `\b(?:degree|bachelor'?s?|BS|M\.Sc\.)\s(?:in|of)\s...` starts with
+ * degree, bachelor, bachelors, bs or m) needs no scan of the whole text:
+ * the WORDS engine finds the gate words as heads, and only the bytes from
+ * such a word to the regex's longest match after it are scanned.
+ *
+ * gx_* expand the regex from its start into the set of the runs of ASCII
+ * word bytes (folded) a match can begin with, until every run is closed
+ * by a non-word byte or \b. Only what is surely understood is expanded:
+ * literal bytes, escaped punctuation, \s, \b, groups (?:...), (?i:...)
+ * and (...) with alternatives, and '?' after an atom. Anything else
+ * (classes, '.', other escapes, '*', '+', counted repeats, other group
+ * kinds) ends the expansion, which then succeeds only if every run is
+ * already closed, and fails otherwise: a regex that fails is scanned over
+ * every text as before. Failing is always safe; succeeding must be
+ * right, and tests compare gated scans with whole-text scans. */
+#define GX_RUN 32   /* longest gate word */
+#define GX_SET 4096 /* most partial expansions */
+
+struct gx_part {
+    unsigned char run[GX_RUN];
+    uint8_t len, done;
+};
+
+struct gx_set {
+    struct gx_part *p;
+    size_t n;
+};
+
+enum { GX_FAIL = -1, GX_OK = 0, GX_STOP = 1 };
+
+static int gx_all_done(const struct gx_set *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (!s->p[i].done)
+            return 0;
+    return 1;
+}
+
+/* Apply one byte: an ASCII word byte extends the open runs, any other
+ * closes them (and fails on a run that has not begun: such a match would
+ * not start at a word). */
+static int gx_byte(struct gx_set *s, unsigned char c)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        struct gx_part *q = &s->p[i];
+        if (q->done)
+            continue;
+        if (is_ascii_word(c)) {
+            if (q->len == GX_RUN)
+                return GX_FAIL;
+            q->run[q->len++] = lower(c);
+        } else {
+            if (!q->len)
+                return GX_FAIL;
+            q->done = 1;
+        }
+    }
+    return GX_OK;
+}
+
+static int gx_union(struct gx_set *dst, const struct gx_set *src)
+{
+    if (dst->n + src->n > GX_SET)
+        return GX_FAIL;
+    memcpy(dst->p + dst->n, src->p, src->n * sizeof(*src->p));
+    dst->n += src->n;
+    return GX_OK;
+}
+
+/* Skip to the end of the current alternative: the next '|' or ')' at this
+ * group depth (or the end). */
+static size_t gx_skip(const char *re, size_t n, size_t i)
+{
+    int depth = 0;
+    while (i < n) {
+        char c = re[i];
+        if (c == '\\') {
+            i += 2;
+            continue;
+        }
+        if (c == '[') { /* a class: ']' first or after '^' is a member */
+            i++;
+            if (i < n && re[i] == '^')
+                i++;
+            if (i < n && re[i] == ']')
+                i++;
+            while (i < n && re[i] != ']')
+                i += re[i] == '\\' ? 2 : 1;
+            i++;
+            continue;
+        }
+        if (c == '(')
+            depth++;
+        else if (c == ')' && depth-- == 0)
+            return i;
+        else if (c == '|' && depth == 0)
+            return i;
+        i++;
+    }
+    return n;
+}
+
+static int gx_seq(const char *re, size_t n, size_t *pos, struct gx_set *s,
+                  int top);
+
+/* One atom at re[*pos] applied to s (a copy: the caller may still need the
+ * set before it for a '?'). */
+static int gx_atom(const char *re, size_t n, size_t *pos, struct gx_set *s)
+{
+    size_t i = *pos;
+    unsigned char c = (unsigned char)re[i];
+    if (c == '(') {
+        if (i + 1 < n && re[i + 1] == '?') {
+            if (i + 2 < n && re[i + 2] == ':')
+                i += 3;
+            else if (i + 3 < n && re[i + 2] == 'i' && re[i + 3] == ':')
+                i += 4; /* caseless: gate words are folded anyway */
+            else
+                return GX_FAIL;
+        } else {
+            i++;
+        }
+        struct gx_set in = {malloc(GX_SET * sizeof(struct gx_part)), 0};
+        struct gx_set alt = {malloc(GX_SET * sizeof(struct gx_part)), 0};
+        int r = in.p && alt.p ? GX_OK : GX_FAIL, closed = 0;
+        while (r == GX_OK) {
+            memcpy(alt.p, s->p, s->n * sizeof(*s->p));
+            alt.n = s->n;
+            r = gx_seq(re, n, &i, &alt, 0);
+            if (r == GX_STOP)
+                r = GX_OK; /* the alternative is closed: its rest is moot */
+            if (r == GX_OK)
+                r = gx_union(&in, &alt);
+            if (r != GX_OK || i >= n)
+                break;
+            if (re[i++] == ')') {
+                closed = 1;
+                break;
+            }
+        }
+        if (r == GX_OK && !closed)
+            r = GX_FAIL; /* unclosed group */
+        if (r == GX_OK) {
+            memcpy(s->p, in.p, in.n * sizeof(*in.p));
+            s->n = in.n;
+        }
+        free(in.p);
+        free(alt.p);
+        *pos = i;
+        return r;
+    }
+    if (c == '\\') {
+        if (i + 1 >= n)
+            return GX_FAIL;
+        unsigned char e = (unsigned char)re[i + 1];
+        *pos = i + 2;
+        if (e == 'b') { /* a boundary closes every open run */
+            for (size_t k = 0; k < s->n; k++) {
+                if (s->p[k].done)
+                    continue;
+                if (!s->p[k].len)
+                    return GX_FAIL;
+                s->p[k].done = 1;
+            }
+            return GX_OK;
+        }
+        if (e == 's') /* one white-space byte: not a word byte */
+            return gx_byte(s, ' ');
+        if (e < 0x80 && !is_ascii_word(e) && e != ' ')
+            return gx_byte(s, e); /* escaped punctuation */
+        return GX_STOP;
+    }
+    if (c == '[' || c == '.' || c == '^' || c == '$' || c == '*' ||
+        c == '+' || c == '?' || c == '{' || c == '}' || c == '#' || c == ' ')
+        return GX_STOP; /* '#' and ' ' for the extended mode's sake */
+    *pos = i + 1;
+    return gx_byte(s, c);
+}
+
+/* A sequence up to ')' or '|' (not consumed) or the end. Returns GX_STOP
+ * when a part it does not understand comes after every run is closed. */
+static int gx_seq(const char *re, size_t n, size_t *pos, struct gx_set *s,
+                  int top)
+{
+    struct gx_set before = {malloc(GX_SET * sizeof(struct gx_part)), 0};
+    int r = before.p ? GX_OK : GX_FAIL;
+    while (r == GX_OK && *pos < n && re[*pos] != '|' && re[*pos] != ')') {
+        memcpy(before.p, s->p, s->n * sizeof(*s->p));
+        before.n = s->n;
+        size_t at = *pos;
+        r = gx_atom(re, n, pos, s);
+        if (r == GX_STOP) {
+            *pos = at;
+            break;
+        }
+        if (r != GX_OK)
+            break;
+        if (*pos < n && (re[*pos] == '*' || re[*pos] == '+' ||
+                         re[*pos] == '{')) {
+            /* repeats: not expanded; fine only if the atom met closed runs */
+            if (!gx_all_done(&before))
+                r = GX_FAIL;
+            else
+                r = GX_STOP;
+            break;
+        }
+        if (*pos < n && re[*pos] == '?') {
+            ++*pos;
+            if (*pos < n && (re[*pos] == '?' || re[*pos] == '+'))
+                ++*pos; /* lazy or possessive: the same set of matches */
+            r = gx_union(s, &before);
+        }
+        if (r == GX_OK && gx_all_done(s))
+            r = GX_STOP;
+    }
+    free(before.p);
+    if (r == GX_STOP) {
+        if (!gx_all_done(s))
+            return GX_FAIL;
+        if (!top)
+            *pos = gx_skip(re, n, *pos);
+        return GX_STOP;
+    }
+    if (r == GX_OK && top && *pos < n)
+        return GX_FAIL; /* '|' or ')' at the top */
+    if (r == GX_OK && top)
+        return gx_all_done(s) ? GX_STOP : GX_FAIL;
+    return r;
+}
+
+/* The gate words of regex re[0..n) (see above), written folded and
+ * NUL-separated to *words (malloc'd, *n_words of them, duplicates
+ * dropped). Returns 1 when the regex has them, 0 when not, -1 when out of
+ * memory. */
+static int regex_gate_words(const char *re, size_t n, char **words,
+                            size_t *n_words)
+{
+    *words = NULL;
+    *n_words = 0;
+    if (n < 3 || re[0] != '\\' || re[1] != 'b')
+        return 0;
+    struct gx_set s = {malloc(GX_SET * sizeof(struct gx_part)), 1};
+    if (!s.p)
+        return -1;
+    memset(s.p, 0, sizeof(*s.p));
+    size_t pos = 2;
+    int r = gx_seq(re, n, &pos, &s, 1);
+    if (r != GX_STOP) {
+        free(s.p);
+        return 0;
+    }
+    char *out = malloc(s.n * (GX_RUN + 1));
+    if (!out) {
+        free(s.p);
+        return -1;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        int dup = 0;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = s.p[j].len == s.p[i].len &&
+                  !memcmp(s.p[j].run, s.p[i].run, s.p[i].len);
+        if (dup)
+            continue;
+        memcpy(out + k, s.p[i].run, s.p[i].len);
+        k += s.p[i].len;
+        out[k++] = '\0';
+        ++*n_words;
+    }
+    free(s.p);
+    *words = out;
+    return 1;
+}
+
+/* Does every match of regex re[0..n) hold a byte >= 0x80? Surely so when
+ * the regex has no alternation outside a group and the lead byte of a
+ * UTF-8 character stands outside every group and class (a quantifier
+ * binds the character's last byte, never its lead). Such a regex is
+ * scanned only on texts that hold a non-ASCII byte. */
+static int regex_needs_high(const char *re, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)re;
+    int depth = 0, found = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (c == '\\') {
+            if (i + 1 < n && (p[i + 1] == 'Q' || p[i + 1] == 'E'))
+                return 0;
+            i++;
+        } else if (c == '[') {
+            i++;
+            if (i < n && p[i] == '^')
+                i++;
+            if (i < n && p[i] == ']')
+                i++;
+            for (; i < n && p[i] != ']'; i++) {
+                if (p[i] == '[' && i + 1 < n && p[i + 1] == ':')
+                    return 0;
+                if (p[i] == '\\')
+                    i++;
+            }
+        } else if (c == '(') {
+            if (i + 1 < n && p[i + 1] == '?') {
+                /* (?#comment) and the extended mode are not read here */
+                for (size_t j = i + 2; j < n && p[j] != ':' && p[j] != ')';
+                     j++)
+                    if (p[j] == '#' || p[j] == 'x')
+                        return 0;
+            }
+            depth++;
+        } else if (c == ')') {
+            depth--;
+        } else if (c == '|' && depth == 0) {
+            return 0;
+        } else if (c >= 0xC0 && depth == 0 && i + 1 < n &&
+                   (p[i + 1] & 0xC0) == 0x80) {
+            found = 1;
+        }
+    }
+    return found;
+}
+
 /* Compile the regexes ks[0..n) (indexes into m->regex_alias, which are
- * also the Hyperscan ids) into one database. */
+ * also the Hyperscan ids) into one database: reporting the leftmost start
+ * of each match, or, `anchored`, matches that start at the start of the
+ * scanned bytes only (each regex behind '^': much cheaper to scan, as
+ * Hyperscan need not find where a match starts). */
 static skidx_status compile_regexes(struct skidx_matcher *m,
                                     const uint32_t *ks, size_t n,
-                                    hs_database_t **db,
+                                    int anchored, hs_database_t **db,
                                     struct skidx_error *err)
 {
     const struct skidx_alias_set *set = m->set;
@@ -680,14 +1042,26 @@ static skidx_status compile_regexes(struct skidx_matcher *m,
     const char **expr = calloc(n, sizeof(*expr));
     unsigned *flags = calloc(n, sizeof(*flags));
     unsigned *ids = calloc(n, sizeof(*ids));
+    char **anch = calloc(n, sizeof(*anch));
     skidx_status st = SKIDX_OK;
-    if (!expr || !flags || !ids) {
+    if (!expr || !flags || !ids || !anch) {
         st = SKIDX_ERR_NOMEM;
         goto out;
     }
     for (size_t j = 0; j < n; j++) {
         const struct skidx_alias *a = &set->a[m->regex_alias[ks[j]]];
         expr[j] = a->text;
+        if (anchored) {
+            if (!(anch[j] = malloc(a->len + 2))) {
+                st = SKIDX_ERR_NOMEM;
+                goto out;
+            }
+            anch[j][0] = '^';
+            memcpy(anch[j] + 1, a->text, a->len + 1);
+            expr[j] = anch[j];
+        }
+        /* anchored, the start is known; the flag still makes Hyperscan
+         * build the database in a third of the time (measured) */
         flags[j] = HS_FLAG_SOM_LEFTMOST |
                    ((a->flags & SKIDX_ALIAS_CASE) ? 0 : HS_FLAG_CASELESS);
         ids[j] = ks[j];
@@ -716,10 +1090,75 @@ static skidx_status compile_regexes(struct skidx_matcher *m,
         *db = NULL;
     }
 out:
+    for (size_t j = 0; anch && j < n; j++)
+        free(anch[j]);
+    free(anch);
     free(expr);
     free(flags);
     free(ids);
     return st;
+}
+
+/* Gate positive regex a if it has gate words and a bounded match length
+ * (*kind = 1), its words added to m->gate_words; else leave *kind 0. */
+#define GATE_MAX_WIDTH 1024 /* longest match a gated regex may have */
+static skidx_status plan_gate(struct skidx_matcher *m,
+                              const struct skidx_alias *a, uint8_t *kind,
+                              struct skidx_error *err)
+{
+    char *w;
+    size_t nw;
+    int r = regex_gate_words(a->text, a->len, &w, &nw);
+    if (r < 0)
+        return SKIDX_ERR_NOMEM;
+    if (!r)
+        return SKIDX_OK;
+    hs_expr_info_t *info = NULL;
+    hs_compile_error_t *ce = NULL;
+    unsigned flags = HS_FLAG_SOM_LEFTMOST |
+                     ((a->flags & SKIDX_ALIAS_CASE) ? 0 : HS_FLAG_CASELESS);
+    if (hs_expression_info(a->text, flags, &info, &ce) != HS_SUCCESS) {
+        /* the compile below names the error */
+        hs_free_compile_error(ce);
+        free(w);
+        return SKIDX_OK;
+    }
+    unsigned width = info->max_width;
+    free(info);
+    (void)err;
+    if (width > GATE_MAX_WIDTH) { /* UINT_MAX: unbounded */
+        free(w);
+        return SKIDX_OK;
+    }
+    /* append the words not yet listed */
+    size_t wl = 0;
+    for (size_t i = 0; i < nw; i++) {
+        const char *x = w + wl;
+        size_t xl = strlen(x);
+        wl += xl + 1;
+        int dup = 0;
+        for (size_t o = 0; o < m->gate_bytes && !dup;) {
+            size_t ol = strlen(m->gate_words + o);
+            dup = ol == xl && !memcmp(m->gate_words + o, x, xl);
+            o += ol + 1;
+        }
+        if (dup)
+            continue;
+        char *g = realloc(m->gate_words, m->gate_bytes + xl + 1);
+        if (!g) {
+            free(w);
+            return SKIDX_ERR_NOMEM;
+        }
+        m->gate_words = g;
+        memcpy(g + m->gate_bytes, x, xl + 1);
+        m->gate_bytes += xl + 1;
+        m->n_gate_words++;
+    }
+    free(w);
+    if (width > m->gate_width)
+        m->gate_width = width;
+    *kind = 1;
+    return SKIDX_OK;
 }
 
 /* Positive regexes go to one database scanned over every text; negative
@@ -750,32 +1189,57 @@ static skidx_status build_regex(struct skidx_matcher *m,
         free(ks);
         return SKIDX_ERR_NOMEM;
     }
-    size_t k = 0, n_uns = 0;
+    size_t k = 0;
     for (size_t i = 0; i < set->n; i++) {
         const struct skidx_alias *a = &set->a[i];
         if (!(a->flags & SKIDX_ALIAS_REGEX))
             continue;
-        if (!(a->flags & SKIDX_ALIAS_NEG))
-            n_uns += !!(a->flags & SKIDX_ALIAS_UNSPACED);
-        else if (m->owner_group[a->owner] == NO_GROUP)
+        if ((a->flags & SKIDX_ALIAS_NEG) &&
+            m->owner_group[a->owner] == NO_GROUP)
             m->owner_group[a->owner] = (uint32_t)m->n_groups++;
         m->regex_alias[k++] = (uint32_t)i;
     }
-    /* positives: the regexes first, then the unspaced literals */
-    for (size_t j = 0; j < n; j++) {
-        const struct skidx_alias *a = &set->a[m->regex_alias[j]];
-        if (!(a->flags & SKIDX_ALIAS_NEG) &&
-            !(a->flags & SKIDX_ALIAS_UNSPACED))
-            ks[n_pos++] = (uint32_t)j;
+    /* positives: those scanned on every text, the gated ones, then those
+     * scanned on texts with a non-ASCII byte (the regexes that need one
+     * and the unspaced literals) */
+    uint8_t *kind = calloc(n, 1); /* 0 every text, 1 gated, 2 non-ASCII */
+    if (!kind) {
+        free(ks);
+        return SKIDX_ERR_NOMEM;
     }
-    for (size_t j = 0, u = n_pos; j < n; j++) {
+    for (size_t j = 0; j < n && !st; j++) {
         const struct skidx_alias *a = &set->a[m->regex_alias[j]];
-        if (!(a->flags & SKIDX_ALIAS_NEG) && (a->flags & SKIDX_ALIAS_UNSPACED))
-            ks[u++] = (uint32_t)j;
+        if (a->flags & SKIDX_ALIAS_NEG)
+            continue;
+        if ((a->flags & SKIDX_ALIAS_UNSPACED) ||
+            regex_needs_high(a->text, a->len)) {
+            kind[j] = 2;
+            continue;
+        }
+        st = plan_gate(m, a, &kind[j], err);
     }
-    st = compile_regexes(m, ks, n_pos, &m->db, err);
+    size_t n_every = 0, n_gated = 0, n_high = 0;
+    for (size_t j = 0; j < n; j++)
+        if (!(set->a[m->regex_alias[j]].flags & SKIDX_ALIAS_NEG)) {
+            n_every += kind[j] == 0;
+            n_gated += kind[j] == 1;
+            n_high += kind[j] == 2;
+        }
+    for (int kd = 0; kd < 3; kd++)
+        for (size_t j = 0; j < n; j++)
+            if (!(set->a[m->regex_alias[j]].flags & SKIDX_ALIAS_NEG) &&
+                kind[j] == kd)
+                ks[n_pos++] = (uint32_t)j;
+    free(kind);
+    m->n_gated = n_gated;
+    m->n_high = n_high;
     if (!st)
-        st = compile_regexes(m, ks + n_pos, n_uns, &m->db_unspaced, err);
+        st = compile_regexes(m, ks, n_every, 0, &m->db, err);
+    if (!st)
+        st = compile_regexes(m, ks + n_every, n_gated, 1, &m->db_gated, err);
+    if (!st)
+        st = compile_regexes(m, ks + n_every + n_gated, n_high, 0,
+                             &m->db_unspaced, err);
     /* groups in order of their owner's first negative regex */
     for (size_t g = 0; g < m->n_groups && !st; g++) {
         size_t c = 0;
@@ -787,7 +1251,7 @@ static skidx_status build_regex(struct skidx_matcher *m,
                 m->groups[g].owner = a->owner;
             }
         }
-        st = compile_regexes(m, ks, c, &m->groups[g].db, err);
+        st = compile_regexes(m, ks, c, 0, &m->groups[g].db, err);
     }
     free(ks);
     return st;
@@ -821,7 +1285,8 @@ skidx_status skidx_matcher_create(const struct skidx_alias_set *set,
                               SKIDX_NOOFF, "alias owner out of range");
         }
     }
-    if ((st = build_words(m)) || (st = build_regex(m, err))) {
+    /* the regexes first: their gate words are heads of the WORDS engine */
+    if ((st = build_regex(m, err)) || (st = build_words(m))) {
         skidx_matcher_free(m);
         return st;
     }
@@ -848,6 +1313,8 @@ void skidx_matcher_free(struct skidx_matcher *m)
     free(m->regex_alias);
     hs_free_database(m->db);
     hs_free_database(m->db_unspaced);
+    hs_free_database(m->db_gated);
+    free(m->gate_words);
     for (size_t g = 0; g < m->n_groups; g++)
         hs_free_database(m->groups[g].db);
     free(m->groups);
@@ -1076,6 +1543,13 @@ void skidx_matcher_get_stats(const struct skidx_matcher *m,
         if (hs_database_size(m->db_unspaced, &b) == HS_SUCCESS)
             out->hs_bytes += b;
     }
+    if (m->db_gated) {
+        size_t b = 0;
+        if (hs_database_size(m->db_gated, &b) == HS_SUCCESS)
+            out->hs_bytes += b;
+    }
+    out->gated = m->n_gated;
+    out->high = m->n_high;
     for (size_t g = 0; g < m->n_groups; g++) {
         size_t b = 0;
         if (m->groups[g].db && hs_database_size(m->groups[g].db, &b) ==
@@ -1101,6 +1575,8 @@ skidx_status skidx_match_scratch_init(struct skidx_match_scratch *s,
     if (m->db && hs_alloc_scratch(m->db, &hs) != HS_SUCCESS)
         goto nomem;
     if (m->db_unspaced && hs_alloc_scratch(m->db_unspaced, &hs) != HS_SUCCESS)
+        goto nomem;
+    if (m->db_gated && hs_alloc_scratch(m->db_gated, &hs) != HS_SUCCESS)
         goto nomem;
     s->hs_scratch = hs;
     for (size_t g = 0; g < m->n_groups; g++) {
@@ -1129,6 +1605,7 @@ void skidx_match_scratch_release(struct skidx_match_scratch *s)
     free(s->fold);
     free(s->fold_map);
     free(s->spans);
+    free(s->gates);
     free(s->tmp);
     if (s->hs_scratch)
         hs_free_scratch(s->hs_scratch);
@@ -1166,6 +1643,20 @@ static int push_hit(struct skidx_match_scratch *s, uint32_t alias,
 }
 
 /* ---- WORDS engine ---- */
+
+static int push_gate(struct skidx_match_scratch *s, uint32_t at)
+{
+    if (s->n_gates == s->cap_gates) {
+        size_t cap = s->cap_gates ? s->cap_gates * 2 : 16;
+        uint32_t *g = realloc(s->gates, cap * sizeof(*g));
+        if (!g)
+            return -1;
+        s->gates = g;
+        s->cap_gates = cap;
+    }
+    s->gates[s->n_gates++] = at;
+    return 0;
+}
 
 /* Confirm candidate c for the text word [ws, we). */
 static inline int confirm(const struct skidx_matcher *m, const struct cand *c,
@@ -1286,6 +1777,11 @@ probe_word(const struct skidx_matcher *m, struct skidx_match_scratch *s,
                 break;
             const struct cand *c = &cs[ci];
             size_t st, en;
+            if (c->flags & C_GATE) { /* a gated regex may start here */
+                if (push_gate(s, (uint32_t)ws))
+                    return -1;
+                continue;
+            }
             /* Counting only: an owner without negatives is final at its
              * first hit, so its other candidates need no work. */
             int direct = s->count_only && !(c->flags & C_OWNER_NEG) &&
@@ -2218,6 +2714,77 @@ static skidx_status scan_regex(const struct skidx_matcher *m,
     return SKIDX_OK;
 }
 
+/* The gated regexes are compiled anchored ('^' before each): a scan of
+ * text[p..) finds the matches that start at p, with their ends. */
+struct gate_ctx {
+    const struct skidx_matcher *m;
+    struct skidx_match_scratch *s;
+    size_t p, first; /* the window's start; the text's first gated hit */
+    int nomem;
+};
+
+/* A match [p, p + to) of a gated regex: a hit unless a window before
+ * found the same regex ending there (its start, further left, is the
+ * leftmost). Hits are pushed window after window, so their starts do
+ * not decrease, and a hit starting more than gate_width bytes before
+ * this end cannot end there: the search back stops at it. */
+static int on_gated(unsigned id, unsigned long long from,
+                    unsigned long long to, unsigned flags, void *ctx)
+{
+    struct gate_ctx *g = ctx;
+    (void)from;
+    (void)flags;
+    uint32_t ai = g->m->regex_alias[id];
+    size_t end = g->p + (size_t)to;
+    if (!to)
+        return 0; /* empty: never a hit (as on_regex) */
+    for (size_t i = g->s->n_hits; i-- > g->first;) {
+        const struct skidx_hit *h = &g->s->hits[i];
+        if ((size_t)h->start + g->m->gate_width < end)
+            break;
+        if (h->alias == ai && h->end == end)
+            return 0;
+    }
+    if (push_hit(g->s, ai, g->m->set->a[ai].owner, g->p, end)) {
+        g->nomem = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* The gated regexes, from each gate word the WORDS engine found (from
+ * every ASCII word start for the ORACLE engine and with the gate off:
+ * the simple way the gate must agree with) over gate_width + 1 bytes.
+ * Every match starts at a gate word (regex_gate_words), where \b holds
+ * as at the start of the scanned bytes, and is at most gate_width bytes
+ * long, so the byte after it is scanned too; the first window that finds
+ * a regex ending at an offset has its leftmost start. So the hits are
+ * those of a whole-text scan for the leftmost start of each match. */
+static skidx_status scan_gated(const struct skidx_matcher *m,
+                               struct skidx_match_scratch *s,
+                               const char *text, size_t len,
+                               enum skidx_engine engine)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    int all = engine == SKIDX_ENGINE_ORACLE || !regex_gate;
+    size_t w = (size_t)m->gate_width + 1;
+    struct gate_ctx g = {m, s, 0, s->n_hits, 0};
+    for (size_t i = 0; all ? i < len : i < s->n_gates; i++) {
+        size_t p = all ? i : s->gates[i];
+        if (all && (!is_ascii_word(t[p]) || (p && is_ascii_word(t[p - 1]))))
+            continue;
+        g.p = p;
+        size_t n = len - p < w ? len - p : w;
+        hs_error_t e = hs_scan(m->db_gated, text + p, (unsigned)n, 0,
+                               (hs_scratch_t *)s->hs_scratch, on_gated, &g);
+        if (g.nomem)
+            return SKIDX_ERR_NOMEM;
+        if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
+            return SKIDX_ERR_HYPERSCAN;
+    }
+    return SKIDX_OK;
+}
+
 /* The negative databases of the owners with a positive hit in this text
  * (hits[first..]), or of every owner when the gate is off. */
 static skidx_status scan_negative_groups(const struct skidx_matcher *m,
@@ -2354,6 +2921,7 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
     if (len >= UINT32_MAX)
         return SKIDX_ERR_LIMIT;
     s->n_spans = 0;
+    s->n_gates = 0;
     if (len) {
         /* the word mask, the span triggers, and whether to fold */
         size_t nw = (len + 63) / 64;
@@ -2393,6 +2961,8 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
         return st;
     if (m->db && len)
         SKIDX_FORWARD(scan_regex(m, m->db, s, text, len));
+    if (m->db_gated && len)
+        SKIDX_FORWARD(scan_gated(m, s, text, len, engine));
     if (m->db_unspaced && high)
         SKIDX_FORWARD(scan_regex(m, m->db_unspaced, s, text, len));
     if (m->set->camel_split && len)

@@ -21,7 +21,13 @@
  *
  * Regular-expression aliases go to Hyperscan block-mode databases
  * (leftmost start of match) in both engines: the positive ones to one
- * database scanned over every text, the negative ones to one database per
+ * database scanned over every text, except two kinds. A regex whose every
+ * match holds a non-ASCII byte is scanned only over texts that hold one.
+ * A regex whose every match starts with a whole word out of a finite set
+ * (its gate words: `\b(?:degree|BSc|...)\s(?:in|of)\s...`) and is at most
+ * 1024 bytes long is scanned, by the WORDS engine, only from each gate
+ * word in the text to its longest match after it (by the ORACLE engine
+ * from every word start). The negative ones go to one database per
  * owner, scanned only over texts where that owner has a positive hit.
  *
  * A hit is (alias, owner, start, end) with a half-open byte range. After a
@@ -85,6 +91,9 @@ struct skidx_match_scratch {
     uint32_t *spans;        /* masked spans of the current text, pairs of
                                [start, end) in scanned (folded) offsets */
     size_t n_spans, cap_spans;
+    uint32_t *gates;        /* starts of the gate words of the current
+                               text, ascending (scanned offsets) */
+    size_t n_gates, cap_gates;
     int sort_hits;          /* set to sort each text's hits (match output) */
     int keep_masked;        /* set to keep masked hits (flagged) in hits */
     int count_only;         /* set when only owners matter: the WORDS engine
@@ -95,6 +104,9 @@ struct skidx_match_scratch {
 
 struct skidx_matcher_stats {
     size_t literals, regexes, negatives, heads, candidates;
+    size_t gated;             /* positive regexes scanned near gate words */
+    size_t high;              /* positive regexes and unspaced literals
+                                 scanned only on non-ASCII text */
     size_t hs_bytes;          /* Hyperscan databases' size, 0 when none */
     size_t neg_groups;        /* skills with negative regexes (databases) */
     double compile_seconds;   /* whole build, Hyperscan included */
@@ -133,9 +145,11 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
  * scanning. Returns the name of the path now in use. */
 const char *skidx_match_set_simd(int mode);
 
-/* Test hook: 0 = scan every owner's negative regexes on every text, 1 =
- * (the default) only those of owners with a positive hit in the text.
- * Both give the same hits; not thread-safe. */
+/* Test hook: 0 = scan every owner's negative regexes on every text, and
+ * the gated positive regexes from every word start; 1 = (the default) only
+ * the negatives of owners with a positive hit in the text, and the gated
+ * regexes near their gate words. Both give the same hits; not
+ * thread-safe. */
 void skidx_match_set_regex_gate(int on);
 
 /* Build the word-byte bitmap of text[0..len) into mask and the bitmap of
