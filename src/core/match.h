@@ -114,6 +114,23 @@ void skidx_matcher_get_stats(const struct skidx_matcher *m,
 const struct skidx_alias_set *skidx_matcher_aliases(
     const struct skidx_matcher *m);
 
+/* The compiled-taxonomy cache (core/tax_cache.h): append the compiled
+ * form of `m` to `w`, and rebuild a matcher from it. The image is for the
+ * same build on the same platform only (the cache key sees to that);
+ * deserialize takes the alias set and owner count `m` was built with and
+ * checks every table offset and id against them. Errors: serialize
+ * SKIDX_ERR_NOMEM; deserialize SKIDX_ERR_CORRUPT (an image that is not
+ * one of this set, truncated or inconsistent; nothing is kept),
+ * SKIDX_ERR_NOMEM. Thread-safe on distinct blobs. */
+struct skidx_wblob;
+struct skidx_rblob;
+skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
+                                     struct skidx_wblob *w);
+skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
+                                       uint32_t n_owners,
+                                       struct skidx_rblob *r,
+                                       struct skidx_matcher **out);
+
 skidx_status skidx_match_scratch_init(struct skidx_match_scratch *s,
                                       const struct skidx_matcher *m);
 void skidx_match_scratch_release(struct skidx_match_scratch *s);

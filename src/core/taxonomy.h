@@ -137,6 +137,34 @@ skidx_status skidx_taxonomy_parse_all(const char *dir, const char *skills,
 
 void skidx_taxonomy_free(struct skidx_taxonomy *t);
 
+/* The bytes of a taxonomy directory's files, as read: [0] skills.tsv,
+ * [1] roles.tsv, [2] sections.tsv (when has_sections). Owned by the
+ * struct; release with skidx_taxonomy_files_release(). */
+struct skidx_taxonomy_files {
+    char *buf[3];
+    size_t len[3];
+    int has_sections;
+};
+
+/* skidx_taxonomy_load() in two steps, so that a caller can look at the
+ * bytes (the compiled-taxonomy cache keys on them) before parsing.
+ * read: errors SKIDX_ERR_IO, SKIDX_ERR_LIMIT, SKIDX_ERR_NOMEM, as load;
+ * on error `f` holds nothing. parse_files: as skidx_taxonomy_parse_all(). */
+skidx_status skidx_taxonomy_read(const char *dir,
+                                 struct skidx_taxonomy_files *f,
+                                 struct skidx_error *err);
+void skidx_taxonomy_files_release(struct skidx_taxonomy_files *f);
+skidx_status skidx_taxonomy_parse_files(const char *dir,
+                                        const struct skidx_taxonomy_files *f,
+                                        struct skidx_taxonomy **out,
+                                        struct skidx_error *err);
+
+/* Compute the taxonomy hash (docs/FORMAT.md, "The taxonomy hash") of `t`
+ * as it is in memory into *out; t->hash is this value for a taxonomy
+ * that was parsed. Errors: SKIDX_ERR_NOMEM. */
+skidx_status skidx_taxonomy_rehash(const struct skidx_taxonomy *t,
+                                   uint64_t *out);
+
 /* The default taxonomy directory: $SKIDX_TAXONOMY if set, else the
  * in-tree one when it exists (a build run from the source tree), else the
  * installed one. Static string or getenv() result. */
