@@ -64,7 +64,9 @@ static int make_dirs(const char *path)
     return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) ? 0 : -1;
 }
 
-/* The whole of a regular file, or NULL (missing, unreadable, too big). */
+/* The whole of a regular file, in a buffer aligned for the image loader,
+ * or NULL (missing, unreadable, too big). The file is read, not mapped:
+ * a file truncated under a mapping would kill the process (SIGBUS). */
 static unsigned char *read_file(const char *path, size_t *len)
 {
     const int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -73,9 +75,11 @@ static unsigned char *read_file(const char *path, size_t *len)
     *len = 0;
     if (fd < 0)
         return NULL;
+    /* in huge pages, prefaulted: a fault for each 4 KiB page as read()
+     * fills it would cost more than the whole load (core/blob.h) */
     if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
         (uint64_t)sb.st_size > CACHE_MAX_BYTES ||
-        !(buf = malloc(sb.st_size ? (size_t)sb.st_size : 1))) {
+        !(buf = skidx_bigbuf(sb.st_size ? (size_t)sb.st_size : 1))) {
         close(fd);
         return NULL;
     }
@@ -234,13 +238,13 @@ skidx_status cli_taxonomy_open(const char *dir, unsigned flags,
         unsigned char *buf = read_file(path, &len);
         if (buf) {
             st = skidx_tcache_load(buf, len, &key, dir, &f, tax, comp);
-            free(buf);
             if (!st) {
                 if (verbose)
                     cli_msg("cache: loaded '%s'", path);
                 skidx_taxonomy_files_release(&f);
                 return SKIDX_OK;
             }
+            free(buf);
             if (verbose)
                 cli_msg("cache: ignored '%s': %s", path, skidx_strerror(st));
         } else if (verbose) {

@@ -41,7 +41,7 @@
 #if defined(__x86_64__) && defined(__LP64__)
 /* (the section rules are parsed again from sections.tsv, not stored) */
 _Static_assert(sizeof(struct skidx_taxonomy) -
-                       sizeof(struct skidx_section_rules) == 384,
+                       sizeof(struct skidx_section_rules) == 392,
                "struct skidx_taxonomy changed: update tax_cache.c");
 _Static_assert(sizeof(struct skidx_alias) == 32,
                "struct skidx_alias changed: update tax_cache.c");
@@ -167,7 +167,7 @@ skidx_status skidx_tcache_key(const struct skidx_taxonomy_files *f,
 
 static void put_str(struct skidx_wblob *w, const char *s)
 {
-    skidx_wblob_bytes(w, s, strlen(s));
+    skidx_wblob_str(w, s, strlen(s));
 }
 
 static void put_strs(struct skidx_wblob *w, char *const *v, size_t n)
@@ -183,7 +183,7 @@ static void put_set(struct skidx_wblob *w, const struct skidx_alias_set *s)
     skidx_wblob_u32(w, (uint32_t)s->camel_split);
     for (size_t i = 0; i < s->n; i++) {
         const struct skidx_alias *a = &s->a[i];
-        skidx_wblob_bytes(w, a->text, a->len);
+        skidx_wblob_str(w, a->text, a->len);
         skidx_wblob_u32(w, a->owner);
         skidx_wblob_u32(w, a->prio);
         skidx_wblob_u32(w, a->line);
@@ -195,11 +195,10 @@ static void put_owner_strings(struct skidx_wblob *w,
                               const struct skidx_owner_strings *o)
 {
     skidx_wblob_u32(w, o->n_owners);
-    if (!o->first)
-        return;
-    skidx_wblob_bytes(w, o->first, ((size_t)o->n_owners + 1) *
-                                       sizeof(*o->first));
-    for (uint32_t i = 0; i < o->first[o->n_owners]; i++)
+    skidx_wblob_array(w, o->first,
+                      o->first ? ((size_t)o->n_owners + 1) * sizeof(*o->first)
+                               : 0);
+    for (uint32_t i = 0; o->first && i < o->first[o->n_owners]; i++)
         put_str(w, o->v[i]);
 }
 
@@ -208,7 +207,7 @@ static void put_taxonomy(struct skidx_wblob *w, const struct skidx_taxonomy *t)
     put_str(w, t->name);
     put_str(w, t->version);
     put_strs(w, t->skill_name, t->n_skills);
-    skidx_wblob_bytes(w, t->skill_cat, t->n_skills * sizeof(*t->skill_cat));
+    skidx_wblob_array(w, t->skill_cat, t->n_skills * sizeof(*t->skill_cat));
     put_strs(w, t->cat_name, t->n_cats);
     put_set(w, &t->skills);
     put_owner_strings(w, &t->esco);
@@ -222,69 +221,58 @@ static void put_taxonomy(struct skidx_wblob *w, const struct skidx_taxonomy *t)
     put_set(w, &t->level_fields);
 }
 
-/* A NUL-terminated copy of the next stored string, or NULL (r->bad set,
- * or *oom). */
-static char *get_str(struct skidx_rblob *r, size_t *len, int *oom)
+/* The loader's state: the image being read, the arena for what it
+ * builds, and whether an allocation failed. */
+struct loader {
+    struct skidx_rblob r;
+    struct skidx_arena *arena;
+    int oom;
+};
+
+static void *ld_alloc(struct loader *L, size_t count, size_t size)
 {
-    size_t n;
-    const unsigned char *p = skidx_rblob_bytes(r, &n);
-    if (!p)
-        return NULL;
-    char *s = malloc(n + 1);
-    if (!s) {
-        *oom = 1;
+    if (count > SIZE_MAX / size) {
+        L->r.bad = 1;
         return NULL;
     }
-    memcpy(s, p, n);
-    s[n] = '\0';
-    if (len)
-        *len = n;
-    return s;
+    void *p = skidx_arena_alloc(L->arena, count ? count * size : 1, 16);
+    L->oom |= !p;
+    return p;
 }
 
-/* n strings into *v (calloc'd; entries NULL after a failure, so that the
- * taxonomy's release frees what was read). The count is checked against
- * what is left, so a wrong count cannot make a huge allocation. */
-static int get_strs(struct skidx_rblob *r, char ***v, uint32_t *n, int *oom)
+/* n strings, in place, behind an array of pointers from the arena. The
+ * count is checked against what is left (a string takes at least 9
+ * bytes), so a wrong count cannot make a huge allocation. */
+static char **get_strs(struct loader *L, uint32_t *n)
 {
-    const uint64_t c = skidx_rblob_u64(r);
-    if (r->bad || c > UINT32_MAX || c > (r->n - r->off) / 8) {
-        r->bad = 1;
-        return 0;
+    const uint64_t c = skidx_rblob_u64(&L->r);
+    if (L->r.bad || c > UINT32_MAX || c > (L->r.n - L->r.off) / 9) {
+        L->r.bad = 1;
+        return NULL;
     }
-    *v = calloc(c ? c : 1, sizeof(**v));
-    if (!*v) {
-        *oom = 1;
-        return 0;
-    }
+    char **v = ld_alloc(L, (size_t)c, sizeof(*v));
+    for (uint64_t i = 0; v && i < c; i++)
+        v[i] = skidx_rblob_str(&L->r, NULL);
     *n = (uint32_t)c;
-    for (uint64_t i = 0; i < c; i++)
-        if (!((*v)[i] = get_str(r, NULL, oom)))
-            return 0;
-    return 1;
+    return L->r.bad ? NULL : v;
 }
 
-static int get_set(struct skidx_rblob *r, struct skidx_alias_set *s,
-                   uint32_t n_owners, int *oom)
+static int get_set(struct loader *L, struct skidx_alias_set *s,
+                   uint32_t n_owners)
 {
+    struct skidx_rblob *r = &L->r;
     const uint64_t n = skidx_rblob_u64(r);
     s->camel_split = (int)skidx_rblob_u32(r);
-    if (r->bad || n > (r->n - r->off) / 24 || s->camel_split > 1) {
+    if (r->bad || n > (r->n - r->off) / 25 || s->camel_split > 1 ||
+        !(s->a = ld_alloc(L, (size_t)n, sizeof(*s->a)))) {
         r->bad = 1;
         return 0;
     }
-    s->a = calloc(n ? n : 1, sizeof(*s->a));
-    if (!s->a) {
-        *oom = 1;
-        return 0;
-    }
-    s->cap = n ? n : 1;
-    for (uint64_t i = 0; i < n; i++) {
+    s->n = s->cap = (size_t)n;
+    for (size_t i = 0; i < s->n; i++) {
         struct skidx_alias *a = &s->a[i];
         size_t len = 0;
-        if (!(a->text = get_str(r, &len, oom)))
-            return 0;
-        s->n = i + 1;
+        a->text = skidx_rblob_str(r, &len);
         a->len = (uint32_t)len;
         a->owner = skidx_rblob_u32(r);
         a->prio = skidx_rblob_u32(r);
@@ -301,92 +289,63 @@ static int get_set(struct skidx_rblob *r, struct skidx_alias_set *s,
     return 1;
 }
 
-static int get_owner_strings(struct skidx_rblob *r,
-                             struct skidx_owner_strings *o,
-                             uint32_t n_skills, int *oom)
+static int get_owner_strings(struct loader *L, struct skidx_owner_strings *o,
+                             uint32_t n_skills)
 {
+    struct skidx_rblob *r = &L->r;
     const uint32_t n_owners = skidx_rblob_u32(r);
     if (r->bad || n_owners != n_skills)
         return !(r->bad = 1);
-    const unsigned char *p = skidx_rblob_array(r, (size_t)n_owners + 1,
-                                               sizeof(uint32_t));
-    if (!p)
+    o->first = (uint32_t *)skidx_rblob_array(r, (size_t)n_owners + 1,
+                                             sizeof(*o->first));
+    if (!o->first)
         return 0;
-    o->first = malloc(((size_t)n_owners + 1) * sizeof(*o->first));
-    if (!o->first) {
-        *oom = 1;
-        return 0;
-    }
-    memcpy(o->first, p, ((size_t)n_owners + 1) * sizeof(*o->first));
-    /* v must hold first[n_owners] strings before release may walk it */
-    o->v = NULL;
     o->n_owners = n_owners;
     int ok = o->first[0] == 0;
     for (uint32_t i = 0; ok && i < n_owners; i++)
         ok = o->first[i] <= o->first[i + 1];
     const uint32_t total = o->first[n_owners];
-    if (!ok || total > (r->n - r->off) / 8) {
-        o->first[n_owners] = 0; /* nothing to free */
+    if (!ok || total > (r->n - r->off) / 9 ||
+        !(o->v = ld_alloc(L, total, sizeof(*o->v))))
         return !(r->bad = 1);
-    }
-    o->v = calloc(total ? total : 1, sizeof(*o->v));
-    if (!o->v) {
-        o->first[n_owners] = 0;
-        *oom = 1;
-        return 0;
-    }
     for (uint32_t i = 0; i < total; i++)
-        if (!(o->v[i] = get_str(r, NULL, oom)))
-            return 0; /* the NULL entries left are free()d as no-ops */
-    return 1;
+        o->v[i] = skidx_rblob_str(r, NULL);
+    return !r->bad;
 }
 
-static int get_taxonomy(struct skidx_rblob *r, struct skidx_taxonomy *t,
-                        int *oom)
+static int get_taxonomy(struct loader *L, struct skidx_taxonomy *t)
 {
-    size_t len;
-    free(t->name);
-    free(t->version);
-    t->name = t->version = NULL;
-    if (!(t->name = get_str(r, &len, oom)) ||
-        !(t->version = get_str(r, &len, oom)) ||
-        !get_strs(r, &t->skill_name, &t->n_skills, oom))
-        return 0;
-    const unsigned char *p =
-        skidx_rblob_array(r, t->n_skills, sizeof(*t->skill_cat));
-    if (!p)
-        return 0;
-    t->skill_cat = malloc(t->n_skills ? t->n_skills * sizeof(*t->skill_cat)
-                                      : 1);
-    if (!t->skill_cat) {
-        *oom = 1;
-        return 0;
-    }
-    memcpy(t->skill_cat, p, t->n_skills * sizeof(*t->skill_cat));
-    if (!get_strs(r, &t->cat_name, &t->n_cats, oom))
+    struct skidx_rblob *r = &L->r;
+    t->name = skidx_rblob_str(r, NULL);
+    t->version = skidx_rblob_str(r, NULL);
+    t->skill_name = get_strs(L, &t->n_skills);
+    t->skill_cat = (uint32_t *)skidx_rblob_array(r, t->n_skills,
+                                                 sizeof(*t->skill_cat));
+    t->cat_name = get_strs(L, &t->n_cats);
+    if (r->bad || L->oom || !t->skill_name || !t->skill_cat || !t->cat_name)
         return 0;
     for (uint32_t i = 0; i < t->n_skills; i++)
         if (t->skill_cat[i] >= t->n_cats)
             return !(r->bad = 1);
     t->skills.files[0] = t->skills_path;
-    if (!get_set(r, &t->skills, t->n_skills, oom) ||
-        !get_owner_strings(r, &t->esco, t->n_skills, oom) ||
-        !get_owner_strings(r, &t->onet, t->n_skills, oom) ||
-        !get_strs(r, &t->role_name, &t->n_roles, oom))
-        return 0;
-    t->role_fallback = skidx_rblob_u32(r);
     t->roles.files[0] = t->levels.files[0] = t->level_fields.files[0] =
         t->roles_path;
+    if (!get_set(L, &t->skills, t->n_skills) ||
+        !get_owner_strings(L, &t->esco, t->n_skills) ||
+        !get_owner_strings(L, &t->onet, t->n_skills) ||
+        !(t->role_name = get_strs(L, &t->n_roles)))
+        return 0;
+    t->role_fallback = skidx_rblob_u32(r);
     if (r->bad || t->role_fallback >= t->n_roles ||
-        !get_set(r, &t->roles, t->n_roles, oom) ||
-        !get_strs(r, &t->level_name, &t->n_levels, oom))
+        !get_set(L, &t->roles, t->n_roles) ||
+        !(t->level_name = get_strs(L, &t->n_levels)))
         return !(r->bad = 1);
     t->level_default = skidx_rblob_u32(r);
     if (r->bad || t->level_default >= t->n_levels ||
-        !get_set(r, &t->levels, t->n_levels, oom) ||
-        !get_set(r, &t->level_fields, t->n_levels, oom))
+        !get_set(L, &t->levels, t->n_levels) ||
+        !get_set(L, &t->level_fields, t->n_levels))
         return !(r->bad = 1);
-    return 1;
+    return !L->oom;
 }
 
 /* ---- the image ---- */
@@ -474,13 +433,22 @@ static struct skidx_taxonomy *taxonomy_shell(const char *dir)
         }
     }
     if (!t->dir || !t->skills_path || !t->roles_path || !t->sections_path) {
-        skidx_taxonomy_free(t);
+        skidx_taxonomy_free(t); /* no image yet: frees what parsing would */
         return NULL;
     }
     return t;
 }
 
-skidx_status skidx_tcache_load(const unsigned char *buf, size_t len,
+void skidx_tcache_image_free(struct skidx_tcache_image *im)
+{
+    if (!im)
+        return;
+    skidx_arena_release(&im->arena);
+    free(im->buf);
+    free(im);
+}
+
+skidx_status skidx_tcache_load(unsigned char *buf, size_t len,
                                const struct skidx_tcache_key *key,
                                const char *dir,
                                const struct skidx_taxonomy_files *f,
@@ -489,6 +457,8 @@ skidx_status skidx_tcache_load(const unsigned char *buf, size_t len,
 {
     *tax = NULL;
     *comp = NULL;
+    if ((uintptr_t)buf % SKIDX_BLOB_ALIGN)
+        return SKIDX_ERR_USAGE;
     if (len < SKIDX_TCACHE_HEADER || memcmp(buf, MAGIC, 8))
         return SKIDX_ERR_CORRUPT;
     if (rd64(buf + 8) != SKIDX_TCACHE_VERSION)
@@ -502,27 +472,31 @@ skidx_status skidx_tcache_load(const unsigned char *buf, size_t len,
 
     struct skidx_taxonomy *t = taxonomy_shell(dir);
     struct skidx_compiled *c = calloc(1, sizeof(*c));
-    struct skidx_rblob r = {buf + SKIDX_TCACHE_HEADER, (size_t)payload, 0, 0};
+    struct skidx_tcache_image *im = calloc(1, sizeof(*im));
+    struct loader L = {{buf + SKIDX_TCACHE_HEADER, (size_t)payload, 0, 0},
+                       im ? &im->arena : NULL, 0};
     skidx_status st = SKIDX_ERR_NOMEM;
-    int oom = 0;
     uint64_t hash = 0;
-    if (!t || !c)
+    if (!t || !c || !im)
         goto fail;
+    /* from here t's names, aliases and arrays are the image's and the
+     * arena's: skidx_taxonomy_free() releases the image as a whole */
+    t->image = im;
     c->tax = t;
-    if (!get_taxonomy(&r, t, &oom)) {
-        st = oom ? SKIDX_ERR_NOMEM : SKIDX_ERR_CORRUPT;
+    if (!get_taxonomy(&L, t)) {
+        st = L.oom ? SKIDX_ERR_NOMEM : SKIDX_ERR_CORRUPT;
         goto fail;
     }
-    if ((st = skidx_matcher_deserialize(&t->skills, t->n_skills, &r,
-                                        &c->skills)) ||
-        (st = skidx_matcher_deserialize(&t->roles, t->n_roles, &r,
-                                        &c->roles)) ||
-        (st = skidx_matcher_deserialize(&t->levels, t->n_levels, &r,
-                                        &c->levels)) ||
-        (st = skidx_matcher_deserialize(&t->level_fields, t->n_levels, &r,
-                                        &c->level_fields)))
+    if ((st = skidx_matcher_deserialize(&t->skills, t->n_skills, &L.r,
+                                        L.arena, &c->skills)) ||
+        (st = skidx_matcher_deserialize(&t->roles, t->n_roles, &L.r,
+                                        L.arena, &c->roles)) ||
+        (st = skidx_matcher_deserialize(&t->levels, t->n_levels, &L.r,
+                                        L.arena, &c->levels)) ||
+        (st = skidx_matcher_deserialize(&t->level_fields, t->n_levels, &L.r,
+                                        L.arena, &c->level_fields)))
         goto fail;
-    if (skidx_rblob_u32(&r) != END_TAG || r.bad || r.off != r.n) {
+    if (skidx_rblob_u32(&L.r) != END_TAG || L.r.bad || L.r.off != L.r.n) {
         st = SKIDX_ERR_CORRUPT;
         goto fail;
     }
@@ -541,11 +515,14 @@ skidx_status skidx_tcache_load(const unsigned char *buf, size_t len,
         goto fail;
     }
     t->hash = hash;
+    im->buf = buf; /* the image is the taxonomy's from now on */
     *tax = t;
     *comp = c;
     return SKIDX_OK;
 fail:
     skidx_compiled_free(c);
-    skidx_taxonomy_free(t);
+    if (!t || !t->image)
+        skidx_tcache_image_free(im);
+    skidx_taxonomy_free(t); /* and im with it, but not buf */
     return st;
 }

@@ -24,6 +24,7 @@
 #ifndef SKIDX_CORE_TAX_CACHE_H
 #define SKIDX_CORE_TAX_CACHE_H
 
+#include "core/blob.h"
 #include "core/posting.h"
 #include "core/taxonomy.h"
 #include "skidx.h"
@@ -54,15 +55,28 @@ skidx_status skidx_tcache_save(const struct skidx_compiled *c,
                                const struct skidx_tcache_key *key,
                                unsigned char **buf, size_t *len);
 
+/* What a taxonomy loaded from an image owns (struct skidx_taxonomy's
+ * `image`): the image, whose strings and arrays it uses in place, and the
+ * arena of what the load built (pointer arrays, Hyperscan databases).
+ * skidx_taxonomy_free() frees it. */
+struct skidx_tcache_image {
+    unsigned char *buf;
+    struct skidx_arena arena;
+};
+void skidx_tcache_image_free(struct skidx_tcache_image *im);
+
 /* Rebuild the taxonomy and its compiled form from image buf[0..len),
- * which must carry `key`; `dir` and `f` are the directory and files the
- * key came from (the paths in messages, and the section rules, which are
- * parsed from f: they cost nothing to parse). On success *tax and *comp
- * are the caller's (free comp, then tax). Errors: SKIDX_ERR_CORRUPT (not
- * an image, another key, truncated, checksum or contents wrong),
- * SKIDX_ERR_VERSION (another image version), SKIDX_ERR_NOMEM; then
- * nothing is returned. Never reads outside buf. */
-skidx_status skidx_tcache_load(const unsigned char *buf, size_t len,
+ * which must carry `key`; buf is malloc'd (posix_memalign) and aligned to
+ * SKIDX_BLOB_ALIGN. `dir` and `f` are the directory and files the key
+ * came from (the paths in messages, and the section rules, which are
+ * parsed from f: they cost next to nothing to parse). On success buf
+ * belongs to *tax, and *tax and *comp are the caller's (free comp, then
+ * tax); on failure buf stays the caller's and nothing is returned.
+ * Errors: SKIDX_ERR_CORRUPT (not an image, another key, truncated,
+ * checksum or contents wrong), SKIDX_ERR_VERSION (another image version),
+ * SKIDX_ERR_USAGE (buf not aligned), SKIDX_ERR_NOMEM. Never reads
+ * outside buf. */
+skidx_status skidx_tcache_load(unsigned char *buf, size_t len,
                                const struct skidx_tcache_key *key,
                                const char *dir,
                                const struct skidx_taxonomy_files *f,

@@ -7,6 +7,8 @@
  * Lines are checked for valid UTF-8 before anything else.
  */
 #include "core/taxonomy.h"
+#include "core/blob.h"
+#include "core/tax_cache.h"
 #include "core/error.h"
 #include "core/format.h"
 #include "core/hash.h"
@@ -1256,8 +1258,13 @@ static skidx_status slurp(const char *path, char **buf, size_t *len,
         return skidx_fail(err, SKIDX_ERR_NOMEM, path, SKIDX_NOLINE,
                           SKIDX_NOOFF, "out of memory (%s)", strerror(e));
     }
+    /* sized by fstat (+1 to see the end without growing); a large file
+     * in huge pages: its 4 KiB pages faulting one by one cost more than
+     * reading it (core/blob.h) */
     size_t cap = 1 << 16, n = 0;
-    char *b = malloc(cap);
+    if (sb.st_size >= (off_t)cap && (uint64_t)sb.st_size < ((size_t)64 << 20))
+        cap = (size_t)sb.st_size + 1;
+    char *b = cap >= ((size_t)256 << 10) ? skidx_bigbuf(cap) : malloc(cap);
     while (b) {
         if (n == cap) {
             if (cap >= ((size_t)64 << 20)) {
@@ -1351,6 +1358,17 @@ void skidx_taxonomy_free(struct skidx_taxonomy *t)
 {
     if (!t)
         return;
+    if (t->image) {
+        /* everything but the paths and section rules is the image's */
+        skidx_tcache_image_free(t->image);
+        skidx_section_rules_release(&t->sections);
+        free(t->sections_path);
+        free(t->dir);
+        free(t->skills_path);
+        free(t->roles_path);
+        free(t);
+        return;
+    }
     for (uint32_t i = 0; i < t->n_skills; i++)
         free(t->skill_name[i]);
     free(t->skill_name);

@@ -78,6 +78,8 @@ skidx_status skidx_owner_strings_copy(struct skidx_owner_strings *dst,
                                       const struct skidx_owner_strings *src);
 void skidx_owner_strings_release(struct skidx_owner_strings *o);
 
+struct skidx_tcache_image;
+
 struct skidx_taxonomy {
     char *dir;         /* as given */
     char *skills_path; /* dir/skills.tsv */
@@ -107,6 +109,11 @@ struct skidx_taxonomy {
     uint32_t level_default;
     struct skidx_alias_set levels;       /* on the title */
     struct skidx_alias_set level_fields; /* on the seniority field */
+
+    /* loaded from the compiled-taxonomy cache (core/tax_cache.h): the
+     * names, aliases and arrays above live in this image, not in blocks
+     * of their own; NULL when parsed */
+    struct skidx_tcache_image *image;
 
     /* heading rules; none when the directory has no sections.tsv */
     struct skidx_section_rules sections;
