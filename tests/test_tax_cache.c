@@ -221,8 +221,8 @@ static void test_key(void **state)
 static void test_truncated(void **state)
 {
     (void)state;
-    /* every length of the header and the start, then a sample */
-    for (size_t n = 0; n < F.len; n += n < 4096 ? 1 : 4099)
+    /* every length of the header and the start, then a sample of the rest */
+    for (size_t n = 0; n < F.len; n += n < 4096 ? 1 : n / 16 + 4099)
         assert_int_equal(try_load(copy_image(n), n), SKIDX_ERR_CORRUPT);
     assert_int_equal(try_load(copy_image(F.len - 1), F.len - 1),
                      SKIDX_ERR_CORRUPT);

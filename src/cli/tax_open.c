@@ -151,7 +151,8 @@ static void prune(const char *dir, const char *keep)
         e[n++].mtime = sb.st_mtime;
     }
     closedir(d);
-    qsort(e, n, sizeof(*e), entry_older);
+    if (n)
+        qsort(e, n, sizeof(*e), entry_older);
     for (size_t i = 0; i + (CACHE_KEEP - 1) < n; i++)
         if (snprintf(path, sizeof(path), "%s/%s", dir, e[i].name) <
             (int)sizeof(path))

@@ -275,4 +275,22 @@ static inline void skidx_arena_release(struct skidx_arena *a)
     a->head = NULL;
 }
 
+/* What a taxonomy loaded from a cache image owns (struct skidx_taxonomy's
+ * `image`, core/tax_cache.h): the image, whose strings and arrays it uses
+ * in place, and the arena of what the load built (pointer arrays,
+ * Hyperscan databases). skidx_taxonomy_free() frees it. */
+struct skidx_tcache_image {
+    unsigned char *buf; /* NULL until the load succeeds: the caller's */
+    struct skidx_arena arena;
+};
+
+static inline void skidx_tcache_image_free(struct skidx_tcache_image *im)
+{
+    if (!im)
+        return;
+    skidx_arena_release(&im->arena);
+    free(im->buf);
+    free(im);
+}
+
 #endif

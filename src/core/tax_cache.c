@@ -439,15 +439,6 @@ static struct skidx_taxonomy *taxonomy_shell(const char *dir)
     return t;
 }
 
-void skidx_tcache_image_free(struct skidx_tcache_image *im)
-{
-    if (!im)
-        return;
-    skidx_arena_release(&im->arena);
-    free(im->buf);
-    free(im);
-}
-
 skidx_status skidx_tcache_load(unsigned char *buf, size_t len,
                                const struct skidx_tcache_key *key,
                                const char *dir,

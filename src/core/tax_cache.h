@@ -55,15 +55,8 @@ skidx_status skidx_tcache_save(const struct skidx_compiled *c,
                                const struct skidx_tcache_key *key,
                                unsigned char **buf, size_t *len);
 
-/* What a taxonomy loaded from an image owns (struct skidx_taxonomy's
- * `image`): the image, whose strings and arrays it uses in place, and the
- * arena of what the load built (pointer arrays, Hyperscan databases).
- * skidx_taxonomy_free() frees it. */
-struct skidx_tcache_image {
-    unsigned char *buf;
-    struct skidx_arena arena;
-};
-void skidx_tcache_image_free(struct skidx_tcache_image *im);
+/* struct skidx_tcache_image, what a taxonomy loaded from an image owns,
+ * is in core/blob.h (so that taxonomy.c can free it alone). */
 
 /* Rebuild the taxonomy and its compiled form from image buf[0..len),
  * which must carry `key`; buf is malloc'd (posix_memalign) and aligned to

@@ -8,7 +8,6 @@
  */
 #include "core/taxonomy.h"
 #include "core/blob.h"
-#include "core/tax_cache.h"
 #include "core/error.h"
 #include "core/format.h"
 #include "core/hash.h"
