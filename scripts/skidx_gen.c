@@ -1026,6 +1026,79 @@ enum {
 static const char *const XTEXT[NX] = { "<p>", "</p>", "<ul>", "</ul>", "<li>", "</li>", "<br>", "<strong>", "</strong>",
                                        "<h3>", "</h3>", " ", ":", ", ", "• ", "- ", "* ", "&nbsp;", " (", ")", "." };
 
+/* ---------------------------------------------------- the dense profile */
+
+/* --profile dense: shorter postings packed with skill mentions, as some
+ * job boards' feeds are (README-gen.md, "Profiles"). The default profile
+ * never reads any of this, so its output is unchanged. The names below
+ * are canonical skill names of taxonomy/skills.tsv (2026.12.1) that are
+ * also their own aliases, picked across categories by a hash of the
+ * name; fixed here so that a corpus does not change with the taxonomy. */
+static int g_dense;
+#define DENSE_PAR_PCT 6     /* filler paragraphs that name skills */
+#define DENSE_TARGET_BASE 600 /* description target: this + default / 3 */
+#define DENSE_RAW_PCT 86     /* serialiser styles: raw, Python, PHP, Go */
+#define DENSE_PY_PCT 7
+#define DENSE_GO_PCT 3
+
+static const char *const DENSE_SKILLS[] = {
+    "SoapUI", "DO-254", "POSIX", "AI for science", "Personio", "Fairlearn", "Pega", "Simcenter STAR-CCM+",
+    "EPANET", "Polarion", "Allscripts", "OpenText Documentum", "Perl", "Software engineering",
+    "UX prototyping", "Zemax OpticStudio", "RTOS", "Siemens WinCC", "FlexRay", "ThreadX", "VHDL",
+    "Kali Linux", "Tableau", "Beckhoff TwinCAT", "InterpretML", "REXX", "Kubeflow Katib", "Oracle Hyperion",
+    "gPROMS", "Information extraction", "Salesforce CPQ", "Caching", "Infor ERP", "Mixture of Experts",
+    "Differential equations", "Aspen HYSYS", "Calculus", "Firebase", "AWS Security Hub", "Cucumber",
+    "LogRhythm", "Deep learning", "Presto", "GitOps", "Serverless", "Supervised learning", "GEOVIA Surpac",
+    "UX design", "Apache Iceberg", "Headless CMS", "Amazon SQS", "Veeam", "MRP systems", "ROS",
+    "Azure Cosmos DB", "Memcached", "Ubiquiti", "Adobe Animate", "Microsoft Advertising", "ScyllaDB",
+    "Cybersecurity", "Amazon EKS", "LLM evaluation", "RLHF", "SnowPro Core", "Google Slides", "Testim",
+    "torchvision", "EJS", "ISTQB", "FitNesse", "Kaspersky", "IS-IS", "Drake Tax", "TensorFlow",
+    "Testcontainers", "Jakarta EE", "Neural networks", "Adobe Captivate", "Common Criteria", "Lucidchart",
+    "Apache Storm", "Mendix", "Google Cloud Spanner", "LAMP stack", "torchtune", "Alibaba Canal", "IES VE",
+    "QuarkXPress", "uni-app", "Final Cut Pro", "IAR Embedded Workbench", "Polars", "Kedro", "Waterfall",
+    "Ktor", "WhyLabs", "Azure Arc", "Chakra UI", "Deltek", "CNC programming", "Cisco Webex", "CloudCompare",
+    "Alibaba DataWorks", "Nagios", "OSPF", "Lua", "Oracle NetSuite", "EHR systems", "Google Cloud Workflows",
+    "Zoho", "SIEM", "Dashboards", "Git", "MathML", "Prisma Cloud", "MYOB", "HiBob", "Salesforce Flow",
+    "Voyage AI", "Aqua Security", "Netflix OSS", "Knowledge graphs", "Probability", "W3C standards",
+    "OpenVMS", "EPA SWMM", "eClinicalWorks", "PCB design", "Databricks ML", "Forecasting", "Electron",
+    "Semantic search", "fastText", "Affinity Designer", "CSS animations", "Apache Cordova",
+    "Large-Scale Scrum", "Appian", "QNX", "JSON", "Apache Avro", "Palantir Foundry", "TestNG", "Ray Tune",
+    "Siemens Teamcenter", "DaVinci Resolve", "ManageEngine", "iOS SDK", "Autodesk PowerMill", "Trend Micro",
+    "PennyLane", "CEH", "NI Multisim", "Sitecore", "Pure Storage", "Pixar RenderMan", "PowerBuilder",
+    "F5 BIG-IP", "Icertis", "Apache Flex", "WSO2", "Numerical methods", "Image segmentation",
+    "Octopus Deploy", "Aerospike", "AWS Systems Manager", "Spring WebFlux", "Autodesk Revit",
+    "Microsoft Sentinel", "Temenos", "Paycor", "Microsoft PowerPoint", "GPU optimization", "gRPC",
+    "Quantization", "Element UI", "Chroma", "Gerrit", "Microsoft Dynamics GP", "SnapLogic", "UserTesting",
+    "BentoML", "Version control", "Kornia", "Azure Static Web Apps", "CompTIA PenTest+", "Grafana",
+    "Amazon Athena", "Coqui TTS", "tiktoken", "Oracle Solaris", "Octane Render", "Puppet", "Jira Align",
+    "Google Lighthouse", "HMI development", "Schlumberger Petrel", "SQL analytics", "Hugging Face Spaces",
+    "COBOL", "Raku", "CSI ETABS", "Stable Diffusion", "Google Sheets", "Helm", "JMP", "GibbsCAM",
+    "KingbaseES", "Oracle JDeveloper", "MEDITECH", "Akka", "Workday", "Matplotlib", "Amazon Kinesis", "FISMA",
+    "Huawei networking", "Chrome DevTools", "Apache Tez", "dplyr", "Power Pivot", "Responsive web design",
+    "Amazon Cognito", "LightGBM", "Microsoft Azure", "PV Elite", "EasyOCR", "Megatron-LM",
+    "DIgSILENT PowerFactory", "FedRAMP", "Distributed training", "Salesforce Visualforce", "MATLAB toolboxes",
+    "Parasoft", "Semi-structured data", "Amazon Lex", "Infoblox", "Livewire", "SciPy", "Salesforce Certified",
+    "Search ranking", "Apollo.io", "CoreWeave", "Bentley ProjectWise", "Segment CDP", "Veeva Vault",
+    "Silk Performer", "IFS Applications", "SAS Certified", "Model evaluation", "SAP SD", "Five9", "LS-DYNA",
+    "Redux", "HITRUST", "Data privacy", "Oracle Eloqua", "Heroku", "Mobile development", "CoStar", "Coupa",
+    "Blue Yonder", "AWS CDK", "HEC-RAS", "GraphPad Prism", "Xamarin", "Vision-language models",
+    "Rockwell Arena", "Google Cloud Composer", "ArcSight", "Datto", "MISRA C", "Checkmarx", "LoRaWAN",
+    "GaussDB", "SAP GRC", "Burp Suite", "Confluence", "Embedded vision", "OCaml", "Basecamp", "Alpine.js",
+    "AWS DMS", "Snowpack", "SonarQube", "Web3.js", "Vite", "CA IDMS", "Cloudera", "Productboard", "Darktrace",
+    "caret", "VxWorks", "Marketing analytics", "Gradient boosting", "NCCL", "Cheminformatics", "Quarkus",
+    "Fortinet", "Colossal-AI", "SolarWinds", "Oracle Agile PLM", "Cisco networking", "ThoughtSpot",
+    "Microsoft Intune", "Gong.io", "Amazon Rekognition", "Functional programming", "NuGet", "EnergyPlus",
+    "IBM DOORS", "DDoS protection", "MongoDB", "TensorFlow.js", "CompTIA certifications", "JAGGAER",
+    "Autodesk Fusion 360", "Markdown", "Cisco AnyConnect", "iManage",
+};
+#define NDENSE ((int)(sizeof DENSE_SKILLS / sizeof DENSE_SKILLS[0]))
+
+static const char *const DENSE_LEAD[] = {
+    "Hands-on experience with", "You will work with", "Our stack includes", "Familiarity with",
+    "Working knowledge of", "Bonus if you know", "Day to day you use", "We rely on",
+};
+#define NDLEAD ((int)(sizeof DENSE_LEAD / sizeof DENSE_LEAD[0]))
+
 /* ------------------------------------------------------ prepared tables */
 
 typedef struct {
@@ -1051,6 +1124,7 @@ static struct {
     uint32_t skill_thr[NMONTH][NROLE][NSKILL];
     frag_t x[NX];
     frag_t word[NWORDS], Word[NWORDS], wsp[NWORDS], name[NNAMES];
+    frag_t dense[NDENSE], dlead[NDLEAD], and_; /* --profile dense */
 } T;
 
 static double ramp(int m, int a, int b)
@@ -1164,6 +1238,11 @@ static void tables_init(void)
     }
     for (int i = 0; i < NNAMES; i++)
         frag_init(&T.name[i], NAMES[i], strlen(NAMES[i]));
+    for (int i = 0; i < NDENSE; i++)
+        frag_init(&T.dense[i], DENSE_SKILLS[i], strlen(DENSE_SKILLS[i]));
+    for (int i = 0; i < NDLEAD; i++)
+        frag_init(&T.dlead[i], DENSE_LEAD[i], strlen(DENSE_LEAD[i]));
+    frag_init(&T.and_, " and ", 5);
     for (int s = 0; s < NSKILL; s++) {
         varlist_t *vl = &T.skv[s];
         const char *p = SKILLS[s].variants;
@@ -1371,6 +1450,8 @@ static void make_content(posting_t *p, uint64_t seed)
     } else {
         p->target = 16000 + rng_below(&r, 14000);
     }
+    if (g_dense) /* shorter: a third, plus the fixed parts */
+        p->target = DENSE_TARGET_BASE + p->target / 3;
     p->nl_crlf = rng_pct(&r, 8);
     unsigned h = rng_below(&r, 100);
     p->html = h < 65 ? 0 : h < 85 ? 1 : 2; /* plain, HTML, plain with <br> */
@@ -1507,6 +1588,24 @@ static void d_skill_items(dctx_t *d, const int *set, int n, rng_t *r)
     }
 }
 
+/* --profile dense: one to three sentences, each naming two to four
+ * skills of DENSE_SKILLS ("Our stack includes Perl, RTOS and Tableau."). */
+static void d_dense(dctx_t *d, rng_t *r)
+{
+    int ns = 1 + (int)rng_below(r, 3);
+    for (int k = 0; k < ns; k++) {
+        if (k) dfrag(d, &T.x[X_SPACE]);
+        dfrag(d, &T.dlead[rng_below(r, NDLEAD)]);
+        dfrag(d, &T.x[X_SPACE]);
+        int nk = 2 + (int)rng_below(r, 3);
+        for (int i = 0; i < nk; i++) {
+            if (i) dfrag(d, i + 1 == nk ? &T.and_ : &T.x[X_COMMA]);
+            dfrag(d, &T.dense[rng_below(r, NDENSE)]);
+        }
+        dfrag(d, &T.x[X_PERIOD]);
+    }
+}
+
 static void d_prose(dctx_t *d, rng_t *r)
 {
     int ns = 2 + (int)rng_below(r, 4);
@@ -1618,7 +1717,9 @@ static void write_description(buf_t *b, int st, const posting_t *p)
     /* filler paragraphs up to the target length */
     while (d.raw < p->target) {
         d_par_open(&d);
-        if (rng_pct(&r, 55)) {
+        if (g_dense && rng_pct(&r, DENSE_PAR_PCT)) {
+            d_dense(&d, &r);
+        } else if (rng_pct(&r, 55)) {
             d_prose(&d, &r);
         } else {
             int ns = 1 + (int)rng_below(&r, 3);
@@ -1807,6 +1908,9 @@ static void write_line(const gen_t *g, buf_t *b, uint64_t i, stats_t *stt)
     /* serialiser style of the source: raw 50%, Python 25%, PHP 10%, Go 15% */
     unsigned sx = rng_below(&r, 100);
     int st = sx < 50 ? ST_RAW : sx < 75 ? ST_PY : sx < 85 ? ST_PHP : ST_GO;
+    if (g_dense) /* fewer escaping serialisers: ~13 % of lines with \u */
+        st = sx < DENSE_RAW_PCT ? ST_RAW : sx < DENSE_RAW_PCT + DENSE_PY_PCT ? ST_PY
+             : sx < 100 - DENSE_GO_PCT ? ST_PHP : ST_GO;
     int desc_first = rng_pct(&r, 20);
     int nulls = st == ST_PY ? 1 : rng_pct(&r, 30);
     int64_t day = P.day;
@@ -2124,6 +2228,8 @@ static void usage(FILE *f)
             "  --dirty F             fraction of lines that are bad (0..1, default 0)\n"
             "  --level L             zstd level (default 3)\n"
             "  --plain               write .jsonl instead of .jsonl.zst\n"
+            "  --profile P           default, or dense: short postings, ~8 skill mentions\n"
+            "                        per KB, hundreds of skills, ~13%% of lines with \\u\n"
             "  --lines-per-frame N   end a zstd frame every N lines (multi-frame shards)\n"
             "  --threads T           worker threads (default: OpenMP's choice)\n"
             "  --manifest FILE       write counts (postings, reposts, dirty lines by kind) to FILE\n"
@@ -2190,6 +2296,15 @@ int main(int argc, char **argv)
             level = (int)l;
         }
         else if (!strcmp(o, "--plain")) plain = 1;
+        else if (!strcmp(o, "--profile")) {
+            NEEDV();
+            if (!strcmp(v, "dense")) g_dense = 1;
+            else if (!strcmp(v, "default")) g_dense = 0;
+            else {
+                fprintf(stderr, "skidx-gen: --profile wants default or dense, not '%s'\n", v);
+                return 2;
+            }
+        }
         else if (!strcmp(o, "--quiet")) quiet = 1;
         else if (!strcmp(o, "--lines-per-frame")) { NEEDV(); lpf = parse_u64(v, o); }
         else if (!strcmp(o, "--threads")) { NEEDV(); threads = parse_u64(v, o); }

@@ -5,6 +5,7 @@
 #include "cli/cmds.h"
 #include "cli/indexer.h"
 #include "cli/out.h"
+#include "cli/tax_open.h"
 #include "core/error.h"
 #include "core/pmerge.h"
 #include "core/taxonomy.h"
@@ -62,6 +63,9 @@ static const char index_usage[] =
     "      --engine words|oracle  literal matching engine (default words;\n"
     "                           oracle is the slow reference)\n"
     "  -q, --quiet              no progress line, summary or examples\n"
+    "      --no-cache           compile the taxonomy, neither reading nor\n"
+    "                           writing the compiled-taxonomy cache (also\n"
+    "                           SKIDX_CACHE=off; README \"The cache\")\n"
     "  -h, --help               this text\n";
 
 /* Indexing frees and allocates the same buffers over and over (a shard's
@@ -92,11 +96,13 @@ int cmd_index(int argc, char **argv)
         {"engine", required_argument, 0, 4},
         {"allow-empty", no_argument, 0, 5},
         {"format", required_argument, 0, 6},
+        {"no-cache", no_argument, 0, 7},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     struct skidx_index_opts o;
     const char *out = NULL, *tax_dir = skidx_taxonomy_default_dir();
     struct skidx_error err;
+    unsigned tax_flags = 0;
     int c;
 
     memset(&o, 0, sizeof(o));
@@ -125,6 +131,7 @@ int cmd_index(int argc, char **argv)
             break;
         case 'k': o.keep_going = 1; break;
         case 'q': o.quiet = 1; break;
+        case 7: tax_flags |= CLI_TAX_NO_CACHE; break;
         case 1:
             if (!*optarg || strlen(optarg) > 16) {
                 cli_msg("invalid --currency '%s'", optarg);
@@ -222,13 +229,13 @@ int cmd_index(int argc, char **argv)
     struct skidx_taxonomy *tax = NULL;
     struct skidx_compiled *comp = NULL;
     skidx_error_clear(&err);
-    skidx_status tst = skidx_taxonomy_load(tax_dir, &tax, &err);
+    skidx_status tst = cli_taxonomy_open(tax_dir, tax_flags, &tax, &comp,
+                                         &err);
     if (!tst)
         tst = skidx_index_check_dims(tax->n_roles, tax->n_levels,
                                      tax->n_skills, tax->n_cats, &err);
-    if (!tst)
-        tst = skidx_compiled_create(tax, &comp, &err);
     if (tst) {
+        skidx_compiled_free(comp);
         cli_report_st("invalid taxonomy", tst, &err);
         skidx_taxonomy_free(tax);
         skidx_shard_list_release(&shards);

@@ -7,6 +7,7 @@
 #include "cli/corpus_walk.h"
 #include "cli/indexer.h"
 #include "cli/out.h"
+#include "cli/tax_open.h"
 #include "core/taxonomy.h"
 
 #include <getopt.h>
@@ -219,6 +220,8 @@ static const char match_usage[] =
     "  -f, --field FIELD=KEY    as for 'skidx index'\n"
     "      --format jsonl|csv|tsv  as for 'skidx index' (files only)\n"
     "      --engine words|oracle  literal matching engine\n"
+    "      --no-cache           compile the taxonomy, bypassing the\n"
+    "                           compiled-taxonomy cache (as SKIDX_CACHE=off)\n"
     "  -h, --help               this text\n"
     "\n"
     "Exit 1 if a record was skipped (each is reported on stderr).\n";
@@ -231,11 +234,13 @@ int cmd_match(int argc, char **argv)
         {"field", required_argument, 0, 'f'},
         {"engine", required_argument, 0, 2},
         {"format", required_argument, 0, 3},
+        {"no-cache", no_argument, 0, 4},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     struct mctx m;
     const char *tax_dir = skidx_taxonomy_default_dir();
     struct skidx_error err;
+    unsigned tax_flags = 0;
     int c;
     memset(&m, 0, sizeof(m));
     m.currency = "USD";
@@ -245,6 +250,7 @@ int cmd_match(int argc, char **argv)
         switch (c) {
         case 't': tax_dir = optarg; break;
         case 1: m.text_mode = 1; break;
+        case 4: tax_flags |= CLI_TAX_NO_CACHE; break;
         case 'f':
             skidx_error_clear(&err);
             if (skidx_jsonl_keys_remap(&m.walk.keys, optarg, &err)) {
@@ -285,9 +291,8 @@ int cmd_match(int argc, char **argv)
     struct skidx_taxonomy *tax = NULL;
     struct skidx_compiled *comp = NULL;
     skidx_error_clear(&err);
-    skidx_status st = skidx_taxonomy_load(tax_dir, &tax, &err);
-    if (!st)
-        st = skidx_compiled_create(tax, &comp, &err);
+    skidx_status st = cli_taxonomy_open(tax_dir, tax_flags, &tax, &comp,
+                                        &err);
     if (st) {
         cli_report_st("invalid taxonomy", st, &err);
         skidx_taxonomy_free(tax);

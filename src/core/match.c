@@ -19,6 +19,7 @@
  *   set: a clear bit proves no long-tail candidate can follow the word.
  */
 #include "core/match.h"
+#include "core/blob.h"
 #include "core/error.h"
 #include "core/simd.h"
 #include "core/utf8.h"
@@ -295,6 +296,9 @@ struct skidx_matcher {
     uint32_t *owner_group; /* owner -> group, NO_GROUP when none */
     size_t n_neg;
     double compile_seconds;
+    /* loaded from a cache image (skidx_matcher_deserialize): the arrays
+     * and databases belong to the image and its arena, not to m */
+    int borrowed;
 };
 
 const struct skidx_alias_set *skidx_matcher_aliases(
@@ -1299,8 +1303,10 @@ skidx_status skidx_matcher_create(const struct skidx_alias_set *set,
 
 void skidx_matcher_free(struct skidx_matcher *m)
 {
-    if (!m)
+    if (!m || m->borrowed) {
+        free(m);
         return;
+    }
     free(m->is_neg);
     free(m->table);
     free(m->filter);
@@ -1320,6 +1326,282 @@ void skidx_matcher_free(struct skidx_matcher *m)
     free(m->groups);
     free(m->owner_group);
     free(m);
+}
+
+/* ---- serialization (the compiled-taxonomy cache, core/tax_cache.h) ----
+ *
+ * The image is private to one build on one platform (the cache key holds
+ * the build id and the Hyperscan platform), so the tables go as their raw
+ * memory, and a loaded matcher uses them in place (m->borrowed); the
+ * Hyperscan databases go as hs_serialize_database() writes them and are
+ * rebuilt in the loader's arena. The tripwires below stop the build when
+ * a struct the image holds changes: a new field must be stored (or
+ * rebuilt) here, then the sizes updated. */
+#if defined(__x86_64__) && defined(__LP64__)
+_Static_assert(sizeof(struct skidx_matcher) == 272,
+               "struct skidx_matcher changed: update the serializer");
+_Static_assert(sizeof(struct head) == 40,
+               "struct head changed: update the serializer");
+_Static_assert(sizeof(struct cand) == 64,
+               "struct cand changed: update the serializer");
+#endif
+
+#define MATCHER_TAG 0x32435441u /* "ATC2": with the gated regexes */
+
+static skidx_status put_db(struct skidx_wblob *w, const hs_database_t *db)
+{
+    char *bytes = NULL;
+    size_t len = 0;
+    if (!db) {
+        skidx_wblob_array(w, NULL, 0);
+        return SKIDX_OK;
+    }
+    if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS)
+        return SKIDX_ERR_NOMEM; /* its only failure on a valid database */
+    skidx_wblob_array(w, bytes, len);
+    free(bytes); /* the default allocator: malloc */
+    return SKIDX_OK;
+}
+
+skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
+                                     struct skidx_wblob *w)
+{
+    const size_t cap = m->table ? (size_t)m->table_mask + 1 : 0;
+    size_t key_bytes = 0, atext_bytes = 0;
+    /* the sizes of keys and atext, as build_words filled them */
+    for (size_t i = 0; i < cap; i++) {
+        const struct head *h = &m->table[i];
+        if (!h->len)
+            continue;
+        const size_t kend = (size_t)h->key_off + h->len;
+        key_bytes = kend > key_bytes ? kend : key_bytes;
+        for (uint32_t c = 0; c < h->cand_n; c++) {
+            const struct cand *cd = &m->cands[h->cand_start + c];
+            const size_t end = (size_t)cd->text_off + cd->lead_len + h->len +
+                               cd->tail_len;
+            atext_bytes = end > atext_bytes ? end : atext_bytes;
+        }
+    }
+    skidx_wblob_u32(w, MATCHER_TAG);
+    skidx_wblob_u32(w, m->n_owners);
+    skidx_wblob_u64(w, m->set->n);
+    skidx_wblob_u64(w, cap);
+    skidx_wblob_u64(w, m->n_cands);
+    skidx_wblob_u64(w, m->n_literals);
+    skidx_wblob_u64(w, m->n_regex);
+    skidx_wblob_u64(w, m->n_groups);
+    skidx_wblob_u64(w, m->n_heads);
+    skidx_wblob_u32(w, m->min_head);
+    skidx_wblob_u32(w, m->max_head);
+    uint64_t secs;
+    memcpy(&secs, &m->compile_seconds, sizeof(secs));
+    skidx_wblob_u64(w, secs);
+    skidx_wblob_u32(w, m->gate_width);
+    skidx_wblob_u64(w, m->n_gate_words);
+    skidx_wblob_u64(w, m->n_gated);
+    skidx_wblob_u64(w, m->n_high);
+    skidx_wblob_array(w, m->is_neg, m->set->n);
+    skidx_wblob_array(w, m->table, cap * sizeof(*m->table));
+    skidx_wblob_array(w, m->filter, FILTER_BITS / 8);
+    skidx_wblob_array(w, m->cands, m->n_cands * sizeof(*m->cands));
+    skidx_wblob_array(w, m->key2s, m->n_cands * sizeof(*m->key2s));
+    skidx_wblob_array(w, m->keys, key_bytes);
+    skidx_wblob_array(w, m->atext, atext_bytes);
+    skidx_wblob_array(w, m->literals, m->n_literals * sizeof(*m->literals));
+    skidx_wblob_array(w, m->regex_alias,
+                      m->n_regex * sizeof(*m->regex_alias));
+    skidx_wblob_array(w, m->owner_group,
+                      m->n_owners * sizeof(*m->owner_group));
+    skidx_status st;
+    if ((st = put_db(w, m->db)) || (st = put_db(w, m->db_unspaced)) ||
+        (st = put_db(w, m->db_gated)))
+        return st;
+    for (size_t g = 0; g < m->n_groups; g++) {
+        skidx_wblob_u32(w, m->groups[g].owner);
+        if ((st = put_db(w, m->groups[g].db)))
+            return st;
+    }
+    return w->oom ? SKIDX_ERR_NOMEM : SKIDX_OK;
+}
+
+/* The next stored database, rebuilt in the arena (none when its length
+ * is 0). */
+static skidx_status get_db(struct skidx_rblob *r, struct skidx_arena *a,
+                           hs_database_t **db)
+{
+    size_t n, size = 0;
+    const char *p = skidx_rblob_any(r, &n);
+    *db = NULL;
+    if (!p)
+        return SKIDX_ERR_CORRUPT;
+    if (!n)
+        return SKIDX_OK;
+    if (hs_serialized_database_size(p, n, &size) != HS_SUCCESS ||
+        size > ((size_t)1 << 30))
+        return SKIDX_ERR_CORRUPT;
+    hs_database_t *mem = skidx_arena_alloc(a, size, SKIDX_BLOB_ALIGN);
+    if (!mem)
+        return SKIDX_ERR_NOMEM;
+    if (hs_deserialize_database_at(p, n, mem) != HS_SUCCESS)
+        return SKIDX_ERR_CORRUPT;
+    *db = mem;
+    return SKIDX_OK;
+}
+
+/* Every offset and id of a loaded matcher within its arrays, so that a
+ * wrong image is refused rather than read out of bounds. */
+static int matcher_valid(const struct skidx_matcher *m, size_t cap,
+                         size_t key_bytes, size_t atext_bytes)
+{
+    const size_t n_alias = m->set->n;
+    size_t heads = 0;
+    for (size_t i = 0; i < cap; i++) {
+        const struct head *h = &m->table[i];
+        if (!h->len)
+            continue;
+        heads++;
+        if ((size_t)h->key_off + h->len > key_bytes ||
+            (size_t)h->cand_start + h->cand_n > m->n_cands ||
+            h->n_short > h->cand_n)
+            return 0;
+        for (uint32_t c = 0; c < h->cand_n; c++) {
+            const struct cand *cd = &m->cands[h->cand_start + c];
+            if ((size_t)cd->text_off + cd->lead_len + h->len + cd->tail_len >
+                    atext_bytes ||
+                cd->head_off > cd->lead_len)
+                return 0;
+        }
+    }
+    if (heads != m->n_heads || heads == cap)
+        return 0; /* a full table would make a lookup loop forever */
+    for (size_t c = 0; c < m->n_cands; c++) {
+        const struct cand *cd = &m->cands[c];
+        if (cd->flags & C_GATE) { /* a gate word: numbered after the aliases */
+            if (cd->flags != C_GATE || cd->alias < n_alias ||
+                cd->alias - n_alias >= m->n_gate_words)
+                return 0;
+        } else if (cd->alias >= n_alias || cd->owner >= m->n_owners) {
+            return 0;
+        }
+    }
+    if (!!m->n_gated != !!m->db_gated || !!m->n_gated != !!m->n_gate_words ||
+        m->gate_width > GATE_MAX_WIDTH || m->n_gated + m->n_high > m->n_regex)
+        return 0;
+    for (size_t i = 0; i < n_alias; i++)
+        if (m->is_neg[i] != !!(m->set->a[i].flags & SKIDX_ALIAS_NEG))
+            return 0;
+    for (size_t i = 0; i < m->n_literals; i++)
+        if (m->literals[i] >= n_alias)
+            return 0;
+    for (size_t i = 0; i < m->n_regex; i++)
+        if (m->regex_alias[i] >= n_alias)
+            return 0;
+    for (uint32_t o = 0; o < m->n_owners; o++)
+        if (m->owner_group[o] != NO_GROUP && m->owner_group[o] >= m->n_groups)
+            return 0;
+    for (size_t g = 0; g < m->n_groups; g++)
+        if (m->groups[g].owner >= m->n_owners ||
+            m->owner_group[m->groups[g].owner] != g || !m->groups[g].db)
+            return 0;
+    return 1;
+}
+
+skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
+                                       uint32_t n_owners,
+                                       struct skidx_rblob *r,
+                                       struct skidx_arena *arena,
+                                       struct skidx_matcher **out)
+{
+    *out = NULL;
+    if (skidx_rblob_u32(r) != MATCHER_TAG || skidx_rblob_u32(r) != n_owners ||
+        skidx_rblob_u64(r) != set->n)
+        return SKIDX_ERR_CORRUPT;
+    const uint64_t cap = skidx_rblob_u64(r), n_cands = skidx_rblob_u64(r),
+                   n_literals = skidx_rblob_u64(r),
+                   n_regex = skidx_rblob_u64(r), n_groups = skidx_rblob_u64(r),
+                   n_heads = skidx_rblob_u64(r);
+    /* counts bounded by what the arrays can hold, checked again by the
+     * array reads against their stored lengths */
+    if (r->bad || cap < 16 || (cap & (cap - 1)) || cap > r->n ||
+        n_cands > r->n || n_literals > set->n || n_regex > set->n ||
+        n_groups > n_regex || n_heads > cap)
+        return SKIDX_ERR_CORRUPT;
+    struct skidx_matcher *m = calloc(1, sizeof(*m));
+    skidx_status st = SKIDX_ERR_CORRUPT;
+    if (!m)
+        return SKIDX_ERR_NOMEM;
+    m->borrowed = 1;
+    m->set = set;
+    m->n_owners = n_owners;
+    for (size_t i = 0; i < set->n; i++)
+        m->n_neg += !!(set->a[i].flags & SKIDX_ALIAS_NEG);
+    m->table_mask = cap - 1;
+    m->table_shift = 64 - (unsigned)__builtin_ctzll(cap);
+    m->n_cands = (size_t)n_cands;
+    m->n_literals = (size_t)n_literals;
+    m->n_regex = (size_t)n_regex;
+    m->n_heads = (size_t)n_heads;
+    m->min_head = skidx_rblob_u32(r);
+    m->max_head = skidx_rblob_u32(r);
+    const uint64_t secs = skidx_rblob_u64(r);
+    memcpy(&m->compile_seconds, &secs, sizeof(secs));
+    m->gate_width = skidx_rblob_u32(r);
+    const uint64_t n_gate_words = skidx_rblob_u64(r),
+                   n_gated = skidx_rblob_u64(r), n_high = skidx_rblob_u64(r);
+    if (n_gate_words > n_cands || n_gated > n_regex || n_high > n_regex) {
+        free(m);
+        return SKIDX_ERR_CORRUPT;
+    }
+    m->n_gate_words = (size_t)n_gate_words;
+    m->n_gated = (size_t)n_gated;
+    m->n_high = (size_t)n_high;
+    /* the arrays in place: the image outlives the matcher */
+    m->is_neg = (uint8_t *)skidx_rblob_array(r, set->n, 1);
+    m->table = (struct head *)skidx_rblob_array(r, (size_t)cap,
+                                                sizeof(*m->table));
+    m->filter = (uint64_t *)skidx_rblob_array(r, FILTER_BITS / 64,
+                                              sizeof(uint64_t));
+    m->cands = (struct cand *)skidx_rblob_array(r, m->n_cands,
+                                                sizeof(*m->cands));
+    m->key2s = (uint16_t *)skidx_rblob_array(r, m->n_cands,
+                                             sizeof(*m->key2s));
+    size_t key_bytes, atext_bytes;
+    m->keys = (unsigned char *)skidx_rblob_any(r, &key_bytes);
+    m->atext = (unsigned char *)skidx_rblob_any(r, &atext_bytes);
+    m->literals = (uint32_t *)skidx_rblob_array(r, m->n_literals,
+                                                sizeof(*m->literals));
+    m->regex_alias = (uint32_t *)skidx_rblob_array(r, m->n_regex,
+                                                   sizeof(*m->regex_alias));
+    m->owner_group = (uint32_t *)skidx_rblob_array(r, n_owners,
+                                                   sizeof(*m->owner_group));
+    if (r->bad)
+        goto fail;
+    if ((st = get_db(r, arena, &m->db)) ||
+        (st = get_db(r, arena, &m->db_unspaced)) ||
+        (st = get_db(r, arena, &m->db_gated)))
+        goto fail;
+    m->groups = skidx_arena_alloc(arena,
+                                  (n_groups ? n_groups : 1) *
+                                      sizeof(*m->groups),
+                                  _Alignof(struct neg_group));
+    if (!m->groups) {
+        st = SKIDX_ERR_NOMEM;
+        goto fail;
+    }
+    for (size_t g = 0; g < n_groups; g++) {
+        m->groups[g].owner = skidx_rblob_u32(r);
+        m->n_groups = g + 1;
+        if ((st = get_db(r, arena, &m->groups[g].db)))
+            goto fail;
+    }
+    st = SKIDX_ERR_CORRUPT;
+    if (r->bad || !matcher_valid(m, (size_t)cap, key_bytes, atext_bytes))
+        goto fail;
+    *out = m;
+    return SKIDX_OK;
+fail:
+    free(m); /* borrowed: the arrays are the image's, the rest the arena's */
+    return st;
 }
 
 /* ---- SIMD dispatch for the word mask ---- */

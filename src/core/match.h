@@ -126,6 +126,29 @@ void skidx_matcher_get_stats(const struct skidx_matcher *m,
 const struct skidx_alias_set *skidx_matcher_aliases(
     const struct skidx_matcher *m);
 
+/* The compiled-taxonomy cache (core/tax_cache.h): append the compiled
+ * form of `m` to `w`, and load a matcher from it. The image is for the
+ * same build on the same platform only (the cache key sees to that).
+ * deserialize takes the alias set and owner count `m` was built with,
+ * checks every table offset and id against them, and uses the image's
+ * arrays in place: the reader's buffer (aligned to SKIDX_BLOB_ALIGN) must
+ * outlive the matcher, and so must `arena`, which receives the Hyperscan
+ * databases. Errors: serialize SKIDX_ERR_NOMEM; deserialize
+ * SKIDX_ERR_CORRUPT (an image that is not one of this set, truncated or
+ * inconsistent), SKIDX_ERR_NOMEM; then *out is NULL (what went to the
+ * arena stays there until it is released). Thread-safe on distinct
+ * blobs and arenas. */
+struct skidx_wblob;
+struct skidx_rblob;
+struct skidx_arena;
+skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
+                                     struct skidx_wblob *w);
+skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
+                                       uint32_t n_owners,
+                                       struct skidx_rblob *r,
+                                       struct skidx_arena *arena,
+                                       struct skidx_matcher **out);
+
 skidx_status skidx_match_scratch_init(struct skidx_match_scratch *s,
                                       const struct skidx_matcher *m);
 void skidx_match_scratch_release(struct skidx_match_scratch *s);

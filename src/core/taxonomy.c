@@ -7,6 +7,7 @@
  * Lines are checked for valid UTF-8 before anything else.
  */
 #include "core/taxonomy.h"
+#include "core/blob.h"
 #include "core/error.h"
 #include "core/format.h"
 #include "core/hash.h"
@@ -1109,7 +1110,8 @@ static void hash_set(XXH3_state_t *h, const struct skidx_alias_set *s)
     XXH3_64bits_update(h, "|", 1);
 }
 
-static skidx_status compute_hash(struct skidx_taxonomy *t)
+skidx_status skidx_taxonomy_rehash(const struct skidx_taxonomy *t,
+                                   uint64_t *out)
 {
     XXH3_state_t *h = XXH3_createState();
     if (!h)
@@ -1165,7 +1167,7 @@ static skidx_status compute_hash(struct skidx_taxonomy *t)
                 hash_str(h, t->onet.v[j]);
         }
     }
-    t->hash = XXH3_64bits_digest(h);
+    *out = XXH3_64bits_digest(h);
     XXH3_freeState(h);
     return SKIDX_OK;
 }
@@ -1222,7 +1224,7 @@ skidx_status skidx_taxonomy_parse_all(const char *dir, const char *skills,
         (sections &&
          (st = skidx_section_rules_parse(&t->sections, t->sections_path,
                                          sections, sections_len, err))) ||
-        (st = compute_hash(t))) {
+        (st = skidx_taxonomy_rehash(t, &t->hash))) {
         skidx_taxonomy_free(t);
         return st;
     }
@@ -1266,8 +1268,13 @@ static skidx_status slurp(const char *path, char **buf, size_t *len,
         return skidx_fail(err, SKIDX_ERR_NOMEM, path, SKIDX_NOLINE,
                           SKIDX_NOOFF, "out of memory (%s)", strerror(e));
     }
+    /* sized by fstat (+1 to see the end without growing); a large file
+     * in huge pages: its 4 KiB pages faulting one by one cost more than
+     * reading it (core/blob.h) */
     size_t cap = 1 << 16, n = 0;
-    char *b = malloc(cap);
+    if (sb.st_size >= (off_t)cap && (uint64_t)sb.st_size < ((size_t)64 << 20))
+        cap = (size_t)sb.st_size + 1;
+    char *b = cap >= ((size_t)256 << 10) ? skidx_bigbuf(cap) : malloc(cap);
     while (b) {
         if (n == cap) {
             if (cap >= ((size_t)64 << 20)) {
@@ -1305,27 +1312,55 @@ static skidx_status slurp(const char *path, char **buf, size_t *len,
     return SKIDX_OK;
 }
 
-skidx_status skidx_taxonomy_load(const char *dir, struct skidx_taxonomy **out,
+skidx_status skidx_taxonomy_read(const char *dir,
+                                 struct skidx_taxonomy_files *f,
                                  struct skidx_error *err)
 {
     char *sp = path_join(dir, "skills.tsv"), *rp = path_join(dir, "roles.tsv");
     char *xp = path_join(dir, "sections.tsv");
-    char *sb = NULL, *rb = NULL, *xb = NULL;
-    size_t sl = 0, rl = 0, xl = 0;
     skidx_status st = SKIDX_ERR_NOMEM;
     struct stat sbuf;
-    *out = NULL;
-    if (sp && rp && xp && !(st = slurp(sp, &sb, &sl, err)) &&
-        !(st = slurp(rp, &rb, &rl, err)) &&
-        (stat(xp, &sbuf) != 0 || !(st = slurp(xp, &xb, &xl, err))))
-        st = skidx_taxonomy_parse_all(dir, sb, sl, rb, rl,
-                                      xb, xl, out, err);
+    memset(f, 0, sizeof(*f));
+    if (sp && rp && xp && !(st = slurp(sp, &f->buf[0], &f->len[0], err)) &&
+        !(st = slurp(rp, &f->buf[1], &f->len[1], err)) &&
+        stat(xp, &sbuf) == 0 &&
+        !(st = slurp(xp, &f->buf[2], &f->len[2], err)))
+        f->has_sections = 1; /* sections.tsv is optional */
     free(sp);
     free(rp);
     free(xp);
-    free(sb);
-    free(rb);
-    free(xb);
+    if (st)
+        skidx_taxonomy_files_release(f);
+    return st;
+}
+
+void skidx_taxonomy_files_release(struct skidx_taxonomy_files *f)
+{
+    for (int i = 0; i < 3; i++)
+        free(f->buf[i]);
+    memset(f, 0, sizeof(*f));
+}
+
+skidx_status skidx_taxonomy_parse_files(const char *dir,
+                                        const struct skidx_taxonomy_files *f,
+                                        struct skidx_taxonomy **out,
+                                        struct skidx_error *err)
+{
+    return skidx_taxonomy_parse_all(dir, f->buf[0], f->len[0], f->buf[1],
+                                    f->len[1],
+                                    f->has_sections ? f->buf[2] : NULL,
+                                    f->len[2], out, err);
+}
+
+skidx_status skidx_taxonomy_load(const char *dir, struct skidx_taxonomy **out,
+                                 struct skidx_error *err)
+{
+    struct skidx_taxonomy_files f;
+    *out = NULL;
+    skidx_status st = skidx_taxonomy_read(dir, &f, err);
+    if (!st)
+        st = skidx_taxonomy_parse_files(dir, &f, out, err);
+    skidx_taxonomy_files_release(&f);
     return st;
 }
 
@@ -1333,6 +1368,17 @@ void skidx_taxonomy_free(struct skidx_taxonomy *t)
 {
     if (!t)
         return;
+    if (t->image) {
+        /* everything but the paths and section rules is the image's */
+        skidx_tcache_image_free(t->image);
+        skidx_section_rules_release(&t->sections);
+        free(t->sections_path);
+        free(t->dir);
+        free(t->skills_path);
+        free(t->roles_path);
+        free(t);
+        return;
+    }
     for (uint32_t i = 0; i < t->n_skills; i++)
         free(t->skill_name[i]);
     free(t->skill_name);

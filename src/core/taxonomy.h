@@ -78,6 +78,8 @@ skidx_status skidx_owner_strings_copy(struct skidx_owner_strings *dst,
                                       const struct skidx_owner_strings *src);
 void skidx_owner_strings_release(struct skidx_owner_strings *o);
 
+struct skidx_tcache_image;
+
 struct skidx_taxonomy {
     char *dir;         /* as given */
     char *skills_path; /* dir/skills.tsv */
@@ -108,6 +110,11 @@ struct skidx_taxonomy {
     struct skidx_alias_set levels;       /* on the title */
     struct skidx_alias_set level_fields; /* on the seniority field */
 
+    /* loaded from the compiled-taxonomy cache (core/tax_cache.h): the
+     * names, aliases and arrays above live in this image, not in blocks
+     * of their own; NULL when parsed */
+    struct skidx_tcache_image *image;
+
     /* heading rules; none when the directory has no sections.tsv */
     struct skidx_section_rules sections;
 };
@@ -136,6 +143,34 @@ skidx_status skidx_taxonomy_parse_all(const char *dir, const char *skills,
                                       struct skidx_error *err);
 
 void skidx_taxonomy_free(struct skidx_taxonomy *t);
+
+/* The bytes of a taxonomy directory's files, as read: [0] skills.tsv,
+ * [1] roles.tsv, [2] sections.tsv (when has_sections). Owned by the
+ * struct; release with skidx_taxonomy_files_release(). */
+struct skidx_taxonomy_files {
+    char *buf[3];
+    size_t len[3];
+    int has_sections;
+};
+
+/* skidx_taxonomy_load() in two steps, so that a caller can look at the
+ * bytes (the compiled-taxonomy cache keys on them) before parsing.
+ * read: errors SKIDX_ERR_IO, SKIDX_ERR_LIMIT, SKIDX_ERR_NOMEM, as load;
+ * on error `f` holds nothing. parse_files: as skidx_taxonomy_parse_all(). */
+skidx_status skidx_taxonomy_read(const char *dir,
+                                 struct skidx_taxonomy_files *f,
+                                 struct skidx_error *err);
+void skidx_taxonomy_files_release(struct skidx_taxonomy_files *f);
+skidx_status skidx_taxonomy_parse_files(const char *dir,
+                                        const struct skidx_taxonomy_files *f,
+                                        struct skidx_taxonomy **out,
+                                        struct skidx_error *err);
+
+/* Compute the taxonomy hash (docs/FORMAT.md, "The taxonomy hash") of `t`
+ * as it is in memory into *out; t->hash is this value for a taxonomy
+ * that was parsed. Errors: SKIDX_ERR_NOMEM. */
+skidx_status skidx_taxonomy_rehash(const struct skidx_taxonomy *t,
+                                   uint64_t *out);
 
 /* The default taxonomy directory: $SKIDX_TAXONOMY if set, else the
  * in-tree one when it exists (a build run from the source tree), else the

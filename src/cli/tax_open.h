@@ -1,0 +1,33 @@
+/*
+ * tax_open.h - load and compile a taxonomy for `skidx index` and
+ * `skidx match`, through the compiled-taxonomy cache.
+ *
+ * The cache directory is $SKIDX_CACHE_DIR, else $XDG_CACHE_HOME/skidx,
+ * else ~/.cache/skidx. SKIDX_CACHE=off (or the flag CLI_TAX_NO_CACHE)
+ * turns the cache off; SKIDX_CACHE=verbose reports on stderr what the
+ * cache did. A cache file that is missing, stale, foreign or damaged is
+ * ignored (the taxonomy is compiled and the file rewritten); a cache
+ * directory that cannot be created or written is not an error. The
+ * taxonomy and matchers are the same either way (core/tax_cache.h).
+ */
+#ifndef SKIDX_CLI_TAX_OPEN_H
+#define SKIDX_CLI_TAX_OPEN_H
+
+#include "core/posting.h"
+#include "core/taxonomy.h"
+#include "skidx.h"
+
+enum cli_tax_flags {
+    CLI_TAX_NO_CACHE = 1u << 0, /* neither read nor write the cache */
+};
+
+/* Load the taxonomy in `dir` and compile it, or take both from the cache.
+ * On success *tax and *comp are the caller's (skidx_compiled_free(comp),
+ * then skidx_taxonomy_free(tax)). Errors: those of skidx_taxonomy_load()
+ * and skidx_compiled_create(), with `err` filled; never one of the cache. */
+skidx_status cli_taxonomy_open(const char *dir, unsigned flags,
+                               struct skidx_taxonomy **tax,
+                               struct skidx_compiled **comp,
+                               struct skidx_error *err);
+
+#endif

@@ -1,0 +1,519 @@
+/*
+ * tax_cache.c - the compiled-taxonomy cache image (tax_cache.h).
+ *
+ * Layout (docs/FORMAT.md, "The compiled-taxonomy cache"):
+ *
+ *   OFFSET SIZE DESCRIPTION
+ *        0    8 magic "SKIDXTCC"
+ *        8    4 image format version (SKIDX_TCACHE_VERSION), LE
+ *       12    4 reserved, 0
+ *       16   16 key digest (XXH3-128 of the key material)
+ *       32    8 taxonomy hash
+ *       40    8 payload bytes (the file is 64 + this long)
+ *       48    8 XXH3-64 (seed SKIDX_HASH_SEED) of bytes [0, 48) followed
+ *               by the payload
+ *       56    8 reserved, 0
+ *       64    . payload: the taxonomy (without its section rules), then
+ *               the skills, roles, levels and level-field matchers
+ *               (skidx_matcher_serialize), then the end tag
+ *
+ * The payload is private to the build that wrote it (raw tables, this
+ * platform's Hyperscan databases): the key holds the build id, so another
+ * build never reads it.
+ */
+#define _GNU_SOURCE /* dl_iterate_phdr */
+#include "core/tax_cache.h"
+#include "core/blob.h"
+#include "core/hash.h"
+#include "core/match.h"
+
+#include <elf.h>
+#include <hs/hs.h>
+#include <link.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAGIC "SKIDXTCC"
+#define END_TAG 0x444e4554u /* "TEND" */
+
+/* The image copies these structs field by field; a new field must be
+ * stored below (or rebuilt on load), then the sizes updated. */
+#if defined(__x86_64__) && defined(__LP64__)
+/* (the section rules are parsed again from sections.tsv, not stored) */
+_Static_assert(sizeof(struct skidx_taxonomy) -
+                       sizeof(struct skidx_section_rules) == 392,
+               "struct skidx_taxonomy changed: update tax_cache.c");
+_Static_assert(sizeof(struct skidx_alias) == 32,
+               "struct skidx_alias changed: update tax_cache.c");
+_Static_assert(sizeof(struct skidx_alias_set) == 48,
+               "struct skidx_alias_set changed: update tax_cache.c");
+_Static_assert(sizeof(struct skidx_owner_strings) == 24,
+               "struct skidx_owner_strings changed: update tax_cache.c");
+#endif
+
+/* ---- the key ---- */
+
+struct build_id {
+    const void *addr; /* an address inside the code looked for */
+    uint8_t id[64];
+    size_t len;
+};
+
+/* dl_iterate_phdr callback: the GNU build-id note of the loaded object
+ * that holds b->addr. */
+static int find_build_id(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    struct build_id *b = arg;
+    const uintptr_t a = (uintptr_t)b->addr;
+    int inside = 0;
+    (void)size;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        const uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+        if (ph->p_type == PT_LOAD && a >= lo && a - lo < ph->p_memsz)
+            inside = 1;
+    }
+    if (!inside)
+        return 0;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_NOTE)
+            continue;
+        const unsigned char *p =
+            (const unsigned char *)(info->dlpi_addr + ph->p_vaddr);
+        size_t left = ph->p_memsz;
+        while (left >= sizeof(ElfW(Nhdr))) {
+            ElfW(Nhdr) nh;
+            memcpy(&nh, p, sizeof(nh));
+            const size_t name = (nh.n_namesz + 3u) & ~(size_t)3;
+            const size_t desc = (nh.n_descsz + 3u) & ~(size_t)3;
+            if (name > left - sizeof(nh) || desc > left - sizeof(nh) - name)
+                break;
+            if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+                !memcmp(p + sizeof(nh), "GNU", 4) && nh.n_descsz > 0 &&
+                nh.n_descsz <= sizeof(b->id)) {
+                memcpy(b->id, p + sizeof(nh) + name, nh.n_descsz);
+                b->len = nh.n_descsz;
+                return 1;
+            }
+            p += sizeof(nh) + name + desc;
+            left -= sizeof(nh) + name + desc;
+        }
+    }
+    return 1; /* the object, without a build id */
+}
+
+static void hash_u64(XXH3_state_t *h, uint64_t v)
+{
+    unsigned char b[8];
+    for (int i = 0; i < 8; i++)
+        b[i] = (unsigned char)(v >> (8 * i));
+    XXH3_128bits_update(h, b, 8);
+}
+
+static void hash_bytes(XXH3_state_t *h, const void *p, size_t n)
+{
+    hash_u64(h, n);
+    XXH3_128bits_update(h, p, n);
+}
+
+skidx_status skidx_tcache_key(const struct skidx_taxonomy_files *f,
+                              struct skidx_tcache_key *key)
+{
+    struct build_id b;
+    memset(&b, 0, sizeof(b));
+    memset(key, 0, sizeof(*key));
+    b.addr = (const void *)skidx_tcache_key;
+    dl_iterate_phdr(find_build_id, &b);
+    if (!b.len)
+        return SKIDX_ERR_USAGE;
+    hs_platform_info_t plat;
+    if (hs_populate_platform(&plat) != HS_SUCCESS)
+        return SKIDX_ERR_HYPERSCAN;
+    XXH3_state_t st;
+    XXH3_INITSTATE(&st);
+    XXH3_128bits_reset_withSeed(&st, SKIDX_HASH_SEED);
+    hash_bytes(&st, MAGIC, 8);
+    hash_u64(&st, SKIDX_TCACHE_VERSION);
+    hash_bytes(&st, SKIDX_VERSION_STRING, strlen(SKIDX_VERSION_STRING));
+    hash_bytes(&st, b.id, b.len);
+    const char *hv = hs_version();
+    hash_bytes(&st, hv, strlen(hv));
+    hash_u64(&st, plat.tune);
+    hash_u64(&st, plat.cpu_features);
+    hash_u64(&st, plat.reserved1);
+    hash_u64(&st, plat.reserved2);
+    hash_u64(&st, (uint64_t)f->has_sections);
+    for (int i = 0; i < 3; i++)
+        hash_bytes(&st, f->buf[i], f->len[i]);
+    const XXH128_hash_t d = XXH3_128bits_digest(&st);
+    for (int i = 0; i < 8; i++) {
+        key->digest[i] = (uint8_t)(d.low64 >> (8 * i));
+        key->digest[8 + i] = (uint8_t)(d.high64 >> (8 * i));
+    }
+    static const char hex[] = "0123456789abcdef";
+    char *p = key->name;
+    memcpy(p, "taxonomy-", 9);
+    p += 9;
+    for (int i = 0; i < 16; i++) {
+        *p++ = hex[key->digest[i] >> 4];
+        *p++ = hex[key->digest[i] & 15];
+    }
+    memcpy(p, ".skc", 5);
+    return SKIDX_OK;
+}
+
+/* ---- the taxonomy ---- */
+
+static void put_str(struct skidx_wblob *w, const char *s)
+{
+    skidx_wblob_str(w, s, strlen(s));
+}
+
+static void put_strs(struct skidx_wblob *w, char *const *v, size_t n)
+{
+    skidx_wblob_u64(w, n);
+    for (size_t i = 0; i < n; i++)
+        put_str(w, v[i]);
+}
+
+static void put_set(struct skidx_wblob *w, const struct skidx_alias_set *s)
+{
+    skidx_wblob_u64(w, s->n);
+    skidx_wblob_u32(w, (uint32_t)s->camel_split);
+    for (size_t i = 0; i < s->n; i++) {
+        const struct skidx_alias *a = &s->a[i];
+        skidx_wblob_str(w, a->text, a->len);
+        skidx_wblob_u32(w, a->owner);
+        skidx_wblob_u32(w, a->prio);
+        skidx_wblob_u32(w, a->line);
+        skidx_wblob_u32(w, (uint32_t)a->flags | (uint32_t)a->file << 8);
+    }
+}
+
+static void put_owner_strings(struct skidx_wblob *w,
+                              const struct skidx_owner_strings *o)
+{
+    skidx_wblob_u32(w, o->n_owners);
+    skidx_wblob_array(w, o->first,
+                      o->first ? ((size_t)o->n_owners + 1) * sizeof(*o->first)
+                               : 0);
+    for (uint32_t i = 0; o->first && i < o->first[o->n_owners]; i++)
+        put_str(w, o->v[i]);
+}
+
+static void put_taxonomy(struct skidx_wblob *w, const struct skidx_taxonomy *t)
+{
+    put_str(w, t->name);
+    put_str(w, t->version);
+    put_strs(w, t->skill_name, t->n_skills);
+    skidx_wblob_array(w, t->skill_cat, t->n_skills * sizeof(*t->skill_cat));
+    put_strs(w, t->cat_name, t->n_cats);
+    put_set(w, &t->skills);
+    put_owner_strings(w, &t->esco);
+    put_owner_strings(w, &t->onet);
+    put_strs(w, t->role_name, t->n_roles);
+    skidx_wblob_u32(w, t->role_fallback);
+    put_set(w, &t->roles);
+    put_strs(w, t->level_name, t->n_levels);
+    skidx_wblob_u32(w, t->level_default);
+    put_set(w, &t->levels);
+    put_set(w, &t->level_fields);
+}
+
+/* The loader's state: the image being read, the arena for what it
+ * builds, and whether an allocation failed. */
+struct loader {
+    struct skidx_rblob r;
+    struct skidx_arena *arena;
+    int oom;
+};
+
+static void *ld_alloc(struct loader *L, size_t count, size_t size)
+{
+    if (count > SIZE_MAX / size) {
+        L->r.bad = 1;
+        return NULL;
+    }
+    void *p = skidx_arena_alloc(L->arena, count ? count * size : 1, 16);
+    L->oom |= !p;
+    return p;
+}
+
+/* n strings, in place, behind an array of pointers from the arena. The
+ * count is checked against what is left (a string takes at least 9
+ * bytes), so a wrong count cannot make a huge allocation. */
+static char **get_strs(struct loader *L, uint32_t *n)
+{
+    const uint64_t c = skidx_rblob_u64(&L->r);
+    if (L->r.bad || c > UINT32_MAX || c > (L->r.n - L->r.off) / 9) {
+        L->r.bad = 1;
+        return NULL;
+    }
+    char **v = ld_alloc(L, (size_t)c, sizeof(*v));
+    for (uint64_t i = 0; v && i < c; i++)
+        v[i] = skidx_rblob_str(&L->r, NULL);
+    *n = (uint32_t)c;
+    return L->r.bad ? NULL : v;
+}
+
+static int get_set(struct loader *L, struct skidx_alias_set *s,
+                   uint32_t n_owners)
+{
+    struct skidx_rblob *r = &L->r;
+    const uint64_t n = skidx_rblob_u64(r);
+    s->camel_split = (int)skidx_rblob_u32(r);
+    if (r->bad || n > (r->n - r->off) / 25 || s->camel_split > 1 ||
+        !(s->a = ld_alloc(L, (size_t)n, sizeof(*s->a)))) {
+        r->bad = 1;
+        return 0;
+    }
+    s->n = s->cap = (size_t)n;
+    for (size_t i = 0; i < s->n; i++) {
+        struct skidx_alias *a = &s->a[i];
+        size_t len = 0;
+        a->text = skidx_rblob_str(r, &len);
+        a->len = (uint32_t)len;
+        a->owner = skidx_rblob_u32(r);
+        a->prio = skidx_rblob_u32(r);
+        a->line = skidx_rblob_u32(r);
+        const uint32_t ff = skidx_rblob_u32(r);
+        a->flags = (uint8_t)ff;
+        a->file = (uint8_t)(ff >> 8);
+        if (r->bad || len > UINT32_MAX || a->owner >= n_owners ||
+            a->file != 0 || ff >> 16) {
+            r->bad = 1;
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int get_owner_strings(struct loader *L, struct skidx_owner_strings *o,
+                             uint32_t n_skills)
+{
+    struct skidx_rblob *r = &L->r;
+    const uint32_t n_owners = skidx_rblob_u32(r);
+    if (r->bad || n_owners != n_skills)
+        return !(r->bad = 1);
+    o->first = (uint32_t *)skidx_rblob_array(r, (size_t)n_owners + 1,
+                                             sizeof(*o->first));
+    if (!o->first)
+        return 0;
+    o->n_owners = n_owners;
+    int ok = o->first[0] == 0;
+    for (uint32_t i = 0; ok && i < n_owners; i++)
+        ok = o->first[i] <= o->first[i + 1];
+    const uint32_t total = o->first[n_owners];
+    if (!ok || total > (r->n - r->off) / 9 ||
+        !(o->v = ld_alloc(L, total, sizeof(*o->v))))
+        return !(r->bad = 1);
+    for (uint32_t i = 0; i < total; i++)
+        o->v[i] = skidx_rblob_str(r, NULL);
+    return !r->bad;
+}
+
+static int get_taxonomy(struct loader *L, struct skidx_taxonomy *t)
+{
+    struct skidx_rblob *r = &L->r;
+    t->name = skidx_rblob_str(r, NULL);
+    t->version = skidx_rblob_str(r, NULL);
+    t->skill_name = get_strs(L, &t->n_skills);
+    t->skill_cat = (uint32_t *)skidx_rblob_array(r, t->n_skills,
+                                                 sizeof(*t->skill_cat));
+    t->cat_name = get_strs(L, &t->n_cats);
+    if (r->bad || L->oom || !t->skill_name || !t->skill_cat || !t->cat_name)
+        return 0;
+    for (uint32_t i = 0; i < t->n_skills; i++)
+        if (t->skill_cat[i] >= t->n_cats)
+            return !(r->bad = 1);
+    t->skills.files[0] = t->skills_path;
+    t->roles.files[0] = t->levels.files[0] = t->level_fields.files[0] =
+        t->roles_path;
+    if (!get_set(L, &t->skills, t->n_skills) ||
+        !get_owner_strings(L, &t->esco, t->n_skills) ||
+        !get_owner_strings(L, &t->onet, t->n_skills) ||
+        !(t->role_name = get_strs(L, &t->n_roles)))
+        return 0;
+    t->role_fallback = skidx_rblob_u32(r);
+    if (r->bad || t->role_fallback >= t->n_roles ||
+        !get_set(L, &t->roles, t->n_roles) ||
+        !(t->level_name = get_strs(L, &t->n_levels)))
+        return !(r->bad = 1);
+    t->level_default = skidx_rblob_u32(r);
+    if (r->bad || t->level_default >= t->n_levels ||
+        !get_set(L, &t->levels, t->n_levels) ||
+        !get_set(L, &t->level_fields, t->n_levels))
+        return !(r->bad = 1);
+    return !L->oom;
+}
+
+/* ---- the image ---- */
+
+static void le64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t rd64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+static uint64_t checksum(const unsigned char *header,
+                         const unsigned char *payload, size_t n)
+{
+    XXH3_state_t st;
+    XXH3_INITSTATE(&st);
+    XXH3_64bits_reset_withSeed(&st, SKIDX_HASH_SEED);
+    XXH3_64bits_update(&st, header, 48);
+    XXH3_64bits_update(&st, payload, n);
+    return XXH3_64bits_digest(&st);
+}
+
+skidx_status skidx_tcache_save(const struct skidx_compiled *c,
+                               const struct skidx_tcache_key *key,
+                               unsigned char **buf, size_t *len)
+{
+    struct skidx_wblob w = {0};
+    unsigned char hdr[SKIDX_TCACHE_HEADER] = {0};
+    skidx_status st;
+    *buf = NULL;
+    *len = 0;
+    skidx_wblob_put(&w, hdr, sizeof(hdr)); /* filled in below */
+    put_taxonomy(&w, c->tax);
+    if ((st = skidx_matcher_serialize(c->skills, &w)) ||
+        (st = skidx_matcher_serialize(c->roles, &w)) ||
+        (st = skidx_matcher_serialize(c->levels, &w)) ||
+        (st = skidx_matcher_serialize(c->level_fields, &w))) {
+        free(w.p);
+        return st;
+    }
+    skidx_wblob_u32(&w, END_TAG);
+    if (w.oom) {
+        free(w.p);
+        return SKIDX_ERR_NOMEM;
+    }
+    unsigned char *h = w.p;
+    memcpy(h, MAGIC, 8);
+    h[8] = (unsigned char)SKIDX_TCACHE_VERSION;
+    memcpy(h + 16, key->digest, 16);
+    le64(h + 32, c->tax->hash);
+    le64(h + 40, w.n - SKIDX_TCACHE_HEADER);
+    le64(h + 48, checksum(h, h + SKIDX_TCACHE_HEADER,
+                          w.n - SKIDX_TCACHE_HEADER));
+    *buf = w.p;
+    *len = w.n;
+    return SKIDX_OK;
+}
+
+/* An empty taxonomy with the paths of `dir`, as the parser sets them. */
+static struct skidx_taxonomy *taxonomy_shell(const char *dir)
+{
+    struct skidx_taxonomy *t = calloc(1, sizeof(*t));
+    if (!t)
+        return NULL;
+    const size_t n = strlen(dir);
+    static const char *const file[3] = {"skills.tsv", "roles.tsv",
+                                        "sections.tsv"};
+    char **path[3] = {&t->skills_path, &t->roles_path, &t->sections_path};
+    t->dir = malloc(n + 1);
+    if (t->dir)
+        memcpy(t->dir, dir, n + 1);
+    for (int i = 0; i < 3; i++) {
+        const size_t m = strlen(file[i]);
+        if ((*path[i] = malloc(n + m + 2))) {
+            memcpy(*path[i], dir, n);
+            (*path[i])[n] = '/';
+            memcpy(*path[i] + n + 1, file[i], m + 1);
+        }
+    }
+    if (!t->dir || !t->skills_path || !t->roles_path || !t->sections_path) {
+        skidx_taxonomy_free(t); /* no image yet: frees what parsing would */
+        return NULL;
+    }
+    return t;
+}
+
+skidx_status skidx_tcache_load(unsigned char *buf, size_t len,
+                               const struct skidx_tcache_key *key,
+                               const char *dir,
+                               const struct skidx_taxonomy_files *f,
+                               struct skidx_taxonomy **tax,
+                               struct skidx_compiled **comp)
+{
+    *tax = NULL;
+    *comp = NULL;
+    if ((uintptr_t)buf % SKIDX_BLOB_ALIGN)
+        return SKIDX_ERR_USAGE;
+    if (len < SKIDX_TCACHE_HEADER || memcmp(buf, MAGIC, 8))
+        return SKIDX_ERR_CORRUPT;
+    if (rd64(buf + 8) != SKIDX_TCACHE_VERSION)
+        return SKIDX_ERR_VERSION;
+    const uint64_t payload = rd64(buf + 40);
+    if (memcmp(buf + 16, key->digest, 16) || rd64(buf + 56) != 0 ||
+        payload != len - SKIDX_TCACHE_HEADER ||
+        checksum(buf, buf + SKIDX_TCACHE_HEADER, (size_t)payload) !=
+            rd64(buf + 48))
+        return SKIDX_ERR_CORRUPT;
+
+    struct skidx_taxonomy *t = taxonomy_shell(dir);
+    struct skidx_compiled *c = calloc(1, sizeof(*c));
+    struct skidx_tcache_image *im = calloc(1, sizeof(*im));
+    struct loader L = {{buf + SKIDX_TCACHE_HEADER, (size_t)payload, 0, 0},
+                       im ? &im->arena : NULL, 0};
+    skidx_status st = SKIDX_ERR_NOMEM;
+    uint64_t hash = 0;
+    if (!t || !c || !im)
+        goto fail;
+    /* from here t's names, aliases and arrays are the image's and the
+     * arena's: skidx_taxonomy_free() releases the image as a whole */
+    t->image = im;
+    c->tax = t;
+    if (!get_taxonomy(&L, t)) {
+        st = L.oom ? SKIDX_ERR_NOMEM : SKIDX_ERR_CORRUPT;
+        goto fail;
+    }
+    if ((st = skidx_matcher_deserialize(&t->skills, t->n_skills, &L.r,
+                                        L.arena, &c->skills)) ||
+        (st = skidx_matcher_deserialize(&t->roles, t->n_roles, &L.r,
+                                        L.arena, &c->roles)) ||
+        (st = skidx_matcher_deserialize(&t->levels, t->n_levels, &L.r,
+                                        L.arena, &c->levels)) ||
+        (st = skidx_matcher_deserialize(&t->level_fields, t->n_levels, &L.r,
+                                        L.arena, &c->level_fields)))
+        goto fail;
+    if (skidx_rblob_u32(&L.r) != END_TAG || L.r.bad || L.r.off != L.r.n) {
+        st = SKIDX_ERR_CORRUPT;
+        goto fail;
+    }
+    /* the section rules from their file (the key covers its bytes) */
+    if (f->has_sections &&
+        (st = skidx_section_rules_parse(&t->sections, t->sections_path,
+                                        f->buf[2], f->len[2], NULL))) {
+        st = st == SKIDX_ERR_NOMEM ? st : SKIDX_ERR_CORRUPT;
+        goto fail;
+    }
+    /* what was loaded must be the taxonomy the image was made from */
+    if ((st = skidx_taxonomy_rehash(t, &hash)))
+        goto fail;
+    if (hash != rd64(buf + 32)) {
+        st = SKIDX_ERR_CORRUPT;
+        goto fail;
+    }
+    t->hash = hash;
+    im->buf = buf; /* the image is the taxonomy's from now on */
+    *tax = t;
+    *comp = c;
+    return SKIDX_OK;
+fail:
+    skidx_compiled_free(c);
+    if (!t || !t->image)
+        skidx_tcache_image_free(im);
+    skidx_taxonomy_free(t); /* and im with it, but not buf */
+    return st;
+}

@@ -1,0 +1,79 @@
+/*
+ * tax_cache.h - the compiled-taxonomy cache image: a taxonomy and its four
+ * matchers (skills, roles, levels, level fields) as one blob that loads in
+ * about a millisecond instead of being parsed and compiled (most of a
+ * second for the default taxonomy, nearly all of it in Hyperscan).
+ *
+ * This module only turns a compiled taxonomy into bytes and back; where
+ * the bytes are kept is the caller's business (the CLI keeps them in a
+ * cache directory, docs/FORMAT.md "The compiled-taxonomy cache").
+ *
+ * The key: a 128-bit digest of everything the compiled form depends on:
+ * the image format version, skidx's version and the build id of the
+ * running code (its GNU build-id note), the Hyperscan version, the
+ * Hyperscan platform (tuning and CPU features), and the exact bytes of
+ * skills.tsv, roles.tsv and sections.tsv (which determine the taxonomy
+ * hash). An image whose key, length, checksum (XXH3-64 over the whole
+ * file) or contents disagree is refused with SKIDX_ERR_CORRUPT; after
+ * loading, the taxonomy hash is recomputed from what was loaded and must
+ * equal the stored one. A refused image never changes a result: the
+ * caller compiles from the files instead.
+ *
+ * Thread-safety: every function is reentrant; images are independent.
+ */
+#ifndef SKIDX_CORE_TAX_CACHE_H
+#define SKIDX_CORE_TAX_CACHE_H
+
+#include "core/blob.h"
+#include "core/posting.h"
+#include "core/taxonomy.h"
+#include "skidx.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Image format version: bump on any change to the layout. */
+#define SKIDX_TCACHE_VERSION 1u
+/* Size of the image header. */
+#define SKIDX_TCACHE_HEADER 64u
+
+struct skidx_tcache_key {
+    uint8_t digest[16];
+    char name[48]; /* "taxonomy-<32 hex digits>.skc": the cache file name */
+};
+
+/* Compute the key of the taxonomy whose files are `f` for this build on
+ * this machine. Errors: SKIDX_ERR_USAGE when no build id can be found
+ * (then there is no safe key, and no cache), SKIDX_ERR_HYPERSCAN when the
+ * platform cannot be queried. */
+skidx_status skidx_tcache_key(const struct skidx_taxonomy_files *f,
+                              struct skidx_tcache_key *key);
+
+/* The image of compiled taxonomy `c` (with c->tax) under `key`, in a
+ * malloc'd buffer the caller frees: *buf, *len. Errors: SKIDX_ERR_NOMEM. */
+skidx_status skidx_tcache_save(const struct skidx_compiled *c,
+                               const struct skidx_tcache_key *key,
+                               unsigned char **buf, size_t *len);
+
+/* struct skidx_tcache_image, what a taxonomy loaded from an image owns,
+ * is in core/blob.h (so that taxonomy.c can free it alone). */
+
+/* Rebuild the taxonomy and its compiled form from image buf[0..len),
+ * which must carry `key`; buf is malloc'd (posix_memalign) and aligned to
+ * SKIDX_BLOB_ALIGN. `dir` and `f` are the directory and files the key
+ * came from (the paths in messages, and the section rules, which are
+ * parsed from f: they cost next to nothing to parse). On success buf
+ * belongs to *tax, and *tax and *comp are the caller's (free comp, then
+ * tax); on failure buf stays the caller's and nothing is returned.
+ * Errors: SKIDX_ERR_CORRUPT (not an image, another key, truncated,
+ * checksum or contents wrong), SKIDX_ERR_VERSION (another image version),
+ * SKIDX_ERR_USAGE (buf not aligned), SKIDX_ERR_NOMEM. Never reads
+ * outside buf. */
+skidx_status skidx_tcache_load(unsigned char *buf, size_t len,
+                               const struct skidx_tcache_key *key,
+                               const char *dir,
+                               const struct skidx_taxonomy_files *f,
+                               struct skidx_taxonomy **tax,
+                               struct skidx_compiled **comp);
+
+#endif

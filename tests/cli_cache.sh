@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# The compiled-taxonomy cache (README "The compiled-taxonomy cache"):
+# results are byte-identical cold, warm and with the cache off; a cache
+# file that is truncated, bit-flipped, of another version or key, empty or
+# not a file changes nothing and is silently rewritten; an unusable cache
+# directory is not an error; the directory follows SKIDX_CACHE_DIR,
+# XDG_CACHE_HOME and HOME; concurrent runs leave one whole file.
+# usage: cli_cache.sh SKIDX SOURCE_DIR
+set -u
+SKIDX=$1 SRC=$2
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+fail=0
+ok() { echo "ok: $1"; }
+bad() { echo "FAIL: $1"; fail=1; }
+check() { # name expected actual
+    if [ "$2" != "$3" ]; then bad "$1: expected '$2', got '$3'"; else ok "$1"; fi
+}
+unset SKIDX_CACHE XDG_CACHE_HOME
+export SKIDX_CACHE_DIR=$T/cache
+CORPUS=$SRC/corpora/sample
+ONE=$T/one.jsonl
+"$SKIDX" match --no-cache "$CORPUS/part-00000.jsonl.zst" > "$T/ref.match" ||
+    bad "match --no-cache"
+zstdcat "$CORPUS/part-00000.jsonl.zst" | head -n 20 > "$ONE"
+"$SKIDX" match --no-cache "$ONE" > "$T/one.ref" || bad "match one --no-cache"
+[ -e "$T/cache" ] && bad "--no-cache created the cache directory"
+
+# cold, warm, off: the same index and the same explanations
+"$SKIDX" index -q "$CORPUS" -o "$T/cold.skidx"; check "index cold: exit" 0 $?
+n=$(ls "$T/cache" | grep -c '^taxonomy-[0-9a-f]\{32\}\.skc$')
+check "index cold: one cache file" 1 "$n"
+F=$(ls "$T"/cache/taxonomy-*.skc)
+msg=$(SKIDX_CACHE=verbose "$SKIDX" index -q "$CORPUS" -o "$T/warm.skidx" 2>&1)
+check "index warm: exit" 0 $?
+case $msg in *"cache: loaded"*) ok "index warm: loaded from the cache" ;;
+    *) bad "index warm: not loaded from the cache: $msg" ;; esac
+SKIDX_CACHE=off "$SKIDX" index -q "$CORPUS" -o "$T/off.skidx"; check "index off: exit" 0 $?
+"$SKIDX" index -q --no-cache "$CORPUS" -o "$T/nocache.skidx"; check "index --no-cache: exit" 0 $?
+cmp -s "$T/cold.skidx" "$T/warm.skidx" && ok "cold = warm index" || bad "cold and warm indexes differ"
+cmp -s "$T/cold.skidx" "$T/off.skidx" && ok "cold = off index" || bad "cold and off indexes differ"
+cmp -s "$T/cold.skidx" "$T/nocache.skidx" && ok "cold = --no-cache index" || bad "--no-cache index differs"
+"$SKIDX" match "$CORPUS/part-00000.jsonl.zst" > "$T/warm.match"
+cmp -s "$T/ref.match" "$T/warm.match" && ok "match warm = off" || bad "match warm differs from off"
+msg=$(SKIDX_CACHE=off SKIDX_CACHE_DIR=$T/none "$SKIDX" match "$ONE" 2>&1 >/dev/null)
+check "SKIDX_CACHE=off: silent" "" "$msg"
+[ -e "$T/none" ] && bad "SKIDX_CACHE=off created a cache directory" || ok "SKIDX_CACHE=off writes nothing"
+
+# hostile cache files: each run gives the reference output, exit 0, says
+# nothing, and leaves a cache file that the next run loads
+size=$(stat -c %s "$F")
+cp "$F" "$T/good.skc"
+hostile() { # name, then a command that spoils "$F" (REWRITE=0: cannot be)
+    local name=$1; shift
+    cp "$T/good.skc" "$F"; "$@"
+    local err out
+    out=$("$SKIDX" match "$ONE" 2>"$T/err"); local rc=$?
+    check "$name: exit" 0 $rc
+    [ "$out" = "$(cat "$T/one.ref")" ] && ok "$name: same output" || bad "$name: output differs"
+    check "$name: no message" "" "$(cat "$T/err")"
+    [ "${REWRITE:-1}" = 0 ] && return
+    msg=$(SKIDX_CACHE=verbose "$SKIDX" match "$ONE" 2>&1 >/dev/null)
+    case $msg in *"cache: loaded"*) ok "$name: rewritten" ;;
+        *) bad "$name: not rewritten: $msg" ;; esac
+}
+flip() { # flip one bit at byte $1 of "$F"
+    printf "$(printf '\\%03o' $(( $(od -An -tu1 -j"$1" -N1 "$F") ^ 4 )))" |
+        dd of="$F" bs=1 seek="$1" conv=notrunc status=none
+}
+hostile "empty file" truncate -s 0 "$F"
+hostile "header only" truncate -s 64 "$F"
+hostile "truncated by one byte" truncate -s $((size - 1)) "$F"
+hostile "truncated to half" truncate -s $((size / 2)) "$F"
+hostile "one byte more" sh -c "printf x >> '$F'"
+hostile "bit flip in the magic" flip 0
+hostile "another version" flip 8
+hostile "another key" flip 20
+hostile "bit flip in the taxonomy hash" flip 33
+hostile "bit flip in the checksum" flip 50
+hostile "bit flip at the payload start" flip 64
+hostile "bit flip in the middle" flip $((size / 2))
+hostile "bit flip in the last byte" flip $((size - 1))
+hostile "garbage" sh -c "head -c $size /dev/urandom > '$F'"
+# a directory in its place cannot be replaced: compiled every time, quietly
+REWRITE=0 hostile "a directory" sh -c "rm -f '$F' && mkdir '$F'"
+rm -rf "$F"
+
+# an unusable cache directory is not an error, and not a message
+: > "$T/file"
+for d in "$T/file/sub" "/proc/self/skidx-cache"; do
+    out=$(SKIDX_CACHE_DIR=$d "$SKIDX" match "$ONE" 2>"$T/err"); rc=$?
+    check "cache dir $d: exit" 0 $rc
+    [ "$out" = "$(cat "$T/one.ref")" ] && ok "cache dir $d: same output" || bad "cache dir $d: output differs"
+    check "cache dir $d: no message" "" "$(cat "$T/err")"
+done
+msg=$(SKIDX_CACHE=verbose SKIDX_CACHE_DIR=$T/file/sub "$SKIDX" match "$ONE" 2>&1 >/dev/null)
+case $msg in *"cannot create"*) ok "verbose names the cache directory fault" ;;
+    *) bad "verbose says nothing of the fault: $msg" ;; esac
+
+# where the cache lives
+(unset SKIDX_CACHE_DIR; XDG_CACHE_HOME=$T/xdg "$SKIDX" match "$ONE" >/dev/null)
+ls "$T"/xdg/skidx/taxonomy-*.skc >/dev/null 2>&1 && ok "XDG_CACHE_HOME/skidx" || bad "no cache in XDG_CACHE_HOME/skidx"
+(unset SKIDX_CACHE_DIR XDG_CACHE_HOME; HOME=$T/home "$SKIDX" match "$ONE" >/dev/null)
+ls "$T"/home/.cache/skidx/taxonomy-*.skc >/dev/null 2>&1 && ok "~/.cache/skidx" || bad "no cache in ~/.cache/skidx"
+
+# another taxonomy has its own file; an edited taxonomy is never served
+# the old compiled form
+cp -r "$SRC/taxonomy" "$T/tax"
+"$SKIDX" match -t "$T/tax" "$ONE" > /dev/null
+n=$(ls "$T/cache" | grep -c '\.skc$')
+check "a copy of the taxonomy shares its file" 1 "$n"
+printf 'Zyzzyva tool\tSoftware Engineering\tzyzzyva\n' >> "$T/tax/skills.tsv"
+printf '{"id":"z","title":"Engineer","description":"We use zyzzyva daily."}\n' > "$T/z.jsonl"
+out=$("$SKIDX" match -t "$T/tax" "$T/z.jsonl")
+case $out in *'"Zyzzyva tool"'*) ok "edited taxonomy: new skill found" ;;
+    *) bad "edited taxonomy: stale compiled form used: $out" ;; esac
+n=$(ls "$T/cache" | grep -c '\.skc$')
+check "edited taxonomy: its own file" 2 "$n"
+"$SKIDX" index -q -t "$SRC/tests/e2e/taxonomy" "$SRC/tests/e2e/corpus" -o "$T/e1.skidx"
+"$SKIDX" index -q -t "$SRC/tests/e2e/taxonomy" "$SRC/tests/e2e/corpus" -o "$T/e2.skidx"
+SKIDX_CACHE=off "$SKIDX" index -q -t "$SRC/tests/e2e/taxonomy" "$SRC/tests/e2e/corpus" -o "$T/e3.skidx"
+cmp -s "$T/e1.skidx" "$T/e2.skidx" && cmp -s "$T/e1.skidx" "$T/e3.skidx" &&
+    ok "e2e taxonomy: cold = warm = off" || bad "e2e taxonomy: indexes differ"
+
+# concurrent cold runs: all right, one whole file, no temporary left
+rm -rf "$T/cache"
+for i in 1 2 3 4; do "$SKIDX" match "$ONE" > "$T/c$i.out" 2>"$T/c$i.err" & done
+wait
+for i in 1 2 3 4; do
+    cmp -s "$T/c$i.out" "$T/one.ref" && [ ! -s "$T/c$i.err" ] ||
+        bad "concurrent run $i: output or message"
+done
+check "concurrent: one cache file" 1 "$(ls -A "$T/cache" | wc -l)"
+msg=$(SKIDX_CACHE=verbose "$SKIDX" match "$ONE" 2>&1 >/dev/null)
+case $msg in *"cache: loaded"*) ok "concurrent: the file loads" ;;
+    *) bad "concurrent: the file does not load: $msg" ;; esac
+exit $fail

@@ -1,0 +1,293 @@
+/*
+ * test_tax_cache.c - the compiled-taxonomy cache image (src/core/
+ * tax_cache.c and the matcher's serialization): a loaded image matches
+ * exactly as the compiled taxonomy does; an image of another key or
+ * version, truncated, or with any bit flipped is refused; and one whose
+ * checksum was forged after a flip is refused or loads, never reads out
+ * of bounds (run under ASan).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/blob.h"
+#include "core/hash.h"
+#include "core/match.h"
+#include "core/posting.h"
+#include "core/tax_cache.h"
+#include "core/taxonomy.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const TEXTS[] = {
+    "Senior ML Engineer: Python, PyTorch, TensorFlow, AWS and Kubernetes; "
+    "k8s, sklearn, C++17, C#, Go (golang), R, SQL and Apache Spark.",
+    "We use llama.cpp, not C++; R&D budget. Experience with CI/CD, "
+    "GitHub Actions, Terraform, Azure DevOps and Microsoft Azure.",
+    "数据分析 und Maschinelles Lernen; ＰｙＴｏｒｃｈ and https://aws.amazon.com/"
+    " and data-science / machine_learning, A/B testing, Node.js, .NET",
+    "Responsibilities\n- Build LLM agents with LangChain and RAG\n"
+    "Requirements\n- 3+ years of Python3, Pandas, NumPy, Excel, Tableau",
+};
+
+struct fixture {
+    struct skidx_taxonomy_files f;
+    struct skidx_taxonomy *tax;
+    struct skidx_compiled *comp;
+    struct skidx_tcache_key key;
+    unsigned char *img;
+    size_t len;
+};
+
+static struct fixture F;
+
+static int setup(void **state)
+{
+    struct skidx_error err;
+    memset(&err, 0, sizeof(err));
+    (void)state;
+    if (skidx_taxonomy_read(SKIDX_SOURCE_DIR "/taxonomy", &F.f, &err) ||
+        skidx_taxonomy_parse_files("taxonomy", &F.f, &F.tax, &err) ||
+        skidx_compiled_create(F.tax, &F.comp, &err) ||
+        skidx_tcache_key(&F.f, &F.key) ||
+        skidx_tcache_save(F.comp, &F.key, &F.img, &F.len))
+        return -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    free(F.img);
+    skidx_compiled_free(F.comp);
+    skidx_taxonomy_free(F.tax);
+    skidx_taxonomy_files_release(&F.f);
+    return 0;
+}
+
+/* An aligned copy of the first n bytes of the image, as the CLI reads. */
+static unsigned char *copy_image(size_t n)
+{
+    void *p = NULL;
+    assert_int_equal(posix_memalign(&p, SKIDX_BLOB_ALIGN, n ? n : 1), 0);
+    memcpy(p, F.img, n);
+    return p;
+}
+
+/* Load buf; on success free what was loaded (and buf with it). */
+static skidx_status try_load(unsigned char *buf, size_t n)
+{
+    struct skidx_taxonomy *t;
+    struct skidx_compiled *c;
+    skidx_status st =
+        skidx_tcache_load(buf, n, &F.key, "taxonomy", &F.f, &t, &c);
+    if (st) {
+        assert_null(t);
+        assert_null(c);
+        free(buf);
+    } else {
+        skidx_compiled_free(c);
+        skidx_taxonomy_free(t);
+    }
+    return st;
+}
+
+static void hits_of(const struct skidx_matcher *m, const char *text,
+                    struct skidx_hit **out, size_t *n)
+{
+    struct skidx_match_scratch s;
+    assert_int_equal(skidx_match_scratch_init(&s, m), SKIDX_OK);
+    s.sort_hits = 1;
+    s.keep_masked = 1;
+    skidx_match_reset(&s);
+    assert_int_equal(skidx_match_text(m, &s, text, strlen(text),
+                                      SKIDX_ENGINE_WORDS),
+                     SKIDX_OK);
+    *n = s.n_hits;
+    *out = malloc((s.n_hits ? s.n_hits : 1) * sizeof(**out));
+    if (s.n_hits)
+        memcpy(*out, s.hits, s.n_hits * sizeof(**out));
+    skidx_match_scratch_release(&s);
+}
+
+static void same_hits(const struct skidx_matcher *a,
+                      const struct skidx_matcher *b, const char *text)
+{
+    struct skidx_hit *ha, *hb;
+    size_t na, nb;
+    hits_of(a, text, &ha, &na);
+    hits_of(b, text, &hb, &nb);
+    assert_int_equal(na, nb);
+    if (na)
+        assert_memory_equal(ha, hb, na * sizeof(*ha));
+    free(ha);
+    free(hb);
+}
+
+static void test_round_trip(void **state)
+{
+    (void)state;
+    unsigned char *buf = copy_image(F.len);
+    struct skidx_taxonomy *t;
+    struct skidx_compiled *c;
+    assert_int_equal(
+        skidx_tcache_load(buf, F.len, &F.key, "taxonomy", &F.f, &t, &c),
+        SKIDX_OK);
+    assert_non_null(t->image);
+    assert_true(t->hash == F.tax->hash);
+    assert_int_equal(t->n_skills, F.tax->n_skills);
+    assert_int_equal(t->skills.n, F.tax->skills.n);
+    assert_int_equal(t->sections.n, F.tax->sections.n);
+    assert_string_equal(t->skill_name[t->n_skills - 1],
+                        F.tax->skill_name[F.tax->n_skills - 1]);
+    assert_string_equal(t->skills_path, "taxonomy/skills.tsv");
+    struct skidx_matcher_stats s0, s1;
+    skidx_matcher_get_stats(F.comp->skills, &s0);
+    skidx_matcher_get_stats(c->skills, &s1);
+    assert_int_equal(s0.heads, s1.heads);
+    assert_int_equal(s0.candidates, s1.candidates);
+    assert_int_equal(s0.hs_bytes, s1.hs_bytes);
+    assert_true(s1.hs_bytes > 0);
+    assert_int_equal(s0.neg_groups, s1.neg_groups);
+    for (size_t i = 0; i < sizeof(TEXTS) / sizeof(TEXTS[0]); i++) {
+        same_hits(F.comp->skills, c->skills, TEXTS[i]);
+        same_hits(F.comp->roles, c->roles, TEXTS[i]);
+        same_hits(F.comp->levels, c->levels, TEXTS[i]);
+        same_hits(F.comp->level_fields, c->level_fields, TEXTS[i]);
+    }
+    /* the image saved again from the loaded form is the same bytes */
+    unsigned char *again;
+    size_t n2;
+    assert_int_equal(skidx_tcache_save(c, &F.key, &again, &n2), SKIDX_OK);
+    assert_int_equal(n2, F.len);
+    assert_memory_equal(again, F.img, F.len);
+    free(again);
+    skidx_compiled_free(c);
+    skidx_taxonomy_free(t);
+}
+
+static void test_key(void **state)
+{
+    (void)state;
+    struct skidx_tcache_key k2;
+    struct skidx_taxonomy_files g = F.f;
+    /* any byte of any file changes the key */
+    char *copy = malloc(g.len[2]);
+    memcpy(copy, g.buf[2], g.len[2]);
+    copy[g.len[2] / 2] ^= 1;
+    g.buf[2] = copy;
+    assert_int_equal(skidx_tcache_key(&g, &k2), SKIDX_OK);
+    assert_memory_not_equal(k2.digest, F.key.digest, 16);
+    assert_string_not_equal(k2.name, F.key.name);
+    g.buf[2] = F.f.buf[2];
+    g.has_sections = 0;
+    assert_int_equal(skidx_tcache_key(&g, &k2), SKIDX_OK);
+    assert_memory_not_equal(k2.digest, F.key.digest, 16);
+    free(copy);
+    /* the same files, the same key */
+    assert_int_equal(skidx_tcache_key(&F.f, &k2), SKIDX_OK);
+    assert_memory_equal(k2.digest, F.key.digest, 16);
+    assert_int_equal(strncmp(k2.name, "taxonomy-", 9), 0);
+    assert_int_equal(strlen(k2.name), 9 + 32 + 4);
+
+    /* an image under another key is refused */
+    struct skidx_tcache_key other = F.key;
+    other.digest[7] ^= 0x40;
+    unsigned char *buf = copy_image(F.len);
+    struct skidx_taxonomy *t;
+    struct skidx_compiled *c;
+    assert_int_equal(
+        skidx_tcache_load(buf, F.len, &other, "taxonomy", &F.f, &t, &c),
+        SKIDX_ERR_CORRUPT);
+    /* another version */
+    buf[8] = (unsigned char)(SKIDX_TCACHE_VERSION + 1);
+    assert_int_equal(
+        skidx_tcache_load(buf, F.len, &F.key, "taxonomy", &F.f, &t, &c),
+        SKIDX_ERR_VERSION);
+    free(buf);
+    /* an unaligned buffer is the caller's mistake */
+    unsigned char *wide = copy_image(F.len + 1);
+    memmove(wide + 1, F.img, F.len);
+    assert_int_equal(skidx_tcache_load(wide + 1, F.len, &F.key, "taxonomy",
+                                       &F.f, &t, &c),
+                     SKIDX_ERR_USAGE);
+    free(wide);
+}
+
+static void test_truncated(void **state)
+{
+    (void)state;
+    /* every length of the header and the start, then a sample of the rest */
+    for (size_t n = 0; n < F.len; n += n < 4096 ? 1 : n / 16 + 4099)
+        assert_int_equal(try_load(copy_image(n), n), SKIDX_ERR_CORRUPT);
+    assert_int_equal(try_load(copy_image(F.len - 1), F.len - 1),
+                     SKIDX_ERR_CORRUPT);
+}
+
+static uint64_t next(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+static void test_bit_flips(void **state)
+{
+    (void)state;
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    for (int i = 0; i < 400; i++) {
+        const size_t at = i < 64 ? (size_t)i : next(&x) % F.len;
+        unsigned char *buf = copy_image(F.len);
+        buf[at] ^= (unsigned char)(1u << (next(&x) % 8));
+        const skidx_status st = try_load(buf, F.len);
+        assert_true(st == SKIDX_ERR_CORRUPT || st == SKIDX_ERR_VERSION);
+    }
+}
+
+/* The checksum cannot stop a file made on purpose: flip, then forge the
+ * checksum. The load must then refuse or succeed without reading out of
+ * bounds or crashing; what it can check (offsets, ids, the taxonomy
+ * hash, Hyperscan's own CRC) it refuses. */
+static void test_forged(void **state)
+{
+    (void)state;
+    uint64_t x = 0x2545f4914f6cdd1dull;
+    int refused = 0;
+    for (int i = 0; i < 300; i++) {
+        const size_t at = SKIDX_TCACHE_HEADER +
+                          next(&x) % (F.len - SKIDX_TCACHE_HEADER);
+        unsigned char *buf = copy_image(F.len);
+        buf[at] ^= (unsigned char)(1u << (next(&x) % 8));
+        XXH3_state_t st;
+        XXH3_INITSTATE(&st);
+        XXH3_64bits_reset_withSeed(&st, SKIDX_HASH_SEED);
+        XXH3_64bits_update(&st, buf, 48);
+        XXH3_64bits_update(&st, buf + SKIDX_TCACHE_HEADER,
+                           F.len - SKIDX_TCACHE_HEADER);
+        const uint64_t sum = XXH3_64bits_digest(&st);
+        for (int b = 0; b < 8; b++)
+            buf[48 + b] = (unsigned char)(sum >> (8 * b));
+        const skidx_status r = try_load(buf, F.len);
+        assert_true(r == SKIDX_OK || r == SKIDX_ERR_CORRUPT);
+        refused += r != SKIDX_OK;
+    }
+    /* most bytes are checked by something */
+    assert_true(refused > 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_key),
+        cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_bit_flips),
+        cmocka_unit_test(test_forged),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
