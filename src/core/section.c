@@ -449,21 +449,41 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
     }
     for (size_t k = 0; k < R->n; k++) {
         struct skidx_section_rule *r = &R->r[k];
-        uint32_t n = 0;
+        uint32_t n = 0, f;
         uint8_t text[16] = {0}, fold[16] = {0}, live[16] = {0};
+        uint8_t fastl[16] = {0};
+#define PLAIN_BYTE(c) ((uc)(c) > ' ' && (uc)(c) < 0x80 && (c) != '\'')
         while (n < r->len && n < 16) {
             uc c = (uc)r->text[n];
-            if (!(c > ' ' && c < 0x80 && c != '\''))
+            if (!PLAIN_BYTE(c))
                 break;
             text[n] = c;
             fold[n] = is_lower(c) ? 0x20 : 0;
-            live[n] = 0xFF;
+            live[n] = fastl[n] = 0xFF;
             n++;
         }
+        /* then single spaces: a rule's ' ' takes a run of blanks, which
+         * is one ' ' exactly when a plain byte that the text matches
+         * follows (lit_match()) */
+        for (f = n; f < r->len && f < 16; f++) {
+            uc c = (uc)r->text[f];
+            if (c == ' ' && f + 1 < r->len && f + 1 < 16 &&
+                PLAIN_BYTE(r->text[f + 1]))
+                fold[f] = 0;
+            else if (PLAIN_BYTE(c))
+                fold[f] = is_lower(c) ? 0x20 : 0;
+            else
+                break;
+            text[f] = c;
+            fastl[f] = 0xFF;
+        }
+#undef PLAIN_BYTE
         r->plain = (uint8_t)n;
+        r->fast = (uint8_t)f;
         memcpy(r->text8, text, 16);
         memcpy(r->fold8, fold, 16);
         memcpy(r->live8, live, 16);
+        memcpy(r->fastl8, fastl, 16);
     }
     size_t n_plain = 0;
     while (n_plain < R->n && !(R->r[n_plain].flags & SKIDX_SECR_LEAD_WILD))
@@ -551,6 +571,9 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
         if (!lead && !skidx_section_counts(r->kind))
             R->pre[2][sl >> 6] |= 1ull << (sl & 63);
     }
+    for (unsigned b = 0; b < 256; b++)
+        R->line_ok[b] = (uint8_t)(R->start[b] ||
+                                  (R->n_lead && (is_upper((uc)b) || b >= 0xC0)));
     return SKIDX_OK;
 }
 
@@ -592,11 +615,20 @@ static size_t lit_match(const uc *t, size_t q, size_t lim, size_t len,
         uint64_t a, b;
         memcpy(&a, t + q, 8);
         memcpy(&b, t + q + 8, 8);
-        if (((a | r->fold8[0]) ^ r->text8[0]) & r->live8[0] ||
-            ((b | r->fold8[1]) ^ r->text8[1]) & r->live8[1])
+        uint64_t d0 = (a | r->fold8[0]) ^ r->text8[0];
+        uint64_t d1 = (b | r->fold8[1]) ^ r->text8[1];
+        if ((d0 & r->live8[0]) | (d1 & r->live8[1]))
             return NOMATCH;
-        i = q + r->plain;
-        j = r->plain;
+        /* the single spaces and plain bytes after them: all equal, the
+         * slow loop below would take them byte for byte */
+        if (!((d0 & r->fastl8[0]) | (d1 & r->fastl8[1])) &&
+            q + r->fast <= lim) {
+            i = q + r->fast;
+            j = r->fast;
+        } else {
+            i = q + r->plain;
+            j = r->plain;
+        }
     }
     while (j < r->len) {
         if (i >= lim)
@@ -968,6 +1000,28 @@ static size_t block_tag_end(const uc *t, size_t i, size_t len)
     return SIZE_MAX;
 }
 
+/* block_tag_end() with the common tags first: "<li>", "<ul>", "<br>",
+ * "<p>", "<div>" and their closing tags, the name in either case and
+ * followed at once by '>', as block_tag_end() reads them. */
+static inline size_t block_tag_quick(const uc *t, size_t i, size_t len)
+{
+    size_t n = i + 1 + (i + 1 < len && t[i + 1] == '/');
+    if (n + 4 <= len) {
+        uint32_t w;
+        memcpy(&w, t + n, 4);
+        /* 0x20 lowers the letters; '>' and '/' stay as they are */
+        uint32_t w3 = (w | 0x2020u) & 0xFFFFFFu;
+        if (w3 == TAG3('>', 'i', 'l') || w3 == TAG3('>', 'l', 'u') ||
+            w3 == TAG3('>', 'r', 'b'))
+            return n + 3;
+        if (((w | 0x20u) & 0xFFFFu) == TAG2('>', 'p'))
+            return n + 2;
+        if ((w | 0x202020u) == (TAG2('>', 'v') << 16 | TAG2('i', 'd')))
+            return n + 4;
+    }
+    return block_tag_end(t, i, len);
+}
+
 /* Does the line at p start a paragraph: the text start, after a blank
  * line, after "<br><br>", or after <p>, </p>, <div>, </div>? */
 static inline int para_start(const uc *t, size_t p)
@@ -997,16 +1051,46 @@ static inline int para_start(const uc *t, size_t p)
     return v == TAG2('b', 'r') && lt && (t[lt - 1] == '>' || t[lt - 1] == '\n');
 }
 
-/* A line start (text start, after '\n' or a block tag). */
-static void try_line(struct ctx *x, size_t p)
+static inline int is_letter(uc c) { return (uc)((c | 0x20) - 'a') < 26; }
+
+/* skip_prefix() with the common line starts first: a letter, an empty
+ * line ("\n", "\r\n"), "- ", "* " or "• " before a letter. The same
+ * result as skip_prefix() (none of these bytes is skipped otherwise). */
+static inline size_t line_prefix(const uc *t, size_t p, size_t len)
 {
-    const struct skidx_section_rules *R = x->R;
-    /* most lines start with a letter: no prefix to skip */
-    size_t q = (uc)((x->t[p] | 0x20) - 'a') < 26 ? p
-                                                 : skip_prefix(x->t, p, x->len);
+    uc c = t[p];
+    if (is_letter(c) || c == '\n')
+        return p;
+    if (p + 4 < len) {
+        if ((c == '-' || c == '*') && t[p + 1] == ' ' && is_letter(t[p + 2]))
+            return p + 2;
+        if (c == '\r' && t[p + 1] == '\n')
+            return p + 1;
+        if (c == 0xE2 && t[p + 1] == 0x80 && t[p + 2] == 0xA2 &&
+            t[p + 3] == ' ' && is_letter(t[p + 4]))
+            return p + 4;
+    }
+    return skip_prefix(t, p, len);
+}
+
+static void try_line_at(struct ctx *x, size_t p, size_t q);
+
+/* A line start (text start, after '\n' or a block tag): most are
+ * rejected here by the first byte after their prefix. */
+static inline void try_line(struct ctx *x, size_t p)
+{
+    size_t q = line_prefix(x->t, p, x->len);
     if (q >= x->len || q == x->last_q)
         return;
     x->last_q = q;
+    if (x->R->line_ok[x->t[q]])
+        try_line_at(x, p, q);
+}
+
+/* The line at p, its heading text at q. */
+static void try_line_at(struct ctx *x, size_t p, size_t q)
+{
+    const struct skidx_section_rules *R = x->R;
     uint32_t rule;
     size_t body;
     if (R->start[x->t[q]] && pre_may(R, x->set, x->t, q, x->len) &&
@@ -1147,7 +1231,7 @@ static inline void candidate(struct ctx *x, size_t i)
         try_colon(x, i, 1);
         break;
     case '<': {
-        size_t g = block_tag_end(t, i, x->len);
+        size_t g = block_tag_quick(t, i, x->len);
         if (g != SIZE_MAX && g < x->len)
             try_line(x, g);
         break;

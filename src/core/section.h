@@ -88,9 +88,12 @@ struct skidx_section_rule {
     uint8_t flags;
     uint8_t plain;       /* leading bytes (at most 16) that are ASCII
                             above ' ', not '\'': compared as words */
-    uint64_t text8[2];   /* those bytes, zero-padded (little-endian) */
+    uint8_t fast;        /* leading bytes (at most 16, plain or more):
+                            those and single spaces before one of them */
+    uint64_t text8[2];   /* the fast bytes, zero-padded (little-endian) */
     uint64_t fold8[2];   /* 0x20 under each lower-case letter */
-    uint64_t live8[2];   /* 0xFF under each of those bytes */
+    uint64_t live8[2];   /* 0xFF under each plain byte */
+    uint64_t fastl8[2];  /* 0xFF under each fast byte */
 };
 
 struct skidx_section_rules {
@@ -112,6 +115,11 @@ struct skidx_section_rules {
     uint16_t *widx;
     uint8_t start[256];           /* 1: a plain rule may begin with this
                                      byte (a first look at a line start) */
+    uint8_t line_ok[256];         /* 1: a line whose first byte after the
+                                     prefix is this one may start a
+                                     heading or a lead-in (start[], and
+                                     capitals and bytes >= 0xC0 when there
+                                     are LEAD_WILD rules) */
     uint64_t fw[1024];            /* a 64-Kbit filter of the hashes of
                                      the rules' first Latin words */
     uint64_t pre[3][1024];        /* a 64-Kbit filter of the rules' first
