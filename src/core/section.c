@@ -571,6 +571,33 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
         if (!lead && !skidx_section_counts(r->kind))
             R->pre[2][sl >> 6] |= 1ull << (sl & 63);
     }
+    /* the lead-ins' anchor: the longest word of three or more ASCII
+     * letters of the first LEAD_WILD rule that every other one holds */
+    R->anchor_len = 0;
+    if (R->n_lead) {
+        const char *a = R->r[n_plain].text;
+        for (size_t w = 0; a[w];) {
+            size_t e = w;
+            while (is_lower((uc)a[e]))
+                e++;
+            if (e - w >= 3 && e - w <= sizeof(R->anchor) &&
+                e - w > R->anchor_len) {
+                int all = 1;
+                for (size_t k = n_plain + 1; k < R->n && all; k++) {
+                    const char *h = R->r[k].text;
+                    size_t hl = R->r[k].len, found = 0;
+                    for (size_t o = 0; o + (e - w) <= hl && !found; o++)
+                        found = !memcmp(h + o, a + w, e - w);
+                    all = (int)found;
+                }
+                if (all) {
+                    memcpy(R->anchor, a + w, e - w);
+                    R->anchor_len = (uint8_t)(e - w);
+                }
+            }
+            w = e > w ? e : w + 1;
+        }
+    }
     for (unsigned b = 0; b < 256; b++)
         R->line_ok[b] = (uint8_t)(R->start[b] ||
                                   (R->n_lead && (is_upper((uc)b) || b >= 0xC0)));
@@ -599,6 +626,10 @@ struct ctx {
     int all;       /* record every heading, not only what decides counts */
     int set;       /* prefix filter in use: 0 every rule, 2 excluded kinds */
     int oom;
+    int avx2;      /* the AVX2 path is in use */
+    size_t anchor_from; /* SIZE_MAX: not looked for yet */
+    size_t anchor_last; /* where the lead-ins' anchor last occurs at or
+                           after anchor_from (NOMATCH: nowhere) */
 };
 
 /* A rule's literal at t[q..lim); the end, or NOMATCH. */
@@ -621,11 +652,21 @@ static size_t lit_match(const uc *t, size_t q, size_t lim, size_t len,
             return NOMATCH;
         /* the single spaces and plain bytes after them: all equal, the
          * slow loop below would take them byte for byte */
-        if (!((d0 & r->fastl8[0]) | (d1 & r->fastl8[1])) &&
-            q + r->fast <= lim) {
+        uint64_t m0 = d0 & r->fastl8[0], m1 = d1 & r->fastl8[1];
+        if (!(m0 | m1) && q + r->fast <= lim) {
             i = q + r->fast;
             j = r->fast;
         } else {
+            /* the first byte that differs, m: when it is a plain byte of
+             * the rule, the loop below takes the bytes before it one for
+             * one (a space before m is one blank when the text's byte at
+             * m is not a blank) and stops at m */
+            uint32_t m = m0 ? (uint32_t)__builtin_ctzll(m0) / 8
+                            : 8 + (uint32_t)__builtin_ctzll(m1 | (1ull << 63)) / 8;
+            uc tm = t[q + m];
+            if ((m0 | m1) && rt[m] != ' ' &&
+                (rt[m - 1] != ' ' || !(tm == ' ' || tm == '\t' || tm == 0xC2)))
+                return NOMATCH;
             i = q + r->plain;
             j = r->plain;
         }
@@ -1087,6 +1128,66 @@ static inline void try_line(struct ctx *x, size_t p)
         try_line_at(x, p, q);
 }
 
+/* Does the anchor (folded ASCII letters) occur at t[k]? */
+static inline int anchor_at(const struct skidx_section_rules *R, const uc *t,
+                            size_t k)
+{
+    for (size_t j = 0; j < R->anchor_len; j++)
+        if ((t[k + j] | 0x20) != (uc)R->anchor[j])
+            return 0;
+    return 1;
+}
+
+#if defined(__x86_64__)
+/* anchor_last() for AVX2: 32 starts a step from the end, by the first
+ * two letters of the anchor (folded with 0x20, exact for letters). */
+__attribute__((target("avx2,bmi"))) static size_t
+anchor_last_avx2(const struct ctx *x, size_t from)
+{
+    const struct skidx_section_rules *R = x->R;
+    const __m256i f = _mm256_set1_epi8(0x20);
+    const __m256i a0 = _mm256_set1_epi8(R->anchor[0]);
+    const __m256i a1 = _mm256_set1_epi8(R->anchor[1]);
+    size_t end = x->len - R->anchor_len + 1; /* starts below end */
+    while (end >= from + 32) {
+        size_t s = end - 32; /* starts s..s+31 read bytes up to s+32 */
+        __m256i c0 = _mm256_loadu_si256((const __m256i *)(x->t + s));
+        __m256i c1 = _mm256_loadu_si256((const __m256i *)(x->t + s + 1));
+        uint32_t m = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(
+            _mm256_cmpeq_epi8(_mm256_or_si256(c0, f), a0),
+            _mm256_cmpeq_epi8(_mm256_or_si256(c1, f), a1)));
+        while (m) {
+            unsigned b = 31 - (unsigned)__builtin_clz(m);
+            if (anchor_at(R, x->t, s + b))
+                return s + b;
+            m &= ~(1u << b);
+        }
+        end = s;
+    }
+    for (size_t k = end; k-- > from;)
+        if (anchor_at(R, x->t, k))
+            return k;
+    return NOMATCH;
+}
+#endif
+
+/* The last start at `from` or after where the lead-ins' anchor occurs
+ * (ASCII case aside), or NOMATCH. */
+static size_t anchor_last(const struct ctx *x, size_t from)
+{
+    size_t n = x->R->anchor_len;
+    if (from >= x->len || x->len - from < n)
+        return NOMATCH;
+#if defined(__x86_64__)
+    if (x->avx2)
+        return anchor_last_avx2(x, from);
+#endif
+    for (size_t k = x->len - n + 1; k-- > from;)
+        if ((x->t[k] | 0x20) == (uc)x->R->anchor[0] && anchor_at(x->R, x->t, k))
+            return k;
+    return NOMATCH;
+}
+
 /* The line at p, its heading text at q. */
 static void try_line_at(struct ctx *x, size_t p, size_t q)
 {
@@ -1098,8 +1199,20 @@ static void try_line_at(struct ctx *x, size_t p, size_t q)
         record(x, q, body, rule);
         return;
     }
-    if (!R->n_lead || !(is_upper(x->t[q]) || x->t[q] >= 0xC0) ||
-        !(para_start(x->t, p) || (q != p && para_start(x->t, q))))
+    if (!R->n_lead || !(is_upper(x->t[q]) || x->t[q] >= 0xC0))
+        return;
+    /* a lead-in starts after q + 1 and holds the anchor: none when the
+     * anchor's last occurrence starts before that */
+    if (R->anchor_len) {
+        if (x->anchor_from == SIZE_MAX ||
+            (x->anchor_last == NOMATCH && q + 2 < x->anchor_from)) {
+            x->anchor_from = q + 2;
+            x->anchor_last = anchor_last(x, q + 2);
+        }
+        if (x->anchor_last == NOMATCH || x->anchor_last < q + 2)
+            return;
+    }
+    if (!(para_start(x->t, p) || (q != p && para_start(x->t, q))))
         return;
     /* "Acme Corp is an equal opportunity employer...": up to five
      * capitalised words (a name) before the lead-in, at a paragraph's
@@ -1326,10 +1439,13 @@ skidx_status skidx_sections_split_upto(const struct skidx_section_rules *R,
     if (upto < len && len - upto > MAX_BACK + 1)
         scan_end = upto + MAX_BACK + 1;
     struct ctx x = {R, (const uc *)text, len, out, SIZE_MAX, scan_end, all,
-                    all ? 0 : 2, 0};
+                    all ? 0 : 2, 0, 0, SIZE_MAX, NOMATCH};
+#if defined(__x86_64__)
+    x.avx2 = simd != SKIDX_SIMD_SCALAR && __builtin_cpu_supports("avx2");
+#endif
     try_line(&x, 0);
 #if defined(__x86_64__)
-    if (simd != SKIDX_SIMD_SCALAR && __builtin_cpu_supports("avx2"))
+    if (x.avx2)
         scan_avx2(&x);
     else
         scan_scalar(&x, 0);

@@ -115,6 +115,11 @@ struct skidx_section_rules {
     uint16_t *widx;
     uint8_t start[256];           /* 1: a plain rule may begin with this
                                      byte (a first look at a line start) */
+    char anchor[16];              /* ASCII letters (folded) that every
+                                     LEAD_WILD rule holds: a text without
+                                     them after a line has no lead-in
+                                     there; anchor_len 0: none */
+    uint8_t anchor_len;
     uint8_t line_ok[256];         /* 1: a line whose first byte after the
                                      prefix is this one may start a
                                      heading or a lead-in (start[], and
