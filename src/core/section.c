@@ -597,6 +597,17 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
             }
             w = e > w ? e : w + 1;
         }
+        /* letters, rarest first */
+        static const char rare[] = "qjzxkvbpgwyfmculdhrsnioate";
+        size_t best = sizeof(rare);
+        R->anchor_key = 0;
+        for (size_t k = 0; k < R->anchor_len; k++) {
+            size_t r = (size_t)(strchr(rare, R->anchor[k]) - rare);
+            if (r < best) {
+                best = r;
+                R->anchor_key = (uint8_t)k;
+            }
+        }
     }
     for (unsigned b = 0; b < 256; b++)
         R->line_ok[b] = (uint8_t)(R->start[b] ||
@@ -1139,23 +1150,39 @@ static inline int anchor_at(const struct skidx_section_rules *R, const uc *t,
 }
 
 #if defined(__x86_64__)
-/* anchor_last() for AVX2: 32 starts a step from the end, by the first
- * two letters of the anchor (folded with 0x20, exact for letters). */
+/* anchor_last() for AVX2: 64 starts a step from the end, by the
+ * anchor's rarest letter (folded with 0x20, exact for letters). */
 __attribute__((target("avx2,bmi"))) static size_t
 anchor_last_avx2(const struct ctx *x, size_t from)
 {
     const struct skidx_section_rules *R = x->R;
     const __m256i f = _mm256_set1_epi8(0x20);
-    const __m256i a0 = _mm256_set1_epi8(R->anchor[0]);
-    const __m256i a1 = _mm256_set1_epi8(R->anchor[1]);
+    const __m256i a = _mm256_set1_epi8(R->anchor[R->anchor_key]);
+    const uc *t = x->t + R->anchor_key; /* the key letter of start s */
     size_t end = x->len - R->anchor_len + 1; /* starts below end */
-    while (end >= from + 32) {
-        size_t s = end - 32; /* starts s..s+31 read bytes up to s+32 */
-        __m256i c0 = _mm256_loadu_si256((const __m256i *)(x->t + s));
-        __m256i c1 = _mm256_loadu_si256((const __m256i *)(x->t + s + 1));
-        uint32_t m = (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(
-            _mm256_cmpeq_epi8(_mm256_or_si256(c0, f), a0),
-            _mm256_cmpeq_epi8(_mm256_or_si256(c1, f), a1)));
+    while (end >= from + 64) {
+        size_t s = end - 64; /* starts s..s+63 read up to s + len - 1 */
+        __m256i c0 = _mm256_loadu_si256((const __m256i *)(t + s));
+        __m256i c1 = _mm256_loadu_si256((const __m256i *)(t + s + 32));
+        uint64_t m =
+            (uint32_t)_mm256_movemask_epi8(
+                _mm256_cmpeq_epi8(_mm256_or_si256(c0, f), a)) |
+            (uint64_t)(uint32_t)_mm256_movemask_epi8(
+                _mm256_cmpeq_epi8(_mm256_or_si256(c1, f), a))
+                << 32;
+        while (m) {
+            unsigned b = 63 - (unsigned)__builtin_clzll(m);
+            if (anchor_at(R, x->t, s + b))
+                return s + b;
+            m &= ~(1ull << b);
+        }
+        end = s;
+    }
+    if (end >= from + 32) {
+        size_t s = end - 32;
+        __m256i c0 = _mm256_loadu_si256((const __m256i *)(t + s));
+        uint32_t m = (uint32_t)_mm256_movemask_epi8(
+            _mm256_cmpeq_epi8(_mm256_or_si256(c0, f), a));
         while (m) {
             unsigned b = 31 - (unsigned)__builtin_clz(m);
             if (anchor_at(R, x->t, s + b))
@@ -1183,7 +1210,9 @@ static size_t anchor_last(const struct ctx *x, size_t from)
         return anchor_last_avx2(x, from);
 #endif
     for (size_t k = x->len - n + 1; k-- > from;)
-        if ((x->t[k] | 0x20) == (uc)x->R->anchor[0] && anchor_at(x->R, x->t, k))
+        if ((x->t[k + x->R->anchor_key] | 0x20) ==
+                (uc)x->R->anchor[x->R->anchor_key] &&
+            anchor_at(x->R, x->t, k))
             return k;
     return NOMATCH;
 }

@@ -120,6 +120,8 @@ struct skidx_section_rules {
                                      them after a line has no lead-in
                                      there; anchor_len 0: none */
     uint8_t anchor_len;
+    uint8_t anchor_key;           /* its rarest letter in English text,
+                                     searched for first */
     uint8_t line_ok[256];         /* 1: a line whose first byte after the
                                      prefix is this one may start a
                                      heading or a lead-in (start[], and
