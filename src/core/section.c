@@ -1414,12 +1414,23 @@ __attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
         _mm256_or_si256(_mm256_cmpeq_epi8(c, lt),                           \
                         _mm256_or_si256(_mm256_cmpeq_epi8(c, ef),           \
                                         _mm256_cmpeq_epi8(c, e3))))
+#define ASCII_CANDIDATES(c)                                                 \
+    _mm256_or_si256(                                                        \
+        _mm256_or_si256(_mm256_cmpeq_epi8(c, nl), _mm256_cmpeq_epi8(c, co)), \
+        _mm256_cmpeq_epi8(c, lt))
     for (; i + 64 <= x->scan_end; i += 64) {
         __m256i c0 = _mm256_loadu_si256((const __m256i *)(x->t + i));
         __m256i c1 = _mm256_loadu_si256((const __m256i *)(x->t + i + 32));
-        uint64_t b = (uint32_t)_mm256_movemask_epi8(CANDIDATES(c0)) |
-                     (uint64_t)(uint32_t)_mm256_movemask_epi8(CANDIDATES(c1))
-                         << 32;
+        uint64_t b;
+        /* 0xEF and 0xE3 are looked for only where some byte is >= 0x80 */
+        if (_mm256_movemask_epi8(_mm256_or_si256(c0, c1)))
+            b = (uint32_t)_mm256_movemask_epi8(CANDIDATES(c0)) |
+                (uint64_t)(uint32_t)_mm256_movemask_epi8(CANDIDATES(c1))
+                    << 32;
+        else
+            b = (uint32_t)_mm256_movemask_epi8(ASCII_CANDIDATES(c0)) |
+                (uint64_t)(uint32_t)_mm256_movemask_epi8(ASCII_CANDIDATES(c1))
+                    << 32;
         for (; b; b &= b - 1)
             candidate(x, i + (size_t)__builtin_ctzll(b));
     }
@@ -1430,6 +1441,7 @@ __attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
             candidate(x, i + (size_t)__builtin_ctz(b));
     }
 #undef CANDIDATES
+#undef ASCII_CANDIDATES
     scan_scalar(x, i);
 }
 #endif
