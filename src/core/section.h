@@ -36,8 +36,13 @@
  * the second word is hashed, look the words up in a hash table and
  * compare the few rules found (their leading ASCII bytes eight at a
  * time). "<Name> is an equal opportunity employer..." lead-ins are tried
- * only at a paragraph's start. The indexer splits only up to the last
- * hit a section could decide (skidx_sections_split_upto()).
+ * only at a paragraph's start, and only before the last occurrence of a
+ * word that every such rule holds ("equal"; searched for once per text,
+ * from its end). The common line prefixes ("- ", "• ") and block tags
+ * ("<li>", "</p>") are read without the general loops, and a line whose
+ * first byte can start nothing costs a table look-up. The indexer splits
+ * only up to the last hit a section could decide
+ * (skidx_sections_split_upto()).
  */
 #ifndef SKIDX_CORE_SECTION_H
 #define SKIDX_CORE_SECTION_H
