@@ -258,7 +258,14 @@ static void simd_paths_agree(void **state)
         "\xE2\x80\xA2 ", "1. ", "一、", "nice-to-have", "\r\n",
         "\nRequirements\n", "\nBenefits:", "\n岗位职责：", "<br>About Acme<br>",
         "\n## Perks\n", ".Responsibilities:", "\nAcme is an equal opportunity "
-        "employer"};
+        "employer",
+        /* the fast paths: blanks in a rule's words, tags in capitals,
+         * bullets, the lead-ins' anchor word in other cases */
+        "What  we offer", "What-we offer", "WHAT WE OFFER", "<LI>", "</Li>",
+        "<DIV>", "<P>", "\n- Benefits\n", "\n* Requirements\n",
+        "\n\xE2\x80\xA2 Benefits\n", "\n\nAcme Ltd is proud to be an EQUAL "
+        "opportunity employer", "Equal", "\n\nAcme Corp provides equal "
+        "employment opportunities"};
     const size_t np = sizeof(parts) / sizeof(parts[0]);
     char *text = malloc(8192);
     struct skidx_sections a = {0};

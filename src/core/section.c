@@ -449,21 +449,41 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
     }
     for (size_t k = 0; k < R->n; k++) {
         struct skidx_section_rule *r = &R->r[k];
-        uint32_t n = 0;
+        uint32_t n = 0, f;
         uint8_t text[16] = {0}, fold[16] = {0}, live[16] = {0};
+        uint8_t fastl[16] = {0};
+#define PLAIN_BYTE(c) ((uc)(c) > ' ' && (uc)(c) < 0x80 && (c) != '\'')
         while (n < r->len && n < 16) {
             uc c = (uc)r->text[n];
-            if (!(c > ' ' && c < 0x80 && c != '\''))
+            if (!PLAIN_BYTE(c))
                 break;
             text[n] = c;
             fold[n] = is_lower(c) ? 0x20 : 0;
-            live[n] = 0xFF;
+            live[n] = fastl[n] = 0xFF;
             n++;
         }
+        /* then single spaces: a rule's ' ' takes a run of blanks, which
+         * is one ' ' exactly when a plain byte that the text matches
+         * follows (lit_match()) */
+        for (f = n; f < r->len && f < 16; f++) {
+            uc c = (uc)r->text[f];
+            if (c == ' ' && f + 1 < r->len && f + 1 < 16 &&
+                PLAIN_BYTE(r->text[f + 1]))
+                fold[f] = 0;
+            else if (PLAIN_BYTE(c))
+                fold[f] = is_lower(c) ? 0x20 : 0;
+            else
+                break;
+            text[f] = c;
+            fastl[f] = 0xFF;
+        }
+#undef PLAIN_BYTE
         r->plain = (uint8_t)n;
+        r->fast = (uint8_t)f;
         memcpy(r->text8, text, 16);
         memcpy(r->fold8, fold, 16);
         memcpy(r->live8, live, 16);
+        memcpy(r->fastl8, fastl, 16);
     }
     size_t n_plain = 0;
     while (n_plain < R->n && !(R->r[n_plain].flags & SKIDX_SECR_LEAD_WILD))
@@ -551,6 +571,47 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
         if (!lead && !skidx_section_counts(r->kind))
             R->pre[2][sl >> 6] |= 1ull << (sl & 63);
     }
+    /* the lead-ins' anchor: the longest word of three or more ASCII
+     * letters of the first LEAD_WILD rule that every other one holds */
+    R->anchor_len = 0;
+    if (R->n_lead) {
+        const char *a = R->r[n_plain].text;
+        for (size_t w = 0; a[w];) {
+            size_t e = w;
+            while (is_lower((uc)a[e]))
+                e++;
+            if (e - w >= 3 && e - w <= sizeof(R->anchor) &&
+                e - w > R->anchor_len) {
+                int all = 1;
+                for (size_t k = n_plain + 1; k < R->n && all; k++) {
+                    const char *h = R->r[k].text;
+                    size_t hl = R->r[k].len, found = 0;
+                    for (size_t o = 0; o + (e - w) <= hl && !found; o++)
+                        found = !memcmp(h + o, a + w, e - w);
+                    all = (int)found;
+                }
+                if (all) {
+                    memcpy(R->anchor, a + w, e - w);
+                    R->anchor_len = (uint8_t)(e - w);
+                }
+            }
+            w = e > w ? e : w + 1;
+        }
+        /* letters, rarest first */
+        static const char rare[] = "qjzxkvbpgwyfmculdhrsnioate";
+        size_t best = sizeof(rare);
+        R->anchor_key = 0;
+        for (size_t k = 0; k < R->anchor_len; k++) {
+            size_t r = (size_t)(strchr(rare, R->anchor[k]) - rare);
+            if (r < best) {
+                best = r;
+                R->anchor_key = (uint8_t)k;
+            }
+        }
+    }
+    for (unsigned b = 0; b < 256; b++)
+        R->line_ok[b] = (uint8_t)(R->start[b] ||
+                                  (R->n_lead && (is_upper((uc)b) || b >= 0xC0)));
     return SKIDX_OK;
 }
 
@@ -576,6 +637,10 @@ struct ctx {
     int all;       /* record every heading, not only what decides counts */
     int set;       /* prefix filter in use: 0 every rule, 2 excluded kinds */
     int oom;
+    int avx2;      /* the AVX2 path is in use */
+    size_t anchor_from; /* SIZE_MAX: not looked for yet */
+    size_t anchor_last; /* where the lead-ins' anchor last occurs at or
+                           after anchor_from (NOMATCH: nowhere) */
 };
 
 /* A rule's literal at t[q..lim); the end, or NOMATCH. */
@@ -592,11 +657,30 @@ static size_t lit_match(const uc *t, size_t q, size_t lim, size_t len,
         uint64_t a, b;
         memcpy(&a, t + q, 8);
         memcpy(&b, t + q + 8, 8);
-        if (((a | r->fold8[0]) ^ r->text8[0]) & r->live8[0] ||
-            ((b | r->fold8[1]) ^ r->text8[1]) & r->live8[1])
+        uint64_t d0 = (a | r->fold8[0]) ^ r->text8[0];
+        uint64_t d1 = (b | r->fold8[1]) ^ r->text8[1];
+        if ((d0 & r->live8[0]) | (d1 & r->live8[1]))
             return NOMATCH;
-        i = q + r->plain;
-        j = r->plain;
+        /* the single spaces and plain bytes after them: all equal, the
+         * slow loop below would take them byte for byte */
+        uint64_t m0 = d0 & r->fastl8[0], m1 = d1 & r->fastl8[1];
+        if (!(m0 | m1) && q + r->fast <= lim) {
+            i = q + r->fast;
+            j = r->fast;
+        } else {
+            /* the first byte that differs, m: when it is a plain byte of
+             * the rule, the loop below takes the bytes before it one for
+             * one (a space before m is one blank when the text's byte at
+             * m is not a blank) and stops at m */
+            uint32_t m = m0 ? (uint32_t)__builtin_ctzll(m0) / 8
+                            : 8 + (uint32_t)__builtin_ctzll(m1 | (1ull << 63)) / 8;
+            uc tm = t[q + m];
+            if ((m0 | m1) && rt[m] != ' ' &&
+                (rt[m - 1] != ' ' || !(tm == ' ' || tm == '\t' || tm == 0xC2)))
+                return NOMATCH;
+            i = q + r->plain;
+            j = r->plain;
+        }
     }
     while (j < r->len) {
         if (i >= lim)
@@ -968,6 +1052,28 @@ static size_t block_tag_end(const uc *t, size_t i, size_t len)
     return SIZE_MAX;
 }
 
+/* block_tag_end() with the common tags first: "<li>", "<ul>", "<br>",
+ * "<p>", "<div>" and their closing tags, the name in either case and
+ * followed at once by '>', as block_tag_end() reads them. */
+static inline size_t block_tag_quick(const uc *t, size_t i, size_t len)
+{
+    size_t n = i + 1 + (i + 1 < len && t[i + 1] == '/');
+    if (n + 4 <= len) {
+        uint32_t w;
+        memcpy(&w, t + n, 4);
+        /* 0x20 lowers the letters; '>' and '/' stay as they are */
+        uint32_t w3 = (w | 0x2020u) & 0xFFFFFFu;
+        if (w3 == TAG3('>', 'i', 'l') || w3 == TAG3('>', 'l', 'u') ||
+            w3 == TAG3('>', 'r', 'b'))
+            return n + 3;
+        if (((w | 0x20u) & 0xFFFFu) == TAG2('>', 'p'))
+            return n + 2;
+        if ((w | 0x202020u) == (TAG2('>', 'v') << 16 | TAG2('i', 'd')))
+            return n + 4;
+    }
+    return block_tag_end(t, i, len);
+}
+
 /* Does the line at p start a paragraph: the text start, after a blank
  * line, after "<br><br>", or after <p>, </p>, <div>, </div>? */
 static inline int para_start(const uc *t, size_t p)
@@ -997,16 +1103,124 @@ static inline int para_start(const uc *t, size_t p)
     return v == TAG2('b', 'r') && lt && (t[lt - 1] == '>' || t[lt - 1] == '\n');
 }
 
-/* A line start (text start, after '\n' or a block tag). */
-static void try_line(struct ctx *x, size_t p)
+static inline int is_letter(uc c) { return (uc)((c | 0x20) - 'a') < 26; }
+
+/* skip_prefix() with the common line starts first: a letter, an empty
+ * line ("\n", "\r\n"), "- ", "* " or "• " before a letter. The same
+ * result as skip_prefix() (none of these bytes is skipped otherwise). */
+static inline size_t line_prefix(const uc *t, size_t p, size_t len)
 {
-    const struct skidx_section_rules *R = x->R;
-    /* most lines start with a letter: no prefix to skip */
-    size_t q = (uc)((x->t[p] | 0x20) - 'a') < 26 ? p
-                                                 : skip_prefix(x->t, p, x->len);
+    uc c = t[p];
+    if (is_letter(c) || c == '\n')
+        return p;
+    if (p + 4 < len) {
+        if ((c == '-' || c == '*') && t[p + 1] == ' ' && is_letter(t[p + 2]))
+            return p + 2;
+        if (c == '\r' && t[p + 1] == '\n')
+            return p + 1;
+        if (c == 0xE2 && t[p + 1] == 0x80 && t[p + 2] == 0xA2 &&
+            t[p + 3] == ' ' && is_letter(t[p + 4]))
+            return p + 4;
+    }
+    return skip_prefix(t, p, len);
+}
+
+static void try_line_at(struct ctx *x, size_t p, size_t q);
+
+/* A line start (text start, after '\n' or a block tag): most are
+ * rejected here by the first byte after their prefix. */
+static inline void try_line(struct ctx *x, size_t p)
+{
+    size_t q = line_prefix(x->t, p, x->len);
     if (q >= x->len || q == x->last_q)
         return;
     x->last_q = q;
+    if (x->R->line_ok[x->t[q]])
+        try_line_at(x, p, q);
+}
+
+/* Does the anchor (folded ASCII letters) occur at t[k]? */
+static inline int anchor_at(const struct skidx_section_rules *R, const uc *t,
+                            size_t k)
+{
+    for (size_t j = 0; j < R->anchor_len; j++)
+        if ((t[k + j] | 0x20) != (uc)R->anchor[j])
+            return 0;
+    return 1;
+}
+
+#if defined(__x86_64__)
+/* anchor_last() for AVX2: 64 starts a step from the end, by the
+ * anchor's rarest letter (folded with 0x20, exact for letters). */
+__attribute__((target("avx2,bmi"))) static size_t
+anchor_last_avx2(const struct ctx *x, size_t from)
+{
+    const struct skidx_section_rules *R = x->R;
+    const __m256i f = _mm256_set1_epi8(0x20);
+    const __m256i a = _mm256_set1_epi8(R->anchor[R->anchor_key]);
+    const uc *t = x->t + R->anchor_key; /* the key letter of start s */
+    size_t end = x->len - R->anchor_len + 1; /* starts below end */
+    while (end >= from + 64) {
+        size_t s = end - 64; /* starts s..s+63 read up to s + len - 1 */
+        __m256i c0 = _mm256_loadu_si256((const __m256i *)(t + s));
+        __m256i c1 = _mm256_loadu_si256((const __m256i *)(t + s + 32));
+        uint64_t m =
+            (uint32_t)_mm256_movemask_epi8(
+                _mm256_cmpeq_epi8(_mm256_or_si256(c0, f), a)) |
+            (uint64_t)(uint32_t)_mm256_movemask_epi8(
+                _mm256_cmpeq_epi8(_mm256_or_si256(c1, f), a))
+                << 32;
+        while (m) {
+            unsigned b = 63 - (unsigned)__builtin_clzll(m);
+            if (anchor_at(R, x->t, s + b))
+                return s + b;
+            m &= ~(1ull << b);
+        }
+        end = s;
+    }
+    if (end >= from + 32) {
+        size_t s = end - 32;
+        __m256i c0 = _mm256_loadu_si256((const __m256i *)(t + s));
+        uint32_t m = (uint32_t)_mm256_movemask_epi8(
+            _mm256_cmpeq_epi8(_mm256_or_si256(c0, f), a));
+        while (m) {
+            unsigned b = 31 - (unsigned)__builtin_clz(m);
+            if (anchor_at(R, x->t, s + b))
+                return s + b;
+            m &= ~(1u << b);
+        }
+        end = s;
+    }
+    for (size_t k = end; k-- > from;)
+        if (anchor_at(R, x->t, k))
+            return k;
+    return NOMATCH;
+}
+#endif
+
+/* The last start at `from` or after where the lead-ins' anchor occurs
+ * (ASCII case aside), or NOMATCH. */
+static size_t anchor_last(const struct ctx *x, size_t from)
+{
+    size_t n = x->R->anchor_len;
+    if (from >= x->len || x->len - from < n)
+        return NOMATCH;
+#if defined(__x86_64__)
+    if (x->avx2)
+        return anchor_last_avx2(x, from);
+#endif
+    for (size_t k = x->len - n + 1; k-- > from;)
+        if ((x->t[k + x->R->anchor_key] | 0x20) ==
+                (uc)x->R->anchor[x->R->anchor_key] &&
+            anchor_at(x->R, x->t, k))
+            return k;
+    return NOMATCH;
+}
+
+/* The line at p, its heading text at q. */
+static void try_line_at(struct ctx *x, size_t p, size_t q)
+{
+    const struct skidx_section_rules *R = x->R;
     uint32_t rule;
     size_t body;
     if (R->start[x->t[q]] && pre_may(R, x->set, x->t, q, x->len) &&
@@ -1014,8 +1228,20 @@ static void try_line(struct ctx *x, size_t p)
         record(x, q, body, rule);
         return;
     }
-    if (!R->n_lead || !(is_upper(x->t[q]) || x->t[q] >= 0xC0) ||
-        !(para_start(x->t, p) || (q != p && para_start(x->t, q))))
+    if (!R->n_lead || !(is_upper(x->t[q]) || x->t[q] >= 0xC0))
+        return;
+    /* a lead-in starts after q + 1 and holds the anchor: none when the
+     * anchor's last occurrence starts before that */
+    if (R->anchor_len) {
+        if (x->anchor_from == SIZE_MAX ||
+            (x->anchor_last == NOMATCH && q + 2 < x->anchor_from)) {
+            x->anchor_from = q + 2;
+            x->anchor_last = anchor_last(x, q + 2);
+        }
+        if (x->anchor_last == NOMATCH || x->anchor_last < q + 2)
+            return;
+    }
+    if (!(para_start(x->t, p) || (q != p && para_start(x->t, q))))
         return;
     /* "Acme Corp is an equal opportunity employer...": up to five
      * capitalised words (a name) before the lead-in, at a paragraph's
@@ -1147,7 +1373,7 @@ static inline void candidate(struct ctx *x, size_t i)
         try_colon(x, i, 1);
         break;
     case '<': {
-        size_t g = block_tag_end(t, i, x->len);
+        size_t g = block_tag_quick(t, i, x->len);
         if (g != SIZE_MAX && g < x->len)
             try_line(x, g);
         break;
@@ -1188,12 +1414,23 @@ __attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
         _mm256_or_si256(_mm256_cmpeq_epi8(c, lt),                           \
                         _mm256_or_si256(_mm256_cmpeq_epi8(c, ef),           \
                                         _mm256_cmpeq_epi8(c, e3))))
+#define ASCII_CANDIDATES(c)                                                 \
+    _mm256_or_si256(                                                        \
+        _mm256_or_si256(_mm256_cmpeq_epi8(c, nl), _mm256_cmpeq_epi8(c, co)), \
+        _mm256_cmpeq_epi8(c, lt))
     for (; i + 64 <= x->scan_end; i += 64) {
         __m256i c0 = _mm256_loadu_si256((const __m256i *)(x->t + i));
         __m256i c1 = _mm256_loadu_si256((const __m256i *)(x->t + i + 32));
-        uint64_t b = (uint32_t)_mm256_movemask_epi8(CANDIDATES(c0)) |
-                     (uint64_t)(uint32_t)_mm256_movemask_epi8(CANDIDATES(c1))
-                         << 32;
+        uint64_t b;
+        /* 0xEF and 0xE3 are looked for only where some byte is >= 0x80 */
+        if (_mm256_movemask_epi8(_mm256_or_si256(c0, c1)))
+            b = (uint32_t)_mm256_movemask_epi8(CANDIDATES(c0)) |
+                (uint64_t)(uint32_t)_mm256_movemask_epi8(CANDIDATES(c1))
+                    << 32;
+        else
+            b = (uint32_t)_mm256_movemask_epi8(ASCII_CANDIDATES(c0)) |
+                (uint64_t)(uint32_t)_mm256_movemask_epi8(ASCII_CANDIDATES(c1))
+                    << 32;
         for (; b; b &= b - 1)
             candidate(x, i + (size_t)__builtin_ctzll(b));
     }
@@ -1204,6 +1441,7 @@ __attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
             candidate(x, i + (size_t)__builtin_ctz(b));
     }
 #undef CANDIDATES
+#undef ASCII_CANDIDATES
     scan_scalar(x, i);
 }
 #endif
@@ -1242,10 +1480,13 @@ skidx_status skidx_sections_split_upto(const struct skidx_section_rules *R,
     if (upto < len && len - upto > MAX_BACK + 1)
         scan_end = upto + MAX_BACK + 1;
     struct ctx x = {R, (const uc *)text, len, out, SIZE_MAX, scan_end, all,
-                    all ? 0 : 2, 0};
+                    all ? 0 : 2, 0, 0, SIZE_MAX, NOMATCH};
+#if defined(__x86_64__)
+    x.avx2 = simd != SKIDX_SIMD_SCALAR && __builtin_cpu_supports("avx2");
+#endif
     try_line(&x, 0);
 #if defined(__x86_64__)
-    if (simd != SKIDX_SIMD_SCALAR && __builtin_cpu_supports("avx2"))
+    if (x.avx2)
         scan_avx2(&x);
     else
         scan_scalar(&x, 0);

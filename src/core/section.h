@@ -36,8 +36,13 @@
  * the second word is hashed, look the words up in a hash table and
  * compare the few rules found (their leading ASCII bytes eight at a
  * time). "<Name> is an equal opportunity employer..." lead-ins are tried
- * only at a paragraph's start. The indexer splits only up to the last
- * hit a section could decide (skidx_sections_split_upto()).
+ * only at a paragraph's start, and only before the last occurrence of a
+ * word that every such rule holds ("equal"; searched for once per text,
+ * from its end). The common line prefixes ("- ", "• ") and block tags
+ * ("<li>", "</p>") are read without the general loops, and a line whose
+ * first byte can start nothing costs a table look-up. The indexer splits
+ * only up to the last hit a section could decide
+ * (skidx_sections_split_upto()).
  */
 #ifndef SKIDX_CORE_SECTION_H
 #define SKIDX_CORE_SECTION_H
@@ -88,9 +93,12 @@ struct skidx_section_rule {
     uint8_t flags;
     uint8_t plain;       /* leading bytes (at most 16) that are ASCII
                             above ' ', not '\'': compared as words */
-    uint64_t text8[2];   /* those bytes, zero-padded (little-endian) */
+    uint8_t fast;        /* leading bytes (at most 16, plain or more):
+                            those and single spaces before one of them */
+    uint64_t text8[2];   /* the fast bytes, zero-padded (little-endian) */
     uint64_t fold8[2];   /* 0x20 under each lower-case letter */
-    uint64_t live8[2];   /* 0xFF under each of those bytes */
+    uint64_t live8[2];   /* 0xFF under each plain byte */
+    uint64_t fastl8[2];  /* 0xFF under each fast byte */
 };
 
 struct skidx_section_rules {
@@ -112,6 +120,18 @@ struct skidx_section_rules {
     uint16_t *widx;
     uint8_t start[256];           /* 1: a plain rule may begin with this
                                      byte (a first look at a line start) */
+    char anchor[16];              /* ASCII letters (folded) that every
+                                     LEAD_WILD rule holds: a text without
+                                     them after a line has no lead-in
+                                     there; anchor_len 0: none */
+    uint8_t anchor_len;
+    uint8_t anchor_key;           /* its rarest letter in English text,
+                                     searched for first */
+    uint8_t line_ok[256];         /* 1: a line whose first byte after the
+                                     prefix is this one may start a
+                                     heading or a lead-in (start[], and
+                                     capitals and bytes >= 0xC0 when there
+                                     are LEAD_WILD rules) */
     uint64_t fw[1024];            /* a 64-Kbit filter of the hashes of
                                      the rules' first Latin words */
     uint64_t pre[3][1024];        /* a 64-Kbit filter of the rules' first
