@@ -649,6 +649,11 @@ static void test_masked_spans(void **state)
     assert_string_equal(spans_of("in /usr/lib/python3 or ~/bin/x"),
                         "/usr/lib/python3|~/bin/x");
     assert_string_equal(spans_of("./scripts/run.sh"), "./scripts/run.sh");
+    /* after punctuation of any width a path starts, after a letter of any
+     * script it does not: a Chinese list of tools is no path */
+    assert_string_equal(spans_of("目录（/usr/lib/python3）"),
+                        "/usr/lib/python3");
+    assert_string_equal(spans_of("见 /usr/lib/python3"), "/usr/lib/python3");
     /* what is not */
     static const char *const plain[] = {
         "Node.js", "Vue.js, Next.js and D3.js", ".NET", "ASP.NET Core",
@@ -656,7 +661,9 @@ static void test_masked_spans(void **state)
         "Python 3.10", "React/Node.js", "Python/Java/Go", "CI/CD", "and/or",
         "socket.io", "Socket.IO/WebSockets", "acme.io", "U.S. based",
         "Ph.D. or M.Sc.", "user@localhost", "@mention", "50/hour",
-        "$120k/year", "time: 10:30", "Java.Net", "TCP/IP", "R&D"};
+        "$120k/year", "time: 10:30", "Java.Net", "TCP/IP", "R&D",
+        "KV存储/Druid/Kylin/Presto", "数据库/Redis/MongoDB", "Daten/Spark/Kafka",
+        "Ввод/Python/Java"};
     for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
         if (strcmp(spans_of(plain[i]), ""))
             fail_msg("'%s' masked '%s'", plain[i], spans_of(plain[i]));

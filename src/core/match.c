@@ -2860,10 +2860,13 @@ static int find_spans(const unsigned char *t, size_t len, const uint64_t *trig,
                 go = is_ascii_alnum(nx) || nx == '/';
             else if (c == '@')
                 go = p > 0 && is_ascii_alnum(nx) && url_char(t[p - 1]);
-            else if (c == '/')
+            else if (c == '/') /* not after a letter of any script:
+                                  * KV存储/Druid/Kylin is a list */
                 go = is_ascii_alnum(nx) &&
                      (p == 0 || !url_char(t[p - 1]) || t[p - 1] == '~' ||
-                      t[p - 1] == '/' || t[p - 1] == '.');
+                      t[p - 1] == '/' || t[p - 1] == '.') &&
+                     !(p > 0 && t[p - 1] >= 0x80 &&
+                       skidx_letter_before((const char *)t, p));
             else /* ':' */
                 go = 0;
             if (!go)

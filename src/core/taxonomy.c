@@ -391,15 +391,7 @@ static int has_unspaced_letter(const char *s, size_t n)
                  (uint32_t)(p[i + 2] & 0x3F) << 6 | (p[i + 3] & 0x3F);
             l = 4;
         }
-        if ((cp >= 0x0E00 && cp <= 0x0EFF) ||   /* Thai, Lao */
-            (cp >= 0x1000 && cp <= 0x109F) ||   /* Myanmar */
-            (cp >= 0x1780 && cp <= 0x17FF) ||   /* Khmer */
-            (cp >= 0x3041 && cp <= 0x30FF && cp != 0x30FB) || /* Kana */
-            (cp >= 0x3400 && cp <= 0x4DBF) ||   /* Han ext. A */
-            (cp >= 0x4E00 && cp <= 0x9FFF) ||   /* Han */
-            (cp >= 0xAC00 && cp <= 0xD7AF) ||   /* Hangul syllables */
-            (cp >= 0xF900 && cp <= 0xFAFF) ||   /* Han compatibility */
-            (cp >= 0x20000 && cp <= 0x3134F))   /* Han ext. B-G */
+        if (skidx_cp_is_unspaced_letter(cp))
             return 1;
         i += l;
     }

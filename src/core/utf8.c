@@ -74,6 +74,35 @@ size_t skidx_utf8_check(const char *s, size_t n)
     return SIZE_MAX;
 }
 
+int skidx_cp_is_unspaced_letter(uint32_t cp)
+{
+    return (cp >= 0x0E00 && cp <= 0x0EFF) ||   /* Thai, Lao */
+           (cp >= 0x1000 && cp <= 0x109F) ||   /* Myanmar */
+           (cp >= 0x1780 && cp <= 0x17FF) ||   /* Khmer */
+           (cp >= 0x3041 && cp <= 0x30FF && cp != 0x30FB) || /* Kana */
+           (cp >= 0x3400 && cp <= 0x4DBF) ||   /* Han ext. A */
+           (cp >= 0x4E00 && cp <= 0x9FFF) ||   /* Han */
+           (cp >= 0xAC00 && cp <= 0xD7AF) ||   /* Hangul syllables */
+           (cp >= 0xF900 && cp <= 0xFAFF) ||   /* Han compatibility */
+           (cp >= 0x20000 && cp <= 0x3134F);   /* Han ext. B-G */
+}
+
+int skidx_letter_before(const char *text, size_t pos)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    if (pos == 0)
+        return 0;
+    if (t[pos - 1] < 0x80)
+        return skidx_cp_is_word(t[pos - 1]);
+    size_t start = pos - 1, back = 0;
+    while (start > 0 && (t[start] & 0xC0) == 0x80 && back < 3)
+        start--, back++;
+    uint32_t cp;
+    if (decode(t + start, pos - start, &cp) != pos - start)
+        return 0;
+    return skidx_cp_is_word(cp) || skidx_cp_is_unspaced_letter(cp);
+}
+
 int skidx_word_before(const char *text, size_t pos)
 {
     const unsigned char *t = (const unsigned char *)text;

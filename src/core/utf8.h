@@ -38,6 +38,15 @@ int skidx_word_before(const char *text, size_t pos);
 /* Is the character starting at text[pos] a word character? (pos == len: no.) */
 int skidx_word_at(const char *text, size_t len, size_t pos);
 
+/* Is the code point a letter of a script written without spaces between
+ * words (Han, Kana, Hangul, Thai, Lao, Khmer, Myanmar)? */
+int skidx_cp_is_unspaced_letter(uint32_t cp);
+
+/* Is the character that ends just before text[pos] a letter or digit of
+ * any script: a word character or a letter of a script written without
+ * spaces? (pos == 0 or invalid UTF-8: no.) */
+int skidx_letter_before(const char *text, size_t pos);
+
 /* First / last character of s[0..n) is a word character. */
 int skidx_starts_word(const char *s, size_t n);
 int skidx_ends_word(const char *s, size_t n);
