@@ -1304,31 +1304,48 @@ static int whole_hit(unsigned id, unsigned long long from,
     return 0;
 }
 
+/* The whole-text database of the env check_whole last saw, compiled once
+ * (whole_reset() before that env is freed). */
+static struct env *whole_env;
+static hs_database_t *whole_db;
+static hs_scratch_t *whole_hs;
+
+static void whole_reset(void)
+{
+    hs_free_scratch(whole_hs);
+    hs_free_database(whole_db);
+    whole_hs = NULL;
+    whole_db = NULL;
+    whole_env = NULL;
+}
+
 static void check_whole(struct env *e, const char *text, size_t len)
 {
     const struct skidx_alias_set *set = &e->tax->skills;
-    const char *expr[64];
-    unsigned flags[64], ids[64], n = 0;
-    for (size_t i = 0; i < set->n && n < 64; i++) {
-        const struct skidx_alias *a = &set->a[i];
-        if (!(a->flags & SKIDX_ALIAS_REGEX) || (a->flags & SKIDX_ALIAS_NEG))
-            continue;
-        expr[n] = a->text;
-        flags[n] = HS_FLAG_SOM_LEFTMOST |
-                   ((a->flags & SKIDX_ALIAS_CASE) ? 0 : HS_FLAG_CASELESS);
-        ids[n++] = (unsigned)i;
+    if (whole_env != e) {
+        const char *expr[64];
+        unsigned flags[64], ids[64], n = 0;
+        for (size_t i = 0; i < set->n && n < 64; i++) {
+            const struct skidx_alias *a = &set->a[i];
+            if (!(a->flags & SKIDX_ALIAS_REGEX) ||
+                (a->flags & SKIDX_ALIAS_NEG))
+                continue;
+            expr[n] = a->text;
+            flags[n] = HS_FLAG_SOM_LEFTMOST |
+                       ((a->flags & SKIDX_ALIAS_CASE) ? 0 : HS_FLAG_CASELESS);
+            ids[n++] = (unsigned)i;
+        }
+        whole_reset();
+        hs_compile_error_t *ce = NULL;
+        assert_int_equal(hs_compile_multi(expr, flags, ids, n, HS_MODE_BLOCK,
+                                          NULL, &whole_db, &ce), HS_SUCCESS);
+        assert_int_equal(hs_alloc_scratch(whole_db, &whole_hs), HS_SUCCESS);
+        whole_env = e;
     }
-    hs_database_t *db = NULL;
-    hs_compile_error_t *ce = NULL;
-    hs_scratch_t *hs = NULL;
-    assert_int_equal(hs_compile_multi(expr, flags, ids, n, HS_MODE_BLOCK,
-                                      NULL, &db, &ce), HS_SUCCESS);
-    assert_int_equal(hs_alloc_scratch(db, &hs), HS_SUCCESS);
     struct whole w = {.n = 0};
-    assert_int_equal(hs_scan(db, text, (unsigned)len, 0, hs, whole_hit, &w),
+    assert_int_equal(hs_scan(whole_db, text, (unsigned)len, 0, whole_hs,
+                             whole_hit, &w),
                      HS_SUCCESS);
-    hs_free_scratch(hs);
-    hs_free_database(db);
     size_t nm;
     struct skidx_hit *hm = scan(e, text, len, SKIDX_ENGINE_WORDS, &nm, NULL,
                                 NULL);
@@ -1422,6 +1439,7 @@ static void test_gated_regexes(void **state)
         check_whole(e1, text, len);
     }
     EXPECT(e1, "zq in aaaaaaaa cs!", "Long[0,17)");
+    whole_reset();
     env_free(e1);
     /* windows at every distance from each other and from the text's end:
      * random texts of gate words, gap bytes and field names */
@@ -1450,6 +1468,7 @@ static void test_gated_regexes(void **state)
         check_whole(e, text, len);
     }
     assert_true(hits > 3000);
+    whole_reset();
     env_free(e);
 }
 
