@@ -71,6 +71,16 @@ static void test_lead_ends(void **state)
     assert_string_equal(lead_text(t, &l),
                         "Acme builds maps.\nFunded by Foo.\n\n  \n"
                         "We have 10 customers.");
+    /* in the paragraph of the first cue, the sentences before the cue's
+     * sentence are still the lead */
+    t = "Acme | Engineer | Remote\n\nAcme builds maps. Backed by Foo! We "
+        "are hiring. You code.\n\nMore.";
+    assert_int_equal(find(t, &l), 1);
+    assert_string_equal(lead_text(t, &l), "Acme builds maps. Backed by Foo!");
+    t = "Acme | Engineer | Remote\n\nAcme builds maps.\n\nWe map.Join us, "
+        "v1.2 is out.\n\nMore.";
+    assert_int_equal(find(t, &l), 1);
+    assert_string_equal(lead_text(t, &l), "Acme builds maps.");
     /* each cue, caseless and as a whole word, ends the lead at once */
     static const char *const cues[] = {
         "You", "your", "YOURS", "join", "Hiring", "seeking", "role",
@@ -78,7 +88,7 @@ static void test_lead_ends(void **state)
         "requirement", "Requirements", "responsibility",
         "responsibilities", "stack", "apply", "ideal", "looking  for",
         "We need", "we want", "we use", "we're using", "we are using",
-        "we work with", "Tech :", "you’ll"};
+        "we work with", "Tech :", "you’ll", "looking to"};
     for (size_t i = 0; i < sizeof(cues) / sizeof(cues[0]); i++) {
         char text[256];
         snprintf(text, sizeof(text),

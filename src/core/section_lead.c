@@ -33,6 +33,7 @@ static uint32_t cp_at(const char *s, size_t n, size_t i, size_t *len)
 struct word {
     char w[16];
     size_t len;
+    size_t at; /* offset of its first byte */
 };
 
 static int word_is(const struct word *w, const char *s)
@@ -57,8 +58,9 @@ static int cue_word(const struct word *w)
     return w->len >= 14 && !memcmp(w->w, "responsibilit", 13);
 }
 
-/* Does p[0..n) hold a cue word or phrase? */
-static int has_cue(const char *p, size_t n)
+/* The offset in p[0..n) of the first cue word or phrase (its first
+ * word), or n when there is none. */
+static size_t cue_at(const char *p, size_t n)
 {
     struct word hist[3]; /* hist[0] the current word, [1] and [2] before */
     memset(hist, 0, sizeof(hist));
@@ -74,6 +76,7 @@ static int has_cue(const char *p, size_t n)
         hist[1] = hist[0];
         struct word *w = &hist[0];
         w->len = 0;
+        w->at = i;
         while (i < n) {
             cp = cp_at(p, n, i, &l);
             if (!skidx_cp_is_word(cp))
@@ -86,24 +89,38 @@ static int has_cue(const char *p, size_t n)
             i += l;
         }
         if (cue_word(w))
-            return 1;
-        if ((word_is(w, "for") && word_is(&hist[1], "looking")) ||
+            return w->at;
+        if (((word_is(w, "for") || word_is(w, "to")) &&
+             word_is(&hist[1], "looking")) ||
             (word_is(&hist[1], "we") &&
              (word_is(w, "need") || word_is(w, "want") ||
-              word_is(w, "use"))) ||
-            (word_is(w, "with") && word_is(&hist[1], "work") &&
+              word_is(w, "use"))))
+            return hist[1].at;
+        if ((word_is(w, "with") && word_is(&hist[1], "work") &&
              word_is(&hist[2], "we")) ||
             (word_is(w, "using") && word_is(&hist[2], "we") &&
              (word_is(&hist[1], "re") || word_is(&hist[1], "are"))))
-            return 1;
+            return hist[2].at;
         if (word_is(w, "tech")) {
             size_t j = i;
             while (j < n && (p[j] == ' ' || p[j] == '\t'))
                 j++;
             if (j < n && p[j] == ':')
-                return 1;
+                return w->at;
         }
     }
+    return n;
+}
+
+/* The end of the last sentence of p[0..n) that ends before n: just after
+ * a '.', '!' or '?' followed by a space, TAB or line break; 0 if none. */
+static size_t last_sentence_end(const char *p, size_t n)
+{
+    for (size_t i = n; i-- > 0;)
+        if ((p[i] == '.' || p[i] == '!' || p[i] == '?') && i + 1 < n &&
+            (p[i + 1] == ' ' || p[i + 1] == '\t' || p[i + 1] == '\n' ||
+             p[i + 1] == '\r'))
+            return i + 1;
     return 0;
 }
 
@@ -168,8 +185,17 @@ int skidx_lead_find(const char *text, size_t len, struct skidx_lead *out)
             pend = lend;
         }
         if ((blank || lend == len) && inpara) {
-            if (has_cue(text + pstart, pend - pstart))
+            const size_t cue = cue_at(text + pstart, pend - pstart);
+            if (cue < pend - pstart) {
+                /* the sentences before the cue's are still the lead */
+                const size_t cut = last_sentence_end(text + pstart, cue);
+                if (cut) {
+                    if (end == first + 1)
+                        start = pstart;
+                    end = pstart + cut;
+                }
                 break;
+            }
             if (end == first + 1)
                 start = pstart;
             end = pend;

@@ -19,10 +19,12 @@
  *   words you, your, yours, join, hiring, seeking, role(s),
  *   position(s), candidate(s), requirement(s), responsibility /
  *   responsibilities, stack, apply, ideal, or the phrases "looking for",
- *   "we need", "we want", "we use", "we're using", "we are using", "we
- *   work with", "tech:" (caseless, whole words) ends the lead, and it
- *   and all after it count. The caller also ends the lead at the first
- *   heading.
+ *   "looking to", "we need", "we want", "we use", "we're using", "we are
+ *   using", "we work with", "tech:" (caseless, whole words) ends the
+ *   lead: its sentences before the cue's sentence (a sentence ends at
+ *   '.', '!' or '?' before a space, TAB or line break) are still lead,
+ *   and the cue's sentence and all after it count. The caller also ends
+ *   the lead at the first heading.
  * - Name: a hit whose text is, caselessly, the company's name (the
  *   posting's company field, or the header line's first field) names
  *   the company, not a skill; so is the name without a trailing web
