@@ -701,6 +701,94 @@ static void test_sections(void **state)
     skidx_taxonomy_free(t);
 }
 
+/* The lead paragraphs of a "Company | Role | Place" post and the
+ * company's own name do not count (core/section_lead.h); the hits there
+ * report the company section. Same on both engines, with or without
+ * hits, with or without section rules. */
+static void test_company_lead(void **state)
+{
+    (void)state;
+    static const char SECTIONS[] = "preferred\tnice to have\n"
+                                   "benefits\tbenefits\n";
+    struct skidx_taxonomy *t;
+    struct skidx_compiled *c;
+    struct skidx_worker w;
+    struct skidx_error err;
+    skidx_error_clear(&err);
+    assert_int_equal(skidx_taxonomy_parse_all("mem", SKILLS, strlen(SKILLS),
+                                              ROLES, strlen(ROLES), SECTIONS,
+                                              strlen(SECTIONS), &t, &err),
+                     SKIDX_OK);
+    assert_int_equal(skidx_compiled_create(t, &c, &err), SKIDX_OK);
+    assert_int_equal(skidx_worker_init(&w, c), SKIDX_OK);
+    struct {
+        const char *company, *title, *desc;
+        int n, skills[3];
+    } cases[] = {
+        /* the lead (AWS) does not count; the header line (Go) and the
+         * paragraph that addresses the candidate (Python) do */
+        {NULL, "", "Acme | Go Engineer | Remote\n\nAcme runs on AWS.\n"
+                   "\nYou will write Python.", 2, {S_PYTHON, S_GO}},
+        /* the lead ends at the first heading, even without a cue */
+        {NULL, "", "Acme | Engineer | Remote\nAcme runs AWS.\nNice to "
+                   "have\n- SQL", 1, {S_SQL}},
+        /* the company's name (field or header) is no skill; the title
+         * still counts */
+        {"AWS", "", "Join AWS to write SQL.", 1, {S_SQL}},
+        {"AWS Labs", "AWS Engineer", "Join AWS to write SQL.", 2,
+         {S_AWS, S_SQL}},
+        {NULL, "", "Golang | Engineer | Remote\nYou write SQL at golang.",
+         1, {S_SQL}},
+        /* not a header: all counts */
+        {NULL, "", "Acme | Remote\n\nAcme runs on AWS.", 1, {S_AWS}},
+    };
+    struct skidx_posting p;
+    struct skidx_posting_result r;
+    unsigned skip;
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++)
+        for (int tax = 0; tax < 2; tax++)
+            for (int eng = 0; eng < 2; eng++)
+                for (int want = 0; want < 2; want++) {
+                    if (k == 1 && !tax)
+                        continue; /* no heading without section rules */
+                    memset(&p, 0, sizeof(p));
+                    pset(&p, SKIDX_P_TITLE, SKIDX_V_STRING, cases[k].title);
+                    pset(&p, SKIDX_P_DESCRIPTION, SKIDX_V_STRING,
+                         cases[k].desc);
+                    if (cases[k].company)
+                        pset(&p, SKIDX_P_COMPANY, SKIDX_V_STRING,
+                             cases[k].company);
+                    struct skidx_worker *wk = tax ? &w : &W;
+                    assert_int_equal(skidx_posting_process(
+                                         tax ? c : C, wk, &p, "USD", want,
+                                         (enum skidx_engine)eng, &r, &skip),
+                                     SKIDX_OK);
+                    if (r.n_skills != (size_t)cases[k].n)
+                        fail_msg("case %zu (tax %d, engine %d, hits %d): "
+                                 "%zu skills, want %d", k, tax, eng, want,
+                                 r.n_skills, cases[k].n);
+                    for (int i = 0; i < cases[k].n; i++)
+                        assert_int_equal(r.skills[i], cases[k].skills[i]);
+                    if (!want)
+                        continue;
+                    /* every description hit of a skill that does not
+                     * count reports the company section */
+                    for (size_t i = r.title_hits; i < wk->skills.n_hits; i++) {
+                        uint32_t o = wk->skills.hits[i].owner;
+                        int counted = 0;
+                        for (size_t j = 0; j < r.n_skills; j++)
+                            counted |= r.skills[j] == o;
+                        if (!counted)
+                            assert_int_equal(
+                                skidx_posting_hit_section(wk, &r, i),
+                                SKIDX_SEC_COMPANY);
+                    }
+                }
+    skidx_worker_release(&w);
+    skidx_compiled_free(c);
+    skidx_taxonomy_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -713,6 +801,7 @@ int main(void)
         cmocka_unit_test(test_dedup),
         cmocka_unit_test(test_skills_once),
         cmocka_unit_test(test_sections),
+        cmocka_unit_test(test_company_lead),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -7,6 +7,7 @@
 #include "core/count.h"
 #include "core/error.h"
 #include "core/hash.h"
+#include "core/section_lead.h"
 #include "core/simd.h"
 
 #include <math.h>
@@ -98,6 +99,7 @@ void skidx_worker_release(struct skidx_worker *w)
     free(w->req_bits);
     free(w->pref_ids);
     skidx_sections_release(&w->sections);
+    free(w->drop);
     memset(w, 0, sizeof(*w));
 }
 
@@ -545,12 +547,72 @@ skidx_status skidx_classify(const struct skidx_compiled *c,
     return SKIDX_OK;
 }
 
+/* The section kind of description hit i of the last posting: company
+ * when it is company text the section rules cannot see (mark_company). */
+static int hit_kind(const struct skidx_worker *w,
+                    const struct skidx_posting_result *r, size_t i)
+{
+    (void)r;
+    if (w->any_drop && w->drop[i])
+        return SKIDX_SEC_COMPANY;
+    return skidx_sections_kind_at(&w->sections, w->skills.hits[i].start);
+}
+
+/* Mark the description hits that are company text the section rules
+ * cannot see (core/section_lead.h): those in the lead paragraphs of a
+ * "Company | Role | Place" post before its first heading, and those
+ * whose text is the company's name (the company field or the header
+ * line's first field). *any: some hit was marked. */
+static skidx_status mark_company(struct skidx_worker *w,
+                                 const struct skidx_posting_result *out,
+                                 const struct skidx_value *desc,
+                                 const struct skidx_value *company,
+                                 const struct skidx_lead *lead, int *any)
+{
+    *any = 0;
+    const size_t n = w->skills.n_hits;
+    if (n <= out->title_hits)
+        return SKIDX_OK;
+    if (n > w->cap_drop) {
+        uint8_t *d = realloc(w->drop, n * 2);
+        if (!d)
+            return SKIDX_ERR_NOMEM;
+        w->drop = d;
+        w->cap_drop = n * 2;
+    }
+    uint32_t lead_end = 0;
+    if (lead) {
+        lead_end = lead->end;
+        if (w->sections.n && w->sections.s[0].start < lead_end)
+            lead_end = w->sections.s[0].start;
+    }
+    struct skidx_lead_name field, header;
+    skidx_lead_name_init(&field, company->p, company->len);
+    skidx_lead_name_init(&header, lead ? desc->p + lead->name : NULL,
+                         lead ? lead->name_len : 0);
+    for (size_t i = 0; i < n; i++) {
+        const struct skidx_hit *h = &w->skills.hits[i];
+        int d = 0;
+        if (i >= out->title_hits) {
+            const char *t = desc->p + h->start;
+            const size_t tl = h->end - h->start;
+            d = (lead && h->start >= lead->start && h->start < lead_end) ||
+                skidx_lead_name_is(&field, t, tl) ||
+                skidx_lead_name_is(&header, t, tl);
+        }
+        w->drop[i] = (uint8_t)d;
+        *any |= d;
+    }
+    w->any_drop = *any;
+    return SKIDX_OK;
+}
+
 int skidx_posting_hit_section(const struct skidx_worker *w,
                               const struct skidx_posting_result *r, size_t i)
 {
     if (i < r->title_hits)
         return -1;
-    return skidx_sections_kind_at(&w->sections, w->skills.hits[i].start);
+    return hit_kind(w, r, i);
 }
 
 /* ---- dates ---- */
@@ -871,9 +933,8 @@ static skidx_status find_pref(const struct skidx_compiled *c,
         const struct skidx_hit *h = &w->skills.hits[i];
         if (h->flags & SKIDX_HIT_MASKED)
             continue;
-        const int kind = i < out->title_hits
-                             ? SKIDX_SEC_NONE
-                             : skidx_sections_kind_at(&w->sections, h->start);
+        const int kind =
+            i < out->title_hits ? SKIDX_SEC_NONE : hit_kind(w, out, i);
         if (kind == SKIDX_SEC_PREFERRED)
             w->pref_bits[h->owner / 64] |= 1ull << (h->owner % 64);
         else if (skidx_section_counts(kind))
@@ -934,20 +995,29 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
      * not name can change a count or make a skill preferred-only, so the
      * split stops there, and a description without such a hit is not
      * split at all. */
-    int lazy = !want_hits && c->tax->sections.n && desc->len;
+    /* company text the section rules cannot see: the lead paragraphs of
+     * a "Company | Role | Place" post and the company's own name
+     * (core/section_lead.h); such a post is split whole */
+    const struct skidx_value *company = &q.v[SKIDX_P_COMPANY];
+    struct skidx_lead lead;
+    const int has_lead = desc->len && skidx_lead_find(desc->p, desc->len,
+                                                      &lead);
+    w->any_drop = 0;
+    int lazy = !want_hits && c->tax->sections.n && desc->len && !has_lead;
     int filter = 0;
     w->sections.n = 0;
     w->sections.excluded = 0;
     if (!lazy) {
         SKIDX_FORWARD(skidx_sections_split_mode(
             &c->tax->sections, desc->p, desc->len, &w->sections, w->sec_simd,
-            want_hits || w->want_pref));
+            want_hits || w->want_pref || has_lead));
         filter = w->sections.excluded;
     }
 
     /* skills */
     w->skills.sort_hits = want_hits;
-    w->skills.count_only = !want_hits && !filter && !lazy;
+    w->skills.count_only = !want_hits && !filter && !lazy && !has_lead &&
+                           !company->len;
     w->skills.keep_masked = want_hits; /* shown, flagged, not counted */
     skidx_match_reset(&w->skills);
     if (title->len)
@@ -978,6 +1048,12 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
                 w->sec_simd, w->want_pref, upto));
             filter = w->sections.excluded;
         }
+    }
+    if (desc->len && (has_lead || company->len)) {
+        int any;
+        SKIDX_FORWARD(mark_company(w, out, desc, company,
+                                   has_lead ? &lead : NULL, &any));
+        filter |= any;
     }
     int pref = 0; /* a preferred section: which skills only it names */
     if (w->want_pref)
@@ -1010,8 +1086,7 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
                 if (h->flags & SKIDX_HIT_MASKED)
                     continue; /* shown by match, never counted */
                 if (i < out->title_hits ||
-                    skidx_section_counts(
-                        skidx_sections_kind_at(&w->sections, h->start)))
+                    skidx_section_counts(hit_kind(w, out, i)))
                     w->keep_bits[h->owner / 64] |= 1ull << (h->owner % 64);
             }
             bits = w->keep_bits;

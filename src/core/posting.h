@@ -15,7 +15,9 @@
  *   if none, the default level.
  * - skills: aliases in the title, and in the description outside the
  *   sections that do not count (company, benefits, legal, apply: see
- *   core/section.h); each skill once.
+ *   core/section.h), the lead paragraphs of a "Company | Role | Place"
+ *   post and the company's own name (core/section_lead.h); each skill
+ *   once.
  * - posted: "YYYY-MM..." (any ISO 8601 date or date-time) or epoch seconds
  *   or milliseconds (number or numeric string; values above 10^11 are
  *   milliseconds); years outside 1990..2100 or anything else -> undated,
@@ -76,6 +78,12 @@ struct skidx_worker {
     uint32_t *pref_ids;
     size_t cap_pref;                /* words of pref_bits and req_bits */
     size_t cap_pref_ids;
+    /* description hits that are company text the section rules cannot
+     * see (core/section_lead.h): drop[i] for w->skills.hits[i], valid
+     * when any_drop is set, until the next call */
+    uint8_t *drop;
+    size_t cap_drop;
+    int any_drop;
 };
 skidx_status skidx_worker_init(struct skidx_worker *w,
                                const struct skidx_compiled *c);

@@ -1,0 +1,163 @@
+/*
+ * test_section_lead.c - the header line, lead paragraphs and company
+ * name of "Company | Role | Place" posts (src/core/section_lead.c).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/section_lead.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int find(const char *text, struct skidx_lead *l)
+{
+    return skidx_lead_find(text, strlen(text), l);
+}
+
+/* the lead's text, for comparing */
+static char buf[512];
+static const char *lead_text(const char *text, const struct skidx_lead *l)
+{
+    memcpy(buf, text + l->start, l->end - l->start);
+    buf[l->end - l->start] = '\0';
+    return buf;
+}
+
+static const char *name_text(const char *text, const struct skidx_lead *l)
+{
+    memcpy(buf, text + l->name, l->name_len);
+    buf[l->name_len] = '\0';
+    return buf;
+}
+
+static void test_header(void **state)
+{
+    (void)state;
+    struct skidx_lead l;
+    /* two bars on the first line: a header; its first field is the name */
+    const char *t = "** Acme (YC W21) | Backend Engineer | Remote\n\nAcme "
+                    "sells dashboards.\n\nYou will write Go.";
+    assert_int_equal(find(t, &l), 1);
+    assert_string_equal(name_text(t, &l), "Acme");
+    assert_string_equal(lead_text(t, &l), "Acme sells dashboards.");
+    /* one bar, no line break, a table row: no header */
+    assert_int_equal(find("Acme | Remote\n\nAcme sells dashboards.", &l), 0);
+    assert_int_equal(l.end, 0);
+    assert_int_equal(find("Acme | Engineer | Remote", &l), 0);
+    assert_int_equal(find("| Acme | Engineer | Remote |\n\nAcme sells.", &l),
+                     0);
+    assert_int_equal(find("Requirements\nAcme | Engineer | Remote\nX", &l),
+                     0);
+    /* a header alone has an empty lead */
+    t = "Acme | Engineer | Remote\n";
+    assert_int_equal(find(t, &l), 1);
+    assert_int_equal(l.start, l.end);
+}
+
+static void test_lead_ends(void **state)
+{
+    (void)state;
+    struct skidx_lead l;
+    /* lines of one paragraph go together; paragraphs until one with a
+     * cue; the cue paragraph and all after it are not lead */
+    const char *t = "Acme | Engineer | Remote\nAcme builds maps.\nFunded by "
+                    "Foo.\n\n  \nWe have 10 customers.\n\nThe role: Go.\n\n"
+                    "Acme sells maps.";
+    assert_int_equal(find(t, &l), 1);
+    assert_string_equal(lead_text(t, &l),
+                        "Acme builds maps.\nFunded by Foo.\n\n  \n"
+                        "We have 10 customers.");
+    /* in the paragraph of the first cue, the sentences before the cue's
+     * sentence are still the lead */
+    t = "Acme | Engineer | Remote\n\nAcme builds maps. Backed by Foo! We "
+        "are hiring. You code.\n\nMore.";
+    assert_int_equal(find(t, &l), 1);
+    assert_string_equal(lead_text(t, &l), "Acme builds maps. Backed by Foo!");
+    t = "Acme | Engineer | Remote\n\nAcme builds maps.\n\nWe map.Join us, "
+        "v1.2 is out.\n\nMore.";
+    assert_int_equal(find(t, &l), 1);
+    assert_string_equal(lead_text(t, &l), "Acme builds maps.");
+    /* each cue, caseless and as a whole word, ends the lead at once */
+    static const char *const cues[] = {
+        "You", "your", "YOURS", "join", "Hiring", "seeking", "role",
+        "roles", "position", "positions", "candidate", "candidates",
+        "requirement", "Requirements", "responsibility",
+        "responsibilities", "stack", "apply", "ideal", "looking  for",
+        "We need", "we want", "we use", "we're using", "we are using",
+        "we work with", "Tech :", "you’ll", "looking to"};
+    for (size_t i = 0; i < sizeof(cues) / sizeof(cues[0]); i++) {
+        char text[256];
+        snprintf(text, sizeof(text),
+                 "Acme | Engineer | Remote\n\nAcme, %s maps.\n\nMore.",
+                 cues[i]);
+        assert_int_equal(find(text, &l), 1);
+        if (l.start != l.end)
+            fail_msg("cue '%s' did not end the lead", cues[i]);
+    }
+    /* not cues: parts of words, other words */
+    static const char *const not_cues[] = {
+        "young", "yourself", "joined", "roleplay", "stacks", "tech",
+        "technology: maps", "looking", "we", "use", "using it",
+        "ideally"};
+    for (size_t i = 0; i < sizeof(not_cues) / sizeof(not_cues[0]); i++) {
+        char text[256];
+        snprintf(text, sizeof(text),
+                 "Acme | Engineer | Remote\n\nAcme %s maps.\n\nYou code.",
+                 not_cues[i]);
+        char want[64];
+        snprintf(want, sizeof(want), "Acme %s maps.", not_cues[i]);
+        assert_int_equal(find(text, &l), 1);
+        if (strcmp(lead_text(text, &l), want))
+            fail_msg("'%s' ended the lead", not_cues[i]);
+    }
+    /* CRLF text: '\r' lines are blank */
+    t = "Acme | Engineer | Remote\r\nAcme builds maps.\r\n\r\nYou code.\r\n";
+    assert_int_equal(find(t, &l), 1);
+    assert_string_equal(lead_text(t, &l), "Acme builds maps.\r");
+    /* invalid UTF-8 is read as non-word bytes */
+    t = "Acme | Engineer | Remote\n\nAcme \xff\xfeyou\xc3 maps.\n\nMore.";
+    assert_int_equal(find(t, &l), 1);
+    assert_int_equal(l.start, l.end);
+}
+
+static void test_name(void **state)
+{
+    (void)state;
+#define IS(s, name) skidx_lead_is_name(s, strlen(s), name, strlen(name))
+    assert_true(IS("Snowflake", "Snowflake"));
+    assert_true(IS("snowflake", " **Snowflake** "));
+    assert_true(IS("Notion", "Notion Labs"));
+    assert_true(IS("Notion", "Notion Labs, Inc."));
+    assert_true(IS("Kuzco", "Kuzco, Inc. (https://kuzco.xyz)"));
+    assert_true(IS("iGenius", "iGenius.ai"));
+    assert_true(IS("iGenius.ai", "iGenius.ai"));
+    assert_true(IS("Sage Intacct", "Sage Intacct"));
+    assert_true(IS("Acme", "Acme Software Group"));
+    /* a part of the name that is not a generic tail is no name */
+    assert_false(IS("Sage", "Sage Intacct"));
+    assert_false(IS("Intacct", "Sage Intacct"));
+    assert_false(IS("Genomics", "10x Genomics"));
+    assert_false(IS("C", "C+R Research"));
+    assert_false(IS("Python", "Python Labs Data"));
+    assert_true(IS("Labs", "Labs"));
+    assert_true(IS("Labs", "Labs Inc"));
+    assert_false(IS("Snowflake", ""));
+    assert_false(IS("", "Snowflake"));
+    assert_false(IS("Snowflake Inc", "Snowflake"));
+    assert_true(IS("ai", " AI "));
+#undef IS
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_header),
+        cmocka_unit_test(test_lead_ends),
+        cmocka_unit_test(test_name),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
