@@ -205,7 +205,7 @@ skidx_status skidx_index_serialize(const struct skidx_model *m, uint8_t **out,
         uint64_t n = 0;
         wb_u64(&b, 0);
         for (size_t cell = 0; cell < cells; cell++)
-            for (uint32_t k = 0; k < c->n_skills; k++) {
+            for (uint32_t k = 0; c->cs_rows[cell] && k < c->n_skills; k++) {
                 const uint64_t *e = c->cs + (cell * c->n_skills + k) * 3;
                 if (!e[0])
                     continue;
