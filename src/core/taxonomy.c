@@ -193,10 +193,12 @@ skidx_status skidx_owner_strings_build(struct skidx_owner_strings *o,
     uint32_t *first = calloc((size_t)n_owners + 1, sizeof(*first));
     uint32_t *at = calloc((size_t)n_owners + 1, sizeof(*at));
     const char **tmp = calloc(n ? n : 1, sizeof(*tmp));
-    if (!first || !at || !tmp) {
+    size_t *len = malloc((n ? n : 1) * sizeof(*len));
+    if (!first || !at || !tmp || !len) {
         free(first);
         free(at);
         free(tmp);
+        free(len);
         return SKIDX_ERR_NOMEM;
     }
     for (size_t i = 0; i < n; i++)
@@ -204,8 +206,11 @@ skidx_status skidx_owner_strings_build(struct skidx_owner_strings *o,
     for (uint32_t i = 0; i < n_owners; i++)
         at[i + 1] += at[i];
     memcpy(first, at, ((size_t)n_owners + 1) * sizeof(*at));
-    for (size_t i = 0; i < n; i++)
-        tmp[at[owner_of[i]]++] = texts[i];
+    for (size_t i = 0; i < n; i++) {
+        const size_t k = at[owner_of[i]]++;
+        tmp[k] = texts[i];
+        len[k] = strlen(texts[i]);
+    }
     uint32_t out = 0;
     size_t bytes = 0;
     for (uint32_t w = 0; w < n_owners; w++) {
@@ -214,10 +219,11 @@ skidx_status skidx_owner_strings_build(struct skidx_owner_strings *o,
         for (uint32_t i = a; i < b; i++) {
             int dup = 0;
             for (uint32_t j = start; j < out && !dup; j++)
-                dup = !strcmp(tmp[j], tmp[i]);
+                dup = len[j] == len[i] && !memcmp(tmp[j], tmp[i], len[i]);
             if (dup)
                 continue;
-            bytes += strlen(tmp[i]) + 1;
+            bytes += len[i] + 1;
+            len[out] = len[i];
             tmp[out++] = tmp[i];
         }
     }
@@ -227,14 +233,15 @@ skidx_status skidx_owner_strings_build(struct skidx_owner_strings *o,
     if (!p) {
         free(first);
         free(tmp);
+        free(len);
         return SKIDX_ERR_NOMEM;
     }
     for (uint32_t i = 0; i < out; i++) {
-        const size_t len = strlen(tmp[i]) + 1;
-        o->v[i] = memcpy(p, tmp[i], len);
-        p += len;
+        o->v[i] = memcpy(p, tmp[i], len[i] + 1);
+        p += len[i] + 1;
     }
     free(tmp);
+    free(len);
     o->first = first;
     o->n_owners = n_owners;
     return SKIDX_OK;
