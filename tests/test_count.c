@@ -311,6 +311,73 @@ static void test_mismatch_and_limits(void **state)
     skidx_counts_release(&a); /* release twice is harmless */
 }
 
+#ifdef __linux__
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* Pages of [p, p + n) mapped in (a read of a never-written page maps the
+ * zero page: it counts too), or SIZE_MAX when the kernel cannot say. */
+static size_t resident(const void *p, size_t n)
+{
+    const uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+    const uintptr_t a = (uintptr_t)p & ~(pg - 1);
+    const size_t pages = (size_t)(((uintptr_t)p + n - a + pg - 1) / pg);
+    unsigned char *v = malloc(pages);
+    size_t r = 0;
+    if (!v || mincore((void *)a, pages * pg, v) != 0) {
+        free(v);
+        return SIZE_MAX;
+    }
+    for (size_t i = 0; i < pages; i++)
+        r += v[i] & 1;
+    free(v);
+    return r;
+}
+
+/* Tables shaped like the default taxonomy's: counting one posting and
+ * merging it touch the pages of its cell's row of the cell x skill table
+ * and no other (a thread that counted nothing costs no memory, and a
+ * merge never reads the empty rows). */
+static void test_sparse_pages(void **state)
+{
+    (void)state;
+    enum { R = 12, L = 6, K = 3286 };
+    struct skidx_counts a, b;
+    assert_int_equal(skidx_counts_init(&a, R, L, K), SKIDX_OK);
+    assert_int_equal(skidx_counts_init(&b, R, L, K), SKIDX_OK);
+    const size_t row = (size_t)K * 3 * sizeof(uint64_t);
+    const size_t all = (size_t)R * L * row;
+    const size_t row_pages = row / (size_t)sysconf(_SC_PAGESIZE) + 2;
+    if (resident(a.cs, all) == SIZE_MAX)
+        skip();
+    assert_int_equal(resident(a.cs, all), 0);
+    const uint32_t sk[] = {0, 17, K - 1};
+    const uint32_t cell = 4 * L + 5;
+    assert_int_equal(skidx_counts_add(&b, cell, SKIDX_NO_MONTH, 90000, 1, sk, 3),
+                     SKIDX_OK);
+    assert_int_equal(skidx_counts_merge(&a, &b), SKIDX_OK);
+    assert_int_equal(skidx_counts_merge(&a, &b), SKIDX_OK);
+    assert_true(resident(b.cs, all) <= row_pages);
+    assert_true(resident(a.cs, all) <= row_pages);
+    for (int i = 0; i < 3; i++) {
+        const uint64_t *e = a.cs + ((size_t)cell * K + sk[i]) * 3;
+        assert_int_equal(e[0], 2);
+        assert_int_equal(e[1], 2);
+        assert_int_equal(e[2], 180000);
+    }
+    assert_int_equal(a.cell[cell * 4], 2);
+    /* merging tables that counted nothing changes nothing */
+    struct skidx_counts z;
+    assert_int_equal(skidx_counts_init(&z, R, L, K), SKIDX_OK);
+    assert_int_equal(skidx_counts_merge(&a, &z), SKIDX_OK);
+    assert_int_equal(resident(z.cs, all), 0);
+    assert_int_equal(a.cs[((size_t)cell * K + 17) * 3], 2);
+    skidx_counts_release(&z);
+    skidx_counts_release(&a);
+    skidx_counts_release(&b);
+}
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -319,6 +386,9 @@ int main(void)
         cmocka_unit_test(test_merge_halves),
         cmocka_unit_test(test_merge_months),
         cmocka_unit_test(test_mismatch_and_limits),
+#ifdef __linux__
+        cmocka_unit_test(test_sparse_pages),
+#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

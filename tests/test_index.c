@@ -1448,6 +1448,80 @@ static void test_aliases_and_links(void **state)
     skidx_taxonomy_free(t);
 }
 
+#ifdef __linux__
+#include <sys/mman.h>
+
+/* Pages of [p, p + n) mapped in (a read of a never-written page maps the
+ * zero page: it counts too), or SIZE_MAX when the kernel cannot say. */
+static size_t resident(const void *p, size_t n)
+{
+    const uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+    const uintptr_t a = (uintptr_t)p & ~(pg - 1);
+    const size_t pages = (size_t)(((uintptr_t)p + n - a + pg - 1) / pg);
+    unsigned char *v = malloc(pages);
+    size_t r = 0;
+    if (!v || mincore((void *)a, pages * pg, v) != 0) {
+        free(v);
+        return SIZE_MAX;
+    }
+    for (size_t i = 0; i < pages; i++)
+        r += v[i] & 1;
+    free(v);
+    return r;
+}
+
+/* A taxonomy of the default's size: writing an index reads the rows of
+ * the cell x skill table of the cells that counted something, and no
+ * other page of it; what it writes reads back. */
+static void test_sparse_write(void **state)
+{
+    (void)state;
+    enum { K = 3286 };
+    size_t cap = 64 + (size_t)K * 32, n = 0;
+    char *tsv = malloc(cap);
+    assert_non_null(tsv);
+    n += (size_t)snprintf(tsv, cap, "@name\tbig\n@version\t1\n");
+    for (unsigned k = 0; k < K; k++)
+        n += (size_t)snprintf(tsv + n, cap - n, "S%u\tCat%u\tskill%u\n", k,
+                              k % 7, k);
+    struct skidx_taxonomy *t = NULL;
+    struct skidx_error err;
+    skidx_error_clear(&err);
+    assert_int_equal(skidx_taxonomy_parse("<test>", tsv, n, roles_tsv,
+                                          strlen(roles_tsv), &t, &err),
+                     SKIDX_OK);
+    free(tsv);
+    struct skidx_model m;
+    assert_int_equal(skidx_model_init(&m, t, "v", "USD"), SKIDX_OK);
+    const struct skidx_counts *c = &m.counts;
+    const size_t row = (size_t)K * 3 * sizeof(uint64_t);
+    const size_t all = (size_t)c->n_cells * row;
+    const size_t row_pages = row / (size_t)sysconf(_SC_PAGESIZE) + 2;
+    if (resident(c->cs, all) == SIZE_MAX)
+        skip();
+    const uint32_t sk[] = {3, K - 2};
+    assert_int_equal(skidx_counts_add(&m.counts, 1 * N_LEVELS + 0, NOM, 70000,
+                                      1, sk, 2),
+                     SKIDX_OK);
+    size_t len;
+    uint8_t *b = serialize(&m, &len);
+    assert_true(resident(c->cs, all) <= row_pages);
+    struct skidx_index *x = open_ok(b, len);
+    struct skidx_skill_stats st;
+    assert_int_equal(skidx_index_skill(x, 1, 0, K - 2, &st), SKIDX_OK);
+    assert_int_equal(st.postings, 1);
+    assert_int_equal(st.salary_sum, 70000);
+    assert_int_equal(skidx_index_skill(x, 1, 0, 4, &st), SKIDX_OK);
+    assert_int_equal(st.postings, 0);
+    assert_int_equal(skidx_index_skill(x, 0, 0, 3, &st), SKIDX_OK);
+    assert_int_equal(st.postings, 0);
+    skidx_index_close(x);
+    free(b);
+    skidx_model_release(&m);
+    skidx_taxonomy_free(t);
+}
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1466,6 +1540,9 @@ int main(void)
         cmocka_unit_test(test_without_lost_faults),
         cmocka_unit_test(test_python_reader),
         cmocka_unit_test(test_aliases_and_links),
+#ifdef __linux__
+        cmocka_unit_test(test_sparse_write),
+#endif
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

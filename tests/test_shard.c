@@ -1291,6 +1291,43 @@ static void test_list_errors(void **state)
     skidx_shard_list_release(&list);
 }
 
+/* Empty regular files only: nothing to share among threads. A file with
+ * bytes, one that grew after listing, or a FIFO (listed as 0 bytes, but
+ * it may carry anything) is not empty. */
+static void test_list_all_empty(void **state)
+{
+    (void)state;
+    char dir[512], p[1024];
+    snprintf(dir, sizeof(dir), "%s/empties", tmpdir);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    struct skidx_shard_list list = {0};
+    struct skidx_error err;
+    skidx_error_clear(&err);
+    assert_int_equal(skidx_shard_list_all_empty(&list), 1);
+    snprintf(p, sizeof(p), "%s/a.jsonl", dir);
+    write_file(p, "", 0);
+    snprintf(p, sizeof(p), "%s/b.csv.zst", dir);
+    write_file(p, "", 0);
+    assert_int_equal(skidx_shard_list_add(&list, dir, &err), SKIDX_OK);
+    assert_int_equal(list.n, 2);
+    assert_int_equal(skidx_shard_list_all_empty(&list), 1);
+    write_file(p, "{}\n", 3); /* grew after listing */
+    assert_int_equal(skidx_shard_list_all_empty(&list), 0);
+    write_file(p, "", 0);
+    assert_int_equal(skidx_shard_list_all_empty(&list), 1);
+    snprintf(p, sizeof(p), "%s/fifo", tmpdir);
+    assert_int_equal(mkfifo(p, 0600), 0);
+    assert_int_equal(skidx_shard_list_add(&list, p, &err), SKIDX_OK);
+    assert_int_equal(list.sizes[2], 0);
+    assert_int_equal(skidx_shard_list_all_empty(&list), 0);
+    skidx_shard_list_release(&list);
+    snprintf(p, sizeof(p), "%s/c.jsonl", dir);
+    write_file(p, "{}\n", 3);
+    assert_int_equal(skidx_shard_list_add(&list, p, &err), SKIDX_OK);
+    assert_int_equal(skidx_shard_list_all_empty(&list), 0);
+    skidx_shard_list_release(&list);
+}
+
 /* ---- setup ---- */
 
 static int rm_rf(const char *path)
@@ -1342,6 +1379,7 @@ int main(void)
         cmocka_unit_test(test_format_of),
         cmocka_unit_test(test_list_directory),
         cmocka_unit_test(test_list_errors),
+        cmocka_unit_test(test_list_all_empty),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

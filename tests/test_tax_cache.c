@@ -280,9 +280,46 @@ static void test_forged(void **state)
     assert_true(refused > 0);
 }
 
+/* The growable buffer the image, the index writer and the segment
+ * encoder share: zeroed room to fill in, padding, little-endian values,
+ * and growth that keeps what was written. */
+static void test_wblob(void **state)
+{
+    (void)state;
+    struct skidx_wblob w = {0};
+    skidx_wblob_put(&w, "ab", 2);
+    unsigned char *p = skidx_wblob_grow(&w, 5);
+    assert_non_null(p);
+    assert_int_equal(w.n, 7);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(p[i], 0);
+    p[4] = 'x';
+    skidx_wblob_pad(&w, 8);
+    assert_int_equal(w.n, 8);
+    skidx_wblob_pad(&w, 8);
+    assert_int_equal(w.n, 8);
+    skidx_wblob_u32(&w, 0x01020304u);
+    skidx_wblob_u64(&w, 0x0102030405060708ull);
+    assert_int_equal(w.n, 20);
+    assert_memory_equal(w.p, "ab\0\0\0\0x\0\4\3\2\1\10\7\6\5\4\3\2\1", 20);
+    /* far past the first capacity: the bytes so far stay, the new are 0 */
+    p = skidx_wblob_grow(&w, 100000);
+    assert_non_null(p);
+    assert_int_equal(w.n, 100020);
+    assert_true(w.cap >= w.n);
+    assert_memory_equal(w.p, "ab\0\0\0\0x\0", 8);
+    for (size_t i = 0; i < 100000; i += 997)
+        assert_int_equal(p[i], 0);
+    skidx_wblob_pad(&w, 64);
+    assert_int_equal(w.n % 64, 0);
+    assert_false(w.oom);
+    free(w.p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_wblob),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_key),
         cmocka_unit_test(test_truncated),

@@ -576,6 +576,42 @@ static void test_load_missing(void **state)
 }
 
 
+/* Strings by owner: grouped in owner order, each owner's in their order
+ * without repeats; the table and its copy each hold their strings in the
+ * one block after the pointers (one allocation, freed with them). */
+static void test_owner_strings(void **state)
+{
+    (void)state;
+    const uint32_t own[] = {2, 0, 2, 0, 2, 1, 0};
+    const char *const txt[] = {"z", "a", "y", "b", "z", "", "a"};
+    struct skidx_owner_strings o, c;
+    assert_int_equal(skidx_owner_strings_build(&o, 4, own, txt, 7), SKIDX_OK);
+    assert_int_equal(o.n_owners, 4);
+    const uint32_t first[] = {0, 2, 3, 5, 5};
+    const char *const want[] = {"a", "b", "", "z", "y"};
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(o.first[i], first[i]);
+    for (int i = 0; i < 5; i++)
+        assert_string_equal(o.v[i], want[i]);
+    assert_ptr_equal(o.v[0], (char *)(o.v + 5));
+    assert_ptr_equal(o.v[4], o.v[3] + 2);
+    assert_int_equal(skidx_owner_strings_copy(&c, &o), SKIDX_OK);
+    skidx_owner_strings_release(&o);
+    assert_null(o.v);
+    for (int i = 0; i < 5; i++)
+        assert_string_equal(c.v[i], want[i]);
+    assert_ptr_equal(c.v[0], (char *)(c.v + 5));
+    assert_int_equal(c.first[4], 5);
+    skidx_owner_strings_release(&c);
+    /* no strings at all */
+    assert_int_equal(skidx_owner_strings_build(&o, 3, NULL, NULL, 0), SKIDX_OK);
+    assert_int_equal(o.first[3], 0);
+    assert_int_equal(skidx_owner_strings_copy(&c, &o), SKIDX_OK);
+    assert_int_equal(c.first[3], 0);
+    skidx_owner_strings_release(&o);
+    skidx_owner_strings_release(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -590,6 +626,7 @@ int main(void)
         cmocka_unit_test(test_bad_regex),
         cmocka_unit_test(test_roles_errors),
         cmocka_unit_test(test_load_missing),
+        cmocka_unit_test(test_owner_strings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

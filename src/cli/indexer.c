@@ -1041,6 +1041,8 @@ skidx_status skidx_run_index(const struct skidx_shard_list *shards,
     R.compiled = compiled;
     R.opts = opts;
     R.threads = opts->threads > 0 ? opts->threads : omp_get_num_procs();
+    if (skidx_shard_list_all_empty(shards))
+        R.threads = 1; /* others would only start, spin and stop: 10+ ms */
     /* queued copies per shard for idle threads: views are 2 MB or more
      * (a zstd window), and one per thread keeps them all busy */
     R.max_inflight = R.threads;

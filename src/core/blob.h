@@ -1,6 +1,8 @@
 /*
  * blob.h - a growable byte buffer to write, and a bounded cursor to read,
  * the private images of the compiled-taxonomy cache (core/tax_cache.h).
+ * The writer is also the one growable buffer of the index writer
+ * (io/index_write.c) and of the segment encoder (core/pindex_build.c).
  *
  * Values are little-endian (the cache is only ever read by the build that
  * wrote it, on the platform that wrote it, but the fixed byte order keeps
@@ -41,31 +43,54 @@ struct skidx_rblob {
     int bad;
 };
 
-static inline void skidx_wblob_put(struct skidx_wblob *w, const void *src,
-                                   size_t n)
+/* Room for n more bytes (capacity doubles from 4 KiB); 0, and oom set,
+ * when out of memory. */
+static inline int skidx_wblob_room(struct skidx_wblob *w, size_t n)
 {
     if (w->oom)
-        return;
+        return 0;
     if (w->cap - w->n < n) {
         size_t cap = w->cap ? w->cap : 4096;
         while (cap - w->n < n) {
             if (cap > SIZE_MAX / 2) {
                 w->oom = 1;
-                return;
+                return 0;
             }
             cap *= 2;
         }
         unsigned char *np = realloc(w->p, cap);
         if (!np) {
             w->oom = 1;
-            return;
+            return 0;
         }
         w->p = np;
         w->cap = cap;
     }
+    return 1;
+}
+
+static inline void skidx_wblob_put(struct skidx_wblob *w, const void *src,
+                                   size_t n)
+{
+    if (!skidx_wblob_room(w, n))
+        return;
     if (n)
         memcpy(w->p + w->n, src, n);
     w->n += n;
+}
+
+/* n more bytes, zeroed, for the caller to fill in: their address, valid
+ * until the blob grows again; NULL when out of memory (oom set). */
+static inline unsigned char *skidx_wblob_grow(struct skidx_wblob *w,
+                                              size_t n)
+{
+    if (!skidx_wblob_room(w, n))
+        return NULL;
+    unsigned char *at = w->p + w->n;
+    if (n)
+        memset(at, 0, n);
+    w->n += n;
+    return at;
 }
 
 static inline void skidx_wblob_u32(struct skidx_wblob *w, uint32_t v)
@@ -84,12 +109,17 @@ static inline void skidx_wblob_u64(struct skidx_wblob *w, uint64_t v)
     skidx_wblob_put(w, b, 8);
 }
 
+/* Zero bytes up to the next multiple of `align` (1 to SKIDX_BLOB_ALIGN). */
+static inline void skidx_wblob_pad(struct skidx_wblob *w, size_t align)
+{
+    static const unsigned char zero[SKIDX_BLOB_ALIGN];
+    skidx_wblob_put(w, zero, (align - w->n % align) % align);
+}
+
 /* Zero bytes up to the next multiple of SKIDX_BLOB_ALIGN. */
 static inline void skidx_wblob_align(struct skidx_wblob *w)
 {
-    static const unsigned char zero[SKIDX_BLOB_ALIGN];
-    skidx_wblob_put(w, zero, (SKIDX_BLOB_ALIGN - w->n % SKIDX_BLOB_ALIGN) %
-                                 SKIDX_BLOB_ALIGN);
+    skidx_wblob_pad(w, SKIDX_BLOB_ALIGN);
 }
 
 /* An array: its byte length as u64, padding, the bytes (aligned). */

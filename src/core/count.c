@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static int mul_ok(uint64_t a, uint64_t b, uint64_t lim, uint64_t *out)
 {
@@ -15,6 +16,32 @@ static int mul_ok(uint64_t a, uint64_t b, uint64_t lim, uint64_t *out)
         return 0;
     *out = a * b;
     return *out <= lim;
+}
+
+/* Tables of at least this many bytes are mapped from the kernel. */
+#define MAPPED_TABLE ((size_t)1 << 20)
+
+/* A zeroed table of n counters. A large one is mapped fresh: its pages
+ * cost nothing until written (calloc would clear memory it reuses from
+ * the heap, where cmd_index keeps blocks up to 32 MiB, touching every
+ * page: 5.7 MB per thread for the default taxonomy). */
+static uint64_t *table_alloc(size_t n)
+{
+    if (n * sizeof(uint64_t) < MAPPED_TABLE)
+        return calloc(n ? n : 1, sizeof(uint64_t));
+    void *p = mmap(NULL, n * sizeof(uint64_t), PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static void table_free(uint64_t *t, size_t n)
+{
+    if (!t)
+        return;
+    if (n * sizeof(uint64_t) < MAPPED_TABLE)
+        free(t);
+    else
+        munmap(t, n * sizeof(uint64_t));
 }
 
 skidx_status skidx_counts_init(struct skidx_counts *c, uint32_t n_roles,
@@ -37,8 +64,9 @@ skidx_status skidx_counts_init(struct skidx_counts *c, uint32_t n_roles,
     c->month0 = 0;
     c->cell = calloc(cells * 4, sizeof(uint64_t));
     c->hist = calloc(cells * c->bins, sizeof(uint64_t));
-    c->cs = calloc(cs, sizeof(uint64_t));
-    if (!c->cell || !c->hist || !c->cs) {
+    c->cs = table_alloc(cs);
+    c->cs_rows = calloc(cells, 1);
+    if (!c->cell || !c->hist || !c->cs || !c->cs_rows) {
         skidx_counts_release(c);
         return SKIDX_ERR_NOMEM;
     }
@@ -49,7 +77,8 @@ void skidx_counts_release(struct skidx_counts *c)
 {
     free(c->cell);
     free(c->hist);
-    free(c->cs);
+    table_free(c->cs, (size_t)c->n_cells * c->n_skills * 3);
+    free(c->cs_rows);
     free(c->month);
     free(c->month_cell);
     free(c->month_skill);
@@ -128,7 +157,7 @@ skidx_status skidx_counts_add(struct skidx_counts *c, uint32_t cell,
         c->hist[(size_t)cell * c->bins + b]++;
         c->stats[SKIDX_STAT_SALARIED]++;
     }
-    uint64_t *row = c->cs + (size_t)cell * c->n_skills * 3;
+    uint64_t *row = skidx_counts_cs_row(c, cell);
     for (size_t i = 0; i < n_skills; i++) {
         uint64_t *e = row + (size_t)skills[i] * 3;
         e[0]++;
@@ -264,7 +293,12 @@ skidx_status skidx_counts_merge(struct skidx_counts *dst,
     size_t cells = dst->n_cells;
     add_vec(dst->cell, src->cell, cells * 4);
     add_vec(dst->hist, src->hist, cells * dst->bins);
-    add_vec(dst->cs, src->cs, cells * dst->n_skills * 3);
+    /* only the rows that may hold counts: the others are all zero */
+    for (uint32_t k = 0; k < dst->n_cells; k++)
+        if (src->cs_rows[k])
+            add_vec(skidx_counts_cs_row(dst, k),
+                    src->cs + (size_t)k * dst->n_skills * 3,
+                    (size_t)dst->n_skills * 3);
     if (src->n_months) {
         SKIDX_FORWARD(
             skidx_counts_month_range(dst, src->month0, src->n_months));

@@ -12,8 +12,15 @@
  *   cell[c*4 + {0,1,2,3}]         postings, salaried, salary_sum, other_currency
  *   hist[c*bins + b]              salaried postings with salary in bin b
  *   cs[(c*n_skills + k)*3 + {0,1,2}]  postings, salaried, salary_sum
+ *   cs_rows[c]                    0: cell c's row of cs is all zero
  *   month[m], month_cell[m*n_cells + c], month_skill[m*n_skills + k]
  *     for calendar month month0 + m (year*12 + month-1)
+ *
+ * The cell x skill table is large (5.7 MB for the default taxonomy) and
+ * sparse: it is mapped fresh, so that pages never written cost nothing,
+ * and cs_rows says which rows may hold a count, so that merging and
+ * writing never read the others. Whoever writes into cs gets the row from
+ * skidx_counts_cs_row(), which marks it.
  */
 #ifndef SKIDX_CORE_COUNT_H
 #define SKIDX_CORE_COUNT_H
@@ -51,6 +58,7 @@ struct skidx_counts {
     uint64_t *cell;
     uint64_t *hist;
     uint64_t *cs;
+    uint8_t *cs_rows; /* n_cells flags: 0 when the row of cs is all zero */
     int32_t month0;
     uint32_t n_months;
     uint64_t *month;
@@ -65,6 +73,15 @@ struct skidx_counts {
 skidx_status skidx_counts_init(struct skidx_counts *c, uint32_t n_roles,
                                uint32_t n_levels, uint32_t n_skills);
 void skidx_counts_release(struct skidx_counts *c);
+
+/* Cell `cell`'s row of cs (n_skills x 3 counters), to write into: marks
+ * the row as one that may hold counts. cell < c->n_cells. */
+static inline uint64_t *skidx_counts_cs_row(struct skidx_counts *c,
+                                            uint32_t cell)
+{
+    c->cs_rows[cell] = 1;
+    return c->cs + (size_t)cell * c->n_skills * 3;
+}
 
 /* One posting: its cell, month (SKIDX_NO_MONTH when undated), salary
  * (annualised whole units; < 0 when none), whether the salary is in the

@@ -9,6 +9,7 @@
  * use. So equal rows give equal bytes.
  */
 #include "core/pindex.h"
+#include "core/blob.h"
 #include "core/format.h"
 
 #include <roaring/roaring.h>
@@ -139,35 +140,6 @@ skidx_status skidx_pseg_raw_add(struct skidx_pseg_raw *r,
 
 /* ---- encoding ---- */
 
-struct bbuf {
-    uint8_t *p;
-    size_t len, cap;
-    int oom;
-};
-
-static uint8_t *bb_grow(struct bbuf *b, size_t n)
-{
-    if (b->oom)
-        return NULL;
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 1 << 16;
-        while (cap < b->len + n)
-            cap *= 2;
-        uint8_t *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = 1;
-            return NULL;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    uint8_t *at = b->p + b->len;
-    if (n)
-        memset(at, 0, n);
-    b->len += n;
-    return at;
-}
-
 /* A dictionary of one segment's strings, in order of first use. */
 struct dict {
     uint32_t *slot; /* id + 1, 0 = empty */
@@ -219,10 +191,10 @@ static uint32_t dict_id(struct dict *d, const char *arena, uint32_t off,
     return d->n - 1;
 }
 
-static void put_strings(struct bbuf *b, const struct dict *d,
+static void put_strings(struct skidx_wblob *b, const struct dict *d,
                         const char *arena)
 {
-    uint8_t *h = bb_grow(b, 4 + 4 * ((size_t)d->n + 1));
+    uint8_t *h = skidx_wblob_grow(b, 4 + 4 * ((size_t)d->n + 1));
     if (!h)
         return;
     skidx_wr32(h, d->n);
@@ -233,7 +205,7 @@ static void put_strings(struct bbuf *b, const struct dict *d,
         skidx_wr32(h + 8 + 4 * (size_t)i, at);
     }
     for (uint32_t i = 0; i < d->n; i++) {
-        uint8_t *p = bb_grow(b, d->len[i]);
+        uint8_t *p = skidx_wblob_grow(b, d->len[i]);
         if (p && d->len[i])
             memcpy(p, arena + d->off[i], d->len[i]);
     }
@@ -241,7 +213,7 @@ static void put_strings(struct bbuf *b, const struct dict *d,
 
 /* Serialise rows[0..n) as a portable Roaring bitmap at the end of b;
  * returns its size (0 for n == 0: nothing written). */
-static size_t put_bitmap(struct bbuf *b, const uint32_t *rows, size_t n)
+static size_t put_bitmap(struct skidx_wblob *b, const uint32_t *rows, size_t n)
 {
     if (!n)
         return 0;
@@ -252,7 +224,7 @@ static size_t put_bitmap(struct bbuf *b, const uint32_t *rows, size_t n)
     }
     roaring_bitmap_run_optimize(bm);
     const size_t sz = roaring_bitmap_portable_size_in_bytes(bm);
-    uint8_t *p = bb_grow(b, sz);
+    uint8_t *p = skidx_wblob_grow(b, sz);
     if (p)
         roaring_bitmap_portable_serialize(bm, (char *)p);
     roaring_bitmap_free(bm);
@@ -263,7 +235,7 @@ skidx_status skidx_pseg_encode(const struct skidx_pseg_raw *r,
                                uint32_t n_skills, uint8_t **out, size_t *len)
 {
     const uint32_t n = r->rows;
-    struct bbuf b = {0};
+    struct skidx_wblob b = {0};
     struct dict dc = {0}, dl = {0};
     uint32_t *count = calloc((size_t)n_skills + 1, sizeof(*count));
     uint64_t *sorted = malloc((r->n_pairs ? r->n_pairs : 1) * sizeof(*sorted));
@@ -299,10 +271,12 @@ skidx_status skidx_pseg_encode(const struct skidx_pseg_raw *r,
         sorted[count[r->pairs[i] >> 17]++] = r->pairs[i];
     /* count[s] is now the end of skill s's pairs */
 
-    uint8_t *h = bb_grow(&b, SKIDX_SEG_HEAD);
-    const size_t col = b.len;
-    bb_grow(&b, (size_t)n * (8 + 8 + 6 * 4 + 1));
-    bb_grow(&b, (4 - b.len % 4) % 4);
+    /* the columns take 41 bytes a row: room for them at once */
+    skidx_wblob_room(&b, SKIDX_SEG_HEAD + (size_t)n * (8 + 8 + 6 * 4 + 1) + 3);
+    uint8_t *h = skidx_wblob_grow(&b, SKIDX_SEG_HEAD);
+    const size_t col = b.n;
+    skidx_wblob_grow(&b, (size_t)n * (8 + 8 + 6 * 4 + 1));
+    skidx_wblob_grow(&b, (4 - b.n % 4) % 4);
     if (b.oom) {
         st = SKIDX_ERR_NOMEM;
         goto done;
@@ -329,8 +303,8 @@ skidx_status skidx_pseg_encode(const struct skidx_pseg_raw *r,
     skidx_wr32(h + 4, n_ent);
     skidx_wr32(h + 8, dc.n);
     skidx_wr32(h + 12, dl.n);
-    const size_t ent_at = b.len;
-    bb_grow(&b, 16 * (size_t)n_ent);
+    const size_t ent_at = b.n;
+    skidx_wblob_grow(&b, 16 * (size_t)n_ent);
     uint32_t e = 0, start = 0;
     for (uint32_t s = 0; s < n_skills && !b.oom; s++) {
         const uint32_t end = count[s];
@@ -362,9 +336,9 @@ skidx_status skidx_pseg_encode(const struct skidx_pseg_raw *r,
         goto done;
     }
     /* the segment is kept until the file is written: no spare capacity */
-    uint8_t *fit = realloc(b.p, b.len);
+    uint8_t *fit = realloc(b.p, b.n);
     *out = fit ? fit : b.p;
-    *len = b.len;
+    *len = b.n;
     b.p = NULL;
 done:
     free(b.p);

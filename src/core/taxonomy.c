@@ -164,12 +164,22 @@ size_t skidx_alias_set_count(const struct skidx_alias_set *s, int negative)
 
 void skidx_owner_strings_release(struct skidx_owner_strings *o)
 {
-    if (o->first)
-        for (uint32_t i = 0; i < o->first[o->n_owners]; i++)
-            free(o->v[i]);
     free(o->first);
-    free(o->v);
+    free(o->v); /* and the strings, which live in the same block */
     memset(o, 0, sizeof(*o));
+}
+
+/* o->v for n strings of `bytes` bytes in all (NULs included): one block,
+ * the pointers then the bytes, so that a table of 15,000 aliases costs
+ * one allocation, not 15,000 (skidx_model_init builds three at every
+ * `skidx index`). The bytes start at the returned pointer. */
+static char *strings_block(struct skidx_owner_strings *o, size_t n,
+                           size_t bytes)
+{
+    if (n > (SIZE_MAX - bytes) / sizeof(*o->v) - 1)
+        return NULL;
+    o->v = malloc(n * sizeof(*o->v) + (bytes ? bytes : 1));
+    return o->v ? (char *)(o->v + n) : NULL;
 }
 
 skidx_status skidx_owner_strings_build(struct skidx_owner_strings *o,
@@ -178,67 +188,62 @@ skidx_status skidx_owner_strings_build(struct skidx_owner_strings *o,
                                        const char *const *texts, size_t n)
 {
     memset(o, 0, sizeof(*o));
-    o->first = calloc((size_t)n_owners + 1, sizeof(*o->first));
-    o->v = calloc(n ? n : 1, sizeof(*o->v));
-    if (!o->first || !o->v) {
-        free(o->first);
-        free(o->v);
-        o->first = NULL;
-        o->v = NULL;
-        return SKIDX_ERR_NOMEM;
-    }
-    o->n_owners = n_owners;
     /* a counting sort by owner, stable; duplicates within an owner are
      * dropped after, by compaction (owners hold a handful of strings) */
+    uint32_t *first = calloc((size_t)n_owners + 1, sizeof(*first));
     uint32_t *at = calloc((size_t)n_owners + 1, sizeof(*at));
-    if (!at) {
-        skidx_owner_strings_release(o);
+    const char **tmp = calloc(n ? n : 1, sizeof(*tmp));
+    size_t *len = malloc((n ? n : 1) * sizeof(*len));
+    if (!first || !at || !tmp || !len) {
+        free(first);
+        free(at);
+        free(tmp);
+        free(len);
         return SKIDX_ERR_NOMEM;
     }
     for (size_t i = 0; i < n; i++)
         at[owner_of[i] + 1]++;
     for (uint32_t i = 0; i < n_owners; i++)
         at[i + 1] += at[i];
-    char **tmp = calloc(n ? n : 1, sizeof(*tmp));
-    if (!tmp) {
-        free(at);
-        skidx_owner_strings_release(o);
-        return SKIDX_ERR_NOMEM;
+    memcpy(first, at, ((size_t)n_owners + 1) * sizeof(*at));
+    for (size_t i = 0; i < n; i++) {
+        const size_t k = at[owner_of[i]]++;
+        tmp[k] = texts[i];
+        len[k] = strlen(texts[i]);
     }
-    memcpy(o->first, at, ((size_t)n_owners + 1) * sizeof(*at));
-    for (size_t i = 0; i < n; i++)
-        tmp[at[owner_of[i]]++] = (char *)texts[i];
     uint32_t out = 0;
-    skidx_status st = SKIDX_OK;
+    size_t bytes = 0;
     for (uint32_t w = 0; w < n_owners; w++) {
-        const uint32_t a = o->first[w], b = o->first[w + 1], start = out;
-        o->first[w] = start;
+        const uint32_t a = first[w], b = first[w + 1], start = out;
+        first[w] = start;
         for (uint32_t i = a; i < b; i++) {
             int dup = 0;
             for (uint32_t j = start; j < out && !dup; j++)
-                dup = !strcmp(o->v[j], tmp[i]);
+                dup = len[j] == len[i] && !memcmp(tmp[j], tmp[i], len[i]);
             if (dup)
                 continue;
-            if (!(o->v[out] = strdup(tmp[i]))) {
-                st = SKIDX_ERR_NOMEM;
-                break;
-            }
-            out++;
+            bytes += len[i] + 1;
+            len[out] = len[i];
+            tmp[out++] = tmp[i];
         }
-        if (st)
-            break;
+    }
+    first[n_owners] = out;
+    free(at);
+    char *p = strings_block(o, out, bytes);
+    if (!p) {
+        free(first);
+        free(tmp);
+        free(len);
+        return SKIDX_ERR_NOMEM;
+    }
+    for (uint32_t i = 0; i < out; i++) {
+        o->v[i] = memcpy(p, tmp[i], len[i] + 1);
+        p += len[i] + 1;
     }
     free(tmp);
-    free(at);
-    if (st) {
-        for (uint32_t j = 0; j < out; j++)
-            free(o->v[j]);
-        free(o->first);
-        free(o->v);
-        memset(o, 0, sizeof(*o));
-        return st;
-    }
-    o->first[n_owners] = out;
+    free(len);
+    o->first = first;
+    o->n_owners = n_owners;
     return SKIDX_OK;
 }
 
@@ -249,9 +254,12 @@ skidx_status skidx_owner_strings_copy(struct skidx_owner_strings *dst,
     if (!src->first)
         return SKIDX_OK;
     const uint32_t n = src->first[src->n_owners];
+    size_t bytes = 0;
+    for (uint32_t i = 0; i < n; i++)
+        bytes += strlen(src->v[i]) + 1;
     dst->first = malloc(((size_t)src->n_owners + 1) * sizeof(*dst->first));
-    dst->v = calloc(n ? n : 1, sizeof(*dst->v));
-    if (!dst->first || !dst->v) {
+    char *p = strings_block(dst, n, bytes);
+    if (!dst->first || !p) {
         free(dst->first);
         free(dst->v);
         memset(dst, 0, sizeof(*dst));
@@ -260,12 +268,11 @@ skidx_status skidx_owner_strings_copy(struct skidx_owner_strings *dst,
     memcpy(dst->first, src->first,
            ((size_t)src->n_owners + 1) * sizeof(*dst->first));
     dst->n_owners = src->n_owners;
-    for (uint32_t i = 0; i < n; i++)
-        if (!(dst->v[i] = strdup(src->v[i]))) {
-            dst->first[dst->n_owners] = i;
-            skidx_owner_strings_release(dst);
-            return SKIDX_ERR_NOMEM;
-        }
+    for (uint32_t i = 0; i < n; i++) {
+        const size_t len = strlen(src->v[i]) + 1;
+        dst->v[i] = memcpy(p, src->v[i], len);
+        p += len;
+    }
     return SKIDX_OK;
 }
 

@@ -60,7 +60,9 @@ struct skidx_alias_set {
 
 /* Strings grouped by owner (a skill, role or level): owner i's strings are
  * v[first[i] .. first[i+1]). first == NULL (n_owners 0) means "none
- * known" (an index written before they were stored). Owns its strings. */
+ * known" (an index written before they were stored). Owns its strings,
+ * which lie in the block v points to (after the pointers): free(v) frees
+ * them all, and a table is built only by the functions below. */
 struct skidx_owner_strings {
     uint32_t n_owners;
     uint32_t *first; /* n_owners + 1 */

@@ -1133,8 +1133,8 @@ skidx_status skidx_index_to_model(const struct skidx_index *x,
         c->hist[i] = skidx_rd64(x->hist + 8 * i);
     for (uint64_t i = 0; i < x->n_cs; i++) {
         const uint8_t *e = x->cs + i * 32;
-        uint64_t *d =
-            c->cs + ((size_t)skidx_rd32(e) * x->n_skills + skidx_rd32(e + 4)) * 3;
+        uint64_t *d = skidx_counts_cs_row(c, skidx_rd32(e)) +
+                      (size_t)skidx_rd32(e + 4) * 3;
         d[0] = skidx_rd64(e + 8);
         d[1] = skidx_rd64(e + 16);
         d[2] = skidx_rd64(e + 24);

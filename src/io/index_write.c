@@ -7,6 +7,7 @@
  * bytes.
  */
 #include "io/index_write.h"
+#include "core/blob.h"
 #include "core/error.h"
 #include "core/format.h"
 #include "core/hash.h"
@@ -20,78 +21,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-struct wbuf {
-    uint8_t *p;
-    size_t len, cap;
-    int oom;
-};
-
-static uint8_t *wb_grow(struct wbuf *b, size_t n)
-{
-    if (b->oom)
-        return NULL;
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n)
-            cap *= 2;
-        uint8_t *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = 1;
-            return NULL;
-        }
-        memset(p + b->cap, 0, cap - b->cap);
-        b->p = p;
-        b->cap = cap;
-    }
-    uint8_t *r = b->p + b->len;
-    b->len += n;
-    return r;
-}
-
-static void wb_u32(struct wbuf *b, uint32_t v)
-{
-    uint8_t *p = wb_grow(b, 4);
-    if (p)
-        skidx_wr32(p, v);
-}
-
-static void wb_u64(struct wbuf *b, uint64_t v)
-{
-    uint8_t *p = wb_grow(b, 8);
-    if (p)
-        skidx_wr64(p, v);
-}
-
-static void wb_bytes(struct wbuf *b, const void *s, size_t n)
-{
-    uint8_t *p = wb_grow(b, n);
-    if (p && n)
-        memcpy(p, s, n);
-}
-
-static void wb_align8(struct wbuf *b)
-{
-    while (b->len % 8 && !b->oom)
-        wb_grow(b, 1);
-}
-
-static void wb_strings(struct wbuf *b, char *const *v, uint32_t n)
+/* A string list (docs/FORMAT.md): the count, the end offsets, the bytes. */
+static void wb_strings(struct skidx_wblob *b, char *const *v, uint32_t n)
 {
     uint32_t off = 0;
-    wb_u32(b, n);
-    wb_u32(b, 0);
+    uint8_t *p = skidx_wblob_grow(b, 8 + 4 * (size_t)n);
+    if (!p)
+        return;
+    skidx_wr32(p, n);
     for (uint32_t i = 0; i < n; i++) {
         off += (uint32_t)strlen(v[i]);
-        wb_u32(b, off);
+        skidx_wr32(p + 8 + 4 * (size_t)i, off);
     }
     for (uint32_t i = 0; i < n; i++)
-        wb_bytes(b, v[i], strlen(v[i]));
+        skidx_wblob_put(b, v[i], strlen(v[i]));
 }
 
-static void wb_u64s(struct wbuf *b, const uint64_t *v, size_t n)
+static void wb_u64s(struct skidx_wblob *b, const uint64_t *v, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        wb_u64(b, v[i]);
+    uint8_t *p = skidx_wblob_grow(b, 8 * n);
+    for (size_t i = 0; p && i < n; i++)
+        skidx_wr64(p + 8 * i, v[i]);
 }
 
 struct sec {
@@ -103,7 +53,7 @@ skidx_status skidx_index_serialize(const struct skidx_model *m, uint8_t **out,
                                    size_t *len)
 {
     const struct skidx_counts *c = &m->counts;
-    struct wbuf b = {0};
+    struct skidx_wblob b = {0};
     struct sec secs[SKIDX_SEC_MAX_ID];
     uint32_t ns = 0, want = SKIDX_SEC_LOST_FAULTS;
     size_t cells = c->n_cells;
@@ -114,19 +64,19 @@ skidx_status skidx_index_serialize(const struct skidx_model *m, uint8_t **out,
         want += m->tabs[i].first != NULL;
     if (m->post.present)
         want += 3;
-    wb_grow(&b, SKIDX_HEADER_SIZE + want * SKIDX_SECTION_ENTRY_SIZE);
+    skidx_wblob_grow(&b, SKIDX_HEADER_SIZE + want * SKIDX_SECTION_ENTRY_SIZE);
 
 #define BEGIN(ID)                                                             \
     do {                                                                      \
-        wb_align8(&b);                                                        \
+        skidx_wblob_pad(&b, 8);                                                        \
         secs[ns].id = (ID);                                                   \
-        secs[ns].off = b.len;                                                 \
+        secs[ns].off = b.n;                                                 \
     } while (0)
-#define END() (secs[ns].size = b.len - secs[ns].off, ns++)
+#define END() (secs[ns].size = b.n - secs[ns].off, ns++)
 
     BEGIN(SKIDX_SEC_META);
     {
-        uint8_t *p = wb_grow(&b, SKIDX_META_SIZE);
+        uint8_t *p = skidx_wblob_grow(&b, SKIDX_META_SIZE);
         if (p) {
             skidx_wr64(p + SKIDX_META_TAXONOMY_HASH, m->taxonomy_hash);
             for (int i = 0; i < SKIDX_META_N_STATS; i++)
@@ -157,10 +107,10 @@ skidx_status skidx_index_serialize(const struct skidx_model *m, uint8_t **out,
     END();
 
     BEGIN(SKIDX_SEC_SKILLS);
-    wb_u32(&b, c->n_skills);
+    skidx_wblob_u32(&b, c->n_skills);
     for (uint32_t i = 0; i < c->n_skills; i++)
-        wb_u32(&b, m->skill_cat[i]);
-    wb_align8(&b);
+        skidx_wblob_u32(&b, m->skill_cat[i]);
+    skidx_wblob_pad(&b, 8);
     wb_strings(&b, m->skill_names, c->n_skills);
     END();
 
@@ -177,16 +127,16 @@ skidx_status skidx_index_serialize(const struct skidx_model *m, uint8_t **out,
         char *names[SKIDX_CAUSE_COUNT];
         for (unsigned i = 0; i < SKIDX_CAUSE_COUNT; i++)
             names[i] = (char *)skidx_cause_name(i);
-        wb_u32(&b, SKIDX_CAUSE_COUNT);
-        wb_u32(&b, 0);
+        skidx_wblob_u32(&b, SKIDX_CAUSE_COUNT);
+        skidx_wblob_u32(&b, 0);
         wb_u64s(&b, c->causes, SKIDX_CAUSE_COUNT);
         wb_strings(&b, names, SKIDX_CAUSE_COUNT);
     }
     END();
 
     BEGIN(SKIDX_SEC_LOST);
-    wb_u32(&b, m->n_lost);
-    wb_u32(&b, 0);
+    skidx_wblob_u32(&b, m->n_lost);
+    skidx_wblob_u32(&b, 0);
     wb_u64s(&b, m->lost_records, m->n_lost);
     wb_strings(&b, m->lost_paths, m->n_lost);
     END();
@@ -201,16 +151,16 @@ skidx_status skidx_index_serialize(const struct skidx_model *m, uint8_t **out,
 
     BEGIN(SKIDX_SEC_CELL_SKILL);
     {
-        size_t count_at = b.len;
+        size_t count_at = b.n;
         uint64_t n = 0;
-        wb_u64(&b, 0);
+        skidx_wblob_u64(&b, 0);
         for (size_t cell = 0; cell < cells; cell++)
-            for (uint32_t k = 0; k < c->n_skills; k++) {
+            for (uint32_t k = 0; c->cs_rows[cell] && k < c->n_skills; k++) {
                 const uint64_t *e = c->cs + (cell * c->n_skills + k) * 3;
                 if (!e[0])
                     continue;
-                wb_u32(&b, (uint32_t)cell);
-                wb_u32(&b, k);
+                skidx_wblob_u32(&b, (uint32_t)cell);
+                skidx_wblob_u32(&b, k);
                 wb_u64s(&b, e, 3);
                 n++;
             }
@@ -229,17 +179,17 @@ skidx_status skidx_index_serialize(const struct skidx_model *m, uint8_t **out,
 
     BEGIN(SKIDX_SEC_MONTH_SKILL);
     {
-        size_t count_at = b.len;
+        size_t count_at = b.n;
         uint64_t n = 0;
-        wb_u64(&b, 0);
+        skidx_wblob_u64(&b, 0);
         for (uint32_t mi = 0; mi < c->n_months; mi++)
             for (uint32_t k = 0; k < c->n_skills; k++) {
                 uint64_t v = c->month_skill[(size_t)mi * c->n_skills + k];
                 if (!v)
                     continue;
-                wb_u32(&b, mi);
-                wb_u32(&b, k);
-                wb_u64(&b, v);
+                skidx_wblob_u32(&b, mi);
+                skidx_wblob_u32(&b, k);
+                skidx_wblob_u64(&b, v);
                 n++;
             }
         if (!b.oom)
@@ -248,8 +198,8 @@ skidx_status skidx_index_serialize(const struct skidx_model *m, uint8_t **out,
     END();
 
     BEGIN(SKIDX_SEC_LOST_FAULTS);
-    wb_u32(&b, m->n_lost);
-    wb_u32(&b, 0);
+    skidx_wblob_u32(&b, m->n_lost);
+    skidx_wblob_u32(&b, 0);
     wb_u64s(&b, m->lost_offsets, m->n_lost);
     wb_strings(&b, m->lost_causes, m->n_lost);
     END();
@@ -258,39 +208,39 @@ skidx_status skidx_index_serialize(const struct skidx_model *m, uint8_t **out,
         if (!o->first)
             continue;
         BEGIN(SKIDX_SEC_SKILL_ALIASES + i);
-        wb_u32(&b, o->n_owners);
-        wb_u32(&b, 0);
+        skidx_wblob_u32(&b, o->n_owners);
+        skidx_wblob_u32(&b, 0);
         for (uint32_t j = 0; j <= o->n_owners; j++)
-            wb_u32(&b, o->first[j]);
-        wb_align8(&b);
+            skidx_wblob_u32(&b, o->first[j]);
+        skidx_wblob_pad(&b, 8);
         wb_strings(&b, o->v, o->first[o->n_owners]);
         END();
     }
     if (m->post.present) {
         const struct skidx_pstore *ps = &m->post;
         BEGIN(SKIDX_SEC_POSTINGS);
-        wb_u64(&b, ps->n_postings);
-        wb_u32(&b, ps->n_segs);
-        wb_u32(&b, SKIDX_SEG_ROWS);
+        skidx_wblob_u64(&b, ps->n_postings);
+        skidx_wblob_u32(&b, ps->n_segs);
+        skidx_wblob_u32(&b, SKIDX_SEG_ROWS);
         uint64_t at = 0;
         for (uint32_t k = 0; k < ps->n_segs; k++) {
             at = (at + 7) & ~(uint64_t)7;
-            wb_u64(&b, at);
-            wb_u64(&b, ps->segs[k].len);
+            skidx_wblob_u64(&b, at);
+            skidx_wblob_u64(&b, ps->segs[k].len);
             at += ps->segs[k].len;
         }
         END();
         BEGIN(SKIDX_SEC_SEGMENTS);
         for (uint32_t k = 0; k < ps->n_segs; k++) {
-            wb_align8(&b);
-            wb_bytes(&b, ps->segs[k].p, ps->segs[k].len);
+            skidx_wblob_pad(&b, 8);
+            skidx_wblob_put(&b, ps->segs[k].p, ps->segs[k].len);
         }
         END();
         BEGIN(SKIDX_SEC_SOURCES);
         wb_strings(&b, ps->sources, ps->n_sources);
         END();
     }
-    wb_align8(&b);
+    skidx_wblob_pad(&b, 8);
 #undef BEGIN
 #undef END
 
@@ -311,7 +261,7 @@ skidx_status skidx_index_serialize(const struct skidx_model *m, uint8_t **out,
     skidx_wr32(h + 12, 0);
     skidx_wr32(h + 16, ns);
     skidx_wr32(h + 20, SKIDX_HEADER_SIZE);
-    skidx_wr64(h + 24, b.len);
+    skidx_wr64(h + 24, b.n);
     uint8_t *tab = h + SKIDX_HEADER_SIZE;
     for (uint32_t i = 0; i < ns; i++) {
         uint8_t *e = tab + i * SKIDX_SECTION_ENTRY_SIZE;
@@ -324,7 +274,7 @@ skidx_status skidx_index_serialize(const struct skidx_model *m, uint8_t **out,
     skidx_wr64(h + 32, skidx_hash64(tab, (size_t)ns * SKIDX_SECTION_ENTRY_SIZE));
     skidx_wr64(h + 40, skidx_hash64(h, 40));
     *out = b.p;
-    *len = b.len;
+    *len = b.n;
     return SKIDX_OK;
 }
 

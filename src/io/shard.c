@@ -255,6 +255,17 @@ skidx_status skidx_shard_list_add(struct skidx_shard_list *list,
     return SKIDX_OK;
 }
 
+int skidx_shard_list_all_empty(const struct skidx_shard_list *list)
+{
+    for (size_t i = 0; i < list->n; i++) {
+        struct stat sb;
+        if (list->sizes[i] || stat(list->paths[i], &sb) != 0 ||
+            !S_ISREG(sb.st_mode) || sb.st_size != 0)
+            return 0;
+    }
+    return 1;
+}
+
 /* Does name end with suffix, ASCII caseless? */
 static int ends_with(const char *name, size_t n, const char *suffix)
 {

@@ -43,6 +43,11 @@ skidx_status skidx_shard_list_add(struct skidx_shard_list *list,
                                   const char *path, struct skidx_error *err);
 void skidx_shard_list_release(struct skidx_shard_list *list);
 
+/* 1 when every listed shard is a regular file that is empty now (or none
+ * is listed): a corpus with nothing to share among threads. A FIFO, a
+ * file that cannot be looked at, or one with bytes gives 0. */
+int skidx_shard_list_all_empty(const struct skidx_shard_list *list);
+
 /* The text format of a shard. */
 enum skidx_shard_format {
     SKIDX_FORMAT_JSONL = 0, /* one JSON object a line */
