@@ -1057,6 +1057,7 @@ static int ref_mask(const unsigned char *t, size_t len, uint64_t *mask,
         if (c == '.' || c == '@' || c == ':' || c == '/')
             trig[i / 64] |= 1ull << (i % 64);
         high |= c >= 0xE3 ? 3 : c >= 0x80;
+        high |= c == '\\' ? 4 : 0;
     }
     return high;
 }
@@ -1077,7 +1078,7 @@ static int n_modes(int *modes)
 static const unsigned char EDGE_BYTES[] = {
     '/', '0', '9', ':', '@', 'A', 'Z', '[', '^', '_', '`', 'a', 'z', '{',
     0x7F, 0x80, 0xC0, 0xDA, 0xDF, 0xE0, 0xFA, 0xFF, 0x00, ' ', 0x10, 0x2F,
-    0x40, 0x5B, 0x60, 0x7B, 0x8F, 0xB0, 0xAF, 0xD0, 0xF0};
+    0x40, 0x5B, 0x60, 0x7B, 0x8F, 0xB0, 0xAF, 0xD0, 0xF0, '\\'};
 
 static void test_simd_wordmask(void **state)
 {
