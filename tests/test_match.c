@@ -649,6 +649,12 @@ static void test_masked_spans(void **state)
     assert_string_equal(spans_of("in /usr/lib/python3 or ~/bin/x"),
                         "/usr/lib/python3|~/bin/x");
     assert_string_equal(spans_of("./scripts/run.sh"), "./scripts/run.sh");
+    /* a '/' opening letters and digits alone is no span; with a dot or
+     * a second slash after it, it may be */
+    assert_string_equal(spans_of("<li>Go</li> </LI2> </b>"), "");
+    assert_string_equal(spans_of("</index.html> </usr/lib/x>"),
+                        "/index.html|/usr/lib/x");
+    assert_string_equal(spans_of("a /x9 and </a>b.pdf"), "b.pdf");
     /* after punctuation of any width a path starts, after a letter of any
      * script it does not: a Chinese list of tools is no path */
     assert_string_equal(spans_of("目录（/usr/lib/python3）"),

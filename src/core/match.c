@@ -2887,6 +2887,18 @@ static int find_spans(const unsigned char *t, size_t len, const uint64_t *trig,
                 a--;
             while (b < len && url_char(t[b]))
                 b++;
+            if (a == p && c == '/') {
+                /* "/" and letters and digits only ("</li>", "and/or"
+                 * after a space): no scheme, '@', host, second slash or
+                 * extension, so no span (token_span() would say so) */
+                size_t i = p + 1;
+                while (i < b && is_ascii_alnum(t[i]))
+                    i++;
+                if (i == b) {
+                    done = b;
+                    continue;
+                }
+            }
             size_t ss, se;
             if (token_span(t, a, b, &ss, &se) &&
                 push_span(spans, n, cap, ss, se))
