@@ -92,6 +92,13 @@ static void english(void **state)
            "|benefits@BENEFITS");
     EXPECT("x\n\xE2\x80\xA2 Nice to have: Rust\n3. Preferred\nGo",
            "preferred@Nice to have:|preferred@Preferred");
+    /* an emoji (with or without a variation selector) before a heading
+     * is a bullet */
+    EXPECT("x\n\xF0\x9F\x9A\x80 Requirements:\nSQL\n"
+           "\xF0\x9F\x8E\x81\xEF\xB8\x8F Benefits\nGym",
+           "requirements@Requirements:|benefits@Benefits");
+    EXPECT("x. \xF0\x9F\x92\xBC What you'll need: SQL",
+           "requirements@What you'll need:");
     EXPECT("x\nQualifications:\nSQL\nAbout us\nWe are\nEqual Opportunity\nz",
            "requirements@Qualifications:|company@About us"
            "|legal@Equal Opportunity");

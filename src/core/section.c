@@ -1047,6 +1047,11 @@ static size_t skip_prefix(const uc *t, size_t p, size_t len)
                     (t[p + 3] == 0xEF && t[p + 4] == 0xBC &&
                      t[p + 5] == 0x89))) {
             p += 6; /* a numeral: "一、", "（三）" (the '（' skipped above) */
+        } else if (c == 0xF0 && p + 3 < lim && t[p + 1] == 0x9F) {
+            p += 4; /* an emoji or pictograph (U+1F000-U+1FFFF) */
+        } else if (c == 0xEF && p + 2 < lim && t[p + 1] == 0xB8 &&
+                   t[p + 2] == 0x8F) {
+            p += 3; /* the emoji variation selector U+FE0F */
         } else {
             break;
         }

@@ -12,8 +12,8 @@
  * - a line start: after '\n', after a block HTML tag (<br>, <p>, <li>,
  *   <h1>..<h6>, <div>, <ul>, <ol>, <tr>, <td> and their closing tags), or
  *   the text start; leading spaces, bullets, markdown marks (#, *, _, >),
- *   list numbers ("1.", "2)", "一、", "（一）") and inline tags are
- *   skipped. A heading there is the whole line (trailing marks, ':' and
+ *   list numbers ("1.", "2)", "一、", "（一）"), emoji (U+1F000-U+1FFFF,
+ *   U+FE0F) and inline tags are skipped. A heading there is the whole line (trailing marks, ':' and
  *   closing tags aside), or a lead-in ending in ':' or '：', or a heading
  *   closed by "**" or a closing tag, or one glued to the next word by a
  *   case change ("About UsWe are").
