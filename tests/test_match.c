@@ -649,6 +649,12 @@ static void test_masked_spans(void **state)
     assert_string_equal(spans_of("in /usr/lib/python3 or ~/bin/x"),
                         "/usr/lib/python3|~/bin/x");
     assert_string_equal(spans_of("./scripts/run.sh"), "./scripts/run.sh");
+    /* a '/' opening letters and digits alone is no span; with a dot or
+     * a second slash after it, it may be */
+    assert_string_equal(spans_of("<li>Go</li> </LI2> </b>"), "");
+    assert_string_equal(spans_of("</index.html> </usr/lib/x>"),
+                        "/index.html|/usr/lib/x");
+    assert_string_equal(spans_of("a /x9 and </a>b.pdf"), "b.pdf");
     /* after punctuation of any width a path starts, after a letter of any
      * script it does not: a Chinese list of tools is no path */
     assert_string_equal(spans_of("目录（/usr/lib/python3）"),
@@ -1057,6 +1063,7 @@ static int ref_mask(const unsigned char *t, size_t len, uint64_t *mask,
         if (c == '.' || c == '@' || c == ':' || c == '/')
             trig[i / 64] |= 1ull << (i % 64);
         high |= c >= 0xE3 ? 3 : c >= 0x80;
+        high |= c == '\\' ? 4 : 0;
     }
     return high;
 }
@@ -1077,7 +1084,7 @@ static int n_modes(int *modes)
 static const unsigned char EDGE_BYTES[] = {
     '/', '0', '9', ':', '@', 'A', 'Z', '[', '^', '_', '`', 'a', 'z', '{',
     0x7F, 0x80, 0xC0, 0xDA, 0xDF, 0xE0, 0xFA, 0xFF, 0x00, ' ', 0x10, 0x2F,
-    0x40, 0x5B, 0x60, 0x7B, 0x8F, 0xB0, 0xAF, 0xD0, 0xF0};
+    0x40, 0x5B, 0x60, 0x7B, 0x8F, 0xB0, 0xAF, 0xD0, 0xF0, '\\'};
 
 static void test_simd_wordmask(void **state)
 {

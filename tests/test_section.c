@@ -92,6 +92,13 @@ static void english(void **state)
            "|benefits@BENEFITS");
     EXPECT("x\n\xE2\x80\xA2 Nice to have: Rust\n3. Preferred\nGo",
            "preferred@Nice to have:|preferred@Preferred");
+    /* an emoji (with or without a variation selector) before a heading
+     * is a bullet */
+    EXPECT("x\n\xF0\x9F\x9A\x80 Requirements:\nSQL\n"
+           "\xF0\x9F\x8E\x81\xEF\xB8\x8F Benefits\nGym",
+           "requirements@Requirements:|benefits@Benefits");
+    EXPECT("x. \xF0\x9F\x92\xBC What you'll need: SQL",
+           "requirements@What you'll need:");
     EXPECT("x\nQualifications:\nSQL\nAbout us\nWe are\nEqual Opportunity\nz",
            "requirements@Qualifications:|company@About us"
            "|legal@Equal Opportunity");
@@ -265,12 +272,19 @@ static void simd_paths_agree(void **state)
         "<DIV>", "<P>", "\n- Benefits\n", "\n* Requirements\n",
         "\n\xE2\x80\xA2 Benefits\n", "\n\nAcme Ltd is proud to be an EQUAL "
         "opportunity employer", "Equal", "\n\nAcme Corp provides equal "
-        "employment opportunities"};
+        "employment opportunities",
+        /* preferred and counting headings in a row, for the modes that
+         * look only for a heading of another class; a line that is both
+         * a counting heading and a lead-in ("stack is..."), camel-case
+         * and prefix colons */
+        "\nNice to have\n", "\nPreferred:", "\nSkills\n", "\nExperience\n",
+        "\n\nStack is an equal opportunity employer", "teamBenefits:",
+        "\n- Skills\n", "\n1.:", "\n- Benefits:"};
     const size_t np = sizeof(parts) / sizeof(parts[0]);
     char *text = malloc(8192);
     struct skidx_sections a = {0};
     uint64_t seed = 12345;
-    size_t total = 0, fewer = 0, shorter = 0;
+    size_t total = 0, fewer = 0, shorter = 0, fewer2 = 0;
     assert_non_null(text);
     for (int round = 0; round < 3000; round++) {
         size_t n = 0;
@@ -309,6 +323,21 @@ static void simd_paths_agree(void **state)
                 skidx_section_counts(skidx_sections_kind_at(&a, off)),
                 skidx_section_counts(skidx_sections_kind_at(&S, off)));
         fewer += S.n - a.n;
+        /* mode 2: the same class (counting, preferred) of every byte */
+        assert_int_equal(
+            skidx_sections_split_mode(&R, text, n, &a, SKIDX_SIMD_BEST, 2),
+            SKIDX_OK);
+        assert_true(a.n <= S.n);
+        assert_int_equal(a.excluded, S.excluded);
+        for (uint32_t off = 0; off < n; off++) {
+            int ka = skidx_sections_kind_at(&a, off);
+            int ks = skidx_sections_kind_at(&S, off);
+            assert_int_equal(skidx_section_counts(ka),
+                             skidx_section_counts(ks));
+            assert_int_equal(ka == SKIDX_SEC_PREFERRED,
+                             ks == SKIDX_SEC_PREFERRED);
+        }
+        fewer2 += S.n - a.n;
         /* looking only up to a byte: the same kinds up to it */
         size_t upto = n ? (size_t)(seed >> 20) % n : 0;
         assert_int_equal(skidx_sections_split_upto(&R, text, n, &a,
@@ -329,7 +358,20 @@ static void simd_paths_agree(void **state)
             assert_int_equal(skidx_sections_kind_at(&a, off),
                              skidx_sections_kind_at(&S, off));
         shorter += a.n < S.n;
+        assert_int_equal(skidx_sections_split_upto(&R, text, n, &a,
+                                                   SKIDX_SIMD_SCALAR, 2, upto),
+                         SKIDX_OK);
+        for (uint32_t off = 0; off <= upto && off < n; off++) {
+            int ka = skidx_sections_kind_at(&a, off);
+            int ks = skidx_sections_kind_at(&S, off);
+            assert_int_equal(skidx_section_counts(ka),
+                             skidx_section_counts(ks));
+            assert_int_equal(ka == SKIDX_SEC_PREFERRED,
+                             ks == SKIDX_SEC_PREFERRED);
+        }
     }
+    printf("mode 2 skipped %zu headings\n", fewer2);
+    assert_true(fewer2 > 0);
     printf("split up to a byte found fewer headings in %zu texts\n",
            shorter);
     assert_true(shorter > 0);

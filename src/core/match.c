@@ -1606,7 +1606,7 @@ fail:
 
 /* ---- SIMD dispatch for the word mask ---- */
 
-enum { WM_HIGH = 1, WM_FOLD = 2 };
+enum { WM_HIGH = 1, WM_FOLD = 2, WM_ESC = 4 };
 
 static inline int is_trigger(unsigned char c)
 {
@@ -1617,14 +1617,15 @@ static inline int is_trigger(unsigned char c)
  * a masked span ('.', '@', ':', '/') into trig; returns WM_HIGH when a
  * byte >= 0x80 occurs, with WM_FOLD when one is >= 0xE3 (the lead bytes
  * of the full-width forms and the ideographic space, 0xEF and 0xE3, so
- * texts without such a byte need no folding pass). Every path gives the
- * same answers. */
+ * texts without such a byte need no folding pass), and WM_ESC when a '\\'
+ * occurs (a markdown escape: folded too). Every path gives the same
+ * answers. */
 static int wordmask_scalar(const char *text, size_t len, uint64_t *mask,
                            uint64_t *trig)
 {
     const unsigned char *t = (const unsigned char *)text;
     size_t words = (len + 63) / 64;
-    unsigned hi = 0;
+    unsigned hi = 0, esc = 0;
     for (size_t w = 0; w < words; w++) {
         uint64_t v = 0, g = 0;
         size_t base = w * 64, end = base + 64 < len ? base + 64 : len;
@@ -1632,11 +1633,13 @@ static int wordmask_scalar(const char *text, size_t len, uint64_t *mask,
             v |= (uint64_t)is_ascii_word(t[i]) << (i - base);
             g |= (uint64_t)is_trigger(t[i]) << (i - base);
             hi = t[i] > hi ? t[i] : hi;
+            esc |= t[i] == '\\';
         }
         mask[w] = v;
         trig[w] = g;
     }
-    return (hi >= 0x80 ? WM_HIGH : 0) | (hi >= 0xE3 ? WM_FOLD : 0);
+    return (hi >= 0x80 ? WM_HIGH : 0) | (hi >= 0xE3 ? WM_FOLD : 0) |
+           (esc ? WM_ESC : 0);
 }
 
 #ifdef SKIDX_X86
@@ -1671,7 +1674,8 @@ __attribute__((target("avx2"))) static int
 wordmask_avx2(const char *text, size_t len, uint64_t *mask, uint64_t *trig)
 {
     size_t full = len / 64, w;
-    __m256i hi = _mm256_setzero_si256();
+    __m256i hi = _mm256_setzero_si256(), esc = _mm256_setzero_si256();
+    const __m256i bs = _mm256_set1_epi8('\\');
     /* the last partial block goes through a zero-padded copy: NUL is no
      * word byte, no trigger and not high, so its bits come out 0 (most
      * titles are shorter than one block; the scalar loop cost more) */
@@ -1687,6 +1691,8 @@ wordmask_avx2(const char *text, size_t len, uint64_t *mask, uint64_t *trig)
         __m256i x = _mm256_loadu_si256((const __m256i *)p);
         __m256i y = _mm256_loadu_si256((const __m256i *)(p + 32));
         hi = _mm256_max_epu8(hi, _mm256_max_epu8(x, y));
+        esc = _mm256_or_si256(esc, _mm256_or_si256(_mm256_cmpeq_epi8(x, bs),
+                                                   _mm256_cmpeq_epi8(y, bs)));
         mask[w] = (uint64_t)wordbits_avx2(x) |
                   ((uint64_t)wordbits_avx2(y) << 32);
         trig[w] = (uint64_t)trigbits_avx2(x) |
@@ -1695,7 +1701,8 @@ wordmask_avx2(const char *text, size_t len, uint64_t *mask, uint64_t *trig)
     const __m256i fold = _mm256_cmpeq_epi8(
         _mm256_max_epu8(hi, _mm256_set1_epi8((char)0xE3)), hi);
     return (_mm256_movemask_epi8(hi) ? WM_HIGH : 0) |
-           (_mm256_movemask_epi8(fold) ? WM_FOLD : 0);
+           (_mm256_movemask_epi8(fold) ? WM_FOLD : 0) |
+           (_mm256_movemask_epi8(esc) ? WM_ESC : 0);
 }
 
 __attribute__((target("avx512f,avx512bw"))) static int
@@ -1707,7 +1714,9 @@ wordmask_avx512(const char *text, size_t len, uint64_t *mask, uint64_t *trig)
     const __m512i k9 = _mm512_set1_epi8(9), kus = _mm512_set1_epi8('_');
     const __m512i kdot = _mm512_set1_epi8('.'), kat = _mm512_set1_epi8('@');
     const __m512i kcol = _mm512_set1_epi8(':'), ksl = _mm512_set1_epi8('/');
+    const __m512i kbs = _mm512_set1_epi8('\\');
     __m512i hi = _mm512_setzero_si512();
+    __mmask64 esc = 0;
     for (w = 0; w <= full; w++) {
         size_t base = w * 64;
         if (base >= len)
@@ -1725,13 +1734,15 @@ wordmask_avx512(const char *text, size_t len, uint64_t *mask, uint64_t *trig)
                       _mm512_cmpeq_epi8_mask(c, kcol) |
                       _mm512_cmpeq_epi8_mask(c, ksl);
         hi = _mm512_max_epu8(hi, c);
+        esc |= _mm512_cmpeq_epi8_mask(c, kbs);
         mask[w] = (uint64_t)(m & live);
         trig[w] = (uint64_t)(g & live);
     }
     return (_mm512_movepi8_mask(hi) ? WM_HIGH : 0) |
            (_mm512_cmpge_epu8_mask(hi, _mm512_set1_epi8((char)0xE3))
                 ? WM_FOLD
-                : 0);
+                : 0) |
+           (esc ? WM_ESC : 0);
 }
 #endif
 
@@ -2876,6 +2887,18 @@ static int find_spans(const unsigned char *t, size_t len, const uint64_t *trig,
                 a--;
             while (b < len && url_char(t[b]))
                 b++;
+            if (a == p && c == '/') {
+                /* "/" and letters and digits only ("</li>", "and/or"
+                 * after a space): no scheme, '@', host, second slash or
+                 * extension, so no span (token_span() would say so) */
+                size_t i = p + 1;
+                while (i < b && is_ascii_alnum(t[i]))
+                    i++;
+                if (i == b) {
+                    done = b;
+                    continue;
+                }
+            }
             size_t ss, se;
             if (token_span(t, a, b, &ss, &se) &&
                 push_span(spans, n, cap, ss, se))
@@ -3223,7 +3246,7 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
             s->cap_mask = cap;
         }
         high = get_wordmask()(text, len, s->wordmask, s->trigmask);
-        if ((high & WM_FOLD) || memchr(text, '\\', len)) {
+        if (high & (WM_FOLD | WM_ESC)) {
             long fl = fold_text(s, text, len, high & WM_FOLD);
             if (fl < 0)
                 return SKIDX_ERR_NOMEM;
@@ -3248,7 +3271,7 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
         SKIDX_FORWARD(scan_regex(m, m->db, s, text, len));
     if (m->db_gated && len)
         SKIDX_FORWARD(scan_gated(m, s, text, len, engine));
-    if (m->db_unspaced && high)
+    if (m->db_unspaced && (high & WM_HIGH))
         SKIDX_FORWARD(scan_regex(m, m->db_unspaced, s, text, len));
     if (m->set->camel_split && len)
         SKIDX_FORWARD(camel_pass(m, s, (const unsigned char *)text, len,

@@ -179,7 +179,8 @@ void skidx_match_set_regex_gate(int on);
  * the bytes '.', '@', ':' and '/' into trig (ceil(len/64) words each; bits
  * past len are zero) with the current path. Returns 0 for ASCII text, 1
  * when the text holds a byte >= 0x80, 3 when one of them is >= 0xE3 (a
- * full-width form or U+3000 may need folding). For tests. */
+ * full-width form or U+3000 may need folding), plus 4 when it holds a
+ * '\\' (a markdown escape to fold). For tests. */
 int skidx_match_wordmask(const char *text, size_t len, uint64_t *mask,
                          uint64_t *trig);
 

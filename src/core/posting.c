@@ -1010,7 +1010,7 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
     if (!lazy) {
         SKIDX_FORWARD(skidx_sections_split_mode(
             &c->tax->sections, desc->p, desc->len, &w->sections, w->sec_simd,
-            want_hits || w->want_pref || has_lead));
+            want_hits || has_lead ? 1 : w->want_pref ? 2 : 0));
         filter = w->sections.excluded;
     }
 
@@ -1045,7 +1045,7 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
         if (any) {
             SKIDX_FORWARD(skidx_sections_split_upto(
                 &c->tax->sections, desc->p, desc->len, &w->sections,
-                w->sec_simd, w->want_pref, upto));
+                w->sec_simd, w->want_pref ? 2 : 0, upto));
             filter = w->sections.excluded;
         }
     }

@@ -568,8 +568,15 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
         uint32_t sl = pre_slot(key);
         int lead = !!(r->flags & SKIDX_SECR_LEAD_WILD);
         R->pre[lead][sl >> 6] |= 1ull << (sl & 63);
-        if (!lead && !skidx_section_counts(r->kind))
-            R->pre[2][sl >> 6] |= 1ull << (sl & 63);
+        if (!lead) {
+            int c = skidx_section_counts(r->kind);
+            int pf = r->kind == SKIDX_SEC_PREFERRED;
+            R->pre[c ? 3 : 2][sl >> 6] |= 1ull << (sl & 63);
+            if (!c || pf)
+                R->pre[4][sl >> 6] |= 1ull << (sl & 63);
+            if (!pf)
+                R->pre[5][sl >> 6] |= 1ull << (sl & 63);
+        }
     }
     /* the lead-ins' anchor: the longest word of three or more ASCII
      * letters of the first LEAD_WILD rule that every other one holds */
@@ -635,7 +642,14 @@ struct ctx {
     size_t last_q; /* the line start tried last ("<br><br>" twice) */
     size_t scan_end; /* candidates are looked for before this byte */
     int all;       /* record every heading, not only what decides counts */
-    int set;       /* prefix filter in use: 0 every rule, 2 excluded kinds */
+    int mode;      /* as skidx_sections_split_upto()'s `all` */
+    int set;       /* prefix filter in use: 0 every rule, else the rules
+                      of the kinds that can change the class (counting
+                      or not, and preferred or not in mode 2) of the
+                      text after the last heading (pre[set]) */
+    int excl_seen; /* a heading of a kind that does not count is recorded */
+    size_t last_p; /* the line of last_q */
+    size_t max_start; /* the last heading recorded, by start */
     int oom;
     int avx2;      /* the AVX2 path is in use */
     size_t anchor_from; /* SIZE_MAX: not looked for yet */
@@ -911,15 +925,26 @@ static int heading_at(const struct ctx *x, size_t q, size_t stop,
     return 0;
 }
 
+/* The prefix filter for the text after a heading of this kind. */
+static int region_set(int mode, int kind)
+{
+    if (mode == 2 && kind == SKIDX_SEC_PREFERRED)
+        return 5;
+    if (skidx_section_counts(kind))
+        return mode == 2 ? 4 : 2;
+    return 3;
+}
+
 static void record(struct ctx *x, size_t start, size_t body, uint32_t rule)
 {
     struct skidx_sections *o = x->out;
-    if (!x->all && x->set == 2) {
+    int counts = skidx_section_counts(x->R->r[rule].kind);
+    if (x->mode == 0 && !x->excl_seen) {
         /* before the first heading that does not count, the others
          * change nothing: what precedes it counts either way */
-        if (skidx_section_counts(x->R->r[rule].kind))
+        if (counts)
             return;
-        x->set = 0;
+        x->excl_seen = 1;
     }
     if (o->n && o->s[o->n - 1].start >= start) {
         /* a colon's look-back can land on a line start already taken */
@@ -942,6 +967,33 @@ static void record(struct ctx *x, size_t start, size_t body, uint32_t rule)
     s->body = (uint32_t)body;
     s->rule = rule;
     s->kind = x->R->r[rule].kind;
+    if (!x->all && start >= x->max_start) {
+        /* only a heading of another class (counting or not; preferred
+         * or not in mode 2) can change a count after this one: look
+         * only for those */
+        x->max_start = start;
+        x->set = region_set(x->mode, s->kind);
+    }
+}
+
+/* With a prefix filter of one side (set 2 or 3), a heading of the other
+ * side is not looked for. That changes no count, as long as no other
+ * heading is taken in its place: before a lead-in, a camel-case or a
+ * suffix heading is taken where a filtered heading could begin, the
+ * heading at q is looked for with every rule. 1: it was there (and is
+ * recorded). */
+static int heading_unfiltered(struct ctx *x, size_t q, size_t stop,
+                              size_t stop_len)
+{
+    uint32_t rule;
+    size_t body;
+    size_t lim = stop == SIZE_MAX ? x->len : stop;
+    if (x->set == 0 || q >= lim || !x->R->start[x->t[q]] ||
+        !pre_may(x->R, 0, x->t, q, lim) ||
+        !heading_at(x, q, stop, stop_len, &rule, &body))
+        return 0;
+    record(x, q, body, rule);
+    return 1;
 }
 
 /* Skip bullets, markdown marks, list numbers and inline tags. */
@@ -995,6 +1047,11 @@ static size_t skip_prefix(const uc *t, size_t p, size_t len)
                     (t[p + 3] == 0xEF && t[p + 4] == 0xBC &&
                      t[p + 5] == 0x89))) {
             p += 6; /* a numeral: "一、", "（三）" (the '（' skipped above) */
+        } else if (c == 0xF0 && p + 3 < lim && t[p + 1] == 0x9F) {
+            p += 4; /* an emoji or pictograph (U+1F000-U+1FFFF) */
+        } else if (c == 0xEF && p + 2 < lim && t[p + 1] == 0xB8 &&
+                   t[p + 2] == 0x8F) {
+            p += 3; /* the emoji variation selector U+FE0F */
         } else {
             break;
         }
@@ -1135,6 +1192,7 @@ static inline void try_line(struct ctx *x, size_t p)
     if (q >= x->len || q == x->last_q)
         return;
     x->last_q = q;
+    x->last_p = p;
     if (x->R->line_ok[x->t[q]])
         try_line_at(x, p, q);
 }
@@ -1263,7 +1321,8 @@ static void try_line_at(struct ctx *x, size_t p, size_t q)
             for (size_t k = R->n - R->n_lead; k < R->n; k++) {
                 size_t m = lit_match(x->t, i + 1, x->len, x->len, &R->r[k]);
                 if (m != NOMATCH && (m >= x->len || !is_alnum(x->t[m]))) {
-                    record(x, q, m, (uint32_t)k);
+                    if (!heading_unfiltered(x, q, SIZE_MAX, 0))
+                        record(x, q, m, (uint32_t)k);
                     return;
                 }
             }
@@ -1309,6 +1368,30 @@ static int is_boundary_back(const uc *t, size_t i, size_t *after)
     return 0;
 }
 
+/* A heading found by a colon's look-back starts at the last line start
+ * or after, but may start before that line's heading text when the
+ * colon is within the line's prefix: then the line's heading, not
+ * looked for with a one-sided filter, could follow it and decide the
+ * text after it. That line is tried again with every rule. */
+static void recheck_line(struct ctx *x, size_t start)
+{
+    if (x->all || x->last_q == SIZE_MAX || start >= x->last_q)
+        return;
+    int set = x->set;
+    size_t n = x->out->n;
+    x->set = 0;
+    try_line_at(x, x->last_p, x->last_q);
+    if (x->out->n == n)
+        x->set = set;
+}
+
+static void colon_record(struct ctx *x, size_t start, size_t body,
+                         uint32_t rule)
+{
+    record(x, start, body, rule);
+    recheck_line(x, start);
+}
+
 /* A colon-like mark at e (length n): the text back to the previous
  * sentence end must be a heading. */
 static void try_colon(struct ctx *x, size_t e, size_t n)
@@ -1340,23 +1423,32 @@ static void try_colon(struct ctx *x, size_t e, size_t n)
     uint32_t rule;
     size_t body;
     if (pre_may(x->R, x->set, t, q, e) && heading_at(x, q, e, n, &rule, &body)) {
-        record(x, q, body, rule);
+        colon_record(x, q, body, rule);
         return;
     }
     /* "teamRequirements:": from the last lower-to-upper change */
     if (camel != SIZE_MAX && camel > q) {
+        if (heading_unfiltered(x, q, e, n)) {
+            recheck_line(x, q);
+            return;
+        }
         if (pre_may(x->R, x->set, t, camel, e) &&
             heading_at(x, camel, e, n, &rule, &body))
-            record(x, camel, body, rule);
+            colon_record(x, camel, body, rule);
         return;
     }
-    /* headings without spaces between words (Chinese): any suffix */
+    /* headings without spaces between words (Chinese): any suffix, each
+     * with every rule (the first one found is taken) */
     if (t[e - 1] < 0x80)
         return;
+    if (heading_unfiltered(x, q, e, n)) {
+        recheck_line(x, q);
+        return;
+    }
     for (size_t k = q + 1; k < e; k++)
-        if (t[k] >= 0xC0 && pre_may(x->R, x->set, t, k, e) &&
+        if (t[k] >= 0xC0 && pre_may(x->R, 0, t, k, e) &&
             heading_at(x, k, e, n, &rule, &body)) {
-            record(x, k, body, rule);
+            colon_record(x, k, body, rule);
             return;
         }
 }
@@ -1479,8 +1571,9 @@ skidx_status skidx_sections_split_upto(const struct skidx_section_rules *R,
     size_t scan_end = len;
     if (upto < len && len - upto > MAX_BACK + 1)
         scan_end = upto + MAX_BACK + 1;
-    struct ctx x = {R, (const uc *)text, len, out, SIZE_MAX, scan_end, all,
-                    all ? 0 : 2, 0, 0, SIZE_MAX, NOMATCH};
+    struct ctx x = {R, (const uc *)text, len, out, SIZE_MAX, scan_end,
+                    all == 1, all, region_set(all, SKIDX_SEC_NONE) * (all != 1),
+                    0, 0, 0, 0, 0, SIZE_MAX, NOMATCH};
 #if defined(__x86_64__)
     x.avx2 = simd != SKIDX_SIMD_SCALAR && __builtin_cpu_supports("avx2");
 #endif

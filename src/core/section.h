@@ -12,8 +12,8 @@
  * - a line start: after '\n', after a block HTML tag (<br>, <p>, <li>,
  *   <h1>..<h6>, <div>, <ul>, <ol>, <tr>, <td> and their closing tags), or
  *   the text start; leading spaces, bullets, markdown marks (#, *, _, >),
- *   list numbers ("1.", "2)", "一、", "（一）") and inline tags are
- *   skipped. A heading there is the whole line (trailing marks, ':' and
+ *   list numbers ("1.", "2)", "一、", "（一）"), emoji (U+1F000-U+1FFFF,
+ *   U+FE0F) and inline tags are skipped. A heading there is the whole line (trailing marks, ':' and
  *   closing tags aside), or a lead-in ending in ':' or '：', or a heading
  *   closed by "**" or a closing tag, or one glued to the next word by a
  *   case change ("About UsWe are").
@@ -42,7 +42,8 @@
  * ("<li>", "</p>") are read without the general loops, and a line whose
  * first byte can start nothing costs a table look-up. The indexer splits
  * only up to the last hit a section could decide
- * (skidx_sections_split_upto()).
+ * (skidx_sections_split_upto()), and after each heading looks only for
+ * headings of another class (skidx_sections_split_mode()).
  */
 #ifndef SKIDX_CORE_SECTION_H
 #define SKIDX_CORE_SECTION_H
@@ -134,10 +135,12 @@ struct skidx_section_rules {
                                      are LEAD_WILD rules) */
     uint64_t fw[1024];            /* a 64-Kbit filter of the hashes of
                                      the rules' first Latin words */
-    uint64_t pre[3][1024];        /* a 64-Kbit filter of the rules' first
+    uint64_t pre[6][1024];        /* a 64-Kbit filter of the rules' first
                                      three bytes (folded): [0] plain, [1]
-                                     LEAD_WILD, [2] plain rules of kinds
-                                     that do not count; rejects most line
+                                     LEAD_WILD; plain rules of kinds [2]
+                                     that do not count, [3] that count,
+                                     [4] preferred or not counting, [5]
+                                     not preferred; rejects most line
                                      starts */
 };
 
@@ -175,12 +178,19 @@ skidx_status skidx_sections_split(const struct skidx_section_rules *rules,
                                   const char *text, size_t len,
                                   struct skidx_sections *out, int simd);
 
-/* The same; with `all` 0, the headings before the first one of a kind
- * that does not count are not looked for (they change no count: the text
- * before that heading counts whatever its sections), which saves most of
- * the work on most descriptions. The kind of every byte after the first
- * heading that does not count, so every count, is the same as with
- * `all` 1. */
+/* The same; `all` 1 records every heading. With `all` 0, only what
+ * decides counts is looked for: no heading before the first one of a
+ * kind that does not count (the text before it counts whatever its
+ * sections), and after a heading only those of the other side (counting
+ * or not), whose prefix filter rejects most line starts; whether the
+ * kind of a byte counts, so every count, is the same as with `all` 1.
+ * With `all` 2 (the indexer, which also keeps which skills only a
+ * preferred section names), headings of three classes are told apart:
+ * preferred, counting but not preferred, not counting; after a heading
+ * only those of another class are looked for. Where a filtered heading
+ * could begin, a lead-in, camel-case or suffix heading is taken only
+ * after looking there with every rule, so no heading is taken in its
+ * place. */
 skidx_status skidx_sections_split_mode(const struct skidx_section_rules *rules,
                                        const char *text, size_t len,
                                        struct skidx_sections *out, int simd,
