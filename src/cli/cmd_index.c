@@ -2,8 +2,8 @@
  * cmd_index.c - `skidx index` and `skidx merge`: everything that writes an
  * index file.
  */
+#include "build/indexer.h"
 #include "cli/cmds.h"
-#include "cli/indexer.h"
 #include "cli/out.h"
 #include "cli/tax_open.h"
 #include "core/error.h"
@@ -81,6 +81,45 @@ static void keep_freed_memory(void)
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
 }
 
+/* The callbacks of the indexer: the progress line and the messages
+ * about skipped and repaired records (both on stderr; a message first
+ * clears the progress line it would otherwise run into). */
+struct index_ui {
+    int progress; /* draw a progress line: stderr is a terminal */
+};
+
+static void on_index_progress(void *arg, const struct skidx_index_progress *p)
+{
+    (void)arg;
+    const double el = p->seconds;
+    const double frac =
+        p->bytes_total ? (double)p->bytes_in / (double)p->bytes_total : 0;
+    const double eta = frac > 0.01 ? el * (1 - frac) / frac : 0;
+    fprintf(stderr,
+            "\r\033[Kskidx: %zu/%zu shards, %.0f MB read, %.1f MB/s, %.0f "
+            "postings/s, ETA %.0f s",
+            p->shards_done, p->shards_total, p->bytes_in / 1e6,
+            el > 0 ? p->bytes_in / 1e6 / el : 0,
+            el > 0 ? (double)p->postings / el : 0, eta);
+    if (p->final)
+        fputs("\r\033[K", stderr);
+}
+
+static void on_index_message(void *arg, const struct skidx_index_message *m)
+{
+    const struct index_ui *ui = arg;
+    const char *kind = skidx_cause_is_fix(m->cause) ? "repaired" : "skipped";
+    if (ui->progress)
+        fputs("\r\033[K", stderr);
+    if (m->col != UINT64_MAX)
+        fprintf(stderr, "skidx: %s:%llu: %s record: %s (byte %llu)\n",
+                m->path, (unsigned long long)m->line, kind,
+                skidx_cause_text(m->cause), (unsigned long long)m->col + 1);
+    else
+        fprintf(stderr, "skidx: %s:%llu: %s record: %s\n", m->path,
+                (unsigned long long)m->line, kind, skidx_cause_text(m->cause));
+}
+
 int cmd_index(int argc, char **argv)
 {
     static const struct option lo[] = {
@@ -100,6 +139,8 @@ int cmd_index(int argc, char **argv)
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     struct skidx_index_opts o;
+    struct index_ui ui = {0};
+    int quiet = 0;
     const char *out = NULL, *tax_dir = skidx_taxonomy_default_dir();
     struct skidx_error err;
     unsigned tax_flags = 0;
@@ -130,7 +171,7 @@ int cmd_index(int argc, char **argv)
             }
             break;
         case 'k': o.keep_going = 1; break;
-        case 'q': o.quiet = 1; break;
+        case 'q': quiet = 1; break;
         case 7: tax_flags |= CLI_TAX_NO_CACHE; break;
         case 1:
             if (!*optarg || strlen(optarg) > 16) {
@@ -188,7 +229,11 @@ int cmd_index(int argc, char **argv)
                 omp_get_num_procs());
         return EXIT_USAGE;
     }
-    o.progress = !o.quiet && isatty(STDERR_FILENO);
+    ui.progress = !quiet && isatty(STDERR_FILENO);
+    o.on_progress = ui.progress ? on_index_progress : NULL;
+    o.on_message = quiet ? NULL : on_index_message;
+    o.cb_arg = &ui;
+    o.stop = &skidx_stop_requested;
     /* Nothing is on disk until the index is written, so a signal ends the
      * process at once (then removing the temporary, if one is live).
      * Waiting for the indexer to notice a stop flag could take for ever: a
@@ -294,7 +339,7 @@ int cmd_index(int argc, char **argv)
         rc = st == SKIDX_ERR_USAGE ? EXIT_USAGE : EXIT_DATA;
         goto out_model;
     }
-    if (!o.quiet) {
+    if (!quiet) {
         const uint64_t *s = model.counts.stats;
         double mb = (double)s[SKIDX_STAT_BYTES_UNCOMPRESSED] / 1e6;
         fprintf(stderr,

@@ -1,6 +1,9 @@
 /*
- * indexer.h - `skidx index`: shards -> records -> postings -> counts, on
- * every core, with results that do not depend on the thread count.
+ * indexer.h - the indexing pipeline of the library (what `skidx index`
+ * runs): shards -> records -> postings -> counts and posting-level
+ * segments, on every core, with results that do not depend on the thread
+ * count. It never prints: progress and messages about skipped records go
+ * to the caller's callbacks, errors come back as values.
  *
  * Work splits by shard and, within a shard, by chunks of records: views of
  * the shard reader's buffers, parsed in place by the reading thread, or
@@ -12,8 +15,8 @@
  * are merged (exact integer sums) at the end. Commit costs a hash-set probe
  * and a few counter increments per posting; matching stays lock-free.
  */
-#ifndef SKIDX_CLI_INDEXER_H
-#define SKIDX_CLI_INDEXER_H
+#ifndef SKIDX_BUILD_INDEXER_H
+#define SKIDX_BUILD_INDEXER_H
 
 #include "core/count.h"
 #include "core/posting.h"
@@ -23,12 +26,45 @@
 
 #include <signal.h>
 
+/* Where a run is, for a progress line: given to the progress callback
+ * at most four times a second while the run goes, and once at its end
+ * (final = 1). */
+struct skidx_index_progress {
+    size_t shards_done, shards_total; /* read whole and committed */
+    uint64_t bytes_in, bytes_total;   /* shard bytes read (as on disk) */
+    uint64_t postings;                /* counted so far */
+    double seconds;                   /* since the run started */
+    int final;
+};
+
+/* A record skipped or repaired, for a message: only the first
+ * max_examples of each cause in corpus order are given. `path` is the
+ * shard's (valid during the call). */
+struct skidx_index_message {
+    const char *path;
+    uint64_t line;  /* 1-based line of the record's start */
+    uint64_t col;   /* 0-based byte in the line, UINT64_MAX when none */
+    unsigned cause; /* enum skidx_cause; skidx_cause_is_fix(): repaired */
+};
+
+/* The callbacks run on any of the run's threads, one call at a time
+ * (under the run's commit lock: keep them short, never call back into
+ * the run). */
+typedef void (*skidx_index_progress_fn)(void *arg,
+                                        const struct skidx_index_progress *p);
+typedef void (*skidx_index_message_fn)(void *arg,
+                                       const struct skidx_index_message *m);
+
 struct skidx_index_opts {
     int threads;               /* 0 = all cores */
     int keep_going;
     int allow_empty;           /* a shard or run without postings is fine */
-    int quiet;
-    int progress;              /* draw a progress line on stderr */
+    skidx_index_progress_fn on_progress; /* NULL: none */
+    skidx_index_message_fn on_message;   /* NULL: none */
+    void *cb_arg;                        /* given to both */
+    /* polled between chunks: nonzero stops the run (SKIDX_ERR_INTERRUPTED);
+     * a signal handler may set it. NULL: never. */
+    const volatile sig_atomic_t *stop;
     size_t chunk_bytes;        /* 0 = default */
     size_t max_record_bytes;   /* 0 = default */
     unsigned max_examples;     /* reported lines per cause; default 5 */
@@ -50,8 +86,9 @@ struct skidx_index_summary {
 };
 
 /* Index the shards into `model` (initialised by the caller from the
- * taxonomy). Messages about skipped records and lost shards go to stderr
- * (the CLI's job). Returns SKIDX_OK, SKIDX_ERR_CORRUPT/IO when a shard
+ * taxonomy, untouched otherwise: SKIDX_ERR_USAGE). Skipped and repaired
+ * records are reported through opts->on_message; lost shards are listed
+ * in the model (with keep_going). Returns SKIDX_OK, SKIDX_ERR_CORRUPT/IO when a shard
  * failed (err names the first in corpus order; with keep_going the model
  * is still complete for the other shards and lists every lost one with
  * its own fault), SKIDX_ERR_INTERRUPTED. See summary->empty too. */
@@ -61,9 +98,6 @@ skidx_status skidx_run_index(const struct skidx_shard_list *shards,
                              struct skidx_model *model,
                              struct skidx_index_summary *summary,
                              struct skidx_error *err);
-
-/* Set by the CLI's signal handler; the indexer stops at the next chunk. */
-extern volatile sig_atomic_t skidx_stop_requested;
 
 /* A human description of a cause ("not JSON"). */
 const char *skidx_cause_text(unsigned cause);

@@ -12,7 +12,7 @@
  *   (max_inflight + 1) chunks plus the results of shards read ahead of the
  *   commit point (about 3 % of their text each).
  */
-#include "cli/indexer.h"
+#include "build/indexer.h"
 #include "core/causes.h"
 #include "core/error.h"
 #include "io/csv.h"
@@ -23,8 +23,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-volatile sig_atomic_t skidx_stop_requested;
 
 static const char *const cause_texts[SKIDX_CAUSE_COUNT] = {
     [SKIDX_SKIP_NOT_JSON] = "not JSON",
@@ -248,20 +246,24 @@ static double now_s(void)
 static void progress(struct run *R, int final)
 {
     double t = now_s(), el = t - ((double)R->t0.tv_sec + R->t0.tv_nsec * 1e-9);
-    if (!R->opts->progress || (!final && t - R->last_progress < 0.25))
+    if (!R->opts->on_progress ||
+        (!final && t - R->last_progress < 0.25))
         return;
     R->last_progress = t;
-    uint64_t in = __atomic_load_n(&R->bytes_in_total, __ATOMIC_RELAXED);
-    double frac = R->bytes_total ? (double)in / (double)R->bytes_total : 0;
-    double eta = frac > 0.01 ? el * (1 - frac) / frac : 0;
-    fprintf(stderr,
-            "\r\033[Kskidx: %zu/%zu shards, %.0f MB read, %.1f MB/s, %.0f "
-            "postings/s, ETA %.0f s",
-            R->shards_finished, R->shards->n, in / 1e6,
-            el > 0 ? in / 1e6 / el : 0,
-            el > 0 ? (double)R->postings_committed / el : 0, eta);
-    if (final)
-        fputs("\r\033[K", stderr);
+    const struct skidx_index_progress p = {
+        R->shards_finished,
+        R->shards->n,
+        __atomic_load_n(&R->bytes_in_total, __ATOMIC_RELAXED),
+        R->bytes_total,
+        R->postings_committed,
+        el,
+        final};
+    R->opts->on_progress(R->opts->cb_arg, &p);
+}
+
+static int stopped(const struct run *R)
+{
+    return R->opts->stop && *R->opts->stop;
 }
 
 /* ---- chunk buffer pool ---- */
@@ -504,21 +506,14 @@ static void process_chunk(struct run *R, const struct skidx_chunk *c,
 
 /* ---- ordered commit (under the lock) ---- */
 
-static void print_example(struct run *R, size_t shard, const struct example *e)
+static void report_example(struct run *R, size_t shard,
+                           const struct example *e)
 {
-    if (R->opts->quiet)
+    if (!R->opts->on_message)
         return;
-    const char *kind = skidx_cause_is_fix(e->cause) ? "repaired" : "skipped";
-    if (R->opts->progress)
-        fputs("\r\033[K", stderr);
-    if (e->col != UINT64_MAX)
-        fprintf(stderr, "skidx: %s:%llu: %s record: %s (byte %llu)\n",
-                R->shards->paths[shard], (unsigned long long)e->line, kind,
-                skidx_cause_text(e->cause), (unsigned long long)e->col + 1);
-    else
-        fprintf(stderr, "skidx: %s:%llu: %s record: %s\n",
-                R->shards->paths[shard], (unsigned long long)e->line, kind,
-                skidx_cause_text(e->cause));
+    const struct skidx_index_message m = {R->shards->paths[shard], e->line,
+                                          e->col, e->cause};
+    R->opts->on_message(R->opts->cb_arg, &m);
 }
 
 /* Under the lock, in corpus order: stats, examples and the duplicate
@@ -623,7 +618,7 @@ static void decide(struct run *R, struct result *r)
         unsigned k = r->ex[i].cause;
         if (R->reported[k] < R->opts->max_examples) {
             R->reported[k]++;
-            print_example(R, r->shard, &r->ex[i]);
+            report_example(R, r->shard, &r->ex[i]);
         }
     }
     size_t off = 0;
@@ -902,7 +897,7 @@ static void read_shard(struct run *R, size_t s)
                         SKIDX_NOLINE, SKIDX_NOOFF, "out of memory");
     ss->is_csv = sp != NULL;
     while (!st) {
-        if (skidx_stop_requested || __atomic_load_n(&R->abort, __ATOMIC_RELAXED))
+        if (stopped(R) || __atomic_load_n(&R->abort, __ATOMIC_RELAXED))
             break;
         /* A view: for zstd, the decoder's own output, with no copy. */
         struct skidx_chunk v;
@@ -1115,7 +1110,7 @@ skidx_status skidx_run_index(const struct skidx_shard_list *shards,
                         "out of memory");
         goto out;
     }
-    if (skidx_stop_requested) {
+    if (stopped(&R)) {
         summary->interrupted = 1;
         st = skidx_fail(err, SKIDX_ERR_INTERRUPTED, NULL, SKIDX_NOLINE,
                         SKIDX_NOOFF, "interrupted");
