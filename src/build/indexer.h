@@ -99,6 +99,71 @@ skidx_status skidx_run_index(const struct skidx_shard_list *shards,
                              struct skidx_index_summary *summary,
                              struct skidx_error *err);
 
+/* ---- the stages, for a run spread over processes (skidx-mpi) ----
+ *
+ * The same pipeline cut where processes must agree. Each process makes a
+ * build over a contiguous range of the shard list (so corpus order is
+ * process order, then this order), and:
+ *   1. skidx_build_process: reads its shards; each posting is decided
+ *      against the earlier postings of this build only, and the results
+ *      are held in corpus order (about 3 % of the text), examples kept;
+ *   2. skidx_build_keys: the duplicate keys of its postings still counted,
+ *      in corpus order; skidx_build_drop: drop[i] marks the i-th of those
+ *      a repost of a posting earlier in the corpus (another process's);
+ *   3. skidx_build_count: counts them into a table of the caller's;
+ *   4. skidx_build_pack: their rows, in corpus order, as bytes, a buffer
+ *      at a time; the writing process feeds every process's bytes, in
+ *      process order, to skidx_build_unpack, which cuts the segments.
+ * The writer then sets its shard states (skidx_build_shard_states: the
+ * array of every shard, elem_size bytes each, opaque; the processes
+ * run one binary) from the owners', reports the examples of all
+ * (skidx_build_report, in corpus order, through opts->on_message with the
+ * budget of one run) and finishes the model (skidx_build_finish: the
+ * last segment, sources, lost shards, statistics, the empty check and the
+ * first failure, as skidx_run_index returns them; model->counts must
+ * already hold the sums of every process's step-3 tables).
+ * One thread calls these, in this order; opts and shards outlive b. */
+struct skidx_build;
+skidx_status skidx_build_create(const struct skidx_shard_list *shards,
+                                const struct skidx_compiled *compiled,
+                                const struct skidx_index_opts *opts,
+                                size_t first, size_t end,
+                                struct skidx_build **out);
+void skidx_build_free(struct skidx_build *b);
+/* SKIDX_OK, SKIDX_ERR_NOMEM or SKIDX_ERR_INTERRUPTED; *shards_failed:
+ * one of the range's shards failed (its state says why). */
+skidx_status skidx_build_process(struct skidx_build *b, int *shards_failed);
+/* *keys: malloc'd, freed by the caller; a key 0 is given as 1. */
+skidx_status skidx_build_keys(const struct skidx_build *b, uint64_t **keys,
+                              size_t *n);
+void skidx_build_drop(struct skidx_build *b, const uint8_t *drop);
+skidx_status skidx_build_count(struct skidx_build *b,
+                               struct skidx_counts *counts);
+/* Fill buf (cap bytes) with the next rows; *done once all are given (the
+ * held results are freed as they go). SKIDX_ERR_LIMIT: a row over cap. */
+skidx_status skidx_build_pack(struct skidx_build *b, uint8_t *buf, size_t cap,
+                              size_t *len, int *done);
+/* SKIDX_ERR_CORRUPT: bytes that skidx_build_pack did not make. */
+skidx_status skidx_build_unpack(struct skidx_build *b,
+                                struct skidx_model *model, const uint8_t *buf,
+                                size_t len);
+void *skidx_build_shard_states(struct skidx_build *b, size_t *elem_size);
+/* The kept examples (elem_size bytes each, opaque), in corpus order;
+ * valid until the next call on b. */
+const void *skidx_build_examples(const struct skidx_build *b,
+                                 size_t *elem_size, size_t *n);
+void skidx_build_report(struct skidx_build *b, const void *examples,
+                        size_t n);
+skidx_status skidx_build_finish(struct skidx_build *b,
+                                struct skidx_model *model,
+                                struct skidx_index_summary *summary,
+                                struct skidx_error *err);
+
+/* The owner's side of the exchange: dup[i] = 1 when keys[i] equals an
+ * earlier key of the array (the keys in corpus order), else 0. */
+skidx_status skidx_build_first_seen(const uint64_t *keys, size_t n,
+                                    uint8_t *dup);
+
 /* A human description of a cause ("not JSON"). */
 const char *skidx_cause_text(unsigned cause);
 
