@@ -28,9 +28,11 @@ for r in $(seq "$ROUNDS"); do
     run mpi2x1 $MPIRUN -n 2 "$B/skidx-mpi" "$C" --threads 1
 done
 echo "config rounds median_wall_s median_cpu_s"
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 for c in threads2 mpi1x2 mpi2x1; do
-    awk -v c="$c" '$1 == c { w[n] = $2; u[n++] = $3 + $4 }
-        END { asort(w); asort(u); printf "%s %d %.2f %.2f\n", c, n, w[int((n + 1) / 2)], u[int((n + 1) / 2)] }' "$T/times"
+    w=$(awk -v c="$c" '$1 == c { print $2 }' "$T/times" | median)
+    u=$(awk -v c="$c" '$1 == c { print $3 + $4 }' "$T/times" | median)
+    echo "$c $ROUNDS $w $u"
 done
 for n in $RANKS; do
     $MPIRUN -n "$n" "$B/skidx-mpi" "$C" --threads 1 -o "$T/r$n.skidx" 2>&1 | grep '^skidx-mpi:'

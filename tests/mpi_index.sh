@@ -22,16 +22,18 @@ done
 
 # --- reposts across shards ------------------------------------------------
 # Five shards of short postings, of unequal sizes (ranks get unequal
-# numbers of shards); every 5th line of a shard is a copy of a line of the
+# numbers of shards; the last, large one goes to a rank other than the
+# writer at 2, 3 and 4 ranks, with a whole segment inside); every 5th line of a shard is a copy of a line of the
 # shard before it, every 11th of one three shards back, every 17th of an
-# earlier line of its own shard. Over 65,536 postings, so that the
-# segments the writer cuts span the ranks' parts.
+# earlier line of its own shard. Over two segments of 65,536 postings:
+# some segments span the ranks' parts (cut by the writer from rows), some
+# lie inside one rank's part (encoded there).
 mkdir "$T/rp"
 awk -v out="$T/rp" 'BEGIN {
     split("Data Engineer|Machine Learning Engineer|Backend Developer|DevOps Engineer|Data Analyst", title, "|")
     split("Python, SQL and Airflow|PyTorch and TensorFlow|Go, Kubernetes and PostgreSQL|Terraform, AWS and Docker|Excel, Tableau and SQL", tech, "|")
     split("Berlin|Paris|London|Remote|New York", loc, "|")
-    size[0] = 30000; size[1] = 8000; size[2] = 26000; size[3] = 14000; size[4] = 12000
+    size[0] = 20000; size[1] = 10000; size[2] = 20000; size[3] = 10000; size[4] = 140000
     for (k = 0; k < 5; k++) {
         f = sprintf("%s/part-%d.jsonl", out, k)
         for (i = 0; i < size[k]; i++) {
@@ -59,6 +61,8 @@ for n in 1 2 3 4; do
     mpi "$n" "$T/rp" -o "$T/rm$n.skidx" -j$j 2>"$T/rm$n.err" || bad "reposts: $n ranks: exit $?"
     cmp -s "$T/rs.skidx" "$T/rm$n.skidx" || bad "reposts: $n ranks x $j threads: not the bytes of one process"
     grep -q "; $dups duplicates," "$T/rm$n.err" || bad "reposts: $n ranks: the summary does not say $dups duplicates"
+    [ "$n" -eq 1 ] || grep -q "ranks: [1-9][0-9]* segments encoded by the other ranks" "$T/rm$n.err" ||
+        bad "reposts: $n ranks: no segment was encoded outside the writer: $(cat "$T/rm$n.err")"
 done
 
 # --- a corrupt shard on one rank ------------------------------------------

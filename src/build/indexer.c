@@ -231,6 +231,12 @@ struct run {
     struct kept_example { uint64_t shard; struct example e; } *kept;
     size_t n_kept, cap_kept;
     uint64_t rows_unpacked;
+    /* skidx_build_pack: this build's first row in the whole run, its
+     * postings, the next one's number; the segments that lie wholly
+     * inside the build are cut here (`local`), one waits in `ready` */
+    uint64_t first_row, n_fresh, pack_i;
+    struct skidx_pseg_raw *local;
+    struct skidx_build_seg ready;
 
     int max_inflight;                   /* queued chunks per shard */
     size_t shards_started;              /* atomic */
@@ -547,8 +553,9 @@ static void report_example(struct run *R, size_t shard,
 
 /* Under the lock, in corpus order: posting `h` (at r->buf + off) as the
  * next row of the open segment; a full segment goes to R->full. */
-static int add_row(struct run *R, const struct result *r, size_t off,
-                   const struct rec_hdr *h)
+/* The builder's row of posting `h` (at r->buf + off). */
+static void make_row(const struct result *r, size_t off,
+                     const struct rec_hdr *h, struct skidx_prow *row)
 {
     const uint8_t *p = r->buf + off + sizeof(*h);
     struct skidx_prow w;
@@ -572,6 +579,14 @@ static int add_row(struct run *R, const struct result *r, size_t off,
                      ? NULL
                      : str + str_bytes(h->comp_len);
     w.location_len = h->loc_len;
+    *row = w;
+}
+
+static int add_row(struct run *R, const struct result *r, size_t off,
+                   const struct rec_hdr *h)
+{
+    struct skidx_prow w;
+    make_row(r, off, h, &w);
     if (!R->praw) {
         if (R->spare) {
             struct praw_item *it = R->spare;
@@ -1259,6 +1274,8 @@ static void run_free(struct run *R)
         result_free(r);
     }
     free(R->kept);
+    skidx_pseg_raw_free(R->local);
+    free(R->ready.bytes);
 }
 
 skidx_status skidx_run_index(const struct skidx_shard_list *shards,
@@ -1417,30 +1434,77 @@ skidx_status skidx_build_count(struct skidx_build *b,
     return merge_thread_counts(R, counts);
 }
 
+void skidx_build_place(struct skidx_build *b, uint64_t first_row)
+{
+    b->R.first_row = first_row;
+    b->R.n_fresh = b->R.postings_committed;
+    b->R.pack_i = 0;
+}
+
 /* A packed posting: u64 shard, then the result's record (8-aligned). */
 skidx_status skidx_build_pack(struct skidx_build *b, uint8_t *buf, size_t cap,
-                              size_t *len, int *done)
+                              size_t *len, int *done,
+                              struct skidx_build_seg *seg)
 {
     struct run *R = &b->R;
+    const uint64_t S = SKIDX_SEG_ROWS;
+    /* the rows of whole segments inside [first_row, first_row + n_fresh) */
+    const uint64_t lo = (R->first_row + S - 1) / S * S,
+                   hi = (R->first_row + R->n_fresh) / S * S;
     size_t o = 0;
+    memset(seg, 0, sizeof(*seg));
+    *len = 0;
+    *done = 0;
+    if (R->ready.bytes) {
+        *seg = R->ready;
+        memset(&R->ready, 0, sizeof(R->ready));
+        return SKIDX_OK;
+    }
     while (R->held) {
         struct result *r = R->held;
         while (r->pack_off < r->len) {
             struct rec_hdr h;
             memcpy(&h, r->buf + r->pack_off, sizeof(h));
             const size_t rs = rec_size(&h);
+            const uint64_t row = R->first_row + R->pack_i;
+            if (h.pad != DUP && row >= lo && row < hi) {
+                struct skidx_prow w;
+                make_row(r, r->pack_off, &h, &w);
+                if ((!R->local && skidx_pseg_raw_create(&R->local)) ||
+                    skidx_pseg_raw_add(R->local, &w))
+                    return SKIDX_ERR_NOMEM;
+                r->pack_off += rs;
+                R->pack_i++;
+                if (skidx_pseg_raw_rows(R->local) < S)
+                    continue;
+                /* a whole segment: encoded here, handed out after the
+                 * rows before it */
+                struct skidx_build_seg g = {NULL, 0, (uint32_t)(row / S),
+                                            (uint32_t)S};
+                SKIDX_FORWARD(skidx_pseg_encode(R->local,
+                                                R->compiled->tax->n_skills,
+                                                &g.bytes, &g.len));
+                skidx_pseg_raw_reset(R->local);
+                if (o) {
+                    R->ready = g;
+                    *len = o;
+                } else {
+                    *seg = g;
+                }
+                return SKIDX_OK;
+            }
             if (h.pad != DUP) {
                 if (o + 8 + rs > cap) {
                     if (o == 0)
                         return SKIDX_ERR_LIMIT; /* a record over cap */
                     *len = o;
-                    *done = 0;
                     return SKIDX_OK;
                 }
                 const uint64_t shard = r->shard;
                 memcpy(buf + o, &shard, 8);
                 memcpy(buf + o + 8, r->buf + r->pack_off, rs);
                 o += 8 + rs;
+                R->pack_i++;
             }
             r->pack_off += rs;
         }
@@ -1450,6 +1514,26 @@ skidx_status skidx_build_pack(struct skidx_build *b, uint8_t *buf, size_t cap,
     R->held_tail = &R->held;
     *len = o;
     *done = 1;
+    return SKIDX_OK;
+}
+
+skidx_status skidx_build_put_segment(struct skidx_build *b,
+                                     struct skidx_model *model,
+                                     struct skidx_build_seg *seg)
+{
+    struct run *R = &b->R;
+    R->post = &model->post;
+    uint8_t *bytes = seg->bytes;
+    seg->bytes = NULL;
+    if ((R->praw && skidx_pseg_raw_rows(R->praw)) || seg->k != R->praw_seg ||
+        seg->rows != SKIDX_SEG_ROWS) {
+        free(bytes);
+        return SKIDX_ERR_CORRUPT; /* not the next segment */
+    }
+    SKIDX_FORWARD(skidx_pstore_put(&model->post, seg->k, bytes, seg->len,
+                                   seg->rows));
+    R->praw_seg++;
+    R->rows_unpacked += seg->rows;
     return SKIDX_OK;
 }
 

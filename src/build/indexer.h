@@ -111,9 +111,12 @@ skidx_status skidx_run_index(const struct skidx_shard_list *shards,
  *      in corpus order; skidx_build_drop: drop[i] marks the i-th of those
  *      a repost of a posting earlier in the corpus (another process's);
  *   3. skidx_build_count: counts them into a table of the caller's;
- *   4. skidx_build_pack: their rows, in corpus order, as bytes, a buffer
- *      at a time; the writing process feeds every process's bytes, in
- *      process order, to skidx_build_unpack, which cuts the segments.
+ *   4. skidx_build_place, skidx_build_pack: their postings in corpus
+ *      order: the segments wholly inside the build encoded, the rows of
+ *      the segments shared with other builds as bytes, a buffer at a time;
+ *      the writing process feeds every process's pieces, in process
+ *      order, to skidx_build_put_segment and skidx_build_unpack (which
+ *      cuts the shared segments).
  * The writer then sets its shard states (skidx_build_shard_states: the
  * array of every shard, elem_size bytes each, opaque; the processes
  * run one binary) from the owners', reports the examples of all
@@ -139,10 +142,30 @@ skidx_status skidx_build_keys(const struct skidx_build *b, uint64_t **keys,
 void skidx_build_drop(struct skidx_build *b, const uint8_t *drop);
 skidx_status skidx_build_count(struct skidx_build *b,
                                struct skidx_counts *counts);
-/* Fill buf (cap bytes) with the next rows; *done once all are given (the
- * held results are freed as they go). SKIDX_ERR_LIMIT: a row over cap. */
+/* An encoded segment of the whole run: number k, its rows, its bytes
+ * (malloc'd; whoever holds the struct frees them). */
+struct skidx_build_seg {
+    uint8_t *bytes;
+    size_t len;
+    uint32_t k, rows;
+};
+/* Before packing: the build's postings are rows first_row... of the whole
+ * run (the postings of the builds before it, summed). */
+void skidx_build_place(struct skidx_build *b, uint64_t first_row);
+/* The next piece of the build's postings, in corpus order: either rows in
+ * buf (*len bytes of cap), or (seg->bytes set) a segment that lies wholly
+ * inside the build, encoded here; *done once all are given (the held
+ * results are freed as they go). Only the rows of the segments the build
+ * shares with its neighbours travel as rows. SKIDX_ERR_LIMIT: a row over
+ * cap. */
 skidx_status skidx_build_pack(struct skidx_build *b, uint8_t *buf, size_t cap,
-                              size_t *len, int *done);
+                              size_t *len, int *done,
+                              struct skidx_build_seg *seg);
+/* Writer: segment seg (taking its bytes) as the next of the model;
+ * SKIDX_ERR_CORRUPT when it is not (rows of an open segment wait). */
+skidx_status skidx_build_put_segment(struct skidx_build *b,
+                                     struct skidx_model *model,
+                                     struct skidx_build_seg *seg);
 /* SKIDX_ERR_CORRUPT: bytes that skidx_build_pack did not make. */
 skidx_status skidx_build_unpack(struct skidx_build *b,
                                 struct skidx_model *model, const uint8_t *buf,

@@ -43,6 +43,8 @@
 
 #define WRITER 0
 #define TAG_ROWS 17
+#define TAG_SEG 18
+#define TAG_SEGB 19
 #define ROW_BUF ((size_t)8 << 20)
 
 static int rank, n_ranks;
@@ -53,6 +55,7 @@ static int rank, n_ranks;
 enum { ST_PROCESS, ST_KEYS, ST_COUNT, ST_ROWS, ST_N };
 static double stage_s[ST_N];
 static uint64_t stage_bytes[ST_N];
+static uint64_t segs_received; /* writer: segments encoded by others */
 static const char *const stage_name[ST_N] = {"process", "duplicate exchange",
                                              "count + reduce", "rows to writer"};
 
@@ -71,6 +74,9 @@ static void print_stats(void)
                         "%llu bytes sent (all ranks)\n",
                 n_ranks, stage_name[k], smax[k],
                 (unsigned long long)bsum[k]);
+    fprintf(stderr, "skidx-mpi: %d ranks: %llu segments encoded by the "
+                    "other ranks\n",
+            n_ranks, (unsigned long long)segs_received);
     fflush(stderr);
 }
 
@@ -294,44 +300,96 @@ static skidx_status reduce_counts(struct skidx_counts *c)
     return SKIDX_OK;
 }
 
-/* The rows of every rank, in rank order, into the writer's segments. */
+/* The postings of every rank, in rank order, into the writer's segments:
+ * the segments wholly inside a rank come encoded (a header message, then
+ * the bytes), the rows of the segments ranks share as rows. */
+static void put_piece(struct skidx_build *b, struct skidx_model *model,
+                      struct skidx_build_seg *seg, const uint8_t *buf,
+                      size_t len)
+{
+    skidx_status st = seg->bytes ? skidx_build_put_segment(b, model, seg)
+                                 : skidx_build_unpack(b, model, buf, len);
+    if (st)
+        die("cannot build the postings", st);
+}
+
 static void send_rows(struct skidx_build *b, struct skidx_model *model)
 {
+    uint64_t mine = 0, first_row = 0;
+    {
+        size_t n = 0;
+        uint64_t *keys = NULL;
+        /* the postings still counted: one key each */
+        if (skidx_build_keys(b, &keys, &n))
+            die("cannot send the postings", SKIDX_ERR_NOMEM);
+        free(keys);
+        mine = n;
+    }
+    MPI_Exscan(&mine, &first_row, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+    if (rank == 0)
+        first_row = 0; /* (undefined on rank 0) */
+    skidx_build_place(b, first_row);
     uint8_t *buf = malloc(ROW_BUF);
     if (!buf)
         die("cannot send the postings", SKIDX_ERR_NOMEM);
     skidx_status st;
     int done = 0;
     size_t len = 0;
-    if (rank != WRITER) {
-        while (!done) {
-            if ((st = skidx_build_pack(b, buf, ROW_BUF, &len, &done)))
-                die("cannot send the postings", st);
-            if (len)
-                MPI_Send(buf, (int)len, MPI_BYTE, WRITER, TAG_ROWS,
-                         MPI_COMM_WORLD);
+    struct skidx_build_seg seg;
+    while (!done) {
+        if ((st = skidx_build_pack(b, buf, ROW_BUF, &len, &done, &seg)))
+            die("cannot send the postings", st);
+        if (rank == WRITER) {
+            put_piece(b, model, &seg, buf, len);
+        } else if (seg.bytes) {
+            if (seg.len > INT_MAX)
+                die("cannot send the postings", SKIDX_ERR_LIMIT);
+            const uint64_t head[2] = {((uint64_t)seg.k << 32) | seg.rows,
+                                      seg.len};
+            MPI_Send(head, 2, MPI_UINT64_T, WRITER, TAG_SEG, MPI_COMM_WORLD);
+            MPI_Send(seg.bytes, (int)seg.len, MPI_BYTE, WRITER, TAG_SEGB,
+                     MPI_COMM_WORLD);
+            stage_bytes[ST_ROWS] += seg.len + 16;
+            free(seg.bytes);
+        } else if (len) {
+            MPI_Send(buf, (int)len, MPI_BYTE, WRITER, TAG_ROWS,
+                     MPI_COMM_WORLD);
             stage_bytes[ST_ROWS] += len;
         }
+    }
+    if (rank != WRITER) {
         MPI_Send(buf, 0, MPI_BYTE, WRITER, TAG_ROWS, MPI_COMM_WORLD);
         free(buf);
         return;
-    }
-    while (!done) {
-        if ((st = skidx_build_pack(b, buf, ROW_BUF, &len, &done)) ||
-            (st = skidx_build_unpack(b, model, buf, len)))
-            die("cannot build the postings", st);
     }
     for (int r = 1; r < n_ranks; r++)
         for (;;) {
             MPI_Status ms;
             int got = 0;
+            MPI_Probe(r, MPI_ANY_TAG, MPI_COMM_WORLD, &ms);
+            if (ms.MPI_TAG == TAG_SEG) {
+                uint64_t head[2];
+                MPI_Recv(head, 2, MPI_UINT64_T, r, TAG_SEG, MPI_COMM_WORLD,
+                         MPI_STATUS_IGNORE);
+                seg.k = (uint32_t)(head[0] >> 32);
+                seg.rows = (uint32_t)head[0];
+                seg.len = (size_t)head[1];
+                seg.bytes = malloc(seg.len ? seg.len : 1);
+                if (!seg.bytes || seg.len > INT_MAX)
+                    die("cannot receive the postings", SKIDX_ERR_NOMEM);
+                MPI_Recv(seg.bytes, (int)seg.len, MPI_BYTE, r, TAG_SEGB,
+                         MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+                put_piece(b, model, &seg, NULL, 0);
+                segs_received++;
+                continue;
+            }
             MPI_Recv(buf, (int)ROW_BUF, MPI_BYTE, r, TAG_ROWS, MPI_COMM_WORLD,
                      &ms);
             MPI_Get_count(&ms, MPI_BYTE, &got);
             if (got <= 0)
                 break;
-            if ((st = skidx_build_unpack(b, model, buf, (size_t)got)))
-                die("cannot build the postings", st);
+            memset(&seg, 0, sizeof(seg));
+            put_piece(b, model, &seg, buf, (size_t)got);
         }
     free(buf);
 }
