@@ -336,28 +336,61 @@ static void send_rows(struct skidx_build *b, struct skidx_model *model)
     int done = 0;
     size_t len = 0;
     struct skidx_build_seg seg;
-    while (!done) {
-        if ((st = skidx_build_pack(b, buf, ROW_BUF, &len, &done, &seg)))
-            die("cannot send the postings", st);
-        if (rank == WRITER) {
+    if (rank == WRITER) {
+        while (!done) {
+            if ((st = skidx_build_pack(b, buf, ROW_BUF, &len, &done, &seg)))
+                die("cannot build the postings", st);
             put_piece(b, model, &seg, buf, len);
-        } else if (seg.bytes) {
-            if (seg.len > INT_MAX)
-                die("cannot send the postings", SKIDX_ERR_LIMIT);
-            const uint64_t head[2] = {((uint64_t)seg.k << 32) | seg.rows,
-                                      seg.len};
-            MPI_Send(head, 2, MPI_UINT64_T, WRITER, TAG_SEG, MPI_COMM_WORLD);
-            MPI_Send(seg.bytes, (int)seg.len, MPI_BYTE, WRITER, TAG_SEGB,
-                     MPI_COMM_WORLD);
-            stage_bytes[ST_ROWS] += seg.len + 16;
-            free(seg.bytes);
-        } else if (len) {
-            MPI_Send(buf, (int)len, MPI_BYTE, WRITER, TAG_ROWS,
-                     MPI_COMM_WORLD);
-            stage_bytes[ST_ROWS] += len;
         }
-    }
-    if (rank != WRITER) {
+    } else {
+        /* Everything is packed (and its segments encoded) before the
+         * first send: a send waits for the writer to reach this rank, and
+         * encoding then would make the ranks encode one after another. */
+        struct piece { struct skidx_build_seg seg; uint8_t *rows; size_t len; }
+            *pc = NULL;
+        size_t n = 0, cap = 0;
+        while (!done) {
+            if ((st = skidx_build_pack(b, buf, ROW_BUF, &len, &done, &seg)))
+                die("cannot send the postings", st);
+            if (!seg.bytes && !len)
+                continue;
+            if (n == cap) {
+                cap = cap ? 2 * cap : 16;
+                struct piece *np = realloc(pc, cap * sizeof(*np));
+                if (!np)
+                    die("cannot send the postings", SKIDX_ERR_NOMEM);
+                pc = np;
+            }
+            pc[n].seg = seg;
+            pc[n].len = seg.bytes ? 0 : len;
+            pc[n].rows = NULL;
+            if (!seg.bytes && !(pc[n].rows = malloc(len)))
+                die("cannot send the postings", SKIDX_ERR_NOMEM);
+            if (!seg.bytes)
+                memcpy(pc[n].rows, buf, len);
+            n++;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (pc[i].seg.bytes) {
+                if (pc[i].seg.len > INT_MAX)
+                    die("cannot send the postings", SKIDX_ERR_LIMIT);
+                const uint64_t head[2] = {
+                    ((uint64_t)pc[i].seg.k << 32) | pc[i].seg.rows,
+                    pc[i].seg.len};
+                MPI_Send(head, 2, MPI_UINT64_T, WRITER, TAG_SEG,
+                         MPI_COMM_WORLD);
+                MPI_Send(pc[i].seg.bytes, (int)pc[i].seg.len, MPI_BYTE,
+                         WRITER, TAG_SEGB, MPI_COMM_WORLD);
+                stage_bytes[ST_ROWS] += pc[i].seg.len + 16;
+                free(pc[i].seg.bytes);
+            } else {
+                MPI_Send(pc[i].rows, (int)pc[i].len, MPI_BYTE, WRITER,
+                         TAG_ROWS, MPI_COMM_WORLD);
+                stage_bytes[ST_ROWS] += pc[i].len;
+                free(pc[i].rows);
+            }
+        }
+        free(pc);
         MPI_Send(buf, 0, MPI_BYTE, WRITER, TAG_ROWS, MPI_COMM_WORLD);
         free(buf);
         return;
