@@ -10,5 +10,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential cmake pkg-config \
     libhyperscan-dev libzstd-dev zstd zlib1g-dev gzip libxxhash-dev libcmocka-dev libroaring-dev \
     clang libclang-rt-14-dev libomp-14-dev python3 \
-    time ripgrep hyperfine python3-ahocorasick chromium wamerican >/dev/null
+    time ripgrep hyperfine python3-ahocorasick chromium wamerican \
+    openmpi-bin libopenmpi-dev >/dev/null
 echo "install-deps: done"

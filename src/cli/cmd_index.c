@@ -2,8 +2,9 @@
  * cmd_index.c - `skidx index` and `skidx merge`: everything that writes an
  * index file.
  */
+#include "build/indexer.h"
+#include "cli/cmd_index.h"
 #include "cli/cmds.h"
-#include "cli/indexer.h"
 #include "cli/out.h"
 #include "cli/tax_open.h"
 #include "core/error.h"
@@ -75,13 +76,48 @@ static const char index_usage[] =
  * threads, each give-back also interrupts the other core to flush its TLB.
  * Keep freed memory for reuse instead: peak RSS is unchanged (it is the
  * peak), page faults fall by a quarter and 2 threads run 2-4 % faster. */
-static void keep_freed_memory(void)
+void keep_freed_memory(void)
 {
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
 }
 
-int cmd_index(int argc, char **argv)
+/* The callbacks of the indexer: the progress line and the messages
+ * about skipped and repaired records (both on stderr; a message first
+ * clears the progress line it would otherwise run into). */
+static void on_index_progress(void *arg, const struct skidx_index_progress *p)
+{
+    (void)arg;
+    const double el = p->seconds;
+    const double frac =
+        p->bytes_total ? (double)p->bytes_in / (double)p->bytes_total : 0;
+    const double eta = frac > 0.01 ? el * (1 - frac) / frac : 0;
+    fprintf(stderr,
+            "\r\033[Kskidx: %zu/%zu shards, %.0f MB read, %.1f MB/s, %.0f "
+            "postings/s, ETA %.0f s",
+            p->shards_done, p->shards_total, p->bytes_in / 1e6,
+            el > 0 ? p->bytes_in / 1e6 / el : 0,
+            el > 0 ? (double)p->postings / el : 0, eta);
+    if (p->final)
+        fputs("\r\033[K", stderr);
+}
+
+static void on_index_message(void *arg, const struct skidx_index_message *m)
+{
+    const struct cli_index *ix = arg;
+    const char *kind = skidx_cause_is_fix(m->cause) ? "repaired" : "skipped";
+    if (ix->progress)
+        fputs("\r\033[K", stderr);
+    if (m->col != UINT64_MAX)
+        fprintf(stderr, "skidx: %s:%llu: %s record: %s (byte %llu)\n",
+                m->path, (unsigned long long)m->line, kind,
+                skidx_cause_text(m->cause), (unsigned long long)m->col + 1);
+    else
+        fprintf(stderr, "skidx: %s:%llu: %s record: %s\n", m->path,
+                (unsigned long long)m->line, kind, skidx_cause_text(m->cause));
+}
+
+int cli_index_args(struct cli_index *ix, int argc, char **argv)
 {
     static const struct option lo[] = {
         {"output", required_argument, 0, 'o'},
@@ -99,61 +135,60 @@ int cmd_index(int argc, char **argv)
         {"no-cache", no_argument, 0, 7},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    struct skidx_index_opts o;
-    const char *out = NULL, *tax_dir = skidx_taxonomy_default_dir();
+    struct skidx_index_opts *o = &ix->o;
     struct skidx_error err;
-    unsigned tax_flags = 0;
     int c;
 
-    memset(&o, 0, sizeof(o));
-    o.currency = "USD";
-    o.max_examples = 5;
-    o.format = -1;
-    skidx_jsonl_keys_default(&o.keys);
+    memset(ix, 0, sizeof(*ix));
+    ix->tax_dir = skidx_taxonomy_default_dir();
+    o->currency = "USD";
+    o->max_examples = 5;
+    o->format = -1;
+    skidx_jsonl_keys_default(&o->keys);
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:t:j:f:kqh", lo, NULL)) != -1) {
         switch (c) {
-        case 'o': out = optarg; break;
-        case 't': tax_dir = optarg; break;
+        case 'o': ix->out = optarg; break;
+        case 't': ix->tax_dir = optarg; break;
         case 'j': {
             uint64_t n;
             if (cli_parse_u64("--threads", optarg, 1, 1024, &n))
                 return EXIT_USAGE;
-            o.threads = (int)n;
+            o->threads = (int)n;
             break;
         }
         case 'f':
             skidx_error_clear(&err);
-            if (skidx_jsonl_keys_remap(&o.keys, optarg, &err)) {
+            if (skidx_jsonl_keys_remap(&o->keys, optarg, &err)) {
                 cli_msg("invalid --field '%s': %s", optarg, err.msg);
                 return EXIT_USAGE;
             }
             break;
-        case 'k': o.keep_going = 1; break;
-        case 'q': o.quiet = 1; break;
-        case 7: tax_flags |= CLI_TAX_NO_CACHE; break;
+        case 'k': o->keep_going = 1; break;
+        case 'q': ix->quiet = 1; break;
+        case 7: ix->tax_flags |= CLI_TAX_NO_CACHE; break;
         case 1:
             if (!*optarg || strlen(optarg) > 16) {
                 cli_msg("invalid --currency '%s'", optarg);
                 return EXIT_USAGE;
             }
-            o.currency = optarg;
+            o->currency = optarg;
             break;
         case 2:
             if (cli_parse_size("--max-record-bytes", optarg, 1024,
-                               1ull << 40, &o.max_record_bytes))
+                               1ull << 40, &o->max_record_bytes))
                 return EXIT_USAGE;
             break;
         case 3:
             if (cli_parse_size("--chunk-bytes", optarg, 1, 1ull << 40,
-                               &o.chunk_bytes))
+                               &o->chunk_bytes))
                 return EXIT_USAGE;
             break;
         case 4:
             if (!strcmp(optarg, "words"))
-                o.engine = SKIDX_ENGINE_WORDS;
+                o->engine = SKIDX_ENGINE_WORDS;
             else if (!strcmp(optarg, "oracle"))
-                o.engine = SKIDX_ENGINE_ORACLE;
+                o->engine = SKIDX_ENGINE_ORACLE;
             else {
                 cli_msg("invalid --engine '%s': words or oracle", optarg);
                 return EXIT_USAGE;
@@ -161,17 +196,17 @@ int cmd_index(int argc, char **argv)
             break;
         case 6:
             if (!strcmp(optarg, "jsonl") || !strcmp(optarg, "ndjson"))
-                o.format = SKIDX_FORMAT_JSONL;
+                o->format = SKIDX_FORMAT_JSONL;
             else if (!strcmp(optarg, "csv"))
-                o.format = SKIDX_FORMAT_CSV;
+                o->format = SKIDX_FORMAT_CSV;
             else if (!strcmp(optarg, "tsv"))
-                o.format = SKIDX_FORMAT_TSV;
+                o->format = SKIDX_FORMAT_TSV;
             else {
                 cli_msg("invalid --format '%s': jsonl, csv or tsv", optarg);
                 return EXIT_USAGE;
             }
             break;
-        case 5: o.allow_empty = 1; break;
+        case 5: o->allow_empty = 1; break;
         case 'h':
             printf(index_usage, skidx_taxonomy_default_dir(),
                    omp_get_num_procs());
@@ -182,138 +217,175 @@ int cmd_index(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (optind >= argc || !out) {
+    if (optind >= argc || !ix->out) {
         cli_msg(optind >= argc ? "no corpus given" : "no output given (-o)");
         fprintf(stderr, index_usage, skidx_taxonomy_default_dir(),
                 omp_get_num_procs());
         return EXIT_USAGE;
     }
-    o.progress = !o.quiet && isatty(STDERR_FILENO);
-    /* Nothing is on disk until the index is written, so a signal ends the
-     * process at once (then removing the temporary, if one is live).
-     * Waiting for the indexer to notice a stop flag could take for ever: a
-     * thread may be blocked in read(2) on a stalled pipe or in open(2) on
-     * a FIFO without a writer, and the signal need not land on it. */
-    cli_install_signals(0, "skidx: interrupted: no index written\n");
+    ix->corpus = (const char *const *)argv + optind;
+    ix->n_corpus = (size_t)(argc - optind);
+    ix->progress = !ix->quiet && isatty(STDERR_FILENO);
+    o->on_progress = ix->progress ? on_index_progress : NULL;
+    o->on_message = ix->quiet ? NULL : on_index_message;
+    o->cb_arg = ix;
+    o->stop = &skidx_stop_requested;
+    return -1;
+}
 
+int cli_index_list(struct cli_index *ix)
+{
+    struct skidx_error err;
     /* the output is none of the inputs: the corpus as given, the
      * taxonomy's files, and (below) every listed shard */
     char tax_files[2][4096];
-    snprintf(tax_files[0], sizeof(tax_files[0]), "%s/skills.tsv", tax_dir);
-    snprintf(tax_files[1], sizeof(tax_files[1]), "%s/roles.tsv", tax_dir);
+    snprintf(tax_files[0], sizeof(tax_files[0]), "%s/skills.tsv",
+             ix->tax_dir);
+    snprintf(tax_files[1], sizeof(tax_files[1]), "%s/roles.tsv", ix->tax_dir);
     const char *tax_in[2] = {tax_files[0], tax_files[1]};
-    if (cli_check_output(out, 0, (const char *const *)argv + optind,
-                         (size_t)(argc - optind)) ||
-        cli_check_output(out, 0, tax_in, 2))
+    if (cli_check_output(ix->out, 0, ix->corpus, ix->n_corpus) ||
+        cli_check_output(ix->out, 0, tax_in, 2))
         return EXIT_USAGE;
 
     /* the corpus */
-    struct skidx_shard_list shards;
-    memset(&shards, 0, sizeof(shards));
-    for (int i = optind; i < argc; i++) {
+    for (size_t i = 0; i < ix->n_corpus; i++) {
         skidx_error_clear(&err);
-        skidx_status lst = skidx_shard_list_add(&shards, argv[i], &err);
+        skidx_status lst = skidx_shard_list_add(&ix->shards, ix->corpus[i],
+                                                &err);
         if (lst) {
             cli_report_st("cannot read the corpus", lst, &err);
-            skidx_shard_list_release(&shards);
             return EXIT_DATA;
         }
     }
-    if (cli_check_output(out, 0, (const char *const *)shards.paths,
-                         shards.n)) {
-        skidx_shard_list_release(&shards);
+    if (cli_check_output(ix->out, 0, (const char *const *)ix->shards.paths,
+                         ix->shards.n))
         return EXIT_USAGE;
-    }
-    keep_freed_memory();
+    return -1;
+}
+
+int cli_index_taxonomy(struct cli_index *ix)
+{
+    struct skidx_error err;
     /* the taxonomy, within the limits of the index format */
-    struct skidx_taxonomy *tax = NULL;
-    struct skidx_compiled *comp = NULL;
     skidx_error_clear(&err);
-    skidx_status tst = cli_taxonomy_open(tax_dir, tax_flags, &tax, &comp,
-                                         &err);
+    skidx_status tst = cli_taxonomy_open(ix->tax_dir, ix->tax_flags, &ix->tax,
+                                         &ix->comp, &err);
     if (!tst)
-        tst = skidx_index_check_dims(tax->n_roles, tax->n_levels,
-                                     tax->n_skills, tax->n_cats, &err);
+        tst = skidx_index_check_dims(ix->tax->n_roles, ix->tax->n_levels,
+                                     ix->tax->n_skills, ix->tax->n_cats, &err);
     if (tst) {
-        skidx_compiled_free(comp);
         cli_report_st("invalid taxonomy", tst, &err);
-        skidx_taxonomy_free(tax);
-        skidx_shard_list_release(&shards);
         return EXIT_DATA;
     }
-    struct skidx_model model;
+    return -1;
+}
+
+int cli_index_finish(struct cli_index *ix, struct skidx_model *model,
+                     skidx_status st, const struct skidx_error *err,
+                     const struct skidx_index_summary *sum)
+{
+    const struct skidx_index_opts *o = &ix->o;
     int rc = EXIT_OK;
-    if (skidx_model_init(&model, tax, SKIDX_VERSION_STRING, o.currency)) {
-        cli_msg("out of memory");
-        rc = EXIT_DATA;
-        goto out_tax;
-    }
-    struct skidx_index_summary sum;
-    skidx_error_clear(&err);
-    skidx_status st = skidx_run_index(&shards, comp, &o, &model, &sum, &err);
     /* from here a signal removes a live temporary and exits 130, or, once
      * the index has been renamed into place, only sets the stop flag: a
      * complete index is never followed by exit 130 */
     cli_install_signals(1, "skidx: interrupted: no index written\n");
     if (st == SKIDX_ERR_INTERRUPTED || skidx_stop_requested) {
         cli_msg("interrupted: no index written");
-        rc = EXIT_INTERRUPTED;
-        goto out_model;
+        return EXIT_INTERRUPTED;
     }
-    if (st && (!o.keep_going || st == SKIDX_ERR_NOMEM)) {
-        cli_report_st("cannot index", st, &err);
+    if (st && (!o->keep_going || st == SKIDX_ERR_NOMEM)) {
+        cli_report_st("cannot index", st, err);
         cli_msg("no index written%s",
                 st == SKIDX_ERR_NOMEM ? "" : " (--keep-going indexes the "
                                              "other shards)");
-        rc = EXIT_DATA;
-        goto out_model;
+        return EXIT_DATA;
     }
     if (st) {
         /* every lost shard with its own fault, in corpus order */
-        for (uint32_t i = 0; i < model.n_lost; i++) {
+        for (uint32_t i = 0; i < model->n_lost; i++) {
             struct skidx_error e;
-            skidx_fail(&e, SKIDX_ERR_CORRUPT, model.lost_paths[i],
-                       SKIDX_NOLINE, model.lost_offsets[i], "%s",
-                       model.lost_causes[i]);
+            skidx_fail(&e, SKIDX_ERR_CORRUPT, model->lost_paths[i],
+                       SKIDX_NOLINE, model->lost_offsets[i], "%s",
+                       model->lost_causes[i]);
             cli_report("lost a shard", &e);
-            cli_msg("shard '%s' lost after %llu records", model.lost_paths[i],
-                    (unsigned long long)model.lost_records[i]);
+            cli_msg("shard '%s' lost after %llu records",
+                    model->lost_paths[i],
+                    (unsigned long long)model->lost_records[i]);
         }
         rc = EXIT_DATA;
     }
-    if (sum.empty) {
-        cli_report("cannot index", &sum.empty_err);
+    if (sum->empty) {
+        cli_report("cannot index", &sum->empty_err);
         cli_msg("no index written (--allow-empty writes it all the same)");
-        rc = EXIT_DATA;
-        goto out_model;
+        return EXIT_DATA;
     }
-    skidx_error_clear(&err);
-    st = skidx_index_write(&model, out, &err);
+    struct skidx_error werr;
+    skidx_error_clear(&werr);
+    st = skidx_index_write(model, ix->out, &werr);
     if (st) {
-        cli_report_st("cannot write the index", st, &err);
-        rc = st == SKIDX_ERR_USAGE ? EXIT_USAGE : EXIT_DATA;
-        goto out_model;
+        cli_report_st("cannot write the index", st, &werr);
+        return st == SKIDX_ERR_USAGE ? EXIT_USAGE : EXIT_DATA;
     }
-    if (!o.quiet) {
-        const uint64_t *s = model.counts.stats;
+    if (!ix->quiet) {
+        const uint64_t *s = model->counts.stats;
         double mb = (double)s[SKIDX_STAT_BYTES_UNCOMPRESSED] / 1e6;
         fprintf(stderr,
                 "skidx: indexed %llu postings from %llu shards (%.1f MB) in "
                 "%.2f s, %.1f MB/s; %llu duplicates, %llu records skipped, "
                 "%llu repaired -> %s\n",
                 (unsigned long long)s[SKIDX_STAT_POSTINGS],
-                (unsigned long long)s[SKIDX_STAT_SHARDS], mb, sum.seconds,
-                sum.seconds > 0 ? mb / sum.seconds : 0.0,
+                (unsigned long long)s[SKIDX_STAT_SHARDS], mb, sum->seconds,
+                sum->seconds > 0 ? mb / sum->seconds : 0.0,
                 (unsigned long long)s[SKIDX_STAT_DUPLICATES],
                 (unsigned long long)s[SKIDX_STAT_SKIPPED],
-                (unsigned long long)s[SKIDX_STAT_REPAIRED], out);
+                (unsigned long long)s[SKIDX_STAT_REPAIRED], ix->out);
     }
-out_model:
+    return rc;
+}
+
+void cli_index_release(struct cli_index *ix)
+{
+    skidx_compiled_free(ix->comp);
+    skidx_taxonomy_free(ix->tax);
+    skidx_shard_list_release(&ix->shards);
+    ix->comp = NULL;
+    ix->tax = NULL;
+}
+
+int cmd_index(int argc, char **argv)
+{
+    struct cli_index ix;
+    struct skidx_error err;
+    int rc = cli_index_args(&ix, argc, argv);
+    if (rc >= 0)
+        return rc;
+    /* Nothing is on disk until the index is written, so a signal ends the
+     * process at once (then removing the temporary, if one is live).
+     * Waiting for the indexer to notice a stop flag could take for ever: a
+     * thread may be blocked in read(2) on a stalled pipe or in open(2) on
+     * a FIFO without a writer, and the signal need not land on it. */
+    cli_install_signals(0, "skidx: interrupted: no index written\n");
+    if ((rc = cli_index_list(&ix)) >= 0)
+        goto out;
+    keep_freed_memory();
+    if ((rc = cli_index_taxonomy(&ix)) >= 0)
+        goto out;
+    struct skidx_model model;
+    if (skidx_model_init(&model, ix.tax, SKIDX_VERSION_STRING,
+                         ix.o.currency)) {
+        cli_msg("out of memory");
+        rc = EXIT_DATA;
+        goto out;
+    }
+    struct skidx_index_summary sum;
+    skidx_error_clear(&err);
+    skidx_status st = skidx_run_index(&ix.shards, ix.comp, &ix.o, &model,
+                                      &sum, &err);
+    rc = cli_index_finish(&ix, &model, st, &err, &sum);
     skidx_model_release(&model);
-out_tax:
-    skidx_compiled_free(comp);
-    skidx_taxonomy_free(tax);
-    skidx_shard_list_release(&shards);
+out:
+    cli_index_release(&ix);
     return rc;
 }
 

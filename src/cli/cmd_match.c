@@ -3,9 +3,9 @@
  * skills and the alias matches behind them, with the very code `index`
  * counts with (skidx_posting_process).
  */
+#include "build/indexer.h"
 #include "cli/cmds.h"
 #include "cli/corpus_walk.h"
-#include "cli/indexer.h"
 #include "cli/out.h"
 #include "cli/tax_open.h"
 #include "core/taxonomy.h"

@@ -3,7 +3,7 @@
  * that look at postings without an index (corpus_walk.h).
  */
 #include "cli/corpus_walk.h"
-#include "cli/indexer.h"
+#include "build/indexer.h"
 #include "cli/out.h"
 #include "io/csv.h"
 #include "io/shard.h"

@@ -2,7 +2,6 @@
  * out.c - messages and the table / CSV / JSON printers of the CLI.
  */
 #include "cli/out.h"
-#include "cli/indexer.h"
 #include "io/atomic_file.h"
 
 #include <errno.h>
@@ -238,6 +237,7 @@ void cli_out_abort(struct skidx_atomic *a, FILE *f)
     skidx_atomic_abort(a);
 }
 
+volatile sig_atomic_t skidx_stop_requested;
 static volatile sig_atomic_t graceful_stop;
 static const char *volatile signal_msg;
 

@@ -8,6 +8,7 @@
 
 #include "skidx.h"
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -58,6 +59,8 @@ void cli_out_abort(struct skidx_atomic *a, FILE *f);
  * is live the handler only sets skidx_stop_requested (the caller stops at
  * its next check). */
 void cli_install_signals(int graceful, const char *msg);
+/* Set by that handler (graceful); the indexer polls it between chunks. */
+extern volatile sig_atomic_t skidx_stop_requested;
 
 /* At exit: flush and close standard output; on a write error print
  * "write error on standard output: <reason>" and return EXIT_DATA if rc

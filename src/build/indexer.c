@@ -12,7 +12,7 @@
  *   (max_inflight + 1) chunks plus the results of shards read ahead of the
  *   commit point (about 3 % of their text each).
  */
-#include "cli/indexer.h"
+#include "build/indexer.h"
 #include "core/causes.h"
 #include "core/error.h"
 #include "io/csv.h"
@@ -23,8 +23,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-volatile sig_atomic_t skidx_stop_requested;
 
 static const char *const cause_texts[SKIDX_CAUSE_COUNT] = {
     [SKIDX_SKIP_NOT_JSON] = "not JSON",
@@ -141,6 +139,7 @@ struct result {
     unsigned ex_per_cause[SKIDX_CAUSE_COUNT];
     struct result *next; /* pending list */
     int failed;          /* processing failed (out of memory) */
+    size_t pack_off;     /* skidx_build_pack: the next record */
 };
 
 static void result_free(struct result *r)
@@ -219,7 +218,25 @@ struct run {
     struct skidx_pstore *post;
     unsigned reported[SKIDX_CAUSE_COUNT];
     int abort;                          /* stop everything */
+    int locks;                          /* lock and pool_lock made */
     int nomem;
+
+    /* staged runs (skidx_build_*): shards [first, end) only; results are
+     * held in corpus order (decided against this run's own earlier
+     * postings only) and examples kept, not reported */
+    int hold;
+    size_t first, end;
+    struct result *held, **held_tail;
+    size_t n_held;
+    struct kept_example { uint64_t shard; struct example e; } *kept;
+    size_t n_kept, cap_kept;
+    uint64_t rows_unpacked;
+    /* skidx_build_pack: this build's first row in the whole run, its
+     * postings, the next one's number; the segments that lie wholly
+     * inside the build are cut here (`local`), one waits in `ready` */
+    uint64_t first_row, n_fresh, pack_i;
+    struct skidx_pseg_raw *local;
+    struct skidx_build_seg ready;
 
     int max_inflight;                   /* queued chunks per shard */
     size_t shards_started;              /* atomic */
@@ -248,20 +265,24 @@ static double now_s(void)
 static void progress(struct run *R, int final)
 {
     double t = now_s(), el = t - ((double)R->t0.tv_sec + R->t0.tv_nsec * 1e-9);
-    if (!R->opts->progress || (!final && t - R->last_progress < 0.25))
+    if (!R->opts->on_progress ||
+        (!final && t - R->last_progress < 0.25))
         return;
     R->last_progress = t;
-    uint64_t in = __atomic_load_n(&R->bytes_in_total, __ATOMIC_RELAXED);
-    double frac = R->bytes_total ? (double)in / (double)R->bytes_total : 0;
-    double eta = frac > 0.01 ? el * (1 - frac) / frac : 0;
-    fprintf(stderr,
-            "\r\033[Kskidx: %zu/%zu shards, %.0f MB read, %.1f MB/s, %.0f "
-            "postings/s, ETA %.0f s",
-            R->shards_finished, R->shards->n, in / 1e6,
-            el > 0 ? in / 1e6 / el : 0,
-            el > 0 ? (double)R->postings_committed / el : 0, eta);
-    if (final)
-        fputs("\r\033[K", stderr);
+    const struct skidx_index_progress p = {
+        R->shards_finished,
+        R->shards->n,
+        __atomic_load_n(&R->bytes_in_total, __ATOMIC_RELAXED),
+        R->bytes_total,
+        R->postings_committed,
+        el,
+        final};
+    R->opts->on_progress(R->opts->cb_arg, &p);
+}
+
+static int stopped(const struct run *R)
+{
+    return R->opts->stop && *R->opts->stop;
 }
 
 /* ---- chunk buffer pool ---- */
@@ -504,21 +525,26 @@ static void process_chunk(struct run *R, const struct skidx_chunk *c,
 
 /* ---- ordered commit (under the lock) ---- */
 
-static void print_example(struct run *R, size_t shard, const struct example *e)
+static void report_example(struct run *R, size_t shard,
+                           const struct example *e)
 {
-    if (R->opts->quiet)
+    if (R->hold) {
+        if (R->n_kept == R->cap_kept) {
+            const size_t cap = R->cap_kept ? 2 * R->cap_kept : 16;
+            struct kept_example *k = realloc(R->kept, cap * sizeof(*k));
+            if (!k)
+                return; /* examples are best effort */
+            R->kept = k;
+            R->cap_kept = cap;
+        }
+        R->kept[R->n_kept++] = (struct kept_example){shard, *e};
         return;
-    const char *kind = skidx_cause_is_fix(e->cause) ? "repaired" : "skipped";
-    if (R->opts->progress)
-        fputs("\r\033[K", stderr);
-    if (e->col != UINT64_MAX)
-        fprintf(stderr, "skidx: %s:%llu: %s record: %s (byte %llu)\n",
-                R->shards->paths[shard], (unsigned long long)e->line, kind,
-                skidx_cause_text(e->cause), (unsigned long long)e->col + 1);
-    else
-        fprintf(stderr, "skidx: %s:%llu: %s record: %s\n",
-                R->shards->paths[shard], (unsigned long long)e->line, kind,
-                skidx_cause_text(e->cause));
+    }
+    if (!R->opts->on_message)
+        return;
+    const struct skidx_index_message m = {R->shards->paths[shard], e->line,
+                                          e->col, e->cause};
+    R->opts->on_message(R->opts->cb_arg, &m);
 }
 
 /* Under the lock, in corpus order: stats, examples and the duplicate
@@ -527,8 +553,9 @@ static void print_example(struct run *R, size_t shard, const struct example *e)
 
 /* Under the lock, in corpus order: posting `h` (at r->buf + off) as the
  * next row of the open segment; a full segment goes to R->full. */
-static int add_row(struct run *R, const struct result *r, size_t off,
-                   const struct rec_hdr *h)
+/* The builder's row of posting `h` (at r->buf + off). */
+static void make_row(const struct result *r, size_t off,
+                     const struct rec_hdr *h, struct skidx_prow *row)
 {
     const uint8_t *p = r->buf + off + sizeof(*h);
     struct skidx_prow w;
@@ -552,6 +579,14 @@ static int add_row(struct run *R, const struct result *r, size_t off,
                      ? NULL
                      : str + str_bytes(h->comp_len);
     w.location_len = h->loc_len;
+    *row = w;
+}
+
+static int add_row(struct run *R, const struct result *r, size_t off,
+                   const struct rec_hdr *h)
+{
+    struct skidx_prow w;
+    make_row(r, off, h, &w);
     if (!R->praw) {
         if (R->spare) {
             struct praw_item *it = R->spare;
@@ -623,7 +658,7 @@ static void decide(struct run *R, struct result *r)
         unsigned k = r->ex[i].cause;
         if (R->reported[k] < R->opts->max_examples) {
             R->reported[k]++;
-            print_example(R, r->shard, &r->ex[i]);
+            report_example(R, r->shard, &r->ex[i]);
         }
     }
     size_t off = 0;
@@ -644,7 +679,7 @@ static void decide(struct run *R, struct result *r)
         } else {
             R->postings_committed++;
             ss->postings++;
-            if (add_row(R, r, off, &h)) {
+            if (!R->hold && add_row(R, r, off, &h)) {
                 R->nomem = 1;
                 __atomic_store_n(&R->abort, 1, __ATOMIC_RELAXED);
                 return;
@@ -706,9 +741,15 @@ static struct result *commit_ready(struct run *R)
         R->pending = r->next;
         decide(R, r);
         r->next = NULL;
+        R->next_seq++;
+        if (R->hold && !r->failed) {
+            *R->held_tail = r;
+            R->held_tail = &r->next;
+            R->n_held++;
+            continue;
+        }
         *tail = r;
         tail = &r->next;
-        R->next_seq++;
     }
     progress(R, 0);
     return ready;
@@ -902,7 +943,7 @@ static void read_shard(struct run *R, size_t s)
                         SKIDX_NOLINE, SKIDX_NOOFF, "out of memory");
     ss->is_csv = sp != NULL;
     while (!st) {
-        if (skidx_stop_requested || __atomic_load_n(&R->abort, __ATOMIC_RELAXED))
+        if (stopped(R) || __atomic_load_n(&R->abort, __ATOMIC_RELAXED))
             break;
         /* A view: for zstd, the decoder's own output, with no copy. */
         struct skidx_chunk v;
@@ -1026,129 +1067,147 @@ static int untouched(const struct skidx_counts *c)
     return 1;
 }
 
-skidx_status skidx_run_index(const struct skidx_shard_list *shards,
+/* Set up a run over shards [first, end) of the list (the others count
+ * as read, with nothing in them); run_free releases it, whatever failed. */
+static skidx_status run_init(struct run *R,
+                             const struct skidx_shard_list *shards,
                              const struct skidx_compiled *compiled,
-                             const struct skidx_index_opts *opts,
-                             struct skidx_model *model,
-                             struct skidx_index_summary *summary,
-                             struct skidx_error *err)
+                             const struct skidx_index_opts *opts, size_t first,
+                             size_t end)
 {
-    struct run R;
-    skidx_status st = SKIDX_OK;
-    memset(&R, 0, sizeof(R));
-    memset(summary, 0, sizeof(*summary));
-    R.shards = shards;
-    R.compiled = compiled;
-    R.opts = opts;
-    R.threads = opts->threads > 0 ? opts->threads : omp_get_num_procs();
+    memset(R, 0, sizeof(*R));
+    R->shards = shards;
+    R->compiled = compiled;
+    R->opts = opts;
+    R->first = first;
+    R->end = end;
+    R->held_tail = &R->held;
+    R->threads = opts->threads > 0 ? opts->threads : omp_get_num_procs();
     if (skidx_shard_list_all_empty(shards))
-        R.threads = 1; /* others would only start, spin and stop: 10+ ms */
+        R->threads = 1; /* others would only start, spin and stop: 10+ ms */
     /* queued copies per shard for idle threads: views are 2 MB or more
      * (a zstd window), and one per thread keeps them all busy */
-    R.max_inflight = R.threads;
+    R->max_inflight = R->threads;
     /* enough for every chunk that can be queued at once */
-    R.cap_pool = (size_t)R.threads * (size_t)(R.max_inflight + 1);
-    clock_gettime(CLOCK_MONOTONIC, &R.t0);
+    R->cap_pool = (size_t)R->threads * (size_t)(R->max_inflight + 1);
+    clock_gettime(CLOCK_MONOTONIC, &R->t0);
+    for (size_t i = first; i < end; i++)
+        R->bytes_total += shards->sizes[i];
+
+    R->ts = aligned_alloc(_Alignof(struct thread_state),
+                          (size_t)R->threads * sizeof(*R->ts));
+    if (R->ts)
+        memset(R->ts, 0, (size_t)R->threads * sizeof(*R->ts));
+    R->ss = calloc(shards->n ? shards->n : 1, sizeof(*R->ss));
+    R->pool = calloc(R->cap_pool, sizeof(*R->pool));
+    if (!R->ts || !R->ss || !R->pool)
+        return SKIDX_ERR_NOMEM;
+    /* the shards of other runs: read, empty, committed */
     for (size_t i = 0; i < shards->n; i++)
-        R.bytes_total += shards->sizes[i];
-
-    R.ts = aligned_alloc(_Alignof(struct thread_state),
-                         (size_t)R.threads * sizeof(*R.ts));
-    if (R.ts)
-        memset(R.ts, 0, (size_t)R.threads * sizeof(*R.ts));
-    R.ss = calloc(shards->n ? shards->n : 1, sizeof(*R.ss));
-    R.pool = calloc(R.cap_pool, sizeof(*R.pool));
-    if (!R.ts || !R.ss || !R.pool) {
-        st = SKIDX_ERR_NOMEM;
-        goto out;
-    }
+        if (i < first || i >= end)
+            R->ss[i].done = 1;
+    R->shards_started = shards->n - (end - first);
     const struct skidx_taxonomy *t = compiled->tax;
-    for (int i = 0; i < R.threads; i++) {
-        if ((st = skidx_counts_init(&R.ts[i].counts, t->n_roles, t->n_levels,
-                                    t->n_skills)) ||
-            (st = skidx_worker_init(&R.ts[i].worker, compiled)))
-            goto out;
-        R.ts[i].worker.want_pref = 1;
+    for (int i = 0; i < R->threads; i++) {
+        SKIDX_FORWARD(skidx_counts_init(&R->ts[i].counts, t->n_roles,
+                                        t->n_levels, t->n_skills));
+        SKIDX_FORWARD(skidx_worker_init(&R->ts[i].worker, compiled));
+        R->ts[i].worker.want_pref = 1;
     }
-    if (model->post.n_postings || model->post.n_segs) {
-        st = SKIDX_ERR_USAGE; /* the contract: a fresh model */
-        goto out;
-    }
-    R.post = &model->post;
-    omp_init_lock(&R.lock);
-    omp_init_lock(&R.pool_lock);
+    omp_init_lock(&R->lock);
+    omp_init_lock(&R->pool_lock);
+    R->locks = 1;
+    return SKIDX_OK;
+}
 
-#pragma omp parallel num_threads(R.threads)
+/* Read and process the run's shards, every thread. */
+static void run_process(struct run *R)
+{
+#pragma omp parallel num_threads(R->threads)
 #pragma omp single
     {
-        for (size_t s = 0; s < shards->n; s++) {
+        for (size_t s = R->first; s < R->end; s++) {
 #pragma omp task firstprivate(s)
-            read_shard(&R, s);
+            read_shard(R, s);
         }
     }
-    encode_full(&R);
-    omp_destroy_lock(&R.lock);
-    omp_destroy_lock(&R.pool_lock);
-    progress(&R, 1);
+    encode_full(R);
+}
+
+/* counts += the threads' tables (sums: the order does not matter). A
+ * fresh table takes thread 0's instead of adding them, which would touch
+ * every page of its own. */
+static skidx_status merge_thread_counts(struct run *R,
+                                        struct skidx_counts *counts)
+{
+    if (untouched(counts)) {
+        struct skidx_counts fresh = *counts;
+        *counts = R->ts[0].counts;
+        R->ts[0].counts = fresh;
+    } else {
+        SKIDX_FORWARD(skidx_counts_merge(counts, &R->ts[0].counts));
+    }
+    for (int i = 1; i < R->threads; i++)
+        if (!untouched(&R->ts[i].counts))
+            SKIDX_FORWARD(skidx_counts_merge(counts, &R->ts[i].counts));
+    return SKIDX_OK;
+}
+
+/* After the postings: the last segment, the sources, the threads' counts
+ * (merge_threads) and the shards' statistics into the model; the
+ * summary, and the first failure in corpus order. */
+static skidx_status run_finish(struct run *R, int merge_threads,
+                               struct skidx_model *model,
+                               struct skidx_index_summary *summary,
+                               struct skidx_error *err)
+{
+    const struct skidx_shard_list *shards = R->shards;
+    const struct skidx_index_opts *opts = R->opts;
+    skidx_status st = SKIDX_OK;
+    progress(R, 1);
     /* the last, partial segment; then the list of shards the Shard
      * column numbers */
-    if (!R.nomem && R.praw && skidx_pseg_raw_rows(R.praw)) {
+    if (!R->nomem && R->praw && skidx_pseg_raw_rows(R->praw)) {
         uint8_t *bytes = NULL;
         size_t len = 0;
-        const uint32_t rows = skidx_pseg_raw_rows(R.praw);
-        if (skidx_pseg_encode(R.praw, t->n_skills, &bytes, &len) ||
-            skidx_pstore_put(&model->post, R.praw_seg, bytes, len, rows))
-            R.nomem = 1;
+        const uint32_t rows = skidx_pseg_raw_rows(R->praw);
+        if (skidx_pseg_encode(R->praw, R->compiled->tax->n_skills, &bytes,
+                              &len) ||
+            skidx_pstore_put(&model->post, R->praw_seg, bytes, len, rows))
+            R->nomem = 1;
     }
     model->post.present = 1;
-    model->post.n_postings = R.postings_committed;
-    for (size_t s = 0; s < shards->n && !R.nomem; s++)
+    model->post.n_postings = R->postings_committed;
+    for (size_t s = 0; s < shards->n && !R->nomem; s++)
         if (skidx_pstore_add_source(&model->post, shards->paths[s]))
-            R.nomem = 1;
+            R->nomem = 1;
 
     /* anything left pending belongs after a failure: drop it */
-    while (R.pending) {
-        struct result *r = R.pending;
-        R.pending = r->next;
+    while (R->pending) {
+        struct result *r = R->pending;
+        R->pending = r->next;
         result_free(r);
     }
-    if (R.nomem) {
-        st = skidx_fail(err, SKIDX_ERR_NOMEM, NULL, SKIDX_NOLINE, SKIDX_NOOFF,
-                        "out of memory");
-        goto out;
-    }
-    if (skidx_stop_requested) {
+    if (R->nomem)
+        return skidx_fail(err, SKIDX_ERR_NOMEM, NULL, SKIDX_NOLINE,
+                          SKIDX_NOOFF, "out of memory");
+    if (stopped(R)) {
         summary->interrupted = 1;
-        st = skidx_fail(err, SKIDX_ERR_INTERRUPTED, NULL, SKIDX_NOLINE,
-                        SKIDX_NOOFF, "interrupted");
-        goto out;
+        return skidx_fail(err, SKIDX_ERR_INTERRUPTED, NULL, SKIDX_NOLINE,
+                          SKIDX_NOOFF, "interrupted");
     }
-    /* Merge the per-thread tables (sums: the order does not matter). A
-     * fresh model (the caller's contract) takes thread 0's tables instead
-     * of adding them, which would touch every page of its own. */
-    if (untouched(&model->counts)) {
-        struct skidx_counts fresh = model->counts;
-        model->counts = R.ts[0].counts;
-        R.ts[0].counts = fresh;
-    } else if ((st = skidx_counts_merge(&model->counts, &R.ts[0].counts))) {
-        goto out;
-    }
-    for (int i = 1; i < R.threads; i++)
-        if (!untouched(&R.ts[i].counts) &&
-            (st = skidx_counts_merge(&model->counts, &R.ts[i].counts)))
-            goto out;
+    if (merge_threads)
+        SKIDX_FORWARD(merge_thread_counts(R, &model->counts));
     for (size_t s = 0; s < shards->n; s++) {
-        struct shard_state *ss = &R.ss[s];
+        struct shard_state *ss = &R->ss[s];
         if (ss->failed) {
             summary->shards_failed++;
             if (!opts->keep_going)
                 continue;
-            if ((st = skidx_model_add_lost(
-                     model, shards->paths[s], ss->records_committed,
-                     ss->err.offset,
-                     ss->err.msg[0] ? ss->err.msg
-                                    : skidx_strerror(ss->err.status))))
-                goto out;
+            SKIDX_FORWARD(skidx_model_add_lost(
+                model, shards->paths[s], ss->records_committed,
+                ss->err.offset,
+                ss->err.msg[0] ? ss->err.msg : skidx_strerror(ss->err.status)));
             model->counts.stats[SKIDX_STAT_SHARDS_LOST]++;
         }
         if (ss->done && (!ss->failed || opts->keep_going)) {
@@ -1158,46 +1217,425 @@ skidx_status skidx_run_index(const struct skidx_shard_list *shards,
         }
     }
     if (!opts->allow_empty)
-        check_empty(&R, summary);
+        check_empty(R, summary);
     if (summary->shards_failed) {
         /* report the first failure in corpus order */
         for (size_t s = 0; s < shards->n; s++)
-            if (R.ss[s].failed) {
+            if (R->ss[s].failed) {
                 if (err)
-                    *err = R.ss[s].err;
-                st = R.ss[s].err.status ? R.ss[s].err.status
-                                        : SKIDX_ERR_CORRUPT;
+                    *err = R->ss[s].err;
+                st = R->ss[s].err.status ? R->ss[s].err.status
+                                         : SKIDX_ERR_CORRUPT;
                 break;
             }
     }
-out:
-    summary->seconds = now_s() - ((double)R.t0.tv_sec + R.t0.tv_nsec * 1e-9);
-    if (R.ts)
-        for (int i = 0; i < R.threads; i++) {
-            skidx_counts_release(&R.ts[i].counts);
-            skidx_worker_release(&R.ts[i].worker);
-            skidx_jbuf_release(&R.ts[i].jbuf);
-            skidx_shard_reader_spare_free(R.ts[i].spare);
-        }
-    free(R.ts);
-    free(R.ss);
-    if (R.pool)
-        for (size_t i = 0; i < R.n_pool; i++)
-            free(R.pool[i].data);
-    free(R.pool);
-    free(R.dedup.keys);
-    skidx_pseg_raw_free(R.praw);
-    while (R.full) {
-        struct praw_item *it = R.full;
-        R.full = it->next;
-        skidx_pseg_raw_free(it->raw);
-        free(it);
-    }
-    while (R.spare) {
-        struct praw_item *it = R.spare;
-        R.spare = it->next;
-        skidx_pseg_raw_free(it->raw);
-        free(it);
-    }
     return st;
+}
+
+static void run_free(struct run *R)
+{
+    if (R->ts)
+        for (int i = 0; i < R->threads; i++) {
+            skidx_counts_release(&R->ts[i].counts);
+            skidx_worker_release(&R->ts[i].worker);
+            skidx_jbuf_release(&R->ts[i].jbuf);
+            skidx_shard_reader_spare_free(R->ts[i].spare);
+        }
+    if (R->locks) {
+        omp_destroy_lock(&R->lock);
+        omp_destroy_lock(&R->pool_lock);
+    }
+    free(R->ts);
+    free(R->ss);
+    if (R->pool)
+        for (size_t i = 0; i < R->n_pool; i++)
+            free(R->pool[i].data);
+    free(R->pool);
+    free(R->dedup.keys);
+    skidx_pseg_raw_free(R->praw);
+    while (R->full) {
+        struct praw_item *it = R->full;
+        R->full = it->next;
+        skidx_pseg_raw_free(it->raw);
+        free(it);
+    }
+    while (R->spare) {
+        struct praw_item *it = R->spare;
+        R->spare = it->next;
+        skidx_pseg_raw_free(it->raw);
+        free(it);
+    }
+    while (R->pending) {
+        struct result *r = R->pending;
+        R->pending = r->next;
+        result_free(r);
+    }
+    while (R->held) {
+        struct result *r = R->held;
+        R->held = r->next;
+        result_free(r);
+    }
+    free(R->kept);
+    skidx_pseg_raw_free(R->local);
+    free(R->ready.bytes);
+}
+
+skidx_status skidx_run_index(const struct skidx_shard_list *shards,
+                             const struct skidx_compiled *compiled,
+                             const struct skidx_index_opts *opts,
+                             struct skidx_model *model,
+                             struct skidx_index_summary *summary,
+                             struct skidx_error *err)
+{
+    struct run R;
+    memset(summary, 0, sizeof(*summary));
+    skidx_status st = run_init(&R, shards, compiled, opts, 0, shards->n);
+    if (!st && (model->post.n_postings || model->post.n_segs))
+        st = SKIDX_ERR_USAGE; /* the contract: a fresh model */
+    if (!st) {
+        R.post = &model->post;
+        run_process(&R);
+        st = run_finish(&R, 1, model, summary, err);
+    }
+    summary->seconds = now_s() - ((double)R.t0.tv_sec + R.t0.tv_nsec * 1e-9);
+    run_free(&R);
+    return st;
+}
+
+/* ---- the stages, for a run spread over processes ---- */
+
+struct skidx_build {
+    struct run R;
+};
+
+skidx_status skidx_build_create(const struct skidx_shard_list *shards,
+                                const struct skidx_compiled *compiled,
+                                const struct skidx_index_opts *opts,
+                                size_t first, size_t end,
+                                struct skidx_build **out)
+{
+    *out = NULL;
+    if (first > end || end > shards->n)
+        return SKIDX_ERR_USAGE;
+    struct skidx_build *b = malloc(sizeof(*b));
+    if (!b)
+        return SKIDX_ERR_NOMEM;
+    skidx_status st = run_init(&b->R, shards, compiled, opts, first, end);
+    if (st) {
+        run_free(&b->R);
+        free(b);
+        return st;
+    }
+    b->R.hold = 1;
+    *out = b;
+    return SKIDX_OK;
+}
+
+void skidx_build_free(struct skidx_build *b)
+{
+    if (!b)
+        return;
+    run_free(&b->R);
+    free(b);
+}
+
+skidx_status skidx_build_process(struct skidx_build *b, int *shards_failed)
+{
+    struct run *R = &b->R;
+    run_process(R);
+    *shards_failed = 0;
+    for (size_t s = R->first; s < R->end; s++)
+        *shards_failed |= R->ss[s].failed;
+    if (R->nomem)
+        return SKIDX_ERR_NOMEM;
+    if (stopped(R))
+        return SKIDX_ERR_INTERRUPTED;
+    return SKIDX_OK;
+}
+
+/* A walk over the postings of the held results that are not marked
+ * duplicates, in corpus order. */
+struct fresh_it {
+    struct result *r;
+    size_t off, at; /* the next record; the current one */
+    struct rec_hdr h;
+};
+
+static int fresh_next(struct fresh_it *it)
+{
+    while (it->r) {
+        while (it->off < it->r->len) {
+            memcpy(&it->h, it->r->buf + it->off, sizeof(it->h));
+            it->at = it->off;
+            it->off += rec_size(&it->h);
+            if (it->h.pad != DUP)
+                return 1;
+        }
+        it->r = it->r->next;
+        it->off = 0;
+    }
+    return 0;
+}
+
+skidx_status skidx_build_keys(const struct skidx_build *b, uint64_t **keys,
+                              size_t *n)
+{
+    const struct run *R = &b->R;
+    *keys = NULL;
+    *n = 0;
+    size_t cnt = 0;
+    struct fresh_it it = {R->held, 0, 0, {0}};
+    while (fresh_next(&it))
+        cnt++;
+    uint64_t *k = malloc((cnt ? cnt : 1) * sizeof(*k));
+    if (!k)
+        return SKIDX_ERR_NOMEM;
+    size_t i = 0;
+    it = (struct fresh_it){R->held, 0, 0, {0}};
+    /* the duplicate set's own reading of a key: 0 is 1 */
+    while (fresh_next(&it))
+        k[i++] = it.h.dedup ? it.h.dedup : 1;
+    *keys = k;
+    *n = cnt;
+    return SKIDX_OK;
+}
+
+void skidx_build_drop(struct skidx_build *b, const uint8_t *drop)
+{
+    struct run *R = &b->R;
+    size_t i = 0;
+    struct fresh_it it = {R->held, 0, 0, {0}};
+    while (fresh_next(&it)) {
+        if (!drop[i++])
+            continue;
+        it.h.pad = DUP;
+        memcpy(it.r->buf + it.at, &it.h, sizeof(it.h));
+        R->ss[it.r->shard].duplicates++;
+        R->ss[it.r->shard].postings--;
+        R->postings_committed--;
+    }
+}
+
+skidx_status skidx_build_count(struct skidx_build *b,
+                               struct skidx_counts *counts)
+{
+    struct run *R = &b->R;
+    struct result **v = malloc((R->n_held ? R->n_held : 1) * sizeof(*v));
+    if (!v)
+        return SKIDX_ERR_NOMEM;
+    size_t n = 0;
+    for (struct result *r = R->held; r; r = r->next)
+        v[n++] = r;
+    int failed = 0;
+#pragma omp parallel for num_threads(R->threads) schedule(dynamic) reduction(|:failed)
+    for (size_t i = 0; i < n; i++)
+        failed |= count_result(R, v[i]) != 0;
+    free(v);
+    if (failed)
+        return SKIDX_ERR_NOMEM;
+    return merge_thread_counts(R, counts);
+}
+
+void skidx_build_place(struct skidx_build *b, uint64_t first_row)
+{
+    b->R.first_row = first_row;
+    b->R.n_fresh = b->R.postings_committed;
+    b->R.pack_i = 0;
+}
+
+/* A packed posting: u64 shard, then the result's record (8-aligned). */
+skidx_status skidx_build_pack(struct skidx_build *b, uint8_t *buf, size_t cap,
+                              size_t *len, int *done,
+                              struct skidx_build_seg *seg)
+{
+    struct run *R = &b->R;
+    const uint64_t S = SKIDX_SEG_ROWS;
+    /* the rows of whole segments inside [first_row, first_row + n_fresh) */
+    const uint64_t lo = (R->first_row + S - 1) / S * S,
+                   hi = (R->first_row + R->n_fresh) / S * S;
+    size_t o = 0;
+    memset(seg, 0, sizeof(*seg));
+    *len = 0;
+    *done = 0;
+    if (R->ready.bytes) {
+        *seg = R->ready;
+        memset(&R->ready, 0, sizeof(R->ready));
+        return SKIDX_OK;
+    }
+    while (R->held) {
+        struct result *r = R->held;
+        while (r->pack_off < r->len) {
+            struct rec_hdr h;
+            memcpy(&h, r->buf + r->pack_off, sizeof(h));
+            const size_t rs = rec_size(&h);
+            const uint64_t row = R->first_row + R->pack_i;
+            if (h.pad != DUP && row >= lo && row < hi) {
+                struct skidx_prow w;
+                make_row(r, r->pack_off, &h, &w);
+                if ((!R->local && skidx_pseg_raw_create(&R->local)) ||
+                    skidx_pseg_raw_add(R->local, &w))
+                    return SKIDX_ERR_NOMEM;
+                r->pack_off += rs;
+                R->pack_i++;
+                if (skidx_pseg_raw_rows(R->local) < S)
+                    continue;
+                /* a whole segment: encoded here, handed out after the
+                 * rows before it */
+                struct skidx_build_seg g = {NULL, 0, (uint32_t)(row / S),
+                                            (uint32_t)S};
+                SKIDX_FORWARD(skidx_pseg_encode(R->local,
+                                                R->compiled->tax->n_skills,
+                                                &g.bytes, &g.len));
+                skidx_pseg_raw_reset(R->local);
+                if (o) {
+                    R->ready = g;
+                    *len = o;
+                } else {
+                    *seg = g;
+                }
+                return SKIDX_OK;
+            }
+            if (h.pad != DUP) {
+                if (o + 8 + rs > cap) {
+                    if (o == 0)
+                        return SKIDX_ERR_LIMIT; /* a record over cap */
+                    *len = o;
+                    return SKIDX_OK;
+                }
+                const uint64_t shard = r->shard;
+                memcpy(buf + o, &shard, 8);
+                memcpy(buf + o + 8, r->buf + r->pack_off, rs);
+                o += 8 + rs;
+                R->pack_i++;
+            }
+            r->pack_off += rs;
+        }
+        R->held = r->next;
+        result_free(r);
+    }
+    R->held_tail = &R->held;
+    *len = o;
+    *done = 1;
+    return SKIDX_OK;
+}
+
+skidx_status skidx_build_put_segment(struct skidx_build *b,
+                                     struct skidx_model *model,
+                                     struct skidx_build_seg *seg)
+{
+    struct run *R = &b->R;
+    R->post = &model->post;
+    uint8_t *bytes = seg->bytes;
+    seg->bytes = NULL;
+    if ((R->praw && skidx_pseg_raw_rows(R->praw)) || seg->k != R->praw_seg ||
+        seg->rows != SKIDX_SEG_ROWS) {
+        free(bytes);
+        return SKIDX_ERR_CORRUPT; /* not the next segment */
+    }
+    SKIDX_FORWARD(skidx_pstore_put(&model->post, seg->k, bytes, seg->len,
+                                   seg->rows));
+    R->praw_seg++;
+    R->rows_unpacked += seg->rows;
+    return SKIDX_OK;
+}
+
+skidx_status skidx_build_unpack(struct skidx_build *b,
+                                struct skidx_model *model, const uint8_t *buf,
+                                size_t len)
+{
+    struct run *R = &b->R;
+    R->post = &model->post;
+    size_t o = 0;
+    while (o < len) {
+        struct rec_hdr h;
+        uint64_t shard;
+        if (len - o < 8 + sizeof(h))
+            return SKIDX_ERR_CORRUPT;
+        memcpy(&shard, buf + o, 8);
+        memcpy(&h, buf + o + 8, sizeof(h));
+        const size_t rs = rec_size(&h);
+        if (shard >= R->shards->n || rs > len - o - 8 || h.pad == DUP)
+            return SKIDX_ERR_CORRUPT;
+        /* a result of one posting, in place: add_row reads its bytes */
+        struct result one;
+        memset(&one, 0, sizeof(one));
+        one.shard = (size_t)shard;
+        one.buf = (uint8_t *)(uintptr_t)(buf + o + 8);
+        one.len = rs;
+        if (add_row(R, &one, 0, &h))
+            return SKIDX_ERR_NOMEM;
+        R->rows_unpacked++;
+        o += 8 + rs;
+        if (R->full) {
+            encode_full(R);
+            if (R->nomem)
+                return SKIDX_ERR_NOMEM;
+        }
+    }
+    return SKIDX_OK;
+}
+
+void *skidx_build_shard_states(struct skidx_build *b, size_t *elem_size)
+{
+    *elem_size = sizeof(struct shard_state);
+    return b->R.ss;
+}
+
+const void *skidx_build_examples(const struct skidx_build *b,
+                                 size_t *elem_size, size_t *n)
+{
+    *elem_size = sizeof(struct kept_example);
+    *n = b->R.n_kept;
+    return b->R.kept;
+}
+
+void skidx_build_report(struct skidx_build *b, const void *examples,
+                        size_t n)
+{
+    struct run *R = &b->R;
+    const struct kept_example *k = examples;
+    const int hold = R->hold;
+    R->hold = 0;
+    /* the budget is the whole run's: this process's own examples went
+     * into the list too */
+    memset(R->reported, 0, sizeof(R->reported));
+    for (size_t i = 0; i < n; i++) {
+        const unsigned c = k[i].e.cause;
+        if (c < SKIDX_CAUSE_COUNT && k[i].shard < R->shards->n &&
+            R->reported[c] < R->opts->max_examples) {
+            R->reported[c]++;
+            report_example(R, (size_t)k[i].shard, &k[i].e);
+        }
+    }
+    R->hold = hold;
+}
+
+skidx_status skidx_build_finish(struct skidx_build *b,
+                                struct skidx_model *model,
+                                struct skidx_index_summary *summary,
+                                struct skidx_error *err)
+{
+    struct run *R = &b->R;
+    memset(summary, 0, sizeof(*summary));
+    R->post = &model->post;
+    R->postings_committed = R->rows_unpacked; /* every process's */
+    skidx_status st = run_finish(R, 0, model, summary, err);
+    summary->seconds = now_s() - ((double)R->t0.tv_sec + R->t0.tv_nsec * 1e-9);
+    return st;
+}
+
+skidx_status skidx_build_first_seen(const uint64_t *keys, size_t n,
+                                    uint8_t *dup)
+{
+    struct dedup_set d = {NULL, 0, 0};
+    for (size_t i = 0; i < n; i++) {
+        const int fresh = dedup_insert(&d, keys[i]);
+        if (fresh < 0) {
+            free(d.keys);
+            return SKIDX_ERR_NOMEM;
+        }
+        dup[i] = !fresh;
+    }
+    free(d.keys);
+    return SKIDX_OK;
 }

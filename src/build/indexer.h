@@ -1,0 +1,193 @@
+/*
+ * indexer.h - the indexing pipeline of the library (what `skidx index`
+ * runs): shards -> records -> postings -> counts and posting-level
+ * segments, on every core, with results that do not depend on the thread
+ * count. It never prints: progress and messages about skipped records go
+ * to the caller's callbacks, errors come back as values.
+ *
+ * Work splits by shard and, within a shard, by chunks of records: views of
+ * the shard reader's buffers, parsed in place by the reading thread, or
+ * for the last shards copies queued as OpenMP tasks for idle threads. Each
+ * chunk is processed into a compact list of posting results;
+ * results are committed in corpus order (shard, then chunk) under a lock:
+ * the duplicate check ("the first copy in corpus order counts") and the
+ * counting into the committing thread's own accumulator. The accumulators
+ * are merged (exact integer sums) at the end. Commit costs a hash-set probe
+ * and a few counter increments per posting; matching stays lock-free.
+ */
+#ifndef SKIDX_BUILD_INDEXER_H
+#define SKIDX_BUILD_INDEXER_H
+
+#include "core/count.h"
+#include "core/posting.h"
+#include "io/jsonl.h"
+#include "io/shard.h"
+#include "skidx.h"
+
+#include <signal.h>
+
+/* Where a run is, for a progress line: given to the progress callback
+ * at most four times a second while the run goes, and once at its end
+ * (final = 1). */
+struct skidx_index_progress {
+    size_t shards_done, shards_total; /* read whole and committed */
+    uint64_t bytes_in, bytes_total;   /* shard bytes read (as on disk) */
+    uint64_t postings;                /* counted so far */
+    double seconds;                   /* since the run started */
+    int final;
+};
+
+/* A record skipped or repaired, for a message: only the first
+ * max_examples of each cause in corpus order are given. `path` is the
+ * shard's (valid during the call). */
+struct skidx_index_message {
+    const char *path;
+    uint64_t line;  /* 1-based line of the record's start */
+    uint64_t col;   /* 0-based byte in the line, UINT64_MAX when none */
+    unsigned cause; /* enum skidx_cause; skidx_cause_is_fix(): repaired */
+};
+
+/* The callbacks run on any of the run's threads, one call at a time
+ * (under the run's commit lock: keep them short, never call back into
+ * the run). */
+typedef void (*skidx_index_progress_fn)(void *arg,
+                                        const struct skidx_index_progress *p);
+typedef void (*skidx_index_message_fn)(void *arg,
+                                       const struct skidx_index_message *m);
+
+struct skidx_index_opts {
+    int threads;               /* 0 = all cores */
+    int keep_going;
+    int allow_empty;           /* a shard or run without postings is fine */
+    skidx_index_progress_fn on_progress; /* NULL: none */
+    skidx_index_message_fn on_message;   /* NULL: none */
+    void *cb_arg;                        /* given to both */
+    /* polled between chunks: nonzero stops the run (SKIDX_ERR_INTERRUPTED);
+     * a signal handler may set it. NULL: never. */
+    const volatile sig_atomic_t *stop;
+    size_t chunk_bytes;        /* 0 = default */
+    size_t max_record_bytes;   /* 0 = default */
+    unsigned max_examples;     /* reported lines per cause; default 5 */
+    const char *currency;      /* "USD" */
+    int format;                /* enum skidx_shard_format, or -1: by name */
+    enum skidx_engine engine;
+    struct skidx_jsonl_keys keys;
+};
+
+struct skidx_index_summary {
+    double seconds;
+    uint64_t shards_failed;
+    int interrupted;
+    /* Without allow_empty: the run counted no posting, or a shard that was
+     * read whole has records but no posting; `empty_err` says which shard
+     * and why (its main skip cause). The model is complete all the same. */
+    int empty;
+    struct skidx_error empty_err;
+};
+
+/* Index the shards into `model` (initialised by the caller from the
+ * taxonomy, untouched otherwise: SKIDX_ERR_USAGE). Skipped and repaired
+ * records are reported through opts->on_message; lost shards are listed
+ * in the model (with keep_going). Returns SKIDX_OK, SKIDX_ERR_CORRUPT/IO when a shard
+ * failed (err names the first in corpus order; with keep_going the model
+ * is still complete for the other shards and lists every lost one with
+ * its own fault), SKIDX_ERR_INTERRUPTED. See summary->empty too. */
+skidx_status skidx_run_index(const struct skidx_shard_list *shards,
+                             const struct skidx_compiled *compiled,
+                             const struct skidx_index_opts *opts,
+                             struct skidx_model *model,
+                             struct skidx_index_summary *summary,
+                             struct skidx_error *err);
+
+/* ---- the stages, for a run spread over processes (skidx-mpi) ----
+ *
+ * The same pipeline cut where processes must agree. Each process makes a
+ * build over a contiguous range of the shard list (so corpus order is
+ * process order, then this order), and:
+ *   1. skidx_build_process: reads its shards; each posting is decided
+ *      against the earlier postings of this build only, and the results
+ *      are held in corpus order (about 3 % of the text), examples kept;
+ *   2. skidx_build_keys: the duplicate keys of its postings still counted,
+ *      in corpus order; skidx_build_drop: drop[i] marks the i-th of those
+ *      a repost of a posting earlier in the corpus (another process's);
+ *   3. skidx_build_count: counts them into a table of the caller's;
+ *   4. skidx_build_place, skidx_build_pack: their postings in corpus
+ *      order: the segments wholly inside the build encoded, the rows of
+ *      the segments shared with other builds as bytes, a buffer at a time;
+ *      the writing process feeds every process's pieces, in process
+ *      order, to skidx_build_put_segment and skidx_build_unpack (which
+ *      cuts the shared segments).
+ * The writer then sets its shard states (skidx_build_shard_states: the
+ * array of every shard, elem_size bytes each, opaque; the processes
+ * run one binary) from the owners', reports the examples of all
+ * (skidx_build_report, in corpus order, through opts->on_message with the
+ * budget of one run) and finishes the model (skidx_build_finish: the
+ * last segment, sources, lost shards, statistics, the empty check and the
+ * first failure, as skidx_run_index returns them; model->counts must
+ * already hold the sums of every process's step-3 tables).
+ * One thread calls these, in this order; opts and shards outlive b. */
+struct skidx_build;
+skidx_status skidx_build_create(const struct skidx_shard_list *shards,
+                                const struct skidx_compiled *compiled,
+                                const struct skidx_index_opts *opts,
+                                size_t first, size_t end,
+                                struct skidx_build **out);
+void skidx_build_free(struct skidx_build *b);
+/* SKIDX_OK, SKIDX_ERR_NOMEM or SKIDX_ERR_INTERRUPTED; *shards_failed:
+ * one of the range's shards failed (its state says why). */
+skidx_status skidx_build_process(struct skidx_build *b, int *shards_failed);
+/* *keys: malloc'd, freed by the caller; a key 0 is given as 1. */
+skidx_status skidx_build_keys(const struct skidx_build *b, uint64_t **keys,
+                              size_t *n);
+void skidx_build_drop(struct skidx_build *b, const uint8_t *drop);
+skidx_status skidx_build_count(struct skidx_build *b,
+                               struct skidx_counts *counts);
+/* An encoded segment of the whole run: number k, its rows, its bytes
+ * (malloc'd; whoever holds the struct frees them). */
+struct skidx_build_seg {
+    uint8_t *bytes;
+    size_t len;
+    uint32_t k, rows;
+};
+/* Before packing: the build's postings are rows first_row... of the whole
+ * run (the postings of the builds before it, summed). */
+void skidx_build_place(struct skidx_build *b, uint64_t first_row);
+/* The next piece of the build's postings, in corpus order: either rows in
+ * buf (*len bytes of cap), or (seg->bytes set) a segment that lies wholly
+ * inside the build, encoded here; *done once all are given (the held
+ * results are freed as they go). Only the rows of the segments the build
+ * shares with its neighbours travel as rows. SKIDX_ERR_LIMIT: a row over
+ * cap. */
+skidx_status skidx_build_pack(struct skidx_build *b, uint8_t *buf, size_t cap,
+                              size_t *len, int *done,
+                              struct skidx_build_seg *seg);
+/* Writer: segment seg (taking its bytes) as the next of the model;
+ * SKIDX_ERR_CORRUPT when it is not (rows of an open segment wait). */
+skidx_status skidx_build_put_segment(struct skidx_build *b,
+                                     struct skidx_model *model,
+                                     struct skidx_build_seg *seg);
+/* SKIDX_ERR_CORRUPT: bytes that skidx_build_pack did not make. */
+skidx_status skidx_build_unpack(struct skidx_build *b,
+                                struct skidx_model *model, const uint8_t *buf,
+                                size_t len);
+void *skidx_build_shard_states(struct skidx_build *b, size_t *elem_size);
+/* The kept examples (elem_size bytes each, opaque), in corpus order;
+ * valid until the next call on b. */
+const void *skidx_build_examples(const struct skidx_build *b,
+                                 size_t *elem_size, size_t *n);
+void skidx_build_report(struct skidx_build *b, const void *examples,
+                        size_t n);
+skidx_status skidx_build_finish(struct skidx_build *b,
+                                struct skidx_model *model,
+                                struct skidx_index_summary *summary,
+                                struct skidx_error *err);
+
+/* The owner's side of the exchange: dup[i] = 1 when keys[i] equals an
+ * earlier key of the array (the keys in corpus order), else 0. */
+skidx_status skidx_build_first_seen(const uint64_t *keys, size_t n,
+                                    uint8_t *dup);
+
+/* A human description of a cause ("not JSON"). */
+const char *skidx_cause_text(unsigned cause);
+
+#endif

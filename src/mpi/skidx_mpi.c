@@ -1,0 +1,648 @@
+/*
+ * skidx_mpi.c - skidx-mpi: `skidx index` as an MPI program. Run under
+ * mpirun or srun with the arguments of `skidx index`; it writes the bytes
+ * one `skidx index` process writes on the same corpus.
+ *
+ * Rank 0, the writer, parses the arguments (the others parse them too,
+ * silently), lists the corpus and sends the list to every rank. Each rank
+ * takes a contiguous range of shards, balanced by bytes, so that corpus
+ * order is rank order, then the order within a rank; it runs the library
+ * pipeline over its range with its own threads (src/build/indexer.h,
+ * "the stages"), holding its results. Then, in order:
+ *   - duplicates: each rank sends the keys of its postings still counted
+ *     to their owners (key % ranks, MPI_Alltoallv); an owner marks a key
+ *     that a lower rank sent too, or that it saw earlier from the same
+ *     rank (never: a rank sends a key once) and answers one byte a key;
+ *     the ranks drop those postings: the first copy in corpus order wins;
+ *   - counts: each rank counts what is left; the tables (month ranges
+ *     united first) are summed into the writer's (MPI_Reduce);
+ *   - rows: rank by rank, in order, each sends its rows to the writer in
+ *     buffers of ROW_BUF bytes; the writer cuts them into the segments a
+ *     single process cuts;
+ *   - the writer gathers the shard states and kept examples, reports as
+ *     `skidx index` does and writes the index (temporary file, rename).
+ * A rank that fails says why (the lowest failing rank only) and every
+ * rank exits 1; a failed shard is reported by the writer, in corpus
+ * order, as on one machine.
+ *
+ * MPI is called from the main thread only, outside the OpenMP regions.
+ */
+#include "build/indexer.h"
+#include "cli/cmd_index.h"
+#include "cli/out.h"
+#include "core/count.h"
+#include "core/error.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define WRITER 0
+#define TAG_ROWS 17
+#define TAG_SEG 18
+#define TAG_SEGB 19
+#define ROW_BUF ((size_t)8 << 20)
+
+static int rank, n_ranks;
+
+/* What each stage cost: wall seconds and bytes this rank sent; the
+ * writer prints the maxima and sums on stderr (unless --quiet), the
+ * progress of a run under MPI. */
+enum { ST_PROCESS, ST_KEYS, ST_COUNT, ST_ROWS, ST_N };
+static double stage_s[ST_N];
+static uint64_t stage_bytes[ST_N];
+static uint64_t segs_received; /* writer: segments encoded by others */
+static const char *const stage_name[ST_N] = {"process", "duplicate exchange",
+                                             "count + reduce", "rows to writer"};
+
+static void print_stats(void)
+{
+    double smax[ST_N];
+    uint64_t bsum[ST_N];
+    MPI_Reduce(stage_s, smax, ST_N, MPI_DOUBLE, MPI_MAX, WRITER,
+               MPI_COMM_WORLD);
+    MPI_Reduce(stage_bytes, bsum, ST_N, MPI_UINT64_T, MPI_SUM, WRITER,
+               MPI_COMM_WORLD);
+    if (rank != WRITER)
+        return;
+    for (int k = 0; k < ST_N; k++)
+        fprintf(stderr, "skidx-mpi: %d ranks: %s: %.3f s (slowest rank), "
+                        "%llu bytes sent (all ranks)\n",
+                n_ranks, stage_name[k], smax[k],
+                (unsigned long long)bsum[k]);
+    fprintf(stderr, "skidx-mpi: %d ranks: %llu segments encoded by the "
+                    "other ranks\n",
+            n_ranks, (unsigned long long)segs_received);
+    fflush(stderr);
+}
+
+/* Every rank calls this with whether it failed (and why, when it did).
+ * The lowest failing rank prints its reason; returns whether any rank
+ * failed. */
+static int any_failed(int failed, const char *why)
+{
+    int me = failed ? rank : n_ranks, low = n_ranks;
+    MPI_Allreduce(&me, &low, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    if (low == n_ranks)
+        return 0;
+    if (low == rank)
+        cli_msg("rank %d of %d: %s", rank, n_ranks, why);
+    return 1;
+}
+
+/* A failure past the point where the ranks can agree on it: say why and
+ * take every rank down (mpirun reports the abort too). */
+static void die(const char *what, skidx_status st)
+{
+    cli_msg("rank %d of %d: %s: %s", rank, n_ranks, what, skidx_strerror(st));
+    MPI_Abort(MPI_COMM_WORLD, EXIT_DATA);
+}
+
+/* Broadcast an int from the writer. */
+static int bcast_int(int v)
+{
+    MPI_Bcast(&v, 1, MPI_INT, WRITER, MPI_COMM_WORLD);
+    return v;
+}
+
+/* The writer's shard list to every rank: the count, the sizes, then the
+ * paths one after another with their NULs. */
+static int bcast_shards(struct skidx_shard_list *l)
+{
+    uint64_t n = l->n, bytes = 0;
+    MPI_Bcast(&n, 1, MPI_UINT64_T, WRITER, MPI_COMM_WORLD);
+    if (rank == WRITER)
+        for (size_t i = 0; i < l->n; i++)
+            bytes += strlen(l->paths[i]) + 1;
+    MPI_Bcast(&bytes, 1, MPI_UINT64_T, WRITER, MPI_COMM_WORLD);
+    if (bytes > INT_MAX || n > INT_MAX)
+        return -1;
+    char *all = malloc(bytes ? bytes : 1);
+    uint64_t *sizes = malloc(n ? n * sizeof(*sizes) : 1);
+    int ok = all && sizes;
+    if (rank == WRITER && ok) {
+        size_t o = 0;
+        for (size_t i = 0; i < l->n; i++) {
+            const size_t len = strlen(l->paths[i]) + 1;
+            memcpy(all + o, l->paths[i], len);
+            o += len;
+            sizes[i] = l->sizes[i];
+        }
+    }
+    if (any_failed(!ok, "out of memory")) {
+        free(all);
+        free(sizes);
+        return -1;
+    }
+    MPI_Bcast(all, (int)bytes, MPI_CHAR, WRITER, MPI_COMM_WORLD);
+    MPI_Bcast(sizes, (int)n, MPI_UINT64_T, WRITER, MPI_COMM_WORLD);
+    if (rank != WRITER) {
+        l->paths = calloc(n ? n : 1, sizeof(*l->paths));
+        ok = l->paths != NULL;
+        for (size_t i = 0, o = 0; ok && i < n; i++) {
+            l->paths[i] = strdup(all + o);
+            ok = l->paths[i] != NULL;
+            o += strlen(all + o) + 1;
+            l->n = i + 1;
+        }
+        l->cap = l->n;
+        l->sizes = sizes;
+        sizes = NULL;
+    }
+    free(all);
+    free(sizes);
+    return any_failed(!ok, "out of memory") ? -1 : 0;
+}
+
+/* Shards [first[r], first[r+1]) go to rank r: by the midpoint of each
+ * shard in the corpus's bytes, so that ranks get equal bytes as near as
+ * whole shards allow (by count when no size is known). */
+static void split(const struct skidx_shard_list *l, size_t *first)
+{
+    uint64_t total = 0, before = 0;
+    for (size_t i = 0; i < l->n; i++)
+        total += l->sizes[i];
+    size_t s = 0;
+    for (int r = 0; r <= n_ranks; r++) {
+        while (s < l->n && r < n_ranks) {
+            const double mid =
+                total ? ((double)before + (double)l->sizes[s] / 2) /
+                            (double)total
+                      : ((double)s + 0.5) / (double)l->n;
+            if ((int)(mid * n_ranks) >= r)
+                break;
+            before += l->sizes[s++];
+        }
+        first[r] = r == n_ranks ? l->n : s;
+    }
+}
+
+static unsigned owner_of(uint64_t key)
+{
+    return (unsigned)((key * 0x9E3779B97F4A7C15ull >> 32) % (uint64_t)n_ranks);
+}
+
+/* Which of this rank's postings are reposts of earlier ones on other
+ * ranks: *drop (malloc'd), one byte per key of skidx_build_keys. */
+static skidx_status exchange_keys(struct skidx_build *b, uint8_t **drop_out,
+                                  uint64_t *bytes_sent)
+{
+    uint64_t *keys = NULL, *sendk = NULL, *recvk = NULL;
+    uint8_t *dup = NULL, *ans = NULL, *drop = NULL;
+    size_t n = 0, *pos = NULL;
+    int *scnt = calloc((size_t)n_ranks * 4, sizeof(int));
+    skidx_status st = SKIDX_ERR_NOMEM;
+    *drop_out = NULL;
+    if (!scnt || (st = skidx_build_keys(b, &keys, &n)))
+        goto out;
+    st = SKIDX_ERR_NOMEM;
+    int *sdis = scnt + n_ranks, *rcnt = sdis + n_ranks, *rdis = rcnt + n_ranks;
+    for (size_t i = 0; i < n; i++)
+        scnt[owner_of(keys[i])]++;
+    sendk = malloc((n ? n : 1) * sizeof(*sendk));
+    pos = malloc((n ? n : 1) * sizeof(*pos));
+    drop = malloc(n ? n : 1);
+    if (!sendk || !pos || !drop)
+        goto out;
+    /* the keys grouped by owner, in corpus order within each group */
+    int o = 0;
+    for (int r = 0; r < n_ranks; r++) {
+        sdis[r] = o;
+        o += scnt[r];
+    }
+    int *fill = rcnt; /* borrowed until the counts arrive */
+    memcpy(fill, sdis, (size_t)n_ranks * sizeof(int));
+    for (size_t i = 0; i < n; i++) {
+        const unsigned r = owner_of(keys[i]);
+        pos[i] = (size_t)fill[r]++;
+        sendk[pos[i]] = keys[i];
+    }
+    MPI_Alltoall(scnt, 1, MPI_INT, rcnt, 1, MPI_INT, MPI_COMM_WORLD);
+    size_t m = 0;
+    for (int r = 0; r < n_ranks; r++) {
+        rdis[r] = (int)m;
+        m += (size_t)rcnt[r];
+    }
+    recvk = malloc((m ? m : 1) * sizeof(*recvk));
+    dup = malloc(m ? m : 1);
+    ans = malloc(n ? n : 1);
+    if (!recvk || !dup || !ans)
+        goto out;
+    MPI_Alltoallv(sendk, scnt, sdis, MPI_UINT64_T, recvk, rcnt, rdis,
+                  MPI_UINT64_T, MPI_COMM_WORLD);
+    /* grouped by sending rank, lowest first: corpus order */
+    if ((st = skidx_build_first_seen(recvk, m, dup)))
+        goto out;
+    MPI_Alltoallv(dup, rcnt, rdis, MPI_UINT8_T, ans, scnt, sdis, MPI_UINT8_T,
+                  MPI_COMM_WORLD);
+    for (size_t i = 0; i < n; i++)
+        drop[i] = ans[pos[i]];
+    *bytes_sent = (uint64_t)(n - (size_t)scnt[rank]) * 8 +
+                  (uint64_t)(m - (size_t)rcnt[rank]);
+    *drop_out = drop;
+    drop = NULL;
+    st = SKIDX_OK;
+out:
+    free(keys);
+    free(sendk);
+    free(recvk);
+    free(dup);
+    free(ans);
+    free(drop);
+    free(pos);
+    free(scnt);
+    return st;
+}
+
+/* Sum a table of n counters into the writer's, in pieces (MPI counts are
+ * ints). */
+static void reduce_u64(uint64_t *t, size_t n)
+{
+    const size_t piece = (size_t)1 << 24;
+    for (size_t o = 0; o < n; o += piece) {
+        const int k = (int)(n - o < piece ? n - o : piece);
+        if (rank == WRITER)
+            MPI_Reduce(MPI_IN_PLACE, t + o, k, MPI_UINT64_T, MPI_SUM, WRITER,
+                       MPI_COMM_WORLD);
+        else
+            MPI_Reduce(t + o, NULL, k, MPI_UINT64_T, MPI_SUM, WRITER,
+                       MPI_COMM_WORLD);
+        stage_bytes[ST_COUNT] += rank == WRITER ? 0 : (uint64_t)k * 8;
+    }
+}
+
+/* Every rank's tables summed into the writer's: the month ranges united
+ * first, so that the tables have one shape. */
+static skidx_status reduce_counts(struct skidx_counts *c)
+{
+    int lohi[2] = {c->n_months ? c->month0 : INT_MAX,
+                   c->n_months ? -(c->month0 + (int)c->n_months) : INT_MAX};
+    int all[2];
+    MPI_Allreduce(lohi, all, 2, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    skidx_status st = SKIDX_OK;
+    if (all[0] != INT_MAX)
+        st = skidx_counts_month_range(c, all[0], (uint32_t)(-all[1] - all[0]));
+    if (any_failed(st != SKIDX_OK, skidx_strerror(st)))
+        return st ? st : SKIDX_ERR_NOMEM;
+    const size_t cells = c->n_cells;
+    reduce_u64(c->cell, cells * 4);
+    reduce_u64(c->hist, cells * c->bins);
+    reduce_u64(c->cs, cells * c->n_skills * 3);
+    /* which rows of cs may hold a count (core/count.h): the writer skips
+     * the others, so a row counted only on another rank must be marked */
+    for (size_t o = 0; o < cells; o += (size_t)1 << 24) {
+        const int k = (int)(cells - o < ((size_t)1 << 24) ? cells - o
+                                                          : (size_t)1 << 24);
+        if (rank == WRITER)
+            MPI_Reduce(MPI_IN_PLACE, c->cs_rows + o, k, MPI_UINT8_T, MPI_MAX,
+                       WRITER, MPI_COMM_WORLD);
+        else
+            MPI_Reduce(c->cs_rows + o, NULL, k, MPI_UINT8_T, MPI_MAX, WRITER,
+                       MPI_COMM_WORLD);
+    }
+    reduce_u64(c->month, c->n_months);
+    reduce_u64(c->month_cell, (size_t)c->n_months * cells);
+    reduce_u64(c->month_skill, (size_t)c->n_months * c->n_skills);
+    reduce_u64(c->stats, SKIDX_STAT_COUNT);
+    reduce_u64(c->causes, SKIDX_CAUSE_COUNT);
+    return SKIDX_OK;
+}
+
+/* The postings of every rank, in rank order, into the writer's segments:
+ * the segments wholly inside a rank come encoded (a header message, then
+ * the bytes), the rows of the segments ranks share as rows. */
+static void put_piece(struct skidx_build *b, struct skidx_model *model,
+                      struct skidx_build_seg *seg, const uint8_t *buf,
+                      size_t len)
+{
+    skidx_status st = seg->bytes ? skidx_build_put_segment(b, model, seg)
+                                 : skidx_build_unpack(b, model, buf, len);
+    if (st)
+        die("cannot build the postings", st);
+}
+
+static void send_rows(struct skidx_build *b, struct skidx_model *model)
+{
+    uint64_t mine = 0, first_row = 0;
+    {
+        size_t n = 0;
+        uint64_t *keys = NULL;
+        /* the postings still counted: one key each */
+        if (skidx_build_keys(b, &keys, &n))
+            die("cannot send the postings", SKIDX_ERR_NOMEM);
+        free(keys);
+        mine = n;
+    }
+    MPI_Exscan(&mine, &first_row, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+    if (rank == 0)
+        first_row = 0; /* (undefined on rank 0) */
+    skidx_build_place(b, first_row);
+    uint8_t *buf = malloc(ROW_BUF);
+    if (!buf)
+        die("cannot send the postings", SKIDX_ERR_NOMEM);
+    skidx_status st;
+    int done = 0;
+    size_t len = 0;
+    struct skidx_build_seg seg;
+    if (rank == WRITER) {
+        while (!done) {
+            if ((st = skidx_build_pack(b, buf, ROW_BUF, &len, &done, &seg)))
+                die("cannot build the postings", st);
+            put_piece(b, model, &seg, buf, len);
+        }
+    } else {
+        /* Everything is packed (and its segments encoded) before the
+         * first send: a send waits for the writer to reach this rank, and
+         * encoding then would make the ranks encode one after another. */
+        struct piece { struct skidx_build_seg seg; uint8_t *rows; size_t len; }
+            *pc = NULL;
+        size_t n = 0, cap = 0;
+        while (!done) {
+            if ((st = skidx_build_pack(b, buf, ROW_BUF, &len, &done, &seg)))
+                die("cannot send the postings", st);
+            if (!seg.bytes && !len)
+                continue;
+            if (n == cap) {
+                cap = cap ? 2 * cap : 16;
+                struct piece *np = realloc(pc, cap * sizeof(*np));
+                if (!np)
+                    die("cannot send the postings", SKIDX_ERR_NOMEM);
+                pc = np;
+            }
+            pc[n].seg = seg;
+            pc[n].len = seg.bytes ? 0 : len;
+            pc[n].rows = NULL;
+            if (!seg.bytes && !(pc[n].rows = malloc(len)))
+                die("cannot send the postings", SKIDX_ERR_NOMEM);
+            if (!seg.bytes)
+                memcpy(pc[n].rows, buf, len);
+            n++;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (pc[i].seg.bytes) {
+                if (pc[i].seg.len > INT_MAX)
+                    die("cannot send the postings", SKIDX_ERR_LIMIT);
+                const uint64_t head[2] = {
+                    ((uint64_t)pc[i].seg.k << 32) | pc[i].seg.rows,
+                    pc[i].seg.len};
+                MPI_Send(head, 2, MPI_UINT64_T, WRITER, TAG_SEG,
+                         MPI_COMM_WORLD);
+                MPI_Send(pc[i].seg.bytes, (int)pc[i].seg.len, MPI_BYTE,
+                         WRITER, TAG_SEGB, MPI_COMM_WORLD);
+                stage_bytes[ST_ROWS] += pc[i].seg.len + 16;
+                free(pc[i].seg.bytes);
+            } else {
+                MPI_Send(pc[i].rows, (int)pc[i].len, MPI_BYTE, WRITER,
+                         TAG_ROWS, MPI_COMM_WORLD);
+                stage_bytes[ST_ROWS] += pc[i].len;
+                free(pc[i].rows);
+            }
+        }
+        free(pc);
+        MPI_Send(buf, 0, MPI_BYTE, WRITER, TAG_ROWS, MPI_COMM_WORLD);
+        free(buf);
+        return;
+    }
+    for (int r = 1; r < n_ranks; r++)
+        for (;;) {
+            MPI_Status ms;
+            int got = 0;
+            MPI_Probe(r, MPI_ANY_TAG, MPI_COMM_WORLD, &ms);
+            if (ms.MPI_TAG == TAG_SEG) {
+                uint64_t head[2];
+                MPI_Recv(head, 2, MPI_UINT64_T, r, TAG_SEG, MPI_COMM_WORLD,
+                         MPI_STATUS_IGNORE);
+                seg.k = (uint32_t)(head[0] >> 32);
+                seg.rows = (uint32_t)head[0];
+                seg.len = (size_t)head[1];
+                seg.bytes = malloc(seg.len ? seg.len : 1);
+                if (!seg.bytes || seg.len > INT_MAX)
+                    die("cannot receive the postings", SKIDX_ERR_NOMEM);
+                MPI_Recv(seg.bytes, (int)seg.len, MPI_BYTE, r, TAG_SEGB,
+                         MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+                put_piece(b, model, &seg, NULL, 0);
+                segs_received++;
+                continue;
+            }
+            MPI_Recv(buf, (int)ROW_BUF, MPI_BYTE, r, TAG_ROWS, MPI_COMM_WORLD,
+                     &ms);
+            MPI_Get_count(&ms, MPI_BYTE, &got);
+            if (got <= 0)
+                break;
+            memset(&seg, 0, sizeof(seg));
+            put_piece(b, model, &seg, buf, (size_t)got);
+        }
+    free(buf);
+}
+
+/* Every rank's shard states into the writer's array (each its range). */
+static void gather_states(struct skidx_build *b, const size_t *first)
+{
+    size_t el = 0;
+    char *ss = skidx_build_shard_states(b, &el);
+    int *cnt = malloc((size_t)n_ranks * 2 * sizeof(int));
+    if (!cnt)
+        die("cannot gather the shard states", SKIDX_ERR_NOMEM);
+    int *dis = cnt + n_ranks;
+    for (int r = 0; r < n_ranks; r++) {
+        cnt[r] = (int)((first[r + 1] - first[r]) * el);
+        dis[r] = (int)(first[r] * el);
+    }
+    if (rank == WRITER)
+        MPI_Gatherv(MPI_IN_PLACE, 0, MPI_BYTE, ss, cnt, dis, MPI_BYTE, WRITER,
+                    MPI_COMM_WORLD);
+    else
+        MPI_Gatherv(ss + first[rank] * el, cnt[rank], MPI_BYTE, NULL, NULL,
+                    NULL, MPI_BYTE, WRITER, MPI_COMM_WORLD);
+    free(cnt);
+}
+
+/* Every rank's kept examples to the writer, which reports them in corpus
+ * order with the budget of one run. */
+static void report_examples(struct skidx_build *b)
+{
+    size_t el = 0, n = 0;
+    const void *ex = skidx_build_examples(b, &el, &n);
+    int mine = (int)(n * el), *cnt = NULL, *dis = NULL;
+    char *all = NULL;
+    size_t total = 0;
+    if (rank == WRITER) {
+        cnt = malloc((size_t)n_ranks * 2 * sizeof(int));
+        if (!cnt)
+            die("cannot gather the examples", SKIDX_ERR_NOMEM);
+        dis = cnt + n_ranks;
+    }
+    MPI_Gather(&mine, 1, MPI_INT, cnt, 1, MPI_INT, WRITER, MPI_COMM_WORLD);
+    if (rank == WRITER) {
+        for (int r = 0; r < n_ranks; r++) {
+            dis[r] = (int)total;
+            total += (size_t)cnt[r];
+        }
+        all = malloc(total ? total : 1);
+        if (!all)
+            die("cannot gather the examples", SKIDX_ERR_NOMEM);
+    }
+    MPI_Gatherv(ex, mine, MPI_BYTE, all, cnt, dis, MPI_BYTE, WRITER,
+                MPI_COMM_WORLD);
+    if (rank == WRITER)
+        skidx_build_report(b, all, el ? total / el : 0);
+    free(all);
+    free(cnt);
+}
+
+/* Run `fn` quietly on ranks other than the writer (their stdout and
+ * stderr go to /dev/null meanwhile): the writer says it once. */
+static int quietly(int (*fn)(struct cli_index *), struct cli_index *ix)
+{
+    if (rank == WRITER)
+        return fn(ix);
+    fflush(stdout);
+    fflush(stderr);
+    const int out = dup(STDOUT_FILENO), err = dup(STDERR_FILENO);
+    const int null = open("/dev/null", O_WRONLY);
+    if (out >= 0 && err >= 0 && null >= 0) {
+        dup2(null, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+    }
+    const int rc = fn(ix);
+    fflush(stdout);
+    fflush(stderr);
+    if (out >= 0 && err >= 0 && null >= 0) {
+        dup2(out, STDOUT_FILENO);
+        dup2(err, STDERR_FILENO);
+    }
+    if (out >= 0)
+        close(out);
+    if (err >= 0)
+        close(err);
+    if (null >= 0)
+        close(null);
+    return rc;
+}
+
+static int g_argc;
+static char **g_argv;
+static int parse_args(struct cli_index *ix)
+{
+    return cli_index_args(ix, g_argc, g_argv);
+}
+
+static int run(struct cli_index *ix)
+{
+    struct skidx_error err;
+    struct skidx_model model;
+    struct skidx_build *b = NULL;
+    size_t *first = NULL;
+    uint8_t *drop = NULL;
+    int rc = EXIT_DATA, have_model = 0;
+
+    /* the writer lists the corpus and checks the output; the others take
+     * its list */
+    int lrc = rank == WRITER ? cli_index_list(ix) : -1;
+    if ((lrc = bcast_int(lrc)) >= 0)
+        return lrc;
+    if (bcast_shards(&ix->shards))
+        return EXIT_DATA;
+    keep_freed_memory();
+    /* the writer opens the taxonomy first: a compilation then fills the
+     * cache the others read */
+    int trc = rank == WRITER ? cli_index_taxonomy(ix) : -1;
+    if ((trc = bcast_int(trc)) >= 0)
+        return trc;
+    if (rank != WRITER && quietly(cli_index_taxonomy, ix) >= 0)
+        trc = EXIT_DATA;
+    if (any_failed(trc >= 0, "cannot open the taxonomy (as rank 0 did)"))
+        return EXIT_DATA;
+
+    first = malloc(((size_t)n_ranks + 1) * sizeof(*first));
+    skidx_status st = first ? SKIDX_OK : SKIDX_ERR_NOMEM;
+    if (first) {
+        split(&ix->shards, first);
+        if (!(st = skidx_model_init(&model, ix->tax, SKIDX_VERSION_STRING,
+                                    ix->o.currency)))
+            have_model = 1;
+    }
+    if (!st)
+        st = skidx_build_create(&ix->shards, ix->comp, &ix->o, first[rank],
+                                first[rank + 1], &b);
+    if (any_failed(st != SKIDX_OK, skidx_strerror(st)))
+        goto out;
+
+    /* 1. every rank its shards */
+    int shards_failed = 0, any_shard = 0;
+    double t = MPI_Wtime();
+    st = skidx_build_process(b, &shards_failed);
+    stage_s[ST_PROCESS] = MPI_Wtime() - t;
+    if (any_failed(st != SKIDX_OK, skidx_strerror(st)))
+        goto out;
+    MPI_Allreduce(&shards_failed, &any_shard, 1, MPI_INT, MPI_MAX,
+                  MPI_COMM_WORLD);
+    struct skidx_index_summary sum;
+    if (!any_shard || ix->o.keep_going) {
+        /* 2. reposts across ranks, 3. counts, 4. rows */
+        t = MPI_Wtime();
+        st = exchange_keys(b, &drop, &stage_bytes[ST_KEYS]);
+        if (any_failed(st != SKIDX_OK, skidx_strerror(st)))
+            goto out;
+        skidx_build_drop(b, drop);
+        stage_s[ST_KEYS] = MPI_Wtime() - t;
+        t = MPI_Wtime();
+        st = skidx_build_count(b, &model.counts);
+        if (any_failed(st != SKIDX_OK, skidx_strerror(st)))
+            goto out;
+        if (reduce_counts(&model.counts))
+            goto out;
+        stage_s[ST_COUNT] = MPI_Wtime() - t;
+        t = MPI_Wtime();
+        send_rows(b, &model);
+        stage_s[ST_ROWS] = MPI_Wtime() - t;
+        if (!ix->quiet)
+            print_stats();
+    }
+    gather_states(b, first);
+    report_examples(b);
+    if (rank == WRITER) {
+        skidx_error_clear(&err);
+        st = skidx_build_finish(b, &model, &sum, &err);
+        rc = cli_index_finish(ix, &model, st, &err, &sum);
+    }
+    /* the others exit as the writer does */
+    rc = bcast_int(rc);
+out:
+    skidx_build_free(b);
+    if (have_model)
+        skidx_model_release(&model);
+    free(first);
+    free(drop);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    int provided = 0;
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &n_ranks);
+    struct cli_index ix;
+    g_argc = argc;
+    g_argv = argv;
+    /* every rank parses the same arguments; the writer speaks */
+    int rc = quietly(parse_args, &ix);
+    if (rc < 0) {
+        /* Nothing is on disk until the writer writes the index: a signal
+         * ends the process at once (the writer's temporary removed) */
+        cli_install_signals(0, rank == WRITER
+                                   ? "skidx: interrupted: no index written\n"
+                                   : NULL);
+        if (rank != WRITER)
+            ix.o.on_progress = NULL; /* the writer draws it */
+        rc = run(&ix);
+    }
+    cli_index_release(&ix);
+    MPI_Finalize();
+    return rc;
+}

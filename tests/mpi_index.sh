@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# skidx-mpi writes the bytes of one `skidx index` process: on the sample
+# corpus and on a corpus whose reposts sit in other shards than their
+# originals (so on other ranks), at 1 to 4 ranks; a corrupt shard on one
+# rank fails the run as on one machine, and --keep-going gives the index
+# of one machine's --keep-going; a signal leaves no file.
+# usage: mpi_index.sh SKIDX SKIDX_MPI MPIRUN SOURCE_DIR
+set -u
+SKIDX=$1 SKIDX_MPI=$2 MPIRUN=$3 SRC=$4
+fail=0
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+bad() { echo "FAIL: $*"; fail=1; }
+mpi() { local n=$1; shift; timeout 120 "$MPIRUN" --allow-run-as-root --oversubscribe -n "$n" "$SKIDX_MPI" "$@"; }
+
+# --- the sample corpus -----------------------------------------------------
+"$SKIDX" index "$SRC/corpora/sample" -o "$T/s.skidx" -q -j2 || bad "skidx index on the sample"
+for n in 1 2 3 4; do
+    mpi "$n" "$SRC/corpora/sample" -o "$T/m$n.skidx" -q -j1 || bad "sample: $n ranks: exit $?"
+    cmp -s "$T/s.skidx" "$T/m$n.skidx" || bad "sample: $n ranks: not the bytes of one process"
+done
+
+# --- reposts across shards ------------------------------------------------
+# Five shards of short postings, of unequal sizes (ranks get unequal
+# numbers of shards; the last, large one goes to a rank other than the
+# writer at 2, 3 and 4 ranks, with a whole segment inside); every 5th line of a shard is a copy of a line of the
+# shard before it, every 11th of one three shards back, every 17th of an
+# earlier line of its own shard. Over two segments of 65,536 postings:
+# some segments span the ranks' parts (cut by the writer from rows), some
+# lie inside one rank's part (encoded there).
+mkdir "$T/rp"
+awk -v out="$T/rp" 'BEGIN {
+    split("Data Engineer|Machine Learning Engineer|Backend Developer|DevOps Engineer|Data Analyst", title, "|")
+    split("Python, SQL and Airflow|PyTorch and TensorFlow|Go, Kubernetes and PostgreSQL|Terraform, AWS and Docker|Excel, Tableau and SQL", tech, "|")
+    split("Berlin|Paris|London|Remote|New York", loc, "|")
+    size[0] = 20000; size[1] = 10000; size[2] = 20000; size[3] = 10000; size[4] = 140000
+    for (k = 0; k < 5; k++) {
+        f = sprintf("%s/part-%d.jsonl", out, k)
+        for (i = 0; i < size[k]; i++) {
+            if (k >= 1 && i % 5 == 4) line = gen(k - 1, (i * 7) % size[k - 1])
+            else if (k >= 3 && i % 11 == 10) line = gen(k - 3, (i * 3) % size[k - 3])
+            else if (i % 17 == 16) line = gen(k, i / 2)
+            else line = gen(k, i)
+            print line > f
+        }
+        close(f)
+    }
+}
+function gen(k, i,   t) {
+    t = (k * 7 + i) % 5 + 1
+    return sprintf("{\"id\":\"%d-%d\",\"title\":\"%s\",\"company\":\"Company %d\",\"location\":\"%s\",\"posted\":\"2024-%02d-03\",\"salary_min\":%d,\"salary_max\":%d,\"currency\":\"USD\",\"description\":\"Posting %d of shard %d. We use %s.\"}",
+        k, i, title[t], i % 397, loc[(i % 5) + 1], (i % 12) + 1, 50000 + (i % 50) * 1000, 70000 + (i % 50) * 1000, i, k, tech[((i / 5) % 5) + 1])
+}'
+"$SKIDX" index "$T/rp" -o "$T/rs.skidx" -j2 2>"$T/rs.err" || bad "skidx index on the reposts corpus"
+# the corpus holds what the test is about: thousands of reposts, most of
+# them of postings in other shards
+dups=$(sed -n 's/.*; \([0-9]*\) duplicates,.*/\1/p' "$T/rs.err")
+[ "${dups:-0}" -gt 10000 ] || bad "reposts corpus: $dups duplicates, expected over 10000"
+for n in 1 2 3 4; do
+    j=$(( n % 2 + 1 ))
+    mpi "$n" "$T/rp" -o "$T/rm$n.skidx" -j$j 2>"$T/rm$n.err" || bad "reposts: $n ranks: exit $?"
+    cmp -s "$T/rs.skidx" "$T/rm$n.skidx" || bad "reposts: $n ranks x $j threads: not the bytes of one process"
+    grep -q "; $dups duplicates," "$T/rm$n.err" || bad "reposts: $n ranks: the summary does not say $dups duplicates"
+    [ "$n" -eq 1 ] || grep -q "ranks: [1-9][0-9]* segments encoded by the other ranks" "$T/rm$n.err" ||
+        bad "reposts: $n ranks: no segment was encoded outside the writer: $(cat "$T/rm$n.err")"
+done
+
+# --- a corrupt shard on one rank ------------------------------------------
+mkdir "$T/cx"
+cp "$T/rp"/part-0.jsonl "$T/rp"/part-1.jsonl "$T/rp"/part-3.jsonl "$T/rp"/part-4.jsonl "$T/cx/"
+zstd -q -3 "$T/rp/part-2.jsonl" -o "$T/part-2.jsonl.zst"
+head -c 60000 "$T/part-2.jsonl.zst" >"$T/cx/part-2.jsonl.zst"
+"$SKIDX" index "$T/cx" -o "$T/c1.skidx" -q -j2 2>"$T/c1.err"
+rc1=$?
+[ $rc1 -eq 1 ] || bad "corrupt shard: skidx index exit $rc1, expected 1"
+for n in 3; do
+    rm -f "$T/cm.skidx"
+    mpi "$n" "$T/cx" -o "$T/cm.skidx" -q -j1 2>"$T/cm$n.err"
+    rc=$?
+    [ $rc -eq 1 ] || bad "corrupt shard: $n ranks: exit $rc, expected 1"
+    [ ! -e "$T/cm.skidx" ] || bad "corrupt shard: $n ranks: an index was written"
+    ls "$T" | grep -q 'cm\.skidx\.' && bad "corrupt shard: $n ranks: a temporary file is left"
+    # the reason, once, as one process says it
+    diff "$T/c1.err" <(grep '^skidx: ' "$T/cm$n.err") >/dev/null ||
+        bad "corrupt shard: $n ranks: messages differ from one process's: $(cat "$T/cm$n.err")"
+    grep -q 'part-2.jsonl.zst' "$T/cm$n.err" || bad "corrupt shard: $n ranks: the shard is not named"
+done
+"$SKIDX" index "$T/cx" -o "$T/k1.skidx" -q -k -j2 2>"$T/k1.err"
+[ $? -eq 1 ] || bad "--keep-going: skidx index should exit 1"
+for n in 3; do
+    mpi "$n" "$T/cx" -o "$T/km$n.skidx" -q -k -j1 2>"$T/km$n.err"
+    rc=$?
+    [ $rc -eq 1 ] || bad "--keep-going: $n ranks: exit $rc, expected 1"
+    cmp -s "$T/k1.skidx" "$T/km$n.skidx" || bad "--keep-going: $n ranks: not the index of one process"
+    diff "$T/k1.err" <(grep "^skidx: " "$T/km$n.err") >/dev/null || bad "--keep-going: $n ranks: messages differ: $(cat "$T/km$n.err")"
+done
+
+# --- a signal: no file ----------------------------------------------------
+# a FIFO without a writer holds one rank in open(2) until mpirun passes
+# the signal on
+mkdir "$T/sg"
+cp "$T/rp/part-1.jsonl" "$T/sg/a.jsonl"
+mkfifo "$T/sg/b.jsonl"
+"$MPIRUN" --allow-run-as-root --oversubscribe -n 2 "$SKIDX_MPI" "$T/sg/a.jsonl" "$T/sg/b.jsonl" -o "$T/sig.skidx" -q -j1 2>"$T/sig.err" &
+pid=$!
+sleep 1
+kill -TERM $pid
+wait $pid
+rc=$?
+[ $rc -ne 0 ] || bad "signal: exit 0"
+[ ! -e "$T/sig.skidx" ] || bad "signal: an index was written"
+ls "$T" | grep -q 'sig\.skidx\.' && bad "signal: a temporary file is left"
+
+[ $fail -eq 0 ] && echo "mpi_index: all passed"
+exit $fail
