@@ -1479,6 +1479,160 @@ static void test_gated_regexes(void **state)
     env_free(e);
 }
 
+/* The unspaced scripts' database is scanned only on texts that hold one
+ * of its lead bytes: 0xE5 or 0xE6 here (of 数据分析 and Linux内核), and
+ * 0xE0 once a Thai alias joins. s.regex_scans counts the scans; the
+ * hits always equal a whole-text scan's (check_whole). */
+static const char UNSPACED[] =
+    "Data analysis\tx\t\xE6\x95\xB0\xE6\x8D\xAE\xE5\x88\x86\xE6\x9E\x90\n"
+    "Kernel\tx\t/Linux\xE5\x86\x85\xE6\xA0\xB8/\n"
+    "Python\tlang\tpython\n";
+static const char THAI[] = /* การเขียนโปรแกรม, "programming" */
+    "\xE0\xB8\x81\xE0\xB8\xB2\xE0\xB8\xA3\xE0\xB9\x80\xE0\xB8\x82\xE0\xB8"
+    "\xB5\xE0\xB8\xA2\xE0\xB8\x99\xE0\xB9\x82\xE0\xB8\x9B\xE0\xB8\xA3\xE0"
+    "\xB9\x81\xE0\xB8\x81\xE0\xB8\xA3\xE0\xB8\xA1";
+
+static uint64_t scans_of(struct env *e, const char *text)
+{
+    uint64_t before = e->s.regex_scans;
+    skidx_match_reset(&e->s);
+    assert_int_equal(skidx_match_text(e->m, &e->s, text, strlen(text),
+                                      SKIDX_ENGINE_WORDS),
+                     SKIDX_OK);
+    return e->s.regex_scans - before;
+}
+
+static void test_unspaced_gate(void **state)
+{
+    (void)state;
+    struct env *e = env_new(UNSPACED);
+    EXPECT(e, "we do \xE6\x95\xB0\xE6\x8D\xAE\xE5\x88\x86\xE6\x9E\x90 daily",
+           "Data analysis[6,18)");
+    assert_int_equal(scans_of(e, "\xE6\x95\xB0\xE6\x8D\xAE\xE5\x88\x86\xE6"
+                                 "\x9E\x90"), 1);
+    EXPECT(e, "Linux\xE5\x86\x85\xE6\xA0\xB8 and python",
+           "Kernel[0,11) Python[16,22)");
+    /* Latin accents, dashes and quotes: no lead byte of the database */
+    assert_int_equal(scans_of(e, "caf\xC3\xA9 \xE2\x80\x94 na\xC3\xAFve "
+                                 "\xE2\x80\x99python\xE2\x80\x99"), 0);
+    /* bytes >= 0xE3 but none of its lead bytes: Hangul, an emoji */
+    assert_int_equal(scans_of(e, "\xED\x95\x9C\xEA\xB5\xAD\xEC\x96\xB4 "
+                                 "\xF0\x9F\x98\x80"), 0);
+    /* a lead byte of the database, no match: scanned */
+    assert_int_equal(scans_of(e, "\xE6\x97\xA5\xE6\x9C\xAC"), 1);
+    assert_int_equal(scans_of(e, "plain ASCII"), 0);
+    env_free(e);
+
+    /* a Thai alias: its lead byte 0xE0 is below 0xE3, so texts with any
+     * non-ASCII byte are looked at, at every offset and length */
+    char sk[512], text[256];
+    snprintf(sk, sizeof(sk), "%sThai\tx\t%s\n", UNSPACED, THAI);
+    e = env_new(sk);
+    assert_int_equal(scans_of(e, "caf\xC3\xA9 \xE2\x80\x94"), 0);
+    for (int k = 0; k < 20; k++) {
+        int n = snprintf(text, sizeof(text), "%.*s%s%.*s", k,
+                         "aaaaaaaaaaaaaaaaaaaa", THAI, k % 9,
+                         " \xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9");
+        assert_int_equal(scans_of(e, text), 1);
+        assert_int_equal(e->s.n_hits, 1);
+        assert_int_equal(e->s.hits[0].start, (uint32_t)k);
+        check_whole(e, text, (size_t)n);
+        /* the same bytes without the Thai lead byte: skipped */
+        snprintf(text, sizeof(text), "%.*s\xC3\xA9%.*s", k,
+                 "aaaaaaaaaaaaaaaaaaaa", k % 9, "\xE2\x80\x94\xC3\xA9xxxxxx");
+        assert_int_equal(scans_of(e, text), 0);
+    }
+    /* random texts of the scripts around: the same hits as a whole scan */
+    static const char *const tok[] = {
+        "\xE6\x95\xB0\xE6\x8D\xAE", "\xE5\x88\x86\xE6\x9E\x90", "Linux",
+        "\xE5\x86\x85\xE6\xA0\xB8", "\xE0\xB8\x81\xE0\xB8\xB2", THAI,
+        "\xC3\xA9", "\xE2\x80\x94", "\xED\x95\x9C", "\xF0\x9F\x98\x80", "x",
+        "python", " "};
+    rng_state = 20261205;
+    for (unsigned i = 0; i < 2000; i++) {
+        size_t len = 0, want = 1 + rndn(200);
+        while (len < want) {
+            const char *t = tok[rndn(sizeof(tok) / sizeof(*tok))];
+            if (len + strlen(t) >= sizeof(text))
+                break;
+            memcpy(text + len, t, strlen(t));
+            len += strlen(t);
+        }
+        check_engines(e, text, len);
+        check_whole(e, text, len);
+    }
+    whole_reset();
+    env_free(e);
+}
+
+/* Negative regexes of bounded length are scanned only in windows around
+ * their owner's positive hits; check_engines compares every text with the
+ * gate off (each negative database over the whole text). */
+static const char NEGWIN[] =
+    "R\tlang\t=R\t!=/\\w\\(R\\)/\t!=/R&D [a-z ]{0,12}team/\n"
+    "Ops\tx\tops\t!/\\bdev ops\\b/\t!/\\bops\\s.*\\bend\\b/\n"
+    "Long\tx\t/foo[a-z]{0,30}bar/\t!/oba/\t!/o foo/\n"
+    "Python\tlang\tpython\n";
+
+static void test_negative_windows(void **state)
+{
+    (void)state;
+    struct env *e = env_new(NEGWIN);
+    struct skidx_matcher_stats st;
+    skidx_matcher_get_stats(e->m, &st);
+    assert_int_equal(st.neg_groups, 3);
+    assert_int_equal(st.neg_windowed, 3); /* Ops: one of its two */
+    EXPECT(e, "Skills: R, Python", "R[8,9) Python[11,17)");
+    EXPECT(e, "Foo(R) and R", "R[11,12)");
+    EXPECT(e, "our R&D analytics team uses R", "R[28,29)");
+    EXPECT(e, "our R&D analytics data team, R", "R[4,5) R[29,30)");
+    EXPECT(e, "dev ops, ops", "Ops[9,12)");
+    EXPECT(e, "ops to the very end", "");
+    EXPECT(e, "foobar fooxbar", "Long[0,6) Long[7,14)");
+    EXPECT(e, "do foo foobar", "Long[7,13)");
+    /* no negative scan without a positive hit (the one scan is Long's
+     * positive regex, on every text); a window per hit far apart */
+    const uint64_t base = scans_of(e, "python only");
+    assert_int_equal(base, 1);
+    assert_int_equal(scans_of(e, "R"), base + 1);
+    char text[640];
+    memset(text, 'x', sizeof(text));
+    memcpy(text, "R ", 2);
+    memcpy(text + 300, " R ", 3);
+    memcpy(text + 600, " R", 3);
+    assert_int_equal(scans_of(e, text), base + 3);
+    /* random texts: hits at every distance from each other and the ends */
+    static const char *const tok[] = {
+        "R", "(R)", "x(R)", "R&D", "team", "analytics", "dev", "ops", "end",
+        "foo", "bar", "oba", "o", "zz", "python", "(", ")", "&"};
+    static const char *const sep[] = {" ", " ", "", "\n", "-"};
+    rng_state = 20261206;
+    size_t hits = 0;
+    for (unsigned i = 0; i < 3000; i++) {
+        size_t len = 0, want = 1 + rndn(sizeof(text) - 40);
+        while (len < want) {
+            const char *t = tok[rndn(sizeof(tok) / sizeof(*tok))];
+            const char *s = sep[rndn(sizeof(sep) / sizeof(*sep))];
+            if (len + strlen(t) + strlen(s) >= sizeof(text))
+                break;
+            memcpy(text + len, t, strlen(t));
+            len += strlen(t);
+            memcpy(text + len, s, strlen(s));
+            len += strlen(s);
+        }
+        hits += check_engines(e, text, len);
+    }
+    assert_true(hits > 3000);
+    env_free(e);
+    /* only unbounded negatives: none windowed */
+    e = env_new("Ops\tx\tops\t!/\\bops\\s.*\\bend\\b/\n");
+    skidx_matcher_get_stats(e->m, &st);
+    assert_int_equal(st.neg_groups, 1);
+    assert_int_equal(st.neg_windowed, 0);
+    EXPECT(e, "ops to the very end", "");
+    env_free(e);
+}
+
 static void test_stats_and_reset(void **state)
 {
     (void)state;
@@ -1643,6 +1797,8 @@ int main(void)
         cmocka_unit_test(test_simd_hits),
         cmocka_unit_test(test_regex_error),
         cmocka_unit_test(test_gated_regexes),
+        cmocka_unit_test(test_unspaced_gate),
+        cmocka_unit_test(test_negative_windows),
         cmocka_unit_test(test_stats_and_reset),
         cmocka_unit_test(test_engines_corpus),
     };

@@ -25,6 +25,7 @@
 #include "core/utf8.h"
 
 #include <hs/hs.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -278,10 +279,12 @@ struct skidx_matcher {
      * UNSPACED): their own database, scanned only on texts that hold a
      * byte >= 0x80, so ASCII text pays nothing for them */
     hs_database_t *db_unspaced;
+    uint64_t high_leads; /* a text without one of these lead bytes (bit
+                            b - 0xC0) skips db_unspaced (high_gate) */
     /* The positive regexes with gate words (regex_gate_words): scanned
      * only from each gate word the WORDS engine finds to gate_width bytes
      * after it, the longest match any of them has. The regexes that need
-     * a non-ASCII byte (regex_needs_high) are in db_unspaced. */
+     * a non-ASCII byte (regex_high_leads) are in db_unspaced. */
     hs_database_t *db_gated;
     uint32_t gate_width;
     char *gate_words;      /* NUL-separated, folded, distinct */
@@ -689,10 +692,24 @@ static skidx_status build_words(struct skidx_matcher *m)
 
 #define NO_GROUP UINT32_MAX
 
+/* One owner's negative regexes, in two databases: those whose matches
+ * are at most NEG_MAX_WIDTH bytes long (db_win, `width` the longest),
+ * scanned only in windows around the owner's positive hits, and the
+ * others (db), scanned over the whole text. A negative hit matters only
+ * when it holds a positive hit [s, e) of its owner, so it starts at or
+ * after e - width and ends at or before s + width: the window
+ * [e - width - 2, s + width + 2) holds it with a byte of context on each
+ * side (for \b, and for $ before a last newline), and a match the
+ * window's edges make up (a \b or ^ at its start) is too short to hold
+ * any positive hit whose own window the scanned one covers. */
 struct neg_group {
     hs_database_t *db;
+    hs_database_t *db_win;
     uint32_t owner;
+    uint32_t width;
 };
+
+#define NEG_MAX_WIDTH 1024
 
 /* Test hook (skidx_match_set_regex_gate): 0 scans every negative group on
  * every text, the simple way the gate must agree with. */
@@ -981,15 +998,18 @@ static int regex_gate_words(const char *re, size_t n, char **words,
     return 1;
 }
 
-/* Does every match of regex re[0..n) hold a byte >= 0x80? Surely so when
- * the regex has no alternation outside a group and the lead byte of a
- * UTF-8 character stands outside every group and class (a quantifier
- * binds the character's last byte, never its lead). Such a regex is
- * scanned only on texts that hold a non-ASCII byte. */
-static int regex_needs_high(const char *re, size_t n)
+/* Which lead bytes of UTF-8 characters does every match of regex
+ * re[0..n) hold? Surely those that stand outside every group and class
+ * when the regex has no alternation outside a group (a quantifier binds
+ * the character's last byte, never its lead). Returns them as a bitset
+ * over 0xC0..0xFF (bit b - 0xC0), 0 when there are none or the regex is
+ * not understood. A regex with some is scanned only on texts that hold
+ * a non-ASCII byte (and, see high_gate, one of its lead bytes). */
+static uint64_t regex_high_leads(const char *re, size_t n)
 {
     const unsigned char *p = (const unsigned char *)re;
-    int depth = 0, found = 0;
+    int depth = 0;
+    uint64_t found = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = p[i];
         if (c == '\\') {
@@ -1023,10 +1043,30 @@ static int regex_needs_high(const char *re, size_t n)
             return 0;
         } else if (c >= 0xC0 && depth == 0 && i + 1 < n &&
                    (p[i + 1] & 0xC0) == 0x80) {
-            found = 1;
+            found |= 1ull << (c - 0xC0);
         }
     }
     return found;
+}
+
+/* The lead bytes a text must hold for some regex of db_unspaced to
+ * match: one of each regex's (regex_high_leads), chosen so that the set
+ * is small and, where it can be, all >= 0xE3 (the word mask pass tells
+ * whether a text holds such a byte at all). `leads` has one set per
+ * regex; ~0 (every text with a non-ASCII byte) when one has none. */
+static uint64_t high_gate(const uint64_t *leads, size_t n)
+{
+    uint64_t g = 0;
+    for (size_t i = 0; i < n; i++) /* the forced ones first */
+        if (leads[i] && !(leads[i] & (leads[i] - 1)))
+            g |= leads[i];
+    for (size_t i = 0; i < n; i++) {
+        if (!leads[i])
+            return ~0ull;
+        if (!(leads[i] & g)) /* the highest: CJK and Hangul over Latin */
+            g |= 1ull << (63 - __builtin_clzll(leads[i]));
+    }
+    return g;
 }
 
 /* Compile the regexes ks[0..n) (indexes into m->regex_alias, which are
@@ -1101,6 +1141,24 @@ out:
     free(flags);
     free(ids);
     return st;
+}
+
+/* The longest match regex alias a can have, in bytes (as compiled:
+ * without HS_FLAG_UTF8, so a byte at a time); UINT_MAX when unbounded or
+ * when Hyperscan rejects it (the compile names the error). */
+static unsigned regex_max_width(const struct skidx_alias *a)
+{
+    hs_expr_info_t *info = NULL;
+    hs_compile_error_t *ce = NULL;
+    unsigned flags = HS_FLAG_SOM_LEFTMOST |
+                     ((a->flags & SKIDX_ALIAS_CASE) ? 0 : HS_FLAG_CASELESS);
+    if (hs_expression_info(a->text, flags, &info, &ce) != HS_SUCCESS) {
+        hs_free_compile_error(ce);
+        return UINT_MAX;
+    }
+    unsigned width = info->max_width;
+    free(info);
+    return width;
 }
 
 /* Gate positive regex a if it has gate words and a bounded match length
@@ -1216,7 +1274,7 @@ static skidx_status build_regex(struct skidx_matcher *m,
         if (a->flags & SKIDX_ALIAS_NEG)
             continue;
         if ((a->flags & SKIDX_ALIAS_UNSPACED) ||
-            regex_needs_high(a->text, a->len)) {
+            regex_high_leads(a->text, a->len)) {
             kind[j] = 2;
             continue;
         }
@@ -1244,19 +1302,45 @@ static skidx_status build_regex(struct skidx_matcher *m,
     if (!st)
         st = compile_regexes(m, ks + n_every + n_gated, n_high, 0,
                              &m->db_unspaced, err);
-    /* groups in order of their owner's first negative regex */
+    if (!st && n_high) {
+        uint64_t *leads = malloc(n_high * sizeof(*leads));
+        if (!leads)
+            st = SKIDX_ERR_NOMEM;
+        for (size_t j = 0; leads && j < n_high; j++) {
+            const struct skidx_alias *a =
+                &set->a[m->regex_alias[ks[n_every + n_gated + j]]];
+            leads[j] = regex_high_leads(a->text, a->len);
+        }
+        m->high_leads = leads ? high_gate(leads, n_high) : 0;
+        free(leads);
+    }
+    /* groups in order of their owner's first negative regex; in each,
+     * the bounded regexes (windowed) apart from the others */
+    uint32_t *kw = st ? NULL : calloc(n, sizeof(*kw));
+    if (!st && !kw)
+        st = SKIDX_ERR_NOMEM;
     for (size_t g = 0; g < m->n_groups && !st; g++) {
-        size_t c = 0;
+        size_t c = 0, cw = 0;
+        uint32_t width = 0;
         for (size_t j = 0; j < n; j++) {
             const struct skidx_alias *a = &set->a[m->regex_alias[j]];
-            if ((a->flags & SKIDX_ALIAS_NEG) &&
-                m->owner_group[a->owner] == g) {
+            if (!(a->flags & SKIDX_ALIAS_NEG) || m->owner_group[a->owner] != g)
+                continue;
+            m->groups[g].owner = a->owner;
+            unsigned w = regex_max_width(a);
+            if (w <= NEG_MAX_WIDTH) {
+                kw[cw++] = (uint32_t)j;
+                width = w > width ? w : width;
+            } else {
                 ks[c++] = (uint32_t)j;
-                m->groups[g].owner = a->owner;
             }
         }
+        m->groups[g].width = width;
         st = compile_regexes(m, ks, c, 0, &m->groups[g].db, err);
+        if (!st)
+            st = compile_regexes(m, kw, cw, 0, &m->groups[g].db_win, err);
     }
+    free(kw);
     free(ks);
     return st;
 }
@@ -1321,8 +1405,10 @@ void skidx_matcher_free(struct skidx_matcher *m)
     hs_free_database(m->db_unspaced);
     hs_free_database(m->db_gated);
     free(m->gate_words);
-    for (size_t g = 0; g < m->n_groups; g++)
+    for (size_t g = 0; g < m->n_groups; g++) {
         hs_free_database(m->groups[g].db);
+        hs_free_database(m->groups[g].db_win);
+    }
     free(m->groups);
     free(m->owner_group);
     free(m);
@@ -1338,7 +1424,7 @@ void skidx_matcher_free(struct skidx_matcher *m)
  * a struct the image holds changes: a new field must be stored (or
  * rebuilt) here, then the sizes updated. */
 #if defined(__x86_64__) && defined(__LP64__)
-_Static_assert(sizeof(struct skidx_matcher) == 272,
+_Static_assert(sizeof(struct skidx_matcher) == 280,
                "struct skidx_matcher changed: update the serializer");
 _Static_assert(sizeof(struct head) == 40,
                "struct head changed: update the serializer");
@@ -1346,7 +1432,8 @@ _Static_assert(sizeof(struct cand) == 64,
                "struct cand changed: update the serializer");
 #endif
 
-#define MATCHER_TAG 0x32435441u /* "ATC2": with the gated regexes */
+#define MATCHER_TAG 0x33435441u /* "ATC3": negatives in windows, lead
+                                          bytes of the unspaced scripts */
 
 static skidx_status put_db(struct skidx_wblob *w, const hs_database_t *db)
 {
@@ -1400,6 +1487,7 @@ skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
     skidx_wblob_u64(w, m->n_gate_words);
     skidx_wblob_u64(w, m->n_gated);
     skidx_wblob_u64(w, m->n_high);
+    skidx_wblob_u64(w, m->high_leads);
     skidx_wblob_array(w, m->is_neg, m->set->n);
     skidx_wblob_array(w, m->table, cap * sizeof(*m->table));
     skidx_wblob_array(w, m->filter, FILTER_BITS / 8);
@@ -1418,7 +1506,9 @@ skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
         return st;
     for (size_t g = 0; g < m->n_groups; g++) {
         skidx_wblob_u32(w, m->groups[g].owner);
-        if ((st = put_db(w, m->groups[g].db)))
+        skidx_wblob_u32(w, m->groups[g].width);
+        if ((st = put_db(w, m->groups[g].db)) ||
+            (st = put_db(w, m->groups[g].db_win)))
             return st;
     }
     return w->oom ? SKIDX_ERR_NOMEM : SKIDX_OK;
@@ -1501,7 +1591,9 @@ static int matcher_valid(const struct skidx_matcher *m, size_t cap,
             return 0;
     for (size_t g = 0; g < m->n_groups; g++)
         if (m->groups[g].owner >= m->n_owners ||
-            m->owner_group[m->groups[g].owner] != g || !m->groups[g].db)
+            m->owner_group[m->groups[g].owner] != g ||
+            (!m->groups[g].db && !m->groups[g].db_win) ||
+            m->groups[g].width > NEG_MAX_WIDTH)
             return 0;
     return 1;
 }
@@ -1555,6 +1647,7 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
     m->n_gate_words = (size_t)n_gate_words;
     m->n_gated = (size_t)n_gated;
     m->n_high = (size_t)n_high;
+    m->high_leads = skidx_rblob_u64(r);
     /* the arrays in place: the image outlives the matcher */
     m->is_neg = (uint8_t *)skidx_rblob_array(r, set->n, 1);
     m->table = (struct head *)skidx_rblob_array(r, (size_t)cap,
@@ -1590,8 +1683,11 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
     }
     for (size_t g = 0; g < n_groups; g++) {
         m->groups[g].owner = skidx_rblob_u32(r);
+        m->groups[g].width = skidx_rblob_u32(r);
+        m->groups[g].db_win = NULL;
         m->n_groups = g + 1;
-        if ((st = get_db(r, arena, &m->groups[g].db)))
+        if ((st = get_db(r, arena, &m->groups[g].db)) ||
+            (st = get_db(r, arena, &m->groups[g].db_win)))
             goto fail;
     }
     st = SKIDX_ERR_CORRUPT;
@@ -1848,6 +1944,10 @@ void skidx_matcher_get_stats(const struct skidx_matcher *m,
         if (m->groups[g].db && hs_database_size(m->groups[g].db, &b) ==
                                    HS_SUCCESS)
             out->hs_bytes += b;
+        if (m->groups[g].db_win &&
+            hs_database_size(m->groups[g].db_win, &b) == HS_SUCCESS)
+            out->hs_bytes += b;
+        out->neg_windowed += !!m->groups[g].db_win;
     }
     out->compile_seconds = m->compile_seconds;
     out->simd = wordmask_name ? wordmask_name : "scalar";
@@ -1873,7 +1973,12 @@ skidx_status skidx_match_scratch_init(struct skidx_match_scratch *s,
         goto nomem;
     s->hs_scratch = hs;
     for (size_t g = 0; g < m->n_groups; g++) {
-        if (hs_alloc_scratch(m->groups[g].db, &hs) != HS_SUCCESS)
+        if (m->groups[g].db &&
+            hs_alloc_scratch(m->groups[g].db, &hs) != HS_SUCCESS)
+            goto nomem;
+        s->hs_scratch = hs;
+        if (m->groups[g].db_win &&
+            hs_alloc_scratch(m->groups[g].db_win, &hs) != HS_SUCCESS)
             goto nomem;
         s->hs_scratch = hs;
     }
@@ -2989,6 +3094,7 @@ static skidx_status scan_oracle(const struct skidx_matcher *m,
 struct hs_ctx {
     const struct skidx_matcher *m;
     struct skidx_match_scratch *s;
+    size_t base; /* offset of the scanned bytes in the text */
     int nomem;
 };
 
@@ -3000,7 +3106,8 @@ static int on_regex(unsigned id, unsigned long long from,
     uint32_t ai = c->m->regex_alias[id];
     if (from == to)
         return 0;
-    if (push_hit(c->s, ai, c->m->set->a[ai].owner, (size_t)from, (size_t)to)) {
+    if (push_hit(c->s, ai, c->m->set->a[ai].owner, c->base + (size_t)from,
+                 c->base + (size_t)to)) {
         c->nomem = 1;
         return 1;
     }
@@ -3012,7 +3119,8 @@ static skidx_status scan_regex(const struct skidx_matcher *m,
                                struct skidx_match_scratch *s,
                                const char *text, size_t len)
 {
-    struct hs_ctx c = {m, s, 0};
+    struct hs_ctx c = {m, s, 0, 0};
+    s->regex_scans++;
     hs_error_t e = hs_scan(db, text, (unsigned)len, 0,
                            (hs_scratch_t *)s->hs_scratch, on_regex, &c);
     if (c.nomem)
@@ -3083,6 +3191,7 @@ static skidx_status scan_gated(const struct skidx_matcher *m,
             continue;
         g.p = p;
         size_t n = len - p < w ? len - p : w;
+        s->regex_scans++;
         hs_error_t e = hs_scan(m->db_gated, text + p, (unsigned)n, 0,
                                (hs_scratch_t *)s->hs_scratch, on_gated, &g);
         if (g.nomem)
@@ -3093,8 +3202,95 @@ static skidx_status scan_gated(const struct skidx_matcher *m,
     return SKIDX_OK;
 }
 
+static int hit_cmp(const void *x, const void *y);
+
+/* Does text[0..len) hold a byte of `leads` (bit b - 0xC0)? `high` is
+ * the word mask pass's answer (WM_HIGH: some byte >= 0x80; WM_FOLD:
+ * some byte >= 0xE3), which settles most texts without a look: CJK,
+ * kana and Hangul lead bytes are all >= 0xE3. Else eight bytes at a
+ * time, looking closer only at words with a byte >= 0xC0. */
+static int has_lead(uint64_t leads, int high, const char *text, size_t len)
+{
+    if (leads == ~0ull || !(high & WM_HIGH))
+        return !!(high & WM_HIGH);
+    if (!(leads & ((1ull << (0xE3 - 0xC0)) - 1)) && !(high & WM_FOLD))
+        return 0; /* all of them >= 0xE3, and the text has none */
+    const unsigned char *t = (const unsigned char *)text;
+    const uint64_t hi = 0x8080808080808080ull;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t v;
+        memcpy(&v, t + i, 8);
+        uint64_t c = v & (v << 1) & hi; /* bytes 11xxxxxx */
+        while (c) {
+            unsigned b = (unsigned)__builtin_ctzll(c) / 8;
+            if (leads >> (t[i + b] - 0xC0) & 1)
+                return 1;
+            c &= c - 1;
+        }
+    }
+    for (; i < len; i++)
+        if (t[i] >= 0xC0 && (leads >> (t[i] - 0xC0) & 1))
+            return 1;
+    return 0;
+}
+
+/* Group g's windowed database over the windows around its owner's
+ * positive hits among hits[first..n_hits) (struct neg_group), merged
+ * where they overlap or touch. */
+static skidx_status scan_windows(const struct skidx_matcher *m,
+                                 struct skidx_match_scratch *s,
+                                 const char *text, size_t len, size_t first,
+                                 size_t n_hits, uint32_t g)
+{
+    const struct neg_group *ng = &m->groups[g];
+    const size_t w = (size_t)ng->width + 2;
+    size_t nw = 0;
+    int sorted = 1;
+    for (size_t i = first; i < n_hits; i++) {
+        const struct skidx_hit *h = &s->hits[i];
+        /* a hit longer than the longest negative match is in none */
+        if (h->owner != ng->owner || m->is_neg[h->alias] ||
+            h->end - h->start > ng->width)
+            continue;
+        if (nw == s->cap_tmp) {
+            size_t cap = s->cap_tmp ? 2 * s->cap_tmp : 16;
+            struct skidx_hit *p = realloc(s->tmp, cap * sizeof(*p));
+            if (!p)
+                return SKIDX_ERR_NOMEM;
+            s->tmp = p;
+            s->cap_tmp = cap;
+        }
+        size_t ws = h->end > w ? h->end - w : 0;
+        size_t we = len - h->start > w ? h->start + w : len;
+        sorted &= !nw || s->tmp[nw - 1].start <= ws;
+        s->tmp[nw].start = (uint32_t)ws;
+        s->tmp[nw].end = (uint32_t)we;
+        s->tmp[nw].alias = 0; /* hit_cmp: starts, then ends decide */
+        nw++;
+    }
+    if (!sorted)
+        qsort(s->tmp, nw, sizeof(*s->tmp), hit_cmp);
+    struct hs_ctx c = {m, s, 0, 0};
+    for (size_t i = 0; i < nw;) {
+        size_t ws = s->tmp[i].start, we = s->tmp[i].end;
+        for (i++; i < nw && s->tmp[i].start <= we; i++)
+            we = s->tmp[i].end > we ? s->tmp[i].end : we;
+        c.base = ws;
+        s->regex_scans++;
+        hs_error_t e = hs_scan(ng->db_win, text + ws, (unsigned)(we - ws), 0,
+                               (hs_scratch_t *)s->hs_scratch, on_regex, &c);
+        if (c.nomem)
+            return SKIDX_ERR_NOMEM;
+        if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
+            return SKIDX_ERR_HYPERSCAN;
+    }
+    return SKIDX_OK;
+}
+
 /* The negative databases of the owners with a positive hit in this text
- * (hits[first..]), or of every owner when the gate is off. */
+ * (hits[first..]), or of every owner, each over the whole text, when the
+ * gate is off. */
 static skidx_status scan_negative_groups(const struct skidx_matcher *m,
                                          struct skidx_match_scratch *s,
                                          const char *text, size_t len,
@@ -3117,9 +3313,13 @@ static skidx_status scan_negative_groups(const struct skidx_matcher *m,
     }
     skidx_status st = SKIDX_OK;
     for (size_t j = 0; j < ng; j++) {
-        s->group_mark[s->group_list[j]] = 0;
-        if (!st)
-            st = scan_regex(m, m->groups[s->group_list[j]].db, s, text, len);
+        const uint32_t g = s->group_list[j];
+        s->group_mark[g] = 0;
+        if (!st && m->groups[g].db)
+            st = scan_regex(m, m->groups[g].db, s, text, len);
+        if (!st && m->groups[g].db_win)
+            st = regex_gate ? scan_windows(m, s, text, len, first, n_hits, g)
+                            : scan_regex(m, m->groups[g].db_win, s, text, len);
     }
     return st;
 }
@@ -3271,7 +3471,8 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
         SKIDX_FORWARD(scan_regex(m, m->db, s, text, len));
     if (m->db_gated && len)
         SKIDX_FORWARD(scan_gated(m, s, text, len, engine));
-    if (m->db_unspaced && (high & WM_HIGH))
+    if (m->db_unspaced && (high & WM_HIGH) &&
+        has_lead(m->high_leads, high, text, len))
         SKIDX_FORWARD(scan_regex(m, m->db_unspaced, s, text, len));
     if (m->set->camel_split && len)
         SKIDX_FORWARD(camel_pass(m, s, (const unsigned char *)text, len,

@@ -27,8 +27,11 @@
  * (its gate words: `\b(?:degree|BSc|...)\s(?:in|of)\s...`) and is at most
  * 1024 bytes long is scanned, by the WORDS engine, only from each gate
  * word in the text to its longest match after it (by the ORACLE engine
- * from every word start). The negative ones go to one database per
- * owner, scanned only over texts where that owner has a positive hit.
+ * from every word start). The negative ones go to databases per owner,
+ * scanned only over texts where that owner has a positive hit: those
+ * whose matches are at most 1024 bytes long only over windows around the
+ * owner's positive hits (a negative hit that holds one lies inside), the
+ * others over the whole text.
  *
  * A hit is (alias, owner, start, end) with a half-open byte range. After a
  * text is scanned, positive hits lying inside a negative hit of the same
@@ -100,6 +103,7 @@ struct skidx_match_scratch {
                                then records owners without negatives at
                                their first hit and stores no hit for them */
     uint64_t words, probes, confirms; /* statistics, never reset */
+    uint64_t regex_scans;   /* Hyperscan scans (whole texts, windows) */
 };
 
 struct skidx_matcher_stats {
@@ -109,6 +113,8 @@ struct skidx_matcher_stats {
                                  scanned only on non-ASCII text */
     size_t hs_bytes;          /* Hyperscan databases' size, 0 when none */
     size_t neg_groups;        /* skills with negative regexes (databases) */
+    size_t neg_windowed;      /* of them, with regexes of bounded length,
+                                 scanned only around the skill's hits */
     double compile_seconds;   /* whole build, Hyperscan included */
     const char *simd;         /* "avx512bw", "avx2" or "scalar" */
 };
