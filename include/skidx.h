@@ -499,6 +499,25 @@ skidx_status skidx_pset_skills(const struct skidx_index *idx,
                                const struct skidx_pset *s, int required,
                                uint64_t *counts);
 
+/* The postings of `s` that count skill k (with `required`, only where it
+ * is required) into *out, a new set freed with skidx_pset_free. Errors:
+ * SKIDX_ERR_VERSION, SKIDX_ERR_USAGE (k out of range), SKIDX_ERR_NOMEM. */
+skidx_status skidx_pset_with_skill(const struct skidx_index *idx,
+                                   const struct skidx_pset *s, uint32_t k,
+                                   int required, struct skidx_pset **out);
+
+/* Co-occurrence with skill k in the set `s`: for every skill j, both[j]
+ * the postings of s that count k and j, each[j] those that count j
+ * (arrays of n_skills, overwritten; both[k] = each[k] = *with_k, the
+ * postings of s that count k). Conditional share P(j | k) = both[j] /
+ * *with_k, lift = both[j] * count(s) / (*with_k * each[j]), Jaccard =
+ * both[j] / (*with_k + each[j] - both[j]). Errors as
+ * skidx_pset_with_skill. */
+skidx_status skidx_pset_related(const struct skidx_index *idx,
+                                const struct skidx_pset *s, uint32_t k,
+                                uint64_t *both, uint64_t *each,
+                                uint64_t *with_k);
+
 /* Whether posting p counts skill k (*out 1 or 0), and whether only in
  * preferred sections (*pref_only). Errors: SKIDX_ERR_VERSION,
  * SKIDX_ERR_USAGE. */

@@ -572,6 +572,61 @@ skidx_status skidx_pset_skills(const struct skidx_index *idx,
     return SKIDX_OK;
 }
 
+skidx_status skidx_pset_with_skill(const struct skidx_index *idx,
+                                   const struct skidx_pset *set, uint32_t k,
+                                   int required, struct skidx_pset **out)
+{
+    *out = NULL;
+    const struct skidx_pview *v;
+    SKIDX_FORWARD(need_v2(idx, &v, NULL));
+    if (k >= skidx_index_n_skills(idx))
+        return SKIDX_ERR_USAGE;
+    struct skidx_pset *s = calloc(1, sizeof(*s));
+    uint64_t *tmp = malloc(W * sizeof(uint64_t));
+    if (s)
+        s->bits = calloc(set->n_segs ? (size_t)set->n_segs * W : 1,
+                         sizeof(uint64_t));
+    if (!s || !s->bits || !tmp) {
+        free(tmp);
+        skidx_pset_free(s);
+        return SKIDX_ERR_NOMEM;
+    }
+    s->n_segs = set->n_segs;
+    s->n_postings = set->n_postings;
+    for (uint32_t g = 0; g < v->n_segs && g < set->n_segs; g++) {
+        const uint64_t *in = set->bits + (size_t)g * W;
+        uint64_t *o = s->bits + (size_t)g * W;
+        int any = 0;
+        for (uint32_t j = 0; j < W && !any; j++)
+            any = in[j] != 0;
+        if (!any)
+            continue;
+        skill_rows(&v->segs[g], k, required, o, tmp);
+        for (uint32_t j = 0; j < W; j++) {
+            o[j] &= in[j];
+            s->count += (uint64_t)__builtin_popcountll(o[j]);
+        }
+    }
+    free(tmp);
+    *out = s;
+    return SKIDX_OK;
+}
+
+skidx_status skidx_pset_related(const struct skidx_index *idx,
+                                const struct skidx_pset *set, uint32_t k,
+                                uint64_t *both, uint64_t *each,
+                                uint64_t *with_k)
+{
+    struct skidx_pset *sk;
+    SKIDX_FORWARD(skidx_pset_with_skill(idx, set, k, 0, &sk));
+    skidx_status st = skidx_pset_skills(idx, sk, 0, both);
+    if (!st)
+        st = skidx_pset_skills(idx, set, 0, each);
+    *with_k = skidx_pset_count(sk);
+    skidx_pset_free(sk);
+    return st;
+}
+
 static skidx_status locate(const struct skidx_index *idx, uint64_t p,
                            const struct skidx_pseg_view **seg, uint32_t *row)
 {
