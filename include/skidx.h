@@ -424,6 +424,18 @@ skidx_status skidx_query_growth(const struct skidx_index *idx, uint32_t a0,
  * cube only: posting-level queries on it give SKIDX_ERR_VERSION). */
 uint64_t skidx_index_n_postings(const struct skidx_index *idx);
 
+/* The posting-level sections are read and checked when first used, not
+ * by skidx_index_open: each segment of postings (its section's checksum
+ * when `verify` was set, then its structure) before the first value of
+ * it is read. A query that meets a damaged segment fails with
+ * SKIDX_ERR_CORRUPT (or SKIDX_ERR_IO: the file changed since it was
+ * opened), its message naming the index and the segment; it never
+ * answers from it. This checks every segment now: SKIDX_OK, or the
+ * first failure (the same one every later call, and every posting-level
+ * query, gives). Thread-safe. */
+skidx_status skidx_index_check_postings(const struct skidx_index *idx,
+                                        struct skidx_error *err);
+
 /* A compiled skill expression: names or aliases of skills (resolved as
  * skidx_index_lookup does), AND, OR, NOT (any case), parentheses, and
  * "double-quoted" names. An unquoted name runs over spaces up to the next

@@ -134,16 +134,10 @@ static const char query_usage[] =
     "      --by D               counts by role, seniority, month, quarter,\n"
     "                           company or location\n"
     "      --top N              the selection's skills, with their lift\n"
-    "      --related SKILL      the skills asked together with SKILL in the\n"
-    "                           selection: counts, P(skill | SKILL), lift,\n"
-    "                           Jaccard (--top N, default 20; 0 = all)\n"
-    "      --salary [--by D]    exact min, quartiles, max and mean of the\n"
-    "                           selection's salaries in the index currency\n"
-    "      --trend [--by quarter] the selection's share of the slice, month\n"
-    "                           by month (--role X --where Rust --trend)\n"
-    "      --list [--limit N]   the postings: posting_id (its number in the\n"
-    "                           index), shard, line, columns (default limit\n"
-    "                           100; 0 = all)\n"
+    "      --related SKILL      skills asked with SKILL: counts, P(x|SKILL),\n"
+    "                           lift, Jaccard (--top N, default 20)\n"
+    "      --salary, --trend    exact salary quartiles; share by month\n"
+    "      --list [--limit N]   posting_id, shard, line, columns (100)\n"
     "modes (default: the ranking of one slice):\n"
     "      --salary             postings, salaried, mean and quartiles\n"
     "                           (default --by role,seniority)\n"
@@ -1181,6 +1175,20 @@ static int parse_bound(const char *opt, const char *s, int end, int32_t *m)
     return -1;
 }
 
+/* A posting-level call failed: out of memory, or a segment it read is
+ * damaged (the index says which). EXIT_DATA after the message. */
+static int pq_fail(const struct skidx_index *idx, skidx_status st)
+{
+    struct skidx_error err;
+    skidx_error_clear(&err);
+    if (st != SKIDX_ERR_NOMEM &&
+        (st = skidx_index_check_postings(idx, &err)) != SKIDX_OK)
+        cli_report_st("cannot read the index", st, &err);
+    else
+        cli_msg("out of memory");
+    return EXIT_DATA;
+}
+
 /* The group of posting `pi` along `by` (BY_NONE: one group). */
 static void group_of(const struct skidx_index *idx, int by,
                      const struct skidx_posting_info *pi, struct group *x)
@@ -1247,13 +1255,15 @@ static int where_related(const struct skidx_index *idx, const struct qopts *o,
     uint64_t *both = calloc(ns, sizeof(*both)), *each = calloc(ns, sizeof(*each));
     struct rel_row *rows = calloc(ns, sizeof(*rows));
     uint64_t with_k = 0;
-    if (!both || !each || !rows ||
-        skidx_pset_related(idx, sel, k, both, each, &with_k)) {
+    const skidx_status st =
+        !both || !each || !rows
+            ? SKIDX_ERR_NOMEM
+            : skidx_pset_related(idx, sel, k, both, each, &with_k);
+    if (st) {
         free(both);
         free(each);
         free(rows);
-        cli_msg("out of memory");
-        return EXIT_DATA;
+        return pq_fail(idx, st);
     }
     const uint64_t n_sel = skidx_pset_count(sel);
     uint32_t n = 0;
@@ -1358,8 +1368,12 @@ static int where_salary(const struct skidx_index *idx, const struct qopts *o,
     uint64_t cur = 0, p, m = 0;
     while (skidx_pset_next(sel, &cur, &p)) {
         struct skidx_posting_info pi;
-        if (skidx_index_posting(idx, p, &pi))
-            continue;
+        const skidx_status st = skidx_index_posting(idx, p, &pi);
+        if (st) {
+            free(it);
+            free(v);
+            return pq_fail(idx, st);
+        }
         group_of(idx, by, &pi, &it[m].g);
         it[m].salary = pi.salary;
         it[m++].status = (uint8_t)pi.salary_status;
@@ -1501,8 +1515,12 @@ static int where_trend(const struct skidx_index *idx, const struct qopts *o,
     uint64_t cur = 0, p, undated = 0;
     while (skidx_pset_next(slice, &cur, &p)) {
         struct skidx_posting_info pi;
-        if (skidx_index_posting(idx, p, &pi))
-            continue;
+        const skidx_status st = skidx_index_posting(idx, p, &pi);
+        if (st) {
+            free(cs);
+            free(cl);
+            return pq_fail(idx, st);
+        }
         if (pi.month == INT32_MIN) {
             undated++;
             continue;
@@ -1606,7 +1624,7 @@ static int query_where(const struct skidx_index *idx, const struct qopts *o,
     skidx_where_free(w);
     int rc = EXIT_OK;
     if (st) {
-        cli_msg("%s", err.msg[0] ? err.msg : skidx_strerror(st));
+        cli_report_st("cannot read the index", st, &err);
         rc = EXIT_DATA;
         goto out;
     }
@@ -1629,8 +1647,12 @@ static int query_where(const struct skidx_index *idx, const struct qopts *o,
         while ((!wo->limit || shown < wo->limit) &&
                skidx_pset_next(sel, &cur, &p)) {
             struct skidx_posting_info pi;
-            if (skidx_index_posting(idx, p, &pi))
-                continue;
+            const skidx_status ps = skidx_index_posting(idx, p, &pi);
+            if (ps) {
+                table_release(&t);
+                rc = pq_fail(idx, ps);
+                goto out;
+            }
             snprintf(a, sizeof(a), "%llu", (unsigned long long)p);
             snprintf(b, sizeof(b), "%llu", (unsigned long long)pi.line);
             snprintf(e, sizeof(e), "%u", pi.role);
@@ -1672,14 +1694,16 @@ static int query_where(const struct skidx_index *idx, const struct qopts *o,
         const uint32_t ns = skidx_index_n_skills(idx);
         uint64_t *cs = calloc(ns, sizeof(*cs)), *cl = calloc(ns, sizeof(*cl));
         uint32_t *order = calloc(ns, sizeof(*order));
-        if (!cs || !cl || !order ||
-            skidx_pset_skills(idx, sel, 0, cs) ||
-            skidx_pset_skills(idx, slice, 0, cl)) {
+        skidx_status qs = !cs || !cl || !order ? SKIDX_ERR_NOMEM : SKIDX_OK;
+        if (!qs)
+            qs = skidx_pset_skills(idx, sel, 0, cs);
+        if (!qs)
+            qs = skidx_pset_skills(idx, slice, 0, cl);
+        if (qs) {
             free(cs);
             free(cl);
             free(order);
-            cli_msg("out of memory");
-            rc = EXIT_DATA;
+            rc = pq_fail(idx, qs);
             goto out;
         }
         uint32_t n = 0;
@@ -1753,8 +1777,12 @@ static int query_where(const struct skidx_index *idx, const struct qopts *o,
         uint64_t cur = 0, p, n = 0;
         while (skidx_pset_next(slice, &cur, &p)) {
             struct skidx_posting_info pi;
-            if (skidx_index_posting(idx, p, &pi))
-                continue;
+            const skidx_status ps = skidx_index_posting(idx, p, &pi);
+            if (ps) {
+                free(gs);
+                rc = pq_fail(idx, ps);
+                goto out;
+            }
             struct group *x = &gs[n++];
             group_of(idx, by, &pi, x);
             x->slice = 1;
@@ -2345,6 +2373,13 @@ int cmd_verify(int argc, char **argv)
         skidx_error_clear(&err);
         if (skidx_index_open(argv[i], 1, &idx, &err)) {
             cli_report("verify failed", &err);
+            rc = EXIT_DATA;
+            continue;
+        }
+        /* open leaves the segments for their first use: check them all */
+        if (skidx_index_check_postings(idx, &err)) {
+            cli_report("verify failed", &err);
+            skidx_index_close(idx);
             rc = EXIT_DATA;
             continue;
         }
