@@ -424,6 +424,18 @@ skidx_status skidx_query_growth(const struct skidx_index *idx, uint32_t a0,
  * cube only: posting-level queries on it give SKIDX_ERR_VERSION). */
 uint64_t skidx_index_n_postings(const struct skidx_index *idx);
 
+/* The posting-level sections are read and checked when first used, not
+ * by skidx_index_open: each segment of postings (its section's checksum
+ * when `verify` was set, then its structure) before the first value of
+ * it is read. A query that meets a damaged segment fails with
+ * SKIDX_ERR_CORRUPT (or SKIDX_ERR_IO: the file changed since it was
+ * opened), its message naming the index and the segment; it never
+ * answers from it. This checks every segment now: SKIDX_OK, or the
+ * first failure (the same one every later call, and every posting-level
+ * query, gives). Thread-safe. */
+skidx_status skidx_index_check_postings(const struct skidx_index *idx,
+                                        struct skidx_error *err);
+
 /* A compiled skill expression: names or aliases of skills (resolved as
  * skidx_index_lookup does), AND, OR, NOT (any case), parentheses, and
  * "double-quoted" names. An unquoted name runs over spaces up to the next
@@ -498,6 +510,25 @@ skidx_status skidx_index_posting(const struct skidx_index *idx, uint64_t p,
 skidx_status skidx_pset_skills(const struct skidx_index *idx,
                                const struct skidx_pset *s, int required,
                                uint64_t *counts);
+
+/* The postings of `s` that count skill k (with `required`, only where it
+ * is required) into *out, a new set freed with skidx_pset_free. Errors:
+ * SKIDX_ERR_VERSION, SKIDX_ERR_USAGE (k out of range), SKIDX_ERR_NOMEM. */
+skidx_status skidx_pset_with_skill(const struct skidx_index *idx,
+                                   const struct skidx_pset *s, uint32_t k,
+                                   int required, struct skidx_pset **out);
+
+/* Co-occurrence with skill k in the set `s`: for every skill j, both[j]
+ * the postings of s that count k and j, each[j] those that count j
+ * (arrays of n_skills, overwritten; both[k] = each[k] = *with_k, the
+ * postings of s that count k). Conditional share P(j | k) = both[j] /
+ * *with_k, lift = both[j] * count(s) / (*with_k * each[j]), Jaccard =
+ * both[j] / (*with_k + each[j] - both[j]). Errors as
+ * skidx_pset_with_skill. */
+skidx_status skidx_pset_related(const struct skidx_index *idx,
+                                const struct skidx_pset *s, uint32_t k,
+                                uint64_t *both, uint64_t *each,
+                                uint64_t *with_k);
 
 /* Whether posting p counts skill k (*out 1 or 0), and whether only in
  * preferred sections (*pref_only). Errors: SKIDX_ERR_VERSION,

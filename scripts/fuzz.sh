@@ -36,9 +36,10 @@ declare -A SRCS=(
     [fuzz_sections]="src/core/section.c src/core/utf8.c src/core/status.c"
     [fuzz_index]="src/io/index_read.c src/core/count.c src/core/pindex.c src/core/pindex_build.c src/core/pmerge.c src/core/taxonomy.c src/core/section.c src/core/utf8.c src/core/status.c"
     [fuzz_csv]="src/io/csv.c src/io/jsonl.c src/core/utf8.c src/core/status.c"
+    [fuzz_where]="src/io/pquery.c src/io/index_read.c src/core/count.c src/core/pindex.c src/core/pindex_build.c src/core/pmerge.c src/core/taxonomy.c src/core/section.c src/core/utf8.c src/core/status.c"
 )
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(fuzz_jsonl fuzz_taxonomy fuzz_index fuzz_sections fuzz_csv)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(fuzz_jsonl fuzz_taxonomy fuzz_index fuzz_sections fuzz_csv fuzz_where)
 
 for t in "${TARGETS[@]}"; do
     [ -n "${SRCS[$t]:-}" ] || { echo "fuzz: unknown target '$t'" >&2; exit 2; }

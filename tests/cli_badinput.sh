@@ -284,9 +284,24 @@ while IFS=$'\t' read -r name rehash expect; do
         "$REHASH" "$f" || { bad "index $name: rehash failed"; continue; }
     fi
     n_cases=$((n_cases + 1))
-    for cmd in verify info query; do
-        "$SKIDX" $cmd "$f" >"$T/out" 2>"$T/err"
+    # damage inside the posting segments is found when a query first uses
+    # them (verify checks them all): info and cube queries never read them
+    case $name in
+        flip_segments|segment_rows_disagree|segment_entries_huge|posting_*|entry_*|bitmap_*) lazy=1 ;;
+        *) lazy=0 ;;
+    esac
+    for cmd in verify info query where; do
+        if [ $cmd = where ]; then
+            "$SKIDX" query "$f" --where Python --count >"$T/out" 2>"$T/err"
+        else
+            "$SKIDX" $cmd "$f" >"$T/out" 2>"$T/err"
+        fi
         rc=$?
+        if [ $lazy = 1 ] && { [ $cmd = info ] || [ $cmd = query ]; }; then
+            if [ $rc = 0 ] && [ -s "$T/out" ]; then ok "index $name: $cmd answers (segments unread)"
+            else bad "index $name: $cmd: exit $rc on a damaged segment it need not read: $(head -c 300 "$T/err")"; fi
+            continue
+        fi
         if [ $rc = 1 ] && grep -qF -- "'$f'" "$T/err" && grep -qF -- "$expect" "$T/err"; then
             ok "index $name: $cmd rejects it"
         else

@@ -21,6 +21,13 @@ q --premium --by role,level > "$T/q/premium.csv"
 q --trend --skill PyTorch,Python --ci > "$T/q/trend.csv"
 q --trend --by quarter --skill PyTorch > "$T/q/trend_q.csv"
 q --growth --min-count 3 > "$T/q/growth.csv"
+q --where Python > "$T/q/where.csv"
+q --where Python --by role > "$T/q/where_role.csv"
+q --where Python --top 5 > "$T/q/where_top.csv"
+q --where Python --related PyTorch > "$T/q/where_related.csv"
+q --where Python --salary --by seniority > "$T/q/where_salary.csv"
+q --where Python --trend --by quarter > "$T/q/where_trend.csv"
+q --where Python --list > "$T/q/where_list.csv"
 "$SKIDX" export "$I" -o "$T/x" || { echo "FAIL: export"; exit 1; }
 python3 - "$T" "$SRC/docs/EXPORT.md" <<'PY'
 import csv, glob, os, re, sys

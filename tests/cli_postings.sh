@@ -99,7 +99,7 @@ EXPRS = ["PyTorch AND TensorFlow", "PyTorch AND NOT TensorFlow",
          '"Hugging Face" AND (PyTorch OR JAX) AND NOT TensorFlow',
          "Kubernetes OR Docker OR Terraform", "NOT (PyTorch OR TensorFlow) AND Python"]
 for e in EXPRS:
-    print("--where\t%s\t--count\t\t%d" % (e, len(sel(e))))
+    print("--where\t%s\t--count\tnone\t%d" % (e, len(sel(e))))
     print("--where\t%s\t--count\t--required\t%d" % (e, len(sel(e, required=True))))
     print("--where\t%s\t--count\t--role=ML Engineer\t%d" % (e, len(sel(e, role="ML Engineer"))))
     print("--where\t%s\t--count\t--seniority=Senior\t%d" % (e, len(sel(e, level="Senior"))))
@@ -124,6 +124,68 @@ for r in s:
         cnt[k] = cnt.get(k, 0) + 1
 print("top\t%s" % "|".join("%s,%d" % (k, cnt[k]) for k in sorted(cnt, key=lambda k: -cnt[k])[:5]))
 print("topcounts\t%s" % ",".join(str(cnt[k]) for k in sorted(cnt, key=lambda k: -cnt[k])))
+# --related: co-occurrence with an anchor skill in a selection; rows as
+# skill,pair,each (the order of ties is by id, so compared as sets, and
+# the order by pair_postings is checked apart)
+def related(expr, anchor, **kw):
+    s = sel(expr, **kw)
+    k = [r for r in s if anchor in r["S"]]
+    each, both = {}, {}
+    for r in s:
+        for j in r["S"]:
+            each[j] = each.get(j, 0) + 1
+    for r in k:
+        for j in r["S"]:
+            if j != anchor:
+                both[j] = both.get(j, 0) + 1
+    return len(s), len(k), both, each
+for i, (e, a, kw) in enumerate([("Python", "PyTorch", {}),
+                                ("NOT Java", "Docker", {"role": "ML Engineer"}),
+                                (None, "TensorFlow", {"level": "Senior"})]):
+    n, nk, both, each = related(e, a, **kw)
+    print("related%d\t%d\t%d\t%s" % (i, n, nk, "|".join(sorted(
+        "%s,%d,%d" % (j, both[j], each[j]) for j in both))))
+# --salary: exact statistics of the index-currency salaries
+import statistics
+def salstats(rs):
+    v = sorted(int(r["salary"]) for r in rs if r["salary_status"] == "1")
+    other = sum(r["salary_status"] == "2" for r in rs)
+    out = [len(rs), len(v), other, len(rs) - len(v) - other]
+    if v:
+        q = statistics.quantiles(v, n=4, method="inclusive") if len(v) > 1 else [v[0]] * 3
+        out += [v[0], q[0], q[1], q[2], v[-1], sum(v) / len(v)]
+    return out
+print("salary\t%s" % ",".join("%.4f" % x for x in salstats(sel("PyTorch AND NOT TensorFlow"))))
+groups = {}
+for r in sel("Kubernetes OR Docker", role="ML Engineer"):
+    groups.setdefault(r["level"], []).append(r)
+print("salaryby\t%s" % "|".join(k + "," + ",".join("%.4f" % x for x in salstats(v))
+                                 for k, v in sorted(groups.items())))
+# --trend: every month of the index, the selection over the slice
+months = sorted({r["month"] for r in rows if r["month"]})
+def mrange(a, b):
+    out = []
+    y, m = int(a[:4]), int(a[5:])
+    while "%04d-%02d" % (y, m) <= b:
+        out.append("%04d-%02d" % (y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+def trend(expr, quarter=False, **kw):
+    sl, se = {}, {}
+    for r in sel(None, **kw):
+        if r["month"]:
+            sl[r["month"]] = sl.get(r["month"], 0) + 1
+    for r in sel(expr, **kw):
+        if r["month"]:
+            se[r["month"]] = se.get(r["month"], 0) + 1
+    out = {}
+    for m in mrange(months[0], months[-1]):
+        key = "%s-Q%d" % (m[:4], (int(m[5:]) - 1) // 3 + 1) if quarter else m
+        o = out.setdefault(key, [0, 0])
+        o[0] += se.get(m, 0); o[1] += sl.get(m, 0)
+    return "|".join("%s,%d,%d" % (k, v[0], v[1]) for k, v in out.items())
+print("trend\t%s" % trend("PyTorch", role="ML Engineer"))
+print("trendq\t%s" % trend("Kubernetes AND NOT Docker", quarter=True, level="Senior"))
 PY
 check "the bitmaps hold exactly match's skills and preferred-only skills" 0 "$(awk -F'\t' '$1=="bitmaps"{print $2}' "$T/cases.tsv")"
 n=$(awk -F'\t' '$1=="postings"{print $2}' "$T/cases.tsv")
@@ -134,17 +196,18 @@ while IFS=$'\t' read -r kind expr count opt want; do
     [ "$kind" = --where ] || continue
     args=()
     case "$opt" in
-        "") ;;
+        none) ;; # (an empty field would merge with the next: tabs are IFS whitespace)
         --from=*) args=(--from 2024-01 --to 2025-06) ;;
         *) args=("${opt%%=*}"); [ "$opt" != "${opt%%=*}" ] && args+=("${opt#*=}") ;;
     esac
     got=$("$SKIDX" query "$T/s.skidx" --where "$expr" "${args[@]}" --count)
+    [ -n "$want" ] || { echo "FAIL: --where '$expr' ${args[*]}: no expected count"; fail=1; }
     if [ "$got" != "$want" ]; then echo "FAIL: --where '$expr' ${args[*]}: expected $want, got $got"; fail=1; fi
     k=$((k + 1))
 done <"$T/cases.tsv"
 [ "$k" -ge 40 ] && echo "ok: $k --where counts agree with the brute force" || { echo "FAIL: only $k cases"; fail=1; }
 # the example question: both TensorFlow and PyTorch
-both=$(awk -F'\t' '$1=="--where" && $2=="PyTorch AND TensorFlow" && $4=="" {print $5}' "$T/cases.tsv")
+both=$(awk -F'\t' '$1=="--where" && $2=="PyTorch AND TensorFlow" && $4=="none" {print $5}' "$T/cases.tsv")
 [ "$both" -gt 0 ] && echo "ok: $both postings ask for both TensorFlow and PyTorch" || { echo "FAIL: no posting asks for both"; fail=1; }
 check "aliases resolve like names" "$both" "$("$SKIDX" query "$T/s.skidx" --where "pytorch and tensorflow" --count)"
 check "--by seniority" "$(awk -F'\t' '$1=="by"{print $2}' "$T/cases.tsv")" \
@@ -166,6 +229,76 @@ print("ok: lift = share / slice_share")' || { echo "FAIL: lift"; fail=1; }
 "$SKIDX" query "$T/s.skidx" --where "PyTorch AND TensorFlow" --by quarter --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d and all("quarter" in r and "selected_postings" in r for r in d)' &&
     echo "ok: --by quarter as JSON" || { echo "FAIL: --by quarter JSON"; fail=1; }
 
+# --related against the brute force, and its measures from its counts
+rel() { # case args...
+    local c=$1; shift
+    "$SKIDX" query "$T/s.skidx" "$@" --top 0 --format csv >"$T/rel.csv" || { echo "FAIL: --related $*"; fail=1; return; }
+    python3 - "$T/rel.csv" "$(awk -F'\t' -v c="$c" '$1==c{print $2"\t"$3"\t"$4}' "$T/cases.tsv")" <<'PY2' && echo "ok: --related $*" || { echo "FAIL: --related $*"; fail=1; }
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+n, nk, want = sys.argv[2].split("\t")
+got = "|".join(sorted("%s,%s,%s" % (r["skill"], r["pair_postings"], r["skill_postings"]) for r in rows))
+assert got == want, (got[:300], want[:300])
+assert [int(r["rank"]) for r in rows] == list(range(1, len(rows) + 1))
+pairs = [int(r["pair_postings"]) for r in rows]
+assert pairs == sorted(pairs, reverse=True)
+for r in rows:
+    b, e, a, s = (int(r[k]) for k in ("pair_postings", "skill_postings", "anchor_postings", "selected_postings"))
+    assert (a, s) == (int(nk), int(n)), (a, s, nk, n)
+    assert abs(float(r["conditional_share"]) - b / a) < 1e-6
+    assert abs(float(r["share"]) - e / s) < 1e-6
+    assert abs(float(r["lift"]) - b * s / (a * e)) < 1e-3
+    assert abs(float(r["jaccard"]) - b / (a + e - b)) < 1e-6
+PY2
+}
+rel related0 --where Python --related PyTorch
+rel related1 --where "NOT Java" --role "ML Engineer" --related Docker
+rel related2 --seniority Senior --related tensorflow
+check "--related --top 3: three rows" 3 "$("$SKIDX" query "$T/s.skidx" --where Python --related PyTorch --top 3 --format csv | tail -n +2 | wc -l)"
+# --salary: exact quartiles against the brute force over the columns
+sal() { # case args...
+    local c=$1; shift
+    "$SKIDX" query "$T/s.skidx" "$@" --salary --format csv | python3 -c '
+import csv, sys
+want = sys.argv[1]
+rows = list(csv.DictReader(sys.stdin))
+K = ["selected_postings", "salaried_postings", "other_currency_postings", "no_salary_postings", "min", "p25", "median", "p75", "max", "mean"]
+f = lambda r: ",".join("%.4f" % float(r[k]) for k in K)
+if "level" in rows[0]:
+    got = "|".join(r["level"] + "," + f(r) for r in sorted(rows, key=lambda r: r["level"]))
+else:
+    got = f(rows[0])
+assert got == want, (got, want)
+assert all(r["currency"] == "USD" for r in rows)' "$(awk -F'\t' -v c="$c" '$1==c{print $2}' "$T/cases.tsv")" &&
+        echo "ok: --salary $*" || { echo "FAIL: --salary $*"; fail=1; }
+}
+sal salary --where "PyTorch AND NOT TensorFlow"
+sal salaryby --where "Kubernetes OR Docker" --role "ML Engineer" --by seniority
+# the exact mean of every posting equals the cube's mean (its salary sums
+# are kept apart from the posting columns)
+check "--salary of every posting: the cube's mean" \
+    "$("$SKIDX" query "$T/s.skidx" --salary --by role --format csv | python3 -c 'import csv,sys; r=list(csv.DictReader(sys.stdin)); s=sum(float(x["salary_sum"]) for x in r); n=sum(int(x["salaried_postings"]) for x in r); print("%d %.2f" % (n, s/n))')" \
+    "$("$SKIDX" query "$T/s.skidx" --where "Python OR NOT Python" --salary --format csv | python3 -c 'import csv,sys; r=list(csv.DictReader(sys.stdin))[0]; print("%s %.2f" % (r["salaried_postings"], float(r["mean"])))')"
+# --trend: per-role skill trends, every month, the selection over the slice
+check "--trend --role" "$(awk -F'\t' '$1=="trend"{print $2}' "$T/cases.tsv")" \
+    "$("$SKIDX" query "$T/s.skidx" --role "ML Engineer" --where PyTorch --trend --format csv | tail -n +2 | awk -F, '{printf "%s%s,%s,%s", (NR > 1 ? "|" : ""), $1, $2, $3}')"
+check "--trend --by quarter --seniority" "$(awk -F'\t' '$1=="trendq"{print $2}' "$T/cases.tsv")" \
+    "$("$SKIDX" query "$T/s.skidx" --seniority Senior --where "Kubernetes AND NOT Docker" --trend --by quarter --format csv | tail -n +2 | awk -F, '{printf "%s%s,%s,%s", (NR > 1 ? "|" : ""), $1, $2, $3}')"
+"$SKIDX" query "$T/s.skidx" --where PyTorch --trend --from 2024-02 --to 2024-05 --format json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert [r["month"] for r in d] == ["2024-02", "2024-03", "2024-04", "2024-05"], d
+assert all(abs(r["share"] - r["selected_postings"] / r["slice_postings"]) < 1e-6 for r in d)' &&
+    echo "ok: --trend --from --to as JSON" || { echo "FAIL: --trend --from --to JSON"; fail=1; }
+"$SKIDX" query "$T/s.skidx" --where PyTorch --related Python --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d and all("jaccard" in r and "lift" in r for r in d)' &&
+    echo "ok: --related as JSON" || { echo "FAIL: --related JSON"; fail=1; }
+# --list: posting ids are stable (the same posting again with --limit)
+check "--list: posting ids stable" \
+    "$("$SKIDX" query "$T/s.skidx" --where Rust --list --limit 0 --format csv | sed -n 4p)" \
+    "$("$SKIDX" query "$T/s.skidx" --where Rust --list --limit 3 --format csv | sed -n 4p)"
+check "--list: header" "posting_id,shard,line,role_id,role,level_id,level,month,company,location,salary" \
+    "$("$SKIDX" query "$T/s.skidx" --where Rust --list --limit 1 --format csv | head -1)"
+
 # errors: the position in the expression, exit 2
 err() { # name expected-text args...
     local name=$1 want=$2; shift 2
@@ -182,6 +315,11 @@ err "unclosed quote" "unclosed quote (at byte 1)" --where '"Hugging Face' --coun
 err "stray parenthesis" "unexpected ')'" --where "PyTorch)" --count
 err "two modes" "one at a time" --where PyTorch --count --list
 err "bad --by" "invalid --by 'skill'" --where PyTorch --by skill
+err "--limit without --list" "--limit goes with --list" --where PyTorch --limit 3
+err "unknown --related skill" "unknown skill 'Pytorh'" --where Python --related Pytorh
+err "--related with --by" "one at a time" --where Python --related PyTorch --by role
+err "--trend by company" "--trend goes by month or quarter" --where Python --trend --by company
+err "--premium with --where" "go with" --where Python --premium
 err "deep nesting" "nested too deep" --where "$(printf '(%.0s' $(seq 100))PyTorch$(printf ')%.0s' $(seq 100))" --count
 # an alias of two skills: ambiguous, both named
 mkdir -p "$T/tax"

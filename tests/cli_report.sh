@@ -47,7 +47,19 @@ has "cloud by role" "| ML Engineer | 11 | 36.4% | 9.1% | 18.2% | low n |" "$M"
 has "growing" "| 1 | PyTorch | 20.0% | 60.0% | +40.0 | +200% | 2 -> 6 |" "$M"
 has "declining" "| 1 | Python | 90.0% | 50.0% | -40.0 | -44% | 9 -> 5 |" "$M"
 has "salaries row" "| ML Engineer | Senior | 6 | 5 | 186,000 | 171,250 | 182,500 | 203,750 | low n |" "$M"
+# asked together and trends by role (posting-level), by hand from the
+# README's table: ML Engineer is p01-p11; Python 9, PyTorch 7, both 6
+# (p01 p02 p05 p06 p09 p11): lift 6*11/(9*7) = 1.05; PyTorch and
+# TensorFlow (5: p03 p05 p07 p08 p10) only p05: 11/35 = 0.31; TensorFlow
+# and GCP (p03 p10) 2*11/(5*2) = 2.20
+has "asked together: heading" "## Asked together" "$M"
+has "asked together: Python and PyTorch" "| Python | PyTorch | 6 | 54.5% | 1.05 |" "$M"
+has "asked together: PyTorch and TensorFlow" "| PyTorch | TensorFlow | 1 | 9.1% | 0.31 |" "$M"
+has "asked together: TensorFlow and GCP" "| TensorFlow | GCP | 2 | 18.2% | 2.20 |" "$M"
 "$SKIDX" report "$I" --min-postings 3 -o "$T/r3.md"
+# ML Engineer in 2025-01: p01 p07 p08; Python in all, PyTorch p01, TensorFlow p07 p08
+has "trends by role: heading" "## Trends by role" "$T/r3.md"
+has "trends by role: ML Engineer 2025-01" "| 2025-01 | 3 | 100.0% | 33.3% | 66.7% |" "$T/r3.md"
 has "premium LoRA" "| 1 | LoRA | 3 | 190,000 | 13 | 130,000 | +60000 | +46.2% |" "$T/r3.md"
 has "salaries row, reliable at 3" "| ML Engineer | Senior | 6 | 5 | 186,000 | 171,250 | 182,500 | 203,750 |  |" "$T/r3.md"
 

@@ -198,6 +198,11 @@ static skidx_status open_status(const uint8_t *b, size_t len, int verify,
     struct skidx_error err;
     skidx_error_clear(&err);
     skidx_status st = skidx_index_open_mem(copy, len, verify, &x, &err);
+    /* the segments are checked when first used: use them all */
+    if (!st && (st = skidx_index_check_postings(x, &err))) {
+        skidx_index_close(x);
+        x = NULL;
+    }
     if (st) {
         assert_null(x);
         assert_int_equal(err.status, st);

@@ -438,6 +438,10 @@ int cmd_merge(int argc, char **argv)
         struct skidx_model m;
         skidx_error_clear(&err);
         skidx_status ost = skidx_index_open(argv[i], 1, &idx, &err);
+        if (!ost && (ost = skidx_index_check_postings(idx, &err))) {
+            skidx_index_close(idx); /* merge reads every segment */
+            idx = NULL;
+        }
         if (ost) {
             cli_report_st("cannot read the index", ost, &err);
             rc = EXIT_DATA;

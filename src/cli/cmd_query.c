@@ -134,8 +134,10 @@ static const char query_usage[] =
     "      --by D               counts by role, seniority, month, quarter,\n"
     "                           company or location\n"
     "      --top N              the selection's skills, with their lift\n"
-    "      --list [--limit N]   the postings: number, shard, line, columns\n"
-    "                           (default limit 100; 0 = all)\n"
+    "      --related SKILL      skills asked with SKILL: counts, P(x|SKILL),\n"
+    "                           lift, Jaccard (--top N, default 20)\n"
+    "      --salary, --trend    exact salary quartiles; share by month\n"
+    "      --list [--limit N]   posting_id, shard, line, columns (100)\n"
     "modes (default: the ranking of one slice):\n"
     "      --salary             postings, salaried, mean and quartiles\n"
     "                           (default --by role,seniority)\n"
@@ -1107,13 +1109,13 @@ enum { MODE_TOP, MODE_SKILLS, MODE_SALARY, MODE_PREMIUM, MODE_TREND,
 enum { OPT_SALARY = 256, OPT_PREMIUM, OPT_TREND, OPT_GROWTH, OPT_FROM,
        OPT_TO, OPT_MONTHS, OPT_MIN_COUNT, OPT_CI, OPT_TIERS, OPT_WHERE,
        OPT_COUNT, OPT_LIST, OPT_LIMIT, OPT_COMPANY, OPT_LOCATION,
-       OPT_REQUIRED };
+       OPT_REQUIRED, OPT_RELATED };
 
 /* ---- posting-level queries (--where and its filters) ---- */
 
 struct wopts {
-    const char *where, *company, *location, *by;
-    int count, list, required;
+    const char *where, *company, *location, *by, *related;
+    int count, list, required, salary, trend, limit_set;
     uint64_t limit;
 };
 
@@ -1124,7 +1126,22 @@ struct group {
     const char *key; /* company or location: owned by the index */
     int64_t id;      /* role, level, month or quarter */
     uint64_t sel, slice;
+    uint64_t id2;    /* --salary: the group's place before sorting */
 };
+
+/* floor(m / 3): the quarter of calendar month m */
+static int32_t floor_div3(int32_t m)
+{
+    return (m - (((m % 3) + 3) % 3)) / 3;
+}
+
+/* "YYYY-Qn" of quarter q (year*4 + quarter-1) */
+static void quarter_label(int64_t q, char *buf, size_t n)
+{
+    snprintf(buf, n, "%lld-Q%lld",
+             (long long)(q >= 0 ? q / 4 : -((-q + 3) / 4)),
+             (long long)(((q % 4) + 4) % 4 + 1));
+}
 
 static int group_cmp(const void *a, const void *b)
 {
@@ -1156,6 +1173,392 @@ static int parse_bound(const char *opt, const char *s, int end, int32_t *m)
     }
     cli_msg("invalid %s '%s': YYYY-MM or YYYY-Qn", opt, s);
     return -1;
+}
+
+/* A posting-level call failed: out of memory, or a segment it read is
+ * damaged (the index says which). EXIT_DATA after the message. */
+static int pq_fail(const struct skidx_index *idx, skidx_status st)
+{
+    struct skidx_error err;
+    skidx_error_clear(&err);
+    if (st != SKIDX_ERR_NOMEM &&
+        (st = skidx_index_check_postings(idx, &err)) != SKIDX_OK)
+        cli_report_st("cannot read the index", st, &err);
+    else
+        cli_msg("out of memory");
+    return EXIT_DATA;
+}
+
+/* The group of posting `pi` along `by` (BY_NONE: one group). */
+static void group_of(const struct skidx_index *idx, int by,
+                     const struct skidx_posting_info *pi, struct group *x)
+{
+    /* roles and levels by name too: ties then go by name */
+    x->key = by == BY_COMPANY    ? pi->company
+             : by == BY_LOCATION ? pi->location
+             : by == BY_ROLE     ? skidx_index_role_name(idx, pi->role)
+             : by == BY_LEVEL    ? skidx_index_level_name(idx, pi->level)
+                                 : NULL;
+    x->id = by == BY_NONE          ? 0
+            : by == BY_ROLE        ? pi->role
+            : by == BY_LEVEL       ? pi->level
+            : pi->month == INT32_MIN ? INT64_MAX
+            : by == BY_MONTH       ? pi->month
+                                   : (int64_t)floor_div3(pi->month);
+}
+
+/* The label of a group's key into buf (or the key itself). */
+static const char *group_label(int by, const struct group *x, char *buf,
+                               size_t n)
+{
+    if (by == BY_ROLE || by == BY_LEVEL || by == BY_COMPANY ||
+        by == BY_LOCATION)
+        return x->key;
+    if (x->id == INT64_MAX)
+        snprintf(buf, n, "undated");
+    else if (by == BY_MONTH)
+        skidx_month_label((int32_t)x->id, buf, n);
+    else
+        quarter_label(x->id, buf, n);
+    return buf;
+}
+
+static const char *by_name(int by)
+{
+    static const char *const names[] = {"", "role", "level", "month",
+                                        "quarter", "company", "location"};
+    return names[by];
+}
+
+/* ---- --related SKILL: co-occurrence in the selection ---- */
+
+struct rel_row {
+    uint32_t skill;
+    uint64_t both, each;
+};
+
+static int rel_cmp(const void *a, const void *b)
+{
+    const struct rel_row *x = a, *y = b;
+    if (x->both != y->both)
+        return x->both > y->both ? -1 : 1;
+    return x->skill < y->skill ? -1 : x->skill > y->skill;
+}
+
+static int where_related(const struct skidx_index *idx, const struct qopts *o,
+                         const struct wopts *wo, const struct skidx_pset *sel)
+{
+    uint32_t k;
+    if (resolve_id(idx, SKIDX_DIM_SKILL, "skill", wo->related, &k))
+        return EXIT_USAGE;
+    const uint32_t ns = skidx_index_n_skills(idx);
+    uint64_t *both = calloc(ns, sizeof(*both)), *each = calloc(ns, sizeof(*each));
+    struct rel_row *rows = calloc(ns, sizeof(*rows));
+    uint64_t with_k = 0;
+    const skidx_status st =
+        !both || !each || !rows
+            ? SKIDX_ERR_NOMEM
+            : skidx_pset_related(idx, sel, k, both, each, &with_k);
+    if (st) {
+        free(both);
+        free(each);
+        free(rows);
+        return pq_fail(idx, st);
+    }
+    const uint64_t n_sel = skidx_pset_count(sel);
+    uint32_t n = 0;
+    for (uint32_t j = 0; j < ns; j++)
+        if (j != k && both[j])
+            rows[n++] = (struct rel_row){j, both[j], each[j]};
+    qsort(rows, n, sizeof(*rows), rel_cmp);
+    static const char *const cols[] = {
+        "rank", "skill_id", "skill", "pair_postings", "skill_postings",
+        "anchor_postings", "selected_postings", "conditional_share", "share",
+        "lift", "jaccard"};
+    static const enum col_kind kinds[] = {COL_INT, COL_INT, COL_TEXT,
+                                          COL_INT, COL_INT, COL_INT,
+                                          COL_INT, COL_REAL, COL_REAL,
+                                          COL_REAL, COL_REAL};
+    struct table t;
+    table_init(&t, 11, cols, kinds);
+    int rc = EXIT_OK;
+    for (uint32_t i = 0; i < n && (o->top == 0 || i < (uint32_t)o->top); i++) {
+        const struct rel_row *r = &rows[i];
+        char c[11][32];
+        snprintf(c[0], 32, "%u", i + 1);
+        snprintf(c[1], 32, "%u", r->skill);
+        snprintf(c[3], 32, "%llu", (unsigned long long)r->both);
+        snprintf(c[4], 32, "%llu", (unsigned long long)r->each);
+        snprintf(c[5], 32, "%llu", (unsigned long long)with_k);
+        snprintf(c[6], 32, "%llu", (unsigned long long)n_sel);
+        snprintf(c[7], 32, "%.6f", (double)r->both / (double)with_k);
+        snprintf(c[8], 32, "%.6f", (double)r->each / (double)n_sel);
+        snprintf(c[9], 32, "%.4f",
+                 (double)r->both * (double)n_sel /
+                     ((double)with_k * (double)r->each));
+        snprintf(c[10], 32, "%.6f",
+                 (double)r->both / (double)(with_k + r->each - r->both));
+        const char *row[] = {c[0], c[1], skidx_index_skill_name(idx, r->skill),
+                             c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10]};
+        if (table_add_row(&t, row)) {
+            rc = EXIT_DATA;
+            break;
+        }
+    }
+    free(both);
+    free(each);
+    free(rows);
+    if (rc) {
+        table_release(&t);
+        cli_msg("out of memory");
+        return rc;
+    }
+    if (o->f == FMT_TABLE)
+        printf("%llu of %llu selected postings ask for %s; the skills asked "
+               "together with it\n\n",
+               (unsigned long long)with_k, (unsigned long long)n_sel,
+               skidx_index_skill_name(idx, k));
+    return emit(&t, o->f);
+}
+
+/* ---- --salary: exact statistics of the selection's salaries ---- */
+
+struct sal_item {
+    struct group g;
+    uint32_t salary;
+    uint8_t status;
+};
+
+static int sal_cmp(const void *a, const void *b)
+{
+    const struct sal_item *x = a, *y = b;
+    const int c = key_cmp(&x->g, &y->g);
+    if (c)
+        return c;
+    if (x->status != y->status)
+        return x->status < y->status ? -1 : 1;
+    return x->salary < y->salary ? -1 : x->salary > y->salary;
+}
+
+/* The q-quantile of sorted v[0..n) (n > 0): linear interpolation between
+ * the closest ranks, rank q * (n - 1) from 0 (R type 7, numpy's default,
+ * Python's statistics.quantiles(method="inclusive")). */
+static double quantile(const uint32_t *v, uint64_t n, double q)
+{
+    const double pos = q * (double)(n - 1);
+    const uint64_t lo = (uint64_t)pos;
+    if (lo + 1 >= n)
+        return v[n - 1];
+    return (double)v[lo] + (pos - (double)lo) * ((double)v[lo + 1] - (double)v[lo]);
+}
+
+static int where_salary(const struct skidx_index *idx, const struct qopts *o,
+                        int by, const struct skidx_pset *sel)
+{
+    const enum out_format f = o->f;
+    const uint64_t n = skidx_pset_count(sel);
+    struct sal_item *it = calloc(n ? n : 1, sizeof(*it));
+    uint32_t *v = calloc(n ? n : 1, sizeof(*v));
+    if (!it || !v) {
+        free(it);
+        free(v);
+        cli_msg("out of memory");
+        return EXIT_DATA;
+    }
+    uint64_t cur = 0, p, m = 0;
+    while (skidx_pset_next(sel, &cur, &p)) {
+        struct skidx_posting_info pi;
+        const skidx_status st = skidx_index_posting(idx, p, &pi);
+        if (st) {
+            free(it);
+            free(v);
+            return pq_fail(idx, st);
+        }
+        group_of(idx, by, &pi, &it[m].g);
+        it[m].salary = pi.salary;
+        it[m++].status = (uint8_t)pi.salary_status;
+    }
+    qsort(it, m, sizeof(*it), sal_cmp);
+    /* fold runs of one key into groups: counts in g.sel (postings) and
+     * g.slice (salaried); the salaries of group i start at v[start[i]] */
+    struct group *gs = calloc(m ? m : 1, sizeof(*gs));
+    uint64_t *other = calloc(m ? m : 1, sizeof(*other));
+    uint64_t *start = calloc(m ? m : 1, sizeof(*start));
+    if (!gs || !other || !start) {
+        free(it);
+        free(v);
+        free(gs);
+        free(other);
+        free(start);
+        cli_msg("out of memory");
+        return EXIT_DATA;
+    }
+    uint64_t ng = 0, nv = 0;
+    for (uint64_t i = 0; i < m; i++) {
+        if (!ng || key_cmp(&gs[ng - 1], &it[i].g)) {
+            gs[ng] = it[i].g;
+            gs[ng].sel = gs[ng].slice = 0;
+            /* the group's index in the unsorted order, for its salaries */
+            start[ng] = nv;
+            gs[ng].id2 = ng;
+            ng++;
+        }
+        struct group *x = &gs[ng - 1];
+        x->sel++;
+        /* salary_status: 1 the index currency, 2 another (skidx.h) */
+        if (it[i].status == 1) {
+            v[nv++] = it[i].salary;
+            x->slice++;
+        } else if (it[i].status == 2)
+            other[ng - 1]++;
+    }
+    const int timed = by == BY_MONTH || by == BY_QUARTER;
+    if (by != BY_NONE && !timed)
+        qsort(gs, ng, sizeof(*gs), group_cmp);
+    struct skidx_index_meta meta;
+    skidx_index_get_meta(idx, &meta);
+    struct cols c = {0};
+    if (by == BY_ROLE || by == BY_LEVEL)
+        col(&c, by == BY_ROLE ? "role_id" : "level_id", COL_INT);
+    if (by != BY_NONE)
+        col(&c, by_name(by), COL_TEXT);
+    col(&c, "selected_postings", COL_INT);
+    col(&c, "salaried_postings", COL_INT);
+    col(&c, "other_currency_postings", COL_INT);
+    col(&c, "no_salary_postings", COL_INT);
+    col(&c, "min", COL_REAL);
+    col(&c, "p25", COL_REAL);
+    col(&c, "median", COL_REAL);
+    col(&c, "p75", COL_REAL);
+    col(&c, "max", COL_REAL);
+    col(&c, "mean", COL_REAL);
+    col(&c, "currency", COL_TEXT);
+    struct table t;
+    table_init(&t, c.n, c.names, c.kinds);
+    for (uint64_t i = 0; i < ng; i++) {
+        const struct group *x = &gs[i];
+        const uint64_t g = x->id2, ns = x->slice;
+        const uint32_t *sv = v + start[g];
+        struct row w;
+        w.n = 0;
+        char lb[32];
+        if (by == BY_ROLE || by == BY_LEVEL)
+            rfmt(&w, "%lld", (long long)x->id);
+        if (by != BY_NONE)
+            rtxt(&w, group_label(by, x, lb, sizeof(lb)));
+        ru64(&w, x->sel, f);
+        ru64(&w, ns, f);
+        ru64(&w, other[g], f);
+        ru64(&w, x->sel - ns - other[g], f);
+        if (ns) {
+            long double sum = 0;
+            for (uint64_t j = 0; j < ns; j++)
+                sum += sv[j];
+            rmoney(&w, sv[0], f);
+            rmoney(&w, quantile(sv, ns, 0.25), f);
+            rmoney(&w, quantile(sv, ns, 0.5), f);
+            rmoney(&w, quantile(sv, ns, 0.75), f);
+            rmoney(&w, sv[ns - 1], f);
+            rmoney(&w, (double)(sum / (long double)ns), f);
+        } else
+            for (int j = 0; j < 6; j++)
+                rmoney(&w, -1, f);
+        rtxt(&w, meta.salary_currency);
+        table_add_row(&t, w.p);
+    }
+    free(it);
+    free(v);
+    free(gs);
+    free(other);
+    free(start);
+    if (f == FMT_TABLE)
+        printf("annualised salaries in %s of the selected postings; exact "
+               "quartiles (linear between ranks); postings in another "
+               "currency or without a salary are counted, not averaged\n\n",
+               meta.salary_currency);
+    return emit(&t, f);
+}
+
+/* ---- --trend: the selection's share of the slice, period by period ---- */
+
+static int where_trend(const struct skidx_index *idx, const struct qopts *o,
+                       const struct skidx_filter *fl, int quarter,
+                       const struct skidx_pset *sel,
+                       const struct skidx_pset *slice)
+{
+    struct skidx_index_meta meta;
+    skidx_index_get_meta(idx, &meta);
+    const uint32_t nm = skidx_index_n_months(idx);
+    if (!nm) {
+        cli_msg("the index holds no dated posting: no trend");
+        return EXIT_DATA;
+    }
+    /* months of the index, clipped to --from/--to */
+    int32_t m0 = meta.first_month, m1 = meta.first_month + (int32_t)nm - 1;
+    if (fl->month_from > m0)
+        m0 = fl->month_from;
+    if (fl->month_to < m1)
+        m1 = fl->month_to;
+    if (quarter) {
+        m0 = floor_div3(m0);
+        m1 = floor_div3(m1);
+    }
+    const uint64_t np = m1 >= m0 ? (uint64_t)(m1 - m0) + 1 : 0;
+    uint64_t *cs = calloc(np ? np : 1, sizeof(*cs)),
+             *cl = calloc(np ? np : 1, sizeof(*cl));
+    if (!cs || !cl) {
+        free(cs);
+        free(cl);
+        cli_msg("out of memory");
+        return EXIT_DATA;
+    }
+    uint64_t cur = 0, p, undated = 0;
+    while (skidx_pset_next(slice, &cur, &p)) {
+        struct skidx_posting_info pi;
+        const skidx_status st = skidx_index_posting(idx, p, &pi);
+        if (st) {
+            free(cs);
+            free(cl);
+            return pq_fail(idx, st);
+        }
+        if (pi.month == INT32_MIN) {
+            undated++;
+            continue;
+        }
+        const int32_t k = quarter ? floor_div3(pi.month) : pi.month;
+        if (k < m0 || k > m1)
+            continue;
+        cl[k - m0]++;
+        cs[k - m0] += (uint64_t)skidx_pset_has(sel, p);
+    }
+    const char *cols[] = {quarter ? "quarter" : "month", "selected_postings",
+                          "slice_postings", "share"};
+    static const enum col_kind kinds[] = {COL_TEXT, COL_INT, COL_INT,
+                                          COL_REAL};
+    struct table t;
+    table_init(&t, 4, cols, kinds);
+    for (uint64_t i = 0; i < np; i++) {
+        struct row w;
+        w.n = 0;
+        char lb[32];
+        const int32_t k = m0 + (int32_t)i;
+        if (quarter)
+            quarter_label(k, lb, sizeof(lb));
+        else
+            skidx_month_label(k, lb, sizeof(lb));
+        rtxt(&w, lb);
+        ru64(&w, cs[i], o->f);
+        ru64(&w, cl[i], o->f);
+        rshare(&w, cs[i], cl[i], o->f);
+        table_add_row(&t, w.p);
+    }
+    free(cs);
+    free(cl);
+    if (o->f == FMT_TABLE)
+        printf("share of the slice's dated postings of each %s that the "
+               "selection holds (%llu undated postings left out)\n\n",
+               quarter ? "quarter" : "month", (unsigned long long)undated);
+    return emit(&t, o->f);
 }
 
 static int query_where(const struct skidx_index *idx, const struct qopts *o,
@@ -1221,7 +1624,7 @@ static int query_where(const struct skidx_index *idx, const struct qopts *o,
     skidx_where_free(w);
     int rc = EXIT_OK;
     if (st) {
-        cli_msg("%s", err.msg[0] ? err.msg : skidx_strerror(st));
+        cli_report_st("cannot read the index", st, &err);
         rc = EXIT_DATA;
         goto out;
     }
@@ -1232,30 +1635,36 @@ static int query_where(const struct skidx_index *idx, const struct qopts *o,
         goto out;
     }
     if (wo->list) {
-        static const char *const cols[] = {"posting", "path", "line", "role",
-                                           "level", "month", "company",
-                                           "location", "salary"};
-        static const enum col_kind kinds[] = {COL_INT, COL_TEXT, COL_INT,
-                                              COL_TEXT, COL_TEXT, COL_TEXT,
-                                              COL_TEXT, COL_TEXT, COL_INT};
+        static const char *const cols[] = {
+            "posting_id", "shard", "line", "role_id", "role", "level_id",
+            "level", "month", "company", "location", "salary"};
+        static const enum col_kind kinds[] = {
+            COL_INT, COL_TEXT, COL_INT, COL_INT, COL_TEXT, COL_INT,
+            COL_TEXT, COL_TEXT, COL_TEXT, COL_TEXT, COL_INT};
         struct table t;
-        table_init(&t, 9, cols, kinds);
+        table_init(&t, 11, cols, kinds);
         uint64_t cur = 0, p, shown = 0;
         while ((!wo->limit || shown < wo->limit) &&
                skidx_pset_next(sel, &cur, &p)) {
             struct skidx_posting_info pi;
-            if (skidx_index_posting(idx, p, &pi))
-                continue;
+            const skidx_status ps = skidx_index_posting(idx, p, &pi);
+            if (ps) {
+                table_release(&t);
+                rc = pq_fail(idx, ps);
+                goto out;
+            }
             snprintf(a, sizeof(a), "%llu", (unsigned long long)p);
             snprintf(b, sizeof(b), "%llu", (unsigned long long)pi.line);
+            snprintf(e, sizeof(e), "%u", pi.role);
+            snprintf(g, sizeof(g), "%u", pi.level);
             c[0] = '\0';
             if (pi.month != INT32_MIN)
                 skidx_month_label(pi.month, c, sizeof(c));
             d[0] = '\0';
             if (pi.salary_status == 1)
                 snprintf(d, sizeof(d), "%u", pi.salary);
-            const char *row[] = {a, pi.shard, b,
-                                 skidx_index_role_name(idx, pi.role),
+            const char *row[] = {a, pi.shard, b, e,
+                                 skidx_index_role_name(idx, pi.role), g,
                                  skidx_index_level_name(idx, pi.level), c,
                                  pi.company, pi.location, d};
             if (table_add_row(&t, row)) {
@@ -1269,18 +1678,32 @@ static int query_where(const struct skidx_index *idx, const struct qopts *o,
         rc = emit(&t, o->f);
         goto out;
     }
+    if (wo->related) {
+        rc = where_related(idx, o, wo, sel);
+        goto out;
+    }
+    if (wo->salary) {
+        rc = where_salary(idx, o, by, sel);
+        goto out;
+    }
+    if (wo->trend) {
+        rc = where_trend(idx, o, &fl, by == BY_QUARTER, sel, slice);
+        goto out;
+    }
     if (o->top_set) {
         const uint32_t ns = skidx_index_n_skills(idx);
         uint64_t *cs = calloc(ns, sizeof(*cs)), *cl = calloc(ns, sizeof(*cl));
         uint32_t *order = calloc(ns, sizeof(*order));
-        if (!cs || !cl || !order ||
-            skidx_pset_skills(idx, sel, 0, cs) ||
-            skidx_pset_skills(idx, slice, 0, cl)) {
+        skidx_status qs = !cs || !cl || !order ? SKIDX_ERR_NOMEM : SKIDX_OK;
+        if (!qs)
+            qs = skidx_pset_skills(idx, sel, 0, cs);
+        if (!qs)
+            qs = skidx_pset_skills(idx, slice, 0, cl);
+        if (qs) {
             free(cs);
             free(cl);
             free(order);
-            cli_msg("out of memory");
-            rc = EXIT_DATA;
+            rc = pq_fail(idx, qs);
             goto out;
         }
         uint32_t n = 0;
@@ -1354,20 +1777,14 @@ static int query_where(const struct skidx_index *idx, const struct qopts *o,
         uint64_t cur = 0, p, n = 0;
         while (skidx_pset_next(slice, &cur, &p)) {
             struct skidx_posting_info pi;
-            if (skidx_index_posting(idx, p, &pi))
-                continue;
+            const skidx_status ps = skidx_index_posting(idx, p, &pi);
+            if (ps) {
+                free(gs);
+                rc = pq_fail(idx, ps);
+                goto out;
+            }
             struct group *x = &gs[n++];
-            /* roles and levels by name too: ties then go by name */
-            x->key = by == BY_COMPANY    ? pi.company
-                     : by == BY_LOCATION ? pi.location
-                     : by == BY_ROLE     ? skidx_index_role_name(idx, pi.role)
-                     : by == BY_LEVEL ? skidx_index_level_name(idx, pi.level)
-                                      : NULL;
-            x->id = by == BY_ROLE      ? pi.role
-                    : by == BY_LEVEL   ? pi.level
-                    : pi.month == INT32_MIN ? INT64_MAX
-                    : by == BY_MONTH   ? pi.month
-                                       : (int64_t)((pi.month - (((pi.month % 3) + 3) % 3)) / 3);
+            group_of(idx, by, &pi, x);
             x->slice = 1;
             x->sel = (uint64_t)skidx_pset_has(sel, p);
         }
@@ -1386,12 +1803,7 @@ static int query_where(const struct skidx_index *idx, const struct qopts *o,
         if (!timed)
             qsort(gs, m, sizeof(*gs), group_cmp);
         const int ids = by == BY_ROLE || by == BY_LEVEL;
-        const char *kname = by == BY_ROLE      ? "role"
-                            : by == BY_LEVEL   ? "level"
-                            : by == BY_MONTH   ? "month"
-                            : by == BY_QUARTER ? "quarter"
-                            : by == BY_COMPANY ? "company"
-                                               : "location";
+        const char *kname = by_name(by);
         const char *cols[5];
         enum col_kind kinds[5];
         size_t nc = 0;
@@ -1411,21 +1823,9 @@ static int query_where(const struct skidx_index *idx, const struct qopts *o,
         table_init(&t, nc, cols, kinds);
         for (uint64_t i = 0; i < m; i++) {
             const struct group *x = &gs[i];
-            const char *label = x->key;
-            if (ids) {
+            const char *label = group_label(by, x, a, sizeof(a));
+            if (ids)
                 snprintf(k, sizeof(k), "%lld", (long long)x->id);
-            } else if (timed) {
-                if (x->id == INT64_MAX)
-                    snprintf(a, sizeof(a), "undated");
-                else if (by == BY_MONTH)
-                    skidx_month_label((int32_t)x->id, a, sizeof(a));
-                else
-                    snprintf(a, sizeof(a), "%lld-Q%lld",
-                             (long long)(x->id >= 0 ? x->id / 4
-                                                    : -((-x->id + 3) / 4)),
-                             (long long)(((x->id % 4) + 4) % 4 + 1));
-                label = a;
-            }
             snprintf(b, sizeof(b), "%llu", (unsigned long long)x->sel);
             snprintf(c, sizeof(c), "%llu", (unsigned long long)x->slice);
             snprintf(d, sizeof(d), "%.6f", (double)x->sel / (double)x->slice);
@@ -1476,6 +1876,7 @@ int cmd_query(int argc, char **argv)
         {"company", required_argument, 0, OPT_COMPANY},
         {"location", required_argument, 0, OPT_LOCATION},
         {"required", no_argument, 0, OPT_REQUIRED},
+        {"related", required_argument, 0, OPT_RELATED},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     const char *role_s = NULL, *level_s = NULL, *skills = NULL, *by = NULL;
@@ -1548,9 +1949,11 @@ int cmd_query(int argc, char **argv)
         case OPT_COMPANY: wo.company = optarg, wmode = 1; break;
         case OPT_LOCATION: wo.location = optarg, wmode = 1; break;
         case OPT_REQUIRED: wo.required = 1, wmode = 1; break;
+        case OPT_RELATED: wo.related = optarg, wmode = 1; break;
         case OPT_LIMIT:
             if (cli_parse_u64("--limit", optarg, 0, UINT64_MAX, &wo.limit))
                 return EXIT_USAGE;
+            wo.limit_set = 1;
             break;
         case 'h': fputs(query_usage, stdout); return EXIT_OK;
         default: fputs(query_usage, stderr); return EXIT_USAGE;
@@ -1565,20 +1968,38 @@ int cmd_query(int argc, char **argv)
         cli_msg("--salary, --premium, --trend and --growth: one at a time");
         return EXIT_USAGE;
     }
+    if (wo.limit_set && !wo.list) {
+        cli_msg("--limit goes with --list");
+        return EXIT_USAGE;
+    }
     if (wmode) {
-        if (modes || skills || o.months || o.ci || o.tiers) {
-            cli_msg("--where, --count, --list, --company, --location and "
-                    "--required go with --role, --seniority, --from, --to, "
-                    "--by, --top and --format only");
+        /* --salary and --trend on a selection: from the postings */
+        wo.salary = mode == MODE_SALARY;
+        wo.trend = mode == MODE_TREND;
+        if (mode == MODE_PREMIUM || mode == MODE_GROWTH || skills ||
+            o.months || o.ci || o.tiers) {
+            cli_msg("--where, --count, --list, --related, --company, "
+                    "--location and --required go with --role, --seniority, "
+                    "--from, --to, --by, --top, --salary, --trend and "
+                    "--format only");
             return EXIT_USAGE;
         }
-        if (wo.count + wo.list + o.top_set + (by != NULL) > 1) {
-            cli_msg("--count, --list, --top and --by: one at a time");
+        if (wo.count + wo.list + (wo.related != NULL) + wo.salary +
+                wo.trend + (o.top_set && !wo.related) +
+                (by != NULL && !wo.salary && !wo.trend) >
+            1) {
+            cli_msg("--count, --list, --related, --salary, --trend, --top "
+                    "and --by: one at a time (--by also goes with --salary "
+                    "and --trend, --top with --related)");
             return EXIT_USAGE;
         }
         if (by && strchr(by, ',')) {
             cli_msg("--by with --where takes one of role, seniority, month, "
                     "quarter, company, location");
+            return EXIT_USAGE;
+        }
+        if (wo.trend && by && strcmp(by, "month") && strcmp(by, "quarter")) {
+            cli_msg("--trend goes by month or quarter");
             return EXIT_USAGE;
         }
         wo.by = by;
@@ -1952,6 +2373,13 @@ int cmd_verify(int argc, char **argv)
         skidx_error_clear(&err);
         if (skidx_index_open(argv[i], 1, &idx, &err)) {
             cli_report("verify failed", &err);
+            rc = EXIT_DATA;
+            continue;
+        }
+        /* open leaves the segments for their first use: check them all */
+        if (skidx_index_check_postings(idx, &err)) {
+            cli_report("verify failed", &err);
+            skidx_index_close(idx);
             rc = EXIT_DATA;
             continue;
         }

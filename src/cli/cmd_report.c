@@ -501,6 +501,7 @@ struct ctx {
     struct ropts o;
     uint32_t ns, nr, nl, nm;
     struct skidx_rank *rk; /* n_skills scratch */
+    skidx_status pfail;    /* a posting-level query failed */
 };
 
 static void section_corpus(struct ctx *c, const char *path)
@@ -1160,6 +1161,213 @@ static void section_premiums(struct ctx *c)
     free(p);
 }
 
+/* ---- posting-level sections (indexes of format 2) ---- */
+
+#define TOGETHER_K 6 /* the top skills of a role whose pairs are shown */
+#define TREND_K 3    /* the top skills of a role whose trends are shown */
+
+struct pair {
+    uint32_t a, b;
+    uint64_t both, na, nb;
+};
+
+static int pair_cmp(const void *x, const void *y)
+{
+    const struct pair *p = x, *q = y;
+    if (p->both != q->both)
+        return p->both > q->both ? -1 : 1;
+    if (p->a != q->a)
+        return p->a < q->a ? -1 : 1;
+    return (p->b > q->b) - (p->b < q->b);
+}
+
+/* The postings of role r, into *out. */
+static skidx_status role_set(struct ctx *c, uint32_t r, struct skidx_pset **out)
+{
+    struct skidx_filter f;
+    skidx_filter_init(&f);
+    f.role = (int32_t)r;
+    return skidx_select(c->x, NULL, &f, out, NULL);
+}
+
+static void section_together(struct ctx *c, struct role_order *ro,
+                             uint32_t nro)
+{
+    struct doc *d = &c->d;
+    if (!skidx_index_n_postings(c->x) || c->pfail)
+        return;
+    d_h(d, 2, "Asked together");
+    d_p(d, "For each role, the pairs among its %d most asked skills: the "
+           "postings that ask for both, their share of the role's postings "
+           "(joint share) and the lift, the joint share over the product of "
+           "the two skills' shares (above 1: asked together more often than "
+           "if they were independent). From the posting-level sections "
+           "(skidx query --role R --related SKILL lists every skill).",
+        TOGETHER_K);
+    uint64_t *both = calloc(c->ns, sizeof(*both));
+    uint64_t *each = calloc(c->ns, sizeof(*each));
+    if (!both || !each) {
+        d->oom = 1;
+        goto done;
+    }
+    for (uint32_t i = 0; i < nro; i++) {
+        const uint32_t r = ro[i].role;
+        uint32_t n = 0;
+        if (skidx_query_rank(c->x, (int32_t)r, -1, c->rk, &n) || n < 2)
+            continue;
+        if (n > TOGETHER_K)
+            n = TOGETHER_K;
+        uint32_t ks[TOGETHER_K];
+        for (uint32_t j = 0; j < n; j++)
+            ks[j] = c->rk[j].skill;
+        struct skidx_pset *set = NULL;
+        skidx_status st = role_set(c, r, &set);
+        struct pair ps[TOGETHER_K * TOGETHER_K];
+        uint32_t np = 0;
+        const uint64_t total = set ? skidx_pset_count(set) : 0;
+        for (uint32_t a = 0; !st && a < n; a++) {
+            uint64_t na = 0;
+            st = skidx_pset_related(c->x, set, ks[a], both, each, &na);
+            for (uint32_t b = a + 1; !st && b < n; b++)
+                ps[np++] = (struct pair){ks[a], ks[b], both[ks[b]], na,
+                                         each[ks[b]]};
+        }
+        skidx_pset_free(set);
+        if (st) {
+            c->pfail = st;
+            goto done;
+        }
+        qsort(ps, np, sizeof(*ps), pair_cmp);
+        char a[32];
+        d_h(d, 3, "%s (%s postings)", skidx_index_role_name(c->x, r),
+            fmt_grouped(total, a, sizeof(a)));
+        if (total < c->o.min_postings)
+            d_p(d, "Low n: fewer than %llu postings; indicative only.",
+                (unsigned long long)c->o.min_postings);
+        const char *head[] = {"skill", "with", "both", "joint share",
+                              "lift"};
+        const int right[] = {0, 0, 1, 1, 1};
+        struct rtab t;
+        rt_init(&t, 5, head, right);
+        for (uint32_t j = 0; j < np; j++) {
+            char(*row)[64] = rt_row(&t);
+            if (!row)
+                break;
+            const struct pair *p = &ps[j];
+            rt_set(row, 0, "%s", skidx_index_skill_name(c->x, p->a));
+            rt_set(row, 1, "%s", skidx_index_skill_name(c->x, p->b));
+            rt_set(row, 2, "%s", fmt_grouped(p->both, a, sizeof(a)));
+            rt_set(row, 3, "%.1f%%", 100.0 * share(p->both, total));
+            if (p->na && p->nb)
+                rt_set(row, 4, "%.2f",
+                       (double)p->both * (double)total /
+                           ((double)p->na * (double)p->nb));
+            else
+                rt_set(row, 4, "-");
+        }
+        d_table(d, &t);
+    }
+done:
+    free(both);
+    free(each);
+}
+
+static void section_role_trends(struct ctx *c, struct role_order *ro,
+                                uint32_t nro)
+{
+    struct doc *d = &c->d;
+    if (!skidx_index_n_postings(c->x) || c->pfail || c->nm < 2)
+        return;
+    const enum skidx_period_unit u =
+        c->nm >= 12 ? SKIDX_PERIOD_QUARTER : SKIDX_PERIOD_MONTH;
+    const uint32_t np = skidx_period_count(c->x, u);
+    if (!np || np > 400)
+        return;
+    d_h(d, 2, "Trends by role");
+    d_p(d, "For each role with at least %llu postings, the share of its "
+           "dated postings of each %s that ask for its %d most asked skills "
+           "(skidx query --role R --where SKILL --trend).",
+        (unsigned long long)c->o.min_postings,
+        u == SKIDX_PERIOD_QUARTER ? "quarter" : "month", TREND_K);
+    uint32_t *per = calloc(c->nm, sizeof(*per));
+    uint64_t *cnt = calloc((size_t)np * (TREND_K + 1), sizeof(*cnt));
+    if (!per || !cnt) {
+        d->oom = 1;
+        goto done;
+    }
+    for (uint32_t p = 0; p < np; p++) {
+        uint32_t m0, m1;
+        skidx_period_range(c->x, u, p, &m0, &m1);
+        for (uint32_t m = m0; m < m1 && m < c->nm; m++)
+            per[m] = p;
+    }
+    for (uint32_t i = 0; i < nro; i++) {
+        const uint32_t r = ro[i].role;
+        if (ro[i].postings < c->o.min_postings)
+            continue;
+        uint32_t n = 0;
+        if (skidx_query_rank(c->x, (int32_t)r, -1, c->rk, &n) || !n)
+            continue;
+        if (n > TREND_K)
+            n = TREND_K;
+        struct skidx_pset *set = NULL, *with[TREND_K] = {NULL};
+        skidx_status st = role_set(c, r, &set);
+        for (uint32_t j = 0; !st && j < n; j++)
+            st = skidx_pset_with_skill(c->x, set, c->rk[j].skill, 0,
+                                       &with[j]);
+        memset(cnt, 0, (size_t)np * (TREND_K + 1) * sizeof(*cnt));
+        uint64_t cur = 0, post;
+        while (!st && skidx_pset_next(set, &cur, &post)) {
+            struct skidx_posting_info pi;
+            st = skidx_index_posting(c->x, post, &pi);
+            if (st || pi.month == INT32_MIN)
+                continue;
+            const int64_t mi = (int64_t)pi.month - c->m.first_month;
+            if (mi < 0 || mi >= c->nm)
+                continue;
+            uint64_t *row = cnt + (size_t)per[mi] * (TREND_K + 1);
+            row[0]++;
+            for (uint32_t j = 0; j < n; j++)
+                row[j + 1] += (uint64_t)skidx_pset_has(with[j], post);
+        }
+        skidx_pset_free(set);
+        for (uint32_t j = 0; j < TREND_K; j++)
+            skidx_pset_free(with[j]);
+        if (st) {
+            c->pfail = st;
+            goto done;
+        }
+        d_h(d, 3, "%s", skidx_index_role_name(c->x, r));
+        const char *head[2 + TREND_K];
+        const int right[2 + TREND_K] = {0, 1, 1, 1, 1};
+        head[0] = u == SKIDX_PERIOD_QUARTER ? "quarter" : "month";
+        head[1] = "postings";
+        for (uint32_t j = 0; j < n; j++)
+            head[2 + j] = skidx_index_skill_name(c->x, c->rk[j].skill);
+        struct rtab t;
+        rt_init(&t, (int)(2 + n), head, right);
+        for (uint32_t p = 0; p < np; p++) {
+            const uint64_t *row = cnt + (size_t)p * (TREND_K + 1);
+            if (!row[0])
+                continue;
+            char(*cell)[64] = rt_row(&t);
+            if (!cell)
+                break;
+            char lb[16], a[32];
+            skidx_period_label(c->x, u, p, lb, sizeof(lb));
+            rt_set(cell, 0, "%s", lb);
+            rt_set(cell, 1, "%s", fmt_grouped(row[0], a, sizeof(a)));
+            for (uint32_t j = 0; j < n; j++)
+                rt_set(cell, (int)(2 + j), "%.1f%%",
+                       100.0 * share(row[j + 1], row[0]));
+        }
+        d_table(d, &t);
+    }
+done:
+    free(per);
+    free(cnt);
+}
+
 static const char html_head[] =
     "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -1296,11 +1504,21 @@ int cmd_report(int argc, char **argv)
     section_trends(&cx);
     section_salaries(&cx, ro, nro);
     section_premiums(&cx);
+    section_together(&cx, ro, nro);
+    section_role_trends(&cx, ro, nro);
     if (html)
         fputs("</body>\n</html>\n", cx.d.f);
     /* standard output is checked at exit (cli_close_stdout) */
     int rc = EXIT_OK;
-    if (cx.d.oom) {
+    if (cx.pfail && cx.pfail != SKIDX_ERR_NOMEM) {
+        struct skidx_error perr;
+        skidx_error_clear(&perr);
+        cli_report_st("cannot read the index",
+                      skidx_index_check_postings(idx, &perr), &perr);
+        if (out)
+            cli_out_abort(&tmp, cx.d.f);
+        rc = EXIT_DATA;
+    } else if (cx.d.oom || cx.pfail) {
         cli_msg("out of memory: the report would lack rows%s",
                 out ? "; not written" : "");
         if (out)

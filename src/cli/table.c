@@ -42,9 +42,9 @@ static const struct column_def registry[] = {
     {"low_n", COL_INT, "", "1 when the slice is under --min-postings, else 0"},
     /* salaries */
     {"mean", COL_REAL, "currency units", "exact mean annual salary"},
-    {"p25", COL_REAL, "currency units", "first quartile, from the histogram"},
-    {"median", COL_REAL, "currency units", "median, from the histogram"},
-    {"p75", COL_REAL, "currency units", "third quartile, from the histogram"},
+    {"p25", COL_REAL, "currency units", "first quartile: from the histogram, or exact with --where (linear between ranks)"},
+    {"median", COL_REAL, "currency units", "median: from the histogram, or exact with --where"},
+    {"p75", COL_REAL, "currency units", "third quartile: from the histogram, or exact with --where"},
     {"currency", COL_TEXT, "", "the index currency"},
     {"bin_width", COL_INT, "currency units", "histogram bin width"},
     {"open_ended", COL_INT, "", "1 when a quartile fell in the open last bin"},
@@ -91,11 +91,19 @@ static const struct column_def registry[] = {
     {"selected_postings", COL_INT, "postings", "postings of the slice that satisfy --where"},
     {"slice_share", COL_REAL, "fraction", "the skill's share of the whole slice (without --where), 0 to 1"},
     {"lift", COL_REAL, "ratio", "share / slice_share: above 1 when the selection asks for the skill more than the slice does; empty when slice_share is 0"},
-    {"posting", COL_INT, "", "posting number in the index (corpus order, from 0)"},
+    {"posting_id", COL_INT, "", "posting number in the index (corpus order after duplicates, from 0); the same for the same index file"},
+    {"shard", COL_TEXT, "", "the posting's shard, as given to skidx index"},
     {"line", COL_INT, "", "1-based line of the posting in its shard"},
     {"company", COL_TEXT, "", "the posting's company as the record gives it; empty when none"},
     {"location", COL_TEXT, "", "the posting's location as the record gives it; empty when none"},
     {"salary", COL_INT, "currency units", "the posting's annualised salary in the index currency; empty when none or in another currency"},
+    {"pair_postings", COL_INT, "postings", "--related: selected postings that ask for both the anchor skill and this one"},
+    {"anchor_postings", COL_INT, "postings", "--related: selected postings that ask for the anchor skill"},
+    {"conditional_share", COL_REAL, "fraction", "--related: pair_postings / anchor_postings, P(skill | anchor)"},
+    {"jaccard", COL_REAL, "fraction", "--related: pair_postings / (anchor_postings + skill_postings - pair_postings)"},
+    {"no_salary_postings", COL_INT, "postings", "postings of the row without a usable salary"},
+    {"min", COL_REAL, "currency units", "smallest annual salary of the row's salaried postings"},
+    {"max", COL_REAL, "currency units", "largest annual salary of the row's salaried postings"},
 };
 
 const struct column_def *column_registry(size_t *n)

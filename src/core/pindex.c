@@ -5,6 +5,7 @@
  * that only reads indexes does not link it.
  */
 #include "core/pindex.h"
+#include "core/error.h"
 #include "core/format.h"
 
 #include <stdarg.h>
@@ -328,12 +329,10 @@ static skidx_status parse_seg(struct skidx_pseg_view *s, uint32_t k,
     return SKIDX_OK;
 }
 
-skidx_status skidx_pview_parse(struct skidx_pview *v, const uint8_t *dir,
-                               uint64_t dir_size, const uint8_t *data,
-                               uint64_t data_size, const uint8_t *src,
-                               uint64_t src_size, uint32_t n_cells,
-                               uint32_t n_skills, int32_t first_month,
-                               uint32_t n_months, char *msg, size_t ml)
+skidx_status skidx_pview_parse_dir(struct skidx_pview *v, const uint8_t *dir,
+                                   uint64_t dir_size, const uint8_t *data,
+                                   uint64_t data_size, const uint8_t *src,
+                                   uint64_t src_size, char *msg, size_t ml)
 {
     memset(v, 0, sizeof(*v));
     uint64_t used;
@@ -363,6 +362,7 @@ skidx_status skidx_pview_parse(struct skidx_pview *v, const uint8_t *dir,
     v->segs = calloc(v->n_segs ? v->n_segs : 1, sizeof(*v->segs));
     if (!v->segs)
         return SKIDX_ERR_NOMEM;
+    v->data = data;
     uint64_t end = 0;
     for (uint32_t k = 0; k < v->n_segs; k++) {
         struct skidx_pseg_view *s = &v->segs[k];
@@ -373,9 +373,7 @@ skidx_status skidx_pview_parse(struct skidx_pview *v, const uint8_t *dir,
             return bad(msg, ml, "segment %u: offset %llu size %llu outside "
                                 "SEGMENTS or not where the previous one ends",
                        k, (unsigned long long)off, (unsigned long long)sz);
-        for (uint64_t g = end; g < off; g++)
-            if (data[g])
-                return bad(msg, ml, "padding before segment %u not zero", k);
+        s->gap = off - end;
         end = off + sz;
         s->base = data + off;
         s->size = sz;
@@ -383,14 +381,48 @@ skidx_status skidx_pview_parse(struct skidx_pview *v, const uint8_t *dir,
         s->rows = k + 1 < v->n_segs
                       ? SKIDX_SEG_ROWS
                       : (uint32_t)(v->n_postings - s->first);
-        skidx_status st = parse_seg(s, k, n_cells, n_skills, first_month,
-                                    n_months, v->n_sources, msg, ml);
-        if (st)
-            return st;
     }
     if (end != data_size)
         return bad(msg, ml, "SEGMENTS: %llu bytes after the last segment",
                    (unsigned long long)(data_size - end));
+    return SKIDX_OK;
+}
+
+skidx_status skidx_pseg_check(struct skidx_pview *v, uint32_t k,
+                              uint32_t n_cells, uint32_t n_skills,
+                              int32_t first_month, uint32_t n_months,
+                              char *msg, size_t ml)
+{
+    struct skidx_pseg_view *s = &v->segs[k];
+    /* no checksum covers the padding: it must be zero */
+    for (uint64_t g = 1; g <= s->gap; g++)
+        if (s->base[-(int64_t)g])
+            return bad(msg, ml, "padding before segment %u not zero", k);
+    /* a failed check may have left allocations: start clean */
+    free(s->bm);
+    free(s->comp);
+    free(s->loc);
+    free(s->blob);
+    free(s->blob_loc);
+    s->bm = NULL;
+    s->comp = s->loc = NULL;
+    s->blob = s->blob_loc = NULL;
+    return parse_seg(s, k, n_cells, n_skills, first_month, n_months,
+                     v->n_sources, msg, ml);
+}
+
+skidx_status skidx_pview_parse(struct skidx_pview *v, const uint8_t *dir,
+                               uint64_t dir_size, const uint8_t *data,
+                               uint64_t data_size, const uint8_t *src,
+                               uint64_t src_size, uint32_t n_cells,
+                               uint32_t n_skills, int32_t first_month,
+                               uint32_t n_months, char *msg, size_t ml)
+{
+    SKIDX_FORWARD(skidx_pview_parse_dir(v, dir, dir_size, data, data_size,
+                                        src, src_size, msg, ml));
+    for (uint32_t k = 0; k < v->n_segs; k++)
+        SKIDX_FORWARD(skidx_pseg_check(v, k, n_cells, n_skills, first_month,
+                                       n_months, msg, ml));
     return SKIDX_OK;
 }
 

@@ -102,6 +102,7 @@ void skidx_pstore_release(struct skidx_pstore *s);
 struct skidx_pseg_view {
     const uint8_t *base;
     uint64_t size;
+    uint64_t gap;   /* padding bytes before it (zero when checked) */
     uint64_t first; /* posting number of row 0 */
     uint32_t rows, n_ent, n_comp, n_loc;
     const uint8_t *dedup, *line, *cell, *month, *salary, *company,
@@ -119,10 +120,12 @@ struct skidx_pview {
     uint32_t n_sources;
     char **sources;
     char *sources_blob;
+    const uint8_t *data; /* the SEGMENTS section */
 };
 
 /* Validate and parse the sections POSTINGS (`dir`), SEGMENTS (`data`)
- * and SOURCES (`src`) against the index's dimensions. SKIDX_ERR_CORRUPT
+ * and SOURCES (`src`) against the index's dimensions: the directory and
+ * the sources, then every segment (skidx_pseg_check). SKIDX_ERR_CORRUPT
  * with a message in `msg` naming the segment and what is wrong;
  * SKIDX_ERR_NOMEM. */
 skidx_status skidx_pview_parse(struct skidx_pview *v, const uint8_t *dir,
@@ -131,6 +134,25 @@ skidx_status skidx_pview_parse(struct skidx_pview *v, const uint8_t *dir,
                                uint64_t src_size, uint32_t n_cells,
                                uint32_t n_skills, int32_t first_month,
                                uint32_t n_months, char *msg, size_t msg_len);
+/* The first half of skidx_pview_parse, for a reader that checks segments
+ * when first used: the sources and the directory (every segment's place
+ * and size within `data_size`; the bytes of `data` are not read, so they
+ * may arrive later). A segment's fields other than base, size, gap, first
+ * and rows are set by skidx_pseg_check, which must succeed before
+ * anything reads the segment. */
+skidx_status skidx_pview_parse_dir(struct skidx_pview *v, const uint8_t *dir,
+                                   uint64_t dir_size, const uint8_t *data,
+                                   uint64_t data_size, const uint8_t *src,
+                                   uint64_t src_size, char *msg,
+                                   size_t msg_len);
+/* Check segment k of a view from skidx_pview_parse_dir (its padding, its
+ * columns against the dimensions, every bitmap, its dictionaries) and set
+ * its fields. Not thread-safe for one k: the caller serialises. Errors as
+ * skidx_pview_parse. */
+skidx_status skidx_pseg_check(struct skidx_pview *v, uint32_t k,
+                              uint32_t n_cells, uint32_t n_skills,
+                              int32_t first_month, uint32_t n_months,
+                              char *msg, size_t msg_len);
 void skidx_pview_release(struct skidx_pview *v);
 
 /* Decode a portable Roaring bitmap at p[0..avail) whose values must all

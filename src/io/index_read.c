@@ -13,8 +13,17 @@
  * of CPU instead of 2.1; perf stat, 100 runs): the fresh pages of the copy
  * fault in one at a time (95 more faults), where a file mapping faults
  * pages in 16 at a time.
- * NEEDSWORK: when posting-level sections make indexes large, read only
- * the sections a query needs.
+ *
+ * The posting-level segments (section SEGMENTS, most of a version-2 file)
+ * are read, checksummed and checked when first used, not at open: a cube
+ * query on a million-posting index reads a few MB instead of 60. Open
+ * reads every other byte (into memory mapped for it, with transparent
+ * huge pages where the kernel gives them: a fresh 4 KiB page faults once
+ * per page, which cost more than the copy itself) and checks all of it;
+ * the first query that needs segment k reads the section (once; then the
+ * file must still be the one opened), verifies its checksum and checks
+ * segment k's structure, under a mutex, before any value of it is used.
+ * A failure sticks: every later use of the segments gives the same error.
  *
  * Trust nothing: every offset, size and count comes from the file, so each
  * is checked against the end of its section (sqlite's aDataEnd habit) with
@@ -33,6 +42,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <pthread.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -56,7 +67,6 @@ struct otab {
 struct skidx_index {
     const uint8_t *base;
     size_t size;
-    int owned;                   /* base is ours (malloc) */
     char *path;
 
     uint64_t taxonomy_hash;
@@ -86,6 +96,19 @@ struct skidx_index {
     uint64_t *ms_start;          /* n_months + 1 */
     uint32_t version;            /* Format_Version: 1 or 2 */
     struct skidx_pview post;     /* version 2: the posting-level sections */
+
+    /* the segments, checked when first used (see the top of the file) */
+    size_t map_len;              /* base is an anonymous mapping this long */
+    int fd;                      /* open until SEGMENTS is read; or -1 */
+    struct stat sb;              /* the file at open */
+    uint64_t seg_off, seg_size;  /* SEGMENTS in the file */
+    uint64_t seg_sum;            /* its checksum, when still to verify */
+    int seg_verify, seg_loaded;  /* bytes present (and verified) */
+    pthread_mutex_t mu;
+    int mu_init;
+    uint8_t *seg_ok;             /* per segment: 1 once checked (atomic) */
+    skidx_status seg_st;         /* the first failure, kept */
+    struct skidx_error seg_err;
 };
 
 #define CORRUPT(err, idx, ...)                                                \
@@ -268,7 +291,14 @@ static skidx_status validate(struct skidx_index *x, int verify,
                 return CORRUPT(err, x, "padding before section %u not zero",
                                id);
         prev_end = off + size;
-        if (verify && skidx_hash64(b + off, (size_t)size) != skidx_rd64(e + 24))
+        if (id == SKIDX_SEC_SEGMENTS && version >= 2) {
+            /* checked when first used */
+            x->seg_sum = skidx_rd64(e + 24);
+            x->seg_verify = verify;
+            if (!x->seg_loaded && (off != x->seg_off || size != x->seg_size))
+                return CORRUPT(err, x, "section table changed while read");
+        } else if (verify &&
+                   skidx_hash64(b + off, (size_t)size) != skidx_rd64(e + 24))
             return skidx_fail(err, SKIDX_ERR_CORRUPT, x->path, SKIDX_NOLINE,
                               off, "section %u: checksum mismatch", id);
         if (id == 0 || id > max_id)
@@ -497,15 +527,18 @@ static skidx_status validate(struct skidx_index *x, int verify,
     }
     if (version >= 2) {
         char msg[200];
-        st = skidx_pview_parse(
+        st = skidx_pview_parse_dir(
             &x->post, sec[SKIDX_SEC_POSTINGS].p, sec[SKIDX_SEC_POSTINGS].size,
             sec[SKIDX_SEC_SEGMENTS].p, sec[SKIDX_SEC_SEGMENTS].size,
-            sec[SKIDX_SEC_SOURCES].p, sec[SKIDX_SEC_SOURCES].size, x->n_cells,
-            x->n_skills, x->first_month, x->n_months, msg, sizeof(msg));
+            sec[SKIDX_SEC_SOURCES].p, sec[SKIDX_SEC_SOURCES].size, msg,
+            sizeof(msg));
         if (st == SKIDX_ERR_CORRUPT)
             return CORRUPT(err, x, "%s", msg);
         if (st)
             return st;
+        x->seg_ok = calloc(x->post.n_segs ? x->post.n_segs : 1, 1);
+        if (!x->seg_ok)
+            return SKIDX_ERR_NOMEM;
     }
     return SKIDX_OK;
 }
@@ -514,7 +547,13 @@ static skidx_status open_common(struct skidx_index *x, int verify,
                                 struct skidx_index **out,
                                 struct skidx_error *err)
 {
-    skidx_status st = validate(x, verify, err);
+    skidx_status st = SKIDX_OK;
+    if (pthread_mutex_init(&x->mu, NULL))
+        st = SKIDX_ERR_NOMEM;
+    else
+        x->mu_init = 1;
+    if (!st)
+        st = validate(x, verify, err);
     if (st) {
         if (st == SKIDX_ERR_NOMEM)
             skidx_fail(err, st, x->path, SKIDX_NOLINE, SKIDX_NOOFF,
@@ -526,10 +565,80 @@ static skidx_status open_common(struct skidx_index *x, int verify,
     return SKIDX_OK;
 }
 
-/* Read the whole file (size from *sb, an fstat of fd) into x->base. One
- * byte more is asked for at the end, to see a file that grew; then fstat
- * again: another size, inode or time means the file was rewritten while
- * read, whatever bytes the copy holds. */
+/* Memory for a copy of the file: an anonymous mapping, with huge pages
+ * advised (see the top of the file); NULL when none is left. */
+static uint8_t *copy_alloc(size_t n)
+{
+    void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    if (n >= ((size_t)2 << 20))
+        (void)madvise(p, n, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+/* pread exactly n bytes at `at` into buf; 0, or the byte where the file
+ * ended early, or -1 (errno) on an error. */
+static int64_t read_at(int fd, uint8_t *buf, size_t n, uint64_t at)
+{
+    size_t got = 0;
+    while (got < n) {
+        const ssize_t k = pread(fd, buf + got, n - got, (off_t)(at + got));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            return -1;
+        if (k == 0)
+            return (int64_t)(at + got) + 1;
+        got += (size_t)k;
+    }
+    return 0;
+}
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_size == b->st_size && a->st_ino == b->st_ino &&
+           a->st_dev == b->st_dev && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+           a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+           a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+           a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* Where SEGMENTS lies, from the header and table already in buf (their
+ * checks come later, in validate): 0 when the file holds no such section
+ * or its table does not parse (everything is then read at open). */
+static int find_segments(const uint8_t *b, size_t size, uint64_t *off,
+                         uint64_t *len)
+{
+    if (size < SKIDX_HEADER_SIZE || memcmp(b, SKIDX_MAGIC, SKIDX_MAGIC_LEN) ||
+        skidx_rd32(b + 8) < 2)
+        return 0;
+    const uint32_t ns = skidx_rd32(b + 16);
+    if (ns == 0 || ns > SKIDX_MAX_SECTIONS ||
+        SKIDX_HEADER_SIZE + (uint64_t)ns * SKIDX_SECTION_ENTRY_SIZE > size)
+        return 0;
+    for (uint32_t i = 0; i < ns; i++) {
+        const uint8_t *e = b + SKIDX_HEADER_SIZE + (size_t)i * SKIDX_SECTION_ENTRY_SIZE;
+        const uint64_t o = skidx_rd64(e + 8), l = skidx_rd64(e + 16);
+        if (skidx_rd32(e) == SKIDX_SEC_SEGMENTS && o >= SKIDX_HEADER_SIZE +
+            (uint64_t)ns * SKIDX_SECTION_ENTRY_SIZE && o <= size &&
+            l <= size - o) {
+            *off = o;
+            *len = l;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Read the file (size from *sb, an fstat of fd) into x->base, all but the
+ * bytes of SEGMENTS (read by segs_load). One byte more is asked for at
+ * the end, to see a file that grew; then fstat again: another size, inode
+ * or time means the file was rewritten while read, whatever bytes the
+ * copy holds. */
 static skidx_status read_whole(struct skidx_index *x, int fd,
                                const struct stat *sb, struct skidx_error *err)
 {
@@ -537,40 +646,141 @@ static skidx_status read_whole(struct skidx_index *x, int fd,
         return skidx_fail(err, SKIDX_ERR_LIMIT, x->path, SKIDX_NOLINE,
                           SKIDX_NOOFF, "file too large to read");
     const size_t want = (size_t)sb->st_size;
-    uint8_t *buf = malloc(want + 1);
+    uint8_t *buf = copy_alloc(want + 1);
     if (!buf)
         return skidx_fail(err, SKIDX_ERR_NOMEM, x->path, SKIDX_NOLINE,
                           SKIDX_NOOFF, "out of memory reading the index");
     x->base = buf;
-    x->owned = 1;
-    size_t got = 0;
-    while (got < want + 1) {
-        const ssize_t k = read(fd, buf + got, want + 1 - got);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0)
-            return skidx_fail(err, SKIDX_ERR_IO, x->path, SKIDX_NOLINE, got,
-                              "cannot read: %s", strerror(errno));
-        if (k == 0)
-            break;
-        got += (size_t)k;
+    x->map_len = want + 1;
+    /* the header and table first, to find SEGMENTS */
+    const size_t head = want < 65536 ? want : 65536;
+    int64_t r = read_at(fd, buf, head, 0);
+    uint64_t so = want, sl = 0;
+    if (!r && !find_segments(buf, want, &so, &sl))
+        so = want, sl = 0;
+    if (!r && so > head)
+        r = read_at(fd, buf + head, (size_t)so - head, head);
+    if (!r && so + sl < want + 1) {
+        const uint64_t from = so + sl > head ? so + sl : head;
+        r = read_at(fd, buf + from, want - (size_t)from, from);
+        /* one byte more: the file must end here */
+        if (!r) {
+            uint8_t extra;
+            const ssize_t k = pread(fd, &extra, 1, (off_t)want);
+            r = k < 0 ? -1 : k > 0 ? (int64_t)want + 2 : 0;
+        }
     }
+    if (r < 0)
+        return skidx_fail(err, SKIDX_ERR_IO, x->path, SKIDX_NOLINE,
+                          SKIDX_NOOFF, "cannot read: %s", strerror(errno));
     struct stat now;
     if (fstat(fd, &now))
         return skidx_fail(err, SKIDX_ERR_IO, x->path, SKIDX_NOLINE,
                           SKIDX_NOOFF, "cannot read: %s", strerror(errno));
-    if (got != want || now.st_size != sb->st_size ||
-        now.st_ino != sb->st_ino || now.st_dev != sb->st_dev ||
-        now.st_mtim.tv_sec != sb->st_mtim.tv_sec ||
-        now.st_mtim.tv_nsec != sb->st_mtim.tv_nsec ||
-        now.st_ctim.tv_sec != sb->st_ctim.tv_sec ||
-        now.st_ctim.tv_nsec != sb->st_ctim.tv_nsec)
+    if (r > 0 || !same_file(&now, sb))
         return skidx_fail(err, SKIDX_ERR_IO, x->path, SKIDX_NOLINE,
                           SKIDX_NOOFF,
                           "file changed while reading (size %llu at open, "
-                          "%llu read); is another process writing it?",
-                          (unsigned long long)want, (unsigned long long)got);
+                          "%llu now); is another process writing it?",
+                          (unsigned long long)want,
+                          (unsigned long long)now.st_size);
     x->size = want;
+    x->sb = *sb;
+    x->seg_off = so;
+    x->seg_size = sl;
+    x->seg_loaded = sl == 0;
+    return SKIDX_OK;
+}
+
+/* Read (once), verify and keep SEGMENTS; x->mu held. */
+static skidx_status segs_load(struct skidx_index *x, struct skidx_error *err)
+{
+    if (!x->seg_loaded) {
+        if (x->fd < 0)
+            return CORRUPT(err, x, "segments unreadable");
+        const int64_t r = read_at(x->fd, (uint8_t *)x->base + x->seg_off,
+                                  (size_t)x->seg_size, x->seg_off);
+        struct stat now;
+        if (r < 0 || fstat(x->fd, &now))
+            return skidx_fail(err, SKIDX_ERR_IO, x->path, SKIDX_NOLINE,
+                              x->seg_off, "cannot read the segments: %s",
+                              strerror(errno));
+        if (r > 0 || !same_file(&now, &x->sb))
+            return skidx_fail(err, SKIDX_ERR_IO, x->path, SKIDX_NOLINE,
+                              SKIDX_NOOFF,
+                              "file changed since it was opened; is another "
+                              "process writing it?");
+        close(x->fd);
+        x->fd = -1;
+        x->seg_loaded = 1;
+    }
+    if (x->seg_verify) {
+        if (skidx_hash64(x->base + x->seg_off, (size_t)x->seg_size) !=
+            x->seg_sum)
+            return skidx_fail(err, SKIDX_ERR_CORRUPT, x->path, SKIDX_NOLINE,
+                              x->seg_off, "section %u: checksum mismatch",
+                              (unsigned)SKIDX_SEC_SEGMENTS);
+        x->seg_verify = 0;
+    }
+    return SKIDX_OK;
+}
+
+/* Check segment k (x->mu held). */
+static skidx_status seg_check(struct skidx_index *x, uint32_t k,
+                              struct skidx_error *err)
+{
+    if (x->seg_st)
+        return x->seg_st;
+    skidx_status st = segs_load(x, &x->seg_err);
+    char msg[200];
+    if (!st)
+        st = skidx_pseg_check(&x->post, k, x->n_cells, x->n_skills,
+                              x->first_month, x->n_months, msg, sizeof(msg));
+    if (st == SKIDX_ERR_CORRUPT && !x->seg_err.status)
+        CORRUPT(&x->seg_err, x, "%s", msg);
+    else if (st == SKIDX_ERR_NOMEM)
+        return skidx_fail(err, st, x->path, SKIDX_NOLINE, SKIDX_NOOFF,
+                          "out of memory"); /* not kept: may pass later */
+    if (st) {
+        x->seg_st = st;
+        return st;
+    }
+    __atomic_store_n(&x->seg_ok[k], 1, __ATOMIC_RELEASE);
+    return SKIDX_OK;
+}
+
+skidx_status skidx_index_pseg(const struct skidx_index *cx, uint32_t k,
+                              const struct skidx_pseg_view **out,
+                              struct skidx_error *err)
+{
+    /* the lazy state is a cache behind a mutex: the index stays const to
+     * its users, and thread-safe */
+    struct skidx_index *x = (struct skidx_index *)cx;
+    *out = NULL;
+    if (x->version < 2 || k >= x->post.n_segs)
+        return SKIDX_ERR_USAGE;
+    if (!__atomic_load_n(&x->seg_ok[k], __ATOMIC_ACQUIRE)) {
+        pthread_mutex_lock(&x->mu);
+        skidx_status st = __atomic_load_n(&x->seg_ok[k], __ATOMIC_RELAXED)
+                              ? SKIDX_OK
+                              : seg_check(x, k, err);
+        if (st && st != SKIDX_ERR_NOMEM && err)
+            *err = x->seg_err;
+        pthread_mutex_unlock(&x->mu);
+        if (st)
+            return st;
+    }
+    *out = &x->post.segs[k];
+    return SKIDX_OK;
+}
+
+skidx_status skidx_index_check_postings(const struct skidx_index *x,
+                                        struct skidx_error *err)
+{
+    for (uint32_t k = 0; x->version >= 2 && k < x->post.n_segs; k++) {
+        const struct skidx_pseg_view *s;
+        SKIDX_FORWARD(skidx_index_pseg(x, k, &s, err));
+    }
     return SKIDX_OK;
 }
 
@@ -582,6 +792,7 @@ skidx_status skidx_index_open(const char *path, int verify,
     struct skidx_index *x = calloc(1, sizeof(*x));
     if (!x)
         return SKIDX_ERR_NOMEM;
+    x->fd = -1;
     x->path = strdup(path);
     if (!x->path) {
         free(x);
@@ -613,7 +824,10 @@ skidx_status skidx_index_open(const char *path, int verify,
         return SKIDX_ERR_IO;
     }
     skidx_status st = read_whole(x, fd, &sb, err);
-    close(fd);
+    if (st || x->seg_loaded)
+        close(fd);
+    else
+        x->fd = fd; /* SEGMENTS is read when first used */
     if (st) {
         skidx_index_close(x);
         return st;
@@ -629,9 +843,11 @@ skidx_status skidx_index_open_mem(const void *data, size_t size, int verify,
     struct skidx_index *x = calloc(1, sizeof(*x));
     if (!x)
         return SKIDX_ERR_NOMEM;
+    x->fd = -1;
     x->path = strdup("<memory>");
     x->base = size ? data : (const uint8_t *)"";
     x->size = size;
+    x->seg_loaded = 1;
     if (!x->path) {
         free(x);
         return SKIDX_ERR_NOMEM;
@@ -643,8 +859,13 @@ void skidx_index_close(struct skidx_index *x)
 {
     if (!x)
         return;
-    if (x->owned)
-        free((void *)x->base);
+    if (x->map_len)
+        munmap((void *)x->base, x->map_len);
+    if (x->fd >= 0)
+        close(x->fd);
+    if (x->mu_init)
+        pthread_mutex_destroy(&x->mu);
+    free(x->seg_ok);
     strlist_free(&x->strings);
     strlist_free(&x->cats);
     strlist_free(&x->skills);

@@ -14,8 +14,19 @@
 skidx_status skidx_index_to_model(const struct skidx_index *idx,
                                   struct skidx_model *m);
 
-/* The posting-level sections of a version-2 index, checked; NULL for a
- * version-1 index. Valid until skidx_index_close(). */
+/* The posting-level sections of a version-2 index; NULL for a version-1
+ * index. Valid until skidx_index_close(). Only the directory and the
+ * sources are checked at open: a segment may be read only after
+ * skidx_index_pseg returned it, or skidx_index_check_postings returned
+ * SKIDX_OK. */
 const struct skidx_pview *skidx_index_pview(const struct skidx_index *idx);
+
+/* Segment k of a version-2 index, read, verified and checked on first
+ * use (thread-safe). SKIDX_ERR_CORRUPT or SKIDX_ERR_IO with err naming
+ * the index and the segment (a failure sticks), SKIDX_ERR_USAGE (k out of
+ * range, version 1), SKIDX_ERR_NOMEM. */
+skidx_status skidx_index_pseg(const struct skidx_index *idx, uint32_t k,
+                              const struct skidx_pseg_view **out,
+                              struct skidx_error *err);
 
 #endif

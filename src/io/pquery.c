@@ -4,6 +4,9 @@
  * posting-level sections (core/pindex.h) into row bitsets, with column
  * filters; sets, columns and per-skill counts.
  *
+ * Every segment comes from skidx_index_pseg, which checks it on first use
+ * (index_read.c): nothing here reads a segment before that succeeded.
+ *
  * A set keeps one bitset of 65,536 bits per segment (8 KiB): a million
  * postings take 128 KiB. Evaluation decodes each bitmap a term names into
  * a bitset and combines them word by word: a segment costs a few
@@ -323,7 +326,7 @@ static void skill_rows(const struct skidx_pseg_view *s, uint32_t k,
     if (e < 0)
         return;
     size_t used;
-    /* checked when the index was opened: cannot fail */
+    /* checked before the segment was handed out: cannot fail */
     (void)skidx_roaring_decode(s->base + s->bm[2 * e], s->size - s->bm[2 * e],
                                s->rows, out, &used, NULL);
     if (required && s->bm[2 * e + 1] != UINT64_MAX) {
@@ -492,7 +495,13 @@ skidx_status skidx_select(const struct skidx_index *idx,
     const uint32_t nl = skidx_index_n_levels(idx);
     for (uint32_t k = 0; k < v->n_segs; k++) {
         uint64_t *o = s->bits + (size_t)k * W;
-        const struct skidx_pseg_view *seg = &v->segs[k];
+        const struct skidx_pseg_view *seg;
+        const skidx_status st = skidx_index_pseg(idx, k, &seg, err);
+        if (st) {
+            free(scratch);
+            skidx_pset_free(s);
+            return st;
+        }
         if (w)
             eval(w, w->root, seg, fi->required, o, scratch);
         else
@@ -558,7 +567,12 @@ skidx_status skidx_pset_skills(const struct skidx_index *idx,
             any = in[j] != 0;
         if (!any)
             continue;
-        const struct skidx_pseg_view *seg = &v->segs[k];
+        const struct skidx_pseg_view *seg;
+        const skidx_status st = skidx_index_pseg(idx, k, &seg, NULL);
+        if (st) {
+            free(b);
+            return st;
+        }
         for (uint32_t e = 0; e < seg->n_ent; e++) {
             const uint32_t sk = skidx_rd32(seg->ent + 16 * (size_t)e);
             skill_rows(seg, sk, required, b, b + W);
@@ -572,6 +586,68 @@ skidx_status skidx_pset_skills(const struct skidx_index *idx,
     return SKIDX_OK;
 }
 
+skidx_status skidx_pset_with_skill(const struct skidx_index *idx,
+                                   const struct skidx_pset *set, uint32_t k,
+                                   int required, struct skidx_pset **out)
+{
+    *out = NULL;
+    const struct skidx_pview *v;
+    SKIDX_FORWARD(need_v2(idx, &v, NULL));
+    if (k >= skidx_index_n_skills(idx))
+        return SKIDX_ERR_USAGE;
+    struct skidx_pset *s = calloc(1, sizeof(*s));
+    uint64_t *tmp = malloc(W * sizeof(uint64_t));
+    if (s)
+        s->bits = calloc(set->n_segs ? (size_t)set->n_segs * W : 1,
+                         sizeof(uint64_t));
+    if (!s || !s->bits || !tmp) {
+        free(tmp);
+        skidx_pset_free(s);
+        return SKIDX_ERR_NOMEM;
+    }
+    s->n_segs = set->n_segs;
+    s->n_postings = set->n_postings;
+    for (uint32_t g = 0; g < v->n_segs && g < set->n_segs; g++) {
+        const uint64_t *in = set->bits + (size_t)g * W;
+        uint64_t *o = s->bits + (size_t)g * W;
+        int any = 0;
+        for (uint32_t j = 0; j < W && !any; j++)
+            any = in[j] != 0;
+        if (!any)
+            continue;
+        const struct skidx_pseg_view *seg;
+        const skidx_status st = skidx_index_pseg(idx, g, &seg, NULL);
+        if (st) {
+            free(tmp);
+            skidx_pset_free(s);
+            return st;
+        }
+        skill_rows(seg, k, required, o, tmp);
+        for (uint32_t j = 0; j < W; j++) {
+            o[j] &= in[j];
+            s->count += (uint64_t)__builtin_popcountll(o[j]);
+        }
+    }
+    free(tmp);
+    *out = s;
+    return SKIDX_OK;
+}
+
+skidx_status skidx_pset_related(const struct skidx_index *idx,
+                                const struct skidx_pset *set, uint32_t k,
+                                uint64_t *both, uint64_t *each,
+                                uint64_t *with_k)
+{
+    struct skidx_pset *sk;
+    SKIDX_FORWARD(skidx_pset_with_skill(idx, set, k, 0, &sk));
+    skidx_status st = skidx_pset_skills(idx, sk, 0, both);
+    if (!st)
+        st = skidx_pset_skills(idx, set, 0, each);
+    *with_k = skidx_pset_count(sk);
+    skidx_pset_free(sk);
+    return st;
+}
+
 static skidx_status locate(const struct skidx_index *idx, uint64_t p,
                            const struct skidx_pseg_view **seg, uint32_t *row)
 {
@@ -579,9 +655,8 @@ static skidx_status locate(const struct skidx_index *idx, uint64_t p,
     SKIDX_FORWARD(need_v2(idx, &v, NULL));
     if (p >= v->n_postings)
         return SKIDX_ERR_USAGE;
-    *seg = &v->segs[p / SKIDX_SEG_ROWS];
     *row = (uint32_t)(p % SKIDX_SEG_ROWS);
-    return SKIDX_OK;
+    return skidx_index_pseg(idx, (uint32_t)(p / SKIDX_SEG_ROWS), seg, NULL);
 }
 
 skidx_status skidx_index_posting(const struct skidx_index *idx, uint64_t p,

@@ -122,7 +122,7 @@ static void walk(const struct skidx_index *x)
 
     /* the posting-level sections: every bitmap decoded into a row set */
     const struct skidx_pview *pv = skidx_index_pview(x);
-    if (pv) {
+    if (pv && !skidx_index_check_postings(x, NULL)) {
         static uint64_t bits[SKIDX_SEG_WORDS];
         for (uint32_t k = 0; k < pv->n_segs; k++) {
             const struct skidx_pseg_view *s = &pv->segs[k];
