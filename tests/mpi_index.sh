@@ -95,6 +95,20 @@ for n in 3; do
     diff "$T/k1.err" <(grep "^skidx: " "$T/km$n.err") >/dev/null || bad "--keep-going: $n ranks: messages differ: $(cat "$T/km$n.err")"
 done
 
+# --- a rank whose taxonomy differs from the writer's: no index ------------
+# (a node with another copy of the directory would count other skills)
+cp -r "$SRC/taxonomy" "$T/tax2"
+printf 'Made-up skill for the test\tTools\tzyxwvut-skill\n' >>"$T/tax2/skills.tsv"
+rm -f "$T/tx.skidx"
+timeout 120 "$MPIRUN" --allow-run-as-root --oversubscribe \
+    -n 1 "$SKIDX_MPI" "$SRC/corpora/sample" -o "$T/tx.skidx" -q -j1 --taxonomy "$SRC/taxonomy" : \
+    -n 1 "$SKIDX_MPI" "$SRC/corpora/sample" -o "$T/tx.skidx" -q -j1 --taxonomy "$T/tax2" 2>"$T/tx.err"
+rc=$?
+[ $rc -eq 1 ] || bad "taxonomy mismatch: exit $rc, expected 1: $(cat "$T/tx.err")"
+[ ! -e "$T/tx.skidx" ] || bad "taxonomy mismatch: an index was written"
+grep -q "rank 1 of 2: the taxonomy in '$T/tax2' differs from rank 0's" "$T/tx.err" ||
+    bad "taxonomy mismatch: no message naming the rank and directory: $(cat "$T/tx.err")"
+
 # --- a signal: no file ----------------------------------------------------
 # a FIFO without a writer holds one rank in open(2) until mpirun passes
 # the signal on

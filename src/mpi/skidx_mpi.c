@@ -557,6 +557,19 @@ static int run(struct cli_index *ix)
         trc = EXIT_DATA;
     if (any_failed(trc >= 0, "cannot open the taxonomy (as rank 0 did)"))
         return EXIT_DATA;
+    /* every rank must match with the writer's taxonomy: a node whose copy
+     * of the directory differs would count other skills into the same
+     * table, a silently wrong index */
+    uint64_t th = ix->tax->hash;
+    MPI_Bcast(&th, 1, MPI_UINT64_T, WRITER, MPI_COMM_WORLD);
+    char why[160];
+    snprintf(why, sizeof(why),
+             "the taxonomy in '%s' differs from rank 0's (hash %016llx, "
+             "rank 0: %016llx); every node needs the same copy",
+             ix->tax_dir ? ix->tax_dir : "the default taxonomy",
+             (unsigned long long)ix->tax->hash, (unsigned long long)th);
+    if (any_failed(th != ix->tax->hash, why))
+        return EXIT_DATA;
 
     first = malloc(((size_t)n_ranks + 1) * sizeof(*first));
     skidx_status st = first ? SKIDX_OK : SKIDX_ERR_NOMEM;
