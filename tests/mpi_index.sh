@@ -3,7 +3,8 @@
 # corpus and on a corpus whose reposts sit in other shards than their
 # originals (so on other ranks), at 1 to 4 ranks; a corrupt shard on one
 # rank fails the run as on one machine, and --keep-going gives the index
-# of one machine's --keep-going; a signal leaves no file.
+# of one machine's --keep-going; a signal, a rank with another taxonomy
+# and a rank killed outright leave no file.
 # usage: mpi_index.sh SKIDX SKIDX_MPI MPIRUN SOURCE_DIR
 set -u
 SKIDX=$1 SKIDX_MPI=$2 MPIRUN=$3 SRC=$4
@@ -124,6 +125,37 @@ rc=$?
 [ $rc -ne 0 ] || bad "signal: exit 0"
 [ ! -e "$T/sig.skidx" ] || bad "signal: an index was written"
 ls "$T" | grep -q 'sig\.skidx\.' && bad "signal: a temporary file is left"
+
+# --- a rank killed outright: mpirun aborts the job, no file ---------------
+mkdir "$T/kl"
+cp "$T/rp/part-1.jsonl" "$T/kl/a.jsonl"
+mkfifo "$T/kl/b.jsonl"
+"$MPIRUN" --allow-run-as-root --oversubscribe -n 2 "$SKIDX_MPI" "$T/kl/a.jsonl" "$T/kl/b.jsonl" -o "$T/kill.skidx" -q -j1 2>"$T/kill.err" &
+pid=$!
+victim=
+for _ in $(seq 50); do
+    victim=$(pgrep -f "^$SKIDX_MPI $T/kl/a.jsonl" | head -1)
+    [ -n "$victim" ] && [ "$(pgrep -f "^$SKIDX_MPI $T/kl/a.jsonl" | wc -l)" -ge 2 ] && break
+    sleep 0.1
+done
+sleep 0.5
+if [ -n "$victim" ]; then
+    kill -KILL "$victim"
+    # the other rank may wait in open(2) on the FIFO: mpirun's abort must end it
+    ( sleep 30; touch "$T/kill.guard"; kill -KILL $pid 2>/dev/null ) >/dev/null 2>&1 &
+    guard=$!
+    wait $pid
+    rc=$?
+    kill $guard 2>/dev/null
+    [ $rc -ne 0 ] || bad "killed rank: mpirun exit 0"
+    [ ! -e "$T/kill.guard" ] || bad "killed rank: mpirun did not end the job by itself within 30 s"
+    [ ! -e "$T/kill.skidx" ] || bad "killed rank: an index was written"
+    ls "$T" | grep -q 'kill\.skidx\.' && bad "killed rank: a temporary file is left"
+else
+    kill -KILL $pid 2>/dev/null
+    bad "killed rank: no rank process found to kill"
+fi
+pkill -KILL -f "$SKIDX_MPI $T/kl/" 2>/dev/null
 
 [ $fail -eq 0 ] && echo "mpi_index: all passed"
 exit $fail
