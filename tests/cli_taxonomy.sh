@@ -17,6 +17,8 @@ aliases=$(sed -n 's/^aliases *\([0-9]*\) .*/\1/p' <<<"$info")
 [ "${skills:-0}" -ge 1000 ] && echo "ok: $skills skills" || { echo "FAIL: skills $skills"; fail=1; }
 [ "${aliases:-0}" -ge 4000 ] && echo "ok: $aliases aliases" || { echo "FAIL: aliases $aliases"; fail=1; }
 grep -q '^hyperscan .* bytes' <<<"$info" && grep -q '^compile time' <<<"$info" && echo "ok: hyperscan size and compile time" || { echo "FAIL: info lacks hyperscan figures"; fail=1; }
+# the default taxonomy has bounded negative regexes, scanned in windows
+grep -Eq "^hyperscan .*; [1-9][0-9]* scanned only around the skill's hits" <<<"$info" && echo "ok: windowed negatives counted" || { echo "FAIL: info does not count the windowed negative databases"; fail=1; }
 
 # match: JSON Lines in, one object per posting out, matches with offsets
 printf '%s\n' '{"id":"p1","title":"Senior Machine Learning Engineer","description":"We use PyTorch, k8s and Go. TF-IDF weighting helps; then we go home."}' > "$T/p.jsonl"

@@ -2134,11 +2134,13 @@ static int info_taxonomy(const char *dir)
     printf("word engine   %zu heads, %zu candidates, word mask: %s\n",
            s.heads, s.candidates, s.simd);
     printf("hyperscan     %zu bytes of skill regexes (%zu negative "
-           "databases, one per skill), %zu of title rules\n",
-           s.hs_bytes, s.neg_groups, r.hs_bytes + l.hs_bytes + lf.hs_bytes);
+           "databases, one per skill; %zu scanned only around the skill's "
+           "hits), %zu of title rules\n",
+           s.hs_bytes, s.neg_groups, s.neg_windowed,
+           r.hs_bytes + l.hs_bytes + lf.hs_bytes);
     printf("regex scans   %zu positive regexes near their gate words, %zu "
-           "(with the unspaced literals) only on non-ASCII text, %zu on every "
-           "text\n",
+           "(with the unspaced literals) only on text holding their scripts' "
+           "lead bytes, %zu on every text\n",
            s.gated, s.high, pos_regex - s.gated - s.high);
     printf("compile time  %.1f ms (skills), %.1f ms (roles and levels)\n",
            s.compile_seconds * 1e3,

@@ -110,7 +110,8 @@ struct skidx_matcher_stats {
     size_t literals, regexes, negatives, heads, candidates;
     size_t gated;             /* positive regexes scanned near gate words */
     size_t high;              /* positive regexes and unspaced literals
-                                 scanned only on non-ASCII text */
+                                 scanned only on text holding one of the
+                                 lead bytes of their scripts */
     size_t hs_bytes;          /* Hyperscan databases' size, 0 when none */
     size_t neg_groups;        /* skills with negative regexes (databases) */
     size_t neg_windowed;      /* of them, with regexes of bounded length,
