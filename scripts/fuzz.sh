@@ -32,7 +32,7 @@ fi
 # target -> the library sources it needs
 declare -A SRCS=(
     [fuzz_jsonl]="src/io/jsonl.c src/core/status.c"
-    [fuzz_taxonomy]="src/core/taxonomy.c src/core/section.c src/core/match.c src/core/posting.c src/core/count.c src/core/pindex.c src/core/utf8.c src/core/status.c src/core/hash_avx2.c"
+    [fuzz_taxonomy]="src/core/taxonomy.c src/core/section.c src/core/match.c src/core/posting.c src/core/section_lead.c src/core/count.c src/core/pindex.c src/core/utf8.c src/core/status.c src/core/hash_avx2.c"
     [fuzz_sections]="src/core/section.c src/core/utf8.c src/core/status.c"
     [fuzz_index]="src/io/index_read.c src/core/count.c src/core/pindex.c src/core/pindex_build.c src/core/pmerge.c src/core/taxonomy.c src/core/section.c src/core/utf8.c src/core/status.c"
     [fuzz_csv]="src/io/csv.c src/io/jsonl.c src/core/utf8.c src/core/status.c"

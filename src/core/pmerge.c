@@ -266,6 +266,8 @@ skidx_status skidx_pmerge_add(struct skidx_pmerge *pm, struct skidx_model *dst,
     dst->post.present = 1;
     for (uint32_t k = 0; k < v->n_segs; k++) {
         const struct skidx_pseg_view *s = &v->segs[k];
+        if (s->rows && !s->dedup)
+            return SKIDX_ERR_USAGE; /* not checked: see pmerge.h */
         int fresh = 1; /* no repost in it */
         for (uint32_t i = 0; i < s->rows && fresh; i++)
             fresh = !key_has(pm, skidx_rd64(s->dedup + 8 * (size_t)i));

@@ -35,8 +35,11 @@ void skidx_pmerge_release(struct skidx_pmerge *pm);
  * the first input, whose model dst is) to dst->post, and its shards to
  * dst->post's sources. A repost is dropped: its counts are subtracted
  * from dst->counts (postings, salaries, histogram, cell x skill, months)
- * and it counts as a duplicate. SKIDX_ERR_NOMEM, SKIDX_ERR_CORRUPT (a
- * posting that is not in dst's cube: the inputs disagree). */
+ * and it counts as a duplicate. The index's segments must have been
+ * checked first (skidx_index_check_postings(): they are read when first
+ * used); SKIDX_ERR_USAGE when one was not. SKIDX_ERR_NOMEM,
+ * SKIDX_ERR_CORRUPT (a posting that is not in dst's cube: the inputs
+ * disagree). */
 skidx_status skidx_pmerge_add(struct skidx_pmerge *pm, struct skidx_model *dst,
                               const struct skidx_pview *v);
 

@@ -122,7 +122,10 @@ static void walk(const struct skidx_index *x)
 
     /* the posting-level sections: every bitmap decoded into a row set */
     const struct skidx_pview *pv = skidx_index_pview(x);
-    if (pv && !skidx_index_check_postings(x, NULL)) {
+    /* `skidx merge` checks every segment before it merges (they are read
+     * when first used); an index that fails is not merged */
+    const int checked = pv && !skidx_index_check_postings(x, NULL);
+    if (checked) {
         static uint64_t bits[SKIDX_SEG_WORDS];
         for (uint32_t k = 0; k < pv->n_segs; k++) {
             const struct skidx_pseg_view *s = &pv->segs[k];
@@ -146,7 +149,7 @@ static void walk(const struct skidx_index *x)
     struct skidx_model model;
     const skidx_status st = skidx_index_to_model(x, &model);
     if (st == SKIDX_OK) {
-        if (pv) {
+        if (checked) {
             struct skidx_pmerge pm;
             skidx_pmerge_init(&pm);
             skidx_status ms = skidx_pmerge_add(&pm, &model, pv);
