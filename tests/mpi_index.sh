@@ -21,6 +21,19 @@ for n in 1 2 3 4; do
     cmp -s "$T/s.skidx" "$T/m$n.skidx" || bad "sample: $n ranks: not the bytes of one process"
 done
 
+# a rank bound to one core (Open MPI's default at one or two ranks) with
+# two threads: the same index, and a warning that says how to unbind
+"$MPIRUN" --allow-run-as-root --bind-to core -n 1 "$SKIDX_MPI" "$SRC/corpora/sample" -o "$T/b1.skidx" -q -j2 2>"$T/b1.err" ||
+    bad "bound rank: exit $?"
+cmp -s "$T/s.skidx" "$T/b1.skidx" || bad "bound rank: not the bytes of one process"
+grep -q "warning: rank 0 runs 2 threads on the 1 core it is bound to.*--bind-to none" "$T/b1.err" ||
+    bad "bound rank: no warning about the binding: $(cat "$T/b1.err")"
+if [ "$(nproc)" -ge 2 ]; then
+    "$MPIRUN" --allow-run-as-root --bind-to none -n 1 "$SKIDX_MPI" "$SRC/corpora/sample" -o "$T/b2.skidx" -q -j2 2>"$T/b2.err" ||
+        bad "unbound rank: exit $?"
+    grep -q "warning" "$T/b2.err" && bad "unbound rank: a warning: $(cat "$T/b2.err")"
+fi
+
 # --- reposts across shards ------------------------------------------------
 # Five shards of short postings, of unequal sizes (ranks get unequal
 # numbers of shards; the last, large one goes to a rank other than the

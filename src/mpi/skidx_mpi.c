@@ -27,6 +27,8 @@
  *
  * MPI is called from the main thread only, outside the OpenMP regions.
  */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
+
 #include "build/indexer.h"
 #include "cli/cmd_index.h"
 #include "cli/out.h"
@@ -34,6 +36,7 @@
 #include "core/error.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <limits.h>
 #include <mpi.h>
 #include <stdio.h>
@@ -494,6 +497,25 @@ static void report_examples(struct skidx_build *b)
     free(cnt);
 }
 
+/* Launchers bind ranks to cores (Open MPI binds each rank to one core
+ * when it starts at most two): --threads beyond the cores a rank may run
+ * on share them, and the run is slower with no error. The lowest such
+ * rank says so; the run goes on. */
+static void warn_binding(int threads)
+{
+    cpu_set_t cs;
+    const int ncpu =
+        sched_getaffinity(0, sizeof(cs), &cs) == 0 ? CPU_COUNT(&cs) : 0;
+    const int over = ncpu > 0 && threads > ncpu;
+    int me = over ? rank : n_ranks, low = n_ranks;
+    MPI_Allreduce(&me, &low, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    if (low == rank)
+        cli_msg("warning: rank %d runs %d threads on the %d core%s it is "
+                "bound to, which they share: give mpirun --bind-to none "
+                "or --map-by slot:PE=%d (srun: --cpus-per-task=%d)",
+                rank, threads, ncpu, ncpu == 1 ? "" : "s", threads, threads);
+}
+
 /* Run `fn` quietly on ranks other than the writer (their stdout and
  * stderr go to /dev/null meanwhile): the writer says it once. */
 static int quietly(int (*fn)(struct cli_index *), struct cli_index *ix)
@@ -562,7 +584,7 @@ static int run(struct cli_index *ix)
      * table, a silently wrong index */
     uint64_t th = ix->tax->hash;
     MPI_Bcast(&th, 1, MPI_UINT64_T, WRITER, MPI_COMM_WORLD);
-    char why[160];
+    char why[PATH_MAX + 160];
     snprintf(why, sizeof(why),
              "the taxonomy in '%s' differs from rank 0's (hash %016llx, "
              "rank 0: %016llx); every node needs the same copy",
@@ -570,6 +592,7 @@ static int run(struct cli_index *ix)
              (unsigned long long)ix->tax->hash, (unsigned long long)th);
     if (any_failed(th != ix->tax->hash, why))
         return EXIT_DATA;
+    warn_binding(ix->o.threads);
 
     first = malloc(((size_t)n_ranks + 1) * sizeof(*first));
     skidx_status st = first ? SKIDX_OK : SKIDX_ERR_NOMEM;
