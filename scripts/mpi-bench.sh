@@ -11,7 +11,7 @@ shift $(( $# < 3 ? $# : 3 ))
 RANKS=${*:-2 4 8 16}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-MPIRUN="mpirun --allow-run-as-root --oversubscribe"
+MPIRUN="mpirun --allow-run-as-root --oversubscribe --bind-to none" # ranks take the threads they are given (README, "Beyond one machine")
 run() { # name command...
     local name=$1; shift
     /usr/bin/time -f "$name %e %U %S" -o "$T/t" "$@" -o "$T/$name.skidx" -q
