@@ -90,18 +90,18 @@ say "# work dir: $WORK; taxonomy: $TAX; repetitions: $REPS"
 
 # ---- corpora ------------------------------------------------------------
 gen() { # N K DIR
-    if [ -f "$3/MANIFEST.tsv" ] && grep -q "^postings_arg	$1\$" "$3/MANIFEST.tsv" &&
-        grep -q "^shards	$2\$" "$3/MANIFEST.tsv"; then
+    if [ -f "$3/MANIFEST.txt" ] && grep -q "^postings_arg	$1\$" "$3/MANIFEST.txt" &&
+        grep -q "^shards	$2\$" "$3/MANIFEST.txt"; then
         say "# reusing the corpus in $3"
         return
     fi
     run "$GEN" --postings "$1" --shards "$2" --seed $SEED -o "$3" \
-        --manifest "$3/MANIFEST.tsv" --quiet
+        --manifest "$3/MANIFEST.txt" --quiet
 }
 BIG=$WORK/corpus-big SMALL=$WORK/corpus-small
 gen $BIG_N $BIG_K "$BIG"
 gen $SMALL_N $SMALL_K "$SMALL"
-json_bytes() { awk -F'\t' '$1=="json_bytes"{print $2}' "$1/MANIFEST.tsv"; }
+json_bytes() { awk -F'\t' '$1=="json_bytes"{print $2}' "$1/MANIFEST.txt"; }
 BYTES=$(json_bytes "$BIG")
 SMALL_BYTES=$(json_bytes "$SMALL")
 say "# corpus: $BIG_N postings, $BIG_K shards, $(awk -v b="$BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB uncompressed, $(du -sm "$BIG" | cut -f1) MB on disk"
@@ -232,8 +232,8 @@ import csv, sys
 sk = {}
 with open(sys.argv[1], newline="") as f:
     for r in csv.DictReader(f):
-        if r["role"] == "All" and r["seniority"] == "All" and int(r["postings"]):
-            sk[r["skill"]] = int(r["postings"])
+        if r["role"] == "All" and r["level"] == "All" and int(r["skill_postings"]):
+            sk[r["skill"]] = int(r["skill_postings"])
 peer = {}
 for line in open(sys.argv[2], encoding="utf-8"):
     name, n = line.rstrip("\n").split("\t")
@@ -255,7 +255,8 @@ SKRSS_SMALL=$RSS
 REPS=$REPS_SAVE
 
 # ---- query: the whole process -------------------------------------------
-TOP3=$(awk -F, 'NR>1 && NR<=4 {print $3}' "$WORK/skidx.csv" | paste -sd, -)
+TOP3=$(/usr/bin/python3 -c 'import csv, sys; r = list(csv.DictReader(open(sys.argv[1], newline=""))); print(",".join(x["skill"] for x in r[:3]))' "$WORK/skidx.csv")
+[ -n "$TOP3" ] || { echo "compare.sh: no skills in $WORK/skidx.csv" >&2; exit 1; }
 QCMD=("$SKIDX" query "$WORK/big-$TMAX.skidx" --skill "$TOP3" --by role,seniority)
 say "\$ ${QCMD[*]}"
 "${QCMD[@]}" > "$WORK/query.out"
