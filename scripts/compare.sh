@@ -10,7 +10,8 @@
 #     (xargs -P T) for T = 1 and 2;
 #  4. `skidx index` at 1 and 2 threads (wall time, max RSS);
 #  5. ripgrep: one pass with all literal aliases (rg -z -c -i -w -F -f);
-#     3-5 run in interleaved rounds, and the ratios to the floor are also
+#     3-5 run in interleaved rounds, wall and CPU time (user + system) each,
+#     and the ratios to the floor (by wall and by CPU time) are also
 #     taken within each round (the machine's load changes between rounds);
 #  6. the Python peer (scripts/peer_aho.py, pyahocorasick);
 #  7. checks that skidx's per-skill counts equal the peer's (exit 1 if not);
@@ -155,12 +156,13 @@ row() { ROWS+=("$1|$2|$3|$4|$5"); } # label threads secs rss note
 # floor-2, skidx-1, skidx-2, rg; again), so that a change in the load of a
 # shared machine hits all of them alike; each ratio to the floor is also
 # taken within a round, and its median reported.
-declare -A T RSSMAX CMDS
+declare -A T C RSSMAX CMDS
 LABELS=()
 add_cmd() { # LABEL CMD (a string for sh -c)
     LABELS+=("$1")
     CMDS[$1]=$2
     T[$1]=""
+    C[$1]=""
     RSSMAX[$1]=0
     say "\$ $2"
 }
@@ -174,16 +176,17 @@ add_cmd "rg" "rg -z -j $TMAX -c -i -w -F -f '$WORK/aliases.txt' '$BIG' > '$WORK/
 for ((r = 0; r < REPS; r++)); do
     for l in "${LABELS[@]}"; do
         t0=$EPOCHREALTIME
-        /usr/bin/time -f '%M' -o "$WORK/$l.rss" sh -c "${CMDS[$l]}" > /dev/null
+        /usr/bin/time -f '%U %S %M' -o "$WORK/$l.rss" sh -c "${CMDS[$l]}" > /dev/null
         t1=$EPOCHREALTIME
         T[$l]+="$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.4f", b-a}') "
-        m=$(tail -1 "$WORK/$l.rss")
+        C[$l]+="$(tail -1 "$WORK/$l.rss" | awk '{printf "%.2f", $1 + $2}') "
+        m=$(tail -1 "$WORK/$l.rss" | awk '{print $3}')
         [ "$m" -gt "${RSSMAX[$l]}" ] && RSSMAX[$l]=$m
     done
 done
 med() { printf '%s\n' $1 | median; }
 for l in "${LABELS[@]}"; do
-    say "#   $l: ${T[$l]}s (median $(med "${T[$l]}")), max RSS $((RSSMAX[$l] / 1024)) MB"
+    say "#   $l: ${T[$l]}s (median $(med "${T[$l]}")), CPU ${C[$l]}s (median $(med "${C[$l]}")), max RSS $((RSSMAX[$l] / 1024)) MB"
 done
 # per-round ratios: time of the floor / time of skidx (same threads), and
 # skidx 1 thread / skidx TMAX threads
@@ -195,7 +198,14 @@ SCALES=$(awk -v a="${T[skidx-1]}" -v b="${T[skidx-$TMAX]}" 'BEGIN{
     n = split(a, x, " "); split(b, y, " ");
     for (i = 1; i <= n; i++) printf "%.3f ", x[i] / y[i] }')
 SCALE_MED=$(med "$SCALES")
+# the same by CPU time (user + system of every process): CPU ns per byte
+# of the floor / of skidx
+CRATIOS=$(awk -v a="${C[floor-$TMAX]}" -v b="${C[skidx-$TMAX]}" 'BEGIN{
+    n = split(a, x, " "); split(b, y, " ");
+    for (i = 1; i <= n; i++) printf "%.3f ", x[i] / y[i] }')
+CRATIO_MED=$(med "$CRATIOS")
 say "#   skidx-$TMAX x floor-$TMAX, per round: ${RATIOS}(median $RATIO_MED)"
+say "#   the same by CPU time, per round: ${CRATIOS}(median $CRATIO_MED)"
 say "#   skidx scaling 1 -> $TMAX threads, per round: ${SCALES}(median $SCALE_MED)"
 
 FLOOR=()
@@ -286,7 +296,7 @@ for r in "${ROWS[@]}"; do
 done
 say ""
 awk -v a="$SK1" -v b="$SKT" -v t="$TMAX" -v r="$SCALE_MED" 'BEGIN{printf "skidx scaling 1 -> %d threads: %.2fx (medians), %.2fx (median of the rounds)\n", t, a/b, r}'
-say "skidx index at $TMAX threads x the floor at $TMAX: $RATIO_MED (median of the rounds)"
+say "skidx index at $TMAX threads x the floor at $TMAX: $RATIO_MED by wall time, $CRATIO_MED by CPU time (medians of the rounds)"
 awk -v s="$SKRSS_SMALL" -v b="$SKRSS_BIG" -v sb="$SMALL_BYTES" -v bb="$BYTES" -v t="$TMAX" \
     'BEGIN{printf "skidx max RSS at %d threads: %.0f MB on %.0f MB, %.0f MB on %.0f MB\n", t, s/1024, sb/1e6, b/1024, bb/1e6}'
 say "skidx query, role x seniority table for $TOP3 (whole process): mean $QMEAN ms, median $QMED ms"
