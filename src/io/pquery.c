@@ -29,6 +29,15 @@
 
 enum { N_SKILL, N_AND, N_OR, N_NOT };
 
+/* Does a segment's row set (W words) hold any row? */
+static int seg_any(const uint64_t *in)
+{
+    for (uint32_t j = 0; j < W; j++)
+        if (in[j])
+            return 1;
+    return 0;
+}
+
 struct node {
     int op;
     uint32_t skill; /* N_SKILL */
@@ -562,10 +571,7 @@ skidx_status skidx_pset_skills(const struct skidx_index *idx,
         return SKIDX_ERR_NOMEM;
     for (uint32_t k = 0; k < v->n_segs && k < set->n_segs; k++) {
         const uint64_t *in = set->bits + (size_t)k * W;
-        int any = 0;
-        for (uint32_t j = 0; j < W && !any; j++)
-            any = in[j] != 0;
-        if (!any)
+        if (!seg_any(in))
             continue;
         const struct skidx_pseg_view *seg;
         const skidx_status st = skidx_index_pseg(idx, k, &seg, NULL);
@@ -610,10 +616,7 @@ skidx_status skidx_pset_with_skill(const struct skidx_index *idx,
     for (uint32_t g = 0; g < v->n_segs && g < set->n_segs; g++) {
         const uint64_t *in = set->bits + (size_t)g * W;
         uint64_t *o = s->bits + (size_t)g * W;
-        int any = 0;
-        for (uint32_t j = 0; j < W && !any; j++)
-            any = in[j] != 0;
-        if (!any)
+        if (!seg_any(in))
             continue;
         const struct skidx_pseg_view *seg;
         const skidx_status st = skidx_index_pseg(idx, g, &seg, NULL);
