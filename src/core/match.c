@@ -3089,6 +3089,17 @@ static skidx_status scan_oracle(const struct skidx_matcher *m,
     return SKIDX_OK;
 }
 
+/* What a scan's Hyperscan answer and its callback's allocation failure
+ * mean for the caller (a callback stops a scan only on failure). */
+static skidx_status scan_status(hs_error_t e, int nomem)
+{
+    if (nomem)
+        return SKIDX_ERR_NOMEM;
+    if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
+        return SKIDX_ERR_HYPERSCAN;
+    return SKIDX_OK;
+}
+
 /* ---- regexes ---- */
 
 struct hs_ctx {
@@ -3123,11 +3134,7 @@ static skidx_status scan_regex(const struct skidx_matcher *m,
     s->regex_scans++;
     hs_error_t e = hs_scan(db, text, (unsigned)len, 0,
                            (hs_scratch_t *)s->hs_scratch, on_regex, &c);
-    if (c.nomem)
-        return SKIDX_ERR_NOMEM;
-    if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
-        return SKIDX_ERR_HYPERSCAN;
-    return SKIDX_OK;
+    return scan_status(e, c.nomem);
 }
 
 /* The gated regexes are compiled anchored ('^' before each): a scan of
@@ -3194,10 +3201,7 @@ static skidx_status scan_gated(const struct skidx_matcher *m,
         s->regex_scans++;
         hs_error_t e = hs_scan(m->db_gated, text + p, (unsigned)n, 0,
                                (hs_scratch_t *)s->hs_scratch, on_gated, &g);
-        if (g.nomem)
-            return SKIDX_ERR_NOMEM;
-        if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
-            return SKIDX_ERR_HYPERSCAN;
+        SKIDX_FORWARD(scan_status(e, g.nomem));
     }
     return SKIDX_OK;
 }
@@ -3280,10 +3284,7 @@ static skidx_status scan_windows(const struct skidx_matcher *m,
         s->regex_scans++;
         hs_error_t e = hs_scan(ng->db_win, text + ws, (unsigned)(we - ws), 0,
                                (hs_scratch_t *)s->hs_scratch, on_regex, &c);
-        if (c.nomem)
-            return SKIDX_ERR_NOMEM;
-        if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
-            return SKIDX_ERR_HYPERSCAN;
+        SKIDX_FORWARD(scan_status(e, c.nomem));
     }
     return SKIDX_OK;
 }
