@@ -592,6 +592,30 @@ static void test_fullwidth(void **state)
     EXPECT(e, "Java\xEF\xBC", "Java[0,4)");
 }
 
+static void test_nbsp_hyphens(void **state)
+{
+    (void)state;
+    struct env *e = TENV; /* test_fullwidth made it */
+    /* the no-break space U+00A0 is a space, the hyphen U+2010 and the
+     * non-breaking hyphen U+2011 are '-'; offsets in the text as given */
+    EXPECT(e, "Power\xC2\xA0" "BI", "Power BI[0,9)");
+    EXPECT(e, "machine\xC2\xA0learning", "Machine Learning[0,17)");
+    EXPECT(e, "front\xE2\x80\x91" "end, Python", "Front-end[0,11) Python[13,19)");
+    EXPECT(e, "ruby\xE2\x80\x90on\xE2\x80\x90rails",
+           "Ruby on Rails[0,17)");
+    EXPECT(e, "scikit\xE2\x80\x91learn", "Scikit-learn[0,14)");
+    /* with curly quotes and an en dash (not folded) in the same text */
+    EXPECT(e, "\xE2\x80\x9Cpower\xC2\xA0" "bi\xE2\x80\x9D \xE2\x80\x93 tf\xE2\x80\x91idf",
+           "Power BI[3,12) TF-IDF[20,28)");
+    /* other U+20xx and U+00xx characters do not fold: the en dash is no
+     * separator, and C2 A9 (the copyright sign) is no space */
+    EXPECT(e, "front\xE2\x80\x93" "end", "");
+    EXPECT(e, "Power\xC2\xA9" "BI", "");
+    /* a truncated sequence at the end folds nothing */
+    EXPECT(e, "Java\xC2", "Java[0,4)");
+    EXPECT(e, "Java\xE2\x80", "Java[0,4)");
+}
+
 static void test_markdown_escapes(void **state)
 {
     (void)state;
@@ -1787,6 +1811,7 @@ int main(void)
         cmocka_unit_test(test_unicode_neighbours),
         cmocka_unit_test(test_scripts),
         cmocka_unit_test(test_fullwidth),
+        cmocka_unit_test(test_nbsp_hyphens),
         cmocka_unit_test(test_markdown_escapes),
         cmocka_unit_test(test_masked_spans),
         cmocka_unit_test(test_separators),

@@ -2667,9 +2667,11 @@ static inline int md_punct(unsigned char c)
 
 /* The ASCII byte that the character at t[i..len) folds to, with its
  * length in *n, or 0: U+FF01-FF5E (EF BC 81-BF, EF BD 80-9E) to
- * 0x21-0x7E, U+3000 (E3 80 80) to ' ', and a markdown escape of scraped
- * text, a backslash before ASCII punctuation (C\+\+ for C++, cutting\-edge
- * for cutting-edge), to the punctuation. */
+ * 0x21-0x7E, U+3000 (E3 80 80) and the no-break space U+00A0 (C2 A0) to
+ * ' ', the hyphen U+2010 and the non-breaking hyphen U+2011 (E2 80 90-91)
+ * to '-', and a markdown escape of scraped text, a backslash before ASCII
+ * punctuation (C\+\+ for C++, cutting\-edge for cutting-edge), to the
+ * punctuation. */
 static inline unsigned char fold_at(const unsigned char *t, size_t len,
                                     size_t i, size_t *n)
 {
@@ -2677,9 +2679,17 @@ static inline unsigned char fold_at(const unsigned char *t, size_t len,
         *n = 2;
         return len - i >= 2 && md_punct(t[i + 1]) ? t[i + 1] : 0;
     }
+    if (t[i] == 0xC2) {
+        *n = 2;
+        return len - i >= 2 && t[i + 1] == 0xA0 ? ' ' : 0;
+    }
     *n = 3;
     if (len - i < 3)
         return 0;
+    if (t[i] == 0xE2)
+        return t[i + 1] == 0x80 && (t[i + 2] == 0x90 || t[i + 2] == 0x91)
+                   ? '-'
+                   : 0;
     if (t[i] == 0xEF) {
         if (t[i + 1] == 0xBC && t[i + 2] >= 0x81 && t[i + 2] <= 0xBF)
             return (unsigned char)(t[i + 2] - 0x60);
@@ -2699,15 +2709,19 @@ static long fold_text(struct skidx_match_scratch *s, const char *text,
 {
     const unsigned char *t = (const unsigned char *)text;
     size_t i, fl;
-    /* the next 0xEF, 0xE3 and '\\', each searched again only once passed,
-     * so the search is linear; without bytes >= 0x80 only '\\' */
-    const unsigned char *c3[3] = {high ? memchr(t, 0xEF, len) : NULL,
-                                  high ? memchr(t, 0xE3, len) : NULL,
-                                  memchr(t, '\\', len)};
-    static const unsigned char lead[3] = {0xEF, 0xE3, '\\'};
+    /* the next 0xEF, 0xE3, 0xE2, 0xC2 and '\\', each searched again only
+     * once passed, so the search is linear; 0xEF and 0xE3 only when the
+     * word mask saw a byte >= 0xE3 (WM_FOLD), 0xE2 and 0xC2 when it saw
+     * one >= 0x80 (WM_HIGH) */
+    const unsigned char *c3[5] = {
+        high & WM_FOLD ? memchr(t, 0xEF, len) : NULL,
+        high & WM_FOLD ? memchr(t, 0xE3, len) : NULL,
+        high & WM_HIGH ? memchr(t, 0xE2, len) : NULL,
+        high & WM_HIGH ? memchr(t, 0xC2, len) : NULL, memchr(t, '\\', len)};
+    static const unsigned char lead[5] = {0xEF, 0xE3, 0xE2, 0xC2, '\\'};
     for (;;) {
         int w = -1;
-        for (int j = 0; j < 3; j++)
+        for (int j = 0; j < 5; j++)
             if (c3[j] && (w < 0 || c3[j] < c3[w]))
                 w = j;
         if (w < 0)
@@ -3447,8 +3461,8 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
             s->cap_mask = cap;
         }
         high = get_wordmask()(text, len, s->wordmask, s->trigmask);
-        if (high & (WM_FOLD | WM_ESC)) {
-            long fl = fold_text(s, text, len, high & WM_FOLD);
+        if (high & (WM_HIGH | WM_ESC)) {
+            long fl = fold_text(s, text, len, high);
             if (fl < 0)
                 return SKIDX_ERR_NOMEM;
             if (fl > 0) {
