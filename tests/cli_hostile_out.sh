@@ -184,6 +184,10 @@ for d in 0 0.01 0.02 0.05 0.1 0.2 0 0.01 0.02 0.05 0.1 0.2; do
         if [ -e "$T/sig/out.skidx" ] && ! "$SKIDX" verify "$T/sig/out.skidx" >/dev/null 2>&1; then
             bad "merge SIG$s after ${d}s: an incomplete output"
         fi
+        # and exit 130 says "no index written": never with an output there
+        if [ "$r" = 130 ] && [ -e "$T/sig/out.skidx" ]; then
+            bad "merge SIG$s after ${d}s: exit 130 but the index was written"
+        fi
     done
 done
 check "merge interrupted exits 130" 1 "$got130"

@@ -495,6 +495,16 @@ int cmd_merge(int argc, char **argv)
         }
     }
     skidx_pmerge_release(&pm);
+    /* as in cli_index_finish: from here a signal removes a live temporary
+     * and exits 130, or, once the index has been renamed into place, only
+     * sets the stop flag, so a complete index is never followed by 130 */
+    if (rc == EXIT_OK) {
+        cli_install_signals(1, "skidx: interrupted: no index written\n");
+        if (skidx_stop_requested) {
+            cli_msg("interrupted: no index written");
+            rc = EXIT_INTERRUPTED;
+        }
+    }
     if (rc == EXIT_OK) {
         skidx_error_clear(&err);
         skidx_status wst = skidx_index_write(&acc, out, &err);
