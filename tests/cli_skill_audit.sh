@@ -19,15 +19,15 @@ check "the audit passes on the default taxonomy" 0 $rc
 check "the audit covers the 40 most frequent skills and the soft skills" 1 "$(test "$(grep -c ' in round \| no match left' "$T/out")" -ge 70 && echo 1)"
 
 # a skill whose latest round falls below 0.90 fails: add a round of Python
-# with three wrong verdicts out of twenty
+# with three wrong verdicts out of twenty (round 99: after every real round)
 { cat "$A/skill-audit.tsv"
   for i in $(seq 1 20); do
     v=right; [ "$i" -le 3 ] && v=wrong
-    printf '9\tPython\tProgramming Languages\tx:%s\tdescription\tnone\tPython\t[[Python]]\t%s\ttest\n' "$i" "$v"
+    printf '99\tPython\tProgramming Languages\tx:%s\tdescription\tnone\tPython\t[[Python]]\t%s\ttest\n' "$i" "$v"
   done; } >"$T/low.tsv"
 python3 "$A/check.py" "$T/low.tsv" "$SRC/taxonomy/skills.tsv" "$A/removed.txt" >"$T/out"
 check "a latest round below 0.90 fails" 1 $?
-grep -q "FAIL: 'Python': precision 0.85 in round 9" "$T/out" && echo "ok: names the skill" || { echo "FAIL: no message"; fail=1; }
+grep -q "FAIL: 'Python': precision 0.85 in round 99" "$T/out" && echo "ok: names the skill" || { echo "FAIL: no message"; fail=1; }
 
 # an audited skill gone from the taxonomy fails unless listed as removed
 grep -v -P '^Python\t' "$SRC/taxonomy/skills.tsv" >"$T/skills.tsv"

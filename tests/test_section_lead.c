@@ -152,12 +152,46 @@ static void test_name(void **state)
 #undef IS
 }
 
+static void test_background(void **state)
+{
+    (void)state;
+#define BG(t, word) skidx_lead_background(t, strlen(t), \
+                                          (size_t)(strstr(t, word) - (t)))
+    const char *t = "Acme | Engineer | Remote\n\nYou will write Go. We are "
+                    "backed by investors including the founders of Slack. "
+                    "You know SQL.";
+    assert_true(BG(t, "Slack"));
+    assert_true(BG(t, "backed"));
+    assert_false(BG(t, "Go."));
+    assert_false(BG(t, "SQL"));
+    /* each cue, caseless, as whole words */
+    assert_true(BG("Engineers formerly at Google and AWS.", "AWS"));
+    assert_true(BG("Team: FORMERLY OF Stripe", "Stripe"));
+    assert_true(BG("formerly with Palantir", "Palantir"));
+    assert_true(BG("Our investor Sam Altman (OpenAI)", "OpenAI"));
+    assert_true(BG("by the cofounders of Vercel", "Vercel"));
+    assert_false(BG("Founders and engineers use Kafka.", "Kafka"));
+    assert_false(BG("We were formerly a Rails shop.", "Rails"));
+    assert_false(BG("investorship with Kafka", "Kafka"));
+    /* a sentence ends at a line break, a tag, or .!? before a space */
+    assert_false(BG("Our investors are great\nWe use Kafka", "Kafka"));
+    assert_false(BG("investors<p>We use Kafka", "Kafka"));
+    assert_false(BG("investors</b> Kafka", "Kafka"));
+    assert_false(BG("Backed by investors! Kafka", "Kafka"));
+    assert_true(BG("investors at acme.io use Kafka", "Kafka"));
+    /* a hit at or past the end is none */
+    assert_false(skidx_lead_background("investors", 9, 9));
+    assert_false(skidx_lead_background("", 0, 0));
+#undef BG
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_header),
         cmocka_unit_test(test_lead_ends),
         cmocka_unit_test(test_name),
+        cmocka_unit_test(test_background),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -560,7 +560,8 @@ static int hit_kind(const struct skidx_worker *w,
 
 /* Mark the description hits that are company text the section rules
  * cannot see (core/section_lead.h): those in the lead paragraphs of a
- * "Company | Role | Place" post before its first heading, and those
+ * "Company | Role | Place" post before its first heading, those in its
+ * sentences about investors and past employers, and those
  * whose text is the company's name (the company field or the header
  * line's first field). *any: some hit was marked. */
 static skidx_status mark_company(struct skidx_worker *w,
@@ -598,7 +599,8 @@ static skidx_status mark_company(struct skidx_worker *w,
             const size_t tl = h->end - h->start;
             d = (lead && h->start >= lead->start && h->start < lead_end) ||
                 skidx_lead_name_is(&field, t, tl) ||
-                skidx_lead_name_is(&header, t, tl);
+                skidx_lead_name_is(&header, t, tl) ||
+                (lead && skidx_lead_background(desc->p, desc->len, h->start));
         }
         w->drop[i] = (uint8_t)d;
         *any |= d;

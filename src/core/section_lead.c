@@ -210,6 +210,65 @@ int skidx_lead_find(const char *text, size_t len, struct skidx_lead *out)
     return 1;
 }
 
+/* Does a sentence boundary lie at text[i]? A line break or a tag's
+ * bracket, or '.', '!' or '?' before a space, TAB, line break or tag. */
+static int boundary_at(const char *t, size_t n, size_t i)
+{
+    const char c = t[i];
+    if (c == '\n' || c == '<' || c == '>')
+        return 1;
+    return (c == '.' || c == '!' || c == '?') &&
+           (i + 1 == n || t[i + 1] == ' ' || t[i + 1] == '\t' ||
+            t[i + 1] == '\r' || t[i + 1] == '\n' || t[i + 1] == '<');
+}
+
+int skidx_lead_background(const char *text, size_t len, size_t at)
+{
+    enum { REACH = 600 }; /* a longer sentence is read in part */
+    if (at >= len)
+        return 0;
+    size_t a = at, b = at;
+    while (a > 0 && at - a < REACH && !boundary_at(text, len, a - 1))
+        a--;
+    while (b < len && b - at < REACH && !boundary_at(text, len, b))
+        b++;
+    struct word prev, w;
+    memset(&prev, 0, sizeof(prev));
+    memset(&w, 0, sizeof(w));
+    size_t i = a;
+    while (i < b) {
+        size_t l;
+        uint32_t cp = cp_at(text, b, i, &l);
+        if (!skidx_cp_is_word(cp)) {
+            i += l;
+            continue;
+        }
+        prev = w;
+        w.len = 0;
+        w.at = i;
+        while (i < b) {
+            cp = cp_at(text, b, i, &l);
+            if (!skidx_cp_is_word(cp))
+                break;
+            for (size_t k = 0; k < l; k++, w.len++)
+                if (w.len < sizeof(w.w)) {
+                    unsigned char c = (unsigned char)text[i + k];
+                    w.w[w.len] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+                }
+            i += l;
+        }
+        if (word_is(&w, "investor") || word_is(&w, "investors"))
+            return 1;
+        if ((word_is(&prev, "founders") || word_is(&prev, "cofounders")) &&
+            word_is(&w, "of"))
+            return 1;
+        if (word_is(&prev, "formerly") &&
+            (word_is(&w, "at") || word_is(&w, "of") || word_is(&w, "with")))
+            return 1;
+    }
+    return 0;
+}
+
 void skidx_lead_name_init(struct skidx_lead_name *nm, const char *name,
                           size_t name_len)
 {

@@ -25,6 +25,15 @@
  *   '.', '!' or '?' before a space, TAB or line break) are still lead,
  *   and the cue's sentence and all after it count. The caller also ends
  *   the lead at the first heading.
+ * - Background: in such a post, a sentence that names the company's
+ *   investors or its people's past employers (it holds, caselessly and
+ *   as whole words, "investor(s)", "founders of", "cofounders of",
+ *   "formerly at", "formerly of" or "formerly with") is the company's
+ *   text wherever it stands ("backed by investors including the founders
+ *   of GitHub and Slack", "engineers formerly at Google and AWS"). A
+ *   sentence ends at a line break, at '<' or '>' (HTML tags), or after
+ *   '.', '!' or '?' before a space, TAB, line break or '<'; at most 600
+ *   bytes either side of a hit are read.
  * - Name: a hit whose text is, caselessly, the company's name (the
  *   posting's company field, or the header line's first field) names
  *   the company, not a skill; so is the name without a trailing web
@@ -52,6 +61,10 @@ struct skidx_lead {
  * Returns 1 when the text opens with a header line (out filled), else 0
  * (out zeroed). */
 int skidx_lead_find(const char *text, size_t len, struct skidx_lead *out);
+
+/* 1 when the sentence of text[0..len) that holds byte `at` is
+ * background text by the rule above, else 0. */
+int skidx_lead_background(const char *text, size_t len, size_t at);
 
 /* A company name prepared for skidx_lead_name_is(): its trimmed text and
  * the lengths of the forms that name it (whole, without the web suffix,
