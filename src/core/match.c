@@ -194,32 +194,30 @@ static inline uint64_t word_hash(const unsigned char *p, size_t n,
  * alias or at its end, where the right-boundary check demands a non-word
  * byte), so the filter never rejects a word that has a hit.
  *
- * It is a blocked Bloom filter: a key sets FILTER_K bits of one 64-bit
- * word (the key's top FILTER_LOG - 6 bits choose the word, the next
- * 6-bit fields the bits), so a test is one load and a mask compare. With
+ * It is a blocked Bloom filter: a key sets two bits of one 64-bit word
+ * (the key's top FILTER_LOG - 6 bits choose the word, the next two 6-bit
+ * fields the bits), so a test is one load and a mask compare. With
  * taxonomy 2026.12 (15,400 single keys, 24,900 pairs) one bit per key
  * in 256 Kbit set 13 % of the bits and passed 27 % of a generated
- * corpus's words, 21 of them falsely; three bits in 512 Kbit pass 7.4 %
- * (6.1 % have a head and a tail that can follow). Without the pair test,
- * 31 % of the words would pass (to, in, data, work, ... head some
- * multi-word alias) whatever the filter. */
+ * corpus's words, 21 of them falsely; two bits in 512 Kbit pass 8.6 %
+ * (three 7.5 % for more instructions; 6.1 % have a head and a tail that
+ * can follow). Without the pair test, 31 % of the words would pass (to,
+ * in, data, work, ... head some multi-word alias) whatever the filter. */
 #define FILTER_LOG 19
 #define FILTER_BITS (1u << FILTER_LOG)
 #define FILTER_SHIFT (64 - (FILTER_LOG - 6)) /* key >> this: the word */
-#define FILTER_K 3
 
 static inline uint64_t pair_key(uint64_t h, uint64_t next)
 {
     return (h ^ (next >> 31 | next << 33)) * 0x9E3779B97F4A7C15ull;
 }
 
-/* The bits key x sets in its word: fields 6 bits wide below the word
- * index, from the top down. */
+/* The bits key x sets in its word: the two 6-bit fields below the word
+ * index. */
 static inline uint64_t filter_bits(uint64_t x)
 {
     return 1ull << (x >> (FILTER_SHIFT - 6) & 63) |
-           1ull << (x >> (FILTER_SHIFT - 12) & 63) |
-           1ull << (x >> (FILTER_SHIFT - 18) & 63);
+           1ull << (x >> (FILTER_SHIFT - 12) & 63);
 }
 
 static inline void filter_add(uint64_t *f, uint64_t x)
@@ -1454,7 +1452,7 @@ _Static_assert(sizeof(struct cand) == 64,
 #endif
 
 #define MATCHER_TAG 0x34435441u /* "ATC4": the filter of 512 Kbit with
-                                          three bits a key */
+                                          two bits a key */
 
 static skidx_status put_db(struct skidx_wblob *w, const hs_database_t *db)
 {
@@ -2252,11 +2250,10 @@ probe_word(const struct skidx_matcher *m, struct skidx_match_scratch *s,
 #define EDGE_BATCH 1024 /* flush the edge array when it holds this many */
 #define PREFETCH_AHEAD 4
 
-#define SV_CAP (EDGE_BATCH / 2 + 34 + 8) /* + room for a vector store */
+#define SV_CAP (EDGE_BATCH / 2 + 34 + 16) /* + room for a vector store */
 
 struct survivors {
-    uint64_t pair[SV_CAP]; /* ws | we << 32 */
-    uint64_t h[SV_CAP];
+    uint32_t idx[SV_CAP]; /* the word's number in the batch */
 };
 
 /* Key, hash and filter bit of the word [ws, we), n = we - ws bytes, when
@@ -2360,16 +2357,12 @@ filter8_avx512(const uint64_t *filter, __m512i x)
     __m512i w = _mm512_i64gather_epi64(_mm512_srli_epi64(x, FILTER_SHIFT),
                                        (const void *)filter, 8);
     __m512i b = _mm512_or_si512(
-        _mm512_or_si512(
-            _mm512_sllv_epi64(one, _mm512_and_si512(
-                                       _mm512_srli_epi64(x, FILTER_SHIFT - 6),
-                                       k63)),
-            _mm512_sllv_epi64(one, _mm512_and_si512(
-                                       _mm512_srli_epi64(x, FILTER_SHIFT - 12),
-                                       k63))),
-        _mm512_sllv_epi64(one,
-                          _mm512_and_si512(
-                              _mm512_srli_epi64(x, FILTER_SHIFT - 18), k63)));
+        _mm512_sllv_epi64(one, _mm512_and_si512(
+                                   _mm512_srli_epi64(x, FILTER_SHIFT - 6),
+                                   k63)),
+        _mm512_sllv_epi64(one, _mm512_and_si512(
+                                   _mm512_srli_epi64(x, FILTER_SHIFT - 12),
+                                   k63)));
     return _mm512_cmpeq_epi64_mask(_mm512_and_si512(w, b), b);
 }
 
@@ -2382,6 +2375,8 @@ filter_avx512(const uint64_t *filter, const uint32_t *edge,
               struct survivors *sv, size_t *ns_out)
 {
     const __m512i c1 = _mm512_set1_epi64((long long)0x9E3779B97F4A7C15ull);
+    const __m512i iota = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6,
+                                          5, 4, 3, 2, 1, 0);
     size_t i = 0, ns = *ns_out;
     for (; i + 8 <= done; i += 8) {
         __m512i h = _mm512_loadu_si512((const void *)(hs + i));
@@ -2394,13 +2389,14 @@ filter_avx512(const uint64_t *filter, const uint32_t *edge,
         __mmask8 has_next =
             i + 8 < npairs ? 0xFF : (__mmask8)((1u << (npairs - 1 - i)) - 1);
         uint32_t pass = p1 | (p2 & has_next);
-        /* append the survivors without a branch: compress and store
-         * eight lanes, advance by the count */
-        __m512i pr = _mm512_loadu_si512((const void *)(edge + 2 * i));
-        _mm512_storeu_si512((void *)(sv->pair + ns),
-                            _mm512_maskz_compress_epi64((__mmask8)pass, pr));
-        _mm512_storeu_si512((void *)(sv->h + ns),
-                            _mm512_maskz_compress_epi64((__mmask8)pass, h));
+        /* append the survivors' numbers without a branch: compress and
+         * store (sixteen lanes, eight of them used), advance by the
+         * count */
+        _mm512_storeu_si512(
+            (void *)(sv->idx + ns),
+            _mm512_maskz_compress_epi32(
+                (__mmask16)pass,
+                _mm512_add_epi32(iota, _mm512_set1_epi32((int)i))));
         ns += (size_t)__builtin_popcount(pass);
     }
     *ns_out = ns;
@@ -2441,25 +2437,30 @@ scan_pairs(const struct skidx_matcher *m, struct skidx_match_scratch *s,
     if (vec)
         i = filter_avx512(filter, edge, hs, done, npairs, sv, &ns);
 #endif
-    for (; i < done; i++) {
+    /* the words with a next word (all that are decided unless the last
+     * word of the text is), then that last word on its single key */
+    const size_t paired = done < npairs ? done : npairs - 1;
+    for (; i < paired; i++) {
         uint64_t h = hs[i];
-        uint32_t pass = filter_has(filter, h);
-        pass |= filter_has(filter, pair_key(h, hs[i + 1])) &
-                (uint32_t)(i + 1 < npairs);
-        sv->pair[ns] = (uint64_t)edge[2 * i] | (uint64_t)edge[2 * i + 1] << 32;
-        sv->h[ns] = h;
+        uint32_t pass = filter_has(filter, h) |
+                        filter_has(filter, pair_key(h, hs[i + 1]));
+        sv->idx[ns] = (uint32_t)i;
         ns += pass;
+    }
+    if (i < done) {
+        sv->idx[ns] = (uint32_t)i;
+        ns += filter_has(filter, hs[i]);
     }
     s->words += done;
     for (size_t j = 0; j < ns; j++) {
-        uint32_t ws = (uint32_t)sv->pair[j];
-        uint32_t we = (uint32_t)(sv->pair[j] >> 32);
+        const uint32_t wi = sv->idx[j];
+        uint32_t ws = edge[2 * wi], we = edge[2 * wi + 1];
         /* the table slots of later survivors: misses overlap */
         if (j + PREFETCH_AHEAD < ns)
-            __builtin_prefetch(
-                &m->table[sv->h[j + PREFETCH_AHEAD] >> m->table_shift]);
+            __builtin_prefetch(&m->table[hs[sv->idx[j + PREFETCH_AHEAD]] >>
+                                         m->table_shift]);
         uint64_t f8 = word_first8(t + ws, we - ws, len - ws);
-        if (probe_word(m, s, t, len, ws, we, sv->h[j], f8))
+        if (probe_word(m, s, t, len, ws, we, hs[wi], f8))
             return -1;
     }
     return (long)done;
