@@ -11,9 +11,11 @@
  *   each word up by the alias "head" it could be: in any whole-word match
  *   the alias's first run of word bytes lines up with exactly one text
  *   word, and the alias's next run (if any) with the next text word. A
- *   256-Kbit filter of heads and of (head, next word) pairs rejects about
- *   19 words in 20; survivors probe an open-addressing table of heads, and each head's candidates are
- *   confirmed by comparing the bytes before and after the word and the
+ *   512-Kbit blocked Bloom filter (two bits a key) of heads and of
+ *   (head, next word) pairs rejects most words (all but 9 % of a
+ *   generated corpus's, 6 % having a head that can match); survivors
+ *   probe an open-addressing table of heads, and each head's candidates
+ *   are confirmed by comparing the bytes before and after the word and the
  *   boundary characters. The word mask is built with AVX-512BW, AVX2 or
  *   portable code, chosen at run time; all give the same mask.
  * - ORACLE: every literal alias is searched at every position with plain
