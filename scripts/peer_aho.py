@@ -190,7 +190,11 @@ def load_skills(path):
                                           if i not in seps), frozenset()))
                 left, right = is_word(a[0]), is_word(a[-1])
                 for form, fseps in forms:
-                    entry = (sid, neg, form, fseps, case, left, right)
+                    # the automaton's key equals the text up to ASCII
+                    # case and '-', '_', '/', ' ' among themselves: a
+                    # caseless form without those needs no check
+                    check = case or any(ch in " -_/" for ch in form)
+                    entry = (sid, neg, form, fseps, case, left, right, check)
                     key = form.translate(KEYFOLD)
                     if key in auto:
                         auto.get(key).append(entry)
@@ -205,7 +209,10 @@ def load_skills(path):
 
 # ---- masked spans (taxonomy/FORMAT.md, "Masked spans") ----
 
-URL_TOKEN = re.compile(r"[A-Za-z0-9\-._~:/?#@$&+=%]+")
+# a maximal run of URL characters that holds a '.', '@' or '/' (the
+# others cannot be masked)
+URL_TOKEN = re.compile(r"[A-Za-z0-9\-._~:/?#@$&+=%]*[.@/]"
+                       r"[A-Za-z0-9\-._~:/?#@$&+=%]*")
 URL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                       "0123456789-._~:/?#@$&+=%")
 HOST_CHARS = ALNUM | frozenset("-.")
@@ -371,7 +378,7 @@ def scan(text, auto, has_neg, found, company=()):
     pos, negs = [], []
     spans = None
     for end, entries in auto.iter(text.translate(KEYFOLD)):
-        for sid, neg, form, seps, case, lchk, rchk in entries:
+        for sid, neg, form, seps, case, lchk, rchk, check in entries:
             if not neg and sid in found:
                 continue
             start = end - len(form) + 1
@@ -379,7 +386,7 @@ def scan(text, auto, has_neg, found, company=()):
                 continue
             if rchk and end + 1 < n and is_word(text[end + 1]):
                 continue
-            if not same(text[start:end + 1], form, seps, case):
+            if check and not same(text[start:end + 1], form, seps, case):
                 continue
             if neg:
                 negs.append((sid, start, end))
