@@ -129,9 +129,10 @@ run() { say "\$ $*"; "$@"; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # ---- versions and machine ----------------------------------------------
-CPU_MODEL=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
-say "# compare.sh on $CPU_MODEL, $(nproc) cores, $(uname -sr); $(date -u '+%Y-%m-%d %H:%M UTC')"
-say "# CPU flags: $(grep -m1 '^flags' /proc/cpuinfo | grep -o 'avx512vbmi2\|avx512bw\|avx2\|bmi2' | sort -u | tr '\n' ' ')"
+cpuinfo() { grep -m1 "^$1[[:space:]]*:" /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'; }
+CPU_MODEL=$(cpuinfo 'model name')
+say "# compare.sh on $CPU_MODEL (family $(cpuinfo 'cpu family'), model $(cpuinfo model), stepping $(cpuinfo stepping)), $(nproc) cores, $(uname -sr); $(date -u '+%Y-%m-%d %H:%M UTC')"
+say "# CPU flags: $(cpuinfo flags | tr ' ' '\n' | grep -x 'avx2\|bmi2\|avx512f\|avx512bw\|avx512_vbmi2' | tr '\n' ' ')"
 say "# load average at the start: $(loadavg) (1, 5, 15 min)"
 say "# $("$SKIDX" --version 2>&1 | head -1); $(zstd --version | sed 's/\*//g; s/^ *//; s/ *$//')"
 say "# $(rg --version | head -1); python $(/usr/bin/python3 -c 'import sys; print(sys.version.split()[0])'), python3-ahocorasick $(dpkg-query -W -f='${Version}' python3-ahocorasick 2>/dev/null || echo '?')"
