@@ -54,9 +54,10 @@
 #   --peer-shards K  the peer reads the first K shards of each corpus
 #                  (default 2 of 16; 0: all)
 #   --csv FILE     also copy results.csv to FILE
-# A full run (both corpora, 3 rounds) takes about 6 minutes on a quiet
-# 2-core machine once the corpora exist (generating them: about 1 more);
-# --reps 1 about 3.
+# A full run (both corpora, 3 rounds) should take about 6 minutes on a
+# quiet 2-core machine once the corpora exist (estimated; generating them
+# about 1 more), --reps 1 about half; on a machine with a load average of
+# 16-31 it took 47 minutes.
 # Needs: zstd, ripgrep, /usr/bin/python3 with python3-ahocorasick,
 # /usr/bin/time (Debian package 'time'); hyperfine is optional.
 set -euo pipefail
