@@ -11,7 +11,8 @@ counts must equal skidx's on a literal-only taxonomy without sections.tsv:
   * a posting is one JSON object a line; title and description are scanned
     separately (a match never spans the two);
   * each text is first folded: full-width ASCII (U+FF01-FF5E) to ASCII,
-    U+3000 to a space, and a backslash before ASCII punctuation dropped
+    U+3000 and the no-break space U+00A0 to a space, the hyphens U+2010
+    and U+2011 to '-', and a backslash before ASCII punctuation dropped
     (markdown escapes: `C\+\+` is C++);
   * aliases from skills.tsv: plain ones caseless (ASCII case folding
     only), `=` ones case-sensitive, both on word boundaries on each side
@@ -100,11 +101,14 @@ def is_word(ch):
     return cat[0] in "LM" or cat in ("Nd", "Nl")
 
 
-# The pre-pass: full-width ASCII and the ideographic space, then markdown
+# The pre-pass: full-width ASCII, the ideographic and no-break spaces and
+# the hyphens U+2010/U+2011, then markdown
 # escapes (a backslash before ASCII punctuation).
 FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 FULLWIDTH[0x3000] = 0x20
-FW_RE = re.compile("[\uff01-\uff5e\u3000]")
+FULLWIDTH[0x00A0] = 0x20  # the no-break space
+FULLWIDTH[0x2010] = FULLWIDTH[0x2011] = 0x2D  # the hyphens
+FW_RE = re.compile("[\uff01-\uff5e\u3000\u00a0\u2010\u2011]")
 MD_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
