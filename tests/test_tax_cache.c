@@ -54,7 +54,7 @@ static int setup(void **state)
         skidx_taxonomy_parse_files("taxonomy", &F.f, &F.tax, &err) ||
         skidx_compiled_create(F.tax, &F.comp, &err) ||
         skidx_tcache_key(&F.f, &F.key) ||
-        skidx_tcache_save(F.comp, &F.key, &F.img, &F.len))
+        skidx_tcache_save(F.comp, &F.key, &F.f, &F.img, &F.len))
         return -1;
     return 0;
 }
@@ -162,12 +162,36 @@ static void test_round_trip(void **state)
     /* the image saved again from the loaded form is the same bytes */
     unsigned char *again;
     size_t n2;
-    assert_int_equal(skidx_tcache_save(c, &F.key, &again, &n2), SKIDX_OK);
+    assert_int_equal(skidx_tcache_save(c, &F.key, &F.f, &again, &n2),
+                     SKIDX_OK);
     assert_int_equal(n2, F.len);
     assert_memory_equal(again, F.img, F.len);
     free(again);
     skidx_compiled_free(c);
     skidx_taxonomy_free(t);
+}
+
+/* An image is proven before it is handed out to be written: loaded
+ * back, its taxonomy must hash as the compiled one does (loads then take
+ * the stored hash). A compiled taxonomy whose hash does not match what
+ * its image loads as (here: its hash changed under it) gives no image. */
+static void test_save_proves(void **state)
+{
+    (void)state;
+    unsigned char *img = (unsigned char *)"untouched";
+    size_t n = 7;
+    const uint64_t h = F.tax->hash;
+    F.tax->hash ^= 1;
+    assert_int_equal(skidx_tcache_save(F.comp, &F.key, &F.f, &img, &n),
+                     SKIDX_ERR_CORRUPT);
+    F.tax->hash = h;
+    assert_null(img);
+    assert_int_equal(n, 0);
+    assert_int_equal(skidx_tcache_save(F.comp, &F.key, &F.f, &img, &n),
+                     SKIDX_OK);
+    assert_int_equal(n, F.len);
+    assert_memory_equal(img, F.img, n);
+    free(img);
 }
 
 static void test_key(void **state)
@@ -321,6 +345,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wblob),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_save_proves),
         cmocka_unit_test(test_key),
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_bit_flips),

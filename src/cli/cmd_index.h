@@ -36,5 +36,7 @@ int cli_index_finish(struct cli_index *ix, struct skidx_model *model,
 void cli_index_release(struct cli_index *ix);
 /* Keep freed memory for reuse while indexing (mallopt). */
 void keep_freed_memory(void);
+/* Then let the heap grow in 2 MiB pages (madvise): fewer page faults. */
+void huge_heap(void);
 
 #endif

@@ -4,6 +4,7 @@
  * counts with (skidx_posting_process).
  */
 #include "build/indexer.h"
+#include "cli/cmd_index.h"
 #include "cli/cmds.h"
 #include "cli/corpus_walk.h"
 #include "cli/out.h"
@@ -290,6 +291,8 @@ int cmd_match(int argc, char **argv)
     }
     struct skidx_taxonomy *tax = NULL;
     struct skidx_compiled *comp = NULL;
+    keep_freed_memory();
+    huge_heap();
     skidx_error_clear(&err);
     skidx_status st = cli_taxonomy_open(tax_dir, tax_flags, &tax, &comp,
                                         &err);

@@ -253,19 +253,22 @@ skidx_status cli_taxonomy_open(const char *dir, unsigned flags,
         }
     }
     st = skidx_taxonomy_parse_files(dir, &f, tax, err);
-    skidx_taxonomy_files_release(&f);
     if (!st)
         st = skidx_compiled_create(*tax, comp, err);
     if (st) {
+        skidx_taxonomy_files_release(&f);
         skidx_taxonomy_free(*tax);
         *tax = NULL;
         return st;
     }
     unsigned char *img;
     size_t len;
-    if (use && !skidx_tcache_save(*comp, &key, &img, &len)) {
+    if (use && !(st = skidx_tcache_save(*comp, &key, &f, &img, &len))) {
         cache_write(cdir, key.name, img, len, verbose);
         free(img);
+    } else if (use && verbose) {
+        cli_msg("cache: not written: %s", skidx_strerror(st));
     }
+    skidx_taxonomy_files_release(&f);
     return SKIDX_OK;
 }

@@ -271,10 +271,11 @@ struct skidx_arena {
     struct skidx_arena_chunk *head;
 };
 
-/* n bytes (zeroed), aligned to `align` (a power of two up to
- * SKIDX_BLOB_ALIGN), or NULL when out of memory. */
-static inline void *skidx_arena_alloc(struct skidx_arena *a, size_t n,
-                                      size_t align)
+/* n bytes, not cleared, aligned to `align` (a power of two up to
+ * SKIDX_BLOB_ALIGN), or NULL when out of memory: for what the caller
+ * writes whole before reading any of it. */
+static inline void *skidx_arena_alloc_raw(struct skidx_arena *a, size_t n,
+                                          size_t align)
 {
     struct skidx_arena_chunk *c = a->head;
     size_t at = c ? (c->used + align - 1) & ~(align - 1) : 0;
@@ -292,8 +293,18 @@ static inline void *skidx_arena_alloc(struct skidx_arena *a, size_t n,
         at = 0;
     }
     c->used = at + n;
-    memset(c->mem + at, 0, n);
     return c->mem + at;
+}
+
+/* n bytes (zeroed), aligned to `align` (a power of two up to
+ * SKIDX_BLOB_ALIGN), or NULL when out of memory. */
+static inline void *skidx_arena_alloc(struct skidx_arena *a, size_t n,
+                                      size_t align)
+{
+    void *p = skidx_arena_alloc_raw(a, n, align);
+    if (p)
+        memset(p, 0, n);
+    return p;
 }
 
 static inline void skidx_arena_release(struct skidx_arena *a)

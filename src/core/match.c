@@ -1548,7 +1548,9 @@ static skidx_status get_db(struct skidx_rblob *r, struct skidx_arena *a,
     if (hs_serialized_database_size(p, n, &size) != HS_SUCCESS ||
         size > ((size_t)1 << 30))
         return SKIDX_ERR_CORRUPT;
-    hs_database_t *mem = skidx_arena_alloc(a, size, SKIDX_BLOB_ALIGN);
+    /* not cleared: hs_deserialize_database_at writes what it reads, as
+     * into the uncleared block hs_deserialize_database allocates */
+    hs_database_t *mem = skidx_arena_alloc_raw(a, size, SKIDX_BLOB_ALIGN);
     if (!mem)
         return SKIDX_ERR_NOMEM;
     if (hs_deserialize_database_at(p, n, mem) != HS_SUCCESS)

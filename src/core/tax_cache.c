@@ -375,8 +375,41 @@ static uint64_t checksum(const unsigned char *header,
     return XXH3_64bits_digest(&st);
 }
 
+static skidx_status load_image(unsigned char *buf, size_t len,
+                               const struct skidx_tcache_key *key,
+                               const char *dir,
+                               const struct skidx_taxonomy_files *f,
+                               int rehash, struct skidx_taxonomy **tax,
+                               struct skidx_compiled **comp);
+
+/* The proof a load relies on: image w[0..n) loads, with everything a
+ * load checks, into a taxonomy whose hash, computed again, is c's. */
+static skidx_status prove(const unsigned char *img, size_t n,
+                          const struct skidx_compiled *c,
+                          const struct skidx_tcache_key *key,
+                          const struct skidx_taxonomy_files *f)
+{
+    void *copy = NULL;
+    struct skidx_taxonomy *t;
+    struct skidx_compiled *lc;
+    if (posix_memalign(&copy, SKIDX_BLOB_ALIGN, n))
+        return SKIDX_ERR_NOMEM;
+    memcpy(copy, img, n);
+    skidx_status st = load_image(copy, n, key, c->tax->dir, f, 1, &t, &lc);
+    if (st) {
+        free(copy);
+        return st == SKIDX_ERR_NOMEM ? st : SKIDX_ERR_CORRUPT;
+    }
+    if (t->hash != c->tax->hash)
+        st = SKIDX_ERR_CORRUPT;
+    skidx_compiled_free(lc);
+    skidx_taxonomy_free(t); /* and the copy with it */
+    return st;
+}
+
 skidx_status skidx_tcache_save(const struct skidx_compiled *c,
                                const struct skidx_tcache_key *key,
+                               const struct skidx_taxonomy_files *f,
                                unsigned char **buf, size_t *len)
 {
     struct skidx_wblob w = {0};
@@ -406,6 +439,10 @@ skidx_status skidx_tcache_save(const struct skidx_compiled *c,
     le64(h + 40, w.n - SKIDX_TCACHE_HEADER);
     le64(h + 48, checksum(h, h + SKIDX_TCACHE_HEADER,
                           w.n - SKIDX_TCACHE_HEADER));
+    if ((st = prove(w.p, w.n, c, key, f))) {
+        free(w.p);
+        return st;
+    }
     *buf = w.p;
     *len = w.n;
     return SKIDX_OK;
@@ -439,11 +476,14 @@ static struct skidx_taxonomy *taxonomy_shell(const char *dir)
     return t;
 }
 
-skidx_status skidx_tcache_load(unsigned char *buf, size_t len,
+/* The load; with `rehash`, the taxonomy hash is computed again from
+ * what was loaded and must be the stored one (skidx_tcache_save proves
+ * each image so before it is written; a load trusts the stored hash). */
+static skidx_status load_image(unsigned char *buf, size_t len,
                                const struct skidx_tcache_key *key,
                                const char *dir,
                                const struct skidx_taxonomy_files *f,
-                               struct skidx_taxonomy **tax,
+                               int rehash, struct skidx_taxonomy **tax,
                                struct skidx_compiled **comp)
 {
     *tax = NULL;
@@ -499,11 +539,15 @@ skidx_status skidx_tcache_load(unsigned char *buf, size_t len,
         goto fail;
     }
     /* what was loaded must be the taxonomy the image was made from */
-    if ((st = skidx_taxonomy_rehash(t, &hash)))
-        goto fail;
-    if (hash != rd64(buf + 32)) {
-        st = SKIDX_ERR_CORRUPT;
-        goto fail;
+    hash = rd64(buf + 32);
+    if (rehash) {
+        uint64_t again;
+        if ((st = skidx_taxonomy_rehash(t, &again)))
+            goto fail;
+        if (again != hash) {
+            st = SKIDX_ERR_CORRUPT;
+            goto fail;
+        }
     }
     t->hash = hash;
     im->buf = buf; /* the image is the taxonomy's from now on */
@@ -516,4 +560,14 @@ fail:
         skidx_tcache_image_free(im);
     skidx_taxonomy_free(t); /* and im with it, but not buf */
     return st;
+}
+
+skidx_status skidx_tcache_load(unsigned char *buf, size_t len,
+                               const struct skidx_tcache_key *key,
+                               const char *dir,
+                               const struct skidx_taxonomy_files *f,
+                               struct skidx_taxonomy **tax,
+                               struct skidx_compiled **comp)
+{
+    return load_image(buf, len, key, dir, f, 0, tax, comp);
 }

@@ -14,10 +14,15 @@
  * Hyperscan platform (tuning and CPU features), and the exact bytes of
  * skills.tsv, roles.tsv and sections.tsv (which determine the taxonomy
  * hash). An image whose key, length, checksum (XXH3-64 over the whole
- * file) or contents disagree is refused with SKIDX_ERR_CORRUPT; after
- * loading, the taxonomy hash is recomputed from what was loaded and must
- * equal the stored one. A refused image never changes a result: the
- * caller compiles from the files instead.
+ * file) or contents disagree is refused with SKIDX_ERR_CORRUPT. Before
+ * an image is handed out to be written, it is loaded back and the
+ * taxonomy hash computed again from what was loaded must equal the one
+ * it was made from (this proves the serializer and the loader agree);
+ * a later load of the same bytes (the key and the checksum prove they
+ * are the same, for the same files and build) gives the same taxonomy,
+ * so it takes the stored hash without computing it again. A refused
+ * image never changes a result: the caller compiles from the files
+ * instead.
  *
  * Thread-safety: every function is reentrant; images are independent.
  */
@@ -49,10 +54,15 @@ struct skidx_tcache_key {
 skidx_status skidx_tcache_key(const struct skidx_taxonomy_files *f,
                               struct skidx_tcache_key *key);
 
-/* The image of compiled taxonomy `c` (with c->tax) under `key`, in a
- * malloc'd buffer the caller frees: *buf, *len. Errors: SKIDX_ERR_NOMEM. */
+/* The image of compiled taxonomy `c` (with c->tax) under `key`, made
+ * from files `f` (the ones the key was computed from), in a malloc'd
+ * buffer the caller frees: *buf, *len. The image is proven first (see
+ * above: loaded back, the taxonomy hash computed again). Errors:
+ * SKIDX_ERR_NOMEM, SKIDX_ERR_CORRUPT when the proof fails (a bug: no
+ * image is returned, so none is written). */
 skidx_status skidx_tcache_save(const struct skidx_compiled *c,
                                const struct skidx_tcache_key *key,
+                               const struct skidx_taxonomy_files *f,
                                unsigned char **buf, size_t *len);
 
 /* struct skidx_tcache_image, what a taxonomy loaded from an image owns,
