@@ -100,6 +100,7 @@ void skidx_worker_release(struct skidx_worker *w)
     free(w->pref_ids);
     skidx_sections_release(&w->sections);
     free(w->drop);
+    free(w->memo);
     memset(w, 0, sizeof(*w));
 }
 
@@ -550,11 +551,78 @@ static skidx_status title_focus(const struct skidx_compiled *c,
     return SKIDX_OK;
 }
 
+static skidx_status classify_text(const struct skidx_compiled *c,
+                                  struct skidx_worker *w, const char *title,
+                                  size_t title_len, const char *seniority,
+                                  size_t seniority_len, uint32_t *role,
+                                  uint32_t *level);
+
+/* A memo entry: the title's and the field's bytes, their answer. */
+#define SKIDX_TITLE_MEMO 1024
+#define MEMO_TEXT 80
+struct skidx_title_memo {
+    uint64_t key;
+    uint32_t role, level;
+    uint8_t tlen, slen, used;
+    char text[MEMO_TEXT];
+};
+
 skidx_status skidx_classify(const struct skidx_compiled *c,
                             struct skidx_worker *w, const char *title,
                             size_t title_len, const char *seniority,
                             size_t seniority_len, uint32_t *role,
                             uint32_t *level)
+{
+    if (!seniority)
+        seniority_len = 0;
+    if (!title)
+        title_len = 0;
+    if (title_len + seniority_len > MEMO_TEXT)
+        return classify_text(c, w, title, title_len, seniority,
+                             seniority_len, role, level);
+    if (w->memo_c != c) {
+        free(w->memo);
+        w->memo = NULL;
+        w->memo_c = c;
+    }
+    if (!w->memo &&
+        !(w->memo = calloc(SKIDX_TITLE_MEMO, sizeof(*w->memo))))
+        return classify_text(c, w, title, title_len, seniority,
+                             seniority_len, role, level);
+    uint64_t key = title_len ? w->hash_fn(title, title_len) : 0;
+    if (seniority_len)
+        key ^= (w->hash_fn(seniority, seniority_len) + 1) *
+               0x9E3779B97F4A7C15ull;
+    struct skidx_title_memo *m = &w->memo[key & (SKIDX_TITLE_MEMO - 1)];
+    if (m->used && m->key == key && m->tlen == title_len &&
+        m->slen == seniority_len &&
+        (!title_len || !memcmp(m->text, title, title_len)) &&
+        (!seniority_len ||
+         !memcmp(m->text + title_len, seniority, seniority_len))) {
+        *role = m->role;
+        *level = m->level;
+        return SKIDX_OK;
+    }
+    SKIDX_FORWARD(classify_text(c, w, title, title_len, seniority,
+                                seniority_len, role, level));
+    m->key = key;
+    m->role = *role;
+    m->level = *level;
+    m->tlen = (uint8_t)title_len;
+    m->slen = (uint8_t)seniority_len;
+    m->used = 1;
+    if (title_len)
+        memcpy(m->text, title, title_len);
+    if (seniority_len)
+        memcpy(m->text + title_len, seniority, seniority_len);
+    return SKIDX_OK;
+}
+
+static skidx_status classify_text(const struct skidx_compiled *c,
+                                  struct skidx_worker *w, const char *title,
+                                  size_t title_len, const char *seniority,
+                                  size_t seniority_len, uint32_t *role,
+                                  uint32_t *level)
 {
     int64_t r, l = -1;
     char buf[512];
