@@ -233,6 +233,70 @@ static void test_classify_hostile(void **state)
     EXPECT_CLASS("))Data Scientist, Senior Data Engineer", NULL, R_DS, L_MID);
 }
 
+/* The memo of recent titles: the same answers as a worker that has not
+ * seen the title, over titles and seniority fields that share bytes and
+ * slots; a title seen before is answered without matching. */
+static void test_classify_memo(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {
+        "engineer", "Senior ", "data scientist", "/", ",", " ", "Intern",
+        "ML ", "Staff ", "junior ", "x", "Lead ", "developer", "Data "};
+    static const char *const fields[] = {NULL, "", "entry level",
+                                         "Mid-Senior", "internship",
+                                         "senior", " lead"};
+    const size_t np = sizeof(parts) / sizeof(parts[0]);
+    const size_t nf = sizeof(fields) / sizeof(fields[0]);
+    char title[128];
+    uint32_t seed = 777;
+    for (int it = 0; it < 3000; it++) {
+        size_t n = 0;
+        seed = seed * 1103515245u + 12345u;
+        size_t k = (seed >> 16) % 6;
+        for (size_t j = 0; j < k; j++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *q = parts[(seed >> 16) % np];
+            size_t m = strlen(q);
+            if (n + m >= sizeof(title))
+                break;
+            memcpy(title + n, q, m);
+            n += m;
+        }
+        seed = seed * 1103515245u + 12345u;
+        const char *f = fields[(seed >> 16) % nf];
+        size_t fl = f ? strlen(f) : 0;
+        uint32_t r, l, r2, l2;
+        assert_int_equal(skidx_classify(C, &W, title, n, f, fl, &r, &l),
+                         SKIDX_OK);
+        struct skidx_worker w2;
+        assert_int_equal(skidx_worker_init(&w2, C), SKIDX_OK);
+        assert_int_equal(skidx_classify(C, &w2, title, n, f, fl, &r2, &l2),
+                         SKIDX_OK);
+        skidx_worker_release(&w2);
+        assert_int_equal(r, r2);
+        assert_int_equal(l, l2);
+    }
+    /* the field is part of the key, and where the title ends in it */
+    EXPECT_CLASS("Data Engineer", "internship", R_DE, L_ENTRY);
+    EXPECT_CLASS("Data Engineer", NULL, R_DE, L_MID);
+    EXPECT_CLASS("Data Engineer", "internship", R_DE, L_ENTRY);
+    EXPECT_CLASS("Data Engineerinternship", NULL, R_OTHER, L_MID);
+    /* seen before: no word is matched again */
+    uint32_t r, l;
+    classify("Senior Data Scientist", NULL, &r, &l);
+    const uint64_t words = W.roles.words + W.levels.words;
+    assert_true(words > 0);
+    EXPECT_CLASS("Senior Data Scientist", NULL, R_DS, L_SENIOR);
+    assert_true(W.roles.words + W.levels.words == words);
+    /* too long for the memo: matched each time, the same answer */
+    memset(title, 'a', 90);
+    strcpy(title + 90, " Senior Data Scientist");
+    EXPECT_CLASS(title, NULL, R_DS, L_SENIOR);
+    const uint64_t words2 = W.roles.words + W.levels.words;
+    EXPECT_CLASS(title, NULL, R_DS, L_SENIOR);
+    assert_true(W.roles.words + W.levels.words > words2);
+}
+
 static void test_dates(void **state)
 {
     (void)state;
@@ -795,6 +859,7 @@ int main(void)
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_classify_hostile),
+        cmocka_unit_test(test_classify_memo),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_salaries),
         cmocka_unit_test(test_types_and_skips),

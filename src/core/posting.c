@@ -100,6 +100,7 @@ void skidx_worker_release(struct skidx_worker *w)
     free(w->pref_ids);
     skidx_sections_release(&w->sections);
     free(w->drop);
+    free(w->memo);
     memset(w, 0, sizeof(*w));
 }
 
@@ -214,31 +215,64 @@ static const struct {
 } noun_endings[] = {{"", 0}, {"s", 1}, {"es", 2}, {"e", 1}, {"in", 2},
                     {"innen", 5}};
 
+#define N_NOUNS (sizeof(role_nouns) / sizeof(role_nouns[0]))
+#define N_ENDINGS (sizeof(noun_endings) / sizeof(noun_endings[0]))
+
+/* The nouns by their last byte: noun_of[noun_at[c] .. noun_at[c + 1])
+ * end in byte c, in role_nouns[] order; noun_end[c]: some noun with some
+ * ending ends in c (a word ending otherwise is no noun). */
+_Static_assert(N_NOUNS < 256, "noun_of[] holds bytes");
+static uint8_t noun_of[N_NOUNS];
+static uint8_t noun_at[257];
+static uint8_t noun_end[256];
+
+__attribute__((constructor)) static void init_nouns(void)
+{
+    size_t k = 0;
+    for (unsigned c = 0; c < 256; c++) {
+        noun_at[c] = (uint8_t)k;
+        for (size_t i = 0; i < N_NOUNS; i++)
+            if ((unsigned char)role_nouns[i].w[role_nouns[i].len - 1] == c)
+                noun_of[k++] = (uint8_t)i;
+    }
+    noun_at[256] = (uint8_t)k;
+    for (size_t i = 0; i < N_NOUNS; i++)
+        for (size_t e = 0; e < N_ENDINGS; e++) {
+            size_t m = noun_endings[e].len;
+            unsigned char c = m ? (unsigned char)noun_endings[e].e[m - 1]
+                                : (unsigned char)role_nouns[i].w[role_nouns[i].len - 1];
+            noun_end[c] = 1;
+        }
+}
+
 /* Does the word w[0..n) (any case; ASCII folded) end in a role noun, and
- * is it one unless the noun is a compound ending? */
+ * is it one unless the noun is a compound ending? Only the nouns whose
+ * last byte ends the stem are compared. */
 static int is_role_noun(const char *w, size_t n)
 {
     char low[48];
     if (n < 3 || n >= sizeof(low))
         return 0;
+    unsigned char last = (unsigned char)w[n - 1];
+    if (!noun_end[last >= 'A' && last <= 'Z' ? last + 32 : last])
+        return 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)w[i];
         low[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
     }
-    for (size_t e = 0; e < sizeof(noun_endings) / sizeof(*noun_endings);
-         e++) {
+    for (size_t e = 0; e < N_ENDINGS; e++) {
         size_t m = noun_endings[e].len;
         if (m >= n || memcmp(low + n - m, noun_endings[e].e, m))
             continue;
         size_t stem = n - m; /* the noun ends at low[stem] */
-        for (size_t i = 0; i < sizeof(role_nouns) / sizeof(role_nouns[0]);
-             i++) {
+        unsigned char c = (unsigned char)low[stem - 1];
+        for (size_t j = noun_at[c]; j < noun_at[c + 1]; j++) {
+            size_t i = noun_of[j];
             size_t k = role_nouns[i].len;
             if (k > stem || (!role_nouns[i].compound && k != stem))
                 continue;
             const char *at = low + stem - k;
-            if (at[0] == role_nouns[i].w[0] && at[k - 1] == role_nouns[i].w[k - 1] &&
-                !memcmp(at, role_nouns[i].w, k))
+            if (at[0] == role_nouns[i].w[0] && !memcmp(at, role_nouns[i].w, k))
                 return 1;
         }
     }
@@ -341,7 +375,10 @@ static int cut_at(const char *t, size_t i, struct span s, size_t *len)
         *len = 4; /* senior-to-principal */
         return 1;
     }
-    if (ch == ' ' && (i == s.a || t[i - 1] != ' ')) {
+    if (ch == ' ' && (i == s.a || t[i - 1] != ' ') && i + 1 < s.b &&
+        ((t[i + 1] | 32) == 'a' || (t[i + 1] | 32) == 'o' ||
+         (t[i + 1] | 32) == 'u' || (t[i + 1] | 32) == 'e')) {
+        /* (the first letter of one of the words, either case) */
         static const char *const words[] = {"and", "or", "und", "oder",
                                             "et", "ou"};
         for (size_t k = 0; k < sizeof(words) / sizeof(*words); k++) {
@@ -365,6 +402,14 @@ static struct span trim_span(const char *t, struct span s)
     return s;
 }
 
+/* The bytes bracket_at() or cut_at() may take: all others are neither
+ * (length 1). */
+static const uint8_t title_mark[256] = {
+    ['('] = 1, ['['] = 1, ['{'] = 1, [')'] = 1, [']'] = 1, ['}'] = 1,
+    [';'] = 1, ['|'] = 1, ['\n'] = 1, ['\r'] = 1, [','] = 1, ['/'] = 1,
+    ['&'] = 1, ['+'] = 1, ['-'] = 1, [' '] = 1, [0xE3] = 1, [0xEF] = 1,
+};
+
 /* Split t[s.a..s.b) at cuts of at least `level` (outside brackets) into
  * at most `max` spans; returns how many. */
 static size_t split_title(const char *t, struct span s, int level,
@@ -374,6 +419,10 @@ static size_t split_title(const char *t, struct span s, int level,
     int depth = 0;
     for (size_t i = s.a; i < s.b;) {
         size_t len;
+        if (!title_mark[(unsigned char)t[i]]) {
+            i++; /* neither a bracket nor a cut (most bytes) */
+            continue;
+        }
         int br = bracket_at(t, i, s.b, &len);
         if (br) {
             depth += br;
@@ -502,11 +551,78 @@ static skidx_status title_focus(const struct skidx_compiled *c,
     return SKIDX_OK;
 }
 
+static skidx_status classify_text(const struct skidx_compiled *c,
+                                  struct skidx_worker *w, const char *title,
+                                  size_t title_len, const char *seniority,
+                                  size_t seniority_len, uint32_t *role,
+                                  uint32_t *level);
+
+/* A memo entry: the title's and the field's bytes, their answer. */
+#define SKIDX_TITLE_MEMO 1024
+#define MEMO_TEXT 80
+struct skidx_title_memo {
+    uint64_t key;
+    uint32_t role, level;
+    uint8_t tlen, slen, used;
+    char text[MEMO_TEXT];
+};
+
 skidx_status skidx_classify(const struct skidx_compiled *c,
                             struct skidx_worker *w, const char *title,
                             size_t title_len, const char *seniority,
                             size_t seniority_len, uint32_t *role,
                             uint32_t *level)
+{
+    if (!seniority)
+        seniority_len = 0;
+    if (!title)
+        title_len = 0;
+    if (title_len + seniority_len > MEMO_TEXT)
+        return classify_text(c, w, title, title_len, seniority,
+                             seniority_len, role, level);
+    if (w->memo_c != c) {
+        free(w->memo);
+        w->memo = NULL;
+        w->memo_c = c;
+    }
+    if (!w->memo &&
+        !(w->memo = calloc(SKIDX_TITLE_MEMO, sizeof(*w->memo))))
+        return classify_text(c, w, title, title_len, seniority,
+                             seniority_len, role, level);
+    uint64_t key = title_len ? w->hash_fn(title, title_len) : 0;
+    if (seniority_len)
+        key ^= (w->hash_fn(seniority, seniority_len) + 1) *
+               0x9E3779B97F4A7C15ull;
+    struct skidx_title_memo *m = &w->memo[key & (SKIDX_TITLE_MEMO - 1)];
+    if (m->used && m->key == key && m->tlen == title_len &&
+        m->slen == seniority_len &&
+        (!title_len || !memcmp(m->text, title, title_len)) &&
+        (!seniority_len ||
+         !memcmp(m->text + title_len, seniority, seniority_len))) {
+        *role = m->role;
+        *level = m->level;
+        return SKIDX_OK;
+    }
+    SKIDX_FORWARD(classify_text(c, w, title, title_len, seniority,
+                                seniority_len, role, level));
+    m->key = key;
+    m->role = *role;
+    m->level = *level;
+    m->tlen = (uint8_t)title_len;
+    m->slen = (uint8_t)seniority_len;
+    m->used = 1;
+    if (title_len)
+        memcpy(m->text, title, title_len);
+    if (seniority_len)
+        memcpy(m->text + title_len, seniority, seniority_len);
+    return SKIDX_OK;
+}
+
+static skidx_status classify_text(const struct skidx_compiled *c,
+                                  struct skidx_worker *w, const char *title,
+                                  size_t title_len, const char *seniority,
+                                  size_t seniority_len, uint32_t *role,
+                                  uint32_t *level)
 {
     int64_t r, l = -1;
     char buf[512];

@@ -84,6 +84,11 @@ struct skidx_worker {
     uint8_t *drop;
     size_t cap_drop;
     int any_drop;
+    /* the role and level of recent titles (skidx_classify()): a
+     * direct-mapped table of SKIDX_TITLE_MEMO entries, allocated on first
+     * use, valid for the compiled taxonomy memo_c */
+    struct skidx_title_memo *memo;
+    const struct skidx_compiled *memo_c;
 };
 skidx_status skidx_worker_init(struct skidx_worker *w,
                                const struct skidx_compiled *c);
@@ -151,7 +156,10 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
 int skidx_posting_hit_section(const struct skidx_worker *w,
                               const struct skidx_posting_result *r, size_t i);
 
-/* Classification alone (used by tests and `match --text`). */
+/* Classification alone (used by tests and `match --text`). The answer
+ * depends on the title, the seniority field and the taxonomy alone, so a
+ * title and field seen before (byte for byte, up to 80 bytes together)
+ * are answered from w's memo of the last 1,024 or so. */
 skidx_status skidx_classify(const struct skidx_compiled *c,
                             struct skidx_worker *w, const char *title,
                             size_t title_len, const char *seniority,

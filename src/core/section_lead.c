@@ -286,7 +286,8 @@ void skidx_lead_name_init(struct skidx_lead_name *nm, const char *name,
                                       ".tech", ".co", ".app", ".xyz"};
     for (size_t i = 0; i < sizeof(web) / sizeof(web[0]); i++) {
         const size_t k = strlen(web[i]);
-        if (m > k && !strncasecmp(t + m - k, web[i], k)) {
+        if (m > k && t[m - k] == '.' && /* each starts with '.' */
+            !strncasecmp(t + m - k, web[i], k)) {
             m -= k;
             nm->len[nm->n++] = (uint32_t)m;
             break;
@@ -309,7 +310,10 @@ void skidx_lead_name_init(struct skidx_lead_name *nm, const char *name,
             wl--;
         int g = 0;
         for (size_t i = 0; i < sizeof(generic) / sizeof(generic[0]) && !g; i++)
-            g = wl == strlen(generic[i]) && !strncasecmp(w, generic[i], wl);
+            g = wl == strlen(generic[i]) &&
+                ((unsigned char)w[0] | 32) == (unsigned char)generic[i][0] &&
+                !strncasecmp(w, generic[i], wl); /* (all start with a
+                                                    lower-case letter) */
         if (!g)
             return;
         m = b;
