@@ -336,4 +336,26 @@ check "version 1: exit" 1 $?
 grep -q "re-index" "$T/err" && echo "ok: version 1: says to re-index" || { echo "FAIL: version 1 message: $(cat "$T/err")"; fail=1; }
 "$SKIDX" query "$SRC/tests/fuzz/corpus_index/e2e.idx" --top 3 >/dev/null
 check "version 1: the cube is still read" 0 $?
+# index --no-postings: a version-1 file with the same cube; --where says
+# to re-index without it
+"$SKIDX" index -q --no-postings -t "$SRC/tests/e2e/taxonomy" "$SRC/tests/e2e/corpus" -o "$T/np.skidx"
+check "--no-postings: exit" 0 $?
+"$SKIDX" index -q -t "$SRC/tests/e2e/taxonomy" "$SRC/tests/e2e/corpus" -o "$T/full.skidx"
+[ "$(od -An -tu4 -j8 -N4 "$T/np.skidx" | tr -d ' ')" = 1 ] && echo "ok: --no-postings: format version 1" ||
+    { echo "FAIL: --no-postings: not a version-1 file"; fail=1; }
+"$SKIDX" verify "$T/np.skidx" >/dev/null
+check "--no-postings: verify" 0 $?
+for mode in "--top 50" "--skill Python,PyTorch --by role,seniority" "--salary --by role" "--trend"; do
+    if cmp -s <("$SKIDX" query "$T/np.skidx" $mode --format csv) <("$SKIDX" query "$T/full.skidx" $mode --format csv); then
+        echo "ok: --no-postings: query $mode as the full index"
+    else echo "FAIL: --no-postings: query $mode differs from the full index"; fail=1; fi
+done
+"$SKIDX" report "$T/np.skidx" >/dev/null
+check "--no-postings: report" 0 $?
+"$SKIDX" query "$T/np.skidx" --where Python --count >"$T/out" 2>"$T/err"
+check "--no-postings: --where exit" 1 $?
+grep -q "re-index the corpus without --no-postings" "$T/err" && echo "ok: --no-postings: --where says to re-index without it" ||
+    { echo "FAIL: --no-postings --where message: $(cat "$T/err")"; fail=1; }
+[ "$(stat -c %s "$T/np.skidx")" -lt "$(stat -c %s "$T/full.skidx")" ] && echo "ok: --no-postings: smaller" ||
+    { echo "FAIL: --no-postings: not smaller"; fail=1; }
 exit $fail

@@ -21,6 +21,11 @@ for n in 1 2 3 4; do
     cmp -s "$T/s.skidx" "$T/m$n.skidx" || bad "sample: $n ranks: not the bytes of one process"
 done
 
+# --no-postings: the writer writes the cube only, as one process does
+"$SKIDX" index "$SRC/corpora/sample" -o "$T/snp.skidx" -q -j2 --no-postings || bad "skidx index --no-postings"
+mpi 3 "$SRC/corpora/sample" -o "$T/mnp.skidx" -q -j1 --no-postings || bad "--no-postings: 3 ranks: exit $?"
+cmp -s "$T/snp.skidx" "$T/mnp.skidx" || bad "--no-postings: 3 ranks: not the bytes of one process"
+
 # a rank bound to one core (Open MPI's default at one or two ranks) with
 # two threads: the same index, and a warning that says how to unbind
 "$MPIRUN" --allow-run-as-root --bind-to core -n 1 "$SKIDX_MPI" "$SRC/corpora/sample" -o "$T/b1.skidx" -q -j2 2>"$T/b1.err" ||

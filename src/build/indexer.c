@@ -220,6 +220,7 @@ struct run {
     int abort;                          /* stop everything */
     int locks;                          /* lock and pool_lock made */
     int nomem;
+    skidx_status write_st;              /* a segment not stored */
 
     /* staged runs (skidx_build_*): shards [first, end) only; results are
      * held in corpus order (decided against this run's own earlier
@@ -395,9 +396,12 @@ static int process_record(struct run *R, struct skidx_worker *w,
                 add_example(r, k, line, UINT64_MAX, budget);
             }
     }
-    const char *comp, *loc;
-    uint32_t comp_len = trimmed(&rec->f[SKIDX_F_COMPANY], &comp);
-    uint32_t loc_len = trimmed(&rec->f[SKIDX_F_LOCATION], &loc);
+    const char *comp = NULL, *loc = NULL;
+    uint32_t comp_len = SKIDX_NO_STRING, loc_len = SKIDX_NO_STRING;
+    if (!R->opts->no_postings) { /* the columns of the segments only */
+        comp_len = trimmed(&rec->f[SKIDX_F_COMPANY], &comp);
+        loc_len = trimmed(&rec->f[SKIDX_F_LOCATION], &loc);
+    }
     struct rec_hdr h = {pr.dedup,       pr.salary,
                         pr.month,       pr.role * n_levels + pr.level,
                         fixes,          (uint32_t)pr.same_currency,
@@ -633,7 +637,9 @@ static void encode_full(struct run *R)
         if (!st)
             st = skidx_pstore_put(R->post, it->seg, bytes, len, rows);
         if (st) {
-            R->nomem = 1;
+            /* out of memory, or the store's sink could not write */
+            R->nomem = st == SKIDX_ERR_NOMEM;
+            R->write_st = st;
             __atomic_store_n(&R->abort, 1, __ATOMIC_RELAXED);
         }
         it->next = R->spare;
@@ -679,7 +685,7 @@ static void decide(struct run *R, struct result *r)
         } else {
             R->postings_committed++;
             ss->postings++;
-            if (!R->hold && add_row(R, r, off, &h)) {
+            if (!R->hold && !R->opts->no_postings && add_row(R, r, off, &h)) {
                 R->nomem = 1;
                 __atomic_store_n(&R->abort, 1, __ATOMIC_RELAXED);
                 return;
@@ -1112,7 +1118,7 @@ static skidx_status run_init(struct run *R,
         SKIDX_FORWARD(skidx_counts_init(&R->ts[i].counts, t->n_roles,
                                         t->n_levels, t->n_skills));
         SKIDX_FORWARD(skidx_worker_init(&R->ts[i].worker, compiled));
-        R->ts[i].worker.want_pref = 1;
+        R->ts[i].worker.want_pref = !opts->no_postings;
     }
     omp_init_lock(&R->lock);
     omp_init_lock(&R->pool_lock);
@@ -1171,16 +1177,23 @@ static skidx_status run_finish(struct run *R, int merge_threads,
         uint8_t *bytes = NULL;
         size_t len = 0;
         const uint32_t rows = skidx_pseg_raw_rows(R->praw);
-        if (skidx_pseg_encode(R->praw, R->compiled->tax->n_skills, &bytes,
-                              &len) ||
-            skidx_pstore_put(&model->post, R->praw_seg, bytes, len, rows))
-            R->nomem = 1;
+        skidx_status wst = skidx_pseg_encode(
+            R->praw, R->compiled->tax->n_skills, &bytes, &len);
+        if (!wst)
+            wst = skidx_pstore_put(&model->post, R->praw_seg, bytes, len,
+                                   rows);
+        R->nomem |= wst == SKIDX_ERR_NOMEM;
+        if (wst && !R->write_st)
+            R->write_st = wst;
     }
+    if (opts->no_postings) /* a version-1 file: the cube only */
+        goto sources_done;
     model->post.present = 1;
     model->post.n_postings = R->postings_committed;
     for (size_t s = 0; s < shards->n && !R->nomem; s++)
         if (skidx_pstore_add_source(&model->post, shards->paths[s]))
             R->nomem = 1;
+sources_done:
 
     /* anything left pending belongs after a failure: drop it */
     while (R->pending) {
@@ -1191,6 +1204,10 @@ static skidx_status run_finish(struct run *R, int merge_threads,
     if (R->nomem)
         return skidx_fail(err, SKIDX_ERR_NOMEM, NULL, SKIDX_NOLINE,
                           SKIDX_NOOFF, "out of memory");
+    if (R->write_st)
+        return skidx_fail(err, R->write_st, NULL, SKIDX_NOLINE, SKIDX_NOOFF,
+                          "cannot write a segment of the index: %s",
+                          skidx_strerror(R->write_st));
     if (stopped(R)) {
         summary->interrupted = 1;
         return skidx_fail(err, SKIDX_ERR_INTERRUPTED, NULL, SKIDX_NOLINE,

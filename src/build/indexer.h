@@ -59,6 +59,9 @@ struct skidx_index_opts {
     int threads;               /* 0 = all cores */
     int keep_going;
     int allow_empty;           /* a shard or run without postings is fine */
+    /* no posting-level sections: the model gets the count cube only (a
+     * version-1 file; post.present stays 0) */
+    int no_postings;
     skidx_index_progress_fn on_progress; /* NULL: none */
     skidx_index_message_fn on_message;   /* NULL: none */
     void *cb_arg;                        /* given to both */

@@ -9,6 +9,7 @@
 
 #include "build/indexer.h"
 #include "core/count.h"
+#include "io/index_write.h"
 
 struct cli_index {
     struct skidx_index_opts o; /* its callbacks print (arg: this) */
@@ -20,6 +21,7 @@ struct cli_index {
     struct skidx_shard_list shards;          /* cli_index_list */
     struct skidx_taxonomy *tax;              /* cli_index_taxonomy */
     struct skidx_compiled *comp;
+    struct skidx_index_out *w;               /* cli_index_open_out */
 };
 
 /* Parse the options (clears ix first); EXIT_OK after --help. */
@@ -28,8 +30,14 @@ int cli_index_args(struct cli_index *ix, int argc, char **argv);
 int cli_index_list(struct cli_index *ix);
 /* Open the taxonomy (through the cache) and check it fits the format. */
 int cli_index_taxonomy(struct cli_index *ix);
+/* Make the output's temporary and attach it to the model's store, so that
+ * its segments are written as they complete (before the run; the writing
+ * process only). */
+int cli_index_open_out(struct cli_index *ix, struct skidx_model *model);
 /* After the run returned st (err, sum): report, write the model to
- * ix->out unless the run failed, print the summary; the exit code. */
+ * ix->out unless the run failed (through ix->w when it was opened; else
+ * all at once), print the summary; the exit code. The temporary is
+ * removed whenever no index is written. */
 int cli_index_finish(struct cli_index *ix, struct skidx_model *model,
                      skidx_status st, const struct skidx_error *err,
                      const struct skidx_index_summary *sum);

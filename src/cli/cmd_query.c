@@ -1570,8 +1570,9 @@ static int query_where(const struct skidx_index *idx, const struct qopts *o,
     skidx_index_get_meta(idx, &meta);
     if (meta.format_version < 2) {
         cli_msg("the index is of format version %u, without posting-level "
-                "sections: re-index the corpus with this skidx to use "
-                "--where", meta.format_version);
+                "sections (written by 'skidx index --no-postings' or an "
+                "older skidx): re-index the corpus without --no-postings "
+                "to use --where", meta.format_version);
         return EXIT_DATA;
     }
     int by = BY_NONE;

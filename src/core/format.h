@@ -103,6 +103,9 @@ enum skidx_section_id {
     SKIDX_SEC_SOURCES = 23,       /* string list: the shards, in corpus
                                      order (the Shard column's values) */
     SKIDX_SEC_MAX_ID = 23,
+    /* the most sections skidx writes in one file (1..23): the room the
+     * streaming writer reserves for the table before SEGMENTS */
+    SKIDX_WRITE_SECTIONS = 23,
     SKIDX_SEC_MAX_ID_V1 = 20,
     SKIDX_SEC_REQUIRED_MAX = 14 /* sections 1..14 must all be present */
 };

@@ -31,11 +31,23 @@ skidx_status skidx_pstore_put(struct skidx_pstore *s, uint32_t k, uint8_t *p,
         s->segs = v;
         s->cap_segs = cap;
     }
+    if (s->sink && k < s->n_sunk) {
+        free(p);
+        return SKIDX_ERR_USAGE;
+    }
     free(s->segs[k].p);
     s->segs[k] = (struct skidx_pseg_bytes){p, len, rows};
     if (k >= s->n_segs)
         s->n_segs = k + 1;
     s->present = 1;
+    /* hand on every segment whose turn has come */
+    while (s->sink && s->n_sunk < s->n_segs && s->segs[s->n_sunk].p) {
+        struct skidx_pseg_bytes *g = &s->segs[s->n_sunk];
+        SKIDX_FORWARD(s->sink(s->sink_arg, g->p, g->len));
+        free(g->p);
+        g->p = NULL;
+        s->n_sunk++;
+    }
     return SKIDX_OK;
 }
 

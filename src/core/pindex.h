@@ -80,17 +80,32 @@ struct skidx_pseg_bytes {
     uint32_t rows;
 };
 
+/* Where a store hands its segments as they complete: the bytes of the
+ * next segment in order (valid during the call; the store frees them
+ * after). SKIDX_OK, or an error that put() then returns. */
+typedef skidx_status (*skidx_pstore_sink_fn)(void *arg, const uint8_t *p,
+                                             size_t len);
+
 struct skidx_pstore {
     int present;       /* the model has posting-level sections */
     uint64_t n_postings;
     uint32_t n_segs, cap_segs;
-    struct skidx_pseg_bytes *segs;
+    struct skidx_pseg_bytes *segs; /* p == NULL once given to the sink */
     uint32_t n_sources;
     char **sources;
+    /* With a sink (set before the first put; NULL: the store keeps every
+     * segment), segments 0, 1, 2, ... are given to it, in order, as soon
+     * as each and all before it are there, and their bytes freed: the
+     * store keeps only their sizes and rows, so memory stays flat in the
+     * corpus size. n_sunk: the segments given so far. */
+    skidx_pstore_sink_fn sink;
+    void *sink_arg;
+    uint32_t n_sunk;
 };
 
 /* Put segment k (taking `p`); slots may be filled in any order.
- * SKIDX_ERR_NOMEM (p is then freed). */
+ * SKIDX_ERR_NOMEM (p is then freed); with a sink, SKIDX_ERR_USAGE for a
+ * segment already given to it, or the sink's error. */
 skidx_status skidx_pstore_put(struct skidx_pstore *s, uint32_t k, uint8_t *p,
                               size_t len, uint32_t rows);
 skidx_status skidx_pstore_add_source(struct skidx_pstore *s,

@@ -13,8 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The whole file in memory: *out is malloc'd, the caller frees it. The
- * bytes depend only on the model (no time, no host, no thread count). */
+/* The whole file in memory, the same bytes as the streaming writer's:
+ * *out is malloc'd, the caller frees it. The bytes depend only on the
+ * model (no time, no host, no thread count). The model must hold its
+ * segments (no sink: SKIDX_ERR_USAGE otherwise). */
 skidx_status skidx_index_serialize(const struct skidx_model *m, uint8_t **out,
                                    size_t *len);
 
@@ -30,6 +32,38 @@ skidx_status skidx_index_check_dims(uint32_t n_roles, uint32_t n_levels,
                                     struct skidx_error *err);
 skidx_status skidx_model_check_limits(const struct skidx_model *m,
                                       struct skidx_error *err);
+
+/* The streaming writer: open the temporary for `path` (as below), then
+ * either attach it to a model's store so that its segments are written as
+ * they complete (the model then keeps only their sizes), or let finish
+ * write those the model holds; finish writes the rest (the model's
+ * limits checked first), the header and table, and renames the file into
+ * place. `postings`: the file has posting-level sections (the model's
+ * post.present at finish must agree, else SKIDX_ERR_USAGE); without them
+ * it is a version-1 file and nothing is written before finish. The
+ * output's memory is one buffer of the sections besides SEGMENTS (the
+ * cube), never the segments. finish and abort free o (abort removes the
+ * temporary; NULL is a no-op). Errors as skidx_index_write; a failed
+ * segment write is kept and returned by finish, and
+ * skidx_index_out_error() describes it (path, errno text) at any time:
+ * SKIDX_OK when there is none. Not thread-safe: one caller at a time
+ * (the indexer calls the sink under its commit lock). */
+struct skidx_index_out;
+struct skidx_pstore;
+skidx_status skidx_index_out_open(const char *path, int postings,
+                                  struct skidx_index_out **o,
+                                  struct skidx_error *err);
+void skidx_index_out_attach(struct skidx_index_out *o,
+                            struct skidx_pstore *ps);
+/* The next segment's bytes (for a caller without a store). */
+skidx_status skidx_index_out_segment(struct skidx_index_out *o,
+                                     const uint8_t *p, size_t len);
+skidx_status skidx_index_out_error(const struct skidx_index_out *o,
+                                   struct skidx_error *err);
+skidx_status skidx_index_out_finish(struct skidx_index_out *o,
+                                    const struct skidx_model *m,
+                                    struct skidx_error *err);
+void skidx_index_out_abort(struct skidx_index_out *o);
 
 /* Check the limits, serialise and write to `path` atomically
  * (io/atomic_file.h: a new file gets the umask's mode, a replaced one

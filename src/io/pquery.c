@@ -462,8 +462,9 @@ static skidx_status need_v2(const struct skidx_index *idx,
         return skidx_fail(err, SKIDX_ERR_VERSION, NULL, SKIDX_NOLINE,
                           SKIDX_NOOFF,
                           "the index is of format version 1, without "
-                          "posting-level sections: re-index the corpus with "
-                          "this skidx");
+                          "posting-level sections (written by 'skidx index "
+                          "--no-postings' or an older skidx): re-index the "
+                          "corpus without --no-postings");
     return SKIDX_OK;
 }
 

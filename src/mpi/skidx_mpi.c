@@ -34,6 +34,7 @@
 #include "cli/out.h"
 #include "core/count.h"
 #include "core/error.h"
+#include "io/atomic_file.h"
 
 #include <fcntl.h>
 #include <sched.h>
@@ -102,8 +103,12 @@ static int any_failed(int failed, const char *why)
 static void die(const char *what, skidx_status st)
 {
     cli_msg("rank %d of %d: %s: %s", rank, n_ranks, what, skidx_strerror(st));
+    skidx_atomic_remove_live(); /* the writer's temporary, if any */
     MPI_Abort(MPI_COMM_WORLD, EXIT_DATA);
 }
+
+/* The writer's output, open while the segments arrive. */
+static struct skidx_index_out *writer_out;
 
 /* Broadcast an int from the writer. */
 static int bcast_int(int v)
@@ -324,6 +329,12 @@ static void put_piece(struct skidx_build *b, struct skidx_model *model,
 {
     skidx_status st = seg->bytes ? skidx_build_put_segment(b, model, seg)
                                  : skidx_build_unpack(b, model, buf, len);
+    struct skidx_error werr;
+    if (st && skidx_index_out_error(writer_out, &werr)) {
+        /* a segment could not be written into the output */
+        cli_report_st("cannot write the index", werr.status, &werr);
+        die("cannot write the index", werr.status);
+    }
     if (st)
         die("cannot build the postings", st);
 }
@@ -602,6 +613,16 @@ static int run(struct cli_index *ix)
                                     ix->o.currency)))
             have_model = 1;
     }
+    /* the writer's output: its temporary takes the segments as they
+     * arrive, in corpus order (cli_index_finish renames it into place or
+     * removes it) */
+    int orc = -1;
+    if (!st && rank == WRITER && (orc = cli_index_open_out(ix, &model)) < 0)
+        writer_out = ix->w;
+    if ((orc = bcast_int(orc)) >= 0) {
+        rc = orc;
+        goto out;
+    }
     if (!st)
         st = skidx_build_create(&ix->shards, ix->comp, &ix->o, first[rank],
                                 first[rank + 1], &b);
@@ -634,7 +655,8 @@ static int run(struct cli_index *ix)
             goto out;
         stage_s[ST_COUNT] = MPI_Wtime() - t;
         t = MPI_Wtime();
-        send_rows(b, &model);
+        if (!ix->o.no_postings) /* (every rank parsed the same options) */
+            send_rows(b, &model);
         stage_s[ST_ROWS] = MPI_Wtime() - t;
         if (!ix->quiet)
             print_stats();
@@ -645,6 +667,7 @@ static int run(struct cli_index *ix)
         skidx_error_clear(&err);
         st = skidx_build_finish(b, &model, &sum, &err);
         rc = cli_index_finish(ix, &model, st, &err, &sum);
+        writer_out = NULL;
     }
     /* the others exit as the writer does */
     rc = bcast_int(rc);
