@@ -668,6 +668,16 @@ static skidx_status read_whole(struct skidx_index *x, int fd,
     uint64_t so = want, sl = 0;
     if (!r && !find_segments(buf, want, &so, &sl))
         so = want, sl = 0;
+#ifdef MADV_NOHUGEPAGE
+    /* format 3 reads a few parts of SEGMENTS here and there: a huge page
+     * would zero 2 MiB for each of them */
+    if (!r && sl && skidx_rd32(buf + 8) >= 3) {
+        const uintptr_t pg = 4096, a = ((uintptr_t)buf + so + pg - 1) & ~(pg - 1),
+                        e = ((uintptr_t)buf + so + sl) & ~(pg - 1);
+        if (e > a)
+            (void)madvise((void *)a, e - a, MADV_NOHUGEPAGE);
+    }
+#endif
     if (!r && so > head)
         r = read_at(fd, buf + head, (size_t)so - head, head);
     if (!r && so + sl < want + 1) {
