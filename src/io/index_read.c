@@ -756,6 +756,18 @@ static skidx_status seg_read(struct skidx_index *x, uint64_t at, uint64_t len,
     if (x->fd < 0)
         return skidx_fail(err, SKIDX_ERR_IO, x->path, SKIDX_NOLINE,
                           SKIDX_NOOFF, "segments unreadable");
+#ifdef MADV_POPULATE_WRITE
+    /* the pages of the copy in one call, not a fault for each 4 KiB page
+     * as pread fills them (a query reads some MB: the faults cost more
+     * than the copy); an older kernel refuses, and pread faults them in */
+    {
+        const uintptr_t pg = 4096,
+                        a = (uintptr_t)(x->base + x->seg_off + at) & ~(pg - 1),
+                        e = ((uintptr_t)(x->base + x->seg_off + at + len) +
+                             pg - 1) & ~(pg - 1);
+        (void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+    }
+#endif
     const int64_t r = read_at(x->fd, (uint8_t *)x->base + x->seg_off + at,
                               (size_t)len, x->seg_off + at);
     struct stat now;
