@@ -1,7 +1,8 @@
 /*
  * where_eval.c - the cost of one posting-level query in the library: open
  * an index, compile a --where expression, select with a role filter once
- * (cold: the segments are read, verified and checked on this first use),
+ * (cold: the segments' heads and the parts the query uses are read,
+ * verified and checked on this first use),
  * then N more times (warm: the evaluation alone). Prints the selected
  * count, the cold time, and the warm best and mean wall time and CPU time
  * per run; exits 2 when a warm run disagrees with the first.

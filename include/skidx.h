@@ -40,7 +40,7 @@ extern "C" {
 
 /* The index format version this library writes (and the newest it reads;
  * it reads version 1 too, without posting-level sections). */
-#define SKIDX_FORMAT_VERSION 2u
+#define SKIDX_FORMAT_VERSION 3u
 
 /* The library's version, "MAJOR.MINOR.PATCH" (a static string), and the
  * same as MAJOR * 10000 + MINOR * 100 + PATCH. */

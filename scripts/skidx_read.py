@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """skidx_read.py - a small, independent reader of skidx index files.
 
-Written from docs/FORMAT.md (format versions 1 and 2) alone, like zstd's
+Written from docs/FORMAT.md (format versions 1 to 3) alone, like zstd's
 doc/educational_decoder: it shares no code with the C reader, so a test that
 compares the two catches drift between the spec and the code. It checks the
 structure as strictly as the spec says a reader must, and with --verify also
@@ -26,7 +26,7 @@ import json
 import struct
 import sys
 
-FORMAT_VERSION = 2  # the newest read; version 1 is read too
+FORMAT_VERSION = 3  # the newest read; versions 1 and 2 are read too
 MAGIC = b"\x89SKIDX\r\n"
 SEED = 0x736B696478  # "skidx"
 HEADER_SIZE = 64
@@ -46,7 +46,7 @@ SEC = {
     "POSTINGS": 21, "SEGMENTS": 22, "SOURCES": 23,
 }
 REQUIRED_MAX = 14  # sections 1..14 must be present; 15..20 are optional
-MAX_ID = {1: 20, 2: 23}  # the ids each version knows
+MAX_ID = {1: 20, 2: 23, 3: 23}  # the ids each version knows
 SEG_ROWS = 65536
 META_SIZE = 128
 INT32_MAX = 2**31 - 1
@@ -456,7 +456,8 @@ def read_index(data, verify):
     ms = sparse("MONTH_SKILL", 16, "<IIQ", (n_months, n_skills))
     post = None
     if version >= 2:
-        post = postings(secs, cells, n_skills, first_month, n_months)
+        post = postings(secs, cells, n_skills, first_month, n_months,
+                        version, verify)
 
     return {
         "format_version": version,
@@ -572,9 +573,11 @@ def roaring(b, limit):
     return vals, at
 
 
-def postings(secs, cells, n_skills, first_month, n_months):
+def postings(secs, cells, n_skills, first_month, n_months, version=2,
+             verify=False):
     """Sections POSTINGS, SEGMENTS, SOURCES: every posting's columns and
-    skills."""
+    skills. Version 3 segments begin with a head of part checksums,
+    checked with verify (the head's own checksum always)."""
     sources = string_list(secs[SEC["SOURCES"]], None, "SOURCES")
     d = secs[SEC["POSTINGS"]]
     need(len(d) >= 16, "POSTINGS")
@@ -598,6 +601,15 @@ def postings(secs, cells, n_skills, first_month, n_months):
         rows, ne, nc, nl = struct.unpack_from("<4I", seg, 0)
         need(rows == n, "segment %d rows" % k)
         at = 16
+        if version >= 3:
+            # head: header, 11 + ne part checksums, the head's checksum
+            hl = 16 + 8 * (11 + ne) + 8
+            need(hl <= len(seg), "segment %d head" % k)
+            need(xxh3_64(seg[:hl - 8], SEED) == u64(seg, hl - 8),
+                 "segment %d head checksum" % k)
+            sums = struct.unpack_from("<%dQ" % (11 + ne), seg, 16)
+            at = hl
+            part_at = []  # (start, end) of each part, in Part_Checksums order
         dedup = struct.unpack_from("<%dQ" % n, seg, at)
         line = struct.unpack_from("<%dQ" % n, seg, at + 8 * n)
         c4 = at + 16 * n
@@ -607,6 +619,24 @@ def postings(secs, cells, n_skills, first_month, n_months):
         at = (c4 + 25 * n + 3) // 4 * 4
         need(not any(seg[c4 + 25 * n:at]), "segment padding")
         ents = [struct.unpack_from("<4I", seg, at + 16 * e) for e in range(ne)]
+        if version >= 3:
+            o = hl
+            for j, w in enumerate((8, 8, 4, 4, 4, 4, 4, 4)):
+                part_at.append((o, o + w * n))
+                o += w * n
+            part_at.append((o, at))           # Salary_Status and padding
+            part_at.append((at, at + 16 * ne))  # the entry table
+            o = at + 16 * ne
+            bm_parts = []
+            for sk, flags, sa, sp in ents:
+                bm_parts.append((o, o + sa + sp))
+                o += sa + sp
+            part_at.append((o, len(seg)))     # the dictionaries
+            part_at += bm_parts
+            if verify:
+                for j, (a, b) in enumerate(part_at):
+                    need(b <= len(seg) and xxh3_64(seg[a:b], SEED) == sums[j],
+                         "segment %d part %d checksum" % (k, j))
         at += 16 * ne
         skills_of = [[] for _ in range(n)]
         prev = -1

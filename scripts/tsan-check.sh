@@ -2,7 +2,8 @@
 # Build skidx with clang, LLVM's OpenMP runtime and ThreadSanitizer (with
 # the runtime's Archer tool so OpenMP synchronisation is understood), then
 # index the sample corpus with several threads and small chunks, as JSON
-# Lines and as CSV: any data race fails the run. Also run by CI.
+# Lines and as CSV, and query one index's segments from several threads
+# (tests/tsan_segments.c): any data race fails the run. Also run by CI.
 # usage: scripts/tsan-check.sh [BUILD_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +15,7 @@ if [ -z "$ARCHER" ]; then
 fi
 CC=clang cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Debug -DSKIDX_TSAN=ON \
     -DSKIDX_TESTS=OFF -DSKIDX_BENCH=OFF >/dev/null
-cmake --build "$B" -j"$(nproc)" --target skidx_cli >/dev/null
+cmake --build "$B" -j"$(nproc)" --target skidx_cli tsan_segments >/dev/null
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66 ignore_noninstrumented_modules=1"
 export OMP_TOOL_LIBRARIES=$ARCHER
@@ -24,6 +25,10 @@ for args in "--threads 4 --chunk-bytes 64K" "--threads 2" "--threads 3 --chunk-b
     echo "tsan-check: index $args: no race"
 done
 "$B/skidx" verify "$T/t.skidx" >/dev/null
+# several threads on one index's segments at once, from their first use:
+# the lazy reading and checking of segment heads and parts
+"$B/tsan_segments" "$T/t.skidx" 6
+echo "tsan-check: 6 threads on one index's segments: no race"
 # CSV: the splitter in the reading thread, whole records to the others
 zstd -dcq corpora/sample/*.zst | python3 -c '
 import csv, json, sys

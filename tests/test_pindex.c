@@ -260,11 +260,41 @@ static void test_segment_roundtrip(void **state)
         memcpy(bad, seg, len);
         skidx_wr32(bad + at, 0x12345);
         struct skidx_pview w;
+        /* version 3: the checksum of that skill's bitmaps sees it first */
+        assert_int_equal(skidx_pview_parse(&w, dir, sizeof(dir), bad, len, src,
+                                           sizeof(src), cells, n_skills,
+                                           24300, 10, msg, sizeof(msg)),
+                         SKIDX_ERR_CORRUPT);
+        char want[80];
+        snprintf(want, sizeof(want), "segment 0: bitmaps of skill %u: "
+                 "checksum mismatch", skidx_rd32(s->ent));
+        assert_string_equal(msg, want);
+        skidx_pview_release(&w);
+        /* with the checksums made to match, the structural check does */
+        assert_int_equal(skidx_pseg_seal(bad, len), SKIDX_OK);
         assert_int_equal(skidx_pview_parse(&w, dir, sizeof(dir), bad, len, src,
                                            sizeof(src), cells, n_skills,
                                            24300, 10, msg, sizeof(msg)),
                          SKIDX_ERR_CORRUPT);
         assert_non_null(strstr(msg, "malformed bitmap"));
+        skidx_pview_release(&w);
+        /* one byte of the Cell column: that column's checksum */
+        memcpy(bad, seg, len);
+        bad[s->cell - s->base] ^= 1;
+        assert_int_equal(skidx_pview_parse(&w, dir, sizeof(dir), bad, len, src,
+                                           sizeof(src), cells, n_skills,
+                                           24300, 10, msg, sizeof(msg)),
+                         SKIDX_ERR_CORRUPT);
+        assert_string_equal(msg, "segment 0: column Cell: checksum mismatch");
+        skidx_pview_release(&w);
+        /* one byte of the head: the head checksum */
+        memcpy(bad, seg, len);
+        bad[SKIDX_SEG_HEAD + 3] ^= 1;
+        assert_int_equal(skidx_pview_parse(&w, dir, sizeof(dir), bad, len, src,
+                                           sizeof(src), cells, n_skills,
+                                           24300, 10, msg, sizeof(msg)),
+                         SKIDX_ERR_CORRUPT);
+        assert_string_equal(msg, "segment 0: head checksum mismatch");
         skidx_pview_release(&w);
         /* every truncation of the segment is refused, never read past */
         for (size_t cut = 0; cut < len; cut += 1 + cut / 8) {

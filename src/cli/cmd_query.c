@@ -1620,7 +1620,8 @@ static int query_where(const struct skidx_index *idx, const struct qopts *o,
     struct skidx_filter plain = fl;
     plain.required = 0;
     skidx_status st = skidx_select(idx, w, &fl, &sel, &err);
-    if (!st)
+    /* the slice without the expression: not for a count or a list */
+    if (!st && !wo->count && !wo->list)
         st = skidx_select(idx, NULL, &plain, &slice, &err);
     skidx_where_free(w);
     int rc = EXIT_OK;

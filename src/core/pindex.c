@@ -7,6 +7,7 @@
 #include "core/pindex.h"
 #include "core/error.h"
 #include "core/format.h"
+#include "core/hash.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -375,6 +376,7 @@ skidx_status skidx_pview_parse_dir(struct skidx_pview *v, const uint8_t *dir,
     if (!v->segs)
         return SKIDX_ERR_NOMEM;
     v->data = data;
+    v->version = 3;
     uint64_t end = 0;
     for (uint32_t k = 0; k < v->n_segs; k++) {
         struct skidx_pseg_view *s = &v->segs[k];
@@ -416,11 +418,27 @@ skidx_status skidx_pseg_check(struct skidx_pview *v, uint32_t k,
     free(s->loc);
     free(s->blob);
     free(s->blob_loc);
-    s->bm = NULL;
+    free(s->bm_end);
+    free(s->ok);
+    s->bm = s->bm_end = NULL;
+    s->ok = NULL;
+    s->head_ok = 0;
     s->comp = s->loc = NULL;
     s->blob = s->blob_loc = NULL;
-    return parse_seg(s, k, n_cells, n_skills, first_month, n_months,
-                     v->n_sources, msg, ml);
+    s->version = v->version;
+    if (v->version < 3)
+        return parse_seg(s, k, n_cells, n_skills, first_month, n_months,
+                         v->n_sources, msg, ml);
+    SKIDX_FORWARD(skidx_pseg_head(v, k, n_skills, 1, msg, ml));
+    /* Salary is checked against Salary_Status: that first */
+    SKIDX_FORWARD(skidx_pseg_part_check(v, k, SKIDX_PART_STATUS, n_cells,
+                                        first_month, n_months, 1, NULL, msg,
+                                        ml));
+    for (uint32_t p = 0; p < SKIDX_PART_BITMAP + s->n_ent; p++)
+        if (!s->ok[p])
+            SKIDX_FORWARD(skidx_pseg_part_check(v, k, p, n_cells, first_month,
+                                                n_months, 1, NULL, msg, ml));
+    return SKIDX_OK;
 }
 
 skidx_status skidx_pview_parse(struct skidx_pview *v, const uint8_t *dir,
@@ -446,9 +464,342 @@ void skidx_pview_release(struct skidx_pview *v)
         free(v->segs[k].loc);
         free(v->segs[k].blob);
         free(v->segs[k].blob_loc);
+        free(v->segs[k].bm_end);
+        free(v->segs[k].ok);
     }
     free(v->segs);
     free(v->sources);
     free(v->sources_blob);
     memset(v, 0, sizeof(*v));
+}
+
+/* ---- version 3: parts ---- */
+
+static const char *const part_names[SKIDX_PART_BITMAP] = {
+    "column Dedup_Key", "column Line",     "column Cell",
+    "column Month",     "column Salary",   "column Company",
+    "column Location",  "column Shard",    "column Salary_Status",
+    "skill entry table", "dictionaries",
+};
+
+const char *skidx_pseg_part_name(uint32_t part)
+{
+    return part < SKIDX_PART_BITMAP ? part_names[part] : "skill bitmaps";
+}
+
+/* Where the parts of a version-3 segment of n rows lie, from its header
+ * and entry table (p[0..size), those bytes present); only bounds are
+ * checked here. at/len: SKIDX_PART_BITMAP each; bm: 2 per entry (All,
+ * Preferred or UINT64_MAX), bm_end: 1 per entry. -1 when a part runs
+ * past the end. */
+static int layout(const uint8_t *p, uint64_t size, uint32_t n, uint64_t *at,
+                  uint64_t *len, uint64_t *bm, uint64_t *bm_end)
+{
+    if (size < SKIDX_SEG_HEAD)
+        return -1;
+    const uint32_t ne = skidx_rd32(p + 4);
+    const uint64_t hl = skidx_seg_head_len(3, ne);
+    const uint64_t ent_at = (hl + 41 * (uint64_t)n + 3) & ~(uint64_t)3;
+    if (hl > size || ent_at > size || (size - ent_at) / 16 < ne)
+        return -1;
+    static const uint8_t width[SKIDX_PART_STATUS] = {8, 8, 4, 4, 4, 4, 4, 4};
+    uint64_t o = hl;
+    for (int c = 0; c < SKIDX_PART_STATUS; c++) {
+        at[c] = o;
+        len[c] = width[c] * (uint64_t)n;
+        o += len[c];
+    }
+    at[SKIDX_PART_STATUS] = o;
+    len[SKIDX_PART_STATUS] = ent_at - o;
+    at[SKIDX_PART_ENTRIES] = ent_at;
+    len[SKIDX_PART_ENTRIES] = 16 * (uint64_t)ne;
+    o = ent_at + 16 * (uint64_t)ne;
+    for (uint32_t e = 0; e < ne; e++) {
+        const uint8_t *en = p + ent_at + 16 * (size_t)e;
+        const uint32_t sa = skidx_rd32(en + 8), sp = skidx_rd32(en + 12);
+        if (sa > size - o || sp > size - o - sa)
+            return -1;
+        bm[2 * e] = o;
+        bm[2 * e + 1] = sp ? o + sa : UINT64_MAX;
+        o += (uint64_t)sa + sp;
+        bm_end[e] = o;
+    }
+    at[SKIDX_PART_DICTS] = o;
+    len[SKIDX_PART_DICTS] = size - o;
+    return 0;
+}
+
+skidx_status skidx_pseg_head_span(const struct skidx_pview *v, uint32_t k,
+                                  uint64_t *head_len, uint64_t *ent_at,
+                                  uint64_t *ent_len, char *msg, size_t ml)
+{
+    const struct skidx_pseg_view *s = &v->segs[k];
+    if (s->size < SKIDX_SEG_HEAD)
+        return bad(msg, ml, "segment %u: shorter than its header", k);
+    const uint32_t ne = skidx_rd32(s->base + 4);
+    const uint64_t hl = skidx_seg_head_len(3, ne);
+    const uint64_t ea = (hl + 41 * (uint64_t)s->rows + 3) & ~(uint64_t)3;
+    if (hl > s->size || ea > s->size || (s->size - ea) / 16 < ne)
+        return bad(msg, ml, "segment %u: its head, columns or skill entries "
+                            "run past its end", k);
+    *head_len = hl;
+    *ent_at = ea;
+    *ent_len = 16 * (uint64_t)ne;
+    return SKIDX_OK;
+}
+
+skidx_status skidx_pseg_head(struct skidx_pview *v, uint32_t k,
+                             uint32_t n_skills, int verify, char *msg,
+                             size_t ml)
+{
+    struct skidx_pseg_view *s = &v->segs[k];
+    s->version = v->version;
+    for (uint64_t g = 1; g <= s->gap; g++)
+        if (s->base[-(int64_t)g])
+            return bad(msg, ml, "padding before segment %u not zero", k);
+    uint64_t hl, ea, el;
+    SKIDX_FORWARD(skidx_pseg_head_span(v, k, &hl, &ea, &el, msg, ml));
+    const uint8_t *p = s->base;
+    if (verify && skidx_hash64(p, (size_t)hl - 8) != skidx_rd64(p + hl - 8))
+        return bad(msg, ml, "segment %u: head checksum mismatch", k);
+    const uint32_t n = skidx_rd32(p), ne = skidx_rd32(p + 4);
+    if (n != s->rows)
+        return bad(msg, ml, "segment %u: %u rows, the directory says %u", k,
+                   n, s->rows);
+    if (ne > n_skills)
+        return bad(msg, ml, "segment %u: %u skill entries, more than the "
+                            "%u skills", k, ne, n_skills);
+    if (verify && skidx_hash64(p + ea, (size_t)el) !=
+                      skidx_rd64(p + SKIDX_SEG_HEAD + 8 * SKIDX_PART_ENTRIES))
+        return bad(msg, ml, "segment %u: skill entry table: checksum "
+                            "mismatch", k);
+    free(s->bm);
+    free(s->bm_end);
+    free(s->ok);
+    s->bm = malloc(((size_t)ne * 2 + 1) * sizeof(*s->bm));
+    s->bm_end = malloc(((size_t)ne + 1) * sizeof(*s->bm_end));
+    s->ok = calloc((size_t)SKIDX_PART_BITMAP + ne, 1);
+    if (!s->bm || !s->bm_end || !s->ok)
+        return SKIDX_ERR_NOMEM;
+    int64_t prev = -1;
+    for (uint32_t e = 0; e < ne; e++) {
+        const uint8_t *en = p + ea + 16 * (size_t)e;
+        const uint32_t sk = skidx_rd32(en);
+        if ((int64_t)sk <= prev || sk >= n_skills || skidx_rd32(en + 4) ||
+            skidx_rd32(en + 8) == 0)
+            return bad(msg, ml, "segment %u: skill entry %u out of order or "
+                                "out of range", k, e);
+        prev = sk;
+    }
+    if (layout(p, s->size, n, s->part_at, s->part_len, s->bm, s->bm_end))
+        return bad(msg, ml, "segment %u: its bitmaps run past its end", k);
+    s->n_ent = ne;
+    s->n_comp = skidx_rd32(p + 8);
+    s->n_loc = skidx_rd32(p + 12);
+    s->dedup = p + s->part_at[SKIDX_PART_DEDUP];
+    s->line = p + s->part_at[SKIDX_PART_LINE];
+    s->cell = p + s->part_at[SKIDX_PART_CELL];
+    s->month = p + s->part_at[SKIDX_PART_MONTH];
+    s->salary = p + s->part_at[SKIDX_PART_SALARY];
+    s->company = p + s->part_at[SKIDX_PART_COMPANY];
+    s->location = p + s->part_at[SKIDX_PART_LOCATION];
+    s->shard = p + s->part_at[SKIDX_PART_SHARD];
+    s->status = p + s->part_at[SKIDX_PART_STATUS];
+    s->ent = p + ea;
+    s->ok[SKIDX_PART_ENTRIES] = 1;
+    __atomic_store_n(&s->head_ok, 1, __ATOMIC_RELEASE);
+    return SKIDX_OK;
+}
+
+void skidx_pseg_part_span(const struct skidx_pseg_view *s, uint32_t part,
+                          uint64_t *at, uint64_t *len)
+{
+    if (part < SKIDX_PART_BITMAP) {
+        *at = s->part_at[part];
+        *len = s->part_len[part];
+    } else {
+        const uint32_t e = part - SKIDX_PART_BITMAP;
+        *at = s->bm[2 * e];
+        *len = s->bm_end[e] - s->bm[2 * e];
+    }
+}
+
+/* The largest of n little-endian u32 at c. */
+static uint32_t col_max(const uint8_t *c, uint32_t n)
+{
+    uint32_t mx = 0;
+    for (uint32_t i = 0; i < n; i++) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        uint32_t x;
+        memcpy(&x, c + 4 * (size_t)i, 4); /* the same, in one load */
+#else
+        const uint32_t x = skidx_rd32(c + 4 * (size_t)i);
+#endif
+        mx = x > mx ? x : mx;
+    }
+    return mx;
+}
+
+skidx_status skidx_pseg_part_check(struct skidx_pview *v, uint32_t k,
+                                   uint32_t part, uint32_t n_cells,
+                                   int32_t first_month, uint32_t n_months,
+                                   int verify,
+                                   const char *const *skill_names, char *msg,
+                                   size_t ml)
+{
+    struct skidx_pseg_view *s = &v->segs[k];
+    if (!s->head_ok || part >= SKIDX_PART_BITMAP + s->n_ent)
+        return SKIDX_ERR_USAGE;
+    const uint32_t n = s->rows;
+    char what[160];
+    if (part < SKIDX_PART_BITMAP) {
+        snprintf(what, sizeof(what), "%s", part_names[part]);
+    } else {
+        const uint32_t sk =
+            skidx_rd32(s->ent + 16 * (size_t)(part - SKIDX_PART_BITMAP));
+        if (skill_names)
+            snprintf(what, sizeof(what), "bitmaps of skill '%s' (id %u)",
+                     skill_names[sk], sk);
+        else
+            snprintf(what, sizeof(what), "bitmaps of skill %u", sk);
+    }
+    uint64_t at, len;
+    skidx_pseg_part_span(s, part, &at, &len);
+    if (verify && skidx_hash64(s->base + at, (size_t)len) !=
+                      skidx_rd64(s->base + SKIDX_SEG_HEAD + 8 * (size_t)part))
+        return bad(msg, ml, "segment %u: %s: checksum mismatch", k, what);
+    const uint8_t *c = s->base + at;
+    switch (part) {
+    case SKIDX_PART_CELL:
+        /* the largest value first (a loop the compiler vectorises: a
+         * query with a role filter checks a million of them), then the
+         * row that is out of range, if any */
+        if (col_max(c, n) < n_cells)
+            break;
+        for (uint32_t i = 0; i < n; i++)
+            if (skidx_rd32(c + 4 * (size_t)i) >= n_cells)
+                return bad(msg, ml, "segment %u row %u: %s: cell %u out of "
+                                    "range", k, i, what,
+                           skidx_rd32(c + 4 * (size_t)i));
+        break;
+    case SKIDX_PART_MONTH:
+        for (uint32_t i = 0; i < n; i++) {
+            const int32_t m = (int32_t)skidx_rd32(c + 4 * (size_t)i);
+            if (m != INT32_MIN &&
+                (m < first_month || (int64_t)m - first_month >= n_months))
+                return bad(msg, ml, "segment %u row %u: %s: month out of the "
+                                    "index's range", k, i, what);
+        }
+        break;
+    case SKIDX_PART_SALARY:
+        /* checked against Salary_Status, which the caller checked first */
+        if (!s->ok[SKIDX_PART_STATUS])
+            return SKIDX_ERR_USAGE;
+        for (uint32_t i = 0; i < n; i++)
+            if ((s->status[i] == SKIDX_SAL_NONE) !=
+                (skidx_rd32(c + 4 * (size_t)i) == 0))
+                return bad(msg, ml, "segment %u row %u: bad salary status",
+                           k, i);
+        break;
+    case SKIDX_PART_STATUS:
+        for (uint64_t i = 0; i < len; i++)
+            if (i < n ? c[i] > SKIDX_SAL_OTHER : c[i] != 0)
+                return bad(msg, ml, i < n ? "segment %u row %llu: bad salary "
+                                            "status"
+                                          : "segment %u: padding not zero "
+                                            "(byte %llu of the status column)",
+                           k, (unsigned long long)i);
+        break;
+    case SKIDX_PART_COMPANY:
+    case SKIDX_PART_LOCATION: {
+        const uint32_t lim =
+            part == SKIDX_PART_COMPANY ? s->n_comp : s->n_loc;
+        for (uint32_t i = 0; i < n; i++) {
+            const uint32_t x = skidx_rd32(c + 4 * (size_t)i);
+            if (x != SKIDX_NO_STRING && x >= lim)
+                return bad(msg, ml, "segment %u row %u: %s: string id out of "
+                                    "range", k, i, what);
+        }
+        break;
+    }
+    case SKIDX_PART_SHARD:
+        for (uint32_t i = 0; i < n; i++)
+            if (skidx_rd32(c + 4 * (size_t)i) >= v->n_sources)
+                return bad(msg, ml, "segment %u row %u: shard out of range",
+                           k, i);
+        break;
+    case SKIDX_PART_DICTS: {
+        free(s->comp);
+        free(s->blob);
+        free(s->loc);
+        free(s->blob_loc);
+        s->comp = s->loc = NULL;
+        s->blob = s->blob_loc = NULL;
+        uint64_t u1, u2;
+        int r = strlist(c, len, s->n_comp, &s->comp, &s->blob, &u1);
+        if (r == -2)
+            return SKIDX_ERR_NOMEM;
+        if (r)
+            return bad(msg, ml, "segment %u: malformed company list", k);
+        r = strlist(c + u1, len - u1, s->n_loc, &s->loc, &s->blob_loc, &u2);
+        if (r == -2)
+            return SKIDX_ERR_NOMEM;
+        if (r)
+            return bad(msg, ml, "segment %u: malformed location list", k);
+        if (u1 + u2 != len)
+            return bad(msg, ml, "segment %u: %llu bytes left after its lists",
+                       k, (unsigned long long)(len - u1 - u2));
+        break;
+    }
+    case SKIDX_PART_DEDUP:
+    case SKIDX_PART_LINE:
+    case SKIDX_PART_ENTRIES:
+        break;
+    default: {
+        const uint32_t e = part - SKIDX_PART_BITMAP;
+        const uint8_t *en = s->ent + 16 * (size_t)e;
+        const uint32_t sa = skidx_rd32(en + 8), sp = skidx_rd32(en + 12);
+        size_t used;
+        uint64_t card;
+        if (skidx_roaring_decode(c, sa, n, NULL, &used, &card) ||
+            used != sa || card == 0)
+            return bad(msg, ml, "segment %u: %s: malformed bitmap", k, what);
+        if (sp && (skidx_roaring_decode(c + sa, sp, n, NULL, &used, &card) ||
+                   used != sp || card == 0))
+            return bad(msg, ml, "segment %u: %s: malformed preferred bitmap",
+                       k, what);
+        break;
+    }
+    }
+    __atomic_store_n(&s->ok[part], 1, __ATOMIC_RELEASE);
+    return SKIDX_OK;
+}
+
+skidx_status skidx_pseg_seal(uint8_t *p, size_t len)
+{
+    if (len < SKIDX_SEG_HEAD)
+        return SKIDX_ERR_USAGE;
+    const uint32_t n = skidx_rd32(p), ne = skidx_rd32(p + 4);
+    uint64_t at[SKIDX_PART_BITMAP], ln[SKIDX_PART_BITMAP];
+    uint64_t *bm = malloc(((size_t)ne * 2 + 1) * sizeof(*bm));
+    uint64_t *be = malloc(((size_t)ne + 1) * sizeof(*be));
+    skidx_status st = SKIDX_OK;
+    if (!bm || !be)
+        st = SKIDX_ERR_NOMEM;
+    else if (layout(p, len, n, at, ln, bm, be))
+        st = SKIDX_ERR_USAGE;
+    else {
+        uint8_t *sums = p + SKIDX_SEG_HEAD;
+        for (uint32_t i = 0; i < SKIDX_PART_BITMAP; i++)
+            skidx_wr64(sums + 8 * (size_t)i,
+                       skidx_hash64(p + at[i], (size_t)ln[i]));
+        for (uint32_t e = 0; e < ne; e++)
+            skidx_wr64(sums + 8 * ((size_t)SKIDX_PART_BITMAP + e),
+                       skidx_hash64(p + bm[2 * e], (size_t)(be[e] - bm[2 * e])));
+        const uint64_t hl = skidx_seg_head_len(3, ne);
+        skidx_wr64(p + hl - 8, skidx_hash64(p, (size_t)hl - 8));
+    }
+    free(bm);
+    free(be);
+    return st;
 }

@@ -31,6 +31,34 @@
 #define SKIDX_NO_STRING UINT32_MAX /* Company/Location: none */
 #define SKIDX_SEG_HEAD 16u
 
+/* The parts of a version-3 segment (docs/FORMAT.md, SEGMENTS), each
+ * under its own checksum in the segment's head, in the order of the
+ * Part_Checksums: the nine columns, the entry table, the
+ * dictionaries, then one part per skill entry (its two bitmaps),
+ * SKIDX_PART_BITMAP + e for entry e. */
+enum skidx_seg_part {
+    SKIDX_PART_DEDUP,
+    SKIDX_PART_LINE,
+    SKIDX_PART_CELL,
+    SKIDX_PART_MONTH,
+    SKIDX_PART_SALARY,
+    SKIDX_PART_COMPANY,
+    SKIDX_PART_LOCATION,
+    SKIDX_PART_SHARD,
+    SKIDX_PART_STATUS, /* Salary_Status and the padding after it */
+    SKIDX_PART_ENTRIES,
+    SKIDX_PART_DICTS,  /* the company and location dictionaries */
+    SKIDX_PART_BITMAP, /* first bitmap part; = the fixed parts' count */
+};
+
+/* The head of a version-3 segment with b entries: the 16-byte header,
+ * 11 + b part checksums, the head's own checksum. */
+static inline uint64_t skidx_seg_head_len(uint32_t version, uint32_t b)
+{
+    return version >= 3 ? SKIDX_SEG_HEAD + 8 * ((uint64_t)SKIDX_PART_BITMAP + b) + 8
+                        : SKIDX_SEG_HEAD;
+}
+
 /* Salary status of a posting (column Salary_Status). */
 enum skidx_salary_status {
     SKIDX_SAL_NONE = 0,  /* no usable salary */
@@ -116,6 +144,7 @@ void skidx_pstore_release(struct skidx_pstore *s);
 
 struct skidx_pseg_view {
     const uint8_t *base;
+    uint32_t version; /* of the file: 2 or 3 */
     uint64_t size;
     uint64_t gap;   /* padding bytes before it (zero when checked) */
     uint64_t first; /* posting number of row 0 */
@@ -126,6 +155,14 @@ struct skidx_pseg_view {
                      bitmaps; UINT64_MAX for an empty Pref */
     char **comp, **loc; /* NUL-terminated copies */
     char *blob, *blob_loc;
+    /* version 3: where each part lies (from base), set by
+     * skidx_pseg_head; bitmap parts are bm[2e] .. bm_end[e] */
+    uint64_t part_at[SKIDX_PART_BITMAP], part_len[SKIDX_PART_BITMAP];
+    uint64_t *bm_end;
+    /* per part (SKIDX_PART_BITMAP + n_ent): 1 once checked; atomic,
+     * for index_read.c's lazy checks (NULL before the head is) */
+    uint8_t *ok;
+    uint8_t head_ok; /* atomic likewise */
 };
 
 struct skidx_pview {
@@ -136,6 +173,7 @@ struct skidx_pview {
     char **sources;
     char *sources_blob;
     const uint8_t *data; /* the SEGMENTS section */
+    uint32_t version;    /* Format_Version: 2 or 3 */
 };
 
 /* Validate and parse the sections POSTINGS (`dir`), SEGMENTS (`data`)
@@ -160,6 +198,46 @@ skidx_status skidx_pview_parse_dir(struct skidx_pview *v, const uint8_t *dir,
                                    uint64_t data_size, const uint8_t *src,
                                    uint64_t src_size, char *msg,
                                    size_t msg_len);
+/* The version of the segments' encoding (2 or 3, the file's), set by
+ * skidx_pview_parse / _parse_dir callers before any check; parse_dir
+ * sets 3, the current one. */
+
+/* ---- version 3: a segment checked part by part ----
+ *
+ * skidx_pseg_head_span gives the bytes the head needs (from base: the
+ * padding before it is base - gap .. base): 0 .. head_len, then the
+ * entry table ent_at .. ent_at + ent_len, which it finds from the
+ * 16-byte header (those bytes must be present). skidx_pseg_head checks
+ * the padding, header, head checksum (with verify) and entry table
+ * (checksum with verify, order and ranges) and places every part;
+ * skidx_pseg_part_span and skidx_pseg_part_check then give and check
+ * one part (its checksum with verify, then its values; SALARY reads
+ * STATUS, which must have been checked). Errors as skidx_pview_parse,
+ * naming the segment and the column or skill (skill_name(k) when given,
+ * else its id). Not thread-safe for one segment: the caller
+ * serialises. */
+skidx_status skidx_pseg_head_span(const struct skidx_pview *v, uint32_t k,
+                                  uint64_t *head_len, uint64_t *ent_at,
+                                  uint64_t *ent_len, char *msg,
+                                  size_t msg_len);
+skidx_status skidx_pseg_head(struct skidx_pview *v, uint32_t k,
+                             uint32_t n_skills, int verify, char *msg,
+                             size_t msg_len);
+void skidx_pseg_part_span(const struct skidx_pseg_view *s, uint32_t part,
+                          uint64_t *at, uint64_t *len);
+skidx_status skidx_pseg_part_check(struct skidx_pview *v, uint32_t k,
+                                   uint32_t part, uint32_t n_cells,
+                                   int32_t first_month, uint32_t n_months,
+                                   int verify,
+                                   const char *const *skill_names,
+                                   char *msg, size_t msg_len);
+/* The name of a part for messages ("column Cell", "company dictionary");
+ * a bitmap part is named by the caller. */
+const char *skidx_pseg_part_name(uint32_t part);
+/* Fill in the part checksums and the head checksum of a version-3
+ * segment p[0..len) whose other bytes are final (the encoder's and the
+ * merge's last step). SKIDX_ERR_USAGE when its layout does not hold. */
+skidx_status skidx_pseg_seal(uint8_t *p, size_t len);
 /* Check segment k of a view from skidx_pview_parse_dir (its padding, its
  * columns against the dimensions, every bitmap, its dictionaries) and set
  * its fields. Not thread-safe for one k: the caller serialises. Errors as

@@ -272,8 +272,10 @@ skidx_status skidx_pseg_encode(const struct skidx_pseg_raw *r,
     /* count[s] is now the end of skill s's pairs */
 
     /* the columns take 41 bytes a row: room for them at once */
-    skidx_wblob_room(&b, SKIDX_SEG_HEAD + (size_t)n * (8 + 8 + 6 * 4 + 1) + 3);
-    uint8_t *h = skidx_wblob_grow(&b, SKIDX_SEG_HEAD);
+    /* the head (header, part checksums, head checksum) is sealed last */
+    const size_t head = (size_t)skidx_seg_head_len(3, n_ent);
+    skidx_wblob_room(&b, head + (size_t)n * (8 + 8 + 6 * 4 + 1) + 3);
+    uint8_t *h = skidx_wblob_grow(&b, head);
     const size_t col = b.n;
     skidx_wblob_grow(&b, (size_t)n * (8 + 8 + 6 * 4 + 1));
     skidx_wblob_grow(&b, (4 - b.n % 4) % 4);
@@ -335,6 +337,8 @@ skidx_status skidx_pseg_encode(const struct skidx_pseg_raw *r,
         st = SKIDX_ERR_NOMEM;
         goto done;
     }
+    if ((st = skidx_pseg_seal(b.p, b.n)))
+        goto done;
     /* the segment is kept until the file is written: no spare capacity */
     uint8_t *fit = realloc(b.p, b.n);
     *out = fit ? fit : b.p;

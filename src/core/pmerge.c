@@ -252,6 +252,12 @@ static skidx_status copy_seg(struct skidx_pmerge *pm, struct skidx_model *dst,
     for (uint32_t i = 0; i < s->rows; i++)
         skidx_wr32(col + 4 * (size_t)i,
                    skidx_rd32(col + 4 * (size_t)i) + shard_base);
+    /* the Shard column changed: its checksum and the head's */
+    const skidx_status st = skidx_pseg_seal(p, s->size);
+    if (st) {
+        free(p);
+        return st;
+    }
     return skidx_pstore_put(&dst->post, pm->next_seg++, p, s->size, s->rows);
 }
 
@@ -271,7 +277,8 @@ skidx_status skidx_pmerge_add(struct skidx_pmerge *pm, struct skidx_model *dst,
         int fresh = 1; /* no repost in it */
         for (uint32_t i = 0; i < s->rows && fresh; i++)
             fresh = !key_has(pm, skidx_rd64(s->dedup + 8 * (size_t)i));
-        if (fresh && s->rows == SKIDX_SEG_ROWS &&
+        /* a version-2 segment is re-encoded in version 3 row by row */
+        if (fresh && s->rows == SKIDX_SEG_ROWS && s->version >= 3 &&
             (!pm->raw || !skidx_pseg_raw_rows(pm->raw))) {
             for (uint32_t i = 0; i < s->rows; i++)
                 if (key_add(pm, skidx_rd64(s->dedup + 8 * (size_t)i)))

@@ -20,10 +20,15 @@
  * reads every other byte (into memory mapped for it, with transparent
  * huge pages where the kernel gives them: a fresh 4 KiB page faults once
  * per page, which cost more than the copy itself) and checks all of it;
- * the first query that needs segment k reads the section (once; then the
- * file must still be the one opened), verifies its checksum and checks
- * segment k's structure, under a mutex, before any value of it is used.
- * A failure sticks: every later use of the segments gives the same error.
+ * in format 3 the first query that needs a part of segment k (its head,
+ * a column, a skill's bitmaps: docs/FORMAT.md) reads those bytes alone
+ * with pread into the same place of the copy (the file must still be the
+ * one opened), verifies that part's checksum and checks its values, under
+ * a mutex, before any value of it is used; untouched parts are never
+ * read, and the copy's pages for them never touched. In format 2 the
+ * first query reads the whole section, verifies its one checksum and
+ * checks segment k whole. A failure sticks: every later use of the
+ * segments gives the same error.
  *
  * Trust nothing: every offset, size and count comes from the file, so each
  * is checked against the end of its section (sqlite's aDataEnd habit) with
@@ -106,6 +111,7 @@ struct skidx_index {
     int seg_verify, seg_loaded;  /* bytes present (and verified) */
     pthread_mutex_t mu;
     int mu_init;
+    int part_verify;             /* version 3: verify part checksums */
     uint8_t *seg_ok;             /* per segment: 1 once checked (atomic) */
     skidx_status seg_st;         /* the first failure, kept */
     struct skidx_error seg_err;
@@ -234,7 +240,7 @@ static skidx_status validate(struct skidx_index *x, int verify,
     if (memcmp(b, SKIDX_MAGIC, SKIDX_MAGIC_LEN))
         return CORRUPT(err, x, "not a skidx index (wrong magic number)");
     uint32_t version = skidx_rd32(b + 8);
-    if (version != 1 && version != SKIDX_FORMAT_VERSION)
+    if (version != 1 && version != 2 && version != SKIDX_FORMAT_VERSION)
         return skidx_fail(err, SKIDX_ERR_VERSION, x->path, SKIDX_NOLINE, 8,
                           "index format version %u; this skidx reads "
                           "versions 1 to %u",
@@ -295,8 +301,11 @@ static skidx_status validate(struct skidx_index *x, int verify,
             /* checked when first used */
             x->seg_sum = skidx_rd64(e + 24);
             x->seg_verify = verify;
+            x->part_verify = verify;
             if (!x->seg_loaded && (off != x->seg_off || size != x->seg_size))
                 return CORRUPT(err, x, "section table changed while read");
+            x->seg_off = off;
+            x->seg_size = size;
         } else if (verify &&
                    skidx_hash64(b + off, (size_t)size) != skidx_rd64(e + 24))
             return skidx_fail(err, SKIDX_ERR_CORRUPT, x->path, SKIDX_NOLINE,
@@ -536,6 +545,7 @@ static skidx_status validate(struct skidx_index *x, int verify,
             return CORRUPT(err, x, "%s", msg);
         if (st)
             return st;
+        x->post.version = version >= 3 ? 3 : 2;
         x->seg_ok = calloc(x->post.n_segs ? x->post.n_segs : 1, 1);
         if (!x->seg_ok)
             return SKIDX_ERR_NOMEM;
@@ -658,6 +668,16 @@ static skidx_status read_whole(struct skidx_index *x, int fd,
     uint64_t so = want, sl = 0;
     if (!r && !find_segments(buf, want, &so, &sl))
         so = want, sl = 0;
+#ifdef MADV_NOHUGEPAGE
+    /* format 3 reads a few parts of SEGMENTS here and there: a huge page
+     * would zero 2 MiB for each of them */
+    if (!r && sl && skidx_rd32(buf + 8) >= 3) {
+        const uintptr_t pg = 4096, a = ((uintptr_t)buf + so + pg - 1) & ~(pg - 1),
+                        e = ((uintptr_t)buf + so + sl) & ~(pg - 1);
+        if (e > a)
+            (void)madvise((void *)a, e - a, MADV_NOHUGEPAGE);
+    }
+#endif
     if (!r && so > head)
         r = read_at(fd, buf + head, (size_t)so - head, head);
     if (!r && so + sl < want + 1) {
@@ -725,12 +745,120 @@ static skidx_status segs_load(struct skidx_index *x, struct skidx_error *err)
     return SKIDX_OK;
 }
 
-/* Check segment k (x->mu held). */
+/* Read bytes [at, at + len) of SEGMENTS into the copy, when the file is
+ * read lazily (version 3; x->mu held): only what a query touches is ever
+ * read. The file must still be the one opened. */
+static skidx_status seg_read(struct skidx_index *x, uint64_t at, uint64_t len,
+                             struct skidx_error *err)
+{
+    if (x->seg_loaded || !len)
+        return SKIDX_OK;
+    if (x->fd < 0)
+        return skidx_fail(err, SKIDX_ERR_IO, x->path, SKIDX_NOLINE,
+                          SKIDX_NOOFF, "segments unreadable");
+#ifdef MADV_POPULATE_WRITE
+    /* the pages of the copy in one call, not a fault for each 4 KiB page
+     * as pread fills them (a query reads some MB: the faults cost more
+     * than the copy); an older kernel refuses, and pread faults them in */
+    {
+        const uintptr_t pg = 4096,
+                        a = (uintptr_t)(x->base + x->seg_off + at) & ~(pg - 1),
+                        e = ((uintptr_t)(x->base + x->seg_off + at + len) +
+                             pg - 1) & ~(pg - 1);
+        (void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+    }
+#endif
+    const int64_t r = read_at(x->fd, (uint8_t *)x->base + x->seg_off + at,
+                              (size_t)len, x->seg_off + at);
+    struct stat now;
+    if (r < 0 || fstat(x->fd, &now))
+        return skidx_fail(err, SKIDX_ERR_IO, x->path, SKIDX_NOLINE,
+                          x->seg_off + at, "cannot read the segments: %s",
+                          strerror(errno));
+    if (r > 0 || !same_file(&now, &x->sb))
+        return skidx_fail(err, SKIDX_ERR_IO, x->path, SKIDX_NOLINE,
+                          SKIDX_NOOFF,
+                          "file changed since it was opened; is another "
+                          "process writing it?");
+    return SKIDX_OK;
+}
+
+/* A failure of segment k's check (x->mu held): CORRUPT with msg kept (a
+ * failure sticks), NOMEM not kept (it may pass later). */
+static skidx_status seg_fail(struct skidx_index *x, skidx_status st,
+                             const char *msg, struct skidx_error *err)
+{
+    if (st == SKIDX_ERR_NOMEM)
+        return skidx_fail(err, st, x->path, SKIDX_NOLINE, SKIDX_NOOFF,
+                          "out of memory");
+    if (st == SKIDX_ERR_CORRUPT && !x->seg_err.status)
+        CORRUPT(&x->seg_err, x, "%s", msg);
+    x->seg_st = st;
+    return st;
+}
+
+/* Version 3: the head of segment k, read and checked (x->mu held). */
+static skidx_status v3_head(struct skidx_index *x, uint32_t k,
+                            struct skidx_error *err)
+{
+    struct skidx_pseg_view *s = &x->post.segs[k];
+    if (s->head_ok)
+        return SKIDX_OK;
+    const uint64_t off = (uint64_t)(s->base - x->post.data);
+    char msg[256] = "";
+    uint64_t hl, ea, el;
+    skidx_status st = seg_read(x, off - s->gap,
+                               s->gap + (s->size < SKIDX_SEG_HEAD
+                                             ? s->size
+                                             : SKIDX_SEG_HEAD),
+                               err);
+    if (st)
+        return st;
+    st = skidx_pseg_head_span(&x->post, k, &hl, &ea, &el, msg, sizeof(msg));
+    if (!st && !(st = seg_read(x, off + SKIDX_SEG_HEAD, hl - SKIDX_SEG_HEAD,
+                               err)) &&
+        !(st = seg_read(x, off + ea, el, err)))
+        st = skidx_pseg_head(&x->post, k, x->n_skills, x->part_verify, msg,
+                             sizeof(msg));
+    else if (st == SKIDX_ERR_IO)
+        return st;
+    return st ? seg_fail(x, st, msg, err) : SKIDX_OK;
+}
+
+/* Version 3: part p of segment k, its head checked (x->mu held). */
+static skidx_status v3_part(struct skidx_index *x, uint32_t k, uint32_t p,
+                            struct skidx_error *err)
+{
+    struct skidx_pseg_view *s = &x->post.segs[k];
+    if (s->ok[p])
+        return SKIDX_OK;
+    if (p == SKIDX_PART_SALARY)
+        SKIDX_FORWARD(v3_part(x, k, SKIDX_PART_STATUS, err));
+    uint64_t at, len;
+    skidx_pseg_part_span(s, p, &at, &len);
+    SKIDX_FORWARD(seg_read(x, (uint64_t)(s->base - x->post.data) + at, len,
+                           err));
+    char msg[256];
+    const skidx_status st = skidx_pseg_part_check(
+        &x->post, k, p, x->n_cells, x->first_month, x->n_months,
+        x->part_verify, (const char *const *)x->skills.v, msg, sizeof(msg));
+    return st ? seg_fail(x, st, msg, err) : SKIDX_OK;
+}
+
+/* Check segment k, all of it (x->mu held). */
 static skidx_status seg_check(struct skidx_index *x, uint32_t k,
                               struct skidx_error *err)
 {
     if (x->seg_st)
         return x->seg_st;
+    if (x->post.version >= 3) {
+        SKIDX_FORWARD(v3_head(x, k, err));
+        const struct skidx_pseg_view *s = &x->post.segs[k];
+        for (uint32_t p = 0; p < SKIDX_PART_BITMAP + s->n_ent; p++)
+            SKIDX_FORWARD(v3_part(x, k, p, err));
+        __atomic_store_n(&x->seg_ok[k], 1, __ATOMIC_RELEASE);
+        return SKIDX_OK;
+    }
     skidx_status st = segs_load(x, &x->seg_err);
     char msg[200];
     if (!st)
@@ -749,37 +877,100 @@ static skidx_status seg_check(struct skidx_index *x, uint32_t k,
     return SKIDX_OK;
 }
 
-skidx_status skidx_index_pseg(const struct skidx_index *cx, uint32_t k,
-                              const struct skidx_pseg_view **out,
-                              struct skidx_error *err)
+/* The parts a caller asks for (see skidx_index_pseg_head): part
+ * UINT32_MAX is the head alone, UINT32_MAX - 1 the whole segment. */
+#define WANT_HEAD UINT32_MAX
+#define WANT_ALL (UINT32_MAX - 1)
+
+static skidx_status seg_want(const struct skidx_index *cx, uint32_t k,
+                             uint32_t part, struct skidx_error *err)
 {
     /* the lazy state is a cache behind a mutex: the index stays const to
      * its users, and thread-safe */
     struct skidx_index *x = (struct skidx_index *)cx;
-    *out = NULL;
     if (x->version < 2 || k >= x->post.n_segs)
         return SKIDX_ERR_USAGE;
-    if (!__atomic_load_n(&x->seg_ok[k], __ATOMIC_ACQUIRE)) {
-        pthread_mutex_lock(&x->mu);
-        skidx_status st = __atomic_load_n(&x->seg_ok[k], __ATOMIC_RELAXED)
-                              ? SKIDX_OK
-                              : seg_check(x, k, err);
-        if (st && st != SKIDX_ERR_NOMEM && err)
-            *err = x->seg_err;
-        pthread_mutex_unlock(&x->mu);
-        if (st)
-            return st;
+    if (__atomic_load_n(&x->seg_ok[k], __ATOMIC_ACQUIRE))
+        return SKIDX_OK;
+    struct skidx_pseg_view *s = &x->post.segs[k];
+    if (x->post.version >= 3 && part != WANT_ALL &&
+        __atomic_load_n(&s->head_ok, __ATOMIC_ACQUIRE)) {
+        if (part == WANT_HEAD)
+            return SKIDX_OK;
+        if (part >= SKIDX_PART_BITMAP + s->n_ent)
+            return SKIDX_ERR_USAGE;
+        if (__atomic_load_n(&s->ok[part], __ATOMIC_ACQUIRE))
+            return SKIDX_OK;
     }
+    pthread_mutex_lock(&x->mu);
+    skidx_status st = x->seg_st;
+    if (st) {
+        /* a failure sticks */
+    } else if (x->post.version < 3 || part == WANT_ALL) {
+        if (!__atomic_load_n(&x->seg_ok[k], __ATOMIC_RELAXED))
+            st = seg_check(x, k, err);
+    } else {
+        st = v3_head(x, k, err);
+        if (!st && part != WANT_HEAD)
+            st = part < SKIDX_PART_BITMAP + s->n_ent ? v3_part(x, k, part, err)
+                                                     : SKIDX_ERR_USAGE;
+    }
+    if (st && st != SKIDX_ERR_NOMEM && st != SKIDX_ERR_USAGE && err &&
+        x->seg_err.status)
+        *err = x->seg_err;
+    pthread_mutex_unlock(&x->mu);
+    return st;
+}
+
+skidx_status skidx_index_pseg(const struct skidx_index *x, uint32_t k,
+                              const struct skidx_pseg_view **out,
+                              struct skidx_error *err)
+{
+    *out = NULL;
+    SKIDX_FORWARD(seg_want(x, k, WANT_ALL, err));
     *out = &x->post.segs[k];
     return SKIDX_OK;
 }
 
-skidx_status skidx_index_check_postings(const struct skidx_index *x,
+skidx_status skidx_index_pseg_head(const struct skidx_index *x, uint32_t k,
+                                   const struct skidx_pseg_view **out,
+                                   struct skidx_error *err)
+{
+    *out = NULL;
+    SKIDX_FORWARD(seg_want(x, k, WANT_HEAD, err));
+    *out = &x->post.segs[k];
+    return SKIDX_OK;
+}
+
+skidx_status skidx_index_pseg_part(const struct skidx_index *x, uint32_t k,
+                                   uint32_t part, struct skidx_error *err)
+{
+    return seg_want(x, k, part, err);
+}
+
+skidx_status skidx_index_check_postings(const struct skidx_index *cx,
                                         struct skidx_error *err)
 {
-    for (uint32_t k = 0; x->version >= 2 && k < x->post.n_segs; k++) {
+    for (uint32_t k = 0; cx->version >= 2 && k < cx->post.n_segs; k++) {
         const struct skidx_pseg_view *s;
-        SKIDX_FORWARD(skidx_index_pseg(x, k, &s, err));
+        SKIDX_FORWARD(skidx_index_pseg(cx, k, &s, err));
+    }
+    /* version 3: every byte of SEGMENTS is now read and checked part by
+     * part; the section's own checksum (rule 15) too */
+    struct skidx_index *x = (struct skidx_index *)cx;
+    if (x->version >= 3 && x->post.n_segs) {
+        pthread_mutex_lock(&x->mu);
+        skidx_status st = SKIDX_OK;
+        if (x->seg_verify &&
+            skidx_hash64(x->base + x->seg_off, (size_t)x->seg_size) !=
+                x->seg_sum)
+            st = skidx_fail(err, SKIDX_ERR_CORRUPT, x->path, SKIDX_NOLINE,
+                            x->seg_off, "section %u (SEGMENTS): checksum "
+                            "mismatch", (unsigned)SKIDX_SEC_SEGMENTS);
+        else
+            x->seg_verify = 0;
+        pthread_mutex_unlock(&x->mu);
+        return st;
     }
     return SKIDX_OK;
 }

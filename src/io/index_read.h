@@ -21,12 +21,25 @@ skidx_status skidx_index_to_model(const struct skidx_index *idx,
  * SKIDX_OK. */
 const struct skidx_pview *skidx_index_pview(const struct skidx_index *idx);
 
-/* Segment k of a version-2 index, read, verified and checked on first
+/* Segment k of a version-2 or -3 index, all of it read, verified and checked on first
  * use (thread-safe). SKIDX_ERR_CORRUPT or SKIDX_ERR_IO with err naming
  * the index and the segment (a failure sticks), SKIDX_ERR_USAGE (k out of
  * range, version 1), SKIDX_ERR_NOMEM. */
 skidx_status skidx_index_pseg(const struct skidx_index *idx, uint32_t k,
                               const struct skidx_pseg_view **out,
                               struct skidx_error *err);
+
+/* Less of segment k, for a query that needs only some of it (a version-3
+ * index reads, verifies and checks only those bytes; a version-2 index
+ * checks the whole segment, as skidx_index_pseg). _head: the head and
+ * skill entry table (rows, n_ent, ent, and where every part lies);
+ * _part: one part besides (enum skidx_seg_part, or SKIDX_PART_BITMAP + e
+ * for entry e's bitmaps), after which its fields may be read. Errors and
+ * thread-safety as skidx_index_pseg. */
+skidx_status skidx_index_pseg_head(const struct skidx_index *idx, uint32_t k,
+                                   const struct skidx_pseg_view **out,
+                                   struct skidx_error *err);
+skidx_status skidx_index_pseg_part(const struct skidx_index *idx, uint32_t k,
+                                   uint32_t part, struct skidx_error *err);
 
 #endif

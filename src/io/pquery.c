@@ -4,8 +4,11 @@
  * posting-level sections (core/pindex.h) into row bitsets, with column
  * filters; sets, columns and per-skill counts.
  *
- * Every segment comes from skidx_index_pseg, which checks it on first use
- * (index_read.c): nothing here reads a segment before that succeeded.
+ * Every segment comes from skidx_index_pseg (all of it) or
+ * skidx_index_pseg_head and _part (the head, then the columns and bitmaps
+ * a query reads), which check what they hand out on first use
+ * (index_read.c): nothing here reads a part of a segment before that
+ * succeeded.
  *
  * A set keeps one bitset of 65,536 bits per segment (8 KiB): a million
  * postings take 128 KiB. Evaluation decodes each bitmap a term names into
@@ -453,6 +456,48 @@ static void filter_rows(const struct skidx_pseg_view *s,
         }
 }
 
+/* The parts of segment k (its head checked) that evaluating w and
+ * filtering by f read: each skill's bitmaps, the filtered columns. */
+static skidx_status need_parts(const struct skidx_index *idx, uint32_t k,
+                               const struct skidx_pseg_view *s,
+                               const struct skidx_where *w,
+                               const struct skidx_filter *f,
+                               struct skidx_error *err)
+{
+    for (int i = 0; w && i < w->n_nodes; i++) {
+        if (w->n[i].op != N_SKILL)
+            continue;
+        const int64_t e = entry_of(s, w->n[i].skill);
+        if (e >= 0)
+            SKIDX_FORWARD(skidx_index_pseg_part(
+                idx, k, SKIDX_PART_BITMAP + (uint32_t)e, err));
+    }
+    if (f->role != SKIDX_ANY || f->level != SKIDX_ANY)
+        SKIDX_FORWARD(skidx_index_pseg_part(idx, k, SKIDX_PART_CELL, err));
+    if (f->month_from != INT32_MIN || f->month_to != INT32_MAX)
+        SKIDX_FORWARD(skidx_index_pseg_part(idx, k, SKIDX_PART_MONTH, err));
+    if (f->company)
+        SKIDX_FORWARD(skidx_index_pseg_part(idx, k, SKIDX_PART_COMPANY, err));
+    if (f->location)
+        SKIDX_FORWARD(skidx_index_pseg_part(idx, k, SKIDX_PART_LOCATION, err));
+    if (f->company || f->location)
+        SKIDX_FORWARD(skidx_index_pseg_part(idx, k, SKIDX_PART_DICTS, err));
+    return SKIDX_OK;
+}
+
+/* Segment k's head and the bitmaps of skill sk in it. */
+static skidx_status need_skill(const struct skidx_index *idx, uint32_t k,
+                               uint32_t sk,
+                               const struct skidx_pseg_view **seg,
+                               struct skidx_error *err)
+{
+    SKIDX_FORWARD(skidx_index_pseg_head(idx, k, seg, err));
+    const int64_t e = entry_of(*seg, sk);
+    return e < 0 ? SKIDX_OK
+                 : skidx_index_pseg_part(idx, k,
+                                         SKIDX_PART_BITMAP + (uint32_t)e, err);
+}
+
 static skidx_status need_v2(const struct skidx_index *idx,
                             const struct skidx_pview **v,
                             struct skidx_error *err)
@@ -506,7 +551,9 @@ skidx_status skidx_select(const struct skidx_index *idx,
     for (uint32_t k = 0; k < v->n_segs; k++) {
         uint64_t *o = s->bits + (size_t)k * W;
         const struct skidx_pseg_view *seg;
-        const skidx_status st = skidx_index_pseg(idx, k, &seg, err);
+        skidx_status st = skidx_index_pseg_head(idx, k, &seg, err);
+        if (!st)
+            st = need_parts(idx, k, seg, w, fi, err);
         if (st) {
             free(scratch);
             skidx_pset_free(s);
@@ -575,7 +622,9 @@ skidx_status skidx_pset_skills(const struct skidx_index *idx,
         if (!seg_any(in))
             continue;
         const struct skidx_pseg_view *seg;
-        const skidx_status st = skidx_index_pseg(idx, k, &seg, NULL);
+        skidx_status st = skidx_index_pseg_head(idx, k, &seg, NULL);
+        for (uint32_t e = 0; !st && e < seg->n_ent; e++)
+            st = skidx_index_pseg_part(idx, k, SKIDX_PART_BITMAP + e, NULL);
         if (st) {
             free(b);
             return st;
@@ -620,7 +669,7 @@ skidx_status skidx_pset_with_skill(const struct skidx_index *idx,
         if (!seg_any(in))
             continue;
         const struct skidx_pseg_view *seg;
-        const skidx_status st = skidx_index_pseg(idx, g, &seg, NULL);
+        const skidx_status st = need_skill(idx, g, k, &seg, NULL);
         if (st) {
             free(tmp);
             skidx_pset_free(s);
@@ -697,9 +746,13 @@ skidx_status skidx_index_posting_skill(const struct skidx_index *idx,
     *out = 0;
     if (pref_only)
         *pref_only = 0;
-    SKIDX_FORWARD(locate(idx, p, &s, &r));
-    if (k >= skidx_index_n_skills(idx))
+    const struct skidx_pview *v;
+    SKIDX_FORWARD(need_v2(idx, &v, NULL));
+    if (p >= v->n_postings || k >= skidx_index_n_skills(idx))
         return SKIDX_ERR_USAGE;
+    r = (uint32_t)(p % SKIDX_SEG_ROWS);
+    SKIDX_FORWARD(need_skill(idx, (uint32_t)(p / SKIDX_SEG_ROWS), k, &s,
+                             NULL));
     uint64_t *b = malloc(2 * W * sizeof(uint64_t));
     if (!b)
         return SKIDX_ERR_NOMEM;
