@@ -12,17 +12,23 @@ fail=0
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 bad() { echo "FAIL: $*"; fail=1; }
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}:fast_unwind_on_malloc=0
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+# the ranks record whole stacks at each allocation (Open MPI's frames lack
+# frame pointers; the suppressions match frames deeper down): slow, so the
+# taxonomy is compiled once before, by one process, into the cache
+RANK_ASAN=$ASAN_OPTIONS:fast_unwind_on_malloc=0
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=suppressions=$SRC/tests/lsan-openmpi.supp:print_suppressions=0
 # Open MPI unloads its plugins at exit: kept, their frames have names
 export OMPI_MCA_mca_base_component_disable_dlclose=1
 export SKIDX_MPI_CUT_MIN= SKIDX_MPI_PIECE_BYTES=
+# the compiled taxonomy, once (ctest sets it for the build tree)
+export SKIDX_CACHE_DIR=${SKIDX_CACHE_DIR:-$T/cache}
 mpi() {
     local n=$1; shift
     timeout 300 "$MPIRUN" --allow-run-as-root --oversubscribe \
-        -x ASAN_OPTIONS -x UBSAN_OPTIONS -x LSAN_OPTIONS \
-        -x OMPI_MCA_mca_base_component_disable_dlclose \
+        -x ASAN_OPTIONS="$RANK_ASAN" -x UBSAN_OPTIONS -x LSAN_OPTIONS \
+        -x OMPI_MCA_mca_base_component_disable_dlclose -x SKIDX_CACHE_DIR \
         -x SKIDX_MPI_CUT_MIN -x SKIDX_MPI_PIECE_BYTES -n "$n" "$SKIDX_MPI" "$@"
 }
 

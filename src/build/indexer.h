@@ -103,7 +103,8 @@ skidx_status skidx_run_index(const struct skidx_shard_list *shards,
  *
  * The same pipeline cut where processes must agree. Each process makes a
  * build over a contiguous range of the shard list (so corpus order is
- * process order, then this order), and:
+ * process order, then this order; the first and last shards may be parts
+ * of shards cut between processes, skidx_build_cut), and:
  *   1. skidx_build_process: reads its shards; each posting is decided
  *      against the earlier postings of this build only, and the results
  *      are held in corpus order (about 3 % of the text), examples kept;

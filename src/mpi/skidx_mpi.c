@@ -4,9 +4,11 @@
  * one `skidx index` process writes on the same corpus.
  *
  * Rank 0, the writer, parses the arguments (the others parse them too,
- * silently), lists the corpus and sends the list to every rank. Each rank
- * takes a contiguous range of shards, balanced by bytes, so that corpus
- * order is rank order, then the order within a rank; it runs the library
+ * silently), lists the corpus and sends the list to every rank, and each
+ * rank checks that it runs the writer's build. Each rank takes an equal
+ * slice of the corpus's bytes (plan_cuts: a large shard is cut between
+ * ranks at a record), so that corpus order is rank order, then the order
+ * within a rank; it runs the library
  * pipeline over its range with its own threads (src/build/indexer.h,
  * "the stages"), holding its results. Then, in order:
  *   - duplicates: each rank sends the keys of its postings still counted
@@ -19,13 +21,15 @@
  *   - rows: rank by rank, in order, each sends its rows to the writer in
  *     buffers of ROW_BUF bytes; the writer cuts them into the segments a
  *     single process cuts;
- *   - the writer gathers the shard states and kept examples, reports as
+ *   - the writer gathers the shard states (the parts of a cut shard
+ *     merged) and kept examples, both encoded field by field, reports as
  *     `skidx index` does and writes the index (temporary file, rename).
  * A rank that fails says why (the lowest failing rank only) and every
  * rank exits 1; a failed shard is reported by the writer, in corpus
  * order, as on one machine.
  *
  * MPI is called from the main thread only, outside the OpenMP regions.
+ * Transfers sized by the corpus go in pieces ("messages of any size").
  */
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 
