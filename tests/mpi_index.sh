@@ -12,7 +12,12 @@ fail=0
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 bad() { echo "FAIL: $*"; fail=1; }
-mpi() { local n=$1; shift; timeout 120 "$MPIRUN" --allow-run-as-root --oversubscribe -n "$n" "$SKIDX_MPI" "$@"; }
+mpi() {
+    local n=$1; shift
+    timeout 120 "$MPIRUN" --allow-run-as-root --oversubscribe \
+        -x SKIDX_MPI_CUT_MIN -x SKIDX_MPI_PIECE_BYTES -n "$n" "$SKIDX_MPI" "$@"
+}
+export SKIDX_MPI_CUT_MIN= SKIDX_MPI_PIECE_BYTES=
 
 # --- the sample corpus -----------------------------------------------------
 "$SKIDX" index "$SRC/corpora/sample" -o "$T/s.skidx" -q -j2 || bad "skidx index on the sample"
@@ -75,14 +80,122 @@ function gen(k, i,   t) {
 # them of postings in other shards
 dups=$(sed -n 's/.*; \([0-9]*\) duplicates,.*/\1/p' "$T/rs.err")
 [ "${dups:-0}" -gt 10000 ] || bad "reposts corpus: $dups duplicates, expected over 10000"
+# (whole shards here, SKIDX_MPI_CUT_MIN: the large one is cut below)
 for n in 1 2 3 4; do
     j=$(( n % 2 + 1 ))
-    mpi "$n" "$T/rp" -o "$T/rm$n.skidx" -j$j 2>"$T/rm$n.err" || bad "reposts: $n ranks: exit $?"
+    SKIDX_MPI_CUT_MIN=100000000000 mpi "$n" "$T/rp" -o "$T/rm$n.skidx" -j$j 2>"$T/rm$n.err" || bad "reposts: $n ranks: exit $?"
     cmp -s "$T/rs.skidx" "$T/rm$n.skidx" || bad "reposts: $n ranks x $j threads: not the bytes of one process"
     grep -q "; $dups duplicates," "$T/rm$n.err" || bad "reposts: $n ranks: the summary does not say $dups duplicates"
     [ "$n" -eq 1 ] || grep -q "ranks: [1-9][0-9]* segments encoded by the other ranks" "$T/rm$n.err" ||
         bad "reposts: $n ranks: no segment was encoded outside the writer: $(cat "$T/rm$n.err")"
 done
+
+# --- shards cut between ranks ---------------------------------------------
+# One large JSON Lines shard between two small ones: the ranks' boundaries
+# fall inside it and cut it at a line. Its second half reposts lines of its
+# first (across every cut), the last shard reposts lines of it.
+mkdir "$T/cut"
+awk -v out="$T/cut" 'BEGIN {
+    split("Data Engineer|Machine Learning Engineer|Backend Developer|DevOps Engineer|Data Analyst", title, "|")
+    split("Python, SQL and Airflow|PyTorch and TensorFlow|Go, Kubernetes and PostgreSQL|Terraform, AWS and Docker|Excel, Tableau and SQL", tech, "|")
+    split("Berlin|Paris|London|Remote|New York", loc, "|")
+    n = 30000
+    for (i = 0; i < 2000; i++) print gen(0, i) > (out "/a.jsonl")
+    for (i = 0; i < n; i++) {
+        if (i >= n / 4 && i % 7 == 3) line = gen(1, (i * 13) % (n / 4))
+        else if (i % 29 == 5) line = gen(0, i % 2000)
+        else line = gen(1, i)
+        print line > (out "/b.jsonl")
+    }
+    for (i = 0; i < 2000; i++) print (i % 3 ? gen(2, i) : gen(1, (i * 17) % n)) > (out "/c.jsonl")
+}
+function gen(k, i,   t) {
+    t = (k * 7 + i) % 5 + 1
+    return sprintf("{\"id\":\"%d-%d\",\"title\":\"%s\",\"company\":\"Company %d\",\"location\":\"%s\",\"posted\":\"2024-%02d-03\",\"salary_min\":%d,\"salary_max\":%d,\"currency\":\"USD\",\"description\":\"Posting %d of shard %d. We use %s.\"}",
+        k, i, title[t], i % 397, loc[(i % 5) + 1], (i % 12) + 1, 50000 + (i % 50) * 1000, 70000 + (i % 50) * 1000, i, k, tech[((i / 5) % 5) + 1])
+}'
+printf '{"title":"Data Engineer", "description":"not closed\n' >>"$T/cut/b.jsonl" # a skipped record, reported
+"$SKIDX" index "$T/cut" -o "$T/cs.skidx" -j2 2>"$T/cs.err" || bad "skidx index on the cut corpus"
+for n in 1 2 3 4; do
+    mpi "$n" "$T/cut" -o "$T/cm$n.skidx" -j1 2>"$T/cm$n.err" || bad "cut: $n ranks: exit $?"
+    cmp -s "$T/cs.skidx" "$T/cm$n.skidx" || bad "cut: $n ranks: not the bytes of one process"
+    grep -q "ranks: $((n - 1)) cuts inside shards" "$T/cm$n.err" || bad "cut: $n ranks: the large shard was not cut: $(cat "$T/cm$n.err")"
+    diff <(grep '^skidx: ' "$T/cs.err" | grep -v '^skidx: indexed') <(grep '^skidx: ' "$T/cm$n.err" | grep -v '^skidx: indexed') >/dev/null ||
+        bad "cut: $n ranks: messages differ from one process's: $(cat "$T/cm$n.err")"
+done
+# every transfer in pieces of 4 KB (MPI counts are ints: the pieced path)
+SKIDX_MPI_PIECE_BYTES=4096 mpi 3 "$T/cut" -o "$T/cp.skidx" -j1 2>"$T/cp.err" || bad "pieces: exit $?"
+cmp -s "$T/cs.skidx" "$T/cp.skidx" || bad "pieces: not the bytes of one process"
+grep -q "ranks: [1-9][0-9]* transfers sent in pieces of at most 4096 bytes" "$T/cp.err" || bad "pieces: nothing was sent in pieces: $(cat "$T/cp.err")"
+
+# One CSV shard whose records hold quoted line breaks (and doubled
+# quotes): a cut at a line start inside quotes moves on to the next
+# record. At 2 ranks the cut (its middle byte) falls inside a record of
+# 60 lines; the second half reposts records of the first.
+mkdir "$T/csv"
+awk -v out="$T/csv/jobs.csv" 'BEGIN {
+    print "id,title,company,location,posted,description" > out
+    n = 4000
+    for (i = 0; i < n; i++) {
+        rec(i < n / 2 || i % 5 ? i : i - n / 2, 0)
+        if (i == n / 2 - 1) rec(n, 60)
+    }
+}
+function rec(i, extra,   d, k) {
+    d = sprintf("Posting %d: we use Python and SQL.\nAlso \"\"Airflow\"\" and Docker.\nApply by mail.", i)
+    for (k = 0; k < extra; k++) d = d sprintf("\nMore about the team, line %d, with Kubernetes and Go in it.", k)
+    printf "%d,Data Engineer %d,Company %d,Berlin,2024-%02d-01,\"%s\"\n", i, i % 7, i % 97, i % 12 + 1, d > out
+}'
+size=$(stat -c %s "$T/csv/jobs.csv")
+tail -c +$((size / 2 + 1)) "$T/csv/jobs.csv" | sed -n 2p | grep -q '^More about the team' ||
+    bad "csv: the test corpus does not put its middle inside a quoted field"
+"$SKIDX" index "$T/csv" -o "$T/vs.skidx" -j2 2>"$T/vs.err" || bad "skidx index on the CSV shard"
+for n in 2 3 4; do
+    SKIDX_MPI_CUT_MIN=100000 mpi "$n" "$T/csv" -o "$T/vm$n.skidx" -j1 2>"$T/vm$n.err" || bad "csv: $n ranks: exit $?"
+    cmp -s "$T/vs.skidx" "$T/vm$n.skidx" || bad "csv: $n ranks: not the bytes of one process"
+    grep -q "ranks: $((n - 1)) cuts inside shards" "$T/vm$n.err" || bad "csv: $n ranks: the shard was not cut: $(cat "$T/vm$n.err")"
+done
+
+# A compressed shard (zstd, its size in the frame header) cut between
+# ranks, with a corrupt byte in its second half: exit 1 and the message of
+# one process (shard and byte), no file; --keep-going: the same index.
+mkdir "$T/cz"
+cp "$T/cut/a.jsonl" "$T/cut/c.jsonl" "$T/cz/"
+zstd -q -3 "$T/cut/b.jsonl" -o "$T/cz/b.jsonl.zst"
+"$SKIDX" index "$T/cz" -o "$T/zs.skidx" -q -j2 || bad "skidx index on the zstd cut corpus"
+SKIDX_MPI_CUT_MIN=100000 mpi 3 "$T/cz" -o "$T/zm.skidx" -j1 2>"$T/zm.err" || bad "zstd cut: exit $?"
+cmp -s "$T/zs.skidx" "$T/zm.skidx" || bad "zstd cut: not the bytes of one process"
+grep -q "ranks: 2 cuts inside shards" "$T/zm.err" || bad "zstd cut: not cut: $(cat "$T/zm.err")"
+zsize=$(stat -c %s "$T/cz/b.jsonl.zst")
+printf '\377\377\377\377' | dd of="$T/cz/b.jsonl.zst" bs=1 seek=$((zsize * 3 / 4)) conv=notrunc 2>/dev/null
+"$SKIDX" index "$T/cz" -o "$T/z1.skidx" -q -j2 2>"$T/z1.err"
+[ $? -eq 1 ] || bad "corrupt cut shard: skidx index should exit 1"
+grep -q "b.jsonl.zst' at byte" "$T/z1.err" || bad "corrupt cut shard: one process names no byte: $(cat "$T/z1.err")"
+"$SKIDX" index "$T/cz" -o "$T/zk1.skidx" -q -k -j2 2>/dev/null
+for n in 2 3; do
+    rm -f "$T/zc.skidx"
+    SKIDX_MPI_CUT_MIN=100000 mpi "$n" "$T/cz" -o "$T/zc.skidx" -q -j1 2>"$T/zc$n.err"
+    rc=$?
+    [ $rc -eq 1 ] || bad "corrupt cut shard: $n ranks: exit $rc, expected 1"
+    [ ! -e "$T/zc.skidx" ] || bad "corrupt cut shard: $n ranks: an index was written"
+    diff "$T/z1.err" <(grep '^skidx: ' "$T/zc$n.err") >/dev/null ||
+        bad "corrupt cut shard: $n ranks: messages differ from one process's: $(cat "$T/zc$n.err")"
+    SKIDX_MPI_CUT_MIN=100000 mpi "$n" "$T/cz" -o "$T/zk$n.skidx" -q -k -j1 2>/dev/null
+    [ $? -eq 1 ] || bad "corrupt cut shard, --keep-going: $n ranks: exit 1 expected"
+    cmp -s "$T/zk1.skidx" "$T/zk$n.skidx" || bad "corrupt cut shard, --keep-going: $n ranks: not the index of one process"
+done
+
+# --- ranks of another build: no index --------------------------------------
+# (the message format differs: the test hook changes this rank's build id)
+rm -f "$T/fx.skidx"
+timeout 120 "$MPIRUN" --allow-run-as-root --oversubscribe \
+    -n 1 "$SKIDX_MPI" "$SRC/corpora/sample" -o "$T/fx.skidx" -q -j1 : \
+    -n 1 -x SKIDX_MPI_TEST_FORMAT=1 "$SKIDX_MPI" "$SRC/corpora/sample" -o "$T/fx.skidx" -q -j1 2>"$T/fx.err"
+rc=$?
+[ $rc -eq 1 ] || bad "another build: exit $rc, expected 1: $(cat "$T/fx.err")"
+[ ! -e "$T/fx.skidx" ] || bad "another build: an index was written"
+grep -q "rank 1 of 2: this skidx-mpi .* is not rank 0's build" "$T/fx.err" ||
+    bad "another build: no message naming the rank: $(cat "$T/fx.err")"
 
 # --- a corrupt shard on one rank ------------------------------------------
 mkdir "$T/cx"

@@ -15,6 +15,7 @@
 #include "build/indexer.h"
 #include "core/causes.h"
 #include "core/error.h"
+#include "core/format.h"
 #include "io/csv.h"
 
 #include <omp.h>
@@ -188,6 +189,7 @@ struct shard_state {
     uint64_t causes[SKIDX_CAUSE_COUNT];
     uint64_t bytes_in, bytes_out;
     struct skidx_error err;
+    int to_end; /* read to its end (not a part cut before it) */
     /* CSV/TSV: the header, set before the shard's first chunk is run,
      * read-only after (the splitter's; freed after the taskwait) */
     const struct skidx_csv_header *csv;
@@ -227,11 +229,16 @@ struct run {
      * postings only) and examples kept, not reported */
     int hold;
     size_t first, end;
+    /* skidx_build_cut: the first shard's part begins at the record at or
+     * after this uncompressed byte, the last shard's ends before the
+     * record at or after last_hi (0 and UINT64_MAX: whole shards) */
+    uint64_t first_lo, last_hi;
     struct result *held, **held_tail;
     size_t n_held;
     struct kept_example { uint64_t shard; struct example e; } *kept;
     size_t n_kept, cap_kept;
     uint64_t rows_unpacked;
+    uint8_t *merged; /* skidx_build_states_merge: shards with a part in */
     /* skidx_build_pack: this build's first row in the whole run, its
      * postings, the next one's number; the segments that lie wholly
      * inside the build are cut here (`local`), one waits in `ready` */
@@ -894,16 +901,189 @@ static void dispatch(struct run *R, struct skidx_chunk *v, size_t s,
     }
 }
 
+/* ---- a part of a shard (skidx_build_cut) ----
+ *
+ * A part is read from the shard's start with the reader of a whole shard
+ * (so that its lines, views, CSV records and faults are the ones a whole
+ * run sees), but only its records are run: those whose first line is at
+ * or after the first line starting at uncompressed byte `lo`, and before
+ * the first line starting at or after `hi`; for CSV the cut moves on to
+ * the next record start, so a record with a quoted line break is never
+ * cut. Both neighbours of a cut find the same record from the same bytes.
+ * The lines in between records (a CSV header, blank lines) go with the
+ * record after them; the part that begins the shard takes line 1 on. */
+struct part_cut {
+    uint64_t lo, hi;   /* uncompressed bytes; 0 / UINT64_MAX: none */
+    uint64_t llo, lhi; /* their first lines; 0: not known yet */
+    uint64_t clo, chi; /* the records the part begins and ends at (CSV) */
+    uint64_t told;     /* CSV: the lines of the pieces seen so far, + 1 */
+    char sep;          /* CSV: ',' or TAB */
+    int whole;
+};
+
+static void part_cut_init(struct part_cut *pc, uint64_t lo, uint64_t hi)
+{
+    memset(pc, 0, sizeof(*pc));
+    pc->lo = lo;
+    pc->hi = hi;
+    pc->whole = lo == 0 && hi == UINT64_MAX;
+    pc->told = 1;
+    if (lo == 0)
+        pc->llo = pc->clo = 1;
+}
+
+static uint64_t count_lines(const char *p, size_t n)
+{
+    uint64_t k = 0;
+    for (const char *e = p + n; p < e; k++) {
+        const char *q = memchr(p, '\n', (size_t)(e - p));
+        if (!q)
+            break;
+        p = q + 1;
+    }
+    return k;
+}
+
+/* The byte of view v where its line `line` starts (v->len after it). */
+static size_t line_pos(const struct skidx_chunk *v, uint64_t line)
+{
+    size_t at = 0;
+    for (uint64_t l = v->first_line; l < line && at < v->len; l++) {
+        const char *q = memchr(v->data + at, '\n', v->len - at);
+        at = q ? (size_t)(q - v->data) + 1 : v->len;
+    }
+    return at;
+}
+
+/* *line = the first line starting at or after uncompressed byte `off`,
+ * when view v says which (it may be the next view's first); else 0. */
+static void line_at(const struct skidx_chunk *v, uint64_t off, uint64_t *line)
+{
+    if (*line || off == UINT64_MAX)
+        return;
+    if (off <= v->offset) {
+        *line = v->first_line;
+        return;
+    }
+    const uint64_t p = off - v->offset;
+    if (p > v->len)
+        return;
+    size_t start = (size_t)p;
+    if (start < v->len && v->data[start - 1] != '\n') {
+        const char *q = memchr(v->data + start, '\n', v->len - start);
+        start = q ? (size_t)(q - v->data) + 1 : v->len;
+    }
+    *line = v->first_line + count_lines(v->data, start);
+}
+
+/* JSON Lines: the lines of view v inside the part, in *t (a view of v's
+ * memory; t->n_lines 0: none). Returns 1 when the part ends in v. */
+static int cut_view(struct part_cut *pc, const struct skidx_chunk *v,
+                    struct skidx_chunk *t)
+{
+    memset(t, 0, sizeof(*t));
+    t->borrowed = 1;
+    line_at(v, pc->lo, &pc->llo);
+    line_at(v, pc->hi, &pc->lhi);
+    const uint64_t vend = v->first_line + v->n_lines;
+    if (!pc->llo)
+        return 0;
+    uint64_t a = pc->llo > v->first_line ? pc->llo : v->first_line;
+    uint64_t b = pc->lhi && pc->lhi < vend ? pc->lhi : vend;
+    if (a < b) {
+        const size_t pa = line_pos(v, a), pb = line_pos(v, b);
+        size_t i = 0, j;
+        while (i < v->n_long && v->long_lines[i] < a)
+            i++;
+        for (j = i; j < v->n_long && v->long_lines[j] < b; j++)
+            ;
+        t->data = v->data + pa;
+        t->len = pb - pa;
+        t->first_line = a;
+        t->n_lines = b - a;
+        t->offset = v->offset + pa;
+        t->long_lines = v->n_long ? v->long_lines + i : NULL;
+        t->n_long = j - i;
+    }
+    return pc->lhi && pc->lhi <= vend;
+}
+
+/* CSV/TSV: the records of piece p inside the part, in *t (t->chunk.len 0
+ * and no dropped record: none); lines as the splitter counts them (every
+ * line since the piece before). Returns 1 when the part ends in p. */
+static int cut_piece(struct part_cut *pc, const struct skidx_csv_piece *p,
+                     struct skidx_csv_piece *t)
+{
+    const uint64_t pstart = pc->told, pend = pc->told + p->chunk.n_lines;
+    pc->told = pend;
+    memset(t, 0, sizeof(*t));
+    t->chunk.borrowed = 1;
+    t->drop_cause = SKIDX_CAUSE_COUNT;
+    /* a record at `line` opens or closes the part */
+    #define PART_SEE(line)                                                 \
+        do {                                                               \
+            if (!pc->clo && pc->llo && (line) >= pc->llo)                  \
+                pc->clo = (line);                                          \
+            if (!pc->chi && pc->lhi && (line) >= pc->lhi)                  \
+                pc->chi = (line);                                          \
+        } while (0)
+    if (p->drop_cause < SKIDX_CAUSE_COUNT) {
+        PART_SEE(p->drop_line);
+        if (pc->clo && p->drop_line >= pc->clo &&
+            (!pc->chi || p->drop_line < pc->chi)) {
+            t->drop_cause = p->drop_cause;
+            t->drop_line = p->drop_line;
+        }
+    }
+    size_t at = 0, ta = SIZE_MAX, tb = SIZE_MAX;
+    uint64_t line = p->chunk.first_line;
+    while (at < p->chunk.len && !pc->chi) {
+        PART_SEE(line);
+        if (pc->chi)
+            break;
+        if (pc->clo && ta == SIZE_MAX) {
+            ta = at;
+            t->chunk.first_line = line;
+        }
+        unsigned char st = SKIDX_CSV_FIELD_START;
+        int ended;
+        const size_t k = skidx_csv_scan(&st, pc->sep, p->chunk.data + at,
+                                        p->chunk.len - at, &ended);
+        line += count_lines(p->chunk.data + at, k);
+        at += k;
+    }
+    #undef PART_SEE
+    if (ta != SIZE_MAX) {
+        tb = at;
+        t->chunk.data = p->chunk.data + ta;
+        t->chunk.len = tb - ta;
+    }
+    /* the piece's lines that lie in [clo, chi) */
+    const uint64_t lo = pc->clo ? pc->clo : UINT64_MAX,
+                   hi = pc->chi ? pc->chi : UINT64_MAX;
+    const uint64_t a = pstart > lo ? pstart : lo, b = pend < hi ? pend : hi;
+    t->chunk.n_lines = a < b ? b - a : 0;
+    if (!t->chunk.data)
+        t->chunk.data = (char *)"";
+    if (!t->chunk.first_line)
+        t->chunk.first_line = line;
+    return pc->chi != 0;
+}
+
 /* A CSV/TSV shard's view: cut into pieces of whole records (the splitter
  * runs here, in order), each dispatched. At the end (v NULL), the record
  * left open. */
 static skidx_status split_view(struct run *R, struct skidx_csv_splitter *sp,
                                const struct skidx_chunk *v, size_t s,
-                               uint64_t *seq)
+                               uint64_t *seq, struct part_cut *cut, int *end)
 {
     struct shard_state *ss = &R->ss[s];
+    if (v && !cut->whole) {
+        line_at(v, cut->lo, &cut->llo);
+        line_at(v, cut->hi, &cut->lhi);
+    }
     skidx_csv_splitter_feed(sp, v);
-    for (;;) {
+    while (!*end) {
         struct skidx_csv_piece pc;
         int got = 0;
         skidx_status st = skidx_csv_splitter_next(sp, &pc, &got, &ss->err);
@@ -916,8 +1096,18 @@ static skidx_status split_view(struct run *R, struct skidx_csv_splitter *sp,
             return SKIDX_OK;
         if (!ss->csv) /* written once, before any task reads it */
             ss->csv = skidx_csv_splitter_header(sp);
+        if (!cut->whole) {
+            struct skidx_csv_piece t;
+            *end = cut_piece(cut, &pc, &t);
+            if (t.chunk.len || t.chunk.n_lines ||
+                t.drop_cause < SKIDX_CAUSE_COUNT)
+                dispatch(R, &t.chunk, s, (*seq)++, t.drop_cause,
+                         t.drop_line);
+            continue;
+        }
         dispatch(R, &pc.chunk, s, (*seq)++, pc.drop_cause, pc.drop_line);
     }
+    return SKIDX_OK;
 }
 
 static void read_shard(struct run *R, size_t s)
@@ -933,6 +1123,13 @@ static void read_shard(struct run *R, size_t s)
     struct skidx_csv_splitter *sp = NULL;
     uint64_t seq = 0, last_in = 0;
     skidx_status st;
+    struct part_cut cut;
+    int end = 0;
+    part_cut_init(&cut, s == R->first ? R->first_lo : 0,
+                  s + 1 == R->end ? R->last_hi : UINT64_MAX);
+    if (!cut.whole)
+        ro.spare = NULL; /* a fresh reader: the views its neighbour sees */
+    ss->to_end = cut.hi == UINT64_MAX;
 
     __atomic_fetch_add(&R->shards_started, 1, __ATOMIC_RELAXED);
     skidx_error_clear(&ss->err);
@@ -948,6 +1145,7 @@ static void read_shard(struct run *R, size_t s)
         st = skidx_fail(&ss->err, SKIDX_ERR_NOMEM, R->shards->paths[s],
                         SKIDX_NOLINE, SKIDX_NOOFF, "out of memory");
     ss->is_csv = sp != NULL;
+    cut.sep = fmt == SKIDX_FORMAT_TSV ? '\t' : ',';
     while (!st) {
         if (stopped(R) || __atomic_load_n(&R->abort, __ATOMIC_RELAXED))
             break;
@@ -960,13 +1158,23 @@ static void read_shard(struct run *R, size_t s)
         if (st)
             break;
         if (sp) {
-            st = split_view(R, sp, v.n_lines ? &v : NULL, s, &seq);
-            if (st || v.n_lines == 0)
+            st = split_view(R, sp, v.n_lines ? &v : NULL, s, &seq, &cut,
+                            &end);
+            if (st || v.n_lines == 0 || end)
                 break;
             continue;
         }
         if (v.n_lines == 0)
             break;
+        if (!cut.whole) {
+            struct skidx_chunk t;
+            end = cut_view(&cut, &v, &t);
+            if (t.n_lines)
+                dispatch(R, &t, s, seq++, SKIDX_CAUSE_COUNT, 0);
+            if (end)
+                break;
+            continue;
+        }
         dispatch(R, &v, s, seq++, SKIDX_CAUSE_COUNT, 0);
     }
 #pragma omp taskwait
@@ -1087,6 +1295,7 @@ static skidx_status run_init(struct run *R,
     R->opts = opts;
     R->first = first;
     R->end = end;
+    R->last_hi = UINT64_MAX;
     R->held_tail = &R->held;
     R->threads = opts->threads > 0 ? opts->threads : omp_get_num_procs();
     if (skidx_shard_list_all_empty(shards))
@@ -1293,6 +1502,7 @@ static void run_free(struct run *R)
         result_free(r);
     }
     free(R->kept);
+    free(R->merged);
     skidx_pseg_raw_free(R->local);
     free(R->ready.bytes);
 }
@@ -1346,6 +1556,13 @@ skidx_status skidx_build_create(const struct skidx_shard_list *shards,
     b->R.hold = 1;
     *out = b;
     return SKIDX_OK;
+}
+
+void skidx_build_cut(struct skidx_build *b, uint64_t first_lo,
+                     uint64_t last_hi)
+{
+    b->R.first_lo = first_lo;
+    b->R.last_hi = last_hi;
 }
 
 void skidx_build_free(struct skidx_build *b)
@@ -1592,36 +1809,183 @@ skidx_status skidx_build_unpack(struct skidx_build *b,
     return SKIDX_OK;
 }
 
-void *skidx_build_shard_states(struct skidx_build *b, size_t *elem_size)
+/* A shard state on the wire (all little-endian u64 unless said):
+ *   shard, flags (1 done, 2 failed, 4 read to its end), records,
+ *   postings, duplicates, skipped, bytes_in, bytes_out,
+ *   causes[SKIDX_CAUSE_COUNT];
+ *   when failed: status, line, offset, u32 length + the path, u32 length
+ *   + the message. */
+#define STATE_FIXED ((8 + (size_t)SKIDX_CAUSE_COUNT) * 8)
+
+static size_t put_str(uint8_t *o, const char *str)
 {
-    *elem_size = sizeof(struct shard_state);
-    return b->R.ss;
+    const size_t n = strnlen(str, sizeof(((struct skidx_error *)0)->msg) - 1);
+    if (o) {
+        skidx_wr32(o, (uint32_t)n);
+        memcpy(o + 4, str, n);
+    }
+    return 4 + n;
 }
 
-const void *skidx_build_examples(const struct skidx_build *b,
-                                 size_t *elem_size, size_t *n)
+size_t skidx_build_states_encode(const struct skidx_build *b, uint8_t *out)
 {
-    *elem_size = sizeof(struct kept_example);
-    *n = b->R.n_kept;
-    return b->R.kept;
+    const struct run *R = &b->R;
+    size_t o = 0;
+    for (size_t s = R->first; s < R->end; s++) {
+        const struct shard_state *ss = &R->ss[s];
+        if (out) {
+            uint8_t *p = out + o;
+            const uint64_t f[8] = {s,
+                                   (uint64_t)(ss->done ? 1 : 0) |
+                                       (ss->failed ? 2 : 0) |
+                                       (ss->to_end ? 4 : 0),
+                                   ss->records_committed, ss->postings,
+                                   ss->duplicates, ss->skipped, ss->bytes_in,
+                                   ss->bytes_out};
+            for (int i = 0; i < 8; i++)
+                skidx_wr64(p + 8 * i, f[i]);
+            for (unsigned k = 0; k < SKIDX_CAUSE_COUNT; k++)
+                skidx_wr64(p + 64 + 8 * k, ss->causes[k]);
+        }
+        o += STATE_FIXED;
+        if (!ss->failed)
+            continue;
+        if (out) {
+            skidx_wr64(out + o, (uint64_t)ss->err.status);
+            skidx_wr64(out + o + 8, ss->err.line);
+            skidx_wr64(out + o + 16, ss->err.offset);
+        }
+        o += 24;
+        o += put_str(out ? out + o : NULL, ss->err.path);
+        o += put_str(out ? out + o : NULL, ss->err.msg);
+    }
+    return o;
 }
 
-void skidx_build_report(struct skidx_build *b, const void *examples,
-                        size_t n)
+static int get_str(const uint8_t *in, size_t len, size_t *o, char *dst,
+                   size_t cap)
+{
+    if (len - *o < 4)
+        return -1;
+    const uint32_t n = skidx_rd32(in + *o);
+    if (n >= cap || len - *o - 4 < n)
+        return -1;
+    memcpy(dst, in + *o + 4, n);
+    dst[n] = 0;
+    *o += 4 + n;
+    return 0;
+}
+
+skidx_status skidx_build_states_merge(struct skidx_build *b,
+                                      const uint8_t *in, size_t len)
 {
     struct run *R = &b->R;
-    const struct kept_example *k = examples;
+    if (!R->merged) {
+        R->merged = calloc(R->shards->n ? R->shards->n : 1, 1);
+        if (!R->merged)
+            return SKIDX_ERR_NOMEM;
+    }
+    size_t o = 0;
+    while (o < len) {
+        if (len - o < STATE_FIXED)
+            return SKIDX_ERR_CORRUPT;
+        const uint8_t *p = in + o;
+        const uint64_t s = skidx_rd64(p), flags = skidx_rd64(p + 8);
+        if (s >= R->shards->n || flags > 7)
+            return SKIDX_ERR_CORRUPT;
+        struct shard_state part;
+        memset(&part, 0, sizeof(part));
+        part.done = (flags & 1) != 0;
+        part.failed = (flags & 2) != 0;
+        part.to_end = (flags & 4) != 0;
+        part.records_committed = skidx_rd64(p + 16);
+        part.postings = skidx_rd64(p + 24);
+        part.duplicates = skidx_rd64(p + 32);
+        part.skipped = skidx_rd64(p + 40);
+        part.bytes_in = skidx_rd64(p + 48);
+        part.bytes_out = skidx_rd64(p + 56);
+        for (unsigned k = 0; k < SKIDX_CAUSE_COUNT; k++)
+            part.causes[k] = skidx_rd64(p + 64 + 8 * k);
+        o += STATE_FIXED;
+        if (part.failed) {
+            if (len - o < 24)
+                return SKIDX_ERR_CORRUPT;
+            part.err.status = (skidx_status)skidx_rd64(in + o);
+            part.err.line = skidx_rd64(in + o + 8);
+            part.err.offset = skidx_rd64(in + o + 16);
+            o += 24;
+            if (get_str(in, len, &o, part.err.path, sizeof(part.err.path)) ||
+                get_str(in, len, &o, part.err.msg, sizeof(part.err.msg)))
+                return SKIDX_ERR_CORRUPT;
+        }
+        struct shard_state *ss = &R->ss[s];
+        if (!R->merged[s]) {
+            /* the shard's first part in corpus order */
+            R->merged[s] = 1;
+            part.csv = NULL;
+            *ss = part;
+            continue;
+        }
+        /* a later part of a shard cut between processes: the sums, the
+         * first failure in corpus order, and the bytes the reader of a
+         * whole shard reports (every part reads from the start) */
+        ss->done &= part.done;
+        ss->records_committed += part.records_committed;
+        ss->postings += part.postings;
+        ss->duplicates += part.duplicates;
+        ss->skipped += part.skipped;
+        for (unsigned k = 0; k < SKIDX_CAUSE_COUNT; k++)
+            ss->causes[k] += part.causes[k];
+        if (!ss->failed && (part.failed || part.to_end)) {
+            ss->bytes_in = part.bytes_in;
+            ss->bytes_out = part.bytes_out;
+        }
+        if (!ss->failed && part.failed) {
+            ss->failed = 1;
+            ss->err = part.err;
+        }
+        ss->to_end |= part.to_end;
+    }
+    return SKIDX_OK;
+}
+
+/* An example on the wire: u64 shard, u64 line, u64 col, u32 cause. */
+#define EXAMPLE_BYTES 28
+
+size_t skidx_build_examples_encode(const struct skidx_build *b, uint8_t *out,
+                                   size_t *n)
+{
+    const struct run *R = &b->R;
+    *n = R->n_kept;
+    if (out)
+        for (size_t i = 0; i < R->n_kept; i++) {
+            uint8_t *p = out + i * EXAMPLE_BYTES;
+            skidx_wr64(p, R->kept[i].shard);
+            skidx_wr64(p + 8, R->kept[i].e.line);
+            skidx_wr64(p + 16, R->kept[i].e.col);
+            skidx_wr32(p + 24, R->kept[i].e.cause);
+        }
+    return R->n_kept * EXAMPLE_BYTES;
+}
+
+void skidx_build_report(struct skidx_build *b, const uint8_t *examples,
+                        size_t len)
+{
+    struct run *R = &b->R;
     const int hold = R->hold;
     R->hold = 0;
     /* the budget is the whole run's: this process's own examples went
      * into the list too */
     memset(R->reported, 0, sizeof(R->reported));
-    for (size_t i = 0; i < n; i++) {
-        const unsigned c = k[i].e.cause;
-        if (c < SKIDX_CAUSE_COUNT && k[i].shard < R->shards->n &&
-            R->reported[c] < R->opts->max_examples) {
-            R->reported[c]++;
-            report_example(R, (size_t)k[i].shard, &k[i].e);
+    for (size_t o = 0; o + EXAMPLE_BYTES <= len; o += EXAMPLE_BYTES) {
+        const uint64_t shard = skidx_rd64(examples + o);
+        const struct example e = {skidx_rd64(examples + o + 8),
+                                  skidx_rd64(examples + o + 16),
+                                  skidx_rd32(examples + o + 24)};
+        if (e.cause < SKIDX_CAUSE_COUNT && shard < R->shards->n &&
+            R->reported[e.cause] < R->opts->max_examples) {
+            R->reported[e.cause]++;
+            report_example(R, (size_t)shard, &e);
         }
     }
     R->hold = hold;

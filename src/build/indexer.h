@@ -106,7 +106,8 @@ skidx_status skidx_run_index(const struct skidx_shard_list *shards,
  *
  * The same pipeline cut where processes must agree. Each process makes a
  * build over a contiguous range of the shard list (so corpus order is
- * process order, then this order), and:
+ * process order, then this order; the first and last shards may be parts
+ * of shards cut between processes, skidx_build_cut), and:
  *   1. skidx_build_process: reads its shards; each posting is decided
  *      against the earlier postings of this build only, and the results
  *      are held in corpus order (about 3 % of the text), examples kept;
@@ -120,9 +121,8 @@ skidx_status skidx_run_index(const struct skidx_shard_list *shards,
  *      the writing process feeds every process's pieces, in process
  *      order, to skidx_build_put_segment and skidx_build_unpack (which
  *      cuts the shared segments).
- * The writer then sets its shard states (skidx_build_shard_states: the
- * array of every shard, elem_size bytes each, opaque; the processes
- * run one binary) from the owners', reports the examples of all
+ * The writer then merges the shard states of every process
+ * (skidx_build_states_encode, skidx_build_states_merge), reports the examples of all
  * (skidx_build_report, in corpus order, through opts->on_message with the
  * budget of one run) and finishes the model (skidx_build_finish: the
  * last segment, sources, lost shards, statistics, the empty check and the
@@ -136,6 +136,17 @@ skidx_status skidx_build_create(const struct skidx_shard_list *shards,
                                 size_t first, size_t end,
                                 struct skidx_build **out);
 void skidx_build_free(struct skidx_build *b);
+/* Before skidx_build_process: the first shard of the range is read only
+ * from the record whose first line is the first line starting at or after
+ * uncompressed byte first_lo (a CSV record: the first record starting at
+ * or after that line), and the last only up to the record before the same
+ * point for last_hi (0 and UINT64_MAX: whole). Each part is read from the
+ * shard's start, so its line numbers, faults and CSV header are those of
+ * a whole run; the process before a cut at byte x ends where the one after
+ * it begins. The parts of a shard, merged (skidx_build_states_merge),
+ * count what the whole shard counts. */
+void skidx_build_cut(struct skidx_build *b, uint64_t first_lo,
+                     uint64_t last_hi);
 /* SKIDX_OK, SKIDX_ERR_NOMEM or SKIDX_ERR_INTERRUPTED; *shards_failed:
  * one of the range's shards failed (its state says why). */
 skidx_status skidx_build_process(struct skidx_build *b, int *shards_failed);
@@ -173,13 +184,26 @@ skidx_status skidx_build_put_segment(struct skidx_build *b,
 skidx_status skidx_build_unpack(struct skidx_build *b,
                                 struct skidx_model *model, const uint8_t *buf,
                                 size_t len);
-void *skidx_build_shard_states(struct skidx_build *b, size_t *elem_size);
-/* The kept examples (elem_size bytes each, opaque), in corpus order;
- * valid until the next call on b. */
-const void *skidx_build_examples(const struct skidx_build *b,
-                                 size_t *elem_size, size_t *n);
-void skidx_build_report(struct skidx_build *b, const void *examples,
-                        size_t n);
+/* The states of the build's shards (what was read, counted, skipped,
+ * whether it failed and why), encoded with fixed-width little-endian
+ * fields (indexer.c, "on the wire"), so that processes need not share a
+ * struct layout. Returns the bytes; writes them to out unless NULL. */
+size_t skidx_build_states_encode(const struct skidx_build *b, uint8_t *out);
+/* Writer: take the encoded states of every process, one call a process in
+ * process order (its own too). The first part of a shard sets its state;
+ * the parts after it (a shard cut between processes, skidx_build_cut) add
+ * their counts, and the first failure in corpus order stands.
+ * SKIDX_ERR_CORRUPT: bytes that skidx_build_states_encode did not make. */
+skidx_status skidx_build_states_merge(struct skidx_build *b,
+                                      const uint8_t *in, size_t len);
+/* The kept examples in corpus order, encoded (28 bytes each, indexer.c);
+ * *n of them. Returns the bytes; writes them to out unless NULL. */
+size_t skidx_build_examples_encode(const struct skidx_build *b, uint8_t *out,
+                                   size_t *n);
+/* Writer: report the encoded examples of every process (in corpus order,
+ * len bytes), through opts->on_message, with the budget of one run. */
+void skidx_build_report(struct skidx_build *b, const uint8_t *examples,
+                        size_t len);
 skidx_status skidx_build_finish(struct skidx_build *b,
                                 struct skidx_model *model,
                                 struct skidx_index_summary *summary,

@@ -871,6 +871,40 @@ static const char *other_compression(const unsigned char *b, size_t n)
     return NULL;
 }
 
+uint64_t skidx_shard_text_size(const char *path)
+{
+    const int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    struct stat sb;
+    unsigned char h[32];
+    uint64_t n = 0;
+    ssize_t k;
+    if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) ||
+        (k = pread(fd, h, sizeof(h), 0)) < 4) {
+        close(fd);
+        return 0;
+    }
+    const uint64_t size = (uint64_t)sb.st_size;
+    if (ZSTD_isFrame(h, (size_t)k)) {
+        /* a frame header that gives its content size */
+        const unsigned long long c = ZSTD_getFrameContentSize(h, (size_t)k);
+        n = c == ZSTD_CONTENTSIZE_UNKNOWN || c == ZSTD_CONTENTSIZE_ERROR
+                ? 0
+                : (uint64_t)c;
+    } else if (h[0] == 0x1F && h[1] == 0x8B) {
+        /* the last member's ISIZE: its size modulo 2^32 */
+        unsigned char t[4];
+        if (size >= 18 && pread(fd, t, 4, (off_t)(size - 4)) == 4)
+            n = (uint64_t)t[0] | (uint64_t)t[1] << 8 |
+                (uint64_t)t[2] << 16 | (uint64_t)t[3] << 24;
+    } else if (!other_compression(h, (size_t)k)) {
+        n = size;
+    }
+    close(fd);
+    return n;
+}
+
 skidx_status skidx_shard_reader_open(const char *path,
                                      const struct skidx_reader_opts *opts,
                                      struct skidx_shard_reader **out,

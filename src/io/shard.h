@@ -89,6 +89,14 @@ struct skidx_reader_opts {
     uint64_t listed_size;
 };
 
+/* The size of a shard's text, uncompressed, as far as its first bytes say:
+ * a plain file's size; a zstd frame's content size when its header gives
+ * it (the first frame's only); a gzip shard's size modulo 2^32 (its last
+ * member's trailer). 0 when unknown (a stream, another compression, a
+ * frame without its size, an unreadable file). An estimate for cutting a
+ * shard into parts of about equal work; nothing is checked. */
+uint64_t skidx_shard_text_size(const char *path);
+
 struct skidx_shard_reader;
 
 /* Open a shard (once; a FIFO or pipe is read as a stream, and opening one

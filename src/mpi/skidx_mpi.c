@@ -4,9 +4,11 @@
  * one `skidx index` process writes on the same corpus.
  *
  * Rank 0, the writer, parses the arguments (the others parse them too,
- * silently), lists the corpus and sends the list to every rank. Each rank
- * takes a contiguous range of shards, balanced by bytes, so that corpus
- * order is rank order, then the order within a rank; it runs the library
+ * silently), lists the corpus and sends the list to every rank, and each
+ * rank checks that it runs the writer's build. Each rank takes an equal
+ * slice of the corpus's bytes (plan_cuts: a large shard is cut between
+ * ranks at a record), so that corpus order is rank order, then the order
+ * within a rank; it runs the library
  * pipeline over its range with its own threads (src/build/indexer.h,
  * "the stages"), holding its results. Then, in order:
  *   - duplicates: each rank sends the keys of its postings still counted
@@ -19,13 +21,15 @@
  *   - rows: rank by rank, in order, each sends its rows to the writer in
  *     buffers of ROW_BUF bytes; the writer cuts them into the segments a
  *     single process cuts;
- *   - the writer gathers the shard states and kept examples, reports as
+ *   - the writer gathers the shard states (the parts of a cut shard
+ *     merged) and kept examples, both encoded field by field, reports as
  *     `skidx index` does and writes the index (temporary file, rename).
  * A rank that fails says why (the lowest failing rank only) and every
  * rank exits 1; a failed shard is reported by the writer, in corpus
  * order, as on one machine.
  *
  * MPI is called from the main thread only, outside the OpenMP regions.
+ * Transfers sized by the corpus go in pieces ("messages of any size").
  */
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 
@@ -49,9 +53,16 @@
 #define TAG_ROWS 17
 #define TAG_SEG 18
 #define TAG_SEGB 19
+#define TAG_KEYS 20
+#define TAG_DUPS 21
+#define TAG_STATES 22
+#define TAG_EXAMPLES 23
 #define ROW_BUF ((size_t)8 << 20)
 
 static int rank, n_ranks;
+/* the most bytes one MPI call moves ("messages of any size") */
+static size_t piece_max = (size_t)1 << 30;
+static uint64_t pieced; /* transfers that took more than one piece */
 
 /* What each stage cost: wall seconds and bytes this rank sent; the
  * writer prints the maxima and sums on stderr (unless --quiet), the
@@ -60,6 +71,7 @@ enum { ST_PROCESS, ST_KEYS, ST_COUNT, ST_ROWS, ST_N };
 static double stage_s[ST_N];
 static uint64_t stage_bytes[ST_N];
 static uint64_t segs_received; /* writer: segments encoded by others */
+static unsigned cuts_inside;    /* writer: rank boundaries inside a shard */
 static const char *const stage_name[ST_N] = {"process", "duplicate exchange",
                                              "count + reduce", "rows to writer"};
 
@@ -71,8 +83,16 @@ static void print_stats(void)
                MPI_COMM_WORLD);
     MPI_Reduce(stage_bytes, bsum, ST_N, MPI_UINT64_T, MPI_SUM, WRITER,
                MPI_COMM_WORLD);
+    uint64_t pieced_all = 0;
+    MPI_Reduce(&pieced, &pieced_all, 1, MPI_UINT64_T, MPI_SUM, WRITER,
+               MPI_COMM_WORLD);
     if (rank != WRITER)
         return;
+    fprintf(stderr, "skidx-mpi: %d ranks: %u cuts inside shards\n", n_ranks,
+            cuts_inside);
+    fprintf(stderr, "skidx-mpi: %d ranks: %llu transfers sent in pieces of "
+                    "at most %zu bytes\n",
+            n_ranks, (unsigned long long)pieced_all, piece_max);
     for (int k = 0; k < ST_N; k++)
         fprintf(stderr, "skidx-mpi: %d ranks: %s: %.3f s (slowest rank), "
                         "%llu bytes sent (all ranks)\n",
@@ -110,6 +130,109 @@ static void die(const char *what, skidx_status st)
 /* The writer's output, open while the segments arrive. */
 static struct skidx_index_out *writer_out;
 
+/* ---- messages of any size ----
+ * MPI counts are ints (Open MPI 4.1 implements MPI 3.1: no MPI_Count
+ * variants of Send, Bcast or Alltoallv), so every transfer whose size
+ * depends on the corpus goes in pieces of at most piece_max bytes. The
+ * test hook SKIDX_MPI_PIECE_BYTES makes the pieces small, so that the
+ * pieced path runs on small corpora (tests/mpi_index.sh). */
+
+static size_t piece_of(size_t bytes, size_t o)
+{
+    return bytes - o < piece_max ? bytes - o : piece_max;
+}
+
+static void big_send(const void *buf, size_t bytes, int dest, int tag)
+{
+    const char *p = buf;
+    pieced += bytes > piece_max;
+    for (size_t o = 0; o < bytes; o += piece_of(bytes, o))
+        MPI_Send(p + o, (int)piece_of(bytes, o), MPI_BYTE, dest, tag,
+                 MPI_COMM_WORLD);
+}
+
+/* The bytes of a big_send of the same size (pieces from one sender with
+ * one tag arrive in order). */
+static void big_recv(void *buf, size_t bytes, int src, int tag)
+{
+    char *p = buf;
+    for (size_t o = 0; o < bytes; o += piece_of(bytes, o))
+        MPI_Recv(p + o, (int)piece_of(bytes, o), MPI_BYTE, src, tag,
+                 MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+}
+
+static void big_bcast(void *buf, size_t bytes)
+{
+    char *p = buf;
+    pieced += rank == WRITER && bytes > piece_max;
+    for (size_t o = 0; o < bytes; o += piece_of(bytes, o))
+        MPI_Bcast(p + o, (int)piece_of(bytes, o), MPI_BYTE, WRITER,
+                  MPI_COMM_WORLD);
+}
+
+/* MPI_Alltoallv in bytes with size_t counts and displacements: pieces
+ * between every pair of ranks, all posted at once. */
+static int big_alltoallv(const void *sbuf, const size_t *scnt,
+                         const size_t *sdis, void *rbuf, const size_t *rcnt,
+                         const size_t *rdis, int tag)
+{
+    size_t n_req = 0;
+    for (int r = 0; r < n_ranks; r++)
+        if (r != rank)
+            n_req += (scnt[r] + piece_max - 1) / piece_max +
+                     (rcnt[r] + piece_max - 1) / piece_max;
+    MPI_Request *req = malloc((n_req ? n_req : 1) * sizeof(*req));
+    if (!req)
+        return -1;
+    size_t k = 0;
+    for (int r = 0; r < n_ranks; r++) {
+        if (r == rank)
+            continue;
+        char *p = (char *)rbuf + rdis[r];
+        for (size_t o = 0; o < rcnt[r]; o += piece_of(rcnt[r], o))
+            MPI_Irecv(p + o, (int)piece_of(rcnt[r], o), MPI_BYTE, r, tag,
+                      MPI_COMM_WORLD, &req[k++]);
+    }
+    for (int r = 0; r < n_ranks; r++) {
+        if (r == rank) {
+            if (scnt[r])
+                memcpy((char *)rbuf + rdis[r], (const char *)sbuf + sdis[r],
+                       scnt[r]);
+            continue;
+        }
+        const char *p = (const char *)sbuf + sdis[r];
+        pieced += scnt[r] > piece_max;
+        for (size_t o = 0; o < scnt[r]; o += piece_of(scnt[r], o))
+            MPI_Isend(p + o, (int)piece_of(scnt[r], o), MPI_BYTE, r, tag,
+                      MPI_COMM_WORLD, &req[k++]);
+    }
+    MPI_Waitall((int)k, req, MPI_STATUSES_IGNORE);
+    free(req);
+    return 0;
+}
+
+/* A rank's bytes to the writer, which takes them rank by rank: the size,
+ * then the bytes. */
+static void send_to_writer(const void *buf, size_t bytes, int tag)
+{
+    const uint64_t n = bytes;
+    MPI_Send(&n, 1, MPI_UINT64_T, WRITER, tag, MPI_COMM_WORLD);
+    big_send(buf, bytes, WRITER, tag);
+}
+
+/* Writer: rank r's bytes of send_to_writer, in *buf (malloc'd). */
+static skidx_status recv_from(int r, int tag, uint8_t **buf, size_t *bytes)
+{
+    uint64_t n = 0;
+    MPI_Recv(&n, 1, MPI_UINT64_T, r, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    *bytes = (size_t)n;
+    *buf = malloc(n ? (size_t)n : 1);
+    if (!*buf)
+        return SKIDX_ERR_NOMEM;
+    big_recv(*buf, (size_t)n, r, tag);
+    return SKIDX_OK;
+}
+
 /* Broadcast an int from the writer. */
 static int bcast_int(int v)
 {
@@ -127,7 +250,7 @@ static int bcast_shards(struct skidx_shard_list *l)
         for (size_t i = 0; i < l->n; i++)
             bytes += strlen(l->paths[i]) + 1;
     MPI_Bcast(&bytes, 1, MPI_UINT64_T, WRITER, MPI_COMM_WORLD);
-    if (bytes > INT_MAX || n > INT_MAX)
+    if (bytes > SIZE_MAX / 2 || n > SIZE_MAX / 16)
         return -1;
     char *all = malloc(bytes ? bytes : 1);
     uint64_t *sizes = malloc(n ? n * sizeof(*sizes) : 1);
@@ -146,8 +269,8 @@ static int bcast_shards(struct skidx_shard_list *l)
         free(sizes);
         return -1;
     }
-    MPI_Bcast(all, (int)bytes, MPI_CHAR, WRITER, MPI_COMM_WORLD);
-    MPI_Bcast(sizes, (int)n, MPI_UINT64_T, WRITER, MPI_COMM_WORLD);
+    big_bcast(all, bytes);
+    big_bcast(sizes, n * sizeof(*sizes));
     if (rank != WRITER) {
         l->paths = calloc(n ? n : 1, sizeof(*l->paths));
         ok = l->paths != NULL;
@@ -166,27 +289,78 @@ static int bcast_shards(struct skidx_shard_list *l)
     return any_failed(!ok, "out of memory") ? -1 : 0;
 }
 
-/* Shards [first[r], first[r+1]) go to rank r: by the midpoint of each
- * shard in the corpus's bytes, so that ranks get equal bytes as near as
- * whole shards allow (by count when no size is known). */
-static void split(const struct skidx_shard_list *l, size_t *first)
+/* Where rank r's work begins: cut[r] = shard, and the uncompressed byte
+ * of that shard where its part begins (0: the whole shard). */
+struct cut {
+    uint64_t shard, at;
+};
+
+/* The smallest shard cut between ranks, in bytes on disk (a smaller one
+ * goes whole to the rank that holds its middle); the test hook
+ * SKIDX_MPI_CUT_MIN sets it. */
+static uint64_t cut_min = (uint64_t)1 << 20;
+
+/* Writer: the ranks' work, balanced by bytes on disk. The corpus is one
+ * run of bytes, shard after shard, and rank r takes [r/n, (r+1)/n) of it:
+ * a cut point inside a shard that can be cut (of cut_min bytes or more,
+ * its text size known: skidx_shard_text_size) cuts it, at the
+ * proportional byte of its text (the parts then meet at a record:
+ * skidx_build_cut); inside another shard, the cut goes to the shard
+ * boundary nearer to it, so that the rank holding its middle takes it
+ * whole. By count when no size is known. */
+static void plan_cuts(const struct skidx_shard_list *l, struct cut *cut)
 {
-    uint64_t total = 0, before = 0;
+    uint64_t total = 0;
     for (size_t i = 0; i < l->n; i++)
         total += l->sizes[i];
+    cut[0] = (struct cut){0, 0};
+    cut[n_ranks] = (struct cut){l->n, 0};
     size_t s = 0;
-    for (int r = 0; r <= n_ranks; r++) {
-        while (s < l->n && r < n_ranks) {
-            const double mid =
-                total ? ((double)before + (double)l->sizes[s] / 2) /
-                            (double)total
-                      : ((double)s + 0.5) / (double)l->n;
-            if ((int)(mid * n_ranks) >= r)
-                break;
-            before += l->sizes[s++];
+    uint64_t before = 0; /* bytes of the shards before s */
+    for (int r = 1; r < n_ranks; r++) {
+        if (!total) {
+            cut[r] = (struct cut){(uint64_t)((double)l->n * r / n_ranks), 0};
+            continue;
         }
-        first[r] = r == n_ranks ? l->n : s;
+        const uint64_t c = (uint64_t)((unsigned __int128)total *
+                                      (unsigned)r / (unsigned)n_ranks);
+        while (s < l->n && before + l->sizes[s] <= c)
+            before += l->sizes[s++];
+        if (s == l->n) {
+            cut[r] = (struct cut){l->n, 0};
+            continue;
+        }
+        const uint64_t in = c - before, size = l->sizes[s];
+        uint64_t text = 0;
+        if (in > 0 && size >= cut_min)
+            text = skidx_shard_text_size(l->paths[s]);
+        if (in == 0 || text)
+            cut[r] = (struct cut){
+                s, in ? (uint64_t)((unsigned __int128)text * in / size) : 0};
+        else
+            cut[r] = (struct cut){in < size - in ? s : s + 1, 0};
+        /* cuts never go back */
+        if (cut[r].shard < cut[r - 1].shard ||
+            (cut[r].shard == cut[r - 1].shard && cut[r].at < cut[r - 1].at))
+            cut[r] = cut[r - 1];
     }
+}
+
+/* Rank r's range of skidx_build_create and skidx_build_cut. */
+static void rank_range(const struct cut *cut, int r, size_t *first,
+                       size_t *end, uint64_t *lo, uint64_t *hi)
+{
+    *first = (size_t)cut[r].shard;
+    *lo = cut[r].at;
+    if (cut[r + 1].at) {
+        *end = (size_t)cut[r + 1].shard + 1;
+        *hi = cut[r + 1].at;
+    } else {
+        *end = (size_t)cut[r + 1].shard;
+        *hi = UINT64_MAX;
+    }
+    if (*end < *first) /* an empty range */
+        *end = *first;
 }
 
 static unsigned owner_of(uint64_t key)
@@ -199,16 +373,19 @@ static unsigned owner_of(uint64_t key)
 static skidx_status exchange_keys(struct skidx_build *b, uint8_t **drop_out,
                                   uint64_t *bytes_sent)
 {
-    uint64_t *keys = NULL, *sendk = NULL, *recvk = NULL;
+    uint64_t *keys = NULL, *sendk = NULL, *recvk = NULL, *cnt64 = NULL;
     uint8_t *dup = NULL, *ans = NULL, *drop = NULL;
     size_t n = 0, *pos = NULL;
-    int *scnt = calloc((size_t)n_ranks * 4, sizeof(int));
+    /* per rank, in keys: what goes to it and where; what comes from it */
+    size_t *scnt = calloc((size_t)n_ranks * 4, sizeof(size_t));
     skidx_status st = SKIDX_ERR_NOMEM;
     *drop_out = NULL;
-    if (!scnt || (st = skidx_build_keys(b, &keys, &n)))
+    cnt64 = calloc((size_t)n_ranks * 2, sizeof(*cnt64));
+    if (!scnt || !cnt64 || (st = skidx_build_keys(b, &keys, &n)))
         goto out;
     st = SKIDX_ERR_NOMEM;
-    int *sdis = scnt + n_ranks, *rcnt = sdis + n_ranks, *rdis = rcnt + n_ranks;
+    size_t *sdis = scnt + n_ranks, *rcnt = sdis + n_ranks,
+           *rdis = rcnt + n_ranks;
     for (size_t i = 0; i < n; i++)
         scnt[owner_of(keys[i])]++;
     sendk = malloc((n ? n : 1) * sizeof(*sendk));
@@ -217,40 +394,50 @@ static skidx_status exchange_keys(struct skidx_build *b, uint8_t **drop_out,
     if (!sendk || !pos || !drop)
         goto out;
     /* the keys grouped by owner, in corpus order within each group */
-    int o = 0;
+    size_t o = 0;
     for (int r = 0; r < n_ranks; r++) {
         sdis[r] = o;
         o += scnt[r];
     }
-    int *fill = rcnt; /* borrowed until the counts arrive */
-    memcpy(fill, sdis, (size_t)n_ranks * sizeof(int));
+    size_t *fill = rcnt; /* borrowed until the counts arrive */
+    memcpy(fill, sdis, (size_t)n_ranks * sizeof(*fill));
     for (size_t i = 0; i < n; i++) {
         const unsigned r = owner_of(keys[i]);
-        pos[i] = (size_t)fill[r]++;
+        pos[i] = fill[r]++;
         sendk[pos[i]] = keys[i];
     }
-    MPI_Alltoall(scnt, 1, MPI_INT, rcnt, 1, MPI_INT, MPI_COMM_WORLD);
+    for (int r = 0; r < n_ranks; r++)
+        cnt64[r] = scnt[r];
+    MPI_Alltoall(cnt64, 1, MPI_UINT64_T, cnt64 + n_ranks, 1, MPI_UINT64_T,
+                 MPI_COMM_WORLD);
     size_t m = 0;
     for (int r = 0; r < n_ranks; r++) {
-        rdis[r] = (int)m;
-        m += (size_t)rcnt[r];
+        rcnt[r] = (size_t)cnt64[n_ranks + r];
+        rdis[r] = m;
+        m += rcnt[r];
     }
     recvk = malloc((m ? m : 1) * sizeof(*recvk));
     dup = malloc(m ? m : 1);
     ans = malloc(n ? n : 1);
     if (!recvk || !dup || !ans)
         goto out;
-    MPI_Alltoallv(sendk, scnt, sdis, MPI_UINT64_T, recvk, rcnt, rdis,
-                  MPI_UINT64_T, MPI_COMM_WORLD);
+    /* in bytes: the keys, 8 each */
+    for (int r = 0; r < n_ranks; r++) {
+        scnt[r] *= 8, sdis[r] *= 8, rcnt[r] *= 8, rdis[r] *= 8;
+    }
+    if (big_alltoallv(sendk, scnt, sdis, recvk, rcnt, rdis, TAG_KEYS))
+        die("cannot exchange the keys", SKIDX_ERR_NOMEM);
+    for (int r = 0; r < n_ranks; r++) {
+        scnt[r] /= 8, sdis[r] /= 8, rcnt[r] /= 8, rdis[r] /= 8;
+    }
     /* grouped by sending rank, lowest first: corpus order */
     if ((st = skidx_build_first_seen(recvk, m, dup)))
         goto out;
-    MPI_Alltoallv(dup, rcnt, rdis, MPI_UINT8_T, ans, scnt, sdis, MPI_UINT8_T,
-                  MPI_COMM_WORLD);
+    if (big_alltoallv(dup, rcnt, rdis, ans, scnt, sdis, TAG_DUPS))
+        die("cannot exchange the keys", SKIDX_ERR_NOMEM);
     for (size_t i = 0; i < n; i++)
         drop[i] = ans[pos[i]];
-    *bytes_sent = (uint64_t)(n - (size_t)scnt[rank]) * 8 +
-                  (uint64_t)(m - (size_t)rcnt[rank]);
+    *bytes_sent = (uint64_t)(n - scnt[rank]) * 8 + (uint64_t)(m - rcnt[rank]);
     *drop_out = drop;
     drop = NULL;
     st = SKIDX_OK;
@@ -263,14 +450,16 @@ out:
     free(drop);
     free(pos);
     free(scnt);
+    free(cnt64);
     return st;
 }
 
 /* Sum a table of n counters into the writer's, in pieces (MPI counts are
- * ints). */
+ * ints: "messages of any size"). */
 static void reduce_u64(uint64_t *t, size_t n)
 {
-    const size_t piece = (size_t)1 << 24;
+    const size_t piece = piece_max / 8 ? piece_max / 8 : 1;
+    pieced += rank != WRITER && n > piece;
     for (size_t o = 0; o < n; o += piece) {
         const int k = (int)(n - o < piece ? n - o : piece);
         if (rank == WRITER)
@@ -302,9 +491,8 @@ static skidx_status reduce_counts(struct skidx_counts *c)
     reduce_u64(c->cs, cells * c->n_skills * 3);
     /* which rows of cs may hold a count (core/count.h): the writer skips
      * the others, so a row counted only on another rank must be marked */
-    for (size_t o = 0; o < cells; o += (size_t)1 << 24) {
-        const int k = (int)(cells - o < ((size_t)1 << 24) ? cells - o
-                                                          : (size_t)1 << 24);
+    for (size_t o = 0; o < cells; o += piece_max) {
+        const int k = (int)piece_of(cells, o);
         if (rank == WRITER)
             MPI_Reduce(MPI_IN_PLACE, c->cs_rows + o, k, MPI_UINT8_T, MPI_MAX,
                        WRITER, MPI_COMM_WORLD);
@@ -398,15 +586,12 @@ static void send_rows(struct skidx_build *b, struct skidx_model *model)
         }
         for (size_t i = 0; i < n; i++) {
             if (pc[i].seg.bytes) {
-                if (pc[i].seg.len > INT_MAX)
-                    die("cannot send the postings", SKIDX_ERR_LIMIT);
                 const uint64_t head[2] = {
                     ((uint64_t)pc[i].seg.k << 32) | pc[i].seg.rows,
                     pc[i].seg.len};
                 MPI_Send(head, 2, MPI_UINT64_T, WRITER, TAG_SEG,
                          MPI_COMM_WORLD);
-                MPI_Send(pc[i].seg.bytes, (int)pc[i].seg.len, MPI_BYTE,
-                         WRITER, TAG_SEGB, MPI_COMM_WORLD);
+                big_send(pc[i].seg.bytes, pc[i].seg.len, WRITER, TAG_SEGB);
                 stage_bytes[ST_ROWS] += pc[i].seg.len + 16;
                 free(pc[i].seg.bytes);
             } else {
@@ -434,10 +619,9 @@ static void send_rows(struct skidx_build *b, struct skidx_model *model)
                 seg.rows = (uint32_t)head[0];
                 seg.len = (size_t)head[1];
                 seg.bytes = malloc(seg.len ? seg.len : 1);
-                if (!seg.bytes || seg.len > INT_MAX)
+                if (!seg.bytes)
                     die("cannot receive the postings", SKIDX_ERR_NOMEM);
-                MPI_Recv(seg.bytes, (int)seg.len, MPI_BYTE, r, TAG_SEGB,
-                         MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+                big_recv(seg.bytes, seg.len, r, TAG_SEGB);
                 put_piece(b, model, &seg, NULL, 0);
                 segs_received++;
                 continue;
@@ -453,59 +637,67 @@ static void send_rows(struct skidx_build *b, struct skidx_model *model)
     free(buf);
 }
 
-/* Every rank's shard states into the writer's array (each its range). */
-static void gather_states(struct skidx_build *b, const size_t *first)
+/* Every rank's shard states (encoded: skidx_build_states_encode) to the
+ * writer, which merges them in rank order: corpus order, the parts of a
+ * cut shard one after another. */
+static void gather_states(struct skidx_build *b)
 {
-    size_t el = 0;
-    char *ss = skidx_build_shard_states(b, &el);
-    int *cnt = malloc((size_t)n_ranks * 2 * sizeof(int));
-    if (!cnt)
+    const size_t bytes = skidx_build_states_encode(b, NULL);
+    uint8_t *mine = malloc(bytes ? bytes : 1);
+    if (!mine)
         die("cannot gather the shard states", SKIDX_ERR_NOMEM);
-    int *dis = cnt + n_ranks;
-    for (int r = 0; r < n_ranks; r++) {
-        cnt[r] = (int)((first[r + 1] - first[r]) * el);
-        dis[r] = (int)(first[r] * el);
+    skidx_build_states_encode(b, mine);
+    if (rank != WRITER) {
+        send_to_writer(mine, bytes, TAG_STATES);
+        free(mine);
+        return;
     }
-    if (rank == WRITER)
-        MPI_Gatherv(MPI_IN_PLACE, 0, MPI_BYTE, ss, cnt, dis, MPI_BYTE, WRITER,
-                    MPI_COMM_WORLD);
-    else
-        MPI_Gatherv(ss + first[rank] * el, cnt[rank], MPI_BYTE, NULL, NULL,
-                    NULL, MPI_BYTE, WRITER, MPI_COMM_WORLD);
-    free(cnt);
+    skidx_status st = skidx_build_states_merge(b, mine, bytes);
+    free(mine);
+    for (int r = 1; r < n_ranks && !st; r++) {
+        uint8_t *in = NULL;
+        size_t n = 0;
+        if (!(st = recv_from(r, TAG_STATES, &in, &n)))
+            st = skidx_build_states_merge(b, in, n);
+        free(in);
+    }
+    if (st)
+        die("cannot gather the shard states", st);
 }
 
-/* Every rank's kept examples to the writer, which reports them in corpus
- * order with the budget of one run. */
+/* Every rank's kept examples (encoded) to the writer, which reports them
+ * in corpus order with the budget of one run. */
 static void report_examples(struct skidx_build *b)
 {
-    size_t el = 0, n = 0;
-    const void *ex = skidx_build_examples(b, &el, &n);
-    int mine = (int)(n * el), *cnt = NULL, *dis = NULL;
-    char *all = NULL;
-    size_t total = 0;
-    if (rank == WRITER) {
-        cnt = malloc((size_t)n_ranks * 2 * sizeof(int));
-        if (!cnt)
-            die("cannot gather the examples", SKIDX_ERR_NOMEM);
-        dis = cnt + n_ranks;
+    size_t n = 0;
+    const size_t bytes = skidx_build_examples_encode(b, NULL, &n);
+    uint8_t *mine = malloc(bytes ? bytes : 1);
+    if (!mine)
+        die("cannot gather the examples", SKIDX_ERR_NOMEM);
+    skidx_build_examples_encode(b, mine, &n);
+    if (rank != WRITER) {
+        send_to_writer(mine, bytes, TAG_EXAMPLES);
+        free(mine);
+        return;
     }
-    MPI_Gather(&mine, 1, MPI_INT, cnt, 1, MPI_INT, WRITER, MPI_COMM_WORLD);
-    if (rank == WRITER) {
-        for (int r = 0; r < n_ranks; r++) {
-            dis[r] = (int)total;
-            total += (size_t)cnt[r];
-        }
-        all = malloc(total ? total : 1);
-        if (!all)
+    size_t total = bytes;
+    uint8_t *all = mine;
+    for (int r = 1; r < n_ranks; r++) {
+        uint8_t *in = NULL;
+        size_t k = 0;
+        if (recv_from(r, TAG_EXAMPLES, &in, &k))
             die("cannot gather the examples", SKIDX_ERR_NOMEM);
+        uint8_t *grown = realloc(all, total + k + 1);
+        if (!grown)
+            die("cannot gather the examples", SKIDX_ERR_NOMEM);
+        all = grown;
+        if (k)
+            memcpy(all + total, in, k);
+        total += k;
+        free(in);
     }
-    MPI_Gatherv(ex, mine, MPI_BYTE, all, cnt, dis, MPI_BYTE, WRITER,
-                MPI_COMM_WORLD);
-    if (rank == WRITER)
-        skidx_build_report(b, all, el ? total / el : 0);
+    skidx_build_report(b, all, total);
     free(all);
-    free(cnt);
 }
 
 /* Launchers bind ranks to cores (Open MPI binds each rank to one core
@@ -564,17 +756,48 @@ static int parse_args(struct cli_index *ix)
     return cli_index_args(ix, g_argc, g_argv);
 }
 
+/* Every rank must run a build whose messages this rank reads: the same
+ * skidx version, message format and byte order (the posting rows travel
+ * in the library's packed form). Says which rank differs. */
+#define MSG_FORMAT 2
+static int check_build(void)
+{
+    const uint16_t one = 1;
+    uint8_t little;
+    memcpy(&little, &one, 1);
+    uint64_t id = 0xcbf29ce484222325ull; /* FNV-1a over what must agree */
+    char what[128];
+    snprintf(what, sizeof(what), "%s/%d/%s/%zu", SKIDX_VERSION_STRING,
+             MSG_FORMAT, little ? "le" : "be", sizeof(void *));
+    for (const char *p = what; *p; p++)
+        id = (id ^ (uint8_t)*p) * 0x100000001b3ull;
+    const char *test = getenv("SKIDX_MPI_TEST_FORMAT"); /* a test hook */
+    if (test && *test)
+        id ^= strtoull(test, NULL, 10);
+    uint64_t id0 = id;
+    MPI_Bcast(&id0, 1, MPI_UINT64_T, WRITER, MPI_COMM_WORLD);
+    char why[256];
+    snprintf(why, sizeof(why),
+             "this skidx-mpi (%s, message format %d, id %016llx) is not "
+             "rank 0's build (id %016llx); every node needs the same build",
+             SKIDX_VERSION_STRING, MSG_FORMAT, (unsigned long long)id,
+             (unsigned long long)id0);
+    return any_failed(id != id0, why);
+}
+
 static int run(struct cli_index *ix)
 {
     struct skidx_error err;
     struct skidx_model model;
     struct skidx_build *b = NULL;
-    size_t *first = NULL;
+    struct cut *cut = NULL;
     uint8_t *drop = NULL;
     int rc = EXIT_DATA, have_model = 0;
 
     /* the writer lists the corpus and checks the output; the others take
      * its list */
+    if (check_build())
+        return EXIT_DATA;
     int lrc = rank == WRITER ? cli_index_list(ix) : -1;
     if ((lrc = bcast_int(lrc)) >= 0)
         return lrc;
@@ -605,14 +828,22 @@ static int run(struct cli_index *ix)
         return EXIT_DATA;
     warn_binding(ix->o.threads);
 
-    first = malloc(((size_t)n_ranks + 1) * sizeof(*first));
-    skidx_status st = first ? SKIDX_OK : SKIDX_ERR_NOMEM;
-    if (first) {
-        split(&ix->shards, first);
-        if (!(st = skidx_model_init(&model, ix->tax, SKIDX_VERSION_STRING,
-                                    ix->o.currency)))
-            have_model = 1;
+    cut = malloc(((size_t)n_ranks + 1) * sizeof(*cut));
+    skidx_status st = cut ? SKIDX_OK : SKIDX_ERR_NOMEM;
+    if (any_failed(st != SKIDX_OK, skidx_strerror(st)))
+        goto out;
+    if (rank == WRITER) {
+        plan_cuts(&ix->shards, cut);
+        for (int r = 1; r < n_ranks; r++)
+            cuts_inside += cut[r].at > 0;
     }
+    MPI_Bcast(cut, 2 * (n_ranks + 1), MPI_UINT64_T, WRITER, MPI_COMM_WORLD);
+    size_t first, end;
+    uint64_t lo, hi;
+    rank_range(cut, rank, &first, &end, &lo, &hi);
+    if (!(st = skidx_model_init(&model, ix->tax, SKIDX_VERSION_STRING,
+                                ix->o.currency)))
+        have_model = 1;
     /* the writer's output: its temporary takes the segments as they
      * arrive, in corpus order (cli_index_finish renames it into place or
      * removes it) */
@@ -624,8 +855,10 @@ static int run(struct cli_index *ix)
         goto out;
     }
     if (!st)
-        st = skidx_build_create(&ix->shards, ix->comp, &ix->o, first[rank],
-                                first[rank + 1], &b);
+        st = skidx_build_create(&ix->shards, ix->comp, &ix->o, first, end,
+                                &b);
+    if (!st)
+        skidx_build_cut(b, lo, hi);
     if (any_failed(st != SKIDX_OK, skidx_strerror(st)))
         goto out;
 
@@ -661,7 +894,7 @@ static int run(struct cli_index *ix)
         if (!ix->quiet)
             print_stats();
     }
-    gather_states(b, first);
+    gather_states(b);
     report_examples(b);
     if (rank == WRITER) {
         skidx_error_clear(&err);
@@ -675,7 +908,7 @@ out:
     skidx_build_free(b);
     if (have_model)
         skidx_model_release(&model);
-    free(first);
+    free(cut);
     free(drop);
     return rc;
 }
@@ -686,6 +919,13 @@ int main(int argc, char **argv)
     MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &n_ranks);
+    const char *cm = getenv("SKIDX_MPI_CUT_MIN"); /* a test hook */
+    if (cm && *cm)
+        cut_min = strtoull(cm, NULL, 10);
+    const char *pb = getenv("SKIDX_MPI_PIECE_BYTES"); /* a test hook */
+    if (pb && strtoull(pb, NULL, 10) > 0 &&
+        strtoull(pb, NULL, 10) < piece_max)
+        piece_max = (size_t)strtoull(pb, NULL, 10);
     struct cli_index ix;
     g_argc = argc;
     g_argv = argv;
