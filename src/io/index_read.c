@@ -712,24 +712,33 @@ static skidx_status read_whole(struct skidx_index *x, int fd,
     return SKIDX_OK;
 }
 
+/* Copy bytes [at, at + len) of SEGMENTS from the file into the same place
+ * of the copy (x->mu held); the file must still be the one opened. */
+static skidx_status seg_copy(struct skidx_index *x, uint64_t at, uint64_t len,
+                            struct skidx_error *err)
+{
+    const int64_t r = read_at(x->fd, (uint8_t *)x->base + x->seg_off + at,
+                              (size_t)len, x->seg_off + at);
+    struct stat now;
+    if (r < 0 || fstat(x->fd, &now))
+        return skidx_fail(err, SKIDX_ERR_IO, x->path, SKIDX_NOLINE,
+                          x->seg_off + at, "cannot read the segments: %s",
+                          strerror(errno));
+    if (r > 0 || !same_file(&now, &x->sb))
+        return skidx_fail(err, SKIDX_ERR_IO, x->path, SKIDX_NOLINE,
+                          SKIDX_NOOFF,
+                          "file changed since it was opened; is another "
+                          "process writing it?");
+    return SKIDX_OK;
+}
+
 /* Read (once), verify and keep SEGMENTS; x->mu held. */
 static skidx_status segs_load(struct skidx_index *x, struct skidx_error *err)
 {
     if (!x->seg_loaded) {
         if (x->fd < 0)
             return CORRUPT(err, x, "segments unreadable");
-        const int64_t r = read_at(x->fd, (uint8_t *)x->base + x->seg_off,
-                                  (size_t)x->seg_size, x->seg_off);
-        struct stat now;
-        if (r < 0 || fstat(x->fd, &now))
-            return skidx_fail(err, SKIDX_ERR_IO, x->path, SKIDX_NOLINE,
-                              x->seg_off, "cannot read the segments: %s",
-                              strerror(errno));
-        if (r > 0 || !same_file(&now, &x->sb))
-            return skidx_fail(err, SKIDX_ERR_IO, x->path, SKIDX_NOLINE,
-                              SKIDX_NOOFF,
-                              "file changed since it was opened; is another "
-                              "process writing it?");
+        SKIDX_FORWARD(seg_copy(x, 0, x->seg_size, err));
         close(x->fd);
         x->fd = -1;
         x->seg_loaded = 1;
@@ -768,19 +777,7 @@ static skidx_status seg_read(struct skidx_index *x, uint64_t at, uint64_t len,
         (void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
     }
 #endif
-    const int64_t r = read_at(x->fd, (uint8_t *)x->base + x->seg_off + at,
-                              (size_t)len, x->seg_off + at);
-    struct stat now;
-    if (r < 0 || fstat(x->fd, &now))
-        return skidx_fail(err, SKIDX_ERR_IO, x->path, SKIDX_NOLINE,
-                          x->seg_off + at, "cannot read the segments: %s",
-                          strerror(errno));
-    if (r > 0 || !same_file(&now, &x->sb))
-        return skidx_fail(err, SKIDX_ERR_IO, x->path, SKIDX_NOLINE,
-                          SKIDX_NOOFF,
-                          "file changed since it was opened; is another "
-                          "process writing it?");
-    return SKIDX_OK;
+    return seg_copy(x, at, len, err);
 }
 
 /* A failure of segment k's check (x->mu held): CORRUPT with msg kept (a
