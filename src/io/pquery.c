@@ -433,20 +433,28 @@ static void filter_rows(const struct skidx_pseg_view *s,
         return;
     }
     const int months = f->month_from != INT32_MIN || f->month_to != INT32_MAX;
+    const int cells = f->role != SKIDX_ANY || f->level != SKIDX_ANY;
     if (f->role == SKIDX_ANY && f->level == SKIDX_ANY && !months &&
         comp == -2 && loc == -2)
         return;
     for (uint32_t wi = 0; wi < W; wi++)
         for (uint64_t x = out[wi]; x; x &= x - 1) {
             const uint32_t r = wi * 64 + (uint32_t)__builtin_ctzll(x);
-            const uint32_t cell = skidx_rd32(s->cell + 4 * (size_t)r);
-            const int32_t m = (int32_t)skidx_rd32(s->month + 4 * (size_t)r);
-            int ok = (f->role == SKIDX_ANY ||
+            /* only the columns need_parts read: the others were never
+             * read from the file (their pages of the copy are untouched) */
+            int ok = 1;
+            if (cells) {
+                const uint32_t cell = skidx_rd32(s->cell + 4 * (size_t)r);
+                ok = (f->role == SKIDX_ANY ||
                       cell / n_levels == (uint32_t)f->role) &&
                      (f->level == SKIDX_ANY ||
                       cell % n_levels == (uint32_t)f->level);
-            if (ok && months)
+            }
+            if (ok && months) {
+                const int32_t m =
+                    (int32_t)skidx_rd32(s->month + 4 * (size_t)r);
                 ok = m != INT32_MIN && m >= f->month_from && m <= f->month_to;
+            }
             if (ok && comp >= 0)
                 ok = skidx_rd32(s->company + 4 * (size_t)r) == (uint32_t)comp;
             if (ok && loc >= 0)
