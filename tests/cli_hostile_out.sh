@@ -158,12 +158,17 @@ fresh
 # are read, not mapped, so 300 small ones took only about 15 ms)
 ins=(); for i in $(seq 3000); do ins+=("$T/a.skidx"); done
 mkdir "$T/sig"; got130=0
-# handlers_ready PID: wait (2 s at most) until the process catches SIGTERM
+# handlers_ready PID: wait (2 s at most) until skidx catches SIGTERM. The
+# process must have become skidx first: before its exec it is a fork of
+# this script's bash, which catches SIGTERM itself (to run the EXIT trap),
+# so its SigCgt alone would let a signal in before skidx has a handler
+# (that was the rare "exit 143").
 handlers_ready() {
     local i mask
     for i in $(seq 200); do
         mask=$(awk '/^SigCgt:/ {print $2}' "/proc/$1/status" 2>/dev/null)
-        [ -n "$mask" ] && (( 0x$mask & 0x4000 )) && return 0
+        [ "$(cat "/proc/$1/comm" 2>/dev/null)" = skidx ] && [ -n "$mask" ] &&
+            (( 0x$mask & 0x4000 )) && return 0
         sleep 0.01
     done
     return 1
