@@ -28,10 +28,27 @@ rc=$?
 ms=$((($(date +%s%N) - start) / 1000000))
 [ $rc = 0 ] && ok "reference run (${ms} ms)" || bad "reference run: exit $rc"
 
-# run SIG DELAY_MS OUT: start an index run, send SIG after DELAY_MS
+# handlers_ready PID: wait (5 s at most) until the process is skidx (its
+# exec done: before it, the child is a fork of this script's bash, which
+# catches SIGINT and SIGTERM itself for its EXIT trap) and catches both
+# signals, so that a signal never lands before skidx has its handler
+handlers_ready() {
+    local i mask
+    for i in $(seq 500); do
+        mask=$(awk '/^SigCgt:/ {print $2}' "/proc/$1/status" 2>/dev/null)
+        [ "$(cat "/proc/$1/comm" 2>/dev/null)" = skidx ] && [ -n "$mask" ] &&
+            (( (0x$mask & 0x4002) == 0x4002 )) && return 0
+        sleep 0.01
+    done
+    return 1
+}
+
+# run SIG DELAY_MS OUT: start an index run, send SIG DELAY_MS after its
+# handlers are in place
 run() {
     "$SKIDX" index -q -t "$TAX" --threads 2 "$T/corpus" -o "$3" 2>"$T/err" &
     local pid=$!
+    handlers_ready "$pid"
     sleep "$(awk "BEGIN{print $2/1000}")"
     kill -"$1" "$pid" 2>/dev/null
     wait "$pid"
