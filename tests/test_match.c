@@ -40,6 +40,27 @@ static uint64_t rnd(void)
 }
 static uint32_t rndn(uint32_t n) { return (uint32_t)(rnd() % n); }
 
+/* A text of tokens, each followed by a separator, drawn with rnd(), into
+ * buf (cap bytes, not NUL-terminated), of 1 to cap - 40 bytes wanted;
+ * returns its length. */
+static size_t token_text(const char *const *tok, size_t ntok,
+                          const char *const *sep, size_t nsep, char *buf,
+                          size_t cap)
+{
+    size_t len = 0, want = 1 + rndn((uint32_t)(cap - 40));
+    while (len < want) {
+        const char *t = tok[rndn((uint32_t)ntok)];
+        const char *s = sep[rndn((uint32_t)nsep)];
+        if (len + strlen(t) + strlen(s) >= cap)
+            break;
+        memcpy(buf + len, t, strlen(t));
+        len += strlen(t);
+        memcpy(buf + len, s, strlen(s));
+        len += strlen(s);
+    }
+    return len;
+}
+
 /* ---- an environment: taxonomy + skills matcher + scratch ---- */
 
 struct env {
@@ -1484,17 +1505,9 @@ static void test_gated_regexes(void **state)
     hits = 0;
     rng_state = 20261204;
     for (unsigned i = 0; i < 3000; i++) {
-        size_t len = 0, want = 1 + rndn(sizeof(text) - 40);
-        while (len < want) {
-            const char *t = tok[rndn(sizeof(tok) / sizeof(*tok))];
-            const char *s = sep[rndn(sizeof(sep) / sizeof(*sep))];
-            if (len + strlen(t) + strlen(s) >= sizeof(text))
-                break;
-            memcpy(text + len, t, strlen(t));
-            len += strlen(t);
-            memcpy(text + len, s, strlen(s));
-            len += strlen(s);
-        }
+        size_t len = token_text(tok, sizeof(tok) / sizeof(*tok), sep,
+                                sizeof(sep) / sizeof(*sep), text,
+                                sizeof(text));
         hits += check_engines(e, text, len);
         check_whole(e, text, len);
     }
@@ -1633,17 +1646,9 @@ static void test_negative_windows(void **state)
     rng_state = 20261206;
     size_t hits = 0;
     for (unsigned i = 0; i < 3000; i++) {
-        size_t len = 0, want = 1 + rndn(sizeof(text) - 40);
-        while (len < want) {
-            const char *t = tok[rndn(sizeof(tok) / sizeof(*tok))];
-            const char *s = sep[rndn(sizeof(sep) / sizeof(*sep))];
-            if (len + strlen(t) + strlen(s) >= sizeof(text))
-                break;
-            memcpy(text + len, t, strlen(t));
-            len += strlen(t);
-            memcpy(text + len, s, strlen(s));
-            len += strlen(s);
-        }
+        size_t len = token_text(tok, sizeof(tok) / sizeof(*tok), sep,
+                                sizeof(sep) / sizeof(*sep), text,
+                                sizeof(text));
         hits += check_engines(e, text, len);
     }
     assert_true(hits > 3000);

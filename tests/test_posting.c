@@ -186,6 +186,27 @@ static void expect_no_month(int type, const char *s)
     assert_int_equal(month_of(type, s, &m), -1);
 }
 
+/* A title of fewer than max_parts of parts[0..np), drawn with the LCG
+ * *seed, into buf (cap bytes, not NUL-terminated); returns its length. */
+static size_t random_title(const char *const *parts, size_t np,
+                           size_t max_parts, uint32_t *seed, char *buf,
+                           size_t cap)
+{
+    size_t n = 0;
+    *seed = *seed * 1103515245u + 12345u;
+    size_t k = (*seed >> 16) % max_parts;
+    for (size_t j = 0; j < k; j++) {
+        *seed = *seed * 1103515245u + 12345u;
+        const char *q = parts[(*seed >> 16) % np];
+        size_t m = strlen(q);
+        if (n + m >= cap)
+            break;
+        memcpy(buf + n, q, m);
+        n += m;
+    }
+    return n;
+}
+
 /* Titles made of separators, brackets, cut UTF-8 and long items: the
  * reading of multi-opening titles stays in bounds and gives a role and a
  * level (run under ASan in the sanitizer build). */
@@ -201,18 +222,7 @@ static void test_classify_hostile(void **state)
     char title[4096];
     uint32_t seed = 12345;
     for (int it = 0; it < 20000; it++) {
-        size_t n = 0;
-        seed = seed * 1103515245u + 12345u;
-        size_t k = (seed >> 16) % 40;
-        for (size_t j = 0; j < k; j++) {
-            seed = seed * 1103515245u + 12345u;
-            const char *q = parts[(seed >> 16) % np];
-            size_t m = strlen(q);
-            if (n + m >= sizeof(title))
-                break;
-            memcpy(title + n, q, m);
-            n += m;
-        }
+        size_t n = random_title(parts, np, 40, &seed, title, sizeof(title));
         uint32_t r, l, r2, l2;
         assert_int_equal(skidx_classify(C, &W, title, n, NULL, 0, &r, &l),
                          SKIDX_OK);
@@ -250,18 +260,7 @@ static void test_classify_memo(void **state)
     char title[128];
     uint32_t seed = 777;
     for (int it = 0; it < 3000; it++) {
-        size_t n = 0;
-        seed = seed * 1103515245u + 12345u;
-        size_t k = (seed >> 16) % 6;
-        for (size_t j = 0; j < k; j++) {
-            seed = seed * 1103515245u + 12345u;
-            const char *q = parts[(seed >> 16) % np];
-            size_t m = strlen(q);
-            if (n + m >= sizeof(title))
-                break;
-            memcpy(title + n, q, m);
-            n += m;
-        }
+        size_t n = random_title(parts, np, 6, &seed, title, sizeof(title));
         seed = seed * 1103515245u + 12345u;
         const char *f = fields[(seed >> 16) % nf];
         size_t fl = f ? strlen(f) : 0;

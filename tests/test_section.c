@@ -251,6 +251,19 @@ static void kind_at(void **state)
     assert_false(skidx_section_counts(SKIDX_SEC_APPLY));
 }
 
+/* Every byte below `end` has the same class in a as in the full split S:
+ * counting or not, preferred or not (what split mode 2 keeps). */
+static void expect_same_class(const struct skidx_sections *a, size_t end)
+{
+    for (uint32_t off = 0; off < end; off++) {
+        int ka = skidx_sections_kind_at(a, off);
+        int ks = skidx_sections_kind_at(&S, off);
+        assert_int_equal(skidx_section_counts(ka), skidx_section_counts(ks));
+        assert_int_equal(ka == SKIDX_SEC_PREFERRED,
+                         ks == SKIDX_SEC_PREFERRED);
+    }
+}
+
 /* Random texts of headings, candidate bytes and prose: the AVX2 and the
  * portable pass give the same sections, and the counting mode the same
  * counts. */
@@ -329,14 +342,7 @@ static void simd_paths_agree(void **state)
             SKIDX_OK);
         assert_true(a.n <= S.n);
         assert_int_equal(a.excluded, S.excluded);
-        for (uint32_t off = 0; off < n; off++) {
-            int ka = skidx_sections_kind_at(&a, off);
-            int ks = skidx_sections_kind_at(&S, off);
-            assert_int_equal(skidx_section_counts(ka),
-                             skidx_section_counts(ks));
-            assert_int_equal(ka == SKIDX_SEC_PREFERRED,
-                             ks == SKIDX_SEC_PREFERRED);
-        }
+        expect_same_class(&a, n);
         fewer2 += S.n - a.n;
         /* looking only up to a byte: the same kinds up to it */
         size_t upto = n ? (size_t)(seed >> 20) % n : 0;
@@ -361,14 +367,7 @@ static void simd_paths_agree(void **state)
         assert_int_equal(skidx_sections_split_upto(&R, text, n, &a,
                                                    SKIDX_SIMD_SCALAR, 2, upto),
                          SKIDX_OK);
-        for (uint32_t off = 0; off <= upto && off < n; off++) {
-            int ka = skidx_sections_kind_at(&a, off);
-            int ks = skidx_sections_kind_at(&S, off);
-            assert_int_equal(skidx_section_counts(ka),
-                             skidx_section_counts(ks));
-            assert_int_equal(ka == SKIDX_SEC_PREFERRED,
-                             ks == SKIDX_SEC_PREFERRED);
-        }
+        expect_same_class(&a, upto < n ? upto + 1 : n);
     }
     printf("mode 2 skipped %zu headings\n", fewer2);
     assert_true(fewer2 > 0);

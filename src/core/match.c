@@ -1194,20 +1194,10 @@ static skidx_status plan_gate(struct skidx_matcher *m,
         return SKIDX_ERR_NOMEM;
     if (!r)
         return SKIDX_OK;
-    hs_expr_info_t *info = NULL;
-    hs_compile_error_t *ce = NULL;
-    unsigned flags = HS_FLAG_SOM_LEFTMOST |
-                     ((a->flags & SKIDX_ALIAS_CASE) ? 0 : HS_FLAG_CASELESS);
-    if (hs_expression_info(a->text, flags, &info, &ce) != HS_SUCCESS) {
-        /* the compile below names the error */
-        hs_free_compile_error(ce);
-        free(w);
-        return SKIDX_OK;
-    }
-    unsigned width = info->max_width;
-    free(info);
     (void)err;
-    if (width > GATE_MAX_WIDTH) { /* UINT_MAX: unbounded */
+    /* UINT_MAX: unbounded, or rejected (the compile names the error) */
+    const unsigned width = regex_max_width(a);
+    if (width > GATE_MAX_WIDTH) {
         free(w);
         return SKIDX_OK;
     }

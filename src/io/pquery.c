@@ -521,6 +521,20 @@ static skidx_status need_v2(const struct skidx_index *idx,
     return SKIDX_OK;
 }
 
+/* An empty posting set over n_segs segments; NULL when out of memory. */
+static struct skidx_pset *pset_new(uint32_t n_segs)
+{
+    struct skidx_pset *s = calloc(1, sizeof(*s));
+    if (s && !(s->bits = calloc(n_segs ? (size_t)n_segs * W : 1,
+                                sizeof(uint64_t)))) {
+        free(s);
+        return NULL;
+    }
+    if (s)
+        s->n_segs = n_segs;
+    return s;
+}
+
 skidx_status skidx_select(const struct skidx_index *idx,
                           const struct skidx_where *w,
                           const struct skidx_filter *fi,
@@ -541,19 +555,15 @@ skidx_status skidx_select(const struct skidx_index *idx,
         fi->month_from > fi->month_to)
         return skidx_fail(err, SKIDX_ERR_USAGE, NULL, SKIDX_NOLINE,
                           SKIDX_NOOFF, "a filter out of range");
-    struct skidx_pset *s = calloc(1, sizeof(*s));
+    struct skidx_pset *s = pset_new(v->n_segs);
     const int depth = w ? depth_of(w, w->root) : 0;
     uint64_t *scratch = malloc((size_t)(depth + 2) * W * sizeof(uint64_t));
-    if (s)
-        s->bits = calloc(v->n_segs ? (size_t)v->n_segs * W : 1,
-                         sizeof(uint64_t));
-    if (!s || !s->bits || !scratch) {
+    if (!s || !scratch) {
         free(scratch);
         skidx_pset_free(s);
         return skidx_fail(err, SKIDX_ERR_NOMEM, NULL, SKIDX_NOLINE,
                           SKIDX_NOOFF, "out of memory");
     }
-    s->n_segs = v->n_segs;
     s->n_postings = v->n_postings;
     const uint32_t nl = skidx_index_n_levels(idx);
     for (uint32_t k = 0; k < v->n_segs; k++) {
@@ -659,17 +669,13 @@ skidx_status skidx_pset_with_skill(const struct skidx_index *idx,
     SKIDX_FORWARD(need_v2(idx, &v, NULL));
     if (k >= skidx_index_n_skills(idx))
         return SKIDX_ERR_USAGE;
-    struct skidx_pset *s = calloc(1, sizeof(*s));
+    struct skidx_pset *s = pset_new(set->n_segs);
     uint64_t *tmp = malloc(W * sizeof(uint64_t));
-    if (s)
-        s->bits = calloc(set->n_segs ? (size_t)set->n_segs * W : 1,
-                         sizeof(uint64_t));
-    if (!s || !s->bits || !tmp) {
+    if (!s || !tmp) {
         free(tmp);
         skidx_pset_free(s);
         return SKIDX_ERR_NOMEM;
     }
-    s->n_segs = set->n_segs;
     s->n_postings = set->n_postings;
     for (uint32_t g = 0; g < v->n_segs && g < set->n_segs; g++) {
         const uint64_t *in = set->bits + (size_t)g * W;
