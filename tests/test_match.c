@@ -1291,6 +1291,71 @@ static void test_simd_hits(void **state)
     assert_true(mixed_hits > 1000);
 }
 
+/* The vector word loop takes the first (and, past 8 bytes, the last) 8
+ * bytes of eight words at a time out of the 128 text bytes at the first
+ * word's start when they all lie there, else gathers them: words of 1 to
+ * 30 bytes with gaps up to 140 bytes cross that limit both ways, the
+ * texts end at or near an alias (the window's loads are cut at the end),
+ * and 64-byte block edges fall anywhere. Every path must find the same
+ * hits as the oracle. */
+static void test_simd_key_windows(void **state)
+{
+    (void)state;
+    static const char *const ALIASES[] = {
+        "javascript", "kubernetes", "python", "k8s", "aws", "java",
+        "machine learning", "google cloud platform", "c++", ".net",
+        "Amazon Web Services", "power bi", "tableau"};
+    const size_t na = sizeof(ALIASES) / sizeof(ALIASES[0]);
+    int modes[3];
+    int nm = n_modes(modes);
+    char text[1200];
+    size_t total = 0;
+    rng_state = 20261205;
+    for (unsigned i = 0; i < 3000; i++) {
+        size_t len = 0, target = 1 + rndn(i % 4 ? 300 : 1000);
+        while (len + 40 < target) {
+            unsigned kind = rndn(4);
+            if (kind == 0) { /* an alias */
+                const char *a = ALIASES[rndn((uint32_t)na)];
+                memcpy(text + len, a, strlen(a));
+                len += strlen(a);
+            } else if (kind == 1) { /* a filler word of 1..30 bytes */
+                size_t w = 1 + rndn(30);
+                for (size_t q = 0; q < w; q++)
+                    text[len++] = "zqxv_09"[rndn(7)];
+            }
+            /* a gap: mostly one byte, sometimes long */
+            size_t g = rndn(8) ? 1 + rndn(3) : 1 + rndn(140);
+            if (len + g + 40 >= sizeof(text))
+                break;
+            for (size_t q = 0; q < g; q++)
+                text[len++] = " ,.;/-("[rndn(7)];
+        }
+        if (rndn(2)) { /* end the text with an alias, cut or whole */
+            const char *a = ALIASES[rndn((uint32_t)na)];
+            size_t al = strlen(a), cut = rndn(3) ? al : 1 + rndn((uint32_t)al);
+            memcpy(text + len, a, cut);
+            len += cut;
+        }
+        struct skidx_hit *h[3];
+        size_t n[3];
+        for (int m = 0; m < nm; m++) {
+            skidx_match_set_simd(modes[m]);
+            h[m] = scan(HENV, text, len, SKIDX_ENGINE_WORDS, &n[m], NULL,
+                        NULL);
+        }
+        for (int m = 1; m < nm; m++) {
+            assert_int_equal(n[m], n[0]);
+            assert_memory_equal(h[m], h[0], n[0] * sizeof(*h[0]));
+        }
+        total += check_engines(HENV, text, len); /* best path vs oracle */
+        for (int m = 0; m < nm; m++)
+            free(h[m]);
+    }
+    skidx_match_set_simd(0);
+    assert_true(total > 10000);
+}
+
 /* ---- errors and limits ---- */
 
 static void test_regex_error(void **state)
@@ -1837,6 +1902,7 @@ int main(void)
         cmocka_unit_test(test_engines_random),
         cmocka_unit_test(test_simd_wordmask),
         cmocka_unit_test(test_simd_hits),
+        cmocka_unit_test(test_simd_key_windows),
         cmocka_unit_test(test_regex_error),
         cmocka_unit_test(test_gated_regexes),
         cmocka_unit_test(test_unspaced_gate),

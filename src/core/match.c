@@ -1867,7 +1867,8 @@ static int scan_mask_generic(const struct skidx_matcher *,
                              size_t);
 #ifdef SKIDX_X86
 #define AVX512_TARGET \
-    "avx512f,avx512dq,avx512bw,avx512vl,avx512vbmi2,bmi,bmi2,popcnt"
+    "avx512f,avx512dq,avx512bw,avx512vl,avx512vbmi,avx512vbmi2,bmi,bmi2," \
+    "popcnt"
 static int scan_mask_bmi(const struct skidx_matcher *,
                          struct skidx_match_scratch *, const unsigned char *,
                          size_t, const uint64_t *, size_t);
@@ -1895,6 +1896,7 @@ const char *skidx_match_set_simd(int mode)
         if (__builtin_cpu_supports("avx512f") &&
             __builtin_cpu_supports("avx512dq") &&
             __builtin_cpu_supports("avx512vl") &&
+            __builtin_cpu_supports("avx512vbmi") &&
             __builtin_cpu_supports("avx512vbmi2") &&
             scan_mask_impl == scan_mask_bmi)
             scan_mask_impl = scan_mask_avx512;
@@ -2269,11 +2271,14 @@ word_key_fast(const unsigned char *t, uint32_t ws, uint32_t we, uint64_t *f8)
 
 #ifdef SKIDX_X86
 /* word_key_fast for words [0, n) of edge, eight at a time: the same
- * hashes (two gathers of 8 text bytes, the second only for words longer
- * than 8). Returns how many words it did (a multiple of 8). */
+ * hashes (the first 8 bytes of each word and, for words longer than 8,
+ * the last 8, permuted out of the 128 text bytes at the first word or,
+ * when the eight words span more, gathered). len_t is the text's length:
+ * nothing at or past it is read. Returns how many words it did (a
+ * multiple of 8). */
 __attribute__((target(AVX512_TARGET))) static inline size_t
-keys_avx512(const unsigned char *t, const uint32_t *edge, size_t n,
-            uint64_t *hs)
+keys_avx512(const unsigned char *t, size_t len_t, const uint32_t *edge,
+            size_t n, uint64_t *hs)
 {
     const __m512i lo32 = _mm512_set1_epi64(0xFFFFFFFFll);
     const __m512i fold = _mm512_set1_epi64((long long)FOLD8);
@@ -2282,6 +2287,13 @@ keys_avx512(const unsigned char *t, const uint32_t *edge, size_t n,
     const __m512i ones = _mm512_set1_epi64(-1);
     const __m512i c1 = _mm512_set1_epi64((long long)0x9E3779B97F4A7C15ull);
     const __m512i c2 = _mm512_set1_epi64((long long)0xD6E8FEB86659FD93ull);
+    /* byte j of each 64-bit lane: j, and byte 0 of the lane everywhere */
+    const __m512i iota8 = _mm512_set1_epi64(0x0706050403020100ll);
+    const __m512i bcast0 = _mm512_set_epi8(
+        56, 56, 56, 56, 56, 56, 56, 56, 48, 48, 48, 48, 48, 48, 48, 48, 40,
+        40, 40, 40, 40, 40, 40, 40, 32, 32, 32, 32, 32, 32, 32, 32, 24, 24,
+        24, 24, 24, 24, 24, 24, 16, 16, 16, 16, 16, 16, 16, 16, 8, 8, 8, 8, 8,
+        8, 8, 8, 0, 0, 0, 0, 0, 0, 0, 0);
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         __m512i p = _mm512_loadu_si512((const void *)(edge + 2 * i));
@@ -2289,10 +2301,43 @@ keys_avx512(const unsigned char *t, const uint32_t *edge, size_t n,
         __m512i we = _mm512_srli_epi64(p, 32);
         __m512i len = _mm512_sub_epi64(we, ws);
         __mmask8 gt8 = _mm512_cmpgt_epu64_mask(len, eight);
-        __m512i raw = _mm512_i64gather_epi64(ws, (const void *)t, 1);
-        __m512i last = _mm512_mask_i64gather_epi64(
-            _mm512_setzero_si512(), gt8, _mm512_sub_epi64(we, eight),
-            (const void *)t, 1);
+        __m512i raw, last;
+        /* The eight words' bytes: the words are in text order, so when
+         * the last byte any of them needs (the eighth word's end, or the
+         * end of the 8 bytes read at its start) lies within 128 bytes of
+         * the first word's start, a byte permute of those 128 bytes
+         * (two loads, masked to the text) gives the same 8-byte keys as
+         * a gather per word; else (long words, long gaps) the gathers. */
+        const uint32_t w0 = edge[2 * i], s7 = edge[2 * i + 14];
+        const uint32_t e7 = edge[2 * i + 15];
+        const uint32_t top = e7 > s7 + 8 ? e7 : s7 + 8;
+        if (top - w0 <= 128) {
+            const size_t avail = len_t - w0;
+            const __mmask64 m0 = avail >= 64 ? ~0ull : (1ull << avail) - 1;
+            const __mmask64 m1 = avail >= 128  ? ~0ull
+                                 : avail <= 64 ? 0
+                                               : (1ull << (avail - 64)) - 1;
+            const __m512i b0 = _mm512_maskz_loadu_epi8(m0, t + w0);
+            const __m512i b1 = _mm512_maskz_loadu_epi8(m1, t + w0 + 64);
+            const __m512i base = _mm512_set1_epi64((long long)w0);
+            /* per lane: its offset in every byte, plus 0..7; the
+             * permute uses the low 7 bits of each index byte (the last
+             * bytes' offsets of words of 8 or fewer bytes may wrap: those
+             * lanes are not used) */
+            __m512i o1 = _mm512_shuffle_epi8(_mm512_sub_epi64(ws, base),
+                                             bcast0);
+            __m512i o2 = _mm512_shuffle_epi8(
+                _mm512_sub_epi64(_mm512_sub_epi64(we, eight), base), bcast0);
+            raw = _mm512_permutex2var_epi8(b0, _mm512_add_epi8(o1, iota8),
+                                           b1);
+            last = _mm512_permutex2var_epi8(b0, _mm512_add_epi8(o2, iota8),
+                                            b1);
+        } else {
+            raw = _mm512_i64gather_epi64(ws, (const void *)t, 1);
+            last = _mm512_mask_i64gather_epi64(
+                _mm512_setzero_si512(), gt8, _mm512_sub_epi64(we, eight),
+                (const void *)t, 1);
+        }
         __m512i k8 = _mm512_min_epu64(len, eight);
         __m512i lm = _mm512_srlv_epi64(
             ones, _mm512_sub_epi64(sixty4, _mm512_slli_epi64(k8, 3)));
@@ -2414,7 +2459,7 @@ scan_pairs(const struct skidx_matcher *m, struct skidx_match_scratch *s,
         nfast--;
 #ifdef SKIDX_X86
     if (vec)
-        i = keys_avx512(t, edge, nfast, hs);
+        i = keys_avx512(t, len, edge, nfast, hs);
 #endif
     for (; i < nfast; i++) {
         uint64_t f8;
