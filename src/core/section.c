@@ -1210,16 +1210,10 @@ static size_t block_tag_end(const uc *t, size_t i, size_t len)
              v == TAG2('t', 'd') || v == TAG2('t', 'h') ||
              v == TAG2('h', 'r') || (v >> 8 == 'h' && (v & 0xFF) >= '1' &&
                                      (v & 0xFF) <= '6');
-    if (!ok) {
-        static const char *const long_tags[] = {"section", "article",
-                                                "header"};
-        for (size_t k = 0; k < 3 && !ok; k++) {
-            uint64_t w = 0;
-            for (const char *c = long_tags[k]; *c; c++)
-                w = w << 8 | (uc)*c;
-            ok = v == w;
-        }
-    }
+    if (!ok)
+        ok = v == (TAG3('s', 'e', 'c') << 32 | TAG3('t', 'i', 'o') << 8 | 'n') ||
+             v == (TAG3('a', 'r', 't') << 32 | TAG3('i', 'c', 'l') << 8 | 'e') ||
+             v == (TAG3('h', 'e', 'a') << 24 | TAG3('d', 'e', 'r'));
     if (!ok)
         return SIZE_MAX;
     for (size_t g = p; g < len && g < i + 64; g++) {
@@ -1580,7 +1574,11 @@ static inline void candidate(struct ctx *x, size_t i)
     const uc *t = x->t;
     switch (t[i]) {
     case '\n':
-        if (i + 1 < x->len)
+        /* an empty line ("\n\n", "\n\r\n") starts no heading, and the
+         * line after it is tried next, so its try_line() changes
+         * nothing: passed over */
+        if (i + 1 < x->len && t[i + 1] != '\n' &&
+            !(t[i + 1] == '\r' && i + 2 < x->len && t[i + 2] == '\n'))
             try_line(x, i + 1);
         break;
     case ':':
