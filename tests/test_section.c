@@ -246,6 +246,26 @@ static void kind_at(void **state)
                      SKIDX_OK);
     assert_int_equal(S.n, 0);
     assert_int_equal(skidx_sections_kind_at(&S, 20), SKIDX_SEC_NONE);
+    /* every offset of 1 to 6 sections (before the first, at each start,
+     * inside each, in the last) against a walk through them */
+    struct skidx_section secs[6];
+    struct skidx_sections k = {secs, 0, 6, 0};
+    for (size_t n = 1; n <= 6; n++) {
+        k.n = n;
+        for (size_t i = 0; i < n; i++) {
+            secs[i].start = (uint32_t)(3 + 5 * i);
+            secs[i].body = secs[i].start;
+            secs[i].kind = (uint8_t)(1 + i);
+            secs[i].rule = 0;
+        }
+        for (uint32_t off = 0; off < 40; off++) {
+            int want = SKIDX_SEC_NONE;
+            for (size_t i = 0; i < n; i++)
+                if (secs[i].start <= off)
+                    want = secs[i].kind;
+            assert_int_equal(skidx_sections_kind_at(&k, off), want);
+        }
+    }
     assert_string_equal(skidx_section_name(SKIDX_SEC_LEGAL), "legal");
     assert_true(skidx_section_counts(SKIDX_SEC_PREFERRED));
     assert_false(skidx_section_counts(SKIDX_SEC_APPLY));

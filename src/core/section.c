@@ -1727,7 +1727,12 @@ skidx_status skidx_sections_split_upto(const struct skidx_section_rules *R,
 
 int skidx_sections_kind_at(const struct skidx_sections *s, uint32_t offset)
 {
-    size_t lo = 0, hi = s->n; /* first section starting after offset */
+    /* most texts have a few sections: before the first, in the last */
+    if (!s->n || offset < s->s[0].start)
+        return SKIDX_SEC_NONE;
+    if (offset >= s->s[s->n - 1].start)
+        return s->s[s->n - 1].kind;
+    size_t lo = 1, hi = s->n - 1; /* first section starting after offset */
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         if (s->s[mid].start <= offset)
