@@ -246,6 +246,26 @@ static void kind_at(void **state)
                      SKIDX_OK);
     assert_int_equal(S.n, 0);
     assert_int_equal(skidx_sections_kind_at(&S, 20), SKIDX_SEC_NONE);
+    /* every offset of 1 to 6 sections (before the first, at each start,
+     * inside each, in the last) against a walk through them */
+    struct skidx_section secs[6];
+    struct skidx_sections k = {secs, 0, 6, 0};
+    for (size_t n = 1; n <= 6; n++) {
+        k.n = n;
+        for (size_t i = 0; i < n; i++) {
+            secs[i].start = (uint32_t)(3 + 5 * i);
+            secs[i].body = secs[i].start;
+            secs[i].kind = (uint8_t)(1 + i);
+            secs[i].rule = 0;
+        }
+        for (uint32_t off = 0; off < 40; off++) {
+            int want = SKIDX_SEC_NONE;
+            for (size_t i = 0; i < n; i++)
+                if (secs[i].start <= off)
+                    want = secs[i].kind;
+            assert_int_equal(skidx_sections_kind_at(&k, off), want);
+        }
+    }
     assert_string_equal(skidx_section_name(SKIDX_SEC_LEGAL), "legal");
     assert_true(skidx_section_counts(SKIDX_SEC_PREFERRED));
     assert_false(skidx_section_counts(SKIDX_SEC_APPLY));
@@ -382,6 +402,152 @@ static void simd_paths_agree(void **state)
     free(text);
 }
 
+/* One heading line's kind with rules `R2` on both paths, "" for none;
+ * mode 2 gives every byte the same class. */
+static const char *line_kind(const struct skidx_section_rules *r2,
+                             const char *heading)
+{
+    static char text[256];
+    struct skidx_sections a = {0}, b = {0};
+    int n = snprintf(text, sizeof(text), "Intro text.\n%s\nbody", heading);
+    assert_true(n > 0 && (size_t)n < sizeof(text));
+    assert_int_equal(skidx_sections_split(r2, text, (size_t)n, &a,
+                                          SKIDX_SIMD_SCALAR),
+                     SKIDX_OK);
+    assert_int_equal(skidx_sections_split(r2, text, (size_t)n, &b,
+                                          SKIDX_SIMD_BEST),
+                     SKIDX_OK);
+    assert_int_equal(a.n, b.n);
+    for (size_t i = 0; i < a.n; i++) {
+        assert_int_equal(a.s[i].start, b.s[i].start);
+        assert_int_equal(a.s[i].body, b.s[i].body);
+        assert_int_equal(a.s[i].kind, b.s[i].kind);
+    }
+    assert_true(a.n <= 1);
+    const char *kind = a.n ? skidx_section_name(a.s[0].kind) : "";
+    if (a.n)
+        assert_int_equal(a.s[0].start, 12);
+    assert_int_equal(skidx_sections_split_mode(r2, text, (size_t)n, &b,
+                                               SKIDX_SIMD_BEST, 2),
+                     SKIDX_OK);
+    for (uint32_t off = 0; off < (uint32_t)n; off++) {
+        int ka = skidx_sections_kind_at(&a, off);
+        int kb = skidx_sections_kind_at(&b, off);
+        assert_int_equal(skidx_section_counts(ka), skidx_section_counts(kb));
+        assert_int_equal(ka == SKIDX_SEC_PREFERRED, kb == SKIDX_SEC_PREFERRED);
+    }
+    skidx_sections_release(&a);
+    skidx_sections_release(&b);
+    return kind;
+}
+
+/* The filters before any rule is compared (the first three and six
+ * bytes, as a rule's blanks, hyphens, apostrophes and Latin-1 capitals
+ * read) and the rules' first 32 bytes compared eight at a time: every
+ * spelling a rule takes passes them, near misses do not match. */
+static void prefix_filters(void **state)
+{
+    (void)state;
+    static const char tsv[] =
+        "requirements\tabq\tabcde f\tabcdef\twe are\tit's us\t\xC3\x9C" "ber uns\t"
+        "a very long heading of more than thirty two bytes\n"
+        "benefits\tabcdefghijklmnop qrstuvwxyzabcdef\tx y\tabcdefghijklmno "
+        "pqrstuvwxyzabcde f\n"
+        "preferred\tnice to have\tabcdefgh ij\n";
+    struct skidx_section_rules r2 = {0};
+    struct skidx_error err;
+    skidx_error_clear(&err);
+    assert_int_equal(skidx_section_rules_parse(&r2, "x", tsv, strlen(tsv),
+                                               &err),
+                     SKIDX_OK);
+    static const char *const cases[][2] = {
+        {"ABCDE F", "requirements"},  {"abcde\tf", "requirements"},
+        {"abcde  f", "requirements"}, {"abcde-f", "requirements"},
+        {"abcde\xC2\xA0" "f", "requirements"},
+        {"ABCDEF", "requirements"},   {"abcdeg", ""},
+        {"abcde g", ""},              {"ABQ", "requirements"},
+        {"abq:", "requirements"},     {"abq x", ""},
+        {"We  are", "requirements"},  {"We-are", "requirements"},
+        {"We\t are", "requirements"}, {"We ar", ""},
+        {"It\xE2\x80\x99s us", "requirements"}, {"It`s us", "requirements"},
+        {"It's  us", "requirements"}, {"Its us", ""},
+        {"\xC3\x9C" "ber uns", "requirements"},
+        {"\xC3\x9C" "BER UNS", "requirements"}, {"Uber uns", ""},
+        {"A very long heading of more than thirty two bytes", "requirements"},
+        {"A very long heading of more than  thirty two bytes", "requirements"},
+        {"A very long heading\tof more than thirty-two bytes", "requirements"},
+        {"A very long heading of more than thirty two bytez", ""},
+        {"A very long heading of more than thirty two byte", ""},
+        {"ABCDEFGHIJKLMNOP QRSTUVWXYZABCDEF", "benefits"},
+        {"abcdefghijklmnop  qrstuvwxyzabcdef", "benefits"},
+        {"abcdefghijklmnop-qrstuvwxyzabcdef", "benefits"},
+        {"abcdefghijklmnop qrstuvwxyzabcdeg", ""},
+        {"abcdefghijklmnoq qrstuvwxyzabcdef", ""},
+        {"abcdefghijklmno pqrstuvwxyzabcde f", "benefits"},
+        {"abcdefghijklmno pqrstuvwxyzabcde  f", "benefits"},
+        {"abcdefghijklmno pqrstuvwxyzabcde g", ""},
+        {"abcdefghijklmno pqrstuvwxyzabcdef", ""},
+        {"X  y", "benefits"},          {"x-Y", "benefits"},
+        {"Nice to have", "preferred"}, {"Nice  to have", "preferred"},
+        {"nice to hav", ""},          {"ABCDEFGH IJ", "preferred"},
+        {"abcdefgh\tij", "preferred"}, {"abcdefgh  ij", "preferred"},
+        {"abcdefgh ik", ""},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *got = line_kind(&r2, cases[i][0]);
+        if (strcmp(got, cases[i][1]))
+            fprintf(stderr, "'%s': got '%s', want '%s'\n", cases[i][0], got,
+                    cases[i][1]);
+        assert_string_equal(got, cases[i][1]);
+    }
+    skidx_section_rules_release(&r2);
+}
+
+/* A heading at every offset of texts of 0 to 130 bytes (around the
+ * AVX2 pass's 32- and 64-byte steps): after a line break and after a
+ * sentence end with a colon, found exactly when it fits, on both paths. */
+static void block_boundaries(void **state)
+{
+    (void)state;
+    static const char filler[] = "lorem ipsum dolor sit amet consectetur "
+                                 "adipiscing elit sed do eiusmod tempor "
+                                 "incididunt ut labore et dolore magna aliqua"
+                                 " ut enim ad minim veniam quis nostrud";
+    char text[160];
+    struct skidx_sections a = {0};
+    size_t found = 0;
+    for (int form = 0; form < 2; form++)
+        for (size_t n = 0; n <= 130; n++)
+            for (size_t k = 0; k <= n; k++) {
+                /* form 0: "...\nBenefits\n...", 1: "... . Benefits: ..." */
+                memcpy(text, filler, k);
+                const char *h = form ? ". Benefits: " : "\nBenefits\n";
+                size_t hl = strlen(h), at = k + (form ? 2 : 1);
+                for (size_t i = k; i < n; i++)
+                    text[i] = i - k < hl ? h[i - k] : 'x';
+                /* form 0 needs "Benefits" whole, form 1 its colon too */
+                int want = at + 8 + (size_t)form <= n;
+                for (int simd = 0; simd < 2; simd++) {
+                    assert_int_equal(
+                        skidx_sections_split(&R, text, n, &a,
+                                             simd ? SKIDX_SIMD_BEST
+                                                  : SKIDX_SIMD_SCALAR),
+                        SKIDX_OK);
+                    if ((size_t)want != a.n)
+                        fprintf(stderr, "form %d, n %zu, k %zu: %zu\n", form,
+                                n, k, a.n);
+                    assert_int_equal(a.n, (size_t)want);
+                    if (want) {
+                        assert_int_equal(a.s[0].start, at);
+                        assert_int_equal(a.s[0].kind, SKIDX_SEC_BENEFITS);
+                    }
+                }
+                found += (size_t)want;
+            }
+    assert_true(found > 10000);
+    skidx_sections_release(&a);
+}
+
 static void expect_error(const char *tsv, uint64_t line, const char *msg)
 {
     struct skidx_section_rules r = {0};
@@ -447,6 +613,8 @@ int main(void)
         cmocka_unit_test(chinese),
         cmocka_unit_test(kind_at),
         cmocka_unit_test(simd_paths_agree),
+        cmocka_unit_test(prefix_filters),
+        cmocka_unit_test(block_boundaries),
         cmocka_unit_test(rules_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -246,6 +246,84 @@ static inline uint32_t pre_slot(uint32_t key)
     return (key * 2654435761u) >> 16;
 }
 
+/* 1: an ASCII letter or digit, 2: ' ' (canon6()'s fast path) */
+static const uint8_t canon_fast[256] = {
+    [' '] = 2,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+    ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+    ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+    ['Y'] = 1, ['Z'] = 1,
+};
+
+/* The first six bytes of t[i..lim) as canon3() reads three, in *key;
+ * returns how many there are (six, or fewer at lim). */
+static inline int canon6(const uc *t, size_t i, size_t lim, uint64_t *key)
+{
+    if (i + 6 <= lim) {
+        /* letters, digits and single spaces: '|0x20' lowers the
+         * letters, and a space followed by a letter or digit is one
+         * canonical ' ' */
+        unsigned k = canon_fast[t[i]] | canon_fast[t[i + 5]] << 8;
+        int ok = (k & 0xFF) == 1 && (k >> 8) != 0;
+        for (int j = 1; j < 5 && ok; j++) {
+            unsigned c = canon_fast[t[i + j]];
+            ok = c == 1 || (c == 2 && canon_fast[t[i + j + 1]] == 1);
+        }
+        if (ok) {
+            uint64_t v = 0;
+            memcpy(&v, t + i, 6);
+            /* little-endian: byte 0 lowest, as below */
+            *key = v | 0x202020202020ull;
+            return 6;
+        }
+    }
+    uint64_t k = 0;
+    int n = 0;
+    while (n < 6 && i < lim) {
+        uc c = t[i];
+        if (c == ' ' || c == '\t' || c == '-' ||
+            (c == 0xC2 && i + 1 < lim && t[i + 1] == 0xA0)) {
+            i += c == 0xC2 ? 2 : 1;
+            if (c != '-')
+                while (i < lim && (t[i] == ' ' || t[i] == '\t' ||
+                                   (t[i] == 0xC2 && i + 1 < lim &&
+                                    t[i + 1] == 0xA0)))
+                    i += t[i] == 0xC2 ? 2 : 1;
+            c = ' ';
+        } else if (c == '`' || (c == 0xE2 && i + 2 < lim &&
+                                t[i + 1] == 0x80 &&
+                                (t[i + 2] == 0x98 || t[i + 2] == 0x99))) {
+            i += c == '`' ? 1 : 3;
+            c = '\'';
+        } else if (n && (k >> (8 * (n - 1)) & 0xFF) == 0xC3 && i &&
+                   t[i - 1] == 0xC3) {
+            if (c >= 0x80 && c <= 0x9E && c != 0x97)
+                c = (uc)(c + 0x20);
+            i++;
+        } else {
+            c = lower(c);
+            i++;
+        }
+        k |= (uint64_t)c << (8 * n);
+        n++;
+    }
+    *key = k;
+    return n;
+}
+
+static inline uint32_t pre6_slot(uint64_t key)
+{
+    return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 48);
+}
+
 /* May a rule's first word (Latin) hash to h1? */
 static inline int first_word_may(const struct skidx_section_rules *R,
                                  uint32_t h1)
@@ -263,6 +341,27 @@ static inline int pre_may(const struct skidx_section_rules *R, int set,
         return 0;
     uint32_t sl = pre_slot(key);
     return (int)(R->pre[set][sl >> 6] >> (sl & 63) & 1);
+}
+
+/* May a plain rule of set `set` (not 1) begin at t[i..lim)? The
+ * three-byte filter, then the six-byte one (or a rule shorter than six
+ * bytes with those three). */
+static inline int pre_may6(const struct skidx_section_rules *R, int set,
+                           const uc *t, size_t i, size_t lim)
+{
+    uint32_t key;
+    if (!canon3(t, i, lim, &key))
+        return 0;
+    uint32_t sl = pre_slot(key);
+    if (!(R->pre[set][sl >> 6] >> (sl & 63) & 1))
+        return 0;
+    if (R->pre_short[sl] >> set & 1)
+        return 1;
+    uint64_t k6;
+    if (canon6(t, i, lim, &k6) < 6)
+        return 0;
+    uint32_t s6 = pre6_slot(k6);
+    return (int)(R->pre6[set][s6 >> 6] >> (s6 & 63) & 1);
 }
 
 static int kind_of(const char *s, size_t n)
@@ -450,10 +549,10 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
     for (size_t k = 0; k < R->n; k++) {
         struct skidx_section_rule *r = &R->r[k];
         uint32_t n = 0, f;
-        uint8_t text[16] = {0}, fold[16] = {0}, live[16] = {0};
-        uint8_t fastl[16] = {0};
+        uint8_t text[32] = {0}, fold[32] = {0}, live[32] = {0};
+        uint8_t fastl[32] = {0};
 #define PLAIN_BYTE(c) ((uc)(c) > ' ' && (uc)(c) < 0x80 && (c) != '\'')
-        while (n < r->len && n < 16) {
+        while (n < r->len && n < 32) {
             uc c = (uc)r->text[n];
             if (!PLAIN_BYTE(c))
                 break;
@@ -465,9 +564,9 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
         /* then single spaces: a rule's ' ' takes a run of blanks, which
          * is one ' ' exactly when a plain byte that the text matches
          * follows (lit_match()) */
-        for (f = n; f < r->len && f < 16; f++) {
+        for (f = n; f < r->len && f < 32; f++) {
             uc c = (uc)r->text[f];
-            if (c == ' ' && f + 1 < r->len && f + 1 < 16 &&
+            if (c == ' ' && f + 1 < r->len && f + 1 < 32 &&
                 PLAIN_BYTE(r->text[f + 1]))
                 fold[f] = 0;
             else if (PLAIN_BYTE(c))
@@ -480,10 +579,11 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
 #undef PLAIN_BYTE
         r->plain = (uint8_t)n;
         r->fast = (uint8_t)f;
-        memcpy(r->text8, text, 16);
-        memcpy(r->fold8, fold, 16);
-        memcpy(r->live8, live, 16);
-        memcpy(r->fastl8, fastl, 16);
+        r->fast_words = (uint8_t)((f + 7) / 8);
+        memcpy(r->text8, text, 32);
+        memcpy(r->fold8, fold, 32);
+        memcpy(r->live8, live, 32);
+        memcpy(r->fastl8, fastl, 32);
     }
     size_t n_plain = 0;
     while (n_plain < R->n && !(R->r[n_plain].flags & SKIDX_SECR_LEAD_WILD))
@@ -549,6 +649,8 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
     free(hashes);
     /* the prefix filter: the first three bytes as canon3() reads them */
     memset(R->pre, 0, sizeof(R->pre));
+    memset(R->pre6, 0, sizeof(R->pre6));
+    memset(R->pre_short, 0, sizeof(R->pre_short));
     memset(R->start, 0, sizeof(R->start));
     for (size_t k = 0; k < R->n; k++) {
         const struct skidx_section_rule *r = &R->r[k];
@@ -571,11 +673,25 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
         if (!lead) {
             int c = skidx_section_counts(r->kind);
             int pf = r->kind == SKIDX_SEC_PREFERRED;
-            R->pre[c ? 3 : 2][sl >> 6] |= 1ull << (sl & 63);
+            unsigned sets = 1u << 0 | 1u << (c ? 3 : 2);
             if (!c || pf)
-                R->pre[4][sl >> 6] |= 1ull << (sl & 63);
+                sets |= 1u << 4;
             if (!pf)
-                R->pre[5][sl >> 6] |= 1ull << (sl & 63);
+                sets |= 1u << 5;
+            uint64_t k6;
+            uint32_t s6 = 0;
+            int six = canon6((const uc *)r->text, 0, r->len, &k6) == 6;
+            if (six)
+                s6 = pre6_slot(k6);
+            for (int set = 0; set < 6; set++) {
+                if (!(sets >> set & 1))
+                    continue;
+                R->pre[set][sl >> 6] |= 1ull << (sl & 63);
+                if (six)
+                    R->pre6[set][s6 >> 6] |= 1ull << (s6 & 63);
+                else
+                    R->pre_short[sl] |= (uint8_t)(1u << set);
+            }
         }
     }
     /* the lead-ins' anchor: the longest word of three or more ASCII
@@ -667,31 +783,37 @@ static size_t lit_match(const uc *t, size_t q, size_t lim, size_t len,
     /* the leading plain ASCII bytes, eight at a time: a text byte equals
      * a lower-case letter of the rule when it does OR 0x20, any other
      * byte only as itself (as the loop below compares them) */
-    if (r->plain && q + r->plain <= lim && q + 16 <= len) {
-        uint64_t a, b;
-        memcpy(&a, t + q, 8);
-        memcpy(&b, t + q + 8, 8);
-        uint64_t d0 = (a | r->fold8[0]) ^ r->text8[0];
-        uint64_t d1 = (b | r->fold8[1]) ^ r->text8[1];
-        if ((d0 & r->live8[0]) | (d1 & r->live8[1]))
-            return NOMATCH;
-        /* the single spaces and plain bytes after them: all equal, the
-         * slow loop below would take them byte for byte */
-        uint64_t m0 = d0 & r->fastl8[0], m1 = d1 & r->fastl8[1];
-        if (!(m0 | m1) && q + r->fast <= lim) {
+    if (r->plain && q + r->plain <= lim && q + 8u * r->fast_words <= len) {
+        uint64_t m = 0;
+        uint32_t w = 0;
+        for (; w < r->fast_words; w++) {
+            uint64_t a;
+            memcpy(&a, t + q + 8 * w, 8);
+            uint64_t d = (a | r->fold8[w]) ^ r->text8[w];
+            /* a plain byte differs: the loop below would stop there (a
+             * plain byte is compared one for one at its own offset) */
+            if (d & r->live8[w])
+                return NOMATCH;
+            if ((m = d & r->fastl8[w]))
+                break;
+        }
+        if (!m && q + r->fast <= lim) {
+            /* the single spaces and plain bytes after them: all equal,
+             * the slow loop below would take them byte for byte */
             i = q + r->fast;
             j = r->fast;
         } else {
-            /* the first byte that differs, m: when it is a plain byte of
-             * the rule, the loop below takes the bytes before it one for
-             * one (a space before m is one blank when the text's byte at
-             * m is not a blank) and stops at m */
-            uint32_t m = m0 ? (uint32_t)__builtin_ctzll(m0) / 8
-                            : 8 + (uint32_t)__builtin_ctzll(m1 | (1ull << 63)) / 8;
-            uc tm = t[q + m];
-            if ((m0 | m1) && rt[m] != ' ' &&
-                (rt[m - 1] != ' ' || !(tm == ' ' || tm == '\t' || tm == 0xC2)))
-                return NOMATCH;
+            /* the first byte that differs, k (not a plain one): when it
+             * is a plain byte after a space, the loop below takes the
+             * bytes before it one for one (the space is one blank when
+             * the text's byte at k is not a blank) and stops at k */
+            if (m) {
+                uint32_t k = 8 * w + (uint32_t)__builtin_ctzll(m) / 8;
+                uc tk = t[q + k];
+                if (rt[k] != ' ' &&
+                    (rt[k - 1] != ' ' || !(tk == ' ' || tk == '\t' || tk == 0xC2)))
+                    return NOMATCH;
+            }
             i = q + r->plain;
             j = r->plain;
         }
@@ -989,7 +1111,7 @@ static int heading_unfiltered(struct ctx *x, size_t q, size_t stop,
     size_t body;
     size_t lim = stop == SIZE_MAX ? x->len : stop;
     if (x->set == 0 || q >= lim || !x->R->start[x->t[q]] ||
-        !pre_may(x->R, 0, x->t, q, lim) ||
+        !pre_may6(x->R, 0, x->t, q, lim) ||
         !heading_at(x, q, stop, stop_len, &rule, &body))
         return 0;
     record(x, q, body, rule);
@@ -1088,16 +1210,10 @@ static size_t block_tag_end(const uc *t, size_t i, size_t len)
              v == TAG2('t', 'd') || v == TAG2('t', 'h') ||
              v == TAG2('h', 'r') || (v >> 8 == 'h' && (v & 0xFF) >= '1' &&
                                      (v & 0xFF) <= '6');
-    if (!ok) {
-        static const char *const long_tags[] = {"section", "article",
-                                                "header"};
-        for (size_t k = 0; k < 3 && !ok; k++) {
-            uint64_t w = 0;
-            for (const char *c = long_tags[k]; *c; c++)
-                w = w << 8 | (uc)*c;
-            ok = v == w;
-        }
-    }
+    if (!ok)
+        ok = v == (TAG3('s', 'e', 'c') << 32 | TAG3('t', 'i', 'o') << 8 | 'n') ||
+             v == (TAG3('a', 'r', 't') << 32 | TAG3('i', 'c', 'l') << 8 | 'e') ||
+             v == (TAG3('h', 'e', 'a') << 24 | TAG3('d', 'e', 'r'));
     if (!ok)
         return SIZE_MAX;
     for (size_t g = p; g < len && g < i + 64; g++) {
@@ -1281,7 +1397,7 @@ static void try_line_at(struct ctx *x, size_t p, size_t q)
     const struct skidx_section_rules *R = x->R;
     uint32_t rule;
     size_t body;
-    if (R->start[x->t[q]] && pre_may(R, x->set, x->t, q, x->len) &&
+    if (R->start[x->t[q]] && pre_may6(R, x->set, x->t, q, x->len) &&
         heading_at(x, q, SIZE_MAX, 0, &rule, &body)) {
         record(x, q, body, rule);
         return;
@@ -1422,7 +1538,7 @@ static void try_colon(struct ctx *x, size_t e, size_t n)
         return;
     uint32_t rule;
     size_t body;
-    if (pre_may(x->R, x->set, t, q, e) && heading_at(x, q, e, n, &rule, &body)) {
+    if (pre_may6(x->R, x->set, t, q, e) && heading_at(x, q, e, n, &rule, &body)) {
         colon_record(x, q, body, rule);
         return;
     }
@@ -1432,7 +1548,7 @@ static void try_colon(struct ctx *x, size_t e, size_t n)
             recheck_line(x, q);
             return;
         }
-        if (pre_may(x->R, x->set, t, camel, e) &&
+        if (pre_may6(x->R, x->set, t, camel, e) &&
             heading_at(x, camel, e, n, &rule, &body))
             colon_record(x, camel, body, rule);
         return;
@@ -1446,7 +1562,7 @@ static void try_colon(struct ctx *x, size_t e, size_t n)
         return;
     }
     for (size_t k = q + 1; k < e; k++)
-        if (t[k] >= 0xC0 && pre_may(x->R, 0, t, k, e) &&
+        if (t[k] >= 0xC0 && pre_may6(x->R, 0, t, k, e) &&
             heading_at(x, k, e, n, &rule, &body)) {
             colon_record(x, k, body, rule);
             return;
@@ -1458,7 +1574,11 @@ static inline void candidate(struct ctx *x, size_t i)
     const uc *t = x->t;
     switch (t[i]) {
     case '\n':
-        if (i + 1 < x->len)
+        /* an empty line ("\n\n", "\n\r\n") starts no heading, and the
+         * line after it is tried next, so its try_line() changes
+         * nothing: passed over */
+        if (i + 1 < x->len && t[i + 1] != '\n' &&
+            !(t[i + 1] == '\r' && i + 2 < x->len && t[i + 2] == '\n'))
             try_line(x, i + 1);
         break;
     case ':':
@@ -1607,7 +1727,12 @@ skidx_status skidx_sections_split_upto(const struct skidx_section_rules *R,
 
 int skidx_sections_kind_at(const struct skidx_sections *s, uint32_t offset)
 {
-    size_t lo = 0, hi = s->n; /* first section starting after offset */
+    /* most texts have a few sections: before the first, in the last */
+    if (!s->n || offset < s->s[0].start)
+        return SKIDX_SEC_NONE;
+    if (offset >= s->s[s->n - 1].start)
+        return s->s[s->n - 1].kind;
+    size_t lo = 1, hi = s->n - 1; /* first section starting after offset */
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         if (s->s[mid].start <= offset)

@@ -30,12 +30,13 @@
  * Cost: the candidate bytes ('\n', ':', '<' and the lead bytes 0xEF of '：'
  * and 0xE3 of '】') are found with one vector compare pass (AVX2, 64
  * bytes a step, or the portable loop; both give the same sections). At a
- * line start, a table of the rules' first bytes and a 64-Kbit filter of
- * their first three bytes reject most lines; the rest hash their first
- * word, which a second filter (the rules' first words) must know before
- * the second word is hashed, look the words up in a hash table and
- * compare the few rules found (their leading ASCII bytes eight at a
- * time). "<Name> is an equal opportunity employer..." lead-ins are tried
+ * line start, a table of the rules' first bytes and 64-Kbit filters of
+ * their first three and first six bytes (blanks, hyphens and apostrophes
+ * read as a rule reads them) reject most lines; the rest hash their
+ * first word, which a second filter (the rules' first words) must know
+ * before the second word is hashed, look the words up in a hash table
+ * and compare the few rules found (their first 32 bytes of ASCII and
+ * single spaces eight at a time). "<Name> is an equal opportunity employer..." lead-ins are tried
  * only at a paragraph's start, and only before the last occurrence of a
  * word that every such rule holds ("equal"; searched for once per text,
  * from its end). The common line prefixes ("- ", "• ") and block tags
@@ -92,14 +93,15 @@ struct skidx_section_rule {
     uint32_t seq;  /* position in file order (the taxonomy hash's order) */
     uint8_t kind;
     uint8_t flags;
-    uint8_t plain;       /* leading bytes (at most 16) that are ASCII
+    uint8_t plain;       /* leading bytes (at most 32) that are ASCII
                             above ' ', not '\'': compared as words */
-    uint8_t fast;        /* leading bytes (at most 16, plain or more):
+    uint8_t fast;        /* leading bytes (at most 32, plain or more):
                             those and single spaces before one of them */
-    uint64_t text8[2];   /* the fast bytes, zero-padded (little-endian) */
-    uint64_t fold8[2];   /* 0x20 under each lower-case letter */
-    uint64_t live8[2];   /* 0xFF under each plain byte */
-    uint64_t fastl8[2];  /* 0xFF under each fast byte */
+    uint8_t fast_words;  /* 8-byte words holding the fast bytes */
+    uint64_t text8[4];   /* the fast bytes, zero-padded (little-endian) */
+    uint64_t fold8[4];   /* 0x20 under each lower-case letter */
+    uint64_t live8[4];   /* 0xFF under each plain byte */
+    uint64_t fastl8[4];  /* 0xFF under each fast byte */
 };
 
 struct skidx_section_rules {
@@ -142,6 +144,12 @@ struct skidx_section_rules {
                                      [4] preferred or not counting, [5]
                                      not preferred; rejects most line
                                      starts */
+    uint64_t pre6[6][1024];       /* the same sets' rules of six or more
+                                     bytes, by their first six (as
+                                     canon6() reads them) */
+    uint8_t pre_short[65536];     /* bit s: a rule of set s (not 1) is
+                                     shorter than six such bytes, by the
+                                     slot of its first three */
 };
 
 /* Parse sections.tsv (`buf`, `len`; `path` for messages) into `rules`
