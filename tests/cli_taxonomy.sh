@@ -33,6 +33,16 @@ check "TF-IDF is not TensorFlow" False "$(J '"TensorFlow" in d[0]["skills"]' <<<
 check "Go once (capitalised), not 'go home'" 1 "$(J 'sum(1 for m in d[0]["matches"] if m["skill"]=="Go")' <<<"$out")"
 check "a match's offsets cover its alias" pytorch "$(J '[ "We use PyTorch, k8s and Go. TF-IDF weighting helps; then we go home."[m["start"]:m["end"]].lower() for m in d[0]["matches"] if m["skill"]=="PyTorch"][0]' <<<"$out")"
 
+# bare tool names that are also words (taxonomy 2026.12.5): the product in a
+# tool list, not the word's other senses
+{ printf '%s\n' 'Microsoft Office (Word, Excel, PowerPoint, Outlook); Hadoop, Hive, Pig; Grafana, Elastic/Splunk; Synapse / Fabric; AI tools such as Cursor; 熟悉webpack、vite、flutter'
+  printf '%s\n' 'The Economic Outlook is good; a guinea Pig; deploy on Elastic Beanstalk with Elastic Net models; Hyperledger Fabric and Service Fabric; Cursor-based pagination'; } > "$T/words.txt"
+out=$("$SKIDX" match --text --taxonomy "$SRC/taxonomy" "$T/words.txt")
+check "tool-list senses found" "Microsoft Outlook|Apache Pig|Elasticsearch|Microsoft Fabric|AI coding assistants|Vite|Flutter" \
+    "$(J '"|".join(s for s in ["Microsoft Outlook","Apache Pig","Elasticsearch","Microsoft Fabric","AI coding assistants","Vite","Flutter"] if s in d[0]["skills"])' <<<"$out")"
+check "other senses not found" "" \
+    "$(J '"|".join(s for s in ["Microsoft Outlook","Apache Pig","Elasticsearch","Microsoft Fabric","AI coding assistants"] if s in d[1]["skills"])' <<<"$out")"
+
 # every match names its section; skills in the company's text and the
 # benefits do not count (taxonomy/sections.tsv)
 printf '%s\n' '{"id":"p2","title":"Python Developer","description":"About Acme\nAcme runs on Snowflake.\n\nRequirements:\n- SQL and Python\n\nWhat we offer\n- a Coursera subscription"}' > "$T/s.jsonl"
