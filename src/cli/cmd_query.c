@@ -25,14 +25,46 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 
+/* The message of a SIGBUS while a mapped index is open: the file was
+ * cut short by another process (see SKIDX_OPEN_MAP in skidx.h). Built
+ * before the handler is installed, written with write(2) alone. */
+static char bus_msg[700];
+static size_t bus_len;
+
+static void on_sigbus(int sig)
+{
+    (void)sig;
+    if (write(STDERR_FILENO, bus_msg, bus_len) < 0) {
+        /* nothing left to tell */
+    }
+    _exit(EXIT_DATA);
+}
+
+/* Open an index for a query: the posting segments mapped, not copied
+ * (SKIDX_OPEN_MAP), with SIGBUS turned into a message and exit 1. */
 static int open_index(const char *path, struct skidx_index **idx)
 {
     struct skidx_error err;
     skidx_error_clear(&err);
-    skidx_status st = skidx_index_open(path, 1, idx, &err);
+    const int n = snprintf(bus_msg, sizeof(bus_msg),
+                           "skidx: cannot read the index '%s': the file was "
+                           "cut short while it was read; is another process "
+                           "writing it?\n",
+                           path);
+    bus_len = n < 0 ? 0 : (size_t)n < sizeof(bus_msg) ? (size_t)n
+                                                       : sizeof(bus_msg) - 1;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_sigbus;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGBUS, &sa, NULL);
+    skidx_status st = skidx_index_open(
+        path, SKIDX_OPEN_VERIFY | SKIDX_OPEN_MAP, idx, &err);
     if (st) {
         cli_report_st("cannot read the index", st, &err);
         return -1;
