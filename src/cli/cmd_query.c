@@ -12,6 +12,7 @@
  * stable; --tiers adds `tier`, --ci adds `ci_low`, `ci_high` and `low_n`.
  * The newer modes always carry their flags.
  */
+#include "cli/cmd_index.h"
 #include "cli/cmds.h"
 #include "cli/out.h"
 #include "core/match.h"
@@ -63,6 +64,11 @@ static int open_index(const char *path, struct skidx_index **idx)
     sa.sa_handler = on_sigbus;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGBUS, &sa, NULL);
+    /* the heap in huge pages, as for index and match: the index's names
+     * and aliases (some MB on a large one) otherwise fault in 4 KiB at a
+     * time */
+    keep_freed_memory();
+    huge_heap();
     skidx_status st = skidx_index_open(
         path, SKIDX_OPEN_VERIFY | SKIDX_OPEN_MAP, idx, &err);
     if (st) {
