@@ -87,14 +87,29 @@ void skidx_error_clear(struct skidx_error *err);
 struct skidx_index;
 
 /* Read an index file into memory of its own and validate it: magic,
- * version, section table bounds, and (when `verify` is non-zero) every
- * section checksum. Every structure is bounds-checked before use, so a
- * hostile file gives SKIDX_ERR_CORRUPT, never a read outside it. The file
- * is not mapped: another process rewriting it in place cannot crash the
- * reader (SIGBUS); a file that changes while it is read gives SKIDX_ERR_IO
- * ("file changed while reading"). Anything but a regular file (a FIFO, a
- * device) is refused with SKIDX_ERR_IO, without waiting on it.
- * On success *out owns the copy until skidx_index_close(). */
+ * version, section table bounds, and (when `verify` has SKIDX_OPEN_VERIFY,
+ * or any bit but SKIDX_OPEN_MAP) every section checksum. Every structure
+ * is bounds-checked before use, so a hostile file gives SKIDX_ERR_CORRUPT,
+ * never a read outside it. The file is not mapped: another process
+ * rewriting it in place cannot crash the reader (SIGBUS); a file that
+ * changes while it is read gives SKIDX_ERR_IO ("file changed while
+ * reading"). Anything but a regular file (a FIFO, a device) is refused
+ * with SKIDX_ERR_IO, without waiting on it.
+ * On success *out owns the copy until skidx_index_close().
+ *
+ * With SKIDX_OPEN_MAP in `verify` (format 3 files), the posting segments
+ * are not copied: the parts a query uses (a column, a skill's bitmaps)
+ * are read, verified and checked in place, in a read-only mapping of the
+ * file, which costs a fraction of a copy on a large index. The price:
+ * a process that truncates the file while it is open makes the reader's
+ * next touch of a page past the new end raise SIGBUS (the caller should
+ * catch it, as `skidx query` does), and one that rewrites it in place
+ * can change parts after their check; the values the library indexes
+ * with (skill ids, dictionary ids) are copied or checked again, so the
+ * answers may then mix old and new bytes but nothing is read outside the
+ * index. Without the flag nothing of this can happen. */
+#define SKIDX_OPEN_VERIFY 1
+#define SKIDX_OPEN_MAP 2
 skidx_status skidx_index_open(const char *path, int verify,
                               struct skidx_index **out,
                               struct skidx_error *err);
@@ -488,7 +503,10 @@ void skidx_pset_free(struct skidx_pset *s);
 
 /* The columns of posting p. Strings are owned by the index, valid until
  * skidx_index_close(); "" when the posting has none. Errors:
- * SKIDX_ERR_VERSION, SKIDX_ERR_USAGE (p out of range). */
+ * SKIDX_ERR_VERSION, SKIDX_ERR_USAGE (p out of range), SKIDX_ERR_CORRUPT
+ * or SKIDX_ERR_IO (its segment is damaged; or, with SKIDX_OPEN_MAP, the
+ * file was rewritten in place since its check and a value is now out of
+ * range). */
 struct skidx_posting_info {
     uint32_t role, level;
     int32_t month;          /* calendar month; INT32_MIN when undated */

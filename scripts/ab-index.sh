@@ -7,7 +7,9 @@
 #
 # usage: scripts/ab-index.sh A_SKIDX B_SKIDX CORPUS... [-- INDEX_OPTIONS...]
 #   env: REPS (default 5), THREADS (default 2), TAX_A / TAX_B (taxonomy
-#        directories; default each build's own default)
+#        directories; default each build's own default), OPTS_B (index
+#        options for B alone: one build with and without an option, e.g.
+#        A = B = build/skidx, OPTS_B=--no-postings)
 # Needs /usr/bin/time (Debian package 'time').
 set -euo pipefail
 [ $# -ge 3 ] || { sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2; }
@@ -20,13 +22,16 @@ W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 echo "cpu: $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1) ($(nproc) cpus)"
 echo "corpus: ${corpus[*]}  threads: $THREADS  rounds: $REPS"
 
-run() { # BIN TAX OUTFILE -> appends "wall cpu" to OUTFILE
-    local tax=()
-    [ -n "$2" ] && tax=(--taxonomy "$2")
-    /usr/bin/time -f '%e %U %S' -o "$W/t" "$1" index "${corpus[@]}" \
-        "${tax[@]}" --threads "$THREADS" --quiet -o "$W/idx" "${opts[@]}" \
+read -r -a opts_b <<< "${OPTS_B:-}"
+[ -n "${OPTS_B:-}" ] && echo "B's own options: ${opts_b[*]}"
+run() { # BIN TAX OUTFILE [OPTION...] -> appends "wall cpu" to OUTFILE
+    local tax=() bin=$1 tx=$2 out=$3
+    shift 3
+    [ -n "$tx" ] && tax=(--taxonomy "$tx")
+    /usr/bin/time -f '%e %U %S' -o "$W/t" "$bin" index "${corpus[@]}" \
+        "${tax[@]}" --threads "$THREADS" --quiet -o "$W/idx" "${opts[@]}" "$@" \
         2>"$W/err" >/dev/null || { cat "$W/err" >&2; exit 1; }
-    awk '{printf "%s %.3f\n", $1, $2 + $3}' "$W/t" >> "$3"
+    awk '{printf "%s %.3f\n", $1, $2 + $3}' "$W/t" >> "$out"
 }
 # the text size: what skidx reports reading (the summary line)
 "$A" index "${corpus[@]}" ${TAX_A:+--taxonomy "$TAX_A"} --threads "$THREADS" \
@@ -34,7 +39,7 @@ run() { # BIN TAX OUTFILE -> appends "wall cpu" to OUTFILE
 mb=$(sed -n 's/.*shards* (\([0-9.]*\) MB).*/\1/p' "$W/sum" | tail -1)
 for r in $(seq "$REPS"); do
     run "$A" "${TAX_A:-}" "$W/a"
-    run "$B" "${TAX_B:-}" "$W/b"
+    run "$B" "${TAX_B:-}" "$W/b" "${opts_b[@]}"
 done
 python3 - "$W/a" "$W/b" "$mb" <<'PY'
 import statistics as st, sys

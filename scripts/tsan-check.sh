@@ -29,6 +29,8 @@ done
 # the lazy reading and checking of segment heads and parts
 "$B/tsan_segments" "$T/t.skidx" 6
 echo "tsan-check: 6 threads on one index's segments: no race"
+"$B/tsan_segments" "$T/t.skidx" 6 map
+echo "tsan-check: 6 threads on one index's mapped segments: no race"
 # CSV: the splitter in the reading thread, whole records to the others
 zstd -dcq corpora/sample/*.zst | python3 -c '
 import csv, json, sys

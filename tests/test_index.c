@@ -22,6 +22,7 @@
 
 #include "core/count.h"
 #include "core/format.h"
+#include "core/pindex.h"
 #include "core/taxonomy.h"
 #include "io/index_read.h"
 #include "io/atomic_file.h"
@@ -1510,6 +1511,179 @@ static void test_sparse_write(void **state)
 }
 #endif
 
+/* ---- the posting segments mapped (SKIDX_OPEN_MAP) ---- */
+
+/* The sample corpus indexed by the CLI into `path` (format 3). */
+static void index_sample(const char *path)
+{
+    char cmd[3072];
+    snprintf(cmd, sizeof(cmd), "'%s' index -q --threads 1 '%s/corpora/sample' "
+             "-o '%s'", SKIDX_CLI, SKIDX_SOURCE_DIR, path);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* Whether /proc/self/maps lists a mapping of `path`. */
+static int mapped(const char *path)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    assert_non_null(f);
+    char line[4096];
+    int found = 0;
+    const size_t n = strlen(path);
+    while (fgets(line, sizeof(line), f)) {
+        size_t l = strlen(line);
+        while (l && line[l - 1] == '\n')
+            line[--l] = '\0';
+        if (l >= n && !strcmp(line + l - n, path))
+            found = 1;
+    }
+    fclose(f);
+    return found;
+}
+
+/* Where SEGMENTS begins in the file at `path`. */
+static uint64_t segments_at(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    uint8_t b[64 + 32 * 64];
+    const size_t got = fread(b, 1, sizeof(b), f);
+    fclose(f);
+    assert_true(got >= 64);
+    const uint32_t ns = skidx_rd32(b + 16);
+    for (uint32_t i = 0; i < ns && 64 + 32 * (size_t)(i + 1) <= got; i++)
+        if (skidx_rd32(b + 64 + 32 * (size_t)i) == SKIDX_SEC_SEGMENTS)
+            return skidx_rd64(b + 64 + 32 * (size_t)i + 8);
+    fail_msg("no SEGMENTS section");
+    return 0;
+}
+
+static void test_mapped(void **state)
+{
+    (void)state;
+    char path[1024], bad[1100];
+    snprintf(path, sizeof(path), "%s/test_index_mapped.skidx",
+             SKIDX_BINARY_DIR);
+    snprintf(bad, sizeof(bad), "%s.bad", path);
+    index_sample(path);
+    struct skidx_error err;
+    skidx_error_clear(&err);
+    struct skidx_index *cp, *mp;
+    assert_int_equal(skidx_index_open(path, 1, &cp, &err), SKIDX_OK);
+    assert_false(mapped(path));
+    assert_int_equal(skidx_index_open(path, SKIDX_OPEN_VERIFY |
+                                                SKIDX_OPEN_MAP,
+                                      &mp, &err),
+                     SKIDX_OK);
+    /* the segments are read in place: the file is mapped, not copied */
+    assert_true(mapped(path));
+
+    /* the same answers from both, every filtered column read */
+    static const char *const exprs[] = {
+        "Python", "PyTorch AND NOT TensorFlow", "SQL OR (AWS AND Docker)",
+        "NOT Python"};
+    const uint32_t n_skills = skidx_index_n_skills(cp);
+    uint64_t *ca = calloc(n_skills, sizeof(uint64_t));
+    uint64_t *cb = calloc(n_skills, sizeof(uint64_t));
+    assert_non_null(ca);
+    assert_non_null(cb);
+    for (size_t e = 0; e < sizeof(exprs) / sizeof(*exprs); e++)
+        for (int fi = 0; fi < 3; fi++) {
+            struct skidx_filter f;
+            skidx_filter_init(&f);
+            if (fi == 1)
+                f.role = 0, f.level = 1;
+            if (fi == 2)
+                f.month_from = 2025 * 12, f.required = 1;
+            struct skidx_where *wa, *wb;
+            struct skidx_pset *sa, *sb;
+            assert_int_equal(skidx_where_compile(cp, exprs[e], &wa, &err),
+                             SKIDX_OK);
+            assert_int_equal(skidx_where_compile(mp, exprs[e], &wb, &err),
+                             SKIDX_OK);
+            assert_int_equal(skidx_select(cp, wa, &f, &sa, &err), SKIDX_OK);
+            assert_int_equal(skidx_select(mp, wb, &f, &sb, &err), SKIDX_OK);
+            assert_int_equal(skidx_pset_count(sa), skidx_pset_count(sb));
+            assert_int_equal(skidx_pset_skills(cp, sa, 0, ca), SKIDX_OK);
+            assert_int_equal(skidx_pset_skills(mp, sb, 0, cb), SKIDX_OK);
+            assert_memory_equal(ca, cb, n_skills * sizeof(uint64_t));
+            uint64_t cur = 0, p, seen = 0;
+            while (skidx_pset_next(sa, &cur, &p) && seen++ < 50) {
+                assert_true(skidx_pset_has(sb, p));
+                struct skidx_posting_info ia, ib;
+                assert_int_equal(skidx_index_posting(cp, p, &ia), SKIDX_OK);
+                assert_int_equal(skidx_index_posting(mp, p, &ib), SKIDX_OK);
+                assert_int_equal(ia.role * 100 + ia.level,
+                                 ib.role * 100 + ib.level);
+                assert_int_equal(ia.month, ib.month);
+                assert_int_equal(ia.salary, ib.salary);
+                assert_string_equal(ia.company, ib.company);
+                assert_string_equal(ia.location, ib.location);
+                assert_int_equal(ia.line, ib.line);
+            }
+            assert_true(seen > 0 || skidx_pset_count(sa) == 0);
+            skidx_pset_free(sa);
+            skidx_pset_free(sb);
+            skidx_where_free(wa);
+            skidx_where_free(wb);
+        }
+    free(ca);
+    free(cb);
+    assert_int_equal(skidx_index_check_postings(mp, &err), SKIDX_OK);
+    skidx_index_close(cp);
+    skidx_index_close(mp);
+
+    /* a damaged part is found in the mapping as in the copy, and named */
+    const uint64_t so = segments_at(path);
+    assert_int_equal(skidx_index_open(path, SKIDX_OPEN_MAP | 1, &mp, &err),
+                     SKIDX_OK);
+    const struct skidx_pview *v = skidx_index_pview(mp);
+    const struct skidx_pseg_view *s0;
+    assert_int_equal(skidx_index_pseg_head(mp, 0, &s0, &err), SKIDX_OK);
+    const uint64_t cell_at = so + (uint64_t)(s0->cell - v->data);
+    const uint64_t comp_at = so + (uint64_t)(s0->company - v->data);
+    skidx_index_close(mp);
+    char cmd[2400];
+    snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", path, bad);
+    assert_int_equal(system(cmd), 0);
+    FILE *f = fopen(bad, "r+b");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, (long)cell_at + 4, SEEK_SET), 0);
+    assert_int_equal(fputc(0x7f, f), 0x7f);
+    fclose(f);
+    assert_int_equal(skidx_index_open(bad, SKIDX_OPEN_MAP | 1, &mp, &err),
+                     SKIDX_OK);
+    struct skidx_filter fr;
+    skidx_filter_init(&fr);
+    fr.role = 0;
+    struct skidx_pset *sel;
+    skidx_error_clear(&err);
+    assert_int_equal(skidx_select(mp, NULL, &fr, &sel, &err),
+                     SKIDX_ERR_CORRUPT);
+    assert_non_null(strstr(err.msg, "segment 0: column Cell: checksum "
+                                    "mismatch"));
+    skidx_index_close(mp);
+
+    /* rewritten in place after its check: the values that index arrays
+     * are checked again, never used out of range */
+    snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", path, bad);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(skidx_index_open(bad, SKIDX_OPEN_MAP | 1, &mp, &err),
+                     SKIDX_OK);
+    struct skidx_posting_info pi;
+    assert_int_equal(skidx_index_posting(mp, 0, &pi), SKIDX_OK);
+    f = fopen(bad, "r+b");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, (long)comp_at, SEEK_SET), 0);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(fputc(0x7f, f), 0x7f);
+    fclose(f);
+    assert_int_equal(skidx_index_posting(mp, 0, &pi), SKIDX_ERR_CORRUPT);
+    skidx_index_close(mp);
+    unlink(bad);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1530,6 +1704,7 @@ int main(void)
         cmocka_unit_test(test_aliases_and_links),
 #ifdef __linux__
         cmocka_unit_test(test_sparse_write),
+        cmocka_unit_test(test_mapped),
 #endif
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -94,15 +94,19 @@ static void *thread_main(void *arg)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: tsan_segments INDEX [THREADS]\n");
+        fprintf(stderr, "usage: tsan_segments INDEX [THREADS [map]]\n");
         return 2;
     }
     const unsigned n = argc > 2 ? (unsigned)atoi(argv[2]) : 6;
     if (n < 2 || n > 64)
         return 2;
+    /* "map": the shared handle reads its segments in place
+     * (SKIDX_OPEN_MAP); the one-thread handles copy them, as before */
+    const int map = argc > 3 && !strcmp(argv[3], "map");
     struct skidx_error err;
     skidx_error_clear(&err);
-    if (skidx_index_open(argv[1], 1, &shared, &err)) {
+    if (skidx_index_open(argv[1], map ? SKIDX_OPEN_VERIFY | SKIDX_OPEN_MAP : 1,
+                         &shared, &err)) {
         fprintf(stderr, "tsan_segments: %s\n", err.msg);
         return 1;
     }

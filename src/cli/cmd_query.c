@@ -12,6 +12,7 @@
  * stable; --tiers adds `tier`, --ci adds `ci_low`, `ci_high` and `low_n`.
  * The newer modes always carry their flags.
  */
+#include "cli/cmd_index.h"
 #include "cli/cmds.h"
 #include "cli/out.h"
 #include "core/match.h"
@@ -25,14 +26,51 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 
+/* The message of a SIGBUS while a mapped index is open: the file was
+ * cut short by another process (see SKIDX_OPEN_MAP in skidx.h). Built
+ * before the handler is installed, written with write(2) alone. */
+static char bus_msg[700];
+static size_t bus_len;
+
+static void on_sigbus(int sig)
+{
+    (void)sig;
+    if (write(STDERR_FILENO, bus_msg, bus_len) < 0) {
+        /* nothing left to tell */
+    }
+    _exit(EXIT_DATA);
+}
+
+/* Open an index for a query: the posting segments mapped, not copied
+ * (SKIDX_OPEN_MAP), with SIGBUS turned into a message and exit 1. */
 static int open_index(const char *path, struct skidx_index **idx)
 {
     struct skidx_error err;
     skidx_error_clear(&err);
-    skidx_status st = skidx_index_open(path, 1, idx, &err);
+    const int n = snprintf(bus_msg, sizeof(bus_msg),
+                           "skidx: cannot read the index '%s': the file was "
+                           "cut short while it was read; is another process "
+                           "writing it?\n",
+                           path);
+    bus_len = n < 0 ? 0 : (size_t)n < sizeof(bus_msg) ? (size_t)n
+                                                       : sizeof(bus_msg) - 1;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_sigbus;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGBUS, &sa, NULL);
+    /* the heap in huge pages, as for index and match: the index's names
+     * and aliases (some MB on a large one) otherwise fault in 4 KiB at a
+     * time */
+    keep_freed_memory();
+    huge_heap();
+    skidx_status st = skidx_index_open(
+        path, SKIDX_OPEN_VERIFY | SKIDX_OPEN_MAP, idx, &err);
     if (st) {
         cli_report_st("cannot read the index", st, &err);
         return -1;

@@ -466,6 +466,7 @@ void skidx_pview_release(struct skidx_pview *v)
         free(v->segs[k].blob_loc);
         free(v->segs[k].bm_end);
         free(v->segs[k].ok);
+        free(v->segs[k].ent_own);
     }
     free(v->segs);
     free(v->sources);
@@ -492,12 +493,11 @@ const char *skidx_pseg_part_name(uint32_t part)
  * checked here. at/len: SKIDX_PART_BITMAP each; bm: 2 per entry (All,
  * Preferred or UINT64_MAX), bm_end: 1 per entry. -1 when a part runs
  * past the end. */
-static int layout(const uint8_t *p, uint64_t size, uint32_t n, uint64_t *at,
-                  uint64_t *len, uint64_t *bm, uint64_t *bm_end)
+static int layout(const uint8_t *p, uint64_t size, uint32_t n, uint32_t ne,
+                  uint64_t *at, uint64_t *len, uint64_t *bm, uint64_t *bm_end)
 {
     if (size < SKIDX_SEG_HEAD)
         return -1;
-    const uint32_t ne = skidx_rd32(p + 4);
     const uint64_t hl = skidx_seg_head_len(3, ne);
     const uint64_t ent_at = (hl + 41 * (uint64_t)n + 3) & ~(uint64_t)3;
     if (hl > size || ent_at > size || (size - ent_at) / 16 < ne)
@@ -569,7 +569,17 @@ skidx_status skidx_pseg_head(struct skidx_pview *v, uint32_t k,
     if (ne > n_skills)
         return bad(msg, ml, "segment %u: %u skill entries, more than the "
                             "%u skills", k, ne, n_skills);
-    if (verify && skidx_hash64(p + ea, (size_t)el) !=
+    if (16 * (uint64_t)ne != el) /* read twice: the bytes changed */
+        return bad(msg, ml, "segment %u: header changed while read", k);
+    /* the table is copied first and checked in the copy: what is
+     * checked is what is used */
+    free(s->ent_own);
+    s->ent_own = malloc(el ? (size_t)el : 1);
+    if (!s->ent_own)
+        return SKIDX_ERR_NOMEM;
+    memcpy(s->ent_own, p + ea, (size_t)el);
+    const uint8_t *et = s->ent_own;
+    if (verify && skidx_hash64(et, (size_t)el) !=
                       skidx_rd64(p + SKIDX_SEG_HEAD + 8 * SKIDX_PART_ENTRIES))
         return bad(msg, ml, "segment %u: skill entry table: checksum "
                             "mismatch", k);
@@ -583,7 +593,7 @@ skidx_status skidx_pseg_head(struct skidx_pview *v, uint32_t k,
         return SKIDX_ERR_NOMEM;
     int64_t prev = -1;
     for (uint32_t e = 0; e < ne; e++) {
-        const uint8_t *en = p + ea + 16 * (size_t)e;
+        const uint8_t *en = et + 16 * (size_t)e;
         const uint32_t sk = skidx_rd32(en);
         if ((int64_t)sk <= prev || sk >= n_skills || skidx_rd32(en + 4) ||
             skidx_rd32(en + 8) == 0)
@@ -591,7 +601,7 @@ skidx_status skidx_pseg_head(struct skidx_pview *v, uint32_t k,
                                 "out of range", k, e);
         prev = sk;
     }
-    if (layout(p, s->size, n, s->part_at, s->part_len, s->bm, s->bm_end))
+    if (layout(p, s->size, n, ne, s->part_at, s->part_len, s->bm, s->bm_end))
         return bad(msg, ml, "segment %u: its bitmaps run past its end", k);
     s->n_ent = ne;
     s->n_comp = skidx_rd32(p + 8);
@@ -605,7 +615,7 @@ skidx_status skidx_pseg_head(struct skidx_pview *v, uint32_t k,
     s->location = p + s->part_at[SKIDX_PART_LOCATION];
     s->shard = p + s->part_at[SKIDX_PART_SHARD];
     s->status = p + s->part_at[SKIDX_PART_STATUS];
-    s->ent = p + ea;
+    s->ent = et;
     s->ok[SKIDX_PART_ENTRIES] = 1;
     __atomic_store_n(&s->head_ok, 1, __ATOMIC_RELEASE);
     return SKIDX_OK;
@@ -786,7 +796,7 @@ skidx_status skidx_pseg_seal(uint8_t *p, size_t len)
     skidx_status st = SKIDX_OK;
     if (!bm || !be)
         st = SKIDX_ERR_NOMEM;
-    else if (layout(p, len, n, at, ln, bm, be))
+    else if (layout(p, len, n, ne, at, ln, bm, be))
         st = SKIDX_ERR_USAGE;
     else {
         uint8_t *sums = p + SKIDX_SEG_HEAD;

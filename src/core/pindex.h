@@ -163,6 +163,10 @@ struct skidx_pseg_view {
      * for index_read.c's lazy checks (NULL before the head is) */
     uint8_t *ok;
     uint8_t head_ok; /* atomic likewise */
+    /* version 3: the entry table copied out by skidx_pseg_head (ent
+     * points here), so that its skill ids stay the ones checked even
+     * when base is a mapping of a file that changes */
+    uint8_t *ent_own;
 };
 
 struct skidx_pview {

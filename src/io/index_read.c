@@ -103,7 +103,8 @@ struct skidx_index {
     struct skidx_pview post;     /* version 2: the posting-level sections */
 
     /* the segments, checked when first used (see the top of the file) */
-    size_t map_len;              /* base is an anonymous mapping this long */
+    uint8_t *map_raw;            /* base lies in this anonymous mapping */
+    size_t map_len;              /* of this length */
     int fd;                      /* open until SEGMENTS is read; or -1 */
     struct stat sb;              /* the file at open */
     uint64_t seg_off, seg_size;  /* SEGMENTS in the file */
@@ -113,6 +114,11 @@ struct skidx_index {
     int mu_init;
     int part_verify;             /* version 3: verify part checksums */
     uint8_t *seg_ok;             /* per segment: 1 once checked (atomic) */
+    /* SKIDX_OPEN_MAP, format 3: SEGMENTS is read in place from a
+     * read-only mapping of the file (seg_map .. + seg_map_len; SEGMENTS
+     * begins seg_map_skip bytes in), not copied; NULL: copied */
+    const uint8_t *seg_map;
+    size_t seg_map_len, seg_map_skip;
     skidx_status seg_st;         /* the first failure, kept */
     struct skidx_error seg_err;
 };
@@ -314,7 +320,9 @@ static skidx_status validate(struct skidx_index *x, int verify,
             continue; /* a later version's section: ignored */
         if (sec[id].present)
             return CORRUPT(err, x, "section %u appears twice", id);
-        sec[id].p = b + off;
+        sec[id].p = id == SKIDX_SEC_SEGMENTS && x->seg_map
+                        ? x->seg_map + x->seg_map_skip
+                        : b + off;
         sec[id].size = size;
         sec[id].present = 1;
     }
@@ -575,19 +583,36 @@ static skidx_status open_common(struct skidx_index *x, int verify,
     return SKIDX_OK;
 }
 
-/* Memory for a copy of the file: an anonymous mapping, with huge pages
- * advised (see the top of the file); NULL when none is left. */
-static uint8_t *copy_alloc(size_t n)
+/* Huge pages: the copy is placed so that the larger of the two runs of
+ * bytes read at open (before SEGMENTS, after it) begins on one. On this
+ * project's VM a fresh 4 KiB page of anonymous memory costs far more
+ * than its 4 KiB (a fault, and writing then reading it runs at a tenth
+ * of the speed of a huge page's: 2 MB of cube read and hashed at open
+ * took 6-9 ms of CPU in 4 KiB pages, 0.6 ms in huge ones). */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* Memory for a copy of n bytes whose byte `align_at` should begin a huge
+ * page: an anonymous mapping of n + HUGE_PAGE bytes (*raw, *raw_len for
+ * munmap), advised for huge pages; NULL when none is left. */
+static uint8_t *copy_alloc(size_t n, size_t align_at, uint8_t **raw,
+                           size_t *raw_len)
 {
-    void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE,
+    if (n > SIZE_MAX - HUGE_PAGE)
+        return NULL;
+    const size_t len = n + HUGE_PAGE;
+    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return NULL;
+    *raw = p;
+    *raw_len = len;
+    const uintptr_t want = (uintptr_t)p + align_at % HUGE_PAGE;
+    const uintptr_t up = (want + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+    uint8_t *buf = (uint8_t *)p + (up - want);
 #ifdef MADV_HUGEPAGE
-    if (n >= ((size_t)2 << 20))
-        (void)madvise(p, n, MADV_HUGEPAGE);
+    (void)madvise(p, len, MADV_HUGEPAGE);
 #endif
-    return p;
+    return buf;
 }
 
 /* pread exactly n bytes at `at` into buf; 0, or the byte where the file
@@ -656,18 +681,31 @@ static skidx_status read_whole(struct skidx_index *x, int fd,
         return skidx_fail(err, SKIDX_ERR_LIMIT, x->path, SKIDX_NOLINE,
                           SKIDX_NOOFF, "file too large to read");
     const size_t want = (size_t)sb->st_size;
-    uint8_t *buf = copy_alloc(want + 1);
-    if (!buf)
+    /* the header and table first, to find SEGMENTS and place the copy */
+    const size_t head = want < 65536 ? want : 65536;
+    uint8_t *first = malloc(head ? head : 1);
+    if (!first)
         return skidx_fail(err, SKIDX_ERR_NOMEM, x->path, SKIDX_NOLINE,
                           SKIDX_NOOFF, "out of memory reading the index");
-    x->base = buf;
-    x->map_len = want + 1;
-    /* the header and table first, to find SEGMENTS */
-    const size_t head = want < 65536 ? want : 65536;
-    int64_t r = read_at(fd, buf, head, 0);
+    int64_t r = read_at(fd, first, head, 0);
     uint64_t so = want, sl = 0;
-    if (!r && !find_segments(buf, want, &so, &sl))
+    if (!r && !find_segments(first, want, &so, &sl))
         so = want, sl = 0;
+    const uint64_t tail_at = so + sl;
+    uint8_t *buf = copy_alloc(want + 1,
+                              want - tail_at >= so ? (size_t)tail_at : 0,
+                              &x->map_raw, &x->map_len);
+    if (!buf) {
+        free(first);
+        return skidx_fail(err, SKIDX_ERR_NOMEM, x->path, SKIDX_NOLINE,
+                          SKIDX_NOOFF, "out of memory reading the index");
+    }
+    x->base = buf;
+    /* not the bytes of SEGMENTS among them: read when used, if at all */
+    memcpy(buf, first, head < so ? head : (size_t)so);
+    if (head > tail_at)
+        memcpy(buf + tail_at, first + tail_at, head - (size_t)tail_at);
+    free(first);
 #ifdef MADV_NOHUGEPAGE
     /* format 3 reads a few parts of SEGMENTS here and there: a huge page
      * would zero 2 MiB for each of them */
@@ -713,12 +751,30 @@ static skidx_status read_whole(struct skidx_index *x, int fd,
 }
 
 /* Copy bytes [at, at + len) of SEGMENTS from the file into the same place
- * of the copy (x->mu held); the file must still be the one opened. */
+ * of the copy (x->mu held); the file must still be the one opened. With
+ * the file mapped (x->seg_map), the bytes are not copied: their pages
+ * are mapped in one call (a page fault each costs more here than reading
+ * the page), and the same check of the file is made. */
 static skidx_status seg_copy(struct skidx_index *x, uint64_t at, uint64_t len,
                             struct skidx_error *err)
 {
-    const int64_t r = read_at(x->fd, (uint8_t *)x->base + x->seg_off + at,
-                              (size_t)len, x->seg_off + at);
+    int64_t r = 0;
+    if (x->seg_map) {
+#ifdef MADV_POPULATE_READ
+        const uintptr_t pg = 4096,
+                        a = (uintptr_t)(x->seg_map + x->seg_map_skip + at) &
+                            ~(pg - 1),
+                        e = ((uintptr_t)(x->seg_map + x->seg_map_skip + at +
+                                         len) + pg - 1) & ~(pg - 1);
+        /* an older kernel refuses: the pages then fault in as used; a
+         * file cut short fails here (EFAULT), and the check below says
+         * why */
+        (void)madvise((void *)a, e - a, MADV_POPULATE_READ);
+#endif
+    } else {
+        r = read_at(x->fd, (uint8_t *)x->base + x->seg_off + at, (size_t)len,
+                    x->seg_off + at);
+    }
     struct stat now;
     if (r < 0 || fstat(x->fd, &now))
         return skidx_fail(err, SKIDX_ERR_IO, x->path, SKIDX_NOLINE,
@@ -730,6 +786,27 @@ static skidx_status seg_copy(struct skidx_index *x, uint64_t at, uint64_t len,
                           "file changed since it was opened; is another "
                           "process writing it?");
     return SKIDX_OK;
+}
+
+/* SKIDX_OPEN_MAP: map SEGMENTS (format 3) read-only, from the page
+ * before it to its end; when the kernel refuses, it is read with pread
+ * as without the flag. */
+static void seg_map_open(struct skidx_index *x, int fd)
+{
+    const long pg = sysconf(_SC_PAGESIZE);
+    if (pg <= 0 || !x->seg_size)
+        return;
+    const uint64_t from = x->seg_off & ~((uint64_t)pg - 1);
+    const uint64_t len = x->seg_off + x->seg_size - from;
+    if (len > SIZE_MAX)
+        return;
+    void *p = mmap(NULL, (size_t)len, PROT_READ, MAP_SHARED, fd,
+                   (off_t)from);
+    if (p == MAP_FAILED)
+        return;
+    x->seg_map = p;
+    x->seg_map_len = (size_t)len;
+    x->seg_map_skip = (size_t)(x->seg_off - from);
 }
 
 /* Read (once), verify and keep SEGMENTS; x->mu held. */
@@ -769,7 +846,7 @@ static skidx_status seg_read(struct skidx_index *x, uint64_t at, uint64_t len,
     /* the pages of the copy in one call, not a fault for each 4 KiB page
      * as pread fills them (a query reads some MB: the faults cost more
      * than the copy); an older kernel refuses, and pread faults them in */
-    {
+    if (!x->seg_map) {
         const uintptr_t pg = 4096,
                         a = (uintptr_t)(x->base + x->seg_off + at) & ~(pg - 1),
                         e = ((uintptr_t)(x->base + x->seg_off + at + len) +
@@ -959,8 +1036,7 @@ skidx_status skidx_index_check_postings(const struct skidx_index *cx,
         pthread_mutex_lock(&x->mu);
         skidx_status st = SKIDX_OK;
         if (x->seg_verify &&
-            skidx_hash64(x->base + x->seg_off, (size_t)x->seg_size) !=
-                x->seg_sum)
+            skidx_hash64(x->post.data, (size_t)x->seg_size) != x->seg_sum)
             st = skidx_fail(err, SKIDX_ERR_CORRUPT, x->path, SKIDX_NOLINE,
                             x->seg_off, "section %u (SEGMENTS): checksum "
                             "mismatch", (unsigned)SKIDX_SEC_SEGMENTS);
@@ -1011,7 +1087,11 @@ skidx_status skidx_index_open(const char *path, int verify,
         skidx_index_close(x);
         return SKIDX_ERR_IO;
     }
+    const int map = verify & SKIDX_OPEN_MAP;
+    verify = (verify & ~SKIDX_OPEN_MAP) != 0;
     skidx_status st = read_whole(x, fd, &sb, err);
+    if (!st && map && !x->seg_loaded && skidx_rd32(x->base + 8) >= 3)
+        seg_map_open(x, fd);
     if (st || x->seg_loaded)
         close(fd);
     else
@@ -1048,7 +1128,9 @@ void skidx_index_close(struct skidx_index *x)
     if (!x)
         return;
     if (x->map_len)
-        munmap((void *)x->base, x->map_len);
+        munmap(x->map_raw, x->map_len);
+    if (x->seg_map)
+        munmap((void *)x->seg_map, x->seg_map_len);
     if (x->fd >= 0)
         close(x->fd);
     if (x->mu_init)
@@ -1075,6 +1157,13 @@ void skidx_index_close(struct skidx_index *x)
 }
 
 /* ---- accessors ---- */
+
+void skidx_index_month_range(const struct skidx_index *x,
+                             int32_t *first_month, uint32_t *n_months)
+{
+    *first_month = x->first_month;
+    *n_months = x->n_months;
+}
 
 uint32_t skidx_index_n_skills(const struct skidx_index *x) { return x->n_skills; }
 uint32_t skidx_index_n_categories(const struct skidx_index *x) { return x->n_cats; }

@@ -42,4 +42,8 @@ skidx_status skidx_index_pseg_head(const struct skidx_index *idx, uint32_t k,
 skidx_status skidx_index_pseg_part(const struct skidx_index *idx, uint32_t k,
                                    uint32_t part, struct skidx_error *err);
 
+/* The index's months: first_month .. first_month + n_months - 1. */
+void skidx_index_month_range(const struct skidx_index *idx,
+                             int32_t *first_month, uint32_t *n_months);
+
 #endif

@@ -735,17 +735,33 @@ skidx_status skidx_index_posting(const struct skidx_index *idx, uint64_t p,
     SKIDX_FORWARD(locate(idx, p, &s, &r));
     const uint32_t nl = skidx_index_n_levels(idx);
     const uint32_t cell = skidx_rd32(s->cell + 4 * (size_t)r);
-    o->role = cell / nl;
-    o->level = cell % nl;
-    o->month = (int32_t)skidx_rd32(s->month + 4 * (size_t)r);
-    o->salary = skidx_rd32(s->salary + 4 * (size_t)r);
-    o->salary_status = s->status[r];
+    const int32_t month = (int32_t)skidx_rd32(s->month + 4 * (size_t)r);
+    const uint8_t status = s->status[r];
     const uint32_t co = skidx_rd32(s->company + 4 * (size_t)r);
     const uint32_t lo = skidx_rd32(s->location + 4 * (size_t)r);
+    const uint32_t sh = skidx_rd32(s->shard + 4 * (size_t)r);
+    const struct skidx_pview *v = skidx_index_pview(idx);
+    int32_t m0;
+    uint32_t nm;
+    skidx_index_month_range(idx, &m0, &nm);
+    /* checked when the segment was; again here, because a mapped file
+     * (SKIDX_OPEN_MAP) rewritten in place since could say otherwise, and
+     * these values index arrays */
+    if (cell >= nl * skidx_index_n_roles(idx) ||
+        (month != INT32_MIN &&
+         (month < m0 || (int64_t)month - m0 >= (int64_t)nm)) ||
+        status > SKIDX_SAL_OTHER ||
+        (co != SKIDX_NO_STRING && co >= s->n_comp) ||
+        (lo != SKIDX_NO_STRING && lo >= s->n_loc) || sh >= v->n_sources)
+        return SKIDX_ERR_CORRUPT;
+    o->role = cell / nl;
+    o->level = cell % nl;
+    o->month = month;
+    o->salary = skidx_rd32(s->salary + 4 * (size_t)r);
+    o->salary_status = status;
     o->company = co == SKIDX_NO_STRING ? "" : s->comp[co];
     o->location = lo == SKIDX_NO_STRING ? "" : s->loc[lo];
-    const struct skidx_pview *v = skidx_index_pview(idx);
-    o->shard = v->sources[skidx_rd32(s->shard + 4 * (size_t)r)];
+    o->shard = v->sources[sh];
     o->line = skidx_rd64(s->line + 8 * (size_t)r);
     o->dedup = skidx_rd64(s->dedup + 8 * (size_t)r);
     return SKIDX_OK;
