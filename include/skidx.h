@@ -39,8 +39,9 @@ extern "C" {
      SKIDX_VERSION_PATCH)
 
 /* The index format version this library writes (and the newest it reads;
- * it reads version 1 too, without posting-level sections). */
-#define SKIDX_FORMAT_VERSION 3u
+ * it reads versions 1 to 3 too: version 1 without posting-level sections,
+ * versions 2 and 3 without the countries of locations). */
+#define SKIDX_FORMAT_VERSION 4u
 
 /* The library's version, "MAJOR.MINOR.PATCH" (a static string), and the
  * same as MAJOR * 10000 + MINOR * 100 + PATCH. */
@@ -479,6 +480,11 @@ struct skidx_filter {
     int required;             /* the expression's skills count only where
                                  they are required: not named only in a
                                  preferred (nice-to-have) section */
+    const char *country;      /* NULL: any; else an ISO 3166-1 alpha-2
+                                 code (any case): the postings whose
+                                 location names that country (format 4;
+                                 skidx_country_resolve turns a name into
+                                 a code) */
 };
 void skidx_filter_init(struct skidx_filter *f);
 
@@ -486,8 +492,10 @@ void skidx_filter_init(struct skidx_filter *f);
 struct skidx_pset;
 /* The postings that satisfy `w` (NULL: every posting) and `f` (NULL: no
  * filter) into *out, freed with skidx_pset_free. Errors:
- * SKIDX_ERR_VERSION (a version-1 index), SKIDX_ERR_USAGE (an id out of
- * range, from > to), SKIDX_ERR_NOMEM. */
+ * SKIDX_ERR_VERSION (a version-1 index; a country filter on an index of
+ * format 2 or 3, which has no countries: the message says to re-index),
+ * SKIDX_ERR_USAGE (an id out of range, from > to, a country that is not
+ * two letters), SKIDX_ERR_NOMEM. */
 skidx_status skidx_select(const struct skidx_index *idx,
                           const struct skidx_where *w,
                           const struct skidx_filter *f,
@@ -516,6 +524,10 @@ struct skidx_posting_info {
     const char *shard;      /* the shard path, as given to skidx index */
     uint64_t line;          /* 1-based line in the shard */
     uint64_t dedup;         /* the duplicate key */
+    char country[3];        /* the ISO 3166-1 alpha-2 code of the country
+                               its location names ("DE"), "" when none or
+                               when the index has no countries (format
+                               2 or 3: skidx_index_has_countries) */
 };
 skidx_status skidx_index_posting(const struct skidx_index *idx, uint64_t p,
                                  struct skidx_posting_info *out);
@@ -554,6 +566,35 @@ skidx_status skidx_pset_related(const struct skidx_index *idx,
 skidx_status skidx_index_posting_skill(const struct skidx_index *idx,
                                        uint64_t p, uint32_t k, int *out,
                                        int *pref_only);
+
+/* ---------------------------------------------------------------------- */
+/* Countries (format version 4): the country a posting's location names,   */
+/* by a table compiled into the library (src/core/countries.tsv; README,   */
+/* "Countries"). The index stores each location's code, so reading it      */
+/* needs no table: skidx_index_posting gives it, a filter selects by it.   */
+
+/* Whether the index holds the country of each location (format 4): 1, or
+ * 0 (formats 1 to 3; re-indexing, or skidx merge, adds it). */
+int skidx_index_has_countries(const struct skidx_index *idx);
+
+/* The country that the location loc[0..len) (UTF-8, need not be
+ * NUL-terminated) names, as skidx index stores it: its ISO 3166-1
+ * alpha-2 code and a NUL into out ("Austin, TX" -> "US", "北京-朝阳区"
+ * -> "CN"); "" when it names none ("Remote", "EMEA") or more than one
+ * ("Berlin or London", "Perth" alone). Returns 1 when it names one, else
+ * 0. Thread-safe. */
+int skidx_location_country(const char *loc, size_t len, char out[3]);
+
+/* A country a user names: an ISO 3166-1 alpha-2 code of the table (any
+ * case: "de") or a name of the country (its English name, another name,
+ * native or official, or an abbreviation: "Deutschland", "USA"; ASCII
+ * caseless; not a region or city), its code and a NUL into out. Errors:
+ * SKIDX_ERR_NOTFOUND (out = ""). Thread-safe. */
+skidx_status skidx_country_resolve(const char *name, char out[3]);
+
+/* The English short name of the country of an ISO code ("Germany" for
+ * "DE"), a static string; NULL when the table does not know the code. */
+const char *skidx_country_name(const char *code);
 
 #ifdef __cplusplus
 }

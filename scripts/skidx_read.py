@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """skidx_read.py - a small, independent reader of skidx index files.
 
-Written from docs/FORMAT.md (format versions 1 to 3) alone, like zstd's
+Written from docs/FORMAT.md (format versions 1 to 4) alone, like zstd's
 doc/educational_decoder: it shares no code with the C reader, so a test that
 compares the two catches drift between the spec and the code. It checks the
 structure as strictly as the spec says a reader must, and with --verify also
@@ -14,10 +14,12 @@ Usage:
                                                (role, level, skill) with
                                                postings > 0
   skidx_read.py [--verify] --summary INDEX     "key value" lines (for tests)
-  skidx_read.py [--verify] --postings INDEX    version 2: tidy TSV, one row
-                                               per posting: its columns and
-                                               skills (decoded from the
-                                               portable Roaring bitmaps)
+  skidx_read.py [--verify] --postings INDEX    versions 2-4: tidy TSV, one
+                                               row per posting: its columns,
+                                               country (version 4; empty
+                                               before) and skills (decoded
+                                               from the portable Roaring
+                                               bitmaps)
 
 Exit status: 0 on success, 1 if the file breaks the format, 2 on usage.
 """
@@ -26,7 +28,7 @@ import json
 import struct
 import sys
 
-FORMAT_VERSION = 3  # the newest read; versions 1 and 2 are read too
+FORMAT_VERSION = 4  # the newest read; versions 1 to 3 are read too
 MAGIC = b"\x89SKIDX\r\n"
 SEED = 0x736B696478  # "skidx"
 HEADER_SIZE = 64
@@ -46,7 +48,7 @@ SEC = {
     "POSTINGS": 21, "SEGMENTS": 22, "SOURCES": 23,
 }
 REQUIRED_MAX = 14  # sections 1..14 must be present; 15..20 are optional
-MAX_ID = {1: 20, 2: 23, 3: 23}  # the ids each version knows
+MAX_ID = {1: 20, 2: 23, 3: 23, 4: 23}  # the ids each version knows
 SEG_ROWS = 65536
 META_SIZE = 128
 INT32_MAX = 2**31 - 1
@@ -577,7 +579,8 @@ def postings(secs, cells, n_skills, first_month, n_months, version=2,
              verify=False):
     """Sections POSTINGS, SEGMENTS, SOURCES: every posting's columns and
     skills. Version 3 segments begin with a head of part checksums,
-    checked with verify (the head's own checksum always)."""
+    checked with verify (the head's own checksum always); version 4 ones
+    end with the country of each location."""
     sources = string_list(secs[SEC["SOURCES"]], None, "SOURCES")
     d = secs[SEC["POSTINGS"]]
     need(len(d) >= 16, "POSTINGS")
@@ -657,12 +660,26 @@ def postings(secs, cells, n_skills, first_month, n_months, version=2,
             by_pref[sk] = by_pref.get(sk, 0) + len(pref & set(vals))
             for v in vals:
                 skills_of[v].append((sk, v in pref))
-        # the two lists end the segment exactly
+        # the two lists (and in version 4 the countries) end the segment
         rest = seg[at:]
         need(len(rest) >= 4 and u32(rest, 0) == nc, "company list")
         clen = 4 + 4 * (nc + 1) + u32(rest, 4 + 4 * nc)
         comps = string_list(rest[:clen], nc, "company list")
-        locs = string_list(rest[clen:], nl, "location list")
+        rest = rest[clen:]
+        ctys = [None] * nl
+        if version >= 4:
+            need(len(rest) >= 4 + 4 * (nl + 1) and u32(rest, 0) == nl,
+                 "location list")
+            llen = 4 + 4 * (nl + 1) + u32(rest, 4 + 4 * nl)
+            cc = rest[llen:]
+            need(len(cc) == 2 * nl, "segment %d location countries" % k)
+            for j in range(nl):
+                a, b = cc[2 * j], cc[2 * j + 1]
+                need(a == b == 0 or (65 <= a <= 90 and 65 <= b <= 90),
+                     "segment %d location %d country" % (k, j))
+                ctys[j] = chr(a) + chr(b) if a else None
+            rest = rest[:llen]
+        locs = string_list(rest, nl, "location list")
         for i in range(n):
             cell, month, salary, comp, loc, shard = (c[i] for c in cols)
             need(cell < cells and shard < len(sources)
@@ -679,6 +696,7 @@ def postings(secs, cells, n_skills, first_month, n_months, version=2,
                 "salary": salary, "status": status[i],
                 "company": None if comp == 0xFFFFFFFF else comps[comp],
                 "location": None if loc == 0xFFFFFFFF else locs[loc],
+                "country": None if loc == 0xFFFFFFFF else ctys[loc],
                 "dedup": dedup[i], "skills": skills_of[i]})
         segs.append(n)
     need(end == len(data), "bytes after the last segment")
@@ -723,7 +741,7 @@ def main(argv):
                              "posting-level sections\n" % args[0])
             return 1
         out.write("posting\tshard\tline\trole\tlevel\tmonth\tsalary\t"
-                  "salary_status\tcompany\tlocation\tdedup\tskills\t"
+                  "salary_status\tcompany\tlocation\tcountry\tdedup\tskills\t"
                   "preferred_only\n")
         for r in post["rows"]:
             out.write("\t".join(str(x) for x in (
@@ -731,7 +749,8 @@ def main(argv):
                 roles[r["cell"] // n_levels], levels[r["cell"] % n_levels],
                 "" if r["month"] is None else month_name(r["month"]),
                 r["salary"], r["status"], r["company"] or "",
-                r["location"] or "", "%016x" % r["dedup"],
+                r["location"] or "", r["country"] or "",
+                "%016x" % r["dedup"],
                 "|".join(skills[k] for k, _ in r["skills"]),
                 "|".join(skills[k] for k, p in r["skills"] if p))) + "\n")
     elif cell_skill:

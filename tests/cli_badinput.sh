@@ -337,22 +337,43 @@ for q in "cell_column|Python||$good_py|0" \
 done
 [ -n "$good_py" ] && [ "$good_py" != 0 ] && [ -n "$role" ] ||
     bad "the lazy-part cases need Python postings and a role ('$good_py', '$role')"
-# a version-2 index (tests/fixtures/index_v2.skidx: skidx before format 3
-# indexed tests/e2e/corpus, from tests/e2e) is still read whole: verified,
-# queried alike, merged into the very bytes of a version-3 index of the
-# same corpus, and a damaged byte of its SEGMENTS is its section's checksum
+# indexes of versions 2 and 3 (tests/fixtures/index_v2.skidx: skidx
+# before format 3, index_v3.skidx: before format 4, each indexed
+# tests/e2e/corpus from tests/e2e) are still read: verified, queried alike
+# (their --list has an empty country column), merged into the very bytes
+# of a version-4 index of the same corpus; a country query on them says
+# that they have no country column and how to get one; a damaged byte of
+# the version-2 SEGMENTS is its section's checksum
 V2=$F/index_v2.skidx
 abs_skidx=$(cd "$(dirname "$SKIDX")" && pwd)/$(basename "$SKIDX")
-(cd "$SRC/tests/e2e" && "$abs_skidx" index -q -t taxonomy corpus -o "$T/v3.skidx")
-check "version 2: verify" 0 "$("$SKIDX" verify "$V2" >/dev/null 2>&1; echo $?)"
-check "version 2: the reader's format" "2" "$("$PY" "$SRC/scripts/skidx_read.py" --verify "$V2" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["format_version"])')"
-for args in "--where Python --count" "--where Python --list" "--where SQL --by role --format csv"; do
-    # shellcheck disable=SC2086
-    check "version 2: query $args" "$("$SKIDX" query "$T/v3.skidx" $args 2>&1)" "$("$SKIDX" query "$V2" $args 2>&1)"
+(cd "$SRC/tests/e2e" && "$abs_skidx" index -q -t taxonomy corpus -o "$T/v4.skidx")
+# the --list of a version-4 index without its countries
+nocty() { "$PY" -c 'import csv,sys
+r = list(csv.reader(sys.stdin)); i = r[0].index("country")
+w = csv.writer(sys.stdout, lineterminator="\n")
+for x in r: w.writerow(x[:i] + ([x[i]] if x is r[0] else [""]) + x[i + 1:])'; }
+for v in 2 3; do
+    OLD=$F/index_v$v.skidx
+    check "version $v: verify" 0 "$("$SKIDX" verify "$OLD" >/dev/null 2>&1; echo $?)"
+    check "version $v: the reader's format" "$v" "$("$PY" "$SRC/scripts/skidx_read.py" --verify "$OLD" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["format_version"])')"
+    for args in "--where Python --count" "--where SQL --by role --format csv"; do
+        # shellcheck disable=SC2086
+        check "version $v: query $args" "$("$SKIDX" query "$T/v4.skidx" $args 2>&1)" "$("$SKIDX" query "$OLD" $args 2>&1)"
+    done
+    check "version $v: query --where Python --list (no country)" \
+        "$("$SKIDX" query "$T/v4.skidx" --where Python --list --format csv | nocty)" \
+        "$("$SKIDX" query "$OLD" --where Python --list --format csv | nocty)"
+    for args in "--country US --count" "--where Python --by country"; do
+        # shellcheck disable=SC2086
+        "$SKIDX" query "$OLD" $args >"$T/out" 2>"$T/err"
+        check "version $v: query $args: exit code" 1 $?
+        has "version $v: query $args: message" "$T/err" "format version $v, which has no country column: re-index the corpus"
+        [ -s "$T/out" ] && bad "version $v: query $args printed results"
+    done
+    "$SKIDX" merge "$OLD" -o "$T/v${v}m.skidx" >/dev/null 2>&1 && cmp -s "$T/v${v}m.skidx" "$T/v4.skidx" &&
+        ok "version $v: merged into version 4, the bytes of indexing the corpus" ||
+        bad "version $v: merge differs from a version-4 index of the corpus"
 done
-"$SKIDX" merge "$V2" -o "$T/v2m.skidx" >/dev/null 2>&1 && cmp -s "$T/v2m.skidx" "$T/v3.skidx" &&
-    ok "version 2: merged into version 3, the bytes of indexing the corpus" ||
-    bad "version 2: merge differs from a version-3 index of the corpus"
 "$PY" - "$V2" "$T/v2flip.skidx" <<'PY'
 import struct, sys
 d = bytearray(open(sys.argv[1], "rb").read())

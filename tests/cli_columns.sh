@@ -28,6 +28,7 @@ q --where Python --related PyTorch > "$T/q/where_related.csv"
 q --where Python --salary --by seniority > "$T/q/where_salary.csv"
 q --where Python --trend --by quarter > "$T/q/where_trend.csv"
 q --where Python --list > "$T/q/where_list.csv"
+q --where Python --by country > "$T/q/where_country.csv"
 "$SKIDX" export "$I" -o "$T/x" || { echo "FAIL: export"; exit 1; }
 python3 - "$T" "$SRC/docs/EXPORT.md" <<'PY'
 import csv, glob, os, re, sys

@@ -85,7 +85,7 @@ if [ -x "$GEN" ] && [ "$QUICK" = 0 ]; then
     same "two segments: 1 vs 2 threads" "$T/b1.skidx" "$T/b2.skidx"
     same "two segments: 1 vs 8 threads" "$T/b1.skidx" "$T/b8.skidx"
     n=$("$SKIDX" info -f json "$T/b1.skidx" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["format_version"], d["postings"] > 65536)')
-    if [ "$n" = "3 True" ]; then echo "ok: format 3, more than one segment of postings"; else echo "FAIL: big corpus: $n"; fail=1; fi
+    if [ "$n" = "4 True" ]; then echo "ok: format 4, more than one segment of postings"; else echo "FAIL: big corpus: $n"; fail=1; fi
 else
     echo "skip: several posting segments (no skidx-gen, or quick mode)"
 fi

@@ -92,6 +92,16 @@ cmp -s "$T/pm.skidx" "$T/s.skidx" && echo "ok: merge of three parts is byte-iden
     { echo "FAIL: merge of three parts differs"; fail=1; }
 cmp -s "$T/pmm.skidx" "$T/s.skidx" && echo "ok: merge of a merge is byte-identical" ||
     { echo "FAIL: merge of a merge differs"; fail=1; }
+# the bytes hold each location's country (format 4): the merge carries
+# them, so it answers country questions as the whole does
+check "merge of three parts: --by country as the whole" \
+    "$("$SKIDX" query "$T/s.skidx" --where Python --by country --format csv)" \
+    "$("$SKIDX" query "$T/pm.skidx" --where Python --by country --format csv)"
+ncty=$("$SKIDX" query "$T/pm.skidx" --where Python --by country --format csv | awk -F, 'NR > 1 && $1 != ""' | wc -l)
+[ "$ncty" -ge 3 ] && echo "ok: the merged postings have $ncty countries" ||
+    { echo "FAIL: the merged postings have $ncty countries"; fail=1; }
+check "merge of three parts: --country DE as the whole" \
+    "$("$SKIDX" query "$T/s.skidx" --country DE --count)" "$("$SKIDX" query "$T/pm.skidx" --country DE --count)"
 # a part merged with itself: every posting of the second copy is a repost
 "$SKIDX" merge "$T/p1.skidx" "$T/p1.skidx" -o "$T/pp.skidx"
 check "a part merged with itself: postings" "$(info "$T/p1.skidx" postings)" "$(info "$T/pp.skidx" postings)"

@@ -80,9 +80,10 @@ def ev(expr, skills):
         return v
     return orr()
 
-def sel(expr, role=None, level=None, frm=None, to=None, company=None, required=False):
+def sel(expr, role=None, level=None, frm=None, to=None, company=None, required=False, country=None):
     out = []
     for r in rows:
+        if country is not None and r["country"] != country: continue
         if role and r["role"] != role: continue
         if level and r["level"] != level: continue
         if (frm or to) and not r["month"]: continue
@@ -105,6 +106,24 @@ for e in EXPRS:
     print("--where\t%s\t--count\t--seniority=Senior\t%d" % (e, len(sel(e, level="Senior"))))
     print("--where\t%s\t--count\t--from=2024-01 --to=2025-06\t%d" % (e, len(sel(e, frm="2024-01", to="2025-06"))))
     print("--where\t%s\t--count\t--company=orbital payments\t%d" % (e, len(sel(e, company="Orbital Payments"))))
+# --country: the code the file holds for each posting's location (read
+# by skidx_read.py), as a code in either case or a country's name
+CTYS = sorted({r["country"] for r in rows if r["country"]})
+print("countries\t%d" % len(CTYS))
+for c in CTYS:
+    for e in ("PyTorch AND TensorFlow", "NOT Python"):
+        print("--where\t%s\t--count\t--country=%s\t%d" % (e, c.lower(), len(sel(e, country=c))))
+print("--where\tPython\t--count\t--country=Deutschland\t%d" % len(sel("Python", country="DE")))
+print("--where\tPython\t--count\t--country=United States of America\t%d" % len(sel("Python", country="US")))
+print("--where\tNOT Python\t--count\t--country=UK\t%d" % len(sel("NOT Python", country="GB")))
+# --by country: code (empty: none), selected, slice
+byc = {}
+for r in sel(None, role="ML Engineer"):
+    b = byc.setdefault(r["country"], [0, 0])
+    b[1] += 1
+    b[0] += ev("Python", r["S"])
+print("bycountry\t%s" % "|".join("%s,%d,%d" % (k, v[0], v[1]) for k, v in
+      sorted(byc.items(), key=lambda kv: (-kv[1][0], kv[0] or "~"))))
 # --by seniority: level, selected, slice
 e = "PyTorch AND TensorFlow"
 by = {}
@@ -215,6 +234,18 @@ check "--by seniority" "$(awk -F'\t' '$1=="by"{print $2}' "$T/cases.tsv")" \
 check "--list --limit 0" "$(awk -F'\t' '$1=="list"{print $2}' "$T/cases.tsv")" \
     "$("$SKIDX" query "$T/s.skidx" --where '"Hugging Face" AND NOT TensorFlow' --list --limit 0 --format csv | tail -n +2 | awk -F, '{printf "%s%s,%s,%s", (NR > 1 ? "|" : ""), $1, $2, $3}')"
 check "--list --limit 2" 2 "$("$SKIDX" query "$T/s.skidx" --where 'Python' --list --limit 2 --format csv | tail -n +2 | wc -l)"
+# countries: the sample's locations name several; --by country against
+# the brute force (postings without one: the row with an empty country)
+nc=$(awk -F'\t' '$1=="countries"{print $2}' "$T/cases.tsv")
+[ "$nc" -ge 8 ] && echo "ok: the sample's postings have $nc countries" || { echo "FAIL: $nc countries"; fail=1; }
+check "--by country" "$(awk -F'\t' '$1=="bycountry"{print $2}' "$T/cases.tsv")" \
+    "$("$SKIDX" query "$T/s.skidx" --where Python --role "ML Engineer" --by country --format csv | tail -n +2 | awk -F, '{printf "%s%s,%s,%s", (NR > 1 ? "|" : ""), $1, $2, $3}')"
+check "--list --country DE: the country column" \
+    "$("$SKIDX" query "$T/s.skidx" --country de --count)" \
+    "$("$SKIDX" query "$T/s.skidx" --country de --list --limit 0 --format json | python3 -c 'import json,sys; r=json.load(sys.stdin); assert all(x["country"] == "DE" for x in r); print(len(r))')"
+"$SKIDX" query "$T/s.skidx" --country Atlantis --count >"$T/out" 2>"$T/err"
+check "--country Atlantis: exit code" 2 $?
+grep -q "unknown country 'Atlantis'" "$T/err" && echo "ok: --country Atlantis: message" || { echo "FAIL: --country Atlantis: $(cat "$T/err")"; fail=1; }
 check "--top: skill postings of the selection" "$(awk -F'\t' '$1=="topcounts"{print $2}' "$T/cases.tsv")" \
     "$("$SKIDX" query "$T/s.skidx" --where "PyTorch AND TensorFlow" --role "ML Engineer" --top 0 --format csv | tail -n +2 | awk -F, '{printf "%s%s", (NR > 1 ? "," : ""), $4}')"
 # lift: share in the selection over share in the slice
@@ -296,7 +327,7 @@ assert all(abs(r["share"] - r["selected_postings"] / r["slice_postings"]) < 1e-6
 check "--list: posting ids stable" \
     "$("$SKIDX" query "$T/s.skidx" --where Rust --list --limit 0 --format csv | sed -n 4p)" \
     "$("$SKIDX" query "$T/s.skidx" --where Rust --list --limit 3 --format csv | sed -n 4p)"
-check "--list: header" "posting_id,shard,line,role_id,role,level_id,level,month,company,location,salary" \
+check "--list: header" "posting_id,shard,line,role_id,role,level_id,level,month,company,location,country,salary" \
     "$("$SKIDX" query "$T/s.skidx" --where Rust --list --limit 1 --format csv | head -1)"
 
 # errors: the position in the expression, exit 2

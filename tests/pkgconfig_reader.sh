@@ -21,7 +21,7 @@ for f in include/skidx.h lib/libskidx.a lib/pkgconfig/skidx.pc \
 done
 so=$(cd "$P/lib" && ls libskidx.so.* 2>/dev/null | head -1)
 [ -n "$so" ] && echo "ok: shared library $so" || { echo "FAIL: no libskidx.so.*"; fail=1; }
-check "soname" "libskidx.so.2" "$(readelf -d "$P/lib/libskidx.so" | sed -n 's/.*soname: \[\(.*\)\]/\1/p')"
+check "soname" "libskidx.so.3" "$(readelf -d "$P/lib/libskidx.so" | sed -n 's/.*soname: \[\(.*\)\]/\1/p')"
 check "the header includes only the C library" "stddef.h stdint.h" \
     "$(sed -n 's/^#include <\(.*\)>/\1/p' "$P/include/skidx.h" | tr '\n' ' ' | sed 's/ $//')"
 # the shared library exports the API of skidx.h and nothing else
@@ -48,7 +48,7 @@ check "dynamic build" 0 $?; cat "$T/cc.err"
 LD_LIBRARY_PATH=$P/lib "$T/dyn" "$T/s.skidx" "ML Engineer" Senior 8 | tail -n +2 > "$T/got-dyn"
 check "dynamic reader agrees with skidx query" "" "$(diff "$T/want" "$T/got-dyn")"
 check "dynamic reader links the shared library" 1 \
-    "$(LD_LIBRARY_PATH=$P/lib ldd "$T/dyn" | grep -c "libskidx.so.2 => $P/lib")"
+    "$(LD_LIBRARY_PATH=$P/lib ldd "$T/dyn" | grep -c "libskidx.so.3 => $P/lib")"
 
 # shellcheck disable=SC2086
 cc -static -o "$T/st" "$SRC/tests/reader/top_skills.c" $sflags 2>"$T/cc.err"

@@ -1,8 +1,9 @@
 /*
  * test_pindex.c - the posting-level segments (core/pindex.h): our portable
  * Roaring decoder against CRoaring's serializer on arrays, bitsets and
- * runs; a segment encoded and read back column by column; and hostile
- * bitmaps and segments refused.
+ * runs; a segment encoded and read back column by column (and, format 4,
+ * the country of each location); and hostile bitmaps and segments
+ * refused.
  */
 #include "core/format.h"
 #include "core/pindex.h"
@@ -167,6 +168,8 @@ static void test_segment_roundtrip(void **state)
     struct skidx_pseg_raw *raw;
     assert_int_equal(skidx_pseg_raw_create(&raw), SKIDX_OK);
     static const char *const comps[] = {"Acme", "Globex", "株式会社"};
+    static const char *const locs[] = {NULL, "Berlin", "Remote",
+                                       "Austin, TX"};
     uint32_t (*sk)[8] = calloc(n, sizeof(*sk));
     uint32_t *nsk = calloc(n, sizeof(*nsk));
     for (uint32_t i = 0; i < n; i++) {
@@ -188,8 +191,8 @@ static void test_segment_roundtrip(void **state)
         w.salary = w.status ? 50000 + i : 0;
         w.company = i % 4 == 3 ? NULL : comps[i % 3];
         w.company_len = w.company ? (uint32_t)strlen(w.company) : 0;
-        w.location = i % 2 ? "Berlin" : NULL;
-        w.location_len = 6;
+        w.location = locs[i % 4];
+        w.location_len = w.location ? (uint32_t)strlen(w.location) : 0;
         w.skills = sk[i];
         w.n_skills = k;
         w.pref = pref;
@@ -218,10 +221,15 @@ static void test_segment_roundtrip(void **state)
     const struct skidx_pseg_view *s = &v.segs[0];
     assert_int_equal(s->rows, n);
     assert_int_equal(s->n_comp, 3);
-    assert_int_equal(s->n_loc, 1);
+    assert_int_equal(s->n_loc, 3);
     assert_string_equal(s->comp[0], "Acme");
     assert_string_equal(s->comp[2], "株式会社");
     assert_string_equal(s->loc[0], "Berlin");
+    assert_string_equal(s->loc[2], "Austin, TX");
+    /* Location_Countries ends the segment: DE, none, US */
+    assert_non_null(s->loc_cc);
+    assert_ptr_equal(s->loc_cc, seg + len - 6);
+    assert_memory_equal(s->loc_cc, "DE\0\0US", 6);
     /* columns */
     for (uint32_t i = 0; i < n; i++) {
         assert_int_equal(skidx_rd64(s->line + 8 * i), i + 1);
@@ -296,6 +304,37 @@ static void test_segment_roundtrip(void **state)
                          SKIDX_ERR_CORRUPT);
         assert_string_equal(msg, "segment 0: head checksum mismatch");
         skidx_pview_release(&w);
+        /* a country that is not two capitals: the dictionaries' checksum,
+         * then (resealed) the check of Location_Countries */
+        memcpy(bad, seg, len);
+        bad[len - 1] = 's';
+        assert_int_equal(skidx_pview_parse(&w, dir, sizeof(dir), bad, len, src,
+                                           sizeof(src), cells, n_skills,
+                                           24300, 10, msg, sizeof(msg)),
+                         SKIDX_ERR_CORRUPT);
+        assert_string_equal(msg, "segment 0: dictionaries: checksum mismatch");
+        skidx_pview_release(&w);
+        assert_int_equal(skidx_pseg_seal(bad, len), SKIDX_OK);
+        assert_int_equal(skidx_pview_parse(&w, dir, sizeof(dir), bad, len, src,
+                                           sizeof(src), cells, n_skills,
+                                           24300, 10, msg, sizeof(msg)),
+                         SKIDX_ERR_CORRUPT);
+        assert_string_equal(msg, "segment 0: location 2: country is not two "
+                                 "capital letters");
+        skidx_pview_release(&w);
+        /* a file of version 3 has no countries: the same bytes are two
+         * bytes too many after its location list */
+        struct skidx_pview v3;
+        assert_int_equal(skidx_pview_parse_dir(&v3, dir, sizeof(dir), seg, len,
+                                               src, sizeof(src), msg,
+                                               sizeof(msg)),
+                         SKIDX_OK);
+        v3.version = 3;
+        assert_int_equal(skidx_pseg_check(&v3, 0, cells, n_skills, 24300, 10,
+                                          msg, sizeof(msg)),
+                         SKIDX_ERR_CORRUPT);
+        assert_string_equal(msg, "segment 0: 6 bytes left after its lists");
+        skidx_pview_release(&v3);
         /* every truncation of the segment is refused, never read past */
         for (size_t cut = 0; cut < len; cut += 1 + cut / 8) {
             uint8_t *t = malloc(cut ? cut : 1);

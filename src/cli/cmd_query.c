@@ -166,11 +166,12 @@ static const char query_usage[] =
     "                           with --role, --seniority, --from, --to\n"
     "      --company NAME       only this company's postings (caseless)\n"
     "      --location NAME      only postings at this location (caseless)\n"
+    "      --country C          only postings in country C (DE, Germany)\n"
     "      --required           EXPR's skills count only where required,\n"
     "                           not named only in a nice-to-have section\n"
     "      --count              print the number of postings, nothing else\n"
     "      --by D               counts by role, seniority, month, quarter,\n"
-    "                           company or location\n"
+    "                           company, location or country\n"
     "      --top N              the selection's skills, with their lift\n"
     "      --related SKILL      skills asked with SKILL: counts, P(x|SKILL),\n"
     "                           lift, Jaccard (--top N, default 20)\n"
@@ -1147,22 +1148,23 @@ enum { MODE_TOP, MODE_SKILLS, MODE_SALARY, MODE_PREMIUM, MODE_TREND,
 enum { OPT_SALARY = 256, OPT_PREMIUM, OPT_TREND, OPT_GROWTH, OPT_FROM,
        OPT_TO, OPT_MONTHS, OPT_MIN_COUNT, OPT_CI, OPT_TIERS, OPT_WHERE,
        OPT_COUNT, OPT_LIST, OPT_LIMIT, OPT_COMPANY, OPT_LOCATION,
-       OPT_REQUIRED, OPT_RELATED };
+       OPT_REQUIRED, OPT_RELATED, OPT_COUNTRY };
 
 /* ---- posting-level queries (--where and its filters) ---- */
 
 struct wopts {
-    const char *where, *company, *location, *by, *related;
+    const char *where, *company, *location, *by, *related, *country;
     int count, list, required, salary, trend, limit_set;
     uint64_t limit;
 };
 
 enum { BY_NONE, BY_ROLE, BY_LEVEL, BY_MONTH, BY_QUARTER, BY_COMPANY,
-       BY_LOCATION };
+       BY_LOCATION, BY_COUNTRY };
 
 struct group {
     const char *key; /* company or location: owned by the index */
-    int64_t id;      /* role, level, month or quarter */
+    int64_t id;      /* role, level, month or quarter; country: its code
+                        as (A-Z) * 26 + (A-Z), INT64_MAX for none */
     uint64_t sel, slice;
     uint64_t id2;    /* --salary: the group's place before sorting */
 };
@@ -1240,6 +1242,10 @@ static void group_of(const struct skidx_index *idx, int by,
     x->id = by == BY_NONE          ? 0
             : by == BY_ROLE        ? pi->role
             : by == BY_LEVEL       ? pi->level
+            : by == BY_COUNTRY     ? (pi->country[0]
+                                          ? (pi->country[0] - 'A') * 26 +
+                                                (pi->country[1] - 'A')
+                                          : INT64_MAX)
             : pi->month == INT32_MIN ? INT64_MAX
             : by == BY_MONTH       ? pi->month
                                    : (int64_t)floor_div3(pi->month);
@@ -1252,6 +1258,15 @@ static const char *group_label(int by, const struct group *x, char *buf,
     if (by == BY_ROLE || by == BY_LEVEL || by == BY_COMPANY ||
         by == BY_LOCATION)
         return x->key;
+    if (by == BY_COUNTRY) {
+        /* no country: an empty label, as --by location has for none */
+        if (x->id == INT64_MAX)
+            buf[0] = '\0';
+        else
+            snprintf(buf, n, "%c%c", (char)('A' + x->id / 26),
+                     (char)('A' + x->id % 26));
+        return buf;
+    }
     if (x->id == INT64_MAX)
         snprintf(buf, n, "undated");
     else if (by == BY_MONTH)
@@ -1263,8 +1278,9 @@ static const char *group_label(int by, const struct group *x, char *buf,
 
 static const char *by_name(int by)
 {
-    static const char *const names[] = {"", "role", "level", "month",
-                                        "quarter", "company", "location"};
+    static const char *const names[] = {"",        "role",    "level",
+                                        "month",   "quarter", "company",
+                                        "location", "country"};
     return names[by];
 }
 
@@ -1615,18 +1631,39 @@ static int query_where(const struct skidx_index *idx, const struct qopts *o,
     }
     int by = BY_NONE;
     if (wo->by) {
-        static const char *const names[] = {"", "role", "seniority", "month",
-                                            "quarter", "company", "location"};
-        for (int i = 1; i < 7; i++)
+        static const char *const names[] = {
+            "",        "role",     "seniority", "month",
+            "quarter", "company", "location",  "country"};
+        for (int i = 1; i < 8; i++)
             if (!strcmp(wo->by, names[i]))
                 by = i;
         if (!strcmp(wo->by, "level"))
             by = BY_LEVEL;
         if (by == BY_NONE) {
             cli_msg("invalid --by '%s' with --where: role, seniority, month, "
-                    "quarter, company or location", wo->by);
+                    "quarter, company, location or country", wo->by);
             return EXIT_USAGE;
         }
+    }
+    char cc[3] = "";
+    if (wo->country) {
+        const skidx_status cs = skidx_country_resolve(wo->country, cc);
+        if (cs) {
+            cli_msg("unknown country '%s': an ISO 3166-1 alpha-2 code (DE) "
+                    "or a country's name (Germany, Deutschland)%s",
+                    wo->country,
+                    cs == SKIDX_ERR_AMBIGUOUS ? " that names one country"
+                                              : "");
+            return EXIT_USAGE;
+        }
+    }
+    if ((wo->country || by == BY_COUNTRY) && !skidx_index_has_countries(idx)) {
+        cli_msg("the index is of format version %u, which has no country "
+                "column: re-index the corpus with this skidx, or write a "
+                "new index with 'skidx merge IDX -o NEW.skidx', to use %s",
+                meta.format_version,
+                wo->country ? "--country" : "--by country");
+        return EXIT_DATA;
     }
     struct skidx_filter fl;
     skidx_filter_init(&fl);
@@ -1634,6 +1671,7 @@ static int query_where(const struct skidx_index *idx, const struct qopts *o,
     fl.level = o->level;
     fl.company = wo->company;
     fl.location = wo->location;
+    fl.country = wo->country ? cc : NULL;
     fl.required = wo->required;
     if ((o->from && parse_bound("--from", o->from, 0, &fl.month_from)) ||
         (o->to && parse_bound("--to", o->to, 1, &fl.month_to)))
@@ -1677,12 +1715,12 @@ static int query_where(const struct skidx_index *idx, const struct qopts *o,
     if (wo->list) {
         static const char *const cols[] = {
             "posting_id", "shard", "line", "role_id", "role", "level_id",
-            "level", "month", "company", "location", "salary"};
+            "level", "month", "company", "location", "country", "salary"};
         static const enum col_kind kinds[] = {
             COL_INT, COL_TEXT, COL_INT, COL_INT, COL_TEXT, COL_INT,
-            COL_TEXT, COL_TEXT, COL_TEXT, COL_TEXT, COL_INT};
+            COL_TEXT, COL_TEXT, COL_TEXT, COL_TEXT, COL_TEXT, COL_INT};
         struct table t;
-        table_init(&t, 11, cols, kinds);
+        table_init(&t, 12, cols, kinds);
         uint64_t cur = 0, p, shown = 0;
         while ((!wo->limit || shown < wo->limit) &&
                skidx_pset_next(sel, &cur, &p)) {
@@ -1706,7 +1744,7 @@ static int query_where(const struct skidx_index *idx, const struct qopts *o,
             const char *row[] = {a, pi.shard, b, e,
                                  skidx_index_role_name(idx, pi.role), g,
                                  skidx_index_level_name(idx, pi.level), c,
-                                 pi.company, pi.location, d};
+                                 pi.company, pi.location, pi.country, d};
             if (table_add_row(&t, row)) {
                 table_release(&t);
                 cli_msg("out of memory");
@@ -1915,6 +1953,7 @@ int cmd_query(int argc, char **argv)
         {"limit", required_argument, 0, OPT_LIMIT},
         {"company", required_argument, 0, OPT_COMPANY},
         {"location", required_argument, 0, OPT_LOCATION},
+        {"country", required_argument, 0, OPT_COUNTRY},
         {"required", no_argument, 0, OPT_REQUIRED},
         {"related", required_argument, 0, OPT_RELATED},
         {"help", no_argument, 0, 'h'},
@@ -1988,6 +2027,7 @@ int cmd_query(int argc, char **argv)
         case OPT_LIST: wo.list = 1, wmode = 1; break;
         case OPT_COMPANY: wo.company = optarg, wmode = 1; break;
         case OPT_LOCATION: wo.location = optarg, wmode = 1; break;
+        case OPT_COUNTRY: wo.country = optarg, wmode = 1; break;
         case OPT_REQUIRED: wo.required = 1, wmode = 1; break;
         case OPT_RELATED: wo.related = optarg, wmode = 1; break;
         case OPT_LIMIT:
@@ -2019,7 +2059,8 @@ int cmd_query(int argc, char **argv)
         if (mode == MODE_PREMIUM || mode == MODE_GROWTH || skills ||
             o.months || o.ci || o.tiers) {
             cli_msg("--where, --count, --list, --related, --company, "
-                    "--location and --required go with --role, --seniority, "
+                    "--location, --country and --required go with --role, "
+                    "--seniority, "
                     "--from, --to, --by, --top, --salary, --trend and "
                     "--format only");
             return EXIT_USAGE;
@@ -2035,7 +2076,7 @@ int cmd_query(int argc, char **argv)
         }
         if (by && strchr(by, ',')) {
             cli_msg("--by with --where takes one of role, seniority, month, "
-                    "quarter, company, location");
+                    "quarter, company, location, country");
             return EXIT_USAGE;
         }
         if (wo.trend && by && strcmp(by, "month") && strcmp(by, "quarter")) {

@@ -96,6 +96,7 @@ static const struct column_def registry[] = {
     {"line", COL_INT, "", "1-based line of the posting in its shard"},
     {"company", COL_TEXT, "", "the posting's company as the record gives it; empty when none"},
     {"location", COL_TEXT, "", "the posting's location as the record gives it; empty when none"},
+    {"country", COL_TEXT, "", "the ISO 3166-1 alpha-2 code of the country the posting's location names (README, Countries), as the index stores it; empty when it names none or more than one, or has no location (--by country: the row of those postings), and in --list of an index of format 2 or 3"},
     {"salary", COL_INT, "currency units", "the posting's annualised salary in the index currency; empty when none or in another currency"},
     {"pair_postings", COL_INT, "postings", "--related: selected postings that ask for both the anchor skill and this one"},
     {"anchor_postings", COL_INT, "postings", "--related: selected postings that ask for the anchor skill"},

@@ -1,5 +1,5 @@
 /*
- * format.h - layout of the skidx index file, format version 3, and the
+ * format.h - layout of the skidx index file, format version 4, and the
  * little-endian helpers to read and write it. docs/FORMAT.md is the spec;
  * this header repeats it for the code. No I/O here.
  *
@@ -7,7 +7,7 @@
  *
  *   OFFSET SIZE DESCRIPTION (header, 64 bytes)
  *        0    8 magic: 0x89 'S' 'K' 'I' 'D' 'X' '\r' '\n'
- *        8    4 format version (3; 1 and 2 are still read)
+ *        8    4 format version (4; 1, 2 and 3 are still read)
  *       12    4 flags (0; a reader rejects unknown bits)
  *       16    4 section count N (1..64)
  *       20    4 header size (64)

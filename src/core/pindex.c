@@ -376,7 +376,7 @@ skidx_status skidx_pview_parse_dir(struct skidx_pview *v, const uint8_t *dir,
     if (!v->segs)
         return SKIDX_ERR_NOMEM;
     v->data = data;
-    v->version = 3;
+    v->version = SKIDX_FORMAT_VERSION;
     uint64_t end = 0;
     for (uint32_t k = 0; k < v->n_segs; k++) {
         struct skidx_pseg_view *s = &v->segs[k];
@@ -422,6 +422,7 @@ skidx_status skidx_pseg_check(struct skidx_pview *v, uint32_t k,
     free(s->ok);
     s->bm = s->bm_end = NULL;
     s->ok = NULL;
+    s->loc_cc = NULL;
     s->head_ok = 0;
     s->comp = s->loc = NULL;
     s->blob = s->blob_loc = NULL;
@@ -745,6 +746,7 @@ skidx_status skidx_pseg_part_check(struct skidx_pview *v, uint32_t k,
         free(s->blob_loc);
         s->comp = s->loc = NULL;
         s->blob = s->blob_loc = NULL;
+        s->loc_cc = NULL;
         uint64_t u1, u2;
         int r = strlist(c, len, s->n_comp, &s->comp, &s->blob, &u1);
         if (r == -2)
@@ -756,9 +758,26 @@ skidx_status skidx_pseg_part_check(struct skidx_pview *v, uint32_t k,
             return SKIDX_ERR_NOMEM;
         if (r)
             return bad(msg, ml, "segment %u: malformed location list", k);
-        if (u1 + u2 != len)
+        uint64_t u3 = 0;
+        if (s->version >= 4) {
+            /* Location_Countries: per location two capitals or 0 0 */
+            const uint8_t *cc = c + u1 + u2;
+            u3 = 2 * (uint64_t)s->n_loc;
+            if (u3 > len - u1 - u2)
+                return bad(msg, ml, "segment %u: its location countries run "
+                                    "past its end", k);
+            for (uint32_t i = 0; i < s->n_loc; i++) {
+                const uint8_t a = cc[2 * (size_t)i], b = cc[2 * (size_t)i + 1];
+                if (!(a == 0 && b == 0) &&
+                    !(a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z'))
+                    return bad(msg, ml, "segment %u: location %u: country "
+                                        "is not two capital letters", k, i);
+            }
+            s->loc_cc = cc;
+        }
+        if (u1 + u2 + u3 != len)
             return bad(msg, ml, "segment %u: %llu bytes left after its lists",
-                       k, (unsigned long long)(len - u1 - u2));
+                       k, (unsigned long long)(len - u1 - u2 - u3));
         break;
     }
     case SKIDX_PART_DEDUP:

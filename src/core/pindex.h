@@ -34,7 +34,7 @@
 /* The parts of a version-3 segment (docs/FORMAT.md, SEGMENTS), each
  * under its own checksum in the segment's head, in the order of the
  * Part_Checksums: the nine columns, the entry table, the
- * dictionaries, then one part per skill entry (its two bitmaps),
+ * dictionaries (in version 4 with the locations' countries), then one part per skill entry (its two bitmaps),
  * SKIDX_PART_BITMAP + e for entry e. */
 enum skidx_seg_part {
     SKIDX_PART_DEDUP,
@@ -47,7 +47,8 @@ enum skidx_seg_part {
     SKIDX_PART_SHARD,
     SKIDX_PART_STATUS, /* Salary_Status and the padding after it */
     SKIDX_PART_ENTRIES,
-    SKIDX_PART_DICTS,  /* the company and location dictionaries */
+    SKIDX_PART_DICTS,  /* the company and location dictionaries (and, in
+                          version 4, Location_Countries) */
     SKIDX_PART_BITMAP, /* first bitmap part; = the fixed parts' count */
 };
 
@@ -144,7 +145,7 @@ void skidx_pstore_release(struct skidx_pstore *s);
 
 struct skidx_pseg_view {
     const uint8_t *base;
-    uint32_t version; /* of the file: 2 or 3 */
+    uint32_t version; /* of the file: 2, 3 or 4 */
     uint64_t size;
     uint64_t gap;   /* padding bytes before it (zero when checked) */
     uint64_t first; /* posting number of row 0 */
@@ -154,6 +155,8 @@ struct skidx_pseg_view {
     uint64_t *bm; /* 2 per entry: offsets (from base) of All and Pref
                      bitmaps; UINT64_MAX for an empty Pref */
     char **comp, **loc; /* NUL-terminated copies */
+    const uint8_t *loc_cc; /* version 4: 2 bytes per location (its ISO
+                              code, or 0 0); NULL in versions 2 and 3 */
     char *blob, *blob_loc;
     /* version 3: where each part lies (from base), set by
      * skidx_pseg_head; bitmap parts are bm[2e] .. bm_end[e] */
@@ -177,7 +180,7 @@ struct skidx_pview {
     char **sources;
     char *sources_blob;
     const uint8_t *data; /* the SEGMENTS section */
-    uint32_t version;    /* Format_Version: 2 or 3 */
+    uint32_t version;    /* Format_Version: 2, 3 or 4 */
 };
 
 /* Validate and parse the sections POSTINGS (`dir`), SEGMENTS (`data`)
@@ -202,9 +205,9 @@ skidx_status skidx_pview_parse_dir(struct skidx_pview *v, const uint8_t *dir,
                                    uint64_t data_size, const uint8_t *src,
                                    uint64_t src_size, char *msg,
                                    size_t msg_len);
-/* The version of the segments' encoding (2 or 3, the file's), set by
+/* The version of the segments' encoding (2, 3 or 4, the file's), set by
  * skidx_pview_parse / _parse_dir callers before any check; parse_dir
- * sets 3, the current one. */
+ * sets SKIDX_FORMAT_VERSION, the current one. */
 
 /* ---- version 3: a segment checked part by part ----
  *

@@ -6,7 +6,9 @@
  * Invariants: a raw segment's rows are in corpus order and its (skill,
  * row) pairs in row order, so a stable counting sort by skill gives each
  * skill's rows ascending; dictionaries list strings in order of first
- * use. So equal rows give equal bytes.
+ * use. So equal rows give equal bytes. Each location's country (format 4,
+ * Location_Countries) is skidx_location_country's, so a function of the
+ * string and the compiled-in table alone.
  */
 #include "core/pindex.h"
 #include "core/blob.h"
@@ -211,6 +213,22 @@ static void put_strings(struct skidx_wblob *b, const struct dict *d,
     }
 }
 
+/* The country of each location of d (Location_Countries): two capitals,
+ * or two zero bytes for none. */
+static void put_countries(struct skidx_wblob *b, const struct dict *d,
+                          const char *arena)
+{
+    uint8_t *p = skidx_wblob_grow(b, 2 * (size_t)d->n);
+    if (!p)
+        return;
+    for (uint32_t i = 0; i < d->n; i++) {
+        char cc[3];
+        skidx_location_country(arena + d->off[i], d->len[i], cc);
+        p[2 * (size_t)i] = (uint8_t)cc[0];
+        p[2 * (size_t)i + 1] = (uint8_t)(cc[0] ? cc[1] : 0);
+    }
+}
+
 /* Serialise rows[0..n) as a portable Roaring bitmap at the end of b;
  * returns its size (0 for n == 0: nothing written). */
 static size_t put_bitmap(struct skidx_wblob *b, const uint32_t *rows, size_t n)
@@ -333,6 +351,7 @@ skidx_status skidx_pseg_encode(const struct skidx_pseg_raw *r,
     }
     put_strings(&b, &dc, r->str);
     put_strings(&b, &dl, r->str);
+    put_countries(&b, &dl, r->str);
     if (b.oom) {
         st = SKIDX_ERR_NOMEM;
         goto done;

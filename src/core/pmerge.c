@@ -277,8 +277,10 @@ skidx_status skidx_pmerge_add(struct skidx_pmerge *pm, struct skidx_model *dst,
         int fresh = 1; /* no repost in it */
         for (uint32_t i = 0; i < s->rows && fresh; i++)
             fresh = !key_has(pm, skidx_rd64(s->dedup + 8 * (size_t)i));
-        /* a version-2 segment is re-encoded in version 3 row by row */
-        if (fresh && s->rows == SKIDX_SEG_ROWS && s->version >= 3 &&
+        /* a segment of version 2 or 3 is re-encoded in version 4 row by
+         * row (which gives its locations their countries) */
+        if (fresh && s->rows == SKIDX_SEG_ROWS &&
+            s->version >= SKIDX_FORMAT_VERSION &&
             (!pm->raw || !skidx_pseg_raw_rows(pm->raw))) {
             for (uint32_t i = 0; i < s->rows; i++)
                 if (key_add(pm, skidx_rd64(s->dedup + 8 * (size_t)i)))

@@ -246,7 +246,7 @@ static skidx_status validate(struct skidx_index *x, int verify,
     if (memcmp(b, SKIDX_MAGIC, SKIDX_MAGIC_LEN))
         return CORRUPT(err, x, "not a skidx index (wrong magic number)");
     uint32_t version = skidx_rd32(b + 8);
-    if (version != 1 && version != 2 && version != SKIDX_FORMAT_VERSION)
+    if (version < 1 || version > SKIDX_FORMAT_VERSION)
         return skidx_fail(err, SKIDX_ERR_VERSION, x->path, SKIDX_NOLINE, 8,
                           "index format version %u; this skidx reads "
                           "versions 1 to %u",
@@ -553,7 +553,7 @@ static skidx_status validate(struct skidx_index *x, int verify,
             return CORRUPT(err, x, "%s", msg);
         if (st)
             return st;
-        x->post.version = version >= 3 ? 3 : 2;
+        x->post.version = version;
         x->seg_ok = calloc(x->post.n_segs ? x->post.n_segs : 1, 1);
         if (!x->seg_ok)
             return SKIDX_ERR_NOMEM;

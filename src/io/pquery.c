@@ -21,6 +21,7 @@
 #include "io/index_read.h"
 #include "skidx.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,6 +310,12 @@ void skidx_filter_init(struct skidx_filter *f)
     f->month_to = INT32_MAX;
 }
 
+int skidx_index_has_countries(const struct skidx_index *idx)
+{
+    const struct skidx_pview *v = skidx_index_pview(idx);
+    return v && v->version >= 4;
+}
+
 /* ---- evaluating ---- */
 
 /* The entry of skill k in segment s, or -1. */
@@ -428,14 +435,20 @@ static void filter_rows(const struct skidx_pseg_view *s,
             if (str_eq(s->loc[i], f->location))
                 loc = i;
     }
-    if (comp == -1 || loc == -1) {
+    /* country (version 4): some location of the segment must have it */
+    const char *cc = f->country;
+    int cty = 0;
+    for (uint32_t i = 0; cc && s->loc_cc && i < s->n_loc && !cty; i++)
+        cty = s->loc_cc[2 * (size_t)i] == (uint8_t)cc[0] &&
+              s->loc_cc[2 * (size_t)i + 1] == (uint8_t)cc[1];
+    if (comp == -1 || loc == -1 || (cc && !cty)) {
         memset(out, 0, W * sizeof(uint64_t));
         return;
     }
     const int months = f->month_from != INT32_MIN || f->month_to != INT32_MAX;
     const int cells = f->role != SKIDX_ANY || f->level != SKIDX_ANY;
     if (f->role == SKIDX_ANY && f->level == SKIDX_ANY && !months &&
-        comp == -2 && loc == -2)
+        comp == -2 && loc == -2 && !cc)
         return;
     for (uint32_t wi = 0; wi < W; wi++)
         for (uint64_t x = out[wi]; x; x &= x - 1) {
@@ -459,6 +472,12 @@ static void filter_rows(const struct skidx_pseg_view *s,
                 ok = skidx_rd32(s->company + 4 * (size_t)r) == (uint32_t)comp;
             if (ok && loc >= 0)
                 ok = skidx_rd32(s->location + 4 * (size_t)r) == (uint32_t)loc;
+            if (ok && cc) {
+                const uint32_t lo = skidx_rd32(s->location + 4 * (size_t)r);
+                ok = lo != SKIDX_NO_STRING &&
+                     s->loc_cc[2 * (size_t)lo] == (uint8_t)cc[0] &&
+                     s->loc_cc[2 * (size_t)lo + 1] == (uint8_t)cc[1];
+            }
             if (!ok)
                 out[wi] &= ~(1ull << (r % 64));
         }
@@ -486,9 +505,9 @@ static skidx_status need_parts(const struct skidx_index *idx, uint32_t k,
         SKIDX_FORWARD(skidx_index_pseg_part(idx, k, SKIDX_PART_MONTH, err));
     if (f->company)
         SKIDX_FORWARD(skidx_index_pseg_part(idx, k, SKIDX_PART_COMPANY, err));
-    if (f->location)
+    if (f->location || f->country)
         SKIDX_FORWARD(skidx_index_pseg_part(idx, k, SKIDX_PART_LOCATION, err));
-    if (f->company || f->location)
+    if (f->company || f->location || f->country)
         SKIDX_FORWARD(skidx_index_pseg_part(idx, k, SKIDX_PART_DICTS, err));
     return SKIDX_OK;
 }
@@ -555,6 +574,30 @@ skidx_status skidx_select(const struct skidx_index *idx,
         fi->month_from > fi->month_to)
         return skidx_fail(err, SKIDX_ERR_USAGE, NULL, SKIDX_NOLINE,
                           SKIDX_NOOFF, "a filter out of range");
+    /* the country as the file has it: two capitals */
+    char cc[3] = {0};
+    if (fi->country) {
+        const char *c = fi->country;
+        if (strlen(c) != 2 || !isalpha((unsigned char)c[0]) ||
+            !isalpha((unsigned char)c[1]) || (c[0] & 0x80) || (c[1] & 0x80))
+            return skidx_fail(err, SKIDX_ERR_USAGE, NULL, SKIDX_NOLINE,
+                              SKIDX_NOOFF,
+                              "country '%s' is not an ISO 3166-1 alpha-2 "
+                              "code", c);
+        if (!skidx_index_has_countries(idx))
+            return skidx_fail(err, SKIDX_ERR_VERSION, NULL, SKIDX_NOLINE,
+                              SKIDX_NOOFF,
+                              "the index is of format version %u, which "
+                              "has no country column: re-index the corpus "
+                              "with this skidx (or 'skidx merge' the index "
+                              "into a new one) to add it",
+                              v->version);
+        cc[0] = (char)toupper((unsigned char)c[0]);
+        cc[1] = (char)toupper((unsigned char)c[1]);
+        any = *fi;
+        any.country = cc;
+        fi = &any;
+    }
     struct skidx_pset *s = pset_new(v->n_segs);
     const int depth = w ? depth_of(w, w->root) : 0;
     uint64_t *scratch = malloc((size_t)(depth + 2) * W * sizeof(uint64_t));
@@ -761,6 +804,10 @@ skidx_status skidx_index_posting(const struct skidx_index *idx, uint64_t p,
     o->salary_status = status;
     o->company = co == SKIDX_NO_STRING ? "" : s->comp[co];
     o->location = lo == SKIDX_NO_STRING ? "" : s->loc[lo];
+    if (lo != SKIDX_NO_STRING && s->loc_cc && s->loc_cc[2 * (size_t)lo]) {
+        o->country[0] = (char)s->loc_cc[2 * (size_t)lo];
+        o->country[1] = (char)s->loc_cc[2 * (size_t)lo + 1];
+    }
     o->shard = v->sources[sh];
     o->line = skidx_rd64(s->line + 8 * (size_t)r);
     o->dedup = skidx_rd64(s->dedup + 8 * (size_t)r);
