@@ -178,17 +178,48 @@ static void put_strs(struct skidx_wblob *w, char *const *v, size_t n)
         put_str(w, v[i]);
 }
 
+/* An alias set as two arrays: fixed records (struct alias_rec: the text's
+ * offset and length, owner, priority, line, flags and file), then the
+ * texts, each followed by a NUL, back to back in record order. A load
+ * checks the records and the texts' lengths in one pass, rather than
+ * reading 16,000 length-prefixed strings (about 4 M instructions). */
+struct alias_rec {
+    uint32_t off, len, owner, prio, line, ff;
+};
+_Static_assert(sizeof(struct alias_rec) == 24, "no padding in the records");
+
 static void put_set(struct skidx_wblob *w, const struct skidx_alias_set *s)
 {
     skidx_wblob_u64(w, s->n);
     skidx_wblob_u32(w, (uint32_t)s->camel_split);
+    struct alias_rec *rec;
+    size_t bytes = 0;
+    for (size_t i = 0; i < s->n; i++)
+        bytes += (size_t)s->a[i].len + 1;
+    /* the records, built in place in the blob */
+    skidx_wblob_u64(w, s->n * sizeof(*rec));
+    skidx_wblob_align(w);
+    const size_t at = w->n;
+    if (!skidx_wblob_grow(w, s->n * sizeof(*rec)))
+        return; /* oom is set */
+    rec = (struct alias_rec *)(w->p + at);
+    size_t off = 0;
     for (size_t i = 0; i < s->n; i++) {
         const struct skidx_alias *a = &s->a[i];
-        skidx_wblob_str(w, a->text, a->len);
-        skidx_wblob_u32(w, a->owner);
-        skidx_wblob_u32(w, a->prio);
-        skidx_wblob_u32(w, a->line);
-        skidx_wblob_u32(w, (uint32_t)a->flags | (uint32_t)a->file << 8);
+        rec[i].off = (uint32_t)off;
+        rec[i].len = a->len;
+        rec[i].owner = a->owner;
+        rec[i].prio = a->prio;
+        rec[i].line = a->line;
+        rec[i].ff = (uint32_t)a->flags | (uint32_t)a->file << 8;
+        off += (size_t)a->len + 1;
+    }
+    /* the texts */
+    skidx_wblob_u64(w, bytes);
+    skidx_wblob_align(w);
+    for (size_t i = 0; i < s->n; i++) {
+        skidx_wblob_put(w, s->a[i].text, s->a[i].len);
+        skidx_wblob_put(w, "", 1);
     }
 }
 
@@ -230,15 +261,24 @@ struct loader {
     int oom;
 };
 
-static void *ld_alloc(struct loader *L, size_t count, size_t size)
+/* count elements of size bytes from the arena, zeroed unless `raw` (for
+ * an array the caller fills whole). */
+static void *ld_alloc_as(struct loader *L, size_t count, size_t size, int raw)
 {
     if (count > SIZE_MAX / size) {
         L->r.bad = 1;
         return NULL;
     }
-    void *p = skidx_arena_alloc(L->arena, count ? count * size : 1, 16);
+    const size_t n = count ? count * size : 1;
+    void *p = raw ? skidx_arena_alloc_raw(L->arena, n, 16)
+                  : skidx_arena_alloc(L->arena, n, 16);
     L->oom |= !p;
     return p;
+}
+
+static void *ld_alloc(struct loader *L, size_t count, size_t size)
+{
+    return ld_alloc_as(L, count, size, 0);
 }
 
 /* n strings, in place, behind an array of pointers from the arena. The
@@ -264,28 +304,46 @@ static int get_set(struct loader *L, struct skidx_alias_set *s,
     struct skidx_rblob *r = &L->r;
     const uint64_t n = skidx_rblob_u64(r);
     s->camel_split = (int)skidx_rblob_u32(r);
-    if (r->bad || n > (r->n - r->off) / 25 || s->camel_split > 1 ||
-        !(s->a = ld_alloc(L, (size_t)n, sizeof(*s->a)))) {
+    if (r->bad || n > (r->n - r->off) / sizeof(struct alias_rec) ||
+        s->camel_split > 1) {
+        r->bad = 1;
+        return 0;
+    }
+    const struct alias_rec *rec =
+        skidx_rblob_array(r, (size_t)n, sizeof(*rec));
+    size_t bytes = 0;
+    const char *text = skidx_rblob_any(r, &bytes);
+    /* not cleared: every field of every alias is set below (or the set
+     * is refused); the padding is never read */
+    if (!rec || !text ||
+        !(s->a = ld_alloc_as(L, (size_t)n, sizeof(*s->a), 1))) {
         r->bad = 1;
         return 0;
     }
     s->n = s->cap = (size_t)n;
-    for (size_t i = 0; i < s->n; i++) {
+    /* the texts back to back, each a C string of exactly its length (the
+     * block ends in a NUL, so no strlen runs past it) */
+    size_t off = 0;
+    unsigned bad = !bytes || text[bytes - 1] != '\0';
+    for (size_t i = 0; i < s->n && !bad; i++) {
+        const struct alias_rec *q = &rec[i];
         struct skidx_alias *a = &s->a[i];
-        size_t len = 0;
-        a->text = skidx_rblob_str(r, &len);
-        a->len = (uint32_t)len;
-        a->owner = skidx_rblob_u32(r);
-        a->prio = skidx_rblob_u32(r);
-        a->line = skidx_rblob_u32(r);
-        const uint32_t ff = skidx_rblob_u32(r);
-        a->flags = (uint8_t)ff;
-        a->file = (uint8_t)(ff >> 8);
-        if (r->bad || len > UINT32_MAX || a->owner >= n_owners ||
-            a->file != 0 || ff >> 16) {
-            r->bad = 1;
-            return 0;
-        }
+        bad = (q->off != off) | (q->len >= bytes - off) |
+              (q->owner >= n_owners) | (q->ff > 0xff);
+        if (bad || strlen(text + off) != q->len)
+            break;
+        a->text = (char *)text + off;
+        a->len = q->len;
+        a->owner = q->owner;
+        a->prio = q->prio;
+        a->line = q->line;
+        a->flags = (uint8_t)q->ff;
+        a->file = 0;
+        off += (size_t)q->len + 1;
+    }
+    if (bad || off != bytes) {
+        r->bad = 1;
+        return 0;
     }
     return 1;
 }
