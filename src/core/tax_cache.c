@@ -322,9 +322,10 @@ static int get_set(struct loader *L, struct skidx_alias_set *s,
     }
     s->n = s->cap = (size_t)n;
     /* the texts back to back, each a C string of exactly its length (the
-     * block ends in a NUL, so no strlen runs past it) */
+     * block ends in a NUL, so no strlen runs past it); an empty set (no
+     * level-field rules, say) has an empty block */
     size_t off = 0;
-    unsigned bad = !bytes || text[bytes - 1] != '\0';
+    unsigned bad = bytes && text[bytes - 1] != '\0';
     for (size_t i = 0; i < s->n && !bad; i++) {
         const struct alias_rec *q = &rec[i];
         struct skidx_alias *a = &s->a[i];
