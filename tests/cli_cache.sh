@@ -121,6 +121,17 @@ SKIDX_CACHE=off "$SKIDX" index -q -t "$SRC/tests/e2e/taxonomy" "$SRC/tests/e2e/c
 cmp -s "$T/e1.skidx" "$T/e2.skidx" && cmp -s "$T/e1.skidx" "$T/e3.skidx" &&
     ok "e2e taxonomy: cold = warm = off" || bad "e2e taxonomy: indexes differ"
 
+# a taxonomy with an empty alias set (no level-field rules) is cached too
+cp -r "$SRC/tests/e2e/taxonomy" "$T/nolf"
+grep -v '^level-field' "$SRC/tests/e2e/taxonomy/roles.tsv" > "$T/nolf/roles.tsv"
+"$SKIDX" match -t "$T/nolf" "$ONE" > "$T/nolf.cold"
+msg=$(SKIDX_CACHE=verbose "$SKIDX" match -t "$T/nolf" "$ONE" 2>&1 > "$T/nolf.warm")
+case $msg in *"cache: loaded"*) ok "no level-field rules: loaded from the cache" ;;
+    *) bad "no level-field rules: not loaded from the cache: $msg" ;; esac
+SKIDX_CACHE=off "$SKIDX" match -t "$T/nolf" "$ONE" > "$T/nolf.off"
+cmp -s "$T/nolf.cold" "$T/nolf.warm" && cmp -s "$T/nolf.cold" "$T/nolf.off" &&
+    ok "no level-field rules: cold = warm = off" || bad "no level-field rules: outputs differ"
+
 # concurrent cold runs: all right, one whole file, no temporary left
 rm -rf "$T/cache"
 for i in 1 2 3 4; do "$SKIDX" match "$ONE" > "$T/c$i.out" 2>"$T/c$i.err" & done

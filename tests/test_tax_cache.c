@@ -304,6 +304,83 @@ static void test_forged(void **state)
     assert_true(refused > 0);
 }
 
+/* The image checksum has an AVX2 path and a portable one (SKIDX_SIMD
+ * narrows to the latter): an image written on either is the same bytes
+ * and loads on either. */
+static void test_checksum_paths(void **state)
+{
+    (void)state;
+    static const char *const mode[2] = {"scalar", "best"};
+    unsigned char *img[2];
+    size_t n[2];
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(setenv("SKIDX_SIMD", mode[i], 1), 0);
+        assert_int_equal(
+            skidx_tcache_save(F.comp, &F.key, &F.f, &img[i], &n[i]),
+            SKIDX_OK);
+    }
+    assert_int_equal(n[0], F.len);
+    assert_int_equal(n[1], F.len);
+    assert_memory_equal(img[0], F.img, F.len);
+    assert_memory_equal(img[1], F.img, F.len);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(setenv("SKIDX_SIMD", mode[i], 1), 0);
+        assert_int_equal(try_load(copy_image(F.len), F.len), SKIDX_OK);
+        /* and a flipped payload byte is refused on each path */
+        unsigned char *bad = copy_image(F.len);
+        bad[F.len - 5] ^= 0x10;
+        assert_int_equal(try_load(bad, F.len), SKIDX_ERR_CORRUPT);
+    }
+    assert_int_equal(unsetenv("SKIDX_SIMD"), 0);
+    free(img[0]);
+    free(img[1]);
+}
+
+/* Forge the checksum of image buf[0..F.len) after a change. */
+static void forge(unsigned char *buf)
+{
+    XXH3_state_t st;
+    XXH3_INITSTATE(&st);
+    XXH3_64bits_reset_withSeed(&st, SKIDX_HASH_SEED);
+    XXH3_64bits_update(&st, buf, 48);
+    XXH3_64bits_update(&st, buf + SKIDX_TCACHE_HEADER,
+                       F.len - SKIDX_TCACHE_HEADER);
+    const uint64_t sum = XXH3_64bits_digest(&st);
+    for (int b = 0; b < 8; b++)
+        buf[48 + b] = (unsigned char)(sum >> (8 * b));
+}
+
+/* An alias text with a NUL inside (shorter as a C string than its
+ * length says) or without its final NUL is refused, checksum forged or
+ * not: the aliases' texts are used in place as C strings. */
+static void test_alias_text_nul(void **state)
+{
+    (void)state;
+    static const char word[] = "sklearn";
+    const unsigned char *at = NULL;
+    for (size_t i = SKIDX_TCACHE_HEADER; !at && i + sizeof(word) <= F.len;
+         i++)
+        if (F.img[i - 1] == '\0' && !memcmp(F.img + i, word, sizeof(word)))
+            at = F.img + i; /* a whole text: NUL before, NUL after */
+    assert_non_null(at);
+    const size_t off = (size_t)(at - F.img);
+    for (int c = 0; c < 2; c++) {
+        unsigned char *buf = copy_image(F.len);
+        if (c == 0)
+            buf[off + 3] = '\0'; /* inside */
+        else
+            buf[off + sizeof(word) - 1] = 'x'; /* its end */
+        forge(buf);
+        assert_int_equal(try_load(buf, F.len), SKIDX_ERR_CORRUPT);
+    }
+    /* the same place changed to another letter loads (only the NULs are
+     * checked), so the refusals above are the NUL checks' */
+    unsigned char *buf = copy_image(F.len);
+    buf[off + 3] = 'K';
+    forge(buf);
+    assert_int_equal(try_load(buf, F.len), SKIDX_OK);
+}
+
 /* The growable buffer the image, the index writer and the segment
  * encoder share: zeroed room to fill in, padding, little-endian values,
  * and growth that keeps what was written. */
@@ -350,6 +427,8 @@ int main(void)
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_bit_flips),
         cmocka_unit_test(test_forged),
+        cmocka_unit_test(test_checksum_paths),
+        cmocka_unit_test(test_alias_text_nul),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

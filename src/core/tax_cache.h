@@ -38,7 +38,7 @@
 #include <stdint.h>
 
 /* Image format version: bump on any change to the layout. */
-#define SKIDX_TCACHE_VERSION 1u
+#define SKIDX_TCACHE_VERSION 2u
 /* Size of the image header. */
 #define SKIDX_TCACHE_HEADER 64u
 
