@@ -1488,7 +1488,8 @@ static void test_gated_regexes(void **state)
     struct skidx_matcher_stats st;
     skidx_matcher_get_stats(e->m, &st);
     assert_int_equal(st.regexes, 12);
-    assert_int_equal(st.gated, 3); /* Degree: CS, Degree: Math, Short */
+    assert_int_equal(st.gated, 2);    /* Degree: CS, Short */
+    assert_int_equal(st.windowed, 1); /* Degree: Math, around "math" */
     assert_int_equal(st.high, 2);  /* Zh, Kernel */
     EXPECT(e, "BS in Computer Science", "Degree: CS[0,22)");
     EXPECT(e, "bs in computer science", ""); /* BS is case-sensitive */
@@ -1546,7 +1547,8 @@ static void test_gated_regexes(void **state)
     }
     assert_true(hits > 500);
     /* a longest match without a second gate word in it */
-    struct env *e1 = env_new("Long\tx\t/\\bzq\\sin\\s[a-z ]{0,9}\\bcs\\b/\n");
+    struct env *e1 =
+        env_new("Long\tx\t/\\b(?:zq|zr)\\s(?:in|on)\\s[a-z ]{0,9}cs\\b/\n");
     skidx_matcher_get_stats(e1->m, &st);
     assert_int_equal(st.gated, 1);
     for (size_t k = 0; k < 20; k++) {
@@ -1724,6 +1726,130 @@ static void test_negative_windows(void **state)
     assert_int_equal(st.neg_groups, 1);
     assert_int_equal(st.neg_windowed, 0);
     EXPECT(e, "ops to the very end", "");
+    env_free(e);
+}
+
+/* Positive regexes scanned only around a whole word every match holds
+ * (Storm, Air, Doc), or only on texts holding a literal run every match
+ * holds (STM32: "32"), or from gate words read through classes (Opt:
+ * optimise, optimize, ...); a negative regex only from its gate words
+ * near its skill's hits. check_engines compares them with the ORACLE
+ * engine and the gate off (whole texts), check_whole with one scan. */
+static const char REQ[] =
+    "Storm\tx\t=/[,\\/] ?Storm ?[,\\/]/\n"
+    "Air\tx\t/[,:\\/] ?airflow\\b/\n"
+    "Doc\tx\t/\\b(?:analy[sz]e|design)(?:,\\s[a-z]{3,15}){0,3},?\\s"
+    "(?:and\\s)?document\\b/\n"
+    "STM32\tx\t/\\bstm32[a-z0-9]{0,40}\\b/\n"
+    "Opt\tx\t/\\boptimi[sz](?:e|ed)\\s(?:code|queries)\\b/\n"
+    "Stat\tx\tstatistics\tdegree\t!/\\b(?:degree|diploma)\\s(?:in|of)\\s"
+    "[^;\\n]{0,30}\\bstatistics\\b/\n"
+    "Dip\tx\tdiploma\n";
+
+static void test_required_words(void **state)
+{
+    (void)state;
+    struct env *e = env_new(REQ);
+    struct skidx_matcher_stats st;
+    skidx_matcher_get_stats(e->m, &st);
+    assert_int_equal(st.windowed, 3); /* Storm, Air, Doc */
+    assert_int_equal(st.lit, 1);      /* STM32 */
+    assert_int_equal(st.gated, 1);    /* Opt */
+    assert_int_equal(st.neg_gated, 1);
+    /* the word once, at the text's start or end, and twice */
+    EXPECT(e, "Storm/,Storm,", "Storm[6,13)");
+    EXPECT(e, "a,Storm,", "Storm[1,8)");
+    EXPECT(e, ",Storm", "");
+    EXPECT(e, ",STORM,", ""); /* case-sensitive: the gate word is not */
+    EXPECT(e, ":airflow", "Air[0,8)");
+    EXPECT(e, "x: airflow", "Air[1,10)");
+    EXPECT(e, "airflow, airflow", "Air[7,16)");
+    EXPECT(e, "x:airflowy", "");
+    /* a full-width comma, folded: the hit in the text's own offsets */
+    EXPECT(e, "\xEF\xBC\x8C" "airflow", "Air[0,10)");
+    EXPECT(e, "analyze, design, document", "Doc[0,25)");
+    EXPECT(e, "design document, analyse and document", "Doc[0,15) Doc[17,37)");
+    EXPECT(e, "document design", "");
+    EXPECT(e, "STM32F4 and stm32, 32", "STM32[0,7) STM32[12,17)");
+    EXPECT(e, "Stm32x", "STM32[0,6)");
+    EXPECT(e, "optimised code, Optimize queries", "Opt[0,14) Opt[16,32)");
+    /* the negative hides both of Stat's hits inside it */
+    EXPECT(e, "degree in applied statistics", "");
+    EXPECT(e, "diploma in statistics", "Dip[0,7)");
+    EXPECT(e, "statistics degree", "Stat[0,10) Stat[11,17)");
+    /* no scan without the word, the run or a gate word; one per window;
+     * a negative scan only from a gate word before the skill's hit */
+    assert_int_equal(scans_of(e, "python only, storms, x3 2"), 0);
+    assert_int_equal(scans_of(e, "a,Storm,"), 1);
+    assert_int_equal(scans_of(e, "a,Storm, and ,Storm,"), 1); /* merged */
+    char text[640];
+    memset(text, ' ', sizeof(text));
+    memcpy(text, ",Storm, ", 8);
+    memcpy(text + 300, " ,Storm, ", 9);
+    text[sizeof(text) - 1] = '\0';
+    assert_int_equal(scans_of(e, text), 2);
+    assert_int_equal(scans_of(e, "stm32"), 1);
+    assert_int_equal(scans_of(e, "statistics and a diploma"), 0);
+    assert_int_equal(scans_of(e, "diploma in statistics"), 1);
+    /* the word only inside a masked span (a URL): found, then masked */
+    check_engines(e, "see https://ex.com/a/airflow/x/y.html now", 41);
+    /* random texts: words at every distance from each other and the ends */
+    static const char *const tok[] = {
+        "Storm", "storm", "STORM", ",", "x/", ":", "airflow", "Airflow",
+        "analyze", "analyse", "design", "document", "and", "stm32", "STM32f4",
+        "32", "optimise", "optimized", "code", "queries", "degree",
+        "diploma", "in", "statistics", ";", "x", "xairflow"};
+    /* a '/' only after a letter: no path, which would be masked (the
+     * whole-text scan knows no masks) */
+    static const char *const sep[] = {" ", " ", "", ",", "\n", ", "};
+    rng_state = 20261207;
+    size_t hits = 0;
+    for (unsigned i = 0; i < 3000; i++) {
+        size_t len = token_text(tok, sizeof(tok) / sizeof(*tok), sep,
+                                sizeof(sep) / sizeof(*sep), text,
+                                sizeof(text));
+        hits += check_engines(e, text, len);
+        check_whole(e, text, len);
+    }
+    assert_true(hits > 3000);
+    whole_reset();
+    env_free(e);
+    /* no whole word: the run at the regex's start, or a word byte beside
+     * it; anchors: none is windowed, each is scanned on every text */
+    static const char *const every[] = {
+        "A\tx\t/Storm ?,/\n", "A\tx\t/,Storm\\w/\n", "A\tx\t/,Storm,$/\n",
+        "A\tx\t/,Storm[,a]/\n", "A\tx\t/(?:,|a)Storm,/\n"};
+    for (size_t i = 0; i < sizeof(every) / sizeof(*every); i++) {
+        e = env_new(every[i]);
+        skidx_matcher_get_stats(e->m, &st);
+        assert_int_equal(st.windowed + st.lit + st.gated, 0);
+        env_free(e);
+    }
+    /* a negative whose gate word no literal alias has is windowed */
+    e = env_new("Stat\tx\tstatistics\t!/\\bwith\\s[a-z]{0,9}\\s?statistics/\n");
+    skidx_matcher_get_stats(e->m, &st);
+    assert_int_equal(st.neg_gated, 0);
+    assert_int_equal(st.neg_windowed, 1);
+    EXPECT(e, "with the statistics", "");
+    env_free(e);
+    /* a negative of a gated positive regex's text: found by its scans */
+    e = env_new("Deg\tx\t/\\b(?:degree|diploma)\\s(?:in|of)\\s[a-z ]{0,20}"
+                "stats\\b/\n"
+                "Stats\tx\tstats\t!/\\b(?:degree|diploma)\\s(?:in|of)\\s"
+                "[a-z ]{0,20}stats\\b/\n");
+    skidx_matcher_get_stats(e->m, &st);
+    assert_int_equal(st.neg_twins, 1);
+    assert_int_equal(st.neg_gated + st.neg_windowed, 0);
+    EXPECT(e, "degree in applied stats, stats", "Deg[0,23) Stats[25,30)");
+    assert_int_equal(scans_of(e, "degree in stats"), 1);
+    static const char *const tok2[] = {"degree", "in", "stats", "a", "x",
+                                       "diploma", "of", "xstats"};
+    static const char *const sep2[] = {" ", " ", "", ",", "\n"};
+    for (unsigned i = 0; i < 2000; i++) {
+        size_t len = token_text(tok2, sizeof(tok2) / sizeof(*tok2), sep2,
+                                sizeof(sep2) / sizeof(*sep2), text, 200);
+        hits += check_engines(e, text, len);
+    }
     env_free(e);
 }
 
@@ -1907,6 +2033,7 @@ int main(void)
         cmocka_unit_test(test_gated_regexes),
         cmocka_unit_test(test_unspaced_gate),
         cmocka_unit_test(test_negative_windows),
+        cmocka_unit_test(test_required_words),
         cmocka_unit_test(test_stats_and_reset),
         cmocka_unit_test(test_engines_corpus),
     };

@@ -2220,9 +2220,14 @@ static int info_taxonomy(const char *dir)
            s.hs_bytes, s.neg_groups, s.neg_windowed,
            r.hs_bytes + l.hs_bytes + lf.hs_bytes);
     printf("regex scans   %zu positive regexes near their gate words, %zu "
-           "(with the unspaced literals) only on text holding their scripts' "
-           "lead bytes, %zu on every text\n",
-           s.gated, s.high, pos_regex - s.gated - s.high);
+           "around a word they hold, %zu on text holding a literal they "
+           "hold, %zu (with the unspaced literals) only on text holding "
+           "their scripts' lead bytes, %zu on every text; %zu negative "
+           "regexes only from their gate words, %zu found by the scans of a "
+           "positive one of the same text\n",
+           s.gated, s.windowed, s.lit, s.high,
+           pos_regex - s.gated - s.high - s.windowed - s.lit, s.neg_gated,
+           s.neg_twins);
     printf("compile time  %.1f ms (skills), %.1f ms (roles and levels)\n",
            s.compile_seconds * 1e3,
            (r.compile_seconds + l.compile_seconds + lf.compile_seconds) *

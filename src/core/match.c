@@ -272,6 +272,18 @@ struct head {
     uint64_t k2bits;   /* bit key2_bit(key2) set for each long-tail cand */
 };
 
+/* What a gate word gates: the anchored positive regexes (GW_ANCH, from
+ * its start), the word-window regexes (GW_WIN: the window from `pre`
+ * bytes before its start to `post` bytes after its end), and the
+ * negative groups whose slot bits `negs` holds. */
+enum { GW_ANCH = 1, GW_WIN = 2 };
+struct gate_info {
+    uint32_t kinds;
+    uint32_t len; /* the word's length */
+    uint32_t pre, post;
+    uint64_t negs;
+};
+
 struct skidx_matcher {
     const struct skidx_alias_set *set;
     uint8_t *is_neg; /* per alias: a negative one (hits are checked often) */
@@ -307,7 +319,26 @@ struct skidx_matcher {
     hs_database_t *db_gated;
     uint32_t gate_width;
     char *gate_words;      /* NUL-separated, folded, distinct */
+    struct gate_info *gate_info; /* per gate word: who it gates */
     size_t n_gate_words, gate_bytes, n_gated, n_high;
+    /* The positive regexes every match of which holds a whole word
+     * (regex_req_word): scanned only in windows around the gate words
+     * (struct gate_info, GW_WIN), merged (scan_word_windows). */
+    hs_database_t *db_wwin;
+    size_t n_wwin;
+    /* The positive regexes every match of which holds a run of two
+     * literal bytes or more that case does not change (stm32 holds
+     * "32"): scanned over the texts that hold one of those runs. */
+    hs_database_t *db_lit;
+    char *lits;            /* the runs, NUL-separated */
+    size_t lit_bytes, n_lit;
+    size_t n_neg_gated;    /* negative regexes in the groups' db_ga */
+    /* per Hyperscan id of a gated positive regex: the negative regex of
+     * the same text and case (its "twin": a degree pattern that makes
+     * Degree: Statistics and hides Statistics), or NO_GROUP. The twin is
+     * in no database: each hit of the positive one is its hit too. */
+    uint32_t *twin;
+    size_t n_twins;
     uint32_t *regex_alias; /* hs id -> alias index */
     size_t n_regex;
     /* The negative regexes, one database per owner, scanned on a text only
@@ -726,6 +757,13 @@ struct neg_group {
     hs_database_t *db_win;
     uint32_t owner;
     uint32_t width;
+    /* the bounded negative regexes with gate words (regex_gate_words),
+     * compiled anchored: scanned only from the gate words (those whose
+     * gate_info.negs has bit `slot`) that lie at most width_ga bytes
+     * before the end of one of the owner's hits and not after its start */
+    hs_database_t *db_ga;
+    uint32_t width_ga;
+    uint32_t slot;
 };
 
 #define NEG_MAX_WIDTH 1024
@@ -848,6 +886,54 @@ static size_t gx_skip(const char *re, size_t n, size_t i)
 static int gx_seq(const char *re, size_t n, size_t *pos, struct gx_set *s,
                   int top);
 
+/* A class of a few literal ASCII bytes (`[sz]`, `[Ss]`, `[- ]`: no
+ * ranges, no negation, escapes of punctuation only) at re[*pos], taken
+ * as the alternatives of its members; GX_STOP for any other class. */
+#define GX_CLASS 16
+static int gx_class(const char *re, size_t n, size_t *pos, struct gx_set *s)
+{
+    const unsigned char *p = (const unsigned char *)re;
+    unsigned char mem[GX_CLASS];
+    size_t nm = 0, j = *pos + 1;
+    if (j < n && p[j] == '^')
+        return GX_STOP;
+    for (; j < n && (p[j] != ']' || j == *pos + 1); j++) {
+        unsigned char x = p[j];
+        if (x == '\\') {
+            if (j + 1 >= n || p[j + 1] >= 0x80 || is_ascii_word(p[j + 1]) ||
+                p[j + 1] == ' ')
+                return GX_STOP;
+            x = p[++j];
+        } else if ((x == '-' && j > *pos + 1 && j + 1 < n && p[j + 1] != ']') ||
+                   x == '[' || x >= 0x80) {
+            return GX_STOP; /* a range, a POSIX class, a non-ASCII byte */
+        }
+        if (nm == GX_CLASS)
+            return GX_STOP;
+        mem[nm++] = x;
+    }
+    if (j >= n || !nm || s->n * nm > GX_SET)
+        return GX_STOP;
+    struct gx_set out = {malloc(GX_SET * sizeof(struct gx_part)), 0};
+    struct gx_set one = {malloc(GX_SET * sizeof(struct gx_part)), 0};
+    int r = out.p && one.p ? GX_OK : GX_FAIL;
+    for (size_t k = 0; k < nm && r == GX_OK; k++) {
+        memcpy(one.p, s->p, s->n * sizeof(*s->p));
+        one.n = s->n;
+        r = gx_byte(&one, mem[k]);
+        if (r == GX_OK)
+            r = gx_union(&out, &one);
+    }
+    if (r == GX_OK) {
+        memcpy(s->p, out.p, out.n * sizeof(*out.p));
+        s->n = out.n;
+        *pos = j + 1;
+    }
+    free(out.p);
+    free(one.p);
+    return r;
+}
+
 /* One atom at re[*pos] applied to s (a copy: the caller may still need the
  * set before it for a '?'). */
 static int gx_atom(const char *re, size_t n, size_t *pos, struct gx_set *s)
@@ -915,8 +1001,10 @@ static int gx_atom(const char *re, size_t n, size_t *pos, struct gx_set *s)
             return gx_byte(s, e); /* escaped punctuation */
         return GX_STOP;
     }
-    if (c == '[' || c == '.' || c == '^' || c == '$' || c == '*' ||
-        c == '+' || c == '?' || c == '{' || c == '}' || c == '#' || c == ' ')
+    if (c == '[')
+        return gx_class(re, n, pos, s);
+    if (c == '.' || c == '^' || c == '$' || c == '*' || c == '+' ||
+        c == '?' || c == '{' || c == '}' || c == '#' || c == ' ')
         return GX_STOP; /* '#' and ' ' for the extended mode's sake */
     *pos = i + 1;
     return gx_byte(s, c);
@@ -1180,6 +1268,56 @@ static unsigned regex_max_width(const struct skidx_alias *a)
     return width;
 }
 
+/* Add gate word x[0..xl) (folded) with what it gates, or add that to
+ * the word's entry when it is listed already. */
+static skidx_status add_gate_word(struct skidx_matcher *m, const char *x,
+                                  size_t xl, uint32_t kinds, unsigned pre,
+                                  unsigned post, uint64_t negs)
+{
+    size_t gi = 0;
+    for (size_t o = 0; o < m->gate_bytes; gi++) {
+        size_t ol = strlen(m->gate_words + o);
+        if (ol == xl && !memcmp(m->gate_words + o, x, xl))
+            break;
+        o += ol + 1;
+    }
+    if (gi == m->n_gate_words) {
+        char *g = realloc(m->gate_words, m->gate_bytes + xl + 1);
+        if (!g)
+            return SKIDX_ERR_NOMEM;
+        m->gate_words = g;
+        struct gate_info *gf =
+            realloc(m->gate_info, (gi + 1) * sizeof(*gf));
+        if (!gf)
+            return SKIDX_ERR_NOMEM;
+        m->gate_info = gf;
+        memcpy(g + m->gate_bytes, x, xl);
+        g[m->gate_bytes + xl] = '\0';
+        m->gate_bytes += xl + 1;
+        m->n_gate_words++;
+        gf[gi] = (struct gate_info){0, (uint32_t)xl, 0, 0, 0};
+    }
+    struct gate_info *f = &m->gate_info[gi];
+    f->kinds |= kinds;
+    f->pre = pre > f->pre ? pre : f->pre;
+    f->post = post > f->post ? post : f->post;
+    f->negs |= negs;
+    return SKIDX_OK;
+}
+
+/* The gate words of a, each with `kinds` and `negs` (add_gate_word). */
+static skidx_status add_gate_words(struct skidx_matcher *m, const char *w,
+                                   size_t nw, uint32_t kinds, uint64_t negs)
+{
+    skidx_status st = SKIDX_OK;
+    for (size_t i = 0, wl = 0; i < nw && !st; i++) {
+        size_t xl = strlen(w + wl);
+        st = add_gate_word(m, w + wl, xl, kinds, 0, 0, negs);
+        wl += xl + 1;
+    }
+    return st;
+}
+
 /* Gate positive regex a if it has gate words and a bounded match length
  * (*kind = 1), its words added to m->gate_words; else leave *kind 0. */
 #define GATE_MAX_WIDTH 1024 /* longest match a gated regex may have */
@@ -1201,35 +1339,448 @@ static skidx_status plan_gate(struct skidx_matcher *m,
         free(w);
         return SKIDX_OK;
     }
-    /* append the words not yet listed */
-    size_t wl = 0;
-    for (size_t i = 0; i < nw; i++) {
-        const char *x = w + wl;
-        size_t xl = strlen(x);
-        wl += xl + 1;
-        int dup = 0;
-        for (size_t o = 0; o < m->gate_bytes && !dup;) {
-            size_t ol = strlen(m->gate_words + o);
-            dup = ol == xl && !memcmp(m->gate_words + o, x, xl);
-            o += ol + 1;
-        }
-        if (dup)
-            continue;
-        char *g = realloc(m->gate_words, m->gate_bytes + xl + 1);
-        if (!g) {
-            free(w);
-            return SKIDX_ERR_NOMEM;
-        }
-        m->gate_words = g;
-        memcpy(g + m->gate_bytes, x, xl + 1);
-        m->gate_bytes += xl + 1;
-        m->n_gate_words++;
-    }
+    skidx_status st = add_gate_words(m, w, nw, GW_ANCH, 0);
     free(w);
+    if (st)
+        return st;
     if (width > m->gate_width)
         m->gate_width = width;
     *kind = 1;
     return SKIDX_OK;
+}
+
+/* ---- what a positive regex needs: a whole word, a literal run ---- */
+
+/* The top-level atoms of a regex, read by rq_atom: re[a..b) the atom,
+ * re[b..c) its quantifier (min its least count, 1 without one), `lit`
+ * the byte a literal atom stands for (-1 for others). Kinds: RQ_WORD, a
+ * literal ASCII word byte; RQ_NONWORD, one byte that is never an ASCII
+ * word byte (literal or escaped punctuation, a space, \s, \n, \t, \r,
+ * a class of such bytes); RQ_BOUND, \b; RQ_GROUP, (...), (?:...) or
+ * (?i:...); RQ_OTHER, any other atom. RQ_FAIL: a part this reader does
+ * not take (anchors ^ $ \A \z \Z \G, \Q, other group kinds, a top-level
+ * '|'), after which the regex is not gated by what rq_ finds. */
+enum { RQ_WORD, RQ_NONWORD, RQ_BOUND, RQ_GROUP, RQ_OTHER, RQ_FAIL };
+struct rq_atom {
+    size_t a, b, c;
+    int kind, lit;
+    unsigned min;
+};
+
+static int rq_escape_nonword(unsigned char e)
+{
+    return e == 's' || e == 'n' || e == 't' || e == 'r' ||
+           (e < 0x80 && !is_ascii_word(e) && e > ' ');
+}
+
+/* The end of the class starting at re[i] == '[' (one past its ']'), or
+ * 0 when unclosed; *nonword when no member is an ASCII word byte. */
+static size_t rq_class(const char *re, size_t n, size_t i, int *nonword)
+{
+    const unsigned char *p = (const unsigned char *)re;
+    int nw = 1, first = 1;
+    i++;
+    if (i < n && p[i] == '^') {
+        nw = 0; /* a negated class holds word bytes */
+        i++;
+    }
+    for (; i < n; first = 0) {
+        unsigned char c = p[i];
+        if (c == ']' && !first)
+            break;
+        if (c == '[' && i + 1 < n && p[i + 1] == ':')
+            return 0; /* POSIX classes: not read */
+        unsigned lo, len = 1;
+        if (c == '\\') {
+            if (i + 1 >= n)
+                return 0;
+            if (!rq_escape_nonword(p[i + 1]))
+                nw = 0;
+            lo = p[i + 1] == 's' ? ' ' : p[i + 1];
+            len = 2;
+        } else {
+            lo = c;
+        }
+        i += len;
+        if (i + 1 < n && p[i] == '-' && p[i + 1] != ']') { /* a range */
+            unsigned hi = p[i + 1];
+            if (hi == '\\')
+                return 0;
+            for (unsigned x = lo; x <= hi; x++)
+                if (x < 0x80 && is_ascii_word((unsigned char)x))
+                    nw = 0;
+            i += 2;
+        } else if (len == 1 && lo < 0x80 && is_ascii_word((unsigned char)lo)) {
+            nw = 0;
+        }
+    }
+    if (i >= n)
+        return 0;
+    *nonword = nw;
+    return i + 1;
+}
+
+/* The end of the group starting at re[i] == '(' (one past its ')'), 0
+ * when unclosed. */
+static size_t rq_group_end(const char *re, size_t n, size_t i)
+{
+    int depth = 0;
+    while (i < n) {
+        char c = re[i];
+        if (c == '\\') {
+            i += 2;
+            continue;
+        }
+        if (c == '[') {
+            int nw;
+            size_t e = rq_class(re, n, i, &nw);
+            if (!e)
+                return 0;
+            i = e;
+            continue;
+        }
+        if (c == '(')
+            depth++;
+        else if (c == ')' && --depth == 0)
+            return i + 1;
+        i++;
+    }
+    return 0;
+}
+
+/* Read the atom at re[i] (i < n) into *t. */
+static void rq_atom(const char *re, size_t n, size_t i, struct rq_atom *t)
+{
+    const unsigned char *p = (const unsigned char *)re;
+    unsigned char c = p[i];
+    t->a = i;
+    t->lit = -1;
+    t->kind = RQ_OTHER;
+    if (c == '(') {
+        if (i + 1 < n && p[i + 1] == '?' &&
+            !(i + 2 < n && p[i + 2] == ':') &&
+            !(i + 3 < n && p[i + 2] == 'i' && p[i + 3] == ':')) {
+            t->kind = RQ_FAIL;
+            return;
+        }
+        t->b = rq_group_end(re, n, i);
+        t->kind = t->b ? RQ_GROUP : RQ_FAIL;
+    } else if (c == '[') {
+        int nw = 0;
+        t->b = rq_class(re, n, i, &nw);
+        t->kind = !t->b ? RQ_FAIL : nw ? RQ_NONWORD : RQ_OTHER;
+    } else if (c == '\\') {
+        if (i + 1 >= n) {
+            t->kind = RQ_FAIL;
+            return;
+        }
+        unsigned char e = p[i + 1];
+        t->b = i + 2;
+        if (e == 'b')
+            t->kind = RQ_BOUND;
+        else if (strchr("AzZGQEx0123456789", e) || e >= 0x80)
+            t->kind = RQ_FAIL; /* anchors, quoting, codes, references */
+        else if (rq_escape_nonword(e)) {
+            t->kind = RQ_NONWORD;
+            if (e != 's' && e != 'n' && e != 't' && e != 'r')
+                t->lit = e;
+        }
+    } else if (c == '^' || c == '$' || c == '|' || c == ')' || c == '*' ||
+               c == '+' || c == '?' || c == '{') {
+        t->kind = RQ_FAIL;
+        return;
+    } else {
+        t->b = i + 1;
+        if (c == '.' || c >= 0x80) {
+            t->kind = RQ_OTHER;
+        } else {
+            t->kind = is_ascii_word(c) ? RQ_WORD : RQ_NONWORD;
+            t->lit = c;
+        }
+    }
+    if (t->kind == RQ_FAIL)
+        return;
+    /* the quantifier */
+    size_t q = t->b;
+    t->min = 1;
+    if (q < n && (p[q] == '?' || p[q] == '*')) {
+        t->min = 0;
+        q++;
+    } else if (q < n && p[q] == '+') {
+        q++;
+    } else if (q < n && p[q] == '{') {
+        unsigned v = 0;
+        size_t k = q + 1;
+        if (k >= n || p[k] < '0' || p[k] > '9') {
+            t->kind = RQ_FAIL;
+            return;
+        }
+        while (k < n && p[k] >= '0' && p[k] <= '9')
+            v = v * 10 + (p[k++] - '0');
+        while (k < n && p[k] != '}')
+            k++;
+        if (k >= n) {
+            t->kind = RQ_FAIL;
+            return;
+        }
+        t->min = v;
+        q = k + 1;
+    }
+    if (q > t->b && q < n && (p[q] == '?' || p[q] == '+'))
+        q++; /* lazy or possessive */
+    t->c = q;
+}
+
+#define RQ_MAX 256 /* most top-level atoms read */
+
+/* The top-level atoms of re[a..b) into t (at most RQ_MAX); -1 when a part
+ * is not taken (RQ_FAIL, or a '|' at this level). */
+static long rq_atoms(const char *re, size_t a, size_t b, struct rq_atom *t)
+{
+    long k = 0;
+    for (size_t i = a; i < b;) {
+        if (k == RQ_MAX)
+            return -1;
+        rq_atom(re, b, i, &t[k]);
+        if (t[k].kind == RQ_FAIL)
+            return -1;
+        i = t[k++].c;
+    }
+    return k;
+}
+
+/* Does every alternative of group t end (last) or begin (!last) with an
+ * atom that is one byte never a word byte, present at least once? */
+static int rq_group_edge(const char *re, const struct rq_atom *t, int last)
+{
+    size_t body = t->a + 1;
+    if (re[body] == '?')
+        body += re[body + 1] == ':' ? 2 : 3;
+    const size_t end = t->b - 1; /* the ')' */
+    struct rq_atom *in = malloc(RQ_MAX * sizeof(*in));
+    int ok = !!in;
+    for (size_t i = body; ok;) {
+        /* the alternative re[i..j) */
+        size_t j = i;
+        int depth = 0;
+        while (j < end) {
+            if (re[j] == '\\') {
+                j += 2;
+                continue;
+            }
+            if (re[j] == '[') {
+                int nw;
+                j = rq_class(re, end, j, &nw);
+                if (!j)
+                    break;
+                continue;
+            }
+            if (re[j] == '(')
+                depth++;
+            else if (re[j] == ')')
+                depth--;
+            else if (re[j] == '|' && !depth)
+                break;
+            j++;
+        }
+        if (!j) {
+            ok = 0;
+            break;
+        }
+        long k = rq_atoms(re, i, j, in);
+        if (k <= 0)
+            ok = 0;
+        else {
+            const struct rq_atom *e = last ? &in[k - 1] : &in[0];
+            ok = e->kind == RQ_NONWORD && e->min >= 1;
+        }
+        if (j >= end)
+            break;
+        i = j + 1;
+    }
+    free(in);
+    return ok;
+}
+
+/* Is the byte next to atom k's side (before it: dir -1, after: +1) in a
+ * match surely no word byte (or a \b there)? */
+static int rq_side(const char *re, const struct rq_atom *t, long n, long k,
+                   int dir)
+{
+    for (long j = k + dir; j >= 0 && j < n; j += dir) {
+        const struct rq_atom *x = &t[j];
+        if (x->kind == RQ_BOUND)
+            return x->c == x->b; /* an unquantified \b */
+        if (x->kind != RQ_NONWORD &&
+            !(x->kind == RQ_GROUP && rq_group_edge(re, x, dir < 0)))
+            return 0;
+        if (x->min >= 1)
+            return 1;
+        /* optional: the byte may come from the atom beyond */
+    }
+    return 0; /* the regex's start or end: any byte */
+}
+
+/* The longest match regex re (a NUL-terminated copy of n bytes) can
+ * have, as regex_max_width; 0 for the empty one. */
+static unsigned rq_width(const char *re, size_t n)
+{
+    if (!n)
+        return 0;
+    char *x = malloc(n + 1);
+    if (!x)
+        return UINT_MAX;
+    memcpy(x, re, n);
+    x[n] = '\0';
+    hs_expr_info_t *info = NULL;
+    hs_compile_error_t *ce = NULL;
+    unsigned w = UINT_MAX;
+    if (hs_expression_info(x, HS_FLAG_ALLOWEMPTY, &info, &ce) == HS_SUCCESS) {
+        w = info->max_width;
+        free(info);
+    } else {
+        hs_free_compile_error(ce);
+    }
+    free(x);
+    return w;
+}
+
+/* A whole word every match of regex re[0..n) holds: a run of literal
+ * ASCII word bytes at its top level with, on each side, a \b or a byte
+ * that is never a word byte, so that the word is a whole word of the
+ * text, which the WORDS engine finds. The longest such run goes (folded)
+ * to word[0..*wl), with the longest part of a match before it (*pre) and
+ * after it (*post). Returns 1 when found, 0 when not, -1 out of memory.
+ * A regex with anchors (^ $ \A \z \Z) has none: a window's edges would
+ * be its ends. */
+#define RQ_MAX_SIDE 1024
+static int regex_req_word(const char *re, size_t n, char *word, size_t *wl,
+                          unsigned *pre, unsigned *post)
+{
+    struct rq_atom *t = malloc(RQ_MAX * sizeof(*t));
+    if (!t)
+        return -1;
+    long k = rq_atoms(re, 0, n, t);
+    long best = -1, best_len = 0;
+    for (long i = 0; i < k;) {
+        if (t[i].kind != RQ_WORD || t[i].c != t[i].b) {
+            i++;
+            continue;
+        }
+        long j = i;
+        while (j < k && t[j].kind == RQ_WORD && t[j].c == t[j].b)
+            j++;
+        if (j - i > best_len && j - i <= GX_RUN && rq_side(re, t, k, i, -1) &&
+            rq_side(re, t, k, j - 1, 1)) {
+            best = i;
+            best_len = j - i;
+        }
+        i = j;
+    }
+    int r = 0;
+    if (best >= 0) {
+        for (long i = 0; i < best_len; i++)
+            word[i] = (char)lower((unsigned char)t[best + i].lit);
+        *wl = (size_t)best_len;
+        *pre = rq_width(re, t[best].a);
+        size_t after = t[best + best_len - 1].c;
+        *post = rq_width(re + after, n - after);
+        r = *pre <= RQ_MAX_SIDE && *post <= RQ_MAX_SIDE;
+    }
+    free(t);
+    return r;
+}
+
+/* A run of literal bytes at the top level of regex re[0..n) that case
+ * does not change (digits and punctuation; `stm32` holds `32`), at least
+ * two long: the longest to lit[0..*ll). Returns 1 when found, 0 when
+ * not, -1 out of memory. */
+#define RQ_MAX_LIT 16
+static int regex_req_lit(const char *re, size_t n, char *lit, size_t *ll)
+{
+    struct rq_atom *t = malloc(RQ_MAX * sizeof(*t));
+    if (!t)
+        return -1;
+    long k = rq_atoms(re, 0, n, t);
+    *ll = 0;
+    for (long i = 0; i < k;) {
+        long j = i;
+        while (j < k && t[j].lit >= 0 && t[j].c == t[j].b &&
+               !((t[j].lit | 0x20) >= 'a' && (t[j].lit | 0x20) <= 'z'))
+            j++;
+        if ((size_t)(j - i) > *ll && j - i <= RQ_MAX_LIT) {
+            *ll = (size_t)(j - i);
+            for (long q = i; q < j; q++)
+                lit[q - i] = (char)t[q].lit;
+        }
+        i = j > i ? j : i + 1;
+    }
+    free(t);
+    return *ll >= 2;
+}
+
+/* Scan positive regex a only around a whole word its matches hold
+ * (regex_req_word; *kind = 3), or only on texts holding a literal run
+ * its matches hold (regex_req_lit; *kind = 4); else leave *kind. */
+static skidx_status plan_word(struct skidx_matcher *m,
+                              const struct skidx_alias *a, uint8_t *kind)
+{
+    char w[GX_RUN];
+    size_t wl;
+    unsigned pre, post;
+    int r = regex_req_word(a->text, a->len, w, &wl, &pre, &post);
+    if (r < 0)
+        return SKIDX_ERR_NOMEM;
+    if (r) {
+        *kind = 3;
+        return add_gate_word(m, w, wl, GW_WIN, pre, post, 0);
+    }
+    return SKIDX_OK;
+}
+
+static skidx_status plan_lit(struct skidx_matcher *m,
+                             const struct skidx_alias *a, uint8_t *kind)
+{
+    char lit[RQ_MAX_LIT];
+    size_t ll;
+    int r = regex_req_lit(a->text, a->len, lit, &ll);
+    if (r < 0)
+        return SKIDX_ERR_NOMEM;
+    if (!r)
+        return SKIDX_OK;
+    char *g = realloc(m->lits, m->lit_bytes + ll + 1);
+    if (!g)
+        return SKIDX_ERR_NOMEM;
+    m->lits = g;
+    memcpy(g + m->lit_bytes, lit, ll);
+    g[m->lit_bytes + ll] = '\0';
+    m->lit_bytes += ll + 1;
+    *kind = 4;
+    return SKIDX_OK;
+}
+
+/* May word w (folded) gate a negative regex? Only when the WORDS engine
+ * probes it already: a gate word of the anchored positive regexes, or a
+ * literal alias that is this one word. Another word (`data`, `team`)
+ * would be probed at each of its many occurrences for nothing. */
+static int neg_gate_ok(const struct skidx_matcher *m, const char *w)
+{
+    const size_t wl = strlen(w);
+    size_t gi = 0;
+    for (size_t o = 0; o < m->gate_bytes; gi++) {
+        size_t ol = strlen(m->gate_words + o);
+        if (ol == wl && !memcmp(m->gate_words + o, w, wl))
+            return !!(m->gate_info[gi].kinds & GW_ANCH);
+        o += ol + 1;
+    }
+    const struct skidx_alias_set *set = m->set;
+    for (size_t i = 0; i < set->n; i++)
+        if (!(set->a[i].flags & (SKIDX_ALIAS_REGEX | SKIDX_ALIAS_UNSPACED)) &&
+            set->a[i].len == wl &&
+            eq_caseless((const unsigned char *)set->a[i].text,
+                        (const unsigned char *)w, wl))
+            return 1;
+    return 0;
 }
 
 /* Positive regexes go to one database scanned over every text; negative
@@ -1270,10 +1821,11 @@ static skidx_status build_regex(struct skidx_matcher *m,
             m->owner_group[a->owner] = (uint32_t)m->n_groups++;
         m->regex_alias[k++] = (uint32_t)i;
     }
-    /* positives: those scanned on every text, the gated ones, then those
+    /* positives: those scanned on every text, the gated ones, those
      * scanned on texts with a non-ASCII byte (the regexes that need one
-     * and the unspaced literals) */
-    uint8_t *kind = calloc(n, 1); /* 0 every text, 1 gated, 2 non-ASCII */
+     * and the unspaced literals), around a word, on a literal */
+    uint8_t *kind = calloc(n, 1); /* 0 every text, 1 gated, 2 non-ASCII,
+                                     3 word windows, 4 literal */
     if (!kind) {
         free(ks);
         return SKIDX_ERR_NOMEM;
@@ -1287,70 +1839,141 @@ static skidx_status build_regex(struct skidx_matcher *m,
             kind[j] = 2;
             continue;
         }
-        st = plan_gate(m, a, &kind[j], err);
+        st = plan_word(m, a, &kind[j]);
+        if (!st && !kind[j])
+            st = plan_gate(m, a, &kind[j], err);
+        if (!st && !kind[j])
+            st = plan_lit(m, a, &kind[j]);
     }
-    size_t n_every = 0, n_gated = 0, n_high = 0;
-    for (size_t j = 0; j < n; j++)
-        if (!(set->a[m->regex_alias[j]].flags & SKIDX_ALIAS_NEG)) {
-            n_every += kind[j] == 0;
-            n_gated += kind[j] == 1;
-            n_high += kind[j] == 2;
-        }
-    for (int kd = 0; kd < 3; kd++)
+    size_t n_kind[5] = {0};
+    for (int kd = 0; kd < 5; kd++)
         for (size_t j = 0; j < n; j++)
             if (!(set->a[m->regex_alias[j]].flags & SKIDX_ALIAS_NEG) &&
-                kind[j] == kd)
+                kind[j] == kd) {
                 ks[n_pos++] = (uint32_t)j;
+                n_kind[kd]++;
+            }
     free(kind);
+    const size_t n_every = n_kind[0], n_gated = n_kind[1],
+                 n_high = n_kind[2];
     m->n_gated = n_gated;
     m->n_high = n_high;
+    m->n_wwin = n_kind[3];
+    m->n_lit = n_kind[4];
+    const uint32_t *kp = ks;
     if (!st)
-        st = compile_regexes(m, ks, n_every, 0, &m->db, err);
+        st = compile_regexes(m, kp, n_every, 0, &m->db, err);
+    kp += n_every;
     if (!st)
-        st = compile_regexes(m, ks + n_every, n_gated, 1, &m->db_gated, err);
+        st = compile_regexes(m, kp, n_gated, 1, &m->db_gated, err);
+    kp += n_gated;
     if (!st)
-        st = compile_regexes(m, ks + n_every + n_gated, n_high, 0,
-                             &m->db_unspaced, err);
+        st = compile_regexes(m, kp, n_high, 0, &m->db_unspaced, err);
     if (!st && n_high) {
         uint64_t *leads = malloc(n_high * sizeof(*leads));
         if (!leads)
             st = SKIDX_ERR_NOMEM;
         for (size_t j = 0; leads && j < n_high; j++) {
-            const struct skidx_alias *a =
-                &set->a[m->regex_alias[ks[n_every + n_gated + j]]];
+            const struct skidx_alias *a = &set->a[m->regex_alias[kp[j]]];
             leads[j] = regex_high_leads(a->text, a->len);
         }
         m->high_leads = leads ? high_gate(leads, n_high) : 0;
         free(leads);
     }
+    kp += n_high;
+    if (!st)
+        st = compile_regexes(m, kp, m->n_wwin, 0, &m->db_wwin, err);
+    kp += m->n_wwin;
+    if (!st)
+        st = compile_regexes(m, kp, m->n_lit, 0, &m->db_lit, err);
+    /* twins: a negative regex with the text and case of a gated positive
+     * one is found by the positive one's scans */
+    uint8_t *is_twin = st ? NULL : calloc(n, 1);
+    m->twin = st ? NULL : malloc(n * sizeof(*m->twin));
+    if (!st && (!is_twin || !m->twin))
+        st = SKIDX_ERR_NOMEM;
+    for (size_t j = 0; !st && j < n; j++)
+        m->twin[j] = NO_GROUP;
+    for (size_t i = 0; !st && i < n_gated; i++) {
+        const uint32_t pj = ks[n_every + i];
+        const struct skidx_alias *pa = &set->a[m->regex_alias[pj]];
+        for (size_t j = 0; j < n; j++) {
+            const struct skidx_alias *a = &set->a[m->regex_alias[j]];
+            if ((a->flags & SKIDX_ALIAS_NEG) && !is_twin[j] &&
+                a->len == pa->len &&
+                (a->flags & SKIDX_ALIAS_CASE) ==
+                    (pa->flags & SKIDX_ALIAS_CASE) &&
+                !memcmp(a->text, pa->text, a->len)) {
+                m->twin[pj] = m->regex_alias[j];
+                is_twin[j] = 1;
+                m->n_twins++;
+                break;
+            }
+        }
+    }
     /* groups in order of their owner's first negative regex; in each,
-     * the bounded regexes (windowed) apart from the others */
-    uint32_t *kw = st ? NULL : calloc(n, sizeof(*kw));
+     * the bounded regexes with gate words (anchored, from those words:
+     * while there are slots for them), the other bounded ones
+     * (windowed), the others (whole texts) */
+    uint32_t *kw = st ? NULL : calloc(2 * n, sizeof(*kw));
     if (!st && !kw)
         st = SKIDX_ERR_NOMEM;
+    uint32_t n_slots = 0;
     for (size_t g = 0; g < m->n_groups && !st; g++) {
-        size_t c = 0, cw = 0;
-        uint32_t width = 0;
-        for (size_t j = 0; j < n; j++) {
+        size_t c = 0, cw = 0, cg = 0;
+        uint32_t width = 0, width_ga = 0;
+        uint32_t *kg = kw + n;
+        const uint32_t slot = n_slots < 64 ? n_slots : NO_GROUP;
+        for (size_t j = 0; j < n && !st; j++) {
             const struct skidx_alias *a = &set->a[m->regex_alias[j]];
             if (!(a->flags & SKIDX_ALIAS_NEG) || m->owner_group[a->owner] != g)
                 continue;
             m->groups[g].owner = a->owner;
+            if (is_twin[j])
+                continue;
             unsigned w = regex_max_width(a);
-            if (w <= NEG_MAX_WIDTH) {
+            if (w > NEG_MAX_WIDTH) {
+                ks[c++] = (uint32_t)j;
+                continue;
+            }
+            char *gw = NULL;
+            size_t ngw = 0;
+            int r = slot == NO_GROUP
+                        ? 0
+                        : regex_gate_words(a->text, a->len, &gw, &ngw);
+            if (r < 0) {
+                st = SKIDX_ERR_NOMEM;
+                break;
+            }
+            for (size_t i = 0, o = 0; r && i < ngw; i++) {
+                r = neg_gate_ok(m, gw + o);
+                o += strlen(gw + o) + 1;
+            }
+            if (r) {
+                st = add_gate_words(m, gw, ngw, 0, 1ull << slot);
+                kg[cg++] = (uint32_t)j;
+                width_ga = w > width_ga ? w : width_ga;
+            } else {
                 kw[cw++] = (uint32_t)j;
                 width = w > width ? w : width;
-            } else {
-                ks[c++] = (uint32_t)j;
             }
+            free(gw);
         }
         m->groups[g].width = width;
-        st = compile_regexes(m, ks, c, 0, &m->groups[g].db, err);
+        m->groups[g].width_ga = width_ga;
+        m->groups[g].slot = cg ? slot : NO_GROUP;
+        n_slots += !!cg;
+        m->n_neg_gated += cg;
+        if (!st)
+            st = compile_regexes(m, ks, c, 0, &m->groups[g].db, err);
         if (!st)
             st = compile_regexes(m, kw, cw, 0, &m->groups[g].db_win, err);
+        if (!st)
+            st = compile_regexes(m, kg, cg, 1, &m->groups[g].db_ga, err);
     }
     free(kw);
     free(ks);
+    free(is_twin);
     return st;
 }
 
@@ -1413,10 +2036,16 @@ void skidx_matcher_free(struct skidx_matcher *m)
     hs_free_database(m->db);
     hs_free_database(m->db_unspaced);
     hs_free_database(m->db_gated);
+    hs_free_database(m->db_wwin);
+    hs_free_database(m->db_lit);
     free(m->gate_words);
+    free(m->gate_info);
+    free(m->lits);
+    free(m->twin);
     for (size_t g = 0; g < m->n_groups; g++) {
         hs_free_database(m->groups[g].db);
         hs_free_database(m->groups[g].db_win);
+        hs_free_database(m->groups[g].db_ga);
     }
     free(m->groups);
     free(m->owner_group);
@@ -1433,7 +2062,7 @@ void skidx_matcher_free(struct skidx_matcher *m)
  * a struct the image holds changes: a new field must be stored (or
  * rebuilt) here, then the sizes updated. */
 #if defined(__x86_64__) && defined(__LP64__)
-_Static_assert(sizeof(struct skidx_matcher) == 280,
+_Static_assert(sizeof(struct skidx_matcher) == 360,
                "struct skidx_matcher changed: update the serializer");
 _Static_assert(sizeof(struct head) == 40,
                "struct head changed: update the serializer");
@@ -1441,8 +2070,9 @@ _Static_assert(sizeof(struct cand) == 64,
                "struct cand changed: update the serializer");
 #endif
 
-#define MATCHER_TAG 0x34435441u /* "ATC4": the filter of 512 Kbit with
-                                          two bits a key */
+#define MATCHER_TAG 0x35435441u /* "ATC5": gate words with what they
+                                          gate, word-window and literal
+                                          regexes, gated negatives */
 
 static skidx_status put_db(struct skidx_wblob *w, const hs_database_t *db)
 {
@@ -1497,6 +2127,14 @@ skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
     skidx_wblob_u64(w, m->n_gated);
     skidx_wblob_u64(w, m->n_high);
     skidx_wblob_u64(w, m->high_leads);
+    skidx_wblob_u64(w, m->n_wwin);
+    skidx_wblob_u64(w, m->n_lit);
+    skidx_wblob_u64(w, m->n_neg_gated);
+    skidx_wblob_array(w, m->gate_info,
+                      m->n_gate_words * sizeof(*m->gate_info));
+    skidx_wblob_array(w, m->lits, m->lit_bytes);
+    skidx_wblob_u64(w, m->n_twins);
+    skidx_wblob_array(w, m->twin, m->n_regex * sizeof(*m->twin));
     skidx_wblob_array(w, m->is_neg, m->set->n);
     skidx_wblob_array(w, m->table, cap * sizeof(*m->table));
     skidx_wblob_array(w, m->filter, FILTER_BITS / 8);
@@ -1511,13 +2149,17 @@ skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
                       m->n_owners * sizeof(*m->owner_group));
     skidx_status st;
     if ((st = put_db(w, m->db)) || (st = put_db(w, m->db_unspaced)) ||
-        (st = put_db(w, m->db_gated)))
+        (st = put_db(w, m->db_gated)) || (st = put_db(w, m->db_wwin)) ||
+        (st = put_db(w, m->db_lit)))
         return st;
     for (size_t g = 0; g < m->n_groups; g++) {
         skidx_wblob_u32(w, m->groups[g].owner);
         skidx_wblob_u32(w, m->groups[g].width);
+        skidx_wblob_u32(w, m->groups[g].width_ga);
+        skidx_wblob_u32(w, m->groups[g].slot);
         if ((st = put_db(w, m->groups[g].db)) ||
-            (st = put_db(w, m->groups[g].db_win)))
+            (st = put_db(w, m->groups[g].db_win)) ||
+            (st = put_db(w, m->groups[g].db_ga)))
             return st;
     }
     return w->oom ? SKIDX_ERR_NOMEM : SKIDX_OK;
@@ -1585,25 +2227,59 @@ static int matcher_valid(const struct skidx_matcher *m, size_t cap,
             return 0;
         }
     }
-    if (!!m->n_gated != !!m->db_gated || !!m->n_gated != !!m->n_gate_words ||
-        m->gate_width > GATE_MAX_WIDTH || m->n_gated + m->n_high > m->n_regex)
+    if (!!m->n_gated != !!m->db_gated || !!m->n_wwin != !!m->db_wwin ||
+        !!m->n_lit != !!m->db_lit || !!m->n_lit != !!m->lit_bytes ||
+        m->gate_width > GATE_MAX_WIDTH ||
+        m->n_gated + m->n_high + m->n_wwin + m->n_lit > m->n_regex)
         return 0;
+    if (m->lit_bytes && m->lits[m->lit_bytes - 1] != '\0')
+        return 0;
+    for (size_t o = 0; o < m->lit_bytes; o += strlen(m->lits + o) + 1)
+        if (!m->lits[o])
+            return 0; /* an empty run */
+    uint64_t slots = 0;
+    for (size_t g = 0; g < m->n_groups; g++)
+        if (m->groups[g].slot != NO_GROUP) {
+            if (m->groups[g].slot >= 64 || !m->groups[g].db_ga ||
+                m->groups[g].width_ga > NEG_MAX_WIDTH)
+                return 0;
+            slots |= 1ull << m->groups[g].slot;
+        } else if (m->groups[g].db_ga) {
+            return 0;
+        }
+    for (size_t i = 0; i < m->n_gate_words; i++) {
+        const struct gate_info *f = &m->gate_info[i];
+        if ((f->kinds & ~(uint32_t)(GW_ANCH | GW_WIN)) || (f->negs & ~slots) ||
+            !f->len || f->len > GX_RUN || f->pre > RQ_MAX_SIDE ||
+            f->post > RQ_MAX_SIDE)
+            return 0;
+    }
     for (size_t i = 0; i < n_alias; i++)
         if (m->is_neg[i] != !!(m->set->a[i].flags & SKIDX_ALIAS_NEG))
             return 0;
     for (size_t i = 0; i < m->n_literals; i++)
         if (m->literals[i] >= n_alias)
             return 0;
-    for (size_t i = 0; i < m->n_regex; i++)
+    size_t twins = 0;
+    for (size_t i = 0; i < m->n_regex; i++) {
         if (m->regex_alias[i] >= n_alias)
             return 0;
+        if (m->twin[i] != NO_GROUP &&
+            (m->twin[i] >= n_alias || !m->is_neg[m->twin[i]] ||
+             m->is_neg[m->regex_alias[i]] ||
+             m->set->a[m->twin[i]].owner >= m->n_owners))
+            return 0;
+        twins += m->twin[i] != NO_GROUP;
+    }
+    if (twins != m->n_twins)
+        return 0;
     for (uint32_t o = 0; o < m->n_owners; o++)
         if (m->owner_group[o] != NO_GROUP && m->owner_group[o] >= m->n_groups)
             return 0;
     for (size_t g = 0; g < m->n_groups; g++)
         if (m->groups[g].owner >= m->n_owners ||
             m->owner_group[m->groups[g].owner] != g ||
-            (!m->groups[g].db && !m->groups[g].db_win) ||
+
             m->groups[g].width > NEG_MAX_WIDTH)
             return 0;
     return 1;
@@ -1659,7 +2335,21 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
     m->n_gated = (size_t)n_gated;
     m->n_high = (size_t)n_high;
     m->high_leads = skidx_rblob_u64(r);
+    const uint64_t n_wwin = skidx_rblob_u64(r), n_lit = skidx_rblob_u64(r),
+                   n_neg_gated = skidx_rblob_u64(r);
+    if (n_wwin > n_regex || n_lit > n_regex || n_neg_gated > n_regex) {
+        free(m);
+        return SKIDX_ERR_CORRUPT;
+    }
+    m->n_wwin = (size_t)n_wwin;
+    m->n_lit = (size_t)n_lit;
+    m->n_neg_gated = (size_t)n_neg_gated;
     /* the arrays in place: the image outlives the matcher */
+    m->gate_info = (struct gate_info *)skidx_rblob_array(
+        r, m->n_gate_words, sizeof(*m->gate_info));
+    m->lits = (char *)skidx_rblob_any(r, &m->lit_bytes);
+    m->n_twins = (size_t)skidx_rblob_u64(r);
+    m->twin = (uint32_t *)skidx_rblob_array(r, m->n_regex, sizeof(*m->twin));
     m->is_neg = (uint8_t *)skidx_rblob_array(r, set->n, 1);
     m->table = (struct head *)skidx_rblob_array(r, (size_t)cap,
                                                 sizeof(*m->table));
@@ -1682,7 +2372,9 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
         goto fail;
     if ((st = get_db(r, arena, &m->db)) ||
         (st = get_db(r, arena, &m->db_unspaced)) ||
-        (st = get_db(r, arena, &m->db_gated)))
+        (st = get_db(r, arena, &m->db_gated)) ||
+        (st = get_db(r, arena, &m->db_wwin)) ||
+        (st = get_db(r, arena, &m->db_lit)))
         goto fail;
     m->groups = skidx_arena_alloc(arena,
                                   (n_groups ? n_groups : 1) *
@@ -1695,10 +2387,14 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
     for (size_t g = 0; g < n_groups; g++) {
         m->groups[g].owner = skidx_rblob_u32(r);
         m->groups[g].width = skidx_rblob_u32(r);
+        m->groups[g].width_ga = skidx_rblob_u32(r);
+        m->groups[g].slot = skidx_rblob_u32(r);
         m->groups[g].db_win = NULL;
+        m->groups[g].db_ga = NULL;
         m->n_groups = g + 1;
         if ((st = get_db(r, arena, &m->groups[g].db)) ||
-            (st = get_db(r, arena, &m->groups[g].db_win)))
+            (st = get_db(r, arena, &m->groups[g].db_win)) ||
+            (st = get_db(r, arena, &m->groups[g].db_ga)))
             goto fail;
     }
     st = SKIDX_ERR_CORRUPT;
@@ -1952,6 +2648,16 @@ void skidx_matcher_get_stats(const struct skidx_matcher *m,
     }
     out->gated = m->n_gated;
     out->high = m->n_high;
+    out->windowed = m->n_wwin;
+    out->lit = m->n_lit;
+    out->neg_gated = m->n_neg_gated;
+    out->neg_twins = m->n_twins;
+    const hs_database_t *more[2] = {m->db_wwin, m->db_lit};
+    for (int i = 0; i < 2; i++) {
+        size_t b = 0;
+        if (more[i] && hs_database_size(more[i], &b) == HS_SUCCESS)
+            out->hs_bytes += b;
+    }
     for (size_t g = 0; g < m->n_groups; g++) {
         size_t b = 0;
         if (m->groups[g].db && hs_database_size(m->groups[g].db, &b) ==
@@ -1960,7 +2666,10 @@ void skidx_matcher_get_stats(const struct skidx_matcher *m,
         if (m->groups[g].db_win &&
             hs_database_size(m->groups[g].db_win, &b) == HS_SUCCESS)
             out->hs_bytes += b;
-        out->neg_windowed += !!m->groups[g].db_win;
+        if (m->groups[g].db_ga &&
+            hs_database_size(m->groups[g].db_ga, &b) == HS_SUCCESS)
+            out->hs_bytes += b;
+        out->neg_windowed += !!m->groups[g].db_win || !!m->groups[g].db_ga;
     }
     out->compile_seconds = m->compile_seconds;
     out->simd = wordmask_name ? wordmask_name : "scalar";
@@ -1985,6 +2694,12 @@ skidx_status skidx_match_scratch_init(struct skidx_match_scratch *s,
     if (m->db_gated && hs_alloc_scratch(m->db_gated, &hs) != HS_SUCCESS)
         goto nomem;
     s->hs_scratch = hs;
+    if (m->db_wwin && hs_alloc_scratch(m->db_wwin, &hs) != HS_SUCCESS)
+        goto nomem;
+    s->hs_scratch = hs;
+    if (m->db_lit && hs_alloc_scratch(m->db_lit, &hs) != HS_SUCCESS)
+        goto nomem;
+    s->hs_scratch = hs;
     for (size_t g = 0; g < m->n_groups; g++) {
         if (m->groups[g].db &&
             hs_alloc_scratch(m->groups[g].db, &hs) != HS_SUCCESS)
@@ -1992,6 +2707,10 @@ skidx_status skidx_match_scratch_init(struct skidx_match_scratch *s,
         s->hs_scratch = hs;
         if (m->groups[g].db_win &&
             hs_alloc_scratch(m->groups[g].db_win, &hs) != HS_SUCCESS)
+            goto nomem;
+        s->hs_scratch = hs;
+        if (m->groups[g].db_ga &&
+            hs_alloc_scratch(m->groups[g].db_ga, &hs) != HS_SUCCESS)
             goto nomem;
         s->hs_scratch = hs;
     }
@@ -2017,6 +2736,7 @@ void skidx_match_scratch_release(struct skidx_match_scratch *s)
     free(s->fold_map);
     free(s->spans);
     free(s->gates);
+    free(s->gate_ids);
     free(s->tmp);
     if (s->hs_scratch)
         hs_free_scratch(s->hs_scratch);
@@ -2055,7 +2775,8 @@ static int push_hit(struct skidx_match_scratch *s, uint32_t alias,
 
 /* ---- WORDS engine ---- */
 
-static int push_gate(struct skidx_match_scratch *s, uint32_t at)
+/* A gate word (candidate alias number `id`) starts at `at`. */
+static int push_gate(struct skidx_match_scratch *s, uint32_t at, uint32_t id)
 {
     if (s->n_gates == s->cap_gates) {
         size_t cap = s->cap_gates ? s->cap_gates * 2 : 16;
@@ -2063,8 +2784,13 @@ static int push_gate(struct skidx_match_scratch *s, uint32_t at)
         if (!g)
             return -1;
         s->gates = g;
+        g = realloc(s->gate_ids, cap * sizeof(*g));
+        if (!g)
+            return -1;
+        s->gate_ids = g;
         s->cap_gates = cap;
     }
+    s->gate_ids[s->n_gates] = id;
     s->gates[s->n_gates++] = at;
     return 0;
 }
@@ -2191,7 +2917,7 @@ probe_word(const struct skidx_matcher *m, struct skidx_match_scratch *s,
             const struct cand *c = &cs[ci];
             size_t st, en;
             if (c->flags & C_GATE) { /* a gated regex may start here */
-                if (push_gate(s, (uint32_t)ws))
+                if (push_gate(s, (uint32_t)ws, c->alias))
                     return -1;
                 continue;
             }
@@ -3252,7 +3978,10 @@ static int on_gated(unsigned id, unsigned long long from,
         if (h->alias == ai && h->end == end)
             return 0;
     }
-    if (push_hit(g->s, ai, g->m->set->a[ai].owner, g->p, end)) {
+    const uint32_t tw = g->m->twin[id];
+    if (push_hit(g->s, ai, g->m->set->a[ai].owner, g->p, end) ||
+        (tw != NO_GROUP &&
+         push_hit(g->s, tw, g->m->set->a[tw].owner, g->p, end))) {
         g->nomem = 1;
         return 1;
     }
@@ -3280,6 +4009,9 @@ static skidx_status scan_gated(const struct skidx_matcher *m,
         size_t p = all ? i : s->gates[i];
         if (all && (!is_ascii_word(t[p]) || (p && is_ascii_word(t[p - 1]))))
             continue;
+        if (!all &&
+            !(m->gate_info[s->gate_ids[i] - m->set->n].kinds & GW_ANCH))
+            continue; /* a word that gates other regexes only */
         g.p = p;
         size_t n = len - p < w ? len - p : w;
         s->regex_scans++;
@@ -3291,6 +4023,158 @@ static skidx_status scan_gated(const struct skidx_matcher *m,
 }
 
 static int hit_cmp(const void *x, const void *y);
+
+/* Room for n windows in s->tmp. */
+static int tmp_room(struct skidx_match_scratch *s, size_t n)
+{
+    if (n <= s->cap_tmp)
+        return 0;
+    size_t cap = s->cap_tmp ? 2 * s->cap_tmp : 16;
+    cap = cap < n ? n : cap;
+    struct skidx_hit *p = realloc(s->tmp, cap * sizeof(*p));
+    if (!p)
+        return -1;
+    s->tmp = p;
+    s->cap_tmp = cap;
+    return 0;
+}
+
+/* db over the windows s->tmp[0..nw) (start, end; sorted when `sorted`),
+ * merged where they overlap or touch, reporting leftmost starts. */
+static skidx_status scan_merged(const struct skidx_matcher *m,
+                                const hs_database_t *db,
+                                struct skidx_match_scratch *s,
+                                const char *text, size_t nw, int sorted)
+{
+    if (!sorted)
+        qsort(s->tmp, nw, sizeof(*s->tmp), hit_cmp);
+    struct hs_ctx c = {m, s, 0, 0};
+    for (size_t i = 0; i < nw;) {
+        size_t ws = s->tmp[i].start, we = s->tmp[i].end;
+        for (i++; i < nw && s->tmp[i].start <= we; i++)
+            we = s->tmp[i].end > we ? s->tmp[i].end : we;
+        c.base = ws;
+        s->regex_scans++;
+        hs_error_t e = hs_scan(db, text + ws, (unsigned)(we - ws), 0,
+                               (hs_scratch_t *)s->hs_scratch, on_regex, &c);
+        SKIDX_FORWARD(scan_status(e, c.nomem));
+    }
+    return SKIDX_OK;
+}
+
+/* The word-window regexes (db_wwin), over the windows of the GW_WIN gate
+ * words the WORDS engine found: [start - pre, end + post), widened on
+ * each side to the nearest byte that is no ASCII word byte (or the
+ * text's end), merged. Every match holds such a word as a whole word
+ * (regex_req_word), so it lies in the window of that word, and a merged
+ * window holds no other match's end: for each end the window finds the
+ * leftmost start a whole-text scan finds. The regexes have no anchors,
+ * and at a window's edge \b and \B hold as in the text (the byte beyond
+ * it is no word byte), so a match a window finds is one in the text.
+ * The ORACLE engine and the gate off scan the whole text, the simple way
+ * the windows must agree with. */
+static skidx_status scan_word_windows(const struct skidx_matcher *m,
+                                      struct skidx_match_scratch *s,
+                                      const char *text, size_t len,
+                                      enum skidx_engine engine)
+{
+    if (engine == SKIDX_ENGINE_ORACLE || !regex_gate)
+        return scan_regex(m, m->db_wwin, s, text, len);
+    const unsigned char *t = (const unsigned char *)text;
+    size_t nw = 0;
+    int sorted = 1;
+    for (size_t i = 0; i < s->n_gates; i++) {
+        const struct gate_info *f = &m->gate_info[s->gate_ids[i] - m->set->n];
+        if (!(f->kinds & GW_WIN))
+            continue;
+        const size_t ws = s->gates[i], we = ws + f->len;
+        size_t a = ws > f->pre ? ws - f->pre : 0;
+        size_t b = len - we > f->post ? we + f->post : len;
+        while (a > 0 && is_ascii_word(t[a - 1]))
+            a--;
+        while (b < len && is_ascii_word(t[b]))
+            b++;
+        if (tmp_room(s, nw + 1))
+            return SKIDX_ERR_NOMEM;
+        sorted &= !nw || s->tmp[nw - 1].start <= a;
+        s->tmp[nw].start = (uint32_t)a;
+        s->tmp[nw].end = (uint32_t)b;
+        s->tmp[nw].alias = 0; /* hit_cmp: starts, then ends decide */
+        nw++;
+    }
+    return scan_merged(m, m->db_wwin, s, text, nw, sorted);
+}
+
+/* The literal-run regexes (db_lit) over the whole text when it holds one
+ * of their runs (m->lits; always for the ORACLE engine and the gate off). */
+static skidx_status scan_lit(const struct skidx_matcher *m,
+                             struct skidx_match_scratch *s, const char *text,
+                             size_t len, enum skidx_engine engine)
+{
+    int any = engine == SKIDX_ENGINE_ORACLE || !regex_gate;
+    for (size_t o = 0; o < m->lit_bytes && !any;) {
+        const char *l = m->lits + o;
+        const size_t ll = strlen(l);
+        o += ll + 1;
+        for (const char *p = text, *end = text + len;
+             (size_t)(end - p) >= ll && !any; p++) {
+            p = memchr(p, l[0], (size_t)(end - p) - ll + 1);
+            if (!p)
+                break;
+            any = !memcmp(p + 1, l + 1, ll - 1);
+        }
+    }
+    return any ? scan_regex(m, m->db_lit, s, text, len) : SKIDX_OK;
+}
+
+/* Group g's anchored gated negatives (db_ga) from each of its gate words
+ * that lies at most width_ga bytes before the end of one of its owner's
+ * positive hits among hits[first..n_hits) and not after its start: a
+ * negative match matters only when it holds such a hit, and it starts at
+ * a gate word (regex_gate_words) and is at most width_ga bytes long, so
+ * the scan from that word over width_ga + 1 bytes finds it, and finds
+ * only matches of the text (\b at the start holds as in the text; a
+ * match the end makes up would be too long). With `all` (the ORACLE
+ * engine, or the gate off) from every ASCII word start. */
+static skidx_status scan_neg_gated(const struct skidx_matcher *m,
+                                   struct skidx_match_scratch *s,
+                                   const char *text, size_t len, size_t first,
+                                   size_t n_hits, uint32_t g, int all)
+{
+    const struct neg_group *ng = &m->groups[g];
+    const unsigned char *t = (const unsigned char *)text;
+    const uint64_t bit = 1ull << (ng->slot & 63);
+    const size_t w = (size_t)ng->width_ga + 1;
+    struct hs_ctx c = {m, s, 0, 0};
+    const size_t n = all ? len : s->n_gates;
+    for (size_t i = 0; i < n; i++) {
+        size_t p;
+        if (all) {
+            p = i;
+            if (!is_ascii_word(t[p]) || (p && is_ascii_word(t[p - 1])))
+                continue;
+        } else {
+            if (!(m->gate_info[s->gate_ids[i] - m->set->n].negs & bit))
+                continue;
+            p = s->gates[i];
+            int need = 0;
+            for (size_t k = first; k < n_hits && !need; k++) {
+                const struct skidx_hit *h = &s->hits[k];
+                need = h->owner == ng->owner && !m->is_neg[h->alias] &&
+                       h->start >= p && h->end <= p + ng->width_ga;
+            }
+            if (!need)
+                continue;
+        }
+        c.base = p;
+        s->regex_scans++;
+        hs_error_t e =
+            hs_scan(ng->db_ga, text + p, (unsigned)(len - p < w ? len - p : w),
+                    0, (hs_scratch_t *)s->hs_scratch, on_regex, &c);
+        SKIDX_FORWARD(scan_status(e, c.nomem));
+    }
+    return SKIDX_OK;
+}
 
 /* Does text[0..len) hold a byte of `leads` (bit b - 0xC0)? `high` is
  * the word mask pass's answer (WM_HIGH: some byte >= 0x80; WM_FOLD:
@@ -3379,7 +4263,8 @@ static skidx_status scan_windows(const struct skidx_matcher *m,
 static skidx_status scan_negative_groups(const struct skidx_matcher *m,
                                          struct skidx_match_scratch *s,
                                          const char *text, size_t len,
-                                         size_t first)
+                                         size_t first,
+                                         enum skidx_engine engine)
 {
     size_t ng = 0, n_hits = s->n_hits;
     if (!regex_gate) {
@@ -3405,6 +4290,9 @@ static skidx_status scan_negative_groups(const struct skidx_matcher *m,
         if (!st && m->groups[g].db_win)
             st = regex_gate ? scan_windows(m, s, text, len, first, n_hits, g)
                             : scan_regex(m, m->groups[g].db_win, s, text, len);
+        if (!st && m->groups[g].db_ga)
+            st = scan_neg_gated(m, s, text, len, first, n_hits, g,
+                                engine == SKIDX_ENGINE_ORACLE || !regex_gate);
     }
     return st;
 }
@@ -3554,6 +4442,10 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
         return st;
     if (m->db && len)
         SKIDX_FORWARD(scan_regex(m, m->db, s, text, len));
+    if (m->db_wwin && len)
+        SKIDX_FORWARD(scan_word_windows(m, s, text, len, engine));
+    if (m->db_lit && len)
+        SKIDX_FORWARD(scan_lit(m, s, text, len, engine));
     if (m->db_gated && len)
         SKIDX_FORWARD(scan_gated(m, s, text, len, engine));
     if (m->db_unspaced && (high & WM_HIGH) &&
@@ -3563,6 +4455,6 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
         SKIDX_FORWARD(camel_pass(m, s, (const unsigned char *)text, len,
                                  first, engine));
     if (m->n_groups && len)
-        SKIDX_FORWARD(scan_negative_groups(m, s, text, len, first));
+        SKIDX_FORWARD(scan_negative_groups(m, s, text, len, first, engine));
     return finish_text(m, s, first, folded);
 }

@@ -98,6 +98,8 @@ struct skidx_match_scratch {
     size_t n_spans, cap_spans;
     uint32_t *gates;        /* starts of the gate words of the current
                                text, ascending (scanned offsets) */
+    uint32_t *gate_ids;     /* per gate: which gate word (its candidate's
+                               alias number, set->n + its index) */
     size_t n_gates, cap_gates;
     int sort_hits;          /* set to sort each text's hits (match output) */
     int keep_masked;        /* set to keep masked hits (flagged) in hits */
@@ -111,6 +113,14 @@ struct skidx_match_scratch {
 struct skidx_matcher_stats {
     size_t literals, regexes, negatives, heads, candidates;
     size_t gated;             /* positive regexes scanned near gate words */
+    size_t windowed;          /* positive regexes scanned only in windows
+                                 around a word every match holds */
+    size_t lit;               /* positive regexes scanned only on text
+                                 holding a literal every match holds */
+    size_t neg_gated;         /* negative regexes scanned only from their
+                                 gate words near the skill's hits */
+    size_t neg_twins;         /* negative regexes never scanned: a gated
+                                 positive one of the same text finds them */
     size_t high;              /* positive regexes and unspaced literals
                                  scanned only on text holding one of the
                                  lead bytes of their scripts */
