@@ -29,8 +29,13 @@ struct skidx_pseg_raw {
     uint8_t status[R];
     char *str;
     size_t str_len, str_cap;
-    uint64_t *pairs; /* skill << 17 | pref << 16 | row */
+    /* the rows' skills, row by row: skill | preferred-only << 24 (a
+     * skill id is below SKIDX_MAX_SKILLS, 2^24); row i's end at
+     * pair_end[i]. Four bytes a pair, not eight with the row in it: the
+     * pairs are most of a raw segment's memory. */
+    uint32_t *pairs;
     size_t n_pairs, cap_pairs;
+    uint32_t pair_end[R];
 };
 
 skidx_status skidx_pseg_raw_create(struct skidx_pseg_raw **out)
@@ -104,11 +109,13 @@ skidx_status skidx_pseg_raw_add(struct skidx_pseg_raw *r,
         return SKIDX_ERR_LIMIT;
     const uint32_t i = r->rows;
     size_t need = r->n_pairs + w->n_skills;
+    if (need > UINT32_MAX)
+        return SKIDX_ERR_LIMIT;
     if (need > r->cap_pairs) {
         size_t cap = r->cap_pairs ? r->cap_pairs * 2 : 1 << 16;
         while (cap < need)
             cap *= 2;
-        uint64_t *p = realloc(r->pairs, cap * sizeof(*p));
+        uint32_t *p = realloc(r->pairs, cap * sizeof(*p));
         if (!p)
             return SKIDX_ERR_NOMEM;
         r->pairs = p;
@@ -133,9 +140,10 @@ skidx_status skidx_pseg_raw_add(struct skidx_pseg_raw *r,
         const uint32_t s = w->skills[k];
         while (j < w->n_pref && w->pref[j] < s)
             j++;
-        const uint64_t pref = j < w->n_pref && w->pref[j] == s;
-        r->pairs[r->n_pairs++] = (uint64_t)s << 17 | pref << 16 | i;
+        const uint32_t pref = j < w->n_pref && w->pref[j] == s;
+        r->pairs[r->n_pairs++] = s | pref << 24;
     }
+    r->pair_end[i] = (uint32_t)r->n_pairs;
     r->rows++;
     return SKIDX_OK;
 }
@@ -256,7 +264,8 @@ skidx_status skidx_pseg_encode(const struct skidx_pseg_raw *r,
     struct skidx_wblob b = {0};
     struct dict dc = {0}, dl = {0};
     uint32_t *count = calloc((size_t)n_skills + 1, sizeof(*count));
-    uint64_t *sorted = malloc((r->n_pairs ? r->n_pairs : 1) * sizeof(*sorted));
+    /* row | preferred-only << 16, by skill */
+    uint32_t *sorted = malloc((r->n_pairs ? r->n_pairs : 1) * sizeof(*sorted));
     uint32_t *rows_all = malloc((size_t)n * sizeof(*rows_all) + 4);
     uint32_t *rows_pref = malloc((size_t)n * sizeof(*rows_pref) + 4);
     skidx_status st = SKIDX_OK;
@@ -273,7 +282,7 @@ skidx_status skidx_pseg_encode(const struct skidx_pseg_raw *r,
     }
     /* stable counting sort of the pairs by skill */
     for (size_t i = 0; i < r->n_pairs; i++) {
-        const uint64_t s = r->pairs[i] >> 17;
+        const uint32_t s = r->pairs[i] & 0xFFFFFFu;
         if (s >= n_skills) {
             st = SKIDX_ERR_USAGE;
             goto done;
@@ -285,8 +294,11 @@ skidx_status skidx_pseg_encode(const struct skidx_pseg_raw *r,
         n_ent += count[s + 1] != 0;
         count[s + 1] += count[s];
     }
-    for (size_t i = 0; i < r->n_pairs; i++)
-        sorted[count[r->pairs[i] >> 17]++] = r->pairs[i];
+    for (uint32_t row = 0, k = 0; row < n; row++)
+        for (; k < r->pair_end[row]; k++) {
+            const uint32_t v = r->pairs[k];
+            sorted[count[v & 0xFFFFFFu]++] = (v >> 24) << 16 | row;
+        }
     /* count[s] is now the end of skill s's pairs */
 
     /* the columns take 41 bytes a row: room for them at once */
