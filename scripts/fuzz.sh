@@ -40,6 +40,14 @@ for t in "${TARGETS[@]}"; do
     [[ " ${KNOWN[*]} " == *" $t "* ]] || { echo "fuzz: unknown target '$t'" >&2; exit 2; }
 done
 
+# Sources generated at configure time (the country table that
+# src/core/country.c includes) come from a CMake configure of their own,
+# so that the rule that writes them lives in CMakeLists.txt alone.
+echo "fuzz: configuring (generated sources)"
+cmake -S . -B "$B/cmake" -DSKIDX_BENCH=OFF >"$B/cmake.log" 2>&1 ||
+    { cat "$B/cmake.log" >&2; echo "fuzz: cmake configure failed" >&2; exit 1; }
+BASE+=(-I"$B/cmake/gen")
+
 echo "fuzz: building the library"
 mkdir -p "$B/obj/lib"
 rm -f "$B/obj/lib/"*.o "$B/libskidx-fuzz.a"
