@@ -4225,14 +4225,8 @@ static skidx_status scan_windows(const struct skidx_matcher *m,
         if (h->owner != ng->owner || m->is_neg[h->alias] ||
             h->end - h->start > ng->width)
             continue;
-        if (nw == s->cap_tmp) {
-            size_t cap = s->cap_tmp ? 2 * s->cap_tmp : 16;
-            struct skidx_hit *p = realloc(s->tmp, cap * sizeof(*p));
-            if (!p)
-                return SKIDX_ERR_NOMEM;
-            s->tmp = p;
-            s->cap_tmp = cap;
-        }
+        if (tmp_room(s, nw + 1))
+            return SKIDX_ERR_NOMEM;
         size_t ws = h->end > w ? h->end - w : 0;
         size_t we = len - h->start > w ? h->start + w : len;
         sorted &= !nw || s->tmp[nw - 1].start <= ws;
@@ -4241,20 +4235,7 @@ static skidx_status scan_windows(const struct skidx_matcher *m,
         s->tmp[nw].alias = 0; /* hit_cmp: starts, then ends decide */
         nw++;
     }
-    if (!sorted)
-        qsort(s->tmp, nw, sizeof(*s->tmp), hit_cmp);
-    struct hs_ctx c = {m, s, 0, 0};
-    for (size_t i = 0; i < nw;) {
-        size_t ws = s->tmp[i].start, we = s->tmp[i].end;
-        for (i++; i < nw && s->tmp[i].start <= we; i++)
-            we = s->tmp[i].end > we ? s->tmp[i].end : we;
-        c.base = ws;
-        s->regex_scans++;
-        hs_error_t e = hs_scan(ng->db_win, text + ws, (unsigned)(we - ws), 0,
-                               (hs_scratch_t *)s->hs_scratch, on_regex, &c);
-        SKIDX_FORWARD(scan_status(e, c.nomem));
-    }
-    return SKIDX_OK;
+    return scan_merged(m, ng->db_win, s, text, nw, sorted);
 }
 
 /* The negative databases of the owners with a positive hit in this text

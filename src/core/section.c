@@ -194,6 +194,39 @@ static inline uint32_t second_key(const uc *s, size_t lim, uint32_t h1,
     return n2 ? ((h1 * 31u) ^ w2 ^ 0x9E3779B9u) | 1 : 0;
 }
 
+/* One canonical byte of t at *i (canon3() and canon6() say which), *i
+ * moved past what it stands for; after_c3: the previous canonical byte
+ * was 0xC3, the first byte of a Latin-1 letter. */
+static inline uc canon_next(const uc *t, size_t *ip, size_t lim,
+                            int after_c3)
+{
+    size_t i = *ip;
+    uc c = t[i];
+    if (c == ' ' || c == '\t' || c == '-' ||
+        (c == 0xC2 && i + 1 < lim && t[i + 1] == 0xA0)) {
+        i += c == 0xC2 ? 2 : 1;
+        if (c != '-')
+            while (i < lim && (t[i] == ' ' || t[i] == '\t' ||
+                               (t[i] == 0xC2 && i + 1 < lim &&
+                                t[i + 1] == 0xA0)))
+                i += t[i] == 0xC2 ? 2 : 1;
+        c = ' ';
+    } else if (c == '`' || (c == 0xE2 && i + 2 < lim && t[i + 1] == 0x80 &&
+                            (t[i + 2] == 0x98 || t[i + 2] == 0x99))) {
+        i += c == '`' ? 1 : 3;
+        c = '\'';
+    } else if (after_c3 && i && t[i - 1] == 0xC3) {
+        if (c >= 0x80 && c <= 0x9E && c != 0x97)
+            c = (uc)(c + 0x20);
+        i++;
+    } else {
+        c = lower(c);
+        i++;
+    }
+    *ip = i;
+    return c;
+}
+
 /* The first three bytes of t[i..lim) as lit_match() compares them:
  * ASCII lower case, a Latin-1 capital's second byte lowered, a run of
  * spaces, TABs or no-break spaces (or one '-') as one ' ', U+2018/U+2019
@@ -211,30 +244,7 @@ static inline int canon3(const uc *t, size_t i, size_t lim, uint32_t *key)
         return 1;
     }
     while (n < 3 && i < lim) {
-        uc c = t[i];
-        if (c == ' ' || c == '\t' || c == '-' ||
-            (c == 0xC2 && i + 1 < lim && t[i + 1] == 0xA0)) {
-            i += c == 0xC2 ? 2 : 1;
-            if (c != '-')
-                while (i < lim && (t[i] == ' ' || t[i] == '\t' ||
-                                   (t[i] == 0xC2 && i + 1 < lim &&
-                                    t[i + 1] == 0xA0)))
-                    i += t[i] == 0xC2 ? 2 : 1;
-            c = ' ';
-        } else if (c == '`' || (c == 0xE2 && i + 2 < lim &&
-                                t[i + 1] == 0x80 &&
-                                (t[i + 2] == 0x98 || t[i + 2] == 0x99))) {
-            i += c == '`' ? 1 : 3;
-            c = '\'';
-        } else if (n && (k & 0xFF) == 0xC3 && i && t[i - 1] == 0xC3) {
-            if (c >= 0x80 && c <= 0x9E && c != 0x97)
-                c = (uc)(c + 0x20);
-            i++;
-        } else {
-            c = lower(c);
-            i++;
-        }
-        k = k << 8 | c;
+        k = k << 8 | canon_next(t, &i, lim, n && (k & 0xFF) == 0xC3);
         n++;
     }
     *key = k;
@@ -288,30 +298,8 @@ static inline int canon6(const uc *t, size_t i, size_t lim, uint64_t *key)
     uint64_t k = 0;
     int n = 0;
     while (n < 6 && i < lim) {
-        uc c = t[i];
-        if (c == ' ' || c == '\t' || c == '-' ||
-            (c == 0xC2 && i + 1 < lim && t[i + 1] == 0xA0)) {
-            i += c == 0xC2 ? 2 : 1;
-            if (c != '-')
-                while (i < lim && (t[i] == ' ' || t[i] == '\t' ||
-                                   (t[i] == 0xC2 && i + 1 < lim &&
-                                    t[i + 1] == 0xA0)))
-                    i += t[i] == 0xC2 ? 2 : 1;
-            c = ' ';
-        } else if (c == '`' || (c == 0xE2 && i + 2 < lim &&
-                                t[i + 1] == 0x80 &&
-                                (t[i + 2] == 0x98 || t[i + 2] == 0x99))) {
-            i += c == '`' ? 1 : 3;
-            c = '\'';
-        } else if (n && (k >> (8 * (n - 1)) & 0xFF) == 0xC3 && i &&
-                   t[i - 1] == 0xC3) {
-            if (c >= 0x80 && c <= 0x9E && c != 0x97)
-                c = (uc)(c + 0x20);
-            i++;
-        } else {
-            c = lower(c);
-            i++;
-        }
+        const uc c =
+            canon_next(t, &i, lim, n && (k >> (8 * (n - 1)) & 0xFF) == 0xC3);
         k |= (uint64_t)c << (8 * n);
         n++;
     }
