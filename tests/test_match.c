@@ -1818,13 +1818,40 @@ static void test_required_words(void **state)
      * it; anchors: none is windowed, each is scanned on every text */
     static const char *const every[] = {
         "A\tx\t/Storm ?,/\n", "A\tx\t/,Storm\\w/\n", "A\tx\t/,Storm,$/\n",
-        "A\tx\t/,Storm[,a]/\n", "A\tx\t/(?:,|a)Storm,/\n"};
+        "A\tx\t/,Storm[,a]/\n", "A\tx\t/(?:,|a)Storm,/\n",
+        "A\tx\t/(?:, ?|a ?)Storm,/\n", "A\tx\t/,(?:Storm| ?)Storm,/\n"};
     for (size_t i = 0; i < sizeof(every) / sizeof(*every); i++) {
         e = env_new(every[i]);
         skidx_matcher_get_stats(e->m, &st);
         assert_int_equal(st.windowed + st.lit + st.gated, 0);
         env_free(e);
     }
+    /* a group whose alternatives end with an optional byte after a
+     * non-word one (`, ?`): the word after it is still whole */
+    e = env_new("Asm\tx\t=/\\b(?:C|C\\+\\+|Java)(?:, ?| and | or |\\/)"
+                "Assembly\\b/\n"
+                "Ada\tx\t=/\\bAda(?:, ?| and |\\/)(?:Fortran|C)\\b/\n");
+    skidx_matcher_get_stats(e->m, &st);
+    assert_int_equal(st.windowed, 2);
+    EXPECT(e, "C, Assembly and Ada,C", "Asm[0,11) Ada[16,21)");
+    EXPECT(e, "Java/Assembly, C,Assembly", "Asm[0,13) Asm[15,25)");
+    EXPECT(e, "C ,Assembly", "");
+    EXPECT(e, "C,  Assembly", "");
+    assert_int_equal(scans_of(e, "C, Java and C++"), 0);
+    static const char *const tok3[] = {"C", "C++", "Java", "Assembly",
+                                       "assembly", "Ada", "Fortran", "and",
+                                       "or", "x", "Assemblyx", "Adas"};
+    static const char *const sep3[] = {" ", ", ", ",", "/", " and ", "",
+                                       "  "};
+    rng_state = 20261208;
+    for (unsigned i = 0; i < 3000; i++) {
+        size_t len = token_text(tok3, sizeof(tok3) / sizeof(*tok3), sep3,
+                                sizeof(sep3) / sizeof(*sep3), text, 300);
+        hits += check_engines(e, text, len);
+        check_whole(e, text, len);
+    }
+    whole_reset();
+    env_free(e);
     /* a negative whose gate word no literal alias has is windowed */
     e = env_new("Stat\tx\tstatistics\t!/\\bwith\\s[a-z]{0,9}\\s?statistics/\n");
     skidx_matcher_get_stats(e->m, &st);

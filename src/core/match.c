@@ -1549,8 +1549,12 @@ static long rq_atoms(const char *re, size_t a, size_t b, struct rq_atom *t)
     return k;
 }
 
-/* Does every alternative of group t end (last) or begin (!last) with an
- * atom that is one byte never a word byte, present at least once? */
+static int rq_side(const char *re, const struct rq_atom *t, long n, long k,
+                   int dir);
+
+/* Does every alternative of group t end (last) or begin (!last) with a
+ * byte that is never a word byte, or a \b (rq_side within it: optional
+ * atoms at the edge are passed over, `(?:, ?| and )` ends with one)? */
 static int rq_group_edge(const char *re, const struct rq_atom *t, int last)
 {
     size_t body = t->a + 1;
@@ -1590,10 +1594,8 @@ static int rq_group_edge(const char *re, const struct rq_atom *t, int last)
         long k = rq_atoms(re, i, j, in);
         if (k <= 0)
             ok = 0;
-        else {
-            const struct rq_atom *e = last ? &in[k - 1] : &in[0];
-            ok = e->kind == RQ_NONWORD && e->min >= 1;
-        }
+        else
+            ok = last ? rq_side(re, in, k, k, -1) : rq_side(re, in, k, -1, 1);
         if (j >= end)
             break;
         i = j + 1;
