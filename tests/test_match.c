@@ -1818,13 +1818,40 @@ static void test_required_words(void **state)
      * it; anchors: none is windowed, each is scanned on every text */
     static const char *const every[] = {
         "A\tx\t/Storm ?,/\n", "A\tx\t/,Storm\\w/\n", "A\tx\t/,Storm,$/\n",
-        "A\tx\t/,Storm[,a]/\n", "A\tx\t/(?:,|a)Storm,/\n"};
+        "A\tx\t/,Storm[,a]/\n", "A\tx\t/(?:,|a)Storm,/\n",
+        "A\tx\t/(?:, ?|a ?)Storm,/\n", "A\tx\t/,(?:Storm| ?)Storm,/\n"};
     for (size_t i = 0; i < sizeof(every) / sizeof(*every); i++) {
         e = env_new(every[i]);
         skidx_matcher_get_stats(e->m, &st);
         assert_int_equal(st.windowed + st.lit + st.gated, 0);
         env_free(e);
     }
+    /* a group whose alternatives end with an optional byte after a
+     * non-word one (`, ?`): the word after it is still whole */
+    e = env_new("Asm\tx\t=/\\b(?:C|C\\+\\+|Java)(?:, ?| and | or |\\/)"
+                "Assembly\\b/\n"
+                "Ada\tx\t=/\\bAda(?:, ?| and |\\/)(?:Fortran|C)\\b/\n");
+    skidx_matcher_get_stats(e->m, &st);
+    assert_int_equal(st.windowed, 2);
+    EXPECT(e, "C, Assembly and Ada,C", "Asm[0,11) Ada[16,21)");
+    EXPECT(e, "Java/Assembly, C,Assembly", "Asm[0,13) Asm[15,25)");
+    EXPECT(e, "C ,Assembly", "");
+    EXPECT(e, "C,  Assembly", "");
+    assert_int_equal(scans_of(e, "C, Java and C++"), 0);
+    static const char *const tok3[] = {"C", "C++", "Java", "Assembly",
+                                       "assembly", "Ada", "Fortran", "and",
+                                       "or", "x", "Assemblyx", "Adas"};
+    static const char *const sep3[] = {" ", ", ", ",", "/", " and ", "",
+                                       "  "};
+    rng_state = 20261208;
+    for (unsigned i = 0; i < 3000; i++) {
+        size_t len = token_text(tok3, sizeof(tok3) / sizeof(*tok3), sep3,
+                                sizeof(sep3) / sizeof(*sep3), text, 300);
+        hits += check_engines(e, text, len);
+        check_whole(e, text, len);
+    }
+    whole_reset();
+    env_free(e);
     /* a negative whose gate word no literal alias has is windowed */
     e = env_new("Stat\tx\tstatistics\t!/\\bwith\\s[a-z]{0,9}\\s?statistics/\n");
     skidx_matcher_get_stats(e->m, &st);
@@ -1850,6 +1877,86 @@ static void test_required_words(void **state)
                                 sizeof(sep2) / sizeof(*sep2), text, 200);
         hits += check_engines(e, text, len);
     }
+    env_free(e);
+}
+
+static uint64_t bytes_of(struct env *e, const char *text)
+{
+    uint64_t before = e->s.regex_bytes;
+    skidx_match_reset(&e->s);
+    assert_int_equal(skidx_match_text(e->m, &e->s, text, strlen(text),
+                                      SKIDX_ENGINE_WORDS),
+                     SKIDX_OK);
+    return e->s.regex_bytes - before;
+}
+
+/* The gated regexes in classes of the same gate words: a word is scanned
+ * for its own classes only, each over that class's longest match; a word
+ * of two classes (MS) for both. Past 24 classes the last takes the rest.
+ * check_engines compares them with every word start and every class (the
+ * ORACLE engine, the gate off), check_whole with one whole-text scan. */
+static void test_gate_classes(void **state)
+{
+    (void)state;
+    struct env *e = env_new(
+        "Deg\tx\t/\\b(?:degree|MS)\\s(?:in|of)\\s[a-z ]{0,80}stats\\b/\n"
+        "Deg2\tx\t/\\b(?:degree|MS)\\s(?:in|of)\\s[a-z ]{0,9}maths\\b/\n"
+        "Opt\tx\t/\\boptimi[sz](?:e|ed)\\s(?:code|queries)\\b/\n"
+        "Ms\tx\t=/\\b(?:MS|MSFT)\\s(?:Excel|Word)\\b/\n");
+    struct skidx_matcher_stats st;
+    skidx_matcher_get_stats(e->m, &st);
+    assert_int_equal(st.gated, 4);
+    EXPECT(e, "MS in stats, MS Word, optimized queries",
+           "Deg[0,11) Ms[13,20) Opt[22,39)");
+    EXPECT(e, "degree in maths and stats", "Deg2[0,15) Deg[0,25)");
+    /* one scan from the verb, over Opt's longest match and a byte, not
+     * the degree regexes' 90 */
+    char text[700];
+    memset(text, ' ', sizeof(text));
+    memcpy(text, "optimised code", 14);
+    text[300] = '\0';
+    assert_int_equal(scans_of(e, text), 1);
+    assert_true(bytes_of(e, text) <= 20);
+    assert_int_equal(scans_of(e, "MS in stats"), 2); /* both classes */
+    assert_int_equal(scans_of(e, "degree in stats"), 1);
+    static const char *const tok[] = {
+        "MS", "ms", "degree", "in", "of", "stats", "maths", "a", "bb",
+        "optimised", "optimize", "optimized", "code", "queries", "Excel",
+        "Word", "xstats", ",", "1", "MSFT"};
+    static const char *const sep[] = {" ", " ", "", "\n", "  "};
+    rng_state = 20261209;
+    size_t hits = 0;
+    for (unsigned i = 0; i < 3000; i++) {
+        size_t len = token_text(tok, sizeof(tok) / sizeof(*tok), sep,
+                                sizeof(sep) / sizeof(*sep), text, 400);
+        hits += check_engines(e, text, len);
+        check_whole(e, text, len);
+    }
+    assert_true(hits > 1000);
+    whole_reset();
+    env_free(e);
+    /* 30 sets of gate words: classes 23.. share a database */
+    char sk[4096];
+    size_t n = 0;
+    for (int k = 0; k < 30; k++)
+        n += (size_t)snprintf(sk + n, sizeof(sk) - n,
+                              "G%d\tx\t/\\bg%c(?:x|y)\\s(?:z|zz%c)\\b/\n", k,
+                              'a' + k % 26, 'a' + k / 26);
+    e = env_new(sk);
+    skidx_matcher_get_stats(e->m, &st);
+    assert_int_equal(st.gated, 30);
+    EXPECT(e, "gax z gzy zza gxx zza",
+           "G0[0,5) G26[0,5) G25[6,13) G23[14,21)");
+    static const char *const tok2[] = {"gax", "gay", "gbx", "gwy", "gxx",
+                                       "gyy", "gzx", "gzy", "z", "zza",
+                                       "zzb", "q"};
+    for (unsigned i = 0; i < 3000; i++) {
+        size_t len = token_text(tok2, sizeof(tok2) / sizeof(*tok2), sep,
+                                sizeof(sep) / sizeof(*sep), text, 300);
+        hits += check_engines(e, text, len);
+        check_whole(e, text, len);
+    }
+    whole_reset();
     env_free(e);
 }
 
@@ -2034,6 +2141,7 @@ int main(void)
         cmocka_unit_test(test_unspaced_gate),
         cmocka_unit_test(test_negative_windows),
         cmocka_unit_test(test_required_words),
+        cmocka_unit_test(test_gate_classes),
         cmocka_unit_test(test_stats_and_reset),
         cmocka_unit_test(test_engines_corpus),
     };

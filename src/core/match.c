@@ -273,15 +273,24 @@ struct head {
 };
 
 /* What a gate word gates: the anchored positive regexes (GW_ANCH, from
- * its start), the word-window regexes (GW_WIN: the window from `pre`
- * bytes before its start to `post` bytes after its end), and the
- * negative groups whose slot bits `negs` holds. */
-enum { GW_ANCH = 1, GW_WIN = 2 };
+ * its start; bit GW_CLS + c for each class c of them it gates), the
+ * word-window regexes (GW_WIN: the window from `pre` bytes before its
+ * start to `post` bytes after its end), and the negative groups whose
+ * slot bits `negs` holds. */
+enum { GW_ANCH = 1, GW_WIN = 2, GW_CLS = 8 };
+#define GATE_CLASSES 24 /* class bits GW_CLS.. of gate_info.kinds */
 struct gate_info {
     uint32_t kinds;
     uint32_t len; /* the word's length */
     uint32_t pre, post;
     uint64_t negs;
+};
+
+/* The anchored regexes of one set of gate words: scanned from those
+ * words over width + 1 bytes (width: their longest match). */
+struct gate_class {
+    hs_database_t *db;
+    uint32_t width;
 };
 
 struct skidx_matcher {
@@ -313,11 +322,15 @@ struct skidx_matcher {
     uint64_t high_leads; /* a text without one of these lead bytes (bit
                             b - 0xC0) skips db_unspaced (high_gate) */
     /* The positive regexes with gate words (regex_gate_words): scanned
-     * only from each gate word the WORDS engine finds to gate_width bytes
-     * after it, the longest match any of them has. The regexes that need
-     * a non-ASCII byte (regex_high_leads) are in db_unspaced. */
-    hs_database_t *db_gated;
-    uint32_t gate_width;
+     * only from each gate word the WORDS engine finds to the longest
+     * match after it, in classes: the regexes with the same gate words
+     * share a database, and a word is scanned for the classes it gates
+     * only (a verb is not scanned for the 20 degree regexes). The
+     * regexes that need a non-ASCII byte (regex_high_leads) are in
+     * db_unspaced. */
+    struct gate_class *gcls; /* one database per set of gate words */
+    size_t n_gcls;
+    uint32_t gate_width;      /* the longest match of any of them */
     char *gate_words;      /* NUL-separated, folded, distinct */
     struct gate_info *gate_info; /* per gate word: who it gates */
     size_t n_gate_words, gate_bytes, n_gated, n_high;
@@ -1318,12 +1331,32 @@ static skidx_status add_gate_words(struct skidx_matcher *m, const char *w,
     return st;
 }
 
+/* The classes of the gated regexes being planned: each class's gate
+ * words (as regex_gate_words lists them) and its longest match. A regex
+ * joins the class of its list of words, or a new one; past
+ * GATE_CLASSES the last class takes every further list (a scan of a
+ * class from a word that none of its regexes starts with finds nothing,
+ * so any grouping is right; this one scans the fewest regexes). */
+struct gate_plan {
+    char *words[GATE_CLASSES];
+    size_t bytes[GATE_CLASSES];
+    uint32_t width[GATE_CLASSES];
+    size_t n;
+};
+
+static void gate_plan_free(struct gate_plan *p)
+{
+    for (size_t c = 0; c < p->n; c++)
+        free(p->words[c]);
+}
+
 /* Gate positive regex a if it has gate words and a bounded match length
- * (*kind = 1), its words added to m->gate_words; else leave *kind 0. */
+ * (*kind = 1, *cls its class in plan), its words added to m->gate_words;
+ * else leave *kind 0. */
 #define GATE_MAX_WIDTH 1024 /* longest match a gated regex may have */
 static skidx_status plan_gate(struct skidx_matcher *m,
                               const struct skidx_alias *a, uint8_t *kind,
-                              struct skidx_error *err)
+                              uint8_t *cls, struct gate_plan *plan)
 {
     char *w;
     size_t nw;
@@ -1332,20 +1365,39 @@ static skidx_status plan_gate(struct skidx_matcher *m,
         return SKIDX_ERR_NOMEM;
     if (!r)
         return SKIDX_OK;
-    (void)err;
     /* UINT_MAX: unbounded, or rejected (the compile names the error) */
     const unsigned width = regex_max_width(a);
     if (width > GATE_MAX_WIDTH) {
         free(w);
         return SKIDX_OK;
     }
-    skidx_status st = add_gate_words(m, w, nw, GW_ANCH, 0);
+    size_t wb = 0;
+    for (size_t i = 0; i < nw; i++)
+        wb += strlen(w + wb) + 1;
+    size_t c = 0;
+    while (c < plan->n &&
+           !(plan->bytes[c] == wb && !memcmp(plan->words[c], w, wb)))
+        c++;
+    if (c == plan->n && c == GATE_CLASSES)
+        c = GATE_CLASSES - 1;
+    skidx_status st =
+        add_gate_words(m, w, nw, GW_ANCH | (1u << (GW_CLS + c)), 0);
+    if (!st && c == plan->n) {
+        plan->words[c] = w; /* the plan's now */
+        plan->bytes[c] = wb;
+        plan->width[c] = 0;
+        plan->n++;
+        w = NULL;
+    }
     free(w);
     if (st)
         return st;
+    if (width > plan->width[c])
+        plan->width[c] = width;
     if (width > m->gate_width)
         m->gate_width = width;
     *kind = 1;
+    *cls = (uint8_t)c;
     return SKIDX_OK;
 }
 
@@ -1549,8 +1601,12 @@ static long rq_atoms(const char *re, size_t a, size_t b, struct rq_atom *t)
     return k;
 }
 
-/* Does every alternative of group t end (last) or begin (!last) with an
- * atom that is one byte never a word byte, present at least once? */
+static int rq_side(const char *re, const struct rq_atom *t, long n, long k,
+                   int dir);
+
+/* Does every alternative of group t end (last) or begin (!last) with a
+ * byte that is never a word byte, or a \b (rq_side within it: optional
+ * atoms at the edge are passed over, `(?:, ?| and )` ends with one)? */
 static int rq_group_edge(const char *re, const struct rq_atom *t, int last)
 {
     size_t body = t->a + 1;
@@ -1590,10 +1646,8 @@ static int rq_group_edge(const char *re, const struct rq_atom *t, int last)
         long k = rq_atoms(re, i, j, in);
         if (k <= 0)
             ok = 0;
-        else {
-            const struct rq_atom *e = last ? &in[k - 1] : &in[0];
-            ok = e->kind == RQ_NONWORD && e->min >= 1;
-        }
+        else
+            ok = last ? rq_side(re, in, k, k, -1) : rq_side(re, in, k, -1, 1);
         if (j >= end)
             break;
         i = j + 1;
@@ -1826,7 +1880,11 @@ static skidx_status build_regex(struct skidx_matcher *m,
      * and the unspaced literals), around a word, on a literal */
     uint8_t *kind = calloc(n, 1); /* 0 every text, 1 gated, 2 non-ASCII,
                                      3 word windows, 4 literal */
-    if (!kind) {
+    uint8_t *cls = calloc(n, 1); /* the class of a gated one */
+    struct gate_plan plan = {.n = 0};
+    if (!kind || !cls) {
+        free(kind);
+        free(cls);
         free(ks);
         return SKIDX_ERR_NOMEM;
     }
@@ -1841,7 +1899,7 @@ static skidx_status build_regex(struct skidx_matcher *m,
         }
         st = plan_word(m, a, &kind[j]);
         if (!st && !kind[j])
-            st = plan_gate(m, a, &kind[j], err);
+            st = plan_gate(m, a, &kind[j], &cls[j], &plan);
         if (!st && !kind[j])
             st = plan_lit(m, a, &kind[j]);
     }
@@ -1864,8 +1922,25 @@ static skidx_status build_regex(struct skidx_matcher *m,
     if (!st)
         st = compile_regexes(m, kp, n_every, 0, &m->db, err);
     kp += n_every;
-    if (!st)
-        st = compile_regexes(m, kp, n_gated, 1, &m->db_gated, err);
+    if (!st && n_gated) {
+        uint32_t *kc = malloc(n_gated * sizeof(*kc));
+        m->gcls = calloc(plan.n, sizeof(*m->gcls));
+        if (!kc || !m->gcls)
+            st = SKIDX_ERR_NOMEM;
+        else
+            m->n_gcls = plan.n;
+        for (size_t c = 0; !st && c < plan.n; c++) {
+            size_t nc = 0;
+            for (size_t i = 0; i < n_gated; i++)
+                if (cls[kp[i]] == c)
+                    kc[nc++] = kp[i];
+            m->gcls[c].width = plan.width[c];
+            st = compile_regexes(m, kc, nc, 1, &m->gcls[c].db, err);
+        }
+        free(kc);
+    }
+    free(cls);
+    gate_plan_free(&plan);
     kp += n_gated;
     if (!st)
         st = compile_regexes(m, kp, n_high, 0, &m->db_unspaced, err);
@@ -2035,7 +2110,9 @@ void skidx_matcher_free(struct skidx_matcher *m)
     free(m->regex_alias);
     hs_free_database(m->db);
     hs_free_database(m->db_unspaced);
-    hs_free_database(m->db_gated);
+    for (size_t c = 0; c < m->n_gcls; c++)
+        hs_free_database(m->gcls[c].db);
+    free(m->gcls);
     hs_free_database(m->db_wwin);
     hs_free_database(m->db_lit);
     free(m->gate_words);
@@ -2062,7 +2139,7 @@ void skidx_matcher_free(struct skidx_matcher *m)
  * a struct the image holds changes: a new field must be stored (or
  * rebuilt) here, then the sizes updated. */
 #if defined(__x86_64__) && defined(__LP64__)
-_Static_assert(sizeof(struct skidx_matcher) == 360,
+_Static_assert(sizeof(struct skidx_matcher) == 368,
                "struct skidx_matcher changed: update the serializer");
 _Static_assert(sizeof(struct head) == 40,
                "struct head changed: update the serializer");
@@ -2070,9 +2147,10 @@ _Static_assert(sizeof(struct cand) == 64,
                "struct cand changed: update the serializer");
 #endif
 
-#define MATCHER_TAG 0x35435441u /* "ATC5": gate words with what they
+#define MATCHER_TAG 0x36435441u /* "ATC6": gate words with what they
                                           gate, word-window and literal
-                                          regexes, gated negatives */
+                                          regexes, gated negatives, the
+                                          gated regexes in classes */
 
 static skidx_status put_db(struct skidx_wblob *w, const hs_database_t *db)
 {
@@ -2149,9 +2227,14 @@ skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
                       m->n_owners * sizeof(*m->owner_group));
     skidx_status st;
     if ((st = put_db(w, m->db)) || (st = put_db(w, m->db_unspaced)) ||
-        (st = put_db(w, m->db_gated)) || (st = put_db(w, m->db_wwin)) ||
-        (st = put_db(w, m->db_lit)))
+        (st = put_db(w, m->db_wwin)) || (st = put_db(w, m->db_lit)))
         return st;
+    skidx_wblob_u64(w, m->n_gcls);
+    for (size_t c = 0; c < m->n_gcls; c++) {
+        skidx_wblob_u32(w, m->gcls[c].width);
+        if ((st = put_db(w, m->gcls[c].db)))
+            return st;
+    }
     for (size_t g = 0; g < m->n_groups; g++) {
         skidx_wblob_u32(w, m->groups[g].owner);
         skidx_wblob_u32(w, m->groups[g].width);
@@ -2227,7 +2310,7 @@ static int matcher_valid(const struct skidx_matcher *m, size_t cap,
             return 0;
         }
     }
-    if (!!m->n_gated != !!m->db_gated || !!m->n_wwin != !!m->db_wwin ||
+    if (!!m->n_gated != !!m->n_gcls || !!m->n_wwin != !!m->db_wwin ||
         !!m->n_lit != !!m->db_lit || !!m->n_lit != !!m->lit_bytes ||
         m->gate_width > GATE_MAX_WIDTH ||
         m->n_gated + m->n_high + m->n_wwin + m->n_lit > m->n_regex)
@@ -2237,6 +2320,10 @@ static int matcher_valid(const struct skidx_matcher *m, size_t cap,
     for (size_t o = 0; o < m->lit_bytes; o += strlen(m->lits + o) + 1)
         if (!m->lits[o])
             return 0; /* an empty run */
+    for (size_t c = 0; c < m->n_gcls; c++)
+        if (!m->gcls[c].db || m->gcls[c].width > m->gate_width)
+            return 0;
+    const uint32_t cls_bits = (uint32_t)((1ull << m->n_gcls) - 1) << GW_CLS;
     uint64_t slots = 0;
     for (size_t g = 0; g < m->n_groups; g++)
         if (m->groups[g].slot != NO_GROUP) {
@@ -2249,7 +2336,9 @@ static int matcher_valid(const struct skidx_matcher *m, size_t cap,
         }
     for (size_t i = 0; i < m->n_gate_words; i++) {
         const struct gate_info *f = &m->gate_info[i];
-        if ((f->kinds & ~(uint32_t)(GW_ANCH | GW_WIN)) || (f->negs & ~slots) ||
+        if ((f->kinds & ~(uint32_t)(GW_ANCH | GW_WIN | cls_bits)) ||
+            !(f->kinds & GW_ANCH) != !(f->kinds & cls_bits) ||
+            (f->negs & ~slots) ||
             !f->len || f->len > GX_RUN || f->pre > RQ_MAX_SIDE ||
             f->post > RQ_MAX_SIDE)
             return 0;
@@ -2372,10 +2461,28 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
         goto fail;
     if ((st = get_db(r, arena, &m->db)) ||
         (st = get_db(r, arena, &m->db_unspaced)) ||
-        (st = get_db(r, arena, &m->db_gated)) ||
         (st = get_db(r, arena, &m->db_wwin)) ||
         (st = get_db(r, arena, &m->db_lit)))
         goto fail;
+    const uint64_t n_gcls = skidx_rblob_u64(r);
+    if (r->bad || n_gcls > GATE_CLASSES) {
+        st = SKIDX_ERR_CORRUPT;
+        goto fail;
+    }
+    m->gcls = skidx_arena_alloc(arena,
+                                (n_gcls ? n_gcls : 1) * sizeof(*m->gcls),
+                                _Alignof(struct gate_class));
+    if (!m->gcls) {
+        st = SKIDX_ERR_NOMEM;
+        goto fail;
+    }
+    for (size_t c = 0; c < n_gcls; c++) {
+        m->gcls[c].width = skidx_rblob_u32(r);
+        m->gcls[c].db = NULL;
+        m->n_gcls = c + 1;
+        if ((st = get_db(r, arena, &m->gcls[c].db)))
+            goto fail;
+    }
     m->groups = skidx_arena_alloc(arena,
                                   (n_groups ? n_groups : 1) *
                                       sizeof(*m->groups),
@@ -2641,9 +2748,9 @@ void skidx_matcher_get_stats(const struct skidx_matcher *m,
         if (hs_database_size(m->db_unspaced, &b) == HS_SUCCESS)
             out->hs_bytes += b;
     }
-    if (m->db_gated) {
+    for (size_t c = 0; c < m->n_gcls; c++) {
         size_t b = 0;
-        if (hs_database_size(m->db_gated, &b) == HS_SUCCESS)
+        if (hs_database_size(m->gcls[c].db, &b) == HS_SUCCESS)
             out->hs_bytes += b;
     }
     out->gated = m->n_gated;
@@ -2691,9 +2798,12 @@ skidx_status skidx_match_scratch_init(struct skidx_match_scratch *s,
         goto nomem;
     if (m->db_unspaced && hs_alloc_scratch(m->db_unspaced, &hs) != HS_SUCCESS)
         goto nomem;
-    if (m->db_gated && hs_alloc_scratch(m->db_gated, &hs) != HS_SUCCESS)
-        goto nomem;
     s->hs_scratch = hs;
+    for (size_t c = 0; c < m->n_gcls; c++) {
+        if (hs_alloc_scratch(m->gcls[c].db, &hs) != HS_SUCCESS)
+            goto nomem;
+        s->hs_scratch = hs;
+    }
     if (m->db_wwin && hs_alloc_scratch(m->db_wwin, &hs) != HS_SUCCESS)
         goto nomem;
     s->hs_scratch = hs;
@@ -3942,6 +4052,7 @@ static skidx_status scan_regex(const struct skidx_matcher *m,
 {
     struct hs_ctx c = {m, s, 0, 0};
     s->regex_scans++;
+    s->regex_bytes += len;
     hs_error_t e = hs_scan(db, text, (unsigned)len, 0,
                            (hs_scratch_t *)s->hs_scratch, on_regex, &c);
     return scan_status(e, c.nomem);
@@ -3990,9 +4101,10 @@ static int on_gated(unsigned id, unsigned long long from,
 
 /* The gated regexes, from each gate word the WORDS engine found (from
  * every ASCII word start for the ORACLE engine and with the gate off:
- * the simple way the gate must agree with) over gate_width + 1 bytes.
- * Every match starts at a gate word (regex_gate_words), where \b holds
- * as at the start of the scanned bytes, and is at most gate_width bytes
+ * the simple way the gate must agree with), each class it gates (every
+ * class from a word start) over the class's width + 1 bytes. Every match
+ * starts at a gate word of its regex (regex_gate_words), where \b holds
+ * as at the start of the scanned bytes, and is at most its class's width
  * long, so the byte after it is scanned too; the first window that finds
  * a regex ending at an offset has its leftmost start. So the hits are
  * those of a whole-text scan for the leftmost start of each match. */
@@ -4003,21 +4115,27 @@ static skidx_status scan_gated(const struct skidx_matcher *m,
 {
     const unsigned char *t = (const unsigned char *)text;
     int all = engine == SKIDX_ENGINE_ORACLE || !regex_gate;
-    size_t w = (size_t)m->gate_width + 1;
+    const uint32_t every = (uint32_t)((1ull << m->n_gcls) - 1) << GW_CLS;
     struct gate_ctx g = {m, s, 0, s->n_hits, 0};
     for (size_t i = 0; all ? i < len : i < s->n_gates; i++) {
         size_t p = all ? i : s->gates[i];
+        uint32_t cl = every;
         if (all && (!is_ascii_word(t[p]) || (p && is_ascii_word(t[p - 1]))))
             continue;
-        if (!all &&
-            !(m->gate_info[s->gate_ids[i] - m->set->n].kinds & GW_ANCH))
-            continue; /* a word that gates other regexes only */
+        if (!all)
+            cl &= m->gate_info[s->gate_ids[i] - m->set->n].kinds;
         g.p = p;
-        size_t n = len - p < w ? len - p : w;
-        s->regex_scans++;
-        hs_error_t e = hs_scan(m->db_gated, text + p, (unsigned)n, 0,
-                               (hs_scratch_t *)s->hs_scratch, on_gated, &g);
-        SKIDX_FORWARD(scan_status(e, g.nomem));
+        for (cl >>= GW_CLS; cl; cl &= cl - 1) {
+            const struct gate_class *c = &m->gcls[__builtin_ctz(cl)];
+            const size_t w = (size_t)c->width + 1;
+            const size_t n = len - p < w ? len - p : w;
+            s->regex_scans++;
+            s->regex_bytes += n;
+            hs_error_t e = hs_scan(c->db, text + p, (unsigned)n, 0,
+                                   (hs_scratch_t *)s->hs_scratch, on_gated,
+                                   &g);
+            SKIDX_FORWARD(scan_status(e, g.nomem));
+        }
     }
     return SKIDX_OK;
 }
@@ -4055,6 +4173,7 @@ static skidx_status scan_merged(const struct skidx_matcher *m,
             we = s->tmp[i].end > we ? s->tmp[i].end : we;
         c.base = ws;
         s->regex_scans++;
+        s->regex_bytes += we - ws;
         hs_error_t e = hs_scan(db, text + ws, (unsigned)(we - ws), 0,
                                (hs_scratch_t *)s->hs_scratch, on_regex, &c);
         SKIDX_FORWARD(scan_status(e, c.nomem));
@@ -4166,11 +4285,12 @@ static skidx_status scan_neg_gated(const struct skidx_matcher *m,
             if (!need)
                 continue;
         }
+        const size_t nb = len - p < w ? len - p : w;
         c.base = p;
         s->regex_scans++;
-        hs_error_t e =
-            hs_scan(ng->db_ga, text + p, (unsigned)(len - p < w ? len - p : w),
-                    0, (hs_scratch_t *)s->hs_scratch, on_regex, &c);
+        s->regex_bytes += nb;
+        hs_error_t e = hs_scan(ng->db_ga, text + p, (unsigned)nb, 0,
+                               (hs_scratch_t *)s->hs_scratch, on_regex, &c);
         SKIDX_FORWARD(scan_status(e, c.nomem));
     }
     return SKIDX_OK;
@@ -4427,7 +4547,7 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
         SKIDX_FORWARD(scan_word_windows(m, s, text, len, engine));
     if (m->db_lit && len)
         SKIDX_FORWARD(scan_lit(m, s, text, len, engine));
-    if (m->db_gated && len)
+    if (m->n_gcls && len)
         SKIDX_FORWARD(scan_gated(m, s, text, len, engine));
     if (m->db_unspaced && (high & WM_HIGH) &&
         has_lead(m->high_leads, high, text, len))

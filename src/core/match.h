@@ -108,6 +108,7 @@ struct skidx_match_scratch {
                                their first hit and stores no hit for them */
     uint64_t words, probes, confirms; /* statistics, never reset */
     uint64_t regex_scans;   /* Hyperscan scans (whole texts, windows) */
+    uint64_t regex_bytes;   /* the bytes those scans read */
 };
 
 struct skidx_matcher_stats {
