@@ -320,8 +320,25 @@ scan_wanted_avx2(const u8 *p, const u8 *end)
     return scan_avx2(p, end, 1);
 }
 
+static inline long hex4(const u8 *p);
+static inline size_t utf8_put(u8 *o, unsigned long cp);
+static inline size_t utf8_seq(const u8 *p, const u8 *end, size_t *bad);
+
+/* The byte a one-letter escape \c stands for (c one of " \\ / b f n r t),
+ * else 0 (no such escape decodes to 0). */
+static const u8 one_letter[256] = {
+    ['"'] = '"', ['\\'] = '\\', ['/'] = '/', ['b'] = '\b',
+    ['f'] = '\f', ['n'] = '\n', ['r'] = '\r', ['t'] = '\t',
+};
+
 /* scan_copy_swar with 32-byte blocks: each block is stored whole, then the
- * output pointer moves by the bytes before the stop. */
+ * output pointer moves by the bytes before the stop. A stop at a one-letter
+ * escape whose letter is in the line is decoded here (as decode_escape
+ * would) and the copy goes on after it, so a description's line breaks
+ * cost one more block each instead of a return to copy_string; so is a
+ * \uXXXX outside the surrogates (pairs and lone halves go back to
+ * copy_string), and a valid UTF-8 sequence (invalid ones go back). The
+ * output never outgrows the input, so the room rule of scan_copy holds. */
 __attribute__((target("avx2"))) static const u8 *
 scan_copy_avx2(const u8 *p, const u8 *end, u8 **dp)
 {
@@ -339,6 +356,34 @@ scan_copy_avx2(const u8 *p, const u8 *end, u8 **dp)
         const uint32_t bits = (uint32_t)_mm256_movemask_epi8(m);
         if (bits) {
             const unsigned k = (unsigned)__builtin_ctz(bits);
+            const u8 *const e = p + k;
+            if (*e >= 0x80) {
+                /* valid UTF-8 is kept as it is: copy the sequence (it
+                 * may run past the block stored) and go on after it */
+                size_t bad;
+                const size_t n = utf8_seq(e, end, &bad);
+                if (n) {
+                    for (size_t i = 0; i < n; i++)
+                        d[k + i] = e[i];
+                    p = e + n;
+                    d += k + n;
+                    continue;
+                }
+            } else if (*e == '\\' && end - e >= 2) {
+                if (one_letter[e[1]]) {
+                    d[k] = one_letter[e[1]];
+                    p = e + 2;
+                    d += k + 1;
+                    continue;
+                }
+                /* \uXXXX outside the surrogates: 1-3 bytes for 6 */
+                const long cp = e[1] == 'u' && end - e >= 6 ? hex4(e + 2) : -1;
+                if (cp >= 0 && (cp < 0xD800 || cp > 0xDFFF)) {
+                    d += k + utf8_put(d + k, (unsigned long)cp);
+                    p = e + 6;
+                    continue;
+                }
+            }
             *dp = d + k;
             return p + k;
         }
