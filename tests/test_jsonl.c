@@ -1019,6 +1019,98 @@ static void test_simd_vs_scalar(void **state)
 }
 
 /* Every rule above also holds on the portable path. */
+/* Every escape and UTF-8 form the string copy decodes itself, at every
+ * position of a 32- and 64-byte block and across the block's end, twice
+ * in one string (so the second one is met inside the copy loop), on each
+ * path: the decoded bytes and fix bits are the ones spelled out here, and
+ * a fault is reported at the same column. */
+static void test_copy_positions(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+        unsigned cause; /* OK, or the skip cause (at the first one) */
+        uint32_t fixes;
+    } forms[] = {
+        {"\\n", "\n", OK, 0},
+        {"\\r\\n", "\r\n", OK, 0},
+        {"\\t", "\t", OK, 0},
+        {"\\\\", "\\", OK, 0},
+        {"\\\"", "\"", OK, 0},
+        {"\\/", "/", OK, 0},
+        {"\\b\\f", "\b\f", OK, 0},
+        {"\\u0041", "A", OK, 0},
+        {"\\u00e9", "\xC3\xA9", OK, 0},
+        {"\\u2019", "\xE2\x80\x99", OK, 0},
+        {"\\uFFFF", "\xEF\xBF\xBF", OK, 0},
+        {"\\u0000", "\0", OK, 0},
+        {"\\uD83D\\uDE00", "\xF0\x9F\x98\x80", OK, 0},
+        {"\\uD800", "\xEF\xBF\xBD", OK, BIT(SKIDX_FIX_LONE_SURROGATE)},
+        {"\\uDC00", "\xEF\xBF\xBD", OK, BIT(SKIDX_FIX_LONE_SURROGATE)},
+        {"\xC3\xA9", "\xC3\xA9", OK, 0},
+        {"\xE2\x80\x99", "\xE2\x80\x99", OK, 0},
+        {"\xF0\x9F\x98\x80", "\xF0\x9F\x98\x80", OK, 0},
+        {"\xFF", "\xEF\xBF\xBD", OK, BIT(SKIDX_FIX_INVALID_UTF8)},
+        {"\xE2\x82", "\xEF\xBF\xBD", OK, BIT(SKIDX_FIX_INVALID_UTF8)},
+        {"\xED\xA0\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", OK,
+         BIT(SKIDX_FIX_INVALID_UTF8)},
+        {"\\x", "", SKIDX_SKIP_BAD_STRING, 0},
+        {"\\u12G4", "", SKIDX_SKIP_BAD_STRING, 0},
+        {"\x01", "", SKIDX_SKIP_CONTROL_CHAR, 0},
+    };
+    const int have_avx2 = skidx_jsonl_force_scalar_(0);
+    if (!have_avx2)
+        print_message("note: no AVX2 here, every run uses the portable path\n");
+    char line[512], want[512];
+    for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+        const size_t il = strlen(forms[f].in);
+        const size_t ol = forms[f].out[0] ? strlen(forms[f].out) : 1;
+        for (unsigned pad = 0; pad < 80; pad++) {
+            for (unsigned gap = 0; gap < 70; gap += 23) {
+                /* "...aaa" escape(s) in the middle of plain text */
+                size_t n = 0, w = 0;
+                n += (size_t)sprintf(line, "{\"description\":\"x\\n");
+                want[w++] = 'x';
+                want[w++] = '\n';
+                for (unsigned i = 0; i < pad; i++)
+                    line[n++] = want[w++] = (char)('a' + i % 26);
+                memcpy(line + n, forms[f].in, il);
+                n += il;
+                memcpy(want + w, forms[f].out, ol);
+                w += ol;
+                for (unsigned i = 0; i < gap; i++)
+                    line[n++] = want[w++] = 'g';
+                memcpy(line + n, forms[f].in, il);
+                n += il;
+                memcpy(want + w, forms[f].out, ol);
+                w += ol;
+                for (unsigned i = 0; i < 40; i++)
+                    line[n++] = want[w++] = 'z';
+                n += (size_t)sprintf(line + n, "\"}");
+                /* the column of the first fault: after "{..:\"x\\n" + pad */
+                const size_t col = strlen("{\"description\":\"x\\n") + pad;
+                for (int mode = 0; mode <= 2; mode++) {
+                    skidx_jsonl_simd_mode_(mode);
+                    if (S.data) /* no bytes left from the run before */
+                        memset(S.data, 0x55, S.cap);
+                    const unsigned r = parse_n(line, n);
+                    if (r != forms[f].cause)
+                        fail_msg("form %zu pad %u gap %u mode %d: cause %u, "
+                                 "want %u", f, pad, gap, mode, r,
+                                 forms[f].cause);
+                    if (r != OK) {
+                        assert_int_equal(COL, col);
+                        continue;
+                    }
+                    expect_str_n(SKIDX_F_DESCRIPTION, want, w);
+                    assert_int_equal(R.fixes, forms[f].fixes);
+                }
+            }
+        }
+    }
+    skidx_jsonl_force_scalar_(0);
+}
+
 static void test_scalar_path_rules(void **state)
 {
     skidx_jsonl_force_scalar_(1);
@@ -1058,6 +1150,7 @@ int main(void)
         cmocka_unit_test(test_large_line),
         cmocka_unit_test(test_scalar_path_rules),
         cmocka_unit_test(test_simd_vs_scalar),
+        cmocka_unit_test(test_copy_positions),
     };
     return cmocka_run_group_tests_name("jsonl", tests, setup, teardown);
 }

@@ -30,6 +30,10 @@
 
 static char tmpdir[256];
 
+/* Internal test hook of shard.c: the line counter's SIMD path for an enum
+ * skidx_simd_mode (1: SSE2); returns 1 when AVX2 is in use afterwards. */
+int skidx_shard_simd_mode_(int mode);
+
 /* ---- fixture helpers ---- */
 
 struct buf {
@@ -380,6 +384,34 @@ static void test_plain(void **state)
     assert_int_equal(res.chunks, 1);
     result_free(&res);
     buf_free(&text);
+}
+
+/* Runs of blank lines (tens of thousands of '\n' in a row) between records,
+ * plain and zstd, with each line counter: every chunk and view counts its
+ * lines exactly (the SSE2 counter once wrapped a byte lane at 256 and
+ * miscounted such runs). */
+static void test_blank_runs(void **state)
+{
+    (void)state;
+    struct buf text = {0}, z = {0};
+    make_lines(&text, 50, 100);
+    for (int i = 0; i < 40000; i++)
+        buf_add(&text, "\n", 1);
+    make_lines(&text, 50, 100);
+    for (int i = 0; i < 20017; i++)
+        buf_add(&text, "\n", 1);
+    make_lines(&text, 50, 100);
+    write_file(path_of("blank.jsonl"), text.p, text.len);
+    add_frame(&z, text.p, text.len, 3);
+    write_file(path_of("blank.jsonl.zst"), z.p, z.len);
+    for (int mode = 0; mode <= 1; mode++) {
+        skidx_shard_simd_mode_(mode);
+        expect_text(path_of("blank.jsonl"), &text, 0);
+        expect_text(path_of("blank.jsonl.zst"), &text, 1);
+    }
+    skidx_shard_simd_mode_(0);
+    buf_free(&text);
+    buf_free(&z);
 }
 
 static void test_zstd_single_frame(void **state)
@@ -1357,6 +1389,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain),
+        cmocka_unit_test(test_blank_runs),
         cmocka_unit_test(test_zstd_single_frame),
         cmocka_unit_test(test_zstd_multi_frame),
         cmocka_unit_test(test_random_roundtrip),

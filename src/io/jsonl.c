@@ -320,8 +320,54 @@ scan_wanted_avx2(const u8 *p, const u8 *end)
     return scan_avx2(p, end, 1);
 }
 
+static inline long hex4(const u8 *p);
+static inline size_t utf8_put(u8 *o, unsigned long cp);
+static inline size_t utf8_seq(const u8 *p, const u8 *end, size_t *bad);
+
+/* The byte a one-letter escape \c stands for (c one of " \\ / b f n r t),
+ * else 0 (no such escape decodes to 0). */
+static const u8 one_letter[256] = {
+    ['"'] = '"', ['\\'] = '\\', ['/'] = '/', ['b'] = '\b',
+    ['f'] = '\f', ['n'] = '\n', ['r'] = '\r', ['t'] = '\t',
+};
+
+/* A stop of the vector string copies at e that needs no help from
+ * copy_string: a one-letter escape or a \uXXXX outside the surrogates
+ * (decoded as decode_escape would), or a valid UTF-8 sequence (kept). Its
+ * bytes go to o (*on of them, never more than it takes from the input);
+ * returns the input bytes taken, or 0 (copy_string handles it). */
+static inline size_t copy_special(const u8 *e, const u8 *end, u8 *o,
+                                  size_t *on)
+{
+    if (*e >= 0x80) {
+        size_t bad;
+        const size_t n = utf8_seq(e, end, &bad);
+        for (size_t i = 0; i < n; i++)
+            o[i] = e[i];
+        *on = n;
+        return n;
+    }
+    if (*e != '\\' || end - e < 2)
+        return 0;
+    if (one_letter[e[1]]) {
+        o[0] = one_letter[e[1]];
+        *on = 1;
+        return 2;
+    }
+    const long cp = e[1] == 'u' && end - e >= 6 ? hex4(e + 2) : -1;
+    if (cp < 0 || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    *on = utf8_put(o, (unsigned long)cp);
+    return 6;
+}
+
 /* scan_copy_swar with 32-byte blocks: each block is stored whole, then the
- * output pointer moves by the bytes before the stop. */
+ * output pointer moves by the bytes before the stop. A stop that
+ * copy_special takes is passed here and the copy goes on after it, so a
+ * description's line breaks cost one more block each instead of a return
+ * to copy_string; surrogates, invalid UTF-8, quotes and control bytes go
+ * back. The output never outgrows the input, so the room rule of
+ * scan_copy holds. */
 __attribute__((target("avx2"))) static const u8 *
 scan_copy_avx2(const u8 *p, const u8 *end, u8 **dp)
 {
@@ -339,6 +385,13 @@ scan_copy_avx2(const u8 *p, const u8 *end, u8 **dp)
         const uint32_t bits = (uint32_t)_mm256_movemask_epi8(m);
         if (bits) {
             const unsigned k = (unsigned)__builtin_ctz(bits);
+            size_t on;
+            const size_t in = copy_special(p + k, end, d + k, &on);
+            if (in) {
+                p += k + in;
+                d += k + on;
+                continue;
+            }
             *dp = d + k;
             return p + k;
         }
@@ -354,9 +407,10 @@ scan_copy_avx2(const u8 *p, const u8 *end, u8 **dp)
  * compress and the letters replaced, so a description's line breaks do
  * not stop the copy. It stops where the portable path would, or earlier,
  * at anything else: a quote, a control byte, a byte >= 0x80, an escaped
- * backslash, \u, a bad escape, or a backslash ending the block. Like the
- * AVX2 copy it stores whole blocks (at most the input's length: the
- * output never outruns it). */
+ * backslash, \u, a bad escape, or a backslash ending the block; those
+ * copy_special takes are passed and the copy goes on. Like the AVX2 copy
+ * it stores whole blocks (at most the input's length: the output never
+ * outruns it). */
 __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,bmi,bmi2,"
                       "popcnt"))) static const u8 *
 scan_copy_avx512(const u8 *p, const u8 *end, u8 **dp)
@@ -403,6 +457,13 @@ scan_copy_avx512(const u8 *p, const u8 *end, u8 **dp)
         d += __builtin_popcountll(keep);
         p += k;
         if (k < 64) {
+            size_t on;
+            const size_t in = copy_special(p, end, d, &on);
+            if (in) {
+                p += in;
+                d += on;
+                continue;
+            }
             *dp = d;
             return p;
         }
