@@ -11,6 +11,7 @@
 #include "core/simd.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -226,16 +227,23 @@ static uint8_t noun_of[N_NOUNS];
 static uint8_t noun_at[257];
 static uint8_t noun_end[256];
 
-__attribute__((constructor)) static void init_nouns(void)
+/* Built on first use (title_focus(), through nouns_once), so that
+ * commands that never classify a title do not pay for it. */
+static pthread_once_t nouns_once = PTHREAD_ONCE_INIT;
+
+static void init_nouns(void)
 {
-    size_t k = 0;
-    for (unsigned c = 0; c < 256; c++) {
-        noun_at[c] = (uint8_t)k;
-        for (size_t i = 0; i < N_NOUNS; i++)
-            if ((unsigned char)role_nouns[i].w[role_nouns[i].len - 1] == c)
-                noun_of[k++] = (uint8_t)i;
-    }
-    noun_at[256] = (uint8_t)k;
+    /* a counting sort by last byte, stable: role_nouns[] order within */
+    unsigned at[257] = {0};
+    for (size_t i = 0; i < N_NOUNS; i++)
+        at[(unsigned char)role_nouns[i].w[role_nouns[i].len - 1] + 1]++;
+    for (unsigned c = 0; c < 256; c++)
+        at[c + 1] += at[c];
+    for (unsigned c = 0; c <= 256; c++)
+        noun_at[c] = (uint8_t)at[c];
+    for (size_t i = 0; i < N_NOUNS; i++)
+        noun_of[at[(unsigned char)role_nouns[i].w[role_nouns[i].len - 1]]++] =
+            (uint8_t)i;
     for (size_t i = 0; i < N_NOUNS; i++)
         for (size_t e = 0; e < N_ENDINGS; e++) {
             size_t m = noun_endings[e].len;
@@ -473,6 +481,7 @@ static skidx_status title_focus(const struct skidx_compiled *c,
     struct span all = {0, n}, seg = all, parts[TITLE_ITEMS];
     size_t np = split_title(t, all, 2, parts, TITLE_ITEMS);
     int yes;
+    pthread_once(&nouns_once, init_nouns);
     f->rp = f->lp = t;
     f->rlen = f->llen = n;
     if (np > 1) {
