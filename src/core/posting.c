@@ -560,21 +560,137 @@ static skidx_status title_focus(const struct skidx_compiled *c,
     return SKIDX_OK;
 }
 
-static skidx_status classify_text(const struct skidx_compiled *c,
-                                  struct skidx_worker *w, const char *title,
-                                  size_t title_len, const char *seniority,
-                                  size_t seniority_len, uint32_t *role,
-                                  uint32_t *level);
+/* What the title alone decides: its role rule's owner (or -1) and its
+ * level rule's owner (or -1, when the seniority field is read). */
+static skidx_status title_rules(const struct skidx_compiled *c,
+                                struct skidx_worker *w, const char *title,
+                                size_t title_len, int32_t *role,
+                                int32_t *level)
+{
+    char buf[512];
+    struct focus f;
+    SKIDX_FORWARD(title_focus(c, w, title, title_len, buf, sizeof(buf), &f));
+    skidx_match_reset(&w->roles);
+    SKIDX_FORWARD(skidx_match_text(c->roles, &w->roles, f.rp, f.rlen,
+                                   SKIDX_ENGINE_WORDS));
+    *role = (int32_t)best_rule(c->roles, &w->roles);
+    skidx_match_reset(&w->levels);
+    SKIDX_FORWARD(skidx_match_text(c->levels, &w->levels, f.lp, f.llen,
+                                   SKIDX_ENGINE_WORDS));
+    *level = (int32_t)best_rule(c->levels, &w->levels);
+    return SKIDX_OK;
+}
 
-/* A memo entry: the title's and the field's bytes, their answer. */
-#define SKIDX_TITLE_MEMO 1024
-#define MEMO_TEXT 80
-struct skidx_title_memo {
+/* The level the seniority field names (or -1): the whole field, trimmed,
+ * must be one alias: job boards publish a fixed vocabulary ("Mid-Senior
+ * level"); free words ("lead", "senior developer needed") are not a
+ * level. */
+static skidx_status field_rule(const struct skidx_compiled *c,
+                               struct skidx_worker *w, const char *seniority,
+                               size_t seniority_len, int32_t *level)
+{
+    size_t lo = 0, hi = seniority_len;
+    while (lo < hi && is_ws((unsigned char)seniority[lo]))
+        lo++;
+    while (hi > lo && is_ws((unsigned char)seniority[hi - 1]))
+        hi--;
+    skidx_match_reset(&w->level_fields);
+    SKIDX_FORWARD(skidx_match_text(c->level_fields, &w->level_fields,
+                                   seniority, seniority_len,
+                                   SKIDX_ENGINE_WORDS));
+    struct skidx_match_scratch *s = &w->level_fields;
+    size_t k = 0;
+    for (size_t i = 0; i < s->n_hits; i++)
+        if (s->hits[i].start == lo && s->hits[i].end == hi)
+            s->hits[k++] = s->hits[i];
+    s->n_hits = k;
+    *level = (int32_t)best_rule(c->level_fields, s);
+    return SKIDX_OK;
+}
+
+/* The memo (w->memo): the answers of title_rules() for recent titles, in
+ * sets of MEMO_WAYS entries chosen by the XXH3 of the title and replaced
+ * oldest first, and those of field_rule() for recent seniority fields
+ * alike. An entry holds its text and answers only the same text,
+ * byte for byte: the answers depend on the text and the compiled taxonomy
+ * alone (w->memo_c), never on the hash. */
+#define SKIDX_TITLE_MEMO 2048
+#define MEMO_WAYS 4
+#define MEMO_SETS (SKIDX_TITLE_MEMO / MEMO_WAYS)
+#define MEMO_TITLE 110 /* longer titles are not kept */
+#define MEMO_FIELDS 64
+#define MEMO_FIELD_SETS (MEMO_FIELDS / MEMO_WAYS)
+#define MEMO_FIELD 54 /* longer fields are not kept */
+struct memo_title {
     uint64_t key;
-    uint32_t role, level;
-    uint8_t tlen, slen, used;
-    char text[MEMO_TEXT];
+    int32_t role, level;
+    uint8_t len, used;
+    char text[MEMO_TITLE];
 };
+_Static_assert(sizeof(struct memo_title) == 128, "two cache lines");
+struct memo_field {
+    int32_t level;
+    uint8_t len, used;
+    char text[MEMO_FIELD];
+};
+struct skidx_title_memo {
+    struct memo_title t[SKIDX_TITLE_MEMO];
+    struct memo_field f[MEMO_FIELDS];
+    uint8_t next[MEMO_SETS]; /* the way each set replaces next */
+    uint8_t next_f[MEMO_FIELD_SETS];
+};
+
+static skidx_status memo_title_rules(const struct skidx_compiled *c,
+                                     struct skidx_worker *w, const char *t,
+                                     size_t n, int32_t *role, int32_t *level)
+{
+    if (!w->memo || n > MEMO_TITLE)
+        return title_rules(c, w, t, n, role, level);
+    const uint64_t key = n ? w->hash_fn(t, n) : 0;
+    const size_t set = (size_t)(key % MEMO_SETS);
+    struct memo_title *e = &w->memo->t[set * MEMO_WAYS];
+    for (int i = 0; i < MEMO_WAYS; i++)
+        if (e[i].used && e[i].key == key && e[i].len == n &&
+            !memcmp(e[i].text, t, n)) {
+            *role = e[i].role;
+            *level = e[i].level;
+            return SKIDX_OK;
+        }
+    SKIDX_FORWARD(title_rules(c, w, t, n, role, level));
+    struct memo_title *m = &e[w->memo->next[set]];
+    w->memo->next[set] = (uint8_t)((w->memo->next[set] + 1) % MEMO_WAYS);
+    m->key = key;
+    m->role = *role;
+    m->level = *level;
+    m->len = (uint8_t)n;
+    m->used = 1;
+    if (n)
+        memcpy(m->text, t, n);
+    return SKIDX_OK;
+}
+
+static skidx_status memo_field_rule(const struct skidx_compiled *c,
+                                    struct skidx_worker *w, const char *f,
+                                    size_t n, int32_t *level)
+{
+    if (!w->memo || n > MEMO_FIELD)
+        return field_rule(c, w, f, n, level);
+    const size_t set = (size_t)(w->hash_fn(f, n) % MEMO_FIELD_SETS);
+    struct memo_field *e = &w->memo->f[set * MEMO_WAYS];
+    for (int i = 0; i < MEMO_WAYS; i++)
+        if (e[i].used && e[i].len == n && !memcmp(e[i].text, f, n)) {
+            *level = e[i].level;
+            return SKIDX_OK;
+        }
+    SKIDX_FORWARD(field_rule(c, w, f, n, level));
+    struct memo_field *m = &e[w->memo->next_f[set]];
+    w->memo->next_f[set] = (uint8_t)((w->memo->next_f[set] + 1) % MEMO_WAYS);
+    m->level = *level;
+    m->len = (uint8_t)n;
+    m->used = 1;
+    memcpy(m->text, f, n);
+    return SKIDX_OK;
+}
 
 skidx_status skidx_classify(const struct skidx_compiled *c,
                             struct skidx_worker *w, const char *title,
@@ -586,88 +702,18 @@ skidx_status skidx_classify(const struct skidx_compiled *c,
         seniority_len = 0;
     if (!title)
         title_len = 0;
-    if (title_len + seniority_len > MEMO_TEXT)
-        return classify_text(c, w, title, title_len, seniority,
-                             seniority_len, role, level);
     if (w->memo_c != c) {
         free(w->memo);
         w->memo = NULL;
         w->memo_c = c;
     }
-    if (!w->memo &&
-        !(w->memo = calloc(SKIDX_TITLE_MEMO, sizeof(*w->memo))))
-        return classify_text(c, w, title, title_len, seniority,
-                             seniority_len, role, level);
-    uint64_t key = title_len ? w->hash_fn(title, title_len) : 0;
-    if (seniority_len)
-        key ^= (w->hash_fn(seniority, seniority_len) + 1) *
-               0x9E3779B97F4A7C15ull;
-    struct skidx_title_memo *m = &w->memo[key & (SKIDX_TITLE_MEMO - 1)];
-    if (m->used && m->key == key && m->tlen == title_len &&
-        m->slen == seniority_len &&
-        (!title_len || !memcmp(m->text, title, title_len)) &&
-        (!seniority_len ||
-         !memcmp(m->text + title_len, seniority, seniority_len))) {
-        *role = m->role;
-        *level = m->level;
-        return SKIDX_OK;
-    }
-    SKIDX_FORWARD(classify_text(c, w, title, title_len, seniority,
-                                seniority_len, role, level));
-    m->key = key;
-    m->role = *role;
-    m->level = *level;
-    m->tlen = (uint8_t)title_len;
-    m->slen = (uint8_t)seniority_len;
-    m->used = 1;
-    if (title_len)
-        memcpy(m->text, title, title_len);
-    if (seniority_len)
-        memcpy(m->text + title_len, seniority, seniority_len);
-    return SKIDX_OK;
-}
-
-static skidx_status classify_text(const struct skidx_compiled *c,
-                                  struct skidx_worker *w, const char *title,
-                                  size_t title_len, const char *seniority,
-                                  size_t seniority_len, uint32_t *role,
-                                  uint32_t *level)
-{
-    int64_t r, l = -1;
-    char buf[512];
-    struct focus f;
-    SKIDX_FORWARD(title_focus(c, w, title, title_len, buf, sizeof(buf), &f));
-    skidx_match_reset(&w->roles);
-    SKIDX_FORWARD(skidx_match_text(c->roles, &w->roles, f.rp, f.rlen,
-                                   SKIDX_ENGINE_WORDS));
-    r = best_rule(c->roles, &w->roles);
+    if (!w->memo) /* NULL when out of memory: every title is read */
+        w->memo = calloc(1, sizeof(*w->memo));
+    int32_t r, l;
+    SKIDX_FORWARD(memo_title_rules(c, w, title, title_len, &r, &l));
     *role = r < 0 ? c->tax->role_fallback : (uint32_t)r;
-
-    skidx_match_reset(&w->levels);
-    SKIDX_FORWARD(skidx_match_text(c->levels, &w->levels, f.lp, f.llen,
-                                   SKIDX_ENGINE_WORDS));
-    l = best_rule(c->levels, &w->levels);
-    if (l < 0 && seniority && seniority_len) {
-        /* the whole field, trimmed, must be one alias: job boards publish
-         * a fixed vocabulary ("Mid-Senior level"); free words ("lead",
-         * "senior developer needed") are not a level */
-        size_t lo = 0, hi = seniority_len;
-        while (lo < hi && is_ws((unsigned char)seniority[lo]))
-            lo++;
-        while (hi > lo && is_ws((unsigned char)seniority[hi - 1]))
-            hi--;
-        skidx_match_reset(&w->level_fields);
-        SKIDX_FORWARD(skidx_match_text(c->level_fields, &w->level_fields,
-                                       seniority, seniority_len,
-                                       SKIDX_ENGINE_WORDS));
-        struct skidx_match_scratch *s = &w->level_fields;
-        size_t k = 0;
-        for (size_t i = 0; i < s->n_hits; i++)
-            if (s->hits[i].start == lo && s->hits[i].end == hi)
-                s->hits[k++] = s->hits[i];
-        s->n_hits = k;
-        l = best_rule(c->level_fields, s);
-    }
+    if (l < 0 && seniority_len)
+        SKIDX_FORWARD(memo_field_rule(c, w, seniority, seniority_len, &l));
     *level = l < 0 ? c->tax->level_default : (uint32_t)l;
     return SKIDX_OK;
 }
