@@ -729,6 +729,38 @@ static void test_dedup(void **state)
         assert_memory_equal(a, c, la);
         assert_true(la == 0 || (a[0] != ' ' && a[la - 1] != ' '));
     }
+    /* every byte value, whitespace often in runs: the bytes that share a
+     * low nibble with a whitespace byte (0x00, 0x29, 0x2D, 0x89, 0xA0...)
+     * and those at the edges of A..Z (0x40, 0x5B, 0x60, 0x7B) */
+    for (int rep = 0; rep < 4000; rep++) {
+        size_t n = (size_t)(rep % 400);
+        for (size_t i = 0; i < n; i++) {
+            s = s * 6364136223846793005ull + 1442695040888963407ull;
+            const unsigned r = (unsigned)(s >> 33);
+            static const char ws[] = " \t\n\r";
+            in[i] = (char)(r % 4 == 0 ? (unsigned char)ws[(r >> 8) % 4]
+                                      : (r >> 8) & 0xFF);
+        }
+        size_t la = skidx_normalize(in, n, a, SKIDX_SIMD_SCALAR);
+        size_t lb = skidx_normalize(in, n, b, SKIDX_SIMD_BEST);
+        size_t lc = skidx_normalize(in, n, c, SKIDX_SIMD_AVX2);
+        assert_int_equal(la, lb);
+        assert_memory_equal(a, b, la);
+        assert_int_equal(la, lc);
+        assert_memory_equal(a, c, la);
+    }
+    for (unsigned v = 0; v < 256; v++) {
+        for (size_t i = 0; i < 96; i++)
+            in[i] = (char)(i % 3 == 2 ? ' ' : (int)v);
+        size_t la = skidx_normalize(in, 96, a, SKIDX_SIMD_SCALAR);
+        size_t lc = skidx_normalize(in, 96, c, SKIDX_SIMD_AVX2);
+        assert_int_equal(la, lc);
+        assert_memory_equal(a, c, la);
+        for (size_t i = 0; i < la; i++)
+            assert_int_equal((unsigned char)a[i],
+                             a[i] == ' ' ? 0x20
+                             : v >= 'A' && v <= 'Z' ? v + 32 : v);
+    }
 }
 
 /* ---- skills ---- */

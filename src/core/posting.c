@@ -942,36 +942,76 @@ static size_t norm_scalar(const unsigned char *s, size_t n, char *o,
 
 #if defined(__x86_64__)
 #include <immintrin.h>
-__attribute__((target("avx2"))) static size_t
+
+/* norm_pick[m]: the positions of the bits set in m, in order (the rest
+ * 0x80, which PSHUFB turns into 0): the shuffle that packs the bytes of
+ * an 8-byte group that mask m keeps. Built once (norm_pick_once) by
+ * pick_norm_mode() before norm_avx2 is handed out. */
+static uint8_t norm_pick[256][8];
+static pthread_once_t norm_pick_once = PTHREAD_ONCE_INIT;
+
+static void init_norm_pick(void)
+{
+    for (unsigned m = 0; m < 256; m++) {
+        unsigned k = 0;
+        for (unsigned b = 0; b < 8; b++)
+            if (m >> b & 1)
+                norm_pick[m][k++] = (uint8_t)b;
+        while (k < 8)
+            norm_pick[m][k++] = 0x80;
+    }
+}
+
+/* 32 bytes a step. Whitespace is found with one PSHUFB: the table holds,
+ * at each low nibble, the one whitespace byte with that nibble (0x20,
+ * 0x09, 0x0A, 0x0D) and elsewhere a byte no input with that nibble
+ * equals. A block in which no whitespace byte follows another (most
+ * prose) is stored whole; in any other, each 8-byte group keeps its
+ * bytes with a PSHUFB from norm_pick[] and an 8-byte store. Every store
+ * ends at or before s + i + 32 mapped to o (output never outruns input),
+ * within the n bytes of room. */
+__attribute__((target("avx2,popcnt"))) static size_t
 norm_avx2(const unsigned char *s, size_t n, char *o, int *space)
 {
     size_t i = 0, k = 0;
-    int sp = *space;
-    const __m256i kA = _mm256_set1_epi8('A'), k25 = _mm256_set1_epi8(25);
+    uint32_t sp = *space != 0;
+    const __m256i wstab = _mm256_setr_epi8(
+        0x20, -1, -1, -1, -1, -1, -1, -1, -1, 0x09, 0x0A, -1, -1, 0x0D, -1, 0,
+        0x20, -1, -1, -1, -1, -1, -1, -1, -1, 0x09, 0x0A, -1, -1, 0x0D, -1, 0);
+    const __m256i k3f = _mm256_set1_epi8(0x3F), kz = _mm256_set1_epi8(-102);
     const __m256i k20 = _mm256_set1_epi8(0x20);
+    const __m128i k8 = _mm_set1_epi8(8);
     for (; i + 32 <= n; i += 32) {
-        __m256i c = _mm256_loadu_si256((const __m256i *)(s + i));
-        __m256i ws = _mm256_or_si256(
-            _mm256_or_si256(_mm256_cmpeq_epi8(c, k20),
-                            _mm256_cmpeq_epi8(c, _mm256_set1_epi8('\t'))),
-            _mm256_or_si256(_mm256_cmpeq_epi8(c, _mm256_set1_epi8('\n')),
-                            _mm256_cmpeq_epi8(c, _mm256_set1_epi8('\r'))));
-        uint32_t wm = (uint32_t)_mm256_movemask_epi8(ws);
-        uint32_t prev = (wm << 1) | (uint32_t)sp;
-        if (wm & prev) {
-            k += norm_scalar(s + i, 32, o + k, &sp);
+        const __m256i c = _mm256_loadu_si256((const __m256i *)(s + i));
+        const __m256i ws = _mm256_cmpeq_epi8(_mm256_shuffle_epi8(wstab, c), c);
+        const uint32_t wm = (uint32_t)_mm256_movemask_epi8(ws);
+        /* 'A'..'Z' + 0x3F are -128..-103: below -102 as signed bytes */
+        const __m256i up = _mm256_cmpgt_epi8(kz, _mm256_add_epi8(c, k3f));
+        __m256i lo = _mm256_or_si256(c, _mm256_and_si256(up, k20));
+        lo = _mm256_blendv_epi8(lo, k20, ws);
+        const uint32_t drop = wm & (wm << 1 | sp);
+        sp = wm >> 31;
+        if (!drop) {
+            _mm256_storeu_si256((__m256i *)(o + k), lo);
+            k += 32;
             continue;
         }
-        __m256i d = _mm256_sub_epi8(c, kA);
-        __m256i up = _mm256_cmpeq_epi8(_mm256_min_epu8(d, k25), d);
-        __m256i lo = _mm256_add_epi8(c, _mm256_and_si256(up, k20));
-        lo = _mm256_blendv_epi8(lo, k20, ws);
-        _mm256_storeu_si256((__m256i *)(o + k), lo);
-        k += 32;
-        sp = (int)(wm >> 31);
+        const uint32_t keep = ~drop;
+        const __m128i h[2] = {_mm256_castsi256_si128(lo),
+                              _mm256_extracti128_si256(lo, 1)};
+        for (int g = 0; g < 4; g++) {
+            const unsigned m = keep >> (8 * g) & 0xFF;
+            __m128i idx = _mm_loadl_epi64((const __m128i *)norm_pick[m]);
+            if (g & 1)
+                idx = _mm_add_epi8(idx, k8); /* 0x80 + 8 stays negative */
+            _mm_storel_epi64((__m128i *)(o + k),
+                             _mm_shuffle_epi8(h[g >> 1], idx));
+            k += (size_t)__builtin_popcount(m);
+        }
     }
-    k += norm_scalar(s + i, n - i, o + k, &sp);
-    *space = sp;
+    int tail_sp = (int)sp;
+    k += norm_scalar(s + i, n - i, o + k, &tail_sp);
+    *space = tail_sp;
     return k;
 }
 
@@ -1027,8 +1067,10 @@ static norm_fn pick_norm_mode(int mode)
         __builtin_cpu_supports("avx512vbmi2") &&
         __builtin_cpu_supports("bmi2"))
         return norm_avx512;
-    if (__builtin_cpu_supports("avx2"))
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt")) {
+        pthread_once(&norm_pick_once, init_norm_pick);
         return norm_avx2;
+    }
 #else
     (void)mode;
 #endif
