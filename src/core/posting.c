@@ -624,21 +624,37 @@ static skidx_status field_rule(const struct skidx_compiled *c,
 struct memo_title {
     uint64_t key;
     int32_t role, level;
-    uint8_t len, used;
+    uint8_t len;
     char text[MEMO_TITLE];
 };
 _Static_assert(sizeof(struct memo_title) == 128, "two cache lines");
 struct memo_field {
     int32_t level;
-    uint8_t len, used;
+    uint8_t len;
     char text[MEMO_FIELD];
 };
 struct skidx_title_memo {
     struct memo_title t[SKIDX_TITLE_MEMO];
     struct memo_field f[MEMO_FIELDS];
-    uint8_t next[MEMO_SETS]; /* the way each set replaces next */
-    uint8_t next_f[MEMO_FIELD_SETS];
+    /* per set: fill_ways() ways hold entries, way fill % MEMO_WAYS is
+     * replaced next; only these are cleared, the entries never read
+     * before they are written */
+    uint8_t fill[MEMO_SETS], fill_f[MEMO_FIELD_SETS];
 };
+
+static unsigned fill_ways(uint8_t fill)
+{
+    return fill < MEMO_WAYS ? fill : MEMO_WAYS;
+}
+
+/* The fill after an entry is written at way fill % MEMO_WAYS: it counts
+ * up to MEMO_WAYS, then cycles through MEMO_WAYS .. 2 * MEMO_WAYS - 1. */
+static uint8_t fill_next(uint8_t fill)
+{
+    return (uint8_t)(fill < MEMO_WAYS ? fill + 1
+                                      : MEMO_WAYS + (fill - MEMO_WAYS + 1) %
+                                                        MEMO_WAYS);
+}
 
 static skidx_status memo_title_rules(const struct skidx_compiled *c,
                                      struct skidx_worker *w, const char *t,
@@ -649,21 +665,20 @@ static skidx_status memo_title_rules(const struct skidx_compiled *c,
     const uint64_t key = n ? w->hash_fn(t, n) : 0;
     const size_t set = (size_t)(key % MEMO_SETS);
     struct memo_title *e = &w->memo->t[set * MEMO_WAYS];
-    for (int i = 0; i < MEMO_WAYS; i++)
-        if (e[i].used && e[i].key == key && e[i].len == n &&
-            !memcmp(e[i].text, t, n)) {
+    for (unsigned i = 0; i < fill_ways(w->memo->fill[set]); i++)
+        if (e[i].key == key && e[i].len == n &&
+            (!n || !memcmp(e[i].text, t, n))) {
             *role = e[i].role;
             *level = e[i].level;
             return SKIDX_OK;
         }
     SKIDX_FORWARD(title_rules(c, w, t, n, role, level));
-    struct memo_title *m = &e[w->memo->next[set]];
-    w->memo->next[set] = (uint8_t)((w->memo->next[set] + 1) % MEMO_WAYS);
+    struct memo_title *m = &e[w->memo->fill[set] % MEMO_WAYS];
+    w->memo->fill[set] = fill_next(w->memo->fill[set]);
     m->key = key;
     m->role = *role;
     m->level = *level;
     m->len = (uint8_t)n;
-    m->used = 1;
     if (n)
         memcpy(m->text, t, n);
     return SKIDX_OK;
@@ -677,17 +692,16 @@ static skidx_status memo_field_rule(const struct skidx_compiled *c,
         return field_rule(c, w, f, n, level);
     const size_t set = (size_t)(w->hash_fn(f, n) % MEMO_FIELD_SETS);
     struct memo_field *e = &w->memo->f[set * MEMO_WAYS];
-    for (int i = 0; i < MEMO_WAYS; i++)
-        if (e[i].used && e[i].len == n && !memcmp(e[i].text, f, n)) {
+    for (unsigned i = 0; i < fill_ways(w->memo->fill_f[set]); i++)
+        if (e[i].len == n && !memcmp(e[i].text, f, n)) {
             *level = e[i].level;
             return SKIDX_OK;
         }
     SKIDX_FORWARD(field_rule(c, w, f, n, level));
-    struct memo_field *m = &e[w->memo->next_f[set]];
-    w->memo->next_f[set] = (uint8_t)((w->memo->next_f[set] + 1) % MEMO_WAYS);
+    struct memo_field *m = &e[w->memo->fill_f[set] % MEMO_WAYS];
+    w->memo->fill_f[set] = fill_next(w->memo->fill_f[set]);
     m->level = *level;
     m->len = (uint8_t)n;
-    m->used = 1;
     memcpy(m->text, f, n);
     return SKIDX_OK;
 }
@@ -707,8 +721,11 @@ skidx_status skidx_classify(const struct skidx_compiled *c,
         w->memo = NULL;
         w->memo_c = c;
     }
-    if (!w->memo) /* NULL when out of memory: every title is read */
-        w->memo = calloc(1, sizeof(*w->memo));
+    if (!w->memo && (w->memo = malloc(sizeof(*w->memo)))) {
+        /* (NULL when out of memory: every title is read) */
+        memset(w->memo->fill, 0, sizeof(w->memo->fill));
+        memset(w->memo->fill_f, 0, sizeof(w->memo->fill_f));
+    }
     int32_t r, l;
     SKIDX_FORWARD(memo_title_rules(c, w, title, title_len, &r, &l));
     *role = r < 0 ? c->tax->role_fallback : (uint32_t)r;
