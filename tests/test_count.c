@@ -360,6 +360,121 @@ static void test_sparse_pages(void **state)
 }
 #endif
 
+/* Months added one by one: in any order the tables hold what was added,
+ * the memory behind them grows geometrically (a few copies, not one a
+ * month) and stays within twice the range plus a year. */
+static void month_walk(const int32_t *months, size_t n, size_t max_grows)
+{
+    struct skidx_counts c;
+    init(&c);
+    int32_t lo = INT32_MAX, hi = INT32_MIN;
+    size_t grows = 0;
+    for (size_t i = 0; i < n; i++) {
+        const uint64_t *mem = c.month_mem;
+        const uint32_t sk = (uint32_t)months[i] % NS;
+        assert_int_equal(skidx_counts_add(&c, (uint32_t)months[i] % (NR * NL),
+                                          months[i], -1, 1, &sk, 1),
+                         SKIDX_OK);
+        grows += c.month_mem != mem;
+        lo = months[i] < lo ? months[i] : lo;
+        hi = months[i] > hi ? months[i] : hi;
+        assert_int_equal(c.month0, lo);
+        assert_int_equal(c.n_months, (uint32_t)(hi - lo + 1));
+        assert_true(c.mem0 <= c.month0);
+        assert_true((int64_t)c.mem0 + c.mem_n >=
+                    (int64_t)c.month0 + c.n_months);
+        assert_true(c.mem_n <= 2 * c.n_months + 12);
+    }
+    assert_true(grows <= max_grows);
+    /* every month once, in its cell and skill; nothing else */
+    uint64_t seen[12 * 120] = {0};
+    assert_true(c.n_months <= 12 * 120);
+    for (size_t i = 0; i < n; i++)
+        seen[months[i] - lo]++;
+    for (uint32_t m = 0; m < c.n_months; m++) {
+        const int32_t month = lo + (int32_t)m;
+        assert_int_equal(c.month[m], seen[m]);
+        for (uint32_t k = 0; k < c.n_cells; k++)
+            assert_int_equal(c.month_cell[(size_t)m * c.n_cells + k],
+                             (uint32_t)month % (NR * NL) == k ? seen[m] : 0);
+        for (uint32_t k = 0; k < NS; k++)
+            assert_int_equal(c.month_skill[(size_t)m * NS + k],
+                             (uint32_t)month % NS == k ? seen[m] : 0);
+    }
+    skidx_counts_release(&c);
+}
+
+static void test_month_growth(void **state)
+{
+    (void)state;
+    static int32_t m[12 * 111];
+    const size_t n = sizeof(m) / sizeof(m[0]);
+    /* forwards and backwards over 1990..2100, the parser's whole range */
+    for (size_t i = 0; i < n; i++)
+        m[i] = YM(1990, 1) + (int32_t)i;
+    month_walk(m, n, 20);
+    for (size_t i = 0; i < n; i++)
+        m[i] = YM(2100, 12) - (int32_t)i;
+    month_walk(m, n, 20);
+    /* outwards from the middle, both sides in turn */
+    for (size_t i = 0; i < n; i++)
+        m[i] = YM(2045, 6) + (i % 2 ? -(int32_t)(i / 2) - 1 : (int32_t)(i / 2));
+    month_walk(m, n, 20);
+    /* random months over ten years, and again with repeats */
+    for (size_t i = 0; i < n; i++)
+        m[i] = YM(2020, 1) + (int32_t)rndn(120);
+    month_walk(m, n, 20);
+}
+
+/* Trimmed months are cleared: growing back into them counts from zero. */
+static void test_month_trim_regrow(void **state)
+{
+    (void)state;
+    struct skidx_counts c;
+    init(&c);
+    const uint32_t sk[] = {2};
+    for (int32_t m = YM(2024, 1); m <= YM(2024, 12); m++)
+        assert_int_equal(skidx_counts_add(&c, 3, m, -1, 1, sk, 1), SKIDX_OK);
+    /* take off the first two and the last month's postings, then trim */
+    const int32_t gone[] = {YM(2024, 1), YM(2024, 2), YM(2024, 12)};
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(skidx_counts_sub(&c, 3, gone[i], -1, 1, sk, 1),
+                         SKIDX_OK);
+    skidx_counts_trim_months(&c);
+    assert_int_equal(c.month0, YM(2024, 3));
+    assert_int_equal(c.n_months, 9);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(skidx_counts_add(&c, 3, gone[i], -1, 1, sk, 1),
+                         SKIDX_OK);
+    assert_int_equal(c.month0, YM(2024, 1));
+    assert_int_equal(c.n_months, 12);
+    for (uint32_t m = 0; m < 12; m++) {
+        assert_int_equal(c.month[m], 1);
+        assert_int_equal(c.month_cell[(size_t)m * c.n_cells + 3], 1);
+        assert_int_equal(c.month_skill[(size_t)m * NS + 2], 1);
+    }
+    /* a range outside the memory: copied, with the counts */
+    assert_int_equal(skidx_counts_month_range(&c, YM(2030, 1), 1), SKIDX_OK);
+    assert_int_equal(c.n_months, 12 * 7 - 11);
+    assert_int_equal(c.month[0], 1);
+    assert_int_equal(c.month[11], 1);
+    assert_int_equal(c.month[12], 0);
+    assert_int_equal(c.month_skill[11 * NS + 2], 1);
+    assert_int_equal(c.month[c.n_months - 1], 0);
+    /* trimmed to nothing, then a month far away */
+    for (int32_t m = YM(2024, 1); m <= YM(2024, 12); m++)
+        assert_int_equal(skidx_counts_sub(&c, 3, m, -1, 1, sk, 1), SKIDX_OK);
+    skidx_counts_trim_months(&c);
+    assert_int_equal(c.n_months, 0);
+    assert_int_equal(skidx_counts_add(&c, 3, YM(2024, 6), -1, 1, sk, 1),
+                     SKIDX_OK);
+    assert_int_equal(c.n_months, 1);
+    assert_int_equal(c.month[0], 1);
+    assert_int_equal(c.month_cell[3], 1);
+    assert_int_equal(c.month_skill[2], 1);
+    skidx_counts_release(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -368,6 +483,8 @@ int main(void)
         cmocka_unit_test(test_merge_halves),
         cmocka_unit_test(test_merge_months),
         cmocka_unit_test(test_mismatch_and_limits),
+        cmocka_unit_test(test_month_growth),
+        cmocka_unit_test(test_month_trim_regrow),
 #ifdef __linux__
         cmocka_unit_test(test_sparse_pages),
 #endif

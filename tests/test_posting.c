@@ -296,6 +296,105 @@ static void test_classify_memo(void **state)
     assert_true(W.roles.words + W.levels.words > words2);
 }
 
+static uint64_t same_hash(const void *p, size_t n)
+{
+    (void)p;
+    (void)n;
+    return 42; /* every title and field in one place of the memo */
+}
+
+static uint64_t classify_words(const struct skidx_worker *w)
+{
+    return w->roles.words + w->levels.words + w->level_fields.words;
+}
+
+static void classify_w(struct skidx_worker *w, const char *title,
+                       const char *sen, uint32_t *role, uint32_t *level)
+{
+    assert_int_equal(skidx_classify(C, w, title, strlen(title), sen,
+                                    sen ? strlen(sen) : 0, role, level),
+                     SKIDX_OK);
+}
+
+/* The memo keeps a title's answer apart from the field's: a title seen
+ * with one field is not read again with another, nor a field with
+ * another title, and what the field decides is not kept with the title.
+ * Titles and fields whose hashes are all equal share one set of the memo
+ * and still get their own answers. */
+static void test_classify_memo_parts(void **state)
+{
+    (void)state;
+    for (int h = 0; h < 2; h++) {
+        struct skidx_worker w;
+        assert_int_equal(skidx_worker_init(&w, C), SKIDX_OK);
+        if (h)
+            w.hash_fn = same_hash;
+        uint32_t r, l;
+        classify_w(&w, "Data Engineer", "internship", &r, &l);
+        assert_int_equal(r, R_DE);
+        assert_int_equal(l, L_ENTRY);
+        uint64_t before = w.roles.words + w.levels.words;
+        classify_w(&w, "Data Engineer", "Mid-Senior", &r, &l);
+        assert_int_equal(r, R_DE);
+        assert_int_equal(l, L_SENIOR);
+        classify_w(&w, "Data Engineer", NULL, &r, &l);
+        assert_int_equal(r, R_DE);
+        assert_int_equal(l, L_MID);
+        /* the title was read once */
+        assert_int_equal(w.roles.words + w.levels.words, before);
+        /* a field seen before, with a new title: only the title is read */
+        before = w.level_fields.words;
+        classify_w(&w, "ML Engineer", "internship", &r, &l);
+        assert_int_equal(r, R_ML);
+        assert_int_equal(l, L_ENTRY);
+        assert_int_equal(w.level_fields.words, before);
+        /* a title that names its level: the field is not read */
+        classify_w(&w, "Senior Data Scientist", "an unseen field", &r, &l);
+        assert_int_equal(r, R_DS);
+        assert_int_equal(l, L_SENIOR);
+        assert_int_equal(w.level_fields.words, before);
+        /* four titles in one set (with equal hashes): all kept, each with
+         * its own answer; a fifth replaces the oldest */
+        skidx_worker_release(&w);
+        assert_int_equal(skidx_worker_init(&w, C), SKIDX_OK);
+        if (h)
+            w.hash_fn = same_hash;
+        static const char *const t4[] = {"Data Scientist", "Data Engineer",
+                                         "Staff ML Engineer",
+                                         "Intern Data Engineer"};
+        static const uint32_t r4[] = {R_DS, R_DE, R_ML, R_DE};
+        static const uint32_t l4[] = {L_MID, L_MID, L_STAFF, L_INTERN};
+        for (int round = 0; round < 3; round++) {
+            const uint64_t at = classify_words(&w);
+            for (int i = 0; i < 4; i++) {
+                classify_w(&w, t4[i], NULL, &r, &l);
+                assert_int_equal(r, r4[i]);
+                assert_int_equal(l, l4[i]);
+            }
+            if (round && h)
+                assert_int_equal(classify_words(&w), at);
+        }
+        classify_w(&w, "Junior Data Analyst", NULL, &r, &l);
+        assert_int_equal(l, L_ENTRY);
+        for (int i = 0; i < 4; i++) {
+            classify_w(&w, t4[i], NULL, &r, &l);
+            assert_int_equal(r, r4[i]);
+            assert_int_equal(l, l4[i]);
+        }
+        /* fields with equal hashes share one place: the right level */
+        static const char *const f3[] = {"internship", "Mid-Senior",
+                                         "entry level", "senior"};
+        static const uint32_t fl3[] = {L_ENTRY, L_SENIOR, L_ENTRY, L_SENIOR};
+        for (int round = 0; round < 2; round++)
+            for (int i = 0; i < 4; i++) {
+                classify_w(&w, "Data Engineer", f3[i], &r, &l);
+                assert_int_equal(r, R_DE);
+                assert_int_equal(l, fl3[i]);
+            }
+        skidx_worker_release(&w);
+    }
+}
+
 static void test_dates(void **state)
 {
     (void)state;
@@ -630,6 +729,38 @@ static void test_dedup(void **state)
         assert_memory_equal(a, c, la);
         assert_true(la == 0 || (a[0] != ' ' && a[la - 1] != ' '));
     }
+    /* every byte value, whitespace often in runs: the bytes that share a
+     * low nibble with a whitespace byte (0x00, 0x29, 0x2D, 0x89, 0xA0...)
+     * and those at the edges of A..Z (0x40, 0x5B, 0x60, 0x7B) */
+    for (int rep = 0; rep < 4000; rep++) {
+        size_t n = (size_t)(rep % 400);
+        for (size_t i = 0; i < n; i++) {
+            s = s * 6364136223846793005ull + 1442695040888963407ull;
+            const unsigned r = (unsigned)(s >> 33);
+            static const char ws[] = " \t\n\r";
+            in[i] = (char)(r % 4 == 0 ? (unsigned char)ws[(r >> 8) % 4]
+                                      : (r >> 8) & 0xFF);
+        }
+        size_t la = skidx_normalize(in, n, a, SKIDX_SIMD_SCALAR);
+        size_t lb = skidx_normalize(in, n, b, SKIDX_SIMD_BEST);
+        size_t lc = skidx_normalize(in, n, c, SKIDX_SIMD_AVX2);
+        assert_int_equal(la, lb);
+        assert_memory_equal(a, b, la);
+        assert_int_equal(la, lc);
+        assert_memory_equal(a, c, la);
+    }
+    for (unsigned v = 0; v < 256; v++) {
+        for (size_t i = 0; i < 96; i++)
+            in[i] = (char)(i % 3 == 2 ? ' ' : (int)v);
+        size_t la = skidx_normalize(in, 96, a, SKIDX_SIMD_SCALAR);
+        size_t lc = skidx_normalize(in, 96, c, SKIDX_SIMD_AVX2);
+        assert_int_equal(la, lc);
+        assert_memory_equal(a, c, la);
+        for (size_t i = 0; i < la; i++)
+            assert_int_equal((unsigned char)a[i],
+                             a[i] == ' ' ? 0x20
+                             : v >= 'A' && v <= 'Z' ? v + 32 : v);
+    }
 }
 
 /* ---- skills ---- */
@@ -859,6 +990,7 @@ int main(void)
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_classify_hostile),
         cmocka_unit_test(test_classify_memo),
+        cmocka_unit_test(test_classify_memo_parts),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_salaries),
         cmocka_unit_test(test_types_and_skips),

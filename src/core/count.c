@@ -79,28 +79,39 @@ void skidx_counts_release(struct skidx_counts *c)
     free(c->hist);
     table_free(c->cs, (size_t)c->n_cells * c->n_skills * 3);
     free(c->cs_rows);
-    free(c->month);
-    free(c->month_cell);
-    free(c->month_skill);
+    table_free(c->month_mem, c->mem_n);
+    table_free(c->month_cell_mem, (size_t)c->mem_n * c->n_cells);
+    table_free(c->month_skill_mem, (size_t)c->mem_n * c->n_skills);
     memset(c, 0, sizeof(*c));
 }
 
-/* Grow a per-month table of `width` counters a row from [old0, old0+oldn)
- * to [new0, new0+newn). */
-static uint64_t *regrow(uint64_t *t, size_t width, int32_t old0,
+/* The month tables' memory: rows for months [c->mem0, c->mem0 +
+ * c->mem_n); month, month_cell and month_skill view the rows of
+ * [month0, month0 + n_months) in it. */
+static void month_views(struct skidx_counts *c)
+{
+    const size_t off = c->n_months ? (size_t)(c->month0 - c->mem0) : 0;
+    c->month = c->month_mem + off;
+    c->month_cell = c->month_cell_mem + off * c->n_cells;
+    c->month_skill = c->month_skill_mem + off * c->n_skills;
+}
+
+/* New memory for months [new0, new0 + newn) of a table of `width`
+ * counters a row, holding the old view's rows (months [old0, old0 +
+ * oldn)); zero elsewhere. NULL when out of memory (the old is kept). */
+static uint64_t *regrow(const uint64_t *view, size_t width, int32_t old0,
                         uint32_t oldn, int32_t new0, uint32_t newn)
 {
-    size_t cnt = (size_t)newn * width;
-    uint64_t *n = calloc(cnt ? cnt : 1,
-                         sizeof(uint64_t));
+    uint64_t *n = table_alloc((size_t)newn * width);
     if (!n)
         return NULL;
     if (oldn)
-        memcpy(n + (size_t)(old0 - new0) * width, t,
+        memcpy(n + (size_t)(old0 - new0) * width, view,
                (size_t)oldn * width * sizeof(uint64_t));
-    free(t);
     return n;
 }
+
+#define MAX_MONTHS (12 * 1000)
 
 skidx_status skidx_counts_month_range(struct skidx_counts *c, int32_t first,
                                       uint32_t n)
@@ -116,25 +127,67 @@ skidx_status skidx_counts_month_range(struct skidx_counts *c, int32_t first,
         if (lo == c->month0 && hi == (int64_t)c->month0 + c->n_months)
             return SKIDX_OK;
     }
-    if (hi - lo > 12 * 1000)
+    if (hi - lo > MAX_MONTHS)
         return SKIDX_ERR_LIMIT;
-    uint32_t nn = (uint32_t)(hi - lo);
-    uint64_t *a = regrow(c->month, 1, c->month0, c->n_months, (int32_t)lo, nn);
-    if (!a)
+    if (c->mem_n && lo >= c->mem0 && hi <= (int64_t)c->mem0 + c->mem_n) {
+        /* room enough: the months outside the old range are zero */
+        c->month0 = (int32_t)lo;
+        c->n_months = (uint32_t)(hi - lo);
+        month_views(c);
+        return SKIDX_OK;
+    }
+    /* Grow to half as many months again as before (a year at first,
+     * at most twice the range), most of the room on the side the range
+     * grew: months arrive in corpus order, often running forwards or
+     * backwards in time, and a quarter on the other side keeps a range
+     * that grows both ways from copying at each step. Tables of 1 MiB
+     * and more are mapped, so room never written costs no memory. */
+    const int64_t span = hi - lo;
+    int64_t want = (int64_t)c->mem_n + c->mem_n / 2;
+    if (want > 2 * span)
+        want = 2 * span;
+    if (want < 12)
+        want = 12;
+    if (want > MAX_MONTHS)
+        want = MAX_MONTHS;
+    if (want < span)
+        want = span;
+    const int64_t room = want - span;
+    const int down = c->n_months && lo < c->month0;
+    const int up = c->n_months && hi > (int64_t)c->month0 + c->n_months;
+    int64_t a0 = lo - room / 2;
+    if (down && !up)
+        a0 = lo - (room - room / 4);
+    else if (up && !down)
+        a0 = lo - room / 4;
+    if (a0 < INT32_MIN + 1)
+        a0 = INT32_MIN + 1; /* SKIDX_NO_MONTH is no month */
+    if (a0 + want > INT32_MAX)
+        a0 = INT32_MAX - want;
+    const int32_t new0 = (int32_t)a0;
+    const uint32_t newn = (uint32_t)want;
+    uint64_t *m = regrow(c->month, 1, c->month0, c->n_months, new0, newn);
+    uint64_t *mc = regrow(c->month_cell, c->n_cells, c->month0, c->n_months,
+                          new0, newn);
+    uint64_t *ms = regrow(c->month_skill, c->n_skills, c->month0,
+                          c->n_months, new0, newn);
+    if (!m || !mc || !ms) {
+        table_free(m, newn);
+        table_free(mc, (size_t)newn * c->n_cells);
+        table_free(ms, (size_t)newn * c->n_skills);
         return SKIDX_ERR_NOMEM;
-    c->month = a;
-    a = regrow(c->month_cell, c->n_cells, c->month0, c->n_months, (int32_t)lo,
-               nn);
-    if (!a)
-        return SKIDX_ERR_NOMEM;
-    c->month_cell = a;
-    a = regrow(c->month_skill, c->n_skills, c->month0, c->n_months,
-               (int32_t)lo, nn);
-    if (!a)
-        return SKIDX_ERR_NOMEM;
-    c->month_skill = a;
+    }
+    table_free(c->month_mem, c->mem_n);
+    table_free(c->month_cell_mem, (size_t)c->mem_n * c->n_cells);
+    table_free(c->month_skill_mem, (size_t)c->mem_n * c->n_skills);
+    c->month_mem = m;
+    c->month_cell_mem = mc;
+    c->month_skill_mem = ms;
+    c->mem0 = new0;
+    c->mem_n = newn;
     c->month0 = (int32_t)lo;
-    c->n_months = nn;
+    c->n_months = (uint32_t)(hi - lo);
+    month_views(c);
     return SKIDX_OK;
 }
 
@@ -256,14 +309,22 @@ void skidx_counts_trim_months(struct skidx_counts *c)
         hi--;
     if (lo == 0 && hi == c->n_months)
         return;
+    /* the view narrows; the rows it drops are cleared, as memory outside
+     * the view must be (a month without postings counts nothing in a
+     * consistent table; this holds the rest to it too) */
+    const size_t drop[2][2] = {{0, lo}, {hi, c->n_months}};
+    for (int i = 0; i < 2; i++) {
+        const size_t a = drop[i][0], n = drop[i][1] - a;
+        memset(c->month + a, 0, n * sizeof(uint64_t));
+        memset(c->month_cell + a * c->n_cells, 0,
+               n * c->n_cells * sizeof(uint64_t));
+        memset(c->month_skill + a * c->n_skills, 0,
+               n * c->n_skills * sizeof(uint64_t));
+    }
     const uint32_t n = hi - lo;
-    memmove(c->month, c->month + lo, (size_t)n * sizeof(uint64_t));
-    memmove(c->month_cell, c->month_cell + (size_t)lo * c->n_cells,
-            (size_t)n * c->n_cells * sizeof(uint64_t));
-    memmove(c->month_skill, c->month_skill + (size_t)lo * c->n_skills,
-            (size_t)n * c->n_skills * sizeof(uint64_t));
     c->month0 = n ? c->month0 + (int32_t)lo : 0;
     c->n_months = n;
+    month_views(c);
 }
 
 /* d += s, writing only where s is not zero: the tables are sparse and

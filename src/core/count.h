@@ -14,7 +14,9 @@
  *   cs[(c*n_skills + k)*3 + {0,1,2}]  postings, salaried, salary_sum
  *   cs_rows[c]                    0: cell c's row of cs is all zero
  *   month[m], month_cell[m*n_cells + c], month_skill[m*n_skills + k]
- *     for calendar month month0 + m (year*12 + month-1)
+ *     for calendar month month0 + m (year*12 + month-1); the three
+ *     tables are views into allocations with room for more months
+ *     (mem0, mem_n), grown geometrically
  *
  * The cell x skill table is large (5.7 MB for the default taxonomy) and
  * sparse: it is mapped fresh, so that pages never written cost nothing,
@@ -64,6 +66,13 @@ struct skidx_counts {
     uint64_t *month;
     uint64_t *month_cell;
     uint64_t *month_skill;
+    /* the memory behind month, month_cell and month_skill (which point
+     * into it): rows for months [mem0, mem0 + mem_n), all zero outside
+     * [month0, month0 + n_months), so that the range grows into it
+     * without a copy; owned, freed by skidx_counts_release() */
+    int32_t mem0;
+    uint32_t mem_n;
+    uint64_t *month_mem, *month_cell_mem, *month_skill_mem;
     uint64_t stats[SKIDX_STAT_COUNT];
     uint64_t causes[SKIDX_CAUSE_COUNT];
 };
@@ -107,7 +116,11 @@ void skidx_counts_trim_months(struct skidx_counts *c);
 skidx_status skidx_counts_merge(struct skidx_counts *dst,
                                 const struct skidx_counts *src);
 
-/* Make room for calendar month m (exposed for the reader). */
+/* Widen the month range to take in calendar months [first, first + n)
+ * (exposed for the reader); the new months count zero. The memory behind
+ * the tables grows by at least half its months when it must grow, so
+ * adding months one by one copies each row O(1) times on average; the
+ * range spans at most 12,000 months (SKIDX_ERR_LIMIT). */
 skidx_status skidx_counts_month_range(struct skidx_counts *c, int32_t first,
                                       uint32_t n);
 

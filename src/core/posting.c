@@ -11,6 +11,7 @@
 #include "core/simd.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -226,16 +227,23 @@ static uint8_t noun_of[N_NOUNS];
 static uint8_t noun_at[257];
 static uint8_t noun_end[256];
 
-__attribute__((constructor)) static void init_nouns(void)
+/* Built on first use (title_focus(), through nouns_once), so that
+ * commands that never classify a title do not pay for it. */
+static pthread_once_t nouns_once = PTHREAD_ONCE_INIT;
+
+static void init_nouns(void)
 {
-    size_t k = 0;
-    for (unsigned c = 0; c < 256; c++) {
-        noun_at[c] = (uint8_t)k;
-        for (size_t i = 0; i < N_NOUNS; i++)
-            if ((unsigned char)role_nouns[i].w[role_nouns[i].len - 1] == c)
-                noun_of[k++] = (uint8_t)i;
-    }
-    noun_at[256] = (uint8_t)k;
+    /* a counting sort by last byte, stable: role_nouns[] order within */
+    unsigned at[257] = {0};
+    for (size_t i = 0; i < N_NOUNS; i++)
+        at[(unsigned char)role_nouns[i].w[role_nouns[i].len - 1] + 1]++;
+    for (unsigned c = 0; c < 256; c++)
+        at[c + 1] += at[c];
+    for (unsigned c = 0; c <= 256; c++)
+        noun_at[c] = (uint8_t)at[c];
+    for (size_t i = 0; i < N_NOUNS; i++)
+        noun_of[at[(unsigned char)role_nouns[i].w[role_nouns[i].len - 1]]++] =
+            (uint8_t)i;
     for (size_t i = 0; i < N_NOUNS; i++)
         for (size_t e = 0; e < N_ENDINGS; e++) {
             size_t m = noun_endings[e].len;
@@ -473,6 +481,7 @@ static skidx_status title_focus(const struct skidx_compiled *c,
     struct span all = {0, n}, seg = all, parts[TITLE_ITEMS];
     size_t np = split_title(t, all, 2, parts, TITLE_ITEMS);
     int yes;
+    pthread_once(&nouns_once, init_nouns);
     f->rp = f->lp = t;
     f->rlen = f->llen = n;
     if (np > 1) {
@@ -551,21 +560,151 @@ static skidx_status title_focus(const struct skidx_compiled *c,
     return SKIDX_OK;
 }
 
-static skidx_status classify_text(const struct skidx_compiled *c,
-                                  struct skidx_worker *w, const char *title,
-                                  size_t title_len, const char *seniority,
-                                  size_t seniority_len, uint32_t *role,
-                                  uint32_t *level);
+/* What the title alone decides: its role rule's owner (or -1) and its
+ * level rule's owner (or -1, when the seniority field is read). */
+static skidx_status title_rules(const struct skidx_compiled *c,
+                                struct skidx_worker *w, const char *title,
+                                size_t title_len, int32_t *role,
+                                int32_t *level)
+{
+    char buf[512];
+    struct focus f;
+    SKIDX_FORWARD(title_focus(c, w, title, title_len, buf, sizeof(buf), &f));
+    skidx_match_reset(&w->roles);
+    SKIDX_FORWARD(skidx_match_text(c->roles, &w->roles, f.rp, f.rlen,
+                                   SKIDX_ENGINE_WORDS));
+    *role = (int32_t)best_rule(c->roles, &w->roles);
+    skidx_match_reset(&w->levels);
+    SKIDX_FORWARD(skidx_match_text(c->levels, &w->levels, f.lp, f.llen,
+                                   SKIDX_ENGINE_WORDS));
+    *level = (int32_t)best_rule(c->levels, &w->levels);
+    return SKIDX_OK;
+}
 
-/* A memo entry: the title's and the field's bytes, their answer. */
-#define SKIDX_TITLE_MEMO 1024
-#define MEMO_TEXT 80
-struct skidx_title_memo {
+/* The level the seniority field names (or -1): the whole field, trimmed,
+ * must be one alias: job boards publish a fixed vocabulary ("Mid-Senior
+ * level"); free words ("lead", "senior developer needed") are not a
+ * level. */
+static skidx_status field_rule(const struct skidx_compiled *c,
+                               struct skidx_worker *w, const char *seniority,
+                               size_t seniority_len, int32_t *level)
+{
+    size_t lo = 0, hi = seniority_len;
+    while (lo < hi && is_ws((unsigned char)seniority[lo]))
+        lo++;
+    while (hi > lo && is_ws((unsigned char)seniority[hi - 1]))
+        hi--;
+    skidx_match_reset(&w->level_fields);
+    SKIDX_FORWARD(skidx_match_text(c->level_fields, &w->level_fields,
+                                   seniority, seniority_len,
+                                   SKIDX_ENGINE_WORDS));
+    struct skidx_match_scratch *s = &w->level_fields;
+    size_t k = 0;
+    for (size_t i = 0; i < s->n_hits; i++)
+        if (s->hits[i].start == lo && s->hits[i].end == hi)
+            s->hits[k++] = s->hits[i];
+    s->n_hits = k;
+    *level = (int32_t)best_rule(c->level_fields, s);
+    return SKIDX_OK;
+}
+
+/* The memo (w->memo): the answers of title_rules() for recent titles, in
+ * sets of MEMO_WAYS entries chosen by the XXH3 of the title and replaced
+ * oldest first, and those of field_rule() for recent seniority fields
+ * alike. An entry holds its text and answers only the same text,
+ * byte for byte: the answers depend on the text and the compiled taxonomy
+ * alone (w->memo_c), never on the hash. */
+#define SKIDX_TITLE_MEMO 2048
+#define MEMO_WAYS 4
+#define MEMO_SETS (SKIDX_TITLE_MEMO / MEMO_WAYS)
+#define MEMO_TITLE 110 /* longer titles are not kept */
+#define MEMO_FIELDS 64
+#define MEMO_FIELD_SETS (MEMO_FIELDS / MEMO_WAYS)
+#define MEMO_FIELD 54 /* longer fields are not kept */
+struct memo_title {
     uint64_t key;
-    uint32_t role, level;
-    uint8_t tlen, slen, used;
-    char text[MEMO_TEXT];
+    int32_t role, level;
+    uint8_t len;
+    char text[MEMO_TITLE];
 };
+_Static_assert(sizeof(struct memo_title) == 128, "two cache lines");
+struct memo_field {
+    int32_t level;
+    uint8_t len;
+    char text[MEMO_FIELD];
+};
+struct skidx_title_memo {
+    struct memo_title t[SKIDX_TITLE_MEMO];
+    struct memo_field f[MEMO_FIELDS];
+    /* per set: fill_ways() ways hold entries, way fill % MEMO_WAYS is
+     * replaced next; only these are cleared, the entries never read
+     * before they are written */
+    uint8_t fill[MEMO_SETS], fill_f[MEMO_FIELD_SETS];
+};
+
+static unsigned fill_ways(uint8_t fill)
+{
+    return fill < MEMO_WAYS ? fill : MEMO_WAYS;
+}
+
+/* The fill after an entry is written at way fill % MEMO_WAYS: it counts
+ * up to MEMO_WAYS, then cycles through MEMO_WAYS .. 2 * MEMO_WAYS - 1. */
+static uint8_t fill_next(uint8_t fill)
+{
+    return (uint8_t)(fill < MEMO_WAYS ? fill + 1
+                                      : MEMO_WAYS + (fill - MEMO_WAYS + 1) %
+                                                        MEMO_WAYS);
+}
+
+static skidx_status memo_title_rules(const struct skidx_compiled *c,
+                                     struct skidx_worker *w, const char *t,
+                                     size_t n, int32_t *role, int32_t *level)
+{
+    if (!w->memo || n > MEMO_TITLE)
+        return title_rules(c, w, t, n, role, level);
+    const uint64_t key = n ? w->hash_fn(t, n) : 0;
+    const size_t set = (size_t)(key % MEMO_SETS);
+    struct memo_title *e = &w->memo->t[set * MEMO_WAYS];
+    for (unsigned i = 0; i < fill_ways(w->memo->fill[set]); i++)
+        if (e[i].key == key && e[i].len == n &&
+            (!n || !memcmp(e[i].text, t, n))) {
+            *role = e[i].role;
+            *level = e[i].level;
+            return SKIDX_OK;
+        }
+    SKIDX_FORWARD(title_rules(c, w, t, n, role, level));
+    struct memo_title *m = &e[w->memo->fill[set] % MEMO_WAYS];
+    w->memo->fill[set] = fill_next(w->memo->fill[set]);
+    m->key = key;
+    m->role = *role;
+    m->level = *level;
+    m->len = (uint8_t)n;
+    if (n)
+        memcpy(m->text, t, n);
+    return SKIDX_OK;
+}
+
+static skidx_status memo_field_rule(const struct skidx_compiled *c,
+                                    struct skidx_worker *w, const char *f,
+                                    size_t n, int32_t *level)
+{
+    if (!w->memo || n > MEMO_FIELD)
+        return field_rule(c, w, f, n, level);
+    const size_t set = (size_t)(w->hash_fn(f, n) % MEMO_FIELD_SETS);
+    struct memo_field *e = &w->memo->f[set * MEMO_WAYS];
+    for (unsigned i = 0; i < fill_ways(w->memo->fill_f[set]); i++)
+        if (e[i].len == n && !memcmp(e[i].text, f, n)) {
+            *level = e[i].level;
+            return SKIDX_OK;
+        }
+    SKIDX_FORWARD(field_rule(c, w, f, n, level));
+    struct memo_field *m = &e[w->memo->fill_f[set] % MEMO_WAYS];
+    w->memo->fill_f[set] = fill_next(w->memo->fill_f[set]);
+    m->level = *level;
+    m->len = (uint8_t)n;
+    memcpy(m->text, f, n);
+    return SKIDX_OK;
+}
 
 skidx_status skidx_classify(const struct skidx_compiled *c,
                             struct skidx_worker *w, const char *title,
@@ -577,88 +716,21 @@ skidx_status skidx_classify(const struct skidx_compiled *c,
         seniority_len = 0;
     if (!title)
         title_len = 0;
-    if (title_len + seniority_len > MEMO_TEXT)
-        return classify_text(c, w, title, title_len, seniority,
-                             seniority_len, role, level);
     if (w->memo_c != c) {
         free(w->memo);
         w->memo = NULL;
         w->memo_c = c;
     }
-    if (!w->memo &&
-        !(w->memo = calloc(SKIDX_TITLE_MEMO, sizeof(*w->memo))))
-        return classify_text(c, w, title, title_len, seniority,
-                             seniority_len, role, level);
-    uint64_t key = title_len ? w->hash_fn(title, title_len) : 0;
-    if (seniority_len)
-        key ^= (w->hash_fn(seniority, seniority_len) + 1) *
-               0x9E3779B97F4A7C15ull;
-    struct skidx_title_memo *m = &w->memo[key & (SKIDX_TITLE_MEMO - 1)];
-    if (m->used && m->key == key && m->tlen == title_len &&
-        m->slen == seniority_len &&
-        (!title_len || !memcmp(m->text, title, title_len)) &&
-        (!seniority_len ||
-         !memcmp(m->text + title_len, seniority, seniority_len))) {
-        *role = m->role;
-        *level = m->level;
-        return SKIDX_OK;
+    if (!w->memo && (w->memo = malloc(sizeof(*w->memo)))) {
+        /* (NULL when out of memory: every title is read) */
+        memset(w->memo->fill, 0, sizeof(w->memo->fill));
+        memset(w->memo->fill_f, 0, sizeof(w->memo->fill_f));
     }
-    SKIDX_FORWARD(classify_text(c, w, title, title_len, seniority,
-                                seniority_len, role, level));
-    m->key = key;
-    m->role = *role;
-    m->level = *level;
-    m->tlen = (uint8_t)title_len;
-    m->slen = (uint8_t)seniority_len;
-    m->used = 1;
-    if (title_len)
-        memcpy(m->text, title, title_len);
-    if (seniority_len)
-        memcpy(m->text + title_len, seniority, seniority_len);
-    return SKIDX_OK;
-}
-
-static skidx_status classify_text(const struct skidx_compiled *c,
-                                  struct skidx_worker *w, const char *title,
-                                  size_t title_len, const char *seniority,
-                                  size_t seniority_len, uint32_t *role,
-                                  uint32_t *level)
-{
-    int64_t r, l = -1;
-    char buf[512];
-    struct focus f;
-    SKIDX_FORWARD(title_focus(c, w, title, title_len, buf, sizeof(buf), &f));
-    skidx_match_reset(&w->roles);
-    SKIDX_FORWARD(skidx_match_text(c->roles, &w->roles, f.rp, f.rlen,
-                                   SKIDX_ENGINE_WORDS));
-    r = best_rule(c->roles, &w->roles);
+    int32_t r, l;
+    SKIDX_FORWARD(memo_title_rules(c, w, title, title_len, &r, &l));
     *role = r < 0 ? c->tax->role_fallback : (uint32_t)r;
-
-    skidx_match_reset(&w->levels);
-    SKIDX_FORWARD(skidx_match_text(c->levels, &w->levels, f.lp, f.llen,
-                                   SKIDX_ENGINE_WORDS));
-    l = best_rule(c->levels, &w->levels);
-    if (l < 0 && seniority && seniority_len) {
-        /* the whole field, trimmed, must be one alias: job boards publish
-         * a fixed vocabulary ("Mid-Senior level"); free words ("lead",
-         * "senior developer needed") are not a level */
-        size_t lo = 0, hi = seniority_len;
-        while (lo < hi && is_ws((unsigned char)seniority[lo]))
-            lo++;
-        while (hi > lo && is_ws((unsigned char)seniority[hi - 1]))
-            hi--;
-        skidx_match_reset(&w->level_fields);
-        SKIDX_FORWARD(skidx_match_text(c->level_fields, &w->level_fields,
-                                       seniority, seniority_len,
-                                       SKIDX_ENGINE_WORDS));
-        struct skidx_match_scratch *s = &w->level_fields;
-        size_t k = 0;
-        for (size_t i = 0; i < s->n_hits; i++)
-            if (s->hits[i].start == lo && s->hits[i].end == hi)
-                s->hits[k++] = s->hits[i];
-        s->n_hits = k;
-        l = best_rule(c->level_fields, s);
-    }
+    if (l < 0 && seniority_len)
+        SKIDX_FORWARD(memo_field_rule(c, w, seniority, seniority_len, &l));
     *level = l < 0 ? c->tax->level_default : (uint32_t)l;
     return SKIDX_OK;
 }
@@ -887,36 +959,76 @@ static size_t norm_scalar(const unsigned char *s, size_t n, char *o,
 
 #if defined(__x86_64__)
 #include <immintrin.h>
-__attribute__((target("avx2"))) static size_t
+
+/* norm_pick[m]: the positions of the bits set in m, in order (the rest
+ * 0x80, which PSHUFB turns into 0): the shuffle that packs the bytes of
+ * an 8-byte group that mask m keeps. Built once (norm_pick_once) by
+ * pick_norm_mode() before norm_avx2 is handed out. */
+static uint8_t norm_pick[256][8];
+static pthread_once_t norm_pick_once = PTHREAD_ONCE_INIT;
+
+static void init_norm_pick(void)
+{
+    for (unsigned m = 0; m < 256; m++) {
+        unsigned k = 0;
+        for (unsigned b = 0; b < 8; b++)
+            if (m >> b & 1)
+                norm_pick[m][k++] = (uint8_t)b;
+        while (k < 8)
+            norm_pick[m][k++] = 0x80;
+    }
+}
+
+/* 32 bytes a step. Whitespace is found with one PSHUFB: the table holds,
+ * at each low nibble, the one whitespace byte with that nibble (0x20,
+ * 0x09, 0x0A, 0x0D) and elsewhere a byte no input with that nibble
+ * equals. A block in which no whitespace byte follows another (most
+ * prose) is stored whole; in any other, each 8-byte group keeps its
+ * bytes with a PSHUFB from norm_pick[] and an 8-byte store. Every store
+ * ends at or before s + i + 32 mapped to o (output never outruns input),
+ * within the n bytes of room. */
+__attribute__((target("avx2,popcnt"))) static size_t
 norm_avx2(const unsigned char *s, size_t n, char *o, int *space)
 {
     size_t i = 0, k = 0;
-    int sp = *space;
-    const __m256i kA = _mm256_set1_epi8('A'), k25 = _mm256_set1_epi8(25);
+    uint32_t sp = *space != 0;
+    const __m256i wstab = _mm256_setr_epi8(
+        0x20, -1, -1, -1, -1, -1, -1, -1, -1, 0x09, 0x0A, -1, -1, 0x0D, -1, 0,
+        0x20, -1, -1, -1, -1, -1, -1, -1, -1, 0x09, 0x0A, -1, -1, 0x0D, -1, 0);
+    const __m256i k3f = _mm256_set1_epi8(0x3F), kz = _mm256_set1_epi8(-102);
     const __m256i k20 = _mm256_set1_epi8(0x20);
+    const __m128i k8 = _mm_set1_epi8(8);
     for (; i + 32 <= n; i += 32) {
-        __m256i c = _mm256_loadu_si256((const __m256i *)(s + i));
-        __m256i ws = _mm256_or_si256(
-            _mm256_or_si256(_mm256_cmpeq_epi8(c, k20),
-                            _mm256_cmpeq_epi8(c, _mm256_set1_epi8('\t'))),
-            _mm256_or_si256(_mm256_cmpeq_epi8(c, _mm256_set1_epi8('\n')),
-                            _mm256_cmpeq_epi8(c, _mm256_set1_epi8('\r'))));
-        uint32_t wm = (uint32_t)_mm256_movemask_epi8(ws);
-        uint32_t prev = (wm << 1) | (uint32_t)sp;
-        if (wm & prev) {
-            k += norm_scalar(s + i, 32, o + k, &sp);
+        const __m256i c = _mm256_loadu_si256((const __m256i *)(s + i));
+        const __m256i ws = _mm256_cmpeq_epi8(_mm256_shuffle_epi8(wstab, c), c);
+        const uint32_t wm = (uint32_t)_mm256_movemask_epi8(ws);
+        /* 'A'..'Z' + 0x3F are -128..-103: below -102 as signed bytes */
+        const __m256i up = _mm256_cmpgt_epi8(kz, _mm256_add_epi8(c, k3f));
+        __m256i lo = _mm256_or_si256(c, _mm256_and_si256(up, k20));
+        lo = _mm256_blendv_epi8(lo, k20, ws);
+        const uint32_t drop = wm & (wm << 1 | sp);
+        sp = wm >> 31;
+        if (!drop) {
+            _mm256_storeu_si256((__m256i *)(o + k), lo);
+            k += 32;
             continue;
         }
-        __m256i d = _mm256_sub_epi8(c, kA);
-        __m256i up = _mm256_cmpeq_epi8(_mm256_min_epu8(d, k25), d);
-        __m256i lo = _mm256_add_epi8(c, _mm256_and_si256(up, k20));
-        lo = _mm256_blendv_epi8(lo, k20, ws);
-        _mm256_storeu_si256((__m256i *)(o + k), lo);
-        k += 32;
-        sp = (int)(wm >> 31);
+        const uint32_t keep = ~drop;
+        const __m128i h[2] = {_mm256_castsi256_si128(lo),
+                              _mm256_extracti128_si256(lo, 1)};
+        for (int g = 0; g < 4; g++) {
+            const unsigned m = keep >> (8 * g) & 0xFF;
+            __m128i idx = _mm_loadl_epi64((const __m128i *)norm_pick[m]);
+            if (g & 1)
+                idx = _mm_add_epi8(idx, k8); /* 0x80 + 8 stays negative */
+            _mm_storel_epi64((__m128i *)(o + k),
+                             _mm_shuffle_epi8(h[g >> 1], idx));
+            k += (size_t)__builtin_popcount(m);
+        }
     }
-    k += norm_scalar(s + i, n - i, o + k, &sp);
-    *space = sp;
+    int tail_sp = (int)sp;
+    k += norm_scalar(s + i, n - i, o + k, &tail_sp);
+    *space = tail_sp;
     return k;
 }
 
@@ -972,8 +1084,10 @@ static norm_fn pick_norm_mode(int mode)
         __builtin_cpu_supports("avx512vbmi2") &&
         __builtin_cpu_supports("bmi2"))
         return norm_avx512;
-    if (__builtin_cpu_supports("avx2"))
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt")) {
+        pthread_once(&norm_pick_once, init_norm_pick);
         return norm_avx2;
+    }
 #else
     (void)mode;
 #endif

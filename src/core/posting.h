@@ -84,9 +84,10 @@ struct skidx_worker {
     uint8_t *drop;
     size_t cap_drop;
     int any_drop;
-    /* the role and level of recent titles (skidx_classify()): a
-     * direct-mapped table of SKIDX_TITLE_MEMO entries, allocated on first
-     * use, valid for the compiled taxonomy memo_c */
+    /* the rules' answers for recent titles and seniority fields
+     * (skidx_classify(); posting.c): 2,048 titles in 4-way sets and 64
+     * fields, 260 KiB allocated on first use, valid for the compiled
+     * taxonomy memo_c */
     struct skidx_title_memo *memo;
     const struct skidx_compiled *memo_c;
 };
@@ -156,10 +157,12 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
 int skidx_posting_hit_section(const struct skidx_worker *w,
                               const struct skidx_posting_result *r, size_t i);
 
-/* Classification alone (used by tests and `match --text`). The answer
- * depends on the title, the seniority field and the taxonomy alone, so a
- * title and field seen before (byte for byte, up to 80 bytes together)
- * are answered from w's memo of the last 1,024 or so. */
+/* Classification alone (used by tests and `match --text`). What the title
+ * decides (its role, and its level if it names one) depends on the title
+ * and the taxonomy alone, and the level a seniority field names on the
+ * field alone, so a title seen before (byte for byte, up to 110 bytes;
+ * w keeps the last 2,048 or so) is not read again, whatever its field,
+ * and neither is a field (up to 54 bytes; the last 64 or so). */
 skidx_status skidx_classify(const struct skidx_compiled *c,
                             struct skidx_worker *w, const char *title,
                             size_t title_len, const char *seniority,
