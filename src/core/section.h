@@ -102,6 +102,11 @@ struct skidx_section_rule {
     uint64_t fold8[4];   /* 0x20 under each lower-case letter */
     uint64_t live8[4];   /* 0xFF under each plain byte */
     uint64_t fastl8[4];  /* 0xFF under each fast byte */
+    uint64_t canon8[3];  /* the first canonical bytes (at most 24, as
+                            canon6() reads a text: blanks, hyphens,
+                            apostrophes, case folded), zero-padded */
+    uint64_t canonm8[3]; /* 0xFF under each of them */
+    uint8_t canon_n;     /* how many */
 };
 
 struct skidx_section_rules {
@@ -147,6 +152,9 @@ struct skidx_section_rules {
     uint64_t pre6[6][1024];       /* the same sets' rules of six or more
                                      bytes, by their first six (as
                                      canon6() reads them) */
+    uint8_t canon_stop[256];      /* 1: a byte that canon_next() reads
+                                     as itself and no rule holds (a line
+                                     break, '@', '[', ...) */
     uint8_t pre_short[65536];     /* bit s: a rule of set s (not 1) is
                                      shorter than six such bytes, by the
                                      slot of its first three */
