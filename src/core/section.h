@@ -35,8 +35,10 @@
  * read as a rule reads them) reject most lines; the rest hash their
  * first word, which a second filter (the rules' first words) must know
  * before the second word is hashed, look the words up in a hash table
- * and compare the few rules found (their first 32 bytes of ASCII and
- * single spaces eight at a time). "<Name> is an equal opportunity employer..." lead-ins are tried
+ * and compare the few rules found: where several share those words,
+ * only those whose first canonical bytes (up to 24, read as the filters
+ * read them) begin the text's, and those by their first 32 bytes of
+ * ASCII and single spaces eight at a time. "<Name> is an equal opportunity employer..." lead-ins are tried
  * only at a paragraph's start, and only before the last occurrence of a
  * word that every such rule holds ("equal"; searched for once per text,
  * from its end). The common line prefixes ("- ", "• ") and block tags
