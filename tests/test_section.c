@@ -503,6 +503,99 @@ static void prefix_filters(void **state)
     skidx_section_rules_release(&r2);
 }
 
+/* Rules that share their first two words are compared only where their
+ * first canonical bytes (up to 24) begin the text: every spelling of the
+ * rule that fits passes that test (apostrophes, blanks, hyphens, Latin-1
+ * capitals, a text that ends or a colon that stops within 24 bytes), the
+ * longest rule that fits wins, and a byte a rule holds ('_', '@', '[')
+ * does not end the text's canonical bytes. */
+static void shared_words(void **state)
+{
+    (void)state;
+    static const char tsv[] =
+        "requirements\twhat you'll need\twhat you need\twhat you'll\t"
+        "what you will need to succeed in the long walk\twhat you_x\n"
+        "benefits\twhat you'll get\twhat you will need\t"
+        "what you will need to succeed in the long run\twhat you@home\n"
+        "preferred\twhat you'll do\t\xC3\xBC" "ber die rolle\t\xC3\xBC"
+        "ber die\twhat you[x]\n";
+    struct skidx_section_rules r2 = {0};
+    struct skidx_error err;
+    skidx_error_clear(&err);
+    assert_int_equal(skidx_section_rules_parse(&r2, "x", tsv, strlen(tsv),
+                                               &err),
+                     SKIDX_OK);
+    static const char *const cases[][2] = {
+        {"What You'll Need", "requirements"},
+        {"What You\xE2\x80\x99ll Need", "requirements"},
+        {"What You\xE2\x80\x98ll Need", "requirements"},
+        {"What You`ll Need", "requirements"},
+        {"What  You'll\tNeed", "requirements"},
+        {"What  you'll need", "requirements"},
+        {"What you'll  get", "benefits"},
+        {"What-you'll need", "requirements"},
+        {"What\xC2\xA0you'll need", "requirements"},
+        {"What you'll need:", "requirements"},
+        {"What you'll need**", "requirements"},
+        {"What You'll Get", "benefits"},
+        {"What You\xE2\x80\x99ll Get", "benefits"},
+        {"What You'll Do", "preferred"},
+        {"What You'll", "requirements"},
+        {"What You'll Be", ""},
+        {"What You'll Nee", ""},
+        {"What you need", "requirements"},
+        {"What you will need", "benefits"},
+        {"What you will need to succeed in the long run", "benefits"},
+        {"What you will need to succeed in the long walk", "requirements"},
+        {"What you will need to succeed in  the long walk", "requirements"},
+        {"What you will need to succeed in the long", ""},
+        {"What you will need to succeed in the long runs", ""},
+        {"What you_x", "requirements"},
+        {"What you@home", "benefits"},
+        {"What you[x]", "preferred"},
+        {"What you[y]", ""},
+        {"\xC3\x9C" "BER DIE ROLLE", "preferred"},
+        {"\xC3\x9C" "ber die", "preferred"},
+        {"\xC3\xBC" "ber  die-Rolle", "preferred"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *got = line_kind(&r2, cases[i][0]);
+        if (strcmp(got, cases[i][1]))
+            fprintf(stderr, "'%s': got '%s', want '%s'\n", cases[i][0], got,
+                    cases[i][1]);
+        assert_string_equal(got, cases[i][1]);
+    }
+    /* the text ends within 24 bytes of the heading; a colon stops it */
+    static const char *const texts[][3] = {
+        {"Intro text.\nWhat You'll Do", "preferred", "12"},
+        {"Intro text.\nWhat You\xE2\x80\x99ll", "requirements", "12"},
+        {"Intro text.\nWhat you will need", "benefits", "12"},
+        {"Intro text. What You'll Do: Python", "preferred", "12"},
+        {"Intro text. What You\xE2\x80\x99ll Get: AWS", "benefits", "12"},
+        {"Intro text. What You'll: x", "requirements", "12"},
+        {"Intro text.What you will need to succeed in the long walk: x",
+         "requirements", "11"},
+    };
+    struct skidx_sections a = {0};
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+        for (int simd = 0; simd < 2; simd++) {
+            assert_int_equal(
+                skidx_sections_split(&r2, texts[i][0], strlen(texts[i][0]),
+                                     &a,
+                                     simd ? SKIDX_SIMD_BEST
+                                          : SKIDX_SIMD_SCALAR),
+                SKIDX_OK);
+            if (a.n != 1 || strcmp(skidx_section_name(a.s[0].kind),
+                                   texts[i][1]))
+                fprintf(stderr, "'%s': %zu sections\n", texts[i][0], a.n);
+            assert_int_equal(a.n, 1);
+            assert_string_equal(skidx_section_name(a.s[0].kind), texts[i][1]);
+            assert_int_equal(a.s[0].start, (uint32_t)atoi(texts[i][2]));
+        }
+    skidx_sections_release(&a);
+    skidx_section_rules_release(&r2);
+}
+
 /* A heading at every offset of texts of 0 to 130 bytes (around the
  * AVX2 pass's 32- and 64-byte steps): after a line break and after a
  * sentence end with a colon, found exactly when it fits, on both paths. */
@@ -614,6 +707,7 @@ int main(void)
         cmocka_unit_test(kind_at),
         cmocka_unit_test(simd_paths_agree),
         cmocka_unit_test(prefix_filters),
+        cmocka_unit_test(shared_words),
         cmocka_unit_test(block_boundaries),
         cmocka_unit_test(rules_errors),
     };

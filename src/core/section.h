@@ -35,8 +35,10 @@
  * read as a rule reads them) reject most lines; the rest hash their
  * first word, which a second filter (the rules' first words) must know
  * before the second word is hashed, look the words up in a hash table
- * and compare the few rules found (their first 32 bytes of ASCII and
- * single spaces eight at a time). "<Name> is an equal opportunity employer..." lead-ins are tried
+ * and compare the few rules found: where several share those words,
+ * only those whose first canonical bytes (up to 24, read as the filters
+ * read them) begin the text's, and those by their first 32 bytes of
+ * ASCII and single spaces eight at a time. "<Name> is an equal opportunity employer..." lead-ins are tried
  * only at a paragraph's start, and only before the last occurrence of a
  * word that every such rule holds ("equal"; searched for once per text,
  * from its end). The common line prefixes ("- ", "• ") and block tags
@@ -102,6 +104,11 @@ struct skidx_section_rule {
     uint64_t fold8[4];   /* 0x20 under each lower-case letter */
     uint64_t live8[4];   /* 0xFF under each plain byte */
     uint64_t fastl8[4];  /* 0xFF under each fast byte */
+    uint64_t canon8[3];  /* the first canonical bytes (at most 24, as
+                            canon6() reads a text: blanks, hyphens,
+                            apostrophes, case folded), zero-padded */
+    uint64_t canonm8[3]; /* 0xFF under each of them */
+    uint8_t canon_n;     /* how many */
 };
 
 struct skidx_section_rules {
@@ -147,6 +154,9 @@ struct skidx_section_rules {
     uint64_t pre6[6][1024];       /* the same sets' rules of six or more
                                      bytes, by their first six (as
                                      canon6() reads them) */
+    uint8_t canon_stop[256];      /* 1: a byte that canon_next() reads
+                                     as itself and no rule holds (a line
+                                     break, '@', '[', ...) */
     uint8_t pre_short[65536];     /* bit s: a rule of set s (not 1) is
                                      shorter than six such bytes, by the
                                      slot of its first three */
