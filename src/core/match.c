@@ -491,6 +491,20 @@ static int cand_cmp(const void *x, const void *y)
     return a->alias < b->alias ? -1 : a->alias > b->alias;
 }
 
+/* Zeroed memory aligned to a cache line (n rounded up to 64 bytes),
+ * freed with free(): the candidates (64 bytes each) and the head table,
+ * as a loaded cache image holds them (its arrays start on a multiple of
+ * SKIDX_BLOB_ALIGN), so that a candidate the probe reads is one line, not
+ * two, on the first run and with --no-cache too. */
+static void *line_calloc(size_t n)
+{
+    n = (n + 63) & ~(size_t)63;
+    void *p = aligned_alloc(64, n);
+    if (p)
+        memset(p, 0, n);
+    return p;
+}
+
 static skidx_status build_words(struct skidx_matcher *m)
 {
     const struct skidx_alias_set *set = m->set;
@@ -555,11 +569,11 @@ static skidx_status build_words(struct skidx_matcher *m)
     size_t cap = 16;
     while (cap < heads * 2)
         cap <<= 1;
-    m->table = calloc(cap, sizeof(*m->table));
+    m->table = line_calloc(cap * sizeof(*m->table));
     m->table_mask = cap - 1;
     m->table_shift = 64 - (unsigned)__builtin_ctzll(cap);
     m->filter = calloc(FILTER_BITS / 64, sizeof(uint64_t));
-    m->cands = calloc(n ? n : 1, sizeof(*m->cands));
+    m->cands = line_calloc((n ? n : 1) * sizeof(*m->cands));
     m->keys = malloc(key_bytes ? key_bytes : 1);
     if (!m->table || !m->filter || !m->cands || !m->keys) {
         free(it);
@@ -2882,6 +2896,9 @@ probe_word(const struct skidx_matcher *m, struct skidx_match_scratch *s,
                 continue;
         }
         const struct cand *cs = m->cands + hd->cand_start;
+        /* the first candidate's line, loading while the key2s are
+         * searched (both miss the cache on most probes) */
+        __builtin_prefetch(cs);
         /* [0, n_short) are always tried; of the long-tail ones only the
          * run [lo, hi) whose key2 equals the two bytes after the word.
          * The k2bits signature rejects most words without searching. */
@@ -2902,6 +2919,9 @@ probe_word(const struct skidx_matcher *m, struct skidx_match_scratch *s,
                 lo = hi = a;
                 while (hi < hd->cand_n && k2s[hi] == k2)
                     hi++;
+                /* the run's first line, loading while the short-tail
+                 * candidates are tried */
+                __builtin_prefetch(cs + lo);
             }
         }
         /* the eight bytes after the word (zeros past the text), for
