@@ -2886,6 +2886,12 @@ probe_word(const struct skidx_matcher *m, struct skidx_match_scratch *s,
             return 0;
         if (hd->len != n || hd->first8 != f8)
             continue;
+        const struct cand *cs = m->cands + hd->cand_start;
+        /* the first candidate's line and the key2s', loading while the
+         * rest of a long word is compared and the key2s are searched
+         * (each misses the cache on most probes) */
+        __builtin_prefetch(cs);
+        __builtin_prefetch(m->key2s + hd->cand_start + hd->n_short);
         if (n > 8) {
             const unsigned char *k = m->keys + hd->key_off;
             size_t i = 8;
@@ -2895,10 +2901,6 @@ probe_word(const struct skidx_matcher *m, struct skidx_match_scratch *s,
             if (i != n)
                 continue;
         }
-        const struct cand *cs = m->cands + hd->cand_start;
-        /* the first candidate's line, loading while the key2s are
-         * searched (both miss the cache on most probes) */
-        __builtin_prefetch(cs);
         /* [0, n_short) are always tried; of the long-tail ones only the
          * run [lo, hi) whose key2 equals the two bytes after the word.
          * The k2bits signature rejects most words without searching. */
