@@ -3205,10 +3205,33 @@ scan_pairs(const struct skidx_matcher *m, struct skidx_match_scratch *s,
     /* words starting within 8 bytes of the end take the careful path */
     while (nfast && (size_t)edge[2 * (nfast - 1)] + 8 > len)
         nfast--;
+    /* the words with a next word (all that are decided unless the last
+     * word of the text is), then that last word on its single key */
+    const size_t paired = done < npairs ? done : npairs - 1;
+    size_t filtered = 0;
 #ifdef SKIDX_X86
     if (vec)
         i = keys_avx512(t, len, edge, nfast, hs);
 #endif
+    if (!vec && nfast) {
+        /* keys and filter in one pass while the next word's key is a
+         * fast one: each hash is tested as it is made, not stored and
+         * loaded again */
+        uint64_t f8, h = word_key_fast(t, edge[0], edge[1], &f8);
+        const size_t lim = nfast - 1 < paired ? nfast - 1 : paired;
+        hs[0] = h;
+        for (; filtered < lim; filtered++) {
+            const size_t q = 2 * filtered + 2;
+            const uint64_t hn = word_key_fast(t, edge[q], edge[q + 1], &f8);
+            hs[filtered + 1] = hn;
+            uint32_t pass = filter_has(filter, h) |
+                            filter_has(filter, pair_key(h, hn));
+            sv->idx[ns] = (uint32_t)filtered;
+            ns += pass;
+            h = hn;
+        }
+        i = filtered + 1;
+    }
     for (; i < nfast; i++) {
         uint64_t f8;
         hs[i] = word_key_fast(t, edge[2 * i], edge[2 * i + 1], &f8);
@@ -3217,14 +3240,11 @@ scan_pairs(const struct skidx_matcher *m, struct skidx_match_scratch *s,
         hs[i] = word_hash(t + edge[2 * i], edge[2 * i + 1] - edge[2 * i],
                           len - edge[2 * i]);
     hs[npairs] = 0; /* no next word: its pair bit is masked off below */
-    i = 0;
+    i = filtered;
 #ifdef SKIDX_X86
     if (vec)
         i = filter_avx512(filter, edge, hs, done, npairs, sv, &ns);
 #endif
-    /* the words with a next word (all that are decided unless the last
-     * word of the text is), then that last word on its single key */
-    const size_t paired = done < npairs ? done : npairs - 1;
     for (; i < paired; i++) {
         uint64_t h = hs[i];
         uint32_t pass = filter_has(filter, h) |
