@@ -504,6 +504,20 @@ static int cand_cmp(const void *x, const void *y)
     return a->alias < b->alias ? -1 : a->alias > b->alias;
 }
 
+/* Zeroed memory aligned to a cache line (n rounded up to 64 bytes),
+ * freed with free(): the candidates (64 bytes each) and the head table,
+ * as a loaded cache image holds them (its arrays start on a multiple of
+ * SKIDX_BLOB_ALIGN), so that a candidate the probe reads is one line, not
+ * two, on the first run and with --no-cache too. */
+static void *line_calloc(size_t n)
+{
+    n = (n + 63) & ~(size_t)63;
+    void *p = aligned_alloc(64, n);
+    if (p)
+        memset(p, 0, n);
+    return p;
+}
+
 static skidx_status build_words(struct skidx_matcher *m)
 {
     const struct skidx_alias_set *set = m->set;
@@ -568,11 +582,11 @@ static skidx_status build_words(struct skidx_matcher *m)
     size_t cap = 16;
     while (cap < heads * 2)
         cap <<= 1;
-    m->table = calloc(cap, sizeof(*m->table));
+    m->table = line_calloc(cap * sizeof(*m->table));
     m->table_mask = cap - 1;
     m->table_shift = 64 - (unsigned)__builtin_ctzll(cap);
     m->filter = calloc(FILTER_BITS / 64, sizeof(uint64_t));
-    m->cands = calloc(n ? n : 1, sizeof(*m->cands));
+    m->cands = line_calloc((n ? n : 1) * sizeof(*m->cands));
     m->keys = malloc(key_bytes ? key_bytes : 1);
     if (!m->table || !m->filter || !m->cands || !m->keys) {
         free(it);
@@ -2982,6 +2996,12 @@ probe_word(const struct skidx_matcher *m, struct skidx_match_scratch *s,
             return 0;
         if (hd->len != n || hd->first8 != f8)
             continue;
+        const struct cand *cs = m->cands + hd->cand_start;
+        /* the first candidate's line and the key2s', loading while the
+         * rest of a long word is compared and the key2s are searched
+         * (each misses the cache on most probes) */
+        __builtin_prefetch(cs);
+        __builtin_prefetch(m->key2s + hd->cand_start + hd->n_short);
         if (n > 8) {
             const unsigned char *k = m->keys + hd->key_off;
             size_t i = 8;
@@ -2991,7 +3011,6 @@ probe_word(const struct skidx_matcher *m, struct skidx_match_scratch *s,
             if (i != n)
                 continue;
         }
-        const struct cand *cs = m->cands + hd->cand_start;
         /* [0, n_short) are always tried; of the long-tail ones only the
          * run [lo, hi) whose key2 equals the two bytes after the word.
          * The k2bits signature rejects most words without searching. */
@@ -3012,6 +3031,9 @@ probe_word(const struct skidx_matcher *m, struct skidx_match_scratch *s,
                 lo = hi = a;
                 while (hi < hd->cand_n && k2s[hi] == k2)
                     hi++;
+                /* the run's first line, loading while the short-tail
+                 * candidates are tried */
+                __builtin_prefetch(cs + lo);
             }
         }
         /* the eight bytes after the word (zeros past the text), for
@@ -3293,10 +3315,33 @@ scan_pairs(const struct skidx_matcher *m, struct skidx_match_scratch *s,
     /* words starting within 8 bytes of the end take the careful path */
     while (nfast && (size_t)edge[2 * (nfast - 1)] + 8 > len)
         nfast--;
+    /* the words with a next word (all that are decided unless the last
+     * word of the text is), then that last word on its single key */
+    const size_t paired = done < npairs ? done : npairs - 1;
+    size_t filtered = 0;
 #ifdef SKIDX_X86
     if (vec)
         i = keys_avx512(t, len, edge, nfast, hs);
 #endif
+    if (!vec && nfast) {
+        /* keys and filter in one pass while the next word's key is a
+         * fast one: each hash is tested as it is made, not stored and
+         * loaded again */
+        uint64_t f8, h = word_key_fast(t, edge[0], edge[1], &f8);
+        const size_t lim = nfast - 1 < paired ? nfast - 1 : paired;
+        hs[0] = h;
+        for (; filtered < lim; filtered++) {
+            const size_t q = 2 * filtered + 2;
+            const uint64_t hn = word_key_fast(t, edge[q], edge[q + 1], &f8);
+            hs[filtered + 1] = hn;
+            uint32_t pass = filter_has(filter, h) |
+                            filter_has(filter, pair_key(h, hn));
+            sv->idx[ns] = (uint32_t)filtered;
+            ns += pass;
+            h = hn;
+        }
+        i = filtered + 1;
+    }
     for (; i < nfast; i++) {
         uint64_t f8;
         hs[i] = word_key_fast(t, edge[2 * i], edge[2 * i + 1], &f8);
@@ -3305,14 +3350,11 @@ scan_pairs(const struct skidx_matcher *m, struct skidx_match_scratch *s,
         hs[i] = word_hash(t + edge[2 * i], edge[2 * i + 1] - edge[2 * i],
                           len - edge[2 * i]);
     hs[npairs] = 0; /* no next word: its pair bit is masked off below */
-    i = 0;
+    i = filtered;
 #ifdef SKIDX_X86
     if (vec)
         i = filter_avx512(filter, edge, hs, done, npairs, sv, &ns);
 #endif
-    /* the words with a next word (all that are decided unless the last
-     * word of the text is), then that last word on its single key */
-    const size_t paired = done < npairs ? done : npairs - 1;
     for (; i < paired; i++) {
         uint64_t h = hs[i];
         uint32_t pass = filter_has(filter, h) |
