@@ -4,7 +4,9 @@
 # file that is truncated, bit-flipped, of another version or key, empty or
 # not a file changes nothing and is silently rewritten; an unusable cache
 # directory is not an error; the directory follows SKIDX_CACHE_DIR,
-# XDG_CACHE_HOME and HOME; concurrent runs leave one whole file.
+# XDG_CACHE_HOME and HOME; concurrent runs leave one whole file; a
+# Hyperscan database spoilt behind a forged checksum fails the first run
+# that scans it, naming the file, which it removes.
 # usage: cli_cache.sh SKIDX SOURCE_DIR
 set -u
 SKIDX=$1 SRC=$2
@@ -131,6 +133,56 @@ case $msg in *"cache: loaded"*) ok "no level-field rules: loaded from the cache"
 SKIDX_CACHE=off "$SKIDX" match -t "$T/nolf" "$ONE" > "$T/nolf.off"
 cmp -s "$T/nolf.cold" "$T/nolf.warm" && cmp -s "$T/nolf.cold" "$T/nolf.off" &&
     ok "no level-field rules: cold = warm = off" || bad "no level-field rules: outputs differ"
+
+# A Hyperscan database is rebuilt from the cache file when first scanned,
+# not at load. One spoilt behind a forged checksum (a byte of its bytecode
+# flipped: only Hyperscan's CRC sees it) fails the run that first needs it
+# with a message naming the file, which is removed; a run that scans
+# nothing (an empty corpus) needs none of it; the next run compiles again.
+cp -r "$SRC/tests/e2e/taxonomy" "$T/rx"
+printf 'Phone\tData\t/[0-9]{3}-[0-9]{4}/\n' >> "$T/rx/skills.tsv"
+printf '{"id":"p","title":"Engineer","description":"Call 555-1234 about SQL."}\n' > "$T/p.jsonl"
+SKIDX_CACHE=off "$SKIDX" match -t "$T/rx" "$T/p.jsonl" > "$T/rx.ref"
+case $(cat "$T/rx.ref") in *'"Phone"'*) ok "regex taxonomy: the regex matches" ;;
+    *) bad "regex taxonomy: no regex hit: $(cat "$T/rx.ref")" ;; esac
+rm -rf "$T/cache"
+"$SKIDX" match -t "$T/rx" "$T/p.jsonl" > /dev/null
+RX=$(ls "$T"/cache/taxonomy-*.skc)
+python3 - "$RX" "$SRC/scripts" <<'EOF'
+import sys
+sys.path.insert(0, sys.argv[2])
+import skidx_read
+d = bytearray(open(sys.argv[1], "rb").read())
+at = 64
+while at % 64 or d[at:at + 4] != b"\xdb\xdb\xdb\xdb":  # a database
+    at = d.index(b"\xdb\xdb\xdb\xdb", at + 1)
+d[at + 200] ^= 0x10
+s = skidx_read.xxh3_64(bytes(d[:48] + d[64:]), skidx_read.SEED)
+d[48:56] = s.to_bytes(8, "little")
+open(sys.argv[1], "wb").write(d)
+EOF
+mkdir "$T/empty" && : > "$T/empty/a.jsonl"
+msg=$(SKIDX_CACHE=verbose "$SKIDX" index -q -t "$T/rx" --allow-empty "$T/empty" -o "$T/rx0.skidx" 2>&1)
+check "spoilt database, empty corpus: exit" 0 $?
+case $msg in *"cache: loaded"*) ok "spoilt database, empty corpus: loaded, none rebuilt" ;;
+    *) bad "spoilt database, empty corpus: not loaded: $msg" ;; esac
+cp "$RX" "$T/rx.skc"
+"$SKIDX" match -t "$T/rx" "$T/p.jsonl" > /dev/null 2> "$T/err"; rc=$?
+[ $rc -ne 0 ] && ok "spoilt database: match fails" || bad "spoilt database: match exit 0"
+grep -q "damaged compiled-taxonomy cache '$RX'" "$T/err" &&
+    ok "spoilt database: match names the file" || bad "spoilt database: match message: $(cat "$T/err")"
+[ -e "$RX" ] && bad "spoilt database: file not removed" || ok "spoilt database: file removed"
+cp "$T/rx.skc" "$RX"
+"$SKIDX" index -q -t "$T/rx" "$T/p.jsonl" -o "$T/rx1.skidx" 2> "$T/err"; rc=$?
+[ $rc -ne 0 ] && ok "spoilt database: index fails" || bad "spoilt database: index exit 0"
+grep -q "damaged compiled-taxonomy cache '$RX'" "$T/err" &&
+    ok "spoilt database: index names the file" || bad "spoilt database: index message: $(cat "$T/err")"
+[ -e "$T/rx1.skidx" ] && bad "spoilt database: an index written" || ok "spoilt database: no index"
+"$SKIDX" match -t "$T/rx" "$T/p.jsonl" > "$T/rx.again"; check "spoilt database: next run: exit" 0 $?
+cmp -s "$T/rx.ref" "$T/rx.again" && ok "spoilt database: next run: same output" || bad "spoilt database: next run: output differs"
+msg=$(SKIDX_CACHE=verbose "$SKIDX" match -t "$T/rx" "$T/p.jsonl" 2>&1 >/dev/null)
+case $msg in *"cache: loaded"*) ok "spoilt database: rewritten" ;;
+    *) bad "spoilt database: not rewritten: $msg" ;; esac
 
 # concurrent cold runs: all right, one whole file, no temporary left
 rm -rf "$T/cache"

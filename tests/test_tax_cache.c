@@ -4,7 +4,9 @@
  * exactly as the compiled taxonomy does; an image of another key or
  * version, truncated, or with any bit flipped is refused; and one whose
  * checksum was forged after a flip is refused or loads, never reads out
- * of bounds (run under ASan).
+ * of bounds (run under ASan); a Hyperscan database of such an image,
+ * rebuilt only when first scanned, fails that scan and marks its matcher
+ * damaged.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -93,6 +95,29 @@ static skidx_status try_load(unsigned char *buf, size_t n)
         skidx_compiled_free(c);
         skidx_taxonomy_free(t);
     }
+    return st;
+}
+
+/* As try_load, and on success every database rebuilt too. */
+static skidx_status try_load_all(unsigned char *buf, size_t n)
+{
+    struct skidx_taxonomy *t;
+    struct skidx_compiled *c;
+    skidx_status st =
+        skidx_tcache_load(buf, n, &F.key, "taxonomy", &F.f, &t, &c);
+    if (st) {
+        free(buf);
+        return st;
+    }
+    const struct skidx_matcher *m[4] = {c->skills, c->roles, c->levels,
+                                        c->level_fields};
+    for (int i = 0; i < 4 && !st; i++) {
+        assert_false(skidx_matcher_damaged(m[i]));
+        st = skidx_matcher_load_all(m[i]);
+        assert_int_equal(skidx_matcher_damaged(m[i]), st != SKIDX_OK);
+    }
+    skidx_compiled_free(c);
+    skidx_taxonomy_free(t);
     return st;
 }
 
@@ -276,7 +301,8 @@ static void test_bit_flips(void **state)
 /* The checksum cannot stop a file made on purpose: flip, then forge the
  * checksum. The load must then refuse or succeed without reading out of
  * bounds or crashing; what it can check (offsets, ids, the taxonomy
- * hash, Hyperscan's own CRC) it refuses. */
+ * hash) it refuses, and Hyperscan's own CRC refuses a database when it
+ * is rebuilt (skidx_matcher_load_all here; test_lazy_damaged). */
 static void test_forged(void **state)
 {
     (void)state;
@@ -296,7 +322,7 @@ static void test_forged(void **state)
         const uint64_t sum = XXH3_64bits_digest(&st);
         for (int b = 0; b < 8; b++)
             buf[48 + b] = (unsigned char)(sum >> (8 * b));
-        const skidx_status r = try_load(buf, F.len);
+        const skidx_status r = try_load_all(buf, F.len);
         assert_true(r == SKIDX_OK || r == SKIDX_ERR_CORRUPT);
         refused += r != SKIDX_OK;
     }
@@ -381,6 +407,63 @@ static void test_alias_text_nul(void **state)
     assert_int_equal(try_load(buf, F.len), SKIDX_OK);
 }
 
+/* A Hyperscan database is rebuilt from the image on its first scan, not
+ * at load: one spoilt behind a forged checksum loads, then fails each
+ * scan that needs it (SKIDX_ERR_HYPERSCAN, never a crash or a wrong
+ * hit), and its matcher is damaged from then on; the others match as the
+ * compiled taxonomy does. A compiled matcher is never damaged. */
+static void test_lazy_damaged(void **state)
+{
+    (void)state;
+    /* the image's first database (the skills' positive regexes): the
+     * serialized form starts with Hyperscan's magic, at an aligned offset */
+    static const unsigned char magic[4] = {0xdb, 0xdb, 0xdb, 0xdb};
+    size_t at = 0;
+    for (size_t i = SKIDX_TCACHE_HEADER; !at && i + 4 <= F.len;
+         i += SKIDX_BLOB_ALIGN)
+        if (!memcmp(F.img + i, magic, 4))
+            at = i;
+    assert_true(at > 0);
+    unsigned char *buf = copy_image(F.len);
+    buf[at + 200] ^= 0x10; /* in its bytecode: only the CRC sees it */
+    forge(buf);
+    struct skidx_taxonomy *t;
+    struct skidx_compiled *c;
+    assert_int_equal(
+        skidx_tcache_load(buf, F.len, &F.key, "taxonomy", &F.f, &t, &c),
+        SKIDX_OK);
+    assert_false(skidx_matcher_damaged(c->skills));
+    struct skidx_match_scratch s;
+    assert_int_equal(skidx_match_scratch_init(&s, c->skills), SKIDX_OK);
+    /* (today the database is scanned on every text; each scan that
+     * needs it fails, the first and every later one) */
+    int failed[2] = {0, 0};
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < sizeof(TEXTS) / sizeof(TEXTS[0]); i++) {
+            skidx_match_reset(&s);
+            const skidx_status st = skidx_match_text(
+                c->skills, &s, TEXTS[i], strlen(TEXTS[i]),
+                SKIDX_ENGINE_WORDS);
+            assert_true(st == SKIDX_OK || st == SKIDX_ERR_HYPERSCAN);
+            failed[round] += st == SKIDX_ERR_HYPERSCAN;
+        }
+    assert_true(failed[0] > 0);
+    assert_int_equal(failed[0], failed[1]);
+    skidx_match_scratch_release(&s);
+    assert_true(skidx_matcher_damaged(c->skills));
+    assert_int_equal(skidx_matcher_load_all(c->skills), SKIDX_ERR_CORRUPT);
+    for (size_t i = 0; i < sizeof(TEXTS) / sizeof(TEXTS[0]); i++) {
+        same_hits(F.comp->roles, c->roles, TEXTS[i]);
+        same_hits(F.comp->levels, c->levels, TEXTS[i]);
+    }
+    assert_false(skidx_matcher_damaged(c->roles));
+    assert_false(skidx_matcher_damaged(c->levels));
+    assert_false(skidx_matcher_damaged(F.comp->skills));
+    assert_int_equal(skidx_matcher_load_all(F.comp->skills), SKIDX_OK);
+    skidx_compiled_free(c);
+    skidx_taxonomy_free(t);
+}
+
 /* The growable buffer the image, the index writer and the segment
  * encoder share: zeroed room to fill in, padding, little-endian values,
  * and growth that keeps what was written. */
@@ -429,6 +512,7 @@ int main(void)
         cmocka_unit_test(test_forged),
         cmocka_unit_test(test_checksum_paths),
         cmocka_unit_test(test_alias_text_nul),
+        cmocka_unit_test(test_lazy_damaged),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -361,6 +361,11 @@ static int cli_index_finish_write(struct cli_index *ix,
     int rc = EXIT_OK;
     struct skidx_error werr;
     skidx_error_clear(&werr);
+    /* a damaged compiled-taxonomy cache file: it is named */
+    if (st && st != SKIDX_ERR_INTERRUPTED && cli_taxonomy_damaged(ix->comp)) {
+        cli_msg("no index written");
+        return EXIT_DATA;
+    }
     /* a segment that could not be written: the writer says why */
     if (st && st != SKIDX_ERR_INTERRUPTED &&
         skidx_index_out_error(ix->w, &werr)) {

@@ -172,6 +172,7 @@ static int match_posting(struct mctx *m, const char *file, uint64_t lineno,
     if (st) {
         cli_msg("%s:%llu: %s", file, (unsigned long long)lineno,
                 skidx_strerror(st));
+        cli_taxonomy_damaged(m->comp);
         return -1;
     }
     emit(m, id, &r);

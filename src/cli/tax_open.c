@@ -25,6 +25,8 @@
 #include <unistd.h>
 
 #define CACHE_KEEP 8
+/* the cache file the taxonomy was loaded from ("" when none) */
+static char loaded[SKIDX_ATOMIC_PATH_MAX];
 #define CACHE_MAX_BYTES ((size_t)1 << 30)
 
 /* The cache directory into buf, or 0 when there is none to use. */
@@ -205,6 +207,24 @@ static void cache_write(const char *dir, const char *name,
     prune(dir, name);
 }
 
+int cli_taxonomy_damaged(const struct skidx_compiled *comp)
+{
+    if (!comp || !loaded[0] ||
+        !(skidx_matcher_damaged(comp->skills) ||
+          skidx_matcher_damaged(comp->roles) ||
+          skidx_matcher_damaged(comp->levels) ||
+          skidx_matcher_damaged(comp->level_fields)))
+        return 0;
+    const int gone = !unlink(loaded) || errno == ENOENT;
+    cli_msg("damaged compiled-taxonomy cache '%s': a Hyperscan database "
+            "in it does not load%s",
+            loaded, gone ? " (removed: the next run compiles the taxonomy)"
+                         : "");
+    if (!gone)
+        cli_msg("cannot remove '%s': %s", loaded, strerror(errno));
+    return 1;
+}
+
 skidx_status cli_taxonomy_open(const char *dir, unsigned flags,
                                struct skidx_taxonomy **tax,
                                struct skidx_compiled **comp,
@@ -242,6 +262,7 @@ skidx_status cli_taxonomy_open(const char *dir, unsigned flags,
             if (!st) {
                 if (verbose)
                     cli_msg("cache: loaded '%s'", path);
+                memcpy(loaded, path, sizeof(loaded));
                 skidx_taxonomy_files_release(&f);
                 return SKIDX_OK;
             }

@@ -26,6 +26,7 @@
 
 #include <hs/hs.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -365,6 +366,9 @@ struct skidx_matcher {
     /* loaded from a cache image (skidx_matcher_deserialize): the arrays
      * and databases belong to the image and its arena, not to m */
     int borrowed;
+    /* loaded from a cache image: the database pointers above are struct
+     * lazy_db, n_lazy of them, each rebuilt on its first scan (db_ready) */
+    size_t n_lazy;
 };
 
 const struct skidx_alias_set *skidx_matcher_aliases(
@@ -2106,9 +2110,13 @@ skidx_status skidx_matcher_create(const struct skidx_alias_set *set,
     return SKIDX_OK;
 }
 
+static void lazy_free(const struct skidx_matcher *m);
+
 void skidx_matcher_free(struct skidx_matcher *m)
 {
     if (!m || m->borrowed) {
+        if (m)
+            lazy_free(m);
         free(m);
         return;
     }
@@ -2153,7 +2161,7 @@ void skidx_matcher_free(struct skidx_matcher *m)
  * a struct the image holds changes: a new field must be stored (or
  * rebuilt) here, then the sizes updated. */
 #if defined(__x86_64__) && defined(__LP64__)
-_Static_assert(sizeof(struct skidx_matcher) == 368,
+_Static_assert(sizeof(struct skidx_matcher) == 376,
                "struct skidx_matcher changed: update the serializer");
 _Static_assert(sizeof(struct head) == 40,
                "struct head changed: update the serializer");
@@ -2166,12 +2174,23 @@ _Static_assert(sizeof(struct cand) == 64,
                                           regexes, gated negatives, the
                                           gated regexes in classes */
 
-static skidx_status put_db(struct skidx_wblob *w, const hs_database_t *db)
+struct lazy_db;
+static const struct lazy_db *lazy_of(const hs_database_t *db);
+static void lazy_bytes(const struct lazy_db *z, const char **p, size_t *n);
+
+static skidx_status put_db(struct skidx_wblob *w, const struct skidx_matcher *m,
+                           const hs_database_t *db)
 {
     char *bytes = NULL;
     size_t len = 0;
     if (!db) {
         skidx_wblob_array(w, NULL, 0);
+        return SKIDX_OK;
+    }
+    if (m->n_lazy) { /* loaded: the bytes it was loaded from */
+        const char *p;
+        lazy_bytes(lazy_of(db), &p, &len);
+        skidx_wblob_array(w, p, len);
         return SKIDX_OK;
     }
     if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS)
@@ -2240,13 +2259,13 @@ skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
     skidx_wblob_array(w, m->owner_group,
                       m->n_owners * sizeof(*m->owner_group));
     skidx_status st;
-    if ((st = put_db(w, m->db)) || (st = put_db(w, m->db_unspaced)) ||
-        (st = put_db(w, m->db_wwin)) || (st = put_db(w, m->db_lit)))
+    if ((st = put_db(w, m, m->db)) || (st = put_db(w, m, m->db_unspaced)) ||
+        (st = put_db(w, m, m->db_wwin)) || (st = put_db(w, m, m->db_lit)))
         return st;
     skidx_wblob_u64(w, m->n_gcls);
     for (size_t c = 0; c < m->n_gcls; c++) {
         skidx_wblob_u32(w, m->gcls[c].width);
-        if ((st = put_db(w, m->gcls[c].db)))
+        if ((st = put_db(w, m, m->gcls[c].db)))
             return st;
     }
     for (size_t g = 0; g < m->n_groups; g++) {
@@ -2254,18 +2273,187 @@ skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
         skidx_wblob_u32(w, m->groups[g].width);
         skidx_wblob_u32(w, m->groups[g].width_ga);
         skidx_wblob_u32(w, m->groups[g].slot);
-        if ((st = put_db(w, m->groups[g].db)) ||
-            (st = put_db(w, m->groups[g].db_win)) ||
-            (st = put_db(w, m->groups[g].db_ga)))
+        if ((st = put_db(w, m, m->groups[g].db)) ||
+            (st = put_db(w, m, m->groups[g].db_win)) ||
+            (st = put_db(w, m, m->groups[g].db_ga)))
             return st;
     }
     return w->oom ? SKIDX_ERR_NOMEM : SKIDX_OK;
 }
 
-/* The next stored database, rebuilt in the arena (none when its length
- * is 0). */
+/* ---- databases rebuilt on first use (a matcher from a cache image) ----
+ *
+ * A loaded matcher's Hyperscan databases are rebuilt from the image when
+ * first scanned, not at load: an empty corpus rebuilds none, one posting
+ * only those its texts need. (Rebuilding them all, hs_deserialize_
+ * database_at with its CRC check of the bytes, then hs_alloc_scratch with
+ * its CRC check again, was a third of a warm start's instructions.)
+ *
+ * At load each database becomes a struct lazy_db in the arena: the stored
+ * bytes, its number k in the matcher, and its state; the matcher's
+ * database pointers point to these. The first scan of a database, on any
+ * thread, rebuilds it under lazy_lock into memory of its own (`built`,
+ * published by the release store of `state`), and each scratch grows its
+ * Hyperscan scratch to fit it on its own first scan of it (s->hs_fits[k]:
+ * then this thread has seen `built` through the acquire load). Every scan
+ * goes through db_ready(), which gives the database to scan. A struct
+ * lazy_db starts with a zero word, which Hyperscan refuses as no database
+ * (HS_INVALID): a scan that skipped db_ready() fails, it cannot read one.
+ *
+ * A database that does not rebuild (Hyperscan's header or CRC check: the
+ * image was forged or miswritten, since its checksum covers these bytes)
+ * fails every scan that needs it with SKIDX_ERR_HYPERSCAN, and
+ * skidx_matcher_damaged() says so, for the caller to name the cache file.
+ * skidx_tcache_save() rebuilds every database of the image it proves
+ * (skidx_matcher_load_all), so no such image is written by skidx. */
+enum { LAZY_NEW, LAZY_READY, LAZY_BAD };
+
+struct lazy_db {
+    uint32_t zero;      /* 0: no Hyperscan magic */
+    int state;          /* LAZY_*, atomic */
+    size_t k;           /* its number in the matcher: s->hs_fits[k] */
+    const char *bytes;  /* as hs_serialize_database() wrote them, in place */
+    size_t n, size;     /* their length; the rebuilt database's size */
+    hs_database_t *built; /* malloc'd, once state is LAZY_READY */
+};
+
+static pthread_mutex_t lazy_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const struct lazy_db *lazy_of(const hs_database_t *db)
+{
+    return (const struct lazy_db *)(const void *)db;
+}
+
+static void lazy_bytes(const struct lazy_db *z, const char **p, size_t *n)
+{
+    *p = z->bytes;
+    *n = z->n;
+}
+
+/* The matcher's databases, i < n_dbs(m), in a fixed order (NULL where
+ * there is none). */
+static size_t n_dbs(const struct skidx_matcher *m)
+{
+    return 4 + m->n_gcls + 3 * m->n_groups;
+}
+
+static const hs_database_t *nth_db(const struct skidx_matcher *m, size_t i)
+{
+    const hs_database_t *top[4] = {m->db, m->db_unspaced, m->db_wwin,
+                                   m->db_lit};
+    if (i < 4)
+        return top[i];
+    i -= 4;
+    if (i < m->n_gcls)
+        return m->gcls[i].db;
+    i -= m->n_gcls;
+    const struct neg_group *g = &m->groups[i / 3];
+    const hs_database_t *grp[3] = {g->db, g->db_win, g->db_ga};
+    return grp[i % 3];
+}
+
+/* Rebuild lazy database z (once, whichever thread comes first): its
+ * state after. */
+static int lazy_build(const struct lazy_db *cz)
+{
+    struct lazy_db *z = (struct lazy_db *)(uintptr_t)cz; /* arena memory */
+    int st = __atomic_load_n(&z->state, __ATOMIC_ACQUIRE);
+    if (st != LAZY_NEW)
+        return st;
+    pthread_mutex_lock(&lazy_lock);
+    st = __atomic_load_n(&z->state, __ATOMIC_ACQUIRE);
+    if (st == LAZY_NEW) {
+        void *mem = NULL;
+        st = LAZY_BAD;
+        if (!posix_memalign(&mem, SKIDX_BLOB_ALIGN, z->size)) {
+            if (hs_deserialize_database_at(z->bytes, z->n, mem) ==
+                HS_SUCCESS) {
+                z->built = mem;
+                st = LAZY_READY;
+            } else {
+                free(mem);
+            }
+        }
+        /* NEEDSWORK: out of memory here reads as a damaged database */
+        __atomic_store_n(&z->state, st, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&lazy_lock);
+    return st;
+}
+
+/* db_ready's first scan of z with s: rebuilt, s's scratch grown. */
+static __attribute__((noinline)) skidx_status
+db_fit(struct skidx_match_scratch *s, const struct lazy_db *z,
+       const hs_database_t **live)
+{
+    if (lazy_build(z) != LAZY_READY)
+        return SKIDX_ERR_HYPERSCAN;
+    hs_scratch_t *hs = s->hs_scratch;
+    const hs_error_t e = hs_alloc_scratch(z->built, &hs);
+    s->hs_scratch = hs; /* on failure Hyperscan has freed it: NULL */
+    if (e != HS_SUCCESS)
+        return e == HS_NOMEM ? SKIDX_ERR_NOMEM : SKIDX_ERR_HYPERSCAN;
+    s->hs_fits[z->k] = 1;
+    *live = z->built;
+    return SKIDX_OK;
+}
+
+/* The database to scan for m's database db with scratch s, in *live:
+ * db itself for a compiled matcher; for a loaded one db rebuilt (on its
+ * first scan) and s's Hyperscan scratch fit for it. Errors:
+ * SKIDX_ERR_HYPERSCAN (the database does not rebuild), SKIDX_ERR_NOMEM. */
+static inline skidx_status db_ready(const struct skidx_matcher *m,
+                                    struct skidx_match_scratch *s,
+                                    const hs_database_t *db,
+                                    const hs_database_t **live)
+{
+    if (!m->n_lazy) {
+        *live = db;
+        return SKIDX_OK;
+    }
+    const struct lazy_db *z = lazy_of(db);
+    if (__builtin_expect(!s->hs_fits[z->k], 0))
+        return db_fit(s, z, live);
+    *live = z->built;
+    return SKIDX_OK;
+}
+
+skidx_status skidx_matcher_load_all(const struct skidx_matcher *m)
+{
+    for (size_t i = 0; m->n_lazy && i < n_dbs(m); i++) {
+        const hs_database_t *db = nth_db(m, i);
+        if (db && lazy_build(lazy_of(db)) != LAZY_READY)
+            return SKIDX_ERR_CORRUPT;
+    }
+    return SKIDX_OK;
+}
+
+int skidx_matcher_damaged(const struct skidx_matcher *m)
+{
+    for (size_t i = 0; m->n_lazy && i < n_dbs(m); i++) {
+        const hs_database_t *db = nth_db(m, i);
+        if (db && __atomic_load_n(&lazy_of(db)->state, __ATOMIC_ACQUIRE) ==
+                      LAZY_BAD)
+            return 1;
+    }
+    return 0;
+}
+
+/* The rebuilt databases of a loaded matcher (the arena holds the rest). */
+static void lazy_free(const struct skidx_matcher *m)
+{
+    for (size_t i = 0; m->n_lazy && m->groups && i < n_dbs(m); i++) {
+        const hs_database_t *db = nth_db(m, i);
+        if (db)
+            free(lazy_of(db)->built);
+    }
+}
+
+/* The next stored database, as a struct lazy_db in the arena (rebuilt on
+ * its first scan), in *db; none when its length is 0. Hyperscan checks
+ * its header here; the rest when it is rebuilt. */
 static skidx_status get_db(struct skidx_rblob *r, struct skidx_arena *a,
-                           hs_database_t **db)
+                           struct skidx_matcher *m, hs_database_t **db)
 {
     size_t n, size = 0;
     const char *p = skidx_rblob_any(r, &n);
@@ -2277,14 +2465,14 @@ static skidx_status get_db(struct skidx_rblob *r, struct skidx_arena *a,
     if (hs_serialized_database_size(p, n, &size) != HS_SUCCESS ||
         size > ((size_t)1 << 30))
         return SKIDX_ERR_CORRUPT;
-    /* not cleared: hs_deserialize_database_at writes what it reads, as
-     * into the uncleared block hs_deserialize_database allocates */
-    hs_database_t *mem = skidx_arena_alloc_raw(a, size, SKIDX_BLOB_ALIGN);
-    if (!mem)
+    struct lazy_db *z = skidx_arena_alloc(a, sizeof(*z), _Alignof(struct lazy_db));
+    if (!z)
         return SKIDX_ERR_NOMEM;
-    if (hs_deserialize_database_at(p, n, mem) != HS_SUCCESS)
-        return SKIDX_ERR_CORRUPT;
-    *db = mem;
+    z->k = m->n_lazy++;
+    z->bytes = p;
+    z->n = n;
+    z->size = size;
+    *db = (hs_database_t *)(void *)z;
     return SKIDX_OK;
 }
 
@@ -2473,10 +2661,10 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
                                                    sizeof(*m->owner_group));
     if (r->bad)
         goto fail;
-    if ((st = get_db(r, arena, &m->db)) ||
-        (st = get_db(r, arena, &m->db_unspaced)) ||
-        (st = get_db(r, arena, &m->db_wwin)) ||
-        (st = get_db(r, arena, &m->db_lit)))
+    if ((st = get_db(r, arena, m, &m->db)) ||
+        (st = get_db(r, arena, m, &m->db_unspaced)) ||
+        (st = get_db(r, arena, m, &m->db_wwin)) ||
+        (st = get_db(r, arena, m, &m->db_lit)))
         goto fail;
     const uint64_t n_gcls = skidx_rblob_u64(r);
     if (r->bad || n_gcls > GATE_CLASSES) {
@@ -2494,7 +2682,7 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
         m->gcls[c].width = skidx_rblob_u32(r);
         m->gcls[c].db = NULL;
         m->n_gcls = c + 1;
-        if ((st = get_db(r, arena, &m->gcls[c].db)))
+        if ((st = get_db(r, arena, m, &m->gcls[c].db)))
             goto fail;
     }
     m->groups = skidx_arena_alloc(arena,
@@ -2513,9 +2701,9 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
         m->groups[g].db_win = NULL;
         m->groups[g].db_ga = NULL;
         m->n_groups = g + 1;
-        if ((st = get_db(r, arena, &m->groups[g].db)) ||
-            (st = get_db(r, arena, &m->groups[g].db_win)) ||
-            (st = get_db(r, arena, &m->groups[g].db_ga)))
+        if ((st = get_db(r, arena, m, &m->groups[g].db)) ||
+            (st = get_db(r, arena, m, &m->groups[g].db_win)) ||
+            (st = get_db(r, arena, m, &m->groups[g].db_ga)))
             goto fail;
     }
     st = SKIDX_ERR_CORRUPT;
@@ -2755,43 +2943,25 @@ void skidx_matcher_get_stats(const struct skidx_matcher *m,
     out->heads = m->n_heads;
     out->candidates = m->n_cands;
     out->neg_groups = m->n_groups;
-    if (m->db)
-        hs_database_size(m->db, &out->hs_bytes);
-    if (m->db_unspaced) {
-        size_t b = 0;
-        if (hs_database_size(m->db_unspaced, &b) == HS_SUCCESS)
-            out->hs_bytes += b;
-    }
-    for (size_t c = 0; c < m->n_gcls; c++) {
-        size_t b = 0;
-        if (hs_database_size(m->gcls[c].db, &b) == HS_SUCCESS)
-            out->hs_bytes += b;
-    }
     out->gated = m->n_gated;
     out->high = m->n_high;
     out->windowed = m->n_wwin;
     out->lit = m->n_lit;
     out->neg_gated = m->n_neg_gated;
     out->neg_twins = m->n_twins;
-    const hs_database_t *more[2] = {m->db_wwin, m->db_lit};
-    for (int i = 0; i < 2; i++) {
+    /* a loaded matcher's databases are rebuilt to be measured (one that
+     * does not rebuild counts 0: skidx_matcher_damaged() tells) */
+    (void)skidx_matcher_load_all(m);
+    for (size_t i = 0; i < n_dbs(m); i++) {
+        const hs_database_t *db = nth_db(m, i);
         size_t b = 0;
-        if (more[i] && hs_database_size(more[i], &b) == HS_SUCCESS)
+        if (db && m->n_lazy)
+            db = lazy_of(db)->built;
+        if (db && hs_database_size(db, &b) == HS_SUCCESS)
             out->hs_bytes += b;
     }
-    for (size_t g = 0; g < m->n_groups; g++) {
-        size_t b = 0;
-        if (m->groups[g].db && hs_database_size(m->groups[g].db, &b) ==
-                                   HS_SUCCESS)
-            out->hs_bytes += b;
-        if (m->groups[g].db_win &&
-            hs_database_size(m->groups[g].db_win, &b) == HS_SUCCESS)
-            out->hs_bytes += b;
-        if (m->groups[g].db_ga &&
-            hs_database_size(m->groups[g].db_ga, &b) == HS_SUCCESS)
-            out->hs_bytes += b;
+    for (size_t g = 0; g < m->n_groups; g++)
         out->neg_windowed += !!m->groups[g].db_win || !!m->groups[g].db_ga;
-    }
     out->compile_seconds = m->compile_seconds;
     out->simd = wordmask_name ? wordmask_name : "scalar";
 }
@@ -2806,37 +2976,17 @@ skidx_status skidx_match_scratch_init(struct skidx_match_scratch *s,
     s->owner_bits = calloc((m->n_owners + 63) / 64 + 1, sizeof(uint64_t));
     if (!s->owners || !s->owner_bits)
         goto nomem;
-    /* one Hyperscan scratch serves every database (grown to fit each) */
+    /* one Hyperscan scratch serves every database (grown to fit each);
+     * for a loaded matcher, on each database's first scan (db_ready) */
     hs_scratch_t *hs = NULL;
-    if (m->db && hs_alloc_scratch(m->db, &hs) != HS_SUCCESS)
+    if (m->n_lazy && !(s->hs_fits = calloc(m->n_lazy, 1)))
         goto nomem;
-    if (m->db_unspaced && hs_alloc_scratch(m->db_unspaced, &hs) != HS_SUCCESS)
-        goto nomem;
-    s->hs_scratch = hs;
-    for (size_t c = 0; c < m->n_gcls; c++) {
-        if (hs_alloc_scratch(m->gcls[c].db, &hs) != HS_SUCCESS)
+    for (size_t i = 0; !m->n_lazy && i < n_dbs(m); i++) {
+        const hs_database_t *db = nth_db(m, i);
+        const hs_error_t e = db ? hs_alloc_scratch(db, &hs) : HS_SUCCESS;
+        s->hs_scratch = hs; /* on failure Hyperscan has freed it: NULL */
+        if (e != HS_SUCCESS)
             goto nomem;
-        s->hs_scratch = hs;
-    }
-    if (m->db_wwin && hs_alloc_scratch(m->db_wwin, &hs) != HS_SUCCESS)
-        goto nomem;
-    s->hs_scratch = hs;
-    if (m->db_lit && hs_alloc_scratch(m->db_lit, &hs) != HS_SUCCESS)
-        goto nomem;
-    s->hs_scratch = hs;
-    for (size_t g = 0; g < m->n_groups; g++) {
-        if (m->groups[g].db &&
-            hs_alloc_scratch(m->groups[g].db, &hs) != HS_SUCCESS)
-            goto nomem;
-        s->hs_scratch = hs;
-        if (m->groups[g].db_win &&
-            hs_alloc_scratch(m->groups[g].db_win, &hs) != HS_SUCCESS)
-            goto nomem;
-        s->hs_scratch = hs;
-        if (m->groups[g].db_ga &&
-            hs_alloc_scratch(m->groups[g].db_ga, &hs) != HS_SUCCESS)
-            goto nomem;
-        s->hs_scratch = hs;
     }
     s->group_mark = calloc(m->n_groups ? m->n_groups : 1, 1);
     s->group_list = calloc(m->n_groups ? m->n_groups : 1,
@@ -2864,6 +3014,7 @@ void skidx_match_scratch_release(struct skidx_match_scratch *s)
     free(s->tmp);
     if (s->hs_scratch)
         hs_free_scratch(s->hs_scratch);
+    free(s->hs_fits);
     free(s->group_mark);
     free(s->group_list);
     memset(s, 0, sizeof(*s));
@@ -4093,6 +4244,7 @@ static skidx_status scan_regex(const struct skidx_matcher *m,
                                const char *text, size_t len)
 {
     struct hs_ctx c = {m, s, 0, 0};
+    SKIDX_FORWARD(db_ready(m, s, db, &db));
     s->regex_scans++;
     s->regex_bytes += len;
     hs_error_t e = hs_scan(db, text, (unsigned)len, 0,
@@ -4171,9 +4323,11 @@ static skidx_status scan_gated(const struct skidx_matcher *m,
             const struct gate_class *c = &m->gcls[__builtin_ctz(cl)];
             const size_t w = (size_t)c->width + 1;
             const size_t n = len - p < w ? len - p : w;
+            const hs_database_t *db;
+            SKIDX_FORWARD(db_ready(m, s, c->db, &db));
             s->regex_scans++;
             s->regex_bytes += n;
-            hs_error_t e = hs_scan(c->db, text + p, (unsigned)n, 0,
+            hs_error_t e = hs_scan(db, text + p, (unsigned)n, 0,
                                    (hs_scratch_t *)s->hs_scratch, on_gated,
                                    &g);
             SKIDX_FORWARD(scan_status(e, g.nomem));
@@ -4209,6 +4363,8 @@ static skidx_status scan_merged(const struct skidx_matcher *m,
     if (!sorted)
         qsort(s->tmp, nw, sizeof(*s->tmp), hit_cmp);
     struct hs_ctx c = {m, s, 0, 0};
+    if (nw)
+        SKIDX_FORWARD(db_ready(m, s, db, &db));
     for (size_t i = 0; i < nw;) {
         size_t ws = s->tmp[i].start, we = s->tmp[i].end;
         for (i++; i < nw && s->tmp[i].start <= we; i++)
@@ -4329,9 +4485,11 @@ static skidx_status scan_neg_gated(const struct skidx_matcher *m,
         }
         const size_t nb = len - p < w ? len - p : w;
         c.base = p;
+        const hs_database_t *db;
+        SKIDX_FORWARD(db_ready(m, s, ng->db_ga, &db));
         s->regex_scans++;
         s->regex_bytes += nb;
-        hs_error_t e = hs_scan(ng->db_ga, text + p, (unsigned)nb, 0,
+        hs_error_t e = hs_scan(db, text + p, (unsigned)nb, 0,
                                (hs_scratch_t *)s->hs_scratch, on_regex, &c);
         SKIDX_FORWARD(scan_status(e, c.nomem));
     }

@@ -84,7 +84,9 @@ struct skidx_match_scratch {
     uint64_t *owner_bits;   /* bitset over owners */
     uint64_t *wordmask;     /* word-byte bitmap of the current text */
     size_t cap_mask;        /* in 64-bit words */
-    void *hs_scratch;       /* hs_scratch_t, fits every database */
+    void *hs_scratch;       /* hs_scratch_t, fits every database (of a
+                               loaded matcher: every one scanned yet) */
+    uint8_t *hs_fits;       /* loaded matcher: per database, scratch fits */
     uint8_t *group_mark;    /* negative regex groups to scan, per text */
     uint32_t *group_list;
     struct skidx_hit *tmp;  /* masking workspace */
@@ -169,6 +171,18 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
                                        struct skidx_arena *arena,
                                        struct skidx_matcher **out);
 
+/* A deserialized matcher's Hyperscan databases are rebuilt from the image
+ * on their first scan, not by deserialize (which checks only their
+ * headers): a database that then does not rebuild (Hyperscan's CRC check;
+ * the image was forged after its checksum) fails every scan that needs it
+ * with SKIDX_ERR_HYPERSCAN, and from then on skidx_matcher_damaged(m) is
+ * 1 (0 for a compiled matcher, or while every database rebuilt so far
+ * did). skidx_matcher_load_all() rebuilds every database now:
+ * SKIDX_ERR_CORRUPT when one does not rebuild (it is then damaged). Both
+ * are thread-safe, also against scans. */
+skidx_status skidx_matcher_load_all(const struct skidx_matcher *m);
+int skidx_matcher_damaged(const struct skidx_matcher *m);
+
 skidx_status skidx_match_scratch_init(struct skidx_match_scratch *s,
                                       const struct skidx_matcher *m);
 void skidx_match_scratch_release(struct skidx_match_scratch *s);
@@ -178,7 +192,9 @@ void skidx_match_reset(struct skidx_match_scratch *s);
 
 /* Scan one text and add its hits (after negative masking, sorted by start,
  * end, alias) to s->hits, and its owners to the owner set. Texts longer
- * than 4 GiB - 1 are refused with SKIDX_ERR_LIMIT. */
+ * than 4 GiB - 1 are refused with SKIDX_ERR_LIMIT; SKIDX_ERR_HYPERSCAN
+ * when a scan fails (a loaded matcher's database that does not rebuild:
+ * skidx_matcher_damaged). */
 skidx_status skidx_match_text(const struct skidx_matcher *m,
                               struct skidx_match_scratch *s, const char *text,
                               size_t len, enum skidx_engine engine);

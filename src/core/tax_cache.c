@@ -616,8 +616,14 @@ static skidx_status load_image(unsigned char *buf, size_t len,
     /* what was loaded must be the taxonomy the image was made from */
     hash = rd64(buf + 32);
     if (rehash) {
+        /* and every Hyperscan database must rebuild (a load rebuilds
+         * each on its first scan: skidx_matcher_damaged) */
         uint64_t again;
-        if ((st = skidx_taxonomy_rehash(t, &again)))
+        if ((st = skidx_matcher_load_all(c->skills)) ||
+            (st = skidx_matcher_load_all(c->roles)) ||
+            (st = skidx_matcher_load_all(c->levels)) ||
+            (st = skidx_matcher_load_all(c->level_fields)) ||
+            (st = skidx_taxonomy_rehash(t, &again)))
             goto fail;
         if (again != hash) {
             st = SKIDX_ERR_CORRUPT;

@@ -22,7 +22,11 @@
  * are the same, for the same files and build) gives the same taxonomy,
  * so it takes the stored hash without computing it again. A refused
  * image never changes a result: the caller compiles from the files
- * instead.
+ * instead. The proof also rebuilds every Hyperscan database; a load
+ * rebuilds each only when it is first scanned (core/match.h), so one
+ * that does not rebuild then (an image forged after its checksum) fails
+ * that scan with SKIDX_ERR_HYPERSCAN and skidx_matcher_damaged() is set:
+ * the caller names the cache file.
  *
  * Thread-safety: every function is reentrant; images are independent.
  */
