@@ -726,6 +726,53 @@ static const char *spans_of(const char *text)
     return out;
 }
 
+/* Each kind of span at every offset from 0 to 330 (so its '@', dots and
+ * slashes fall on each byte of a 64-bit mask word and of a group of four,
+ * the last ones included, and the span crosses them), after text of
+ * words and non-ASCII characters, with or without triggers that open no
+ * span ("e.g", "</li>"), and before the text's end, a space, U+3002 or a
+ * comma: the same span on every path. */
+static void test_span_offsets(void **state)
+{
+    (void)state;
+    static const char *const forms[] = {
+        "https://github.com/acme/x", "jobs@acme.net", "index.php",
+        "/usr/lib/python3", "www.python.org", "http://localhost:8080/api"};
+    static const char *const ends[] = {"", " and more", "\xE3\x80\x82",
+                                       ", ok", "\xE2\x80\x99s"};
+    static const char *const filler[] = {
+        "word", " ", "\xE2\x80\x99", "\xC3\xA9", "\xE3\x80\x82", "x",
+        "\xE5\xAD\x98", "e.g", "</li>"}; /* the last two: with noise */
+    int modes[3];
+    const int nm = n_modes(modes);
+    char text[512];
+    rng_state = 64;
+    for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++)
+        for (size_t k = 0; k <= 330; k++)
+            for (size_t e = 0; e < 2 * sizeof(ends) / sizeof(ends[0]); e++) {
+                const uint32_t units = sizeof(filler) / sizeof(filler[0]) -
+                                       (e % 2 ? 0 : 2);
+                size_t n = 0;
+                while (n < k) {
+                    const char *u = filler[rndn(units)];
+                    size_t ul = strlen(u);
+                    if (n + ul > k)
+                        u = " ", ul = 1;
+                    memcpy(text + n, u, ul);
+                    n += ul;
+                }
+                snprintf(text + n, sizeof(text) - n, " %s%s", forms[f],
+                         ends[e / 2]);
+                for (int m = 0; m < nm; m++) {
+                    skidx_match_set_simd(modes[m]);
+                    if (strcmp(spans_of(text), forms[f]))
+                        fail_msg("mode %d, '%s': '%s', want '%s'", modes[m],
+                                 text, spans_of(text), forms[f]);
+                }
+            }
+    skidx_match_set_simd(0);
+}
+
 static void test_masked_spans(void **state)
 {
     (void)state;
@@ -2078,6 +2125,7 @@ int main(void)
         cmocka_unit_test(test_nbsp_hyphens),
         cmocka_unit_test(test_markdown_escapes),
         cmocka_unit_test(test_fold_offsets),
+        cmocka_unit_test(test_span_offsets),
         cmocka_unit_test(test_masked_spans),
         cmocka_unit_test(test_separators),
         cmocka_unit_test(test_camel_split),

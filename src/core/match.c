@@ -3886,6 +3886,30 @@ static int push_span(uint32_t **spans, size_t *n, size_t *cap, size_t a,
     return 0;
 }
 
+#ifdef SKIDX_X86
+/* The first group of four words from w on (of nw, mask with its zero
+ * word at nw) that holds a trigger before a word byte, as find_spans()
+ * reads them; the words after the last whole group are left to it:
+ * returns that group's first word, or the first word after the whole
+ * groups, or nw when that is the end. */
+__attribute__((target("avx2"))) static size_t
+span_skip_avx2(const uint64_t *trig, const uint64_t *mask, size_t w, size_t nw)
+{
+    for (; nw - w >= 4; w += 4) {
+        const __m256i tr = _mm256_loadu_si256((const __m256i *)(trig + w));
+        const __m256i m0 = _mm256_loadu_si256((const __m256i *)(mask + w));
+        const __m256i m1 =
+            _mm256_loadu_si256((const __m256i *)(mask + w + 1));
+        const __m256i g = _mm256_and_si256(
+            tr, _mm256_or_si256(_mm256_srli_epi64(m0, 1),
+                                _mm256_slli_epi64(m1, 63)));
+        if (!_mm256_testz_si256(g, g))
+            break;
+    }
+    return w;
+}
+#endif
+
 /* The masked spans of t[0..len), in text order, from the trigger bitmap:
  * each trigger byte that can be part of a URL, e-mail address or path
  * (a '.' or '@' before a letter or digit, "://", a '/' opening a token)
@@ -3895,8 +3919,16 @@ static int find_spans(const unsigned char *t, size_t len, const uint64_t *trig,
                       size_t *cap)
 {
     size_t nw = (len + 63) / 64, done = 0;
+#ifdef SKIDX_X86
+    const int simd = get_wordmask() != wordmask_scalar;
+#endif
     *n = 0;
     for (size_t w = 0; w < nw; w++) {
+#ifdef SKIDX_X86
+        /* past the words without such a trigger, four at a time */
+        if (simd && (w = span_skip_avx2(trig, mask, w, nw)) == nw)
+            break;
+#endif
         /* only triggers before a word byte (mask has a zero word at nw):
          * a sentence's full stop or a colon costs nothing; "://" is
          * found at its second '/' */
