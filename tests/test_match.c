@@ -657,6 +657,62 @@ static void test_markdown_escapes(void **state)
     EXPECT(e, "github\\.com\\/acme", "");
 }
 
+/* Each folding form at every offset from 0 to 300 in texts of the
+ * characters the fold search looks at and leaves (curly quotes, U+00A9,
+ * U+3002, U+FF5F, a backslash before a letter), so that it lies in each
+ * part of a 128- and a 32-byte block, across their ends, at the text's
+ * end, and in texts shorter and longer than a block: the hit where the
+ * offsets say, on every path (describe()). */
+static void test_fold_offsets(void **state)
+{
+    (void)state;
+    struct env *e = TENV; /* test_fullwidth made it */
+    static const struct {
+        const char *text, *skill;
+        size_t flen; /* folded form's length in the text */
+    } forms[] = {
+        {"\xEF\xBC\xB0\xEF\xBD\x99\xEF\xBD\x94\xEF\xBD\x88\xEF\xBD\x8F"
+         "\xEF\xBD\x8E", "Python", 18},
+        {"power\xC2\xA0" "bi", "Power BI", 9},
+        {"Power\xE3\x80\x80" "BI", "Power BI", 10},
+        {"front\xE2\x80\x91" "end", "Front-end", 11},
+        {"C\\#", "C#", 3},
+    };
+    static const char *const filler[] = {
+        "\xE2\x80\x99", "\xE2\x80\x9C", "\xC2\xA9", "\xE3\x80\x82",
+        "\xEF\xBD\x9F", "\\q", " ", "x", "\xE2\x80\x92"};
+    char text[512], want[64];
+    rng_state = 2026;
+    for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+        for (size_t k = 0; k <= 300; k++) {
+            for (int tail = 0; tail < 2; tail++) {
+                /* k bytes of filler, the form after a space, maybe more */
+                size_t n = 0;
+                while (n < k) {
+                    const char *u = filler[rndn(sizeof(filler) /
+                                                sizeof(filler[0]))];
+                    size_t ul = strlen(u);
+                    if (n + ul > k)
+                        u = " ", ul = 1;
+                    memcpy(text + n, u, ul);
+                    n += ul;
+                }
+                text[n++] = ' ';
+                memcpy(text + n, forms[f].text, strlen(forms[f].text));
+                n += strlen(forms[f].text);
+                for (size_t j = 0; tail && j < 40; j++)
+                    text[n++] = j % 3 ? 'y' : ' ';
+                text[n] = '\0';
+                snprintf(want, sizeof(want), "%s[%zu,%zu)", forms[f].skill,
+                         k + 1, k + 1 + forms[f].flen);
+                if (strcmp(describe(e, text), want))
+                    fail_msg("form %zu at %zu (tail %d): %s, want %s", f, k,
+                             tail, describe(e, text), want);
+            }
+        }
+    }
+}
+
 static const char *spans_of(const char *text)
 {
     static char out[1024];
@@ -668,6 +724,53 @@ static const char *spans_of(const char *text)
                               i ? "|" : "", (int)(sp[2 * i + 1] - sp[2 * i]),
                               text + sp[2 * i]);
     return out;
+}
+
+/* Each kind of span at every offset from 0 to 330 (so its '@', dots and
+ * slashes fall on each byte of a 64-bit mask word and of a group of four,
+ * the last ones included, and the span crosses them), after text of
+ * words and non-ASCII characters, with or without triggers that open no
+ * span ("e.g", "</li>"), and before the text's end, a space, U+3002 or a
+ * comma: the same span on every path. */
+static void test_span_offsets(void **state)
+{
+    (void)state;
+    static const char *const forms[] = {
+        "https://github.com/acme/x", "jobs@acme.net", "index.php",
+        "/usr/lib/python3", "www.python.org", "http://localhost:8080/api"};
+    static const char *const ends[] = {"", " and more", "\xE3\x80\x82",
+                                       ", ok", "\xE2\x80\x99s"};
+    static const char *const filler[] = {
+        "word", " ", "\xE2\x80\x99", "\xC3\xA9", "\xE3\x80\x82", "x",
+        "\xE5\xAD\x98", "e.g", "</li>"}; /* the last two: with noise */
+    int modes[3];
+    const int nm = n_modes(modes);
+    char text[512];
+    rng_state = 64;
+    for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++)
+        for (size_t k = 0; k <= 330; k++)
+            for (size_t e = 0; e < 2 * sizeof(ends) / sizeof(ends[0]); e++) {
+                const uint32_t units = sizeof(filler) / sizeof(filler[0]) -
+                                       (e % 2 ? 0 : 2);
+                size_t n = 0;
+                while (n < k) {
+                    const char *u = filler[rndn(units)];
+                    size_t ul = strlen(u);
+                    if (n + ul > k)
+                        u = " ", ul = 1;
+                    memcpy(text + n, u, ul);
+                    n += ul;
+                }
+                snprintf(text + n, sizeof(text) - n, " %s%s", forms[f],
+                         ends[e / 2]);
+                for (int m = 0; m < nm; m++) {
+                    skidx_match_set_simd(modes[m]);
+                    if (strcmp(spans_of(text), forms[f]))
+                        fail_msg("mode %d, '%s': '%s', want '%s'", modes[m],
+                                 text, spans_of(text), forms[f]);
+                }
+            }
+    skidx_match_set_simd(0);
 }
 
 static void test_masked_spans(void **state)
@@ -2128,6 +2231,8 @@ int main(void)
         cmocka_unit_test(test_fullwidth),
         cmocka_unit_test(test_nbsp_hyphens),
         cmocka_unit_test(test_markdown_escapes),
+        cmocka_unit_test(test_fold_offsets),
+        cmocka_unit_test(test_span_offsets),
         cmocka_unit_test(test_masked_spans),
         cmocka_unit_test(test_separators),
         cmocka_unit_test(test_camel_split),

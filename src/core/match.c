@@ -3800,36 +3800,159 @@ static inline unsigned char fold_at(const unsigned char *t, size_t len,
     return 0;
 }
 
+/* The lead bytes fold_at() may fold, by what the word mask pass says the
+ * text holds: 0xC2 and 0xE2 when a byte >= 0x80 (WM_HIGH), 0xE3 and 0xEF
+ * when one >= 0xE3 (WM_FOLD), '\\' when one is (WM_ESC). */
+enum { FL_HIGH = 1, FL_FOLD = 2, FL_ESC = 4 };
+
+static inline int fold_set(int high)
+{
+    return (high & WM_HIGH ? FL_HIGH : 0) | (high & WM_FOLD ? FL_FOLD : 0) |
+           (high & WM_ESC ? FL_ESC : 0);
+}
+
+/* The first position p >= i of text t[0..len) where fold_at() folds, with
+ * the folded byte in *c and its length in *fl; len when there is none.
+ * Only the lead bytes of `set` (FL_*) are looked at. */
+static size_t fold_next_scalar(const unsigned char *t, size_t len, size_t i,
+                               int set, unsigned char *c, size_t *fl)
+{
+    for (; i < len; i++)
+        if ((((set & FL_HIGH) && (t[i] == 0xC2 || t[i] == 0xE2)) ||
+             ((set & FL_FOLD) && (t[i] == 0xE3 || t[i] == 0xEF)) ||
+             ((set & FL_ESC) && t[i] == '\\')) &&
+            (*c = fold_at(t, len, i, fl)))
+            return i;
+    return len;
+}
+
+#ifdef SKIDX_X86
+/* the lead bytes of `set` among the 32 at p (0xFF bytes) */
+__attribute__((target("avx2"))) static inline __m256i
+fold_leads32(const unsigned char *p, int set)
+{
+    const __m256i x = _mm256_loadu_si256((const __m256i *)p);
+    __m256i k = _mm256_setzero_si256();
+    if (set & FL_HIGH) /* 0xC2 and 0xE2: 0xC2 without bit 5 */
+        k = _mm256_cmpeq_epi8(_mm256_and_si256(x, _mm256_set1_epi8((char)0xDF)),
+                              _mm256_set1_epi8((char)0xC2));
+    if (set & FL_FOLD)
+        k = _mm256_or_si256(
+            k, _mm256_or_si256(
+                   _mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)0xE3)),
+                   _mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)0xEF))));
+    if (set & FL_ESC)
+        k = _mm256_or_si256(k,
+                            _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\\')));
+    return k;
+}
+
+/* The first fold among the lead bytes `b` (bit j: t[at + j]), or len. */
+static inline size_t fold_in_bits(const unsigned char *t, size_t len,
+                                  size_t at, uint64_t b, unsigned char *c,
+                                  size_t *fl)
+{
+    for (; b; b &= b - 1) {
+        const size_t p = at + (size_t)__builtin_ctzll(b);
+        if ((*c = fold_at(t, len, p, fl)))
+            return p;
+    }
+    return len;
+}
+
+/* fold_next_scalar, 128 bytes at a time, then 32; the last partial block
+ * is read as the text's last 32 bytes when there are that many (the bits
+ * before i shifted out), byte by byte when not */
+__attribute__((target("avx2"))) static inline __attribute__((always_inline))
+size_t fold_next_avx2(const unsigned char *t, size_t len, size_t i, int set,
+                      unsigned char *c, size_t *fl)
+{
+    size_t p;
+    for (; len - i >= 128; i += 128) {
+        const __m256i k0 = fold_leads32(t + i, set);
+        const __m256i k1 = fold_leads32(t + i + 32, set);
+        const __m256i k2 = fold_leads32(t + i + 64, set);
+        const __m256i k3 = fold_leads32(t + i + 96, set);
+        if (!_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(k0, k1),
+                                                  _mm256_or_si256(k2, k3))))
+            continue;
+        const uint64_t lo = (uint32_t)_mm256_movemask_epi8(k0) |
+                            (uint64_t)(uint32_t)_mm256_movemask_epi8(k1) << 32;
+        const uint64_t hi = (uint32_t)_mm256_movemask_epi8(k2) |
+                            (uint64_t)(uint32_t)_mm256_movemask_epi8(k3) << 32;
+        if ((p = fold_in_bits(t, len, i, lo, c, fl)) < len ||
+            (p = fold_in_bits(t, len, i + 64, hi, c, fl)) < len)
+            return p;
+    }
+    if (len < 32)
+        return fold_next_scalar(t, len, i, set, c, fl);
+    for (; i < len; i += 32) {
+        uint32_t b;
+        if (len - i >= 32)
+            b = (uint32_t)_mm256_movemask_epi8(fold_leads32(t + i, set));
+        else
+            b = (uint32_t)_mm256_movemask_epi8(
+                    fold_leads32(t + len - 32, set)) >> (32 - (len - i));
+        if ((p = fold_in_bits(t, len, i, b, c, fl)) < len)
+            return p;
+    }
+    return len;
+}
+
+/* one function per set, each with its constant tests */
+#define FOLD_NEXT_AVX2(name, set)                                            \
+    __attribute__((target("avx2"))) static size_t name(                     \
+        const unsigned char *t, size_t len, size_t i, unsigned char *c,      \
+        size_t *fl)                                                          \
+    {                                                                        \
+        return fold_next_avx2(t, len, i, set, c, fl);                        \
+    }
+FOLD_NEXT_AVX2(fold_next_h, FL_HIGH)
+FOLD_NEXT_AVX2(fold_next_e, FL_ESC)
+FOLD_NEXT_AVX2(fold_next_he, FL_HIGH | FL_ESC)
+FOLD_NEXT_AVX2(fold_next_hf, FL_HIGH | FL_FOLD)
+FOLD_NEXT_AVX2(fold_next_hfe, FL_HIGH | FL_FOLD | FL_ESC)
+#undef FOLD_NEXT_AVX2
+#endif
+
+/* fold_next_scalar on the best path (the scalar one when the word mask
+ * runs scalar: SKIDX_SIMD=scalar); set is never 0 */
+static inline size_t fold_next(const unsigned char *t, size_t len, size_t i,
+                               int set, unsigned char *c, size_t *fl)
+{
+#ifdef SKIDX_X86
+    if (get_wordmask() != wordmask_scalar)
+        switch (set) { /* FL_FOLD comes with FL_HIGH */
+        case FL_HIGH:
+            return fold_next_h(t, len, i, c, fl);
+        case FL_ESC:
+            return fold_next_e(t, len, i, c, fl);
+        case FL_HIGH | FL_ESC:
+            return fold_next_he(t, len, i, c, fl);
+        case FL_HIGH | FL_FOLD:
+            return fold_next_hf(t, len, i, c, fl);
+        default:
+            return fold_next_hfe(t, len, i, c, fl);
+        }
+#endif
+    return fold_next_scalar(t, len, i, set, c, fl);
+}
+
 /* When text[0..len) holds a foldable character, write the folded text to
  * s->fold and, per folded byte (and one past the end), its offset in the
- * text to s->fold_map; return the folded length. 0 when nothing folds. */
+ * text to s->fold_map; return the folded length. 0 when nothing folds.
+ * `high` is the word mask pass's answer: without WM_FOLD the text has no
+ * byte 0xE3 or 0xEF, without WM_ESC no '\\'. The runs between the folded
+ * characters are copied whole. */
 static long fold_text(struct skidx_match_scratch *s, const char *text,
                       size_t len, int high)
 {
     const unsigned char *t = (const unsigned char *)text;
-    size_t i, fl;
-    /* the next 0xEF, 0xE3, 0xE2, 0xC2 and '\\', each searched again only
-     * once passed, so the search is linear; 0xEF and 0xE3 only when the
-     * word mask saw a byte >= 0xE3 (WM_FOLD), 0xE2 and 0xC2 when it saw
-     * one >= 0x80 (WM_HIGH) */
-    const unsigned char *c3[5] = {
-        high & WM_FOLD ? memchr(t, 0xEF, len) : NULL,
-        high & WM_FOLD ? memchr(t, 0xE3, len) : NULL,
-        high & WM_HIGH ? memchr(t, 0xE2, len) : NULL,
-        high & WM_HIGH ? memchr(t, 0xC2, len) : NULL, memchr(t, '\\', len)};
-    static const unsigned char lead[5] = {0xEF, 0xE3, 0xE2, 0xC2, '\\'};
-    for (;;) {
-        int w = -1;
-        for (int j = 0; j < 5; j++)
-            if (c3[j] && (w < 0 || c3[j] < c3[w]))
-                w = j;
-        if (w < 0)
-            return 0;
-        size_t k = (size_t)(c3[w] - t);
-        if (fold_at(t, len, k, &fl))
-            break;
-        c3[w] = k + 1 < len ? memchr(t + k + 1, lead[w], len - k - 1) : NULL;
-    }
+    const int set = fold_set(high);
+    unsigned char c;
+    size_t fl, k = fold_next(t, len, 0, set, &c, &fl);
+    if (k == len)
+        return 0;
     if (len + 1 > s->cap_fold) {
         char *f = realloc(s->fold, len + 1);
         if (!f)
@@ -3841,19 +3964,22 @@ static long fold_text(struct skidx_match_scratch *s, const char *text,
         s->fold_map = mp;
         s->cap_fold = len + 1;
     }
-    size_t n = 0;
-    for (i = 0; i < len;) {
-        unsigned char c =
-            t[i] >= 0x80 || t[i] == '\\' ? fold_at(t, len, i, &fl) : 0;
-        s->fold_map[n] = (uint32_t)i;
-        if (c) {
-            s->fold[n++] = (char)c;
-            i += fl;
-        } else {
-            s->fold[n++] = (char)t[i++];
-        }
+    char *const out = s->fold;
+    uint32_t *const map = s->fold_map;
+    size_t n = 0, i = 0;
+    for (;;) {
+        /* the run t[i..k) as it is, then the folded character at k */
+        memcpy(out + n, t + i, k - i);
+        for (size_t j = i; j < k; j++)
+            map[n++] = (uint32_t)j;
+        if (k == len)
+            break;
+        map[n] = (uint32_t)k;
+        out[n++] = (char)c;
+        i = k + fl;
+        k = fold_next(t, len, i, set, &c, &fl);
     }
-    s->fold_map[n] = (uint32_t)len;
+    map[n] = (uint32_t)len;
     return (long)n;
 }
 
@@ -4063,6 +4189,30 @@ static int push_span(uint32_t **spans, size_t *n, size_t *cap, size_t a,
     return 0;
 }
 
+#ifdef SKIDX_X86
+/* The first group of four words from w on (of nw, mask with its zero
+ * word at nw) that holds a trigger before a word byte, as find_spans()
+ * reads them; the words after the last whole group are left to it:
+ * returns that group's first word, or the first word after the whole
+ * groups, or nw when that is the end. */
+__attribute__((target("avx2"))) static size_t
+span_skip_avx2(const uint64_t *trig, const uint64_t *mask, size_t w, size_t nw)
+{
+    for (; nw - w >= 4; w += 4) {
+        const __m256i tr = _mm256_loadu_si256((const __m256i *)(trig + w));
+        const __m256i m0 = _mm256_loadu_si256((const __m256i *)(mask + w));
+        const __m256i m1 =
+            _mm256_loadu_si256((const __m256i *)(mask + w + 1));
+        const __m256i g = _mm256_and_si256(
+            tr, _mm256_or_si256(_mm256_srli_epi64(m0, 1),
+                                _mm256_slli_epi64(m1, 63)));
+        if (!_mm256_testz_si256(g, g))
+            break;
+    }
+    return w;
+}
+#endif
+
 /* The masked spans of t[0..len), in text order, from the trigger bitmap:
  * each trigger byte that can be part of a URL, e-mail address or path
  * (a '.' or '@' before a letter or digit, "://", a '/' opening a token)
@@ -4072,8 +4222,16 @@ static int find_spans(const unsigned char *t, size_t len, const uint64_t *trig,
                       size_t *cap)
 {
     size_t nw = (len + 63) / 64, done = 0;
+#ifdef SKIDX_X86
+    const int simd = get_wordmask() != wordmask_scalar;
+#endif
     *n = 0;
     for (size_t w = 0; w < nw; w++) {
+#ifdef SKIDX_X86
+        /* past the words without such a trigger, four at a time */
+        if (simd && (w = span_skip_avx2(trig, mask, w, nw)) == nw)
+            break;
+#endif
         /* only triggers before a word byte (mask has a zero word at nw):
          * a sentence's full stop or a colon costs nothing; "://" is
          * found at its second '/' */
