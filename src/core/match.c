@@ -4511,6 +4511,21 @@ static int tmp_room(struct skidx_match_scratch *s, size_t n)
     return 0;
 }
 
+/* Append window [a, b) to s->tmp[*nw] (for scan_merged), clearing *sorted
+ * when it starts before the last one; -1 when out of memory. */
+static int add_window(struct skidx_match_scratch *s, size_t *nw, int *sorted,
+                      size_t a, size_t b)
+{
+    if (tmp_room(s, *nw + 1))
+        return -1;
+    *sorted &= !*nw || s->tmp[*nw - 1].start <= a;
+    s->tmp[*nw].start = (uint32_t)a;
+    s->tmp[*nw].end = (uint32_t)b;
+    s->tmp[*nw].alias = 0; /* hit_cmp: starts, then ends decide */
+    ++*nw;
+    return 0;
+}
+
 /* db over the windows s->tmp[0..nw) (start, end; sorted when `sorted`),
  * merged where they overlap or touch, reporting leftmost starts. */
 static skidx_status scan_merged(const struct skidx_matcher *m,
@@ -4569,13 +4584,8 @@ static skidx_status scan_word_windows(const struct skidx_matcher *m,
             a--;
         while (b < len && is_ascii_word(t[b]))
             b++;
-        if (tmp_room(s, nw + 1))
+        if (add_window(s, &nw, &sorted, a, b))
             return SKIDX_ERR_NOMEM;
-        sorted &= !nw || s->tmp[nw - 1].start <= a;
-        s->tmp[nw].start = (uint32_t)a;
-        s->tmp[nw].end = (uint32_t)b;
-        s->tmp[nw].alias = 0; /* hit_cmp: starts, then ends decide */
-        nw++;
     }
     return scan_merged(m, m->db_wwin, s, text, nw, sorted);
 }
@@ -4703,15 +4713,10 @@ static skidx_status scan_windows(const struct skidx_matcher *m,
         if (h->owner != ng->owner || m->is_neg[h->alias] ||
             h->end - h->start > ng->width)
             continue;
-        if (tmp_room(s, nw + 1))
+        const size_t ws = h->end > w ? h->end - w : 0;
+        const size_t we = len - h->start > w ? h->start + w : len;
+        if (add_window(s, &nw, &sorted, ws, we))
             return SKIDX_ERR_NOMEM;
-        size_t ws = h->end > w ? h->end - w : 0;
-        size_t we = len - h->start > w ? h->start + w : len;
-        sorted &= !nw || s->tmp[nw - 1].start <= ws;
-        s->tmp[nw].start = (uint32_t)ws;
-        s->tmp[nw].end = (uint32_t)we;
-        s->tmp[nw].alias = 0; /* hit_cmp: starts, then ends decide */
-        nw++;
     }
     return scan_merged(m, ng->db_win, s, text, nw, sorted);
 }
