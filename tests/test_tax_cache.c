@@ -6,8 +6,9 @@
  * checksum was forged after a flip is refused or loads, never reads out
  * of bounds (run under ASan); a Hyperscan database of such an image,
  * rebuilt only when first scanned, fails that scan and marks its matcher
- * damaged.
+ * damaged; running out of memory while rebuilding one damages nothing.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -464,6 +465,59 @@ static void test_lazy_damaged(void **state)
     skidx_taxonomy_free(t);
 }
 
+/* posix_memalign as the library sees it: this test is linked with
+ * --wrap=posix_memalign (CMakeLists.txt), so that test_lazy_nomem can make
+ * it fail. */
+static int memalign_fails;
+int __real_posix_memalign(void **p, size_t align, size_t n);
+int __wrap_posix_memalign(void **p, size_t align, size_t n)
+{
+    if (memalign_fails)
+        return ENOMEM;
+    return __real_posix_memalign(p, align, n);
+}
+
+/* Out of memory while a database is rebuilt on its first scan: that scan
+ * fails with SKIDX_ERR_NOMEM (not SKIDX_ERR_HYPERSCAN, which names a
+ * damaged cache), the matcher is not damaged, skidx_matcher_load_all()
+ * says SKIDX_ERR_NOMEM too, and once memory is back the same matcher
+ * rebuilds and matches as the compiled taxonomy does. */
+static void test_lazy_nomem(void **state)
+{
+    (void)state;
+    unsigned char *buf = copy_image(F.len);
+    struct skidx_taxonomy *t;
+    struct skidx_compiled *c;
+    assert_int_equal(
+        skidx_tcache_load(buf, F.len, &F.key, "taxonomy", &F.f, &t, &c),
+        SKIDX_OK);
+    struct skidx_match_scratch s;
+    assert_int_equal(skidx_match_scratch_init(&s, c->skills), SKIDX_OK);
+    memalign_fails = 1;
+    for (int round = 0; round < 2; round++) {
+        skidx_match_reset(&s);
+        assert_int_equal(skidx_match_text(c->skills, &s, TEXTS[0],
+                                          strlen(TEXTS[0]),
+                                          SKIDX_ENGINE_WORDS),
+                         SKIDX_ERR_NOMEM);
+        assert_false(skidx_matcher_damaged(c->skills));
+    }
+    assert_int_equal(skidx_matcher_load_all(c->skills), SKIDX_ERR_NOMEM);
+    assert_false(skidx_matcher_damaged(c->skills));
+    memalign_fails = 0;
+    skidx_match_reset(&s);
+    assert_int_equal(skidx_match_text(c->skills, &s, TEXTS[0],
+                                      strlen(TEXTS[0]), SKIDX_ENGINE_WORDS),
+                     SKIDX_OK);
+    skidx_match_scratch_release(&s);
+    for (size_t i = 0; i < sizeof(TEXTS) / sizeof(TEXTS[0]); i++)
+        same_hits(F.comp->skills, c->skills, TEXTS[i]);
+    assert_int_equal(skidx_matcher_load_all(c->skills), SKIDX_OK);
+    assert_false(skidx_matcher_damaged(c->skills));
+    skidx_compiled_free(c);
+    skidx_taxonomy_free(t);
+}
+
 /* The growable buffer the image, the index writer and the segment
  * encoder share: zeroed room to fill in, padding, little-endian values,
  * and growth that keeps what was written. */
@@ -513,6 +567,7 @@ int main(void)
         cmocka_unit_test(test_checksum_paths),
         cmocka_unit_test(test_alias_text_nul),
         cmocka_unit_test(test_lazy_damaged),
+        cmocka_unit_test(test_lazy_nomem),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -2306,7 +2306,7 @@ skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
  * skidx_matcher_damaged() says so, for the caller to name the cache file.
  * skidx_tcache_save() rebuilds every database of the image it proves
  * (skidx_matcher_load_all), so no such image is written by skidx. */
-enum { LAZY_NEW, LAZY_READY, LAZY_BAD };
+enum { LAZY_NEW, LAZY_READY, LAZY_BAD, LAZY_NOMEM };
 
 struct lazy_db {
     uint32_t zero;      /* 0: no Hyperscan magic */
@@ -2353,7 +2353,8 @@ static const hs_database_t *nth_db(const struct skidx_matcher *m, size_t i)
 }
 
 /* Rebuild lazy database z (once, whichever thread comes first): its
- * state after. */
+ * state after, or LAZY_NOMEM when its memory could not be had (z stays
+ * LAZY_NEW: a later scan tries again, and the database is not damaged). */
 static int lazy_build(const struct lazy_db *cz)
 {
     struct lazy_db *z = (struct lazy_db *)(uintptr_t)cz; /* arena memory */
@@ -2364,17 +2365,17 @@ static int lazy_build(const struct lazy_db *cz)
     st = __atomic_load_n(&z->state, __ATOMIC_ACQUIRE);
     if (st == LAZY_NEW) {
         void *mem = NULL;
-        st = LAZY_BAD;
-        if (!posix_memalign(&mem, SKIDX_BLOB_ALIGN, z->size)) {
-            if (hs_deserialize_database_at(z->bytes, z->n, mem) ==
-                HS_SUCCESS) {
-                z->built = mem;
-                st = LAZY_READY;
-            } else {
-                free(mem);
-            }
+        if (posix_memalign(&mem, SKIDX_BLOB_ALIGN, z->size)) {
+            pthread_mutex_unlock(&lazy_lock);
+            return LAZY_NOMEM;
         }
-        /* NEEDSWORK: out of memory here reads as a damaged database */
+        st = LAZY_BAD;
+        if (hs_deserialize_database_at(z->bytes, z->n, mem) == HS_SUCCESS) {
+            z->built = mem;
+            st = LAZY_READY;
+        } else {
+            free(mem);
+        }
         __atomic_store_n(&z->state, st, __ATOMIC_RELEASE);
     }
     pthread_mutex_unlock(&lazy_lock);
@@ -2386,8 +2387,9 @@ static __attribute__((noinline)) skidx_status
 db_fit(struct skidx_match_scratch *s, const struct lazy_db *z,
        const hs_database_t **live)
 {
-    if (lazy_build(z) != LAZY_READY)
-        return SKIDX_ERR_HYPERSCAN;
+    const int built = lazy_build(z);
+    if (built != LAZY_READY)
+        return built == LAZY_NOMEM ? SKIDX_ERR_NOMEM : SKIDX_ERR_HYPERSCAN;
     hs_scratch_t *hs = s->hs_scratch;
     const hs_error_t e = hs_alloc_scratch(z->built, &hs);
     s->hs_scratch = hs; /* on failure Hyperscan has freed it: NULL */
@@ -2422,8 +2424,9 @@ skidx_status skidx_matcher_load_all(const struct skidx_matcher *m)
 {
     for (size_t i = 0; m->n_lazy && i < n_dbs(m); i++) {
         const hs_database_t *db = nth_db(m, i);
-        if (db && lazy_build(lazy_of(db)) != LAZY_READY)
-            return SKIDX_ERR_CORRUPT;
+        const int built = db ? lazy_build(lazy_of(db)) : LAZY_READY;
+        if (built != LAZY_READY)
+            return built == LAZY_NOMEM ? SKIDX_ERR_NOMEM : SKIDX_ERR_CORRUPT;
     }
     return SKIDX_OK;
 }

@@ -179,7 +179,10 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
  * 1 (0 for a compiled matcher, or while every database rebuilt so far
  * did). skidx_matcher_load_all() rebuilds every database now:
  * SKIDX_ERR_CORRUPT when one does not rebuild (it is then damaged). Both
- * are thread-safe, also against scans. */
+ * are thread-safe, also against scans. Running out of memory while a
+ * database is rebuilt is SKIDX_ERR_NOMEM, for the scan or for
+ * skidx_matcher_load_all(), and damages nothing: the next try rebuilds
+ * it. */
 skidx_status skidx_matcher_load_all(const struct skidx_matcher *m);
 int skidx_matcher_damaged(const struct skidx_matcher *m);
 
