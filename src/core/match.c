@@ -3860,19 +3860,42 @@ static inline size_t fold_in_bits(const unsigned char *t, size_t len,
     return len;
 }
 
-/* fold_next_scalar, 128 bytes at a time, then 32; the last partial block
- * is read as the text's last 32 bytes when there are that many (the bits
- * before i shifted out), byte by byte when not */
+/* The bytes at p (32, reading p[0..34)) where a fold of `set` may start
+ * (0xFF bytes), for FL_HIGH by the bytes after the lead: A0 one after
+ * (C2 A0) or 90-91 two after (E2 80 90-91), so the many E2 80 xx of
+ * curly quotes, bullets and dashes are passed over in the vector pass
+ * (fold_at() says which fold, and at which byte) */
+__attribute__((target("avx2"))) static inline __m256i
+fold_cands32(const unsigned char *p, int set)
+{
+    __m256i k = _mm256_setzero_si256();
+    if (set & FL_HIGH) {
+        const __m256i x1 = _mm256_loadu_si256((const __m256i *)(p + 1));
+        const __m256i x2 = _mm256_loadu_si256((const __m256i *)(p + 2));
+        k = _mm256_or_si256(
+            _mm256_cmpeq_epi8(x1, _mm256_set1_epi8((char)0xA0)),
+            _mm256_cmpeq_epi8(_mm256_or_si256(x2, _mm256_set1_epi8(1)),
+                              _mm256_set1_epi8((char)0x91)));
+    }
+    if (set & (FL_FOLD | FL_ESC))
+        k = _mm256_or_si256(k, fold_leads32(p, set & (FL_FOLD | FL_ESC)));
+    return k;
+}
+
+/* fold_next_scalar, 128 bytes at a time (fold_cands32) while 130 are
+ * left, then 32 (fold_leads32); the last partial block is read as the
+ * text's last 32 bytes when there are that many (the bits before i
+ * shifted out), byte by byte when not */
 __attribute__((target("avx2"))) static inline __attribute__((always_inline))
 size_t fold_next_avx2(const unsigned char *t, size_t len, size_t i, int set,
                       unsigned char *c, size_t *fl)
 {
     size_t p;
-    for (; len - i >= 128; i += 128) {
-        const __m256i k0 = fold_leads32(t + i, set);
-        const __m256i k1 = fold_leads32(t + i + 32, set);
-        const __m256i k2 = fold_leads32(t + i + 64, set);
-        const __m256i k3 = fold_leads32(t + i + 96, set);
+    for (; len - i >= 130; i += 128) {
+        const __m256i k0 = fold_cands32(t + i, set);
+        const __m256i k1 = fold_cands32(t + i + 32, set);
+        const __m256i k2 = fold_cands32(t + i + 64, set);
+        const __m256i k3 = fold_cands32(t + i + 96, set);
         if (!_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(k0, k1),
                                                   _mm256_or_si256(k2, k3))))
             continue;
