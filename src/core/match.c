@@ -4213,11 +4213,11 @@ static int push_span(uint32_t **spans, size_t *n, size_t *cap, size_t a,
 }
 
 #ifdef SKIDX_X86
-/* The first group of four words from w on (of nw, mask with its zero
- * word at nw) that holds a trigger before a word byte, as find_spans()
- * reads them; the words after the last whole group are left to it:
- * returns that group's first word, or the first word after the whole
- * groups, or nw when that is the end. */
+/* The first word from w on (of nw, mask with its zero word at nw) that
+ * holds a trigger before a word byte, as find_spans() reads them, four
+ * words at a time; the words after the last whole group are left to it:
+ * returns that word, or the first word after the whole groups, or nw
+ * when that is the end. */
 __attribute__((target("avx2"))) static size_t
 span_skip_avx2(const uint64_t *trig, const uint64_t *mask, size_t w, size_t nw)
 {
@@ -4229,8 +4229,10 @@ span_skip_avx2(const uint64_t *trig, const uint64_t *mask, size_t w, size_t nw)
         const __m256i g = _mm256_and_si256(
             tr, _mm256_or_si256(_mm256_srli_epi64(m0, 1),
                                 _mm256_slli_epi64(m1, 63)));
-        if (!_mm256_testz_si256(g, g))
-            break;
+        if (!_mm256_testz_si256(g, g)) /* the group's first such word */
+            return w + (size_t)__builtin_ctz(
+                           ~(unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(
+                               _mm256_cmpeq_epi64(g, _mm256_setzero_si256()))));
     }
     return w;
 }
