@@ -1759,6 +1759,52 @@ static void test_unspaced_gate(void **state)
                  "aaaaaaaaaaaaaaaaaaaa", k % 9, "\xE2\x80\x94\xC3\xA9xxxxxx");
         assert_int_equal(scans_of(e, text), 0);
     }
+    /* a lead byte (of 分析) at each offset from 0 to 200 of texts of
+     * bytes >= 0xE3 that are none (Hangul, an emoji, U+3002) and other
+     * non-ASCII bytes, shorter and longer than a vector block, the end
+     * included: scanned, and without it not, on every path */
+    static const char *const fill[] = {
+        "\xED\x95\x9C", "\xF0\x9F\x98\x80", "\xE3\x80\x82",
+        "\xE2\x80\x99", "\xC3\xA9", "a", " "};
+    int modes[3];
+    const int nm = n_modes(modes);
+    char big[320];
+    rng_state = 1205;
+    for (size_t k = 0; k <= 200; k++)
+        for (int tail = 0; tail < 3; tail++) {
+            size_t n = 0;
+            while (n < k) {
+                const char *u = fill[rndn(sizeof(fill) / sizeof(*fill))];
+                size_t ul = strlen(u);
+                if (n + ul > k)
+                    u = " ", ul = 1;
+                memcpy(big + n, u, ul);
+                n += ul;
+            }
+            const size_t at = n;
+            memcpy(big + n, "\xE5\x88\x86\xE6\x9E\x90", 6);
+            n += 6;
+            for (size_t j = 0; j < (size_t)tail * 37; j++)
+                big[n++] = j % 5 ? 'y' : ' ';
+            big[n] = '\0';
+            for (int mi = 0; mi < nm; mi++) {
+                skidx_match_set_simd(modes[mi]);
+                if (scans_of(e, big) != 1)
+                    fail_msg("mode %d: lead at %zu of %zu not seen",
+                             modes[mi], at, n);
+                big[at] = ' '; /* 0xE5 gone: 0xE6 still leads */
+                if (scans_of(e, big) != 1)
+                    fail_msg("mode %d: lead at %zu of %zu not seen",
+                             modes[mi], at + 3, n);
+                big[at + 3] = ' ';
+                if (scans_of(e, big) != 0)
+                    fail_msg("mode %d: no lead, %zu bytes: scanned",
+                             modes[mi], n);
+                big[at] = '\xE5';
+                big[at + 3] = '\xE6';
+            }
+            skidx_match_set_simd(0);
+        }
     /* random texts of the scripts around: the same hits as a whole scan */
     static const char *const tok[] = {
         "\xE6\x95\xB0\xE6\x8D\xAE", "\xE5\x88\x86\xE6\x9E\x90", "Linux",

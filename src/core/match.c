@@ -3863,19 +3863,42 @@ static inline size_t fold_in_bits(const unsigned char *t, size_t len,
     return len;
 }
 
-/* fold_next_scalar, 128 bytes at a time, then 32; the last partial block
- * is read as the text's last 32 bytes when there are that many (the bits
- * before i shifted out), byte by byte when not */
+/* The bytes at p (32, reading p[0..34)) where a fold of `set` may start
+ * (0xFF bytes), for FL_HIGH by the bytes after the lead: A0 one after
+ * (C2 A0) or 90-91 two after (E2 80 90-91), so the many E2 80 xx of
+ * curly quotes, bullets and dashes are passed over in the vector pass
+ * (fold_at() says which fold, and at which byte) */
+__attribute__((target("avx2"))) static inline __m256i
+fold_cands32(const unsigned char *p, int set)
+{
+    __m256i k = _mm256_setzero_si256();
+    if (set & FL_HIGH) {
+        const __m256i x1 = _mm256_loadu_si256((const __m256i *)(p + 1));
+        const __m256i x2 = _mm256_loadu_si256((const __m256i *)(p + 2));
+        k = _mm256_or_si256(
+            _mm256_cmpeq_epi8(x1, _mm256_set1_epi8((char)0xA0)),
+            _mm256_cmpeq_epi8(_mm256_or_si256(x2, _mm256_set1_epi8(1)),
+                              _mm256_set1_epi8((char)0x91)));
+    }
+    if (set & (FL_FOLD | FL_ESC))
+        k = _mm256_or_si256(k, fold_leads32(p, set & (FL_FOLD | FL_ESC)));
+    return k;
+}
+
+/* fold_next_scalar, 128 bytes at a time (fold_cands32) while 130 are
+ * left, then 32 (fold_leads32); the last partial block is read as the
+ * text's last 32 bytes when there are that many (the bits before i
+ * shifted out), byte by byte when not */
 __attribute__((target("avx2"))) static inline __attribute__((always_inline))
 size_t fold_next_avx2(const unsigned char *t, size_t len, size_t i, int set,
                       unsigned char *c, size_t *fl)
 {
     size_t p;
-    for (; len - i >= 128; i += 128) {
-        const __m256i k0 = fold_leads32(t + i, set);
-        const __m256i k1 = fold_leads32(t + i + 32, set);
-        const __m256i k2 = fold_leads32(t + i + 64, set);
-        const __m256i k3 = fold_leads32(t + i + 96, set);
+    for (; len - i >= 130; i += 128) {
+        const __m256i k0 = fold_cands32(t + i, set);
+        const __m256i k1 = fold_cands32(t + i + 32, set);
+        const __m256i k2 = fold_cands32(t + i + 64, set);
+        const __m256i k3 = fold_cands32(t + i + 96, set);
         if (!_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(k0, k1),
                                                   _mm256_or_si256(k2, k3))))
             continue;
@@ -4193,11 +4216,11 @@ static int push_span(uint32_t **spans, size_t *n, size_t *cap, size_t a,
 }
 
 #ifdef SKIDX_X86
-/* The first group of four words from w on (of nw, mask with its zero
- * word at nw) that holds a trigger before a word byte, as find_spans()
- * reads them; the words after the last whole group are left to it:
- * returns that group's first word, or the first word after the whole
- * groups, or nw when that is the end. */
+/* The first word from w on (of nw, mask with its zero word at nw) that
+ * holds a trigger before a word byte, as find_spans() reads them, four
+ * words at a time; the words after the last whole group are left to it:
+ * returns that word, or the first word after the whole groups, or nw
+ * when that is the end. */
 __attribute__((target("avx2"))) static size_t
 span_skip_avx2(const uint64_t *trig, const uint64_t *mask, size_t w, size_t nw)
 {
@@ -4209,8 +4232,10 @@ span_skip_avx2(const uint64_t *trig, const uint64_t *mask, size_t w, size_t nw)
         const __m256i g = _mm256_and_si256(
             tr, _mm256_or_si256(_mm256_srli_epi64(m0, 1),
                                 _mm256_slli_epi64(m1, 63)));
-        if (!_mm256_testz_si256(g, g))
-            break;
+        if (!_mm256_testz_si256(g, g)) /* the group's first such word */
+            return w + (size_t)__builtin_ctz(
+                           ~(unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(
+                               _mm256_cmpeq_epi64(g, _mm256_setzero_si256()))));
     }
     return w;
 }
@@ -4667,11 +4692,66 @@ static skidx_status scan_neg_gated(const struct skidx_matcher *m,
     return SKIDX_OK;
 }
 
+#ifdef SKIDX_X86
+/* has_lead's look, 64 bytes at a time: a byte b >= 0xC0 is one of
+ * `leads` when bit b & 7 of byte (b >> 3) & 7 of leads is set (both
+ * looked up with a byte shuffle); the last partial block is read as the
+ * text's last 64 bytes (a byte read twice changes no answer). len >= 64. */
+__attribute__((target("avx2"))) static int
+has_lead_avx2(uint64_t leads, const unsigned char *t, size_t len)
+{
+    const __m256i lb = _mm256_set1_epi64x((long long)leads);
+    const __m256i bits = _mm256_set1_epi64x(0x8040201008040201ll);
+    const __m256i k7 = _mm256_set1_epi8(7), kc0 = _mm256_set1_epi8((char)0xC0);
+    for (size_t i = 0;; i += 64) {
+        if (i + 64 > len)
+            i = len - 64;
+        __m256i h = _mm256_setzero_si256();
+        for (int j = 0; j < 64; j += 32) {
+            const __m256i x = _mm256_loadu_si256((const __m256i *)(t + i + j));
+            const __m256i sel = _mm256_shuffle_epi8(
+                lb, _mm256_and_si256(_mm256_srli_epi16(x, 3), k7));
+            const __m256i bit =
+                _mm256_shuffle_epi8(bits, _mm256_and_si256(x, k7));
+            h = _mm256_or_si256(
+                h, _mm256_and_si256(
+                       _mm256_cmpeq_epi8(_mm256_and_si256(x, kc0), kc0),
+                       _mm256_cmpeq_epi8(_mm256_and_si256(sel, bit), bit)));
+        }
+        if (_mm256_movemask_epi8(h))
+            return 1;
+        if (i + 64 == len)
+            return 0;
+    }
+}
+
+/* the same with AVX-512BW, 64 bytes a step (a masked load at the end) */
+__attribute__((target("avx512f,avx512bw"))) static int
+has_lead_avx512(uint64_t leads, const unsigned char *t, size_t len)
+{
+    const __m512i lb = _mm512_set1_epi64((long long)leads);
+    const __m512i bits = _mm512_set1_epi64(0x8040201008040201ll);
+    const __m512i k7 = _mm512_set1_epi8(7), kc0 = _mm512_set1_epi8((char)0xC0);
+    for (size_t i = 0; i < len; i += 64) {
+        const __mmask64 live =
+            len - i >= 64 ? ~0ull : (1ull << (len - i)) - 1;
+        const __m512i x = _mm512_maskz_loadu_epi8(live, t + i);
+        const __m512i sel = _mm512_shuffle_epi8(
+            lb, _mm512_and_si512(_mm512_srli_epi16(x, 3), k7));
+        const __m512i bit = _mm512_shuffle_epi8(bits, _mm512_and_si512(x, k7));
+        if (_mm512_cmpge_epu8_mask(x, kc0) & _mm512_test_epi8_mask(sel, bit))
+            return 1;
+    }
+    return 0;
+}
+#endif
+
 /* Does text[0..len) hold a byte of `leads` (bit b - 0xC0)? `high` is
  * the word mask pass's answer (WM_HIGH: some byte >= 0x80; WM_FOLD:
  * some byte >= 0xE3), which settles most texts without a look: CJK,
- * kana and Hangul lead bytes are all >= 0xE3. Else eight bytes at a
- * time, looking closer only at words with a byte >= 0xC0. */
+ * kana and Hangul lead bytes are all >= 0xE3. Else a vector pass on the
+ * SIMD paths, or eight bytes at a time, looking closer only at words
+ * with a byte >= 0xC0. */
 static int has_lead(uint64_t leads, int high, const char *text, size_t len)
 {
     if (leads == ~0ull || !(high & WM_HIGH))
@@ -4679,6 +4759,13 @@ static int has_lead(uint64_t leads, int high, const char *text, size_t len)
     if (!(leads & ((1ull << (0xE3 - 0xC0)) - 1)) && !(high & WM_FOLD))
         return 0; /* all of them >= 0xE3, and the text has none */
     const unsigned char *t = (const unsigned char *)text;
+#ifdef SKIDX_X86
+    const wordmask_fn wm = get_wordmask();
+    if (wm == wordmask_avx512)
+        return has_lead_avx512(leads, t, len);
+    if (wm != wordmask_scalar && len >= 64)
+        return has_lead_avx2(leads, t, len);
+#endif
     const uint64_t hi = 0x8080808080808080ull;
     size_t i = 0;
     for (; i + 8 <= len; i += 8) {
