@@ -226,6 +226,17 @@ _Static_assert(N_NOUNS < 256, "noun_of[] holds bytes");
 static uint8_t noun_of[N_NOUNS];
 static uint8_t noun_at[257];
 static uint8_t noun_end[256];
+/* noun_tail: bit tail3() of the last three bytes of each noun with each
+ * ending (nouns and endings are at least three bytes together); a word
+ * whose bit is clear ends in no noun. The low five bits of a byte are
+ * the same in either case of an ASCII letter. */
+static uint64_t noun_tail[1u << 15 >> 6];
+
+static unsigned tail3(const char *end)
+{
+    return ((unsigned char)end[-3] & 31u) << 10 |
+           ((unsigned char)end[-2] & 31u) << 5 | ((unsigned char)end[-1] & 31u);
+}
 
 /* Built on first use (title_focus(), through nouns_once), so that
  * commands that never classify a title do not pay for it. */
@@ -250,6 +261,12 @@ static void init_nouns(void)
             unsigned char c = m ? (unsigned char)noun_endings[e].e[m - 1]
                                 : (unsigned char)role_nouns[i].w[role_nouns[i].len - 1];
             noun_end[c] = 1;
+            char word[48];
+            size_t k = role_nouns[i].len;
+            memcpy(word, role_nouns[i].w, k);
+            memcpy(word + k, noun_endings[e].e, m);
+            const unsigned b = tail3(word + k + m);
+            noun_tail[b >> 6] |= 1ull << (b & 63);
         }
 }
 
@@ -263,6 +280,9 @@ static int is_role_noun(const char *w, size_t n)
         return 0;
     unsigned char last = (unsigned char)w[n - 1];
     if (!noun_end[last >= 'A' && last <= 'Z' ? last + 32 : last])
+        return 0;
+    const unsigned b = tail3(w + n);
+    if (!(noun_tail[b >> 6] >> (b & 63) & 1))
         return 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)w[i];
@@ -387,12 +407,20 @@ static int cut_at(const char *t, size_t i, struct span s, size_t *len)
         ((t[i + 1] | 32) == 'a' || (t[i + 1] | 32) == 'o' ||
          (t[i + 1] | 32) == 'u' || (t[i + 1] | 32) == 'e')) {
         /* (the first letter of one of the words, either case) */
-        static const char *const words[] = {"and", "or", "und", "oder",
-                                            "et", "ou"};
+        static const struct {
+            char w[5];
+            uint8_t len;
+        } words[] = {{"and", 3}, {"or", 2},  {"und", 3},
+                     {"oder", 4}, {"et", 2}, {"ou", 2}};
         for (size_t k = 0; k < sizeof(words) / sizeof(*words); k++) {
-            size_t m = strlen(words[k]);
-            if (i + 1 + m < s.b && !strncasecmp(t + i + 1, words[k], m) &&
-                t[i + 1 + m] == ' ') {
+            size_t m = words[k].len, j = 0;
+            if (i + 1 + m >= s.b)
+                continue;
+            /* (b | 32) is a lower-case letter only for that letter in
+             * either case: an ASCII caseless compare */
+            while (j < m && (t[i + 1 + j] | 32) == words[k].w[j])
+                j++;
+            if (j == m && t[i + 1 + m] == ' ') {
                 *len = m + 2;
                 return 1;
             }
@@ -419,12 +447,13 @@ static const uint8_t title_mark[256] = {
 };
 
 /* Split t[s.a..s.b) at cuts of at least `level` (outside brackets) into
- * at most `max` spans; returns how many. */
+ * at most `max` spans; returns how many. *minor (when not NULL): some
+ * cut below `level` was seen outside brackets. */
 static size_t split_title(const char *t, struct span s, int level,
-                          struct span *out, size_t max)
+                          struct span *out, size_t max, int *minor)
 {
     size_t k = 0, start = s.a;
-    int depth = 0;
+    int depth = 0, below = 0;
     for (size_t i = s.a; i < s.b;) {
         size_t len;
         if (!title_mark[(unsigned char)t[i]]) {
@@ -440,6 +469,7 @@ static size_t split_title(const char *t, struct span s, int level,
             continue;
         }
         int cut = depth ? 0 : cut_at(t, i, s, &len);
+        below |= cut && cut < level;
         if (cut >= level) {
             if (k + 1 < max)
                 out[k++] = trim_span(t, (struct span){start, i});
@@ -450,6 +480,8 @@ static size_t split_title(const char *t, struct span s, int level,
         i += len ? len : 1;
     }
     out[k++] = trim_span(t, (struct span){start, s.b});
+    if (minor)
+        *minor = below;
     return k;
 }
 
@@ -479,11 +511,13 @@ static skidx_status title_focus(const struct skidx_compiled *c,
                                 struct focus *f)
 {
     struct span all = {0, n}, seg = all, parts[TITLE_ITEMS];
-    size_t np = split_title(t, all, 2, parts, TITLE_ITEMS);
-    int yes;
-    pthread_once(&nouns_once, init_nouns);
+    int yes, items;
+    size_t np = split_title(t, all, 2, parts, TITLE_ITEMS, &items);
     f->rp = f->lp = t;
     f->rlen = f->llen = n;
+    if (np == 1 && !items)
+        return SKIDX_OK; /* one segment of one item: the whole title */
+    pthread_once(&nouns_once, init_nouns);
     if (np > 1) {
         size_t i;
         for (i = 0; i < np; i++) {
@@ -498,14 +532,16 @@ static skidx_status title_focus(const struct skidx_compiled *c,
             return SKIDX_OK;
         seg = parts[i];
     }
-    size_t ni = split_title(t, seg, 1, parts, TITLE_ITEMS);
+    size_t ni = split_title(t, seg, 1, parts, TITLE_ITEMS, NULL);
     size_t first = ni, words = 0;
+    f->rp = f->lp = t + seg.a;
+    f->rlen = f->llen = seg.b - seg.a;
+    if (ni == 1)
+        return SKIDX_OK;
     for (size_t i = 0; i < ni && first == ni; i++)
         if (last_noun(t, parts[i], NULL).b > parts[i].a)
             first = i;
-    f->rp = f->lp = t + seg.a;
-    f->rlen = f->llen = seg.b - seg.a;
-    if (first == ni || ni == 1)
+    if (first == ni)
         return SKIDX_OK;
     /* the item with a noun runs to the next item with one */
     size_t end = seg.b;
