@@ -11,6 +11,7 @@
 #include "core/simd.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -649,33 +650,49 @@ static skidx_status field_rule(const struct skidx_compiled *c,
  * oldest first, and those of field_rule() for recent seniority fields
  * alike. An entry holds its text and answers only the same text,
  * byte for byte: the answers depend on the text and the compiled taxonomy
- * alone (w->memo_c), never on the hash. */
-#define SKIDX_TITLE_MEMO 2048
+ * alone (w->memo_c), never on the hash. Titles are kept in two tables
+ * by length: most are short, and a short entry is one cache line, so the
+ * same memory holds twice the titles of one table of long entries. */
+#define MEMO_SHORT_N 4096
+#define MEMO_LONG_N 512
 #define MEMO_WAYS 4
-#define MEMO_SETS (SKIDX_TITLE_MEMO / MEMO_WAYS)
+#define MEMO_SHORT_SETS (MEMO_SHORT_N / MEMO_WAYS)
+#define MEMO_LONG_SETS (MEMO_LONG_N / MEMO_WAYS)
+#define MEMO_SHORT 47 /* titles up to this long: one line an entry */
 #define MEMO_TITLE 110 /* longer titles are not kept */
 #define MEMO_FIELDS 64
 #define MEMO_FIELD_SETS (MEMO_FIELDS / MEMO_WAYS)
 #define MEMO_FIELD 54 /* longer fields are not kept */
+/* an entry of either title table (MEMO_SHORT_SIZE or MEMO_LONG_SIZE
+ * bytes): the text runs to its end */
 struct memo_title {
     uint64_t key;
     int32_t role, level;
     uint8_t len;
-    char text[MEMO_TITLE];
+    char text[];
 };
-_Static_assert(sizeof(struct memo_title) == 128, "two cache lines");
+#define MEMO_SHORT_SIZE 64  /* one cache line */
+#define MEMO_LONG_SIZE 128  /* two */
+_Static_assert(offsetof(struct memo_title, text) + MEMO_SHORT <=
+                   MEMO_SHORT_SIZE,
+               "a short title fits its entry");
+_Static_assert(offsetof(struct memo_title, text) + MEMO_TITLE <=
+                   MEMO_LONG_SIZE,
+               "a long title fits its entry");
 struct memo_field {
     int32_t level;
     uint8_t len;
     char text[MEMO_FIELD];
 };
 struct skidx_title_memo {
-    struct memo_title t[SKIDX_TITLE_MEMO];
+    _Alignas(64) unsigned char s[MEMO_SHORT_N][MEMO_SHORT_SIZE];
+    _Alignas(64) unsigned char l[MEMO_LONG_N][MEMO_LONG_SIZE];
     struct memo_field f[MEMO_FIELDS];
     /* per set: fill_ways() ways hold entries, way fill % MEMO_WAYS is
      * replaced next; only these are cleared, the entries never read
      * before they are written */
-    uint8_t fill[MEMO_SETS], fill_f[MEMO_FIELD_SETS];
+    uint8_t fill_s[MEMO_SHORT_SETS], fill_l[MEMO_LONG_SETS],
+        fill_f[MEMO_FIELD_SETS];
 };
 
 static unsigned fill_ways(uint8_t fill)
@@ -699,18 +716,25 @@ static skidx_status memo_title_rules(const struct skidx_compiled *c,
     if (!w->memo || n > MEMO_TITLE)
         return title_rules(c, w, t, n, role, level);
     const uint64_t key = n ? w->hash_fn(t, n) : 0;
-    const size_t set = (size_t)(key % MEMO_SETS);
-    struct memo_title *e = &w->memo->t[set * MEMO_WAYS];
-    for (unsigned i = 0; i < fill_ways(w->memo->fill[set]); i++)
-        if (e[i].key == key && e[i].len == n &&
-            (!n || !memcmp(e[i].text, t, n))) {
-            *role = e[i].role;
-            *level = e[i].level;
+    const int shrt = n <= MEMO_SHORT;
+    const size_t set = (size_t)(key % (shrt ? MEMO_SHORT_SETS
+                                            : MEMO_LONG_SETS));
+    const size_t size = shrt ? MEMO_SHORT_SIZE : MEMO_LONG_SIZE;
+    unsigned char *e = shrt ? w->memo->s[set * MEMO_WAYS]
+                            : w->memo->l[set * MEMO_WAYS];
+    uint8_t *fill = shrt ? &w->memo->fill_s[set] : &w->memo->fill_l[set];
+    for (unsigned i = 0; i < fill_ways(*fill); i++) {
+        const struct memo_title *m = (const struct memo_title *)(e + i * size);
+        if (m->key == key && m->len == n && (!n || !memcmp(m->text, t, n))) {
+            *role = m->role;
+            *level = m->level;
             return SKIDX_OK;
         }
+    }
     SKIDX_FORWARD(title_rules(c, w, t, n, role, level));
-    struct memo_title *m = &e[w->memo->fill[set] % MEMO_WAYS];
-    w->memo->fill[set] = fill_next(w->memo->fill[set]);
+    struct memo_title *m =
+        (struct memo_title *)(e + (size_t)(*fill % MEMO_WAYS) * size);
+    *fill = fill_next(*fill);
     m->key = key;
     m->role = *role;
     m->level = *level;
@@ -757,9 +781,11 @@ skidx_status skidx_classify(const struct skidx_compiled *c,
         w->memo = NULL;
         w->memo_c = c;
     }
-    if (!w->memo && (w->memo = malloc(sizeof(*w->memo)))) {
+    if (!w->memo &&
+        (w->memo = aligned_alloc(64, sizeof(*w->memo)))) {
         /* (NULL when out of memory: every title is read) */
-        memset(w->memo->fill, 0, sizeof(w->memo->fill));
+        memset(w->memo->fill_s, 0, sizeof(w->memo->fill_s));
+        memset(w->memo->fill_l, 0, sizeof(w->memo->fill_l));
         memset(w->memo->fill_f, 0, sizeof(w->memo->fill_f));
     }
     int32_t r, l;
