@@ -841,6 +841,14 @@ static skidx_status mark_company(struct skidx_worker *w,
     skidx_lead_name_init(&field, company->p, company->len);
     skidx_lead_name_init(&header, lead ? desc->p + lead->name : NULL,
                          lead ? lead->name_len : 0);
+    /* bit l: some form of either name is l bytes long (bit 63: 63 or
+     * more); a hit of another length is neither name, and is not
+     * compared */
+    uint64_t lens = 0;
+    for (unsigned i = 0; i < field.n; i++)
+        lens |= 1ull << (field.len[i] < 63 ? field.len[i] : 63);
+    for (unsigned i = 0; i < header.n; i++)
+        lens |= 1ull << (header.len[i] < 63 ? header.len[i] : 63);
     for (size_t i = 0; i < n; i++) {
         const struct skidx_hit *h = &w->skills.hits[i];
         int d = 0;
@@ -848,8 +856,9 @@ static skidx_status mark_company(struct skidx_worker *w,
             const char *t = desc->p + h->start;
             const size_t tl = h->end - h->start;
             d = (lead && h->start >= lead->start && h->start < lead_end) ||
-                skidx_lead_name_is(&field, t, tl) ||
-                skidx_lead_name_is(&header, t, tl) ||
+                ((lens >> (tl < 63 ? tl : 63) & 1) &&
+                 (skidx_lead_name_is(&field, t, tl) ||
+                  skidx_lead_name_is(&header, t, tl))) ||
                 (lead && skidx_lead_background(desc->p, desc->len, h->start));
         }
         w->drop[i] = (uint8_t)d;
