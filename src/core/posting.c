@@ -996,10 +996,8 @@ static int period_factor(const struct skidx_value *v, double *f)
  *
  * Normalisation: ASCII lower case, each run of whitespace (space, TAB, CR,
  * LF) becomes one space, leading and trailing whitespace dropped. The
- * scalar loop is the definition; the AVX2 path handles 32-byte blocks in
- * which no whitespace byte follows another (most prose) with one
- * transform and store, and hands any other block to the scalar loop, so
- * both give the same bytes (a test compares them). */
+ * scalar loop is the definition; the AVX2 and AVX-512 paths give the
+ * same bytes (a test compares them). */
 
 static inline int is_ws(unsigned char c)
 {
@@ -1057,7 +1055,9 @@ static void init_norm_pick(void)
  * prose) is stored whole; in any other, each 8-byte group keeps its
  * bytes with a PSHUFB from norm_pick[] and an 8-byte store. Every store
  * ends at or before s + i + 32 mapped to o (output never outruns input),
- * within the n bytes of room. */
+ * within the n bytes of room. The last n % 32 bytes (all of a short
+ * field) are a block of their own, read from and packed into local
+ * copies, so that nothing is read or written past the field. */
 __attribute__((target("avx2,popcnt"))) static size_t
 norm_avx2(const unsigned char *s, size_t n, char *o, int *space)
 {
@@ -1097,9 +1097,38 @@ norm_avx2(const unsigned char *s, size_t n, char *o, int *space)
             k += (size_t)__builtin_popcount(m);
         }
     }
-    int tail_sp = (int)sp;
-    k += norm_scalar(s + i, n - i, o + k, &tail_sp);
-    *space = tail_sp;
+    if (i < n) {
+        /* the last n - i < 32 bytes: copied into a block (the rest 0, no
+         * whitespace, not kept), packed into `out` and copied to o + k */
+        const size_t m = n - i;
+        const uint32_t live = (1u << m) - 1;
+        unsigned char in[32] = {0};
+        char out[40];
+        size_t kk = 0;
+        memcpy(in, s + i, m);
+        const __m256i c = _mm256_loadu_si256((const __m256i *)in);
+        const __m256i ws = _mm256_cmpeq_epi8(_mm256_shuffle_epi8(wstab, c), c);
+        const uint32_t wm = (uint32_t)_mm256_movemask_epi8(ws) & live;
+        const __m256i up = _mm256_cmpgt_epi8(kz, _mm256_add_epi8(c, k3f));
+        __m256i lo = _mm256_or_si256(c, _mm256_and_si256(up, k20));
+        lo = _mm256_blendv_epi8(lo, k20, ws);
+        const uint32_t keep = ~(wm & (wm << 1 | sp)) & live;
+        sp = wm >> (m - 1) & 1;
+        const __m128i h[2] = {_mm256_castsi256_si128(lo),
+                              _mm256_extracti128_si256(lo, 1)};
+        for (int g = 0; g < 4; g++) {
+            const unsigned mk = keep >> (8 * g) & 0xFF;
+            __m128i idx = _mm_loadl_epi64((const __m128i *)norm_pick[mk]);
+            if (g & 1)
+                idx = _mm_add_epi8(idx, k8);
+            _mm_storel_epi64((__m128i *)(out + kk),
+                             _mm_shuffle_epi8(h[g >> 1], idx));
+            kk += (size_t)__builtin_popcount(mk);
+        }
+        memcpy(o + k, out, kk);
+        k += kk;
+    }
+    *space = (int)sp;
     return k;
 }
 
