@@ -316,6 +316,52 @@ static void classify_w(struct skidx_worker *w, const char *title,
                      SKIDX_OK);
 }
 
+/* The memo's room: 3,000 distinct short titles read twice, the second
+ * time newest first; it finds most of them without matching (more than
+ * the 2,048 a memo of one table of long entries held), with the answers
+ * of the first; a title longer than a short entry is kept too. */
+static void test_classify_memo_room(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    static uint32_t role[N], level[N];
+    struct skidx_worker w;
+    assert_int_equal(skidx_worker_init(&w, C), SKIDX_OK);
+    char title[64];
+    for (int pass = 0, found = 0; pass < 2; pass++) {
+        for (int k = 0; k < N; k++) {
+            const int i = pass ? N - 1 - k : k;
+            snprintf(title, sizeof(title), "Senior Data Engineer %d", i);
+            uint64_t before = classify_words(&w);
+            uint32_t r, l;
+            classify_w(&w, title, NULL, &r, &l);
+            if (!pass) {
+                role[i] = r;
+                level[i] = l;
+                continue;
+            }
+            assert_int_equal(r, role[i]);
+            assert_int_equal(l, level[i]);
+            found += classify_words(&w) == before;
+        }
+        if (pass)
+            assert_true(found > 2048);
+    }
+    /* 60 bytes: kept in the table of long entries */
+    memset(title, 'a', 38);
+    strcpy(title + 38, " Senior Data Scientist");
+    uint32_t r, l;
+    classify_w(&w, title, NULL, &r, &l);
+    assert_int_equal(r, R_DS);
+    assert_int_equal(l, L_SENIOR);
+    const uint64_t before = classify_words(&w);
+    classify_w(&w, title, NULL, &r, &l);
+    assert_int_equal(r, R_DS);
+    assert_int_equal(l, L_SENIOR);
+    assert_true(classify_words(&w) == before);
+    skidx_worker_release(&w);
+}
+
 /* The memo keeps a title's answer apart from the field's: a title seen
  * with one field is not read again with another, nor a field with
  * another title, and what the field decides is not kept with the title.
@@ -991,6 +1037,7 @@ int main(void)
         cmocka_unit_test(test_classify_hostile),
         cmocka_unit_test(test_classify_memo),
         cmocka_unit_test(test_classify_memo_parts),
+        cmocka_unit_test(test_classify_memo_room),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_salaries),
         cmocka_unit_test(test_types_and_skips),

@@ -11,6 +11,7 @@
 #include "core/simd.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,6 +227,17 @@ _Static_assert(N_NOUNS < 256, "noun_of[] holds bytes");
 static uint8_t noun_of[N_NOUNS];
 static uint8_t noun_at[257];
 static uint8_t noun_end[256];
+/* noun_tail: bit tail3() of the last three bytes of each noun with each
+ * ending (nouns and endings are at least three bytes together); a word
+ * whose bit is clear ends in no noun. The low five bits of a byte are
+ * the same in either case of an ASCII letter. */
+static uint64_t noun_tail[1u << 15 >> 6];
+
+static unsigned tail3(const char *end)
+{
+    return ((unsigned char)end[-3] & 31u) << 10 |
+           ((unsigned char)end[-2] & 31u) << 5 | ((unsigned char)end[-1] & 31u);
+}
 
 /* Built on first use (title_focus(), through nouns_once), so that
  * commands that never classify a title do not pay for it. */
@@ -250,6 +262,12 @@ static void init_nouns(void)
             unsigned char c = m ? (unsigned char)noun_endings[e].e[m - 1]
                                 : (unsigned char)role_nouns[i].w[role_nouns[i].len - 1];
             noun_end[c] = 1;
+            char word[48];
+            size_t k = role_nouns[i].len;
+            memcpy(word, role_nouns[i].w, k);
+            memcpy(word + k, noun_endings[e].e, m);
+            const unsigned b = tail3(word + k + m);
+            noun_tail[b >> 6] |= 1ull << (b & 63);
         }
 }
 
@@ -263,6 +281,9 @@ static int is_role_noun(const char *w, size_t n)
         return 0;
     unsigned char last = (unsigned char)w[n - 1];
     if (!noun_end[last >= 'A' && last <= 'Z' ? last + 32 : last])
+        return 0;
+    const unsigned b = tail3(w + n);
+    if (!(noun_tail[b >> 6] >> (b & 63) & 1))
         return 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)w[i];
@@ -387,12 +408,20 @@ static int cut_at(const char *t, size_t i, struct span s, size_t *len)
         ((t[i + 1] | 32) == 'a' || (t[i + 1] | 32) == 'o' ||
          (t[i + 1] | 32) == 'u' || (t[i + 1] | 32) == 'e')) {
         /* (the first letter of one of the words, either case) */
-        static const char *const words[] = {"and", "or", "und", "oder",
-                                            "et", "ou"};
+        static const struct {
+            char w[5];
+            uint8_t len;
+        } words[] = {{"and", 3}, {"or", 2},  {"und", 3},
+                     {"oder", 4}, {"et", 2}, {"ou", 2}};
         for (size_t k = 0; k < sizeof(words) / sizeof(*words); k++) {
-            size_t m = strlen(words[k]);
-            if (i + 1 + m < s.b && !strncasecmp(t + i + 1, words[k], m) &&
-                t[i + 1 + m] == ' ') {
+            size_t m = words[k].len, j = 0;
+            if (i + 1 + m >= s.b)
+                continue;
+            /* (b | 32) is a lower-case letter only for that letter in
+             * either case: an ASCII caseless compare */
+            while (j < m && (t[i + 1 + j] | 32) == words[k].w[j])
+                j++;
+            if (j == m && t[i + 1 + m] == ' ') {
                 *len = m + 2;
                 return 1;
             }
@@ -419,12 +448,13 @@ static const uint8_t title_mark[256] = {
 };
 
 /* Split t[s.a..s.b) at cuts of at least `level` (outside brackets) into
- * at most `max` spans; returns how many. */
+ * at most `max` spans; returns how many. *minor (when not NULL): some
+ * cut below `level` was seen outside brackets. */
 static size_t split_title(const char *t, struct span s, int level,
-                          struct span *out, size_t max)
+                          struct span *out, size_t max, int *minor)
 {
     size_t k = 0, start = s.a;
-    int depth = 0;
+    int depth = 0, below = 0;
     for (size_t i = s.a; i < s.b;) {
         size_t len;
         if (!title_mark[(unsigned char)t[i]]) {
@@ -440,6 +470,7 @@ static size_t split_title(const char *t, struct span s, int level,
             continue;
         }
         int cut = depth ? 0 : cut_at(t, i, s, &len);
+        below |= cut && cut < level;
         if (cut >= level) {
             if (k + 1 < max)
                 out[k++] = trim_span(t, (struct span){start, i});
@@ -450,6 +481,8 @@ static size_t split_title(const char *t, struct span s, int level,
         i += len ? len : 1;
     }
     out[k++] = trim_span(t, (struct span){start, s.b});
+    if (minor)
+        *minor = below;
     return k;
 }
 
@@ -479,11 +512,13 @@ static skidx_status title_focus(const struct skidx_compiled *c,
                                 struct focus *f)
 {
     struct span all = {0, n}, seg = all, parts[TITLE_ITEMS];
-    size_t np = split_title(t, all, 2, parts, TITLE_ITEMS);
-    int yes;
-    pthread_once(&nouns_once, init_nouns);
+    int yes, items;
+    size_t np = split_title(t, all, 2, parts, TITLE_ITEMS, &items);
     f->rp = f->lp = t;
     f->rlen = f->llen = n;
+    if (np == 1 && !items)
+        return SKIDX_OK; /* one segment of one item: the whole title */
+    pthread_once(&nouns_once, init_nouns);
     if (np > 1) {
         size_t i;
         for (i = 0; i < np; i++) {
@@ -498,14 +533,16 @@ static skidx_status title_focus(const struct skidx_compiled *c,
             return SKIDX_OK;
         seg = parts[i];
     }
-    size_t ni = split_title(t, seg, 1, parts, TITLE_ITEMS);
+    size_t ni = split_title(t, seg, 1, parts, TITLE_ITEMS, NULL);
     size_t first = ni, words = 0;
+    f->rp = f->lp = t + seg.a;
+    f->rlen = f->llen = seg.b - seg.a;
+    if (ni == 1)
+        return SKIDX_OK;
     for (size_t i = 0; i < ni && first == ni; i++)
         if (last_noun(t, parts[i], NULL).b > parts[i].a)
             first = i;
-    f->rp = f->lp = t + seg.a;
-    f->rlen = f->llen = seg.b - seg.a;
-    if (first == ni || ni == 1)
+    if (first == ni)
         return SKIDX_OK;
     /* the item with a noun runs to the next item with one */
     size_t end = seg.b;
@@ -613,33 +650,49 @@ static skidx_status field_rule(const struct skidx_compiled *c,
  * oldest first, and those of field_rule() for recent seniority fields
  * alike. An entry holds its text and answers only the same text,
  * byte for byte: the answers depend on the text and the compiled taxonomy
- * alone (w->memo_c), never on the hash. */
-#define SKIDX_TITLE_MEMO 2048
+ * alone (w->memo_c), never on the hash. Titles are kept in two tables
+ * by length: most are short, and a short entry is one cache line, so the
+ * same memory holds twice the titles of one table of long entries. */
+#define MEMO_SHORT_N 4096
+#define MEMO_LONG_N 512
 #define MEMO_WAYS 4
-#define MEMO_SETS (SKIDX_TITLE_MEMO / MEMO_WAYS)
+#define MEMO_SHORT_SETS (MEMO_SHORT_N / MEMO_WAYS)
+#define MEMO_LONG_SETS (MEMO_LONG_N / MEMO_WAYS)
+#define MEMO_SHORT 47 /* titles up to this long: one line an entry */
 #define MEMO_TITLE 110 /* longer titles are not kept */
 #define MEMO_FIELDS 64
 #define MEMO_FIELD_SETS (MEMO_FIELDS / MEMO_WAYS)
 #define MEMO_FIELD 54 /* longer fields are not kept */
+/* an entry of either title table (MEMO_SHORT_SIZE or MEMO_LONG_SIZE
+ * bytes): the text runs to its end */
 struct memo_title {
     uint64_t key;
     int32_t role, level;
     uint8_t len;
-    char text[MEMO_TITLE];
+    char text[];
 };
-_Static_assert(sizeof(struct memo_title) == 128, "two cache lines");
+#define MEMO_SHORT_SIZE 64  /* one cache line */
+#define MEMO_LONG_SIZE 128  /* two */
+_Static_assert(offsetof(struct memo_title, text) + MEMO_SHORT <=
+                   MEMO_SHORT_SIZE,
+               "a short title fits its entry");
+_Static_assert(offsetof(struct memo_title, text) + MEMO_TITLE <=
+                   MEMO_LONG_SIZE,
+               "a long title fits its entry");
 struct memo_field {
     int32_t level;
     uint8_t len;
     char text[MEMO_FIELD];
 };
 struct skidx_title_memo {
-    struct memo_title t[SKIDX_TITLE_MEMO];
+    _Alignas(64) unsigned char s[MEMO_SHORT_N][MEMO_SHORT_SIZE];
+    _Alignas(64) unsigned char l[MEMO_LONG_N][MEMO_LONG_SIZE];
     struct memo_field f[MEMO_FIELDS];
     /* per set: fill_ways() ways hold entries, way fill % MEMO_WAYS is
      * replaced next; only these are cleared, the entries never read
      * before they are written */
-    uint8_t fill[MEMO_SETS], fill_f[MEMO_FIELD_SETS];
+    uint8_t fill_s[MEMO_SHORT_SETS], fill_l[MEMO_LONG_SETS],
+        fill_f[MEMO_FIELD_SETS];
 };
 
 static unsigned fill_ways(uint8_t fill)
@@ -663,18 +716,25 @@ static skidx_status memo_title_rules(const struct skidx_compiled *c,
     if (!w->memo || n > MEMO_TITLE)
         return title_rules(c, w, t, n, role, level);
     const uint64_t key = n ? w->hash_fn(t, n) : 0;
-    const size_t set = (size_t)(key % MEMO_SETS);
-    struct memo_title *e = &w->memo->t[set * MEMO_WAYS];
-    for (unsigned i = 0; i < fill_ways(w->memo->fill[set]); i++)
-        if (e[i].key == key && e[i].len == n &&
-            (!n || !memcmp(e[i].text, t, n))) {
-            *role = e[i].role;
-            *level = e[i].level;
+    const int shrt = n <= MEMO_SHORT;
+    const size_t set = (size_t)(key % (shrt ? MEMO_SHORT_SETS
+                                            : MEMO_LONG_SETS));
+    const size_t size = shrt ? MEMO_SHORT_SIZE : MEMO_LONG_SIZE;
+    unsigned char *e = shrt ? w->memo->s[set * MEMO_WAYS]
+                            : w->memo->l[set * MEMO_WAYS];
+    uint8_t *fill = shrt ? &w->memo->fill_s[set] : &w->memo->fill_l[set];
+    for (unsigned i = 0; i < fill_ways(*fill); i++) {
+        const struct memo_title *m = (const struct memo_title *)(e + i * size);
+        if (m->key == key && m->len == n && (!n || !memcmp(m->text, t, n))) {
+            *role = m->role;
+            *level = m->level;
             return SKIDX_OK;
         }
+    }
     SKIDX_FORWARD(title_rules(c, w, t, n, role, level));
-    struct memo_title *m = &e[w->memo->fill[set] % MEMO_WAYS];
-    w->memo->fill[set] = fill_next(w->memo->fill[set]);
+    struct memo_title *m =
+        (struct memo_title *)(e + (size_t)(*fill % MEMO_WAYS) * size);
+    *fill = fill_next(*fill);
     m->key = key;
     m->role = *role;
     m->level = *level;
@@ -721,9 +781,11 @@ skidx_status skidx_classify(const struct skidx_compiled *c,
         w->memo = NULL;
         w->memo_c = c;
     }
-    if (!w->memo && (w->memo = malloc(sizeof(*w->memo)))) {
+    if (!w->memo &&
+        (w->memo = aligned_alloc(64, sizeof(*w->memo)))) {
         /* (NULL when out of memory: every title is read) */
-        memset(w->memo->fill, 0, sizeof(w->memo->fill));
+        memset(w->memo->fill_s, 0, sizeof(w->memo->fill_s));
+        memset(w->memo->fill_l, 0, sizeof(w->memo->fill_l));
         memset(w->memo->fill_f, 0, sizeof(w->memo->fill_f));
     }
     int32_t r, l;
@@ -779,6 +841,14 @@ static skidx_status mark_company(struct skidx_worker *w,
     skidx_lead_name_init(&field, company->p, company->len);
     skidx_lead_name_init(&header, lead ? desc->p + lead->name : NULL,
                          lead ? lead->name_len : 0);
+    /* bit l: some form of either name is l bytes long (bit 63: 63 or
+     * more); a hit of another length is neither name, and is not
+     * compared */
+    uint64_t lens = 0;
+    for (unsigned i = 0; i < field.n; i++)
+        lens |= 1ull << (field.len[i] < 63 ? field.len[i] : 63);
+    for (unsigned i = 0; i < header.n; i++)
+        lens |= 1ull << (header.len[i] < 63 ? header.len[i] : 63);
     for (size_t i = 0; i < n; i++) {
         const struct skidx_hit *h = &w->skills.hits[i];
         int d = 0;
@@ -786,8 +856,9 @@ static skidx_status mark_company(struct skidx_worker *w,
             const char *t = desc->p + h->start;
             const size_t tl = h->end - h->start;
             d = (lead && h->start >= lead->start && h->start < lead_end) ||
-                skidx_lead_name_is(&field, t, tl) ||
-                skidx_lead_name_is(&header, t, tl) ||
+                ((lens >> (tl < 63 ? tl : 63) & 1) &&
+                 (skidx_lead_name_is(&field, t, tl) ||
+                  skidx_lead_name_is(&header, t, tl))) ||
                 (lead && skidx_lead_background(desc->p, desc->len, h->start));
         }
         w->drop[i] = (uint8_t)d;
@@ -925,10 +996,8 @@ static int period_factor(const struct skidx_value *v, double *f)
  *
  * Normalisation: ASCII lower case, each run of whitespace (space, TAB, CR,
  * LF) becomes one space, leading and trailing whitespace dropped. The
- * scalar loop is the definition; the AVX2 path handles 32-byte blocks in
- * which no whitespace byte follows another (most prose) with one
- * transform and store, and hands any other block to the scalar loop, so
- * both give the same bytes (a test compares them). */
+ * scalar loop is the definition; the AVX2 and AVX-512 paths give the
+ * same bytes (a test compares them). */
 
 static inline int is_ws(unsigned char c)
 {
@@ -986,7 +1055,9 @@ static void init_norm_pick(void)
  * prose) is stored whole; in any other, each 8-byte group keeps its
  * bytes with a PSHUFB from norm_pick[] and an 8-byte store. Every store
  * ends at or before s + i + 32 mapped to o (output never outruns input),
- * within the n bytes of room. */
+ * within the n bytes of room. The last n % 32 bytes (all of a short
+ * field) are a block of their own, read from and packed into local
+ * copies, so that nothing is read or written past the field. */
 __attribute__((target("avx2,popcnt"))) static size_t
 norm_avx2(const unsigned char *s, size_t n, char *o, int *space)
 {
@@ -1026,9 +1097,38 @@ norm_avx2(const unsigned char *s, size_t n, char *o, int *space)
             k += (size_t)__builtin_popcount(m);
         }
     }
-    int tail_sp = (int)sp;
-    k += norm_scalar(s + i, n - i, o + k, &tail_sp);
-    *space = tail_sp;
+    if (i < n) {
+        /* the last n - i < 32 bytes: copied into a block (the rest 0, no
+         * whitespace, not kept), packed into `out` and copied to o + k */
+        const size_t m = n - i;
+        const uint32_t live = (1u << m) - 1;
+        unsigned char in[32] = {0};
+        char out[40];
+        size_t kk = 0;
+        memcpy(in, s + i, m);
+        const __m256i c = _mm256_loadu_si256((const __m256i *)in);
+        const __m256i ws = _mm256_cmpeq_epi8(_mm256_shuffle_epi8(wstab, c), c);
+        const uint32_t wm = (uint32_t)_mm256_movemask_epi8(ws) & live;
+        const __m256i up = _mm256_cmpgt_epi8(kz, _mm256_add_epi8(c, k3f));
+        __m256i lo = _mm256_or_si256(c, _mm256_and_si256(up, k20));
+        lo = _mm256_blendv_epi8(lo, k20, ws);
+        const uint32_t keep = ~(wm & (wm << 1 | sp)) & live;
+        sp = wm >> (m - 1) & 1;
+        const __m128i h[2] = {_mm256_castsi256_si128(lo),
+                              _mm256_extracti128_si256(lo, 1)};
+        for (int g = 0; g < 4; g++) {
+            const unsigned mk = keep >> (8 * g) & 0xFF;
+            __m128i idx = _mm_loadl_epi64((const __m128i *)norm_pick[mk]);
+            if (g & 1)
+                idx = _mm_add_epi8(idx, k8);
+            _mm_storel_epi64((__m128i *)(out + kk),
+                             _mm_shuffle_epi8(h[g >> 1], idx));
+            kk += (size_t)__builtin_popcount(mk);
+        }
+        memcpy(o + k, out, kk);
+        k += kk;
+    }
+    *space = (int)sp;
     return k;
 }
 
