@@ -16,11 +16,13 @@
 #include <cmocka.h>
 
 #include "core/match.h"
+#include "core/blob.h"
 #include <hs/hs.h>
 #include "core/taxonomy.h"
 #include "core/utf8.h"
 
 #include <dirent.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -440,6 +442,88 @@ static void test_long_words(void **state)
     assert_int_equal(n, 0);
     free(h);
     free(t);
+}
+
+/* Aliases whose lead or tail is longer than 255 bytes keep their lengths
+ * outside the probe's 32-byte candidate (C_LONG): they match as the
+ * oracle says, flexible separators and case included, and fail on one
+ * wrong byte at their very end. */
+static void long_alias_checks(struct env *e, const char *tail,
+                              const char *dots)
+{
+    char text[2048];
+    /* as written, upper case, other separators */
+    snprintf(text, sizeof(text), "x alpha%s y", tail);
+    assert_int_equal(check_engines(e, text, strlen(text)), 1);
+    for (size_t i = 0; text[i]; i++)
+        text[i] = text[i] == ' ' && i > 2 && text[i + 1] != 'y'
+                      ? "-_/"[i % 3]
+                      : (char)toupper((unsigned char)text[i]);
+    assert_int_equal(check_engines(e, text, strlen(text)), 1);
+    text[strlen(text) - 3] = 'X'; /* the last byte of the alias */
+    assert_int_equal(check_engines(e, text, strlen(text)), 0);
+    /* case-sensitive */
+    snprintf(text, sizeof(text), "GAMMA%s", tail);
+    assert_int_equal(check_engines(e, text, strlen(text)), 1);
+    text[strlen(text) - 1] = 'A';
+    assert_int_equal(check_engines(e, text, strlen(text)), 0);
+    snprintf(text, sizeof(text), "GAMMA%s", tail);
+    text[strlen(text) - 5] = '-'; /* a flexible separator, past 64 */
+    assert_int_equal(check_engines(e, text, strlen(text)), 1);
+    text[strlen(text) - 5] = '.';
+    assert_int_equal(check_engines(e, text, strlen(text)), 0);
+    /* the long lead */
+    snprintf(text, sizeof(text), "a %snet b", dots);
+    assert_int_equal(check_engines(e, text, strlen(text)), 1);
+    snprintf(text, sizeof(text), "a %snet b", dots + 1);
+    assert_int_equal(check_engines(e, text, strlen(text)), 0);
+}
+
+static void test_long_aliases(void **state)
+{
+    (void)state;
+    enum { REP = 60 };
+    char tsv[4096], tail[512];
+    size_t o = 0;
+    for (int i = 0; i < REP; i++)
+        o += (size_t)snprintf(tail + o, sizeof(tail) - o, " beta");
+    char dots[300];
+    memset(dots, '.', 280);
+    dots[280] = '\0';
+    snprintf(tsv, sizeof(tsv),
+             "# name\tcategory\taliases\n"
+             "Longtail\tx\talpha%s\n"
+             "Longcase\tx\t=GAMMA%s\n"
+             "Longlead\tx\t%snet\n",
+             tail, tail, dots);
+    struct env *e = env_new(tsv);
+    long_alias_checks(e, tail, dots);
+    /* and so does the matcher loaded from its cache image */
+    struct skidx_wblob w = {0};
+    assert_int_equal(skidx_matcher_serialize(e->m, &w), SKIDX_OK);
+    unsigned char *img = aligned_alloc(64, (w.n + 63) & ~(size_t)63);
+    assert_non_null(img);
+    memcpy(img, w.p, w.n);
+    struct skidx_rblob r = {img, w.n, 0, 0};
+    struct skidx_arena arena = {0};
+    struct skidx_matcher *compiled = e->m, *loaded = NULL;
+    assert_int_equal(skidx_matcher_deserialize(&e->tax->skills,
+                                               e->tax->n_skills, &r, &arena,
+                                               &loaded),
+                     SKIDX_OK);
+    skidx_match_scratch_release(&e->s);
+    e->m = loaded;
+    assert_int_equal(skidx_match_scratch_init(&e->s, e->m), SKIDX_OK);
+    e->s.sort_hits = 1;
+    long_alias_checks(e, tail, dots);
+    skidx_match_scratch_release(&e->s);
+    skidx_matcher_free(loaded);
+    e->m = compiled;
+    assert_int_equal(skidx_match_scratch_init(&e->s, e->m), SKIDX_OK);
+    skidx_arena_release(&arena);
+    free(img);
+    free(w.p);
+    env_free(e);
 }
 
 /* The word loop decides words in batches of about 512 and a word's filter
@@ -2288,6 +2372,7 @@ int main(void)
         cmocka_unit_test(test_span_offsets),
         cmocka_unit_test(test_masked_spans),
         cmocka_unit_test(test_separators),
+        cmocka_unit_test(test_long_aliases),
         cmocka_unit_test(test_camel_split),
         cmocka_unit_test(test_engines_hand),
         cmocka_unit_test(test_engines_random),

@@ -243,22 +243,46 @@ enum cand_flags {
     C_FLEX = 1u << 5,  /* its tail holds flexible separators */
     C_GATE = 1u << 6,  /* a gate word of the gated regexes, not an alias:
                           alias = set->n + its number, nothing to check */
+    C_LONG = 1u << 7,  /* lead or tail too long for cand.info: see m->more */
 };
 
+/* A candidate as the probe reads it: 32 bytes, two to a cache line and
+ * never across two, so that a head's candidates are as few lines as can
+ * be (a probe tries three on average, most of them rejected by the
+ * screen alone).
+ * - screen: the tail's first min(8, tail_len) bytes; a text passes when
+ *   (text8 & mask) == key. Bit 5 of a letter of a caseless alias is clear
+ *   in both (x & ~0x20 equals an upper-case letter only for that letter
+ *   in either case); a flexible separator's byte is clear in both
+ *   (confirm checks it); a gate word's screen is zero: it always passes.
+ * - info: the flags (bits 0-7); bit 8 + q set when tail byte q < 8 is a
+ *   flexible separator (confirm finds the later ones in the alias text,
+ *   which it reads for them anyway); the lead's length (bits 16-23) and
+ *   the tail's (bits 24-31), or, when either does not fit, C_LONG and
+ *   both in m->more. */
 struct cand {
+    uint64_t key, mask;
     uint32_t alias;
     uint32_t owner;
-    uint32_t lead_len, tail_len;
-    uint32_t head_off; /* offset of the head within the alias text */
-    uint32_t text_off; /* the alias text in m->atext */
-    uint32_t flags;
-    uint32_t key2;     /* k2fold(tail[0]) << 8 | k2fold(tail[1]); tail >= 2 */
-    /* screen: the tail's first min(8, tail_len) bytes; a text passes when
-     * ((text8 | fold) & mask) == key, fold = 0x20 on letters of a
-     * caseless alias (x | 0x20 is a lower-case letter only for letters) */
-    uint64_t key, mask, fold;
-    uint64_t flexbits; /* bit q: tail byte q (< 64) is a flexible separator */
+    uint32_t text_off; /* the alias text in m->atext; its head starts
+                          lead_len bytes in */
+    uint32_t info;
 };
+
+/* The lengths of a C_LONG candidate (read only for such a one). */
+struct cand_more {
+    uint32_t lead_len, tail_len;
+};
+
+static inline uint32_t cand_flags(const struct cand *c)
+{
+    return c->info & 0xFF;
+}
+
+/* The lead's and the tail's lengths of candidate c of m. */
+static inline void cand_lens(const struct skidx_matcher *m,
+                             const struct cand *c, uint32_t *lead,
+                             uint32_t *tail);
 
 /* A head's candidates: first the n_short ones whose tail is shorter than
  * two bytes (always tried), then the others sorted by key2, the ASCII
@@ -304,6 +328,7 @@ struct skidx_matcher {
     unsigned table_shift; /* slot = hash >> shift: the well-mixed high bits */
     uint64_t *filter; /* FILTER_BITS bits: heads and (head, next word) */
     struct cand *cands;
+    struct cand_more *more; /* per candidate, as cands */
     uint16_t *key2s; /* cands[i].key2, packed for the binary search */
     size_t n_cands;
     unsigned char *keys;
@@ -370,6 +395,20 @@ struct skidx_matcher {
      * lazy_db, n_lazy of them, each rebuilt on its first scan (db_ready) */
     size_t n_lazy;
 };
+
+static inline void cand_lens(const struct skidx_matcher *m,
+                             const struct cand *c, uint32_t *lead,
+                             uint32_t *tail)
+{
+    if (c->info & C_LONG) {
+        const struct cand_more *x = &m->more[c - m->cands];
+        *lead = x->lead_len;
+        *tail = x->tail_len;
+    } else {
+        *lead = c->info >> 16 & 0xFF;
+        *tail = c->info >> 24;
+    }
+}
 
 const struct skidx_alias_set *skidx_matcher_aliases(
     const struct skidx_matcher *m)
@@ -497,9 +536,20 @@ static int same_head(const struct build_item *a, const struct build_item *b)
     return 1;
 }
 
+/* A candidate while build_words gathers and sorts a head's; then it
+ * becomes a struct cand and a struct cand_more. */
+struct bcand {
+    uint32_t alias, owner;
+    uint32_t lead_len, tail_len;
+    uint32_t text_off, flags;
+    uint32_t key2; /* k2fold(tail[0]) << 8 | k2fold(tail[1]); tail >= 2 */
+    uint64_t key, mask; /* the screen (struct cand) */
+    uint64_t flexbits;
+};
+
 static int cand_cmp(const void *x, const void *y)
 {
-    const struct cand *a = x, *b = y;
+    const struct bcand *a = x, *b = y;
     int sa = a->tail_len < 2, sb = b->tail_len < 2;
     if (sa != sb)
         return sa ? -1 : 1;
@@ -509,7 +559,7 @@ static int cand_cmp(const void *x, const void *y)
 }
 
 /* Zeroed memory aligned to a cache line (n rounded up to 64 bytes),
- * freed with free(): the candidates (64 bytes each) and the head table,
+ * freed with free(): the candidates (32 bytes each) and the head table,
  * as a loaded cache image holds them (its arrays start on a multiple of
  * SKIDX_BLOB_ALIGN), so that a candidate the probe reads is one line, not
  * two, on the first run and with --no-cache too. */
@@ -591,8 +641,12 @@ static skidx_status build_words(struct skidx_matcher *m)
     m->table_shift = 64 - (unsigned)__builtin_ctzll(cap);
     m->filter = calloc(FILTER_BITS / 64, sizeof(uint64_t));
     m->cands = line_calloc((n ? n : 1) * sizeof(*m->cands));
+    m->more = line_calloc((n ? n : 1) * sizeof(*m->more));
     m->keys = malloc(key_bytes ? key_bytes : 1);
-    if (!m->table || !m->filter || !m->cands || !m->keys) {
+    struct bcand *bc = calloc(n ? n : 1, sizeof(*bc));
+    if (!m->table || !m->filter || !m->cands || !m->more || !m->keys ||
+        !bc) {
+        free(bc);
         free(it);
         return SKIDX_ERR_NOMEM;
     }
@@ -603,6 +657,7 @@ static skidx_status build_words(struct skidx_matcher *m)
         abytes += it[i].len;
     m->atext = malloc(abytes ? abytes : 1);
     if (!m->atext) {
+        free(bc);
         free(it);
         return SKIDX_ERR_NOMEM;
     }
@@ -618,6 +673,7 @@ static skidx_status build_words(struct skidx_matcher *m)
         free(joinbuf);
         free(used);
         free(owner_neg);
+        free(bc);
         free(it);
         return SKIDX_ERR_NOMEM;
     }
@@ -640,7 +696,7 @@ static skidx_status build_words(struct skidx_matcher *m)
                 continue;
             used[j] = 1;
             const struct build_item *f = &it[j];
-            struct cand *c = &m->cands[m->n_cands++];
+            struct bcand *c = &bc[m->n_cands++];
             if (f->alias >= set->n) { /* a gate word: the head is all */
                 memset(c, 0, sizeof(*c));
                 c->alias = f->alias;
@@ -657,7 +713,6 @@ static skidx_status build_words(struct skidx_matcher *m)
             c->alias = f->alias;
             c->owner = b->owner;
             c->lead_len = f->lead;
-            c->head_off = f->lead;
             c->text_off = (uint32_t)aoff;
             memcpy(m->atext + aoff, f->text, f->len);
             aoff += f->len;
@@ -666,7 +721,7 @@ static skidx_status build_words(struct skidx_matcher *m)
             {
                 uint32_t t0 = f->lead + f->head;
                 uint32_t tn = c->tail_len < 8 ? c->tail_len : 8;
-                c->key = c->mask = c->fold = 0;
+                c->key = c->mask = 0;
                 c->flexbits = 0;
                 for (uint32_t q = 0; q < c->tail_len; q++) {
                     int fx = f->flex && flex_sep_at(ft, f->len, t0 + q);
@@ -677,15 +732,14 @@ static skidx_status build_words(struct skidx_matcher *m)
                 for (uint32_t q = 0; q < tn; q++) {
                     unsigned char ch = ft[t0 + q];
                     int letter = ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
-                    uint64_t fo = (!(b->flags & SKIDX_ALIAS_CASE) && letter)
-                                      ? 0x20
-                                      : 0;
+                    uint64_t keep = (!(b->flags & SKIDX_ALIAS_CASE) && letter)
+                                        ? 0xDF
+                                        : 0xFF;
                     /* a flexible separator is checked in confirm */
                     if (f->flex && flex_sep_at(ft, f->len, t0 + q))
                         continue;
-                    c->fold |= fo << (8 * q);
-                    c->mask |= 0xFFull << (8 * q);
-                    c->key |= (uint64_t)(ch | fo) << (8 * q);
+                    c->mask |= keep << (8 * q);
+                    c->key |= (uint64_t)(ch & keep) << (8 * q);
                 }
             }
             c->flags = (owner_neg[b->owner] ? C_OWNER_NEG : 0) |
@@ -705,8 +759,7 @@ static skidx_status build_words(struct skidx_matcher *m)
             h.cand_n++;
         }
         /* short tails first, then by key2 (stable on alias order) */
-        qsort(m->cands + h.cand_start, h.cand_n, sizeof(struct cand),
-              cand_cmp);
+        qsort(bc + h.cand_start, h.cand_n, sizeof(*bc), cand_cmp);
         uint64_t slot = it[i].hash >> m->table_shift;
         while (m->table[slot].len)
             slot = (slot + 1) & m->table_mask;
@@ -714,10 +767,10 @@ static skidx_status build_words(struct skidx_matcher *m)
         /* the filter: the head alone when some candidate's tail has no
          * ASCII word byte, else the head with each tail's first word */
         for (uint32_t ci = 0; ci < h.cand_n; ci++) {
-            const struct cand *c = &m->cands[h.cand_start + ci];
+            const struct bcand *c = &bc[h.cand_start + ci];
             const unsigned char *at = m->atext + c->text_off;
             uint32_t alen = c->lead_len + h.len + c->tail_len;
-            const unsigned char *tl = at + c->head_off + h.len;
+            const unsigned char *tl = at + c->lead_len + h.len;
             uint32_t w0 = 0, w1;
             while (w0 < c->tail_len && !is_ascii_word(tl[w0]))
                 w0++;
@@ -735,7 +788,7 @@ static skidx_status build_words(struct skidx_matcher *m)
             if (!(c->flags & C_FLEX))
                 continue;
             unsigned char *buf = (unsigned char *)joinbuf;
-            uint32_t base = c->head_off + h.len;
+            uint32_t base = c->lead_len + h.len;
             while (w1 < c->tail_len && flex_sep_at(at, alen, base + w1)) {
                 uint32_t e = w1 + 1;
                 while (e < c->tail_len && is_ascii_word(tl[e]))
@@ -758,13 +811,24 @@ static skidx_status build_words(struct skidx_matcher *m)
     m->key2s = malloc((m->n_cands ? m->n_cands : 1) * sizeof(*m->key2s));
     free(joinbuf);
     if (!m->key2s) {
+        free(bc);
         free(owner_neg);
         free(used);
         free(it);
         return SKIDX_ERR_NOMEM;
     }
-    for (size_t i = 0; i < m->n_cands; i++)
-        m->key2s[i] = (uint16_t)m->cands[i].key2;
+    for (size_t i = 0; i < m->n_cands; i++) {
+        const struct bcand *b = &bc[i];
+        const int fits = b->lead_len <= 0xFF && b->tail_len <= 0xFF;
+        const uint32_t flex8 = (uint32_t)(b->flexbits & 0xFF) << 8;
+        m->key2s[i] = (uint16_t)b->key2;
+        m->cands[i] = (struct cand){
+            b->key, b->mask, b->alias, b->owner, b->text_off,
+            fits ? b->flags | flex8 | b->lead_len << 16 | b->tail_len << 24
+                 : b->flags | flex8 | C_LONG};
+        m->more[i] = (struct cand_more){b->lead_len, b->tail_len};
+    }
+    free(bc);
     free(owner_neg);
     free(used);
     free(it);
@@ -2124,6 +2188,7 @@ void skidx_matcher_free(struct skidx_matcher *m)
     free(m->table);
     free(m->filter);
     free(m->cands);
+    free(m->more);
     free(m->key2s);
     free(m->keys);
     free(m->atext);
@@ -2161,18 +2226,21 @@ void skidx_matcher_free(struct skidx_matcher *m)
  * a struct the image holds changes: a new field must be stored (or
  * rebuilt) here, then the sizes updated. */
 #if defined(__x86_64__) && defined(__LP64__)
-_Static_assert(sizeof(struct skidx_matcher) == 376,
+_Static_assert(sizeof(struct skidx_matcher) == 384,
                "struct skidx_matcher changed: update the serializer");
 _Static_assert(sizeof(struct head) == 40,
                "struct head changed: update the serializer");
-_Static_assert(sizeof(struct cand) == 64,
+_Static_assert(sizeof(struct cand) == 32,
                "struct cand changed: update the serializer");
+_Static_assert(sizeof(struct cand_more) == 8,
+               "struct cand_more changed: update the serializer");
 #endif
 
-#define MATCHER_TAG 0x36435441u /* "ATC6": gate words with what they
+#define MATCHER_TAG 0x37435441u /* "ATC7": gate words with what they
                                           gate, word-window and literal
                                           regexes, gated negatives, the
-                                          gated regexes in classes */
+                                          gated regexes in classes; 32-byte
+                                          candidates and their cand_more */
 
 struct lazy_db;
 static const struct lazy_db *lazy_of(const hs_database_t *db);
@@ -2214,8 +2282,9 @@ skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
         key_bytes = kend > key_bytes ? kend : key_bytes;
         for (uint32_t c = 0; c < h->cand_n; c++) {
             const struct cand *cd = &m->cands[h->cand_start + c];
-            const size_t end = (size_t)cd->text_off + cd->lead_len + h->len +
-                               cd->tail_len;
+            uint32_t lead, tail;
+            cand_lens(m, cd, &lead, &tail);
+            const size_t end = (size_t)cd->text_off + lead + h->len + tail;
             atext_bytes = end > atext_bytes ? end : atext_bytes;
         }
     }
@@ -2250,6 +2319,7 @@ skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
     skidx_wblob_array(w, m->table, cap * sizeof(*m->table));
     skidx_wblob_array(w, m->filter, FILTER_BITS / 8);
     skidx_wblob_array(w, m->cands, m->n_cands * sizeof(*m->cands));
+    skidx_wblob_array(w, m->more, m->n_cands * sizeof(*m->more));
     skidx_wblob_array(w, m->key2s, m->n_cands * sizeof(*m->key2s));
     skidx_wblob_array(w, m->keys, key_bytes);
     skidx_wblob_array(w, m->atext, atext_bytes);
@@ -2497,9 +2567,9 @@ static int matcher_valid(const struct skidx_matcher *m, size_t cap,
             return 0;
         for (uint32_t c = 0; c < h->cand_n; c++) {
             const struct cand *cd = &m->cands[h->cand_start + c];
-            if ((size_t)cd->text_off + cd->lead_len + h->len + cd->tail_len >
-                    atext_bytes ||
-                cd->head_off > cd->lead_len)
+            uint32_t lead, tail;
+            cand_lens(m, cd, &lead, &tail);
+            if ((size_t)cd->text_off + lead + h->len + tail > atext_bytes)
                 return 0;
         }
     }
@@ -2507,8 +2577,8 @@ static int matcher_valid(const struct skidx_matcher *m, size_t cap,
         return 0; /* a full table would make a lookup loop forever */
     for (size_t c = 0; c < m->n_cands; c++) {
         const struct cand *cd = &m->cands[c];
-        if (cd->flags & C_GATE) { /* a gate word: numbered after the aliases */
-            if (cd->flags != C_GATE || cd->alias < n_alias ||
+        if (cd->info & C_GATE) { /* a gate word: numbered after the aliases */
+            if (cd->info != C_GATE || cd->alias < n_alias ||
                 cd->alias - n_alias >= m->n_gate_words)
                 return 0;
         } else if (cd->alias >= n_alias || cd->owner >= m->n_owners) {
@@ -2651,6 +2721,8 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
                                               sizeof(uint64_t));
     m->cands = (struct cand *)skidx_rblob_array(r, m->n_cands,
                                                 sizeof(*m->cands));
+    m->more = (struct cand_more *)skidx_rblob_array(r, m->n_cands,
+                                                    sizeof(*m->more));
     m->key2s = (uint16_t *)skidx_rblob_array(r, m->n_cands,
                                              sizeof(*m->key2s));
     size_t key_bytes, atext_bytes;
@@ -3080,52 +3152,53 @@ static inline int confirm(const struct skidx_matcher *m, const struct cand *c,
                           const unsigned char *t, size_t len, size_t ws,
                           size_t we, size_t *start, size_t *end)
 {
-    if (ws < c->lead_len || len - we < c->tail_len)
+    const uint32_t flags = cand_flags(c);
+    uint32_t lead_len, tail_len;
+    cand_lens(m, c, &lead_len, &tail_len);
+    if (ws < lead_len || len - we < tail_len)
         return 0;
     const unsigned char *a = m->atext + c->text_off;
-    size_t s0 = ws - c->lead_len, e0 = we + c->tail_len;
-    const unsigned char *tail = a + c->head_off + (we - ws);
-    if (c->flags & C_FLEX) {
+    size_t s0 = ws - lead_len, e0 = we + tail_len;
+    const unsigned char *tail = a + lead_len + (we - ws);
+    if (flags & C_FLEX) {
         /* the screen checked the first 8 tail bytes but the separators;
          * the head is equal caseless */
-        int cs = !!(c->flags & C_CASE);
+        int cs = !!(flags & C_CASE);
         const unsigned char *tt = t + we;
         size_t hl = we - ws;
-        if (c->lead_len && (cs ? memcmp(t + s0, a, c->lead_len)
-                               : !eq_caseless(t + s0, a, c->lead_len)))
+        if (lead_len && (cs ? memcmp(t + s0, a, lead_len)
+                            : !eq_caseless(t + s0, a, lead_len)))
             return 0;
-        if (cs && memcmp(t + ws, a + c->head_off, hl))
+        if (cs && memcmp(t + ws, a + lead_len, hl))
             return 0;
-        for (uint64_t b = c->flexbits & 0xFF; b; b &= b - 1)
-            if (!is_text_sep(tt[__builtin_ctzll(b)]))
+        for (uint32_t b = c->info >> 8 & 0xFF; b; b &= b - 1)
+            if (!is_text_sep(tt[__builtin_ctz(b)]))
                 return 0;
-        for (size_t q = 8; q < c->tail_len; q++) {
-            int fx = q < 64 ? (int)(c->flexbits >> q) & 1
-                            : flex_sep_at(a, e0 - s0, c->head_off + hl + q);
+        for (size_t q = 8; q < tail_len; q++) {
+            int fx = flex_sep_at(a, e0 - s0, lead_len + hl + q);
             if (fx ? !is_text_sep(tt[q])
                    : cs ? tt[q] != tail[q] : lower(tt[q]) != lower(tail[q]))
                 return 0;
         }
-    } else if (c->flags & C_CASE) {
+    } else if (flags & C_CASE) {
         if (memcmp(t + s0, a, e0 - s0))
             return 0;
     } else {
-        if (c->lead_len && !eq_caseless(t + s0, a, c->lead_len))
+        if (lead_len && !eq_caseless(t + s0, a, lead_len))
             return 0;
         /* the screen compared the first 8 tail bytes exactly already
-         * (x | 0x20 equals a lower-case letter only for that letter in
+         * (x & ~0x20 equals an upper-case letter only for that letter in
          * either case; other bytes compare whole) */
-        if (c->tail_len > 8 &&
-            !eq_caseless(t + we + 8, tail + 8, c->tail_len - 8))
+        if (tail_len > 8 && !eq_caseless(t + we + 8, tail + 8, tail_len - 8))
             return 0;
     }
-    if ((c->flags & C_LEFT) && s0 > 0 && t[s0 - 1] >= 0x80 &&
+    if ((flags & C_LEFT) && s0 > 0 && t[s0 - 1] >= 0x80 &&
         skidx_word_before((const char *)t, s0))
         return 0;
-    if ((c->flags & C_LEFT) && s0 > 0 && t[s0 - 1] < 0x80 &&
+    if ((flags & C_LEFT) && s0 > 0 && t[s0 - 1] < 0x80 &&
         is_ascii_word(t[s0 - 1]))
         return 0;
-    if ((c->flags & C_RIGHT) && e0 < len &&
+    if ((flags & C_RIGHT) && e0 < len &&
         skidx_word_at((const char *)t, len, e0))
         return 0;
     *start = s0;
@@ -3202,18 +3275,19 @@ probe_word(const struct skidx_matcher *m, struct skidx_match_scratch *s,
                 break;
             const struct cand *c = &cs[ci];
             size_t st, en;
-            if (c->flags & C_GATE) { /* a gated regex may start here */
+            /* the screen: a tail that runs past the text fails confirm
+             * anyway, so the zeros there reject nothing that matches (a
+             * gate word's screen passes) */
+            if ((t8 & c->mask) != c->key)
+                continue;
+            if (c->info & C_GATE) { /* a gated regex may start here */
                 if (push_gate(s, (uint32_t)ws, c->alias))
                     return -1;
                 continue;
             }
-            /* the screen: a tail that runs past the text fails confirm
-             * anyway, so the zeros there reject nothing that matches */
-            if (((t8 | c->fold) & c->mask) != c->key)
-                continue;
             /* Counting only: an owner without negatives is final at its
              * first hit, so its other candidates need no work. */
-            int direct = s->count_only && !(c->flags & C_OWNER_NEG) &&
+            int direct = s->count_only && !(c->info & C_OWNER_NEG) &&
                          !s->n_spans && /* a masked hit owns nothing */
                          !m->set->camel_split; /* needs every hit */
             uint64_t bit = 1ull << (c->owner & 63);
@@ -3704,12 +3778,14 @@ static long camel_hits(const struct skidx_matcher *m,
             continue;
         for (uint32_t ci = 0; ci < hd->cand_n; ci++) {
             const struct cand *c = &m->cands[hd->cand_start + ci];
-            if (c->lead_len || c->tail_len || (c->flags & C_NEG))
+            uint32_t lead, tail;
+            cand_lens(m, c, &lead, &tail);
+            if (lead || tail || (c->info & C_NEG))
                 continue;
             const unsigned char *a = m->atext + c->text_off;
             if (!is_ascii_alnum(a[0]) || !is_ascii_alnum(a[n - 1]))
                 continue;
-            if ((c->flags & C_CASE) && memcmp(t + ws, a, n))
+            if ((c->info & C_CASE) && memcmp(t + ws, a, n))
                 continue;
             if (push_hit(s, c->alias, c->owner, ws, p))
                 return -1;
