@@ -459,6 +459,9 @@ int cmd_index(int argc, char **argv)
         goto out;
     keep_freed_memory();
     huge_heap();
+    /* empty shards scan no text: the taxonomy without its matchers */
+    if (skidx_shard_list_all_empty(&ix.shards))
+        ix.tax_flags |= CLI_TAX_NO_MATCHERS;
     if ((rc = cli_index_taxonomy(&ix)) >= 0)
         goto out;
     struct skidx_model model;
