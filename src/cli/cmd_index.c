@@ -120,6 +120,14 @@ void huge_heap(void)
         (void)madvise((void *)a, b - a, MADV_HUGEPAGE);
 #endif
     free(p);
+    /* the heap below the first 2 MiB boundary cannot be a huge page: it
+     * is taken by a block never freed nor touched (its pages are never
+     * faulted), so that what comes next starts at the boundary, on huge
+     * pages, and small blocks (the cache image's first part, the arena)
+     * do not fault in 4 KiB pages one by one */
+    static void *below;
+    if (!below && a - (uintptr_t)p > 64)
+        below = malloc(a - (uintptr_t)p - 32);
 }
 
 /* The callbacks of the indexer: the progress line and the messages
