@@ -113,8 +113,9 @@ void huge_heap(void)
     const uintptr_t unit = (uintptr_t)2 << 20;
     if (!p)
         return;
-    const uintptr_t a = ((uintptr_t)p + unit - 1) & ~(unit - 1);
-    const uintptr_t b = ((uintptr_t)p + HUGE_HEAP) & ~(unit - 1);
+    const uintptr_t start = (uintptr_t)p;
+    const uintptr_t a = (start + unit - 1) & ~(unit - 1);
+    const uintptr_t b = (start + HUGE_HEAP) & ~(unit - 1);
 #ifdef MADV_HUGEPAGE
     if (b > a)
         (void)madvise((void *)a, b - a, MADV_HUGEPAGE);
@@ -126,8 +127,8 @@ void huge_heap(void)
      * pages, and small blocks (the cache image's first part, the arena)
      * do not fault in 4 KiB pages one by one */
     static void *below;
-    if (!below && a - (uintptr_t)p > 64)
-        below = malloc(a - (uintptr_t)p - 32);
+    if (!below && a - start > 64)
+        below = malloc(a - start - 32);
 }
 
 /* The callbacks of the indexer: the progress line and the messages
