@@ -153,12 +153,18 @@ import sys
 sys.path.insert(0, sys.argv[2])
 import skidx_read
 d = bytearray(open(sys.argv[1], "rb").read())
-at = 64
+at = 128
 while at % 64 or d[at:at + 4] != b"\xdb\xdb\xdb\xdb":  # a database
     at = d.index(b"\xdb\xdb\xdb\xdb", at + 1)
 d[at + 200] ^= 0x10
-s = skidx_read.xxh3_64(bytes(d[:48] + d[64:]), skidx_read.SEED)
-d[48:56] = s.to_bytes(8, "little")
+# the matchers' checksum (docs/FORMAT.md): payload bytes [T, P)
+part = 128 + int.from_bytes(d[48:56], "little")
+assert at > part
+s = skidx_read.xxh3_64(bytes(d[part:]), skidx_read.SEED)
+d[56:64] = s.to_bytes(8, "little")
+# and the header's, which covers the one above: bytes [0, 120), the taxonomy
+s = skidx_read.xxh3_64(bytes(d[:120] + d[128:part]), skidx_read.SEED)
+d[120:128] = s.to_bytes(8, "little")
 open(sys.argv[1], "wb").write(d)
 EOF
 mkdir "$T/empty" && : > "$T/empty/a.jsonl"
@@ -183,6 +189,68 @@ cmp -s "$T/rx.ref" "$T/rx.again" && ok "spoilt database: next run: same output" 
 msg=$(SKIDX_CACHE=verbose "$SKIDX" match -t "$T/rx" "$T/p.jsonl" 2>&1 >/dev/null)
 case $msg in *"cache: loaded"*) ok "spoilt database: rewritten" ;;
     *) bad "spoilt database: not rewritten: $msg" ;; esac
+
+# An empty corpus scans no text: its run reads only the cache file's first
+# part (header and taxonomy), never the matchers', so a damaged matchers'
+# part changes nothing there, while a run that scans refuses the file; a
+# damaged first part is refused by both. The index is the one the cache
+# off writes, every time, for a directory of empty shards or one given
+# itself; without --allow-empty both still fail as before.
+cp -r "$SRC/tests/e2e/taxonomy" "$T/et"
+mkdir "$T/e0" && : > "$T/e0/a.jsonl" && : > "$T/e0/b.csv"
+SKIDX_CACHE=off "$SKIDX" index -q -t "$T/et" --allow-empty "$T/e0" -o "$T/e0.ref"
+check "empty corpus, cache off: exit" 0 $?
+SKIDX_CACHE=off "$SKIDX" index -q -t "$T/et" --allow-empty "$T/e0/a.jsonl" -o "$T/e1.ref"
+check "empty shard, cache off: exit" 0 $?
+SKIDX_CACHE=off "$SKIDX" match -t "$T/et" "$ONE" > "$T/et.ref"
+rm -rf "$T/cache"
+"$SKIDX" match -t "$T/et" "$ONE" > /dev/null
+EF=$(ls "$T"/cache/taxonomy-*.skc)
+empty_run() { # name: the empty corpus and the empty shard, warm
+    msg=$(SKIDX_CACHE=verbose "$SKIDX" index -q -t "$T/et" --allow-empty "$T/e0" -o "$T/e0.out" 2>&1)
+    check "$1: exit" 0 $?
+    cmp -s "$T/e0.ref" "$T/e0.out" && ok "$1: the same index" || bad "$1: the index differs"
+    "$SKIDX" index -q -t "$T/et" --allow-empty "$T/e0/a.jsonl" -o "$T/e1.out"
+    check "$1: one empty shard: exit" 0 $?
+    cmp -s "$T/e1.ref" "$T/e1.out" && ok "$1: one empty shard: the same index" ||
+        bad "$1: one empty shard: the index differs"
+}
+empty_run "empty corpus"
+case $msg in *"cache: loaded"*"(the taxonomy, no matchers)"*) ok "empty corpus: the first part alone" ;;
+    *) bad "empty corpus: not the first part alone: $msg" ;; esac
+python3 - "$EF" <<'EOF'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[-8] ^= 0x01  # in the matchers' part, checksum not forged
+open(sys.argv[1], "wb").write(d)
+EOF
+empty_run "spoilt matchers, empty corpus"
+case $msg in *"(the taxonomy, no matchers)"*) ok "spoilt matchers, empty corpus: not read" ;;
+    *) bad "spoilt matchers, empty corpus: $msg" ;; esac
+msg=$(SKIDX_CACHE=verbose "$SKIDX" match -t "$T/et" "$ONE" 2>&1 > "$T/et.out")
+check "spoilt matchers, match: exit" 0 $?
+case $msg in *"cache: ignored"*) ok "spoilt matchers, match: file refused" ;;
+    *) bad "spoilt matchers, match: file not refused: $msg" ;; esac
+cmp -s "$T/et.ref" "$T/et.out" && ok "spoilt matchers, match: same output" ||
+    bad "spoilt matchers, match: output differs"
+python3 - "$EF" <<'EOF'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[200] ^= 0x01  # in the first part (the taxonomy), checksum not forged
+open(sys.argv[1], "wb").write(d)
+EOF
+empty_run "spoilt first part, empty corpus"
+case $msg in *"cache: ignored"*) ok "spoilt first part, empty corpus: file refused" ;;
+    *) bad "spoilt first part, empty corpus: file not refused: $msg" ;; esac
+"$SKIDX" index -q -t "$T/et" "$T/e0" -o "$T/e2.out" 2> "$T/err"
+check "empty corpus without --allow-empty: exit" 1 $?
+grep -q "no index written" "$T/err" && [ ! -e "$T/e2.out" ] &&
+    ok "empty corpus without --allow-empty: no index" ||
+    bad "empty corpus without --allow-empty: $(cat "$T/err")"
+mkdir "$T/e3"
+"$SKIDX" index -q -t "$T/et" --allow-empty "$T/e3" -o "$T/e3.out" 2> "$T/err"
+check "no shard: exit" 1 $?
+grep -q "no shard" "$T/err" && ok "no shard: message" || bad "no shard: $(cat "$T/err")"
 
 # concurrent cold runs: all right, one whole file, no temporary left
 rm -rf "$T/cache"

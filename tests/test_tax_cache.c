@@ -15,7 +15,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "build/indexer.h"
 #include "core/blob.h"
+#include "core/count.h"
 #include "core/hash.h"
 #include "core/match.h"
 #include "core/posting.h"
@@ -25,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const TEXTS[] = {
     "Senior ML Engineer: Python, PyTorch, TensorFlow, AWS and Kubernetes; "
@@ -291,12 +294,49 @@ static void test_bit_flips(void **state)
     (void)state;
     uint64_t x = 0x9e3779b97f4a7c15ull;
     for (int i = 0; i < 400; i++) {
-        const size_t at = i < 64 ? (size_t)i : next(&x) % F.len;
+        const size_t at = i < (int)SKIDX_TCACHE_HEADER ? (size_t)i
+                                                  : next(&x) % F.len;
         unsigned char *buf = copy_image(F.len);
         buf[at] ^= (unsigned char)(1u << (next(&x) % 8));
         const skidx_status st = try_load(buf, F.len);
         assert_true(st == SKIDX_ERR_CORRUPT || st == SKIDX_ERR_VERSION);
     }
+}
+
+static uint64_t rd64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+    for (int b = 0; b < 8; b++)
+        p[b] = (unsigned char)(v >> (8 * b));
+}
+
+/* XXH3-64 (the format's seed) of a[0..na) followed by b[0..nb). */
+static uint64_t sum2(const unsigned char *a, size_t na,
+                     const unsigned char *b, size_t nb)
+{
+    XXH3_state_t st;
+    XXH3_INITSTATE(&st);
+    XXH3_64bits_reset_withSeed(&st, SKIDX_HASH_SEED);
+    XXH3_64bits_update(&st, a, na);
+    XXH3_64bits_update(&st, b, nb);
+    return XXH3_64bits_digest(&st);
+}
+
+/* Forge both checksums of image buf[0..F.len) after a change, as
+ * docs/FORMAT.md describes them: the matchers' over payload [T, P) at
+ * 56, the header's over bytes [0, 120) and payload [0, T) at 120. */
+static void forge(unsigned char *buf)
+{
+    const size_t h = SKIDX_TCACHE_HEADER, part = (size_t)rd64(buf + 48);
+    put64(buf + 56, sum2(NULL, 0, buf + h + part, F.len - h - part));
+    put64(buf + 120, sum2(buf, 120, buf + h, part));
 }
 
 /* The checksum cannot stop a file made on purpose: flip, then forge the
@@ -314,15 +354,7 @@ static void test_forged(void **state)
                           next(&x) % (F.len - SKIDX_TCACHE_HEADER);
         unsigned char *buf = copy_image(F.len);
         buf[at] ^= (unsigned char)(1u << (next(&x) % 8));
-        XXH3_state_t st;
-        XXH3_INITSTATE(&st);
-        XXH3_64bits_reset_withSeed(&st, SKIDX_HASH_SEED);
-        XXH3_64bits_update(&st, buf, 48);
-        XXH3_64bits_update(&st, buf + SKIDX_TCACHE_HEADER,
-                           F.len - SKIDX_TCACHE_HEADER);
-        const uint64_t sum = XXH3_64bits_digest(&st);
-        for (int b = 0; b < 8; b++)
-            buf[48 + b] = (unsigned char)(sum >> (8 * b));
+        forge(buf);
         const skidx_status r = try_load_all(buf, F.len);
         assert_true(r == SKIDX_OK || r == SKIDX_ERR_CORRUPT);
         refused += r != SKIDX_OK;
@@ -361,20 +393,6 @@ static void test_checksum_paths(void **state)
     assert_int_equal(unsetenv("SKIDX_SIMD"), 0);
     free(img[0]);
     free(img[1]);
-}
-
-/* Forge the checksum of image buf[0..F.len) after a change. */
-static void forge(unsigned char *buf)
-{
-    XXH3_state_t st;
-    XXH3_INITSTATE(&st);
-    XXH3_64bits_reset_withSeed(&st, SKIDX_HASH_SEED);
-    XXH3_64bits_update(&st, buf, 48);
-    XXH3_64bits_update(&st, buf + SKIDX_TCACHE_HEADER,
-                       F.len - SKIDX_TCACHE_HEADER);
-    const uint64_t sum = XXH3_64bits_digest(&st);
-    for (int b = 0; b < 8; b++)
-        buf[48 + b] = (unsigned char)(sum >> (8 * b));
 }
 
 /* An alias text with a NUL inside (shorter as a C string than its
@@ -518,6 +536,230 @@ static void test_lazy_nomem(void **state)
     skidx_taxonomy_free(t);
 }
 
+/* Two taxonomies with the same names, categories and alias sets (the
+ * parts an index records and the model's tables are built from). */
+static void same_sets(const struct skidx_alias_set *a,
+                      const struct skidx_alias_set *b)
+{
+    assert_int_equal(a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        assert_string_equal(a->a[i].text, b->a[i].text);
+        assert_int_equal(a->a[i].owner, b->a[i].owner);
+        assert_int_equal(a->a[i].flags, b->a[i].flags);
+    }
+}
+
+static void same_taxonomy(const struct skidx_taxonomy *a,
+                          const struct skidx_taxonomy *b)
+{
+    assert_int_equal(a->hash, b->hash);
+    assert_string_equal(a->name, b->name);
+    assert_string_equal(a->version, b->version);
+    assert_int_equal(a->n_skills, b->n_skills);
+    assert_int_equal(a->n_cats, b->n_cats);
+    assert_int_equal(a->n_roles, b->n_roles);
+    assert_int_equal(a->n_levels, b->n_levels);
+    for (uint32_t i = 0; i < a->n_skills; i++) {
+        assert_string_equal(a->skill_name[i], b->skill_name[i]);
+        assert_int_equal(a->skill_cat[i], b->skill_cat[i]);
+    }
+    for (uint32_t i = 0; i < a->n_cats; i++)
+        assert_string_equal(a->cat_name[i], b->cat_name[i]);
+    for (uint32_t i = 0; i < a->n_roles; i++)
+        assert_string_equal(a->role_name[i], b->role_name[i]);
+    for (uint32_t i = 0; i < a->n_levels; i++)
+        assert_string_equal(a->level_name[i], b->level_name[i]);
+    same_sets(&a->skills, &b->skills);
+    same_sets(&a->roles, &b->roles);
+    same_sets(&a->levels, &b->levels);
+    same_sets(&a->level_fields, &b->level_fields);
+    assert_int_equal(a->esco.n_owners, b->esco.n_owners);
+    assert_int_equal(a->esco.first[a->esco.n_owners],
+                     b->esco.first[b->esco.n_owners]);
+    for (uint32_t i = 0; i < a->esco.first[a->esco.n_owners]; i++)
+        assert_string_equal(a->esco.v[i], b->esco.v[i]);
+}
+
+/* Load the first part buf[0..n); on success compare it with the compiled
+ * taxonomy, and free it (and buf with it). */
+static skidx_status try_load_first(unsigned char *buf, size_t n)
+{
+    struct skidx_taxonomy *t;
+    struct skidx_compiled *c;
+    skidx_status st = skidx_tcache_load_taxonomy(buf, n, &F.key, "taxonomy",
+                                                 &F.f, &t, &c);
+    if (st) {
+        assert_null(t);
+        assert_null(c);
+        free(buf);
+        return st;
+    }
+    assert_ptr_equal(c->tax, t);
+    assert_null(c->skills);
+    assert_null(c->roles);
+    assert_null(c->levels);
+    assert_null(c->level_fields);
+    same_taxonomy(F.tax, t);
+    skidx_compiled_free(c);
+    skidx_taxonomy_free(t);
+    return st;
+}
+
+/* The first part (header and taxonomy) loads alone into the taxonomy the
+ * whole image holds, without matchers; its length comes from the header,
+ * which must agree with the file's length; it is not a whole image, nor
+ * the whole image a first part. */
+static void test_first_part(void **state)
+{
+    (void)state;
+    const size_t n = skidx_tcache_taxonomy_bytes(F.img, F.len);
+    assert_true(n > SKIDX_TCACHE_HEADER && n < F.len);
+    assert_int_equal(n, SKIDX_TCACHE_HEADER + rd64(F.img + 48));
+    assert_int_equal(skidx_tcache_taxonomy_bytes(F.img, F.len - 1), 0);
+    assert_int_equal(skidx_tcache_taxonomy_bytes(F.img, F.len + 1), 0);
+    unsigned char *h = copy_image(SKIDX_TCACHE_HEADER);
+    h[0] ^= 1;
+    assert_int_equal(skidx_tcache_taxonomy_bytes(h, F.len), 0);
+    h[0] ^= 1;
+    h[8]++;
+    assert_int_equal(skidx_tcache_taxonomy_bytes(h, F.len), 0);
+    h[8]--;
+    put64(h + 48, F.len); /* longer than the payload */
+    assert_int_equal(skidx_tcache_taxonomy_bytes(h, F.len), 0);
+    free(h);
+
+    assert_int_equal(try_load_first(copy_image(n), n), SKIDX_OK);
+    assert_int_equal(try_load_first(copy_image(F.len), F.len),
+                     SKIDX_ERR_CORRUPT);
+    assert_int_equal(try_load(copy_image(n), n), SKIDX_ERR_CORRUPT);
+    /* truncated, or under another key */
+    for (size_t k = 0; k < n; k += k < 1024 ? 1 : k / 8 + 1021)
+        assert_int_equal(try_load_first(copy_image(k), k), SKIDX_ERR_CORRUPT);
+    struct skidx_tcache_key other = F.key;
+    other.digest[3] ^= 1;
+    struct skidx_taxonomy *t;
+    struct skidx_compiled *c;
+    unsigned char *buf = copy_image(n);
+    assert_int_equal(skidx_tcache_load_taxonomy(buf, n, &other, "taxonomy",
+                                                &F.f, &t, &c),
+                     SKIDX_ERR_CORRUPT);
+    free(buf);
+}
+
+/* Each part has its own checksum: a flip in the first part is refused by
+ * both loads; one in the matchers' part by the whole load only, and the
+ * first part, which never reads those bytes, loads the same taxonomy. A
+ * forged first part is refused or loads, never reads out of bounds. */
+static void test_first_part_alone(void **state)
+{
+    (void)state;
+    const size_t n = skidx_tcache_taxonomy_bytes(F.img, F.len);
+    uint64_t x = 0x243f6a8885a308d3ull;
+    /* (64 whole loads: the test runs under ASan too) */
+    for (int i = 0; i < 64; i++) {
+        const size_t at = i < 8 ? n - 4 + (size_t)i % 8 : next(&x) % F.len;
+        unsigned char *buf = copy_image(F.len);
+        buf[at] ^= (unsigned char)(1u << (next(&x) % 8));
+        unsigned char *all = malloc(F.len);
+        memcpy(all, buf, F.len);
+        const skidx_status first = try_load_first(buf, n);
+        void *p = NULL;
+        assert_int_equal(posix_memalign(&p, SKIDX_BLOB_ALIGN, F.len), 0);
+        memcpy(p, all, F.len);
+        const skidx_status full = try_load(p, F.len);
+        free(all);
+        assert_true(full == SKIDX_ERR_CORRUPT || full == SKIDX_ERR_VERSION);
+        if (at < n)
+            assert_true(first == SKIDX_ERR_CORRUPT ||
+                        first == SKIDX_ERR_VERSION);
+        else
+            assert_int_equal(first, SKIDX_OK);
+    }
+    int refused = 0;
+    for (int i = 0; i < 200; i++) {
+        const size_t at =
+            SKIDX_TCACHE_HEADER + next(&x) % (n - SKIDX_TCACHE_HEADER);
+        unsigned char *buf = copy_image(n);
+        buf[at] ^= (unsigned char)(1u << (next(&x) % 8));
+        put64(buf + 120, sum2(buf, 120, buf + SKIDX_TCACHE_HEADER,
+                              n - SKIDX_TCACHE_HEADER));
+        struct skidx_taxonomy *t;
+        struct skidx_compiled *c;
+        const skidx_status r = skidx_tcache_load_taxonomy(
+            buf, n, &F.key, "taxonomy", &F.f, &t, &c);
+        assert_true(r == SKIDX_OK || r == SKIDX_ERR_CORRUPT);
+        refused += r != SKIDX_OK;
+        if (r) {
+            free(buf);
+        } else {
+            skidx_compiled_free(c);
+            skidx_taxonomy_free(t);
+        }
+    }
+    assert_true(refused > 0);
+}
+
+/* A taxonomy without matchers indexes empty shards (the run scans no
+ * text), and only those: a shard with a record is refused before the
+ * run, and one that was empty at listing but is not when read (a file
+ * of /proc: its size is 0, its reads are not) fails the run, never
+ * reaching a matcher. */
+static void test_first_part_runs(void **state)
+{
+    (void)state;
+    const size_t n = skidx_tcache_taxonomy_bytes(F.img, F.len);
+    struct skidx_taxonomy *t;
+    struct skidx_compiled *c;
+    assert_int_equal(skidx_tcache_load_taxonomy(copy_image(n), n, &F.key,
+                                                "taxonomy", &F.f, &t, &c),
+                     SKIDX_OK);
+    char path[] = "tc-empty-XXXXXX.jsonl";
+    const int fd = mkstemps(path, 6);
+    assert_true(fd >= 0);
+    close(fd);
+    struct skidx_index_opts o;
+    memset(&o, 0, sizeof(o));
+    o.threads = 1;
+    o.allow_empty = 1;
+    o.currency = "USD";
+    o.format = -1;
+    o.max_examples = 5;
+    skidx_jsonl_keys_default(&o.keys);
+    const char *const corpus[3] = {path, "/proc/self/status", NULL};
+    for (int round = 0; round < 3; round++) {
+        struct skidx_shard_list sl = {0};
+        struct skidx_error err;
+        struct skidx_model m;
+        struct skidx_index_summary sum;
+        skidx_error_clear(&err);
+        if (round == 1) { /* a record in the shard */
+            FILE *fp = fopen(path, "w");
+            assert_non_null(fp);
+            fputs("{\"id\":\"1\",\"title\":\"Python developer\"}\n", fp);
+            fclose(fp);
+        }
+        assert_int_equal(
+            skidx_shard_list_add(&sl, corpus[round == 2], &err), SKIDX_OK);
+        assert_int_equal(skidx_model_init(&m, t, "test", "USD"), SKIDX_OK);
+        const skidx_status st = skidx_run_index(&sl, c, &o, &m, &sum, &err);
+        if (round == 0) {
+            assert_int_equal(st, SKIDX_OK);
+            assert_int_equal(m.counts.stats[SKIDX_STAT_POSTINGS], 0);
+            assert_int_equal(m.taxonomy_hash, F.tax->hash);
+        } else if (round == 1) {
+            assert_int_equal(st, SKIDX_ERR_USAGE);
+        } else {
+            assert_int_equal(st, SKIDX_ERR_CORRUPT);
+            assert_non_null(strstr(err.msg, "empty when the run started"));
+        }
+        skidx_model_release(&m);
+        skidx_shard_list_release(&sl);
+    }
+    unlink(path);
+    skidx_compiled_free(c);
+    skidx_taxonomy_free(t);
+}
+
 /* The growable buffer the image, the index writer and the segment
  * encoder share: zeroed room to fill in, padding, little-endian values,
  * and growth that keeps what was written. */
@@ -568,6 +810,9 @@ int main(void)
         cmocka_unit_test(test_alias_text_nul),
         cmocka_unit_test(test_lazy_damaged),
         cmocka_unit_test(test_lazy_nomem),
+        cmocka_unit_test(test_first_part),
+        cmocka_unit_test(test_first_part_alone),
+        cmocka_unit_test(test_first_part_runs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1155,6 +1155,10 @@ static void read_shard(struct run *R, size_t s)
         uint64_t in = skidx_shard_reader_bytes_in(rd);
         __atomic_fetch_add(&R->bytes_in_total, in - last_in, __ATOMIC_RELAXED);
         last_in = in;
+        if (!st && (v.len || v.n_lines) && !R->compiled->skills)
+            st = skidx_fail(&ss->err, SKIDX_ERR_CORRUPT, R->shards->paths[s],
+                            SKIDX_NOLINE, SKIDX_NOOFF,
+                            "the shard was empty when the run started");
         if (st)
             break;
         if (sp) {
@@ -1298,8 +1302,13 @@ static skidx_status run_init(struct run *R,
     R->last_hi = UINT64_MAX;
     R->held_tail = &R->held;
     R->threads = opts->threads > 0 ? opts->threads : omp_get_num_procs();
-    if (skidx_shard_list_all_empty(shards))
+    const int all_empty = skidx_shard_list_all_empty(shards);
+    if (all_empty)
         R->threads = 1; /* others would only start, spin and stop: 10+ ms */
+    /* a taxonomy without its matchers scans nothing: empty shards only
+     * (and read_shard fails one that has grown since) */
+    if (!compiled->skills && !all_empty)
+        return SKIDX_ERR_USAGE;
     /* queued copies per shard for idle threads: views are 2 MB or more
      * (a zstd window), and one per thread keeps them all busy */
     R->max_inflight = R->threads;
@@ -1326,7 +1335,8 @@ static skidx_status run_init(struct run *R,
     for (int i = 0; i < R->threads; i++) {
         SKIDX_FORWARD(skidx_counts_init(&R->ts[i].counts, t->n_roles,
                                         t->n_levels, t->n_skills));
-        SKIDX_FORWARD(skidx_worker_init(&R->ts[i].worker, compiled));
+        if (compiled->skills)
+            SKIDX_FORWARD(skidx_worker_init(&R->ts[i].worker, compiled));
         R->ts[i].worker.want_pref = !opts->no_postings;
     }
     omp_init_lock(&R->lock);

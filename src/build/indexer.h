@@ -89,8 +89,13 @@ struct skidx_index_summary {
 };
 
 /* Index the shards into `model` (initialised by the caller from the
- * taxonomy, untouched otherwise: SKIDX_ERR_USAGE). Skipped and repaired
- * records are reported through opts->on_message; lost shards are listed
+ * taxonomy, untouched otherwise: SKIDX_ERR_USAGE). `compiled` may come
+ * without matchers (skidx_tcache_load_taxonomy) only when every shard is
+ * an empty regular file (skidx_shard_list_all_empty; else
+ * SKIDX_ERR_USAGE); a shard that is not empty when read then fails
+ * (SKIDX_ERR_CORRUPT, "the shard was empty when the run started").
+ * Skipped and repaired records are reported through opts->on_message;
+ * lost shards are listed
  * in the model (with keep_going). Returns SKIDX_OK, SKIDX_ERR_CORRUPT/IO when a shard
  * failed (err names the first in corpus order; with keep_going the model
  * is still complete for the other shards and lists every lost one with

@@ -113,13 +113,22 @@ void huge_heap(void)
     const uintptr_t unit = (uintptr_t)2 << 20;
     if (!p)
         return;
-    const uintptr_t a = ((uintptr_t)p + unit - 1) & ~(unit - 1);
-    const uintptr_t b = ((uintptr_t)p + HUGE_HEAP) & ~(unit - 1);
+    const uintptr_t start = (uintptr_t)p;
+    const uintptr_t a = (start + unit - 1) & ~(unit - 1);
+    const uintptr_t b = (start + HUGE_HEAP) & ~(unit - 1);
 #ifdef MADV_HUGEPAGE
     if (b > a)
         (void)madvise((void *)a, b - a, MADV_HUGEPAGE);
 #endif
     free(p);
+    /* the heap below the first 2 MiB boundary cannot be a huge page: it
+     * is taken by a block never freed nor touched (its pages are never
+     * faulted), so that what comes next starts at the boundary, on huge
+     * pages, and small blocks (the cache image's first part, the arena)
+     * do not fault in 4 KiB pages one by one */
+    static void *below;
+    if (!below && a - start > 64)
+        below = malloc(a - start - 32);
 }
 
 /* The callbacks of the indexer: the progress line and the messages
@@ -459,6 +468,9 @@ int cmd_index(int argc, char **argv)
         goto out;
     keep_freed_memory();
     huge_heap();
+    /* empty shards scan no text: the taxonomy without its matchers */
+    if (skidx_shard_list_all_empty(&ix.shards))
+        ix.tax_flags |= CLI_TAX_NO_MATCHERS;
     if ((rc = cli_index_taxonomy(&ix)) >= 0)
         goto out;
     struct skidx_model model;

@@ -66,28 +66,46 @@ static int make_dirs(const char *path)
     return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) ? 0 : -1;
 }
 
-/* The whole of a regular file, in a buffer aligned for the image loader,
- * or NULL (missing, unreadable, too big). The file is read, not mapped:
- * a file truncated under a mapping would kill the process (SIGBUS). */
-static unsigned char *read_file(const char *path, size_t *len)
+/* The whole of a regular file, or with `first_part` only the image's
+ * first part (its header and taxonomy, core/tax_cache.h) when the header
+ * gives its length, in a buffer aligned for the image loader, or NULL
+ * (missing, unreadable, too big). *whole says which was read. The file
+ * is read, not mapped: a file truncated under a mapping would kill the
+ * process (SIGBUS), and one rewritten in place would change the tables
+ * under the run. */
+static unsigned char *read_file(const char *path, int first_part,
+                                size_t *len, int *whole)
 {
     const int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     struct stat sb;
     unsigned char *buf = NULL;
     *len = 0;
+    *whole = 1;
     if (fd < 0)
         return NULL;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+        (uint64_t)sb.st_size > CACHE_MAX_BYTES) {
+        close(fd);
+        return NULL;
+    }
+    size_t want = (size_t)sb.st_size;
+    unsigned char hdr[SKIDX_TCACHE_HEADER];
+    size_t part;
+    if (first_part && want >= sizeof(hdr) &&
+        pread(fd, hdr, sizeof(hdr), 0) == (ssize_t)sizeof(hdr) &&
+        (part = skidx_tcache_taxonomy_bytes(hdr, (uint64_t)sb.st_size))) {
+        want = part;
+        *whole = 0;
+    }
     /* in huge pages, prefaulted: a fault for each 4 KiB page as read()
      * fills it would cost more than the whole load (core/blob.h) */
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-        (uint64_t)sb.st_size > CACHE_MAX_BYTES ||
-        !(buf = skidx_bigbuf(sb.st_size ? (size_t)sb.st_size : 1))) {
+    if (!(buf = skidx_bigbuf(want ? want : 1))) {
         close(fd);
         return NULL;
     }
     size_t got = 0;
-    while (got < (size_t)sb.st_size) {
-        const ssize_t r = read(fd, buf + got, (size_t)sb.st_size - got);
+    while (got < want) {
+        const ssize_t r = pread(fd, buf + got, want - got, (off_t)got);
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0)
@@ -95,7 +113,7 @@ static unsigned char *read_file(const char *path, size_t *len)
         got += (size_t)r;
     }
     /* an image in use is refreshed for the eviction, at most daily */
-    if (got == (size_t)sb.st_size && time(NULL) - sb.st_mtime > 86400)
+    if (got == want && time(NULL) - sb.st_mtime > 86400)
         (void)futimens(fd, NULL);
     close(fd);
     *len = got;
@@ -209,7 +227,7 @@ static void cache_write(const char *dir, const char *name,
 
 int cli_taxonomy_damaged(const struct skidx_compiled *comp)
 {
-    if (!comp || !loaded[0] ||
+    if (!comp || !comp->skills || !loaded[0] ||
         !(skidx_matcher_damaged(comp->skills) ||
           skidx_matcher_damaged(comp->roles) ||
           skidx_matcher_damaged(comp->levels) ||
@@ -256,12 +274,17 @@ skidx_status cli_taxonomy_open(const char *dir, unsigned flags,
     }
     if (use) {
         size_t len;
-        unsigned char *buf = read_file(path, &len);
+        int whole;
+        unsigned char *buf = read_file(path, flags & CLI_TAX_NO_MATCHERS,
+                                       &len, &whole);
         if (buf) {
-            st = skidx_tcache_load(buf, len, &key, dir, &f, tax, comp);
+            st = whole ? skidx_tcache_load(buf, len, &key, dir, &f, tax, comp)
+                       : skidx_tcache_load_taxonomy(buf, len, &key, dir, &f,
+                                                    tax, comp);
             if (!st) {
                 if (verbose)
-                    cli_msg("cache: loaded '%s'", path);
+                    cli_msg("cache: loaded '%s'%s", path,
+                            whole ? "" : " (the taxonomy, no matchers)");
                 memcpy(loaded, path, sizeof(loaded));
                 skidx_taxonomy_files_release(&f);
                 return SKIDX_OK;

@@ -19,6 +19,9 @@
 
 enum cli_tax_flags {
     CLI_TAX_NO_CACHE = 1u << 0, /* neither read nor write the cache */
+    /* the caller scans no text: from the cache, the taxonomy may come
+     * without its matchers and section rules (*comp's matchers NULL) */
+    CLI_TAX_NO_MATCHERS = 1u << 1,
 };
 
 /* Load the taxonomy in `dir` and compile it, or take both from the cache.

@@ -15,9 +15,9 @@
  * and strings end in a NUL, so a reader whose buffer is so aligned uses
  * them in place: a loaded image is read once and never copied. What a
  * loader must build (arrays of pointers, Hyperscan databases) comes from
- * an arena, in chunks prefaulted in one call: on virtual machines where a
- * page fault costs tens of microseconds, touching fresh memory page by
- * page would cost more than the whole load.
+ * an arena, in chunks (the large ones prefaulted in one call: on virtual
+ * machines where a page fault costs tens of microseconds, touching fresh
+ * memory page by page would cost more than the whole load).
  */
 #ifndef SKIDX_CORE_BLOB_H
 #define SKIDX_CORE_BLOB_H
@@ -239,18 +239,25 @@ static inline void skidx_prefault(void *p, size_t n)
 #define SKIDX_BIGBUF_UNIT ((size_t)2 << 20) /* one x86-64 huge page */
 
 /* A block of at least n bytes that is about to be filled whole (a loaded
- * image, an arena chunk), or NULL. It is aligned to and sized in 2 MiB
- * units, advised for transparent huge pages and prefaulted, so that it
- * costs a few page faults rather than one per 4 KiB page (measured on a
- * 2-vCPU VM: reading and hashing an 8 MB image took 20 ms of CPU in 4 KiB
- * pages, 1.2 ms in huge pages). Free with free(). */
+ * image, an arena chunk), aligned to SKIDX_BLOB_ALIGN at least, or NULL.
+ * From 2 MiB on it is aligned to and sized in 2 MiB units, advised for
+ * transparent huge pages and prefaulted, so that it costs a few page
+ * faults rather than one per 4 KiB page (measured on a 2-vCPU VM: reading
+ * and hashing an 8 MB image took 20 ms of CPU in 4 KiB pages, 1.2 ms in
+ * huge pages). A smaller block comes from the heap, where it shares its
+ * pages with the blocks around it (the CLI's heap is in huge pages,
+ * cli/cmd_index.c huge_heap): a huge page of its own would be zeroed
+ * whole by the kernel for the part of it used (an empty `skidx index`
+ * touched six, 12 MB, for some 4 MB of data). Free with free(). */
 static inline void *skidx_bigbuf(size_t n)
 {
+    void *p = NULL;
+    if (n < SKIDX_BIGBUF_UNIT)
+        return posix_memalign(&p, SKIDX_BLOB_ALIGN, n ? n : 1) ? NULL : p;
     const size_t cap = n > SIZE_MAX - SKIDX_BIGBUF_UNIT
                            ? 0
                            : (n + SKIDX_BIGBUF_UNIT - 1) &
                                  ~(SKIDX_BIGBUF_UNIT - 1);
-    void *p = NULL;
     if (!cap || posix_memalign(&p, SKIDX_BIGBUF_UNIT, cap))
         return NULL;
 #ifdef MADV_HUGEPAGE
@@ -260,7 +267,8 @@ static inline void *skidx_bigbuf(size_t n)
     return p;
 }
 
-/* A bump allocator over prefaulted chunks, freed all at once. */
+/* A bump allocator over chunks (skidx_bigbuf), freed all at once. */
+#define SKIDX_ARENA_CHUNK ((size_t)1 << 20)
 struct skidx_arena_chunk {
     struct skidx_arena_chunk *next;
     size_t used, cap;
@@ -282,8 +290,13 @@ static inline void *skidx_arena_alloc_raw(struct skidx_arena *a, size_t n,
     if (!c || at > c->cap || c->cap - at < n) {
         if (n > SIZE_MAX - sizeof(*c) - SKIDX_BIGBUF_UNIT)
             return NULL;
-        const size_t total = (sizeof(*c) + n + SKIDX_BIGBUF_UNIT - 1) &
-                             ~(SKIDX_BIGBUF_UNIT - 1);
+        /* 1 MiB at least, in 64 KiB units below 2 MiB (a block of the
+         * heap) and in 2 MiB units above (huge pages of its own) */
+        size_t total = sizeof(*c) + (n > SKIDX_ARENA_CHUNK ? n
+                                                             : SKIDX_ARENA_CHUNK);
+        const size_t unit = total < SKIDX_BIGBUF_UNIT ? (size_t)64 << 10
+                                                      : SKIDX_BIGBUF_UNIT;
+        total = (total + unit - 1) & ~(unit - 1);
         if (!(c = skidx_bigbuf(total)))
             return NULL;
         c->next = a->head;

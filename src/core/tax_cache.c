@@ -9,13 +9,19 @@
  *       12    4 reserved, 0
  *       16   16 key digest (XXH3-128 of the key material)
  *       32    8 taxonomy hash
- *       40    8 payload bytes (the file is 64 + this long)
- *       48    8 XXH3-64 (seed SKIDX_HASH_SEED) of bytes [0, 48) followed
- *               by the payload
- *       56    8 reserved, 0
- *       64    . payload: the taxonomy (without its section rules), then
- *               the skills, roles, levels and level-field matchers
- *               (skidx_matcher_serialize), then the end tag
+ *       40    8 payload bytes P (the file is 128 + P long)
+ *       48    8 taxonomy bytes T (T <= P): the payload's first part
+ *       56    8 XXH3-64 (seed SKIDX_HASH_SEED) of payload bytes [T, P)
+ *       64   56 reserved, 0
+ *      120    8 XXH3-64 (seed SKIDX_HASH_SEED) of bytes [0, 120)
+ *               followed by payload bytes [0, T)
+ *      128    . payload: the taxonomy (without its section rules), T
+ *               bytes; then the skills, roles, levels and level-field
+ *               matchers (skidx_matcher_serialize), then the end tag
+ *
+ * The first part (header and taxonomy) checks and loads without the
+ * second (skidx_tcache_load_taxonomy): a run that scans no text reads
+ * only it. Offsets in the payload count from its start in both parts.
  *
  * The payload is private to the build that wrote it (raw tables, this
  * platform's Hyperscan databases): the key holds the build id, so another
@@ -36,6 +42,10 @@
 
 #define MAGIC "SKIDXTCC"
 #define END_TAG 0x444e4554u /* "TEND" */
+#define H_TAX_BYTES 48 /* header offsets (above) */
+#define H_MATCH_SUM 56
+#define H_RESERVED 64
+#define H_SUM 120
 
 /* The image copies these structs field by field; a new field must be
  * stored below (or rebuilt on load), then the sizes updated. */
@@ -429,32 +439,37 @@ uint64_t skidx_xxh3_seeded2_avx2(const void *a, size_t na, const void *b,
                                  size_t nb, uint64_t seed);
 #endif
 
-/* The image's checksum: XXH3-64 of the header's first 48 bytes, then the
- * payload. The value is the same on every path; AVX2 (hash_avx2.c) takes
- * about half the instructions of the SSE2 build here, unless SKIDX_SIMD
- * asks for the scalar paths (core/simd.h). */
-static uint64_t checksum(const unsigned char *header,
-                         const unsigned char *payload, size_t n)
+/* An image checksum: XXH3-64 of a[0..na) followed by b[0..nb). The value
+ * is the same on every path; AVX2 (hash_avx2.c) takes about half the
+ * instructions of the SSE2 build here, unless SKIDX_SIMD asks for the
+ * scalar paths (core/simd.h). */
+static uint64_t checksum(const unsigned char *a, size_t na,
+                         const unsigned char *b, size_t nb)
 {
 #ifdef SKIDX_HAVE_HASH_AVX2
     if (skidx_simd_mode(SKIDX_SIMD_BEST) != SKIDX_SIMD_SCALAR &&
         __builtin_cpu_supports("avx2"))
-        return skidx_xxh3_seeded2_avx2(header, 48, payload, n,
-                                       SKIDX_HASH_SEED);
+        return skidx_xxh3_seeded2_avx2(a, na, b, nb, SKIDX_HASH_SEED);
 #endif
     XXH3_state_t st;
     XXH3_INITSTATE(&st);
     XXH3_64bits_reset_withSeed(&st, SKIDX_HASH_SEED);
-    XXH3_64bits_update(&st, header, 48);
-    XXH3_64bits_update(&st, payload, n);
+    XXH3_64bits_update(&st, a, na);
+    XXH3_64bits_update(&st, b, nb);
     return XXH3_64bits_digest(&st);
 }
+
+/* How a load goes: the whole image as a run uses it, the whole image
+ * proven (every database rebuilt, the taxonomy hash computed again), or
+ * the first part alone. */
+enum load_mode { LOAD_ALL, LOAD_PROVE, LOAD_TAXONOMY };
 
 static skidx_status load_image(unsigned char *buf, size_t len,
                                const struct skidx_tcache_key *key,
                                const char *dir,
                                const struct skidx_taxonomy_files *f,
-                               int rehash, struct skidx_taxonomy **tax,
+                               enum load_mode mode,
+                               struct skidx_taxonomy **tax,
                                struct skidx_compiled **comp);
 
 /* The proof a load relies on: image w[0..n) loads, with everything a
@@ -470,7 +485,8 @@ static skidx_status prove(const unsigned char *img, size_t n,
     if (posix_memalign(&copy, SKIDX_BLOB_ALIGN, n))
         return SKIDX_ERR_NOMEM;
     memcpy(copy, img, n);
-    skidx_status st = load_image(copy, n, key, c->tax->dir, f, 1, &t, &lc);
+    skidx_status st =
+        load_image(copy, n, key, c->tax->dir, f, LOAD_PROVE, &t, &lc);
     if (st) {
         free(copy);
         return st == SKIDX_ERR_NOMEM ? st : SKIDX_ERR_CORRUPT;
@@ -494,6 +510,7 @@ skidx_status skidx_tcache_save(const struct skidx_compiled *c,
     *len = 0;
     skidx_wblob_put(&w, hdr, sizeof(hdr)); /* filled in below */
     put_taxonomy(&w, c->tax);
+    const size_t tax_end = w.n;
     if ((st = skidx_matcher_serialize(c->skills, &w)) ||
         (st = skidx_matcher_serialize(c->roles, &w)) ||
         (st = skidx_matcher_serialize(c->levels, &w)) ||
@@ -512,8 +529,10 @@ skidx_status skidx_tcache_save(const struct skidx_compiled *c,
     memcpy(h + 16, key->digest, 16);
     le64(h + 32, c->tax->hash);
     le64(h + 40, w.n - SKIDX_TCACHE_HEADER);
-    le64(h + 48, checksum(h, h + SKIDX_TCACHE_HEADER,
-                          w.n - SKIDX_TCACHE_HEADER));
+    le64(h + H_TAX_BYTES, tax_end - SKIDX_TCACHE_HEADER);
+    le64(h + H_MATCH_SUM, checksum(NULL, 0, h + tax_end, w.n - tax_end));
+    le64(h + H_SUM, checksum(h, H_SUM, h + SKIDX_TCACHE_HEADER,
+                             tax_end - SKIDX_TCACHE_HEADER));
     if ((st = prove(w.p, w.n, c, key, f))) {
         free(w.p);
         return st;
@@ -551,16 +570,31 @@ static struct skidx_taxonomy *taxonomy_shell(const char *dir)
     return t;
 }
 
-/* The load; with `rehash`, the taxonomy hash is computed again from
- * what was loaded and must be the stored one (skidx_tcache_save proves
- * each image so before it is written; a load trusts the stored hash). */
+size_t skidx_tcache_taxonomy_bytes(const unsigned char *header,
+                                   uint64_t file_len)
+{
+    const uint64_t payload = rd64(header + 40), t = rd64(header + H_TAX_BYTES);
+    if (memcmp(header, MAGIC, 8) || rd64(header + 8) != SKIDX_TCACHE_VERSION ||
+        file_len < SKIDX_TCACHE_HEADER ||
+        payload != file_len - SKIDX_TCACHE_HEADER || t > payload)
+        return 0;
+    return SKIDX_TCACHE_HEADER + (size_t)t;
+}
+
+/* The load of buf[0..len): the whole image, or (LOAD_TAXONOMY) its first
+ * part, which len must then be. LOAD_PROVE computes the taxonomy hash
+ * again from what was loaded, which must be the stored one
+ * (skidx_tcache_save proves each image so before it is written; a load
+ * trusts the stored hash). */
 static skidx_status load_image(unsigned char *buf, size_t len,
                                const struct skidx_tcache_key *key,
                                const char *dir,
                                const struct skidx_taxonomy_files *f,
-                               int rehash, struct skidx_taxonomy **tax,
+                               enum load_mode mode,
+                               struct skidx_taxonomy **tax,
                                struct skidx_compiled **comp)
 {
+    static const unsigned char zero[H_SUM - H_RESERVED];
     *tax = NULL;
     *comp = NULL;
     if ((uintptr_t)buf % SKIDX_BLOB_ALIGN)
@@ -570,16 +604,23 @@ static skidx_status load_image(unsigned char *buf, size_t len,
     if (rd64(buf + 8) != SKIDX_TCACHE_VERSION)
         return SKIDX_ERR_VERSION;
     const uint64_t payload = rd64(buf + 40);
-    if (memcmp(buf + 16, key->digest, 16) || rd64(buf + 56) != 0 ||
-        payload != len - SKIDX_TCACHE_HEADER ||
-        checksum(buf, buf + SKIDX_TCACHE_HEADER, (size_t)payload) !=
-            rd64(buf + 48))
+    const uint64_t part = rd64(buf + H_TAX_BYTES);
+    const uint64_t part_end = mode == LOAD_TAXONOMY ? part : payload;
+    if (memcmp(buf + 16, key->digest, 16) ||
+        memcmp(buf + H_RESERVED, zero, sizeof(zero)) || part > payload ||
+        part_end != len - SKIDX_TCACHE_HEADER ||
+        checksum(buf, H_SUM, buf + SKIDX_TCACHE_HEADER, (size_t)part) !=
+            rd64(buf + H_SUM) ||
+        (mode != LOAD_TAXONOMY &&
+         checksum(NULL, 0, buf + SKIDX_TCACHE_HEADER + part,
+                  (size_t)(payload - part)) != rd64(buf + H_MATCH_SUM)))
         return SKIDX_ERR_CORRUPT;
 
     struct skidx_taxonomy *t = taxonomy_shell(dir);
     struct skidx_compiled *c = calloc(1, sizeof(*c));
     struct skidx_tcache_image *im = calloc(1, sizeof(*im));
-    struct loader L = {{buf + SKIDX_TCACHE_HEADER, (size_t)payload, 0, 0},
+    /* the reader ends with the first part, then with the payload */
+    struct loader L = {{buf + SKIDX_TCACHE_HEADER, (size_t)part, 0, 0},
                        im ? &im->arena : NULL, 0};
     skidx_status st = SKIDX_ERR_NOMEM;
     uint64_t hash = 0;
@@ -589,10 +630,19 @@ static skidx_status load_image(unsigned char *buf, size_t len,
      * arena's: skidx_taxonomy_free() releases the image as a whole */
     t->image = im;
     c->tax = t;
-    if (!get_taxonomy(&L, t)) {
+    if (!get_taxonomy(&L, t) || L.r.off != L.r.n) {
         st = L.oom ? SKIDX_ERR_NOMEM : SKIDX_ERR_CORRUPT;
         goto fail;
     }
+    if (mode == LOAD_TAXONOMY) {
+        /* no matchers and no section rules: nothing will scan a text */
+        t->hash = rd64(buf + 32);
+        im->buf = buf;
+        *tax = t;
+        *comp = c;
+        return SKIDX_OK;
+    }
+    L.r.n = (size_t)payload;
     if ((st = skidx_matcher_deserialize(&t->skills, t->n_skills, &L.r,
                                         L.arena, &c->skills)) ||
         (st = skidx_matcher_deserialize(&t->roles, t->n_roles, &L.r,
@@ -615,7 +665,7 @@ static skidx_status load_image(unsigned char *buf, size_t len,
     }
     /* what was loaded must be the taxonomy the image was made from */
     hash = rd64(buf + 32);
-    if (rehash) {
+    if (mode == LOAD_PROVE) {
         /* and every Hyperscan database must rebuild (a load rebuilds
          * each on its first scan: skidx_matcher_damaged) */
         uint64_t again;
@@ -650,5 +700,15 @@ skidx_status skidx_tcache_load(unsigned char *buf, size_t len,
                                struct skidx_taxonomy **tax,
                                struct skidx_compiled **comp)
 {
-    return load_image(buf, len, key, dir, f, 0, tax, comp);
+    return load_image(buf, len, key, dir, f, LOAD_ALL, tax, comp);
+}
+
+skidx_status skidx_tcache_load_taxonomy(unsigned char *buf, size_t len,
+                                        const struct skidx_tcache_key *key,
+                                        const char *dir,
+                                        const struct skidx_taxonomy_files *f,
+                                        struct skidx_taxonomy **tax,
+                                        struct skidx_compiled **comp)
+{
+    return load_image(buf, len, key, dir, f, LOAD_TAXONOMY, tax, comp);
 }

@@ -13,8 +13,9 @@
  * running code (its GNU build-id note), the Hyperscan version, the
  * Hyperscan platform (tuning and CPU features), and the exact bytes of
  * skills.tsv, roles.tsv and sections.tsv (which determine the taxonomy
- * hash). An image whose key, length, checksum (XXH3-64 over the whole
- * file) or contents disagree is refused with SKIDX_ERR_CORRUPT. Before
+ * hash). An image whose key, lengths, checksums (XXH3-64: one over the
+ * header and the taxonomy, one over the matchers) or contents disagree
+ * is refused with SKIDX_ERR_CORRUPT. Before
  * an image is handed out to be written, it is loaded back and the
  * taxonomy hash computed again from what was loaded must equal the one
  * it was made from (this proves the serializer and the loader agree);
@@ -42,9 +43,9 @@
 #include <stdint.h>
 
 /* Image format version: bump on any change to the layout. */
-#define SKIDX_TCACHE_VERSION 2u
+#define SKIDX_TCACHE_VERSION 3u
 /* Size of the image header. */
-#define SKIDX_TCACHE_HEADER 64u
+#define SKIDX_TCACHE_HEADER 128u
 
 struct skidx_tcache_key {
     uint8_t digest[16];
@@ -89,5 +90,32 @@ skidx_status skidx_tcache_load(unsigned char *buf, size_t len,
                                const struct skidx_taxonomy_files *f,
                                struct skidx_taxonomy **tax,
                                struct skidx_compiled **comp);
+
+/* The image's first part: its header and the taxonomy, without the
+ * matchers. An image is two parts, each with its own checksum, so that a
+ * run that scans no text (`skidx index` of empty shards) reads and checks
+ * some 0.9 MB of the default taxonomy's 10 MB and nothing else.
+ *
+ * skidx_tcache_taxonomy_bytes: from the first SKIDX_TCACHE_HEADER bytes of
+ * an image whose file is `file_len` bytes long, how many bytes from its
+ * start make the first part; 0 when the header is not one of this
+ * version or its lengths disagree with file_len (read the whole file
+ * then: skidx_tcache_load refuses it and says why).
+ *
+ * skidx_tcache_load_taxonomy: as skidx_tcache_load, from buf[0..len), the
+ * first part alone (len must be the value above): *tax is the whole
+ * taxonomy but for its section rules (none are parsed), and *comp has
+ * tax and no matchers (skills, roles, levels and level_fields NULL),
+ * which only a run that scans no text may take (build/indexer.h). The
+ * first part's checks are the whole load's; the matchers' bytes are
+ * neither read nor checked, so whatever they hold cannot change it. */
+size_t skidx_tcache_taxonomy_bytes(const unsigned char *header,
+                                   uint64_t file_len);
+skidx_status skidx_tcache_load_taxonomy(unsigned char *buf, size_t len,
+                                        const struct skidx_tcache_key *key,
+                                        const char *dir,
+                                        const struct skidx_taxonomy_files *f,
+                                        struct skidx_taxonomy **tax,
+                                        struct skidx_compiled **comp);
 
 #endif
