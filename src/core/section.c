@@ -1406,7 +1406,7 @@ static inline size_t line_prefix(const uc *t, size_t p, size_t len)
     return skip_prefix(t, p, len);
 }
 
-static void try_line_at(struct ctx *x, size_t p, size_t q);
+static inline void try_line_at(struct ctx *x, size_t p, size_t q);
 
 /* A line start (text start, after '\n' or a block tag): most are
  * rejected here by the first byte after their prefix. */
@@ -1499,16 +1499,20 @@ static size_t anchor_last(const struct ctx *x, size_t from)
     return NOMATCH;
 }
 
-/* The line at p, its heading text at q. */
-static void try_line_at(struct ctx *x, size_t p, size_t q)
+static void lead_in_at(struct ctx *x, size_t p, size_t q);
+
+/* The line at p, its heading text at q: the filters and the anchor
+ * inline (most line starts end here), the rest out of line. */
+static inline void try_line_at(struct ctx *x, size_t p, size_t q)
 {
     const struct skidx_section_rules *R = x->R;
-    uint32_t rule;
-    size_t body;
-    if (R->start[x->t[q]] && pre_may6(R, x->set, x->t, q, x->len) &&
-        heading_at(x, q, SIZE_MAX, 0, &rule, &body)) {
-        record(x, q, body, rule);
-        return;
+    if (R->start[x->t[q]] && pre_may6(R, x->set, x->t, q, x->len)) {
+        uint32_t rule;
+        size_t body;
+        if (heading_at(x, q, SIZE_MAX, 0, &rule, &body)) {
+            record(x, q, body, rule);
+            return;
+        }
     }
     if (!R->n_lead || !(is_upper(x->t[q]) || x->t[q] >= 0xC0))
         return;
@@ -1523,6 +1527,13 @@ static void try_line_at(struct ctx *x, size_t p, size_t q)
         if (x->anchor_last == NOMATCH || x->anchor_last < q + 2)
             return;
     }
+    lead_in_at(x, p, q);
+}
+
+/* A lead-in at the line at p, its text at q, the anchor found after it. */
+static void lead_in_at(struct ctx *x, size_t p, size_t q)
+{
+    const struct skidx_section_rules *R = x->R;
     if (!(para_start(x->t, p) || (q != p && para_start(x->t, q))))
         return;
     /* "Acme Corp is an equal opportunity employer...": up to five
