@@ -393,10 +393,6 @@ static inline int canon24_quick(const uint8_t *canon_stop, const uc *t,
     return (int)n;
 }
 
-static inline uint32_t pre6_slot(uint64_t key)
-{
-    return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 48);
-}
 
 /* May a rule's first word (Latin) hash to h1? */
 static inline int first_word_may(const struct skidx_section_rules *R,
@@ -406,21 +402,35 @@ static inline int first_word_may(const struct skidx_section_rules *R,
     return (int)(R->fw[sl >> 6] >> (sl & 63) & 1);
 }
 
-/* May a rule (set 0: plain, 1: LEAD_WILD) begin at t[i..lim)? */
+/* The prefix filter's word for a text's first three canonical bytes. */
+static inline uint32_t pf_slot(uint32_t key)
+{
+    return (key * 2654435761u) >> (32 - SKIDX_SECTION_PF_BITS);
+}
+
+/* The bit of a prefix filter word for the first six canonical bytes
+ * (1..63; bit 0 marks a rule shorter than six bytes). */
+static inline unsigned pf_bit6(uint64_t key)
+{
+    unsigned b = (unsigned)((key * 0x9E3779B97F4A7C15ull) >> 58);
+    return b | !b;
+}
+
+/* May a rule (set 0: plain, 1: LEAD_WILD) begin at t[i..lim)? The
+ * first three bytes only. */
 static inline int pre_may(const struct skidx_section_rules *R, int set,
                           const uc *t, size_t i, size_t lim)
 {
     uint32_t key;
     if (!canon3(t, i, lim, &key))
         return 0;
-    uint32_t sl = pre_slot(key);
-    return (int)(R->pre[set][sl >> 6] >> (sl & 63) & 1);
+    return R->pf[set][pf_slot(key)] != 0;
 }
 
-/* May a plain rule of set `set` (not 1) begin at t[i..lim)? The
- * three-byte filter, then the six-byte one (or a rule shorter than six
- * bytes with those three). Inlined: some 80,000 calls on 4,000
- * postings, most rejected by the first filter. */
+/* May a plain rule of set `set` (not 1) begin at t[i..lim)? One word of
+ * the prefix filter, by the first three bytes: none of its bits (most
+ * line starts), a rule shorter than six bytes (bit 0), or the bit of
+ * the first six. Inlined: some 80,000 calls on 4,000 postings. */
 static inline __attribute__((always_inline)) int
 pre_may6(const struct skidx_section_rules *R, int set, const uc *t, size_t i,
          size_t lim)
@@ -428,16 +438,15 @@ pre_may6(const struct skidx_section_rules *R, int set, const uc *t, size_t i,
     uint32_t key;
     if (!canon3(t, i, lim, &key))
         return 0;
-    uint32_t sl = pre_slot(key);
-    if (!(R->pre[set][sl >> 6] >> (sl & 63) & 1))
+    uint64_t e = R->pf[set][pf_slot(key)];
+    if (!e)
         return 0;
-    if (R->pre_short[sl] >> set & 1)
+    if (e & 1)
         return 1;
     uint64_t k6;
     if (canon6(t, i, lim, &k6) < 6)
         return 0;
-    uint32_t s6 = pre6_slot(k6);
-    return (int)(R->pre6[set][s6 >> 6] >> (s6 & 63) & 1);
+    return (int)(e >> pf_bit6(k6) & 1);
 }
 
 static int kind_of(const char *s, size_t n)
@@ -736,10 +745,9 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
         R->widx[w->at + j] = (uint16_t)k;
     }
     free(hashes);
-    /* the prefix filter: the first three bytes as canon3() reads them */
-    memset(R->pre, 0, sizeof(R->pre));
-    memset(R->pre6, 0, sizeof(R->pre6));
-    memset(R->pre_short, 0, sizeof(R->pre_short));
+    /* the prefix filter: the first three bytes as canon3() reads them
+     * choose a word, the first six (or bit 0: fewer) a bit of it */
+    memset(R->pf, 0, sizeof(R->pf));
     memset(R->start, 0, sizeof(R->start));
     for (size_t k = 0; k < R->n; k++) {
         const struct skidx_section_rule *r = &R->r[k];
@@ -756,32 +764,25 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
                               SKIDX_NOOFF,
                               "heading '%s' is shorter than three bytes",
                               r->text);
-        uint32_t sl = pre_slot(key);
-        int lead = !!(r->flags & SKIDX_SECR_LEAD_WILD);
-        R->pre[lead][sl >> 6] |= 1ull << (sl & 63);
-        if (!lead) {
-            int c = skidx_section_counts(r->kind);
-            int pf = r->kind == SKIDX_SEC_PREFERRED;
-            unsigned sets = 1u << 0 | 1u << (c ? 3 : 2);
-            if (!c || pf)
-                sets |= 1u << 4;
-            if (!pf)
-                sets |= 1u << 5;
-            uint64_t k6;
-            uint32_t s6 = 0;
-            int six = canon6((const uc *)r->text, 0, r->len, &k6) == 6;
-            if (six)
-                s6 = pre6_slot(k6);
-            for (int set = 0; set < 6; set++) {
-                if (!(sets >> set & 1))
-                    continue;
-                R->pre[set][sl >> 6] |= 1ull << (sl & 63);
-                if (six)
-                    R->pre6[set][s6 >> 6] |= 1ull << (s6 & 63);
-                else
-                    R->pre_short[sl] |= (uint8_t)(1u << set);
-            }
+        uint32_t sl = pf_slot(key);
+        if (r->flags & SKIDX_SECR_LEAD_WILD) {
+            R->pf[1][sl] |= 1; /* pre_may(): the three bytes only */
+            continue;
         }
+        int c = skidx_section_counts(r->kind);
+        int pf = r->kind == SKIDX_SEC_PREFERRED;
+        unsigned sets = 1u << 0 | 1u << (c ? 3 : 2);
+        if (!c || pf)
+            sets |= 1u << 4;
+        if (!pf)
+            sets |= 1u << 5;
+        uint64_t k6;
+        uint64_t bit = canon6((const uc *)r->text, 0, r->len, &k6) == 6
+                           ? 1ull << pf_bit6(k6)
+                           : 1;
+        for (int set = 0; set < 6; set++)
+            if (sets >> set & 1)
+                R->pf[set][sl] |= bit;
     }
     /* the lead-ins' anchor: the longest word of three or more ASCII
      * letters of the first LEAD_WILD rule that every other one holds */
@@ -851,7 +852,7 @@ struct ctx {
     int set;       /* prefix filter in use: 0 every rule, else the rules
                       of the kinds that can change the class (counting
                       or not, and preferred or not in mode 2) of the
-                      text after the last heading (pre[set]) */
+                      text after the last heading (pf[set]) */
     int excl_seen; /* a heading of a kind that does not count is recorded */
     size_t last_p; /* the line of last_q */
     size_t max_start; /* the last heading recorded, by start */
@@ -1405,7 +1406,7 @@ static inline size_t line_prefix(const uc *t, size_t p, size_t len)
     return skip_prefix(t, p, len);
 }
 
-static void try_line_at(struct ctx *x, size_t p, size_t q);
+static inline void try_line_at(struct ctx *x, size_t p, size_t q);
 
 /* A line start (text start, after '\n' or a block tag): most are
  * rejected here by the first byte after their prefix. */
@@ -1498,16 +1499,20 @@ static size_t anchor_last(const struct ctx *x, size_t from)
     return NOMATCH;
 }
 
-/* The line at p, its heading text at q. */
-static void try_line_at(struct ctx *x, size_t p, size_t q)
+static void lead_in_at(struct ctx *x, size_t p, size_t q);
+
+/* The line at p, its heading text at q: the filters and the anchor
+ * inline (most line starts end here), the rest out of line. */
+static inline void try_line_at(struct ctx *x, size_t p, size_t q)
 {
     const struct skidx_section_rules *R = x->R;
-    uint32_t rule;
-    size_t body;
-    if (R->start[x->t[q]] && pre_may6(R, x->set, x->t, q, x->len) &&
-        heading_at(x, q, SIZE_MAX, 0, &rule, &body)) {
-        record(x, q, body, rule);
-        return;
+    if (R->start[x->t[q]] && pre_may6(R, x->set, x->t, q, x->len)) {
+        uint32_t rule;
+        size_t body;
+        if (heading_at(x, q, SIZE_MAX, 0, &rule, &body)) {
+            record(x, q, body, rule);
+            return;
+        }
     }
     if (!R->n_lead || !(is_upper(x->t[q]) || x->t[q] >= 0xC0))
         return;
@@ -1522,6 +1527,13 @@ static void try_line_at(struct ctx *x, size_t p, size_t q)
         if (x->anchor_last == NOMATCH || x->anchor_last < q + 2)
             return;
     }
+    lead_in_at(x, p, q);
+}
+
+/* A lead-in at the line at p, its text at q, the anchor found after it. */
+static void lead_in_at(struct ctx *x, size_t p, size_t q)
+{
+    const struct skidx_section_rules *R = x->R;
     if (!(para_start(x->t, p) || (q != p && para_start(x->t, q))))
         return;
     /* "Acme Corp is an equal opportunity employer...": up to five

@@ -30,10 +30,11 @@
  * Cost: the candidate bytes ('\n', ':', '<' and the lead bytes 0xEF of '：'
  * and 0xE3 of '】') are found with one vector compare pass (AVX2, 64
  * bytes a step, or the portable loop; both give the same sections). At a
- * line start, a table of the rules' first bytes and 64-Kbit filters of
- * their first three and first six bytes (blanks, hyphens and apostrophes
- * read as a rule reads them) reject most lines; the rest hash their
- * first word, which a second filter (the rules' first words) must know
+ * line start, a table of the rules' first bytes and a filter of one
+ * 64-bit word a probe (2 KiB a set of kinds), chosen by a line's first
+ * three bytes and testing one bit for its first six (blanks, hyphens
+ * and apostrophes read as a rule reads them), reject most lines; the
+ * rest hash their first word, which a second filter (the rules' first words) must know
  * before the second word is hashed, look the words up in a hash table
  * and compare the few rules found: where several share those words,
  * only those whose first canonical bytes (up to 24, read as the filters
@@ -111,6 +112,8 @@ struct skidx_section_rule {
     uint8_t canon_n;     /* how many */
 };
 
+#define SKIDX_SECTION_PF_BITS 8
+
 struct skidx_section_rules {
     struct skidx_section_rule *r; /* sorted by first byte, then longest */
     size_t n, cap;
@@ -144,22 +147,23 @@ struct skidx_section_rules {
                                      are LEAD_WILD rules) */
     uint64_t fw[1024];            /* a 64-Kbit filter of the hashes of
                                      the rules' first Latin words */
-    uint64_t pre[6][1024];        /* a 64-Kbit filter of the rules' first
-                                     three bytes (folded): [0] plain, [1]
-                                     LEAD_WILD; plain rules of kinds [2]
-                                     that do not count, [3] that count,
-                                     [4] preferred or not counting, [5]
-                                     not preferred; rejects most line
-                                     starts */
-    uint64_t pre6[6][1024];       /* the same sets' rules of six or more
-                                     bytes, by their first six (as
-                                     canon6() reads them) */
+    uint64_t pf[6][1 << SKIDX_SECTION_PF_BITS];
+                                  /* the prefix filter, one word a probe,
+                                     chosen by the hash of a rule's first
+                                     three bytes (folded, as canon3()
+                                     reads them): bit 0 a rule shorter
+                                     than six such bytes, else the bit of
+                                     the hash of its first six; [0]
+                                     plain rules, [1] LEAD_WILD (bit 0
+                                     only); plain rules of kinds [2] that
+                                     do not count, [3] that count, [4]
+                                     preferred or not counting, [5] not
+                                     preferred. 2 KiB a set (one word a
+                                     probe, not three 8-64 KiB tables:
+                                     fewer cache misses) */
     uint8_t canon_stop[256];      /* 1: a byte that canon_next() reads
                                      as itself and no rule holds (a line
                                      break, '@', '[', ...) */
-    uint8_t pre_short[65536];     /* bit s: a rule of set s (not 1) is
-                                     shorter than six such bytes, by the
-                                     slot of its first three */
 };
 
 /* Parse sections.tsv (`buf`, `len`; `path` for messages) into `rules`
