@@ -248,6 +248,8 @@ struct run {
 
     int max_inflight;                   /* queued chunks per shard */
     size_t shards_started;              /* atomic */
+    int reading;                        /* threads in a shard's read loop
+                                         * (atomic) */
 
     /* Chunk buffers for reuse: a freed buffer of a megabyte goes back to
      * the kernel, and the next one faults in every page again (a tenth of
@@ -875,16 +877,20 @@ static void dispatch(struct run *R, struct skidx_chunk *v, size_t s,
                      uint64_t seq, unsigned drop_cause, uint64_t drop_line)
 {
     struct shard_state *ss = &R->ss[s];
-    /* While shards are left that no thread has started, the other
-     * threads have work of their own: this thread parses each view
-     * right after decoding it, while it is still in its cache. For the
-     * last shards, copies of the views are queued for idle threads to
-     * share, up to max_inflight per shard; when that many wait, the
-     * reader parses the view itself instead of waiting for them, so
-     * neither it nor the helpers sit idle. */
+    /* While every thread reads a shard of its own, this thread parses
+     * each view right after decoding it, while it is still in its cache:
+     * a copy queued now would wait for a thread to reach the end of its
+     * shard (a reader only runs tasks at its taskwait), and every later
+     * result of this shard would wait, uncommitted, for that chunk. Once
+     * no shard is left to start and a thread has stopped reading, copies
+     * of the views are queued for it, up to max_inflight per shard; when
+     * that many wait, the reader parses the view itself instead of
+     * waiting for them, so neither it nor the helpers sit idle. */
     int spare = R->threads > 1 &&
                         __atomic_load_n(&R->shards_started,
-                                        __ATOMIC_RELAXED) == R->shards->n
+                                        __ATOMIC_RELAXED) == R->shards->n &&
+                        __atomic_load_n(&R->reading, __ATOMIC_RELAXED) <
+                            R->threads
                     ? R->max_inflight
                     : 0;
     struct skidx_chunk *c = NULL;
@@ -1132,6 +1138,7 @@ static void read_shard(struct run *R, size_t s)
     ss->to_end = cut.hi == UINT64_MAX;
 
     __atomic_fetch_add(&R->shards_started, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&R->reading, 1, __ATOMIC_RELAXED);
     skidx_error_clear(&ss->err);
     const enum skidx_shard_format fmt =
         R->opts->format >= 0
@@ -1177,6 +1184,7 @@ static void read_shard(struct run *R, size_t s)
         }
         dispatch(R, &v, s, seq++, SKIDX_CAUSE_COUNT, 0);
     }
+    __atomic_fetch_sub(&R->reading, 1, __ATOMIC_RELAXED);
 #pragma omp taskwait
     skidx_csv_splitter_free(sp);
     if (rd) {
