@@ -1376,6 +1376,21 @@ static skidx_status merge_thread_counts(struct run *R,
     return SKIDX_OK;
 }
 
+/* The last, partial segment into the model. */
+static void encode_last(struct run *R, struct skidx_model *model)
+{
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    const uint32_t rows = skidx_pseg_raw_rows(R->praw);
+    skidx_status wst =
+        skidx_pseg_encode(R->praw, R->compiled->tax->n_skills, &bytes, &len);
+    if (!wst)
+        wst = skidx_pstore_put(&model->post, R->praw_seg, bytes, len, rows);
+    R->nomem |= wst == SKIDX_ERR_NOMEM;
+    if (wst && !R->write_st)
+        R->write_st = wst;
+}
+
 /* After the postings: the last segment, the sources, the threads' counts
  * (merge_threads) and the shards' statistics into the model; the
  * summary, and the first failure in corpus order. */
@@ -1388,21 +1403,26 @@ static skidx_status run_finish(struct run *R, int merge_threads,
     const struct skidx_index_opts *opts = R->opts;
     skidx_status st = SKIDX_OK;
     progress(R, 1);
-    /* the last, partial segment; then the list of shards the Shard
-     * column numbers */
-    if (!R->nomem && R->praw && skidx_pseg_raw_rows(R->praw)) {
-        uint8_t *bytes = NULL;
-        size_t len = 0;
-        const uint32_t rows = skidx_pseg_raw_rows(R->praw);
-        skidx_status wst = skidx_pseg_encode(
-            R->praw, R->compiled->tax->n_skills, &bytes, &len);
-        if (!wst)
-            wst = skidx_pstore_put(&model->post, R->praw_seg, bytes, len,
-                                   rows);
-        R->nomem |= wst == SKIDX_ERR_NOMEM;
-        if (wst && !R->write_st)
-            R->write_st = wst;
+    /* the last, partial segment (up to SKIDX_SEG_ROWS - 1 rows: with
+     * few shards, all of them) and the threads' counts are the run's
+     * serial end; they touch different parts of the model, so with
+     * threads to spare one thread encodes while another merges. */
+    const int last_seg = !R->nomem && R->praw && skidx_pseg_raw_rows(R->praw);
+    const int overlap = merge_threads && last_seg && R->threads > 1 &&
+                        !R->write_st && !stopped(R);
+    skidx_status mst = SKIDX_OK;
+    if (overlap) {
+#pragma omp parallel sections num_threads(2)
+        {
+#pragma omp section
+            encode_last(R, model);
+#pragma omp section
+            mst = merge_thread_counts(R, &model->counts);
+        }
+    } else if (last_seg) {
+        encode_last(R, model);
     }
+    /* then the list of shards the Shard column numbers */
     if (opts->no_postings) /* a version-1 file: the cube only */
         goto sources_done;
     model->post.present = 1;
@@ -1430,7 +1450,9 @@ sources_done:
         return skidx_fail(err, SKIDX_ERR_INTERRUPTED, NULL, SKIDX_NOLINE,
                           SKIDX_NOOFF, "interrupted");
     }
-    if (merge_threads)
+    if (overlap)
+        SKIDX_FORWARD(mst);
+    else if (merge_threads)
         SKIDX_FORWARD(merge_thread_counts(R, &model->counts));
     for (size_t s = 0; s < shards->n; s++) {
         struct shard_state *ss = &R->ss[s];
