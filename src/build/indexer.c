@@ -248,6 +248,8 @@ struct run {
 
     int max_inflight;                   /* queued chunks per shard */
     size_t shards_started;              /* atomic */
+    int reading;                        /* threads in a shard's read loop
+                                         * (atomic) */
 
     /* Chunk buffers for reuse: a freed buffer of a megabyte goes back to
      * the kernel, and the next one faults in every page again (a tenth of
@@ -875,16 +877,20 @@ static void dispatch(struct run *R, struct skidx_chunk *v, size_t s,
                      uint64_t seq, unsigned drop_cause, uint64_t drop_line)
 {
     struct shard_state *ss = &R->ss[s];
-    /* While shards are left that no thread has started, the other
-     * threads have work of their own: this thread parses each view
-     * right after decoding it, while it is still in its cache. For the
-     * last shards, copies of the views are queued for idle threads to
-     * share, up to max_inflight per shard; when that many wait, the
-     * reader parses the view itself instead of waiting for them, so
-     * neither it nor the helpers sit idle. */
+    /* While every thread reads a shard of its own, this thread parses
+     * each view right after decoding it, while it is still in its cache:
+     * a copy queued now would wait for a thread to reach the end of its
+     * shard (a reader only runs tasks at its taskwait), and every later
+     * result of this shard would wait, uncommitted, for that chunk. Once
+     * no shard is left to start and a thread has stopped reading, copies
+     * of the views are queued for it, up to max_inflight per shard; when
+     * that many wait, the reader parses the view itself instead of
+     * waiting for them, so neither it nor the helpers sit idle. */
     int spare = R->threads > 1 &&
                         __atomic_load_n(&R->shards_started,
-                                        __ATOMIC_RELAXED) == R->shards->n
+                                        __ATOMIC_RELAXED) == R->shards->n &&
+                        __atomic_load_n(&R->reading, __ATOMIC_RELAXED) <
+                            R->threads
                     ? R->max_inflight
                     : 0;
     struct skidx_chunk *c = NULL;
@@ -1132,6 +1138,7 @@ static void read_shard(struct run *R, size_t s)
     ss->to_end = cut.hi == UINT64_MAX;
 
     __atomic_fetch_add(&R->shards_started, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&R->reading, 1, __ATOMIC_RELAXED);
     skidx_error_clear(&ss->err);
     const enum skidx_shard_format fmt =
         R->opts->format >= 0
@@ -1181,6 +1188,7 @@ static void read_shard(struct run *R, size_t s)
         }
         dispatch(R, &v, s, seq++, SKIDX_CAUSE_COUNT, 0);
     }
+    __atomic_fetch_sub(&R->reading, 1, __ATOMIC_RELAXED);
 #pragma omp taskwait
     skidx_csv_splitter_free(sp);
     if (rd) {
@@ -1378,6 +1386,21 @@ static skidx_status merge_thread_counts(struct run *R,
     return SKIDX_OK;
 }
 
+/* The last, partial segment into the model. */
+static void encode_last(struct run *R, struct skidx_model *model)
+{
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    const uint32_t rows = skidx_pseg_raw_rows(R->praw);
+    skidx_status wst =
+        skidx_pseg_encode(R->praw, R->compiled->tax->n_skills, &bytes, &len);
+    if (!wst)
+        wst = skidx_pstore_put(&model->post, R->praw_seg, bytes, len, rows);
+    R->nomem |= wst == SKIDX_ERR_NOMEM;
+    if (wst && !R->write_st)
+        R->write_st = wst;
+}
+
 /* After the postings: the last segment, the sources, the threads' counts
  * (merge_threads) and the shards' statistics into the model; the
  * summary, and the first failure in corpus order. */
@@ -1390,21 +1413,26 @@ static skidx_status run_finish(struct run *R, int merge_threads,
     const struct skidx_index_opts *opts = R->opts;
     skidx_status st = SKIDX_OK;
     progress(R, 1);
-    /* the last, partial segment; then the list of shards the Shard
-     * column numbers */
-    if (!R->nomem && R->praw && skidx_pseg_raw_rows(R->praw)) {
-        uint8_t *bytes = NULL;
-        size_t len = 0;
-        const uint32_t rows = skidx_pseg_raw_rows(R->praw);
-        skidx_status wst = skidx_pseg_encode(
-            R->praw, R->compiled->tax->n_skills, &bytes, &len);
-        if (!wst)
-            wst = skidx_pstore_put(&model->post, R->praw_seg, bytes, len,
-                                   rows);
-        R->nomem |= wst == SKIDX_ERR_NOMEM;
-        if (wst && !R->write_st)
-            R->write_st = wst;
+    /* the last, partial segment (up to SKIDX_SEG_ROWS - 1 rows: with
+     * few shards, all of them) and the threads' counts are the run's
+     * serial end; they touch different parts of the model, so with
+     * threads to spare one thread encodes while another merges. */
+    const int last_seg = !R->nomem && R->praw && skidx_pseg_raw_rows(R->praw);
+    const int overlap = merge_threads && last_seg && R->threads > 1 &&
+                        !R->write_st && !stopped(R);
+    skidx_status mst = SKIDX_OK;
+    if (overlap) {
+#pragma omp parallel sections num_threads(2)
+        {
+#pragma omp section
+            encode_last(R, model);
+#pragma omp section
+            mst = merge_thread_counts(R, &model->counts);
+        }
+    } else if (last_seg) {
+        encode_last(R, model);
     }
+    /* then the list of shards the Shard column numbers */
     if (opts->no_postings) /* a version-1 file: the cube only */
         goto sources_done;
     model->post.present = 1;
@@ -1432,7 +1460,9 @@ sources_done:
         return skidx_fail(err, SKIDX_ERR_INTERRUPTED, NULL, SKIDX_NOLINE,
                           SKIDX_NOOFF, "interrupted");
     }
-    if (merge_threads)
+    if (overlap)
+        SKIDX_FORWARD(mst);
+    else if (merge_threads)
         SKIDX_FORWARD(merge_thread_counts(R, &model->counts));
     for (size_t s = 0; s < shards->n; s++) {
         struct shard_state *ss = &R->ss[s];
