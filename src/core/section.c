@@ -1732,12 +1732,23 @@ static void scan_scalar(struct ctx *x, size_t from)
 }
 
 #if defined(__x86_64__)
+/* The candidate bytes by their nibbles: a byte is one when the classes
+ * of its low and high nibble share a bit (bit 0: '\n', bit 1: ':' and
+ * '<', bit 2: 0xEF and 0xE3; no other byte has both halves of one). */
+#define NIBBLES16(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p)          \
+    a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p
+#define CAND_LO NIBBLES16(0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 3, 0, 2, 0, 0, 4)
+#define CAND_HI NIBBLES16(1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0)
+
 __attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
 {
     const __m256i nl = _mm256_set1_epi8('\n'), co = _mm256_set1_epi8(':');
     const __m256i lt = _mm256_set1_epi8('<');
     const __m256i ef = _mm256_set1_epi8((char)0xEF);
     const __m256i e3 = _mm256_set1_epi8((char)0xE3);
+    const __m256i lo_tab = _mm256_setr_epi8(CAND_LO, CAND_LO);
+    const __m256i hi_tab = _mm256_setr_epi8(CAND_HI, CAND_HI);
+    const __m256i low4 = _mm256_set1_epi8(0x0F), zero = _mm256_setzero_si256();
     size_t i = 0;
 #define CANDIDATES(c)                                                       \
     _mm256_or_si256(                                                        \
@@ -1745,23 +1756,22 @@ __attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
         _mm256_or_si256(_mm256_cmpeq_epi8(c, lt),                           \
                         _mm256_or_si256(_mm256_cmpeq_epi8(c, ef),           \
                                         _mm256_cmpeq_epi8(c, e3))))
-#define ASCII_CANDIDATES(c)                                                 \
-    _mm256_or_si256(                                                        \
-        _mm256_or_si256(_mm256_cmpeq_epi8(c, nl), _mm256_cmpeq_epi8(c, co)), \
-        _mm256_cmpeq_epi8(c, lt))
+    /* NOT_CANDIDATES(c): 0xFF at the bytes that are no candidate; no
+     * branch on the block's bytes (ASCII or not) */
+#define NOT_CANDIDATES(c)                                                   \
+    _mm256_cmpeq_epi8(                                                      \
+        _mm256_and_si256(                                                   \
+            _mm256_shuffle_epi8(lo_tab, _mm256_and_si256(c, low4)),         \
+            _mm256_shuffle_epi8(                                            \
+                hi_tab, _mm256_and_si256(_mm256_srli_epi16(c, 4), low4))),  \
+        zero)
     for (; i + 64 <= x->scan_end; i += 64) {
         __m256i c0 = _mm256_loadu_si256((const __m256i *)(x->t + i));
         __m256i c1 = _mm256_loadu_si256((const __m256i *)(x->t + i + 32));
-        uint64_t b;
-        /* 0xEF and 0xE3 are looked for only where some byte is >= 0x80 */
-        if (_mm256_movemask_epi8(_mm256_or_si256(c0, c1)))
-            b = (uint32_t)_mm256_movemask_epi8(CANDIDATES(c0)) |
-                (uint64_t)(uint32_t)_mm256_movemask_epi8(CANDIDATES(c1))
-                    << 32;
-        else
-            b = (uint32_t)_mm256_movemask_epi8(ASCII_CANDIDATES(c0)) |
-                (uint64_t)(uint32_t)_mm256_movemask_epi8(ASCII_CANDIDATES(c1))
-                    << 32;
+        uint64_t b =
+            ~((uint32_t)_mm256_movemask_epi8(NOT_CANDIDATES(c0)) |
+              (uint64_t)(uint32_t)_mm256_movemask_epi8(NOT_CANDIDATES(c1))
+                  << 32);
         for (; b; b &= b - 1)
             candidate(x, i + (size_t)__builtin_ctzll(b));
     }
@@ -1772,7 +1782,7 @@ __attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
             candidate(x, i + (size_t)__builtin_ctz(b));
     }
 #undef CANDIDATES
-#undef ASCII_CANDIDATES
+#undef NOT_CANDIDATES
     scan_scalar(x, i);
 }
 #endif
