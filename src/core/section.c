@@ -1775,6 +1775,21 @@ __attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
         for (; b; b &= b - 1)
             candidate(x, i + (size_t)__builtin_ctzll(b));
     }
+    if (i < x->scan_end && x->scan_end >= 64) {
+        /* the last bytes: the 64 before scan_end, those before i masked
+         * off (1 to 63 of them), not a byte loop */
+        size_t s = x->scan_end - 64;
+        __m256i c0 = _mm256_loadu_si256((const __m256i *)(x->t + s));
+        __m256i c1 = _mm256_loadu_si256((const __m256i *)(x->t + s + 32));
+        uint64_t b =
+            ~((uint32_t)_mm256_movemask_epi8(NOT_CANDIDATES(c0)) |
+              (uint64_t)(uint32_t)_mm256_movemask_epi8(NOT_CANDIDATES(c1))
+                  << 32) &
+            (~0ull << (i - s));
+        for (; b; b &= b - 1)
+            candidate(x, s + (size_t)__builtin_ctzll(b));
+        i = x->scan_end;
+    }
     for (; i + 32 <= x->scan_end; i += 32) {
         __m256i c = _mm256_loadu_si256((const __m256i *)(x->t + i));
         for (uint32_t b = (uint32_t)_mm256_movemask_epi8(CANDIDATES(c)); b;
