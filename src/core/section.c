@@ -1226,15 +1226,19 @@ static int heading_unfiltered(struct ctx *x, size_t q, size_t stop,
     return 1;
 }
 
+/* The bytes skip_prefix() passes over alone: blanks, markdown marks. */
+static const uint8_t prefix_mark[256] = {
+    [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['#'] = 1, ['*'] = 1, ['_'] = 1,
+    ['>'] = 1, ['-'] = 1,   ['+'] = 1,  ['|'] = 1, ['['] = 1, ['('] = 1,
+    ['='] = 1};
+
 /* Skip bullets, markdown marks, list numbers and inline tags. */
 static size_t skip_prefix(const uc *t, size_t p, size_t len)
 {
     size_t lim = p + MAX_PREFIX < len ? p + MAX_PREFIX : len;
     while (p < lim) {
         uc c = t[p];
-        if (c == ' ' || c == '\t' || c == '\r' || c == '#' || c == '*' ||
-            c == '_' || c == '>' || c == '-' || c == '+' || c == '|' ||
-            c == '[' || c == '(' || c == '=') {
+        if (prefix_mark[c]) {
             p++;
         } else if (is_digit(c)) {
             size_t d = p;
@@ -1691,34 +1695,27 @@ static void try_colon(struct ctx *x, size_t e, size_t n)
 static inline void candidate(struct ctx *x, size_t i)
 {
     const uc *t = x->t;
-    switch (t[i]) {
-    case '\n':
+    uc c = t[i];
+    /* by frequency in postings: line breaks, tags, colons */
+    if (c == '\n') {
         /* an empty line ("\n\n", "\n\r\n") starts no heading, and the
          * line after it is tried next, so its try_line() changes
          * nothing: passed over */
         if (i + 1 < x->len && t[i + 1] != '\n' &&
             !(t[i + 1] == '\r' && i + 2 < x->len && t[i + 2] == '\n'))
             try_line(x, i + 1);
-        break;
-    case ':':
-        try_colon(x, i, 1);
-        break;
-    case '<': {
+    } else if (c == '<') {
         size_t g = block_tag_quick(t, i, x->len);
         if (g != SIZE_MAX && g < x->len)
             try_line(x, g);
-        break;
-    }
-    case 0xEF:
+    } else if (c == ':') {
+        try_colon(x, i, 1);
+    } else if (c == 0xEF) {
         if (i + 2 < x->len && t[i + 1] == 0xBC && t[i + 2] == 0x9A)
             try_colon(x, i, 3);
-        break;
-    case 0xE3:
+    } else if (c == 0xE3) {
         if (i + 2 < x->len && t[i + 1] == 0x80 && t[i + 2] == 0x91)
             try_colon(x, i, 3);
-        break;
-    default:
-        break;
     }
 }
 
