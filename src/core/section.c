@@ -1437,25 +1437,28 @@ static inline int anchor_at(const struct skidx_section_rules *R, const uc *t,
 
 #if defined(__x86_64__)
 /* anchor_last() for AVX2: 64 starts a step from the end, by the
- * anchor's rarest letter (folded with 0x20, exact for letters). */
+ * anchor's rarest letter and its first or last letter (folded with
+ * 0x20, exact for letters). */
 __attribute__((target("avx2,bmi"))) static size_t
 anchor_last_avx2(const struct ctx *x, size_t from)
 {
     const struct skidx_section_rules *R = x->R;
+    /* the second letter: the last, or the first when the key is last */
+    size_t o = R->anchor_key + 1u == R->anchor_len ? 0 : R->anchor_len - 1u;
     const __m256i f = _mm256_set1_epi8(0x20);
     const __m256i a = _mm256_set1_epi8(R->anchor[R->anchor_key]);
+    const __m256i a2 = _mm256_set1_epi8(R->anchor[o]);
     const uc *t = x->t + R->anchor_key; /* the key letter of start s */
+    const uc *t2 = x->t + o;            /* the second letter of start s */
     size_t end = x->len - R->anchor_len + 1; /* starts below end */
+#define ANCHOR_AT(p, c) _mm256_cmpeq_epi8(_mm256_or_si256(p, f), c)
+#define ANCHOR_MASK(s)                                                      \
+    (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(                        \
+        ANCHOR_AT(_mm256_loadu_si256((const __m256i *)(t + (s))), a),      \
+        ANCHOR_AT(_mm256_loadu_si256((const __m256i *)(t2 + (s))), a2)))
     while (end >= from + 64) {
         size_t s = end - 64; /* starts s..s+63 read up to s + len - 1 */
-        __m256i c0 = _mm256_loadu_si256((const __m256i *)(t + s));
-        __m256i c1 = _mm256_loadu_si256((const __m256i *)(t + s + 32));
-        uint64_t m =
-            (uint32_t)_mm256_movemask_epi8(
-                _mm256_cmpeq_epi8(_mm256_or_si256(c0, f), a)) |
-            (uint64_t)(uint32_t)_mm256_movemask_epi8(
-                _mm256_cmpeq_epi8(_mm256_or_si256(c1, f), a))
-                << 32;
+        uint64_t m = ANCHOR_MASK(s) | (uint64_t)ANCHOR_MASK(s + 32) << 32;
         while (m) {
             unsigned b = 63 - (unsigned)__builtin_clzll(m);
             if (anchor_at(R, x->t, s + b))
@@ -1466,9 +1469,7 @@ anchor_last_avx2(const struct ctx *x, size_t from)
     }
     if (end >= from + 32) {
         size_t s = end - 32;
-        __m256i c0 = _mm256_loadu_si256((const __m256i *)(t + s));
-        uint32_t m = (uint32_t)_mm256_movemask_epi8(
-            _mm256_cmpeq_epi8(_mm256_or_si256(c0, f), a));
+        uint32_t m = ANCHOR_MASK(s);
         while (m) {
             unsigned b = 31 - (unsigned)__builtin_clz(m);
             if (anchor_at(R, x->t, s + b))
@@ -1477,6 +1478,8 @@ anchor_last_avx2(const struct ctx *x, size_t from)
         }
         end = s;
     }
+#undef ANCHOR_MASK
+#undef ANCHOR_AT
     for (size_t k = end; k-- > from;)
         if (anchor_at(R, x->t, k))
             return k;
