@@ -1226,15 +1226,19 @@ static int heading_unfiltered(struct ctx *x, size_t q, size_t stop,
     return 1;
 }
 
+/* The bytes skip_prefix() passes over alone: blanks, markdown marks. */
+static const uint8_t prefix_mark[256] = {
+    [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['#'] = 1, ['*'] = 1, ['_'] = 1,
+    ['>'] = 1, ['-'] = 1,   ['+'] = 1,  ['|'] = 1, ['['] = 1, ['('] = 1,
+    ['='] = 1};
+
 /* Skip bullets, markdown marks, list numbers and inline tags. */
 static size_t skip_prefix(const uc *t, size_t p, size_t len)
 {
     size_t lim = p + MAX_PREFIX < len ? p + MAX_PREFIX : len;
     while (p < lim) {
         uc c = t[p];
-        if (c == ' ' || c == '\t' || c == '\r' || c == '#' || c == '*' ||
-            c == '_' || c == '>' || c == '-' || c == '+' || c == '|' ||
-            c == '[' || c == '(' || c == '=') {
+        if (prefix_mark[c]) {
             p++;
         } else if (is_digit(c)) {
             size_t d = p;
@@ -1433,25 +1437,28 @@ static inline int anchor_at(const struct skidx_section_rules *R, const uc *t,
 
 #if defined(__x86_64__)
 /* anchor_last() for AVX2: 64 starts a step from the end, by the
- * anchor's rarest letter (folded with 0x20, exact for letters). */
+ * anchor's rarest letter and its first or last letter (folded with
+ * 0x20, exact for letters). */
 __attribute__((target("avx2,bmi"))) static size_t
 anchor_last_avx2(const struct ctx *x, size_t from)
 {
     const struct skidx_section_rules *R = x->R;
+    /* the second letter: the last, or the first when the key is last */
+    size_t o = R->anchor_key + 1u == R->anchor_len ? 0 : R->anchor_len - 1u;
     const __m256i f = _mm256_set1_epi8(0x20);
     const __m256i a = _mm256_set1_epi8(R->anchor[R->anchor_key]);
+    const __m256i a2 = _mm256_set1_epi8(R->anchor[o]);
     const uc *t = x->t + R->anchor_key; /* the key letter of start s */
+    const uc *t2 = x->t + o;            /* the second letter of start s */
     size_t end = x->len - R->anchor_len + 1; /* starts below end */
+#define ANCHOR_AT(p, c) _mm256_cmpeq_epi8(_mm256_or_si256(p, f), c)
+#define ANCHOR_MASK(s)                                                      \
+    (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(                        \
+        ANCHOR_AT(_mm256_loadu_si256((const __m256i *)(t + (s))), a),      \
+        ANCHOR_AT(_mm256_loadu_si256((const __m256i *)(t2 + (s))), a2)))
     while (end >= from + 64) {
         size_t s = end - 64; /* starts s..s+63 read up to s + len - 1 */
-        __m256i c0 = _mm256_loadu_si256((const __m256i *)(t + s));
-        __m256i c1 = _mm256_loadu_si256((const __m256i *)(t + s + 32));
-        uint64_t m =
-            (uint32_t)_mm256_movemask_epi8(
-                _mm256_cmpeq_epi8(_mm256_or_si256(c0, f), a)) |
-            (uint64_t)(uint32_t)_mm256_movemask_epi8(
-                _mm256_cmpeq_epi8(_mm256_or_si256(c1, f), a))
-                << 32;
+        uint64_t m = ANCHOR_MASK(s) | (uint64_t)ANCHOR_MASK(s + 32) << 32;
         while (m) {
             unsigned b = 63 - (unsigned)__builtin_clzll(m);
             if (anchor_at(R, x->t, s + b))
@@ -1462,9 +1469,7 @@ anchor_last_avx2(const struct ctx *x, size_t from)
     }
     if (end >= from + 32) {
         size_t s = end - 32;
-        __m256i c0 = _mm256_loadu_si256((const __m256i *)(t + s));
-        uint32_t m = (uint32_t)_mm256_movemask_epi8(
-            _mm256_cmpeq_epi8(_mm256_or_si256(c0, f), a));
+        uint32_t m = ANCHOR_MASK(s);
         while (m) {
             unsigned b = 31 - (unsigned)__builtin_clz(m);
             if (anchor_at(R, x->t, s + b))
@@ -1473,6 +1478,8 @@ anchor_last_avx2(const struct ctx *x, size_t from)
         }
         end = s;
     }
+#undef ANCHOR_MASK
+#undef ANCHOR_AT
     for (size_t k = end; k-- > from;)
         if (anchor_at(R, x->t, k))
             return k;
@@ -1691,34 +1698,27 @@ static void try_colon(struct ctx *x, size_t e, size_t n)
 static inline void candidate(struct ctx *x, size_t i)
 {
     const uc *t = x->t;
-    switch (t[i]) {
-    case '\n':
+    uc c = t[i];
+    /* by frequency in postings: line breaks, tags, colons */
+    if (c == '\n') {
         /* an empty line ("\n\n", "\n\r\n") starts no heading, and the
          * line after it is tried next, so its try_line() changes
          * nothing: passed over */
         if (i + 1 < x->len && t[i + 1] != '\n' &&
             !(t[i + 1] == '\r' && i + 2 < x->len && t[i + 2] == '\n'))
             try_line(x, i + 1);
-        break;
-    case ':':
-        try_colon(x, i, 1);
-        break;
-    case '<': {
+    } else if (c == '<') {
         size_t g = block_tag_quick(t, i, x->len);
         if (g != SIZE_MAX && g < x->len)
             try_line(x, g);
-        break;
-    }
-    case 0xEF:
+    } else if (c == ':') {
+        try_colon(x, i, 1);
+    } else if (c == 0xEF) {
         if (i + 2 < x->len && t[i + 1] == 0xBC && t[i + 2] == 0x9A)
             try_colon(x, i, 3);
-        break;
-    case 0xE3:
+    } else if (c == 0xE3) {
         if (i + 2 < x->len && t[i + 1] == 0x80 && t[i + 2] == 0x91)
             try_colon(x, i, 3);
-        break;
-    default:
-        break;
     }
 }
 
@@ -1732,12 +1732,23 @@ static void scan_scalar(struct ctx *x, size_t from)
 }
 
 #if defined(__x86_64__)
+/* The candidate bytes by their nibbles: a byte is one when the classes
+ * of its low and high nibble share a bit (bit 0: '\n', bit 1: ':' and
+ * '<', bit 2: 0xEF and 0xE3; no other byte has both halves of one). */
+#define NIBBLES16(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p)          \
+    a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p
+#define CAND_LO NIBBLES16(0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 3, 0, 2, 0, 0, 4)
+#define CAND_HI NIBBLES16(1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0)
+
 __attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
 {
     const __m256i nl = _mm256_set1_epi8('\n'), co = _mm256_set1_epi8(':');
     const __m256i lt = _mm256_set1_epi8('<');
     const __m256i ef = _mm256_set1_epi8((char)0xEF);
     const __m256i e3 = _mm256_set1_epi8((char)0xE3);
+    const __m256i lo_tab = _mm256_setr_epi8(CAND_LO, CAND_LO);
+    const __m256i hi_tab = _mm256_setr_epi8(CAND_HI, CAND_HI);
+    const __m256i low4 = _mm256_set1_epi8(0x0F), zero = _mm256_setzero_si256();
     size_t i = 0;
 #define CANDIDATES(c)                                                       \
     _mm256_or_si256(                                                        \
@@ -1745,25 +1756,39 @@ __attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
         _mm256_or_si256(_mm256_cmpeq_epi8(c, lt),                           \
                         _mm256_or_si256(_mm256_cmpeq_epi8(c, ef),           \
                                         _mm256_cmpeq_epi8(c, e3))))
-#define ASCII_CANDIDATES(c)                                                 \
-    _mm256_or_si256(                                                        \
-        _mm256_or_si256(_mm256_cmpeq_epi8(c, nl), _mm256_cmpeq_epi8(c, co)), \
-        _mm256_cmpeq_epi8(c, lt))
+    /* NOT_CANDIDATES(c): 0xFF at the bytes that are no candidate; no
+     * branch on the block's bytes (ASCII or not) */
+#define NOT_CANDIDATES(c)                                                   \
+    _mm256_cmpeq_epi8(                                                      \
+        _mm256_and_si256(                                                   \
+            _mm256_shuffle_epi8(lo_tab, _mm256_and_si256(c, low4)),         \
+            _mm256_shuffle_epi8(                                            \
+                hi_tab, _mm256_and_si256(_mm256_srli_epi16(c, 4), low4))),  \
+        zero)
     for (; i + 64 <= x->scan_end; i += 64) {
         __m256i c0 = _mm256_loadu_si256((const __m256i *)(x->t + i));
         __m256i c1 = _mm256_loadu_si256((const __m256i *)(x->t + i + 32));
-        uint64_t b;
-        /* 0xEF and 0xE3 are looked for only where some byte is >= 0x80 */
-        if (_mm256_movemask_epi8(_mm256_or_si256(c0, c1)))
-            b = (uint32_t)_mm256_movemask_epi8(CANDIDATES(c0)) |
-                (uint64_t)(uint32_t)_mm256_movemask_epi8(CANDIDATES(c1))
-                    << 32;
-        else
-            b = (uint32_t)_mm256_movemask_epi8(ASCII_CANDIDATES(c0)) |
-                (uint64_t)(uint32_t)_mm256_movemask_epi8(ASCII_CANDIDATES(c1))
-                    << 32;
+        uint64_t b =
+            ~((uint32_t)_mm256_movemask_epi8(NOT_CANDIDATES(c0)) |
+              (uint64_t)(uint32_t)_mm256_movemask_epi8(NOT_CANDIDATES(c1))
+                  << 32);
         for (; b; b &= b - 1)
             candidate(x, i + (size_t)__builtin_ctzll(b));
+    }
+    if (i < x->scan_end && x->scan_end >= 64) {
+        /* the last bytes: the 64 before scan_end, those before i masked
+         * off (1 to 63 of them), not a byte loop */
+        size_t s = x->scan_end - 64;
+        __m256i c0 = _mm256_loadu_si256((const __m256i *)(x->t + s));
+        __m256i c1 = _mm256_loadu_si256((const __m256i *)(x->t + s + 32));
+        uint64_t b =
+            ~((uint32_t)_mm256_movemask_epi8(NOT_CANDIDATES(c0)) |
+              (uint64_t)(uint32_t)_mm256_movemask_epi8(NOT_CANDIDATES(c1))
+                  << 32) &
+            (~0ull << (i - s));
+        for (; b; b &= b - 1)
+            candidate(x, s + (size_t)__builtin_ctzll(b));
+        i = x->scan_end;
     }
     for (; i + 32 <= x->scan_end; i += 32) {
         __m256i c = _mm256_loadu_si256((const __m256i *)(x->t + i));
@@ -1772,7 +1797,7 @@ __attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
             candidate(x, i + (size_t)__builtin_ctz(b));
     }
 #undef CANDIDATES
-#undef ASCII_CANDIDATES
+#undef NOT_CANDIDATES
     scan_scalar(x, i);
 }
 #endif
