@@ -226,10 +226,13 @@ static inline void filter_add(uint64_t *f, uint64_t x)
     f[x >> FILTER_SHIFT] |= filter_bits(x);
 }
 
+/* Both of filter_bits(x) set in the word: each bit shifted down and
+ * tested, no bit masks built (fewer instructions in the word loop). */
 static inline uint32_t filter_has(const uint64_t *f, uint64_t x)
 {
-    const uint64_t b = filter_bits(x);
-    return (f[x >> FILTER_SHIFT] & b) == b;
+    const uint64_t w = f[x >> FILTER_SHIFT];
+    return (uint32_t)((w >> (x >> (FILTER_SHIFT - 6) & 63)) &
+                      (w >> (x >> (FILTER_SHIFT - 12) & 63)) & 1);
 }
 
 /* ---- the compiled matcher ---- */
