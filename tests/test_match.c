@@ -1362,6 +1362,59 @@ static void test_simd_wordmask(void **state)
     skidx_match_set_simd(0);
 }
 
+/* Word edges at every density a 64-byte mask word can hold (none, a few,
+ * 16, 24, all 64: one-letter words), before and around aliases: every
+ * path finds the same hits, and the alias after the padding. */
+static void test_simd_dense_edges(void **state)
+{
+    (void)state;
+    int modes[3];
+    int nm = n_modes(modes);
+    char text[512];
+    for (size_t pad = 0; pad <= 200; pad++) {
+        size_t len = 0, at[3];
+        static const char *const word[3] = {"python", "k8s", "golang"};
+        for (int w = 0; w < 3; w++) {
+            /* "q q q ..." (an edge at every byte) or a long run */
+            size_t np = w == 0 ? pad : w == 1 ? (pad * 7) % 90 : 61;
+            for (size_t i = 0; i < np; i++)
+                text[len++] = pad % 3 == 2 && w == 0 ? (char)('a' + i % 7)
+                                                    : (i % 2 ? ' ' : 'q');
+            text[len++] = ' ';
+            at[w] = len;
+            len += (size_t)snprintf(text + len, sizeof(text) - len, "%s ",
+                                    word[w]);
+        }
+        struct skidx_hit *h0 = NULL;
+        size_t n0 = 0;
+        /* vector paths first: the stack a path leaves holds no edges
+         * of this text for the next one */
+        for (int m = nm - 1; m >= 0; m--) {
+            size_t n;
+            skidx_match_set_simd(modes[m]);
+            struct skidx_hit *h = scan(HENV, text, len, SKIDX_ENGINE_WORDS,
+                                       &n, NULL, NULL);
+            if (m == nm - 1) {
+                h0 = h;
+                n0 = n;
+                for (int w = 0; w < 3; w++) {
+                    int found = 0;
+                    for (size_t i = 0; i < n; i++)
+                        found |= h[i].start == at[w] &&
+                                 h[i].end == at[w] + strlen(word[w]);
+                    assert_true(found);
+                }
+                continue;
+            }
+            assert_int_equal(n, n0);
+            assert_memory_equal(h, h0, n0 * sizeof(*h0));
+            free(h);
+        }
+        free(h0);
+    }
+    skidx_match_set_simd(0);
+}
+
 static void test_simd_hits(void **state)
 {
     (void)state;
@@ -2378,6 +2431,7 @@ int main(void)
         cmocka_unit_test(test_engines_random),
         cmocka_unit_test(test_simd_wordmask),
         cmocka_unit_test(test_simd_hits),
+        cmocka_unit_test(test_simd_dense_edges),
         cmocka_unit_test(test_simd_key_windows),
         cmocka_unit_test(test_regex_error),
         cmocka_unit_test(test_gated_regexes),
