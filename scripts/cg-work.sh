@@ -25,15 +25,7 @@ D=${SKIDX_CG_DIR:-/tmp/skidx-cg}
 root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$D"
 case "$C" in
-default|dense)
-    if [ ! -s "$D/$C/part-00000.jsonl" ]; then
-        gen=${SKIDX_GEN:-$(dirname "$B")/skidx-gen}
-        [ -x "$gen" ] || gen="$root/scripts/gen-corpus.sh"
-        "$gen" --postings 4000 --shards 1 --seed 7 --plain --profile "$C" \
-            --quiet -o "$D/$C.tmp" >/dev/null
-        rm -rf "$D/$C" && mv "$D/$C.tmp" "$D/$C"
-    fi
-    C=$D/$C ;;
+default|dense) C=$("$root/scripts/cg-corpus.sh" "$C" "${SKIDX_GEN:-$(dirname "$B")/skidx-gen}") ;;
 esac
 [ -d "$C" ] || { echo "cg-work.sh: '$C' is not a directory" >&2; exit 2; }
 one_dir=$D/one.$(echo "$C" | md5sum | cut -c1-12)

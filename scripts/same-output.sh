@@ -18,14 +18,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 T=${3:-$root/taxonomy}
 D=${SKIDX_CG_DIR:-/tmp/skidx-cg}
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+gen=$(dirname "$(readlink -f "$N")")/skidx-gen
 for p in default dense; do # the corpora of cg-work.sh
-    if [ ! -s "$D/$p/part-00000.jsonl" ]; then
-        mkdir -p "$D"
-        gen=$(dirname "$(readlink -f "$N")")/skidx-gen
-        [ -x "$gen" ] || gen="$root/scripts/gen-corpus.sh"
-        "$gen" --postings 4000 --shards 1 --seed 7 --plain --profile $p \
-            --quiet -o "$D/$p.tmp" >/dev/null && rm -rf "$D/$p" && mv "$D/$p.tmp" "$D/$p"
-    fi
+    "$root/scripts/cg-corpus.sh" $p "$gen" >/dev/null || exit 2
 done
 bad=0
 for c in "$root/corpora/sample" "$D/default" "$D/dense"; do

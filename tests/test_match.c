@@ -1721,6 +1721,25 @@ static void check_whole(struct env *e, const char *text, size_t len)
     free(hm);
 }
 
+#define ARRAY_LEN(a) (sizeof(a) / sizeof(*(a)))
+
+/* `rounds` random texts of tokens and separators (token_text) in
+ * text[0..cap), each checked by check_engines() and, when `whole`, by
+ * check_whole(): the hits, summed. */
+static size_t random_texts(struct env *e, const char *const *tok, size_t ntok,
+                           const char *const *sep, size_t nsep,
+                           unsigned rounds, char *text, size_t cap, int whole)
+{
+    size_t hits = 0;
+    for (unsigned i = 0; i < rounds; i++) {
+        size_t len = token_text(tok, ntok, sep, nsep, text, cap);
+        hits += check_engines(e, text, len);
+        if (whole)
+            check_whole(e, text, len);
+    }
+    return hits;
+}
+
 static void test_gated_regexes(void **state)
 {
     (void)state;
@@ -1809,15 +1828,9 @@ static void test_gated_regexes(void **state)
         "inform\xC3\xA1tica", "x", "yy", ";", "1", "\n", "!", "\xC3\xA9",
         "major", "majoring", "math", ".", "-", "_", "computer_science"};
     static const char *const sep[] = {" ", " ", " ", "  ", "", "\t"};
-    hits = 0;
     rng_state = 20261204;
-    for (unsigned i = 0; i < 3000; i++) {
-        size_t len = token_text(tok, sizeof(tok) / sizeof(*tok), sep,
-                                sizeof(sep) / sizeof(*sep), text,
-                                sizeof(text));
-        hits += check_engines(e, text, len);
-        check_whole(e, text, len);
-    }
+    hits = random_texts(e, tok, ARRAY_LEN(tok), sep, ARRAY_LEN(sep),
+                        3000, text, sizeof(text), 1);
     assert_true(hits > 3000);
     whole_reset();
     env_free(e);
@@ -2007,13 +2020,8 @@ static void test_negative_windows(void **state)
         "foo", "bar", "oba", "o", "zz", "python", "(", ")", "&"};
     static const char *const sep[] = {" ", " ", "", "\n", "-"};
     rng_state = 20261206;
-    size_t hits = 0;
-    for (unsigned i = 0; i < 3000; i++) {
-        size_t len = token_text(tok, sizeof(tok) / sizeof(*tok), sep,
-                                sizeof(sep) / sizeof(*sep), text,
-                                sizeof(text));
-        hits += check_engines(e, text, len);
-    }
+    size_t hits = random_texts(e, tok, ARRAY_LEN(tok), sep, ARRAY_LEN(sep),
+                               3000, text, sizeof(text), 0);
     assert_true(hits > 3000);
     env_free(e);
     /* only unbounded negatives: none windowed */
@@ -2099,14 +2107,8 @@ static void test_required_words(void **state)
      * whole-text scan knows no masks) */
     static const char *const sep[] = {" ", " ", "", ",", "\n", ", "};
     rng_state = 20261207;
-    size_t hits = 0;
-    for (unsigned i = 0; i < 3000; i++) {
-        size_t len = token_text(tok, sizeof(tok) / sizeof(*tok), sep,
-                                sizeof(sep) / sizeof(*sep), text,
-                                sizeof(text));
-        hits += check_engines(e, text, len);
-        check_whole(e, text, len);
-    }
+    size_t hits = random_texts(e, tok, ARRAY_LEN(tok), sep, ARRAY_LEN(sep),
+                               3000, text, sizeof(text), 1);
     assert_true(hits > 3000);
     whole_reset();
     env_free(e);
@@ -2140,12 +2142,8 @@ static void test_required_words(void **state)
     static const char *const sep3[] = {" ", ", ", ",", "/", " and ", "",
                                        "  "};
     rng_state = 20261208;
-    for (unsigned i = 0; i < 3000; i++) {
-        size_t len = token_text(tok3, sizeof(tok3) / sizeof(*tok3), sep3,
-                                sizeof(sep3) / sizeof(*sep3), text, 300);
-        hits += check_engines(e, text, len);
-        check_whole(e, text, len);
-    }
+    hits += random_texts(e, tok3, ARRAY_LEN(tok3), sep3, ARRAY_LEN(sep3),
+                         3000, text, 300, 1);
     whole_reset();
     env_free(e);
     /* a negative whose gate word no literal alias has is windowed */
@@ -2168,11 +2166,8 @@ static void test_required_words(void **state)
     static const char *const tok2[] = {"degree", "in", "stats", "a", "x",
                                        "diploma", "of", "xstats"};
     static const char *const sep2[] = {" ", " ", "", ",", "\n"};
-    for (unsigned i = 0; i < 2000; i++) {
-        size_t len = token_text(tok2, sizeof(tok2) / sizeof(*tok2), sep2,
-                                sizeof(sep2) / sizeof(*sep2), text, 200);
-        hits += check_engines(e, text, len);
-    }
+    hits += random_texts(e, tok2, ARRAY_LEN(tok2), sep2, ARRAY_LEN(sep2),
+                         2000, text, 200, 0);
     env_free(e);
 }
 
@@ -2218,13 +2213,8 @@ static void test_gate_classes(void **state)
         "Word", "xstats", ",", "1", "MSFT"};
     static const char *const sep[] = {" ", " ", "", "\n", "  "};
     rng_state = 20261209;
-    size_t hits = 0;
-    for (unsigned i = 0; i < 3000; i++) {
-        size_t len = token_text(tok, sizeof(tok) / sizeof(*tok), sep,
-                                sizeof(sep) / sizeof(*sep), text, 400);
-        hits += check_engines(e, text, len);
-        check_whole(e, text, len);
-    }
+    size_t hits = random_texts(e, tok, ARRAY_LEN(tok), sep, ARRAY_LEN(sep),
+                               3000, text, 400, 1);
     assert_true(hits > 1000);
     whole_reset();
     env_free(e);
@@ -2243,12 +2233,8 @@ static void test_gate_classes(void **state)
     static const char *const tok2[] = {"gax", "gay", "gbx", "gwy", "gxx",
                                        "gyy", "gzx", "gzy", "z", "zza",
                                        "zzb", "q"};
-    for (unsigned i = 0; i < 3000; i++) {
-        size_t len = token_text(tok2, sizeof(tok2) / sizeof(*tok2), sep,
-                                sizeof(sep) / sizeof(*sep), text, 300);
-        hits += check_engines(e, text, len);
-        check_whole(e, text, len);
-    }
+    hits += random_texts(e, tok2, ARRAY_LEN(tok2), sep, ARRAY_LEN(sep),
+                         3000, text, 300, 1);
     whole_reset();
     env_free(e);
 }

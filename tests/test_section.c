@@ -441,6 +441,20 @@ static const char *line_kind(const struct skidx_section_rules *r2,
     return kind;
 }
 
+/* Each case {heading, kind} as line_kind() reads it with rules r2 ("" for
+ * none); a wrong case is named on stderr before the assertion fails. */
+static void check_line_kinds(const struct skidx_section_rules *r2,
+                             const char *const (*cases)[2], size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *got = line_kind(r2, cases[i][0]);
+        if (strcmp(got, cases[i][1]))
+            fprintf(stderr, "'%s': got '%s', want '%s'\n", cases[i][0], got,
+                    cases[i][1]);
+        assert_string_equal(got, cases[i][1]);
+    }
+}
+
 /* The filters before any rule is compared (the first three and six
  * bytes, as a rule's blanks, hyphens, apostrophes and Latin-1 capitals
  * read) and the rules' first 32 bytes compared eight at a time: every
@@ -493,13 +507,7 @@ static void prefix_filters(void **state)
         {"abcdefgh\tij", "preferred"}, {"abcdefgh  ij", "preferred"},
         {"abcdefgh ik", ""},
     };
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        const char *got = line_kind(&r2, cases[i][0]);
-        if (strcmp(got, cases[i][1]))
-            fprintf(stderr, "'%s': got '%s', want '%s'\n", cases[i][0], got,
-                    cases[i][1]);
-        assert_string_equal(got, cases[i][1]);
-    }
+    check_line_kinds(&r2, cases, sizeof(cases) / sizeof(cases[0]));
     skidx_section_rules_release(&r2);
 }
 
@@ -558,13 +566,7 @@ static void shared_words(void **state)
         {"\xC3\x9C" "ber die", "preferred"},
         {"\xC3\xBC" "ber  die-Rolle", "preferred"},
     };
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        const char *got = line_kind(&r2, cases[i][0]);
-        if (strcmp(got, cases[i][1]))
-            fprintf(stderr, "'%s': got '%s', want '%s'\n", cases[i][0], got,
-                    cases[i][1]);
-        assert_string_equal(got, cases[i][1]);
-    }
+    check_line_kinds(&r2, cases, sizeof(cases) / sizeof(cases[0]));
     /* the text ends within 24 bytes of the heading; a colon stops it */
     static const char *const texts[][3] = {
         {"Intro text.\nWhat You'll Do", "preferred", "12"},

@@ -1048,35 +1048,65 @@ static void init_norm_pick(void)
     }
 }
 
-/* 32 bytes a step. Whitespace is found with one PSHUFB: the table holds,
- * at each low nibble, the one whitespace byte with that nibble (0x20,
- * 0x09, 0x0A, 0x0D) and elsewhere a byte no input with that nibble
- * equals. A block in which no whitespace byte follows another (most
- * prose) is stored whole; in any other, each 8-byte group keeps its
- * bytes with a PSHUFB from norm_pick[] and an 8-byte store. Every store
- * ends at or before s + i + 32 mapped to o (output never outruns input),
- * within the n bytes of room. The last n % 32 bytes (all of a short
- * field) are a block of their own, read from and packed into local
- * copies, so that nothing is read or written past the field. */
-__attribute__((target("avx2,popcnt"))) static size_t
-norm_avx2(const unsigned char *s, size_t n, char *o, int *space)
+/* One 32-byte block c of norm_avx2: its bytes lower-cased (ASCII) with
+ * whitespace as ' ' (the result), and in *wm a bit for each whitespace
+ * byte. Whitespace is found with one PSHUFB: the table holds, at each low
+ * nibble, the one whitespace byte with that nibble (0x20, 0x09, 0x0A,
+ * 0x0D) and elsewhere a byte no input with that nibble equals (so a 0
+ * byte is not whitespace). */
+__attribute__((target("avx2"), always_inline)) static inline __m256i
+norm_block(__m256i c, uint32_t *wm)
 {
-    size_t i = 0, k = 0;
-    uint32_t sp = *space != 0;
     const __m256i wstab = _mm256_setr_epi8(
         0x20, -1, -1, -1, -1, -1, -1, -1, -1, 0x09, 0x0A, -1, -1, 0x0D, -1, 0,
         0x20, -1, -1, -1, -1, -1, -1, -1, -1, 0x09, 0x0A, -1, -1, 0x0D, -1, 0);
     const __m256i k3f = _mm256_set1_epi8(0x3F), kz = _mm256_set1_epi8(-102);
     const __m256i k20 = _mm256_set1_epi8(0x20);
+    const __m256i ws = _mm256_cmpeq_epi8(_mm256_shuffle_epi8(wstab, c), c);
+    *wm = (uint32_t)_mm256_movemask_epi8(ws);
+    /* 'A'..'Z' + 0x3F are -128..-103: below -102 as signed bytes */
+    const __m256i up = _mm256_cmpgt_epi8(kz, _mm256_add_epi8(c, k3f));
+    const __m256i lo = _mm256_or_si256(c, _mm256_and_si256(up, k20));
+    return _mm256_blendv_epi8(lo, k20, ws);
+}
+
+/* The bytes of block lo that mask `keep` keeps, packed to out: each
+ * 8-byte group with a PSHUFB from norm_pick[] and an 8-byte store (out
+ * needs 8 bytes of room past the count). Returns how many. */
+__attribute__((target("avx2,popcnt"), always_inline)) static inline size_t
+norm_pack(__m256i lo, uint32_t keep, char *out)
+{
     const __m128i k8 = _mm_set1_epi8(8);
+    const __m128i h[2] = {_mm256_castsi256_si128(lo),
+                          _mm256_extracti128_si256(lo, 1)};
+    size_t k = 0;
+    for (int g = 0; g < 4; g++) {
+        const unsigned m = keep >> (8 * g) & 0xFF;
+        __m128i idx = _mm_loadl_epi64((const __m128i *)norm_pick[m]);
+        if (g & 1)
+            idx = _mm_add_epi8(idx, k8); /* 0x80 + 8 stays negative */
+        _mm_storel_epi64((__m128i *)(out + k),
+                         _mm_shuffle_epi8(h[g >> 1], idx));
+        k += (size_t)__builtin_popcount(m);
+    }
+    return k;
+}
+
+/* 32 bytes a step (norm_block). A block in which no whitespace byte
+ * follows another (most prose) is stored whole; any other is packed by
+ * norm_pack(). Every store ends at or before s + i + 32 mapped to o
+ * (output never outruns input), within the n bytes of room. The last
+ * n % 32 bytes (all of a short field) are a block of their own, read
+ * from and packed into local copies, so that nothing is read or written
+ * past the field. */
+__attribute__((target("avx2,popcnt"))) static size_t
+norm_avx2(const unsigned char *s, size_t n, char *o, int *space)
+{
+    size_t i = 0, k = 0;
+    uint32_t sp = *space != 0, wm;
     for (; i + 32 <= n; i += 32) {
-        const __m256i c = _mm256_loadu_si256((const __m256i *)(s + i));
-        const __m256i ws = _mm256_cmpeq_epi8(_mm256_shuffle_epi8(wstab, c), c);
-        const uint32_t wm = (uint32_t)_mm256_movemask_epi8(ws);
-        /* 'A'..'Z' + 0x3F are -128..-103: below -102 as signed bytes */
-        const __m256i up = _mm256_cmpgt_epi8(kz, _mm256_add_epi8(c, k3f));
-        __m256i lo = _mm256_or_si256(c, _mm256_and_si256(up, k20));
-        lo = _mm256_blendv_epi8(lo, k20, ws);
+        const __m256i lo =
+            norm_block(_mm256_loadu_si256((const __m256i *)(s + i)), &wm);
         const uint32_t drop = wm & (wm << 1 | sp);
         sp = wm >> 31;
         if (!drop) {
@@ -1084,18 +1114,7 @@ norm_avx2(const unsigned char *s, size_t n, char *o, int *space)
             k += 32;
             continue;
         }
-        const uint32_t keep = ~drop;
-        const __m128i h[2] = {_mm256_castsi256_si128(lo),
-                              _mm256_extracti128_si256(lo, 1)};
-        for (int g = 0; g < 4; g++) {
-            const unsigned m = keep >> (8 * g) & 0xFF;
-            __m128i idx = _mm_loadl_epi64((const __m128i *)norm_pick[m]);
-            if (g & 1)
-                idx = _mm_add_epi8(idx, k8); /* 0x80 + 8 stays negative */
-            _mm_storel_epi64((__m128i *)(o + k),
-                             _mm_shuffle_epi8(h[g >> 1], idx));
-            k += (size_t)__builtin_popcount(m);
-        }
+        k += norm_pack(lo, ~drop, o + k);
     }
     if (i < n) {
         /* the last n - i < 32 bytes: copied into a block (the rest 0, no
@@ -1104,27 +1123,13 @@ norm_avx2(const unsigned char *s, size_t n, char *o, int *space)
         const uint32_t live = (1u << m) - 1;
         unsigned char in[32] = {0};
         char out[40];
-        size_t kk = 0;
         memcpy(in, s + i, m);
-        const __m256i c = _mm256_loadu_si256((const __m256i *)in);
-        const __m256i ws = _mm256_cmpeq_epi8(_mm256_shuffle_epi8(wstab, c), c);
-        const uint32_t wm = (uint32_t)_mm256_movemask_epi8(ws) & live;
-        const __m256i up = _mm256_cmpgt_epi8(kz, _mm256_add_epi8(c, k3f));
-        __m256i lo = _mm256_or_si256(c, _mm256_and_si256(up, k20));
-        lo = _mm256_blendv_epi8(lo, k20, ws);
+        const __m256i lo =
+            norm_block(_mm256_loadu_si256((const __m256i *)in), &wm);
+        wm &= live;
         const uint32_t keep = ~(wm & (wm << 1 | sp)) & live;
         sp = wm >> (m - 1) & 1;
-        const __m128i h[2] = {_mm256_castsi256_si128(lo),
-                              _mm256_extracti128_si256(lo, 1)};
-        for (int g = 0; g < 4; g++) {
-            const unsigned mk = keep >> (8 * g) & 0xFF;
-            __m128i idx = _mm_loadl_epi64((const __m128i *)norm_pick[mk]);
-            if (g & 1)
-                idx = _mm_add_epi8(idx, k8);
-            _mm_storel_epi64((__m128i *)(out + kk),
-                             _mm_shuffle_epi8(h[g >> 1], idx));
-            kk += (size_t)__builtin_popcount(mk);
-        }
+        const size_t kk = norm_pack(lo, keep, out);
         memcpy(o + k, out, kk);
         k += kk;
     }
