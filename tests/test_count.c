@@ -358,6 +358,47 @@ static void test_sparse_pages(void **state)
     skidx_counts_release(&a);
     skidx_counts_release(&b);
 }
+
+/* A month x skill table the size of the default taxonomy's is mapped:
+ * months within ten years either side of the first one never move it
+ * (a copy writes every row again, a page fault each 4 KiB), and the
+ * room costs no memory until a month in it is counted. */
+static void test_month_room(void **state)
+{
+    (void)state;
+    enum { R = 12, L = 6, K = 3409 };
+    struct skidx_counts c;
+    assert_int_equal(skidx_counts_init(&c, R, L, K), SKIDX_OK);
+    const uint32_t sk[] = {5, 700, K - 1};
+    /* the generator's 58 months, 2022-01 to 2026-10, in random order,
+     * beginning in the middle as a corpus's first posting may */
+    assert_int_equal(skidx_counts_add(&c, 7, YM(2022, 8), -1, 1, sk, 3),
+                     SKIDX_OK);
+    const uint64_t *mem = c.month_skill_mem;
+    if (resident(mem, (size_t)c.mem_n * K * 8) == SIZE_MAX)
+        skip();
+    uint64_t n[58] = {0};
+    n[7] = 1;
+    for (int i = 0; i < 2000; i++) {
+        const uint32_t m = i < 58 ? (uint32_t)(57 - i) : rndn(58);
+        assert_int_equal(skidx_counts_add(&c, m % (R * L), YM(2022, 1) + (int32_t)m,
+                                          -1, 1, sk, 3),
+                         SKIDX_OK);
+        n[m]++;
+        assert_ptr_equal(c.month_skill_mem, mem);
+    }
+    assert_int_equal(c.month0, YM(2022, 1));
+    assert_int_equal(c.n_months, 58);
+    for (uint32_t m = 0; m < 58; m++) {
+        assert_int_equal(c.month[m], n[m]);
+        for (int i = 0; i < 3; i++)
+            assert_int_equal(c.month_skill[(size_t)m * K + sk[i]], n[m]);
+    }
+    /* each month wrote three counters: at most three pages a month */
+    assert_true(c.mem_n > 58);
+    assert_true(resident(mem, (size_t)c.mem_n * K * 8) <= 58 * 3);
+    skidx_counts_release(&c);
+}
 #endif
 
 /* Months added one by one: in any order the tables hold what was added,
@@ -487,6 +528,7 @@ int main(void)
         cmocka_unit_test(test_month_trim_regrow),
 #ifdef __linux__
         cmocka_unit_test(test_sparse_pages),
+        cmocka_unit_test(test_month_room),
 #endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -160,6 +160,47 @@ static void test_roaring_hostile(void **state)
     }
 }
 
+/* A full segment of rows like the default taxonomy's (14 skills, some
+ * 34 bytes of company and location a row): the skills' and strings'
+ * memory grows a few times, not once per doubling from 64 Ki (each
+ * growth copies into fresh pages), and a reset segment keeps it. */
+static void test_raw_growth(void **state)
+{
+    (void)state;
+    struct skidx_pseg_raw *raw;
+    assert_int_equal(skidx_pseg_raw_create(&raw), SKIDX_OK);
+    uint32_t sk[14];
+    for (uint32_t k = 0; k < 14; k++)
+        sk[k] = 3 + 7 * k;
+    int growths = 0;
+    size_t cap = skidx_pseg_raw_capacity(raw);
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t i = 0; i < SKIDX_SEG_ROWS; i++) {
+            struct skidx_prow w = {0};
+            w.dedup = i + 1;
+            w.line = i + 1;
+            w.month = INT32_MIN;
+            w.company = "Verdant Agritech Ltd";
+            w.company_len = 20;
+            w.location = "Toronto, ON";
+            w.location_len = i % 2 ? 11 : 7 + i % 5;
+            w.skills = sk;
+            w.n_skills = 12 + i % 3;
+            assert_int_equal(skidx_pseg_raw_add(raw, &w), SKIDX_OK);
+            const size_t c = skidx_pseg_raw_capacity(raw);
+            growths += c != cap;
+            cap = c;
+        }
+        assert_int_equal(skidx_pseg_raw_rows(raw), SKIDX_SEG_ROWS);
+        skidx_pseg_raw_reset(raw);
+    }
+    assert_true(growths <= 4);
+    /* and no more than an eighth over the rows' needs, rounded up */
+    assert_true(cap <= ((size_t)SKIDX_SEG_ROWS * 14 * 4 +
+                        (size_t)SKIDX_SEG_ROWS * 31) * 9 / 8 * 2);
+    skidx_pseg_raw_free(raw);
+}
+
 /* A segment of `n` rows: encode, wrap in a directory and read back. */
 static void test_segment_roundtrip(void **state)
 {
@@ -362,6 +403,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_roaring_against_croaring),
         cmocka_unit_test(test_roaring_hostile),
+        cmocka_unit_test(test_raw_growth),
         cmocka_unit_test(test_segment_roundtrip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -90,6 +90,8 @@ skidx_status skidx_pseg_raw_create(struct skidx_pseg_raw **out);
 void skidx_pseg_raw_free(struct skidx_pseg_raw *r);
 void skidx_pseg_raw_reset(struct skidx_pseg_raw *r);
 uint32_t skidx_pseg_raw_rows(const struct skidx_pseg_raw *r);
+/* Bytes held for the rows' skills and strings (their capacity). */
+size_t skidx_pseg_raw_capacity(const struct skidx_pseg_raw *r);
 /* Append a row (the segment must hold fewer than SKIDX_SEG_ROWS).
  * SKIDX_ERR_NOMEM, SKIDX_ERR_LIMIT (a string over 1 MiB is cut, not an
  * error; strings of one segment over 4 GiB are). */

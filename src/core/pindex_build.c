@@ -13,6 +13,7 @@
 #include "core/pindex.h"
 #include "core/blob.h"
 #include "core/format.h"
+#include "core/hash.h"
 
 #include <roaring/roaring.h>
 #include <stdlib.h>
@@ -72,6 +73,31 @@ uint32_t skidx_pseg_raw_rows(const struct skidx_pseg_raw *r)
     return r->rows;
 }
 
+size_t skidx_pseg_raw_capacity(const struct skidx_pseg_raw *r)
+{
+    return r->cap_pairs * sizeof(*r->pairs) + r->str_cap;
+}
+
+/* The capacity for `need` items of an array that holds `cap` after
+ * `rows` rows of a segment: at least twice as many, and once the rate
+ * is known (a thousand rows), enough for the whole segment at that rate
+ * and an eighth more, up to 2^24 items. A segment's skills and strings
+ * run to megabytes; doubling from 64 Ki copied each of them four to six
+ * times into fresh pages (a page fault each 4 KiB); this sizes them at
+ * the first growth. A raw segment is reused with what it grew to. */
+static size_t grown(size_t cap, size_t need, uint32_t rows)
+{
+    size_t c = cap ? cap * 2 : 1 << 16;
+    if (cap && rows >= 1024) {
+        const size_t est = need * R / rows + need * R / rows / 8;
+        if (est > c && est <= (size_t)1 << 24)
+            c = est;
+    }
+    while (c < need)
+        c *= 2;
+    return c;
+}
+
 static int add_str(struct skidx_pseg_raw *r, const char *s, uint32_t n,
                    uint32_t *off, uint32_t *len)
 {
@@ -85,9 +111,7 @@ static int add_str(struct skidx_pseg_raw *r, const char *s, uint32_t n,
     if (r->str_len + n > UINT32_MAX)
         return -1;
     if (r->str_len + n > r->str_cap) {
-        size_t cap = r->str_cap ? r->str_cap * 2 : 1 << 16;
-        while (cap < r->str_len + n)
-            cap *= 2;
+        const size_t cap = grown(r->str_cap, r->str_len + n, r->rows);
         char *p = realloc(r->str, cap);
         if (!p)
             return -2;
@@ -112,9 +136,7 @@ skidx_status skidx_pseg_raw_add(struct skidx_pseg_raw *r,
     if (need > UINT32_MAX)
         return SKIDX_ERR_LIMIT;
     if (need > r->cap_pairs) {
-        size_t cap = r->cap_pairs ? r->cap_pairs * 2 : 1 << 16;
-        while (cap < need)
-            cap *= 2;
+        const size_t cap = grown(r->cap_pairs, need, i);
         uint32_t *p = realloc(r->pairs, cap * sizeof(*p));
         if (!p)
             return SKIDX_ERR_NOMEM;
@@ -158,12 +180,12 @@ struct dict {
     uint32_t *off, *len; /* of id, in the raw arena */
 };
 
+/* Where a string's search begins (ids go by first use, never by the
+ * hash): XXH3 reads a company or location some 16 bytes a step, where a
+ * byte at a time cost some 300 instructions a row. */
 static uint64_t str_hash(const char *s, uint32_t n)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (uint32_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
-    return h;
+    return skidx_hash64(s, n);
 }
 
 static int dict_init(struct dict *d)
