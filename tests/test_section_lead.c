@@ -149,6 +149,22 @@ static void test_name(void **state)
     assert_false(IS("", "Snowflake"));
     assert_false(IS("Snowflake Inc", "Snowflake"));
     assert_true(IS("ai", " AI "));
+    /* each generic tail and web suffix, caseless; no near miss */
+    assert_true(IS("Acme", "Acme TECHNOLOGIES"));
+    assert_true(IS("Acme", "Acme Technology Corporation"));
+    assert_true(IS("Acme", "Acme Gmbh Ltd. LLC Corp. co."));
+    assert_true(IS("Acme", "Acme Systems Co"));
+    assert_true(IS("Acme", "Acme.IO"));
+    assert_true(IS("Acme.Tech", "Acme.Tech Inc."));
+    assert_false(IS("Acme", "Acme Technologie"));
+    assert_false(IS("Acme", "Acme Corps"));
+    assert_false(IS("Acme", "Acme.iox"));
+    /* a NUL byte at either end is trimmed like a space; inside a word it
+     * is no generic tail's byte */
+    assert_true(skidx_lead_is_name("Acme", 4, "\0Acme\0", 6));
+    assert_false(skidx_lead_is_name("Acme", 4, "Acme inc\0 Labs", 14));
+    assert_true(skidx_lead_is_name("Acme inc\0", 9, "Acme inc\0 Labs", 14));
+    assert_true(skidx_lead_is_name("Acme inc\0x", 10, "Acme inc\0x", 10));
 #undef IS
 }
 

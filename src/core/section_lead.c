@@ -132,6 +132,19 @@ static int is_blank_line(const char *p, size_t n)
     return 1;
 }
 
+/* The bytes trim_name() takes off: spaces and markdown marks, and NUL
+ * (as strchr() of the marks finds their terminator). */
+static inline int is_mark(char c)
+{
+    switch (c) {
+    case ' ': case '\t': case '\r': case '\n': case '*': case '#': case '>':
+    case '_': case '-': case ',': case '\0':
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 /* Trim name[0..*n) of spaces and markdown marks at both ends, and cut it
  * before a '('. Returns the new start. */
 static const char *trim_name(const char *s, size_t *n)
@@ -140,10 +153,9 @@ static const char *trim_name(const char *s, size_t *n)
     const void *paren = memchr(s, '(', b);
     if (paren)
         b = (size_t)((const char *)paren - s);
-    static const char marks[] = " \t\r\n*#>_-,";
-    while (a < b && strchr(marks, s[a]))
+    while (a < b && is_mark(s[a]))
         a++;
-    while (b > a && strchr(marks, s[b - 1]))
+    while (b > a && is_mark(s[b - 1]))
         b--;
     *n = b - a;
     return s + a;
@@ -269,6 +281,18 @@ int skidx_lead_background(const char *text, size_t len, size_t at)
     return 0;
 }
 
+/* Does s[0..n) equal the lower-case ASCII word w[0..n), ASCII caseless?
+ * (as strncasecmp(s, w, n) == 0 in the C locale, w holding no NUL) */
+static int lower_eq(const char *s, const char *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char c = (unsigned char)s[i];
+        if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)w[i])
+            return 0;
+    }
+    return 1;
+}
+
 void skidx_lead_name_init(struct skidx_lead_name *nm, const char *name,
                           size_t name_len)
 {
@@ -282,22 +306,33 @@ void skidx_lead_name_init(struct skidx_lead_name *nm, const char *name,
     if (!m)
         return;
     nm->len[nm->n++] = (uint32_t)m;
-    static const char *const web[] = {".ai", ".io", ".com", ".dev",
-                                      ".tech", ".co", ".app", ".xyz"};
+    static const struct {
+        char w[6];
+        unsigned char n;
+    } web[] = {{".ai", 3},  {".io", 3}, {".com", 4}, {".dev", 4},
+               {".tech", 5}, {".co", 3}, {".app", 4}, {".xyz", 4}};
     for (size_t i = 0; i < sizeof(web) / sizeof(web[0]); i++) {
-        const size_t k = strlen(web[i]);
+        const size_t k = web[i].n;
         if (m > k && t[m - k] == '.' && /* each starts with '.' */
-            !strncasecmp(t + m - k, web[i], k)) {
+            lower_eq(t + m - k, web[i].w, k)) {
             m -= k;
             nm->len[nm->n++] = (uint32_t)m;
             break;
         }
     }
-    static const char *const generic[] = {
+    /* the generic tails in lower case, NUL-padded to 16 bytes, and a bit
+     * for each of their lengths: a word of another length is none of
+     * them, one of such a length is compared whole, lower-cased, with
+     * each (no branch on its bytes) */
+    static const char generic[][16] = {
         "inc",  "inc.", "labs", "lab",  "technologies", "technology",
         "ltd",  "ltd.", "llc",  "gmbh", "ai",           "corp",
         "corp.", "corporation", "co", "co.", "group", "software",
         "systems"};
+    enum { GENERIC_MAX = 12 };
+    static const uint32_t generic_lens = 1u << 2 | 1u << 3 | 1u << 4 |
+                                         1u << 5 | 1u << 7 | 1u << 8 |
+                                         1u << 10 | 1u << 11 | 1u << 12;
     while (nm->n < sizeof(nm->len) / sizeof(nm->len[0])) {
         size_t b = m;
         while (b && t[b - 1] != ' ')
@@ -309,11 +344,18 @@ void skidx_lead_name_init(struct skidx_lead_name *nm, const char *name,
         if (wl && w[wl - 1] == ',')
             wl--;
         int g = 0;
-        for (size_t i = 0; i < sizeof(generic) / sizeof(generic[0]) && !g; i++)
-            g = wl == strlen(generic[i]) &&
-                ((unsigned char)w[0] | 32) == (unsigned char)generic[i][0] &&
-                !strncasecmp(w, generic[i], wl); /* (all start with a
-                                                    lower-case letter) */
+        if (wl <= GENERIC_MAX && (generic_lens >> wl & 1)) {
+            char key[16] = {0};
+            int nul = 0; /* a NUL byte: no tail (the padding would match) */
+            for (size_t i = 0; i < wl; i++) {
+                const unsigned char c = (unsigned char)w[i];
+                key[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+                nul |= !c;
+            }
+            for (size_t i = 0; i < sizeof(generic) / sizeof(generic[0]); i++)
+                g |= !memcmp(key, generic[i], sizeof(key));
+            g &= !nul;
+        }
         if (!g)
             return;
         m = b;
