@@ -293,6 +293,29 @@ static int lower_eq(const char *s, const char *w, size_t n)
     return 1;
 }
 
+/* Is w[0..wl) a generic tail of a company name (Inc, Labs, GmbH ...),
+ * caseless? Only the tails of its length are compared. */
+static int generic_tail(const char *w, size_t wl)
+{
+    if (wl == 2)
+        return lower_eq(w, "ai", 2) || lower_eq(w, "co", 2);
+    if (wl == 3)
+        return lower_eq(w, "inc", 3) || lower_eq(w, "lab", 3) ||
+               lower_eq(w, "ltd", 3) || lower_eq(w, "llc", 3) ||
+               lower_eq(w, "co.", 3);
+    if (wl == 4)
+        return lower_eq(w, "inc.", 4) || lower_eq(w, "labs", 4) ||
+               lower_eq(w, "ltd.", 4) || lower_eq(w, "gmbh", 4) ||
+               lower_eq(w, "corp", 4);
+    if (wl == 5)
+        return lower_eq(w, "corp.", 5) || lower_eq(w, "group", 5);
+    return (wl == 7 && lower_eq(w, "systems", 7)) ||
+           (wl == 8 && lower_eq(w, "software", 8)) ||
+           (wl == 10 && lower_eq(w, "technology", 10)) ||
+           (wl == 11 && lower_eq(w, "corporation", 11)) ||
+           (wl == 12 && lower_eq(w, "technologies", 12));
+}
+
 void skidx_lead_name_init(struct skidx_lead_name *nm, const char *name,
                           size_t name_len)
 {
@@ -320,19 +343,6 @@ void skidx_lead_name_init(struct skidx_lead_name *nm, const char *name,
             break;
         }
     }
-    /* the generic tails in lower case, NUL-padded to 16 bytes, and a bit
-     * for each of their lengths: a word of another length is none of
-     * them, one of such a length is compared whole, lower-cased, with
-     * each (no branch on its bytes) */
-    static const char generic[][16] = {
-        "inc",  "inc.", "labs", "lab",  "technologies", "technology",
-        "ltd",  "ltd.", "llc",  "gmbh", "ai",           "corp",
-        "corp.", "corporation", "co", "co.", "group", "software",
-        "systems"};
-    enum { GENERIC_MAX = 12 };
-    static const uint32_t generic_lens = 1u << 2 | 1u << 3 | 1u << 4 |
-                                         1u << 5 | 1u << 7 | 1u << 8 |
-                                         1u << 10 | 1u << 11 | 1u << 12;
     while (nm->n < sizeof(nm->len) / sizeof(nm->len[0])) {
         size_t b = m;
         while (b && t[b - 1] != ' ')
@@ -343,20 +353,7 @@ void skidx_lead_name_init(struct skidx_lead_name *nm, const char *name,
         size_t wl = m - b;
         if (wl && w[wl - 1] == ',')
             wl--;
-        int g = 0;
-        if (wl <= GENERIC_MAX && (generic_lens >> wl & 1)) {
-            char key[16] = {0};
-            int nul = 0; /* a NUL byte: no tail (the padding would match) */
-            for (size_t i = 0; i < wl; i++) {
-                const unsigned char c = (unsigned char)w[i];
-                key[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-                nul |= !c;
-            }
-            for (size_t i = 0; i < sizeof(generic) / sizeof(generic[0]); i++)
-                g |= !memcmp(key, generic[i], sizeof(key));
-            g &= !nul;
-        }
-        if (!g)
+        if (!generic_tail(w, wl))
             return;
         m = b;
         while (m && (t[m - 1] == ' ' || t[m - 1] == ','))
