@@ -887,6 +887,9 @@ static void test_masked_spans(void **state)
     assert_string_equal(spans_of("</index.html> </usr/lib/x>"),
                         "/index.html|/usr/lib/x");
     assert_string_equal(spans_of("a /x9 and </a>b.pdf"), "b.pdf");
+    assert_string_equal(spans_of("x </li"), "");
+    assert_string_equal(spans_of("</a-b/c.txt>"), "/a-b/c.txt");
+    assert_string_equal(spans_of("/ab9#x/y"), "/ab9#x/y");
     /* after punctuation of any width a path starts, after a letter of any
      * script it does not: a Chinese list of tools is no path */
     assert_string_equal(spans_of("目录（/usr/lib/python3）"),

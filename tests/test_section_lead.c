@@ -149,7 +149,46 @@ static void test_name(void **state)
     assert_false(IS("", "Snowflake"));
     assert_false(IS("Snowflake Inc", "Snowflake"));
     assert_true(IS("ai", " AI "));
+    /* each generic tail and web suffix, caseless; no near miss */
+    assert_true(IS("Acme", "Acme TECHNOLOGIES"));
+    assert_true(IS("Acme", "Acme Technology Corporation"));
+    assert_true(IS("Acme", "Acme Gmbh Ltd. LLC Corp. co."));
+    assert_true(IS("Acme", "Acme Systems Co"));
+    assert_true(IS("Acme", "Acme.IO"));
+    assert_true(IS("Acme.Tech", "Acme.Tech Inc."));
+    assert_false(IS("Acme", "Acme Technologie"));
+    assert_false(IS("Acme", "Acme Corps"));
+    assert_false(IS("Acme", "Acme.iox"));
+    /* a NUL byte at either end is trimmed like a space; inside a word it
+     * is no generic tail's byte */
+    assert_true(skidx_lead_is_name("Acme", 4, "\0Acme\0", 6));
+    assert_false(skidx_lead_is_name("Acme", 4, "Acme inc\0 Labs", 14));
+    assert_true(skidx_lead_is_name("Acme inc\0", 9, "Acme inc\0 Labs", 14));
+    assert_true(skidx_lead_is_name("Acme inc\0x", 10, "Acme inc\0x", 10));
 #undef IS
+    /* one prepared name asked many times: the same answers in any
+     * order */
+    const char *name = "**Notion Labs, Inc.** (notion.so)";
+    static const struct {
+        const char *s;
+        int is;
+    } asks[] = {{"Zebra", 0},        {"Notion Labs, Inc.", 1},
+                {"NOTION", 1},       {"Notion Labs", 1},
+                {"Notion Labs, In", 0}, {"Notio", 0},
+                {"notion labs, inc.", 1}, {"Labs", 0}};
+    for (size_t first = 0; first < sizeof(asks) / sizeof(asks[0]); first++) {
+        struct skidx_lead_name nm;
+        skidx_lead_name_init(&nm, name, strlen(name));
+        for (size_t k = 0; k < sizeof(asks) / sizeof(asks[0]); k++) {
+            const size_t j = (first + k) % (sizeof(asks) / sizeof(asks[0]));
+            const size_t n = strlen(asks[j].s);
+            if (skidx_lead_name_is(&nm, asks[j].s, n) != asks[j].is)
+                fail_msg("'%s' (asked after %zu others)", asks[j].s, k);
+        }
+    }
+    struct skidx_lead_name none;
+    skidx_lead_name_init(&none, NULL, 0);
+    assert_false(skidx_lead_name_is(&none, "x", 1));
 }
 
 static void test_background(void **state)

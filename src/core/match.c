@@ -4393,22 +4393,24 @@ static int find_spans(const unsigned char *t, size_t len, const uint64_t *trig,
             if (!go)
                 continue;
             size_t a = p, b = p + 1;
-            while (a > 0 && url_char(t[a - 1]))
-                a--;
-            while (b < len && url_char(t[b]))
-                b++;
-            if (a == p && c == '/') {
-                /* "/" and letters and digits only ("</li>", "and/or"
-                 * after a space): no scheme, '@', host, second slash or
-                 * extension, so no span (token_span() would say so) */
-                size_t i = p + 1;
-                while (i < b && is_ascii_alnum(t[i]))
-                    i++;
-                if (i == b) {
+            if (c == '/' && (p == 0 || !url_char(t[p - 1]))) {
+                /* a token opened by the '/' (a == p): when "/" and
+                 * letters and digits are all of it ("</li>", "and/or"
+                 * after a space), it has no scheme, '@', host, second
+                 * slash or extension, so no span (token_span() would say
+                 * so); one pass finds that and the token's end */
+                while (b < len && is_ascii_alnum(t[b]))
+                    b++;
+                if (b == len || !url_char(t[b])) {
                     done = b;
                     continue;
                 }
+            } else {
+                while (a > 0 && url_char(t[a - 1]))
+                    a--;
             }
+            while (b < len && url_char(t[b]))
+                b++;
             size_t ss, se;
             if (token_span(t, a, b, &ss, &se) &&
                 push_span(spans, n, cap, ss, se))

@@ -132,6 +132,19 @@ static int is_blank_line(const char *p, size_t n)
     return 1;
 }
 
+/* The bytes trim_name() takes off: spaces and markdown marks, and NUL
+ * (as strchr() of the marks finds their terminator). */
+static inline int is_mark(char c)
+{
+    switch (c) {
+    case ' ': case '\t': case '\r': case '\n': case '*': case '#': case '>':
+    case '_': case '-': case ',': case '\0':
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 /* Trim name[0..*n) of spaces and markdown marks at both ends, and cut it
  * before a '('. Returns the new start. */
 static const char *trim_name(const char *s, size_t *n)
@@ -140,10 +153,9 @@ static const char *trim_name(const char *s, size_t *n)
     const void *paren = memchr(s, '(', b);
     if (paren)
         b = (size_t)((const char *)paren - s);
-    static const char marks[] = " \t\r\n*#>_-,";
-    while (a < b && strchr(marks, s[a]))
+    while (a < b && is_mark(s[a]))
         a++;
-    while (b > a && strchr(marks, s[b - 1]))
+    while (b > a && is_mark(s[b - 1]))
         b--;
     *n = b - a;
     return s + a;
@@ -269,6 +281,41 @@ int skidx_lead_background(const char *text, size_t len, size_t at)
     return 0;
 }
 
+/* Does s[0..n) equal the lower-case ASCII word w[0..n), ASCII caseless?
+ * (as strncasecmp(s, w, n) == 0 in the C locale, w holding no NUL) */
+static int lower_eq(const char *s, const char *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char c = (unsigned char)s[i];
+        if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)w[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* Is w[0..wl) a generic tail of a company name (Inc, Labs, GmbH ...),
+ * caseless? Only the tails of its length are compared. */
+static int generic_tail(const char *w, size_t wl)
+{
+    if (wl == 2)
+        return lower_eq(w, "ai", 2) || lower_eq(w, "co", 2);
+    if (wl == 3)
+        return lower_eq(w, "inc", 3) || lower_eq(w, "lab", 3) ||
+               lower_eq(w, "ltd", 3) || lower_eq(w, "llc", 3) ||
+               lower_eq(w, "co.", 3);
+    if (wl == 4)
+        return lower_eq(w, "inc.", 4) || lower_eq(w, "labs", 4) ||
+               lower_eq(w, "ltd.", 4) || lower_eq(w, "gmbh", 4) ||
+               lower_eq(w, "corp", 4);
+    if (wl == 5)
+        return lower_eq(w, "corp.", 5) || lower_eq(w, "group", 5);
+    return (wl == 7 && lower_eq(w, "systems", 7)) ||
+           (wl == 8 && lower_eq(w, "software", 8)) ||
+           (wl == 10 && lower_eq(w, "technology", 10)) ||
+           (wl == 11 && lower_eq(w, "corporation", 11)) ||
+           (wl == 12 && lower_eq(w, "technologies", 12));
+}
+
 void skidx_lead_name_init(struct skidx_lead_name *nm, const char *name,
                           size_t name_len)
 {
@@ -282,22 +329,20 @@ void skidx_lead_name_init(struct skidx_lead_name *nm, const char *name,
     if (!m)
         return;
     nm->len[nm->n++] = (uint32_t)m;
-    static const char *const web[] = {".ai", ".io", ".com", ".dev",
-                                      ".tech", ".co", ".app", ".xyz"};
+    static const struct {
+        char w[6];
+        unsigned char n;
+    } web[] = {{".ai", 3},  {".io", 3}, {".com", 4}, {".dev", 4},
+               {".tech", 5}, {".co", 3}, {".app", 4}, {".xyz", 4}};
     for (size_t i = 0; i < sizeof(web) / sizeof(web[0]); i++) {
-        const size_t k = strlen(web[i]);
+        const size_t k = web[i].n;
         if (m > k && t[m - k] == '.' && /* each starts with '.' */
-            !strncasecmp(t + m - k, web[i], k)) {
+            lower_eq(t + m - k, web[i].w, k)) {
             m -= k;
             nm->len[nm->n++] = (uint32_t)m;
             break;
         }
     }
-    static const char *const generic[] = {
-        "inc",  "inc.", "labs", "lab",  "technologies", "technology",
-        "ltd",  "ltd.", "llc",  "gmbh", "ai",           "corp",
-        "corp.", "corporation", "co", "co.", "group", "software",
-        "systems"};
     while (nm->n < sizeof(nm->len) / sizeof(nm->len[0])) {
         size_t b = m;
         while (b && t[b - 1] != ' ')
@@ -308,13 +353,7 @@ void skidx_lead_name_init(struct skidx_lead_name *nm, const char *name,
         size_t wl = m - b;
         if (wl && w[wl - 1] == ',')
             wl--;
-        int g = 0;
-        for (size_t i = 0; i < sizeof(generic) / sizeof(generic[0]) && !g; i++)
-            g = wl == strlen(generic[i]) &&
-                ((unsigned char)w[0] | 32) == (unsigned char)generic[i][0] &&
-                !strncasecmp(w, generic[i], wl); /* (all start with a
-                                                    lower-case letter) */
-        if (!g)
+        if (!generic_tail(w, wl))
             return;
         m = b;
         while (m && (t[m - 1] == ' ' || t[m - 1] == ','))
