@@ -1751,7 +1751,8 @@ static void test_gated_regexes(void **state)
     skidx_matcher_get_stats(e->m, &st);
     assert_int_equal(st.regexes, 12);
     assert_int_equal(st.gated, 2);    /* Degree: CS, Short */
-    assert_int_equal(st.windowed, 1); /* Degree: Math, around "math" */
+    /* Degree: Math, around "math"; Unbounded, from "foo" to the end */
+    assert_int_equal(st.windowed, 2);
     assert_int_equal(st.high, 2);  /* Zh, Kernel */
     EXPECT(e, "BS in Computer Science", "Degree: CS[0,22)");
     EXPECT(e, "bs in computer science", ""); /* BS is case-sensitive */
@@ -2174,6 +2175,68 @@ static void test_required_words(void **state)
     env_free(e);
 }
 
+/* Positive regexes with a whole word or gate words whose matches are
+ * unbounded (a [a-z]+ or \S+ between words): scanned only on the texts
+ * holding one of those words, over the text from the gate word on (Prod)
+ * or from the text's start to the word's window end (Pipe) or over the
+ * whole text (Val: unbounded after the word); an anchored one on every
+ * text. check_engines compares them with the ORACLE engine and the gate
+ * off, check_whole with one scan. */
+static const char WIDE[] =
+    "Val\tx\t/\\bvalidation\\sof\\s(?:[a-z]+\\s){0,2}models\\b/\n"
+    "Prod\tx\t/\\bproductioni[sz](?:e|es|ed|ing)\\s(?:[a-z]+\\s){0,2}"
+    "models\\b/\n"
+    "Opt\tx\t/\\boptimierst\\s(?:\\S+\\s){0,3}Prozesse\\b/\n"
+    "Pipe\tx\t/[a-z]+ing\\s+pipelines\\b/\n"
+    "Py\tx\tpython\n";
+
+static void test_wide_words(void **state)
+{
+    (void)state;
+    struct env *e = env_new(WIDE);
+    struct skidx_matcher_stats st;
+    skidx_matcher_get_stats(e->m, &st);
+    assert_int_equal(st.windowed, 4);
+    assert_int_equal(st.gated + st.lit + st.high, 0);
+    EXPECT(e, "validation of our  models", "");
+    EXPECT(e, "validation of our new models", "Val[0,28)");
+    EXPECT(e, "x validation of models, productionized ml models",
+           "Val[2,22) Prod[24,48)");
+    EXPECT(e, "Productionising supercalifragilisticexpialidocious models",
+           "Prod[0,57)");
+    EXPECT(e, "optimierst du die Prozesse", "Opt[0,26)");
+    EXPECT(e, "we do building  pipelines and python", "Pipe[6,25) Py[30,36)");
+    /* no scan without one of the words; one scan, from the first word */
+    assert_int_equal(scans_of(e, "python only, models, pipeline"), 0);
+    uint64_t bytes;
+    assert_int_equal(scans_of_bytes(e, "our productionized models", &bytes),
+                     1);
+    assert_int_equal(bytes, 21);
+    assert_int_equal(scans_of_bytes(e, "a pipelines b", &bytes), 1);
+    assert_int_equal(bytes, 11);
+    assert_int_equal(scans_of(e, "validation models, validation"), 1);
+    static const char *const tok[] = {
+        "validation", "Validation", "of", "models", "Models", "our", "new",
+        "productionize", "productionised", "productionizing", "ml",
+        "optimierst", "die", "Prozesse", "a-b", "building", "pipelines",
+        "pipeline", "python", "x", "xmodels", "ofx"};
+    static const char *const sep[] = {" ", " ", "", ",", "\n", "  "};
+    char text[640];
+    rng_state = 20261217;
+    size_t hits = random_texts(e, tok, ARRAY_LEN(tok), sep, ARRAY_LEN(sep),
+                               3000, text, sizeof(text), 1);
+    assert_true(hits > 3000);
+    whole_reset();
+    env_free(e);
+    /* anchored: scanned on every text */
+    e = env_new("A\tx\t/^\\s*validation\\s(?:[a-z]+\\s)*models\\b/\n"
+                "B\tx\t/\\bvalidation\\s(?:[a-z]+\\s)*models\\b$/\n");
+    skidx_matcher_get_stats(e->m, &st);
+    assert_int_equal(st.windowed + st.gated + st.lit, 0);
+    assert_int_equal(scans_of(e, "python"), 1);
+    env_free(e);
+}
+
 static uint64_t bytes_of(struct env *e, const char *text)
 {
     uint64_t bytes;
@@ -2427,6 +2490,7 @@ int main(void)
         cmocka_unit_test(test_unspaced_gate),
         cmocka_unit_test(test_negative_windows),
         cmocka_unit_test(test_required_words),
+        cmocka_unit_test(test_wide_words),
         cmocka_unit_test(test_gate_classes),
         cmocka_unit_test(test_stats_and_reset),
         cmocka_unit_test(test_engines_corpus),

@@ -364,8 +364,10 @@ struct skidx_matcher {
     struct gate_info *gate_info; /* per gate word: who it gates */
     size_t n_gate_words, gate_bytes, n_gated, n_high;
     /* The positive regexes every match of which holds a whole word
-     * (regex_req_word): scanned only in windows around the gate words
-     * (struct gate_info, GW_WIN), merged (scan_word_windows). */
+     * (regex_req_word), or starts with an unbounded one's gate word
+     * (plan_wide): scanned only in windows around the gate words
+     * (struct gate_info, GW_WIN; a side may reach the text's end),
+     * merged (scan_word_windows). */
     hs_database_t *db_wwin;
     size_t n_wwin;
     /* The positive regexes every match of which holds a run of two
@@ -1789,12 +1791,15 @@ static unsigned rq_width(const char *re, size_t n)
  * that is never a word byte, so that the word is a whole word of the
  * text, which the WORDS engine finds. The longest such run goes (folded)
  * to word[0..*wl), with the longest part of a match before it (*pre) and
- * after it (*post). Returns 1 when found, 0 when not, -1 out of memory.
- * A regex with anchors (^ $ \A \z \Z) has none: a window's edges would
- * be its ends. */
+ * after it (*post). Returns 1 when found and both sides are at most
+ * RQ_MAX_SIDE bytes long, or when `wide` and either side is longer or
+ * unbounded (then RQ_WIDE: the window reaches the text's end on that
+ * side), 0 when not, -1 out of memory. A regex with anchors (^ $ \A \z
+ * \Z) has none: a window's edges would be its ends. */
 #define RQ_MAX_SIDE 1024
+#define RQ_WIDE UINT32_MAX /* a window side reaching the text's end */
 static int regex_req_word(const char *re, size_t n, char *word, size_t *wl,
-                          unsigned *pre, unsigned *post)
+                          unsigned *pre, unsigned *post, int wide)
 {
     struct rq_atom *t = malloc(RQ_MAX * sizeof(*t));
     if (!t)
@@ -1825,6 +1830,11 @@ static int regex_req_word(const char *re, size_t n, char *word, size_t *wl,
         size_t after = t[best + best_len - 1].c;
         *post = rq_width(re + after, n - after);
         r = *pre <= RQ_MAX_SIDE && *post <= RQ_MAX_SIDE;
+        if (wide) {
+            r = !r;
+            *pre = *pre <= RQ_MAX_SIDE ? *pre : RQ_WIDE;
+            *post = *post <= RQ_MAX_SIDE ? *post : RQ_WIDE;
+        }
     }
     free(t);
     return r;
@@ -1867,7 +1877,80 @@ static skidx_status plan_word(struct skidx_matcher *m,
     char w[GX_RUN];
     size_t wl;
     unsigned pre, post;
-    int r = regex_req_word(a->text, a->len, w, &wl, &pre, &post);
+    int r = regex_req_word(a->text, a->len, w, &wl, &pre, &post, 0);
+    if (r < 0)
+        return SKIDX_ERR_NOMEM;
+    if (r) {
+        *kind = 3;
+        return add_gate_word(m, w, wl, GW_WIN, pre, post, 0);
+    }
+    return SKIDX_OK;
+}
+
+/* Does regex re[0..n) read its top level as atoms (rq_atoms: no '|'
+ * there) and hold no anchor anywhere (^ $ \A \z \Z \G outside a
+ * class, in a group or not), so that a scan of a window whose edges are
+ * no word bytes, or the text's ends, finds only matches of the text? */
+static int rq_unanchored(const char *re, size_t n)
+{
+    struct rq_atom *t = malloc(RQ_MAX * sizeof(*t));
+    if (!t)
+        return 0;
+    long k = rq_atoms(re, 0, n, t);
+    free(t);
+    if (k <= 0)
+        return 0;
+    for (size_t i = 0; i < n;) {
+        if (re[i] == '\\') {
+            if (i + 1 >= n || strchr("AzZG", re[i + 1]))
+                return 0;
+            i += 2;
+        } else if (re[i] == '[') {
+            int nw;
+            i = rq_class(re, n, i, &nw);
+            if (!i)
+                return 0;
+        } else if (re[i] == '^' || re[i] == '$') {
+            return 0;
+        } else {
+            i++;
+        }
+    }
+    return 1;
+}
+
+/* Scan positive regex a, which none of the gates above takes, only on
+ * the texts holding one of its words (*kind = 3, with windows that reach
+ * the text's end on a side its matches are unbounded on): from each of
+ * its gate words (regex_gate_words: every match starts with one) to the
+ * text's end, or, without gate words, around a whole word every match
+ * holds (regex_req_word) widened to the text's end on each side longer
+ * than RQ_MAX_SIDE. Else leave *kind 0: scanned on every text. */
+static skidx_status plan_wide(struct skidx_matcher *m,
+                              const struct skidx_alias *a, uint8_t *kind)
+{
+    if (!rq_unanchored(a->text, a->len))
+        return SKIDX_OK;
+    char *gw;
+    size_t ngw;
+    int r = regex_gate_words(a->text, a->len, &gw, &ngw);
+    if (r < 0)
+        return SKIDX_ERR_NOMEM;
+    if (r) {
+        skidx_status st = SKIDX_OK;
+        for (size_t i = 0, o = 0; i < ngw && !st; i++) {
+            const size_t xl = strlen(gw + o);
+            st = add_gate_word(m, gw + o, xl, GW_WIN, 0, RQ_WIDE, 0);
+            o += xl + 1;
+        }
+        free(gw);
+        *kind = st ? 0 : 3;
+        return st;
+    }
+    char w[GX_RUN];
+    size_t wl;
+    unsigned pre, post;
+    r = regex_req_word(a->text, a->len, w, &wl, &pre, &post, 1);
     if (r < 0)
         return SKIDX_ERR_NOMEM;
     if (r) {
@@ -1987,6 +2070,8 @@ static skidx_status build_regex(struct skidx_matcher *m,
             st = plan_gate(m, a, &kind[j], &cls[j], &plan);
         if (!st && !kind[j])
             st = plan_lit(m, a, &kind[j]);
+        if (!st && !kind[j])
+            st = plan_wide(m, a, &kind[j]);
     }
     size_t n_kind[5] = {0};
     for (int kd = 0; kd < 5; kd++)
@@ -2617,8 +2702,9 @@ static int matcher_valid(const struct skidx_matcher *m, size_t cap,
         if ((f->kinds & ~(uint32_t)(GW_ANCH | GW_WIN | cls_bits)) ||
             !(f->kinds & GW_ANCH) != !(f->kinds & cls_bits) ||
             (f->negs & ~slots) ||
-            !f->len || f->len > GX_RUN || f->pre > RQ_MAX_SIDE ||
-            f->post > RQ_MAX_SIDE)
+            !f->len || f->len > GX_RUN ||
+            (f->pre > RQ_MAX_SIDE && f->pre != RQ_WIDE) ||
+            (f->post > RQ_MAX_SIDE && f->post != RQ_WIDE))
             return 0;
     }
     for (size_t i = 0; i < n_alias; i++)
@@ -4691,8 +4777,10 @@ static skidx_status scan_merged(const struct skidx_matcher *m,
 /* The word-window regexes (db_wwin), over the windows of the GW_WIN gate
  * words the WORDS engine found: [start - pre, end + post), widened on
  * each side to the nearest byte that is no ASCII word byte (or the
- * text's end), merged. Every match holds such a word as a whole word
- * (regex_req_word), so it lies in the window of that word, and a merged
+ * text's end; pre or post RQ_WIDE: the text's end), merged. Every match
+ * holds such a word as a whole word (regex_req_word), or starts with one
+ * and has a window to the text's end (plan_wide), so it lies in the
+ * window of that word, and a merged
  * window holds no other match's end: for each end the window finds the
  * leftmost start a whole-text scan finds. The regexes have no anchors,
  * and at a window's edge \b and \B hold as in the text (the byte beyond
