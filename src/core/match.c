@@ -3315,12 +3315,15 @@ probe_word(const struct skidx_matcher *m, struct skidx_match_scratch *s,
         __builtin_prefetch(cs);
         __builtin_prefetch(m->k2end + hd->cand_start + hd->n_short);
         if (n > 8) {
+            /* bytes [8, n) eight at a time, the last eight (which may
+             * overlap the ones before) last: all within the word and the
+             * key */
             const unsigned char *k = m->keys + hd->key_off;
             size_t i = 8;
-            for (; i < n; i++)
-                if ((t[ws + i] | 0x20) != k[i])
-                    break;
-            if (i != n)
+            while (i + 8 < n && (load64(t + ws + i) | FOLD8) == load64(k + i))
+                i += 8;
+            if (i + 8 < n ||
+                (load64(t + we - 8) | FOLD8) != load64(k + n - 8))
                 continue;
         }
         /* [0, n_short) when no long-tail candidate can follow the word,
@@ -3334,9 +3337,11 @@ probe_word(const struct skidx_matcher *m, struct skidx_match_scratch *s,
             if (hd->k2bits >> bit & 1) {
                 const uint32_t *ge = m->k2end + hd->cand_start + hd->n_short;
                 const uint32_t r = rank64(hd->k2bits, bit);
-                /* ge[0] when r is 0 (valid), then a select */
-                const uint32_t prev = ge[r - (r != 0)];
-                lo = r ? prev : hd->n_short;
+                /* ge[0] when r is 0 (valid), then a select in
+                 * arithmetic (a compare became a branch) */
+                const uint32_t has_r = r != 0;
+                const uint32_t prev = ge[r - has_r];
+                lo = (prev & (0u - has_r)) | (hd->n_short & (has_r - 1));
                 hi = ge[r];
                 /* the group's first line, loading while the rest of the
                  * way to it runs */
