@@ -1281,6 +1281,77 @@ static void test_engines_random(void **state)
     assert_true(long_hits > 1000);
 }
 
+/* One head with many long-tail aliases: their key2s (the two bytes after
+ * the head) outnumber the 64 bits of the head's signature, so groups
+ * hold aliases of several key2s, each after a copy of the short-tail
+ * ones (the head alone, case-sensitive, with a one-byte tail, a gate
+ * for camel case). Every continuation of the head, its separators and
+ * case mixed, gives the ORACLE's hits, on every SIMD path; the stats
+ * count each candidate once. */
+static void test_key2_groups(void **state)
+{
+    (void)state;
+    static const char SEPS[] = " -/.+#&";
+    char tsv[16384], alias[32];
+    size_t k = 0, n_alias = 0; /* its alias forms */
+    k += (size_t)snprintf(tsv + k, sizeof(tsv) - k,
+                          "@camel-split\ton\nData\tx\tdata\t=DATA\tdata+\n");
+    n_alias += 3;
+    for (unsigned i = 0; i < 70; i++) {
+        /* data<sep><letter><letter>..., some flexible (a space between
+         * letters), some '~' (as written), some case-sensitive */
+        const char sep = SEPS[i % (sizeof(SEPS) - 1)];
+        const char c1 = (char)('a' + i % 26), c2 = (char)('a' + i * 7 % 26);
+        const char *pre = i % 5 == 3 ? "=" : i % 7 == 4 ? "~" : "";
+        if (sep == '#' || sep == '+' || sep == '.')
+            snprintf(alias, sizeof(alias), "%sdata%c%c%c", pre, sep, c1, c2);
+        else
+            snprintf(alias, sizeof(alias), "%sdata%c%c%c lab", pre, sep, c1,
+                     c2);
+        if (!strcmp(pre, "="))
+            alias[1] = 'D'; /* =Data... */
+        k += (size_t)snprintf(tsv + k, sizeof(tsv) - k, "S%u\tx\t%s\n", i,
+                              alias);
+        /* a flexible one (a ' ', '-' or '/' before the letters, no '~')
+         * has two more forms, its separators turned '_' one by one */
+        n_alias += strchr(" -/", sep) && strcmp(pre, "~") ? 3 : 1;
+    }
+    assert_true(k < sizeof(tsv) - 1);
+    struct env *e = env_new(tsv);
+    struct skidx_matcher_stats st;
+    skidx_matcher_get_stats(e->m, &st);
+    assert_int_equal(st.candidates, n_alias);
+    static const char *const TOK[] = {
+        "data", "Data", "DATA", "dAta", " ", "-", "/", "_", ".", "+", "#", "&",
+        "a", "b", "Ab", "ah", "lab", "Lab", "x", "hh", "oz", ",", "\n",
+        "\xC3\xA4", "dataLab", "DataAb"};
+    const size_t ntok = sizeof(TOK) / sizeof(TOK[0]);
+    int modes[3];
+    const int nm = n_modes(modes);
+    size_t hits = 0;
+    rng_state = 20261205;
+    for (unsigned i = 0; i < 3000; i++) {
+        char text[128];
+        size_t len = 0;
+        const unsigned nt = 1 + rndn(12);
+        for (unsigned j = 0; j < nt; j++) {
+            /* mostly the head, then what may follow it */
+            const char *w = j % 2 ? TOK[4 + rndn((uint32_t)ntok - 4)]
+                                  : TOK[rndn(4)];
+            if (len + strlen(w) >= sizeof(text))
+                break;
+            memcpy(text + len, w, strlen(w));
+            len += strlen(w);
+        }
+        skidx_match_set_simd(modes[i % (unsigned)nm]);
+        hits += check_engines(e, text, len);
+    }
+    skidx_match_set_simd(0);
+    /* every alias of the head must have been seen to mean anything */
+    assert_true(hits > 3000);
+    env_free(e);
+}
+
 /* ---- SIMD word mask ---- */
 
 static int ref_mask(const unsigned char *t, size_t len, uint64_t *mask,
@@ -2481,6 +2552,7 @@ int main(void)
         cmocka_unit_test(test_camel_split),
         cmocka_unit_test(test_engines_hand),
         cmocka_unit_test(test_engines_random),
+        cmocka_unit_test(test_key2_groups),
         cmocka_unit_test(test_simd_wordmask),
         cmocka_unit_test(test_simd_hits),
         cmocka_unit_test(test_simd_dense_edges),

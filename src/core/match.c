@@ -17,6 +17,8 @@
  *   the SIMD path or the scan_mask clone (generic or BMI) in use.
  * - A head's k2bits has the key2_bit of every long-tail candidate's key2
  *   set: a clear bit proves no long-tail candidate can follow the word.
+ *   Its long-tail candidates are grouped by that bit (struct head), so a
+ *   set bit's rank in k2bits finds the group to try without a search.
  */
 #include "core/match.h"
 #include "core/blob.h"
@@ -87,6 +89,17 @@ __attribute__((constructor)) static void init_k2fold(void)
 static inline unsigned key2_bit(uint32_t k2)
 {
     return (unsigned)((k2 * 0x9E3779B1u) >> 26);
+}
+
+/* How many bits of x lie below bit b (b < 64): a population count
+ * without the popcnt instruction the generic build may not have. */
+static inline uint32_t rank64(uint64_t x, unsigned b)
+{
+    x &= (1ull << b) - 1;
+    x -= (x >> 1) & 0x5555555555555555ull;
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+    return (uint32_t)((x * 0x0101010101010101ull) >> 56);
 }
 
 static int eq_caseless(const unsigned char *a, const unsigned char *b,
@@ -288,9 +301,17 @@ static inline void cand_lens(const struct skidx_matcher *m,
                              uint32_t *tail);
 
 /* A head's candidates: first the n_short ones whose tail is shorter than
- * two bytes (always tried), then the others sorted by key2, the ASCII
- * lower case of their first two tail bytes, so a lookup binary-searches
- * the two bytes that follow the word and tries only those. */
+ * two bytes (always tried), then the others sorted by key2_bit(key2)
+ * (key2: the ASCII lower case of their first two tail bytes), then key2,
+ * then alias: group r, the candidates of the r-th set bit of k2bits,
+ * ends at m->k2end[cand_start + n_short + r] (relative to cand_start)
+ * and starts where group r - 1 ends (group 0 at n_short). A lookup tries
+ * only the group of the two bytes that follow the word: its candidates
+ * of another key2 (a collision of key2_bit) fail the screen or confirm's
+ * separator check, which compare those bytes at least as strictly (a
+ * flexible separator's byte passes only ' ', '-', '_', '/', the bytes
+ * k2fold makes ' '), so the hits are those of the key2 run alone, in the
+ * same order. */
 struct head {
     uint64_t first8;   /* folded first min(len, 8) bytes */
     uint32_t len;      /* 0 = empty slot */
@@ -332,7 +353,8 @@ struct skidx_matcher {
     uint64_t *filter; /* FILTER_BITS bits: heads and (head, next word) */
     struct cand *cands;
     struct cand_more *more; /* per candidate, as cands */
-    uint16_t *key2s; /* cands[i].key2, packed for the binary search */
+    uint32_t *k2end; /* per head, the ends of its key2 groups (struct
+                        head), n_cands entries in all */
     size_t n_cands;
     unsigned char *keys;
     unsigned char *atext; /* the texts of the candidates' forms, packed */
@@ -558,6 +580,8 @@ static int cand_cmp(const void *x, const void *y)
     int sa = a->tail_len < 2, sb = b->tail_len < 2;
     if (sa != sb)
         return sa ? -1 : 1;
+    if (!sa && key2_bit(a->key2) != key2_bit(b->key2))
+        return key2_bit(a->key2) < key2_bit(b->key2) ? -1 : 1;
     if (a->key2 != b->key2)
         return a->key2 < b->key2 ? -1 : 1;
     return a->alias < b->alias ? -1 : a->alias > b->alias;
@@ -575,6 +599,18 @@ static void *line_calloc(size_t n)
     if (p)
         memset(p, 0, n);
     return p;
+}
+
+/* Candidate i of m from its build form b. */
+static void put_cand(struct skidx_matcher *m, size_t i, const struct bcand *b)
+{
+    const int fits = b->lead_len <= 0xFF && b->tail_len <= 0xFF;
+    const uint32_t flex8 = (uint32_t)(b->flexbits & 0xFF) << 8;
+    m->cands[i] = (struct cand){
+        b->key, b->mask, b->alias, b->owner, b->text_off,
+        fits ? b->flags | flex8 | b->lead_len << 16 | b->tail_len << 24
+             : b->flags | flex8 | C_LONG};
+    m->more[i] = (struct cand_more){b->lead_len, b->tail_len};
 }
 
 static skidx_status build_words(struct skidx_matcher *m)
@@ -763,7 +799,8 @@ static skidx_status build_words(struct skidx_matcher *m)
             }
             h.cand_n++;
         }
-        /* short tails first, then by key2 (stable on alias order) */
+        /* short tails first, then by key2_bit and key2 (stable on alias
+         * order) */
         qsort(bc + h.cand_start, h.cand_n, sizeof(*bc), cand_cmp);
         uint64_t slot = it[i].hash >> m->table_shift;
         while (m->table[slot].len)
@@ -813,26 +850,51 @@ static skidx_status build_words(struct skidx_matcher *m)
             m->max_head = h.len;
     }
     m->n_heads = heads;
-    m->key2s = malloc((m->n_cands ? m->n_cands : 1) * sizeof(*m->key2s));
     free(joinbuf);
-    if (!m->key2s) {
+    /* The final layout (struct head): each key2 group after a copy of the
+     * short-tail candidates, so that a probe tries one run. */
+    size_t total = 0;
+    for (uint64_t slot = 0; slot <= m->table_mask; slot++) {
+        const struct head *h = &m->table[slot];
+        total += h->cand_n +
+                 (size_t)__builtin_popcountll(h->k2bits) * h->n_short;
+    }
+    free(m->cands);
+    free(m->more);
+    m->cands = line_calloc((total ? total : 1) * sizeof(*m->cands));
+    m->more = line_calloc((total ? total : 1) * sizeof(*m->more));
+    m->k2end = calloc(total ? total : 1, sizeof(*m->k2end));
+    if (!m->cands || !m->more || !m->k2end) {
         free(bc);
         free(owner_neg);
         free(used);
         free(it);
         return SKIDX_ERR_NOMEM;
     }
-    for (size_t i = 0; i < m->n_cands; i++) {
-        const struct bcand *b = &bc[i];
-        const int fits = b->lead_len <= 0xFF && b->tail_len <= 0xFF;
-        const uint32_t flex8 = (uint32_t)(b->flexbits & 0xFF) << 8;
-        m->key2s[i] = (uint16_t)b->key2;
-        m->cands[i] = (struct cand){
-            b->key, b->mask, b->alias, b->owner, b->text_off,
-            fits ? b->flags | flex8 | b->lead_len << 16 | b->tail_len << 24
-                 : b->flags | flex8 | C_LONG};
-        m->more[i] = (struct cand_more){b->lead_len, b->tail_len};
+    size_t o = 0;
+    for (uint64_t slot = 0; slot <= m->table_mask; slot++) {
+        struct head *h = &m->table[slot];
+        if (!h->len)
+            continue;
+        const struct bcand *hb = bc + h->cand_start;
+        const size_t start = o;
+        uint32_t r = 0;
+        for (uint32_t ci = 0; ci < h->cand_n; ci++) {
+            if (ci >= h->n_short &&
+                (ci == h->n_short ||
+                 key2_bit(hb[ci].key2) != key2_bit(hb[ci - 1].key2)))
+                for (uint32_t q = 0; q < h->n_short; q++) /* a group starts */
+                    put_cand(m, o++, &hb[q]);
+            put_cand(m, o++, &hb[ci]);
+            if (ci >= h->n_short &&
+                (ci + 1 == h->cand_n ||
+                 key2_bit(hb[ci + 1].key2) != key2_bit(hb[ci].key2)))
+                m->k2end[start + h->n_short + r++] = (uint32_t)(o - start);
+        }
+        h->cand_start = (uint32_t)start;
+        h->cand_n = (uint32_t)(o - start);
     }
+    m->n_cands = o;
     free(bc);
     free(owner_neg);
     free(used);
@@ -2277,7 +2339,7 @@ void skidx_matcher_free(struct skidx_matcher *m)
     free(m->filter);
     free(m->cands);
     free(m->more);
-    free(m->key2s);
+    free(m->k2end);
     free(m->keys);
     free(m->atext);
     free(m->forms);
@@ -2324,11 +2386,12 @@ _Static_assert(sizeof(struct cand_more) == 8,
                "struct cand_more changed: update the serializer");
 #endif
 
-#define MATCHER_TAG 0x37435441u /* "ATC7": gate words with what they
+#define MATCHER_TAG 0x38435441u /* "ATC8": gate words with what they
                                           gate, word-window and literal
                                           regexes, gated negatives, the
                                           gated regexes in classes; 32-byte
-                                          candidates and their cand_more */
+                                          candidates and their cand_more;
+                                          key2 groups and their ends */
 
 struct lazy_db;
 static const struct lazy_db *lazy_of(const hs_database_t *db);
@@ -2408,7 +2471,7 @@ skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
     skidx_wblob_array(w, m->filter, FILTER_BITS / 8);
     skidx_wblob_array(w, m->cands, m->n_cands * sizeof(*m->cands));
     skidx_wblob_array(w, m->more, m->n_cands * sizeof(*m->more));
-    skidx_wblob_array(w, m->key2s, m->n_cands * sizeof(*m->key2s));
+    skidx_wblob_array(w, m->k2end, m->n_cands * sizeof(*m->k2end));
     skidx_wblob_array(w, m->keys, key_bytes);
     skidx_wblob_array(w, m->atext, atext_bytes);
     skidx_wblob_array(w, m->literals, m->n_literals * sizeof(*m->literals));
@@ -2653,6 +2716,20 @@ static int matcher_valid(const struct skidx_matcher *m, size_t cap,
             (size_t)h->cand_start + h->cand_n > m->n_cands ||
             h->n_short > h->cand_n)
             return 0;
+        /* the key2 groups: one per bit of k2bits, ends rising past
+         * n_short, the last at cand_n (a probe reads group ends only
+         * through k2bits, and candidates only below them) */
+        const uint32_t groups = (uint32_t)__builtin_popcountll(h->k2bits);
+        if (groups > h->cand_n - h->n_short ||
+            (!groups && h->n_short != h->cand_n))
+            return 0;
+        for (uint32_t g = 0, prev = h->n_short; g < groups; g++) {
+            const uint32_t e = m->k2end[h->cand_start + h->n_short + g];
+            if (e <= prev || e > h->cand_n ||
+                (g + 1 == groups && e != h->cand_n))
+                return 0;
+            prev = e;
+        }
         for (uint32_t c = 0; c < h->cand_n; c++) {
             const struct cand *cd = &m->cands[h->cand_start + c];
             uint32_t lead, tail;
@@ -2812,8 +2889,8 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
                                                 sizeof(*m->cands));
     m->more = (struct cand_more *)skidx_rblob_array(r, m->n_cands,
                                                     sizeof(*m->more));
-    m->key2s = (uint16_t *)skidx_rblob_array(r, m->n_cands,
-                                             sizeof(*m->key2s));
+    m->k2end = (uint32_t *)skidx_rblob_array(r, m->n_cands,
+                                             sizeof(*m->k2end));
     size_t key_bytes, atext_bytes;
     m->keys = (unsigned char *)skidx_rblob_any(r, &key_bytes);
     m->atext = (unsigned char *)skidx_rblob_any(r, &atext_bytes);
@@ -3105,7 +3182,12 @@ void skidx_matcher_get_stats(const struct skidx_matcher *m,
     out->regexes = m->n_regex;
     out->negatives = m->n_neg;
     out->heads = m->n_heads;
-    out->candidates = m->n_cands;
+    /* the distinct candidates: each key2 group repeats the short ones */
+    for (uint64_t i = 0; m->table && i <= m->table_mask; i++) {
+        const struct head *h = &m->table[i];
+        out->candidates += h->cand_n - (size_t)__builtin_popcountll(
+                                           h->k2bits) * h->n_short;
+    }
     out->neg_groups = m->n_groups;
     out->gated = m->n_gated;
     out->high = m->n_high;
@@ -3313,42 +3395,42 @@ probe_word(const struct skidx_matcher *m, struct skidx_match_scratch *s,
         if (hd->len != n || hd->first8 != f8)
             continue;
         const struct cand *cs = m->cands + hd->cand_start;
-        /* the first candidate's line and the key2s', loading while the
-         * rest of a long word is compared and the key2s are searched
-         * (each misses the cache on most probes) */
+        /* the first candidate's line and the group ends', loading while
+         * the rest of a long word is compared (each misses the cache on
+         * most probes) */
         __builtin_prefetch(cs);
-        __builtin_prefetch(m->key2s + hd->cand_start + hd->n_short);
+        __builtin_prefetch(m->k2end + hd->cand_start + hd->n_short);
         if (n > 8) {
+            /* bytes [8, n) eight at a time, the last eight (which may
+             * overlap the ones before) last: all within the word and the
+             * key */
             const unsigned char *k = m->keys + hd->key_off;
             size_t i = 8;
-            for (; i < n; i++)
-                if ((t[ws + i] | 0x20) != k[i])
-                    break;
-            if (i != n)
+            while (i + 8 < n && (load64(t + ws + i) | FOLD8) == load64(k + i))
+                i += 8;
+            if (i + 8 < n ||
+                (load64(t + we - 8) | FOLD8) != load64(k + n - 8))
                 continue;
         }
-        /* [0, n_short) are always tried; of the long-tail ones only the
-         * run [lo, hi) whose key2 equals the two bytes after the word.
-         * The k2bits signature rejects most words without searching. */
-        uint32_t lo = hd->n_short, hi = hd->n_short;
+        /* [0, n_short) when no long-tail candidate can follow the word,
+         * else the group [lo, hi) of the two bytes after it (a copy of the
+         * short-tail ones, then its own), found by the rank of their
+         * key2_bit in k2bits (which rejects most words) */
+        uint32_t lo = 0, hi = hd->n_short;
         if (hd->n_short < hd->cand_n && len - we >= 2) {
             uint32_t k2 = (uint32_t)k2fold[t[we]] << 8 | k2fold[t[we + 1]];
-            if (hd->k2bits >> key2_bit(k2) & 1) {
-                /* lower bound of k2, branch-free: the loop count depends
-                 * on the run length only */
-                const uint16_t *k2s = m->key2s + hd->cand_start;
-                uint32_t a = hd->n_short, w = hd->cand_n - hd->n_short;
-                while (w > 1) {
-                    uint32_t half = w / 2;
-                    a = k2s[a + half - 1] < k2 ? a + half : a;
-                    w -= half;
-                }
-                a += k2s[a] < k2;
-                lo = hi = a;
-                while (hi < hd->cand_n && k2s[hi] == k2)
-                    hi++;
-                /* the run's first line, loading while the short-tail
-                 * candidates are tried */
+            const unsigned bit = key2_bit(k2);
+            if (hd->k2bits >> bit & 1) {
+                const uint32_t *ge = m->k2end + hd->cand_start + hd->n_short;
+                const uint32_t r = rank64(hd->k2bits, bit);
+                /* ge[0] when r is 0 (valid), then a select in
+                 * arithmetic (a compare became a branch) */
+                const uint32_t has_r = r != 0;
+                const uint32_t prev = ge[r - has_r];
+                lo = (prev & (0u - has_r)) | (hd->n_short & (has_r - 1));
+                hi = ge[r];
+                /* the group's first line, loading while the rest of the
+                 * way to it runs */
                 __builtin_prefetch(cs + lo);
             }
         }
@@ -3357,39 +3439,42 @@ probe_word(const struct skidx_matcher *m, struct skidx_match_scratch *s,
         const uint64_t t8 = len - we >= 8 ? load64(t + we)
                                           : load_head(t + we, len - we,
                                                       len - we);
-        for (uint32_t ci = 0; ci < hi; ci++) {
-            if (ci == hd->n_short)
-                ci = lo; /* skip to the matching long-tail run */
-            if (ci >= hi)
-                break;
-            const struct cand *c = &cs[ci];
-            size_t st, en;
-            /* the screen: a tail that runs past the text fails confirm
-             * anyway, so the zeros there reject nothing that matches (a
-             * gate word's screen passes) */
-            if ((t8 & c->mask) != c->key)
-                continue;
-            if (c->info & C_GATE) { /* a gated regex may start here */
-                if (push_gate(s, (uint32_t)ws, c->alias))
+        /* The screens of up to 64 candidates at a time into a bit mask
+         * without a branch each, then the passing ones in order. A tail
+         * that runs past the text fails confirm anyway, so the zeros
+         * there reject nothing that matches (a gate word's screen
+         * passes). */
+        for (uint32_t from = lo; from < hi; from += 64) {
+            const uint32_t k = hi - from < 64 ? hi - from : 64;
+            const struct cand *cb = cs + from;
+            uint64_t pass = 0;
+            for (uint32_t i = 0; i < k; i++)
+                pass |= (uint64_t)((t8 & cb[i].mask) == cb[i].key) << i;
+            for (; pass; pass &= pass - 1) {
+                const struct cand *c = &cb[__builtin_ctzll(pass)];
+                size_t st, en;
+                if (c->info & C_GATE) { /* a gated regex may start here */
+                    if (push_gate(s, (uint32_t)ws, c->alias))
+                        return -1;
+                    continue;
+                }
+                /* Counting only: an owner without negatives is final at
+                 * its first hit, so its other candidates need no work. */
+                int direct = s->count_only && !(c->info & C_OWNER_NEG) &&
+                             !s->n_spans && /* a masked hit owns nothing */
+                             !m->set->camel_split; /* needs every hit */
+                uint64_t ob = 1ull << (c->owner & 63);
+                if (direct && (s->owner_bits[c->owner >> 6] & ob))
+                    continue;
+                s->confirms++;
+                if (!confirm(m, c, t, len, ws, we, &st, &en))
+                    continue;
+                if (direct) {
+                    s->owner_bits[c->owner >> 6] |= ob;
+                    s->owners[s->n_owners++] = c->owner;
+                } else if (push_hit(s, c->alias, c->owner, st, en)) {
                     return -1;
-                continue;
-            }
-            /* Counting only: an owner without negatives is final at its
-             * first hit, so its other candidates need no work. */
-            int direct = s->count_only && !(c->info & C_OWNER_NEG) &&
-                         !s->n_spans && /* a masked hit owns nothing */
-                         !m->set->camel_split; /* needs every hit */
-            uint64_t bit = 1ull << (c->owner & 63);
-            if (direct && (s->owner_bits[c->owner >> 6] & bit))
-                continue;
-            s->confirms++;
-            if (!confirm(m, c, t, len, ws, we, &st, &en))
-                continue;
-            if (direct) {
-                s->owner_bits[c->owner >> 6] |= bit;
-                s->owners[s->n_owners++] = c->owner;
-            } else if (push_hit(s, c->alias, c->owner, st, en)) {
-                return -1;
+                }
             }
         }
         return 0;
@@ -3892,7 +3977,9 @@ static long camel_hits(const struct skidx_matcher *m,
                 break;
         if (n > 8 && i != n)
             continue;
-        for (uint32_t ci = 0; ci < hd->cand_n; ci++) {
+        /* the whole-word ones (no tail) are among the short-tail ones,
+         * which the key2 groups only repeat */
+        for (uint32_t ci = 0; ci < hd->n_short; ci++) {
             const struct cand *c = &m->cands[hd->cand_start + ci];
             uint32_t lead, tail;
             cand_lens(m, c, &lead, &tail);
