@@ -710,6 +710,61 @@ static void lead_in_upto(void **state)
     skidx_sections_release(&whole);
 }
 
+/* A colon's look-back (64 bytes, one window of the AVX2 pass): a
+ * sentence end (". ", "。", a line break) at every distance before
+ * "Benefits:", the heading glued to 0-70 lower-case letters after it
+ * ("teamBenefits:"): found exactly when the mark lies within reach, at
+ * the same place on both paths. */
+static void colon_look_back(void **state)
+{
+    (void)state;
+    static const char filler[] = "lorem ipsum dolor sit amet consectetur "
+                                 "adipiscing elit sed do eiusmod tempor";
+    static const char *const marks[] = {". ", "\xE3\x80\x82", "\n"};
+    char text[256];
+    struct skidx_sections a = {0};
+    size_t found = 0, missed = 0;
+    for (int mk = 0; mk < 3; mk++)
+        for (size_t pre = 0; pre < 70; pre += 3)
+            for (size_t k = 0; k <= 70; k++) {
+                size_t n = 0;
+                for (size_t i = 0; i < pre; i++)
+                    text[n++] = filler[i % (sizeof(filler) - 1)];
+                size_t ml = strlen(marks[mk]);
+                /* the byte a boundary mark ends with */
+                size_t last = n + (mk == 1 ? 2 : 0);
+                memcpy(text + n, marks[mk], ml);
+                n += ml;
+                for (size_t i = 0; i < k; i++)
+                    text[n++] = (char)('a' + i % 26);
+                size_t at = n;
+                memcpy(text + n, "Benefits: x", 11);
+                n += 11;
+                size_t e = at + 8;
+                int want = e <= 64 || last >= e - 64;
+                for (int simd = 0; simd < 2; simd++) {
+                    assert_int_equal(
+                        skidx_sections_split(&R, text, n, &a,
+                                             simd ? SKIDX_SIMD_BEST
+                                                  : SKIDX_SIMD_SCALAR),
+                        SKIDX_OK);
+                    if (a.n != (size_t)want)
+                        fprintf(stderr, "mark %d, pre %zu, k %zu: %zu\n",
+                                mk, pre, k, a.n);
+                    assert_int_equal(a.n, (size_t)want);
+                    if (want) {
+                        assert_int_equal(a.s[0].start, at);
+                        assert_int_equal(a.s[0].kind, SKIDX_SEC_BENEFITS);
+                    }
+                }
+                found += (size_t)want;
+                missed += (size_t)!want;
+            }
+    printf("colon look-back: %zu found, %zu out of reach\n", found, missed);
+    assert_true(found > 1500 && missed > 300);
+    skidx_sections_release(&a);
+}
+
 static void expect_error(const char *tsv, uint64_t line, const char *msg)
 {
     struct skidx_section_rules r = {0};
@@ -779,6 +834,7 @@ int main(void)
         cmocka_unit_test(shared_words),
         cmocka_unit_test(block_boundaries),
         cmocka_unit_test(lead_in_upto),
+        cmocka_unit_test(colon_look_back),
         cmocka_unit_test(rules_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

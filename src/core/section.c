@@ -1649,6 +1649,65 @@ static void colon_record(struct ctx *x, size_t start, size_t body,
 
 /* A colon-like mark at e (length n): the text back to the previous
  * sentence end must be a heading. */
+#if defined(__x86_64__)
+/* try_colon()'s look-back over the MAX_BACK (64) bytes before e, e >
+ * MAX_BACK: the bytes that may end a boundary mark (ASCII marks, and
+ * 0x81-0xA2 for the last byte of the wide ones, checked one by one from
+ * the last) and the capitals after a lower-case letter, each a mask of
+ * the window; the same *s and *camel as the byte loop. */
+__attribute__((target("avx2,bmi"))) static void
+look_back_avx2(const uc *t, size_t e, size_t *s, size_t *camel)
+{
+    size_t lo = e - MAX_BACK;
+    uint64_t b = 0, c = 0;
+    for (int h = 0; h < 2; h++) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(t + lo + 32 * h));
+        __m256i pv =
+            _mm256_loadu_si256((const __m256i *)(t + lo - 1 + 32 * h));
+        __m256i m = _mm256_or_si256(
+            _mm256_or_si256(
+                _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')),
+                                _mm256_cmpeq_epi8(v, _mm256_set1_epi8('.'))),
+                _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('!')),
+                                _mm256_cmpeq_epi8(v, _mm256_set1_epi8('?')))),
+            _mm256_or_si256(
+                _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(';')),
+                                _mm256_cmpeq_epi8(v, _mm256_set1_epi8('>'))),
+                _mm256_cmpeq_epi8(v, _mm256_set1_epi8('|'))));
+        /* 0x81..0xA2: (byte ^ 0x80) in 1..0x22, signed */
+        __m256i w = _mm256_xor_si256(v, _mm256_set1_epi8((char)0x80));
+        m = _mm256_or_si256(
+            m, _mm256_and_si256(
+                   _mm256_cmpgt_epi8(w, _mm256_setzero_si256()),
+                   _mm256_cmpgt_epi8(_mm256_set1_epi8(0x23), w)));
+        /* 'A'..'Z' after 'a'..'z': (byte - 'A') and (prev - 'a') below
+         * 26, as signed compares of the bytes offset by 0x80 */
+        __m256i up = _mm256_cmpgt_epi8(
+            _mm256_set1_epi8((char)(0x80 + 26)),
+            _mm256_add_epi8(v, _mm256_set1_epi8((char)(0x80 - 'A'))));
+        __m256i low = _mm256_cmpgt_epi8(
+            _mm256_set1_epi8((char)(0x80 + 26)),
+            _mm256_add_epi8(pv, _mm256_set1_epi8((char)(0x80 - 'a'))));
+        b |= (uint64_t)(uint32_t)_mm256_movemask_epi8(m) << (32 * h);
+        c |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
+                 _mm256_and_si256(up, low))
+             << (32 * h);
+    }
+    size_t after;
+    for (; b; b &= ~(1ull << (63 - __builtin_clzll(b)))) {
+        size_t i = lo + 63 - (size_t)__builtin_clzll(b);
+        if (is_boundary_back(t, i, &after)) {
+            *s = after;
+            /* the camel-case changes after the mark (none when it
+             * ends the window) */
+            c = after - lo < 64 ? c & ~0ull << (after - lo) : 0;
+            break;
+        }
+    }
+    *camel = c ? lo + 63 - (size_t)__builtin_clzll(c) : SIZE_MAX;
+}
+#endif
+
 static void try_colon(struct ctx *x, size_t e, size_t n)
 {
     const uc *t = x->t;
@@ -1656,17 +1715,22 @@ static void try_colon(struct ctx *x, size_t e, size_t n)
     /* the look-back also notes the last lower-to-upper case change
      * ("teamRequirements:"), tried below when the whole fails */
     size_t camel = SIZE_MAX;
-    for (size_t i = e; i > lo; i--) {
-        uc f = back_class[t[i - 1]];
-        if (!f)
-            continue;
-        if ((f & 1) && is_boundary_back(t, i - 1, &after)) {
-            s = after;
-            break;
+#if defined(__x86_64__)
+    if (x->avx2 && lo)
+        look_back_avx2(t, e, &s, &camel);
+    else
+#endif
+        for (size_t i = e; i > lo; i--) {
+            uc f = back_class[t[i - 1]];
+            if (!f)
+                continue;
+            if ((f & 1) && is_boundary_back(t, i - 1, &after)) {
+                s = after;
+                break;
+            }
+            if ((f & 2) && camel == SIZE_MAX && i > 1 && is_lower(t[i - 2]))
+                camel = i - 1;
         }
-        if ((f & 2) && camel == SIZE_MAX && i > 1 && is_lower(t[i - 2]))
-            camel = i - 1;
-    }
     if (s == SIZE_MAX) {
         if (lo)
             return; /* no sentence end within reach: not a heading */
