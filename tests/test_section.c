@@ -643,6 +643,128 @@ static void block_boundaries(void **state)
     skidx_sections_release(&a);
 }
 
+/* A lead-in ("Acme ... is proud to be an equal opportunity employer")
+ * on a line of its own after a blank line, at many offsets of a text,
+ * split up to every byte on both paths: the kinds up to that byte are
+ * the whole split's (the lead-ins' anchor is looked for only up to the
+ * line break after the last line start tried), and the lead-in is
+ * found whenever it starts at or before that byte. */
+static void lead_in_upto(void **state)
+{
+    (void)state;
+    static const char filler[] = "lorem ipsum dolor sit amet consectetur "
+                                 "adipiscing elit sed do eiusmod tempor";
+    /* five words of a name: the anchor 64 bytes after the line start */
+    static const char lead[] = "\n\nAcme Widgets Worldwide Holdings "
+                               "International is proud to be an equal "
+                               "opportunity employer and more";
+    char text[320];
+    struct skidx_sections a = {0}, whole = {0};
+    size_t found = 0;
+    for (int form = 0; form < 3; form++)
+        for (size_t k = 0; k + sizeof(lead) < sizeof(filler) + 40; k += 3) {
+            /* form 1: CRLF line breaks; form 2: the name, then "is an
+             * equal..." on the next line (no lead-in) */
+            size_t n = 0;
+            for (size_t i = 0; i < k; i++)
+                text[n++] = filler[i % (sizeof(filler) - 1)];
+            size_t at = n + 2 + (form == 1 ? 2 : 0);
+            for (const char *c = lead; *c; c++) {
+                if (form == 1 && *c == '\n')
+                    text[n++] = '\r';
+                if (form == 2 && c > lead + 2 && !strncmp(c, " is ", 4)) {
+                    text[n++] = '\n';
+                    continue;
+                }
+                text[n++] = *c;
+            }
+            memcpy(text + n, "\nx\n", 3);
+            n += 3;
+            assert_int_equal(skidx_sections_split(&R, text, n, &whole,
+                                                  SKIDX_SIMD_SCALAR),
+                             SKIDX_OK);
+            assert_int_equal(whole.n, form == 2 ? 0u : 1u);
+            if (whole.n) {
+                assert_int_equal(whole.s[0].start, at);
+                assert_int_equal(whole.s[0].kind, SKIDX_SEC_LEGAL);
+            }
+            for (size_t upto = 0; upto < n; upto++)
+                for (int simd = 0; simd < 2; simd++) {
+                    assert_int_equal(
+                        skidx_sections_split_upto(
+                            &R, text, n, &a,
+                            simd ? SKIDX_SIMD_BEST : SKIDX_SIMD_SCALAR, 1,
+                            upto),
+                        SKIDX_OK);
+                    for (uint32_t off = 0; off <= upto; off++)
+                        assert_int_equal(skidx_sections_kind_at(&a, off),
+                                         skidx_sections_kind_at(&whole, off));
+                    if (whole.n && at <= upto) {
+                        assert_true(a.n >= 1);
+                        found++;
+                    }
+                }
+        }
+    assert_true(found > 1000);
+    skidx_sections_release(&a);
+    skidx_sections_release(&whole);
+}
+
+/* A colon's look-back (64 bytes, one window of the AVX2 pass): a
+ * sentence end (". ", "。", a line break) at every distance before
+ * "Benefits:", the heading glued to 0-70 lower-case letters after it
+ * ("teamBenefits:"): found exactly when the mark lies within reach, at
+ * the same place on both paths. */
+static void colon_look_back(void **state)
+{
+    (void)state;
+    static const char filler[] = "lorem ipsum dolor sit amet consectetur "
+                                 "adipiscing elit sed do eiusmod tempor";
+    static const char *const marks[] = {". ", "\xE3\x80\x82", "\n"};
+    char text[256];
+    struct skidx_sections a = {0};
+    size_t found = 0, missed = 0;
+    for (int mk = 0; mk < 3; mk++)
+        for (size_t pre = 0; pre < 70; pre += 3)
+            for (size_t k = 0; k <= 70; k++) {
+                size_t n = 0;
+                for (size_t i = 0; i < pre; i++)
+                    text[n++] = filler[i % (sizeof(filler) - 1)];
+                size_t ml = strlen(marks[mk]);
+                /* the byte a boundary mark ends with */
+                size_t last = n + (mk == 1 ? 2 : 0);
+                memcpy(text + n, marks[mk], ml);
+                n += ml;
+                for (size_t i = 0; i < k; i++)
+                    text[n++] = (char)('a' + i % 26);
+                size_t at = n;
+                memcpy(text + n, "Benefits: x", 11);
+                n += 11;
+                size_t e = at + 8;
+                int want = e <= 64 || last >= e - 64;
+                for (int simd = 0; simd < 2; simd++) {
+                    assert_int_equal(
+                        skidx_sections_split(&R, text, n, &a,
+                                             simd ? SKIDX_SIMD_BEST
+                                                  : SKIDX_SIMD_SCALAR),
+                        SKIDX_OK);
+                    if (a.n != (size_t)want)
+                        fprintf(stderr, "mark %d, pre %zu, k %zu: %zu\n",
+                                mk, pre, k, a.n);
+                    assert_int_equal(a.n, (size_t)want);
+                    if (want) {
+                        assert_int_equal(a.s[0].start, at);
+                        assert_int_equal(a.s[0].kind, SKIDX_SEC_BENEFITS);
+                    }
+                }
+                found += (size_t)want;
+                missed += (size_t)!want;
+            }
+    printf("colon look-back: %zu found, %zu out of reach\n", found, missed);
+    assert_true(found > 1500 && missed > 300);
+    skidx_sections_release(&a);
+}
+
 static void expect_error(const char *tsv, uint64_t line, const char *msg)
 {
     struct skidx_section_rules r = {0};
@@ -711,6 +833,8 @@ int main(void)
         cmocka_unit_test(prefix_filters),
         cmocka_unit_test(shared_words),
         cmocka_unit_test(block_boundaries),
+        cmocka_unit_test(lead_in_upto),
+        cmocka_unit_test(colon_look_back),
         cmocka_unit_test(rules_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

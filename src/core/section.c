@@ -860,7 +860,12 @@ struct ctx {
     int avx2;      /* the AVX2 path is in use */
     size_t anchor_from; /* SIZE_MAX: not looked for yet */
     size_t anchor_last; /* where the lead-ins' anchor last occurs at or
-                           after anchor_from (NOMATCH: nowhere) */
+                           after anchor_from and ends by anchor_end
+                           (NOMATCH: nowhere) */
+    size_t anchor_end;  /* the first line break at or after line_end (or
+                           the text's end): no lead-in of a line start
+                           before line_end reaches past it */
+    size_t line_end;    /* no line start is tried at or after this */
 };
 
 /* A rule's literal at t[q..lim); the end, or NOMATCH. */
@@ -1450,7 +1455,7 @@ anchor_last_avx2(const struct ctx *x, size_t from)
     const __m256i a2 = _mm256_set1_epi8(R->anchor[o]);
     const uc *t = x->t + R->anchor_key; /* the key letter of start s */
     const uc *t2 = x->t + o;            /* the second letter of start s */
-    size_t end = x->len - R->anchor_len + 1; /* starts below end */
+    size_t end = x->anchor_end - R->anchor_len + 1; /* starts below end */
 #define ANCHOR_AT(p, c) _mm256_cmpeq_epi8(_mm256_or_si256(p, f), c)
 #define ANCHOR_MASK(s)                                                      \
     (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(                        \
@@ -1492,13 +1497,13 @@ anchor_last_avx2(const struct ctx *x, size_t from)
 static size_t anchor_last(const struct ctx *x, size_t from)
 {
     size_t n = x->R->anchor_len;
-    if (from >= x->len || x->len - from < n)
+    if (from >= x->anchor_end || x->anchor_end - from < n)
         return NOMATCH;
 #if defined(__x86_64__)
     if (x->avx2)
         return anchor_last_avx2(x, from);
 #endif
-    for (size_t k = x->len - n + 1; k-- > from;)
+    for (size_t k = x->anchor_end - n + 1; k-- > from;)
         if ((x->t[k + x->R->anchor_key] | 0x20) ==
                 (uc)x->R->anchor[x->R->anchor_key] &&
             anchor_at(x->R, x->t, k))
@@ -1523,11 +1528,19 @@ static inline void try_line_at(struct ctx *x, size_t p, size_t q)
     }
     if (!R->n_lead || !(is_upper(x->t[q]) || x->t[q] >= 0xC0))
         return;
-    /* a lead-in starts after q + 1 and holds the anchor: none when the
-     * anchor's last occurrence starts before that */
-    if (R->anchor_len) {
+    /* a lead-in holds the anchor after q + 1 on its line (neither its
+     * name nor a rule's words take a line break): none when the
+     * anchor's last occurrence before anchor_end starts before that */
+    if (R->anchor_len && q < x->line_end) {
         if (x->anchor_from == SIZE_MAX ||
             (x->anchor_last == NOMATCH && q + 2 < x->anchor_from)) {
+            if (x->anchor_from == SIZE_MAX) {
+                const void *e = x->line_end < x->len
+                                    ? memchr(x->t + x->line_end, '\n',
+                                             x->len - x->line_end)
+                                    : NULL;
+                x->anchor_end = e ? (size_t)((const uc *)e - x->t) : x->len;
+            }
             x->anchor_from = q + 2;
             x->anchor_last = anchor_last(x, q + 2);
         }
@@ -1636,6 +1649,65 @@ static void colon_record(struct ctx *x, size_t start, size_t body,
 
 /* A colon-like mark at e (length n): the text back to the previous
  * sentence end must be a heading. */
+#if defined(__x86_64__)
+/* try_colon()'s look-back over the MAX_BACK (64) bytes before e, e >
+ * MAX_BACK: the bytes that may end a boundary mark (ASCII marks, and
+ * 0x81-0xA2 for the last byte of the wide ones, checked one by one from
+ * the last) and the capitals after a lower-case letter, each a mask of
+ * the window; the same *s and *camel as the byte loop. */
+__attribute__((target("avx2,bmi"))) static void
+look_back_avx2(const uc *t, size_t e, size_t *s, size_t *camel)
+{
+    size_t lo = e - MAX_BACK;
+    uint64_t b = 0, c = 0;
+    for (int h = 0; h < 2; h++) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(t + lo + 32 * h));
+        __m256i pv =
+            _mm256_loadu_si256((const __m256i *)(t + lo - 1 + 32 * h));
+        __m256i m = _mm256_or_si256(
+            _mm256_or_si256(
+                _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')),
+                                _mm256_cmpeq_epi8(v, _mm256_set1_epi8('.'))),
+                _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('!')),
+                                _mm256_cmpeq_epi8(v, _mm256_set1_epi8('?')))),
+            _mm256_or_si256(
+                _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(';')),
+                                _mm256_cmpeq_epi8(v, _mm256_set1_epi8('>'))),
+                _mm256_cmpeq_epi8(v, _mm256_set1_epi8('|'))));
+        /* 0x81..0xA2: (byte ^ 0x80) in 1..0x22, signed */
+        __m256i w = _mm256_xor_si256(v, _mm256_set1_epi8((char)0x80));
+        m = _mm256_or_si256(
+            m, _mm256_and_si256(
+                   _mm256_cmpgt_epi8(w, _mm256_setzero_si256()),
+                   _mm256_cmpgt_epi8(_mm256_set1_epi8(0x23), w)));
+        /* 'A'..'Z' after 'a'..'z': (byte - 'A') and (prev - 'a') below
+         * 26, as signed compares of the bytes offset by 0x80 */
+        __m256i up = _mm256_cmpgt_epi8(
+            _mm256_set1_epi8((char)(0x80 + 26)),
+            _mm256_add_epi8(v, _mm256_set1_epi8((char)(0x80 - 'A'))));
+        __m256i low = _mm256_cmpgt_epi8(
+            _mm256_set1_epi8((char)(0x80 + 26)),
+            _mm256_add_epi8(pv, _mm256_set1_epi8((char)(0x80 - 'a'))));
+        b |= (uint64_t)(uint32_t)_mm256_movemask_epi8(m) << (32 * h);
+        c |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
+                 _mm256_and_si256(up, low))
+             << (32 * h);
+    }
+    size_t after;
+    for (; b; b &= ~(1ull << (63 - __builtin_clzll(b)))) {
+        size_t i = lo + 63 - (size_t)__builtin_clzll(b);
+        if (is_boundary_back(t, i, &after)) {
+            *s = after;
+            /* the camel-case changes after the mark (none when it
+             * ends the window) */
+            c = after - lo < 64 ? c & ~0ull << (after - lo) : 0;
+            break;
+        }
+    }
+    *camel = c ? lo + 63 - (size_t)__builtin_clzll(c) : SIZE_MAX;
+}
+#endif
+
 static void try_colon(struct ctx *x, size_t e, size_t n)
 {
     const uc *t = x->t;
@@ -1643,17 +1715,22 @@ static void try_colon(struct ctx *x, size_t e, size_t n)
     /* the look-back also notes the last lower-to-upper case change
      * ("teamRequirements:"), tried below when the whole fails */
     size_t camel = SIZE_MAX;
-    for (size_t i = e; i > lo; i--) {
-        uc f = back_class[t[i - 1]];
-        if (!f)
-            continue;
-        if ((f & 1) && is_boundary_back(t, i - 1, &after)) {
-            s = after;
-            break;
+#if defined(__x86_64__)
+    if (x->avx2 && lo)
+        look_back_avx2(t, e, &s, &camel);
+    else
+#endif
+        for (size_t i = e; i > lo; i--) {
+            uc f = back_class[t[i - 1]];
+            if (!f)
+                continue;
+            if ((f & 1) && is_boundary_back(t, i - 1, &after)) {
+                s = after;
+                break;
+            }
+            if ((f & 2) && camel == SIZE_MAX && i > 1 && is_lower(t[i - 2]))
+                camel = i - 1;
         }
-        if ((f & 2) && camel == SIZE_MAX && i > 1 && is_lower(t[i - 2]))
-            camel = i - 1;
-    }
     if (s == SIZE_MAX) {
         if (lo)
             return; /* no sentence end within reach: not a heading */
@@ -1837,7 +1914,10 @@ skidx_status skidx_sections_split_upto(const struct skidx_section_rules *R,
         scan_end = upto + MAX_BACK + 1;
     struct ctx x = {R, (const uc *)text, len, out, SIZE_MAX, scan_end,
                     all == 1, all, region_set(all, SKIDX_SEC_NONE) * (all != 1),
-                    0, 0, 0, 0, 0, SIZE_MAX, NOMATCH};
+                    0, 0, 0, 0, 0, SIZE_MAX, NOMATCH, len, 0};
+    /* a line start is tried at a candidate's line after a prefix
+     * (MAX_PREFIX) or after a block tag ending within 64 bytes */
+    x.line_end = scan_end + 64 + MAX_PREFIX + 16;
 #if defined(__x86_64__)
     x.avx2 = simd != SKIDX_SIMD_SCALAR && __builtin_cpu_supports("avx2");
 #endif

@@ -42,8 +42,11 @@
  * ASCII and single spaces eight at a time. "<Name> is an equal opportunity employer..." lead-ins are tried
  * only at a paragraph's start, and only before the last occurrence of a
  * word that every such rule holds ("equal"; searched for once per text,
- * from its end). The common line prefixes ("- ", "• ") and block tags
- * ("<li>", "</p>") are read without the general loops, and a line whose
+ * back from the line break after the last line start tried: a lead-in
+ * holds it on its own line). The common line prefixes ("- ", "• ") and block tags
+ * ("<li>", "</p>") are read without the general loops, a colon's
+ * look-back reads its 64 bytes as two vector masks (sentence ends,
+ * lower-to-upper changes) on the AVX2 path, and a line whose
  * first byte can start nothing costs a table look-up. The indexer splits
  * only up to the last hit a section could decide
  * (skidx_sections_split_upto()), and after each heading looks only for
