@@ -598,6 +598,27 @@ static void shared_words(void **state)
     skidx_section_rules_release(&r2);
 }
 
+/* text[0..n) split on the portable and the best path: one Benefits
+ * heading starting at `at` when `want`, none otherwise (`what` names the
+ * case on stderr when the count differs). */
+static void expect_benefits(const char *text, size_t n, int want, size_t at,
+                            struct skidx_sections *a, const char *what)
+{
+    for (int simd = 0; simd < 2; simd++) {
+        assert_int_equal(skidx_sections_split(&R, text, n, a,
+                                              simd ? SKIDX_SIMD_BEST
+                                                   : SKIDX_SIMD_SCALAR),
+                         SKIDX_OK);
+        if (a->n != (size_t)want)
+            fprintf(stderr, "%s: %zu\n", what, a->n);
+        assert_int_equal(a->n, (size_t)want);
+        if (want) {
+            assert_int_equal(a->s[0].start, at);
+            assert_int_equal(a->s[0].kind, SKIDX_SEC_BENEFITS);
+        }
+    }
+}
+
 /* A heading at every offset of texts of 0 to 130 bytes (around the
  * AVX2 pass's 32- and 64-byte steps): after a line break and after a
  * sentence end with a colon, found exactly when it fits, on both paths. */
@@ -622,21 +643,10 @@ static void block_boundaries(void **state)
                     text[i] = i - k < hl ? h[i - k] : 'x';
                 /* form 0 needs "Benefits" whole, form 1 its colon too */
                 int want = at + 8 + (size_t)form <= n;
-                for (int simd = 0; simd < 2; simd++) {
-                    assert_int_equal(
-                        skidx_sections_split(&R, text, n, &a,
-                                             simd ? SKIDX_SIMD_BEST
-                                                  : SKIDX_SIMD_SCALAR),
-                        SKIDX_OK);
-                    if ((size_t)want != a.n)
-                        fprintf(stderr, "form %d, n %zu, k %zu: %zu\n", form,
-                                n, k, a.n);
-                    assert_int_equal(a.n, (size_t)want);
-                    if (want) {
-                        assert_int_equal(a.s[0].start, at);
-                        assert_int_equal(a.s[0].kind, SKIDX_SEC_BENEFITS);
-                    }
-                }
+                char what[64];
+                snprintf(what, sizeof(what), "form %d, n %zu, k %zu", form,
+                         n, k);
+                expect_benefits(text, n, want, at, &a, what);
                 found += (size_t)want;
             }
     assert_true(found > 10000);
@@ -742,21 +752,10 @@ static void colon_look_back(void **state)
                 n += 11;
                 size_t e = at + 8;
                 int want = e <= 64 || last >= e - 64;
-                for (int simd = 0; simd < 2; simd++) {
-                    assert_int_equal(
-                        skidx_sections_split(&R, text, n, &a,
-                                             simd ? SKIDX_SIMD_BEST
-                                                  : SKIDX_SIMD_SCALAR),
-                        SKIDX_OK);
-                    if (a.n != (size_t)want)
-                        fprintf(stderr, "mark %d, pre %zu, k %zu: %zu\n",
-                                mk, pre, k, a.n);
-                    assert_int_equal(a.n, (size_t)want);
-                    if (want) {
-                        assert_int_equal(a.s[0].start, at);
-                        assert_int_equal(a.s[0].kind, SKIDX_SEC_BENEFITS);
-                    }
-                }
+                char what[64];
+                snprintf(what, sizeof(what), "mark %d, pre %zu, k %zu", mk,
+                         pre, k);
+                expect_benefits(text, n, want, at, &a, what);
                 found += (size_t)want;
                 missed += (size_t)!want;
             }

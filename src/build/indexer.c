@@ -57,6 +57,13 @@ struct dedup_set {
     size_t cap, n;
 };
 
+/* The slot where key k's search begins in a table of cap slots (a power
+ * of two; k not 0). */
+static inline size_t dedup_slot(uint64_t k, size_t cap)
+{
+    return (size_t)(k * 0x9E3779B97F4A7C15ull >> 17) & (cap - 1);
+}
+
 /* Returns 1 when the key was new, 0 when present, -1 on OOM. */
 static int dedup_insert(struct dedup_set *d, uint64_t k)
 {
@@ -71,7 +78,7 @@ static int dedup_insert(struct dedup_set *d, uint64_t k)
             uint64_t x = d->keys[i];
             if (!x)
                 continue;
-            size_t s = (size_t)(x * 0x9E3779B97F4A7C15ull >> 17) & (cap - 1);
+            size_t s = dedup_slot(x, cap);
             while (nk[s])
                 s = (s + 1) & (cap - 1);
             nk[s] = x;
@@ -80,7 +87,7 @@ static int dedup_insert(struct dedup_set *d, uint64_t k)
         d->keys = nk;
         d->cap = cap;
     }
-    size_t s = (size_t)(k * 0x9E3779B97F4A7C15ull >> 17) & (d->cap - 1);
+    size_t s = dedup_slot(k, d->cap);
     while (d->keys[s]) {
         if (d->keys[s] == k)
             return 0;
@@ -100,8 +107,7 @@ static void dedup_prefetch(const struct dedup_set *d, uint64_t k)
         return;
     if (!k)
         k = 1;
-    const size_t s = (size_t)(k * 0x9E3779B97F4A7C15ull >> 17) & (d->cap - 1);
-    __builtin_prefetch(d->keys + s, 1);
+    __builtin_prefetch(d->keys + dedup_slot(k, d->cap), 1);
 }
 
 /* ---- chunk results ---- */

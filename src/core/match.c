@@ -1467,14 +1467,16 @@ static skidx_status add_gate_word(struct skidx_matcher *m, const char *x,
     return SKIDX_OK;
 }
 
-/* The gate words of a, each with `kinds` and `negs` (add_gate_word). */
+/* The gate words of a, each with `kinds`, window sides `pre` and `post`
+ * and `negs` (add_gate_word). */
 static skidx_status add_gate_words(struct skidx_matcher *m, const char *w,
-                                   size_t nw, uint32_t kinds, uint64_t negs)
+                                   size_t nw, uint32_t kinds, unsigned pre,
+                                   unsigned post, uint64_t negs)
 {
     skidx_status st = SKIDX_OK;
     for (size_t i = 0, wl = 0; i < nw && !st; i++) {
         size_t xl = strlen(w + wl);
-        st = add_gate_word(m, w + wl, xl, kinds, 0, 0, negs);
+        st = add_gate_word(m, w + wl, xl, kinds, pre, post, negs);
         wl += xl + 1;
     }
     return st;
@@ -1530,7 +1532,8 @@ static skidx_status plan_gate(struct skidx_matcher *m,
     if (c == plan->n && c == GATE_CLASSES)
         c = GATE_CLASSES - 1;
     skidx_status st =
-        add_gate_words(m, w, nw, GW_ANCH | (1u << (GW_CLS + c)), 0);
+        add_gate_words(m, w, nw, GW_ANCH | (1u << (GW_CLS + c)), 0, 0,
+                       0);
     if (!st && c == plan->n) {
         plan->words[c] = w; /* the plan's now */
         plan->bytes[c] = wb;
@@ -1999,12 +2002,7 @@ static skidx_status plan_wide(struct skidx_matcher *m,
     if (r < 0)
         return SKIDX_ERR_NOMEM;
     if (r) {
-        skidx_status st = SKIDX_OK;
-        for (size_t i = 0, o = 0; i < ngw && !st; i++) {
-            const size_t xl = strlen(gw + o);
-            st = add_gate_word(m, gw + o, xl, GW_WIN, 0, RQ_WIDE, 0);
-            o += xl + 1;
-        }
+        skidx_status st = add_gate_words(m, gw, ngw, GW_WIN, 0, RQ_WIDE, 0);
         free(gw);
         *kind = st ? 0 : 3;
         return st;
@@ -2257,7 +2255,7 @@ static skidx_status build_regex(struct skidx_matcher *m,
                 o += strlen(gw + o) + 1;
             }
             if (r) {
-                st = add_gate_words(m, gw, ngw, 0, 1ull << slot);
+                st = add_gate_words(m, gw, ngw, 0, 0, 0, 1ull << slot);
                 kg[cg++] = (uint32_t)j;
                 width_ga = w > width_ga ? w : width_ga;
             } else {
