@@ -31,7 +31,16 @@ static uint64_t *table_alloc(size_t n)
         return calloc(n ? n : 1, sizeof(uint64_t));
     void *p = mmap(NULL, n * sizeof(uint64_t), PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    return p == MAP_FAILED ? NULL : p;
+    if (p == MAP_FAILED)
+        return NULL;
+#ifdef MADV_NOHUGEPAGE
+    /* Where transparent huge pages are "always", one write would fault
+     * in (and clear) 2 MiB of the table instead of 4 KiB: a sparse
+     * table would cost its whole size per thread. Advice only: a
+     * kernel without it maps small pages anyway. */
+    (void)madvise(p, n * sizeof(uint64_t), MADV_NOHUGEPAGE);
+#endif
+    return p;
 }
 
 static void table_free(uint64_t *t, size_t n)
