@@ -312,7 +312,14 @@ static void simd_paths_agree(void **state)
          * and prefix colons */
         "\nNice to have\n", "\nPreferred:", "\nSkills\n", "\nExperience\n",
         "\n\nStack is an equal opportunity employer", "teamBenefits:",
-        "\n- Skills\n", "\n1.:", "\n- Benefits:"};
+        "\n- Skills\n", "\n1.:", "\n- Benefits:",
+        /* the lead-ins' anchor looked for forward, on the line of the
+         * line start: breaks ('\r' alone too) between, and prose longer
+         * than the vector steps before it */
+        "\r", "Acme Corp\ris an equal opportunity employer",
+        "lorem ipsum dolor sit amet consectetur adipiscing elit sed do "
+        "eiusmod tempor ", "\n\nAcme Corp is an equal", " opportunity "
+        "employer", "<p>Acme is an equal opportunity employer</p>"};
     const size_t np = sizeof(parts) / sizeof(parts[0]);
     char *text = malloc(8192);
     struct skidx_sections a = {0};

@@ -859,9 +859,12 @@ struct ctx {
     int oom;
     int avx2;      /* the AVX2 path is in use */
     size_t anchor_from; /* SIZE_MAX: not looked for yet */
-    size_t anchor_last; /* where the lead-ins' anchor last occurs at or
+    size_t anchor_next; /* where the lead-ins' anchor first occurs at or
                            after anchor_from and ends by anchor_end
                            (NOMATCH: nowhere) */
+    size_t anchor_brk;  /* the last line break ('\n' or '\r') before
+                           anchor_next, or a byte before anchor_from - 1
+                           when there is none from there on */
     size_t anchor_end;  /* the first line break at or after line_end (or
                            the text's end): no lead-in of a line start
                            before line_end reaches past it */
@@ -1441,74 +1444,121 @@ static inline int anchor_at(const struct skidx_section_rules *R, const uc *t,
 }
 
 #if defined(__x86_64__)
-/* anchor_last() for AVX2: 64 starts a step from the end, by the
- * anchor's rarest letter and its first or last letter (folded with
- * 0x20, exact for letters). */
+/* anchor_next() for AVX2: 64 starts a step, by the anchor's rarest
+ * letter (folded with 0x20, exact for letters). */
 __attribute__((target("avx2,bmi"))) static size_t
-anchor_last_avx2(const struct ctx *x, size_t from)
+anchor_next_avx2(const struct ctx *x, size_t from)
 {
     const struct skidx_section_rules *R = x->R;
-    /* the second letter: the last, or the first when the key is last */
-    size_t o = R->anchor_key + 1u == R->anchor_len ? 0 : R->anchor_len - 1u;
     const __m256i f = _mm256_set1_epi8(0x20);
     const __m256i a = _mm256_set1_epi8(R->anchor[R->anchor_key]);
-    const __m256i a2 = _mm256_set1_epi8(R->anchor[o]);
     const uc *t = x->t + R->anchor_key; /* the key letter of start s */
-    const uc *t2 = x->t + o;            /* the second letter of start s */
     size_t end = x->anchor_end - R->anchor_len + 1; /* starts below end */
-#define ANCHOR_AT(p, c) _mm256_cmpeq_epi8(_mm256_or_si256(p, f), c)
-#define ANCHOR_MASK(s)                                                      \
-    (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(                        \
-        ANCHOR_AT(_mm256_loadu_si256((const __m256i *)(t + (s))), a),      \
-        ANCHOR_AT(_mm256_loadu_si256((const __m256i *)(t2 + (s))), a2)))
-    while (end >= from + 64) {
-        size_t s = end - 64; /* starts s..s+63 read up to s + len - 1 */
-        uint64_t m = ANCHOR_MASK(s) | (uint64_t)ANCHOR_MASK(s + 32) << 32;
-        while (m) {
-            unsigned b = 63 - (unsigned)__builtin_clzll(m);
-            if (anchor_at(R, x->t, s + b))
-                return s + b;
-            m &= ~(1ull << b);
+    size_t s = from;
+#define ANCHOR_AT(s)                                                        \
+    _mm256_cmpeq_epi8(                                                      \
+        _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(t + (s))), f), \
+        a)
+    while (s < end) {
+        /* starts s..s+63 read their key letter below anchor_end; the
+         * last block ends at end, its starts before s masked off */
+        size_t b = s + 64 <= end ? s : end >= from + 64 ? end - 64 : SIZE_MAX;
+        if (b == SIZE_MAX)
+            break;
+        __m256i m0 = ANCHOR_AT(b), m1 = ANCHOR_AT(b + 32);
+        if (!_mm256_testz_si256(_mm256_or_si256(m0, m1),
+                                _mm256_or_si256(m0, m1))) {
+            uint64_t m = ((uint32_t)_mm256_movemask_epi8(m0) |
+                          (uint64_t)(uint32_t)_mm256_movemask_epi8(m1)
+                              << 32) &
+                         (~0ull << (s - b));
+            for (; m; m &= m - 1) {
+                size_t k = b + (size_t)__builtin_ctzll(m);
+                if (anchor_at(R, x->t, k))
+                    return k;
+            }
         }
-        end = s;
+        s = b + 64;
     }
-    if (end >= from + 32) {
-        size_t s = end - 32;
-        uint32_t m = ANCHOR_MASK(s);
-        while (m) {
-            unsigned b = 31 - (unsigned)__builtin_clz(m);
-            if (anchor_at(R, x->t, s + b))
-                return s + b;
-            m &= ~(1u << b);
-        }
-        end = s;
-    }
-#undef ANCHOR_MASK
 #undef ANCHOR_AT
-    for (size_t k = end; k-- > from;)
-        if (anchor_at(R, x->t, k))
-            return k;
+    for (; s < end; s++)
+        if (anchor_at(R, x->t, s))
+            return s;
     return NOMATCH;
 }
 #endif
 
-/* The last start at `from` or after where the lead-ins' anchor occurs
- * (ASCII case aside), or NOMATCH. */
-static size_t anchor_last(const struct ctx *x, size_t from)
+/* The first start at `from` or after where the lead-ins' anchor occurs
+ * (ASCII case aside) and ends by anchor_end, or NOMATCH. */
+static size_t anchor_next(const struct ctx *x, size_t from)
 {
     size_t n = x->R->anchor_len;
     if (from >= x->anchor_end || x->anchor_end - from < n)
         return NOMATCH;
 #if defined(__x86_64__)
     if (x->avx2)
-        return anchor_last_avx2(x, from);
+        return anchor_next_avx2(x, from);
 #endif
-    for (size_t k = x->anchor_end - n + 1; k-- > from;)
+    for (size_t k = from; k + n <= x->anchor_end; k++)
         if ((x->t[k + x->R->anchor_key] | 0x20) ==
                 (uc)x->R->anchor[x->R->anchor_key] &&
             anchor_at(x->R, x->t, k))
             return k;
     return NOMATCH;
+}
+
+#if defined(__x86_64__)
+/* last_break() for AVX2: 32 bytes a step back from k. */
+__attribute__((target("avx2,bmi"))) static size_t
+last_break_avx2(const uc *t, size_t from, size_t k)
+{
+    const __m256i nl = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
+    for (; k >= from + 32; k -= 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(t + k - 32));
+        uint32_t m = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+            _mm256_cmpeq_epi8(v, nl), _mm256_cmpeq_epi8(v, cr)));
+        if (m)
+            return k - 32 + 31 - (size_t)__builtin_clz(m);
+    }
+    while (k > from) {
+        k--;
+        if (t[k] == '\n' || t[k] == '\r')
+            return k;
+    }
+    return from - 1;
+}
+#endif
+
+/* Is there a line break ('\n' or '\r') in t[from..k)? The last one, or
+ * from - 1 when there is none (from >= 1). */
+static size_t last_break(const struct ctx *x, size_t from, size_t k)
+{
+#if defined(__x86_64__)
+    if (x->avx2)
+        return last_break_avx2(x->t, from, k);
+#endif
+    while (k > from) {
+        k--;
+        if (x->t[k] == '\n' || x->t[k] == '\r')
+            return k;
+    }
+    return from - 1;
+}
+
+/* Look for the anchor from `from` on (x->anchor_next, anchor_brk). */
+static __attribute__((noinline)) void anchor_from(struct ctx *x, size_t from)
+{
+    if (x->anchor_from == SIZE_MAX) {
+        const void *e = x->line_end < x->len
+                            ? memchr(x->t + x->line_end, '\n',
+                                     x->len - x->line_end)
+                            : NULL;
+        x->anchor_end = e ? (size_t)((const uc *)e - x->t) : x->len;
+    }
+    x->anchor_from = from;
+    x->anchor_next = anchor_next(x, from);
+    if (x->anchor_next != NOMATCH)
+        x->anchor_brk = last_break(x, from - 1, x->anchor_next);
 }
 
 static void lead_in_at(struct ctx *x, size_t p, size_t q);
@@ -1529,22 +1579,15 @@ static inline void try_line_at(struct ctx *x, size_t p, size_t q)
     if (!R->n_lead || !(is_upper(x->t[q]) || x->t[q] >= 0xC0))
         return;
     /* a lead-in holds the anchor after q + 1 on its line (neither its
-     * name nor a rule's words take a line break): none when the
-     * anchor's last occurrence before anchor_end starts before that */
+     * name nor a rule's words take a line break, '\n' or '\r'): none
+     * when the anchor's first occurrence from q + 2 on (before
+     * anchor_end, the line break after the last line start tried) has a
+     * line break before it after q */
     if (R->anchor_len && q < x->line_end) {
-        if (x->anchor_from == SIZE_MAX ||
-            (x->anchor_last == NOMATCH && q + 2 < x->anchor_from)) {
-            if (x->anchor_from == SIZE_MAX) {
-                const void *e = x->line_end < x->len
-                                    ? memchr(x->t + x->line_end, '\n',
-                                             x->len - x->line_end)
-                                    : NULL;
-                x->anchor_end = e ? (size_t)((const uc *)e - x->t) : x->len;
-            }
-            x->anchor_from = q + 2;
-            x->anchor_last = anchor_last(x, q + 2);
-        }
-        if (x->anchor_last == NOMATCH || x->anchor_last < q + 2)
+        if (x->anchor_from > q + 2 ||
+            (x->anchor_next != NOMATCH && x->anchor_next < q + 2))
+            anchor_from(x, q + 2);
+        if (x->anchor_next == NOMATCH || x->anchor_brk > q)
             return;
     }
     lead_in_at(x, p, q);
@@ -1912,9 +1955,18 @@ skidx_status skidx_sections_split_upto(const struct skidx_section_rules *R,
     size_t scan_end = len;
     if (upto < len && len - upto > MAX_BACK + 1)
         scan_end = upto + MAX_BACK + 1;
-    struct ctx x = {R, (const uc *)text, len, out, SIZE_MAX, scan_end,
-                    all == 1, all, region_set(all, SKIDX_SEC_NONE) * (all != 1),
-                    0, 0, 0, 0, 0, SIZE_MAX, NOMATCH, len, 0};
+    struct ctx x = {.R = R,
+                    .t = (const uc *)text,
+                    .len = len,
+                    .out = out,
+                    .last_q = SIZE_MAX,
+                    .scan_end = scan_end,
+                    .all = all == 1,
+                    .mode = all,
+                    .set = region_set(all, SKIDX_SEC_NONE) * (all != 1),
+                    .anchor_from = SIZE_MAX,
+                    .anchor_next = NOMATCH,
+                    .anchor_end = len};
     /* a line start is tried at a candidate's line after a prefix
      * (MAX_PREFIX) or after a block tag ending within 64 bytes */
     x.line_end = scan_end + 64 + MAX_PREFIX + 16;
