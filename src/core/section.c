@@ -361,20 +361,55 @@ static const uint8_t canon_id[256] = {
  * as themselves OR 0x20, up to a byte no rule holds (canon_stop: a line
  * break, most often), stand for the canonical bytes as far as a rule
  * can match; canon24() only where another byte comes first. */
+#if defined(__x86_64__)
+/* canon24_quick()'s leading bytes for AVX2 (q + 33 <= len): the first
+ * byte that canon_id does not hold (0x20..0x7E but '-', '@' and
+ * 0x5B..0x60), or a space before a blank (' ', TAB, 0xC2), or max. A
+ * blank at lim is not looked at: t[lim] is a colon mark or lim is len. */
+__attribute__((target("avx2,bmi"))) static size_t
+canon_id_run_avx2(const uc *t, size_t q, size_t max)
+{
+    const __m256i v = _mm256_loadu_si256((const __m256i *)(t + q));
+    const __m256i nx = _mm256_loadu_si256((const __m256i *)(t + q + 1));
+    __m256i id = _mm256_and_si256(_mm256_cmpgt_epi8(v, _mm256_set1_epi8(0x1F)),
+                                  _mm256_cmpgt_epi8(_mm256_set1_epi8(0x7F), v));
+    __m256i bad = _mm256_or_si256(
+        _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('-')),
+                        _mm256_cmpeq_epi8(v, _mm256_set1_epi8('@'))),
+        _mm256_and_si256(_mm256_cmpgt_epi8(v, _mm256_set1_epi8(0x5A)),
+                         _mm256_cmpgt_epi8(_mm256_set1_epi8(0x61), v)));
+    __m256i sp = _mm256_and_si256(
+        _mm256_cmpeq_epi8(v, _mm256_set1_epi8(' ')),
+        _mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi8(nx, _mm256_set1_epi8(' ')),
+                            _mm256_cmpeq_epi8(nx, _mm256_set1_epi8('\t'))),
+            _mm256_cmpeq_epi8(nx, _mm256_set1_epi8((char)0xC2))));
+    uint64_t stop = (uint32_t)~_mm256_movemask_epi8(
+                        _mm256_andnot_si256(_mm256_or_si256(bad, sp), id)) |
+                    1ull << max;
+    return (size_t)__builtin_ctzll(stop);
+}
+#endif
+
 static inline int canon24_quick(const uint8_t *canon_stop, const uc *t,
                                 size_t q, size_t lim, size_t len,
-                                uint64_t k[3])
+                                uint64_t k[3], int avx2)
 {
     size_t max = lim - q < 24 ? lim - q : 24, n = 0;
-    while (n < max) {
-        uc c = t[q + n];
-        if (!canon_id[c] ||
-            (c == ' ' && q + n + 1 < lim &&
-             (t[q + n + 1] == ' ' || t[q + n + 1] == '\t' ||
-              t[q + n + 1] == 0xC2)))
-            break;
-        n++;
-    }
+#if defined(__x86_64__)
+    if (avx2 && q + 33 <= len)
+        n = canon_id_run_avx2(t, q, max);
+    else
+#endif
+        while (n < max) {
+            uc c = t[q + n];
+            if (!canon_id[c] ||
+                (c == ' ' && q + n + 1 < lim &&
+                 (t[q + n + 1] == ' ' || t[q + n + 1] == '\t' ||
+                  t[q + n + 1] == 0xC2)))
+                break;
+            n++;
+        }
     if (n < max && !canon_stop[t[q + n]])
         return canon24(t, q, lim, k);
     uc b[24];
@@ -1132,7 +1167,7 @@ static int heading_at(const struct ctx *x, size_t q, size_t stop,
                 if (w->n > 1) {
                     if (!tn)
                         tn = canon24_quick(R->canon_stop, x->t, q, lim,
-                                           x->len, tc);
+                                           x->len, tc, x->avx2);
                     if (r->canon_n > tn ||
                         (((tc[0] ^ r->canon8[0]) & r->canonm8[0]) |
                          ((tc[1] ^ r->canon8[1]) & r->canonm8[1]) |
@@ -1852,46 +1887,36 @@ static void scan_scalar(struct ctx *x, size_t from)
 }
 
 #if defined(__x86_64__)
-/* The candidate bytes by their nibbles: a byte is one when the classes
- * of its low and high nibble share a bit (bit 0: '\n', bit 1: ':' and
- * '<', bit 2: 0xEF and 0xE3; no other byte has both halves of one). */
+/* The candidate bytes but '\n' by their low nibble: a byte is one when
+ * it equals the table's byte for its low nibble (':' 0x3A, '<' 0x3C,
+ * 0xE3, 0xEF); the other entries hold a byte of another low nibble, so
+ * no byte equals them. '\n' (low nibble 0xA, as ':') is compared apart. */
 #define NIBBLES16(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p)          \
-    a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p
-#define CAND_LO NIBBLES16(0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 3, 0, 2, 0, 0, 4)
-#define CAND_HI NIBBLES16(1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0)
+    (char)a, (char)b, (char)c, (char)d, (char)e, (char)f, (char)g,        \
+        (char)h, (char)i, (char)j, (char)k, (char)l, (char)m, (char)n,    \
+        (char)o, (char)p
+#define CAND_LO                                                             \
+    NIBBLES16(0x01, 0x00, 0x00, 0xE3, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,   \
+              0x3A, 0x00, 0x3C, 0x00, 0x00, 0xEF)
 
 __attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
 {
-    const __m256i nl = _mm256_set1_epi8('\n'), co = _mm256_set1_epi8(':');
-    const __m256i lt = _mm256_set1_epi8('<');
-    const __m256i ef = _mm256_set1_epi8((char)0xEF);
-    const __m256i e3 = _mm256_set1_epi8((char)0xE3);
+    const __m256i nl = _mm256_set1_epi8('\n');
     const __m256i lo_tab = _mm256_setr_epi8(CAND_LO, CAND_LO);
-    const __m256i hi_tab = _mm256_setr_epi8(CAND_HI, CAND_HI);
-    const __m256i low4 = _mm256_set1_epi8(0x0F), zero = _mm256_setzero_si256();
+    const __m256i low4 = _mm256_set1_epi8(0x0F);
     size_t i = 0;
 #define CANDIDATES(c)                                                       \
-    _mm256_or_si256(                                                        \
-        _mm256_or_si256(_mm256_cmpeq_epi8(c, nl), _mm256_cmpeq_epi8(c, co)), \
-        _mm256_or_si256(_mm256_cmpeq_epi8(c, lt),                           \
-                        _mm256_or_si256(_mm256_cmpeq_epi8(c, ef),           \
-                                        _mm256_cmpeq_epi8(c, e3))))
-    /* NOT_CANDIDATES(c): 0xFF at the bytes that are no candidate; no
-     * branch on the block's bytes (ASCII or not) */
-#define NOT_CANDIDATES(c)                                                   \
-    _mm256_cmpeq_epi8(                                                      \
-        _mm256_and_si256(                                                   \
-            _mm256_shuffle_epi8(lo_tab, _mm256_and_si256(c, low4)),         \
-            _mm256_shuffle_epi8(                                            \
-                hi_tab, _mm256_and_si256(_mm256_srli_epi16(c, 4), low4))),  \
-        zero)
+    _mm256_or_si256(_mm256_cmpeq_epi8(c, nl),                               \
+                    _mm256_cmpeq_epi8(                                      \
+                        _mm256_shuffle_epi8(lo_tab,                         \
+                                            _mm256_and_si256(c, low4)),     \
+                        c))
     for (; i + 64 <= x->scan_end; i += 64) {
         __m256i c0 = _mm256_loadu_si256((const __m256i *)(x->t + i));
         __m256i c1 = _mm256_loadu_si256((const __m256i *)(x->t + i + 32));
         uint64_t b =
-            ~((uint32_t)_mm256_movemask_epi8(NOT_CANDIDATES(c0)) |
-              (uint64_t)(uint32_t)_mm256_movemask_epi8(NOT_CANDIDATES(c1))
-                  << 32);
+            (uint32_t)_mm256_movemask_epi8(CANDIDATES(c0)) |
+            (uint64_t)(uint32_t)_mm256_movemask_epi8(CANDIDATES(c1)) << 32;
         for (; b; b &= b - 1)
             candidate(x, i + (size_t)__builtin_ctzll(b));
     }
@@ -1902,9 +1927,8 @@ __attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
         __m256i c0 = _mm256_loadu_si256((const __m256i *)(x->t + s));
         __m256i c1 = _mm256_loadu_si256((const __m256i *)(x->t + s + 32));
         uint64_t b =
-            ~((uint32_t)_mm256_movemask_epi8(NOT_CANDIDATES(c0)) |
-              (uint64_t)(uint32_t)_mm256_movemask_epi8(NOT_CANDIDATES(c1))
-                  << 32) &
+            ((uint32_t)_mm256_movemask_epi8(CANDIDATES(c0)) |
+             (uint64_t)(uint32_t)_mm256_movemask_epi8(CANDIDATES(c1)) << 32) &
             (~0ull << (i - s));
         for (; b; b &= b - 1)
             candidate(x, s + (size_t)__builtin_ctzll(b));
@@ -1917,7 +1941,6 @@ __attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
             candidate(x, i + (size_t)__builtin_ctz(b));
     }
 #undef CANDIDATES
-#undef NOT_CANDIDATES
     scan_scalar(x, i);
 }
 #endif
