@@ -1275,10 +1275,10 @@ static const uint8_t prefix_mark[256] = {
     ['>'] = 1, ['-'] = 1,   ['+'] = 1,  ['|'] = 1, ['['] = 1, ['('] = 1,
     ['='] = 1};
 
-/* Skip bullets, markdown marks, list numbers and inline tags. */
-static size_t skip_prefix(const uc *t, size_t p, size_t len)
+/* Skip bullets, markdown marks, list numbers and inline tags from p,
+ * reading below lim. */
+static size_t skip_prefix_lim(const uc *t, size_t p, size_t lim)
 {
-    size_t lim = p + MAX_PREFIX < len ? p + MAX_PREFIX : len;
     while (p < lim) {
         uc c = t[p];
         if (prefix_mark[c]) {
@@ -1334,6 +1334,13 @@ static size_t skip_prefix(const uc *t, size_t p, size_t len)
         }
     }
     return p;
+}
+
+/* Skip bullets, markdown marks, list numbers and inline tags: at most
+ * MAX_PREFIX bytes from p, below len. */
+static size_t skip_prefix(const uc *t, size_t p, size_t len)
+{
+    return skip_prefix_lim(t, p, p + MAX_PREFIX < len ? p + MAX_PREFIX : len);
 }
 
 /* The lower-cased name (up to 8 ASCII letters and digits) of the tag at
@@ -1434,23 +1441,38 @@ static inline int para_start(const uc *t, size_t p)
 static inline int is_letter(uc c) { return (uc)((c | 0x20) - 'a') < 26; }
 
 /* skip_prefix() with the common line starts first: a letter, an empty
- * line ("\n", "\r\n"), "- ", "* " or "• " before a letter. The same
- * result as skip_prefix() (none of these bytes is skipped otherwise). */
+ * line ("\n", "\r\n"), "- ", "* " or "• ", then short tags ("<li>",
+ * "<p>"), before a letter. The same result as skip_prefix(): each is
+ * one or more of its steps, taken below the same limit, and a letter
+ * ends it. */
 static inline size_t line_prefix(const uc *t, size_t p, size_t len)
 {
     uc c = t[p];
     if (is_letter(c) || c == '\n')
         return p;
+    size_t lim = p + MAX_PREFIX < len ? p + MAX_PREFIX : len, s = p;
     if (p + 4 < len) {
-        if ((c == '-' || c == '*') && t[p + 1] == ' ' && is_letter(t[p + 2]))
-            return p + 2;
-        if (c == '\r' && t[p + 1] == '\n')
+        if ((c == '-' || c == '*') && t[p + 1] == ' ')
+            s = p + 2;
+        else if (c == '\r' && t[p + 1] == '\n')
             return p + 1;
-        if (c == 0xE2 && t[p + 1] == 0x80 && t[p + 2] == 0xA2 &&
-            t[p + 3] == ' ' && is_letter(t[p + 4]))
-            return p + 4;
+        else if (c == 0xE2 && t[p + 1] == 0x80 && t[p + 2] == 0xA2 &&
+                 t[p + 3] == ' ')
+            s = p + 4;
     }
-    return skip_prefix(t, p, len);
+    while (s + 4 <= lim && t[s] == '<') {
+        /* "<p>", "<li>", "<br>", "<ul>", "<h3>": one or two letters or
+         * digits between '<' and '>' */
+        if (t[s + 2] == '>' && is_alnum(t[s + 1]))
+            s += 3;
+        else if (t[s + 3] == '>' && is_alnum(t[s + 1]) && is_alnum(t[s + 2]))
+            s += 4;
+        else
+            break;
+    }
+    if (s < lim && is_letter(t[s]))
+        return s;
+    return skip_prefix_lim(t, s, lim);
 }
 
 static inline void try_line_at(struct ctx *x, size_t p, size_t q);
