@@ -121,6 +121,22 @@ static const uint8_t word_class[256] = {
     ['Y'] = 2, ['Z'] = 2,
 };
 
+/* 1: an ASCII letter or digit (word_class not 0) */
+static const uint8_t word_alnum[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+    ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+    ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+    ['Y'] = 1, ['Z'] = 1,
+};
+
 /* The first word of s (Latin letters and digits, folded as by
  * fold_rule, up to a lower-to-upper case change), hashed; its length in
  * *n (0: s starts otherwise). At most 32 bytes are read. */
@@ -235,12 +251,18 @@ static inline int canon3(const uc *t, size_t i, size_t lim, uint32_t *key)
 {
     uint32_t k = 0;
     int n = 0;
-    if (i + 3 <= lim && word_class[t[i]] && word_class[t[i + 1]] &&
-        word_class[t[i + 2]]) {
-        /* three ASCII letters or digits: '|0x20' lowers letters only */
-        *key = (uint32_t)(t[i] | 0x20) << 16 | (uint32_t)(t[i + 1] | 0x20)
-                                                   << 8 |
-               (uint32_t)(t[i + 2] | 0x20);
+    if (i + 3 <= lim &&
+        (word_alnum[t[i]] & word_alnum[t[i + 1]] & word_alnum[t[i + 2]])) {
+        /* three ASCII letters or digits: '|0x20' lowers letters only;
+         * the first byte highest */
+        uint32_t w;
+        if (i + 4 <= lim) {
+            memcpy(&w, t + i, 4);
+            w = __builtin_bswap32(w) >> 8;
+        } else {
+            w = (uint32_t)t[i] << 16 | (uint32_t)t[i + 1] << 8 | t[i + 2];
+        }
+        *key = w | 0x202020u;
         return 1;
     }
     while (n < 3 && i < lim) {
@@ -1516,27 +1538,31 @@ anchor_next_avx2(const struct ctx *x, size_t from)
     _mm256_cmpeq_epi8(                                                      \
         _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(t + (s))), f), \
         a)
-    while (s < end) {
-        /* starts s..s+63 read their key letter below anchor_end; the
-         * last block ends at end, its starts before s masked off */
-        size_t b = s + 64 <= end ? s : end >= from + 64 ? end - 64 : SIZE_MAX;
-        if (b == SIZE_MAX)
-            break;
-        __m256i m0 = ANCHOR_AT(b), m1 = ANCHOR_AT(b + 32);
-        if (!_mm256_testz_si256(_mm256_or_si256(m0, m1),
-                                _mm256_or_si256(m0, m1))) {
-            uint64_t m = ((uint32_t)_mm256_movemask_epi8(m0) |
-                          (uint64_t)(uint32_t)_mm256_movemask_epi8(m1)
-                              << 32) &
-                         (~0ull << (s - b));
-            for (; m; m &= m - 1) {
-                size_t k = b + (size_t)__builtin_ctzll(m);
-                if (anchor_at(R, x->t, k))
-                    return k;
-            }
-        }
-        s = b + 64;
+#define ANCHOR_FIND(b, keep)                                                \
+    do {                                                                    \
+        __m256i m0_ = ANCHOR_AT(b), m1_ = ANCHOR_AT((b) + 32);              \
+        __m256i m_ = _mm256_or_si256(m0_, m1_);                             \
+        if (!_mm256_testz_si256(m_, m_)) {                                  \
+            uint64_t m = ((uint32_t)_mm256_movemask_epi8(m0_) |             \
+                          (uint64_t)(uint32_t)_mm256_movemask_epi8(m1_)     \
+                              << 32) &                                      \
+                         (keep);                                            \
+            for (; m; m &= m - 1) {                                         \
+                size_t k = (b) + (size_t)__builtin_ctzll(m);                \
+                if (anchor_at(R, x->t, k))                                  \
+                    return k;                                               \
+            }                                                               \
+        }                                                                   \
+    } while (0)
+    /* starts s..s+63 read their key letter below anchor_end */
+    for (; s + 64 <= end; s += 64)
+        ANCHOR_FIND(s, ~0ull);
+    if (s < end && end >= from + 64) {
+        /* the last starts: the 64 before end, those before s masked off */
+        ANCHOR_FIND(end - 64, ~0ull << (s - (end - 64)));
+        return NOMATCH;
     }
+#undef ANCHOR_FIND
 #undef ANCHOR_AT
     for (; s < end; s++)
         if (anchor_at(R, x->t, s))
