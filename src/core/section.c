@@ -1898,7 +1898,8 @@ static void try_colon(struct ctx *x, size_t e, size_t n)
         }
 }
 
-static inline void candidate(struct ctx *x, size_t i)
+static inline void candidate(struct ctx *x,
+                                                           size_t i)
 {
     const uc *t = x->t;
     uc c = t[i];
@@ -1911,6 +1912,19 @@ static inline void candidate(struct ctx *x, size_t i)
             !(t[i + 1] == '\r' && i + 2 < x->len && t[i + 2] == '\n'))
             try_line(x, i + 1);
     } else if (c == '<') {
+        /* a tag of the prefix of the line start tried last ("\n<li>",
+         * "</li><li>"), ending right before its heading text, a letter:
+         * whether a block tag or not, it leads to that line start again
+         * (block_tag_quick() stops at its '>', and line_prefix() at the
+         * letter), so nothing is done */
+        size_t lq = x->last_q;
+        if (i < lq && lq - i <= 8 && t[lq - 1] == '>' && is_letter(t[lq])) {
+            size_t k = i + 1;
+            while (k < lq - 1 && t[k] != '<' && t[k] != '>')
+                k++;
+            if (k == lq - 1)
+                return;
+        }
         size_t g = block_tag_quick(t, i, x->len);
         if (g != SIZE_MAX && g < x->len)
             try_line(x, g);
@@ -1959,37 +1973,52 @@ __attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
                         _mm256_shuffle_epi8(lo_tab,                         \
                                             _mm256_and_si256(c, low4)),     \
                         c))
-    for (; i + 64 <= x->scan_end; i += 64) {
-        __m256i c0 = _mm256_loadu_si256((const __m256i *)(x->t + i));
-        __m256i c1 = _mm256_loadu_si256((const __m256i *)(x->t + i + 32));
-        uint64_t b =
-            (uint32_t)_mm256_movemask_epi8(CANDIDATES(c0)) |
-            (uint64_t)(uint32_t)_mm256_movemask_epi8(CANDIDATES(c1)) << 32;
-        for (; b; b &= b - 1)
-            candidate(x, i + (size_t)__builtin_ctzll(b));
+    /* the text and the scan's end do not change during the scan */
+    const uc *const t = x->t;
+    const size_t end = x->scan_end;
+    if (end < 64) {
+        scan_scalar(x, 0);
+        return;
     }
-    if (i < x->scan_end && x->scan_end >= 64) {
-        /* the last bytes: the 64 before scan_end, those before i masked
-         * off (1 to 63 of them), not a byte loop */
-        size_t s = x->scan_end - 64;
-        __m256i c0 = _mm256_loadu_si256((const __m256i *)(x->t + s));
-        __m256i c1 = _mm256_loadu_si256((const __m256i *)(x->t + s + 32));
-        uint64_t b =
-            ((uint32_t)_mm256_movemask_epi8(CANDIDATES(c0)) |
-             (uint64_t)(uint32_t)_mm256_movemask_epi8(CANDIDATES(c1)) << 32) &
-            (~0ull << (i - s));
+    for (;;) {
+        /* most blocks hold no candidate: passed over in a loop of their
+         * own, which keeps its constants in registers */
+        uint64_t b = 0;
+        size_t base = i;
+        for (; i + 64 <= end; i += 64) {
+            __m256i c0 = _mm256_loadu_si256((const __m256i *)(t + i));
+            __m256i c1 = _mm256_loadu_si256((const __m256i *)(t + i + 32));
+            __m256i m0 = CANDIDATES(c0), m1 = CANDIDATES(c1);
+            __m256i m = _mm256_or_si256(m0, m1);
+            if (!_mm256_testz_si256(m, m)) {
+                b = (uint32_t)_mm256_movemask_epi8(m0) |
+                    (uint64_t)(uint32_t)_mm256_movemask_epi8(m1) << 32;
+                break;
+            }
+        }
+        base = i;
+        if (!b) {
+            if (i >= end)
+                break;
+            /* the last bytes: the 64 before end, those before i masked
+             * off (1 to 63 of them), not a byte loop */
+            base = end - 64;
+            __m256i c0 = _mm256_loadu_si256((const __m256i *)(t + base));
+            __m256i c1 =
+                _mm256_loadu_si256((const __m256i *)(t + base + 32));
+            b = ((uint32_t)_mm256_movemask_epi8(CANDIDATES(c0)) |
+                 (uint64_t)(uint32_t)_mm256_movemask_epi8(CANDIDATES(c1))
+                     << 32) &
+                (~0ull << (i - base));
+            i = end;
+        } else {
+            i += 64;
+        }
+        /* the one place candidates are taken (inlined once) */
         for (; b; b &= b - 1)
-            candidate(x, s + (size_t)__builtin_ctzll(b));
-        i = x->scan_end;
-    }
-    for (; i + 32 <= x->scan_end; i += 32) {
-        __m256i c = _mm256_loadu_si256((const __m256i *)(x->t + i));
-        for (uint32_t b = (uint32_t)_mm256_movemask_epi8(CANDIDATES(c)); b;
-             b &= b - 1)
-            candidate(x, i + (size_t)__builtin_ctz(b));
+            candidate(x, base + (size_t)__builtin_ctzll(b));
     }
 #undef CANDIDATES
-    scan_scalar(x, i);
 }
 #endif
 
