@@ -1179,23 +1179,23 @@ static int heading_at(const struct ctx *x, size_t q, size_t stop,
             while (R->wtab[slot].hash && R->wtab[slot].hash != h)
                 slot = (slot + 1) & R->wmask;
             const struct skidx_section_word *w = &R->wtab[slot];
+            if (w->n > 1 && !tn)
+                tn = canon24_quick(R->canon_stop, x->t, q, lim, x->len, tc,
+                                   x->avx2);
             for (uint32_t k = 0; k < w->n; k++) {
                 /* most of a key's rules differ from the text in their
                  * canonical bytes ("what you'll be doing" at "What
-                 * You'll Do"): a rule matches only where its canonical
-                 * bytes begin the text's */
+                 * You'll Do"), most often in the second eight (the
+                 * first eight hold the key's two words): a rule matches
+                 * only where its canonical bytes begin the text's */
                 uint32_t ri = R->widx[w->at + k];
                 const struct skidx_section_rule *r = &R->r[ri];
-                if (w->n > 1) {
-                    if (!tn)
-                        tn = canon24_quick(R->canon_stop, x->t, q, lim,
-                                           x->len, tc, x->avx2);
-                    if (r->canon_n > tn ||
-                        (((tc[0] ^ r->canon8[0]) & r->canonm8[0]) |
-                         ((tc[1] ^ r->canon8[1]) & r->canonm8[1]) |
-                         ((tc[2] ^ r->canon8[2]) & r->canonm8[2])))
-                        continue;
-                }
+                if (w->n > 1 &&
+                    (((tc[1] ^ r->canon8[1]) & r->canonm8[1]) ||
+                     ((tc[0] ^ r->canon8[0]) & r->canonm8[0]) ||
+                     ((tc[2] ^ r->canon8[2]) & r->canonm8[2]) ||
+                     r->canon_n > tn))
+                    continue;
                 if (try_rule(x, q, stop, stop_len, ri, rule, body))
                     return 1;
             }
