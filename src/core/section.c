@@ -329,15 +329,10 @@ static inline int canon6(const uc *t, size_t i, size_t lim, uint64_t *key)
     return n;
 }
 
-/* The first canonical bytes of t[i..lim) as canon6() reads six, up to
- * 24, into k[0..3) (zero-padded, little-endian); returns how many (24,
- * or fewer at lim). A rule matches at i only when its own canonical
- * bytes (canon8) are a prefix of these: lit_match() takes a text byte
- * for a rule's byte only where canon_next() reads both alike. */
-static inline int canon24(const uc *t, size_t i, size_t lim, uint64_t k[3])
+/* canon24() from t[i], the first n canonical bytes already in b. */
+static inline int canon24_from(const uc *t, size_t i, size_t lim,
+                               uint64_t k[3], uc b[24], int n)
 {
-    uc b[24];
-    int n = 0;
     while (n < 24 && i < lim) {
         uc c = t[i];
         unsigned f = canon_fast[c];
@@ -355,6 +350,17 @@ static inline int canon24(const uc *t, size_t i, size_t lim, uint64_t k[3])
     memset(b + n, 0, (size_t)(24 - n));
     memcpy(k, b, 24);
     return n;
+}
+
+/* The first canonical bytes of t[i..lim) as canon6() reads six, up to
+ * 24, into k[0..3) (zero-padded, little-endian); returns how many (24,
+ * or fewer at lim). A rule matches at i only when its own canonical
+ * bytes (canon8) are a prefix of these: lit_match() takes a text byte
+ * for a rule's byte only where canon_next() reads both alike. */
+static inline int canon24(const uc *t, size_t i, size_t lim, uint64_t k[3])
+{
+    uc b[24];
+    return canon24_from(t, i, lim, k, b, 0);
 }
 
 /* 1: canon_next() reads this byte alone as itself OR 0x20 (ASCII
@@ -432,8 +438,14 @@ static inline int canon24_quick(const uint8_t *canon_stop, const uc *t,
                 break;
             n++;
         }
-    if (n < max && !canon_stop[t[q + n]])
-        return canon24(t, q, lim, k);
+    if (n < max && !canon_stop[t[q + n]]) {
+        /* the run's bytes OR 0x20 are its canonical bytes (a space in it
+         * is one, no blank follows it): go on after them */
+        uc b[24];
+        for (size_t j = 0; j < n; j++)
+            b[j] = (uc)(t[q + j] | 0x20);
+        return canon24_from(t, q + n, lim, k, b, (int)n);
+    }
     uc b[24];
     if (q + 24 <= len)
         memcpy(b, t + q, 24);
