@@ -1641,7 +1641,7 @@ static size_t last_break(const struct ctx *x, size_t from, size_t k)
 }
 
 /* Look for the anchor from `from` on (x->anchor_next, anchor_brk). */
-static __attribute__((noinline)) void anchor_from(struct ctx *x, size_t from)
+static __attribute__((noinline)) void anchor_seek(struct ctx *x, size_t from)
 {
     if (x->anchor_from == SIZE_MAX) {
         const void *e = x->line_end < x->len
@@ -1681,7 +1681,7 @@ static inline void try_line_at(struct ctx *x, size_t p, size_t q)
     if (R->anchor_len && q < x->line_end) {
         if (x->anchor_from > q + 2 ||
             (x->anchor_next != NOMATCH && x->anchor_next < q + 2))
-            anchor_from(x, q + 2);
+            anchor_seek(x, q + 2);
         if (x->anchor_next == NOMATCH || x->anchor_brk > q)
             return;
     }
