@@ -138,6 +138,21 @@ static void html(void **state)
            "benefits@What we offer</strong></p>|requirements@Requirements:");
     /* an inline tag is not a line start */
     EXPECT("We <b>Benefits</b> of x", "");
+    /* tags before a line's heading text, as skip_prefix() passes over
+     * them (line_prefix() takes the short ones itself): a tag ends at
+     * its first '>' and not at a '<' or a line break; '>' alone is a
+     * mark */
+    EXPECT("x\n<<>Benefits\nmore", "");
+    EXPECT("x\n<>>Benefits\nmore", "benefits@Benefits");
+    EXPECT("x\n<\n>Benefits\nmore", "benefits@Benefits");
+    EXPECT("x\n<a>Benefits\nmore", "benefits@Benefits");
+    EXPECT("x\n<a b>Benefits\nmore", "benefits@Benefits");
+    EXPECT("x<li>Perks", "benefits@Perks");
+    EXPECT("x\n<li", "");
+    EXPECT("x\n<b><i>Perks</i></b>\ny", "benefits@Perks</i></b>");
+    EXPECT("x\n<1>Perks\ny", "benefits@Perks");
+    EXPECT("x\n- <p>Perks\ny", "benefits@Perks");
+    EXPECT("x\n\xE2\x80\xA2 <li>Perks\ny", "benefits@Perks");
 }
 
 static void glued(void **state)
@@ -312,7 +327,23 @@ static void simd_paths_agree(void **state)
          * and prefix colons */
         "\nNice to have\n", "\nPreferred:", "\nSkills\n", "\nExperience\n",
         "\n\nStack is an equal opportunity employer", "teamBenefits:",
-        "\n- Skills\n", "\n1.:", "\n- Benefits:"};
+        "\n- Skills\n", "\n1.:", "\n- Benefits:",
+        /* the lead-ins' anchor looked for forward, on the line of the
+         * line start: breaks ('\r' alone too) between, and prose longer
+         * than the vector steps before it */
+        "\r", "Acme Corp\ris an equal opportunity employer",
+        "lorem ipsum dolor sit amet consectetur adipiscing elit sed do "
+        "eiusmod tempor ", "\n\nAcme Corp is an equal", " opportunity "
+        "employer", "<p>Acme is an equal opportunity employer</p>",
+        /* a key's rules told apart by their canonical bytes (blanks,
+         * no-break spaces, '@', '[' in the first 32 bytes); short tags
+         * before a heading and a tag that ends right before one; a tag
+         * cut short */
+        "What we\xC2\xA0offer", "What you@ll do", "What you[ll] need",
+        "What we  offer:", "<li>What we offer", "\n<p>Benefits",
+        "<h3>Perks</h3>", "<b>", "<1>", "<li", "\n<li>Benefits\n",
+        "</li><li>Who we are", "<<>Benefits", "<\n>Perks", "<>>Benefits",
+        "\nWhat we  offer\n"};
     const size_t np = sizeof(parts) / sizeof(parts[0]);
     char *text = malloc(8192);
     struct skidx_sections a = {0};

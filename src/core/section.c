@@ -121,6 +121,22 @@ static const uint8_t word_class[256] = {
     ['Y'] = 2, ['Z'] = 2,
 };
 
+/* 1: an ASCII letter or digit (word_class not 0) */
+static const uint8_t word_alnum[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+    ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+    ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+    ['Y'] = 1, ['Z'] = 1,
+};
+
 /* The first word of s (Latin letters and digits, folded as by
  * fold_rule, up to a lower-to-upper case change), hashed; its length in
  * *n (0: s starts otherwise). At most 32 bytes are read. */
@@ -235,12 +251,18 @@ static inline int canon3(const uc *t, size_t i, size_t lim, uint32_t *key)
 {
     uint32_t k = 0;
     int n = 0;
-    if (i + 3 <= lim && word_class[t[i]] && word_class[t[i + 1]] &&
-        word_class[t[i + 2]]) {
-        /* three ASCII letters or digits: '|0x20' lowers letters only */
-        *key = (uint32_t)(t[i] | 0x20) << 16 | (uint32_t)(t[i + 1] | 0x20)
-                                                   << 8 |
-               (uint32_t)(t[i + 2] | 0x20);
+    if (i + 3 <= lim &&
+        (word_alnum[t[i]] & word_alnum[t[i + 1]] & word_alnum[t[i + 2]])) {
+        /* three ASCII letters or digits: '|0x20' lowers letters only;
+         * the first byte highest */
+        uint32_t w;
+        if (i + 4 <= lim) {
+            memcpy(&w, t + i, 4);
+            w = __builtin_bswap32(w) >> 8;
+        } else {
+            w = (uint32_t)t[i] << 16 | (uint32_t)t[i + 1] << 8 | t[i + 2];
+        }
+        *key = w | 0x202020u;
         return 1;
     }
     while (n < 3 && i < lim) {
@@ -307,15 +329,10 @@ static inline int canon6(const uc *t, size_t i, size_t lim, uint64_t *key)
     return n;
 }
 
-/* The first canonical bytes of t[i..lim) as canon6() reads six, up to
- * 24, into k[0..3) (zero-padded, little-endian); returns how many (24,
- * or fewer at lim). A rule matches at i only when its own canonical
- * bytes (canon8) are a prefix of these: lit_match() takes a text byte
- * for a rule's byte only where canon_next() reads both alike. */
-static inline int canon24(const uc *t, size_t i, size_t lim, uint64_t k[3])
+/* canon24() from t[i], the first n canonical bytes already in b. */
+static inline int canon24_from(const uc *t, size_t i, size_t lim,
+                               uint64_t k[3], uc b[24], int n)
 {
-    uc b[24];
-    int n = 0;
     while (n < 24 && i < lim) {
         uc c = t[i];
         unsigned f = canon_fast[c];
@@ -333,6 +350,17 @@ static inline int canon24(const uc *t, size_t i, size_t lim, uint64_t k[3])
     memset(b + n, 0, (size_t)(24 - n));
     memcpy(k, b, 24);
     return n;
+}
+
+/* The first canonical bytes of t[i..lim) as canon6() reads six, up to
+ * 24, into k[0..3) (zero-padded, little-endian); returns how many (24,
+ * or fewer at lim). A rule matches at i only when its own canonical
+ * bytes (canon8) are a prefix of these: lit_match() takes a text byte
+ * for a rule's byte only where canon_next() reads both alike. */
+static inline int canon24(const uc *t, size_t i, size_t lim, uint64_t k[3])
+{
+    uc b[24];
+    return canon24_from(t, i, lim, k, b, 0);
 }
 
 /* 1: canon_next() reads this byte alone as itself OR 0x20 (ASCII
@@ -361,22 +389,63 @@ static const uint8_t canon_id[256] = {
  * as themselves OR 0x20, up to a byte no rule holds (canon_stop: a line
  * break, most often), stand for the canonical bytes as far as a rule
  * can match; canon24() only where another byte comes first. */
+#if defined(__x86_64__)
+/* canon24_quick()'s leading bytes for AVX2 (q + 33 <= len): the first
+ * byte that canon_id does not hold (0x20..0x7E but '-', '@' and
+ * 0x5B..0x60), or a space before a blank (' ', TAB, 0xC2), or max. A
+ * blank at lim is not looked at: t[lim] is a colon mark or lim is len. */
+__attribute__((target("avx2,bmi"))) static size_t
+canon_id_run_avx2(const uc *t, size_t q, size_t max)
+{
+    const __m256i v = _mm256_loadu_si256((const __m256i *)(t + q));
+    const __m256i nx = _mm256_loadu_si256((const __m256i *)(t + q + 1));
+    __m256i id = _mm256_and_si256(_mm256_cmpgt_epi8(v, _mm256_set1_epi8(0x1F)),
+                                  _mm256_cmpgt_epi8(_mm256_set1_epi8(0x7F), v));
+    __m256i bad = _mm256_or_si256(
+        _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('-')),
+                        _mm256_cmpeq_epi8(v, _mm256_set1_epi8('@'))),
+        _mm256_and_si256(_mm256_cmpgt_epi8(v, _mm256_set1_epi8(0x5A)),
+                         _mm256_cmpgt_epi8(_mm256_set1_epi8(0x61), v)));
+    __m256i sp = _mm256_and_si256(
+        _mm256_cmpeq_epi8(v, _mm256_set1_epi8(' ')),
+        _mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi8(nx, _mm256_set1_epi8(' ')),
+                            _mm256_cmpeq_epi8(nx, _mm256_set1_epi8('\t'))),
+            _mm256_cmpeq_epi8(nx, _mm256_set1_epi8((char)0xC2))));
+    uint64_t stop = (uint32_t)~_mm256_movemask_epi8(
+                        _mm256_andnot_si256(_mm256_or_si256(bad, sp), id)) |
+                    1ull << max;
+    return (size_t)__builtin_ctzll(stop);
+}
+#endif
+
 static inline int canon24_quick(const uint8_t *canon_stop, const uc *t,
                                 size_t q, size_t lim, size_t len,
-                                uint64_t k[3])
+                                uint64_t k[3], int avx2)
 {
     size_t max = lim - q < 24 ? lim - q : 24, n = 0;
-    while (n < max) {
-        uc c = t[q + n];
-        if (!canon_id[c] ||
-            (c == ' ' && q + n + 1 < lim &&
-             (t[q + n + 1] == ' ' || t[q + n + 1] == '\t' ||
-              t[q + n + 1] == 0xC2)))
-            break;
-        n++;
+#if defined(__x86_64__)
+    if (avx2 && q + 33 <= len)
+        n = canon_id_run_avx2(t, q, max);
+    else
+#endif
+        while (n < max) {
+            uc c = t[q + n];
+            if (!canon_id[c] ||
+                (c == ' ' && q + n + 1 < lim &&
+                 (t[q + n + 1] == ' ' || t[q + n + 1] == '\t' ||
+                  t[q + n + 1] == 0xC2)))
+                break;
+            n++;
+        }
+    if (n < max && !canon_stop[t[q + n]]) {
+        /* the run's bytes OR 0x20 are its canonical bytes (a space in it
+         * is one, no blank follows it): go on after them */
+        uc b[24];
+        for (size_t j = 0; j < n; j++)
+            b[j] = (uc)(t[q + j] | 0x20);
+        return canon24_from(t, q + n, lim, k, b, (int)n);
     }
-    if (n < max && !canon_stop[t[q + n]])
-        return canon24(t, q, lim, k);
     uc b[24];
     if (q + 24 <= len)
         memcpy(b, t + q, 24);
@@ -859,9 +928,12 @@ struct ctx {
     int oom;
     int avx2;      /* the AVX2 path is in use */
     size_t anchor_from; /* SIZE_MAX: not looked for yet */
-    size_t anchor_last; /* where the lead-ins' anchor last occurs at or
+    size_t anchor_next; /* where the lead-ins' anchor first occurs at or
                            after anchor_from and ends by anchor_end
                            (NOMATCH: nowhere) */
+    size_t anchor_brk;  /* the last line break ('\n' or '\r') before
+                           anchor_next, or a byte before anchor_from - 1
+                           when there is none from there on */
     size_t anchor_end;  /* the first line break at or after line_end (or
                            the text's end): no lead-in of a line start
                            before line_end reaches past it */
@@ -1119,23 +1191,23 @@ static int heading_at(const struct ctx *x, size_t q, size_t stop,
             while (R->wtab[slot].hash && R->wtab[slot].hash != h)
                 slot = (slot + 1) & R->wmask;
             const struct skidx_section_word *w = &R->wtab[slot];
+            if (w->n > 1 && !tn)
+                tn = canon24_quick(R->canon_stop, x->t, q, lim, x->len, tc,
+                                   x->avx2);
             for (uint32_t k = 0; k < w->n; k++) {
                 /* most of a key's rules differ from the text in their
                  * canonical bytes ("what you'll be doing" at "What
-                 * You'll Do"): a rule matches only where its canonical
-                 * bytes begin the text's */
+                 * You'll Do"), most often in the second eight (the
+                 * first eight hold the key's two words): a rule matches
+                 * only where its canonical bytes begin the text's */
                 uint32_t ri = R->widx[w->at + k];
                 const struct skidx_section_rule *r = &R->r[ri];
-                if (w->n > 1) {
-                    if (!tn)
-                        tn = canon24_quick(R->canon_stop, x->t, q, lim,
-                                           x->len, tc);
-                    if (r->canon_n > tn ||
-                        (((tc[0] ^ r->canon8[0]) & r->canonm8[0]) |
-                         ((tc[1] ^ r->canon8[1]) & r->canonm8[1]) |
-                         ((tc[2] ^ r->canon8[2]) & r->canonm8[2])))
-                        continue;
-                }
+                if (w->n > 1 &&
+                    (((tc[1] ^ r->canon8[1]) & r->canonm8[1]) ||
+                     ((tc[0] ^ r->canon8[0]) & r->canonm8[0]) ||
+                     ((tc[2] ^ r->canon8[2]) & r->canonm8[2]) ||
+                     r->canon_n > tn))
+                    continue;
                 if (try_rule(x, q, stop, stop_len, ri, rule, body))
                     return 1;
             }
@@ -1237,10 +1309,10 @@ static const uint8_t prefix_mark[256] = {
     ['>'] = 1, ['-'] = 1,   ['+'] = 1,  ['|'] = 1, ['['] = 1, ['('] = 1,
     ['='] = 1};
 
-/* Skip bullets, markdown marks, list numbers and inline tags. */
-static size_t skip_prefix(const uc *t, size_t p, size_t len)
+/* Skip bullets, markdown marks, list numbers and inline tags from p,
+ * reading below lim. */
+static size_t skip_prefix_lim(const uc *t, size_t p, size_t lim)
 {
-    size_t lim = p + MAX_PREFIX < len ? p + MAX_PREFIX : len;
     while (p < lim) {
         uc c = t[p];
         if (prefix_mark[c]) {
@@ -1296,6 +1368,13 @@ static size_t skip_prefix(const uc *t, size_t p, size_t len)
         }
     }
     return p;
+}
+
+/* Skip bullets, markdown marks, list numbers and inline tags: at most
+ * MAX_PREFIX bytes from p, below len. */
+static size_t skip_prefix(const uc *t, size_t p, size_t len)
+{
+    return skip_prefix_lim(t, p, p + MAX_PREFIX < len ? p + MAX_PREFIX : len);
 }
 
 /* The lower-cased name (up to 8 ASCII letters and digits) of the tag at
@@ -1396,23 +1475,38 @@ static inline int para_start(const uc *t, size_t p)
 static inline int is_letter(uc c) { return (uc)((c | 0x20) - 'a') < 26; }
 
 /* skip_prefix() with the common line starts first: a letter, an empty
- * line ("\n", "\r\n"), "- ", "* " or "• " before a letter. The same
- * result as skip_prefix() (none of these bytes is skipped otherwise). */
+ * line ("\n", "\r\n"), "- ", "* " or "• ", then short tags ("<li>",
+ * "<p>"), before a letter. The same result as skip_prefix(): each is
+ * one or more of its steps, taken below the same limit, and a letter
+ * ends it. */
 static inline size_t line_prefix(const uc *t, size_t p, size_t len)
 {
     uc c = t[p];
     if (is_letter(c) || c == '\n')
         return p;
+    size_t lim = p + MAX_PREFIX < len ? p + MAX_PREFIX : len, s = p;
     if (p + 4 < len) {
-        if ((c == '-' || c == '*') && t[p + 1] == ' ' && is_letter(t[p + 2]))
-            return p + 2;
-        if (c == '\r' && t[p + 1] == '\n')
+        if ((c == '-' || c == '*') && t[p + 1] == ' ')
+            s = p + 2;
+        else if (c == '\r' && t[p + 1] == '\n')
             return p + 1;
-        if (c == 0xE2 && t[p + 1] == 0x80 && t[p + 2] == 0xA2 &&
-            t[p + 3] == ' ' && is_letter(t[p + 4]))
-            return p + 4;
+        else if (c == 0xE2 && t[p + 1] == 0x80 && t[p + 2] == 0xA2 &&
+                 t[p + 3] == ' ')
+            s = p + 4;
     }
-    return skip_prefix(t, p, len);
+    while (s + 4 <= lim && t[s] == '<') {
+        /* "<p>", "<li>", "<br>", "<ul>", "<h3>": one or two letters or
+         * digits between '<' and '>' */
+        if (t[s + 2] == '>' && is_alnum(t[s + 1]))
+            s += 3;
+        else if (t[s + 3] == '>' && is_alnum(t[s + 1]) && is_alnum(t[s + 2]))
+            s += 4;
+        else
+            break;
+    }
+    if (s < lim && is_letter(t[s]))
+        return s;
+    return skip_prefix_lim(t, s, lim);
 }
 
 static inline void try_line_at(struct ctx *x, size_t p, size_t q);
@@ -1441,74 +1535,125 @@ static inline int anchor_at(const struct skidx_section_rules *R, const uc *t,
 }
 
 #if defined(__x86_64__)
-/* anchor_last() for AVX2: 64 starts a step from the end, by the
- * anchor's rarest letter and its first or last letter (folded with
- * 0x20, exact for letters). */
+/* anchor_next() for AVX2: 64 starts a step, by the anchor's rarest
+ * letter (folded with 0x20, exact for letters). */
 __attribute__((target("avx2,bmi"))) static size_t
-anchor_last_avx2(const struct ctx *x, size_t from)
+anchor_next_avx2(const struct ctx *x, size_t from)
 {
     const struct skidx_section_rules *R = x->R;
-    /* the second letter: the last, or the first when the key is last */
-    size_t o = R->anchor_key + 1u == R->anchor_len ? 0 : R->anchor_len - 1u;
     const __m256i f = _mm256_set1_epi8(0x20);
     const __m256i a = _mm256_set1_epi8(R->anchor[R->anchor_key]);
-    const __m256i a2 = _mm256_set1_epi8(R->anchor[o]);
     const uc *t = x->t + R->anchor_key; /* the key letter of start s */
-    const uc *t2 = x->t + o;            /* the second letter of start s */
     size_t end = x->anchor_end - R->anchor_len + 1; /* starts below end */
-#define ANCHOR_AT(p, c) _mm256_cmpeq_epi8(_mm256_or_si256(p, f), c)
-#define ANCHOR_MASK(s)                                                      \
-    (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(                        \
-        ANCHOR_AT(_mm256_loadu_si256((const __m256i *)(t + (s))), a),      \
-        ANCHOR_AT(_mm256_loadu_si256((const __m256i *)(t2 + (s))), a2)))
-    while (end >= from + 64) {
-        size_t s = end - 64; /* starts s..s+63 read up to s + len - 1 */
-        uint64_t m = ANCHOR_MASK(s) | (uint64_t)ANCHOR_MASK(s + 32) << 32;
-        while (m) {
-            unsigned b = 63 - (unsigned)__builtin_clzll(m);
-            if (anchor_at(R, x->t, s + b))
-                return s + b;
-            m &= ~(1ull << b);
-        }
-        end = s;
+    size_t s = from;
+#define ANCHOR_AT(s)                                                        \
+    _mm256_cmpeq_epi8(                                                      \
+        _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(t + (s))), f), \
+        a)
+#define ANCHOR_FIND(b, keep)                                                \
+    do {                                                                    \
+        __m256i m0_ = ANCHOR_AT(b), m1_ = ANCHOR_AT((b) + 32);              \
+        __m256i m_ = _mm256_or_si256(m0_, m1_);                             \
+        if (!_mm256_testz_si256(m_, m_)) {                                  \
+            uint64_t m = ((uint32_t)_mm256_movemask_epi8(m0_) |             \
+                          (uint64_t)(uint32_t)_mm256_movemask_epi8(m1_)     \
+                              << 32) &                                      \
+                         (keep);                                            \
+            for (; m; m &= m - 1) {                                         \
+                size_t k = (b) + (size_t)__builtin_ctzll(m);                \
+                if (anchor_at(R, x->t, k))                                  \
+                    return k;                                               \
+            }                                                               \
+        }                                                                   \
+    } while (0)
+    /* starts s..s+63 read their key letter below anchor_end */
+    for (; s + 64 <= end; s += 64)
+        ANCHOR_FIND(s, ~0ull);
+    if (s < end && end >= from + 64) {
+        /* the last starts: the 64 before end, those before s masked off */
+        ANCHOR_FIND(end - 64, ~0ull << (s - (end - 64)));
+        return NOMATCH;
     }
-    if (end >= from + 32) {
-        size_t s = end - 32;
-        uint32_t m = ANCHOR_MASK(s);
-        while (m) {
-            unsigned b = 31 - (unsigned)__builtin_clz(m);
-            if (anchor_at(R, x->t, s + b))
-                return s + b;
-            m &= ~(1u << b);
-        }
-        end = s;
-    }
-#undef ANCHOR_MASK
+#undef ANCHOR_FIND
 #undef ANCHOR_AT
-    for (size_t k = end; k-- > from;)
-        if (anchor_at(R, x->t, k))
-            return k;
+    for (; s < end; s++)
+        if (anchor_at(R, x->t, s))
+            return s;
     return NOMATCH;
 }
 #endif
 
-/* The last start at `from` or after where the lead-ins' anchor occurs
- * (ASCII case aside), or NOMATCH. */
-static size_t anchor_last(const struct ctx *x, size_t from)
+/* The first start at `from` or after where the lead-ins' anchor occurs
+ * (ASCII case aside) and ends by anchor_end, or NOMATCH. */
+static size_t anchor_next(const struct ctx *x, size_t from)
 {
     size_t n = x->R->anchor_len;
     if (from >= x->anchor_end || x->anchor_end - from < n)
         return NOMATCH;
 #if defined(__x86_64__)
     if (x->avx2)
-        return anchor_last_avx2(x, from);
+        return anchor_next_avx2(x, from);
 #endif
-    for (size_t k = x->anchor_end - n + 1; k-- > from;)
+    for (size_t k = from; k + n <= x->anchor_end; k++)
         if ((x->t[k + x->R->anchor_key] | 0x20) ==
                 (uc)x->R->anchor[x->R->anchor_key] &&
             anchor_at(x->R, x->t, k))
             return k;
     return NOMATCH;
+}
+
+#if defined(__x86_64__)
+/* last_break() for AVX2: 32 bytes a step back from k. */
+__attribute__((target("avx2,bmi"))) static size_t
+last_break_avx2(const uc *t, size_t from, size_t k)
+{
+    const __m256i nl = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
+    for (; k >= from + 32; k -= 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(t + k - 32));
+        uint32_t m = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+            _mm256_cmpeq_epi8(v, nl), _mm256_cmpeq_epi8(v, cr)));
+        if (m)
+            return k - 32 + 31 - (size_t)__builtin_clz(m);
+    }
+    while (k > from) {
+        k--;
+        if (t[k] == '\n' || t[k] == '\r')
+            return k;
+    }
+    return from - 1;
+}
+#endif
+
+/* Is there a line break ('\n' or '\r') in t[from..k)? The last one, or
+ * from - 1 when there is none (from >= 1). */
+static size_t last_break(const struct ctx *x, size_t from, size_t k)
+{
+#if defined(__x86_64__)
+    if (x->avx2)
+        return last_break_avx2(x->t, from, k);
+#endif
+    while (k > from) {
+        k--;
+        if (x->t[k] == '\n' || x->t[k] == '\r')
+            return k;
+    }
+    return from - 1;
+}
+
+/* Look for the anchor from `from` on (x->anchor_next, anchor_brk). */
+static __attribute__((noinline)) void anchor_seek(struct ctx *x, size_t from)
+{
+    if (x->anchor_from == SIZE_MAX) {
+        const void *e = x->line_end < x->len
+                            ? memchr(x->t + x->line_end, '\n',
+                                     x->len - x->line_end)
+                            : NULL;
+        x->anchor_end = e ? (size_t)((const uc *)e - x->t) : x->len;
+    }
+    x->anchor_from = from;
+    x->anchor_next = anchor_next(x, from);
+    if (x->anchor_next != NOMATCH)
+        x->anchor_brk = last_break(x, from - 1, x->anchor_next);
 }
 
 static void lead_in_at(struct ctx *x, size_t p, size_t q);
@@ -1529,22 +1674,15 @@ static inline void try_line_at(struct ctx *x, size_t p, size_t q)
     if (!R->n_lead || !(is_upper(x->t[q]) || x->t[q] >= 0xC0))
         return;
     /* a lead-in holds the anchor after q + 1 on its line (neither its
-     * name nor a rule's words take a line break): none when the
-     * anchor's last occurrence before anchor_end starts before that */
+     * name nor a rule's words take a line break, '\n' or '\r'): none
+     * when the anchor's first occurrence from q + 2 on (before
+     * anchor_end, the line break after the last line start tried) has a
+     * line break before it after q */
     if (R->anchor_len && q < x->line_end) {
-        if (x->anchor_from == SIZE_MAX ||
-            (x->anchor_last == NOMATCH && q + 2 < x->anchor_from)) {
-            if (x->anchor_from == SIZE_MAX) {
-                const void *e = x->line_end < x->len
-                                    ? memchr(x->t + x->line_end, '\n',
-                                             x->len - x->line_end)
-                                    : NULL;
-                x->anchor_end = e ? (size_t)((const uc *)e - x->t) : x->len;
-            }
-            x->anchor_from = q + 2;
-            x->anchor_last = anchor_last(x, q + 2);
-        }
-        if (x->anchor_last == NOMATCH || x->anchor_last < q + 2)
+        if (x->anchor_from > q + 2 ||
+            (x->anchor_next != NOMATCH && x->anchor_next < q + 2))
+            anchor_seek(x, q + 2);
+        if (x->anchor_next == NOMATCH || x->anchor_brk > q)
             return;
     }
     lead_in_at(x, p, q);
@@ -1772,7 +1910,8 @@ static void try_colon(struct ctx *x, size_t e, size_t n)
         }
 }
 
-static inline void candidate(struct ctx *x, size_t i)
+static inline void candidate(struct ctx *x,
+                                                           size_t i)
 {
     const uc *t = x->t;
     uc c = t[i];
@@ -1785,6 +1924,19 @@ static inline void candidate(struct ctx *x, size_t i)
             !(t[i + 1] == '\r' && i + 2 < x->len && t[i + 2] == '\n'))
             try_line(x, i + 1);
     } else if (c == '<') {
+        /* a tag of the prefix of the line start tried last ("\n<li>",
+         * "</li><li>"), ending right before its heading text, a letter:
+         * whether a block tag or not, it leads to that line start again
+         * (block_tag_quick() stops at its '>', and line_prefix() at the
+         * letter), so nothing is done */
+        size_t lq = x->last_q;
+        if (i < lq && lq - i <= 8 && t[lq - 1] == '>' && is_letter(t[lq])) {
+            size_t k = i + 1;
+            while (k < lq - 1 && t[k] != '<' && t[k] != '>')
+                k++;
+            if (k == lq - 1)
+                return;
+        }
         size_t g = block_tag_quick(t, i, x->len);
         if (g != SIZE_MAX && g < x->len)
             try_line(x, g);
@@ -1809,73 +1961,76 @@ static void scan_scalar(struct ctx *x, size_t from)
 }
 
 #if defined(__x86_64__)
-/* The candidate bytes by their nibbles: a byte is one when the classes
- * of its low and high nibble share a bit (bit 0: '\n', bit 1: ':' and
- * '<', bit 2: 0xEF and 0xE3; no other byte has both halves of one). */
+/* The candidate bytes but '\n' by their low nibble: a byte is one when
+ * it equals the table's byte for its low nibble (':' 0x3A, '<' 0x3C,
+ * 0xE3, 0xEF); the other entries hold a byte of another low nibble, so
+ * no byte equals them. '\n' (low nibble 0xA, as ':') is compared apart. */
 #define NIBBLES16(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p)          \
-    a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p
-#define CAND_LO NIBBLES16(0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 3, 0, 2, 0, 0, 4)
-#define CAND_HI NIBBLES16(1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0)
+    (char)a, (char)b, (char)c, (char)d, (char)e, (char)f, (char)g,        \
+        (char)h, (char)i, (char)j, (char)k, (char)l, (char)m, (char)n,    \
+        (char)o, (char)p
+#define CAND_LO                                                             \
+    NIBBLES16(0x01, 0x00, 0x00, 0xE3, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,   \
+              0x3A, 0x00, 0x3C, 0x00, 0x00, 0xEF)
 
 __attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
 {
-    const __m256i nl = _mm256_set1_epi8('\n'), co = _mm256_set1_epi8(':');
-    const __m256i lt = _mm256_set1_epi8('<');
-    const __m256i ef = _mm256_set1_epi8((char)0xEF);
-    const __m256i e3 = _mm256_set1_epi8((char)0xE3);
+    const __m256i nl = _mm256_set1_epi8('\n');
     const __m256i lo_tab = _mm256_setr_epi8(CAND_LO, CAND_LO);
-    const __m256i hi_tab = _mm256_setr_epi8(CAND_HI, CAND_HI);
-    const __m256i low4 = _mm256_set1_epi8(0x0F), zero = _mm256_setzero_si256();
+    const __m256i low4 = _mm256_set1_epi8(0x0F);
     size_t i = 0;
 #define CANDIDATES(c)                                                       \
-    _mm256_or_si256(                                                        \
-        _mm256_or_si256(_mm256_cmpeq_epi8(c, nl), _mm256_cmpeq_epi8(c, co)), \
-        _mm256_or_si256(_mm256_cmpeq_epi8(c, lt),                           \
-                        _mm256_or_si256(_mm256_cmpeq_epi8(c, ef),           \
-                                        _mm256_cmpeq_epi8(c, e3))))
-    /* NOT_CANDIDATES(c): 0xFF at the bytes that are no candidate; no
-     * branch on the block's bytes (ASCII or not) */
-#define NOT_CANDIDATES(c)                                                   \
-    _mm256_cmpeq_epi8(                                                      \
-        _mm256_and_si256(                                                   \
-            _mm256_shuffle_epi8(lo_tab, _mm256_and_si256(c, low4)),         \
-            _mm256_shuffle_epi8(                                            \
-                hi_tab, _mm256_and_si256(_mm256_srli_epi16(c, 4), low4))),  \
-        zero)
-    for (; i + 64 <= x->scan_end; i += 64) {
-        __m256i c0 = _mm256_loadu_si256((const __m256i *)(x->t + i));
-        __m256i c1 = _mm256_loadu_si256((const __m256i *)(x->t + i + 32));
-        uint64_t b =
-            ~((uint32_t)_mm256_movemask_epi8(NOT_CANDIDATES(c0)) |
-              (uint64_t)(uint32_t)_mm256_movemask_epi8(NOT_CANDIDATES(c1))
-                  << 32);
-        for (; b; b &= b - 1)
-            candidate(x, i + (size_t)__builtin_ctzll(b));
+    _mm256_or_si256(_mm256_cmpeq_epi8(c, nl),                               \
+                    _mm256_cmpeq_epi8(                                      \
+                        _mm256_shuffle_epi8(lo_tab,                         \
+                                            _mm256_and_si256(c, low4)),     \
+                        c))
+    /* the text and the scan's end do not change during the scan */
+    const uc *const t = x->t;
+    const size_t end = x->scan_end;
+    if (end < 64) {
+        scan_scalar(x, 0);
+        return;
     }
-    if (i < x->scan_end && x->scan_end >= 64) {
-        /* the last bytes: the 64 before scan_end, those before i masked
-         * off (1 to 63 of them), not a byte loop */
-        size_t s = x->scan_end - 64;
-        __m256i c0 = _mm256_loadu_si256((const __m256i *)(x->t + s));
-        __m256i c1 = _mm256_loadu_si256((const __m256i *)(x->t + s + 32));
-        uint64_t b =
-            ~((uint32_t)_mm256_movemask_epi8(NOT_CANDIDATES(c0)) |
-              (uint64_t)(uint32_t)_mm256_movemask_epi8(NOT_CANDIDATES(c1))
-                  << 32) &
-            (~0ull << (i - s));
+    for (;;) {
+        /* most blocks hold no candidate: passed over in a loop of their
+         * own, which keeps its constants in registers */
+        uint64_t b = 0;
+        size_t base = i;
+        for (; i + 64 <= end; i += 64) {
+            __m256i c0 = _mm256_loadu_si256((const __m256i *)(t + i));
+            __m256i c1 = _mm256_loadu_si256((const __m256i *)(t + i + 32));
+            __m256i m0 = CANDIDATES(c0), m1 = CANDIDATES(c1);
+            __m256i m = _mm256_or_si256(m0, m1);
+            if (!_mm256_testz_si256(m, m)) {
+                b = (uint32_t)_mm256_movemask_epi8(m0) |
+                    (uint64_t)(uint32_t)_mm256_movemask_epi8(m1) << 32;
+                break;
+            }
+        }
+        base = i;
+        if (!b) {
+            if (i >= end)
+                break;
+            /* the last bytes: the 64 before end, those before i masked
+             * off (1 to 63 of them), not a byte loop */
+            base = end - 64;
+            __m256i c0 = _mm256_loadu_si256((const __m256i *)(t + base));
+            __m256i c1 =
+                _mm256_loadu_si256((const __m256i *)(t + base + 32));
+            b = ((uint32_t)_mm256_movemask_epi8(CANDIDATES(c0)) |
+                 (uint64_t)(uint32_t)_mm256_movemask_epi8(CANDIDATES(c1))
+                     << 32) &
+                (~0ull << (i - base));
+            i = end;
+        } else {
+            i += 64;
+        }
+        /* the one place candidates are taken (inlined once) */
         for (; b; b &= b - 1)
-            candidate(x, s + (size_t)__builtin_ctzll(b));
-        i = x->scan_end;
-    }
-    for (; i + 32 <= x->scan_end; i += 32) {
-        __m256i c = _mm256_loadu_si256((const __m256i *)(x->t + i));
-        for (uint32_t b = (uint32_t)_mm256_movemask_epi8(CANDIDATES(c)); b;
-             b &= b - 1)
-            candidate(x, i + (size_t)__builtin_ctz(b));
+            candidate(x, base + (size_t)__builtin_ctzll(b));
     }
 #undef CANDIDATES
-#undef NOT_CANDIDATES
-    scan_scalar(x, i);
 }
 #endif
 
@@ -1912,9 +2067,18 @@ skidx_status skidx_sections_split_upto(const struct skidx_section_rules *R,
     size_t scan_end = len;
     if (upto < len && len - upto > MAX_BACK + 1)
         scan_end = upto + MAX_BACK + 1;
-    struct ctx x = {R, (const uc *)text, len, out, SIZE_MAX, scan_end,
-                    all == 1, all, region_set(all, SKIDX_SEC_NONE) * (all != 1),
-                    0, 0, 0, 0, 0, SIZE_MAX, NOMATCH, len, 0};
+    struct ctx x = {.R = R,
+                    .t = (const uc *)text,
+                    .len = len,
+                    .out = out,
+                    .last_q = SIZE_MAX,
+                    .scan_end = scan_end,
+                    .all = all == 1,
+                    .mode = all,
+                    .set = region_set(all, SKIDX_SEC_NONE) * (all != 1),
+                    .anchor_from = SIZE_MAX,
+                    .anchor_next = NOMATCH,
+                    .anchor_end = len};
     /* a line start is tried at a candidate's line after a prefix
      * (MAX_PREFIX) or after a block tag ending within 64 bytes */
     x.line_end = scan_end + 64 + MAX_PREFIX + 16;

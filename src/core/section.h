@@ -39,12 +39,15 @@
  * and compare the few rules found: where several share those words,
  * only those whose first canonical bytes (up to 24, read as the filters
  * read them) begin the text's, and those by their first 32 bytes of
- * ASCII and single spaces eight at a time. "<Name> is an equal opportunity employer..." lead-ins are tried
- * only at a paragraph's start, and only before the last occurrence of a
- * word that every such rule holds ("equal"; searched for once per text,
- * back from the line break after the last line start tried: a lead-in
- * holds it on its own line). The common line prefixes ("- ", "• ") and block tags
- * ("<li>", "</p>") are read without the general loops, a colon's
+ * ASCII and single spaces eight at a time. "<Name> is an equal
+ * opportunity employer..." lead-ins are tried only at a paragraph's
+ * start, and only where a word that every such rule holds ("equal")
+ * occurs later on the line ('\n' or '\r' ends it: neither a lead-in's
+ * name nor its words take one); the word is searched for forward, its
+ * next occurrence kept until the line starts pass it, so the text is
+ * read once. The common line prefixes ("- ", "• ", short tags such as
+ * "<li>" and "<p>") and block tags ("<li>", "</p>") are read without
+ * the general loops, a colon's
  * look-back reads its 64 bytes as two vector masks (sentence ends,
  * lower-to-upper changes) on the AVX2 path, and a line whose
  * first byte can start nothing costs a table look-up. The indexer splits
