@@ -105,37 +105,26 @@ static inline uc canon2(uc b0, uc b1)
     return lower(b1);
 }
 
+/* Designated initialisers of a byte table: the ASCII digits, lower-case
+ * and capital letters, each set to v. */
+#define TAB_DIGITS(v)                                                      \
+    ['0'] = v, ['1'] = v, ['2'] = v, ['3'] = v, ['4'] = v, ['5'] = v,      \
+    ['6'] = v, ['7'] = v, ['8'] = v, ['9'] = v
+#define TAB_LETTERS(A, v)                                                  \
+    [A + 0] = v, [A + 1] = v, [A + 2] = v, [A + 3] = v, [A + 4] = v,       \
+    [A + 5] = v, [A + 6] = v, [A + 7] = v, [A + 8] = v, [A + 9] = v,       \
+    [A + 10] = v, [A + 11] = v, [A + 12] = v, [A + 13] = v, [A + 14] = v,  \
+    [A + 15] = v, [A + 16] = v, [A + 17] = v, [A + 18] = v, [A + 19] = v,  \
+    [A + 20] = v, [A + 21] = v, [A + 22] = v, [A + 23] = v, [A + 24] = v,  \
+    [A + 25] = v
+
 /* 1: a lower-case ASCII letter or a digit, 2: a capital, 0: other. */
 static const uint8_t word_class[256] = {
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
-    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
-    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
-    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-    ['y'] = 1, ['z'] = 1,
-    ['A'] = 2, ['B'] = 2, ['C'] = 2, ['D'] = 2, ['E'] = 2, ['F'] = 2,
-    ['G'] = 2, ['H'] = 2, ['I'] = 2, ['J'] = 2, ['K'] = 2, ['L'] = 2,
-    ['M'] = 2, ['N'] = 2, ['O'] = 2, ['P'] = 2, ['Q'] = 2, ['R'] = 2,
-    ['S'] = 2, ['T'] = 2, ['U'] = 2, ['V'] = 2, ['W'] = 2, ['X'] = 2,
-    ['Y'] = 2, ['Z'] = 2,
-};
+    TAB_DIGITS(1), TAB_LETTERS('a', 1), TAB_LETTERS('A', 2)};
 
 /* 1: an ASCII letter or digit (word_class not 0) */
 static const uint8_t word_alnum[256] = {
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
-    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
-    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
-    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-    ['y'] = 1, ['z'] = 1,
-    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
-    ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
-    ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-    ['Y'] = 1, ['Z'] = 1,
-};
+    TAB_DIGITS(1), TAB_LETTERS('a', 1), TAB_LETTERS('A', 1)};
 
 /* The first word of s (Latin letters and digits, folded as by
  * fold_rule, up to a lower-to-upper case change), hashed; its length in
