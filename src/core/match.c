@@ -333,6 +333,24 @@ struct gate_info {
     uint32_t len; /* the word's length */
     uint32_t pre, post;
     uint64_t negs;
+    /* the classes c (bit c) for which a match from this word must be
+     * followed by one of the strings of follows[follow_start..
+     * + follow_n) of class c (struct follow); the others are scanned
+     * from every occurrence of the word */
+    uint32_t follow_cls;
+    uint32_t follow_start, follow_n;
+    uint32_t pad; /* 0 */
+};
+
+/* A string that may follow a gate word in a match of one of class cls's
+ * regexes (regex_follows): the text's FOLLOW_LEN bytes after the word,
+ * folded by follow_fold() into a little-endian word x (a byte past the
+ * text's end as 'A', which no folded byte is), must give
+ * (x & mask) == val. */
+struct follow {
+    uint64_t val, mask;
+    uint32_t cls;
+    uint32_t pad; /* 0 */
 };
 
 /* The anchored regexes of one set of gate words: scanned from those
@@ -384,6 +402,8 @@ struct skidx_matcher {
     uint32_t gate_width;      /* the longest match of any of them */
     char *gate_words;      /* NUL-separated, folded, distinct */
     struct gate_info *gate_info; /* per gate word: who it gates */
+    struct follow *follows; /* the follow filters (struct gate_info) */
+    size_t n_follows;
     size_t n_gate_words, gate_bytes, n_gated, n_high;
     /* The positive regexes every match of which holds a whole word
      * (regex_req_word), or starts with an unbounded one's gate word
@@ -1267,6 +1287,348 @@ static int regex_gate_words(const char *re, size_t n, char **words,
     return 1;
 }
 
+/* ---- what follows a gate word: the follow filter ----
+ *
+ * A gated regex is scanned from each of its gate words the WORDS engine
+ * finds (scan_gated), at ~2,000 instructions a Hyperscan call, though
+ * few of those words begin a match: `ms` or `degree` must be followed by
+ * ` in `, ` of `, ` degree`, ` or higher`..., `analyse` by ` large`,
+ * ` complex`... So each gate word of a class carries the byte strings
+ * that can follow it in a match of one of the class's regexes, their
+ * first FOLLOW_LEN bytes, and a scan is made only where the text after
+ * the word begins with one of them.
+ *
+ * fx_* expand a regex from its start as gx_* do, but on past the gate
+ * word: into the strings of bytes a match can begin with, each split
+ * into its gate word (`run`, folded) and up to FOLLOW_LEN bytes after
+ * it (`next`), as folded by follow_fold(): ASCII letters in lower case,
+ * the white-space bytes of \s as ' ', the others as they are. A string
+ * ends (`open` cleared) at FOLLOW_LEN bytes, at the regex's end, or at a
+ * part that is not expanded (a class of many bytes, '.', an escape
+ * class, a repeat other than '?', an anchor): the bytes after it may be
+ * anything. A literal is taken caselessly and a literal blank as any
+ * white space, so a string may stand for more texts than the regex
+ * matches, never fewer: the filter can only let a scan happen that
+ * finds nothing. Expanding fails (no filter: the word is always
+ * scanned) where gx_ would, or past FX_SET strings. */
+#define FOLLOW_LEN 8
+#define FX_SET 4096
+
+struct fx_part {
+    unsigned char run[GX_RUN];
+    unsigned char next[FOLLOW_LEN];
+    uint8_t rlen, nlen, closed, open;
+};
+
+struct fx_set {
+    struct fx_part *p;
+    size_t n;
+};
+
+/* The byte folding of the follow filter (see above). */
+static inline unsigned char follow_fold(unsigned char c)
+{
+    if (c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r')
+        return ' ';
+    return lower(c);
+}
+
+static int fx_part_cmp(const void *x, const void *y)
+{
+    return memcmp(x, y, sizeof(struct fx_part));
+}
+
+/* s's strings sorted, duplicates dropped. */
+static void fx_unique(struct fx_set *s)
+{
+    if (s->n < 2)
+        return;
+    qsort(s->p, s->n, sizeof(*s->p), fx_part_cmp);
+    size_t k = 1;
+    for (size_t i = 1; i < s->n; i++)
+        if (memcmp(&s->p[i], &s->p[k - 1], sizeof(*s->p)))
+            s->p[k++] = s->p[i];
+    s->n = k;
+}
+
+static int fx_union(struct fx_set *dst, const struct fx_set *src)
+{
+    if (dst->n + src->n > FX_SET)
+        return GX_FAIL;
+    memcpy(dst->p + dst->n, src->p, src->n * sizeof(*src->p));
+    dst->n += src->n;
+    fx_unique(dst);
+    return GX_OK;
+}
+
+static int fx_all_ended(const struct fx_set *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->p[i].open)
+            return 0;
+    return 1;
+}
+
+/* End the open strings here: what follows may be anything. A string
+ * whose gate word is not closed yet fails (its word is not known). */
+static int fx_end(struct fx_set *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        struct fx_part *q = &s->p[i];
+        if (!q->open)
+            continue;
+        if (!q->closed)
+            return GX_FAIL;
+        q->open = 0;
+    }
+    return GX_OK;
+}
+
+/* Apply one byte of a match (c as written: folded here). */
+static int fx_byte(struct fx_set *s, unsigned char c)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        struct fx_part *q = &s->p[i];
+        if (!q->open)
+            continue;
+        if (!q->closed) {
+            if (is_ascii_word(c)) {
+                if (q->rlen == GX_RUN)
+                    return GX_FAIL;
+                q->run[q->rlen++] = lower(c);
+                continue;
+            }
+            if (!q->rlen)
+                return GX_FAIL;
+            q->closed = 1;
+        }
+        q->next[q->nlen++] = follow_fold(c);
+        if (q->nlen == FOLLOW_LEN)
+            q->open = 0;
+    }
+    return GX_OK;
+}
+
+static int fx_seq(const char *re, size_t n, size_t *pos, struct fx_set *s);
+
+/* A class of a few literal ASCII bytes (as gx_class reads them), taken
+ * as alternatives; else the open strings end. re[*pos] is '['. */
+static int fx_class(const char *re, size_t n, size_t *pos, struct fx_set *s)
+{
+    const unsigned char *p = (const unsigned char *)re;
+    unsigned char mem[GX_CLASS];
+    size_t nm = 0, j = *pos + 1;
+    int ok = !(j < n && p[j] == '^');
+    for (; ok && j < n && (p[j] != ']' || j == *pos + 1); j++) {
+        unsigned char x = p[j];
+        if (x == '\\') {
+            if (j + 1 >= n || p[j + 1] >= 0x80 || is_ascii_word(p[j + 1]) ||
+                p[j + 1] == ' ')
+                ok = 0;
+            else
+                x = p[++j];
+        } else if ((x == '-' && j > *pos + 1 && j + 1 < n &&
+                    p[j + 1] != ']') ||
+                   x == '[' || x >= 0x80) {
+            ok = 0;
+        }
+        if (ok && nm == GX_CLASS)
+            ok = 0;
+        if (ok)
+            mem[nm++] = x;
+    }
+    if (!ok || j >= n || !nm) {
+        /* not read: skip the class (gx_skip's rule) and end here */
+        size_t i = *pos + 1;
+        if (i < n && p[i] == '^')
+            i++;
+        if (i < n && p[i] == ']')
+            i++;
+        while (i < n && p[i] != ']')
+            i += p[i] == '\\' ? 2 : 1;
+        *pos = i + 1;
+        return fx_end(s);
+    }
+    struct fx_set out = {malloc(FX_SET * sizeof(struct fx_part)), 0};
+    struct fx_set one = {malloc(FX_SET * sizeof(struct fx_part)), 0};
+    int r = out.p && one.p ? GX_OK : GX_FAIL;
+    for (size_t k = 0; k < nm && r == GX_OK; k++) {
+        memcpy(one.p, s->p, s->n * sizeof(*s->p));
+        one.n = s->n;
+        r = fx_byte(&one, mem[k]);
+        if (r == GX_OK)
+            r = fx_union(&out, &one);
+    }
+    if (r == GX_OK) {
+        memcpy(s->p, out.p, out.n * sizeof(*out.p));
+        s->n = out.n;
+        *pos = j + 1;
+    }
+    free(out.p);
+    free(one.p);
+    return r;
+}
+
+/* One atom at re[*pos] applied to s, *pos moved past it. */
+static int fx_atom(const char *re, size_t n, size_t *pos, struct fx_set *s)
+{
+    size_t i = *pos;
+    unsigned char c = (unsigned char)re[i];
+    if (c == '(') {
+        if (i + 1 < n && re[i + 1] == '?') {
+            if (i + 2 < n && re[i + 2] == ':')
+                i += 3;
+            else if (i + 3 < n && re[i + 2] == 'i' && re[i + 3] == ':')
+                i += 4; /* caseless: the strings are folded anyway */
+            else
+                return GX_FAIL;
+        } else {
+            i++;
+        }
+        struct fx_set in = {malloc(FX_SET * sizeof(struct fx_part)), 0};
+        struct fx_set alt = {malloc(FX_SET * sizeof(struct fx_part)), 0};
+        int r = in.p && alt.p ? GX_OK : GX_FAIL, closed = 0;
+        while (r == GX_OK) {
+            memcpy(alt.p, s->p, s->n * sizeof(*s->p));
+            alt.n = s->n;
+            r = fx_seq(re, n, &i, &alt);
+            if (r == GX_OK)
+                r = fx_union(&in, &alt);
+            if (r != GX_OK || i >= n)
+                break;
+            if (re[i++] == ')') {
+                closed = 1;
+                break;
+            }
+        }
+        if (r == GX_OK && !closed)
+            r = GX_FAIL; /* unclosed group */
+        if (r == GX_OK) {
+            memcpy(s->p, in.p, in.n * sizeof(*in.p));
+            s->n = in.n;
+        }
+        free(in.p);
+        free(alt.p);
+        *pos = i;
+        return r;
+    }
+    if (c == '\\') {
+        if (i + 1 >= n)
+            return GX_FAIL;
+        unsigned char e = (unsigned char)re[i + 1];
+        *pos = i + 2;
+        if (e == 'b') { /* a boundary closes every open word */
+            for (size_t k = 0; k < s->n; k++) {
+                struct fx_part *q = &s->p[k];
+                if (!q->open || q->closed)
+                    continue;
+                if (!q->rlen)
+                    return GX_FAIL;
+                q->closed = 1;
+            }
+            return GX_OK;
+        }
+        if (e == 's' || e == 't' || e == 'n' || e == 'r' || e == 'f' ||
+            e == 'v')
+            return fx_byte(s, ' '); /* folded as follow_fold does */
+        if (e < 0x80 && !is_ascii_word(e) && e != ' ')
+            return fx_byte(s, e); /* escaped punctuation */
+        return e == 'Q' || e == 'E' ? GX_FAIL : fx_end(s);
+    }
+    if (c == '[')
+        return fx_class(re, n, pos, s);
+    if (c == '*' || c == '+' || c == '?' || c == '{' || c == '}')
+        return GX_FAIL;
+    *pos = i + 1;
+    if (c == '.' || c == '^' || c == '$')
+        return fx_end(s);
+    return fx_byte(s, c);
+}
+
+/* The length of the repeat at re[i] ('*', '+', '{m}', '{m,}', '{m,n}',
+ * each maybe lazy or possessive), 0 when there is none. */
+static size_t fx_repeat(const char *re, size_t n, size_t i)
+{
+    size_t j = i;
+    if (j < n && (re[j] == '*' || re[j] == '+')) {
+        j++;
+    } else if (j < n && re[j] == '{') {
+        j++;
+        while (j < n && (re[j] == ',' || (re[j] >= '0' && re[j] <= '9')))
+            j++;
+        if (j >= n || re[j] != '}' || j == i + 1)
+            return 0; /* not a repeat: Hyperscan reads '{' as a byte */
+        j++;
+    } else {
+        return 0;
+    }
+    if (j < n && (re[j] == '?' || re[j] == '+'))
+        j++;
+    return j - i;
+}
+
+/* A sequence up to ')' or '|' (not consumed) or the end. */
+static int fx_seq(const char *re, size_t n, size_t *pos, struct fx_set *s)
+{
+    struct fx_set before = {malloc(FX_SET * sizeof(struct fx_part)), 0};
+    int r = before.p ? GX_OK : GX_FAIL;
+    while (r == GX_OK && *pos < n && re[*pos] != '|' && re[*pos] != ')') {
+        if (fx_all_ended(s)) { /* the rest changes no string */
+            *pos = gx_skip(re, n, *pos);
+            break;
+        }
+        memcpy(before.p, s->p, s->n * sizeof(*s->p));
+        before.n = s->n;
+        r = fx_atom(re, n, pos, s);
+        if (r != GX_OK)
+            break;
+        const size_t rep = fx_repeat(re, n, *pos);
+        if (rep) { /* a repeat: the strings end before the atom */
+            *pos += rep;
+            memcpy(s->p, before.p, before.n * sizeof(*s->p));
+            s->n = before.n;
+            r = fx_end(s);
+        } else if (*pos < n && re[*pos] == '?') {
+            ++*pos;
+            if (*pos < n && (re[*pos] == '?' || re[*pos] == '+'))
+                ++*pos; /* lazy or possessive: the same set of matches */
+            r = fx_union(s, &before);
+        }
+    }
+    free(before.p);
+    return r;
+}
+
+/* The strings a match of regex re[0..n) (one with gate words) begins
+ * with, to *out (malloc'd, *n_out of them, distinct, each ended).
+ * Returns 1 when expanded, 0 when not, -1 out of memory. */
+static int regex_follows(const char *re, size_t n, struct fx_part **out,
+                         size_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    if (n < 3 || re[0] != '\\' || re[1] != 'b')
+        return 0;
+    struct fx_set s = {malloc(FX_SET * sizeof(struct fx_part)), 1};
+    if (!s.p)
+        return -1;
+    memset(s.p, 0, sizeof(*s.p));
+    s.p[0].open = 1;
+    size_t pos = 2;
+    int r = fx_seq(re, n, &pos, &s);
+    if (r == GX_OK && pos < n)
+        r = GX_FAIL; /* '|' or ')' at the top */
+    if (r == GX_OK)
+        r = fx_end(&s); /* the regex's end */
+    if (r != GX_OK) {
+        free(s.p);
+        return 0;
+    }
+    *out = s.p;
+    *n_out = s.n;
+    return 1;
+}
+
 /* Which lead bytes of UTF-8 characters does every match of regex
  * re[0..n) hold? Surely those that stand outside every group and class
  * when the regex has no alternation outside a group (a quantifier binds
@@ -1457,7 +1819,7 @@ static skidx_status add_gate_word(struct skidx_matcher *m, const char *x,
         g[m->gate_bytes + xl] = '\0';
         m->gate_bytes += xl + 1;
         m->n_gate_words++;
-        gf[gi] = (struct gate_info){0, (uint32_t)xl, 0, 0, 0};
+        gf[gi] = (struct gate_info){0, (uint32_t)xl, 0, 0, 0, 0, 0, 0, 0};
     }
     struct gate_info *f = &m->gate_info[gi];
     f->kinds |= kinds;
@@ -2065,6 +2427,143 @@ static int neg_gate_ok(const struct skidx_matcher *m, const char *w)
     return 0;
 }
 
+/* The follow filters of the gate words of the gated classes (struct
+ * gate_info, regex_follows): for class c and each of its words, the
+ * distinct strings that can follow the word in a match of one of c's
+ * regexes kg[i] (cls[kg[i]] == c). A class with a regex that does not
+ * expand, a word with more than FOLLOW_MAX strings or with one of no
+ * byte, gets none (scanned from every occurrence, as before). */
+#define FOLLOW_MAX 64
+static int follow_cmp(const void *x, const void *y)
+{
+    const struct follow *a = x, *b = y;
+    if (a->cls != b->cls)
+        return a->cls < b->cls ? -1 : 1;
+    if (a->mask != b->mask)
+        return a->mask < b->mask ? -1 : 1;
+    return a->val < b->val ? -1 : a->val > b->val;
+}
+
+static size_t gate_word_index(const struct skidx_matcher *m,
+                              const unsigned char *w, size_t wl)
+{
+    size_t gi = 0;
+    for (size_t o = 0; o < m->gate_bytes; gi++) {
+        size_t ol = strlen(m->gate_words + o);
+        if (ol == wl && !memcmp(m->gate_words + o, w, wl))
+            return gi;
+        o += ol + 1;
+    }
+    return SIZE_MAX;
+}
+
+static skidx_status plan_follows(struct skidx_matcher *m, const uint32_t *kg,
+                                 size_t n_gated, const uint8_t *cls)
+{
+    const struct skidx_alias_set *set = m->set;
+    const size_t nw = m->n_gate_words;
+    /* per (word, class): its strings, gathered, then kept or dropped */
+    struct follow *all = NULL;
+    size_t n_all = 0, cap_all = 0;
+    uint8_t *bad = calloc(nw * GATE_CLASSES + 1, 1);
+    if (!bad)
+        return SKIDX_ERR_NOMEM;
+    skidx_status st = SKIDX_OK;
+    for (size_t c = 0; c < m->n_gcls && !st; c++) {
+        int class_bad = 0;
+        const size_t first = n_all;
+        for (size_t i = 0; i < n_gated && !st && !class_bad; i++) {
+            if (cls[kg[i]] != c)
+                continue;
+            const struct skidx_alias *a = &set->a[m->regex_alias[kg[i]]];
+            struct fx_part *fp;
+            size_t nf;
+            int r = regex_follows(a->text, a->len, &fp, &nf);
+            if (r < 0) {
+                st = SKIDX_ERR_NOMEM;
+                break;
+            }
+            if (!r) {
+                class_bad = 1;
+                break;
+            }
+            for (size_t k = 0; k < nf && !class_bad; k++) {
+                const size_t gi = gate_word_index(m, fp[k].run, fp[k].rlen);
+                if (gi == SIZE_MAX ||
+                    !(m->gate_info[gi].kinds & (1u << (GW_CLS + c)))) {
+                    class_bad = 1; /* not one of its gate words */
+                    break;
+                }
+                if (!fp[k].nlen) {
+                    bad[gi * GATE_CLASSES + c] = 1;
+                    continue;
+                }
+                if (n_all == cap_all) {
+                    cap_all = cap_all ? 2 * cap_all : 256;
+                    struct follow *x = realloc(all, cap_all * sizeof(*x));
+                    if (!x) {
+                        st = SKIDX_ERR_NOMEM;
+                        break;
+                    }
+                    all = x;
+                }
+                struct follow *e = &all[n_all++];
+                memset(e, 0, sizeof(*e));
+                for (unsigned b = 0; b < fp[k].nlen; b++) {
+                    e->val |= (uint64_t)fp[k].next[b] << (8 * b);
+                    e->mask |= (uint64_t)0xFF << (8 * b);
+                }
+                /* the word, in the pad until sorted by word below */
+                e->cls = (uint32_t)c;
+                e->pad = (uint32_t)gi;
+            }
+            free(fp);
+        }
+        if (class_bad)
+            n_all = first;
+        for (size_t gi = 0; class_bad && gi < nw; gi++)
+            bad[gi * GATE_CLASSES + c] = 1;
+    }
+    /* by word, then class; distinct; at most FOLLOW_MAX a (word, class) */
+    m->follows = st ? NULL : malloc((n_all ? n_all : 1) * sizeof(*m->follows));
+    if (!st && !m->follows)
+        st = SKIDX_ERR_NOMEM;
+    size_t o = 0;
+    for (size_t gi = 0; gi < nw && !st; gi++) {
+        struct gate_info *f = &m->gate_info[gi];
+        f->follow_start = (uint32_t)o;
+        for (size_t c = 0; c < m->n_gcls; c++) {
+            if (!(f->kinds & (1u << (GW_CLS + c))) ||
+                bad[gi * GATE_CLASSES + c])
+                continue;
+            const size_t at = o;
+            for (size_t i = 0; i < n_all; i++)
+                if (all[i].pad == gi && all[i].cls == c) {
+                    m->follows[o] = all[i];
+                    m->follows[o++].pad = 0;
+                }
+            if (o == at)
+                continue; /* no string: left unfiltered */
+            qsort(m->follows + at, o - at, sizeof(*m->follows), follow_cmp);
+            size_t k = at + 1;
+            for (size_t i = at + 1; i < o; i++)
+                if (follow_cmp(&m->follows[i], &m->follows[k - 1]))
+                    m->follows[k++] = m->follows[i];
+            o = k;
+            if (o - at > FOLLOW_MAX) {
+                o = at;
+                continue;
+            }
+            f->follow_cls |= 1u << c;
+        }
+        f->follow_n = (uint32_t)(o - f->follow_start);
+    }
+    m->n_follows = o;
+    free(all);
+    free(bad);
+    return st;
+}
+
 /* Positive regexes go to one database scanned over every text; negative
  * ones to one database per owner (see struct skidx_matcher). Hyperscan ids
  * are global: index into m->regex_alias. (One database for all, and one
@@ -2168,6 +2667,8 @@ static skidx_status build_regex(struct skidx_matcher *m,
             st = compile_regexes(m, kc, nc, 1, &m->gcls[c].db, err);
         }
         free(kc);
+        if (!st)
+            st = plan_follows(m, kp, n_gated, cls);
     }
     free(cls);
     gate_plan_free(&plan);
@@ -2352,6 +2853,7 @@ void skidx_matcher_free(struct skidx_matcher *m)
     hs_free_database(m->db_lit);
     free(m->gate_words);
     free(m->gate_info);
+    free(m->follows);
     free(m->lits);
     free(m->twin);
     for (size_t g = 0; g < m->n_groups; g++) {
@@ -2374,7 +2876,7 @@ void skidx_matcher_free(struct skidx_matcher *m)
  * a struct the image holds changes: a new field must be stored (or
  * rebuilt) here, then the sizes updated. */
 #if defined(__x86_64__) && defined(__LP64__)
-_Static_assert(sizeof(struct skidx_matcher) == 384,
+_Static_assert(sizeof(struct skidx_matcher) == 400,
                "struct skidx_matcher changed: update the serializer");
 _Static_assert(sizeof(struct head) == 40,
                "struct head changed: update the serializer");
@@ -2382,14 +2884,19 @@ _Static_assert(sizeof(struct cand) == 32,
                "struct cand changed: update the serializer");
 _Static_assert(sizeof(struct cand_more) == 8,
                "struct cand_more changed: update the serializer");
+_Static_assert(sizeof(struct gate_info) == 40,
+               "struct gate_info changed: update the serializer");
+_Static_assert(sizeof(struct follow) == 24,
+               "struct follow changed: update the serializer");
 #endif
 
-#define MATCHER_TAG 0x38435441u /* "ATC8": gate words with what they
+#define MATCHER_TAG 0x39435441u /* "ATC9": gate words with what they
                                           gate, word-window and literal
                                           regexes, gated negatives, the
                                           gated regexes in classes; 32-byte
                                           candidates and their cand_more;
-                                          key2 groups and their ends */
+                                          key2 groups and their ends; the
+                                          gate words' follow filters */
 
 struct lazy_db;
 static const struct lazy_db *lazy_of(const hs_database_t *db);
@@ -2461,6 +2968,8 @@ skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
     skidx_wblob_u64(w, m->n_neg_gated);
     skidx_wblob_array(w, m->gate_info,
                       m->n_gate_words * sizeof(*m->gate_info));
+    skidx_wblob_u64(w, m->n_follows);
+    skidx_wblob_array(w, m->follows, m->n_follows * sizeof(*m->follows));
     skidx_wblob_array(w, m->lits, m->lit_bytes);
     skidx_wblob_u64(w, m->n_twins);
     skidx_wblob_array(w, m->twin, m->n_regex * sizeof(*m->twin));
@@ -2779,8 +3288,17 @@ static int matcher_valid(const struct skidx_matcher *m, size_t cap,
             (f->negs & ~slots) ||
             !f->len || f->len > GX_RUN ||
             (f->pre > RQ_MAX_SIDE && f->pre != RQ_WIDE) ||
-            (f->post > RQ_MAX_SIDE && f->post != RQ_WIDE))
+            (f->post > RQ_MAX_SIDE && f->post != RQ_WIDE) ||
+            (f->follow_cls & ~(f->kinds >> GW_CLS)) || f->pad ||
+            f->follow_start > m->n_follows ||
+            f->follow_n > m->n_follows - f->follow_start)
             return 0;
+        for (uint32_t k = 0; k < f->follow_n; k++) {
+            const struct follow *e = &m->follows[f->follow_start + k];
+            if (e->cls >= m->n_gcls || !(f->follow_cls >> e->cls & 1) ||
+                (e->val & ~e->mask) || e->pad)
+                return 0;
+        }
     }
     for (size_t i = 0; i < n_alias; i++)
         if (m->is_neg[i] != !!(m->set->a[i].flags & SKIDX_ALIAS_NEG))
@@ -2875,6 +3393,14 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
     /* the arrays in place: the image outlives the matcher */
     m->gate_info = (struct gate_info *)skidx_rblob_array(
         r, m->n_gate_words, sizeof(*m->gate_info));
+    const uint64_t n_follows = skidx_rblob_u64(r);
+    if (r->bad || n_follows > r->n) {
+        free(m);
+        return SKIDX_ERR_CORRUPT;
+    }
+    m->n_follows = (size_t)n_follows;
+    m->follows = (struct follow *)skidx_rblob_array(r, m->n_follows,
+                                                    sizeof(*m->follows));
     m->lits = (char *)skidx_rblob_any(r, &m->lit_bytes);
     m->n_twins = (size_t)skidx_rblob_u64(r);
     m->twin = (uint32_t *)skidx_rblob_array(r, m->n_regex, sizeof(*m->twin));
@@ -4758,6 +5284,28 @@ static int on_gated(unsigned id, unsigned long long from,
     return 0;
 }
 
+/* The FOLLOW_LEN bytes of t[0..len) from q, folded (struct follow). */
+static inline uint64_t follow_bytes(const unsigned char *t, size_t len,
+                                    size_t q)
+{
+    uint64_t x = 0;
+    for (unsigned k = 0; k < FOLLOW_LEN; k++) {
+        const unsigned char b = q + k < len ? follow_fold(t[q + k]) : 'A';
+        x |= (uint64_t)b << (8 * k);
+    }
+    return x;
+}
+
+/* Does one of the n strings e of class c take the bytes x? */
+static inline int follow_any(const struct follow *e, uint32_t n, unsigned c,
+                             uint64_t x)
+{
+    for (uint32_t k = 0; k < n; k++)
+        if (e[k].cls == c && (x & e[k].mask) == e[k].val)
+            return 1;
+    return 0;
+}
+
 /* The gated regexes, from each gate word the WORDS engine found (from
  * every ASCII word start for the ORACLE engine and with the gate off:
  * the simple way the gate must agree with), each class it gates (every
@@ -4766,7 +5314,10 @@ static int on_gated(unsigned id, unsigned long long from,
  * as at the start of the scanned bytes, and is at most its class's width
  * long, so the byte after it is scanned too; the first window that finds
  * a regex ending at an offset has its leftmost start. So the hits are
- * those of a whole-text scan for the leftmost start of each match. */
+ * those of a whole-text scan for the leftmost start of each match. A
+ * class with a follow filter for the word (struct gate_info) is not
+ * scanned from it when none of the filter's strings takes the bytes
+ * after it: no match of the class starts there. */
 static skidx_status scan_gated(const struct skidx_matcher *m,
                                struct skidx_match_scratch *s,
                                const char *text, size_t len,
@@ -4779,13 +5330,28 @@ static skidx_status scan_gated(const struct skidx_matcher *m,
     for (size_t i = 0; all ? i < len : i < s->n_gates; i++) {
         size_t p = all ? i : s->gates[i];
         uint32_t cl = every;
+        const struct gate_info *f = NULL;
         if (all && (!is_ascii_word(t[p]) || (p && is_ascii_word(t[p - 1]))))
             continue;
-        if (!all)
-            cl &= m->gate_info[s->gate_ids[i] - m->set->n].kinds;
+        if (!all) {
+            f = &m->gate_info[s->gate_ids[i] - m->set->n];
+            cl &= f->kinds;
+        }
         g.p = p;
+        uint64_t x = 0; /* the folded bytes after the word, once read */
+        int have_x = 0;
         for (cl >>= GW_CLS; cl; cl &= cl - 1) {
-            const struct gate_class *c = &m->gcls[__builtin_ctz(cl)];
+            const unsigned ci = (unsigned)__builtin_ctz(cl);
+            if (f && (f->follow_cls >> ci & 1)) {
+                if (!have_x) {
+                    x = follow_bytes(t, len, p + f->len);
+                    have_x = 1;
+                }
+                if (!follow_any(m->follows + f->follow_start, f->follow_n,
+                                ci, x))
+                    continue;
+            }
+            const struct gate_class *c = &m->gcls[ci];
             const size_t w = (size_t)c->width + 1;
             const size_t n = len - p < w ? len - p : w;
             const hs_database_t *db;
