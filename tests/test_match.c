@@ -2125,6 +2125,66 @@ static const char REQ[] =
     "[^;\\n]{0,30}\\bstatistics\\b/\n"
     "Dip\tx\tdiploma\n";
 
+/* Unbounded negatives whose only unbounded parts are \s, \w or a class
+ * of either's bytes repeated: on a text with no run of white-space or
+ * word bytes longer than 30 their bounded forms are scanned around the
+ * owner's hits; on other texts (a longer run at any distance) the
+ * regexes as written over the whole text. check_engines compares with
+ * the gate off (every group, as written, over the whole text). */
+static uint64_t bytes_of(struct env *e, const char *text);
+
+static void test_negative_runs(void **state)
+{
+    (void)state;
+    struct env *e = env_new(
+        "Ms\tx\t=MS\t!=/\\bMS\\s+(?:Excel|Word)\\b/\n"
+        "Rep\tx\treporting\t!/\\breporting (?:and [a-z]+ )?(?:team|unit)\\b/\n"
+        "Ray\tx\t=Ray\t!=/\\bRay (?:[A-Z][a-z])[a-z]*/\n"
+        "Ai\tx\t=AI\t!=/\\bcompany in [\\w-]+ AI\\b/\t"
+        "!=/\\bAI\\s*\\w*\\s*lab\\b/\n");
+    EXPECT(e, "MS Excel, MS  \t Word, MS", "Ms[22,24)");
+    EXPECT(e, "reporting and finance team; reporting", "Rep[28,37)");
+    EXPECT(e, "Ray Dalio, Ray", "Ray[11,14)");
+    EXPECT(e, "a company in x-y AI, AI  research lab, AI", "Ai[39,41)");
+    char text[700];
+    /* a run of 40 blanks: the regex as written, over the whole text */
+    size_t n = (size_t)snprintf(text, sizeof(text), "MS%40sWord, MS", "");
+    assert_int_equal(bytes_of(e, text), n);
+    EXPECT(e, text, "Ms[48,50)");
+    n = (size_t)snprintf(text, sizeof(text), "MS%29sWord%s", "",
+                         " x x x x x x x x x x x x x x x x x x x x x x x x");
+    assert_int_equal(scans_of(e, text), 1);
+    assert_true(bytes_of(e, text) < n / 2); /* a window */
+    EXPECT(e, text, "");
+    n = (size_t)snprintf(text, sizeof(text), "Ray Ab%s", /* 40 letters */
+                         "cdefghijklmnopqrstuvwxyzabcdefghijklmn Ray");
+    assert_int_equal(bytes_of(e, text), n);
+    EXPECT(e, text, "Ray[45,48)");
+    /* a run of 29 to 33 blanks across a 64-byte block's edge */
+    for (int off = 0; off < 64; off++)
+        for (int run = 29; run <= 33; run++) {
+            n = (size_t)snprintf(text, sizeof(text), "%.*sMS%*sWord, MS",
+                                 off, "x x x x x x x x x x x x x x x x x x x x"
+                                      " x x x x x x x x x x x x x x x x x x x x"
+                                      " x x x x x x x x x x x x",
+                                 run, "");
+            check_engines(e, text, n);
+        }
+    /* random texts: runs of every length around 30 at every distance */
+    static const char *const tok[] = {
+        "MS", "Excel", "Word", "reporting", "and", "finance", "team", "unit",
+        "Ray", "Rays", "Dalio", "company", "in", "x-y", "AI", "lab",
+        "                              ", "                             ",
+        "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t", "abcdefghijklmnopqrstuvwxyzabcd",
+        "abcdefghijklmnopqrstuvwxyzabc", "Q", ".", ",", "\n"};
+    static const char *const sep[] = {" ", " ", "", "\n", "  ", "\t"};
+    rng_state = 20261218;
+    size_t hits = random_texts(e, tok, ARRAY_LEN(tok), sep, ARRAY_LEN(sep),
+                               3000, text, sizeof(text), 0);
+    assert_true(hits > 3000);
+    env_free(e);
+}
+
 static void test_required_words(void **state)
 {
     (void)state;
@@ -2623,6 +2683,7 @@ int main(void)
         cmocka_unit_test(test_gated_regexes),
         cmocka_unit_test(test_unspaced_gate),
         cmocka_unit_test(test_negative_windows),
+        cmocka_unit_test(test_negative_runs),
         cmocka_unit_test(test_required_words),
         cmocka_unit_test(test_wide_words),
         cmocka_unit_test(test_gate_classes),

@@ -946,6 +946,17 @@ struct neg_group {
     hs_database_t *db_ga;
     uint32_t width_ga;
     uint32_t slot;
+    /* the unbounded regexes whose only unbounded parts are \s, \w or a
+     * class of either's bytes under '+' or '*' (neg_bounded): as written
+     * in db_ub, scanned over the whole text when it holds a run of
+     * white-space or word bytes longer than RUN_MAX; else, bounded to
+     * RUN_MAX repeats, which then match the same, in db_wb with the
+     * db_win regexes, over the windows of width_b (>= width) instead of
+     * db_win's */
+    hs_database_t *db_ub;
+    hs_database_t *db_wb;
+    uint32_t width_b;
+    uint32_t pad; /* 0 */
 };
 
 #define NEG_MAX_WIDTH 1024
@@ -1705,10 +1716,27 @@ static uint64_t high_gate(const uint64_t *leads, size_t n)
  * of each match, or, `anchored`, matches that start at the start of the
  * scanned bytes only (each regex behind '^': much cheaper to scan, as
  * Hyperscan need not find where a match starts). */
+static skidx_status compile_texts(struct skidx_matcher *m,
+                                  const uint32_t *ks,
+                                  char *const *texts, size_t n,
+                                  int anchored, hs_database_t **db,
+                                  struct skidx_error *err);
+
 static skidx_status compile_regexes(struct skidx_matcher *m,
                                     const uint32_t *ks, size_t n,
                                     int anchored, hs_database_t **db,
                                     struct skidx_error *err)
+{
+    return compile_texts(m, ks, NULL, n, anchored, db, err);
+}
+
+/* compile_regexes, regex ks[j] written as texts[j] when texts[j] is not
+ * NULL (a bounded form, neg_bounded). */
+static skidx_status compile_texts(struct skidx_matcher *m,
+                                  const uint32_t *ks,
+                                  char *const *texts, size_t n,
+                                  int anchored, hs_database_t **db,
+                                  struct skidx_error *err)
 {
     const struct skidx_alias_set *set = m->set;
     *db = NULL;
@@ -1725,7 +1753,7 @@ static skidx_status compile_regexes(struct skidx_matcher *m,
     }
     for (size_t j = 0; j < n; j++) {
         const struct skidx_alias *a = &set->a[m->regex_alias[ks[j]]];
-        expr[j] = a->text;
+        expr[j] = texts && texts[j] ? texts[j] : a->text;
         if (anchored) {
             if (!(anch[j] = malloc(a->len + 2))) {
                 st = SKIDX_ERR_NOMEM;
@@ -2564,6 +2592,154 @@ static skidx_status plan_follows(struct skidx_matcher *m, const uint32_t *kg,
     return st;
 }
 
+/* ---- negative regexes bounded where the text's runs are short ----
+ *
+ * A run of white-space bytes is a run of zeros in the word mask, a run of
+ * ASCII word bytes one of ones (short_runs reads their lengths). On a
+ * text with no run of either longer than RUN_MAX, \s+ matches no more
+ * than RUN_MAX bytes, nor does \w+ or a class of word bytes only
+ * ([a-z]+), so `{1,RUN_MAX}` for their '+' and `{0,RUN_MAX}` for their
+ * '*' match the same spans. (With SOM_LEFTMOST, Hyperscan finds
+ * `(?:and [a-z]{1,62} )?` too large to compile; 30 compiles.) */
+#define RUN_MAX 30
+#define RUN_MAX_S "30" /* as written in a regex */
+
+/* Is class re[i..] (re[i] == '[') made of ASCII word bytes only (1), of
+ * white-space bytes only (2), or neither or not read (0)? *end: past
+ * its ']' when not 0. */
+static int nb_class(const char *re, size_t n, size_t i, size_t *end)
+{
+    int word = 1, space = 1;
+    size_t j = i + 1;
+    if (j >= n || re[j] == '^' || re[j] == ']')
+        return 0;
+    for (; j < n && re[j] != ']'; j++) {
+        const unsigned char c = (unsigned char)re[j];
+        if (c == '\\') {
+            if (j + 1 >= n)
+                return 0;
+            const unsigned char e = (unsigned char)re[++j];
+            if (e == 'w' || e == 'd' || e == '_')
+                space = 0;
+            else if (e == 's' || e == 't' || e == 'n' || e == 'r' ||
+                     e == 'f' || e == 'v')
+                word = 0;
+            else
+                return 0;
+        } else if (j + 2 < n && re[j + 1] == '-' && re[j + 2] != ']') {
+            const unsigned char h = (unsigned char)re[j + 2];
+            const int same = (c >= '0' && h <= '9') ||
+                             (c >= 'a' && h <= 'z') ||
+                             (c >= 'A' && h <= 'Z');
+            if (!is_ascii_alnum(c) || !is_ascii_alnum(h) || c > h || !same)
+                return 0;
+            space = 0;
+            j += 2;
+        } else if (is_ascii_word(c)) {
+            space = 0;
+        } else if (c == ' ') {
+            word = 0;
+        } else {
+            return 0;
+        }
+    }
+    if (j >= n)
+        return 0;
+    *end = j + 1;
+    return word ? 1 : space ? 2 : 0;
+}
+
+/* The end of the class at re[i] (gx_skip's rule). */
+static size_t nb_class_end(const char *re, size_t n, size_t i)
+{
+    i++;
+    if (i < n && re[i] == '^')
+        i++;
+    if (i < n && re[i] == ']')
+        i++;
+    while (i < n && re[i] != ']')
+        i += re[i] == '\\' ? 2 : 1;
+    return i < n ? i + 1 : n;
+}
+
+/* Regex re[0..n) with each '+' and '*' after \s, \w or a class of word
+ * or white-space bytes only (nb_class) written as {1,RUN_MAX} and
+ * {0,RUN_MAX} (a lazy '?' after it kept), to *out (malloc'd). Returns 1
+ * when one was, 0 when none (or a \Q is met; *out NULL), -1 out of
+ * memory. */
+static int neg_bounded(const char *re, size_t n, char **out)
+{
+    char *o = malloc(8 * n + 1);
+    *out = NULL;
+    if (!o)
+        return -1;
+    size_t k = 0;
+    int changed = 0;
+    for (size_t i = 0; i < n;) {
+        const size_t a = i;
+        size_t b = i + 1;
+        int rep = 0; /* may its repeat be bounded */
+        if (re[i] == '\\') {
+            if (i + 1 >= n || re[i + 1] == 'Q') {
+                free(o);
+                return 0;
+            }
+            b = i + 2;
+            rep = re[i + 1] == 's' || re[i + 1] == 'w';
+        } else if (re[i] == '[') {
+            rep = nb_class(re, n, i, &b) != 0;
+            if (!rep)
+                b = nb_class_end(re, n, i);
+        }
+        memcpy(o + k, re + a, b - a);
+        k += b - a;
+        i = b;
+        if (rep && i < n && (re[i] == '+' || re[i] == '*') &&
+            !(i + 1 < n && re[i + 1] == '+')) { /* not possessive */
+            const char *q = re[i] == '+' ? "{1," RUN_MAX_S "}"
+                                         : "{0," RUN_MAX_S "}";
+            memcpy(o + k, q, strlen(q));
+            k += strlen(q);
+            i++;
+            changed = 1;
+        }
+    }
+    o[k] = '\0';
+    if (!changed) {
+        free(o);
+        return 0;
+    }
+    *out = o;
+    return 1;
+}
+
+/* The longest match of regex text under alias a's flags (as
+ * regex_max_width); UINT_MAX also when Hyperscan does not compile it
+ * (many bounded repeats can make a pattern too large). */
+static unsigned text_max_width(const char *text,
+                               const struct skidx_alias *a)
+{
+    hs_expr_info_t *info = NULL;
+    hs_compile_error_t *ce = NULL;
+    hs_database_t *db = NULL;
+    unsigned flags = HS_FLAG_SOM_LEFTMOST |
+                     ((a->flags & SKIDX_ALIAS_CASE) ? 0 : HS_FLAG_CASELESS);
+    if (hs_expression_info(text, flags, &info, &ce) != HS_SUCCESS) {
+        hs_free_compile_error(ce);
+        return UINT_MAX;
+    }
+    unsigned width = info->max_width;
+    free(info);
+    if (width <= NEG_MAX_WIDTH &&
+        hs_compile(text, flags, HS_MODE_BLOCK, NULL, &db, &ce) !=
+            HS_SUCCESS) {
+        hs_free_compile_error(ce);
+        return UINT_MAX;
+    }
+    hs_free_database(db);
+    return width;
+}
+
 /* Positive regexes go to one database scanned over every text; negative
  * ones to one database per owner (see struct skidx_matcher). Hyperscan ids
  * are global: index into m->regex_alias. (One database for all, and one
@@ -2721,14 +2897,15 @@ static skidx_status build_regex(struct skidx_matcher *m,
      * the bounded regexes with gate words (anchored, from those words:
      * while there are slots for them), the other bounded ones
      * (windowed), the others (whole texts) */
-    uint32_t *kw = st ? NULL : calloc(2 * n, sizeof(*kw));
-    if (!st && !kw)
+    uint32_t *kw = st ? NULL : calloc(4 * n, sizeof(*kw));
+    char **bt = st ? NULL : calloc(2 * n, sizeof(*bt));
+    if (!st && (!kw || !bt))
         st = SKIDX_ERR_NOMEM;
     uint32_t n_slots = 0;
     for (size_t g = 0; g < m->n_groups && !st; g++) {
-        size_t c = 0, cw = 0, cg = 0;
-        uint32_t width = 0, width_ga = 0;
-        uint32_t *kg = kw + n;
+        size_t c = 0, cw = 0, cg = 0, cb = 0;
+        uint32_t width = 0, width_ga = 0, width_b = 0;
+        uint32_t *kg = kw + n, *kb = kw + 2 * n, *kx = kw + 3 * n;
         const uint32_t slot = n_slots < 64 ? n_slots : NO_GROUP;
         for (size_t j = 0; j < n && !st; j++) {
             const struct skidx_alias *a = &set->a[m->regex_alias[j]];
@@ -2739,7 +2916,19 @@ static skidx_status build_regex(struct skidx_matcher *m,
                 continue;
             unsigned w = regex_max_width(a);
             if (w > NEG_MAX_WIDTH) {
-                ks[c++] = (uint32_t)j;
+                char *b = NULL;
+                const int r = neg_bounded(a->text, a->len, &b);
+                const unsigned bw = r > 0 ? text_max_width(b, a) : UINT_MAX;
+                if (r < 0)
+                    st = SKIDX_ERR_NOMEM;
+                if (bw <= NEG_MAX_WIDTH) {
+                    bt[n + cb] = b;
+                    kb[cb++] = (uint32_t)j;
+                    width_b = bw > width_b ? bw : width_b;
+                } else {
+                    free(b);
+                    ks[c++] = (uint32_t)j;
+                }
                 continue;
             }
             char *gw = NULL;
@@ -2776,7 +2965,30 @@ static skidx_status build_regex(struct skidx_matcher *m,
             st = compile_regexes(m, kw, cw, 0, &m->groups[g].db_win, err);
         if (!st)
             st = compile_regexes(m, kg, cg, 1, &m->groups[g].db_ga, err);
+        if (!st)
+            st = compile_regexes(m, kb, cb, 0, &m->groups[g].db_ub, err);
+        if (!st && cb) { /* db_win's regexes and the bounded forms */
+            for (size_t i = 0; i < cw; i++) {
+                kx[i] = kw[i];
+                bt[i] = NULL;
+            }
+            for (size_t i = 0; i < cb; i++) {
+                kx[cw + i] = kb[i];
+                bt[cw + i] = bt[n + i];
+            }
+            st = compile_texts(m, kx, bt, cw + cb, 0, &m->groups[g].db_wb,
+                               err);
+            m->groups[g].width_b = width_b > width ? width_b : width;
+        }
+        for (size_t i = 0; i < cb; i++) {
+            free(bt[n + i]);
+            bt[n + i] = NULL;
+        }
     }
+    for (size_t i = 0; bt && i < 2 * n; i++)
+        if (i >= n)
+            free(bt[i]); /* left by a failure */
+    free(bt);
     free(kw);
     free(ks);
     free(is_twin);
@@ -2860,6 +3072,8 @@ void skidx_matcher_free(struct skidx_matcher *m)
         hs_free_database(m->groups[g].db);
         hs_free_database(m->groups[g].db_win);
         hs_free_database(m->groups[g].db_ga);
+        hs_free_database(m->groups[g].db_ub);
+        hs_free_database(m->groups[g].db_wb);
     }
     free(m->groups);
     free(m->owner_group);
@@ -2896,7 +3110,8 @@ _Static_assert(sizeof(struct follow) == 24,
                                           gated regexes in classes; 32-byte
                                           candidates and their cand_more;
                                           key2 groups and their ends; the
-                                          gate words' follow filters */
+                                          gate words' follow filters; the
+                                          negative groups' bounded forms */
 
 struct lazy_db;
 static const struct lazy_db *lazy_of(const hs_database_t *db);
@@ -3001,9 +3216,12 @@ skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
         skidx_wblob_u32(w, m->groups[g].width);
         skidx_wblob_u32(w, m->groups[g].width_ga);
         skidx_wblob_u32(w, m->groups[g].slot);
+        skidx_wblob_u32(w, m->groups[g].width_b);
         if ((st = put_db(w, m, m->groups[g].db)) ||
             (st = put_db(w, m, m->groups[g].db_win)) ||
-            (st = put_db(w, m, m->groups[g].db_ga)))
+            (st = put_db(w, m, m->groups[g].db_ga)) ||
+            (st = put_db(w, m, m->groups[g].db_ub)) ||
+            (st = put_db(w, m, m->groups[g].db_wb)))
             return st;
     }
     return w->oom ? SKIDX_ERR_NOMEM : SKIDX_OK;
@@ -3062,7 +3280,7 @@ static void lazy_bytes(const struct lazy_db *z, const char **p, size_t *n)
  * there is none). */
 static size_t n_dbs(const struct skidx_matcher *m)
 {
-    return 4 + m->n_gcls + 3 * m->n_groups;
+    return 4 + m->n_gcls + 5 * m->n_groups;
 }
 
 static const hs_database_t *nth_db(const struct skidx_matcher *m, size_t i)
@@ -3075,9 +3293,10 @@ static const hs_database_t *nth_db(const struct skidx_matcher *m, size_t i)
     if (i < m->n_gcls)
         return m->gcls[i].db;
     i -= m->n_gcls;
-    const struct neg_group *g = &m->groups[i / 3];
-    const hs_database_t *grp[3] = {g->db, g->db_win, g->db_ga};
-    return grp[i % 3];
+    const struct neg_group *g = &m->groups[i / 5];
+    const hs_database_t *grp[5] = {g->db, g->db_win, g->db_ga, g->db_ub,
+                                   g->db_wb};
+    return grp[i % 5];
 }
 
 /* Rebuild lazy database z (once, whichever thread comes first): its
@@ -3325,6 +3544,9 @@ static int matcher_valid(const struct skidx_matcher *m, size_t cap,
     for (size_t g = 0; g < m->n_groups; g++)
         if (m->groups[g].owner >= m->n_owners ||
             m->owner_group[m->groups[g].owner] != g ||
+            !m->groups[g].db_ub != !m->groups[g].db_wb ||
+            m->groups[g].width_b > NEG_MAX_WIDTH ||
+            (m->groups[g].db_wb && m->groups[g].width_b < m->groups[g].width) ||
 
             m->groups[g].width > NEG_MAX_WIDTH)
             return 0;
@@ -3463,12 +3685,18 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
         m->groups[g].width = skidx_rblob_u32(r);
         m->groups[g].width_ga = skidx_rblob_u32(r);
         m->groups[g].slot = skidx_rblob_u32(r);
+        m->groups[g].width_b = skidx_rblob_u32(r);
+        m->groups[g].pad = 0;
         m->groups[g].db_win = NULL;
         m->groups[g].db_ga = NULL;
+        m->groups[g].db_ub = NULL;
+        m->groups[g].db_wb = NULL;
         m->n_groups = g + 1;
         if ((st = get_db(r, arena, m, &m->groups[g].db)) ||
             (st = get_db(r, arena, m, &m->groups[g].db_win)) ||
-            (st = get_db(r, arena, m, &m->groups[g].db_ga)))
+            (st = get_db(r, arena, m, &m->groups[g].db_ga)) ||
+            (st = get_db(r, arena, m, &m->groups[g].db_ub)) ||
+            (st = get_db(r, arena, m, &m->groups[g].db_wb)))
             goto fail;
     }
     st = SKIDX_ERR_CORRUPT;
@@ -3731,7 +3959,8 @@ void skidx_matcher_get_stats(const struct skidx_matcher *m,
             out->hs_bytes += b;
     }
     for (size_t g = 0; g < m->n_groups; g++)
-        out->neg_windowed += !!m->groups[g].db_win || !!m->groups[g].db_ga;
+        out->neg_windowed += !!m->groups[g].db_win ||
+                             !!m->groups[g].db_ga || !!m->groups[g].db_wb;
     out->compile_seconds = m->compile_seconds;
     out->simd = wordmask_name ? wordmask_name : "scalar";
 }
@@ -5638,24 +5867,76 @@ static int has_lead(uint64_t leads, int high, const char *text, size_t len)
 static skidx_status scan_windows(const struct skidx_matcher *m,
                                  struct skidx_match_scratch *s,
                                  const char *text, size_t len, size_t first,
-                                 size_t n_hits, uint32_t g)
+                                 size_t n_hits, uint32_t g,
+                                 const hs_database_t *db, uint32_t width)
 {
     const struct neg_group *ng = &m->groups[g];
-    const size_t w = (size_t)ng->width + 2;
+    const size_t w = (size_t)width + 2;
     size_t nw = 0;
     int sorted = 1;
     for (size_t i = first; i < n_hits; i++) {
         const struct skidx_hit *h = &s->hits[i];
         /* a hit longer than the longest negative match is in none */
         if (h->owner != ng->owner || m->is_neg[h->alias] ||
-            h->end - h->start > ng->width)
+            h->end - h->start > width)
             continue;
         const size_t ws = h->end > w ? h->end - w : 0;
         const size_t we = len - h->start > w ? h->start + w : len;
         if (add_window(s, &nw, &sorted, ws, we))
             return SKIDX_ERR_NOMEM;
     }
-    return scan_merged(m, ng->db_win, s, text, nw, sorted);
+    return scan_merged(m, db, s, text, nw, sorted);
+}
+
+/* Has v a run of more than RUN_MAX (30) set bits? */
+static inline int long_run(uint64_t v)
+{
+    v &= v >> 1;  /* bit i: bits i..i+1 set */
+    v &= v >> 2;  /* i..i+3 */
+    v &= v >> 4;  /* i..i+7 */
+    v &= v >> 8;  /* i..i+15 */
+    v &= v >> 15; /* i..i+30 */
+    return v != 0;
+}
+
+/* Does the text of word mask mask[0..(len + 63) / 64) hold no run of
+ * more than RUN_MAX word bytes (ones) nor of non-word bytes (zeros, a
+ * superset of the white-space bytes)? Runs inside a mask word are read
+ * by long_run, runs across words by the lengths of each word's ends. */
+_Static_assert(RUN_MAX == 30, "short_runs' quick look reads 16-bit lanes");
+static int short_runs(const uint64_t *mask, size_t len)
+{
+    const size_t nw = (len + 63) / 64;
+    /* first the quick look: a run of more than 30 holds an aligned
+     * 16-bit lane of zeros or ones; most texts have none (bits past the
+     * end read as 1010...) */
+    const uint64_t lo = 0x0001000100010001ull, hi = 0x8000800080008000ull;
+    uint64_t lane = 0;
+    for (size_t w = 0; w < nw; w++) {
+        uint64_t x = mask[w];
+        if (w + 1 == nw && len % 64)
+            x = (x & ((1ull << (len % 64)) - 1)) |
+                (0xAAAAAAAAAAAAAAAAull << (len % 64));
+        lane |= ((x - lo) & ~x & hi) | ((~x - lo) & x & hi);
+    }
+    if (!lane)
+        return 1;
+    unsigned top1 = 0, top0 = 0; /* the previous word's top runs */
+    for (size_t w = 0; w < nw; w++) {
+        const unsigned bits =
+            w + 1 == nw && len % 64 ? (unsigned)(len % 64) : 64;
+        const uint64_t valid = bits == 64 ? ~0ull : (1ull << bits) - 1;
+        const uint64_t one = mask[w] & valid, zero = ~mask[w] & valid;
+        if (one == ~0ull || zero == ~0ull || long_run(one) || long_run(zero))
+            return 0;
+        /* the runs from the previous word on (both words not full) */
+        if (top1 + (unsigned)__builtin_ctzll(~one) > RUN_MAX ||
+            top0 + (unsigned)__builtin_ctzll(~zero) > RUN_MAX)
+            return 0;
+        top1 = (unsigned)__builtin_clzll(~one);
+        top0 = (unsigned)__builtin_clzll(~zero);
+    }
+    return 1;
 }
 
 /* The negative databases of the owners with a positive hit in this text
@@ -5683,14 +5964,31 @@ static skidx_status scan_negative_groups(const struct skidx_matcher *m,
         }
     }
     skidx_status st = SKIDX_OK;
+    int runs = -1; /* short_runs(), once asked */
     for (size_t j = 0; j < ng; j++) {
         const uint32_t g = s->group_list[j];
+        const struct neg_group *gr = &m->groups[g];
         s->group_mark[g] = 0;
-        if (!st && m->groups[g].db)
-            st = scan_regex(m, m->groups[g].db, s, text, len);
-        if (!st && m->groups[g].db_win)
-            st = regex_gate ? scan_windows(m, s, text, len, first, n_hits, g)
-                            : scan_regex(m, m->groups[g].db_win, s, text, len);
+        if (!st && gr->db)
+            st = scan_regex(m, gr->db, s, text, len);
+        /* the bounded forms in windows on a text of short runs, else the
+         * regexes as written over the whole text (always with the gate
+         * off: the simple way the windows must agree with) */
+        int bounded = 0;
+        if (gr->db_ub) {
+            if (regex_gate && runs < 0)
+                runs = short_runs(s->wordmask, len);
+            bounded = regex_gate && runs;
+            if (!st && !bounded)
+                st = scan_regex(m, gr->db_ub, s, text, len);
+        }
+        if (!st && bounded)
+            st = scan_windows(m, s, text, len, first, n_hits, g, gr->db_wb,
+                              gr->width_b);
+        else if (!st && gr->db_win)
+            st = regex_gate ? scan_windows(m, s, text, len, first, n_hits, g,
+                                           gr->db_win, gr->width)
+                            : scan_regex(m, gr->db_win, s, text, len);
         if (!st && m->groups[g].db_ga)
             st = scan_neg_gated(m, s, text, len, first, n_hits, g,
                                 engine == SKIDX_ENGINE_ORACLE || !regex_gate);
