@@ -2141,7 +2141,14 @@ static void test_negative_runs(void **state)
         "Rep\tx\treporting\t!/\\breporting (?:and [a-z]+ )?(?:team|unit)\\b/\n"
         "Ray\tx\t=Ray\t!=/\\bRay (?:[A-Z][a-z])[a-z]*/\n"
         "Ai\tx\t=AI\t!=/\\bcompany in [\\w-]+ AI\\b/\t"
-        "!=/\\bAI\\s*\\w*\\s*lab\\b/\n");
+        "!=/\\bAI\\s*\\w*\\s*lab\\b/\n"
+        /* bounded, too large for Hyperscan: scanned as written */
+        "Zz\tx\tzz\t!/\\bzz (?:[a-z]+ ){0,5}[a-z]+ yy/\n");
+    struct skidx_matcher_stats st;
+    skidx_matcher_get_stats(e->m, &st);
+    assert_int_equal(st.neg_groups, 5);
+    assert_int_equal(st.neg_windowed, 4);
+    EXPECT(e, "zz a b c d e f yy zz", "Zz[18,20)");
     EXPECT(e, "MS Excel, MS  \t Word, MS", "Ms[22,24)");
     EXPECT(e, "reporting and finance team; reporting", "Rep[28,37)");
     EXPECT(e, "Ray Dalio, Ray", "Ray[11,14)");
@@ -2176,7 +2183,7 @@ static void test_negative_runs(void **state)
         "Ray", "Rays", "Dalio", "company", "in", "x-y", "AI", "lab",
         "                              ", "                             ",
         "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t", "abcdefghijklmnopqrstuvwxyzabcd",
-        "abcdefghijklmnopqrstuvwxyzabc", "Q", ".", ",", "\n"};
+        "abcdefghijklmnopqrstuvwxyzabc", "Q", ".", ",", "\n", "zz", "yy"};
     static const char *const sep[] = {" ", " ", "", "\n", "  ", "\t"};
     rng_state = 20261218;
     size_t hits = random_texts(e, tok, ARRAY_LEN(tok), sep, ARRAY_LEN(sep),

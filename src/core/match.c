@@ -2714,14 +2714,12 @@ static int neg_bounded(const char *re, size_t n, char **out)
 }
 
 /* The longest match of regex text under alias a's flags (as
- * regex_max_width); UINT_MAX also when Hyperscan does not compile it
- * (many bounded repeats can make a pattern too large). */
+ * regex_max_width). */
 static unsigned text_max_width(const char *text,
                                const struct skidx_alias *a)
 {
     hs_expr_info_t *info = NULL;
     hs_compile_error_t *ce = NULL;
-    hs_database_t *db = NULL;
     unsigned flags = HS_FLAG_SOM_LEFTMOST |
                      ((a->flags & SKIDX_ALIAS_CASE) ? 0 : HS_FLAG_CASELESS);
     if (hs_expression_info(text, flags, &info, &ce) != HS_SUCCESS) {
@@ -2730,13 +2728,6 @@ static unsigned text_max_width(const char *text,
     }
     unsigned width = info->max_width;
     free(info);
-    if (width <= NEG_MAX_WIDTH &&
-        hs_compile(text, flags, HS_MODE_BLOCK, NULL, &db, &ce) !=
-            HS_SUCCESS) {
-        hs_free_compile_error(ce);
-        return UINT_MAX;
-    }
-    hs_free_database(db);
     return width;
 }
 
@@ -2959,14 +2950,6 @@ static skidx_status build_regex(struct skidx_matcher *m,
         m->groups[g].slot = cg ? slot : NO_GROUP;
         n_slots += !!cg;
         m->n_neg_gated += cg;
-        if (!st)
-            st = compile_regexes(m, ks, c, 0, &m->groups[g].db, err);
-        if (!st)
-            st = compile_regexes(m, kw, cw, 0, &m->groups[g].db_win, err);
-        if (!st)
-            st = compile_regexes(m, kg, cg, 1, &m->groups[g].db_ga, err);
-        if (!st)
-            st = compile_regexes(m, kb, cb, 0, &m->groups[g].db_ub, err);
         if (!st && cb) { /* db_win's regexes and the bounded forms */
             for (size_t i = 0; i < cw; i++) {
                 kx[i] = kw[i];
@@ -2977,9 +2960,26 @@ static skidx_status build_regex(struct skidx_matcher *m,
                 bt[cw + i] = bt[n + i];
             }
             st = compile_texts(m, kx, bt, cw + cb, 0, &m->groups[g].db_wb,
-                               err);
+                               NULL);
             m->groups[g].width_b = width_b > width ? width_b : width;
+            if (st == SKIDX_ERR_TAXONOMY) {
+                /* a bounded form Hyperscan does not take (too large): the
+                 * group's regexes as written, as before */
+                st = SKIDX_OK;
+                for (size_t i = 0; i < cb; i++)
+                    ks[c++] = kb[i];
+                cb = 0;
+                m->groups[g].width_b = 0;
+            }
         }
+        if (!st)
+            st = compile_regexes(m, ks, c, 0, &m->groups[g].db, err);
+        if (!st)
+            st = compile_regexes(m, kw, cw, 0, &m->groups[g].db_win, err);
+        if (!st)
+            st = compile_regexes(m, kg, cg, 1, &m->groups[g].db_ga, err);
+        if (!st)
+            st = compile_regexes(m, kb, cb, 0, &m->groups[g].db_ub, err);
         for (size_t i = 0; i < cb; i++) {
             free(bt[n + i]);
             bt[n + i] = NULL;
