@@ -2125,6 +2125,73 @@ static const char REQ[] =
     "[^;\\n]{0,30}\\bstatistics\\b/\n"
     "Dip\tx\tdiploma\n";
 
+/* Unbounded negatives whose only unbounded parts are \s, \w or a class
+ * of either's bytes repeated: on a text with no run of white-space or
+ * word bytes longer than 30 their bounded forms are scanned around the
+ * owner's hits; on other texts (a longer run at any distance) the
+ * regexes as written over the whole text. check_engines compares with
+ * the gate off (every group, as written, over the whole text). */
+static uint64_t bytes_of(struct env *e, const char *text);
+
+static void test_negative_runs(void **state)
+{
+    (void)state;
+    struct env *e = env_new(
+        "Ms\tx\t=MS\t!=/\\bMS\\s+(?:Excel|Word)\\b/\n"
+        "Rep\tx\treporting\t!/\\breporting (?:and [a-z]+ )?(?:team|unit)\\b/\n"
+        "Ray\tx\t=Ray\t!=/\\bRay (?:[A-Z][a-z])[a-z]*/\n"
+        "Ai\tx\t=AI\t!=/\\bcompany in [\\w-]+ AI\\b/\t"
+        "!=/\\bAI\\s*\\w*\\s*lab\\b/\n"
+        /* bounded, too large for Hyperscan: scanned as written */
+        "Zz\tx\tzz\t!/\\bzz (?:[a-z]+ ){0,5}[a-z]+ yy/\n");
+    struct skidx_matcher_stats st;
+    skidx_matcher_get_stats(e->m, &st);
+    assert_int_equal(st.neg_groups, 5);
+    assert_int_equal(st.neg_windowed, 4);
+    EXPECT(e, "zz a b c d e f yy zz", "Zz[18,20)");
+    EXPECT(e, "MS Excel, MS  \t Word, MS", "Ms[22,24)");
+    EXPECT(e, "reporting and finance team; reporting", "Rep[28,37)");
+    EXPECT(e, "Ray Dalio, Ray", "Ray[11,14)");
+    EXPECT(e, "a company in x-y AI, AI  research lab, AI", "Ai[39,41)");
+    char text[700];
+    /* a run of 40 blanks: the regex as written, over the whole text */
+    size_t n = (size_t)snprintf(text, sizeof(text), "MS%40sWord, MS", "");
+    assert_int_equal(bytes_of(e, text), n);
+    EXPECT(e, text, "Ms[48,50)");
+    n = (size_t)snprintf(text, sizeof(text), "MS%29sWord%s", "",
+                         " x x x x x x x x x x x x x x x x x x x x x x x x");
+    assert_int_equal(scans_of(e, text), 1);
+    assert_true(bytes_of(e, text) < n / 2); /* a window */
+    EXPECT(e, text, "");
+    n = (size_t)snprintf(text, sizeof(text), "Ray Ab%s", /* 40 letters */
+                         "cdefghijklmnopqrstuvwxyzabcdefghijklmn Ray");
+    assert_int_equal(bytes_of(e, text), n);
+    EXPECT(e, text, "Ray[45,48)");
+    /* a run of 29 to 33 blanks across a 64-byte block's edge */
+    for (int off = 0; off < 64; off++)
+        for (int run = 29; run <= 33; run++) {
+            n = (size_t)snprintf(text, sizeof(text), "%.*sMS%*sWord, MS",
+                                 off, "x x x x x x x x x x x x x x x x x x x x"
+                                      " x x x x x x x x x x x x x x x x x x x x"
+                                      " x x x x x x x x x x x x",
+                                 run, "");
+            check_engines(e, text, n);
+        }
+    /* random texts: runs of every length around 30 at every distance */
+    static const char *const tok[] = {
+        "MS", "Excel", "Word", "reporting", "and", "finance", "team", "unit",
+        "Ray", "Rays", "Dalio", "company", "in", "x-y", "AI", "lab",
+        "                              ", "                             ",
+        "\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t", "abcdefghijklmnopqrstuvwxyzabcd",
+        "abcdefghijklmnopqrstuvwxyzabc", "Q", ".", ",", "\n", "zz", "yy"};
+    static const char *const sep[] = {" ", " ", "", "\n", "  ", "\t"};
+    rng_state = 20261218;
+    size_t hits = random_texts(e, tok, ARRAY_LEN(tok), sep, ARRAY_LEN(sep),
+                               3000, text, sizeof(text), 0);
+    assert_true(hits > 3000);
+    env_free(e);
+}
+
 static void test_required_words(void **state)
 {
     (void)state;
@@ -2342,7 +2409,10 @@ static void test_gate_classes(void **state)
     text[300] = '\0';
     assert_int_equal(scans_of(e, text), 1);
     assert_true(bytes_of(e, text) <= 20);
-    assert_int_equal(scans_of(e, "MS in stats"), 2); /* both classes */
+    /* MS gates both classes; the bytes after it (follow filters) rule
+     * out one of them */
+    assert_int_equal(scans_of(e, "MS in stats"), 1);
+    assert_int_equal(scans_of(e, "MS Word"), 1);
     assert_int_equal(scans_of(e, "degree in stats"), 1);
     static const char *const tok[] = {
         "MS", "ms", "degree", "in", "of", "stats", "maths", "a", "bb",
@@ -2372,6 +2442,65 @@ static void test_gate_classes(void **state)
                                        "zzb", "q"};
     hits += random_texts(e, tok2, ARRAY_LEN(tok2), sep, ARRAY_LEN(sep),
                          3000, text, 300, 1);
+    whole_reset();
+    env_free(e);
+}
+
+/* Follow filters: a gated class is scanned from a gate word only where
+ * the bytes after the word begin one of the strings a match of the class
+ * can continue with (its first 8 bytes, letters caseless, white space as
+ * one): optional parts, classes of a few bytes, a non-ASCII apostrophe,
+ * a repeat or a wide class ending the strings, words with no byte after
+ * them in some match (never filtered). check_engines compares with every word
+ * start and every class (ORACLE, the gate off), check_whole with one
+ * whole-text scan. */
+static void test_follow_filters(void **state)
+{
+    (void)state;
+    struct env *e = env_new(
+        "Deg\tx\t/\\b(?:degree|bachelor'?s?|bachelor\xE2\x80\x99s|MS|M\\.Sc\\.)"
+        "(?:\\s(?i:degree|diploma))?\\s(?:in|of)\\s[^;\\n]{0,20}\\b(?:stats|maths)\\b/\n"
+        "Ana\tx\t/\\banaly[sz](?:e|es|ing)\\s(?:and\\s)?(?:large|raw)\\s"
+        "[a-z]{0,9}\\s?(?:data|sets)\\b/\n"
+        "Opt\tx\t=/\\boptimi[sz]e\\s(?:my\\s)?q{0,3}ueries/\n"
+        "End\tx\t/\\b(?:tune|tuning)\\b(?:\\sup)?/\n"
+        "Dig\tx\t/\\b(?:zz|zy)\\b\\s?\\d/\n");
+    struct skidx_matcher_stats st;
+    skidx_matcher_get_stats(e->m, &st);
+    assert_int_equal(st.gated, 5);
+    EXPECT(e, "MS in stats, Bachelor's Degree of stats",
+           "Deg[0,11) Deg[13,39)");
+    EXPECT(e, "analyse raw x data; analyzes and LARGE\tdata",
+           "Ana[0,18) Ana[20,43)");
+    EXPECT(e, "optimize  queries, optimize queries", "Opt[19,35)");
+    EXPECT(e, "tune, tuning", "End[0,4) End[6,12)");
+    EXPECT(e, "zz 1 zy 2, zz3", "Dig[0,4) Dig[5,9)");
+    /* no scan where the bytes after the word begin no match */
+    assert_int_equal(scans_of(e, "a degree or two, MS Office, M.Sc. x"), 0);
+    assert_int_equal(scans_of(e, "analysed data; analyze it"), 0);
+    assert_int_equal(scans_of(e, "optimise\tqueries"), 1);
+    assert_int_equal(scans_of(e, "optimise-code"), 0);
+    assert_int_equal(scans_of(e, "optimise code"), 1); /* q{0,3} ends it */
+    assert_int_equal(scans_of(e, "bachelor\xE2\x80\x99s in x"), 1);
+    assert_int_equal(scans_of(e, "degree\nDIPLOMA"), 1);
+    assert_int_equal(scans_of(e, "degree diplom"), 0); /* the text ends */
+    /* unfiltered: words a match may end with */
+    assert_int_equal(scans_of(e, "tune it"), 1);
+    assert_int_equal(scans_of(e, "zz top"), 1);
+    static const char *const tok[] = {
+        "degree", "Degree", "bachelor", "bachelor's", "bachelors",
+        "bachelor\xE2\x80\x99s", "bachelor'", "MS", "M.Sc.", "M.Sc", "ms",
+        "diploma", "DIPLOMA", "in", "of", "stats", "analyse", "analyze",
+        "analyzes", "analysing", "and", "large", "raw", "data", "optimise",
+        "optimize", "queries", "ueries", "my", "tune", "tuning", "up", "zz",
+        "zy", "1", "x",
+        ";", "\n", "\t", "'", "s"};
+    static const char *const sep[] = {" ", " ", " ", "", "\t", "  ", "\n"};
+    char text[400];
+    rng_state = 20261205;
+    size_t hits = random_texts(e, tok, ARRAY_LEN(tok), sep, ARRAY_LEN(sep),
+                               4000, text, sizeof(text), 1);
+    assert_true(hits > 1000);
     whole_reset();
     env_free(e);
 }
@@ -2561,9 +2690,11 @@ int main(void)
         cmocka_unit_test(test_gated_regexes),
         cmocka_unit_test(test_unspaced_gate),
         cmocka_unit_test(test_negative_windows),
+        cmocka_unit_test(test_negative_runs),
         cmocka_unit_test(test_required_words),
         cmocka_unit_test(test_wide_words),
         cmocka_unit_test(test_gate_classes),
+        cmocka_unit_test(test_follow_filters),
         cmocka_unit_test(test_stats_and_reset),
         cmocka_unit_test(test_engines_corpus),
     };

@@ -333,6 +333,24 @@ struct gate_info {
     uint32_t len; /* the word's length */
     uint32_t pre, post;
     uint64_t negs;
+    /* the classes c (bit c) for which a match from this word must be
+     * followed by one of the strings of follows[follow_start..
+     * + follow_n) of class c (struct follow); the others are scanned
+     * from every occurrence of the word */
+    uint32_t follow_cls;
+    uint32_t follow_start, follow_n;
+    uint32_t pad; /* 0 */
+};
+
+/* A string that may follow a gate word in a match of one of class cls's
+ * regexes (regex_follows): the text's FOLLOW_LEN bytes after the word,
+ * folded by follow_fold() into a little-endian word x (a byte past the
+ * text's end as 'A', which no folded byte is), must give
+ * (x & mask) == val. */
+struct follow {
+    uint64_t val, mask;
+    uint32_t cls;
+    uint32_t pad; /* 0 */
 };
 
 /* The anchored regexes of one set of gate words: scanned from those
@@ -384,6 +402,8 @@ struct skidx_matcher {
     uint32_t gate_width;      /* the longest match of any of them */
     char *gate_words;      /* NUL-separated, folded, distinct */
     struct gate_info *gate_info; /* per gate word: who it gates */
+    struct follow *follows; /* the follow filters (struct gate_info) */
+    size_t n_follows;
     size_t n_gate_words, gate_bytes, n_gated, n_high;
     /* The positive regexes every match of which holds a whole word
      * (regex_req_word), or starts with an unbounded one's gate word
@@ -926,6 +946,17 @@ struct neg_group {
     hs_database_t *db_ga;
     uint32_t width_ga;
     uint32_t slot;
+    /* the unbounded regexes whose only unbounded parts are \s, \w or a
+     * class of either's bytes under '+' or '*' (neg_bounded): as written
+     * in db_ub, scanned over the whole text when it holds a run of
+     * white-space or word bytes longer than RUN_MAX; else, bounded to
+     * RUN_MAX repeats, which then match the same, in db_wb with the
+     * db_win regexes, over the windows of width_b (>= width) instead of
+     * db_win's */
+    hs_database_t *db_ub;
+    hs_database_t *db_wb;
+    uint32_t width_b;
+    uint32_t pad; /* 0 */
 };
 
 #define NEG_MAX_WIDTH 1024
@@ -1267,6 +1298,348 @@ static int regex_gate_words(const char *re, size_t n, char **words,
     return 1;
 }
 
+/* ---- what follows a gate word: the follow filter ----
+ *
+ * A gated regex is scanned from each of its gate words the WORDS engine
+ * finds (scan_gated), at ~2,000 instructions a Hyperscan call, though
+ * few of those words begin a match: `ms` or `degree` must be followed by
+ * ` in `, ` of `, ` degree`, ` or higher`..., `analyse` by ` large`,
+ * ` complex`... So each gate word of a class carries the byte strings
+ * that can follow it in a match of one of the class's regexes, their
+ * first FOLLOW_LEN bytes, and a scan is made only where the text after
+ * the word begins with one of them.
+ *
+ * fx_* expand a regex from its start as gx_* do, but on past the gate
+ * word: into the strings of bytes a match can begin with, each split
+ * into its gate word (`run`, folded) and up to FOLLOW_LEN bytes after
+ * it (`next`), as folded by follow_fold(): ASCII letters in lower case,
+ * the white-space bytes of \s as ' ', the others as they are. A string
+ * ends (`open` cleared) at FOLLOW_LEN bytes, at the regex's end, or at a
+ * part that is not expanded (a class of many bytes, '.', an escape
+ * class, a repeat other than '?', an anchor): the bytes after it may be
+ * anything. A literal is taken caselessly and a literal blank as any
+ * white space, so a string may stand for more texts than the regex
+ * matches, never fewer: the filter can only let a scan happen that
+ * finds nothing. Expanding fails (no filter: the word is always
+ * scanned) where gx_ would, or past FX_SET strings. */
+#define FOLLOW_LEN 8
+#define FX_SET 4096
+
+struct fx_part {
+    unsigned char run[GX_RUN];
+    unsigned char next[FOLLOW_LEN];
+    uint8_t rlen, nlen, closed, open;
+};
+
+struct fx_set {
+    struct fx_part *p;
+    size_t n;
+};
+
+/* The byte folding of the follow filter (see above). */
+static inline unsigned char follow_fold(unsigned char c)
+{
+    if (c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r')
+        return ' ';
+    return lower(c);
+}
+
+static int fx_part_cmp(const void *x, const void *y)
+{
+    return memcmp(x, y, sizeof(struct fx_part));
+}
+
+/* s's strings sorted, duplicates dropped. */
+static void fx_unique(struct fx_set *s)
+{
+    if (s->n < 2)
+        return;
+    qsort(s->p, s->n, sizeof(*s->p), fx_part_cmp);
+    size_t k = 1;
+    for (size_t i = 1; i < s->n; i++)
+        if (memcmp(&s->p[i], &s->p[k - 1], sizeof(*s->p)))
+            s->p[k++] = s->p[i];
+    s->n = k;
+}
+
+static int fx_union(struct fx_set *dst, const struct fx_set *src)
+{
+    if (dst->n + src->n > FX_SET)
+        return GX_FAIL;
+    memcpy(dst->p + dst->n, src->p, src->n * sizeof(*src->p));
+    dst->n += src->n;
+    fx_unique(dst);
+    return GX_OK;
+}
+
+static int fx_all_ended(const struct fx_set *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->p[i].open)
+            return 0;
+    return 1;
+}
+
+/* End the open strings here: what follows may be anything. A string
+ * whose gate word is not closed yet fails (its word is not known). */
+static int fx_end(struct fx_set *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        struct fx_part *q = &s->p[i];
+        if (!q->open)
+            continue;
+        if (!q->closed)
+            return GX_FAIL;
+        q->open = 0;
+    }
+    return GX_OK;
+}
+
+/* Apply one byte of a match (c as written: folded here). */
+static int fx_byte(struct fx_set *s, unsigned char c)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        struct fx_part *q = &s->p[i];
+        if (!q->open)
+            continue;
+        if (!q->closed) {
+            if (is_ascii_word(c)) {
+                if (q->rlen == GX_RUN)
+                    return GX_FAIL;
+                q->run[q->rlen++] = lower(c);
+                continue;
+            }
+            if (!q->rlen)
+                return GX_FAIL;
+            q->closed = 1;
+        }
+        q->next[q->nlen++] = follow_fold(c);
+        if (q->nlen == FOLLOW_LEN)
+            q->open = 0;
+    }
+    return GX_OK;
+}
+
+static int fx_seq(const char *re, size_t n, size_t *pos, struct fx_set *s);
+
+/* A class of a few literal ASCII bytes (as gx_class reads them), taken
+ * as alternatives; else the open strings end. re[*pos] is '['. */
+static int fx_class(const char *re, size_t n, size_t *pos, struct fx_set *s)
+{
+    const unsigned char *p = (const unsigned char *)re;
+    unsigned char mem[GX_CLASS];
+    size_t nm = 0, j = *pos + 1;
+    int ok = !(j < n && p[j] == '^');
+    for (; ok && j < n && (p[j] != ']' || j == *pos + 1); j++) {
+        unsigned char x = p[j];
+        if (x == '\\') {
+            if (j + 1 >= n || p[j + 1] >= 0x80 || is_ascii_word(p[j + 1]) ||
+                p[j + 1] == ' ')
+                ok = 0;
+            else
+                x = p[++j];
+        } else if ((x == '-' && j > *pos + 1 && j + 1 < n &&
+                    p[j + 1] != ']') ||
+                   x == '[' || x >= 0x80) {
+            ok = 0;
+        }
+        if (ok && nm == GX_CLASS)
+            ok = 0;
+        if (ok)
+            mem[nm++] = x;
+    }
+    if (!ok || j >= n || !nm) {
+        /* not read: skip the class (gx_skip's rule) and end here */
+        size_t i = *pos + 1;
+        if (i < n && p[i] == '^')
+            i++;
+        if (i < n && p[i] == ']')
+            i++;
+        while (i < n && p[i] != ']')
+            i += p[i] == '\\' ? 2 : 1;
+        *pos = i + 1;
+        return fx_end(s);
+    }
+    struct fx_set out = {malloc(FX_SET * sizeof(struct fx_part)), 0};
+    struct fx_set one = {malloc(FX_SET * sizeof(struct fx_part)), 0};
+    int r = out.p && one.p ? GX_OK : GX_FAIL;
+    for (size_t k = 0; k < nm && r == GX_OK; k++) {
+        memcpy(one.p, s->p, s->n * sizeof(*s->p));
+        one.n = s->n;
+        r = fx_byte(&one, mem[k]);
+        if (r == GX_OK)
+            r = fx_union(&out, &one);
+    }
+    if (r == GX_OK) {
+        memcpy(s->p, out.p, out.n * sizeof(*out.p));
+        s->n = out.n;
+        *pos = j + 1;
+    }
+    free(out.p);
+    free(one.p);
+    return r;
+}
+
+/* One atom at re[*pos] applied to s, *pos moved past it. */
+static int fx_atom(const char *re, size_t n, size_t *pos, struct fx_set *s)
+{
+    size_t i = *pos;
+    unsigned char c = (unsigned char)re[i];
+    if (c == '(') {
+        if (i + 1 < n && re[i + 1] == '?') {
+            if (i + 2 < n && re[i + 2] == ':')
+                i += 3;
+            else if (i + 3 < n && re[i + 2] == 'i' && re[i + 3] == ':')
+                i += 4; /* caseless: the strings are folded anyway */
+            else
+                return GX_FAIL;
+        } else {
+            i++;
+        }
+        struct fx_set in = {malloc(FX_SET * sizeof(struct fx_part)), 0};
+        struct fx_set alt = {malloc(FX_SET * sizeof(struct fx_part)), 0};
+        int r = in.p && alt.p ? GX_OK : GX_FAIL, closed = 0;
+        while (r == GX_OK) {
+            memcpy(alt.p, s->p, s->n * sizeof(*s->p));
+            alt.n = s->n;
+            r = fx_seq(re, n, &i, &alt);
+            if (r == GX_OK)
+                r = fx_union(&in, &alt);
+            if (r != GX_OK || i >= n)
+                break;
+            if (re[i++] == ')') {
+                closed = 1;
+                break;
+            }
+        }
+        if (r == GX_OK && !closed)
+            r = GX_FAIL; /* unclosed group */
+        if (r == GX_OK) {
+            memcpy(s->p, in.p, in.n * sizeof(*in.p));
+            s->n = in.n;
+        }
+        free(in.p);
+        free(alt.p);
+        *pos = i;
+        return r;
+    }
+    if (c == '\\') {
+        if (i + 1 >= n)
+            return GX_FAIL;
+        unsigned char e = (unsigned char)re[i + 1];
+        *pos = i + 2;
+        if (e == 'b') { /* a boundary closes every open word */
+            for (size_t k = 0; k < s->n; k++) {
+                struct fx_part *q = &s->p[k];
+                if (!q->open || q->closed)
+                    continue;
+                if (!q->rlen)
+                    return GX_FAIL;
+                q->closed = 1;
+            }
+            return GX_OK;
+        }
+        if (e == 's' || e == 't' || e == 'n' || e == 'r' || e == 'f' ||
+            e == 'v')
+            return fx_byte(s, ' '); /* folded as follow_fold does */
+        if (e < 0x80 && !is_ascii_word(e) && e != ' ')
+            return fx_byte(s, e); /* escaped punctuation */
+        return e == 'Q' || e == 'E' ? GX_FAIL : fx_end(s);
+    }
+    if (c == '[')
+        return fx_class(re, n, pos, s);
+    if (c == '*' || c == '+' || c == '?' || c == '{' || c == '}')
+        return GX_FAIL;
+    *pos = i + 1;
+    if (c == '.' || c == '^' || c == '$')
+        return fx_end(s);
+    return fx_byte(s, c);
+}
+
+/* The length of the repeat at re[i] ('*', '+', '{m}', '{m,}', '{m,n}',
+ * each maybe lazy or possessive), 0 when there is none. */
+static size_t fx_repeat(const char *re, size_t n, size_t i)
+{
+    size_t j = i;
+    if (j < n && (re[j] == '*' || re[j] == '+')) {
+        j++;
+    } else if (j < n && re[j] == '{') {
+        j++;
+        while (j < n && (re[j] == ',' || (re[j] >= '0' && re[j] <= '9')))
+            j++;
+        if (j >= n || re[j] != '}' || j == i + 1)
+            return 0; /* not a repeat: Hyperscan reads '{' as a byte */
+        j++;
+    } else {
+        return 0;
+    }
+    if (j < n && (re[j] == '?' || re[j] == '+'))
+        j++;
+    return j - i;
+}
+
+/* A sequence up to ')' or '|' (not consumed) or the end. */
+static int fx_seq(const char *re, size_t n, size_t *pos, struct fx_set *s)
+{
+    struct fx_set before = {malloc(FX_SET * sizeof(struct fx_part)), 0};
+    int r = before.p ? GX_OK : GX_FAIL;
+    while (r == GX_OK && *pos < n && re[*pos] != '|' && re[*pos] != ')') {
+        if (fx_all_ended(s)) { /* the rest changes no string */
+            *pos = gx_skip(re, n, *pos);
+            break;
+        }
+        memcpy(before.p, s->p, s->n * sizeof(*s->p));
+        before.n = s->n;
+        r = fx_atom(re, n, pos, s);
+        if (r != GX_OK)
+            break;
+        const size_t rep = fx_repeat(re, n, *pos);
+        if (rep) { /* a repeat: the strings end before the atom */
+            *pos += rep;
+            memcpy(s->p, before.p, before.n * sizeof(*s->p));
+            s->n = before.n;
+            r = fx_end(s);
+        } else if (*pos < n && re[*pos] == '?') {
+            ++*pos;
+            if (*pos < n && (re[*pos] == '?' || re[*pos] == '+'))
+                ++*pos; /* lazy or possessive: the same set of matches */
+            r = fx_union(s, &before);
+        }
+    }
+    free(before.p);
+    return r;
+}
+
+/* The strings a match of regex re[0..n) (one with gate words) begins
+ * with, to *out (malloc'd, *n_out of them, distinct, each ended).
+ * Returns 1 when expanded, 0 when not, -1 out of memory. */
+static int regex_follows(const char *re, size_t n, struct fx_part **out,
+                         size_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    if (n < 3 || re[0] != '\\' || re[1] != 'b')
+        return 0;
+    struct fx_set s = {malloc(FX_SET * sizeof(struct fx_part)), 1};
+    if (!s.p)
+        return -1;
+    memset(s.p, 0, sizeof(*s.p));
+    s.p[0].open = 1;
+    size_t pos = 2;
+    int r = fx_seq(re, n, &pos, &s);
+    if (r == GX_OK && pos < n)
+        r = GX_FAIL; /* '|' or ')' at the top */
+    if (r == GX_OK)
+        r = fx_end(&s); /* the regex's end */
+    if (r != GX_OK) {
+        free(s.p);
+        return 0;
+    }
+    *out = s.p;
+    *n_out = s.n;
+    return 1;
+}
+
 /* Which lead bytes of UTF-8 characters does every match of regex
  * re[0..n) hold? Surely those that stand outside every group and class
  * when the regex has no alternation outside a group (a quantifier binds
@@ -1343,10 +1716,27 @@ static uint64_t high_gate(const uint64_t *leads, size_t n)
  * of each match, or, `anchored`, matches that start at the start of the
  * scanned bytes only (each regex behind '^': much cheaper to scan, as
  * Hyperscan need not find where a match starts). */
+static skidx_status compile_texts(struct skidx_matcher *m,
+                                  const uint32_t *ks,
+                                  char *const *texts, size_t n,
+                                  int anchored, hs_database_t **db,
+                                  struct skidx_error *err);
+
 static skidx_status compile_regexes(struct skidx_matcher *m,
                                     const uint32_t *ks, size_t n,
                                     int anchored, hs_database_t **db,
                                     struct skidx_error *err)
+{
+    return compile_texts(m, ks, NULL, n, anchored, db, err);
+}
+
+/* compile_regexes, regex ks[j] written as texts[j] when texts[j] is not
+ * NULL (a bounded form, neg_bounded). */
+static skidx_status compile_texts(struct skidx_matcher *m,
+                                  const uint32_t *ks,
+                                  char *const *texts, size_t n,
+                                  int anchored, hs_database_t **db,
+                                  struct skidx_error *err)
 {
     const struct skidx_alias_set *set = m->set;
     *db = NULL;
@@ -1363,7 +1753,7 @@ static skidx_status compile_regexes(struct skidx_matcher *m,
     }
     for (size_t j = 0; j < n; j++) {
         const struct skidx_alias *a = &set->a[m->regex_alias[ks[j]]];
-        expr[j] = a->text;
+        expr[j] = texts && texts[j] ? texts[j] : a->text;
         if (anchored) {
             if (!(anch[j] = malloc(a->len + 2))) {
                 st = SKIDX_ERR_NOMEM;
@@ -1457,7 +1847,7 @@ static skidx_status add_gate_word(struct skidx_matcher *m, const char *x,
         g[m->gate_bytes + xl] = '\0';
         m->gate_bytes += xl + 1;
         m->n_gate_words++;
-        gf[gi] = (struct gate_info){0, (uint32_t)xl, 0, 0, 0};
+        gf[gi] = (struct gate_info){0, (uint32_t)xl, 0, 0, 0, 0, 0, 0, 0};
     }
     struct gate_info *f = &m->gate_info[gi];
     f->kinds |= kinds;
@@ -2065,6 +2455,282 @@ static int neg_gate_ok(const struct skidx_matcher *m, const char *w)
     return 0;
 }
 
+/* The follow filters of the gate words of the gated classes (struct
+ * gate_info, regex_follows): for class c and each of its words, the
+ * distinct strings that can follow the word in a match of one of c's
+ * regexes kg[i] (cls[kg[i]] == c). A class with a regex that does not
+ * expand, a word with more than FOLLOW_MAX strings or with one of no
+ * byte, gets none (scanned from every occurrence, as before). */
+#define FOLLOW_MAX 64
+static int follow_cmp(const void *x, const void *y)
+{
+    const struct follow *a = x, *b = y;
+    if (a->cls != b->cls)
+        return a->cls < b->cls ? -1 : 1;
+    if (a->mask != b->mask)
+        return a->mask < b->mask ? -1 : 1;
+    return a->val < b->val ? -1 : a->val > b->val;
+}
+
+static size_t gate_word_index(const struct skidx_matcher *m,
+                              const unsigned char *w, size_t wl)
+{
+    size_t gi = 0;
+    for (size_t o = 0; o < m->gate_bytes; gi++) {
+        size_t ol = strlen(m->gate_words + o);
+        if (ol == wl && !memcmp(m->gate_words + o, w, wl))
+            return gi;
+        o += ol + 1;
+    }
+    return SIZE_MAX;
+}
+
+static skidx_status plan_follows(struct skidx_matcher *m, const uint32_t *kg,
+                                 size_t n_gated, const uint8_t *cls)
+{
+    const struct skidx_alias_set *set = m->set;
+    const size_t nw = m->n_gate_words;
+    /* per (word, class): its strings, gathered, then kept or dropped */
+    struct follow *all = NULL;
+    size_t n_all = 0, cap_all = 0;
+    uint8_t *bad = calloc(nw * GATE_CLASSES + 1, 1);
+    if (!bad)
+        return SKIDX_ERR_NOMEM;
+    skidx_status st = SKIDX_OK;
+    for (size_t c = 0; c < m->n_gcls && !st; c++) {
+        int class_bad = 0;
+        const size_t first = n_all;
+        for (size_t i = 0; i < n_gated && !st && !class_bad; i++) {
+            if (cls[kg[i]] != c)
+                continue;
+            const struct skidx_alias *a = &set->a[m->regex_alias[kg[i]]];
+            struct fx_part *fp;
+            size_t nf;
+            int r = regex_follows(a->text, a->len, &fp, &nf);
+            if (r < 0) {
+                st = SKIDX_ERR_NOMEM;
+                break;
+            }
+            if (!r) {
+                class_bad = 1;
+                break;
+            }
+            for (size_t k = 0; k < nf && !class_bad; k++) {
+                const size_t gi = gate_word_index(m, fp[k].run, fp[k].rlen);
+                if (gi == SIZE_MAX ||
+                    !(m->gate_info[gi].kinds & (1u << (GW_CLS + c)))) {
+                    class_bad = 1; /* not one of its gate words */
+                    break;
+                }
+                if (!fp[k].nlen) {
+                    bad[gi * GATE_CLASSES + c] = 1;
+                    continue;
+                }
+                if (n_all == cap_all) {
+                    cap_all = cap_all ? 2 * cap_all : 256;
+                    struct follow *x = realloc(all, cap_all * sizeof(*x));
+                    if (!x) {
+                        st = SKIDX_ERR_NOMEM;
+                        break;
+                    }
+                    all = x;
+                }
+                struct follow *e = &all[n_all++];
+                memset(e, 0, sizeof(*e));
+                for (unsigned b = 0; b < fp[k].nlen; b++) {
+                    e->val |= (uint64_t)fp[k].next[b] << (8 * b);
+                    e->mask |= (uint64_t)0xFF << (8 * b);
+                }
+                /* the word, in the pad until sorted by word below */
+                e->cls = (uint32_t)c;
+                e->pad = (uint32_t)gi;
+            }
+            free(fp);
+        }
+        if (class_bad)
+            n_all = first;
+        for (size_t gi = 0; class_bad && gi < nw; gi++)
+            bad[gi * GATE_CLASSES + c] = 1;
+    }
+    /* by word, then class; distinct; at most FOLLOW_MAX a (word, class) */
+    m->follows = st ? NULL : malloc((n_all ? n_all : 1) * sizeof(*m->follows));
+    if (!st && !m->follows)
+        st = SKIDX_ERR_NOMEM;
+    size_t o = 0;
+    for (size_t gi = 0; gi < nw && !st; gi++) {
+        struct gate_info *f = &m->gate_info[gi];
+        f->follow_start = (uint32_t)o;
+        for (size_t c = 0; c < m->n_gcls; c++) {
+            if (!(f->kinds & (1u << (GW_CLS + c))) ||
+                bad[gi * GATE_CLASSES + c])
+                continue;
+            const size_t at = o;
+            for (size_t i = 0; i < n_all; i++)
+                if (all[i].pad == gi && all[i].cls == c) {
+                    m->follows[o] = all[i];
+                    m->follows[o++].pad = 0;
+                }
+            if (o == at)
+                continue; /* no string: left unfiltered */
+            qsort(m->follows + at, o - at, sizeof(*m->follows), follow_cmp);
+            size_t k = at + 1;
+            for (size_t i = at + 1; i < o; i++)
+                if (follow_cmp(&m->follows[i], &m->follows[k - 1]))
+                    m->follows[k++] = m->follows[i];
+            o = k;
+            if (o - at > FOLLOW_MAX) {
+                o = at;
+                continue;
+            }
+            f->follow_cls |= 1u << c;
+        }
+        f->follow_n = (uint32_t)(o - f->follow_start);
+    }
+    m->n_follows = o;
+    free(all);
+    free(bad);
+    return st;
+}
+
+/* ---- negative regexes bounded where the text's runs are short ----
+ *
+ * A run of white-space bytes is a run of zeros in the word mask, a run of
+ * ASCII word bytes one of ones (short_runs reads their lengths). On a
+ * text with no run of either longer than RUN_MAX, \s+ matches no more
+ * than RUN_MAX bytes, nor does \w+ or a class of word bytes only
+ * ([a-z]+), so `{1,RUN_MAX}` for their '+' and `{0,RUN_MAX}` for their
+ * '*' match the same spans. (With SOM_LEFTMOST, Hyperscan finds
+ * `(?:and [a-z]{1,62} )?` too large to compile; 30 compiles.) */
+#define RUN_MAX 30
+#define RUN_MAX_S "30" /* as written in a regex */
+
+/* Is class re[i..] (re[i] == '[') made of ASCII word bytes only (1), of
+ * white-space bytes only (2), or neither or not read (0)? *end: past
+ * its ']' when not 0. */
+static int nb_class(const char *re, size_t n, size_t i, size_t *end)
+{
+    int word = 1, space = 1;
+    size_t j = i + 1;
+    if (j >= n || re[j] == '^' || re[j] == ']')
+        return 0;
+    for (; j < n && re[j] != ']'; j++) {
+        const unsigned char c = (unsigned char)re[j];
+        if (c == '\\') {
+            if (j + 1 >= n)
+                return 0;
+            const unsigned char e = (unsigned char)re[++j];
+            if (e == 'w' || e == 'd' || e == '_')
+                space = 0;
+            else if (e == 's' || e == 't' || e == 'n' || e == 'r' ||
+                     e == 'f' || e == 'v')
+                word = 0;
+            else
+                return 0;
+        } else if (j + 2 < n && re[j + 1] == '-' && re[j + 2] != ']') {
+            const unsigned char h = (unsigned char)re[j + 2];
+            const int same = (c >= '0' && h <= '9') ||
+                             (c >= 'a' && h <= 'z') ||
+                             (c >= 'A' && h <= 'Z');
+            if (!is_ascii_alnum(c) || !is_ascii_alnum(h) || c > h || !same)
+                return 0;
+            space = 0;
+            j += 2;
+        } else if (is_ascii_word(c)) {
+            space = 0;
+        } else if (c == ' ') {
+            word = 0;
+        } else {
+            return 0;
+        }
+    }
+    if (j >= n)
+        return 0;
+    *end = j + 1;
+    return word ? 1 : space ? 2 : 0;
+}
+
+/* The end of the class at re[i] (gx_skip's rule). */
+static size_t nb_class_end(const char *re, size_t n, size_t i)
+{
+    i++;
+    if (i < n && re[i] == '^')
+        i++;
+    if (i < n && re[i] == ']')
+        i++;
+    while (i < n && re[i] != ']')
+        i += re[i] == '\\' ? 2 : 1;
+    return i < n ? i + 1 : n;
+}
+
+/* Regex re[0..n) with each '+' and '*' after \s, \w or a class of word
+ * or white-space bytes only (nb_class) written as {1,RUN_MAX} and
+ * {0,RUN_MAX} (a lazy '?' after it kept), to *out (malloc'd). Returns 1
+ * when one was, 0 when none (or a \Q is met; *out NULL), -1 out of
+ * memory. */
+static int neg_bounded(const char *re, size_t n, char **out)
+{
+    char *o = malloc(8 * n + 1);
+    *out = NULL;
+    if (!o)
+        return -1;
+    size_t k = 0;
+    int changed = 0;
+    for (size_t i = 0; i < n;) {
+        const size_t a = i;
+        size_t b = i + 1;
+        int rep = 0; /* may its repeat be bounded */
+        if (re[i] == '\\') {
+            if (i + 1 >= n || re[i + 1] == 'Q') {
+                free(o);
+                return 0;
+            }
+            b = i + 2;
+            rep = re[i + 1] == 's' || re[i + 1] == 'w';
+        } else if (re[i] == '[') {
+            rep = nb_class(re, n, i, &b) != 0;
+            if (!rep)
+                b = nb_class_end(re, n, i);
+        }
+        memcpy(o + k, re + a, b - a);
+        k += b - a;
+        i = b;
+        if (rep && i < n && (re[i] == '+' || re[i] == '*') &&
+            !(i + 1 < n && re[i + 1] == '+')) { /* not possessive */
+            const char *q = re[i] == '+' ? "{1," RUN_MAX_S "}"
+                                         : "{0," RUN_MAX_S "}";
+            memcpy(o + k, q, strlen(q));
+            k += strlen(q);
+            i++;
+            changed = 1;
+        }
+    }
+    o[k] = '\0';
+    if (!changed) {
+        free(o);
+        return 0;
+    }
+    *out = o;
+    return 1;
+}
+
+/* The longest match of regex text under alias a's flags (as
+ * regex_max_width). */
+static unsigned text_max_width(const char *text,
+                               const struct skidx_alias *a)
+{
+    hs_expr_info_t *info = NULL;
+    hs_compile_error_t *ce = NULL;
+    unsigned flags = HS_FLAG_SOM_LEFTMOST |
+                     ((a->flags & SKIDX_ALIAS_CASE) ? 0 : HS_FLAG_CASELESS);
+    if (hs_expression_info(text, flags, &info, &ce) != HS_SUCCESS) {
+        hs_free_compile_error(ce);
+        return UINT_MAX;
+    }
+    unsigned width = info->max_width;
+    free(info);
+    return width;
+}
+
 /* Positive regexes go to one database scanned over every text; negative
  * ones to one database per owner (see struct skidx_matcher). Hyperscan ids
  * are global: index into m->regex_alias. (One database for all, and one
@@ -2168,6 +2834,8 @@ static skidx_status build_regex(struct skidx_matcher *m,
             st = compile_regexes(m, kc, nc, 1, &m->gcls[c].db, err);
         }
         free(kc);
+        if (!st)
+            st = plan_follows(m, kp, n_gated, cls);
     }
     free(cls);
     gate_plan_free(&plan);
@@ -2220,14 +2888,15 @@ static skidx_status build_regex(struct skidx_matcher *m,
      * the bounded regexes with gate words (anchored, from those words:
      * while there are slots for them), the other bounded ones
      * (windowed), the others (whole texts) */
-    uint32_t *kw = st ? NULL : calloc(2 * n, sizeof(*kw));
-    if (!st && !kw)
+    uint32_t *kw = st ? NULL : calloc(4 * n, sizeof(*kw));
+    char **bt = st ? NULL : calloc(2 * n, sizeof(*bt));
+    if (!st && (!kw || !bt))
         st = SKIDX_ERR_NOMEM;
     uint32_t n_slots = 0;
     for (size_t g = 0; g < m->n_groups && !st; g++) {
-        size_t c = 0, cw = 0, cg = 0;
-        uint32_t width = 0, width_ga = 0;
-        uint32_t *kg = kw + n;
+        size_t c = 0, cw = 0, cg = 0, cb = 0;
+        uint32_t width = 0, width_ga = 0, width_b = 0;
+        uint32_t *kg = kw + n, *kb = kw + 2 * n, *kx = kw + 3 * n;
         const uint32_t slot = n_slots < 64 ? n_slots : NO_GROUP;
         for (size_t j = 0; j < n && !st; j++) {
             const struct skidx_alias *a = &set->a[m->regex_alias[j]];
@@ -2238,7 +2907,19 @@ static skidx_status build_regex(struct skidx_matcher *m,
                 continue;
             unsigned w = regex_max_width(a);
             if (w > NEG_MAX_WIDTH) {
-                ks[c++] = (uint32_t)j;
+                char *b = NULL;
+                const int r = neg_bounded(a->text, a->len, &b);
+                const unsigned bw = r > 0 ? text_max_width(b, a) : UINT_MAX;
+                if (r < 0)
+                    st = SKIDX_ERR_NOMEM;
+                if (bw <= NEG_MAX_WIDTH) {
+                    bt[n + cb] = b;
+                    kb[cb++] = (uint32_t)j;
+                    width_b = bw > width_b ? bw : width_b;
+                } else {
+                    free(b);
+                    ks[c++] = (uint32_t)j;
+                }
                 continue;
             }
             char *gw = NULL;
@@ -2269,13 +2950,45 @@ static skidx_status build_regex(struct skidx_matcher *m,
         m->groups[g].slot = cg ? slot : NO_GROUP;
         n_slots += !!cg;
         m->n_neg_gated += cg;
+        if (!st && cb) { /* db_win's regexes and the bounded forms */
+            for (size_t i = 0; i < cw; i++) {
+                kx[i] = kw[i];
+                bt[i] = NULL;
+            }
+            for (size_t i = 0; i < cb; i++) {
+                kx[cw + i] = kb[i];
+                bt[cw + i] = bt[n + i];
+            }
+            st = compile_texts(m, kx, bt, cw + cb, 0, &m->groups[g].db_wb,
+                               NULL);
+            m->groups[g].width_b = width_b > width ? width_b : width;
+            if (st == SKIDX_ERR_TAXONOMY) {
+                /* a bounded form Hyperscan does not take (too large): the
+                 * group's regexes as written, as before */
+                st = SKIDX_OK;
+                for (size_t i = 0; i < cb; i++)
+                    ks[c++] = kb[i];
+                cb = 0;
+                m->groups[g].width_b = 0;
+            }
+        }
         if (!st)
             st = compile_regexes(m, ks, c, 0, &m->groups[g].db, err);
         if (!st)
             st = compile_regexes(m, kw, cw, 0, &m->groups[g].db_win, err);
         if (!st)
             st = compile_regexes(m, kg, cg, 1, &m->groups[g].db_ga, err);
+        if (!st)
+            st = compile_regexes(m, kb, cb, 0, &m->groups[g].db_ub, err);
+        for (size_t i = 0; i < cb; i++) {
+            free(bt[n + i]);
+            bt[n + i] = NULL;
+        }
     }
+    for (size_t i = 0; bt && i < 2 * n; i++)
+        if (i >= n)
+            free(bt[i]); /* left by a failure */
+    free(bt);
     free(kw);
     free(ks);
     free(is_twin);
@@ -2352,12 +3065,15 @@ void skidx_matcher_free(struct skidx_matcher *m)
     hs_free_database(m->db_lit);
     free(m->gate_words);
     free(m->gate_info);
+    free(m->follows);
     free(m->lits);
     free(m->twin);
     for (size_t g = 0; g < m->n_groups; g++) {
         hs_free_database(m->groups[g].db);
         hs_free_database(m->groups[g].db_win);
         hs_free_database(m->groups[g].db_ga);
+        hs_free_database(m->groups[g].db_ub);
+        hs_free_database(m->groups[g].db_wb);
     }
     free(m->groups);
     free(m->owner_group);
@@ -2374,7 +3090,7 @@ void skidx_matcher_free(struct skidx_matcher *m)
  * a struct the image holds changes: a new field must be stored (or
  * rebuilt) here, then the sizes updated. */
 #if defined(__x86_64__) && defined(__LP64__)
-_Static_assert(sizeof(struct skidx_matcher) == 384,
+_Static_assert(sizeof(struct skidx_matcher) == 400,
                "struct skidx_matcher changed: update the serializer");
 _Static_assert(sizeof(struct head) == 40,
                "struct head changed: update the serializer");
@@ -2382,14 +3098,20 @@ _Static_assert(sizeof(struct cand) == 32,
                "struct cand changed: update the serializer");
 _Static_assert(sizeof(struct cand_more) == 8,
                "struct cand_more changed: update the serializer");
+_Static_assert(sizeof(struct gate_info) == 40,
+               "struct gate_info changed: update the serializer");
+_Static_assert(sizeof(struct follow) == 24,
+               "struct follow changed: update the serializer");
 #endif
 
-#define MATCHER_TAG 0x38435441u /* "ATC8": gate words with what they
+#define MATCHER_TAG 0x39435441u /* "ATC9": gate words with what they
                                           gate, word-window and literal
                                           regexes, gated negatives, the
                                           gated regexes in classes; 32-byte
                                           candidates and their cand_more;
-                                          key2 groups and their ends */
+                                          key2 groups and their ends; the
+                                          gate words' follow filters; the
+                                          negative groups' bounded forms */
 
 struct lazy_db;
 static const struct lazy_db *lazy_of(const hs_database_t *db);
@@ -2461,6 +3183,8 @@ skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
     skidx_wblob_u64(w, m->n_neg_gated);
     skidx_wblob_array(w, m->gate_info,
                       m->n_gate_words * sizeof(*m->gate_info));
+    skidx_wblob_u64(w, m->n_follows);
+    skidx_wblob_array(w, m->follows, m->n_follows * sizeof(*m->follows));
     skidx_wblob_array(w, m->lits, m->lit_bytes);
     skidx_wblob_u64(w, m->n_twins);
     skidx_wblob_array(w, m->twin, m->n_regex * sizeof(*m->twin));
@@ -2492,9 +3216,12 @@ skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
         skidx_wblob_u32(w, m->groups[g].width);
         skidx_wblob_u32(w, m->groups[g].width_ga);
         skidx_wblob_u32(w, m->groups[g].slot);
+        skidx_wblob_u32(w, m->groups[g].width_b);
         if ((st = put_db(w, m, m->groups[g].db)) ||
             (st = put_db(w, m, m->groups[g].db_win)) ||
-            (st = put_db(w, m, m->groups[g].db_ga)))
+            (st = put_db(w, m, m->groups[g].db_ga)) ||
+            (st = put_db(w, m, m->groups[g].db_ub)) ||
+            (st = put_db(w, m, m->groups[g].db_wb)))
             return st;
     }
     return w->oom ? SKIDX_ERR_NOMEM : SKIDX_OK;
@@ -2553,7 +3280,7 @@ static void lazy_bytes(const struct lazy_db *z, const char **p, size_t *n)
  * there is none). */
 static size_t n_dbs(const struct skidx_matcher *m)
 {
-    return 4 + m->n_gcls + 3 * m->n_groups;
+    return 4 + m->n_gcls + 5 * m->n_groups;
 }
 
 static const hs_database_t *nth_db(const struct skidx_matcher *m, size_t i)
@@ -2566,9 +3293,10 @@ static const hs_database_t *nth_db(const struct skidx_matcher *m, size_t i)
     if (i < m->n_gcls)
         return m->gcls[i].db;
     i -= m->n_gcls;
-    const struct neg_group *g = &m->groups[i / 3];
-    const hs_database_t *grp[3] = {g->db, g->db_win, g->db_ga};
-    return grp[i % 3];
+    const struct neg_group *g = &m->groups[i / 5];
+    const hs_database_t *grp[5] = {g->db, g->db_win, g->db_ga, g->db_ub,
+                                   g->db_wb};
+    return grp[i % 5];
 }
 
 /* Rebuild lazy database z (once, whichever thread comes first): its
@@ -2779,8 +3507,17 @@ static int matcher_valid(const struct skidx_matcher *m, size_t cap,
             (f->negs & ~slots) ||
             !f->len || f->len > GX_RUN ||
             (f->pre > RQ_MAX_SIDE && f->pre != RQ_WIDE) ||
-            (f->post > RQ_MAX_SIDE && f->post != RQ_WIDE))
+            (f->post > RQ_MAX_SIDE && f->post != RQ_WIDE) ||
+            (f->follow_cls & ~(f->kinds >> GW_CLS)) || f->pad ||
+            f->follow_start > m->n_follows ||
+            f->follow_n > m->n_follows - f->follow_start)
             return 0;
+        for (uint32_t k = 0; k < f->follow_n; k++) {
+            const struct follow *e = &m->follows[f->follow_start + k];
+            if (e->cls >= m->n_gcls || !(f->follow_cls >> e->cls & 1) ||
+                (e->val & ~e->mask) || e->pad)
+                return 0;
+        }
     }
     for (size_t i = 0; i < n_alias; i++)
         if (m->is_neg[i] != !!(m->set->a[i].flags & SKIDX_ALIAS_NEG))
@@ -2807,6 +3544,9 @@ static int matcher_valid(const struct skidx_matcher *m, size_t cap,
     for (size_t g = 0; g < m->n_groups; g++)
         if (m->groups[g].owner >= m->n_owners ||
             m->owner_group[m->groups[g].owner] != g ||
+            !m->groups[g].db_ub != !m->groups[g].db_wb ||
+            m->groups[g].width_b > NEG_MAX_WIDTH ||
+            (m->groups[g].db_wb && m->groups[g].width_b < m->groups[g].width) ||
 
             m->groups[g].width > NEG_MAX_WIDTH)
             return 0;
@@ -2875,6 +3615,14 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
     /* the arrays in place: the image outlives the matcher */
     m->gate_info = (struct gate_info *)skidx_rblob_array(
         r, m->n_gate_words, sizeof(*m->gate_info));
+    const uint64_t n_follows = skidx_rblob_u64(r);
+    if (r->bad || n_follows > r->n) {
+        free(m);
+        return SKIDX_ERR_CORRUPT;
+    }
+    m->n_follows = (size_t)n_follows;
+    m->follows = (struct follow *)skidx_rblob_array(r, m->n_follows,
+                                                    sizeof(*m->follows));
     m->lits = (char *)skidx_rblob_any(r, &m->lit_bytes);
     m->n_twins = (size_t)skidx_rblob_u64(r);
     m->twin = (uint32_t *)skidx_rblob_array(r, m->n_regex, sizeof(*m->twin));
@@ -2937,12 +3685,18 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
         m->groups[g].width = skidx_rblob_u32(r);
         m->groups[g].width_ga = skidx_rblob_u32(r);
         m->groups[g].slot = skidx_rblob_u32(r);
+        m->groups[g].width_b = skidx_rblob_u32(r);
+        m->groups[g].pad = 0;
         m->groups[g].db_win = NULL;
         m->groups[g].db_ga = NULL;
+        m->groups[g].db_ub = NULL;
+        m->groups[g].db_wb = NULL;
         m->n_groups = g + 1;
         if ((st = get_db(r, arena, m, &m->groups[g].db)) ||
             (st = get_db(r, arena, m, &m->groups[g].db_win)) ||
-            (st = get_db(r, arena, m, &m->groups[g].db_ga)))
+            (st = get_db(r, arena, m, &m->groups[g].db_ga)) ||
+            (st = get_db(r, arena, m, &m->groups[g].db_ub)) ||
+            (st = get_db(r, arena, m, &m->groups[g].db_wb)))
             goto fail;
     }
     st = SKIDX_ERR_CORRUPT;
@@ -3205,7 +3959,8 @@ void skidx_matcher_get_stats(const struct skidx_matcher *m,
             out->hs_bytes += b;
     }
     for (size_t g = 0; g < m->n_groups; g++)
-        out->neg_windowed += !!m->groups[g].db_win || !!m->groups[g].db_ga;
+        out->neg_windowed += !!m->groups[g].db_win ||
+                             !!m->groups[g].db_ga || !!m->groups[g].db_wb;
     out->compile_seconds = m->compile_seconds;
     out->simd = wordmask_name ? wordmask_name : "scalar";
 }
@@ -4758,6 +5513,28 @@ static int on_gated(unsigned id, unsigned long long from,
     return 0;
 }
 
+/* The FOLLOW_LEN bytes of t[0..len) from q, folded (struct follow). */
+static inline uint64_t follow_bytes(const unsigned char *t, size_t len,
+                                    size_t q)
+{
+    uint64_t x = 0;
+    for (unsigned k = 0; k < FOLLOW_LEN; k++) {
+        const unsigned char b = q + k < len ? follow_fold(t[q + k]) : 'A';
+        x |= (uint64_t)b << (8 * k);
+    }
+    return x;
+}
+
+/* Does one of the n strings e of class c take the bytes x? */
+static inline int follow_any(const struct follow *e, uint32_t n, unsigned c,
+                             uint64_t x)
+{
+    for (uint32_t k = 0; k < n; k++)
+        if (e[k].cls == c && (x & e[k].mask) == e[k].val)
+            return 1;
+    return 0;
+}
+
 /* The gated regexes, from each gate word the WORDS engine found (from
  * every ASCII word start for the ORACLE engine and with the gate off:
  * the simple way the gate must agree with), each class it gates (every
@@ -4766,7 +5543,10 @@ static int on_gated(unsigned id, unsigned long long from,
  * as at the start of the scanned bytes, and is at most its class's width
  * long, so the byte after it is scanned too; the first window that finds
  * a regex ending at an offset has its leftmost start. So the hits are
- * those of a whole-text scan for the leftmost start of each match. */
+ * those of a whole-text scan for the leftmost start of each match. A
+ * class with a follow filter for the word (struct gate_info) is not
+ * scanned from it when none of the filter's strings takes the bytes
+ * after it: no match of the class starts there. */
 static skidx_status scan_gated(const struct skidx_matcher *m,
                                struct skidx_match_scratch *s,
                                const char *text, size_t len,
@@ -4779,13 +5559,28 @@ static skidx_status scan_gated(const struct skidx_matcher *m,
     for (size_t i = 0; all ? i < len : i < s->n_gates; i++) {
         size_t p = all ? i : s->gates[i];
         uint32_t cl = every;
+        const struct gate_info *f = NULL;
         if (all && (!is_ascii_word(t[p]) || (p && is_ascii_word(t[p - 1]))))
             continue;
-        if (!all)
-            cl &= m->gate_info[s->gate_ids[i] - m->set->n].kinds;
+        if (!all) {
+            f = &m->gate_info[s->gate_ids[i] - m->set->n];
+            cl &= f->kinds;
+        }
         g.p = p;
+        uint64_t x = 0; /* the folded bytes after the word, once read */
+        int have_x = 0;
         for (cl >>= GW_CLS; cl; cl &= cl - 1) {
-            const struct gate_class *c = &m->gcls[__builtin_ctz(cl)];
+            const unsigned ci = (unsigned)__builtin_ctz(cl);
+            if (f && (f->follow_cls >> ci & 1)) {
+                if (!have_x) {
+                    x = follow_bytes(t, len, p + f->len);
+                    have_x = 1;
+                }
+                if (!follow_any(m->follows + f->follow_start, f->follow_n,
+                                ci, x))
+                    continue;
+            }
+            const struct gate_class *c = &m->gcls[ci];
             const size_t w = (size_t)c->width + 1;
             const size_t n = len - p < w ? len - p : w;
             const hs_database_t *db;
@@ -5072,24 +5867,76 @@ static int has_lead(uint64_t leads, int high, const char *text, size_t len)
 static skidx_status scan_windows(const struct skidx_matcher *m,
                                  struct skidx_match_scratch *s,
                                  const char *text, size_t len, size_t first,
-                                 size_t n_hits, uint32_t g)
+                                 size_t n_hits, uint32_t g,
+                                 const hs_database_t *db, uint32_t width)
 {
     const struct neg_group *ng = &m->groups[g];
-    const size_t w = (size_t)ng->width + 2;
+    const size_t w = (size_t)width + 2;
     size_t nw = 0;
     int sorted = 1;
     for (size_t i = first; i < n_hits; i++) {
         const struct skidx_hit *h = &s->hits[i];
         /* a hit longer than the longest negative match is in none */
         if (h->owner != ng->owner || m->is_neg[h->alias] ||
-            h->end - h->start > ng->width)
+            h->end - h->start > width)
             continue;
         const size_t ws = h->end > w ? h->end - w : 0;
         const size_t we = len - h->start > w ? h->start + w : len;
         if (add_window(s, &nw, &sorted, ws, we))
             return SKIDX_ERR_NOMEM;
     }
-    return scan_merged(m, ng->db_win, s, text, nw, sorted);
+    return scan_merged(m, db, s, text, nw, sorted);
+}
+
+/* Has v a run of more than RUN_MAX (30) set bits? */
+static inline int long_run(uint64_t v)
+{
+    v &= v >> 1;  /* bit i: bits i..i+1 set */
+    v &= v >> 2;  /* i..i+3 */
+    v &= v >> 4;  /* i..i+7 */
+    v &= v >> 8;  /* i..i+15 */
+    v &= v >> 15; /* i..i+30 */
+    return v != 0;
+}
+
+/* Does the text of word mask mask[0..(len + 63) / 64) hold no run of
+ * more than RUN_MAX word bytes (ones) nor of non-word bytes (zeros, a
+ * superset of the white-space bytes)? Runs inside a mask word are read
+ * by long_run, runs across words by the lengths of each word's ends. */
+_Static_assert(RUN_MAX == 30, "short_runs' quick look reads 16-bit lanes");
+static int short_runs(const uint64_t *mask, size_t len)
+{
+    const size_t nw = (len + 63) / 64;
+    /* first the quick look: a run of more than 30 holds an aligned
+     * 16-bit lane of zeros or ones; most texts have none (bits past the
+     * end read as 1010...) */
+    const uint64_t lo = 0x0001000100010001ull, hi = 0x8000800080008000ull;
+    uint64_t lane = 0;
+    for (size_t w = 0; w < nw; w++) {
+        uint64_t x = mask[w];
+        if (w + 1 == nw && len % 64)
+            x = (x & ((1ull << (len % 64)) - 1)) |
+                (0xAAAAAAAAAAAAAAAAull << (len % 64));
+        lane |= ((x - lo) & ~x & hi) | ((~x - lo) & x & hi);
+    }
+    if (!lane)
+        return 1;
+    unsigned top1 = 0, top0 = 0; /* the previous word's top runs */
+    for (size_t w = 0; w < nw; w++) {
+        const unsigned bits =
+            w + 1 == nw && len % 64 ? (unsigned)(len % 64) : 64;
+        const uint64_t valid = bits == 64 ? ~0ull : (1ull << bits) - 1;
+        const uint64_t one = mask[w] & valid, zero = ~mask[w] & valid;
+        if (one == ~0ull || zero == ~0ull || long_run(one) || long_run(zero))
+            return 0;
+        /* the runs from the previous word on (both words not full) */
+        if (top1 + (unsigned)__builtin_ctzll(~one) > RUN_MAX ||
+            top0 + (unsigned)__builtin_ctzll(~zero) > RUN_MAX)
+            return 0;
+        top1 = (unsigned)__builtin_clzll(~one);
+        top0 = (unsigned)__builtin_clzll(~zero);
+    }
+    return 1;
 }
 
 /* The negative databases of the owners with a positive hit in this text
@@ -5117,14 +5964,31 @@ static skidx_status scan_negative_groups(const struct skidx_matcher *m,
         }
     }
     skidx_status st = SKIDX_OK;
+    int runs = -1; /* short_runs(), once asked */
     for (size_t j = 0; j < ng; j++) {
         const uint32_t g = s->group_list[j];
+        const struct neg_group *gr = &m->groups[g];
         s->group_mark[g] = 0;
-        if (!st && m->groups[g].db)
-            st = scan_regex(m, m->groups[g].db, s, text, len);
-        if (!st && m->groups[g].db_win)
-            st = regex_gate ? scan_windows(m, s, text, len, first, n_hits, g)
-                            : scan_regex(m, m->groups[g].db_win, s, text, len);
+        if (!st && gr->db)
+            st = scan_regex(m, gr->db, s, text, len);
+        /* the bounded forms in windows on a text of short runs, else the
+         * regexes as written over the whole text (always with the gate
+         * off: the simple way the windows must agree with) */
+        int bounded = 0;
+        if (gr->db_ub) {
+            if (regex_gate && runs < 0)
+                runs = short_runs(s->wordmask, len);
+            bounded = regex_gate && runs;
+            if (!st && !bounded)
+                st = scan_regex(m, gr->db_ub, s, text, len);
+        }
+        if (!st && bounded)
+            st = scan_windows(m, s, text, len, first, n_hits, g, gr->db_wb,
+                              gr->width_b);
+        else if (!st && gr->db_win)
+            st = regex_gate ? scan_windows(m, s, text, len, first, n_hits, g,
+                                           gr->db_win, gr->width)
+                            : scan_regex(m, gr->db_win, s, text, len);
         if (!st && m->groups[g].db_ga)
             st = scan_neg_gated(m, s, text, len, first, n_hits, g,
                                 engine == SKIDX_ENGINE_ORACLE || !regex_gate);

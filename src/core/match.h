@@ -129,7 +129,9 @@ struct skidx_matcher_stats {
                                  lead bytes of their scripts */
     size_t hs_bytes;          /* Hyperscan databases' size, 0 when none */
     size_t neg_groups;        /* skills with negative regexes (databases) */
-    size_t neg_windowed;      /* of them, with regexes of bounded length,
+    size_t neg_windowed;      /* of them, with regexes of bounded length
+                                 (or bounded on texts without a run of
+                                 more than 30 blanks or word bytes),
                                  scanned only around the skill's hits */
     double compile_seconds;   /* whole build, Hyperscan included */
     const char *simd;         /* "avx512bw", "avx2" or "scalar" */
