@@ -83,11 +83,17 @@ skidx_status skidx_counts_init(struct skidx_counts *c, uint32_t n_roles,
                                uint32_t n_levels, uint32_t n_skills);
 void skidx_counts_release(struct skidx_counts *c);
 
+/* Cell `cell`'s row of cs, about to be written for the first time:
+ * when cs is mapped, its pages are faulted in at once (count.c). */
+void skidx_counts_cs_row_fresh(struct skidx_counts *c, uint32_t cell);
+
 /* Cell `cell`'s row of cs (n_skills x 3 counters), to write into: marks
  * the row as one that may hold counts. cell < c->n_cells. */
 static inline uint64_t *skidx_counts_cs_row(struct skidx_counts *c,
                                             uint32_t cell)
 {
+    if (!c->cs_rows[cell])
+        skidx_counts_cs_row_fresh(c, cell);
     c->cs_rows[cell] = 1;
     return c->cs + (size_t)cell * c->n_skills * 3;
 }

@@ -188,13 +188,21 @@ static uint64_t str_hash(const char *s, uint32_t n)
     return skidx_hash64(s, n);
 }
 
-static int dict_init(struct dict *d)
+/* A dictionary for up to `rows` strings (one a row at most): twice as
+ * many slots, a power of two. Sized by the segment's rows, not by the
+ * most a segment holds: the last, partial segment of a run (all of a
+ * small one) cleared 512 KiB of slots per dictionary for a few
+ * thousand rows. */
+static int dict_init(struct dict *d, uint32_t rows)
 {
-    d->mask = 2 * R - 1;
+    uint32_t slots = 16;
+    while (slots < 2 * rows)
+        slots *= 2;
+    d->mask = slots - 1;
     d->n = 0;
-    d->slot = calloc(2 * R, sizeof(*d->slot));
-    d->off = malloc(R * sizeof(*d->off));
-    d->len = malloc(R * sizeof(*d->len));
+    d->slot = calloc(slots, sizeof(*d->slot));
+    d->off = malloc((size_t)(rows ? rows : 1) * sizeof(*d->off));
+    d->len = malloc((size_t)(rows ? rows : 1) * sizeof(*d->len));
     return d->slot && d->off && d->len ? 0 : -1;
 }
 
@@ -297,8 +305,8 @@ skidx_status skidx_pseg_encode(const struct skidx_pseg_raw *r,
         st = SKIDX_ERR_USAGE;
         goto done;
     }
-    if (!count || !sorted || !rows_all || !rows_pref || dict_init(&dc) ||
-        dict_init(&dl)) {
+    if (!count || !sorted || !rows_all || !rows_pref || dict_init(&dc, n) ||
+        dict_init(&dl, n)) {
         st = SKIDX_ERR_NOMEM;
         goto done;
     }

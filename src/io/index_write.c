@@ -182,6 +182,12 @@ static void build_sections(const struct skidx_model *m, uint64_t base,
         for (size_t cell = 0; cell < cells; cell++)
             for (uint32_t k = 0; c->cs_rows[cell] && k < c->n_skills; k++) {
                 const uint64_t *e = c->cs + (cell * c->n_skills + k) * 3;
+                /* most skills of a cell have no posting: pass over four
+                 * at a time while all four are zero */
+                if (k + 4 <= c->n_skills && !(e[0] | e[3] | e[6] | e[9])) {
+                    k += 3;
+                    continue;
+                }
                 if (!e[0])
                     continue;
                 skidx_wblob_u32(b, (uint32_t)cell);
@@ -209,7 +215,13 @@ static void build_sections(const struct skidx_model *m, uint64_t base,
         skidx_wblob_u64(b, 0);
         for (uint32_t mi = 0; mi < c->n_months; mi++)
             for (uint32_t k = 0; k < c->n_skills; k++) {
-                uint64_t v = c->month_skill[(size_t)mi * c->n_skills + k];
+                const uint64_t *r = c->month_skill + (size_t)mi * c->n_skills;
+                if (k + 4 <= c->n_skills &&
+                    !(r[k] | r[k + 1] | r[k + 2] | r[k + 3])) {
+                    k += 3; /* four skills without a posting this month */
+                    continue;
+                }
+                uint64_t v = r[k];
                 if (!v)
                     continue;
                 skidx_wblob_u32(b, mi);
