@@ -868,6 +868,18 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
             }
             w = e > w ? e : w + 1;
         }
+        /* may a lead-in's literal hold a tag's mark before its anchor? */
+        R->anchor_tags = 0;
+        for (size_t k = n_plain; k < R->n && R->anchor_len; k++) {
+            const char *h = R->r[k].text;
+            size_t hl = R->r[k].len, o = 0;
+            while (o + R->anchor_len <= hl &&
+                   memcmp(h + o, R->anchor, R->anchor_len))
+                o++;
+            for (size_t j = 0; j < o; j++)
+                if (h[j] == '<' || h[j] == '>')
+                    R->anchor_tags = 1;
+        }
         /* letters, rarest first */
         static const char rare[] = "qjzxkvbpgwyfmculdhrsnioate";
         size_t best = sizeof(rare);
@@ -923,6 +935,8 @@ struct ctx {
     size_t anchor_brk;  /* the last line break ('\n' or '\r') before
                            anchor_next, or a byte before anchor_from - 1
                            when there is none from there on */
+    size_t anchor_tag;  /* the last '<' or '>' before anchor_next and
+                           after anchor_brk (or at most there) */
     size_t anchor_end;  /* the first line break at or after line_end (or
                            the text's end): no lead-in of a line start
                            before line_end reaches past it */
@@ -1594,18 +1608,27 @@ static size_t anchor_next(const struct ctx *x, size_t from)
 #if defined(__x86_64__)
 /* last_break() for AVX2: 32 bytes a step back from k. */
 __attribute__((target("avx2,bmi"))) static size_t
-last_break_avx2(const uc *t, size_t from, size_t k)
+last_break_avx2(const uc *t, size_t from, size_t k, size_t *tag)
 {
     const __m256i nl = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
+    const __m256i lt = _mm256_set1_epi8('<'), gt = _mm256_set1_epi8('>');
     for (; k >= from + 32; k -= 32) {
         __m256i v = _mm256_loadu_si256((const __m256i *)(t + k - 32));
         uint32_t m = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
             _mm256_cmpeq_epi8(v, nl), _mm256_cmpeq_epi8(v, cr)));
+        if (*tag == from - 1) {
+            uint32_t g = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+                _mm256_cmpeq_epi8(v, lt), _mm256_cmpeq_epi8(v, gt)));
+            if (g)
+                *tag = k - 32 + 31 - (size_t)__builtin_clz(g);
+        }
         if (m)
             return k - 32 + 31 - (size_t)__builtin_clz(m);
     }
     while (k > from) {
         k--;
+        if (*tag == from - 1 && (t[k] == '<' || t[k] == '>'))
+            *tag = k;
         if (t[k] == '\n' || t[k] == '\r')
             return k;
     }
@@ -1614,15 +1637,22 @@ last_break_avx2(const uc *t, size_t from, size_t k)
 #endif
 
 /* Is there a line break ('\n' or '\r') in t[from..k)? The last one, or
- * from - 1 when there is none (from >= 1). */
-static size_t last_break(const struct ctx *x, size_t from, size_t k)
+ * from - 1 when there is none (from >= 1). *tag: the last '<' or '>'
+ * in t[from..k) (one before the line break or after it; when it is
+ * before the break, no later than the break's 32-byte step), or from - 1
+ * when there is none from the break on. */
+static size_t last_break(const struct ctx *x, size_t from, size_t k,
+                         size_t *tag)
 {
+    *tag = from - 1;
 #if defined(__x86_64__)
     if (x->avx2)
-        return last_break_avx2(x->t, from, k);
+        return last_break_avx2(x->t, from, k, tag);
 #endif
     while (k > from) {
         k--;
+        if (*tag == from - 1 && (x->t[k] == '<' || x->t[k] == '>'))
+            *tag = k;
         if (x->t[k] == '\n' || x->t[k] == '\r')
             return k;
     }
@@ -1642,7 +1672,8 @@ static __attribute__((noinline)) void anchor_seek(struct ctx *x, size_t from)
     x->anchor_from = from;
     x->anchor_next = anchor_next(x, from);
     if (x->anchor_next != NOMATCH)
-        x->anchor_brk = last_break(x, from - 1, x->anchor_next);
+        x->anchor_brk = last_break(x, from - 1, x->anchor_next,
+                                   &x->anchor_tag);
 }
 
 static void lead_in_at(struct ctx *x, size_t p, size_t q);
@@ -1672,6 +1703,13 @@ static inline void try_line_at(struct ctx *x, size_t p, size_t q)
             (x->anchor_next != NOMATCH && x->anchor_next < q + 2))
             anchor_seek(x, q + 2);
         if (x->anchor_next == NOMATCH || x->anchor_brk > q)
+            return;
+        /* nor when a '<' or '>' lies before the anchor 60 bytes or more
+         * after q: lead_in_at() tries a lead-in's literal only from
+         * q + 60 or before, and the literal holds neither before its
+         * anchor (anchor_tags 0), so the text from there to the anchor's
+         * first occurrence does not either */
+        if (x->anchor_tag >= q + 60 && !R->anchor_tags)
             return;
     }
     lead_in_at(x, p, q);
