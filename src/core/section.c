@@ -895,6 +895,8 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
     for (unsigned b = 0; b < 256; b++)
         R->line_ok[b] = (uint8_t)(R->start[b] ||
                                   (R->n_lead && (is_upper((uc)b) || b >= 0xC0)));
+    static uint64_t parses;
+    R->id = __atomic_add_fetch(&parses, 1, __ATOMIC_RELAXED);
     return SKIDX_OK;
 }
 
@@ -1233,6 +1235,79 @@ static int heading_at(const struct ctx *x, size_t q, size_t stop,
         if (try_rule(x, q, stop, stop_len, i, rule, body))
             return 1;
     return 0;
+}
+
+/* The headings of short lines, remembered across texts: on a line
+ * without '<', a line start's heading_at() (stop SIZE_MAX) reads the
+ * text only up to its line's '\n', which no rule, name, free word or
+ * closing mark takes (the eight-byte compares of lit_match() and the
+ * canonical bytes read further, but a difference there comes after one
+ * at the '\n'), so its answer is a function of the bytes from q to that
+ * '\n'. (A closing tag's '>' is looked for past a '\n'.) Postings repeat their headings
+ * ("Requirements", "What we offer:"), and lines that pass the prefix
+ * filter mostly are headings: a direct-mapped table by the line's
+ * bytes (up to MEMO_LINE of them, the '\n' included), for the rules
+ * of one parse. */
+#define MEMO_LINE 48
+#define MEMO_SLOTS 128
+
+struct skidx_section_memo {
+    uint64_t rules; /* the rules' id */
+    struct memo_slot {
+        uint64_t text[MEMO_LINE / 8]; /* the line, zero-padded */
+        uint32_t rule;
+        uint8_t len;   /* bytes of the line; 0: an empty slot */
+        uint8_t found;
+        uint8_t body;  /* body - q */
+    } slot[MEMO_SLOTS];
+};
+
+static int heading_line(const struct ctx *x, size_t q, uint32_t *rule,
+                        size_t *body)
+{
+    struct skidx_section_memo *m = x->out->memo;
+    const uc *t = x->t;
+    if (!m || q + MEMO_LINE > x->len)
+        return heading_at(x, q, SIZE_MAX, 0, rule, body);
+    const uc *e = memchr(t + q, '\n', MEMO_LINE);
+    if (!e)
+        return heading_at(x, q, SIZE_MAX, 0, rule, body);
+    const size_t n = (size_t)(e - (t + q)) + 1;
+    uint64_t w[MEMO_LINE / 8], h = n, lt = 0;
+    for (size_t i = 0; i < MEMO_LINE / 8; i++) {
+        if (8 * i >= n) {
+            w[i] = 0;
+            continue;
+        }
+        memcpy(&w[i], t + q + 8 * i, 8);
+        if (n - 8 * i < 8)
+            w[i] &= (1ull << (8 * (n - 8 * i))) - 1;
+        h = (h ^ w[i]) * 0x9E3779B97F4A7C15ull;
+        /* a '<' byte (zero after the XOR): a closing tag's '>' is looked
+         * for past a line break (end_ok()) */
+        const uint64_t v = w[i] ^ 0x3C3C3C3C3C3C3C3Cull;
+        lt |= (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
+    }
+    if (lt)
+        return heading_at(x, q, SIZE_MAX, 0, rule, body);
+    struct memo_slot *sl = &m->slot[h >> (64 - 7)];
+    if (sl->len == n) {
+        uint64_t d = 0;
+        for (size_t i = 0; i < MEMO_LINE / 8; i++)
+            d |= sl->text[i] ^ w[i];
+        if (!d) {
+            *rule = sl->rule;
+            *body = q + sl->body;
+            return sl->found;
+        }
+    }
+    const int found = heading_at(x, q, SIZE_MAX, 0, rule, body);
+    memcpy(sl->text, w, sizeof(w));
+    sl->len = (uint8_t)n;
+    sl->found = (uint8_t)found;
+    sl->rule = found ? *rule : 0;
+    sl->body = found ? (uint8_t)(*body - q) : 0;
+    return found;
 }
 
 /* The prefix filter for the text after a heading of this kind. */
@@ -1686,7 +1761,7 @@ static inline void try_line_at(struct ctx *x, size_t p, size_t q)
     if (R->start[x->t[q]] && pre_may6(R, x->set, x->t, q, x->len)) {
         uint32_t rule;
         size_t body;
-        if (heading_at(x, q, SIZE_MAX, 0, &rule, &body)) {
+        if (heading_line(x, q, &rule, &body)) {
             record(x, q, body, rule);
             return;
         }
@@ -2112,6 +2187,12 @@ skidx_status skidx_sections_split_upto(const struct skidx_section_rules *R,
 #if defined(__x86_64__)
     x.avx2 = simd != SKIDX_SIMD_SCALAR && __builtin_cpu_supports("avx2");
 #endif
+    if (!out->memo)
+        out->memo = calloc(1, sizeof(*out->memo)); /* none: not used */
+    if (out->memo && out->memo->rules != R->id) {
+        memset(out->memo, 0, sizeof(*out->memo));
+        out->memo->rules = R->id;
+    }
     try_line(&x, 0);
 #if defined(__x86_64__)
     if (x.avx2)
@@ -2161,5 +2242,6 @@ int skidx_sections_kind_at(const struct skidx_sections *s, uint32_t offset)
 void skidx_sections_release(struct skidx_sections *s)
 {
     free(s->s);
+    free(s->memo);
     memset(s, 0, sizeof(*s));
 }
