@@ -200,6 +200,24 @@ static void lead_in_sentences(void **state)
     EXPECT("x\nAll qualified applicants will receive consideration for "
            "employment.",
            "legal@All qualified applicants will receive consideration");
+    /* a tag inside the name, its last mark 44 and 56 bytes after the
+     * line start (lead-ins are tried where no tag mark lies 60 bytes or
+     * more after the line start before the anchor), and at 57 with the
+     * literal at 60, the last place it is tried */
+    EXPECT("<p>x</p><p>Acme Widgets Worldwide Holdings Intl<b>Co</b>rp is an "
+           "equal opportunity employer.",
+           "legal@Acme Widgets Worldwide Holdings Intl<b>Co</b>rp is an "
+           "equal opportunity employer");
+    EXPECT("<p>x</p><p>Acme Widgets Worldwide Holdings InternationalGrou<b>p"
+           "</b>s is an equal opportunity employer.",
+           "legal@Acme Widgets Worldwide Holdings InternationalGrou<b>p</b>s "
+           "is an equal opportunity employer");
+    EXPECT("<p>x</p><p>Acme Widgets Worldwide Holdings InternationalGroup<b>"
+           "p</b>s is an equal opportunity employer.",
+           "legal@Acme Widgets Worldwide Holdings InternationalGroup<b>p</b>s "
+           "is an equal opportunity employer");
+    EXPECT("<p>x</p><p>Acme Widgets Worldwide Holdings InternationalGroupp<b>"
+           "p</b>s is an equal opportunity employer.", "");
     /* in a sentence's middle it is no lead-in */
     EXPECT("x\nWe know that Acme Corp is an equal opportunity employer.", "");
 }
@@ -264,7 +282,7 @@ static void kind_at(void **state)
     /* every offset of 1 to 6 sections (before the first, at each start,
      * inside each, in the last) against a walk through them */
     struct skidx_section secs[6];
-    struct skidx_sections k = {secs, 0, 6, 0};
+    struct skidx_sections k = {.s = secs, .n = 0, .cap = 6};
     for (size_t n = 1; n <= 6; n++) {
         k.n = n;
         for (size_t i = 0; i < n; i++) {
@@ -751,6 +769,127 @@ static void lead_in_upto(void **state)
     skidx_sections_release(&whole);
 }
 
+/* A capitalised line start tries the lead-ins only when no '<' or '>'
+ * lies before the anchor 60 bytes or more after it (anchor_tags 0):
+ * random texts of names, tags, lead-ins and prose at every distance
+ * give the same sections, on both paths and in the three modes, as
+ * with that test off; and such lead-ins are found (name and lead-in
+ * after "<p>", "<li>" and line breaks, tags inside the name). */
+static void lead_in_tags(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {
+        "<p>", "</p>", "<li>", "</li>", "<br><br>", "\n\n", "\n", " ",
+        "Acme ", "Acme<b>Corp</b> ", "Widgets ", "Data &amp; AI ", "GmbH ",
+        "is an equal opportunity employer", " is proud to be an equal "
+        "opportunity employer", "equal", "<i>", "</i>", "x", "We ",
+        "lorem ipsum dolor sit amet consectetur ", "Holdings International ",
+        "provides equal employment opportunities", "Benefits\n", "\nPerks\n",
+        "<h3>Requirements</h3>", ". ", "<", ">", "Worldwide Holdings ",
+        "Intl<i>Gro</i>up ", "Acme Widgets Worldwide Holdings Intl<b>Co</b>rp "};
+    const size_t np = sizeof(parts) / sizeof(parts[0]);
+    struct skidx_section_rules off = R;
+    off.anchor_tags = 1;
+    assert_int_equal(R.anchor_tags, 0);
+    char text[1024];
+    struct skidx_sections a = {0}, b = {0};
+    uint64_t seed = 77;
+    size_t legal = 0;
+    for (int round = 0; round < 4000; round++) {
+        size_t n = 0;
+        int k = 1 + (int)(seed % 30);
+        for (int i = 0; i < k; i++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            const char *p = parts[(seed >> 33) % np];
+            size_t l = strlen(p);
+            if (n + l >= sizeof(text))
+                break;
+            memcpy(text + n, p, l);
+            n += l;
+        }
+        for (int mode = 0; mode < 3; mode++)
+            for (int simd = 0; simd < 2; simd++) {
+                const int path = simd ? SKIDX_SIMD_BEST : SKIDX_SIMD_SCALAR;
+                assert_int_equal(
+                    skidx_sections_split_mode(&R, text, n, &a, path, mode),
+                    SKIDX_OK);
+                assert_int_equal(
+                    skidx_sections_split_mode(&off, text, n, &b, path, mode),
+                    SKIDX_OK);
+                assert_int_equal(a.n, b.n);
+                assert_int_equal(a.excluded, b.excluded);
+                for (size_t i = 0; i < a.n; i++) {
+                    assert_int_equal(a.s[i].start, b.s[i].start);
+                    assert_int_equal(a.s[i].body, b.s[i].body);
+                    assert_int_equal(a.s[i].rule, b.s[i].rule);
+                    legal += mode == 1 && simd &&
+                             (R.r[a.s[i].rule].flags & SKIDX_SECR_LEAD_WILD);
+                }
+            }
+    }
+    printf("lead-in tags: %zu lead-ins found\n", legal);
+    assert_true(legal > 100);
+    skidx_sections_release(&a);
+    skidx_sections_release(&b);
+}
+
+/* The memo of short lines' headings (kept across texts) gives what a
+ * split without it gives: random texts of heading lines, near misses
+ * and their tails (a closing tag cut by a line break, blanks, colons,
+ * case changes), split by one sections object used for every text and
+ * by a new one each time, on both paths and in the three modes. */
+static void heading_memo(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {
+        "\n", "\r\n", "Requirements", "Benefits", "What we offer",
+        "What  we offer", "About us", "About Acme", "About UsWe", "Perks",
+        "</b", ">", "</b>", ":", " ", "  ", "\t", "x", "Python", ".",
+        "We are an equal opportunity employer", "We are committed",
+        "Nice to have", "**", "<", "\xC2\xA0", "\xE2\x80\x99", "ll",
+        "What you", "\n- ", "\n\n", "Salary range", "\xEF\xBC\x9A"};
+    const size_t np = sizeof(parts) / sizeof(parts[0]);
+    char text[512];
+    struct skidx_sections a = {0}, b = {0};
+    uint64_t seed = 99;
+    size_t hits = 0;
+    for (int round = 0; round < 6000; round++) {
+        size_t n = 0;
+        int k = 1 + (int)(seed % 40);
+        for (int i = 0; i < k; i++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            const char *p = parts[(seed >> 33) % np];
+            size_t l = strlen(p);
+            if (n + l >= sizeof(text))
+                break;
+            memcpy(text + n, p, l);
+            n += l;
+        }
+        for (int mode = 0; mode < 3; mode++)
+            for (int simd = 0; simd < 2; simd++) {
+                const int path = simd ? SKIDX_SIMD_BEST : SKIDX_SIMD_SCALAR;
+                assert_int_equal(
+                    skidx_sections_split_mode(&R, text, n, &a, path, mode),
+                    SKIDX_OK);
+                skidx_sections_release(&b);
+                assert_int_equal(
+                    skidx_sections_split_mode(&R, text, n, &b, path, mode),
+                    SKIDX_OK);
+                assert_int_equal(a.n, b.n);
+                assert_int_equal(a.excluded, b.excluded);
+                for (size_t i = 0; i < a.n; i++) {
+                    assert_int_equal(a.s[i].start, b.s[i].start);
+                    assert_int_equal(a.s[i].body, b.s[i].body);
+                    assert_int_equal(a.s[i].rule, b.s[i].rule);
+                }
+                hits += a.n;
+            }
+    }
+    assert_true(hits > 10000);
+    skidx_sections_release(&a);
+    skidx_sections_release(&b);
+}
+
 /* A colon's look-back (64 bytes, one window of the AVX2 pass): a
  * sentence end (". ", "。", a line break) at every distance before
  * "Benefits:", the heading glued to 0-70 lower-case letters after it
@@ -864,6 +1003,8 @@ int main(void)
         cmocka_unit_test(shared_words),
         cmocka_unit_test(block_boundaries),
         cmocka_unit_test(lead_in_upto),
+        cmocka_unit_test(lead_in_tags),
+        cmocka_unit_test(heading_memo),
         cmocka_unit_test(colon_look_back),
         cmocka_unit_test(rules_errors),
     };

@@ -868,6 +868,18 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
             }
             w = e > w ? e : w + 1;
         }
+        /* may a lead-in's literal hold a tag's mark before its anchor? */
+        R->anchor_tags = 0;
+        for (size_t k = n_plain; k < R->n && R->anchor_len; k++) {
+            const char *h = R->r[k].text;
+            size_t hl = R->r[k].len, o = 0;
+            while (o + R->anchor_len <= hl &&
+                   memcmp(h + o, R->anchor, R->anchor_len))
+                o++;
+            for (size_t j = 0; j < o; j++)
+                if (h[j] == '<' || h[j] == '>')
+                    R->anchor_tags = 1;
+        }
         /* letters, rarest first */
         static const char rare[] = "qjzxkvbpgwyfmculdhrsnioate";
         size_t best = sizeof(rare);
@@ -883,6 +895,8 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
     for (unsigned b = 0; b < 256; b++)
         R->line_ok[b] = (uint8_t)(R->start[b] ||
                                   (R->n_lead && (is_upper((uc)b) || b >= 0xC0)));
+    static uint64_t parses;
+    R->id = __atomic_add_fetch(&parses, 1, __ATOMIC_RELAXED);
     return SKIDX_OK;
 }
 
@@ -923,6 +937,8 @@ struct ctx {
     size_t anchor_brk;  /* the last line break ('\n' or '\r') before
                            anchor_next, or a byte before anchor_from - 1
                            when there is none from there on */
+    size_t anchor_tag;  /* the last '<' or '>' before anchor_next and
+                           after anchor_brk (or at most there) */
     size_t anchor_end;  /* the first line break at or after line_end (or
                            the text's end): no lead-in of a line start
                            before line_end reaches past it */
@@ -1219,6 +1235,79 @@ static int heading_at(const struct ctx *x, size_t q, size_t stop,
         if (try_rule(x, q, stop, stop_len, i, rule, body))
             return 1;
     return 0;
+}
+
+/* The headings of short lines, remembered across texts: on a line
+ * without '<', a line start's heading_at() (stop SIZE_MAX) reads the
+ * text only up to its line's '\n', which no rule, name, free word or
+ * closing mark takes (the eight-byte compares of lit_match() and the
+ * canonical bytes read further, but a difference there comes after one
+ * at the '\n'), so its answer is a function of the bytes from q to that
+ * '\n'. (A closing tag's '>' is looked for past a '\n'.) Postings repeat their headings
+ * ("Requirements", "What we offer:"), and lines that pass the prefix
+ * filter mostly are headings: a direct-mapped table by the line's
+ * bytes (up to MEMO_LINE of them, the '\n' included), for the rules
+ * of one parse. */
+#define MEMO_LINE 48
+#define MEMO_SLOTS 128
+
+struct skidx_section_memo {
+    uint64_t rules; /* the rules' id */
+    struct memo_slot {
+        uint64_t text[MEMO_LINE / 8]; /* the line, zero-padded */
+        uint32_t rule;
+        uint8_t len;   /* bytes of the line; 0: an empty slot */
+        uint8_t found;
+        uint8_t body;  /* body - q */
+    } slot[MEMO_SLOTS];
+};
+
+static int heading_line(const struct ctx *x, size_t q, uint32_t *rule,
+                        size_t *body)
+{
+    struct skidx_section_memo *m = x->out->memo;
+    const uc *t = x->t;
+    if (!m || q + MEMO_LINE > x->len)
+        return heading_at(x, q, SIZE_MAX, 0, rule, body);
+    const uc *e = memchr(t + q, '\n', MEMO_LINE);
+    if (!e)
+        return heading_at(x, q, SIZE_MAX, 0, rule, body);
+    const size_t n = (size_t)(e - (t + q)) + 1;
+    uint64_t w[MEMO_LINE / 8], h = n, lt = 0;
+    for (size_t i = 0; i < MEMO_LINE / 8; i++) {
+        if (8 * i >= n) {
+            w[i] = 0;
+            continue;
+        }
+        memcpy(&w[i], t + q + 8 * i, 8);
+        if (n - 8 * i < 8)
+            w[i] &= (1ull << (8 * (n - 8 * i))) - 1;
+        h = (h ^ w[i]) * 0x9E3779B97F4A7C15ull;
+        /* a '<' byte (zero after the XOR): a closing tag's '>' is looked
+         * for past a line break (end_ok()) */
+        const uint64_t v = w[i] ^ 0x3C3C3C3C3C3C3C3Cull;
+        lt |= (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
+    }
+    if (lt)
+        return heading_at(x, q, SIZE_MAX, 0, rule, body);
+    struct memo_slot *sl = &m->slot[h >> (64 - 7)];
+    if (sl->len == n) {
+        uint64_t d = 0;
+        for (size_t i = 0; i < MEMO_LINE / 8; i++)
+            d |= sl->text[i] ^ w[i];
+        if (!d) {
+            *rule = sl->rule;
+            *body = q + sl->body;
+            return sl->found;
+        }
+    }
+    const int found = heading_at(x, q, SIZE_MAX, 0, rule, body);
+    memcpy(sl->text, w, sizeof(w));
+    sl->len = (uint8_t)n;
+    sl->found = (uint8_t)found;
+    sl->rule = found ? *rule : 0;
+    sl->body = found ? (uint8_t)(*body - q) : 0;
+    return found;
 }
 
 /* The prefix filter for the text after a heading of this kind. */
@@ -1594,18 +1683,27 @@ static size_t anchor_next(const struct ctx *x, size_t from)
 #if defined(__x86_64__)
 /* last_break() for AVX2: 32 bytes a step back from k. */
 __attribute__((target("avx2,bmi"))) static size_t
-last_break_avx2(const uc *t, size_t from, size_t k)
+last_break_avx2(const uc *t, size_t from, size_t k, size_t *tag)
 {
     const __m256i nl = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
+    const __m256i lt = _mm256_set1_epi8('<'), gt = _mm256_set1_epi8('>');
     for (; k >= from + 32; k -= 32) {
         __m256i v = _mm256_loadu_si256((const __m256i *)(t + k - 32));
         uint32_t m = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
             _mm256_cmpeq_epi8(v, nl), _mm256_cmpeq_epi8(v, cr)));
+        if (*tag == from - 1) {
+            uint32_t g = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+                _mm256_cmpeq_epi8(v, lt), _mm256_cmpeq_epi8(v, gt)));
+            if (g)
+                *tag = k - 32 + 31 - (size_t)__builtin_clz(g);
+        }
         if (m)
             return k - 32 + 31 - (size_t)__builtin_clz(m);
     }
     while (k > from) {
         k--;
+        if (*tag == from - 1 && (t[k] == '<' || t[k] == '>'))
+            *tag = k;
         if (t[k] == '\n' || t[k] == '\r')
             return k;
     }
@@ -1614,15 +1712,22 @@ last_break_avx2(const uc *t, size_t from, size_t k)
 #endif
 
 /* Is there a line break ('\n' or '\r') in t[from..k)? The last one, or
- * from - 1 when there is none (from >= 1). */
-static size_t last_break(const struct ctx *x, size_t from, size_t k)
+ * from - 1 when there is none (from >= 1). *tag: the last '<' or '>'
+ * in t[from..k) (one before the line break or after it; when it is
+ * before the break, no later than the break's 32-byte step), or from - 1
+ * when there is none from the break on. */
+static size_t last_break(const struct ctx *x, size_t from, size_t k,
+                         size_t *tag)
 {
+    *tag = from - 1;
 #if defined(__x86_64__)
     if (x->avx2)
-        return last_break_avx2(x->t, from, k);
+        return last_break_avx2(x->t, from, k, tag);
 #endif
     while (k > from) {
         k--;
+        if (*tag == from - 1 && (x->t[k] == '<' || x->t[k] == '>'))
+            *tag = k;
         if (x->t[k] == '\n' || x->t[k] == '\r')
             return k;
     }
@@ -1642,7 +1747,8 @@ static __attribute__((noinline)) void anchor_seek(struct ctx *x, size_t from)
     x->anchor_from = from;
     x->anchor_next = anchor_next(x, from);
     if (x->anchor_next != NOMATCH)
-        x->anchor_brk = last_break(x, from - 1, x->anchor_next);
+        x->anchor_brk = last_break(x, from - 1, x->anchor_next,
+                                   &x->anchor_tag);
 }
 
 static void lead_in_at(struct ctx *x, size_t p, size_t q);
@@ -1655,7 +1761,7 @@ static inline void try_line_at(struct ctx *x, size_t p, size_t q)
     if (R->start[x->t[q]] && pre_may6(R, x->set, x->t, q, x->len)) {
         uint32_t rule;
         size_t body;
-        if (heading_at(x, q, SIZE_MAX, 0, &rule, &body)) {
+        if (heading_line(x, q, &rule, &body)) {
             record(x, q, body, rule);
             return;
         }
@@ -1672,6 +1778,13 @@ static inline void try_line_at(struct ctx *x, size_t p, size_t q)
             (x->anchor_next != NOMATCH && x->anchor_next < q + 2))
             anchor_seek(x, q + 2);
         if (x->anchor_next == NOMATCH || x->anchor_brk > q)
+            return;
+        /* nor when a '<' or '>' lies before the anchor 60 bytes or more
+         * after q: lead_in_at() tries a lead-in's literal only from
+         * q + 60 or before, and the literal holds neither before its
+         * anchor (anchor_tags 0), so the text from there to the anchor's
+         * first occurrence does not either */
+        if (x->anchor_tag >= q + 60 && !R->anchor_tags)
             return;
     }
     lead_in_at(x, p, q);
@@ -2074,6 +2187,12 @@ skidx_status skidx_sections_split_upto(const struct skidx_section_rules *R,
 #if defined(__x86_64__)
     x.avx2 = simd != SKIDX_SIMD_SCALAR && __builtin_cpu_supports("avx2");
 #endif
+    if (!out->memo)
+        out->memo = calloc(1, sizeof(*out->memo)); /* none: not used */
+    if (out->memo && out->memo->rules != R->id) {
+        memset(out->memo, 0, sizeof(*out->memo));
+        out->memo->rules = R->id;
+    }
     try_line(&x, 0);
 #if defined(__x86_64__)
     if (x.avx2)
@@ -2123,5 +2242,6 @@ int skidx_sections_kind_at(const struct skidx_sections *s, uint32_t offset)
 void skidx_sections_release(struct skidx_sections *s)
 {
     free(s->s);
+    free(s->memo);
     memset(s, 0, sizeof(*s));
 }

@@ -146,6 +146,8 @@ struct skidx_section_rules {
     uint8_t anchor_len;
     uint8_t anchor_key;           /* its rarest letter in English text,
                                      searched for first */
+    uint8_t anchor_tags;          /* 1: a LEAD_WILD rule holds '<' or
+                                     '>' before its first anchor */
     uint8_t line_ok[256];         /* 1: a line whose first byte after the
                                      prefix is this one may start a
                                      heading or a lead-in (start[], and
@@ -167,6 +169,8 @@ struct skidx_section_rules {
                                      preferred. 2 KiB a set (one word a
                                      probe, not three 8-64 KiB tables:
                                      fewer cache misses) */
+    uint64_t id;                  /* unique to this parse (the heading
+                                     memo's key; section.c) */
     uint8_t canon_stop[256];      /* 1: a byte that canon_next() reads
                                      as itself and no rule holds (a line
                                      break, '@', '[', ...) */
@@ -190,11 +194,16 @@ struct skidx_section {
     uint32_t rule; /* index into rules->r */
 };
 
+struct skidx_section_memo;
+
 /* Per-thread result; reused across texts. */
 struct skidx_sections {
     struct skidx_section *s; /* by start, ascending */
     size_t n, cap;
     int excluded;            /* some section does not count */
+    struct skidx_section_memo *memo; /* short lines' headings, kept
+                                        across texts (section.c); NULL
+                                        until the first split */
 };
 
 /* Split text[0..len) (len < 4 GiB) into sections with `rules` (NULL or
