@@ -1894,6 +1894,17 @@ static void test_gated_regexes(void **state)
     EXPECT(e1, "zq in aaaaaaaa cs!", "Long[0,17)");
     whole_reset();
     env_free(e1);
+    /* an alternation at the top after the gate word is closed: a match
+     * need not start with the word, so the regex has no gate words (it
+     * had, and "zw" was found only by the ORACLE engine) */
+    e1 = env_new("Alt\tx\t/\\bzq\\b|zw/\n");
+    skidx_matcher_get_stats(e1->m, &st);
+    assert_int_equal(st.gated, 0);
+    EXPECT(e1, "a zw b", "Alt[2,4)");
+    EXPECT(e1, "a zq b", "Alt[2,4)");
+    check_engines(e1, "zq zw", 5);
+    whole_reset();
+    env_free(e1);
     /* windows at every distance from each other and from the text's end:
      * random texts of gate words, gap bytes and field names */
     static const char *const tok[] = {

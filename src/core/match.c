@@ -979,73 +979,195 @@ void skidx_match_set_regex_gate(int on)
  * the WORDS engine finds the gate words as heads, and only the bytes from
  * such a word to the regex's longest match after it are scanned.
  *
- * gx_* expand the regex from its start into the set of the runs of ASCII
- * word bytes (folded) a match can begin with, until every run is closed
- * by a non-word byte or \b. Only what is surely understood is expanded:
- * literal bytes, escaped punctuation, \s, \b, groups (?:...), (?i:...)
- * and (...) with alternatives, and '?' after an atom. Anything else
- * (classes, '.', other escapes, '*', '+', counted repeats, other group
- * kinds) ends the expansion, which then succeeds only if every run is
- * already closed, and fails otherwise: a regex that fails is scanned over
- * every text as before. Failing is always safe; succeeding must be
- * right, and tests compare gated scans with whole-text scans. */
-#define GX_RUN 32   /* longest gate word */
-#define GX_SET 4096 /* most partial expansions */
+ * A gated regex is scanned from each of its gate words the WORDS engine
+ * finds (scan_gated), at ~2,000 instructions a Hyperscan call, though
+ * few of those words begin a match: `ms` or `degree` must be followed by
+ * ` in `, ` of `, ` degree`, ` or higher`..., `analyse` by ` large`,
+ * ` complex`... So each gate word of a class carries the byte strings
+ * that can follow it in a match of one of the class's regexes, their
+ * first FOLLOW_LEN bytes (the follow filter), and a scan is made only
+ * where the text after the word begins with one of them.
+ *
+ * xp_* expand a regex from its start into the strings of bytes a match
+ * can begin with, each split into its gate word (`run`, folded) and the
+ * bytes after it (`next`, at most `follow` of them: 0 for the gate words,
+ * FOLLOW_LEN for the follow filter; folded by follow_fold(): ASCII
+ * letters in lower case, the white-space bytes of \s as ' ', the others
+ * as they are). A string ends (`open` cleared) when `next` is full (with
+ * `follow` 0: when its word closes, at a non-word byte or \b), at the
+ * regex's end, or at a part that is not expanded (a class of many bytes,
+ * '.', an escape class, a repeat other than '?', an anchor): the bytes
+ * after it may be anything. Ending a string whose word is not closed
+ * fails: its word is not known. Only what is surely understood is
+ * expanded: literal bytes, escaped punctuation, \s, \b, groups (?:...),
+ * (?i:...) and (...) with alternatives, small classes of literal bytes,
+ * and '?' after an atom; a literal blank or '#' (for the extended mode's
+ * sake) and \t, \n, \r, \f, \v are refused inside a word. A literal is
+ * taken caselessly and a literal blank as any white space, so a string
+ * may stand for more texts than the regex matches, never fewer: the
+ * follow filter can only let a scan happen that finds nothing. A regex
+ * that fails is scanned over every text (no gate words) or from every
+ * occurrence of its words (no follow filter). Failing is always safe;
+ * succeeding must be right, and tests compare gated and filtered scans
+ * with whole-text scans. */
+#define GX_RUN 32     /* longest gate word */
+#define FOLLOW_LEN 8  /* most bytes of a follow string */
+#define XP_SET 4096   /* most partial expansions */
 
-struct gx_part {
+struct xp_part {
     unsigned char run[GX_RUN];
-    uint8_t len, done;
+    unsigned char next[FOLLOW_LEN];
+    uint8_t rlen, nlen, closed, open;
 };
 
-struct gx_set {
-    struct gx_part *p;
+struct xp_set {
+    struct xp_part *p;
     size_t n;
 };
 
-enum { GX_FAIL = -1, GX_OK = 0, GX_STOP = 1 };
+/* What an expansion keeps: `follow` bytes after the word, and a union
+ * without duplicate strings (sorted) or with every string in the order
+ * met (the gate words' order, which names their classes). */
+struct xp_kind {
+    uint8_t follow;
+    uint8_t unique;
+};
 
-static int gx_all_done(const struct gx_set *s)
+enum { XP_FAIL = -1, XP_OK = 0 };
+
+/* The byte folding of the follow filter (see above). */
+static inline unsigned char follow_fold(unsigned char c)
+{
+    if (c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r')
+        return ' ';
+    return lower(c);
+}
+
+static int xp_alloc(struct xp_set *s)
+{
+    s->p = malloc(XP_SET * sizeof(*s->p));
+    s->n = 0;
+    return s->p ? XP_OK : XP_FAIL;
+}
+
+static void xp_copy(struct xp_set *dst, const struct xp_set *src)
+{
+    memcpy(dst->p, src->p, src->n * sizeof(*src->p));
+    dst->n = src->n;
+}
+
+static int xp_part_cmp(const void *x, const void *y)
+{
+    return memcmp(x, y, sizeof(struct xp_part));
+}
+
+/* dst += src (see struct xp_kind). */
+static int xp_union(struct xp_set *dst, const struct xp_set *src,
+                    const struct xp_kind *k)
+{
+    if (dst->n + src->n > XP_SET)
+        return XP_FAIL;
+    memcpy(dst->p + dst->n, src->p, src->n * sizeof(*src->p));
+    dst->n += src->n;
+    if (!k->unique || dst->n < 2)
+        return XP_OK;
+    qsort(dst->p, dst->n, sizeof(*dst->p), xp_part_cmp);
+    size_t j = 1;
+    for (size_t i = 1; i < dst->n; i++)
+        if (memcmp(&dst->p[i], &dst->p[j - 1], sizeof(*dst->p)))
+            dst->p[j++] = dst->p[i];
+    dst->n = j;
+    return XP_OK;
+}
+
+static int xp_all_ended(const struct xp_set *s)
 {
     for (size_t i = 0; i < s->n; i++)
-        if (!s->p[i].done)
+        if (s->p[i].open)
             return 0;
     return 1;
 }
 
-/* Apply one byte: an ASCII word byte extends the open runs, any other
- * closes them (and fails on a run that has not begun: such a match would
- * not start at a word). */
-static int gx_byte(struct gx_set *s, unsigned char c)
+/* Is a word still being read (where a blank is refused)? */
+static int xp_in_word(const struct xp_set *s)
 {
-    for (size_t i = 0; i < s->n; i++) {
-        struct gx_part *q = &s->p[i];
-        if (q->done)
-            continue;
-        if (is_ascii_word(c)) {
-            if (q->len == GX_RUN)
-                return GX_FAIL;
-            q->run[q->len++] = lower(c);
-        } else {
-            if (!q->len)
-                return GX_FAIL;
-            q->done = 1;
-        }
-    }
-    return GX_OK;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->p[i].open && !s->p[i].closed)
+            return 1;
+    return 0;
 }
 
-static int gx_union(struct gx_set *dst, const struct gx_set *src)
+/* End the open strings here: what follows may be anything. */
+static int xp_end(struct xp_set *s)
 {
-    if (dst->n + src->n > GX_SET)
-        return GX_FAIL;
-    memcpy(dst->p + dst->n, src->p, src->n * sizeof(*src->p));
-    dst->n += src->n;
-    return GX_OK;
+    for (size_t i = 0; i < s->n; i++) {
+        struct xp_part *q = &s->p[i];
+        if (!q->open)
+            continue;
+        if (!q->closed)
+            return XP_FAIL;
+        q->open = 0;
+    }
+    return XP_OK;
+}
+
+/* Close q's word (a match would not start at a word without a byte of
+ * it); with no byte kept after the word, that ends the string. */
+static int xp_close(struct xp_part *q, const struct xp_kind *k)
+{
+    if (!q->rlen)
+        return XP_FAIL;
+    q->closed = 1;
+    if (q->nlen == k->follow)
+        q->open = 0;
+    return XP_OK;
+}
+
+/* Apply one byte of a match (c as written: folded here). An ASCII word
+ * byte extends the open words, any other closes them. */
+static int xp_byte(struct xp_set *s, const struct xp_kind *k,
+                   unsigned char c)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        struct xp_part *q = &s->p[i];
+        if (!q->open)
+            continue;
+        if (!q->closed) {
+            if (is_ascii_word(c)) {
+                if (q->rlen == GX_RUN)
+                    return XP_FAIL;
+                q->run[q->rlen++] = lower(c);
+                continue;
+            }
+            if (xp_close(q, k))
+                return XP_FAIL;
+            if (!q->open)
+                continue;
+        }
+        q->next[q->nlen++] = follow_fold(c);
+        if (q->nlen == k->follow)
+            q->open = 0;
+    }
+    return XP_OK;
+}
+
+/* The end of the class at re[i] ('[': ']' first or after '^' is a
+ * member), n when it has none. */
+static size_t class_end(const char *re, size_t n, size_t i)
+{
+    i++;
+    if (i < n && re[i] == '^')
+        i++;
+    if (i < n && re[i] == ']')
+        i++;
+    while (i < n && re[i] != ']')
+        i += re[i] == '\\' ? 2 : 1;
+    return i < n ? i + 1 : n;
 }
 
 /* Skip to the end of the current alternative: the next '|' or ')' at this
  * group depth (or the end). */
-static size_t gx_skip(const char *re, size_t n, size_t i)
+static size_t xp_skip(const char *re, size_t n, size_t i)
 {
     int depth = 0;
     while (i < n) {
@@ -1054,15 +1176,8 @@ static size_t gx_skip(const char *re, size_t n, size_t i)
             i += 2;
             continue;
         }
-        if (c == '[') { /* a class: ']' first or after '^' is a member */
-            i++;
-            if (i < n && re[i] == '^')
-                i++;
-            if (i < n && re[i] == ']')
-                i++;
-            while (i < n && re[i] != ']')
-                i += re[i] == '\\' ? 2 : 1;
-            i++;
+        if (c == '[') {
+            i = class_end(re, n, i);
             continue;
         }
         if (c == '(')
@@ -1076,358 +1191,46 @@ static size_t gx_skip(const char *re, size_t n, size_t i)
     return n;
 }
 
-static int gx_seq(const char *re, size_t n, size_t *pos, struct gx_set *s,
-                  int top);
+static int xp_seq(const char *re, size_t n, size_t *pos, struct xp_set *s,
+                  const struct xp_kind *k);
+
+/* Alternatives (a group's, a class's members): each is applied to a copy
+ * of the set before them (xp_alts_next), and their union (`all`) becomes
+ * the set after them (xp_alts_end, when r is XP_OK). */
+struct xp_alts {
+    struct xp_set all, one;
+};
+
+static int xp_alts_begin(struct xp_alts *a)
+{
+    return xp_alloc(&a->all) | xp_alloc(&a->one);
+}
+
+static struct xp_set *xp_alts_next(struct xp_alts *a, const struct xp_set *s)
+{
+    xp_copy(&a->one, s);
+    return &a->one;
+}
+
+static int xp_alts_end(struct xp_alts *a, int r, struct xp_set *s)
+{
+    if (r == XP_OK)
+        xp_copy(s, &a->all);
+    free(a->all.p);
+    free(a->one.p);
+    return r;
+}
 
 /* A class of a few literal ASCII bytes (`[sz]`, `[Ss]`, `[- ]`: no
  * ranges, no negation, escapes of punctuation only) at re[*pos], taken
- * as the alternatives of its members; GX_STOP for any other class. */
-#define GX_CLASS 16
-static int gx_class(const char *re, size_t n, size_t *pos, struct gx_set *s)
+ * as the alternatives of its members; any other class ends the open
+ * strings. */
+#define XP_CLASS 16
+static int xp_class(const char *re, size_t n, size_t *pos, struct xp_set *s,
+                    const struct xp_kind *k)
 {
     const unsigned char *p = (const unsigned char *)re;
-    unsigned char mem[GX_CLASS];
-    size_t nm = 0, j = *pos + 1;
-    if (j < n && p[j] == '^')
-        return GX_STOP;
-    for (; j < n && (p[j] != ']' || j == *pos + 1); j++) {
-        unsigned char x = p[j];
-        if (x == '\\') {
-            if (j + 1 >= n || p[j + 1] >= 0x80 || is_ascii_word(p[j + 1]) ||
-                p[j + 1] == ' ')
-                return GX_STOP;
-            x = p[++j];
-        } else if ((x == '-' && j > *pos + 1 && j + 1 < n && p[j + 1] != ']') ||
-                   x == '[' || x >= 0x80) {
-            return GX_STOP; /* a range, a POSIX class, a non-ASCII byte */
-        }
-        if (nm == GX_CLASS)
-            return GX_STOP;
-        mem[nm++] = x;
-    }
-    if (j >= n || !nm || s->n * nm > GX_SET)
-        return GX_STOP;
-    struct gx_set out = {malloc(GX_SET * sizeof(struct gx_part)), 0};
-    struct gx_set one = {malloc(GX_SET * sizeof(struct gx_part)), 0};
-    int r = out.p && one.p ? GX_OK : GX_FAIL;
-    for (size_t k = 0; k < nm && r == GX_OK; k++) {
-        memcpy(one.p, s->p, s->n * sizeof(*s->p));
-        one.n = s->n;
-        r = gx_byte(&one, mem[k]);
-        if (r == GX_OK)
-            r = gx_union(&out, &one);
-    }
-    if (r == GX_OK) {
-        memcpy(s->p, out.p, out.n * sizeof(*out.p));
-        s->n = out.n;
-        *pos = j + 1;
-    }
-    free(out.p);
-    free(one.p);
-    return r;
-}
-
-/* One atom at re[*pos] applied to s (a copy: the caller may still need the
- * set before it for a '?'). */
-static int gx_atom(const char *re, size_t n, size_t *pos, struct gx_set *s)
-{
-    size_t i = *pos;
-    unsigned char c = (unsigned char)re[i];
-    if (c == '(') {
-        if (i + 1 < n && re[i + 1] == '?') {
-            if (i + 2 < n && re[i + 2] == ':')
-                i += 3;
-            else if (i + 3 < n && re[i + 2] == 'i' && re[i + 3] == ':')
-                i += 4; /* caseless: gate words are folded anyway */
-            else
-                return GX_FAIL;
-        } else {
-            i++;
-        }
-        struct gx_set in = {malloc(GX_SET * sizeof(struct gx_part)), 0};
-        struct gx_set alt = {malloc(GX_SET * sizeof(struct gx_part)), 0};
-        int r = in.p && alt.p ? GX_OK : GX_FAIL, closed = 0;
-        while (r == GX_OK) {
-            memcpy(alt.p, s->p, s->n * sizeof(*s->p));
-            alt.n = s->n;
-            r = gx_seq(re, n, &i, &alt, 0);
-            if (r == GX_STOP)
-                r = GX_OK; /* the alternative is closed: its rest is moot */
-            if (r == GX_OK)
-                r = gx_union(&in, &alt);
-            if (r != GX_OK || i >= n)
-                break;
-            if (re[i++] == ')') {
-                closed = 1;
-                break;
-            }
-        }
-        if (r == GX_OK && !closed)
-            r = GX_FAIL; /* unclosed group */
-        if (r == GX_OK) {
-            memcpy(s->p, in.p, in.n * sizeof(*in.p));
-            s->n = in.n;
-        }
-        free(in.p);
-        free(alt.p);
-        *pos = i;
-        return r;
-    }
-    if (c == '\\') {
-        if (i + 1 >= n)
-            return GX_FAIL;
-        unsigned char e = (unsigned char)re[i + 1];
-        *pos = i + 2;
-        if (e == 'b') { /* a boundary closes every open run */
-            for (size_t k = 0; k < s->n; k++) {
-                if (s->p[k].done)
-                    continue;
-                if (!s->p[k].len)
-                    return GX_FAIL;
-                s->p[k].done = 1;
-            }
-            return GX_OK;
-        }
-        if (e == 's') /* one white-space byte: not a word byte */
-            return gx_byte(s, ' ');
-        if (e < 0x80 && !is_ascii_word(e) && e != ' ')
-            return gx_byte(s, e); /* escaped punctuation */
-        return GX_STOP;
-    }
-    if (c == '[')
-        return gx_class(re, n, pos, s);
-    if (c == '.' || c == '^' || c == '$' || c == '*' || c == '+' ||
-        c == '?' || c == '{' || c == '}' || c == '#' || c == ' ')
-        return GX_STOP; /* '#' and ' ' for the extended mode's sake */
-    *pos = i + 1;
-    return gx_byte(s, c);
-}
-
-/* A sequence up to ')' or '|' (not consumed) or the end. Returns GX_STOP
- * when a part it does not understand comes after every run is closed. */
-static int gx_seq(const char *re, size_t n, size_t *pos, struct gx_set *s,
-                  int top)
-{
-    struct gx_set before = {malloc(GX_SET * sizeof(struct gx_part)), 0};
-    int r = before.p ? GX_OK : GX_FAIL;
-    while (r == GX_OK && *pos < n && re[*pos] != '|' && re[*pos] != ')') {
-        memcpy(before.p, s->p, s->n * sizeof(*s->p));
-        before.n = s->n;
-        size_t at = *pos;
-        r = gx_atom(re, n, pos, s);
-        if (r == GX_STOP) {
-            *pos = at;
-            break;
-        }
-        if (r != GX_OK)
-            break;
-        if (*pos < n && (re[*pos] == '*' || re[*pos] == '+' ||
-                         re[*pos] == '{')) {
-            /* repeats: not expanded; fine only if the atom met closed runs */
-            if (!gx_all_done(&before))
-                r = GX_FAIL;
-            else
-                r = GX_STOP;
-            break;
-        }
-        if (*pos < n && re[*pos] == '?') {
-            ++*pos;
-            if (*pos < n && (re[*pos] == '?' || re[*pos] == '+'))
-                ++*pos; /* lazy or possessive: the same set of matches */
-            r = gx_union(s, &before);
-        }
-        if (r == GX_OK && gx_all_done(s))
-            r = GX_STOP;
-    }
-    free(before.p);
-    if (r == GX_STOP) {
-        if (!gx_all_done(s))
-            return GX_FAIL;
-        if (!top)
-            *pos = gx_skip(re, n, *pos);
-        return GX_STOP;
-    }
-    if (r == GX_OK && top && *pos < n)
-        return GX_FAIL; /* '|' or ')' at the top */
-    if (r == GX_OK && top)
-        return gx_all_done(s) ? GX_STOP : GX_FAIL;
-    return r;
-}
-
-/* The gate words of regex re[0..n) (see above), written folded and
- * NUL-separated to *words (malloc'd, *n_words of them, duplicates
- * dropped). Returns 1 when the regex has them, 0 when not, -1 when out of
- * memory. */
-static int regex_gate_words(const char *re, size_t n, char **words,
-                            size_t *n_words)
-{
-    *words = NULL;
-    *n_words = 0;
-    if (n < 3 || re[0] != '\\' || re[1] != 'b')
-        return 0;
-    struct gx_set s = {malloc(GX_SET * sizeof(struct gx_part)), 1};
-    if (!s.p)
-        return -1;
-    memset(s.p, 0, sizeof(*s.p));
-    size_t pos = 2;
-    int r = gx_seq(re, n, &pos, &s, 1);
-    if (r != GX_STOP) {
-        free(s.p);
-        return 0;
-    }
-    char *out = malloc(s.n * (GX_RUN + 1));
-    if (!out) {
-        free(s.p);
-        return -1;
-    }
-    size_t k = 0;
-    for (size_t i = 0; i < s.n; i++) {
-        int dup = 0;
-        for (size_t j = 0; j < i && !dup; j++)
-            dup = s.p[j].len == s.p[i].len &&
-                  !memcmp(s.p[j].run, s.p[i].run, s.p[i].len);
-        if (dup)
-            continue;
-        memcpy(out + k, s.p[i].run, s.p[i].len);
-        k += s.p[i].len;
-        out[k++] = '\0';
-        ++*n_words;
-    }
-    free(s.p);
-    *words = out;
-    return 1;
-}
-
-/* ---- what follows a gate word: the follow filter ----
- *
- * A gated regex is scanned from each of its gate words the WORDS engine
- * finds (scan_gated), at ~2,000 instructions a Hyperscan call, though
- * few of those words begin a match: `ms` or `degree` must be followed by
- * ` in `, ` of `, ` degree`, ` or higher`..., `analyse` by ` large`,
- * ` complex`... So each gate word of a class carries the byte strings
- * that can follow it in a match of one of the class's regexes, their
- * first FOLLOW_LEN bytes, and a scan is made only where the text after
- * the word begins with one of them.
- *
- * fx_* expand a regex from its start as gx_* do, but on past the gate
- * word: into the strings of bytes a match can begin with, each split
- * into its gate word (`run`, folded) and up to FOLLOW_LEN bytes after
- * it (`next`), as folded by follow_fold(): ASCII letters in lower case,
- * the white-space bytes of \s as ' ', the others as they are. A string
- * ends (`open` cleared) at FOLLOW_LEN bytes, at the regex's end, or at a
- * part that is not expanded (a class of many bytes, '.', an escape
- * class, a repeat other than '?', an anchor): the bytes after it may be
- * anything. A literal is taken caselessly and a literal blank as any
- * white space, so a string may stand for more texts than the regex
- * matches, never fewer: the filter can only let a scan happen that
- * finds nothing. Expanding fails (no filter: the word is always
- * scanned) where gx_ would, or past FX_SET strings. */
-#define FOLLOW_LEN 8
-#define FX_SET 4096
-
-struct fx_part {
-    unsigned char run[GX_RUN];
-    unsigned char next[FOLLOW_LEN];
-    uint8_t rlen, nlen, closed, open;
-};
-
-struct fx_set {
-    struct fx_part *p;
-    size_t n;
-};
-
-/* The byte folding of the follow filter (see above). */
-static inline unsigned char follow_fold(unsigned char c)
-{
-    if (c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r')
-        return ' ';
-    return lower(c);
-}
-
-static int fx_part_cmp(const void *x, const void *y)
-{
-    return memcmp(x, y, sizeof(struct fx_part));
-}
-
-/* s's strings sorted, duplicates dropped. */
-static void fx_unique(struct fx_set *s)
-{
-    if (s->n < 2)
-        return;
-    qsort(s->p, s->n, sizeof(*s->p), fx_part_cmp);
-    size_t k = 1;
-    for (size_t i = 1; i < s->n; i++)
-        if (memcmp(&s->p[i], &s->p[k - 1], sizeof(*s->p)))
-            s->p[k++] = s->p[i];
-    s->n = k;
-}
-
-static int fx_union(struct fx_set *dst, const struct fx_set *src)
-{
-    if (dst->n + src->n > FX_SET)
-        return GX_FAIL;
-    memcpy(dst->p + dst->n, src->p, src->n * sizeof(*src->p));
-    dst->n += src->n;
-    fx_unique(dst);
-    return GX_OK;
-}
-
-static int fx_all_ended(const struct fx_set *s)
-{
-    for (size_t i = 0; i < s->n; i++)
-        if (s->p[i].open)
-            return 0;
-    return 1;
-}
-
-/* End the open strings here: what follows may be anything. A string
- * whose gate word is not closed yet fails (its word is not known). */
-static int fx_end(struct fx_set *s)
-{
-    for (size_t i = 0; i < s->n; i++) {
-        struct fx_part *q = &s->p[i];
-        if (!q->open)
-            continue;
-        if (!q->closed)
-            return GX_FAIL;
-        q->open = 0;
-    }
-    return GX_OK;
-}
-
-/* Apply one byte of a match (c as written: folded here). */
-static int fx_byte(struct fx_set *s, unsigned char c)
-{
-    for (size_t i = 0; i < s->n; i++) {
-        struct fx_part *q = &s->p[i];
-        if (!q->open)
-            continue;
-        if (!q->closed) {
-            if (is_ascii_word(c)) {
-                if (q->rlen == GX_RUN)
-                    return GX_FAIL;
-                q->run[q->rlen++] = lower(c);
-                continue;
-            }
-            if (!q->rlen)
-                return GX_FAIL;
-            q->closed = 1;
-        }
-        q->next[q->nlen++] = follow_fold(c);
-        if (q->nlen == FOLLOW_LEN)
-            q->open = 0;
-    }
-    return GX_OK;
-}
-
-static int fx_seq(const char *re, size_t n, size_t *pos, struct fx_set *s);
-
-/* A class of a few literal ASCII bytes (as gx_class reads them), taken
- * as alternatives; else the open strings end. re[*pos] is '['. */
-static int fx_class(const char *re, size_t n, size_t *pos, struct fx_set *s)
-{
-    const unsigned char *p = (const unsigned char *)re;
-    unsigned char mem[GX_CLASS];
+    unsigned char mem[XP_CLASS];
     size_t nm = 0, j = *pos + 1;
     int ok = !(j < n && p[j] == '^');
     for (; ok && j < n && (p[j] != ']' || j == *pos + 1); j++) {
@@ -1441,124 +1244,107 @@ static int fx_class(const char *re, size_t n, size_t *pos, struct fx_set *s)
         } else if ((x == '-' && j > *pos + 1 && j + 1 < n &&
                     p[j + 1] != ']') ||
                    x == '[' || x >= 0x80) {
-            ok = 0;
+            ok = 0; /* a range, a POSIX class, a non-ASCII byte */
         }
-        if (ok && nm == GX_CLASS)
+        if (ok && nm == XP_CLASS)
             ok = 0;
         if (ok)
             mem[nm++] = x;
     }
     if (!ok || j >= n || !nm) {
-        /* not read: skip the class (gx_skip's rule) and end here */
-        size_t i = *pos + 1;
-        if (i < n && p[i] == '^')
-            i++;
-        if (i < n && p[i] == ']')
-            i++;
-        while (i < n && p[i] != ']')
-            i += p[i] == '\\' ? 2 : 1;
-        *pos = i + 1;
-        return fx_end(s);
+        *pos = class_end(re, n, *pos);
+        return xp_end(s);
     }
-    struct fx_set out = {malloc(FX_SET * sizeof(struct fx_part)), 0};
-    struct fx_set one = {malloc(FX_SET * sizeof(struct fx_part)), 0};
-    int r = out.p && one.p ? GX_OK : GX_FAIL;
-    for (size_t k = 0; k < nm && r == GX_OK; k++) {
-        memcpy(one.p, s->p, s->n * sizeof(*s->p));
-        one.n = s->n;
-        r = fx_byte(&one, mem[k]);
-        if (r == GX_OK)
-            r = fx_union(&out, &one);
+    struct xp_alts a;
+    int r = xp_alts_begin(&a);
+    for (size_t m = 0; m < nm && r == XP_OK; m++) {
+        r = xp_byte(xp_alts_next(&a, s), k, mem[m]);
+        if (r == XP_OK)
+            r = xp_union(&a.all, &a.one, k);
     }
-    if (r == GX_OK) {
-        memcpy(s->p, out.p, out.n * sizeof(*out.p));
-        s->n = out.n;
-        *pos = j + 1;
+    *pos = j + 1;
+    return xp_alts_end(&a, r, s);
+}
+
+/* A group at re[*pos] ('('): the union of its alternatives applied to s,
+ * *pos moved past it. */
+static int xp_group(const char *re, size_t n, size_t *pos, struct xp_set *s,
+                    const struct xp_kind *k)
+{
+    size_t i = *pos;
+    if (i + 1 < n && re[i + 1] == '?') {
+        if (i + 2 < n && re[i + 2] == ':')
+            i += 3;
+        else if (i + 3 < n && re[i + 2] == 'i' && re[i + 3] == ':')
+            i += 4; /* caseless: the strings are folded anyway */
+        else
+            return XP_FAIL;
+    } else {
+        i++;
     }
-    free(out.p);
-    free(one.p);
-    return r;
+    struct xp_alts a;
+    int r = xp_alts_begin(&a), closed = 0;
+    while (r == XP_OK) {
+        r = xp_seq(re, n, &i, xp_alts_next(&a, s), k);
+        if (r == XP_OK)
+            r = xp_union(&a.all, &a.one, k);
+        if (r != XP_OK || i >= n)
+            break;
+        if (re[i++] == ')') {
+            closed = 1;
+            break;
+        }
+    }
+    if (r == XP_OK && !closed)
+        r = XP_FAIL; /* unclosed group */
+    *pos = i;
+    return xp_alts_end(&a, r, s);
 }
 
 /* One atom at re[*pos] applied to s, *pos moved past it. */
-static int fx_atom(const char *re, size_t n, size_t *pos, struct fx_set *s)
+static int xp_atom(const char *re, size_t n, size_t *pos, struct xp_set *s,
+                   const struct xp_kind *k)
 {
     size_t i = *pos;
     unsigned char c = (unsigned char)re[i];
-    if (c == '(') {
-        if (i + 1 < n && re[i + 1] == '?') {
-            if (i + 2 < n && re[i + 2] == ':')
-                i += 3;
-            else if (i + 3 < n && re[i + 2] == 'i' && re[i + 3] == ':')
-                i += 4; /* caseless: the strings are folded anyway */
-            else
-                return GX_FAIL;
-        } else {
-            i++;
-        }
-        struct fx_set in = {malloc(FX_SET * sizeof(struct fx_part)), 0};
-        struct fx_set alt = {malloc(FX_SET * sizeof(struct fx_part)), 0};
-        int r = in.p && alt.p ? GX_OK : GX_FAIL, closed = 0;
-        while (r == GX_OK) {
-            memcpy(alt.p, s->p, s->n * sizeof(*s->p));
-            alt.n = s->n;
-            r = fx_seq(re, n, &i, &alt);
-            if (r == GX_OK)
-                r = fx_union(&in, &alt);
-            if (r != GX_OK || i >= n)
-                break;
-            if (re[i++] == ')') {
-                closed = 1;
-                break;
-            }
-        }
-        if (r == GX_OK && !closed)
-            r = GX_FAIL; /* unclosed group */
-        if (r == GX_OK) {
-            memcpy(s->p, in.p, in.n * sizeof(*in.p));
-            s->n = in.n;
-        }
-        free(in.p);
-        free(alt.p);
-        *pos = i;
-        return r;
-    }
-    if (c == '\\') {
-        if (i + 1 >= n)
-            return GX_FAIL;
-        unsigned char e = (unsigned char)re[i + 1];
-        *pos = i + 2;
-        if (e == 'b') { /* a boundary closes every open word */
-            for (size_t k = 0; k < s->n; k++) {
-                struct fx_part *q = &s->p[k];
-                if (!q->open || q->closed)
-                    continue;
-                if (!q->rlen)
-                    return GX_FAIL;
-                q->closed = 1;
-            }
-            return GX_OK;
-        }
-        if (e == 's' || e == 't' || e == 'n' || e == 'r' || e == 'f' ||
-            e == 'v')
-            return fx_byte(s, ' '); /* folded as follow_fold does */
-        if (e < 0x80 && !is_ascii_word(e) && e != ' ')
-            return fx_byte(s, e); /* escaped punctuation */
-        return e == 'Q' || e == 'E' ? GX_FAIL : fx_end(s);
-    }
+    if (c == '(')
+        return xp_group(re, n, pos, s, k);
     if (c == '[')
-        return fx_class(re, n, pos, s);
+        return xp_class(re, n, pos, s, k);
     if (c == '*' || c == '+' || c == '?' || c == '{' || c == '}')
-        return GX_FAIL;
-    *pos = i + 1;
-    if (c == '.' || c == '^' || c == '$')
-        return fx_end(s);
-    return fx_byte(s, c);
+        return XP_FAIL;
+    if (c != '\\') {
+        *pos = i + 1;
+        if (c == '.' || c == '^' || c == '$')
+            return xp_end(s);
+        if ((c == ' ' || c == '#') && xp_in_word(s))
+            return XP_FAIL;
+        return xp_byte(s, k, c);
+    }
+    if (i + 1 >= n)
+        return XP_FAIL;
+    unsigned char e = (unsigned char)re[i + 1];
+    *pos = i + 2;
+    if (e == 'b') { /* a boundary closes every open word */
+        for (size_t j = 0; j < s->n; j++) {
+            struct xp_part *q = &s->p[j];
+            if (q->open && !q->closed && xp_close(q, k))
+                return XP_FAIL;
+        }
+        return XP_OK;
+    }
+    if (e == 's')
+        return xp_byte(s, k, ' '); /* folded as follow_fold does */
+    if (e == 't' || e == 'n' || e == 'r' || e == 'f' || e == 'v')
+        return xp_in_word(s) ? XP_FAIL : xp_byte(s, k, ' ');
+    if (e < 0x80 && !is_ascii_word(e) && e != ' ')
+        return xp_byte(s, k, e); /* escaped punctuation */
+    return e == 'Q' || e == 'E' ? XP_FAIL : xp_end(s);
 }
 
 /* The length of the repeat at re[i] ('*', '+', '{m}', '{m,}', '{m,n}',
  * each maybe lazy or possessive), 0 when there is none. */
-static size_t fx_repeat(const char *re, size_t n, size_t i)
+static size_t xp_repeat(const char *re, size_t n, size_t i)
 {
     size_t j = i;
     if (j < n && (re[j] == '*' || re[j] == '+')) {
@@ -1579,65 +1365,115 @@ static size_t fx_repeat(const char *re, size_t n, size_t i)
 }
 
 /* A sequence up to ')' or '|' (not consumed) or the end. */
-static int fx_seq(const char *re, size_t n, size_t *pos, struct fx_set *s)
+static int xp_seq(const char *re, size_t n, size_t *pos, struct xp_set *s,
+                  const struct xp_kind *k)
 {
-    struct fx_set before = {malloc(FX_SET * sizeof(struct fx_part)), 0};
-    int r = before.p ? GX_OK : GX_FAIL;
-    while (r == GX_OK && *pos < n && re[*pos] != '|' && re[*pos] != ')') {
-        if (fx_all_ended(s)) { /* the rest changes no string */
-            *pos = gx_skip(re, n, *pos);
+    struct xp_set before;
+    int r = xp_alloc(&before);
+    while (r == XP_OK && *pos < n && re[*pos] != '|' && re[*pos] != ')') {
+        if (xp_all_ended(s)) { /* the rest changes no string */
+            *pos = xp_skip(re, n, *pos);
             break;
         }
-        memcpy(before.p, s->p, s->n * sizeof(*s->p));
-        before.n = s->n;
-        r = fx_atom(re, n, pos, s);
-        if (r != GX_OK)
+        xp_copy(&before, s);
+        r = xp_atom(re, n, pos, s, k);
+        if (r != XP_OK)
             break;
-        const size_t rep = fx_repeat(re, n, *pos);
+        const size_t rep = xp_repeat(re, n, *pos);
         if (rep) { /* a repeat: the strings end before the atom */
             *pos += rep;
-            memcpy(s->p, before.p, before.n * sizeof(*s->p));
-            s->n = before.n;
-            r = fx_end(s);
+            xp_copy(s, &before);
+            r = xp_end(s);
         } else if (*pos < n && re[*pos] == '?') {
             ++*pos;
             if (*pos < n && (re[*pos] == '?' || re[*pos] == '+'))
                 ++*pos; /* lazy or possessive: the same set of matches */
-            r = fx_union(s, &before);
+            r = xp_union(s, &before, k);
         }
     }
     free(before.p);
     return r;
 }
 
-/* The strings a match of regex re[0..n) (one with gate words) begins
- * with, to *out (malloc'd, *n_out of them, distinct, each ended).
- * Returns 1 when expanded, 0 when not, -1 out of memory. */
-static int regex_follows(const char *re, size_t n, struct fx_part **out,
-                         size_t *n_out)
+/* The strings a match of regex re[0..n) begins with (see above), each
+ * ended, to *s (its p malloc'd). Returns 1 when expanded, 0 when not
+ * (s->p NULL), -1 out of memory. */
+static int xp_expand(const char *re, size_t n, const struct xp_kind *k,
+                     struct xp_set *s)
 {
-    *out = NULL;
-    *n_out = 0;
+    s->p = NULL;
+    s->n = 0;
     if (n < 3 || re[0] != '\\' || re[1] != 'b')
         return 0;
-    struct fx_set s = {malloc(FX_SET * sizeof(struct fx_part)), 1};
-    if (!s.p)
+    if (xp_alloc(s))
         return -1;
-    memset(s.p, 0, sizeof(*s.p));
-    s.p[0].open = 1;
+    memset(s->p, 0, sizeof(*s->p));
+    s->p[0].open = 1;
+    s->n = 1;
     size_t pos = 2;
-    int r = fx_seq(re, n, &pos, &s);
-    if (r == GX_OK && pos < n)
-        r = GX_FAIL; /* '|' or ')' at the top */
-    if (r == GX_OK)
-        r = fx_end(&s); /* the regex's end */
-    if (r != GX_OK) {
-        free(s.p);
+    int r = xp_seq(re, n, &pos, s, k);
+    if (r == XP_OK && pos < n)
+        r = XP_FAIL; /* '|' or ')' at the top */
+    if (r == XP_OK)
+        r = xp_end(s); /* the regex's end */
+    if (r != XP_OK) {
+        free(s->p);
+        s->p = NULL;
         return 0;
     }
+    return 1;
+}
+
+/* The gate words of regex re[0..n) (see above), written folded and
+ * NUL-separated to *words (malloc'd, *n_words of them, in the order met,
+ * duplicates dropped). Returns 1 when the regex has them, 0 when not, -1
+ * when out of memory. */
+static int regex_gate_words(const char *re, size_t n, char **words,
+                            size_t *n_words)
+{
+    static const struct xp_kind gate = {0, 0};
+    struct xp_set s;
+    *words = NULL;
+    *n_words = 0;
+    const int r = xp_expand(re, n, &gate, &s);
+    if (r <= 0)
+        return r;
+    char *out = malloc(s.n * (GX_RUN + 1));
+    if (!out) {
+        free(s.p);
+        return -1;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        int dup = 0;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = s.p[j].rlen == s.p[i].rlen &&
+                  !memcmp(s.p[j].run, s.p[i].run, s.p[i].rlen);
+        if (dup)
+            continue;
+        memcpy(out + o, s.p[i].run, s.p[i].rlen);
+        o += s.p[i].rlen;
+        out[o++] = '\0';
+        ++*n_words;
+    }
+    free(s.p);
+    *words = out;
+    return 1;
+}
+
+/* The strings a match of regex re[0..n) (one with gate words) begins
+ * with, their words and up to FOLLOW_LEN bytes after, to *out (malloc'd,
+ * *n_out of them, distinct, each ended). Returns 1 when expanded, 0
+ * when not, -1 out of memory. */
+static int regex_follows(const char *re, size_t n, struct xp_part **out,
+                         size_t *n_out)
+{
+    static const struct xp_kind follow = {FOLLOW_LEN, 1};
+    struct xp_set s;
+    const int r = xp_expand(re, n, &follow, &s);
     *out = s.p;
     *n_out = s.n;
-    return 1;
+    return r;
 }
 
 /* Which lead bytes of UTF-8 characters does every match of regex
@@ -2504,7 +2340,7 @@ static skidx_status plan_follows(struct skidx_matcher *m, const uint32_t *kg,
             if (cls[kg[i]] != c)
                 continue;
             const struct skidx_alias *a = &set->a[m->regex_alias[kg[i]]];
-            struct fx_part *fp;
+            struct xp_part *fp;
             size_t nf;
             int r = regex_follows(a->text, a->len, &fp, &nf);
             if (r < 0) {
@@ -2649,19 +2485,6 @@ static int nb_class(const char *re, size_t n, size_t i, size_t *end)
     return word ? 1 : space ? 2 : 0;
 }
 
-/* The end of the class at re[i] (gx_skip's rule). */
-static size_t nb_class_end(const char *re, size_t n, size_t i)
-{
-    i++;
-    if (i < n && re[i] == '^')
-        i++;
-    if (i < n && re[i] == ']')
-        i++;
-    while (i < n && re[i] != ']')
-        i += re[i] == '\\' ? 2 : 1;
-    return i < n ? i + 1 : n;
-}
-
 /* Regex re[0..n) with each '+' and '*' after \s, \w or a class of word
  * or white-space bytes only (nb_class) written as {1,RUN_MAX} and
  * {0,RUN_MAX} (a lazy '?' after it kept), to *out (malloc'd). Returns 1
@@ -2689,7 +2512,7 @@ static int neg_bounded(const char *re, size_t n, char **out)
         } else if (re[i] == '[') {
             rep = nb_class(re, n, i, &b) != 0;
             if (!rep)
-                b = nb_class_end(re, n, i);
+                b = class_end(re, n, i);
         }
         memcpy(o + k, re + a, b - a);
         k += b - a;
