@@ -324,8 +324,9 @@ struct head {
 /* What a gate word gates: the anchored positive regexes (GW_ANCH, from
  * its start; bit GW_CLS + c for each class c of them it gates), the
  * word-window regexes (GW_WIN: the window from `pre` bytes before its
- * start to `post` bytes after its end), and the negative groups whose
- * slot bits `negs` holds. */
+ * start to `post` bytes after its end, or, with parts, the windows of
+ * wparts[part_start.. + part_n) that its text needs), and the negative
+ * groups whose slot bits `negs` holds. */
 enum { GW_ANCH = 1, GW_WIN = 2, GW_CLS = 8 };
 #define GATE_CLASSES 24 /* class bits GW_CLS.. of gate_info.kinds */
 struct gate_info {
@@ -339,6 +340,7 @@ struct gate_info {
      * from every occurrence of the word */
     uint32_t follow_cls;
     uint32_t follow_start, follow_n;
+    uint32_t part_start, part_n;
     uint32_t pad; /* 0 */
 };
 
@@ -350,6 +352,42 @@ struct gate_info {
 struct follow {
     uint64_t val, mask;
     uint32_t cls;
+    uint32_t pad; /* 0 */
+};
+
+/* A part of a GW_WIN word's window: the window [start - pre, end + post)
+ * that one word-window regex needs around the word (its matches that
+ * hold the word there lie in it). A regex whose every match starts with
+ * a whole ASCII word out of a finite set (its "leads": the words of its
+ * regex_follows strings) needs the window only where one of them starts
+ * an ASCII word in [start - pre, start], followed (when the lead has
+ * follow strings) by one of them: a match holding the word starts
+ * there. The leads are
+ * wleads[lead_start.. + lead_n) (none: the window is always needed);
+ * `lens` has bit n - 1 for each lead's length n, `bloom` bit
+ * lead_bit(key, n) for each lead: most text words fail both. */
+struct wpart {
+    uint32_t pre, post;
+    uint32_t lead_start, lead_n;
+    uint32_t lens;
+    uint32_t pad; /* 0 */
+    uint64_t bloom;
+};
+
+static inline unsigned lead_bit(uint64_t key, size_t n)
+{
+    return (unsigned)(((key + n) * 0x9E3779B97F4A7C15ull) >> 58);
+}
+
+/* A lead word (struct wpart): its length and folded first 8 bytes (as
+ * word_first8 reads a text word: a longer word that shares them passes
+ * too), and the strings one of which must follow it,
+ * follows[follow_start.. + follow_n) (struct follow, cls 0; none:
+ * anything may follow). */
+struct wlead {
+    uint64_t key;
+    uint32_t len;
+    uint32_t follow_start, follow_n;
     uint32_t pad; /* 0 */
 };
 
@@ -402,8 +440,13 @@ struct skidx_matcher {
     uint32_t gate_width;      /* the longest match of any of them */
     char *gate_words;      /* NUL-separated, folded, distinct */
     struct gate_info *gate_info; /* per gate word: who it gates */
-    struct follow *follows; /* the follow filters (struct gate_info) */
+    struct follow *follows; /* the follow filters (struct gate_info),
+                               then the leads' (struct wlead) */
     size_t n_follows;
+    struct wpart *wparts; /* the word windows' parts, by word */
+    size_t n_wparts;
+    struct wlead *wleads; /* their leads */
+    size_t n_wleads;
     size_t n_gate_words, gate_bytes, n_gated, n_high;
     /* The positive regexes every match of which holds a whole word
      * (regex_req_word), or starts with an unbounded one's gate word
@@ -1027,10 +1070,16 @@ struct xp_set {
 
 /* What an expansion keeps: `follow` bytes after the word, and a union
  * without duplicate strings (sorted) or with every string in the order
- * met (the gate words' order, which names their classes). */
+ * met (the gate words' order, which names their classes). With `once`, a
+ * repeated atom (X*, X+, X{m,n}) is expanded once before its strings end
+ * (with those before it going on when it may be absent: X*, X{0,n});
+ * without, the strings end before it, so that a repeat fails a word it
+ * would close (the gate words keep that reading: NEEDSWORK, `\bms\s+in`
+ * could have the gate word ms). */
 struct xp_kind {
     uint8_t follow;
     uint8_t unique;
+    uint8_t once;
 };
 
 enum { XP_FAIL = -1, XP_OK = 0 };
@@ -1380,7 +1429,15 @@ static int xp_seq(const char *re, size_t n, size_t *pos, struct xp_set *s,
         if (r != XP_OK)
             break;
         const size_t rep = xp_repeat(re, n, *pos);
-        if (rep) { /* a repeat: the strings end before the atom */
+        if (rep && k->once) { /* the atom once, then anything */
+            const char q = re[*pos], q1 = *pos + 1 < n ? re[*pos + 1] : 0;
+            const int may_skip = q == '*' || (q == '{' && (q1 == '0' ||
+                                                           q1 == ','));
+            *pos += rep;
+            r = xp_end(s);
+            if (r == XP_OK && may_skip)
+                r = xp_union(s, &before, k);
+        } else if (rep) { /* the strings end before the atom */
             *pos += rep;
             xp_copy(s, &before);
             r = xp_end(s);
@@ -1419,6 +1476,7 @@ static int xp_expand(const char *re, size_t n, const struct xp_kind *k,
     if (r != XP_OK) {
         free(s->p);
         s->p = NULL;
+        s->n = 0;
         return 0;
     }
     return 1;
@@ -1431,7 +1489,7 @@ static int xp_expand(const char *re, size_t n, const struct xp_kind *k,
 static int regex_gate_words(const char *re, size_t n, char **words,
                             size_t *n_words)
 {
-    static const struct xp_kind gate = {0, 0};
+    static const struct xp_kind gate = {0, 0, 0};
     struct xp_set s;
     *words = NULL;
     *n_words = 0;
@@ -1468,9 +1526,26 @@ static int regex_gate_words(const char *re, size_t n, char **words,
 static int regex_follows(const char *re, size_t n, struct xp_part **out,
                          size_t *n_out)
 {
-    static const struct xp_kind follow = {FOLLOW_LEN, 1};
+    static const struct xp_kind follow = {FOLLOW_LEN, 1, 1};
     struct xp_set s;
     const int r = xp_expand(re, n, &follow, &s);
+    /* a string that a shorter one of the same word begins takes no text
+     * the shorter one does not (both are ended): dropped (in place: what
+     * the loop reads at j < i is a string of s still, kept or dropped) */
+    size_t k = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        const struct xp_part *q = &s.p[i];
+        int covered = 0;
+        for (size_t j = 0; j < s.n && !covered; j++) {
+            const struct xp_part *o = &s.p[j];
+            covered = j != i && o->rlen == q->rlen && o->nlen < q->nlen &&
+                      !memcmp(o->run, q->run, q->rlen) &&
+                      !memcmp(o->next, q->next, o->nlen);
+        }
+        if (!covered)
+            s.p[k++] = *q;
+    }
+    s.n = k;
     *out = s.p;
     *n_out = s.n;
     return r;
@@ -1683,7 +1758,7 @@ static skidx_status add_gate_word(struct skidx_matcher *m, const char *x,
         g[m->gate_bytes + xl] = '\0';
         m->gate_bytes += xl + 1;
         m->n_gate_words++;
-        gf[gi] = (struct gate_info){0, (uint32_t)xl, 0, 0, 0, 0, 0, 0, 0};
+        gf[gi] = (struct gate_info){.len = (uint32_t)xl};
     }
     struct gate_info *f = &m->gate_info[gi];
     f->kinds |= kinds;
@@ -2159,11 +2234,47 @@ static int regex_req_lit(const char *re, size_t n, char *lit, size_t *ll)
     return *ll >= 2;
 }
 
+/* The word windows' parts being planned (struct wpart): the gate word
+ * gi of each and the regex (alias index) it is for. */
+struct wpart_plan {
+    struct wpart_item {
+        uint32_t gi, alias;
+        uint32_t pre, post;
+    } *v;
+    size_t n, cap;
+};
+
+static size_t gate_word_index(const struct skidx_matcher *m,
+                              const unsigned char *w, size_t wl);
+
+/* Add GW_WIN word w[0..wl) with window sides pre and post for alias a
+ * (its part, planned in wp). */
+static skidx_status add_win_word(struct skidx_matcher *m, const char *w,
+                                 size_t wl, unsigned pre, unsigned post,
+                                 const struct skidx_alias *a,
+                                 struct wpart_plan *wp)
+{
+    SKIDX_FORWARD(add_gate_word(m, w, wl, GW_WIN, pre, post, 0));
+    if (wp->n == wp->cap) {
+        size_t cap = wp->cap ? 2 * wp->cap : 16;
+        struct wpart_item *v = realloc(wp->v, cap * sizeof(*v));
+        if (!v)
+            return SKIDX_ERR_NOMEM;
+        wp->v = v;
+        wp->cap = cap;
+    }
+    wp->v[wp->n++] = (struct wpart_item){
+        (uint32_t)gate_word_index(m, (const unsigned char *)w, wl),
+        (uint32_t)(a - m->set->a), pre, post};
+    return SKIDX_OK;
+}
+
 /* Scan positive regex a only around a whole word its matches hold
  * (regex_req_word; *kind = 3), or only on texts holding a literal run
  * its matches hold (regex_req_lit; *kind = 4); else leave *kind. */
 static skidx_status plan_word(struct skidx_matcher *m,
-                              const struct skidx_alias *a, uint8_t *kind)
+                              const struct skidx_alias *a, uint8_t *kind,
+                              struct wpart_plan *wp)
 {
     char w[GX_RUN];
     size_t wl;
@@ -2173,7 +2284,7 @@ static skidx_status plan_word(struct skidx_matcher *m,
         return SKIDX_ERR_NOMEM;
     if (r) {
         *kind = 3;
-        return add_gate_word(m, w, wl, GW_WIN, pre, post, 0);
+        return add_win_word(m, w, wl, pre, post, a, wp);
     }
     return SKIDX_OK;
 }
@@ -2218,7 +2329,8 @@ static int rq_unanchored(const char *re, size_t n)
  * holds (regex_req_word) widened to the text's end on each side longer
  * than RQ_MAX_SIDE. Else leave *kind 0: scanned on every text. */
 static skidx_status plan_wide(struct skidx_matcher *m,
-                              const struct skidx_alias *a, uint8_t *kind)
+                              const struct skidx_alias *a, uint8_t *kind,
+                              struct wpart_plan *wp)
 {
     if (!rq_unanchored(a->text, a->len))
         return SKIDX_OK;
@@ -2228,7 +2340,12 @@ static skidx_status plan_wide(struct skidx_matcher *m,
     if (r < 0)
         return SKIDX_ERR_NOMEM;
     if (r) {
-        skidx_status st = add_gate_words(m, gw, ngw, GW_WIN, 0, RQ_WIDE, 0);
+        skidx_status st = SKIDX_OK;
+        for (size_t i = 0, o = 0; i < ngw && !st; i++) {
+            const size_t xl = strlen(gw + o);
+            st = add_win_word(m, gw + o, xl, 0, RQ_WIDE, a, wp);
+            o += xl + 1;
+        }
         free(gw);
         *kind = st ? 0 : 3;
         return st;
@@ -2241,7 +2358,7 @@ static skidx_status plan_wide(struct skidx_matcher *m,
         return SKIDX_ERR_NOMEM;
     if (r) {
         *kind = 3;
-        return add_gate_word(m, w, wl, GW_WIN, pre, post, 0);
+        return add_win_word(m, w, wl, pre, post, a, wp);
     }
     return SKIDX_OK;
 }
@@ -2536,6 +2653,97 @@ static int neg_bounded(const char *re, size_t n, char **out)
     return 1;
 }
 
+/* The lead words of alias a's part p (struct wpart): the words its
+ * matches begin with (the words of regex_follows' strings: every string
+ * has its word closed), each with its strings (appended to m->follows);
+ * none when a does not expand. */
+static skidx_status plan_leads(struct skidx_matcher *m,
+                               const struct skidx_alias *a, struct wpart *p)
+{
+    struct xp_part *fp;
+    size_t nf;
+    int r = regex_follows(a->text, a->len, &fp, &nf);
+    if (r <= 0)
+        return r < 0 ? SKIDX_ERR_NOMEM : SKIDX_OK;
+    skidx_status st = SKIDX_OK;
+    p->lead_start = (uint32_t)m->n_wleads;
+    /* fp is sorted: a word's strings are together */
+    for (size_t k0 = 0, kn; k0 < nf && !st; k0 += kn) {
+        const struct xp_part *w = &fp[k0];
+        int any = 0;
+        for (kn = 0; k0 + kn < nf && fp[k0 + kn].rlen == w->rlen &&
+                     !memcmp(fp[k0 + kn].run, w->run, w->rlen);
+             kn++)
+            any |= !fp[k0 + kn].nlen;
+        struct wlead *l = realloc(m->wleads, (m->n_wleads + 1) * sizeof(*l));
+        if (!l) {
+            st = SKIDX_ERR_NOMEM;
+            break;
+        }
+        m->wleads = l;
+        struct wlead *e = &m->wleads[m->n_wleads++];
+        *e = (struct wlead){word_first8(w->run, w->rlen, GX_RUN), w->rlen,
+                            (uint32_t)m->n_follows, 0, 0};
+        p->lens |= 1u << (w->rlen - 1);
+        p->bloom |= 1ull << lead_bit(e->key, w->rlen);
+        p->lead_n++;
+        /* its strings; none when one is empty (anything may follow) or
+         * there are more than FOLLOW_MAX */
+        if (any || kn > FOLLOW_MAX)
+            continue;
+        struct follow *x =
+            realloc(m->follows, (m->n_follows + kn) * sizeof(*x));
+        if (!x) {
+            st = SKIDX_ERR_NOMEM;
+            break;
+        }
+        m->follows = x;
+        for (size_t k = k0; k < k0 + kn; k++) {
+            struct follow *f = &m->follows[m->n_follows++];
+            memset(f, 0, sizeof(*f));
+            for (unsigned b = 0; b < fp[k].nlen; b++) {
+                f->val |= (uint64_t)fp[k].next[b] << (8 * b);
+                f->mask |= (uint64_t)0xFF << (8 * b);
+            }
+        }
+        e->follow_n = (uint32_t)kn;
+    }
+    free(fp);
+    return st;
+}
+
+static int wpart_item_cmp(const void *x, const void *y)
+{
+    const struct wpart_item *a = x, *b = y;
+    if (a->gi != b->gi)
+        return a->gi < b->gi ? -1 : 1;
+    return a->alias < b->alias ? -1 : a->alias > b->alias;
+}
+
+/* The parts of the GW_WIN words (struct wpart) from their plan. */
+static skidx_status plan_wparts(struct skidx_matcher *m, struct wpart_plan *wp)
+{
+    if (!wp->n)
+        return SKIDX_OK;
+    qsort(wp->v, wp->n, sizeof(*wp->v), wpart_item_cmp);
+    m->wparts = calloc(wp->n, sizeof(*m->wparts));
+    if (!m->wparts)
+        return SKIDX_ERR_NOMEM;
+    skidx_status st = SKIDX_OK;
+    for (size_t i = 0; i < wp->n && !st; i++) {
+        const struct wpart_item *it = &wp->v[i];
+        struct gate_info *f = &m->gate_info[it->gi];
+        if (!f->part_n)
+            f->part_start = (uint32_t)m->n_wparts;
+        f->part_n++;
+        struct wpart *p = &m->wparts[m->n_wparts++];
+        p->pre = it->pre;
+        p->post = it->post;
+        st = plan_leads(m, &m->set->a[it->alias], p);
+    }
+    return st;
+}
+
 /* The longest match of regex text under alias a's flags (as
  * regex_max_width). */
 static unsigned text_max_width(const char *text,
@@ -2599,6 +2807,7 @@ static skidx_status build_regex(struct skidx_matcher *m,
                                      3 word windows, 4 literal */
     uint8_t *cls = calloc(n, 1); /* the class of a gated one */
     struct gate_plan plan = {.n = 0};
+    struct wpart_plan wp = {NULL, 0, 0};
     if (!kind || !cls) {
         free(kind);
         free(cls);
@@ -2614,13 +2823,13 @@ static skidx_status build_regex(struct skidx_matcher *m,
             kind[j] = 2;
             continue;
         }
-        st = plan_word(m, a, &kind[j]);
+        st = plan_word(m, a, &kind[j], &wp);
         if (!st && !kind[j])
             st = plan_gate(m, a, &kind[j], &cls[j], &plan);
         if (!st && !kind[j])
             st = plan_lit(m, a, &kind[j]);
         if (!st && !kind[j])
-            st = plan_wide(m, a, &kind[j]);
+            st = plan_wide(m, a, &kind[j], &wp);
     }
     size_t n_kind[5] = {0};
     for (int kd = 0; kd < 5; kd++)
@@ -2660,6 +2869,9 @@ static skidx_status build_regex(struct skidx_matcher *m,
         if (!st)
             st = plan_follows(m, kp, n_gated, cls);
     }
+    if (!st)
+        st = plan_wparts(m, &wp);
+    free(wp.v);
     free(cls);
     gate_plan_free(&plan);
     kp += n_gated;
@@ -2889,6 +3101,8 @@ void skidx_matcher_free(struct skidx_matcher *m)
     free(m->gate_words);
     free(m->gate_info);
     free(m->follows);
+    free(m->wparts);
+    free(m->wleads);
     free(m->lits);
     free(m->twin);
     for (size_t g = 0; g < m->n_groups; g++) {
@@ -2913,7 +3127,7 @@ void skidx_matcher_free(struct skidx_matcher *m)
  * a struct the image holds changes: a new field must be stored (or
  * rebuilt) here, then the sizes updated. */
 #if defined(__x86_64__) && defined(__LP64__)
-_Static_assert(sizeof(struct skidx_matcher) == 400,
+_Static_assert(sizeof(struct skidx_matcher) == 432,
                "struct skidx_matcher changed: update the serializer");
 _Static_assert(sizeof(struct head) == 40,
                "struct head changed: update the serializer");
@@ -2921,20 +3135,26 @@ _Static_assert(sizeof(struct cand) == 32,
                "struct cand changed: update the serializer");
 _Static_assert(sizeof(struct cand_more) == 8,
                "struct cand_more changed: update the serializer");
-_Static_assert(sizeof(struct gate_info) == 40,
+_Static_assert(sizeof(struct gate_info) == 48,
                "struct gate_info changed: update the serializer");
+_Static_assert(sizeof(struct wpart) == 32,
+               "struct wpart changed: update the serializer");
+_Static_assert(sizeof(struct wlead) == 24,
+               "struct wlead changed: update the serializer");
 _Static_assert(sizeof(struct follow) == 24,
                "struct follow changed: update the serializer");
 #endif
 
-#define MATCHER_TAG 0x39435441u /* "ATC9": gate words with what they
+#define MATCHER_TAG 0x41435441u /* "ATCA": gate words with what they
                                           gate, word-window and literal
                                           regexes, gated negatives, the
                                           gated regexes in classes; 32-byte
                                           candidates and their cand_more;
                                           key2 groups and their ends; the
                                           gate words' follow filters; the
-                                          negative groups' bounded forms */
+                                          negative groups' bounded forms;
+                                          the word windows' parts and
+                                          their leads */
 
 struct lazy_db;
 static const struct lazy_db *lazy_of(const hs_database_t *db);
@@ -3008,6 +3228,10 @@ skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
                       m->n_gate_words * sizeof(*m->gate_info));
     skidx_wblob_u64(w, m->n_follows);
     skidx_wblob_array(w, m->follows, m->n_follows * sizeof(*m->follows));
+    skidx_wblob_u64(w, m->n_wparts);
+    skidx_wblob_array(w, m->wparts, m->n_wparts * sizeof(*m->wparts));
+    skidx_wblob_u64(w, m->n_wleads);
+    skidx_wblob_array(w, m->wleads, m->n_wleads * sizeof(*m->wleads));
     skidx_wblob_array(w, m->lits, m->lit_bytes);
     skidx_wblob_u64(w, m->n_twins);
     skidx_wblob_array(w, m->twin, m->n_regex * sizeof(*m->twin));
@@ -3333,13 +3557,38 @@ static int matcher_valid(const struct skidx_matcher *m, size_t cap,
             (f->post > RQ_MAX_SIDE && f->post != RQ_WIDE) ||
             (f->follow_cls & ~(f->kinds >> GW_CLS)) || f->pad ||
             f->follow_start > m->n_follows ||
-            f->follow_n > m->n_follows - f->follow_start)
+            f->follow_n > m->n_follows - f->follow_start ||
+            (f->part_n && !(f->kinds & GW_WIN)) ||
+            f->part_start > m->n_wparts ||
+            f->part_n > m->n_wparts - f->part_start)
             return 0;
         for (uint32_t k = 0; k < f->follow_n; k++) {
             const struct follow *e = &m->follows[f->follow_start + k];
             if (e->cls >= m->n_gcls || !(f->follow_cls >> e->cls & 1) ||
                 (e->val & ~e->mask) || e->pad)
                 return 0;
+        }
+    }
+    for (size_t i = 0; i < m->n_wparts; i++) {
+        const struct wpart *p = &m->wparts[i];
+        if ((p->pre > RQ_MAX_SIDE && p->pre != RQ_WIDE) ||
+            (p->post > RQ_MAX_SIDE && p->post != RQ_WIDE) || p->pad ||
+            p->lead_start > m->n_wleads ||
+            p->lead_n > m->n_wleads - p->lead_start)
+            return 0;
+        for (uint32_t k = 0; k < p->lead_n; k++) {
+            const struct wlead *l = &m->wleads[p->lead_start + k];
+            if (!l->len || l->len > GX_RUN ||
+                !(p->lens >> (l->len - 1) & 1) ||
+                !(p->bloom >> lead_bit(l->key, l->len) & 1) || l->pad ||
+                l->follow_start > m->n_follows ||
+                l->follow_n > m->n_follows - l->follow_start)
+                return 0;
+            for (uint32_t j = 0; j < l->follow_n; j++) {
+                const struct follow *e = &m->follows[l->follow_start + j];
+                if (e->cls || (e->val & ~e->mask) || e->pad)
+                    return 0;
+            }
         }
     }
     for (size_t i = 0; i < n_alias; i++)
@@ -3374,6 +3623,21 @@ static int matcher_valid(const struct skidx_matcher *m, size_t cap,
             m->groups[g].width > NEG_MAX_WIDTH)
             return 0;
     return 1;
+}
+
+/* A u64 count, then that many elements of `size` bytes, in place (the
+ * image's); NULL, *n 0 and r->bad set when the count is past the blob. */
+static const void *rblob_counted(struct skidx_rblob *r, size_t *n,
+                                 size_t size)
+{
+    const uint64_t c = skidx_rblob_u64(r);
+    *n = 0;
+    if (r->bad || c > r->n) {
+        r->bad = 1;
+        return NULL;
+    }
+    *n = (size_t)c;
+    return skidx_rblob_array(r, *n, size);
 }
 
 skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
@@ -3438,14 +3702,16 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
     /* the arrays in place: the image outlives the matcher */
     m->gate_info = (struct gate_info *)skidx_rblob_array(
         r, m->n_gate_words, sizeof(*m->gate_info));
-    const uint64_t n_follows = skidx_rblob_u64(r);
-    if (r->bad || n_follows > r->n) {
+    m->follows = (struct follow *)rblob_counted(r, &m->n_follows,
+                                                sizeof(*m->follows));
+    m->wparts = (struct wpart *)rblob_counted(r, &m->n_wparts,
+                                              sizeof(*m->wparts));
+    m->wleads = (struct wlead *)rblob_counted(r, &m->n_wleads,
+                                              sizeof(*m->wleads));
+    if (r->bad) {
         free(m);
         return SKIDX_ERR_CORRUPT;
     }
-    m->n_follows = (size_t)n_follows;
-    m->follows = (struct follow *)skidx_rblob_array(r, m->n_follows,
-                                                    sizeof(*m->follows));
     m->lits = (char *)skidx_rblob_any(r, &m->lit_bytes);
     m->n_twins = (size_t)skidx_rblob_u64(r);
     m->twin = (uint32_t *)skidx_rblob_array(r, m->n_regex, sizeof(*m->twin));
@@ -5477,6 +5743,55 @@ static skidx_status scan_merged(const struct skidx_matcher *m,
     return SKIDX_OK;
 }
 
+/* Does a lead of part p (struct wpart) start an ASCII word of
+ * t[0..len) in [lo, hi], followed by one of its strings? mask is the
+ * text's word mask (a zero word after its end). */
+static int lead_in(const struct skidx_matcher *m, const struct wpart *p,
+                   const unsigned char *t, size_t len, const uint64_t *mask,
+                   size_t lo, size_t hi)
+{
+    const struct wlead *l = &m->wleads[p->lead_start];
+    for (size_t w = lo / 64; w * 64 <= hi; w++) {
+        const uint64_t cur = mask[w], prev = w ? mask[w - 1] >> 63 : 0;
+        /* the word starts in [lo, hi], the runs' last bytes */
+        uint64_t st = cur & ~(cur << 1 | prev);
+        if (lo > w * 64)
+            st &= ~0ull << (lo - w * 64);
+        if (hi - w * 64 < 63)
+            st &= ~0ull >> (63 - (hi - w * 64));
+        const uint64_t last = cur & ~(cur >> 1 | mask[w + 1] << 63);
+        for (; st; st &= st - 1) {
+            const unsigned b = (unsigned)__builtin_ctzll(st);
+            const size_t ws = w * 64 + b;
+            size_t we;
+            if (last >> b) {
+                we = ws + (size_t)__builtin_ctzll(last >> b) + 1;
+            } else { /* on into the next mask words: their next zero */
+                we = (w + 1) * 64;
+                while (!~mask[we / 64])
+                    we += 64;
+                we += (size_t)__builtin_ctzll(~mask[we / 64]);
+            }
+            we = we < len ? we : len; /* the mask's bits past the end */
+            const size_t n = we - ws;
+            if (n > GX_RUN || !(p->lens >> (n - 1) & 1))
+                continue;
+            const uint64_t key = word_first8(t + ws, n, len - ws);
+            if (!(p->bloom >> lead_bit(key, n) & 1))
+                continue;
+            for (uint32_t k = 0; k < p->lead_n; k++) {
+                if (l[k].len != n || l[k].key != key)
+                    continue;
+                if (!l[k].follow_n ||
+                    follow_any(m->follows + l[k].follow_start, l[k].follow_n,
+                               0, follow_bytes(t, len, we)))
+                    return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 /* The word-window regexes (db_wwin), over the windows of the GW_WIN gate
  * words the WORDS engine found: [start - pre, end + post), widened on
  * each side to the nearest byte that is no ASCII word byte (or the
@@ -5505,14 +5820,24 @@ static skidx_status scan_word_windows(const struct skidx_matcher *m,
         if (!(f->kinds & GW_WIN))
             continue;
         const size_t ws = s->gates[i], we = ws + f->len;
-        size_t a = ws > f->pre ? ws - f->pre : 0;
-        size_t b = len - we > f->post ? we + f->post : len;
-        while (a > 0 && is_ascii_word(t[a - 1]))
-            a--;
-        while (b < len && is_ascii_word(t[b]))
-            b++;
-        if (add_window(s, &nw, &sorted, a, b))
-            return SKIDX_ERR_NOMEM;
+        /* the word's window, or its parts' that the text needs */
+        for (uint32_t k = 0; k < (f->part_n ? f->part_n : 1); k++) {
+            const struct wpart *p = f->part_n ? &m->wparts[f->part_start + k]
+                                              : NULL;
+            const size_t pre = p ? p->pre : f->pre;
+            const size_t post = p ? p->post : f->post;
+            size_t a = ws > pre ? ws - pre : 0;
+            size_t b = len - we > post ? we + post : len;
+            if (p && p->lead_n &&
+                !lead_in(m, p, t, len, s->wordmask, a, ws))
+                continue;
+            while (a > 0 && is_ascii_word(t[a - 1]))
+                a--;
+            while (b < len && is_ascii_word(t[b]))
+                b++;
+            if (add_window(s, &nw, &sorted, a, b))
+                return SKIDX_ERR_NOMEM;
+        }
     }
     return scan_merged(m, m->db_wwin, s, text, nw, sorted);
 }
