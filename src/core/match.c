@@ -324,8 +324,9 @@ struct head {
 /* What a gate word gates: the anchored positive regexes (GW_ANCH, from
  * its start; bit GW_CLS + c for each class c of them it gates), the
  * word-window regexes (GW_WIN: the window from `pre` bytes before its
- * start to `post` bytes after its end), and the negative groups whose
- * slot bits `negs` holds. */
+ * start to `post` bytes after its end, or, with parts, the windows of
+ * wparts[part_start.. + part_n) that its text needs), and the negative
+ * groups whose slot bits `negs` holds. */
 enum { GW_ANCH = 1, GW_WIN = 2, GW_CLS = 8 };
 #define GATE_CLASSES 24 /* class bits GW_CLS.. of gate_info.kinds */
 struct gate_info {
@@ -339,6 +340,7 @@ struct gate_info {
      * from every occurrence of the word */
     uint32_t follow_cls;
     uint32_t follow_start, follow_n;
+    uint32_t part_start, part_n;
     uint32_t pad; /* 0 */
 };
 
@@ -350,6 +352,42 @@ struct gate_info {
 struct follow {
     uint64_t val, mask;
     uint32_t cls;
+    uint32_t pad; /* 0 */
+};
+
+/* A part of a GW_WIN word's window: the window [start - pre, end + post)
+ * that one word-window regex needs around the word (its matches that
+ * hold the word there lie in it). A regex whose every match starts with
+ * a whole ASCII word out of a finite set (its "leads": the words of its
+ * regex_follows strings) needs the window only where one of them starts
+ * an ASCII word in [start - pre, start], followed (when the lead has
+ * follow strings) by one of them: a match holding the word starts
+ * there. The leads are
+ * wleads[lead_start.. + lead_n) (none: the window is always needed);
+ * `lens` has bit n - 1 for each lead's length n, `bloom` bit
+ * lead_bit(key, n) for each lead: most text words fail both. */
+struct wpart {
+    uint32_t pre, post;
+    uint32_t lead_start, lead_n;
+    uint32_t lens;
+    uint32_t pad; /* 0 */
+    uint64_t bloom;
+};
+
+static inline unsigned lead_bit(uint64_t key, size_t n)
+{
+    return (unsigned)(((key + n) * 0x9E3779B97F4A7C15ull) >> 58);
+}
+
+/* A lead word (struct wpart): its length and folded first 8 bytes (as
+ * word_first8 reads a text word: a longer word that shares them passes
+ * too), and the strings one of which must follow it,
+ * follows[follow_start.. + follow_n) (struct follow, cls 0; none:
+ * anything may follow). */
+struct wlead {
+    uint64_t key;
+    uint32_t len;
+    uint32_t follow_start, follow_n;
     uint32_t pad; /* 0 */
 };
 
@@ -402,8 +440,13 @@ struct skidx_matcher {
     uint32_t gate_width;      /* the longest match of any of them */
     char *gate_words;      /* NUL-separated, folded, distinct */
     struct gate_info *gate_info; /* per gate word: who it gates */
-    struct follow *follows; /* the follow filters (struct gate_info) */
+    struct follow *follows; /* the follow filters (struct gate_info),
+                               then the leads' (struct wlead) */
     size_t n_follows;
+    struct wpart *wparts; /* the word windows' parts, by word */
+    size_t n_wparts;
+    struct wlead *wleads; /* their leads */
+    size_t n_wleads;
     size_t n_gate_words, gate_bytes, n_gated, n_high;
     /* The positive regexes every match of which holds a whole word
      * (regex_req_word), or starts with an unbounded one's gate word
@@ -979,73 +1022,201 @@ void skidx_match_set_regex_gate(int on)
  * the WORDS engine finds the gate words as heads, and only the bytes from
  * such a word to the regex's longest match after it are scanned.
  *
- * gx_* expand the regex from its start into the set of the runs of ASCII
- * word bytes (folded) a match can begin with, until every run is closed
- * by a non-word byte or \b. Only what is surely understood is expanded:
- * literal bytes, escaped punctuation, \s, \b, groups (?:...), (?i:...)
- * and (...) with alternatives, and '?' after an atom. Anything else
- * (classes, '.', other escapes, '*', '+', counted repeats, other group
- * kinds) ends the expansion, which then succeeds only if every run is
- * already closed, and fails otherwise: a regex that fails is scanned over
- * every text as before. Failing is always safe; succeeding must be
- * right, and tests compare gated scans with whole-text scans. */
-#define GX_RUN 32   /* longest gate word */
-#define GX_SET 4096 /* most partial expansions */
+ * A gated regex is scanned from each of its gate words the WORDS engine
+ * finds (scan_gated), at ~2,000 instructions a Hyperscan call, though
+ * few of those words begin a match: `ms` or `degree` must be followed by
+ * ` in `, ` of `, ` degree`, ` or higher`..., `analyse` by ` large`,
+ * ` complex`... So each gate word of a class carries the byte strings
+ * that can follow it in a match of one of the class's regexes, their
+ * first FOLLOW_LEN bytes (the follow filter), and a scan is made only
+ * where the text after the word begins with one of them.
+ *
+ * xp_* expand a regex from its start into the strings of bytes a match
+ * can begin with, each split into its gate word (`run`, folded) and the
+ * bytes after it (`next`, at most `follow` of them: 0 for the gate words,
+ * FOLLOW_LEN for the follow filter; folded by follow_fold(): ASCII
+ * letters in lower case, the white-space bytes of \s as ' ', the others
+ * as they are). A string ends (`open` cleared) when `next` is full (with
+ * `follow` 0: when its word closes, at a non-word byte or \b), at the
+ * regex's end, or at a part that is not expanded (a class of many bytes,
+ * '.', an escape class, a repeat other than '?', an anchor): the bytes
+ * after it may be anything. Ending a string whose word is not closed
+ * fails: its word is not known. Only what is surely understood is
+ * expanded: literal bytes, escaped punctuation, \s, \b, groups (?:...),
+ * (?i:...) and (...) with alternatives, small classes of literal bytes,
+ * and '?' after an atom; a literal blank or '#' (for the extended mode's
+ * sake) and \t, \n, \r, \f, \v are refused inside a word. A literal is
+ * taken caselessly and a literal blank as any white space, so a string
+ * may stand for more texts than the regex matches, never fewer: the
+ * follow filter can only let a scan happen that finds nothing. A regex
+ * that fails is scanned over every text (no gate words) or from every
+ * occurrence of its words (no follow filter). Failing is always safe;
+ * succeeding must be right, and tests compare gated and filtered scans
+ * with whole-text scans. */
+#define GX_RUN 32     /* longest gate word */
+#define FOLLOW_LEN 8  /* most bytes of a follow string */
+#define XP_SET 4096   /* most partial expansions */
 
-struct gx_part {
+struct xp_part {
     unsigned char run[GX_RUN];
-    uint8_t len, done;
+    unsigned char next[FOLLOW_LEN];
+    uint8_t rlen, nlen, closed, open;
 };
 
-struct gx_set {
-    struct gx_part *p;
+struct xp_set {
+    struct xp_part *p;
     size_t n;
 };
 
-enum { GX_FAIL = -1, GX_OK = 0, GX_STOP = 1 };
+/* What an expansion keeps: `follow` bytes after the word, and a union
+ * without duplicate strings (sorted) or with every string in the order
+ * met (the gate words' order, which names their classes). With `once`, a
+ * repeated atom (X*, X+, X{m,n}) is expanded once before its strings end
+ * (with those before it going on when it may be absent: X*, X{0,n});
+ * without, the strings end before it, so that a repeat fails a word it
+ * would close (the gate words keep that reading: NEEDSWORK, `\bms\s+in`
+ * could have the gate word ms). */
+struct xp_kind {
+    uint8_t follow;
+    uint8_t unique;
+    uint8_t once;
+};
 
-static int gx_all_done(const struct gx_set *s)
+enum { XP_FAIL = -1, XP_OK = 0 };
+
+/* The byte folding of the follow filter (see above). */
+static inline unsigned char follow_fold(unsigned char c)
+{
+    if (c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r')
+        return ' ';
+    return lower(c);
+}
+
+static int xp_alloc(struct xp_set *s)
+{
+    s->p = malloc(XP_SET * sizeof(*s->p));
+    s->n = 0;
+    return s->p ? XP_OK : XP_FAIL;
+}
+
+static void xp_copy(struct xp_set *dst, const struct xp_set *src)
+{
+    memcpy(dst->p, src->p, src->n * sizeof(*src->p));
+    dst->n = src->n;
+}
+
+static int xp_part_cmp(const void *x, const void *y)
+{
+    return memcmp(x, y, sizeof(struct xp_part));
+}
+
+/* dst += src (see struct xp_kind). */
+static int xp_union(struct xp_set *dst, const struct xp_set *src,
+                    const struct xp_kind *k)
+{
+    if (dst->n + src->n > XP_SET)
+        return XP_FAIL;
+    memcpy(dst->p + dst->n, src->p, src->n * sizeof(*src->p));
+    dst->n += src->n;
+    if (!k->unique || dst->n < 2)
+        return XP_OK;
+    qsort(dst->p, dst->n, sizeof(*dst->p), xp_part_cmp);
+    size_t j = 1;
+    for (size_t i = 1; i < dst->n; i++)
+        if (memcmp(&dst->p[i], &dst->p[j - 1], sizeof(*dst->p)))
+            dst->p[j++] = dst->p[i];
+    dst->n = j;
+    return XP_OK;
+}
+
+static int xp_all_ended(const struct xp_set *s)
 {
     for (size_t i = 0; i < s->n; i++)
-        if (!s->p[i].done)
+        if (s->p[i].open)
             return 0;
     return 1;
 }
 
-/* Apply one byte: an ASCII word byte extends the open runs, any other
- * closes them (and fails on a run that has not begun: such a match would
- * not start at a word). */
-static int gx_byte(struct gx_set *s, unsigned char c)
+/* Is a word still being read (where a blank is refused)? */
+static int xp_in_word(const struct xp_set *s)
 {
-    for (size_t i = 0; i < s->n; i++) {
-        struct gx_part *q = &s->p[i];
-        if (q->done)
-            continue;
-        if (is_ascii_word(c)) {
-            if (q->len == GX_RUN)
-                return GX_FAIL;
-            q->run[q->len++] = lower(c);
-        } else {
-            if (!q->len)
-                return GX_FAIL;
-            q->done = 1;
-        }
-    }
-    return GX_OK;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->p[i].open && !s->p[i].closed)
+            return 1;
+    return 0;
 }
 
-static int gx_union(struct gx_set *dst, const struct gx_set *src)
+/* End the open strings here: what follows may be anything. */
+static int xp_end(struct xp_set *s)
 {
-    if (dst->n + src->n > GX_SET)
-        return GX_FAIL;
-    memcpy(dst->p + dst->n, src->p, src->n * sizeof(*src->p));
-    dst->n += src->n;
-    return GX_OK;
+    for (size_t i = 0; i < s->n; i++) {
+        struct xp_part *q = &s->p[i];
+        if (!q->open)
+            continue;
+        if (!q->closed)
+            return XP_FAIL;
+        q->open = 0;
+    }
+    return XP_OK;
+}
+
+/* Close q's word (a match would not start at a word without a byte of
+ * it); with no byte kept after the word, that ends the string. */
+static int xp_close(struct xp_part *q, const struct xp_kind *k)
+{
+    if (!q->rlen)
+        return XP_FAIL;
+    q->closed = 1;
+    if (q->nlen == k->follow)
+        q->open = 0;
+    return XP_OK;
+}
+
+/* Apply one byte of a match (c as written: folded here). An ASCII word
+ * byte extends the open words, any other closes them. */
+static int xp_byte(struct xp_set *s, const struct xp_kind *k,
+                   unsigned char c)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        struct xp_part *q = &s->p[i];
+        if (!q->open)
+            continue;
+        if (!q->closed) {
+            if (is_ascii_word(c)) {
+                if (q->rlen == GX_RUN)
+                    return XP_FAIL;
+                q->run[q->rlen++] = lower(c);
+                continue;
+            }
+            if (xp_close(q, k))
+                return XP_FAIL;
+            if (!q->open)
+                continue;
+        }
+        q->next[q->nlen++] = follow_fold(c);
+        if (q->nlen == k->follow)
+            q->open = 0;
+    }
+    return XP_OK;
+}
+
+/* The end of the class at re[i] ('[': ']' first or after '^' is a
+ * member), n when it has none. */
+static size_t class_end(const char *re, size_t n, size_t i)
+{
+    i++;
+    if (i < n && re[i] == '^')
+        i++;
+    if (i < n && re[i] == ']')
+        i++;
+    while (i < n && re[i] != ']')
+        i += re[i] == '\\' ? 2 : 1;
+    return i < n ? i + 1 : n;
 }
 
 /* Skip to the end of the current alternative: the next '|' or ')' at this
  * group depth (or the end). */
-static size_t gx_skip(const char *re, size_t n, size_t i)
+static size_t xp_skip(const char *re, size_t n, size_t i)
 {
     int depth = 0;
     while (i < n) {
@@ -1054,15 +1225,8 @@ static size_t gx_skip(const char *re, size_t n, size_t i)
             i += 2;
             continue;
         }
-        if (c == '[') { /* a class: ']' first or after '^' is a member */
-            i++;
-            if (i < n && re[i] == '^')
-                i++;
-            if (i < n && re[i] == ']')
-                i++;
-            while (i < n && re[i] != ']')
-                i += re[i] == '\\' ? 2 : 1;
-            i++;
+        if (c == '[') {
+            i = class_end(re, n, i);
             continue;
         }
         if (c == '(')
@@ -1076,358 +1240,46 @@ static size_t gx_skip(const char *re, size_t n, size_t i)
     return n;
 }
 
-static int gx_seq(const char *re, size_t n, size_t *pos, struct gx_set *s,
-                  int top);
+static int xp_seq(const char *re, size_t n, size_t *pos, struct xp_set *s,
+                  const struct xp_kind *k);
+
+/* Alternatives (a group's, a class's members): each is applied to a copy
+ * of the set before them (xp_alts_next), and their union (`all`) becomes
+ * the set after them (xp_alts_end, when r is XP_OK). */
+struct xp_alts {
+    struct xp_set all, one;
+};
+
+static int xp_alts_begin(struct xp_alts *a)
+{
+    return xp_alloc(&a->all) | xp_alloc(&a->one);
+}
+
+static struct xp_set *xp_alts_next(struct xp_alts *a, const struct xp_set *s)
+{
+    xp_copy(&a->one, s);
+    return &a->one;
+}
+
+static int xp_alts_end(struct xp_alts *a, int r, struct xp_set *s)
+{
+    if (r == XP_OK)
+        xp_copy(s, &a->all);
+    free(a->all.p);
+    free(a->one.p);
+    return r;
+}
 
 /* A class of a few literal ASCII bytes (`[sz]`, `[Ss]`, `[- ]`: no
  * ranges, no negation, escapes of punctuation only) at re[*pos], taken
- * as the alternatives of its members; GX_STOP for any other class. */
-#define GX_CLASS 16
-static int gx_class(const char *re, size_t n, size_t *pos, struct gx_set *s)
+ * as the alternatives of its members; any other class ends the open
+ * strings. */
+#define XP_CLASS 16
+static int xp_class(const char *re, size_t n, size_t *pos, struct xp_set *s,
+                    const struct xp_kind *k)
 {
     const unsigned char *p = (const unsigned char *)re;
-    unsigned char mem[GX_CLASS];
-    size_t nm = 0, j = *pos + 1;
-    if (j < n && p[j] == '^')
-        return GX_STOP;
-    for (; j < n && (p[j] != ']' || j == *pos + 1); j++) {
-        unsigned char x = p[j];
-        if (x == '\\') {
-            if (j + 1 >= n || p[j + 1] >= 0x80 || is_ascii_word(p[j + 1]) ||
-                p[j + 1] == ' ')
-                return GX_STOP;
-            x = p[++j];
-        } else if ((x == '-' && j > *pos + 1 && j + 1 < n && p[j + 1] != ']') ||
-                   x == '[' || x >= 0x80) {
-            return GX_STOP; /* a range, a POSIX class, a non-ASCII byte */
-        }
-        if (nm == GX_CLASS)
-            return GX_STOP;
-        mem[nm++] = x;
-    }
-    if (j >= n || !nm || s->n * nm > GX_SET)
-        return GX_STOP;
-    struct gx_set out = {malloc(GX_SET * sizeof(struct gx_part)), 0};
-    struct gx_set one = {malloc(GX_SET * sizeof(struct gx_part)), 0};
-    int r = out.p && one.p ? GX_OK : GX_FAIL;
-    for (size_t k = 0; k < nm && r == GX_OK; k++) {
-        memcpy(one.p, s->p, s->n * sizeof(*s->p));
-        one.n = s->n;
-        r = gx_byte(&one, mem[k]);
-        if (r == GX_OK)
-            r = gx_union(&out, &one);
-    }
-    if (r == GX_OK) {
-        memcpy(s->p, out.p, out.n * sizeof(*out.p));
-        s->n = out.n;
-        *pos = j + 1;
-    }
-    free(out.p);
-    free(one.p);
-    return r;
-}
-
-/* One atom at re[*pos] applied to s (a copy: the caller may still need the
- * set before it for a '?'). */
-static int gx_atom(const char *re, size_t n, size_t *pos, struct gx_set *s)
-{
-    size_t i = *pos;
-    unsigned char c = (unsigned char)re[i];
-    if (c == '(') {
-        if (i + 1 < n && re[i + 1] == '?') {
-            if (i + 2 < n && re[i + 2] == ':')
-                i += 3;
-            else if (i + 3 < n && re[i + 2] == 'i' && re[i + 3] == ':')
-                i += 4; /* caseless: gate words are folded anyway */
-            else
-                return GX_FAIL;
-        } else {
-            i++;
-        }
-        struct gx_set in = {malloc(GX_SET * sizeof(struct gx_part)), 0};
-        struct gx_set alt = {malloc(GX_SET * sizeof(struct gx_part)), 0};
-        int r = in.p && alt.p ? GX_OK : GX_FAIL, closed = 0;
-        while (r == GX_OK) {
-            memcpy(alt.p, s->p, s->n * sizeof(*s->p));
-            alt.n = s->n;
-            r = gx_seq(re, n, &i, &alt, 0);
-            if (r == GX_STOP)
-                r = GX_OK; /* the alternative is closed: its rest is moot */
-            if (r == GX_OK)
-                r = gx_union(&in, &alt);
-            if (r != GX_OK || i >= n)
-                break;
-            if (re[i++] == ')') {
-                closed = 1;
-                break;
-            }
-        }
-        if (r == GX_OK && !closed)
-            r = GX_FAIL; /* unclosed group */
-        if (r == GX_OK) {
-            memcpy(s->p, in.p, in.n * sizeof(*in.p));
-            s->n = in.n;
-        }
-        free(in.p);
-        free(alt.p);
-        *pos = i;
-        return r;
-    }
-    if (c == '\\') {
-        if (i + 1 >= n)
-            return GX_FAIL;
-        unsigned char e = (unsigned char)re[i + 1];
-        *pos = i + 2;
-        if (e == 'b') { /* a boundary closes every open run */
-            for (size_t k = 0; k < s->n; k++) {
-                if (s->p[k].done)
-                    continue;
-                if (!s->p[k].len)
-                    return GX_FAIL;
-                s->p[k].done = 1;
-            }
-            return GX_OK;
-        }
-        if (e == 's') /* one white-space byte: not a word byte */
-            return gx_byte(s, ' ');
-        if (e < 0x80 && !is_ascii_word(e) && e != ' ')
-            return gx_byte(s, e); /* escaped punctuation */
-        return GX_STOP;
-    }
-    if (c == '[')
-        return gx_class(re, n, pos, s);
-    if (c == '.' || c == '^' || c == '$' || c == '*' || c == '+' ||
-        c == '?' || c == '{' || c == '}' || c == '#' || c == ' ')
-        return GX_STOP; /* '#' and ' ' for the extended mode's sake */
-    *pos = i + 1;
-    return gx_byte(s, c);
-}
-
-/* A sequence up to ')' or '|' (not consumed) or the end. Returns GX_STOP
- * when a part it does not understand comes after every run is closed. */
-static int gx_seq(const char *re, size_t n, size_t *pos, struct gx_set *s,
-                  int top)
-{
-    struct gx_set before = {malloc(GX_SET * sizeof(struct gx_part)), 0};
-    int r = before.p ? GX_OK : GX_FAIL;
-    while (r == GX_OK && *pos < n && re[*pos] != '|' && re[*pos] != ')') {
-        memcpy(before.p, s->p, s->n * sizeof(*s->p));
-        before.n = s->n;
-        size_t at = *pos;
-        r = gx_atom(re, n, pos, s);
-        if (r == GX_STOP) {
-            *pos = at;
-            break;
-        }
-        if (r != GX_OK)
-            break;
-        if (*pos < n && (re[*pos] == '*' || re[*pos] == '+' ||
-                         re[*pos] == '{')) {
-            /* repeats: not expanded; fine only if the atom met closed runs */
-            if (!gx_all_done(&before))
-                r = GX_FAIL;
-            else
-                r = GX_STOP;
-            break;
-        }
-        if (*pos < n && re[*pos] == '?') {
-            ++*pos;
-            if (*pos < n && (re[*pos] == '?' || re[*pos] == '+'))
-                ++*pos; /* lazy or possessive: the same set of matches */
-            r = gx_union(s, &before);
-        }
-        if (r == GX_OK && gx_all_done(s))
-            r = GX_STOP;
-    }
-    free(before.p);
-    if (r == GX_STOP) {
-        if (!gx_all_done(s))
-            return GX_FAIL;
-        if (!top)
-            *pos = gx_skip(re, n, *pos);
-        return GX_STOP;
-    }
-    if (r == GX_OK && top && *pos < n)
-        return GX_FAIL; /* '|' or ')' at the top */
-    if (r == GX_OK && top)
-        return gx_all_done(s) ? GX_STOP : GX_FAIL;
-    return r;
-}
-
-/* The gate words of regex re[0..n) (see above), written folded and
- * NUL-separated to *words (malloc'd, *n_words of them, duplicates
- * dropped). Returns 1 when the regex has them, 0 when not, -1 when out of
- * memory. */
-static int regex_gate_words(const char *re, size_t n, char **words,
-                            size_t *n_words)
-{
-    *words = NULL;
-    *n_words = 0;
-    if (n < 3 || re[0] != '\\' || re[1] != 'b')
-        return 0;
-    struct gx_set s = {malloc(GX_SET * sizeof(struct gx_part)), 1};
-    if (!s.p)
-        return -1;
-    memset(s.p, 0, sizeof(*s.p));
-    size_t pos = 2;
-    int r = gx_seq(re, n, &pos, &s, 1);
-    if (r != GX_STOP) {
-        free(s.p);
-        return 0;
-    }
-    char *out = malloc(s.n * (GX_RUN + 1));
-    if (!out) {
-        free(s.p);
-        return -1;
-    }
-    size_t k = 0;
-    for (size_t i = 0; i < s.n; i++) {
-        int dup = 0;
-        for (size_t j = 0; j < i && !dup; j++)
-            dup = s.p[j].len == s.p[i].len &&
-                  !memcmp(s.p[j].run, s.p[i].run, s.p[i].len);
-        if (dup)
-            continue;
-        memcpy(out + k, s.p[i].run, s.p[i].len);
-        k += s.p[i].len;
-        out[k++] = '\0';
-        ++*n_words;
-    }
-    free(s.p);
-    *words = out;
-    return 1;
-}
-
-/* ---- what follows a gate word: the follow filter ----
- *
- * A gated regex is scanned from each of its gate words the WORDS engine
- * finds (scan_gated), at ~2,000 instructions a Hyperscan call, though
- * few of those words begin a match: `ms` or `degree` must be followed by
- * ` in `, ` of `, ` degree`, ` or higher`..., `analyse` by ` large`,
- * ` complex`... So each gate word of a class carries the byte strings
- * that can follow it in a match of one of the class's regexes, their
- * first FOLLOW_LEN bytes, and a scan is made only where the text after
- * the word begins with one of them.
- *
- * fx_* expand a regex from its start as gx_* do, but on past the gate
- * word: into the strings of bytes a match can begin with, each split
- * into its gate word (`run`, folded) and up to FOLLOW_LEN bytes after
- * it (`next`), as folded by follow_fold(): ASCII letters in lower case,
- * the white-space bytes of \s as ' ', the others as they are. A string
- * ends (`open` cleared) at FOLLOW_LEN bytes, at the regex's end, or at a
- * part that is not expanded (a class of many bytes, '.', an escape
- * class, a repeat other than '?', an anchor): the bytes after it may be
- * anything. A literal is taken caselessly and a literal blank as any
- * white space, so a string may stand for more texts than the regex
- * matches, never fewer: the filter can only let a scan happen that
- * finds nothing. Expanding fails (no filter: the word is always
- * scanned) where gx_ would, or past FX_SET strings. */
-#define FOLLOW_LEN 8
-#define FX_SET 4096
-
-struct fx_part {
-    unsigned char run[GX_RUN];
-    unsigned char next[FOLLOW_LEN];
-    uint8_t rlen, nlen, closed, open;
-};
-
-struct fx_set {
-    struct fx_part *p;
-    size_t n;
-};
-
-/* The byte folding of the follow filter (see above). */
-static inline unsigned char follow_fold(unsigned char c)
-{
-    if (c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r')
-        return ' ';
-    return lower(c);
-}
-
-static int fx_part_cmp(const void *x, const void *y)
-{
-    return memcmp(x, y, sizeof(struct fx_part));
-}
-
-/* s's strings sorted, duplicates dropped. */
-static void fx_unique(struct fx_set *s)
-{
-    if (s->n < 2)
-        return;
-    qsort(s->p, s->n, sizeof(*s->p), fx_part_cmp);
-    size_t k = 1;
-    for (size_t i = 1; i < s->n; i++)
-        if (memcmp(&s->p[i], &s->p[k - 1], sizeof(*s->p)))
-            s->p[k++] = s->p[i];
-    s->n = k;
-}
-
-static int fx_union(struct fx_set *dst, const struct fx_set *src)
-{
-    if (dst->n + src->n > FX_SET)
-        return GX_FAIL;
-    memcpy(dst->p + dst->n, src->p, src->n * sizeof(*src->p));
-    dst->n += src->n;
-    fx_unique(dst);
-    return GX_OK;
-}
-
-static int fx_all_ended(const struct fx_set *s)
-{
-    for (size_t i = 0; i < s->n; i++)
-        if (s->p[i].open)
-            return 0;
-    return 1;
-}
-
-/* End the open strings here: what follows may be anything. A string
- * whose gate word is not closed yet fails (its word is not known). */
-static int fx_end(struct fx_set *s)
-{
-    for (size_t i = 0; i < s->n; i++) {
-        struct fx_part *q = &s->p[i];
-        if (!q->open)
-            continue;
-        if (!q->closed)
-            return GX_FAIL;
-        q->open = 0;
-    }
-    return GX_OK;
-}
-
-/* Apply one byte of a match (c as written: folded here). */
-static int fx_byte(struct fx_set *s, unsigned char c)
-{
-    for (size_t i = 0; i < s->n; i++) {
-        struct fx_part *q = &s->p[i];
-        if (!q->open)
-            continue;
-        if (!q->closed) {
-            if (is_ascii_word(c)) {
-                if (q->rlen == GX_RUN)
-                    return GX_FAIL;
-                q->run[q->rlen++] = lower(c);
-                continue;
-            }
-            if (!q->rlen)
-                return GX_FAIL;
-            q->closed = 1;
-        }
-        q->next[q->nlen++] = follow_fold(c);
-        if (q->nlen == FOLLOW_LEN)
-            q->open = 0;
-    }
-    return GX_OK;
-}
-
-static int fx_seq(const char *re, size_t n, size_t *pos, struct fx_set *s);
-
-/* A class of a few literal ASCII bytes (as gx_class reads them), taken
- * as alternatives; else the open strings end. re[*pos] is '['. */
-static int fx_class(const char *re, size_t n, size_t *pos, struct fx_set *s)
-{
-    const unsigned char *p = (const unsigned char *)re;
-    unsigned char mem[GX_CLASS];
+    unsigned char mem[XP_CLASS];
     size_t nm = 0, j = *pos + 1;
     int ok = !(j < n && p[j] == '^');
     for (; ok && j < n && (p[j] != ']' || j == *pos + 1); j++) {
@@ -1441,124 +1293,107 @@ static int fx_class(const char *re, size_t n, size_t *pos, struct fx_set *s)
         } else if ((x == '-' && j > *pos + 1 && j + 1 < n &&
                     p[j + 1] != ']') ||
                    x == '[' || x >= 0x80) {
-            ok = 0;
+            ok = 0; /* a range, a POSIX class, a non-ASCII byte */
         }
-        if (ok && nm == GX_CLASS)
+        if (ok && nm == XP_CLASS)
             ok = 0;
         if (ok)
             mem[nm++] = x;
     }
     if (!ok || j >= n || !nm) {
-        /* not read: skip the class (gx_skip's rule) and end here */
-        size_t i = *pos + 1;
-        if (i < n && p[i] == '^')
-            i++;
-        if (i < n && p[i] == ']')
-            i++;
-        while (i < n && p[i] != ']')
-            i += p[i] == '\\' ? 2 : 1;
-        *pos = i + 1;
-        return fx_end(s);
+        *pos = class_end(re, n, *pos);
+        return xp_end(s);
     }
-    struct fx_set out = {malloc(FX_SET * sizeof(struct fx_part)), 0};
-    struct fx_set one = {malloc(FX_SET * sizeof(struct fx_part)), 0};
-    int r = out.p && one.p ? GX_OK : GX_FAIL;
-    for (size_t k = 0; k < nm && r == GX_OK; k++) {
-        memcpy(one.p, s->p, s->n * sizeof(*s->p));
-        one.n = s->n;
-        r = fx_byte(&one, mem[k]);
-        if (r == GX_OK)
-            r = fx_union(&out, &one);
+    struct xp_alts a;
+    int r = xp_alts_begin(&a);
+    for (size_t m = 0; m < nm && r == XP_OK; m++) {
+        r = xp_byte(xp_alts_next(&a, s), k, mem[m]);
+        if (r == XP_OK)
+            r = xp_union(&a.all, &a.one, k);
     }
-    if (r == GX_OK) {
-        memcpy(s->p, out.p, out.n * sizeof(*out.p));
-        s->n = out.n;
-        *pos = j + 1;
+    *pos = j + 1;
+    return xp_alts_end(&a, r, s);
+}
+
+/* A group at re[*pos] ('('): the union of its alternatives applied to s,
+ * *pos moved past it. */
+static int xp_group(const char *re, size_t n, size_t *pos, struct xp_set *s,
+                    const struct xp_kind *k)
+{
+    size_t i = *pos;
+    if (i + 1 < n && re[i + 1] == '?') {
+        if (i + 2 < n && re[i + 2] == ':')
+            i += 3;
+        else if (i + 3 < n && re[i + 2] == 'i' && re[i + 3] == ':')
+            i += 4; /* caseless: the strings are folded anyway */
+        else
+            return XP_FAIL;
+    } else {
+        i++;
     }
-    free(out.p);
-    free(one.p);
-    return r;
+    struct xp_alts a;
+    int r = xp_alts_begin(&a), closed = 0;
+    while (r == XP_OK) {
+        r = xp_seq(re, n, &i, xp_alts_next(&a, s), k);
+        if (r == XP_OK)
+            r = xp_union(&a.all, &a.one, k);
+        if (r != XP_OK || i >= n)
+            break;
+        if (re[i++] == ')') {
+            closed = 1;
+            break;
+        }
+    }
+    if (r == XP_OK && !closed)
+        r = XP_FAIL; /* unclosed group */
+    *pos = i;
+    return xp_alts_end(&a, r, s);
 }
 
 /* One atom at re[*pos] applied to s, *pos moved past it. */
-static int fx_atom(const char *re, size_t n, size_t *pos, struct fx_set *s)
+static int xp_atom(const char *re, size_t n, size_t *pos, struct xp_set *s,
+                   const struct xp_kind *k)
 {
     size_t i = *pos;
     unsigned char c = (unsigned char)re[i];
-    if (c == '(') {
-        if (i + 1 < n && re[i + 1] == '?') {
-            if (i + 2 < n && re[i + 2] == ':')
-                i += 3;
-            else if (i + 3 < n && re[i + 2] == 'i' && re[i + 3] == ':')
-                i += 4; /* caseless: the strings are folded anyway */
-            else
-                return GX_FAIL;
-        } else {
-            i++;
-        }
-        struct fx_set in = {malloc(FX_SET * sizeof(struct fx_part)), 0};
-        struct fx_set alt = {malloc(FX_SET * sizeof(struct fx_part)), 0};
-        int r = in.p && alt.p ? GX_OK : GX_FAIL, closed = 0;
-        while (r == GX_OK) {
-            memcpy(alt.p, s->p, s->n * sizeof(*s->p));
-            alt.n = s->n;
-            r = fx_seq(re, n, &i, &alt);
-            if (r == GX_OK)
-                r = fx_union(&in, &alt);
-            if (r != GX_OK || i >= n)
-                break;
-            if (re[i++] == ')') {
-                closed = 1;
-                break;
-            }
-        }
-        if (r == GX_OK && !closed)
-            r = GX_FAIL; /* unclosed group */
-        if (r == GX_OK) {
-            memcpy(s->p, in.p, in.n * sizeof(*in.p));
-            s->n = in.n;
-        }
-        free(in.p);
-        free(alt.p);
-        *pos = i;
-        return r;
-    }
-    if (c == '\\') {
-        if (i + 1 >= n)
-            return GX_FAIL;
-        unsigned char e = (unsigned char)re[i + 1];
-        *pos = i + 2;
-        if (e == 'b') { /* a boundary closes every open word */
-            for (size_t k = 0; k < s->n; k++) {
-                struct fx_part *q = &s->p[k];
-                if (!q->open || q->closed)
-                    continue;
-                if (!q->rlen)
-                    return GX_FAIL;
-                q->closed = 1;
-            }
-            return GX_OK;
-        }
-        if (e == 's' || e == 't' || e == 'n' || e == 'r' || e == 'f' ||
-            e == 'v')
-            return fx_byte(s, ' '); /* folded as follow_fold does */
-        if (e < 0x80 && !is_ascii_word(e) && e != ' ')
-            return fx_byte(s, e); /* escaped punctuation */
-        return e == 'Q' || e == 'E' ? GX_FAIL : fx_end(s);
-    }
+    if (c == '(')
+        return xp_group(re, n, pos, s, k);
     if (c == '[')
-        return fx_class(re, n, pos, s);
+        return xp_class(re, n, pos, s, k);
     if (c == '*' || c == '+' || c == '?' || c == '{' || c == '}')
-        return GX_FAIL;
-    *pos = i + 1;
-    if (c == '.' || c == '^' || c == '$')
-        return fx_end(s);
-    return fx_byte(s, c);
+        return XP_FAIL;
+    if (c != '\\') {
+        *pos = i + 1;
+        if (c == '.' || c == '^' || c == '$')
+            return xp_end(s);
+        if ((c == ' ' || c == '#') && xp_in_word(s))
+            return XP_FAIL;
+        return xp_byte(s, k, c);
+    }
+    if (i + 1 >= n)
+        return XP_FAIL;
+    unsigned char e = (unsigned char)re[i + 1];
+    *pos = i + 2;
+    if (e == 'b') { /* a boundary closes every open word */
+        for (size_t j = 0; j < s->n; j++) {
+            struct xp_part *q = &s->p[j];
+            if (q->open && !q->closed && xp_close(q, k))
+                return XP_FAIL;
+        }
+        return XP_OK;
+    }
+    if (e == 's')
+        return xp_byte(s, k, ' '); /* folded as follow_fold does */
+    if (e == 't' || e == 'n' || e == 'r' || e == 'f' || e == 'v')
+        return xp_in_word(s) ? XP_FAIL : xp_byte(s, k, ' ');
+    if (e < 0x80 && !is_ascii_word(e) && e != ' ')
+        return xp_byte(s, k, e); /* escaped punctuation */
+    return e == 'Q' || e == 'E' ? XP_FAIL : xp_end(s);
 }
 
 /* The length of the repeat at re[i] ('*', '+', '{m}', '{m,}', '{m,n}',
  * each maybe lazy or possessive), 0 when there is none. */
-static size_t fx_repeat(const char *re, size_t n, size_t i)
+static size_t xp_repeat(const char *re, size_t n, size_t i)
 {
     size_t j = i;
     if (j < n && (re[j] == '*' || re[j] == '+')) {
@@ -1579,65 +1414,141 @@ static size_t fx_repeat(const char *re, size_t n, size_t i)
 }
 
 /* A sequence up to ')' or '|' (not consumed) or the end. */
-static int fx_seq(const char *re, size_t n, size_t *pos, struct fx_set *s)
+static int xp_seq(const char *re, size_t n, size_t *pos, struct xp_set *s,
+                  const struct xp_kind *k)
 {
-    struct fx_set before = {malloc(FX_SET * sizeof(struct fx_part)), 0};
-    int r = before.p ? GX_OK : GX_FAIL;
-    while (r == GX_OK && *pos < n && re[*pos] != '|' && re[*pos] != ')') {
-        if (fx_all_ended(s)) { /* the rest changes no string */
-            *pos = gx_skip(re, n, *pos);
+    struct xp_set before;
+    int r = xp_alloc(&before);
+    while (r == XP_OK && *pos < n && re[*pos] != '|' && re[*pos] != ')') {
+        if (xp_all_ended(s)) { /* the rest changes no string */
+            *pos = xp_skip(re, n, *pos);
             break;
         }
-        memcpy(before.p, s->p, s->n * sizeof(*s->p));
-        before.n = s->n;
-        r = fx_atom(re, n, pos, s);
-        if (r != GX_OK)
+        xp_copy(&before, s);
+        r = xp_atom(re, n, pos, s, k);
+        if (r != XP_OK)
             break;
-        const size_t rep = fx_repeat(re, n, *pos);
-        if (rep) { /* a repeat: the strings end before the atom */
+        const size_t rep = xp_repeat(re, n, *pos);
+        if (rep && k->once) { /* the atom once, then anything */
+            const char q = re[*pos], q1 = *pos + 1 < n ? re[*pos + 1] : 0;
+            const int may_skip = q == '*' || (q == '{' && (q1 == '0' ||
+                                                           q1 == ','));
             *pos += rep;
-            memcpy(s->p, before.p, before.n * sizeof(*s->p));
-            s->n = before.n;
-            r = fx_end(s);
+            r = xp_end(s);
+            if (r == XP_OK && may_skip)
+                r = xp_union(s, &before, k);
+        } else if (rep) { /* the strings end before the atom */
+            *pos += rep;
+            xp_copy(s, &before);
+            r = xp_end(s);
         } else if (*pos < n && re[*pos] == '?') {
             ++*pos;
             if (*pos < n && (re[*pos] == '?' || re[*pos] == '+'))
                 ++*pos; /* lazy or possessive: the same set of matches */
-            r = fx_union(s, &before);
+            r = xp_union(s, &before, k);
         }
     }
     free(before.p);
     return r;
 }
 
-/* The strings a match of regex re[0..n) (one with gate words) begins
- * with, to *out (malloc'd, *n_out of them, distinct, each ended).
- * Returns 1 when expanded, 0 when not, -1 out of memory. */
-static int regex_follows(const char *re, size_t n, struct fx_part **out,
-                         size_t *n_out)
+/* The strings a match of regex re[0..n) begins with (see above), each
+ * ended, to *s (its p malloc'd). Returns 1 when expanded, 0 when not
+ * (s->p NULL), -1 out of memory. */
+static int xp_expand(const char *re, size_t n, const struct xp_kind *k,
+                     struct xp_set *s)
 {
-    *out = NULL;
-    *n_out = 0;
+    s->p = NULL;
+    s->n = 0;
     if (n < 3 || re[0] != '\\' || re[1] != 'b')
         return 0;
-    struct fx_set s = {malloc(FX_SET * sizeof(struct fx_part)), 1};
-    if (!s.p)
+    if (xp_alloc(s))
         return -1;
-    memset(s.p, 0, sizeof(*s.p));
-    s.p[0].open = 1;
+    memset(s->p, 0, sizeof(*s->p));
+    s->p[0].open = 1;
+    s->n = 1;
     size_t pos = 2;
-    int r = fx_seq(re, n, &pos, &s);
-    if (r == GX_OK && pos < n)
-        r = GX_FAIL; /* '|' or ')' at the top */
-    if (r == GX_OK)
-        r = fx_end(&s); /* the regex's end */
-    if (r != GX_OK) {
-        free(s.p);
+    int r = xp_seq(re, n, &pos, s, k);
+    if (r == XP_OK && pos < n)
+        r = XP_FAIL; /* '|' or ')' at the top */
+    if (r == XP_OK)
+        r = xp_end(s); /* the regex's end */
+    if (r != XP_OK) {
+        free(s->p);
+        s->p = NULL;
+        s->n = 0;
         return 0;
     }
+    return 1;
+}
+
+/* The gate words of regex re[0..n) (see above), written folded and
+ * NUL-separated to *words (malloc'd, *n_words of them, in the order met,
+ * duplicates dropped). Returns 1 when the regex has them, 0 when not, -1
+ * when out of memory. */
+static int regex_gate_words(const char *re, size_t n, char **words,
+                            size_t *n_words)
+{
+    static const struct xp_kind gate = {0, 0, 0};
+    struct xp_set s;
+    *words = NULL;
+    *n_words = 0;
+    const int r = xp_expand(re, n, &gate, &s);
+    if (r <= 0)
+        return r;
+    char *out = malloc(s.n * (GX_RUN + 1));
+    if (!out) {
+        free(s.p);
+        return -1;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        int dup = 0;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = s.p[j].rlen == s.p[i].rlen &&
+                  !memcmp(s.p[j].run, s.p[i].run, s.p[i].rlen);
+        if (dup)
+            continue;
+        memcpy(out + o, s.p[i].run, s.p[i].rlen);
+        o += s.p[i].rlen;
+        out[o++] = '\0';
+        ++*n_words;
+    }
+    free(s.p);
+    *words = out;
+    return 1;
+}
+
+/* The strings a match of regex re[0..n) (one with gate words) begins
+ * with, their words and up to FOLLOW_LEN bytes after, to *out (malloc'd,
+ * *n_out of them, distinct, each ended). Returns 1 when expanded, 0
+ * when not, -1 out of memory. */
+static int regex_follows(const char *re, size_t n, struct xp_part **out,
+                         size_t *n_out)
+{
+    static const struct xp_kind follow = {FOLLOW_LEN, 1, 1};
+    struct xp_set s;
+    const int r = xp_expand(re, n, &follow, &s);
+    /* a string that a shorter one of the same word begins takes no text
+     * the shorter one does not (both are ended): dropped (in place: what
+     * the loop reads at j < i is a string of s still, kept or dropped) */
+    size_t k = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        const struct xp_part *q = &s.p[i];
+        int covered = 0;
+        for (size_t j = 0; j < s.n && !covered; j++) {
+            const struct xp_part *o = &s.p[j];
+            covered = j != i && o->rlen == q->rlen && o->nlen < q->nlen &&
+                      !memcmp(o->run, q->run, q->rlen) &&
+                      !memcmp(o->next, q->next, o->nlen);
+        }
+        if (!covered)
+            s.p[k++] = *q;
+    }
+    s.n = k;
     *out = s.p;
     *n_out = s.n;
-    return 1;
+    return r;
 }
 
 /* Which lead bytes of UTF-8 characters does every match of regex
@@ -1847,7 +1758,7 @@ static skidx_status add_gate_word(struct skidx_matcher *m, const char *x,
         g[m->gate_bytes + xl] = '\0';
         m->gate_bytes += xl + 1;
         m->n_gate_words++;
-        gf[gi] = (struct gate_info){0, (uint32_t)xl, 0, 0, 0, 0, 0, 0, 0};
+        gf[gi] = (struct gate_info){.len = (uint32_t)xl};
     }
     struct gate_info *f = &m->gate_info[gi];
     f->kinds |= kinds;
@@ -2323,11 +2234,47 @@ static int regex_req_lit(const char *re, size_t n, char *lit, size_t *ll)
     return *ll >= 2;
 }
 
+/* The word windows' parts being planned (struct wpart): the gate word
+ * gi of each and the regex (alias index) it is for. */
+struct wpart_plan {
+    struct wpart_item {
+        uint32_t gi, alias;
+        uint32_t pre, post;
+    } *v;
+    size_t n, cap;
+};
+
+static size_t gate_word_index(const struct skidx_matcher *m,
+                              const unsigned char *w, size_t wl);
+
+/* Add GW_WIN word w[0..wl) with window sides pre and post for alias a
+ * (its part, planned in wp). */
+static skidx_status add_win_word(struct skidx_matcher *m, const char *w,
+                                 size_t wl, unsigned pre, unsigned post,
+                                 const struct skidx_alias *a,
+                                 struct wpart_plan *wp)
+{
+    SKIDX_FORWARD(add_gate_word(m, w, wl, GW_WIN, pre, post, 0));
+    if (wp->n == wp->cap) {
+        size_t cap = wp->cap ? 2 * wp->cap : 16;
+        struct wpart_item *v = realloc(wp->v, cap * sizeof(*v));
+        if (!v)
+            return SKIDX_ERR_NOMEM;
+        wp->v = v;
+        wp->cap = cap;
+    }
+    wp->v[wp->n++] = (struct wpart_item){
+        (uint32_t)gate_word_index(m, (const unsigned char *)w, wl),
+        (uint32_t)(a - m->set->a), pre, post};
+    return SKIDX_OK;
+}
+
 /* Scan positive regex a only around a whole word its matches hold
  * (regex_req_word; *kind = 3), or only on texts holding a literal run
  * its matches hold (regex_req_lit; *kind = 4); else leave *kind. */
 static skidx_status plan_word(struct skidx_matcher *m,
-                              const struct skidx_alias *a, uint8_t *kind)
+                              const struct skidx_alias *a, uint8_t *kind,
+                              struct wpart_plan *wp)
 {
     char w[GX_RUN];
     size_t wl;
@@ -2337,7 +2284,7 @@ static skidx_status plan_word(struct skidx_matcher *m,
         return SKIDX_ERR_NOMEM;
     if (r) {
         *kind = 3;
-        return add_gate_word(m, w, wl, GW_WIN, pre, post, 0);
+        return add_win_word(m, w, wl, pre, post, a, wp);
     }
     return SKIDX_OK;
 }
@@ -2382,7 +2329,8 @@ static int rq_unanchored(const char *re, size_t n)
  * holds (regex_req_word) widened to the text's end on each side longer
  * than RQ_MAX_SIDE. Else leave *kind 0: scanned on every text. */
 static skidx_status plan_wide(struct skidx_matcher *m,
-                              const struct skidx_alias *a, uint8_t *kind)
+                              const struct skidx_alias *a, uint8_t *kind,
+                              struct wpart_plan *wp)
 {
     if (!rq_unanchored(a->text, a->len))
         return SKIDX_OK;
@@ -2392,7 +2340,12 @@ static skidx_status plan_wide(struct skidx_matcher *m,
     if (r < 0)
         return SKIDX_ERR_NOMEM;
     if (r) {
-        skidx_status st = add_gate_words(m, gw, ngw, GW_WIN, 0, RQ_WIDE, 0);
+        skidx_status st = SKIDX_OK;
+        for (size_t i = 0, o = 0; i < ngw && !st; i++) {
+            const size_t xl = strlen(gw + o);
+            st = add_win_word(m, gw + o, xl, 0, RQ_WIDE, a, wp);
+            o += xl + 1;
+        }
         free(gw);
         *kind = st ? 0 : 3;
         return st;
@@ -2405,7 +2358,7 @@ static skidx_status plan_wide(struct skidx_matcher *m,
         return SKIDX_ERR_NOMEM;
     if (r) {
         *kind = 3;
-        return add_gate_word(m, w, wl, GW_WIN, pre, post, 0);
+        return add_win_word(m, w, wl, pre, post, a, wp);
     }
     return SKIDX_OK;
 }
@@ -2504,7 +2457,7 @@ static skidx_status plan_follows(struct skidx_matcher *m, const uint32_t *kg,
             if (cls[kg[i]] != c)
                 continue;
             const struct skidx_alias *a = &set->a[m->regex_alias[kg[i]]];
-            struct fx_part *fp;
+            struct xp_part *fp;
             size_t nf;
             int r = regex_follows(a->text, a->len, &fp, &nf);
             if (r < 0) {
@@ -2649,19 +2602,6 @@ static int nb_class(const char *re, size_t n, size_t i, size_t *end)
     return word ? 1 : space ? 2 : 0;
 }
 
-/* The end of the class at re[i] (gx_skip's rule). */
-static size_t nb_class_end(const char *re, size_t n, size_t i)
-{
-    i++;
-    if (i < n && re[i] == '^')
-        i++;
-    if (i < n && re[i] == ']')
-        i++;
-    while (i < n && re[i] != ']')
-        i += re[i] == '\\' ? 2 : 1;
-    return i < n ? i + 1 : n;
-}
-
 /* Regex re[0..n) with each '+' and '*' after \s, \w or a class of word
  * or white-space bytes only (nb_class) written as {1,RUN_MAX} and
  * {0,RUN_MAX} (a lazy '?' after it kept), to *out (malloc'd). Returns 1
@@ -2689,7 +2629,7 @@ static int neg_bounded(const char *re, size_t n, char **out)
         } else if (re[i] == '[') {
             rep = nb_class(re, n, i, &b) != 0;
             if (!rep)
-                b = nb_class_end(re, n, i);
+                b = class_end(re, n, i);
         }
         memcpy(o + k, re + a, b - a);
         k += b - a;
@@ -2711,6 +2651,97 @@ static int neg_bounded(const char *re, size_t n, char **out)
     }
     *out = o;
     return 1;
+}
+
+/* The lead words of alias a's part p (struct wpart): the words its
+ * matches begin with (the words of regex_follows' strings: every string
+ * has its word closed), each with its strings (appended to m->follows);
+ * none when a does not expand. */
+static skidx_status plan_leads(struct skidx_matcher *m,
+                               const struct skidx_alias *a, struct wpart *p)
+{
+    struct xp_part *fp;
+    size_t nf;
+    int r = regex_follows(a->text, a->len, &fp, &nf);
+    if (r <= 0)
+        return r < 0 ? SKIDX_ERR_NOMEM : SKIDX_OK;
+    skidx_status st = SKIDX_OK;
+    p->lead_start = (uint32_t)m->n_wleads;
+    /* fp is sorted: a word's strings are together */
+    for (size_t k0 = 0, kn; k0 < nf && !st; k0 += kn) {
+        const struct xp_part *w = &fp[k0];
+        int any = 0;
+        for (kn = 0; k0 + kn < nf && fp[k0 + kn].rlen == w->rlen &&
+                     !memcmp(fp[k0 + kn].run, w->run, w->rlen);
+             kn++)
+            any |= !fp[k0 + kn].nlen;
+        struct wlead *l = realloc(m->wleads, (m->n_wleads + 1) * sizeof(*l));
+        if (!l) {
+            st = SKIDX_ERR_NOMEM;
+            break;
+        }
+        m->wleads = l;
+        struct wlead *e = &m->wleads[m->n_wleads++];
+        *e = (struct wlead){word_first8(w->run, w->rlen, GX_RUN), w->rlen,
+                            (uint32_t)m->n_follows, 0, 0};
+        p->lens |= 1u << (w->rlen - 1);
+        p->bloom |= 1ull << lead_bit(e->key, w->rlen);
+        p->lead_n++;
+        /* its strings; none when one is empty (anything may follow) or
+         * there are more than FOLLOW_MAX */
+        if (any || kn > FOLLOW_MAX)
+            continue;
+        struct follow *x =
+            realloc(m->follows, (m->n_follows + kn) * sizeof(*x));
+        if (!x) {
+            st = SKIDX_ERR_NOMEM;
+            break;
+        }
+        m->follows = x;
+        for (size_t k = k0; k < k0 + kn; k++) {
+            struct follow *f = &m->follows[m->n_follows++];
+            memset(f, 0, sizeof(*f));
+            for (unsigned b = 0; b < fp[k].nlen; b++) {
+                f->val |= (uint64_t)fp[k].next[b] << (8 * b);
+                f->mask |= (uint64_t)0xFF << (8 * b);
+            }
+        }
+        e->follow_n = (uint32_t)kn;
+    }
+    free(fp);
+    return st;
+}
+
+static int wpart_item_cmp(const void *x, const void *y)
+{
+    const struct wpart_item *a = x, *b = y;
+    if (a->gi != b->gi)
+        return a->gi < b->gi ? -1 : 1;
+    return a->alias < b->alias ? -1 : a->alias > b->alias;
+}
+
+/* The parts of the GW_WIN words (struct wpart) from their plan. */
+static skidx_status plan_wparts(struct skidx_matcher *m, struct wpart_plan *wp)
+{
+    if (!wp->n)
+        return SKIDX_OK;
+    qsort(wp->v, wp->n, sizeof(*wp->v), wpart_item_cmp);
+    m->wparts = calloc(wp->n, sizeof(*m->wparts));
+    if (!m->wparts)
+        return SKIDX_ERR_NOMEM;
+    skidx_status st = SKIDX_OK;
+    for (size_t i = 0; i < wp->n && !st; i++) {
+        const struct wpart_item *it = &wp->v[i];
+        struct gate_info *f = &m->gate_info[it->gi];
+        if (!f->part_n)
+            f->part_start = (uint32_t)m->n_wparts;
+        f->part_n++;
+        struct wpart *p = &m->wparts[m->n_wparts++];
+        p->pre = it->pre;
+        p->post = it->post;
+        st = plan_leads(m, &m->set->a[it->alias], p);
+    }
+    return st;
 }
 
 /* The longest match of regex text under alias a's flags (as
@@ -2776,6 +2807,7 @@ static skidx_status build_regex(struct skidx_matcher *m,
                                      3 word windows, 4 literal */
     uint8_t *cls = calloc(n, 1); /* the class of a gated one */
     struct gate_plan plan = {.n = 0};
+    struct wpart_plan wp = {NULL, 0, 0};
     if (!kind || !cls) {
         free(kind);
         free(cls);
@@ -2791,13 +2823,13 @@ static skidx_status build_regex(struct skidx_matcher *m,
             kind[j] = 2;
             continue;
         }
-        st = plan_word(m, a, &kind[j]);
+        st = plan_word(m, a, &kind[j], &wp);
         if (!st && !kind[j])
             st = plan_gate(m, a, &kind[j], &cls[j], &plan);
         if (!st && !kind[j])
             st = plan_lit(m, a, &kind[j]);
         if (!st && !kind[j])
-            st = plan_wide(m, a, &kind[j]);
+            st = plan_wide(m, a, &kind[j], &wp);
     }
     size_t n_kind[5] = {0};
     for (int kd = 0; kd < 5; kd++)
@@ -2837,6 +2869,9 @@ static skidx_status build_regex(struct skidx_matcher *m,
         if (!st)
             st = plan_follows(m, kp, n_gated, cls);
     }
+    if (!st)
+        st = plan_wparts(m, &wp);
+    free(wp.v);
     free(cls);
     gate_plan_free(&plan);
     kp += n_gated;
@@ -3066,6 +3101,8 @@ void skidx_matcher_free(struct skidx_matcher *m)
     free(m->gate_words);
     free(m->gate_info);
     free(m->follows);
+    free(m->wparts);
+    free(m->wleads);
     free(m->lits);
     free(m->twin);
     for (size_t g = 0; g < m->n_groups; g++) {
@@ -3090,7 +3127,7 @@ void skidx_matcher_free(struct skidx_matcher *m)
  * a struct the image holds changes: a new field must be stored (or
  * rebuilt) here, then the sizes updated. */
 #if defined(__x86_64__) && defined(__LP64__)
-_Static_assert(sizeof(struct skidx_matcher) == 400,
+_Static_assert(sizeof(struct skidx_matcher) == 432,
                "struct skidx_matcher changed: update the serializer");
 _Static_assert(sizeof(struct head) == 40,
                "struct head changed: update the serializer");
@@ -3098,20 +3135,26 @@ _Static_assert(sizeof(struct cand) == 32,
                "struct cand changed: update the serializer");
 _Static_assert(sizeof(struct cand_more) == 8,
                "struct cand_more changed: update the serializer");
-_Static_assert(sizeof(struct gate_info) == 40,
+_Static_assert(sizeof(struct gate_info) == 48,
                "struct gate_info changed: update the serializer");
+_Static_assert(sizeof(struct wpart) == 32,
+               "struct wpart changed: update the serializer");
+_Static_assert(sizeof(struct wlead) == 24,
+               "struct wlead changed: update the serializer");
 _Static_assert(sizeof(struct follow) == 24,
                "struct follow changed: update the serializer");
 #endif
 
-#define MATCHER_TAG 0x39435441u /* "ATC9": gate words with what they
+#define MATCHER_TAG 0x41435441u /* "ATCA": gate words with what they
                                           gate, word-window and literal
                                           regexes, gated negatives, the
                                           gated regexes in classes; 32-byte
                                           candidates and their cand_more;
                                           key2 groups and their ends; the
                                           gate words' follow filters; the
-                                          negative groups' bounded forms */
+                                          negative groups' bounded forms;
+                                          the word windows' parts and
+                                          their leads */
 
 struct lazy_db;
 static const struct lazy_db *lazy_of(const hs_database_t *db);
@@ -3185,6 +3228,10 @@ skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
                       m->n_gate_words * sizeof(*m->gate_info));
     skidx_wblob_u64(w, m->n_follows);
     skidx_wblob_array(w, m->follows, m->n_follows * sizeof(*m->follows));
+    skidx_wblob_u64(w, m->n_wparts);
+    skidx_wblob_array(w, m->wparts, m->n_wparts * sizeof(*m->wparts));
+    skidx_wblob_u64(w, m->n_wleads);
+    skidx_wblob_array(w, m->wleads, m->n_wleads * sizeof(*m->wleads));
     skidx_wblob_array(w, m->lits, m->lit_bytes);
     skidx_wblob_u64(w, m->n_twins);
     skidx_wblob_array(w, m->twin, m->n_regex * sizeof(*m->twin));
@@ -3510,13 +3557,38 @@ static int matcher_valid(const struct skidx_matcher *m, size_t cap,
             (f->post > RQ_MAX_SIDE && f->post != RQ_WIDE) ||
             (f->follow_cls & ~(f->kinds >> GW_CLS)) || f->pad ||
             f->follow_start > m->n_follows ||
-            f->follow_n > m->n_follows - f->follow_start)
+            f->follow_n > m->n_follows - f->follow_start ||
+            (f->part_n && !(f->kinds & GW_WIN)) ||
+            f->part_start > m->n_wparts ||
+            f->part_n > m->n_wparts - f->part_start)
             return 0;
         for (uint32_t k = 0; k < f->follow_n; k++) {
             const struct follow *e = &m->follows[f->follow_start + k];
             if (e->cls >= m->n_gcls || !(f->follow_cls >> e->cls & 1) ||
                 (e->val & ~e->mask) || e->pad)
                 return 0;
+        }
+    }
+    for (size_t i = 0; i < m->n_wparts; i++) {
+        const struct wpart *p = &m->wparts[i];
+        if ((p->pre > RQ_MAX_SIDE && p->pre != RQ_WIDE) ||
+            (p->post > RQ_MAX_SIDE && p->post != RQ_WIDE) || p->pad ||
+            p->lead_start > m->n_wleads ||
+            p->lead_n > m->n_wleads - p->lead_start)
+            return 0;
+        for (uint32_t k = 0; k < p->lead_n; k++) {
+            const struct wlead *l = &m->wleads[p->lead_start + k];
+            if (!l->len || l->len > GX_RUN ||
+                !(p->lens >> (l->len - 1) & 1) ||
+                !(p->bloom >> lead_bit(l->key, l->len) & 1) || l->pad ||
+                l->follow_start > m->n_follows ||
+                l->follow_n > m->n_follows - l->follow_start)
+                return 0;
+            for (uint32_t j = 0; j < l->follow_n; j++) {
+                const struct follow *e = &m->follows[l->follow_start + j];
+                if (e->cls || (e->val & ~e->mask) || e->pad)
+                    return 0;
+            }
         }
     }
     for (size_t i = 0; i < n_alias; i++)
@@ -3551,6 +3623,21 @@ static int matcher_valid(const struct skidx_matcher *m, size_t cap,
             m->groups[g].width > NEG_MAX_WIDTH)
             return 0;
     return 1;
+}
+
+/* A u64 count, then that many elements of `size` bytes, in place (the
+ * image's); NULL, *n 0 and r->bad set when the count is past the blob. */
+static const void *rblob_counted(struct skidx_rblob *r, size_t *n,
+                                 size_t size)
+{
+    const uint64_t c = skidx_rblob_u64(r);
+    *n = 0;
+    if (r->bad || c > r->n) {
+        r->bad = 1;
+        return NULL;
+    }
+    *n = (size_t)c;
+    return skidx_rblob_array(r, *n, size);
 }
 
 skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
@@ -3615,14 +3702,16 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
     /* the arrays in place: the image outlives the matcher */
     m->gate_info = (struct gate_info *)skidx_rblob_array(
         r, m->n_gate_words, sizeof(*m->gate_info));
-    const uint64_t n_follows = skidx_rblob_u64(r);
-    if (r->bad || n_follows > r->n) {
+    m->follows = (struct follow *)rblob_counted(r, &m->n_follows,
+                                                sizeof(*m->follows));
+    m->wparts = (struct wpart *)rblob_counted(r, &m->n_wparts,
+                                              sizeof(*m->wparts));
+    m->wleads = (struct wlead *)rblob_counted(r, &m->n_wleads,
+                                              sizeof(*m->wleads));
+    if (r->bad) {
         free(m);
         return SKIDX_ERR_CORRUPT;
     }
-    m->n_follows = (size_t)n_follows;
-    m->follows = (struct follow *)skidx_rblob_array(r, m->n_follows,
-                                                    sizeof(*m->follows));
     m->lits = (char *)skidx_rblob_any(r, &m->lit_bytes);
     m->n_twins = (size_t)skidx_rblob_u64(r);
     m->twin = (uint32_t *)skidx_rblob_array(r, m->n_regex, sizeof(*m->twin));
@@ -5654,6 +5743,55 @@ static skidx_status scan_merged(const struct skidx_matcher *m,
     return SKIDX_OK;
 }
 
+/* Does a lead of part p (struct wpart) start an ASCII word of
+ * t[0..len) in [lo, hi], followed by one of its strings? mask is the
+ * text's word mask (a zero word after its end). */
+static int lead_in(const struct skidx_matcher *m, const struct wpart *p,
+                   const unsigned char *t, size_t len, const uint64_t *mask,
+                   size_t lo, size_t hi)
+{
+    const struct wlead *l = &m->wleads[p->lead_start];
+    for (size_t w = lo / 64; w * 64 <= hi; w++) {
+        const uint64_t cur = mask[w], prev = w ? mask[w - 1] >> 63 : 0;
+        /* the word starts in [lo, hi], the runs' last bytes */
+        uint64_t st = cur & ~(cur << 1 | prev);
+        if (lo > w * 64)
+            st &= ~0ull << (lo - w * 64);
+        if (hi - w * 64 < 63)
+            st &= ~0ull >> (63 - (hi - w * 64));
+        const uint64_t last = cur & ~(cur >> 1 | mask[w + 1] << 63);
+        for (; st; st &= st - 1) {
+            const unsigned b = (unsigned)__builtin_ctzll(st);
+            const size_t ws = w * 64 + b;
+            size_t we;
+            if (last >> b) {
+                we = ws + (size_t)__builtin_ctzll(last >> b) + 1;
+            } else { /* on into the next mask words: their next zero */
+                we = (w + 1) * 64;
+                while (!~mask[we / 64])
+                    we += 64;
+                we += (size_t)__builtin_ctzll(~mask[we / 64]);
+            }
+            we = we < len ? we : len; /* the mask's bits past the end */
+            const size_t n = we - ws;
+            if (n > GX_RUN || !(p->lens >> (n - 1) & 1))
+                continue;
+            const uint64_t key = word_first8(t + ws, n, len - ws);
+            if (!(p->bloom >> lead_bit(key, n) & 1))
+                continue;
+            for (uint32_t k = 0; k < p->lead_n; k++) {
+                if (l[k].len != n || l[k].key != key)
+                    continue;
+                if (!l[k].follow_n ||
+                    follow_any(m->follows + l[k].follow_start, l[k].follow_n,
+                               0, follow_bytes(t, len, we)))
+                    return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 /* The word-window regexes (db_wwin), over the windows of the GW_WIN gate
  * words the WORDS engine found: [start - pre, end + post), widened on
  * each side to the nearest byte that is no ASCII word byte (or the
@@ -5682,14 +5820,24 @@ static skidx_status scan_word_windows(const struct skidx_matcher *m,
         if (!(f->kinds & GW_WIN))
             continue;
         const size_t ws = s->gates[i], we = ws + f->len;
-        size_t a = ws > f->pre ? ws - f->pre : 0;
-        size_t b = len - we > f->post ? we + f->post : len;
-        while (a > 0 && is_ascii_word(t[a - 1]))
-            a--;
-        while (b < len && is_ascii_word(t[b]))
-            b++;
-        if (add_window(s, &nw, &sorted, a, b))
-            return SKIDX_ERR_NOMEM;
+        /* the word's window, or its parts' that the text needs */
+        for (uint32_t k = 0; k < (f->part_n ? f->part_n : 1); k++) {
+            const struct wpart *p = f->part_n ? &m->wparts[f->part_start + k]
+                                              : NULL;
+            const size_t pre = p ? p->pre : f->pre;
+            const size_t post = p ? p->post : f->post;
+            size_t a = ws > pre ? ws - pre : 0;
+            size_t b = len - we > post ? we + post : len;
+            if (p && p->lead_n &&
+                !lead_in(m, p, t, len, s->wordmask, a, ws))
+                continue;
+            while (a > 0 && is_ascii_word(t[a - 1]))
+                a--;
+            while (b < len && is_ascii_word(t[b]))
+                b++;
+            if (add_window(s, &nw, &sorted, a, b))
+                return SKIDX_ERR_NOMEM;
+        }
     }
     return scan_merged(m, m->db_wwin, s, text, nw, sorted);
 }
