@@ -22,6 +22,10 @@ enum cli_tax_flags {
     /* the caller scans no text: from the cache, the taxonomy may come
      * without its matchers and section rules (*comp's matchers NULL) */
     CLI_TAX_NO_MATCHERS = 1u << 1,
+    /* the run is short: the cache image may be mapped rather than read
+     * (tax_open.c, read_file); a long run takes a copy, which nothing can
+     * change under it and whose tables sit in huge pages */
+    CLI_TAX_MAP = 1u << 2,
 };
 
 /* Load the taxonomy in `dir` and compile it, or take both from the cache.
