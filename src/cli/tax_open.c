@@ -355,8 +355,11 @@ skidx_status cli_taxonomy_open(const char *dir, unsigned flags,
     }
     if (use) {
         struct image im;
-        const int got = read_file(path, flags & CLI_TAX_NO_MATCHERS,
-                                  flags & CLI_TAX_MAP, &im);
+        /* SKIDX_CACHE=read: never map (to compare the two ways) */
+        const int map =
+            (flags & CLI_TAX_MAP) && !(mode && !strcmp(mode, "read"));
+        const int got =
+            read_file(path, flags & CLI_TAX_NO_MATCHERS, map, &im);
         if (!got) {
             const int whole = im.whole;
             if (im.map_len)
