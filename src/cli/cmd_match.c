@@ -242,7 +242,8 @@ int cmd_match(int argc, char **argv)
     struct mctx m;
     const char *tax_dir = skidx_taxonomy_default_dir();
     struct skidx_error err;
-    unsigned tax_flags = 0;
+    /* the cache image mapped, not copied: `match` is for a few postings */
+    unsigned tax_flags = CLI_TAX_MAP;
     int c;
     memset(&m, 0, sizeof(m));
     m.currency = "USD";
