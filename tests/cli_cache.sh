@@ -6,8 +6,7 @@
 # directory is not an error; the directory follows SKIDX_CACHE_DIR,
 # XDG_CACHE_HOME and HOME; concurrent runs leave one whole file; a
 # Hyperscan database spoilt behind a forged checksum fails the first run
-# that scans it, naming the file, which it removes; a file cut short under
-# a run that maps it ends that run with a message.
+# that scans it, naming the file, which it removes.
 # usage: cli_cache.sh SKIDX SOURCE_DIR
 set -u
 SKIDX=$1 SRC=$2
@@ -283,24 +282,4 @@ check "concurrent: one cache file" 1 "$(ls -A "$T/cache" | wc -l)"
 msg=$(SKIDX_CACHE=verbose "$SKIDX" match "${TX[@]}" "$ONE" 2>&1 >/dev/null)
 case $msg in *"cache: loaded"*) ok "concurrent: the file loads" ;;
     *) bad "concurrent: the file does not load: $msg" ;; esac
-
-# a short run maps the cache file rather than copy it (README): cut short
-# in place under the run (skidx itself never does this), it ends the run
-# with a message naming the file and exit 1, not a crash
-F=$(ls "$T"/cache/taxonomy-*.skc)
-mkfifo "$T/fifo"
-(SKIDX_CACHE=verbose "$SKIDX" match "${TX[@]}" - < "$T/fifo" > /dev/null 2> "$T/bus.err"
- echo $? > "$T/bus.rc") &
-exec 3> "$T/fifo"
-for _ in $(seq 300); do grep -q "cache: loaded" "$T/bus.err" && break; sleep 0.1; done
-grep -q "cache: loaded.*mapped" "$T/bus.err" && ok "match maps the cache file" ||
-    bad "match did not map the cache file: $(cat "$T/bus.err")"
-truncate -s 4096 "$F"
-cat "$ONE" >&3
-exec 3>&-
-wait
-check "cut short under a run: exit" 1 "$(cat "$T/bus.rc")"
-grep -q "compiled-taxonomy cache '$F' was cut short while in use" "$T/bus.err" &&
-    ok "cut short under a run: message" ||
-    bad "cut short under a run: $(cat "$T/bus.err")"
 exit $fail

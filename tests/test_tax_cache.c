@@ -27,7 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 static const char *const TEXTS[] = {
@@ -764,94 +763,6 @@ static void test_first_part_runs(void **state)
 /* The growable buffer the image, the index writer and the segment
  * encoder share: zeroed room to fill in, padding, little-endian values,
  * and growth that keeps what was written. */
-/* A read-only mapping holding the first n bytes of the image (with
- * `flip`, one byte at that offset changed), as the CLI maps a cache file:
- * any write to it would kill the test. */
-static unsigned char *ro_image(size_t n, size_t flip)
-{
-    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    assert_true(p != MAP_FAILED);
-    memcpy(p, F.img, n);
-    if (flip < n)
-        ((unsigned char *)p)[flip] ^= 0x10;
-    assert_int_equal(mprotect(p, n, PROT_READ), 0);
-    return p;
-}
-
-/* An image loads from a read-only mapping (skidx_tcache_load_mapped),
- * whole or its first part, into what a load from memory gives, and
- * nothing of the load, the matching, the rebuilt databases or a save of
- * the loaded form writes to it; the taxonomy unmaps it. A damaged one is
- * refused and stays the caller's. */
-static void test_mapped(void **state)
-{
-    (void)state;
-    struct skidx_taxonomy *t;
-    struct skidx_compiled *c;
-    unsigned char *map = ro_image(F.len, SIZE_MAX);
-    assert_int_equal(skidx_tcache_load_mapped(map, F.len, F.len, 0, &F.key,
-                                              "taxonomy", &F.f, &t, &c),
-                     SKIDX_OK);
-    assert_true(t->hash == F.tax->hash);
-    same_taxonomy(F.tax, t);
-    assert_int_equal(t->sections.n, F.tax->sections.n);
-    const struct skidx_matcher *m[4] = {c->skills, c->roles, c->levels,
-                                        c->level_fields};
-    for (int i = 0; i < 4; i++)
-        assert_int_equal(skidx_matcher_load_all(m[i]), SKIDX_OK);
-    for (size_t i = 0; i < sizeof(TEXTS) / sizeof(TEXTS[0]); i++) {
-        same_hits(F.comp->skills, c->skills, TEXTS[i]);
-        same_hits(F.comp->roles, c->roles, TEXTS[i]);
-        same_hits(F.comp->levels, c->levels, TEXTS[i]);
-        same_hits(F.comp->level_fields, c->level_fields, TEXTS[i]);
-    }
-    unsigned char *again;
-    size_t n2;
-    assert_int_equal(skidx_tcache_save(c, &F.key, &F.f, &again, &n2),
-                     SKIDX_OK);
-    assert_int_equal(n2, F.len);
-    assert_memory_equal(again, F.img, F.len);
-    free(again);
-    skidx_compiled_free(c);
-    skidx_taxonomy_free(t); /* unmaps */
-
-    /* the first part alone */
-    const size_t n = skidx_tcache_taxonomy_bytes(F.img, F.len);
-    map = ro_image(n, SIZE_MAX);
-    assert_int_equal(skidx_tcache_load_mapped(map, n, n, 1, &F.key,
-                                              "taxonomy", &F.f, &t, &c),
-                     SKIDX_OK);
-    assert_null(c->skills);
-    same_taxonomy(F.tax, t);
-    skidx_compiled_free(c);
-    skidx_taxonomy_free(t);
-
-    /* damaged (in either part), or wrongly sized: refused, still mapped */
-    const size_t at[2] = {SKIDX_TCACHE_HEADER + 5, F.len - 100};
-    for (int i = 0; i < 2; i++) {
-        map = ro_image(F.len, at[i]);
-        assert_int_equal(skidx_tcache_load_mapped(map, F.len, F.len, 0,
-                                                  &F.key, "taxonomy", &F.f,
-                                                  &t, &c),
-                         SKIDX_ERR_CORRUPT);
-        assert_null(t);
-        assert_null(c);
-        assert_int_equal(map[0], F.img[0]); /* the caller's still */
-        assert_int_equal(munmap(map, F.len), 0);
-    }
-    map = ro_image(F.len, SIZE_MAX);
-    assert_int_equal(skidx_tcache_load_mapped(map, F.len, F.len - 1, 0,
-                                              &F.key, "taxonomy", &F.f, &t,
-                                              &c),
-                     SKIDX_ERR_USAGE);
-    assert_int_equal(skidx_tcache_load_mapped(map, F.len - 1, F.len, 0,
-                                              &F.key, "taxonomy", &F.f, &t,
-                                              &c),
-                     SKIDX_ERR_CORRUPT);
-    assert_int_equal(munmap(map, F.len), 0);
-}
-
 static void test_wblob(void **state)
 {
     (void)state;
@@ -902,7 +813,6 @@ int main(void)
         cmocka_unit_test(test_first_part),
         cmocka_unit_test(test_first_part_alone),
         cmocka_unit_test(test_first_part_runs),
-        cmocka_unit_test(test_mapped),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -480,12 +480,6 @@ void cli_index_release(struct cli_index *ix)
     ix->tax = NULL;
 }
 
-/* Shards of fewer bytes than this (as stored) make a short run: some
- * tenths of a second at most, where a copy of the 11 MB compiled-taxonomy
- * image (2-3 ms on a 2-vCPU VM) is a large part of an empty or tiny
- * corpus's run; a longer run takes the copy (cli/tax_open.h CLI_TAX_MAP). */
-#define SHORT_RUN_BYTES ((uint64_t)8 << 20)
-
 int cmd_index(int argc, char **argv)
 {
     struct cli_index ix;
@@ -506,12 +500,6 @@ int cmd_index(int argc, char **argv)
     /* empty shards scan no text: the taxonomy without its matchers */
     if (skidx_shard_list_all_empty(&ix.shards))
         ix.tax_flags |= CLI_TAX_NO_MATCHERS;
-    /* a short run maps the compiled-taxonomy cache rather than copy it */
-    uint64_t in_bytes = 0;
-    for (size_t i = 0; i < ix.shards.n; i++)
-        in_bytes += ix.shards.sizes[i];
-    if (in_bytes < SHORT_RUN_BYTES)
-        ix.tax_flags |= CLI_TAX_MAP;
     if ((rc = cli_index_taxonomy(&ix)) >= 0)
         goto out;
     struct skidx_model model;

@@ -242,8 +242,7 @@ int cmd_match(int argc, char **argv)
     struct mctx m;
     const char *tax_dir = skidx_taxonomy_default_dir();
     struct skidx_error err;
-    /* the cache image mapped, not copied: `match` is for a few postings */
-    unsigned tax_flags = CLI_TAX_MAP;
+    unsigned tax_flags = 0;
     int c;
     memset(&m, 0, sizeof(m));
     m.currency = "USD";

@@ -3,9 +3,7 @@
  * (tax_open.h). The cache files are core/tax_cache.h images named by
  * their key; they are written through io/atomic_file (a temporary beside
  * the target, renamed over it), so a concurrent skidx never reads half a
- * file, and never rewritten in place. A short run maps the file it loads
- * (CLI_TAX_MAP), a long one reads it into memory; the image's own checks
- * apply to either before anything is used.
+ * file, and read whole into memory, where the image's own checks apply.
  *
  * The directory keeps at most CACHE_KEEP images: after one is written,
  * the least recently used others (by mtime, refreshed on a hit at most
@@ -19,11 +17,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -70,90 +66,27 @@ static int make_dirs(const char *path)
     return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) ? 0 : -1;
 }
 
-/* A cache image mapped read-only, for a SIGBUS while it is in use: the
- * range and the message, built before the handler is installed and
- * written with write(2) alone. */
-static uintptr_t bus_lo, bus_hi;
-static char bus_msg[SKIDX_ATOMIC_PATH_MAX + 160];
-static size_t bus_len;
-
-static void on_sigbus(int sig, siginfo_t *si, void *uc)
-{
-    const uintptr_t a = (uintptr_t)si->si_addr;
-    (void)uc;
-    if (a >= bus_lo && a < bus_hi) {
-        if (write(STDERR_FILENO, bus_msg, bus_len) < 0) {
-            /* nothing left to tell */
-        }
-        _exit(EXIT_DATA);
-    }
-    /* not the image's: the default action, as if no handler were here */
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-/* Turn a SIGBUS in [p, p + n), the mapped image of `path`, into a
- * message and exit 1 (the file was cut short under the run). */
-static void catch_sigbus(const char *path, const void *p, size_t n)
-{
-    const int k = snprintf(bus_msg, sizeof(bus_msg),
-                           "skidx: compiled-taxonomy cache '%s' was cut "
-                           "short while in use; is another process "
-                           "writing it?\n",
-                           path);
-    bus_len = k < 0 ? 0 : (size_t)k < sizeof(bus_msg) ? (size_t)k
-                                                       : sizeof(bus_msg) - 1;
-    bus_lo = (uintptr_t)p;
-    bus_hi = bus_lo + n;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_sigaction = on_sigbus;
-    sa.sa_flags = SA_SIGINFO;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGBUS, &sa, NULL);
-}
-
-/* An image as read: buf[0..len), the whole file or its first part
- * (whole); map_len 0 when buf is a malloc'd copy, else buf is a
- * read-only mapping of map_len bytes. */
-struct image {
-    unsigned char *buf;
-    size_t len, map_len;
-    int whole;
-};
-
 /* The whole of a regular file, or with `first_part` only the image's
  * first part (its header and taxonomy, core/tax_cache.h) when the header
- * gives its length, into *im; 0, or -1 (missing, unreadable, too big).
- *
- * With `map` (a short run), the file is mapped read-only, its pages
- * mapped at once (MAP_POPULATE): they are in the page cache since the run
- * that wrote the file, so this costs neither the kernel's clearing of
- * fresh pages nor a copy. Reading the 11 MB image of the default taxonomy
- * into prefaulted huge pages took 1.8-2.5 ms of a 9-13 ms `skidx match`
- * on the 2-vCPU VM, mapping it 0.4 ms; its checksum then reads 4 KiB
- * pages rather than huge ones (0.4 -> 1.0 ms). skidx never writes a cache
- * file in place (a new one is renamed over it), and removing it leaves a
- * mapping whole; another process cutting it short under a run would
- * raise SIGBUS, which ends the run with a message (catch_sigbus), and one
- * rewriting it in place could change the tables after their checks: the
- * README says the directory is skidx's. Without `map`, or when the
- * kernel refuses the mapping, the file is read into memory. */
-static int read_file(const char *path, int first_part, int map,
-                     struct image *im)
+ * gives its length, in a buffer aligned for the image loader, or NULL
+ * (missing, unreadable, too big). *whole says which was read. The file
+ * is read, not mapped: a file truncated under a mapping would kill the
+ * process (SIGBUS), and one rewritten in place would change the tables
+ * under the run. */
+static unsigned char *read_file(const char *path, int first_part,
+                                size_t *len, int *whole)
 {
     const int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     struct stat sb;
     unsigned char *buf = NULL;
-    size_t *len = &im->len;
-    memset(im, 0, sizeof(*im));
-    im->whole = 1;
+    *len = 0;
+    *whole = 1;
     if (fd < 0)
-        return -1;
+        return NULL;
     if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
         (uint64_t)sb.st_size > CACHE_MAX_BYTES) {
         close(fd);
-        return -1;
+        return NULL;
     }
     size_t want = (size_t)sb.st_size;
     unsigned char hdr[SKIDX_TCACHE_HEADER];
@@ -162,26 +95,13 @@ static int read_file(const char *path, int first_part, int map,
         pread(fd, hdr, sizeof(hdr), 0) == (ssize_t)sizeof(hdr) &&
         (part = skidx_tcache_taxonomy_bytes(hdr, (uint64_t)sb.st_size))) {
         want = part;
-        im->whole = 0;
-    }
-    if (want && map) {
-        void *m = mmap(NULL, want, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
-                       fd, 0);
-        if (m != MAP_FAILED) {
-            if (time(NULL) - sb.st_mtime > 86400)
-                (void)futimens(fd, NULL);
-            close(fd);
-            catch_sigbus(path, m, want);
-            im->buf = m;
-            im->len = im->map_len = want;
-            return 0;
-        }
+        *whole = 0;
     }
     /* in huge pages, prefaulted: a fault for each 4 KiB page as read()
      * fills it would cost more than the whole load (core/blob.h) */
     if (!(buf = skidx_bigbuf(want ? want : 1))) {
         close(fd);
-        return -1;
+        return NULL;
     }
     size_t got = 0;
     while (got < want) {
@@ -197,8 +117,7 @@ static int read_file(const char *path, int first_part, int map,
         (void)futimens(fd, NULL);
     close(fd);
     *len = got;
-    im->buf = buf;
-    return 0;
+    return buf;
 }
 
 struct entry {
@@ -354,39 +273,23 @@ skidx_status cli_taxonomy_open(const char *dir, unsigned flags,
         use = 0;
     }
     if (use) {
-        struct image im;
-        /* SKIDX_CACHE=read: never map (to compare the two ways) */
-        const int map =
-            (flags & CLI_TAX_MAP) && !(mode && !strcmp(mode, "read"));
-        const int got =
-            read_file(path, flags & CLI_TAX_NO_MATCHERS, map, &im);
-        if (!got) {
-            const int whole = im.whole;
-            if (im.map_len)
-                st = skidx_tcache_load_mapped(im.buf, im.len, im.map_len,
-                                              !whole, &key, dir, &f, tax,
-                                              comp);
-            else if (whole)
-                st = skidx_tcache_load(im.buf, im.len, &key, dir, &f, tax,
-                                       comp);
-            else
-                st = skidx_tcache_load_taxonomy(im.buf, im.len, &key, dir,
-                                                &f, tax, comp);
+        size_t len;
+        int whole;
+        unsigned char *buf = read_file(path, flags & CLI_TAX_NO_MATCHERS,
+                                       &len, &whole);
+        if (buf) {
+            st = whole ? skidx_tcache_load(buf, len, &key, dir, &f, tax, comp)
+                       : skidx_tcache_load_taxonomy(buf, len, &key, dir, &f,
+                                                    tax, comp);
             if (!st) {
                 if (verbose)
-                    cli_msg("cache: loaded '%s'%s%s", path,
-                            whole ? "" : " (the taxonomy, no matchers)",
-                            im.map_len ? ", mapped" : "");
+                    cli_msg("cache: loaded '%s'%s", path,
+                            whole ? "" : " (the taxonomy, no matchers)");
                 memcpy(loaded, path, sizeof(loaded));
                 skidx_taxonomy_files_release(&f);
                 return SKIDX_OK;
             }
-            if (im.map_len) {
-                bus_lo = bus_hi = 0;
-                munmap(im.buf, im.map_len);
-            } else {
-                free(im.buf);
-            }
+            free(buf);
             if (verbose)
                 cli_msg("cache: ignored '%s': %s", path, skidx_strerror(st));
         } else if (verbose) {

@@ -5,8 +5,7 @@
  * The cache directory is $SKIDX_CACHE_DIR, else $XDG_CACHE_HOME/skidx,
  * else ~/.cache/skidx. SKIDX_CACHE=off (or the flag CLI_TAX_NO_CACHE)
  * turns the cache off; SKIDX_CACHE=verbose reports on stderr what the
- * cache did; SKIDX_CACHE=read reads the file into memory where a short
- * run would map it (CLI_TAX_MAP), to compare the two. A cache file that is missing, stale, foreign or damaged is
+ * cache did. A cache file that is missing, stale, foreign or damaged is
  * ignored (the taxonomy is compiled and the file rewritten); a cache
  * directory that cannot be created or written is not an error. The
  * taxonomy and matchers are the same either way (core/tax_cache.h).
@@ -23,10 +22,6 @@ enum cli_tax_flags {
     /* the caller scans no text: from the cache, the taxonomy may come
      * without its matchers and section rules (*comp's matchers NULL) */
     CLI_TAX_NO_MATCHERS = 1u << 1,
-    /* the run is short: the cache image may be mapped rather than read
-     * (tax_open.c, read_file); a long run takes a copy, which nothing can
-     * change under it and whose tables sit in huge pages */
-    CLI_TAX_MAP = 1u << 2,
 };
 
 /* Load the taxonomy in `dir` and compile it, or take both from the cache.

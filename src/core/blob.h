@@ -335,7 +335,6 @@ static inline void skidx_arena_release(struct skidx_arena *a)
  * Hyperscan databases). skidx_taxonomy_free() frees it. */
 struct skidx_tcache_image {
     unsigned char *buf; /* NULL until the load succeeds: the caller's */
-    size_t map_len;     /* 0: buf is malloc'd; else a mapping of this size */
     struct skidx_arena arena;
 };
 
@@ -344,10 +343,7 @@ static inline void skidx_tcache_image_free(struct skidx_tcache_image *im)
     if (!im)
         return;
     skidx_arena_release(&im->arena);
-    if (im->map_len)
-        (void)munmap(im->buf, im->map_len);
-    else
-        free(im->buf);
+    free(im->buf);
     free(im);
 }
 

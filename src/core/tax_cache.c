@@ -468,7 +468,7 @@ static skidx_status load_image(unsigned char *buf, size_t len,
                                const struct skidx_tcache_key *key,
                                const char *dir,
                                const struct skidx_taxonomy_files *f,
-                               enum load_mode mode, size_t map_len,
+                               enum load_mode mode,
                                struct skidx_taxonomy **tax,
                                struct skidx_compiled **comp);
 
@@ -486,7 +486,7 @@ static skidx_status prove(const unsigned char *img, size_t n,
         return SKIDX_ERR_NOMEM;
     memcpy(copy, img, n);
     skidx_status st =
-        load_image(copy, n, key, c->tax->dir, f, LOAD_PROVE, 0, &t, &lc);
+        load_image(copy, n, key, c->tax->dir, f, LOAD_PROVE, &t, &lc);
     if (st) {
         free(copy);
         return st == SKIDX_ERR_NOMEM ? st : SKIDX_ERR_CORRUPT;
@@ -585,14 +585,12 @@ size_t skidx_tcache_taxonomy_bytes(const unsigned char *header,
  * part, which len must then be. LOAD_PROVE computes the taxonomy hash
  * again from what was loaded, which must be the stored one
  * (skidx_tcache_save proves each image so before it is written; a load
- * trusts the stored hash). buf is malloc'd (map_len 0) or a mapping of
- * map_len bytes, which the taxonomy releases as such. Nothing writes to
- * buf: a mapping may be read-only. */
+ * trusts the stored hash). */
 static skidx_status load_image(unsigned char *buf, size_t len,
                                const struct skidx_tcache_key *key,
                                const char *dir,
                                const struct skidx_taxonomy_files *f,
-                               enum load_mode mode, size_t map_len,
+                               enum load_mode mode,
                                struct skidx_taxonomy **tax,
                                struct skidx_compiled **comp)
 {
@@ -640,7 +638,6 @@ static skidx_status load_image(unsigned char *buf, size_t len,
         /* no matchers and no section rules: nothing will scan a text */
         t->hash = rd64(buf + 32);
         im->buf = buf;
-        im->map_len = map_len;
         *tax = t;
         *comp = c;
         return SKIDX_OK;
@@ -685,7 +682,6 @@ static skidx_status load_image(unsigned char *buf, size_t len,
     }
     t->hash = hash;
     im->buf = buf; /* the image is the taxonomy's from now on */
-    im->map_len = map_len;
     *tax = t;
     *comp = c;
     return SKIDX_OK;
@@ -704,7 +700,7 @@ skidx_status skidx_tcache_load(unsigned char *buf, size_t len,
                                struct skidx_taxonomy **tax,
                                struct skidx_compiled **comp)
 {
-    return load_image(buf, len, key, dir, f, LOAD_ALL, 0, tax, comp);
+    return load_image(buf, len, key, dir, f, LOAD_ALL, tax, comp);
 }
 
 skidx_status skidx_tcache_load_taxonomy(unsigned char *buf, size_t len,
@@ -714,25 +710,5 @@ skidx_status skidx_tcache_load_taxonomy(unsigned char *buf, size_t len,
                                         struct skidx_taxonomy **tax,
                                         struct skidx_compiled **comp)
 {
-    return load_image(buf, len, key, dir, f, LOAD_TAXONOMY, 0, tax, comp);
-}
-
-skidx_status skidx_tcache_load_mapped(const unsigned char *map, size_t len,
-                                      size_t map_len, int first_part,
-                                      const struct skidx_tcache_key *key,
-                                      const char *dir,
-                                      const struct skidx_taxonomy_files *f,
-                                      struct skidx_taxonomy **tax,
-                                      struct skidx_compiled **comp)
-{
-    *tax = NULL;
-    *comp = NULL;
-    if (!map_len || len > map_len)
-        return SKIDX_ERR_USAGE;
-    /* the loader's pointers are `unsigned char *` (the malloc'd image's
-     * strings are the taxonomy's `char *` fields), but it never writes
-     * through them: the mapping stays read-only */
-    return load_image((unsigned char *)(uintptr_t)map, len, key, dir, f,
-                      first_part ? LOAD_TAXONOMY : LOAD_ALL, map_len, tax,
-                      comp);
+    return load_image(buf, len, key, dir, f, LOAD_TAXONOMY, tax, comp);
 }

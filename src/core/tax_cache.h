@@ -118,25 +118,4 @@ skidx_status skidx_tcache_load_taxonomy(unsigned char *buf, size_t len,
                                         struct skidx_taxonomy **tax,
                                         struct skidx_compiled **comp);
 
-/* As skidx_tcache_load (first_part 0) or skidx_tcache_load_taxonomy
- * (first_part 1), from an image that is a read-only mapping of the cache
- * file: map (page-aligned, so aligned to SKIDX_BLOB_ALIGN) of map_len
- * bytes, of which the image is the first len. Nothing writes to it: the
- * load and every later use of the taxonomy and matchers only read the
- * image (the Hyperscan databases are rebuilt into memory of their own).
- * On success *tax owns the mapping and skidx_taxonomy_free() unmaps it;
- * on failure it stays the caller's. The checks are those of a load from
- * memory; what they cannot cover is the file changing after them (a
- * mapping is not a copy): the caller must know that nothing rewrites the
- * file in place, and catch SIGBUS should it be cut short
- * (cli/tax_open.c). Errors: as skidx_tcache_load; SKIDX_ERR_USAGE when
- * len > map_len or map_len is 0. */
-skidx_status skidx_tcache_load_mapped(const unsigned char *map, size_t len,
-                                      size_t map_len, int first_part,
-                                      const struct skidx_tcache_key *key,
-                                      const char *dir,
-                                      const struct skidx_taxonomy_files *f,
-                                      struct skidx_taxonomy **tax,
-                                      struct skidx_compiled **comp);
-
 #endif
