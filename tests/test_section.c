@@ -769,6 +769,38 @@ static void lead_in_upto(void **state)
     skidx_sections_release(&whole);
 }
 
+/* A random text of 1 to maxk parts (a linear congruential *seed), into
+ * text (cap bytes, not NUL-terminated); returns its length. */
+static size_t random_text(const char *const *parts, size_t np, int maxk,
+                          uint64_t *seed, char *text, size_t cap)
+{
+    size_t n = 0;
+    int k = 1 + (int)(*seed % (uint64_t)maxk);
+    for (int i = 0; i < k; i++) {
+        *seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+        const char *p = parts[(*seed >> 33) % np];
+        size_t l = strlen(p);
+        if (n + l >= cap)
+            break;
+        memcpy(text + n, p, l);
+        n += l;
+    }
+    return n;
+}
+
+/* Two splits of one text gave the same sections. */
+static void assert_same_sections(const struct skidx_sections *a,
+                                 const struct skidx_sections *b)
+{
+    assert_int_equal(a->n, b->n);
+    assert_int_equal(a->excluded, b->excluded);
+    for (size_t i = 0; i < a->n; i++) {
+        assert_int_equal(a->s[i].start, b->s[i].start);
+        assert_int_equal(a->s[i].body, b->s[i].body);
+        assert_int_equal(a->s[i].rule, b->s[i].rule);
+    }
+}
+
 /* A capitalised line start tries the lead-ins only when no '<' or '>'
  * lies before the anchor 60 bytes or more after it (anchor_tags 0):
  * random texts of names, tags, lead-ins and prose at every distance
@@ -796,17 +828,7 @@ static void lead_in_tags(void **state)
     uint64_t seed = 77;
     size_t legal = 0;
     for (int round = 0; round < 4000; round++) {
-        size_t n = 0;
-        int k = 1 + (int)(seed % 30);
-        for (int i = 0; i < k; i++) {
-            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-            const char *p = parts[(seed >> 33) % np];
-            size_t l = strlen(p);
-            if (n + l >= sizeof(text))
-                break;
-            memcpy(text + n, p, l);
-            n += l;
-        }
+        const size_t n = random_text(parts, np, 30, &seed, text, sizeof(text));
         for (int mode = 0; mode < 3; mode++)
             for (int simd = 0; simd < 2; simd++) {
                 const int path = simd ? SKIDX_SIMD_BEST : SKIDX_SIMD_SCALAR;
@@ -816,15 +838,10 @@ static void lead_in_tags(void **state)
                 assert_int_equal(
                     skidx_sections_split_mode(&off, text, n, &b, path, mode),
                     SKIDX_OK);
-                assert_int_equal(a.n, b.n);
-                assert_int_equal(a.excluded, b.excluded);
-                for (size_t i = 0; i < a.n; i++) {
-                    assert_int_equal(a.s[i].start, b.s[i].start);
-                    assert_int_equal(a.s[i].body, b.s[i].body);
-                    assert_int_equal(a.s[i].rule, b.s[i].rule);
+                assert_same_sections(&a, &b);
+                for (size_t i = 0; i < a.n; i++)
                     legal += mode == 1 && simd &&
                              (R.r[a.s[i].rule].flags & SKIDX_SECR_LEAD_WILD);
-                }
             }
     }
     printf("lead-in tags: %zu lead-ins found\n", legal);
@@ -854,17 +871,7 @@ static void heading_memo(void **state)
     uint64_t seed = 99;
     size_t hits = 0;
     for (int round = 0; round < 6000; round++) {
-        size_t n = 0;
-        int k = 1 + (int)(seed % 40);
-        for (int i = 0; i < k; i++) {
-            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-            const char *p = parts[(seed >> 33) % np];
-            size_t l = strlen(p);
-            if (n + l >= sizeof(text))
-                break;
-            memcpy(text + n, p, l);
-            n += l;
-        }
+        const size_t n = random_text(parts, np, 40, &seed, text, sizeof(text));
         for (int mode = 0; mode < 3; mode++)
             for (int simd = 0; simd < 2; simd++) {
                 const int path = simd ? SKIDX_SIMD_BEST : SKIDX_SIMD_SCALAR;
@@ -875,13 +882,7 @@ static void heading_memo(void **state)
                 assert_int_equal(
                     skidx_sections_split_mode(&R, text, n, &b, path, mode),
                     SKIDX_OK);
-                assert_int_equal(a.n, b.n);
-                assert_int_equal(a.excluded, b.excluded);
-                for (size_t i = 0; i < a.n; i++) {
-                    assert_int_equal(a.s[i].start, b.s[i].start);
-                    assert_int_equal(a.s[i].body, b.s[i].body);
-                    assert_int_equal(a.s[i].rule, b.s[i].rule);
-                }
+                assert_same_sections(&a, &b);
                 hits += a.n;
             }
     }
