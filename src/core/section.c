@@ -27,6 +27,7 @@ typedef unsigned char uc;
 #define MAX_BACK 64     /* look-back from a colon */
 #define MAX_PREFIX 48   /* bullets, numbers and tags before a heading */
 #define MAX_TAIL 48     /* the free words of "about *" */
+#define LEAD_REACH 60   /* a lead-in's literal starts by q + LEAD_REACH */
 
 static const char *const kind_names[SKIDX_SEC_COUNT] = {
     "none",  "requirements", "preferred", "responsibilities", "other",
@@ -1779,12 +1780,12 @@ static inline void try_line_at(struct ctx *x, size_t p, size_t q)
             anchor_seek(x, q + 2);
         if (x->anchor_next == NOMATCH || x->anchor_brk > q)
             return;
-        /* nor when a '<' or '>' lies before the anchor 60 bytes or more
-         * after q: lead_in_at() tries a lead-in's literal only from
-         * q + 60 or before, and the literal holds neither before its
-         * anchor (anchor_tags 0), so the text from there to the anchor's
-         * first occurrence does not either */
-        if (x->anchor_tag >= q + 60 && !R->anchor_tags)
+        /* nor when a '<' or '>' lies before the anchor LEAD_REACH bytes
+         * or more after q: lead_in_at() tries a lead-in's literal only
+         * from q + LEAD_REACH or before, and the literal holds neither
+         * before its anchor (anchor_tags 0), so the text from there to
+         * the anchor's first occurrence does not either */
+        if (x->anchor_tag >= q + LEAD_REACH && !R->anchor_tags)
             return;
     }
     lead_in_at(x, p, q);
@@ -1799,7 +1800,8 @@ static void lead_in_at(struct ctx *x, size_t p, size_t q)
     /* "Acme Corp is an equal opportunity employer...": up to five
      * capitalised words (a name) before the lead-in, at a paragraph's
      * start */
-    size_t lim = q + 60 < x->len ? q + 60 : x->len, words = 0;
+    size_t lim = q + LEAD_REACH < x->len ? q + LEAD_REACH : x->len,
+           words = 0;
     for (size_t i = q + 1; i < lim && words < 5; i++) {
         uc c = x->t[i];
         if (c > ' ')
