@@ -1306,10 +1306,21 @@ static int heading_line(const struct ctx *x, size_t q, uint32_t *rule,
     const uc *t = x->t;
     if (!m || q + MEMO_LINE > x->len)
         return heading_at(x, q, SIZE_MAX, 0, rule, body);
-    const uc *e = memchr(t + q, '\n', MEMO_LINE);
-    if (!e)
+    /* the first '\n' of the MEMO_LINE bytes (memchr() inline) */
+    uint64_t nl = 0;
+#if defined(__x86_64__)
+    for (size_t i = 0; i < MEMO_LINE / 16; i++)
+        nl |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+                  _mm_loadu_si128((const __m128i *)(t + q + 16 * i)),
+                  _mm_set1_epi8('\n')))
+              << (16 * i);
+#else
+    for (size_t i = 0; i < MEMO_LINE; i++)
+        nl |= (uint64_t)(t[q + i] == '\n') << i;
+#endif
+    if (!nl)
         return heading_at(x, q, SIZE_MAX, 0, rule, body);
-    const size_t n = (size_t)(e - (t + q)) + 1;
+    const size_t n = (size_t)__builtin_ctzll(nl) + 1;
     uint64_t w[MEMO_LINE / 8], h = n, lt = 0;
     for (size_t i = 0; i < MEMO_LINE / 8; i++) {
         if (8 * i >= n) {
