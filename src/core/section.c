@@ -980,6 +980,10 @@ struct ctx {
                            the text's end): no lead-in of a line start
                            before line_end reaches past it */
     size_t line_end;    /* no line start is tried at or after this */
+    size_t lead_lo, lead_n; /* the line starts q with q - lead_lo <
+                               lead_n hold no lead-in by the anchor
+                               (anchor_seek()): the test of
+                               try_line_at() in one compare */
 };
 
 /* A rule's literal at t[q..lim); the end, or NOMATCH. */
@@ -1794,9 +1798,20 @@ static __attribute__((noinline)) void anchor_seek(struct ctx *x, size_t from)
     }
     x->anchor_from = from;
     x->anchor_next = anchor_next(x, from);
-    if (x->anchor_next != NOMATCH)
+    /* try_line_at() returns at once for q from from - 2 on, below
+     * line_end, with no anchor from q + 2 on (NOMATCH) or with a line
+     * break after q before it (q + 2 <= anchor_next, q < anchor_brk) */
+    size_t hi = x->line_end;
+    if (x->anchor_next != NOMATCH) {
         x->anchor_brk = last_break(x, from - 1, x->anchor_next,
                                    &x->anchor_tag);
+        if (x->anchor_next - 1 < hi)
+            hi = x->anchor_next - 1;
+        if (x->anchor_brk < hi)
+            hi = x->anchor_brk;
+    }
+    x->lead_lo = from - 2;
+    x->lead_n = hi > from - 2 ? hi - (from - 2) : 0;
 }
 
 static void lead_in_at(struct ctx *x, size_t p, size_t q);
@@ -1821,6 +1836,8 @@ static inline void try_line_at(struct ctx *x, size_t p, size_t q)
      * when the anchor's first occurrence from q + 2 on (before
      * anchor_end, the line break after the last line start tried) has a
      * line break before it after q */
+    if (q - x->lead_lo < x->lead_n)
+        return; /* as below, known from the last anchor_seek() */
     if (R->anchor_len && q < x->line_end) {
         if (x->anchor_from > q + 2 ||
             (x->anchor_next != NOMATCH && x->anchor_next < q + 2))
