@@ -513,6 +513,7 @@ static void prefix_filters(void **state)
     (void)state;
     static const char tsv[] =
         "requirements\tabq\tabcde f\tabcdef\twe are\tit's us\t\xC3\x9C" "ber uns\t"
+        "wxyz\tvw xy\t"
         "a very long heading of more than thirty two bytes\n"
         "benefits\tabcdefghijklmnop qrstuvwxyzabcdef\tx y\tabcdefghijklmno "
         "pqrstuvwxyzabcde f\n"
@@ -555,6 +556,15 @@ static void prefix_filters(void **state)
         {"nice to hav", ""},          {"ABCDEFGH IJ", "preferred"},
         {"abcdefgh\tij", "preferred"}, {"abcdefgh  ij", "preferred"},
         {"abcdefgh ik", ""},
+        /* rules of three to five canonical bytes: two bits of their
+         * own in the word of their first three (bit 0 set), tested by
+         * the text's first three, four and five */
+        {"WXYZ", "requirements"},     {"wxyz:", "requirements"},
+        {"Wxyz**", "requirements"},   {"wxy", ""},
+        {"wxyzRest", "requirements"}, {"wxyzz", ""},
+        {"abqDef", "requirements"},   {"Vw  xy", "requirements"},
+        {"vw-xy:", "requirements"},   {"VW\txy", "requirements"},
+        {"vw x", ""},                 {"vwxy", ""},
     };
     check_line_kinds(&r2, cases, sizeof(cases) / sizeof(cases[0]));
     skidx_section_rules_release(&r2);
@@ -891,6 +901,63 @@ static void heading_memo(void **state)
     skidx_sections_release(&b);
 }
 
+/* The prefix filter passes every line start where a rule could begin:
+ * random texts of the default rules shorter than six bytes ("Perks",
+ * "Tech", "EEO"), their neighbours and near misses, glued, cut by a
+ * colon or a text's end, give on both paths the same sections as with
+ * every bit of every filter word set (the filter passing all; mode 1,
+ * where the words of every rule are read), and in modes 0 and 2 the
+ * same class at every byte. */
+static void prefix_filter_random(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {
+        "\n", "\r\n", "Perks", "perk", "Tech", "TECH", "Tools", "Tasks",
+        "Hours", "Stack", "EEO", "Plus", "Bonus", "Apply", "Legal", "Perks:",
+        "Tech stack", "Bonus points", ":", " ", "-", "x", "Xy", "s", "We",
+        "Requirements", "Benefits", "Perks & benefits", "\xEF\xBC\x9A",
+        "<li>", "</li>", ". ", "\n\n", "Tec", "Bon", "Applying"};
+    const size_t np = sizeof(parts) / sizeof(parts[0]);
+    struct skidx_section_rules all = R;
+    memset(all.pf, 0xFF, sizeof(all.pf));
+    char text[256];
+    struct skidx_sections a = {0}, b = {0};
+    uint64_t seed = 5;
+    size_t hits = 0;
+    for (int round = 0; round < 3000; round++) {
+        const size_t n = random_text(parts, np, 16, &seed, text, sizeof(text));
+        for (int simd = 0; simd < 2; simd++) {
+            const int path = simd ? SKIDX_SIMD_BEST : SKIDX_SIMD_SCALAR;
+            assert_int_equal(
+                skidx_sections_split_mode(&all, text, n, &b, path, 1),
+                SKIDX_OK);
+            for (int mode = 0; mode < 3; mode++) {
+                assert_int_equal(
+                    skidx_sections_split_mode(&R, text, n, &a, path, mode),
+                    SKIDX_OK);
+                if (mode == 1) {
+                    assert_same_sections(&a, &b);
+                    hits += a.n;
+                    continue;
+                }
+                for (uint32_t off = 0; off < (uint32_t)n; off++) {
+                    const int ka = skidx_sections_kind_at(&a, off);
+                    const int kb = skidx_sections_kind_at(&b, off);
+                    assert_int_equal(skidx_section_counts(ka),
+                                     skidx_section_counts(kb));
+                    if (mode == 2)
+                        assert_int_equal(ka == SKIDX_SEC_PREFERRED,
+                                         kb == SKIDX_SEC_PREFERRED);
+                }
+            }
+        }
+    }
+    printf("prefix filter: %zu headings\n", hits);
+    assert_true(hits > 1000);
+    skidx_sections_release(&a);
+    skidx_sections_release(&b);
+}
+
 /* A colon's look-back (64 bytes, one window of the AVX2 pass): a
  * sentence end (". ", "。", a line break) at every distance before
  * "Benefits:", the heading glued to 0-70 lower-case letters after it
@@ -1006,6 +1073,7 @@ int main(void)
         cmocka_unit_test(lead_in_upto),
         cmocka_unit_test(lead_in_tags),
         cmocka_unit_test(heading_memo),
+        cmocka_unit_test(prefix_filter_random),
         cmocka_unit_test(colon_look_back),
         cmocka_unit_test(rules_errors),
     };

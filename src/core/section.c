@@ -285,28 +285,48 @@ static const uint8_t canon_fast[256] = {
     ['Y'] = 1, ['Z'] = 1,
 };
 
+/* canon6()'s fast path: bit w of canon6_ok (w: the canon_fast classes
+ * of six bytes, two bits each, the first lowest) is 1 when the first
+ * is a letter or digit, the sixth is one or ' ', and each ' ' between
+ * comes before a letter or digit: then the six bytes OR 0x20 are the
+ * first six canonical bytes (a space before a letter or digit is one
+ * canonical ' '). Filled once (init_canon6_ok()). */
+static uint8_t canon6_ok[(1u << 12) / 8];
+
+__attribute__((constructor)) static void init_canon6_ok(void)
+{
+    for (unsigned w = 0; w < 1u << 12; w++) {
+        unsigned c[6];
+        for (int j = 0; j < 6; j++)
+            c[j] = w >> (2 * j) & 3;
+        int ok = c[0] == 1 && (c[5] == 1 || c[5] == 2);
+        for (int j = 1; j < 5 && ok; j++)
+            ok = c[j] == 1 || (c[j] == 2 && c[j + 1] == 1);
+        if (ok)
+            canon6_ok[w >> 3] |= (uint8_t)(1u << (w & 7));
+    }
+}
+
+/* canon6() where its fast path applies (i + 6 <= lim), without a branch
+ * on the bytes: 1 and the key, else 0. */
+static inline int canon6_fast(const uc *t, size_t i, uint64_t *key)
+{
+    const unsigned w = canon_fast[t[i]] | canon_fast[t[i + 1]] << 2 |
+                       canon_fast[t[i + 2]] << 4 | canon_fast[t[i + 3]] << 6 |
+                       canon_fast[t[i + 4]] << 8 | canon_fast[t[i + 5]] << 10;
+    uint64_t v = 0;
+    memcpy(&v, t + i, 6);
+    /* little-endian: byte 0 lowest, as canon6() */
+    *key = v | 0x202020202020ull;
+    return canon6_ok[w >> 3] >> (w & 7) & 1;
+}
+
 /* The first six bytes of t[i..lim) as canon3() reads three, in *key;
  * returns how many there are (six, or fewer at lim). */
 static inline int canon6(const uc *t, size_t i, size_t lim, uint64_t *key)
 {
-    if (i + 6 <= lim) {
-        /* letters, digits and single spaces: '|0x20' lowers the
-         * letters, and a space followed by a letter or digit is one
-         * canonical ' ' */
-        unsigned k = canon_fast[t[i]] | canon_fast[t[i + 5]] << 8;
-        int ok = (k & 0xFF) == 1 && (k >> 8) != 0;
-        for (int j = 1; j < 5 && ok; j++) {
-            unsigned c = canon_fast[t[i + j]];
-            ok = c == 1 || (c == 2 && canon_fast[t[i + j + 1]] == 1);
-        }
-        if (ok) {
-            uint64_t v = 0;
-            memcpy(&v, t + i, 6);
-            /* little-endian: byte 0 lowest, as below */
-            *key = v | 0x202020202020ull;
-            return 6;
-        }
-    }
+    if (i + 6 <= lim && canon6_fast(t, i, key))
+        return 6;
     uint64_t k = 0;
     int n = 0;
     while (n < 6 && i < lim) {
@@ -467,12 +487,16 @@ static inline uint32_t pf_slot(uint32_t key)
     return (key * 2654435761u) >> (32 - SKIDX_SECTION_PF_BITS);
 }
 
-/* The bit of a prefix filter word for the first six canonical bytes
- * (1..63; bit 0 marks a rule shorter than six bytes). */
-static inline unsigned pf_bit6(uint64_t key)
+/* The two bits (1..63, perhaps one) of a prefix filter word for a key
+ * of canonical bytes (the first six, or all of a shorter rule's), from
+ * two parts of one product: a rule sets both, and a text whose key has
+ * either one clear matches no rule of that word. Bit 0 marks a word
+ * holding a rule shorter than six bytes. */
+static inline uint64_t pf_bits(uint64_t key)
 {
-    unsigned b = (unsigned)((key * 0x9E3779B97F4A7C15ull) >> 58);
-    return b | !b;
+    const uint64_t p = key * 0x9E3779B97F4A7C15ull;
+    const unsigned a = (unsigned)(p >> 58), b = (unsigned)(p >> 52) & 63;
+    return 1ull << (a | !a) | 1ull << (b | !b);
 }
 
 /* May a rule (set 0: plain, 1: LEAD_WILD) begin at t[i..lim)? The
@@ -488,8 +512,11 @@ static inline int pre_may(const struct skidx_section_rules *R, int set,
 
 /* May a plain rule of set `set` (not 1) begin at t[i..lim)? One word of
  * the prefix filter, by the first three bytes: none of its bits (most
- * line starts), a rule shorter than six bytes (bit 0), or the bit of
- * the first six. Inlined: some 80,000 calls on 4,000 postings. */
+ * line starts), or both bits of the first six; where the word holds a
+ * rule shorter than six bytes (bit 0, a few words), both bits of the
+ * first three, four or five (a rule of that many canonical bytes
+ * matches only where they are the text's first). Inlined: some 80,000
+ * calls on 4,000 postings. */
 static inline __attribute__((always_inline)) int
 pre_may6(const struct skidx_section_rules *R, int set, const uc *t, size_t i,
          size_t lim)
@@ -497,15 +524,22 @@ pre_may6(const struct skidx_section_rules *R, int set, const uc *t, size_t i,
     uint32_t key;
     if (!canon3(t, i, lim, &key))
         return 0;
-    uint64_t e = R->pf[set][pf_slot(key)];
+    const uint64_t e = R->pf[set][pf_slot(key)];
     if (!e)
         return 0;
-    if (e & 1)
-        return 1;
     uint64_t k6;
-    if (canon6(t, i, lim, &k6) < 6)
+    const int n = canon6(t, i, lim, &k6); /* 3 or more: canon3() read 3 */
+    uint64_t m = pf_bits(k6);
+    if (n == 6 && (e & m) == m)
+        return 1;
+    if (!(e & 1))
         return 0;
-    return (int)(e >> pf_bit6(k6) & 1);
+    for (int l = 3; l < 6 && l <= n; l++) {
+        m = pf_bits(k6 & ((1ull << (8 * l)) - 1));
+        if ((e & m) == m)
+            return 1;
+    }
+    return 0;
 }
 
 static int kind_of(const char *s, size_t n)
@@ -805,7 +839,8 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
     }
     free(hashes);
     /* the prefix filter: the first three bytes as canon3() reads them
-     * choose a word, the first six (or bit 0: fewer) a bit of it */
+     * choose a word, the first six (or all of fewer, and bit 0) two bits
+     * of it */
     memset(R->pf, 0, sizeof(R->pf));
     memset(R->start, 0, sizeof(R->start));
     for (size_t k = 0; k < R->n; k++) {
@@ -835,10 +870,11 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
             sets |= 1u << 4;
         if (!pf)
             sets |= 1u << 5;
+        /* both bits of the first six canonical bytes, or of all of a
+         * shorter rule's (3 to 5: canon3() read three) and bit 0 */
         uint64_t k6;
-        uint64_t bit = canon6((const uc *)r->text, 0, r->len, &k6) == 6
-                           ? 1ull << pf_bit6(k6)
-                           : 1;
+        const int n6 = canon6((const uc *)r->text, 0, r->len, &k6);
+        const uint64_t bit = pf_bits(k6) | (n6 < 6);
         for (int set = 0; set < 6; set++)
             if (sets >> set & 1)
                 R->pf[set][sl] |= bit;
@@ -944,6 +980,10 @@ struct ctx {
                            the text's end): no lead-in of a line start
                            before line_end reaches past it */
     size_t line_end;    /* no line start is tried at or after this */
+    size_t lead_lo, lead_n; /* the line starts q with q - lead_lo <
+                               lead_n hold no lead-in by the anchor
+                               (anchor_seek()): the test of
+                               try_line_at() in one compare */
 };
 
 /* A rule's literal at t[q..lim); the end, or NOMATCH. */
@@ -1270,10 +1310,21 @@ static int heading_line(const struct ctx *x, size_t q, uint32_t *rule,
     const uc *t = x->t;
     if (!m || q + MEMO_LINE > x->len)
         return heading_at(x, q, SIZE_MAX, 0, rule, body);
-    const uc *e = memchr(t + q, '\n', MEMO_LINE);
-    if (!e)
+    /* the first '\n' of the MEMO_LINE bytes (memchr() inline) */
+    uint64_t nl = 0;
+#if defined(__x86_64__)
+    for (size_t i = 0; i < MEMO_LINE / 16; i++)
+        nl |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+                  _mm_loadu_si128((const __m128i *)(t + q + 16 * i)),
+                  _mm_set1_epi8('\n')))
+              << (16 * i);
+#else
+    for (size_t i = 0; i < MEMO_LINE; i++)
+        nl |= (uint64_t)(t[q + i] == '\n') << i;
+#endif
+    if (!nl)
         return heading_at(x, q, SIZE_MAX, 0, rule, body);
-    const size_t n = (size_t)(e - (t + q)) + 1;
+    const size_t n = (size_t)__builtin_ctzll(nl) + 1;
     uint64_t w[MEMO_LINE / 8], h = n, lt = 0;
     for (size_t i = 0; i < MEMO_LINE / 8; i++) {
         if (8 * i >= n) {
@@ -1747,9 +1798,20 @@ static __attribute__((noinline)) void anchor_seek(struct ctx *x, size_t from)
     }
     x->anchor_from = from;
     x->anchor_next = anchor_next(x, from);
-    if (x->anchor_next != NOMATCH)
+    /* try_line_at() returns at once for q from from - 2 on, below
+     * line_end, with no anchor from q + 2 on (NOMATCH) or with a line
+     * break after q before it (q + 2 <= anchor_next, q < anchor_brk) */
+    size_t hi = x->line_end;
+    if (x->anchor_next != NOMATCH) {
         x->anchor_brk = last_break(x, from - 1, x->anchor_next,
                                    &x->anchor_tag);
+        if (x->anchor_next - 1 < hi)
+            hi = x->anchor_next - 1;
+        if (x->anchor_brk < hi)
+            hi = x->anchor_brk;
+    }
+    x->lead_lo = from - 2;
+    x->lead_n = hi > from - 2 ? hi - (from - 2) : 0;
 }
 
 static void lead_in_at(struct ctx *x, size_t p, size_t q);
@@ -1774,6 +1836,8 @@ static inline void try_line_at(struct ctx *x, size_t p, size_t q)
      * when the anchor's first occurrence from q + 2 on (before
      * anchor_end, the line break after the last line start tried) has a
      * line break before it after q */
+    if (q - x->lead_lo < x->lead_n)
+        return; /* as below, known from the last anchor_seek() */
     if (R->anchor_len && q < x->line_end) {
         if (x->anchor_from > q + 2 ||
             (x->anchor_next != NOMATCH && x->anchor_next < q + 2))

@@ -32,8 +32,10 @@
  * bytes a step, or the portable loop; both give the same sections). At a
  * line start, a table of the rules' first bytes and a filter of one
  * 64-bit word a probe (2 KiB a set of kinds), chosen by a line's first
- * three bytes and testing one bit for its first six (blanks, hyphens
- * and apostrophes read as a rule reads them), reject most lines; the
+ * three bytes and testing two bits for its first six (or, in a word
+ * holding a rule of three to five bytes, for its first three, four and
+ * five; blanks, hyphens and apostrophes read as a rule reads them),
+ * reject most lines; the
  * rest hash their first word, which a second filter (the rules' first words) must know
  * before the second word is hashed, look the words up in a hash table
  * and compare the few rules found: where several share those words,
@@ -159,9 +161,10 @@ struct skidx_section_rules {
                                   /* the prefix filter, one word a probe,
                                      chosen by the hash of a rule's first
                                      three bytes (folded, as canon3()
-                                     reads them): bit 0 a rule shorter
-                                     than six such bytes, else the bit of
-                                     the hash of its first six; [0]
+                                     reads them): two bits of the hash
+                                     of its first six, or of all of a
+                                     rule shorter than six such bytes
+                                     and bit 0 (pf_bits()); [0]
                                      plain rules, [1] LEAD_WILD (bit 0
                                      only); plain rules of kinds [2] that
                                      do not count, [3] that count, [4]
