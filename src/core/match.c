@@ -216,8 +216,19 @@ static inline uint64_t word_hash(const unsigned char *p, size_t n,
  * corpus's words, 21 of them falsely; two bits in 512 Kbit pass 8.6 %
  * (three 7.5 % for more instructions; 6.1 % have a head and a tail that
  * can follow). Without the pair test, 31 % of the words would pass (to,
- * in, data, work, ... head some multi-word alias) whatever the filter. */
-#define FILTER_LOG 19
+ * in, data, work, ... head some multi-word alias) whatever the filter.
+ *
+ * With taxonomy 2026.12.10 two bits in 512 Kbit passed 10.0 % of
+ * test_match's sample words (7.1 % pass a filter without false
+ * positives): a false pass costs as often as its word occurs, so the
+ * few frequent words that share a filter word with some key weigh most,
+ * and the rate moves in steps with the size (10.0 % at 2^19 bits, 9.2 %
+ * at 2^20, 7.7 % at 2^21, 7.3 % at 2^22). 2^21 bits (256 KB) takes the
+ * false passes from 2,967 to 639 for no instruction (fewer probes:
+ * cg-work.sh -1.4 % default, -0.9 % dense); three bits a key in 2^20
+ * bits passed 7.3 % but cost 1.6 % more instructions (an extra shift
+ * and test a word). */
+#define FILTER_LOG 21 /* 256 KB, read-only, shared by the threads */
 #define FILTER_BITS (1u << FILTER_LOG)
 #define FILTER_SHIFT (64 - (FILTER_LOG - 6)) /* key >> this: the word */
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Recall of skidx on the audit postings read by hand (recall-reading.tsv).
 
-usage: recall.py SKIDX TAXONOMY CORPUS READING [--misses] [--ids]
+usage: recall.py SKIDX TAXONOMY CORPUS READING [--misses] [--ids] [--round=N]
 
 CORPUS is the audit corpus (build_corpus.py); READING lists, for each
 posting read, the technical items a careful reader wrote down before skidx
@@ -11,6 +11,8 @@ tests/real/evaluate.py) outside the categories Soft Skills, Education,
 Spoken Languages and Certifications, or names no skill at all (then it is
 "not in the taxonomy" and missed). Prints recall over all items and over
 those the taxonomy has, per source; --misses lists every missed item.
+A row's optional third column is the reading round it was written in (no
+third column: round 1); --round=N scores that round's postings alone.
 """
 import importlib.util, json, os, subprocess, sys, tempfile
 from collections import defaultdict
@@ -29,6 +31,8 @@ def main():
     if len(args) != 4:
         sys.exit(__doc__)
     skidx, tdir, corpus, reading = args
+    want_round = next((a.split("=", 1)[1] for a in sys.argv[1:]
+                       if a.startswith("--round=")), None)
     names, lookup = ev.load_taxonomy(tdir)
     cat = {}
     with open(os.path.join(tdir, "skills.tsv"), encoding="utf-8-sig") as f:
@@ -40,7 +44,11 @@ def main():
     for line in open(reading, encoding="utf-8"):
         if line.startswith("#") or not line.strip():
             continue
-        pid, item = line.rstrip("\n").split("\t")[:2]
+        cols = line.rstrip("\n").split("\t")
+        pid, item = cols[:2]
+        rnd = cols[2] if len(cols) > 2 else "1"
+        if want_round is not None and rnd != want_round:
+            continue
         items[pid].append(item)
     posts = {}
     for line in open(corpus, encoding="utf-8"):
