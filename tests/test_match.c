@@ -883,6 +883,13 @@ static void test_masked_spans(void **state)
     assert_string_equal(spans_of("edit index.php and guide.html"),
                         "index.php|guide.html");
     assert_string_equal(spans_of("send Resume.PDF"), "Resume.PDF");
+    /* the lists' words whole: not a prefix or an extension of one */
+    assert_string_equal(spans_of("a.cs b.css c.csss d.wav e.WA f.wavs"),
+                        "b.css|d.wav");
+    assert_string_equal(spans_of("x.gov/a y.go/a z.govs/a w.io/a v.i/a"),
+                        "x.gov/a|w.io/a");
+    assert_string_equal(spans_of("site acme.edu, acme.ed, acme.xyz"),
+                        "acme.edu");
     assert_string_equal(spans_of("run src/main/App.java now"),
                         "src/main/App.java");
     assert_string_equal(spans_of("in /usr/lib/python3 or ~/bin/x"),

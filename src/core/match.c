@@ -5217,15 +5217,17 @@ static inline int host_char(unsigned char c)
 static int in_list(const unsigned char *t, size_t a, size_t b,
                    const char *const *list, int caseless)
 {
+    const size_t n = b - a;
     for (; *list; list++) {
-        size_t n = strlen(*list);
-        if (n != b - a)
-            continue;
+        /* compared up to the word's end or a difference, most at the
+         * first byte: the word is t[a..b) when all n bytes agree and the
+         * word ends there */
+        const unsigned char *w = (const unsigned char *)*list;
         size_t i = 0;
-        while (i < n && (caseless ? lower(t[a + i]) : t[a + i]) ==
-                            (unsigned char)(*list)[i])
+        while (i < n && w[i] &&
+               (caseless ? lower(t[a + i]) : t[a + i]) == w[i])
             i++;
-        if (i == n)
+        if (i == n && !w[n])
             return 1;
     }
     return 0;
