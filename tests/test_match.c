@@ -769,12 +769,18 @@ static void test_fold_offsets(void **state)
     rng_state = 2026;
     for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
         for (size_t k = 0; k <= 300; k++) {
-            for (int tail = 0; tail < 2; tail++) {
-                /* k bytes of filler, the form after a space, maybe more */
+            for (int tail = 0; tail < 3; tail++) {
+                /* k bytes of filler, the form after a space, maybe more;
+                 * tail 2: the filler is ASCII after one curly quote, and
+                 * 130 bytes follow (the 128-byte blocks without a byte
+                 * >= 0x80 or a '\\' are passed over by their first
+                 * bytes: the form lies in each part of one) */
                 size_t n = 0;
                 while (n < k) {
                     const char *u = filler[rndn(sizeof(filler) /
                                                 sizeof(filler[0]))];
+                    if (tail == 2)
+                        u = n ? (n % 5 ? "x" : " ") : "\xE2\x80\x99";
                     size_t ul = strlen(u);
                     if (n + ul > k)
                         u = " ", ul = 1;
@@ -784,7 +790,8 @@ static void test_fold_offsets(void **state)
                 text[n++] = ' ';
                 memcpy(text + n, forms[f].text, strlen(forms[f].text));
                 n += strlen(forms[f].text);
-                for (size_t j = 0; tail && j < 40; j++)
+                for (size_t j = 0; j < (tail == 1 ? 40u : tail ? 130u : 0u);
+                     j++)
                     text[n++] = j % 3 ? 'y' : ' ';
                 text[n] = '\0';
                 snprintf(want, sizeof(want), "%s[%zu,%zu)", forms[f].skill,
@@ -876,6 +883,13 @@ static void test_masked_spans(void **state)
     assert_string_equal(spans_of("edit index.php and guide.html"),
                         "index.php|guide.html");
     assert_string_equal(spans_of("send Resume.PDF"), "Resume.PDF");
+    /* the lists' words whole: not a prefix or an extension of one */
+    assert_string_equal(spans_of("a.cs b.css c.csss d.wav e.WA f.wavs"),
+                        "b.css|d.wav");
+    assert_string_equal(spans_of("x.gov/a y.go/a z.govs/a w.io/a v.i/a"),
+                        "x.gov/a|w.io/a");
+    assert_string_equal(spans_of("site acme.edu, acme.ed, acme.xyz"),
+                        "acme.edu");
     assert_string_equal(spans_of("run src/main/App.java now"),
                         "src/main/App.java");
     assert_string_equal(spans_of("in /usr/lib/python3 or ~/bin/x"),

@@ -506,6 +506,55 @@ static skidx_status process(const struct skidx_posting *p,
     return skidx_posting_process(C, &W, p, "USD", want_hits, eng, r, skip);
 }
 
+/* A whole posting is classified through the memo too (its lines
+ * prefetched and the title's hash taken once, before the title's
+ * skills are matched): the role and level of a worker that has not seen
+ * the title, over 2,000 postings of random titles (many repeated, some
+ * empty or longer than the memo keeps) and seniority fields. */
+static void test_posting_classify_memo(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {
+        "engineer", "Senior ", "data scientist", "/", " ", "Intern", "ML ",
+        "Staff ", "junior ", "Lead ", "developer", "Data ", "Python "};
+    static const char *const fields[] = {NULL, "entry level", "senior"};
+    char title[160];
+    uint32_t seed = 4242;
+    for (int it = 0; it < 2000; it++) {
+        size_t n = random_title(parts, sizeof(parts) / sizeof(parts[0]), 4,
+                                &seed, title, sizeof(title) - 1);
+        title[n] = '\0';
+        seed = seed * 1103515245u + 12345u;
+        if ((seed >> 16) % 50 == 0) { /* longer than the memo keeps */
+            memset(title, 'a', 120);
+            strcpy(title + 120, " Senior Data Engineer");
+            n = strlen(title);
+        }
+        const char *f = fields[(seed >> 20) % 3];
+        struct skidx_posting p;
+        memset(&p, 0, sizeof(p));
+        pset(&p, SKIDX_P_TITLE, SKIDX_V_STRING, title);
+        pset(&p, SKIDX_P_DESCRIPTION, SKIDX_V_STRING,
+             "We use Python and SQL.");
+        if (f)
+            pset(&p, SKIDX_P_SENIORITY, SKIDX_V_STRING, f);
+        struct skidx_posting_result r;
+        unsigned skip;
+        assert_int_equal(process(&p, &r, &skip, SKIDX_ENGINE_WORDS, 0),
+                         SKIDX_OK);
+        struct skidx_worker w2;
+        uint32_t r2, l2;
+        assert_int_equal(skidx_worker_init(&w2, C), SKIDX_OK);
+        assert_int_equal(skidx_classify(C, &w2, title, n, f,
+                                        f ? strlen(f) : 0, &r2, &l2),
+                         SKIDX_OK);
+        skidx_worker_release(&w2);
+        if (r.role != r2 || r.level != l2)
+            fail_msg("'%.*s': role %u level %u, alone %u %u", (int)n, title,
+                     r.role, r.level, r2, l2);
+    }
+}
+
 /* A posting with a title and a salary; returns the result. */
 static struct skidx_posting_result salary(int tmin, const char *min, int tmax,
                                           const char *max, const char *period,
@@ -1038,6 +1087,7 @@ int main(void)
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_classify_hostile),
         cmocka_unit_test(test_classify_memo),
+        cmocka_unit_test(test_posting_classify_memo),
         cmocka_unit_test(test_classify_memo_parts),
         cmocka_unit_test(test_classify_memo_room),
         cmocka_unit_test(test_dates),

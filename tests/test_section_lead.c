@@ -159,6 +159,21 @@ static void test_name(void **state)
     assert_false(IS("Acme", "Acme Technologie"));
     assert_false(IS("Acme", "Acme Corps"));
     assert_false(IS("Acme", "Acme.iox"));
+    /* each web suffix, any case; a '.' at another length is none */
+    static const char *const web[] = {".ai",  ".IO",  ".Com", ".DEV",
+                                      ".tecH", ".co", ".aPP", ".XYZ"};
+    for (size_t i = 0; i < sizeof(web) / sizeof(web[0]); i++) {
+        char nb[32];
+        snprintf(nb, sizeof(nb), "Acme%s", web[i]);
+        if (!IS("acme", nb) || !IS(nb, nb))
+            fail_msg("'%s'", nb);
+        snprintf(nb, sizeof(nb), "a.b%s", web[i]);
+        if (!IS("a.b", nb) || IS("a", nb))
+            fail_msg("'%s'", nb);
+    }
+    assert_false(IS("Acme", "Acme.xy"));
+    assert_false(IS("Acme.", "Acme.tec"));
+    assert_false(IS("Ac", "Ac.e.ai"));
     /* a NUL byte at either end is trimmed like a space; inside a word it
      * is no generic tail's byte */
     assert_true(skidx_lead_is_name("Acme", 4, "\0Acme\0", 6));

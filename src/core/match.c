@@ -3871,31 +3871,45 @@ static int wordmask_scalar(const char *text, size_t len, uint64_t *mask,
 }
 
 #ifdef SKIDX_X86
-__attribute__((target("avx2"))) static inline uint32_t
-wordbits_avx2(__m256i c)
+/* Word bytes and trigger bytes by two nibble tables, a byte's class the
+ * AND of the low nibble's entry and the high nibble's: each bit is a set
+ * of low nibbles under some high nibbles, so that a byte is in the class
+ * when one of its bits survives the AND. Word bits (0x0F): 0-9 (bit 0,
+ * high nibble 3), A-O and a-o (bit 1: low 1-F under 4 and 6), P-Z and
+ * p-z (bit 2: low 0-A under 5 and 7), '_' (bit 3: low F under 5).
+ * Trigger bits (0x70): '.' and '/' (bit 4: low E-F under 2), ':' (bit 5:
+ * low A under 3), '@' (bit 6: low 0 under 4). High nibbles 0-1 and 8-F
+ * have no bit: controls, space and bytes >= 0x80 are in neither class.
+ * test_match's simd_wordmask compares every path with the plain tests. */
+#define WT_LO                                                                 \
+    0x45, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x07, 0x26, 0x02,  \
+        0x02, 0x02, 0x12, 0x1A
+#define WT_HI                                                                 \
+    0x00, 0x00, 0x10, 0x21, 0x42, 0x0C, 0x02, 0x04, 0x00, 0x00, 0x00, 0x00,  \
+        0x00, 0x00, 0x00, 0x00
+enum { WT_WORD = 0x0F, WT_TRIG = 0x70 };
+
+/* the class bits of the 32 bytes of c (see WT_LO) */
+__attribute__((target("avx2"))) static inline __m256i
+wordclass_avx2(__m256i c)
 {
-    const __m256i lo = _mm256_or_si256(c, _mm256_set1_epi8(0x20));
-    const __m256i a = _mm256_sub_epi8(lo, _mm256_set1_epi8('a'));
-    const __m256i d = _mm256_sub_epi8(c, _mm256_set1_epi8('0'));
-    const __m256i alpha =
-        _mm256_cmpeq_epi8(_mm256_min_epu8(a, _mm256_set1_epi8(25)), a);
-    const __m256i digit =
-        _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d);
-    const __m256i us = _mm256_cmpeq_epi8(c, _mm256_set1_epi8('_'));
-    return (uint32_t)_mm256_movemask_epi8(
-        _mm256_or_si256(_mm256_or_si256(alpha, digit), us));
+    const __m256i lo_t = _mm256_setr_epi8(WT_LO, WT_LO);
+    const __m256i hi_t = _mm256_setr_epi8(WT_HI, WT_HI);
+    const __m256i nib = _mm256_set1_epi8(0x0F);
+    const __m256i lo = _mm256_and_si256(c, nib);
+    const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(c, 4), nib);
+    return _mm256_and_si256(_mm256_shuffle_epi8(lo_t, lo),
+                            _mm256_shuffle_epi8(hi_t, hi));
 }
 
+/* bit i: byte i of r has a bit of `bits` (a saturating add of 0x7F
+ * carries a nonzero byte below 0x80 into its top bit) */
 __attribute__((target("avx2"))) static inline uint32_t
-trigbits_avx2(__m256i c)
+class_bits_avx2(__m256i r, int bits)
 {
-    __m256i x = _mm256_or_si256(
-        _mm256_cmpeq_epi8(c, _mm256_set1_epi8('.')),
-        _mm256_cmpeq_epi8(c, _mm256_set1_epi8('@')));
-    __m256i y = _mm256_or_si256(
-        _mm256_cmpeq_epi8(c, _mm256_set1_epi8(':')),
-        _mm256_cmpeq_epi8(c, _mm256_set1_epi8('/')));
-    return (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(x, y));
+    return (uint32_t)_mm256_movemask_epi8(_mm256_adds_epu8(
+        _mm256_and_si256(r, _mm256_set1_epi8((char)bits)),
+        _mm256_set1_epi8(0x7F)));
 }
 
 __attribute__((target("avx2"))) static int
@@ -3921,10 +3935,11 @@ wordmask_avx2(const char *text, size_t len, uint64_t *mask, uint64_t *trig)
         hi = _mm256_max_epu8(hi, _mm256_max_epu8(x, y));
         esc = _mm256_or_si256(esc, _mm256_or_si256(_mm256_cmpeq_epi8(x, bs),
                                                    _mm256_cmpeq_epi8(y, bs)));
-        mask[w] = (uint64_t)wordbits_avx2(x) |
-                  ((uint64_t)wordbits_avx2(y) << 32);
-        trig[w] = (uint64_t)trigbits_avx2(x) |
-                  ((uint64_t)trigbits_avx2(y) << 32);
+        const __m256i rx = wordclass_avx2(x), ry = wordclass_avx2(y);
+        mask[w] = (uint64_t)class_bits_avx2(rx, WT_WORD) |
+                  ((uint64_t)class_bits_avx2(ry, WT_WORD) << 32);
+        trig[w] = (uint64_t)class_bits_avx2(rx, WT_TRIG) |
+                  ((uint64_t)class_bits_avx2(ry, WT_TRIG) << 32);
     }
     const __m256i fold = _mm256_cmpeq_epi8(
         _mm256_max_epu8(hi, _mm256_set1_epi8((char)0xE3)), hi);
@@ -3937,11 +3952,11 @@ __attribute__((target("avx512f,avx512bw"))) static int
 wordmask_avx512(const char *text, size_t len, uint64_t *mask, uint64_t *trig)
 {
     size_t full = len / 64, w;
-    const __m512i k20 = _mm512_set1_epi8(0x20), ka = _mm512_set1_epi8('a');
-    const __m512i k0 = _mm512_set1_epi8('0'), k25 = _mm512_set1_epi8(25);
-    const __m512i k9 = _mm512_set1_epi8(9), kus = _mm512_set1_epi8('_');
-    const __m512i kdot = _mm512_set1_epi8('.'), kat = _mm512_set1_epi8('@');
-    const __m512i kcol = _mm512_set1_epi8(':'), ksl = _mm512_set1_epi8('/');
+    const __m512i lo_t = _mm512_broadcast_i32x4(_mm_setr_epi8(WT_LO));
+    const __m512i hi_t = _mm512_broadcast_i32x4(_mm_setr_epi8(WT_HI));
+    const __m512i nib = _mm512_set1_epi8(0x0F);
+    const __m512i kw = _mm512_set1_epi8(WT_WORD);
+    const __m512i kt = _mm512_set1_epi8(WT_TRIG);
     const __m512i kbs = _mm512_set1_epi8('\\');
     __m512i hi = _mm512_setzero_si512();
     __mmask64 esc = 0;
@@ -3951,20 +3966,16 @@ wordmask_avx512(const char *text, size_t len, uint64_t *mask, uint64_t *trig)
             break;
         size_t n = len - base < 64 ? len - base : 64;
         __mmask64 live = n == 64 ? ~0ull : ((1ull << n) - 1);
+        /* the bytes past the end load as NUL: in neither class */
         __m512i c = _mm512_maskz_loadu_epi8(live, text + base);
-        __m512i a = _mm512_sub_epi8(_mm512_or_si512(c, k20), ka);
-        __m512i d = _mm512_sub_epi8(c, k0);
-        __mmask64 m = _mm512_cmple_epu8_mask(a, k25) |
-                      _mm512_cmple_epu8_mask(d, k9) |
-                      _mm512_cmpeq_epi8_mask(c, kus);
-        __mmask64 g = _mm512_cmpeq_epi8_mask(c, kdot) |
-                      _mm512_cmpeq_epi8_mask(c, kat) |
-                      _mm512_cmpeq_epi8_mask(c, kcol) |
-                      _mm512_cmpeq_epi8_mask(c, ksl);
+        __m512i r = _mm512_and_si512(
+            _mm512_shuffle_epi8(lo_t, _mm512_and_si512(c, nib)),
+            _mm512_shuffle_epi8(
+                hi_t, _mm512_and_si512(_mm512_srli_epi16(c, 4), nib)));
         hi = _mm512_max_epu8(hi, c);
         esc |= _mm512_cmpeq_epi8_mask(c, kbs);
-        mask[w] = (uint64_t)(m & live);
-        trig[w] = (uint64_t)(g & live);
+        mask[w] = (uint64_t)_mm512_test_epi8_mask(r, kw);
+        trig[w] = (uint64_t)_mm512_test_epi8_mask(r, kt);
     }
     return (_mm512_movepi8_mask(hi) ? WM_HIGH : 0) |
            (_mm512_cmpge_epu8_mask(hi, _mm512_set1_epi8((char)0xE3))
@@ -5040,6 +5051,19 @@ fold_cands32(const unsigned char *p, int set)
     return k;
 }
 
+/* The 32 bytes at p with the top bit set where a fold of `set` may
+ * start by its first byte alone: a byte >= 0x80 (the lead bytes of
+ * FL_HIGH and FL_FOLD), and for FL_ESC a '\\' as well. */
+__attribute__((target("avx2"))) static inline __m256i
+fold_high32(const unsigned char *p, int set)
+{
+    const __m256i x = _mm256_loadu_si256((const __m256i *)p);
+    if (!(set & FL_ESC))
+        return x;
+    return _mm256_or_si256(x,
+                           _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\\')));
+}
+
 /* fold_next_scalar, 128 bytes at a time (fold_cands32) while 130 are
  * left, then 32 (fold_leads32); the last partial block is read as the
  * text's last 32 bytes when there are that many (the bits before i
@@ -5050,6 +5074,15 @@ size_t fold_next_avx2(const unsigned char *t, size_t len, size_t i, int set,
 {
     size_t p;
     for (; len - i >= 130; i += 128) {
+        /* every fold starts at a byte >= 0x80 or, for FL_ESC, at a
+         * '\\': most blocks of a text with a few curly quotes have
+         * none */
+        if (!_mm256_movemask_epi8(_mm256_or_si256(
+                _mm256_or_si256(fold_high32(t + i, set),
+                                fold_high32(t + i + 32, set)),
+                _mm256_or_si256(fold_high32(t + i + 64, set),
+                                fold_high32(t + i + 96, set)))))
+            continue;
         const __m256i k0 = fold_cands32(t + i, set);
         const __m256i k1 = fold_cands32(t + i + 32, set);
         const __m256i k2 = fold_cands32(t + i + 64, set);
@@ -5195,15 +5228,17 @@ static inline int host_char(unsigned char c)
 static int in_list(const unsigned char *t, size_t a, size_t b,
                    const char *const *list, int caseless)
 {
+    const size_t n = b - a;
     for (; *list; list++) {
-        size_t n = strlen(*list);
-        if (n != b - a)
-            continue;
+        /* compared up to the word's end or a difference, most at the
+         * first byte: the word is t[a..b) when all n bytes agree and the
+         * word ends there */
+        const unsigned char *w = (const unsigned char *)*list;
         size_t i = 0;
-        while (i < n && (caseless ? lower(t[a + i]) : t[a + i]) ==
-                            (unsigned char)(*list)[i])
+        while (i < n && w[i] &&
+               (caseless ? lower(t[a + i]) : t[a + i]) == w[i])
             i++;
-        if (i == n)
+        if (i == n && !w[n])
             return 1;
     }
     return 0;

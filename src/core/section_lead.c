@@ -329,15 +329,21 @@ void skidx_lead_name_init(struct skidx_lead_name *nm, const char *name,
     if (!m)
         return;
     nm->len[nm->n++] = (uint32_t)m;
-    static const struct {
-        char w[6];
-        unsigned char n;
-    } web[] = {{".ai", 3},  {".io", 3}, {".com", 4}, {".dev", 4},
-               {".tech", 5}, {".co", 3}, {".app", 4}, {".xyz", 4}};
-    for (size_t i = 0; i < sizeof(web) / sizeof(web[0]); i++) {
-        const size_t k = web[i].n;
-        if (m > k && t[m - k] == '.' && /* each starts with '.' */
-            lower_eq(t + m - k, web[i].w, k)) {
+    /* the web suffixes by length, each with its '.': at most one is the
+     * name's end (two of one length differ, and one of k bytes has its
+     * '.' where a longer one has a letter), so only the lengths with a
+     * '.' k bytes before the end are compared */
+    static const char *const web[6][5] = {
+        [3] = {".ai", ".io", ".co", NULL},
+        [4] = {".com", ".dev", ".app", ".xyz", NULL},
+        [5] = {".tech", NULL}};
+    for (size_t k = 3; k <= 5; k++) {
+        if (m <= k || t[m - k] != '.')
+            continue;
+        const char *const *w = web[k];
+        while (*w && !lower_eq(t + m - k, *w, k))
+            w++;
+        if (*w) {
             m -= k;
             nm->len[nm->n++] = (uint32_t)m;
             break;
