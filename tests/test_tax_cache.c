@@ -51,6 +51,12 @@ struct fixture {
 
 static struct fixture F;
 
+/* copies of the image kept for reuse (fill(), below) */
+static struct {
+    unsigned char *p;
+    size_t n;
+} spare[2];
+
 static int setup(void **state)
 {
     struct skidx_error err;
@@ -68,6 +74,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    free(spare[0].p);
+    free(spare[1].p);
     free(F.img);
     skidx_compiled_free(F.comp);
     skidx_taxonomy_free(F.tax);
@@ -84,6 +92,49 @@ static unsigned char *copy_image(size_t n)
     return p;
 }
 
+/* The loops below load hundreds of damaged copies of the 10 MB image.
+ * Each copy is made in a buffer kept for the next one (spare[k], exactly
+ * n bytes, as copy_image makes it, so ASan's redzones are where they
+ * were), filled again from F.img before each load. A load that refuses
+ * leaves its buffer the caller's (core/tax_cache.h); one that succeeds
+ * makes it its taxonomy's (image->buf, core/blob.h), and free_loaded()
+ * takes it back before freeing the rest. Under ASan each new 10 MB buffer
+ * is a fresh mapping whose pages, and their shadow, fault in one by one:
+ * a buffer per load made those faults most of this test's time. */
+static unsigned char *fill(int k, size_t n)
+{
+    if (spare[k].p && spare[k].n == n) {
+        memcpy(spare[k].p, F.img, n);
+        return spare[k].p;
+    }
+    free(spare[k].p);
+    spare[k].p = copy_image(n);
+    spare[k].n = n;
+    return spare[k].p;
+}
+
+static int is_spare(const unsigned char *buf)
+{
+    return buf && (buf == spare[0].p || buf == spare[1].p);
+}
+
+/* buf after a refused load: a spare stays for the next copy, any other
+ * buffer is freed. */
+static void release(unsigned char *buf)
+{
+    if (!is_spare(buf))
+        free(buf);
+}
+
+/* Free what a load built; its image buffer too, unless it is a spare. */
+static void free_loaded(struct skidx_compiled *c, struct skidx_taxonomy *t)
+{
+    skidx_compiled_free(c);
+    if (t->image && is_spare(t->image->buf))
+        t->image->buf = NULL;
+    skidx_taxonomy_free(t);
+}
+
 /* Load buf; on success free what was loaded (and buf with it). */
 static skidx_status try_load(unsigned char *buf, size_t n)
 {
@@ -94,10 +145,9 @@ static skidx_status try_load(unsigned char *buf, size_t n)
     if (st) {
         assert_null(t);
         assert_null(c);
-        free(buf);
+        release(buf);
     } else {
-        skidx_compiled_free(c);
-        skidx_taxonomy_free(t);
+        free_loaded(c, t);
     }
     return st;
 }
@@ -110,7 +160,7 @@ static skidx_status try_load_all(unsigned char *buf, size_t n)
     skidx_status st =
         skidx_tcache_load(buf, n, &F.key, "taxonomy", &F.f, &t, &c);
     if (st) {
-        free(buf);
+        release(buf);
         return st;
     }
     const struct skidx_matcher *m[4] = {c->skills, c->roles, c->levels,
@@ -120,8 +170,7 @@ static skidx_status try_load_all(unsigned char *buf, size_t n)
         st = skidx_matcher_load_all(m[i]);
         assert_int_equal(skidx_matcher_damaged(m[i]), st != SKIDX_OK);
     }
-    skidx_compiled_free(c);
-    skidx_taxonomy_free(t);
+    free_loaded(c, t);
     return st;
 }
 
@@ -296,7 +345,7 @@ static void test_bit_flips(void **state)
     for (int i = 0; i < 400; i++) {
         const size_t at = i < (int)SKIDX_TCACHE_HEADER ? (size_t)i
                                                   : next(&x) % F.len;
-        unsigned char *buf = copy_image(F.len);
+        unsigned char *buf = fill(0, F.len);
         buf[at] ^= (unsigned char)(1u << (next(&x) % 8));
         const skidx_status st = try_load(buf, F.len);
         assert_true(st == SKIDX_ERR_CORRUPT || st == SKIDX_ERR_VERSION);
@@ -352,7 +401,7 @@ static void test_forged(void **state)
     for (int i = 0; i < 300; i++) {
         const size_t at = SKIDX_TCACHE_HEADER +
                           next(&x) % (F.len - SKIDX_TCACHE_HEADER);
-        unsigned char *buf = copy_image(F.len);
+        unsigned char *buf = fill(0, F.len);
         buf[at] ^= (unsigned char)(1u << (next(&x) % 8));
         forge(buf);
         const skidx_status r = try_load_all(buf, F.len);
@@ -591,7 +640,7 @@ static skidx_status try_load_first(unsigned char *buf, size_t n)
     if (st) {
         assert_null(t);
         assert_null(c);
-        free(buf);
+        release(buf);
         return st;
     }
     assert_ptr_equal(c->tax, t);
@@ -600,8 +649,7 @@ static skidx_status try_load_first(unsigned char *buf, size_t n)
     assert_null(c->levels);
     assert_null(c->level_fields);
     same_taxonomy(F.tax, t);
-    skidx_compiled_free(c);
-    skidx_taxonomy_free(t);
+    free_loaded(c, t);
     return st;
 }
 
@@ -658,16 +706,13 @@ static void test_first_part_alone(void **state)
     /* (64 whole loads: the test runs under ASan too) */
     for (int i = 0; i < 64; i++) {
         const size_t at = i < 8 ? n - 4 + (size_t)i % 8 : next(&x) % F.len;
-        unsigned char *buf = copy_image(F.len);
-        buf[at] ^= (unsigned char)(1u << (next(&x) % 8));
-        unsigned char *all = malloc(F.len);
-        memcpy(all, buf, F.len);
+        const unsigned char bit = (unsigned char)(1u << (next(&x) % 8));
+        unsigned char *buf = fill(0, F.len);
+        buf[at] ^= bit;
         const skidx_status first = try_load_first(buf, n);
-        void *p = NULL;
-        assert_int_equal(posix_memalign(&p, SKIDX_BLOB_ALIGN, F.len), 0);
-        memcpy(p, all, F.len);
-        const skidx_status full = try_load(p, F.len);
-        free(all);
+        buf = fill(1, F.len); /* the same flipped image, untouched */
+        buf[at] ^= bit;
+        const skidx_status full = try_load(buf, F.len);
         assert_true(full == SKIDX_ERR_CORRUPT || full == SKIDX_ERR_VERSION);
         if (at < n)
             assert_true(first == SKIDX_ERR_CORRUPT ||
@@ -679,7 +724,7 @@ static void test_first_part_alone(void **state)
     for (int i = 0; i < 200; i++) {
         const size_t at =
             SKIDX_TCACHE_HEADER + next(&x) % (n - SKIDX_TCACHE_HEADER);
-        unsigned char *buf = copy_image(n);
+        unsigned char *buf = fill(0, n);
         buf[at] ^= (unsigned char)(1u << (next(&x) % 8));
         put64(buf + 120, sum2(buf, 120, buf + SKIDX_TCACHE_HEADER,
                               n - SKIDX_TCACHE_HEADER));
@@ -689,12 +734,10 @@ static void test_first_part_alone(void **state)
             buf, n, &F.key, "taxonomy", &F.f, &t, &c);
         assert_true(r == SKIDX_OK || r == SKIDX_ERR_CORRUPT);
         refused += r != SKIDX_OK;
-        if (r) {
-            free(buf);
-        } else {
-            skidx_compiled_free(c);
-            skidx_taxonomy_free(t);
-        }
+        if (r)
+            release(buf);
+        else
+            free_loaded(c, t);
     }
     assert_true(refused > 0);
 }
