@@ -709,8 +709,21 @@ static uint8_t fill_next(uint8_t fill)
                                                         MEMO_WAYS);
 }
 
-/* *key: the title's hash when the caller has it (memo_prefetch), else
- * NULL */
+/* The memo set a title of n bytes (n <= MEMO_TITLE) whose hash is key
+ * reads: its first entry (*e, entries *size bytes apart) and its fill. */
+static uint8_t *memo_title_set(struct skidx_title_memo *memo, size_t n,
+                               uint64_t key, unsigned char **e, size_t *size)
+{
+    const int shrt = n <= MEMO_SHORT;
+    const size_t set = (size_t)(key % (shrt ? MEMO_SHORT_SETS
+                                            : MEMO_LONG_SETS));
+    *size = shrt ? MEMO_SHORT_SIZE : MEMO_LONG_SIZE;
+    *e = shrt ? memo->s[set * MEMO_WAYS] : memo->l[set * MEMO_WAYS];
+    return shrt ? &memo->fill_s[set] : &memo->fill_l[set];
+}
+
+/* *has_key: the title's hash when the caller has it (memo_prefetch),
+ * else NULL */
 static skidx_status memo_title_rules(const struct skidx_compiled *c,
                                      struct skidx_worker *w, const char *t,
                                      size_t n, const uint64_t *has_key,
@@ -719,13 +732,9 @@ static skidx_status memo_title_rules(const struct skidx_compiled *c,
     if (!w->memo || n > MEMO_TITLE)
         return title_rules(c, w, t, n, role, level);
     const uint64_t key = has_key ? *has_key : n ? w->hash_fn(t, n) : 0;
-    const int shrt = n <= MEMO_SHORT;
-    const size_t set = (size_t)(key % (shrt ? MEMO_SHORT_SETS
-                                            : MEMO_LONG_SETS));
-    const size_t size = shrt ? MEMO_SHORT_SIZE : MEMO_LONG_SIZE;
-    unsigned char *e = shrt ? w->memo->s[set * MEMO_WAYS]
-                            : w->memo->l[set * MEMO_WAYS];
-    uint8_t *fill = shrt ? &w->memo->fill_s[set] : &w->memo->fill_l[set];
+    unsigned char *e;
+    size_t size;
+    uint8_t *fill = memo_title_set(w->memo, n, key, &e, &size);
     for (unsigned i = 0; i < fill_ways(*fill); i++) {
         const struct memo_title *m = (const struct memo_title *)(e + i * size);
         if (m->key == key && m->len == n && (!n || !memcmp(m->text, t, n))) {
@@ -783,15 +792,11 @@ static int memo_prefetch(const struct skidx_compiled *c,
     if (!w->memo || w->memo_c != c || !n || n > MEMO_TITLE)
         return 0;
     *key = w->hash_fn(t, n);
-    const int shrt = n <= MEMO_SHORT;
-    const size_t set = (size_t)(*key % (shrt ? MEMO_SHORT_SETS
-                                             : MEMO_LONG_SETS));
-    const size_t size = shrt ? MEMO_SHORT_SIZE : MEMO_LONG_SIZE;
-    const unsigned char *e = shrt ? w->memo->s[set * MEMO_WAYS]
-                                  : w->memo->l[set * MEMO_WAYS];
+    unsigned char *e;
+    size_t size;
+    __builtin_prefetch(memo_title_set(w->memo, n, *key, &e, &size));
     for (unsigned i = 0; i < MEMO_WAYS; i++)
         __builtin_prefetch(e + i * size);
-    __builtin_prefetch(shrt ? &w->memo->fill_s[set] : &w->memo->fill_l[set]);
     return 1;
 }
 
@@ -811,7 +816,6 @@ static skidx_status classify_title(const struct skidx_compiled *c,
         free(w->memo);
         w->memo = NULL;
         w->memo_c = c;
-        has_key = NULL;
     }
     if (!w->memo &&
         (w->memo = aligned_alloc(64, sizeof(*w->memo)))) {

@@ -20,7 +20,7 @@ labelled text (its company and benefits paragraphs): both are left out.
 With --overlap FILE the postings left out are written to FILE
 (overlap-real.tsv), else listed on stderr.
 """
-import csv, glob, gzip, html, io, json, re, subprocess, sys
+import csv, glob, gzip, html, importlib.util, io, json, re, subprocess, sys
 
 args = sys.argv[1:]
 overlap = None
@@ -53,12 +53,17 @@ def norm(d):
     d = re.sub(r"<[^>]*>", " ", html.unescape(d or ""))
     return re.sub(r"\W+", " ", d).strip().lower()
 
+def lab_key(d):
+    return re.sub(r"\W+", " ", d).strip().lower()[:300]
+
 WIN = 100
-windows = {}  # window -> labelled posting ids holding it
-need = {}     # labelled posting id -> windows an audit text must hold
+windows = {}   # window -> labelled posting ids holding it
+need = {}      # labelled posting id -> windows an audit text must hold
+labelled = {}  # and, as before, the first 300 characters (markup kept)
 for f in sorted(glob.glob(src + "/tests/real/*/postings.jsonl")):
     for line in open(f, encoding="utf-8"):
         o = json.loads(line)
+        labelled.setdefault(lab_key(o.get("description", "")), o["id"])
         t = norm(o.get("description", ""))
         if not t:
             continue
@@ -67,15 +72,6 @@ for f in sorted(glob.glob(src + "/tests/real/*/postings.jsonl")):
         need[o["id"]] = (len(ws) + 1) // 2
         for w in ws:
             windows.setdefault(w, set()).add(o["id"])
-def lab_key(d):
-    return re.sub(r"\W+", " ", d).strip().lower()[:300]
-
-# and, as before, the first 300 characters (markup kept) of a labelled text
-labelled = {}
-for f in sorted(glob.glob(src + "/tests/real/*/postings.jsonl")):
-    for line in open(f, encoding="utf-8"):
-        o = json.loads(line)
-        labelled.setdefault(lab_key(o.get("description", "")), o["id"])
 lens = sorted({len(w) for w in windows})
 seen = set()
 
@@ -87,8 +83,9 @@ def repeats(desc):
             for pid in windows.get(t[i:i + n], ()):
                 held.setdefault(pid, set()).add(t[i:i + n])
     r = {p for p, ws in held.items() if len(ws) >= need[p]}
-    if lab_key(desc) in labelled:
-        r.add(labelled[lab_key(desc)])
+    exact = labelled.get(lab_key(desc))
+    if exact:
+        r.add(exact)
     return sorted(r)
 
 def emit(name, rid, title, desc):
@@ -116,9 +113,8 @@ for name, repo, commit, path, idcol, tcol, dcol in SOURCES:
     for i, r in enumerate(rows, 1):
         emit(name, r[idcol] if idcol else i, r[tcol], r[dcol])
 
-here = src + "/tests/real/evaluate.py"
-import importlib.util
-spec = importlib.util.spec_from_file_location("evaluate", here)
+# the labelled postings' split (dev or test), as evaluate.py draws it
+spec = importlib.util.spec_from_file_location("evaluate", src + "/tests/real/evaluate.py")
 ev = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(ev)
 out = open(overlap, "w", encoding="utf-8") if overlap else sys.stderr
