@@ -264,7 +264,9 @@ mkfifo "$T/kl/b.jsonl"
 "$MPIRUN" --allow-run-as-root --oversubscribe -n 2 "$SKIDX_MPI" "$T/kl/a.jsonl" "$T/kl/b.jsonl" -o "$T/kill.skidx" -q -j1 2>"$T/kill.err" &
 pid=$!
 victim=
-for _ in $(seq 50); do
+# up to 30 s for both ranks to start: mpirun's start-up takes seconds on a
+# loaded machine, and a kill before the ranks exist would test nothing
+for _ in $(seq 300); do
     victim=$(pgrep -f "^$SKIDX_MPI $T/kl/a.jsonl" | head -1)
     [ -n "$victim" ] && [ "$(pgrep -f "^$SKIDX_MPI $T/kl/a.jsonl" | wc -l)" -ge 2 ] && break
     sleep 0.1
