@@ -5462,6 +5462,25 @@ static int find_spans(const unsigned char *t, size_t len, const uint64_t *trig,
             if (p < done)
                 continue;
             unsigned char c = t[p], nx = p + 1 < len ? t[p + 1] : 0;
+            if (c == '/' && (p == 0 || !url_char(t[p - 1]))) {
+                /* a '/' opening a token of word bytes that ends before a
+                 * non-URL byte ("</li>", "</p>", "and/or" after a space,
+                 * most of the triggers): the word run from the mask's
+                 * bits; "/" and [A-Za-z0-9_] have no scheme, '@', host,
+                 * second slash or extension, so no span, and the run
+                 * holds no trigger (the loop below says the same with a
+                 * byte loop, or gives up on "/_x" or after a letter,
+                 * where no span comes either) */
+                size_t q = p + 1, i = q / 64;
+                uint64_t z = ~mask[i] & (~0ull << (q % 64));
+                while (!z) /* mask's zero word at nw ends it */
+                    z = ~mask[++i];
+                q = i * 64 + (size_t)__builtin_ctzll(z);
+                if (q >= len || !url_char(t[q])) {
+                    done = q;
+                    continue;
+                }
+            }
             int go;
             if (c == '.')
                 go = is_ascii_alnum(nx) || nx == '/';
