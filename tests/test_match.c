@@ -864,6 +864,51 @@ static void test_span_offsets(void **state)
     skidx_match_set_simd(0);
 }
 
+/* find_spans() rejects a '/' that opens a run of word bytes ending
+ * before a non-URL byte ("</li>") by the word mask's bits, without the
+ * token test: such a token (word bytes alone, '_' too) has no span,
+ * while one whose run goes on with a URL byte ('.', '/', '_' then a
+ * slash) is still tested, and a '/' after a URL byte ("//host") is not
+ * taken by the shortcut. Every offset of the '/' in a 64-bit word, runs
+ * of 1 to 70 bytes across the word's end, on every path. */
+static void test_span_word_runs(void **state)
+{
+    (void)state;
+    static const char *const ends[][2] = {
+        {">", ""},         {" ", ""},          {"", ""},
+        {"_9>", ""},       {".pdf>", ".pdf"},  {"/x/y>", "/x/y"},
+        {"_z/q/r>", "_z/q/r"}, {".xyz ", ""}};
+    int modes[3];
+    const int nm = n_modes(modes);
+    char text[256], want[256], name[80];
+    for (size_t k = 0; k < 130; k++)
+        for (size_t l = 1; l <= 70; l++)
+            for (size_t e = 0; e < sizeof(ends) / sizeof(ends[0]); e++) {
+                for (size_t i = 0; i < l; i++)
+                    name[i] = "aB3x"[(i + k) % 4];
+                name[l] = '\0';
+                memset(text, 'w', k);
+                if (k)
+                    text[k - 1] = k % 3 ? '<' : ' ';
+                snprintf(text + k, sizeof(text) - k, "/%s%s", name,
+                         ends[e][0]);
+                if (*ends[e][1])
+                    snprintf(want, sizeof(want), "/%s%s", name, ends[e][1]);
+                else
+                    want[0] = '\0';
+                for (int m = 0; m < nm; m++) {
+                    skidx_match_set_simd(modes[m]);
+                    if (strcmp(spans_of(text), want))
+                        fail_msg("mode %d, '%s': '%s', want '%s'", modes[m],
+                                 text, spans_of(text), want);
+                }
+            }
+    skidx_match_set_simd(0);
+    /* after a URL byte the '/' is not the shortcut's */
+    assert_string_equal(spans_of("see //host now"), "//host");
+    assert_string_equal(spans_of("<//li>"), "//li");
+}
+
 static void test_masked_spans(void **state)
 {
     (void)state;
@@ -2737,6 +2782,7 @@ int main(void)
         cmocka_unit_test(test_markdown_escapes),
         cmocka_unit_test(test_fold_offsets),
         cmocka_unit_test(test_span_offsets),
+        cmocka_unit_test(test_span_word_runs),
         cmocka_unit_test(test_masked_spans),
         cmocka_unit_test(test_separators),
         cmocka_unit_test(test_long_aliases),

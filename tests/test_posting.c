@@ -1080,6 +1080,81 @@ static void test_company_lead(void **state)
     skidx_taxonomy_free(t);
 }
 
+/* Counting alone splits the description only up to its last hit of a
+ * skill the title does not name (the title's owners compared four at
+ * once, or one by one past four), and the sorted ids come four a bitset
+ * word at a time: with 0 to 7 title skills and skills spread over two
+ * bitset words (up to 7 in one), the counts equal those of the hits mode,
+ * which splits whole, and leave out the company section's skills. */
+static void test_lazy_split(void **state)
+{
+    (void)state;
+    static const char SECTIONS[] = "requirements\trequirements\n"
+                                   "company\tabout us\n";
+    char skills[80 * 24];
+    size_t at = 0;
+    for (int i = 0; i < 80; i++)
+        at += (size_t)snprintf(skills + at, sizeof(skills) - at,
+                               "Zq%02d\tlang\tzq%02d\n", i, i);
+    struct skidx_taxonomy *t;
+    struct skidx_compiled *c;
+    struct skidx_worker w;
+    struct skidx_error err;
+    skidx_error_clear(&err);
+    assert_int_equal(skidx_taxonomy_parse_all("mem", skills, at, ROLES,
+                                              strlen(ROLES), SECTIONS,
+                                              strlen(SECTIONS), &t, &err),
+                     SKIDX_OK);
+    assert_int_equal(skidx_compiled_create(t, &c, &err), SKIDX_OK);
+    assert_int_equal(skidx_worker_init(&w, c), SKIDX_OK);
+    static const char DESC[] =
+        "We use zq10, zq01 and zq03.\nAbout us\n"
+        "We run zq11, zq02, zq12 and zq70.\nRequirements\n- zq65 and zq05\n";
+    for (int nt = 0; nt <= 7; nt++) {
+        char title[128] = "Developer";
+        size_t tl = strlen(title);
+        for (int i = 0; i < nt; i++) /* zq00 .. zq06 */
+            tl += (size_t)snprintf(title + tl, sizeof(title) - tl, " zq%02d",
+                                   i);
+        struct skidx_posting p;
+        struct skidx_posting_result r;
+        unsigned skip;
+        memset(&p, 0, sizeof(p));
+        pset(&p, SKIDX_P_TITLE, SKIDX_V_STRING, title);
+        pset(&p, SKIDX_P_DESCRIPTION, SKIDX_V_STRING, DESC);
+        uint32_t ids[2][16];
+        size_t n[2];
+        for (int want = 1; want >= 0; want--) {
+            assert_int_equal(skidx_posting_process(c, &w, &p, "USD", want,
+                                                   SKIDX_ENGINE_WORDS, &r,
+                                                   &skip),
+                             SKIDX_OK);
+            assert_true(r.n_skills <= 16);
+            n[want] = r.n_skills;
+            memcpy(ids[want], r.skills, r.n_skills * sizeof(uint32_t));
+        }
+        if (n[0] != n[1] || memcmp(ids[0], ids[1], n[0] * sizeof(uint32_t)))
+            fail_msg("%d title skills: %zu skills counting, %zu with hits",
+                     nt, n[0], n[1]);
+        /* the title's, zq01 zq03 zq10 before the company section (zq02
+         * in it counts when the title names it), zq05 zq65 after */
+        uint32_t want_ids[16];
+        size_t k = 0;
+        for (uint32_t s = 0; s < 80; s++) {
+            const int title_skill = s < (uint32_t)nt;
+            if (title_skill || s == 1 || s == 3 || s == 5 || s == 10 ||
+                s == 65)
+                want_ids[k++] = s;
+        }
+        assert_int_equal(n[0], k);
+        for (size_t i = 0; i < k; i++)
+            assert_int_equal(ids[0][i], want_ids[i]);
+    }
+    skidx_worker_release(&w);
+    skidx_compiled_free(c);
+    skidx_taxonomy_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1097,6 +1172,7 @@ int main(void)
         cmocka_unit_test(test_skills_once),
         cmocka_unit_test(test_sections),
         cmocka_unit_test(test_company_lead),
+        cmocka_unit_test(test_lazy_split),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -4105,7 +4105,9 @@ skidx_status skidx_match_scratch_init(struct skidx_match_scratch *s,
                                       const struct skidx_matcher *m)
 {
     memset(s, 0, sizeof(*s));
-    s->owners = calloc(m->n_owners ? m->n_owners : 1, sizeof(*s->owners));
+    /* one slot more than owners: finish_text() writes each hit's owner
+     * there before it knows whether the owner is new */
+    s->owners = calloc(m->n_owners + 1, sizeof(*s->owners));
     s->owner_bits = calloc((m->n_owners + 63) / 64 + 1, sizeof(uint64_t));
     if (!s->owners || !s->owner_bits)
         goto nomem;
@@ -5476,6 +5478,25 @@ static int find_spans(const unsigned char *t, size_t len, const uint64_t *trig,
             if (p < done)
                 continue;
             unsigned char c = t[p], nx = p + 1 < len ? t[p + 1] : 0;
+            if (c == '/' && (p == 0 || !url_char(t[p - 1]))) {
+                /* a '/' opening a token of word bytes that ends before a
+                 * non-URL byte ("</li>", "</p>", "and/or" after a space,
+                 * most of the triggers): the word run from the mask's
+                 * bits; "/" and [A-Za-z0-9_] have no scheme, '@', host,
+                 * second slash or extension, so no span, and the run
+                 * holds no trigger (the loop below says the same with a
+                 * byte loop, or gives up on "/_x" or after a letter,
+                 * where no span comes either) */
+                size_t q = p + 1, i = q / 64;
+                uint64_t z = ~mask[i] & (~0ull << (q % 64));
+                while (!z) /* mask's zero word at nw ends it */
+                    z = ~mask[++i];
+                q = i * 64 + (size_t)__builtin_ctzll(z);
+                if (q >= len || !url_char(t[q])) {
+                    done = q;
+                    continue;
+                }
+            }
             int go;
             if (c == '.')
                 go = is_ascii_alnum(nx) || nx == '/';
@@ -6145,11 +6166,16 @@ static int short_runs(const uint64_t *mask, size_t len)
      * end read as 1010...) */
     const uint64_t lo = 0x0001000100010001ull, hi = 0x8000800080008000ull;
     uint64_t lane = 0;
-    for (size_t w = 0; w < nw; w++) {
-        uint64_t x = mask[w];
-        if (w + 1 == nw && len % 64)
-            x = (x & ((1ull << (len % 64)) - 1)) |
-                (0xAAAAAAAAAAAAAAAAull << (len % 64));
+    /* the whole words first (a loop without the last word's case), then
+     * the last word as it reads */
+    const size_t whole = len / 64;
+    for (size_t w = 0; w < whole; w++) {
+        const uint64_t x = mask[w];
+        lane |= ((x - lo) & ~x & hi) | ((~x - lo) & x & hi);
+    }
+    if (len % 64) {
+        const uint64_t x = (mask[whole] & ((1ull << (len % 64)) - 1)) |
+                           (0xAAAAAAAAAAAAAAAAull << (len % 64));
         lane |= ((x - lo) & ~x & hi) | ((~x - lo) & x & hi);
     }
     if (!lane)
@@ -6261,45 +6287,49 @@ static skidx_status finish_text(const struct skidx_matcher *m,
                                 int folded)
 {
     struct skidx_hit *h = s->hits + first;
-    size_t n = s->n_hits - first, neg = 0;
-    for (size_t i = 0; i < n; i++)
-        neg += m->is_neg[h[i].alias];
-    if (neg) {
-        if (neg > s->cap_tmp) {
-            struct skidx_hit *p = realloc(s->tmp, neg * sizeof(*p));
-            if (!p)
-                return SKIDX_ERR_NOMEM;
-            s->tmp = p;
-            s->cap_tmp = neg;
-        }
+    size_t n = s->n_hits - first;
+    const uint8_t *const is_neg = m->is_neg;
+    /* The loops below decide per hit (negative or not, masked or not, a
+     * new owner or not) without a branch on it: each hit is written at
+     * the next slot and the slot kept by adding the decision, since those
+     * branches follow the text and were mispredicted often. */
+    if (n) {
+        /* the negative hits to tmp, then the positive hits a negative
+         * hit of their owner contains are dropped */
+        if (tmp_room(s, n))
+            return SKIDX_ERR_NOMEM;
+        struct skidx_hit *const neg = s->tmp;
         size_t k = 0;
-        for (size_t i = 0; i < n; i++)
-            if (m->is_neg[h[i].alias])
-                s->tmp[k++] = h[i];
-        size_t out = 0;
         for (size_t i = 0; i < n; i++) {
-            if (m->is_neg[h[i].alias])
-                continue;
-            int masked = 0;
-            for (size_t j = 0; j < k && !masked; j++)
-                masked = s->tmp[j].owner == h[i].owner &&
-                         s->tmp[j].start <= h[i].start &&
-                         h[i].end <= s->tmp[j].end;
-            if (!masked)
-                h[out++] = h[i];
+            neg[k] = h[i];
+            k += is_neg[h[i].alias];
         }
-        n = out;
-        s->n_hits = first + n;
+        if (k) {
+            size_t out = 0;
+            for (size_t i = 0; i < n; i++) {
+                const struct skidx_hit x = h[i];
+                unsigned masked = is_neg[x.alias];
+                for (size_t j = 0; j < k; j++)
+                    masked |= (neg[j].owner == x.owner) &
+                              (neg[j].start <= x.start) &
+                              (x.end <= neg[j].end);
+                h[out] = x;
+                out += !masked;
+            }
+            n = out;
+            s->n_hits = first + n;
+        }
     }
     if (s->n_spans) {
+        const unsigned keep = s->keep_masked != 0;
         size_t out = 0;
         for (size_t i = 0; i < n; i++) {
-            if (in_spans(s->spans, s->n_spans, h[i].start, h[i].end)) {
-                if (!s->keep_masked)
-                    continue;
-                h[i].flags |= SKIDX_HIT_MASKED;
-            }
-            h[out++] = h[i];
+            struct skidx_hit x = h[i];
+            const unsigned in =
+                in_spans(s->spans, s->n_spans, x.start, x.end) != 0;
+            x.flags |= (in & keep) * SKIDX_HIT_MASKED;
+            h[out] = x;
+            out += (in ^ 1u) | keep; /* a masked hit is shown, never counted */
         }
         n = out;
         s->n_hits = first + n;
@@ -6311,16 +6341,19 @@ static skidx_status finish_text(const struct skidx_matcher *m,
         }
     if (s->sort_hits && n > 1)
         qsort(h, n, sizeof(*h), hit_cmp);
+    /* the owners of the unmasked hits, in first-hit order (owners has a
+     * slot past the last owner for the write of a hit not kept) */
+    size_t no = s->n_owners;
     for (size_t i = 0; i < n; i++) {
-        if (h[i].flags & SKIDX_HIT_MASKED)
-            continue;
-        uint32_t o = h[i].owner;
-        uint64_t bit = 1ull << (o & 63);
-        if (!(s->owner_bits[o >> 6] & bit)) {
-            s->owner_bits[o >> 6] |= bit;
-            s->owners[s->n_owners++] = o;
-        }
+        const uint32_t o = h[i].owner;
+        const uint64_t bit = 1ull << (o & 63), word = s->owner_bits[o >> 6];
+        const uint64_t fresh =
+            !(h[i].flags & SKIDX_HIT_MASKED) & !(word & bit);
+        s->owner_bits[o >> 6] = word | (bit & (0 - fresh));
+        s->owners[no] = o;
+        no += fresh;
     }
+    s->n_owners = no;
     return SKIDX_OK;
 }
 

@@ -1420,15 +1420,33 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
         /* the last hit whose section may decide a count (masked hits are
          * not kept here: keep_masked is off) */
         size_t upto = 0, any = 0;
-        for (size_t i = out->title_hits; i < w->skills.n_hits; i++) {
-            const struct skidx_hit *h = &w->skills.hits[i];
-            size_t k = 0;
-            while (k < title_owners && w->skills.owners[k] != h->owner)
-                k++;
-            if (k < title_owners || (any && h->start <= upto))
-                continue;
-            upto = h->start;
-            any = 1;
+        if (title_owners <= 4) {
+            /* the same without a branch per hit: upto is the greatest
+             * start of a hit whose owner the title does not name, and
+             * the (at most four) title owners are compared at once
+             * (UINT32_MAX is no owner) */
+            uint32_t t[4] = {UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX};
+            for (size_t k = 0; k < title_owners; k++)
+                t[k] = w->skills.owners[k];
+            for (size_t i = out->title_hits; i < w->skills.n_hits; i++) {
+                const struct skidx_hit *h = &w->skills.hits[i];
+                const uint32_t o = h->owner;
+                const size_t cand =
+                    (o != t[0]) & (o != t[1]) & (o != t[2]) & (o != t[3]);
+                any |= cand;
+                upto = cand && h->start > upto ? h->start : upto;
+            }
+        } else {
+            for (size_t i = out->title_hits; i < w->skills.n_hits; i++) {
+                const struct skidx_hit *h = &w->skills.hits[i];
+                size_t k = 0;
+                while (k < title_owners && w->skills.owners[k] != h->owner)
+                    k++;
+                if (k < title_owners || (any && h->start <= upto))
+                    continue;
+                upto = h->start;
+                any = 1;
+            }
         }
         if (any) {
             SKIDX_FORWARD(skidx_sections_split_upto(
@@ -1447,8 +1465,9 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
     if (w->want_pref)
         for (size_t i = 0; i < w->sections.n && !pref; i++)
             pref = w->sections.s[i].kind == SKIDX_SEC_PREFERRED;
-    if (w->skills.n_owners > w->cap_ids) {
-        size_t cap = w->skills.n_owners * 2;
+    /* (4 slots of slack for the ids' writes below) */
+    if (w->skills.n_owners + 4 > w->cap_ids) {
+        size_t cap = w->skills.n_owners * 2 + 4;
         uint32_t *ids = realloc(w->skill_ids, cap * sizeof(*ids));
         if (!ids)
             return SKIDX_ERR_NOMEM;
@@ -1480,9 +1499,26 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
             bits = w->keep_bits;
             n_owners = SIZE_MAX;
         }
-        for (size_t wi = 0; wi < words && k < n_owners; wi++)
-            for (uint64_t b = bits[wi]; b; b &= b - 1)
-                w->skill_ids[k++] = (uint32_t)(wi * 64 + __builtin_ctzll(b));
+        /* four ids a word written at once, whether the word has them or
+         * not (bit 63 set for ctz's sake turns an empty word's "ids"
+         * into harmless 63s past k, which counts only the real ones): no
+         * branch on which words hold bits, which followed the posting
+         * and was mispredicted; the ids are at most n_owners, so the
+         * slack of 4 holds the rest */
+        uint32_t *const ids = w->skill_ids;
+        for (size_t wi = 0; wi < words && k < n_owners; wi++) {
+            uint64_t b = bits[wi];
+            const uint32_t base = (uint32_t)(wi * 64);
+            uint32_t *o = ids + k;
+            do {
+                for (int j = 0; j < 4; j++) {
+                    o[j] = base + (uint32_t)__builtin_ctzll(b | 1ull << 63);
+                    k += b != 0;
+                    b &= b - 1;
+                }
+                o += 4;
+            } while (b);
+        }
         out->n_skills = k;
     }
     out->skills = w->skill_ids;
