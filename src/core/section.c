@@ -2152,6 +2152,15 @@ static void scan_scalar(struct ctx *x, size_t from)
     NIBBLES16(0x01, 0x00, 0x00, 0xE3, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,   \
               0x3A, 0x00, 0x3C, 0x00, 0x00, 0xEF)
 
+/* The 64 byte flags of two 32-byte compare results, the first in the
+ * low half. */
+__attribute__((target("avx2"))) static inline uint64_t mask64(__m256i lo,
+                                                              __m256i hi)
+{
+    return (uint32_t)_mm256_movemask_epi8(lo) |
+           (uint64_t)(uint32_t)_mm256_movemask_epi8(hi) << 32;
+}
+
 __attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
 {
     const __m256i nl = _mm256_set1_epi8('\n');
@@ -2182,12 +2191,9 @@ __attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
             __m256i m0 = CANDIDATES(c0), m1 = CANDIDATES(c1);
             __m256i m = _mm256_or_si256(m0, m1);
             if (!_mm256_testz_si256(m, m)) {
-                b = (uint32_t)_mm256_movemask_epi8(m0) |
-                    (uint64_t)(uint32_t)_mm256_movemask_epi8(m1) << 32;
-                lf = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(c0, nl)) |
-                     (uint64_t)(uint32_t)_mm256_movemask_epi8(
-                         _mm256_cmpeq_epi8(c1, nl))
-                         << 32;
+                b = mask64(m0, m1);
+                lf = mask64(_mm256_cmpeq_epi8(c0, nl),
+                            _mm256_cmpeq_epi8(c1, nl));
                 break;
             }
         }
@@ -2201,14 +2207,9 @@ __attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
             __m256i c0 = _mm256_loadu_si256((const __m256i *)(t + base));
             __m256i c1 =
                 _mm256_loadu_si256((const __m256i *)(t + base + 32));
-            b = ((uint32_t)_mm256_movemask_epi8(CANDIDATES(c0)) |
-                 (uint64_t)(uint32_t)_mm256_movemask_epi8(CANDIDATES(c1))
-                     << 32) &
+            b = mask64(CANDIDATES(c0), CANDIDATES(c1)) &
                 (~0ull << (i - base));
-            lf = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(c0, nl)) |
-                 (uint64_t)(uint32_t)_mm256_movemask_epi8(
-                     _mm256_cmpeq_epi8(c1, nl))
-                     << 32;
+            lf = mask64(_mm256_cmpeq_epi8(c0, nl), _mm256_cmpeq_epi8(c1, nl));
             i = end;
         } else {
             i += 64;
