@@ -1260,8 +1260,10 @@ static void test_skip_ranges(void **state)
                 assert_true(r.n_skills <= 16 && r.n_pref <= 16);
                 n[on] = r.n_skills;
                 np[on] = r.n_pref;
-                memcpy(ids[on], r.skills, r.n_skills * sizeof(uint32_t));
-                memcpy(pids[on], r.pref, r.n_pref * sizeof(uint32_t));
+                if (r.n_skills)
+                    memcpy(ids[on], r.skills, r.n_skills * sizeof(uint32_t));
+                if (r.n_pref)
+                    memcpy(pids[on], r.pref, r.n_pref * sizeof(uint32_t));
             }
             if (n[0] != n[1] || np[0] != np[1] ||
                 memcmp(ids[0], ids[1], n[0] * sizeof(uint32_t)) ||
