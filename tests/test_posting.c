@@ -1155,6 +1155,136 @@ static void test_lazy_split(void **state)
     skidx_taxonomy_free(t);
 }
 
+/* The word loop passes over the text well inside the sections that do
+ * not count (skidx_posting_set_skip): the skills counted, and those named
+ * only in preferred sections, equal those of the lazy split that scans
+ * every word, on random descriptions whose skills, negatives, regexes
+ * and leads ("#zqnet") lie at every distance from the headings, among
+ * them a negative that reaches from a section that does not count into
+ * one that does ("xx. Requirements: zqa") and a word-window regex match
+ * that reaches back across a heading to its gate word ("abcd. Benefits:
+ * zqwin"); and the skipping did pass over words (fewer probes). */
+static void test_skip_ranges(void **state)
+{
+    (void)state;
+    static const char SKILLS_S[] =
+        "Zqa\tlang\tzqa\t!non zqa\t!xx. requirements: zqa\n"
+        "Zqb\tlang\tzqb\tzqb data platform\t!zqb benefits\n"
+        "Zqnet\tlang\t#zqnet\tzq net\n"
+        "Zqlong\tlang\tzq long skill name with many words\n"
+        "Zqr\tlang\t/\\bzqr[a-z]{1,6}ing\\b/\t!/\\bzqrstring\\b/\n"
+        "Zqabout\tlang\tabout zqc\n"
+        "Zqc\tlang\tzqc\t!zqc perks\n"
+        "Zqd\tlang\tzqd\n"
+        "Zqwin\tlang\t/\\b[a-z]{2,8}\\. [a-z]{2,8}: zqwin\\b/\n";
+    static const char SECTIONS_S[] = "requirements\trequirements\n"
+                                     "preferred\tnice to have\n"
+                                     "company\tabout us\n"
+                                     "benefits\tbenefits\tperks\n"
+                                     "legal\tequal opportunity\n";
+    static const char *const WORDS[] = {
+        "zqa", "zqb", "#zqnet", "zq", "net", "long", "skill", "name", "with",
+        "many", "words", "zqrabcing", "zqrstring", "about", "zqc", "perks",
+        "zqd", "non", "xx.", "requirements:", "data", "platform",
+        "benefits", "we", "offer", "the", "team", "and", "a", "of",
+        "zqbenefits", "us", "x", "build", "great", "things", "-", "/",
+        "zqa,", "(zqb)", "zqd.", "zqwin", "xx. Requirements: zqa"};
+    static const char *const HEADS[] = {
+        "Requirements", "Nice to have", "About us", "Benefits", "Perks",
+        "Equal opportunity"};
+    struct skidx_taxonomy *t;
+    struct skidx_compiled *c;
+    struct skidx_worker w;
+    struct skidx_error err;
+    skidx_error_clear(&err);
+    assert_int_equal(
+        skidx_taxonomy_parse_all("mem", SKILLS_S, strlen(SKILLS_S), ROLES,
+                                 strlen(ROLES), SECTIONS_S,
+                                 strlen(SECTIONS_S), &t, &err),
+        SKIDX_OK);
+    assert_int_equal(skidx_compiled_create(t, &c, &err), SKIDX_OK);
+    assert_int_equal(skidx_worker_init(&w, c), SKIDX_OK);
+    uint64_t rng = 0x5eed5eedull, probes[2] = {0, 0};
+    char desc[4096];
+    int differ = 0;
+    for (int it = 0; it < 3000 && !differ; it++) {
+        size_t at = 0;
+        const int lines = 2 + (int)(rng % 14);
+        /* in half of them, once: the word-window match, the only way
+         * to Zqwin */
+        const int once = (int)(rng >> 40 & 1) ? (int)(rng >> 44) % lines : -1;
+        for (int l = 0; l < lines; l++) {
+            rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+            const unsigned r = (unsigned)(rng >> 33);
+            if (l == once)
+                at += (size_t)snprintf(desc + at, sizeof(desc) - at,
+                                       "x abcd. Benefits: zqwin ");
+            if (r % 4 == 0) /* a heading line */
+                at += (size_t)snprintf(desc + at, sizeof(desc) - at, "%s\n",
+                                       HEADS[(r >> 3) % 6]);
+            const int nw = (int)((r >> 6) % 40);
+            for (int k = 0; k < nw && at + 80 < sizeof(desc); k++) {
+                rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+                const unsigned q = (unsigned)(rng >> 33);
+                if (q % 37 == 0) /* a heading within the line */
+                    at += (size_t)snprintf(desc + at, sizeof(desc) - at,
+                                           ". %s: ", HEADS[(q >> 8) % 6]);
+                else
+                    at += (size_t)snprintf(
+                        desc + at, sizeof(desc) - at, "%s%s",
+                        WORDS[(q >> 8) % (sizeof(WORDS) / sizeof(*WORDS))],
+                        k + 1 < nw ? " " : "");
+            }
+            if (at + 2 < sizeof(desc))
+                desc[at++] = '\n';
+            desc[at] = '\0';
+        }
+        struct skidx_posting p;
+        struct skidx_posting_result r;
+        unsigned skip;
+        memset(&p, 0, sizeof(p));
+        pset(&p, SKIDX_P_TITLE, SKIDX_V_STRING, "Developer");
+        pset(&p, SKIDX_P_DESCRIPTION, SKIDX_V_STRING, desc);
+        for (int pref = 0; pref <= 1; pref++) {
+            uint32_t ids[2][16], pids[2][16];
+            size_t n[2], np[2];
+            w.want_pref = pref;
+            for (int on = 0; on <= 1; on++) {
+                skidx_posting_set_skip(on);
+                const uint64_t p0 = w.skills.probes;
+                assert_int_equal(skidx_posting_process(c, &w, &p, "USD", 0,
+                                                       SKIDX_ENGINE_WORDS, &r,
+                                                       &skip),
+                                 SKIDX_OK);
+                probes[on] += w.skills.probes - p0;
+                assert_true(r.n_skills <= 16 && r.n_pref <= 16);
+                n[on] = r.n_skills;
+                np[on] = r.n_pref;
+                if (r.n_skills)
+                    memcpy(ids[on], r.skills, r.n_skills * sizeof(uint32_t));
+                if (r.n_pref)
+                    memcpy(pids[on], r.pref, r.n_pref * sizeof(uint32_t));
+            }
+            if (n[0] != n[1] || np[0] != np[1] ||
+                memcmp(ids[0], ids[1], n[0] * sizeof(uint32_t)) ||
+                memcmp(pids[0], pids[1], np[0] * sizeof(uint32_t))) {
+                print_message("differs (want_pref %d): %zu/%zu skills, "
+                              "%zu/%zu preferred, on:\n%s\n",
+                              pref, n[0], n[1], np[0], np[1], desc);
+                differ = 1;
+            }
+        }
+    }
+    skidx_posting_set_skip(1);
+    w.want_pref = 0;
+    assert_false(differ);
+    /* the skipping happened */
+    assert_true(probes[1] < probes[0]);
+    skidx_worker_release(&w);
+    skidx_compiled_free(c);
+    skidx_taxonomy_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1173,6 +1303,7 @@ int main(void)
         cmocka_unit_test(test_sections),
         cmocka_unit_test(test_company_lead),
         cmocka_unit_test(test_lazy_split),
+        cmocka_unit_test(test_skip_ranges),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

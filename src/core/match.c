@@ -495,6 +495,16 @@ struct skidx_matcher {
     /* loaded from a cache image: the database pointers above are struct
      * lazy_db, n_lazy of them, each rebuilt on its first scan (db_ready) */
     size_t n_lazy;
+    /* How far the hits that one word start gives (a literal's, a gate
+     * word's regex matches, their negative twins) reach from it
+     * (skip_plan): they start at most skip_back bytes before it or, for
+     * a word window, within skip_pre bytes before it widened back to a
+     * word's start; they end at most skip_fwd bytes after it (or, for a
+     * word window's negative twin, skip_win bytes after it widened to a
+     * word's end). skip_ok 0: some reach is unbounded, and skip ranges
+     * are not used. */
+    uint32_t skip_back, skip_pre, skip_fwd, skip_win;
+    int skip_ok;
 };
 
 static inline void cand_lens(const struct skidx_matcher *m,
@@ -1022,6 +1032,14 @@ static int regex_gate = 1;
 void skidx_match_set_regex_gate(int on)
 {
     regex_gate = on;
+}
+
+/* Test hook (skidx_match_set_skip): 0 ignores the skip ranges. */
+static int skip_on = 1;
+
+void skidx_match_set_skip(int on)
+{
+    skip_on = on;
 }
 
 /* ---- what a positive regex needs: gate words, a non-ASCII byte ---- */
@@ -3041,6 +3059,50 @@ static skidx_status build_regex(struct skidx_matcher *m,
     return st;
 }
 
+/* The reach of the hits one word start gives (struct skidx_matcher,
+ * skip_back ...): a literal hit is [ws - lead, ws - lead + its length);
+ * an anchored gate class's match and a gated negative lie within the
+ * class's (the group's) width + 1 bytes from the gate word; a word
+ * window's match holds its gate word or starts with it, within the
+ * window from pre bytes before the word (widened back to a word's
+ * start); gated positives' negative twins have their extents. */
+static void skip_plan(struct skidx_matcher *m)
+{
+    uint32_t back = 0, fwd = 0, pre = 0;
+    int ok = 1;
+    for (size_t slot = 0; m->table && slot <= m->table_mask; slot++) {
+        const struct head *hd = &m->table[slot];
+        for (uint32_t k = 0; hd->len && k < hd->cand_n; k++) {
+            uint32_t lead, tail;
+            cand_lens(m, &m->cands[hd->cand_start + k], &lead, &tail);
+            back = lead > back ? lead : back;
+            fwd = hd->len + tail > fwd ? hd->len + tail : fwd;
+        }
+    }
+    for (size_t c = 0; c < m->n_gcls; c++)
+        fwd = m->gcls[c].width + 1 > fwd ? m->gcls[c].width + 1 : fwd;
+    for (size_t g = 0; g < m->n_groups; g++)
+        fwd = m->groups[g].width_ga + 1 > fwd ? m->groups[g].width_ga + 1
+                                             : fwd;
+    for (size_t i = 0; i < m->n_gate_words; i++) {
+        const struct gate_info *f = &m->gate_info[i];
+        if (!(f->kinds & GW_WIN))
+            continue;
+        for (uint32_t k = 0; k < (f->part_n ? f->part_n : 1); k++) {
+            const uint32_t p =
+                f->part_n ? m->wparts[f->part_start + k].pre : f->pre;
+            if (p > RQ_MAX_SIDE)
+                ok = 0; /* RQ_WIDE: back to the text's start */
+            else
+                pre = p > pre ? p : pre;
+        }
+    }
+    m->skip_back = back;
+    m->skip_fwd = fwd;
+    m->skip_pre = pre;
+    m->skip_ok = ok;
+}
+
 skidx_status skidx_matcher_create(const struct skidx_alias_set *set,
                                   uint32_t n_owners,
                                   struct skidx_matcher **out,
@@ -3074,6 +3136,7 @@ skidx_status skidx_matcher_create(const struct skidx_alias_set *set,
         skidx_matcher_free(m);
         return st;
     }
+    skip_plan(m);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     m->compile_seconds =
         (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
@@ -3138,7 +3201,7 @@ void skidx_matcher_free(struct skidx_matcher *m)
  * a struct the image holds changes: a new field must be stored (or
  * rebuilt) here, then the sizes updated. */
 #if defined(__x86_64__) && defined(__LP64__)
-_Static_assert(sizeof(struct skidx_matcher) == 432,
+_Static_assert(sizeof(struct skidx_matcher) == 456,
                "struct skidx_matcher changed: update the serializer");
 _Static_assert(sizeof(struct head) == 40,
                "struct head changed: update the serializer");
@@ -3825,6 +3888,7 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
     st = SKIDX_ERR_CORRUPT;
     if (r->bad || !matcher_valid(m, (size_t)cap, key_bytes, atext_bytes))
         goto fail;
+    skip_plan(m);
     *out = m;
     return SKIDX_OK;
 fail:
@@ -4145,6 +4209,7 @@ void skidx_match_scratch_release(struct skidx_match_scratch *s)
     free(s->fold_map);
     free(s->spans);
     free(s->gates);
+    free(s->skip_save);
     free(s->gate_ids);
     free(s->tmp);
     if (s->hs_scratch)
@@ -6282,6 +6347,86 @@ static int in_spans(const uint32_t *sp, size_t n, uint32_t start,
     return lo < n && sp[2 * lo] < end;
 }
 
+/* Bit i of the word mask. */
+static inline int mask_bit(const uint64_t *wm, size_t i)
+{
+    return (int)(wm[i >> 6] >> (i & 63) & 1);
+}
+
+/* Clear the word-mask bits inside the skip ranges (skidx_match_scratch.
+ * skip) for the WORDS engine, which then finds no word there; the words
+ * of the mask changed go to s->skip_save as (index, old value) pairs.
+ * Returns how many pairs, or -1 when out of memory. Of a range [a, b)
+ * the part [c, d) is cleared:
+ * - c lies past the first word that starts at c0 or later, c0 being
+ *   skip_back bytes after a and skip_pre + 1 after the first byte at a
+ *   or later that is no ASCII word byte: a hit from a word starting at
+ *   c0 or later starts at a or later (a literal's lead is at most
+ *   skip_back; a word window reaches skip_pre bytes back and is widened
+ *   back to a word's start, which stops at that byte). The last word
+ *   before c, whose next word (read by the filter) changes, is that
+ *   first word, so only hits at a or later can change.
+ * - d is at most skip_fwd bytes before b: every hit from a word starting
+ *   before d ends before b (a literal, a gate class's match and its
+ *   negative twin, a gated negative), so none holds a hit that starts
+ *   at b or later, and a gate class's match starts before b.
+ * The bit at c and the one before d are clear: no word is cut. */
+static long apply_skip(const struct skidx_matcher *m,
+                       struct skidx_match_scratch *s, const unsigned char *t,
+                       size_t len)
+{
+    uint64_t *const wm = s->wordmask;
+    const size_t nw = (len + 63) / 64;
+    if (2 * nw > s->cap_skip_save) {
+        uint64_t *v = realloc(s->skip_save, 2 * nw * sizeof(*v));
+        if (!v)
+            return -1;
+        s->skip_save = v;
+        s->cap_skip_save = 2 * nw;
+    }
+    long n = 0;
+    for (size_t r = 0; r < s->n_skip; r++) {
+        const size_t a = s->skip[2 * r];
+        const size_t b = s->skip[2 * r + 1] < len ? s->skip[2 * r + 1] : len;
+        if (a >= b || b - a <= m->skip_fwd)
+            continue;
+        size_t n0 = a;
+        while (n0 < b && is_ascii_word(t[n0]))
+            n0++;
+        size_t c = n0 + 1 + m->skip_pre;
+        if (c < a + m->skip_back)
+            c = a + m->skip_back;
+        const size_t dmax = b - m->skip_fwd;
+        /* the first word starting at c or later, then its end */
+        while (c < dmax && !(mask_bit(wm, c) && !mask_bit(wm, c - 1)))
+            c++;
+        while (c < dmax && mask_bit(wm, c))
+            c++;
+        size_t d = dmax;
+        while (d > c && mask_bit(wm, d - 1))
+            d--;
+        if (d <= c + 1)
+            continue;
+        /* clear [c, d) a mask word at a time, each saved once (the
+         * ranges ascend: a word two of them share is the last saved) */
+        for (size_t w = c >> 6; w <= (d - 1) >> 6; w++) {
+            const size_t lo = w << 6;
+            uint64_t clear = ~0ull;
+            if (c > lo)
+                clear &= ~0ull << (c - lo);
+            if (d - lo < 64)
+                clear &= (1ull << (d - lo)) - 1;
+            if (!n || s->skip_save[2 * (n - 1)] != w) {
+                s->skip_save[2 * n] = w;
+                s->skip_save[2 * n + 1] = wm[w];
+                n++;
+            }
+            wm[w] &= ~clear;
+        }
+    }
+    return n;
+}
+
 static skidx_status finish_text(const struct skidx_matcher *m,
                                 struct skidx_match_scratch *s, size_t first,
                                 int folded)
@@ -6401,8 +6546,17 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
                        s->wordmask, &s->spans, &s->n_spans, &s->cap_spans))
             return SKIDX_ERR_NOMEM;
     }
+    /* the word starts well inside the skip ranges, passed over by the
+     * word loop alone: the mask is as it was for what follows */
+    long saved = 0;
+    if (s->n_skip && skip_on && m->skip_ok && !folded && len &&
+        engine != SKIDX_ENGINE_ORACLE &&
+        (saved = apply_skip(m, s, (const unsigned char *)text, len)) < 0)
+        return SKIDX_ERR_NOMEM;
     st = engine == SKIDX_ENGINE_ORACLE ? scan_oracle(m, s, text, len)
                                        : scan_words(m, s, text, len);
+    while (saved-- > 0)
+        s->wordmask[s->skip_save[2 * saved]] = s->skip_save[2 * saved + 1];
     if (st)
         return st;
     if (m->db && len)

@@ -108,6 +108,17 @@ struct skidx_match_scratch {
     int count_only;         /* set when only owners matter: the WORDS engine
                                then records owners without negatives at
                                their first hit and stores no hit for them */
+    /* Set by the caller for one skidx_match_text(): ranges of the text,
+     * pairs [start, end) ascending and disjoint, whose hits the caller
+     * will drop (text in sections that do not count). The WORDS engine
+     * may then pass over the word starts well inside them; every hit
+     * that starts outside them, and every negative hit that holds one,
+     * is found as without them (skidx_match_text() says how far from a
+     * range's edges it looks). Not used on a folded text. */
+    const uint32_t *skip;
+    size_t n_skip;
+    uint64_t *skip_save;    /* the word-mask words a skip cleared */
+    size_t cap_skip_save;
     uint64_t words, probes, confirms; /* statistics, never reset */
     uint64_t regex_scans;   /* Hyperscan scans (whole texts, windows) */
     uint64_t regex_bytes;   /* the bytes those scans read */
@@ -215,6 +226,11 @@ const char *skidx_match_set_simd(int mode);
  * regexes near their gate words. Both give the same hits; not
  * thread-safe. */
 void skidx_match_set_regex_gate(int on);
+
+/* Test hook: 0 = ignore skidx_match_scratch.skip (scan every word start);
+ * 1 = (the default) pass over the word starts inside its ranges. Both
+ * give the same hits outside the ranges; not thread-safe. */
+void skidx_match_set_skip(int on);
 
 /* Build the word-byte bitmap of text[0..len) into mask and the bitmap of
  * the bytes '.', '@', ':' and '/' into trig (ceil(len/64) words each; bits

@@ -102,6 +102,7 @@ void skidx_worker_release(struct skidx_worker *w)
     free(w->pref_ids);
     skidx_sections_release(&w->sections);
     free(w->drop);
+    free(w->skip);
     free(w->memo);
     memset(w, 0, sizeof(*w));
 }
@@ -1337,6 +1338,46 @@ static skidx_status find_pref(const struct skidx_compiled *c,
 
 /* ---- the whole posting ---- */
 
+/* Test hook (skidx_posting_set_skip): 0 = the lazy split, no skipping. */
+static int skip_first = 1;
+
+void skidx_posting_set_skip(int on)
+{
+    skip_first = on;
+    skidx_match_set_skip(on);
+}
+
+/* The description's sections that do not count (w->sections, split
+ * whole) as skip ranges in w->skip, *n of them. */
+static skidx_status skip_ranges(struct skidx_worker *w, size_t len,
+                                size_t *n)
+{
+    const struct skidx_sections *S = &w->sections;
+    size_t k = 0;
+    if (S->n > w->cap_skip) {
+        uint32_t *v = realloc(w->skip, 2 * S->n * sizeof(*v));
+        if (!v)
+            return SKIDX_ERR_NOMEM;
+        w->skip = v;
+        w->cap_skip = S->n;
+    }
+    for (size_t i = 0; i < S->n; i++) {
+        if (skidx_section_counts(S->s[i].kind))
+            continue;
+        const uint32_t end =
+            i + 1 < S->n ? S->s[i + 1].start : (uint32_t)len;
+        if (k && w->skip[2 * k - 1] == S->s[i].start)
+            w->skip[2 * k - 1] = end; /* one range with the last */
+        else {
+            w->skip[2 * k] = S->s[i].start;
+            w->skip[2 * k + 1] = end;
+            k++;
+        }
+    }
+    *n = k;
+    return SKIDX_OK;
+}
+
 skidx_status skidx_posting_process(const struct skidx_compiled *c,
                                    struct skidx_worker *w,
                                    const struct skidx_posting *p,
@@ -1388,21 +1429,35 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
     const int has_lead = desc->len && skidx_lead_find(desc->p, desc->len,
                                                       &lead);
     w->any_drop = 0;
-    int lazy = !want_hits && c->tax->sections.n && desc->len && !has_lead;
+    /* For counting alone, the description is split first and the word
+     * loop passes over the text well inside the sections that do not
+     * count (skidx_match_scratch.skip): often half of a posting (company,
+     * benefits, legal text), whose hits would all be dropped. The split
+     * after the skills, up to their last hit (lazy), is the way without
+     * skipping (skidx_posting_set_skip(0), for tests). */
+    int lazy = !want_hits && !skip_first && c->tax->sections.n && desc->len &&
+               !has_lead;
     int filter = 0;
     w->sections.n = 0;
     w->sections.excluded = 0;
+    size_t n_skip = 0;
     if (!lazy) {
         SKIDX_FORWARD(skidx_sections_split_mode(
             &c->tax->sections, desc->p, desc->len, &w->sections, w->sec_simd,
             want_hits || has_lead ? 1 : w->want_pref ? 2 : 0));
         filter = w->sections.excluded;
+        if (filter && !want_hits)
+            SKIDX_FORWARD(skip_ranges(w, desc->len, &n_skip));
     }
 
     /* skills */
     w->skills.sort_hits = want_hits;
+    /* (a preferred section needs every hit: find_pref) */
+    int pref_sec = 0;
+    for (size_t i = 0; w->want_pref && i < w->sections.n && !pref_sec; i++)
+        pref_sec = w->sections.s[i].kind == SKIDX_SEC_PREFERRED;
     w->skills.count_only = !want_hits && !filter && !lazy && !has_lead &&
-                           !company->len;
+                           !company->len && !pref_sec;
     w->skills.keep_masked = want_hits; /* shown, flagged, not counted */
     skidx_match_reset(&w->skills);
     if (title->len)
@@ -1413,9 +1468,14 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
     SKIDX_FORWARD(classify_title(c, w, title->p, title->len, sen->p,
                                  sen->len, has_key ? &title_key : NULL,
                                  &out->role, &out->level));
-    if (desc->len)
-        SKIDX_FORWARD(skidx_match_text(c->skills, &w->skills, desc->p,
-                                       desc->len, engine));
+    if (desc->len) {
+        w->skills.skip = w->skip;
+        w->skills.n_skip = n_skip;
+        const skidx_status st = skidx_match_text(c->skills, &w->skills,
+                                                 desc->p, desc->len, engine);
+        w->skills.n_skip = 0;
+        SKIDX_FORWARD(st);
+    }
     if (lazy) {
         /* the last hit whose section may decide a count (masked hits are
          * not kept here: keep_masked is off) */

@@ -84,6 +84,10 @@ struct skidx_worker {
     uint8_t *drop;
     size_t cap_drop;
     int any_drop;
+    /* the description's text in sections that do not count, pairs of
+     * [start, end), for the word loop to pass over (skills.skip) */
+    uint32_t *skip;
+    size_t cap_skip;
     /* the rules' answers for recent titles and seniority fields
      * (skidx_classify(); posting.c): 2,048 titles in 4-way sets and 64
      * fields, 260 KiB allocated on first use, valid for the compiled
@@ -143,6 +147,13 @@ struct skidx_posting_result {
  * with *skip_cause set (SKIDX_SKIP_NO_TEXT), or an engine error. When
  * `want_hits` is set the skill hits stay in w->skills.hits sorted per
  * field (title first). `currency` is the index currency ("USD"). */
+/* Test hook: 0 = split a description after its skills are matched, up
+ * to the last hit a section can decide, and scan all of it; 1 = (the
+ * default) split it first and let the word loop pass over the sections
+ * that do not count (skidx_match_set_skip). Same results; not
+ * thread-safe. */
+void skidx_posting_set_skip(int on);
+
 skidx_status skidx_posting_process(const struct skidx_compiled *c,
                                    struct skidx_worker *w,
                                    const struct skidx_posting *p,
