@@ -2130,7 +2130,7 @@ static inline void candidate(struct ctx *x,
     }
 }
 
-static void scan_scalar(struct ctx *x, size_t from)
+static void split_scan_scalar(struct ctx *x, size_t from)
 {
     for (size_t i = from; i < x->scan_end; i++) {
         uc c = x->t[i];
@@ -2161,7 +2161,8 @@ __attribute__((target("avx2"))) static inline uint64_t mask64(__m256i lo,
            (uint64_t)(uint32_t)_mm256_movemask_epi8(hi) << 32;
 }
 
-__attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
+__attribute__((target("avx2,bmi"))) static void
+split_scan_avx2(struct ctx *x)
 {
     const __m256i nl = _mm256_set1_epi8('\n');
     const __m256i lo_tab = _mm256_setr_epi8(CAND_LO, CAND_LO);
@@ -2177,7 +2178,7 @@ __attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
     const uc *const t = x->t;
     const size_t end = x->scan_end;
     if (end < 64) {
-        scan_scalar(x, 0);
+        split_scan_scalar(x, 0);
         return;
     }
     for (;;) {
@@ -2287,12 +2288,12 @@ skidx_status skidx_sections_split_upto(const struct skidx_section_rules *R,
     try_line(&x, 0);
 #if defined(__x86_64__)
     if (x.avx2)
-        scan_avx2(&x);
+        split_scan_avx2(&x);
     else
-        scan_scalar(&x, 0);
+        split_scan_scalar(&x, 0);
 #else
     (void)simd;
-    scan_scalar(&x, 0);
+    split_scan_scalar(&x, 0);
 #endif
     if (x.oom)
         return SKIDX_ERR_NOMEM;
