@@ -953,6 +953,51 @@ static void heading_memo(void **state)
     skidx_sections_release(&b);
 }
 
+/* The memo of line-start headings on lines that end at a tag (HTML
+ * without line breaks): a line up to its first '<' that does not open a
+ * closing tag is remembered, closing tags before it included. Random
+ * texts of headings, tags, closing tags cut before their '>' or by a
+ * line break, and text give the same sections with the memo kept across
+ * texts as with a fresh one, in every mode, on both paths. */
+static void heading_memo_tags(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {
+        "<br>", "<li>", "</li>", "<ul>", "</ul>", "<strong>", "</strong>",
+        "</b", "</b>", ">", "<", "</", "/", "\n", "<p>", "</p>",
+        "Requirements", "Benefits", "What we offer", "About us",
+        "About Acme", "About Acme Corp", "Perks", "Why join us?",
+        "Nice to have", "What you\xE2\x80\x99ll do", "Experience",
+        "Experience with", " ", ":", "x", "Python", ".", "**", "- ",
+        "\xE2\x80\xA2 ", "We are an equal opportunity employer", "Tech",
+        "stack", "\xC2\xA0", "\xEF\xBC\x9A", "<b>", "</h3>", "<h3>"};
+    const size_t np = sizeof(parts) / sizeof(parts[0]);
+    char text[768];
+    struct skidx_sections a = {0}, b = {0};
+    uint64_t seed = 1234;
+    size_t hits = 0;
+    for (int round = 0; round < 6000; round++) {
+        const size_t n = random_text(parts, np, 60, &seed, text, sizeof(text));
+        for (int mode = 0; mode < 3; mode++)
+            for (int simd = 0; simd < 2; simd++) {
+                const int path = simd ? SKIDX_SIMD_BEST : SKIDX_SIMD_SCALAR;
+                assert_int_equal(
+                    skidx_sections_split_mode(&R, text, n, &a, path, mode),
+                    SKIDX_OK);
+                skidx_sections_release(&b);
+                assert_int_equal(
+                    skidx_sections_split_mode(&R, text, n, &b, path, mode),
+                    SKIDX_OK);
+                assert_same_sections(&a, &b);
+                hits += a.n;
+            }
+    }
+    printf("heading memo, tags: %zu headings\n", hits);
+    assert_true(hits > 10000);
+    skidx_sections_release(&a);
+    skidx_sections_release(&b);
+}
+
 /* The prefix filter passes every line start where a rule could begin:
  * random texts of the default rules shorter than six bytes ("Perks",
  * "Tech", "EEO"), their neighbours and near misses, glued, cut by a
@@ -1126,6 +1171,7 @@ int main(void)
         cmocka_unit_test(lead_in_tags),
         cmocka_unit_test(empty_lines),
         cmocka_unit_test(heading_memo),
+        cmocka_unit_test(heading_memo_tags),
         cmocka_unit_test(prefix_filter_random),
         cmocka_unit_test(colon_look_back),
         cmocka_unit_test(rules_errors),

@@ -773,9 +773,13 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
     for (unsigned c = 0; c < 0x80; c++)
         R->canon_stop[c] = (uint8_t)((c < 0x20 && c != '\t') || c == '@' ||
                                      (c >= '[' && c <= '_' && c != '`'));
+    R->lt_free = 1;
     for (size_t k = 0; k < R->n; k++)
-        for (uint32_t j = 0; j < R->r[k].len; j++)
+        for (uint32_t j = 0; j < R->r[k].len; j++) {
             R->canon_stop[(uc)R->r[k].text[j]] = 0;
+            if (R->r[k].text[j] == '<')
+                R->lt_free = 0;
+        }
     size_t n_plain = 0;
     while (n_plain < R->n && !(R->r[n_plain].flags & SKIDX_SECR_LEAD_WILD))
         n_plain++;
@@ -1284,11 +1288,17 @@ static int heading_at(const struct ctx *x, size_t q, size_t stop,
  * closing mark takes (the eight-byte compares of lit_match() and the
  * canonical bytes read further, but a difference there comes after one
  * at the '\n'), so its answer is a function of the bytes from q to that
- * '\n'. (A closing tag's '>' is looked for past a '\n'.) Postings repeat their headings
+ * '\n'. (A closing tag's '>' is looked for past a '\n'.) The same holds
+ * up to the first '<' that does not open a closing tag ("<br>", "<ul>"),
+ * before any '\n', when no rule holds '<' (lt_free): free words stop at
+ * any '<', end_ok() passes closing tags ("</strong>") only up to their
+ * '>' and stops at a '<' before one, and stops at a '<' after them, so
+ * nothing after that '<' is read; HTML postings without line breaks
+ * have their headings memoised this way. Postings repeat their headings
  * ("Requirements", "What we offer:"), and lines that pass the prefix
  * filter mostly are headings: a direct-mapped table by the line's
- * bytes (up to MEMO_LINE of them, the '\n' included), for the rules
- * of one parse. */
+ * bytes (up to MEMO_LINE of them, the '\n' or '<' included), for the
+ * rules of one parse. */
 #define MEMO_LINE 48
 #define MEMO_SLOTS 128
 
@@ -1308,23 +1318,36 @@ static int heading_line(const struct ctx *x, size_t q, uint32_t *rule,
 {
     struct skidx_section_memo *m = x->out->memo;
     const uc *t = x->t;
-    if (!m || q + MEMO_LINE > x->len)
+    if (!m || q + MEMO_LINE + 1 > x->len)
         return heading_at(x, q, SIZE_MAX, 0, rule, body);
-    /* the first '\n' of the MEMO_LINE bytes (memchr() inline) */
-    uint64_t nl = 0;
+    /* the first '\n' of the MEMO_LINE bytes (memchr() inline), and the
+     * '<' not before '/' (op; none when a rule holds '<') */
+    uint64_t nl = 0, op = 0;
 #if defined(__x86_64__)
-    for (size_t i = 0; i < MEMO_LINE / 16; i++)
-        nl |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-                  _mm_loadu_si128((const __m128i *)(t + q + 16 * i)),
-                  _mm_set1_epi8('\n')))
+    for (size_t i = 0; i < MEMO_LINE / 16; i++) {
+        const __m128i v = _mm_loadu_si128((const __m128i *)(t + q + 16 * i));
+        const __m128i v1 =
+            _mm_loadu_si128((const __m128i *)(t + q + 1 + 16 * i));
+        nl |= (uint64_t)(unsigned)_mm_movemask_epi8(
+                  _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')))
               << (16 * i);
+        op |= (uint64_t)(unsigned)_mm_movemask_epi8(
+                  _mm_andnot_si128(_mm_cmpeq_epi8(v1, _mm_set1_epi8('/')),
+                                   _mm_cmpeq_epi8(v, _mm_set1_epi8('<'))))
+              << (16 * i);
+    }
 #else
-    for (size_t i = 0; i < MEMO_LINE; i++)
+    for (size_t i = 0; i < MEMO_LINE; i++) {
         nl |= (uint64_t)(t[q + i] == '\n') << i;
+        op |= (uint64_t)(t[q + i] == '<' && t[q + i + 1] != '/') << i;
+    }
 #endif
-    if (!nl)
+    op &= x->R->lt_free ? ~0ull : 0;
+    if (!(nl | op))
         return heading_at(x, q, SIZE_MAX, 0, rule, body);
-    const size_t n = (size_t)__builtin_ctzll(nl) + 1;
+    const size_t n = (size_t)__builtin_ctzll(nl | op) + 1;
+    /* ended by a '<': the '<' before it are closing tags' */
+    const uint64_t lt_ok = op >> (n - 1) & 1;
     uint64_t w[MEMO_LINE / 8], h = n, lt = 0;
     for (size_t i = 0; i < MEMO_LINE / 8; i++) {
         if (8 * i >= n) {
@@ -1340,7 +1363,7 @@ static int heading_line(const struct ctx *x, size_t q, uint32_t *rule,
         const uint64_t v = w[i] ^ 0x3C3C3C3C3C3C3C3Cull;
         lt |= (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
     }
-    if (lt)
+    if (lt && !lt_ok)
         return heading_at(x, q, SIZE_MAX, 0, rule, body);
     struct memo_slot *sl = &m->slot[h >> (64 - 7)];
     if (sl->len == n) {

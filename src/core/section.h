@@ -150,6 +150,8 @@ struct skidx_section_rules {
                                      searched for first */
     uint8_t anchor_tags;          /* 1: a LEAD_WILD rule holds '<' or
                                      '>' before its first anchor */
+    uint8_t lt_free;              /* 1: no rule holds '<' (the heading
+                                     memo keys lines up to a tag) */
     uint8_t line_ok[256];         /* 1: a line whose first byte after the
                                      prefix is this one may start a
                                      heading or a lead-in (start[], and
