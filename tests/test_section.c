@@ -1017,6 +1017,7 @@ static void prefix_filter_random(void **state)
     const size_t np = sizeof(parts) / sizeof(parts[0]);
     struct skidx_section_rules all = R;
     memset(all.pf, 0xFF, sizeof(all.pf));
+    memset(all.pf_nz, 0xFF, sizeof(all.pf_nz));
     char text[256];
     struct skidx_sections a = {0}, b = {0};
     uint64_t seed = 5;

@@ -487,6 +487,20 @@ static inline uint32_t pf_slot(uint32_t key)
     return (key * 2654435761u) >> (32 - SKIDX_SECTION_PF_BITS);
 }
 
+/* The bit of pf_nz for those bytes: the same product, more of its bits
+ * (the word's slot is its top SKIDX_SECTION_PF_BITS). */
+static inline uint32_t pf_nz_slot(uint32_t key)
+{
+    return (key * 2654435761u) >> (32 - SKIDX_SECTION_PF_NZ_BITS);
+}
+
+static inline int pf_nz_has(const struct skidx_section_rules *R, int set,
+                            uint32_t key)
+{
+    const uint32_t b = pf_nz_slot(key);
+    return (int)(R->pf_nz[set][b >> 6] >> (b & 63) & 1);
+}
+
 /* The two bits (1..63, perhaps one) of a prefix filter word for a key
  * of canonical bytes (the first six, or all of a shorter rule's), from
  * two parts of one product: a rule sets both, and a text whose key has
@@ -507,7 +521,7 @@ static inline int pre_may(const struct skidx_section_rules *R, int set,
     uint32_t key;
     if (!canon3(t, i, lim, &key))
         return 0;
-    return R->pf[set][pf_slot(key)] != 0;
+    return pf_nz_has(R, set, key);
 }
 
 /* May a plain rule of set `set` (not 1) begin at t[i..lim)? One word of
@@ -522,11 +536,9 @@ pre_may6(const struct skidx_section_rules *R, int set, const uc *t, size_t i,
          size_t lim)
 {
     uint32_t key;
-    if (!canon3(t, i, lim, &key))
+    if (!canon3(t, i, lim, &key) || !pf_nz_has(R, set, key))
         return 0;
     const uint64_t e = R->pf[set][pf_slot(key)];
-    if (!e)
-        return 0;
     uint64_t k6;
     const int n = canon6(t, i, lim, &k6); /* 3 or more: canon3() read 3 */
     uint64_t m = pf_bits(k6);
@@ -862,9 +874,10 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
                               SKIDX_NOOFF,
                               "heading '%s' is shorter than three bytes",
                               r->text);
-        uint32_t sl = pf_slot(key);
+        uint32_t sl = pf_slot(key), nz = pf_nz_slot(key);
         if (r->flags & SKIDX_SECR_LEAD_WILD) {
             R->pf[1][sl] |= 1; /* pre_may(): the three bytes only */
+            R->pf_nz[1][nz >> 6] |= 1ull << (nz & 63);
             continue;
         }
         int c = skidx_section_counts(r->kind);
@@ -880,8 +893,10 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
         const int n6 = canon6((const uc *)r->text, 0, r->len, &k6);
         const uint64_t bit = pf_bits(k6) | (n6 < 6);
         for (int set = 0; set < 6; set++)
-            if (sets >> set & 1)
+            if (sets >> set & 1) {
                 R->pf[set][sl] |= bit;
+                R->pf_nz[set][nz >> 6] |= 1ull << (nz & 63);
+            }
     }
     /* the lead-ins' anchor: the longest word of three or more ASCII
      * letters of the first LEAD_WILD rule that every other one holds */

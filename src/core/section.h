@@ -121,6 +121,7 @@ struct skidx_section_rule {
 };
 
 #define SKIDX_SECTION_PF_BITS 8
+#define SKIDX_SECTION_PF_NZ_BITS 14
 
 struct skidx_section_rules {
     struct skidx_section_rule *r; /* sorted by first byte, then longest */
@@ -174,6 +175,16 @@ struct skidx_section_rules {
                                      preferred. 2 KiB a set (one word a
                                      probe, not three 8-64 KiB tables:
                                      fewer cache misses) */
+    uint64_t pf_nz[6][1 << (SKIDX_SECTION_PF_NZ_BITS - 6)];
+                                  /* the prefix filter's first look, a
+                                     bit a key of three bytes (more
+                                     bits of pf's hash): 1 where a rule
+                                     of the set has such a key. Most
+                                     line starts find their bit clear
+                                     (a pf word is not 0 for about half
+                                     of them, a bit here for few), so
+                                     the test is a predictable branch;
+                                     2 KiB a set */
     uint64_t id;                  /* unique to this parse (the heading
                                      memo's key; section.c) */
     uint8_t canon_stop[256];      /* 1: a byte that canon_next() reads
