@@ -22,6 +22,12 @@
 static struct skidx_section_rules R;
 static struct skidx_sections S;
 
+/* The three paths every comparison takes: portable C, AVX2, and the
+ * widest this CPU has (AVX-512 BW for the candidate scan and the
+ * anchor search where it exists). */
+static const int kPaths[3] = {SKIDX_SIMD_SCALAR, SKIDX_SIMD_AVX2,
+                              SKIDX_SIMD_BEST};
+
 static int setup(void **state)
 {
     (void)state;
@@ -383,15 +389,17 @@ static void simd_paths_agree(void **state)
         assert_int_equal(
             skidx_sections_split(&R, text, n, &a, SKIDX_SIMD_SCALAR),
             SKIDX_OK);
-        assert_int_equal(skidx_sections_split(&R, text, n, &S, SKIDX_SIMD_BEST),
-                         SKIDX_OK);
-        assert_int_equal(a.n, S.n);
-        assert_int_equal(a.excluded, S.excluded);
-        for (size_t i = 0; i < a.n; i++) {
-            assert_int_equal(a.s[i].start, S.s[i].start);
-            assert_int_equal(a.s[i].body, S.s[i].body);
-            assert_int_equal(a.s[i].kind, S.s[i].kind);
-            assert_true(a.s[i].body <= n);
+        for (int pk = 1; pk < 3; pk++) { /* AVX2, then the best */
+            assert_int_equal(skidx_sections_split(&R, text, n, &S, kPaths[pk]),
+                             SKIDX_OK);
+            assert_int_equal(a.n, S.n);
+            assert_int_equal(a.excluded, S.excluded);
+            for (size_t i = 0; i < a.n; i++) {
+                assert_int_equal(a.s[i].start, S.s[i].start);
+                assert_int_equal(a.s[i].body, S.s[i].body);
+                assert_int_equal(a.s[i].kind, S.s[i].kind);
+                assert_true(a.s[i].body <= n);
+            }
         }
         total += a.n;
         /* looking only for what decides counts counts the same */
@@ -639,12 +647,11 @@ static void shared_words(void **state)
     };
     struct skidx_sections a = {0};
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-        for (int simd = 0; simd < 2; simd++) {
+        for (int simd = 0; simd < 3; simd++) {
             assert_int_equal(
                 skidx_sections_split(&r2, texts[i][0], strlen(texts[i][0]),
                                      &a,
-                                     simd ? SKIDX_SIMD_BEST
-                                          : SKIDX_SIMD_SCALAR),
+                                     kPaths[simd]),
                 SKIDX_OK);
             if (a.n != 1 || strcmp(skidx_section_name(a.s[0].kind),
                                    texts[i][1]))
@@ -663,10 +670,9 @@ static void shared_words(void **state)
 static void expect_benefits(const char *text, size_t n, int want, size_t at,
                             struct skidx_sections *a, const char *what)
 {
-    for (int simd = 0; simd < 2; simd++) {
+    for (int simd = 0; simd < 3; simd++) {
         assert_int_equal(skidx_sections_split(&R, text, n, a,
-                                              simd ? SKIDX_SIMD_BEST
-                                                   : SKIDX_SIMD_SCALAR),
+                                              kPaths[simd]),
                          SKIDX_OK);
         if (a->n != (size_t)want)
             fprintf(stderr, "%s: %zu\n", what, a->n);
@@ -758,11 +764,11 @@ static void lead_in_upto(void **state)
                 assert_int_equal(whole.s[0].kind, SKIDX_SEC_LEGAL);
             }
             for (size_t upto = 0; upto < n; upto++)
-                for (int simd = 0; simd < 2; simd++) {
+                for (int simd = 0; simd < 3; simd++) {
                     assert_int_equal(
                         skidx_sections_split_upto(
                             &R, text, n, &a,
-                            simd ? SKIDX_SIMD_BEST : SKIDX_SIMD_SCALAR, 1,
+                            kPaths[simd], 1,
                             upto),
                         SKIDX_OK);
                     for (uint32_t off = 0; off <= upto; off++)
@@ -892,8 +898,8 @@ static void lead_in_tags(void **state)
     for (int round = 0; round < 4000; round++) {
         const size_t n = random_text(parts, np, 30, &seed, text, sizeof(text));
         for (int mode = 0; mode < 3; mode++)
-            for (int simd = 0; simd < 2; simd++) {
-                const int path = simd ? SKIDX_SIMD_BEST : SKIDX_SIMD_SCALAR;
+            for (int simd = 0; simd < 3; simd++) {
+                const int path = kPaths[simd];
                 assert_int_equal(
                     skidx_sections_split_mode(&R, text, n, &a, path, mode),
                     SKIDX_OK);
@@ -935,8 +941,8 @@ static void heading_memo(void **state)
     for (int round = 0; round < 6000; round++) {
         const size_t n = random_text(parts, np, 40, &seed, text, sizeof(text));
         for (int mode = 0; mode < 3; mode++)
-            for (int simd = 0; simd < 2; simd++) {
-                const int path = simd ? SKIDX_SIMD_BEST : SKIDX_SIMD_SCALAR;
+            for (int simd = 0; simd < 3; simd++) {
+                const int path = kPaths[simd];
                 assert_int_equal(
                     skidx_sections_split_mode(&R, text, n, &a, path, mode),
                     SKIDX_OK);
@@ -979,8 +985,8 @@ static void heading_memo_tags(void **state)
     for (int round = 0; round < 6000; round++) {
         const size_t n = random_text(parts, np, 60, &seed, text, sizeof(text));
         for (int mode = 0; mode < 3; mode++)
-            for (int simd = 0; simd < 2; simd++) {
-                const int path = simd ? SKIDX_SIMD_BEST : SKIDX_SIMD_SCALAR;
+            for (int simd = 0; simd < 3; simd++) {
+                const int path = kPaths[simd];
                 assert_int_equal(
                     skidx_sections_split_mode(&R, text, n, &a, path, mode),
                     SKIDX_OK);
@@ -1024,8 +1030,8 @@ static void prefix_filter_random(void **state)
     size_t hits = 0;
     for (int round = 0; round < 3000; round++) {
         const size_t n = random_text(parts, np, 16, &seed, text, sizeof(text));
-        for (int simd = 0; simd < 2; simd++) {
-            const int path = simd ? SKIDX_SIMD_BEST : SKIDX_SIMD_SCALAR;
+        for (int simd = 0; simd < 3; simd++) {
+            const int path = kPaths[simd];
             assert_int_equal(
                 skidx_sections_split_mode(&all, text, n, &b, path, 1),
                 SKIDX_OK);

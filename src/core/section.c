@@ -986,6 +986,8 @@ struct ctx {
     size_t max_start; /* the last heading recorded, by start */
     int oom;
     int avx2;      /* the AVX2 path is in use */
+    int avx512;    /* and AVX-512 (BW) for the candidate scan and the
+                      anchor search (SKIDX_SIMD_BEST) */
     size_t anchor_from; /* SIZE_MAX: not looked for yet */
     size_t anchor_next; /* where the lead-ins' anchor first occurs at or
                            after anchor_from and ends by anchor_end
@@ -1760,6 +1762,51 @@ anchor_next_avx2(const struct ctx *x, size_t from)
             return s;
     return NOMATCH;
 }
+
+/* anchor_next_avx2() with 64 starts a compare (AVX-512 BW: the
+ * compares give masks, no movemask), the same starts kept. */
+__attribute__((target("avx512f,avx512bw,bmi"))) static size_t
+anchor_next_avx512(const struct ctx *x, size_t from)
+{
+    const struct skidx_section_rules *R = x->R;
+    const __m512i f = _mm512_set1_epi8(0x20);
+    const size_t kk = R->anchor_key, kl = R->anchor_len - 1u;
+    const __m512i a = _mm512_set1_epi8(R->anchor[kk]);
+    const __m512i a0 = _mm512_set1_epi8(R->anchor[0]);
+    const __m512i al = _mm512_set1_epi8(R->anchor[kl]);
+    const uc *t = x->t; /* start s reads t[s + kl] at most */
+    size_t end = x->anchor_end - R->anchor_len + 1; /* starts below end */
+    size_t s = from;
+#define ANCHOR_BYTE(s, k, v)                                                \
+    _mm512_cmpeq_epi8_mask(                                                 \
+        _mm512_or_si512(_mm512_loadu_si512((const void *)(t + (s) + (k))),  \
+                        f),                                                 \
+        v)
+#define ANCHOR_FIND(b, keep)                                                \
+    do {                                                                    \
+        uint64_t m = ANCHOR_BYTE(b, kk, a) & ANCHOR_BYTE(b, 0, a0) &        \
+                     ANCHOR_BYTE(b, kl, al) & (keep);                       \
+        for (; m; m &= m - 1) {                                             \
+            size_t k = (b) + (size_t)__builtin_ctzll(m);                    \
+            if (anchor_at(R, x->t, k))                                      \
+                return k;                                                   \
+        }                                                                   \
+    } while (0)
+    /* starts s..s+63 read their key letter below anchor_end */
+    for (; s + 64 <= end; s += 64)
+        ANCHOR_FIND(s, ~0ull);
+    if (s < end && end >= from + 64) {
+        /* the last starts: the 64 before end, those before s masked off */
+        ANCHOR_FIND(end - 64, ~0ull << (s - (end - 64)));
+        return NOMATCH;
+    }
+#undef ANCHOR_FIND
+#undef ANCHOR_BYTE
+    for (; s < end; s++)
+        if (anchor_at(R, x->t, s))
+            return s;
+    return NOMATCH;
+}
 #endif
 
 /* The first start at `from` or after where the lead-ins' anchor occurs
@@ -1770,6 +1817,8 @@ static size_t anchor_next(const struct ctx *x, size_t from)
     if (from >= x->anchor_end || x->anchor_end - from < n)
         return NOMATCH;
 #if defined(__x86_64__)
+    if (x->avx512)
+        return anchor_next_avx512(x, from);
     if (x->avx2)
         return anchor_next_avx2(x, from);
 #endif
@@ -2264,6 +2313,56 @@ split_scan_avx2(struct ctx *x)
     }
 #undef CANDIDATES
 }
+
+/* split_scan_avx2() with 64 bytes a compare (AVX-512 BW): the same
+ * candidates in the same order. */
+__attribute__((target("avx512f,avx512bw,bmi"))) static void
+split_scan_avx512(struct ctx *x)
+{
+    const __m512i nl = _mm512_set1_epi8('\n');
+    const __m512i lo_tab = _mm512_broadcast_i32x4(_mm_setr_epi8(CAND_LO));
+    const __m512i low4 = _mm512_set1_epi8(0x0F);
+#define CANDIDATES(c)                                                       \
+    (_mm512_cmpeq_epi8_mask(c, nl) |                                        \
+     _mm512_cmpeq_epi8_mask(                                                \
+         _mm512_shuffle_epi8(lo_tab, _mm512_and_si512(c, low4)), c))
+    const uc *const t = x->t;
+    const size_t end = x->scan_end;
+    size_t i = 0;
+    if (end < 64) {
+        split_scan_scalar(x, 0);
+        return;
+    }
+    for (;;) {
+        uint64_t b = 0, lf = 0; /* lf: the '\n' bytes of the block */
+        for (; i + 64 <= end; i += 64) {
+            const __m512i c = _mm512_loadu_si512((const void *)(t + i));
+            b = CANDIDATES(c);
+            if (b) {
+                lf = _mm512_cmpeq_epi8_mask(c, nl);
+                break;
+            }
+        }
+        size_t base = i;
+        if (!b) {
+            if (i >= end)
+                break;
+            /* the last bytes: the 64 before end, those before i masked
+             * off */
+            base = end - 64;
+            const __m512i c = _mm512_loadu_si512((const void *)(t + base));
+            b = CANDIDATES(c) & (~0ull << (i - base));
+            lf = _mm512_cmpeq_epi8_mask(c, nl);
+            i = end;
+        } else {
+            i += 64;
+        }
+        b &= ~(lf & lf >> 1); /* as split_scan_avx2() */
+        for (; b; b &= b - 1)
+            candidate(x, base + (size_t)__builtin_ctzll(b));
+    }
+#undef CANDIDATES
+}
 #endif
 
 skidx_status skidx_sections_split(const struct skidx_section_rules *R,
@@ -2316,6 +2415,9 @@ skidx_status skidx_sections_split_upto(const struct skidx_section_rules *R,
     x.line_end = scan_end + 64 + MAX_PREFIX + 16;
 #if defined(__x86_64__)
     x.avx2 = simd != SKIDX_SIMD_SCALAR && __builtin_cpu_supports("avx2");
+    x.avx512 = x.avx2 && simd == SKIDX_SIMD_BEST &&
+               __builtin_cpu_supports("avx512f") &&
+               __builtin_cpu_supports("avx512bw");
 #endif
     if (!out->memo)
         out->memo = calloc(1, sizeof(*out->memo)); /* none: not used */
@@ -2325,7 +2427,9 @@ skidx_status skidx_sections_split_upto(const struct skidx_section_rules *R,
     }
     try_line(&x, 0);
 #if defined(__x86_64__)
-    if (x.avx2)
+    if (x.avx512)
+        split_scan_avx512(&x);
+    else if (x.avx2)
         split_scan_avx2(&x);
     else
         split_scan_scalar(&x, 0);
