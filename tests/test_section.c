@@ -918,6 +918,54 @@ static void lead_in_tags(void **state)
     skidx_sections_release(&b);
 }
 
+/* The lead-in range of anchor_seek() reaches the line starts that the
+ * tag test would pass (a '<' or '>' LEAD_REACH bytes or more after q
+ * before the anchor), and no further: on HTML without line breaks, a
+ * line start after the one that looked for the anchor, its name cut by
+ * a '<' at every distance before " is an equal opportunity employer",
+ * gives the same sections as with the tag test off; the lead-ins whose
+ * literal begins within reach are found. */
+static void lead_in_tag_reach(void **state)
+{
+    (void)state;
+    struct skidx_section_rules off = R;
+    off.anchor_tags = 1;
+    char text[512];
+    struct skidx_sections a = {0}, b = {0};
+    size_t legal = 0;
+    for (int k = 0; k < 80; k++)
+        for (int v = 0; v < 3; v++) {
+            static const char *const cut[] = {"<", "<i", "x<"};
+            int n = snprintf(text, sizeof(text),
+                             "<p>Intro text</p><p>Acme%.*s Corp%s is an "
+                             "equal opportunity employer</p><p>More</p>",
+                             k,
+                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                             cut[v]);
+            assert_true(n > 0 && (size_t)n < sizeof(text));
+            for (int mode = 0; mode < 3; mode++)
+                for (int simd = 0; simd < 3; simd++) {
+                    assert_int_equal(skidx_sections_split_mode(
+                                         &R, text, (size_t)n, &a,
+                                         kPaths[simd], mode),
+                                     SKIDX_OK);
+                    assert_int_equal(skidx_sections_split_mode(
+                                         &off, text, (size_t)n, &b,
+                                         kPaths[simd], mode),
+                                     SKIDX_OK);
+                    assert_same_sections(&a, &b);
+                    for (size_t i = 0; i < a.n; i++)
+                        legal += mode == 1 && simd == 0 &&
+                                 (R.r[a.s[i].rule].flags &
+                                  SKIDX_SECR_LEAD_WILD);
+                }
+        }
+    assert_true(legal > 10);
+    skidx_sections_release(&a);
+    skidx_sections_release(&b);
+}
+
 /* The memo of short lines' headings (kept across texts) gives what a
  * split without it gives: random texts of heading lines, near misses
  * and their tails (a closing tag cut by a line break, blanks, colons,
@@ -1177,6 +1225,7 @@ int main(void)
         cmocka_unit_test(lead_in_upto),
         cmocka_unit_test(lead_in_tags),
         cmocka_unit_test(empty_lines),
+        cmocka_unit_test(lead_in_tag_reach),
         cmocka_unit_test(heading_memo),
         cmocka_unit_test(heading_memo_tags),
         cmocka_unit_test(prefix_filter_random),

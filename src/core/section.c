@@ -1897,16 +1897,24 @@ static __attribute__((noinline)) void anchor_seek(struct ctx *x, size_t from)
     x->anchor_from = from;
     x->anchor_next = anchor_next(x, from);
     /* try_line_at() returns at once for q from from - 2 on, below
-     * line_end, with no anchor from q + 2 on (NOMATCH) or with a line
-     * break after q before it (q + 2 <= anchor_next, q < anchor_brk) */
+     * line_end, with no anchor from q + 2 on (NOMATCH), or with the
+     * anchor from q + 2 on (q + 2 <= anchor_next) and a line break after
+     * q before it (q < anchor_brk) or, without anchor_tags, a tag mark
+     * LEAD_REACH bytes or more after q before it (q + LEAD_REACH <=
+     * anchor_tag: HTML without line breaks, where anchor_brk is below
+     * from) */
     size_t hi = x->line_end;
     if (x->anchor_next != NOMATCH) {
         x->anchor_brk = last_break(x, from - 1, x->anchor_next,
                                    &x->anchor_tag);
+        size_t brk = x->anchor_brk;
+        if (!x->R->anchor_tags && x->anchor_tag + 1 > LEAD_REACH &&
+            x->anchor_tag + 1 - LEAD_REACH > brk)
+            brk = x->anchor_tag + 1 - LEAD_REACH;
         if (x->anchor_next - 1 < hi)
             hi = x->anchor_next - 1;
-        if (x->anchor_brk < hi)
-            hi = x->anchor_brk;
+        if (brk < hi)
+            hi = brk;
     }
     x->lead_lo = from - 2;
     x->lead_n = hi > from - 2 ? hi - (from - 2) : 0;
