@@ -28,11 +28,12 @@
  * lost starts a section only at a colon, '】' or a tag.
  *
  * Cost: the candidate bytes ('\n', ':', '<' and the lead bytes 0xEF of '：'
- * and 0xE3 of '】') are found with one vector compare pass (AVX2, 64
- * bytes a step, or the portable loop; both give the same sections). At a
- * line start, a table of the rules' first bytes and a filter of one
- * 64-bit word a probe (2 KiB a set of kinds), chosen by a line's first
- * three bytes and testing two bits for its first six (or, in a word
+ * and 0xE3 of '】') are found with one vector compare pass (AVX-512 BW
+ * or AVX2, 64 bytes a step, or the portable loop; all give the same
+ * sections). At a line start, a table of the rules' first bytes, a bit
+ * map of the sets' three-byte keys (pf_nz, 2 KiB a set of kinds) and a
+ * filter of one 64-bit word a probe (2 KiB a set), chosen by a line's
+ * first three bytes and testing two bits for its first six (or, in a word
  * holding a rule of three to five bytes, for its first three, four and
  * five; blanks, hyphens and apostrophes read as a rule reads them),
  * reject most lines; the
@@ -51,8 +52,10 @@
  * "<li>" and "<p>") and block tags ("<li>", "</p>") are read without
  * the general loops, a colon's
  * look-back reads its 64 bytes as two vector masks (sentence ends,
- * lower-to-upper changes) on the AVX2 path, and a line whose
- * first byte can start nothing costs a table look-up. The indexer splits
+ * lower-to-upper changes) on the AVX2 path, a line whose
+ * first byte can start nothing costs a table look-up, and the answer for
+ * a short line (up to its '\n', or to its first tag that is not a
+ * closing one) is remembered across texts. The indexer splits
  * only up to the last hit a section could decide
  * (skidx_sections_split_upto()), and after each heading looks only for
  * headings of another class (skidx_sections_split_mode()).
