@@ -8,7 +8,7 @@
 # branches and memory waits, which callgrind's instruction counts hide.
 # Totals move with the machine's load; the samples of the functions a
 # change touches are the figure. Two static functions of one name (e.g.
-# the scan_avx2 of jsonl.c and of section.c) are counted as one.
+# two scan_avx2 of older builds: jsonl.c and section.c) are counted as one.
 #
 # usage: scripts/perfcmp.sh A_SKIDX B_SKIDX [ROUNDS] [CORPUS]
 #   env: TAX_A / TAX_B (taxonomy directories; default each build's own),

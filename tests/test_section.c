@@ -22,6 +22,12 @@
 static struct skidx_section_rules R;
 static struct skidx_sections S;
 
+/* The three paths every comparison takes: portable C, AVX2, and the
+ * widest this CPU has (AVX-512 BW for the candidate scan and the
+ * anchor search where it exists). */
+static const int kPaths[3] = {SKIDX_SIMD_SCALAR, SKIDX_SIMD_AVX2,
+                              SKIDX_SIMD_BEST};
+
 static int setup(void **state)
 {
     (void)state;
@@ -383,15 +389,17 @@ static void simd_paths_agree(void **state)
         assert_int_equal(
             skidx_sections_split(&R, text, n, &a, SKIDX_SIMD_SCALAR),
             SKIDX_OK);
-        assert_int_equal(skidx_sections_split(&R, text, n, &S, SKIDX_SIMD_BEST),
-                         SKIDX_OK);
-        assert_int_equal(a.n, S.n);
-        assert_int_equal(a.excluded, S.excluded);
-        for (size_t i = 0; i < a.n; i++) {
-            assert_int_equal(a.s[i].start, S.s[i].start);
-            assert_int_equal(a.s[i].body, S.s[i].body);
-            assert_int_equal(a.s[i].kind, S.s[i].kind);
-            assert_true(a.s[i].body <= n);
+        for (int pk = 1; pk < 3; pk++) { /* AVX2, then the best */
+            assert_int_equal(skidx_sections_split(&R, text, n, &S, kPaths[pk]),
+                             SKIDX_OK);
+            assert_int_equal(a.n, S.n);
+            assert_int_equal(a.excluded, S.excluded);
+            for (size_t i = 0; i < a.n; i++) {
+                assert_int_equal(a.s[i].start, S.s[i].start);
+                assert_int_equal(a.s[i].body, S.s[i].body);
+                assert_int_equal(a.s[i].kind, S.s[i].kind);
+                assert_true(a.s[i].body <= n);
+            }
         }
         total += a.n;
         /* looking only for what decides counts counts the same */
@@ -639,12 +647,11 @@ static void shared_words(void **state)
     };
     struct skidx_sections a = {0};
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-        for (int simd = 0; simd < 2; simd++) {
+        for (int simd = 0; simd < 3; simd++) {
             assert_int_equal(
                 skidx_sections_split(&r2, texts[i][0], strlen(texts[i][0]),
                                      &a,
-                                     simd ? SKIDX_SIMD_BEST
-                                          : SKIDX_SIMD_SCALAR),
+                                     kPaths[simd]),
                 SKIDX_OK);
             if (a.n != 1 || strcmp(skidx_section_name(a.s[0].kind),
                                    texts[i][1]))
@@ -663,10 +670,9 @@ static void shared_words(void **state)
 static void expect_benefits(const char *text, size_t n, int want, size_t at,
                             struct skidx_sections *a, const char *what)
 {
-    for (int simd = 0; simd < 2; simd++) {
+    for (int simd = 0; simd < 3; simd++) {
         assert_int_equal(skidx_sections_split(&R, text, n, a,
-                                              simd ? SKIDX_SIMD_BEST
-                                                   : SKIDX_SIMD_SCALAR),
+                                              kPaths[simd]),
                          SKIDX_OK);
         if (a->n != (size_t)want)
             fprintf(stderr, "%s: %zu\n", what, a->n);
@@ -758,11 +764,11 @@ static void lead_in_upto(void **state)
                 assert_int_equal(whole.s[0].kind, SKIDX_SEC_LEGAL);
             }
             for (size_t upto = 0; upto < n; upto++)
-                for (int simd = 0; simd < 2; simd++) {
+                for (int simd = 0; simd < 3; simd++) {
                     assert_int_equal(
                         skidx_sections_split_upto(
                             &R, text, n, &a,
-                            simd ? SKIDX_SIMD_BEST : SKIDX_SIMD_SCALAR, 1,
+                            kPaths[simd], 1,
                             upto),
                         SKIDX_OK);
                     for (uint32_t off = 0; off <= upto; off++)
@@ -892,8 +898,8 @@ static void lead_in_tags(void **state)
     for (int round = 0; round < 4000; round++) {
         const size_t n = random_text(parts, np, 30, &seed, text, sizeof(text));
         for (int mode = 0; mode < 3; mode++)
-            for (int simd = 0; simd < 2; simd++) {
-                const int path = simd ? SKIDX_SIMD_BEST : SKIDX_SIMD_SCALAR;
+            for (int simd = 0; simd < 3; simd++) {
+                const int path = kPaths[simd];
                 assert_int_equal(
                     skidx_sections_split_mode(&R, text, n, &a, path, mode),
                     SKIDX_OK);
@@ -908,6 +914,54 @@ static void lead_in_tags(void **state)
     }
     printf("lead-in tags: %zu lead-ins found\n", legal);
     assert_true(legal > 100);
+    skidx_sections_release(&a);
+    skidx_sections_release(&b);
+}
+
+/* The lead-in range of anchor_seek() reaches the line starts that the
+ * tag test would pass (a '<' or '>' LEAD_REACH bytes or more after q
+ * before the anchor), and no further: on HTML without line breaks, a
+ * line start after the one that looked for the anchor, its name cut by
+ * a '<' at every distance before " is an equal opportunity employer",
+ * gives the same sections as with the tag test off; the lead-ins whose
+ * literal begins within reach are found. */
+static void lead_in_tag_reach(void **state)
+{
+    (void)state;
+    struct skidx_section_rules off = R;
+    off.anchor_tags = 1;
+    char text[512];
+    struct skidx_sections a = {0}, b = {0};
+    size_t legal = 0;
+    for (int k = 0; k < 80; k++)
+        for (int v = 0; v < 3; v++) {
+            static const char *const cut[] = {"<", "<i", "x<"};
+            int n = snprintf(text, sizeof(text),
+                             "<p>Intro text</p><p>Acme%.*s Corp%s is an "
+                             "equal opportunity employer</p><p>More</p>",
+                             k,
+                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                             "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                             cut[v]);
+            assert_true(n > 0 && (size_t)n < sizeof(text));
+            for (int mode = 0; mode < 3; mode++)
+                for (int simd = 0; simd < 3; simd++) {
+                    assert_int_equal(skidx_sections_split_mode(
+                                         &R, text, (size_t)n, &a,
+                                         kPaths[simd], mode),
+                                     SKIDX_OK);
+                    assert_int_equal(skidx_sections_split_mode(
+                                         &off, text, (size_t)n, &b,
+                                         kPaths[simd], mode),
+                                     SKIDX_OK);
+                    assert_same_sections(&a, &b);
+                    for (size_t i = 0; i < a.n; i++)
+                        legal += mode == 1 && simd == 0 &&
+                                 (R.r[a.s[i].rule].flags &
+                                  SKIDX_SECR_LEAD_WILD);
+                }
+        }
+    assert_true(legal > 10);
     skidx_sections_release(&a);
     skidx_sections_release(&b);
 }
@@ -935,8 +989,8 @@ static void heading_memo(void **state)
     for (int round = 0; round < 6000; round++) {
         const size_t n = random_text(parts, np, 40, &seed, text, sizeof(text));
         for (int mode = 0; mode < 3; mode++)
-            for (int simd = 0; simd < 2; simd++) {
-                const int path = simd ? SKIDX_SIMD_BEST : SKIDX_SIMD_SCALAR;
+            for (int simd = 0; simd < 3; simd++) {
+                const int path = kPaths[simd];
                 assert_int_equal(
                     skidx_sections_split_mode(&R, text, n, &a, path, mode),
                     SKIDX_OK);
@@ -948,6 +1002,51 @@ static void heading_memo(void **state)
                 hits += a.n;
             }
     }
+    assert_true(hits > 10000);
+    skidx_sections_release(&a);
+    skidx_sections_release(&b);
+}
+
+/* The memo of line-start headings on lines that end at a tag (HTML
+ * without line breaks): a line up to its first '<' that does not open a
+ * closing tag is remembered, closing tags before it included. Random
+ * texts of headings, tags, closing tags cut before their '>' or by a
+ * line break, and text give the same sections with the memo kept across
+ * texts as with a fresh one, in every mode, on both paths. */
+static void heading_memo_tags(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {
+        "<br>", "<li>", "</li>", "<ul>", "</ul>", "<strong>", "</strong>",
+        "</b", "</b>", ">", "<", "</", "/", "\n", "<p>", "</p>",
+        "Requirements", "Benefits", "What we offer", "About us",
+        "About Acme", "About Acme Corp", "Perks", "Why join us?",
+        "Nice to have", "What you\xE2\x80\x99ll do", "Experience",
+        "Experience with", " ", ":", "x", "Python", ".", "**", "- ",
+        "\xE2\x80\xA2 ", "We are an equal opportunity employer", "Tech",
+        "stack", "\xC2\xA0", "\xEF\xBC\x9A", "<b>", "</h3>", "<h3>"};
+    const size_t np = sizeof(parts) / sizeof(parts[0]);
+    char text[768];
+    struct skidx_sections a = {0}, b = {0};
+    uint64_t seed = 1234;
+    size_t hits = 0;
+    for (int round = 0; round < 6000; round++) {
+        const size_t n = random_text(parts, np, 60, &seed, text, sizeof(text));
+        for (int mode = 0; mode < 3; mode++)
+            for (int simd = 0; simd < 3; simd++) {
+                const int path = kPaths[simd];
+                assert_int_equal(
+                    skidx_sections_split_mode(&R, text, n, &a, path, mode),
+                    SKIDX_OK);
+                skidx_sections_release(&b);
+                assert_int_equal(
+                    skidx_sections_split_mode(&R, text, n, &b, path, mode),
+                    SKIDX_OK);
+                assert_same_sections(&a, &b);
+                hits += a.n;
+            }
+    }
+    printf("heading memo, tags: %zu headings\n", hits);
     assert_true(hits > 10000);
     skidx_sections_release(&a);
     skidx_sections_release(&b);
@@ -972,14 +1071,15 @@ static void prefix_filter_random(void **state)
     const size_t np = sizeof(parts) / sizeof(parts[0]);
     struct skidx_section_rules all = R;
     memset(all.pf, 0xFF, sizeof(all.pf));
+    memset(all.pf_nz, 0xFF, sizeof(all.pf_nz));
     char text[256];
     struct skidx_sections a = {0}, b = {0};
     uint64_t seed = 5;
     size_t hits = 0;
     for (int round = 0; round < 3000; round++) {
         const size_t n = random_text(parts, np, 16, &seed, text, sizeof(text));
-        for (int simd = 0; simd < 2; simd++) {
-            const int path = simd ? SKIDX_SIMD_BEST : SKIDX_SIMD_SCALAR;
+        for (int simd = 0; simd < 3; simd++) {
+            const int path = kPaths[simd];
             assert_int_equal(
                 skidx_sections_split_mode(&all, text, n, &b, path, 1),
                 SKIDX_OK);
@@ -1125,7 +1225,9 @@ int main(void)
         cmocka_unit_test(lead_in_upto),
         cmocka_unit_test(lead_in_tags),
         cmocka_unit_test(empty_lines),
+        cmocka_unit_test(lead_in_tag_reach),
         cmocka_unit_test(heading_memo),
+        cmocka_unit_test(heading_memo_tags),
         cmocka_unit_test(prefix_filter_random),
         cmocka_unit_test(colon_look_back),
         cmocka_unit_test(rules_errors),

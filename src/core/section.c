@@ -487,6 +487,20 @@ static inline uint32_t pf_slot(uint32_t key)
     return (key * 2654435761u) >> (32 - SKIDX_SECTION_PF_BITS);
 }
 
+/* The bit of pf_nz for those bytes: the same product, more of its bits
+ * (the word's slot is its top SKIDX_SECTION_PF_BITS). */
+static inline uint32_t pf_nz_slot(uint32_t key)
+{
+    return (key * 2654435761u) >> (32 - SKIDX_SECTION_PF_NZ_BITS);
+}
+
+static inline int pf_nz_has(const struct skidx_section_rules *R, int set,
+                            uint32_t key)
+{
+    const uint32_t b = pf_nz_slot(key);
+    return (int)(R->pf_nz[set][b >> 6] >> (b & 63) & 1);
+}
+
 /* The two bits (1..63, perhaps one) of a prefix filter word for a key
  * of canonical bytes (the first six, or all of a shorter rule's), from
  * two parts of one product: a rule sets both, and a text whose key has
@@ -507,7 +521,7 @@ static inline int pre_may(const struct skidx_section_rules *R, int set,
     uint32_t key;
     if (!canon3(t, i, lim, &key))
         return 0;
-    return R->pf[set][pf_slot(key)] != 0;
+    return pf_nz_has(R, set, key);
 }
 
 /* May a plain rule of set `set` (not 1) begin at t[i..lim)? One word of
@@ -522,11 +536,9 @@ pre_may6(const struct skidx_section_rules *R, int set, const uc *t, size_t i,
          size_t lim)
 {
     uint32_t key;
-    if (!canon3(t, i, lim, &key))
+    if (!canon3(t, i, lim, &key) || !pf_nz_has(R, set, key))
         return 0;
     const uint64_t e = R->pf[set][pf_slot(key)];
-    if (!e)
-        return 0;
     uint64_t k6;
     const int n = canon6(t, i, lim, &k6); /* 3 or more: canon3() read 3 */
     uint64_t m = pf_bits(k6);
@@ -773,9 +785,13 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
     for (unsigned c = 0; c < 0x80; c++)
         R->canon_stop[c] = (uint8_t)((c < 0x20 && c != '\t') || c == '@' ||
                                      (c >= '[' && c <= '_' && c != '`'));
+    R->lt_free = 1;
     for (size_t k = 0; k < R->n; k++)
-        for (uint32_t j = 0; j < R->r[k].len; j++)
+        for (uint32_t j = 0; j < R->r[k].len; j++) {
             R->canon_stop[(uc)R->r[k].text[j]] = 0;
+            if (R->r[k].text[j] == '<')
+                R->lt_free = 0;
+        }
     size_t n_plain = 0;
     while (n_plain < R->n && !(R->r[n_plain].flags & SKIDX_SECR_LEAD_WILD))
         n_plain++;
@@ -858,9 +874,10 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
                               SKIDX_NOOFF,
                               "heading '%s' is shorter than three bytes",
                               r->text);
-        uint32_t sl = pf_slot(key);
+        uint32_t sl = pf_slot(key), nz = pf_nz_slot(key);
         if (r->flags & SKIDX_SECR_LEAD_WILD) {
             R->pf[1][sl] |= 1; /* pre_may(): the three bytes only */
+            R->pf_nz[1][nz >> 6] |= 1ull << (nz & 63);
             continue;
         }
         int c = skidx_section_counts(r->kind);
@@ -876,8 +893,10 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
         const int n6 = canon6((const uc *)r->text, 0, r->len, &k6);
         const uint64_t bit = pf_bits(k6) | (n6 < 6);
         for (int set = 0; set < 6; set++)
-            if (sets >> set & 1)
+            if (sets >> set & 1) {
                 R->pf[set][sl] |= bit;
+                R->pf_nz[set][nz >> 6] |= 1ull << (nz & 63);
+            }
     }
     /* the lead-ins' anchor: the longest word of three or more ASCII
      * letters of the first LEAD_WILD rule that every other one holds */
@@ -967,6 +986,8 @@ struct ctx {
     size_t max_start; /* the last heading recorded, by start */
     int oom;
     int avx2;      /* the AVX2 path is in use */
+    int avx512;    /* and AVX-512 (BW) for the candidate scan and the
+                      anchor search (SKIDX_SIMD_BEST) */
     size_t anchor_from; /* SIZE_MAX: not looked for yet */
     size_t anchor_next; /* where the lead-ins' anchor first occurs at or
                            after anchor_from and ends by anchor_end
@@ -1284,11 +1305,17 @@ static int heading_at(const struct ctx *x, size_t q, size_t stop,
  * closing mark takes (the eight-byte compares of lit_match() and the
  * canonical bytes read further, but a difference there comes after one
  * at the '\n'), so its answer is a function of the bytes from q to that
- * '\n'. (A closing tag's '>' is looked for past a '\n'.) Postings repeat their headings
+ * '\n'. (A closing tag's '>' is looked for past a '\n'.) The same holds
+ * up to the first '<' that does not open a closing tag ("<br>", "<ul>"),
+ * before any '\n', when no rule holds '<' (lt_free): free words stop at
+ * any '<', end_ok() passes closing tags ("</strong>") only up to their
+ * '>' and stops at a '<' before one, and stops at a '<' after them, so
+ * nothing after that '<' is read; HTML postings without line breaks
+ * have their headings memoised this way. Postings repeat their headings
  * ("Requirements", "What we offer:"), and lines that pass the prefix
  * filter mostly are headings: a direct-mapped table by the line's
- * bytes (up to MEMO_LINE of them, the '\n' included), for the rules
- * of one parse. */
+ * bytes (up to MEMO_LINE of them, the '\n' or '<' included), for the
+ * rules of one parse. */
 #define MEMO_LINE 48
 #define MEMO_SLOTS 128
 
@@ -1308,23 +1335,36 @@ static int heading_line(const struct ctx *x, size_t q, uint32_t *rule,
 {
     struct skidx_section_memo *m = x->out->memo;
     const uc *t = x->t;
-    if (!m || q + MEMO_LINE > x->len)
+    if (!m || q + MEMO_LINE + 1 > x->len)
         return heading_at(x, q, SIZE_MAX, 0, rule, body);
-    /* the first '\n' of the MEMO_LINE bytes (memchr() inline) */
-    uint64_t nl = 0;
+    /* the first '\n' of the MEMO_LINE bytes (memchr() inline), and the
+     * '<' not before '/' (op; none when a rule holds '<') */
+    uint64_t nl = 0, op = 0;
 #if defined(__x86_64__)
-    for (size_t i = 0; i < MEMO_LINE / 16; i++)
-        nl |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
-                  _mm_loadu_si128((const __m128i *)(t + q + 16 * i)),
-                  _mm_set1_epi8('\n')))
+    for (size_t i = 0; i < MEMO_LINE / 16; i++) {
+        const __m128i v = _mm_loadu_si128((const __m128i *)(t + q + 16 * i));
+        const __m128i v1 =
+            _mm_loadu_si128((const __m128i *)(t + q + 1 + 16 * i));
+        nl |= (uint64_t)(unsigned)_mm_movemask_epi8(
+                  _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')))
               << (16 * i);
+        op |= (uint64_t)(unsigned)_mm_movemask_epi8(
+                  _mm_andnot_si128(_mm_cmpeq_epi8(v1, _mm_set1_epi8('/')),
+                                   _mm_cmpeq_epi8(v, _mm_set1_epi8('<'))))
+              << (16 * i);
+    }
 #else
-    for (size_t i = 0; i < MEMO_LINE; i++)
+    for (size_t i = 0; i < MEMO_LINE; i++) {
         nl |= (uint64_t)(t[q + i] == '\n') << i;
+        op |= (uint64_t)(t[q + i] == '<' && t[q + i + 1] != '/') << i;
+    }
 #endif
-    if (!nl)
+    op &= x->R->lt_free ? ~0ull : 0;
+    if (!(nl | op))
         return heading_at(x, q, SIZE_MAX, 0, rule, body);
-    const size_t n = (size_t)__builtin_ctzll(nl) + 1;
+    const size_t n = (size_t)__builtin_ctzll(nl | op) + 1;
+    /* ended by a '<': the '<' before it are closing tags' */
+    const uint64_t lt_ok = op >> (n - 1) & 1;
     uint64_t w[MEMO_LINE / 8], h = n, lt = 0;
     for (size_t i = 0; i < MEMO_LINE / 8; i++) {
         if (8 * i >= n) {
@@ -1340,7 +1380,7 @@ static int heading_line(const struct ctx *x, size_t q, uint32_t *rule,
         const uint64_t v = w[i] ^ 0x3C3C3C3C3C3C3C3Cull;
         lt |= (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
     }
-    if (lt)
+    if (lt && !lt_ok)
         return heading_at(x, q, SIZE_MAX, 0, rule, body);
     struct memo_slot *sl = &m->slot[h >> (64 - 7)];
     if (sl->len == n) {
@@ -1722,6 +1762,51 @@ anchor_next_avx2(const struct ctx *x, size_t from)
             return s;
     return NOMATCH;
 }
+
+/* anchor_next_avx2() with 64 starts a compare (AVX-512 BW: the
+ * compares give masks, no movemask), the same starts kept. */
+__attribute__((target("avx512f,avx512bw,bmi"))) static size_t
+anchor_next_avx512(const struct ctx *x, size_t from)
+{
+    const struct skidx_section_rules *R = x->R;
+    const __m512i f = _mm512_set1_epi8(0x20);
+    const size_t kk = R->anchor_key, kl = R->anchor_len - 1u;
+    const __m512i a = _mm512_set1_epi8(R->anchor[kk]);
+    const __m512i a0 = _mm512_set1_epi8(R->anchor[0]);
+    const __m512i al = _mm512_set1_epi8(R->anchor[kl]);
+    const uc *t = x->t; /* start s reads t[s + kl] at most */
+    size_t end = x->anchor_end - R->anchor_len + 1; /* starts below end */
+    size_t s = from;
+#define ANCHOR_BYTE(s, k, v)                                                \
+    _mm512_cmpeq_epi8_mask(                                                 \
+        _mm512_or_si512(_mm512_loadu_si512((const void *)(t + (s) + (k))),  \
+                        f),                                                 \
+        v)
+#define ANCHOR_FIND(b, keep)                                                \
+    do {                                                                    \
+        uint64_t m = ANCHOR_BYTE(b, kk, a) & ANCHOR_BYTE(b, 0, a0) &        \
+                     ANCHOR_BYTE(b, kl, al) & (keep);                       \
+        for (; m; m &= m - 1) {                                             \
+            size_t k = (b) + (size_t)__builtin_ctzll(m);                    \
+            if (anchor_at(R, x->t, k))                                      \
+                return k;                                                   \
+        }                                                                   \
+    } while (0)
+    /* starts s..s+63 read their key letter below anchor_end */
+    for (; s + 64 <= end; s += 64)
+        ANCHOR_FIND(s, ~0ull);
+    if (s < end && end >= from + 64) {
+        /* the last starts: the 64 before end, those before s masked off */
+        ANCHOR_FIND(end - 64, ~0ull << (s - (end - 64)));
+        return NOMATCH;
+    }
+#undef ANCHOR_FIND
+#undef ANCHOR_BYTE
+    for (; s < end; s++)
+        if (anchor_at(R, x->t, s))
+            return s;
+    return NOMATCH;
+}
 #endif
 
 /* The first start at `from` or after where the lead-ins' anchor occurs
@@ -1732,6 +1817,8 @@ static size_t anchor_next(const struct ctx *x, size_t from)
     if (from >= x->anchor_end || x->anchor_end - from < n)
         return NOMATCH;
 #if defined(__x86_64__)
+    if (x->avx512)
+        return anchor_next_avx512(x, from);
     if (x->avx2)
         return anchor_next_avx2(x, from);
 #endif
@@ -1810,16 +1897,24 @@ static __attribute__((noinline)) void anchor_seek(struct ctx *x, size_t from)
     x->anchor_from = from;
     x->anchor_next = anchor_next(x, from);
     /* try_line_at() returns at once for q from from - 2 on, below
-     * line_end, with no anchor from q + 2 on (NOMATCH) or with a line
-     * break after q before it (q + 2 <= anchor_next, q < anchor_brk) */
+     * line_end, with no anchor from q + 2 on (NOMATCH), or with the
+     * anchor from q + 2 on (q + 2 <= anchor_next) and a line break after
+     * q before it (q < anchor_brk) or, without anchor_tags, a tag mark
+     * LEAD_REACH bytes or more after q before it (q + LEAD_REACH <=
+     * anchor_tag: HTML without line breaks, where anchor_brk is below
+     * from) */
     size_t hi = x->line_end;
     if (x->anchor_next != NOMATCH) {
         x->anchor_brk = last_break(x, from - 1, x->anchor_next,
                                    &x->anchor_tag);
+        size_t brk = x->anchor_brk;
+        if (!x->R->anchor_tags && x->anchor_tag + 1 > LEAD_REACH &&
+            x->anchor_tag + 1 - LEAD_REACH > brk)
+            brk = x->anchor_tag + 1 - LEAD_REACH;
         if (x->anchor_next - 1 < hi)
             hi = x->anchor_next - 1;
-        if (x->anchor_brk < hi)
-            hi = x->anchor_brk;
+        if (brk < hi)
+            hi = brk;
     }
     x->lead_lo = from - 2;
     x->lead_n = hi > from - 2 ? hi - (from - 2) : 0;
@@ -2130,7 +2225,7 @@ static inline void candidate(struct ctx *x,
     }
 }
 
-static void scan_scalar(struct ctx *x, size_t from)
+static void split_scan_scalar(struct ctx *x, size_t from)
 {
     for (size_t i = from; i < x->scan_end; i++) {
         uc c = x->t[i];
@@ -2161,7 +2256,8 @@ __attribute__((target("avx2"))) static inline uint64_t mask64(__m256i lo,
            (uint64_t)(uint32_t)_mm256_movemask_epi8(hi) << 32;
 }
 
-__attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
+__attribute__((target("avx2,bmi"))) static void
+split_scan_avx2(struct ctx *x)
 {
     const __m256i nl = _mm256_set1_epi8('\n');
     const __m256i lo_tab = _mm256_setr_epi8(CAND_LO, CAND_LO);
@@ -2177,7 +2273,7 @@ __attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
     const uc *const t = x->t;
     const size_t end = x->scan_end;
     if (end < 64) {
-        scan_scalar(x, 0);
+        split_scan_scalar(x, 0);
         return;
     }
     for (;;) {
@@ -2220,6 +2316,56 @@ __attribute__((target("avx2,bmi"))) static void scan_avx2(struct ctx *x)
          * next block: that '\n' is kept) */
         b &= ~(lf & lf >> 1);
         /* the one place candidates are taken (inlined once) */
+        for (; b; b &= b - 1)
+            candidate(x, base + (size_t)__builtin_ctzll(b));
+    }
+#undef CANDIDATES
+}
+
+/* split_scan_avx2() with 64 bytes a compare (AVX-512 BW): the same
+ * candidates in the same order. */
+__attribute__((target("avx512f,avx512bw,bmi"))) static void
+split_scan_avx512(struct ctx *x)
+{
+    const __m512i nl = _mm512_set1_epi8('\n');
+    const __m512i lo_tab = _mm512_broadcast_i32x4(_mm_setr_epi8(CAND_LO));
+    const __m512i low4 = _mm512_set1_epi8(0x0F);
+#define CANDIDATES(c)                                                       \
+    (_mm512_cmpeq_epi8_mask(c, nl) |                                        \
+     _mm512_cmpeq_epi8_mask(                                                \
+         _mm512_shuffle_epi8(lo_tab, _mm512_and_si512(c, low4)), c))
+    const uc *const t = x->t;
+    const size_t end = x->scan_end;
+    size_t i = 0;
+    if (end < 64) {
+        split_scan_scalar(x, 0);
+        return;
+    }
+    for (;;) {
+        uint64_t b = 0, lf = 0; /* lf: the '\n' bytes of the block */
+        for (; i + 64 <= end; i += 64) {
+            const __m512i c = _mm512_loadu_si512((const void *)(t + i));
+            b = CANDIDATES(c);
+            if (b) {
+                lf = _mm512_cmpeq_epi8_mask(c, nl);
+                break;
+            }
+        }
+        size_t base = i;
+        if (!b) {
+            if (i >= end)
+                break;
+            /* the last bytes: the 64 before end, those before i masked
+             * off */
+            base = end - 64;
+            const __m512i c = _mm512_loadu_si512((const void *)(t + base));
+            b = CANDIDATES(c) & (~0ull << (i - base));
+            lf = _mm512_cmpeq_epi8_mask(c, nl);
+            i = end;
+        } else {
+            i += 64;
+        }
+        b &= ~(lf & lf >> 1); /* as split_scan_avx2() */
         for (; b; b &= b - 1)
             candidate(x, base + (size_t)__builtin_ctzll(b));
     }
@@ -2277,6 +2423,9 @@ skidx_status skidx_sections_split_upto(const struct skidx_section_rules *R,
     x.line_end = scan_end + 64 + MAX_PREFIX + 16;
 #if defined(__x86_64__)
     x.avx2 = simd != SKIDX_SIMD_SCALAR && __builtin_cpu_supports("avx2");
+    x.avx512 = x.avx2 && simd == SKIDX_SIMD_BEST &&
+               __builtin_cpu_supports("avx512f") &&
+               __builtin_cpu_supports("avx512bw");
 #endif
     if (!out->memo)
         out->memo = calloc(1, sizeof(*out->memo)); /* none: not used */
@@ -2286,13 +2435,15 @@ skidx_status skidx_sections_split_upto(const struct skidx_section_rules *R,
     }
     try_line(&x, 0);
 #if defined(__x86_64__)
-    if (x.avx2)
-        scan_avx2(&x);
+    if (x.avx512)
+        split_scan_avx512(&x);
+    else if (x.avx2)
+        split_scan_avx2(&x);
     else
-        scan_scalar(&x, 0);
+        split_scan_scalar(&x, 0);
 #else
     (void)simd;
-    scan_scalar(&x, 0);
+    split_scan_scalar(&x, 0);
 #endif
     if (x.oom)
         return SKIDX_ERR_NOMEM;

@@ -28,11 +28,12 @@
  * lost starts a section only at a colon, '】' or a tag.
  *
  * Cost: the candidate bytes ('\n', ':', '<' and the lead bytes 0xEF of '：'
- * and 0xE3 of '】') are found with one vector compare pass (AVX2, 64
- * bytes a step, or the portable loop; both give the same sections). At a
- * line start, a table of the rules' first bytes and a filter of one
- * 64-bit word a probe (2 KiB a set of kinds), chosen by a line's first
- * three bytes and testing two bits for its first six (or, in a word
+ * and 0xE3 of '】') are found with one vector compare pass (AVX-512 BW
+ * or AVX2, 64 bytes a step, or the portable loop; all give the same
+ * sections). At a line start, a table of the rules' first bytes, a bit
+ * map of the sets' three-byte keys (pf_nz, 2 KiB a set of kinds) and a
+ * filter of one 64-bit word a probe (2 KiB a set), chosen by a line's
+ * first three bytes and testing two bits for its first six (or, in a word
  * holding a rule of three to five bytes, for its first three, four and
  * five; blanks, hyphens and apostrophes read as a rule reads them),
  * reject most lines; the
@@ -51,8 +52,10 @@
  * "<li>" and "<p>") and block tags ("<li>", "</p>") are read without
  * the general loops, a colon's
  * look-back reads its 64 bytes as two vector masks (sentence ends,
- * lower-to-upper changes) on the AVX2 path, and a line whose
- * first byte can start nothing costs a table look-up. The indexer splits
+ * lower-to-upper changes) on the AVX2 path, a line whose
+ * first byte can start nothing costs a table look-up, and the answer for
+ * a short line (up to its '\n', or to its first tag that is not a
+ * closing one) is remembered across texts. The indexer splits
  * only up to the last hit a section could decide
  * (skidx_sections_split_upto()), and after each heading looks only for
  * headings of another class (skidx_sections_split_mode()).
@@ -121,6 +124,7 @@ struct skidx_section_rule {
 };
 
 #define SKIDX_SECTION_PF_BITS 8
+#define SKIDX_SECTION_PF_NZ_BITS 14
 
 struct skidx_section_rules {
     struct skidx_section_rule *r; /* sorted by first byte, then longest */
@@ -150,6 +154,8 @@ struct skidx_section_rules {
                                      searched for first */
     uint8_t anchor_tags;          /* 1: a LEAD_WILD rule holds '<' or
                                      '>' before its first anchor */
+    uint8_t lt_free;              /* 1: no rule holds '<' (the heading
+                                     memo keys lines up to a tag) */
     uint8_t line_ok[256];         /* 1: a line whose first byte after the
                                      prefix is this one may start a
                                      heading or a lead-in (start[], and
@@ -172,6 +178,16 @@ struct skidx_section_rules {
                                      preferred. 2 KiB a set (one word a
                                      probe, not three 8-64 KiB tables:
                                      fewer cache misses) */
+    uint64_t pf_nz[6][1 << (SKIDX_SECTION_PF_NZ_BITS - 6)];
+                                  /* the prefix filter's first look, a
+                                     bit a key of three bytes (more
+                                     bits of pf's hash): 1 where a rule
+                                     of the set has such a key. Most
+                                     line starts find their bit clear
+                                     (a pf word is not 0 for about half
+                                     of them, a bit here for few), so
+                                     the test is a predictable branch;
+                                     2 KiB a set */
     uint64_t id;                  /* unique to this parse (the heading
                                      memo's key; section.c) */
     uint8_t canon_stop[256];      /* 1: a byte that canon_next() reads
