@@ -55,10 +55,14 @@
  * lower-to-upper changes) on the AVX2 path, a line whose
  * first byte can start nothing costs a table look-up, and the answer for
  * a short line (up to its '\n', or to its first tag that is not a
- * closing one) is remembered across texts. The indexer splits
- * only up to the last hit a section could decide
- * (skidx_sections_split_upto()), and after each heading looks only for
- * headings of another class (skidx_sections_split_mode()).
+ * closing one) is remembered across texts. For counting, the indexer
+ * splits a description whole before its skills are matched, and hands the
+ * sections that do not count to the word loop, which passes over the
+ * words well inside them (core/match.h, skidx_match_scratch.skip); after
+ * each heading the split looks only for headings of another class
+ * (skidx_sections_split_mode()). Without skipping (a test hook) it splits
+ * after the skills, only up to the last hit a section could decide
+ * (skidx_sections_split_upto()).
  */
 #ifndef SKIDX_CORE_SECTION_H
 #define SKIDX_CORE_SECTION_H
