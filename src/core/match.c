@@ -496,14 +496,15 @@ struct skidx_matcher {
      * lazy_db, n_lazy of them, each rebuilt on its first scan (db_ready) */
     size_t n_lazy;
     /* How far the hits that one word start gives (a literal's, a gate
-     * word's regex matches, their negative twins) reach from it
-     * (skip_plan): they start at most skip_back bytes before it or, for
-     * a word window, within skip_pre bytes before it widened back to a
-     * word's start; they end at most skip_fwd bytes after it (or, for a
-     * word window's negative twin, skip_win bytes after it widened to a
-     * word's end). skip_ok 0: some reach is unbounded, and skip ranges
-     * are not used. */
-    uint32_t skip_back, skip_pre, skip_fwd, skip_win;
+     * word's regex matches, their negative twins, gated negatives) reach
+     * from it (skip_plan): they start at most skip_back bytes before it
+     * or, for a word window, within skip_pre bytes before it widened back
+     * to a word's start; those that can hide a hit (negatives, twins) and
+     * the gate classes' end at most skip_fwd bytes after it (a word
+     * window's positive match may reach further, but starts at its word
+     * or before). skip_ok 0: a window reaches back to the text's start,
+     * and skip ranges are not used. */
+    uint32_t skip_back, skip_pre, skip_fwd;
     int skip_ok;
 };
 
@@ -3201,7 +3202,7 @@ void skidx_matcher_free(struct skidx_matcher *m)
  * a struct the image holds changes: a new field must be stored (or
  * rebuilt) here, then the sizes updated. */
 #if defined(__x86_64__) && defined(__LP64__)
-_Static_assert(sizeof(struct skidx_matcher) == 456,
+_Static_assert(sizeof(struct skidx_matcher) == 448,
                "struct skidx_matcher changed: update the serializer");
 _Static_assert(sizeof(struct head) == 40,
                "struct head changed: update the serializer");
