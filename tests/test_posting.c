@@ -906,6 +906,30 @@ static void test_skills_once(void **state)
     assert_int_equal(r.n_skills, 0);
 }
 
+/* A taxonomy of the given skills.tsv and sections.tsv text (ROLES for
+ * roles), compiled, and a worker for it; model_close() frees them. */
+static void model_open(const char *skills, size_t n, const char *sections,
+                       struct skidx_taxonomy **t, struct skidx_compiled **c,
+                       struct skidx_worker *w)
+{
+    struct skidx_error err;
+    skidx_error_clear(&err);
+    assert_int_equal(skidx_taxonomy_parse_all("mem", skills, n, ROLES,
+                                              strlen(ROLES), sections,
+                                              strlen(sections), t, &err),
+                     SKIDX_OK);
+    assert_int_equal(skidx_compiled_create(*t, c, &err), SKIDX_OK);
+    assert_int_equal(skidx_worker_init(w, *c), SKIDX_OK);
+}
+
+static void model_close(struct skidx_taxonomy *t, struct skidx_compiled *c,
+                        struct skidx_worker *w)
+{
+    skidx_worker_release(w);
+    skidx_compiled_free(c);
+    skidx_taxonomy_free(t);
+}
+
 /* Skills named only in the company's, benefits', legal or application
  * sections do not count; the title and the other sections do; every hit
  * reports its section. Same on both engines, with or without hits. */
@@ -922,16 +946,9 @@ static void test_sections(void **state)
     struct skidx_taxonomy *t;
     struct skidx_compiled *c;
     struct skidx_worker w;
-    struct skidx_error err;
-    skidx_error_clear(&err);
-    assert_int_equal(skidx_taxonomy_parse_all("mem", SKILLS, strlen(SKILLS),
-                                              ROLES, strlen(ROLES), SECTIONS,
-                                              strlen(SECTIONS), &t, &err),
-                     SKIDX_OK);
+    model_open(SKILLS, strlen(SKILLS), SECTIONS, &t, &c, &w);
     assert_int_equal(t->sections.n, 7);
     assert_int_not_equal(t->hash, T->hash);
-    assert_int_equal(skidx_compiled_create(t, &c, &err), SKIDX_OK);
-    assert_int_equal(skidx_worker_init(&w, c), SKIDX_OK);
 
     struct skidx_posting p;
     struct skidx_posting_result r;
@@ -987,9 +1004,7 @@ static void test_sections(void **state)
                                            SKIDX_ENGINE_WORDS, &r, &skip),
                      SKIDX_OK);
     assert_int_equal(r.n_skills, 0);
-    skidx_worker_release(&w);
-    skidx_compiled_free(c);
-    skidx_taxonomy_free(t);
+    model_close(t, c, &w);
 }
 
 /* The lead paragraphs of a "Company | Role | Place" post and the
@@ -1004,14 +1019,7 @@ static void test_company_lead(void **state)
     struct skidx_taxonomy *t;
     struct skidx_compiled *c;
     struct skidx_worker w;
-    struct skidx_error err;
-    skidx_error_clear(&err);
-    assert_int_equal(skidx_taxonomy_parse_all("mem", SKILLS, strlen(SKILLS),
-                                              ROLES, strlen(ROLES), SECTIONS,
-                                              strlen(SECTIONS), &t, &err),
-                     SKIDX_OK);
-    assert_int_equal(skidx_compiled_create(t, &c, &err), SKIDX_OK);
-    assert_int_equal(skidx_worker_init(&w, c), SKIDX_OK);
+    model_open(SKILLS, strlen(SKILLS), SECTIONS, &t, &c, &w);
     struct {
         const char *company, *title, *desc;
         int n, skills[3];
@@ -1075,9 +1083,7 @@ static void test_company_lead(void **state)
                                 SKIDX_SEC_COMPANY);
                     }
                 }
-    skidx_worker_release(&w);
-    skidx_compiled_free(c);
-    skidx_taxonomy_free(t);
+    model_close(t, c, &w);
 }
 
 /* Counting alone splits the description only up to its last hit of a
@@ -1099,14 +1105,7 @@ static void test_lazy_split(void **state)
     struct skidx_taxonomy *t;
     struct skidx_compiled *c;
     struct skidx_worker w;
-    struct skidx_error err;
-    skidx_error_clear(&err);
-    assert_int_equal(skidx_taxonomy_parse_all("mem", skills, at, ROLES,
-                                              strlen(ROLES), SECTIONS,
-                                              strlen(SECTIONS), &t, &err),
-                     SKIDX_OK);
-    assert_int_equal(skidx_compiled_create(t, &c, &err), SKIDX_OK);
-    assert_int_equal(skidx_worker_init(&w, c), SKIDX_OK);
+    model_open(skills, at, SECTIONS, &t, &c, &w);
     static const char DESC[] =
         "We use zq10, zq01 and zq03.\nAbout us\n"
         "We run zq11, zq02, zq12 and zq70.\nRequirements\n- zq65 and zq05\n";
@@ -1150,9 +1149,7 @@ static void test_lazy_split(void **state)
         for (size_t i = 0; i < k; i++)
             assert_int_equal(ids[0][i], want_ids[i]);
     }
-    skidx_worker_release(&w);
-    skidx_compiled_free(c);
-    skidx_taxonomy_free(t);
+    model_close(t, c, &w);
 }
 
 /* The word loop passes over the text well inside the sections that do
@@ -1195,15 +1192,7 @@ static void test_skip_ranges(void **state)
     struct skidx_taxonomy *t;
     struct skidx_compiled *c;
     struct skidx_worker w;
-    struct skidx_error err;
-    skidx_error_clear(&err);
-    assert_int_equal(
-        skidx_taxonomy_parse_all("mem", SKILLS_S, strlen(SKILLS_S), ROLES,
-                                 strlen(ROLES), SECTIONS_S,
-                                 strlen(SECTIONS_S), &t, &err),
-        SKIDX_OK);
-    assert_int_equal(skidx_compiled_create(t, &c, &err), SKIDX_OK);
-    assert_int_equal(skidx_worker_init(&w, c), SKIDX_OK);
+    model_open(SKILLS_S, strlen(SKILLS_S), SECTIONS_S, &t, &c, &w);
     uint64_t rng = 0x5eed5eedull, probes[2] = {0, 0};
     char desc[4096];
     int differ = 0;
@@ -1280,9 +1269,7 @@ static void test_skip_ranges(void **state)
     assert_false(differ);
     /* the skipping happened */
     assert_true(probes[1] < probes[0]);
-    skidx_worker_release(&w);
-    skidx_compiled_free(c);
-    skidx_taxonomy_free(t);
+    model_close(t, c, &w);
 }
 
 int main(void)

@@ -1347,6 +1347,16 @@ void skidx_posting_set_skip(int on)
     skidx_match_set_skip(on);
 }
 
+/* With w->want_pref: does the description (w->sections as split so
+ * far) have a preferred section? */
+static int pref_section(const struct skidx_worker *w)
+{
+    for (size_t i = 0; w->want_pref && i < w->sections.n; i++)
+        if (w->sections.s[i].kind == SKIDX_SEC_PREFERRED)
+            return 1;
+    return 0;
+}
+
 /* The description's sections that do not count (w->sections, split
  * whole) as skip ranges in w->skip, *n of them. */
 static skidx_status skip_ranges(struct skidx_worker *w, size_t len,
@@ -1453,11 +1463,8 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
     /* skills */
     w->skills.sort_hits = want_hits;
     /* (a preferred section needs every hit: find_pref) */
-    int pref_sec = 0;
-    for (size_t i = 0; w->want_pref && i < w->sections.n && !pref_sec; i++)
-        pref_sec = w->sections.s[i].kind == SKIDX_SEC_PREFERRED;
     w->skills.count_only = !want_hits && !filter && !lazy && !has_lead &&
-                           !company->len && !pref_sec;
+                           !company->len && !pref_section(w);
     w->skills.keep_masked = want_hits; /* shown, flagged, not counted */
     skidx_match_reset(&w->skills);
     if (title->len)
@@ -1521,10 +1528,8 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
                                    has_lead ? &lead : NULL, &any));
         filter |= any;
     }
-    int pref = 0; /* a preferred section: which skills only it names */
-    if (w->want_pref)
-        for (size_t i = 0; i < w->sections.n && !pref; i++)
-            pref = w->sections.s[i].kind == SKIDX_SEC_PREFERRED;
+    /* a preferred section: which skills only it names */
+    const int pref = pref_section(w);
     /* (4 slots of slack for the ids' writes below) */
     if (w->skills.n_owners + 4 > w->cap_ids) {
         size_t cap = w->skills.n_owners * 2 + 4;

@@ -143,10 +143,6 @@ struct skidx_posting_result {
     size_t n_pref;
 };
 
-/* Process one posting. Returns SKIDX_OK, or a skip: SKIDX_ERR_CORRUPT
- * with *skip_cause set (SKIDX_SKIP_NO_TEXT), or an engine error. When
- * `want_hits` is set the skill hits stay in w->skills.hits sorted per
- * field (title first). `currency` is the index currency ("USD"). */
 /* Test hook: 0 = split a description after its skills are matched, up
  * to the last hit a section can decide, and scan all of it; 1 = (the
  * default) split it first and let the word loop pass over the sections
@@ -154,6 +150,10 @@ struct skidx_posting_result {
  * thread-safe. */
 void skidx_posting_set_skip(int on);
 
+/* Process one posting. Returns SKIDX_OK, or a skip: SKIDX_ERR_CORRUPT
+ * with *skip_cause set (SKIDX_SKIP_NO_TEXT), or an engine error. When
+ * `want_hits` is set the skill hits stay in w->skills.hits sorted per
+ * field (title first). `currency` is the index currency ("USD"). */
 skidx_status skidx_posting_process(const struct skidx_compiled *c,
                                    struct skidx_worker *w,
                                    const struct skidx_posting *p,
