@@ -970,7 +970,9 @@ static void test_sections(void **state)
             assert_int_equal(r.n_skills, 2);
             assert_int_equal(r.skills[0], S_GO);
             assert_int_equal(r.skills[1], S_SQL);
-            assert_int_equal(w.sections.n, 4);
+            /* counting looks for no legal lead-in after Benefits: in text
+             * that does not count, it would change no count */
+            assert_int_equal(w.sections.n, want ? 4 : 3);
             if (!want)
                 continue;
             /* title Go; golang none; AWS, Go company; SQL requirements;

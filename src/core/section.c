@@ -859,6 +859,7 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
      * of it */
     memset(R->pf, 0, sizeof(R->pf));
     memset(R->start, 0, sizeof(R->start));
+    R->lead_sets = 0;
     for (size_t k = 0; k < R->n; k++) {
         const struct skidx_section_rule *r = &R->r[k];
         if (!(r->flags & SKIDX_SECR_LEAD_WILD)) {
@@ -875,11 +876,6 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
                               "heading '%s' is shorter than three bytes",
                               r->text);
         uint32_t sl = pf_slot(key), nz = pf_nz_slot(key);
-        if (r->flags & SKIDX_SECR_LEAD_WILD) {
-            R->pf[1][sl] |= 1; /* pre_may(): the three bytes only */
-            R->pf_nz[1][nz >> 6] |= 1ull << (nz & 63);
-            continue;
-        }
         int c = skidx_section_counts(r->kind);
         int pf = r->kind == SKIDX_SEC_PREFERRED;
         unsigned sets = 1u << 0 | 1u << (c ? 3 : 2);
@@ -887,6 +883,12 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
             sets |= 1u << 4;
         if (!pf)
             sets |= 1u << 5;
+        if (r->flags & SKIDX_SECR_LEAD_WILD) {
+            R->pf[1][sl] |= 1; /* pre_may(): the three bytes only */
+            R->pf_nz[1][nz >> 6] |= 1ull << (nz & 63);
+            R->lead_sets |= (uint8_t)(sets | 1u << 1);
+            continue;
+        }
         /* both bits of the first six canonical bytes, or of all of a
          * shorter rule's (3 to 5: canon3() read three) and bit 0 */
         uint64_t k6;
@@ -1935,7 +1937,12 @@ static inline void try_line_at(struct ctx *x, size_t p, size_t q)
             return;
         }
     }
-    if (!R->n_lead || !(is_upper(x->t[q]) || x->t[q] >= 0xC0))
+    /* a lead-in of a kind that cannot change a count after the last
+     * heading (set 3: a legal lead-in in text that does not count) is
+     * not looked for, as the heading filter of that set does not look
+     * for such headings */
+    if (!(R->lead_sets >> x->set & 1) ||
+        !(is_upper(x->t[q]) || x->t[q] >= 0xC0))
         return;
     /* a lead-in holds the anchor after q + 1 on its line (neither its
      * name nor a rule's words take a line break, '\n' or '\r'): none

@@ -137,6 +137,11 @@ struct skidx_section_rules {
                                      folded byte b (LEAD_WILD rules apart),
                                      sorted by their canonical second byte */
     uint16_t n_lead;              /* LEAD_WILD rules: r[n - n_lead, n) */
+    uint8_t lead_sets;            /* bit s: a LEAD_WILD rule's kind is
+                                     one of prefix filter set s's (pf
+                                     below; sets 0 and 1: every rule),
+                                     so that a lead-in can change a
+                                     count where set s is in use */
     /* rules whose first word is Latin (ASCII letters, digits, Latin-1
      * letters), by the hash of their first two words (folded; the first
      * word alone for one-word rules): an open-addressing table of (hash,
