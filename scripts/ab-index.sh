@@ -6,7 +6,9 @@
 # to A's by medians and as the median of the per-round ratios.
 #
 # usage: scripts/ab-index.sh A_SKIDX B_SKIDX CORPUS... [-- INDEX_OPTIONS...]
-#   env: REPS (default 5), THREADS (default 2), TAX_A / TAX_B (taxonomy
+#   env: REPS (default 5), THREADS (default 2; a list such as "1 2"
+#        runs each thread count in every round, A and B in turn, and
+#        prints each one's figures), TAX_A / TAX_B (taxonomy
 #        directories; default each build's own default), OPTS_B (index
 #        options for B alone: one build with and without an option, e.g.
 #        A = B = build/skidx, OPTS_B=--no-postings)
@@ -24,24 +26,29 @@ echo "corpus: ${corpus[*]}  threads: $THREADS  rounds: $REPS"
 
 read -r -a opts_b <<< "${OPTS_B:-}"
 [ -n "${OPTS_B:-}" ] && echo "B's own options: ${opts_b[*]}"
-run() { # BIN TAX OUTFILE [OPTION...] -> appends "wall cpu" to OUTFILE
-    local tax=() bin=$1 tx=$2 out=$3
-    shift 3
+read -r -a tlist <<< "$THREADS"
+run() { # BIN TAX THREADS OUTFILE [OPTION...] -> appends "wall cpu" to OUTFILE
+    local tax=() bin=$1 tx=$2 th=$3 out=$4
+    shift 4
     [ -n "$tx" ] && tax=(--taxonomy "$tx")
     /usr/bin/time -f '%e %U %S' -o "$W/t" "$bin" index "${corpus[@]}" \
-        "${tax[@]}" --threads "$THREADS" --quiet -o "$W/idx" "${opts[@]}" "$@" \
+        "${tax[@]}" --threads "$th" --quiet -o "$W/idx" "${opts[@]}" "$@" \
         2>"$W/err" >/dev/null || { cat "$W/err" >&2; exit 1; }
     awk '{printf "%s %.3f\n", $1, $2 + $3}' "$W/t" >> "$out"
 }
 # the text size: what skidx reports reading (the summary line)
-"$A" index "${corpus[@]}" ${TAX_A:+--taxonomy "$TAX_A"} --threads "$THREADS" \
+"$A" index "${corpus[@]}" ${TAX_A:+--taxonomy "$TAX_A"} --threads "${tlist[0]}" \
     -o "$W/idx" "${opts[@]}" 2>"$W/sum" >/dev/null || { cat "$W/sum" >&2; exit 1; }
 mb=$(sed -n 's/.*shards* (\([0-9.]*\) MB).*/\1/p' "$W/sum" | tail -1)
 for r in $(seq "$REPS"); do
-    run "$A" "${TAX_A:-}" "$W/a"
-    run "$B" "${TAX_B:-}" "$W/b" "${opts_b[@]}"
+    for th in "${tlist[@]}"; do
+        run "$A" "${TAX_A:-}" "$th" "$W/a$th"
+        run "$B" "${TAX_B:-}" "$th" "$W/b$th" "${opts_b[@]}"
+    done
 done
-python3 - "$W/a" "$W/b" "$mb" <<'PY'
+for th in "${tlist[@]}"; do
+[ ${#tlist[@]} -gt 1 ] && echo "threads $th:"
+python3 - "$W/a$th" "$W/b$th" "$mb" <<'PY'
 import statistics as st, sys
 a = [tuple(map(float, l.split())) for l in open(sys.argv[1])]
 b = [tuple(map(float, l.split())) for l in open(sys.argv[2])]
@@ -57,3 +64,4 @@ rc = st.median(x[1] / y[1] for x, y in zip(a, b))
 print(f"B/A throughput: wall {wa / wb:.3f} by medians, {rw:.3f} by rounds; "
       f"cpu {ca / cb:.3f} by medians, {rc:.3f} by rounds")
 PY
+done
