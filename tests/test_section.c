@@ -817,6 +817,39 @@ static void assert_same_sections(const struct skidx_sections *a,
     }
 }
 
+/* What both_ways() found: every split's headings (three modes, three
+ * paths), and the lead-ins of mode 1 on each path. */
+struct tally {
+    size_t headings;
+    size_t leads[3];
+};
+
+/* text[0..n) split by rules ra into a and by rules rb into b (b freed
+ * first when fresh: a new sections object, so a new heading memo), in
+ * the three modes and on the three paths: the same sections each time. */
+static void both_ways(const struct skidx_section_rules *ra,
+                      const struct skidx_section_rules *rb, int fresh,
+                      const char *text, size_t n, struct skidx_sections *a,
+                      struct skidx_sections *b, struct tally *t)
+{
+    for (int mode = 0; mode < 3; mode++)
+        for (int simd = 0; simd < 3; simd++) {
+            assert_int_equal(
+                skidx_sections_split_mode(ra, text, n, a, kPaths[simd], mode),
+                SKIDX_OK);
+            if (fresh)
+                skidx_sections_release(b);
+            assert_int_equal(
+                skidx_sections_split_mode(rb, text, n, b, kPaths[simd], mode),
+                SKIDX_OK);
+            assert_same_sections(a, b);
+            t->headings += a->n;
+            for (size_t i = 0; i < a->n && mode == 1; i++)
+                t->leads[simd] +=
+                    (ra->r[a->s[i].rule].flags & SKIDX_SECR_LEAD_WILD) != 0;
+        }
+}
+
 /* The AVX2 scan drops a '\n' followed by another (an empty line) before
  * candidate() sees it, by the masks of a 64-byte block. Texts of runs
  * of one to three line breaks ("\n", "\r\n") between headings, lead-ins
@@ -894,24 +927,12 @@ static void lead_in_tags(void **state)
     char text[1024];
     struct skidx_sections a = {0}, b = {0};
     uint64_t seed = 77;
-    size_t legal = 0;
+    struct tally t = {0};
     for (int round = 0; round < 4000; round++) {
         const size_t n = random_text(parts, np, 30, &seed, text, sizeof(text));
-        for (int mode = 0; mode < 3; mode++)
-            for (int simd = 0; simd < 3; simd++) {
-                const int path = kPaths[simd];
-                assert_int_equal(
-                    skidx_sections_split_mode(&R, text, n, &a, path, mode),
-                    SKIDX_OK);
-                assert_int_equal(
-                    skidx_sections_split_mode(&off, text, n, &b, path, mode),
-                    SKIDX_OK);
-                assert_same_sections(&a, &b);
-                for (size_t i = 0; i < a.n; i++)
-                    legal += mode == 1 && simd &&
-                             (R.r[a.s[i].rule].flags & SKIDX_SECR_LEAD_WILD);
-            }
+        both_ways(&R, &off, 0, text, n, &a, &b, &t);
     }
+    const size_t legal = t.leads[1] + t.leads[2];
     printf("lead-in tags: %zu lead-ins found\n", legal);
     assert_true(legal > 100);
     skidx_sections_release(&a);
@@ -932,7 +953,7 @@ static void lead_in_tag_reach(void **state)
     off.anchor_tags = 1;
     char text[512];
     struct skidx_sections a = {0}, b = {0};
-    size_t legal = 0;
+    struct tally t = {0};
     for (int k = 0; k < 80; k++)
         for (int v = 0; v < 3; v++) {
             static const char *const cut[] = {"<", "<i", "x<"};
@@ -944,24 +965,9 @@ static void lead_in_tag_reach(void **state)
                              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
                              cut[v]);
             assert_true(n > 0 && (size_t)n < sizeof(text));
-            for (int mode = 0; mode < 3; mode++)
-                for (int simd = 0; simd < 3; simd++) {
-                    assert_int_equal(skidx_sections_split_mode(
-                                         &R, text, (size_t)n, &a,
-                                         kPaths[simd], mode),
-                                     SKIDX_OK);
-                    assert_int_equal(skidx_sections_split_mode(
-                                         &off, text, (size_t)n, &b,
-                                         kPaths[simd], mode),
-                                     SKIDX_OK);
-                    assert_same_sections(&a, &b);
-                    for (size_t i = 0; i < a.n; i++)
-                        legal += mode == 1 && simd == 0 &&
-                                 (R.r[a.s[i].rule].flags &
-                                  SKIDX_SECR_LEAD_WILD);
-                }
+            both_ways(&R, &off, 0, text, (size_t)n, &a, &b, &t);
         }
-    assert_true(legal > 10);
+    assert_true(t.leads[0] > 10);
     skidx_sections_release(&a);
     skidx_sections_release(&b);
 }
@@ -985,23 +991,12 @@ static void heading_memo(void **state)
     char text[512];
     struct skidx_sections a = {0}, b = {0};
     uint64_t seed = 99;
-    size_t hits = 0;
+    struct tally t = {0};
     for (int round = 0; round < 6000; round++) {
         const size_t n = random_text(parts, np, 40, &seed, text, sizeof(text));
-        for (int mode = 0; mode < 3; mode++)
-            for (int simd = 0; simd < 3; simd++) {
-                const int path = kPaths[simd];
-                assert_int_equal(
-                    skidx_sections_split_mode(&R, text, n, &a, path, mode),
-                    SKIDX_OK);
-                skidx_sections_release(&b);
-                assert_int_equal(
-                    skidx_sections_split_mode(&R, text, n, &b, path, mode),
-                    SKIDX_OK);
-                assert_same_sections(&a, &b);
-                hits += a.n;
-            }
+        both_ways(&R, &R, 1, text, n, &a, &b, &t);
     }
+    const size_t hits = t.headings;
     assert_true(hits > 10000);
     skidx_sections_release(&a);
     skidx_sections_release(&b);
@@ -1029,23 +1024,12 @@ static void heading_memo_tags(void **state)
     char text[768];
     struct skidx_sections a = {0}, b = {0};
     uint64_t seed = 1234;
-    size_t hits = 0;
+    struct tally t = {0};
     for (int round = 0; round < 6000; round++) {
         const size_t n = random_text(parts, np, 60, &seed, text, sizeof(text));
-        for (int mode = 0; mode < 3; mode++)
-            for (int simd = 0; simd < 3; simd++) {
-                const int path = kPaths[simd];
-                assert_int_equal(
-                    skidx_sections_split_mode(&R, text, n, &a, path, mode),
-                    SKIDX_OK);
-                skidx_sections_release(&b);
-                assert_int_equal(
-                    skidx_sections_split_mode(&R, text, n, &b, path, mode),
-                    SKIDX_OK);
-                assert_same_sections(&a, &b);
-                hits += a.n;
-            }
+        both_ways(&R, &R, 1, text, n, &a, &b, &t);
     }
+    const size_t hits = t.headings;
     printf("heading memo, tags: %zu headings\n", hits);
     assert_true(hits > 10000);
     skidx_sections_release(&a);

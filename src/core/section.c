@@ -858,6 +858,7 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
      * choose a word, the first six (or all of fewer, and bit 0) two bits
      * of it */
     memset(R->pf, 0, sizeof(R->pf));
+    memset(R->pf_nz, 0, sizeof(R->pf_nz));
     memset(R->start, 0, sizeof(R->start));
     R->lead_sets = 0;
     for (size_t k = 0; k < R->n; k++) {
