@@ -409,6 +409,70 @@ static int bench_match_text(void *vctx, struct bh_counters *out)
     return 0;
 }
 
+/* The duplicate key's normalisation of every description by one SIMD
+ * path (enum skidx_simd_mode; matches = bytes written, which every path
+ * must agree on). */
+struct norm_ctx {
+    const struct postings *P;
+    char *buf;
+    size_t cap;
+    int mode;
+};
+
+static int bench_norm(void *vctx, struct bh_counters *out)
+{
+    struct norm_ctx *x = vctx;
+    for (size_t i = 0; i < x->P->n; i++) {
+        const struct skidx_value *d = &x->P->p[i].v[SKIDX_P_DESCRIPTION];
+        if (d->type != SKIDX_V_STRING)
+            continue;
+        if (d->len + 64 > x->cap) {
+            char *b = realloc(x->buf, d->len + 64);
+            if (!b)
+                return -1;
+            x->buf = b;
+            x->cap = d->len + 64;
+        }
+        out->matches += skidx_normalize(d->p, d->len, x->buf, x->mode);
+        out->records++;
+    }
+    return 0;
+}
+
+/* norm (the path the indexer takes on this CPU), norm.avx2, norm.scalar;
+ * bytes: the descriptions' */
+static void run_norm(struct bh_harness *h, const struct postings *P)
+{
+    static const struct {
+        const char *name, *note;
+        int mode;
+    } paths[] = {
+        {"norm", "skidx_normalize of each description, best path", SKIDX_SIMD_BEST},
+        {"norm.avx2", "the same, AVX2 at most", SKIDX_SIMD_AVX2},
+        {"norm.scalar", "the same, portable C", SKIDX_SIMD_SCALAR},
+    };
+    struct norm_ctx x = {.P = P};
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < P->n; i++)
+        if (P->p[i].v[SKIDX_P_DESCRIPTION].type == SKIDX_V_STRING)
+            bytes += P->p[i].v[SKIDX_P_DESCRIPTION].len;
+    const struct bh_result *r[3];
+    for (size_t k = 0; k < 3; k++) {
+        x.mode = paths[k].mode;
+        r[k] = bh_run(h, paths[k].name, paths[k].note, bytes,
+                      BH_EXPECT_RECORDS | BH_EXPECT_MATCHES, bench_norm, &x);
+    }
+    for (size_t k = 1; k < 3; k++)
+        if (r[0] && r[k] && !r[0]->broken && !r[k]->broken &&
+            memcmp(&r[0]->counters, &r[k]->counters, sizeof(r[k]->counters)))
+            fprintf(stderr, "skidx-bench: warning: %s and %s normalised to "
+                            "different lengths\n", paths[0].name, paths[k].name);
+    if (r[0] && r[1] && !r[0]->broken && !r[1]->broken && r[0]->median > 0)
+        printf("# norm: %.2fx the AVX2 path's speed\n",
+               r[1]->median / r[0]->median);
+    free(x.buf);
+}
+
 /* The section pass alone over every description (matches = headings). */
 static int bench_sections(void *vctx, struct bh_counters *out)
 {
@@ -770,6 +834,9 @@ int main(int argc, char **argv)
     bh_run(&h, "jsonl_parse", "split lines + skidx_jsonl_parse", bytes,
            rec | BH_EXPECT_MATCHES, bench_parse, &px);
     skidx_jbuf_release(&px.jb);
+
+    /* (c2) the duplicate key's normalisation, each path */
+    run_norm(&h, &P);
 
     /* (d) matching, default taxonomy */
     run_match_set(&h, &P, bytes, cp, "default", 1, compile_s);
