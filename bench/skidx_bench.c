@@ -477,7 +477,9 @@ static void run_norm(struct bh_harness *h, const struct postings *P)
 static int bench_sections(void *vctx, struct bh_counters *out)
 {
     struct match_ctx *x = vctx;
-    int mode = x->simd_mode == 1 ? SKIDX_SIMD_SCALAR : SKIDX_SIMD_BEST;
+    int mode = x->simd_mode == 1   ? SKIDX_SIMD_SCALAR
+               : x->simd_mode == 2 ? SKIDX_SIMD_AVX2
+                                   : SKIDX_SIMD_BEST;
     for (size_t i = 0; i < x->P->n; i++) {
         const struct skidx_value *d = &x->P->p[i].v[SKIDX_P_DESCRIPTION];
         if (d->type != SKIDX_V_STRING)
@@ -663,6 +665,21 @@ static void run_match_set(struct bh_harness *h, const struct postings *P,
     const struct bh_result *simd = bh_run(h, name, note, bytes, ex,
                                           bench_match_text, &x);
     if (with_scalar) {
+        /* the AVX2 path beside the best one (on an AVX-512 CPU the two
+         * differ; the best should not be the slower) */
+        x.simd_mode = 2;
+        snprintf(name, sizeof(name), "match.%s.avx2", tag);
+        const struct bh_result *a2 =
+            bh_run(h, name, "AVX2 word mask and word loop "
+                            "(skidx_match_set_simd(2))",
+                   bytes, ex, bench_match_text, &x);
+        if (simd && a2 && !simd->broken && !a2->broken && simd->median > 0) {
+            printf("# %s word loop: %.2fx the AVX2 path's speed\n", ms.simd,
+                   a2->median / simd->median);
+            if (memcmp(&simd->counters, &a2->counters, sizeof(a2->counters)))
+                fprintf(stderr, "skidx-bench: warning: the best and the AVX2 "
+                                "paths found different hits\n");
+        }
         x.simd_mode = 1;
         snprintf(name, sizeof(name), "match.%s.scalar", tag);
         const struct bh_result *sc =
@@ -683,6 +700,14 @@ static void run_match_set(struct bh_harness *h, const struct postings *P,
             bh_run(h, name, "skidx_sections_split over each description",
                    bytes, BH_EXPECT_RECORDS | BH_EXPECT_MATCHES,
                    bench_sections, &x);
+        x.simd_mode = 2;
+        snprintf(name, sizeof(name), "sections.%s.avx2", tag);
+        const struct bh_result *sa =
+            bh_run(h, name, "the section pass, AVX2 at most", bytes,
+                   BH_EXPECT_RECORDS | BH_EXPECT_MATCHES, bench_sections, &x);
+        if (sb && sa && !sb->broken && !sa->broken && sb->median > 0)
+            printf("# sections: %.2fx the AVX2 path's speed\n",
+                   sa->median / sb->median);
         x.simd_mode = 1;
         snprintf(name, sizeof(name), "sections.%s.scalar", tag);
         const struct bh_result *ss =
