@@ -451,7 +451,8 @@ static void run_norm(struct bh_harness *h, const struct postings *P)
         const char *name, *note;
         int mode;
     } paths[] = {
-        {"norm", "skidx_normalize of each description, best path", SKIDX_SIMD_BEST},
+        {"norm", "skidx_normalize of each description, best path",
+         SKIDX_SIMD_BEST},
         {"norm.avx2", "the same, AVX2 at most", SKIDX_SIMD_AVX2},
         {"norm.scalar", "the same, portable C", SKIDX_SIMD_SCALAR},
     };
@@ -469,8 +470,10 @@ static void run_norm(struct bh_harness *h, const struct postings *P)
     for (size_t k = 1; k < 3; k++)
         if (r[0] && r[k] && !r[0]->broken && !r[k]->broken &&
             memcmp(&r[0]->counters, &r[k]->counters, sizeof(r[k]->counters)))
-            fprintf(stderr, "skidx-bench: warning: %s and %s normalised to "
-                            "different lengths\n", paths[0].name, paths[k].name);
+            fprintf(stderr,
+                    "skidx-bench: warning: %s and %s normalised to "
+                    "different lengths\n",
+                    paths[0].name, paths[k].name);
     if (r[0] && r[1] && !r[0]->broken && !r[1]->broken && r[0]->median > 0)
         printf("# norm: %.2fx the AVX2 path's speed\n",
                r[1]->median / r[0]->median);
