@@ -4034,7 +4034,7 @@ wordmask_avx512(const char *text, size_t len, uint64_t *mask, uint64_t *trig)
         /* the bytes past the end load as NUL: in neither class; a whole
          * block by a plain load (as norm_avx512() in posting.c: a masked
          * load for every block made this loop four times slower on the
-         * AMD EPYC VMs) */
+         * AMD EPYC VMs where the text was not in cache) */
         __m512i c = n == 64 ? _mm512_loadu_si512((const void *)(text + base))
                             : _mm512_maskz_loadu_epi8(live, text + base);
         __m512i r = _mm512_and_si512(

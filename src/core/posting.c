@@ -1202,7 +1202,8 @@ static size_t norm_avx512(const unsigned char *s, size_t n, char *o,
         __mmask64 live = m == 64 ? ~0ull : (1ull << m) - 1;
         /* a whole block by a plain load: with the masked load for every
          * block this loop ran at a third of norm_avx2()'s speed on the
-         * AMD EPYC VMs (skidx-bench norm, BENCHMARKS.md) */
+         * AMD EPYC VMs where the text was not in cache (skidx-bench norm,
+         * BENCHMARKS.md); on text just written, as the indexer's, alike */
         __m512i c = m == 64 ? _mm512_loadu_si512((const void *)(s + i))
                             : _mm512_maskz_loadu_epi8(live, s + i);
         uint64_t ws = (uint64_t)(_mm512_cmpeq_epi8_mask(c, k20) |
