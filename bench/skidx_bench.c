@@ -51,6 +51,25 @@
  * skidx_simd_mode), set before parsing starts */
 int skidx_jsonl_simd_mode_(int mode);
 
+/* Two runs of one benchmark by two paths: the best path's speed against
+ * the other's ("# WHAT: Nx the OTHER's speed") and a warning when their
+ * counters differ (every path must find the same). Nothing when either
+ * was not run (--filter) or is broken. */
+static void paths_agree(const struct bh_result *best,
+                        const struct bh_result *other, const char *what,
+                        const char *other_path)
+{
+    if (!best || !other || best->broken || other->broken)
+        return;
+    if (best->median > 0)
+        printf("# %s: %.2fx the %s's speed\n", what,
+               other->median / best->median, other_path);
+    if (memcmp(&best->counters, &other->counters, sizeof(best->counters)))
+        fprintf(stderr, "skidx-bench: warning: %s: the best path and the %s "
+                        "found different results\n",
+                what, other_path);
+}
+
 static void die(const char *fmt, const char *a, const char *b)
 {
     fprintf(stderr, "skidx-bench: ");
@@ -467,16 +486,8 @@ static void run_norm(struct bh_harness *h, const struct postings *P)
         r[k] = bh_run(h, paths[k].name, paths[k].note, bytes,
                       BH_EXPECT_RECORDS | BH_EXPECT_MATCHES, bench_norm, &x);
     }
-    for (size_t k = 1; k < 3; k++)
-        if (r[0] && r[k] && !r[0]->broken && !r[k]->broken &&
-            memcmp(&r[0]->counters, &r[k]->counters, sizeof(r[k]->counters)))
-            fprintf(stderr,
-                    "skidx-bench: warning: %s and %s normalised to "
-                    "different lengths\n",
-                    paths[0].name, paths[k].name);
-    if (r[0] && r[1] && !r[0]->broken && !r[1]->broken && r[0]->median > 0)
-        printf("# norm: %.2fx the AVX2 path's speed\n",
-               r[1]->median / r[0]->median);
+    paths_agree(r[0], r[1], "norm", "AVX2 path");
+    paths_agree(r[0], r[2], "norm", "portable path");
     free(x.buf);
 }
 
@@ -680,26 +691,17 @@ static void run_match_set(struct bh_harness *h, const struct postings *P,
             bh_run(h, name, "AVX2 word mask and word loop "
                             "(skidx_match_set_simd(2))",
                    bytes, ex, bench_match_text, &x);
-        if (simd && a2 && !simd->broken && !a2->broken && simd->median > 0) {
-            printf("# %s word loop: %.2fx the AVX2 path's speed\n", ms.simd,
-                   a2->median / simd->median);
-            if (memcmp(&simd->counters, &a2->counters, sizeof(a2->counters)))
-                fprintf(stderr, "skidx-bench: warning: the best and the AVX2 "
-                                "paths found different hits\n");
-        }
+        char what[64];
+        snprintf(what, sizeof(what), "%s word loop", ms.simd);
+        paths_agree(simd, a2, what, "AVX2 path");
         x.simd_mode = 1;
         snprintf(name, sizeof(name), "match.%s.scalar", tag);
         const struct bh_result *sc =
             bh_run(h, name, "portable word mask (skidx_match_set_simd(1))",
                    bytes, ex, bench_match_text, &x);
         x.simd_mode = 0;
-        if (simd && sc && sc->median > 0 && !simd->broken && !sc->broken)
-            printf("# %s word mask: %.2fx the portable mask's speed\n",
-                   ms.simd, sc->median / simd->median);
-        if (simd && sc && !simd->broken && !sc->broken &&
-            memcmp(&simd->counters, &sc->counters, sizeof(sc->counters)))
-            fprintf(stderr, "skidx-bench: warning: SIMD and portable word "
-                            "masks found different hits\n");
+        snprintf(what, sizeof(what), "%s word mask", ms.simd);
+        paths_agree(simd, sc, what, "portable mask");
     }
     if (cp->tax->sections.n) {
         snprintf(name, sizeof(name), "sections.%s", tag);
@@ -712,19 +714,14 @@ static void run_match_set(struct bh_harness *h, const struct postings *P,
         const struct bh_result *sa =
             bh_run(h, name, "the section pass, AVX2 at most", bytes,
                    BH_EXPECT_RECORDS | BH_EXPECT_MATCHES, bench_sections, &x);
-        if (sb && sa && !sb->broken && !sa->broken && sb->median > 0)
-            printf("# sections: %.2fx the AVX2 path's speed\n",
-                   sa->median / sb->median);
+        paths_agree(sb, sa, "sections", "AVX2 path");
         x.simd_mode = 1;
         snprintf(name, sizeof(name), "sections.%s.scalar", tag);
         const struct bh_result *ss =
             bh_run(h, name, "the portable section pass", bytes,
                    BH_EXPECT_RECORDS | BH_EXPECT_MATCHES, bench_sections, &x);
         x.simd_mode = 0;
-        if (sb && ss && !sb->broken && !ss->broken &&
-            memcmp(&sb->counters, &ss->counters, sizeof(ss->counters)))
-            fprintf(stderr, "skidx-bench: warning: AVX2 and portable section "
-                            "passes found different headings\n");
+        paths_agree(sb, ss, "sections", "portable pass");
     }
     snprintf(name, sizeof(name), "posting.%s", tag);
     bh_run(h, name, "skidx_posting_process: classify + skills + dedup key",
@@ -872,9 +869,7 @@ int main(int argc, char **argv)
         bh_run(&h, "jsonl_parse.avx2", "the same, AVX2 scanners", bytes,
                rec | BH_EXPECT_MATCHES, bench_parse, &px);
     skidx_jsonl_simd_mode_(SKIDX_SIMD_BEST);
-    if (pb && pa && !pb->broken && !pa->broken && pb->median > 0)
-        printf("# jsonl_parse: %.2fx the AVX2 scanners' speed\n",
-               pa->median / pb->median);
+    paths_agree(pb, pa, "jsonl_parse", "AVX2 path");
     skidx_jbuf_release(&px.jb);
 
     /* (c2) the duplicate key's normalisation, each path */
