@@ -511,6 +511,18 @@ static void test_long_aliases(void **state)
                                                e->tax->n_skills, &r, &arena,
                                                &loaded),
                      SKIDX_OK);
+    /* the skip margins: computed while the image is checked, the same
+     * as the compiled matcher's (the lead of 280 dots is the reach
+     * back) */
+    struct skidx_matcher_stats sc, sl;
+    skidx_matcher_get_stats(compiled, &sc);
+    skidx_matcher_get_stats(loaded, &sl);
+    assert_int_equal(sc.skip_back, 280);
+    assert_int_equal(sl.skip_back, sc.skip_back);
+    assert_int_equal(sl.skip_fwd, sc.skip_fwd);
+    assert_int_equal(sl.skip_pre, sc.skip_pre);
+    assert_int_equal(sl.skip_ok, sc.skip_ok);
+    assert_true(sc.skip_fwd >= 3 + 5 * REP); /* "alpha" and the tail */
     skidx_match_scratch_release(&e->s);
     e->m = loaded;
     assert_int_equal(skidx_match_scratch_init(&e->s, e->m), SKIDX_OK);

@@ -3060,26 +3060,39 @@ static skidx_status build_regex(struct skidx_matcher *m,
     return st;
 }
 
-/* The reach of the hits one word start gives (struct skidx_matcher,
- * skip_back ...): a literal hit is [ws - lead, ws - lead + its length);
- * an anchored gate class's match and a gated negative lie within the
- * class's (the group's) width + 1 bytes from the gate word; a word
- * window's match holds its gate word or starts with it, within the
- * window from pre bytes before the word (widened back to a word's
- * start); gated positives' negative twins have their extents. */
-static void skip_plan(struct skidx_matcher *m)
+/* The reach of the literal candidates (struct skidx_matcher, skip_back
+ * and skip_fwd): the longest lead, and the longest head and tail. A
+ * loaded matcher has them from matcher_valid(), which reads every
+ * candidate's lengths anyway. */
+static void cand_reach(const struct skidx_matcher *m, uint32_t *back,
+                       uint32_t *fwd)
 {
-    uint32_t back = 0, fwd = 0, pre = 0;
-    int ok = 1;
+    uint32_t b = 0, f = 0;
     for (size_t slot = 0; m->table && slot <= m->table_mask; slot++) {
         const struct head *hd = &m->table[slot];
         for (uint32_t k = 0; hd->len && k < hd->cand_n; k++) {
             uint32_t lead, tail;
             cand_lens(m, &m->cands[hd->cand_start + k], &lead, &tail);
-            back = lead > back ? lead : back;
-            fwd = hd->len + tail > fwd ? hd->len + tail : fwd;
+            b = lead > b ? lead : b;
+            f = hd->len + tail > f ? hd->len + tail : f;
         }
     }
+    *back = b;
+    *fwd = f;
+}
+
+/* The reach of the hits one word start gives (struct skidx_matcher,
+ * skip_back ...): a literal hit is [ws - lead, ws - lead + its length)
+ * (back and fwd: cand_reach()); an anchored gate class's match and a
+ * gated negative lie within the class's (the group's) width + 1 bytes
+ * from the gate word; a word window's match holds its gate word or
+ * starts with it, within the window from pre bytes before the word
+ * (widened back to a word's start); gated positives' negative twins
+ * have their extents. */
+static void skip_plan(struct skidx_matcher *m, uint32_t back, uint32_t fwd)
+{
+    uint32_t pre = 0;
+    int ok = 1;
     for (size_t c = 0; c < m->n_gcls; c++)
         fwd = m->gcls[c].width + 1 > fwd ? m->gcls[c].width + 1 : fwd;
     for (size_t g = 0; g < m->n_groups; g++)
@@ -3137,7 +3150,9 @@ skidx_status skidx_matcher_create(const struct skidx_alias_set *set,
         skidx_matcher_free(m);
         return st;
     }
-    skip_plan(m);
+    uint32_t back, fwd;
+    cand_reach(m, &back, &fwd);
+    skip_plan(m, back, fwd);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     m->compile_seconds =
         (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
@@ -3549,16 +3564,20 @@ static skidx_status get_db(struct skidx_rblob *r, struct skidx_arena *a,
 }
 
 /* Every offset and id of a loaded matcher within its arrays, so that a
- * wrong image is refused rather than read out of bounds. Built twice
+ * wrong image is refused rather than read out of bounds; with the reach
+ * of its candidates (cand_reach()) into *back and *fwd, read on the way.
+ * Built twice
  * (matcher_valid below): the baseline build counts k2bits with libgcc's
  * __popcountdi2, a call of ~20 instructions per head (0.48 M of a warm
  * `skidx match`), where the CPU has an instruction for it. */
 static inline __attribute__((always_inline)) int
 matcher_valid_body(const struct skidx_matcher *m, size_t cap,
-                   size_t key_bytes, size_t atext_bytes)
+                   size_t key_bytes, size_t atext_bytes, uint32_t *back,
+                   uint32_t *fwd)
 {
     const size_t n_alias = m->set->n;
     size_t heads = 0;
+    uint32_t rb = 0, rf = 0;
     for (size_t i = 0; i < cap; i++) {
         const struct head *h = &m->table[i];
         if (!h->len)
@@ -3588,10 +3607,14 @@ matcher_valid_body(const struct skidx_matcher *m, size_t cap,
             cand_lens(m, cd, &lead, &tail);
             if ((size_t)cd->text_off + lead + h->len + tail > atext_bytes)
                 return 0;
+            rb = lead > rb ? lead : rb;
+            rf = h->len + tail > rf ? h->len + tail : rf;
         }
     }
     if (heads != m->n_heads || heads == cap)
         return 0; /* a full table would make a lookup loop forever */
+    *back = rb;
+    *fwd = rf;
     for (size_t c = 0; c < m->n_cands; c++) {
         const struct cand *cd = &m->cands[c];
         if (cd->info & C_GATE) { /* a gate word: numbered after the aliases */
@@ -3707,20 +3730,23 @@ matcher_valid_body(const struct skidx_matcher *m, size_t cap,
 #ifdef SKIDX_X86
 __attribute__((target("popcnt"))) static int
 matcher_valid_popcnt(const struct skidx_matcher *m, size_t cap,
-                     size_t key_bytes, size_t atext_bytes)
+                     size_t key_bytes, size_t atext_bytes, uint32_t *back,
+                     uint32_t *fwd)
 {
-    return matcher_valid_body(m, cap, key_bytes, atext_bytes);
+    return matcher_valid_body(m, cap, key_bytes, atext_bytes, back, fwd);
 }
 #endif
 
 static int matcher_valid(const struct skidx_matcher *m, size_t cap,
-                         size_t key_bytes, size_t atext_bytes)
+                         size_t key_bytes, size_t atext_bytes, uint32_t *back,
+                         uint32_t *fwd)
 {
 #ifdef SKIDX_X86
     if (__builtin_cpu_supports("popcnt"))
-        return matcher_valid_popcnt(m, cap, key_bytes, atext_bytes);
+        return matcher_valid_popcnt(m, cap, key_bytes, atext_bytes, back,
+                                    fwd);
 #endif
-    return matcher_valid_body(m, cap, key_bytes, atext_bytes);
+    return matcher_valid_body(m, cap, key_bytes, atext_bytes, back, fwd);
 }
 
 /* A u64 count, then that many elements of `size` bytes, in place (the
@@ -3887,9 +3913,11 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
             goto fail;
     }
     st = SKIDX_ERR_CORRUPT;
-    if (r->bad || !matcher_valid(m, (size_t)cap, key_bytes, atext_bytes))
+    uint32_t back, fwd;
+    if (r->bad ||
+        !matcher_valid(m, (size_t)cap, key_bytes, atext_bytes, &back, &fwd))
         goto fail;
-    skip_plan(m);
+    skip_plan(m, back, fwd);
     *out = m;
     return SKIDX_OK;
 fail:
@@ -4150,6 +4178,10 @@ void skidx_matcher_get_stats(const struct skidx_matcher *m,
     out->lit = m->n_lit;
     out->neg_gated = m->n_neg_gated;
     out->neg_twins = m->n_twins;
+    out->skip_back = m->skip_back;
+    out->skip_fwd = m->skip_fwd;
+    out->skip_pre = m->skip_pre;
+    out->skip_ok = m->skip_ok;
     /* a loaded matcher's databases are rebuilt to be measured (one that
      * does not rebuild counts 0: skidx_matcher_damaged() tells) */
     (void)skidx_matcher_load_all(m);

@@ -146,6 +146,11 @@ struct skidx_matcher_stats {
                                  scanned only around the skill's hits */
     double compile_seconds;   /* whole build, Hyperscan included */
     const char *simd;         /* "avx512bw", "avx2" or "scalar" */
+    /* how far one word start's hits reach (the skip ranges' margins:
+     * skidx_match_scratch.skip): back, forward, a word window's reach
+     * back, and whether every window's reach is bounded */
+    uint32_t skip_back, skip_fwd, skip_pre;
+    int skip_ok;
 };
 
 /* Compile. `n_owners` bounds the owner ids. Errors: SKIDX_ERR_TAXONOMY
