@@ -19,6 +19,13 @@ also another advertisement of the same employer that shares half of the
 labelled text (its company and benefits paragraphs): both are left out.
 With --overlap FILE the postings left out are written to FILE
 (overlap-real.tsv), else listed on stderr.
+
+The source remotewlb (RemoteWLB/remote-jobs) is one Markdown file a
+posting, jobs/SKILL/MONTH/SLUG/README.md, read in git tree order: the
+three header lines give title, company and location, the rest is the
+description (as tests/real/eu/SOURCES.md takes it). Only the German and
+French postings are kept, the language decided by a stop-word count
+(lang() below); the id is the slug (the first file of a slug kept).
 """
 import csv, glob, gzip, html, importlib.util, io, json, re, subprocess, sys
 
@@ -45,6 +52,59 @@ SOURCES = [  # name, repository, commit, path, id column, title, description
     ("arbeitnow", "MoaviaMahmood+Arbeitnow-Jobs-ETL-Pipeline", "220dc455c21a9cd71a83178f367724f4d168af03",
      "data/silver_jobs.csv", "job_id", "title", "description"),
 ]
+
+REMOTEWLB = ("remotewlb", "RemoteWLB+remote-jobs", "bbf406615c56ef7a5c25cf9d2b945fcee5d15ef9")
+
+STOP = {  # frequent function words; the language with the most tokens wins
+    "de": "der die das und ist nicht mit für auf ein eine einen wir sie du ihr ich von zu den dem "
+          "des im bei oder auch als sind wird werden deine dein unsere unser uns dich dir",
+    "fr": "le la les et est pas avec pour sur un une nous vous des du au aux dans que qui sont "
+          "ce cette votre vos notre nos être",
+    "en": "the and is are with for on a an we you of to in that this be will our your or as",
+    "es": "el los las y es con para por una del que se su sus nuestro nuestra somos",
+    "pt": "o os e é com para um uma não do da dos das em que você seu sua nosso nossa",
+}
+STOP = {k: set(v.split()) for k, v in STOP.items()}
+
+def lang(text):
+    """The language whose stop words occur most often in text."""
+    words = re.findall(r"\w+", text.lower())
+    counts = {k: sum(w in ws for w in words) for k, ws in STOP.items()}
+    return max(counts, key=lambda k: (counts[k], k == "en"))
+
+def remotewlb_postings(gitdir, commit):
+    """(slug, title, description) of each German or French README.md posting."""
+    tree = subprocess.run(["git", "--git-dir", gitdir, "ls-tree", "-r", "-z", commit],
+                          check=True, capture_output=True).stdout.decode("utf-8").split("\0")
+    files = []  # (slug, blob) of jobs/SKILL/MONTH/SLUG/README.md, tree order
+    for entry in tree:
+        if not entry:
+            continue
+        meta, path = entry.split("\t", 1)
+        parts = path.split("/")
+        if len(parts) == 5 and parts[0] == "jobs" and parts[4] == "README.md":
+            files.append((parts[3], meta.split()[2]))
+    blobs = subprocess.run(["git", "--git-dir", gitdir, "cat-file", "--batch"],
+                           input="".join(b + "\n" for _, b in files).encode(),
+                           check=True, capture_output=True).stdout
+    done, at = set(), 0
+    for slug, blob in files:
+        head_end = blobs.index(b"\n", at)
+        size = int(blobs[at:head_end].split()[2])
+        text = blobs[head_end + 1:head_end + 1 + size].decode("utf-8", "replace")
+        at = head_end + 1 + size + 1
+        if slug in done:
+            continue
+        lines = text.split("\n")
+        m = re.match(r"# \[(.*)\]\(https?://[^)]*\)\s*$", lines[0])
+        if not m or len(lines) < 4 or not lines[1].startswith("### ") \
+                or not lines[2].startswith("#### "):
+            continue
+        desc = "\n".join(lines[3:]).strip()
+        if lang(desc) not in ("de", "fr"):
+            continue
+        done.add(slug)
+        yield slug, m.group(1).strip(), desc
 
 def key(t, d):
     return re.sub(r"\s+", " ", (t or "") + " " + d).strip().lower()
@@ -112,6 +172,9 @@ for name, repo, commit, path, idcol, tcol, dcol in SOURCES:
     rows = csv.DictReader(io.StringIO(data.decode("utf-8", "replace"), newline=""))
     for i, r in enumerate(rows, 1):
         emit(name, r[idcol] if idcol else i, r[tcol], r[dcol])
+name, repo, commit = REMOTEWLB
+for slug, title, desc in remotewlb_postings(f"{mirror}/{repo}/repo", commit):
+    emit(name, slug, title, desc)
 
 # the labelled postings' split (dev or test), as evaluate.py draws it
 spec = importlib.util.spec_from_file_location("evaluate", src + "/tests/real/evaluate.py")
