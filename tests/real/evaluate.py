@@ -26,9 +26,10 @@ verdicts before counting: a predicted skill judged right is added, a tool
 judged not asked is removed. Disagreements without a verdict (new ones,
 after a change) count as the raw labels say.
 
-Figures are given for the whole set, per language and for the two halves
+Figures are given for the whole set, per language, for the two halves
 of a fixed split by id (dev: the ones to look at while changing rules;
-test: the ones not to). With --floors FILE the exit code is 1 when a
+test: the ones not to), and per language in each half (lang:de/test:
+issue 12 compares a language's recall with English's on the same half). With --floors FILE the exit code is 1 when a
 figure is below its floor; the floors file has lines `NAME VALUE`.
 
 With --misses N the N most frequent missed labels are listed by name,
@@ -229,8 +230,9 @@ def main():
             for sk in pred:
                 if sk not in want and verdicts.get((pid, sk)) == "skidx_right":
                     want[sk] = "adjudicated"
-            keys = ("all", "lang:" + p.get("lang", "?"),
-                    "split:" + split_of(pid), "slice:" + s)
+            lang = p.get("lang", "?")
+            keys = ("all", "lang:" + lang, "split:" + split_of(pid),
+                    "slice:" + s, "lang:" + lang + "/" + split_of(pid))
             for gk in keys:
                 t = groups[gk]
                 t.postings += 1
