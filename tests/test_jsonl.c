@@ -174,6 +174,41 @@ static void test_remap(void **state)
     skidx_jsonl_keys_default(&K);
 }
 
+/* A key is its field's key only when every byte agrees, at every key
+ * length (the comparison takes short keys by overlapping loads): keys of
+ * 1 to 40 bytes, and each with one byte changed, in the first and the
+ * last of its loads, and before and after the key in the line. */
+static void test_key_lengths(void **state)
+{
+    (void)state;
+    char key[48], spec[64], line[160];
+    for (size_t n = 1; n <= 40; n++) {
+        for (size_t i = 0; i < n; i++)
+            key[i] = (char)('a' + (i * 7 + n) % 26);
+        key[n] = '\0';
+        snprintf(spec, sizeof(spec), "title=%s", key);
+        skidx_jsonl_keys_default(&K);
+        assert_int_equal(skidx_jsonl_keys_remap(&K, spec, NULL), SKIDX_OK);
+        snprintf(line, sizeof(line), "{\"%sx\":\"n\",\"%s\":\"y\"}", key,
+                 key);
+        assert_int_equal(parse(line), OK);
+        expect_str(SKIDX_F_TITLE, "y");
+        for (size_t j = 0; j < n; j++) {
+            char bad[48];
+            memcpy(bad, key, n + 1);
+            bad[j] = (char)(bad[j] == 'z' ? 'a' : bad[j] + 1);
+            snprintf(line, sizeof(line), "{\"%s\":\"y\"}", bad);
+            assert_int_equal(parse(line), OK);
+            assert_int_equal(R.f[SKIDX_F_TITLE].type, SKIDX_J_ABSENT);
+        }
+        /* a key one byte shorter, the field's key as its prefix */
+        snprintf(line, sizeof(line), "{\"%.*s\":\"y\"}", (int)(n - 1), key);
+        assert_int_equal(parse(line), OK);
+        assert_int_equal(R.f[SKIDX_F_TITLE].type, SKIDX_J_ABSENT);
+    }
+    skidx_jsonl_keys_default(&K);
+}
+
 static void test_basic_record(void **state)
 {
     (void)state;
@@ -1130,6 +1165,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keys_default),
         cmocka_unit_test(test_remap),
+        cmocka_unit_test(test_key_lengths),
         cmocka_unit_test(test_basic_record),
         cmocka_unit_test(test_escapes),
         cmocka_unit_test(test_surrogates),
