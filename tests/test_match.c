@@ -1003,6 +1003,91 @@ static void test_masked_spans(void **state)
     e->s.keep_masked = 0;
 }
 
+/* On random texts of aliases, URL-like tokens and punctuation, every hit
+ * is flagged masked exactly when it overlaps a span of the text as
+ * skidx_match_spans() finds them, masked hits are dropped unless kept,
+ * and the owners are those of the unmasked hits. */
+static void test_span_random(void **state)
+{
+    (void)state;
+    struct env *e = TENV;
+    static const char *const tok[] = {
+        "GitHub", "github.com/acme/x", "PHP", "index.php", "HTML",
+        "guide.html", "jobs@acme.net", ".NET", "ASP.NET", "Node.js",
+        "Vue.js", "Java", "Python", "www.python.org", "/usr/lib/python3",
+        "e.g.", "CI/CD", "and/or", "</li>", "<li>", "C#", "https://x.io/a",
+        "python.org/java", "a.b", "@acme", "x@y.z", "Python.", "Java,",
+        "ok", "the", "data"};
+    static const char *const sep[] = {" ", " ", " ", ", ", ".", "/", "\n",
+                                      "", "-", "(", ")", ":"};
+    char text[600];
+    uint32_t sp[256];
+    size_t masked = 0, total = 0;
+    rng_state = 77;
+    for (int round = 0; round < 4000; round++) {
+        size_t n = 0;
+        const uint32_t k = 1 + rndn(24);
+        for (uint32_t i = 0; i < k; i++) {
+            const char *a = tok[rndn(sizeof(tok) / sizeof(tok[0]))];
+            const char *b = sep[rndn(sizeof(sep) / sizeof(sep[0]))];
+            if (n + strlen(a) + strlen(b) >= sizeof(text))
+                break;
+            memcpy(text + n, a, strlen(a));
+            n += strlen(a);
+            memcpy(text + n, b, strlen(b));
+            n += strlen(b);
+        }
+        const size_t ns = skidx_match_spans(text, n, sp, 128);
+        assert_true(ns <= 128);
+        for (int keep = 0; keep < 2; keep++) {
+            e->s.keep_masked = keep;
+            size_t nh, no;
+            uint32_t *own;
+            struct skidx_hit *h =
+                scan(e, text, n, SKIDX_ENGINE_WORDS, &nh, &own, &no);
+            for (size_t i = 0; i < nh; i++) {
+                int in = 0;
+                for (size_t j = 0; j < ns; j++)
+                    in |= sp[2 * j] < h[i].end && h[i].start < sp[2 * j + 1];
+                if (in != !!(h[i].flags & SKIDX_HIT_MASKED))
+                    fail_msg("'%.*s': hit [%u,%u) masked %d, in a span %d",
+                             (int)n, text, h[i].start, h[i].end,
+                             !!(h[i].flags & SKIDX_HIT_MASKED), in);
+                if (in && !keep)
+                    fail_msg("'%.*s': masked hit [%u,%u) kept", (int)n, text,
+                             h[i].start, h[i].end);
+                if (keep) {
+                    masked += in;
+                    total++;
+                }
+                /* its owner is counted unless it is masked */
+                int owned = 0;
+                for (size_t j = 0; j < no; j++)
+                    owned |= own[j] == h[i].owner;
+                if (!in && !owned)
+                    fail_msg("'%.*s': owner of [%u,%u) not counted", (int)n,
+                             text, h[i].start, h[i].end);
+            }
+            /* and no owner without an unmasked hit */
+            for (size_t j = 0; j < no; j++) {
+                int seen = 0;
+                for (size_t i = 0; i < nh; i++)
+                    seen |= h[i].owner == own[j] &&
+                            !(h[i].flags & SKIDX_HIT_MASKED);
+                if (!seen)
+                    fail_msg("'%.*s': owner %u counted from masked hits only",
+                             (int)n, text, own[j]);
+            }
+            free(h);
+            free(own);
+        }
+    }
+    e->s.keep_masked = 0;
+    /* both kinds occur: the test sees masked and unmasked hits */
+    assert_true(masked > 500);
+    assert_true(total - masked > 5000);
+}
+
 static void test_separators(void **state)
 {
     (void)state;
@@ -2796,6 +2881,7 @@ int main(void)
         cmocka_unit_test(test_span_offsets),
         cmocka_unit_test(test_span_word_runs),
         cmocka_unit_test(test_masked_spans),
+        cmocka_unit_test(test_span_random),
         cmocka_unit_test(test_separators),
         cmocka_unit_test(test_long_aliases),
         cmocka_unit_test(test_camel_split),
