@@ -3566,10 +3566,10 @@ static skidx_status get_db(struct skidx_rblob *r, struct skidx_arena *a,
 /* Every offset and id of a loaded matcher within its arrays, so that a
  * wrong image is refused rather than read out of bounds; with the reach
  * of its candidates (cand_reach()) into *back and *fwd, read on the way.
- * Built twice
- * (matcher_valid below): the baseline build counts k2bits with libgcc's
- * __popcountdi2, a call of ~20 instructions per head (0.48 M of a warm
- * `skidx match`), where the CPU has an instruction for it. */
+ * Built twice (matcher_valid below): the baseline build counts k2bits
+ * with libgcc's __popcountdi2, a call of ~20 instructions per head
+ * (0.48 M of a warm `skidx match`), where the CPU has an instruction for
+ * it. */
 static inline __attribute__((always_inline)) int
 matcher_valid_body(const struct skidx_matcher *m, size_t cap,
                    size_t key_bytes, size_t atext_bytes, uint32_t *back,
