@@ -1022,6 +1022,13 @@ struct neg_group {
     hs_database_t *db_wb;
     uint32_t width_b;
     uint32_t pad; /* 0 */
+    /* lead bytes (as struct skidx_matcher's high_leads) one of which a
+     * text must hold for any of the group's negative regexes to match
+     * in it: each regex holds one of its own (regex_high_leads) in every
+     * match, e.g. all written in Chinese (0: some regex holds none, the
+     * group is scanned on every text with a hit). Not in the image:
+     * group_leads() derives it from the regexes, built or loaded. */
+    uint64_t leads;
 };
 
 #define NEG_MAX_WIDTH 1024
@@ -3060,6 +3067,32 @@ static skidx_status build_regex(struct skidx_matcher *m,
     return st;
 }
 
+/* Each negative group's lead bytes (struct neg_group): a text without
+ * one of them holds no match of the group's regexes, twins included. */
+static skidx_status group_leads(struct skidx_matcher *m)
+{
+    const struct skidx_alias_set *set = m->set;
+    uint64_t *leads = malloc((m->n_regex ? m->n_regex : 1) * sizeof(*leads));
+    if (!leads)
+        return SKIDX_ERR_NOMEM;
+    for (size_t g = 0; g < m->n_groups; g++) {
+        size_t k = 0;
+        int every = 1;
+        for (size_t j = 0; j < m->n_regex && every; j++) {
+            const struct skidx_alias *a = &set->a[m->regex_alias[j]];
+            if (!(a->flags & SKIDX_ALIAS_NEG) ||
+                m->owner_group[a->owner] != g)
+                continue;
+            leads[k] = regex_high_leads(a->text, a->len);
+            every = leads[k++] != 0;
+        }
+        const uint64_t gate = every && k ? high_gate(leads, k) : 0;
+        m->groups[g].leads = gate == ~0ull ? 0 : gate;
+    }
+    free(leads);
+    return SKIDX_OK;
+}
+
 /* The reach of the literal candidates (struct skidx_matcher, skip_back
  * and skip_fwd): the longest lead, and the longest head and tail. A
  * loaded matcher has them from matcher_valid(), which reads every
@@ -3147,6 +3180,10 @@ skidx_status skidx_matcher_create(const struct skidx_alias_set *set,
     }
     /* the regexes first: their gate words are heads of the WORDS engine */
     if ((st = build_regex(m, err)) || (st = build_words(m))) {
+        skidx_matcher_free(m);
+        return st;
+    }
+    if ((st = group_leads(m))) {
         skidx_matcher_free(m);
         return st;
     }
@@ -3917,6 +3954,8 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
     if (r->bad ||
         !matcher_valid(m, (size_t)cap, key_bytes, atext_bytes, &back, &fwd))
         goto fail;
+    if ((st = group_leads(m)))
+        goto fail;
     skip_plan(m, back, fwd);
     *out = m;
     return SKIDX_OK;
@@ -4182,6 +4221,7 @@ void skidx_matcher_get_stats(const struct skidx_matcher *m,
     out->skip_fwd = m->skip_fwd;
     out->skip_pre = m->skip_pre;
     out->skip_ok = m->skip_ok;
+    out->high_leads = m->high_leads;
     /* a loaded matcher's databases are rebuilt to be measured (one that
      * does not rebuild counts 0: skidx_matcher_damaged() tells) */
     (void)skidx_matcher_load_all(m);
@@ -6309,7 +6349,7 @@ static int short_runs(const uint64_t *mask, size_t len)
 static skidx_status scan_negative_groups(const struct skidx_matcher *m,
                                          struct skidx_match_scratch *s,
                                          const char *text, size_t len,
-                                         size_t first,
+                                         size_t first, int high,
                                          enum skidx_engine engine)
 {
     size_t ng = 0, n_hits = s->n_hits;
@@ -6333,6 +6373,10 @@ static skidx_status scan_negative_groups(const struct skidx_matcher *m,
         const uint32_t g = s->group_list[j];
         const struct neg_group *gr = &m->groups[g];
         s->group_mark[g] = 0;
+        /* none of its regexes can match a text without its lead bytes
+         * (Chinese negatives on an English text) */
+        if (gr->leads && regex_gate && !has_lead(gr->leads, high, text, len))
+            continue;
         if (!st && gr->db)
             st = scan_regex(m, gr->db, s, text, len);
         /* the bounded forms in windows on a text of short runs, else the
@@ -6614,6 +6658,7 @@ skidx_status skidx_match_text(const struct skidx_matcher *m,
         SKIDX_FORWARD(camel_pass(m, s, (const unsigned char *)text, len,
                                  first, engine));
     if (m->n_groups && len)
-        SKIDX_FORWARD(scan_negative_groups(m, s, text, len, first, engine));
+        SKIDX_FORWARD(
+            scan_negative_groups(m, s, text, len, first, high, engine));
     return finish_text(m, s, first, folded);
 }

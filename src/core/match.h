@@ -151,6 +151,10 @@ struct skidx_matcher_stats {
      * back, and whether every window's reach is bounded */
     uint32_t skip_back, skip_fwd, skip_pre;
     int skip_ok;
+    /* the lead bytes (bit b - 0xC0) a text must hold for the non-ASCII
+     * database (the positive regexes that need a non-ASCII character
+     * and the unspaced literals) to be scanned; ~0: any such byte */
+    uint64_t high_leads;
 };
 
 /* Compile. `n_owners` bounds the owner ids. Errors: SKIDX_ERR_TAXONOMY
