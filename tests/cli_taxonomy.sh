@@ -20,6 +20,17 @@ grep -q '^hyperscan .* bytes' <<<"$info" && grep -q '^compile time' <<<"$info" &
 # the default taxonomy has bounded negative regexes, scanned in windows
 grep -Eq "^hyperscan .*; [1-9][0-9]* scanned only around the skill's hits" <<<"$info" && echo "ok: windowed negatives counted" || { echo "FAIL: info does not count the windowed negative databases"; fail=1; }
 
+# the two properties a regex can take away (BENCHMARKS.md, fifteenth
+# session): said for the default taxonomy, and when a regex takes them
+grep -q '^skipping      the word loop passes over' <<<"$info" && echo "ok: skipping on" || { echo "FAIL: info does not say the skipping is on"; fail=1; }
+grep -q '^non-ASCII     its database is scanned only on texts holding CJK' <<<"$info" && echo "ok: non-ASCII gate" || { echo "FAIL: info does not say the non-ASCII gate"; fail=1; }
+mkdir -p "$T/slow"
+cp "$SRC/taxonomy/roles.tsv" "$T/slow/"
+printf '# name\tcategory\taliases\nYouTube\tx\t=/\\b(?:TikTok|Instagram)[ ,\\/]+YouTube\\b/\nDev\tx\t/\\bphases de d\xc3\xa9veloppement\\b/\nPython\tx\tpython\n' > "$T/slow/skills.tsv"
+slow=$("$SKIDX" info --taxonomy "$T/slow" 2>&1)
+grep -q '^skipping      off: a regex' <<<"$slow" && echo "ok: an unbounded window reported" || { echo "FAIL: info does not report the unbounded window: $slow"; fail=1; }
+grep -q '^non-ASCII     its database is scanned on every text with an accented' <<<"$slow" && echo "ok: a Latin lead reported" || { echo "FAIL: info does not report the Latin lead: $slow"; fail=1; }
+
 # match: JSON Lines in, one object per posting out, matches with offsets
 printf '%s\n' '{"id":"p1","title":"Senior Machine Learning Engineer","description":"We use PyTorch, k8s and Go. TF-IDF weighting helps; then we go home."}' > "$T/p.jsonl"
 out=$("$SKIDX" match "$T/p.jsonl")

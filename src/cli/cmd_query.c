@@ -2228,6 +2228,29 @@ static int info_taxonomy(const char *dir)
            s.gated, s.windowed, s.lit, s.high,
            pos_regex - s.gated - s.high - s.windowed - s.lit, s.neg_gated,
            s.neg_twins);
+    /* two properties a regex can take away, each worth 6-15 % of the
+     * instructions of an index run (BENCHMARKS.md, fifteenth session;
+     * taxonomy/FORMAT.md, Speed) */
+    if (s.skip_ok)
+        printf("skipping      the word loop passes over the sections that "
+               "do not count (every word window reaches a bounded way "
+               "back)\n");
+    else
+        printf("skipping      off: a regex's word window reaches back to "
+               "the text's start (an unbounded repeat such as [ ,/]+ "
+               "before its word; bound it, e.g. {1,3}), so the sections "
+               "that do not count are matched too\n");
+    if (!s.high)
+        printf("non-ASCII     no regex or literal needs a database of "
+               "its own\n");
+    else if (!(s.high_leads & ((1ull << (0xE3 - 0xC0)) - 1)))
+        printf("non-ASCII     its database is scanned only on texts holding "
+               "CJK, kana or Hangul characters\n");
+    else
+        printf("non-ASCII     its database is scanned on every text with an "
+               "accented Latin, Greek or Cyrillic letter: a positive regex "
+               "needs one outside a group (write it in one, e.g. (?:\xC3\xA9))"
+               "\n");
     printf("compile time  %.1f ms (skills), %.1f ms (roles and levels)\n",
            s.compile_seconds * 1e3,
            (r.compile_seconds + l.compile_seconds + lf.compile_seconds) *
