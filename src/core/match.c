@@ -3072,24 +3072,40 @@ static skidx_status build_regex(struct skidx_matcher *m,
 static skidx_status group_leads(struct skidx_matcher *m)
 {
     const struct skidx_alias_set *set = m->set;
+    const size_t ng = m->n_groups;
+    /* the negative regexes' leads laid out by group (a counting sort:
+     * one pass over the regexes, not one a group) */
     uint64_t *leads = malloc((m->n_regex ? m->n_regex : 1) * sizeof(*leads));
-    if (!leads)
+    size_t *at = calloc(ng + 1, sizeof(*at));
+    if (!leads || !at) {
+        free(leads);
+        free(at);
         return SKIDX_ERR_NOMEM;
-    for (size_t g = 0; g < m->n_groups; g++) {
-        size_t k = 0;
-        int every = 1;
-        for (size_t j = 0; j < m->n_regex && every; j++) {
-            const struct skidx_alias *a = &set->a[m->regex_alias[j]];
-            if (!(a->flags & SKIDX_ALIAS_NEG) ||
-                m->owner_group[a->owner] != g)
-                continue;
-            leads[k] = regex_high_leads(a->text, a->len);
-            every = leads[k++] != 0;
-        }
-        const uint64_t gate = every && k ? high_gate(leads, k) : 0;
+    }
+    for (size_t j = 0; j < m->n_regex; j++) {
+        const struct skidx_alias *a = &set->a[m->regex_alias[j]];
+        if (a->flags & SKIDX_ALIAS_NEG)
+            at[m->owner_group[a->owner] + 1]++;
+    }
+    for (size_t g = 0; g < ng; g++)
+        at[g + 1] += at[g];
+    for (size_t j = 0; j < m->n_regex; j++) {
+        const struct skidx_alias *a = &set->a[m->regex_alias[j]];
+        if (a->flags & SKIDX_ALIAS_NEG)
+            leads[at[m->owner_group[a->owner]]++] =
+                regex_high_leads(a->text, a->len);
+    }
+    /* at[g] is now group g's end, at[g - 1] (0 for g = 0) its start */
+    for (size_t g = 0, b = 0; g < ng; b = at[g++]) {
+        const size_t k = at[g] - b;
+        int every = k > 0;
+        for (size_t i = b; i < at[g] && every; i++)
+            every = leads[i] != 0;
+        const uint64_t gate = every ? high_gate(leads + b, k) : 0;
         m->groups[g].leads = gate == ~0ull ? 0 : gate;
     }
     free(leads);
+    free(at);
     return SKIDX_OK;
 }
 
