@@ -1170,6 +1170,24 @@ static void test_camel_split(void **state)
     EXPECT(e, "TableauEXPERIENCE", ""); /* no lower case after */
     EXPECT(e, "Tableau3D", "");
     env_free(e);
+    /* a gate word of a gated regex ("m" of M.Sc.: the regex holds no
+     * whole word outside a group, so it is searched from its gate words)
+     * is a head of the word engine but no alias: a camel end after it
+     * ("MAryland") took it for a hit of no alias (another skill's, or a
+     * crash with the cache's image) */
+    snprintf(buf, sizeof(buf),
+             "@camel-split\ton\n%s"
+             "Statistics\tmath\tstatistics\t"
+             "/\\b(?:degree|BSc|M\\.Sc\\.)\\s(?:in|of)\\s"
+             "[a-z ]{0,40}(?:statistics)\\b/\n",
+             CAMEL);
+    e = env_new(buf);
+    EXPECT(e, "MAryland", "");
+    EXPECT(e, "BScHolder TableauExperience", "Tableau[10,17)");
+    /* the gate word still gates its regex */
+    EXPECT(e, "M.Sc. in applied statistics", "Statistics[0,27) "
+                                             "Statistics[17,27)");
+    env_free(e);
 }
 
 /* ---- random taxonomies and texts ---- */

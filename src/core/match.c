@@ -5046,7 +5046,9 @@ static long camel_hits(const struct skidx_matcher *m,
             const struct cand *c = &m->cands[hd->cand_start + ci];
             uint32_t lead, tail;
             cand_lens(m, c, &lead, &tail);
-            if (lead || tail || (c->info & C_NEG))
+            /* a gate word of the gated regexes is no alias: its number
+             * is past the aliases and it has no text in m->atext */
+            if (lead || tail || (c->info & (C_NEG | C_GATE)))
                 continue;
             const unsigned char *a = m->atext + c->text_off;
             if (!is_ascii_alnum(a[0]) || !is_ascii_alnum(a[n - 1]))
