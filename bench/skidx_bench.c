@@ -758,7 +758,8 @@ int main(int argc, char **argv)
                *filter = NULL;
     int reps = 5, warmup = 1;
     double max_mb = 128;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) {
+        /* options take a value: each pair at once */
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -789,7 +790,6 @@ int main(int argc, char **argv)
             usage(stderr);
             return 2;
         }
-        i++;
     }
     if (!tax_dir && dir_has_skills(SKIDX_SOURCE_DIR "/taxonomy"))
         tax_dir = SKIDX_SOURCE_DIR "/taxonomy";
