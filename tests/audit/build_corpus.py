@@ -26,6 +26,11 @@ three header lines give title, company and location, the rest is the
 description (as tests/real/eu/SOURCES.md takes it). Only the German and
 French postings are kept, the language decided by a stop-word count
 (lang() below); the id is the slug (the first file of a slug kept).
+The source remotewlb-2024 is the same repository at its snapshot of
+2024-06-10, the largest tree of its history (12,371 job files; the
+repository later removed most of them), read the same way; a slug that
+remotewlb also keeps is left out, so it holds only the postings that the
+later snapshot no longer has.
 """
 import csv, glob, gzip, html, importlib.util, io, json, re, subprocess, sys
 
@@ -54,6 +59,7 @@ SOURCES = [  # name, repository, commit, path, id column, title, description
 ]
 
 REMOTEWLB = ("remotewlb", "RemoteWLB+remote-jobs", "bbf406615c56ef7a5c25cf9d2b945fcee5d15ef9")
+REMOTEWLB_2024 = ("remotewlb-2024", "RemoteWLB+remote-jobs", "2180b6bbc160e92ab3e7aadcce3c587392aae989")
 
 STOP = {  # frequent function words; the language with the most tokens wins
     "de": "der die das und ist nicht mit für auf ein eine einen wir sie du ihr ich von zu den dem "
@@ -173,8 +179,14 @@ for name, repo, commit, path, idcol, tcol, dcol in SOURCES:
     for i, r in enumerate(rows, 1):
         emit(name, r[idcol] if idcol else i, r[tcol], r[dcol])
 name, repo, commit = REMOTEWLB
+slugs = set()
 for slug, title, desc in remotewlb_postings(f"{mirror}/{repo}/repo", commit):
+    slugs.add(slug)
     emit(name, slug, title, desc)
+name, repo, commit = REMOTEWLB_2024
+for slug, title, desc in remotewlb_postings(f"{mirror}/{repo}/repo", commit):
+    if slug not in slugs:
+        emit(name, slug, title, desc)
 
 # the labelled postings' split (dev or test), as evaluate.py draws it
 spec = importlib.util.spec_from_file_location("evaluate", src + "/tests/real/evaluate.py")
