@@ -26,6 +26,11 @@ three header lines give title, company and location, the rest is the
 description (as tests/real/eu/SOURCES.md takes it). Only the German and
 French postings are kept, the language decided by a stop-word count
 (lang() below); the id is the slug (the first file of a slug kept).
+
+The source linkedin-qa (sumreen7/JobSkillsAnalyser, QA_jobs.csv) is a
+LinkedIn scrape of US quality-assurance postings; its rows are read in
+file order and the first 150 English ones that are kept (not empty, not
+a repeat, not a labelled posting) are emitted.
 """
 import csv, glob, gzip, html, importlib.util, io, json, re, subprocess, sys
 
@@ -54,6 +59,13 @@ SOURCES = [  # name, repository, commit, path, id column, title, description
 ]
 
 REMOTEWLB = ("remotewlb", "RemoteWLB+remote-jobs", "bbf406615c56ef7a5c25cf9d2b945fcee5d15ef9")
+
+# LinkedIn US quality-assurance postings of September 2025 (recall round 8):
+# rows in file order, English descriptions only (lang() below), the first
+# LINKEDIN_QA_MAX that emit() keeps; id = the LinkedIn job id
+LINKEDIN_QA = ("linkedin-qa", "sumreen7+JobSkillsAnalyser", "b10bf499bc9b459433fce9b2bf72d5839ca97cfd",
+               "QA_jobs.csv", "id", "title", "description")
+LINKEDIN_QA_MAX = 150
 
 STOP = {  # frequent function words; the language with the most tokens wins
     "de": "der die das und ist nicht mit für auf ein eine einen wir sie du ihr ich von zu den dem "
@@ -149,18 +161,20 @@ def repeats(desc):
     return sorted(r)
 
 def emit(name, rid, title, desc):
+    """Print the posting unless empty, a repeat or a labelled one; True when printed."""
     if not desc or not desc.strip():
-        return
+        return False
     k = key(title, desc)
     if k in seen:
-        return
+        return False
     r = repeats(desc)
     if r:
         left_out.append((f"{name}:{rid}", r))
-        return
+        return False
     seen.add(k)
     print(json.dumps({"id": f"{name}:{rid}", "title": title or "", "description": desc},
                      ensure_ascii=False))
+    return True
 
 with gzip.open(src + "/tests/corpora_real/glassdoor_ds_jobs.csv.gz", "rt", newline="",
                encoding="utf-8", errors="replace") as f:
@@ -175,6 +189,15 @@ for name, repo, commit, path, idcol, tcol, dcol in SOURCES:
 name, repo, commit = REMOTEWLB
 for slug, title, desc in remotewlb_postings(f"{mirror}/{repo}/repo", commit):
     emit(name, slug, title, desc)
+name, repo, commit, path, idcol, tcol, dcol = LINKEDIN_QA
+data = subprocess.run(["git", "--git-dir", f"{mirror}/{repo}/repo", "show", f"{commit}:{path}"],
+                      check=True, capture_output=True).stdout
+kept = 0
+for r in csv.DictReader(io.StringIO(data.decode("utf-8-sig", "replace"), newline="")):
+    if kept == LINKEDIN_QA_MAX:
+        break
+    if lang(r[dcol] or "") == "en" and emit(name, r[idcol], r[tcol], r[dcol]):
+        kept += 1
 
 # the labelled postings' split (dev or test), as evaluate.py draws it
 spec = importlib.util.spec_from_file_location("evaluate", src + "/tests/real/evaluate.py")
