@@ -31,6 +31,11 @@ The source remotewlb-2024 is the same repository at its snapshot of
 repository later removed most of them), read the same way; a slug that
 remotewlb also keeps is left out, so it holds only the postings that the
 later snapshot no longer has.
+
+The source linkedin-qa (sumreen7/JobSkillsAnalyser, QA_jobs.csv) is a
+LinkedIn scrape of US quality-assurance postings; its rows are read in
+file order and the first 150 English ones that are kept (not empty, not
+a repeat, not a labelled posting) are emitted.
 """
 import csv, glob, gzip, html, importlib.util, io, json, re, subprocess, sys
 
@@ -60,6 +65,13 @@ SOURCES = [  # name, repository, commit, path, id column, title, description
 
 REMOTEWLB = ("remotewlb", "RemoteWLB+remote-jobs", "bbf406615c56ef7a5c25cf9d2b945fcee5d15ef9")
 REMOTEWLB_2024 = ("remotewlb-2024", "RemoteWLB+remote-jobs", "2180b6bbc160e92ab3e7aadcce3c587392aae989")
+
+# LinkedIn US quality-assurance postings of September 2025 (recall round 8):
+# rows in file order, English descriptions only (lang() below), the first
+# LINKEDIN_QA_MAX that emit() keeps; id = the LinkedIn job id
+LINKEDIN_QA = ("linkedin-qa", "sumreen7+JobSkillsAnalyser", "b10bf499bc9b459433fce9b2bf72d5839ca97cfd",
+               "QA_jobs.csv", "id", "title", "description")
+LINKEDIN_QA_MAX = 150
 
 STOP = {  # frequent function words; the language with the most tokens wins
     "de": "der die das und ist nicht mit für auf ein eine einen wir sie du ihr ich von zu den dem "
@@ -155,18 +167,20 @@ def repeats(desc):
     return sorted(r)
 
 def emit(name, rid, title, desc):
+    """Print the posting unless empty, a repeat or a labelled one; True when printed."""
     if not desc or not desc.strip():
-        return
+        return False
     k = key(title, desc)
     if k in seen:
-        return
+        return False
     r = repeats(desc)
     if r:
         left_out.append((f"{name}:{rid}", r))
-        return
+        return False
     seen.add(k)
     print(json.dumps({"id": f"{name}:{rid}", "title": title or "", "description": desc},
                      ensure_ascii=False))
+    return True
 
 with gzip.open(src + "/tests/corpora_real/glassdoor_ds_jobs.csv.gz", "rt", newline="",
                encoding="utf-8", errors="replace") as f:
@@ -187,6 +201,15 @@ name, repo, commit = REMOTEWLB_2024
 for slug, title, desc in remotewlb_postings(f"{mirror}/{repo}/repo", commit):
     if slug not in slugs:
         emit(name, slug, title, desc)
+name, repo, commit, path, idcol, tcol, dcol = LINKEDIN_QA
+data = subprocess.run(["git", "--git-dir", f"{mirror}/{repo}/repo", "show", f"{commit}:{path}"],
+                      check=True, capture_output=True).stdout
+kept = 0
+for r in csv.DictReader(io.StringIO(data.decode("utf-8-sig", "replace"), newline="")):
+    if kept == LINKEDIN_QA_MAX:
+        break
+    if lang(r[dcol] or "") == "en" and emit(name, r[idcol], r[tcol], r[dcol]):
+        kept += 1
 
 # the labelled postings' split (dev or test), as evaluate.py draws it
 spec = importlib.util.spec_from_file_location("evaluate", src + "/tests/real/evaluate.py")
