@@ -864,7 +864,8 @@ static void empty_lines(void **state)
     static const char *const parts[] = {
         "\n", "\n\n", "\n\n\n", "\r\n", "Requirements", "Benefits:",
         "What we offer", "\n- Skills", "<br>",
-        ("Acme Corp is an equal " "opportunity employer"), "lorem ipsum dolor ", "x"};
+        "Acme Corp is an equal opportunity employer", "lorem ipsum dolor ",
+        "x"};
     const size_t np = sizeof(parts) / sizeof(parts[0]);
     char text[512];
     struct skidx_sections a = {0}, b = {0};
@@ -915,7 +916,8 @@ static void lead_in_tags(void **state)
         "<p>", "</p>", "<li>", "</li>", "<br><br>", "\n\n", "\n", " ",
         "Acme ", "Acme<b>Corp</b> ", "Widgets ", "Data &amp; AI ", "GmbH ",
         "is an equal opportunity employer",
-        (" is proud to be an equal " "opportunity employer"), "equal", "<i>", "</i>", "x", "We ",
+        " is proud to be an equal opportunity employer", "equal", "<i>",
+        "</i>", "x", "We ",
         "lorem ipsum dolor sit amet consectetur ", "Holdings International ",
         "provides equal employment opportunities", "Benefits\n", "\nPerks\n",
         "<h3>Requirements</h3>", ". ", "<", ">", "Worldwide Holdings ",

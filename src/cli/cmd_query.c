@@ -2243,7 +2243,7 @@ static int info_taxonomy(const char *dir)
     if (!s.high)
         printf("non-ASCII     no regex or literal needs a database of "
                "its own\n");
-    else if (!(s.high_leads & ((1ull << (0xE3 - 0xC0)) - 1)))
+    else if (!(s.high_leads & SKIDX_LEADS_BELOW_CJK))
         printf("non-ASCII     its database is scanned only on texts holding "
                "CJK, kana or Hangul characters\n");
     else

@@ -6249,7 +6249,7 @@ static int has_lead(uint64_t leads, int high, const char *text, size_t len)
 {
     if (leads == ~0ull || !(high & WM_HIGH))
         return !!(high & WM_HIGH);
-    if (!(leads & ((1ull << (0xE3 - 0xC0)) - 1)) && !(high & WM_FOLD))
+    if (!(leads & SKIDX_LEADS_BELOW_CJK) && !(high & WM_FOLD))
         return 0; /* all of them >= 0xE3, and the text has none */
     const unsigned char *t = (const unsigned char *)text;
 #ifdef SKIDX_X86

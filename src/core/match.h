@@ -157,6 +157,12 @@ struct skidx_matcher_stats {
     uint64_t high_leads;
 };
 
+/* The lead bytes 0xC0-0xE2 in a set of lead bytes as high_leads holds
+ * them (bit b - 0xC0): those of Latin, Greek, Cyrillic and the other
+ * alphabets, and of general punctuation; CJK, kana and Hangul lead with
+ * 0xE3 and above. */
+#define SKIDX_LEADS_BELOW_CJK ((1ull << (0xE3 - 0xC0)) - 1)
+
 /* Compile. `n_owners` bounds the owner ids. Errors: SKIDX_ERR_TAXONOMY
  * naming the file, line and alias of a regex Hyperscan rejects;
  * SKIDX_ERR_NOMEM. The alias set must outlive the matcher. */
