@@ -1360,6 +1360,48 @@ static void test_list_all_empty(void **state)
     skidx_shard_list_release(&list);
 }
 
+/* A small corpus (one thread by default): regular files of at most the
+ * limit in all, counted by their size now or at listing, whichever is
+ * larger, over the range asked; a FIFO or a vanished file is not small. */
+static void test_list_small(void **state)
+{
+    (void)state;
+    char dir[512], p[1024], big[1024];
+    snprintf(dir, sizeof(dir), "%s/smalls", tmpdir);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    struct skidx_shard_list list = {0};
+    struct skidx_error err;
+    skidx_error_clear(&err);
+    assert_int_equal(skidx_shard_list_small(&list, 0, 0, 0), 1);
+    snprintf(p, sizeof(p), "%s/a.jsonl", dir);
+    write_file(p, "0123456789\n", 11);
+    snprintf(big, sizeof(big), "%s/b.jsonl", dir);
+    write_file(big, "0123456789012345678\n", 20);
+    assert_int_equal(skidx_shard_list_add(&list, dir, &err), SKIDX_OK);
+    assert_int_equal(list.n, 2);
+    assert_int_equal(skidx_shard_list_small(&list, 0, 2, 31), 1);
+    assert_int_equal(skidx_shard_list_small(&list, 0, 2, 30), 0);
+    assert_int_equal(skidx_shard_list_small(&list, 0, 1, 11), 1);
+    assert_int_equal(skidx_shard_list_small(&list, 1, 2, 19), 0);
+    assert_int_equal(skidx_shard_list_small(&list, 1, 2, 20), 1);
+    write_file(big, "01234567890123456789012345678\n", 30); /* grew */
+    assert_int_equal(skidx_shard_list_small(&list, 0, 2, 31), 0);
+    assert_int_equal(skidx_shard_list_small(&list, 0, 2, 41), 1);
+    write_file(big, "0\n", 2); /* shrank: the listed size counts */
+    assert_int_equal(skidx_shard_list_small(&list, 0, 2, 30), 0);
+    assert_int_equal(skidx_shard_list_small(&list, 0, 2, 31), 1);
+    assert_int_equal(unlink(p), 0);
+    assert_int_equal(skidx_shard_list_small(&list, 0, 2, 1000), 0);
+    assert_int_equal(skidx_shard_list_small(&list, 1, 2, 1000), 1);
+    skidx_shard_list_release(&list);
+    snprintf(p, sizeof(p), "%s/small-fifo", tmpdir);
+    assert_int_equal(mkfifo(p, 0600), 0);
+    assert_int_equal(skidx_shard_list_add(&list, p, &err), SKIDX_OK);
+    assert_int_equal(list.sizes[0], 0);
+    assert_int_equal(skidx_shard_list_small(&list, 0, 1, UINT64_MAX), 0);
+    skidx_shard_list_release(&list);
+}
+
 /* ---- setup ---- */
 
 static int rm_rf(const char *path)
@@ -1413,6 +1455,7 @@ int main(void)
         cmocka_unit_test(test_list_directory),
         cmocka_unit_test(test_list_errors),
         cmocka_unit_test(test_list_all_empty),
+        cmocka_unit_test(test_list_small),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -588,6 +588,10 @@ static void report_example(struct run *R, size_t shard,
  * decision (a duplicate's header gets n_skills = DUP). */
 #define DUP UINT32_MAX
 
+/* A corpus of regular files this small (their bytes) is read by one
+ * thread when the user gives no thread count (run_init()). */
+#define SMALL_CORPUS ((uint64_t)256 << 10)
+
 /* Under the lock, in corpus order: posting `h` (at r->buf + off) as the
  * next row of the open segment; a full segment goes to R->full. */
 /* The builder's row of posting `h` (at r->buf + off). */
@@ -1376,6 +1380,17 @@ static skidx_status run_init(struct run *R,
     const int all_empty = skidx_shard_list_all_empty(shards);
     if (all_empty)
         R->threads = 1; /* others would only start, spin and stop: 10+ ms */
+    /* The default count (all cores) on a corpus of at most SMALL_CORPUS
+     * bytes of files: one thread. Its work (under a millisecond plain,
+     * a few compressed) is less than what another thread costs to start
+     * and then spin at the barriers while the first one reads: one
+     * posting took 13-15 ms at 1 thread and 21-23 ms at 2 on a 2-vCPU VM
+     * (BENCHMARKS.md, the seventeenth session). A count the user gives
+     * is kept (the tests run the threaded paths on small corpora); the
+     * results do not depend on the count. */
+    if (opts->threads <= 0 &&
+        skidx_shard_list_small(shards, first, end, SMALL_CORPUS))
+        R->threads = 1;
     /* a taxonomy without its matchers scans nothing: empty shards only
      * (and read_shard fails one that has grown since) */
     if (!compiled->skills && !all_empty)

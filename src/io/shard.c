@@ -273,6 +273,24 @@ int skidx_shard_list_all_empty(const struct skidx_shard_list *list)
     return 1;
 }
 
+int skidx_shard_list_small(const struct skidx_shard_list *list, size_t first,
+                           size_t end, uint64_t limit)
+{
+    uint64_t sum = 0;
+    for (size_t i = first; i < end && i < list->n; i++) {
+        struct stat sb;
+        if (stat(list->paths[i], &sb) != 0 || !S_ISREG(sb.st_mode))
+            return 0;
+        const uint64_t n = (uint64_t)sb.st_size > list->sizes[i]
+                               ? (uint64_t)sb.st_size
+                               : list->sizes[i];
+        if (n > limit - sum)
+            return 0;
+        sum += n;
+    }
+    return 1;
+}
+
 /* Does name end with suffix, ASCII caseless? */
 static int ends_with(const char *name, size_t n, const char *suffix)
 {

@@ -48,6 +48,12 @@ void skidx_shard_list_release(struct skidx_shard_list *list);
  * file that cannot be looked at, or one with bytes gives 0. */
 int skidx_shard_list_all_empty(const struct skidx_shard_list *list);
 
+/* 1 when shards first..end-1 are regular files of limit bytes or fewer
+ * in all, now and at listing time; a FIFO or a file that cannot be
+ * looked at gives 0 (its size says nothing of its text). */
+int skidx_shard_list_small(const struct skidx_shard_list *list, size_t first,
+                           size_t end, uint64_t limit);
+
 /* The text format of a shard. */
 enum skidx_shard_format {
     SKIDX_FORMAT_JSONL = 0, /* one JSON object a line */
