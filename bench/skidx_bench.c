@@ -511,6 +511,24 @@ static int bench_sections(void *vctx, struct bh_counters *out)
     return 0;
 }
 
+/* The section pass as the indexer runs it when it counts (mode 0: only
+ * the headings that decide whether text counts), the best path. */
+static int bench_sections_count(void *vctx, struct bh_counters *out)
+{
+    struct match_ctx *x = vctx;
+    for (size_t i = 0; i < x->P->n; i++) {
+        const struct skidx_value *d = &x->P->p[i].v[SKIDX_P_DESCRIPTION];
+        if (d->type != SKIDX_V_STRING)
+            continue;
+        if (skidx_sections_split_mode(&x->cp->tax->sections, d->p, d->len,
+                                      &x->w.sections, SKIDX_SIMD_BEST, 0))
+            return -1;
+        out->records++;
+        out->matches += x->w.sections.n;
+    }
+    return 0;
+}
+
 static int bench_posting(void *vctx, struct bh_counters *out)
 {
     struct match_ctx *x = vctx;
@@ -722,6 +740,11 @@ static void run_match_set(struct bh_harness *h, const struct postings *P,
                    BH_EXPECT_RECORDS | BH_EXPECT_MATCHES, bench_sections, &x);
         x.simd_mode = 0;
         paths_agree(sb, ss, "sections", "portable pass");
+        snprintf(name, sizeof(name), "sections.count.%s", tag);
+        bh_run(h, name,
+               "the section pass when counting (the headings that decide "
+               "counts)",
+               bytes, BH_EXPECT_RECORDS, bench_sections_count, &x);
     }
     snprintf(name, sizeof(name), "posting.%s", tag);
     bh_run(h, name, "skidx_posting_process: classify + skills + dedup key",
