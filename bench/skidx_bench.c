@@ -405,6 +405,7 @@ struct match_ctx {
     struct skidx_match_scratch s;
     struct skidx_worker w;
     int simd_mode; /* skidx_match_set_simd() argument for the run */
+    int sec_mode;  /* skidx_sections_split_mode()'s: 1 whole, 0 counting */
 };
 
 static int bench_match_text(void *vctx, struct bh_counters *out)
@@ -491,7 +492,9 @@ static void run_norm(struct bh_harness *h, const struct postings *P)
     free(x.buf);
 }
 
-/* The section pass alone over every description (matches = headings). */
+/* The section pass alone over every description (matches = headings),
+ * whole (sec_mode 1) or as the indexer runs it when it counts (0: only
+ * the headings that decide whether text counts). */
 static int bench_sections(void *vctx, struct bh_counters *out)
 {
     struct match_ctx *x = vctx;
@@ -502,26 +505,8 @@ static int bench_sections(void *vctx, struct bh_counters *out)
         const struct skidx_value *d = &x->P->p[i].v[SKIDX_P_DESCRIPTION];
         if (d->type != SKIDX_V_STRING)
             continue;
-        if (skidx_sections_split(&x->cp->tax->sections, d->p, d->len,
-                                 &x->w.sections, mode))
-            return -1;
-        out->records++;
-        out->matches += x->w.sections.n;
-    }
-    return 0;
-}
-
-/* The section pass as the indexer runs it when it counts (mode 0: only
- * the headings that decide whether text counts), the best path. */
-static int bench_sections_count(void *vctx, struct bh_counters *out)
-{
-    struct match_ctx *x = vctx;
-    for (size_t i = 0; i < x->P->n; i++) {
-        const struct skidx_value *d = &x->P->p[i].v[SKIDX_P_DESCRIPTION];
-        if (d->type != SKIDX_V_STRING)
-            continue;
         if (skidx_sections_split_mode(&x->cp->tax->sections, d->p, d->len,
-                                      &x->w.sections, SKIDX_SIMD_BEST, 0))
+                                      &x->w.sections, mode, x->sec_mode))
             return -1;
         out->records++;
         out->matches += x->w.sections.n;
@@ -687,7 +672,7 @@ static void run_match_set(struct bh_harness *h, const struct postings *P,
                           uint64_t bytes, const struct skidx_compiled *cp,
                           const char *tag, int with_scalar, double compile_s)
 {
-    struct match_ctx x = {.P = P, .cp = cp};
+    struct match_ctx x = {.P = P, .cp = cp, .sec_mode = 1};
     struct skidx_matcher_stats ms;
     skidx_matcher_get_stats(cp->skills, &ms);
     if (skidx_match_scratch_init(&x.s, cp->skills) ||
@@ -741,10 +726,12 @@ static void run_match_set(struct bh_harness *h, const struct postings *P,
         x.simd_mode = 0;
         paths_agree(sb, ss, "sections", "portable pass");
         snprintf(name, sizeof(name), "sections.count.%s", tag);
+        x.sec_mode = 0;
         bh_run(h, name,
                "the section pass when counting (the headings that decide "
                "counts)",
-               bytes, BH_EXPECT_RECORDS, bench_sections_count, &x);
+               bytes, BH_EXPECT_RECORDS, bench_sections, &x);
+        x.sec_mode = 1;
     }
     snprintf(name, sizeof(name), "posting.%s", tag);
     bh_run(h, name, "skidx_posting_process: classify + skills + dedup key",
