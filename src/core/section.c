@@ -2265,12 +2265,14 @@ __attribute__((target("avx2"))) static inline uint64_t mask64(__m256i lo,
 }
 
 /* The candidate positions of a window are written out first, then taken
- * in order: the scan's branches (is this block empty, is its last
- * candidate taken) were a fifth of the split's time, mispredicted
- * about once a block. A block's positions go out four or eight at a
- * time past the end of those it has (SCAN_SLACK), the count added after.
- * Candidates change neither the text nor the scan's end, so this is the
- * order and the set of the byte loop's candidates. */
+ * in order: the scan's branches (is this block empty, was its last
+ * candidate taken) held about a fifth of the split's samples and went
+ * wrong about once in two blocks; without them the counting split took
+ * 6 % less time (BENCHMARKS.md, the seventeenth session). A block's
+ * positions go out four or eight at a time past the end of those it has
+ * (SCAN_SLACK), the count added after. Candidates change neither the
+ * text nor the scan's end, so these are the byte loop's candidates in
+ * its order. */
 #define SCAN_WINDOW 1024 /* bytes a window, a multiple of 64 */
 #define SCAN_SLACK 8
 
@@ -2344,7 +2346,6 @@ split_scan_avx2(struct ctx *x)
                                  _mm256_cmpeq_epi8(c1, nl));
             n += flatten(b & ~(lf & lf >> 1), base, pos + n);
         }
-        /* the one place candidates are taken (inlined once) */
         for (size_t k = 0; k < n; k++)
             candidate(x, pos[k]);
     }
