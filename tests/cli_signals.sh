@@ -31,13 +31,17 @@ ms=$((($(date +%s%N) - start) / 1000000))
 # handlers_ready PID: wait (5 s at most) until the process is skidx (its
 # exec done: before it, the child is a fork of this script's bash, which
 # catches SIGINT and SIGTERM itself for its EXIT trap) and catches both
-# signals, so that a signal never lands before skidx has its handler
+# signals, so that a signal never lands before skidx has its handler.
+# The name and the mask come from one read of status, and SIGCHLD
+# (0x10000) must not be caught: exec names the process skidx before it
+# drops bash's handlers (tests/cli_hostile_out.sh).
 handlers_ready() {
-    local i mask
+    local i st mask
     for i in $(seq 500); do
-        mask=$(awk '/^SigCgt:/ {print $2}' "/proc/$1/status" 2>/dev/null)
-        [ "$(cat "/proc/$1/comm" 2>/dev/null)" = skidx ] && [ -n "$mask" ] &&
-            (( (0x$mask & 0x4002) == 0x4002 )) && return 0
+        st=$(cat "/proc/$1/status" 2>/dev/null)
+        mask=$(awk '/^SigCgt:/ {print $2}' <<<"$st")
+        [ "$(awk '/^Name:/ {print $2}' <<<"$st")" = skidx ] && [ -n "$mask" ] &&
+            (( (0x$mask & 0x14002) == 0x4002 )) && return 0
         sleep 0.01
     done
     return 1
