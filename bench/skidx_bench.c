@@ -371,6 +371,7 @@ struct parse_ctx {
     const struct corpus *c;
     const struct skidx_jsonl_keys *keys;
     struct skidx_jbuf jb;
+    int first; /* skidx_jsonl_parse_first() where a line starts with a brace */
 };
 
 static int bench_parse(void *vctx, struct bh_counters *out)
@@ -379,12 +380,22 @@ static int bench_parse(void *vctx, struct bh_counters *out)
     for (size_t s = 0; s < x->c->n; s++) {
         const char *t = x->c->s[s].text, *end = t + x->c->s[s].text_len;
         while (t < end) {
-            const char *nl = memchr(t, '\n', (size_t)(end - t));
-            size_t len = (size_t)((nl ? nl : end) - t);
             struct skidx_jsonl_record rec;
-            unsigned cause = skidx_jsonl_parse(x->keys, t, len, &rec, &x->jb,
-                                               NULL);
-            t = nl ? nl + 1 : end;
+            unsigned cause;
+            if (x->first && *t == '{') {
+                /* the indexer's way: the parse finds the line's end */
+                size_t len;
+                cause = skidx_jsonl_parse_first(x->keys, t, (size_t)(end - t),
+                                                (size_t)1 << 20, &rec, &x->jb,
+                                                NULL, &len);
+                t = len < (size_t)(end - t) ? t + len + 1 : end;
+            } else {
+                const char *nl = memchr(t, '\n', (size_t)(end - t));
+                size_t len = (size_t)((nl ? nl : end) - t);
+                cause = skidx_jsonl_parse(x->keys, t, len, &rec, &x->jb,
+                                          NULL);
+                t = nl ? nl + 1 : end;
+            }
             if (cause > SKIDX_CAUSE_COUNT)
                 return -1;
             if (cause < SKIDX_CAUSE_COUNT)
@@ -880,6 +891,13 @@ int main(int argc, char **argv)
                rec | BH_EXPECT_MATCHES, bench_parse, &px);
     skidx_jsonl_simd_mode_(SKIDX_SIMD_BEST);
     paths_agree(pb, pa, "jsonl_parse", "AVX2 path");
+    px.first = 1;
+    const struct bh_result *pf =
+        bh_run(&h, "jsonl_parse.first",
+               "skidx_jsonl_parse_first: the parse finds each line's end",
+               bytes, rec | BH_EXPECT_MATCHES, bench_parse, &px);
+    px.first = 0;
+    paths_agree(pb, pf, "jsonl_parse", "line end from the parse");
     skidx_jbuf_release(&px.jb);
 
     /* (c2) the duplicate key's normalisation, each path */

@@ -1053,6 +1053,94 @@ static void test_simd_vs_scalar(void **state)
     free(g.b);
 }
 
+/* skidx_jsonl_parse_first() on a line followed by '\n' and more text (a
+ * record, a half record, nothing) gives what skidx_jsonl_parse() gives
+ * on the line alone: the cause, column, fixes and fields, and the line's
+ * length, whether it found the end itself or parsed again; also where
+ * the text ends with the line, and where its reach is below the line. */
+static void test_parse_first(void **state)
+{
+    (void)state;
+    struct gen g = {malloc(1 << 16), 0, 1 << 16};
+    assert_non_null(g.b);
+    static const char *const tails[] = {
+        "", "{\"title\":\"x\"}", "{\"title\":\"unterminated", "\n\n",
+        " garbage", "\"", "}", "\\u0041\"}"};
+    const size_t ntails = sizeof(tails) / sizeof(tails[0]);
+    struct skidx_jbuf s1 = {0}, s2 = {0};
+    unsigned counts[SKIDX_CAUSE_COUNT + 2] = {0}, lines = 0;
+    for (unsigned it = 0; it < 40000; it++) {
+        gen_record(&g);
+        mutate(&g);
+        if (memchr(g.b, '\n', g.n))
+            continue; /* a line never holds its '\n' */
+        const char *tail = tails[it % ntails];
+        const size_t tl = strlen(tail);
+        const int bare = it % 16 == 15; /* the text ends with the line */
+        const size_t tn = g.n + (bare ? 0 : 1 + tl);
+        char *text = malloc(tn ? tn : 1), *line = malloc(g.n ? g.n : 1);
+        assert_non_null(text);
+        assert_non_null(line);
+        memcpy(line, g.b, g.n);
+        memcpy(text, g.b, g.n);
+        if (!bare) {
+            text[g.n] = '\n';
+            memcpy(text + g.n + 1, tail, tl);
+        }
+        /* a reach below the line's length now and then: parsed again */
+        const size_t reach = it % 7 == 3 && g.n > 2 ? g.n / 2 : SIZE_MAX;
+        struct skidx_jsonl_record r1, r2;
+        size_t c1 = 0, c2 = 0, n = SIZE_MAX;
+        const unsigned a = skidx_jsonl_parse(&K, line, g.n, &r1, &s1, &c1);
+        const unsigned b =
+            skidx_jsonl_parse_first(&K, text, tn, reach, &r2, &s2, &c2, &n);
+        struct snap x, y;
+        take(&x, a, c1, &r1);
+        take(&y, b, c2, &r2);
+        if (x.r != y.r || x.col != y.col || x.fixes != y.fixes || n != g.n)
+            fail_msg("round %u: line %u@%zu fixes %x, first %u@%zu fixes %x, "
+                     "length %zu of %zu",
+                     it, x.r, x.col, x.fixes, y.r, y.col, y.fixes, n, g.n);
+        for (unsigned i = 0; i < SKIDX_F_COUNT; i++) {
+            assert_int_equal(x.type[i], y.type[i]);
+            assert_int_equal(x.len[i], y.len[i]);
+            assert_memory_equal(x.bytes[i], y.bytes[i], x.len[i]);
+        }
+        counts[a]++;
+        lines++;
+        drop(&x);
+        drop(&y);
+        free(text);
+        free(line);
+    }
+    /* usable records and faults both met */
+    assert_true(counts[SKIDX_CAUSE_COUNT] > lines / 10);
+    assert_true(counts[SKIDX_SKIP_NOT_JSON] > 0);
+    assert_true(counts[SKIDX_SKIP_BAD_STRING] > 0);
+    assert_true(counts[SKIDX_SKIP_CONTROL_CHAR] > 0);
+    /* white space around the record, a BOM, '\r' before the '\n' */
+    static const char *const ok[] = {
+        "{\"title\":\"a\"}", "  {\"title\" : \"a\" }\t\r",
+        "\xEF\xBB\xBF{\"title\":\"a\\n\"}", "{}"};
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        char text[64];
+        const size_t l = strlen(ok[i]);
+        memcpy(text, ok[i], l);
+        static const char next[] = "\n{\"title\":1}";
+        memcpy(text + l, next, sizeof(next) - 1);
+        struct skidx_jsonl_record r;
+        size_t n = 0, col = 0;
+        assert_int_equal(skidx_jsonl_parse_first(&K, text, l + sizeof(next) - 1,
+                                                 SIZE_MAX,
+                                                 &r, &s2, &col, &n),
+                         SKIDX_CAUSE_COUNT);
+        assert_int_equal(n, l);
+    }
+    skidx_jbuf_release(&s1);
+    skidx_jbuf_release(&s2);
+    free(g.b);
+}
+
 /* Every rule above also holds on the portable path. */
 /* Every escape and UTF-8 form the string copy decodes itself, at every
  * position of a 32- and 64-byte block and across the block's end, twice
@@ -1186,6 +1274,7 @@ int main(void)
         cmocka_unit_test(test_large_line),
         cmocka_unit_test(test_scalar_path_rules),
         cmocka_unit_test(test_simd_vs_scalar),
+        cmocka_unit_test(test_parse_first),
         cmocka_unit_test(test_copy_positions),
     };
     return cmocka_run_group_tests_name("jsonl", tests, setup, teardown);

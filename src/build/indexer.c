@@ -513,6 +513,11 @@ static void process_csv(struct run *R, const struct skidx_chunk *c,
     }
 }
 
+/* The bytes skidx_jsonl_parse_first() may read for one line: a longer
+ * line is parsed again after a search for its end (correct either way;
+ * this bounds the scratch that a line's strings may reserve). */
+#define PARSE_REACH ((size_t)1 << 20)
+
 static void process_chunk(struct run *R, const struct skidx_chunk *c,
                           struct result *r)
 {
@@ -525,12 +530,11 @@ static void process_chunk(struct run *R, const struct skidx_chunk *c,
     size_t li = 0; /* next long line */
 
     for (; p < end; line++) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = (size_t)((nl ? nl : end) - p);
         const char *s = p;
-        p = nl ? nl + 1 : end;
         r->lines++;
         if (li < c->n_long && c->long_lines[li] == line) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            p = nl ? nl + 1 : end;
             li++;
             r->records++;
             r->skipped++;
@@ -538,13 +542,25 @@ static void process_chunk(struct run *R, const struct skidx_chunk *c,
             add_example(r, SKIDX_SKIP_TOO_LONG, line, UINT64_MAX, budget);
             continue;
         }
-        if (blank_line(s, n))
-            continue;
-        r->records++;
         struct skidx_jsonl_record rec;
-        size_t col = 0;
-        unsigned cause = skidx_jsonl_parse(&R->opts->keys, s, n, &rec, jb,
-                                           &col);
+        size_t col = 0, n;
+        unsigned cause;
+        if (*s == '{') {
+            /* a record at the line's first byte: the parse finds the
+             * line's end (no blank line starts with '{') */
+            cause = skidx_jsonl_parse_first(&R->opts->keys, s,
+                                            (size_t)(end - s), PARSE_REACH,
+                                            &rec, jb, &col, &n);
+            p = s + n < end ? s + n + 1 : end;
+        } else {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            n = (size_t)((nl ? nl : end) - p);
+            p = nl ? nl + 1 : end;
+            if (blank_line(s, n))
+                continue;
+            cause = skidx_jsonl_parse(&R->opts->keys, s, n, &rec, jb, &col);
+        }
+        r->records++;
         if (cause > SKIDX_CAUSE_COUNT) {
             r->failed = 1;
             return;

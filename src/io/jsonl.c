@@ -482,8 +482,10 @@ struct jp {
     struct skidx_jbuf *scratch;
     uint32_t fixes;
     int simd;
+    u8 nl; /* '\n' when it is white space (ws()), else ' ' */
     unsigned cause;
     size_t err_at;
+    const u8 *stop; /* where a usable line ended: end, or its '\n' */
 };
 
 /* The scanners stop at every byte < 0x20; a raw TAB is allowed in strings,
@@ -537,10 +539,13 @@ static const u8 *fail(struct jp *j, unsigned cause, const u8 *at)
     return NULL;
 }
 
-static inline const u8 *ws(const u8 *p, const u8 *end)
+/* White space: ' ', TAB, '\r', and '\n' where j->nl is '\n' (a line
+ * given whole); an open line (skidx_jsonl_parse_first()) sets ' ', so
+ * that its '\n' ends it. */
+static inline const u8 *ws(const struct jp *j, const u8 *p, const u8 *end)
 {
     while (p < end && *p <= ' ' &&
-           (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+           (*p == ' ' || *p == j->nl || *p == '\r' || *p == '\t'))
         p++;
     return p;
 }
@@ -989,7 +994,7 @@ value:
         obj = *p == '{';
         stack = (stack & ~(UINT64_C(1) << lvl)) | ((uint64_t)obj << lvl);
         lvl++;
-        p = ws(p + 1, end);
+        p = ws(j, p + 1, end);
         if (p < end && *p == (obj ? '}' : ']')) {
             p++;
             lvl--;
@@ -1017,12 +1022,12 @@ value:
     if (!p)
         return NULL;
     while (lvl) {
-        p = ws(p, end);
+        p = ws(j, p, end);
         if (p == end)
             return fail(j, SKIDX_SKIP_NOT_JSON, p);
         obj = (int)((stack >> (lvl - 1)) & 1);
         if (*p == ',') {
-            p = ws(p + 1, end);
+            p = ws(j, p + 1, end);
             if (obj)
                 goto key;
             goto value;
@@ -1039,10 +1044,10 @@ key:
     p = skip_string(j, p + 1);
     if (!p)
         return NULL;
-    p = ws(p, end);
+    p = ws(j, p, end);
     if (p == end || *p != ':')
         return fail(j, SKIDX_SKIP_NOT_JSON, p);
-    p = ws(p + 1, end);
+    p = ws(j, p + 1, end);
     goto value;
 }
 
@@ -1091,7 +1096,7 @@ static const u8 *parse_object(struct jp *j, const struct skidx_jsonl_keys *keys,
 {
     const u8 *const end = j->end;
     u8 kbuf[sizeof(keys->name[0])];
-    p = ws(p + 1, end);
+    p = ws(j, p + 1, end);
     if (p < end && *p == '}')
         return p + 1;
     for (;;) {
@@ -1103,10 +1108,10 @@ static const u8 *parse_object(struct jp *j, const struct skidx_jsonl_keys *keys,
         if (!p)
             return NULL;
         const uint32_t m = klen == SIZE_MAX ? 0 : match_key(keys, key, klen);
-        p = ws(p, end);
+        p = ws(j, p, end);
         if (p == end || *p != ':')
             return fail(j, SKIDX_SKIP_NOT_JSON, p);
-        p = ws(p + 1, end);
+        p = ws(j, p + 1, end);
         if (p == end)
             return fail(j, SKIDX_SKIP_NOT_JSON, p);
         if (m) {
@@ -1128,14 +1133,14 @@ static const u8 *parse_object(struct jp *j, const struct skidx_jsonl_keys *keys,
             if (!p)
                 return NULL;
         }
-        p = ws(p, end);
+        p = ws(j, p, end);
         if (p == end)
             return fail(j, SKIDX_SKIP_NOT_JSON, p);
         if (*p == '}')
             return p + 1;
         if (*p != ',')
             return fail(j, SKIDX_SKIP_NOT_JSON, p);
-        p = ws(p + 1, end);
+        p = ws(j, p + 1, end);
     }
 }
 
@@ -1149,7 +1154,7 @@ static unsigned parse_line(struct jp *j, const struct skidx_jsonl_keys *keys,
         soff[i] = NO_OFF;
     if (end - p >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
         p += 3;
-    p = ws(p, end);
+    p = ws(j, p, end);
     if (p == end) {
         fail(j, SKIDX_SKIP_NOT_JSON, p);
         return j->cause;
@@ -1159,7 +1164,7 @@ static unsigned parse_line(struct jp *j, const struct skidx_jsonl_keys *keys,
         p = skip_value(j, p, 0);
         if (!p)
             return j->cause;
-        p = ws(p, end);
+        p = ws(j, p, end);
         fail(j, p == end ? SKIDX_SKIP_NOT_OBJECT : SKIDX_SKIP_NOT_JSON,
              p == end ? s : p);
         return j->cause;
@@ -1167,11 +1172,13 @@ static unsigned parse_line(struct jp *j, const struct skidx_jsonl_keys *keys,
     p = parse_object(j, keys, p, out, soff);
     if (!p)
         return j->cause;
-    p = ws(p, end);
-    if (p != end) {
+    p = ws(j, p, end);
+    /* an open line ends at its '\n' */
+    if (p != end && !(j->nl != '\n' && *p == '\n')) {
         fail(j, SKIDX_SKIP_NOT_JSON, p);
         return j->cause;
     }
+    j->stop = p;
     for (unsigned i = 0; i < SKIDX_F_COUNT; i++)
         if (out->f[i].type == SKIDX_J_STRING && soff[i] != NO_OFF)
             out->f[i].ptr = j->scratch->data + soff[i];
@@ -1186,6 +1193,7 @@ unsigned skidx_jsonl_parse(const struct skidx_jsonl_keys *keys,
     struct jp j;
     j.line = (const u8 *)line;
     j.end = j.line + len;
+    j.nl = '\n';
     j.scratch = scratch;
     j.fixes = 0;
     j.cause = SKIDX_CAUSE_COUNT;
@@ -1223,4 +1231,47 @@ unsigned skidx_jsonl_parse(const struct skidx_jsonl_keys *keys,
     if (err_col)
         *err_col = j.err_at;
     return r;
+}
+
+/* The first line of text[0..len) without a search for its '\n' first: the
+ * parse reads the bytes up to where its record ends, none of them a '\n'
+ * (ws() takes no '\n' here, and the string scanners stop at every byte
+ * below 0x20), so a usable record followed by nothing but white space and
+ * a '\n' (or len) is the line's, with the same fields and fixes as
+ * skidx_jsonl_parse() of that line gives. Anything else (a skip, a record
+ * followed by more) is the line parsed again by skidx_jsonl_parse(), for
+ * its cause and column. The parse reads at most `max` bytes (a line
+ * longer than that is never given; the scratch may grow by that much). */
+unsigned skidx_jsonl_parse_first(const struct skidx_jsonl_keys *keys,
+                                 const char *text, size_t len, size_t max,
+                                 struct skidx_jsonl_record *out,
+                                 struct skidx_jbuf *scratch, size_t *err_col,
+                                 size_t *line_len)
+{
+    struct jp j;
+    j.line = (const u8 *)text;
+    j.end = j.line + (len < max ? len : max);
+    j.nl = ' ';
+    j.scratch = scratch;
+    j.fixes = 0;
+    j.cause = SKIDX_CAUSE_COUNT;
+    j.err_at = 0;
+#if JSONL_X86
+    j.simd = jsonl_simd();
+#else
+    j.simd = 0;
+#endif
+    scratch->len = 0;
+    memset(out, 0, sizeof(*out));
+    if (parse_line(&j, keys, out) == SKIDX_CAUSE_COUNT &&
+        (j.stop < j.end || j.end == j.line + len)) {
+        out->fixes = j.fixes;
+        if (err_col)
+            *err_col = 0;
+        *line_len = (size_t)(j.stop - j.line);
+        return SKIDX_CAUSE_COUNT;
+    }
+    const char *nl = len ? memchr(text, '\n', len) : NULL;
+    *line_len = nl ? (size_t)(nl - text) : len;
+    return skidx_jsonl_parse(keys, text, *line_len, out, scratch, err_col);
 }

@@ -126,6 +126,16 @@ unsigned skidx_jsonl_parse(const struct skidx_jsonl_keys *keys,
                            struct skidx_jsonl_record *out,
                            struct skidx_jbuf *scratch, size_t *err_col);
 
+/* skidx_jsonl_parse() of the first line of text[0..len) (up to its '\n',
+ * or len), its length in *line_len, found by the parse itself where the
+ * line holds a usable record (no separate search for the '\n'). `max`:
+ * no line given is longer (the parse reads at most that many bytes). */
+unsigned skidx_jsonl_parse_first(const struct skidx_jsonl_keys *keys,
+                                 const char *text, size_t len, size_t max,
+                                 struct skidx_jsonl_record *out,
+                                 struct skidx_jbuf *scratch, size_t *err_col,
+                                 size_t *line_len);
+
 /* The record's fields as posting values (io/record.c): strings and
  * numbers as they are, null as the text "null" of type OTHER, objects,
  * arrays and booleans as OTHER. Pointers into `rec`. */

@@ -160,5 +160,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     if (ra == SKIDX_CAUSE_COUNT && a.f[SKIDX_F_ID].type != b.f[SKIDX_F_ID].type)
         abort();
+
+    /* the input as the text of a chunk: its first line (up to the first
+     * '\n'), found by skidx_jsonl_parse_first(), is what
+     * skidx_jsonl_parse() makes of that line */
+    const char *nl = size ? memchr(line, '\n', size) : NULL;
+    const size_t n = nl ? (size_t)(nl - line) : size;
+    const unsigned rd = skidx_jsonl_parse(&keys, line, n, &a, &s1, &ca);
+    size_t len = SIZE_MAX;
+    const unsigned re =
+        skidx_jsonl_parse_first(&keys, line, size, SIZE_MAX, &b, &s2, &cb, &len);
+    check(line, n, re, cb, &b, &s2);
+    if (len != n || rd != re || (rd < SKIDX_CAUSE_COUNT && ca != cb) ||
+        !same(&a, &b))
+        abort();
     return 0;
 }
