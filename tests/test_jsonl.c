@@ -1177,6 +1177,31 @@ static void test_copy_positions(void **state)
         {"\xE2\x82", "\xEF\xBF\xBD", OK, BIT(SKIDX_FIX_INVALID_UTF8)},
         {"\xED\xA0\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", OK,
          BIT(SKIDX_FIX_INVALID_UTF8)},
+        /* each bound of the lead bytes and of the second byte's ranges,
+         * a stray continuation byte, and Chinese text (whole sequences
+         * are copied by the block, cut ones by the byte) */
+        {"\xC2\x80\xDF\xBF", "\xC2\x80\xDF\xBF", OK, 0},
+        {"\xC1\xBF", "\xEF\xBF\xBD\xEF\xBF\xBD", OK,
+         BIT(SKIDX_FIX_INVALID_UTF8)},
+        {"\xE0\xA0\x80", "\xE0\xA0\x80", OK, 0},
+        {"\xE0\x9F\xBF", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", OK,
+         BIT(SKIDX_FIX_INVALID_UTF8)},
+        {"\xED\x9F\xBF", "\xED\x9F\xBF", OK, 0},
+        {"\xF0\x90\x80\x80", "\xF0\x90\x80\x80", OK, 0},
+        {"\xF0\x8F\xBF\xBF",
+         "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", OK,
+         BIT(SKIDX_FIX_INVALID_UTF8)},
+        {"\xF4\x8F\xBF\xBF", "\xF4\x8F\xBF\xBF", OK, 0},
+        {"\xF4\x90\x80\x80",
+         "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", OK,
+         BIT(SKIDX_FIX_INVALID_UTF8)},
+        {"\xF5\x80", "\xEF\xBF\xBD\xEF\xBF\xBD", OK,
+         BIT(SKIDX_FIX_INVALID_UTF8)},
+        {"a\x80" "b", "a\xEF\xBF\xBD" "b", OK, BIT(SKIDX_FIX_INVALID_UTF8)},
+        {"\xC3\xA9\xA9", "\xC3\xA9\xEF\xBF\xBD", OK,
+         BIT(SKIDX_FIX_INVALID_UTF8)},
+        {"\xE6\x95\xB0\xE6\x8D\xAE\xE5\x88\x86\xE6\x9E\x90",
+         "\xE6\x95\xB0\xE6\x8D\xAE\xE5\x88\x86\xE6\x9E\x90", OK, 0},
         {"\\x", "", SKIDX_SKIP_BAD_STRING, 0},
         {"\\u12G4", "", SKIDX_SKIP_BAD_STRING, 0},
         {"\x01", "", SKIDX_SKIP_CONTROL_CHAR, 0},
@@ -1188,14 +1213,20 @@ static void test_copy_positions(void **state)
     for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
         const size_t il = strlen(forms[f].in);
         const size_t ol = forms[f].out[0] ? strlen(forms[f].out) : 1;
-        for (unsigned pad = 0; pad < 80; pad++) {
+        /* after a "\\n" (the copy), and for a form without a backslash
+         * also alone (a string read in place while it needs no change) */
+        const int plain = !memchr(forms[f].in, '\\', il);
+        for (unsigned pad = 0; pad < 80 * (plain ? 2 : 1); pad++) {
+            const int esc = pad < 80;
             for (unsigned gap = 0; gap < 70; gap += 23) {
                 /* "...aaa" escape(s) in the middle of plain text */
                 size_t n = 0, w = 0;
-                n += (size_t)sprintf(line, "{\"description\":\"x\\n");
+                n += (size_t)sprintf(line, esc ? "{\"description\":\"x\\n"
+                                               : "{\"description\":\"x");
                 want[w++] = 'x';
-                want[w++] = '\n';
-                for (unsigned i = 0; i < pad; i++)
+                if (esc)
+                    want[w++] = '\n';
+                for (unsigned i = 0; i < pad % 80; i++)
                     line[n++] = want[w++] = (char)('a' + i % 26);
                 memcpy(line + n, forms[f].in, il);
                 n += il;
@@ -1211,7 +1242,10 @@ static void test_copy_positions(void **state)
                     line[n++] = want[w++] = 'z';
                 n += (size_t)sprintf(line + n, "\"}");
                 /* the column of the first fault: after "{..:\"x\\n" + pad */
-                const size_t col = strlen("{\"description\":\"x\\n") + pad;
+                const size_t col =
+                    strlen(esc ? "{\"description\":\"x\\n"
+                               : "{\"description\":\"x") +
+                    pad % 80;
                 for (int mode = 0; mode <= 2; mode++) {
                     skidx_jsonl_simd_mode_(mode);
                     if (S.data) /* no bytes left from the run before */

@@ -402,12 +402,79 @@ scan_copy_avx2(const u8 *p, const u8 *end, u8 **dp)
     return scan_copy_swar(p, end, dp);
 }
 
+/* The bytes >= 0x80 of a 64-byte block (hi: their mask) that belong to a
+ * whole, valid UTF-8 sequence inside the block, as utf8_seq() reads them:
+ * a lead C2-DF, E0-EF or F0-F4 with its continuation bytes (80-BF) all in
+ * the block, the second byte of E0, ED, F0 and F4 in its narrower range.
+ * A lead whose sequence is cut by the block's end, a stray continuation
+ * byte and any other byte >= 0x80 are left out, so a copy that stops at
+ * them stops where the portable path would have more to look at, and each
+ * sequence taken lies wholly before the first byte left out. */
+__attribute__((target("avx512f,avx512bw,bmi"))) static inline uint64_t
+utf8_whole_avx512(__m512i c, uint64_t hi)
+{
+    const uint64_t cont = hi & _mm512_cmplt_epu8_mask(
+                                   c, _mm512_set1_epi8((char)0xC0));
+    const uint64_t l2 = _mm512_cmplt_epu8_mask(
+        _mm512_sub_epi8(c, _mm512_set1_epi8((char)0xC2)),
+        _mm512_set1_epi8(0x1E));
+    const uint64_t l3 = _mm512_cmpeq_epi8_mask(
+        _mm512_and_si512(c, _mm512_set1_epi8((char)0xF0)),
+        _mm512_set1_epi8((char)0xE0));
+    const uint64_t l4 = _mm512_cmplt_epu8_mask(
+        _mm512_sub_epi8(c, _mm512_set1_epi8((char)0xF0)),
+        _mm512_set1_epi8(5));
+    /* the second byte's range: below A0 / from A0 on, below 90 / from 90 */
+    const uint64_t lo_a0 = _mm512_cmplt_epu8_mask(
+                               c, _mm512_set1_epi8((char)0xA0)) >> 1;
+    const uint64_t lo_90 = _mm512_cmplt_epu8_mask(
+                               c, _mm512_set1_epi8((char)0x90)) >> 1;
+    const uint64_t e0 = _mm512_cmpeq_epi8_mask(c, _mm512_set1_epi8((char)0xE0));
+    const uint64_t ed = _mm512_cmpeq_epi8_mask(c, _mm512_set1_epi8((char)0xED));
+    const uint64_t f0 = _mm512_cmpeq_epi8_mask(c, _mm512_set1_epi8((char)0xF0));
+    const uint64_t f4 = _mm512_cmpeq_epi8_mask(c, _mm512_set1_epi8((char)0xF4));
+    const uint64_t c1 = cont >> 1, c2 = cont >> 2, c3 = cont >> 3;
+    const uint64_t ok2 = l2 & c1;
+    const uint64_t ok3 = l3 & c1 & c2 & ~(e0 & lo_a0) & ~(ed & ~lo_a0);
+    const uint64_t ok4 = l4 & c1 & c2 & c3 & ~(f0 & lo_90) & ~(f4 & ~lo_90);
+    return ok2 | ok2 << 1 | ok3 | ok3 << 1 | ok3 << 2 | ok4 | ok4 << 1 |
+           ok4 << 2 | ok4 << 3;
+}
+
+/* scan_wanted_avx2 with 64-byte blocks, whole valid UTF-8 sequences taken
+ * as plain bytes (utf8_whole_avx512): it stops at '"', '\\', a byte
+ * below 0x20 or a byte >= 0x80 outside such a sequence, so get_string()
+ * checks by itself only the sequences a block's end cuts. */
+__attribute__((target("avx512f,avx512bw,bmi"))) static const u8 *
+scan_wanted_avx512(const u8 *p, const u8 *end)
+{
+    const __m512i vq = _mm512_set1_epi8('"'), vb = _mm512_set1_epi8('\\');
+    const __m512i v20 = _mm512_set1_epi8(0x20);
+    while (end - p >= 64) {
+        const __m512i c = _mm512_loadu_si512((const void *)p);
+        const uint64_t hi = _mm512_movepi8_mask(c);
+        uint64_t stop = _mm512_cmpeq_epi8_mask(c, vq) |
+                        _mm512_cmpeq_epi8_mask(c, vb) |
+                        _mm512_cmplt_epu8_mask(c, v20);
+        if (hi)
+            stop |= hi & ~utf8_whole_avx512(c, hi);
+        if (stop)
+            return p + __builtin_ctzll(stop);
+        p += 64;
+    }
+    return scan_wanted_avx2(p, end);
+}
+
 /* scan_copy with 64-byte blocks that also decode the one-letter escapes
  * (\n \t \r \b \f \/ \") in place: the backslashes are dropped by a byte
  * compress and the letters replaced, so a description's line breaks do
- * not stop the copy. It stops where the portable path would, or earlier,
- * at anything else: a quote, a control byte, a byte >= 0x80, an escaped
- * backslash, \u, a bad escape, or a backslash ending the block; those
+ * not stop the copy, and copies the whole valid UTF-8 sequences of a
+ * block as they are (utf8_whole_avx512: Chinese or accented text does
+ * not stop it at every character). It stops where the portable path
+ * would, or earlier, at anything else: a quote, a control byte, a byte
+ * >= 0x80 outside such a sequence (one the block's end cuts, or invalid
+ * UTF-8), an escaped backslash, \u, a bad escape, or a backslash ending
+ * the block; those
  * copy_special takes are passed and the copy goes on. Like the AVX2 copy
  * it stores whole blocks (at most the input's length: the output never
  * outruns it). */
@@ -422,8 +489,11 @@ scan_copy_avx512(const u8 *p, const u8 *end, u8 **dp)
         const __m512i c = _mm512_loadu_si512((const void *)p);
         const uint64_t q = _mm512_cmpeq_epi8_mask(c, vq);
         const uint64_t b = _mm512_cmpeq_epi8_mask(c, vb);
-        const uint64_t other = _mm512_cmplt_epu8_mask(c, v20) |
-                               _mm512_movepi8_mask(c); /* < 0x20, >= 0x80 */
+        /* < 0x20, and >= 0x80 outside a whole valid UTF-8 sequence */
+        const uint64_t hi = _mm512_movepi8_mask(c);
+        const uint64_t other =
+            _mm512_cmplt_epu8_mask(c, v20) |
+            (hi ? hi & ~utf8_whole_avx512(c, hi) : 0);
         if (!(q | b | other)) {
             _mm512_storeu_si512((void *)d, c);
             p += 64;
@@ -509,7 +579,9 @@ static inline const u8 *scan_wanted(const struct jp *j, const u8 *p)
 {
     for (;;) {
 #if JSONL_X86
-        if (j->simd)
+        if (j->simd == 2)
+            p = scan_wanted_avx512(p, j->end);
+        else if (j->simd)
             p = scan_wanted_avx2(p, j->end);
         else
 #endif
