@@ -409,9 +409,11 @@ scan_copy_avx2(const u8 *p, const u8 *end, u8 **dp)
  * A lead whose sequence is cut by the block's end, a stray continuation
  * byte and any other byte >= 0x80 are left out, so a copy that stops at
  * them stops where the portable path would have more to look at, and each
- * sequence taken lies wholly before the first byte left out. */
+ * sequence taken lies wholly before the first byte left out. *tail: the
+ * leads whose sequence would end past the block (the block's last three
+ * bytes): a scan goes on from there with the next block, which holds it. */
 __attribute__((target("avx512f,avx512bw,bmi"))) static inline uint64_t
-utf8_whole_avx512(__m512i c, uint64_t hi)
+utf8_whole_avx512(__m512i c, uint64_t hi, uint64_t *tail)
 {
     const uint64_t cont = hi & _mm512_cmplt_epu8_mask(
                                    c, _mm512_set1_epi8((char)0xC0));
@@ -437,6 +439,8 @@ utf8_whole_avx512(__m512i c, uint64_t hi)
     const uint64_t ok2 = l2 & c1;
     const uint64_t ok3 = l3 & c1 & c2 & ~(e0 & lo_a0) & ~(ed & ~lo_a0);
     const uint64_t ok4 = l4 & c1 & c2 & c3 & ~(f0 & lo_90) & ~(f4 & ~lo_90);
+    *tail = ((l2 | l3 | l4) & 1ull << 63) | ((l3 | l4) & 1ull << 62) |
+            (l4 & 1ull << 61);
     return ok2 | ok2 << 1 | ok3 | ok3 << 1 | ok3 << 2 | ok4 | ok4 << 1 |
            ok4 << 2 | ok4 << 3;
 }
@@ -456,10 +460,16 @@ scan_wanted_avx512(const u8 *p, const u8 *end)
         uint64_t stop = _mm512_cmpeq_epi8_mask(c, vq) |
                         _mm512_cmpeq_epi8_mask(c, vb) |
                         _mm512_cmplt_epu8_mask(c, v20);
+        uint64_t tail = 0;
         if (hi)
-            stop |= hi & ~utf8_whole_avx512(c, hi);
-        if (stop)
-            return p + __builtin_ctzll(stop);
+            stop |= hi & ~utf8_whole_avx512(c, hi, &tail);
+        if (stop) {
+            const unsigned k = (unsigned)__builtin_ctzll(stop);
+            if (!(tail >> k & 1))
+                return p + k;
+            p += k; /* a sequence the block's end cuts: the next block */
+            continue;
+        }
         p += 64;
     }
     return scan_wanted_avx2(p, end);
@@ -491,9 +501,10 @@ scan_copy_avx512(const u8 *p, const u8 *end, u8 **dp)
         const uint64_t b = _mm512_cmpeq_epi8_mask(c, vb);
         /* < 0x20, and >= 0x80 outside a whole valid UTF-8 sequence */
         const uint64_t hi = _mm512_movepi8_mask(c);
+        uint64_t tail = 0;
         const uint64_t other =
             _mm512_cmplt_epu8_mask(c, v20) |
-            (hi ? hi & ~utf8_whole_avx512(c, hi) : 0);
+            (hi ? hi & ~utf8_whole_avx512(c, hi, &tail) : 0);
         if (!(q | b | other)) {
             _mm512_storeu_si512((void *)d, c);
             p += 64;
@@ -527,6 +538,8 @@ scan_copy_avx512(const u8 *p, const u8 *end, u8 **dp)
         d += __builtin_popcountll(keep);
         p += k;
         if (k < 64) {
+            if (tail >> k & 1)
+                continue; /* a sequence the block's end cuts: next block */
             size_t on;
             const size_t in = copy_special(p, end, d, &on);
             if (in) {
