@@ -314,10 +314,66 @@ scan_plain_avx2(const u8 *p, const u8 *end)
     return scan_avx2(p, end, 0);
 }
 
+/* utf8_whole_avx512() for a 32-byte block (bit i: byte i), with signed
+ * compares of the bytes XOR 0x80 for the unsigned ranges. */
+__attribute__((target("avx2"))) static inline uint32_t
+utf8_whole_avx2(__m256i c, uint32_t hi, uint32_t *tail)
+{
+    const __m256i x = _mm256_xor_si256(c, _mm256_set1_epi8((char)0x80));
+#define IN(lo, hi_) /* c in [lo, hi_], both >= 0x80 */                     \
+    (uint32_t)_mm256_movemask_epi8(_mm256_and_si256(                       \
+        _mm256_cmpgt_epi8(x, _mm256_set1_epi8((char)((lo) - 0x81))),      \
+        _mm256_cmpgt_epi8(_mm256_set1_epi8((char)((hi_) - 0x7F)), x)))
+#define EQ(v)                                                              \
+    (uint32_t)_mm256_movemask_epi8(                                        \
+        _mm256_cmpeq_epi8(c, _mm256_set1_epi8((char)(v))))
+    const uint32_t cont = hi & IN(0x80, 0xBF);
+    const uint32_t l2 = IN(0xC2, 0xDF), l3 = IN(0xE0, 0xEF),
+                   l4 = IN(0xF0, 0xF4);
+    /* below A0 / below 90 (bytes >= 0x80; others are no continuation) */
+    const uint32_t lo_a0 = IN(0x80, 0x9F) >> 1, lo_90 = IN(0x80, 0x8F) >> 1;
+    const uint32_t e0 = EQ(0xE0), ed = EQ(0xED), f0 = EQ(0xF0), f4 = EQ(0xF4);
+#undef IN
+#undef EQ
+    const uint32_t c1 = cont >> 1, c2 = cont >> 2, c3 = cont >> 3;
+    const uint32_t ok2 = l2 & c1;
+    const uint32_t ok3 = l3 & c1 & c2 & ~(e0 & lo_a0) & ~(ed & ~lo_a0);
+    const uint32_t ok4 = l4 & c1 & c2 & c3 & ~(f0 & lo_90) & ~(f4 & ~lo_90);
+    *tail = ((l2 | l3 | l4) & 1u << 31) | ((l3 | l4) & 1u << 30) |
+            (l4 & 1u << 29);
+    return ok2 | ok2 << 1 | ok3 | ok3 << 1 | ok3 << 2 | ok4 | ok4 << 1 |
+           ok4 << 2 | ok4 << 3;
+}
+
+/* scan_avx2(p, end, 1) with whole valid UTF-8 sequences taken as plain
+ * bytes (utf8_whole_avx2), 32 bytes a step, going on from a lead the
+ * block's end cuts; the portable scan for the last < 32 bytes. */
 __attribute__((target("avx2"))) static const u8 *
 scan_wanted_avx2(const u8 *p, const u8 *end)
 {
-    return scan_avx2(p, end, 1);
+    const __m256i vq = _mm256_set1_epi8('"'), vb = _mm256_set1_epi8('\\');
+    const __m256i v20 = _mm256_set1_epi8(0x20);
+    while (end - p >= 32) {
+        const __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)p);
+        const uint32_t hi = (uint32_t)_mm256_movemask_epi8(c);
+        /* '"', '\\', and below 0x20 (signed: the bytes >= 0x80 too) */
+        uint32_t stop = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi8(c, vq),
+                            _mm256_cmpeq_epi8(c, vb)),
+            _mm256_cmpgt_epi8(v20, c)));
+        uint32_t tail = 0;
+        if (hi)
+            stop &= ~utf8_whole_avx2(c, hi, &tail);
+        if (stop) {
+            const unsigned k = (unsigned)__builtin_ctz(stop);
+            if (!(tail >> k & 1))
+                return p + k;
+            p += k; /* a sequence the block's end cuts: the next block */
+            continue;
+        }
+        p += 32;
+    }
+    return scan_swar(p, end, 1);
 }
 
 static inline long hex4(const u8 *p);
@@ -382,9 +438,18 @@ scan_copy_avx2(const u8 *p, const u8 *end, u8 **dp)
             _mm256_or_si256(_mm256_cmpeq_epi8(a, vq),
                             _mm256_cmpeq_epi8(a, vb)),
             _mm256_cmpgt_epi8(v20, a));
-        const uint32_t bits = (uint32_t)_mm256_movemask_epi8(m);
+        uint32_t bits = (uint32_t)_mm256_movemask_epi8(m);
+        const uint32_t hi = (uint32_t)_mm256_movemask_epi8(a);
+        uint32_t tail = 0;
+        if (bits & hi) /* whole valid UTF-8 sequences are copied as is */
+            bits &= ~utf8_whole_avx2(a, hi, &tail);
         if (bits) {
             const unsigned k = (unsigned)__builtin_ctz(bits);
+            if (tail >> k & 1) { /* cut by the block's end: the next one */
+                p += k;
+                d += k;
+                continue;
+            }
             size_t on;
             const size_t in = copy_special(p + k, end, d + k, &on);
             if (in) {
