@@ -36,8 +36,23 @@ The source linkedin-qa (sumreen7/JobSkillsAnalyser, QA_jobs.csv) is a
 LinkedIn scrape of US quality-assurance postings; its rows are read in
 file order and the first 150 English ones that are kept (not empty, not
 a repeat, not a labelled posting) are emitted.
+
+The sources boss-jobspider and liepin-jobspider (recall round 10) are the
+Chinese BOSS直聘 and Liepin workbooks of realtomkwok/Project-JobSpider
+(2019 scrapes searched by programming language), from which tests/real/zh
+took 58 postings. Eligible rows: BOSS sheets 1-9 and all Liepin sheets,
+a description of at least 150 characters with more CJK characters than
+Latin letters; id = SHEET-ROW (sheet and spreadsheet row, 1-based). The
+rows are read in the order of sha1("jobspider\\0" + source + ":" + id) and
+the first JOBSPIDER_MAX kept of each workbook are emitted. Besides the
+repeat rules above, a posting of these two sources is left out when its
+normalised text shares any 50-character passage with a labelled posting
+(the same advertisement, or another of the same employer that shares
+some text with it), or when its normalised description repeats one kept
+before under another title (the same posting found by two searches).
 """
-import csv, glob, gzip, html, importlib.util, io, json, re, subprocess, sys
+import csv, glob, gzip, hashlib, html, importlib.util, io, json, re, subprocess, sys, zipfile
+import xml.etree.ElementTree as ET
 
 args = sys.argv[1:]
 overlap = None
@@ -72,6 +87,18 @@ REMOTEWLB_2024 = ("remotewlb-2024", "RemoteWLB+remote-jobs", "2180b6bbc160e92ab3
 LINKEDIN_QA = ("linkedin-qa", "sumreen7+JobSkillsAnalyser", "b10bf499bc9b459433fce9b2bf72d5839ca97cfd",
                "QA_jobs.csv", "id", "title", "description")
 LINKEDIN_QA_MAX = 150
+
+# Chinese postings of the 2019 BOSS直聘 and Liepin workbooks (recall round 10):
+# name, workbook path, sheets read (1-based; None = all), description column
+# (by header; a sheet number -> 0-based column for a sheet without one)
+JOBSPIDER_REPO = ("realtomkwok+Project-JobSpider", "5968240dd96952d2a083e656337c5f7f4c62521d")
+JOBSPIDER = [
+    ("boss-jobspider", "data/data_sheets/raw/Boss直聘总表(十语言).xlsx", range(1, 10), {6: 3}),
+    ("liepin-jobspider", "data/data_sheets/raw/猎聘网.xlsx", None, {}),
+]
+JOBSPIDER_DESC = ("职位要求", "职位描述", "职能要求", "description&requirement")
+JOBSPIDER_MAX = 80
+SHARE = 50  # a shared passage of this many normalised characters leaves a posting out
 
 STOP = {  # frequent function words; the language with the most tokens wins
     "de": "der die das und ist nicht mit für auf ein eine einen wir sie du ihr ich von zu den dem "
@@ -124,6 +151,47 @@ def remotewlb_postings(gitdir, commit):
         done.add(slug)
         yield slug, m.group(1).strip(), desc
 
+XL = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+XL_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+def xlsx_sheets(data):
+    """[(sheet name, {row number: {0-based column: text}})] of an .xlsx workbook."""
+    z = zipfile.ZipFile(io.BytesIO(data))
+    strings = [] if "xl/sharedStrings.xml" not in z.namelist() else [
+        "".join(t.text or "" for t in si.iter(XL + "t"))
+        for si in ET.fromstring(z.read("xl/sharedStrings.xml")).iter(XL + "si")]
+    targets = {r.get("Id"): r.get("Target")
+               for r in ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))}
+    sheets = []
+    for sh in ET.fromstring(z.read("xl/workbook.xml")).iter(XL + "sheet"):
+        target = targets[sh.get(XL_REL + "id")].lstrip("/")
+        rows = {}
+        for row in ET.fromstring(z.read(target if target.startswith("xl/")
+                                        else "xl/" + target)).iter(XL + "row"):
+            cells = {}
+            for c in row.iter(XL + "c"):
+                col = 0
+                for ch in re.match(r"[A-Z]+", c.get("r")).group(0):
+                    col = col * 26 + ord(ch) - 64
+                v = c.find(XL + "v")
+                if c.get("t") == "s":
+                    text = strings[int(v.text)]
+                elif c.get("t") == "inlineStr":
+                    text = "".join(t.text or "" for t in c.iter(XL + "t"))
+                else:
+                    text = v.text if v is not None and v.text else ""
+                cells[col - 1] = text
+            rows[int(row.get("r"))] = cells
+        sheets.append((sh.get("name"), rows))
+    return sheets
+
+def cjk_majority(d):
+    return len(re.findall(r"[\u4e00-\u9fff]", d)) > len(re.findall(r"[A-Za-z]", d))
+
+def gitdir(repo):
+    d = f"{mirror}/{repo}/repo"
+    return d + "/.git" if glob.glob(d + "/.git") else d
+
 def key(t, d):
     return re.sub(r"\s+", " ", (t or "") + " " + d).strip().lower()
 
@@ -166,14 +234,34 @@ def repeats(desc):
         r.add(exact)
     return sorted(r)
 
-def emit(name, rid, title, desc):
-    """Print the posting unless empty, a repeat or a labelled one; True when printed."""
+passages = None  # hash of each SHARE-character passage of a labelled text -> its id
+
+def shares(desc):
+    """The labelled postings with which desc shares a SHARE-character passage."""
+    global passages
+    if passages is None:
+        passages = {}
+        for f in sorted(glob.glob(src + "/tests/real/*/postings.jsonl")):
+            for line in open(f, encoding="utf-8"):
+                o = json.loads(line)
+                t = norm(o.get("description", ""))
+                for i in range(max(len(t) - SHARE + 1, 1)):
+                    passages.setdefault(hash(t[i:i + SHARE]), o["id"])
+    t = norm(desc)
+    return {passages[h] for h in (hash(t[i:i + SHARE]) for i in range(max(len(t) - SHARE + 1, 1)))
+            if h in passages}
+
+def emit(name, rid, title, desc, strict=False):
+    """Print the posting unless empty, a repeat or a labelled one; True when printed.
+    strict: also left out when it shares a passage with a labelled posting."""
     if not desc or not desc.strip():
         return False
     k = key(title, desc)
     if k in seen:
         return False
     r = repeats(desc)
+    if strict:
+        r = sorted(set(r) | shares(desc))
     if r:
         left_out.append((f"{name}:{rid}", r))
         return False
@@ -210,6 +298,32 @@ for r in csv.DictReader(io.StringIO(data.decode("utf-8-sig", "replace"), newline
         break
     if lang(r[dcol] or "") == "en" and emit(name, r[idcol], r[tcol], r[dcol]):
         kept += 1
+repo, commit = JOBSPIDER_REPO
+for name, path, sheets, fixed in JOBSPIDER:
+    data = subprocess.run(["git", "--git-dir", gitdir(repo), "show", f"{commit}:{path}"],
+                          check=True, capture_output=True).stdout
+    rows = []  # (sha1 key, id, title, description) of the eligible rows
+    for s, (_, sheet) in enumerate(xlsx_sheets(data), 1):
+        if sheets is not None and s not in sheets:
+            continue
+        head = sheet.get(1, {})
+        dcol = fixed.get(s, next((c for c, h in head.items() if h.strip() in JOBSPIDER_DESC), None))
+        for rno, cells in sheet.items():
+            desc = cells.get(dcol, "")
+            if rno == 1 or len(desc.strip()) < 150 or not cjk_majority(desc):
+                continue
+            rid = f"{s}-{rno}"
+            rows.append((hashlib.sha1(f"jobspider\0{name}:{rid}".encode()).hexdigest(), rid,
+                         cells.get(0, ""), desc))
+    kept, texts = 0, set()
+    for _, rid, title, desc in sorted(rows):
+        if kept == JOBSPIDER_MAX:
+            break
+        if norm(desc) in texts:
+            continue
+        if emit(name, rid, title, desc, strict=True):
+            texts.add(norm(desc))
+            kept += 1
 
 # the labelled postings' split (dev or test), as evaluate.py draws it
 spec = importlib.util.spec_from_file_location("evaluate", src + "/tests/real/evaluate.py")
