@@ -314,6 +314,34 @@ scan_plain_avx2(const u8 *p, const u8 *end)
     return scan_avx2(p, end, 0);
 }
 
+/* The classes of a block's bytes for utf8_whole_bits() (bit i: byte i):
+ * continuation bytes (80-BF), the leads of two, three and four bytes
+ * (C2-DF, E0-EF, F0-F4), the bytes after one below A0 and below 90 (bit
+ * i: byte i + 1), and the leads E0, ED, F0 and F4. */
+struct utf8_classes {
+    uint64_t cont, l2, l3, l4, lo_a0, lo_90, e0, ed, f0, f4;
+};
+
+/* The bytes of a block of w bytes (32 or 64) that belong to a whole,
+ * valid UTF-8 sequence inside it (utf8_whole_avx512() says which), and in
+ * *tail the leads whose sequence would end past it (its last three
+ * bytes). */
+static inline uint64_t utf8_whole_bits(const struct utf8_classes *k,
+                                       unsigned w, uint64_t *tail)
+{
+    const uint64_t c1 = k->cont >> 1, c2 = k->cont >> 2, c3 = k->cont >> 3;
+    const uint64_t ok2 = k->l2 & c1;
+    const uint64_t ok3 = k->l3 & c1 & c2 & ~(k->e0 & k->lo_a0) &
+                         ~(k->ed & ~k->lo_a0);
+    const uint64_t ok4 = k->l4 & c1 & c2 & c3 & ~(k->f0 & k->lo_90) &
+                         ~(k->f4 & ~k->lo_90);
+    const uint64_t top = 1ull << (w - 1);
+    *tail = ((k->l2 | k->l3 | k->l4) & top) | ((k->l3 | k->l4) & top >> 1) |
+            (k->l4 & top >> 2);
+    return ok2 | ok2 << 1 | ok3 | ok3 << 1 | ok3 << 2 | ok4 | ok4 << 1 |
+           ok4 << 2 | ok4 << 3;
+}
+
 /* utf8_whole_avx512() for a 32-byte block (bit i: byte i), with signed
  * compares of the bytes XOR 0x80 for the unsigned ranges. */
 __attribute__((target("avx2"))) static inline uint32_t
@@ -335,14 +363,12 @@ utf8_whole_avx2(__m256i c, uint32_t hi, uint32_t *tail)
     const uint32_t e0 = EQ(0xE0), ed = EQ(0xED), f0 = EQ(0xF0), f4 = EQ(0xF4);
 #undef IN
 #undef EQ
-    const uint32_t c1 = cont >> 1, c2 = cont >> 2, c3 = cont >> 3;
-    const uint32_t ok2 = l2 & c1;
-    const uint32_t ok3 = l3 & c1 & c2 & ~(e0 & lo_a0) & ~(ed & ~lo_a0);
-    const uint32_t ok4 = l4 & c1 & c2 & c3 & ~(f0 & lo_90) & ~(f4 & ~lo_90);
-    *tail = ((l2 | l3 | l4) & 1u << 31) | ((l3 | l4) & 1u << 30) |
-            (l4 & 1u << 29);
-    return ok2 | ok2 << 1 | ok3 | ok3 << 1 | ok3 << 2 | ok4 | ok4 << 1 |
-           ok4 << 2 | ok4 << 3;
+    const struct utf8_classes k = {cont, l2, l3, l4, lo_a0, lo_90,
+                                   e0, ed, f0, f4};
+    uint64_t t;
+    const uint32_t whole = (uint32_t)utf8_whole_bits(&k, 32, &t);
+    *tail = (uint32_t)t;
+    return whole;
 }
 
 /* scan_avx2(p, end, 1) with whole valid UTF-8 sequences taken as plain
@@ -500,14 +526,9 @@ utf8_whole_avx512(__m512i c, uint64_t hi, uint64_t *tail)
     const uint64_t ed = _mm512_cmpeq_epi8_mask(c, _mm512_set1_epi8((char)0xED));
     const uint64_t f0 = _mm512_cmpeq_epi8_mask(c, _mm512_set1_epi8((char)0xF0));
     const uint64_t f4 = _mm512_cmpeq_epi8_mask(c, _mm512_set1_epi8((char)0xF4));
-    const uint64_t c1 = cont >> 1, c2 = cont >> 2, c3 = cont >> 3;
-    const uint64_t ok2 = l2 & c1;
-    const uint64_t ok3 = l3 & c1 & c2 & ~(e0 & lo_a0) & ~(ed & ~lo_a0);
-    const uint64_t ok4 = l4 & c1 & c2 & c3 & ~(f0 & lo_90) & ~(f4 & ~lo_90);
-    *tail = ((l2 | l3 | l4) & 1ull << 63) | ((l3 | l4) & 1ull << 62) |
-            (l4 & 1ull << 61);
-    return ok2 | ok2 << 1 | ok3 | ok3 << 1 | ok3 << 2 | ok4 | ok4 << 1 |
-           ok4 << 2 | ok4 << 3;
+    const struct utf8_classes k = {cont, l2, l3, l4, lo_a0, lo_90,
+                                   e0, ed, f0, f4};
+    return utf8_whole_bits(&k, 64, tail);
 }
 
 /* scan_wanted_avx2 with 64-byte blocks, whole valid UTF-8 sequences taken
