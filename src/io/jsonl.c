@@ -1356,27 +1356,35 @@ static unsigned parse_line(struct jp *j, const struct skidx_jsonl_keys *keys,
     return SKIDX_CAUSE_COUNT;
 }
 
+/* A parse of text[0..len) about to start: '\n' white space when nl is
+ * '\n' (a line given whole), not when it is ' ' (an open line). */
+static void jp_start(struct jp *j, const char *text, size_t len, u8 nl,
+                     struct skidx_jbuf *scratch,
+                     struct skidx_jsonl_record *out)
+{
+    j->line = (const u8 *)text;
+    j->end = j->line + len;
+    j->nl = nl;
+    j->scratch = scratch;
+    j->fixes = 0;
+    j->cause = SKIDX_CAUSE_COUNT;
+    j->err_at = 0;
+#if JSONL_X86
+    j->simd = jsonl_simd();
+#else
+    j->simd = 0;
+#endif
+    scratch->len = 0;
+    memset(out, 0, sizeof(*out));
+}
+
 unsigned skidx_jsonl_parse(const struct skidx_jsonl_keys *keys,
                            const char *line, size_t len,
                            struct skidx_jsonl_record *out,
                            struct skidx_jbuf *scratch, size_t *err_col)
 {
     struct jp j;
-    j.line = (const u8 *)line;
-    j.end = j.line + len;
-    j.nl = '\n';
-    j.scratch = scratch;
-    j.fixes = 0;
-    j.cause = SKIDX_CAUSE_COUNT;
-    j.err_at = 0;
-#if JSONL_X86
-    j.simd = jsonl_simd();
-#else
-    j.simd = 0;
-#endif
-    scratch->len = 0;
-    memset(out, 0, sizeof(*out));
-
+    jp_start(&j, line, len, '\n', scratch, out);
     const unsigned r = parse_line(&j, keys, out);
     if (r == SKIDX_CAUSE_COUNT) {
         out->fixes = j.fixes;
@@ -1420,20 +1428,7 @@ unsigned skidx_jsonl_parse_first(const struct skidx_jsonl_keys *keys,
                                  size_t *line_len)
 {
     struct jp j;
-    j.line = (const u8 *)text;
-    j.end = j.line + (len < max ? len : max);
-    j.nl = ' ';
-    j.scratch = scratch;
-    j.fixes = 0;
-    j.cause = SKIDX_CAUSE_COUNT;
-    j.err_at = 0;
-#if JSONL_X86
-    j.simd = jsonl_simd();
-#else
-    j.simd = 0;
-#endif
-    scratch->len = 0;
-    memset(out, 0, sizeof(*out));
+    jp_start(&j, text, len < max ? len : max, ' ', scratch, out);
     if (parse_line(&j, keys, out) == SKIDX_CAUSE_COUNT &&
         (j.stop < j.end || j.end == j.line + len)) {
         out->fixes = j.fixes;
