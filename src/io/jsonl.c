@@ -1419,8 +1419,8 @@ unsigned skidx_jsonl_parse(const struct skidx_jsonl_keys *keys,
  * a '\n' (or len) is the line's, with the same fields and fixes as
  * skidx_jsonl_parse() of that line gives. Anything else (a skip, a record
  * followed by more) is the line parsed again by skidx_jsonl_parse(), for
- * its cause and column. The parse reads at most `max` bytes (a line
- * longer than that is never given; the scratch may grow by that much). */
+ * its cause and column. The parse reads at most `max` bytes, and the
+ * scratch may grow by that much; a longer line is parsed again so. */
 unsigned skidx_jsonl_parse_first(const struct skidx_jsonl_keys *keys,
                                  const char *text, size_t len, size_t max,
                                  struct skidx_jsonl_record *out,

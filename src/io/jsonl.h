@@ -128,8 +128,9 @@ unsigned skidx_jsonl_parse(const struct skidx_jsonl_keys *keys,
 
 /* skidx_jsonl_parse() of the first line of text[0..len) (up to its '\n',
  * or len), its length in *line_len, found by the parse itself where the
- * line holds a usable record (no separate search for the '\n'). `max`:
- * no line given is longer (the parse reads at most that many bytes). */
+ * line holds a usable record (no separate search for the '\n'). The parse
+ * reads at most `max` bytes; a longer line is parsed again after a search
+ * for its '\n' (so `max` bounds the scratch, not what is accepted). */
 unsigned skidx_jsonl_parse_first(const struct skidx_jsonl_keys *keys,
                                  const char *text, size_t len, size_t max,
                                  struct skidx_jsonl_record *out,
