@@ -23,8 +23,8 @@ static struct skidx_section_rules R;
 static struct skidx_sections S;
 
 /* The three paths every comparison takes: portable C, AVX2, and the
- * widest this CPU has (AVX-512 BW for the candidate scan and the
- * anchor search where it exists). */
+ * widest this CPU has (AVX-512 BW for the anchor search, with VBMI2 for
+ * the candidate scan, where it exists). */
 static const int kPaths[3] = {SKIDX_SIMD_SCALAR, SKIDX_SIMD_AVX2,
                               SKIDX_SIMD_BEST};
 
@@ -455,6 +455,58 @@ static void simd_paths_agree(void **state)
     assert_true(fewer > 0);
     printf("simd paths agree on 3000 texts, %zu headings\n", total);
     assert_true(total > 300);
+    skidx_sections_release(&a);
+    free(text);
+}
+
+/* Blocks dense with candidate bytes (up to 64 in a block, runs across
+ * the scans' 1024-byte windows), at every offset, before and between
+ * headings: every path finds the same headings at the same bytes (the
+ * AVX-512 scan writes a block's positions 16 at a time). */
+static void dense_candidates(void **state)
+{
+    (void)state;
+    static const char *const runs[] = {":", "\n:", "<:", ":\n", "\n\n:",
+                                       "\xEF\xBC\x9A", "<\n", "::x"};
+    static const char tail[] = "\nBenefits\nPerks.\nRequirements:\nPython\n";
+    char *text = malloc(8192);
+    struct skidx_sections a = {0};
+    size_t total = 0;
+    assert_non_null(text);
+    for (size_t r = 0; r < sizeof(runs) / sizeof(runs[0]); r++)
+        for (size_t len = 1; len <= 1100; len = len < 80 ? len + 13 : len * 2)
+            for (size_t off = 0; off < 64; off += 7) {
+                size_t n = 0;
+                memset(text, 'x', off);
+                n = off;
+                for (int rep = 0; rep < 2; rep++) {
+                    for (size_t i = 0; i < len && n + 64 < 4096; i++) {
+                        size_t l = strlen(runs[r]);
+                        memcpy(text + n, runs[r], l);
+                        n += l;
+                    }
+                    memcpy(text + n, tail, sizeof(tail) - 1);
+                    n += sizeof(tail) - 1;
+                }
+                assert_int_equal(skidx_sections_split(&R, text, n, &a,
+                                                      SKIDX_SIMD_SCALAR),
+                                 SKIDX_OK);
+                assert_true(a.n >= 2);
+                for (int pk = 1; pk < 3; pk++) {
+                    assert_int_equal(
+                        skidx_sections_split(&R, text, n, &S, kPaths[pk]),
+                        SKIDX_OK);
+                    assert_int_equal(a.n, S.n);
+                    for (size_t i = 0; i < a.n; i++) {
+                        assert_int_equal(a.s[i].start, S.s[i].start);
+                        assert_int_equal(a.s[i].body, S.s[i].body);
+                        assert_int_equal(a.s[i].kind, S.s[i].kind);
+                    }
+                }
+                total += a.n;
+            }
+    printf("dense candidate blocks: %zu headings, the same on every path\n",
+           total);
     skidx_sections_release(&a);
     free(text);
 }
@@ -1205,6 +1257,7 @@ int main(void)
         cmocka_unit_test(chinese),
         cmocka_unit_test(kind_at),
         cmocka_unit_test(simd_paths_agree),
+        cmocka_unit_test(dense_candidates),
         cmocka_unit_test(prefix_filters),
         cmocka_unit_test(shared_words),
         cmocka_unit_test(block_boundaries),

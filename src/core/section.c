@@ -989,8 +989,9 @@ struct ctx {
     size_t max_start; /* the last heading recorded, by start */
     int oom;
     int avx2;      /* the AVX2 path is in use */
-    int avx512;    /* and AVX-512 (BW) for the candidate scan and the
-                      anchor search (SKIDX_SIMD_BEST) */
+    int avx512;    /* and AVX-512 (BW) for the anchor search
+                      (SKIDX_SIMD_BEST) */
+    int scan512;   /* and VBMI2 too: AVX-512 for the candidate scan */
     size_t anchor_from; /* SIZE_MAX: not looked for yet */
     size_t anchor_next; /* where the lead-ins' anchor first occurs at or
                            after anchor_from and ends by anchor_end
@@ -2352,9 +2353,44 @@ split_scan_avx2(struct ctx *x)
 #undef CANDIDATES
 }
 
-/* split_scan_avx2() with 64 bytes a compare (AVX-512 BW): the same
- * candidates in the same order. */
-__attribute__((target("avx512f,avx512bw,bmi,popcnt"))) static void
+/* flatten() by a byte compress (AVX-512 VBMI2): the indexes of b's bits
+ * packed into bytes, widened to base + index 16 at a time. The first 16
+ * slots are written whatever the count (most blocks hold fewer than four
+ * candidates), the others only as far as the count needs: o needs 16
+ * slots of room past the count (SCAN_SLACK512). No step a bit:
+ * flatten()'s were some 17 % of split_scan_avx512()'s samples (perf,
+ * corpus-ascii2, BENCHMARKS.md "The nineteenth session"). */
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"),
+               always_inline)) static inline size_t
+flatten_vbmi2(uint64_t b, size_t base, uint32_t *o)
+{
+    const __m512i iota = _mm512_set_epi8(
+        63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47,
+        46, 45, 44, 43, 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30,
+        29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13,
+        12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+    const size_t n = (size_t)__builtin_popcountll(b);
+    const __m512i idx = _mm512_maskz_compress_epi8(b, iota);
+    const __m512i vb = _mm512_set1_epi32((int)base);
+    _mm512_storeu_si512(
+        (void *)o,
+        _mm512_add_epi32(vb, _mm512_cvtepu8_epi32(_mm512_castsi512_si128(idx))));
+    if (n > 16)
+        for (size_t g = 1; g * 16 < n; g++) {
+            const __m128i q = g == 1   ? _mm512_extracti32x4_epi32(idx, 1)
+                              : g == 2 ? _mm512_extracti32x4_epi32(idx, 2)
+                                       : _mm512_extracti32x4_epi32(idx, 3);
+            _mm512_storeu_si512((void *)(o + 16 * g),
+                                _mm512_add_epi32(vb, _mm512_cvtepu8_epi32(q)));
+        }
+    return n;
+}
+
+/* split_scan_avx2() with 64 bytes a compare (AVX-512 BW) and the
+ * positions written by flatten_vbmi2(): the same candidates in the same
+ * order. */
+#define SCAN_SLACK512 16
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,bmi,popcnt"))) static void
 split_scan_avx512(struct ctx *x)
 {
     const __m512i nl = _mm512_set1_epi8('\n');
@@ -2366,7 +2402,7 @@ split_scan_avx512(struct ctx *x)
          _mm512_shuffle_epi8(lo_tab, _mm512_and_si512(c, low4)), c))
     const uc *const t = x->t;
     const size_t end = x->scan_end;
-    uint32_t pos[SCAN_WINDOW + SCAN_SLACK];
+    uint32_t pos[SCAN_WINDOW + SCAN_SLACK512];
     if (end < 64) {
         split_scan_scalar(x, 0);
         return;
@@ -2377,7 +2413,7 @@ split_scan_avx512(struct ctx *x)
         for (; i + 64 <= wend; i += 64) {
             const __m512i c = _mm512_loadu_si512((const void *)(t + i));
             const uint64_t lf = _mm512_cmpeq_epi8_mask(c, nl);
-            n += flatten(CANDIDATES(c) & ~(lf & lf >> 1), i, pos + n);
+            n += flatten_vbmi2(CANDIDATES(c) & ~(lf & lf >> 1), i, pos + n);
         }
         if (i < wend) {
             /* the last bytes, as split_scan_avx2() */
@@ -2385,7 +2421,7 @@ split_scan_avx512(struct ctx *x)
             const __m512i c = _mm512_loadu_si512((const void *)(t + base));
             const uint64_t lf = _mm512_cmpeq_epi8_mask(c, nl);
             const uint64_t b = CANDIDATES(c) & (~0ull << (i - base));
-            n += flatten(b & ~(lf & lf >> 1), base, pos + n);
+            n += flatten_vbmi2(b & ~(lf & lf >> 1), base, pos + n);
         }
         for (size_t k = 0; k < n; k++)
             candidate(x, pos[k]);
@@ -2448,6 +2484,7 @@ skidx_status skidx_sections_split_upto(const struct skidx_section_rules *R,
     x.avx512 = x.avx2 && simd == SKIDX_SIMD_BEST &&
                __builtin_cpu_supports("avx512f") &&
                __builtin_cpu_supports("avx512bw");
+    x.scan512 = x.avx512 && __builtin_cpu_supports("avx512vbmi2");
 #endif
     if (!out->memo)
         out->memo = calloc(1, sizeof(*out->memo)); /* none: not used */
@@ -2457,7 +2494,7 @@ skidx_status skidx_sections_split_upto(const struct skidx_section_rules *R,
     }
     try_line(&x, 0);
 #if defined(__x86_64__)
-    if (x.avx512)
+    if (x.scan512)
         split_scan_avx512(&x);
     else if (x.avx2)
         split_scan_avx2(&x);

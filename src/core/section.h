@@ -29,8 +29,8 @@
  *
  * Cost: the candidate bytes ('\n', ':', '<' and the lead bytes 0xEF of '：'
  * and 0xE3 of '】') are found with one vector compare pass (AVX-512 BW
- * or AVX2, 64 bytes a step, or the portable loop; all give the same
- * sections). At a line start, a table of the rules' first bytes, a bit
+ * with VBMI2's byte compress writing their positions out, or AVX2, 64
+ * bytes a step, or the portable loop; all give the same sections). At a line start, a table of the rules' first bytes, a bit
  * map of the sets' three-byte keys (pf_nz, 2 KiB a set of kinds) and a
  * filter of one 64-bit word a probe (2 KiB a set), chosen by a line's
  * first three bytes and testing two bits for its first six (or, in a word
