@@ -126,7 +126,7 @@ struct rec_hdr {
     uint64_t line;
     uint32_t n_pref;
     uint32_t comp_len, loc_len; /* UINT32_MAX: none */
-    uint32_t pad2;
+    uint32_t known_dup; /* posting_result.known_dup: not matched */
 };
 
 static size_t str_bytes(uint32_t len)
@@ -231,6 +231,16 @@ struct run {
     uint64_t next_seq;
     struct result *pending;             /* sorted by (shard, seq) */
     struct dedup_set dedup;
+    /* the keys decide() found fresh, for the workers to pass over their
+     * repeats (skidx_worker.dup_seen): a key a slot, the last one stored
+     * there kept, written under the lock and read by any thread (relaxed
+     * atomics). Each was decided before every posting not yet decided,
+     * so a posting whose key is there repeats an earlier one; a key
+     * that is overwritten, or not yet stored, is only a repeat matched
+     * in vain. NULL with opts->match_duplicates. */
+    uint64_t *dup_seen;
+    uint64_t dup_mask;
+    uint64_t repeats_passed; /* postings decided with known_dup set */
     /* posting-level segments: the open one, filled in corpus order by
      * decide(); full ones wait in `full` for a thread to encode them
      * outside the lock into model->post, slot seg_of */
@@ -439,7 +449,7 @@ static int process_record(struct run *R, struct skidx_worker *w,
                         pr.month,       pr.role * n_levels + pr.level,
                         fixes,          (uint32_t)pr.same_currency,
                         (uint32_t)pr.n_skills, 0, line, (uint32_t)pr.n_pref,
-                        comp_len, loc_len, 0};
+                        comp_len, loc_len, (uint32_t)pr.known_dup};
     size_t need = rec_size(&h);
     if (result_reserve(r, need)) {
         r->failed = 1;
@@ -748,6 +758,16 @@ static void decide(struct run *R, struct result *r)
             R->nomem = 1;
             __atomic_store_n(&R->abort, 1, __ATOMIC_RELAXED);
             return;
+        }
+        /* a posting passed over as a repeat was one: its key was in the
+         * set before it (dup_seen holds only keys the set holds) */
+        if (fresh && h.known_dup)
+            abort();
+        R->repeats_passed += h.known_dup;
+        if (fresh && R->dup_seen) {
+            const uint64_t k = h.dedup ? h.dedup : 1;
+            __atomic_store_n(R->dup_seen + skidx_dup_slot(k, R->dup_mask), k,
+                             __ATOMIC_RELAXED);
         }
         if (!fresh) {
             h.pad = DUP;
@@ -1433,6 +1453,18 @@ static skidx_status run_init(struct run *R,
         if (i < first || i >= end)
             R->ss[i].done = 1;
     R->shards_started = shards->n - (end - first);
+    if (!opts->match_duplicates) {
+        /* a slot for every 256 bytes of the shards' files (a posting is
+         * 1-4 KB of text, 5-10 times less compressed), 1 Ki to 256 Ki
+         * slots (2 MB) */
+        uint64_t slots = 1024;
+        while (slots < ((uint64_t)1 << 18) && slots * 256 < R->bytes_total)
+            slots *= 2;
+        R->dup_seen = calloc(slots, sizeof(*R->dup_seen));
+        if (!R->dup_seen)
+            return SKIDX_ERR_NOMEM;
+        R->dup_mask = slots - 1;
+    }
     const struct skidx_taxonomy *t = compiled->tax;
     for (int i = 0; i < R->threads; i++) {
         SKIDX_FORWARD(skidx_counts_init(&R->ts[i].counts, t->n_roles,
@@ -1440,6 +1472,8 @@ static skidx_status run_init(struct run *R,
         if (compiled->skills)
             SKIDX_FORWARD(skidx_worker_init(&R->ts[i].worker, compiled));
         R->ts[i].worker.want_pref = !opts->no_postings;
+        R->ts[i].worker.dup_seen = R->dup_seen;
+        R->ts[i].worker.dup_mask = R->dup_mask;
     }
     omp_init_lock(&R->lock);
     omp_init_lock(&R->pool_lock);
@@ -1549,6 +1583,7 @@ sources_done:
         return skidx_fail(err, R->write_st, NULL, SKIDX_NOLINE, SKIDX_NOOFF,
                           "cannot write a segment of the index: %s",
                           skidx_strerror(R->write_st));
+    summary->repeats_passed = R->repeats_passed;
     if (stopped(R)) {
         summary->interrupted = 1;
         return skidx_fail(err, SKIDX_ERR_INTERRUPTED, NULL, SKIDX_NOLINE,
@@ -1612,6 +1647,7 @@ static void run_free(struct run *R)
             free(R->pool[i].data);
     free(R->pool);
     free(R->dedup.keys);
+    free(R->dup_seen);
     skidx_pseg_raw_free(R->praw);
     while (R->full) {
         struct praw_item *it = R->full;

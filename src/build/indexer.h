@@ -75,10 +75,16 @@ struct skidx_index_opts {
     int format;                /* enum skidx_shard_format, or -1: by name */
     enum skidx_engine engine;
     struct skidx_jsonl_keys keys;
+    /* 1: match every posting, also one that repeats a posting already
+     * decided (by default its text is not read: the same index, less
+     * work; a test compares the two) */
+    int match_duplicates;
 };
 
 struct skidx_index_summary {
     double seconds;
+    uint64_t repeats_passed; /* duplicates whose text was not matched
+                                (opts->match_duplicates) */
     uint64_t shards_failed;
     int interrupted;
     /* Without allow_empty: the run counted no posting, or a shard that was

@@ -1393,6 +1393,95 @@ static skidx_status skip_ranges(struct skidx_worker *w, size_t len,
     return SKIDX_OK;
 }
 
+/* The month, salary and their fixes of posting q into out. */
+static void posting_fields(const struct skidx_posting *p, const char *currency,
+                           struct skidx_posting_result *out)
+{
+    /* month */
+    out->month = SKIDX_NO_MONTH;
+    if (p->v[SKIDX_P_POSTED].type != SKIDX_V_ABSENT &&
+        !(p->v[SKIDX_P_POSTED].type == SKIDX_V_OTHER)) {
+        int32_t m;
+        if (skidx_parse_month(&p->v[SKIDX_P_POSTED], &m) == 0)
+            out->month = m;
+        else
+            out->fixes |= 1u << SKIDX_FIX_BAD_DATE;
+    } else if (p->v[SKIDX_P_POSTED].type == SKIDX_V_OTHER &&
+               !(p->v[SKIDX_P_POSTED].len == 4 &&
+                 !memcmp(p->v[SKIDX_P_POSTED].p, "null", 4))) {
+        out->fixes |= 1u << SKIDX_FIX_BAD_DATE;
+    }
+
+    /* salary */
+    out->salary = -1;
+    {
+        const struct skidx_value *lo = &p->v[SKIDX_P_SALARY_MIN];
+        const struct skidx_value *hi = &p->v[SKIDX_P_SALARY_MAX];
+        int has_lo = lo->type == SKIDX_V_NUMBER || lo->type == SKIDX_V_STRING;
+        int has_hi = hi->type == SKIDX_V_NUMBER || hi->type == SKIDX_V_STRING;
+        int junk_lo = lo->type == SKIDX_V_OTHER &&
+                      !(lo->len == 4 && !memcmp(lo->p, "null", 4));
+        int junk_hi = hi->type == SKIDX_V_OTHER &&
+                      !(hi->len == 4 && !memcmp(hi->p, "null", 4));
+        if (lo->type == SKIDX_V_STRING && !lo->len)
+            has_lo = 0;
+        if (hi->type == SKIDX_V_STRING && !hi->len)
+            has_hi = 0;
+        if (junk_lo || junk_hi) {
+            out->fixes |= 1u << SKIDX_FIX_BAD_SALARY;
+        } else if (has_lo || has_hi) {
+            double a = 0, b = 0, f = 1;
+            if ((has_lo && skidx_parse_amount(lo, &a)) ||
+                (has_hi && skidx_parse_amount(hi, &b)) ||
+                period_factor(&p->v[SKIDX_P_SALARY_PERIOD], &f)) {
+                out->fixes |= 1u << SKIDX_FIX_BAD_SALARY;
+            } else {
+                double mid = has_lo && has_hi ? (a + b) / 2 : has_lo ? a : b;
+                double annual = mid * f;
+                if (!(annual >= 1000.0 && annual <= 100000000.0))
+                    out->fixes |= 1u << SKIDX_FIX_BAD_SALARY;
+                else
+                    out->salary = (int64_t)llround(annual);
+            }
+        }
+        const struct skidx_value *cur = &p->v[SKIDX_P_CURRENCY];
+        out->same_currency = 1;
+        if (cur->type == SKIDX_V_STRING && cur->len) {
+            const char *s = cur->p;
+            size_t n = cur->len;
+            while (n && *s == ' ')
+                s++, n--;
+            while (n && s[n - 1] == ' ')
+                n--;
+            out->same_currency =
+                n == strlen(currency) && !strncasecmp(s, currency, n);
+        }
+    }
+
+}
+
+/* The duplicate key of a posting (its title, company and description,
+ * normalised) into *key. */
+static skidx_status posting_key(struct skidx_worker *w,
+                                const struct skidx_posting *q, uint64_t *key)
+{
+    size_t at = 0;
+    SKIDX_FORWARD(norm_append(w, &at, &q->v[SKIDX_P_TITLE]));
+    SKIDX_FORWARD(norm_append(w, &at, &q->v[SKIDX_P_COMPANY]));
+    SKIDX_FORWARD(norm_append(w, &at, &q->v[SKIDX_P_DESCRIPTION]));
+    *key = w->hash_fn(w->norm, at); /* in memory only */
+    return SKIDX_OK;
+}
+
+/* Does w->dup_seen hold key k? */
+static int dup_seen(const struct skidx_worker *w, uint64_t k)
+{
+    if (!k)
+        k = 1;
+    const uint64_t *slot = w->dup_seen + skidx_dup_slot(k, w->dup_mask);
+    return __atomic_load_n(slot, __ATOMIC_RELAXED) == k;
+}
+
 skidx_status skidx_posting_process(const struct skidx_compiled *c,
                                    struct skidx_worker *w,
                                    const struct skidx_posting *p,
@@ -1424,6 +1513,15 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
         return SKIDX_ERR_CORRUPT;
     }
     const struct skidx_value *sen = &q.v[SKIDX_P_SENIORITY];
+    /* the duplicate key first: a repeat of a posting before it (one the
+     * caller's dup_seen holds) is not read further; its slot loads while
+     * the memo's lines and the lead paragraphs below are looked at */
+    SKIDX_FORWARD(posting_key(w, &q, &out->dedup));
+    const int check_dup = w->dup_seen && !want_hits;
+    if (check_dup)
+        __builtin_prefetch(w->dup_seen +
+                           skidx_dup_slot(out->dedup ? out->dedup : 1,
+                                          w->dup_mask));
     /* classified after the title's skills: the memo's lines load
      * meanwhile */
     uint64_t title_key;
@@ -1443,6 +1541,11 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
     struct skidx_lead lead;
     const int has_lead = desc->len && skidx_lead_find(desc->p, desc->len,
                                                       &lead);
+    if (check_dup && dup_seen(w, out->dedup)) {
+        out->known_dup = 1;
+        posting_fields(&q, currency, out);
+        return SKIDX_OK;
+    }
     w->any_drop = 0;
     /* For counting alone, the description is split first and the word
      * loop passes over the text well inside the sections that do not
@@ -1597,74 +1700,6 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
     if (pref)
         SKIDX_FORWARD(find_pref(c, w, out));
 
-    /* month */
-    out->month = SKIDX_NO_MONTH;
-    if (q.v[SKIDX_P_POSTED].type != SKIDX_V_ABSENT &&
-        !(q.v[SKIDX_P_POSTED].type == SKIDX_V_OTHER)) {
-        int32_t m;
-        if (skidx_parse_month(&q.v[SKIDX_P_POSTED], &m) == 0)
-            out->month = m;
-        else
-            out->fixes |= 1u << SKIDX_FIX_BAD_DATE;
-    } else if (q.v[SKIDX_P_POSTED].type == SKIDX_V_OTHER &&
-               !(q.v[SKIDX_P_POSTED].len == 4 &&
-                 !memcmp(q.v[SKIDX_P_POSTED].p, "null", 4))) {
-        out->fixes |= 1u << SKIDX_FIX_BAD_DATE;
-    }
-
-    /* salary */
-    out->salary = -1;
-    {
-        const struct skidx_value *lo = &q.v[SKIDX_P_SALARY_MIN];
-        const struct skidx_value *hi = &q.v[SKIDX_P_SALARY_MAX];
-        int has_lo = lo->type == SKIDX_V_NUMBER || lo->type == SKIDX_V_STRING;
-        int has_hi = hi->type == SKIDX_V_NUMBER || hi->type == SKIDX_V_STRING;
-        int junk_lo = lo->type == SKIDX_V_OTHER &&
-                      !(lo->len == 4 && !memcmp(lo->p, "null", 4));
-        int junk_hi = hi->type == SKIDX_V_OTHER &&
-                      !(hi->len == 4 && !memcmp(hi->p, "null", 4));
-        if (lo->type == SKIDX_V_STRING && !lo->len)
-            has_lo = 0;
-        if (hi->type == SKIDX_V_STRING && !hi->len)
-            has_hi = 0;
-        if (junk_lo || junk_hi) {
-            out->fixes |= 1u << SKIDX_FIX_BAD_SALARY;
-        } else if (has_lo || has_hi) {
-            double a = 0, b = 0, f = 1;
-            if ((has_lo && skidx_parse_amount(lo, &a)) ||
-                (has_hi && skidx_parse_amount(hi, &b)) ||
-                period_factor(&q.v[SKIDX_P_SALARY_PERIOD], &f)) {
-                out->fixes |= 1u << SKIDX_FIX_BAD_SALARY;
-            } else {
-                double mid = has_lo && has_hi ? (a + b) / 2 : has_lo ? a : b;
-                double annual = mid * f;
-                if (!(annual >= 1000.0 && annual <= 100000000.0))
-                    out->fixes |= 1u << SKIDX_FIX_BAD_SALARY;
-                else
-                    out->salary = (int64_t)llround(annual);
-            }
-        }
-        const struct skidx_value *cur = &q.v[SKIDX_P_CURRENCY];
-        out->same_currency = 1;
-        if (cur->type == SKIDX_V_STRING && cur->len) {
-            const char *s = cur->p;
-            size_t n = cur->len;
-            while (n && *s == ' ')
-                s++, n--;
-            while (n && s[n - 1] == ' ')
-                n--;
-            out->same_currency =
-                n == strlen(currency) && !strncasecmp(s, currency, n);
-        }
-    }
-
-    /* duplicate key */
-    {
-        size_t at = 0;
-        SKIDX_FORWARD(norm_append(w, &at, title));
-        SKIDX_FORWARD(norm_append(w, &at, &q.v[SKIDX_P_COMPANY]));
-        SKIDX_FORWARD(norm_append(w, &at, desc));
-        out->dedup = w->hash_fn(w->norm, at); /* in memory only */
-    }
+    posting_fields(&q, currency, out);
     return SKIDX_OK;
 }

@@ -94,7 +94,23 @@ struct skidx_worker {
      * taxonomy memo_c */
     struct skidx_title_memo *memo;
     const struct skidx_compiled *memo_c;
+    /* Set by the caller (the indexer) or NULL: duplicate keys of postings
+     * that come before any posting this worker will be given (the
+     * indexer's committed postings), a key a slot of dup_mask + 1 (0:
+     * empty; a key 0 is stored as 1), read with relaxed atomic loads
+     * while others write. A posting whose key is there is a repeat of an
+     * earlier one, so skidx_posting_process() does not read its text
+     * (posting_result.known_dup). */
+    const uint64_t *dup_seen;
+    uint64_t dup_mask;
 };
+
+/* The slot of duplicate key k (not 0) in a dup_seen table of mask + 1
+ * slots. */
+static inline uint64_t skidx_dup_slot(uint64_t k, uint64_t mask)
+{
+    return (k * 0x9E3779B97F4A7C15ull >> 23) & mask;
+}
 skidx_status skidx_worker_init(struct skidx_worker *w,
                                const struct skidx_compiled *c);
 void skidx_worker_release(struct skidx_worker *w);
@@ -141,6 +157,10 @@ struct skidx_posting_result {
      * counting section); sorted; valid until the next call */
     const uint32_t *pref;
     size_t n_pref;
+    /* 1: w->dup_seen holds the key (dedup): the posting repeats one
+     * before it, and only its key, month, salary and fixes were found
+     * (no skills, role and level 0) */
+    int known_dup;
 };
 
 /* Test hook: 0 = split a description after its skills are matched, up
@@ -153,7 +173,9 @@ void skidx_posting_set_skip(int on);
 /* Process one posting. Returns SKIDX_OK, or a skip: SKIDX_ERR_CORRUPT
  * with *skip_cause set (SKIDX_SKIP_NO_TEXT), or an engine error. When
  * `want_hits` is set the skill hits stay in w->skills.hits sorted per
- * field (title first). `currency` is the index currency ("USD"). */
+ * field (title first). `currency` is the index currency ("USD"). Without
+ * want_hits, a posting whose duplicate key w->dup_seen holds is not
+ * matched (out->known_dup). */
 skidx_status skidx_posting_process(const struct skidx_compiled *c,
                                    struct skidx_worker *w,
                                    const struct skidx_posting *p,
