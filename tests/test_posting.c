@@ -1095,7 +1095,7 @@ static void test_index_repeats(void **state)
     assert_true(repeats > N / 8);
     unsigned char *ref = NULL;
     size_t ref_len = 0;
-    uint64_t passed_any = 0;
+    uint64_t passed_any = 0, passed_one = 0;
     for (int run = 0; run < 6; run++) {
         const int threads = run % 2 ? 3 : 1, small = run / 2 == 1,
                   match_all = run / 2 == 2;
@@ -1124,6 +1124,8 @@ static void test_index_repeats(void **state)
             assert_true(sum.repeats_passed <=
                         m.counts.stats[SKIDX_STAT_DUPLICATES]);
         passed_any += sum.repeats_passed;
+        if (threads == 1 && small) /* one thread, its chunks in order */
+            passed_one = sum.repeats_passed;
         char out[] = "repeats-XXXXXX.skidx";
         const int ofd = mkstemps(out, 6);
         assert_true(ofd >= 0);
@@ -1143,10 +1145,14 @@ static void test_index_repeats(void **state)
         skidx_model_release(&m);
         skidx_shard_list_release(&sl);
     }
-    printf("%zu repeats of %d postings; %llu passed over in 4 runs\n",
-           repeats, N, (unsigned long long)passed_any);
-    /* most repeats come long after their first: passed over */
-    assert_true(passed_any > repeats);
+    printf("%zu repeats of %d postings; %llu passed over by one thread in "
+           "4 KB chunks, %llu in the 4 runs that may\n",
+           repeats, N, (unsigned long long)passed_one,
+           (unsigned long long)passed_any);
+    /* one thread commits each chunk before it reads the next: every
+     * repeat of a posting in an earlier chunk is passed over (513 of the
+     * 830; a third come right after their first, mostly in its chunk) */
+    assert_true(passed_one > repeats / 2);
     free(ref);
     unlink(corpus);
     model_close(t, c, &w);
