@@ -50,6 +50,20 @@ normalised text shares any 50-character passage with a labelled posting
 (the same advertisement, or another of the same employer that shares
 some text with it), or when its normalised description repeats one kept
 before under another title (the same posting found by two searches).
+
+The source arbeitnow-2025 (recall round 13) is a dump of the Arbeitnow
+job-board API of May 2025 (evgeniimatveev/remote-job-tracker,
+data/raw/arbeitnow_raw.json): a JSON list of postings whose description
+is the API's HTML, kept verbatim (as tests/real/eu takes Arbeitnow's).
+Only the German postings are kept (lang() of the text with tags
+removed), in file order; id = the number that ends the slug (the job id
+that arbeitnow's job_id column holds), and a job id that arbeitnow
+already has is left out. Its postings are left out on the stricter rule
+of the jobspider sources too: a shared 50-character passage with a
+labelled posting, or a normalised description that repeats one kept
+before under another title; the board's closing link, which ends every
+posting of the API and of tests/real/eu's Arbeitnow postings, is not
+compared.
 """
 import csv, glob, gzip, hashlib, html, importlib.util, io, json, re, subprocess, sys, zipfile
 import xml.etree.ElementTree as ET
@@ -98,6 +112,10 @@ JOBSPIDER = [
 ]
 JOBSPIDER_DESC = ("职位要求", "职位描述", "职能要求", "description&requirement")
 JOBSPIDER_MAX = 80
+# German postings of an Arbeitnow API dump of May 2025 (recall round 13):
+# file order, German descriptions only; id = the number ending the slug
+ARBEITNOW_2025 = ("arbeitnow-2025", "evgeniimatveev+remote-job-tracker",
+                  "6dc53838154d6c894235bbf3197b389be11a8dc4", "data/raw/arbeitnow_raw.json")
 SHARE = 50  # a shared passage of this many normalised characters leaves a posting out
 
 STOP = {  # frequent function words; the language with the most tokens wins
@@ -251,9 +269,10 @@ def shares(desc):
     return {passages[h] for h in (hash(t[i:i + SHARE]) for i in range(max(len(t) - SHARE + 1, 1)))
             if h in passages}
 
-def emit(name, rid, title, desc, strict=False):
+def emit(name, rid, title, desc, strict=False, own=None):
     """Print the posting unless empty, a repeat or a labelled one; True when printed.
-    strict: also left out when it shares a passage with a labelled posting."""
+    strict: also left out when it shares a passage with a labelled posting
+    (own: the part of desc compared so, when not all of it)."""
     if not desc or not desc.strip():
         return False
     k = key(title, desc)
@@ -261,7 +280,7 @@ def emit(name, rid, title, desc, strict=False):
         return False
     r = repeats(desc)
     if strict:
-        r = sorted(set(r) | shares(desc))
+        r = sorted(set(r) | shares(desc if own is None else own))
     if r:
         left_out.append((f"{name}:{rid}", r))
         return False
@@ -274,11 +293,14 @@ with gzip.open(src + "/tests/corpora_real/glassdoor_ds_jobs.csv.gz", "rt", newli
                encoding="utf-8", errors="replace") as f:
     for r in csv.DictReader(f):
         emit("glassdoor", r["index"], r["Job Title"], r["Job Description"])
+arbeitnow_ids = set()  # job ids of the source arbeitnow
 for name, repo, commit, path, idcol, tcol, dcol in SOURCES:
     data = subprocess.run(["git", "--git-dir", f"{mirror}/{repo}/repo", "show", f"{commit}:{path}"],
                           check=True, capture_output=True).stdout
     rows = csv.DictReader(io.StringIO(data.decode("utf-8", "replace"), newline=""))
     for i, r in enumerate(rows, 1):
+        if name == "arbeitnow":
+            arbeitnow_ids.add(r[idcol])
         emit(name, r[idcol] if idcol else i, r[tcol], r[dcol])
 name, repo, commit = REMOTEWLB
 slugs = set()
@@ -324,6 +346,22 @@ for name, path, sheets, fixed in JOBSPIDER:
         if emit(name, rid, title, desc, strict=True):
             texts.add(norm(desc))
             kept += 1
+
+name, repo, commit, path = ARBEITNOW_2025
+data = subprocess.run(["git", "--git-dir", gitdir(repo), "show", f"{commit}:{path}"],
+                      check=True, capture_output=True).stdout
+texts = set()
+for o in json.loads(data.decode("utf-8")):
+    rid = re.search(r"(\d+)$", o.get("slug") or "")
+    desc = o.get("description") or ""
+    if not rid or rid.group(1) in arbeitnow_ids or norm(desc) in texts \
+            or lang(re.sub(r"<[^>]*>", " ", html.unescape(desc))) != "de":
+        continue
+    # the board's closing link ("Find more English Speaking Jobs in Germany on
+    # Arbeitnow"), which every posting of the API ends with, is not compared
+    own = re.sub(r"<p>\s*Find [^<]*<a [^>]*>[^<]*</a>\s*on Arbeitnow(</a>)?\s*$", "", desc)
+    if emit(name, rid.group(1), o.get("title") or "", desc, strict=True, own=own):
+        texts.add(norm(desc))
 
 # the labelled postings' split (dev or test), as evaluate.py draws it
 spec = importlib.util.spec_from_file_location("evaluate", src + "/tests/real/evaluate.py")
