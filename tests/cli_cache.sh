@@ -163,50 +163,64 @@ printf '{"id":"p","title":"Engineer","description":"Call 555-1234 about SQL."}\n
 SKIDX_CACHE=off "$SKIDX" match -t "$T/rx" "$T/p.jsonl" > "$T/rx.ref"
 case $(cat "$T/rx.ref") in *'"Phone"'*) ok "regex taxonomy: the regex matches" ;;
     *) bad "regex taxonomy: no regex hit: $(cat "$T/rx.ref")" ;; esac
+for FORGE in 0 1; do
+sp="spoilt database$([ $FORGE = 1 ] && echo ', forged')"
 rm -rf "$T/cache"
 "$SKIDX" match -t "$T/rx" "$T/p.jsonl" > /dev/null
 RX=$(ls "$T"/cache/taxonomy-*.skc)
-python3 - "$RX" "$SRC/scripts" <<'EOF'
+python3 - "$RX" "$SRC/scripts" "$FORGE" <<'EOF'
 import sys
 sys.path.insert(0, sys.argv[2])
 import skidx_read
 d = bytearray(open(sys.argv[1], "rb").read())
-at = 128
-while at % 64 or d[at:at + 4] != b"\xdb\xdb\xdb\xdb":  # a database
-    at = d.index(b"\xdb\xdb\xdb\xdb", at + 1)
-d[at + 200] ^= 0x10
-# the matchers' checksum (docs/FORMAT.md): payload bytes [T, P)
-part = 128 + int.from_bytes(d[48:56], "little")
-assert at > part
-s = skidx_read.xxh3_64(bytes(d[part:]), skidx_read.SEED)
-d[56:64] = s.to_bytes(8, "little")
-# and the header's, which covers the one above: bytes [0, 120), the taxonomy
-s = skidx_read.xxh3_64(bytes(d[:120] + d[128:part]), skidx_read.SEED)
-d[120:128] = s.to_bytes(8, "little")
+orig = bytes(d)
+le = lambda a: int.from_bytes(d[a:a + 8], "little")
+xxh = lambda b: skidx_read.xxh3_64(bytes(b), skidx_read.SEED)
+magic = b"\xdb\xdb\xdb\xdb"
+part, tables = 128 + le(48), 128 + le(64)
+at = tables  # the third part, the databases: the first at its start
+assert d[at:at + 4] == magic
+d[at + 200] ^= 0x10  # in its bytecode
+if sys.argv[3] == "1":
+    # its record in the tables (docs/FORMAT.md): offset 0, length, XXH3-64
+    for i in range(part, tables - 24):
+        n = le(i + 8)
+        if le(i) == 0 and 0 < n <= len(d) - at and \
+                (at + n == len(d) or orig[at + n:at + n + 4] == magic) and \
+                le(i + 16) == xxh(orig[at:at + n]):
+            d[i + 16:i + 24] = xxh(d[at:at + n]).to_bytes(8, "little")
+            break
+    else:
+        sys.exit("no record of the first database")
+    # the tables' checksum, payload bytes [T, M), then the header's, which
+    # covers it: bytes [0, 120) and the taxonomy
+    d[56:64] = xxh(d[part:tables]).to_bytes(8, "little")
+    d[120:128] = xxh(d[:120] + d[128:part]).to_bytes(8, "little")
 open(sys.argv[1], "wb").write(d)
 EOF
-mkdir "$T/empty" && : > "$T/empty/a.jsonl"
+[ -d "$T/empty" ] || { mkdir "$T/empty" && : > "$T/empty/a.jsonl"; }
 msg=$(SKIDX_CACHE=verbose "$SKIDX" index -q -t "$T/rx" --allow-empty "$T/empty" -o "$T/rx0.skidx" 2>&1)
-check "spoilt database, empty corpus: exit" 0 $?
-case $msg in *"cache: loaded"*) ok "spoilt database, empty corpus: loaded, none rebuilt" ;;
-    *) bad "spoilt database, empty corpus: not loaded: $msg" ;; esac
+check "$sp, empty corpus: exit" 0 $?
+case $msg in *"cache: loaded"*) ok "$sp, empty corpus: loaded, none rebuilt" ;;
+    *) bad "$sp, empty corpus: not loaded: $msg" ;; esac
 cp "$RX" "$T/rx.skc"
 "$SKIDX" match -t "$T/rx" "$T/p.jsonl" > /dev/null 2> "$T/err"; rc=$?
-[ $rc -ne 0 ] && ok "spoilt database: match fails" || bad "spoilt database: match exit 0"
+[ $rc -ne 0 ] && ok "$sp: match fails" || bad "$sp: match exit 0"
 grep -q "damaged compiled-taxonomy cache '$RX'" "$T/err" &&
-    ok "spoilt database: match names the file" || bad "spoilt database: match message: $(cat "$T/err")"
-[ -e "$RX" ] && bad "spoilt database: file not removed" || ok "spoilt database: file removed"
+    ok "$sp: match names the file" || bad "$sp: match message: $(cat "$T/err")"
+[ -e "$RX" ] && bad "$sp: file not removed" || ok "$sp: file removed"
 cp "$T/rx.skc" "$RX"
 "$SKIDX" index -q -t "$T/rx" "$T/p.jsonl" -o "$T/rx1.skidx" 2> "$T/err"; rc=$?
-[ $rc -ne 0 ] && ok "spoilt database: index fails" || bad "spoilt database: index exit 0"
+[ $rc -ne 0 ] && ok "$sp: index fails" || bad "$sp: index exit 0"
 grep -q "damaged compiled-taxonomy cache '$RX'" "$T/err" &&
-    ok "spoilt database: index names the file" || bad "spoilt database: index message: $(cat "$T/err")"
-[ -e "$T/rx1.skidx" ] && bad "spoilt database: an index written" || ok "spoilt database: no index"
-"$SKIDX" match -t "$T/rx" "$T/p.jsonl" > "$T/rx.again"; check "spoilt database: next run: exit" 0 $?
-cmp -s "$T/rx.ref" "$T/rx.again" && ok "spoilt database: next run: same output" || bad "spoilt database: next run: output differs"
+    ok "$sp: index names the file" || bad "$sp: index message: $(cat "$T/err")"
+[ -e "$T/rx1.skidx" ] && bad "$sp: an index written" || ok "$sp: no index"
+"$SKIDX" match -t "$T/rx" "$T/p.jsonl" > "$T/rx.again"; check "$sp: next run: exit" 0 $?
+cmp -s "$T/rx.ref" "$T/rx.again" && ok "$sp: next run: same output" || bad "$sp: next run: output differs"
 msg=$(SKIDX_CACHE=verbose "$SKIDX" match -t "$T/rx" "$T/p.jsonl" 2>&1 >/dev/null)
-case $msg in *"cache: loaded"*) ok "spoilt database: rewritten" ;;
-    *) bad "spoilt database: not rewritten: $msg" ;; esac
+case $msg in *"cache: loaded"*) ok "$sp: rewritten" ;;
+    *) bad "$sp: not rewritten: $msg" ;; esac
+done
 
 # An empty corpus scans no text: its run reads only the cache file's first
 # part (header and taxonomy), never the matchers', so a damaged matchers'

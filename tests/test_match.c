@@ -499,17 +499,18 @@ static void test_long_aliases(void **state)
     struct env *e = env_new(tsv);
     long_alias_checks(e, tail, dots);
     /* and so does the matcher loaded from its cache image */
-    struct skidx_wblob w = {0};
-    assert_int_equal(skidx_matcher_serialize(e->m, &w), SKIDX_OK);
+    struct skidx_wblob w = {0}, wdb = {0};
+    assert_int_equal(skidx_matcher_serialize(e->m, &w, &wdb), SKIDX_OK);
     unsigned char *img = aligned_alloc(64, (w.n + 63) & ~(size_t)63);
     assert_non_null(img);
     memcpy(img, w.p, w.n);
     struct skidx_rblob r = {img, w.n, 0, 0};
     struct skidx_arena arena = {0};
+    struct skidx_tcache_dbs dbs = {wdb.p, -1, 0, wdb.n, 0};
     struct skidx_matcher *compiled = e->m, *loaded = NULL;
     assert_int_equal(skidx_matcher_deserialize(&e->tax->skills,
                                                e->tax->n_skills, &r, &arena,
-                                               &loaded),
+                                               &dbs, &loaded),
                      SKIDX_OK);
     /* the skip margins: computed while the image is checked, the same
      * as the compiled matcher's (the lead of 280 dots is the reach
@@ -535,6 +536,7 @@ static void test_long_aliases(void **state)
     skidx_arena_release(&arena);
     free(img);
     free(w.p);
+    free(wdb.p);
     env_free(e);
 }
 

@@ -9,6 +9,7 @@
  * damaged; running out of memory while rebuilding one damages nothing.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char *const TEXTS[] = {
@@ -338,26 +340,46 @@ static uint64_t next(uint64_t *x)
     return *x;
 }
 
-static void test_bit_flips(void **state)
-{
-    (void)state;
-    uint64_t x = 0x9e3779b97f4a7c15ull;
-    for (int i = 0; i < 400; i++) {
-        const size_t at = i < (int)SKIDX_TCACHE_HEADER ? (size_t)i
-                                                  : next(&x) % F.len;
-        unsigned char *buf = fill(0, F.len);
-        buf[at] ^= (unsigned char)(1u << (next(&x) % 8));
-        const skidx_status st = try_load(buf, F.len);
-        assert_true(st == SKIDX_ERR_CORRUPT || st == SKIDX_ERR_VERSION);
-    }
-}
-
 static uint64_t rd64(const unsigned char *p)
 {
     uint64_t v = 0;
     for (int i = 0; i < 8; i++)
         v |= (uint64_t)p[i] << (8 * i);
     return v;
+}
+
+/* Where the image's third part (the Hyperscan databases) starts. */
+static size_t dbs_start(void)
+{
+    return SKIDX_TCACHE_HEADER + (size_t)rd64(F.img + 64);
+}
+
+/* A flip in the first two parts is refused by the load; one in the third
+ * (the databases, each with its own checksum, read when first scanned)
+ * by the first scan of its database: the load succeeds, and rebuilding
+ * every database fails with SKIDX_ERR_CORRUPT (damaged). */
+static void test_bit_flips(void **state)
+{
+    (void)state;
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    int third = 0;
+    for (int i = 0; i < 400; i++) {
+        const size_t at = i < (int)SKIDX_TCACHE_HEADER ? (size_t)i
+                          : i < 360      ? next(&x) % F.len
+                                         : dbs_start() +
+                                               next(&x) % (F.len - dbs_start());
+        unsigned char *buf = fill(0, F.len);
+        buf[at] ^= (unsigned char)(1u << (next(&x) % 8));
+        const skidx_status st = try_load_all(buf, F.len);
+        assert_true(st == SKIDX_ERR_CORRUPT || st == SKIDX_ERR_VERSION);
+        if (at >= dbs_start()) {
+            third++;
+            buf = fill(0, F.len);
+            buf[at] ^= 0x01;
+            assert_int_equal(try_load(buf, F.len), SKIDX_OK);
+        }
+    }
+    assert_true(third >= 30);
 }
 
 static void put64(unsigned char *p, uint64_t v)
@@ -379,13 +401,56 @@ static uint64_t sum2(const unsigned char *a, size_t na,
 }
 
 /* Forge both checksums of image buf[0..F.len) after a change, as
- * docs/FORMAT.md describes them: the matchers' over payload [T, P) at
- * 56, the header's over bytes [0, 120) and payload [0, T) at 120. */
+ * docs/FORMAT.md describes them: the matchers' tables' over payload
+ * [T, M) at 56, the header's over bytes [0, 120) and payload [0, T) at
+ * 120. */
 static void forge(unsigned char *buf)
 {
-    const size_t h = SKIDX_TCACHE_HEADER, part = (size_t)rd64(buf + 48);
-    put64(buf + 56, sum2(NULL, 0, buf + h + part, F.len - h - part));
+    const size_t h = SKIDX_TCACHE_HEADER, part = (size_t)rd64(buf + 48),
+                 tables = (size_t)rd64(buf + 64);
+    put64(buf + 56, sum2(NULL, 0, buf + h + part, tables - part));
     put64(buf + 120, sum2(buf, 120, buf + h, part));
+}
+
+/* The record (offset, length, checksum; docs/FORMAT.md) in the tables of
+ * F.img of the stored database that holds byte `at` of the third part:
+ * its position in the image, and the database's offset and length. The
+ * records are found in order, as the databases lie: each is the first
+ * place after the previous record that holds the next offset, a length
+ * that ends at the next database's magic (or the part's end) and the
+ * checksum of those bytes. */
+static size_t db_record(size_t at, size_t *off, size_t *len)
+{
+    static const unsigned char magic[4] = {0xdb, 0xdb, 0xdb, 0xdb};
+    const unsigned char *p3 = F.img + dbs_start();
+    const size_t n3 = F.len - dbs_start();
+    size_t want = 0, i = SKIDX_TCACHE_HEADER + (size_t)rd64(F.img + 48);
+    for (; i + 24 <= dbs_start() && want < n3; i++) {
+        const uint64_t o = rd64(F.img + i), n = rd64(F.img + i + 8);
+        if (o != want || !n || n > n3 - o || memcmp(p3 + o, magic, 4) ||
+            (o + n < n3 && (n3 - o - n < 4 || memcmp(p3 + o + n, magic, 4))) ||
+            rd64(F.img + i + 16) != sum2(p3 + o, (size_t)n, NULL, 0))
+            continue;
+        if (at < o + n) {
+            *off = (size_t)o;
+            *len = (size_t)n;
+            return i;
+        }
+        want = (size_t)(o + n);
+        i += 23;
+    }
+    fail_msg("no database record for byte %zu of the third part", at);
+    return 0;
+}
+
+/* After a change to byte `at` of the third part of buf (a copy of F.img),
+ * forge its database's checksum, then the image's. */
+static void forge_db(unsigned char *buf, size_t at)
+{
+    size_t off = 0, len = 0;
+    const size_t rec = db_record(at, &off, &len);
+    put64(buf + rec + 16, sum2(buf + dbs_start() + off, len, NULL, 0));
+    forge(buf);
 }
 
 /* The checksum cannot stop a file made on purpose: flip, then forge the
@@ -403,7 +468,10 @@ static void test_forged(void **state)
                           next(&x) % (F.len - SKIDX_TCACHE_HEADER);
         unsigned char *buf = fill(0, F.len);
         buf[at] ^= (unsigned char)(1u << (next(&x) % 8));
-        forge(buf);
+        if (at >= dbs_start() && i % 4 == 0)
+            forge_db(buf, at - dbs_start()); /* then Hyperscan's CRC */
+        else
+            forge(buf);
         const skidx_status r = try_load_all(buf, F.len);
         assert_true(r == SKIDX_OK || r == SKIDX_ERR_CORRUPT);
         refused += r != SKIDX_OK;
@@ -434,10 +502,14 @@ static void test_checksum_paths(void **state)
     for (int i = 0; i < 2; i++) {
         assert_int_equal(setenv("SKIDX_SIMD", mode[i], 1), 0);
         assert_int_equal(try_load(copy_image(F.len), F.len), SKIDX_OK);
-        /* and a flipped payload byte is refused on each path */
+        /* and a flipped byte is refused on each path: in the tables by
+         * the load, in a database by its first rebuild */
         unsigned char *bad = copy_image(F.len);
-        bad[F.len - 5] ^= 0x10;
+        bad[dbs_start() - 100] ^= 0x10;
         assert_int_equal(try_load(bad, F.len), SKIDX_ERR_CORRUPT);
+        bad = copy_image(F.len);
+        bad[F.len - 5] ^= 0x10;
+        assert_int_equal(try_load_all(bad, F.len), SKIDX_ERR_CORRUPT);
     }
     assert_int_equal(unsetenv("SKIDX_SIMD"), 0);
     free(img[0]);
@@ -476,7 +548,8 @@ static void test_alias_text_nul(void **state)
 }
 
 /* A Hyperscan database is rebuilt from the image on its first scan, not
- * at load: one spoilt behind a forged checksum loads, then fails each
+ * at load: one spoilt behind forged checksums (its own and the image's)
+ * loads, then fails each
  * scan that needs it (SKIDX_ERR_HYPERSCAN, never a crash or a wrong
  * hit), and its matcher is damaged from then on; the others match as the
  * compiled taxonomy does. A compiled matcher is never damaged. */
@@ -486,15 +559,11 @@ static void test_lazy_damaged(void **state)
     /* the image's first database (the skills' positive regexes): the
      * serialized form starts with Hyperscan's magic, at an aligned offset */
     static const unsigned char magic[4] = {0xdb, 0xdb, 0xdb, 0xdb};
-    size_t at = 0;
-    for (size_t i = SKIDX_TCACHE_HEADER; !at && i + 4 <= F.len;
-         i += SKIDX_BLOB_ALIGN)
-        if (!memcmp(F.img + i, magic, 4))
-            at = i;
-    assert_true(at > 0);
+    const size_t at = dbs_start();
+    assert_memory_equal(F.img + at, magic, 4);
     unsigned char *buf = copy_image(F.len);
     buf[at + 200] ^= 0x10; /* in its bytecode: only the CRC sees it */
-    forge(buf);
+    forge_db(buf, 200);
     struct skidx_taxonomy *t;
     struct skidx_compiled *c;
     assert_int_equal(
@@ -712,7 +781,7 @@ static void test_first_part_alone(void **state)
         const skidx_status first = try_load_first(buf, n);
         buf = fill(1, F.len); /* the same flipped image, untouched */
         buf[at] ^= bit;
-        const skidx_status full = try_load(buf, F.len);
+        const skidx_status full = try_load_all(buf, F.len);
         assert_true(full == SKIDX_ERR_CORRUPT || full == SKIDX_ERR_VERSION);
         if (at < n)
             assert_true(first == SKIDX_ERR_CORRUPT ||
@@ -803,6 +872,182 @@ static void test_first_part_runs(void **state)
     skidx_taxonomy_free(t);
 }
 
+/* The image as the CLI loads it from its file (skidx_tcache_load_file):
+ * the first two parts read at the start, each database read from the
+ * file, and checked, on its first scan. */
+struct file_load {
+    char path[32];
+    int fd;
+    struct skidx_taxonomy *t;
+    struct skidx_compiled *c;
+};
+
+static void write_file(const char *path, const unsigned char *p, size_t n)
+{
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(p, 1, n, fp), n);
+    assert_int_equal(fclose(fp), 0);
+}
+
+/* Open and load fl->path (written by the caller); the status of the load.
+ * On failure fl->fd is still open (the caller's) and closed here. */
+static skidx_status file_load(struct file_load *fl)
+{
+    struct stat sb;
+    unsigned char hdr[SKIDX_TCACHE_HEADER];
+    fl->t = NULL;
+    fl->c = NULL;
+    fl->fd = open(fl->path, O_RDONLY | O_CLOEXEC);
+    assert_true(fl->fd >= 0);
+    assert_int_equal(fstat(fl->fd, &sb), 0);
+    assert_int_equal(pread(fl->fd, hdr, sizeof(hdr), 0), sizeof(hdr));
+    size_t n = skidx_tcache_tables_bytes(hdr, (uint64_t)sb.st_size);
+    if (!n) /* a length that disagrees: the first two parts of F.img */
+        n = skidx_tcache_tables_bytes(F.img, F.len);
+    if ((uint64_t)sb.st_size < n)
+        n = (size_t)sb.st_size;
+    unsigned char *buf = copy_image(n);
+    assert_int_equal(pread(fl->fd, buf, n, 0), (ssize_t)n);
+    const skidx_status st = skidx_tcache_load_file(
+        buf, n, fl->fd, &F.key, "taxonomy", &F.f, &fl->t, &fl->c);
+    if (st) {
+        assert_null(fl->t);
+        assert_null(fl->c);
+        free(buf);
+        /* the fd stays the caller's */
+        assert_int_equal(fcntl(fl->fd, F_GETFD) >= 0, 1);
+        close(fl->fd);
+    }
+    return st;
+}
+
+/* Free a file load: its file is closed with it. */
+static void file_free(struct file_load *fl)
+{
+    skidx_compiled_free(fl->c);
+    skidx_taxonomy_free(fl->t);
+    errno = 0;
+    assert_int_equal(fcntl(fl->fd, F_GETFD), -1);
+    assert_int_equal(errno, EBADF);
+}
+
+/* Scan TEXTS with every matcher of a loaded c: how many scans failed
+ * (SKIDX_ERR_HYPERSCAN; any other failure fails the test). */
+static int scans_failed(const struct skidx_compiled *c)
+{
+    const struct skidx_matcher *m[4] = {c->skills, c->roles, c->levels,
+                                        c->level_fields};
+    int failed = 0;
+    for (int k = 0; k < 4; k++) {
+        struct skidx_match_scratch s;
+        assert_int_equal(skidx_match_scratch_init(&s, m[k]), SKIDX_OK);
+        for (size_t i = 0; i < sizeof(TEXTS) / sizeof(TEXTS[0]); i++) {
+            skidx_match_reset(&s);
+            const skidx_status st = skidx_match_text(
+                m[k], &s, TEXTS[i], strlen(TEXTS[i]), SKIDX_ENGINE_WORDS);
+            assert_true(st == SKIDX_OK || st == SKIDX_ERR_HYPERSCAN);
+            failed += st != SKIDX_OK;
+        }
+        skidx_match_scratch_release(&s);
+    }
+    return failed;
+}
+
+static void test_file(void **state)
+{
+    (void)state;
+    struct file_load fl;
+    snprintf(fl.path, sizeof(fl.path), "tc-file-%d.skc", (int)getpid());
+    const size_t n = skidx_tcache_tables_bytes(F.img, F.len);
+    assert_int_equal(n, dbs_start());
+    assert_true(n > skidx_tcache_taxonomy_bytes(F.img, F.len) && n < F.len);
+    assert_int_equal(skidx_tcache_tables_bytes(F.img, F.len - 1), 0);
+    assert_int_equal(skidx_tcache_tables_bytes(F.img, F.len + 1), 0);
+
+    /* loads, matches as compiled, rebuilds every database */
+    write_file(fl.path, F.img, F.len);
+    assert_int_equal(file_load(&fl), SKIDX_OK);
+    for (size_t i = 0; i < sizeof(TEXTS) / sizeof(TEXTS[0]); i++) {
+        same_hits(F.comp->skills, fl.c->skills, TEXTS[i]);
+        same_hits(F.comp->roles, fl.c->roles, TEXTS[i]);
+        same_hits(F.comp->levels, fl.c->levels, TEXTS[i]);
+        same_hits(F.comp->level_fields, fl.c->level_fields, TEXTS[i]);
+    }
+    assert_int_equal(skidx_matcher_load_all(fl.c->skills), SKIDX_OK);
+    /* saved again from the loaded form (its databases read from the
+     * file): the same bytes */
+    unsigned char *again;
+    size_t n2;
+    assert_int_equal(skidx_tcache_save(fl.c, &F.key, &F.f, &again, &n2),
+                     SKIDX_OK);
+    assert_int_equal(n2, F.len);
+    assert_memory_equal(again, F.img, F.len);
+    free(again);
+    file_free(&fl);
+
+    /* a file shorter or longer than its header says is refused at load */
+    write_file(fl.path, F.img, F.len - 1);
+    assert_int_equal(file_load(&fl), SKIDX_ERR_CORRUPT);
+    unsigned char *longer = copy_image(F.len + 1);
+    longer[F.len] = 0;
+    write_file(fl.path, longer, F.len + 1);
+    free(longer);
+    assert_int_equal(file_load(&fl), SKIDX_ERR_CORRUPT);
+    unsigned char b1[1];
+    assert_int_equal(skidx_tcache_load_file(b1, 1, -1, &F.key, "taxonomy",
+                                            &F.f, &fl.t, &fl.c),
+                     SKIDX_ERR_USAGE);
+
+    /* truncated after the load (by something else: skidx only ever
+     * renames a whole file into place): the databases not yet read fail
+     * their scans, and the matchers are damaged; no signal, no hit */
+    write_file(fl.path, F.img, F.len);
+    assert_int_equal(file_load(&fl), SKIDX_OK);
+    assert_int_equal(truncate(fl.path, (off_t)(dbs_start() + 10)), 0);
+    assert_true(scans_failed(fl.c) > 0);
+    assert_true(skidx_matcher_damaged(fl.c->skills));
+    file_free(&fl);
+
+    /* changed in place after the load, one byte of a database: its
+     * checksum fails when it is read (forged or not) */
+    for (int forged = 0; forged < 2; forged++) {
+        write_file(fl.path, F.img, F.len);
+        assert_int_equal(file_load(&fl), SKIDX_OK);
+        unsigned char *buf = copy_image(F.len);
+        buf[dbs_start() + 300] ^= 0x08;
+        if (forged)
+            forge_db(buf, 300);
+        const int fd = open(fl.path, O_WRONLY);
+        assert_true(fd >= 0);
+        assert_int_equal(pwrite(fd, buf, F.len, 0), (ssize_t)F.len);
+        close(fd);
+        free(buf);
+        assert_int_equal(skidx_matcher_load_all(fl.c->skills),
+                         SKIDX_ERR_CORRUPT);
+        assert_true(skidx_matcher_damaged(fl.c->skills));
+        file_free(&fl);
+    }
+
+    /* replaced after the load by a rename, as skidx writes: the load
+     * keeps reading the file it opened */
+    write_file(fl.path, F.img, F.len);
+    assert_int_equal(file_load(&fl), SKIDX_OK);
+    char other[40];
+    snprintf(other, sizeof(other), "%s.new", fl.path);
+    unsigned char *zero = calloc(1, F.len);
+    assert_non_null(zero);
+    write_file(other, zero, F.len);
+    free(zero);
+    assert_int_equal(rename(other, fl.path), 0);
+    assert_int_equal(scans_failed(fl.c), 0);
+    for (size_t i = 0; i < sizeof(TEXTS) / sizeof(TEXTS[0]); i++)
+        same_hits(F.comp->skills, fl.c->skills, TEXTS[i]);
+    assert_int_equal(skidx_matcher_load_all(fl.c->skills), SKIDX_OK);
+    file_free(&fl);
+    unlink(fl.path);
+}
+
 /* The growable buffer the image, the index writer and the segment
  * encoder share: zeroed room to fill in, padding, little-endian values,
  * and growth that keeps what was written. */
@@ -853,6 +1098,7 @@ int main(void)
         cmocka_unit_test(test_alias_text_nul),
         cmocka_unit_test(test_lazy_damaged),
         cmocka_unit_test(test_lazy_nomem),
+        cmocka_unit_test(test_file),
         cmocka_unit_test(test_first_part),
         cmocka_unit_test(test_first_part_alone),
         cmocka_unit_test(test_first_part_runs),

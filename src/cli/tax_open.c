@@ -3,7 +3,10 @@
  * (tax_open.h). The cache files are core/tax_cache.h images named by
  * their key; they are written through io/atomic_file (a temporary beside
  * the target, renamed over it), so a concurrent skidx never reads half a
- * file, and read whole into memory, where the image's own checks apply.
+ * file and no file is ever changed in place, and read into memory, where
+ * the image's own checks apply: its first two parts at the start, each
+ * Hyperscan database of the third when it is first scanned, from the
+ * file kept open (core/tax_cache.h, skidx_tcache_load_file).
  *
  * The directory keeps at most CACHE_KEEP images: after one is written,
  * the least recently used others (by mtime, refreshed on a hit at most
@@ -66,21 +69,26 @@ static int make_dirs(const char *path)
     return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode) ? 0 : -1;
 }
 
-/* The whole of a regular file, or with `first_part` only the image's
- * first part (its header and taxonomy, core/tax_cache.h) when the header
- * gives its length, in a buffer aligned for the image loader, or NULL
- * (missing, unreadable, too big). *whole says which was read. The file
- * is read, not mapped: a file truncated under a mapping would kill the
- * process (SIGBUS), and one rewritten in place would change the tables
- * under the run. */
+enum { READ_WHOLE, READ_TAXONOMY, READ_TABLES };
+
+/* A cache image from a regular file, in a buffer aligned for the image
+ * loader, or NULL (missing, unreadable, too big): with `first_part` only
+ * its first part (its header and taxonomy, core/tax_cache.h), else its
+ * first two parts, with the file left open in *fd for the databases; the
+ * whole file when the header gives neither length (the loader refuses
+ * it then and says why). *part says which was read (*fd is -1 unless it
+ * is READ_TABLES). The file is read, not mapped: a file truncated under
+ * a mapping would kill the process (SIGBUS), and one rewritten in place
+ * would change the tables under the run. */
 static unsigned char *read_file(const char *path, int first_part,
-                                size_t *len, int *whole)
+                                size_t *len, int *part, int *fdp)
 {
     const int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     struct stat sb;
     unsigned char *buf = NULL;
     *len = 0;
-    *whole = 1;
+    *part = READ_WHOLE;
+    *fdp = -1;
     if (fd < 0)
         return NULL;
     if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
@@ -90,12 +98,14 @@ static unsigned char *read_file(const char *path, int first_part,
     }
     size_t want = (size_t)sb.st_size;
     unsigned char hdr[SKIDX_TCACHE_HEADER];
-    size_t part;
-    if (first_part && want >= sizeof(hdr) &&
+    size_t n;
+    if (want >= sizeof(hdr) &&
         pread(fd, hdr, sizeof(hdr), 0) == (ssize_t)sizeof(hdr) &&
-        (part = skidx_tcache_taxonomy_bytes(hdr, (uint64_t)sb.st_size))) {
-        want = part;
-        *whole = 0;
+        (n = first_part
+                 ? skidx_tcache_taxonomy_bytes(hdr, (uint64_t)sb.st_size)
+                 : skidx_tcache_tables_bytes(hdr, (uint64_t)sb.st_size))) {
+        want = n;
+        *part = first_part ? READ_TAXONOMY : READ_TABLES;
     }
     /* in huge pages, prefaulted: a fault for each 4 KiB page as read()
      * fills it would cost more than the whole load (core/blob.h) */
@@ -115,7 +125,10 @@ static unsigned char *read_file(const char *path, int first_part,
     /* an image in use is refreshed for the eviction, at most daily */
     if (got == want && time(NULL) - sb.st_mtime > 86400)
         (void)futimens(fd, NULL);
-    close(fd);
+    if (*part == READ_TABLES)
+        *fdp = fd;
+    else
+        close(fd);
     *len = got;
     return buf;
 }
@@ -274,21 +287,29 @@ skidx_status cli_taxonomy_open(const char *dir, unsigned flags,
     }
     if (use) {
         size_t len;
-        int whole;
+        int part, fd;
         unsigned char *buf = read_file(path, flags & CLI_TAX_NO_MATCHERS,
-                                       &len, &whole);
+                                       &len, &part, &fd);
         if (buf) {
-            st = whole ? skidx_tcache_load(buf, len, &key, dir, &f, tax, comp)
-                       : skidx_tcache_load_taxonomy(buf, len, &key, dir, &f,
-                                                    tax, comp);
+            st = part == READ_TABLES
+                     ? skidx_tcache_load_file(buf, len, fd, &key, dir, &f, tax,
+                                              comp)
+                 : part == READ_TAXONOMY
+                     ? skidx_tcache_load_taxonomy(buf, len, &key, dir, &f, tax,
+                                                  comp)
+                     : skidx_tcache_load(buf, len, &key, dir, &f, tax, comp);
             if (!st) {
                 if (verbose)
                     cli_msg("cache: loaded '%s'%s", path,
-                            whole ? "" : " (the taxonomy, no matchers)");
+                            part == READ_TAXONOMY
+                                ? " (the taxonomy, no matchers)"
+                                : "");
                 memcpy(loaded, path, sizeof(loaded));
                 skidx_taxonomy_files_release(&f);
                 return SKIDX_OK;
             }
+            if (fd >= 0)
+                close(fd);
             free(buf);
             if (verbose)
                 cli_msg("cache: ignored '%s': %s", path, skidx_strerror(st));

@@ -329,13 +329,30 @@ static inline void skidx_arena_release(struct skidx_arena *a)
     a->head = NULL;
 }
 
+/* Where the stored Hyperscan databases of a loaded image are (its third
+ * part, core/tax_cache.h): in memory (`mem`, the part's `len` bytes), or
+ * in the cache file open as `fd`, from byte `at` of it. A database is read
+ * from there, and its checksum checked, when it is first scanned
+ * (core/match.c, "databases rebuilt on first use"). The databases lie
+ * back to back in the order of their records; `used` counts the bytes of
+ * the records read so far, so that a load checks that they fill the
+ * part exactly (no byte of it is outside every database's checksum). */
+struct skidx_tcache_dbs {
+    const unsigned char *mem; /* NULL: read them from fd */
+    int fd;                   /* -1 when mem holds them */
+    uint64_t at, len;
+    uint64_t used;
+};
+
 /* What a taxonomy loaded from a cache image owns (struct skidx_taxonomy's
  * `image`, core/tax_cache.h): the image, whose strings and arrays it uses
- * in place, and the arena of what the load built (pointer arrays,
- * Hyperscan databases). skidx_taxonomy_free() frees it. */
+ * in place, the arena of what the load built (pointer arrays, the
+ * databases' records), and the file its databases are read from (`dbs`:
+ * fd, closed here). skidx_taxonomy_free() frees it. */
 struct skidx_tcache_image {
     unsigned char *buf; /* NULL until the load succeeds: the caller's */
     struct skidx_arena arena;
+    struct skidx_tcache_dbs dbs; /* fd -1 until the load succeeds */
 };
 
 static inline void skidx_tcache_image_free(struct skidx_tcache_image *im)
@@ -344,6 +361,8 @@ static inline void skidx_tcache_image_free(struct skidx_tcache_image *im)
         return;
     skidx_arena_release(&im->arena);
     free(im->buf);
+    if (im->dbs.fd >= 0)
+        (void)close(im->dbs.fd);
     free(im);
 }
 

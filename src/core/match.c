@@ -23,15 +23,18 @@
 #include "core/match.h"
 #include "core/blob.h"
 #include "core/error.h"
+#include "core/hash.h"
 #include "core/simd.h"
 #include "core/utf8.h"
 
+#include <errno.h>
 #include <hs/hs.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -3301,32 +3304,67 @@ _Static_assert(sizeof(struct follow) == 24,
 
 struct lazy_db;
 static const struct lazy_db *lazy_of(const hs_database_t *db);
-static void lazy_bytes(const struct lazy_db *z, const char **p, size_t *n);
+static const char *lazy_bytes(const struct lazy_db *z, size_t *n, void **tmp,
+                              int *bad);
 
-static skidx_status put_db(struct skidx_wblob *w, const struct skidx_matcher *m,
+#ifdef SKIDX_HAVE_HASH_AVX2
+uint64_t skidx_xxh3_seeded2_avx2(const void *a, size_t na, const void *b,
+                                 size_t nb, uint64_t seed);
+#endif
+
+/* A stored database's checksum: XXH3-64 (seed SKIDX_HASH_SEED) of its
+ * bytes, the AVX2 build where the CPU has it (the same value; as the
+ * image checksum in tax_cache.c). */
+static uint64_t db_sum(const void *p, size_t n)
+{
+#ifdef SKIDX_HAVE_HASH_AVX2
+    if (skidx_simd_mode(SKIDX_SIMD_BEST) != SKIDX_SIMD_SCALAR &&
+        __builtin_cpu_supports("avx2"))
+        return skidx_xxh3_seeded2_avx2(p, n, NULL, 0, SKIDX_HASH_SEED);
+#endif
+    return skidx_hash64(p, n);
+}
+
+/* A database: its bytes (as hs_serialize_database() writes them, which
+ * Hyperscan reads at any alignment) go to the end of `dbs`, and w gets
+ * its record: the offset in dbs, the length (0: no database) and
+ * db_sum() of the bytes. */
+static skidx_status put_db(struct skidx_wblob *w, struct skidx_wblob *dbs,
+                           const struct skidx_matcher *m,
                            const hs_database_t *db)
 {
     char *bytes = NULL;
+    void *tmp = NULL;
     size_t len = 0;
+    int bad = 0;
     if (!db) {
-        skidx_wblob_array(w, NULL, 0);
+        skidx_wblob_u64(w, 0);
+        skidx_wblob_u64(w, 0);
+        skidx_wblob_u64(w, 0);
         return SKIDX_OK;
     }
-    if (m->n_lazy) { /* loaded: the bytes it was loaded from */
-        const char *p;
-        lazy_bytes(lazy_of(db), &p, &len);
-        skidx_wblob_array(w, p, len);
-        return SKIDX_OK;
+    if (m->n_lazy) { /* loaded: the bytes it was loaded from, checked */
+        const char *p = lazy_bytes(lazy_of(db), &len, &tmp, &bad);
+        if (!p)
+            return bad ? SKIDX_ERR_CORRUPT : SKIDX_ERR_NOMEM;
+        bytes = (char *)(uintptr_t)p;
     }
-    if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS)
+    if (!m->n_lazy && hs_serialize_database(db, &bytes, &len) != HS_SUCCESS)
         return SKIDX_ERR_NOMEM; /* its only failure on a valid database */
-    skidx_wblob_array(w, bytes, len);
-    free(bytes); /* the default allocator: malloc */
+    skidx_wblob_u64(w, dbs->n);
+    skidx_wblob_u64(w, len);
+    skidx_wblob_u64(w, db_sum(bytes, len));
+    skidx_wblob_put(dbs, bytes, len);
+    if (m->n_lazy)
+        free(tmp);
+    else
+        free(bytes); /* the default allocator: malloc */
     return SKIDX_OK;
 }
 
 skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
-                                     struct skidx_wblob *w)
+                                     struct skidx_wblob *w,
+                                     struct skidx_wblob *dbs)
 {
     const size_t cap = m->table ? (size_t)m->table_mask + 1 : 0;
     size_t key_bytes = 0, atext_bytes = 0;
@@ -3392,13 +3430,15 @@ skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
     skidx_wblob_array(w, m->owner_group,
                       m->n_owners * sizeof(*m->owner_group));
     skidx_status st;
-    if ((st = put_db(w, m, m->db)) || (st = put_db(w, m, m->db_unspaced)) ||
-        (st = put_db(w, m, m->db_wwin)) || (st = put_db(w, m, m->db_lit)))
+    if ((st = put_db(w, dbs, m, m->db)) ||
+        (st = put_db(w, dbs, m, m->db_unspaced)) ||
+        (st = put_db(w, dbs, m, m->db_wwin)) ||
+        (st = put_db(w, dbs, m, m->db_lit)))
         return st;
     skidx_wblob_u64(w, m->n_gcls);
     for (size_t c = 0; c < m->n_gcls; c++) {
         skidx_wblob_u32(w, m->gcls[c].width);
-        if ((st = put_db(w, m, m->gcls[c].db)))
+        if ((st = put_db(w, dbs, m, m->gcls[c].db)))
             return st;
     }
     for (size_t g = 0; g < m->n_groups; g++) {
@@ -3407,14 +3447,14 @@ skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
         skidx_wblob_u32(w, m->groups[g].width_ga);
         skidx_wblob_u32(w, m->groups[g].slot);
         skidx_wblob_u32(w, m->groups[g].width_b);
-        if ((st = put_db(w, m, m->groups[g].db)) ||
-            (st = put_db(w, m, m->groups[g].db_win)) ||
-            (st = put_db(w, m, m->groups[g].db_ga)) ||
-            (st = put_db(w, m, m->groups[g].db_ub)) ||
-            (st = put_db(w, m, m->groups[g].db_wb)))
+        if ((st = put_db(w, dbs, m, m->groups[g].db)) ||
+            (st = put_db(w, dbs, m, m->groups[g].db_win)) ||
+            (st = put_db(w, dbs, m, m->groups[g].db_ga)) ||
+            (st = put_db(w, dbs, m, m->groups[g].db_ub)) ||
+            (st = put_db(w, dbs, m, m->groups[g].db_wb)))
             return st;
     }
-    return w->oom ? SKIDX_ERR_NOMEM : SKIDX_OK;
+    return w->oom || dbs->oom ? SKIDX_ERR_NOMEM : SKIDX_OK;
 }
 
 /* ---- databases rebuilt on first use (a matcher from a cache image) ----
@@ -3425,10 +3465,16 @@ skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
  * database_at with its CRC check of the bytes, then hs_alloc_scratch with
  * its CRC check again, was a third of a warm start's instructions.)
  *
- * At load each database becomes a struct lazy_db in the arena: the stored
- * bytes, its number k in the matcher, and its state; the matcher's
- * database pointers point to these. The first scan of a database, on any
- * thread, rebuilds it under lazy_lock into memory of its own (`built`,
+ * At load each database becomes a struct lazy_db in the arena: where its
+ * stored bytes are (struct skidx_tcache_dbs: the image's third part, in
+ * memory or in the cache file), their length and checksum, its number k
+ * in the matcher, and its state; the matcher's database pointers point
+ * to these. The load reads none of the bytes: the first scan of a
+ * database, on any thread, reads them under lazy_lock (pread from the
+ * file, which the image keeps open: never mapped, so a file changed
+ * under the run cannot fault it), checks their checksum (db_sum, stored
+ * in the matcher's record, which the image's checksum of its second part
+ * covers), and rebuilds the database into memory of its own (`built`,
  * published by the release store of `state`), and each scratch grows its
  * Hyperscan scratch to fit it on its own first scan of it (s->hs_fits[k]:
  * then this thread has seen `built` through the acquire load). Every scan
@@ -3436,9 +3482,11 @@ skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
  * lazy_db starts with a zero word, which Hyperscan refuses as no database
  * (HS_INVALID): a scan that skipped db_ready() fails, it cannot read one.
  *
- * A database that does not rebuild (Hyperscan's header or CRC check: the
- * image was forged or miswritten, since its checksum covers these bytes)
- * fails every scan that needs it with SKIDX_ERR_HYPERSCAN, and
+ * A database whose bytes cannot all be read (the file was truncated after
+ * the load checked its length), do not match their checksum (damaged on
+ * disk, or changed after the load) or do not rebuild (Hyperscan's header
+ * or CRC check: forged or miswritten) is never scanned: it fails every
+ * scan that needs it with SKIDX_ERR_HYPERSCAN, and
  * skidx_matcher_damaged() says so, for the caller to name the cache file.
  * skidx_tcache_save() rebuilds every database of the image it proves
  * (skidx_matcher_load_all), so no such image is written by skidx. */
@@ -3448,8 +3496,8 @@ struct lazy_db {
     uint32_t zero;      /* 0: no Hyperscan magic */
     int state;          /* LAZY_*, atomic */
     size_t k;           /* its number in the matcher: s->hs_fits[k] */
-    const char *bytes;  /* as hs_serialize_database() wrote them, in place */
-    size_t n, size;     /* their length; the rebuilt database's size */
+    const struct skidx_tcache_dbs *src; /* where the stored bytes are */
+    uint64_t off, n, sum; /* their offset in src, length and db_sum() */
     hs_database_t *built; /* malloc'd, once state is LAZY_READY */
 };
 
@@ -3460,10 +3508,43 @@ static const struct lazy_db *lazy_of(const hs_database_t *db)
     return (const struct lazy_db *)(const void *)db;
 }
 
-static void lazy_bytes(const struct lazy_db *z, const char **p, size_t *n)
+/* The stored bytes of z, checked against their checksum, and their
+ * length in *n: in place when the image holds them in memory, else read
+ * into a malloc'd block (*tmp, the caller frees it; NULL otherwise).
+ * NULL when they cannot be had: *bad 1 when they are short or wrong (the
+ * file was damaged or changed), 0 when out of memory. */
+static const char *lazy_bytes(const struct lazy_db *z, size_t *n, void **tmp,
+                              int *bad)
 {
-    *p = z->bytes;
-    *n = z->n;
+    const struct skidx_tcache_dbs *src = z->src;
+    const char *p;
+    *n = (size_t)z->n;
+    *tmp = NULL;
+    *bad = 1;
+    if (src->mem) {
+        p = (const char *)src->mem + z->off;
+    } else {
+        char *b = malloc(*n);
+        size_t got = 0;
+        if (!b) {
+            *bad = 0;
+            return NULL;
+        }
+        *tmp = b;
+        while (got < *n) {
+            const ssize_t r = pread(src->fd, b + got, *n - got,
+                                    (off_t)(src->at + z->off + got));
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0)
+                break;
+            got += (size_t)r;
+        }
+        if (got != *n)
+            return NULL;
+        p = b;
+    }
+    return db_sum(p, *n) == z->sum ? p : NULL;
 }
 
 /* The matcher's databases, i < n_dbs(m), in a fixed order (NULL where
@@ -3501,19 +3582,27 @@ static int lazy_build(const struct lazy_db *cz)
     pthread_mutex_lock(&lazy_lock);
     st = __atomic_load_n(&z->state, __ATOMIC_ACQUIRE);
     if (st == LAZY_NEW) {
-        void *mem = NULL;
-        if (posix_memalign(&mem, SKIDX_BLOB_ALIGN, z->size)) {
-            pthread_mutex_unlock(&lazy_lock);
-            return LAZY_NOMEM;
-        }
+        void *tmp, *mem = NULL;
+        size_t n, size;
+        int bad;
+        const char *p = lazy_bytes(z, &n, &tmp, &bad);
         st = LAZY_BAD;
-        if (hs_deserialize_database_at(z->bytes, z->n, mem) == HS_SUCCESS) {
+        if (!p) {
+            st = bad ? LAZY_BAD : LAZY_NOMEM;
+        } else if (hs_serialized_database_size(p, n, &size) != HS_SUCCESS ||
+                   size > ((size_t)1 << 30)) {
+            st = LAZY_BAD;
+        } else if (posix_memalign(&mem, SKIDX_BLOB_ALIGN, size)) {
+            st = LAZY_NOMEM;
+        } else if (hs_deserialize_database_at(p, n, mem) == HS_SUCCESS) {
             z->built = mem;
             st = LAZY_READY;
         } else {
             free(mem);
         }
-        __atomic_store_n(&z->state, st, __ATOMIC_RELEASE);
+        free(tmp);
+        if (st != LAZY_NOMEM) /* out of memory: a later scan tries again */
+            __atomic_store_n(&z->state, st, __ATOMIC_RELEASE);
     }
     pthread_mutex_unlock(&lazy_lock);
     return st;
@@ -3589,29 +3678,32 @@ static void lazy_free(const struct skidx_matcher *m)
     }
 }
 
-/* The next stored database, as a struct lazy_db in the arena (rebuilt on
- * its first scan), in *db; none when its length is 0. Hyperscan checks
- * its header here; the rest when it is rebuilt. */
+/* The next stored database's record, as a struct lazy_db in the arena
+ * (read, checked and rebuilt on its first scan), in *db; none when its
+ * length is 0. Here only its place is checked: right after the previous
+ * one (src->used), within src's part. */
 static skidx_status get_db(struct skidx_rblob *r, struct skidx_arena *a,
+                           struct skidx_tcache_dbs *src,
                            struct skidx_matcher *m, hs_database_t **db)
 {
-    size_t n, size = 0;
-    const char *p = skidx_rblob_any(r, &n);
+    const uint64_t off = skidx_rblob_u64(r), n = skidx_rblob_u64(r),
+                   sum = skidx_rblob_u64(r);
     *db = NULL;
-    if (!p)
+    if (r->bad)
         return SKIDX_ERR_CORRUPT;
     if (!n)
-        return SKIDX_OK;
-    if (hs_serialized_database_size(p, n, &size) != HS_SUCCESS ||
-        size > ((size_t)1 << 30))
+        return off || sum ? SKIDX_ERR_CORRUPT : SKIDX_OK;
+    if (off != src->used || n > src->len - off || n > ((uint64_t)1 << 30))
         return SKIDX_ERR_CORRUPT;
+    src->used += n;
     struct lazy_db *z = skidx_arena_alloc(a, sizeof(*z), _Alignof(struct lazy_db));
     if (!z)
         return SKIDX_ERR_NOMEM;
     z->k = m->n_lazy++;
-    z->bytes = p;
+    z->src = src;
+    z->off = off;
     z->n = n;
-    z->size = size;
+    z->sum = sum;
     *db = (hs_database_t *)(void *)z;
     return SKIDX_OK;
 }
@@ -3821,6 +3913,7 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
                                        uint32_t n_owners,
                                        struct skidx_rblob *r,
                                        struct skidx_arena *arena,
+                                       struct skidx_tcache_dbs *dbs,
                                        struct skidx_matcher **out)
 {
     *out = NULL;
@@ -3914,10 +4007,10 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
                                                    sizeof(*m->owner_group));
     if (r->bad)
         goto fail;
-    if ((st = get_db(r, arena, m, &m->db)) ||
-        (st = get_db(r, arena, m, &m->db_unspaced)) ||
-        (st = get_db(r, arena, m, &m->db_wwin)) ||
-        (st = get_db(r, arena, m, &m->db_lit)))
+    if ((st = get_db(r, arena, dbs, m, &m->db)) ||
+        (st = get_db(r, arena, dbs, m, &m->db_unspaced)) ||
+        (st = get_db(r, arena, dbs, m, &m->db_wwin)) ||
+        (st = get_db(r, arena, dbs, m, &m->db_lit)))
         goto fail;
     const uint64_t n_gcls = skidx_rblob_u64(r);
     if (r->bad || n_gcls > GATE_CLASSES) {
@@ -3935,7 +4028,7 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
         m->gcls[c].width = skidx_rblob_u32(r);
         m->gcls[c].db = NULL;
         m->n_gcls = c + 1;
-        if ((st = get_db(r, arena, m, &m->gcls[c].db)))
+        if ((st = get_db(r, arena, dbs, m, &m->gcls[c].db)))
             goto fail;
     }
     m->groups = skidx_arena_alloc(arena,
@@ -3958,11 +4051,11 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
         m->groups[g].db_ub = NULL;
         m->groups[g].db_wb = NULL;
         m->n_groups = g + 1;
-        if ((st = get_db(r, arena, m, &m->groups[g].db)) ||
-            (st = get_db(r, arena, m, &m->groups[g].db_win)) ||
-            (st = get_db(r, arena, m, &m->groups[g].db_ga)) ||
-            (st = get_db(r, arena, m, &m->groups[g].db_ub)) ||
-            (st = get_db(r, arena, m, &m->groups[g].db_wb)))
+        if ((st = get_db(r, arena, dbs, m, &m->groups[g].db)) ||
+            (st = get_db(r, arena, dbs, m, &m->groups[g].db_win)) ||
+            (st = get_db(r, arena, dbs, m, &m->groups[g].db_ga)) ||
+            (st = get_db(r, arena, dbs, m, &m->groups[g].db_ub)) ||
+            (st = get_db(r, arena, dbs, m, &m->groups[g].db_wb)))
             goto fail;
     }
     st = SKIDX_ERR_CORRUPT;

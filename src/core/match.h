@@ -177,13 +177,19 @@ const struct skidx_alias_set *skidx_matcher_aliases(
     const struct skidx_matcher *m);
 
 /* The compiled-taxonomy cache (core/tax_cache.h): append the compiled
- * form of `m` to `w`, and load a matcher from it. The image is for the
+ * form of `m` to `w`, its Hyperscan databases' bytes to `dbs` (the
+ * image's third part; w gets where each is, its length and checksum),
+ * and load a matcher from it. The image is for the
  * same build on the same platform only (the cache key sees to that).
  * deserialize takes the alias set and owner count `m` was built with,
  * checks every table offset and id against them, and uses the image's
  * arrays in place: the reader's buffer (aligned to SKIDX_BLOB_ALIGN) must
- * outlive the matcher, and so must `arena`, which receives the Hyperscan
- * databases. Errors: serialize SKIDX_ERR_NOMEM; deserialize
+ * outlive the matcher, and so must `arena`, which receives the records of
+ * the Hyperscan databases, and `dbs`, where their bytes are (read when
+ * each is first scanned; dbs->used counts the bytes the records claim,
+ * back to back from 0). Errors: serialize SKIDX_ERR_NOMEM (and
+ * SKIDX_ERR_CORRUPT for a loaded matcher whose stored bytes are damaged);
+ * deserialize
  * SKIDX_ERR_CORRUPT (an image that is not one of this set, truncated or
  * inconsistent), SKIDX_ERR_NOMEM; then *out is NULL (what went to the
  * arena stays there until it is released). Thread-safe on distinct
@@ -191,18 +197,23 @@ const struct skidx_alias_set *skidx_matcher_aliases(
 struct skidx_wblob;
 struct skidx_rblob;
 struct skidx_arena;
+struct skidx_tcache_dbs;
 skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
-                                     struct skidx_wblob *w);
+                                     struct skidx_wblob *w,
+                                     struct skidx_wblob *dbs);
 skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
                                        uint32_t n_owners,
                                        struct skidx_rblob *r,
                                        struct skidx_arena *arena,
+                                       struct skidx_tcache_dbs *dbs,
                                        struct skidx_matcher **out);
 
-/* A deserialized matcher's Hyperscan databases are rebuilt from the image
- * on their first scan, not by deserialize (which checks only their
- * headers): a database that then does not rebuild (Hyperscan's CRC check;
- * the image was forged after its checksum) fails every scan that needs it
+/* A deserialized matcher's Hyperscan databases are read from the image,
+ * checked and rebuilt on their first scan, not by deserialize (which
+ * checks only where they are): a database that then cannot be read, does
+ * not match its checksum (the file was damaged, or changed after the
+ * load) or does not rebuild (Hyperscan's CRC check; the image was forged
+ * after its checksum) fails every scan that needs it
  * with SKIDX_ERR_HYPERSCAN, and from then on skidx_matcher_damaged(m) is
  * 1 (0 for a compiled matcher, or while every database rebuilt so far
  * did). skidx_matcher_load_all() rebuilds every database now:

@@ -10,18 +10,27 @@
  *       16   16 key digest (XXH3-128 of the key material)
  *       32    8 taxonomy hash
  *       40    8 payload bytes P (the file is 128 + P long)
- *       48    8 taxonomy bytes T (T <= P): the payload's first part
- *       56    8 XXH3-64 (seed SKIDX_HASH_SEED) of payload bytes [T, P)
- *       64   56 reserved, 0
+ *       48    8 taxonomy bytes T (T <= M): the payload's first part
+ *       56    8 XXH3-64 (seed SKIDX_HASH_SEED) of payload bytes [T, M)
+ *       64    8 tables bytes M (M <= P, a multiple of 64): the first
+ *               and second parts; the third is payload bytes [M, P)
+ *       72   48 reserved, 0
  *      120    8 XXH3-64 (seed SKIDX_HASH_SEED) of bytes [0, 120)
  *               followed by payload bytes [0, T)
  *      128    . payload: the taxonomy (without its section rules), T
  *               bytes; then the skills, roles, levels and level-field
- *               matchers (skidx_matcher_serialize), then the end tag
+ *               matchers' tables (skidx_matcher_serialize), the end tag
+ *               and zeros to a multiple of 64, up to M; then the
+ *               matchers' Hyperscan databases, back to back from M in
+ *               the order of their records, each with its offset,
+ *               length and XXH3-64 in its matcher's tables
  *
  * The first part (header and taxonomy) checks and loads without the
- * second (skidx_tcache_load_taxonomy): a run that scans no text reads
- * only it. Offsets in the payload count from its start in both parts.
+ * others (skidx_tcache_load_taxonomy): a run that scans no text reads
+ * only it. A run that matches reads the first two parts and reads each
+ * database, and checks its checksum, when it first scans it
+ * (skidx_tcache_load_file; core/match.c, "databases rebuilt on first
+ * use"). Offsets in the payload count from its start in all parts.
  *
  * The payload is private to the build that wrote it (raw tables, this
  * platform's Hyperscan databases): the key holds the build id, so another
@@ -39,12 +48,14 @@
 #include <link.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAGIC "SKIDXTCC"
 #define END_TAG 0x444e4554u /* "TEND" */
 #define H_TAX_BYTES 48 /* header offsets (above) */
 #define H_MATCH_SUM 56
-#define H_RESERVED 64
+#define H_TABLES_BYTES 64
+#define H_RESERVED 72
 #define H_SUM 120
 
 /* The image copies these structs field by field; a new field must be
@@ -464,7 +475,7 @@ static uint64_t checksum(const unsigned char *a, size_t na,
  * the first part alone. */
 enum load_mode { LOAD_ALL, LOAD_PROVE, LOAD_TAXONOMY };
 
-static skidx_status load_image(unsigned char *buf, size_t len,
+static skidx_status load_image(unsigned char *buf, size_t len, int fd,
                                const struct skidx_tcache_key *key,
                                const char *dir,
                                const struct skidx_taxonomy_files *f,
@@ -486,7 +497,7 @@ static skidx_status prove(const unsigned char *img, size_t n,
         return SKIDX_ERR_NOMEM;
     memcpy(copy, img, n);
     skidx_status st =
-        load_image(copy, n, key, c->tax->dir, f, LOAD_PROVE, &t, &lc);
+        load_image(copy, n, -1, key, c->tax->dir, f, LOAD_PROVE, &t, &lc);
     if (st) {
         free(copy);
         return st == SKIDX_ERR_NOMEM ? st : SKIDX_ERR_CORRUPT;
@@ -503,7 +514,7 @@ skidx_status skidx_tcache_save(const struct skidx_compiled *c,
                                const struct skidx_taxonomy_files *f,
                                unsigned char **buf, size_t *len)
 {
-    struct skidx_wblob w = {0};
+    struct skidx_wblob w = {0}, dbs = {0};
     unsigned char hdr[SKIDX_TCACHE_HEADER] = {0};
     skidx_status st;
     *buf = NULL;
@@ -511,15 +522,20 @@ skidx_status skidx_tcache_save(const struct skidx_compiled *c,
     skidx_wblob_put(&w, hdr, sizeof(hdr)); /* filled in below */
     put_taxonomy(&w, c->tax);
     const size_t tax_end = w.n;
-    if ((st = skidx_matcher_serialize(c->skills, &w)) ||
-        (st = skidx_matcher_serialize(c->roles, &w)) ||
-        (st = skidx_matcher_serialize(c->levels, &w)) ||
-        (st = skidx_matcher_serialize(c->level_fields, &w))) {
+    if ((st = skidx_matcher_serialize(c->skills, &w, &dbs)) ||
+        (st = skidx_matcher_serialize(c->roles, &w, &dbs)) ||
+        (st = skidx_matcher_serialize(c->levels, &w, &dbs)) ||
+        (st = skidx_matcher_serialize(c->level_fields, &w, &dbs))) {
         free(w.p);
+        free(dbs.p);
         return st;
     }
     skidx_wblob_u32(&w, END_TAG);
-    if (w.oom) {
+    skidx_wblob_align(&w);
+    const size_t tables_end = w.n;
+    skidx_wblob_put(&w, dbs.p, dbs.n);
+    free(dbs.p);
+    if (w.oom || dbs.oom) {
         free(w.p);
         return SKIDX_ERR_NOMEM;
     }
@@ -530,7 +546,9 @@ skidx_status skidx_tcache_save(const struct skidx_compiled *c,
     le64(h + 32, c->tax->hash);
     le64(h + 40, w.n - SKIDX_TCACHE_HEADER);
     le64(h + H_TAX_BYTES, tax_end - SKIDX_TCACHE_HEADER);
-    le64(h + H_MATCH_SUM, checksum(NULL, 0, h + tax_end, w.n - tax_end));
+    le64(h + H_TABLES_BYTES, tables_end - SKIDX_TCACHE_HEADER);
+    le64(h + H_MATCH_SUM,
+         checksum(NULL, 0, h + tax_end, tables_end - tax_end));
     le64(h + H_SUM, checksum(h, H_SUM, h + SKIDX_TCACHE_HEADER,
                              tax_end - SKIDX_TCACHE_HEADER));
     if ((st = prove(w.p, w.n, c, key, f))) {
@@ -570,23 +588,47 @@ static struct skidx_taxonomy *taxonomy_shell(const char *dir)
     return t;
 }
 
+/* The header's lengths (payload, taxonomy, tables) when they agree with
+ * each other and with a file of file_len bytes; else 0. */
+static int header_lengths(const unsigned char *header, uint64_t file_len,
+                          uint64_t *p, uint64_t *t, uint64_t *m)
+{
+    *p = rd64(header + 40);
+    *t = rd64(header + H_TAX_BYTES);
+    *m = rd64(header + H_TABLES_BYTES);
+    return !memcmp(header, MAGIC, 8) &&
+           rd64(header + 8) == SKIDX_TCACHE_VERSION &&
+           file_len >= SKIDX_TCACHE_HEADER &&
+           *p == file_len - SKIDX_TCACHE_HEADER && *t <= *m && *m <= *p &&
+           *m % SKIDX_BLOB_ALIGN == 0;
+}
+
 size_t skidx_tcache_taxonomy_bytes(const unsigned char *header,
                                    uint64_t file_len)
 {
-    const uint64_t payload = rd64(header + 40), t = rd64(header + H_TAX_BYTES);
-    if (memcmp(header, MAGIC, 8) || rd64(header + 8) != SKIDX_TCACHE_VERSION ||
-        file_len < SKIDX_TCACHE_HEADER ||
-        payload != file_len - SKIDX_TCACHE_HEADER || t > payload)
-        return 0;
-    return SKIDX_TCACHE_HEADER + (size_t)t;
+    uint64_t p, t, m;
+    return header_lengths(header, file_len, &p, &t, &m)
+               ? SKIDX_TCACHE_HEADER + (size_t)t
+               : 0;
 }
 
-/* The load of buf[0..len): the whole image, or (LOAD_TAXONOMY) its first
- * part, which len must then be. LOAD_PROVE computes the taxonomy hash
- * again from what was loaded, which must be the stored one
- * (skidx_tcache_save proves each image so before it is written; a load
- * trusts the stored hash). */
-static skidx_status load_image(unsigned char *buf, size_t len,
+size_t skidx_tcache_tables_bytes(const unsigned char *header,
+                                 uint64_t file_len)
+{
+    uint64_t p, t, m;
+    return header_lengths(header, file_len, &p, &t, &m)
+               ? SKIDX_TCACHE_HEADER + (size_t)m
+               : 0;
+}
+
+/* The load of buf[0..len): the whole image (fd -1), its first two parts
+ * with the third in the file open as fd (whose length must be the
+ * image's), or (LOAD_TAXONOMY) its first part, which len must then be.
+ * LOAD_PROVE computes the taxonomy hash again from what was loaded, which
+ * must be the stored one (skidx_tcache_save proves each image so before
+ * it is written; a load trusts the stored hash). On success fd belongs
+ * to *tax. */
+static skidx_status load_image(unsigned char *buf, size_t len, int fd,
                                const struct skidx_tcache_key *key,
                                const char *dir,
                                const struct skidx_taxonomy_files *f,
@@ -594,7 +636,7 @@ static skidx_status load_image(unsigned char *buf, size_t len,
                                struct skidx_taxonomy **tax,
                                struct skidx_compiled **comp)
 {
-    static const unsigned char zero[H_SUM - H_RESERVED];
+    static const unsigned char zero[SKIDX_BLOB_ALIGN];
     *tax = NULL;
     *comp = NULL;
     if ((uintptr_t)buf % SKIDX_BLOB_ALIGN)
@@ -605,15 +647,29 @@ static skidx_status load_image(unsigned char *buf, size_t len,
         return SKIDX_ERR_VERSION;
     const uint64_t payload = rd64(buf + 40);
     const uint64_t part = rd64(buf + H_TAX_BYTES);
-    const uint64_t part_end = mode == LOAD_TAXONOMY ? part : payload;
+    const uint64_t tables = rd64(buf + H_TABLES_BYTES);
+    /* the file's length, which the third part must end: a file truncated
+     * before the load is refused here */
+    uint64_t file_len = len;
+    struct stat sb;
+    if (fd >= 0)
+        file_len = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0
+                       ? (uint64_t)sb.st_size
+                       : 0;
+    const uint64_t part_end = mode == LOAD_TAXONOMY ? part
+                              : fd >= 0             ? tables
+                                                    : payload;
     if (memcmp(buf + 16, key->digest, 16) ||
-        memcmp(buf + H_RESERVED, zero, sizeof(zero)) || part > payload ||
+        memcmp(buf + H_RESERVED, zero, H_SUM - H_RESERVED) || part > tables ||
+        tables > payload || tables % SKIDX_BLOB_ALIGN ||
+        (mode != LOAD_TAXONOMY &&
+         file_len != SKIDX_TCACHE_HEADER + payload) ||
         part_end != len - SKIDX_TCACHE_HEADER ||
         checksum(buf, H_SUM, buf + SKIDX_TCACHE_HEADER, (size_t)part) !=
             rd64(buf + H_SUM) ||
         (mode != LOAD_TAXONOMY &&
          checksum(NULL, 0, buf + SKIDX_TCACHE_HEADER + part,
-                  (size_t)(payload - part)) != rd64(buf + H_MATCH_SUM)))
+                  (size_t)(tables - part)) != rd64(buf + H_MATCH_SUM)))
         return SKIDX_ERR_CORRUPT;
 
     struct skidx_taxonomy *t = taxonomy_shell(dir);
@@ -626,6 +682,12 @@ static skidx_status load_image(unsigned char *buf, size_t len,
     uint64_t hash = 0;
     if (!t || !c || !im)
         goto fail;
+    /* the databases: in buf, or read from fd (which im takes on success) */
+    im->dbs.mem = fd >= 0 ? NULL : buf + SKIDX_TCACHE_HEADER + tables;
+    im->dbs.fd = -1;
+    im->dbs.at = SKIDX_TCACHE_HEADER + tables;
+    im->dbs.len = payload - tables;
+    im->dbs.used = 0;
     /* from here t's names, aliases and arrays are the image's and the
      * arena's: skidx_taxonomy_free() releases the image as a whole */
     t->image = im;
@@ -642,17 +704,23 @@ static skidx_status load_image(unsigned char *buf, size_t len,
         *comp = c;
         return SKIDX_OK;
     }
-    L.r.n = (size_t)payload;
+    L.r.n = (size_t)tables;
     if ((st = skidx_matcher_deserialize(&t->skills, t->n_skills, &L.r,
-                                        L.arena, &c->skills)) ||
+                                        L.arena, &im->dbs, &c->skills)) ||
         (st = skidx_matcher_deserialize(&t->roles, t->n_roles, &L.r,
-                                        L.arena, &c->roles)) ||
+                                        L.arena, &im->dbs, &c->roles)) ||
         (st = skidx_matcher_deserialize(&t->levels, t->n_levels, &L.r,
-                                        L.arena, &c->levels)) ||
+                                        L.arena, &im->dbs, &c->levels)) ||
         (st = skidx_matcher_deserialize(&t->level_fields, t->n_levels, &L.r,
-                                        L.arena, &c->level_fields)))
+                                        L.arena, &im->dbs,
+                                        &c->level_fields)))
         goto fail;
-    if (skidx_rblob_u32(&L.r) != END_TAG || L.r.bad || L.r.off != L.r.n) {
+    /* the end tag, then zeros to the third part (less than an alignment);
+     * the databases fill the third part */
+    if (skidx_rblob_u32(&L.r) != END_TAG || L.r.bad ||
+        im->dbs.used != im->dbs.len ||
+        L.r.n - L.r.off >= SKIDX_BLOB_ALIGN ||
+        memcmp(L.r.p + L.r.off, zero, L.r.n - L.r.off)) {
         st = SKIDX_ERR_CORRUPT;
         goto fail;
     }
@@ -682,6 +750,7 @@ static skidx_status load_image(unsigned char *buf, size_t len,
     }
     t->hash = hash;
     im->buf = buf; /* the image is the taxonomy's from now on */
+    im->dbs.fd = fd; /* and the file */
     *tax = t;
     *comp = c;
     return SKIDX_OK;
@@ -700,7 +769,19 @@ skidx_status skidx_tcache_load(unsigned char *buf, size_t len,
                                struct skidx_taxonomy **tax,
                                struct skidx_compiled **comp)
 {
-    return load_image(buf, len, key, dir, f, LOAD_ALL, tax, comp);
+    return load_image(buf, len, -1, key, dir, f, LOAD_ALL, tax, comp);
+}
+
+skidx_status skidx_tcache_load_file(unsigned char *buf, size_t len, int fd,
+                                    const struct skidx_tcache_key *key,
+                                    const char *dir,
+                                    const struct skidx_taxonomy_files *f,
+                                    struct skidx_taxonomy **tax,
+                                    struct skidx_compiled **comp)
+{
+    if (fd < 0)
+        return SKIDX_ERR_USAGE;
+    return load_image(buf, len, fd, key, dir, f, LOAD_ALL, tax, comp);
 }
 
 skidx_status skidx_tcache_load_taxonomy(unsigned char *buf, size_t len,
@@ -710,5 +791,5 @@ skidx_status skidx_tcache_load_taxonomy(unsigned char *buf, size_t len,
                                         struct skidx_taxonomy **tax,
                                         struct skidx_compiled **comp)
 {
-    return load_image(buf, len, key, dir, f, LOAD_TAXONOMY, tax, comp);
+    return load_image(buf, len, -1, key, dir, f, LOAD_TAXONOMY, tax, comp);
 }

@@ -14,8 +14,10 @@
  * Hyperscan platform (tuning and CPU features), and the exact bytes of
  * skills.tsv, roles.tsv and sections.tsv (which determine the taxonomy
  * hash). An image whose key, lengths, checksums (XXH3-64: one over the
- * header and the taxonomy, one over the matchers) or contents disagree
- * is refused with SKIDX_ERR_CORRUPT. Before
+ * header and the taxonomy, one over the matchers' tables) or contents
+ * disagree is refused with SKIDX_ERR_CORRUPT; each of the matchers'
+ * Hyperscan databases (the image's third part) has a checksum of its
+ * own, in the tables, checked when the database is first read. Before
  * an image is handed out to be written, it is loaded back and the
  * taxonomy hash computed again from what was loaded must equal the one
  * it was made from (this proves the serializer and the loader agree);
@@ -24,10 +26,11 @@
  * so it takes the stored hash without computing it again. A refused
  * image never changes a result: the caller compiles from the files
  * instead. The proof also rebuilds every Hyperscan database; a load
- * rebuilds each only when it is first scanned (core/match.h), so one
- * that does not rebuild then (an image forged after its checksum) fails
- * that scan with SKIDX_ERR_HYPERSCAN and skidx_matcher_damaged() is set:
- * the caller names the cache file.
+ * reads, checks and rebuilds each only when it is first scanned
+ * (core/match.h), so one that is damaged or does not rebuild then (a
+ * file damaged or changed after it was written, or forged after its
+ * checksum) fails that scan with SKIDX_ERR_HYPERSCAN and
+ * skidx_matcher_damaged() is set: the caller names the cache file.
  *
  * Thread-safety: every function is reentrant; images are independent.
  */
@@ -43,7 +46,7 @@
 #include <stdint.h>
 
 /* Image format version: bump on any change to the layout. */
-#define SKIDX_TCACHE_VERSION 3u
+#define SKIDX_TCACHE_VERSION 4u
 /* Size of the image header. */
 #define SKIDX_TCACHE_HEADER 128u
 
@@ -91,10 +94,33 @@ skidx_status skidx_tcache_load(unsigned char *buf, size_t len,
                                struct skidx_taxonomy **tax,
                                struct skidx_compiled **comp);
 
+/* As skidx_tcache_load, from the image's first two parts in buf[0..len)
+ * (len: skidx_tcache_tables_bytes) and its file, open as fd for reading:
+ * the third part, the Hyperscan databases, stays in the file, and each
+ * database is read from it (pread), checked against its checksum and
+ * rebuilt when it is first scanned (core/match.h). The file's length
+ * must be the image's. On success fd belongs to *tax (closed when it is
+ * freed); on failure it stays the caller's. The file is never mapped: a
+ * file truncated or rewritten after the load makes a database that is
+ * then read fail its scans (skidx_matcher_damaged), never the process.
+ * Errors: as skidx_tcache_load; SKIDX_ERR_USAGE when fd < 0.
+ *
+ * skidx_tcache_tables_bytes: from the first SKIDX_TCACHE_HEADER bytes of
+ * an image whose file is `file_len` bytes long, how many bytes from its
+ * start make its first two parts; 0 as for skidx_tcache_taxonomy_bytes. */
+skidx_status skidx_tcache_load_file(unsigned char *buf, size_t len, int fd,
+                                    const struct skidx_tcache_key *key,
+                                    const char *dir,
+                                    const struct skidx_taxonomy_files *f,
+                                    struct skidx_taxonomy **tax,
+                                    struct skidx_compiled **comp);
+size_t skidx_tcache_tables_bytes(const unsigned char *header,
+                                 uint64_t file_len);
+
 /* The image's first part: its header and the taxonomy, without the
- * matchers. An image is two parts, each with its own checksum, so that a
+ * matchers. The first two parts have a checksum each, so that a
  * run that scans no text (`skidx index` of empty shards) reads and checks
- * some 0.9 MB of the default taxonomy's 10 MB and nothing else.
+ * some 1.1 MB of the default taxonomy's 15 MB and nothing else.
  *
  * skidx_tcache_taxonomy_bytes: from the first SKIDX_TCACHE_HEADER bytes of
  * an image whose file is `file_len` bytes long, how many bytes from its
