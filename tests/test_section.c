@@ -55,6 +55,18 @@ static int teardown(void **state)
     return 0;
 }
 
+/* a and b hold the same headings (start, body, kind) */
+static void expect_same_sections(const struct skidx_sections *a,
+                                 const struct skidx_sections *b)
+{
+    assert_int_equal(a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        assert_int_equal(a->s[i].start, b->s[i].start);
+        assert_int_equal(a->s[i].body, b->s[i].body);
+        assert_int_equal(a->s[i].kind, b->s[i].kind);
+    }
+}
+
 /* "kind@heading-text|..." of `text`, on path `simd`. */
 static const char *describe(const char *text, int simd)
 {
@@ -496,12 +508,7 @@ static void dense_candidates(void **state)
                     assert_int_equal(
                         skidx_sections_split(&R, text, n, &S, kPaths[pk]),
                         SKIDX_OK);
-                    assert_int_equal(a.n, S.n);
-                    for (size_t i = 0; i < a.n; i++) {
-                        assert_int_equal(a.s[i].start, S.s[i].start);
-                        assert_int_equal(a.s[i].body, S.s[i].body);
-                        assert_int_equal(a.s[i].kind, S.s[i].kind);
-                    }
+                    expect_same_sections(&a, &S);
                 }
                 total += a.n;
             }
@@ -526,12 +533,7 @@ static const char *line_kind(const struct skidx_section_rules *r2,
     assert_int_equal(skidx_sections_split(r2, text, (size_t)n, &b,
                                           SKIDX_SIMD_BEST),
                      SKIDX_OK);
-    assert_int_equal(a.n, b.n);
-    for (size_t i = 0; i < a.n; i++) {
-        assert_int_equal(a.s[i].start, b.s[i].start);
-        assert_int_equal(a.s[i].body, b.s[i].body);
-        assert_int_equal(a.s[i].kind, b.s[i].kind);
-    }
+    expect_same_sections(&a, &b);
     assert_true(a.n <= 1);
     const char *kind = a.n ? skidx_section_name(a.s[0].kind) : "";
     if (a.n)
