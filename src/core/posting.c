@@ -1393,7 +1393,7 @@ static skidx_status skip_ranges(struct skidx_worker *w, size_t len,
     return SKIDX_OK;
 }
 
-/* The month, salary and their fixes of posting q into out. */
+/* The month, salary and their fixes of posting p into out. */
 static void posting_fields(const struct skidx_posting *p, const char *currency,
                            struct skidx_posting_result *out)
 {
@@ -1457,7 +1457,6 @@ static void posting_fields(const struct skidx_posting *p, const char *currency,
                 n == strlen(currency) && !strncasecmp(s, currency, n);
         }
     }
-
 }
 
 /* The duplicate key of a posting (its title, company and description,
