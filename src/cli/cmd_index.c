@@ -501,6 +501,8 @@ int cmd_index(int argc, char **argv)
     /* empty shards scan no text: the taxonomy without its matchers */
     if (skidx_shard_list_all_empty(&ix.shards))
         ix.tax_flags |= CLI_TAX_NO_MATCHERS;
+    else /* a corpus scans every database: a damaged one is found now */
+        ix.tax_flags |= CLI_TAX_ALL_DBS;
     if ((rc = cli_index_taxonomy(&ix)) >= 0)
         goto out;
     struct skidx_model model;

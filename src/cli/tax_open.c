@@ -14,6 +14,7 @@
  */
 #include "cli/tax_open.h"
 #include "cli/out.h"
+#include "core/error.h"
 #include "core/tax_cache.h"
 #include "io/atomic_file.h"
 
@@ -238,6 +239,18 @@ static void cache_write(const char *dir, const char *name,
     prune(dir, name);
 }
 
+/* Every Hyperscan database of comp's matchers rebuilt now
+ * (skidx_matcher_load_all): SKIDX_ERR_CORRUPT when one does not. */
+static skidx_status all_dbs(const struct skidx_compiled *comp)
+{
+    const struct skidx_matcher *m[4] = {comp->skills, comp->roles,
+                                        comp->levels, comp->level_fields};
+    for (int i = 0; i < 4; i++)
+        if (m[i])
+            SKIDX_FORWARD(skidx_matcher_load_all(m[i]));
+    return SKIDX_OK;
+}
+
 int cli_taxonomy_damaged(const struct skidx_compiled *comp)
 {
     if (!comp || !comp->skills || !loaded[0] ||
@@ -298,7 +311,26 @@ skidx_status cli_taxonomy_open(const char *dir, unsigned flags,
                      ? skidx_tcache_load_taxonomy(buf, len, &key, dir, &f, tax,
                                                   comp)
                      : skidx_tcache_load(buf, len, &key, dir, &f, tax, comp);
-            if (!st) {
+            if (!st && (flags & CLI_TAX_ALL_DBS) && part == READ_TABLES &&
+                (st = all_dbs(*comp)) != SKIDX_OK) {
+                /* fd and buf went to *tax: freed with it */
+                skidx_compiled_free(*comp);
+                skidx_taxonomy_free(*tax);
+                *comp = NULL;
+                *tax = NULL;
+                if (st == SKIDX_ERR_NOMEM) {
+                    skidx_taxonomy_files_release(&f);
+                    return skidx_fail(err, st, path, SKIDX_NOLINE,
+                                      SKIDX_NOOFF, "out of memory");
+                }
+                if (unlink(path) && errno != ENOENT && verbose)
+                    cli_msg("cache: cannot remove '%s': %s", path,
+                            strerror(errno));
+                if (verbose)
+                    cli_msg("cache: ignored '%s': a Hyperscan database in "
+                            "it does not load (removed)",
+                            path);
+            } else if (!st) {
                 if (verbose)
                     cli_msg("cache: loaded '%s'%s", path,
                             part == READ_TAXONOMY
@@ -307,12 +339,14 @@ skidx_status cli_taxonomy_open(const char *dir, unsigned flags,
                 memcpy(loaded, path, sizeof(loaded));
                 skidx_taxonomy_files_release(&f);
                 return SKIDX_OK;
+            } else {
+                if (fd >= 0)
+                    close(fd);
+                free(buf);
+                if (verbose)
+                    cli_msg("cache: ignored '%s': %s", path,
+                            skidx_strerror(st));
             }
-            if (fd >= 0)
-                close(fd);
-            free(buf);
-            if (verbose)
-                cli_msg("cache: ignored '%s': %s", path, skidx_strerror(st));
         } else if (verbose) {
             cli_msg("cache: no '%s'", path);
         }

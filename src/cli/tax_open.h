@@ -22,6 +22,12 @@ enum cli_tax_flags {
     /* the caller scans no text: from the cache, the taxonomy may come
      * without its matchers and section rules (*comp's matchers NULL) */
     CLI_TAX_NO_MATCHERS = 1u << 1,
+    /* the caller scans a corpus: every Hyperscan database of a cache file
+     * is read and rebuilt now (it would be on its first scan anyway), and
+     * a file one of whose databases does not rebuild is treated as any
+     * damaged cache file: removed, the taxonomy compiled and written
+     * again, the run unaffected */
+    CLI_TAX_ALL_DBS = 1u << 2,
 };
 
 /* Load the taxonomy in `dir` and compile it, or take both from the cache.
