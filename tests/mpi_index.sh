@@ -290,5 +290,35 @@ else
 fi
 pkill -KILL -f "$SKIDX_MPI $T/kl/" 2>/dev/null
 
+# --- a compiled-taxonomy cache with a damaged Hyperscan database ------------
+# (a byte of the first database's bytecode flipped, its checksum forged, as
+# tests/cli_cache.sh does): every rank rebuilds the databases when it
+# loads the file, so the file is refused there, compiled and written
+# again, and the run gives the index of one process
+mkdir -p "$T/dc"
+cp -r "$SRC/tests/e2e/taxonomy" "$T/dc/rx"
+printf 'Phone\tData\t/[0-9]{3}-[0-9]{4}/\n' >> "$T/dc/rx/skills.tsv"
+printf '{"id":"p","title":"Engineer","description":"Call 555-1234 about SQL."}\n' > "$T/dc/p.jsonl"
+SKIDX_CACHE=off "$SKIDX" index -q -t "$T/dc/rx" "$T/dc/p.jsonl" -o "$T/dc/ref.skidx" ||
+    bad "damaged cache: skidx index"
+export SKIDX_CACHE_DIR=$T/dc/cache
+timeout 120 "$MPIRUN" --allow-run-as-root --oversubscribe -x SKIDX_CACHE_DIR -n 2 \
+    "$SKIDX_MPI" -q -t "$T/dc/rx" "$T/dc/p.jsonl" -o "$T/dc/a.skidx" ||
+    bad "damaged cache: the first run: exit $?"
+DC=$(ls "$T"/dc/cache/taxonomy-*.skc 2>/dev/null | head -1)
+if [ -n "$DC" ] && sed -n '/^python3 - "\$RX"/,/^EOF$/p' "$SRC/tests/cli_cache.sh" |
+        sed '1d;$d' > "$T/dc/spoil.py" && [ -s "$T/dc/spoil.py" ] &&
+        python3 "$T/dc/spoil.py" "$DC" "$SRC/scripts" 1; then
+    timeout 120 "$MPIRUN" --allow-run-as-root --oversubscribe -x SKIDX_CACHE_DIR \
+        -x SKIDX_CACHE=verbose -n 2 "$SKIDX_MPI" -q -t "$T/dc/rx" "$T/dc/p.jsonl" \
+        -o "$T/dc/b.skidx" 2>"$T/dc/err" || bad "damaged cache: exit $?: $(cat "$T/dc/err")"
+    grep -q "cache: ignored '$DC': a Hyperscan database in it does not load" "$T/dc/err" ||
+        bad "damaged cache: not refused at load: $(cat "$T/dc/err")"
+    cmp -s "$T/dc/ref.skidx" "$T/dc/b.skidx" || bad "damaged cache: not the bytes of one process"
+else
+    bad "damaged cache: no cache file written, or it could not be spoilt"
+fi
+unset SKIDX_CACHE_DIR
+
 [ $fail -eq 0 ] && echo "mpi_index: all passed"
 exit $fail
