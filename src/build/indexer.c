@@ -765,11 +765,9 @@ static void decide(struct run *R, struct result *r)
         if (fresh && h.known_dup)
             abort();
         R->repeats_passed += h.known_dup;
-        if (fresh && R->dup_seen) {
-            const uint64_t k = h.dedup ? h.dedup : 1;
-            __atomic_store_n(R->dup_seen + skidx_dup_slot(k, R->dup_mask), k,
-                             __ATOMIC_RELAXED);
-        }
+        if (fresh && R->dup_seen)
+            __atomic_store_n(R->dup_seen + skidx_dup_slot(h.dedup, R->dup_mask),
+                             skidx_dup_stored(h.dedup), __ATOMIC_RELAXED);
         if (!fresh) {
             h.pad = DUP;
             memcpy(r->buf + off, &h, sizeof(h));

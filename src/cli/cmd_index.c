@@ -347,6 +347,12 @@ int cli_index_list(struct cli_index *ix)
 int cli_index_taxonomy(struct cli_index *ix)
 {
     struct skidx_error err;
+    /* a corpus scans every Hyperscan database: each is rebuilt at load,
+     * so a damaged cache file is refused there (compiled and written
+     * again) and the run goes on; skidx-mpi's ranks too */
+    if (!(ix->tax_flags & CLI_TAX_NO_MATCHERS) &&
+        !skidx_shard_list_all_empty(&ix->shards))
+        ix->tax_flags |= CLI_TAX_ALL_DBS;
     /* the taxonomy, within the limits of the index format */
     skidx_error_clear(&err);
     skidx_status tst = cli_taxonomy_open(ix->tax_dir, ix->tax_flags, &ix->tax,
@@ -501,8 +507,6 @@ int cmd_index(int argc, char **argv)
     /* empty shards scan no text: the taxonomy without its matchers */
     if (skidx_shard_list_all_empty(&ix.shards))
         ix.tax_flags |= CLI_TAX_NO_MATCHERS;
-    else /* a corpus scans every database: a damaged one is found now */
-        ix.tax_flags |= CLI_TAX_ALL_DBS;
     if ((rc = cli_index_taxonomy(&ix)) >= 0)
         goto out;
     struct skidx_model model;

@@ -1472,13 +1472,18 @@ static skidx_status posting_key(struct skidx_worker *w,
     return SKIDX_OK;
 }
 
+/* The slot of w->dup_seen where key k would be. */
+static inline const uint64_t *dup_slot(const struct skidx_worker *w,
+                                       uint64_t k)
+{
+    return w->dup_seen + skidx_dup_slot(k, w->dup_mask);
+}
+
 /* Does w->dup_seen hold key k? */
 static int dup_seen(const struct skidx_worker *w, uint64_t k)
 {
-    if (!k)
-        k = 1;
-    const uint64_t *slot = w->dup_seen + skidx_dup_slot(k, w->dup_mask);
-    return __atomic_load_n(slot, __ATOMIC_RELAXED) == k;
+    return __atomic_load_n(dup_slot(w, k), __ATOMIC_RELAXED) ==
+           skidx_dup_stored(k);
 }
 
 skidx_status skidx_posting_process(const struct skidx_compiled *c,
@@ -1518,9 +1523,7 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
     SKIDX_FORWARD(posting_key(w, &q, &out->dedup));
     const int check_dup = w->dup_seen && !want_hits;
     if (check_dup)
-        __builtin_prefetch(w->dup_seen +
-                           skidx_dup_slot(out->dedup ? out->dedup : 1,
-                                          w->dup_mask));
+        __builtin_prefetch(dup_slot(w, out->dedup));
     /* classified after the title's skills: the memo's lines load
      * meanwhile */
     uint64_t title_key;

@@ -105,11 +105,17 @@ struct skidx_worker {
     uint64_t dup_mask;
 };
 
-/* The slot of duplicate key k (not 0) in a dup_seen table of mask + 1
- * slots. */
+/* What a dup_seen table stores for duplicate key k: k, or 1 for a key 0
+ * (0 is an empty slot), as the indexer's duplicate set reads keys. */
+static inline uint64_t skidx_dup_stored(uint64_t k)
+{
+    return k ? k : 1;
+}
+
+/* The slot of duplicate key k in a dup_seen table of mask + 1 slots. */
 static inline uint64_t skidx_dup_slot(uint64_t k, uint64_t mask)
 {
-    return (k * 0x9E3779B97F4A7C15ull >> 23) & mask;
+    return (skidx_dup_stored(k) * 0x9E3779B97F4A7C15ull >> 23) & mask;
 }
 skidx_status skidx_worker_init(struct skidx_worker *w,
                                const struct skidx_compiled *c);

@@ -36,7 +36,6 @@
 #include "build/indexer.h"
 #include "cli/cmd_index.h"
 #include "cli/out.h"
-#include "cli/tax_open.h"
 #include "core/count.h"
 #include "core/error.h"
 #include "io/atomic_file.h"
@@ -805,11 +804,6 @@ static int run(struct cli_index *ix)
     if (bcast_shards(&ix->shards))
         return EXIT_DATA;
     keep_freed_memory();
-    /* a corpus scans every Hyperscan database: each rank rebuilds them
-     * all at load, so a damaged cache file is refused there (rank 0
-     * first: it compiles and writes the file again) and no run fails */
-    if (!skidx_shard_list_all_empty(&ix->shards))
-        ix->tax_flags |= CLI_TAX_ALL_DBS;
     /* the writer opens the taxonomy first: a compilation then fills the
      * cache the others read */
     int trc = rank == WRITER ? cli_index_taxonomy(ix) : -1;
