@@ -5,8 +5,9 @@
 # not a file changes nothing and is silently rewritten; an unusable cache
 # directory is not an error; the directory follows SKIDX_CACHE_DIR,
 # XDG_CACHE_HOME and HOME; concurrent runs leave one whole file; a
-# Hyperscan database spoilt behind a forged checksum fails the first run
-# that scans it, naming the file, which it removes.
+# Hyperscan database spoilt (behind a forged checksum or not) is named
+# and removed by the first run that scans it, which compiles the
+# taxonomy and goes on with the same results.
 # usage: cli_cache.sh SKIDX SOURCE_DIR
 set -u
 SKIDX=$1 SRC=$2
@@ -155,8 +156,9 @@ cmp -s "$T/nolf.cold" "$T/nolf.warm" && cmp -s "$T/nolf.cold" "$T/nolf.off" &&
 # A Hyperscan database is rebuilt from the cache file when first scanned,
 # not at load. One spoilt behind a forged checksum (a byte of its bytecode
 # flipped: only Hyperscan's CRC sees it) or without (its own checksum
-# sees it) fails the `match` that first needs it with a message naming
-# the file, which is removed; a run that scans nothing (an empty corpus)
+# sees it) is found by the `match` that first needs it, which names and
+# removes the file, compiles the taxonomy (writing the file again) and
+# goes on with the same output; a run that scans nothing (an empty corpus)
 # needs none of it; `skidx index` of a corpus rebuilds every database at
 # load, so it refuses such a file there (removed, the taxonomy compiled,
 # the same index); the next run compiles again.
@@ -207,11 +209,21 @@ check "$sp, empty corpus: exit" 0 $?
 case $msg in *"cache: loaded"*) ok "$sp, empty corpus: loaded, none rebuilt" ;;
     *) bad "$sp, empty corpus: not loaded: $msg" ;; esac
 cp "$RX" "$T/rx.skc"
-"$SKIDX" match -t "$T/rx" "$T/p.jsonl" > /dev/null 2> "$T/err"; rc=$?
-[ $rc -ne 0 ] && ok "$sp: match fails" || bad "$sp: match exit 0"
-grep -q "damaged compiled-taxonomy cache '$RX'" "$T/err" &&
+# two postings, the second repeated: the first scan finds the database
+# damaged; the output must be the compiled taxonomy's, every line
+cat "$T/p.jsonl" "$T/p.jsonl" > "$T/p2.jsonl"
+SKIDX_CACHE=off "$SKIDX" match -t "$T/rx" "$T/p2.jsonl" > "$T/rx2.ref"
+"$SKIDX" match -t "$T/rx" "$T/p2.jsonl" > "$T/rx2.out" 2> "$T/err"
+check "$sp: match: exit" 0 $?
+grep -q "damaged compiled-taxonomy cache '$RX'.*(removed: the taxonomy is compiled instead)" "$T/err" &&
     ok "$sp: match names the file" || bad "$sp: match message: $(cat "$T/err")"
-[ -e "$RX" ] && bad "$sp: file not removed" || ok "$sp: file removed"
+cmp -s "$T/rx2.ref" "$T/rx2.out" && ok "$sp: match: the compiled taxonomy's output" ||
+    bad "$sp: match: output differs from the compiled taxonomy's"
+[ -e "$RX" ] && cmp -s "$RX" "$T/rx.skc" && bad "$sp: file not removed" ||
+    ok "$sp: damaged file gone"
+msg=$(SKIDX_CACHE=verbose "$SKIDX" match -t "$T/rx" "$T/p.jsonl" 2>&1 >/dev/null)
+case $msg in *"cache: loaded"*) ok "$sp: match wrote it again" ;;
+    *) bad "$sp: match did not write it again: $msg" ;; esac
 cp "$T/rx.skc" "$RX"
 msg=$(SKIDX_CACHE=verbose "$SKIDX" index -q -t "$T/rx" "$T/p.jsonl" -o "$T/rx1.skidx" 2>&1)
 check "$sp: index: exit" 0 $?

@@ -407,7 +407,7 @@ static int cli_index_finish_write(struct cli_index *ix,
     struct skidx_error werr;
     skidx_error_clear(&werr);
     /* a damaged compiled-taxonomy cache file: it is named */
-    if (st && st != SKIDX_ERR_INTERRUPTED && cli_taxonomy_damaged(ix->comp)) {
+    if (st && st != SKIDX_ERR_INTERRUPTED && cli_taxonomy_damaged(ix->comp, 0)) {
         cli_msg("no index written");
         return EXIT_DATA;
     }

@@ -18,6 +18,12 @@
 
 struct mctx {
     const struct skidx_compiled *comp;
+    struct skidx_taxonomy *tax;    /* comp's, freed after it */
+    struct skidx_compiled *owned;  /* comp, freed at the end */
+    const char *tax_dir;
+    unsigned tax_flags;
+    int recompiled; /* the taxonomy was compiled again after a damaged
+                       cache file (once a run) */
     struct skidx_worker w;
     struct corpus_walk walk; /* keys, format and skipped records */
     int text_mode;
@@ -155,6 +161,38 @@ static int match_line(struct mctx *m, const char *file, uint64_t lineno,
     return match_posting(m, file, lineno, &p, &id);
 }
 
+/* The taxonomy compiled again, after a cache file's database was found
+ * damaged and the file removed: through the cache (a file that is there
+ * again is refused unless every database in it rebuilds), so the next
+ * run loads what this one writes. 0, or -1 when it failed (said). */
+static int recompile(struct mctx *m)
+{
+    struct skidx_taxonomy *tax = NULL;
+    struct skidx_compiled *comp = NULL;
+    struct skidx_error err;
+    m->recompiled = 1;
+    skidx_error_clear(&err);
+    skidx_status st = cli_taxonomy_open(m->tax_dir,
+                                        m->tax_flags | CLI_TAX_ALL_DBS, &tax,
+                                        &comp, &err);
+    if (st) {
+        cli_report_st("invalid taxonomy", st, &err);
+        skidx_taxonomy_free(tax);
+        return -1;
+    }
+    skidx_worker_release(&m->w);
+    skidx_compiled_free(m->owned);
+    skidx_taxonomy_free(m->tax);
+    m->owned = comp;
+    m->comp = comp;
+    m->tax = tax;
+    if (skidx_worker_init(&m->w, comp)) {
+        cli_msg("out of memory");
+        return -1;
+    }
+    return 0;
+}
+
 static int match_posting(struct mctx *m, const char *file, uint64_t lineno,
                          const struct skidx_posting *p,
                          const struct skidx_value *id)
@@ -163,6 +201,18 @@ static int match_posting(struct mctx *m, const char *file, uint64_t lineno,
     unsigned skip = 0;
     skidx_status st = skidx_posting_process(m->comp, &m->w, p, m->currency, 1,
                                             m->engine, &r, &skip);
+    if (st && st != SKIDX_ERR_CORRUPT && !m->recompiled &&
+        cli_taxonomy_damaged(m->comp, 1)) {
+        /* a Hyperscan database of the cache file did not rebuild on its
+         * first scan (the file is named and removed): the taxonomy is
+         * compiled and this posting matched again. What was printed
+         * before came from databases that did rebuild, so the output is
+         * the compiled taxonomy's whole. */
+        if (recompile(m))
+            return -1;
+        st = skidx_posting_process(m->comp, &m->w, p, m->currency, 1,
+                                   m->engine, &r, &skip);
+    }
     if (st == SKIDX_ERR_CORRUPT) {
         fprintf(stderr, "skidx: %s:%llu: skipped record: %s\n", file,
                 (unsigned long long)lineno, skidx_cause_text(skip));
@@ -172,7 +222,6 @@ static int match_posting(struct mctx *m, const char *file, uint64_t lineno,
     if (st) {
         cli_msg("%s:%llu: %s", file, (unsigned long long)lineno,
                 skidx_strerror(st));
-        cli_taxonomy_damaged(m->comp);
         return -1;
     }
     emit(m, id, &r);
@@ -303,6 +352,10 @@ int cmd_match(int argc, char **argv)
         return EXIT_DATA;
     }
     m.comp = comp;
+    m.owned = comp;
+    m.tax = tax;
+    m.tax_dir = tax_dir;
+    m.tax_flags = tax_flags;
     int rc = 0;
     if (skidx_worker_init(&m.w, comp)) {
         cli_msg("out of memory");
@@ -330,7 +383,7 @@ int cmd_match(int argc, char **argv)
     /* standard output is flushed and checked at exit (cli_close_stdout) */
     skidx_worker_release(&m.w);
     corpus_walk_release(&m.walk);
-    skidx_compiled_free(comp);
-    skidx_taxonomy_free(tax);
+    skidx_compiled_free(m.owned);
+    skidx_taxonomy_free(m.tax);
     return rc || m.skipped || m.walk.skipped ? EXIT_DATA : EXIT_OK;
 }

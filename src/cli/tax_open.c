@@ -251,7 +251,7 @@ static skidx_status all_dbs(const struct skidx_compiled *comp)
     return SKIDX_OK;
 }
 
-int cli_taxonomy_damaged(const struct skidx_compiled *comp)
+int cli_taxonomy_damaged(const struct skidx_compiled *comp, int compiling)
 {
     if (!comp || !comp->skills || !loaded[0] ||
         !(skidx_matcher_damaged(comp->skills) ||
@@ -262,8 +262,10 @@ int cli_taxonomy_damaged(const struct skidx_compiled *comp)
     const int gone = !unlink(loaded) || errno == ENOENT;
     cli_msg("damaged compiled-taxonomy cache '%s': a Hyperscan database "
             "in it does not load%s",
-            loaded, gone ? " (removed: the next run compiles the taxonomy)"
-                         : "");
+            loaded,
+            !gone       ? ""
+            : compiling ? " (removed: the taxonomy is compiled instead)"
+                        : " (removed: the next run compiles the taxonomy)");
     if (!gone)
         cli_msg("cannot remove '%s': %s", loaded, strerror(errno));
     return 1;

@@ -39,11 +39,13 @@ skidx_status cli_taxonomy_open(const char *dir, unsigned flags,
                                struct skidx_compiled **comp,
                                struct skidx_error *err);
 
-/* After a run failed: when its taxonomy came from a cache file one of
+/* After a scan failed: when its taxonomy came from a cache file one of
  * whose Hyperscan databases did not rebuild on its first scan (a file
- * forged or miswritten behind a valid checksum: core/match.h), say so,
- * naming the file, remove it (the next run compiles the taxonomy and
- * writes it again) and return 1; else say nothing and return 0. */
-int cli_taxonomy_damaged(const struct skidx_compiled *comp);
+ * damaged on disk, or forged or miswritten behind a valid checksum:
+ * core/match.h), say so, naming the file, remove it and return 1; else
+ * say nothing and return 0. `compiling`: the caller compiles the
+ * taxonomy now and goes on (the message says so), else the next run
+ * does. */
+int cli_taxonomy_damaged(const struct skidx_compiled *comp, int compiling);
 
 #endif
