@@ -601,6 +601,74 @@ static void test_lazy_damaged(void **state)
     skidx_taxonomy_free(t);
 }
 
+/* A run over a corpus whose posting cannot be matched (a database of the
+ * image spoilt behind forged checksums, loaded without
+ * skidx_matcher_load_all, as a library user may) fails with the scan's
+ * status, naming the shard and the line of the first such posting, at
+ * one thread and at two: not "out of memory", and keep_going does not
+ * make it a lost shard. */
+static void test_run_damaged(void **state)
+{
+    (void)state;
+    const size_t at = dbs_start();
+    unsigned char *buf = copy_image(F.len);
+    buf[at + 200] ^= 0x10;
+    forge_db(buf, 200);
+    struct skidx_taxonomy *t;
+    struct skidx_compiled *c;
+    assert_int_equal(
+        skidx_tcache_load(buf, F.len, &F.key, "taxonomy", &F.f, &t, &c),
+        SKIDX_OK);
+    char path[] = "tc-run-XXXXXX.jsonl";
+    const int fd = mkstemps(path, 6);
+    assert_true(fd >= 0);
+    FILE *fp = fdopen(fd, "w");
+    assert_non_null(fp);
+    /* a blank line first: the posting is on line 2, its description the
+     * texts of test_lazy_damaged (some need the database), JSON-escaped */
+    fputs("\n{\"id\":\"1\",\"title\":\"Python developer\","
+          "\"description\":\"", fp);
+    for (size_t i = 0; i < sizeof(TEXTS) / sizeof(TEXTS[0]); i++) {
+        for (const char *q = TEXTS[i]; *q; q++)
+            fputs(*q == '\n' ? "\\n" : (char[2]){*q, 0}, fp);
+        fputs("\\n", fp);
+    }
+    fputs("\"}\n{\"id\":\"2\",\"title\":\"Data engineer\"}\n", fp);
+    assert_int_equal(fclose(fp), 0);
+    for (int round = 0; round < 3; round++) {
+        struct skidx_index_opts o;
+        memset(&o, 0, sizeof(o));
+        o.threads = round == 1 ? 2 : 1;
+        o.keep_going = round == 2;
+        o.currency = "USD";
+        o.format = -1;
+        o.max_examples = 5;
+        skidx_jsonl_keys_default(&o.keys);
+        struct skidx_shard_list sl = {0};
+        struct skidx_error err;
+        struct skidx_model m;
+        struct skidx_index_summary sum;
+        skidx_error_clear(&err);
+        assert_int_equal(skidx_shard_list_add(&sl, path, &err), SKIDX_OK);
+        assert_int_equal(skidx_model_init(&m, t, "test", "USD"), SKIDX_OK);
+        assert_int_equal(skidx_run_index(&sl, c, &o, &m, &sum, &err),
+                         SKIDX_ERR_HYPERSCAN);
+        assert_int_equal(err.status, SKIDX_ERR_HYPERSCAN);
+        assert_string_equal(err.path, path);
+        assert_int_equal(err.line, 2);
+        assert_non_null(strstr(err.msg, "cannot match the posting"));
+        assert_null(strstr(err.msg, "memory"));
+        assert_int_equal(sum.shards_failed, 0);
+        assert_int_equal(m.n_lost, 0);
+        skidx_model_release(&m);
+        skidx_shard_list_release(&sl);
+    }
+    unlink(path);
+    assert_true(skidx_matcher_damaged(c->skills));
+    skidx_compiled_free(c);
+    skidx_taxonomy_free(t);
+}
+
 /* posix_memalign as the library sees it: this test is linked with
  * --wrap=posix_memalign (CMakeLists.txt), so that test_lazy_nomem can make
  * it fail. */
@@ -1097,6 +1165,7 @@ int main(void)
         cmocka_unit_test(test_checksum_paths),
         cmocka_unit_test(test_alias_text_nul),
         cmocka_unit_test(test_lazy_damaged),
+        cmocka_unit_test(test_run_damaged),
         cmocka_unit_test(test_lazy_nomem),
         cmocka_unit_test(test_file),
         cmocka_unit_test(test_first_part),

@@ -159,7 +159,11 @@ struct result {
     size_t n_ex, cap_ex;
     unsigned ex_per_cause[SKIDX_CAUSE_COUNT];
     struct result *next; /* pending list */
-    int failed;          /* processing failed (out of memory) */
+    /* processing failed: why (SKIDX_ERR_NOMEM, or a posting's status,
+     * such as SKIDX_ERR_HYPERSCAN), and the line of that posting (0 when
+     * no posting's) */
+    skidx_status failed;
+    uint64_t fail_line;
     size_t pack_off;     /* skidx_build_pack: the next record */
 };
 
@@ -254,6 +258,11 @@ struct run {
     int abort;                          /* stop everything */
     int locks;                          /* lock and pool_lock made */
     int nomem;
+    /* a posting failed for another cause than memory (decide): its
+     * status, shard and line */
+    skidx_status fail_st;
+    size_t fail_shard;
+    uint64_t fail_line;
     skidx_status write_st;              /* a segment not stored */
 
     /* staged runs (skidx_build_*): shards [first, end) only; results are
@@ -407,7 +416,7 @@ static uint32_t trimmed(const struct skidx_jvalue *v, const char **p)
 }
 
 /* Count and match one usable record (its fields in `rec`) at `line`;
- * 0, or -1 when out of memory (r->failed is set). */
+ * 0, or -1 when it failed (r->failed says why). */
 static int process_record(struct run *R, struct skidx_worker *w,
                           struct skidx_jsonl_record *rec, uint64_t line,
                           struct result *r)
@@ -429,7 +438,8 @@ static int process_record(struct run *R, struct skidx_worker *w,
         return 0;
     }
     if (st) {
-        r->failed = 1;
+        r->failed = st;
+        r->fail_line = line;
         return -1;
     }
     if (fixes) {
@@ -453,7 +463,7 @@ static int process_record(struct run *R, struct skidx_worker *w,
                         comp_len, loc_len, (uint32_t)pr.known_dup};
     size_t need = rec_size(&h);
     if (result_reserve(r, need)) {
-        r->failed = 1;
+        r->failed = SKIDX_ERR_NOMEM;
         return -1;
     }
     uint8_t *o = r->buf + r->len;
@@ -507,8 +517,8 @@ static void process_csv(struct run *R, const struct skidx_chunk *c,
         line += nl;
         if (cause == SKIDX_CSV_BLANK)
             continue;
-        if (cause > SKIDX_CAUSE_COUNT) {
-            r->failed = 1;
+        if (cause > SKIDX_CAUSE_COUNT) { /* the parser's scratch */
+            r->failed = SKIDX_ERR_NOMEM;
             return;
         }
         r->records++;
@@ -572,8 +582,8 @@ static void process_chunk(struct run *R, const struct skidx_chunk *c,
             cause = skidx_jsonl_parse(&R->opts->keys, s, n, &rec, jb, &col);
         }
         r->records++;
-        if (cause > SKIDX_CAUSE_COUNT) {
-            r->failed = 1;
+        if (cause > SKIDX_CAUSE_COUNT) { /* the parser's scratch */
+            r->failed = SKIDX_ERR_NOMEM;
             return;
         }
         if (cause < SKIDX_CAUSE_COUNT) {
@@ -728,7 +738,13 @@ static size_t prefetch_key(const struct run *R, const struct result *r,
 static void decide(struct run *R, struct result *r)
 {
     if (r->failed) {
-        R->nomem = 1;
+        if (r->failed == SKIDX_ERR_NOMEM)
+            R->nomem = 1;
+        else if (!R->fail_st) { /* the first failure in corpus order */
+            R->fail_st = r->failed;
+            R->fail_shard = r->shard;
+            R->fail_line = r->fail_line;
+        }
         __atomic_store_n(&R->abort, 1, __ATOMIC_RELAXED);
         return;
     }
@@ -903,7 +919,7 @@ static void run_chunk(struct run *R, struct skidx_chunk *c, size_t shard,
         const size_t want = rate ? c->len / 1024 * (rate + rate / 8 + 1)
                                  : c->len / 8;
         if (result_reserve(r, want + 4096))
-            r->failed = 1;
+            r->failed = SKIDX_ERR_NOMEM;
         if (!r->failed && !__atomic_load_n(&R->abort, __ATOMIC_RELAXED))
         {
             if (R->ss[shard].is_csv)
@@ -1584,6 +1600,11 @@ sources_done:
     if (R->nomem)
         return skidx_fail(err, SKIDX_ERR_NOMEM, NULL, SKIDX_NOLINE,
                           SKIDX_NOOFF, "out of memory");
+    if (R->fail_st)
+        return skidx_fail(err, R->fail_st, shards->paths[R->fail_shard],
+                          R->fail_line, SKIDX_NOOFF,
+                          "cannot match the posting: %s",
+                          skidx_strerror(R->fail_st));
     if (R->write_st)
         return skidx_fail(err, R->write_st, NULL, SKIDX_NOLINE, SKIDX_NOOFF,
                           "cannot write a segment of the index: %s",
@@ -1757,6 +1778,8 @@ skidx_status skidx_build_process(struct skidx_build *b, int *shards_failed)
         *shards_failed |= R->ss[s].failed;
     if (R->nomem)
         return SKIDX_ERR_NOMEM;
+    if (R->fail_st)
+        return R->fail_st;
     if (stopped(R))
         return SKIDX_ERR_INTERRUPTED;
     return SKIDX_OK;

@@ -105,7 +105,10 @@ struct skidx_index_summary {
  * in the model (with keep_going). Returns SKIDX_OK, SKIDX_ERR_CORRUPT/IO when a shard
  * failed (err names the first in corpus order; with keep_going the model
  * is still complete for the other shards and lists every lost one with
- * its own fault), SKIDX_ERR_INTERRUPTED. See summary->empty too. */
+ * its own fault), SKIDX_ERR_NOMEM, the status of a posting that could
+ * not be matched (err names its shard and line, the first in corpus
+ * order; the run stops, keep_going or not: no shard is lost, the model
+ * is not complete), SKIDX_ERR_INTERRUPTED. See summary->empty too. */
 skidx_status skidx_run_index(const struct skidx_shard_list *shards,
                              const struct skidx_compiled *compiled,
                              const struct skidx_index_opts *opts,
@@ -158,8 +161,10 @@ void skidx_build_free(struct skidx_build *b);
  * count what the whole shard counts. */
 void skidx_build_cut(struct skidx_build *b, uint64_t first_lo,
                      uint64_t last_hi);
-/* SKIDX_OK, SKIDX_ERR_NOMEM or SKIDX_ERR_INTERRUPTED; *shards_failed:
- * one of the range's shards failed (its state says why). */
+/* SKIDX_OK, SKIDX_ERR_NOMEM, the status of the first posting (in
+ * corpus order) that could not be matched (such as SKIDX_ERR_HYPERSCAN),
+ * or SKIDX_ERR_INTERRUPTED; *shards_failed: one of the range's shards
+ * failed (its state says why). */
 skidx_status skidx_build_process(struct skidx_build *b, int *shards_failed);
 /* *keys: malloc'd, freed by the caller; a key 0 is given as 1. */
 skidx_status skidx_build_keys(const struct skidx_build *b, uint64_t **keys,

@@ -425,11 +425,14 @@ static int cli_index_finish_write(struct cli_index *ix,
         cli_msg("interrupted: no index written");
         return EXIT_INTERRUPTED;
     }
-    if (st && (!o->keep_going || st == SKIDX_ERR_NOMEM)) {
+    /* --keep-going writes the other shards' index when the failure is
+     * lost shards alone; any other one (out of memory, a posting that
+     * could not be matched) stops the run */
+    const int lost = sum->shards_failed > 0;
+    if (st && (!o->keep_going || !lost)) {
         cli_report_st("cannot index", st, err);
         cli_msg("no index written%s",
-                st == SKIDX_ERR_NOMEM ? "" : " (--keep-going indexes the "
-                                             "other shards)");
+                lost ? " (--keep-going indexes the other shards)" : "");
         return EXIT_DATA;
     }
     if (st) {
