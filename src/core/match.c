@@ -6527,7 +6527,12 @@ static int hit_cmp(const void *x, const void *y)
     return a->alias < b->alias ? -1 : a->alias > b->alias;
 }
 
-/* Is [start, end) overlapping one of the spans (sorted, disjoint)? */
+/* Is the hit [start, end) masked by the spans (sorted, disjoint): does it
+ * overlap one that it does not hold whole? A hit that holds a whole span
+ * is an alias written with the span's dot (`Monday.com`, `llama.cpp`,
+ * `composer.json`): the taxonomy names that host or file on purpose, so
+ * it counts, while a hit in part of one (GitHub in `github.com/acme`,
+ * Monday.com in `https://monday.com/pricing`) does not. */
 static int in_spans(const uint32_t *sp, size_t n, uint32_t start,
                     uint32_t end)
 {
@@ -6539,7 +6544,10 @@ static int in_spans(const uint32_t *sp, size_t n, uint32_t start,
         else
             hi = mid;
     }
-    return lo < n && sp[2 * lo] < end;
+    for (; lo < n && sp[2 * lo] < end; lo++)
+        if (sp[2 * lo] < start || sp[2 * lo + 1] > end)
+            return 1;
+    return 0;
 }
 
 /* Bit i of the word mask. */
