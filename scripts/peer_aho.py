@@ -13,7 +13,8 @@ counts must equal skidx's on a literal-only taxonomy without sections.tsv:
   * each text is first folded: full-width ASCII (U+FF01-FF5E) to ASCII,
     U+3000 and the no-break space U+00A0 to a space, the hyphens U+2010
     and U+2011 to '-', and a backslash before ASCII punctuation dropped
-    (markdown escapes: `C\+\+` is C++);
+    (markdown escapes: `C\+\+` is C++); a literal alias's full-width
+    forms, spaces and hyphens likewise;
   * aliases from skills.tsv: plain ones caseless (ASCII case folding
     only), `=` ones case-sensitive, both on word boundaries on each side
     where the alias itself begins/ends with a word character. Word
@@ -184,6 +185,9 @@ def load_skills(path):
                 if len(a) >= 2 and a[0] == "/" and a[-1] == "/":
                     skipped += 1
                     continue
+                # a literal is read as text is (taxonomy/FORMAT.md)
+                if FW_RE.search(a):
+                    a = a.translate(FULLWIDTH)
                 if neg:
                     has_neg.add(sid)
                 flexible = not strict and (joined or " " in a)

@@ -739,6 +739,32 @@ static void test_nbsp_hyphens(void **state)
     EXPECT(e, "Java\xE2\x80", "Java[0,4)");
 }
 
+/* A literal alias is read as text is: written with full-width forms, an
+ * ideographic or no-break space or a U+2010 hyphen, it is folded to ASCII
+ * as the text is, so it matches both forms; before, `lora，` (a
+ * full-width comma) could never match, the text's comma being folded.
+ * Regexes are not folded. */
+static void test_folded_aliases(void **state)
+{
+    (void)state;
+    struct env *e = env_new("LoRA\tml\t=lora\xef\xbc\x8c\n"
+                            "GRU\tml\t=\xef\xbc\x8cgru\n"
+                            "Wide\tx\t\xef\xbd\x97ide\xe3\x80\x80tool\n"
+                            "Dash\tx\tfront\xe2\x80\x90" "end kit\n");
+    for (size_t i = 0; i < e->tax->skills.n; i++) {
+        const struct skidx_alias *a = &e->tax->skills.a[i];
+        for (uint32_t k = 0; k < a->len; k++)
+            assert_true((unsigned char)a->text[k] < 0x80);
+    }
+    EXPECT(e, "熟悉lora，微调", "LoRA[6,13)");
+    EXPECT(e, "熟悉lora,微调", "LoRA[6,11)");
+    EXPECT(e, "rnn，gru", "GRU[3,9)");
+    EXPECT(e, "a wide tool", "Wide[2,11)");
+    EXPECT(e, "ｗｉｄｅ\xe3\x80\x80ｔｏｏｌ", "Wide[0,27)");
+    EXPECT(e, "front-end kit", "Dash[0,13)");
+    env_free(e);
+}
+
 static void test_markdown_escapes(void **state)
 {
     (void)state;
@@ -2970,6 +2996,7 @@ int main(void)
         cmocka_unit_test(test_scripts),
         cmocka_unit_test(test_fullwidth),
         cmocka_unit_test(test_nbsp_hyphens),
+        cmocka_unit_test(test_folded_aliases),
         cmocka_unit_test(test_markdown_escapes),
         cmocka_unit_test(test_fold_offsets),
         cmocka_unit_test(test_span_offsets),

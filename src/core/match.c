@@ -5205,12 +5205,10 @@ static inline int md_punct(unsigned char c)
 }
 
 /* The ASCII byte that the character at t[i..len) folds to, with its
- * length in *n, or 0: U+FF01-FF5E (EF BC 81-BF, EF BD 80-9E) to
- * 0x21-0x7E, U+3000 (E3 80 80) and the no-break space U+00A0 (C2 A0) to
- * ' ', the hyphen U+2010 and the non-breaking hyphen U+2011 (E2 80 90-91)
- * to '-', and a markdown escape of scraped text, a backslash before ASCII
- * punctuation (C\+\+ for C++, cutting\-edge for cutting-edge), to the
- * punctuation. */
+ * length in *n, or 0: skidx_fold_wide()'s forms (full-width ASCII, the
+ * ideographic and no-break spaces, two hyphens), and a markdown escape of
+ * scraped text, a backslash before ASCII punctuation (C\+\+ for C++,
+ * cutting\-edge for cutting-edge), to the punctuation. */
 static inline unsigned char fold_at(const unsigned char *t, size_t len,
                                     size_t i, size_t *n)
 {
@@ -5218,26 +5216,7 @@ static inline unsigned char fold_at(const unsigned char *t, size_t len,
         *n = 2;
         return len - i >= 2 && md_punct(t[i + 1]) ? t[i + 1] : 0;
     }
-    if (t[i] == 0xC2) {
-        *n = 2;
-        return len - i >= 2 && t[i + 1] == 0xA0 ? ' ' : 0;
-    }
-    *n = 3;
-    if (len - i < 3)
-        return 0;
-    if (t[i] == 0xE2)
-        return t[i + 1] == 0x80 && (t[i + 2] == 0x90 || t[i + 2] == 0x91)
-                   ? '-'
-                   : 0;
-    if (t[i] == 0xEF) {
-        if (t[i + 1] == 0xBC && t[i + 2] >= 0x81 && t[i + 2] <= 0xBF)
-            return (unsigned char)(t[i + 2] - 0x60);
-        if (t[i + 1] == 0xBD && t[i + 2] >= 0x80 && t[i + 2] <= 0x9E)
-            return (unsigned char)(t[i + 2] - 0x20);
-    } else if (t[i] == 0xE3 && t[i + 1] == 0x80 && t[i + 2] == 0x80) {
-        return ' ';
-    }
-    return 0;
+    return skidx_fold_wide(t, len, i, n);
 }
 
 /* The lead bytes fold_at() may fold, by what the word mask pass says the

@@ -406,6 +406,41 @@ static int has_unspaced_letter(const char *s, size_t n)
 }
 
 /* Parse one alias field into `a` (text allocated). */
+/* *s[0..*n) with skidx_fold_wide()'s forms folded to ASCII: when there is
+ * one, a copy in *buf (the caller's to free) and *s, *n point at it. */
+static skidx_status fold_alias(const char **s, size_t *n, char **buf)
+{
+    const unsigned char *t = (const unsigned char *)*s;
+    size_t i = 0, k;
+    while (i < *n && !(t[i] >= 0xC2 && skidx_fold_wide(t, *n, i, &k)))
+        i++;
+    if (i == *n)
+        return SKIDX_OK;
+    char *o = malloc(*n);
+    if (!o)
+        return SKIDX_ERR_NOMEM;
+    size_t m = 0;
+    for (i = 0; i < *n;) {
+        const unsigned char f = t[i] >= 0xC2 ? skidx_fold_wide(t, *n, i, &k)
+                                             : 0;
+        if (f) {
+            o[m++] = (char)f;
+            i += k;
+        } else {
+            o[m++] = (char)t[i++];
+        }
+    }
+    *buf = o;
+    *s = o;
+    *n = m;
+    return SKIDX_OK;
+}
+
+static skidx_status parse_alias_text(const struct cursor *c, const char *s,
+                                     size_t n, const char *orig,
+                                     size_t orig_n, struct skidx_alias *a,
+                                     struct skidx_error *err);
+
 static skidx_status parse_alias(const struct cursor *c, const char *s,
                                 size_t n, uint32_t owner, uint32_t prio,
                                 uint8_t file, struct skidx_alias *a,
@@ -454,6 +489,32 @@ static skidx_status parse_alias(const struct cursor *c, const char *s,
     if (memchr(s, '\0', n))
         return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
                           SKIDX_NOOFF, "alias holds a NUL byte");
+    /* a literal is read as text is: its full-width forms, ideographic and
+     * no-break spaces and U+2010/2011 hyphens folded to ASCII, or it
+     * could never match (`lora，` is `lora,` in folded text) */
+    char *folded = NULL;
+    if (!(a->flags & SKIDX_ALIAS_REGEX)) {
+        skidx_status fst = fold_alias(&s, &n, &folded);
+        if (fst)
+            return fst;
+    }
+    skidx_status st = parse_alias_text(c, s, n, orig, orig_n, a, err);
+    free(folded);
+    if (st)
+        return st;
+    a->owner = owner;
+    a->prio = prio;
+    a->line = c->line;
+    a->file = file;
+    return SKIDX_OK;
+}
+
+/* parse_alias() from the text after its markers, s[0..n) (folded). */
+static skidx_status parse_alias_text(const struct cursor *c, const char *s,
+                                     size_t n, const char *orig,
+                                     size_t orig_n, struct skidx_alias *a,
+                                     struct skidx_error *err)
+{
     if (!(a->flags & SKIDX_ALIAS_REGEX) && !has_ascii_alnum(s, n)) {
         /* A literal of a script written without spaces (数据分析, データ,
          * 데이터): the word engine has no ASCII word to key it on, so it
@@ -495,10 +556,6 @@ static skidx_status parse_alias(const struct cursor *c, const char *s,
             return SKIDX_ERR_NOMEM;
         a->len = (uint32_t)n;
     }
-    a->owner = owner;
-    a->prio = prio;
-    a->line = c->line;
-    a->file = file;
     return SKIDX_OK;
 }
 
