@@ -34,6 +34,27 @@ has "a common word as a caseless alias" "skills.tsv:6: warning: caseless alias '
 check "no note for an all-capitals form" 0 "$(grep -c "note: case-sensitive alias 'RUST'" "$T/out")"
 has "a capitalised word as a case-sensitive alias" "skills.tsv:7: note: case-sensitive alias 'Ruby'" "$T/out"
 
+# a positive alias that a negative of its own skill cancels: wholly (an
+# error), or as written only (a case-sensitive negative: a warning); a
+# longer negative or one of another skill is no finding
+mkdir "$T/cancel"; cp "$T/bad/roles.tsv" "$T/cancel/"
+printf '%s\n' 'Python	Languages	python' \
+  'Reqs	PM	requirements management	non-functional requirements	!Non-Functional Requirements' \
+  'AI	ML	=AI	KI-Tools	!=KI-Tools' \
+  'Cases	X	=ABC	!=ABC' \
+  'Fine	X	functional requirements	!non-functional requirements	!python' \
+  'Sep	X	foo bar	!foo-bar' \
+  'Sep2	X	baz-qux	!baz qux' > "$T/cancel/skills.tsv"
+"$SKIDX" taxonomy lint --no-words "$T/cancel" >"$T/out" 2>"$T/err"
+check "cancelled alias: exit 1" 1 $?
+has "cancelled wholly (caseless)" "skills.tsv:2: error: alias 'non-functional requirements' of 'Reqs' can never count: its negative 'Non-Functional Requirements' cancels every match" "$T/out"
+has "cancelled as written" "skills.tsv:3: warning: alias 'KI-Tools' of 'AI' is cancelled as written by its negative '=KI-Tools'" "$T/out"
+has "cancelled wholly (case-sensitive)" "skills.tsv:4: error: alias 'ABC' of 'Cases' can never count" "$T/out"
+check "a longer negative, another skill's negative: no finding" 0 "$(grep -c "skills.tsv:5:" "$T/out")"
+check "a fixed negative does not cover a flexible alias" 0 "$(grep -c "skills.tsv:6:" "$T/out")"
+has "a flexible negative covers a fixed alias" "skills.tsv:7: error: alias 'baz-qux' of 'Sep2' can never count" "$T/out"
+check "four findings" 4 "$(grep -c 'cancel' "$T/out")"
+
 # a skill without a positive alias never matches: the loader refuses it,
 # and lint reports that with file and line
 mkdir "$T/orphan"; cp "$T/bad/roles.tsv" "$T/orphan/"

@@ -11,6 +11,9 @@
  *            case folding where either is caseless, or equal as written
  *            where both are case-sensitive, once the separators between
  *            words (space, hyphen, underscore, slash) are taken as one;
+ *   error    a positive alias that a negative of its own skill cancels
+ *            wholly (the same text); a warning where a case-sensitive
+ *            negative cancels only the alias as written;
  *   warning  a caseless alias that is a common English word of the word
  *            list (default /usr/share/dict/words, Debian's wamerican): it
  *            matches "go", "swift", "spark" in every sense, so it wants an
@@ -52,9 +55,11 @@ static const char lint_usage[] =
     "[options]\n"
     "\n"
     "Report what loads but is likely wrong in a taxonomy (default: %s):\n"
-    "skills without aliases and aliases two skills share (errors), caseless\n"
-    "aliases that are common English words (warnings), case-sensitive ones\n"
-    "that are capitalised English words (notes). One line a finding,\n"
+    "skills without aliases, aliases two skills share and aliases that a\n"
+    "negative of their own skill cancels (errors; a warning where it\n"
+    "cancels only the form as written), caseless aliases that are common\n"
+    "English words (warnings), case-sensitive ones that are capitalised\n"
+    "English words (notes). One line a finding,\n"
     "FILE:LINE: KIND: message. Exit 1 if there is an error.\n"
     "\n"
     "      --words FILE   word list, one word a line (default:\n"
@@ -313,6 +318,108 @@ static int check_shared(const struct skidx_taxonomy *t, struct findings *fs)
                                 "alias '%s' of '%s' (line %u)",
                                 b->text, t->skill_name[b->owner], a->text,
                                 t->skill_name[a->owner], a->line)) {
+                    rc = -1;
+                    goto out;
+                }
+            }
+        i = j;
+    }
+out:
+    for (size_t i = 0; i < n; i++)
+        free(kv[i].key);
+    free(kv);
+    return rc;
+}
+
+/* Positive literals that a negative of their own skill cancels: a
+ * negative matching the same text (caseless, or case-sensitive where the
+ * alias is too and both are written alike) cancels every match of the
+ * alias, which can then never count (an error); a case-sensitive negative
+ * written as a caseless alias is written cancels that form only, leaving
+ * the alias's other cases (a warning). Such pairs come from two edits
+ * that did not see each other (`KI-Tools` added where `!=KI-Tools` was).
+ */
+/* Does a's separator rule make it match one written form only: no space
+ * between its words, or '~' (taxonomy/FORMAT.md, "Separators")? */
+static int fixed_form(const struct skidx_alias *a)
+{
+    return (a->flags & SKIDX_ALIAS_STRICT) || !memchr(a->text, ' ', a->len);
+}
+
+/* Does negative q match every separator form of alias p (their keys being
+ * equal)? A flexible q matches them all, and p's words joined only when it
+ * is '+' too; a fixed q only its own, which must then be p's only one. */
+static int covers_forms(const struct skidx_alias *p,
+                        const struct skidx_alias *q)
+{
+    if ((p->flags & SKIDX_ALIAS_JOINED) && !(q->flags & SKIDX_ALIAS_JOINED))
+        return 0;
+    if (!fixed_form(q))
+        return 1;
+    if (!fixed_form(p) || p->len != q->len)
+        return 0;
+    for (uint32_t i = 0; i < p->len; i++)
+        if (tolower((unsigned char)p->text[i]) !=
+            tolower((unsigned char)q->text[i]))
+            return 0;
+    return 1;
+}
+
+static int check_cancelled(const struct skidx_taxonomy *t,
+                           struct findings *fs)
+{
+    const struct skidx_alias_set *s = &t->skills;
+    struct keyed *kv = calloc(s->n ? s->n : 1, sizeof *kv);
+    if (!kv)
+        return -1;
+    size_t n = 0;
+    int rc = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->a[i].flags & SKIDX_ALIAS_REGEX)
+            continue;
+        if (!(kv[n].key = alias_key(&s->a[i], 1))) {
+            rc = -1;
+            goto out;
+        }
+        kv[n++].alias = (uint32_t)i;
+    }
+    qsort(kv, n, sizeof *kv, cmp_keyed);
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && !strcmp(kv[j].key, kv[i].key))
+            j++;
+        for (size_t x = i; x < j; x++)
+            for (size_t y = i; y < j; y++) {
+                const struct skidx_alias *p = &s->a[kv[x].alias];
+                const struct skidx_alias *q = &s->a[kv[y].alias];
+                if ((p->flags & SKIDX_ALIAS_NEG) ||
+                    !(q->flags & SKIDX_ALIAS_NEG) || p->owner != q->owner ||
+                    !covers_forms(p, q))
+                    continue;
+                int kind = F_ERROR;
+                if (q->flags & SKIDX_ALIAS_CASE) {
+                    char *kp = alias_key(p, 0), *kq = alias_key(q, 0);
+                    const int same = kp && kq && !strcmp(kp, kq);
+                    free(kp);
+                    free(kq);
+                    if (!kp || !kq) {
+                        rc = -1;
+                        goto out;
+                    }
+                    if (!same)
+                        continue;
+                    kind = p->flags & SKIDX_ALIAS_CASE ? F_ERROR : F_WARNING;
+                }
+                if (add_finding(fs, p->line, kind,
+                                kind == F_ERROR
+                                    ? "alias '%s' of '%s' can never count: "
+                                      "its negative '%s' cancels every "
+                                      "match"
+                                    : "alias '%s' of '%s' is cancelled as "
+                                      "written by its negative '=%s': only "
+                                      "its other cases count",
+                                p->text, t->skill_name[p->owner],
+                                q->text)) {
                     rc = -1;
                     goto out;
                 }
@@ -974,6 +1081,7 @@ static int lint(int argc, char **argv)
         }
     }
     if (check_unaliased(t, lines, &fs) || check_shared(t, &fs) ||
+        check_cancelled(t, &fs) ||
         (words.n && check_words(t, &words, &fs))) {
         oom = 1;
         goto done;
@@ -1007,7 +1115,8 @@ static const char taxonomy_usage[] =
     "\n"
     "Commands on a taxonomy directory (skills.tsv, roles.tsv):\n"
     "  lint    report skills without aliases, aliases two skills share,\n"
-    "          and aliases that are common English words\n"
+    "          aliases their own negatives cancel, and aliases that are\n"
+    "          common English words\n"
     "\n"
     "'skidx taxonomy lint --help' gives the options.\n";
 
