@@ -547,6 +547,35 @@ static void test_alias_text_nul(void **state)
     assert_int_equal(try_load(buf, F.len), SKIDX_OK);
 }
 
+/* The image with its first database (the skills' positive regexes)
+ * spoilt behind forged checksums (a byte of its bytecode flipped: only
+ * Hyperscan's CRC sees it), loaded: *t and *c the caller's. */
+static void load_spoilt(struct skidx_taxonomy **t, struct skidx_compiled **c)
+{
+    /* the serialized form starts with Hyperscan's magic, at an aligned
+     * offset */
+    static const unsigned char magic[4] = {0xdb, 0xdb, 0xdb, 0xdb};
+    const size_t at = dbs_start();
+    assert_memory_equal(F.img + at, magic, 4);
+    unsigned char *buf = copy_image(F.len);
+    buf[at + 200] ^= 0x10;
+    forge_db(buf, 200);
+    assert_int_equal(
+        skidx_tcache_load(buf, F.len, &F.key, "taxonomy", &F.f, t, c),
+        SKIDX_OK);
+}
+
+/* Index options for the runs below: `threads` threads, the defaults. */
+static void run_opts(struct skidx_index_opts *o, int threads)
+{
+    memset(o, 0, sizeof(*o));
+    o->threads = threads;
+    o->currency = "USD";
+    o->format = -1;
+    o->max_examples = 5;
+    skidx_jsonl_keys_default(&o->keys);
+}
+
 /* A Hyperscan database is rebuilt from the image on its first scan, not
  * at load: one spoilt behind forged checksums (its own and the image's)
  * loads, then fails each
@@ -556,19 +585,9 @@ static void test_alias_text_nul(void **state)
 static void test_lazy_damaged(void **state)
 {
     (void)state;
-    /* the image's first database (the skills' positive regexes): the
-     * serialized form starts with Hyperscan's magic, at an aligned offset */
-    static const unsigned char magic[4] = {0xdb, 0xdb, 0xdb, 0xdb};
-    const size_t at = dbs_start();
-    assert_memory_equal(F.img + at, magic, 4);
-    unsigned char *buf = copy_image(F.len);
-    buf[at + 200] ^= 0x10; /* in its bytecode: only the CRC sees it */
-    forge_db(buf, 200);
     struct skidx_taxonomy *t;
     struct skidx_compiled *c;
-    assert_int_equal(
-        skidx_tcache_load(buf, F.len, &F.key, "taxonomy", &F.f, &t, &c),
-        SKIDX_OK);
+    load_spoilt(&t, &c);
     assert_false(skidx_matcher_damaged(c->skills));
     struct skidx_match_scratch s;
     assert_int_equal(skidx_match_scratch_init(&s, c->skills), SKIDX_OK);
@@ -610,15 +629,9 @@ static void test_lazy_damaged(void **state)
 static void test_run_damaged(void **state)
 {
     (void)state;
-    const size_t at = dbs_start();
-    unsigned char *buf = copy_image(F.len);
-    buf[at + 200] ^= 0x10;
-    forge_db(buf, 200);
     struct skidx_taxonomy *t;
     struct skidx_compiled *c;
-    assert_int_equal(
-        skidx_tcache_load(buf, F.len, &F.key, "taxonomy", &F.f, &t, &c),
-        SKIDX_OK);
+    load_spoilt(&t, &c);
     char path[] = "tc-run-XXXXXX.jsonl";
     const int fd = mkstemps(path, 6);
     assert_true(fd >= 0);
@@ -637,13 +650,8 @@ static void test_run_damaged(void **state)
     assert_int_equal(fclose(fp), 0);
     for (int round = 0; round < 3; round++) {
         struct skidx_index_opts o;
-        memset(&o, 0, sizeof(o));
-        o.threads = round == 1 ? 2 : 1;
+        run_opts(&o, round == 1 ? 2 : 1);
         o.keep_going = round == 2;
-        o.currency = "USD";
-        o.format = -1;
-        o.max_examples = 5;
-        skidx_jsonl_keys_default(&o.keys);
         struct skidx_shard_list sl = {0};
         struct skidx_error err;
         struct skidx_model m;
@@ -898,13 +906,8 @@ static void test_first_part_runs(void **state)
     assert_true(fd >= 0);
     close(fd);
     struct skidx_index_opts o;
-    memset(&o, 0, sizeof(o));
-    o.threads = 1;
+    run_opts(&o, 1);
     o.allow_empty = 1;
-    o.currency = "USD";
-    o.format = -1;
-    o.max_examples = 5;
-    skidx_jsonl_keys_default(&o.keys);
     const char *const corpus[3] = {path, "/proc/self/status", NULL};
     for (int round = 0; round < 3; round++) {
         struct skidx_shard_list sl = {0};

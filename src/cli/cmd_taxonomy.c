@@ -267,6 +267,59 @@ static int cmp_keyed(const void *a, const void *b)
     return x->alias < y->alias ? -1 : x->alias > y->alias;
 }
 
+/* The literal aliases of s but those with a flag in `skip`, keyed by
+ * their caseless form (alias_key) and sorted, so that aliases matching
+ * the same text are runs of equal keys; NULL when out of memory. */
+static struct keyed *keyed_aliases(const struct skidx_alias_set *s,
+                                   unsigned skip, size_t *n_out)
+{
+    struct keyed *kv = calloc(s->n ? s->n : 1, sizeof *kv);
+    size_t n = 0;
+    for (size_t i = 0; kv && i < s->n; i++) {
+        if (s->a[i].flags & (skip | SKIDX_ALIAS_REGEX))
+            continue;
+        if (!(kv[n].key = alias_key(&s->a[i], 1))) {
+            while (n)
+                free(kv[--n].key);
+            free(kv);
+            return NULL;
+        }
+        kv[n++].alias = (uint32_t)i;
+    }
+    if (kv)
+        qsort(kv, n, sizeof *kv, cmp_keyed);
+    *n_out = n;
+    return kv;
+}
+
+static void keyed_free(struct keyed *kv, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(kv[i].key);
+    free(kv);
+}
+
+/* The end of the run of equal keys that starts at i. */
+static size_t key_run(const struct keyed *kv, size_t n, size_t i)
+{
+    size_t j = i + 1;
+    while (j < n && !strcmp(kv[j].key, kv[i].key))
+        j++;
+    return j;
+}
+
+/* Are a and b the same as written (separators taken as one, case kept)?
+ * -1 when out of memory. */
+static int same_written(const struct skidx_alias *a,
+                        const struct skidx_alias *b)
+{
+    char *ka = alias_key(a, 0), *kb = alias_key(b, 0);
+    const int same = ka && kb ? !strcmp(ka, kb) : -1;
+    free(ka);
+    free(kb);
+    return same;
+}
+
 /* Aliases of different skills that match the same text. Every positive
  * literal is keyed by its folded form; within a group of equal folded keys
  * two aliases of different skills collide unless both are case-sensitive
@@ -274,60 +327,35 @@ static int cmp_keyed(const void *a, const void *b)
 static int check_shared(const struct skidx_taxonomy *t, struct findings *fs)
 {
     const struct skidx_alias_set *s = &t->skills;
-    struct keyed *kv = calloc(s->n ? s->n : 1, sizeof *kv);
+    size_t n;
+    struct keyed *kv = keyed_aliases(s, SKIDX_ALIAS_NEG, &n);
     if (!kv)
         return -1;
-    size_t n = 0;
     int rc = 0;
-    for (size_t i = 0; i < s->n; i++) {
-        const struct skidx_alias *a = &s->a[i];
-        if (a->flags & (SKIDX_ALIAS_NEG | SKIDX_ALIAS_REGEX))
-            continue;
-        if (!(kv[n].key = alias_key(a, 1))) {
-            rc = -1;
-            goto out;
-        }
-        kv[n++].alias = (uint32_t)i;
-    }
-    qsort(kv, n, sizeof *kv, cmp_keyed);
-    for (size_t i = 0; i < n;) {
-        size_t j = i + 1;
-        while (j < n && !strcmp(kv[j].key, kv[i].key))
-            j++;
-        for (size_t x = i; x < j; x++)
-            for (size_t y = x + 1; y < j; y++) {
+    for (size_t i = 0, j; i < n && !rc; i = j) {
+        j = key_run(kv, n, i);
+        for (size_t x = i; x < j && !rc; x++)
+            for (size_t y = x + 1; y < j && !rc; y++) {
                 const struct skidx_alias *a = &s->a[kv[x].alias];
                 const struct skidx_alias *b = &s->a[kv[y].alias];
                 if (a->owner == b->owner)
                     continue;
                 if ((a->flags & SKIDX_ALIAS_CASE) &&
                     (b->flags & SKIDX_ALIAS_CASE)) {
-                    char *ka = alias_key(a, 0), *kb = alias_key(b, 0);
-                    int same = ka && kb && !strcmp(ka, kb);
-                    free(ka);
-                    free(kb);
-                    if (!ka || !kb) {
-                        rc = -1;
-                        goto out;
-                    }
-                    if (!same)
+                    const int same = same_written(a, b);
+                    if (same <= 0) {
+                        rc = same;
                         continue;
+                    }
                 }
-                if (add_finding(fs, b->line, F_ERROR,
-                                "alias '%s' of '%s' matches the same text as "
-                                "alias '%s' of '%s' (line %u)",
-                                b->text, t->skill_name[b->owner], a->text,
-                                t->skill_name[a->owner], a->line)) {
-                    rc = -1;
-                    goto out;
-                }
+                rc = add_finding(fs, b->line, F_ERROR,
+                                 "alias '%s' of '%s' matches the same text "
+                                 "as alias '%s' of '%s' (line %u)",
+                                 b->text, t->skill_name[b->owner], a->text,
+                                 t->skill_name[a->owner], a->line);
             }
-        i = j;
     }
-out:
-    for (size_t i = 0; i < n; i++)
-        free(kv[i].key);
-    free(kv);
+    keyed_free(kv, n);
     return rc;
 }
 
@@ -369,27 +397,15 @@ static int check_cancelled(const struct skidx_taxonomy *t,
                            struct findings *fs)
 {
     const struct skidx_alias_set *s = &t->skills;
-    struct keyed *kv = calloc(s->n ? s->n : 1, sizeof *kv);
+    size_t n;
+    struct keyed *kv = keyed_aliases(s, 0, &n);
     if (!kv)
         return -1;
-    size_t n = 0;
     int rc = 0;
-    for (size_t i = 0; i < s->n; i++) {
-        if (s->a[i].flags & SKIDX_ALIAS_REGEX)
-            continue;
-        if (!(kv[n].key = alias_key(&s->a[i], 1))) {
-            rc = -1;
-            goto out;
-        }
-        kv[n++].alias = (uint32_t)i;
-    }
-    qsort(kv, n, sizeof *kv, cmp_keyed);
-    for (size_t i = 0; i < n;) {
-        size_t j = i + 1;
-        while (j < n && !strcmp(kv[j].key, kv[i].key))
-            j++;
-        for (size_t x = i; x < j; x++)
-            for (size_t y = i; y < j; y++) {
+    for (size_t i = 0, j; i < n && !rc; i = j) {
+        j = key_run(kv, n, i);
+        for (size_t x = i; x < j && !rc; x++)
+            for (size_t y = i; y < j && !rc; y++) {
                 const struct skidx_alias *p = &s->a[kv[x].alias];
                 const struct skidx_alias *q = &s->a[kv[y].alias];
                 if ((p->flags & SKIDX_ALIAS_NEG) ||
@@ -398,38 +414,25 @@ static int check_cancelled(const struct skidx_taxonomy *t,
                     continue;
                 int kind = F_ERROR;
                 if (q->flags & SKIDX_ALIAS_CASE) {
-                    char *kp = alias_key(p, 0), *kq = alias_key(q, 0);
-                    const int same = kp && kq && !strcmp(kp, kq);
-                    free(kp);
-                    free(kq);
-                    if (!kp || !kq) {
-                        rc = -1;
-                        goto out;
-                    }
-                    if (!same)
+                    const int same = same_written(p, q);
+                    if (same <= 0) {
+                        rc = same;
                         continue;
+                    }
                     kind = p->flags & SKIDX_ALIAS_CASE ? F_ERROR : F_WARNING;
                 }
-                if (add_finding(fs, p->line, kind,
-                                kind == F_ERROR
-                                    ? "alias '%s' of '%s' can never count: "
-                                      "its negative '%s' cancels every "
-                                      "match"
-                                    : "alias '%s' of '%s' is cancelled as "
-                                      "written by its negative '=%s': only "
-                                      "its other cases count",
-                                p->text, t->skill_name[p->owner],
-                                q->text)) {
-                    rc = -1;
-                    goto out;
-                }
+                rc = add_finding(fs, p->line, kind,
+                                 kind == F_ERROR
+                                     ? "alias '%s' of '%s' can never count: "
+                                       "its negative '%s' cancels every "
+                                       "match"
+                                     : "alias '%s' of '%s' is cancelled as "
+                                       "written by its negative '=%s': only "
+                                       "its other cases count",
+                                 p->text, t->skill_name[p->owner], q->text);
             }
-        i = j;
     }
-out:
-    for (size_t i = 0; i < n; i++)
-        free(kv[i].key);
-    free(kv);
+    keyed_free(kv, n);
     return rc;
 }
 
