@@ -37,15 +37,17 @@ has "a capitalised word as a case-sensitive alias" "skills.tsv:7: note: case-sen
 # a positive alias that a negative of its own skill cancels: wholly (an
 # error), or as written only (a case-sensitive negative: a warning); a
 # longer negative or one of another skill is no finding
-mkdir "$T/cancel"; cp "$T/bad/roles.tsv" "$T/cancel/"
+mkdir "$T/neg"; cp "$T/bad/roles.tsv" "$T/neg/"
 printf '%s\n' 'Python	Languages	python' \
   'Reqs	PM	requirements management	non-functional requirements	!Non-Functional Requirements' \
   'AI	ML	=AI	KI-Tools	!=KI-Tools' \
   'Cases	X	=ABC	!=ABC' \
   'Fine	X	functional requirements	!non-functional requirements	!python' \
   'Sep	X	foo bar	!foo-bar' \
-  'Sep2	X	baz-qux	!baz qux' > "$T/cancel/skills.tsv"
-"$SKIDX" taxonomy lint --no-words "$T/cancel" >"$T/out" 2>"$T/err"
+  'Sep2	X	baz-qux	!baz qux' \
+  'Rx	X	quux corge	!/\bquux\s+corge\b/' \
+  'Rx2	X	Grault	!=/\bGrault\b/' > "$T/neg/skills.tsv"
+"$SKIDX" taxonomy lint --no-words "$T/neg" >"$T/out" 2>"$T/err"
 check "cancelled alias: exit 1" 1 $?
 has "cancelled wholly (caseless)" "skills.tsv:2: error: alias 'non-functional requirements' of 'Reqs' can never count: its negative 'Non-Functional Requirements' cancels every match" "$T/out"
 has "cancelled as written" "skills.tsv:3: warning: alias 'KI-Tools' of 'AI' is cancelled as written by its negative '=KI-Tools'" "$T/out"
@@ -53,7 +55,14 @@ has "cancelled wholly (case-sensitive)" "skills.tsv:4: error: alias 'ABC' of 'Ca
 check "a longer negative, another skill's negative: no finding" 0 "$(grep -c "skills.tsv:5:" "$T/out")"
 check "a fixed negative does not cover a flexible alias" 0 "$(grep -c "skills.tsv:6:" "$T/out")"
 has "a flexible negative covers a fixed alias" "skills.tsv:7: error: alias 'baz-qux' of 'Sep2' can never count" "$T/out"
-check "four findings" 4 "$(grep -c 'cancel' "$T/out")"
+check "four findings by the negatives" 4 "$(grep -c "cancels every match\\|cancelled as written" "$T/out")"
+# the same by matching: an alias that does not find its skill in a text
+# of its own (here a negative regex covers it); a caseless alias that a
+# case-sensitive regex cancels as written still finds it in lower case;
+# the pairs above are not reported twice
+has "cancelled by a negative regex" "skills.tsv:8: error: alias 'quux corge' of 'Rx' can never count: in a text of its own it does not find its skill" "$T/out"
+check "a case-sensitive regex: not an error" 0 "$(grep -c "skills.tsv:9: error" "$T/out")"
+check "one finding for each dead alias" 1 "$(grep -c "skills.tsv:2: error" "$T/out")"
 
 # a skill without a positive alias never matches: the loader refuses it,
 # and lint reports that with file and line

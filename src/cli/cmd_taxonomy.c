@@ -14,6 +14,10 @@
  *   error    a positive alias that a negative of its own skill cancels
  *            wholly (the same text); a warning where a case-sensitive
  *            negative cancels only the alias as written;
+ *   error    a positive literal that does not find its skill in a text
+ *            that is the alias alone (in lower case too, when caseless):
+ *            a negative regex, or a rule of the text model, drops it (the
+ *            skills' matcher is compiled for this);
  *   warning  a caseless alias that is a common English word of the word
  *            list (default /usr/share/dict/words, Debian's wamerican): it
  *            matches "go", "swift", "spark" in every sense, so it wants an
@@ -37,6 +41,8 @@
 #include "cli/corpus_walk.h"
 #include "cli/out.h"
 #include "cli/table.h"
+#include "core/error.h"
+#include "core/match.h"
 #include "core/posting.h"
 #include "core/taxonomy.h"
 #include "io/shard.h"
@@ -56,8 +62,9 @@ static const char lint_usage[] =
     "\n"
     "Report what loads but is likely wrong in a taxonomy (default: %s):\n"
     "skills without aliases, aliases two skills share and aliases that a\n"
-    "negative of their own skill cancels (errors; a warning where it\n"
-    "cancels only the form as written), caseless aliases that are common\n"
+    "negative of their own skill cancels or that do not find their skill in\n"
+    "a text of their own (errors; a warning where a negative cancels only\n"
+    "the form as written), caseless aliases that are common\n"
     "English words (warnings), case-sensitive ones that are capitalised\n"
     "English words (notes). One line a finding,\n"
     "FILE:LINE: KIND: message. Exit 1 if there is an error.\n"
@@ -394,7 +401,7 @@ static int covers_forms(const struct skidx_alias *p,
 }
 
 static int check_cancelled(const struct skidx_taxonomy *t,
-                           struct findings *fs)
+                           struct findings *fs, unsigned char *dead)
 {
     const struct skidx_alias_set *s = &t->skills;
     size_t n;
@@ -421,6 +428,7 @@ static int check_cancelled(const struct skidx_taxonomy *t,
                     }
                     kind = p->flags & SKIDX_ALIAS_CASE ? F_ERROR : F_WARNING;
                 }
+                dead[kv[x].alias] |= kind == F_ERROR;
                 rc = add_finding(fs, p->line, kind,
                                  kind == F_ERROR
                                      ? "alias '%s' of '%s' can never count: "
@@ -433,6 +441,76 @@ static int check_cancelled(const struct skidx_taxonomy *t,
             }
     }
     keyed_free(kv, n);
+    return rc;
+}
+
+/* Positive literals that do not find their own skill in a text that is
+ * the alias alone: a negative of the skill (literal or regex) that covers
+ * it, or a rule of the text model (a masked span, a folded form) drops
+ * every match, so the alias can never count (an error). The skills'
+ * matcher is compiled for it (a second or two for the default taxonomy).
+ * Regex aliases and those of scripts without spaces (kept as regexes)
+ * have no text of their own and are not tried. Returns -1 when out of
+ * memory, 1 with `err` filled when the matcher does not compile. */
+static int check_alone(const struct skidx_taxonomy *t, struct findings *fs,
+                       const unsigned char *dead, struct skidx_error *err)
+{
+    const struct skidx_alias_set *s = &t->skills;
+    struct skidx_matcher *m = NULL;
+    skidx_status st = skidx_matcher_create(s, t->n_skills, &m, err);
+    if (st)
+        return st == SKIDX_ERR_NOMEM ? -1 : 1;
+    struct skidx_match_scratch sc;
+    if (skidx_match_scratch_init(&sc, m)) {
+        skidx_matcher_free(m);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < s->n && !rc; i++) {
+        const struct skidx_alias *a = &s->a[i];
+        if ((a->flags & (SKIDX_ALIAS_NEG | SKIDX_ALIAS_REGEX)) || dead[i])
+            continue; /* (dead: check_cancelled() said so) */
+        /* as written, then (a caseless alias) in lower case: a
+         * case-sensitive negative that cancels only the written form is
+         * check_cancelled()'s warning, not this error */
+        int found = 0;
+        for (int pass = 0; pass < 2 && !found && !rc; pass++) {
+            if (pass && (a->flags & SKIDX_ALIAS_CASE))
+                break;
+            char *low = NULL;
+            if (pass) {
+                if (!(low = malloc(a->len ? a->len : 1))) {
+                    rc = -1;
+                    break;
+                }
+                for (uint32_t k = 0; k < a->len; k++)
+                    low[k] = (char)tolower((unsigned char)a->text[k]);
+            }
+            skidx_match_reset(&sc);
+            st = skidx_match_text(m, &sc, pass ? low : a->text, a->len,
+                                  SKIDX_ENGINE_WORDS);
+            free(low);
+            if (st) {
+                rc = st == SKIDX_ERR_NOMEM ? -1 : 1;
+                if (rc > 0)
+                    skidx_fail(err, st, t->skills_path, a->line,
+                               SKIDX_NOOFF, "alias '%s': %s", a->text,
+                               skidx_strerror(st));
+                break;
+            }
+            for (size_t k = 0; k < sc.n_owners && !found; k++)
+                found = sc.owners[k] == a->owner;
+        }
+        if (!found && !rc)
+            rc = add_finding(fs, a->line, F_ERROR,
+                             "alias '%s' of '%s' can never count: in a text "
+                             "of its own it does not find its skill (a "
+                             "negative of the skill or a rule of the text "
+                             "model drops it)",
+                             a->text, t->skill_name[a->owner]);
+    }
+    skidx_match_scratch_release(&sc);
+    skidx_matcher_free(m);
     return rc;
 }
 
@@ -1060,6 +1138,7 @@ static int lint(int argc, char **argv)
     struct findings fs = {0};
     struct sset words = {0};
     int rc = EXIT_OK, oom = 0;
+    unsigned char *dead = NULL; /* aliases check_cancelled() found dead */
     uint32_t *lines = skill_lines(t);
     if (!lines) {
         oom = 1;
@@ -1083,9 +1162,20 @@ static int lint(int argc, char **argv)
                     wp);
         }
     }
-    if (check_unaliased(t, lines, &fs) || check_shared(t, &fs) ||
-        check_cancelled(t, &fs) ||
+    dead = calloc(t->skills.n ? t->skills.n : 1, 1);
+    if (!dead || check_unaliased(t, lines, &fs) || check_shared(t, &fs) ||
+        check_cancelled(t, &fs, dead) ||
         (words.n && check_words(t, &words, &fs))) {
+        oom = 1;
+        goto done;
+    }
+    int alone = check_alone(t, &fs, dead, &err);
+    if (alone > 0) {
+        cli_report("cannot lint taxonomy", &err);
+        rc = EXIT_DATA;
+        goto done;
+    }
+    if (alone < 0) {
         oom = 1;
         goto done;
     }
@@ -1108,6 +1198,7 @@ done:
         free(fs.f[i].msg);
     free(fs.f);
     free(lines);
+    free(dead);
     sset_release(&words);
     skidx_taxonomy_free(t);
     return rc;
