@@ -161,20 +161,16 @@ static int match_line(struct mctx *m, const char *file, uint64_t lineno,
     return match_posting(m, file, lineno, &p, &id);
 }
 
-/* The taxonomy compiled again, after a cache file's database was found
- * damaged and the file removed: through the cache (a file that is there
- * again is refused unless every database in it rebuilds), so the next
- * run loads what this one writes. 0, or -1 when it failed (said). */
-static int recompile(struct mctx *m)
+/* The taxonomy of m->tax_dir opened with `flags` (cli_taxonomy_open),
+ * taking the place of the one in use, if any, with a worker of its own.
+ * 0, or -1 when it failed (said). */
+static int use_taxonomy(struct mctx *m, unsigned flags)
 {
     struct skidx_taxonomy *tax = NULL;
     struct skidx_compiled *comp = NULL;
     struct skidx_error err;
-    m->recompiled = 1;
     skidx_error_clear(&err);
-    skidx_status st = cli_taxonomy_open(m->tax_dir,
-                                        m->tax_flags | CLI_TAX_ALL_DBS, &tax,
-                                        &comp, &err);
+    skidx_status st = cli_taxonomy_open(m->tax_dir, flags, &tax, &comp, &err);
     if (st) {
         cli_report_st("invalid taxonomy", st, &err);
         skidx_taxonomy_free(tax);
@@ -208,7 +204,11 @@ static int match_posting(struct mctx *m, const char *file, uint64_t lineno,
          * compiled and this posting matched again. What was printed
          * before came from databases that did rebuild, so the output is
          * the compiled taxonomy's whole. */
-        if (recompile(m))
+        /* through the cache: a file that is there again is refused
+         * unless every database in it rebuilds, and the next run loads
+         * what this one writes */
+        m->recompiled = 1;
+        if (use_taxonomy(m, m->tax_flags | CLI_TAX_ALL_DBS))
             return -1;
         st = skidx_posting_process(m->comp, &m->w, p, m->currency, 1,
                                    m->engine, &r, &skip);
@@ -339,28 +339,12 @@ int cmd_match(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    struct skidx_taxonomy *tax = NULL;
-    struct skidx_compiled *comp = NULL;
     keep_freed_memory();
     huge_heap();
-    skidx_error_clear(&err);
-    skidx_status st = cli_taxonomy_open(tax_dir, tax_flags, &tax, &comp,
-                                        &err);
-    if (st) {
-        cli_report_st("invalid taxonomy", st, &err);
-        skidx_taxonomy_free(tax);
-        return EXIT_DATA;
-    }
-    m.comp = comp;
-    m.owned = comp;
-    m.tax = tax;
     m.tax_dir = tax_dir;
     m.tax_flags = tax_flags;
-    int rc = 0;
-    if (skidx_worker_init(&m.w, comp)) {
-        cli_msg("out of memory");
-        rc = -1;
-    } else if (optind == argc) {
+    int rc = use_taxonomy(&m, tax_flags);
+    if (!rc && optind == argc) {
         rc = match_stream(&m, "<stdin>", stdin);
     } else {
         for (int i = optind; i < argc && !rc; i++) {
