@@ -405,7 +405,6 @@ static int has_unspaced_letter(const char *s, size_t n)
     return 0;
 }
 
-/* Parse one alias field into `a` (text allocated). */
 /* *s[0..*n) with skidx_fold_wide()'s forms folded to ASCII: when there is
  * one, a copy in *buf (the caller's to free) and *s, *n point at it. */
 static skidx_status fold_alias(const char **s, size_t *n, char **buf)
@@ -419,8 +418,9 @@ static skidx_status fold_alias(const char **s, size_t *n, char **buf)
     char *o = malloc(*n);
     if (!o)
         return SKIDX_ERR_NOMEM;
-    size_t m = 0;
-    for (i = 0; i < *n;) {
+    memcpy(o, t, i); /* the bytes before the first form */
+    size_t m = i;
+    while (i < *n) {
         const unsigned char f = t[i] >= 0xC2 ? skidx_fold_wide(t, *n, i, &k)
                                              : 0;
         if (f) {
@@ -441,6 +441,7 @@ static skidx_status parse_alias_text(const struct cursor *c, const char *s,
                                      size_t orig_n, struct skidx_alias *a,
                                      struct skidx_error *err);
 
+/* Parse one alias field into `a` (text allocated). */
 static skidx_status parse_alias(const struct cursor *c, const char *s,
                                 size_t n, uint32_t owner, uint32_t prio,
                                 uint8_t file, struct skidx_alias *a,
