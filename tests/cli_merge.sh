@@ -4,8 +4,9 @@
 # a repost whose original sits in an earlier part is dropped through the
 # duplicate keys of the posting-level sections. The test merges halves
 # with no duplicate group across them (in both orders), then halves of the
-# sample that reposts do span, and checks that different taxonomies are
-# refused.
+# sample that reposts do span, notes that version-1 indexes (without
+# keys) count such reposts in each, and checks that different taxonomies
+# are refused.
 # usage: cli_merge.sh SKIDX SOURCE_DIR
 set -u
 SKIDX=$1 SRC=$2
@@ -67,9 +68,9 @@ done
 "$SKIDX" verify "$T/m.skidx" >/dev/null
 check "merged index verifies" 0 $?
 
-# The documented limit: split by shard, the halves share duplicate groups
-# when a repost and its original sit in different shards; then the merge
-# counts those reposts twice and cannot equal the single run.
+# Split by shard, the halves share duplicate groups when a repost and its
+# original sit in different shards: the merge drops those reposts through
+# the duplicate keys and still equals the single run.
 "$SKIDX" index -q -t "$TAX" "$S/part-00000.jsonl.zst" "$S/part-00001.jsonl.zst" -o "$T/s1.skidx"
 "$SKIDX" index -q -t "$TAX" "$S/part-00002.jsonl.zst" "$S/part-00003.jsonl.zst" -o "$T/s2.skidx"
 "$SKIDX" index -q -t "$TAX" "$S" -o "$T/s.skidx"
@@ -109,6 +110,27 @@ check "a part merged with itself: duplicates" \
     "$(( 2 * $(info "$T/p1.skidx" duplicates) + $(info "$T/p1.skidx" postings) ))" "$(info "$T/pp.skidx" duplicates)"
 check "a part merged with itself: the same ranking" \
     "$("$SKIDX" query "$T/p1.skidx" --top 40 --format csv)" "$("$SKIDX" query "$T/pp.skidx" --top 40 --format csv)"
+
+# The help says what the merge does with reposts (it used to say that
+# reposts across the inputs are not detected, which is true only of
+# version-1 indexes); merging indexes with keys prints no note
+"$SKIDX" merge --help | tr '\n' ' ' | grep -q "dropped by its duplicate key" &&
+    ! "$SKIDX" merge --help | grep -q "are not detected" &&
+    echo "ok: merge --help: reposts across inputs dropped" ||
+    { echo "FAIL: merge --help on reposts"; fail=1; }
+"$SKIDX" merge "$T/s1.skidx" "$T/s2.skidx" -o "$T/sm2.skidx" 2>"$T/err"
+check "merge with keys: no message" "" "$(cat "$T/err")"
+# version-1 indexes (--no-postings) merge, but a repost across them counts
+# in each: exit 0 with a note that says so
+"$SKIDX" index -q --no-postings -t "$TAX" "$S/part-00000.jsonl.zst" "$S/part-00001.jsonl.zst" -o "$T/n1.skidx" &&
+"$SKIDX" index -q --no-postings -t "$TAX" "$S/part-00002.jsonl.zst" "$S/part-00003.jsonl.zst" -o "$T/n2.skidx"
+"$SKIDX" merge "$T/n1.skidx" "$T/n2.skidx" -o "$T/nm.skidx" 2>"$T/err"
+check "version-1 merge exit" 0 $?
+grep -q "repost across them is counted in each" "$T/err" &&
+    echo "ok: version-1 merge notes the reposts: $(head -1 "$T/err")" ||
+    { echo "FAIL: version-1 merge note: $(cat "$T/err")"; fail=1; }
+check "version-1 merge: the cross-half reposts counted twice" \
+    "$(( $(info "$T/s.skidx" postings) + cross ))" "$(info "$T/nm.skidx" postings)"
 
 # Different taxonomies: a clear refusal, exit 1, no output written
 "$SKIDX" index -q -t "$SRC/tests/report/taxonomy" "$T/A" -o "$T/other.skidx"

@@ -539,9 +539,13 @@ out:
 static const char merge_usage[] =
     "usage: skidx merge A.skidx B.skidx... -o OUT.skidx\n"
     "\n"
-    "Add indexes built with the same taxonomy and currency into one, as if\n"
-    "their corpora had been indexed together (duplicates across the inputs\n"
-    "are not detected). Refuses indexes built with different taxonomies.\n"
+    "Add indexes built with the same taxonomy and currency into one, in the\n"
+    "order given: the same bytes as indexing their corpora in one run in\n"
+    "that order, a repost of a posting in an earlier input dropped by its\n"
+    "duplicate key. Indexes written with --no-postings (version 1) hold no\n"
+    "keys: they merge only with each other, and a repost across them counts\n"
+    "in each (a note says so). Refuses indexes built with different\n"
+    "taxonomies.\n"
     "\n"
     "  -o, --output FILE   the index to write (replaced atomically; an input,\n"
     "                      a device or a FIFO is refused)\n"
@@ -668,6 +672,11 @@ int cmd_merge(int argc, char **argv)
         }
     }
     skidx_pmerge_release(&pm);
+    if (rc == EXIT_OK && v1 > 1)
+        cli_msg("note: the %d inputs are version-1 indexes (written with "
+                "--no-postings), which hold no duplicate keys: a repost "
+                "across them is counted in each",
+                v1);
     /* as in cli_index_finish: from here a signal removes a live temporary
      * and exits 130, or, once the index has been renamed into place, only
      * sets the stop flag, so a complete index is never followed by 130 */
