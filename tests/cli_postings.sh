@@ -343,6 +343,13 @@ err "unclosed parenthesis" "unclosed '(' (at byte 13)" --where "PyTorch AND (Ten
 err "missing operand" "a skill name is missing at the end" --where "PyTorch AND" --count
 err "operator first" "a skill name is expected before AND" --where "AND PyTorch" --count
 err "unclosed quote" "unclosed quote (at byte 1)" --where '"Hugging Face' --count
+# a name that holds an operator word, unquoted: the error says which
+# longer run of words is a skill and that it wants quotes; quoted, it works
+err "unquoted name with AND" "('Data structures and algorithms' is a skill: quote a name" \
+    --where "Python AND Data structures and algorithms" --count
+err "unknown name with AND: no hint" "unknown skill 'Research' (at byte 1)" --where "Research and development" --count
+"$SKIDX" query "$T/s.skidx" --where '"Data structures and algorithms"' --count >/dev/null &&
+    echo "ok: the quoted name with AND" || { echo "FAIL: the quoted name with AND"; fail=1; }
 err "stray parenthesis" "unexpected ')'" --where "PyTorch)" --count
 err "two modes" "one at a time" --where PyTorch --count --list
 err "bad --by" "invalid --by 'skill'" --where PyTorch --by skill

@@ -129,6 +129,46 @@ static int add_node(struct parser *p, int op, uint32_t skill, int a, int b)
 
 static int parse_or(struct parser *p);
 
+/* The longest run of words from `start` (up to a parenthesis, a quote
+ * or the end, operator words included) that names a skill, in out; 0
+ * when none that holds an operator word does. */
+static int longer_name(const struct parser *p, size_t start, char *out,
+                       size_t cap)
+{
+    size_t end = start;
+    while (p->s[end] && p->s[end] != '(' && p->s[end] != ')' &&
+           p->s[end] != '"')
+        end++;
+    /* from the whole run down to its shorter word-ends */
+    while (end > start) {
+        size_t e = end;
+        while (e > start && (p->s[e - 1] == ' ' || p->s[e - 1] == '\t' ||
+                             p->s[e - 1] == '\n' || p->s[e - 1] == '\r'))
+            e--;
+        if (e > start && e - start < cap) {
+            int op, has_op = 0;
+            for (size_t i = start + 1; i < e; i++)
+                if ((p->s[i - 1] == ' ' || p->s[i - 1] == '\t') &&
+                    keyword(p->s, i, &op))
+                    has_op = 1;
+            memcpy(out, p->s + start, e - start);
+            out[e - start] = '\0';
+            uint32_t ids[2], m = 0;
+            if (has_op) {
+                skidx_index_lookup(p->idx, SKIDX_DIM_SKILL, out, ids, 2, &m);
+                if (m)
+                    return 1;
+            }
+        }
+        /* the next shorter run ends before this one's last word */
+        end = e;
+        while (end > start && p->s[end - 1] != ' ' && p->s[end - 1] != '\t' &&
+               p->s[end - 1] != '\n' && p->s[end - 1] != '\r')
+            end--;
+    }
+    return 0;
+}
+
 static int parse_name(struct parser *p)
 {
     const size_t start = p->at;
@@ -178,8 +218,18 @@ static int parse_name(struct parser *p)
     uint32_t ids[8], m = 0;
     skidx_index_lookup(p->idx, SKIDX_DIM_SKILL, buf, ids, 8, &m);
     if (m == 0) {
-        char q[600];
-        snprintf(q, sizeof(q), "'%s'", buf);
+        char q[1200];
+        const int k = snprintf(q, sizeof(q), "'%s'", buf);
+        /* "Data structures and algorithms" unquoted reads as "Data
+         * structures" AND "algorithms": when a longer run of the words
+         * from here, operator words and all, is a skill, say so */
+        char whole[512];
+        if (p->s[start] != '"' && k > 0 && (size_t)k < sizeof(q) &&
+            longer_name(p, start, whole, sizeof(whole)))
+            snprintf(q + k, sizeof(q) - (size_t)k,
+                     " ('%s' is a skill: quote a name that holds AND, OR "
+                     "or NOT, \"%s\")",
+                     whole, whole);
         return fail_at(p, SKIDX_ERR_NOTFOUND, start, "unknown skill", q);
     }
     if (m > 1) {
