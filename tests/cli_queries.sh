@@ -39,6 +39,14 @@ has "premium PyTorch" "0,ML Engineer,0,Senior,1,PyTorch,4,192500,1,160000,32500,
 has "premium AWS" "0,ML Engineer,0,Senior,3,AWS,2,190000,3,183333.33333333334,6666.666666666657,0.036363636363636306,1" "$out"
 has "premium LoRA" "0,ML Engineer,0,Senior,7,LoRA,2,210000,3,170000,40000,0.23529411764705882,1" "$out"
 check "premiums ranked by premium" "LoRA PyTorch AWS" "$(tail -n +2 <<<"$out" | cut -d, -f6 | xargs)"
+# a slice without a salaried posting: the header alone, exit 0, and a
+# note on stderr that says why the table is empty
+out=$("$SKIDX" query "$I" --premium -r Other -s Senior -f csv 2>"$T/err")
+check "premium of a slice without salaries: exit" 0 $?
+check "premium of a slice without salaries: the header alone" 1 "$(wc -l <<<"$out")"
+grep -q "no salaried posting (in USD) of the slice names a skill" "$T/err" &&
+    echo "ok: premium of a slice without salaries: the note" ||
+    { echo "FAIL: premium note: $(cat "$T/err")"; fail=1; }
 out=$(q --premium --skill LoRA -f csv --min-postings 3)
 has "premium LoRA overall, reliable at 3" ",All,,All,7,LoRA,3,190000,13,130000,60000,0.46153846153846156,0" "$out"
 

@@ -740,6 +740,16 @@ static int query_premium(const struct skidx_index *idx, const struct qopts *o)
             }
         }
     qsort(rows, n, sizeof(*rows), prem_cmp);
+    if (!n) {
+        /* an empty table says nothing of why: say it (the answer stands,
+         * exit 0) */
+        struct skidx_index_meta m;
+        skidx_index_get_meta(idx, &m);
+        cli_msg("note: no salaried posting (in %s) of the slice names %s: "
+                "no premium to show",
+                m.salary_currency,
+                o->nk == 1 ? "the skill" : o->nk ? "the skills" : "a skill");
+    }
     struct cols c = {0};
     if (f == FMT_TABLE) {
         col(&c, "role", COL_TEXT);
