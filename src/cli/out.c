@@ -271,13 +271,22 @@ int cli_close_stdout(int rc)
     int e = 0;
     if (fflush(stdout))
         e = errno;
-    if (ferror(stdout) && !e)
-        e = EIO;
+    if (ferror(stdout) && !e) {
+        /* a write failed before this flush (a text longer than the
+         * buffer written at once, as a long --help), and stdio kept no
+         * errno: a write of no bytes asks the file again (a full device
+         * and a closed descriptor answer, a regular file or a pipe says
+         * nothing: then no cause is named) */
+        e = write(STDOUT_FILENO, "", 0) < 0 ? errno : -1;
+    }
     if (fclose(stdout) && !e)
         e = errno;
     if (!e)
         return rc;
-    cli_msg("write error on standard output: %s", strerror(e));
+    if (e < 0)
+        cli_msg("write error on standard output: a write failed");
+    else
+        cli_msg("write error on standard output: %s", strerror(e));
     return rc == EXIT_OK ? EXIT_DATA : rc;
 }
 
