@@ -343,6 +343,12 @@ err "unclosed parenthesis" "unclosed '(' (at byte 13)" --where "PyTorch AND (Ten
 err "missing operand" "a skill name is missing at the end" --where "PyTorch AND" --count
 err "operator first" "a skill name is expected before AND" --where "AND PyTorch" --count
 err "unclosed quote" "unclosed quote (at byte 1)" --where '"Hugging Face' --count
+# --skill splits at commas, but a name may hold one: the longest run of
+# items that names a skill is taken whole
+check "--skill: a name with a comma in the list" "3 Python|Governance, risk and compliance|SQL" \
+    "$("$SKIDX" query "$T/s.skidx" --skill "Python,Governance, risk and compliance,SQL" -f json |
+        python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d), "|".join(r["skill"] for r in d))')"
+err "--skill: a part of that name alone" "unknown skill 'Governance'" --skill Governance
 # a name that holds an operator word, unquoted: the error says which
 # longer run of words is a skill and that it wants quotes; quoted, it works
 err "unquoted name with AND" "('Data structures and algorithms' is a skill: quote a name" \

@@ -152,6 +152,8 @@ static const char query_usage[] =
     "      --seniority LEVEL    the same\n"
     "  -k, --skill A,B,...      these skills (a comparison, or a filter of\n"
     "                           --premium and --trend); names or aliases\n"
+    "                           (a name with a comma, as 'Governance,\n"
+    "                           risk and compliance', is read whole)\n"
     "  -b, --by LIST            with --skill, --salary or --premium: one row\n"
     "                           per role, level or (role, level);\n"
     "                           with --trend: month (default) or quarter\n"
@@ -1116,36 +1118,73 @@ static int query_growth(const struct skidx_index *idx, const struct qopts *o)
     return emit(&t, f);
 }
 
+/* The skills of a comma-separated --skill list. A name may hold a comma
+ * ("Governance, risk and compliance"): at each item the longest run of
+ * items up to the next ones that names one skill is taken whole, else
+ * the item alone (resolve_id() says what is wrong with it). Runs of up
+ * to eight items are tried: no name holds more commas. */
 static int parse_skills(const struct skidx_index *idx, const char *list,
                         struct qopts *o)
 {
-    char *copy = strdup(list), *save = NULL;
-    if (!copy) {
+    enum { MAX_ITEMS = 1024 };
+    size_t at[MAX_ITEMS + 1], n = 0; /* item k: list[at[k], at[k+1] - 1) */
+    at[n++] = 0;
+    for (size_t i = 0; list[i]; i++)
+        if (list[i] == ',') {
+            if (n == MAX_ITEMS) {
+                cli_msg("too many skills (256 at most)");
+                return -1;
+            }
+            at[n++] = i + 1;
+        }
+    const size_t len = strlen(list);
+    char *buf = malloc(len + 1);
+    if (!buf) {
         cli_msg("out of memory");
         return -1;
     }
-    for (char *tok = strtok_r(copy, ",", &save); tok;
-         tok = strtok_r(NULL, ",", &save)) {
-        while (*tok == ' ')
-            tok++;
-        size_t l = strlen(tok);
-        while (l && tok[l - 1] == ' ')
-            tok[--l] = '\0';
-        if (!*tok)
-            continue;
-        uint32_t k;
-        if (resolve_id(idx, SKIDX_DIM_SKILL, "skill", tok, &k)) {
-            free(copy);
-            return -1;
+    for (size_t k = 0; k < n;) {
+        size_t take = 1;
+        uint32_t id = 0;
+        int found = 0;
+        for (size_t j = n - k > 8 ? k + 8 : n; j > k && !found; j--) {
+            /* items k..j-1 as written, blanks around them trimmed */
+            size_t a = at[k], b = j < n ? at[j] - 1 : len;
+            while (a < b && list[a] == ' ')
+                a++;
+            while (b > a && list[b - 1] == ' ')
+                b--;
+            memcpy(buf, list + a, b - a);
+            buf[b - a] = '\0';
+            if (j == k + 1) {
+                if (!*buf)
+                    break; /* an empty item: passed over */
+                if (resolve_id(idx, SKIDX_DIM_SKILL, "skill", buf, &id)) {
+                    free(buf);
+                    return -1;
+                }
+                found = 1;
+            } else {
+                uint32_t ids[2], m = 0;
+                skidx_index_lookup(idx, SKIDX_DIM_SKILL, buf, ids, 2, &m);
+                if (m == 1) {
+                    id = ids[0];
+                    take = j - k;
+                    found = 1;
+                }
+            }
         }
+        k += take;
+        if (!found)
+            continue;
         if (o->nk == 256) {
             cli_msg("too many skills (256 at most)");
-            free(copy);
+            free(buf);
             return -1;
         }
-        o->ks[o->nk++] = k;
+        o->ks[o->nk++] = id;
     }
-    free(copy);
+    free(buf);
     if (!o->nk) {
         cli_msg("--skill needs at least one skill name");
         return -1;
