@@ -872,7 +872,8 @@ static void test_span_offsets(void **state)
     (void)state;
     static const char *const forms[] = {
         "https://github.com/acme/x", "jobs@acme.net", "index.php",
-        "/usr/lib/python3", "www.python.org", "http://localhost:8080/api"};
+        "/usr/lib/python3", "www.python.org", "http://localhost:8080/api",
+        "https:&#x2F;&#x2F;github.com&#x2F;acme&#x2F;x"};
     static const char *const ends[] = {"", " and more", "\xE3\x80\x82",
                                        ", ok", "\xE2\x80\x99s"};
     static const char *const filler[] = {
@@ -984,6 +985,25 @@ static void test_masked_spans(void **state)
     assert_string_equal(spans_of("in /usr/lib/python3 or ~/bin/x"),
                         "/usr/lib/python3|~/bin/x");
     assert_string_equal(spans_of("./scripts/run.sh"), "./scripts/run.sh");
+    /* slashes written as HTML references (the Hacker News API's links):
+     * the same spans; a ';' that ends no such reference ends a token */
+    assert_string_equal(
+        spans_of("<a href=\"https:&#x2F;&#x2F;neon.tech&#x2F;blog&#x2F;paxos\" "
+                 "rel=\"nofollow\">https:&#x2F;&#x2F;neon.tech&#x2F;blog</a>"),
+        "https:&#x2F;&#x2F;neon.tech&#x2F;blog&#x2F;paxos|"
+        "https:&#x2F;&#x2F;neon.tech&#x2F;blog");
+    assert_string_equal(spans_of("code on github.com&#x2F;acme&#x2F;tool."),
+                        "github.com&#x2F;acme&#x2F;tool");
+    assert_string_equal(spans_of("see http:&#47;&#47;host.io&#47;a now"),
+                        "http:&#47;&#47;host.io&#47;a");
+    assert_string_equal(spans_of("in &#x2F;usr&#x2F;lib&#x2F;libc.so or"),
+                        "&#x2F;usr&#x2F;lib&#x2F;libc.so");
+    /* (found by a dot or an '@' in it, as a host name is: a path of
+     * references and letters alone is not) */
+    assert_string_equal(spans_of("in &#x2F;usr&#x2F;lib or"), "");
+    assert_string_equal(spans_of("a;b.com x &amp; y &#x2F; z"), "b.com");
+    assert_string_equal(spans_of("acme.com&#x2F;jobs&#x2F;cv.pdf"),
+                        "acme.com&#x2F;jobs&#x2F;cv.pdf");
     /* a '/' opening letters and digits alone is no span; with a dot or
      * a second slash after it, it may be */
     assert_string_equal(spans_of("<li>Go</li> </LI2> </b>"), "");

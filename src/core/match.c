@@ -5474,6 +5474,38 @@ static inline int host_char(unsigned char c)
     return url_class[c] & CL_HOST;
 }
 
+/* A slash written as an HTML character reference ("&#x2F;", "&#47;": the
+ * Hacker News API escapes every '/' of a posting's links so) at t[i],
+ * within t[..b): its length, else 0. */
+static inline size_t ent_slash(const unsigned char *t, size_t i, size_t b)
+{
+    if (i + 5 > b || t[i] != '&' || t[i + 1] != '#')
+        return 0;
+    if (t[i + 2] == '4' && t[i + 3] == '7' && t[i + 4] == ';')
+        return 5;
+    if (i + 6 <= b && (t[i + 2] | 0x20) == 'x' && t[i + 3] == '2' &&
+        (t[i + 4] | 0x20) == 'f' && t[i + 5] == ';')
+        return 6;
+    return 0;
+}
+
+/* A slash at t[i]: '/' (1) or, where the token holds references (ent),
+ * a reference to one (ent_slash()), else 0. */
+static inline size_t slash_at(const unsigned char *t, size_t i, size_t b,
+                              int ent)
+{
+    return i < b && t[i] == '/' ? 1 : ent ? ent_slash(t, i, b) : 0;
+}
+
+/* Is t[i] the ';' that ends a slash written as a reference? Then it is a
+ * URL character (';' is none otherwise). */
+static inline int ent_semi(const unsigned char *t, size_t i)
+{
+    return t[i] == ';' &&
+           ((i >= 5 && ent_slash(t, i - 5, i + 1) == 6) ||
+            (i >= 4 && ent_slash(t, i - 4, i + 1) == 5));
+}
+
 /* Is t[a..b) (ASCII) one of the words of `list`, caseless or exact? */
 static int in_list(const unsigned char *t, size_t a, size_t b,
                    const char *const *list, int caseless)
@@ -5519,9 +5551,10 @@ static const char *const FILE_EXTS[] = {
 
 /* The masked span of the token t[a..b) (a maximal run of URL characters),
  * if it is a URL, an e-mail address, a host name, a path or a file name:
- * returns 1 and [*ss, *se). */
-static int token_span(const unsigned char *t, size_t a, size_t b, size_t *ss,
-                      size_t *se)
+ * returns 1 and [*ss, *se). ent: the token holds slashes written as
+ * references (find_spans() found their ';'), else '/' is the only one. */
+static int token_span(const unsigned char *t, size_t a, size_t b, int ent,
+                      size_t *ss, size_t *se)
 {
     /* punctuation around a token is not part of it */
     while (b > a && (t[b - 1] == '.' || t[b - 1] == ':' || t[b - 1] == '?' ||
@@ -5529,8 +5562,8 @@ static int token_span(const unsigned char *t, size_t a, size_t b, size_t *ss,
                      t[b - 1] == '#' || t[b - 1] == '@' || t[b - 1] == '+'))
         b--;
     while (a < b && (t[a] == ':' || t[a] == '-' || t[a] == '@' ||
-                     t[a] == '?' || t[a] == '#' || t[a] == '&' ||
-                     t[a] == '=' || t[a] == '+'))
+                     t[a] == '?' || t[a] == '#' || t[a] == '=' ||
+                     t[a] == '+' || (t[a] == '&' && !(ent && ent_slash(t, a, b)))))
         a++;
     if (b - a < 3)
         return 0;
@@ -5538,7 +5571,8 @@ static int token_span(const unsigned char *t, size_t a, size_t b, size_t *ss,
     for (const unsigned char *cp = memchr(t + a, ':', b - a); cp;
          cp = memchr(cp + 1, ':', b - (size_t)(cp + 1 - t))) {
         size_t q = (size_t)(cp - t);
-        if (q + 2 < b && t[q + 1] == '/' && t[q + 2] == '/') {
+        const size_t s1 = slash_at(t, q + 1, b, ent);
+        if (s1 && q + 1 + s1 < b && slash_at(t, q + 1 + s1, b, ent)) {
             size_t k = q;
             while (k > a && (is_ascii_alnum(t[k - 1]) || t[k - 1] == '+' ||
                              t[k - 1] == '.' || t[k - 1] == '-'))
@@ -5590,13 +5624,14 @@ static int token_span(const unsigned char *t, size_t a, size_t b, size_t *ss,
     size_t h = a;
     while (h < b && host_char(t[h]))
         h++;
-    if (h == b || t[h] == '/' || t[h] == ':' || t[h] == '?' || t[h] == '#') {
+    if (h == b || t[h] == '/' || t[h] == ':' || t[h] == '?' || t[h] == '#' ||
+        (ent && ent_slash(t, h, b))) {
         size_t dot = h;
         while (dot > a && t[dot - 1] != '.')
             dot--;
         if (dot > a + 1 && dot < h && is_ascii_alnum(t[a]) &&
             t[dot - 2] != '.') {
-            int path = h < b && t[h] == '/';
+            int path = slash_at(t, h, b, ent) != 0;
             if (in_list(t, dot, h, TLDS, 0) &&
                 (path ? !in_list(t, a, h, NOT_HOSTS, 1)
                       : in_list(t, dot, h, STRONG_TLDS, 0))) {
@@ -5607,11 +5642,12 @@ static int token_span(const unsigned char *t, size_t a, size_t b, size_t *ss,
         }
     }
     /* /abs/path, ./rel/path, ../path, ~/path: two slashes or more */
-    if (t[a] == '/' || (t[a] == '~' && t[a + 1] == '/') ||
-        (t[a] == '.' && (t[a + 1] == '/' || (t[a + 1] == '.' && t[a + 2] == '/')))) {
+    if (slash_at(t, a, b, ent) || (t[a] == '~' && slash_at(t, a + 1, b, ent)) ||
+        (t[a] == '.' && (slash_at(t, a + 1, b, ent) ||
+                         (t[a + 1] == '.' && slash_at(t, a + 2, b, ent))))) {
         size_t slashes = 0;
         for (size_t i = a; i < b; i++)
-            slashes += t[i] == '/';
+            slashes += slash_at(t, i, b, ent) != 0;
         if (slashes >= 2) {
             *ss = a;
             *se = b;
@@ -5620,7 +5656,8 @@ static int token_span(const unsigned char *t, size_t a, size_t b, size_t *ss,
     }
     /* [dir/...]name.ext */
     size_t c0 = b;
-    while (c0 > a && t[c0 - 1] != '/')
+    while (c0 > a && t[c0 - 1] != '/' &&
+           !(ent && t[c0 - 1] == ';' && ent_semi(t, c0 - 1)))
         c0--;
     size_t dot = b;
     while (dot > c0 && t[dot - 1] != '.')
@@ -5746,6 +5783,7 @@ static int find_spans(const unsigned char *t, size_t len, const uint64_t *trig,
             if (!go)
                 continue;
             size_t a = p, b = p + 1;
+            int ent = 0; /* a ';' of a slash reference crossed */
             if (c == '/' && (p == 0 || !url_char(t[p - 1]))) {
                 /* a token opened by the '/' (a == p): when "/" and
                  * letters and digits are all of it ("</li>", "and/or"
@@ -5761,11 +5799,22 @@ static int find_spans(const unsigned char *t, size_t len, const uint64_t *trig,
             } else {
                 while (a > 0 && url_char(t[a - 1]))
                     a--;
+                /* (a ';' is tested only where the URL bytes stop) */
+                while (a > 0 && t[a - 1] == ';' && ent_semi(t, a - 1)) {
+                    ent = 1;
+                    for (a--; a > 0 && url_char(t[a - 1]); a--)
+                        ;
+                }
             }
             while (b < len && url_char(t[b]))
                 b++;
+            while (b < len && t[b] == ';' && ent_semi(t, b)) {
+                ent = 1;
+                for (b++; b < len && url_char(t[b]); b++)
+                    ;
+            }
             size_t ss, se;
-            if (token_span(t, a, b, &ss, &se) &&
+            if (token_span(t, a, b, ent, &ss, &se) &&
                 push_span(spans, n, cap, ss, se))
                 return -1;
             done = b;
