@@ -103,4 +103,14 @@ check "remapped fields give the same counts" "$a" "$r"
 check "remapped corpus has postings (a1 a2 a3 a7 a8)" 5 "$("$SKIDX" info -f json "$T/r.skidx" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["postings"])')"
 "$SKIDX" index -q --field nosuch=x "$T/remap.jsonl" -o "$T/x.skidx" 2>/dev/null
 check "unknown field in --field exit" 2 $?
+# a field mapped to two keys is refused (which one was meant?), the same
+# mapping twice is not
+"$SKIDX" index -q --field title=job_title --field title=name "$T/remap.jsonl" -o "$T/x.skidx" 2>"$T/err"
+check "a field mapped twice: exit" 2 $?
+grep -q "field 'title' is mapped twice, to 'job_title' and to 'name'" "$T/err" &&
+    echo "ok: a field mapped twice: the message names both keys" ||
+    { echo "FAIL: a field mapped twice: $(cat "$T/err")"; fail=1; }
+[ ! -e "$T/x.skidx" ] && echo "ok: a field mapped twice: no index" || { echo "FAIL: an index was written"; fail=1; }
+"$SKIDX" index -q -t "$E/taxonomy" --field title=job_title --field title=job_title --field description=body "$T/remap.jsonl" -o "$T/r2.skidx"
+check "the same mapping twice: exit" 0 $?
 exit $fail

@@ -239,7 +239,7 @@ int cli_index_args(struct cli_index *ix, int argc, char **argv)
         }
         case 'f':
             skidx_error_clear(&err);
-            if (skidx_jsonl_keys_remap(&o->keys, optarg, &err)) {
+            if (skidx_jsonl_keys_remap_once(&o->keys, optarg, &err)) {
                 cli_msg("invalid --field '%s': %s", optarg, err.msg);
                 return EXIT_USAGE;
             }

@@ -304,7 +304,7 @@ int cmd_match(int argc, char **argv)
         case 4: tax_flags |= CLI_TAX_NO_CACHE; break;
         case 'f':
             skidx_error_clear(&err);
-            if (skidx_jsonl_keys_remap(&m.walk.keys, optarg, &err)) {
+            if (skidx_jsonl_keys_remap_once(&m.walk.keys, optarg, &err)) {
                 cli_msg("invalid --field '%s': %s", optarg, err.msg);
                 return EXIT_USAGE;
             }

@@ -1081,7 +1081,7 @@ static int lint(int argc, char **argv)
             break;
         case 'f':
             skidx_error_clear(&err);
-            if (skidx_jsonl_keys_remap(&co.walk.keys, optarg, &err)) {
+            if (skidx_jsonl_keys_remap_once(&co.walk.keys, optarg, &err)) {
                 cli_msg("invalid --field '%s': %s", optarg, err.msg);
                 urc = EXIT_USAGE;
             }

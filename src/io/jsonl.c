@@ -74,9 +74,9 @@ void skidx_jsonl_keys_default(struct skidx_jsonl_keys *keys)
     }
 }
 
-skidx_status skidx_jsonl_keys_remap(struct skidx_jsonl_keys *keys,
-                                    const char *spec,
-                                    struct skidx_error *err)
+static skidx_status keys_remap(struct skidx_jsonl_keys *keys,
+                               const char *spec, int once,
+                               struct skidx_error *err)
 {
     if (!spec)
         return skidx_fail(err, SKIDX_ERR_USAGE, NULL, SKIDX_NOLINE,
@@ -113,9 +113,33 @@ skidx_status skidx_jsonl_keys_remap(struct skidx_jsonl_keys *keys,
                           "most %zu)",
                           field_names[field], klen,
                           sizeof(keys->name[0]) - 1);
+    /* (once) a field mapped twice to two keys is a mistake (which one
+     * was meant?), not "the last wins"; the same mapping again is
+     * harmless */
+    if (once && (keys->given >> field & 1) &&
+        (keys->len[field] != klen || memcmp(keys->name[field], key, klen)))
+        return skidx_fail(err, SKIDX_ERR_USAGE, NULL, SKIDX_NOLINE,
+                          SKIDX_NOOFF,
+                          "field '%s' is mapped twice, to '%s' and to '%s'",
+                          field_names[field], keys->name[field], key);
     memcpy(keys->name[field], key, klen + 1);
     keys->len[field] = klen;
+    keys->given |= 1u << field;
     return SKIDX_OK;
+}
+
+skidx_status skidx_jsonl_keys_remap(struct skidx_jsonl_keys *keys,
+                                    const char *spec,
+                                    struct skidx_error *err)
+{
+    return keys_remap(keys, spec, 0, err);
+}
+
+skidx_status skidx_jsonl_keys_remap_once(struct skidx_jsonl_keys *keys,
+                                         const char *spec,
+                                         struct skidx_error *err)
+{
+    return keys_remap(keys, spec, 1, err);
 }
 
 void skidx_jbuf_release(struct skidx_jbuf *b)

@@ -63,6 +63,7 @@ enum skidx_field {
 struct skidx_jsonl_keys {
     char name[SKIDX_F_COUNT][128];
     size_t len[SKIDX_F_COUNT];
+    uint32_t given; /* bit f: field f remapped (skidx_jsonl_keys_remap) */
 };
 
 /* The default key of each field: "id", "title", "description", ... as in
@@ -78,6 +79,13 @@ const char *skidx_field_name(unsigned field);
 skidx_status skidx_jsonl_keys_remap(struct skidx_jsonl_keys *keys,
                                     const char *spec,
                                     struct skidx_error *err);
+
+/* skidx_jsonl_keys_remap() for options given by a user: a field already
+ * remapped (by either function) to another key is SKIDX_ERR_USAGE,
+ * naming both keys; the same mapping again is accepted. */
+skidx_status skidx_jsonl_keys_remap_once(struct skidx_jsonl_keys *keys,
+                                         const char *spec,
+                                         struct skidx_error *err);
 
 enum skidx_jtype {
     SKIDX_J_ABSENT = 0,
