@@ -366,14 +366,6 @@ static int check_shared(const struct skidx_taxonomy *t, struct findings *fs)
     return rc;
 }
 
-/* Positive literals that a negative of their own skill cancels: a
- * negative matching the same text (caseless, or case-sensitive where the
- * alias is too and both are written alike) cancels every match of the
- * alias, which can then never count (an error); a case-sensitive negative
- * written as a caseless alias is written cancels that form only, leaving
- * the alias's other cases (a warning). Such pairs come from two edits
- * that did not see each other (`KI-Tools` added where `!=KI-Tools` was).
- */
 /* Does a's separator rule make it match one written form only: no space
  * between its words, or '~' (taxonomy/FORMAT.md, "Separators")? */
 static int fixed_form(const struct skidx_alias *a)
@@ -400,6 +392,14 @@ static int covers_forms(const struct skidx_alias *p,
     return 1;
 }
 
+/* Positive literals that a negative of their own skill cancels: a
+ * negative matching the same text (caseless, or case-sensitive where the
+ * alias is too and both are written alike) cancels every match of the
+ * alias, which can then never count (an error); a case-sensitive negative
+ * written as a caseless alias is written cancels that form only, leaving
+ * the alias's other cases (a warning). Such pairs come from two edits
+ * that did not see each other (`KI-Tools` added where `!=KI-Tools` was).
+ */
 static int check_cancelled(const struct skidx_taxonomy *t,
                            struct findings *fs, unsigned char *dead)
 {
