@@ -5716,6 +5716,25 @@ span_skip_avx2(const uint64_t *trig, const uint64_t *mask, size_t w, size_t nw)
     }
     return w;
 }
+
+/* span_skip_avx2() with eight words a step (AVX-512 F): the same word. */
+__attribute__((target("avx512f"))) static size_t
+span_skip_avx512(const uint64_t *trig, const uint64_t *mask, size_t w,
+                 size_t nw)
+{
+    for (; nw - w >= 8; w += 8) {
+        const __m512i tr = _mm512_loadu_si512((const void *)(trig + w));
+        const __m512i m0 = _mm512_loadu_si512((const void *)(mask + w));
+        const __m512i m1 = _mm512_loadu_si512((const void *)(mask + w + 1));
+        const __m512i g = _mm512_and_si512(
+            tr, _mm512_or_si512(_mm512_srli_epi64(m0, 1),
+                                _mm512_slli_epi64(m1, 63)));
+        const __mmask8 nz = _mm512_test_epi64_mask(g, g);
+        if (nz) /* the group's first such word */
+            return w + (size_t)__builtin_ctz((unsigned)nz);
+    }
+    return w;
+}
 #endif
 
 /* The masked spans of t[0..len), in text order, from the trigger bitmap:
@@ -5728,13 +5747,17 @@ static int find_spans(const unsigned char *t, size_t len, const uint64_t *trig,
 {
     size_t nw = (len + 63) / 64, done = 0;
 #ifdef SKIDX_X86
-    const int simd = get_wordmask() != wordmask_scalar;
+    const wordmask_fn wm = get_wordmask();
+    const int simd = wm == wordmask_avx512 ? 2 : wm != wordmask_scalar;
 #endif
     *n = 0;
     for (size_t w = 0; w < nw; w++) {
 #ifdef SKIDX_X86
-        /* past the words without such a trigger, four at a time */
-        if (simd && (w = span_skip_avx2(trig, mask, w, nw)) == nw)
+        /* past the words without such a trigger, eight or four at a
+         * time */
+        if (simd == 2 && (w = span_skip_avx512(trig, mask, w, nw)) == nw)
+            break;
+        if (simd == 1 && (w = span_skip_avx2(trig, mask, w, nw)) == nw)
             break;
 #endif
         /* only triggers before a word byte (mask has a zero word at nw):

@@ -1543,11 +1543,6 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
     struct skidx_lead lead;
     const int has_lead = desc->len && skidx_lead_find(desc->p, desc->len,
                                                       &lead);
-    if (check_dup && dup_seen(w, out->dedup)) {
-        out->known_dup = 1;
-        posting_fields(&q, currency, out);
-        return SKIDX_OK;
-    }
     w->any_drop = 0;
     /* For counting alone, the description is split first and the word
      * loop passes over the text well inside the sections that do not
@@ -1568,6 +1563,13 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
         filter = w->sections.excluded;
         if (filter && !want_hits)
             SKIDX_FORWARD(skip_ranges(w, desc->len, &n_skip));
+    }
+    /* the repeat check after the split: its slot, a cache miss, loads
+     * while the split runs (a repeat's split, rare, is wasted) */
+    if (check_dup && dup_seen(w, out->dedup)) {
+        out->known_dup = 1;
+        posting_fields(&q, currency, out);
+        return SKIDX_OK;
     }
 
     /* skills */

@@ -211,23 +211,48 @@ skidx_status skidx_owner_strings_build(struct skidx_owner_strings *o,
         tmp[k] = texts[i];
         len[k] = strlen(texts[i]);
     }
+    /* duplicates by an open-addressing table of kept strings, keyed by
+     * (owner, text): a string compares only with the kept ones of its
+     * owner (slots of earlier owners are passed over). A pairwise test
+     * within each owner cost 30 % of an empty `skidx index`'s
+     * instructions, with owners of a hundred aliases and more. */
+    size_t hcap = 16;
+    while (hcap < 2 * n)
+        hcap <<= 1;
+    uint32_t *slot = malloc(hcap * sizeof(*slot));
+    if (!slot) {
+        free(first);
+        free(at);
+        free(tmp);
+        free(len);
+        return SKIDX_ERR_NOMEM;
+    }
+    memset(slot, 0xFF, hcap * sizeof(*slot)); /* UINT32_MAX: empty */
     uint32_t out = 0;
     size_t bytes = 0;
     for (uint32_t w = 0; w < n_owners; w++) {
         const uint32_t a = first[w], b = first[w + 1], start = out;
         first[w] = start;
         for (uint32_t i = a; i < b; i++) {
+            size_t h = (size_t)((skidx_hash64(tmp[i], len[i]) ^
+                                 (uint64_t)w * 0x9E3779B97F4A7C15ull) &
+                                (hcap - 1));
             int dup = 0;
-            for (uint32_t j = start; j < out && !dup; j++)
-                dup = len[j] == len[i] && !memcmp(tmp[j], tmp[i], len[i]);
+            for (; slot[h] != UINT32_MAX && !dup; h = (h + 1) & (hcap - 1)) {
+                const uint32_t j = slot[h];
+                dup = j >= start && len[j] == len[i] &&
+                      !memcmp(tmp[j], tmp[i], len[i]);
+            }
             if (dup)
                 continue;
+            slot[h] = out;
             bytes += len[i] + 1;
             len[out] = len[i];
             tmp[out++] = tmp[i];
         }
     }
     first[n_owners] = out;
+    free(slot);
     free(at);
     char *p = strings_block(o, out, bytes);
     if (!p) {

@@ -338,6 +338,30 @@ scan_plain_avx2(const u8 *p, const u8 *end)
     return scan_avx2(p, end, 0);
 }
 
+/* scan_avx2(p, end, 0) with 64-byte compares (AVX-512 BW) and the last
+ * bytes by a masked load: keys and skipped strings are short, so most
+ * calls end in one block. */
+__attribute__((target("avx512f,avx512bw,bmi"))) static const u8 *
+scan_plain_avx512(const u8 *p, const u8 *end)
+{
+    const __m512i vq = _mm512_set1_epi8('"'), vb = _mm512_set1_epi8('\\');
+    const __m512i v20 = _mm512_set1_epi8(0x20);
+    for (;;) {
+        const size_t n = (size_t)(end - p);
+        const __mmask64 in = n >= 64 ? ~0ull : (1ull << n) - 1;
+        const __m512i c = _mm512_maskz_loadu_epi8(in, (const void *)p);
+        const uint64_t stop = (_mm512_cmpeq_epi8_mask(c, vq) |
+                               _mm512_cmpeq_epi8_mask(c, vb) |
+                               _mm512_cmplt_epu8_mask(c, v20)) &
+                              in;
+        if (stop)
+            return p + __builtin_ctzll(stop);
+        if (n <= 64)
+            return end;
+        p += 64;
+    }
+}
+
 /* The classes of a block's bytes for utf8_whole_bits() (bit i: byte i):
  * continuation bytes (80-BF), the leads of two, three and four bytes
  * (C2-DF, E0-EF, F0-F4), the bytes after one below A0 and below 90 (bit
@@ -687,7 +711,9 @@ static inline const u8 *scan_plain(const struct jp *j, const u8 *p)
 {
     for (;;) {
 #if JSONL_X86
-        if (j->simd)
+        if (j->simd == 2)
+            p = scan_plain_avx512(p, j->end);
+        else if (j->simd)
             p = scan_plain_avx2(p, j->end);
         else
 #endif
