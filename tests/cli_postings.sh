@@ -349,6 +349,13 @@ check "--skill: a name with a comma in the list" "3 Python|Governance, risk and 
     "$("$SKIDX" query "$T/s.skidx" --skill "Python,Governance, risk and compliance,SQL" -f json |
         python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d), "|".join(r["skill"] for r in d))')"
 err "--skill: a part of that name alone" "unknown skill 'Governance'" --skill Governance
+# --skill takes names: an expression given to it says where expressions go
+err "--skill given an expression" "--skill takes names: for the postings that name A and B, --where 'A AND B'" \
+    --skill "Python AND SQL"
+err "--skill given NOT" "--where 'A AND B'" --skill "NOT Python"
+"$SKIDX" query "$T/s.skidx" --skill Pythn 2>&1 >/dev/null | grep -q -- "--where" &&
+    { echo "FAIL: --skill: an unknown name without operators hints at --where"; fail=1; } ||
+    echo "ok: --skill: no --where hint for an unknown name without operators"
 # a name that holds an operator word, unquoted: the error says which
 # longer run of words is a skill and that it wants quotes; quoted, it works
 err "unquoted name with AND" "('Data structures and algorithms' is a skill: quote a name" \

@@ -86,6 +86,24 @@ static const char *dim_name(const struct skidx_index *idx, enum skidx_dim d,
                                  : skidx_index_level_name(idx, i);
 }
 
+/* Does name hold AND, OR or NOT in capitals as a word ("Python AND SQL"
+ * given to --skill, which takes names, not expressions)? */
+static int bool_words(const char *name)
+{
+    static const char *const w[] = {"AND", "OR", "NOT"};
+    for (const char *p = name; *p; p++) {
+        if (p != name && p[-1] != ' ' && p[-1] != '(')
+            continue;
+        for (size_t i = 0; i < 3; i++) {
+            const size_t n = strlen(w[i]);
+            if (!strncmp(p, w[i], n) &&
+                (p[n] == ' ' || p[n] == '(' || p[n] == '\0'))
+                return 1;
+        }
+    }
+    return 0;
+}
+
 /* Resolve a name or alias of a skill, role or level (skidx_index_lookup).
  * Unknown: say so (for roles and levels, list the valid names); several:
  * list the candidates. Returns 0 or -1 after the message. */
@@ -110,8 +128,11 @@ static int resolve_id(const struct skidx_index *idx, enum skidx_dim d,
     }
     if (d == SKIDX_DIM_SKILL) {
         cli_msg("unknown skill '%s' (names or aliases as in 'skidx export "
-                "IDX --table skill_aliases'; caseless)",
-                name);
+                "IDX --table skill_aliases'; caseless)%s",
+                name,
+                bool_words(name) ? "; --skill takes names: for the postings "
+                                   "that name A and B, --where 'A AND B'"
+                                 : "");
         return -1;
     }
     const uint32_t all =
