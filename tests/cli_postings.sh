@@ -330,6 +330,15 @@ check "--list: posting ids stable" \
 check "--list: header" "posting_id,shard,line,role_id,role,level_id,level,month,company,location,country,salary" \
     "$("$SKIDX" query "$T/s.skidx" --where Rust --list --limit 1 --format csv | head -1)"
 
+# info's table of postings by role and level: level names whole
+# ("Staff/Principal", once cut to "Staff/Prin"), every row as wide as
+# the header
+"$SKIDX" info "$T/s.skidx" | awk '/^postings by role, level/{t=1} t' > "$T/info_table"
+check "info: level names whole" 2 \
+    "$(head -1 "$T/info_table" | grep -o -e 'Staff/Principal ' -e 'Manager/Director ' | wc -l)"
+check "info: the table's rows as wide as its header" 1 \
+    "$(awk '{print length($0)}' "$T/info_table" | sort -u | wc -l)"
+
 # errors: the position in the expression, exit 2
 err() { # name expected-text args...
     local name=$1 want=$2; shift 2

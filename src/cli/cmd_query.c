@@ -2515,17 +2515,31 @@ int cmd_info(int argc, char **argv)
     }
 
     /* postings by role and level */
+    /* each column as wide as its name ("Staff/Principal", not
+     * "Staff/Prin"), 10 to 24 bytes; the roles' column 26 to 40 */
     uint32_t nr = skidx_index_n_roles(idx), nl = skidx_index_n_levels(idx);
-    printf("\n%-26s", "postings by role, level");
-    for (uint32_t l = 0; l < nl; l++)
-        printf(" %10.10s", skidx_index_level_name(idx, l));
+    int rw = 26;
+    for (uint32_t r = 0; r < nr; r++) {
+        const size_t n = strlen(skidx_index_role_name(idx, r));
+        if ((int)n > rw)
+            rw = n > 40 ? 40 : (int)n;
+    }
+    printf("\n%-*s", rw, "postings by role, level");
+    for (uint32_t l = 0; l < nl; l++) {
+        const char *name = skidx_index_level_name(idx, l);
+        const size_t n = strlen(name);
+        const int w = n < 10 ? 10 : n > 24 ? 24 : (int)n;
+        printf(" %*.*s", w, w, name);
+    }
     printf(" %10s\n", "all");
     for (uint32_t r = 0; r < nr; r++) {
         struct skidx_cell_stats cs;
-        printf("%-26.26s", skidx_index_role_name(idx, r));
+        printf("%-*.*s", rw, rw, skidx_index_role_name(idx, r));
         for (uint32_t l = 0; l < nl; l++) {
+            const size_t n = strlen(skidx_index_level_name(idx, l));
+            const int w = n < 10 ? 10 : n > 24 ? 24 : (int)n;
             skidx_index_cell(idx, (int32_t)r, (int32_t)l, &cs);
-            printf(" %10llu", (unsigned long long)cs.postings);
+            printf(" %*llu", w, (unsigned long long)cs.postings);
         }
         skidx_index_cell(idx, (int32_t)r, -1, &cs);
         printf(" %10llu\n", (unsigned long long)cs.postings);
