@@ -362,6 +362,8 @@ err "--skill: a part of that name alone" "unknown skill 'Governance'" --skill Go
 err "--skill given an expression" "--skill takes names: for the postings that name A and B, --where 'A AND B'" \
     --skill "Python AND SQL"
 err "--skill given NOT" "--where 'A AND B'" --skill "NOT Python"
+err "--related given an expression" "--related takes names: for the postings that name A and B, --where 'A AND B'" \
+    --where Python --related "Python AND SQL"
 "$SKIDX" query "$T/s.skidx" --skill Pythn 2>&1 >/dev/null | grep -q -- "--where" &&
     { echo "FAIL: --skill: an unknown name without operators hints at --where"; fail=1; } ||
     echo "ok: --skill: no --where hint for an unknown name without operators"

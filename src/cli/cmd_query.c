@@ -105,10 +105,13 @@ static int bool_words(const char *name)
 }
 
 /* Resolve a name or alias of a skill, role or level (skidx_index_lookup).
- * Unknown: say so (for roles and levels, list the valid names); several:
- * list the candidates. Returns 0 or -1 after the message. */
+ * Unknown: say so (for roles and levels, list the valid names; for a
+ * skill given to option opt that reads as an expression, say where
+ * expressions go); several: list the candidates. Returns 0 or -1 after
+ * the message. */
 static int resolve_id(const struct skidx_index *idx, enum skidx_dim d,
-                      const char *what, const char *name, uint32_t *out)
+                      const char *what, const char *opt, const char *name,
+                      uint32_t *out)
 {
     uint32_t ids[16], n;
     skidx_index_lookup(idx, d, name, ids, 16, &n);
@@ -127,12 +130,16 @@ static int resolve_id(const struct skidx_index *idx, enum skidx_dim d,
         return -1;
     }
     if (d == SKIDX_DIM_SKILL) {
-        cli_msg("unknown skill '%s' (names or aliases as in 'skidx export "
-                "IDX --table skill_aliases'; caseless)%s",
-                name,
-                bool_words(name) ? "; --skill takes names: for the postings "
-                                   "that name A and B, --where 'A AND B'"
-                                 : "");
+#define UNKNOWN_SKILL                                                        \
+    "unknown skill '%s' (names or aliases as in 'skidx export IDX --table " \
+    "skill_aliases'; caseless)"
+        if (opt && bool_words(name))
+            cli_msg(UNKNOWN_SKILL "; %s takes names: for the postings that "
+                                  "name A and B, --where 'A AND B'",
+                    name, opt);
+        else
+            cli_msg(UNKNOWN_SKILL, name);
+#undef UNKNOWN_SKILL
         return -1;
     }
     const uint32_t all =
@@ -154,7 +161,7 @@ static int resolve(const struct skidx_index *idx, const char *what,
     }
     uint32_t id;
     if (resolve_id(idx, !strcmp(what, "role") ? SKIDX_DIM_ROLE : SKIDX_DIM_LEVEL,
-                   what, name, &id))
+                   what, NULL, name, &id))
         return -1;
     *out = (int32_t)id;
     return 0;
@@ -1180,7 +1187,8 @@ static int parse_skills(const struct skidx_index *idx, const char *list,
             if (j == k + 1) {
                 if (!*buf)
                     break; /* an empty item: passed over */
-                if (resolve_id(idx, SKIDX_DIM_SKILL, "skill", buf, &id)) {
+                if (resolve_id(idx, SKIDX_DIM_SKILL, "skill", "--skill", buf,
+                               &id)) {
                     free(buf);
                     return -1;
                 }
@@ -1373,7 +1381,8 @@ static int where_related(const struct skidx_index *idx, const struct qopts *o,
                          const struct wopts *wo, const struct skidx_pset *sel)
 {
     uint32_t k;
-    if (resolve_id(idx, SKIDX_DIM_SKILL, "skill", wo->related, &k))
+    if (resolve_id(idx, SKIDX_DIM_SKILL, "skill", "--related", wo->related,
+                   &k))
         return EXIT_USAGE;
     const uint32_t ns = skidx_index_n_skills(idx);
     uint64_t *both = calloc(ns, sizeof(*both)), *each = calloc(ns, sizeof(*each));
@@ -2345,6 +2354,13 @@ static const char info_usage[] =
     "was skipped and why, the postings by role and level), or a taxonomy's\n"
     "size and compile cost.\n";
 
+/* info's column of level l: as wide as its name, 10 to 24 bytes. */
+static int level_width(const struct skidx_index *idx, uint32_t l)
+{
+    const size_t n = strlen(skidx_index_level_name(idx, l));
+    return n < 10 ? 10 : n > 24 ? 24 : (int)n;
+}
+
 int cmd_info(int argc, char **argv)
 {
     static const struct option lo[] = {
@@ -2526,20 +2542,16 @@ int cmd_info(int argc, char **argv)
     }
     printf("\n%-*s", rw, "postings by role, level");
     for (uint32_t l = 0; l < nl; l++) {
-        const char *name = skidx_index_level_name(idx, l);
-        const size_t n = strlen(name);
-        const int w = n < 10 ? 10 : n > 24 ? 24 : (int)n;
-        printf(" %*.*s", w, w, name);
+        const int w = level_width(idx, l);
+        printf(" %*.*s", w, w, skidx_index_level_name(idx, l));
     }
     printf(" %10s\n", "all");
     for (uint32_t r = 0; r < nr; r++) {
         struct skidx_cell_stats cs;
         printf("%-*.*s", rw, rw, skidx_index_role_name(idx, r));
         for (uint32_t l = 0; l < nl; l++) {
-            const size_t n = strlen(skidx_index_level_name(idx, l));
-            const int w = n < 10 ? 10 : n > 24 ? 24 : (int)n;
             skidx_index_cell(idx, (int32_t)r, (int32_t)l, &cs);
-            printf(" %*llu", w, (unsigned long long)cs.postings);
+            printf(" %*llu", level_width(idx, l), (unsigned long long)cs.postings);
         }
         skidx_index_cell(idx, (int32_t)r, -1, &cs);
         printf(" %10llu\n", (unsigned long long)cs.postings);
