@@ -2430,12 +2430,20 @@ static void test_negative_runs(void **state)
         "Ai\tx\t=AI\t!=/\\bcompany in [\\w-]+ AI\\b/\t"
         "!=/\\bAI\\s*\\w*\\s*lab\\b/\n"
         /* bounded, too large for Hyperscan: scanned as written */
-        "Zz\tx\tzz\t!/\\bzz (?:[a-z]+ ){0,5}[a-z]+ yy/\n");
+        "Zz\tx\tzz\t!/\\bzz (?:[a-z]+ ){0,5}[a-z]+ yy/\n"
+        /* narrow enough to bound, but the bounded form too large for
+         * Hyperscan: the group's regexes as written (and the bounded
+         * forms freed) */
+        "Nw\tx\tnetworking\t"
+        "!/\\bnetworking(?:,\\s[A-Za-z]+){0,4},?\\s(?:and\\s)?[A-Za-z]+"
+        "\\steams\\b/\n");
     struct skidx_matcher_stats st;
     skidx_matcher_get_stats(e->m, &st);
-    assert_int_equal(st.neg_groups, 5);
+    assert_int_equal(st.neg_groups, 6);
     assert_int_equal(st.neg_windowed, 4);
     EXPECT(e, "zz a b c d e f yy zz", "Zz[18,20)");
+    EXPECT(e, "the networking, security, QA and data teams; networking",
+           "Nw[45,55)");
     EXPECT(e, "MS Excel, MS  \t Word, MS", "Ms[22,24)");
     EXPECT(e, "reporting and finance team; reporting", "Rep[28,37)");
     EXPECT(e, "Ray Dalio, Ray", "Ray[11,14)");

@@ -22,6 +22,8 @@
 #include "core/hash.h"
 #include "core/match.h"
 #include "core/posting.h"
+#include "core/section.h"
+#include "core/simd.h"
 #include "core/tax_cache.h"
 #include "core/taxonomy.h"
 
@@ -247,6 +249,78 @@ static void test_round_trip(void **state)
     assert_int_equal(n2, F.len);
     assert_memory_equal(again, F.img, F.len);
     free(again);
+    skidx_compiled_free(c);
+    skidx_taxonomy_free(t);
+}
+
+/* The section rules travel in the image as parsed: the same rules,
+ * tables and word index, a new id (the heading memo's key), and the same
+ * sections for texts with headings, lead-ins and colons. */
+static void test_sections(void **state)
+{
+    (void)state;
+    unsigned char *buf = copy_image(F.len);
+    struct skidx_taxonomy *t;
+    struct skidx_compiled *c;
+    assert_int_equal(
+        skidx_tcache_load(buf, F.len, &F.key, "taxonomy", &F.f, &t, &c),
+        SKIDX_OK);
+    const struct skidx_section_rules *a = &F.tax->sections, *b = &t->sections;
+    assert_true(a->n > 100);
+    assert_int_equal(b->in_image, 1);
+    assert_int_equal(a->in_image, 0);
+    assert_true(a->id != b->id);
+    assert_int_equal(a->n, b->n);
+    assert_int_equal(a->n_lead, b->n_lead);
+    assert_int_equal(a->wmask, b->wmask);
+    assert_memory_equal(a->first, b->first, sizeof(a->first));
+    assert_memory_equal(a->pf, b->pf, sizeof(a->pf));
+    assert_memory_equal(a->pf_nz, b->pf_nz, sizeof(a->pf_nz));
+    assert_memory_equal(a->fw, b->fw, sizeof(a->fw));
+    assert_memory_equal(a->start, b->start, sizeof(a->start));
+    assert_memory_equal(a->line_ok, b->line_ok, sizeof(a->line_ok));
+    assert_memory_equal(a->canon_stop, b->canon_stop, sizeof(a->canon_stop));
+    assert_memory_equal(a->anchor, b->anchor, sizeof(a->anchor));
+    assert_memory_equal(a->wtab, b->wtab,
+                        ((size_t)a->wmask + 1) * sizeof(*a->wtab));
+    assert_memory_equal(a->widx, b->widx,
+                        (a->n - a->n_lead) * sizeof(*a->widx));
+    for (size_t i = 0; i < a->n; i++) {
+        assert_string_equal(a->r[i].text, b->r[i].text);
+        assert_int_equal(a->r[i].len, b->r[i].len);
+        assert_int_equal(a->r[i].kind, b->r[i].kind);
+        assert_int_equal(a->r[i].flags, b->r[i].flags);
+        assert_int_equal(a->r[i].seq, b->r[i].seq);
+        assert_memory_equal(a->r[i].text8, b->r[i].text8,
+                            sizeof(a->r[i].text8));
+    }
+    static const char *const texts[] = {
+        "We build search.\n\nRequirements\n* Python\n\nBenefits\n* Gym\n",
+        "About us: a bank.<br><br>What you'll need:<br>* SQL<br>Nice to "
+        "have: Go<br>Acme Corp is an equal opportunity employer.",
+        "公司介绍：我们是一家银行。\n任职要求：\n1、熟悉Java\n福利待遇：五险一金",
+        "Ihre Aufgaben\n- Entwicklung\nIhr Profil\n- Python\nWir bieten\n- Obst"};
+    for (size_t k = 0; k < sizeof(texts) / sizeof(texts[0]); k++)
+        for (int mode = 0; mode <= 2; mode++) {
+            struct skidx_sections x = {0}, y = {0};
+            assert_int_equal(skidx_sections_split_mode(a, texts[k],
+                                                       strlen(texts[k]), &x,
+                                                       SKIDX_SIMD_BEST, mode),
+                             SKIDX_OK);
+            assert_int_equal(skidx_sections_split_mode(b, texts[k],
+                                                       strlen(texts[k]), &y,
+                                                       SKIDX_SIMD_BEST, mode),
+                             SKIDX_OK);
+            assert_true(x.n > 0 || mode == 0);
+            assert_int_equal(x.n, y.n);
+            assert_int_equal(x.excluded, y.excluded);
+            for (size_t i = 0; i < x.n; i++) {
+                assert_int_equal(x.s[i].start, y.s[i].start);
+                assert_int_equal(x.s[i].kind, y.s[i].kind);
+            }
+            skidx_sections_release(&x);
+            skidx_sections_release(&y);
+        }
     skidx_compiled_free(c);
     skidx_taxonomy_free(t);
 }
@@ -1160,6 +1234,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wblob),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_sections),
         cmocka_unit_test(test_save_proves),
         cmocka_unit_test(test_key),
         cmocka_unit_test(test_truncated),

@@ -3041,8 +3041,11 @@ static skidx_status build_regex(struct skidx_matcher *m,
                 /* a bounded form Hyperscan does not take (too large): the
                  * group's regexes as written, as before */
                 st = SKIDX_OK;
-                for (size_t i = 0; i < cb; i++)
+                for (size_t i = 0; i < cb; i++) {
                     ks[c++] = kb[i];
+                    free(bt[n + i]);
+                    bt[n + i] = NULL;
+                }
                 cb = 0;
                 m->groups[g].width_b = 0;
             }

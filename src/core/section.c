@@ -9,6 +9,7 @@
  * stored folded, so only the text is folded while comparing.
  */
 #include "core/section.h"
+#include "core/blob.h"
 #include "core/error.h"
 #include "core/simd.h"
 #include "core/utf8.h"
@@ -664,6 +665,9 @@ static skidx_status parse_heading(struct skidx_section_rules *R,
     return st;
 }
 
+/* Parses and loads so far: each set of rules gets the next as its id. */
+static uint64_t rules_made;
+
 skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
                                        const char *path, const char *buf,
                                        size_t len, struct skidx_error *err)
@@ -808,7 +812,8 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
     while (size < 2 * n_plain + 16)
         size *= 2;
     R->wtab = calloc(size, sizeof(*R->wtab));
-    R->widx = malloc((n_plain ? n_plain : 1) * sizeof(*R->widx));
+    /* zeroed: the cache image holds every entry, used or not */
+    R->widx = calloc(n_plain ? n_plain : 1, sizeof(*R->widx));
     if (!R->wtab || !R->widx)
         return SKIDX_ERR_NOMEM;
     R->wmask = size - 1;
@@ -954,19 +959,143 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *R,
     for (unsigned b = 0; b < 256; b++)
         R->line_ok[b] = (uint8_t)(R->start[b] ||
                                   (R->n_lead && (is_upper((uc)b) || b >= 0xC0)));
-    static uint64_t parses;
-    R->id = __atomic_add_fetch(&parses, 1, __ATOMIC_RELAXED);
+    R->id = __atomic_add_fetch(&rules_made, 1, __ATOMIC_RELAXED);
     return SKIDX_OK;
 }
 
 void skidx_section_rules_release(struct skidx_section_rules *R)
 {
+    if (R->in_image) { /* the image's memory, released with it */
+        memset(R, 0, sizeof(*R));
+        return;
+    }
     free(R->wtab);
     free(R->widx);
     for (size_t i = 0; i < R->n; i++)
         free(R->r[i].text);
     free(R->r);
     memset(R, 0, sizeof(*R));
+}
+
+/* ---- the rules in a compiled-taxonomy image ---- */
+
+/* Image layout: u32 1 (0: no rules parsed, nothing follows); the struct
+ * itself as one array (its pointers, cap, id and in_image zero); the
+ * rules as one array (text pointers zero); each rule's text as a string;
+ * wtab (wmask + 1 entries) and widx (its plain rules) as arrays. The
+ * image is private to the build that wrote it (tax_cache.c), so the
+ * structs go as they lie in memory. */
+void skidx_section_rules_put(const struct skidx_section_rules *R,
+                             struct skidx_wblob *w)
+{
+    if (!R->wtab) {
+        skidx_wblob_u32(w, 0);
+        return;
+    }
+    skidx_wblob_u32(w, 1);
+    struct skidx_section_rules *c = calloc(1, sizeof(*c));
+    struct skidx_section_rule *rs =
+        calloc(R->n ? R->n : 1, sizeof(*rs));
+    if (!c || !rs) {
+        free(c);
+        free(rs);
+        w->oom = 1;
+        return;
+    }
+    memcpy(c, R, sizeof(*c));
+    c->r = NULL;
+    c->cap = 0;
+    c->wtab = NULL;
+    c->widx = NULL;
+    c->id = 0;
+    c->in_image = 0;
+    skidx_wblob_array(w, c, sizeof(*c));
+    for (size_t i = 0; i < R->n; i++) {
+        memcpy(&rs[i], &R->r[i], sizeof(rs[i]));
+        rs[i].text = NULL;
+    }
+    skidx_wblob_array(w, rs, R->n * sizeof(*rs));
+    for (size_t i = 0; i < R->n; i++)
+        skidx_wblob_str(w, R->r[i].text, R->r[i].len);
+    skidx_wblob_array(w, R->wtab, ((size_t)R->wmask + 1) * sizeof(*R->wtab));
+    skidx_wblob_array(w, R->widx,
+                      ((size_t)R->n - R->n_lead) * sizeof(*R->widx));
+    free(c);
+    free(rs);
+}
+
+skidx_status skidx_section_rules_get(struct skidx_section_rules *R,
+                                     struct skidx_rblob *r)
+{
+    memset(R, 0, sizeof(*R));
+    const uint32_t parsed = skidx_rblob_u32(r);
+    if (r->bad || parsed > 1)
+        return SKIDX_ERR_CORRUPT;
+    if (!parsed)
+        return SKIDX_OK;
+    const struct skidx_section_rules *c =
+        skidx_rblob_array(r, 1, sizeof(*c));
+    if (!c)
+        return SKIDX_ERR_CORRUPT;
+    memcpy(R, c, sizeof(*R));
+    R->r = NULL;
+    R->wtab = NULL;
+    R->widx = NULL;
+    R->in_image = 1;
+    /* the counts every index below is checked against (widx holds
+     * uint16_t positions) */
+    if (R->n > UINT16_MAX || R->n_lead > R->n ||
+        R->wmask > (1u << 24) || (R->wmask & (R->wmask + 1)) ||
+        R->first[256] != R->n - R->n_lead || R->anchor_len > 16 ||
+        (R->anchor_len && R->anchor_key >= R->anchor_len))
+        return SKIDX_ERR_CORRUPT;
+    for (int b = 0; b < 256; b++)
+        if (R->first[b] > R->first[b + 1])
+            return SKIDX_ERR_CORRUPT;
+    const size_t n_plain = R->n - R->n_lead;
+    struct skidx_section_rule *rs = (struct skidx_section_rule *)
+        skidx_rblob_array(r, R->n, sizeof(*rs));
+    if (!rs && R->n)
+        return SKIDX_ERR_CORRUPT;
+    R->r = rs;
+    R->cap = R->n;
+    /* seq: a permutation of 0..n-1 (the taxonomy hash's order) */
+    uint8_t *seen = calloc(R->n ? R->n : 1, 1);
+    if (!seen)
+        return SKIDX_ERR_NOMEM;
+    int perm = 1;
+    for (size_t i = 0; i < R->n && perm; i++) {
+        perm = rs[i].seq < R->n && !seen[rs[i].seq];
+        if (perm)
+            seen[rs[i].seq] = 1;
+    }
+    free(seen);
+    if (!perm)
+        return SKIDX_ERR_CORRUPT;
+    for (size_t i = 0; i < R->n; i++) {
+        size_t len;
+        char *t = skidx_rblob_str(r, &len);
+        struct skidx_section_rule *x = &rs[i];
+        if (!t || len != x->len || len < 2 || x->kind == 0 ||
+            x->kind >= SKIDX_SEC_COUNT || x->plain > 32 || x->fast > 32 ||
+            x->fast_words > 4 || x->canon_n > 24 ||
+            (i < n_plain) == !!(x->flags & SKIDX_SECR_LEAD_WILD))
+            return SKIDX_ERR_CORRUPT;
+        x->text = t;
+    }
+    R->wtab = (struct skidx_section_word *)skidx_rblob_array(
+        r, (size_t)R->wmask + 1, sizeof(*R->wtab));
+    R->widx = (uint16_t *)skidx_rblob_array(r, n_plain, sizeof(*R->widx));
+    if (!R->wtab || (!R->widx && n_plain))
+        return SKIDX_ERR_CORRUPT;
+    for (size_t i = 0; i <= R->wmask; i++)
+        if (R->wtab[i].at > n_plain || R->wtab[i].n > n_plain - R->wtab[i].at)
+            return SKIDX_ERR_CORRUPT;
+    for (size_t i = 0; i < n_plain; i++)
+        if (R->widx[i] >= n_plain)
+            return SKIDX_ERR_CORRUPT;
+    R->id = __atomic_add_fetch(&rules_made, 1, __ATOMIC_RELAXED);
+    return SKIDX_OK;
 }
 
 /* ---- matching one heading ---- */

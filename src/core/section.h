@@ -202,6 +202,9 @@ struct skidx_section_rules {
     uint8_t canon_stop[256];      /* 1: a byte that canon_next() reads
                                      as itself and no rule holds (a line
                                      break, '@', '[', ...) */
+    uint8_t in_image;             /* 1: r, the texts, wtab and widx lie
+                                     in a compiled-taxonomy image, which
+                                     owns them (skidx_section_rules_get) */
 };
 
 /* Parse sections.tsv (`buf`, `len`; `path` for messages) into `rules`
@@ -212,6 +215,18 @@ skidx_status skidx_section_rules_parse(struct skidx_section_rules *rules,
                                        const char *path, const char *buf,
                                        size_t len, struct skidx_error *err);
 void skidx_section_rules_release(struct skidx_section_rules *rules);
+
+/* The parsed rules into a compiled-taxonomy image (core/blob.h), and
+ * back: skidx_section_rules_get() reads them in place (the image owns
+ * them; `in_image`), checks every index and count it will follow, and
+ * gives the rules a new id: SKIDX_ERR_CORRUPT when what it reads is not
+ * such rules (they are then released as they are), SKIDX_ERR_NOMEM. */
+struct skidx_wblob;
+struct skidx_rblob;
+void skidx_section_rules_put(const struct skidx_section_rules *rules,
+                             struct skidx_wblob *w);
+skidx_status skidx_section_rules_get(struct skidx_section_rules *rules,
+                                     struct skidx_rblob *r);
 
 /* One heading: its section runs from `start` to the next heading's start
  * (the heading text belongs to its section). `body` is where the text

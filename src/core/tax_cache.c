@@ -19,7 +19,8 @@
  *               followed by payload bytes [0, T)
  *      128    . payload: the taxonomy (without its section rules), T
  *               bytes; then the skills, roles, levels and level-field
- *               matchers' tables (skidx_matcher_serialize), the end tag
+ *               matchers' tables (skidx_matcher_serialize), the section
+ *               rules (skidx_section_rules_put), the end tag
  *               and zeros to a multiple of 64, up to M; then the
  *               matchers' Hyperscan databases, back to back from M in
  *               the order of their records, each with its offset,
@@ -61,7 +62,7 @@
 /* The image copies these structs field by field; a new field must be
  * stored below (or rebuilt on load), then the sizes updated. */
 #if defined(__x86_64__) && defined(__LP64__)
-/* (the section rules are parsed again from sections.tsv, not stored) */
+/* (the section rules go as they lie: skidx_section_rules_put) */
 _Static_assert(sizeof(struct skidx_taxonomy) -
                        sizeof(struct skidx_section_rules) == 392,
                "struct skidx_taxonomy changed: update tax_cache.c");
@@ -530,6 +531,7 @@ skidx_status skidx_tcache_save(const struct skidx_compiled *c,
         free(dbs.p);
         return st;
     }
+    skidx_section_rules_put(&c->tax->sections, &w);
     skidx_wblob_u32(&w, END_TAG);
     skidx_wblob_align(&w);
     const size_t tables_end = w.n;
@@ -715,6 +717,15 @@ static skidx_status load_image(unsigned char *buf, size_t len, int fd,
                                         L.arena, &im->dbs,
                                         &c->level_fields)))
         goto fail;
+    /* the section rules, in place (the key covers sections.tsv's bytes;
+     * rules without the file, or the file without rules, are not the
+     * taxonomy the key names) */
+    if ((st = skidx_section_rules_get(&t->sections, &L.r)))
+        goto fail;
+    if (!t->sections.wtab != !f->has_sections) {
+        st = SKIDX_ERR_CORRUPT;
+        goto fail;
+    }
     /* the end tag, then zeros to the third part (less than an alignment);
      * the databases fill the third part */
     if (skidx_rblob_u32(&L.r) != END_TAG || L.r.bad ||
@@ -722,13 +733,6 @@ static skidx_status load_image(unsigned char *buf, size_t len, int fd,
         L.r.n - L.r.off >= SKIDX_BLOB_ALIGN ||
         memcmp(L.r.p + L.r.off, zero, L.r.n - L.r.off)) {
         st = SKIDX_ERR_CORRUPT;
-        goto fail;
-    }
-    /* the section rules from their file (the key covers its bytes) */
-    if (f->has_sections &&
-        (st = skidx_section_rules_parse(&t->sections, t->sections_path,
-                                        f->buf[2], f->len[2], NULL))) {
-        st = st == SKIDX_ERR_NOMEM ? st : SKIDX_ERR_CORRUPT;
         goto fail;
     }
     /* what was loaded must be the taxonomy the image was made from */
