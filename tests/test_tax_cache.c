@@ -210,15 +210,21 @@ static void same_hits(const struct skidx_matcher *a,
     free(hb);
 }
 
+/* A load of a whole copy of the image, which must succeed. */
+static void load_whole(struct skidx_taxonomy **t, struct skidx_compiled **c)
+{
+    unsigned char *buf = copy_image(F.len);
+    assert_int_equal(
+        skidx_tcache_load(buf, F.len, &F.key, "taxonomy", &F.f, t, c),
+        SKIDX_OK);
+}
+
 static void test_round_trip(void **state)
 {
     (void)state;
-    unsigned char *buf = copy_image(F.len);
     struct skidx_taxonomy *t;
     struct skidx_compiled *c;
-    assert_int_equal(
-        skidx_tcache_load(buf, F.len, &F.key, "taxonomy", &F.f, &t, &c),
-        SKIDX_OK);
+    load_whole(&t, &c);
     assert_non_null(t->image);
     assert_true(t->hash == F.tax->hash);
     assert_int_equal(t->n_skills, F.tax->n_skills);
@@ -259,12 +265,9 @@ static void test_round_trip(void **state)
 static void test_sections(void **state)
 {
     (void)state;
-    unsigned char *buf = copy_image(F.len);
     struct skidx_taxonomy *t;
     struct skidx_compiled *c;
-    assert_int_equal(
-        skidx_tcache_load(buf, F.len, &F.key, "taxonomy", &F.f, &t, &c),
-        SKIDX_OK);
+    load_whole(&t, &c);
     const struct skidx_section_rules *a = &F.tax->sections, *b = &t->sections;
     assert_true(a->n > 100);
     assert_int_equal(b->in_image, 1);
@@ -771,12 +774,9 @@ int __wrap_posix_memalign(void **p, size_t align, size_t n)
 static void test_lazy_nomem(void **state)
 {
     (void)state;
-    unsigned char *buf = copy_image(F.len);
     struct skidx_taxonomy *t;
     struct skidx_compiled *c;
-    assert_int_equal(
-        skidx_tcache_load(buf, F.len, &F.key, "taxonomy", &F.f, &t, &c),
-        SKIDX_OK);
+    load_whole(&t, &c);
     struct skidx_match_scratch s;
     assert_int_equal(skidx_match_scratch_init(&s, c->skills), SKIDX_OK);
     memalign_fails = 1;
