@@ -260,6 +260,7 @@ duplicate_skill|skills.tsv|14|duplicate skill 'Python'
 duplicate_alias|skills.tsv|14|alias 'python' of skill 'Snake' is also an alias of 'Python' (line 5)
 missing_column|skills.tsv|14|missing column
 non_utf8|skills.tsv|14|invalid UTF-8
+long_bad_regex|skills.tsv|14|...tlang|rustlang|rustlang|rustlang|rustlang|rustlang|rust lang/': Missing close parenthesis
 roles_bad_regex|roles.tsv|9|bad regex '/research(er/'
 CASES
 "$SKIDX" index -t "$T/no_such_taxonomy" "$S/good.jsonl" -o "$T/t.skidx" 2>"$T/err"
