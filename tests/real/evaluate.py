@@ -226,6 +226,12 @@ def main():
                     # the labels name a language ("German"); the taxonomy's
                     # skill is "German proficiency"
                     key = lookup.get((item["name"] + " proficiency").casefold())
+                if (key is None and kind == "education" and
+                        item["name"].casefold().startswith("vocational training")):
+                    # the labels name the trade ("Vocational training: IT
+                    # systems electronics technician", as "Degree: X" names
+                    # the field); the taxonomy's skill is the level
+                    key = lookup.get("vocational qualification")
                 want.setdefault(key or ("?" + item["name"]), kind)
             for sk in pred:
                 if sk not in want and verdicts.get((pid, sk)) == "skidx_right":
