@@ -261,8 +261,15 @@ duplicate_alias|skills.tsv|14|alias 'python' of skill 'Snake' is also an alias o
 missing_column|skills.tsv|14|missing column
 non_utf8|skills.tsv|14|invalid UTF-8
 long_bad_regex|skills.tsv|14|...tlang|rustlang|rustlang|rustlang|rustlang|rustlang|rust lang/': Missing close parenthesis
+long_bad_regex_utf8|skills.tsv|14|数据分析|...分析|数据分析|数据分析|数据分析|机器学习/': Missing close parenthesis
 roles_bad_regex|roles.tsv|9|bad regex '/research(er/'
 CASES
+"$SKIDX" index -t "$X/long_bad_regex_utf8" "$S/good.jsonl" -o "$T/t.skidx" 2>"$T/err"
+if "$PY" -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$T/err" 2>/dev/null; then
+    ok "taxonomy long_bad_regex_utf8: the message is valid UTF-8"
+else
+    bad "taxonomy long_bad_regex_utf8: the message is not valid UTF-8: $(head -c 600 "$T/err")"
+fi
 "$SKIDX" index -t "$T/no_such_taxonomy" "$S/good.jsonl" -o "$T/t.skidx" 2>"$T/err"
 check "missing taxonomy: exit code" 1 $?
 has "missing taxonomy: names the file" "$T/err" "$T/no_such_taxonomy/skills.tsv"
