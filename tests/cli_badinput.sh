@@ -262,6 +262,7 @@ missing_column|skills.tsv|14|missing column
 non_utf8|skills.tsv|14|invalid UTF-8
 long_bad_regex|skills.tsv|14|...tlang|rustlang|rustlang|rustlang|rustlang|rustlang|rust lang/': Missing close parenthesis
 long_bad_regex_utf8|skills.tsv|14|数据分析|...分析|数据分析|数据分析|数据分析|机器学习/': Missing close parenthesis
+long_duplicate_alias|skills.tsv|15|' of skill 'Longer' is also an alias of 'Long' (line 14)
 roles_bad_regex|roles.tsv|9|bad regex '/research(er/'
 CASES
 "$SKIDX" index -t "$X/long_bad_regex_utf8" "$S/good.jsonl" -o "$T/t.skidx" 2>"$T/err"

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "core/error.h"
 #include "core/match.h"
 #include "core/taxonomy.h"
 
@@ -612,10 +613,47 @@ static void test_owner_strings(void **state)
     skidx_owner_strings_release(&c);
 }
 
+/* skidx_quote(): short texts whole (no NUL needed after them), long ones
+ * as head "..." tail, never cut inside a UTF-8 character. */
+static void test_quote(void **state)
+{
+    (void)state;
+    char q[SKIDX_QUOTE];
+    assert_string_equal(skidx_quote("pytorchXXXX", 7, q), "pytorch");
+    char s[600];
+    for (int pad = 0; pad < 3; pad++) {
+        /* pad ASCII bytes, then three-byte characters (E6 95 B0, "数") */
+        size_t n = 0;
+        for (int i = 0; i < pad; i++)
+            s[n++] = 'x';
+        while (n + 3 <= 500) {
+            s[n++] = (char)0xE6;
+            s[n++] = (char)0x95;
+            s[n++] = (char)0xB0;
+        }
+        s[n++] = '/';
+        const char *r = skidx_quote(s, n, q);
+        size_t m = strlen(r);
+        assert_true(m < SKIDX_QUOTE);
+        const char *dots = strstr(r, "...");
+        assert_non_null(dots);
+        /* the head is a whole prefix of s, the tail a whole suffix */
+        size_t h = (size_t)(dots - r), t = m - h - 3;
+        assert_true(h >= 117 && h <= 120);
+        assert_memory_equal(r, s, h);
+        assert_true(t >= 58 && t <= 60);
+        assert_memory_equal(r + h + 3, s + n - t, t);
+        /* both cuts fall before a character's first byte */
+        assert_true(((unsigned char)s[h] & 0xC0) != 0x80);
+        assert_true(((unsigned char)s[n - t] & 0xC0) != 0x80);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid),
+        cmocka_unit_test(test_quote),
         cmocka_unit_test(test_defaults_bom_crlf),
         cmocka_unit_test(test_trailing_tab_and_late_bom),
         cmocka_unit_test(test_hash),

@@ -492,10 +492,13 @@ static int check_alone(const struct skidx_taxonomy *t, struct findings *fs,
             free(low);
             if (st) {
                 rc = st == SKIDX_ERR_NOMEM ? -1 : 1;
-                if (rc > 0)
+                if (rc > 0) {
+                    char q[SKIDX_QUOTE];
                     skidx_fail(err, st, t->skills_path, a->line,
-                               SKIDX_NOOFF, "alias '%s': %s", a->text,
+                               SKIDX_NOOFF, "alias '%s': %s",
+                               skidx_quote(a->text, a->len, q),
                                skidx_strerror(st));
+                }
                 break;
             }
             for (size_t k = 0; k < sc.n_owners && !found; k++)

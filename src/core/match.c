@@ -1591,30 +1591,6 @@ static int regex_follows(const char *re, size_t n, struct xp_part **out,
     return r;
 }
 
-/* A regex as an error message quotes it: whole when short; else its
- * first and last bytes around "...", cut where no UTF-8 character is
- * split, so that Hyperscan's reason after it still fits the message
- * (skidx_error.msg holds 512 bytes, the file's name first; the degree
- * patterns are some 550 bytes long). */
-#define REGEX_QUOTE 200
-#define REGEX_HEAD 120
-#define REGEX_TAIL 60
-static const char *quote_regex(const char *s, size_t n, char *q)
-{
-    if (n < REGEX_QUOTE)
-        return s;
-    size_t h = REGEX_HEAD, t = n - REGEX_TAIL;
-    while (h && ((unsigned char)s[h] & 0xC0) == 0x80)
-        h--; /* s[h] starts a character: s[0, h) is whole */
-    while (t < n && ((unsigned char)s[t] & 0xC0) == 0x80)
-        t++;
-    memcpy(q, s, h);
-    memcpy(q + h, "...", 3);
-    memcpy(q + h + 3, s + t, n - t);
-    q[h + 3 + (n - t)] = '\0';
-    return q;
-}
-
 /* Which lead bytes of UTF-8 characters does every match of regex
  * re[0..n) hold? Surely those that stand outside every group and class
  * when the regex has no alternation outside a group (a quantifier binds
@@ -1756,10 +1732,10 @@ static skidx_status compile_texts(struct skidx_matcher *m,
         } else if (ce->expression >= 0 && (size_t)ce->expression < n) {
             const struct skidx_alias *a =
                 &set->a[m->regex_alias[ks[ce->expression]]];
-            char q[REGEX_QUOTE];
+            char q[SKIDX_QUOTE];
             st = skidx_fail(err, SKIDX_ERR_TAXONOMY, set->files[a->file],
                             a->line, SKIDX_NOOFF, "bad regex '/%s/': %s",
-                            quote_regex(a->text, a->len, q), ce->message);
+                            skidx_quote(a->text, a->len, q), ce->message);
         } else {
             st = skidx_fail(err, SKIDX_ERR_HYPERSCAN, NULL, SKIDX_NOLINE,
                             SKIDX_NOOFF, "cannot compile the patterns: %s",

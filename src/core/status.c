@@ -82,6 +82,26 @@ skidx_status skidx_fail(struct skidx_error *err, skidx_status st,
     return st;
 }
 
+const char *skidx_quote(const char *s, size_t n, char out[SKIDX_QUOTE])
+{
+    enum { HEAD = 120, TAIL = 60 }; /* HEAD + 3 + TAIL < SKIDX_QUOTE */
+    if (n < SKIDX_QUOTE) {
+        memcpy(out, s, n); /* s need not end in a NUL */
+        out[n] = '\0';
+        return out;
+    }
+    size_t h = HEAD, t = n - TAIL;
+    while (h && ((unsigned char)s[h] & 0xC0) == 0x80)
+        h--; /* s[h] starts a character: s[0, h) is whole */
+    while (t < n && ((unsigned char)s[t] & 0xC0) == 0x80)
+        t++;
+    memcpy(out, s, h);
+    memcpy(out + h, "...", 3);
+    memcpy(out + h + 3, s + t, n - t);
+    out[h + 3 + (n - t)] = '\0';
+    return out;
+}
+
 const char *skidx_version(void)
 {
     return SKIDX_VERSION_STRING;

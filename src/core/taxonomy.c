@@ -475,6 +475,7 @@ static skidx_status parse_alias(const struct cursor *c, const char *s,
 {
     const char *orig = s;
     size_t orig_n = n;
+    char q[SKIDX_QUOTE];
     trim(&s, &n);
     memset(a, 0, sizeof(*a));
     if (n && s[0] == '!') {
@@ -496,18 +497,18 @@ static skidx_status parse_alias(const struct cursor *c, const char *s,
     if ((a->flags & SKIDX_ALIAS_STRICT) && (a->flags & SKIDX_ALIAS_JOINED))
         return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
                           SKIDX_NOOFF,
-                          "alias '%.*s' is marked both '~' (separators as "
+                          "alias '%s' is marked both '~' (separators as "
                           "written) and '+' (also joined)",
-                          (int)orig_n, orig);
+                          skidx_quote(orig, orig_n, q));
     if (n >= 2 && s[0] == '/' && s[n - 1] == '/') {
         a->flags |= SKIDX_ALIAS_REGEX;
         s++, n -= 2;
         if (a->flags & (SKIDX_ALIAS_STRICT | SKIDX_ALIAS_JOINED))
             return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
                               SKIDX_NOOFF,
-                              "alias '%.*s': '~' and '+' apply to literal "
+                              "alias '%s': '~' and '+' apply to literal "
                               "aliases only",
-                              (int)orig_n, orig);
+                              skidx_quote(orig, orig_n, q));
     }
     if (n == 0)
         return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
@@ -542,6 +543,7 @@ static skidx_status parse_alias_text(const struct cursor *c, const char *s,
                                      size_t orig_n, struct skidx_alias *a,
                                      struct skidx_error *err)
 {
+    char q[SKIDX_QUOTE];
     if (!(a->flags & SKIDX_ALIAS_REGEX) && !has_ascii_alnum(s, n)) {
         /* A literal of a script written without spaces (数据分析, データ,
          * 데이터): the word engine has no ASCII word to key it on, so it
@@ -553,16 +555,16 @@ static skidx_status parse_alias_text(const struct cursor *c, const char *s,
             skidx_ends_word(s, n))
             return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
                               SKIDX_NOOFF,
-                              "alias '%.*s' has no ASCII letter or digit and "
+                              "alias '%s' has no ASCII letter or digit and "
                               "starts or ends with a letter (write it as a "
                               "/regex/ with its own boundaries)",
-                              (int)orig_n, orig);
+                              skidx_quote(orig, orig_n, q));
         if (a->flags & (SKIDX_ALIAS_STRICT | SKIDX_ALIAS_JOINED))
             return skidx_fail(err, SKIDX_ERR_TAXONOMY, c->path, c->line,
                               SKIDX_NOOFF,
-                              "alias '%.*s': '~' and '+' apply to aliases of "
+                              "alias '%s': '~' and '+' apply to aliases of "
                               "spaced words only",
-                              (int)orig_n, orig);
+                              skidx_quote(orig, orig_n, q));
         char *e = malloc(2 * n + 1);
         if (!e)
             return SKIDX_ERR_NOMEM;
@@ -646,12 +648,14 @@ static skidx_status check_duplicates(const struct skidx_alias_set *s,
             if ((a->flags & b->flags & SKIDX_ALIAS_CASE) &&
                 strcmp(a->text, b->text))
                 continue; /* "Go" vs "GO": both case-sensitive, distinct */
+            char q[SKIDX_QUOTE];
             st = skidx_fail(err, SKIDX_ERR_TAXONOMY, s->files[b->file],
                             b->line, SKIDX_NOOFF,
                             "alias '%s' of %s '%s' is also an alias of '%s' "
                             "(line %u)",
-                            b->text, kind, owner_names[b->owner],
-                            owner_names[a->owner], a->line);
+                            skidx_quote(b->text, b->len, q), kind,
+                            owner_names[b->owner], owner_names[a->owner],
+                            a->line);
             break;
         }
     }
@@ -912,11 +916,12 @@ static skidx_status parse_skills(struct skidx_taxonomy *t, const char *buf,
                 continue;
             }
             if (links) {
+                char q[SKIDX_QUOTE];
                 st = skidx_fail(err, SKIDX_ERR_TAXONOMY, c.path, c.line,
                                 SKIDX_NOOFF,
-                                "alias '%.*s' after a link column: links "
+                                "alias '%s' after a link column: links "
                                 "(@onet:, @esco:) come last",
-                                (int)fl[i], f[i]);
+                                skidx_quote(f[i], fl[i], q));
                 goto out;
             }
             if ((st = parse_alias(&c, f[i], fl[i], id, 0, 0, &a, err)))
