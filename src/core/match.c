@@ -3272,8 +3272,9 @@ void skidx_matcher_free(struct skidx_matcher *m)
  * The image is private to one build on one platform (the cache key holds
  * the build id and the Hyperscan platform), so the tables go as their raw
  * memory, and a loaded matcher uses them in place (m->borrowed); the
- * Hyperscan databases go as hs_serialize_database() writes them and are
- * rebuilt in the loader's arena. The tripwires below stop the build when
+ * Hyperscan databases go as they lie in memory at a DB_ALIGN boundary
+ * (db_image()) and are read back into memory of that alignment, where
+ * they are databases as they are. The tripwires below stop the build when
  * a struct the image holds changes: a new field must be stored (or
  * rebuilt) here, then the sizes updated. */
 #if defined(__x86_64__) && defined(__LP64__)
@@ -3309,7 +3310,7 @@ _Static_assert(sizeof(struct follow) == 24,
 struct lazy_db;
 static const struct lazy_db *lazy_of(const hs_database_t *db);
 static const char *lazy_bytes(const struct lazy_db *z, size_t *n, void **tmp,
-                              int *bad);
+                              int *bad, int aligned);
 
 #ifdef SKIDX_HAVE_HASH_AVX2
 uint64_t skidx_xxh3_seeded2_avx2(const void *a, size_t na, const void *b,
@@ -3329,10 +3330,47 @@ static uint64_t db_sum(const void *p, size_t n)
     return skidx_hash64(p, n);
 }
 
-/* A database: its bytes (as hs_serialize_database() writes them, which
- * Hyperscan reads at any alignment) go to the end of `dbs`, and w gets
- * its record: the offset in dbs, the length (0: no database) and
- * db_sum() of the bytes. */
+/* A database as it lies in memory, at an address that is a multiple of
+ * DB_ALIGN: stored so, and loaded into memory of that alignment, it is a
+ * database again with nothing rebuilt (its bytecode starts at the same
+ * offset from a 64-byte boundary; lazy_build()). */
+#define DB_ALIGN 64
+
+/* db's bytes as they lie in memory at a DB_ALIGN boundary, in a block of
+ * that alignment (*out, *len; the caller frees it): what
+ * hs_deserialize_database_at() builds there from
+ * hs_serialize_database()'s bytes, with Hyperscan's checks of them. */
+static skidx_status db_image(const hs_database_t *db, char **out, size_t *len)
+{
+    char *ser = NULL;
+    size_t n = 0, size = 0;
+    void *mem = NULL;
+    *out = NULL;
+    if (hs_serialize_database(db, &ser, &n) != HS_SUCCESS)
+        return SKIDX_ERR_NOMEM; /* its only failure on a valid database */
+    skidx_status st = SKIDX_ERR_HYPERSCAN;
+    if (hs_serialized_database_size(ser, n, &size) != HS_SUCCESS)
+        goto out;
+    if (posix_memalign(&mem, DB_ALIGN, size)) {
+        st = SKIDX_ERR_NOMEM;
+        goto out;
+    }
+    if (hs_deserialize_database_at(ser, n, mem) != HS_SUCCESS) {
+        free(mem);
+        goto out;
+    }
+    *out = mem;
+    *len = size;
+    st = SKIDX_OK;
+out:
+    free(ser); /* the default allocator: malloc */
+    return st;
+}
+
+/* A database: its bytes as they lie in memory (db_image(); for a loaded
+ * matcher the bytes it was loaded from, checked) go to the end of `dbs`,
+ * and w gets its record: the offset in dbs, the length (0: no database)
+ * and db_sum() of the bytes. */
 static skidx_status put_db(struct skidx_wblob *w, struct skidx_wblob *dbs,
                            const struct skidx_matcher *m,
                            const hs_database_t *db)
@@ -3348,21 +3386,21 @@ static skidx_status put_db(struct skidx_wblob *w, struct skidx_wblob *dbs,
         return SKIDX_OK;
     }
     if (m->n_lazy) { /* loaded: the bytes it was loaded from, checked */
-        const char *p = lazy_bytes(lazy_of(db), &len, &tmp, &bad);
+        const char *p = lazy_bytes(lazy_of(db), &len, &tmp, &bad, 0);
         if (!p)
             return bad ? SKIDX_ERR_CORRUPT : SKIDX_ERR_NOMEM;
         bytes = (char *)(uintptr_t)p;
+    } else {
+        const skidx_status st = db_image(db, &bytes, &len);
+        if (st)
+            return st;
+        tmp = bytes;
     }
-    if (!m->n_lazy && hs_serialize_database(db, &bytes, &len) != HS_SUCCESS)
-        return SKIDX_ERR_NOMEM; /* its only failure on a valid database */
     skidx_wblob_u64(w, dbs->n);
     skidx_wblob_u64(w, len);
     skidx_wblob_u64(w, db_sum(bytes, len));
     skidx_wblob_put(dbs, bytes, len);
-    if (m->n_lazy)
-        free(tmp);
-    else
-        free(bytes); /* the default allocator: malloc */
+    free(tmp);
     return SKIDX_OK;
 }
 
@@ -3463,11 +3501,17 @@ skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
 
 /* ---- databases rebuilt on first use (a matcher from a cache image) ----
  *
- * A loaded matcher's Hyperscan databases are rebuilt from the image when
- * first scanned, not at load: an empty corpus rebuilds none, one posting
+ * A loaded matcher's Hyperscan databases are read from the image when
+ * first scanned, not at load: an empty corpus reads none, one posting
  * only those its texts need. (Rebuilding them all, hs_deserialize_
  * database_at with its CRC check of the bytes, then hs_alloc_scratch with
- * its CRC check again, was a third of a warm start's instructions.)
+ * its CRC check again, was a third of a warm start's instructions.) The
+ * image holds each database as it lies in memory at a DB_ALIGN boundary,
+ * so reading it into a block of that alignment is all the rebuilding:
+ * hs_deserialize_database_at() ran when the image was written, and each
+ * first scan no longer pays its two CRC passes, its clearing and its
+ * copy of the bytes (some 10 of the 23 M instructions of `skidx match` of
+ * one posting, BENCHMARKS.md).
  *
  * At load each database becomes a struct lazy_db in the arena: where its
  * stored bytes are (struct skidx_tcache_dbs: the image's third part, in
@@ -3478,8 +3522,9 @@ skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
  * file, which the image keeps open: never mapped, so a file changed
  * under the run cannot fault it), checks their checksum (db_sum, stored
  * in the matcher's record, which the image's checksum of its second part
- * covers), and rebuilds the database into memory of its own (`built`,
- * published by the release store of `state`), and each scratch grows its
+ * covers) and that Hyperscan's header names this version (the read
+ * bytes are the database, `built`, published by the release store of
+ * `state`), and each scratch grows its
  * Hyperscan scratch to fit it on its own first scan of it (s->hs_fits[k]:
  * then this thread has seen `built` through the acquire load). Every scan
  * goes through db_ready(), which gives the database to scan. A struct
@@ -3488,12 +3533,14 @@ skidx_status skidx_matcher_serialize(const struct skidx_matcher *m,
  *
  * A database whose bytes cannot all be read (the file was truncated after
  * the load checked its length), do not match their checksum (damaged on
- * disk, or changed after the load) or do not rebuild (Hyperscan's header
- * or CRC check: forged or miswritten) is never scanned: it fails every
+ * disk, or changed after the load) or whose header Hyperscan refuses
+ * (another version: forged) is never scanned: it fails every
  * scan that needs it with SKIDX_ERR_HYPERSCAN, and
  * skidx_matcher_damaged() says so, for the caller to name the cache file.
- * skidx_tcache_save() rebuilds every database of the image it proves
- * (skidx_matcher_load_all), so no such image is written by skidx. */
+ * skidx_tcache_save() reads every database of the image it proves
+ * (skidx_matcher_load_all), so no such image is written by skidx; the
+ * bytes it writes are what hs_deserialize_database_at() built, with its
+ * checks, from what the compiler made. */
 enum { LAZY_NEW, LAZY_READY, LAZY_BAD, LAZY_NOMEM };
 
 struct lazy_db {
@@ -3513,28 +3560,32 @@ static const struct lazy_db *lazy_of(const hs_database_t *db)
 }
 
 /* The stored bytes of z, checked against their checksum, and their
- * length in *n: in place when the image holds them in memory, else read
- * into a malloc'd block (*tmp, the caller frees it; NULL otherwise).
- * NULL when they cannot be had: *bad 1 when they are short or wrong (the
- * file was damaged or changed), 0 when out of memory. */
+ * length in *n: in place when the image holds them in memory and
+ * `aligned` is 0, else in a block of their own at a DB_ALIGN boundary
+ * (read from the file, or copied; *tmp, the caller frees it; NULL
+ * otherwise). NULL when they cannot be had: *bad 1 when they are short
+ * or wrong (the file was damaged or changed), 0 when out of memory. */
 static const char *lazy_bytes(const struct lazy_db *z, size_t *n, void **tmp,
-                              int *bad)
+                              int *bad, int aligned)
 {
     const struct skidx_tcache_dbs *src = z->src;
     const char *p;
     *n = (size_t)z->n;
     *tmp = NULL;
     *bad = 1;
-    if (src->mem) {
+    if (src->mem && !aligned) {
         p = (const char *)src->mem + z->off;
     } else {
-        char *b = malloc(*n);
-        size_t got = 0;
-        if (!b) {
+        void *v = NULL;
+        if (posix_memalign(&v, DB_ALIGN, *n ? *n : 1)) {
             *bad = 0;
             return NULL;
         }
+        char *b = v;
+        size_t got = 0;
         *tmp = b;
+        if (src->mem)
+            memcpy(b, (const char *)src->mem + z->off, got = *n);
         while (got < *n) {
             const ssize_t r = pread(src->fd, b + got, *n - got,
                                     (off_t)(src->at + z->off + got));
@@ -3586,23 +3637,21 @@ static int lazy_build(const struct lazy_db *cz)
     pthread_mutex_lock(&lazy_lock);
     st = __atomic_load_n(&z->state, __ATOMIC_ACQUIRE);
     if (st == LAZY_NEW) {
-        void *tmp, *mem = NULL;
+        void *tmp;
         size_t n, size;
         int bad;
-        const char *p = lazy_bytes(z, &n, &tmp, &bad);
+        const char *p = lazy_bytes(z, &n, &tmp, &bad, 1);
         st = LAZY_BAD;
         if (!p) {
             st = bad ? LAZY_BAD : LAZY_NOMEM;
-        } else if (hs_serialized_database_size(p, n, &size) != HS_SUCCESS ||
-                   size > ((size_t)1 << 30)) {
-            st = LAZY_BAD;
-        } else if (posix_memalign(&mem, SKIDX_BLOB_ALIGN, size)) {
-            st = LAZY_NOMEM;
-        } else if (hs_deserialize_database_at(p, n, mem) == HS_SUCCESS) {
-            z->built = mem;
+        } else if (hs_database_size((const hs_database_t *)(const void *)p,
+                                    &size) == HS_SUCCESS &&
+                   size <= n) {
+            /* the database itself (Hyperscan's header names its
+             * version; its length fits the bytes) */
+            z->built = tmp;
+            tmp = NULL;
             st = LAZY_READY;
-        } else {
-            free(mem);
         }
         free(tmp);
         if (st != LAZY_NOMEM) /* out of memory: a later scan tries again */
@@ -3623,8 +3672,17 @@ db_fit(struct skidx_match_scratch *s, const struct lazy_db *z,
     hs_scratch_t *hs = s->hs_scratch;
     const hs_error_t e = hs_alloc_scratch(z->built, &hs);
     s->hs_scratch = hs; /* on failure Hyperscan has freed it: NULL */
-    if (e != HS_SUCCESS)
-        return e == HS_NOMEM ? SKIDX_ERR_NOMEM : SKIDX_ERR_HYPERSCAN;
+    if (e == HS_NOMEM)
+        return SKIDX_ERR_NOMEM;
+    if (e != HS_SUCCESS) {
+        /* Hyperscan's check of the whole database (its CRC) failed: the
+         * bytes were forged under a valid checksum of ours. Every thread
+         * finds the same, and the database is never scanned: damaged,
+         * as if lazy_build() had refused it (skidx_matcher_damaged()) */
+        __atomic_store_n(&((struct lazy_db *)(uintptr_t)z)->state, LAZY_BAD,
+                         __ATOMIC_RELEASE);
+        return SKIDX_ERR_HYPERSCAN;
+    }
     s->hs_fits[z->k] = 1;
     *live = z->built;
     return SKIDX_OK;
@@ -3650,15 +3708,34 @@ static inline skidx_status db_ready(const struct skidx_matcher *m,
     return SKIDX_OK;
 }
 
+/* Read every database now, each checked whole by Hyperscan as well: a
+ * scratch fit for it (hs_alloc_scratch() checks the database's CRC, which
+ * lazy_build() does not) in one probe scratch, freed after. */
 skidx_status skidx_matcher_load_all(const struct skidx_matcher *m)
 {
-    for (size_t i = 0; m->n_lazy && i < n_dbs(m); i++) {
+    hs_scratch_t *probe = NULL;
+    skidx_status st = SKIDX_OK;
+    for (size_t i = 0; m->n_lazy && i < n_dbs(m) && !st; i++) {
         const hs_database_t *db = nth_db(m, i);
-        const int built = db ? lazy_build(lazy_of(db)) : LAZY_READY;
-        if (built != LAZY_READY)
-            return built == LAZY_NOMEM ? SKIDX_ERR_NOMEM : SKIDX_ERR_CORRUPT;
+        if (!db)
+            continue;
+        const struct lazy_db *z = lazy_of(db);
+        const int built = lazy_build(z);
+        if (built != LAZY_READY) {
+            st = built == LAZY_NOMEM ? SKIDX_ERR_NOMEM : SKIDX_ERR_CORRUPT;
+            break;
+        }
+        const hs_error_t e = hs_alloc_scratch(z->built, &probe);
+        if (e == HS_NOMEM) {
+            st = SKIDX_ERR_NOMEM;
+        } else if (e != HS_SUCCESS) { /* as db_fit() */
+            __atomic_store_n(&((struct lazy_db *)(uintptr_t)z)->state,
+                             LAZY_BAD, __ATOMIC_RELEASE);
+            st = SKIDX_ERR_CORRUPT;
+        }
     }
-    return SKIDX_OK;
+    hs_free_scratch(probe); /* NULL when a failed call freed it */
+    return st;
 }
 
 int skidx_matcher_damaged(const struct skidx_matcher *m)

@@ -212,12 +212,14 @@ skidx_status skidx_matcher_deserialize(const struct skidx_alias_set *set,
  * checked and rebuilt on their first scan, not by deserialize (which
  * checks only where they are): a database that then cannot be read, does
  * not match its checksum (the file was damaged, or changed after the
- * load) or does not rebuild (Hyperscan's CRC check; the image was forged
- * after its checksum) fails every scan that needs it
+ * load) or is refused by Hyperscan (its header, or its CRC check when a
+ * scratch is first fit for it; the image was forged after its checksum)
+ * fails every scan that needs it
  * with SKIDX_ERR_HYPERSCAN, and from then on skidx_matcher_damaged(m) is
  * 1 (0 for a compiled matcher, or while every database rebuilt so far
- * did). skidx_matcher_load_all() rebuilds every database now:
- * SKIDX_ERR_CORRUPT when one does not rebuild (it is then damaged). Both
+ * did). skidx_matcher_load_all() reads every database now, each checked
+ * by Hyperscan whole: SKIDX_ERR_CORRUPT when one is refused (it is then
+ * damaged). Both
  * are thread-safe, also against scans. Running out of memory while a
  * database is rebuilt is SKIDX_ERR_NOMEM, for the scan or for
  * skidx_matcher_load_all(), and damages nothing: the next try rebuilds

@@ -46,7 +46,7 @@
 #include <stdint.h>
 
 /* Image format version: bump on any change to the layout. */
-#define SKIDX_TCACHE_VERSION 5u
+#define SKIDX_TCACHE_VERSION 6u
 /* Size of the image header. */
 #define SKIDX_TCACHE_HEADER 128u
 
