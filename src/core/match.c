@@ -3355,6 +3355,10 @@ static skidx_status db_image(const hs_database_t *db, char **out, size_t *len)
         st = SKIDX_ERR_NOMEM;
         goto out;
     }
+    /* every byte defined, whatever Hyperscan leaves unwritten (padding):
+     * the file holds no stale heap bytes, and the same taxonomy writes
+     * the same image */
+    memset(mem, 0, size);
     if (hs_deserialize_database_at(ser, n, mem) != HS_SUCCESS) {
         free(mem);
         goto out;
