@@ -68,9 +68,10 @@ objs=()
 for s in src/core/*.c src/io/*.c src/build/*.c; do
     o="$B/obj/lib/$(basename "$(dirname "$s")")_$(basename "$s" .c).o"
     flags=("${BASE[@]}" -fsanitize=fuzzer-no-link,address,undefined
-           -DSKIDX_HAVE_HASH_AVX2=1)
+           -DSKIDX_HAVE_HASH_AVX2=1 -DSKIDX_HAVE_HASH_AVX512=1)
     case $s in
     src/core/hash_avx2.c) flags+=(-mavx2) ;;
+    src/core/hash_avx512.c) flags+=(-mavx512f) ;;
     esac
     throttle
     "$CC" "${flags[@]}" -c "$s" -o "$o" &

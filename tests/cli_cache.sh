@@ -314,4 +314,23 @@ check "concurrent: one cache file" 1 "$(ls -A "$T/cache" | wc -l)"
 msg=$(SKIDX_CACHE=verbose "$SKIDX" match "${TX[@]}" "$ONE" 2>&1 >/dev/null)
 case $msg in *"cache: loaded"*) ok "concurrent: the file loads" ;;
     *) bad "concurrent: the file does not load: $msg" ;; esac
+
+# Hyperscan databases stored as they lie in memory (cache format 6): two
+# cold writes of one taxonomy hold the same databases part, byte for byte
+# (no heap bytes left in a database's padding; the tables part differs by
+# the compile time it records)
+SKIDX_CACHE_DIR=$T/cache2 "$SKIDX" match "${TX[@]}" "$ONE" > "$T/cache2.out"
+check "second cold write: exit" 0 $?
+cmp -s "$T/cache2.out" "$T/one.ref" || bad "second cold write: output"
+python3 - "$(ls "$T"/cache/taxonomy-*.skc)" "$(ls "$T"/cache2/taxonomy-*.skc)" <<'PY'
+import sys
+a, b = (open(f, "rb").read() for f in sys.argv[1:3])
+le = lambda d, o: int.from_bytes(d[o:o + 8], "little")
+m = 128 + le(a, 64)
+assert len(a) == len(b) and m == 128 + le(b, 64) and m < len(a), "layout"
+assert a[m:m + 4] == b"\xdb\xdb\xdb\xdb", "no database at the third part"
+assert a[m:] == b[m:], "the databases part differs between two cold writes"
+PY
+[ $? = 0 ] && ok "two cold writes: the same databases part" ||
+    bad "two cold writes: the databases part differs"
 exit $fail

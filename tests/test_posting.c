@@ -12,6 +12,8 @@
 #include "build/indexer.h"
 #include "core/causes.h"
 #include "core/count.h"
+#include "core/hash.h"
+#include "core/hash_fast.h"
 #include "core/posting.h"
 #include "core/simd.h"
 #include "core/taxonomy.h"
@@ -94,6 +96,46 @@ static void classify(const char *title, const char *sen, uint32_t *role,
         assert_int_equal(r_, r);                                              \
         assert_int_equal(l_, l);                                              \
     } while (0)
+
+/* XXH3 on each vector path (core/hash_fast.h) gives the portable
+ * build's value: unseeded (the duplicate key, the title memo) and seeded
+ * over two buffers (the cache's checksums), every length to 4,100 bytes
+ * that crosses a block or stripe edge, at every start alignment mod 64;
+ * and on a CPU with AVX2 the paths are not all the same function. */
+static void test_hash_paths(void **state)
+{
+    (void)state;
+    enum { MAXN = 4100 };
+    unsigned char *buf = malloc(MAXN + 64);
+    assert_non_null(buf);
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (size_t i = 0; i < MAXN + 64; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        buf[i] = (unsigned char)x;
+    }
+    const int modes[3] = {SKIDX_SIMD_SCALAR, SKIDX_SIMD_AVX2,
+                          SKIDX_SIMD_BEST};
+    skidx_xxh3_fn f[3];
+    for (int k = 0; k < 3; k++)
+        f[k] = skidx_xxh3_pick(modes[k]);
+    if (__builtin_cpu_supports("avx2") && !getenv("SKIDX_SIMD"))
+        assert_true(f[1] != f[0]);
+    for (size_t n = 0; n <= MAXN; n += n < 300 ? 1 : n < 1100 ? 7 : 61)
+        for (size_t al = 0; al < 64; al += n < 300 ? 21 : 1) {
+            const unsigned char *p = buf + al;
+            const uint64_t want = XXH3_64bits(p, n);
+            const uint64_t seeded = skidx_hash64(p, n);
+            const size_t cut = n / 3;
+            for (int k = 0; k < 3; k++) {
+                assert_true(f[k](p, n) == want);
+                assert_true(skidx_xxh3_sum2_on(modes[k], p, n, NULL, 0) ==
+                            seeded);
+                assert_true(skidx_xxh3_sum2_on(modes[k], p, cut, p + cut,
+                                               n - cut) == seeded);
+            }
+        }
+    free(buf);
+}
 
 static void test_names(void **state)
 {
@@ -1505,6 +1547,7 @@ static void test_skip_ranges(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hash_paths),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_classify),
         cmocka_unit_test(test_classify_hostile),

@@ -24,6 +24,7 @@
 #include "core/blob.h"
 #include "core/error.h"
 #include "core/hash.h"
+#include "core/hash_fast.h"
 #include "core/simd.h"
 #include "core/utf8.h"
 
@@ -3312,22 +3313,12 @@ static const struct lazy_db *lazy_of(const hs_database_t *db);
 static const char *lazy_bytes(const struct lazy_db *z, size_t *n, void **tmp,
                               int *bad, int aligned);
 
-#ifdef SKIDX_HAVE_HASH_AVX2
-uint64_t skidx_xxh3_seeded2_avx2(const void *a, size_t na, const void *b,
-                                 size_t nb, uint64_t seed);
-#endif
-
 /* A stored database's checksum: XXH3-64 (seed SKIDX_HASH_SEED) of its
- * bytes, the AVX2 build where the CPU has it (the same value; as the
- * image checksum in tax_cache.c). */
+ * bytes, on the widest vector path (the same value; as the image
+ * checksum in tax_cache.c). */
 static uint64_t db_sum(const void *p, size_t n)
 {
-#ifdef SKIDX_HAVE_HASH_AVX2
-    if (skidx_simd_mode(SKIDX_SIMD_BEST) != SKIDX_SIMD_SCALAR &&
-        __builtin_cpu_supports("avx2"))
-        return skidx_xxh3_seeded2_avx2(p, n, NULL, 0, SKIDX_HASH_SEED);
-#endif
-    return skidx_hash64(p, n);
+    return skidx_xxh3_sum2(p, n, NULL, 0);
 }
 
 /* A database as it lies in memory, at an address that is a multiple of

@@ -3,6 +3,7 @@
  * posting (rules in posting.h).
  */
 #include "core/posting.h"
+#include "core/hash_fast.h"
 #include "core/causes.h"
 #include "core/count.h"
 #include "core/error.h"
@@ -53,30 +54,14 @@ void skidx_compiled_free(struct skidx_compiled *c)
 typedef size_t (*norm_fn)(const unsigned char *, size_t, char *, int *);
 static norm_fn pick_norm(void);
 
-#ifdef SKIDX_HAVE_HASH_AVX2
-uint64_t skidx_xxh3_avx2(const void *p, size_t n);
-#endif
-static uint64_t xxh3_plain(const void *p, size_t n)
-{
-    return XXH3_64bits(p, n);
-}
-
-/* XXH3 gives the same value on every path: this only picks the fastest. */
-static uint64_t (*pick_hash(void))(const void *, size_t)
-{
-#ifdef SKIDX_HAVE_HASH_AVX2
-    if (__builtin_cpu_supports("avx2"))
-        return skidx_xxh3_avx2;
-#endif
-    return xxh3_plain;
-}
 
 skidx_status skidx_worker_init(struct skidx_worker *w,
                                const struct skidx_compiled *c)
 {
     memset(w, 0, sizeof(*w));
     w->norm_fn = pick_norm();
-    w->hash_fn = pick_hash();
+    /* XXH3 gives the same value on every path: the fastest */
+    w->hash_fn = skidx_xxh3_pick(SKIDX_SIMD_BEST);
     w->sec_simd = skidx_simd_mode(SKIDX_SIMD_BEST);
     if (skidx_match_scratch_init(&w->skills, c->skills) ||
         skidx_match_scratch_init(&w->roles, c->roles) ||

@@ -41,6 +41,7 @@
 #include "core/tax_cache.h"
 #include "core/blob.h"
 #include "core/hash.h"
+#include "core/hash_fast.h"
 #include "core/match.h"
 #include "core/simd.h"
 
@@ -446,29 +447,14 @@ static uint64_t rd64(const unsigned char *p)
     return v;
 }
 
-#ifdef SKIDX_HAVE_HASH_AVX2
-uint64_t skidx_xxh3_seeded2_avx2(const void *a, size_t na, const void *b,
-                                 size_t nb, uint64_t seed);
-#endif
-
 /* An image checksum: XXH3-64 of a[0..na) followed by b[0..nb). The value
- * is the same on every path; AVX2 (hash_avx2.c) takes about half the
- * instructions of the SSE2 build here, unless SKIDX_SIMD asks for the
- * scalar paths (core/simd.h). */
+ * is the same on every path; the vector builds (core/hash_fast.h) take
+ * about half (AVX2) or a quarter (AVX-512) of the instructions of the
+ * SSE2 build, unless SKIDX_SIMD narrows the choice (core/simd.h). */
 static uint64_t checksum(const unsigned char *a, size_t na,
                          const unsigned char *b, size_t nb)
 {
-#ifdef SKIDX_HAVE_HASH_AVX2
-    if (skidx_simd_mode(SKIDX_SIMD_BEST) != SKIDX_SIMD_SCALAR &&
-        __builtin_cpu_supports("avx2"))
-        return skidx_xxh3_seeded2_avx2(a, na, b, nb, SKIDX_HASH_SEED);
-#endif
-    XXH3_state_t st;
-    XXH3_INITSTATE(&st);
-    XXH3_64bits_reset_withSeed(&st, SKIDX_HASH_SEED);
-    XXH3_64bits_update(&st, a, na);
-    XXH3_64bits_update(&st, b, nb);
-    return XXH3_64bits_digest(&st);
+    return skidx_xxh3_sum2(a, na, b, nb);
 }
 
 /* How a load goes: the whole image as a run uses it, the whole image
