@@ -54,7 +54,6 @@ void skidx_compiled_free(struct skidx_compiled *c)
 typedef size_t (*norm_fn)(const unsigned char *, size_t, char *, int *);
 static norm_fn pick_norm(void);
 
-
 skidx_status skidx_worker_init(struct skidx_worker *w,
                                const struct skidx_compiled *c)
 {
