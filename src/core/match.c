@@ -3579,8 +3579,10 @@ static const char *lazy_bytes(const struct lazy_db *z, size_t *n, void **tmp,
         char *b = v;
         size_t got = 0;
         *tmp = b;
-        if (src->mem)
-            memcpy(b, (const char *)src->mem + z->off, got = *n);
+        if (src->mem) {
+            memcpy(b, (const char *)src->mem + z->off, *n);
+            got = *n;
+        }
         while (got < *n) {
             const ssize_t r = pread(src->fd, b + got, *n - got,
                                     (off_t)(src->at + z->off + got));
@@ -3656,28 +3658,39 @@ static int lazy_build(const struct lazy_db *cz)
     return st;
 }
 
-/* db_ready's first scan of z with s: rebuilt, s's scratch grown. */
+/* Read z (lazy_build) and grow *hs to fit it: SKIDX_OK, SKIDX_ERR_NOMEM,
+ * or SKIDX_ERR_CORRUPT when z is damaged. hs_alloc_scratch() checks the
+ * whole database (its CRC), which lazy_build() does not: a database that
+ * fails it was forged under a valid checksum of ours; every thread finds
+ * the same, and it is marked damaged as if lazy_build() had refused it,
+ * never to be scanned (skidx_matcher_damaged()). On failure Hyperscan
+ * may have freed *hs and set it NULL. */
+static skidx_status lazy_fit(const struct lazy_db *z, hs_scratch_t **hs)
+{
+    const int built = lazy_build(z);
+    if (built != LAZY_READY)
+        return built == LAZY_NOMEM ? SKIDX_ERR_NOMEM : SKIDX_ERR_CORRUPT;
+    const hs_error_t e = hs_alloc_scratch(z->built, hs);
+    if (e == HS_NOMEM)
+        return SKIDX_ERR_NOMEM;
+    if (e != HS_SUCCESS) {
+        __atomic_store_n(&((struct lazy_db *)(uintptr_t)z)->state, LAZY_BAD,
+                         __ATOMIC_RELEASE);
+        return SKIDX_ERR_CORRUPT;
+    }
+    return SKIDX_OK;
+}
+
+/* db_ready's first scan of z with s: read, s's scratch grown. */
 static __attribute__((noinline)) skidx_status
 db_fit(struct skidx_match_scratch *s, const struct lazy_db *z,
        const hs_database_t **live)
 {
-    const int built = lazy_build(z);
-    if (built != LAZY_READY)
-        return built == LAZY_NOMEM ? SKIDX_ERR_NOMEM : SKIDX_ERR_HYPERSCAN;
     hs_scratch_t *hs = s->hs_scratch;
-    const hs_error_t e = hs_alloc_scratch(z->built, &hs);
-    s->hs_scratch = hs; /* on failure Hyperscan has freed it: NULL */
-    if (e == HS_NOMEM)
-        return SKIDX_ERR_NOMEM;
-    if (e != HS_SUCCESS) {
-        /* Hyperscan's check of the whole database (its CRC) failed: the
-         * bytes were forged under a valid checksum of ours. Every thread
-         * finds the same, and the database is never scanned: damaged,
-         * as if lazy_build() had refused it (skidx_matcher_damaged()) */
-        __atomic_store_n(&((struct lazy_db *)(uintptr_t)z)->state, LAZY_BAD,
-                         __ATOMIC_RELEASE);
-        return SKIDX_ERR_HYPERSCAN;
-    }
+    const skidx_status st = lazy_fit(z, &hs);
+    s->hs_scratch = hs;
+    if (st)
+        return st == SKIDX_ERR_NOMEM ? SKIDX_ERR_NOMEM : SKIDX_ERR_HYPERSCAN;
     s->hs_fits[z->k] = 1;
     *live = z->built;
     return SKIDX_OK;
@@ -3703,31 +3716,16 @@ static inline skidx_status db_ready(const struct skidx_matcher *m,
     return SKIDX_OK;
 }
 
-/* Read every database now, each checked whole by Hyperscan as well: a
- * scratch fit for it (hs_alloc_scratch() checks the database's CRC, which
- * lazy_build() does not) in one probe scratch, freed after. */
+/* Read every database now, each checked whole by Hyperscan as well
+ * (lazy_fit(), with one probe scratch, freed after). */
 skidx_status skidx_matcher_load_all(const struct skidx_matcher *m)
 {
     hs_scratch_t *probe = NULL;
     skidx_status st = SKIDX_OK;
     for (size_t i = 0; m->n_lazy && i < n_dbs(m) && !st; i++) {
         const hs_database_t *db = nth_db(m, i);
-        if (!db)
-            continue;
-        const struct lazy_db *z = lazy_of(db);
-        const int built = lazy_build(z);
-        if (built != LAZY_READY) {
-            st = built == LAZY_NOMEM ? SKIDX_ERR_NOMEM : SKIDX_ERR_CORRUPT;
-            break;
-        }
-        const hs_error_t e = hs_alloc_scratch(z->built, &probe);
-        if (e == HS_NOMEM) {
-            st = SKIDX_ERR_NOMEM;
-        } else if (e != HS_SUCCESS) { /* as db_fit() */
-            __atomic_store_n(&((struct lazy_db *)(uintptr_t)z)->state,
-                             LAZY_BAD, __ATOMIC_RELEASE);
-            st = SKIDX_ERR_CORRUPT;
-        }
+        if (db)
+            st = lazy_fit(lazy_of(db), &probe);
     }
     hs_free_scratch(probe); /* NULL when a failed call freed it */
     return st;
