@@ -136,8 +136,11 @@ static void strlist_free(struct strlist *l)
     l->n = 0;
 }
 
-/* Parse a string list at p[0..avail). `expect` = required count or
- * UINT32_MAX. *used = bytes consumed. Returns 0 or -1 (corrupt), -2 (nomem). */
+/* Parse a string list at p[0..avail) of exactly `expect` strings (every
+ * caller knows the count from elsewhere in the file; no value means "any",
+ * or a count of 0xFFFFFFFF read from a damaged file would let a list of
+ * another length through, and its readers index past it). *used = bytes
+ * consumed. Returns 0 or -1 (corrupt), -2 (nomem). */
 static int parse_strlist(const uint8_t *p, size_t avail, uint32_t expect,
                          struct strlist *out, size_t *used)
 {
@@ -145,7 +148,7 @@ static int parse_strlist(const uint8_t *p, size_t avail, uint32_t expect,
     if (avail < 4)
         return -1;
     uint32_t n = skidx_rd32(p);
-    if (expect != UINT32_MAX && n != expect)
+    if (n != expect)
         return -1;
     if (n > SKIDX_MAX_LIST || (uint64_t)(n + 1) * 4 > avail - 4)
         return -1;
