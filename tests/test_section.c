@@ -1194,6 +1194,57 @@ static void colon_look_back(void **state)
     skidx_sections_release(&a);
 }
 
+/* Two rules of one text and other kinds (a lead-in "about..." that
+ * counts, "about *" that does not): the line start takes the first, and
+ * the colon's look-back later finds the second at the same start. The
+ * counting modes must leave that start to the first, as the whole split
+ * does, and count the line and what follows it (found by fuzz_sections;
+ * the counting split used to drop the first heading unrecorded, since it
+ * changed no count, and then take the look-back's). */
+static void same_start_other_kind(void **state)
+{
+    (void)state;
+    static const char tsv[] = "preferred\tabout...\nbenefits\tabout *\n";
+    static const char *const texts[] = {
+        "Intro.\nAbout Foo: we use Python\nMore.\n",
+        "Intro.\n# About Acme Corp: we use Python\nMore text.\n",
+        "Intro.\nBenefits are few.\nAbout Foo Bar: x\nPython\n",
+        "<p>Intro.</p><p>About Foo: we use Python</p><p>More.</p>"};
+    struct skidx_section_rules r2 = {0};
+    struct skidx_error err;
+    skidx_error_clear(&err);
+    assert_int_equal(skidx_section_rules_parse(&r2, "x", tsv, strlen(tsv),
+                                               &err),
+                     SKIDX_OK);
+    struct skidx_sections a = {0}, b = {0};
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        const char *t = texts[i];
+        const size_t n = strlen(t);
+        const char *body = strstr(t, "we use") ? strstr(t, "we use")
+                                               : strstr(t, "Python");
+        for (int pk = 0; pk < 3; pk++) {
+            assert_int_equal(skidx_sections_split(&r2, t, n, &a, kPaths[pk]),
+                             SKIDX_OK);
+            /* the whole split: the lead-in, which counts */
+            assert_true(skidx_section_counts(
+                skidx_sections_kind_at(&a, (uint32_t)(body - t))));
+            for (int mode = 0; mode < 3; mode += 2) {
+                assert_int_equal(skidx_sections_split_mode(&r2, t, n, &b,
+                                                           kPaths[pk], mode),
+                                 SKIDX_OK);
+                for (uint32_t off = 0; off < n; off++)
+                    if (skidx_section_counts(skidx_sections_kind_at(&a, off)) !=
+                        skidx_section_counts(skidx_sections_kind_at(&b, off)))
+                        fail_msg("text %zu, path %d, mode %d: byte %u", i, pk,
+                                 mode, off);
+            }
+        }
+    }
+    skidx_sections_release(&a);
+    skidx_sections_release(&b);
+    skidx_section_rules_release(&r2);
+}
+
 static void expect_error(const char *tsv, uint64_t line, const char *msg)
 {
     struct skidx_section_rules r = {0};
@@ -1271,6 +1322,7 @@ int main(void)
         cmocka_unit_test(heading_memo_tags),
         cmocka_unit_test(prefix_filter_random),
         cmocka_unit_test(colon_look_back),
+        cmocka_unit_test(same_start_other_kind),
         cmocka_unit_test(rules_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1113,7 +1113,6 @@ struct ctx {
                       of the kinds that can change the class (counting
                       or not, and preferred or not in mode 2) of the
                       text after the last heading (pf[set]) */
-    int excl_seen; /* a heading of a kind that does not count is recorded */
     size_t last_p; /* the line of last_q */
     size_t max_start; /* the last heading recorded, by start */
     int oom;
@@ -1548,14 +1547,16 @@ static int region_set(int mode, int kind)
 static void record(struct ctx *x, size_t start, size_t body, uint32_t rule)
 {
     struct skidx_sections *o = x->out;
-    int counts = skidx_section_counts(x->R->r[rule].kind);
-    if (x->mode == 0 && !x->excl_seen) {
-        /* before the first heading that does not count, the others
-         * change nothing: what precedes it counts either way */
-        if (counts)
-            return;
-        x->excl_seen = 1;
-    }
+    /* Every heading found is recorded, in mode 0 too, where those before
+     * the first that does not count change nothing (strip_leading()
+     * drops them once the split is done): a heading holds its start
+     * against a colon's look-back that lands there later, and a heading
+     * behind the last one recorded (a look-back) needs the ones after it
+     * to end its section. Dropped as they were found, a line's "about..."
+     * (preferred) left its start to a look-back's "about *" of another
+     * kind at the same start, and the counting split excluded text that
+     * the whole split counts (fuzz_sections, tests/fuzz/corpus_sections:
+     * about_lead_in_then_colon). */
     if (o->n && o->s[o->n - 1].start >= start) {
         /* a colon's look-back can land on a line start already taken */
         for (size_t i = 0; i < o->n; i++)
@@ -2559,6 +2560,18 @@ split_scan_avx512(struct ctx *x)
 }
 #endif
 
+/* Mode 0: the sections (in order) before the first that does not count
+ * are dropped; what they hold counts as the text before them does. */
+static void strip_leading(struct skidx_sections *out)
+{
+    size_t k = 0;
+    while (k < out->n && skidx_section_counts(out->s[k].kind))
+        k++;
+    if (k && k < out->n)
+        memmove(out->s, out->s + k, (out->n - k) * sizeof(*out->s));
+    out->n -= k;
+}
+
 skidx_status skidx_sections_split(const struct skidx_section_rules *R,
                                   const char *text, size_t len,
                                   struct skidx_sections *out, int simd)
@@ -2645,6 +2658,8 @@ skidx_status skidx_sections_split_upto(const struct skidx_section_rules *R,
         }
         out->s[j] = v;
     }
+    if (x.mode == 0)
+        strip_leading(out);
     for (size_t i = 0; i < out->n; i++)
         if (!skidx_section_counts(out->s[i].kind))
             out->excluded = 1;
