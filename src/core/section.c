@@ -1549,10 +1549,9 @@ static void record(struct ctx *x, size_t start, size_t body, uint32_t rule)
     struct skidx_sections *o = x->out;
     /* Every heading found is recorded, in mode 0 too, where those before
      * the first that does not count change nothing (strip_leading()
-     * drops them once the split is done): a heading holds its start
-     * against a colon's look-back that lands there later, and a heading
-     * behind the last one recorded (a look-back) needs the ones after it
-     * to end its section. Dropped as they were found, a line's "about..."
+     * drops them once the split is done), so that a heading holds its
+     * start against a colon's look-back that lands there later, as in
+     * the whole split. Dropped as they were found, a line's "about..."
      * (preferred) left its start to a look-back's "about *" of another
      * kind at the same start, and the counting split excluded text that
      * the whole split counts (fuzz_sections, tests/fuzz/corpus_sections:
