@@ -518,6 +518,15 @@ static void dense_candidates(void **state)
     free(text);
 }
 
+/* Rules from a sections.tsv text, which must parse. */
+static void parse_tsv(struct skidx_section_rules *r, const char *tsv)
+{
+    struct skidx_error err;
+    skidx_error_clear(&err);
+    assert_int_equal(skidx_section_rules_parse(r, "x", tsv, strlen(tsv), &err),
+                     SKIDX_OK);
+}
+
 /* One heading line's kind with rules `R2` on both paths, "" for none;
  * mode 2 gives every byte the same class. */
 static const char *line_kind(const struct skidx_section_rules *r2,
@@ -581,11 +590,7 @@ static void prefix_filters(void **state)
         "pqrstuvwxyzabcde f\n"
         "preferred\tnice to have\tabcdefgh ij\n";
     struct skidx_section_rules r2 = {0};
-    struct skidx_error err;
-    skidx_error_clear(&err);
-    assert_int_equal(skidx_section_rules_parse(&r2, "x", tsv, strlen(tsv),
-                                               &err),
-                     SKIDX_OK);
+    parse_tsv(&r2, tsv);
     static const char *const cases[][2] = {
         {"ABCDE F", "requirements"},  {"abcde\tf", "requirements"},
         {"abcde  f", "requirements"}, {"abcde-f", "requirements"},
@@ -649,11 +654,7 @@ static void shared_words(void **state)
         "preferred\twhat you'll do\t\xC3\xBC" "ber die rolle\t\xC3\xBC"
         "ber die\twhat you[x]\n";
     struct skidx_section_rules r2 = {0};
-    struct skidx_error err;
-    skidx_error_clear(&err);
-    assert_int_equal(skidx_section_rules_parse(&r2, "x", tsv, strlen(tsv),
-                                               &err),
-                     SKIDX_OK);
+    parse_tsv(&r2, tsv);
     static const char *const cases[][2] = {
         {"What You'll Need", "requirements"},
         {"What You\xE2\x80\x99ll Need", "requirements"},
@@ -1211,11 +1212,7 @@ static void same_start_other_kind(void **state)
         "Intro.\nBenefits are few.\nAbout Foo Bar: x\nPython\n",
         "<p>Intro.</p><p>About Foo: we use Python</p><p>More.</p>"};
     struct skidx_section_rules r2 = {0};
-    struct skidx_error err;
-    skidx_error_clear(&err);
-    assert_int_equal(skidx_section_rules_parse(&r2, "x", tsv, strlen(tsv),
-                                               &err),
-                     SKIDX_OK);
+    parse_tsv(&r2, tsv);
     struct skidx_sections a = {0}, b = {0};
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
         const char *t = texts[i];
