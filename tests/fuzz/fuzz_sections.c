@@ -9,8 +9,10 @@
  * Checked invariants: an error names a line inside the file; sections are
  * in ascending order, start <= body <= the text's length, kinds valid;
  * both paths give the same sections; the counting mode gives the same
- * count for every byte, and the split up to a byte (an offset taken from
- * the text's length) the same count for every byte up to it.
+ * count for every byte, mode 2 (counting and preferred, for the posting
+ * index) the same count and the same preferred-or-not for every byte,
+ * and the split up to a byte (an offset taken from the text's length) the
+ * same count for every byte up to it.
  *
  * Build and run: scripts/fuzz.sh (see tests/fuzz/README.md).
  */
@@ -80,6 +82,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (skidx_section_counts(skidx_sections_kind_at(&a, (uint32_t)off)) !=
             skidx_section_counts(skidx_sections_kind_at(&c, (uint32_t)off)))
             abort();
+    if (skidx_sections_split_mode(&r, text, text_len, &c, SKIDX_SIMD_BEST,
+                                  2))
+        abort();
+    check(&c, text_len);
+    for (size_t off = 0; off < text_len; off++) {
+        const int ka = skidx_sections_kind_at(&a, (uint32_t)off);
+        const int kc = skidx_sections_kind_at(&c, (uint32_t)off);
+        if (skidx_section_counts(ka) != skidx_section_counts(kc) ||
+            (ka == SKIDX_SEC_PREFERRED) != (kc == SKIDX_SEC_PREFERRED))
+            abort();
+    }
     size_t upto = text_len ? (text_len * 7919u) % text_len : 0;
     if (skidx_sections_split_upto(&r, text, text_len, &c, SKIDX_SIMD_SCALAR,
                                   0, upto))
