@@ -43,7 +43,6 @@
 #include "core/hash.h"
 #include "core/hash_fast.h"
 #include "core/match.h"
-#include "core/simd.h"
 
 #include <elf.h>
 #include <hs/hs.h>
