@@ -2229,6 +2229,38 @@ static void test_group_leads(void **state)
     /* the mixed group: scanned on an English text with its owner's hit */
     assert_true(scans_of(e, "monitoring tools") > 0);
     env_free(e);
+
+    /* a group of a twin (the text of a gated positive regex, found by its
+     * scans) and a Chinese negative: the twin is in none of the group's
+     * databases, so only the Chinese one's lead byte decides (the
+     * default taxonomy's Statistics beside Degree: Statistics) */
+    e = env_new(
+        "Deg\tx\t/\\b(?:degree|diploma)\\s(?:in|of)\\s[a-z ]{0,20}"
+        "stats\\b/\n"
+        "Stats\tx\tstats\t!/\\b(?:degree|diploma)\\s(?:in|of)\\s"
+        "[a-z ]{0,20}stats\\b/\t"
+        "!/\xE7\xBB\x9F\xE8\xAE\xA1[^\\n]{0,20}\xE4\xB8\x93\xE4\xB8\x9A/\n");
+    struct skidx_matcher_stats st;
+    skidx_matcher_get_stats(e->m, &st);
+    assert_int_equal(st.neg_twins, 1);
+    static const char *const texts2[] = {
+        "stats and more stats",
+        "degree in applied stats, stats",
+        "\xE7\xBB\x9F\xE8\xAE\xA1\xE5\xAD\xA6\xE4\xB8\x93\xE4\xB8\x9A stats",
+        "\xE7\xBB\x9F\xE8\xAE\xA1 stats \xE4\xB8\x93\xE4\xB8\x9A",
+        "caf\xC3\xA9 stats \xF0\x9F\x98\x80"};
+    for (size_t i = 0; i < sizeof(texts2) / sizeof(texts2[0]); i++)
+        check_engines(e, texts2[i], strlen(texts2[i]));
+    EXPECT(e, "degree in applied stats, stats", "Deg[0,23) Stats[25,30)");
+    EXPECT(e, "\xE7\xBB\x9F\xE8\xAE\xA1 stats \xE4\xB8\x93\xE4\xB8\x9A", "");
+    /* an English text with Stats hits and no degree word: no scan */
+    assert_int_equal(scans_of(e, "stats and more stats"), 0);
+    assert_int_equal(scans_of(e, "caf\xC3\xA9 stats \xF0\x9F\x98\x80"), 0);
+    /* a degree word: its gated scan alone */
+    assert_int_equal(scans_of(e, "degree in applied stats, stats"), 1);
+    /* a CJK text: the Chinese negative is scanned */
+    assert_true(scans_of(e, "\xE7\xBB\x9F\xE8\xAE\xA1 stats") > 0);
+    env_free(e);
 }
 
 static void test_unspaced_gate(void **state)

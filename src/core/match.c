@@ -3076,7 +3076,13 @@ static skidx_status build_regex(struct skidx_matcher *m,
 }
 
 /* Each negative group's lead bytes (struct neg_group): a text without
- * one of them holds no match of the group's regexes, twins included. */
+ * one of them holds no match of the regexes that the group's databases
+ * hold. A twin (struct skidx_matcher) is in none of them: its matches
+ * are those of its gated positive regex, whose scans push it whatever
+ * the group's lead bytes, so it does not count here (a degree pattern
+ * twin beside a Chinese negative left the group with no lead bytes, and
+ * its Chinese database was scanned around every hit of an English
+ * text). */
 static skidx_status group_leads(struct skidx_matcher *m)
 {
     const struct skidx_alias_set *set = m->set;
@@ -3085,24 +3091,30 @@ static skidx_status group_leads(struct skidx_matcher *m)
      * one pass over the regexes, not one a group) */
     uint64_t *leads = malloc((m->n_regex ? m->n_regex : 1) * sizeof(*leads));
     size_t *at = calloc(ng + 1, sizeof(*at));
-    if (!leads || !at) {
+    uint8_t *twin = calloc(set->n ? set->n : 1, 1);
+    if (!leads || !at || !twin) {
         free(leads);
         free(at);
+        free(twin);
         return SKIDX_ERR_NOMEM;
     }
+    for (size_t j = 0; j < m->n_regex; j++)
+        if (m->twin[j] != NO_GROUP)
+            twin[m->twin[j]] = 1;
     for (size_t j = 0; j < m->n_regex; j++) {
         const struct skidx_alias *a = &set->a[m->regex_alias[j]];
-        if (a->flags & SKIDX_ALIAS_NEG)
+        if ((a->flags & SKIDX_ALIAS_NEG) && !twin[m->regex_alias[j]])
             at[m->owner_group[a->owner] + 1]++;
     }
     for (size_t g = 0; g < ng; g++)
         at[g + 1] += at[g];
     for (size_t j = 0; j < m->n_regex; j++) {
         const struct skidx_alias *a = &set->a[m->regex_alias[j]];
-        if (a->flags & SKIDX_ALIAS_NEG)
+        if ((a->flags & SKIDX_ALIAS_NEG) && !twin[m->regex_alias[j]])
             leads[at[m->owner_group[a->owner]]++] =
                 regex_high_leads(a->text, a->len);
     }
+    free(twin);
     /* at[g] is now group g's end, at[g - 1] (0 for g = 0) its start */
     for (size_t g = 0, b = 0; g < ng; b = at[g++]) {
         const size_t k = at[g] - b;
