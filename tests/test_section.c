@@ -1242,6 +1242,65 @@ static void same_start_other_kind(void **state)
     skidx_section_rules_release(&r2);
 }
 
+/* A block tag holding a line break or a colon leads to the line start
+ * after it before the candidates inside it are taken; those are in the
+ * tag and start nothing, so headings are taken in the order of their
+ * starts and the counting split (modes 0 and 2) gives every byte the
+ * count of the whole split. Before, "Benefits:" inside the tag was taken
+ * after "Requirements" behind it, whose counting heading the counting
+ * split had not looked for, and "Python" was excluded there while the
+ * whole split counted it. */
+static void tag_holding_line_break(void **state)
+{
+    (void)state;
+    static const char tsv[] = "benefits\tbenefits\nrequirements\t"
+                              "requirements\ncompany\tabout\n";
+    static const char *const texts[] = {
+        "<li class=\"a\"\nBenefits:>Requirements\nPython\n",
+        "<li\nabout\xEF\xBC\x9A>about\nPython\n",
+        "Intro.<p style=\"x\nBenefits: y\">Requirements</p>Python",
+        "<li>Benefits</li>\n<li data-x=\"a:b\">Requirements</li>Python"};
+    struct skidx_section_rules r2 = {0};
+    parse_tsv(&r2, tsv);
+    struct skidx_sections a = {0}, b = {0};
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        const char *t = texts[i];
+        const size_t n = strlen(t);
+        const uint32_t py = (uint32_t)(strstr(t, "Python") - t);
+        for (int pk = 0; pk < 3; pk++) {
+            assert_int_equal(skidx_sections_split(&r2, t, n, &a, kPaths[pk]),
+                             SKIDX_OK);
+            /* nothing inside a tag is a heading */
+            for (size_t k = 0; k < a.n; k++) {
+                const char *lt = NULL;
+                for (const char *c = t; c < t + a.s[k].start; c++)
+                    if (*c == '<')
+                        lt = c;
+                    else if (*c == '>')
+                        lt = NULL;
+                if (lt)
+                    fail_msg("text %zu: a heading at %u inside a tag", i,
+                             a.s[k].start);
+            }
+            if (i != 1 && !skidx_section_counts(skidx_sections_kind_at(&a, py)))
+                fail_msg("text %zu, path %d: Python does not count", i, pk);
+            for (int mode = 0; mode < 3; mode += 2) {
+                assert_int_equal(skidx_sections_split_mode(&r2, t, n, &b,
+                                                           kPaths[pk], mode),
+                                 SKIDX_OK);
+                for (uint32_t off = 0; off < n; off++)
+                    if (skidx_section_counts(skidx_sections_kind_at(&a, off)) !=
+                        skidx_section_counts(skidx_sections_kind_at(&b, off)))
+                        fail_msg("text %zu, path %d, mode %d: byte %u", i, pk,
+                                 mode, off);
+            }
+        }
+    }
+    skidx_sections_release(&a);
+    skidx_sections_release(&b);
+    skidx_section_rules_release(&r2);
+}
+
 static void expect_error(const char *tsv, uint64_t line, const char *msg)
 {
     struct skidx_section_rules r = {0};
@@ -1320,6 +1379,7 @@ int main(void)
         cmocka_unit_test(prefix_filter_random),
         cmocka_unit_test(colon_look_back),
         cmocka_unit_test(same_start_other_kind),
+        cmocka_unit_test(tag_holding_line_break),
         cmocka_unit_test(rules_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

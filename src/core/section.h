@@ -16,7 +16,10 @@
  *   U+FE0F) and inline tags are skipped. A heading there is the whole line (trailing marks, ':' and
  *   closing tags aside), or a lead-in ending in ':' or '：', or a heading
  *   closed by "**" or a closing tag, or one glued to the next word by a
- *   case change ("About UsWe are").
+ *   case change ("About UsWe are"). Nothing before that line's heading
+ *   text (its prefix) or inside the block tag is looked at again: a tag
+ *   holding a line break or a colon is markup, and headings are taken in
+ *   the order of their starts, which the counting splits rely on.
  * - a colon or '】' inside a line: the text back to the previous sentence
  *   end ('.', '!', '?', ';', '。', '；', '、', '【', a tag, ...) must be a
  *   heading as a whole ("...the team.Requirements:"); when it is not, the
