@@ -36,7 +36,7 @@ fi
 # CMakeLists.txt globs for it (src/core, src/io, src/build), into an archive;
 # each target links against it and takes only the objects it needs, so a
 # source added to the library needs no edit here.
-KNOWN=(fuzz_jsonl fuzz_taxonomy fuzz_index fuzz_sections fuzz_csv fuzz_where)
+KNOWN=(fuzz_jsonl fuzz_taxonomy fuzz_index fuzz_sections fuzz_csv fuzz_where fuzz_match)
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=("${KNOWN[@]}")
 for t in "${TARGETS[@]}"; do

@@ -6771,8 +6771,9 @@ static skidx_status finish_text(const struct skidx_matcher *m,
                                 struct skidx_match_scratch *s, size_t first,
                                 int folded)
 {
-    struct skidx_hit *h = s->hits + first;
     size_t n = s->n_hits - first;
+    /* (no pointer arithmetic on a scratch that has held no hit yet) */
+    struct skidx_hit *h = n ? s->hits + first : NULL;
     const uint8_t *const is_neg = m->is_neg;
     /* The loops below decide per hit (negative or not, masked or not, a
      * new owner or not) without a branch on it: each hit is written at
