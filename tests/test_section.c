@@ -1202,6 +1202,26 @@ static void colon_look_back(void **state)
  * does, and count the line and what follows it (found by fuzz_sections;
  * the counting split used to drop the first heading unrecorded, since it
  * changed no count, and then take the look-back's). */
+/* The counting splits (modes 0 and 2) of t[0..n) on path kPaths[pk] give
+ * every byte the count of the whole split `whole` (text number i, for
+ * the message); `b` is their result's room. */
+static void modes_count_alike(const struct skidx_section_rules *r,
+                              const char *t, size_t n,
+                              const struct skidx_sections *whole,
+                              struct skidx_sections *b, int pk, size_t i)
+{
+    for (int mode = 0; mode < 3; mode += 2) {
+        assert_int_equal(skidx_sections_split_mode(r, t, n, b, kPaths[pk],
+                                                   mode),
+                         SKIDX_OK);
+        for (uint32_t off = 0; off < n; off++)
+            if (skidx_section_counts(skidx_sections_kind_at(whole, off)) !=
+                skidx_section_counts(skidx_sections_kind_at(b, off)))
+                fail_msg("text %zu, path %d, mode %d: byte %u", i, pk, mode,
+                         off);
+    }
+}
+
 static void same_start_other_kind(void **state)
 {
     (void)state;
@@ -1225,16 +1245,7 @@ static void same_start_other_kind(void **state)
             /* the whole split: the lead-in, which counts */
             assert_true(skidx_section_counts(
                 skidx_sections_kind_at(&a, (uint32_t)(body - t))));
-            for (int mode = 0; mode < 3; mode += 2) {
-                assert_int_equal(skidx_sections_split_mode(&r2, t, n, &b,
-                                                           kPaths[pk], mode),
-                                 SKIDX_OK);
-                for (uint32_t off = 0; off < n; off++)
-                    if (skidx_section_counts(skidx_sections_kind_at(&a, off)) !=
-                        skidx_section_counts(skidx_sections_kind_at(&b, off)))
-                        fail_msg("text %zu, path %d, mode %d: byte %u", i, pk,
-                                 mode, off);
-            }
+            modes_count_alike(&r2, t, n, &a, &b, pk, i);
         }
     }
     skidx_sections_release(&a);
@@ -1284,16 +1295,7 @@ static void tag_holding_line_break(void **state)
             }
             if (i != 1 && !skidx_section_counts(skidx_sections_kind_at(&a, py)))
                 fail_msg("text %zu, path %d: Python does not count", i, pk);
-            for (int mode = 0; mode < 3; mode += 2) {
-                assert_int_equal(skidx_sections_split_mode(&r2, t, n, &b,
-                                                           kPaths[pk], mode),
-                                 SKIDX_OK);
-                for (uint32_t off = 0; off < n; off++)
-                    if (skidx_section_counts(skidx_sections_kind_at(&a, off)) !=
-                        skidx_section_counts(skidx_sections_kind_at(&b, off)))
-                        fail_msg("text %zu, path %d, mode %d: byte %u", i, pk,
-                                 mode, off);
-            }
+            modes_count_alike(&r2, t, n, &a, &b, pk, i);
         }
     }
     skidx_sections_release(&a);
