@@ -1352,7 +1352,6 @@ static skidx_status skip_ranges(struct skidx_worker *w, size_t len,
                                 size_t *n)
 {
     const struct skidx_sections *S = &w->sections;
-    size_t k = 0;
     if (S->n > w->cap_skip) {
         uint32_t *v = realloc(w->skip, 2 * S->n * sizeof(*v));
         if (!v)
@@ -1360,20 +1359,7 @@ static skidx_status skip_ranges(struct skidx_worker *w, size_t len,
         w->skip = v;
         w->cap_skip = S->n;
     }
-    for (size_t i = 0; i < S->n; i++) {
-        if (skidx_section_counts(S->s[i].kind))
-            continue;
-        const uint32_t end =
-            i + 1 < S->n ? S->s[i + 1].start : (uint32_t)len;
-        if (k && w->skip[2 * k - 1] == S->s[i].start)
-            w->skip[2 * k - 1] = end; /* one range with the last */
-        else {
-            w->skip[2 * k] = S->s[i].start;
-            w->skip[2 * k + 1] = end;
-            k++;
-        }
-    }
-    *n = k;
+    *n = skidx_sections_skip_ranges(S, len, w->skip);
     return SKIDX_OK;
 }
 

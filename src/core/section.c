@@ -2667,6 +2667,26 @@ skidx_status skidx_sections_split_upto(const struct skidx_section_rules *R,
     return SKIDX_OK;
 }
 
+size_t skidx_sections_skip_ranges(const struct skidx_sections *s, size_t len,
+                                  uint32_t *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        if (skidx_section_counts(s->s[i].kind))
+            continue;
+        const uint32_t end =
+            i + 1 < s->n ? s->s[i + 1].start : (uint32_t)len;
+        if (k && out[2 * k - 1] == s->s[i].start) {
+            out[2 * k - 1] = end; /* one range with the last */
+        } else {
+            out[2 * k] = s->s[i].start;
+            out[2 * k + 1] = end;
+            k++;
+        }
+    }
+    return k;
+}
+
 int skidx_sections_kind_at(const struct skidx_sections *s, uint32_t offset)
 {
     /* most texts have a few sections: before the first, in the last */

@@ -294,6 +294,13 @@ skidx_status skidx_sections_split_upto(const struct skidx_section_rules *rules,
  * heading). O(log n). */
 int skidx_sections_kind_at(const struct skidx_sections *s, uint32_t offset);
 
+/* The sections of s (split of a text of len bytes) that do not count, as
+ * ranges [start, end) in out (room for 2 * s->n values), adjacent ones
+ * joined: the skip ranges the indexer hands the word loop
+ * (skidx_match_scratch.skip). Returns how many ranges. */
+size_t skidx_sections_skip_ranges(const struct skidx_sections *s, size_t len,
+                                  uint32_t *out);
+
 void skidx_sections_release(struct skidx_sections *s);
 
 #endif

@@ -174,20 +174,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint32_t *skip = malloc((secs.n ? secs.n : 1) * 2 * sizeof(*skip));
         if (!skip)
             abort();
-        size_t k = 0;
-        for (size_t i = 0; i < secs.n; i++) {
-            if (skidx_section_counts(secs.s[i].kind))
-                continue;
-            const uint32_t end =
-                i + 1 < secs.n ? secs.s[i + 1].start : (uint32_t)len;
-            if (k && skip[2 * k - 1] == secs.s[i].start) {
-                skip[2 * k - 1] = end;
-            } else {
-                skip[2 * k] = secs.s[i].start;
-                skip[2 * k + 1] = end;
-                k++;
-            }
-        }
+        const size_t k = skidx_sections_skip_ranges(&secs, len, skip);
         if (k) {
             run(text, len, SKIDX_ENGINE_WORDS, skip, k, &other);
             size_t a = 0, b = 0;
