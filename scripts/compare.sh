@@ -269,9 +269,11 @@ for ((r = 1; r <= REPS; r++)); do
     done
 done
 say "# load average (1 min) at the start of each round: ${LOADS[*]}; at the end: $(loadavg)"
-med() { printf '%s\n' $1 | sort -g | awk '{a[NR]=$1} END{ if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2 }'; }
+med() { printf '%s\n' $1 | grep -v '^-$' | sort -g | awk '{a[NR]=$1} END{ if (!NR) print "-"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2 }'; }
+# per-round ratios a/b; "-" where b is 0.00 s (CPU times come from
+# /usr/bin/time in hundredths: a tiny --quick corpus can take less)
 ratios() { awk -v a="$1" -v b="$2" 'BEGIN{ n = split(a, x, " "); split(b, y, " ");
-    for (i = 1; i <= n; i++) printf "%.3f ", x[i] / y[i] }'; }
+    for (i = 1; i <= n; i++) if (y[i] > 0) printf "%.3f ", x[i] / y[i]; else printf "- " }'; }
 for k in "${LABELS[@]}"; do
     say "#   $k: wall ${T[$k]}s (median $(med "${T[$k]}")), CPU ${C[$k]}s (median $(med "${C[$k]}")), max RSS $((RSSMAX[$k] / 1024)) MB"
 done
@@ -391,17 +393,24 @@ for c in "${CORPORA[@]}"; do
         w=$(med "${T[$k]}") cpu=$(med "${C[$k]}")
         fw=$(med "${T[$c/floor-$th]}") fc=$(med "${C[$c/floor-$th]}")
         awk -v l="$what" -v t="$th" -v w="$w" -v c="$cpu" -v b="${BYTES[$c]}" \
-            -v fw="$fw" -v fc="$fc" -v m="${RSSMAX[$k]}" 'BEGIN{
-            printf "| %s | %s | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f |\n",
-            l, t, w, c, b/1e6/w, fw/w, fc/c, m/1024 }'
+            -v fw="$fw" -v fc="$fc" -v m="${RSSMAX[$k]}" '
+            function q(x, y, f) { return y > 0 ? sprintf(f, x / y) : "-" }
+            BEGIN{
+            printf "| %s | %s | %.2f | %.2f | %s | %s | %s | %.0f |\n",
+            l, t, w, c, q(b / 1e6, w, "%.0f"), q(fw, w, "%.2f"),
+            q(fc, c, "%.2f"), m/1024 }'
     done
     awk -v l="python3 + pyahocorasick peer (${PEER_WHAT[$c]})" -v t="$PEER_JOBS" \
         -v w="${PEER_W[$c]}" -v c="${PEER_C[$c]}" -v b="${PEER_B[$c]}" \
         -v fw="$(med "${T[$c/floor-$TMAX]}")" -v fc="$(med "${C[$c/floor-$TMAX]}")" \
-        -v fb="${BYTES[$c]}" -v m="${PEER_M[$c]}" 'BEGIN{
+        -v fb="${BYTES[$c]}" -v m="${PEER_M[$c]}" '
+        function q(x, y, f) { return y > 0 ? sprintf(f, x / y) : "-" }
+        BEGIN{
         # the floor scaled to the peer'"'"'s bytes
-        printf "| %s | %s | %.2f | %.2f | %.1f | %.3f | %.3f | %.0f |\n",
-        l, t " processes", w, c, b/1e6/w, fw*b/fb/w, fc*b/fb/c, m/1024 }'
+        printf "| %s | %s | %.2f | %.2f | %s | %s | %s | %.0f |\n",
+        l, t " processes", w, c, q(b / 1e6, w, "%.1f"),
+        q(fw * b / fb, w, "%.3f"), q(fc * b / fb, c, "%.3f"), m/1024 }'
+    say "(-: a time of 0.00 s, below the hundredths /usr/bin/time gives, so no rate or ratio)"
     say ""
     say "$c: skidx index at $TMAX threads x the floor at $TMAX: $(med "${RW[$c]}") by wall time, $(med "${RC[$c]}") by CPU time; scaling 1 -> $TMAX threads $(med "${RS[$c]}") (medians of the rounds)"
     [ "${AGREE_OF[$c]}" = 0 ] && say "$c: per-skill counts on the peer's shards: skidx == python peer" ||
