@@ -1456,6 +1456,27 @@ static int dup_seen(const struct skidx_worker *w, uint64_t k)
            skidx_dup_stored(k);
 }
 
+/* The ids of the set bits of b (plus base) to ids[k..], ascending: four
+ * written at once whether b has them or not (bit 63 set for ctz's sake
+ * turns a missing one into a harmless base + 63 past the new k, which
+ * counts only the real ones), so there is no branch on how many bits a
+ * word holds, which followed the posting and was mispredicted; ids
+ * needs 4 slots of slack past the last id. Returns the new k. */
+static inline size_t put_ids(uint32_t *ids, size_t k, uint64_t b,
+                             uint32_t base)
+{
+    uint32_t *o = ids + k;
+    do {
+        for (int j = 0; j < 4; j++) {
+            o[j] = base + (uint32_t)__builtin_ctzll(b | 1ull << 63);
+            k += b != 0;
+            b &= b - 1;
+        }
+        o += 4;
+    } while (b);
+    return k;
+}
+
 skidx_status skidx_posting_process(const struct skidx_compiled *c,
                                    struct skidx_worker *w,
                                    const struct skidx_posting *p,
@@ -1624,6 +1645,7 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
     /* sorted ids straight from the owner bitset: a few words to scan */
     {
         size_t k = 0, words = (c->tax->n_skills + 63) / 64;
+        uint64_t busy = 0; /* the words of bits that hold a skill */
         const uint64_t *bits = w->skills.owner_bits;
         size_t n_owners = w->skills.n_owners;
         if (filter) {
@@ -1640,31 +1662,31 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
                 if (h->flags & SKIDX_HIT_MASKED)
                     continue; /* shown by match, never counted */
                 if (i < out->title_hits ||
-                    skidx_section_counts(hit_kind(w, out, i)))
+                    skidx_section_counts(hit_kind(w, out, i))) {
                     w->keep_bits[h->owner / 64] |= 1ull << (h->owner % 64);
+                    busy |= 1ull << (h->owner / 64 & 63);
+                }
             }
             bits = w->keep_bits;
             n_owners = SIZE_MAX;
+        } else {
+            for (size_t i = 0; i < n_owners; i++)
+                busy |= 1ull << (w->skills.owners[i] / 64 & 63);
         }
-        /* four ids a word written at once, whether the word has them or
-         * not (bit 63 set for ctz's sake turns an empty word's "ids"
-         * into harmless 63s past k, which counts only the real ones): no
-         * branch on which words hold bits, which followed the posting
-         * and was mispredicted; the ids are at most n_owners, so the
-         * slack of 4 holds the rest */
+        /* Only the words that hold an owner are visited (`busy`, a bit
+         * a word, when the taxonomy has at most 64 words of skills):
+         * visiting all 57 words of the default taxonomy's 3,621 skills
+         * took some 2.5 % of the instructions of indexing (cg-work.sh).
+         * Ids ascend either way. */
         uint32_t *const ids = w->skill_ids;
-        for (size_t wi = 0; wi < words && k < n_owners; wi++) {
-            uint64_t b = bits[wi];
-            const uint32_t base = (uint32_t)(wi * 64);
-            uint32_t *o = ids + k;
-            do {
-                for (int j = 0; j < 4; j++) {
-                    o[j] = base + (uint32_t)__builtin_ctzll(b | 1ull << 63);
-                    k += b != 0;
-                    b &= b - 1;
-                }
-                o += 4;
-            } while (b);
+        if (words <= 64) {
+            for (; busy; busy &= busy - 1) {
+                const size_t wi = (size_t)__builtin_ctzll(busy);
+                k = put_ids(ids, k, bits[wi], (uint32_t)(wi * 64));
+            }
+        } else {
+            for (size_t wi = 0; wi < words && k < n_owners; wi++)
+                k = put_ids(ids, k, bits[wi], (uint32_t)(wi * 64));
         }
         out->n_skills = k;
     }
