@@ -64,8 +64,17 @@ labelled posting, or a normalised description that repeats one kept
 before under another title; the board's closing link, which ends every
 posting of the API and of tests/real/eu's Arbeitnow postings, is not
 compared.
+
+The source arbeitnow-2026 (recall round 14) is a later dump of the same API,
+May 2026 (osama-2000236/com4381-assignment1-arbeitnow-job-explorer,
+evidence/api-base-live.json: one page of 100 postings, {"data": [...]}),
+read as arbeitnow-2025: German only, file order, id = the number ending
+the slug, a job id that arbeitnow or arbeitnow-2025 has left out, the
+stricter overlap rule. When MIRROR_DIR lacks its repository (no snapshot
+of it could be fetched in round 14), the source is skipped with a note on
+stderr and the other sources' lines are unchanged.
 """
-import csv, glob, gzip, hashlib, html, importlib.util, io, json, re, subprocess, sys, zipfile
+import csv, glob, gzip, hashlib, html, importlib.util, io, json, os, re, subprocess, sys, zipfile
 import xml.etree.ElementTree as ET
 
 args = sys.argv[1:]
@@ -116,6 +125,9 @@ JOBSPIDER_MAX = 80
 # file order, German descriptions only; id = the number ending the slug
 ARBEITNOW_2025 = ("arbeitnow-2025", "evgeniimatveev+remote-job-tracker",
                   "6dc53838154d6c894235bbf3197b389be11a8dc4", "data/raw/arbeitnow_raw.json")
+# German postings of a later dump, May 2026 (recall round 14): one API page
+ARBEITNOW_2026 = ("arbeitnow-2026", "osama-2000236+com4381-assignment1-arbeitnow-job-explorer",
+                  "2a195d356610c86cc1a38a4d067031b6f035f4b5", "evidence/api-base-live.json")
 SHARE = 50  # a shared passage of this many normalised characters leaves a posting out
 
 STOP = {  # frequent function words; the language with the most tokens wins
@@ -362,6 +374,25 @@ for o in json.loads(data.decode("utf-8")):
     own = re.sub(r"<p>\s*Find [^<]*<a [^>]*>[^<]*</a>\s*on Arbeitnow(</a>)?\s*$", "", desc)
     if emit(name, rid.group(1), o.get("title") or "", desc, strict=True, own=own):
         texts.add(norm(desc))
+arbeitnow_ids |= {m.group(1) for m in (re.search(r"(\d+)$", o.get("slug") or "")
+                                        for o in json.loads(data.decode("utf-8"))) if m}
+
+name, repo, commit, path = ARBEITNOW_2026
+if not os.path.isdir(gitdir(repo)):
+    print(f"build_corpus: {repo} is not in {mirror}: source {name} skipped", file=sys.stderr)
+else:
+    data = subprocess.run(["git", "--git-dir", gitdir(repo), "show", f"{commit}:{path}"],
+                          check=True, capture_output=True).stdout
+    texts = set()
+    for o in json.loads(data.decode("utf-8"))["data"]:
+        rid = re.search(r"(\d+)$", o.get("slug") or "")
+        desc = o.get("description") or ""
+        if not rid or rid.group(1) in arbeitnow_ids or norm(desc) in texts \
+                or lang(re.sub(r"<[^>]*>", " ", html.unescape(desc))) != "de":
+            continue
+        own = re.sub(r"<p>\s*Find [^<]*<a [^>]*>[^<]*</a>\s*on Arbeitnow(</a>)?\s*$", "", desc)
+        if emit(name, rid.group(1), o.get("title") or "", desc, strict=True, own=own):
+            texts.add(norm(desc))
 
 # the labelled postings' split (dev or test), as evaluate.py draws it
 spec = importlib.util.spec_from_file_location("evaluate", src + "/tests/real/evaluate.py")
