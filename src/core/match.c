@@ -4600,7 +4600,8 @@ confirm(const struct skidx_matcher *m, const struct cand *c,
         is_ascii_word(t[s0 - 1]))
         return 0;
     if ((flags & C_RIGHT) && e0 < len &&
-        skidx_word_at((const char *)t, len, e0))
+        (t[e0] < 0x80 ? is_ascii_word(t[e0])
+                      : skidx_word_at((const char *)t, len, e0)))
         return 0;
     *start = s0;
     *end = e0;
