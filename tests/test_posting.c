@@ -1279,6 +1279,78 @@ static void test_sections(void **state)
     model_close(t, c, &w);
 }
 
+/* The sorted skill ids of a posting, from taxonomies of 1,000 skills
+ * (16 words of the owner bitset: only the words that hold a skill are
+ * visited) and 5,000 (79 words: every word up to the last owner), with
+ * and without sections that do not count, on both engines and with and
+ * without hits: the skills named outside the benefits, ascending, each
+ * once, whichever word of the bitset they fall in. */
+static void test_skill_ids_words(void **state)
+{
+    (void)state;
+    static const char SECTIONS[] = "benefits\tbenefits\n";
+    static const unsigned want_small[] = {0, 1, 63, 64, 127, 640, 999};
+    static const unsigned want_big[] = {0, 63, 64, 2047, 4095, 4096, 4991,
+                                        4999};
+    for (int big = 0; big < 2; big++) {
+        const size_t n_sk = big ? 5000 : 1000;
+        const unsigned *want = big ? want_big : want_small;
+        const size_t n_want = big ? sizeof(want_big) / sizeof(*want_big)
+                                  : sizeof(want_small) / sizeof(*want_small);
+        char *tsv = malloc(n_sk * 48);
+        assert_non_null(tsv);
+        size_t len = 0;
+        for (size_t i = 0; i < n_sk; i++)
+            len += (size_t)sprintf(tsv + len, "Skill %zu\tTools\tzq%zux\n",
+                                   i, i);
+        /* the wanted skills in reverse order, each twice; one more skill
+         * named only under Benefits */
+        char desc[1024];
+        size_t dl = 0;
+        for (size_t k = n_want; k-- > 0;)
+            dl += (size_t)sprintf(desc + dl, "zq%ux and zq%ux. ", want[k],
+                                  want[k]);
+        dl += (size_t)sprintf(desc + dl, "\nBenefits\n- zq%zux\n",
+                              n_sk / 2 + 1);
+        for (int sec = 0; sec < 2; sec++) {
+            struct skidx_taxonomy *t;
+            struct skidx_compiled *c;
+            struct skidx_worker w;
+            model_open(tsv, len, sec ? SECTIONS : "", &t, &c, &w);
+            assert_int_equal(t->n_skills, n_sk);
+            struct skidx_posting p;
+            struct skidx_posting_result r;
+            unsigned skip;
+            memset(&p, 0, sizeof(p));
+            pset(&p, SKIDX_P_TITLE, SKIDX_V_STRING, "Developer");
+            pset(&p, SKIDX_P_DESCRIPTION, SKIDX_V_STRING, desc);
+            for (int eng = 0; eng < 2; eng++)
+                for (int hits = 0; hits < 2; hits++) {
+                    assert_int_equal(
+                        skidx_posting_process(c, &w, &p, "USD", hits,
+                                              (enum skidx_engine)eng, &r,
+                                              &skip),
+                        SKIDX_OK);
+                    /* the Benefits skill counts only without sections */
+                    assert_int_equal(r.n_skills, n_want + !sec);
+                    size_t k = 0;
+                    for (size_t i = 0; i < r.n_skills; i++) {
+                        if (!sec && r.skills[i] == n_sk / 2 + 1)
+                            continue;
+                        assert_true(k < n_want);
+                        assert_int_equal(r.skills[i], want[k]);
+                        k++;
+                    }
+                    assert_int_equal(k, n_want);
+                    for (size_t i = 1; i < r.n_skills; i++)
+                        assert_true(r.skills[i - 1] < r.skills[i]);
+                }
+            model_close(t, c, &w);
+        }
+        free(tsv);
+    }
+}
+
 /* The lead paragraphs of a "Company | Role | Place" post and the
  * company's own name do not count (core/section_lead.h); the hits there
  * report the company section. Same on both engines, with or without
@@ -1563,6 +1635,7 @@ int main(void)
         cmocka_unit_test(test_index_repeats),
         cmocka_unit_test(test_skills_once),
         cmocka_unit_test(test_sections),
+        cmocka_unit_test(test_skill_ids_words),
         cmocka_unit_test(test_company_lead),
         cmocka_unit_test(test_lazy_split),
         cmocka_unit_test(test_skip_ranges),
