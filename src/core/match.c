@@ -4546,8 +4546,8 @@ static int push_gate(struct skidx_match_scratch *s, uint32_t at, uint32_t id)
  * first min(8, tail_len) bytes after the word: key, mask, fold) the
  * caller has checked. Inlined into the probe: as a call (some 190,000
  * on cg-work.sh's 4,000 default postings, 140 instructions each) its
- * entry, exit and the caller's spills took 0.4 % of the instructions,
- * and indexing took 2-4 % less CPU time inlined (ab-index.sh). */
+ * entry, exit and the caller's spills took 0.4 % of the instructions
+ * (BENCHMARKS.md, the twenty-eighth session). */
 static inline __attribute__((always_inline)) int
 confirm(const struct skidx_matcher *m, const struct cand *c,
         const unsigned char *t, size_t len, size_t ws, size_t we,
