@@ -359,23 +359,33 @@ for name, path, sheets, fixed in JOBSPIDER:
             texts.add(norm(desc))
             kept += 1
 
+def arbeitnow_dump(name, items):
+    """Emit the German postings of an Arbeitnow API dump (a list of objects
+    with slug, title and description), in file order: not empty, not a
+    job id of an earlier Arbeitnow source, not a repeat, under the strict
+    overlap rule."""
+    texts = set()
+    for o in items:
+        rid = re.search(r"(\d+)$", o.get("slug") or "")
+        desc = o.get("description") or ""
+        if not rid or rid.group(1) in arbeitnow_ids or norm(desc) in texts \
+                or lang(re.sub(r"<[^>]*>", " ", html.unescape(desc))) != "de":
+            continue
+        # the board's closing link ("Find more English Speaking Jobs in
+        # Germany on Arbeitnow"), which every posting of the API ends with,
+        # is not compared
+        own = re.sub(r"<p>\s*Find [^<]*<a [^>]*>[^<]*</a>\s*on Arbeitnow(</a>)?\s*$", "", desc)
+        if emit(name, rid.group(1), o.get("title") or "", desc, strict=True, own=own):
+            texts.add(norm(desc))
+
+
 name, repo, commit, path = ARBEITNOW_2025
 data = subprocess.run(["git", "--git-dir", gitdir(repo), "show", f"{commit}:{path}"],
                       check=True, capture_output=True).stdout
-texts = set()
-for o in json.loads(data.decode("utf-8")):
-    rid = re.search(r"(\d+)$", o.get("slug") or "")
-    desc = o.get("description") or ""
-    if not rid or rid.group(1) in arbeitnow_ids or norm(desc) in texts \
-            or lang(re.sub(r"<[^>]*>", " ", html.unescape(desc))) != "de":
-        continue
-    # the board's closing link ("Find more English Speaking Jobs in Germany on
-    # Arbeitnow"), which every posting of the API ends with, is not compared
-    own = re.sub(r"<p>\s*Find [^<]*<a [^>]*>[^<]*</a>\s*on Arbeitnow(</a>)?\s*$", "", desc)
-    if emit(name, rid.group(1), o.get("title") or "", desc, strict=True, own=own):
-        texts.add(norm(desc))
+items = json.loads(data.decode("utf-8"))
+arbeitnow_dump(name, items)
 arbeitnow_ids |= {m.group(1) for m in (re.search(r"(\d+)$", o.get("slug") or "")
-                                        for o in json.loads(data.decode("utf-8"))) if m}
+                                        for o in items) if m}
 
 name, repo, commit, path = ARBEITNOW_2026
 if not os.path.isdir(gitdir(repo)):
@@ -383,16 +393,7 @@ if not os.path.isdir(gitdir(repo)):
 else:
     data = subprocess.run(["git", "--git-dir", gitdir(repo), "show", f"{commit}:{path}"],
                           check=True, capture_output=True).stdout
-    texts = set()
-    for o in json.loads(data.decode("utf-8"))["data"]:
-        rid = re.search(r"(\d+)$", o.get("slug") or "")
-        desc = o.get("description") or ""
-        if not rid or rid.group(1) in arbeitnow_ids or norm(desc) in texts \
-                or lang(re.sub(r"<[^>]*>", " ", html.unescape(desc))) != "de":
-            continue
-        own = re.sub(r"<p>\s*Find [^<]*<a [^>]*>[^<]*</a>\s*on Arbeitnow(</a>)?\s*$", "", desc)
-        if emit(name, rid.group(1), o.get("title") or "", desc, strict=True, own=own):
-            texts.add(norm(desc))
+    arbeitnow_dump(name, json.loads(data.decode("utf-8"))["data"])
 
 # the labelled postings' split (dev or test), as evaluate.py draws it
 spec = importlib.util.spec_from_file_location("evaluate", src + "/tests/real/evaluate.py")
