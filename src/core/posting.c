@@ -1676,7 +1676,7 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
         /* Only the words that hold an owner are visited (`busy`, a bit
          * a word, when the taxonomy has at most 64 words of skills):
          * visiting all 57 words of the default taxonomy's 3,621 skills
-         * took some 2.5 % of the instructions of indexing (cg-work.sh).
+         * took some 2 % of the instructions of indexing (cg-work.sh).
          * Ids ascend either way. */
         uint32_t *const ids = w->skill_ids;
         if (words <= 64) {
