@@ -1669,7 +1669,7 @@ skidx_status skidx_posting_process(const struct skidx_compiled *c,
             }
             bits = w->keep_bits;
             n_owners = SIZE_MAX;
-        } else {
+        } else if (words <= 64) {
             for (size_t i = 0; i < n_owners; i++)
                 busy |= 1ull << (w->skills.owners[i] / 64 & 63);
         }
